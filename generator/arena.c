@@ -1,0 +1,110 @@
+#include "arena.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "xalloc.h"
+
+/* Chunks are large so that the allocation count stays tiny; a request bigger
+ * than a chunk gets a chunk of its own. */
+#define ARENA_CHUNK_SIZE (256 * 1024)
+#define ARENA_ALIGN 16
+
+struct arena_chunk {
+	struct arena_chunk *next;
+	size_t used, size;
+	_Alignas(ARENA_ALIGN) unsigned char data[];
+};
+
+static struct arena_chunk *chunk_new(size_t size)
+{
+	struct arena_chunk *c = xmalloc(sizeof(*c) + size);
+	c->next = NULL;
+	c->used = 0;
+	c->size = size;
+	return c;
+}
+
+void *arena_alloc(struct arena *a, size_t size)
+{
+	size = (size + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
+	struct arena_chunk *c = a->head;
+	if (!c || c->size - c->used < size) {
+		if (size > ARENA_CHUNK_SIZE / 4) {
+			/* Big block: give it its own chunk behind the current one,
+			 * so the current chunk's free space is not wasted. */
+			struct arena_chunk *big = chunk_new(size);
+			if (c) {
+				big->next = c->next;
+				c->next = big;
+			} else {
+				a->head = big;
+			}
+			big->used = size;
+			a->total += size;
+			memset(big->data, 0, size);
+			return big->data;
+		}
+		c = chunk_new(ARENA_CHUNK_SIZE);
+		c->next = a->head;
+		a->head = c;
+	}
+	void *p = c->data + c->used;
+	c->used += size;
+	a->total += size;
+	memset(p, 0, size);
+	return p;
+}
+
+char *arena_strndup(struct arena *a, const char *s, size_t n)
+{
+	char *p = arena_alloc(a, n + 1);
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+char *arena_strdup(struct arena *a, const char *s)
+{
+	return arena_strndup(a, s, strlen(s));
+}
+
+char *arena_sprintf(struct arena *a, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	char *p = arena_alloc(a, (size_t)(n < 0 ? 0 : n) + 1);
+	va_start(ap, fmt);
+	vsnprintf(p, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	return p;
+}
+
+void arena_free(struct arena *a)
+{
+	struct arena_chunk *c = a->head;
+	while (c) {
+		struct arena_chunk *next = c->next;
+		free(c);
+		c = next;
+	}
+	a->head = NULL;
+	a->total = 0;
+}
+
+void ptrvec_push(struct arena *a, struct ptrvec *v, void *item)
+{
+	if (v->len == v->cap) {
+		size_t cap = v->cap ? v->cap * 2 : 8;
+		void **items = arena_alloc(a, cap * sizeof(*items));
+		if (v->len)
+			memcpy(items, v->items, v->len * sizeof(*items));
+		v->items = items;
+		v->cap = cap;
+	}
+	v->items[v->len++] = item;
+}

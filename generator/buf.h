@@ -1,0 +1,46 @@
+/* buf: the one growable byte buffer.
+ *
+ * Rules (after git's strbuf):
+ *  - `data` is never NULL and always NUL-terminated, even when len == 0, so it
+ *    can be passed to functions that want a C string;
+ *  - `len` bytes are valid; the buffer may hold NUL bytes inside;
+ *  - a struct buf is initialised with BUF_INIT or buf_init() and released with
+ *    buf_free(); buf_detach() hands the malloc'd data over to the caller.
+ * Growth uses xrealloc, so no function here can fail. */
+#ifndef BUF_H
+#define BUF_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+struct buf {
+	char *data;
+	size_t len;
+	size_t cap;
+};
+
+extern char buf_empty_[1];
+#define BUF_INIT { buf_empty_, 0, 0 }
+
+void buf_init(struct buf *b, size_t hint);
+void buf_free(struct buf *b);
+/* Makes room for `extra` more bytes (plus the terminating NUL). */
+void buf_grow(struct buf *b, size_t extra);
+void buf_reset(struct buf *b);
+void buf_truncate(struct buf *b, size_t len);
+
+void buf_add(struct buf *b, const void *data, size_t len);
+void buf_addstr(struct buf *b, const char *s);
+void buf_addch(struct buf *b, char c);
+void buf_addf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void buf_vaddf(struct buf *b, const char *fmt, va_list ap);
+/* Appends s with & < > " ' replaced by HTML character references. */
+void buf_add_html_escaped(struct buf *b, const char *s, size_t len);
+
+/* Returns the data (malloc'd, NUL-terminated; the caller frees it) and
+ * leaves b empty. `len`, if not NULL, receives the length. */
+char *buf_detach(struct buf *b, size_t *len);
+
+int buf_equals(const struct buf *b, const char *data, size_t len);
+
+#endif

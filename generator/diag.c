@@ -1,0 +1,101 @@
+#include "diag.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+static void quote_line(struct buf *out, const char *src, size_t src_len, size_t line, size_t col)
+{
+	const char *p = src, *end = src + src_len;
+	for (size_t n = 1; n < line && p < end; n++) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		if (!nl)
+			return;
+		p = nl + 1;
+	}
+	if (p >= end)
+		return;
+	const char *eol = memchr(p, '\n', (size_t)(end - p));
+	size_t len = eol ? (size_t)(eol - p) : (size_t)(end - p);
+	if (len && p[len - 1] == '\r')
+		len--;
+	buf_addstr(out, "    ");
+	buf_add(out, p, len);
+	buf_addch(out, '\n');
+	if (!col)
+		return;
+	/* The caret stands under the character; wide (CJK) characters take two
+	 * columns in a terminal, so count their width rather than bytes. */
+	buf_addstr(out, "    ");
+	size_t chars = 0;
+	for (size_t i = 0; i < len && chars + 1 < col; i++) {
+		unsigned char c = (unsigned char)p[i];
+		if ((c & 0xC0) == 0x80)
+			continue;
+		chars++;
+		buf_addstr(out, c >= 0xE1 ? "  " : " ");
+	}
+	buf_addstr(out, "^\n");
+}
+
+static void emit(struct diag *d, const char *kind, const char *path, size_t line, size_t col,
+		 const char *src, size_t src_len, const char *fmt, va_list ap)
+{
+	struct buf msg = BUF_INIT;
+	if (line && col)
+		buf_addf(&msg, "%s:%zu:%zu: %s: ", path, line, col, kind);
+	else if (line)
+		buf_addf(&msg, "%s:%zu: %s: ", path, line, kind);
+	else
+		buf_addf(&msg, "%s: %s: ", path, kind);
+	buf_vaddf(&msg, fmt, ap);
+	buf_addch(&msg, '\n');
+	if (src && line)
+		quote_line(&msg, src, src_len, line, col);
+	if (d->sink)
+		buf_add(d->sink, msg.data, msg.len);
+	else
+		fputs(msg.data, stderr);
+	buf_free(&msg);
+}
+
+void diag_error(struct diag *d, const char *path, size_t line, size_t col,
+		const char *src, size_t src_len, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	emit(d, "error", path, line, col, src, src_len, fmt, ap);
+	va_end(ap);
+	d->errors++;
+}
+
+void diag_warning(struct diag *d, const char *path, size_t line, size_t col,
+		  const char *src, size_t src_len, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	emit(d, d->strict ? "error" : "warning", path, line, col, src, src_len, fmt, ap);
+	va_end(ap);
+	d->warnings++;
+}
+
+int diag_failed(const struct diag *d)
+{
+	return d->errors > 0 || (d->strict && d->warnings > 0);
+}
+
+void diag_locate(const char *src, size_t off, size_t *line, size_t *col)
+{
+	size_t l = 1, c = 1;
+	for (size_t i = 0; i < off; i++) {
+		unsigned char ch = (unsigned char)src[i];
+		if (ch == '\n') {
+			l++;
+			c = 1;
+		} else if ((ch & 0xC0) != 0x80) {
+			c++;
+		}
+	}
+	*line = l;
+	*col = c;
+}

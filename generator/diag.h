@@ -1,0 +1,40 @@
+/* diag: errors and warnings with a place.
+ *
+ * Every message has the form `path:line:col: error: message` (or
+ * `warning:`), followed by the offending source line and a caret when the
+ * line is known. Messages are collected, never fatal: callers report and keep
+ * going, and the build fails at the end when diag_failed() says so. With
+ * `strict`, warnings count as errors. Messages go to `sink` when it is set
+ * (tests), else to stderr. Lines and columns count from 1; a column counts
+ * characters (code points), not bytes. */
+#ifndef DIAG_H
+#define DIAG_H
+
+#include <stddef.h>
+
+#include "buf.h"
+
+struct diag {
+	size_t errors, warnings;
+	int strict;
+	struct buf *sink;
+};
+
+#define DIAG_INIT { 0, 0, 0, NULL }
+
+/* `src` is the whole source text (or NULL): the line `line` is quoted from it.
+ * line == 0 means the message concerns the whole file. */
+void diag_error(struct diag *d, const char *path, size_t line, size_t col,
+		const char *src, size_t src_len, const char *fmt, ...)
+	__attribute__((format(printf, 7, 8)));
+void diag_warning(struct diag *d, const char *path, size_t line, size_t col,
+		  const char *src, size_t src_len, const char *fmt, ...)
+	__attribute__((format(printf, 7, 8)));
+
+/* True when the run must fail: an error, or a warning under strict. */
+int diag_failed(const struct diag *d);
+
+/* The 1-based line and character column of byte offset `off` in src. */
+void diag_locate(const char *src, size_t off, size_t *line, size_t *col);
+
+#endif

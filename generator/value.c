@@ -1,0 +1,133 @@
+#include "value.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+static struct val *val_new(struct arena *a, enum val_kind kind)
+{
+	struct val *v = arena_alloc(a, sizeof(*v));
+	v->kind = kind;
+	return v;
+}
+
+struct val *val_null(struct arena *a)
+{
+	return val_new(a, VAL_NULL);
+}
+
+struct val *val_bool(struct arena *a, int b)
+{
+	struct val *v = val_new(a, VAL_BOOL);
+	v->u.boolean = b != 0;
+	return v;
+}
+
+struct val *val_str_ref(struct arena *a, const char *s, size_t len)
+{
+	struct val *v = val_new(a, VAL_STR);
+	v->u.str.s = s;
+	v->u.str.len = len;
+	return v;
+}
+
+struct val *val_strn(struct arena *a, const char *s, size_t len)
+{
+	return val_str_ref(a, arena_strndup(a, s, len), len);
+}
+
+struct val *val_str(struct arena *a, const char *s)
+{
+	return val_strn(a, s, strlen(s));
+}
+
+struct val *val_strf(struct arena *a, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	char *p = arena_alloc(a, (size_t)(n < 0 ? 0 : n) + 1);
+	va_start(ap, fmt);
+	vsnprintf(p, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	return val_str_ref(a, p, strlen(p));
+}
+
+struct val *val_list(struct arena *a)
+{
+	return val_new(a, VAL_LIST);
+}
+
+struct val *val_map(struct arena *a)
+{
+	return val_new(a, VAL_MAP);
+}
+
+void val_push(struct arena *a, struct val *list, struct val *item)
+{
+	if (list->u.list.len == list->u.list.cap) {
+		size_t cap = list->u.list.cap ? list->u.list.cap * 2 : 4;
+		struct val **items = arena_alloc(a, cap * sizeof(*items));
+		if (list->u.list.len)
+			memcpy(items, list->u.list.items, list->u.list.len * sizeof(*items));
+		list->u.list.items = items;
+		list->u.list.cap = cap;
+	}
+	list->u.list.items[list->u.list.len++] = item;
+}
+
+void val_set(struct arena *a, struct val *map, const char *key, struct val *v)
+{
+	for (size_t i = 0; i < map->u.map.len; i++) {
+		if (strcmp(map->u.map.entries[i].key, key) == 0) {
+			map->u.map.entries[i].val = v;
+			return;
+		}
+	}
+	if (map->u.map.len == map->u.map.cap) {
+		size_t cap = map->u.map.cap ? map->u.map.cap * 2 : 8;
+		struct val_entry *e = arena_alloc(a, cap * sizeof(*e));
+		if (map->u.map.len)
+			memcpy(e, map->u.map.entries, map->u.map.len * sizeof(*e));
+		map->u.map.entries = e;
+		map->u.map.cap = cap;
+	}
+	map->u.map.entries[map->u.map.len].key = key;
+	map->u.map.entries[map->u.map.len].val = v;
+	map->u.map.len++;
+}
+
+void val_set_str(struct arena *a, struct val *map, const char *key, const char *s)
+{
+	val_set(a, map, key, val_str(a, s));
+}
+
+void val_set_bool(struct arena *a, struct val *map, const char *key, int b)
+{
+	val_set(a, map, key, val_bool(a, b));
+}
+
+struct val *val_get(const struct val *map, const char *key, size_t len)
+{
+	if (!map || map->kind != VAL_MAP)
+		return NULL;
+	for (size_t i = 0; i < map->u.map.len; i++) {
+		const char *k = map->u.map.entries[i].key;
+		if (strncmp(k, key, len) == 0 && k[len] == '\0')
+			return map->u.map.entries[i].val;
+	}
+	return NULL;
+}
+
+int val_truthy(const struct val *v)
+{
+	if (!v)
+		return 0;
+	switch (v->kind) {
+	case VAL_NULL: return 0;
+	case VAL_BOOL: return v->u.boolean;
+	case VAL_LIST: return v->u.list.len > 0;
+	default: return 1;
+	}
+}

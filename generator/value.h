@@ -1,0 +1,57 @@
+/* value: the data a template is rendered against.
+ *
+ * A value is null, a boolean, a string, a list or a map with string keys (the
+ * JSON data model minus numbers: numbers are strings already formatted for
+ * people). Values and everything they point to live in an arena; maps keep
+ * their keys in insertion order and are searched linearly (page contexts are
+ * small). Strings are NUL-terminated and also carry their length. */
+#ifndef VALUE_H
+#define VALUE_H
+
+#include <stddef.h>
+
+#include "arena.h"
+
+enum val_kind { VAL_NULL, VAL_BOOL, VAL_STR, VAL_LIST, VAL_MAP };
+
+struct val;
+
+struct val_entry {
+	const char *key;
+	struct val *val;
+};
+
+struct val {
+	enum val_kind kind;
+	union {
+		int boolean;
+		struct { const char *s; size_t len; } str;
+		struct { struct val **items; size_t len, cap; } list;
+		struct { struct val_entry *entries; size_t len, cap; } map;
+	} u;
+};
+
+struct val *val_null(struct arena *a);
+struct val *val_bool(struct arena *a, int b);
+/* The string is copied into the arena. */
+struct val *val_str(struct arena *a, const char *s);
+struct val *val_strn(struct arena *a, const char *s, size_t len);
+/* The string is NOT copied: it must live as long as the value (arena or static). */
+struct val *val_str_ref(struct arena *a, const char *s, size_t len);
+struct val *val_strf(struct arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+struct val *val_list(struct arena *a);
+struct val *val_map(struct arena *a);
+
+void val_push(struct arena *a, struct val *list, struct val *item);
+/* Sets key (not copied: a literal or arena string) to v, replacing an earlier value. */
+void val_set(struct arena *a, struct val *map, const char *key, struct val *v);
+/* Shorthands: val_set(map, key, val_str(...)) and friends. */
+void val_set_str(struct arena *a, struct val *map, const char *key, const char *s);
+void val_set_bool(struct arena *a, struct val *map, const char *key, int b);
+
+/* The value under key (len bytes), or NULL when map is not a map or lacks it. */
+struct val *val_get(const struct val *map, const char *key, size_t len);
+/* Mustache truthiness: null, false and the empty list are false; all else true. */
+int val_truthy(const struct val *v);
+
+#endif
