@@ -1,0 +1,86 @@
+# The archive generator. `make site` builds public/, `make test` runs every check.
+# Both first install the Debian packages the generator needs when pkg-config cannot find them.
+
+CONFIG  ?= config.yml
+CONTENT ?= content
+OUT     ?= public
+THEME   ?= theme
+SHARED  ?= ../shared
+SPEC_DIR  ?= $(SHARED)/mustache-spec
+SEEDS_DIR ?= $(SHARED)/seeds
+SITEFLAGS ?=
+
+CC      ?= gcc
+CFLAGS  ?= -O2 -g
+WARN    := -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+# CI builds with warnings as errors.
+ifeq ($(CI),true)
+WARN    += -Werror
+endif
+PKGS     := libcmark icu-uc icu-i18n yaml-0.1
+DEB_PKGS := libcmark-dev libicu-dev libyaml-dev pkg-config
+SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+# Deferred (=): evaluated after `deps` has had a chance to install them.
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS))
+
+BUILD := build
+BIN   := $(BUILD)/sitegen
+LIB_SRC := $(filter-out generator/main.c,$(wildcard generator/*.c))
+LIB_OBJ := $(LIB_SRC:generator/%.c=$(BUILD)/obj/%.o)
+TEST_PROGS := test_buf test_text test_tmpl test_parse mustache_spec check_site fidelity
+TEST_BINS  := $(TEST_PROGS:%=$(BUILD)/tests/%)
+
+.PHONY: all site deps test clean golden-update asan ubsan leakcheck bench
+
+all: $(BIN)
+
+deps:
+	@if ! command -v pkg-config >/dev/null 2>&1 || ! pkg-config --exists $(PKGS); then \
+		echo "make: pkg-config cannot find $(PKGS); installing Debian packages: $(DEB_PKGS)"; \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -q && \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $(DEB_PKGS); \
+	fi
+
+$(BUILD)/obj/%.o: generator/%.c | deps
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) $(CFLAGS) $(PKG_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/libsitegen.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BIN): $(BUILD)/obj/main.o $(BUILD)/libsitegen.a
+	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS) -lpthread
+
+$(BUILD)/tests/%: tests/%.c $(BUILD)/libsitegen.a | deps
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) $(CFLAGS) -Igenerator $(PKG_CFLAGS) -o $@ $< $(BUILD)/libsitegen.a $(PKG_LIBS) -lpthread
+
+site: $(BIN)
+	$(BIN) --config $(CONFIG) --content $(CONTENT) --out $(OUT) --theme $(THEME) $(SITEFLAGS)
+
+test: $(BIN) $(TEST_BINS)
+	@SPEC_DIR=$(SPEC_DIR) SEEDS_DIR=$(SEEDS_DIR) BUILD=$(BUILD) sh tests/run.sh
+
+# Regenerates the golden fixture's expected output on purpose (review the diff before committing).
+golden-update: $(BIN)
+	rm -rf tests/golden/expected
+	$(BIN) --config tests/golden/config.yml --content tests/golden/content --theme $(THEME) \
+		--out tests/golden/expected --strict --quiet
+	rm -f tests/golden/expected/.sitegen-output
+
+asan:
+	$(MAKE) BUILD=build-asan CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer" test
+
+ubsan:
+	$(MAKE) BUILD=build-ubsan CFLAGS="-O1 -g -fsanitize=undefined -fno-sanitize-recover" test
+
+leakcheck: $(BIN)
+	rm -rf $(BUILD)/leak-out
+	valgrind --leak-check=full --error-exitcode=3 $(BIN) --out $(BUILD)/leak-out --quiet
+
+clean:
+	rm -rf build build-asan build-ubsan
+
+-include $(wildcard $(BUILD)/obj/*.d)

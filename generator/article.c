@@ -1,0 +1,305 @@
+#include "article.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "text.h"
+#include "yamldoc.h"
+
+static const char *const article_keys[] = {
+	"title", "subtitle", "date", "date_inferred", "district", "city", "street", "community",
+	"reporters", "correspondents", "tags", "page", "captions", "corrections", "truncated",
+	"slug", "draft", "kind", "source", NULL
+};
+
+struct fm {
+	struct arena *a;
+	struct diag *d;
+	const char *path, *src;
+	size_t len;
+	int failed;
+};
+
+static void fm_error(struct fm *f, const struct ynode *n, const char *fmt, const char *arg)
+{
+	diag_error(f->d, f->path, n->line, n->col, f->src, f->len, fmt, arg);
+	f->failed = 1;
+}
+
+/* A line of exactly `---` (or `...` when closing), allowing trailing blanks. */
+static int is_fence(const char *p, const char *eol, int closing)
+{
+	if (eol - p < 3)
+		return 0;
+	if (memcmp(p, "---", 3) != 0 && !(closing && memcmp(p, "...", 3) == 0))
+		return 0;
+	for (p += 3; p < eol; p++)
+		if (*p != ' ' && *p != '\t' && *p != '\r')
+			return 0;
+	return 1;
+}
+
+static const char *line_end(const char *p, const char *end)
+{
+	const char *nl = memchr(p, '\n', (size_t)(end - p));
+	return nl ? nl : end;
+}
+
+/* Finds the YAML between the fences and the body after them. */
+static int split_front_matter(struct fm *f, const char **yaml, size_t *yaml_len,
+			      const char **body, size_t *body_len)
+{
+	const char *p = f->src, *end = f->src + f->len;
+	if (f->len >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
+		p += 3;
+	if (!is_fence(p, line_end(p, end), 0)) {
+		diag_error(f->d, f->path, 1, 1, f->src, f->len,
+			   "no front matter: an article starts with a line '---', then its YAML keys "
+			   "(title, date, district …), then another '---'");
+		return -1;
+	}
+	p = line_end(p, end);
+	if (p < end)
+		p++;
+	*yaml = p;
+	while (p < end) {
+		const char *eol = line_end(p, end);
+		if (is_fence(p, eol, 1)) {
+			*yaml_len = (size_t)(p - *yaml);
+			*body = eol < end ? eol + 1 : end;
+			*body_len = (size_t)(end - *body);
+			return 0;
+		}
+		p = eol < end ? eol + 1 : end;
+	}
+	diag_error(f->d, f->path, 1, 1, f->src, f->len,
+		   "front matter is not closed: no second '---' line after the keys");
+	return -1;
+}
+
+static const char *get_string(struct fm *f, const struct ynode *n, const char *key)
+{
+	if (n->kind != YNODE_SCALAR) {
+		fm_error(f, n, "'%s' must be a single value, not a list or mapping", key);
+		return NULL;
+	}
+	if (n->len == 0)
+		return NULL;
+	return n->str;
+}
+
+static void get_list(struct fm *f, const struct ynode *n, const char *key, struct strlist *out)
+{
+	if (n->kind == YNODE_SCALAR) {
+		if (n->len == 0)
+			return;
+		out->items = arena_alloc(f->a, sizeof(*out->items));
+		out->items[0] = n->str;
+		out->len = 1;
+		return;
+	}
+	if (n->kind != YNODE_SEQ) {
+		fm_error(f, n, "'%s' must be a list: [a, b]", key);
+		return;
+	}
+	out->items = arena_alloc(f->a, (n->count + 1) * sizeof(*out->items));
+	for (size_t i = 0; i < n->count; i++) {
+		const struct ynode *item = n->items[i];
+		if (item->kind != YNODE_SCALAR) {
+			fm_error(f, item, "each entry of '%s' must be a single value", key);
+			continue;
+		}
+		if (item->len)
+			out->items[out->len++] = item->str;
+	}
+}
+
+static void get_bool(struct fm *f, const struct ynode *n, const char *key, int *out)
+{
+	if (!ynode_bool(n, out))
+		fm_error(f, n, "'%s' must be true or false", key);
+}
+
+static int digits(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+	return 1;
+}
+
+int article_parse_date(const char *s, struct date *out, const char **why)
+{
+	size_t n = strlen(s);
+	if (!((n == 10 || n == 7) && digits(s, 4) && s[4] == '-' && digits(s + 5, 2) &&
+	      (n == 7 || (s[7] == '-' && digits(s + 8, 2))))) {
+		*why = "must be YYYY-MM-DD, or YYYY-MM when the day is not known";
+		return -1;
+	}
+	out->y = atoi(s);
+	out->m = atoi(s + 5);
+	out->d = n == 10 ? atoi(s + 8) : 0;
+	if (out->m < 1 || out->m > 12) {
+		*why = "has no such month";
+		return -1;
+	}
+	if (out->d && !text_date_valid(out->y, out->m, out->d)) {
+		*why = "has no such day in that month";
+		return -1;
+	}
+	return 0;
+}
+
+static void get_date(struct fm *f, const struct ynode *n, struct article *art)
+{
+	const char *s = get_string(f, n, "date");
+	const char *why;
+	if (!s)
+		return;
+	if (article_parse_date(s, &art->date, &why) < 0) {
+		diag_error(f->d, f->path, n->line, n->col, f->src, f->len, "date '%s' %s", s, why);
+		f->failed = 1;
+	}
+}
+
+static void get_kind(struct fm *f, const struct ynode *n, struct article *art)
+{
+	const char *s = get_string(f, n, "kind");
+	if (!s || strcmp(s, "report") == 0)
+		art->kind = ARTICLE_REPORT;
+	else if (strcmp(s, "page") == 0)
+		art->kind = ARTICLE_PAGE;
+	else if (strcmp(s, "other") == 0)
+		art->kind = ARTICLE_OTHER;
+	else
+		fm_error(f, n, "kind '%s' must be report, page or other", s);
+}
+
+static void get_slug(struct fm *f, const struct ynode *n, struct article *art)
+{
+	const char *s = get_string(f, n, "slug");
+	if (!s)
+		return;
+	const char *p = s;
+	while ((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-')
+		p++;
+	if (*p || *s == '-' || p[-1] == '-') {
+		fm_error(f, n, "slug '%s' may only use a-z, 0-9 and inner '-'", s);
+		return;
+	}
+	art->slug = s;
+	art->slug_line = n->line;
+	art->slug_col = n->col;
+}
+
+/* Reads one key; returns 0 when the key is unknown. */
+static int read_key(struct fm *f, const char *k, const struct ynode *v, struct article *art)
+{
+	struct { const char *key; const char **slot; } strings[] = {
+		{ "title", &art->title }, { "subtitle", &art->subtitle }, { "street", &art->street },
+		{ "community", &art->community }, { "page", &art->page }, { "source", &art->source },
+	};
+	struct { const char *key; struct strlist *slot; } lists[] = {
+		{ "reporters", &art->reporters }, { "correspondents", &art->correspondents },
+		{ "tags", &art->tags }, { "captions", &art->captions }, { "corrections", &art->corrections },
+	};
+	for (size_t i = 0; i < sizeof(strings) / sizeof(*strings); i++)
+		if (strcmp(k, strings[i].key) == 0) {
+			*strings[i].slot = get_string(f, v, k);
+			return 1;
+		}
+	for (size_t i = 0; i < sizeof(lists) / sizeof(*lists); i++)
+		if (strcmp(k, lists[i].key) == 0) {
+			get_list(f, v, k, lists[i].slot);
+			return 1;
+		}
+	if (strcmp(k, "district") == 0) {
+		art->district = get_string(f, v, k);
+		art->district_line = v->line;
+		art->district_col = v->col;
+	} else if (strcmp(k, "city") == 0) {
+		art->city = get_string(f, v, k);
+		art->city_line = v->line;
+		art->city_col = v->col;
+	} else if (strcmp(k, "date") == 0) {
+		get_date(f, v, art);
+	} else if (strcmp(k, "date_inferred") == 0) {
+		get_bool(f, v, k, &art->date_inferred);
+	} else if (strcmp(k, "truncated") == 0) {
+		get_bool(f, v, k, &art->truncated);
+	} else if (strcmp(k, "draft") == 0) {
+		get_bool(f, v, k, &art->draft);
+	} else if (strcmp(k, "kind") == 0) {
+		get_kind(f, v, art);
+	} else if (strcmp(k, "slug") == 0) {
+		get_slug(f, v, art);
+	} else {
+		return 0;
+	}
+	return 1;
+}
+
+static void check_required(struct fm *f, const struct ynode *root, struct article *art)
+{
+	/* Missing keys have no line of their own: point at the front matter's start. */
+	if (!art->title && !ynode_get(root, "title"))
+		diag_error(f->d, f->path, 1, 1, f->src, f->len, "missing required key 'title'"), f->failed = 1;
+	else if (!art->title)
+		fm_error(f, ynode_get(root, "title"), "'%s' is empty", "title");
+	if (!art->date.y && !ynode_get(root, "date"))
+		diag_error(f->d, f->path, 1, 1, f->src, f->len,
+			   "missing required key 'date' (YYYY-MM-DD, or YYYY-MM)"), f->failed = 1;
+	if (art->kind != ARTICLE_PAGE && !art->district && !art->city)
+		diag_error(f->d, f->path, 1, 1, f->src, f->len,
+			   "missing required key 'district' (or 'city' when the text names no district)"),
+			f->failed = 1;
+}
+
+struct article *article_parse(struct arena *a, struct diag *d, const char *path,
+			      const char *src, size_t len)
+{
+	struct fm f = { a, d, path, src, len, 0 };
+	const char *yaml, *body;
+	size_t yaml_len, body_len, bad;
+
+	if (!text_utf8_valid(src, len, &bad)) {
+		size_t line, col;
+		diag_locate(src, bad, &line, &col);
+		diag_error(d, path, line, col, NULL, 0, "invalid UTF-8 (byte 0x%02x): save the file as UTF-8",
+			   (unsigned char)src[bad]);
+		return NULL;
+	}
+	if (split_front_matter(&f, &yaml, &yaml_len, &body, &body_len) < 0)
+		return NULL;
+	size_t first_line = 1 + 1;
+	if (len >= 3 && memcmp(src, "\xEF\xBB\xBF", 3) == 0)
+		first_line = 2;
+	struct ynode *root = yamldoc_parse(a, d, path, src, len, yaml, yaml_len, first_line);
+	if (!root)
+		return NULL;
+	if (root->kind != YNODE_MAP) {
+		diag_error(d, path, root->line, root->col, src, len, "front matter must be 'key: value' lines");
+		return NULL;
+	}
+
+	struct article *art = arena_alloc(a, sizeof(*art));
+	art->path = path;
+	art->src = src;
+	art->src_len = len;
+	for (size_t i = 0; i < root->count; i++) {
+		const struct ynode *key = root->keys[i];
+		for (size_t j = 0; j < i; j++)
+			if (strcmp(root->keys[j]->str, key->str) == 0) {
+				diag_error(d, path, key->line, key->col, src, len,
+					   "duplicate key '%s' (first given on line %zu)", key->str, root->keys[j]->line);
+				f.failed = 1;
+			}
+		if (!read_key(&f, key->str, root->items[i], art))
+			config_warn_unknown_key(d, path, src, len, key, article_keys);
+	}
+	check_required(&f, root, art);
+	art->body = body;
+	art->body_len = body_len;
+	return f.failed ? NULL : art;
+}

@@ -1,0 +1,22 @@
+/* article: one content file's text → struct article (see site.h).
+ *
+ * A content file is YAML front matter between two `---` lines, then the
+ * Markdown body. Parsing only: the caller hands over the file's bytes, which
+ * must outlive the article (body and messages point into them). */
+#ifndef ARTICLE_H
+#define ARTICLE_H
+
+#include "diag.h"
+#include "site.h"
+
+/* Parses one file. Returns the article (in the arena), or NULL after
+ * reporting every error found in it through d. Warnings (unknown keys) do not
+ * make it fail here; diag_failed() decides under --strict. */
+struct article *article_parse(struct arena *a, struct diag *d, const char *path,
+			      const char *src, size_t len);
+
+/* Parses "YYYY-MM-DD" or "YYYY-MM" into *out; returns 0, or -1 with a reason
+ * in *why (a static string). */
+int article_parse_date(const char *s, struct date *out, const char **why);
+
+#endif

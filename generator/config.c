@@ -1,0 +1,206 @@
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "text.h"
+
+static const char *const config_keys[] = {
+	"title", "description", "base_url", "language", "output_dir", "unsafe_html", "home_latest",
+	"regions", "slugs", NULL
+};
+
+void config_warn_unknown_key(struct diag *d, const char *path, const char *src, size_t src_len,
+			     const struct ynode *key, const char *const *known)
+{
+	const char *best = NULL;
+	size_t best_dist = (size_t)-1;
+	for (size_t i = 0; known[i]; i++) {
+		size_t dist = text_distance(key->str, known[i]);
+		if (dist < best_dist) {
+			best_dist = dist;
+			best = known[i];
+		}
+	}
+	/* A suggestion further away than half the key's length is noise. */
+	if (best && best_dist <= (strlen(key->str) + 1) / 2 + 1)
+		diag_warning(d, path, key->line, key->col, src, src_len,
+			     "unknown key '%s' (did you mean '%s'?)", key->str, best);
+	else
+		diag_warning(d, path, key->line, key->col, src, src_len, "unknown key '%s'", key->str);
+}
+
+struct reader {
+	struct arena *a;
+	struct diag *d;
+	const char *path, *src;
+	size_t len;
+	int failed;
+};
+
+static void fail_at(struct reader *r, const struct ynode *n, const char *msg, const char *what)
+{
+	diag_error(r->d, r->path, n->line, n->col, r->src, r->len, msg, what);
+	r->failed = 1;
+}
+
+static const char *scalar(struct reader *r, const struct ynode *n, const char *key)
+{
+	if (n->kind != YNODE_SCALAR) {
+		fail_at(r, n, "'%s' must be a single value", key);
+		return NULL;
+	}
+	return n->str;
+}
+
+static void read_city(struct reader *r, const struct ynode *name, const struct ynode *list,
+		      struct config_city *city)
+{
+	city->name = name->str;
+	city->line = name->line;
+	city->col = name->col;
+	if (list->kind == YNODE_SCALAR && list->len == 0)
+		return;		/* a city without districts: `太原市:` */
+	if (list->kind != YNODE_SEQ) {
+		fail_at(r, list, "the districts of %s must be a list: [离石区, 石楼县]", name->str);
+		return;
+	}
+	city->districts = arena_alloc(r->a, (list->count + 1) * sizeof(*city->districts));
+	for (size_t i = 0; i < list->count; i++) {
+		if (list->items[i]->kind != YNODE_SCALAR) {
+			fail_at(r, list->items[i], "a district of %s must be a name", name->str);
+			continue;
+		}
+		city->districts[city->ndistricts++] = list->items[i]->str;
+	}
+}
+
+static void read_regions(struct reader *r, const struct ynode *n, struct config *cfg)
+{
+	if (n->kind != YNODE_MAP) {
+		fail_at(r, n, "'%s' must map provinces to cities to lists of districts", "regions");
+		return;
+	}
+	cfg->provinces = arena_alloc(r->a, (n->count + 1) * sizeof(*cfg->provinces));
+	for (size_t i = 0; i < n->count; i++) {
+		struct config_province *p = &cfg->provinces[cfg->nprovinces++];
+		const struct ynode *cities = n->items[i];
+		p->name = n->keys[i]->str;
+		if (cities->kind != YNODE_MAP) {
+			fail_at(r, cities, "province %s must map cities to lists of districts", p->name);
+			continue;
+		}
+		p->cities = arena_alloc(r->a, (cities->count + 1) * sizeof(*p->cities));
+		for (size_t j = 0; j < cities->count; j++)
+			read_city(r, cities->keys[j], cities->items[j], &p->cities[p->ncities++]);
+	}
+}
+
+static int slug_is_clean(const char *s)
+{
+	if (!*s || *s == '-')
+		return 0;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '-'))
+			return 0;
+	return s[-1] != '-';
+}
+
+static void read_slugs(struct reader *r, const struct ynode *n, struct config *cfg)
+{
+	if (n->kind != YNODE_MAP) {
+		fail_at(r, n, "'%s' must map names to slugs", "slugs");
+		return;
+	}
+	cfg->slugs = arena_alloc(r->a, (n->count + 1) * sizeof(*cfg->slugs));
+	for (size_t i = 0; i < n->count; i++) {
+		const char *slug = scalar(r, n->items[i], n->keys[i]->str);
+		if (!slug)
+			continue;
+		if (!slug_is_clean(slug)) {
+			fail_at(r, n->items[i], "slug '%s' may only use a-z, 0-9 and inner '-'", slug);
+			continue;
+		}
+		cfg->slugs[cfg->nslugs].name = n->keys[i]->str;
+		cfg->slugs[cfg->nslugs].slug = slug;
+		cfg->nslugs++;
+	}
+}
+
+static void read_key(struct reader *r, const struct ynode *key, const struct ynode *v, struct config *cfg)
+{
+	const char *k = key->str;
+	if (strcmp(k, "regions") == 0) {
+		read_regions(r, v, cfg);
+	} else if (strcmp(k, "slugs") == 0) {
+		read_slugs(r, v, cfg);
+	} else if (strcmp(k, "unsafe_html") == 0) {
+		if (!ynode_bool(v, &cfg->unsafe_html))
+			fail_at(r, v, "'%s' must be true or false", k);
+	} else if (strcmp(k, "home_latest") == 0) {
+		const char *s = scalar(r, v, k);
+		char *end;
+		long n = s ? strtol(s, &end, 10) : 0;
+		if (s && (*end || n < 1 || n > 1000))
+			fail_at(r, v, "'%s' must be a number from 1 to 1000", k);
+		else if (s)
+			cfg->home_latest = (size_t)n;
+	} else {
+		const char **slot = strcmp(k, "title") == 0 ? &cfg->title
+				: strcmp(k, "description") == 0 ? &cfg->description
+				: strcmp(k, "base_url") == 0 ? &cfg->base_url
+				: strcmp(k, "language") == 0 ? &cfg->language
+				: strcmp(k, "output_dir") == 0 ? &cfg->output_dir : NULL;
+		if (!slot) {
+			config_warn_unknown_key(r->d, r->path, r->src, r->len, key, config_keys);
+			return;
+		}
+		const char *s = scalar(r, v, k);
+		if (s)
+			*slot = s;
+	}
+}
+
+int config_parse(struct arena *a, struct diag *d, const char *path, const char *src, size_t len,
+		 struct config *cfg)
+{
+	struct reader r = { a, d, path, src, len, 0 };
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->path = path;
+	cfg->title = "";
+	cfg->description = "";
+	cfg->base_url = "/";
+	cfg->language = "zh-CN";
+	cfg->output_dir = "public";
+	cfg->home_latest = 10;
+
+	size_t bad;
+	if (!text_utf8_valid(src, len, &bad)) {
+		size_t line, col;
+		diag_locate(src, bad, &line, &col);
+		diag_error(d, path, line, col, NULL, 0, "invalid UTF-8 (byte 0x%02x)", (unsigned char)src[bad]);
+		return -1;
+	}
+	struct ynode *root = yamldoc_parse(a, d, path, src, len, src, len, 1);
+	if (!root)
+		return -1;
+	if (root->kind != YNODE_MAP) {
+		diag_error(d, path, root->line, root->col, src, len, "config must be a mapping of keys to values");
+		return -1;
+	}
+	for (size_t i = 0; i < root->count; i++)
+		read_key(&r, root->keys[i], root->items[i], cfg);
+	if (!*cfg->title)
+		diag_warning(d, path, 0, 0, NULL, 0, "no 'title': the site has no name");
+	if (cfg->nprovinces == 0)
+		diag_warning(d, path, 0, 0, NULL, 0, "no 'regions': every article must then fail to find its district");
+	return r.failed ? -1 : 0;
+}
+
+const char *config_slug_override(const struct config *cfg, const char *name)
+{
+	for (size_t i = 0; i < cfg->nslugs; i++)
+		if (strcmp(cfg->slugs[i].name, name) == 0)
+			return cfg->slugs[i].slug;
+	return NULL;
+}

@@ -1,0 +1,290 @@
+#include "index.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "strmap.h"
+#include "text.h"
+
+int date_cmp(const struct date *a, const struct date *b)
+{
+	if (a->y != b->y)
+		return a->y < b->y ? -1 : 1;
+	if (a->m != b->m)
+		return a->m < b->m ? -1 : 1;
+	if (a->d != b->d)
+		return a->d < b->d ? -1 : 1;
+	return 0;
+}
+
+/* Oldest first; the path breaks ties so that every build orders alike. */
+static int cmp_oldest(const void *pa, const void *pb)
+{
+	const struct article *a = *(const struct article *const *)pa, *b = *(const struct article *const *)pb;
+	int c = date_cmp(&a->date, &b->date);
+	return c ? c : strcmp(a->path, b->path);
+}
+
+static int cmp_newest(const void *pa, const void *pb)
+{
+	return cmp_oldest(pb, pa);
+}
+
+static void assign_slugs(struct index_ctx *x, struct site *site, struct ptrvec *oldest)
+{
+	struct strmap taken = { 0 };
+	/* Overrides first: they are promises, so a clash is an error, never renamed. */
+	for (size_t i = 0; i < oldest->len; i++) {
+		struct article *art = oldest->items[i];
+		if (!art->slug)
+			continue;
+		struct article *other = strmap_get(&taken, art->slug);
+		if (other) {
+			diag_error(x->d, art->path, art->slug_line, art->slug_col, art->src, art->src_len,
+				   "duplicate slug '%s': %s already uses it", art->slug, other->path);
+			continue;
+		}
+		strmap_put(x->a, &taken, art->slug, art);
+		art->url_slug = art->slug;
+	}
+	for (size_t i = 0; i < oldest->len; i++) {
+		struct article *art = oldest->items[i];
+		if (!art->url_slug)
+			art->url_slug = index_unique_slug(x, &taken, index_slug(x, art->title, 60), art);
+		art->url = arena_sprintf(x->a, "reports/%s/index.html", art->url_slug);
+	}
+	(void)site;
+}
+
+static struct tag *tag_of(struct index_ctx *x, struct strmap *tags, struct strmap *slugs,
+			  struct site *site, const char *name)
+{
+	struct tag *t = strmap_get(tags, name);
+	if (t)
+		return t;
+	t = arena_alloc(x->a, sizeof(*t));
+	t->name = name;
+	t->slug = index_unique_slug(x, slugs, index_slug(x, name, 48), t);
+	t->url = arena_sprintf(x->a, "tags/%s/index.html", t->slug);
+	t->sort_key = text_sort_key(x->collator, x->a, name);
+	strmap_put(x->a, tags, name, t);
+	ptrvec_push(x->a, &site->tags, t);
+	return t;
+}
+
+static struct person *person_of(struct index_ctx *x, struct strmap *people, struct strmap *slugs,
+				struct site *site, const char *name)
+{
+	struct person *p = strmap_get(people, name);
+	if (p)
+		return p;
+	p = arena_alloc(x->a, sizeof(*p));
+	p->name = name;
+	p->slug = index_unique_slug(x, slugs, index_slug(x, name, 48), p);
+	p->url = arena_sprintf(x->a, "reporters/%s/index.html", p->slug);
+	p->sort_key = text_sort_key(x->collator, x->a, name);
+	strmap_put(x->a, people, name, p);
+	ptrvec_push(x->a, &site->people, p);
+	return p;
+}
+
+static struct series *series_of(struct index_ctx *x, struct strmap *all, struct strmap *slugs,
+				struct site *site, const char *title)
+{
+	struct series *s = strmap_get(all, title);
+	if (s)
+		return s;
+	s = arena_alloc(x->a, sizeof(*s));
+	s->title = title;
+	s->slug = index_unique_slug(x, slugs, index_slug(x, title, 48), s);
+	s->url = arena_sprintf(x->a, "series/%s/index.html", s->slug);
+	strmap_put(x->a, all, title, s);
+	ptrvec_push(x->a, &site->series, s);
+	return s;
+}
+
+/* Years, months and days, met newest first; their article lists come out
+ * newest first, and the calendar lists are reversed at the end. */
+static void file_by_date(struct index_ctx *x, struct site *site, struct strmap *dates, struct article *art)
+{
+	const struct date *dt = &art->date;
+	char key[16];
+	snprintf(key, sizeof(key), "%04d", dt->y);
+	struct year *y = strmap_get(dates, key);
+	if (!y) {
+		y = arena_alloc(x->a, sizeof(*y));
+		y->y = dt->y;
+		y->url = arena_sprintf(x->a, "dates/%04d/index.html", dt->y);
+		strmap_put(x->a, dates, arena_strdup(x->a, key), y);
+		ptrvec_push(x->a, &site->years, y);
+	}
+	ptrvec_push(x->a, &y->articles, art);
+	snprintf(key, sizeof(key), "%04d-%02d", dt->y, dt->m);
+	struct month *m = strmap_get(dates, key);
+	if (!m) {
+		m = arena_alloc(x->a, sizeof(*m));
+		m->y = dt->y;
+		m->m = dt->m;
+		m->url = arena_sprintf(x->a, "dates/%04d/%02d/index.html", dt->y, dt->m);
+		strmap_put(x->a, dates, arena_strdup(x->a, key), m);
+		ptrvec_push(x->a, &y->months, m);
+		ptrvec_push(x->a, &site->months, m);
+	}
+	ptrvec_push(x->a, &m->articles, art);
+	if (!dt->d) {
+		ptrvec_push(x->a, &m->month_only, art);
+		return;
+	}
+	snprintf(key, sizeof(key), "%04d-%02d-%02d", dt->y, dt->m, dt->d);
+	struct day *d = strmap_get(dates, key);
+	if (!d) {
+		d = arena_alloc(x->a, sizeof(*d));
+		d->y = dt->y;
+		d->m = dt->m;
+		d->d = dt->d;
+		d->url = arena_sprintf(x->a, "dates/%04d/%02d/%02d/index.html", dt->y, dt->m, dt->d);
+		strmap_put(x->a, dates, arena_strdup(x->a, key), d);
+		ptrvec_push(x->a, &m->days, d);
+		ptrvec_push(x->a, &site->days, d);
+	}
+	ptrvec_push(x->a, &d->articles, art);
+}
+
+static void reverse(struct ptrvec *v)
+{
+	for (size_t i = 0, j = v->len; i + 1 < j; i++, j--) {
+		void *t = v->items[i];
+		v->items[i] = v->items[j - 1];
+		v->items[j - 1] = t;
+	}
+}
+
+static int cmp_tags(const void *a, const void *b)
+{
+	const struct tag *p = *(const struct tag *const *)a, *q = *(const struct tag *const *)b;
+	int c = strcmp(p->sort_key, q->sort_key);
+	return c ? c : strcmp(p->name, q->name);
+}
+
+static int cmp_people(const void *a, const void *b)
+{
+	const struct person *p = *(const struct person *const *)a, *q = *(const struct person *const *)b;
+	int c = strcmp(p->sort_key, q->sort_key);
+	return c ? c : strcmp(p->name, q->name);
+}
+
+/* Files one article (met newest first) under its places, tags and people. */
+static void file_article(struct index_ctx *x, struct site *site, struct strmap *tags, struct strmap *people,
+			 struct strmap *slugs_t, struct strmap *slugs_p, struct article *art)
+{
+	for (struct place *p = art->place; p; p = p->parent)
+		ptrvec_push(x->a, &p->articles, art);
+	for (size_t i = 0; i < art->tags.len; i++) {
+		struct tag *t = tag_of(x, tags, slugs_t, site, art->tags.items[i]);
+		/* a tag given twice in one article lists the article once */
+		if (!t->articles.len || t->articles.items[t->articles.len - 1] != art)
+			ptrvec_push(x->a, &t->articles, art);
+	}
+	for (size_t i = 0; i < art->reporters.len; i++) {
+		struct person *p = person_of(x, people, slugs_p, site, art->reporters.items[i]);
+		if (!p->as_reporter.len || p->as_reporter.items[p->as_reporter.len - 1] != art)
+			ptrvec_push(x->a, &p->as_reporter, art);
+	}
+	for (size_t i = 0; i < art->correspondents.len; i++) {
+		struct person *p = person_of(x, people, slugs_p, site, art->correspondents.items[i]);
+		if (!p->as_correspondent.len || p->as_correspondent.items[p->as_correspondent.len - 1] != art)
+			ptrvec_push(x->a, &p->as_correspondent, art);
+	}
+}
+
+static void link_neighbours(struct ptrvec *oldest)
+{
+	for (size_t i = 0; i < oldest->len; i++) {
+		struct article *art = oldest->items[i];
+		art->order = i;
+		art->prev = i ? oldest->items[i - 1] : NULL;
+		art->next = i + 1 < oldest->len ? oldest->items[i + 1] : NULL;
+	}
+	/* Within a district (or city), the previous article is the last one seen there. */
+	for (size_t i = 0; i < oldest->len; i++) {
+		struct article *art = oldest->items[i];
+		struct article *last = art->local->last_seen;
+		if (last) {
+			art->local_prev = last;
+			last->local_next = art;
+		}
+		art->local->last_seen = art;
+	}
+}
+
+static int file_series(struct index_ctx *x, struct site *site, struct ptrvec *notes, struct ptrvec *oldest)
+{
+	struct strmap all = { 0 }, slugs = { 0 };
+	int failed = 0;
+	for (size_t i = 0; i < notes->len; i++) {
+		struct article *note = notes->items[i];
+		struct series *s = series_of(x, &all, &slugs, site, note->title);
+		if (s->note) {
+			diag_error(x->d, note->path, 1, 1, note->src, note->src_len,
+				   "a second 'kind: page' with the title '%s' (the first is %s)", note->title,
+				   s->note->path);
+			failed = 1;
+			continue;
+		}
+		s->note = note;
+	}
+	for (size_t i = 0; i < oldest->len; i++) {
+		struct article *art = oldest->items[i];
+		if (!art->page)
+			continue;
+		art->series = series_of(x, &all, &slugs, site, art->page);
+		ptrvec_push(x->a, &art->series->articles, art);
+	}
+	return failed ? -1 : 0;
+}
+
+int index_build(struct index_ctx *x, struct article **arts, size_t n, int drafts, struct site *site)
+{
+	struct ptrvec notes = { 0 }, oldest = { 0 };
+	struct strmap tags = { 0 }, people = { 0 }, slugs_t = { 0 }, slugs_p = { 0 }, dates = { 0 };
+	size_t errors = x->d->errors;
+
+	memset(site, 0, sizeof(*site));
+	site->config = x->cfg;
+	index_places_init(x, site);
+	for (size_t i = 0; i < n; i++) {
+		struct article *art = arts[i];
+		if (art->draft && !drafts)
+			continue;
+		if (index_place_article(x, site, art) < 0)
+			continue;
+		ptrvec_push(x->a, art->kind == ARTICLE_PAGE ? &notes : &oldest, art);
+	}
+	qsort(oldest.items, oldest.len, sizeof(void *), cmp_oldest);
+	assign_slugs(x, site, &oldest);
+	link_neighbours(&oldest);
+	file_series(x, site, &notes, &oldest);
+
+	for (size_t i = 0; i < oldest.len; i++)
+		ptrvec_push(x->a, &site->articles, oldest.items[i]);
+	qsort(site->articles.items, site->articles.len, sizeof(void *), cmp_newest);
+	for (size_t i = 0; i < site->articles.len; i++) {
+		struct article *art = site->articles.items[i];
+		file_article(x, site, &tags, &people, &slugs_t, &slugs_p, art);
+		file_by_date(x, site, &dates, art);
+	}
+	reverse(&site->years);
+	reverse(&site->months);
+	reverse(&site->days);
+	for (size_t i = 0; i < site->years.len; i++) {
+		struct year *y = site->years.items[i];
+		reverse(&y->months);
+		for (size_t j = 0; j < y->months.len; j++)
+			reverse(&((struct month *)y->months.items[j])->days);
+	}
+	qsort(site->tags.items, site->tags.len, sizeof(void *), cmp_tags);
+	qsort(site->people.items, site->people.len, sizeof(void *), cmp_people);
+	index_places_finish(x, site);
+	return x->d->errors > errors ? -1 : 0;
+}

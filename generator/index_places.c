@@ -1,0 +1,223 @@
+#include "index.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "config.h"
+#include "strmap.h"
+#include "text.h"
+
+/* Place lookup tables, kept between init and finish. One build at a time
+ * runs the index stage, so file-level state is enough. */
+static struct strmap districts, cities, communities, place_slugs;
+
+const char *index_slug(struct index_ctx *x, const char *name, size_t max)
+{
+	const char *over = config_slug_override(x->cfg, name);
+	if (over)
+		return over;
+	struct buf b = BUF_INIT;
+	text_slugify(x->slugger, name, strlen(name), max, &b);
+	const char *s = arena_strndup(x->a, b.data, b.len);
+	buf_free(&b);
+	return s;
+}
+
+const char *index_unique_slug(struct index_ctx *x, struct strmap *taken, const char *slug, void *owner)
+{
+	const char *s = slug;
+	for (int n = 2; strmap_get(taken, s); n++)
+		s = arena_sprintf(x->a, "%s-%d", slug, n);
+	strmap_put(x->a, taken, s, owner);
+	return s;
+}
+
+
+static struct place *place_new(struct index_ctx *x, struct site *site, const char *name,
+			       enum place_level level, struct place *parent)
+{
+	struct place *p = arena_alloc(x->a, sizeof(*p));
+	p->name = name;
+	p->level = level;
+	p->parent = parent;
+	/* Sibling slugs must differ; the parent's directory plus a marker key
+	 * makes the namespace per parent. */
+	const char *base = index_slug(x, name, 48);
+	const char *scope = parent ? parent->dir : "places/";
+	const char *slug = base;
+	for (int n = 2;; n++) {
+		const char *key = arena_sprintf(x->a, "%s%s", scope, slug);
+		if (!strmap_get(&place_slugs, key)) {
+			strmap_put(x->a, &place_slugs, key, p);
+			break;
+		}
+		slug = arena_sprintf(x->a, "%s-%d", base, n);
+	}
+	p->slug = slug;
+	p->dir = arena_sprintf(x->a, "%s%s/", scope, slug);
+	p->url = arena_sprintf(x->a, "%sindex.html", p->dir);
+	p->sort_key = text_sort_key(x->collator, x->a, name);
+	if (parent)
+		ptrvec_push(x->a, &parent->children, p);
+	else
+		ptrvec_push(x->a, &site->provinces, p);
+	return p;
+}
+
+int index_places_init(struct index_ctx *x, struct site *site)
+{
+	const struct config *cfg = x->cfg;
+	int failed = 0;
+	memset(&districts, 0, sizeof(districts));
+	memset(&cities, 0, sizeof(cities));
+	memset(&communities, 0, sizeof(communities));
+	memset(&place_slugs, 0, sizeof(place_slugs));
+	for (size_t i = 0; i < cfg->nprovinces; i++) {
+		const struct config_province *cp = &cfg->provinces[i];
+		struct place *prov = place_new(x, site, cp->name, PLACE_PROVINCE, NULL);
+		for (size_t j = 0; j < cp->ncities; j++) {
+			const struct config_city *cc = &cp->cities[j];
+			if (strmap_get(&cities, cc->name)) {
+				diag_error(x->d, cfg->path, cc->line, cc->col, NULL, 0,
+					   "city %s is listed twice in regions", cc->name);
+				failed = 1;
+				continue;
+			}
+			struct place *city = place_new(x, site, cc->name, PLACE_CITY, prov);
+			strmap_put(x->a, &cities, cc->name, city);
+			for (size_t k = 0; k < cc->ndistricts; k++) {
+				struct place *other = strmap_get(&districts, cc->districts[k]);
+				if (other) {
+					diag_error(x->d, cfg->path, cc->line, cc->col, NULL, 0,
+						   "district %s is listed under both %s and %s", cc->districts[k],
+						   other->parent->name, cc->name);
+					failed = 1;
+					continue;
+				}
+				struct place *dist = place_new(x, site, cc->districts[k], PLACE_DISTRICT, city);
+				strmap_put(x->a, &districts, cc->districts[k], dist);
+			}
+		}
+	}
+	return failed ? -1 : 0;
+}
+
+/* "nearest: A, B, C": the three known names closest to `name`. */
+static const char *nearest_names(struct index_ctx *x, const struct strmap *known, const char *name)
+{
+	const char *best[3] = { 0 };
+	size_t dist[3] = { (size_t)-1, (size_t)-1, (size_t)-1 };
+	for (size_t i = 0; i < known->cap; i++) {
+		const char *k = known->keys[i];
+		if (!k)
+			continue;
+		size_t dk = text_distance(name, k);
+		for (int j = 0; j < 3; j++) {
+			/* ties go to the name that sorts first, so the message is stable */
+			if (dk < dist[j] || (dk == dist[j] && best[j] && strcmp(k, best[j]) < 0)) {
+				for (int m = 2; m > j; m--) {
+					best[m] = best[m - 1];
+					dist[m] = dist[m - 1];
+				}
+				best[j] = k;
+				dist[j] = dk;
+				break;
+			}
+		}
+	}
+	struct buf b = BUF_INIT;
+	for (int j = 0; j < 3 && best[j]; j++)
+		buf_addf(&b, "%s%s", j ? ", " : "", best[j]);
+	const char *s = arena_strndup(x->a, b.data, b.len);
+	buf_free(&b);
+	return s;
+}
+
+static struct place *community_of(struct index_ctx *x, struct site *site, struct place *parent, const char *name)
+{
+	const char *key = arena_sprintf(x->a, "%s%s", parent->dir, name);
+	struct place *p = strmap_get(&communities, key);
+	if (!p) {
+		p = place_new(x, site, name, PLACE_COMMUNITY, parent);
+		strmap_put(x->a, &communities, key, p);
+	}
+	return p;
+}
+
+int index_place_article(struct index_ctx *x, struct site *site, struct article *art)
+{
+	struct place *local = NULL;
+	if (art->district) {
+		local = strmap_get(&districts, art->district);
+		if (!local) {
+			diag_error(x->d, art->path, art->district_line, art->district_col, art->src, art->src_len,
+				   "unknown district '%s': not in config.yml's regions (nearest: %s)",
+				   art->district, nearest_names(x, &districts, art->district));
+			return -1;
+		}
+		if (art->city && strcmp(art->city, local->parent->name) != 0) {
+			diag_error(x->d, art->path, art->city_line, art->city_col, art->src, art->src_len,
+				   "city '%s' does not match district %s, which config.yml puts in %s",
+				   art->city, art->district, local->parent->name);
+			return -1;
+		}
+	} else if (art->city) {
+		local = strmap_get(&cities, art->city);
+		if (!local) {
+			diag_error(x->d, art->path, art->city_line, art->city_col, art->src, art->src_len,
+				   "unknown city '%s': not in config.yml's regions (nearest: %s)",
+				   art->city, nearest_names(x, &cities, art->city));
+			return -1;
+		}
+	} else {
+		return 0;	/* a page note without a place */
+	}
+	art->local = local;
+	art->place = art->community ? community_of(x, site, local, art->community) : local;
+	return 0;
+}
+
+static int cmp_places(const void *a, const void *b)
+{
+	const struct place *p = *(const struct place *const *)a, *q = *(const struct place *const *)b;
+	int c = strcmp(p->sort_key, q->sort_key);
+	return c ? c : strcmp(p->name, q->name);
+}
+
+/* Places no article is filed under get no page: drop them from the tree. */
+static void prune_empty(struct ptrvec *v)
+{
+	size_t kept = 0;
+	for (size_t i = 0; i < v->len; i++) {
+		struct place *p = v->items[i];
+		if (p->articles.len)
+			v->items[kept++] = p;
+	}
+	v->len = kept;
+}
+
+static void finish_place(struct place *p)
+{
+	prune_empty(&p->children);
+	qsort(p->children.items, p->children.len, sizeof(void *), cmp_places);
+	for (size_t i = 0; i < p->children.len; i++)
+		finish_place(p->children.items[i]);
+}
+
+static void collect(struct arena *a, struct site *site, struct place *p)
+{
+	ptrvec_push(a, &site->places, p);
+	for (size_t i = 0; i < p->children.len; i++)
+		collect(a, site, p->children.items[i]);
+}
+
+void index_places_finish(struct index_ctx *x, struct site *site)
+{
+	prune_empty(&site->provinces);
+	qsort(site->provinces.items, site->provinces.len, sizeof(void *), cmp_places);
+	for (size_t i = 0; i < site->provinces.len; i++) {
+		finish_place(site->provinces.items[i]);
+		collect(x->a, site, site->provinces.items[i]);
+	}
+}

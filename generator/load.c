@@ -1,0 +1,109 @@
+#define _DEFAULT_SOURCE
+#include "load.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "xalloc.h"
+
+int load_file(const char *path, struct buf *out)
+{
+	int fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return -1;
+	struct stat st;
+	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+		close(fd);
+		errno = EISDIR;
+		return -1;
+	}
+	buf_reset(out);
+	if (st.st_size > 0)
+		buf_grow(out, (size_t)st.st_size);
+	for (;;) {
+		buf_grow(out, 65536);
+		ssize_t n = read(fd, out->data + out->len, out->cap - out->len - 1);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			int saved = errno;
+			close(fd);
+			errno = saved;
+			return -1;
+		}
+		if (n == 0)
+			break;
+		out->len += (size_t)n;
+		out->data[out->len] = '\0';
+	}
+	close(fd);
+	return 0;
+}
+
+static int has_md_suffix(const char *name)
+{
+	size_t n = strlen(name);
+	return n > 3 && strcmp(name + n - 3, ".md") == 0;
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Collects paths depth-first, each directory's entries in byte order. */
+static void walk(struct arena *a, struct diag *d, const char *dir, struct ptrvec *paths)
+{
+	DIR *dp = opendir(dir);
+	if (!dp) {
+		diag_error(d, dir, 0, 0, NULL, 0, "cannot read directory: %s", strerror(errno));
+		return;
+	}
+	struct ptrvec names = { 0 };
+	struct dirent *de;
+	while ((de = readdir(dp)))
+		if (de->d_name[0] != '.')
+			ptrvec_push(a, &names, arena_strdup(a, de->d_name));
+	closedir(dp);
+	qsort(names.items, names.len, sizeof(*names.items), cmp_names);
+	for (size_t i = 0; i < names.len; i++) {
+		const char *name = names.items[i];
+		char *path = arena_sprintf(a, "%s/%s", dir, name);
+		struct stat st;
+		if (stat(path, &st) < 0) {
+			diag_error(d, path, 0, 0, NULL, 0, "cannot read: %s", strerror(errno));
+			continue;
+		}
+		if (S_ISDIR(st.st_mode))
+			walk(a, d, path, paths);
+		else if (has_md_suffix(name))
+			ptrvec_push(a, paths, path);
+	}
+}
+
+size_t load_content(struct arena *a, struct diag *d, const char *dir, struct source **sources)
+{
+	struct ptrvec paths = { 0 };
+	struct buf b = BUF_INIT;
+	walk(a, d, dir, &paths);
+	*sources = arena_alloc(a, (paths.len + 1) * sizeof(**sources));
+	size_t n = 0;
+	for (size_t i = 0; i < paths.len; i++) {
+		const char *path = paths.items[i];
+		if (load_file(path, &b) < 0) {
+			diag_error(d, path, 0, 0, NULL, 0, "cannot read: %s", strerror(errno));
+			continue;
+		}
+		struct source *s = &(*sources)[n++];
+		s->path = path;
+		s->data = arena_strndup(a, b.data, b.len);
+		s->len = b.len;
+	}
+	buf_free(&b);
+	return n;
+}

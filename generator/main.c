@@ -1,0 +1,221 @@
+/* sitegen: content/ + config.yml + theme/ → a static archive.
+ *
+ * The driver: runs load → parse → index → render → write in order and
+ * decides, from the collected diagnostics, whether the build may write. No
+ * file is written unless every input parsed and indexed without error (and,
+ * under --strict, without warning). */
+#define _DEFAULT_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "article.h"
+#include "config.h"
+#include "index.h"
+#include "load.h"
+#include "render.h"
+#include "text.h"
+#include "tmpl.h"
+#include "write.h"
+
+struct options {
+	const char *config, *content, *out, *theme;
+	int strict, drafts, quiet;
+};
+
+static void usage(FILE *f)
+{
+	fputs("usage: sitegen [--config config.yml] [--content content] [--out DIR] [--theme theme]\n"
+	      "               [--strict] [--drafts] [--quiet]\n"
+	      "Builds the static archive. --out defaults to the config's output_dir.\n"
+	      "--strict turns warnings into errors; --drafts includes articles marked draft.\n", f);
+}
+
+static int parse_args(int argc, char **argv, struct options *o)
+{
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		const char **slot = strcmp(a, "--config") == 0 ? &o->config
+				  : strcmp(a, "--content") == 0 ? &o->content
+				  : strcmp(a, "--out") == 0 ? &o->out
+				  : strcmp(a, "--theme") == 0 ? &o->theme : NULL;
+		if (slot) {
+			if (++i == argc) {
+				fprintf(stderr, "sitegen: %s needs a value\n", a);
+				return -1;
+			}
+			*slot = argv[i];
+		} else if (strcmp(a, "--strict") == 0) {
+			o->strict = 1;
+		} else if (strcmp(a, "--drafts") == 0) {
+			o->drafts = 1;
+		} else if (strcmp(a, "--quiet") == 0) {
+			o->quiet = 1;
+		} else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+			usage(stdout);
+			exit(0);
+		} else {
+			fprintf(stderr, "sitegen: unknown option '%s'\n", a);
+			usage(stderr);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+struct theme_loader {
+	struct arena *a;
+	const char *dir;
+};
+
+static int load_template(void *ctx, const char *name, struct buf *source, const char **path)
+{
+	struct theme_loader *t = ctx;
+	for (const char *p = name; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-' || *p == '_'))
+			return 0;	/* not a theme file name: no such template */
+	char *file = arena_sprintf(t->a, "%s/templates/%s.mustache", t->dir, name);
+	if (load_file(file, source) < 0)
+		return 0;
+	*path = file;
+	return 1;
+}
+
+/* NFC is the form the archive stores and compares text in. */
+static void normalise(struct arena *a, struct source *s)
+{
+	if (!text_utf8_valid(s->data, s->len, NULL))
+		return;		/* article_parse reports it with its place */
+	struct buf b = BUF_INIT;
+	if (text_nfc(s->data, s->len, &b) == 0 && !buf_equals(&b, s->data, s->len)) {
+		s->data = arena_strndup(a, b.data, b.len);
+		s->len = b.len;
+	}
+	buf_free(&b);
+}
+
+static void copy_static(struct arena *a, struct diag *d, struct writer *w, const char *dir, const char *rel)
+{
+	DIR *dp = opendir(dir);
+	if (!dp)
+		return;
+	struct ptrvec names = { 0 };
+	struct dirent *de;
+	while ((de = readdir(dp)))
+		if (de->d_name[0] != '.')
+			ptrvec_push(a, &names, arena_strdup(a, de->d_name));
+	closedir(dp);
+	struct buf b = BUF_INIT;
+	for (size_t i = 0; i < names.len; i++) {
+		const char *path = arena_sprintf(a, "%s/%s", dir, (char *)names.items[i]);
+		const char *out = arena_sprintf(a, "%s/%s", rel, (char *)names.items[i]);
+		struct stat st;
+		if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+			copy_static(a, d, w, path, out);
+		else if (load_file(path, &b) < 0)
+			diag_error(d, path, 0, 0, NULL, 0, "cannot read: %s", strerror(errno));
+		else
+			writer_put(w, out, b.data, b.len);
+	}
+	buf_free(&b);
+}
+
+static int compile_templates(struct tmpl_set *set, struct diag *d)
+{
+	int ok = 1;
+	for (size_t i = 0; render_templates[i]; i++)
+		if (!tmpl_set_get(set, render_templates[i], d))
+			ok = 0;
+	return ok ? 0 : -1;
+}
+
+static size_t parse_all(struct arena *a, struct diag *d, struct source *src, size_t n, struct article **arts)
+{
+	size_t count = 0;
+	for (size_t i = 0; i < n; i++) {
+		normalise(a, &src[i]);
+		struct article *art = article_parse(a, d, src[i].path, src[i].data, src[i].len);
+		if (art)
+			arts[count++] = art;
+	}
+	return count;
+}
+
+static int build(const struct options *o, struct arena *a, struct diag *d)
+{
+	struct buf text = BUF_INIT;
+	struct config cfg;
+	if (load_file(o->config, &text) < 0) {
+		diag_error(d, o->config, 0, 0, NULL, 0, "cannot read the config: %s", strerror(errno));
+		return -1;
+	}
+	char *cfg_src = arena_strndup(a, text.data, text.len);
+	buf_free(&text);
+	if (config_parse(a, d, o->config, cfg_src, strlen(cfg_src), &cfg) < 0)
+		return -1;
+	const char *out = o->out ? o->out : cfg.output_dir;
+
+	struct source *sources;
+	size_t nsrc = load_content(a, d, o->content, &sources);
+	struct article **arts = arena_alloc(a, (nsrc + 1) * sizeof(*arts));
+	size_t narts = parse_all(a, d, sources, nsrc, arts);
+
+	struct theme_loader loader = { a, o->theme };
+	struct tmpl_set *tmpls = tmpl_set_new(a, load_template, &loader);
+	compile_templates(tmpls, d);
+
+	struct site site;
+	struct index_ctx x = { a, d, &cfg, text_slugger_new(), text_collator_new() };
+	if (!x.slugger || !x.collator) {
+		diag_error(d, "ICU", 0, 0, NULL, 0, "cannot load ICU's transliteration or collation data");
+		return -1;
+	}
+	index_build(&x, arts, narts, o->drafts, &site);
+	text_slugger_free(x.slugger);
+	if (diag_failed(d)) {
+		text_collator_free(x.collator);
+		return -1;
+	}
+
+	struct writer *w = writer_open(out, d);
+	if (!w) {
+		text_collator_free(x.collator);
+		return -1;
+	}
+	render_site(&site, tmpls, w, d, a);
+	copy_static(a, d, w, arena_sprintf(a, "%s/static", o->theme), "assets");
+	text_collator_free(x.collator);
+	if (diag_failed(d)) {
+		writer_abort(w);
+		return -1;
+	}
+	struct write_stats st;
+	if (writer_commit(w, &st) < 0)
+		return -1;
+	if (!o->quiet)
+		printf("sitegen: %zu articles → %s (%zu files written, %zu unchanged, %zu removed)\n",
+		       site.articles.len, out, st.written, st.unchanged, st.removed);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct options o = { "config.yml", "content", NULL, "theme", 0, 0, 0 };
+	if (parse_args(argc, argv, &o) < 0)
+		return 2;
+	struct arena a = ARENA_INIT;
+	struct diag d = DIAG_INIT;
+	d.strict = o.strict;
+	int r = build(&o, &a, &d);
+	if (r < 0 || diag_failed(&d)) {
+		fprintf(stderr, "sitegen: build failed: %zu error(s)%s; the output was not changed\n",
+			d.errors + (d.strict ? d.warnings : 0), d.strict && d.warnings ? " (warnings count under --strict)" : "");
+		arena_free(&a);
+		return 1;
+	}
+	arena_free(&a);
+	return 0;
+}

@@ -1,0 +1,54 @@
+#include "markdown.h"
+
+#include <cmark.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "text.h"
+
+void markdown_to_html(const char *md, size_t len, int unsafe, struct buf *out)
+{
+	int opts = CMARK_OPT_DEFAULT | (unsafe ? CMARK_OPT_UNSAFE : 0);
+	char *html = cmark_markdown_to_html(md, len, opts);
+	buf_addstr(out, html);
+	free(html);
+}
+
+/* Summaries only need the opening text, so only that much of the body is
+ * parsed: a few paragraphs go a long way past 90 characters. */
+#define SUMMARY_SOURCE_BYTES 4096
+
+void markdown_summary(const char *md, size_t len, size_t max_chars, struct buf *out)
+{
+	size_t n = len;
+	if (n > SUMMARY_SOURCE_BYTES) {
+		/* cut at a line end so no UTF-8 sequence or inline span is split */
+		const char *nl = memchr(md + SUMMARY_SOURCE_BYTES, '\n', len - SUMMARY_SOURCE_BYTES);
+		n = nl ? (size_t)(nl - md) : len;
+	}
+	cmark_node *doc = cmark_parse_document(md, n, CMARK_OPT_DEFAULT);
+	cmark_iter *it = cmark_iter_new(doc);
+	struct buf text = BUF_INIT;
+	cmark_event_type ev;
+	int in_heading = 0;
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *node = cmark_iter_get_node(it);
+		cmark_node_type type = cmark_node_get_type(node);
+		if (type == CMARK_NODE_HEADING) {
+			in_heading = ev == CMARK_EVENT_ENTER;
+		} else if (type == CMARK_NODE_PARAGRAPH && ev == CMARK_EVENT_EXIT) {
+			buf_addch(&text, ' ');
+		} else if (!in_heading && ev == CMARK_EVENT_ENTER &&
+			   (type == CMARK_NODE_TEXT || type == CMARK_NODE_CODE)) {
+			buf_addstr(&text, cmark_node_get_literal(node));
+		} else if (!in_heading && (type == CMARK_NODE_SOFTBREAK || type == CMARK_NODE_LINEBREAK)) {
+			/* Chinese lines join without a space; the soft break was layout */
+		}
+		if (text.len > max_chars * 8)
+			break;
+	}
+	cmark_iter_free(it);
+	cmark_node_free(doc);
+	text_summary(text.data, text.len, max_chars, out);
+	buf_free(&text);
+}

@@ -1,0 +1,246 @@
+#include "render.h"
+
+#include <string.h>
+
+#include "markdown.h"
+#include "text.h"
+#include "tmpl.h"
+#include "write.h"
+
+const char *const render_templates[] = {
+	"home", "report", "place", "places", "dates", "year", "month", "day", "tags", "tag",
+	"reporters", "reporter", "series-index", "series", "404", NULL
+};
+
+#define SUMMARY_CHARS 90
+
+static const struct { const char *name, *url, *section; } nav_entries[] = {
+	{ "首页", "index.html", "home" },
+	{ "地区", "places/index.html", "places" },
+	{ "日期", "dates/index.html", "dates" },
+	{ "专题", "tags/index.html", "tags" },
+	{ "记者", "reporters/index.html", "reporters" },
+	{ "版面", "series/index.html", "series" },
+};
+
+/* "../" once per directory between the page and the site root. */
+static const char *root_of(struct render *r, const char *url)
+{
+	struct buf b = BUF_INIT;
+	for (const char *p = url; *p; p++)
+		if (*p == '/')
+			buf_addstr(&b, "../");
+	const char *s = arena_strndup(&r->scratch, b.data, b.len);
+	buf_free(&b);
+	return s;
+}
+
+void render_set_list(struct render *r, struct val *map, const char *key, struct val *list)
+{
+	val_set(&r->scratch, map, key, list);
+	val_set_bool(&r->scratch, map, arena_sprintf(&r->scratch, "has_%s", key), list->u.list.len > 0);
+}
+
+struct val *render_common(struct render *r, const char *url, const char *page_title, const char *section)
+{
+	struct arena *a = &r->scratch;
+	const struct config *cfg = r->site->config;
+	struct val *ctx = val_map(a);
+	struct val *site = val_map(a);
+	val_set(a, site, "title", val_str_ref(a, cfg->title, strlen(cfg->title)));
+	val_set(a, site, "description", val_str_ref(a, cfg->description, strlen(cfg->description)));
+	val_set(a, site, "language", val_str_ref(a, cfg->language, strlen(cfg->language)));
+	val_set(a, ctx, "site", site);
+	val_set(a, ctx, "root", val_str(a, root_of(r, url)));
+	val_set(a, ctx, "page_title", val_str(a, page_title));
+	struct val *nav = val_list(a);
+	for (size_t i = 0; i < sizeof(nav_entries) / sizeof(*nav_entries); i++) {
+		struct val *e = val_map(a);
+		val_set_str(a, e, "name", nav_entries[i].name);
+		val_set_str(a, e, "url", nav_entries[i].url);
+		val_set_bool(a, e, "current", section && strcmp(section, nav_entries[i].section) == 0);
+		val_push(a, nav, e);
+	}
+	render_set_list(r, ctx, "nav", nav);
+	render_set_list(r, ctx, "breadcrumbs", val_list(a));
+	if (!section || strcmp(section, "home") != 0)
+		render_crumb(r, ctx, "首页", "index.html");
+	return ctx;
+}
+
+/* Appends a breadcrumb; url NULL marks the current page (the last crumb). */
+void render_crumb(struct render *r, struct val *ctx, const char *name, const char *url)
+{
+	struct val *list = val_get(ctx, "breadcrumbs", strlen("breadcrumbs"));
+	struct val *e = val_map(&r->scratch);
+	val_set_str(&r->scratch, e, "name", name);
+	if (url)
+		val_set_str(&r->scratch, e, "url", url);
+	else
+		val_set_bool(&r->scratch, e, "current", 1);
+	val_push(&r->scratch, list, e);
+	val_set_bool(&r->scratch, ctx, "has_breadcrumbs", 1);
+}
+
+void render_page(struct render *r, const char *tmpl_name, const char *url, struct val *ctx)
+{
+	const struct tmpl *t = tmpl_set_get(r->tmpls, tmpl_name, r->d);
+	buf_reset(&r->out);
+	if (!t || tmpl_render(r->tmpls, t, ctx, &r->out, r->d) < 0 ||
+	    writer_put(r->writer, url, r->out.data, r->out.len) < 0)
+		r->failed = 1;
+	arena_free(&r->scratch);
+}
+
+struct val *render_link(struct render *r, const char *text, const char *url)
+{
+	struct val *v = val_map(&r->scratch);
+	val_set_str(&r->scratch, v, "text", text);
+	val_set_str(&r->scratch, v, "title", text);
+	val_set_str(&r->scratch, v, "url", url);
+	return v;
+}
+
+const char *render_month_text(struct render *r, int y, int m)
+{
+	struct buf b = BUF_INIT;
+	text_format_month(r->dates, y, m, &b);
+	const char *s = arena_strndup(&r->scratch, b.data, b.len);
+	buf_free(&b);
+	return s;
+}
+
+const char *render_year_text(struct render *r, int y)
+{
+	struct buf b = BUF_INIT;
+	text_format_year(r->dates, y, &b);
+	const char *s = arena_strndup(&r->scratch, b.data, b.len);
+	buf_free(&b);
+	return s;
+}
+
+const char *render_day_text(struct render *r, int y, int m, int d)
+{
+	struct buf b = BUF_INIT;
+	text_format_date(r->dates, y, m, d, &b);
+	const char *s = arena_strndup(&r->scratch, b.data, b.len);
+	buf_free(&b);
+	return s;
+}
+
+struct val *render_item(struct render *r, const struct article *art)
+{
+	struct arena *a = &r->scratch;
+	const struct render_article *x = &r->extra[art->order];
+	struct val *v = val_map(a);
+	val_set(a, v, "title", val_str_ref(a, art->title, strlen(art->title)));
+	if (art->subtitle)
+		val_set(a, v, "subtitle", val_str_ref(a, art->subtitle, strlen(art->subtitle)));
+	val_set(a, v, "url", val_str_ref(a, art->url, strlen(art->url)));
+	val_set(a, v, "date_text", val_str_ref(a, x->date_text, strlen(x->date_text)));
+	val_set(a, v, "date_iso", val_str_ref(a, x->date_iso, strlen(x->date_iso)));
+	val_set_bool(a, v, "date_inferred", art->date_inferred);
+	val_set(a, v, "place_text", val_str_ref(a, x->place_text, strlen(x->place_text)));
+	val_set(a, v, "summary", val_str_ref(a, x->summary, strlen(x->summary)));
+	val_set_bool(a, v, "is_other", art->kind == ARTICLE_OTHER);
+	if (art->kind == ARTICLE_OTHER)
+		val_set_str(a, v, "kind_label", "非新闻报道");
+	return v;
+}
+
+struct val *render_items(struct render *r, const struct ptrvec *arts)
+{
+	struct val *list = val_list(&r->scratch);
+	for (size_t i = 0; i < arts->len; i++)
+		val_push(&r->scratch, list, render_item(r, arts->items[i]));
+	return list;
+}
+
+/* Groups a newest-first list by month. */
+struct val *render_groups(struct render *r, const struct ptrvec *arts)
+{
+	struct arena *a = &r->scratch;
+	struct val *groups = val_list(a);
+	struct val *group = NULL, *items = NULL;
+	int gy = 0, gm = 0;
+	for (size_t i = 0; i < arts->len; i++) {
+		const struct article *art = arts->items[i];
+		if (!group || art->date.y != gy || art->date.m != gm) {
+			gy = art->date.y;
+			gm = art->date.m;
+			group = val_map(a);
+			items = val_list(a);
+			val_set_str(a, group, "label", render_month_text(r, gy, gm));
+			val_set(a, group, "id", val_strf(a, "%04d-%02d", gy, gm));
+			render_set_list(r, group, "items", items);
+			val_push(a, groups, group);
+		}
+		val_push(a, items, render_item(r, art));
+		val_set(a, group, "count", val_strf(a, "%zu", items->u.list.len));
+	}
+	return groups;
+}
+
+static const char *place_text(struct arena *a, const struct place *p)
+{
+	if (!p)
+		return "";
+	/* Province names are left out: city › district › community is what a
+	 * reader recognises, and the breadcrumb on the page has the rest. */
+	const struct place *chain[4];
+	size_t n = 0;
+	for (; p && n < 4; p = p->parent)
+		if (p->level != PLACE_PROVINCE)
+			chain[n++] = p;
+	struct buf b = BUF_INIT;
+	while (n--)
+		buf_addf(&b, "%s%s", b.len ? " " : "", chain[n]->name);
+	const char *s = arena_strndup(a, b.data, b.len);
+	buf_free(&b);
+	return s;
+}
+
+/* Dates, places and summaries are needed on many pages: made once. */
+static void precompute(struct render *r)
+{
+	const struct ptrvec *arts = &r->site->articles;
+	struct buf b = BUF_INIT;
+	r->extra = arena_alloc(r->keep, (arts->len + 1) * sizeof(*r->extra));
+	for (size_t i = 0; i < arts->len; i++) {
+		const struct article *art = arts->items[i];
+		struct render_article *x = &r->extra[art->order];
+		buf_reset(&b);
+		if (art->date.d) {
+			text_format_date(r->dates, art->date.y, art->date.m, art->date.d, &b);
+			x->date_iso = arena_sprintf(r->keep, "%04d-%02d-%02d", art->date.y, art->date.m, art->date.d);
+		} else {
+			text_format_month(r->dates, art->date.y, art->date.m, &b);
+			x->date_iso = arena_sprintf(r->keep, "%04d-%02d", art->date.y, art->date.m);
+		}
+		x->date_text = arena_strndup(r->keep, b.data, b.len);
+		x->place_text = place_text(r->keep, art->place);
+		buf_reset(&b);
+		markdown_summary(art->body, art->body_len, SUMMARY_CHARS, &b);
+		x->summary = arena_strndup(r->keep, b.data, b.len);
+	}
+	buf_free(&b);
+}
+
+int render_site(const struct site *site, struct tmpl_set *tmpls, struct writer *w, struct diag *d,
+		struct arena *keep)
+{
+	struct render r = { .site = site, .tmpls = tmpls, .writer = w, .d = d, .keep = keep };
+	r.dates = text_dates_new();
+	buf_init(&r.out, 1 << 16);
+	precompute(&r);
+	render_home(&r);
+	render_report_pages(&r);
+	render_place_pages(&r);
+	render_date_pages(&r);
+	render_topic_pages(&r);
+	render_404(&r);
+	buf_free(&r.out);
+	text_dates_free(r.dates);
+	arena_free(&r.scratch);
+	return r.failed ? -1 : 0;
+}

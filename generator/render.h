@@ -1,0 +1,66 @@
+/* render: struct site → HTML pages, through the theme's templates.
+ *
+ * Builds one context (struct val) per page as theme/CONTEXT.md describes,
+ * renders it with the page's template and hands the bytes to the writer.
+ * Each page's context lives in a scratch arena that is emptied after the
+ * page, so memory stays flat however many pages there are. */
+#ifndef RENDER_H
+#define RENDER_H
+
+#include "buf.h"
+#include "diag.h"
+#include "site.h"
+#include "value.h"
+
+struct tmpl_set;
+struct writer;
+struct text_dates;
+
+/* What render precomputes once per article (indexed by article->order). */
+struct render_article {
+	const char *date_text, *date_iso, *place_text, *summary;
+};
+
+struct render {
+	const struct site *site;
+	struct tmpl_set *tmpls;
+	struct writer *writer;
+	struct diag *d;
+	struct text_dates *dates;
+	struct arena *keep;		/* lives for the whole render */
+	struct arena scratch;		/* emptied after every page */
+	struct render_article *extra;
+	struct buf out;
+	int failed;
+};
+
+/* Renders every page of the site. Templates must be compiled in tmpls
+ * already (every template named in CONTEXT.md). Returns 0, or -1 after
+ * diag errors. */
+int render_site(const struct site *site, struct tmpl_set *tmpls, struct writer *w, struct diag *d,
+		struct arena *keep);
+
+/* The names of the templates render uses, NULL-terminated (main compiles them first). */
+extern const char *const render_templates[];
+
+/* ---- shared by render*.c ---- */
+struct val *render_common(struct render *r, const char *url, const char *page_title, const char *section);
+void render_crumb(struct render *r, struct val *ctx, const char *name, const char *url);
+void render_page(struct render *r, const char *tmpl_name, const char *url, struct val *ctx);
+void render_set_list(struct render *r, struct val *map, const char *key, struct val *list);
+struct val *render_item(struct render *r, const struct article *art);
+struct val *render_items(struct render *r, const struct ptrvec *arts);
+struct val *render_groups(struct render *r, const struct ptrvec *arts);
+struct val *render_link(struct render *r, const char *text, const char *url);
+const char *render_month_text(struct render *r, int y, int m);
+const char *render_year_text(struct render *r, int y);
+const char *render_day_text(struct render *r, int y, int m, int d);
+
+void render_report_pages(struct render *r);
+void render_place_pages(struct render *r);
+void render_date_pages(struct render *r);
+void render_topic_pages(struct render *r);	/* tags, reporters, series */
+void render_home(struct render *r);
+void render_404(struct render *r);
+
+#endif

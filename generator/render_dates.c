@@ -1,0 +1,186 @@
+/* Date pages: the archive index, and one page per year, month and day. */
+#include <string.h>
+
+#include "render.h"
+#include "text.h"
+
+static struct val *count_val(struct render *r, size_t n)
+{
+	return val_strf(&r->scratch, "%zu", n);
+}
+
+static struct val *month_links(struct render *r, const struct ptrvec *months)
+{
+	struct val *list = val_list(&r->scratch);
+	for (size_t i = 0; i < months->len; i++) {
+		const struct month *m = months->items[i];
+		struct val *v = render_link(r, render_month_text(r, m->y, m->m), m->url);
+		val_set(&r->scratch, v, "count", count_val(r, m->articles.len));
+		val_push(&r->scratch, list, v);
+	}
+	return list;
+}
+
+struct val *render_years(struct render *r);
+struct val *render_years(struct render *r)
+{
+	struct val *list = val_list(&r->scratch);
+	/* newest year first, like every list of reports */
+	for (size_t i = r->site->years.len; i-- > 0;) {
+		const struct year *y = r->site->years.items[i];
+		struct val *v = render_link(r, render_year_text(r, y->y), y->url);
+		val_set(&r->scratch, v, "count", count_val(r, y->articles.len));
+		render_set_list(r, v, "months", month_links(r, &y->months));
+		val_push(&r->scratch, list, v);
+	}
+	return list;
+}
+
+static void render_year(struct render *r, size_t i)
+{
+	struct arena *a = &r->scratch;
+	const struct year *y = r->site->years.items[i];
+	const char *text = render_year_text(r, y->y);
+	struct val *ctx = render_common(r, y->url, text, "dates");
+	render_crumb(r, ctx, "日期", "dates/index.html");
+	render_crumb(r, ctx, text, NULL);
+	struct val *year = val_map(a);
+	val_set_str(a, year, "text", text);
+	val_set(a, year, "count", count_val(r, y->articles.len));
+	val_set(a, ctx, "year", year);
+	render_set_list(r, ctx, "months", month_links(r, &y->months));
+	render_set_list(r, ctx, "groups", render_groups(r, &y->articles));
+	if (i > 0) {
+		const struct year *p = r->site->years.items[i - 1];
+		val_set(a, ctx, "prev_year", render_link(r, render_year_text(r, p->y), p->url));
+	}
+	if (i + 1 < r->site->years.len) {
+		const struct year *n = r->site->years.items[i + 1];
+		val_set(a, ctx, "next_year", render_link(r, render_year_text(r, n->y), n->url));
+	}
+	render_page(r, "year", y->url, ctx);
+}
+
+static const struct day *find_day(const struct month *m, int d)
+{
+	for (size_t i = 0; i < m->days.len; i++)
+		if (((const struct day *)m->days.items[i])->d == d)
+			return m->days.items[i];
+	return NULL;
+}
+
+/* Weeks start on Monday; blank cells pad the first and last week. */
+static struct val *calendar(struct render *r, const struct month *m)
+{
+	struct arena *a = &r->scratch;
+	struct val *weeks = val_list(a), *week = NULL, *days = NULL;
+	int first = text_weekday(m->y, m->m, 1), ndays = text_days_in_month(m->y, m->m);
+	int cells = ((first + ndays + 6) / 7) * 7;
+	for (int c = 0; c < cells; c++) {
+		if (c % 7 == 0) {
+			week = val_map(a);
+			days = val_list(a);
+			render_set_list(r, week, "days", days);
+			val_push(a, weeks, week);
+		}
+		struct val *cell = val_map(a);
+		int d = c - first + 1;
+		if (d < 1 || d > ndays) {
+			val_set_bool(a, cell, "blank", 1);
+		} else {
+			const struct day *day = find_day(m, d);
+			val_set(a, cell, "day", val_strf(a, "%d", d));
+			val_set_bool(a, cell, "has_reports", day != NULL);
+			if (day) {
+				val_set_str(a, cell, "url", day->url);
+				val_set(a, cell, "count", count_val(r, day->articles.len));
+			}
+		}
+		val_push(a, days, cell);
+	}
+	return weeks;
+}
+
+static void render_month(struct render *r, size_t i)
+{
+	static const char *const weekdays[] = { "一", "二", "三", "四", "五", "六", "日" };
+	struct arena *a = &r->scratch;
+	const struct month *m = r->site->months.items[i];
+	const char *text = render_month_text(r, m->y, m->m);
+	struct val *ctx = render_common(r, m->url, text, "dates");
+	render_crumb(r, ctx, "日期", "dates/index.html");
+	render_crumb(r, ctx, render_year_text(r, m->y), arena_sprintf(a, "dates/%04d/index.html", m->y));
+	render_crumb(r, ctx, text, NULL);
+	struct val *month = val_map(a);
+	val_set_str(a, month, "text", text);
+	val_set(a, month, "count", count_val(r, m->articles.len));
+	val_set(a, ctx, "month", month);
+	val_set(a, ctx, "year", render_link(r, render_year_text(r, m->y),
+					    arena_sprintf(a, "dates/%04d/index.html", m->y)));
+	struct val *wd = val_list(a);
+	for (int k = 0; k < 7; k++)
+		val_push(a, wd, val_str_ref(a, weekdays[k], strlen(weekdays[k])));
+	render_set_list(r, ctx, "weekdays", wd);
+	render_set_list(r, ctx, "weeks", calendar(r, m));
+	struct val *days = val_list(a);
+	for (size_t k = 0; k < m->days.len; k++) {
+		const struct day *d = m->days.items[k];
+		struct val *v = render_link(r, render_day_text(r, d->y, d->m, d->d), d->url);
+		val_set(a, v, "count", count_val(r, d->articles.len));
+		val_push(a, days, v);
+	}
+	render_set_list(r, ctx, "days", days);
+	render_set_list(r, ctx, "month_only", render_items(r, &m->month_only));
+	render_set_list(r, ctx, "items", render_items(r, &m->articles));
+	if (i > 0) {
+		const struct month *p = r->site->months.items[i - 1];
+		val_set(a, ctx, "prev_month", render_link(r, render_month_text(r, p->y, p->m), p->url));
+	}
+	if (i + 1 < r->site->months.len) {
+		const struct month *n = r->site->months.items[i + 1];
+		val_set(a, ctx, "next_month", render_link(r, render_month_text(r, n->y, n->m), n->url));
+	}
+	render_page(r, "month", m->url, ctx);
+}
+
+static void render_day(struct render *r, size_t i)
+{
+	struct arena *a = &r->scratch;
+	const struct day *d = r->site->days.items[i];
+	const char *text = render_day_text(r, d->y, d->m, d->d);
+	struct val *ctx = render_common(r, d->url, text, "dates");
+	const char *month_url = arena_sprintf(a, "dates/%04d/%02d/index.html", d->y, d->m);
+	render_crumb(r, ctx, "日期", "dates/index.html");
+	render_crumb(r, ctx, render_year_text(r, d->y), arena_sprintf(a, "dates/%04d/index.html", d->y));
+	render_crumb(r, ctx, render_month_text(r, d->y, d->m), month_url);
+	render_crumb(r, ctx, text, NULL);
+	struct val *day = val_map(a);
+	val_set_str(a, day, "text", text);
+	val_set(a, day, "count", count_val(r, d->articles.len));
+	val_set(a, ctx, "day", day);
+	val_set(a, ctx, "month", render_link(r, render_month_text(r, d->y, d->m), month_url));
+	render_set_list(r, ctx, "items", render_items(r, &d->articles));
+	if (i > 0) {
+		const struct day *p = r->site->days.items[i - 1];
+		val_set(a, ctx, "prev_day", render_link(r, render_day_text(r, p->y, p->m, p->d), p->url));
+	}
+	if (i + 1 < r->site->days.len) {
+		const struct day *n = r->site->days.items[i + 1];
+		val_set(a, ctx, "next_day", render_link(r, render_day_text(r, n->y, n->m, n->d), n->url));
+	}
+	render_page(r, "day", d->url, ctx);
+}
+
+void render_date_pages(struct render *r)
+{
+	struct val *ctx = render_common(r, "dates/index.html", "按日期浏览", "dates");
+	render_crumb(r, ctx, "日期", NULL);
+	render_set_list(r, ctx, "years", render_years(r));
+	render_page(r, "dates", "dates/index.html", ctx);
+	for (size_t i = 0; i < r->site->years.len; i++)
+		render_year(r, i);
+	for (size_t i = 0; i < r->site->months.len; i++)
+		render_month(r, i);
+	for (size_t i = 0; i < r->site->days.len; i++)
+		render_day(r, i);
+}

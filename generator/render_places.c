@@ -1,0 +1,94 @@
+/* Place pages: the tree index, and one page per province, city, district and community. */
+#include <string.h>
+
+#include "render.h"
+
+static const char *const level_labels[] = { "省", "市", "区县", "社区" };
+static const char *const children_labels[] = { "市", "区县", "社区", "" };
+
+static struct val *count_val(struct render *r, size_t n)
+{
+	return val_strf(&r->scratch, "%zu", n);
+}
+
+/* A node of the place tree, with its children always present (a recursive
+ * partial must not fall back to the parent's list). */
+static struct val *tree_node(struct render *r, const struct place *p)
+{
+	struct arena *a = &r->scratch;
+	struct val *v = val_map(a);
+	val_set_str(a, v, "name", p->name);
+	val_set_str(a, v, "url", p->url);
+	val_set(a, v, "count", count_val(r, p->articles.len));
+	val_set_str(a, v, "level_label", level_labels[p->level]);
+	struct val *children = val_list(a);
+	for (size_t i = 0; i < p->children.len; i++)
+		val_push(a, children, tree_node(r, p->children.items[i]));
+	render_set_list(r, v, "children", children);
+	return v;
+}
+
+struct val *render_tree(struct render *r);
+struct val *render_tree(struct render *r)
+{
+	struct val *tree = val_list(&r->scratch);
+	for (size_t i = 0; i < r->site->provinces.len; i++)
+		val_push(&r->scratch, tree, tree_node(r, r->site->provinces.items[i]));
+	return tree;
+}
+
+static struct val *place_list(struct render *r, const struct ptrvec *places, const struct place *current)
+{
+	struct arena *a = &r->scratch;
+	struct val *list = val_list(a);
+	for (size_t i = 0; i < places->len; i++) {
+		const struct place *p = places->items[i];
+		struct val *v = val_map(a);
+		val_set_str(a, v, "name", p->name);
+		val_set_str(a, v, "url", p->url);
+		val_set(a, v, "count", count_val(r, p->articles.len));
+		val_set_bool(a, v, "current", p == current);
+		val_push(a, list, v);
+	}
+	return list;
+}
+
+static void render_place(struct render *r, const struct place *p)
+{
+	struct arena *a = &r->scratch;
+	struct val *ctx = render_common(r, p->url, p->name, "places");
+	render_crumb(r, ctx, "地区", "places/index.html");
+	const struct place *chain[4];
+	size_t n = 0;
+	for (const struct place *q = p->parent; q && n < 4; q = q->parent)
+		chain[n++] = q;
+	while (n--)
+		render_crumb(r, ctx, chain[n]->name, chain[n]->url);
+	render_crumb(r, ctx, p->name, NULL);
+
+	struct val *place = val_map(a);
+	val_set_str(a, place, "name", p->name);
+	val_set_str(a, place, "level_label", level_labels[p->level]);
+	val_set(a, place, "count", count_val(r, p->articles.len));
+	val_set(a, ctx, "place", place);
+	if (p->parent)
+		val_set(a, ctx, "up", render_link(r, p->parent->name, p->parent->url));
+	else
+		val_set(a, ctx, "up", render_link(r, "全部地区", "places/index.html"));
+	val_set_str(a, ctx, "children_label", children_labels[p->level]);
+	render_set_list(r, ctx, "children", place_list(r, &p->children, NULL));
+	render_set_list(r, ctx, "siblings",
+			place_list(r, p->parent ? &p->parent->children : &r->site->provinces, p));
+	render_set_list(r, ctx, "groups", render_groups(r, &p->articles));
+	render_page(r, "place", p->url, ctx);
+}
+
+void render_place_pages(struct render *r)
+{
+	struct val *ctx = render_common(r, "places/index.html", "按地区浏览", "places");
+	render_crumb(r, ctx, "地区", NULL);
+	render_set_list(r, ctx, "tree", render_tree(r));
+	render_page(r, "places", "places/index.html", ctx);
+	for (size_t i = 0; i < r->site->places.len; i++)
+		render_place(r, r->site->places.items[i]);
+}

@@ -1,0 +1,170 @@
+/* The page of each article. */
+#include <string.h>
+
+#include "markdown.h"
+#include "render.h"
+
+#define RELATED_MAX 6
+
+static struct val *name_links(struct render *r, const struct strlist *names, const char *dir)
+{
+	struct arena *a = &r->scratch;
+	struct val *list = val_list(a);
+	/* People and tags got their slugs in the index stage; find them by name. */
+	const struct ptrvec *all = strcmp(dir, "tags") == 0 ? &r->site->tags : &r->site->people;
+	for (size_t i = 0; i < names->len; i++) {
+		const char *url = NULL;
+		for (size_t j = 0; j < all->len && !url; j++) {
+			const char *name = strcmp(dir, "tags") == 0 ? ((const struct tag *)all->items[j])->name
+								     : ((const struct person *)all->items[j])->name;
+			if (strcmp(name, names->items[i]) == 0)
+				url = strcmp(dir, "tags") == 0 ? ((const struct tag *)all->items[j])->url
+							       : ((const struct person *)all->items[j])->url;
+		}
+		struct val *e = val_map(a);
+		val_set_str(a, e, "name", names->items[i]);
+		if (url)
+			val_set_str(a, e, "url", url);
+		val_push(a, list, e);
+	}
+	return list;
+}
+
+static struct val *strings(struct render *r, const struct strlist *l)
+{
+	struct val *list = val_list(&r->scratch);
+	for (size_t i = 0; i < l->len; i++)
+		val_push(&r->scratch, list, val_str(&r->scratch, l->items[i]));
+	return list;
+}
+
+static int shares_tag(const struct article *a, const struct article *b)
+{
+	for (size_t i = 0; i < a->tags.len; i++)
+		for (size_t j = 0; j < b->tags.len; j++)
+			if (strcmp(a->tags.items[i], b->tags.items[j]) == 0)
+				return 1;
+	return 0;
+}
+
+/* Related: others of the same community first, then those sharing the most
+ * tags with it within its district, newest first; never the article itself
+ * or one of its printed page (listed apart). */
+static struct val *related(struct render *r, const struct article *art)
+{
+	struct val *list = val_list(&r->scratch);
+	size_t n = 0;
+	const struct article *picked[RELATED_MAX];
+	for (int pass = 0; pass < 2 && n < RELATED_MAX; pass++) {
+		const struct place *scope = pass == 0 ? art->place : art->local;
+		if (!scope || (pass == 0 && scope->level != PLACE_COMMUNITY))
+			continue;
+		for (size_t i = 0; i < scope->articles.len && n < RELATED_MAX; i++) {
+			const struct article *o = scope->articles.items[i];
+			if (o == art || (art->series && o->series == art->series))
+				continue;
+			if (pass == 1 && !shares_tag(art, o))
+				continue;
+			int dup = 0;
+			for (size_t k = 0; k < n; k++)
+				dup |= picked[k] == o;
+			if (dup)
+				continue;
+			picked[n++] = o;
+			val_push(&r->scratch, list, render_item(r, o));
+		}
+	}
+	return list;
+}
+
+static void set_neighbour(struct render *r, struct val *ctx, const char *key, const struct article *o)
+{
+	if (!o)
+		return;
+	struct val *v = render_link(r, o->title, o->url);
+	val_set_str(&r->scratch, v, "date_text", r->extra[o->order].date_text);
+	val_set(&r->scratch, ctx, key, v);
+}
+
+static struct val *place_path(struct render *r, const struct article *art, struct val *ctx)
+{
+	static const char *const labels[] = { "省", "市", "区县", "社区" };
+	const struct place *chain[4];
+	size_t n = 0;
+	for (const struct place *p = art->place; p && n < 4; p = p->parent)
+		chain[n++] = p;
+	struct val *list = val_list(&r->scratch);
+	while (n--) {
+		struct val *e = val_map(&r->scratch);
+		val_set_str(&r->scratch, e, "name", chain[n]->name);
+		val_set_str(&r->scratch, e, "url", chain[n]->url);
+		val_set_str(&r->scratch, e, "level_label", labels[chain[n]->level]);
+		val_push(&r->scratch, list, e);
+		render_crumb(r, ctx, chain[n]->name, chain[n]->url);
+	}
+	return list;
+}
+
+static struct val *report_val(struct render *r, const struct article *art)
+{
+	struct arena *a = &r->scratch;
+	struct val *v = render_item(r, art);
+	struct buf html = BUF_INIT;
+	markdown_to_html(art->body, art->body_len, r->site->config->unsafe_html, &html);
+	val_set(a, v, "body_html", val_strn(a, html.data, html.len));
+	buf_free(&html);
+	val_set_bool(a, v, "month_only", art->date.d == 0);
+	val_set_bool(a, v, "truncated", art->truncated);
+	if (art->street)
+		val_set_str(a, v, "street", art->street);
+	if (art->source)
+		val_set_str(a, v, "source", art->source);
+	render_set_list(r, v, "captions", strings(r, &art->captions));
+	render_set_list(r, v, "corrections", strings(r, &art->corrections));
+	render_set_list(r, v, "reporters", name_links(r, &art->reporters, "reporters"));
+	render_set_list(r, v, "correspondents", name_links(r, &art->correspondents, "reporters"));
+	render_set_list(r, v, "tags", name_links(r, &art->tags, "tags"));
+	return v;
+}
+
+static void render_report(struct render *r, const struct article *art)
+{
+	struct arena *a = &r->scratch;
+	struct val *ctx = render_common(r, art->url, art->title, "report");
+	val_set(a, ctx, "report", report_val(r, art));
+	render_set_list(r, ctx, "place_path", place_path(r, art, ctx));
+	render_crumb(r, ctx, art->title, NULL);
+	const struct date *dt = &art->date;
+	if (dt->d)
+		val_set(a, ctx, "day", render_link(r, render_day_text(r, dt->y, dt->m, dt->d),
+						   arena_sprintf(a, "dates/%04d/%02d/%02d/index.html", dt->y, dt->m, dt->d)));
+	val_set(a, ctx, "month", render_link(r, render_month_text(r, dt->y, dt->m),
+					     arena_sprintf(a, "dates/%04d/%02d/index.html", dt->y, dt->m)));
+	val_set(a, ctx, "year", render_link(r, render_year_text(r, dt->y),
+					    arena_sprintf(a, "dates/%04d/index.html", dt->y)));
+	if (art->series) {
+		val_set(a, ctx, "series", render_link(r, art->series->title, art->series->url));
+		struct val *others = val_list(a);
+		for (size_t i = 0; i < art->series->articles.len; i++)
+			if (art->series->articles.items[i] != art)
+				val_push(a, others, render_item(r, art->series->articles.items[i]));
+		render_set_list(r, ctx, "same_series", others);
+	} else {
+		render_set_list(r, ctx, "same_series", val_list(a));
+	}
+	set_neighbour(r, ctx, "prev", art->prev);
+	set_neighbour(r, ctx, "next", art->next);
+	if (art->local) {
+		val_set_str(a, ctx, "local_name", art->local->name);
+		set_neighbour(r, ctx, "local_prev", art->local_prev);
+		set_neighbour(r, ctx, "local_next", art->local_next);
+	}
+	render_set_list(r, ctx, "related", related(r, art));
+	render_page(r, "report", art->url, ctx);
+}
+
+void render_report_pages(struct render *r)
+{
+	for (size_t i = 0; i < r->site->articles.len; i++)
+		render_report(r, r->site->articles.items[i]);
+}

@@ -1,0 +1,158 @@
+/* site: the plain data the pipeline stages hand to each other.
+ *
+ *   load (load.c)     content files → struct source (path + bytes)
+ *   parse (config.c, article.c)  → struct config, struct article
+ *   index (index.c)   articles + config → struct site: places, dates, tags,
+ *                     people and printed pages, sorted and cross-linked
+ *   render (render.c) struct site → pages (path + HTML) through the theme
+ *   write (write.c)   pages → the output directory, atomically
+ *
+ * Everything here lives in the build's arena and is read-only once the stage
+ * that made it is done; a stage never changes what an earlier one made. */
+#ifndef SITE_H
+#define SITE_H
+
+#include <stddef.h>
+
+#include "arena.h"
+
+/* ---- parse ---- */
+
+struct strlist {
+	const char **items;
+	size_t len;
+};
+
+struct slug_override {
+	const char *name, *slug;
+};
+
+/* config.yml's region table as written: province › city › districts. */
+struct config_city {
+	const char *name;
+	size_t line, col;
+	const char **districts;
+	size_t ndistricts;
+};
+
+struct config_province {
+	const char *name;
+	struct config_city *cities;
+	size_t ncities;
+};
+
+struct config {
+	const char *path;
+	const char *title, *description, *base_url, *language, *output_dir;
+	int unsafe_html;
+	size_t home_latest;
+	struct config_province *provinces;
+	size_t nprovinces;
+	struct slug_override *slugs;
+	size_t nslugs;
+};
+
+enum article_kind { ARTICLE_REPORT, ARTICLE_PAGE, ARTICLE_OTHER };
+
+struct date {
+	int y, m, d;	/* d == 0: only the month is known */
+};
+
+/* One content file. `line`s are the front-matter lines of each key, for the
+ * index stage's messages (unknown district, duplicate slug). */
+struct article {
+	const char *path;
+	const char *src;
+	size_t src_len;
+	enum article_kind kind;
+	const char *title, *subtitle, *district, *city, *street, *community, *page, *slug, *source;
+	size_t district_line, district_col, city_line, city_col, slug_line, slug_col;
+	struct date date;
+	int date_inferred, truncated, draft;
+	struct strlist reporters, correspondents, tags, captions, corrections;
+	const char *body;	/* Markdown, after the front matter */
+	size_t body_len;
+
+	/* filled by index */
+	const char *url_slug;
+	const char *url;		/* root-relative: reports/<slug>/index.html */
+	struct place *place;		/* the most specific place it is filed under */
+	struct place *local;		/* its district, or its city when filed at city level */
+	struct series *series;
+	size_t order;			/* position in the whole archive, oldest first */
+	struct article *prev, *next;		/* whole archive by date */
+	struct article *local_prev, *local_next;	/* within `local` */
+};
+
+/* ---- index ---- */
+
+enum place_level { PLACE_PROVINCE, PLACE_CITY, PLACE_DISTRICT, PLACE_COMMUNITY };
+
+struct place {
+	const char *name, *slug, *url, *dir;	/* dir: places/<...>/ */
+	enum place_level level;
+	struct place *parent;
+	struct ptrvec children;		/* struct place *, pinyin order */
+	struct ptrvec articles;		/* every article at or below, newest first */
+	const char *sort_key;
+	struct article *last_seen;	/* index's scratch while linking neighbours */
+};
+
+struct person {
+	const char *name, *slug, *url;
+	struct ptrvec as_reporter, as_correspondent;	/* newest first */
+	const char *sort_key;
+};
+
+struct tag {
+	const char *name, *slug, *url;
+	struct ptrvec articles;		/* newest first */
+	const char *sort_key;
+};
+
+/* A printed page or series: the `page:` value reports share, with the
+ * editor's note from a `kind: page` article when there is one. */
+struct series {
+	const char *title, *slug, *url;
+	struct article *note;		/* kind: page, or NULL */
+	struct ptrvec articles;		/* reports and others, oldest first (reading order) */
+};
+
+struct day {
+	int y, m, d;
+	const char *url;
+	struct ptrvec articles;
+};
+
+struct month {
+	int y, m;
+	const char *url;
+	struct ptrvec days;		/* struct day *, in calendar order */
+	struct ptrvec month_only;	/* articles known only to the month */
+	struct ptrvec articles;		/* all, newest first */
+};
+
+struct year {
+	int y;
+	const char *url;
+	struct ptrvec months;		/* struct month *, in calendar order */
+	struct ptrvec articles;		/* newest first */
+};
+
+struct site {
+	const struct config *config;
+	struct ptrvec articles;		/* reports and others (not page notes), newest first */
+	struct ptrvec provinces;	/* struct place *, pinyin order */
+	struct ptrvec places;		/* every place, tree order */
+	struct ptrvec years;		/* struct year *, oldest first */
+	struct ptrvec months;		/* every month, oldest first */
+	struct ptrvec days;		/* every day, oldest first */
+	struct ptrvec tags;		/* pinyin order */
+	struct ptrvec people;		/* pinyin order */
+	struct ptrvec series;		/* oldest first */
+};
+
+/* Compares two dates; a month-only date sorts before the days of its month. */
+int date_cmp(const struct date *a, const struct date *b);
+
+#endif

@@ -1,0 +1,583 @@
+#include "text.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <unicode/ubrk.h>
+#include <unicode/ucal.h>
+#include <unicode/uchar.h>
+#include <unicode/uclean.h>
+#include <unicode/ucol.h>
+#include <unicode/udat.h>
+#include <unicode/unorm2.h>
+#include <unicode/ustring.h>
+#include <unicode/utf16.h>
+#include <unicode/utf8.h>
+#include <unicode/utrans.h>
+
+#include "xalloc.h"
+
+/* ICU counts in int32_t; longer inputs are cut (at a character) to this. */
+#define TEXT_MAX_LEN ((size_t)1 << 28)
+#define SLUG_MAX_INPUT ((size_t)64 * 1024)
+
+/* A growable UTF-16 scratch string. */
+struct ustr {
+	UChar *p;
+	int32_t len, cap;
+};
+
+static void ustr_reserve(struct ustr *u, size_t cap)
+{
+	if (cap <= (size_t)u->cap)
+		return;
+	u->p = xrealloc(u->p, cap * sizeof(*u->p));
+	u->cap = (int32_t)cap;
+}
+
+/* Shortens len to at most max without splitting a UTF-8 sequence. */
+static size_t clamp_len(const char *s, size_t len, size_t max)
+{
+	if (len <= max)
+		return len;
+	while (max > 0 && U8_IS_TRAIL((uint8_t)s[max]))
+		max--;
+	return max;
+}
+
+/* Decodes one code point at s[i] (i < len); ill-formed input gives -1.
+ * U8_NEXT is strict: overlongs, surrogates and values past U+10FFFF are
+ * ill-formed, and *adv is the length of the maximal ill-formed subpart. */
+static UChar32 next_cp(const char *s, size_t len, size_t i, size_t *adv)
+{
+	const uint8_t *p = (const uint8_t *)s + i;
+	int32_t n = len - i < 4 ? (int32_t)(len - i) : 4, j = 0;
+	UChar32 c;
+	U8_NEXT(p, j, n, c);
+	*adv = (size_t)j;
+	return c;
+}
+
+/* UTF-8 → UTF-16, ill-formed sequences as U+FFFD. UTF-16 never needs more
+ * units than UTF-8 has bytes, so one pass suffices. */
+static void ustr_from_utf8(struct ustr *u, const char *s, size_t len)
+{
+	len = clamp_len(s, len, TEXT_MAX_LEN);
+	ustr_reserve(u, len + 1);
+	UErrorCode e = U_ZERO_ERROR;
+	u_strFromUTF8WithSub(u->p, u->cap, &u->len, s, (int32_t)len, 0xFFFD, NULL, &e);
+	if (U_FAILURE(e))
+		u->len = 0;
+}
+
+/* Appends UTF-16 as UTF-8: at most 3 bytes per unit. */
+static void buf_add_u16(struct buf *out, const UChar *u, int32_t n)
+{
+	if (n <= 0)
+		return;
+	buf_grow(out, (size_t)n * 3);
+	UErrorCode e = U_ZERO_ERROR;
+	int32_t got = 0;
+	u_strToUTF8WithSub(out->data + out->len, (int32_t)((size_t)n * 3 + 1), &got, u, n, 0xFFFD,
+			   NULL, &e);
+	if (U_FAILURE(e))
+		got = 0;
+	out->len += (size_t)got;
+	out->data[out->len] = '\0';
+}
+
+int text_utf8_valid(const char *s, size_t len, size_t *bad)
+{
+	size_t i = 0;
+	while (i < len) {
+		if ((uint8_t)s[i] < 0x80) {
+			i++;
+			continue;
+		}
+		size_t adv;
+		if (next_cp(s, len, i, &adv) < 0) {
+			if (bad)
+				*bad = i;
+			return 0;
+		}
+		i += adv;
+	}
+	return 1;
+}
+
+int text_nfc(const char *s, size_t len, struct buf *out)
+{
+	if (!text_utf8_valid(s, len, NULL) || len > TEXT_MAX_LEN)
+		return -1;
+	size_t i = 0;
+	while (i < len && (uint8_t)s[i] < 0x80)
+		i++;
+	if (i == len) {
+		buf_add(out, s, len);	/* ASCII is always NFC */
+		return 0;
+	}
+	int ret = -1;
+	struct ustr src = { 0 }, dst = { 0 };
+	ustr_from_utf8(&src, s, len);
+	UErrorCode e = U_ZERO_ERROR;
+	const UNormalizer2 *nfc = unorm2_getNFCInstance(&e);
+	if (U_FAILURE(e))
+		goto out;
+	if (unorm2_isNormalized(nfc, src.p, src.len, &e) && U_SUCCESS(e)) {
+		buf_add(out, s, len);
+		ret = 0;
+		goto out;
+	}
+	/* Composition only shortens; decomposition (rare in NFC) may grow. */
+	ustr_reserve(&dst, (size_t)src.len + 16);
+	e = U_ZERO_ERROR;
+	int32_t n = unorm2_normalize(nfc, src.p, src.len, dst.p, dst.cap, &e);
+	if (e == U_BUFFER_OVERFLOW_ERROR) {
+		ustr_reserve(&dst, (size_t)n + 1);
+		e = U_ZERO_ERROR;
+		n = unorm2_normalize(nfc, src.p, src.len, dst.p, dst.cap, &e);
+	}
+	if (U_FAILURE(e))
+		goto out;
+	buf_add_u16(out, dst.p, n);
+	ret = 0;
+out:
+	free(src.p);
+	free(dst.p);
+	return ret;
+}
+
+/* ---- slugs ---- */
+
+struct text_slugger {
+	UTransliterator *tr;
+	struct ustr u;
+};
+
+/* "Han-Latin/Names; Latin-ASCII" with pinyin ü written v. A Latin ü in the
+ * input is made u first, so the only ü left for the v rule are those
+ * Han-Latin wrote (Zürich stays "zurich"). That first pass cannot be
+ * ":: [^[:Han:]] Latin-ASCII": ICU takes a filter on the first "::" line as a
+ * filter on the whole transliterator, and Han would never be converted.
+ * Filtering Han-Latin to Han gives the same pinyin and is ten times faster on
+ * Latin text. */
+static const char slug_rules[] =
+	"[üǖǘǚǜ] > u ; [ÜǕǗǙǛ] > U ;\n"
+	":: [:Han:] Han-Latin/Names ;\n"
+	"[ǖǘǚǜü] > v ;\n"
+	":: Latin-ASCII ;\n";
+
+struct text_slugger *text_slugger_new(void)
+{
+	UChar id[] = { 'x', '-', 's', 'l', 'u', 'g', 0 };
+	UChar rules[sizeof(slug_rules)];
+	UErrorCode e = U_ZERO_ERROR;
+	int32_t n = 0;
+	u_strFromUTF8(rules, (int32_t)(sizeof(rules) / sizeof(*rules)), &n, slug_rules, -1, &e);
+	if (U_FAILURE(e))
+		return NULL;
+	UParseError pe;
+	UTransliterator *tr = utrans_openU(id, -1, UTRANS_FORWARD, rules, n, &pe, &e);
+	if (U_FAILURE(e))
+		return NULL;
+	struct text_slugger *sl = xcalloc(1, sizeof(*sl));
+	sl->tr = tr;
+	return sl;
+}
+
+void text_slugger_free(struct text_slugger *sl)
+{
+	if (!sl)
+		return;
+	utrans_close(sl->tr);
+	free(sl->u.p);
+	free(sl);
+}
+
+/* Transliterates s into sl->u. A Han character (1 unit) becomes at most 7
+ * ("zhuang "): try 8 units per unit, and again with the exact size when
+ * ICU reports more (some symbols expand further). */
+static int transliterate(struct text_slugger *sl, const char *s, size_t len)
+{
+	size_t want = 0;
+	for (int attempt = 0; attempt < 2; attempt++) {
+		ustr_from_utf8(&sl->u, s, len);
+		if (!want)
+			want = (size_t)sl->u.len * 8 + 16;
+		ustr_reserve(&sl->u, want);
+		int32_t n = sl->u.len, limit = n;
+		UErrorCode e = U_ZERO_ERROR;
+		utrans_transUChars(sl->tr, sl->u.p, &n, sl->u.cap, 0, &limit, &e);
+		if (U_SUCCESS(e) && n <= sl->u.cap) {
+			sl->u.len = n;
+			return 0;
+		}
+		if (e != U_BUFFER_OVERFLOW_ERROR && U_FAILURE(e))
+			return -1;
+		want = (size_t)n + 1;
+	}
+	return -1;
+}
+
+/* Lower-cases ASCII letters; every other run of characters becomes one '-'
+ * between words. Non-ASCII leftovers (Cyrillic, emoji…) are separators. */
+static void add_slug_words(struct buf *out, const UChar *u, int32_t n)
+{
+	size_t start = out->len;
+	int sep = 0;
+	for (int32_t i = 0; i < n; i++) {
+		UChar c = u[i];
+		if (c >= 'A' && c <= 'Z')
+			c = (UChar)(c - 'A' + 'a');
+		if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+			if (sep && out->len > start)
+				buf_addch(out, '-');
+			sep = 0;
+			buf_addch(out, (char)c);
+		} else {
+			sep = 1;
+		}
+	}
+}
+
+void text_slugify(struct text_slugger *sl, const char *s, size_t len, size_t max, struct buf *out)
+{
+	size_t start = out->len;
+	if (transliterate(sl, s, clamp_len(s, len, SLUG_MAX_INPUT)) == 0)
+		add_slug_words(out, sl->u.p, sl->u.len);
+	if (max && out->len - start > max) {
+		size_t cut = max;	/* a first word longer than max is cut inside */
+		for (size_t i = max; i > 0; i--) {
+			if (out->data[start + i] == '-') {
+				cut = i;
+				break;
+			}
+		}
+		buf_truncate(out, start + cut);
+	}
+	if (out->len == start)
+		buf_addch(out, 'x');
+}
+
+/* ---- collation ---- */
+
+struct text_collator {
+	UCollator *coll;
+};
+
+struct text_collator *text_collator_new(void)
+{
+	UErrorCode e = U_ZERO_ERROR;
+	UCollator *coll = ucol_open("zh", &e);
+	if (U_FAILURE(e))
+		return NULL;
+	struct text_collator *c = xcalloc(1, sizeof(*c));
+	c->coll = coll;
+	return c;
+}
+
+void text_collator_free(struct text_collator *c)
+{
+	if (!c)
+		return;
+	ucol_close(c->coll);
+	free(c);
+}
+
+int text_collate(const struct text_collator *c, const char *a, const char *b)
+{
+	UErrorCode e = U_ZERO_ERROR;
+	UCollationResult r = ucol_strcollUTF8(c->coll, a, -1, b, -1, &e);
+	if (U_FAILURE(e))
+		return strcmp(a, b);
+	return r == UCOL_LESS ? -1 : r == UCOL_GREATER ? 1 : 0;
+}
+
+/* The collator is shared between threads, so the scratch space is local:
+ * on the stack for the usual short name. */
+const char *text_sort_key(const struct text_collator *c, struct arena *a, const char *s)
+{
+	size_t len = clamp_len(s, strlen(s), TEXT_MAX_LEN);
+	UChar small[128];
+	struct ustr u = { small, 0, (int32_t)(sizeof(small) / sizeof(*small)) };
+	if (len + 1 > (size_t)u.cap) {
+		u.p = xmalloc((len + 1) * sizeof(*u.p));
+		u.cap = (int32_t)len + 1;
+	}
+	UErrorCode e = U_ZERO_ERROR;
+	u_strFromUTF8WithSub(u.p, u.cap, &u.len, s, (int32_t)len, 0xFFFD, NULL, &e);
+	if (U_FAILURE(e))
+		u.len = 0;
+	uint8_t key[512];
+	char *ret;
+	/* The returned length counts the terminating NUL. */
+	int32_t n = ucol_getSortKey(c->coll, u.p, u.len, key, (int32_t)sizeof(key));
+	if (n <= 0) {
+		ret = arena_strdup(a, "");
+	} else if ((size_t)n <= sizeof(key)) {
+		ret = arena_strndup(a, (const char *)key, (size_t)n - 1);
+	} else {
+		ret = arena_alloc(a, (size_t)n);
+		ucol_getSortKey(c->coll, u.p, u.len, (uint8_t *)ret, n);
+	}
+	if (u.p != small)
+		free(u.p);
+	return ret;
+}
+
+/* ---- calendar ---- */
+
+static int is_leap(int y)
+{
+	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+int text_days_in_month(int y, int m)
+{
+	static const unsigned char days[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	if (m < 1 || m > 12)
+		return 0;
+	return m == 2 && is_leap(y) ? 29 : days[m - 1];
+}
+
+int text_date_valid(int y, int m, int d)
+{
+	return y >= TEXT_YEAR_MIN && y <= TEXT_YEAR_MAX && d >= 1 && d <= text_days_in_month(y, m);
+}
+
+/* Days since 1970-01-01 (H. Hinnant's days_from_civil): years are shifted
+ * to start in March so the leap day falls at the end. */
+static long days_from_civil(int y, int m, int d)
+{
+	y -= m <= 2;
+	long era = (y >= 0 ? y : y - 399) / 400;
+	long yoe = y - era * 400;
+	long doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+	long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+int text_weekday(int y, int m, int d)
+{
+	if (!text_date_valid(y, m, d))
+		return -1;
+	/* 1970-01-01 was a Thursday (3). */
+	return (int)((days_from_civil(y, m, d) % 7 + 7 + 3) % 7);
+}
+
+/* ---- dates for people ---- */
+
+enum { FMT_DATE, FMT_SHORT, FMT_MONTH, FMT_YEAR, FMT_COUNT };
+
+/* ICU patterns: only ASCII letters are fields, 年月日 are literal. */
+static const char *const date_patterns[FMT_COUNT] = {
+	[FMT_DATE] = "y年M月d日 EEEE",
+	[FMT_SHORT] = "M月d日",
+	[FMT_MONTH] = "y年M月",
+	[FMT_YEAR] = "y年",
+};
+
+struct text_dates {
+	UDateFormat *fmt[FMT_COUNT];
+};
+
+void text_dates_free(struct text_dates *dt)
+{
+	if (!dt)
+		return;
+	for (int i = 0; i < FMT_COUNT; i++)
+		if (dt->fmt[i])
+			udat_close(dt->fmt[i]);
+	free(dt);
+}
+
+struct text_dates *text_dates_new(void)
+{
+	static const UChar utc[] = { 'U', 'T', 'C', 0 };
+	struct text_dates *dt = xcalloc(1, sizeof(*dt));
+	UErrorCode e = U_ZERO_ERROR;
+	/* ICU's Gregorian calendar switches to Julian before 1582; the earliest
+	 * possible change date makes it proleptic, like text_weekday. */
+	UCalendar *cal = ucal_open(utc, -1, "zh_CN", UCAL_GREGORIAN, &e);
+	ucal_setGregorianChange(cal, -1.84303902528e17, &e);
+	for (int i = 0; i < FMT_COUNT && U_SUCCESS(e); i++) {
+		UChar pat[32];
+		u_strFromUTF8(pat, 32, NULL, date_patterns[i], -1, &e);
+		dt->fmt[i] = udat_open(UDAT_PATTERN, UDAT_PATTERN, "zh_CN", utc, -1, pat, -1, &e);
+		if (U_SUCCESS(e))
+			udat_setCalendar(dt->fmt[i], cal);	/* copies it */
+	}
+	if (cal)
+		ucal_close(cal);
+	if (U_FAILURE(e)) {
+		text_dates_free(dt);
+		return NULL;
+	}
+	return dt;
+}
+
+static void format_date(struct text_dates *dt, int which, int y, int m, int d, struct buf *out)
+{
+	if (!text_date_valid(y, m, d))
+		return;
+	UChar u[64];
+	UErrorCode e = U_ZERO_ERROR;
+	UDate when = (double)days_from_civil(y, m, d) * 86400000.0;	/* midnight UTC */
+	int32_t n = udat_format(dt->fmt[which], when, u, 64, NULL, &e);
+	if (U_SUCCESS(e) && n <= 64)
+		buf_add_u16(out, u, n);
+}
+
+void text_format_date(struct text_dates *dt, int y, int m, int d, struct buf *out)
+{
+	format_date(dt, FMT_DATE, y, m, d, out);
+}
+
+void text_format_date_short(struct text_dates *dt, int y, int m, int d, struct buf *out)
+{
+	format_date(dt, FMT_SHORT, y, m, d, out);
+}
+
+void text_format_month(struct text_dates *dt, int y, int m, struct buf *out)
+{
+	format_date(dt, FMT_MONTH, y, m, 1, out);
+}
+
+void text_format_year(struct text_dates *dt, int y, struct buf *out)
+{
+	format_date(dt, FMT_YEAR, y, 1, 1, out);
+}
+
+/* ---- summaries ---- */
+
+/* Decodes s to UTF-16 with every whitespace run (White_Space: newlines,
+ * U+3000, NBSP…) as one space and none at either end. */
+static void collapse_space(struct ustr *u, const char *s, size_t len)
+{
+	len = clamp_len(s, len, TEXT_MAX_LEN);
+	ustr_reserve(u, len + 1);
+	u->len = 0;
+	int pending = 0;
+	for (size_t i = 0, adv; i < len; i += adv) {
+		UChar32 c = next_cp(s, len, i, &adv);
+		if (c < 0)
+			c = 0xFFFD;
+		if (u_isUWhiteSpace(c)) {
+			pending = u->len > 0;
+			continue;
+		}
+		if (pending)
+			u->p[u->len++] = ' ';
+		pending = 0;
+		U16_APPEND_UNSAFE(u->p, u->len, c);
+	}
+}
+
+/* Appends u[0, end) without a trailing space. */
+static void add_trimmed(struct buf *out, const struct ustr *u, int32_t end)
+{
+	while (end > 0 && u->p[end - 1] == ' ')
+		end--;
+	buf_add_u16(out, u->p, end);
+}
+
+/* The last sentence boundary at or before `limit`, or 0. */
+static int32_t sentence_end(const struct ustr *u, int32_t limit)
+{
+	UErrorCode e = U_ZERO_ERROR;
+	UBreakIterator *sb = ubrk_open(UBRK_SENTENCE, "zh", u->p, u->len, &e);
+	if (U_FAILURE(e))
+		return 0;
+	int32_t b = ubrk_isBoundary(sb, limit) ? limit : ubrk_preceding(sb, limit);
+	ubrk_close(sb);
+	return b == UBRK_DONE ? 0 : b;
+}
+
+void text_summary(const char *s, size_t len, size_t max_chars, struct buf *out)
+{
+	struct ustr u = { 0 };
+	UBreakIterator *g = NULL;
+	collapse_space(&u, s, len);
+	if (!u.len || !max_chars)
+		goto out;
+	UErrorCode e = U_ZERO_ERROR;
+	g = ubrk_open(UBRK_CHARACTER, "zh", u.p, u.len, &e);
+	if (U_FAILURE(e))
+		goto out;
+	/* end: after max_chars graphemes; prev: after one fewer. */
+	int32_t end = 0, prev = 0;
+	size_t n = 0;
+	for (int32_t b; n < max_chars && (b = ubrk_next(g)) != UBRK_DONE; n++) {
+		prev = end;
+		end = b;
+	}
+	if (end == u.len) {
+		buf_add_u16(out, u.p, u.len);
+		goto out;
+	}
+	int32_t sent = sentence_end(&u, end);
+	if (sent > 0) {
+		size_t kept = 0;
+		ubrk_first(g);
+		for (int32_t b; (b = ubrk_next(g)) != UBRK_DONE && b <= sent;)
+			kept++;
+		if (kept * 2 >= max_chars) {
+			add_trimmed(out, &u, sent);
+			goto out;
+		}
+	}
+	add_trimmed(out, &u, prev);
+	buf_addstr(out, "…");
+out:
+	if (g)
+		ubrk_close(g);
+	free(u.p);
+}
+
+/* ---- edit distance ---- */
+
+static UChar32 *decode_all(const char *s, size_t *n)
+{
+	size_t len = strlen(s);
+	UChar32 *cp = xmalloc((len + 1) * sizeof(*cp));
+	*n = 0;
+	for (size_t i = 0, adv; i < len; i += adv) {
+		UChar32 c = next_cp(s, len, i, &adv);
+		cp[(*n)++] = c < 0 ? 0xFFFD : c;
+	}
+	return cp;
+}
+
+size_t text_distance(const char *a, const char *b)
+{
+	size_t na, nb;
+	UChar32 *x = decode_all(a, &na), *y = decode_all(b, &nb);
+	size_t *row = xmalloc((nb + 1) * sizeof(*row));
+	for (size_t j = 0; j <= nb; j++)
+		row[j] = j;
+	for (size_t i = 1; i <= na; i++) {
+		size_t diag = row[0];	/* row[i-1][j-1] */
+		row[0] = i;
+		for (size_t j = 1; j <= nb; j++) {
+			size_t up = row[j];
+			size_t best = diag + (x[i - 1] != y[j - 1]);
+			if (up + 1 < best)
+				best = up + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			row[j] = best;
+			diag = up;
+		}
+	}
+	size_t d = row[nb];
+	free(row);
+	free(x);
+	free(y);
+	return d;
+}
+
+void text_cleanup(void)
+{
+	u_cleanup();
+}

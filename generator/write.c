@@ -1,0 +1,369 @@
+#define _DEFAULT_SOURCE
+#include "write.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "xalloc.h"
+
+#define STAGING_DIR ".staging"
+
+struct writer {
+	char *out;		/* the output directory */
+	char *staging;		/* out/.staging */
+	struct diag *d;
+	/* every path this build produced: an open-addressing hash set */
+	char **paths;
+	size_t npaths, cap;
+	/* paths staged for commit */
+	char **staged;
+	size_t nstaged, staged_cap;
+	struct write_stats stats;
+};
+
+static size_t hash_str(const char *s)
+{
+	size_t h = 1469598103934665603u;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211u;
+	return h;
+}
+
+static void set_insert(struct writer *w, char *path);
+
+static void set_grow(struct writer *w)
+{
+	char **old = w->paths;
+	size_t old_cap = w->cap;
+	w->cap = old_cap ? old_cap * 2 : 1024;
+	w->paths = xcalloc(w->cap, sizeof(*w->paths));
+	w->npaths = 0;
+	for (size_t i = 0; i < old_cap; i++)
+		if (old[i])
+			set_insert(w, old[i]);
+	free(old);
+}
+
+/* Returns 0 when inserted, 1 when it was there already. */
+static int set_add(struct writer *w, char *path)
+{
+	if ((w->npaths + 1) * 2 > w->cap)
+		set_grow(w);
+	size_t i = hash_str(path) & (w->cap - 1);
+	while (w->paths[i]) {
+		if (strcmp(w->paths[i], path) == 0)
+			return 1;
+		i = (i + 1) & (w->cap - 1);
+	}
+	w->paths[i] = path;
+	w->npaths++;
+	return 0;
+}
+
+static void set_insert(struct writer *w, char *path)
+{
+	set_add(w, path);
+}
+
+static int set_has(const struct writer *w, const char *path)
+{
+	if (!w->cap)
+		return 0;
+	size_t i = hash_str(path) & (w->cap - 1);
+	while (w->paths[i]) {
+		if (strcmp(w->paths[i], path) == 0)
+			return 1;
+		i = (i + 1) & (w->cap - 1);
+	}
+	return 0;
+}
+
+/* mkdir -p for the directories above `path` (not path itself). */
+static int make_parents(char *path)
+{
+	for (char *p = path + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		int r = mkdir(path, 0777);
+		int e = errno;
+		*p = '/';
+		if (r < 0 && e != EEXIST)
+			return -1;
+	}
+	return 0;
+}
+
+static int remove_tree(const char *path)
+{
+	struct stat st;
+	if (lstat(path, &st) < 0)
+		return errno == ENOENT ? 0 : -1;
+	if (!S_ISDIR(st.st_mode))
+		return unlink(path);
+	DIR *dp = opendir(path);
+	if (!dp)
+		return -1;
+	struct dirent *de;
+	int r = 0;
+	while ((de = readdir(dp))) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		char *child = xmalloc(strlen(path) + strlen(de->d_name) + 2);
+		sprintf(child, "%s/%s", path, de->d_name);
+		if (remove_tree(child) < 0)
+			r = -1;
+		free(child);
+	}
+	closedir(dp);
+	return rmdir(path) < 0 ? -1 : r;
+}
+
+static int dir_is_empty(const char *path)
+{
+	DIR *dp = opendir(path);
+	if (!dp)
+		return 0;
+	struct dirent *de;
+	int empty = 1;
+	while ((de = readdir(dp)))
+		if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..")) {
+			empty = 0;
+			break;
+		}
+	closedir(dp);
+	return empty;
+}
+
+static char *join(const char *a, const char *b)
+{
+	char *p = xmalloc(strlen(a) + strlen(b) + 2);
+	sprintf(p, "%s/%s", a, b);
+	return p;
+}
+
+static int write_whole(const char *path, const char *data, size_t len)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0666);
+	if (fd < 0)
+		return -1;
+	while (len) {
+		ssize_t n = write(fd, data, len);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			int e = errno;
+			close(fd);
+			errno = e;
+			return -1;
+		}
+		data += n;
+		len -= (size_t)n;
+	}
+	return close(fd);
+}
+
+struct writer *writer_open(const char *out_dir, struct diag *d)
+{
+	struct stat st;
+	if (stat(out_dir, &st) == 0) {
+		char *marker = join(out_dir, WRITE_MARKER);
+		int ok = S_ISDIR(st.st_mode) && (access(marker, F_OK) == 0 || dir_is_empty(out_dir));
+		free(marker);
+		if (!ok) {
+			diag_error(d, out_dir, 0, 0, NULL, 0,
+				   "refusing to write here: it exists and is not an output directory of this "
+				   "generator (no %s file); remove it or choose another OUT", WRITE_MARKER);
+			return NULL;
+		}
+	} else {
+		char *tmp = join(out_dir, "x");
+		if (make_parents(tmp) < 0) {
+			diag_error(d, out_dir, 0, 0, NULL, 0, "cannot create the output directory: %s", strerror(errno));
+			free(tmp);
+			return NULL;
+		}
+		free(tmp);
+	}
+	struct writer *w = xcalloc(1, sizeof(*w));
+	w->out = xstrdup(out_dir);
+	w->staging = join(out_dir, STAGING_DIR);
+	w->d = d;
+	remove_tree(w->staging);	/* left over from a build that was killed */
+	if (mkdir(w->staging, 0777) < 0) {
+		diag_error(d, w->staging, 0, 0, NULL, 0, "cannot create the staging directory: %s", strerror(errno));
+		writer_abort(w);
+		return NULL;
+	}
+	set_add(w, xstrdup(WRITE_MARKER));
+	return w;
+}
+
+static int rel_is_safe(const char *rel)
+{
+	if (!*rel || *rel == '/')
+		return 0;
+	for (const char *p = rel; *p; p++) {
+		char c = *p;
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      c == '.' || c == '_' || c == '-' || c == '/'))
+			return 0;
+	}
+	/* no empty, `.` or `..` component */
+	const char *comp = rel;
+	for (const char *p = rel;; p++) {
+		if (*p == '/' || !*p) {
+			size_t n = (size_t)(p - comp);
+			if (n == 0 || (n == 1 && comp[0] == '.') || (n == 2 && comp[0] == '.' && comp[1] == '.'))
+				return 0;
+			if (!*p)
+				break;
+			comp = p + 1;
+		}
+	}
+	return strncmp(rel, STAGING_DIR, strlen(STAGING_DIR)) != 0;
+}
+
+static int same_content(const char *path, const char *data, size_t len)
+{
+	struct stat st;
+	if (stat(path, &st) < 0 || !S_ISREG(st.st_mode) || (size_t)st.st_size != len)
+		return 0;
+	struct buf b = BUF_INIT;
+	FILE *f = fopen(path, "rb");
+	int same = 0;
+	if (f) {
+		buf_grow(&b, len);
+		b.len = fread(b.data, 1, len + 1, f);
+		same = b.len == len && memcmp(b.data, data, len) == 0;
+		fclose(f);
+	}
+	buf_free(&b);
+	return same;
+}
+
+int writer_put(struct writer *w, const char *rel, const char *data, size_t len)
+{
+	if (!rel_is_safe(rel)) {
+		diag_error(w->d, rel, 0, 0, NULL, 0, "refusing to write a file outside the output directory");
+		return -1;
+	}
+	char *key = xstrdup(rel);
+	if (set_add(w, key)) {
+		diag_error(w->d, rel, 0, 0, NULL, 0, "two pages of this build want the same file");
+		free(key);
+		return -1;
+	}
+	char *live = join(w->out, rel);
+	int same = same_content(live, data, len);
+	free(live);
+	if (same) {
+		w->stats.unchanged++;
+		return 0;
+	}
+	char *staged = join(w->staging, rel);
+	if (make_parents(staged) < 0 || write_whole(staged, data, len) < 0) {
+		diag_error(w->d, staged, 0, 0, NULL, 0, "cannot write: %s", strerror(errno));
+		free(staged);
+		return -1;
+	}
+	free(staged);
+	if (w->nstaged == w->staged_cap) {
+		w->staged_cap = w->staged_cap ? w->staged_cap * 2 : 256;
+		w->staged = xrealloc(w->staged, w->staged_cap * sizeof(*w->staged));
+	}
+	w->staged[w->nstaged++] = key;
+	return 0;
+}
+
+/* Removes files below out/rel_dir that this build did not produce, and
+ * directories left empty. */
+static void sweep(struct writer *w, const char *rel_dir)
+{
+	char *dir = *rel_dir ? join(w->out, rel_dir) : xstrdup(w->out);
+	DIR *dp = opendir(dir);
+	if (!dp) {
+		free(dir);
+		return;
+	}
+	struct dirent *de;
+	struct buf rel = BUF_INIT;
+	while ((de = readdir(dp))) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		if (!*rel_dir && strcmp(de->d_name, STAGING_DIR) == 0)
+			continue;
+		buf_reset(&rel);
+		if (*rel_dir)
+			buf_addf(&rel, "%s/", rel_dir);
+		buf_addstr(&rel, de->d_name);
+		char *path = join(w->out, rel.data);
+		struct stat st;
+		if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+			sweep(w, rel.data);
+			if (dir_is_empty(path))
+				rmdir(path);
+		} else if (!set_has(w, rel.data)) {
+			if (unlink(path) == 0)
+				w->stats.removed++;
+		}
+		free(path);
+	}
+	buf_free(&rel);
+	closedir(dp);
+	free(dir);
+}
+
+static void writer_free(struct writer *w)
+{
+	for (size_t i = 0; i < w->cap; i++)
+		free(w->paths[i]);
+	free(w->paths);
+	free(w->staged);
+	free(w->out);
+	free(w->staging);
+	free(w);
+}
+
+int writer_commit(struct writer *w, struct write_stats *stats)
+{
+	int r = 0;
+	char *marker = join(w->out, WRITE_MARKER);
+	if (access(marker, F_OK) != 0 && write_whole(marker, "", 0) < 0)
+		r = -1;
+	free(marker);
+	for (size_t i = 0; i < w->nstaged; i++) {
+		char *from = join(w->staging, w->staged[i]);
+		char *to = join(w->out, w->staged[i]);
+		struct stat st;
+		if (lstat(to, &st) == 0 && S_ISDIR(st.st_mode))
+			remove_tree(to);	/* a directory where a file now goes */
+		if (make_parents(to) < 0 || rename(from, to) < 0) {
+			diag_error(w->d, to, 0, 0, NULL, 0, "cannot move into place: %s", strerror(errno));
+			r = -1;
+		}
+		free(from);
+		free(to);
+	}
+	w->stats.written = w->nstaged;
+	if (r == 0)
+		sweep(w, "");
+	remove_tree(w->staging);
+	if (stats)
+		*stats = w->stats;
+	writer_free(w);
+	return r;
+}
+
+void writer_abort(struct writer *w)
+{
+	remove_tree(w->staging);
+	writer_free(w);
+}

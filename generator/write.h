@@ -1,0 +1,40 @@
+/* write: putting a build's pages into the output directory, all or nothing.
+ *
+ * The only stage that writes files. Pages are compared with what the output
+ * directory already holds: an identical page is left alone (its file is not
+ * touched), a new or changed one goes to a staging directory inside the
+ * output directory. writer_commit() then renames the staged files into place
+ * and removes every file the build did not produce, so the output holds
+ * exactly this build's files; writer_abort() removes the staging directory
+ * and leaves the previous output exactly as it was.
+ *
+ * Safety: relative paths with `..`, a leading `/` or characters outside
+ * [A-Za-z0-9._/-] are refused, so nothing is written outside the output
+ * directory; and an existing, non-empty directory is only used as output when
+ * it holds the marker file WRITE_MARKER that an earlier build left, so that a
+ * mistyped OUT= can never sweep away somebody's files. */
+#ifndef WRITE_H
+#define WRITE_H
+
+#include <stddef.h>
+
+#include "diag.h"
+
+#define WRITE_MARKER ".sitegen-output"
+
+struct writer;
+
+struct write_stats {
+	size_t written, unchanged, removed;
+};
+
+/* Prepares out_dir (created when missing). Returns NULL after a diag error. */
+struct writer *writer_open(const char *out_dir, struct diag *d);
+/* Offers one file. Returns 0, or -1 after a diag error. */
+int writer_put(struct writer *w, const char *rel, const char *data, size_t len);
+/* Makes the staged files live and removes stale ones; frees w. Returns 0 or -1. */
+int writer_commit(struct writer *w, struct write_stats *stats);
+/* Discards the staged files; the output stays as it was. Frees w. */
+void writer_abort(struct writer *w);
+
+#endif

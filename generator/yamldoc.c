@@ -1,0 +1,171 @@
+#include "yamldoc.h"
+
+#include <string.h>
+#include <yaml.h>
+
+#include "xalloc.h"
+
+/* Nodes under construction are kept on an explicit stack, so deep nesting in
+ * a hostile file cannot overflow the C stack; the depth is bounded too. */
+#define YAMLDOC_MAX_DEPTH 64
+
+struct builder {
+	struct arena *a;
+	struct ynode *stack[YAMLDOC_MAX_DEPTH];
+	struct ptrvec items[YAMLDOC_MAX_DEPTH];
+	size_t depth;
+	size_t first_line;
+};
+
+static struct ynode *node_new(struct builder *b, enum ynode_kind kind, yaml_mark_t mark)
+{
+	struct ynode *n = arena_alloc(b->a, sizeof(*n));
+	n->kind = kind;
+	n->line = mark.line + b->first_line;
+	n->col = mark.column + 1;
+	return n;
+}
+
+/* Attaches a finished node to the collection on top of the stack. Maps get
+ * their children alternately as key and value. */
+static void attach(struct builder *b, struct ynode *n)
+{
+	if (b->depth == 0)
+		return;
+	ptrvec_push(b->a, &b->items[b->depth - 1], n);
+}
+
+static void close_collection(struct builder *b)
+{
+	struct ynode *n = b->stack[b->depth - 1];
+	struct ptrvec *v = &b->items[b->depth - 1];
+	if (n->kind == YNODE_SEQ) {
+		n->items = (struct ynode **)v->items;
+		n->count = v->len;
+	} else {
+		n->count = v->len / 2;
+		n->keys = arena_alloc(b->a, (n->count + 1) * sizeof(*n->keys));
+		n->items = arena_alloc(b->a, (n->count + 1) * sizeof(*n->items));
+		for (size_t i = 0; i < n->count; i++) {
+			n->keys[i] = v->items[2 * i];
+			n->items[i] = v->items[2 * i + 1];
+		}
+	}
+	b->depth--;
+	attach(b, n);
+}
+
+static void report_parser_error(struct diag *d, const char *path, const char *src, size_t src_len,
+				const yaml_parser_t *p, size_t first_line)
+{
+	yaml_mark_t m = p->problem_mark;
+	if (p->context)
+		diag_error(d, path, m.line + first_line, m.column + 1, src, src_len,
+			   "YAML: %s %s", p->problem ? p->problem : "syntax error", p->context);
+	else
+		diag_error(d, path, m.line + first_line, m.column + 1, src, src_len,
+			   "YAML: %s", p->problem ? p->problem : "syntax error");
+}
+
+struct ynode *yamldoc_parse(struct arena *a, struct diag *d, const char *path,
+			    const char *src, size_t src_len, const char *text, size_t len,
+			    size_t first_line)
+{
+	yaml_parser_t parser;
+	yaml_event_t ev;
+	struct builder b = { .a = a, .depth = 0, .first_line = first_line };
+	struct ynode *root = NULL;
+	int done = 0, failed = 0;
+
+	yaml_parser_initialize(&parser);
+	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
+	while (!done && !failed) {
+		if (!yaml_parser_parse(&parser, &ev)) {
+			report_parser_error(d, path, src, src_len, &parser, first_line);
+			failed = 1;
+			break;
+		}
+		switch (ev.type) {
+		case YAML_SCALAR_EVENT: {
+			struct ynode *n = node_new(&b, YNODE_SCALAR, ev.start_mark);
+			n->str = arena_strndup(a, (const char *)ev.data.scalar.value, ev.data.scalar.length);
+			n->len = ev.data.scalar.length;
+			n->plain = ev.data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+			if (b.depth == 0)
+				root = n;
+			attach(&b, n);
+			break;
+		}
+		case YAML_SEQUENCE_START_EVENT:
+		case YAML_MAPPING_START_EVENT:
+			if (b.depth == YAMLDOC_MAX_DEPTH) {
+				diag_error(d, path, ev.start_mark.line + first_line, ev.start_mark.column + 1,
+					   src, src_len, "YAML: nested more than %d levels deep", YAMLDOC_MAX_DEPTH);
+				failed = 1;
+				break;
+			}
+			b.stack[b.depth] = node_new(&b, ev.type == YAML_SEQUENCE_START_EVENT ? YNODE_SEQ : YNODE_MAP,
+						    ev.start_mark);
+			b.items[b.depth] = (struct ptrvec){ 0 };
+			if (b.depth == 0)
+				root = b.stack[0];
+			b.depth++;
+			break;
+		case YAML_SEQUENCE_END_EVENT:
+		case YAML_MAPPING_END_EVENT:
+			close_collection(&b);
+			break;
+		case YAML_ALIAS_EVENT:
+			diag_error(d, path, ev.start_mark.line + first_line, ev.start_mark.column + 1, src, src_len,
+				   "YAML: aliases (*name) are not supported here");
+			failed = 1;
+			break;
+		case YAML_DOCUMENT_END_EVENT:
+		case YAML_STREAM_END_EVENT:
+			done = 1;
+			break;
+		default:
+			break;
+		}
+		yaml_event_delete(&ev);
+	}
+	yaml_parser_delete(&parser);
+	if (failed)
+		return NULL;
+	if (!root) {
+		root = arena_alloc(a, sizeof(*root));
+		root->kind = YNODE_MAP;
+		root->line = first_line;
+		root->col = 1;
+	}
+	return root;
+}
+
+struct ynode *ynode_get(const struct ynode *map, const char *key)
+{
+	if (!map || map->kind != YNODE_MAP)
+		return NULL;
+	for (size_t i = 0; i < map->count; i++)
+		if (map->keys[i]->kind == YNODE_SCALAR && strcmp(map->keys[i]->str, key) == 0)
+			return map->items[i];
+	return NULL;
+}
+
+int ynode_bool(const struct ynode *n, int *out)
+{
+	if (!n || n->kind != YNODE_SCALAR || !n->plain)
+		return 0;
+	static const char *const yes[] = { "true", "True", "TRUE", "yes", "on" };
+	static const char *const no[] = { "false", "False", "FALSE", "no", "off" };
+	for (size_t i = 0; i < sizeof(yes) / sizeof(*yes); i++) {
+		if (strcmp(n->str, yes[i]) == 0) {
+			*out = 1;
+			return 1;
+		}
+		if (strcmp(n->str, no[i]) == 0) {
+			*out = 0;
+			return 1;
+		}
+	}
+	return 0;
+}

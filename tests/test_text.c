@@ -1,0 +1,443 @@
+/* Unit tests for generator/text.c: one line per check, `ok - text: …` or
+ * `not ok - text: …` with the expected and actual values indented below.
+ * Exit status 1 when any check fails. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arena.h"
+#include "buf.h"
+#include "text.h"
+
+static int failures;
+
+/* Prints s in quotes, control bytes and invalid UTF-8 as \xHH. */
+static void show(const char *label, const char *s, size_t len)
+{
+	printf("    %s \"", label);
+	size_t bad = len;
+	if (!text_utf8_valid(s, len, &bad))
+		printf("(invalid UTF-8 at byte %zu) ", bad);
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c < 0x20 || c == 0x7f || (i >= bad && c >= 0x80))
+			printf("\\x%02X", c);
+		else
+			putchar(c);
+	}
+	printf("\"\n");
+}
+
+static void check_str(const char *what, const char *got, const char *expected)
+{
+	if (strcmp(got, expected) == 0) {
+		printf("ok - text: %s\n", what);
+		return;
+	}
+	failures++;
+	printf("not ok - text: %s\n", what);
+	show("expected:", expected, strlen(expected));
+	show("got:     ", got, strlen(got));
+}
+
+static void check_int(const char *what, long long got, long long expected)
+{
+	if (got == expected) {
+		printf("ok - text: %s\n", what);
+		return;
+	}
+	failures++;
+	printf("not ok - text: %s\n    expected: %lld\n    got:      %lld\n", what, expected, got);
+}
+
+/* ---- UTF-8 validation and NFC ---- */
+
+static void check_utf8(const char *what, const char *s, size_t len, int valid, size_t offset)
+{
+	size_t bad = (size_t)-1;
+	int ok = text_utf8_valid(s, len, &bad);
+	long long got = ok ? -1 : (long long)bad, expected = valid ? -1 : (long long)offset;
+	char label[160];
+	snprintf(label, sizeof(label), "utf8: %s (%s)", what,
+		 valid ? "valid, -1" : "invalid, value is the bad offset");
+	check_int(label, got, expected);
+}
+
+static void test_utf8(void)
+{
+	check_utf8("Chinese, ASCII and an emoji", "离石区 abc 😀", strlen("离石区 abc 😀"), 1, 0);
+	check_utf8("empty string", "", 0, 1, 0);
+	check_utf8("U+10FFFF, the last code point", "\xF4\x8F\xBF\xBF", 4, 1, 0);
+	check_utf8("NUL byte inside", "a\0b", 3, 1, 0);
+	check_utf8("truncated 3-byte sequence at the end", "ab\xE4\xB8", 4, 0, 2);
+	check_utf8("truncated sequence before ASCII", "x\xE4\xB8y", 4, 0, 1);
+	check_utf8("overlong encoding of '/'", "a\xC0\xAF", 3, 0, 1);
+	check_utf8("overlong 3-byte encoding", "ok\xE0\x80\xAF", 5, 0, 2);
+	check_utf8("lone continuation byte", "abc\x80", 4, 0, 3);
+	check_utf8("continuation byte after a full character", "区\x80", 4, 0, 3);
+	check_utf8("UTF-16 surrogate U+D800", "\xED\xA0\x80", 3, 0, 0);
+	check_utf8("surrogate after Chinese", "石\xED\xBF\xBF", 6, 0, 3);
+	check_utf8("past U+10FFFF", "\xF4\x90\x80\x80", 4, 0, 0);
+	check_utf8("byte 0xFF", "a\xFF", 2, 0, 1);
+	check_utf8("only the first len bytes are read", "ab\xE4\xB8", 2, 1, 0);
+}
+
+static void test_nfc(void)
+{
+	struct buf out = BUF_INIT;
+	int r = text_nfc("Cafe\xCC\x81", strlen("Cafe\xCC\x81"), &out);
+	check_int("nfc: decomposed é returns 0", r, 0);
+	check_str("nfc: decomposed é (e + U+0301) becomes U+00E9", out.data, "Caf\xC3\xA9");
+	buf_reset(&out);
+	text_nfc("离石区 2022年", strlen("离石区 2022年"), &out);
+	check_str("nfc: text already in NFC is unchanged", out.data, "离石区 2022年");
+	buf_reset(&out);
+	text_nfc("A\xCC\x8A 吕梁 u\xCC\x88", strlen("A\xCC\x8A 吕梁 u\xCC\x88"), &out);
+	check_str("nfc: several decomposed letters among Chinese", out.data, "\xC3\x85 吕梁 \xC3\xBC");
+	buf_reset(&out);
+	buf_addstr(&out, "keep:");
+	r = text_nfc("a\xC0\xAF", 3, &out);
+	check_int("nfc: invalid UTF-8 returns -1", r, -1);
+	check_str("nfc: invalid UTF-8 appends nothing", out.data, "keep:");
+	buf_free(&out);
+}
+
+/* ---- slugs ---- */
+
+static void check_slug(struct text_slugger *sl, const char *in, size_t max, const char *expected)
+{
+	struct buf out = BUF_INIT;
+	char what[256];
+	text_slugify(sl, in, strlen(in), max, &out);
+	if (max)
+		snprintf(what, sizeof(what), "slug: \"%s\" (max %zu) -> %s", in, max, expected);
+	else
+		snprintf(what, sizeof(what), "slug: \"%s\" -> %s", in, expected);
+	check_str(what, out.data, expected);
+	buf_free(&out);
+}
+
+static void test_slugs(struct text_slugger *sl)
+{
+	check_slug(sl, "离石区", 0, "li-shi-qu");
+	check_slug(sl, "重庆", 0, "chong-qing");
+	check_slug(sl, "克拉玛依区", 0, "ke-la-ma-yi-qu");
+	check_slug(sl, "“连心卡”连起你我他", 0, "lian-xin-ka-lian-qi-ni-wo-ta");
+	check_slug(sl, "2022年", 0, "2022-nian");
+	check_slug(sl, "207所社区", 0, "207-suo-she-qu");
+	check_slug(sl, "太原市207所社区“黄码”护工", 0, "tai-yuan-shi-207-suo-she-qu-huang-ma-hu-gong");
+	check_slug(sl, "“黄码”哪也不能去 外地护工无处隔离", 0,
+		   "huang-ma-na-ye-bu-neng-qu-wai-di-hu-gong-wu-chu-ge-li");
+	check_slug(sl, "二〇二二年", 0, "er-ling-er-er-nian");
+	/* ü: pinyin writes it v; Latin ü is plain u */
+	check_slug(sl, "吕梁", 0, "lv-liang");
+	check_slug(sl, "女儿", 0, "nv-er");
+	check_slug(sl, "略", 0, "lve");
+	check_slug(sl, "Zürich Glück", 0, "zurich-gluck");
+	check_slug(sl, "ÜBER Zu\xCC\x88rich", 0, "uber-zurich");
+	/* mixed Latin, digits, full-width forms */
+	check_slug(sl, "Hello, 世界！", 0, "hello-shi-jie");
+	check_slug(sl, "COVID-19 疫情", 0, "covid-19-yi-qing");
+	check_slug(sl, "ABC１２３，测试", 0, "abc123-ce-shi");
+	check_slug(sl, "【通知】疫情防控（第3号）", 0, "tong-zhi-yi-qing-fang-kong-di-3-hao");
+	check_slug(sl, "「工作越细致 居民越安全」", 0, "gong-zuo-yue-xi-zhi-ju-min-yue-an-quan");
+	check_slug(sl, "  --Café  au lait--  ", 0, "cafe-au-lait");
+	/* nothing left */
+	check_slug(sl, "", 0, "x");
+	check_slug(sl, "。，！？……", 0, "x");
+	check_slug(sl, "😀🎉", 0, "x");
+	/* length limit */
+	check_slug(sl, "克拉玛依区", 10, "ke-la-ma");
+	check_slug(sl, "克拉玛依区", 11, "ke-la-ma-yi");
+	check_slug(sl, "克拉玛依区", 14, "ke-la-ma-yi-qu");
+	check_slug(sl, "Internationalization", 5, "inter");
+	check_slug(sl, "。", 3, "x");
+
+	struct buf out = BUF_INIT;
+	buf_addstr(&out, "tags/");
+	text_slugify(sl, "离石区", strlen("离石区"), 0, &out);
+	check_str("slug: appends to the buffer", out.data, "tags/li-shi-qu");
+	buf_reset(&out);
+	text_slugify(sl, "离石区abc", strlen("离石区"), 0, &out);
+	check_str("slug: reads only len bytes", out.data, "li-shi-qu");
+	buf_reset(&out);
+	text_slugify(sl, "ab\xE4\xB8" "cd", 6, 0, &out);
+	check_str("slug: invalid UTF-8 becomes a separator", out.data, "ab-cd");
+	buf_free(&out);
+}
+
+/* ---- collation ---- */
+
+static const struct text_collator *sort_coll;
+
+static int by_collator(const void *a, const void *b)
+{
+	return text_collate(sort_coll, *(const char *const *)a, *(const char *const *)b);
+}
+
+static int by_key(const void *a, const void *b)
+{
+	return strcmp(((const char *const *)a)[1], ((const char *const *)b)[1]);
+}
+
+static void join(struct buf *out, const char **names, size_t n, size_t stride)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			buf_addch(out, ' ');
+		buf_addstr(out, names[i * stride]);
+	}
+}
+
+static void test_collation(struct text_collator *coll)
+{
+	const char *expected = "北京 重庆 克拉玛依 吕梁 太原";
+	const char *names[] = { "太原", "吕梁", "克拉玛依", "重庆", "北京" };
+	size_t n = sizeof(names) / sizeof(*names);
+	struct buf out = BUF_INIT;
+
+	sort_coll = coll;
+	qsort(names, n, sizeof(*names), by_collator);
+	join(&out, names, n, 1);
+	check_str("collate: pinyin order bei < chong < ke < lü < tai", out.data, expected);
+
+	/* pairs of (name, sort key), sorted by key with strcmp */
+	struct arena arena = ARENA_INIT;
+	const char *pairs[] = { "吕梁", NULL, "太原", NULL, "北京", NULL, "克拉玛依", NULL, "重庆", NULL };
+	int nul_free = 1;
+	for (size_t i = 0; i < n; i++) {
+		pairs[2 * i + 1] = text_sort_key(coll, &arena, pairs[2 * i]);
+		nul_free &= strlen(pairs[2 * i + 1]) > 0;
+	}
+	qsort(pairs, n, 2 * sizeof(*pairs), by_key);
+	buf_reset(&out);
+	join(&out, pairs, n, 2);
+	check_str("sort key: strcmp on keys gives the pinyin order", out.data, expected);
+	check_int("sort key: keys are non-empty C strings", nul_free, 1);
+
+	const char *longname = "中华人民共和国山西省吕梁市离石区莲花池街道昌宁社区居民委员会网格员工作站";
+	const char *k1 = text_sort_key(coll, &arena, longname);
+	const char *k2 = text_sort_key(coll, &arena, "中华人民共和国山西省吕梁市离石区莲花池街道昌宁社区居民委员会网格员工作室");
+	check_int("sort key: long names order like text_collate", strcmp(k1, k2) > 0,
+		  text_collate(coll, longname, "中华人民共和国山西省吕梁市离石区莲花池街道昌宁社区居民委员会网格员工作室") > 0);
+	arena_free(&arena);
+
+	check_int("collate: 路 (lu) < 吕 (lü) < 绿 (lü, 4th tone)",
+		  text_collate(coll, "路", "吕") < 0 && text_collate(coll, "吕", "绿") < 0, 1);
+	check_int("collate: 离石区 < 石楼县 (li < shi)", text_collate(coll, "离石区", "石楼县") < 0, 1);
+	check_int("collate: equal names compare 0", text_collate(coll, "吕梁", "吕梁"), 0);
+	check_int("collate: 太原 > 北京 is positive", text_collate(coll, "太原", "北京") > 0, 1);
+	check_int("collate: Han sorts before Latin in zh (太原 < Beijing)",
+		  text_collate(coll, "太原", "Beijing") < 0, 1);
+	buf_free(&out);
+}
+
+/* ---- dates ---- */
+
+static void check_date(struct text_dates *dt, int which, int y, int m, int d, const char *expected)
+{
+	struct buf out = BUF_INIT;
+	char what[160];
+	static const char *const names[] = { "date", "date_short", "month", "year" };
+	switch (which) {
+	case 0: text_format_date(dt, y, m, d, &out); break;
+	case 1: text_format_date_short(dt, y, m, d, &out); break;
+	case 2: text_format_month(dt, y, m, &out); break;
+	default: text_format_year(dt, y, &out); break;
+	}
+	snprintf(what, sizeof(what), "format_%s(%d-%02d-%02d) -> \"%s\"", names[which], y, m, d, expected);
+	check_str(what, out.data, expected);
+	buf_free(&out);
+}
+
+/* Does ICU's weekday name agree with text_weekday for every day of
+ * [y0, y1]? Returns the first date that disagrees as a string, or "". */
+static void weekdays_agree(struct text_dates *dt, int y0, int y1, struct buf *bad)
+{
+	static const char *const names[] = { "星期一", "星期二", "星期三", "星期四",
+					     "星期五", "星期六", "星期日" };
+	struct buf out = BUF_INIT;
+	for (int y = y0; y <= y1 && !bad->len; y++) {
+		for (int m = 1; m <= 12 && !bad->len; m++) {
+			for (int d = 1; d <= text_days_in_month(y, m); d++) {
+				buf_reset(&out);
+				text_format_date(dt, y, m, d, &out);
+				const char *sp = strchr(out.data, ' ');
+				int w = text_weekday(y, m, d);
+				if (!sp || w < 0 || strcmp(sp + 1, names[w]) != 0) {
+					buf_addf(bad, "%d-%02d-%02d: %s", y, m, d, out.data);
+					break;
+				}
+			}
+		}
+	}
+	buf_free(&out);
+}
+
+static void test_dates(struct text_dates *dt)
+{
+	check_date(dt, 0, 2022, 10, 31, "2022年10月31日 星期一");
+	check_date(dt, 0, 2020, 2, 29, "2020年2月29日 星期六");
+	check_date(dt, 0, 2021, 12, 27, "2021年12月27日 星期一");
+	check_date(dt, 0, 2020, 1, 26, "2020年1月26日 星期日");
+	check_date(dt, 1, 2022, 10, 31, "10月31日");
+	check_date(dt, 1, 2022, 3, 5, "3月5日");
+	check_date(dt, 2, 2022, 10, 0, "2022年10月");
+	check_date(dt, 2, 2020, 2, 0, "2020年2月");
+	check_date(dt, 3, 2022, 0, 0, "2022年");
+	check_date(dt, 0, 2021, 2, 29, "");
+	check_date(dt, 2, 2022, 13, 0, "");
+
+	struct buf out = BUF_INIT;
+	buf_addstr(&out, "发布于 ");
+	text_format_date(dt, 2022, 3, 6, &out);
+	check_str("format_date appends to the buffer", out.data, "发布于 2022年3月6日 星期日");
+	buf_reset(&out);
+	for (int i = 0; i < 1000; i++) {
+		buf_reset(&out);
+		text_format_date(dt, 2020 + i % 3, 1 + i % 12, 1 + i % 28, &out);
+	}
+	check_str("format_date: one text_dates serves 1000 dates", out.data, "2020年4月20日 星期一");
+	buf_reset(&out);
+	weekdays_agree(dt, 2019, 2023, &out);
+	check_str("format_date: ICU's weekday = text_weekday for every day 2019-2023", out.data, "");
+	buf_reset(&out);
+	weekdays_agree(dt, 1500, 1500, &out);
+	check_str("format_date: proleptic Gregorian before 1582 (every day of 1500)", out.data, "");
+	buf_free(&out);
+
+	check_int("date_valid: 2021-02-29 is invalid", text_date_valid(2021, 2, 29), 0);
+	check_int("date_valid: 2020-02-29 is valid", text_date_valid(2020, 2, 29), 1);
+	check_int("date_valid: 2022-13-01 is invalid", text_date_valid(2022, 13, 1), 0);
+	check_int("date_valid: 2022-00-10 is invalid", text_date_valid(2022, 0, 10), 0);
+	check_int("date_valid: 2022-04-31 is invalid", text_date_valid(2022, 4, 31), 0);
+	check_int("date_valid: 2022-10-00 is invalid", text_date_valid(2022, 10, 0), 0);
+	check_int("date_valid: 1900-02-29 is invalid (century)", text_date_valid(1900, 2, 29), 0);
+	check_int("date_valid: 2000-02-29 is valid (400 years)", text_date_valid(2000, 2, 29), 1);
+	check_int("date_valid: year 0 is invalid", text_date_valid(0, 1, 1), 0);
+	check_int("weekday: 2022-10-31 is Monday (0)", text_weekday(2022, 10, 31), 0);
+	check_int("weekday: 2020-02-29 is Saturday (5)", text_weekday(2020, 2, 29), 5);
+	check_int("weekday: 2020-01-26 is Sunday (6)", text_weekday(2020, 1, 26), 6);
+	check_int("weekday: 1970-01-01 is Thursday (3)", text_weekday(1970, 1, 1), 3);
+	check_int("weekday: 0001-01-01 is Monday (0)", text_weekday(1, 1, 1), 0);
+	check_int("weekday: invalid date gives -1", text_weekday(2021, 2, 29), -1);
+	check_int("days_in_month: 2020-02 has 29", text_days_in_month(2020, 2), 29);
+	check_int("days_in_month: 2021-02 has 28", text_days_in_month(2021, 2), 28);
+	check_int("days_in_month: 2022-04 has 30", text_days_in_month(2022, 4), 30);
+	check_int("days_in_month: 2022-12 has 31", text_days_in_month(2022, 12), 31);
+	check_int("days_in_month: month 13 gives 0", text_days_in_month(2022, 13), 0);
+}
+
+/* ---- summaries ---- */
+
+static void check_summary(const char *what, const char *in, size_t max, const char *expected)
+{
+	struct buf out = BUF_INIT;
+	char label[200];
+	text_summary(in, strlen(in), max, &out);
+	snprintf(label, sizeof(label), "summary: %s (max %zu)", what, max);
+	check_str(label, out.data, expected);
+	buf_free(&out);
+}
+
+/* Code points of a string; equal to graphemes for text without combining
+ * marks or emoji sequences. */
+static size_t count_cp(const char *s)
+{
+	size_t n = 0;
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xC0) != 0x80;
+	return n;
+}
+
+static void test_summary(void)
+{
+	const char *news = "今天社区开展了核酸检测。居民们排队有序，工作人员耐心引导，现场秩序井然。";
+	check_summary("cut at the end of the first sentence", news, 15, "今天社区开展了核酸检测。");
+	check_summary("whole text when it fits", news, 36, news);
+	check_summary("cut with … mid-sentence", "社区网格员挨家挨户排查登记外来人员信息并建立台账", 10,
+		      "社区网格员挨家挨户…");
+	check_summary("sentence end too early (under half): … instead",
+		      "好。社区网格员挨家挨户排查登记外来人员信息并建立台账", 10, "好。社区网格员挨家…");
+	check_summary("exclamation and closing quote end a sentence",
+		      "他说：“我们放心！”随后大家一起回到了各自的工作岗位继续忙碌", 12, "他说：“我们放心！”");
+	check_summary("English sentence, trailing space dropped",
+		      "Hello world. This is a long second sentence.", 20, "Hello world.");
+	check_summary("whitespace runs and newlines become one space",
+		      "  第一段\n\n第二段\t 第三段  ", 20, "第一段 第二段 第三段");
+	check_summary("ideographic space counts as whitespace", "离石区\xE3\x80\x80\xE3\x80\x80社区", 10,
+		      "离石区 社区");
+	check_summary("no space left before …", "一二三四 五六七八九十", 6, "一二三四…");
+	check_summary("ZWJ emoji family kept whole", "ab👨‍👩‍👧cdefgh", 4, "ab👨‍👩‍👧…");
+	check_summary("flag emoji kept whole", "中国🇨🇳加油加油加油", 4, "中国🇨🇳…");
+	check_summary("combining accent kept with its letter", "abce\xCC\x81" "fgh", 5, "abce\xCC\x81…");
+	check_summary("max 1 on long text gives …", news, 1, "…");
+	check_summary("max 0 gives nothing", news, 0, "");
+	check_summary("empty text", "", 10, "");
+	check_summary("only whitespace", " \n\t ", 10, "");
+	check_summary("invalid UTF-8 becomes U+FFFD", "ab\xE4\xB8" "cd", 10, "ab\xEF\xBF\xBD" "cd");
+
+	const char *mixed = "社区工作人员为居民送去米面油等生活物资。小区实行封闭管理，"
+			    "居民出入须测温、扫码、登记！Are you OK? 大家都说：“有他们在，我们放心。”";
+	size_t worst = 0;
+	int valid = 1;
+	for (size_t max = 1; max <= 80; max++) {
+		struct buf out = BUF_INIT;
+		text_summary(mixed, strlen(mixed), max, &out);
+		size_t n = count_cp(out.data);
+		if (n > max && n - max > worst)
+			worst = n - max;
+		valid &= text_utf8_valid(out.data, out.len, NULL);
+		buf_free(&out);
+	}
+	check_int("summary: never longer than the limit (max 1..80, chars over)", (long long)worst, 0);
+	check_int("summary: always valid UTF-8 (max 1..80)", valid, 1);
+
+	struct buf out = BUF_INIT;
+	buf_addstr(&out, "<p>");
+	text_summary(news, strlen(news), 15, &out);
+	check_str("summary: appends to the buffer", out.data, "<p>今天社区开展了核酸检测。");
+	buf_free(&out);
+}
+
+/* ---- edit distance ---- */
+
+static void test_distance(void)
+{
+	check_int("distance: kitten/sitting = 3", (long long)text_distance("kitten", "sitting"), 3);
+	check_int("distance: 离石区/离石县 = 1 (code points, not bytes)",
+		  (long long)text_distance("离石区", "离石县"), 1);
+	check_int("distance: 吕梁/吕梁市 = 1", (long long)text_distance("吕梁", "吕梁市"), 1);
+	check_int("distance: titel/title = 2", (long long)text_distance("titel", "title"), 2);
+	check_int("distance: empty/abc = 3", (long long)text_distance("", "abc"), 3);
+	check_int("distance: 太原/'' = 2", (long long)text_distance("太原", ""), 2);
+	check_int("distance: identical = 0", (long long)text_distance("克拉玛依区", "克拉玛依区"), 0);
+	check_int("distance: 克拉玛依区/克拉马依 = 2",
+		  (long long)text_distance("克拉玛依区", "克拉马依"), 2);
+}
+
+int main(void)
+{
+	struct text_slugger *sl = text_slugger_new();
+	struct text_collator *coll = text_collator_new();
+	struct text_dates *dt = text_dates_new();
+	check_int("slugger_new succeeds", sl != NULL, 1);
+	check_int("collator_new succeeds", coll != NULL, 1);
+	check_int("dates_new succeeds", dt != NULL, 1);
+	if (!sl || !coll || !dt)
+		return 1;
+
+	test_utf8();
+	test_nfc();
+	test_slugs(sl);
+	test_collation(coll);
+	test_dates(dt);
+	test_summary();
+	test_distance();
+
+	text_slugger_free(sl);
+	text_collator_free(coll);
+	text_dates_free(dt);
+	text_cleanup();
+	return failures ? 1 : 0;
+}
