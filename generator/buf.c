@@ -59,8 +59,17 @@ void buf_add(struct buf *b, const void *data, size_t len)
 {
 	if (!len)
 		return;
-	buf_grow(b, len);
-	memcpy(b->data + b->len, data, len);
+	/* Appending a buffer to itself: growing may move the bytes, so find
+	 * them again by offset afterwards. */
+	const char *p = data;
+	if (b->cap && p >= b->data && p < b->data + b->cap) {
+		size_t off = (size_t)(p - b->data);
+		buf_grow(b, len);
+		p = b->data + off;
+	} else {
+		buf_grow(b, len);
+	}
+	memcpy(b->data + b->len, p, len);
 	b->len += len;
 	b->data[b->len] = '\0';
 }

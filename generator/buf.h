@@ -4,6 +4,7 @@
  *  - `data` is never NULL and always NUL-terminated, even when len == 0, so it
  *    can be passed to functions that want a C string;
  *  - `len` bytes are valid; the buffer may hold NUL bytes inside;
+ *  - buf_add may append a buffer's own bytes to it (buf_addf may not);
  *  - a struct buf is initialised with BUF_INIT or buf_init() and released with
  *    buf_free(); buf_detach() hands the malloc'd data over to the caller.
  * Growth uses xrealloc, so no function here can fail. */

@@ -11,6 +11,7 @@
 #include <unicode/ucol.h>
 #include <unicode/udat.h>
 #include <unicode/unorm2.h>
+#include <unicode/uscript.h>
 #include <unicode/ustring.h>
 #include <unicode/utf16.h>
 #include <unicode/utf8.h>
@@ -158,8 +159,8 @@ struct text_slugger {
 /* "Han-Latin/Names; Latin-ASCII" with pinyin ü written v. A Latin ü in the
  * input is made u first, so the only ü left for the v rule are those
  * Han-Latin wrote (Zürich stays "zurich"). That first pass cannot be
- * ":: [^[:Han:]] Latin-ASCII": ICU takes a filter on the first "::" line as a
- * filter on the whole transliterator, and Han would never be converted.
+ * ":: [^[:Han:]] Latin-ASCII": ICU 72 applies a filter on the first "::"
+ * line to the whole transliterator, and Han was never converted.
  * Filtering Han-Latin to Han gives the same pinyin and is ten times faster on
  * Latin text. */
 static const char slug_rules[] =
@@ -195,14 +196,42 @@ void text_slugger_free(struct text_slugger *sl)
 	free(sl);
 }
 
-/* Transliterates s into sl->u. A Han character (1 unit) becomes at most 7
- * ("zhuang "): try 8 units per unit, and again with the exact size when
- * ICU reports more (some symbols expand further). */
+static int is_han(UChar32 c)
+{
+	UErrorCode e = U_ZERO_ERROR;
+	return uscript_getScript(c, &e) == USCRIPT_HAN;
+}
+
+/* Decodes s into u with a space wherever Han meets anything else: Han-Latin
+ * does not separate a syllable from a following digit (共有51户 would give
+ * "gong-you51-hu"). Runs of Han stay whole, so Names sees the same runs.
+ * Each inserted space follows a character of at least one byte, so 2 units
+ * per byte suffice. */
+static void slug_input(struct ustr *u, const char *s, size_t len)
+{
+	ustr_reserve(u, 2 * len + 1);
+	u->len = 0;
+	int prev = -1;	/* is the previous character Han? -1 at the start */
+	for (size_t i = 0, adv; i < len; i += adv) {
+		UChar32 c = next_cp(s, len, i, &adv);
+		if (c < 0)
+			c = 0xFFFD;
+		int han = is_han(c);
+		if (prev >= 0 && han != prev)
+			u->p[u->len++] = ' ';
+		prev = han;
+		U16_APPEND_UNSAFE(u->p, u->len, c);
+	}
+}
+
+/* Transliterates s into sl->u. A Han character (1 unit plus a space) becomes
+ * at most 7 ("zhuang "): try 8 units per unit, and again with the exact size
+ * when ICU reports more (some symbols expand further). */
 static int transliterate(struct text_slugger *sl, const char *s, size_t len)
 {
 	size_t want = 0;
 	for (int attempt = 0; attempt < 2; attempt++) {
-		ustr_from_utf8(&sl->u, s, len);
+		slug_input(&sl->u, s, len);
 		if (!want)
 			want = (size_t)sl->u.len * 8 + 16;
 		ustr_reserve(&sl->u, want);

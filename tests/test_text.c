@@ -126,9 +126,12 @@ static void test_slugs(struct text_slugger *sl)
 	check_slug(sl, "2022年", 0, "2022-nian");
 	check_slug(sl, "207所社区", 0, "207-suo-she-qu");
 	check_slug(sl, "太原市207所社区“黄码”护工", 0, "tai-yuan-shi-207-suo-she-qu-huang-ma-hu-gong");
-	check_slug(sl, "“黄码”哪也不能去 外地护工无处隔离", 0,
-		   "huang-ma-na-ye-bu-neng-qu-wai-di-hu-gong-wu-chu-ge-li");
+	check_slug(sl, "“红马甲”筑起“防疫安全墙”", 0, "hong-ma-jia-zhu-qi-fang-yi-an-quan-qiang");
 	check_slug(sl, "二〇二二年", 0, "er-ling-er-er-nian");
+	/* a syllable is a word even next to digits or Latin letters */
+	check_slug(sl, "12月27日", 0, "12-yue-27-ri");
+	check_slug(sl, "共有51户独居老人", 0, "gong-you-51-hu-du-ju-lao-ren");
+	check_slug(sl, "社区LED屏幕", 0, "she-qu-led-ping-mu");
 	/* ü: pinyin writes it v; Latin ü is plain u */
 	check_slug(sl, "吕梁", 0, "lv-liang");
 	check_slug(sl, "女儿", 0, "nv-er");

@@ -1,0 +1,234 @@
+/* check_site: every internal link and asset reference in a built site
+ * resolves, and every report is reachable from the home page.
+ *
+ * usage: check_site <site-dir>
+ * Prints `ok - …` / `not ok - …` lines (see tests/run.sh). Links are read
+ * from href="…" and src="…" attributes; external links (with a scheme) are
+ * counted as a failure too, since the archive must make no request to
+ * another host, except plain <a> links, which a reader follows by choice. */
+#define _DEFAULT_SOURCE
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "arena.h"
+#include "buf.h"
+#include "load.h"
+#include "strmap.h"
+
+static struct arena A;
+static struct ptrvec pages;		/* site-relative paths of .html files */
+static struct strmap page_set;
+
+static void walk(const char *root, const char *rel)
+{
+	char *dir = rel[0] ? arena_sprintf(&A, "%s/%s", root, rel) : arena_strdup(&A, root);
+	DIR *dp = opendir(dir);
+	if (!dp)
+		return;
+	struct dirent *de;
+	while ((de = readdir(dp))) {
+		if (de->d_name[0] == '.')
+			continue;
+		char *r = rel[0] ? arena_sprintf(&A, "%s/%s", rel, de->d_name) : arena_strdup(&A, de->d_name);
+		char *full = arena_sprintf(&A, "%s/%s", root, r);
+		struct stat st;
+		if (stat(full, &st) < 0)
+			continue;
+		if (S_ISDIR(st.st_mode)) {
+			walk(root, r);
+		} else if (strlen(r) > 5 && strcmp(r + strlen(r) - 5, ".html") == 0) {
+			ptrvec_push(&A, &pages, r);
+			strmap_put(&A, &page_set, r, r);
+		}
+	}
+	closedir(dp);
+}
+
+/* Resolves `link` found in page `from` to a site-relative path; NULL when it
+ * leaves the site. */
+static char *resolve(const char *from, const char *link)
+{
+	struct buf b = BUF_INIT;
+	const char *slash = strrchr(from, '/');
+	if (slash)
+		buf_add(&b, from, (size_t)(slash - from) + 1);
+	size_t n = strcspn(link, "#?");
+	buf_add(&b, link, n);
+	if (b.len == 0 || b.data[b.len - 1] == '/')
+		buf_addstr(&b, "index.html");
+	/* normalise . and .. components */
+	char *parts[128];
+	size_t np = 0;
+	char *save, *tok = strtok_r(b.data, "/", &save);
+	int escaped = 0;
+	while (tok && np < 128) {
+		if (strcmp(tok, "..") == 0) {
+			if (np == 0)
+				escaped = 1;
+			else
+				np--;
+		} else if (strcmp(tok, ".") != 0) {
+			parts[np++] = tok;
+		}
+		tok = strtok_r(NULL, "/", &save);
+	}
+	struct buf out = BUF_INIT;
+	for (size_t i = 0; i < np; i++)
+		buf_addf(&out, "%s%s", i ? "/" : "", parts[i]);
+	char *r = escaped ? NULL : arena_strndup(&A, out.data, out.len);
+	buf_free(&b);
+	buf_free(&out);
+	return r;
+}
+
+static int exists(const char *root, const char *rel)
+{
+	struct stat st;
+	char *full = arena_sprintf(&A, "%s/%s", root, rel);
+	return stat(full, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+struct link {
+	const char *target;
+	int is_anchor;	/* an <a href>, rather than a resource the page loads */
+};
+
+/* Collects every href/src value of a page. */
+static size_t links_of(const char *html, struct link *out, size_t max, struct ptrvec *raw)
+{
+	size_t n = 0;
+	for (const char *p = html; (p = strpbrk(p, "hs")) && n < max; p++) {
+		size_t skip = strncmp(p, "href=\"", 6) == 0 ? 6 : strncmp(p, "src=\"", 5) == 0 ? 5 : 0;
+		if (!skip || (p > html && p[-1] != ' ' && p[-1] != '\n'))
+			continue;
+		const char *v = p + skip, *end = strchr(v, '"');
+		if (!end)
+			break;
+		/* is it inside an <a …> tag? look back to the tag's start */
+		const char *lt = p;
+		while (lt > html && *lt != '<')
+			lt--;
+		out[n].is_anchor = strncmp(lt, "<a ", 3) == 0;
+		out[n].target = arena_strndup(&A, v, (size_t)(end - v));
+		ptrvec_push(&A, raw, (void *)out[n].target);
+		n++;
+		p = end;
+	}
+	return n;
+}
+
+static char *unescape_amp(const char *s)
+{
+	struct buf b = BUF_INIT;
+	for (; *s; s++) {
+		if (strncmp(s, "&amp;", 5) == 0) {
+			buf_addch(&b, '&');
+			s += 4;
+		} else {
+			buf_addch(&b, *s);
+		}
+	}
+	char *r = arena_strndup(&A, b.data, b.len);
+	buf_free(&b);
+	return r;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc != 2) {
+		fprintf(stderr, "usage: check_site <site-dir>\n");
+		return 2;
+	}
+	const char *root = argv[1];
+	walk(root, "");
+	struct strmap reached = { 0 };
+	struct strmap edges_done = { 0 };
+	size_t nlinks = 0, bad = 0, external = 0;
+	struct buf html = BUF_INIT;
+	static struct link links[20000];
+	struct ptrvec queue = { 0 };
+
+	/* every page's links (the 404 page's links start at the site's base path: skipped) */
+	for (size_t i = 0; i < pages.len; i++) {
+		const char *page = pages.items[i];
+		if (strcmp(page, "404.html") == 0)
+			continue;
+		if (load_file(arena_sprintf(&A, "%s/%s", root, page), &html) < 0)
+			continue;
+		struct ptrvec raw = { 0 };
+		size_t n = links_of(html.data, links, sizeof(links) / sizeof(*links), &raw);
+		for (size_t k = 0; k < n; k++) {
+			const char *t = unescape_amp(links[k].target);
+			if (t[0] == '#')
+				continue;
+			if (strstr(t, "://") || strncmp(t, "//", 2) == 0 || strncmp(t, "mailto:", 7) == 0) {
+				if (!links[k].is_anchor) {
+					printf("not ok - site: %s loads %s from another host\n", page, t);
+					external++;
+				}
+				continue;
+			}
+			nlinks++;
+			char *target = t[0] == '/' ? NULL : resolve(page, t);
+			if (!target || !exists(root, target)) {
+				if (bad < 30)
+					printf("#   %s: broken link %s\n", page, t);
+				bad++;
+			}
+		}
+	}
+	if (bad)
+		printf("not ok - site: %zu of %zu internal links in %zu pages do not resolve\n", bad, nlinks, pages.len);
+	else
+		printf("ok - site: all %zu internal links and asset references in %zu pages resolve\n", nlinks, pages.len);
+	if (!external)
+		printf("ok - site: no page loads anything from another host\n");
+
+	/* reachability from the home page, breadth first */
+	ptrvec_push(&A, &queue, "index.html");
+	strmap_put(&A, &reached, "index.html", "index.html");
+	for (size_t qi = 0; qi < queue.len; qi++) {
+		const char *page = queue.items[qi];
+		if (load_file(arena_sprintf(&A, "%s/%s", root, page), &html) < 0)
+			continue;
+		struct ptrvec raw = { 0 };
+		size_t n = links_of(html.data, links, sizeof(links) / sizeof(*links), &raw);
+		for (size_t k = 0; k < n; k++) {
+			const char *t = unescape_amp(links[k].target);
+			if (strstr(t, "://") || t[0] == '#' || t[0] == '/')
+				continue;
+			char *target = resolve(page, t);
+			if (target && strmap_get(&page_set, target) && !strmap_get(&reached, target)) {
+				strmap_put(&A, &reached, target, target);
+				ptrvec_push(&A, &queue, target);
+			}
+		}
+	}
+	(void)edges_done;
+	size_t reports = 0, unreached = 0;
+	for (size_t i = 0; i < pages.len; i++) {
+		const char *page = pages.items[i];
+		if (strcmp(page, "404.html") == 0)
+			continue;
+		if (strncmp(page, "reports/", 8) == 0)
+			reports++;
+		if (!strmap_get(&reached, page)) {
+			if (unreached < 30)
+				printf("#   not reachable from index.html: %s\n", page);
+			unreached++;
+		}
+	}
+	if (!exists(root, "index.html"))
+		printf("not ok - site: there is no index.html\n");
+	else if (unreached)
+		printf("not ok - site: %zu of %zu pages are not reachable from index.html\n", unreached, pages.len);
+	else
+		printf("ok - site: every page (%zu, of which %zu reports) is reachable from index.html\n",
+		       pages.len - (exists(root, "404.html") ? 1 : 0), reports);
+	buf_free(&html);
+	arena_free(&A);
+	return bad || external || unreached ? 1 : 0;
+}

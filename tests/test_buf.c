@@ -1,0 +1,314 @@
+/* Unit tests for generator/buf.c and generator/arena.c: one line per check,
+ * `ok - buf: …` / `ok - arena: …` or `not ok - …` with the expected and
+ * actual values indented below. Exit status 1 when any check fails. */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arena.h"
+#include "buf.h"
+
+static int failures;
+
+static void show(const char *label, const char *s, size_t len)
+{
+	printf("    %s \"", label);
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c < 0x20 || c == 0x7f)
+			printf("\\x%02X", c);
+		else
+			putchar(c);
+	}
+	printf("\" (%zu bytes)\n", len);
+}
+
+/* Compares len bytes (NULs included) and checks the NUL after them. */
+static void check_mem(const char *mod, const char *what, const char *got, size_t got_len,
+		      const char *expected, size_t exp_len)
+{
+	int ok = got_len == exp_len && memcmp(got, expected, exp_len) == 0 && got[got_len] == '\0';
+	printf("%s - %s: %s\n", ok ? "ok" : "not ok", mod, what);
+	if (ok)
+		return;
+	failures++;
+	show("expected:", expected, exp_len);
+	show("got:     ", got, got_len);
+	if (got[got_len] != '\0')
+		printf("    (no NUL after the last byte)\n");
+}
+
+static void check_buf(const char *what, const struct buf *b, const char *expected)
+{
+	check_mem("buf", what, b->data, b->len, expected, strlen(expected));
+}
+
+static void check_int(const char *mod, const char *what, long long got, long long expected)
+{
+	int ok = got == expected;
+	printf("%s - %s: %s\n", ok ? "ok" : "not ok", mod, what);
+	if (ok)
+		return;
+	failures++;
+	printf("    expected: %lld\n    got:      %lld\n", expected, got);
+}
+
+/* ---- buf ---- */
+
+static void test_init(void)
+{
+	struct buf b = BUF_INIT;
+	check_buf("BUF_INIT is an empty C string", &b, "");
+	buf_free(&b);
+	check_buf("buf_free of an unused buffer leaves it empty", &b, "");
+
+	buf_init(&b, 1000);
+	check_buf("buf_init with a hint is empty", &b, "");
+	check_int("buf", "buf_init with a hint reserves hint + 1 bytes", b.cap >= 1001, 1);
+	char *before = b.data;
+	for (int i = 0; i < 1000; i++)
+		buf_addch(&b, 'a');
+	check_int("buf", "1000 bytes within the hint need no reallocation", b.data == before, 1);
+	buf_free(&b);
+}
+
+static void test_growth(void)
+{
+	struct buf b = BUF_INIT;
+	struct buf expect = BUF_INIT;
+	int ok = 1;
+	for (int i = 0; i < 20000; i++) {
+		buf_addch(&b, (char)('a' + i % 26));
+		ok &= b.data[b.len] == '\0' && b.cap > b.len;
+	}
+	check_int("buf", "NUL after every buf_addch while growing to 20000 bytes", ok, 1);
+	for (int i = 0; i < 20000; i++) {
+		char c = (char)('a' + i % 26);
+		buf_add(&expect, &c, 1);
+	}
+	check_mem("buf", "content kept across reallocations (20000 bytes)", b.data, b.len, expect.data,
+		  expect.len);
+	buf_free(&expect);
+
+	buf_reset(&b);
+	char big[300000];
+	memset(big, 'z', sizeof(big));
+	buf_add(&b, big, sizeof(big));
+	check_int("buf", "one 300000-byte buf_add", b.len == sizeof(big) && b.data[b.len] == '\0' &&
+		  b.data[0] == 'z' && b.data[b.len - 1] == 'z', 1);
+	buf_free(&b);
+}
+
+static void test_add(void)
+{
+	struct buf b = BUF_INIT;
+	buf_addstr(&b, "离石区");
+	buf_addch(&b, ' ');
+	buf_add(&b, "2022年10月", strlen("2022年"));
+	check_buf("addstr, addch and add append in order", &b, "离石区 2022年");
+
+	buf_add(&b, NULL, 0);
+	buf_addstr(&b, "");
+	check_buf("adding nothing changes nothing", &b, "离石区 2022年");
+
+	buf_reset(&b);
+	buf_add(&b, "a\0b", 3);
+	check_mem("buf", "embedded NUL bytes are kept and counted", b.data, b.len, "a\0b", 3);
+	check_int("buf", "buf_equals compares all bytes, NULs included", buf_equals(&b, "a\0b", 3), 1);
+	check_int("buf", "buf_equals is false for a prefix", buf_equals(&b, "a", 1), 0);
+	check_int("buf", "buf_equals is false for other bytes", buf_equals(&b, "a\0c", 3), 0);
+
+	buf_reset(&b);
+	buf_addstr(&b, "吕梁市离石区");
+	buf_truncate(&b, strlen("吕梁市"));
+	check_buf("buf_truncate shortens and terminates", &b, "吕梁市");
+	buf_truncate(&b, 100);
+	check_buf("buf_truncate past the end does nothing", &b, "吕梁市");
+	buf_reset(&b);
+	check_buf("buf_reset empties", &b, "");
+	buf_addstr(&b, "again");
+	check_buf("a reset buffer is reusable", &b, "again");
+	buf_free(&b);
+}
+
+static void test_addf(void)
+{
+	struct buf b = BUF_INIT;
+	buf_addf(&b, "%s:%zu:%d: %s", "content/2022/a.md", (size_t)12, 3, "错误");
+	check_buf("addf formats", &b, "content/2022/a.md:12:3: 错误");
+	buf_addf(&b, " (%05.1f%%)", 9.5);
+	check_buf("addf appends", &b, "content/2022/a.md:12:3: 错误 (009.5%)");
+
+	buf_reset(&b);
+	buf_addstr(&b, ">");
+	buf_addf(&b, "%0500d", 7);
+	int ok = b.len == 501 && b.data[0] == '>' && b.data[1] == '0' && b.data[499] == '0' &&
+		 b.data[500] == '7' && b.data[501] == '\0';
+	check_int("buf", "addf longer than the first allocation (500 chars)", ok, 1);
+
+	buf_reset(&b);
+	buf_addstr(&b, "x");
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-zero-length"
+	buf_addf(&b, "");
+#pragma GCC diagnostic pop
+	check_buf("addf of an empty format changes nothing", &b, "x");
+	buf_addf(&b, "%s", "");
+	check_buf("addf of an empty string changes nothing", &b, "x");
+
+	struct buf e = BUF_INIT;
+	buf_addf(&e, "%d", 42);
+	check_buf("addf into a BUF_INIT buffer", &e, "42");
+	buf_free(&e);
+	buf_free(&b);
+}
+
+static void test_escape(void)
+{
+	struct buf b = BUF_INIT;
+	const char *s = "<a href=\"x?a=1&b=2\">Tom & Jerry's</a>";
+	buf_add_html_escaped(&b, s, strlen(s));
+	check_buf("html escape of & < > \" '", &b,
+		  "&lt;a href=&quot;x?a=1&amp;b=2&quot;&gt;Tom &amp; Jerry&#39;s&lt;/a&gt;");
+
+	buf_reset(&b);
+	s = "“连心卡”连起你我他";
+	buf_add_html_escaped(&b, s, strlen(s));
+	check_buf("html escape leaves Chinese and curly quotes alone", &b, "“连心卡”连起你我他");
+
+	buf_reset(&b);
+	buf_addstr(&b, "<p>");
+	buf_add_html_escaped(&b, "a<b>c", 2);
+	check_buf("html escape appends and reads only len bytes", &b, "<p>a&lt;");
+
+	buf_reset(&b);
+	buf_add_html_escaped(&b, "&&", 2);
+	check_buf("html escape of adjacent specials", &b, "&amp;&amp;");
+	buf_reset(&b);
+	buf_add_html_escaped(&b, "", 0);
+	check_buf("html escape of nothing", &b, "");
+	buf_free(&b);
+}
+
+static void test_detach(void)
+{
+	struct buf b = BUF_INIT;
+	buf_addstr(&b, "太原市");
+	size_t len = 0;
+	char *s = buf_detach(&b, &len);
+	check_mem("buf", "detach returns the content", s, len, "太原市", strlen("太原市"));
+	check_buf("detach leaves the buffer empty", &b, "");
+	check_int("buf", "detach leaves no storage behind", b.cap, 0);
+	s[0] = 'X';	/* the caller owns it: writable */
+	free(s);
+
+	buf_addstr(&b, "reuse");
+	check_buf("a detached buffer is reusable", &b, "reuse");
+	buf_free(&b);
+
+	s = buf_detach(&b, &len);
+	check_mem("buf", "detach of an empty buffer gives a freeable \"\"", s, len, "", 0);
+	free(s);
+	buf_addstr(&b, "x");
+	s = buf_detach(&b, NULL);
+	check_mem("buf", "detach with a NULL length", s, strlen(s), "x", 1);
+	free(s);
+}
+
+/* ---- arena ---- */
+
+static void test_arena_alloc(void)
+{
+	struct arena a = ARENA_INIT;
+	int zero = 1, aligned = 1;
+	size_t rounded = 0;
+	for (size_t size = 1; size < 200; size += 7) {
+		rounded += (size + 15) / 16 * 16;
+		unsigned char *p = arena_alloc(&a, size);
+		for (size_t i = 0; i < size; i++)
+			zero &= p[i] == 0;
+		aligned &= ((uintptr_t)p % 16) == 0;
+		memset(p, 0xAB, size);	/* dirty it: the next block must still be zero */
+	}
+	check_int("arena", "arena_alloc returns zero-filled memory", zero, 1);
+	check_int("arena", "arena_alloc aligns to 16 bytes", aligned, 1);
+	check_int("arena", "total counts sizes rounded up to 16", (long long)a.total, (long long)rounded);
+	arena_free(&a);
+	check_int("arena", "arena_free resets total", (long long)a.total, 0);
+	check_int("arena", "arena_free empties the chunk list", a.head == NULL, 1);
+}
+
+static void test_arena_strings(void)
+{
+	struct arena a = ARENA_INIT;
+	char src[] = "克拉玛依区";
+	char *d = arena_strdup(&a, src);
+	src[0] = 'X';
+	check_mem("arena", "strdup copies", d, strlen(d), "克拉玛依区", strlen("克拉玛依区"));
+	char *n = arena_strndup(&a, "离石区委", strlen("离石区"));
+	check_mem("arena", "strndup copies n bytes and terminates", n, strlen(n), "离石区", strlen("离石区"));
+	char *f = arena_sprintf(&a, "%04d年%d月 第%zu期", 2022, 10, (size_t)3);
+	check_mem("arena", "sprintf formats", f, strlen(f), "2022年10月 第3期", strlen("2022年10月 第3期"));
+	char *e = arena_strdup(&a, "");
+	check_mem("arena", "strdup of \"\"", e, 0, "", 0);
+
+	/* 2000 strings of 1000 bytes span several 256 KiB chunks */
+	char **strs = malloc(2000 * sizeof(*strs));
+	char line[1001];
+	for (int i = 0; i < 2000; i++) {
+		memset(line, 'a' + i % 26, 1000);
+		line[1000] = '\0';
+		strs[i] = arena_strdup(&a, line);
+	}
+	int intact = 1;
+	for (int i = 0; i < 2000; i++)
+		intact &= strlen(strs[i]) == 1000 && strs[i][0] == 'a' + i % 26 && strs[i][999] == 'a' + i % 26;
+	check_int("arena", "2000 strings across chunks stay intact", intact, 1);
+	free(strs);
+
+	char *before = arena_strdup(&a, "before");
+	unsigned char *big = arena_alloc(&a, 1 << 20);
+	int zero = 1;
+	for (size_t i = 0; i < (1 << 20); i += 4096)
+		zero &= big[i] == 0;
+	memset(big, 0xFF, 1 << 20);
+	char *after = arena_strdup(&a, "after");
+	check_int("arena", "a 1 MiB block is zero-filled", zero, 1);
+	check_int("arena", "small strings around a big block stay intact",
+		  strcmp(before, "before") == 0 && strcmp(after, "after") == 0, 1);
+	arena_free(&a);
+
+	char *again = arena_strdup(&a, "再用");
+	check_mem("arena", "an arena is reusable after arena_free", again, strlen(again), "再用", strlen("再用"));
+	arena_free(&a);
+}
+
+static void test_ptrvec(void)
+{
+	struct arena a = ARENA_INIT;
+	struct ptrvec v = { 0 };
+	static int items[1000];
+	for (int i = 0; i < 1000; i++)
+		ptrvec_push(&a, &v, &items[i]);
+	int ok = v.len == 1000;
+	for (int i = 0; i < 1000 && ok; i++)
+		ok = v.items[i] == &items[i];
+	check_int("arena", "ptrvec keeps 1000 pushes in order", ok, 1);
+	check_int("arena", "ptrvec capacity covers its length", v.cap >= v.len, 1);
+	arena_free(&a);
+}
+
+int main(void)
+{
+	test_init();
+	test_growth();
+	test_add();
+	test_addf();
+	test_escape();
+	test_detach();
+	test_arena_alloc();
+	test_arena_strings();
+	test_ptrvec();
+	return failures ? 1 : 0;
+}

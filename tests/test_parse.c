@@ -1,0 +1,207 @@
+/* Unit tests of the parse and index stages: front matter, config, dates,
+ * places, slugs and ordering, each checked the way a user meets it. */
+#include <stdio.h>
+#include <string.h>
+
+#include "article.h"
+#include "config.h"
+#include "index.h"
+#include "text.h"
+
+static int failures;
+
+static void check(int cond, const char *what)
+{
+	printf("%s - parse: %s\n", cond ? "ok" : "not ok", what);
+	if (!cond)
+		failures++;
+}
+
+static void check_str(const char *got, const char *want, const char *what)
+{
+	int ok = got && strcmp(got, want) == 0;
+	check(ok, what);
+	if (!ok)
+		printf("#   expected: %s\n#   got:      %s\n", want, got ? got : "(null)");
+}
+
+static struct arena A;
+
+static struct article *parse(const char *text, struct diag *d)
+{
+	return article_parse(&A, d, "x.md", text, strlen(text));
+}
+
+static void test_front_matter(void)
+{
+	struct buf sink = BUF_INIT;
+	struct diag d = DIAG_INIT;
+	d.sink = &sink;
+	struct article *a = parse("---\ntitle: 标题\nsubtitle: 副题\ndate: 2022-10-31\ndistrict: 离石区\n"
+				  "reporters: [李艳, 王丹]\ntags: 网格员\ntruncated: true\n---\n\n正文第一段。\n", &d);
+	check(a != NULL && d.errors == 0, "a complete article parses without errors");
+	if (!a)
+		return;
+	check_str(a->title, "标题", "title is read");
+	check_str(a->subtitle, "副题", "subtitle is read");
+	check(a->date.y == 2022 && a->date.m == 10 && a->date.d == 31, "date 2022-10-31 is read");
+	check(a->reporters.len == 2 && strcmp(a->reporters.items[1], "王丹") == 0, "a flow list gives every name");
+	check(a->tags.len == 1 && strcmp(a->tags.items[0], "网格员") == 0, "a single value counts as a one-item list");
+	check(a->truncated == 1, "truncated: true is read");
+	check(strncmp(a->body, "\n正文第一段。", strlen("\n正文第一段。")) == 0, "the body starts after the closing ---");
+
+	a = parse("---\ntitle: t\ndate: 2022-10\ncity: 太原市\n---\n", &d);
+	check(a && a->date.d == 0 && a->date.m == 10, "a month-only date has day 0");
+	a = parse("\xEF\xBB\xBF---\ntitle: t\ndate: 2022-10-01\ndistrict: x\n---\nbody", &d);
+	check(a != NULL, "a UTF-8 byte order mark before the front matter is accepted");
+	a = parse("---\ntitle: t\ndate: 2022-10-01\ndistrict: x\n...\nbody", &d);
+	check(a && strcmp(a->body, "body") == 0, "front matter may end with ... as in YAML");
+	check(d.errors == 0, "none of these gave an error");
+	buf_free(&sink);
+}
+
+static void expect_error(const char *text, const char *message, const char *what)
+{
+	struct buf sink = BUF_INIT;
+	struct diag d = DIAG_INIT;
+	d.sink = &sink;
+	d.strict = 1;
+	struct article *a = parse(text, &d);
+	int ok = (a == NULL || diag_failed(&d)) && strstr(sink.data, message) != NULL;
+	check(ok, what);
+	if (!ok)
+		printf("#   expected a message containing: %s\n#   got: %s\n", message, sink.data);
+	buf_free(&sink);
+}
+
+static void test_front_matter_errors(void)
+{
+	expect_error("title: t\n", "x.md:1:1: error: no front matter", "a file without --- is refused at 1:1");
+	expect_error("---\ntitle: t\ndate: 2022-10-01\n", "front matter is not closed", "an unclosed front matter is refused");
+	expect_error("---\ntitle: t\ndate: 2022-02-30\ndistrict: x\n---\n",
+		     "x.md:3:7: error: date '2022-02-30' has no such day in that month", "Feb 30 is refused at its column");
+	expect_error("---\ntitle: t\ndate: 22-1-5\ndistrict: x\n---\n",
+		     "must be YYYY-MM-DD, or YYYY-MM", "a malformed date names the format");
+	expect_error("---\ntitle: t\ntitle: u\ndate: 2022-10-01\ndistrict: x\n---\n",
+		     "x.md:3:1: error: duplicate key 'title' (first given on line 2)", "a duplicate key is refused");
+	expect_error("---\ntitle: t\ndate: 2022-10-01\ndistrict: x\ntag: [a]\n---\n",
+		     "x.md:5:1: error: unknown key 'tag' (did you mean 'tags'?)",
+		     "an unknown key names the closest known key (an error under --strict)");
+	expect_error("---\ntitle: t\ndate: 2022-10-01\ndistrict: x\nslug: Bad_Slug\n---\n",
+		     "slug 'Bad_Slug' may only use a-z, 0-9 and inner '-'", "a slug override must be clean");
+	expect_error("---\ntitle: [a, b]\ndate: 2022-10-01\ndistrict: x\n---\n",
+		     "'title' must be a single value", "a list where one value belongs is refused");
+	expect_error("---\ntitle: t\ndate: 2022-10-01\ndistrict: x\ntruncated: maybe\n---\n",
+		     "'truncated' must be true or false", "a boolean must be true or false");
+	expect_error("---\ntitle: t\ndate: 2022-10-01\n---\n",
+		     "missing required key 'district'", "a report needs a district or a city");
+	expect_error("---\ntitle: \"t\n---\n", "x.md:2:8: error: YAML: found unexpected end of stream",
+		     "a YAML syntax error has its place");
+	expect_error("---\ntitle: ok\ndate: 2022-10-01\ndistrict: x\n---\n\xff\n",
+		     "x.md:6:1: error: invalid UTF-8 (byte 0xff)", "invalid UTF-8 is refused at its line");
+}
+
+static void test_config(void)
+{
+	const char *src = "title: 档案\nbase_url: https://example.org/a/\nregions:\n  山西省:\n    吕梁市: [离石区, 石楼县]\n"
+			  "    太原市:\n  新疆维吾尔自治区:\n    克拉玛依市: [克拉玛依区]\nslugs:\n  山西省: shanxi\n";
+	struct config cfg;
+	struct diag d = DIAG_INIT;
+	struct buf sink = BUF_INIT;
+	d.sink = &sink;
+	int r = config_parse(&A, &d, "config.yml", src, strlen(src), &cfg);
+	check(r == 0 && d.errors == 0 && d.warnings == 0, "a complete config parses cleanly");
+	check(cfg.nprovinces == 2 && cfg.provinces[0].ncities == 2, "provinces and cities are read in order");
+	check(cfg.provinces[0].cities[0].ndistricts == 2 && cfg.provinces[0].cities[1].ndistricts == 0,
+	      "districts are read, and a city may have none");
+	check_str(cfg.output_dir, "public", "output_dir defaults to public");
+	check_str(cfg.language, "zh-CN", "language defaults to zh-CN");
+	check_str(config_slug_override(&cfg, "山西省"), "shanxi", "a slug override is found by name");
+
+	buf_reset(&sink);
+	const char *bad = "title: t\nregion:\n  a: b\n";
+	config_parse(&A, &d, "config.yml", bad, strlen(bad), &cfg);
+	check(strstr(sink.data, "config.yml:2:1: warning: unknown key 'region' (did you mean 'regions'?)") != NULL,
+	      "an unknown config key is a warning naming the closest key");
+	buf_free(&sink);
+}
+
+static struct article *art(const char *path, const char *title, const char *date, const char *district,
+			   const char *city, const char *community)
+{
+	struct article *a = arena_alloc(&A, sizeof(*a));
+	const char *why;
+	a->path = path;
+	a->src = "";
+	a->title = title;
+	article_parse_date(date, &a->date, &why);
+	a->district = district;
+	a->city = city;
+	a->community = community;
+	a->body = "";
+	return a;
+}
+
+static void test_index(void)
+{
+	const char *src = "title: t\nregions:\n  山西省:\n    吕梁市: [离石区, 石楼县]\n    太原市: [小店区]\n";
+	struct config cfg;
+	struct diag d = DIAG_INIT;
+	struct buf sink = BUF_INIT;
+	d.sink = &sink;
+	config_parse(&A, &d, "config.yml", src, strlen(src), &cfg);
+	struct article *arts[] = {
+		art("a.md", "社区防疫", "2022-10-31", "离石区", NULL, "昌宁社区"),
+		art("b.md", "社区防疫", "2022-10-01", "离石区", NULL, NULL),
+		art("c.md", "太原报道", "2021-12", NULL, "太原市", NULL),
+		art("d.md", "石楼", "2022-10-31", "石楼县", NULL, NULL),
+	};
+	struct index_ctx x = { &A, &d, &cfg, text_slugger_new(), text_collator_new() };
+	struct site site;
+	int r = index_build(&x, arts, 4, 0, &site);
+	check(r == 0 && d.errors == 0, "the index builds");
+	check_str(arts[1]->url, "reports/she-qu-fang-yi/index.html", "the older of two equal titles keeps the plain slug");
+	check_str(arts[0]->url, "reports/she-qu-fang-yi-2/index.html", "the newer one gets a -2 suffix");
+	check_str(arts[0]->place->url, "places/shan-xi-sheng/lv-liang-shi/li-shi-qu/chang-ning-she-qu/index.html",
+		  "a community's page sits below its district's");
+	check(arts[2]->place->level == PLACE_CITY, "an article naming only a city is filed at city level");
+	const struct place *shanxi = site.provinces.items[0];
+	const struct place *lvliang = shanxi->children.items[0];
+	check(shanxi->articles.len == 4 && lvliang->articles.len == 3, "counts roll up from districts to cities to provinces");
+	check_str(((const struct place *)shanxi->children.items[1])->name, "太原市", "cities are in pinyin order (吕梁 < 太原)");
+	check(lvliang->children.len == 2, "places without articles get no page (小店区 is left out)");
+	check(site.articles.items[0] == arts[3] && site.articles.items[1] == arts[0],
+	      "articles are newest first; equal dates go by path");
+	check(arts[0]->local_prev == arts[1] && arts[1]->local_next == arts[0], "previous/next within a district");
+	check(arts[1]->prev == arts[2] && arts[1]->next == arts[0], "previous/next in the whole archive by date");
+	check(site.months.len == 2 && site.days.len == 2, "months and days with articles are listed");
+	text_slugger_free(x.slugger);
+	text_collator_free(x.collator);
+
+	struct article *bad[] = { art("e.md", "t", "2022-10-01", "离石县", NULL, NULL) };
+	bad[0]->src = "---\ndistrict: 离石县\n";
+	bad[0]->src_len = strlen(bad[0]->src);
+	bad[0]->district_line = 2;
+	bad[0]->district_col = 11;
+	struct index_ctx y = { &A, &d, &cfg, text_slugger_new(), text_collator_new() };
+	buf_reset(&sink);
+	index_build(&y, bad, 1, 0, &site);
+	check(strstr(sink.data, "e.md:2:11: error: unknown district '离石县': not in config.yml's regions "
+				"(nearest: 离石区, 石楼县, 小店区)") != NULL,
+	      "an unknown district names the nearest known ones");
+	if (!strstr(sink.data, "nearest"))
+		printf("#   got: %s\n", sink.data);
+	text_slugger_free(y.slugger);
+	text_collator_free(y.collator);
+	buf_free(&sink);
+}
+
+int main(void)
+{
+	test_front_matter();
+	test_front_matter_errors();
+	test_config();
+	test_index();
+	arena_free(&A);
+	return failures ? 1 : 0;
+}
