@@ -180,19 +180,25 @@ static void file_article(struct index_ctx *x, struct site *site, struct strmap *
 {
 	for (struct place *p = art->place; p; p = p->parent)
 		ptrvec_push(x->a, &p->articles, art);
+	art->tag_refs = arena_alloc(x->a, (art->tags.len + 1) * sizeof(*art->tag_refs));
 	for (size_t i = 0; i < art->tags.len; i++) {
 		struct tag *t = tag_of(x, tags, slugs_t, site, art->tags.items[i]);
+		art->tag_refs[i] = t;
 		/* a tag given twice in one article lists the article once */
 		if (!t->articles.len || t->articles.items[t->articles.len - 1] != art)
 			ptrvec_push(x->a, &t->articles, art);
 	}
+	art->reporter_refs = arena_alloc(x->a, (art->reporters.len + 1) * sizeof(*art->reporter_refs));
 	for (size_t i = 0; i < art->reporters.len; i++) {
 		struct person *p = person_of(x, people, slugs_p, site, art->reporters.items[i]);
+		art->reporter_refs[i] = p;
 		if (!p->as_reporter.len || p->as_reporter.items[p->as_reporter.len - 1] != art)
 			ptrvec_push(x->a, &p->as_reporter, art);
 	}
+	art->correspondent_refs = arena_alloc(x->a, (art->correspondents.len + 1) * sizeof(*art->correspondent_refs));
 	for (size_t i = 0; i < art->correspondents.len; i++) {
 		struct person *p = person_of(x, people, slugs_p, site, art->correspondents.items[i]);
+		art->correspondent_refs[i] = p;
 		if (!p->as_correspondent.len || p->as_correspondent.items[p->as_correspondent.len - 1] != art)
 			ptrvec_push(x->a, &p->as_correspondent, art);
 	}

@@ -37,7 +37,9 @@ void markdown_summary(const char *md, size_t len, size_t max_chars, struct buf *
 		if (type == CMARK_NODE_HEADING) {
 			in_heading = ev == CMARK_EVENT_ENTER;
 		} else if (type == CMARK_NODE_PARAGRAPH && ev == CMARK_EVENT_EXIT) {
-			buf_addch(&text, ' ');
+			/* Chinese paragraphs run on without a space; Latin ones need one. */
+			if (text.len && (unsigned char)text.data[text.len - 1] < 0x80)
+				buf_addch(&text, ' ');
 		} else if (!in_heading && ev == CMARK_EVENT_ENTER &&
 			   (type == CMARK_NODE_TEXT || type == CMARK_NODE_CODE)) {
 			buf_addstr(&text, cmark_node_get_literal(node));

@@ -6,27 +6,27 @@
 
 #define RELATED_MAX 6
 
-static struct val *name_links(struct render *r, const struct strlist *names, const char *dir)
+static struct val *name_link(struct render *r, const char *name, const char *url)
 {
-	struct arena *a = &r->scratch;
-	struct val *list = val_list(a);
-	/* People and tags got their slugs in the index stage; find them by name. */
-	const struct ptrvec *all = strcmp(dir, "tags") == 0 ? &r->site->tags : &r->site->people;
-	for (size_t i = 0; i < names->len; i++) {
-		const char *url = NULL;
-		for (size_t j = 0; j < all->len && !url; j++) {
-			const char *name = strcmp(dir, "tags") == 0 ? ((const struct tag *)all->items[j])->name
-								     : ((const struct person *)all->items[j])->name;
-			if (strcmp(name, names->items[i]) == 0)
-				url = strcmp(dir, "tags") == 0 ? ((const struct tag *)all->items[j])->url
-							       : ((const struct person *)all->items[j])->url;
-		}
-		struct val *e = val_map(a);
-		val_set_str(a, e, "name", names->items[i]);
-		if (url)
-			val_set_str(a, e, "url", url);
-		val_push(a, list, e);
-	}
+	struct val *e = val_map(&r->scratch);
+	val_set_str(&r->scratch, e, "name", name);
+	val_set_str(&r->scratch, e, "url", url);
+	return e;
+}
+
+static struct val *people_links(struct render *r, struct person *const *people, size_t n)
+{
+	struct val *list = val_list(&r->scratch);
+	for (size_t i = 0; i < n; i++)
+		val_push(&r->scratch, list, name_link(r, people[i]->name, people[i]->url));
+	return list;
+}
+
+static struct val *tag_links(struct render *r, struct tag *const *tags, size_t n)
+{
+	struct val *list = val_list(&r->scratch);
+	for (size_t i = 0; i < n; i++)
+		val_push(&r->scratch, list, name_link(r, tags[i]->name, tags[i]->url));
 	return list;
 }
 
@@ -121,9 +121,9 @@ static struct val *report_val(struct render *r, const struct article *art)
 		val_set_str(a, v, "source", art->source);
 	render_set_list(r, v, "captions", strings(r, &art->captions));
 	render_set_list(r, v, "corrections", strings(r, &art->corrections));
-	render_set_list(r, v, "reporters", name_links(r, &art->reporters, "reporters"));
-	render_set_list(r, v, "correspondents", name_links(r, &art->correspondents, "reporters"));
-	render_set_list(r, v, "tags", name_links(r, &art->tags, "tags"));
+	render_set_list(r, v, "reporters", people_links(r, art->reporter_refs, art->reporters.len));
+	render_set_list(r, v, "correspondents", people_links(r, art->correspondent_refs, art->correspondents.len));
+	render_set_list(r, v, "tags", tag_links(r, art->tag_refs, art->tags.len));
 	return v;
 }
 

@@ -79,6 +79,8 @@ struct article {
 	struct place *place;		/* the most specific place it is filed under */
 	struct place *local;		/* its district, or its city when filed at city level */
 	struct series *series;
+	struct tag **tag_refs;			/* tags.items[i] → its tag */
+	struct person **reporter_refs, **correspondent_refs;
 	size_t order;			/* position in the whole archive, oldest first */
 	struct article *prev, *next;		/* whole archive by date */
 	struct article *local_prev, *local_next;	/* within `local` */

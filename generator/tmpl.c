@@ -3,6 +3,7 @@
 #define TMPL_INTERNAL
 #include "tmpl.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "xalloc.h"

@@ -71,6 +71,8 @@ const char *tmpl_path(const struct tmpl *t);
 /* Shared by tmpl.c (the set), tmpl_parse.c (the compiler) and tmpl_render.c;
  * nothing outside those files may depend on what follows. */
 
+/* The order matters: kinds up to TMPL_INVERTED are indented by the render
+ * loop, the expansions after them indent themselves. */
 enum tmpl_op_kind {
 	TMPL_TEXT,	/* literal text */
 	TMPL_VAR,	/* {{name}}: HTML-escaped */
@@ -78,7 +80,7 @@ enum tmpl_op_kind {
 	TMPL_SECTION,	/* {{#name}} up to `end` */
 	TMPL_INVERTED,	/* {{^name}} up to `end` */
 	TMPL_PARTIAL,	/* {{>name}} */
-	TMPL_PARENT,	/* {{<name}}: its argument blocks are `args` */
+	TMPL_PARENT,	/* {{<name}} up to `end`: the blocks directly inside are arguments */
 	TMPL_BLOCK,	/* {{$name}}: default content up to `end` */
 };
 
@@ -114,8 +116,6 @@ struct tmpl_op {
 	size_t indent_len;
 	struct tmpl_name name;
 	const struct tmpl *target;	/* PARTIAL, PARENT: resolved when compiling, unless dynamic */
-	const uint32_t *args;		/* PARENT: indices of its argument blocks */
-	size_t nargs;
 };
 
 enum tmpl_state {

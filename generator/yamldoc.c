@@ -55,16 +55,35 @@ static void close_collection(struct builder *b)
 	attach(b, n);
 }
 
+/* The number of line ends in text: a mark on that line is at the very end. */
+static size_t count_lines(const char *text, size_t len)
+{
+	size_t n = 0;
+	for (const char *p = text; (p = memchr(p, '\n', len - (size_t)(p - text))); p++)
+		n++;
+	return n;
+}
+
+/* libyaml marks the place where it noticed the problem, and for an unclosed
+ * quote or bracket that is the end of the text: the place that needs the fix
+ * is where the unclosed thing started (the context mark), so that is named. */
 static void report_parser_error(struct diag *d, const char *path, const char *src, size_t src_len,
-				const yaml_parser_t *p, size_t first_line)
+				const yaml_parser_t *p, size_t first_line, size_t text_lines)
 {
 	yaml_mark_t m = p->problem_mark;
-	if (p->context)
-		diag_error(d, path, m.line + first_line, m.column + 1, src, src_len,
-			   "YAML: %s %s", p->problem ? p->problem : "syntax error", p->context);
+	const char *problem = p->problem ? p->problem : "syntax error";
+	if (!p->context) {
+		diag_error(d, path, m.line + first_line, m.column + 1, src, src_len, "YAML: %s", problem);
+		return;
+	}
+	yaml_mark_t c = p->context_mark;
+	if (m.line >= text_lines)
+		diag_error(d, path, c.line + first_line, c.column + 1, src, src_len,
+			   "YAML: %s %s that starts here", problem, p->context);
 	else
 		diag_error(d, path, m.line + first_line, m.column + 1, src, src_len,
-			   "YAML: %s", p->problem ? p->problem : "syntax error");
+			   "YAML: %s %s (which starts at line %zu, column %zu)", problem, p->context,
+			   c.line + first_line, c.column + 1);
 }
 
 struct ynode *yamldoc_parse(struct arena *a, struct diag *d, const char *path,
@@ -81,7 +100,7 @@ struct ynode *yamldoc_parse(struct arena *a, struct diag *d, const char *path,
 	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
 	while (!done && !failed) {
 		if (!yaml_parser_parse(&parser, &ev)) {
-			report_parser_error(d, path, src, src_len, &parser, first_line);
+			report_parser_error(d, path, src, src_len, &parser, first_line, count_lines(text, len));
 			failed = 1;
 			break;
 		}

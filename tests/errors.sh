@@ -26,6 +26,7 @@ check_case() {	# name content-dir [extra sitegen args]
 	sed "s|$tmp|TMP|g" "$tmp/stderr" >"$tmp/got"
 	expected=tests/errors/$name/expected
 	if [ "${UPDATE:-}" = 1 ]; then
+		mkdir -p "tests/errors/$name"
 		cp "$tmp/got" "$expected"
 	fi
 	if [ "$status" -ne 1 ]; then
@@ -46,6 +47,7 @@ check_case() {	# name content-dir [extra sitegen args]
 }
 
 for dir in tests/errors/*/; do
+	dir=${dir%/}
 	name=$(basename "$dir")
 	[ "$name" = good ] && continue
 	[ -d "$dir/content" ] || continue

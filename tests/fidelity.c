@@ -48,24 +48,38 @@ static struct hans han_str(const char *s)
 	return han_of(s, s ? strlen(s) : 0);
 }
 
-/* Where `needle` starts as a contiguous run in page at or after pos, or -1. */
-static long find_run(const struct hans *page, size_t pos, const struct hans *needle)
+/* Where the n characters at c start as a contiguous run in page at or after
+ * pos, or -1. */
+static long find_chars(const struct hans *page, size_t pos, const UChar32 *c, size_t n)
 {
-	if (!needle->len)
+	if (!n)
 		return -1;
-	for (size_t i = pos; i + needle->len <= page->len; i++)
-		if (memcmp(page->c + i, needle->c, needle->len * sizeof(UChar32)) == 0)
+	for (size_t i = pos; i + n <= page->len; i++)
+		if (memcmp(page->c + i, c, n * sizeof(UChar32)) == 0)
 			return (long)i;
 	return -1;
 }
+
+static long find_run(const struct hans *page, size_t pos, const struct hans *needle)
+{
+	return find_chars(page, pos, needle->c, needle->len);
+}
+
+/* How many characters must agree before a jump in the page is trusted. */
+#define ANCHOR 6
+#define NEARBY 16
 
 struct correction {
 	struct hans wrong, right;
 	int used;
 };
 
-/* Matches text in page in order (greedy, leftmost), marking matched page
- * positions in `hit`. Where the text continues with a correction's right
+/* Matches text in page in order, marking matched page positions in `hit`.
+ * Where the text does not go on with the page's next character (the start of
+ * a text, or a break where the layout put other text in between), the match
+ * resumes where the next ANCHOR characters stand together, so a character
+ * that happens to occur in a headline in between is not taken for it; only
+ * failing that, at the next occurrence of the single character. Where the text continues with a correction's right
  * side and the page has its wrong side first, the wrong side is matched
  * instead. Returns the number of text characters left unmatched. */
 static size_t match(const struct hans *page, const struct hans *text, unsigned char *hit,
@@ -93,8 +107,21 @@ static size_t match(const struct hans *page, const struct hans *text, unsigned c
 		if (done)
 			continue;
 		size_t j = pos;
-		while (j < page->len && page->c[j] != text->c[i])
-			j++;
+		if (j >= page->len || page->c[j] != text->c[i]) {
+			size_t k = text->len - i < ANCHOR ? text->len - i : ANCHOR;
+			long run = find_chars(page, pos, text->c + i, k);
+			if (run >= 0) {
+				j = (size_t)run;
+			} else {
+				/* a character of its own: look only nearby, so that one
+				 * wrong character counts once instead of derailing the rest */
+				size_t end = pos + NEARBY < page->len ? pos + NEARBY : page->len;
+				while (j < end && page->c[j] != text->c[i])
+					j++;
+				if (j == end)
+					j = page->len;
+			}
+		}
 		if (j == page->len) {
 			missed++;
 		} else {
@@ -104,6 +131,29 @@ static size_t match(const struct hans *page, const struct hans *text, unsigned c
 		i++;
 	}
 	return missed;
+}
+
+/* A heading or caption: where it stands whole in the page and no body has
+ * claimed the place (a headline such as 做到「不漏一户不落一人」 can also stand
+ * inside a body, punctuation aside), else matched in order like a body. */
+static void match_short(const struct hans *page, const struct hans *text, unsigned char *hit)
+{
+	long at = -1;
+	for (long from = find_run(page, 0, text); from >= 0; from = find_run(page, (size_t)from + 1, text)) {
+		size_t claimed = 0;
+		for (size_t j = 0; j < text->len; j++)
+			claimed += hit[from + (long)j];
+		if (at < 0 || claimed == 0)
+			at = from;
+		if (claimed == 0)
+			break;
+	}
+	if (at < 0) {
+		match(page, text, hit, NULL, 0);
+		return;
+	}
+	for (size_t j = 0; j < text->len; j++)
+		hit[at + (long)j] = 1;
 }
 
 static size_t parse_corrections(const struct article *art, struct correction *out)
@@ -144,6 +194,25 @@ static void check_body(const char *seed, const struct hans *page, unsigned char 
 		}
 }
 
+/* The page's runs of characters no article covers, for the editor. */
+static void print_uncovered(const struct hans *page, const unsigned char *hit)
+{
+	struct buf b = BUF_INIT;
+	for (size_t i = 0; i < page->len; i++) {
+		if (hit[i])
+			continue;
+		char u[5];
+		int32_t n = 0;
+		U8_APPEND_UNSAFE((uint8_t *)u, n, page->c[i]);
+		buf_add(&b, u, (size_t)n);
+		if (i + 1 == page->len || hit[i + 1]) {
+			printf("#   not covered: %s\n", b.data);
+			buf_reset(&b);
+		}
+	}
+	buf_free(&b);
+}
+
 static void check_seed(const char *dir, const char *name, struct article **arts, size_t narts)
 {
 	struct buf b = BUF_INIT;
@@ -163,16 +232,22 @@ static void check_seed(const char *dir, const char *name, struct article **arts,
 		if (!art->source || strcmp(art->source, id) != 0)
 			continue;
 		count++;
+		check_body(id, &page, hit, art);
+	}
+	/* Headings and captions after every body, so they find their own place. */
+	for (size_t i = 0; i < narts; i++) {
+		const struct article *art = arts[i];
+		if (!art->source || strcmp(art->source, id) != 0)
+			continue;
 		const char *texts[] = { art->title, art->subtitle };
 		for (size_t t = 0; t < 2; t++) {
 			struct hans h = han_str(texts[t]);
-			match(&page, &h, hit, NULL, 0);
+			match_short(&page, &h, hit);
 		}
 		for (size_t c = 0; c < art->captions.len; c++) {
 			struct hans h = han_str(art->captions.items[c]);
-			match(&page, &h, hit, NULL, 0);
+			match_short(&page, &h, hit);
 		}
-		check_body(id, &page, hit, art);
 	}
 	size_t covered = 0;
 	for (size_t i = 0; i < page.len; i++)
@@ -181,8 +256,10 @@ static void check_seed(const char *dir, const char *name, struct article **arts,
 	int ok = count > 0 && share >= COVERAGE_MIN;
 	printf("%s - fidelity: %s: its %zu articles cover %.1f%% of the page's %zu Han characters (at least %.0f%%)\n",
 	       ok ? "ok" : "not ok", id, count, share * 100, page.len, COVERAGE_MIN * 100);
-	if (!ok)
-		failures++;
+	if (!ok || getenv("FIDELITY_VERBOSE")) {
+		failures += !ok;
+		print_uncovered(&page, hit);
+	}
 }
 
 static int cmp_names(const void *a, const void *b)

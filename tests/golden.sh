@@ -18,3 +18,26 @@ else
 	echo "not ok - golden: the fixture site differs from tests/golden/expected"
 	head -60 "$tmp/diff" | sed 's/^/#   /'
 fi
+
+# What the golden pages must show, asserted on their own so that a careless
+# `make golden-update` cannot bless a regression.
+E=tests/golden/expected
+expect() {	# description command…
+	what=$1
+	shift
+	if "$@" >/dev/null 2>&1; then echo "ok - golden: $what"; else echo "not ok - golden: $what"; fi
+}
+L=$E/reports/lian-xin-ka-lian-qi-ni-wo-ta-jing-mo-xia-wen-nuan-yun-fu-xin/index.html
+expect "raw HTML in a body is dropped (safe mode)" sh -c "! grep -q '<script>alert' '$L'"
+expect "a draft is left out" sh -c "! grep -rq '草稿不会发布' '$E'"
+expect "two reports titled 社区防疫 get she-qu-fang-yi and she-qu-fang-yi-2" \
+	test -f "$E/reports/she-qu-fang-yi/index.html" -a -f "$E/reports/she-qu-fang-yi-2/index.html"
+expect "a report's date is shown by ICU as 2022年10月31日 星期一" grep -q '2022年10月31日 星期一' "$L"
+expect "a report links its community, district, city and province" sh -c \
+	"grep -q 'href=\"../../places/shan-xi-sheng/lv-liang-shi/li-shi-qu/chang-ning-she-qu/index.html\"' '$L' &&
+	 grep -q 'href=\"../../places/shan-xi-sheng/index.html\"' '$L'"
+expect "a city's count includes its districts' reports (吕梁市: 2)" sh -c \
+	"grep -A3 'lv-liang-shi/index.html' '$E/places/index.html' | grep -q '2'"
+expect "the 404 page links from base_url's path" grep -q 'href="/golden/index.html"' "$E/404.html"
+expect "a printed page shows its editor's note" grep -q '编者按的正文' "$E/series/lai-zi-kang-ji-yi-qing-yi-xian-de-bao-dao/index.html"
+expect "the month page has a calendar linking its days" grep -q 'href="../../../dates/2022/10/31/index.html"' "$E/dates/2022/10/index.html"

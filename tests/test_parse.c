@@ -95,8 +95,8 @@ static void test_front_matter_errors(void)
 		     "'truncated' must be true or false", "a boolean must be true or false");
 	expect_error("---\ntitle: t\ndate: 2022-10-01\n---\n",
 		     "missing required key 'district'", "a report needs a district or a city");
-	expect_error("---\ntitle: \"t\n---\n", "x.md:2:8: error: YAML: found unexpected end of stream",
-		     "a YAML syntax error has its place");
+	expect_error("---\ntitle: \"t\n---\n", "x.md:2:8: error: YAML: found unexpected end of stream while scanning a quoted scalar that starts here",
+		     "an unclosed quote is reported where it opens");
 	expect_error("---\ntitle: ok\ndate: 2022-10-01\ndistrict: x\n---\n\xff\n",
 		     "x.md:6:1: error: invalid UTF-8 (byte 0xff)", "invalid UTF-8 is refused at its line");
 }
