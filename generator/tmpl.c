@@ -90,6 +90,11 @@ static const struct tmpl *closure_failure(struct tmpl_set *s, const struct tmpl 
 
 const struct tmpl *tmpl_set_get(struct tmpl_set *s, const char *name, struct diag *d)
 {
+	/* Compiled templates never change, so a closure found whole stays whole:
+	 * the per-page call is a lookup that writes nothing. */
+	const struct tmpl *known = tmpl_set_find(s, name, strlen(name));
+	if (known && known->whole)
+		return known;
 	size_t errors = d->errors;
 	struct tmpl *t = tmpl_set_ref(s, name, strlen(name));
 	if (t->state == TMPL_MISSING) {
@@ -101,8 +106,10 @@ const struct tmpl *tmpl_set_get(struct tmpl_set *s, const char *name, struct dia
 		tmpl_compile(s, x, d);
 	}
 	const struct tmpl *failed = closure_failure(s, t);
-	if (!failed)
+	if (!failed) {
+		t->whole = 1;
 		return t;
+	}
 	/* Errors are reported once, when the template is compiled: a later
 	 * request still has to fail visibly for the caller's diag. */
 	if (d->errors == errors)

@@ -12,9 +12,10 @@
  * is ever freed apart from that arena.
  *
  * Threads: tmpl_set_get() changes the set and must not run at the same time
- * as anything else on that set. Once the templates are compiled, any number
- * of threads may call tmpl_render() on the set at once, each with its own
- * output buffer and its own struct diag. */
+ * as anything else on that set, except when it asks again for a template it
+ * has already returned: that only reads. Once the templates are compiled, any
+ * number of threads may call tmpl_render() on the set at once, each with its
+ * own output buffer and its own struct diag. */
 #ifndef TMPL_H
 #define TMPL_H
 
@@ -43,11 +44,11 @@ typedef int (*tmpl_load_fn)(void *ctx, const char *name, struct buf *source, con
 /* A new, empty set allocated in `a`; it lives as long as the arena. */
 struct tmpl_set *tmpl_set_new(struct arena *a, tmpl_load_fn load, void *ctx);
 
-/* Compiles `name` (once; later calls return the cached result) and every
- * partial and parent it names, recursively, so that rendering never loads or
- * compiles anything. Returns NULL after reporting through d: every syntax
- * error of every template involved (`path:line:col: error: ...`), or that
- * `name` does not exist. A partial or parent that does not exist renders as
+/* Compiles `name` and every partial and parent it names, recursively, so
+ * that rendering never loads or compiles anything; asking again for a
+ * template once returned is a cheap lookup. Returns NULL after reporting
+ * through d: every syntax error of every template involved
+ * (`path:line:col: error: ...`), or that `name` does not exist. A partial or parent that does not exist renders as
  * empty, as the spec wants, with a warning at the tag that names it.
  *
  * Dynamic names ({{>*name}}) are resolved while rendering, among the templates
@@ -133,6 +134,7 @@ struct tmpl {
 	const struct tmpl_op *ops;
 	size_t nops;
 	enum tmpl_state state;
+	int whole;		/* it and everything it includes compiled without error */
 	unsigned walk;		/* tmpl.c: last closure walk that visited it */
 };
 
