@@ -1,5 +1,6 @@
 #include "diag.h"
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -38,9 +39,13 @@ static void quote_line(struct buf *out, const char *src, size_t src_len, size_t 
 	buf_addstr(out, "^\n");
 }
 
-static void emit(struct diag *d, const char *kind, const char *path, size_t line, size_t col,
+/* Rendering threads may report at once: one message at a time. */
+static pthread_mutex_t diag_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void emit(struct diag *d, int is_warning, const char *path, size_t line, size_t col,
 		 const char *src, size_t src_len, const char *fmt, va_list ap)
 {
+	const char *kind = is_warning && !d->strict ? "warning" : "error";
 	struct buf msg = BUF_INIT;
 	if (line && col)
 		buf_addf(&msg, "%s:%zu:%zu: %s: ", path, line, col, kind);
@@ -52,10 +57,16 @@ static void emit(struct diag *d, const char *kind, const char *path, size_t line
 	buf_addch(&msg, '\n');
 	if (src && line)
 		quote_line(&msg, src, src_len, line, col);
+	pthread_mutex_lock(&diag_lock);
 	if (d->sink)
 		buf_add(d->sink, msg.data, msg.len);
 	else
 		fputs(msg.data, stderr);
+	if (is_warning)
+		d->warnings++;
+	else
+		d->errors++;
+	pthread_mutex_unlock(&diag_lock);
 	buf_free(&msg);
 }
 
@@ -64,9 +75,8 @@ void diag_error(struct diag *d, const char *path, size_t line, size_t col,
 {
 	va_list ap;
 	va_start(ap, fmt);
-	emit(d, "error", path, line, col, src, src_len, fmt, ap);
+	emit(d, 0, path, line, col, src, src_len, fmt, ap);
 	va_end(ap);
-	d->errors++;
 }
 
 void diag_warning(struct diag *d, const char *path, size_t line, size_t col,
@@ -74,9 +84,8 @@ void diag_warning(struct diag *d, const char *path, size_t line, size_t col,
 {
 	va_list ap;
 	va_start(ap, fmt);
-	emit(d, d->strict ? "error" : "warning", path, line, col, src, src_len, fmt, ap);
+	emit(d, 1, path, line, col, src, src_len, fmt, ap);
 	va_end(ap);
-	d->warnings++;
 }
 
 int diag_failed(const struct diag *d)

@@ -31,6 +31,42 @@ static int cmp_newest(const void *pa, const void *pb)
 	return cmp_oldest(pb, pa);
 }
 
+/* An article's URL comes from its file name, which an editor chose and
+ * which does not change when a typo in the title is fixed, so links stay
+ * good (as in Hugo and Jekyll). A name already in ASCII is only lower-cased
+ * and tidied; any other (连心卡.md) is made pinyin by ICU like other names. */
+static const char *file_slug(struct index_ctx *x, const struct article *art)
+{
+	const char *base = strrchr(art->path, '/');
+	base = base ? base + 1 : art->path;
+	size_t len = strlen(base);
+	if (len > 3 && strcmp(base + len - 3, ".md") == 0)
+		len -= 3;
+	int ascii = 1;
+	for (size_t i = 0; i < len; i++)
+		ascii &= (unsigned char)base[i] < 0x80;
+	if (!ascii)
+		return index_slug(x, arena_strndup(x->a, base, len), 80);
+	char *slug = arena_alloc(x->a, len + 2);
+	size_t n = 0;
+	for (size_t i = 0; i < len; i++) {
+		char c = base[i];
+		if (c >= 'A' && c <= 'Z')
+			c = (char)(c - 'A' + 'a');
+		int keep = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+		if (keep)
+			slug[n++] = c;
+		else if (n && slug[n - 1] != '-')
+			slug[n++] = '-';
+	}
+	while (n && slug[n - 1] == '-')
+		n--;
+	if (!n)
+		slug[n++] = 'x';
+	slug[n] = '\0';
+	return slug;
+}
+
 static void assign_slugs(struct index_ctx *x, struct site *site, struct ptrvec *oldest)
 {
 	struct strmap taken = { 0 };
@@ -51,7 +87,7 @@ static void assign_slugs(struct index_ctx *x, struct site *site, struct ptrvec *
 	for (size_t i = 0; i < oldest->len; i++) {
 		struct article *art = oldest->items[i];
 		if (!art->url_slug)
-			art->url_slug = index_unique_slug(x, &taken, index_slug(x, art->title, 60), art);
+			art->url_slug = index_unique_slug(x, &taken, file_slug(x, art), art);
 		art->url = arena_sprintf(x->a, "reports/%s/index.html", art->url_slug);
 	}
 	(void)site;

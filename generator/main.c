@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "article.h"
 #include "config.h"
@@ -21,27 +22,48 @@
 #include "tmpl.h"
 #include "write.h"
 
+/* SITEGEN_TIMING=1 prints how long each stage took, to see where time goes. */
+static double stage_start;
+
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void stage_done(const char *name)
+{
+	double t = now();
+	if (getenv("SITEGEN_TIMING"))
+		fprintf(stderr, "sitegen: %-8s %7.3f s\n", name, t - stage_start);
+	stage_start = t;
+}
+
 struct options {
 	const char *config, *content, *out, *theme;
-	int strict, drafts, quiet;
+	int strict, drafts, quiet, jobs;
 };
 
 static void usage(FILE *f)
 {
 	fputs("usage: sitegen [--config config.yml] [--content content] [--out DIR] [--theme theme]\n"
-	      "               [--strict] [--drafts] [--quiet]\n"
+	      "               [--strict] [--drafts] [--quiet] [--jobs N]\n"
 	      "Builds the static archive. --out defaults to the config's output_dir.\n"
-	      "--strict turns warnings into errors; --drafts includes articles marked draft.\n", f);
+	      "--strict turns warnings into errors; --drafts includes articles marked draft.\n"
+	      "--jobs sets the number of rendering threads (default: one per core).\n", f);
 }
 
 static int parse_args(int argc, char **argv, struct options *o)
 {
+	const char *jobs = NULL;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		const char **slot = strcmp(a, "--config") == 0 ? &o->config
 				  : strcmp(a, "--content") == 0 ? &o->content
 				  : strcmp(a, "--out") == 0 ? &o->out
-				  : strcmp(a, "--theme") == 0 ? &o->theme : NULL;
+				  : strcmp(a, "--theme") == 0 ? &o->theme
+				  : strcmp(a, "--jobs") == 0 ? &jobs : NULL;
 		if (slot) {
 			if (++i == argc) {
 				fprintf(stderr, "sitegen: %s needs a value\n", a);
@@ -63,6 +85,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 			return -1;
 		}
 	}
+	o->jobs = jobs ? atoi(jobs) : 0;
 	return 0;
 }
 
@@ -87,9 +110,8 @@ static int load_template(void *ctx, const char *name, struct buf *source, const 
 /* NFC is the form the archive stores and compares text in. */
 static void normalise(struct arena *a, struct source *s)
 {
-	if (!text_utf8_valid(s->data, s->len, NULL))
-		return;		/* article_parse reports it with its place */
 	struct buf b = BUF_INIT;
+	/* invalid UTF-8 fails here and is left for article_parse to report with its place */
 	if (text_nfc(s->data, s->len, &b) == 0 && !buf_equals(&b, s->data, s->len)) {
 		s->data = arena_strndup(a, b.data, b.len);
 		s->len = b.len;
@@ -160,8 +182,10 @@ static int build(const struct options *o, struct arena *a, struct diag *d)
 
 	struct source *sources;
 	size_t nsrc = load_content(a, d, o->content, &sources);
+	stage_done("load");
 	struct article **arts = arena_alloc(a, (nsrc + 1) * sizeof(*arts));
 	size_t narts = parse_all(a, d, sources, nsrc, arts);
+	stage_done("parse");
 
 	struct theme_loader loader = { a, o->theme };
 	struct tmpl_set *tmpls = tmpl_set_new(a, load_template, &loader);
@@ -173,8 +197,10 @@ static int build(const struct options *o, struct arena *a, struct diag *d)
 		diag_error(d, "ICU", 0, 0, NULL, 0, "cannot load ICU's transliteration or collation data");
 		return -1;
 	}
+	stage_done("compile");
 	index_build(&x, arts, narts, o->drafts, &site);
 	text_slugger_free(x.slugger);
+	stage_done("index");
 	if (diag_failed(d)) {
 		text_collator_free(x.collator);
 		return -1;
@@ -185,9 +211,10 @@ static int build(const struct options *o, struct arena *a, struct diag *d)
 		text_collator_free(x.collator);
 		return -1;
 	}
-	render_site(&site, tmpls, w, d, a);
+	render_site(&site, tmpls, w, d, a, o->jobs);
 	copy_static(a, d, w, arena_sprintf(a, "%s/static", o->theme), "assets");
 	text_collator_free(x.collator);
+	stage_done("render");
 	if (diag_failed(d)) {
 		writer_abort(w);
 		return -1;
@@ -195,6 +222,7 @@ static int build(const struct options *o, struct arena *a, struct diag *d)
 	struct write_stats st;
 	if (writer_commit(w, &st) < 0)
 		return -1;
+	stage_done("commit");
 	if (!o->quiet)
 		printf("sitegen: %zu articles → %s (%zu files written, %zu unchanged, %zu removed)\n",
 		       site.articles.len, out, st.written, st.unchanged, st.removed);
@@ -203,12 +231,13 @@ static int build(const struct options *o, struct arena *a, struct diag *d)
 
 int main(int argc, char **argv)
 {
-	struct options o = { "config.yml", "content", NULL, "theme", 0, 0, 0 };
+	struct options o = { "config.yml", "content", NULL, "theme", 0, 0, 0, 0 };
 	if (parse_args(argc, argv, &o) < 0)
 		return 2;
 	struct arena a = ARENA_INIT;
 	struct diag d = DIAG_INIT;
 	d.strict = o.strict;
+	stage_start = now();
 	int r = build(&o, &a, &d);
 	if (r < 0 || diag_failed(&d)) {
 		fprintf(stderr, "sitegen: build failed: %zu error(s)%s; the output was not changed\n",

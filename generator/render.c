@@ -1,6 +1,11 @@
+#define _DEFAULT_SOURCE
 #include "render.h"
 
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "markdown.h"
 #include "text.h"
@@ -200,47 +205,143 @@ static const char *place_text(struct arena *a, const struct place *p)
 	return s;
 }
 
-/* Dates, places and summaries are needed on many pages: made once. */
-static void precompute(struct render *r)
+/* Dates, places and summaries are needed on many pages: made once per
+ * article, by whichever thread gets to it. */
+static void precompute_one(struct render *r, size_t i)
 {
-	const struct ptrvec *arts = &r->site->articles;
+	const struct article *art = r->site->articles.items[i];
+	struct render_article *x = &r->extra[art->order];
 	struct buf b = BUF_INIT;
-	r->extra = arena_alloc(r->keep, (arts->len + 1) * sizeof(*r->extra));
-	for (size_t i = 0; i < arts->len; i++) {
-		const struct article *art = arts->items[i];
-		struct render_article *x = &r->extra[art->order];
-		buf_reset(&b);
-		if (art->date.d) {
-			text_format_date(r->dates, art->date.y, art->date.m, art->date.d, &b);
-			x->date_iso = arena_sprintf(r->keep, "%04d-%02d-%02d", art->date.y, art->date.m, art->date.d);
-		} else {
-			text_format_month(r->dates, art->date.y, art->date.m, &b);
-			x->date_iso = arena_sprintf(r->keep, "%04d-%02d", art->date.y, art->date.m);
-		}
-		x->date_text = arena_strndup(r->keep, b.data, b.len);
-		x->place_text = place_text(r->keep, art->place);
-		buf_reset(&b);
-		markdown_summary(art->body, art->body_len, SUMMARY_CHARS, &b);
-		x->summary = arena_strndup(r->keep, b.data, b.len);
+	if (art->date.d) {
+		text_format_date(r->dates, art->date.y, art->date.m, art->date.d, &b);
+		x->date_iso = arena_sprintf(r->keep, "%04d-%02d-%02d", art->date.y, art->date.m, art->date.d);
+	} else {
+		text_format_month(r->dates, art->date.y, art->date.m, &b);
+		x->date_iso = arena_sprintf(r->keep, "%04d-%02d", art->date.y, art->date.m);
 	}
+	x->date_text = arena_strndup(r->keep, b.data, b.len);
+	x->place_text = place_text(r->keep, art->place);
+	buf_reset(&b);
+	markdown_summary(art->body, art->body_len, SUMMARY_CHARS, &b);
+	x->summary = arena_strndup(r->keep, b.data, b.len);
 	buf_free(&b);
 }
 
-int render_site(const struct site *site, struct tmpl_set *tmpls, struct writer *w, struct diag *d,
-		struct arena *keep)
+static size_t count_one(const struct site *s) { (void)s; return 1; }
+static size_t count_articles(const struct site *s) { return s->articles.len; }
+static size_t count_places(const struct site *s) { return s->places.len; }
+static size_t count_years(const struct site *s) { return s->years.len; }
+static size_t count_months(const struct site *s) { return s->months.len; }
+static size_t count_days(const struct site *s) { return s->days.len; }
+static size_t count_tags(const struct site *s) { return s->tags.len; }
+static size_t count_people(const struct site *s) { return s->people.len; }
+static size_t count_series(const struct site *s) { return s->series.len; }
+
+struct render_family {
+	size_t (*count)(const struct site *);
+	void (*page)(struct render *, size_t);
+};
+
+/* Every page of the site, kind by kind. Big listing pages come first so
+ * that no thread is left with one of them at the end. */
+static const struct render_family families[] = {
+	{ count_places, render_place_page },
+	{ count_tags, render_tag_page },
+	{ count_years, render_year_page },
+	{ count_people, render_person_page },
+	{ count_months, render_month_page },
+	{ count_one, render_home },
+	{ count_one, render_places_index },
+	{ count_one, render_dates_index },
+	{ count_one, render_tags_index },
+	{ count_one, render_people_index },
+	{ count_one, render_series_index },
+	{ count_one, render_404 },
+	{ count_series, render_series_page },
+	{ count_days, render_day_page },
+	{ count_articles, render_report_page },
+};
+#define NFAMILIES (sizeof(families) / sizeof(*families))
+
+struct pool {
+	struct render proto;
+	size_t offsets[NFAMILIES + 1];	/* first job number of each family */
+	atomic_size_t next_summary, next_page;
+	pthread_barrier_t summaries_done;
+};
+
+/* Job numbers run through the families in order. */
+static void run_job(struct pool *p, struct render *r, size_t job)
 {
-	struct render r = { .site = site, .tmpls = tmpls, .writer = w, .d = d, .keep = keep };
+	size_t f = 0;
+	while (job >= p->offsets[f + 1])
+		f++;
+	families[f].page(r, job - p->offsets[f]);
+}
+
+static void *worker(void *arg)
+{
+	struct pool *p = arg;
+	struct render r = p->proto;
+	struct arena keep = ARENA_INIT;
+	r.keep = &keep;
+	r.scratch = (struct arena)ARENA_INIT;
 	r.dates = text_dates_new();
 	buf_init(&r.out, 1 << 16);
-	precompute(&r);
-	render_home(&r);
-	render_report_pages(&r);
-	render_place_pages(&r);
-	render_date_pages(&r);
-	render_topic_pages(&r);
-	render_404(&r);
+	size_t n = r.site->articles.len, i;
+	while ((i = atomic_fetch_add(&p->next_summary, 1)) < n)
+		precompute_one(&r, i);
+	pthread_barrier_wait(&p->summaries_done);
+	while ((i = atomic_fetch_add(&p->next_page, 1)) < p->offsets[NFAMILIES])
+		run_job(p, &r, i);
 	buf_free(&r.out);
 	text_dates_free(r.dates);
 	arena_free(&r.scratch);
-	return r.failed ? -1 : 0;
+	/* Precomputed strings are read by every thread until all pages are done:
+	 * the caller frees the arenas after joining. */
+	struct arena *owned = malloc(sizeof(*owned));
+	*owned = keep;
+	return r.failed ? (void *)owned : (void *)((uintptr_t)owned | 1);
+}
+
+static int thread_count(int jobs)
+{
+	if (jobs > 0)
+		return jobs > 64 ? 64 : jobs;
+	const char *env = getenv("SITEGEN_JOBS");
+	if (env && atoi(env) > 0)
+		return atoi(env) > 64 ? 64 : atoi(env);
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n < 1 ? 1 : n > 16 ? 16 : (int)n;
+}
+
+int render_site(const struct site *site, struct tmpl_set *tmpls, struct writer *w, struct diag *d,
+		struct arena *keep, int jobs)
+{
+	struct pool p = { .proto = { .site = site, .tmpls = tmpls, .writer = w, .d = d } };
+	p.proto.extra = arena_alloc(keep, (site->articles.len + 1) * sizeof(*p.proto.extra));
+	for (size_t f = 0; f < NFAMILIES; f++)
+		p.offsets[f + 1] = p.offsets[f] + families[f].count(site);
+	atomic_init(&p.next_summary, 0);
+	atomic_init(&p.next_page, 0);
+	int n = thread_count(jobs), failed = 0;
+	pthread_t *threads = malloc((size_t)n * sizeof(*threads));
+	pthread_barrier_init(&p.summaries_done, NULL, (unsigned)n);
+	for (int t = 0; t < n; t++)
+		pthread_create(&threads[t], NULL, worker, &p);
+	struct arena **arenas = malloc((size_t)n * sizeof(*arenas));
+	for (int t = 0; t < n; t++) {
+		void *ret;
+		pthread_join(threads[t], &ret);
+		failed |= !((uintptr_t)ret & 1);
+		arenas[t] = (struct arena *)((uintptr_t)ret & ~(uintptr_t)1);
+	}
+	for (int t = 0; t < n; t++) {
+		arena_free(arenas[t]);
+		free(arenas[t]);
+	}
+	free(arenas);
+	pthread_barrier_destroy(&p.summaries_done);
+	free(threads);
+	return failed ? -1 : 0;
 }

@@ -21,6 +21,7 @@ struct render_article {
 	const char *date_text, *date_iso, *place_text, *summary;
 };
 
+/* One per rendering thread: everything a page is built in. */
 struct render {
 	const struct site *site;
 	struct tmpl_set *tmpls;
@@ -29,16 +30,17 @@ struct render {
 	struct text_dates *dates;
 	struct arena *keep;		/* lives for the whole render */
 	struct arena scratch;		/* emptied after every page */
-	struct render_article *extra;
+	struct render_article *extra;	/* shared, read-only once made */
 	struct buf out;
 	int failed;
 };
 
-/* Renders every page of the site. Templates must be compiled in tmpls
- * already (every template named in CONTEXT.md). Returns 0, or -1 after
- * diag errors. */
+/* Renders every page of the site, in `jobs` threads (0: one per core).
+ * Templates must be compiled in tmpls already (every template named in
+ * CONTEXT.md). Returns 0, or -1 after diag errors. The output does not
+ * depend on the number of threads. */
 int render_site(const struct site *site, struct tmpl_set *tmpls, struct writer *w, struct diag *d,
-		struct arena *keep);
+		struct arena *keep, int jobs);
 
 /* The names of the templates render uses, NULL-terminated (main compiles them first). */
 extern const char *const render_templates[];
@@ -56,11 +58,25 @@ const char *render_month_text(struct render *r, int y, int m);
 const char *render_year_text(struct render *r, int y);
 const char *render_day_text(struct render *r, int y, int m, int d);
 
-void render_report_pages(struct render *r);
-void render_place_pages(struct render *r);
-void render_date_pages(struct render *r);
-void render_topic_pages(struct render *r);	/* tags, reporters, series */
-void render_home(struct render *r);
-void render_404(struct render *r);
+struct val *render_tree(struct render *r, enum place_level deepest);
+struct val *render_years(struct render *r);
+
+/* One function per kind of page; `i` picks the page among its kind (see
+ * render_families in render.c). Each renders and hands over exactly one page. */
+void render_home(struct render *r, size_t i);
+void render_404(struct render *r, size_t i);
+void render_report_page(struct render *r, size_t i);
+void render_places_index(struct render *r, size_t i);
+void render_place_page(struct render *r, size_t i);
+void render_dates_index(struct render *r, size_t i);
+void render_year_page(struct render *r, size_t i);
+void render_month_page(struct render *r, size_t i);
+void render_day_page(struct render *r, size_t i);
+void render_tags_index(struct render *r, size_t i);
+void render_tag_page(struct render *r, size_t i);
+void render_people_index(struct render *r, size_t i);
+void render_person_page(struct render *r, size_t i);
+void render_series_index(struct render *r, size_t i);
+void render_series_page(struct render *r, size_t i);
 
 #endif

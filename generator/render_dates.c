@@ -21,7 +21,6 @@ static struct val *month_links(struct render *r, const struct ptrvec *months)
 	return list;
 }
 
-struct val *render_years(struct render *r);
 struct val *render_years(struct render *r)
 {
 	struct val *list = val_list(&r->scratch);
@@ -36,7 +35,7 @@ struct val *render_years(struct render *r)
 	return list;
 }
 
-static void render_year(struct render *r, size_t i)
+void render_year_page(struct render *r, size_t i)
 {
 	struct arena *a = &r->scratch;
 	const struct year *y = r->site->years.items[i];
@@ -101,7 +100,7 @@ static struct val *calendar(struct render *r, const struct month *m)
 	return weeks;
 }
 
-static void render_month(struct render *r, size_t i)
+void render_month_page(struct render *r, size_t i)
 {
 	static const char *const weekdays[] = { "一", "二", "三", "四", "五", "六", "日" };
 	struct arena *a = &r->scratch;
@@ -143,7 +142,7 @@ static void render_month(struct render *r, size_t i)
 	render_page(r, "month", m->url, ctx);
 }
 
-static void render_day(struct render *r, size_t i)
+void render_day_page(struct render *r, size_t i)
 {
 	struct arena *a = &r->scratch;
 	const struct day *d = r->site->days.items[i];
@@ -171,16 +170,11 @@ static void render_day(struct render *r, size_t i)
 	render_page(r, "day", d->url, ctx);
 }
 
-void render_date_pages(struct render *r)
+void render_dates_index(struct render *r, size_t i)
 {
+	(void)i;
 	struct val *ctx = render_common(r, "dates/index.html", "按日期浏览", "dates");
 	render_crumb(r, ctx, "日期", NULL);
 	render_set_list(r, ctx, "years", render_years(r));
 	render_page(r, "dates", "dates/index.html", ctx);
-	for (size_t i = 0; i < r->site->years.len; i++)
-		render_year(r, i);
-	for (size_t i = 0; i < r->site->months.len; i++)
-		render_month(r, i);
-	for (size_t i = 0; i < r->site->days.len; i++)
-		render_day(r, i);
 }

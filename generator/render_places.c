@@ -3,6 +3,8 @@
 
 #include "render.h"
 
+#define SIBLINGS_MAX 24
+
 static const char *const level_labels[] = { "省", "市", "区县", "社区" };
 static const char *const children_labels[] = { "市", "区县", "社区", "" };
 
@@ -13,7 +15,7 @@ static struct val *count_val(struct render *r, size_t n)
 
 /* A node of the place tree, with its children always present (a recursive
  * partial must not fall back to the parent's list). */
-static struct val *tree_node(struct render *r, const struct place *p)
+static struct val *tree_node(struct render *r, const struct place *p, enum place_level deepest)
 {
 	struct arena *a = &r->scratch;
 	struct val *v = val_map(a);
@@ -22,18 +24,19 @@ static struct val *tree_node(struct render *r, const struct place *p)
 	val_set(a, v, "count", count_val(r, p->articles.len));
 	val_set_str(a, v, "level_label", level_labels[p->level]);
 	struct val *children = val_list(a);
-	for (size_t i = 0; i < p->children.len; i++)
-		val_push(a, children, tree_node(r, p->children.items[i]));
+	for (size_t i = 0; i < p->children.len && p->level < deepest; i++)
+		val_push(a, children, tree_node(r, p->children.items[i], deepest));
 	render_set_list(r, v, "children", children);
 	return v;
 }
 
-struct val *render_tree(struct render *r);
-struct val *render_tree(struct render *r)
+/* The place tree down to `deepest` (the home page stops at districts: an
+ * archive has thousands of communities). */
+struct val *render_tree(struct render *r, enum place_level deepest)
 {
 	struct val *tree = val_list(&r->scratch);
 	for (size_t i = 0; i < r->site->provinces.len; i++)
-		val_push(&r->scratch, tree, tree_node(r, r->site->provinces.items[i]));
+		val_push(&r->scratch, tree, tree_node(r, r->site->provinces.items[i], deepest));
 	return tree;
 }
 
@@ -53,8 +56,9 @@ static struct val *place_list(struct render *r, const struct ptrvec *places, con
 	return list;
 }
 
-static void render_place(struct render *r, const struct place *p)
+void render_place_page(struct render *r, size_t i)
 {
+	const struct place *p = r->site->places.items[i];
 	struct arena *a = &r->scratch;
 	struct val *ctx = render_common(r, p->url, p->name, "places");
 	render_crumb(r, ctx, "地区", "places/index.html");
@@ -77,18 +81,35 @@ static void render_place(struct render *r, const struct place *p)
 		val_set(a, ctx, "up", render_link(r, "全部地区", "places/index.html"));
 	val_set_str(a, ctx, "children_label", children_labels[p->level]);
 	render_set_list(r, ctx, "children", place_list(r, &p->children, NULL));
-	render_set_list(r, ctx, "siblings",
-			place_list(r, p->parent ? &p->parent->children : &r->site->provinces, p));
+	/* Every sibling on every page would make a district of 500 communities
+	 * cost 500 × 500 links: past SIBLINGS_MAX, only the neighbours. */
+	const struct ptrvec *sibs = p->parent ? &p->parent->children : &r->site->provinces;
+	if (sibs->len <= SIBLINGS_MAX) {
+		render_set_list(r, ctx, "siblings", place_list(r, sibs, p));
+	} else {
+		render_set_list(r, ctx, "siblings", val_list(a));
+		size_t k = 0;
+		while (k < sibs->len && sibs->items[k] != p)
+			k++;
+		if (k > 0) {
+			const struct place *q = sibs->items[k - 1];
+			val_set(a, ctx, "prev_sibling", render_link(r, q->name, q->url));
+		}
+		if (k + 1 < sibs->len) {
+			const struct place *q = sibs->items[k + 1];
+			val_set(a, ctx, "next_sibling", render_link(r, q->name, q->url));
+		}
+		val_set(a, ctx, "sibling_count", count_val(r, sibs->len));
+	}
 	render_set_list(r, ctx, "groups", render_groups(r, &p->articles));
 	render_page(r, "place", p->url, ctx);
 }
 
-void render_place_pages(struct render *r)
+void render_places_index(struct render *r, size_t i)
 {
+	(void)i;
 	struct val *ctx = render_common(r, "places/index.html", "按地区浏览", "places");
 	render_crumb(r, ctx, "地区", NULL);
-	render_set_list(r, ctx, "tree", render_tree(r));
+	render_set_list(r, ctx, "tree", render_tree(r, PLACE_COMMUNITY));
 	render_page(r, "places", "places/index.html", ctx);
-	for (size_t i = 0; i < r->site->places.len; i++)
-		render_place(r, r->site->places.items[i]);
 }

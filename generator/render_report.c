@@ -163,8 +163,7 @@ static void render_report(struct render *r, const struct article *art)
 	render_page(r, "report", art->url, ctx);
 }
 
-void render_report_pages(struct render *r)
+void render_report_page(struct render *r, size_t i)
 {
-	for (size_t i = 0; i < r->site->articles.len; i++)
-		render_report(r, r->site->articles.items[i]);
+	render_report(r, r->site->articles.items[i]);
 }

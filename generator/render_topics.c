@@ -5,16 +5,15 @@
 #include "render.h"
 #include "text.h"
 
-struct val *render_tree(struct render *r);
-struct val *render_years(struct render *r);
 
 static struct val *count_val(struct render *r, size_t n)
 {
 	return val_strf(&r->scratch, "%zu", n);
 }
 
-static void render_tags(struct render *r)
+void render_tags_index(struct render *r, size_t unused)
 {
+	(void)unused;
 	struct arena *a = &r->scratch;
 	const struct ptrvec *tags = &r->site->tags;
 	struct val *ctx = render_common(r, "tags/index.html", "专题", "tags");
@@ -30,23 +29,26 @@ static void render_tags(struct render *r)
 	}
 	render_set_list(r, ctx, "tags", list);
 	render_page(r, "tags", "tags/index.html", ctx);
-
-	for (size_t i = 0; i < tags->len; i++) {
-		const struct tag *t = tags->items[i];
-		ctx = render_common(r, t->url, t->name, "tags");
-		render_crumb(r, ctx, "专题", "tags/index.html");
-		render_crumb(r, ctx, t->name, NULL);
-		struct val *tag = val_map(a);
-		val_set_str(a, tag, "name", t->name);
-		val_set(a, tag, "count", count_val(r, t->articles.len));
-		val_set(a, ctx, "tag", tag);
-		render_set_list(r, ctx, "groups", render_groups(r, &t->articles));
-		render_page(r, "tag", t->url, ctx);
-	}
 }
 
-static void render_people(struct render *r)
+void render_tag_page(struct render *r, size_t i)
 {
+	struct arena *a = &r->scratch;
+	const struct tag *t = r->site->tags.items[i];
+	struct val *ctx = render_common(r, t->url, t->name, "tags");
+	render_crumb(r, ctx, "专题", "tags/index.html");
+	render_crumb(r, ctx, t->name, NULL);
+	struct val *tag = val_map(a);
+	val_set_str(a, tag, "name", t->name);
+	val_set(a, tag, "count", count_val(r, t->articles.len));
+	val_set(a, ctx, "tag", tag);
+	render_set_list(r, ctx, "groups", render_groups(r, &t->articles));
+	render_page(r, "tag", t->url, ctx);
+}
+
+void render_people_index(struct render *r, size_t unused)
+{
+	(void)unused;
 	struct arena *a = &r->scratch;
 	const struct ptrvec *people = &r->site->people;
 	struct val *ctx = render_common(r, "reporters/index.html", "记者与通讯员", "reporters");
@@ -62,20 +64,22 @@ static void render_people(struct render *r)
 	}
 	render_set_list(r, ctx, "people", list);
 	render_page(r, "reporters", "reporters/index.html", ctx);
+}
 
-	for (size_t i = 0; i < people->len; i++) {
-		const struct person *p = people->items[i];
-		ctx = render_common(r, p->url, p->name, "reporters");
-		render_crumb(r, ctx, "记者", "reporters/index.html");
-		render_crumb(r, ctx, p->name, NULL);
-		struct val *person = val_map(a);
-		val_set_str(a, person, "name", p->name);
-		val_set(a, person, "count", count_val(r, p->as_reporter.len + p->as_correspondent.len));
-		val_set(a, ctx, "person", person);
-		render_set_list(r, ctx, "as_reporter", render_items(r, &p->as_reporter));
-		render_set_list(r, ctx, "as_correspondent", render_items(r, &p->as_correspondent));
-		render_page(r, "reporter", p->url, ctx);
-	}
+void render_person_page(struct render *r, size_t i)
+{
+	struct arena *a = &r->scratch;
+	const struct person *p = r->site->people.items[i];
+	struct val *ctx = render_common(r, p->url, p->name, "reporters");
+	render_crumb(r, ctx, "记者", "reporters/index.html");
+	render_crumb(r, ctx, p->name, NULL);
+	struct val *person = val_map(a);
+	val_set_str(a, person, "name", p->name);
+	val_set(a, person, "count", count_val(r, p->as_reporter.len + p->as_correspondent.len));
+	val_set(a, ctx, "person", person);
+	render_set_list(r, ctx, "as_reporter", render_items(r, &p->as_reporter));
+	render_set_list(r, ctx, "as_correspondent", render_items(r, &p->as_correspondent));
+	render_page(r, "reporter", p->url, ctx);
 }
 
 /* A printed page is dated by its note, or else by its first report. */
@@ -104,44 +108,40 @@ static struct val *series_list(struct render *r)
 	return list;
 }
 
-static void render_series(struct render *r)
+void render_series_index(struct render *r, size_t unused)
 {
-	struct arena *a = &r->scratch;
+	(void)unused;
 	struct val *ctx = render_common(r, "series/index.html", "报纸版面", "series");
 	render_crumb(r, ctx, "版面", NULL);
 	render_set_list(r, ctx, "series_list", series_list(r));
 	render_page(r, "series-index", "series/index.html", ctx);
+}
 
-	for (size_t i = 0; i < r->site->series.len; i++) {
-		const struct series *s = r->site->series.items[i];
-		ctx = render_common(r, s->url, s->title, "series");
-		render_crumb(r, ctx, "版面", "series/index.html");
-		render_crumb(r, ctx, s->title, NULL);
-		struct val *v = val_map(a);
-		val_set_str(a, v, "title", s->title);
-		val_set_str(a, v, "date_text", series_date(r, s));
-		val_set(a, v, "count", count_val(r, s->articles.len));
-		if (s->note && s->note->body_len) {
-			struct buf html = BUF_INIT;
-			markdown_to_html(s->note->body, s->note->body_len, r->site->config->unsafe_html, &html);
-			val_set(a, v, "note_html", val_strn(a, html.data, html.len));
-			buf_free(&html);
-		}
-		val_set(a, ctx, "series", v);
-		render_set_list(r, ctx, "items", render_items(r, &s->articles));
-		render_page(r, "series", s->url, ctx);
+void render_series_page(struct render *r, size_t i)
+{
+	struct arena *a = &r->scratch;
+	const struct series *s = r->site->series.items[i];
+	struct val *ctx = render_common(r, s->url, s->title, "series");
+	render_crumb(r, ctx, "版面", "series/index.html");
+	render_crumb(r, ctx, s->title, NULL);
+	struct val *v = val_map(a);
+	val_set_str(a, v, "title", s->title);
+	val_set_str(a, v, "date_text", series_date(r, s));
+	val_set(a, v, "count", count_val(r, s->articles.len));
+	if (s->note && s->note->body_len) {
+		struct buf html = BUF_INIT;
+		markdown_to_html(s->note->body, s->note->body_len, r->site->config->unsafe_html, &html);
+		val_set(a, v, "note_html", val_strn(a, html.data, html.len));
+		buf_free(&html);
 	}
+	val_set(a, ctx, "series", v);
+	render_set_list(r, ctx, "items", render_items(r, &s->articles));
+	render_page(r, "series", s->url, ctx);
 }
 
-void render_topic_pages(struct render *r)
+void render_home(struct render *r, size_t unused)
 {
-	render_tags(r);
-	render_people(r);
-	render_series(r);
-}
-
-void render_home(struct render *r)
-{
+	(void)unused;
 	struct arena *a = &r->scratch;
 	const struct site *site = r->site;
 	struct val *ctx = render_common(r, "index.html", site->config->title, "home");
@@ -149,7 +149,7 @@ void render_home(struct render *r)
 	for (size_t i = 0; i < site->articles.len && i < site->config->home_latest; i++)
 		val_push(a, latest, render_item(r, site->articles.items[i]));
 	render_set_list(r, ctx, "latest", latest);
-	render_set_list(r, ctx, "tree", render_tree(r));
+	render_set_list(r, ctx, "tree", render_tree(r, PLACE_DISTRICT));
 	render_set_list(r, ctx, "years", render_years(r));
 	render_set_list(r, ctx, "series_list", series_list(r));
 	struct val *stats = val_map(a);
@@ -162,8 +162,9 @@ void render_home(struct render *r)
 
 /* A 404 page is served at whatever URL was missing, so relative links cannot
  * work: its links start from the path of base_url instead. */
-void render_404(struct render *r)
+void render_404(struct render *r, size_t unused)
 {
+	(void)unused;
 	const char *base = r->site->config->base_url;
 	const char *path = strstr(base, "://");
 	path = path ? strchr(path + 3, '/') : base;

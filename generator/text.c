@@ -109,22 +109,34 @@ int text_utf8_valid(const char *s, size_t len, size_t *bad)
 
 int text_nfc(const char *s, size_t len, struct buf *out)
 {
-	if (!text_utf8_valid(s, len, NULL) || len > TEXT_MAX_LEN)
+	if (len > TEXT_MAX_LEN)
 		return -1;
-	size_t i = 0;
-	while (i < len && (uint8_t)s[i] < 0x80)
-		i++;
-	if (i == len) {
-		buf_add(out, s, len);	/* ASCII is always NFC */
+	UErrorCode e = U_ZERO_ERROR;
+	const UNormalizer2 *nfc = unorm2_getNFCInstance(&e);
+	if (U_FAILURE(e))
+		return -1;
+	/* Fast path, one pass: text whose every character ICU calls inert (no
+	 * change under NFC and no interaction with its neighbours: ASCII, Han,
+	 * CJK punctuation) is NFC as it stands, and most text is. */
+	int inert = 1;
+	for (size_t i = 0, adv; i < len; i += adv) {
+		if ((uint8_t)s[i] < 0x80) {
+			adv = 1;
+			continue;
+		}
+		UChar32 c = next_cp(s, len, i, &adv);
+		if (c < 0)
+			return -1;
+		if (inert && !unorm2_isInert(nfc, c))
+			inert = 0;
+	}
+	if (inert) {
+		buf_add(out, s, len);
 		return 0;
 	}
 	int ret = -1;
 	struct ustr src = { 0 }, dst = { 0 };
 	ustr_from_utf8(&src, s, len);
-	UErrorCode e = U_ZERO_ERROR;
-	const UNormalizer2 *nfc = unorm2_getNFCInstance(&e);
-	if (U_FAILURE(e))
-		goto out;
 	if (unorm2_isNormalized(nfc, src.p, src.len, &e) && U_SUCCESS(e)) {
 		buf_add(out, s, len);
 		ret = 0;

@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,10 @@ struct writer {
 	char *out;		/* the output directory */
 	char *staging;		/* out/.staging */
 	struct diag *d;
+	/* An output directory that was empty or missing has no previous
+	 * output to keep: pages go straight in, and an abort empties it again. */
+	int direct, created;
+	pthread_mutex_t lock;	/* guards the sets and lists below */
 	/* every path this build produced: an open-addressing hash set */
 	char **paths;
 	size_t npaths, cap;
@@ -85,20 +90,31 @@ static int set_has(const struct writer *w, const char *path)
 	return 0;
 }
 
-/* mkdir -p for the directories above `path` (not path itself). */
+/* mkdir -p for the directory holding `path` (not path itself). Tries the
+ * nearest directory first and walks up only when its parent is missing, so
+ * a page in an existing directory costs one call, not one per level. */
 static int make_parents(char *path)
 {
-	for (char *p = path + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		int r = mkdir(path, 0777);
-		int e = errno;
-		*p = '/';
-		if (r < 0 && e != EEXIST)
-			return -1;
-	}
-	return 0;
+	char *slash = strrchr(path, '/');
+	if (!slash || slash == path)
+		return 0;
+	*slash = '\0';
+	int r = mkdir(path, 0777);
+	if (r < 0 && errno == ENOENT && make_parents(path) == 0)
+		r = mkdir(path, 0777);
+	if (r < 0 && errno == EEXIST)
+		r = 0;
+	*slash = '/';
+	return r;
+}
+
+/* Opens path for writing, creating its directories when they are missing. */
+static int open_for_write(char *path)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0666);
+	if (fd < 0 && errno == ENOENT && make_parents(path) == 0)
+		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0666);
+	return fd;
 }
 
 static int remove_tree(const char *path)
@@ -149,9 +165,9 @@ static char *join(const char *a, const char *b)
 	return p;
 }
 
-static int write_whole(const char *path, const char *data, size_t len)
+static int write_whole(char *path, const char *data, size_t len)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0666);
+	int fd = open_for_write(path);
 	if (fd < 0)
 		return -1;
 	while (len) {
@@ -173,9 +189,11 @@ static int write_whole(const char *path, const char *data, size_t len)
 struct writer *writer_open(const char *out_dir, struct diag *d)
 {
 	struct stat st;
+	int created = 0, empty = 0;
 	if (stat(out_dir, &st) == 0) {
 		char *marker = join(out_dir, WRITE_MARKER);
-		int ok = S_ISDIR(st.st_mode) && (access(marker, F_OK) == 0 || dir_is_empty(out_dir));
+		empty = S_ISDIR(st.st_mode) && dir_is_empty(out_dir);
+		int ok = S_ISDIR(st.st_mode) && (access(marker, F_OK) == 0 || empty);
 		free(marker);
 		if (!ok) {
 			diag_error(d, out_dir, 0, 0, NULL, 0,
@@ -185,19 +203,23 @@ struct writer *writer_open(const char *out_dir, struct diag *d)
 		}
 	} else {
 		char *tmp = join(out_dir, "x");
-		if (make_parents(tmp) < 0) {
+		int r = make_parents(tmp);
+		free(tmp);
+		if (r < 0) {
 			diag_error(d, out_dir, 0, 0, NULL, 0, "cannot create the output directory: %s", strerror(errno));
-			free(tmp);
 			return NULL;
 		}
-		free(tmp);
+		created = 1;
 	}
 	struct writer *w = xcalloc(1, sizeof(*w));
 	w->out = xstrdup(out_dir);
 	w->staging = join(out_dir, STAGING_DIR);
 	w->d = d;
+	w->direct = created || empty;
+	w->created = created;
+	pthread_mutex_init(&w->lock, NULL);
 	remove_tree(w->staging);	/* left over from a build that was killed */
-	if (mkdir(w->staging, 0777) < 0) {
+	if (!w->direct && mkdir(w->staging, 0777) < 0) {
 		diag_error(d, w->staging, 0, 0, NULL, 0, "cannot create the staging directory: %s", strerror(errno));
 		writer_abort(w);
 		return NULL;
@@ -249,6 +271,15 @@ static int same_content(const char *path, const char *data, size_t len)
 	return same;
 }
 
+static void push_staged(struct writer *w, char *key)
+{
+	if (w->nstaged == w->staged_cap) {
+		w->staged_cap = w->staged_cap ? w->staged_cap * 2 : 256;
+		w->staged = xrealloc(w->staged, w->staged_cap * sizeof(*w->staged));
+	}
+	w->staged[w->nstaged++] = key;
+}
+
 int writer_put(struct writer *w, const char *rel, const char *data, size_t len)
 {
 	if (!rel_is_safe(rel)) {
@@ -256,30 +287,37 @@ int writer_put(struct writer *w, const char *rel, const char *data, size_t len)
 		return -1;
 	}
 	char *key = xstrdup(rel);
-	if (set_add(w, key)) {
+	pthread_mutex_lock(&w->lock);
+	int dup = set_add(w, key);
+	pthread_mutex_unlock(&w->lock);
+	if (dup) {
 		diag_error(w->d, rel, 0, 0, NULL, 0, "two pages of this build want the same file");
 		free(key);
 		return -1;
 	}
 	char *live = join(w->out, rel);
-	int same = same_content(live, data, len);
-	free(live);
-	if (same) {
+	if (!w->direct && same_content(live, data, len)) {
+		free(live);
+		pthread_mutex_lock(&w->lock);
 		w->stats.unchanged++;
+		pthread_mutex_unlock(&w->lock);
 		return 0;
 	}
-	char *staged = join(w->staging, rel);
-	if (make_parents(staged) < 0 || write_whole(staged, data, len) < 0) {
-		diag_error(w->d, staged, 0, 0, NULL, 0, "cannot write: %s", strerror(errno));
-		free(staged);
+	char *target = w->direct ? live : join(w->staging, rel);
+	int r = write_whole(target, data, len);
+	if (r < 0)
+		diag_error(w->d, target, 0, 0, NULL, 0, "cannot write: %s", strerror(errno));
+	if (target != live)
+		free(target);
+	free(live);
+	if (r < 0)
 		return -1;
-	}
-	free(staged);
-	if (w->nstaged == w->staged_cap) {
-		w->staged_cap = w->staged_cap ? w->staged_cap * 2 : 256;
-		w->staged = xrealloc(w->staged, w->staged_cap * sizeof(*w->staged));
-	}
-	w->staged[w->nstaged++] = key;
+	pthread_mutex_lock(&w->lock);
+	if (w->direct)
+		w->stats.written++;
+	else
+		push_staged(w, key);
+	pthread_mutex_unlock(&w->lock);
 	return 0;
 }
 
@@ -329,6 +367,7 @@ static void writer_free(struct writer *w)
 	free(w->staged);
 	free(w->out);
 	free(w->staging);
+	pthread_mutex_destroy(&w->lock);
 	free(w);
 }
 
@@ -345,15 +384,18 @@ int writer_commit(struct writer *w, struct write_stats *stats)
 		struct stat st;
 		if (lstat(to, &st) == 0 && S_ISDIR(st.st_mode))
 			remove_tree(to);	/* a directory where a file now goes */
-		if (make_parents(to) < 0 || rename(from, to) < 0) {
+		int moved = rename(from, to);
+		if (moved < 0 && errno == ENOENT && make_parents(to) == 0)
+			moved = rename(from, to);
+		if (moved < 0) {
 			diag_error(w->d, to, 0, 0, NULL, 0, "cannot move into place: %s", strerror(errno));
 			r = -1;
 		}
 		free(from);
 		free(to);
 	}
-	w->stats.written = w->nstaged;
-	if (r == 0)
+	w->stats.written += w->nstaged;
+	if (r == 0 && !w->direct)
 		sweep(w, "");
 	remove_tree(w->staging);
 	if (stats)
@@ -365,5 +407,11 @@ int writer_commit(struct writer *w, struct write_stats *stats)
 void writer_abort(struct writer *w)
 {
 	remove_tree(w->staging);
+	if (w->direct) {
+		/* there was no output before: leave the directory as it was */
+		remove_tree(w->out);
+		if (!w->created)
+			mkdir(w->out, 0777);
+	}
 	writer_free(w);
 }

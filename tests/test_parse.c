@@ -151,17 +151,20 @@ static void test_index(void)
 	d.sink = &sink;
 	config_parse(&A, &d, "config.yml", src, strlen(src), &cfg);
 	struct article *arts[] = {
-		art("a.md", "社区防疫", "2022-10-31", "离石区", NULL, "昌宁社区"),
-		art("b.md", "社区防疫", "2022-10-01", "离石区", NULL, NULL),
-		art("c.md", "太原报道", "2021-12", NULL, "太原市", NULL),
-		art("d.md", "石楼", "2022-10-31", "石楼县", NULL, NULL),
+		art("content/2022/b/社区防疫.md", "社区防疫", "2022-10-31", "离石区", NULL, "昌宁社区"),
+		art("content/2022/a/社区防疫.md", "社区防疫", "2022-10-01", "离石区", NULL, NULL),
+		art("content/2021/Taiyuan_Report.md", "太原报道", "2021-12", NULL, "太原市", NULL),
+		art("content/2022/shilou.md", "石楼", "2022-10-31", "石楼县", NULL, NULL),
 	};
 	struct index_ctx x = { &A, &d, &cfg, text_slugger_new(), text_collator_new() };
 	struct site site;
 	int r = index_build(&x, arts, 4, 0, &site);
 	check(r == 0 && d.errors == 0, "the index builds");
-	check_str(arts[1]->url, "reports/she-qu-fang-yi/index.html", "the older of two equal titles keeps the plain slug");
+	check_str(arts[1]->url, "reports/she-qu-fang-yi/index.html",
+		  "a Chinese file name becomes an ICU pinyin slug; of two alike, the older keeps it");
 	check_str(arts[0]->url, "reports/she-qu-fang-yi-2/index.html", "the newer one gets a -2 suffix");
+	check_str(arts[2]->url, "reports/taiyuan-report/index.html", "an ASCII file name is lower-cased and tidied");
+	check_str(arts[3]->url, "reports/shilou/index.html", "a clean file name is the slug as it is");
 	check_str(arts[0]->place->url, "places/shan-xi-sheng/lv-liang-shi/li-shi-qu/chang-ning-she-qu/index.html",
 		  "a community's page sits below its district's");
 	check(arts[2]->place->level == PLACE_CITY, "an article naming only a city is filed at city level");
