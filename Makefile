@@ -60,7 +60,10 @@ $(BUILD)/tests/%: tests/%.c $(BUILD)/libsitegen.a | deps
 site: $(BIN)
 	$(BIN) --config $(CONFIG) --content $(CONTENT) --out $(OUT) --theme $(THEME) $(SITEFLAGS)
 
-test: $(BIN) $(TEST_BINS)
+$(BUILD)/corpus: bench/corpus.c $(BUILD)/libsitegen.a | deps
+	$(CC) $(WARN) $(CFLAGS) -Igenerator -o $@ $< $(BUILD)/libsitegen.a $(PKG_LIBS) -lpthread
+
+test: $(BIN) $(TEST_BINS) $(BUILD)/corpus
 	@SPEC_DIR=$(SPEC_DIR) SEEDS_DIR=$(SEEDS_DIR) BUILD=$(BUILD) sh tests/run.sh
 
 # Regenerates the golden fixture's expected output on purpose (review the diff before committing).
@@ -69,6 +72,15 @@ golden-update: $(BIN)
 	$(BIN) --config tests/golden/config.yml --content tests/golden/content --theme $(THEME) \
 		--out tests/golden/expected --strict --quiet
 	rm -f tests/golden/expected/.sitegen-output
+
+$(BUILD)/measure: bench/measure.c
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) $(CFLAGS) -o $@ $<
+
+# Measures full, no-op, one-edit and one-addition builds of synthetic archives (see bench/run.sh):
+# BENCH_SIZES="1000 10000 50000" BENCH_RUNS=3 BENCH_OUT=<dir for the output>.
+bench: $(BIN) $(BUILD)/corpus $(BUILD)/measure
+	@B=$(BUILD) sh bench/run.sh
 
 asan:
 	$(MAKE) BUILD=build-asan CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer" test

@@ -56,8 +56,8 @@ static int cmp_names(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Collects paths depth-first, each directory's entries in byte order. */
-static void walk(struct arena *a, struct diag *d, const char *dir, struct ptrvec *paths)
+/* Collects files depth-first, each directory's entries in byte order. */
+static void walk(struct arena *a, struct diag *d, const char *dir, struct ptrvec *found)
 {
 	DIR *dp = opendir(dir);
 	if (!dp) {
@@ -79,31 +79,50 @@ static void walk(struct arena *a, struct diag *d, const char *dir, struct ptrvec
 			diag_error(d, path, 0, 0, NULL, 0, "cannot read: %s", strerror(errno));
 			continue;
 		}
-		if (S_ISDIR(st.st_mode))
-			walk(a, d, path, paths);
-		else if (has_md_suffix(name))
-			ptrvec_push(a, paths, path);
+		if (S_ISDIR(st.st_mode)) {
+			walk(a, d, path, found);
+		} else if (has_md_suffix(name)) {
+			struct source *s = arena_alloc(a, sizeof(*s));
+			s->path = path;
+			s->size = (long long)st.st_size;
+			s->mtime_ns = (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
+			s->ino = (long long)st.st_ino;
+			ptrvec_push(a, found, s);
+		}
 	}
+}
+
+size_t load_list(struct arena *a, struct diag *d, const char *dir, struct source **sources)
+{
+	struct ptrvec found = { 0 };
+	walk(a, d, dir, &found);
+	*sources = arena_alloc(a, (found.len + 1) * sizeof(**sources));
+	for (size_t i = 0; i < found.len; i++)
+		(*sources)[i] = *(struct source *)found.items[i];
+	return found.len;
+}
+
+size_t load_read(struct arena *a, struct diag *d, struct source *sources, size_t n)
+{
+	struct buf b = BUF_INIT;
+	size_t kept = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct source *s = &sources[i];
+		if (load_file(s->path, &b) < 0) {
+			diag_error(d, s->path, 0, 0, NULL, 0, "cannot read: %s", strerror(errno));
+			continue;
+		}
+		sources[kept] = *s;
+		sources[kept].data = arena_strndup(a, b.data, b.len);
+		sources[kept].len = b.len;
+		kept++;
+	}
+	buf_free(&b);
+	return kept;
 }
 
 size_t load_content(struct arena *a, struct diag *d, const char *dir, struct source **sources)
 {
-	struct ptrvec paths = { 0 };
-	struct buf b = BUF_INIT;
-	walk(a, d, dir, &paths);
-	*sources = arena_alloc(a, (paths.len + 1) * sizeof(**sources));
-	size_t n = 0;
-	for (size_t i = 0; i < paths.len; i++) {
-		const char *path = paths.items[i];
-		if (load_file(path, &b) < 0) {
-			diag_error(d, path, 0, 0, NULL, 0, "cannot read: %s", strerror(errno));
-			continue;
-		}
-		struct source *s = &(*sources)[n++];
-		s->path = path;
-		s->data = arena_strndup(a, b.data, b.len);
-		s->len = b.len;
-	}
-	buf_free(&b);
-	return n;
+	size_t n = load_list(a, d, dir, sources);
+	return load_read(a, d, *sources, n);
 }

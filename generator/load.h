@@ -16,16 +16,23 @@
 
 struct source {
 	const char *path;	/* as given: content/2022/x.md */
-	char *data;		/* NUL-terminated, owned by the arena */
+	char *data;		/* NUL-terminated, owned by the arena; NULL until read */
 	size_t len;
+	/* what stat said, for telling whether anything changed since a build */
+	long long size, mtime_ns, ino;
 };
 
 /* Reads a whole file into out (replacing its content). Returns 0, or -1 with
  * errno set. */
 int load_file(const char *path, struct buf *out);
 
-/* Reads every `*.md` below dir into *sources (a NULL-free array in the arena).
- * Returns the count. */
+/* Finds every `*.md` below dir (stat only, nothing read): *sources is an
+ * array in the arena. Returns the count. */
+size_t load_list(struct arena *a, struct diag *d, const char *dir, struct source **sources);
+/* Reads the listed files; one that cannot be read is reported and dropped.
+ * Returns the new count. */
+size_t load_read(struct arena *a, struct diag *d, struct source *sources, size_t n);
+/* load_list, then load_read. */
 size_t load_content(struct arena *a, struct diag *d, const char *dir, struct source **sources);
 
 #endif

@@ -6,6 +6,7 @@
  * under --strict, without warning). */
 #define _DEFAULT_SOURCE
 #include <dirent.h>
+#include <pthread.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +17,7 @@
 #include "article.h"
 #include "config.h"
 #include "index.h"
+#include "inputs.h"
 #include "load.h"
 #include "render.h"
 #include "text.h"
@@ -42,16 +44,17 @@ static void stage_done(const char *name)
 
 struct options {
 	const char *config, *content, *out, *theme;
-	int strict, drafts, quiet, jobs;
+	int strict, drafts, quiet, jobs, force;
 };
 
 static void usage(FILE *f)
 {
 	fputs("usage: sitegen [--config config.yml] [--content content] [--out DIR] [--theme theme]\n"
-	      "               [--strict] [--drafts] [--quiet] [--jobs N]\n"
+	      "               [--strict] [--drafts] [--quiet] [--jobs N] [--force]\n"
 	      "Builds the static archive. --out defaults to the config's output_dir.\n"
 	      "--strict turns warnings into errors; --drafts includes articles marked draft.\n"
-	      "--jobs sets the number of rendering threads (default: one per core).\n", f);
+	      "--jobs sets the number of rendering threads (default: one per core).\n"
+	      "--force renders everything even when no input changed since the last build.\n", f);
 }
 
 static int parse_args(int argc, char **argv, struct options *o)
@@ -76,6 +79,8 @@ static int parse_args(int argc, char **argv, struct options *o)
 			o->drafts = 1;
 		} else if (strcmp(a, "--quiet") == 0) {
 			o->quiet = 1;
+		} else if (strcmp(a, "--force") == 0) {
+			o->force = 1;
 		} else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
 			usage(stdout);
 			exit(0);
@@ -166,6 +171,14 @@ static size_t parse_all(struct arena *a, struct diag *d, struct source *src, siz
 	return count;
 }
 
+/* ICU takes a good part of a second to load its Han-Latin data: that
+ * happens in a thread of its own while the content is read and parsed. */
+static void *open_slugger(void *arg)
+{
+	(void)arg;
+	return text_slugger_new();
+}
+
 static int build(const struct options *o, struct arena *a, struct diag *d)
 {
 	struct buf text = BUF_INIT;
@@ -181,7 +194,17 @@ static int build(const struct options *o, struct arena *a, struct diag *d)
 	const char *out = o->out ? o->out : cfg.output_dir;
 
 	struct source *sources;
-	size_t nsrc = load_content(a, d, o->content, &sources);
+	size_t nsrc = load_list(a, d, o->content, &sources);
+	const char *opts = arena_sprintf(a, "%s|%s|%s|%d|%d", o->config, o->content, o->theme, o->strict, o->drafts);
+	uint64_t fp = inputs_fingerprint(sources, nsrc, cfg_src, strlen(cfg_src), o->theme, opts);
+	if (!o->force && d->errors == 0 && writer_is_current(out, fp)) {
+		if (!o->quiet)
+			printf("sitegen: nothing changed since the last build of %s\n", out);
+		return 0;
+	}
+	pthread_t slugger_thread;
+	pthread_create(&slugger_thread, NULL, open_slugger, NULL);
+	nsrc = load_read(a, d, sources, nsrc);
 	stage_done("load");
 	struct article **arts = arena_alloc(a, (nsrc + 1) * sizeof(*arts));
 	size_t narts = parse_all(a, d, sources, nsrc, arts);
@@ -192,7 +215,9 @@ static int build(const struct options *o, struct arena *a, struct diag *d)
 	compile_templates(tmpls, d);
 
 	struct site site;
-	struct index_ctx x = { a, d, &cfg, text_slugger_new(), text_collator_new() };
+	void *slugger;
+	pthread_join(slugger_thread, &slugger);
+	struct index_ctx x = { a, d, &cfg, slugger, text_collator_new() };
 	if (!x.slugger || !x.collator) {
 		diag_error(d, "ICU", 0, 0, NULL, 0, "cannot load ICU's transliteration or collation data");
 		return -1;
@@ -220,7 +245,7 @@ static int build(const struct options *o, struct arena *a, struct diag *d)
 		return -1;
 	}
 	struct write_stats st;
-	if (writer_commit(w, &st) < 0)
+	if (writer_commit(w, &st, fp) < 0)
 		return -1;
 	stage_done("commit");
 	if (!o->quiet)
@@ -231,7 +256,7 @@ static int build(const struct options *o, struct arena *a, struct diag *d)
 
 int main(int argc, char **argv)
 {
-	struct options o = { "config.yml", "content", NULL, "theme", 0, 0, 0, 0 };
+	struct options o = { "config.yml", "content", NULL, "theme", 0, 0, 0, 0, 0 };
 	if (parse_args(argc, argv, &o) < 0)
 		return 2;
 	struct arena a = ARENA_INIT;

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "inputs.h"
 #include "xalloc.h"
 
 #define STAGING_DIR ".staging"
@@ -225,6 +226,7 @@ struct writer *writer_open(const char *out_dir, struct diag *d)
 		return NULL;
 	}
 	set_add(w, xstrdup(WRITE_MARKER));
+	set_add(w, xstrdup(WRITE_STATE));
 	return w;
 }
 
@@ -371,7 +373,71 @@ static void writer_free(struct writer *w)
 	free(w);
 }
 
-int writer_commit(struct writer *w, struct write_stats *stats)
+/* A digest of every file below out (but the state file and staging): path,
+ * size and modification time. Summed per file, so listing order is moot. */
+static uint64_t digest_tree(const char *out, const char *rel)
+{
+	char *dir = *rel ? join(out, rel) : xstrdup(out);
+	DIR *dp = opendir(dir);
+	free(dir);
+	if (!dp)
+		return 0;
+	uint64_t sum = 0;
+	struct dirent *de;
+	struct buf path = BUF_INIT;
+	while ((de = readdir(dp))) {
+		if (de->d_name[0] == '.' && (!*rel || strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0))
+			continue;	/* ., .., and at the top the marker, state and staging */
+		buf_reset(&path);
+		if (*rel)
+			buf_addf(&path, "%s/", rel);
+		buf_addstr(&path, de->d_name);
+		char *full = join(out, path.data);
+		struct stat st;
+		if (lstat(full, &st) == 0) {
+			if (S_ISDIR(st.st_mode)) {
+				sum += digest_tree(out, path.data);
+			} else {
+				long long v[2] = { (long long)st.st_size,
+						   (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec };
+				uint64_t h = inputs_hash(INPUTS_HASH_INIT, path.data, path.len + 1);
+				sum += inputs_hash(h, v, sizeof(v));
+			}
+		}
+		free(full);
+	}
+	buf_free(&path);
+	closedir(dp);
+	return sum;
+}
+
+static void write_state(const char *out, uint64_t inputs)
+{
+	char text[96];
+	snprintf(text, sizeof(text), "inputs %016llx\noutputs %016llx\n", (unsigned long long)inputs,
+		 (unsigned long long)digest_tree(out, ""));
+	char *path = join(out, WRITE_STATE);
+	write_whole(path, text, strlen(text));
+	free(path);
+}
+
+int writer_is_current(const char *out_dir, uint64_t inputs)
+{
+	char *path = join(out_dir, WRITE_STATE);
+	struct buf b = BUF_INIT;
+	int current = 0;
+	FILE *f = fopen(path, "r");
+	unsigned long long in = 0, out = 0;
+	if (f && fscanf(f, "inputs %llx outputs %llx", &in, &out) == 2)
+		current = in == inputs && out == digest_tree(out_dir, "");
+	if (f)
+		fclose(f);
+	buf_free(&b);
+	free(path);
+	return current;
+}
+
+int writer_commit(struct writer *w, struct write_stats *stats, uint64_t inputs)
 {
 	int r = 0;
 	char *marker = join(w->out, WRITE_MARKER);
@@ -398,6 +464,8 @@ int writer_commit(struct writer *w, struct write_stats *stats)
 	if (r == 0 && !w->direct)
 		sweep(w, "");
 	remove_tree(w->staging);
+	if (r == 0)
+		write_state(w->out, inputs);
 	if (stats)
 		*stats = w->stats;
 	writer_free(w);

@@ -17,10 +17,13 @@
 #define WRITE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "diag.h"
 
 #define WRITE_MARKER ".sitegen-output"
+/* What the last build read and left: lets the next one see it has nothing to do. */
+#define WRITE_STATE ".sitegen-state"
 
 struct writer;
 
@@ -32,8 +35,13 @@ struct write_stats {
 struct writer *writer_open(const char *out_dir, struct diag *d);
 /* Offers one file. Returns 0, or -1 after a diag error. */
 int writer_put(struct writer *w, const char *rel, const char *data, size_t len);
-/* Makes the staged files live and removes stale ones; frees w. Returns 0 or -1. */
-int writer_commit(struct writer *w, struct write_stats *stats);
+/* Makes the staged files live and removes stale ones; records `inputs` (see
+ * inputs.h) with a digest of the output's files in WRITE_STATE; frees w.
+ * Returns 0 or -1. */
+int writer_commit(struct writer *w, struct write_stats *stats, uint64_t inputs);
+/* True when out_dir was made by a build whose inputs had this fingerprint
+ * and its files are still exactly as that build left them. */
+int writer_is_current(const char *out_dir, uint64_t inputs);
 /* Discards the staged files; the output stays as it was. Frees w. */
 void writer_abort(struct writer *w);
 

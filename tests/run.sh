@@ -39,6 +39,7 @@ run "$B/tests/mustache_spec" "$SPEC_DIR"
 run sh tests/errors.sh
 run sh tests/golden.sh
 run sh tests/site.sh
+run sh tests/incremental.sh
 run "$B/tests/fidelity" "$SEEDS_DIR" content
 
 echo "$skip skipped"

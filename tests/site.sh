@@ -21,16 +21,29 @@ fi
 
 # Determinism, and the output of a rebuild.
 "$BIN" --content content --out "$tmp/b" --quiet
-if diff -r "$tmp/a" "$tmp/b" >/dev/null; then
+if diff -r -x .sitegen-state "$tmp/a" "$tmp/b" >/dev/null; then
 	echo "ok - site: two builds are byte-identical"
 else
 	echo "not ok - site: two builds differ"
 fi
-"$BIN" --content content --out "$tmp/a" >"$tmp/log" 2>&1
-if grep -q '(0 files written,' "$tmp/log" && diff -r "$tmp/a" "$tmp/b" >/dev/null; then
-	echo "ok - site: a rebuild with nothing changed writes no file"
+"$BIN" --content content --out "$tmp/a" --strict >"$tmp/log" 2>&1
+if grep -q 'nothing changed' "$tmp/log" && diff -r "$tmp/a" "$tmp/b" -x '.sitegen-state' >/dev/null; then
+	echo "ok - site: a rebuild with nothing changed sees so and writes no file"
 else
-	echo "not ok - site: a rebuild with nothing changed wrote files: $(cat "$tmp/log")"
+	echo "not ok - site: a rebuild with nothing changed did work: $(cat "$tmp/log")"
+fi
+"$BIN" --content content --out "$tmp/a" --strict --force >"$tmp/log" 2>&1
+if grep -q '(0 files written,' "$tmp/log"; then
+	echo "ok - site: a forced rebuild renders everything again and rewrites no file whose bytes are the same"
+else
+	echo "not ok - site: a forced rebuild with nothing changed wrote files: $(cat "$tmp/log")"
+fi
+rm "$tmp/a/index.html"
+"$BIN" --content content --out "$tmp/a" --strict >"$tmp/log" 2>&1
+if grep -q '(1 files written,' "$tmp/log" && [ -f "$tmp/a/index.html" ]; then
+	echo "ok - site: a page deleted from the output by hand is noticed and written again"
+else
+	echo "not ok - site: a page deleted by hand was not restored: $(cat "$tmp/log")"
 fi
 
 # HTML5 validity of every page, with the Nu HTML Checker (vnu.jar from npm, on Java).

@@ -1,0 +1,105 @@
+#!/bin/sh
+# The benchmark behind `make bench`. For each size N (BENCH_SIZES), on a
+# deterministic synthetic corpus (bench/corpus.c), it measures with
+# bench/measure (wait4: wall, CPU, peak RSS) the median of BENCH_RUNS runs of:
+#   full    a full build into an empty output directory
+#   noop    a rebuild with nothing changed
+#   edit    a rebuild after editing one article (a different one each run)
+#   add     a rebuild after adding one article
+# and, where Hugo is installed, Hugo building the same corpus (bench/hugo.sh).
+# Output directories go to BENCH_OUT (default: a tmpfs, /dev/shm, when there is
+# one, so the figures are the generator's and not the disk's; set
+# BENCH_OUT=build/bench-out to include the disk). Prints a Markdown table.
+set -u
+B=${B:-build}
+SIZES=${BENCH_SIZES:-1000 10000 50000}
+RUNS=${BENCH_RUNS:-3}
+CORPUS=${BENCH_CORPUS:-bench/corpus}
+if [ -z "${BENCH_OUT:-}" ]; then
+	if [ -d /dev/shm ] && [ -w /dev/shm ]; then BENCH_OUT=/dev/shm/sitegen-bench; else BENCH_OUT=$B/bench-out; fi
+fi
+M="$B/measure"
+mkdir -p "$CORPUS" "$BENCH_OUT"
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
+# median of the numbers on stdin
+median() { sort -n | awk '{a[NR]=$1} END {if (NR) print a[int((NR+1)/2)]; else print "-"}'; }
+field() { sed -n "s/.*$1=\([0-9.]*\).*/\1/p" "$log"; }
+
+# run NAME ARGS…: one measured run; appends "wall cpu rss files" to $NAME.runs
+run() {
+	name=$1
+	shift
+	"$M" "$@" >"$log" 2>&1
+	status=$(field status)
+	if [ "$status" != 0 ]; then
+		echo "bench: '$*' failed:" >&2
+		cat "$log" >&2
+		exit 1
+	fi
+	files=$(sed -n 's/.*(\([0-9]*\) files written.*/\1/p' "$log")
+	grep -q 'nothing changed' "$log" && files=0
+	echo "$(field wall) $(field cpu) $(field rss_kb) ${files:--}" >>"$BENCH_OUT/$name.runs"
+}
+
+row() {	# N key label
+	f=$BENCH_OUT/$2.runs
+	wall=$(cut -d' ' -f1 "$f" | median)
+	cpu=$(cut -d' ' -f2 "$f" | median)
+	rss=$(cut -d' ' -f3 "$f" | median | awk '{printf "%.0f", $1 / 1024}')
+	files=$(cut -d' ' -f4 "$f" | median)
+	printf '| %s | %s | %s | %s | %s | %s |\n' "$1" "$3" "$wall" "$cpu" "$rss" "$files"
+	rm -f "$f"
+}
+
+echo "Output directories in $BENCH_OUT; median of $RUNS runs; $(nproc) cores; $(uname -m)."
+echo
+echo "| articles | case | wall s | CPU s | peak RSS MiB | files written |"
+echo "|---:|---|---:|---:|---:|---:|"
+for n in $SIZES; do
+	c=$CORPUS/$n
+	if [ ! -f "$c/.complete" ]; then
+		rm -rf "$c"
+		"$B/corpus" "$n" "$c" content || exit 1
+		touch "$c/.complete"
+	fi
+	out=$BENCH_OUT/site-$n
+	gen() { run "$1" "$B/sitegen" --config "$c/config.yml" --content "$c/content" --out "$out"; }
+	for i in $(seq "$RUNS"); do
+		rm -rf "$out"
+		gen full
+	done
+	row "$n" full "sitegen: full build"
+	for i in $(seq "$RUNS"); do gen noop; done
+	row "$n" noop "sitegen: nothing changed"
+	for i in $(seq "$RUNS"); do
+		f=$(find "$c/content" -name '*.md' | sort | sed -n "$((i * 7))p")
+		cp "$f" "$f.orig"
+		printf '\n一段新加的文字,第%s次。\n' "$i" >>"$f"
+		gen edit
+		mv "$f.orig" "$f"
+	done
+	row "$n" edit "sitegen: one article edited"
+	for i in $(seq "$RUNS"); do
+		f=$(find "$c/content" -name '*.md' | sort | head -n 1)
+		cp "$f" "$c/content/2021/bench-added-$i.md"
+		gen add
+	done
+	rm -f "$c"/content/2021/bench-added-*.md
+	row "$n" add "sitegen: one article added"
+	if [ -f bench/hugo.sh ]; then
+		if command -v hugo >/dev/null 2>&1; then
+			sh bench/hugo.sh prepare "$c" "$BENCH_OUT/hugo-site-$n" >/dev/null 2>&1 || continue
+			for i in $(seq "$RUNS"); do
+				rm -rf "$BENCH_OUT/hugo-$n"
+				"$M" sh bench/hugo.sh build "$BENCH_OUT/hugo-site-$n" "$BENCH_OUT/hugo-$n" >"$log" 2>&1
+				echo "$(field wall) $(field cpu) $(field rss_kb) $(find "$BENCH_OUT/hugo-$n" -type f | wc -l)" \
+					>>"$BENCH_OUT/hugo.runs"
+			done
+			row "$n" hugo "Hugo $(hugo version | sed -n 's/^hugo v\([0-9.]*\).*/\1/p'): full build"
+			rm -rf "$BENCH_OUT/hugo-site-$n" "$BENCH_OUT/hugo-$n"
+		fi
+	fi
+	rm -rf "$out"
+done

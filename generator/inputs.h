@@ -1,0 +1,26 @@
+/* inputs: a fingerprint of everything a build reads, taken from stat alone.
+ *
+ * Part of the load stage. Two builds with the same fingerprint read the same
+ * bytes (as far as file sizes, modification times and inode numbers tell,
+ * which is what make trusts too), so when the output directory also still
+ * holds exactly what the last build left there, a build has nothing to do. */
+#ifndef INPUTS_H
+#define INPUTS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "load.h"
+
+/* Hashes the content files' paths and stat data, the config's bytes, every
+ * file below the theme directory (paths and stat data), this program's own
+ * executable (a rebuilt generator renders differently) and `options` (the
+ * command line that changes output). */
+uint64_t inputs_fingerprint(const struct source *src, size_t n, const char *config, size_t config_len,
+			    const char *theme_dir, const char *options);
+
+/* FNV-1a, for callers that fold more into a fingerprint. */
+uint64_t inputs_hash(uint64_t h, const void *data, size_t len);
+#define INPUTS_HASH_INIT 1469598103934665603ull
+
+#endif
