@@ -71,7 +71,7 @@ golden-update: $(BIN)
 	rm -rf tests/golden/expected
 	$(BIN) --config tests/golden/config.yml --content tests/golden/content --theme $(THEME) \
 		--out tests/golden/expected --strict --quiet
-	rm -f tests/golden/expected/.sitegen-output
+	rm -f tests/golden/expected/.sitegen-output tests/golden/expected/.sitegen-state
 
 $(BUILD)/measure: bench/measure.c
 	@mkdir -p $(dir $@)

@@ -11,7 +11,7 @@ if ! "$B/sitegen" --config tests/golden/config.yml --content tests/golden/conten
 	sed 's/^/#   /' "$tmp/stderr"
 	exit 1
 fi
-rm -f "$tmp/out/.sitegen-output"
+rm -f "$tmp/out/.sitegen-output" "$tmp/out/.sitegen-state"
 if diff -r tests/golden/expected "$tmp/out" >"$tmp/diff"; then
 	echo "ok - golden: the fixture site equals tests/golden/expected ($(find "$tmp/out" -type f | wc -l) files)"
 else
