@@ -14,7 +14,7 @@
 
 const char *const render_templates[] = {
 	"home", "report", "place", "places", "dates", "year", "month", "day", "tags", "tag",
-	"reporters", "reporter", "series-index", "series", "404", NULL
+	"reporters", "reporter", "series-index", "series", "404", "sitemap", "feed", NULL
 };
 
 #define SUMMARY_CHARS 90
@@ -257,6 +257,8 @@ static const struct render_family families[] = {
 	{ count_one, render_people_index },
 	{ count_one, render_series_index },
 	{ count_one, render_404 },
+	{ count_one, render_sitemap },
+	{ count_one, render_feed },
 	{ count_series, render_series_page },
 	{ count_days, render_day_page },
 	{ count_articles, render_report_page },

@@ -78,5 +78,7 @@ void render_people_index(struct render *r, size_t i);
 void render_person_page(struct render *r, size_t i);
 void render_series_index(struct render *r, size_t i);
 void render_series_page(struct render *r, size_t i);
+void render_sitemap(struct render *r, size_t i);
+void render_feed(struct render *r, size_t i);
 
 #endif

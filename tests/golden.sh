@@ -41,3 +41,7 @@ expect "a city's count includes its districts' reports (吕梁市: 2)" sh -c \
 expect "the 404 page links from base_url's path" grep -q 'href="/golden/index.html"' "$E/404.html"
 expect "a printed page shows its editor's note" grep -q '编者按的正文' "$E/series/lai-zi-kang-ji-yi-qing-yi-xian-de-bao-dao/index.html"
 expect "the month page has a calendar linking its days" grep -q 'href="../../../dates/2022/10/31/index.html"' "$E/dates/2022/10/index.html"
+expect "the Atom feed lists the newest report with an absolute link" \
+	grep -q '<id>https://example.org/golden/reports/lianxinka/</id>' "$E/feed.xml"
+expect "the sitemap lists reports with their dates" \
+	grep -q '<loc>https://example.org/golden/reports/lianxinka/</loc><lastmod>2022-10-31</lastmod>' "$E/sitemap.xml"
