@@ -170,12 +170,22 @@ static void write_config(const char *out)
 	fclose(f);
 }
 
-static void person(struct buf *b)
+/* A paper has a staff of reporters and a wider ring of correspondents, a
+ * few of whom write most: fixed pools, picked with a skew. */
+#define REPORTERS 150
+#define CORRESPONDENTS 400
+
+static void person_name(struct buf *b, size_t k)
 {
-	buf_addstr(b, surnames[pick_skewed(20)]);
-	buf_addstr(b, given[pick(20)]);
-	if (pick(3) == 0)
-		buf_addstr(b, given[pick(20)]);
+	buf_addstr(b, surnames[k % 20]);
+	buf_addstr(b, given[(k / 20) % 20]);
+	if (k >= 400 || k % 3 == 0)
+		buf_addstr(b, given[(k / 7) % 20]);
+}
+
+static void person(struct buf *b, size_t pool)
+{
+	person_name(b, pick_skewed(pool) * 7 % pool + (pool == CORRESPONDENTS ? REPORTERS : 0));
 }
 
 /* `chars` Chinese characters taken from s, punctuation and ASCII left out. */
@@ -260,11 +270,11 @@ static void write_article(const char *out, size_t n)
 				 community_words[pick(24)]);
 	}
 	buf_addstr(&b, "reporters: [");
-	person(&b);
+	person(&b, REPORTERS);
 	buf_addstr(&b, "]\n");
 	if (pick(2)) {
 		buf_addstr(&b, "correspondents: [");
-		person(&b);
+		person(&b, CORRESPONDENTS);
 		buf_addstr(&b, "]\n");
 	}
 	buf_addf(&b, "tags: [%s, %s]\n---\n\n", tags[pick_skewed(20)], tags[pick(20)]);

@@ -37,7 +37,7 @@ prepare)
 	fi
 	# clears only what a previous prepare wrote there
 	mkdir -p "$site"
-	rm -rf "$site/content" "$site/layouts" "$site/config.yaml" "$site/.hugo_cache"
+	rm -rf "$site/content" "$site/layouts" "$site/config.yaml" "$site/.hugo_cache" "$site/resources"
 	mkdir "$site/content"
 	cp -R "$here/hugo/." "$site/"
 	# the corpus's folders, then every article rewritten into the same place

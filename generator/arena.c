@@ -13,7 +13,7 @@
 #define ARENA_ALIGN 16
 
 struct arena_chunk {
-	struct arena_chunk *next;
+	struct arena_chunk *next;	/* full chunks, then (after a reset) free ones */
 	size_t used, size;
 	_Alignas(ARENA_ALIGN) unsigned char data[];
 };
@@ -82,6 +82,27 @@ char *arena_sprintf(struct arena *a, const char *fmt, ...)
 	vsnprintf(p, (size_t)n + 1, fmt, ap);
 	va_end(ap);
 	return p;
+}
+
+void arena_reset(struct arena *a)
+{
+	/* Keep the one most recent standard chunk, emptied; give back the rest
+	 * (big blocks and older chunks): a page's scratch fits in one or two. */
+	struct arena_chunk *keep = NULL, *c = a->head;
+	while (c) {
+		struct arena_chunk *next = c->next;
+		if (!keep && c->size == ARENA_CHUNK_SIZE)
+			keep = c;
+		else
+			free(c);
+		c = next;
+	}
+	if (keep) {
+		keep->next = NULL;
+		keep->used = 0;
+	}
+	a->head = keep;
+	a->total = 0;
 }
 
 void arena_free(struct arena *a)

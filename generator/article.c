@@ -259,10 +259,7 @@ static void check_required(struct fm *f, const struct ynode *root, struct articl
 struct article *article_parse(struct arena *a, struct diag *d, const char *path,
 			      const char *src, size_t len)
 {
-	struct fm f = { a, d, path, src, len, 0 };
-	const char *yaml, *body;
-	size_t yaml_len, body_len, bad;
-
+	size_t bad;
 	if (!text_utf8_valid(src, len, &bad)) {
 		size_t line, col;
 		diag_locate(src, bad, &line, &col);
@@ -270,6 +267,16 @@ struct article *article_parse(struct arena *a, struct diag *d, const char *path,
 			   (unsigned char)src[bad]);
 		return NULL;
 	}
+	return article_parse_valid(a, d, path, src, len);
+}
+
+struct article *article_parse_valid(struct arena *a, struct diag *d, const char *path,
+				    const char *src, size_t len)
+{
+	struct fm f = { a, d, path, src, len, 0 };
+	const char *yaml, *body;
+	size_t yaml_len, body_len;
+
 	if (split_front_matter(&f, &yaml, &yaml_len, &body, &body_len) < 0)
 		return NULL;
 	size_t first_line = 1 + 1;

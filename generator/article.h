@@ -15,6 +15,10 @@
 struct article *article_parse(struct arena *a, struct diag *d, const char *path,
 			      const char *src, size_t len);
 
+/* The same for text already known to be valid UTF-8 (text_nfc checked it). */
+struct article *article_parse_valid(struct arena *a, struct diag *d, const char *path,
+				    const char *src, size_t len);
+
 /* Parses "YYYY-MM-DD" or "YYYY-MM" into *out; returns 0, or -1 with a reason
  * in *why (a static string). */
 int article_parse_date(const char *s, struct date *out, const char **why);

@@ -107,19 +107,20 @@ void buf_addf(struct buf *b, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* Which bytes need a character reference: a table, so the common case (no
+ * special byte) is one load and test per byte. */
+static const char *const html_refs[256] = {
+	['&'] = "&amp;", ['<'] = "&lt;", ['>'] = "&gt;", ['"'] = "&quot;", ['\''] = "&#39;",
+};
+
 void buf_add_html_escaped(struct buf *b, const char *s, size_t len)
 {
 	size_t start = 0;
+	buf_grow(b, len);
 	for (size_t i = 0; i < len; i++) {
-		const char *rep;
-		switch (s[i]) {
-		case '&': rep = "&amp;"; break;
-		case '<': rep = "&lt;"; break;
-		case '>': rep = "&gt;"; break;
-		case '"': rep = "&quot;"; break;
-		case '\'': rep = "&#39;"; break;
-		default: continue;
-		}
+		const char *rep = html_refs[(unsigned char)s[i]];
+		if (!rep)
+			continue;
 		buf_add(b, s + start, i - start);
 		buf_addstr(b, rep);
 		start = i + 1;

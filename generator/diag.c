@@ -88,6 +88,20 @@ void diag_warning(struct diag *d, const char *path, size_t line, size_t col,
 	va_end(ap);
 }
 
+void diag_merge(struct diag *d, const struct diag *from)
+{
+	pthread_mutex_lock(&diag_lock);
+	if (from->sink && from->sink->len) {
+		if (d->sink)
+			buf_add(d->sink, from->sink->data, from->sink->len);
+		else
+			fputs(from->sink->data, stderr);
+	}
+	d->errors += from->errors;
+	d->warnings += from->warnings;
+	pthread_mutex_unlock(&diag_lock);
+}
+
 int diag_failed(const struct diag *d)
 {
 	return d->errors > 0 || (d->strict && d->warnings > 0);

@@ -31,6 +31,11 @@ void diag_warning(struct diag *d, const char *path, size_t line, size_t col,
 		  const char *src, size_t src_len, const char *fmt, ...)
 	__attribute__((format(printf, 7, 8)));
 
+/* Passes on what another diag (one with a sink) collected: its messages,
+ * in the order they were made, and its counts. Lets threads report into
+ * buffers of their own and the run print them in a stable order. */
+void diag_merge(struct diag *d, const struct diag *from);
+
 /* True when the run must fail: an error, or a warning under strict. */
 int diag_failed(const struct diag *d);
 

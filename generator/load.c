@@ -45,6 +45,53 @@ int load_file(const char *path, struct buf *out)
 	return 0;
 }
 
+int load_file_arena(struct arena *a, const char *path, char **data, size_t *len)
+{
+	int fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return -1;
+	struct stat st;
+	if (fstat(fd, &st) < 0 || S_ISDIR(st.st_mode)) {
+		close(fd);
+		errno = S_ISDIR(st.st_mode) ? EISDIR : errno;
+		return -1;
+	}
+	size_t cap = (size_t)st.st_size + 1, n = 0;
+	char *p = arena_alloc(a, cap + 1);
+	for (;;) {
+		ssize_t r = read(fd, p + n, cap - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			int e = errno;
+			close(fd);
+			errno = e;
+			return -1;
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+		if (n == cap) {
+			/* it grew since fstat: read the rest the slow way */
+			struct buf b = BUF_INIT;
+			close(fd);
+			if (load_file(path, &b) < 0)
+				return -1;
+			p = arena_strndup(a, b.data, b.len);
+			n = b.len;
+			buf_free(&b);
+			*data = p;
+			*len = n;
+			return 0;
+		}
+	}
+	close(fd);
+	p[n] = '\0';
+	*data = p;
+	*len = n;
+	return 0;
+}
+
 static int has_md_suffix(const char *name)
 {
 	size_t n = strlen(name);

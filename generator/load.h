@@ -26,6 +26,10 @@ struct source {
  * errno set. */
 int load_file(const char *path, struct buf *out);
 
+/* Reads a whole file into the arena (NUL-terminated), without the copy a
+ * buf would need. Returns 0, or -1 with errno set. */
+int load_file_arena(struct arena *a, const char *path, char **data, size_t *len);
+
 /* Finds every `*.md` below dir (stat only, nothing read): *sources is an
  * array in the arena. Returns the count. */
 size_t load_list(struct arena *a, struct diag *d, const char *dir, struct source **sources);

@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "article.h"
+#include "articles.h"
 #include "config.h"
 #include "index.h"
 #include "inputs.h"
@@ -112,18 +113,6 @@ static int load_template(void *ctx, const char *name, struct buf *source, const 
 	return 1;
 }
 
-/* NFC is the form the archive stores and compares text in. */
-static void normalise(struct arena *a, struct source *s)
-{
-	struct buf b = BUF_INIT;
-	/* invalid UTF-8 fails here and is left for article_parse to report with its place */
-	if (text_nfc(s->data, s->len, &b) == 0 && !buf_equals(&b, s->data, s->len)) {
-		s->data = arena_strndup(a, b.data, b.len);
-		s->len = b.len;
-	}
-	buf_free(&b);
-}
-
 static void copy_static(struct arena *a, struct diag *d, struct writer *w, const char *dir, const char *rel)
 {
 	DIR *dp = opendir(dir);
@@ -159,24 +148,52 @@ static int compile_templates(struct tmpl_set *set, struct diag *d)
 	return ok ? 0 : -1;
 }
 
-static size_t parse_all(struct arena *a, struct diag *d, struct source *src, size_t n, struct article **arts)
-{
-	size_t count = 0;
-	for (size_t i = 0; i < n; i++) {
-		normalise(a, &src[i]);
-		struct article *art = article_parse(a, d, src[i].path, src[i].data, src[i].len);
-		if (art)
-			arts[count++] = art;
-	}
-	return count;
-}
-
 /* ICU takes a good part of a second to load its Han-Latin data: that
  * happens in a thread of its own while the content is read and parsed. */
 static void *open_slugger(void *arg)
 {
 	(void)arg;
 	return text_slugger_new();
+}
+
+/* index → render → write, from parsed articles. Returns 0 or -1. */
+static int generate(const struct options *o, struct arena *a, struct diag *d, const struct config *cfg,
+		    const struct article_set *arts, struct text_slugger *slugger, const char *out, uint64_t fp)
+{
+	struct theme_loader loader = { a, o->theme };
+	struct tmpl_set *tmpls = tmpl_set_new(a, load_template, &loader);
+	compile_templates(tmpls, d);
+	struct site site;
+	struct index_ctx x = { a, d, cfg, slugger, text_collator_new() };
+	if (!x.slugger || !x.collator) {
+		diag_error(d, "ICU", 0, 0, NULL, 0, "cannot load ICU's transliteration or collation data");
+		text_collator_free(x.collator);
+		return -1;
+	}
+	stage_done("compile");
+	index_build(&x, arts->items, arts->len, o->drafts, &site);
+	stage_done("index");
+	struct writer *w = diag_failed(d) ? NULL : writer_open(out, d);
+	if (!w) {
+		text_collator_free(x.collator);
+		return -1;
+	}
+	render_site(&site, tmpls, w, d, a, o->jobs);
+	copy_static(a, d, w, arena_sprintf(a, "%s/static", o->theme), "assets");
+	text_collator_free(x.collator);
+	stage_done("render");
+	if (diag_failed(d)) {
+		writer_abort(w);
+		return -1;
+	}
+	struct write_stats st;
+	if (writer_commit(w, &st, fp) < 0)
+		return -1;
+	stage_done("commit");
+	if (!o->quiet)
+		printf("sitegen: %zu articles → %s (%zu files written, %zu unchanged, %zu removed)\n",
+		       site.articles.len, out, st.written, st.unchanged, st.removed);
+	return 0;
 }
 
 static int build(const struct options *o, struct arena *a, struct diag *d)
@@ -204,54 +221,15 @@ static int build(const struct options *o, struct arena *a, struct diag *d)
 	}
 	pthread_t slugger_thread;
 	pthread_create(&slugger_thread, NULL, open_slugger, NULL);
-	nsrc = load_read(a, d, sources, nsrc);
-	stage_done("load");
-	struct article **arts = arena_alloc(a, (nsrc + 1) * sizeof(*arts));
-	size_t narts = parse_all(a, d, sources, nsrc, arts);
-	stage_done("parse");
-
-	struct theme_loader loader = { a, o->theme };
-	struct tmpl_set *tmpls = tmpl_set_new(a, load_template, &loader);
-	compile_templates(tmpls, d);
-
-	struct site site;
+	struct article_set arts;
+	articles_load(&arts, sources, nsrc, d, o->jobs);
+	stage_done("load+parse");
 	void *slugger;
 	pthread_join(slugger_thread, &slugger);
-	struct index_ctx x = { a, d, &cfg, slugger, text_collator_new() };
-	if (!x.slugger || !x.collator) {
-		diag_error(d, "ICU", 0, 0, NULL, 0, "cannot load ICU's transliteration or collation data");
-		return -1;
-	}
-	stage_done("compile");
-	index_build(&x, arts, narts, o->drafts, &site);
-	text_slugger_free(x.slugger);
-	stage_done("index");
-	if (diag_failed(d)) {
-		text_collator_free(x.collator);
-		return -1;
-	}
-
-	struct writer *w = writer_open(out, d);
-	if (!w) {
-		text_collator_free(x.collator);
-		return -1;
-	}
-	render_site(&site, tmpls, w, d, a, o->jobs);
-	copy_static(a, d, w, arena_sprintf(a, "%s/static", o->theme), "assets");
-	text_collator_free(x.collator);
-	stage_done("render");
-	if (diag_failed(d)) {
-		writer_abort(w);
-		return -1;
-	}
-	struct write_stats st;
-	if (writer_commit(w, &st, fp) < 0)
-		return -1;
-	stage_done("commit");
-	if (!o->quiet)
-		printf("sitegen: %zu articles → %s (%zu files written, %zu unchanged, %zu removed)\n",
-		       site.articles.len, out, st.written, st.unchanged, st.removed);
-	return 0;
+	int r = generate(o, a, d, &cfg, &arts, slugger, out, fp);
+	text_slugger_free(slugger);
+	articles_free(&arts);
+	return r;
 }
 
 int main(int argc, char **argv)

@@ -18,6 +18,46 @@ void markdown_to_html(const char *md, size_t len, int unsafe, struct buf *out)
  * parsed: a few paragraphs go a long way past 90 characters. */
 #define SUMMARY_SOURCE_BYTES 4096
 
+/* The text of the body's paragraphs, headings left out, up to about
+ * max_bytes (a summary needs only the beginning). */
+static void collect_text(cmark_node *doc, size_t max_bytes, struct buf *text)
+{
+	cmark_iter *it = cmark_iter_new(doc);
+	cmark_event_type ev;
+	int in_heading = 0;
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE && text->len <= max_bytes) {
+		cmark_node *node = cmark_iter_get_node(it);
+		cmark_node_type type = cmark_node_get_type(node);
+		if (type == CMARK_NODE_HEADING) {
+			in_heading = ev == CMARK_EVENT_ENTER;
+		} else if (type == CMARK_NODE_PARAGRAPH && ev == CMARK_EVENT_EXIT) {
+			/* Chinese paragraphs run on without a space; Latin ones need one. */
+			if (text->len && (unsigned char)text->data[text->len - 1] < 0x80)
+				buf_addch(text, ' ');
+		} else if (!in_heading && ev == CMARK_EVENT_ENTER &&
+			   (type == CMARK_NODE_TEXT || type == CMARK_NODE_CODE)) {
+			buf_addstr(text, cmark_node_get_literal(node));
+		}
+		/* soft and hard breaks add nothing: in Chinese text they were layout */
+	}
+	cmark_iter_free(it);
+}
+
+void markdown_render(const char *md, size_t len, int unsafe, size_t max_chars, struct buf *html,
+		     struct buf *summary)
+{
+	int opts = CMARK_OPT_DEFAULT | (unsafe ? CMARK_OPT_UNSAFE : 0);
+	cmark_node *doc = cmark_parse_document(md, len, opts);
+	char *s = cmark_render_html(doc, opts);
+	buf_addstr(html, s);
+	free(s);
+	struct buf text = BUF_INIT;
+	collect_text(doc, max_chars * 8, &text);
+	text_summary(text.data, text.len, max_chars, summary);
+	buf_free(&text);
+	cmark_node_free(doc);
+}
+
 void markdown_summary(const char *md, size_t len, size_t max_chars, struct buf *out)
 {
 	size_t n = len;
@@ -27,29 +67,8 @@ void markdown_summary(const char *md, size_t len, size_t max_chars, struct buf *
 		n = nl ? (size_t)(nl - md) : len;
 	}
 	cmark_node *doc = cmark_parse_document(md, n, CMARK_OPT_DEFAULT);
-	cmark_iter *it = cmark_iter_new(doc);
 	struct buf text = BUF_INIT;
-	cmark_event_type ev;
-	int in_heading = 0;
-	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
-		cmark_node *node = cmark_iter_get_node(it);
-		cmark_node_type type = cmark_node_get_type(node);
-		if (type == CMARK_NODE_HEADING) {
-			in_heading = ev == CMARK_EVENT_ENTER;
-		} else if (type == CMARK_NODE_PARAGRAPH && ev == CMARK_EVENT_EXIT) {
-			/* Chinese paragraphs run on without a space; Latin ones need one. */
-			if (text.len && (unsigned char)text.data[text.len - 1] < 0x80)
-				buf_addch(&text, ' ');
-		} else if (!in_heading && ev == CMARK_EVENT_ENTER &&
-			   (type == CMARK_NODE_TEXT || type == CMARK_NODE_CODE)) {
-			buf_addstr(&text, cmark_node_get_literal(node));
-		} else if (!in_heading && (type == CMARK_NODE_SOFTBREAK || type == CMARK_NODE_LINEBREAK)) {
-			/* Chinese lines join without a space; the soft break was layout */
-		}
-		if (text.len > max_chars * 8)
-			break;
-	}
-	cmark_iter_free(it);
+	collect_text(doc, max_chars * 8, &text);
 	cmark_node_free(doc);
 	text_summary(text.data, text.len, max_chars, out);
 	buf_free(&text);

@@ -9,6 +9,7 @@
 
 #include "markdown.h"
 #include "text.h"
+#include "threads.h"
 #include "tmpl.h"
 #include "write.h"
 
@@ -17,7 +18,6 @@ const char *const render_templates[] = {
 	"reporters", "reporter", "series-index", "series", "404", "sitemap", "feed", NULL
 };
 
-#define SUMMARY_CHARS 90
 
 static const struct { const char *name, *url, *section; } nav_entries[] = {
 	{ "首页", "index.html", "home" },
@@ -94,7 +94,11 @@ void render_page(struct render *r, const char *tmpl_name, const char *url, struc
 	if (!t || tmpl_render(r->tmpls, t, ctx, &r->out, r->d) < 0 ||
 	    writer_put(r->writer, url, r->out.data, r->out.len) < 0)
 		r->failed = 1;
-	arena_free(&r->scratch);
+	arena_reset(&r->scratch);
+	if (r->pending) {
+		free(r->pending);
+		r->pending = NULL;
+	}
 }
 
 struct val *render_link(struct render *r, const char *text, const char *url)
@@ -133,10 +137,9 @@ const char *render_day_text(struct render *r, int y, int m, int d)
 	return s;
 }
 
-struct val *render_item(struct render *r, const struct article *art)
+static struct val *item_val(struct arena *a, const struct article *art, const struct render_article *x,
+			    int with_summary)
 {
-	struct arena *a = &r->scratch;
-	const struct render_article *x = &r->extra[art->order];
 	struct val *v = val_map(a);
 	val_set(a, v, "title", val_str_ref(a, art->title, strlen(art->title)));
 	if (art->subtitle)
@@ -146,11 +149,35 @@ struct val *render_item(struct render *r, const struct article *art)
 	val_set(a, v, "date_iso", val_str_ref(a, x->date_iso, strlen(x->date_iso)));
 	val_set_bool(a, v, "date_inferred", art->date_inferred);
 	val_set(a, v, "place_text", val_str_ref(a, x->place_text, strlen(x->place_text)));
-	val_set(a, v, "summary", val_str_ref(a, x->summary, strlen(x->summary)));
+	if (with_summary)
+		val_set(a, v, "summary", val_str_ref(a, x->summary, strlen(x->summary)));
 	val_set_bool(a, v, "is_other", art->kind == ARTICLE_OTHER);
 	if (art->kind == ARTICLE_OTHER)
 		val_set_str(a, v, "kind_label", "非新闻报道");
 	return v;
+}
+
+/* An article as listings show it. Made once per article and shared by every
+ * page and thread (values are never changed once made): without its summary
+ * while report pages are written, with it afterwards. */
+struct val *render_item(struct render *r, const struct article *art)
+{
+	const struct render_article *x = &r->extra[art->order];
+	return r->summaries_ready ? x->item : x->brief;
+}
+
+/* Called with the article's summary made (by its own page): the shared
+ * value listings will use. */
+void render_item_finish(struct render *r, const struct article *art)
+{
+	struct render_article *x = &r->extra[art->order];
+	x->item = item_val(r->keep, art, x, 1);
+}
+
+/* A fresh copy, for a caller that adds keys to it. */
+struct val *render_item_new(struct render *r, const struct article *art)
+{
+	return item_val(&r->scratch, art, &r->extra[art->order], r->summaries_ready);
 }
 
 struct val *render_items(struct render *r, const struct ptrvec *arts)
@@ -221,9 +248,7 @@ static void precompute_one(struct render *r, size_t i)
 	}
 	x->date_text = arena_strndup(r->keep, b.data, b.len);
 	x->place_text = place_text(r->keep, art->place);
-	buf_reset(&b);
-	markdown_summary(art->body, art->body_len, SUMMARY_CHARS, &b);
-	x->summary = arena_strndup(r->keep, b.data, b.len);
+	x->brief = item_val(r->keep, art, x, 0);
 	buf_free(&b);
 }
 
@@ -242,9 +267,13 @@ struct render_family {
 	void (*page)(struct render *, size_t);
 };
 
-/* Every page of the site, kind by kind. Big listing pages come first so
- * that no thread is left with one of them at the end. */
+/* Every page of the site, kind by kind, in two phases: the report pages
+ * first (each parses its body once and leaves its summary behind), then the
+ * rest, which list reports with those summaries. Big listing pages come
+ * first in their phase so that no thread is left with one of them at the end. */
+#define REPORT_FAMILIES 1
 static const struct render_family families[] = {
+	{ count_articles, render_report_page },
 	{ count_places, render_place_page },
 	{ count_tags, render_tag_page },
 	{ count_years, render_year_page },
@@ -261,15 +290,14 @@ static const struct render_family families[] = {
 	{ count_one, render_feed },
 	{ count_series, render_series_page },
 	{ count_days, render_day_page },
-	{ count_articles, render_report_page },
 };
 #define NFAMILIES (sizeof(families) / sizeof(*families))
 
 struct pool {
 	struct render proto;
 	size_t offsets[NFAMILIES + 1];	/* first job number of each family */
-	atomic_size_t next_summary, next_page;
-	pthread_barrier_t summaries_done;
+	atomic_size_t next_article, next_page, next_rest;
+	pthread_barrier_t phase_done;
 };
 
 /* Job numbers run through the families in order. */
@@ -291,11 +319,16 @@ static void *worker(void *arg)
 	r.dates = text_dates_new();
 	buf_init(&r.out, 1 << 16);
 	size_t n = r.site->articles.len, i;
-	while ((i = atomic_fetch_add(&p->next_summary, 1)) < n)
+	while ((i = atomic_fetch_add(&p->next_article, 1)) < n)
 		precompute_one(&r, i);
-	pthread_barrier_wait(&p->summaries_done);
-	while ((i = atomic_fetch_add(&p->next_page, 1)) < p->offsets[NFAMILIES])
+	pthread_barrier_wait(&p->phase_done);
+	size_t reports_end = p->offsets[REPORT_FAMILIES];
+	while ((i = atomic_fetch_add(&p->next_page, 1)) < reports_end)
 		run_job(p, &r, i);
+	pthread_barrier_wait(&p->phase_done);
+	r.summaries_ready = 1;
+	while ((i = atomic_fetch_add(&p->next_rest, 1)) < p->offsets[NFAMILIES] - reports_end)
+		run_job(p, &r, reports_end + i);
 	buf_free(&r.out);
 	text_dates_free(r.dates);
 	arena_free(&r.scratch);
@@ -306,17 +339,6 @@ static void *worker(void *arg)
 	return r.failed ? (void *)owned : (void *)((uintptr_t)owned | 1);
 }
 
-static int thread_count(int jobs)
-{
-	if (jobs > 0)
-		return jobs > 64 ? 64 : jobs;
-	const char *env = getenv("SITEGEN_JOBS");
-	if (env && atoi(env) > 0)
-		return atoi(env) > 64 ? 64 : atoi(env);
-	long n = sysconf(_SC_NPROCESSORS_ONLN);
-	return n < 1 ? 1 : n > 16 ? 16 : (int)n;
-}
-
 int render_site(const struct site *site, struct tmpl_set *tmpls, struct writer *w, struct diag *d,
 		struct arena *keep, int jobs)
 {
@@ -324,11 +346,12 @@ int render_site(const struct site *site, struct tmpl_set *tmpls, struct writer *
 	p.proto.extra = arena_alloc(keep, (site->articles.len + 1) * sizeof(*p.proto.extra));
 	for (size_t f = 0; f < NFAMILIES; f++)
 		p.offsets[f + 1] = p.offsets[f] + families[f].count(site);
-	atomic_init(&p.next_summary, 0);
+	atomic_init(&p.next_article, 0);
 	atomic_init(&p.next_page, 0);
-	int n = thread_count(jobs), failed = 0;
+	atomic_init(&p.next_rest, 0);
+	int n = threads_count(jobs), failed = 0;
 	pthread_t *threads = malloc((size_t)n * sizeof(*threads));
-	pthread_barrier_init(&p.summaries_done, NULL, (unsigned)n);
+	pthread_barrier_init(&p.phase_done, NULL, (unsigned)n);
 	for (int t = 0; t < n; t++)
 		pthread_create(&threads[t], NULL, worker, &p);
 	struct arena **arenas = malloc((size_t)n * sizeof(*arenas));
@@ -343,7 +366,7 @@ int render_site(const struct site *site, struct tmpl_set *tmpls, struct writer *
 		free(arenas[t]);
 	}
 	free(arenas);
-	pthread_barrier_destroy(&p.summaries_done);
+	pthread_barrier_destroy(&p.phase_done);
 	free(threads);
 	return failed ? -1 : 0;
 }

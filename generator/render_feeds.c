@@ -75,7 +75,7 @@ void render_feed(struct render *r, size_t unused)
 	struct val *entries = val_list(&r->scratch);
 	for (size_t i = 0; i < s->articles.len && i < FEED_ENTRIES; i++) {
 		const struct article *a = s->articles.items[i];
-		struct val *v = render_item(r, a);
+		struct val *v = render_item_new(r, a);
 		val_set_str(&r->scratch, v, "loc", absolute(r, a->url));
 		val_set_str(&r->scratch, v, "updated", timestamp(r, a));
 		val_push(&r->scratch, entries, v);

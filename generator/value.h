@@ -43,9 +43,11 @@ struct val *val_list(struct arena *a);
 struct val *val_map(struct arena *a);
 
 void val_push(struct arena *a, struct val *list, struct val *item);
-/* Sets key (not copied: a literal or arena string) to v, replacing an earlier value. */
+/* Sets key (not copied: a literal or arena string) to v; a key set again
+ * reads as its last value. */
 void val_set(struct arena *a, struct val *map, const char *key, struct val *v);
-/* Shorthands: val_set(map, key, val_str(...)) and friends. */
+/* Shorthands. val_set_str does NOT copy s: it must live as long as the map
+ * (a literal, or a string in the same or a longer-lived arena). */
 void val_set_str(struct arena *a, struct val *map, const char *key, const char *s);
 void val_set_bool(struct arena *a, struct val *map, const char *key, int b);
 

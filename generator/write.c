@@ -32,6 +32,7 @@ struct writer {
 	char **staged;
 	size_t nstaged, staged_cap;
 	struct write_stats stats;
+	uint64_t digest;	/* of every file put, as digest_tree would find it */
 };
 
 static size_t hash_str(const char *s)
@@ -166,6 +167,15 @@ static char *join(const char *a, const char *b)
 	return p;
 }
 
+/* One file's part of the output digest: its path, size and mtime. */
+static uint64_t file_digest(const char *rel, const struct stat *st)
+{
+	long long v[2] = { (long long)st->st_size,
+			   (long long)st->st_mtim.tv_sec * 1000000000LL + st->st_mtim.tv_nsec };
+	uint64_t h = inputs_hash(INPUTS_HASH_INIT, rel, strlen(rel) + 1);
+	return inputs_hash(h, v, sizeof(v));
+}
+
 static int write_whole(char *path, const char *data, size_t len)
 {
 	int fd = open_for_write(path);
@@ -255,11 +265,12 @@ static int rel_is_safe(const char *rel)
 	return strncmp(rel, STAGING_DIR, strlen(STAGING_DIR)) != 0;
 }
 
-static int same_content(const char *path, const char *data, size_t len)
+static int same_content(const char *path, const char *data, size_t len, struct stat *stp)
 {
 	struct stat st;
 	if (stat(path, &st) < 0 || !S_ISREG(st.st_mode) || (size_t)st.st_size != len)
 		return 0;
+	*stp = st;
 	struct buf b = BUF_INIT;
 	FILE *f = fopen(path, "rb");
 	int same = 0;
@@ -298,10 +309,13 @@ int writer_put(struct writer *w, const char *rel, const char *data, size_t len)
 		return -1;
 	}
 	char *live = join(w->out, rel);
-	if (!w->direct && same_content(live, data, len)) {
+	struct stat st;
+	if (!w->direct && same_content(live, data, len, &st)) {
 		free(live);
+		uint64_t h = file_digest(rel, &st);
 		pthread_mutex_lock(&w->lock);
 		w->stats.unchanged++;
+		w->digest += h;
 		pthread_mutex_unlock(&w->lock);
 		return 0;
 	}
@@ -309,12 +323,17 @@ int writer_put(struct writer *w, const char *rel, const char *data, size_t len)
 	int r = write_whole(target, data, len);
 	if (r < 0)
 		diag_error(w->d, target, 0, 0, NULL, 0, "cannot write: %s", strerror(errno));
+	/* a rename keeps the mtime, so the staged file's stat is the live one's */
+	else if (stat(target, &st) < 0)
+		memset(&st, 0, sizeof(st));
 	if (target != live)
 		free(target);
 	free(live);
 	if (r < 0)
 		return -1;
+	uint64_t h = file_digest(rel, &st);
 	pthread_mutex_lock(&w->lock);
+	w->digest += h;
 	if (w->direct)
 		w->stats.written++;
 	else
@@ -398,10 +417,7 @@ static uint64_t digest_tree(const char *out, const char *rel)
 			if (S_ISDIR(st.st_mode)) {
 				sum += digest_tree(out, path.data);
 			} else {
-				long long v[2] = { (long long)st.st_size,
-						   (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec };
-				uint64_t h = inputs_hash(INPUTS_HASH_INIT, path.data, path.len + 1);
-				sum += inputs_hash(h, v, sizeof(v));
+				sum += file_digest(path.data, &st);
 			}
 		}
 		free(full);
@@ -411,11 +427,11 @@ static uint64_t digest_tree(const char *out, const char *rel)
 	return sum;
 }
 
-static void write_state(const char *out, uint64_t inputs)
+static void write_state(const char *out, uint64_t inputs, uint64_t digest)
 {
 	char text[96];
 	snprintf(text, sizeof(text), "inputs %016llx\noutputs %016llx\n", (unsigned long long)inputs,
-		 (unsigned long long)digest_tree(out, ""));
+		 (unsigned long long)digest);
 	char *path = join(out, WRITE_STATE);
 	write_whole(path, text, strlen(text));
 	free(path);
@@ -465,7 +481,7 @@ int writer_commit(struct writer *w, struct write_stats *stats, uint64_t inputs)
 		sweep(w, "");
 	remove_tree(w->staging);
 	if (r == 0)
-		write_state(w->out, inputs);
+		write_state(w->out, inputs, w->digest);
 	if (stats)
 		*stats = w->stats;
 	writer_free(w);

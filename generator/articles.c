@@ -1,0 +1,122 @@
+#define _DEFAULT_SOURCE
+#include "articles.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "article.h"
+#include "text.h"
+#include "threads.h"
+#include "xalloc.h"
+
+struct job {
+	struct source *src;
+	size_t n;
+	int strict;
+	struct article **items;		/* by source index; NULL for a failed file */
+	struct diag *reports;		/* by source index, each with its own sink */
+	struct arena *arenas;
+	atomic_size_t next;
+	atomic_int next_arena;
+};
+
+/* NFC is the form the archive stores and compares text in. Invalid UTF-8
+ * fails here and is left for article_parse to report with its place. */
+static int normalise(struct arena *a, struct source *s, struct buf *scratch)
+{
+	buf_reset(scratch);
+	if (text_nfc(s->data, s->len, scratch) < 0)
+		return -1;
+	if (!buf_equals(scratch, s->data, s->len)) {
+		s->data = arena_strndup(a, scratch->data, scratch->len);
+		s->len = scratch->len;
+	}
+	return 0;
+}
+
+static void parse_one(struct job *j, struct arena *a, size_t i, struct buf *scratch)
+{
+	struct source *s = &j->src[i];
+	struct diag *d = &j->reports[i];
+	if (load_file_arena(a, s->path, &s->data, &s->len) < 0) {
+		diag_error(d, s->path, 0, 0, NULL, 0, "cannot read: %s", strerror(errno));
+		return;
+	}
+	/* text_nfc checks the UTF-8 on its way: parse without checking again */
+	if (normalise(a, s, scratch) == 0)
+		j->items[i] = article_parse_valid(a, d, s->path, s->data, s->len);
+	else
+		j->items[i] = article_parse(a, d, s->path, s->data, s->len);
+}
+
+static void *worker(void *arg)
+{
+	struct job *j = arg;
+	struct arena *a = &j->arenas[atomic_fetch_add(&j->next_arena, 1)];
+	struct buf scratch = BUF_INIT;
+	size_t i;
+	while ((i = atomic_fetch_add(&j->next, 1)) < j->n) {
+		j->reports[i].strict = j->strict;
+		parse_one(j, a, i, &scratch);
+	}
+	buf_free(&scratch);
+	return NULL;
+}
+
+int articles_load(struct article_set *set, struct source *src, size_t n, struct diag *d, int jobs)
+{
+	int threads = threads_count(jobs);
+	struct job j = { .src = src, .n = n, .strict = d->strict };
+	j.items = xcalloc(n + 1, sizeof(*j.items));
+	j.reports = xcalloc(n + 1, sizeof(*j.reports));
+	struct buf *sinks = xcalloc(n + 1, sizeof(*sinks));
+	/* Each file reports into a buffer of its own, so that the messages come
+	 * out in file order whatever thread parsed it. */
+	for (size_t i = 0; i < n; i++) {
+		buf_init(&sinks[i], 0);
+		j.reports[i].sink = &sinks[i];
+	}
+	j.arenas = xcalloc((size_t)threads, sizeof(*j.arenas));
+	atomic_init(&j.next, 0);
+	atomic_init(&j.next_arena, 0);
+	pthread_t *t = xcalloc((size_t)threads, sizeof(*t));
+	for (int k = 0; k < threads; k++)
+		pthread_create(&t[k], NULL, worker, &j);
+	for (int k = 0; k < threads; k++)
+		pthread_join(t[k], NULL);
+	free(t);
+
+	set->items = xcalloc(n + 1, sizeof(*set->items));
+	set->len = 0;
+	set->arenas = j.arenas;
+	set->narenas = threads;
+	int failed = 0;
+	for (size_t i = 0; i < n; i++) {
+		diag_merge(d, &j.reports[i]);
+		buf_free(&sinks[i]);
+		if (j.items[i])
+			set->items[set->len++] = j.items[i];
+		else
+			failed = 1;
+	}
+	free(sinks);
+	free(j.reports);
+	free(j.items);
+	return failed ? -1 : 0;
+}
+
+void articles_free(struct article_set *set)
+{
+	for (int k = 0; k < set->narenas; k++)
+		arena_free(&set->arenas[k]);
+	free(set->arenas);
+	free(set->items);
+	set->items = NULL;
+	set->arenas = NULL;
+	set->len = 0;
+	set->narenas = 0;
+}

@@ -1,0 +1,26 @@
+/* articles: every content file read, normalised and parsed, in parallel.
+ *
+ * Drives the load and parse stages over the listed sources with one thread
+ * per core. The result does not depend on the number of threads: articles
+ * come out in the order of the sources, and each file's messages are
+ * reported together, in that order too. */
+#ifndef ARTICLES_H
+#define ARTICLES_H
+
+#include "diag.h"
+#include "load.h"
+#include "site.h"
+
+struct article_set {
+	struct article **items;		/* the files that parsed, in source order */
+	size_t len;
+	struct arena *arenas;		/* one per thread: the articles and their text */
+	int narenas;
+};
+
+/* Reads and parses src[0..n). Returns 0, or -1 when any file failed (reported
+ * through d). set is filled either way; release it with articles_free. */
+int articles_load(struct article_set *set, struct source *src, size_t n, struct diag *d, int jobs);
+void articles_free(struct article_set *set);
+
+#endif
