@@ -149,18 +149,20 @@ int text_utf8_valid(const char *s, size_t len, size_t *bad)
  * character of every article. */
 static uint8_t inert_bits[0x10000 / 8];
 static pthread_once_t inert_once = PTHREAD_ONCE_INIT;
-static const UNormalizer2 *inert_nfc;
 
 static void fill_inert_table(void)
 {
+	UErrorCode e = U_ZERO_ERROR;
+	const UNormalizer2 *nfc = unorm2_getNFCInstance(&e);
+	if (U_FAILURE(e))
+		return;		/* all zero: every text takes ICU's full path */
 	for (UChar32 c = 0; c < 0x10000; c++)
-		if (unorm2_isInert(inert_nfc, c))
+		if (unorm2_isInert(nfc, c))
 			inert_bits[c >> 3] |= (uint8_t)(1u << (c & 7));
 }
 
-static const uint8_t *inert_table(const UNormalizer2 *nfc)
+static const uint8_t *inert_table(void)
 {
-	inert_nfc = nfc;
 	pthread_once(&inert_once, fill_inert_table);
 	return inert_bits;
 }
@@ -176,7 +178,7 @@ int text_nfc(const char *s, size_t len, struct buf *out)
 	/* Fast path, one pass: text whose every character ICU calls inert (no
 	 * change under NFC and no interaction with its neighbours: ASCII, Han,
 	 * CJK punctuation) is NFC as it stands, and most text is. */
-	const uint8_t *bmp_inert = inert_table(nfc);
+	const uint8_t *bmp_inert = inert_table();
 	const uint8_t *p = (const uint8_t *)s;
 	int32_t end = (int32_t)len, i = 0;
 	int inert = 1;
