@@ -129,3 +129,9 @@ void ptrvec_push(struct arena *a, struct ptrvec *v, void *item)
 	}
 	v->items[v->len++] = item;
 }
+
+void ptrvec_sort(struct ptrvec *v, int (*cmp)(const void *, const void *))
+{
+	if (v->len > 1)
+		qsort(v->items, v->len, sizeof(*v->items), cmp);
+}

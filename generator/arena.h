@@ -37,5 +37,7 @@ struct ptrvec {
 	size_t len, cap;
 };
 void ptrvec_push(struct arena *a, struct ptrvec *v, void *item);
+/* qsort for the items (an empty vector has no array: qsort must not see it). */
+void ptrvec_sort(struct ptrvec *v, int (*cmp)(const void *, const void *));
 
 #endif

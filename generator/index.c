@@ -303,14 +303,14 @@ int index_build(struct index_ctx *x, struct article **arts, size_t n, int drafts
 			continue;
 		ptrvec_push(x->a, art->kind == ARTICLE_PAGE ? &notes : &oldest, art);
 	}
-	qsort(oldest.items, oldest.len, sizeof(void *), cmp_oldest);
+	ptrvec_sort(&oldest, cmp_oldest);
 	assign_slugs(x, site, &oldest);
 	link_neighbours(&oldest);
 	file_series(x, site, &notes, &oldest);
 
 	for (size_t i = 0; i < oldest.len; i++)
 		ptrvec_push(x->a, &site->articles, oldest.items[i]);
-	qsort(site->articles.items, site->articles.len, sizeof(void *), cmp_newest);
+	ptrvec_sort(&site->articles, cmp_newest);
 	for (size_t i = 0; i < site->articles.len; i++) {
 		struct article *art = site->articles.items[i];
 		file_article(x, site, &tags, &people, &slugs_t, &slugs_p, art);
@@ -325,8 +325,8 @@ int index_build(struct index_ctx *x, struct article **arts, size_t n, int drafts
 		for (size_t j = 0; j < y->months.len; j++)
 			reverse(&((struct month *)y->months.items[j])->days);
 	}
-	qsort(site->tags.items, site->tags.len, sizeof(void *), cmp_tags);
-	qsort(site->people.items, site->people.len, sizeof(void *), cmp_people);
+	ptrvec_sort(&site->tags, cmp_tags);
+	ptrvec_sort(&site->people, cmp_people);
 	index_places_finish(x, site);
 	return x->d->errors > errors ? -1 : 0;
 }

@@ -209,7 +209,7 @@ static void prune_empty(struct ptrvec *v)
 static void finish_place(struct place *p)
 {
 	prune_empty(&p->children);
-	qsort(p->children.items, p->children.len, sizeof(void *), cmp_places);
+	ptrvec_sort(&p->children, cmp_places);
 	for (size_t i = 0; i < p->children.len; i++)
 		finish_place(p->children.items[i]);
 }
@@ -224,7 +224,7 @@ static void collect(struct arena *a, struct site *site, struct place *p)
 void index_places_finish(struct index_ctx *x, struct site *site)
 {
 	prune_empty(&site->provinces);
-	qsort(site->provinces.items, site->provinces.len, sizeof(void *), cmp_places);
+	ptrvec_sort(&site->provinces, cmp_places);
 	for (size_t i = 0; i < site->provinces.len; i++) {
 		finish_place(site->provinces.items[i]);
 		collect(x->a, site, site->provinces.items[i]);

@@ -117,7 +117,7 @@ static void walk(struct arena *a, struct diag *d, const char *dir, struct ptrvec
 		if (de->d_name[0] != '.')
 			ptrvec_push(a, &names, arena_strdup(a, de->d_name));
 	closedir(dp);
-	qsort(names.items, names.len, sizeof(*names.items), cmp_names);
+	ptrvec_sort(&names, cmp_names);
 	for (size_t i = 0; i < names.len; i++) {
 		const char *name = names.items[i];
 		char *path = arena_sprintf(a, "%s/%s", dir, name);

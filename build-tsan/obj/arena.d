@@ -1,0 +1,4 @@
+build-tsan/obj/arena.o: generator/arena.c generator/arena.h \
+ generator/xalloc.h
+generator/arena.h:
+generator/xalloc.h:

@@ -1,0 +1,2 @@
+build-tsan/obj/xalloc.o: generator/xalloc.c generator/xalloc.h
+generator/xalloc.h:
