@@ -90,20 +90,17 @@ void text_buf_add_u16(struct buf *out, const UChar *u, int32_t n)
 	out->data[out->len] = '\0';
 }
 
-/* Skips ASCII eight bytes at a time: most of an article's bytes are
- * markup and punctuation, and this runs over every byte of every file. */
-static size_t skip_ascii(const char *s, size_t i, size_t len)
+/* Steps over ASCII at p[i]: eight bytes at once where eight in a row are
+ * ASCII (markup, digits, the archive's ASCII commas), else one. */
+static inline int32_t step_ascii(const uint8_t *p, int32_t i, int32_t n)
 {
-	while (i + 8 <= len) {
+	if (i + 8 <= n) {
 		uint64_t w;
-		memcpy(&w, s + i, 8);
-		if (w & 0x8080808080808080ull)
-			break;
-		i += 8;
+		memcpy(&w, p + i, 8);
+		if (!(w & 0x8080808080808080ull))
+			return i + 8;
 	}
-	while (i < len && (uint8_t)s[i] < 0x80)
-		i++;
-	return i;
+	return i + 1;
 }
 
 /* Decodes the character at p[*i] (non-ASCII), advancing *i; -1 when it is
@@ -131,9 +128,10 @@ int text_utf8_valid(const char *s, size_t len, size_t *bad)
 	int32_t n = len > TEXT_MAX_LEN ? (int32_t)TEXT_MAX_LEN : (int32_t)len;
 	int32_t i = 0;
 	while (i < n) {
-		i = (int32_t)skip_ascii(s, (size_t)i, (size_t)n);
-		if (i >= n)
-			break;
+		if (p[i] < 0x80) {
+			i = step_ascii(p, i, n);
+			continue;
+		}
 		int32_t start = i;
 		UChar32 c = decode(p, &i, n);
 		if (c < 0) {
@@ -184,9 +182,10 @@ int text_nfc(const char *s, size_t len, struct buf *out)
 	int32_t end = (int32_t)len, i = 0;
 	int inert = 1;
 	while (i < end) {
-		i = (int32_t)skip_ascii(s, (size_t)i, len);
-		if (i >= end)
-			break;
+		if (p[i] < 0x80) {
+			i = step_ascii(p, i, end);
+			continue;
+		}
 		UChar32 c = decode(p, &i, end);
 		if (c < 0)
 			return -1;
@@ -463,28 +462,70 @@ static void add_trimmed(struct buf *out, const struct ustr *u, int32_t end)
 	text_buf_add_u16(out, u->p, end);
 }
 
+/* Opening an ICU break iterator costs more than using it on a summary, so
+ * each thread keeps one of each kind, closed when the thread ends. */
+struct breakers {
+	UBreakIterator *chars, *sentences;
+};
+
+static pthread_key_t breakers_key;
+static pthread_once_t breakers_once = PTHREAD_ONCE_INIT;
+
+static void close_breakers(void *p)
+{
+	struct breakers *b = p;
+	if (b->chars)
+		ubrk_close(b->chars);
+	if (b->sentences)
+		ubrk_close(b->sentences);
+	free(b);
+}
+
+static void make_breakers_key(void)
+{
+	pthread_key_create(&breakers_key, close_breakers);
+}
+
+/* This thread's iterator of the kind, set to u; NULL if ICU fails. */
+static UBreakIterator *breaker(UBreakIteratorType type, const struct ustr *u)
+{
+	pthread_once(&breakers_once, make_breakers_key);
+	struct breakers *b = pthread_getspecific(breakers_key);
+	if (!b) {
+		b = xcalloc(1, sizeof(*b));
+		pthread_setspecific(breakers_key, b);
+	}
+	UBreakIterator **slot = type == UBRK_CHARACTER ? &b->chars : &b->sentences;
+	UErrorCode e = U_ZERO_ERROR;
+	if (!*slot) {
+		*slot = ubrk_open(type, "zh", u->p, u->len, &e);
+		if (U_FAILURE(e))
+			*slot = NULL;
+		return *slot;
+	}
+	ubrk_setText(*slot, u->p, u->len, &e);
+	return U_SUCCESS(e) ? *slot : NULL;
+}
+
 /* The last sentence boundary at or before `limit`, or 0. */
 static int32_t sentence_end(const struct ustr *u, int32_t limit)
 {
-	UErrorCode e = U_ZERO_ERROR;
-	UBreakIterator *sb = ubrk_open(UBRK_SENTENCE, "zh", u->p, u->len, &e);
-	if (U_FAILURE(e))
+	UBreakIterator *sb = breaker(UBRK_SENTENCE, u);
+	if (!sb)
 		return 0;
 	int32_t b = ubrk_isBoundary(sb, limit) ? limit : ubrk_preceding(sb, limit);
-	ubrk_close(sb);
 	return b == UBRK_DONE ? 0 : b;
 }
 
 void text_summary(const char *s, size_t len, size_t max_chars, struct buf *out)
 {
 	struct ustr u = { 0 };
-	UBreakIterator *g = NULL;
+	UBreakIterator *g;
 	collapse_space(&u, s, len);
 	if (!u.len || !max_chars)
 		goto out;
-	UErrorCode e = U_ZERO_ERROR;
-	g = ubrk_open(UBRK_CHARACTER, "zh", u.p, u.len, &e);
-	if (U_FAILURE(e))
+	g = breaker(UBRK_CHARACTER, &u);
+	if (!g)
 		goto out;
 	/* end: after max_chars graphemes; prev: after one fewer. */
 	int32_t end = 0, prev = 0;
@@ -511,8 +552,6 @@ void text_summary(const char *s, size_t len, size_t max_chars, struct buf *out)
 	add_trimmed(out, &u, prev);
 	buf_addstr(out, "…");
 out:
-	if (g)
-		ubrk_close(g);
 	free(u.p);
 }
 

@@ -90,7 +90,7 @@ static void emit_val(struct buf *out, const struct val *v, int escape)
 {
 	if (!v)
 		return;
-	if (v->kind == VAL_STR && escape)
+	if (v->kind == VAL_STR && escape && !v->u.str.plain)
 		buf_add_html_escaped(out, v->u.str.s, v->u.str.len);
 	else if (v->kind == VAL_STR)
 		buf_add(out, v->u.str.s, v->u.str.len);

@@ -28,6 +28,12 @@ struct val *val_str_ref(struct arena *a, const char *s, size_t len)
 	struct val *v = val_new(a, VAL_STR);
 	v->u.str.s = s;
 	v->u.str.len = len;
+	/* Looked at once here, so that a string rendered on many pages (a
+	 * title in every listing) is not scanned for escaping every time. */
+	/* Long strings (article bodies) are raw HTML or rendered once: not worth it. */
+	v->u.str.plain = len <= 256;
+	for (size_t i = 0; i < len && v->u.str.plain; i++)
+		v->u.str.plain = s[i] != '&' && s[i] != '<' && s[i] != '>' && s[i] != '"' && s[i] != '\'';
 	return v;
 }
 

@@ -25,7 +25,8 @@ struct val {
 	enum val_kind kind;
 	union {
 		int boolean;
-		struct { const char *s; size_t len; } str;
+		/* plain: the string has none of & < > " ' and needs no HTML escaping */
+		struct { const char *s; size_t len; int plain; } str;
 		struct { struct val **items; size_t len, cap; } list;
 		struct { struct val_entry *entries; size_t len, cap; } map;
 	} u;
