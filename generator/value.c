@@ -97,6 +97,7 @@ void val_set(struct arena *a, struct val *map, const char *key, struct val *v)
 		map->u.map.cap = cap;
 	}
 	map->u.map.entries[map->u.map.len].key = key;
+	map->u.map.entries[map->u.map.len].klen = strlen(key);
 	map->u.map.entries[map->u.map.len].val = v;
 	map->u.map.len++;
 }
@@ -116,9 +117,9 @@ struct val *val_get(const struct val *map, const char *key, size_t len)
 	if (!map || map->kind != VAL_MAP)
 		return NULL;
 	for (size_t i = map->u.map.len; i-- > 0;) {
-		const char *k = map->u.map.entries[i].key;
-		if (k[0] == key[0] && strncmp(k, key, len) == 0 && k[len] == '\0')
-			return map->u.map.entries[i].val;
+		const struct val_entry *e = &map->u.map.entries[i];
+		if (e->klen == len && memcmp(e->key, key, len) == 0)
+			return e->val;
 	}
 	return NULL;
 }

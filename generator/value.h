@@ -18,6 +18,7 @@ struct val;
 
 struct val_entry {
 	const char *key;
+	size_t klen;
 	struct val *val;
 };
 
