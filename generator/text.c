@@ -513,8 +513,12 @@ static int32_t sentence_end(const struct ustr *u, int32_t limit)
 	UBreakIterator *sb = breaker(UBRK_SENTENCE, u);
 	if (!sb)
 		return 0;
-	int32_t b = ubrk_isBoundary(sb, limit) ? limit : ubrk_preceding(sb, limit);
-	return b == UBRK_DONE ? 0 : b;
+	/* Forward from the start: a summary's few sentences are cheaper to walk
+	 * than ICU's backward rules are to run. */
+	int32_t last = 0;
+	for (int32_t b = ubrk_first(sb); b != UBRK_DONE && b <= limit; b = ubrk_next(sb))
+		last = b;
+	return last;
 }
 
 void text_summary(const char *s, size_t len, size_t max_chars, struct buf *out)
