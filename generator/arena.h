@@ -7,6 +7,7 @@
 #ifndef ARENA_H
 #define ARENA_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 struct arena_chunk;
@@ -24,6 +25,7 @@ void *arena_alloc(struct arena *a, size_t size);
 char *arena_strndup(struct arena *a, const char *s, size_t n);
 char *arena_strdup(struct arena *a, const char *s);
 char *arena_sprintf(struct arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+char *arena_vsprintf(struct arena *a, const char *fmt, va_list ap);
 /* Releases every allocation of the arena; the arena can be reused. */
 void arena_free(struct arena *a);
 /* Forgets every allocation but keeps the memory for the next ones: for a

@@ -11,6 +11,17 @@ static struct val *count_val(struct render *r, size_t n)
 	return val_strf(&r->scratch, "%zu", n);
 }
 
+/* {name, url, count}: a tag or a person in a list (url NULL: the page's own). */
+static struct val *named_count(struct render *r, const char *name, const char *url, size_t count)
+{
+	struct val *v = val_map(&r->scratch);
+	val_set_str(&r->scratch, v, "name", name);
+	if (url)
+		val_set_str(&r->scratch, v, "url", url);
+	val_set(&r->scratch, v, "count", count_val(r, count));
+	return v;
+}
+
 void render_tags_index(struct render *r, size_t unused)
 {
 	(void)unused;
@@ -21,11 +32,7 @@ void render_tags_index(struct render *r, size_t unused)
 	struct val *list = val_list(a);
 	for (size_t i = 0; i < tags->len; i++) {
 		const struct tag *t = tags->items[i];
-		struct val *v = val_map(a);
-		val_set_str(a, v, "name", t->name);
-		val_set_str(a, v, "url", t->url);
-		val_set(a, v, "count", count_val(r, t->articles.len));
-		val_push(a, list, v);
+		val_push(a, list, named_count(r, t->name, t->url, t->articles.len));
 	}
 	render_set_list(r, ctx, "tags", list);
 	render_page(r, "tags", "tags/index.html", ctx);
@@ -38,10 +45,7 @@ void render_tag_page(struct render *r, size_t i)
 	struct val *ctx = render_common(r, t->url, t->name, "tags");
 	render_crumb(r, ctx, "专题", "tags/index.html");
 	render_crumb(r, ctx, t->name, NULL);
-	struct val *tag = val_map(a);
-	val_set_str(a, tag, "name", t->name);
-	val_set(a, tag, "count", count_val(r, t->articles.len));
-	val_set(a, ctx, "tag", tag);
+	val_set(a, ctx, "tag", named_count(r, t->name, NULL, t->articles.len));
 	render_set_list(r, ctx, "groups", render_groups(r, &t->articles));
 	render_page(r, "tag", t->url, ctx);
 }
@@ -56,11 +60,7 @@ void render_people_index(struct render *r, size_t unused)
 	struct val *list = val_list(a);
 	for (size_t i = 0; i < people->len; i++) {
 		const struct person *p = people->items[i];
-		struct val *v = val_map(a);
-		val_set_str(a, v, "name", p->name);
-		val_set_str(a, v, "url", p->url);
-		val_set(a, v, "count", count_val(r, p->as_reporter.len + p->as_correspondent.len));
-		val_push(a, list, v);
+		val_push(a, list, named_count(r, p->name, p->url, p->as_reporter.len + p->as_correspondent.len));
 	}
 	render_set_list(r, ctx, "people", list);
 	render_page(r, "reporters", "reporters/index.html", ctx);
@@ -73,10 +73,7 @@ void render_person_page(struct render *r, size_t i)
 	struct val *ctx = render_common(r, p->url, p->name, "reporters");
 	render_crumb(r, ctx, "记者", "reporters/index.html");
 	render_crumb(r, ctx, p->name, NULL);
-	struct val *person = val_map(a);
-	val_set_str(a, person, "name", p->name);
-	val_set(a, person, "count", count_val(r, p->as_reporter.len + p->as_correspondent.len));
-	val_set(a, ctx, "person", person);
+	val_set(a, ctx, "person", named_count(r, p->name, NULL, p->as_reporter.len + p->as_correspondent.len));
 	render_set_list(r, ctx, "as_reporter", render_items(r, &p->as_reporter));
 	render_set_list(r, ctx, "as_correspondent", render_items(r, &p->as_correspondent));
 	render_page(r, "reporter", p->url, ctx);

@@ -51,11 +51,7 @@ struct val *val_strf(struct arena *a, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	int n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	char *p = arena_alloc(a, (size_t)(n < 0 ? 0 : n) + 1);
-	va_start(ap, fmt);
-	vsnprintf(p, (size_t)n + 1, fmt, ap);
+	char *p = arena_vsprintf(a, fmt, ap);
 	va_end(ap);
 	return val_str_ref(a, p, strlen(p));
 }

@@ -1,4 +1,0 @@
-build-tsan/obj/arena.o: generator/arena.c generator/arena.h \
- generator/xalloc.h
-generator/arena.h:
-generator/xalloc.h:

@@ -1,2 +1,0 @@
-build-tsan/obj/threads.o: generator/threads.c generator/threads.h
-generator/threads.h:

@@ -1,2 +1,0 @@
-build-tsan/obj/xalloc.o: generator/xalloc.c generator/xalloc.h
-generator/xalloc.h:
