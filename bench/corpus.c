@@ -137,6 +137,7 @@ static const struct { const char *name; int province; const char *districts[6]; 
 	{ "乌鲁木齐市", 1, { "天山区", "沙依巴克区", "新市区", "水磨沟区", "头屯河区", "米东区" } },
 };
 #define NCITIES (sizeof(cities) / sizeof(*cities))
+#define COMMUNITIES_PER_DISTRICT 30
 
 static const char *const community_words[] = { "和平", "新华", "东风", "建设", "光明", "友谊", "胜利", "幸福", "长青",
 					       "育才", "康宁", "南泉", "金华", "五亭", "昌宁", "丽景", "益智", "城东",
@@ -264,10 +265,14 @@ static void write_article(const char *out, size_t n)
 	if (pick(10) == 0) {
 		buf_addf(&b, "city: %s\n", cities[c].name);
 	} else {
-		buf_addf(&b, "district: %s\n", cities[c].districts[pick_skewed(nd)]);
-		if (pick(3))
-			buf_addf(&b, "community: %s%s社区\n", community_words[pick_skewed(24)],
-				 community_words[pick(24)]);
+		size_t dist = pick_skewed(nd);
+		buf_addf(&b, "district: %s\n", cities[c].districts[dist]);
+		/* A district has a few dozen communities (社区), some in the news
+		 * far more often than others: 30 names per district, skewed. */
+		if (pick(3)) {
+			size_t k = pick_skewed(COMMUNITIES_PER_DISTRICT) + c * 7 + dist * 3;
+			buf_addf(&b, "community: %s%s社区\n", community_words[k % 24], community_words[(k / 24 + k * 5) % 24]);
+		}
 	}
 	buf_addstr(&b, "reporters: [");
 	person(&b, REPORTERS);

@@ -176,7 +176,8 @@ static uint64_t file_digest(const char *rel, const struct stat *st)
 	return inputs_hash(h, v, sizeof(v));
 }
 
-static int write_whole(char *path, const char *data, size_t len)
+/* Writes the file; its stat after the write goes to *st when st is not NULL. */
+static int write_whole(char *path, const char *data, size_t len, struct stat *st)
 {
 	int fd = open_for_write(path);
 	if (fd < 0)
@@ -194,6 +195,8 @@ static int write_whole(char *path, const char *data, size_t len)
 		data += n;
 		len -= (size_t)n;
 	}
+	if (st && fstat(fd, st) < 0)
+		memset(st, 0, sizeof(*st));
 	return close(fd);
 }
 
@@ -320,12 +323,10 @@ int writer_put(struct writer *w, const char *rel, const char *data, size_t len)
 		return 0;
 	}
 	char *target = w->direct ? live : join(w->staging, rel);
-	int r = write_whole(target, data, len);
+	/* a rename keeps the mtime, so the staged file's stat is the live one's */
+	int r = write_whole(target, data, len, &st);
 	if (r < 0)
 		diag_error(w->d, target, 0, 0, NULL, 0, "cannot write: %s", strerror(errno));
-	/* a rename keeps the mtime, so the staged file's stat is the live one's */
-	else if (stat(target, &st) < 0)
-		memset(&st, 0, sizeof(st));
 	if (target != live)
 		free(target);
 	free(live);
@@ -433,7 +434,7 @@ static void write_state(const char *out, uint64_t inputs, uint64_t digest)
 	snprintf(text, sizeof(text), "inputs %016llx\noutputs %016llx\n", (unsigned long long)inputs,
 		 (unsigned long long)digest);
 	char *path = join(out, WRITE_STATE);
-	write_whole(path, text, strlen(text));
+	write_whole(path, text, strlen(text), NULL);
 	free(path);
 }
 
@@ -457,7 +458,7 @@ int writer_commit(struct writer *w, struct write_stats *stats, uint64_t inputs)
 {
 	int r = 0;
 	char *marker = join(w->out, WRITE_MARKER);
-	if (access(marker, F_OK) != 0 && write_whole(marker, "", 0) < 0)
+	if (access(marker, F_OK) != 0 && write_whole(marker, "", 0, NULL) < 0)
 		r = -1;
 	free(marker);
 	for (size_t i = 0; i < w->nstaged; i++) {
