@@ -286,7 +286,7 @@ static int file_series(struct index_ctx *x, struct site *site, struct ptrvec *no
 	return failed ? -1 : 0;
 }
 
-int index_build(struct index_ctx *x, struct article **arts, size_t n, int drafts, struct site *site)
+int index_build(struct index_ctx *x, struct article **arts, size_t n, int drafts, int jobs, struct site *site)
 {
 	struct ptrvec notes = { 0 }, oldest = { 0 };
 	struct strmap tags = { 0 }, people = { 0 }, slugs_t = { 0 }, slugs_p = { 0 }, dates = { 0 };
@@ -294,6 +294,7 @@ int index_build(struct index_ctx *x, struct article **arts, size_t n, int drafts
 
 	memset(site, 0, sizeof(*site));
 	site->config = x->cfg;
+	index_slugs_prepare(x, arts, n, jobs);
 	index_places_init(x, site);
 	for (size_t i = 0; i < n; i++) {
 		struct article *art = arts[i];

@@ -11,37 +11,6 @@
 /* Place lookup tables, kept between init and finish. One build at a time
  * runs the index stage, so file-level state is enough. */
 static struct strmap districts, cities, communities, place_slugs;
-/* ICU takes ~20 µs a character to transliterate, and the same community,
- * tag or person names come back again and again: each is done once. */
-static struct strmap slug_cache;
-
-const char *index_slug(struct index_ctx *x, const char *name, size_t max)
-{
-	const char *over = config_slug_override(x->cfg, name);
-	if (over)
-		return over;
-	const char *key = arena_sprintf(x->a, "%zu:%s", max, name);
-	const char *s = strmap_get(&slug_cache, key);
-	if (s)
-		return s;
-	struct buf b = BUF_INIT;
-	text_slugify(x->slugger, name, strlen(name), max, &b);
-	s = arena_strndup(x->a, b.data, b.len);
-	buf_free(&b);
-	strmap_put(x->a, &slug_cache, key, (void *)s);
-	return s;
-}
-
-const char *index_unique_slug(struct index_ctx *x, struct strmap *taken, const char *slug, void *owner)
-{
-	const char *s = slug;
-	for (int n = 2; strmap_get(taken, s); n++)
-		s = arena_sprintf(x->a, "%s-%d", slug, n);
-	strmap_put(x->a, taken, s, owner);
-	return s;
-}
-
-
 static struct place *place_new(struct index_ctx *x, struct site *site, const char *name,
 			       enum place_level level, struct place *parent)
 {
@@ -81,7 +50,6 @@ int index_places_init(struct index_ctx *x, struct site *site)
 	memset(&cities, 0, sizeof(cities));
 	memset(&communities, 0, sizeof(communities));
 	memset(&place_slugs, 0, sizeof(place_slugs));
-	memset(&slug_cache, 0, sizeof(slug_cache));
 	for (size_t i = 0; i < cfg->nprovinces; i++) {
 		const struct config_province *cp = &cfg->provinces[i];
 		struct place *prov = place_new(x, site, cp->name, PLACE_PROVINCE, NULL);

@@ -171,7 +171,7 @@ static int generate(const struct options *o, struct arena *a, struct diag *d, co
 		return -1;
 	}
 	stage_done("compile");
-	index_build(&x, arts->items, arts->len, o->drafts, &site);
+	index_build(&x, arts->items, arts->len, o->drafts, o->jobs, &site);
 	stage_done("index");
 	struct writer *w = diag_failed(d) ? NULL : writer_open(out, d);
 	if (!w) {

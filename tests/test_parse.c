@@ -158,7 +158,7 @@ static void test_index(void)
 	};
 	struct index_ctx x = { &A, &d, &cfg, text_slugger_new(), text_collator_new() };
 	struct site site;
-	int r = index_build(&x, arts, 4, 0, &site);
+	int r = index_build(&x, arts, 4, 0, 2, &site);
 	check(r == 0 && d.errors == 0, "the index builds");
 	check_str(arts[1]->url, "reports/she-qu-fang-yi/index.html",
 		  "a Chinese file name becomes an ICU pinyin slug; of two alike, the older keeps it");
@@ -188,7 +188,7 @@ static void test_index(void)
 	bad[0]->district_col = 11;
 	struct index_ctx y = { &A, &d, &cfg, text_slugger_new(), text_collator_new() };
 	buf_reset(&sink);
-	index_build(&y, bad, 1, 0, &site);
+	index_build(&y, bad, 1, 0, 2, &site);
 	check(strstr(sink.data, "e.md:2:11: error: unknown district '离石县': not in config.yml's regions "
 				"(nearest: 离石区, 石楼县, 小店区)") != NULL,
 	      "an unknown district names the nearest known ones");

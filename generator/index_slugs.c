@@ -1,0 +1,137 @@
+/* Slugs for names: ICU pinyin, each name transliterated once, all of a
+ * build's names up front and in parallel. */
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "config.h"
+#include "index.h"
+#include "strmap.h"
+#include "text.h"
+#include "threads.h"
+#include "xalloc.h"
+
+/* ICU takes ~20 µs a character to transliterate, and the same community,
+ * tag or person names come back again and again: each is done once, and
+ * kept here for the rest of the index stage (one build at a time runs it). */
+static struct strmap slug_cache;
+
+static const char *cache_key(struct index_ctx *x, const char *name, size_t max)
+{
+	return arena_sprintf(x->a, "%zu:%s", max, name);
+}
+
+const char *index_slug(struct index_ctx *x, const char *name, size_t max)
+{
+	const char *over = config_slug_override(x->cfg, name);
+	if (over)
+		return over;
+	const char *key = cache_key(x, name, max);
+	const char *s = strmap_get(&slug_cache, key);
+	if (s)
+		return s;
+	struct buf b = BUF_INIT;
+	text_slugify(x->slugger, name, strlen(name), max, &b);
+	s = arena_strndup(x->a, b.data, b.len);
+	buf_free(&b);
+	strmap_put(x->a, &slug_cache, key, (void *)s);
+	return s;
+}
+
+const char *index_unique_slug(struct index_ctx *x, struct strmap *taken, const char *slug, void *owner)
+{
+	const char *s = slug;
+	for (int n = 2; strmap_get(taken, s); n++)
+		s = arena_sprintf(x->a, "%s-%d", slug, n);
+	strmap_put(x->a, taken, s, owner);
+	return s;
+}
+
+struct slug_job {
+	const char **names;
+	char **slugs;		/* malloc'd results, by name */
+	size_t n;
+	atomic_size_t next;
+	struct text_slugger *first;	/* the index's own, for the calling thread */
+};
+
+static void slug_some(struct slug_job *j, struct text_slugger *sl)
+{
+	struct buf b = BUF_INIT;
+	size_t i;
+	while ((i = atomic_fetch_add(&j->next, 1)) < j->n) {
+		buf_reset(&b);
+		text_slugify(sl, j->names[i], strlen(j->names[i]), 48, &b);
+		j->slugs[i] = xstrndup(b.data, b.len);
+	}
+	buf_free(&b);
+}
+
+/* A second transliterator opens fast: ICU keeps the Han-Latin rules the
+ * first one compiled. */
+static void *slug_worker(void *arg)
+{
+	struct slug_job *j = arg;
+	struct text_slugger *sl = text_slugger_new();
+	if (sl) {
+		slug_some(j, sl);
+		text_slugger_free(sl);
+	}
+	return NULL;
+}
+
+static void want(struct index_ctx *x, struct strmap *seen, struct ptrvec *names, const char *name)
+{
+	if (!name || strmap_get(seen, name) || config_slug_override(x->cfg, name))
+		return;
+	strmap_put(x->a, seen, name, (void *)name);
+	ptrvec_push(x->a, names, (void *)name);
+}
+
+void index_slugs_prepare(struct index_ctx *x, struct article **arts, size_t n, int jobs)
+{
+	struct strmap seen = { 0 };
+	struct ptrvec names = { 0 };
+	memset(&slug_cache, 0, sizeof(slug_cache));
+	for (size_t i = 0; i < x->cfg->nprovinces; i++) {
+		const struct config_province *p = &x->cfg->provinces[i];
+		want(x, &seen, &names, p->name);
+		for (size_t k = 0; k < p->ncities; k++) {
+			want(x, &seen, &names, p->cities[k].name);
+			for (size_t m = 0; m < p->cities[k].ndistricts; m++)
+				want(x, &seen, &names, p->cities[k].districts[m]);
+		}
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct article *a = arts[i];
+		want(x, &seen, &names, a->community);
+		want(x, &seen, &names, a->page);
+		const struct strlist *lists[] = { &a->tags, &a->reporters, &a->correspondents };
+		for (size_t l = 0; l < 3; l++)
+			for (size_t k = 0; k < lists[l]->len; k++)
+				want(x, &seen, &names, lists[l]->items[k]);
+	}
+	struct slug_job j;
+	j.names = (const char **)names.items;
+	j.slugs = xcalloc(names.len + 1, sizeof(char *));
+	j.n = names.len;
+	j.first = x->slugger;
+	atomic_init(&j.next, 0);
+	int threads = threads_count(jobs);
+	pthread_t *t = xcalloc((size_t)threads, sizeof(*t));
+	for (int k = 1; k < threads; k++)
+		pthread_create(&t[k], NULL, slug_worker, &j);
+	slug_some(&j, j.first);
+	for (int k = 1; k < threads; k++)
+		pthread_join(t[k], NULL);
+	free(t);
+	for (size_t i = 0; i < j.n; i++) {
+		if (!j.slugs[i])
+			continue;	/* a worker could not open ICU: index_slug does it */
+		strmap_put(x->a, &slug_cache, cache_key(x, j.names[i], 48), arena_strdup(x->a, j.slugs[i]));
+		free(j.slugs[i]);
+	}
+	free(j.slugs);
+}
