@@ -4,10 +4,12 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "markdown.h"
+#include "strmap.h"
 #include "text.h"
 #include "threads.h"
 #include "tmpl.h"
@@ -110,31 +112,43 @@ struct val *render_link(struct render *r, const char *text, const char *url)
 	return v;
 }
 
+/* ICU takes ~20 µs to format a date, and the same few hundred days and
+ * months are named on thousands of pages: each thread formats each once
+ * and keeps the text (in its long-lived arena). d == 0 is a month, m == 0 a
+ * year. */
+static const char *date_text(struct render *r, int y, int m, int d)
+{
+	char key[16];
+	snprintf(key, sizeof(key), "%d-%d-%d", y, m, d);
+	const char *s = strmap_get(&r->date_texts, key);
+	if (s)
+		return s;
+	struct buf b = BUF_INIT;
+	if (d)
+		text_format_date(r->dates, y, m, d, &b);
+	else if (m)
+		text_format_month(r->dates, y, m, &b);
+	else
+		text_format_year(r->dates, y, &b);
+	s = arena_strndup(r->keep, b.data, b.len);
+	buf_free(&b);
+	strmap_put(r->keep, &r->date_texts, arena_strdup(r->keep, key), (void *)s);
+	return s;
+}
+
 const char *render_month_text(struct render *r, int y, int m)
 {
-	struct buf b = BUF_INIT;
-	text_format_month(r->dates, y, m, &b);
-	const char *s = arena_strndup(&r->scratch, b.data, b.len);
-	buf_free(&b);
-	return s;
+	return date_text(r, y, m, 0);
 }
 
 const char *render_year_text(struct render *r, int y)
 {
-	struct buf b = BUF_INIT;
-	text_format_year(r->dates, y, &b);
-	const char *s = arena_strndup(&r->scratch, b.data, b.len);
-	buf_free(&b);
-	return s;
+	return date_text(r, y, 0, 0);
 }
 
 const char *render_day_text(struct render *r, int y, int m, int d)
 {
-	struct buf b = BUF_INIT;
-	text_format_date(r->dates, y, m, d, &b);
-	const char *s = arena_strndup(&r->scratch, b.data, b.len);
-	buf_free(&b);
-	return s;
+	return date_text(r, y, m, d);
 }
 
 static struct val *item_val(struct arena *a, const struct article *art, const struct render_article *x,
@@ -238,18 +252,13 @@ static void precompute_one(struct render *r, size_t i)
 {
 	const struct article *art = r->site->articles.items[i];
 	struct render_article *x = &r->extra[art->order];
-	struct buf b = BUF_INIT;
-	if (art->date.d) {
-		text_format_date(r->dates, art->date.y, art->date.m, art->date.d, &b);
+	x->date_text = date_text(r, art->date.y, art->date.m, art->date.d);
+	if (art->date.d)
 		x->date_iso = arena_sprintf(r->keep, "%04d-%02d-%02d", art->date.y, art->date.m, art->date.d);
-	} else {
-		text_format_month(r->dates, art->date.y, art->date.m, &b);
+	else
 		x->date_iso = arena_sprintf(r->keep, "%04d-%02d", art->date.y, art->date.m);
-	}
-	x->date_text = arena_strndup(r->keep, b.data, b.len);
 	x->place_text = place_text(r->keep, art->place);
 	x->brief = item_val(r->keep, art, x, 0);
-	buf_free(&b);
 }
 
 static size_t count_one(const struct site *s) { (void)s; return 1; }

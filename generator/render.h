@@ -10,6 +10,7 @@
 #include "buf.h"
 #include "diag.h"
 #include "site.h"
+#include "strmap.h"
 #include "value.h"
 
 struct tmpl_set;
@@ -39,6 +40,7 @@ struct render {
 	struct buf out;
 	char *pending;			/* a malloc'd string the current page uses */
 	int summaries_ready;		/* every render_article.summary is made */
+	struct strmap date_texts;	/* this thread's formatted dates, see render.c */
 	int failed;
 };
 
