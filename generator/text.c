@@ -21,50 +21,11 @@
 #include "text_internal.h"
 #include "xalloc.h"
 
-/* ICU counts in int32_t; longer inputs are cut (at a character) to this. */
-#define TEXT_MAX_LEN ((size_t)1 << 28)
 #define SLUG_MAX_INPUT ((size_t)64 * 1024)
-
-/* A growable UTF-16 scratch string. */
-struct ustr {
-	UChar *p;
-	int32_t len, cap;
-};
-
-static void ustr_reserve(struct ustr *u, size_t cap)
-{
-	if (cap <= (size_t)u->cap)
-		return;
-	u->p = xrealloc(u->p, cap * sizeof(*u->p));
-	u->cap = (int32_t)cap;
-}
-
-/* Shortens len to at most max without splitting a UTF-8 sequence. */
-static size_t clamp_len(const char *s, size_t len, size_t max)
-{
-	if (len <= max)
-		return len;
-	while (max > 0 && U8_IS_TRAIL((uint8_t)s[max]))
-		max--;
-	return max;
-}
-
-/* Decodes one code point at s[i] (i < len); ill-formed input gives -1.
- * U8_NEXT is strict: overlongs, surrogates and values past U+10FFFF are
- * ill-formed, and *adv is the length of the maximal ill-formed subpart. */
-static UChar32 next_cp(const char *s, size_t len, size_t i, size_t *adv)
-{
-	const uint8_t *p = (const uint8_t *)s + i;
-	int32_t n = len - i < 4 ? (int32_t)(len - i) : 4, j = 0;
-	UChar32 c;
-	U8_NEXT(p, j, n, c);
-	*adv = (size_t)j;
-	return c;
-}
 
 /* UTF-8 → UTF-16, ill-formed sequences as U+FFFD. UTF-16 never needs more
  * units than UTF-8 has bytes, so one pass suffices. */
-static void ustr_from_utf8(struct ustr *u, const char *s, size_t len)
+void text_ustr_from_utf8(struct ustr *u, const char *s, size_t len)
 {
 	len = clamp_len(s, len, TEXT_MAX_LEN);
 	ustr_reserve(u, len + 1);
@@ -198,7 +159,7 @@ int text_nfc(const char *s, size_t len, struct buf *out)
 	}
 	int ret = -1;
 	struct ustr src = { 0 }, dst = { 0 };
-	ustr_from_utf8(&src, s, len);
+	text_ustr_from_utf8(&src, s, len);
 	if (unorm2_isNormalized(nfc, src.p, src.len, &e) && U_SUCCESS(e)) {
 		buf_add(out, s, len);
 		ret = 0;
@@ -427,136 +388,6 @@ const char *text_sort_key(const struct text_collator *c, struct arena *a, const 
 	if (u.p != small)
 		free(u.p);
 	return ret;
-}
-
-/* ---- summaries ---- */
-
-/* Decodes s to UTF-16 with every whitespace run (White_Space: newlines,
- * U+3000, NBSP…) as one space and none at either end. */
-static void collapse_space(struct ustr *u, const char *s, size_t len)
-{
-	len = clamp_len(s, len, TEXT_MAX_LEN);
-	ustr_reserve(u, len + 1);
-	u->len = 0;
-	int pending = 0;
-	for (size_t i = 0, adv; i < len; i += adv) {
-		UChar32 c = next_cp(s, len, i, &adv);
-		if (c < 0)
-			c = 0xFFFD;
-		if (u_isUWhiteSpace(c)) {
-			pending = u->len > 0;
-			continue;
-		}
-		if (pending)
-			u->p[u->len++] = ' ';
-		pending = 0;
-		U16_APPEND_UNSAFE(u->p, u->len, c);
-	}
-}
-
-/* Appends u[0, end) without a trailing space. */
-static void add_trimmed(struct buf *out, const struct ustr *u, int32_t end)
-{
-	while (end > 0 && u->p[end - 1] == ' ')
-		end--;
-	text_buf_add_u16(out, u->p, end);
-}
-
-/* Opening an ICU break iterator costs more than using it on a summary, so
- * each thread keeps one of each kind, closed when the thread ends. */
-struct breakers {
-	UBreakIterator *chars, *sentences;
-};
-
-static pthread_key_t breakers_key;
-static pthread_once_t breakers_once = PTHREAD_ONCE_INIT;
-
-static void close_breakers(void *p)
-{
-	struct breakers *b = p;
-	if (b->chars)
-		ubrk_close(b->chars);
-	if (b->sentences)
-		ubrk_close(b->sentences);
-	free(b);
-}
-
-static void make_breakers_key(void)
-{
-	pthread_key_create(&breakers_key, close_breakers);
-}
-
-/* This thread's iterator of the kind, set to u; NULL if ICU fails. */
-static UBreakIterator *breaker(UBreakIteratorType type, const struct ustr *u)
-{
-	pthread_once(&breakers_once, make_breakers_key);
-	struct breakers *b = pthread_getspecific(breakers_key);
-	if (!b) {
-		b = xcalloc(1, sizeof(*b));
-		pthread_setspecific(breakers_key, b);
-	}
-	UBreakIterator **slot = type == UBRK_CHARACTER ? &b->chars : &b->sentences;
-	UErrorCode e = U_ZERO_ERROR;
-	if (!*slot) {
-		*slot = ubrk_open(type, "zh", u->p, u->len, &e);
-		if (U_FAILURE(e))
-			*slot = NULL;
-		return *slot;
-	}
-	ubrk_setText(*slot, u->p, u->len, &e);
-	return U_SUCCESS(e) ? *slot : NULL;
-}
-
-/* The last sentence boundary at or before `limit`, or 0. */
-static int32_t sentence_end(const struct ustr *u, int32_t limit)
-{
-	UBreakIterator *sb = breaker(UBRK_SENTENCE, u);
-	if (!sb)
-		return 0;
-	/* Forward from the start: a summary's few sentences are cheaper to walk
-	 * than ICU's backward rules are to run. */
-	int32_t last = 0;
-	for (int32_t b = ubrk_first(sb); b != UBRK_DONE && b <= limit; b = ubrk_next(sb))
-		last = b;
-	return last;
-}
-
-void text_summary(const char *s, size_t len, size_t max_chars, struct buf *out)
-{
-	struct ustr u = { 0 };
-	UBreakIterator *g;
-	collapse_space(&u, s, len);
-	if (!u.len || !max_chars)
-		goto out;
-	g = breaker(UBRK_CHARACTER, &u);
-	if (!g)
-		goto out;
-	/* end: after max_chars graphemes; prev: after one fewer. */
-	int32_t end = 0, prev = 0;
-	size_t n = 0;
-	for (int32_t b; n < max_chars && (b = ubrk_next(g)) != UBRK_DONE; n++) {
-		prev = end;
-		end = b;
-	}
-	if (end == u.len) {
-		text_buf_add_u16(out, u.p, u.len);
-		goto out;
-	}
-	int32_t sent = sentence_end(&u, end);
-	if (sent > 0) {
-		size_t kept = 0;
-		ubrk_first(g);
-		for (int32_t b; (b = ubrk_next(g)) != UBRK_DONE && b <= sent;)
-			kept++;
-		if (kept * 2 >= max_chars) {
-			add_trimmed(out, &u, sent);
-			goto out;
-		}
-	}
-	add_trimmed(out, &u, prev);
-	buf_addstr(out, "…");
-out:
-	free(u.p);
 }
 
 /* ---- edit distance ---- */
