@@ -261,10 +261,7 @@ struct article *article_parse(struct arena *a, struct diag *d, const char *path,
 {
 	size_t bad;
 	if (!text_utf8_valid(src, len, &bad)) {
-		size_t line, col;
-		diag_locate(src, bad, &line, &col);
-		diag_error(d, path, line, col, NULL, 0, "invalid UTF-8 (byte 0x%02x): save the file as UTF-8",
-			   (unsigned char)src[bad]);
+		diag_invalid_utf8(d, path, src, len, bad);
 		return NULL;
 	}
 	return article_parse_valid(a, d, path, src, len);

@@ -176,9 +176,7 @@ int config_parse(struct arena *a, struct diag *d, const char *path, const char *
 
 	size_t bad;
 	if (!text_utf8_valid(src, len, &bad)) {
-		size_t line, col;
-		diag_locate(src, bad, &line, &col);
-		diag_error(d, path, line, col, NULL, 0, "invalid UTF-8 (byte 0x%02x)", (unsigned char)src[bad]);
+		diag_invalid_utf8(d, path, src, len, bad);
 		return -1;
 	}
 	struct ynode *root = yamldoc_parse(a, d, path, src, len, src, len, 1);

@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "text.h"
+
 static void quote_line(struct buf *out, const char *src, size_t src_len, size_t line, size_t col)
 {
 	const char *p = src, *end = src + src_len;
@@ -105,6 +107,34 @@ void diag_merge(struct diag *d, const struct diag *from)
 int diag_failed(const struct diag *d)
 {
 	return d->errors > 0 || (d->strict && d->warnings > 0);
+}
+
+void diag_invalid_utf8(struct diag *d, const char *path, const char *src, size_t len, size_t bad)
+{
+	size_t line, col;
+	diag_locate(src, bad, &line, &col);
+	const char *start = src + bad, *end = src + bad;
+	while (start > src && start[-1] != '\n')
+		start--;
+	while (end < src + len && *end != '\n')
+		end++;
+	/* line - 1 empty lines, then the line made printable: quote_line finds it */
+	struct buf shown = BUF_INIT;
+	for (size_t i = 1; i < line; i++)
+		buf_addch(&shown, '\n');
+	for (const char *p = start; p < end;) {
+		size_t at;
+		if (text_utf8_valid(p, (size_t)(end - p), &at)) {
+			buf_add(&shown, p, (size_t)(end - p));
+			break;
+		}
+		buf_add(&shown, p, at);
+		buf_addstr(&shown, "\xEF\xBF\xBD");
+		p += at + 1;
+	}
+	diag_error(d, path, line, col, shown.data, shown.len, "invalid UTF-8 (byte 0x%02x): save the file as UTF-8",
+		   (unsigned char)src[bad]);
+	buf_free(&shown);
 }
 
 void diag_locate(const char *src, size_t off, size_t *line, size_t *col)

@@ -36,6 +36,10 @@ void diag_warning(struct diag *d, const char *path, size_t line, size_t col,
  * buffers of their own and the run print them in a stable order. */
 void diag_merge(struct diag *d, const struct diag *from);
 
+/* Reports the invalid UTF-8 at byte `bad` of src, quoting its line with
+ * each invalid byte shown as U+FFFD (the raw bytes would garble a terminal). */
+void diag_invalid_utf8(struct diag *d, const char *path, const char *src, size_t len, size_t bad);
+
 /* True when the run must fail: an error, or a warning under strict. */
 int diag_failed(const struct diag *d);
 
