@@ -90,7 +90,7 @@ ubsan:
 
 leakcheck: $(BIN)
 	rm -rf $(BUILD)/leak-out
-	valgrind --leak-check=full --error-exitcode=3 $(BIN) --out $(BUILD)/leak-out --quiet
+	valgrind --leak-check=full --errors-for-leak-kinds=definite,possible --error-exitcode=3 $(BIN) --out $(BUILD)/leak-out --quiet --force
 
 clean:
 	rm -rf build build-asan build-ubsan

@@ -246,8 +246,10 @@ int main(int argc, char **argv)
 		fprintf(stderr, "sitegen: build failed: %zu error(s)%s; the output was not changed\n",
 			d.errors + (d.strict ? d.warnings : 0), d.strict && d.warnings ? " (warnings count under --strict)" : "");
 		arena_free(&a);
+		text_cleanup();
 		return 1;
 	}
 	arena_free(&a);
+	text_cleanup();		/* ICU's caches: so leak checkers see only our own memory */
 	return 0;
 }
