@@ -78,21 +78,26 @@ static int split_front_matter(struct fm *f, const char **yaml, size_t *yaml_len,
 	return -1;
 }
 
+/* YAML's plain null (`~`, `null`) means "no value", as an empty one does. */
+static int is_null(const struct ynode *n)
+{
+	return n->len == 0 || (n->plain && (strcmp(n->str, "~") == 0 || strcmp(n->str, "null") == 0 ||
+					    strcmp(n->str, "Null") == 0 || strcmp(n->str, "NULL") == 0));
+}
+
 static const char *get_string(struct fm *f, const struct ynode *n, const char *key)
 {
 	if (n->kind != YNODE_SCALAR) {
 		fm_error(f, n, "'%s' must be a single value, not a list or mapping", key);
 		return NULL;
 	}
-	if (n->len == 0)
-		return NULL;
-	return n->str;
+	return is_null(n) ? NULL : n->str;
 }
 
 static void get_list(struct fm *f, const struct ynode *n, const char *key, struct strlist *out)
 {
 	if (n->kind == YNODE_SCALAR) {
-		if (n->len == 0)
+		if (is_null(n))
 			return;
 		out->items = arena_alloc(f->a, sizeof(*out->items));
 		out->items[0] = n->str;
@@ -110,7 +115,7 @@ static void get_list(struct fm *f, const struct ynode *n, const char *key, struc
 			fm_error(f, item, "each entry of '%s' must be a single value", key);
 			continue;
 		}
-		if (item->len)
+		if (!is_null(item))
 			out->items[out->len++] = item->str;
 	}
 }
@@ -140,6 +145,10 @@ int article_parse_date(const char *s, struct date *out, const char **why)
 	out->y = atoi(s);
 	out->m = atoi(s + 5);
 	out->d = n == 10 ? atoi(s + 8) : 0;
+	if (out->y < 1) {
+		*why = "has no year 0: the calendar starts at year 1";
+		return -1;
+	}
 	if (out->m < 1 || out->m > 12) {
 		*why = "has no such month";
 		return -1;
@@ -155,8 +164,11 @@ static void get_date(struct fm *f, const struct ynode *n, struct article *art)
 {
 	const char *s = get_string(f, n, "date");
 	const char *why;
-	if (!s)
+	if (!s) {
+		if (n->kind == YNODE_SCALAR)
+			fm_error(f, n, "'%s' is empty: give YYYY-MM-DD, or YYYY-MM", "date");
 		return;
+	}
 	if (article_parse_date(s, &art->date, &why) < 0) {
 		diag_error(f->d, f->path, n->line, n->col, f->src, f->len, "date '%s' %s", s, why);
 		f->failed = 1;

@@ -186,8 +186,22 @@ int config_parse(struct arena *a, struct diag *d, const char *path, const char *
 		diag_error(d, path, root->line, root->col, src, len, "config must be a mapping of keys to values");
 		return -1;
 	}
-	for (size_t i = 0; i < root->count; i++)
-		read_key(&r, root->keys[i], root->items[i], cfg);
+	for (size_t i = 0; i < root->count; i++) {
+		const struct ynode *key = root->keys[i];
+		int dup = 0;
+		for (size_t j = 0; j < i && !dup; j++)
+			if (strcmp(root->keys[j]->str, key->str) == 0) {
+				diag_error(d, path, key->line, key->col, src, len,
+					   "duplicate key '%s' (first given on line %zu)", key->str, root->keys[j]->line);
+				r.failed = dup = 1;
+			}
+		if (!dup)
+			read_key(&r, key, root->items[i], cfg);
+	}
+	if (!*cfg->output_dir) {
+		diag_error(d, path, 0, 0, NULL, 0, "'output_dir' is empty: name the directory to build into");
+		r.failed = 1;
+	}
 	if (!*cfg->title)
 		diag_warning(d, path, 0, 0, NULL, 0, "no 'title': the site has no name");
 	if (cfg->nprovinces == 0)

@@ -309,6 +309,18 @@ int index_build(struct index_ctx *x, struct article **arts, size_t n, int drafts
 	link_neighbours(&oldest);
 	file_series(x, site, &notes, &oldest);
 
+	/* Tags and people get their slugs in the order they first appear, oldest
+	 * first as reports do, so that adding a newer article never takes an
+	 * older name's URL (市长 keeps shi-chang when 市场 turns up later). */
+	for (size_t i = 0; i < oldest.len; i++) {
+		const struct article *art = oldest.items[i];
+		for (size_t k = 0; k < art->tags.len; k++)
+			tag_of(x, &tags, &slugs_t, site, art->tags.items[k]);
+		for (size_t k = 0; k < art->reporters.len; k++)
+			person_of(x, &people, &slugs_p, site, art->reporters.items[k]);
+		for (size_t k = 0; k < art->correspondents.len; k++)
+			person_of(x, &people, &slugs_p, site, art->correspondents.items[k]);
+	}
 	for (size_t i = 0; i < oldest.len; i++)
 		ptrvec_push(x->a, &site->articles, oldest.items[i]);
 	ptrvec_sort(&site->articles, cmp_newest);

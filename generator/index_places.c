@@ -105,7 +105,9 @@ static const char *nearest_names(struct index_ctx *x, const struct strmap *known
 	}
 	struct buf b = BUF_INIT;
 	for (int j = 0; j < 3 && best[j]; j++)
-		buf_addf(&b, "%s%s", j ? ", " : "", best[j]);
+		buf_addf(&b, "%s%s", j ? ", " : " (nearest: ", best[j]);
+	if (b.len)
+		buf_addch(&b, ')');
 	const char *s = arena_strndup(x->a, b.data, b.len);
 	buf_free(&b);
 	return s;
@@ -129,22 +131,22 @@ int index_place_article(struct index_ctx *x, struct site *site, struct article *
 		local = strmap_get(&districts, art->district);
 		if (!local) {
 			diag_error(x->d, art->path, art->district_line, art->district_col, art->src, art->src_len,
-				   "unknown district '%s': not in config.yml's regions (nearest: %s)",
-				   art->district, nearest_names(x, &districts, art->district));
+				   "unknown district '%s': not in %s's regions%s",
+				   art->district, x->cfg->path, nearest_names(x, &districts, art->district));
 			return -1;
 		}
 		if (art->city && strcmp(art->city, local->parent->name) != 0) {
 			diag_error(x->d, art->path, art->city_line, art->city_col, art->src, art->src_len,
-				   "city '%s' does not match district %s, which config.yml puts in %s",
-				   art->city, art->district, local->parent->name);
+				   "city '%s' does not match district %s, which %s puts in %s",
+				   art->city, art->district, x->cfg->path, local->parent->name);
 			return -1;
 		}
 	} else if (art->city) {
 		local = strmap_get(&cities, art->city);
 		if (!local) {
 			diag_error(x->d, art->path, art->city_line, art->city_col, art->src, art->src_len,
-				   "unknown city '%s': not in config.yml's regions (nearest: %s)",
-				   art->city, nearest_names(x, &cities, art->city));
+				   "unknown city '%s': not in %s's regions%s",
+				   art->city, x->cfg->path, nearest_names(x, &cities, art->city));
 			return -1;
 		}
 	} else {

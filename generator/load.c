@@ -17,9 +17,10 @@ int load_file(const char *path, struct buf *out)
 	if (fd < 0)
 		return -1;
 	struct stat st;
-	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+	int bad = fstat(fd, &st) < 0 ? errno : S_ISDIR(st.st_mode) ? EISDIR : 0;
+	if (bad) {
 		close(fd);
-		errno = EISDIR;
+		errno = bad;
 		return -1;
 	}
 	buf_reset(out);
@@ -51,9 +52,15 @@ int load_file_arena(struct arena *a, const char *path, char **data, size_t *len)
 	if (fd < 0)
 		return -1;
 	struct stat st;
-	if (fstat(fd, &st) < 0 || S_ISDIR(st.st_mode)) {
+	if (fstat(fd, &st) < 0) {
+		int e = errno;
 		close(fd);
-		errno = S_ISDIR(st.st_mode) ? EISDIR : errno;
+		errno = e;
+		return -1;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		close(fd);
+		errno = EISDIR;
 		return -1;
 	}
 	size_t cap = (size_t)st.st_size + 1, n = 0;
@@ -128,7 +135,8 @@ static void walk(struct arena *a, struct diag *d, const char *dir, struct ptrvec
 		}
 		if (S_ISDIR(st.st_mode)) {
 			walk(a, d, path, found);
-		} else if (has_md_suffix(name)) {
+		} else if (has_md_suffix(name) && S_ISREG(st.st_mode)) {
+			/* only regular files: a FIFO named x.md would block the read */
 			struct source *s = arena_alloc(a, sizeof(*s));
 			s->path = path;
 			s->size = (long long)st.st_size;

@@ -107,10 +107,8 @@ static int load_template(void *ctx, const char *name, struct buf *source, const 
 		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-' || *p == '_'))
 			return 0;	/* not a theme file name: no such template */
 	char *file = arena_sprintf(t->a, "%s/templates/%s.mustache", t->dir, name);
-	if (load_file(file, source) < 0)
-		return 0;
-	*path = file;
-	return 1;
+	*path = file;		/* also for "not found": it says where we looked */
+	return load_file(file, source) == 0;
 }
 
 static void copy_static(struct arena *a, struct diag *d, struct writer *w, const char *dir, const char *rel)
@@ -188,7 +186,7 @@ static int generate(const struct options *o, struct arena *a, struct diag *d, co
 	}
 	struct write_stats st;
 	if (writer_commit(w, &st, fp) < 0)
-		return -1;
+		return -2;	/* renames had begun: the output may be partly new */
 	stage_done("commit");
 	if (!o->quiet)
 		printf("sitegen: %zu articles → %s (%zu files written, %zu unchanged, %zu removed)\n",
@@ -209,6 +207,10 @@ static int build(const struct options *o, struct arena *a, struct diag *d)
 	if (config_parse(a, d, o->config, cfg_src, strlen(cfg_src), &cfg) < 0)
 		return -1;
 	const char *out = o->out ? o->out : cfg.output_dir;
+	if (!*out) {
+		diag_error(d, "--out", 0, 0, NULL, 0, "the output directory is empty: name a directory");
+		return -1;
+	}
 
 	struct source *sources;
 	size_t nsrc = load_list(a, d, o->content, &sources);
@@ -243,8 +245,10 @@ int main(int argc, char **argv)
 	stage_start = now();
 	int r = build(&o, &a, &d);
 	if (r < 0 || diag_failed(&d)) {
-		fprintf(stderr, "sitegen: build failed: %zu error(s)%s; the output was not changed\n",
-			d.errors + (d.strict ? d.warnings : 0), d.strict && d.warnings ? " (warnings count under --strict)" : "");
+		fprintf(stderr, "sitegen: build failed: %zu error(s)%s; %s\n",
+			d.errors + (d.strict ? d.warnings : 0), d.strict && d.warnings ? " (warnings count under --strict)" : "",
+			r == -2 ? "the output may be partly updated: build again once the error is fixed"
+				: "the output was not changed");
 		arena_free(&a);
 		text_cleanup();
 		return 1;

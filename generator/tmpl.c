@@ -50,6 +50,9 @@ struct tmpl *tmpl_set_ref(struct tmpl_set *s, const char *name, size_t len)
 		t->state = TMPL_LOADED;
 		ptrvec_push(s->a, &s->todo, t);
 	} else {
+		/* a loader may name where it looked, for the "not found" message */
+		if (path)
+			t->path = path;
 		t->state = TMPL_MISSING;
 	}
 	buf_free(&src);

@@ -144,6 +144,25 @@ static int remove_tree(const char *path)
 	return rmdir(path) < 0 ? -1 : r;
 }
 
+/* Empties a directory but keeps it (its mode, owner, and what a symlink to
+ * it points at stay as they were). */
+static void remove_contents(const char *dir)
+{
+	DIR *dp = opendir(dir);
+	if (!dp)
+		return;
+	struct dirent *de;
+	while ((de = readdir(dp))) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		char *child = xmalloc(strlen(dir) + strlen(de->d_name) + 2);
+		sprintf(child, "%s/%s", dir, de->d_name);
+		remove_tree(child);
+		free(child);
+	}
+	closedir(dp);
+}
+
 static int dir_is_empty(const char *path)
 {
 	DIR *dp = opendir(path);
@@ -204,6 +223,11 @@ struct writer *writer_open(const char *out_dir, struct diag *d)
 {
 	struct stat st;
 	int created = 0, empty = 0;
+	if (!*out_dir || strcmp(out_dir, "/") == 0) {
+		diag_error(d, *out_dir ? out_dir : "''", 0, 0, NULL, 0,
+			   "refusing to use this as the output directory: name a directory of its own");
+		return NULL;
+	}
 	if (stat(out_dir, &st) == 0) {
 		char *marker = join(out_dir, WRITE_MARKER);
 		empty = S_ISDIR(st.st_mode) && dir_is_empty(out_dir);
@@ -299,7 +323,9 @@ static void push_staged(struct writer *w, char *key)
 int writer_put(struct writer *w, const char *rel, const char *data, size_t len)
 {
 	if (!rel_is_safe(rel)) {
-		diag_error(w->d, rel, 0, 0, NULL, 0, "refusing to write a file outside the output directory");
+		diag_error(w->d, rel, 0, 0, NULL, 0,
+			   strstr(rel, "..") || *rel == '/' ? "refusing to write a file outside the output directory"
+			   : "a file name the output does not allow: use only a-z, A-Z, 0-9, '.', '_' and '-'");
 		return -1;
 	}
 	char *key = xstrdup(rel);
@@ -454,12 +480,36 @@ int writer_is_current(const char *out_dir, uint64_t inputs)
 	return current;
 }
 
+/* A staged file can only move in where no old file stands on its path: a
+ * file where this build needs a directory (assets/x once a file, now a
+ * folder) goes first, as the sweep would remove it anyway. Done for every
+ * staged file before the first rename, so a conflict cannot stop the
+ * commit halfway. */
+static void clear_the_way(struct writer *w)
+{
+	for (size_t i = 0; i < w->nstaged; i++) {
+		char *path = join(w->out, w->staged[i]);
+		size_t base = strlen(w->out) + 1;
+		for (char *p = path + base; (p = strchr(p, '/')); p++) {
+			*p = '\0';
+			struct stat st;
+			if (lstat(path, &st) == 0 && !S_ISDIR(st.st_mode))
+				unlink(path);
+			*p = '/';
+		}
+		free(path);
+	}
+}
+
 int writer_commit(struct writer *w, struct write_stats *stats, uint64_t inputs)
 {
 	int r = 0;
 	char *marker = join(w->out, WRITE_MARKER);
-	if (access(marker, F_OK) != 0 && write_whole(marker, "", 0, NULL) < 0)
+	if (access(marker, F_OK) != 0 && write_whole(marker, "", 0, NULL) < 0) {
+		diag_error(w->d, marker, 0, 0, NULL, 0, "cannot write: %s", strerror(errno));
 		r = -1;
+	}
+	clear_the_way(w);
 	free(marker);
 	for (size_t i = 0; i < w->nstaged; i++) {
 		char *from = join(w->staging, w->staged[i]);
@@ -494,9 +544,10 @@ void writer_abort(struct writer *w)
 	remove_tree(w->staging);
 	if (w->direct) {
 		/* there was no output before: leave the directory as it was */
-		remove_tree(w->out);
-		if (!w->created)
-			mkdir(w->out, 0777);
+		if (w->created)
+			remove_tree(w->out);
+		else
+			remove_contents(w->out);
 	}
 	writer_free(w);
 }

@@ -11,6 +11,10 @@
 
 struct builder {
 	struct arena *a;
+	struct diag *d;
+	const char *path, *src;
+	size_t src_len;
+	int bad_key;
 	struct ynode *stack[YAMLDOC_MAX_DEPTH];
 	struct ptrvec items[YAMLDOC_MAX_DEPTH];
 	size_t depth;
@@ -49,6 +53,11 @@ static void close_collection(struct builder *b)
 		for (size_t i = 0; i < n->count; i++) {
 			n->keys[i] = v->items[2 * i];
 			n->items[i] = v->items[2 * i + 1];
+			if (n->keys[i]->kind != YNODE_SCALAR) {
+				diag_error(b->d, b->path, n->keys[i]->line, n->keys[i]->col, b->src, b->src_len,
+					   "a key must be a plain name, not a list or mapping");
+				b->bad_key = 1;
+			}
 		}
 	}
 	b->depth--;
@@ -92,7 +101,8 @@ struct ynode *yamldoc_parse(struct arena *a, struct diag *d, const char *path,
 {
 	yaml_parser_t parser;
 	yaml_event_t ev;
-	struct builder b = { .a = a, .depth = 0, .first_line = first_line };
+	struct builder b = { .a = a, .d = d, .path = path, .src = src, .src_len = src_len, .depth = 0,
+			     .first_line = first_line };
 	struct ynode *root = NULL;
 	int done = 0, failed = 0;
 
@@ -149,7 +159,7 @@ struct ynode *yamldoc_parse(struct arena *a, struct diag *d, const char *path,
 		yaml_event_delete(&ev);
 	}
 	yaml_parser_delete(&parser);
-	if (failed)
+	if (failed || b.bad_key)
 		return NULL;
 	if (!root) {
 		root = arena_alloc(a, sizeof(*root));

@@ -71,6 +71,28 @@ cp -r theme "$tmp/theme"
 printf '{{<base}}{{$content}}\n<ul>\n{{#latest}}<li>{{title}}</li>\n</ul>\n{{/content}}{{/base}}\n' >"$tmp/theme/templates/home.mustache"
 check_case template-error tests/errors/good/content --theme "$tmp/theme"
 
+# Config errors: a key given twice, an empty output_dir.
+printf 'title: T\nregions:\n  山西省:\n    吕梁市: [离石区]\nregions:\n  山西省:\n    太原市: [小店区]\n' >"$tmp/dup.yml"
+if "$BIN" --config "$tmp/dup.yml" --content tests/errors/good/content --out "$tmp/out" --quiet 2>"$tmp/stderr"; then
+	echo "not ok - errors: a config key given twice was accepted"
+elif grep -q "dup.yml:5:1: error: duplicate key 'regions' (first given on line 2)" "$tmp/stderr" &&
+	diff -r "$tmp/before" "$tmp/out" >/dev/null; then
+	echo "ok - errors: a config key given twice is an error at its place, and the output is unchanged"
+else
+	echo "not ok - errors: a config key given twice: wrong message or damaged output"
+	sed 's/^/#   /' "$tmp/stderr"
+fi
+printf 'title: T\noutput_dir:\nregions:\n  山西省:\n    吕梁市: [离石区]\n' >"$tmp/noout.yml"
+if (cd "$tmp" && "$OLDPWD/$BIN" --config noout.yml --content "$OLDPWD/tests/errors/good/content" \
+	--theme "$OLDPWD/theme" --quiet) 2>"$tmp/stderr"; then
+	echo "not ok - errors: an empty output_dir was accepted"
+elif grep -q "'output_dir' is empty" "$tmp/stderr" && [ ! -e /index.html ]; then
+	echo "ok - errors: an empty output_dir is refused (nothing is written at the file system's root)"
+else
+	echo "not ok - errors: an empty output_dir: wrong message"
+	sed 's/^/#   /' "$tmp/stderr"
+fi
+
 # The output directory is never somebody else's: a non-empty directory
 # without the marker is refused and left alone.
 mkdir -p "$tmp/precious"

@@ -1,0 +1,67 @@
+#!/bin/sh
+# Edge cases a careful user meets: an article with no body, YAML nulls, CRLF
+# and a byte order mark, a FIFO among the content, tag URLs that stay put
+# when newer articles arrive, a failed build into an existing empty
+# directory (or a link to one), and an asset that turns from a file into a
+# folder between builds.
+set -u
+B=${B:-build}
+BIN=$B/sitegen
+CFG=tests/errors/config.yml
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+say() {	# ok? description
+	if [ "$1" = 0 ]; then echo "ok - edge: $2"; else echo "not ok - edge: $2"; fi
+}
+article() {	# file title date [extra front matter] [body]
+	printf -- '---\ntitle: %s\ndate: %s\ndistrict: 离石区\n%b---\n%b' "$2" "$3" "${4:-}" "${5:-}" >"$1"
+}
+
+mkdir -p "$tmp/c"
+article "$tmp/c/empty.md" 没有正文 2022-10-01
+article "$tmp/c/nulls.md" 空值 2022-10-02 'community: ~\nreporters: null\n' '正文。\n'
+printf '\357\273\277---\r\ntitle: 回车换行\r\ndate: 2022-10-03\r\ndistrict: 离石区\r\n---\r\n\r\n第一段。\r\n' >"$tmp/c/crlf.md"
+mkfifo "$tmp/c/pipe.md"
+"$BIN" --config $CFG --content "$tmp/c" --out "$tmp/o" --strict --quiet 2>"$tmp/err"
+say $? "an article without a body, YAML nulls, CRLF with a byte order mark and a FIFO named .md build under --strict"
+say "$([ -f "$tmp/o/reports/empty/index.html" ] && echo 0 || echo 1)" "the article without a body has its page"
+say "$(grep -rq '/null/\|>~<' "$tmp/o" && echo 1 || echo 0)" "community: ~ and reporters: null mean none (no place or person named null or ~)"
+say "$(grep -q '<p>第一段。</p>' "$tmp/o/reports/crlf/index.html" && ! grep -q "$(printf '\r')" "$tmp/o/reports/crlf/index.html" && echo 0 || echo 1)" \
+	"a CRLF file with a byte order mark reads like any other"
+
+# Tag URLs keep to their first holder: 市长 (older) keeps shi-chang when 市场 (newer) arrives.
+mkdir -p "$tmp/t"
+article "$tmp/t/a.md" 甲 2021-01-01 'tags: [市长]\n' '正文。\n'
+"$BIN" --config $CFG --content "$tmp/t" --out "$tmp/ot" --quiet
+article "$tmp/t/b.md" 乙 2022-01-01 'tags: [市场]\n' '正文。\n'
+"$BIN" --config $CFG --content "$tmp/t" --out "$tmp/ot" --quiet
+say "$(grep -q '>市长<' "$tmp/ot/tags/shi-chang/index.html" && echo 0 || echo 1)" \
+	"a newer article's tag with the same pinyin gets the suffix; the older tag keeps its URL"
+
+# A build that fails at render time (a theme asset with a space in its name)
+# into an existing empty directory, and into a link to one: both stay as they were.
+cp -r theme "$tmp/badtheme"
+echo 'x' >"$tmp/badtheme/static/my style.css"
+mkdir "$tmp/empty" "$tmp/target"
+chmod 2750 "$tmp/empty"
+ln -s "$tmp/target" "$tmp/link"
+"$BIN" --config $CFG --content tests/errors/good/content --theme "$tmp/badtheme" --out "$tmp/empty" --quiet 2>"$tmp/err"
+st=$?
+say "$([ $st = 1 ] && grep -q 'a file name the output does not allow' "$tmp/err" && echo 0 || echo 1)" \
+	"an asset name the output cannot hold is an error that says so"
+say "$([ -z "$(ls -A "$tmp/empty")" ] && [ "$(stat -c %a "$tmp/empty")" = 2750 ] && echo 0 || echo 1)" \
+	"a failed build into an existing empty directory leaves it empty, with its mode"
+"$BIN" --config $CFG --content tests/errors/good/content --theme "$tmp/badtheme" --out "$tmp/link" --quiet 2>/dev/null
+say "$([ -L "$tmp/link" ] && [ -z "$(ls -A "$tmp/target")" ] && echo 0 || echo 1)" \
+	"a failed build into a link to an empty directory leaves the link and the directory as they were"
+
+# An asset that was a file becomes a folder.
+cp -r theme "$tmp/th"
+echo 'a { }' >"$tmp/th/static/extra"
+"$BIN" --config $CFG --content tests/errors/good/content --theme "$tmp/th" --out "$tmp/oa" --quiet
+rm "$tmp/th/static/extra"
+mkdir "$tmp/th/static/extra"
+echo 'b { }' >"$tmp/th/static/extra/more.css"
+"$BIN" --config $CFG --content tests/errors/good/content --theme "$tmp/th" --out "$tmp/oa" --quiet 2>"$tmp/err"
+say "$([ $? = 0 ] && [ -f "$tmp/oa/assets/extra/more.css" ] && echo 0 || echo 1)" \
+	"an asset that turns from a file into a folder between builds is committed whole"
