@@ -210,7 +210,7 @@ static int read_key(struct fm *f, const char *k, const struct ynode *v, struct a
 {
 	struct { const char *key; const char **slot; } strings[] = {
 		{ "title", &art->title }, { "subtitle", &art->subtitle }, { "street", &art->street },
-		{ "community", &art->community }, { "page", &art->page }, { "source", &art->source },
+		{ "page", &art->page }, { "source", &art->source },
 	};
 	struct { const char *key; struct strlist *slot; } lists[] = {
 		{ "reporters", &art->reporters }, { "correspondents", &art->correspondents },
@@ -226,7 +226,11 @@ static int read_key(struct fm *f, const char *k, const struct ynode *v, struct a
 			get_list(f, v, k, lists[i].slot);
 			return 1;
 		}
-	if (strcmp(k, "district") == 0) {
+	if (strcmp(k, "community") == 0) {
+		art->community = get_string(f, v, k);
+		art->community_line = v->line;
+		art->community_col = v->col;
+	} else if (strcmp(k, "district") == 0) {
 		art->district = get_string(f, v, k);
 		art->district_line = v->line;
 		art->district_col = v->col;

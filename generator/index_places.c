@@ -153,6 +153,13 @@ int index_place_article(struct index_ctx *x, struct site *site, struct article *
 		return 0;	/* a page note without a place */
 	}
 	art->local = local;
+	if (art->community && local->level == PLACE_CITY) {
+		struct place *d = strmap_get(&districts, art->community);
+		if (d && d->parent == local)
+			diag_warning(x->d, art->path, art->community_line, art->community_col, art->src, art->src_len,
+				     "community '%s' has the name of a district of %s: did you mean 'district: %s'?",
+				     art->community, local->name, art->community);
+	}
 	art->place = art->community ? community_of(x, site, local, art->community) : local;
 	return 0;
 }

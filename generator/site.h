@@ -66,7 +66,7 @@ struct article {
 	size_t src_len;
 	enum article_kind kind;
 	const char *title, *subtitle, *district, *city, *street, *community, *page, *slug, *source;
-	size_t district_line, district_col, city_line, city_col, slug_line, slug_col;
+	size_t district_line, district_col, city_line, city_col, slug_line, slug_col, community_line, community_col;
 	struct date date;
 	int date_inferred, truncated, draft;
 	struct strlist reporters, correspondents, tags, captions, corrections;

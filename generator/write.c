@@ -110,12 +110,17 @@ static int make_parents(char *path)
 	return r;
 }
 
-/* Opens path for writing, creating its directories when they are missing. */
+/* Opens path for writing, creating its directories when they are missing.
+ * A symlink where a page goes is replaced, never written through: a link
+ * someone left in the output must not carry a page out of it. */
 static int open_for_write(char *path)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0666);
+	int flags = O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW;
+	int fd = open(path, flags, 0666);
+	if (fd < 0 && errno == ELOOP && unlink(path) == 0)
+		fd = open(path, flags, 0666);
 	if (fd < 0 && errno == ENOENT && make_parents(path) == 0)
-		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0666);
+		fd = open(path, flags, 0666);
 	return fd;
 }
 
@@ -295,7 +300,7 @@ static int rel_is_safe(const char *rel)
 static int same_content(const char *path, const char *data, size_t len, struct stat *stp)
 {
 	struct stat st;
-	if (stat(path, &st) < 0 || !S_ISREG(st.st_mode) || (size_t)st.st_size != len)
+	if (lstat(path, &st) < 0 || !S_ISREG(st.st_mode) || (size_t)st.st_size != len)
 		return 0;
 	*stp = st;
 	struct buf b = BUF_INIT;

@@ -65,3 +65,12 @@ echo 'b { }' >"$tmp/th/static/extra/more.css"
 "$BIN" --config $CFG --content tests/errors/good/content --theme "$tmp/th" --out "$tmp/oa" --quiet 2>"$tmp/err"
 say "$([ $? = 0 ] && [ -f "$tmp/oa/assets/extra/more.css" ] && echo 0 || echo 1)" \
 	"an asset that turns from a file into a folder between builds is committed whole"
+
+# A symlink someone left in the output where a page goes is replaced, not written through.
+mkdir -p "$tmp/outside"
+"$BIN" --config $CFG --content tests/errors/good/content --out "$tmp/os" --quiet
+rm "$tmp/os/index.html"
+ln -s "$tmp/outside/stolen.html" "$tmp/os/index.html"
+"$BIN" --config $CFG --content tests/errors/good/content --out "$tmp/os" --quiet
+say "$([ ! -e "$tmp/outside/stolen.html" ] && [ -f "$tmp/os/index.html" ] && [ ! -L "$tmp/os/index.html" ] && echo 0 || echo 1)" \
+	"a symlink in the output where a page goes is replaced by the page, and nothing is written where it pointed"
