@@ -154,7 +154,8 @@ static void *open_slugger(void *arg)
 	return text_slugger_new();
 }
 
-/* index → render → write, from parsed articles. Returns 0 or -1. */
+/* index → render → write, from parsed articles. Returns 0; -1 when the output
+ * was not touched; -2 when a commit failed part way (see writer_commit). */
 static int generate(const struct options *o, struct arena *a, struct diag *d, const struct config *cfg,
 		    const struct article_set *arts, struct text_slugger *slugger, const char *out, uint64_t fp)
 {
