@@ -110,21 +110,28 @@ static int cmp_names(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Collects files depth-first, each directory's entries in byte order. */
-static void walk(struct arena *a, struct diag *d, const char *dir, struct ptrvec *found)
+int load_dir_names(struct arena *a, const char *dir, struct ptrvec *names)
 {
 	DIR *dp = opendir(dir);
-	if (!dp) {
-		diag_error(d, dir, 0, 0, NULL, 0, "cannot read directory: %s", strerror(errno));
-		return;
-	}
-	struct ptrvec names = { 0 };
+	if (!dp)
+		return -1;
 	struct dirent *de;
 	while ((de = readdir(dp)))
 		if (de->d_name[0] != '.')
-			ptrvec_push(a, &names, arena_strdup(a, de->d_name));
+			ptrvec_push(a, names, arena_strdup(a, de->d_name));
 	closedir(dp);
-	ptrvec_sort(&names, cmp_names);
+	ptrvec_sort(names, cmp_names);
+	return 0;
+}
+
+/* Collects files depth-first, each directory's entries in byte order. */
+static void walk(struct arena *a, struct diag *d, const char *dir, struct ptrvec *found)
+{
+	struct ptrvec names = { 0 };
+	if (load_dir_names(a, dir, &names) < 0) {
+		diag_error(d, dir, 0, 0, NULL, 0, "cannot read directory: %s", strerror(errno));
+		return;
+	}
 	for (size_t i = 0; i < names.len; i++) {
 		const char *name = names.items[i];
 		char *path = arena_sprintf(a, "%s/%s", dir, name);

@@ -30,6 +30,10 @@ int load_file(const char *path, struct buf *out);
  * buf would need. Returns 0, or -1 with errno set. */
 int load_file_arena(struct arena *a, const char *path, char **data, size_t *len);
 
+/* The names in dir, hidden ones (.*) left out, in byte order, into names
+ * (arena strings). Returns 0, or -1 with errno set when dir cannot be read. */
+int load_dir_names(struct arena *a, const char *dir, struct ptrvec *names);
+
 /* Finds every `*.md` below dir (stat only, nothing read): *sources is an
  * array in the arena. Returns the count. */
 size_t load_list(struct arena *a, struct diag *d, const char *dir, struct source **sources);

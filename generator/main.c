@@ -5,7 +5,6 @@
  * file is written unless every input parsed and indexed without error (and,
  * under --strict, without warning). */
 #define _DEFAULT_SOURCE
-#include <dirent.h>
 #include <pthread.h>
 #include <errno.h>
 #include <stdio.h>
@@ -113,15 +112,9 @@ static int load_template(void *ctx, const char *name, struct buf *source, const 
 
 static void copy_static(struct arena *a, struct diag *d, struct writer *w, const char *dir, const char *rel)
 {
-	DIR *dp = opendir(dir);
-	if (!dp)
-		return;
 	struct ptrvec names = { 0 };
-	struct dirent *de;
-	while ((de = readdir(dp)))
-		if (de->d_name[0] != '.')
-			ptrvec_push(a, &names, arena_strdup(a, de->d_name));
-	closedir(dp);
+	if (load_dir_names(a, dir, &names) < 0)
+		return;		/* a theme without static files */
 	struct buf b = BUF_INIT;
 	for (size_t i = 0; i < names.len; i++) {
 		const char *path = arena_sprintf(a, "%s/%s", dir, (char *)names.items[i]);
