@@ -188,6 +188,41 @@ static int generate(const struct options *o, struct arena *a, struct diag *d, co
 	return 0;
 }
 
+/* Is path the directory dir or inside it? Both resolved (paths that do
+ * not exist yet are not inside anything). */
+static int is_within(const char *path, const char *dir)
+{
+	char *p = realpath(path, NULL), *q = realpath(dir, NULL);
+	int r = 0;
+	if (p && q) {
+		size_t n = strlen(q);
+		r = strncmp(p, q, n) == 0 && (p[n] == '/' || p[n] == '\0' || n == 1);
+	}
+	free(p);
+	free(q);
+	return r;
+}
+
+/* A build replaces what it wrote in the output: inputs inside it would
+ * be read from what the last build left, or swept away by the next. */
+static int inputs_inside_output(const struct options *o, const char *out, struct diag *d)
+{
+	const char *inputs[] = { o->content, o->theme, o->config };
+	const char *what[] = { "the content directory", "the theme", "the config" };
+	int bad = 0;
+	for (size_t i = 0; i < 3; i++)
+		if (is_within(inputs[i], out)) {
+			diag_error(d, inputs[i], 0, 0, NULL, 0, "%s is inside the output directory %s: move it out, "
+				   "or choose another OUT", what[i], out);
+			bad = 1;
+		}
+	if (!bad && is_within(out, o->content)) {
+		diag_error(d, out, 0, 0, NULL, 0, "the output directory is inside the content directory %s", o->content);
+		bad = 1;
+	}
+	return bad ? -1 : 0;
+}
+
 static int build(const struct options *o, struct arena *a, struct diag *d)
 {
 	struct buf text = BUF_INIT;
@@ -206,6 +241,8 @@ static int build(const struct options *o, struct arena *a, struct diag *d)
 		return -1;
 	}
 
+	if (inputs_inside_output(o, out, d) < 0)
+		return -1;
 	struct source *sources;
 	size_t nsrc = load_list(a, d, o->content, &sources);
 	const char *opts = arena_sprintf(a, "%s|%s|%s|%d|%d", o->config, o->content, o->theme, o->strict, o->drafts);

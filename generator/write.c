@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -33,6 +34,13 @@ struct writer {
 	size_t nstaged, staged_cap;
 	struct write_stats stats;
 	uint64_t digest;	/* of every file put, as digest_tree would find it */
+	int lock_fd;		/* the output directory, flock'ed for the whole build */
+	/* What earlier builds wrote (WRITE_STATE's list): the only files a
+	 * build may remove. all_ours: the directory was empty when the build
+	 * that left it began (and was killed), so everything in it is ours. */
+	char **old_files;
+	size_t nold;
+	int all_ours;
 };
 
 static size_t hash_str(const char *s)
@@ -44,6 +52,9 @@ static size_t hash_str(const char *s)
 }
 
 static void set_insert(struct writer *w, char *path);
+static int write_state(const char *out, uint64_t inputs, uint64_t digest, const struct writer *w);
+static int load_state(const char *path, struct buf *b);
+static int rel_is_safe(const char *rel);
 
 static void set_grow(struct writer *w)
 {
@@ -224,35 +235,126 @@ static int write_whole(char *path, const char *data, size_t len, struct stat *st
 	return close(fd);
 }
 
-struct writer *writer_open(const char *out_dir, struct diag *d)
+/* Reads WRITE_STATE's list of files into w (nothing when there is none). */
+static void read_old_files(struct writer *w)
+{
+	char *path = join(w->out, WRITE_STATE);
+	struct buf b = BUF_INIT;
+	int r = load_state(path, &b);
+	free(path);
+	if (r < 0)
+		return;
+	char *line = b.data, *end = b.data + b.len;
+	int in_list = 0;
+	while (line < end) {
+		char *nl = memchr(line, '\n', (size_t)(end - line));
+		size_t n = nl ? (size_t)(nl - line) : (size_t)(end - line);
+		if (in_list && n) {
+			w->old_files = xrealloc(w->old_files, (w->nold + 1) * sizeof(*w->old_files));
+			w->old_files[w->nold++] = xstrndup(line, n);
+		} else if (n == 5 && memcmp(line, "files", 5) == 0) {
+			in_list = 1;
+		} else if (n == 10 && memcmp(line, "incomplete", 10) == 0) {
+			w->all_ours = 1;
+		}
+		line += n + 1;
+	}
+	buf_free(&b);
+}
+
+/* Waits for any other build of this directory: two at once would share
+ * the staging directory and mix their pages. Returns the locked
+ * directory's descriptor, or -1 with errno set. */
+static int lock_output(const char *out_dir)
+{
+	int fd = open(out_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		if (errno != EWOULDBLOCK) {
+			int e = errno;
+			close(fd);
+			errno = e;
+			return -1;
+		}
+		fprintf(stderr, "sitegen: another build is writing to %s; waiting for it to finish\n", out_dir);
+		while (flock(fd, LOCK_EX) < 0)
+			if (errno != EINTR) {
+				int e = errno;
+				close(fd);
+				errno = e;
+				return -1;
+			}
+	}
+	return fd;
+}
+
+/* The output directory exists (made here when missing: *created) and is
+ * locked; it is the same directory as out_dir names (a build that held the
+ * lock before may have removed the one it created). Returns the lock's
+ * descriptor or -1 after a diag error. */
+static int claim_output(const char *out_dir, struct diag *d, int *created)
 {
 	struct stat st;
-	int created = 0, empty = 0;
+	if (lstat(out_dir, &st) == 0 && S_ISLNK(st.st_mode) && stat(out_dir, &st) < 0) {
+		diag_error(d, out_dir, 0, 0, NULL, 0,
+			   "the output directory is a symbolic link to something that does not exist: "
+			   "create its target or remove the link");
+		return -1;
+	}
+	for (int attempt = 0; attempt < 5; attempt++) {
+		*created = 0;
+		if (stat(out_dir, &st) < 0) {
+			char *tmp = join(out_dir, "x");
+			make_parents(tmp);	/* its parents; mkdir says whether this build made it */
+			free(tmp);
+			if (mkdir(out_dir, 0777) == 0)
+				*created = 1;
+			else if (errno != EEXIST) {
+				diag_error(d, out_dir, 0, 0, NULL, 0, "cannot create the output directory: %s",
+					   strerror(errno));
+				return -1;
+			}
+		}
+		int fd = lock_output(out_dir);
+		if (fd < 0) {
+			if (errno == ENOENT)
+				continue;
+			diag_error(d, out_dir, 0, 0, NULL, 0, errno == ENOTDIR ? "not a directory"
+				   : "cannot open the output directory: %s", strerror(errno));
+			return -1;
+		}
+		struct stat locked;
+		if (fstat(fd, &locked) == 0 && stat(out_dir, &st) == 0 && st.st_ino == locked.st_ino &&
+		    st.st_dev == locked.st_dev)
+			return fd;
+		close(fd);	/* removed or replaced while we waited: look again */
+	}
+	diag_error(d, out_dir, 0, 0, NULL, 0, "the output directory keeps changing while this build waits for it");
+	return -1;
+}
+
+struct writer *writer_open(const char *out_dir, struct diag *d)
+{
 	if (!*out_dir || strcmp(out_dir, "/") == 0) {
 		diag_error(d, *out_dir ? out_dir : "''", 0, 0, NULL, 0,
 			   "refusing to use this as the output directory: name a directory of its own");
 		return NULL;
 	}
-	if (stat(out_dir, &st) == 0) {
-		char *marker = join(out_dir, WRITE_MARKER);
-		empty = S_ISDIR(st.st_mode) && dir_is_empty(out_dir);
-		int ok = S_ISDIR(st.st_mode) && (access(marker, F_OK) == 0 || empty);
-		free(marker);
-		if (!ok) {
-			diag_error(d, out_dir, 0, 0, NULL, 0,
-				   "refusing to write here: it exists and is not an output directory of this "
-				   "generator (no %s file); remove it or choose another OUT", WRITE_MARKER);
-			return NULL;
-		}
-	} else {
-		char *tmp = join(out_dir, "x");
-		int r = make_parents(tmp);
-		free(tmp);
-		if (r < 0) {
-			diag_error(d, out_dir, 0, 0, NULL, 0, "cannot create the output directory: %s", strerror(errno));
-			return NULL;
-		}
-		created = 1;
+	int created;
+	int fd = claim_output(out_dir, d, &created);
+	if (fd < 0)
+		return NULL;
+	char *marker = join(out_dir, WRITE_MARKER);
+	int empty = dir_is_empty(out_dir);
+	int ours = access(marker, F_OK) == 0;
+	free(marker);
+	if (!empty && !ours) {
+		diag_error(d, out_dir, 0, 0, NULL, 0,
+			   "refusing to write here: it exists and is not an output directory of this "
+			   "generator (no %s file); remove it or choose another OUT", WRITE_MARKER);
+		close(fd);
+		return NULL;
 	}
 	struct writer *w = xcalloc(1, sizeof(*w));
 	w->out = xstrdup(out_dir);
@@ -260,9 +362,24 @@ struct writer *writer_open(const char *out_dir, struct diag *d)
 	w->d = d;
 	w->direct = created || empty;
 	w->created = created;
+	w->lock_fd = fd;
 	pthread_mutex_init(&w->lock, NULL);
+	if (ours)
+		read_old_files(w);
 	remove_tree(w->staging);	/* left over from a build that was killed */
-	if (!w->direct && mkdir(w->staging, 0777) < 0) {
+	if (w->direct) {
+		/* Say first that this directory is ours: a build killed halfway
+		 * leaves it recognisable, and the next one may replace it all. */
+		char *path = join(out_dir, WRITE_MARKER);
+		int r = write_whole(path, "", 0, NULL);
+		free(path);
+		if (r < 0 || write_state(w->out, 0, 0, NULL) < 0) {
+			diag_error(d, out_dir, 0, 0, NULL, 0, "cannot write to the output directory: %s",
+				   strerror(errno));
+			writer_abort(w);
+			return NULL;
+		}
+	} else if (mkdir(w->staging, 0777) < 0) {
 		diag_error(d, w->staging, 0, 0, NULL, 0, "cannot create the staging directory: %s", strerror(errno));
 		writer_abort(w);
 		return NULL;
@@ -412,8 +529,44 @@ static void sweep(struct writer *w, const char *rel_dir)
 	free(dir);
 }
 
+/* Removes rel's directory and its parents while they are empty. */
+static void prune_dirs(struct writer *w, const char *rel)
+{
+	char *path = join(w->out, rel);
+	size_t base = strlen(w->out);
+	for (char *slash; (slash = strrchr(path, '/')) && (size_t)(slash - path) > base;) {
+		*slash = '\0';
+		if (rmdir(path) < 0)
+			break;
+	}
+	free(path);
+}
+
+/* Removes the files an earlier build wrote that this one did not: never
+ * anything else (a .git directory, CNAME, the user's notes). */
+static void sweep_old(struct writer *w)
+{
+	for (size_t i = 0; i < w->nold; i++) {
+		const char *rel = w->old_files[i];
+		if (set_has(w, rel) || !rel_is_safe(rel))
+			continue;
+		char *path = join(w->out, rel);
+		struct stat st;
+		if (lstat(path, &st) == 0 && !S_ISDIR(st.st_mode) && unlink(path) == 0) {
+			w->stats.removed++;
+			prune_dirs(w, rel);
+		}
+		free(path);
+	}
+}
+
 static void writer_free(struct writer *w)
 {
+	for (size_t i = 0; i < w->nold; i++)
+		free(w->old_files[i]);
+	free(w->old_files);
+	if (w->lock_fd > 0)
+		close(w->lock_fd);	/* releases the lock */
 	for (size_t i = 0; i < w->cap; i++)
 		free(w->paths[i]);
 	free(w->paths);
@@ -459,14 +612,52 @@ static uint64_t digest_tree(const char *out, const char *rel)
 	return sum;
 }
 
-static void write_state(const char *out, uint64_t inputs, uint64_t digest)
+/* WRITE_STATE, replaced atomically: the fingerprints, then "files" and
+ * every file of the output (w's, and with `also` the earlier build's too,
+ * while a commit is under way), or "incomplete" when w is NULL. */
+static int write_state_files(const char *out, uint64_t inputs, uint64_t digest, const struct writer *w, int also)
 {
-	char text[96];
-	snprintf(text, sizeof(text), "inputs %016llx\noutputs %016llx\n", (unsigned long long)inputs,
-		 (unsigned long long)digest);
-	char *path = join(out, WRITE_STATE);
-	write_whole(path, text, strlen(text), NULL);
+	struct buf b = BUF_INIT;
+	buf_addf(&b, "inputs %016llx\noutputs %016llx\n", (unsigned long long)inputs, (unsigned long long)digest);
+	if (!w) {
+		buf_addstr(&b, "incomplete\n");
+	} else {
+		buf_addstr(&b, "files\n");
+		for (size_t i = 0; i < w->cap; i++)
+			if (w->paths[i])
+				buf_addf(&b, "%s\n", w->paths[i]);
+		for (size_t i = 0; also && i < w->nold; i++)
+			if (!set_has(w, w->old_files[i]))
+				buf_addf(&b, "%s\n", w->old_files[i]);
+	}
+	char *path = join(out, WRITE_STATE), *tmp = join(out, WRITE_STATE ".tmp");
+	int r = write_whole(tmp, b.data, b.len, NULL);
+	if (r == 0 && rename(tmp, path) < 0)
+		r = -1;
+	if (r < 0)
+		unlink(tmp);
 	free(path);
+	free(tmp);
+	buf_free(&b);
+	return r;
+}
+
+static int write_state(const char *out, uint64_t inputs, uint64_t digest, const struct writer *w)
+{
+	return write_state_files(out, inputs, digest, w, 0);
+}
+
+static int load_state(const char *path, struct buf *b)
+{
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return -1;
+	char chunk[65536];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		buf_add(b, chunk, n);
+	fclose(f);
+	return 0;
 }
 
 int writer_is_current(const char *out_dir, uint64_t inputs)
@@ -514,6 +705,17 @@ int writer_commit(struct writer *w, struct write_stats *stats, uint64_t inputs)
 		diag_error(w->d, marker, 0, 0, NULL, 0, "cannot write: %s", strerror(errno));
 		r = -1;
 	}
+	/* Until the commit is done, the state names no inputs (so no build can
+	 * take the output for current) and lists the old files and the new. */
+	if (!w->direct && write_state_files(w->out, 0, 0, w, 1) < 0) {
+		diag_error(w->d, w->out, 0, 0, NULL, 0, "cannot write %s: %s", WRITE_STATE, strerror(errno));
+		r = -1;
+	}
+	if (r < 0) {
+		free(marker);
+		writer_abort(w);
+		return -1;
+	}
 	clear_the_way(w);
 	free(marker);
 	for (size_t i = 0; i < w->nstaged; i++) {
@@ -533,11 +735,15 @@ int writer_commit(struct writer *w, struct write_stats *stats, uint64_t inputs)
 		free(to);
 	}
 	w->stats.written += w->nstaged;
-	if (r == 0 && !w->direct)
-		sweep(w, "");
+	if (r == 0 && w->all_ours)
+		sweep(w, "");	/* a killed first build's leftovers: all ours */
+	else if (r == 0)
+		sweep_old(w);
 	remove_tree(w->staging);
-	if (r == 0)
-		write_state(w->out, inputs, w->digest);
+	if (r == 0 && write_state(w->out, inputs, w->digest, w) < 0) {
+		diag_error(w->d, w->out, 0, 0, NULL, 0, "cannot write %s: %s", WRITE_STATE, strerror(errno));
+		r = -1;
+	}
 	if (stats)
 		*stats = w->stats;
 	writer_free(w);
