@@ -73,3 +73,32 @@ void markdown_summary(const char *md, size_t len, size_t max_chars, struct buf *
 	text_summary(text.data, text.len, max_chars, out);
 	buf_free(&text);
 }
+
+static int is_block(cmark_node_type t)
+{
+	return t == CMARK_NODE_PARAGRAPH || t == CMARK_NODE_HEADING || t == CMARK_NODE_ITEM ||
+	       t == CMARK_NODE_BLOCK_QUOTE || t == CMARK_NODE_CODE_BLOCK || t == CMARK_NODE_THEMATIC_BREAK;
+}
+
+void markdown_text(const char *md, size_t len, struct buf *out)
+{
+	cmark_node *doc = cmark_parse_document(md, len, CMARK_OPT_DEFAULT);
+	cmark_iter *it = cmark_iter_new(doc);
+	cmark_event_type ev;
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *node = cmark_iter_get_node(it);
+		cmark_node_type type = cmark_node_get_type(node);
+		if (ev == CMARK_EVENT_ENTER &&
+		    (type == CMARK_NODE_TEXT || type == CMARK_NODE_CODE || type == CMARK_NODE_CODE_BLOCK))
+			buf_addstr(out, cmark_node_get_literal(node));
+		else if (ev == CMARK_EVENT_ENTER && (type == CMARK_NODE_SOFTBREAK || type == CMARK_NODE_LINEBREAK)) {
+			/* a line break inside Chinese text was layout, not a space */
+			if (out->len && (unsigned char)out->data[out->len - 1] < 0x80)
+				buf_addch(out, ' ');
+		}
+		else if (is_block(type) && out->len && out->data[out->len - 1] != '\n')
+			buf_addch(out, '\n');
+	}
+	cmark_iter_free(it);
+	cmark_node_free(doc);
+}

@@ -20,4 +20,9 @@ void markdown_render(const char *md, size_t len, int unsafe, size_t max_chars, s
  * out) of at most max_chars characters (see text_summary). */
 void markdown_summary(const char *md, size_t len, size_t max_chars, struct buf *out);
 
+/* Appends the body's text, every block (headings, list items, code)
+ * included, one block per line, markup and raw HTML left out: what search
+ * indexes and shows in snippets. */
+void markdown_text(const char *md, size_t len, struct buf *out);
+
 #endif

@@ -17,7 +17,7 @@
 
 const char *const render_templates[] = {
 	"home", "report", "place", "places", "dates", "year", "month", "day", "tags", "tag",
-	"reporters", "reporter", "series-index", "series", "404", "sitemap", "feed", NULL
+	"reporters", "reporter", "series-index", "series", "404", "search", "sitemap", "feed", NULL
 };
 
 
@@ -295,6 +295,7 @@ static const struct render_family families[] = {
 	{ count_one, render_people_index },
 	{ count_one, render_series_index },
 	{ count_one, render_404 },
+	{ count_one, render_search_page },
 	{ count_one, render_sitemap },
 	{ count_one, render_feed },
 	{ count_series, render_series_page },

@@ -76,6 +76,7 @@ struct val *render_years(struct render *r);
  * render_families in render.c). Each renders and hands over exactly one page. */
 void render_home(struct render *r, size_t i);
 void render_404(struct render *r, size_t i);
+void render_search_page(struct render *r, size_t i);
 void render_report_page(struct render *r, size_t i);
 void render_places_index(struct render *r, size_t i);
 void render_place_page(struct render *r, size_t i);

@@ -174,3 +174,13 @@ void render_404(struct render *r, size_t unused)
 	render_crumb(r, ctx, "找不到这个页面", NULL);
 	render_page(r, "404", "404.html", ctx);
 }
+
+/* The search page: a form and an empty results list that assets/search.js
+ * fills from the index in search/ (search.c writes it). */
+void render_search_page(struct render *r, size_t unused)
+{
+	(void)unused;
+	struct val *ctx = render_common(r, "search/index.html", "搜索", "search");
+	render_crumb(r, ctx, "搜索", NULL);
+	render_page(r, "search", "search/index.html", ctx);
+}

@@ -23,6 +23,7 @@
 #define TEXT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "arena.h"
 #include "buf.h"
@@ -106,6 +107,22 @@ int text_days_in_month(int y, int m);
  * never cuts inside a UTF-8 sequence or a grapheme (emoji, combining marks).
  * max_chars == 0 appends nothing. */
 void text_summary(const char *s, size_t len, size_t max_chars, struct buf *out);
+
+/* Folding for search (see search.h): each code point of the (NFC) text
+ * becomes lower(NFKC(c)) with Traditional Han characters made Simplified.
+ * text_folder_new builds the tables once (~0.1 s; NULL when ICU lacks its
+ * data); a folder is read-only after that and may be shared by all threads.
+ * text_fold writes the folded code points of s to *out (grown as needed,
+ * *cap its size) and returns how many; ill-formed UTF-8 reads as U+FFFD.
+ * text_fold_is_word: is c of general category L, M or N.
+ * text_fold_ts_pairs appends every (traditional, simplified) pair of the
+ * table, one after the other, as UTF-8: the browser's copy. */
+struct text_folder;
+struct text_folder *text_folder_new(void);
+void text_folder_free(struct text_folder *f);
+size_t text_fold(const struct text_folder *f, const char *s, size_t len, uint32_t **out, size_t *cap);
+int text_fold_is_word(const struct text_folder *f, uint32_t c);
+void text_fold_ts_pairs(const struct text_folder *f, struct buf *out);
 
 /* Levenshtein distance in code points between two NUL-terminated strings,
  * for "did you mean" suggestions: text_distance("离石区", "离石县") == 1. */

@@ -29,14 +29,26 @@ fi
 # Edit one article's body: its page changes, and nothing but the pages that show it.
 f=$(find "$tmp/c/content" -name '*.md' | sort | sed -n 100p)
 printf '\n一段新加的文字。\n' >>"$f"
+cp -a "$tmp/one" "$tmp/before"
 build "$tmp/one" >"$tmp/log"
-written=$(sed -n 's/.*(\([0-9]*\) files written.*/\1/p' "$tmp/log")
+# the files whose bytes changed: pages apart, search index files apart
+diff -rq -x .sitegen-state "$tmp/before" "$tmp/one" | sed -n "s|^Files $tmp/before/\([^ ]*\) and .*|\1|p" >"$tmp/changed"
+written=$(grep -vc '^search/' "$tmp/changed")
+search_written=$(grep -c '^search/' "$tmp/changed")
+search_docs=$(grep -c '^search/d/' "$tmp/changed")
+rm -rf "$tmp/before"
 rm -rf "$tmp/full" && build "$tmp/full" --quiet
 if same "$tmp/one" "$tmp/full"; then
 	echo "ok - incremental: after editing an article the rebuild equals a full build ($written files rewritten)"
 else
 	echo "not ok - incremental: after an edit the rebuild differs from a full build"
 	head -20 "$tmp/diff" | sed 's/^/#   /'
+fi
+if [ "$search_docs" -eq 1 ] && [ "$search_written" -ge 2 ] &&
+	[ "$search_written" -lt "$(find "$tmp/one/search" -type f | wc -l)" ]; then
+	echo "ok - incremental: a body edit rewrites its own search text and only the $((search_written - 1)) index shards its words touch"
+else
+	echo "not ok - incremental: a body edit rewrote $search_written search files ($search_docs document texts)"
 fi
 if [ -n "$written" ] && [ "$written" -ge 1 ] && [ "$written" -le 3 ]; then
 	echo "ok - incremental: a body edit rewrites only the pages whose bytes change (its own page and the listings showing its summary)"

@@ -42,6 +42,8 @@ run sh tests/site.sh
 run sh tests/incremental.sh
 run sh tests/edge.sh
 run sh tests/output.sh
+run sh tests/search.sh
+run sh tests/browser.sh
 run "$B/tests/fidelity" "$SEEDS_DIR" content
 
 echo "$skip skipped"

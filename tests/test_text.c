@@ -419,6 +419,61 @@ static void test_distance(void)
 		  (long long)text_distance("克拉玛依区", "克拉马依"), 2);
 }
 
+/* The folded text as UTF-8, each separator (non-word) code point as '|'. */
+static void fold_str(const struct text_folder *f, const char *s, struct buf *out)
+{
+	uint32_t *cps = NULL;
+	size_t cap = 0, n = text_fold(f, s, strlen(s), &cps, &cap);
+	buf_reset(out);
+	for (size_t i = 0; i < n; i++) {
+		uint32_t c = cps[i];
+		if (!text_fold_is_word(f, c))
+			buf_addch(out, '|');
+		else if (c < 0x80)
+			buf_addch(out, (char)c);
+		else if (c < 0x800)
+			buf_addf(out, "%c%c", 0xc0 | c >> 6, 0x80 | (c & 0x3f));
+		else if (c < 0x10000)
+			buf_addf(out, "%c%c%c", 0xe0 | c >> 12, 0x80 | (c >> 6 & 0x3f), 0x80 | (c & 0x3f));
+		else
+			buf_addf(out, "%c%c%c%c", 0xf0 | c >> 18, 0x80 | (c >> 12 & 0x3f), 0x80 | (c >> 6 & 0x3f),
+				 0x80 | (c & 0x3f));
+	}
+	free(cps);
+}
+
+static void test_fold(void)
+{
+	struct text_folder *f = text_folder_new();
+	check_int("folder_new succeeds", f != NULL, 1);
+	if (!f)
+		return;
+	struct buf b = BUF_INIT;
+	static const struct { const char *in, *out, *what; } cases[] = {
+		{ "ＡＢＣ", "abc", "full-width Latin folds to lower-case ASCII (NFKC, case)" },
+		{ "Abc 123", "abc|123", "a space is a separator; digits are word characters" },
+		{ "１２３", "123", "full-width digits fold to ASCII digits" },
+		{ "網格員", "网格员", "traditional characters fold to simplified (ICU Traditional-Simplified)" },
+		{ "昌寧社區", "昌宁社区", "寧 and 區 fold to 宁 and 区" },
+		{ "网格员", "网格员", "simplified text is unchanged" },
+		{ "“连心卡”,", "|连心卡||", "quotes and commas are separators" },
+		{ "㈱", "|株|", "NFKC expands ㈱ to (株)" },
+		{ "ǅ", "dž", "a title-case digraph folds to lower case" },
+		{ "\xF0\x9D\x90\x80", "a", "U+1D400 MATHEMATICAL BOLD A folds to a (outside the BMP)" },
+		{ "\xff", "|", "invalid UTF-8 reads as U+FFFD, a separator" },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		fold_str(f, cases[i].in, &b);
+		check_str(cases[i].what, b.data, cases[i].out);
+	}
+	buf_reset(&b);
+	text_fold_ts_pairs(f, &b);
+	check_int("the browser's table has the pair 網→网", strstr(b.data, "網网") != NULL, 1);
+	check_int("the browser's table has no simplified character as a source", strstr(b.data, "网网") == NULL, 1);
+	buf_free(&b);
+	text_folder_free(f);
+}
+
 int main(void)
 {
 	struct text_slugger *sl = text_slugger_new();
@@ -437,6 +492,7 @@ int main(void)
 	test_dates(dt);
 	test_summary();
 	test_distance();
+	test_fold();
 
 	text_slugger_free(sl);
 	text_collator_free(coll);

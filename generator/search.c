@@ -1,0 +1,479 @@
+/* The search index (format in search.h).
+ *
+ * Each thread takes a contiguous range of documents, in order: it writes
+ * their d/ files and appends their grams to its own table, so postings grow
+ * in document order without sorting or locks. The shard files then join
+ * the threads' lists gram by gram (thread t's documents all come before
+ * thread t+1's) and encode them. */
+#define _DEFAULT_SOURCE
+#include "search.h"
+
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libdeflate.h>
+
+#include "buf.h"
+#include "markdown.h"
+#include "search_post.h"
+#include "text.h"
+#include "threads.h"
+#include "write.h"
+#include "xalloc.h"
+
+/* libdeflate's level for the document texts: see README (Search) for the
+ * measurements (level 1: 100 MB/s, 54% of the size; zlib's level 1 takes
+ * 2.4 times as long for the same). */
+#define SEARCH_ZLEVEL 1
+#define SHARD_TARGET_BYTES 16384
+#define SHARDS_MAX 4096
+
+struct search_ctx {
+	const struct site *site;
+	const struct text_folder *folder;
+	struct writer *w;
+	struct diag *d;
+	struct gram_table *tables;	/* one per thread */
+	size_t nthreads;
+	int failed;
+};
+
+/* ---- the text of a document ---- */
+
+static void add_line(struct buf *b, const char *s)
+{
+	if (!s || !*s)
+		return;
+	buf_addstr(b, s);
+	buf_addch(b, '\n');
+}
+
+/* A slug without its hyphens: "chang-ning-she-qu" → "changningshequ". */
+static void add_slug_line(struct buf *b, const char *slug)
+{
+	if (!slug)
+		return;
+	for (const char *p = slug; *p; p++)
+		if (*p != '-')
+			buf_addch(b, *p);
+	buf_addch(b, '\n');
+}
+
+static void add_people(struct buf *b, const struct strlist *names, struct person **refs, int slugs)
+{
+	for (size_t i = 0; i < names->len; i++)
+		if (slugs)
+			add_slug_line(b, refs ? refs[i]->slug : NULL);
+		else
+			add_line(b, names->items[i]);
+}
+
+/* Everything after the title, one field per line (see search.h). */
+static void document_text(const struct article *art, struct buf *b)
+{
+	add_line(b, art->subtitle);
+	markdown_text(art->body, art->body_len, b);
+	if (b->len && b->data[b->len - 1] != '\n')
+		buf_addch(b, '\n');
+	for (size_t i = 0; i < art->captions.len; i++)
+		add_line(b, art->captions.items[i]);
+	add_line(b, art->street);
+	for (const struct place *p = art->place; p; p = p->parent)
+		add_line(b, p->name);
+	add_people(b, &art->reporters, art->reporter_refs, 0);
+	add_people(b, &art->correspondents, art->correspondent_refs, 0);
+	for (size_t i = 0; i < art->tags.len; i++)
+		add_line(b, art->tags.items[i]);
+	for (const struct place *p = art->place; p; p = p->parent)
+		add_slug_line(b, p->slug);
+	add_people(b, &art->reporters, art->reporter_refs, 1);
+	add_people(b, &art->correspondents, art->correspondent_refs, 1);
+	for (size_t i = 0; i < art->tags.len; i++)
+		add_slug_line(b, art->tag_refs ? art->tag_refs[i]->slug : NULL);
+	if (b->len)
+		buf_truncate(b, b->len - 1);
+}
+
+/* City › district › community, as the listings show it. */
+static void place_text(const struct place *p, struct buf *b)
+{
+	const struct place *chain[4];
+	size_t n = 0;
+	for (; p && n < 4; p = p->parent)
+		if (p->level != PLACE_PROVINCE)
+			chain[n++] = p;
+	while (n--) {
+		buf_addstr(b, chain[n]->name);
+		if (n)
+			buf_addch(b, ' ');
+	}
+}
+
+/* A JSON string; also escapes U+2028/U+2029, which older JavaScript
+ * engines do not take inside string literals. */
+static void add_json(struct buf *b, const char *s, size_t len)
+{
+	buf_addch(b, '"');
+	size_t run = 0;	/* start of the bytes not yet copied */
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		int line_sep = c == 0xe2 && i + 2 < len && (unsigned char)s[i + 1] == 0x80 &&
+			       ((unsigned char)s[i + 2] == 0xa8 || (unsigned char)s[i + 2] == 0xa9);
+		if (c != '"' && c != '\\' && c >= 0x20 && !line_sep)
+			continue;
+		buf_add(b, s + run, i - run);
+		if (c == '"' || c == '\\') {
+			buf_addch(b, '\\');
+			buf_addch(b, (char)c);
+		} else if (c == '\n') {
+			buf_addstr(b, "\\n");
+		} else if (line_sep) {
+			buf_addf(b, "\\u%04x", (unsigned char)s[i + 2] == 0xa8 ? 0x2028 : 0x2029);
+			i += 2;
+		} else {
+			buf_addf(b, "\\u%04x", c);
+		}
+		run = i + 1;
+	}
+	buf_add(b, s + run, len - run);
+	buf_addch(b, '"');
+}
+
+static void add_json_field(struct buf *b, const char *key, const char *s, size_t len)
+{
+	buf_addf(b, ",\"%s\":", key);
+	add_json(b, s, len);
+}
+
+static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+static void add_base64(struct buf *b, const unsigned char *p, size_t n)
+{
+	buf_grow(b, (n + 2) / 3 * 4);
+	char *o = b->data + b->len;
+	for (size_t i = 0; i < n; i += 3) {
+		uint32_t v = (uint32_t)p[i] << 16 | (i + 1 < n ? (uint32_t)p[i + 1] << 8 : 0) |
+			     (i + 2 < n ? p[i + 2] : 0);
+		*o++ = b64[v >> 18 & 63];
+		*o++ = b64[v >> 12 & 63];
+		*o++ = i + 1 < n ? b64[v >> 6 & 63] : '=';
+		*o++ = i + 2 < n ? b64[v & 63] : '=';
+	}
+	b->len = (size_t)(o - b->data);
+	b->data[b->len] = 0;
+}
+
+/* The text as "z" (zlib, base64) when that is shorter than "x" (plain). */
+static void add_text_field(struct buf *b, const char *text, size_t len, struct libdeflate_compressor *z,
+			   struct buf *scratch)
+{
+	size_t start = b->len;
+	add_json_field(b, "x", text, len);
+	size_t bound = libdeflate_zlib_compress_bound(z, len);
+	buf_reset(scratch);
+	buf_grow(scratch, bound);
+	size_t zlen = libdeflate_zlib_compress(z, text, len, scratch->data, bound);
+	if (!zlen)
+		return;
+	if ((zlen + 2) / 3 * 4 + 6 >= b->len - start)
+		return;
+	buf_truncate(b, start);
+	buf_addstr(b, ",\"z\":\"");
+	add_base64(b, (const unsigned char *)scratch->data, zlen);
+	buf_addch(b, '"');
+}
+
+struct worker_state {
+	struct search_ctx *x;
+	size_t t, from, to;
+	struct text_dates *dates;
+	struct libdeflate_compressor *z;
+	struct buf date, text, file, scratch;
+	int last_y, last_m, last_d;
+	uint32_t *cps;
+	size_t cps_cap;
+};
+
+static const char *date_text(struct worker_state *ws, const struct date *dt)
+{
+	/* documents come in date order: most share the previous one's date */
+	if (ws->date.len && dt->y == ws->last_y && dt->m == ws->last_m && dt->d == ws->last_d)
+		return ws->date.data;
+	buf_reset(&ws->date);
+	if (dt->d)
+		text_format_date(ws->dates, dt->y, dt->m, dt->d, &ws->date);
+	else
+		text_format_month(ws->dates, dt->y, dt->m, &ws->date);
+	ws->last_y = dt->y;
+	ws->last_m = dt->m;
+	ws->last_d = dt->d;
+	return ws->date.data;
+}
+
+static void write_document(struct worker_state *ws, const struct article *art, size_t n)
+{
+	struct buf *f = &ws->file;
+	buf_reset(f);
+	buf_addf(f, "sitegenSearch.d(%zu,{\"u\":", n);
+	add_json(f, art->url, strlen(art->url));
+	add_json_field(f, "t", art->title, strlen(art->title));
+	const char *date = date_text(ws, &art->date);
+	add_json_field(f, "date", date, strlen(date));
+	buf_reset(&ws->scratch);
+	place_text(art->place, &ws->scratch);
+	add_json_field(f, "place", ws->scratch.data, ws->scratch.len);
+	add_text_field(f, ws->text.data, ws->text.len, ws->z, &ws->scratch);
+	buf_addstr(f, "});\n");
+	char path[64];
+	snprintf(path, sizeof(path), "search/d/%zu.js", n);
+	if (writer_put(ws->x->w, path, f->data, f->len) < 0)
+		ws->x->failed = 1;
+}
+
+/* Feeds one field's folded code points to the table: grams of 1, 2 and 3
+ * word characters, positions from *pos (a separator run counts one). */
+static void index_field(struct worker_state *ws, struct gram_table *t, const char *s, size_t len, uint32_t doc,
+			uint32_t *pos, int title)
+{
+	size_t n = text_fold(ws->x->folder, s, len, &ws->cps, &ws->cps_cap);
+	uint32_t z = 0, a = 0, b = 0;	/* the word characters before, 0 after a separator */
+	int sep = 0;
+	for (size_t i = 0; i < n; i++) {
+		uint32_t c = ws->cps[i];
+		if (!text_fold_is_word(ws->x->folder, c)) {
+			if (!sep)
+				(*pos)++;
+			sep = 1;
+			z = a = b = 0;
+			continue;
+		}
+		sep = 0;
+		uint32_t p = (*pos)++;
+		gram_add_doc(t, gram_key(c, 0, 0), 0, doc, title);
+		if (b)
+			gram_add_doc(t, gram_key(b, c, 0), 0, doc, title);
+		if (a)
+			gram_add_pos(t, gram_key(a, b, c), doc, p - 2, title);
+		if (z)
+			gram_add_doc(t, gram_key(z, a, b), c, doc, title);
+		z = a;
+		a = b;
+		b = c;
+	}
+	if (!sep)
+		(*pos)++;
+}
+
+static void *index_range(void *arg)
+{
+	struct worker_state *ws = arg;
+	struct search_ctx *x = ws->x;
+	struct gram_table *t = &x->tables[ws->t];
+	for (size_t i = ws->from; i < ws->to; i++) {
+		const struct article *art = x->site->articles.items[x->site->articles.len - 1 - i];
+		uint32_t doc = (uint32_t)art->order, pos = 0;
+		buf_reset(&ws->text);
+		document_text(art, &ws->text);
+		write_document(ws, art, doc);
+		index_field(ws, t, art->title, strlen(art->title), doc, &pos, 1);
+		pos = 0;
+		index_field(ws, t, ws->text.data, ws->text.len, doc, &pos, 0);
+		gram_doc_end(t);
+	}
+	gram_flush(t);
+	return NULL;
+}
+
+/* ---- shards ---- */
+
+static uint32_t fnv1a(const char *s, size_t n)
+{
+	uint32_t h = 2166136261u;
+	for (size_t i = 0; i < n; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 16777619u;
+	}
+	return h;
+}
+
+static size_t pow2_shards(size_t bytes)
+{
+	size_t s = 1;
+	while (s < SHARDS_MAX && s * SHARD_TARGET_BYTES < bytes)
+		s *= 2;
+	return s;
+}
+
+struct shard_job {
+	struct search_ctx *x;
+	struct gram_ref **refs;		/* per shard, the grams in it */
+	size_t *nrefs;
+	size_t nshards, ndocs;
+	int positional;
+	size_t next;
+	pthread_mutex_t lock;
+};
+
+static void write_shard(struct shard_job *j, size_t s, struct buf *out, struct buf *tmp)
+{
+	buf_reset(out);
+	buf_addf(out, "sitegenSearch.%c(%zu,{", j->positional ? 'p' : 'g', s);
+	for (size_t i = 0; i < j->nrefs[s]; i++) {
+		const struct gram_ref *r = &j->refs[s][i];
+		if (i)
+			buf_addch(out, ',');
+		add_json(out, r->utf8, r->len);
+		buf_addch(out, ':');
+		buf_addch(out, '"');
+		if (j->positional)
+			gram_encode_positions(r, out);
+		else
+			gram_encode_docs(r, j->ndocs, out, tmp);
+		buf_addch(out, '"');
+	}
+	buf_addstr(out, "});\n");
+	char path[64];
+	snprintf(path, sizeof(path), "search/%c/%zx.js", j->positional ? 'p' : 'g', s);
+	if (writer_put(j->x->w, path, out->data, out->len) < 0)
+		j->x->failed = 1;
+}
+
+static void *shard_worker(void *arg)
+{
+	struct shard_job *j = arg;
+	struct buf out = BUF_INIT, tmp = BUF_INIT;
+	for (;;) {
+		pthread_mutex_lock(&j->lock);
+		size_t s = j->next++;
+		pthread_mutex_unlock(&j->lock);
+		if (s >= j->nshards)
+			break;
+		write_shard(j, s, &out, &tmp);
+	}
+	buf_free(&out);
+	buf_free(&tmp);
+	return NULL;
+}
+
+static size_t write_shards(struct search_ctx *x, int positional, size_t ndocs, size_t jobs)
+{
+	struct gram_ref *all;
+	size_t bytes = 0;
+	size_t n = gram_collect(x->tables, x->nthreads, positional, &all, &bytes);
+	size_t nshards = pow2_shards(bytes);
+	struct shard_job j = { .x = x, .nshards = nshards, .ndocs = ndocs, .positional = positional };
+	j.nrefs = xcalloc(nshards, sizeof(*j.nrefs));
+	j.refs = xcalloc(nshards, sizeof(*j.refs));
+	size_t *fill = xcalloc(nshards, sizeof(*fill));
+	for (size_t i = 0; i < n; i++) {
+		all[i].shard = fnv1a(all[i].utf8, all[i].len) & (uint32_t)(nshards - 1);
+		j.nrefs[all[i].shard]++;
+	}
+	for (size_t s = 0; s < nshards; s++)
+		j.refs[s] = xmalloc((j.nrefs[s] + 1) * sizeof(**j.refs));
+	for (size_t i = 0; i < n; i++)
+		j.refs[all[i].shard][fill[all[i].shard]++] = all[i];
+	pthread_mutex_init(&j.lock, NULL);
+	pthread_t th[64];
+	size_t started = 0;
+	for (; started < jobs; started++)
+		if (pthread_create(&th[started], NULL, shard_worker, &j) != 0)
+			break;
+	if (started == 0)
+		shard_worker(&j);
+	for (size_t t = 0; t < started; t++)
+		pthread_join(th[t], NULL);
+	pthread_mutex_destroy(&j.lock);
+	for (size_t s = 0; s < nshards; s++)
+		free(j.refs[s]);
+	free(j.refs);
+	free(j.nrefs);
+	free(fill);
+	gram_refs_free(all, n);
+	return nshards;
+}
+
+static void write_meta(struct search_ctx *x, size_t ndocs, size_t sg, size_t sp)
+{
+	struct buf b = BUF_INIT, pairs = BUF_INIT;
+	text_fold_ts_pairs(x->folder, &pairs);
+	buf_addf(&b, "sitegenSearch.meta({\"v\":2,\"n\":%zu,\"sg\":%zu,\"sp\":%zu,\"ts\":", ndocs, sg, sp);
+	add_json(&b, pairs.data, pairs.len);
+	buf_addstr(&b, "});\n");
+	if (writer_put(x->w, "search/index.js", b.data, b.len) < 0)
+		x->failed = 1;
+	buf_free(&b);
+	buf_free(&pairs);
+}
+
+static void free_workers(struct worker_state *ws, size_t nt)
+{
+	for (size_t t = 0; t < nt; t++) {
+		text_dates_free(ws[t].dates);
+		if (ws[t].z)
+			libdeflate_free_compressor(ws[t].z);
+		buf_free(&ws[t].date);
+		buf_free(&ws[t].text);
+		buf_free(&ws[t].file);
+		buf_free(&ws[t].scratch);
+		free(ws[t].cps);
+	}
+	free(ws);
+}
+
+/* Runs index_range over the workers, ws[0] in this thread; a thread that
+ * cannot start has its range done here too. */
+static void run_workers(struct worker_state *ws, size_t nt)
+{
+	pthread_t th[64];
+	size_t started = 1;
+	for (; started < nt; started++)
+		if (pthread_create(&th[started], NULL, index_range, &ws[started]) != 0)
+			break;
+	index_range(&ws[0]);
+	for (size_t t = started; t < nt; t++)
+		index_range(&ws[t]);
+	for (size_t t = 1; t < started; t++)
+		pthread_join(th[t], NULL);
+}
+
+int search_build(const struct site *site, const struct text_folder *folder, struct writer *w, struct diag *d,
+		 int jobs)
+{
+	size_t ndocs = site->articles.len;
+	size_t nt = (size_t)threads_count(jobs);
+	if (nt > ndocs / 16 + 1)
+		nt = ndocs / 16 + 1;	/* a thread for a handful of documents costs more than it saves */
+	struct search_ctx x = { .site = site, .folder = folder, .w = w, .d = d, .nthreads = nt };
+	struct worker_state *ws = xcalloc(nt, sizeof(*ws));
+	for (size_t t = 0; t < nt; t++) {
+		ws[t] = (struct worker_state){ .x = &x, .t = t, .from = ndocs * t / nt, .to = ndocs * (t + 1) / nt };
+		ws[t].z = libdeflate_alloc_compressor(SEARCH_ZLEVEL);
+		if (!ws[t].z) {
+			diag_error(d, "search", 0, 0, NULL, 0, "cannot set up libdeflate's compressor: out of memory");
+			free_workers(ws, t + 1);
+			return -1;
+		}
+		if (!(ws[t].dates = text_dates_new())) {
+			diag_error(d, "ICU", 0, 0, NULL, 0, "cannot load ICU's date formats for the search index");
+			free_workers(ws, t + 1);
+			return -1;
+		}
+	}
+	x.tables = xcalloc(nt, sizeof(*x.tables));
+	for (size_t t = 0; t < nt; t++)
+		gram_table_init(&x.tables[t]);
+	run_workers(ws, nt);
+	free_workers(ws, nt);
+	size_t sjobs = (size_t)threads_count(jobs);
+	size_t sg = write_shards(&x, 0, ndocs, sjobs);
+	size_t sp = write_shards(&x, 1, ndocs, sjobs);
+	write_meta(&x, ndocs, sg, sp);
+	for (size_t t = 0; t < nt; t++)
+		gram_table_free(&x.tables[t]);
+	free(x.tables);
+	return x.failed ? -1 : 0;
+}

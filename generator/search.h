@@ -1,0 +1,69 @@
+/* search: the archive's full-text index, written as static files that the
+ * browser reads with no server code (theme/static/search.js).
+ *
+ * Exact substring search: a query term finds every report whose folded text
+ * contains it, and only those. No segmenter: the index holds characters,
+ * not guessed words.
+ *
+ * Folding (text_fold, the same in C and in search.js): the text in NFC, then
+ * each code point c becomes lower(NFKC(c)) (ICU's root lower-casing, as
+ * JavaScript's toLowerCase), then each resulting code point goes through
+ * the Traditional → Simplified table (ICU's "Traditional-Simplified"
+ * transform applied to each Han character alone; search/index.js ships the
+ * table). Code points of general category L, M or N are word characters;
+ * any run of others is one separator. Query terms are the word runs of the
+ * folded query; a report matches when it contains every term.
+ *
+ * A report's searchable text has two zones: its title, and its text: the
+ * subtitle, body, captions, place names, people and tags, and the pinyin
+ * slugs of its places, people and tags without hyphens (so "changning"
+ * finds 昌宁社区), one field per line. Positions count folded code points
+ * from 0 in each zone; a separator run counts one.
+ *
+ * Files (all under search/ in the output; numbers in the "n45" code below):
+ *   index.js     sitegenSearch.meta({"v":2,"n":DOCS,"sg":SG,"sp":SP,
+ *                                   "ts":"<pairs: traditional, simplified, …>"})
+ *   g/<k>.js     sitegenSearch.g(k,{"<gram>":"<docs><title docs>",…})
+ *                every 1-, 2-, 3- and 4-character gram whose FNV-1a hash
+ *                % SG == k: the documents containing it and those whose
+ *                title does (a term of up to 4 characters needs nothing else)
+ *   p/<k>.js     sitegenSearch.p(k,{"<gram>":"<positions>",…})
+ *                every 3-character gram whose hash % SP == k, with positions:
+ *                a longer query checks that its 3-character grams (at
+ *                offsets 0, 3, 6 … and length − 3) line up in a document
+ *   d/<n>.js     sitegenSearch.d(n,{"u":url,"t":title,"date":…,"place":…,
+ *                                   "x":text | "z":base64 of zlib(text)})
+ *                document n: its root-relative URL, title, date and place as
+ *                the pages show them, and its text after the title (zlib
+ *                when that is shorter; DecompressionStream("deflate"))
+ * Documents are numbered oldest first (article.order), so an edit rewrites
+ * only the files it changes and a newer report only adds. SG and SP are
+ * powers of two chosen from the index size (about 16 KB a shard).
+ *
+ * n45: a number is written in base 45, most significant digit first, with
+ * the characters of SEARCH_DIGITS: digits 45…89 say "more follow", 0…44 end
+ * the number. A document list starts with h: even h = 2·count, then count
+ * gaps (doc − previous doc − 1, previous starting at −1); odd h =
+ * 2·count + 1, then a bitmap of ceil(DOCS/6) characters, each the digit
+ * 0…63 holding documents 6i … 6i+5 in bits 0…5. Positions: the number of
+ * documents, then for each: its gap; h = 2·kb + (kt > 0); kt only when h is
+ * odd; kt title positions, then kb text positions, each as gaps (position −
+ * previous − 1, previous starting at −1 in each zone). FNV-1a: 32-bit, over
+ * the gram's UTF-8 bytes. */
+#ifndef SEARCH_H
+#define SEARCH_H
+
+#include "diag.h"
+#include "site.h"
+
+struct writer;
+struct text_folder;
+
+#define SEARCH_DIGITS "#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[]^_`abcdefghijklmnopqrstuvwxyz{|}"
+
+/* Builds the index of site's articles in `jobs` threads (0: one per core)
+ * and hands its files to w. Returns 0, or -1 after a diag error. */
+int search_build(const struct site *site, const struct text_folder *folder, struct writer *w, struct diag *d,
+		 int jobs);
+
+#endif

@@ -1,0 +1,537 @@
+/* Postings in memory: LEB128 varints, one byte for most numbers.
+ * 1- and 2-character grams: `docs` and `title` hold document gaps (document
+ * − previous − 1, the first from −1). 3-character grams: `docs` holds, per
+ * document, its gap, kt, kb, then kt title and kb text position gaps. */
+#include "search_post.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "search.h"
+#include "xalloc.h"
+
+#define BMP 0x10000
+#define FLUSH_AT (1u << 20)	/* occurrences: 12 MiB a thread */
+
+struct vec {
+	uint8_t *p;
+	uint32_t len, cap;
+};
+
+struct gram {
+	uint64_t key;			/* the first three code points, gram_key */
+	uint32_t c4;			/* the fourth, or 0 */
+	uint32_t ndocs, last_doc;	/* last_doc: the last document + 1, 0 before the first */
+	uint32_t last_title;
+	uint32_t npos;			/* positions, for 3-character grams */
+	struct vec docs, title;
+};
+
+/* The 1- and 2-character grams already noted for the current document
+ * (keys + 1, cleared by stamp): a document repeats most of its characters,
+ * and this small set stays in the processor's cache where the table does not. */
+#define SEEN_SLOTS (1u << 13)
+struct gram_seen {
+	uint64_t key;
+	uint32_t c4, stamp;
+};
+
+/* Lookups in the table miss the processor's cache on a large archive: each
+ * occurrence waits in a short queue while the slot it needs is prefetched. */
+#define QUEUE 16
+struct pending {
+	uint64_t key;
+	uint32_t c4, doc, pos;
+};
+
+/* pos: for 1- and 2-character grams 1 in the title, else 0; for
+ * 3-character ones position << 1 | (1 in the text, 0 in the title). */
+struct occurrence {
+	uint32_t gram, doc, pos;
+};
+
+static void vec_put(struct vec *v, uint32_t x)
+{
+	if (v->cap - v->len < 5) {
+		v->cap = v->cap ? v->cap * 2 : 16;
+		v->p = xrealloc(v->p, v->cap);
+	}
+	while (x >= 0x80) {
+		v->p[v->len++] = (uint8_t)(x | 0x80);
+		x >>= 7;
+	}
+	v->p[v->len++] = (uint8_t)x;
+}
+
+static uint32_t vec_get(const struct vec *v, uint32_t *i)
+{
+	uint32_t x = 0;
+	for (int shift = 0;; shift += 7) {
+		uint8_t b = v->p[(*i)++];
+		x |= (uint32_t)(b & 0x7f) << shift;
+		if (!(b & 0x80))
+			return x;
+	}
+}
+
+static uint64_t mix(uint64_t k)
+{
+	k ^= k >> 33;
+	k *= 0xff51afd7ed558ccdULL;
+	k ^= k >> 33;
+	k *= 0xc4ceb9fe1a85ec53ULL;
+	k ^= k >> 33;
+	return k;
+}
+
+void gram_table_init(struct gram_table *t)
+{
+	memset(t, 0, sizeof(*t));
+	t->nslots = 1 << 14;
+	t->slots = xcalloc(t->nslots, sizeof(*t->slots));
+	t->bmp = xcalloc(BMP, sizeof(*t->bmp));
+	t->seen = xcalloc(SEEN_SLOTS, sizeof(*t->seen));
+	t->queue = xcalloc(QUEUE, sizeof(*t->queue));
+	t->capocc = FLUSH_AT + 4096;
+	t->occ = xmalloc(t->capocc * sizeof(*t->occ));
+	t->spare = xmalloc(t->capocc * sizeof(*t->spare));
+}
+
+void gram_table_free(struct gram_table *t)
+{
+	for (size_t i = 0; i < t->len; i++) {
+		free(t->grams[i].docs.p);
+		free(t->grams[i].title.p);
+	}
+	free(t->grams);
+	free(t->slots);
+	free(t->bmp);
+	free(t->seen);
+	free(t->queue);
+	free(t->occ);
+	free(t->spare);
+}
+
+static uint64_t slot_hash(uint64_t key, uint32_t c4)
+{
+	return mix(key ^ (uint64_t)c4 * 0x9e3779b97f4a7c15ULL);
+}
+
+static int is_positional(const struct gram *g)
+{
+	return (g->key >> 42) && !g->c4;
+}
+
+static uint32_t new_gram(struct gram_table *t, uint64_t key, uint32_t c4)
+{
+	if (t->len == t->cap) {
+		t->cap = t->cap ? t->cap * 2 : 4096;
+		t->grams = xrealloc(t->grams, t->cap * sizeof(*t->grams));
+	}
+	memset(&t->grams[t->len], 0, sizeof(*t->grams));
+	t->grams[t->len].key = key;
+	t->grams[t->len].c4 = c4;
+	return (uint32_t)t->len++;
+}
+
+static void rehash(struct gram_table *t)
+{
+	size_t n = t->nslots * 2;
+	struct gram_slot *s = xcalloc(n, sizeof(*s));
+	for (size_t i = 0; i < t->nslots; i++) {
+		if (!t->slots[i].index)
+			continue;
+		const struct gram *g = &t->grams[t->slots[i].index - 1];
+		size_t j = slot_hash(g->key, g->c4) & (n - 1);
+		while (s[j].index)
+			j = (j + 1) & (n - 1);
+		s[j] = t->slots[i];
+	}
+	free(t->slots);
+	t->slots = s;
+	t->nslots = n;
+}
+
+static uint32_t gram_index(struct gram_table *t, uint64_t key, uint32_t c4)
+{
+	if (key < BMP && !c4) {
+		if (!t->bmp[key])
+			t->bmp[key] = new_gram(t, key, 0) + 1;
+		return t->bmp[key] - 1;
+	}
+	size_t s = slot_hash(key, c4) & (t->nslots - 1);
+	for (; t->slots[s].index; s = (s + 1) & (t->nslots - 1))
+		if (t->slots[s].key == key && t->slots[s].c4 == c4)
+			return t->slots[s].index - 1;
+	uint32_t g = new_gram(t, key, c4);
+	t->slots[s] = (struct gram_slot){ key, c4, g + 1 };
+	if (t->len * 2 > t->nslots)
+		rehash(t);
+	return g;
+}
+
+static void push(struct gram_table *t, uint32_t g, uint32_t doc, uint32_t pos)
+{
+	if (t->nocc == t->capocc) {	/* a document longer than the whole buffer */
+		t->capocc *= 2;
+		t->occ = xrealloc(t->occ, t->capocc * sizeof(*t->occ));
+		t->spare = xrealloc(t->spare, t->capocc * sizeof(*t->spare));
+	}
+	t->occ[t->nocc++] = (struct occurrence){ g, doc, pos };
+}
+
+static void process(struct gram_table *t, const struct pending *p)
+{
+	push(t, gram_index(t, p->key, p->c4), p->doc, p->pos);
+}
+
+static void enqueue(struct gram_table *t, uint64_t key, uint32_t c4, uint32_t doc, uint32_t pos)
+{
+	if (key >= BMP || c4)
+		__builtin_prefetch(&t->slots[slot_hash(key, c4) & (t->nslots - 1)]);
+	struct pending *slot = &t->queue[t->nqueue++ % QUEUE];
+	if (t->nqueue > QUEUE)
+		process(t, slot);
+	*slot = (struct pending){ key, c4, doc, pos };
+}
+
+static void drain(struct gram_table *t)
+{
+	size_t n = t->nqueue < QUEUE ? t->nqueue : QUEUE;
+	for (size_t i = t->nqueue - n; i < t->nqueue; i++)
+		process(t, &t->queue[i % QUEUE]);
+	t->nqueue = 0;
+}
+
+/* Has the current document noted key already? Notes it if not. */
+static int seen_before(struct gram_table *t, uint64_t key, uint32_t c4, uint32_t doc)
+{
+	size_t s = ((key ^ c4) * 0x9e3779b97f4a7c15ULL) >> 51;
+	for (;; s = (s + 1) & (SEEN_SLOTS - 1)) {
+		struct gram_seen *e = &t->seen[s];
+		if (e->stamp != doc + 1) {
+			if (t->nseen * 2 >= SEEN_SLOTS)
+				return 0;	/* full: let gram_flush drop the repeats */
+			e->key = key;
+			e->c4 = c4;
+			e->stamp = doc + 1;
+			t->nseen++;
+			return 0;
+		}
+		if (e->key == key && e->c4 == c4)
+			return 1;
+	}
+}
+
+void gram_add_doc(struct gram_table *t, uint64_t key, uint32_t c4, uint32_t doc, int title)
+{
+	/* Only the title must be noted each time (it marks the title list),
+	 * and titles are short: the text's repeats are dropped here. */
+	if (!title && seen_before(t, key, c4, doc))
+		return;
+	enqueue(t, key, c4, doc, title != 0);
+}
+
+void gram_add_pos(struct gram_table *t, uint64_t key, uint32_t doc, uint32_t pos, int title)
+{
+	enqueue(t, key, 0, doc, pos << 1 | (title ? 0 : 1));
+}
+
+/* Stable LSD radix sort by gram, 11 bits a pass: occurrences keep their
+ * document and position order within a gram. */
+static void sort_occurrences(struct gram_table *t)
+{
+	unsigned bits = 1;
+	while (bits < 32 && (t->len >> bits))
+		bits++;
+	for (unsigned shift = 0; shift < bits; shift += 11) {
+		size_t count[2049] = { 0 };
+		for (size_t i = 0; i < t->nocc; i++)
+			count[(t->occ[i].gram >> shift & 2047) + 1]++;
+		for (size_t d = 1; d <= 2048; d++)
+			count[d] += count[d - 1];
+		for (size_t i = 0; i < t->nocc; i++)
+			t->spare[count[t->occ[i].gram >> shift & 2047]++] = t->occ[i];
+		struct occurrence *tmp = t->occ;
+		t->occ = t->spare;
+		t->spare = tmp;
+	}
+}
+
+/* o[0..n): one gram's occurrences in one document. */
+static void append_doc(struct gram *g, const struct occurrence *o, size_t n)
+{
+	uint32_t doc = o[0].doc;
+	vec_put(&g->docs, doc - g->last_doc);	/* = doc − previous − 1 */
+	g->last_doc = doc + 1;
+	g->ndocs++;
+	int title = 0;
+	for (size_t i = 0; i < n; i++)
+		title |= o[i].pos & 1;
+	if (title) {
+		vec_put(&g->title, doc - g->last_title);
+		g->last_title = doc + 1;
+	}
+}
+
+static void append_positions(struct gram *g, const struct occurrence *o, size_t n)
+{
+	uint32_t doc = o[0].doc;
+	vec_put(&g->docs, doc - g->last_doc);
+	g->last_doc = doc + 1;
+	g->ndocs++;
+	size_t kt = 0;
+	while (kt < n && !(o[kt].pos & 1))
+		kt++;
+	vec_put(&g->docs, (uint32_t)kt);
+	vec_put(&g->docs, (uint32_t)(n - kt));
+	g->npos += (uint32_t)n;
+	for (size_t i = 0; i < n; i++) {
+		uint32_t p = o[i].pos >> 1;
+		int first = i == 0 || i == kt;
+		vec_put(&g->docs, first ? p : p - (o[i - 1].pos >> 1) - 1);
+	}
+}
+
+void gram_flush(struct gram_table *t)
+{
+	drain(t);
+	sort_occurrences(t);
+	for (size_t i = 0; i < t->nocc;) {
+		size_t j = i + 1;
+		while (j < t->nocc && t->occ[j].gram == t->occ[i].gram && t->occ[j].doc == t->occ[i].doc)
+			j++;
+		struct gram *g = &t->grams[t->occ[i].gram];
+		if (is_positional(g))
+			append_positions(g, t->occ + i, j - i);
+		else
+			append_doc(g, t->occ + i, j - i);
+		i = j;
+	}
+	t->nocc = 0;
+}
+
+void gram_doc_end(struct gram_table *t)
+{
+	t->nseen = 0;
+	if (t->nocc >= FLUSH_AT)
+		gram_flush(t);
+}
+
+/* ---- collecting ---- */
+
+static void key_utf8(uint64_t key, uint32_t c4, struct gram_ref *r)
+{
+	r->len = 0;
+	for (int i = 0; i < 4; i++) {
+		uint32_t c = i < 3 ? (uint32_t)(key >> (21 * i)) & 0x1fffff : c4;
+		if (!c)
+			break;
+		char *p = r->utf8 + r->len;
+		if (c < 0x80) {
+			p[0] = (char)c;
+			r->len += 1;
+		} else if (c < 0x800) {
+			p[0] = (char)(0xc0 | c >> 6);
+			p[1] = (char)(0x80 | (c & 0x3f));
+			r->len += 2;
+		} else if (c < 0x10000) {
+			p[0] = (char)(0xe0 | c >> 12);
+			p[1] = (char)(0x80 | (c >> 6 & 0x3f));
+			p[2] = (char)(0x80 | (c & 0x3f));
+			r->len += 3;
+		} else {
+			p[0] = (char)(0xf0 | c >> 18);
+			p[1] = (char)(0x80 | (c >> 12 & 0x3f));
+			p[2] = (char)(0x80 | (c >> 6 & 0x3f));
+			p[3] = (char)(0x80 | (c & 0x3f));
+			r->len += 4;
+		}
+	}
+	r->utf8[r->len] = 0;
+}
+
+struct part {
+	uint64_t key;
+	uint32_t c4;
+	size_t table;
+	struct gram *g;
+};
+
+static int part_cmp(const void *a, const void *b)
+{
+	const struct part *x = a, *y = b;
+	if (x->key != y->key)
+		return x->key < y->key ? -1 : 1;
+	if (x->c4 != y->c4)
+		return x->c4 < y->c4 ? -1 : 1;
+	return x->table < y->table ? -1 : x->table > y->table;
+}
+
+size_t gram_collect(struct gram_table *tables, size_t ntables, int positional, struct gram_ref **out, size_t *bytes)
+{
+	size_t total = 0, n = 0;
+	for (size_t t = 0; t < ntables; t++)
+		total += tables[t].len;
+	struct part *parts = xmalloc((total + 1) * sizeof(*parts));
+	*bytes = 0;
+	for (size_t t = 0; t < ntables; t++)
+		for (size_t i = 0; i < tables[t].len; i++) {
+			struct gram *g = &tables[t].grams[i];
+			if (positional && !is_positional(g))
+				continue;
+			parts[n++] = (struct part){ g->key, g->c4, t, g };
+			/* From counts, not from the lists' bytes: the estimate (and so the
+			 * number of shards) must not depend on how the documents were
+			 * split between threads. About two characters a number. */
+			*bytes += 2 * (g->ndocs + (positional ? 2 * g->ndocs + g->npos : 0));
+		}
+	if (n)
+		qsort(parts, n, sizeof(*parts), part_cmp);
+	struct gram_ref *refs = xmalloc((n + 1) * sizeof(*refs));
+	struct gram **ptrs = xmalloc((n + 1) * sizeof(*ptrs));
+	size_t nrefs = 0;
+	for (size_t i = 0; i < n; i++) {
+		ptrs[i] = parts[i].g;
+		if (i && parts[i].key == parts[i - 1].key && parts[i].c4 == parts[i - 1].c4) {
+			refs[nrefs - 1].nparts++;
+			continue;
+		}
+		struct gram_ref *r = &refs[nrefs++];
+		r->key = parts[i].key;
+		r->parts = &ptrs[i];
+		r->nparts = 1;
+		r->shard = 0;
+		key_utf8(r->key, parts[i].c4, r);
+	}
+	free(parts);
+	if (nrefs == 0)
+		free(ptrs);
+	*out = refs;
+	return nrefs;
+}
+
+void gram_refs_free(struct gram_ref *refs, size_t n)
+{
+	if (n)
+		free(refs[0].parts);	/* the first ref's parts start the shared array */
+	free(refs);
+}
+
+/* ---- encoding ---- */
+
+static const char digits[] = SEARCH_DIGITS;
+
+static void n45(struct buf *b, uint32_t v)
+{
+	char tmp[8];
+	int n = 0;
+	tmp[n++] = digits[v % 45];
+	for (v /= 45; v; v /= 45)
+		tmp[n++] = digits[45 + v % 45];
+	buf_grow(b, (size_t)n);
+	while (n)
+		b->data[b->len++] = tmp[--n];
+	b->data[b->len] = 0;
+}
+
+/* Iterates the documents of a gram's part: next() returns 1 and sets *doc
+ * (and *in_title) until the list ends. Handles both in-memory forms. */
+struct doc_iter {
+	const struct gram *g;
+	int title_only;
+	uint32_t i, ti;
+	int64_t doc, tdoc;
+};
+
+static int next_doc(struct doc_iter *it, int64_t *doc, int *in_title)
+{
+	const struct gram *g = it->g;
+	if (is_positional(g)) {	/* positions: gap, kt, kb, kt + kb gaps */
+		while (it->i < g->docs.len) {
+			it->doc += (int64_t)vec_get(&g->docs, &it->i) + 1;
+			uint32_t kt = vec_get(&g->docs, &it->i), kb = vec_get(&g->docs, &it->i);
+			for (uint32_t k = 0; k < kt + kb; k++)
+				vec_get(&g->docs, &it->i);
+			if (it->title_only && !kt)
+				continue;
+			*doc = it->doc;
+			*in_title = kt > 0;
+			return 1;
+		}
+		return 0;
+	}
+	const struct vec *v = it->title_only ? &g->title : &g->docs;
+	if (it->i >= v->len)
+		return 0;
+	it->doc += (int64_t)vec_get(v, &it->i) + 1;
+	*doc = it->doc;
+	*in_title = it->title_only;
+	return 1;
+}
+
+/* One list (docs or title) of every part, as gaps or as a bitmap. */
+static void encode_list(const struct gram_ref *r, int title, size_t ndocs, struct buf *out, struct buf *tmp)
+{
+	buf_reset(tmp);
+	uint32_t count = 0;
+	int64_t prev = -1, doc;
+	int in_title;
+	for (size_t p = 0; p < r->nparts; p++) {
+		struct doc_iter it = { r->parts[p], title, 0, 0, -1, -1 };
+		while (next_doc(&it, &doc, &in_title)) {
+			n45(tmp, (uint32_t)(doc - prev - 1));
+			prev = doc;
+			count++;
+		}
+	}
+	size_t bitmap = (ndocs + 5) / 6;
+	if (tmp->len <= bitmap) {
+		n45(out, 2 * count);
+		buf_add(out, tmp->data, tmp->len);
+		return;
+	}
+	n45(out, 2 * count + 1);
+	uint8_t *bits = xcalloc(bitmap + 1, 1);
+	for (size_t p = 0; p < r->nparts; p++) {
+		struct doc_iter it = { r->parts[p], title, 0, 0, -1, -1 };
+		while (next_doc(&it, &doc, &in_title))
+			bits[doc / 6] |= (uint8_t)(1u << (doc % 6));
+	}
+	buf_grow(out, bitmap);
+	for (size_t i = 0; i < bitmap; i++)
+		out->data[out->len++] = digits[bits[i]];
+	out->data[out->len] = 0;
+	free(bits);
+}
+
+void gram_encode_docs(const struct gram_ref *r, size_t ndocs, struct buf *out, struct buf *tmp)
+{
+	encode_list(r, 0, ndocs, out, tmp);
+	encode_list(r, 1, ndocs, out, tmp);
+}
+
+void gram_encode_positions(const struct gram_ref *r, struct buf *out)
+{
+	uint32_t count = 0;
+	for (size_t p = 0; p < r->nparts; p++)
+		count += r->parts[p]->ndocs;
+	n45(out, count);
+	int64_t prev = -1;
+	for (size_t p = 0; p < r->nparts; p++) {
+		const struct vec *v = &r->parts[p]->docs;
+		uint32_t i = 0;
+		int64_t doc = -1;
+		while (i < v->len) {
+			doc += (int64_t)vec_get(v, &i) + 1;
+			uint32_t kt = vec_get(v, &i), kb = vec_get(v, &i);
+			n45(out, (uint32_t)(doc - prev - 1));
+			prev = doc;
+			n45(out, 2 * kb + (kt > 0));
+			if (kt)
+				n45(out, kt);
+			for (uint32_t k = 0; k < kt + kb; k++)
+				n45(out, vec_get(v, &i));
+		}
+	}
+}

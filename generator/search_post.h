@@ -1,0 +1,84 @@
+/* search_post: the search index's postings while they are built (search.c).
+ *
+ * A gram is 1–3 folded code points packed into a key. A gram_table holds
+ * one thread's grams and their postings: documents (and title documents)
+ * for 1- and 2-character grams, documents with positions for 3-character
+ * ones. Occurrences are buffered and sorted by gram before they are
+ * appended (appending each at once would touch a different list for every
+ * character: a cache miss each). Documents must be added in increasing
+ * order within a table, each document whole between two gram_doc_end calls.
+ * The encoders join the tables in order (table t's documents all precede
+ * table t+1's) into search.h's n45 text. */
+#ifndef SEARCH_POST_H
+#define SEARCH_POST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+
+struct gram;
+struct occurrence;
+struct gram_seen;
+struct pending;
+
+struct gram_slot {
+	uint64_t key;
+	uint32_t c4;
+	uint32_t index;		/* into grams, + 1; 0: empty */
+};
+
+struct gram_table {
+	struct gram *grams;
+	size_t len, cap;
+	struct gram_slot *slots;	/* open addressing on key */
+	size_t nslots;
+	uint32_t *bmp;			/* single BMP characters: index + 1 */
+	struct gram_seen *seen;		/* see search_post.c */
+	size_t nseen;
+	struct pending *queue;
+	size_t nqueue;
+	struct occurrence *occ, *spare;	/* buffered occurrences and sorting space */
+	size_t nocc, capocc;
+};
+
+/* A gram across the tables, for the shard writer. */
+struct gram_ref {
+	uint64_t key;
+	char utf8[17];
+	uint8_t len;
+	uint32_t shard;
+	struct gram **parts;	/* one per table holding it, in table order */
+	size_t nparts;
+};
+
+static inline uint64_t gram_key(uint32_t a, uint32_t b, uint32_t c)
+{
+	return (uint64_t)a | (uint64_t)b << 21 | (uint64_t)c << 42;
+}
+
+void gram_table_init(struct gram_table *t);
+void gram_table_free(struct gram_table *t);
+/* Document doc contains the 1-, 2- or 4-character gram key (+ c4, the
+ * fourth character or 0), in its title when title. */
+void gram_add_doc(struct gram_table *t, uint64_t key, uint32_t c4, uint32_t doc, int title);
+/* The 3-character gram key is at position pos of doc's title (title) or text. */
+void gram_add_pos(struct gram_table *t, uint64_t key, uint32_t doc, uint32_t pos, int title);
+/* Ends a document: may move the buffered occurrences into the postings. */
+void gram_doc_end(struct gram_table *t);
+/* Moves every buffered occurrence into the postings (before collecting). */
+void gram_flush(struct gram_table *t);
+
+/* Every gram of the tables (positional: only the 3-character ones), one
+ * gram_ref each, sorted by key; *bytes: an estimate of their encoded size.
+ * Returns the count; free with gram_refs_free. */
+size_t gram_collect(struct gram_table *tables, size_t ntables, int positional, struct gram_ref **out, size_t *bytes);
+void gram_refs_free(struct gram_ref *refs, size_t n);
+
+/* Appends a gram's document list and title list (ndocs: the documents in
+ * the index, for the bitmap form; any gram) or its positions (3-character
+ * grams), as search.h says. */
+void gram_encode_docs(const struct gram_ref *r, size_t ndocs, struct buf *out, struct buf *tmp);
+void gram_encode_positions(const struct gram_ref *r, struct buf *out);
+
+#endif

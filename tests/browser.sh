@@ -1,0 +1,74 @@
+#!/bin/sh
+# The search page in a real browser: tests/browser_search.py drives headless Chromium with Selenium, all
+# three from Debian (chromium, chromium-driver, python3-selenium). When one is missing it is installed
+# with apt-get (with sudo when not root, as the Makefile does for the libraries); when that is impossible
+# the test prints a `skip` line.
+#
+#   sh tests/browser.sh [<output-dir>]
+#   sh tests/browser.sh --latency <output-dir> <queries-file>     (for the bench: see browser_search.py)
+#
+# Without an output directory it builds content/ and one more article, whose title, text and caption hold
+# </script>, <mark> and <script>, into a temporary directory and tests that.
+set -u
+B=${B:-build}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+python=
+find_tools() {
+	python=
+	for py in /usr/bin/python3 python3; do
+		if command -v "$py" >/dev/null 2>&1 && "$py" -c 'import selenium' 2>/dev/null; then
+			python=$py
+			break
+		fi
+	done
+	[ -n "$python" ] && command -v chromedriver >/dev/null 2>&1 &&
+		{ command -v chromium >/dev/null 2>&1 || [ -x /usr/lib/chromium/chromium ]; }
+}
+
+if ! find_tools; then
+	pkgs="chromium chromium-driver python3-selenium"
+	echo "# browser: installing Debian packages: $pkgs"
+	if [ "$(id -u)" = 0 ]; then sudo=; else sudo="sudo -n"; fi
+	{ $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -q &&
+		$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $pkgs; } \
+		>"$tmp/apt.log" 2>&1
+	if ! find_tools; then
+		echo "skip - browser: headless Chromium, chromium-driver and python3-selenium could not be installed"
+		sed 's/^/#   /' "$tmp/apt.log" | tail -5
+		exit 0
+	fi
+fi
+if ! command -v node >/dev/null 2>&1; then
+	echo "skip - browser: node (for the brute force of tests/search_check.js) is not installed"
+	exit 0
+fi
+
+if [ "${1:-}" = "--latency" ]; then
+	"$python" tests/browser_search.py "$@"
+	exit
+fi
+out=${1:-}
+if [ -z "$out" ]; then
+	mkdir -p "$tmp/content"
+	cp -R content/. "$tmp/content/"
+	mkdir -p "$tmp/content/2022"
+	cat >"$tmp/content/2022/2022-12-31-hostile.md" <<'EOF'
+---
+title: '测试标题</script><mark>假标记</mark><script>alert(1)</script>'
+date: 2022-12-31
+district: 离石区
+captions: ['<img src=x onerror=alert(3)>图片说明']
+---
+
+正文包含 \</script\> 和 \<mark\>假标记\</mark\> 以及 \<script\>alert(2)\</script\> 这些文字。
+EOF
+	out=$tmp/out
+	if ! "$B/sitegen" --content "$tmp/content" --out "$out" --quiet >"$tmp/build.log" 2>&1; then
+		echo "not ok - browser: content/ with a hostile article does not build"
+		sed 's/^/#   /' "$tmp/build.log"
+		exit 1
+	fi
+fi
+"$python" tests/browser_search.py "$out"

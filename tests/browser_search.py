@@ -1,0 +1,405 @@
+#!/usr/bin/env python3
+"""The search page in a real browser: headless Chromium, driven by Selenium (Debian's chromium,
+chromium-driver and python3-selenium; tests/browser.sh installs them).
+
+    python3 tests/browser_search.py <output-dir> [<node>]
+    python3 tests/browser_search.py --latency <output-dir> <queries-file>
+
+Serves the built archive with a plain static server (Python's http.server) under the sub-path /archive/,
+opens search/index.html?q=… , types queries into the field and the header's search box, and checks the
+results against the brute force of tests/search_check.js; then the same from file://, and once in dark
+mode. Prints `ok - browser: …` / `not ok - browser: …` lines; exits 1 when one failed.
+
+--latency (for the bench) types each query of the file into a freshly loaded search page served the same
+way and prints the time from the last keystroke's input event to the frame that paints its first result
+(the page signals it with a `sitegen-search` event), and to the one that paints its whole first page."""
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+
+from selenium import webdriver
+from selenium.common.exceptions import NoAlertPresentException, TimeoutException, WebDriverException
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import WebDriverWait
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+LATENCY = len(sys.argv) > 1 and sys.argv[1] == "--latency"
+ARGS = sys.argv[2:] if LATENCY else sys.argv[1:]
+OUT = os.path.abspath(ARGS[0] if ARGS else "public")
+NODE = "node" if LATENCY or len(ARGS) < 2 else ARGS[1]
+HOSTILE = "<script>alert(1)</script>"
+QUERIES = ["徐刚", "网格员", "網格員", "社区", "昌宁社区", "假标记", HOSTILE]
+failed = 0
+
+
+def say(ok, text, details=()):
+    global failed
+    print(("ok" if ok else "not ok") + " - browser: " + text, flush=True)
+    if not ok:
+        failed += 1
+        for d in details:
+            print("#   " + str(d))
+
+
+def brute(queries):
+    """The brute force's answer for each query: {total, urls (first 10), terms}."""
+    res = subprocess.run([NODE, os.path.join(HERE, "search_check.js"), "--brute", OUT] + queries,
+                         capture_output=True, text=True, check=True)
+    return {r["query"]: r for r in map(json.loads, res.stdout.splitlines())}
+
+
+def serve(root):
+    """`python3 -m http.server` (HTTP/1.1, keep-alive) on an ephemeral port, in its own process so that
+    it does not share an interpreter with the WebDriver client; returns (process, port)."""
+    proc = subprocess.Popen([sys.executable, "-u", "-m", "http.server", "0", "--bind", "127.0.0.1",
+                             "--directory", root, "--protocol", "HTTP/1.1"],
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    line = proc.stdout.readline()  # Serving HTTP on 127.0.0.1 port 41234 (http://127.0.0.1:41234/) ...
+    try:
+        return proc, int(line.split(" port ")[1].split()[0])
+    except (IndexError, ValueError):
+        proc.terminate()
+        raise RuntimeError("http.server did not start: " + line)
+
+
+TMP = tempfile.mkdtemp(prefix="search-browser-")
+
+
+def profile():
+    """A fresh --user-data-dir."""
+    return tempfile.mkdtemp(prefix="profile-", dir=TMP)
+
+
+def browser(profile, dark=False):
+    opts = webdriver.ChromeOptions()
+    for binary in ("/usr/lib/chromium/chromium", "/usr/bin/chromium"):
+        if os.path.exists(binary):
+            opts.binary_location = binary
+            break
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
+                "--window-size=1000,900", "--user-data-dir=" + profile):
+        opts.add_argument(arg)
+    if dark:
+        opts.add_argument("--blink-settings=preferredColorScheme=0")
+    opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver_path = shutil.which("chromedriver") or "/usr/lib/chromium/chromedriver"
+    return webdriver.Chrome(service=Service(executable_path=driver_path), options=opts)
+
+
+def wait_total(d, timeout=10):
+    """Waits for #search-results[data-total] (or data-error); returns the total, None on error."""
+    def done(drv):
+        el = drv.find_element(By.ID, "search-results")
+        if el.get_attribute("data-error"):
+            return "error"
+        return el.get_attribute("data-total") is not None
+    try:
+        state = WebDriverWait(d, timeout, poll_frequency=0.02).until(done)
+    except TimeoutException:
+        return None
+    el = d.find_element(By.ID, "search-results")
+    if state == "error":
+        print("#   data-error: " + el.get_attribute("data-error"))
+        return None
+    return int(el.get_attribute("data-total"))
+
+
+def page_state(d):
+    return d.execute_script("""
+        const list = document.getElementById('search-results');
+        return {
+          total: list.getAttribute('data-total'),
+          items: list.querySelectorAll(':scope > li').length,
+          hrefs: [...list.querySelectorAll('.item-title a')].map(a => a.getAttribute('href')),
+          titles: [...list.querySelectorAll('.item-title a')].map(a => a.textContent),
+          marks: [...list.querySelectorAll('mark')].map(m => m.textContent),
+          snippets: [...list.querySelectorAll('.search-snippet')].map(p => p.textContent),
+          status: document.getElementById('search-status').textContent,
+          injected: document.querySelectorAll('#search script, #search img, #search iframe, mark mark, a mark a').length,
+          value: document.getElementById('search-q').value,
+          q: new URLSearchParams(location.search).get('q'),
+        };""")
+
+
+def no_alert(d):
+    try:
+        text = d.switch_to.alert.text
+        d.switch_to.alert.dismiss()
+        return False, text
+    except NoAlertPresentException:
+        return True, ""
+
+
+def type_query(d, q):
+    field = d.find_element(By.ID, "search-q")
+    field.send_keys(Keys.CONTROL, "a")
+    field.send_keys(Keys.DELETE)
+    field.send_keys(q)
+
+
+def set_query(d, js):
+    """Sets the field's value to a JavaScript expression's and fires input, for what a keyboard (and
+    WebDriver's JSON) cannot carry: lone surrogates."""
+    d.execute_script("""const f = document.getElementById('search-q'); f.value = %s;
+        f.dispatchEvent(new InputEvent('input', {bubbles: true}));""" % js)
+
+
+def severe(d, where):
+    errors = [e["message"] for e in d.get_log("browser")
+              if e["level"] == "SEVERE" and "favicon.ico" not in e["message"]]
+    say(not errors, f"{where}: no errors in the console", errors[:10])
+
+
+def check_results(d, q, want, where, fold_marks=True):
+    total = wait_total(d)
+    st = page_state(d)
+    ok = total == want["total"] and st["items"] == min(want["total"], 10)
+    ok = ok and all(h.endswith(u) for h, u in zip(st["hrefs"], want["urls"]))
+    say(ok, f"{where}: '{q}' shows {total} reports, the first {st['items']} listed in order (brute force: {want['total']})",
+        [f"hrefs {st['hrefs'][:3]}", f"wanted {want['urls'][:3]}", f"status {st['status']}"])
+    if want["total"] and fold_marks:
+        say(any(m and any(t in m.lower() for t in want["terms"]) for m in st["marks"]) or q != want["terms"][0],
+            f"{where}: a <mark> holds '{q}' ({len(st['marks'])} marks)", st["marks"][:5])
+    return st
+
+
+def run_http(base, want):
+    d = browser(profile())
+    try:
+        start = time.time()
+        d.get(base + "search/index.html?q=" + urllib.parse.quote("徐刚"))
+        st = check_results(d, "徐刚", want["徐刚"], "http")
+        say(st["value"] == "徐刚" and "找到 1 篇" in st["status"], f"http: ?q= fills the field and the status says the count ({st['status']})")
+        say(d.execute_script("""return !!document.querySelector('label[for=search-q]') &&
+            document.getElementById('search-output').getAttribute('aria-live') === 'polite'"""),
+            "http: the field is labelled and the results region is aria-live")
+        link = d.find_elements(By.CSS_SELECTOR, "#search-results .item-title a")
+        if link:
+            href = link[0].get_attribute("href")
+            try:
+                code = urllib.request.urlopen(href).status
+            except Exception as e:  # noqa: BLE001 (the message is the report)
+                code = str(e)
+            say(code == 200, f"http: the first result's link resolves ({href.replace(base, '')}: {code})")
+
+        for q in ("网格员", "網格員"):
+            type_query(d, q)
+            st = check_results(d, q, want[q], "http typing", fold_marks=(q == "网格员"))
+            say(st["q"] == q, f"http typing: the address follows the query (?q={st['q']})")
+        say(want["網格員"]["total"] == want["网格员"]["total"], "http: 網格員 finds what 网格员 finds")
+
+        type_query(d, "社区")
+        st = check_results(d, "社区", want["社区"], "http typing")
+        if want["社区"]["total"] > 10:
+            more = d.find_element(By.ID, "search-more")
+            more.send_keys(Keys.ENTER)  # from the keyboard
+            WebDriverWait(d, 10).until(lambda drv: page_state(drv)["items"] > 10)
+            st = page_state(d)
+            focused = d.execute_script("return document.activeElement.closest('#search-results li') !== null")
+            say(st["items"] == min(want["社区"]["total"], 20) and focused,
+                f"http: 更多结果 adds the next results ({st['items']} of {want['社区']['total']}) and moves the focus to them")
+
+        type_query(d, ",。!?  ")
+        total = wait_total(d)
+        st = page_state(d)
+        say(total == 0 and st["items"] == 0 and st["status"], f"http: punctuation only gives a message, no search ({st['status']})")
+
+        type_query(d, HOSTILE)
+        total = wait_total(d)
+        st = page_state(d)
+        alert_ok, text = no_alert(d)
+        say(total == want[HOSTILE]["total"] and st["injected"] == 0 and alert_ok,
+            f"http: the query {HOSTILE} is text: {total} reports, no alert, no injected element", [text])
+
+        type_query(d, "假标记")
+        total = wait_total(d)
+        st = page_state(d)
+        alert_ok, text = no_alert(d)
+        if want["假标记"]["total"]:
+            shown = " ".join(st["titles"] + st["snippets"])
+            say(total == want["假标记"]["total"] and "</script>" in shown and "<mark>" in shown and st["injected"] == 0
+                and alert_ok and set(st["marks"]) == {"假标记"},
+                "http: a report whose title and text hold </script>, <mark> and <script> shows them as text",
+                [st["titles"], st["snippets"], st["marks"], text])
+        else:
+            print("skip - browser: no report holds 假标记 (the hostile article), so hostile content is not checked")
+
+        set_query(d, "'\\uD800'")
+        total = wait_total(d)
+        set_query(d, "'\\uDC00社区\\uD800'")
+        total2 = wait_total(d)
+        set_query(d, "'社'.repeat(1000)")
+        total3 = wait_total(d)
+        say(total == 0 and total2 == want["社区"]["total"] and total3 == 0,
+            f"http: lone surrogates and 1,000 characters are harmless ({total}, {total2}, {total3} reports)")
+
+        d.get(base + "index.html")
+        box = d.find_element(By.CSS_SELECTOR, "header form[role=search] input[name=q]")
+        box.send_keys("昌宁社区")
+        box.send_keys(Keys.ENTER)
+        total = wait_total(d)
+        say("/archive/search/index.html" in d.current_url and total == want["昌宁社区"]["total"]
+            and page_state(d)["value"] == "昌宁社区",
+            f"http: the header's search box on the home page leads to the search page ({total} reports)")
+        severe(d, "http")
+
+        # An archive whose shard and document files are missing: a message, not a hang.
+        d.get(base.replace("/archive/", "/broken/") + "search/index.html?q=" + urllib.parse.quote("网格员"))
+        try:
+            WebDriverWait(d, 10).until(lambda drv: drv.find_element(By.ID, "search-results").get_attribute("data-error"))
+            st = page_state(d)
+            say("无法加载" in st["status"] and "search/" in st["status"],
+                f"http: a missing index file is reported ({st['status']})")
+        except TimeoutException:
+            say(False, "http: a missing index file is not reported within 10 s", [page_state(d)["status"]])
+        d.get_log("browser")  # the 404s just caused are expected
+        print(f"# browser: the http checks took {time.time() - start:.1f} s")
+    finally:
+        d.quit()
+
+
+def run_file(want):
+    d = browser(profile())
+    try:
+        url = "file://" + urllib.parse.quote(OUT) + "/search/index.html?q=" + urllib.parse.quote("徐刚")
+        d.get(url)
+        check_results(d, "徐刚", want["徐刚"], "file://")
+        type_query(d, "网格员")
+        st = check_results(d, "网格员", want["网格员"], "file:// typing")
+        say(st["q"] == "网格员", f"file://: the address follows the query (?q={st['q']})")
+        severe(d, "file://")
+    finally:
+        d.quit()
+
+
+def run_dark(base, want):
+    d = browser(profile(), dark=True)
+    try:
+        d.get(base + "search/index.html?q=" + urllib.parse.quote("网格员"))
+        total = wait_total(d)
+        look = d.execute_script("""return {
+            dark: matchMedia('(prefers-color-scheme: dark)').matches,
+            bg: getComputedStyle(document.body).backgroundColor,
+            fg: getComputedStyle(document.body).color,
+            mark: document.querySelector('mark') && getComputedStyle(document.querySelector('mark')).backgroundColor,
+            field: getComputedStyle(document.getElementById('search-q')).backgroundColor}""")
+
+        def lum(rgb):
+            parts = [int(x) for x in rgb[rgb.index("(") + 1:rgb.index(")")].split(",")[:3]]
+            return sum(parts) / 3
+        ok = look["dark"] and total == want["网格员"]["total"] and lum(look["bg"]) < 60 and lum(look["fg"]) > 180
+        ok = ok and look["mark"] and lum(look["field"]) < 60
+        say(ok, f"dark mode: the search page renders dark ({look})")
+        shot = os.environ.get("SEARCH_SCREENSHOT")
+        if shot:
+            d.save_screenshot(shot)
+        severe(d, "dark mode")
+    finally:
+        d.quit()
+
+
+LATENCY_PROBE = """
+window.__searchTimes = [];
+const field = document.getElementById('search-q');
+let last = 0;
+field.addEventListener('input', e => { last = e.timeStamp; });
+document.getElementById('search-results').addEventListener('sitegen-search', e => {
+  const {query, done, total} = e.detail, at = last;
+  requestAnimationFrame(() => setTimeout(() =>
+    window.__searchTimes.push({query, done, total, ms: performance.now() - at})));
+});
+"""
+
+
+WAIT_DONE = """
+const done = arguments[arguments.length - 1], q = arguments[0];
+const check = () => {
+  const times = window.__searchTimes.filter(t => t.query === q);
+  if (times.length && times[times.length - 1].done) done(times); else setTimeout(check, 50);
+};
+check();
+"""
+
+
+def measure_latency(base, queries):
+    """Milliseconds from the last keystroke of each query to the frame that paints its first result
+    (or its "nothing found"), and to the one that paints all of its first page."""
+    d = browser(profile())
+    firsts, alls = [], []
+    try:
+        for q in queries:
+            d.get(base + "search/index.html")
+            wait_total(d)
+            d.execute_script(LATENCY_PROBE)
+            d.find_element(By.ID, "search-q").send_keys(q)
+            times = d.execute_async_script(WAIT_DONE, q)
+            first, whole = times[0]["ms"], times[-1]["ms"]
+            firsts.append(first)
+            alls.append(whole)
+            print(f"#   {first:7.1f} ms {whole:7.1f} ms {times[-1]['total']:>6} reports  {q}", flush=True)
+    finally:
+        d.quit()
+
+    def stats(xs):
+        xs = sorted(xs)
+        n = len(xs)
+        return (xs[n // 2] if n % 2 else (xs[n // 2 - 1] + xs[n // 2]) / 2), xs[-1]
+    (m1, x1), (m2, x2) = stats(firsts), stats(alls)
+    print(f"# latency over {len(firsts)} queries, last keystroke to first result painted: median {m1:.1f} ms, "
+          f"max {x1:.1f} ms; to the first page painted: median {m2:.1f} ms, max {x2:.1f} ms")
+    return m1, x1
+
+
+def archive_dirs():
+    """The directory the server serves: the archive at /archive/, and at /broken/ the same without
+    search/g, p and d."""
+    www = os.path.join(TMP, "www")
+    os.mkdir(www)
+    os.symlink(OUT, os.path.join(www, "archive"))
+    broken = os.path.join(www, "broken")
+    os.makedirs(os.path.join(broken, "search"))
+    for name in os.listdir(OUT):
+        if name != "search":
+            os.symlink(os.path.join(OUT, name), os.path.join(broken, name))
+    for name in ("index.html", "index.js"):
+        os.symlink(os.path.join(OUT, "search", name), os.path.join(broken, "search", name))
+    return www
+
+
+def main():
+    if not os.path.isfile(os.path.join(OUT, "search", "index.html")):
+        say(False, f"{OUT}/search/index.html does not exist")
+        return 1
+    server = None
+    try:
+        server, port = serve(archive_dirs())
+        base = f"http://127.0.0.1:{port}/archive/"
+        if LATENCY:
+            with open(ARGS[1], encoding="utf-8") as f:
+                measure_latency(base, [line.strip() for line in f if line.strip() and not line.startswith("#")])
+            return 0
+        want = brute(QUERIES)
+        for run in (lambda: run_http(base, want), lambda: run_file(want), lambda: run_dark(base, want)):
+            try:
+                run()
+            except WebDriverException as e:
+                say(False, f"the browser failed: {e.msg}")
+        return 1 if failed else 0
+    finally:
+        if server:
+            server.terminate()
+            server.wait()
+        shutil.rmtree(TMP, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+sitegenSearch.d(3,{"u":"reports/youtamenzai/index.html","t":"“有他们在,我们放心!”","date":"2022年10月24日 星期一","place":"吕梁市 石楼县 益智社区","x":"石楼县益智社区多措并举筑牢疫情防线\n连日来,益智社区的志愿者坚守在核酸检测点。\n益智社区\n石楼县\n吕梁市\n山西省\n木二东\n核酸检测\n志愿者\nyizhishequ\nshilouxian\nlvliangshi\nshanxisheng\nmuerdong\nhesuanjiance\nzhiyuanzhe"});

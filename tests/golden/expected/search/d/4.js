@@ -1,0 +1,1 @@
+sitegenSearch.d(4,{"u":"reports/lianxinka/index.html","t":"“连心卡”连起你我他 静默下温暖孕妇心","date":"2022年10月31日 星期一","place":"吕梁市 离石区 昌宁社区","x":"10月31日上午10时,昌宁社区党委书记刘文琴接到一个紧急求助电话。\n连心卡\n社区专门制作了“疫情防控连心卡”,张贴在每个封控处的显眼位置。alert(1)\n引文里的 粗体 与 代码。\n社区工作人员将李静送到医院\n莲花池街道\n昌宁社区\n离石区\n吕梁市\n山西省\n李艳\n武小丽\n静默管理\n孕妇\nchangningshequ\nlishiqu\nlvliangshi\nshanxisheng\nliyan\nwuxiaoli\njingmoguanli\nyunfu"});

@@ -1,0 +1,65 @@
+#!/bin/sh
+# Search: recall and precision. Builds content/ and a 2,000-article synthetic archive (bench/corpus.c,
+# sentences taken from content/), and checks every query of tests/search-queries.txt against a
+# brute-force scan of the reports' text, reading the index files the way the browser does
+# (tests/search_check.js, run by Node: installed from Debian when missing).
+set -u
+B=${B:-build}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+if ! command -v node >/dev/null 2>&1; then
+	echo "# search: installing the Debian package nodejs"
+	if [ "$(id -u)" = 0 ]; then sudo=; else sudo="sudo -n"; fi
+	{ $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -q &&
+		$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends nodejs; } \
+		>"$tmp/apt.log" 2>&1
+	if ! command -v node >/dev/null 2>&1; then
+		echo "skip - search: node could not be installed"
+		exit 0
+	fi
+fi
+
+build() {	# name sitegen-arguments…
+	name=$1
+	shift
+	if ! "$B/sitegen" "$@" --quiet >"$tmp/log" 2>&1; then
+		echo "not ok - search $name: the archive does not build"
+		sed 's/^/#   /' "$tmp/log"
+		return 1
+	fi
+}
+
+status=0
+if build content/ --content content --out "$tmp/site"; then
+	page=$tmp/site/search/index.html
+	if sed -n '/<noscript>/,/<\/noscript>/p' "$page" | tr -d '\n' |
+		grep 'JavaScript' | grep 'href="../places/index.html"' | grep -q 'href="../dates/index.html"'; then
+		echo "ok - search: without JavaScript the search page says so and links to the place and date indexes"
+	else
+		echo "not ok - search: search/index.html has no <noscript> note linking to places/ and dates/"
+		status=1
+	fi
+	pages=$(find "$tmp/site" -name '*.html' ! -path '*/search/*' | wc -l)
+	boxes=$(grep -l '<form class="site-search" role="search" action="[^\"]*search/index.html" method="get">' \
+		$(find "$tmp/site" -name '*.html' ! -path '*/search/*') | xargs grep -l 'for="site-search-q"' |
+		xargs grep -l '<input id="site-search-q" type="search" name="q"' | wc -l)
+	if [ "$pages" -gt 0 ] && [ "$boxes" = "$pages" ]; then
+		echo "ok - search: every page but the search page has the header's search form, a labelled GET field q ($pages pages)"
+	else
+		echo "not ok - search: $boxes of $pages pages have the header's search form"
+		status=1
+	fi
+	node tests/search_check.js --label content/ "$tmp/site" tests/search-queries.txt || status=1
+else
+	status=1
+fi
+if "$B/corpus" 2000 "$tmp/c2k" content >"$tmp/log" 2>&1 &&
+	build "2,000-article corpus" --config "$tmp/c2k/config.yml" --content "$tmp/c2k/content" --out "$tmp/c2k-out"; then
+	node tests/search_check.js --label "2,000-article corpus" "$tmp/c2k-out" tests/search-queries.txt || status=1
+else
+	echo "not ok - search: the 2,000-article corpus could not be written"
+	sed 's/^/#   /' "$tmp/log"
+	status=1
+fi
+exit $status

@@ -1,0 +1,393 @@
+#!/usr/bin/env node
+/* Recall and precision of the search index, read the way the browser reads it.
+ *
+ *   node tests/search_check.js [--bytes] <output-dir> <queries-file>
+ *   node tests/search_check.js --brute <output-dir> <query>…     (JSON lines, for tests/browser_search.py)
+ *
+ * --label NAME says which archive in each line ("ok - search NAME: …").
+ *
+ * Loads search/*.js from a built archive by evaluating each file with `vm` against a `sitegenSearch`
+ * object, as the <script> tags do in the page, and runs every query (one a line) with the engine of
+ * theme/static/search.js. Each result is compared with a brute-force scan of every report's text (title and
+ * d/<n>.js text, folded by a separate, simpler implementation of the rules in generator/search.h), and
+ * its order with "most terms in the title first, then newest first". Then bad queries, which must not
+ * throw. --bytes also prints what each query downloads: index.js, the shard files it needs and the d/
+ * files of its first 10 results. Prints `ok - …` / `not ok - …` lines; no npm packages. */
+"use strict";
+const fs = require("fs");
+const path = require("path");
+const vm = require("vm");
+const zlib = require("zlib");
+const S = require(path.join(__dirname, "..", "theme", "static", "search.js"));
+
+const PAGE = 10;
+
+/* ---- Reading the index files as the browser does ---- */
+
+/* Returns load(key) for S.Engine, over files in <out>/search/, checking that each file registers under
+ * its own name. Files are evaluated once and their objects shared; `seen` collects the keys asked. */
+function fileLoader(out) {
+	const cache = new Map();
+	let want = null, got = null;
+	const record = (kind) => (k, obj) => {
+		if (kind === "meta") obj = k;
+		const name = kind === "meta" ? "index" : S.fileKey(kind, Number(k));
+		if (name !== want) throw new Error(`${want}.js registers as ${name}`);
+		if (got) throw new Error(`${want}.js registers twice`);
+		got = obj;
+	};
+	const ctx = vm.createContext({
+		sitegenSearch: { meta: record("meta"), g: record("g"), p: record("p"), d: record("d") },
+	});
+	const load = (key) => {
+		if (load.seen) load.seen.add(key);
+		if (cache.has(key)) return cache.get(key);
+		const file = path.join(out, "search", key + ".js");
+		want = key;
+		got = null;
+		vm.runInContext(fs.readFileSync(file, "utf8"), ctx, { filename: file });
+		if (!got) throw new Error(`${key}.js did not call sitegenSearch`);
+		cache.set(key, got);
+		return got;
+	};
+	load.seen = null;
+	return load;
+}
+
+function inflate(b64) {
+	return Promise.resolve(zlib.inflateSync(Buffer.from(b64, "base64")).toString("utf8"));
+}
+
+/* ---- The brute force: an independent fold and a plain scan ---- */
+
+function bruteFold(pairs) {
+	const ts = new Map();
+	const cps = [...pairs];
+	for (let i = 0; i + 1 < cps.length; i += 2) ts.set(cps[i], cps[i + 1]);
+	const memo = new Map();
+	const one = (c) => {
+		let f = memo.get(c);
+		if (f === undefined) {
+			f = [...c.normalize("NFKC").toLowerCase()].map((x) => ts.get(x) || x).join("");
+			memo.set(c, f);
+		}
+		return f;
+	};
+	return (s) => [...String(s).normalize("NFC")].map(one).join("");
+}
+
+function bruteTerms(query, fold) {
+	return [...new Set(fold(query).split(/[^\p{L}\p{M}\p{N}]+/u).filter(Boolean))];
+}
+
+/* Every document's folded title and folded text lines. */
+async function loadCorpus(engine, meta) {
+	const fold = bruteFold(meta.ts);
+	const docs = [];
+	for (let n = 0; n < meta.n; n++) {
+		const d = await engine.doc(n);
+		docs.push({
+			n,
+			u: d.u,
+			t: d.t,
+			title: fold(d.t),
+			lines: [fold(d.t), ...d.text.split("\n").map(fold)],
+		});
+	}
+	return { fold, docs };
+}
+
+/* The expected result: documents containing every term, most terms in the title first, newest first. */
+function brute(corpus, query) {
+	const terms = bruteTerms(query, corpus.fold);
+	if (!terms.length) return { terms, docs: [] };
+	const hits = [];
+	for (const d of corpus.docs) {
+		if (!terms.every((t) => d.lines.some((l) => l.includes(t)))) continue;
+		hits.push({ n: d.n, title: terms.filter((t) => d.title.includes(t)).length });
+	}
+	hits.sort((a, b) => b.title - a.title || b.n - a.n);
+	return { terms, docs: hits.map((h) => h.n) };
+}
+
+/* ---- Checks ---- */
+
+function show(q) {
+	const s = JSON.stringify(q).slice(1, -1);
+	return "'" + (s.length > 40 ? s.slice(0, 40) + "…(" + [...q].length + " characters)" : s) + "'";
+}
+
+function describe(corpus, ns) {
+	return ns.slice(0, 8).map((n) => `#     ${n} ${corpus.docs[n].u} ${corpus.docs[n].t}`);
+}
+
+/* Every shard file exists, registers under its own number, holds only grams that hash to it, and
+ * decodes to the end. */
+function checkShards(load, meta) {
+	const problems = [];
+	let grams = 0;
+	for (const [kind, count] of [["g", meta.sg], ["p", meta.sp]]) {
+		for (let k = 0; k < count; k++) {
+			let shard;
+			try {
+				shard = load(S.fileKey(kind, k));
+			} catch (e) {
+				problems.push(`${kind}/${k.toString(16)}.js: ${e.message}`);
+				continue;
+			}
+			for (const gram of Object.keys(shard)) {
+				grams++;
+				const len = [...gram].length;
+				const want = S.fnv1a(gram) % count;
+				if (want !== k || (kind === "g" ? len > 4 : len !== 3))
+					problems.push(`${kind}/${k.toString(16)}.js holds '${gram}' (belongs in ${kind}/${want.toString(16)})`);
+				try {
+					const r = new S.Reader(shard[gram]);
+					if (kind === "g") {
+						r.docs(meta.n);
+						r.docs(meta.n);
+					} else {
+						r.positions();
+					}
+					if (!r.done()) throw new Error("trailing data");
+				} catch (e) {
+					problems.push(`${kind}/${k.toString(16)}.js '${gram}': ${e.message}`);
+				}
+			}
+		}
+	}
+	return { problems, grams };
+}
+
+/* Runs one query on a fresh engine (so that the files it loads are its own); returns the result, the
+ * documents of its first page, the keys it loaded. */
+async function runQuery(load, query) {
+	load.seen = new Set();
+	const engine = new S.Engine(load, { inflate });
+	const result = await engine.search(query);
+	const first = await Promise.all(result.docs.slice(0, PAGE).map((n) => engine.doc(n)));
+	const keys = [...load.seen];
+	load.seen = null;
+	return { engine, result, first, keys };
+}
+
+/* A snippet or title of a result holds a <mark> whose folded text contains a term. */
+function checkMarks(engine, terms, docs, fold) {
+	const bad = [];
+	for (const d of docs) {
+		const parts = [...engine.highlight(d.t.normalize("NFC"), terms), ...engine.snippet(d.text, terms, 80)];
+		const marked = parts.filter((p) => p.mark).map((p) => fold(p.text));
+		if (!marked.some((m) => terms.some((t) => m.includes(t)))) bad.push(d.u);
+	}
+	return bad;
+}
+
+/* The engine's pieces on known values: the n45 code, folding (against the brute force's fold) and
+ * snippets (marks land on the original characters, whatever folding did to them). Returns the failures. */
+function checkUnits(engine, fold) {
+	const bad = [];
+	const D = S.DIGITS;
+	const enc = (x) => {
+		const ds = [];
+		do {
+			ds.unshift(x % 45);
+			x = Math.floor(x / 45);
+		} while (x > 0);
+		return ds.map((d, i) => D[i < ds.length - 1 ? d + 45 : d]).join("");
+	};
+	for (const x of [0, 1, 44, 45, 89, 2024, 45 * 45 * 45 - 1, 123456789]) {
+		const got = new S.Reader(enc(x)).num();
+		if (got !== x) bad.push(`n45 ${x} reads as ${got}`);
+	}
+	const gaps = new S.Reader(enc(6) + enc(0) + enc(4) + enc(0)).docs(10).join(",");
+	if (gaps !== "0,5,6") bad.push(`gap list reads as ${gaps}`);
+	const bitmap = new S.Reader(enc(7) + D[0b100001] + D[0b10]).docs(12).join(",");
+	if (bitmap !== "0,5,7") bad.push(`bitmap reads as ${bitmap}`);
+	const pos = new S.Reader(enc(1) + enc(3) + enc(5) + enc(1) + enc(0) + enc(2) + enc(0)).positions();
+	if ([...pos.docs].join() !== "3" || [...pos.pos.slice(0, 3)].join() !== "0,2,3" || [...pos.at].join() !== "0,1,3")
+		bad.push(`positions read as ${JSON.stringify(pos)}`);
+	for (const t of ["ＡＢＣ Ｘ", "㎏㍿ﬁ", "İstanbul ΣΑΣ", "網格員 乾隆 後來", "e\u0301 \u1100\u1161", "𠀀𝐀 \uD800x"])
+		if (engine.folder.fold(t) !== fold(t)) bad.push(`fold ${JSON.stringify(t)}: ${engine.folder.fold(t)} ≠ ${fold(t)}`);
+	const cases = [
+		["前面的文字 ＡＢＣ 后面", "abc", "ＡＢＣ"],
+		["单位是㎏和㎏", "kg", "㎏"],
+		["來自網格員的報告", "网格员", "網格員"],
+		["𠀀社区𠀀", "社区", "社区"],
+	];
+	for (const [text, term, want] of cases) {
+		const parts = engine.snippet(text, [term], 80);
+		const marks = parts.filter((p) => p.mark).map((p) => p.text);
+		if (marks[0] !== want || parts.map((p) => p.text).join("") !== text)
+			bad.push(`snippet of ${JSON.stringify(text)} for ${term}: ${JSON.stringify(parts)}`);
+	}
+	const long = "开头" + "一二三四五六七八九十".repeat(20) + "目标" + "后文".repeat(100);
+	const parts = engine.snippet(long, ["目标"], 80);
+	const shown = parts.map((p) => p.text).join("");
+	if (parts[0].text !== "…" || parts[parts.length - 1].text !== "…" || !shown.includes("目标") || [...shown].length > 84)
+		bad.push(`snippet of a long text: ${shown}`);
+	return bad;
+}
+
+const BAD_QUERIES = [
+	"",
+	"   ",
+	",。!?、;:“”‘’《》【】……——",
+	"!@#$%^&*()_+-={}[]|\\:;\"'<>,.?/~`",
+	"<script>alert(1)</script>",
+	"</script>",
+	"<mark>",
+	".*+?^${}()|[]\\",
+	"(a|b)*c[0-9]+",
+	"\uD800",
+	"\uDC00社区\uD800",
+	"\u0000\u0001\u001f",
+	"𠀀𪚥",
+	"ﬁ ﬀ ＡＢＣ",
+	"İ",
+	"社".repeat(1000),
+	"a".repeat(1000),
+	"constructor __proto__ hasOwnProperty",
+];
+
+async function main() {
+	const args = process.argv.slice(2);
+	let bytes = false, bruteOnly = false, label = "";
+	while (args.length && args[0].startsWith("--")) {
+		const opt = args.shift();
+		if (opt === "--bytes") bytes = true;
+		else if (opt === "--brute") bruteOnly = true;
+		else if (opt === "--label") label = " " + args.shift();
+		else args.length = 0;
+	}
+	if (args.length < 2 && !(bruteOnly && args.length >= 1)) {
+		console.error("usage: node tests/search_check.js [--bytes] [--label NAME] <output-dir> <queries-file>\n" +
+			"       node tests/search_check.js --brute <output-dir> <query>…");
+		process.exit(2);
+	}
+	const out = args[0];
+	const load = fileLoader(out);
+	const engine = new S.Engine(load, { inflate });
+	let meta, corpus;
+	try {
+		meta = await engine.ready();
+		corpus = await loadCorpus(engine, meta);
+	} catch (e) {
+		console.log(`not ok - search${label}: the index in ${out}/search cannot be read: ${e.message}`);
+		process.exit(1);
+	}
+
+	if (bruteOnly) {
+		for (const q of args.slice(1)) {
+			const b = brute(corpus, q);
+			console.log(JSON.stringify({ query: q, terms: b.terms, total: b.docs.length,
+				urls: b.docs.slice(0, PAGE).map((n) => corpus.docs[n].u) }));
+		}
+		return;
+	}
+
+	let failed = 0;
+	const say = (ok, line, details) => {
+		console.log(`${ok ? "ok" : "not ok"} - search${label}: ${line}`);
+		if (!ok) {
+			failed++;
+			for (const d of details || []) console.log(d);
+		}
+	};
+
+	const units = checkUnits(engine, corpus.fold);
+	say(!units.length, "the engine reads n45 numbers, document and position lists, folds as the brute force does " +
+		"and marks snippets on the original characters", units.map((u) => "#   " + u));
+
+	const shards = checkShards(load, meta);
+	say(!shards.problems.length,
+		`index.js and all ${meta.sg} g/ and ${meta.sp} p/ shard files load, register under their own number ` +
+		`and hold only grams that hash to them (${shards.grams} grams, ${meta.n} reports)`,
+		shards.problems.slice(0, 20).map((p) => "#   " + p));
+
+	const queries = fs.readFileSync(args[1], "utf8").split("\n").map((l) => l.trim()).filter((l) => l && !l.startsWith("#"));
+	const table = [];
+	let ordered = 0, misordered = 0, marked = 0;
+	const unmarked = [];
+	for (const q of queries) {
+		let run;
+		try {
+			run = await runQuery(load, q);
+		} catch (e) {
+			say(false, `${show(q)} throws: ${e.stack}`);
+			continue;
+		}
+		const got = run.result.docs;
+		const want = brute(corpus, q);
+		const gotSet = new Set(got), wantSet = new Set(want.docs);
+		const missing = want.docs.filter((n) => !gotSet.has(n));
+		const extra = got.filter((n) => !wantSet.has(n));
+		if (JSON.stringify(run.result.terms) !== JSON.stringify(want.terms)) {
+			say(false, `${show(q)}: terms ${JSON.stringify(run.result.terms)}, brute force ${JSON.stringify(want.terms)}`);
+		}
+		say(!missing.length && !extra.length,
+			`${show(q)} finds ${got.length} reports (${missing.length || extra.length ? "brute force: " + want.docs.length : "= brute force"})`,
+			[
+				...(missing.length ? [`#   missing ${missing.length}:`, ...describe(corpus, missing)] : []),
+				...(extra.length ? [`#   extra ${extra.length}:`, ...describe(corpus, extra)] : []),
+			]);
+		if (!missing.length && !extra.length) {
+			if (JSON.stringify(got) === JSON.stringify(want.docs)) {
+				ordered++;
+			} else {
+				misordered++;
+				say(false, `${show(q)}: results are not ranked title matches first, then newest first`,
+					[`#   got    ${got.slice(0, 20).join(" ")}`, `#   wanted ${want.docs.slice(0, 20).join(" ")}`]);
+			}
+		}
+		const bad = checkMarks(run.engine, run.result.terms, run.first, corpus.fold);
+		marked += run.first.length - bad.length;
+		for (const u of bad) unmarked.push(`#   ${show(q)}: ${u}`);
+		if (bytes) {
+			const size = (key) => fs.statSync(path.join(out, "search", key + ".js")).size;
+			const index = run.keys.filter((k) => !k.startsWith("d/")).reduce((s, k) => s + size(k), 0);
+			const docs = run.keys.filter((k) => k.startsWith("d/")).reduce((s, k) => s + size(k), 0);
+			table.push({ q, terms: run.result.terms.length, files: run.keys.length, total: got.length, index, docs });
+		}
+	}
+	say(misordered === 0, `results of ${ordered} queries are ranked: more terms in the title first, then newest first`);
+	say(unmarked.length === 0, `the title or snippet of each of the first ${PAGE} results marks a match (${marked} results)`, unmarked.slice(0, 20));
+
+	for (const q of BAD_QUERIES) {
+		try {
+			const run = await runQuery(load, q);
+			const want = brute(corpus, q);
+			for (const d of run.first) run.engine.snippet(d.text, run.result.terms, 80);
+			const same = JSON.stringify(run.result.docs) === JSON.stringify(want.docs);
+			say(same, `bad input ${show(q)} is harmless: ${run.result.terms.length ? run.result.total + " reports" : "no terms, no search"}` +
+				(same ? "" : ` (brute force: ${want.docs.length})`));
+		} catch (e) {
+			say(false, `bad input ${show(q)} throws: ${e.stack}`);
+		}
+	}
+
+	if (bytes) printBytes(table, fs.statSync(path.join(out, "search", "index.js")).size);
+	process.exit(failed ? 1 : 0);
+}
+
+function printBytes(table, metaSize) {
+	const kb = (b) => (b / 1024).toFixed(1);
+	console.log("# bytes a query downloads: index.js, its g/ and p/ shards, the d/ files of its first 10 results");
+	console.log("# " + ["query", "terms", "files", "results", "index KB", "docs KB", "total KB"].join("\t"));
+	const totals = [];
+	for (const r of table) {
+		const total = r.index + r.docs;
+		totals.push(total);
+		console.log("# " + [show(r.q), r.terms, r.files, r.total, kb(r.index), kb(r.docs), kb(total)].join("\t"));
+	}
+	totals.sort((a, b) => a - b);
+	const median = totals.length % 2
+		? totals[(totals.length - 1) / 2]
+		: (totals[totals.length / 2 - 1] + totals[totals.length / 2]) / 2;
+	console.log(`# ${totals.length} queries: median ${kb(median)} KB, max ${kb(totals[totals.length - 1])} KB ` +
+		`(index.js ${kb(metaSize)} KB in each)`);
+}
+
+main().catch((e) => {
+	console.log(`not ok - search: ${e.stack}`);
+	process.exit(1);
+});
