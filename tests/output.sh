@@ -7,7 +7,7 @@ B=${B:-build}
 BIN=$B/sitegen
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-"$B/corpus" 1500 "$tmp/c" content >/dev/null || { echo "not ok - output: the corpus generator failed"; exit 1; }
+"$B/corpus" 600 "$tmp/c" content >/dev/null || { echo "not ok - output: the corpus generator failed"; exit 1; }
 build() {	# out-dir [args]
 	out=$1
 	shift
@@ -66,7 +66,12 @@ for round in first rebuild; do
 	rm -rf "$tmp/k"
 	[ "$round" = rebuild ] && { build "$tmp/k"; find "$tmp/c/content" -name '*.md' | sort | sed -n 7p | xargs -I{} sh -c 'printf "\n改动。\n" >>"{}"'; }
 	build "$tmp/k" --force & pid=$!
-	sleep 0.4
+	# kill it once it has written part of its files (new pages, or staged ones)
+	for i in $(seq 400); do
+		n=$(find "$tmp/k" -newer "$tmp/c/config.yml" -type f 2>/dev/null | head -300 | wc -l)
+		[ "$n" -ge 300 ] && break
+		sleep 0.005
+	done
 	kill -9 $pid 2>/dev/null
 	wait $pid 2>/dev/null
 	build "$tmp/k" 2>"$tmp/err"

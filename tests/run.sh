@@ -9,6 +9,12 @@ B=${BUILD:-build}
 SPEC_DIR=${SPEC_DIR:-../shared/mustache-spec}
 SEEDS_DIR=${SEEDS_DIR:-../shared/seeds}
 export B SPEC_DIR SEEDS_DIR
+# The tests build thousands of small files: on a tmpfs that costs a tenth
+# of what it costs on this machine's disk.
+if [ -z "${TMPDIR:-}" ] && [ -d /dev/shm ] && [ -w /dev/shm ]; then
+	TMPDIR=/dev/shm
+	export TMPDIR
+fi
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 pass=0
