@@ -53,6 +53,33 @@ row() {	# N key label
 	rm -f "$f"
 }
 
+# search_report N CORPUS OUT: what the search index costs on this archive, printed
+# after the table (the size of search/ against the Markdown it indexes; the bytes
+# each query of tests/search-queries.txt downloads; in headless Chromium, the time
+# from the last keystroke to the first result painted).
+SEARCH_SIZES=${BENCH_SEARCH_SIZES:-10000}
+search_notes=$BENCH_OUT/search-notes
+: >"$search_notes"
+search_report() {
+	case " $SEARCH_SIZES " in *" $1 "*) ;; *) return ;; esac
+	md=$(find "$2/content" -name '*.md' -exec cat {} + | wc -c)
+	idx=$(du -sb "$3/search" | cut -f1)
+	{
+		echo "search at $1 articles: search/ holds $(awk "BEGIN {printf \"%.1f\", $idx / 1048576}") MiB for" \
+			"$(awk "BEGIN {printf \"%.1f\", $md / 1048576}") MiB of Markdown ($(awk "BEGIN {printf \"%.2f\", $idx / $md}")×);" \
+			"$(find "$3/search" -type f | wc -l) files"
+		for d in d g p; do
+			echo "  search/$d: $(du -sb "$3/search/$d" | cut -f1) bytes in $(find "$3/search/$d" -type f | wc -l) files"
+		done
+		if command -v node >/dev/null 2>&1; then
+			node tests/search_check.js --bytes "$3" tests/search-queries.txt | grep '^#'
+		else
+			echo "  (node is missing: no bytes per query)"
+		fi
+		sh tests/browser.sh --latency "$3" tests/search-queries.txt 2>&1 | grep -E '^#|^skip'
+	} >>"$search_notes"
+}
+
 echo "Output directories in $BENCH_OUT; median of $RUNS runs; $(nproc) cores; $(uname -m)."
 echo
 echo "| articles | case | wall s | CPU s | peak RSS MiB | files written |"
@@ -103,3 +130,8 @@ for n in $SIZES; do
 	fi
 	rm -rf "$out"
 done
+if [ -s "$search_notes" ]; then
+	echo
+	cat "$search_notes"
+fi
+rm -f "$search_notes"

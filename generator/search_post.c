@@ -90,6 +90,7 @@ void gram_table_init(struct gram_table *t)
 	t->nslots = 1 << 14;
 	t->slots = xcalloc(t->nslots, sizeof(*t->slots));
 	t->bmp = xcalloc(BMP, sizeof(*t->bmp));
+	t->bmp_seen = xcalloc(BMP, sizeof(*t->bmp_seen));
 	t->seen = xcalloc(SEEN_SLOTS, sizeof(*t->seen));
 	t->queue = xcalloc(QUEUE, sizeof(*t->queue));
 	t->capocc = FLUSH_AT + 4096;
@@ -106,6 +107,7 @@ void gram_table_free(struct gram_table *t)
 	free(t->grams);
 	free(t->slots);
 	free(t->bmp);
+	free(t->bmp_seen);
 	free(t->seen);
 	free(t->queue);
 	free(t->occ);
@@ -227,8 +229,13 @@ void gram_add_doc(struct gram_table *t, uint64_t key, uint32_t c4, uint32_t doc,
 {
 	/* Only the title must be noted each time (it marks the title list),
 	 * and titles are short: the text's repeats are dropped here. */
-	if (!title && seen_before(t, key, c4, doc))
+	if (key < BMP && !c4) {
+		if (!title && t->bmp_seen[key] == doc + 1)
+			return;
+		t->bmp_seen[key] = doc + 1;
+	} else if (!title && seen_before(t, key, c4, doc)) {
 		return;
+	}
 	enqueue(t, key, c4, doc, title != 0);
 }
 
@@ -286,6 +293,9 @@ static void append_positions(struct gram *g, const struct occurrence *o, size_t 
 	vec_put(&g->docs, (uint32_t)kt);
 	vec_put(&g->docs, (uint32_t)(n - kt));
 	g->npos += (uint32_t)n;
+	/* the documents alone too, for g/: gap × 2 + (in the title) */
+	vec_put(&g->title, (doc - g->last_title) << 1 | (kt > 0));
+	g->last_title = doc + 1;
 	for (size_t i = 0; i < n; i++) {
 		uint32_t p = o[i].pos >> 1;
 		int first = i == 0 || i == kt;
@@ -424,6 +434,14 @@ static const char digits[] = SEARCH_DIGITS;
 
 static void n45(struct buf *b, uint32_t v)
 {
+	if (v < 45 * 45) {	/* nearly every number: one or two characters */
+		buf_grow(b, 2);
+		if (v >= 45)
+			b->data[b->len++] = digits[45 + v / 45];
+		b->data[b->len++] = digits[v % 45];
+		b->data[b->len] = 0;
+		return;
+	}
 	char tmp[8];
 	int n = 0;
 	tmp[n++] = digits[v % 45];
@@ -447,16 +465,14 @@ struct doc_iter {
 static int next_doc(struct doc_iter *it, int64_t *doc, int *in_title)
 {
 	const struct gram *g = it->g;
-	if (is_positional(g)) {	/* positions: gap, kt, kb, kt + kb gaps */
-		while (it->i < g->docs.len) {
-			it->doc += (int64_t)vec_get(&g->docs, &it->i) + 1;
-			uint32_t kt = vec_get(&g->docs, &it->i), kb = vec_get(&g->docs, &it->i);
-			for (uint32_t k = 0; k < kt + kb; k++)
-				vec_get(&g->docs, &it->i);
-			if (it->title_only && !kt)
+	if (is_positional(g)) {	/* title: gap × 2 + (in the title) */
+		while (it->i < g->title.len) {
+			uint32_t v = vec_get(&g->title, &it->i);
+			it->doc += (int64_t)(v >> 1) + 1;
+			if (it->title_only && !(v & 1))
 				continue;
 			*doc = it->doc;
-			*in_title = kt > 0;
+			*in_title = (int)(v & 1);
 			return 1;
 		}
 		return 0;

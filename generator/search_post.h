@@ -34,6 +34,7 @@ struct gram_table {
 	struct gram_slot *slots;	/* open addressing on key */
 	size_t nslots;
 	uint32_t *bmp;			/* single BMP characters: index + 1 */
+	uint32_t *bmp_seen;		/* the last document (+ 1) each was noted in */
 	struct gram_seen *seen;		/* see search_post.c */
 	size_t nseen;
 	struct pending *queue;
