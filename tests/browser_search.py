@@ -202,7 +202,12 @@ def run_http(base, want):
         if want["社区"]["total"] > 10:
             more = d.find_element(By.ID, "search-more")
             more.send_keys(Keys.ENTER)  # from the keyboard
-            WebDriverWait(d, 10).until(lambda drv: page_state(drv)["items"] > 10)
+            # the results arrive one by one, as each report's file loads
+            wanted = min(want["社区"]["total"], 20)
+            try:
+                WebDriverWait(d, 10).until(lambda drv: page_state(drv)["items"] >= wanted)
+            except TimeoutException:
+                pass
             st = page_state(d)
             focused = d.execute_script("return document.activeElement.closest('#search-results li') !== null")
             say(st["items"] == min(want["社区"]["total"], 20) and focused,
