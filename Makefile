@@ -31,7 +31,7 @@ LIB_OBJ := $(LIB_SRC:generator/%.c=$(BUILD)/obj/%.o)
 TEST_PROGS := test_buf test_text test_tmpl test_parse mustache_spec check_site fidelity
 TEST_BINS  := $(TEST_PROGS:%=$(BUILD)/tests/%)
 
-.PHONY: all site deps test clean golden-update asan ubsan leakcheck bench
+.PHONY: all site deps test clean golden-update asan ubsan tsan leakcheck bench
 
 all: $(BIN)
 
@@ -88,11 +88,16 @@ asan:
 ubsan:
 	$(MAKE) BUILD=build-ubsan CFLAGS="-O1 -g -fsanitize=undefined -fno-sanitize-recover" test
 
+# ThreadSanitizer: builds of a synthetic archive in 2 and 4 threads (tests/tsan.sh).
+tsan:
+	$(MAKE) BUILD=build-tsan CFLAGS="-O1 -g -fsanitize=thread" build-tsan/sitegen build-tsan/corpus
+	@B=build-tsan sh tests/tsan.sh
+
 leakcheck: $(BIN)
 	rm -rf $(BUILD)/leak-out
 	valgrind --leak-check=full --errors-for-leak-kinds=definite,possible --error-exitcode=3 $(BIN) --out $(BUILD)/leak-out --quiet --force
 
 clean:
-	rm -rf build build-asan build-ubsan
+	rm -rf build build-asan build-ubsan build-tsan
 
 -include $(wildcard $(BUILD)/obj/*.d)

@@ -31,6 +31,11 @@
  * a partial that includes itself forever stops here with an error instead of
  * exhausting the stack. */
 #define TMPL_MAX_DEPTH 200
+/* One render may run at most this many operations and write this many
+ * bytes: about 30 and 10 times what the largest page of a 50,000-report
+ * archive takes. */
+#define TMPL_MAX_STEPS 50000000
+#define TMPL_MAX_OUTPUT ((size_t)128 << 20)
 
 struct tmpl;		/* one compiled template */
 struct tmpl_set;	/* templates by name: partials and parents are found here */
@@ -58,10 +63,10 @@ struct tmpl_set *tmpl_set_new(struct arena *a, tmpl_load_fn load, void *ctx);
 const struct tmpl *tmpl_set_get(struct tmpl_set *s, const char *name, struct diag *d);
 
 /* Renders t (from tmpl_set_get on s) against ctx (any value; NULL is an empty
- * context), appending to out. Returns 0, or -1 after an error through d (the
- * only one is nesting deeper than TMPL_MAX_DEPTH; the message names the
- * template and the tag); on -1, out is restored to what it held before the
- * call. Allocates nothing but the growth of out. */
+ * context), appending to out. Returns 0, or -1 after an error through d
+ * (nesting deeper than TMPL_MAX_DEPTH, or more than TMPL_MAX_STEPS
+ * operations or TMPL_MAX_OUTPUT bytes; the message names the template and
+ * the tag); on -1, out is restored to what it held before the call. Allocates nothing but the growth of out. */
 int tmpl_render(const struct tmpl_set *s, const struct tmpl *t, const struct val *ctx,
 		struct buf *out, struct diag *d);
 

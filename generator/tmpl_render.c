@@ -35,6 +35,8 @@ struct render {
 	struct buf *out;
 	struct diag *d;
 	unsigned depth;
+	size_t steps;		/* operations run so far, for TMPL_MAX_STEPS */
+	size_t start;		/* out->len when the render began */
 };
 
 struct frame {
@@ -232,12 +234,32 @@ static int render_block(struct render *r, const struct frame *f, const struct tm
 	return descend(r, f, op, &sub, (size_t)(arg - owner->t->ops) + 1, arg->end);
 }
 
+/* A few nested sections over a short list multiply: twelve over six items
+ * run two billion operations. A render that outgrows every real page many
+ * times over is stopped with an error at the tag where it happened. */
+static int too_much(struct render *r, const struct tmpl *t, const struct tmpl_op *op)
+{
+	size_t line, col;
+	diag_locate(t->src, op->pos, &line, &col);
+	if (r->steps > TMPL_MAX_STEPS)
+		diag_error(r->d, t->path, line, col, t->src, t->src_len,
+			   "rendering one page ran more than %d operations (at '%.*s'): "
+			   "do nested sections multiply a list?", TMPL_MAX_STEPS, (int)op->name.len, op->name.s);
+	else
+		diag_error(r->d, t->path, line, col, t->src, t->src_len,
+			   "one page's output grew past %zu MiB (at '%.*s'): do nested sections multiply a list?",
+			   TMPL_MAX_OUTPUT >> 20, (int)op->name.len, op->name.s);
+	return -1;
+}
+
 static int render_ops(struct render *r, const struct frame *f, size_t begin, size_t end)
 {
 	const struct tmpl_op *ops = f->t->ops;
 	for (size_t i = begin; i < end;) {
 		const struct tmpl_op *op = &ops[i];
 		int rc = 0;
+		if (++r->steps > TMPL_MAX_STEPS || r->out->len - r->start > TMPL_MAX_OUTPUT)
+			return too_much(r, f->t, op);
 		/* Partials, parents and blocks place their own: expansion_indent. */
 		if (op->bol && op->kind <= TMPL_INVERTED)
 			emit_indent(r->out, f->indent);
@@ -278,7 +300,7 @@ int tmpl_render(const struct tmpl_set *s, const struct tmpl *t, const struct val
 	size_t mark = out->len;
 	struct ctx c = { ctx, NULL };
 	struct frame f = { t, ctx ? &c : NULL, NULL, NULL };
-	struct render r = { s, out, d, 0 };
+	struct render r = { s, out, d, 0, 0, mark };
 	if (render_ops(&r, &f, 0, t->nops) == 0)
 		return 0;
 	buf_truncate(out, mark);

@@ -494,6 +494,43 @@ static void test_depth_limit(struct arena *a)
 	teardown(&fx);
 }
 
+/* Twelve nested sections over six items would run 6^12 times: the render
+ * stops at TMPL_MAX_STEPS with an error at the tag, and leaves out alone. */
+static void test_work_limit(struct arena *a)
+{
+	const char *const list[][2] = {
+		{ "blowup", "{{#i}}{{#i}}{{#i}}{{#i}}{{#i}}{{#i}}{{#i}}{{#i}}{{#i}}{{#i}}{{#i}}{{#i}}x"
+			    "{{/i}}{{/i}}{{/i}}{{/i}}{{/i}}{{/i}}{{/i}}{{/i}}{{/i}}{{/i}}{{/i}}{{/i}}" },
+		{ "wide", "{{#i}}{{#i}}{{#i}}{{#i}}{{#i}}{{#i}}{{{big}}}{{/i}}{{/i}}{{/i}}{{/i}}{{/i}}{{/i}}" },
+		{ NULL, NULL },
+	};
+	struct fixture fx;
+	setup(&fx, list);
+	struct val *ctx = val_map(a), *items = val_list(a);
+	for (int k = 0; k < 6; k++)
+		val_push(a, items, val_map(a));
+	val_set(a, ctx, "i", items);
+	struct buf big = BUF_INIT;
+	for (int k = 0; k < 4096; k++)
+		buf_addstr(&big, "0123456789abcdef");	/* 64 KiB, 6^6 times: 3 GiB */
+	val_set(a, ctx, "big", val_str(a, big.data));
+	buf_free(&big);
+	buf_addstr(&fx.out, "<before>");
+	int rc = run(&fx, "blowup", ctx);
+	check("work limit: 12 nested sections over 6 items stop with one error", rc == -1 && fx.d.errors == 1);
+	check("work limit: the message names the template and says why",
+	      strstr(fx.msgs.data, "blowup:1:") == fx.msgs.data &&
+	      strstr(fx.msgs.data, "ran more than 50000000 operations") != NULL);
+	check_text("work limit: the output is left as it was", &fx.out, "<before>");
+	buf_reset(&fx.msgs);
+	fx.d.errors = 0;
+	rc = run(&fx, "wide", ctx);
+	check("output limit: a page growing past 128 MiB stops with one error",
+	      rc == -1 && fx.d.errors == 1 && strstr(fx.msgs.data, "grew past 128 MiB") != NULL);
+	check_text("output limit: the output is left as it was", &fx.out, "<before>");
+	teardown(&fx);
+}
+
 static void test_delimiters_and_dynamic(struct arena *a)
 {
 	const char *const list[][2] = {
@@ -590,6 +627,7 @@ int main(void)
 	test_theme(&a);
 	test_blocks_in_partials();
 	test_indentation(&a);
+	test_work_limit(&a);
 	test_depth_limit(&a);
 	test_delimiters_and_dynamic(&a);
 	test_compile_once();

@@ -1,0 +1,31 @@
+#!/bin/sh
+# ThreadSanitizer on a multi-threaded build of a synthetic archive (render and
+# search run in several threads, the writer is shared): any report fails.
+# B is a build directory made with -fsanitize=thread (make tsan).
+set -u
+B=${B:-build-tsan}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+pass=0
+fail=0
+"$B/corpus" 400 "$tmp/c" content >/dev/null || { echo "not ok - tsan: the corpus generator failed"; echo "0 passed, 1 failed"; exit 1; }
+for jobs in 4; do
+	for round in full rebuild; do
+		label="full build"
+		[ "$round" = rebuild ] && label="rebuild after an edit"
+		[ "$round" = full ] && rm -rf "$tmp/out"
+		[ "$round" = rebuild ] && printf '\n一句。\n' >>"$(find "$tmp/c/content" -name '*.md' | sort | head -n 1)"
+		if TSAN_OPTIONS="halt_on_error=1 exitcode=66 second_deadlock_stack=1" \
+			"$B/sitegen" --config "$tmp/c/config.yml" --content "$tmp/c/content" --out "$tmp/out" \
+			--jobs "$jobs" --quiet >"$tmp/log" 2>&1; then
+			echo "ok - tsan: a $label of 400 articles in $jobs threads reports no data race"
+			pass=$((pass + 1))
+		else
+			echo "not ok - tsan: a $label of 400 articles in $jobs threads"
+			head -40 "$tmp/log" | sed 's/^/#   /'
+			fail=$((fail + 1))
+		fi
+	done
+done
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
