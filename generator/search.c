@@ -43,58 +43,87 @@ struct search_ctx {
 
 /* ---- the text of a document ---- */
 
-static void add_line(struct buf *b, const char *s)
+/* The text after the title as it is built: the lines of metadata (places,
+ * people, tags, their pinyin) are told apart by a letter each in `kinds`
+ * (search.h), so the browser can label a match there. */
+struct doc_text {
+	struct buf *text, *kinds;
+};
+
+static void add_line(struct doc_text *dt, char kind, const char *s)
 {
 	if (!s || !*s)
 		return;
-	buf_addstr(b, s);
-	buf_addch(b, '\n');
+	buf_addstr(dt->text, s);
+	buf_addch(dt->text, '\n');
+	if (kind)
+		buf_addch(dt->kinds, kind);
 }
 
 /* A slug without its hyphens: "chang-ning-she-qu" → "changningshequ". */
-static void add_slug_line(struct buf *b, const char *slug)
+static void add_slug_line(struct doc_text *dt, char kind, const char *slug)
 {
-	if (!slug)
+	if (!slug || !*slug)
 		return;
 	for (const char *p = slug; *p; p++)
 		if (*p != '-')
-			buf_addch(b, *p);
-	buf_addch(b, '\n');
+			buf_addch(dt->text, *p);
+	buf_addch(dt->text, '\n');
+	buf_addch(dt->kinds, kind);
 }
 
-static void add_people(struct buf *b, const struct strlist *names, struct person **refs, int slugs)
+static void add_people(struct doc_text *dt, const struct strlist *names, struct person **refs, char kind, int slugs)
 {
 	for (size_t i = 0; i < names->len; i++)
 		if (slugs)
-			add_slug_line(b, refs ? refs[i]->slug : NULL);
+			add_slug_line(dt, kind, refs ? refs[i]->slug : NULL);
 		else
-			add_line(b, names->items[i]);
+			add_line(dt, kind, names->items[i]);
 }
 
-/* Everything after the title, one field per line (see search.h). */
-static void document_text(const struct article *art, struct buf *b)
+/* Length of s in UTF-16 code units, as JavaScript counts a string. */
+static size_t utf16_length(const char *s, size_t len)
 {
-	add_line(b, art->subtitle);
+	size_t n = 0;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if ((c & 0xc0) != 0x80)
+			n += c >= 0xf0 ? 2 : 1;
+	}
+	return n;
+}
+
+/* Everything after the title, one field per line (see search.h): the
+ * subtitle, body and captions, then the metadata lines. Returns the length
+ * of the first part in UTF-16 code units. */
+static size_t document_text(const struct article *art, const char *date, struct doc_text *dt)
+{
+	struct buf *b = dt->text;
+	add_line(dt, 0, art->subtitle);
 	markdown_text(art->body, art->body_len, b);
 	if (b->len && b->data[b->len - 1] != '\n')
 		buf_addch(b, '\n');
 	for (size_t i = 0; i < art->captions.len; i++)
-		add_line(b, art->captions.items[i]);
-	add_line(b, art->street);
+		add_line(dt, 0, art->captions.items[i]);
+	size_t body = b->len ? utf16_length(b->data, b->len - 1) : 0;
+	add_line(dt, 'd', date);
+	add_line(dt, 's', art->street);
 	for (const struct place *p = art->place; p; p = p->parent)
-		add_line(b, p->name);
-	add_people(b, &art->reporters, art->reporter_refs, 0);
-	add_people(b, &art->correspondents, art->correspondent_refs, 0);
+		add_line(dt, 'p', p->name);
+	add_people(dt, &art->reporters, art->reporter_refs, 'r', 0);
+	add_people(dt, &art->correspondents, art->correspondent_refs, 'c', 0);
 	for (size_t i = 0; i < art->tags.len; i++)
-		add_line(b, art->tags.items[i]);
+		add_line(dt, 't', art->tags.items[i]);
+	add_line(dt, 'g', art->page);
 	for (const struct place *p = art->place; p; p = p->parent)
-		add_slug_line(b, p->slug);
-	add_people(b, &art->reporters, art->reporter_refs, 1);
-	add_people(b, &art->correspondents, art->correspondent_refs, 1);
+		add_slug_line(dt, 'P', p->slug);
+	add_people(dt, &art->reporters, art->reporter_refs, 'R', 1);
+	add_people(dt, &art->correspondents, art->correspondent_refs, 'C', 1);
 	for (size_t i = 0; i < art->tags.len; i++)
-		add_slug_line(b, art->tag_refs ? art->tag_refs[i]->slug : NULL);
+		add_slug_line(dt, 'T', art->tag_refs ? art->tag_refs[i]->slug : NULL);
 	if (b->len)
 		buf_truncate(b, b->len - 1);
+	return body;
 }
 
 /* City › district › community, as the listings show it. */
@@ -191,7 +220,8 @@ struct worker_state {
 	size_t t, from, to;
 	struct text_dates *dates;
 	struct libdeflate_compressor *z;
-	struct buf date, text, file, scratch;
+	struct buf date, text, kinds, file, scratch;
+	size_t body_u16;		/* document_text's result for the current document */
 	int last_y, last_m, last_d;
 	uint32_t *cps;
 	size_t cps_cap;
@@ -225,6 +255,14 @@ static void write_document(struct worker_state *ws, const struct article *art, s
 	buf_reset(&ws->scratch);
 	place_text(art->place, &ws->scratch);
 	add_json_field(f, "place", ws->scratch.data, ws->scratch.len);
+	if (art->subtitle)
+		add_json_field(f, "s", art->subtitle, strlen(art->subtitle));
+	if (art->date_inferred)
+		buf_addstr(f, ",\"inf\":1");
+	if (art->kind == ARTICLE_OTHER)
+		buf_addstr(f, ",\"other\":1");
+	buf_addf(f, ",\"b\":%zu", ws->body_u16);
+	add_json_field(f, "mk", ws->kinds.data, ws->kinds.len);
 	add_text_field(f, ws->text.data, ws->text.len, ws->z, &ws->scratch);
 	buf_addstr(f, "});\n");
 	char path[64];
@@ -276,7 +314,9 @@ static void *index_range(void *arg)
 		const struct article *art = x->site->articles.items[x->site->articles.len - 1 - i];
 		uint32_t doc = (uint32_t)art->order, pos = 0;
 		buf_reset(&ws->text);
-		document_text(art, &ws->text);
+		buf_reset(&ws->kinds);
+		struct doc_text dt = { &ws->text, &ws->kinds };
+		ws->body_u16 = document_text(art, date_text(ws, &art->date), &dt);
 		write_document(ws, art, doc);
 		index_field(ws, t, art->title, strlen(art->title), doc, &pos, 1);
 		pos = 0;
@@ -417,6 +457,7 @@ static void free_workers(struct worker_state *ws, size_t nt)
 			libdeflate_free_compressor(ws[t].z);
 		buf_free(&ws[t].date);
 		buf_free(&ws[t].text);
+		buf_free(&ws[t].kinds);
 		buf_free(&ws[t].file);
 		buf_free(&ws[t].scratch);
 		free(ws[t].cps);

@@ -1,11 +1,11 @@
 /* search: the archive's full-text index, written as static files that the
- * browser reads with no server code (theme/static/search.js).
+ * browser reads with no server code (theme/static/search-engine.js).
  *
  * Exact substring search: a query term finds every report whose folded text
  * contains it, and only those. No segmenter: the index holds characters,
  * not guessed words.
  *
- * Folding (text_fold, the same in C and in search.js): the text in NFC, then
+ * Folding (text_fold, the same in C and in search-engine.js): the text in NFC, then
  * each code point c becomes lower(NFKC(c)) (ICU's root lower-casing, as
  * JavaScript's toLowerCase), then each resulting code point goes through
  * the Traditional → Simplified table (ICU's "Traditional-Simplified"
@@ -15,9 +15,9 @@
  * folded query; a report matches when it contains every term.
  *
  * A report's searchable text has two zones: its title, and its text: the
- * subtitle, body, captions, place names, people and tags, and the pinyin
- * slugs of its places, people and tags without hyphens (so "changning"
- * finds 昌宁社区), one field per line. Positions count folded code points
+ * subtitle, body, captions, date as the pages show it, place names, people,
+ * tags and printed page, and the pinyin slugs of its places, people and
+ * tags without hyphens (so "changning" finds 昌宁社区), one field per line. Positions count folded code points
  * from 0 in each zone; a separator run counts one.
  *
  * Files (all under search/ in the output; numbers in the "n45" code below):
@@ -32,10 +32,19 @@
  *                a longer query checks that its 3-character grams (at
  *                offsets 0, 3, 6 … and length − 3) line up in a document
  *   d/<n>.js     sitegenSearch.d(n,{"u":url,"t":title,"date":…,"place":…,
+ *                                   ["s":subtitle,] ["inf":1,] ["other":1,]
+ *                                   "b":B,"mk":KINDS,
  *                                   "x":text | "z":base64 of zlib(text)})
  *                document n: its root-relative URL, title, date and place as
- *                the pages show them, and its text after the title (zlib
- *                when that is shorter; DecompressionStream("deflate"))
+ *                the pages show them (inf: the date was inferred; other: not
+ *                a news report), and its text after the title (zlib when
+ *                that is shorter; DecompressionStream("deflate")). The text's
+ *                first B UTF-16 units are the subtitle, body and captions;
+ *                after them come lines of metadata, one letter of KINDS
+ *                each: d date, s street, p place, r reporter,
+ *                c correspondent, t tag, g printed page, and P R C T the
+ *                pinyin of the places, reporters, correspondents and tags,
+ *                in the same order as their names
  * Documents are numbered oldest first (article.order), so an edit rewrites
  * only the files it changes and a newer report only adds. SG and SP are
  * powers of two chosen from the index size (about 16 KB a shard).

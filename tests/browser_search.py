@@ -7,8 +7,10 @@ chromium-driver and python3-selenium; tests/browser.sh installs them).
 
 Serves the built archive with a plain static server (Python's http.server) under the sub-path /archive/,
 opens search/index.html?q=… , types queries into the field and the header's search box, and checks the
-results against the brute force of tests/search_check.js; then the same from file://, and once in dark
-mode. Prints `ok - browser: …` / `not ok - browser: …` lines; exits 1 when one failed.
+results (their order, subtitles, dates, kinds and snippets) against the brute force of tests/search_check.js;
+the status line, the history, the page without JavaScript and at 320 and 375 px; then the same from
+file://, and once in dark mode (with the contrast of marks and of the header field's placeholder). Prints
+`ok - browser: …` / `not ok - browser: …` lines; exits 1 when one failed.
 
 --latency (for the bench) types each query of the file into a freshly loaded search page served the same
 way and prints the time from the last keystroke's input event to the frame that paints its first result
@@ -36,7 +38,10 @@ ARGS = sys.argv[2:] if LATENCY else sys.argv[1:]
 OUT = os.path.abspath(ARGS[0] if ARGS else "public")
 NODE = "node" if LATENCY or len(ARGS) < 2 else ARGS[1]
 HOSTILE = "<script>alert(1)</script>"
-QUERIES = ["徐刚", "网格员", "網格員", "社区", "昌宁社区", "假标记", HOSTILE]
+# 李艳 and liyan: only in the metadata (a reporter, her name's pinyin); 祝福祖国: a poem (not a news report);
+# 纪实: in subtitles
+QUERIES = ["徐刚", "网格员", "網格員", "社区", "昌宁社区", "假标记", HOSTILE, "李艳", "liyan", "祝福祖国", "纪实"]
+INFERRED = "\uff08日期系推断\uff09"  # （日期系推断）
 failed = 0
 
 
@@ -96,12 +101,14 @@ def browser(profile, dark=False):
 
 
 def wait_total(d, timeout=10):
-    """Waits for #search-results[data-total] (or data-error); returns the total, None on error."""
+    """Waits for #search-results[data-total] (or data-error) and a status that is no longer "正在搜索…";
+    returns the total, None on error."""
     def done(drv):
         el = drv.find_element(By.ID, "search-results")
         if el.get_attribute("data-error"):
             return "error"
-        return el.get_attribute("data-total") is not None
+        return el.get_attribute("data-total") is not None and \
+            "正在搜索" not in drv.find_element(By.ID, "search-status").text
     try:
         state = WebDriverWait(d, timeout, poll_frequency=0.02).until(done)
     except TimeoutException:
@@ -123,6 +130,15 @@ def page_state(d):
           titles: [...list.querySelectorAll('.item-title a')].map(a => a.textContent),
           marks: [...list.querySelectorAll('mark')].map(m => m.textContent),
           snippets: [...list.querySelectorAll('.search-snippet')].map(p => p.textContent),
+          results: [...list.querySelectorAll(':scope > li')].map(li => ({
+            snippet: (li.querySelector('.search-snippet') || {}).textContent || '',
+            label: (li.querySelector('.search-snippet .search-label') || {}).textContent || '',
+            subtitle: (li.querySelector('.item-subtitle') || {}).textContent || '',
+            date: (li.querySelector('.item-date') || {}).textContent || '',
+            place: (li.querySelector('.item-place') || {}).textContent || '',
+            kind: (li.querySelector('.item-meta .kind') || {}).textContent || '',
+            meta: li.querySelector('.item-meta').textContent,
+          })),
           status: document.getElementById('search-status').textContent,
           injected: document.querySelectorAll('#search script, #search img, #search iframe, mark mark, a mark a').length,
           value: document.getElementById('search-q').value,
@@ -159,6 +175,13 @@ def severe(d, where):
     say(not errors, f"{where}: no errors in the console", errors[:10])
 
 
+def count_text(total, shown):
+    """The status once a search has shown its results: 找到 N 篇报道[，显示前 M 篇 | ，已全部显示]."""
+    if total <= 10:
+        return f"找到 {total} 篇报道"
+    return f"找到 {total} 篇报道" + (f"，显示前 {shown} 篇" if shown < total else "，已全部显示")
+
+
 def check_results(d, q, want, where, fold_marks=True):
     total = wait_total(d)
     st = page_state(d)
@@ -169,6 +192,18 @@ def check_results(d, q, want, where, fold_marks=True):
     if want["total"] and fold_marks:
         say(any(m and any(t in m.lower() for t in want["terms"]) for m in st["marks"]) or q != want["terms"][0],
             f"{where}: a <mark> holds '{q}' ({len(st['marks'])} marks)", st["marks"][:5])
+    if ok and total:
+        status = count_text(total, st["items"])
+        say(st["status"] == status, f"{where}: '{q}': the status says the count and how many are shown ({st['status']})",
+            [f"wanted {status}"])
+        shown = [{"snippet": r["snippet"], "subtitle": r["subtitle"], "inferred": r["date"].endswith(INFERRED),
+                  "kind": r["kind"]} for r in st["results"]]
+        wanted = [{"snippet": w["snippet"], "subtitle": w["s"], "inferred": w["inf"], "kind": "非新闻报道" if w["other"] else ""}
+                  for w in want["items"]]
+        bad = [f"{i}: shows {a}, wanted {b}" for i, (a, b) in enumerate(zip(shown, wanted)) if a != b]
+        say(not bad, f"{where}: '{q}': each result shows its subtitle, （日期系推断）, 非新闻报道 and snippet as the engine makes them", bad[:5])
+        joined = [r["meta"] for r in st["results"] if r["date"] and r["place"] and r["date"] + r["place"] in r["meta"]]
+        say(not joined, f"{where}: '{q}': a separator comes between the date and the place", joined[:3])
     return st
 
 
@@ -179,9 +214,18 @@ def run_http(base, want):
         d.get(base + "search/index.html?q=" + urllib.parse.quote("徐刚"))
         st = check_results(d, "徐刚", want["徐刚"], "http")
         say(st["value"] == "徐刚" and "找到 1 篇" in st["status"], f"http: ?q= fills the field and the status says the count ({st['status']})")
-        say(d.execute_script("""return !!document.querySelector('label[for=search-q]') &&
-            document.getElementById('search-output').getAttribute('aria-live') === 'polite'"""),
-            "http: the field is labelled and the results region is aria-live")
+        say(d.execute_script("return document.activeElement && document.activeElement.id === 'search-q'"),
+            "http: the search page puts the focus in its field")
+        live = d.execute_script("""const status = document.getElementById('search-status');
+            const live = [...document.querySelectorAll('[aria-live], [role=status], [role=log], [role=alert]')];
+            return {label: !!document.querySelector('label[for=search-q]'), polite: status.getAttribute('aria-live'),
+                    others: live.filter(e => e !== status).map(e => e.id || e.tagName)}""")
+        say(live["label"] and live["polite"] == "polite" and not live["others"],
+            f"http: the field is labelled; only the status line is a live region (polite) ({live})")
+        check_marks_look(d, "http", False)
+        hint = d.find_element(By.ID, "search-hint").text
+        say(all(w in hint for w in ("汉字", "简体或繁体", "字母", "数字", "拼音", "地名", "记者", "专题", "lishiqu", "空格", "标点")),
+            f"http: the hint says what can be typed ({hint})")
         link = d.find_elements(By.CSS_SELECTOR, "#search-results .item-title a")
         if link:
             href = link[0].get_attribute("href")
@@ -196,6 +240,8 @@ def run_http(base, want):
             st = check_results(d, q, want[q], "http typing", fold_marks=(q == "网格员"))
             say(st["q"] == q, f"http typing: the address follows the query (?q={st['q']})")
         say(want["網格員"]["total"] == want["网格员"]["total"], "http: 網格員 finds what 网格员 finds")
+        check_history(d, want)
+        check_metadata_snippets(d, want)
 
         type_query(d, "社区")
         st = check_results(d, "社区", want["社区"], "http typing")
@@ -208,10 +254,14 @@ def run_http(base, want):
                 WebDriverWait(d, 10).until(lambda drv: page_state(drv)["items"] >= wanted)
             except TimeoutException:
                 pass
+            wait_total(d)
             st = page_state(d)
             focused = d.execute_script("return document.activeElement.closest('#search-results li') !== null")
             say(st["items"] == min(want["社区"]["total"], 20) and focused,
                 f"http: 更多结果 adds the next results ({st['items']} of {want['社区']['total']}) and moves the focus to them")
+            status = count_text(want["社区"]["total"], st["items"])
+            say(st["status"] == status, f"http: after 更多结果 the status says how many are shown ({st['status']})",
+                [f"wanted {status}"])
 
         type_query(d, ",。!?  ")
         total = wait_total(d)
@@ -246,6 +296,19 @@ def run_http(base, want):
         total3 = wait_total(d)
         say(total == 0 and total2 == want["社区"]["total"] and total3 == 0,
             f"http: lone surrogates and 1,000 characters are harmless ({total}, {total2}, {total3} reports)")
+        st = page_state(d)
+        title = d.title
+        say("社" * 30 + "…" in st["status"] and "社" * 31 not in st["status"] and title.startswith("社" * 30 + "…")
+            and "社" * 31 not in title, f"http: a long query is echoed to 30 characters and … ({st['status']} | {title})")
+        type_query(d, "qxzqxz")
+        total = wait_total(d)
+        st = page_state(d)
+        say(total == 0 and "汉字" in st["status"], f"http: a Latin query that finds nothing suggests typing Chinese characters ({st['status']})")
+
+        check_slow_status(d, base)
+        check_narrow(d, base)
+        check_no_script(d, base)
+        check_placeholder(d, base, "http")
 
         d.get(base + "index.html")
         box = d.find_element(By.CSS_SELECTOR, "header form[role=search] input[name=q]")
@@ -272,6 +335,116 @@ def run_http(base, want):
         d.quit()
 
 
+def check_history(d, want):
+    """A submitted search (Enter) adds a history entry: Back returns to the search before it. The field
+    holds 網格員 here, typed (so its address replaced the entry's)."""
+    type_query(d, "徐刚")
+    d.find_element(By.ID, "search-q").send_keys(Keys.ENTER)
+    wait_total(d)
+    type_query(d, "网格员")
+    d.find_element(By.ID, "search-q").send_keys(Keys.ENTER)
+    total = wait_total(d)
+    after = page_state(d)["q"]
+    d.back()
+    try:
+        WebDriverWait(d, 5).until(lambda drv: page_state(drv)["q"] == "徐刚")
+    except TimeoutException:
+        pass
+    total_back = wait_total(d)
+    st = page_state(d)
+    say(after == "网格员" and total == want["网格员"]["total"] and st["q"] == "徐刚" and st["value"] == "徐刚"
+        and total_back == want["徐刚"]["total"],
+        f"http: Enter adds a history entry and Back returns to the search before it (?q={after} → ?q={st['q']}, "
+        f"field {st['value']}, {total_back} reports)")
+    d.forward()
+    try:
+        WebDriverWait(d, 5).until(lambda drv: page_state(drv)["q"] == "网格员")
+    except TimeoutException:
+        pass
+    total = wait_total(d)
+    st = page_state(d)
+    say(st["value"] == "网格员" and total == want["网格员"]["total"], f"http: Forward returns to it ({st['value']}, {total} reports)")
+
+
+def check_metadata_snippets(d, want):
+    """A match only in the metadata shows a labelled line, the name marked: 记者：李艳, 拼音：liyan（李艳）."""
+    for q, label, text in (("李艳", "记者：", "记者：李艳"), ("liyan", "拼音：", "拼音：liyan（李艳）")):
+        type_query(d, q)
+        st = check_results(d, q, want[q], "http metadata")
+        got = [(r["label"], r["snippet"]) for r in st["results"]]
+        say(want[q]["total"] > 0 and all(lab == label and snip == text for lab, snip in got),
+            f"http: '{q}', found only in the metadata, shows '{text}' with its label apart", got[:3])
+    for q in ("祝福祖国", "纪实"):
+        type_query(d, q)
+        check_results(d, q, want[q], "http")
+
+
+def check_slow_status(d, base):
+    """The status ends as the count even when the first result comes before "正在搜索…" is due (300 ms)
+    and the last after: the report files are slowed down, the first by 50 ms, each next by 150 ms more."""
+    d.get(base + "search/index.html")
+    wait_total(d)
+    d.execute_script("""
+        const engine = sitegenSearch.page.engine, load = engine.load;
+        let n = 0;
+        engine.load = key => key.startsWith('d/')
+            ? new Promise(r => setTimeout(r, 50 + 150 * n++)).then(() => load(key)) : load(key);""")
+    type_query(d, "社区")
+    total = wait_total(d)
+    time.sleep(0.4)
+    st = page_state(d)
+    status = count_text(total or 0, st["items"])
+    say(total and st["status"] == status, f"http: with slow report files the status still ends as the count ({st['status']})",
+        [f"wanted {status}"])
+
+
+NARROW = """
+const out = [];
+for (const form of document.querySelectorAll('form[role=search]')) {
+  if (!form.offsetParent) continue;
+  const button = form.querySelector('button'), field = form.querySelector('input');
+  const r = document.createRange();
+  r.selectNodeContents(button);
+  const b = button.getBoundingClientRect(), f = field.getBoundingClientRect();
+  out.push({form: form.id || form.className, lines: r.getClientRects().length, right: b.right,
+            width: document.documentElement.clientWidth, apart: f.right <= b.left, field: f.width});
+}
+return out;
+"""
+
+
+def check_narrow(d, base):
+    """At 320 and 375 px the 搜索 button stays on one line, beside a field that shrinks, on the search page
+    and in the header box."""
+    try:
+        for width in (320, 375):
+            d.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                              {"width": width, "height": 700, "deviceScaleFactor": 1, "mobile": False})
+            for page in ("search/index.html", "index.html"):
+                d.get(base + page)
+                forms = d.execute_script(NARROW)
+                ok = forms and all(f["lines"] == 1 and f["right"] <= f["width"] and f["apart"] and f["field"] >= 80 for f in forms)
+                say(ok, f"http at {width} px: {page}: 搜索 stays on one line beside its field", forms)
+    finally:
+        d.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+
+def check_no_script(d, base):
+    """Without JavaScript the search page shows its note (with links), not a form that cannot search;
+    the header's box on other pages stays (a plain GET form)."""
+    try:
+        d.execute_cdp_cmd("Emulation.setScriptExecutionDisabled", {"value": True})
+        d.get(base + "search/index.html?q=" + urllib.parse.quote("徐刚"))
+        form = d.find_element(By.ID, "search-form").is_displayed()
+        note = [n.text for n in d.find_elements(By.CSS_SELECTOR, "#search .note") if n.is_displayed()]
+        say(not form and note and "JavaScript" in note[0], f"http without JavaScript: the search page hides its form and shows its note ({note})")
+        d.get(base + "index.html")
+        box = d.find_element(By.CSS_SELECTOR, "header form[role=search]").is_displayed()
+        say(box, "http without JavaScript: the header's search box is there on other pages")
+    finally:
+        d.execute_cdp_cmd("Emulation.setScriptExecutionDisabled", {"value": False})
+
+
 def run_file(want):
     d = browser(profile())
     try:
@@ -284,6 +457,40 @@ def run_file(want):
         severe(d, "file://")
     finally:
         d.quit()
+
+
+def contrast(a, b):
+    """The WCAG contrast ratio of two computed colours, "rgb(r, g, b)"."""
+    def lum(rgb):
+        parts = [int(float(x)) / 255 for x in rgb[rgb.index("(") + 1:rgb.index(")")].split(",")[:3]]
+        lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in parts]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+    hi, lo = sorted((lum(a), lum(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def check_marks_look(d, where, against_page):
+    """Marks: text on them ≥ 4.5:1, not told by colour alone (bold and underlined), and in dark mode
+    ≥ 3:1 against the page. Call on a search page showing results."""
+    look = d.execute_script("""const m = document.querySelector('#search-results mark'), cs = m && getComputedStyle(m);
+        return m && {bg: cs.backgroundColor, fg: cs.color, weight: cs.fontWeight, line: cs.textDecorationLine,
+                     page: getComputedStyle(document.body).backgroundColor}""")
+    if not look:
+        say(False, f"{where}: no <mark> to look at")
+        return
+    text, page = contrast(look["fg"], look["bg"]), contrast(look["bg"], look["page"])
+    ok = text >= 4.5 and int(look["weight"]) >= 700 and "underline" in look["line"] and (page >= 3 or not against_page)
+    say(ok, f"{where}: marks are bold and underlined, text on them {text:.1f}:1, against the page {page:.1f}:1", [look])
+
+
+def check_placeholder(d, base, where):
+    """The header's search field has no visible label: its placeholder must be ≥ 4.5:1 on the field."""
+    d.get(base + "index.html")
+    look = d.execute_script("""const f = document.getElementById('site-search-q');
+        return {ph: getComputedStyle(f, '::placeholder').color, bg: getComputedStyle(f).backgroundColor,
+                text: f.placeholder}""")
+    ratio = contrast(look["ph"], look["bg"])
+    say(look["text"] and ratio >= 4.5, f"{where}: the header field's placeholder '{look['text']}' is {ratio:.1f}:1 on the field", [look])
 
 
 def run_dark(base, want):
@@ -304,6 +511,8 @@ def run_dark(base, want):
         ok = look["dark"] and total == want["网格员"]["total"] and lum(look["bg"]) < 60 and lum(look["fg"]) > 180
         ok = ok and look["mark"] and lum(look["field"]) < 60
         say(ok, f"dark mode: the search page renders dark ({look})")
+        check_marks_look(d, "dark mode", True)
+        check_placeholder(d, base, "dark mode")
         shot = os.environ.get("SEARCH_SCREENSHOT")
         if shot:
             d.save_screenshot(shot)

@@ -8,17 +8,22 @@
  *
  * Loads search/*.js from a built archive by evaluating each file with `vm` against a `sitegenSearch`
  * object, as the <script> tags do in the page, and runs every query (one a line) with the engine of
- * theme/static/search.js. Each result is compared with a brute-force scan of every report's text (title and
- * d/<n>.js text, folded by a separate, simpler implementation of the rules in generator/search.h), and
- * its order with "most terms in the title first, then newest first". Then bad queries, which must not
- * throw. --bytes also prints what each query downloads: index.js, the shard files it needs and the d/
- * files of its first 10 results. Prints `ok - …` / `not ok - …` lines; no npm packages. */
+ * theme/static/search-engine.js. Each result is compared with a brute-force scan of every report's text
+ * (title and d/<n>.js text, folded by a separate, simpler implementation of the rules in
+ * generator/search.h), and its order with "most terms in the title first, then newest first". Every d/
+ * file's "b" and "mk" must describe its text (where the body ends, one letter per line of metadata), and
+ * the snippets of the first results must be one line of the body cut between words, or a labelled line
+ * of metadata, never the raw list. Then bad queries, which must not throw. --bytes also prints what each
+ * query downloads: index.js, the shard files it needs and the d/ files of its first 10 results. --brute
+ * prints, per query, the brute force's total and first URLs, and what the page should show of those
+ * reports: subtitle, inferred date, not a news report, snippet.
+ * Prints `ok - …` / `not ok - …` lines; no npm packages. */
 "use strict";
 const fs = require("fs");
 const path = require("path");
 const vm = require("vm");
 const zlib = require("zlib");
-const S = require(path.join(__dirname, "..", "theme", "static", "search.js"));
+const S = require(path.join(__dirname, "..", "theme", "static", "search-engine.js"));
 
 const PAGE = 10;
 
@@ -92,6 +97,7 @@ async function loadCorpus(engine, meta) {
 			t: d.t,
 			title: fold(d.t),
 			lines: [fold(d.t), ...d.text.split("\n").map(fold)],
+			doc: d,
 		});
 	}
 	return { fold, docs };
@@ -171,13 +177,108 @@ async function runQuery(load, query) {
 	return { engine, result, first, keys };
 }
 
-/* A snippet or title of a result holds a <mark> whose folded text contains a term. */
+/* A snippet, title or subtitle of a result holds a <mark> whose folded text contains a term. */
 function checkMarks(engine, terms, docs, fold) {
 	const bad = [];
 	for (const d of docs) {
-		const parts = [...engine.highlight(d.t.normalize("NFC"), terms), ...engine.snippet(d.text, terms, 80)];
+		const parts = [...engine.highlight(d.t.normalize("NFC"), terms), ...engine.highlight(d.s.normalize("NFC"), terms),
+			...engine.excerpt(d, terms, 80)];
 		const marked = parts.filter((p) => p.mark).map((p) => fold(p.text));
 		if (!marked.some((m) => terms.some((t) => m.includes(t)))) bad.push(d.u);
+	}
+	return bad;
+}
+
+/* ---- Snippets: one line of the body, or a labelled line of metadata ---- */
+
+const shownText = (parts) => parts.map((p) => p.text).join("");
+const CUT_RUN = /[A-Za-z0-9]/;	/* a cut between two of these splits a word or a number */
+const CLAUSE = "，。！？；：、“”「」『』,!?;:";
+
+/* The report's own text as the snippet sees it (subtitle, shown apart, left out), and its metadata lines. */
+function parts(d) {
+	let body = d.text.slice(0, d.b);
+	if (d.s && body.startsWith(d.s + "\n")) body = body.slice(d.s.length + 1);
+	else if (d.s && body === d.s) body = "";
+	const rest = d.text.slice(d.text[d.b] === "\n" ? d.b + 1 : d.b);
+	return { body: body.normalize("NFC").split("\n"), meta: rest ? rest.normalize("NFC").split("\n") : [] };
+}
+
+/* What is wrong with a result's snippet, or "". */
+function excerptProblem(engine, d, terms, fold) {
+	const got = engine.excerpt(d, terms, 80), shown = shownText(got);
+	const has = (l) => terms.some((t) => fold(l).includes(t));
+	const marksTerm = got.some((p) => p.mark && has(p.text));
+	const { body, meta } = parts(d);
+	if (shown.includes("\n")) return "runs lines together";
+	if (body.some(has)) {
+		if (got.some((p) => p.label)) return "is labelled, though the body holds a match";
+		if (!marksTerm) return "marks no match";
+		const core = shown.replace(/^…/, "").replace(/…$/, "");
+		const line = body.find((l) => l.includes(core));
+		if (!line) return "is not (part of) one line of the body";
+		const at = line.indexOf(core), end = at + core.length;
+		if (at > 0 && CUT_RUN.test(line[at - 1]) && CUT_RUN.test(line[at])) return "starts inside a word or a number";
+		if (end < line.length && CUT_RUN.test(line[end - 1]) && CUT_RUN.test(line[end])) return "ends inside a word or a number";
+		if ([...core].length > 100) return "is too long";
+		const first = got.find((p) => p.mark), m = at + shown.indexOf(first.text) - (shown.startsWith("…") ? 1 : 0);
+		const before = line.slice(Math.max(0, m - 30), m);
+		const clause = [...before].some((c, i, a) => CLAUSE.includes(c) && !(c < "\x80" && /\d/.test(a[i - 1] || "") && /\d/.test(a[i + 1] || "")));
+		if (at > 0 && !CLAUSE.includes(line[at - 1]) && !/\s/.test(line[at - 1]) && clause && !line.slice(at, m).split("").some((c) => CLAUSE.includes(c)))
+			return "does not start after the punctuation before the match";
+		return "";
+	}
+	const hit = meta.findIndex(has);
+	if (hit < 0) return got.some((p) => p.label) ? "is labelled, though nothing in the metadata matches" : "";
+	const label = got[0] && got[0].label ? got[0].text : "";
+	const want = S.LABELS[d.mk[hit]] + "：";
+	if (label !== want) return `is labelled '${label}', not '${want}' (line ${hit} of the metadata, kind '${d.mk[hit]}')`;
+	if (!marksTerm) return "marks no match";
+	const rest = shown.slice(label.length);
+	if (label === "拼音：") return /^[a-z0-9]+(（[^（）\n]+）)?$/.test(rest) ? "" : "is not one pinyin with its name";
+	const pinyin = meta.filter((l, i) => "PRCT".includes(d.mk[i]));
+	if (pinyin.some((l) => rest.includes(l))) return "shows pinyin with the names: the raw list";
+	return [...rest].length > 100 ? "is too long" : "";
+}
+
+/* The snippets of the first results: see excerptProblem. */
+function checkExcerpts(engine, terms, docs, fold) {
+	const bad = [];
+	for (const d of docs) {
+		const why = excerptProblem(engine, d, terms, fold);
+		if (why) bad.push(`${d.u}: the snippet ${JSON.stringify(shownText(engine.excerpt(d, terms, 80)))} ${why}`);
+	}
+	return bad;
+}
+
+/* Every d/ file's "b" and "mk" describe its text (generator/search.h): the first b UTF-16 units are the
+ * subtitle, body and captions, then a line break and one line per letter of mk, in the documented order;
+ * the date line is the date the pages show, the place names hold those of "place", each kind of pinyin
+ * has a line per name; "s" is the text's first line, "inf" and "other" are 1 when present. */
+function checkDocFiles(load, corpus) {
+	const bad = [];
+	const ORDER = /^d?s?p*r*c*t*g?P*R*C*T*$/;
+	for (const { n, doc: d } of corpus.docs) {
+		const raw = load(S.fileKey("d", n)), text = d.text;
+		const say = (why) => bad.push(`d/${n}.js (${d.u}): ${why}`);
+		if (typeof raw.b !== "number" || raw.b < 0 || raw.b > text.length) {
+			say(`b is ${raw.b}, the text has ${text.length} UTF-16 units`);
+			continue;
+		}
+		if (raw.b > 0 && raw.b < text.length && text[raw.b] !== "\n") say(`b (${raw.b}) is not at a line break`);
+		const meta = text.slice(raw.b > 0 ? raw.b + 1 : 0).split("\n").filter((l, i, a) => a.length > 1 || l);
+		const mk = String(raw.mk || "");
+		if (meta.length !== mk.length) say(`${meta.length} lines after b, ${mk.length} letters in mk '${mk}'`);
+		if (!ORDER.test(mk)) say(`mk '${mk}' is not in the order of search.h`);
+		const of = (k) => meta.filter((l, i) => mk[i] === k);
+		if (of("d")[0] !== raw.date) say(`the date line '${of("d")[0]}' is not the date '${raw.date}'`);
+		for (const name of String(raw.place || "").split(" ").filter(Boolean))
+			if (!of("p").includes(name)) say(`the place '${name}' has no place line`);
+		for (const [k, names] of [["P", "p"], ["R", "r"], ["C", "c"], ["T", "t"]])
+			if (of(k).length !== of(names).length) say(`${of(names).length} '${names}' lines but ${of(k).length} '${k}' lines`);
+		if (raw.s !== undefined && !(text === raw.s || text.startsWith(raw.s + "\n"))) say(`the text does not start with the subtitle`);
+		for (const f of ["inf", "other"])
+			if (raw[f] !== undefined && raw[f] !== 1) say(`"${f}" is ${JSON.stringify(raw[f])}`);
 	}
 	return bad;
 }
@@ -219,6 +320,47 @@ function checkUnits(engine, fold) {
 		const marks = parts.filter((p) => p.mark).map((p) => p.text);
 		if (marks[0] !== want || parts.map((p) => p.text).join("") !== text)
 			bad.push(`snippet of ${JSON.stringify(text)} for ${term}: ${JSON.stringify(parts)}`);
+	}
+	/* a line longer than the window: cut after the clause's punctuation, or after the word or number */
+	const more = "很多".repeat(40);
+	const cuts = [
+		["第一句很长很长很长很长很长很长,这里有目标和更多文字。后面还有" + more, "目标", "…这里有<目标>和更多文字。后面还有" + more.slice(0, 65) + "…"],
+		["编号 ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789ABCDEFGH 之后是目标" + more, "目标", "…之后是<目标>" + more.slice(0, 75) + "…"],
+		["共计12345678901234567890123456789012345678901234567890人员目标" + more, "目标", "…人员<目标>" + more.slice(0, 76) + "…"],
+		["第一句很长很长很长很长很长很长,这里有目标", "目标", "第一句很长很长很长很长很长很长,这里有<目标>"],	/* short: whole */
+		["小标题\n正文里有目标,然后", "目标", "正文里有<目标>,然后"],
+		["目标在开头" + "文字".repeat(36) + " covid19 之后", "目标", "<目标>在开头" + "文字".repeat(36) + " covid19…"],
+		["没有匹配的第一行\n第二行", "zzz", "没有匹配的第一行"],
+		["", "目标", ""],
+	];
+	const marked = (ps) => ps.map((p) => (p.label ? `[${p.text}]` : p.mark ? `<${p.text}>` : p.text)).join("");
+	for (const [text, term, want] of cuts) {
+		const got = marked(engine.snippet(text, [term], 80));
+		if (got !== want) bad.push(`snippet of ${JSON.stringify(text)} for ${term}: ${got}, wanted ${want}`);
+	}
+	const doc = {
+		s: "副标题", b: 13,
+		text: "副标题\n正文里没有那些名字\n2022年10月31日 星期一\n莲花池街道\n昌宁社区\n离石区\n吕梁市\n山西省\n李艳\n武小丽\n静默管理\n连心卡\n" +
+			"来自抗击疫情一线的报道\nchangningshequ\nlishiqu\nlvliangshi\nshanxisheng\nliyan\nwuxiaoli\njingmoguanli\nlianxinka",
+		mk: "dspppprcttgPPPPRCTT",
+	};
+	const labelled = [
+		["李艳", "[记者：]<李艳>"],
+		["武小丽", "[通讯员：]<武小丽>"],
+		["连心卡", "[专题：]<连心卡>"],
+		["吕梁", "[地点：]山西省 <吕梁>市 离石区 昌宁社区"],
+		["莲花池", "[街道：]<莲花池>街道"],
+		["星期一", "[日期：]2022年10月31日 <星期一>"],
+		["抗击疫情", "[版面：]来自<抗击疫情>一线的报道"],
+		["lishi", "[拼音：]<lishi>qu（离石区）"],
+		["liyan", "[拼音：]<liyan>（李艳）"],
+		["changningshequ", "[拼音：]<changningshequ>（昌宁社区）"],
+		["正文", "<正文>里没有那些名字"],
+		["副标题", "正文里没有那些名字"],
+	];
+	for (const [term, want] of labelled) {
+		const got = marked(engine.excerpt(doc, [term], 80));
+		if (got !== want) bad.push(`snippet for ${term} found in the metadata: ${got}, wanted ${want}`);
 	}
 	const long = "开头" + "一二三四五六七八九十".repeat(20) + "目标" + "后文".repeat(100);
 	const parts = engine.snippet(long, ["目标"], 80);
@@ -279,8 +421,10 @@ async function main() {
 	if (bruteOnly) {
 		for (const q of args.slice(1)) {
 			const b = brute(corpus, q);
-			console.log(JSON.stringify({ query: q, terms: b.terms, total: b.docs.length,
-				urls: b.docs.slice(0, PAGE).map((n) => corpus.docs[n].u) }));
+			const first = b.docs.slice(0, PAGE).map((n) => corpus.docs[n]);
+			console.log(JSON.stringify({ query: q, terms: b.terms, total: b.docs.length, urls: first.map((d) => d.u),
+				items: first.map(({ doc }) => ({ s: doc.s, inf: doc.inf, other: doc.other,
+					snippet: shownText(engine.excerpt(doc, b.terms, 80)) })) }));
 		}
 		return;
 	}
@@ -298,6 +442,10 @@ async function main() {
 	say(!units.length, "the engine reads n45 numbers, document and position lists, folds as the brute force does " +
 		"and marks snippets on the original characters", units.map((u) => "#   " + u));
 
+	const files = checkDocFiles(load, corpus);
+	say(!files.length, `every d/ file's "b" and "mk" describe its text: where the body ends, a letter for each line ` +
+		`of metadata (${meta.n} reports)`, files.slice(0, 20).map((p) => "#   " + p));
+
 	const shards = checkShards(load, meta);
 	say(!shards.problems.length,
 		`index.js and all ${meta.sg} g/ and ${meta.sp} p/ shard files load, register under their own number ` +
@@ -307,7 +455,8 @@ async function main() {
 	const queries = fs.readFileSync(args[1], "utf8").split("\n").map((l) => l.trim()).filter((l) => l && !l.startsWith("#"));
 	const table = [];
 	let ordered = 0, misordered = 0, marked = 0;
-	const unmarked = [];
+	const unmarked = [], badExcerpts = [];
+	let excerpts = 0;
 	for (const q of queries) {
 		let run;
 		try {
@@ -339,6 +488,8 @@ async function main() {
 					[`#   got    ${got.slice(0, 20).join(" ")}`, `#   wanted ${want.docs.slice(0, 20).join(" ")}`]);
 			}
 		}
+		for (const why of checkExcerpts(run.engine, run.result.terms, run.first, corpus.fold)) badExcerpts.push(`#   ${show(q)}: ${why}`);
+		excerpts += run.first.length;
 		const bad = checkMarks(run.engine, run.result.terms, run.first, corpus.fold);
 		marked += run.first.length - bad.length;
 		for (const u of bad) unmarked.push(`#   ${show(q)}: ${u}`);
@@ -350,13 +501,15 @@ async function main() {
 		}
 	}
 	say(misordered === 0, `results of ${ordered} queries are ranked: more terms in the title first, then newest first`);
+	say(badExcerpts.length === 0, `the snippets of the first ${PAGE} results are one line of the body around the first ` +
+		`match, cut between words, or a labelled line of metadata (${excerpts} snippets)`, badExcerpts.slice(0, 20));
 	say(unmarked.length === 0, `the title or snippet of each of the first ${PAGE} results marks a match (${marked} results)`, unmarked.slice(0, 20));
 
 	for (const q of BAD_QUERIES) {
 		try {
 			const run = await runQuery(load, q);
 			const want = brute(corpus, q);
-			for (const d of run.first) run.engine.snippet(d.text, run.result.terms, 80);
+			for (const d of run.first) run.engine.excerpt(d, run.result.terms, 80);
 			const same = JSON.stringify(run.result.docs) === JSON.stringify(want.docs);
 			say(same, `bad input ${show(q)} is harmless: ${run.result.terms.length ? run.result.total + " reports" : "no terms, no search"}` +
 				(same ? "" : ` (brute force: ${want.docs.length})`));

@@ -1,614 +1,21 @@
-/* search.js: the archive's full-text search, run in the reader's browser with no server code.
+/* search.js: the search page, search/index.html, in the reader's browser.
  *
- * The generator (generator/search.c) writes the index as small .js files under search/; the comment at the
- * top of generator/search.h describes them and is the contract this file follows. Each file calls one
- * function of the global `sitegenSearch` (meta, g, p or d), so it loads with a <script> tag: that works on
- * any static server and from a copied folder (file://), where fetch is not allowed.
+ * The engine (folding, the index's number code, evaluating a query, snippets) is assets/search-engine.js,
+ * loaded before this file; it defines the global `sitegenSearchEngine`. This file loads the index files and
+ * drives the page: the field, the status line, the list of results, 更多结果, the address.
  *
- * Two halves: the engine (folding, the n45 number code, loading, evaluating a query, snippets) has no
- * dependency on a page and is also loaded by tests/search_check.js under Node; the page code at the end
- * drives search/index.html. No framework, no build step, no request to another host. */
+ * Each index file (see generator/search.h) calls one function of the global `sitegenSearch` (meta, g, p or
+ * d), so it loads with a <script> tag: that works on any static server and from a copied folder (file://),
+ * where fetch is not allowed. Results are built as DOM text nodes, never by pasting strings into HTML. */
 (function (global) {
 	"use strict";
 
-	/* ---- Numbers: the "n45" code ---- */
+	var api = global.sitegenSearchEngine;
+	if (!api || !global.document || typeof URLSearchParams !== "function") return;
 
-	var DIGITS = "#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[]^_`abcdefghijklmnopqrstuvwxyz{|}";
-	var DIGIT = new Int8Array(128).fill(-1);
-	for (var di = 0; di < DIGITS.length; di++) DIGIT[DIGITS.charCodeAt(di)] = di;
+	/* ---- Loading the index by <script> tag ---- */
 
-	function corrupt(what) {
-		return new Error("搜索索引已损坏(" + what + ")");
-	}
-
-	/* Reads numbers, document lists and position lists from one index string, left to right. */
-	function Reader(s) {
-		this.s = s;
-		this.i = 0;
-	}
-
-	Reader.prototype.done = function () {
-		return this.i >= this.s.length;
-	};
-
-	Reader.prototype.num = function () {
-		var x = 0;
-		for (;;) {
-			var d = DIGIT[this.s.charCodeAt(this.i++)];
-			if (!(d >= 0)) throw corrupt("bad digit at " + (this.i - 1));
-			if (d < 45) return x * 45 + d;
-			x = x * 45 + (d - 45);
-		}
-	};
-
-	/* A document list: ascending document numbers, from gaps or from a bitmap over ndocs documents. */
-	Reader.prototype.docs = function (ndocs) {
-		var h = this.num(), out = [], i;
-		if (h % 2 === 0) {
-			var prev = -1;
-			for (i = 0; i < h / 2; i++) {
-				prev += this.num() + 1;
-				out.push(prev);
-			}
-		} else {
-			var chars = Math.ceil(ndocs / 6);
-			for (i = 0; i < chars; i++) {
-				var v = DIGIT[this.s.charCodeAt(this.i++)];
-				if (!(v >= 0 && v < 64)) throw corrupt("bad bitmap");
-				for (var b = 0; v; b++, v >>= 1)
-					if (v & 1) out.push(6 * i + b);
-			}
-			if (out.length !== (h - 1) / 2) throw corrupt("bitmap count");
-		}
-		if (out.length && out[out.length - 1] >= ndocs) throw corrupt("document number");
-		return out;
-	};
-
-	/* A position list, in three flat arrays (a common trigram has hundreds of thousands of positions):
-	 * docs[i] is the i-th document (ascending); its title positions are pos[at[2i] … at[2i+1]) and its
-	 * text positions pos[at[2i+1] … at[2i+2]), each ascending (the two zones count from 0 each). */
-	Reader.prototype.positions = function () {
-		var count = this.num(), docs = new Int32Array(count), at = new Int32Array(2 * count + 1);
-		var pos = new Int32Array(this.s.length - this.i), n = 0, doc = -1;	/* a position takes a digit or more */
-		for (var i = 0; i < count; i++) {
-			doc += this.num() + 1;
-			docs[i] = doc;
-			var h = this.num(), kb = h >> 1, kt = h & 1 ? this.num() : 0;
-			at[2 * i] = n;
-			for (var p = -1, j = 0; j < kt; j++) pos[n++] = p += this.num() + 1;
-			at[2 * i + 1] = n;
-			for (p = -1, j = 0; j < kb; j++) pos[n++] = p += this.num() + 1;
-		}
-		at[2 * count] = n;
-		return { docs: docs, at: at, pos: pos };
-	};
-
-	/* ---- Folding: must give the same code points as text_fold in the generator ---- */
-
-	var WORD = /^[\p{L}\p{M}\p{N}]$/u;
-
-	function isWord(ch) {
-		return WORD.test(ch);
-	}
-
-	/* Returns a folder for the Traditional → Simplified pairs of the index: fold(s) folds a string;
-	 * foldMap(s, a, b) folds s[a, b) (s must already be NFC, a and b not inside a surrogate pair) and
-	 * also says where each folded UTF-16 unit came from: the code point at s[from[j], to[j]). */
-	function makeFolder(pairs) {
-		var ts = new Map(), cps = Array.from(pairs || ""), cache = new Map();
-		for (var i = 0; i + 1 < cps.length; i += 2) ts.set(cps[i], cps[i + 1]);
-
-		function foldChar(ch) {
-			var f = cache.get(ch);
-			if (f === undefined) {
-				f = "";
-				for (var c of ch.normalize("NFKC").toLowerCase()) f += ts.get(c) || c;
-				cache.set(ch, f);
-			}
-			return f;
-		}
-
-		function fold(s) {
-			var out = "";
-			for (var ch of String(s).normalize("NFC")) out += foldChar(ch);
-			return out;
-		}
-
-		function foldMap(s, a, b) {
-			var parts = [], from = [], to = [];
-			if (a === undefined) a = 0;
-			if (b === undefined) b = s.length;
-			for (var at = a; at < b;) {
-				var c = s.charCodeAt(at), n = 1;
-				if (c >= 0xd800 && c < 0xdc00 && at + 1 < b) {
-					var d = s.charCodeAt(at + 1);
-					if (d >= 0xdc00 && d < 0xe000) n = 2;
-				}
-				var f = foldChar(n === 1 ? s[at] : s.slice(at, at + 2));
-				for (var j = 0; j < f.length; j++) {
-					from.push(at);
-					to.push(at + n);
-				}
-				parts.push(f);
-				at += n;
-			}
-			return { text: parts.join(""), from: from, to: to };
-		}
-
-		return { fold: fold, foldMap: foldMap };
-	}
-
-	/* The terms of a query: the distinct maximal runs of word characters of the folded query. */
-	function queryTerms(query, fold) {
-		var terms = [], run = "";
-		for (var ch of fold(query) + " ") {
-			if (isWord(ch)) {
-				run += ch;
-			} else {
-				if (run && terms.indexOf(run) < 0) terms.push(run);
-				run = "";
-			}
-		}
-		return terms;
-	}
-
-	/* ---- Grams and shards ---- */
-
-	/* FNV-1a, 32 bits, over the UTF-8 bytes of s. */
-	function fnv1a(s) {
-		var h = 2166136261;
-		function add(b) {
-			h ^= b;
-			h = Math.imul(h, 16777619) >>> 0;
-		}
-		for (var ch of s) {
-			var c = ch.codePointAt(0);
-			if (c >= 0xd800 && c < 0xe000) c = 0xfffd;
-			if (c < 0x80) {
-				add(c);
-			} else if (c < 0x800) {
-				add(0xc0 | (c >> 6));
-				add(0x80 | (c & 63));
-			} else if (c < 0x10000) {
-				add(0xe0 | (c >> 12));
-				add(0x80 | ((c >> 6) & 63));
-				add(0x80 | (c & 63));
-			} else {
-				add(0xf0 | (c >> 18));
-				add(0x80 | ((c >> 12) & 63));
-				add(0x80 | ((c >> 6) & 63));
-				add(0x80 | (c & 63));
-			}
-		}
-		return h >>> 0;
-	}
-
-	/* The grams that look a term up: the term itself when it has one or two code points, else the
-	 * trigrams at offsets 0, 3, 6, … and m − 3, which together cover every character. */
-	/* The grams a term is looked up by. Up to 4 characters: the term itself, whose document list in
-	 * g/ is exact. Longer: "pre", its 4-character grams at offsets 0, 4, 8 … and the last, whose
-	 * lists give every document that can contain it; "cover", its 3-character grams at offsets 0, 3,
-	 * 6 … and length − 3, whose positions in p/ say which of those do. */
-	function termGrams(term) {
-		var cps = Array.from(term), m = cps.length, pre = [], cover = [];
-		if (m <= 4) return { short: true, grams: [{ gram: term, offset: 0, kind: "g" }] };
-		for (var o = 0; o + 4 <= m; o += 4) pre.push({ gram: cps.slice(o, o + 4).join(""), offset: o, kind: "g" });
-		if (m % 4) pre.push({ gram: cps.slice(m - 4).join(""), offset: m - 4, kind: "g" });
-		for (o = 0; o + 3 <= m; o += 3) cover.push({ gram: cps.slice(o, o + 3).join(""), offset: o, kind: "p" });
-		if (m % 3) cover.push({ gram: cps.slice(m - 3).join(""), offset: m - 3, kind: "p" });
-		return { short: false, grams: pre, cover: cover };
-	}
-
-	/* The file a shard or document lives in, relative to search/, without ".js". */
-	function fileKey(kind, n) {
-		if (kind === "meta") return "index";
-		return kind + "/" + (kind === "d" ? String(n) : n.toString(16));
-	}
-
-	/* ---- The engine ---- */
-
-	var FIRST_SHARDS = 16;	/* a longer query first checks that these grams exist (see search) */
-
-	function base64Bytes(b64) {
-		var bin = atob(b64), out = new Uint8Array(bin.length);
-		for (var i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-		return out;
-	}
-
-	/* zlib-format deflate, inflated with the platform's DecompressionStream. */
-	function inflateStream(b64) {
-		if (typeof DecompressionStream !== "function")
-			return Promise.reject(new Error("这个浏览器不支持 DecompressionStream,无法显示摘要"));
-		var stream = new Blob([base64Bytes(b64)]).stream().pipeThrough(new DecompressionStream("deflate"));
-		return new Response(stream).text();
-	}
-
-	/* load(key) returns a promise of the object the file search/<key>.js registers, key being "index",
-	 * "g/1a", "p/3" or "d/17". options.inflate(base64) returns a promise of the text of a "z" field. */
-	function Engine(load, options) {
-		this.load = load;
-		this.inflate = (options && options.inflate) || inflateStream;
-		this.files = new Map();		/* key → promise of the file's object */
-		this.grams = new Map();		/* "g:" or "p:" + gram → decoded postings */
-		this.docs = new Map();		/* document number → promise of the decoded document */
-		this.meta = null;
-		this.folder = null;
-		this.metaPromise = null;
-	}
-
-	Engine.prototype.file = function (key) {
-		var files = this.files, p = files.get(key);
-		if (!p) {
-			p = Promise.resolve().then(this.load.bind(null, key));
-			files.set(key, p);
-			p.catch(function () {
-				files.delete(key);	/* a failed load may be retried by the next search */
-			});
-		}
-		return p;
-	};
-
-	/* Loads search/index.js once; resolves to its object. */
-	Engine.prototype.ready = function () {
-		var self = this;
-		if (!this.metaPromise) {
-			this.metaPromise = this.file("index").then(function (meta) {
-				if (!meta || meta.v !== 2 || !(meta.n >= 0) || !(meta.sg > 0) || !(meta.sp > 0))
-					throw corrupt("index.js");
-				self.meta = meta;
-				self.folder = makeFolder(meta.ts);
-				return meta;
-			});
-			this.metaPromise.catch(function () {
-				self.metaPromise = null;
-			});
-		}
-		return this.metaPromise;
-	};
-
-	/* The query's terms (after ready()). */
-	Engine.prototype.terms = function (query) {
-		return queryTerms(query, this.folder.fold);
-	};
-
-	/* What a query needs: per term its grams (see termGrams), each with its shard file. */
-	Engine.prototype.plan = function (terms) {
-		var meta = this.meta;
-		function place(g) {
-			g.key = fileKey(g.kind, fnv1a(g.gram) % (g.kind === "g" ? meta.sg : meta.sp));
-			return g;
-		}
-		return terms.map(function (term) {
-			var t = termGrams(term);
-			t.term = term;
-			t.grams.forEach(place);
-			if (t.cover) t.cover.forEach(place);
-			return t;
-		});
-	};
-
-	/* The decoded postings of a gram whose shard is loaded, or null when the index has no such gram. */
-	Engine.prototype.postings = function (g, shard) {
-		var ck = g.kind + ":" + g.gram, hit = this.grams.get(ck);
-		if (hit !== undefined) return hit;
-		var s = Object.prototype.hasOwnProperty.call(shard, g.gram) ? shard[g.gram] : null, out = null;
-		if (typeof s === "string") {
-			var r = new Reader(s);
-			if (g.kind === "g") out = { docs: r.docs(this.meta.n), title: r.docs(this.meta.n) };
-			else out = r.positions();
-			if (!r.done()) throw corrupt("trailing data for " + g.gram);
-		}
-		this.grams.set(ck, out);
-		return out;
-	};
-
-	/* Documents containing one term, and those whose title does: { docs: [ascending], title: Set }. */
-	Engine.prototype.evalTerm = function (grams, shards) {
-		var self = this;
-		var lists = grams.map(function (g) {
-			return self.postings(g, shards.get(g.key));
-		});
-		if (lists.some(function (l) { return l === null; })) return { docs: [], title: new Set() };
-		if (grams[0].kind === "g") {
-			var both = lists.slice(1).reduce(function (acc, l) { return intersect(acc, l.docs); }, lists[0].docs);
-			return { docs: both, title: new Set(lists[0].title) };
-		}
-
-		var docs = [], title = new Set(), first = lists[0], others = lists.slice(1);
-		var offsets = grams.slice(1).map(function (g) { return g.offset; });
-		var next = others.map(function () { return 0; }), found = new Array(others.length);
-		for (var i = 0; i < first.docs.length; i++) {
-			var doc = first.docs[i], all = true;
-			/* every list is in document order: step each forward to doc */
-			for (var k = 0; all && k < others.length; k++) {
-				var o = others[k], j = next[k];
-				while (j < o.docs.length && o.docs[j] < doc) j++;
-				next[k] = j;
-				all = j < o.docs.length && o.docs[j] === doc;
-				found[k] = j;
-			}
-			if (!all) continue;
-			if (chained(first, i, others, found, offsets, 0)) {
-				docs.push(doc);
-				title.add(doc);
-			} else if (chained(first, i, others, found, offsets, 1)) {
-				docs.push(doc);
-			}
-		}
-		return { docs: docs, title: title };
-	};
-
-	/* Whether a position p of the first trigram in its i-th document, in one zone (0 title, 1 text),
-	 * has each other cover trigram at p + its offset in the same zone of the same document. */
-	function chained(first, i, others, found, offsets, zone) {
-		for (var a = first.at[2 * i + zone], end = first.at[2 * i + zone + 1]; a < end; a++) {
-			var p = first.pos[a], ok = true;
-			for (var k = 0; ok && k < others.length; k++) {
-				var o = others[k], j = 2 * found[k] + zone;
-				ok = has(o.pos, o.at[j], o.at[j + 1], p + offsets[k]);
-			}
-			if (ok) return true;
-		}
-		return false;
-	}
-
-	/* Whether sorted[lo … hi) holds x. */
-	function has(sorted, lo, hi, x) {
-		var end = hi;
-		while (lo < hi) {
-			var mid = (lo + hi) >> 1;
-			if (sorted[mid] < x) lo = mid + 1;
-			else hi = mid;
-		}
-		return lo < end && sorted[lo] === x;
-	}
-
-	Engine.prototype.loadShards = function (keys, shards) {
-		var self = this;
-		return Promise.all(keys.map(function (key) {
-			return self.file(key).then(function (obj) {
-				shards.set(key, obj);
-			});
-		}));
-	};
-
-	/* Sorted ascending arrays → their intersection. */
-	function intersect(a, b) {
-		var out = [], i = 0, j = 0;
-		while (i < a.length && j < b.length) {
-			if (a[i] < b[j]) i++;
-			else if (a[i] > b[j]) j++;
-			else { out.push(a[i]); i++; j++; }
-		}
-		return out;
-	}
-
-	/* A long term's candidates are checked against the documents' own text when there are at most
-	 * this many (their files are wanted for the first page of results anyway), else by positions. */
-	var VERIFY_BY_TEXT = 10;
-
-	/* Runs a query. Resolves to { terms, total, docs: document numbers best first, titleTerms: Map from
-	 * document to how many terms its title holds, keys: the shard files used }, or to null when stale()
-	 * (optional) says, once the shards are loaded, that the result is no longer wanted.
-	 * Round trips: the g/ shards of every term; for a term of 5 or more characters, then either the
-	 * d/ files of its few candidates or the p/ shards of its 3-character grams. */
-	Engine.prototype.search = function (query, stale) {
-		var self = this;
-		return this.ready().then(function () {
-			var terms = self.terms(query);
-			var result = { terms: terms, total: 0, docs: [], titleTerms: new Map(), keys: [] };
-			if (!terms.length) return result;
-			var plan = self.plan(terms), shards = new Map();
-			var keys = unique(plan, function (t) { return t.grams; });
-			result.keys = keys;
-			/* A query of hundreds of characters would need most of the index; first check, with a
-			 * bounded download, that the grams it starts with exist at all. */
-			var first = keys.length > FIRST_SHARDS ? keys.slice(0, FIRST_SHARDS) : keys;
-			return self.loadShards(first, shards).then(function () {
-				var missing = plan.some(function (t) {
-					return t.grams.some(function (g) {
-						return shards.has(g.key) && self.postings(g, shards.get(g.key)) === null;
-					});
-				});
-				if (missing) return result;
-				return self.loadShards(keys.slice(first.length), shards).then(function () {
-					if (stale && stale()) return null;
-					var sets = plan.map(function (t) { return self.evalTerm(t.grams, shards); });
-					var candidates = sets.reduce(function (acc, s) { return intersect(acc, s.docs); }, sets[0].docs);
-					var long = plan.filter(function (t) { return !t.short; });
-					if (!long.length || !candidates.length) return self.rank(sets, result);
-					if (candidates.length <= VERIFY_BY_TEXT) return self.verifyByText(plan, sets, candidates, result);
-					var more = unique(long, function (t) { return t.cover; });
-					result.keys = keys.concat(more);
-					return self.loadShards(more, shards).then(function () {
-						if (stale && stale()) return null;
-						plan.forEach(function (t, i) {
-							if (!t.short) sets[i] = self.evalTerm(t.cover, shards);
-						});
-						return self.rank(sets, result);
-					});
-				});
-			});
-		});
-	};
-
-	/* The shard files of what pick(term) returns, each once. */
-	function unique(plan, pick) {
-		var keys = [];
-		plan.forEach(function (t) {
-			pick(t).forEach(function (g) {
-				if (keys.indexOf(g.key) < 0) keys.push(g.key);
-			});
-		});
-		return keys;
-	}
-
-	/* Decides the long terms on the candidates' own folded title and text (a term holds no separator,
-	 * so it cannot match across fields or lines). */
-	Engine.prototype.verifyByText = function (plan, sets, candidates, result) {
-		var self = this;
-		return Promise.all(candidates.map(function (n) { return self.doc(n); })).then(function (docs) {
-			candidates.forEach(function (n) { result.keys.push(fileKey("d", n)); });
-			var folded = docs.map(function (d) {
-				return { title: self.folder.fold(d.t), text: self.folder.fold(d.text) };
-			});
-			plan.forEach(function (t, i) {
-				if (t.short) return;
-				var docs = [], title = new Set();
-				candidates.forEach(function (n, k) {
-					var inTitle = folded[k].title.indexOf(t.term) >= 0;
-					if (inTitle || folded[k].text.indexOf(t.term) >= 0) docs.push(n);
-					if (inTitle) title.add(n);
-				});
-				sets[i] = { docs: docs, title: title };
-			});
-			return self.rank(sets, result);
-		});
-	};
-
-	/* sets: per term { docs: ascending, title: Set } → the result, best first. */
-	Engine.prototype.rank = function (sets, result) {
-		var n = this.meta.n;
-		var hits = new Uint16Array(n), inTitle = new Uint16Array(n);
-		sets.forEach(function (t) {
-			t.docs.forEach(function (d) { hits[d]++; });
-			t.title.forEach(function (d) { inTitle[d]++; });
-		});
-		for (var d = n - 1; d >= 0; d--) {
-			if (hits[d] === sets.length) {
-				result.docs.push(d);
-				result.titleTerms.set(d, inTitle[d]);
-			}
-		}
-		/* Newest first (documents are numbered oldest first), reports with more terms in the title
-		 * ahead; Array.prototype.sort is stable. */
-		result.docs.sort(function (a, b) { return inTitle[b] - inTitle[a]; });
-		result.total = result.docs.length;
-		return result;
-	};
-
-	/* Resolves to document n: { n, u, t, date, place, text }. */
-	Engine.prototype.doc = function (n) {
-		var self = this, docs = this.docs, p = docs.get(n);
-		if (!p) {
-			p = this.file(fileKey("d", n)).then(function (d) {
-				if (!d || typeof d.u !== "string") throw corrupt("d/" + n);
-				var text = typeof d.x === "string" ? Promise.resolve(d.x) : self.inflate(String(d.z || ""));
-				return text.then(function (x) {
-					return { n: n, u: d.u, t: String(d.t || ""), date: String(d.date || ""),
-						place: String(d.place || ""), text: x };
-				});
-			});
-			docs.set(n, p);
-			p.catch(function () {
-				docs.delete(n);
-			});
-		}
-		return p;
-	};
-
-	/* ---- Snippets ---- */
-
-	/* Splits s[from, to) into parts { text, mark } where mark says the part is (inside) a match of one
-	 * of the terms. s is NFC. Only the window and a margin as long as the longest term are folded: a
-	 * folded term covers at most as many code points as it has UTF-16 units. */
-	Engine.prototype.highlight = function (s, terms, from, to) {
-		if (from === undefined) from = 0;
-		if (to === undefined) to = s.length;
-		var margin = 0;
-		terms.forEach(function (t) {
-			margin = Math.max(margin, 2 * t.length);
-		});
-		var a = Math.max(0, from - margin), b = Math.min(s.length, to + margin);
-		if (isLowSurrogateAfterHigh(s, a)) a--;
-		if (isLowSurrogateAfterHigh(s, b)) b++;
-		var m = this.folder.foldMap(s, a, b), spans = [];
-		terms.forEach(function (t) {
-			for (var i = m.text.indexOf(t); i >= 0; i = m.text.indexOf(t, i + 1)) {
-				var x = Math.max(m.from[i], from), y = Math.min(m.to[i + t.length - 1], to);
-				if (x < y) spans.push([x, y]);
-			}
-		});
-		spans.sort(function (p, q) { return p[0] - q[0]; });
-		var parts = [], at = from;
-		spans.forEach(function (sp) {
-			if (sp[1] <= at) return;
-			if (sp[0] > at) parts.push({ text: s.slice(at, sp[0]), mark: false });
-			parts.push({ text: s.slice(Math.max(at, sp[0]), sp[1]), mark: true });
-			at = sp[1];
-		});
-		if (at < to) parts.push({ text: s.slice(at, to), mark: false });
-		return parts;
-	};
-
-	/* Where the first match of a term starts in s (NFC), or -1. Lines are folded one at a time, as a
-	 * term never spans a line break, until one holds a match. */
-	Engine.prototype.firstMatch = function (s, terms) {
-		for (var a = 0; a < s.length;) {
-			var b = s.indexOf("\n", a);
-			if (b < 0) b = s.length;
-			var m = this.folder.foldMap(s, a, b), first = -1;
-			terms.forEach(function (t) {
-				var i = m.text.indexOf(t);
-				if (i >= 0 && (first < 0 || m.from[i] < first)) first = m.from[i];
-			});
-			if (first >= 0) return first;
-			a = b + 1;
-		}
-		return -1;
-	};
-
-	/* About `width` characters of text around the first match of a term (the start of the text when it
-	 * has none), as highlight parts; line breaks become spaces, cuts are shown with "…". */
-	Engine.prototype.snippet = function (text, terms, width) {
-		var s = String(text).normalize("NFC"), first = this.firstMatch(s, terms);
-		width = width || 80;
-		var start = first < 0 ? 0 : first, back = 0;
-		while (start > 0 && back < width / 4 && s[start - 1] !== "\n") {
-			start -= isLowSurrogateAfterHigh(s, start - 1) ? 2 : 1;
-			back++;
-		}
-		var end = start;
-		for (var count = 0; end < s.length && count < width; count++) end += isHighSurrogateBeforeLow(s, end) ? 2 : 1;
-		var parts = this.highlight(s, terms, start, end);
-		parts.forEach(function (p) {
-			p.text = p.text.replace(/\s*\n\s*/g, " ");
-		});
-		if (start > 0) parts.unshift({ text: "…", mark: false });
-		if (end < s.length) parts.push({ text: "…", mark: false });
-		return parts;
-	};
-
-	function isLowSurrogateAfterHigh(s, i) {
-		var c = s.charCodeAt(i), b = s.charCodeAt(i - 1);
-		return c >= 0xdc00 && c < 0xe000 && b >= 0xd800 && b < 0xdc00;
-	}
-
-	function isHighSurrogateBeforeLow(s, i) {
-		var c = s.charCodeAt(i), n = s.charCodeAt(i + 1);
-		return c >= 0xd800 && c < 0xdc00 && n >= 0xdc00 && n < 0xe000;
-	}
-
-	var api = {
-		DIGITS: DIGITS,
-		Reader: Reader,
-		makeFolder: makeFolder,
-		isWord: isWord,
-		queryTerms: queryTerms,
-		fnv1a: fnv1a,
-		termGrams: termGrams,
-		fileKey: fileKey,
-		Engine: Engine
-	};
-
-	if (typeof module === "object" && module.exports) {
-		module.exports = api;
-		return;
-	}
-
-	/* ---- In the browser: loading by <script> tag ---- */
-
-	/* Returns load(key) for Engine. Every index file calls one function of the global sitegenSearch,
+	/* Returns load(key) for the engine. Every index file calls one function of the global sitegenSearch,
 	 * which settles the promise waiting for that file. */
 	function scriptLoader(base) {
 		var waiting = new Map();
@@ -621,9 +28,9 @@
 		}
 		global.sitegenSearch = {
 			meta: function (obj) { settle("index", obj); },
-			g: function (k, obj) { settle(fileKey("g", k), obj); },
-			p: function (k, obj) { settle(fileKey("p", k), obj); },
-			d: function (n, obj) { settle(fileKey("d", n), obj); }
+			g: function (k, obj) { settle(api.fileKey("g", k), obj); },
+			p: function (k, obj) { settle(api.fileKey("p", k), obj); },
+			d: function (n, obj) { settle(api.fileKey("d", n), obj); }
 		};
 		return function (key) {
 			return new Promise(function (resolve, reject) {
@@ -633,7 +40,7 @@
 					el.remove();
 					if (waiting.get(key)) {
 						waiting.delete(key);
-						var err = new Error(why + ":" + src);
+						var err = new Error(why + "：" + src);
 						err.file = src;
 						reject(err);
 					}
@@ -647,9 +54,11 @@
 		};
 	}
 
-	/* ---- In the browser: the search page ---- */
+	/* ---- The search page ---- */
 
-	var PAGE = 10;
+	var PAGE = 10;			/* results shown at a time */
+	var ECHO = 30;			/* characters of the query repeated in a message or the tab's title */
+	var SLOW = 300;			/* ms before the status says that a search is under way */
 
 	function el(tag, className, text) {
 		var e = document.createElement(tag);
@@ -658,72 +67,131 @@
 		return e;
 	}
 
+	/* Appends highlight parts (see the engine): marks as <mark>, a label in a span of its own. */
 	function appendParts(parent, parts) {
 		parts.forEach(function (p) {
-			parent.appendChild(p.mark ? el("mark", "", p.text) : document.createTextNode(p.text));
+			if (p.mark) parent.appendChild(el("mark", "", p.text));
+			else if (p.label) parent.appendChild(el("span", "search-label", p.text));
+			else parent.appendChild(document.createTextNode(p.text));
 		});
+	}
+
+	/* The query as a message repeats it: trimmed, at most ECHO characters, then "…". */
+	function echo(q) {
+		var cps = Array.from(q.trim());
+		return cps.length > ECHO ? cps.slice(0, ECHO).join("") + "…" : cps.join("");
+	}
+
+	/* "2022年10月31日 星期一" → "2022-10-31", "2022年10月" → "2022-10", for <time datetime>. */
+	function isoDate(text) {
+		var m = /^(\d{4})年(\d{1,2})月(?:(\d{1,2})日)?/.exec(text);
+		if (!m) return "";
+		var two = function (x) { return x.length < 2 ? "0" + x : x; };
+		return m[1] + "-" + two(m[2]) + (m[3] ? "-" + two(m[3]) : "");
 	}
 
 	function SearchPage(box) {
 		this.root = box.getAttribute("data-root") || "";
 		this.form = document.getElementById("search-form");
 		this.input = document.getElementById("search-q");
-		this.output = document.getElementById("search-output");
 		this.status = document.getElementById("search-status");
 		this.list = document.getElementById("search-results");
 		this.more = document.getElementById("search-more");
-		this.engine = new Engine(scriptLoader(this.root + "search/"));
+		this.engine = new api.Engine(scriptLoader(this.root + "search/"));
 		this.baseTitle = document.title;
-		this.seq = 0;
+		this.seq = 0;			/* the latest run; older runs drop their results */
+		this.slow = 0;			/* the timer that says "正在搜索…" */
+		this.entry = "";		/* the query of the current history entry (what Back returns to) */
 		this.result = null;
 		this.shown = 0;
 	}
 
 	SearchPage.prototype.start = function () {
 		var self = this;
+		this.form.hidden = false;	/* rendered hidden: without JavaScript the form is no use */
 		this.input.addEventListener("input", function (e) {
-			if (!e.isComposing) self.run(self.input.value, e.timeStamp);
+			if (!e.isComposing) self.run(self.input.value, e.timeStamp, "type");
 		});
 		this.input.addEventListener("compositionend", function (e) {
-			self.run(self.input.value, e.timeStamp);
+			self.run(self.input.value, e.timeStamp, "type");
 		});
 		this.form.addEventListener("submit", function (e) {
 			e.preventDefault();
-			self.run(self.input.value, e.timeStamp);
+			self.run(self.input.value, e.timeStamp, "submit");
 		});
 		this.more.addEventListener("click", function () {
 			self.showMore();
 		});
-		var q = new URLSearchParams(location.search).get("q") || "";
-		this.input.value = q;
-		if (!q) this.input.focus();	/* the page is for searching: start typing at once */
-		this.run(q, performance.now(), true);
+		global.addEventListener("popstate", function () {
+			self.fromAddress();
+		});
+		this.fromAddress();
+		var end = this.input.value.length;
+		this.input.focus();	/* the page is for searching: type at once, or edit the query */
+		try {
+			this.input.setSelectionRange(end, end);
+		} catch (e) {
+			/* a field that has no caret to place */
+		}
 	};
 
-	/* Keeps the address (and the tab's title) in step with the query. */
-	SearchPage.prototype.sync = function (q) {
+	/* Searches for the address's ?q= (on load, and when Back or Forward returns to an entry). */
+	SearchPage.prototype.fromAddress = function () {
+		var q = new URLSearchParams(location.search).get("q") || "";
+		this.input.value = q;
+		this.entry = q;
+		this.run(q, performance.now(), "address");
+	};
+
+	/* Keeps the address in step with the query: typing replaces the history entry's address, a submitted
+	 * search adds an entry, so that Back returns to the search before it. */
+	SearchPage.prototype.sync = function (q, how) {
 		try {
 			var u = new URL(location.href);
-			if (q) u.searchParams.set("q", q);
-			else u.searchParams.delete("q");
-			if (u.href !== location.href) history.replaceState(history.state, "", u.href);
+			if (how === "submit" && q !== this.entry) {
+				/* the entry goes back to the query it was made for; the new query gets its own */
+				history.replaceState(history.state, "", this.address(u, this.entry));
+				history.pushState(null, "", this.address(u, q));
+				this.entry = q;
+			} else if (this.address(u, q) !== location.href) {
+				history.replaceState(history.state, "", this.address(u, q));
+			}
 		} catch (e) {
 			/* some browsers refuse to change a file:// address; the search still works */
 		}
-		document.title = q.trim() ? q.trim() + " · " + this.baseTitle : this.baseTitle;
+	};
+
+	SearchPage.prototype.address = function (u, q) {
+		if (q) u.searchParams.set("q", q);
+		else u.searchParams.delete("q");
+		return u.href;
+	};
+
+	/* Writes the status line (a live region: a screen reader announces each change, so the same text is
+	 * not written again), and cancels "正在搜索…". */
+	SearchPage.prototype.setStatus = function (text) {
+		clearTimeout(this.slow);
+		if (this.status.textContent !== text) this.status.textContent = text;
+	};
+
+	/* "找到 908 篇报道，显示前 10 篇": how many match, and how many of them the list shows. */
+	SearchPage.prototype.countText = function (total, shown) {
+		var text = "找到 " + total + " 篇报道";
+		if (total > PAGE) text += shown < total ? "，显示前 " + shown + " 篇" : "，已全部显示";
+		return text;
 	};
 
 	SearchPage.prototype.begin = function () {
 		this.list.removeAttribute("data-total");
 		this.list.removeAttribute("data-error");
-		this.output.setAttribute("aria-busy", "true");
+		this.list.setAttribute("aria-busy", "true");
 	};
 
 	/* Tells the page (and tests, and the bench) that the results of the query are on the page: with
 	 * done false when the first of them is, with done true, and data-total set, when all are. */
 	SearchPage.prototype.signal = function (total, t0, done) {
 		if (done) {
-			this.output.setAttribute("aria-busy", "false");
+			this.list.setAttribute("aria-busy", "false");
 			this.list.setAttribute("data-total", String(total));
 		}
 		var detail = { query: this.input.value, total: total, ms: performance.now() - t0, done: done };
@@ -735,23 +203,25 @@
 		this.shown = 0;
 		this.list.replaceChildren();
 		this.more.hidden = true;
-		this.status.textContent = message;
+		this.setStatus(message);
 	};
 
-	/* Runs a query; a newer call makes the older one's results be dropped when they arrive. */
-	SearchPage.prototype.run = function (q, t0, initial) {
+	/* Runs a query (how: "type", "submit" or "address", for the history); a newer call makes the older
+	 * one's results be dropped when they arrive. */
+	SearchPage.prototype.run = function (q, t0, how) {
 		var self = this, seq = ++this.seq;
-		if (!initial) this.sync(q);
-		else document.title = q.trim() ? q.trim() + " · " + this.baseTitle : this.baseTitle;
+		if (how !== "address") this.sync(q, how);
+		document.title = q.trim() ? echo(q) + " · " + this.baseTitle : this.baseTitle;
 		this.begin();
-		var slow = setTimeout(function () {
+		clearTimeout(this.slow);
+		this.slow = setTimeout(function () {
 			if (seq === self.seq) self.status.textContent = "正在搜索…";
-		}, 300);
+		}, SLOW);
 		this.engine.ready().then(function () {
 			if (seq !== self.seq) return;
-			var message = "";
-			if (!q.trim()) message = "输入字词,查找包含它们的报道。";
-			else if (!self.engine.terms(q).length) message = "请输入要查找的汉字、字母或数字:只有标点和空格无法搜索。";
+			var message = "", terms = self.engine.terms(q);
+			if (!q.trim()) message = "输入字词，查找包含它们的报道。";
+			else if (!terms.length) message = "请输入要查找的汉字、字母或数字：只有标点和空格无法搜索。";
 			if (message) {
 				self.clear(message);
 				return self.signal(0, t0, true);
@@ -761,23 +231,30 @@
 			}).then(function (result) {
 				if (seq !== self.seq || !result) return;
 				if (!result.total) {
-					self.clear("没有找到包含“" + q.trim() + "”的报道。");
+					self.clear(self.nothingFound(q, result.terms));
 					return self.signal(0, t0, true);
 				}
 				return self.showPage(result, seq, t0);
 			});
 		}).catch(function (err) {
 			if (seq === self.seq) self.fail(err);
-		}).then(function () {
-			clearTimeout(slow);
 		});
 	};
 
+	SearchPage.prototype.nothingFound = function (q, terms) {
+		var text = "没有找到包含“" + echo(q) + "”的报道。";
+		if (terms.some(function (t) { return /[a-z]/.test(t); }))
+			text += "拼音只能查到地名、记者和专题；要查报道里的字词，请输入汉字。";
+		return text;
+	};
+
 	/* Shows result's next page, each result as soon as it and those before it are loaded: the first
-	 * one replaces the previous query's results. Resolves to the first new link. */
+	 * one replaces the previous query's results (or the status, after 更多结果). Resolves to the first
+	 * new link. */
 	SearchPage.prototype.showPage = function (result, seq, t0) {
 		var self = this, fresh = result !== this.result, from = fresh ? 0 : this.shown;
 		var first = null, chain = Promise.resolve(), engine = this.engine;
+		var count = this.countText(result.total, Math.min(result.total, from + PAGE));
 		result.docs.slice(from, from + PAGE).forEach(function (n, i) {
 			var doc = engine.doc(n);
 			chain = chain.then(function () {
@@ -785,8 +262,10 @@
 			}).then(function (d) {
 				if (seq !== self.seq) return;
 				if (fresh && i === 0) {
-					self.clear("找到 " + result.total + " 篇报道。");
+					self.clear(count);
 					self.result = result;
+				} else if (i === 0) {
+					self.setStatus(count);
 				}
 				var a = self.render(d);
 				if (i === 0) {
@@ -797,27 +276,50 @@
 		});
 		return chain.then(function () {
 			if (seq !== self.seq) return null;
+			self.setStatus(self.countText(result.total, self.shown));
 			self.more.hidden = self.shown >= result.total;
 			self.signal(result.total, t0, true);
 			return first;
 		});
 	};
 
-	/* Appends one result: its title and snippet with the matches marked, its date and place. */
+	/* Appends one result as the theme's lists show a report (theme/templates/item.mustache): its title
+	 * and subtitle with the matches marked, date, place and kind, and a snippet. */
 	SearchPage.prototype.render = function (d) {
-		var terms = this.result.terms, li = el("li", "item search-result");
+		var terms = this.result.terms, engine = this.engine;
+		var li = el("li", "item search-result" + (d.other ? " item-other" : ""));
 		var title = el("p", "item-title"), a = el("a");
 		a.href = this.root + d.u;
-		appendParts(a, this.engine.highlight(d.t.normalize("NFC"), terms));
+		appendParts(a, engine.highlight(d.t.normalize("NFC"), terms));
 		title.appendChild(a);
 		li.appendChild(title);
-		var meta = el("p", "item-meta");
-		if (d.date) meta.appendChild(el("span", "item-date", d.date));
-		if (d.place) meta.appendChild(el("span", "item-place", d.place));
+		if (d.s) {
+			var sub = el("p", "item-subtitle");
+			appendParts(sub, engine.highlight(d.s.normalize("NFC"), terms));
+			li.appendChild(sub);
+		}
+		var meta = el("p", "item-meta"), fields = [];
+		if (d.date) {
+			var date = el("span", "item-date"), time = el("time", "", d.date), iso = isoDate(d.date);
+			if (iso) time.setAttribute("datetime", iso);
+			date.appendChild(time);
+			if (d.inf) date.appendChild(document.createTextNode("\uff08日期系推断\uff09"));	/* （日期系推断） */
+			fields.push(date);
+		}
+		if (d.place) fields.push(el("span", "item-place", d.place));
+		if (d.other) fields.push(el("span", "kind", "非新闻报道"));
+		fields.forEach(function (f, i) {
+			/* a pause for a screen reader between the date and the place, not shown (the gap is) */
+			if (i) meta.appendChild(el("span", "visually-hidden", "\uff0c"));
+			meta.appendChild(f);
+		});
 		li.appendChild(meta);
-		var snip = el("p", "item-summary search-snippet");
-		appendParts(snip, this.engine.snippet(d.text, terms, 80));
-		li.appendChild(snip);
+		var parts = engine.excerpt(d, terms, 80);
+		if (parts.length) {
+			var snip = el("p", "item-summary search-snippet");
+			appendParts(snip, parts);
+			li.appendChild(snip);
+		}
 		this.list.appendChild(li);
 		this.shown++;
 		return a;
@@ -838,13 +340,13 @@
 	};
 
 	SearchPage.prototype.fail = function (err) {
-		this.output.setAttribute("aria-busy", "false");
+		this.list.setAttribute("aria-busy", "false");
 		this.list.setAttribute("data-error", String(err && err.message));
-		this.status.textContent = "搜索出错:" + (err && err.message) + "。请稍后再试。";
+		this.setStatus("搜索出错：" + (err && err.message) + "。请稍后再试。");
 	};
 
-	var box = global.document && document.getElementById("search");
-	if (box && typeof URLSearchParams === "function") {
+	var box = document.getElementById("search");
+	if (box) {
 		var page = new SearchPage(box);
 		global.sitegenSearch.page = page;	/* for the browser test and the console */
 		global.sitegenSearch.api = api;

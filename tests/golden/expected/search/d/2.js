@@ -1,1 +1,1 @@
-sitegenSearch.d(2,{"u":"reports/she-qu-fang-yi-2/index.html","t":"社区防疫","date":"2022年3月5日 星期六","place":"太原市 小店区 康宁街社区","x":"同名标题的第二篇报道得到确定的后缀。\n康宁街社区\n小店区\n太原市\n山西省\n王丹\n李艳\nkangningjieshequ\nxiaodianqu\ntaiyuanshi\nshanxisheng\nwangdan\nliyan"});
+sitegenSearch.d(2,{"u":"reports/she-qu-fang-yi-2/index.html","t":"社区防疫","date":"2022年3月5日 星期六","place":"太原市 小店区 康宁街社区","b":18,"mk":"dpppprrPPPPRR","x":"同名标题的第二篇报道得到确定的后缀。\n2022年3月5日 星期六\n康宁街社区\n小店区\n太原市\n山西省\n王丹\n李艳\nkangningjieshequ\nxiaodianqu\ntaiyuanshi\nshanxisheng\nwangdan\nliyan"});

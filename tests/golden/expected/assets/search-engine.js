@@ -1,0 +1,761 @@
+/* search-engine.js: the engine of the archive's full-text search, run in the reader's browser with no server
+ * code, and by tests/search_check.js under Node.
+ *
+ * The generator (generator/search.c) writes the index as small .js files under search/; the comment at the
+ * top of generator/search.h describes them and is the contract this file follows. This file knows nothing
+ * of a page or of how the files are loaded: folding (the same as the generator's), the n45 number code,
+ * evaluating a query against the shards, and the snippets shown with each result. In the browser it defines
+ * the global `sitegenSearchEngine`, which assets/search.js (the search page, loaded after it) uses; under
+ * Node it is a module. No framework, no build step, no request to another host. */
+(function (global) {
+	"use strict";
+
+	/* ---- Numbers: the "n45" code ---- */
+
+	var DIGITS = "#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[]^_`abcdefghijklmnopqrstuvwxyz{|}";
+	var DIGIT = new Int8Array(128).fill(-1);
+	for (var di = 0; di < DIGITS.length; di++) DIGIT[DIGITS.charCodeAt(di)] = di;
+
+	function corrupt(what) {
+		return new Error("搜索索引已损坏(" + what + ")");
+	}
+
+	/* Reads numbers, document lists and position lists from one index string, left to right. */
+	function Reader(s) {
+		this.s = s;
+		this.i = 0;
+	}
+
+	Reader.prototype.done = function () {
+		return this.i >= this.s.length;
+	};
+
+	Reader.prototype.num = function () {
+		var x = 0;
+		for (;;) {
+			var d = DIGIT[this.s.charCodeAt(this.i++)];
+			if (!(d >= 0)) throw corrupt("bad digit at " + (this.i - 1));
+			if (d < 45) return x * 45 + d;
+			x = x * 45 + (d - 45);
+		}
+	};
+
+	/* A document list: ascending document numbers, from gaps or from a bitmap over ndocs documents. */
+	Reader.prototype.docs = function (ndocs) {
+		var h = this.num(), out = [], i;
+		if (h % 2 === 0) {
+			var prev = -1;
+			for (i = 0; i < h / 2; i++) {
+				prev += this.num() + 1;
+				out.push(prev);
+			}
+		} else {
+			var chars = Math.ceil(ndocs / 6);
+			for (i = 0; i < chars; i++) {
+				var v = DIGIT[this.s.charCodeAt(this.i++)];
+				if (!(v >= 0 && v < 64)) throw corrupt("bad bitmap");
+				for (var b = 0; v; b++, v >>= 1)
+					if (v & 1) out.push(6 * i + b);
+			}
+			if (out.length !== (h - 1) / 2) throw corrupt("bitmap count");
+		}
+		if (out.length && out[out.length - 1] >= ndocs) throw corrupt("document number");
+		return out;
+	};
+
+	/* A position list, in three flat arrays (a common trigram has hundreds of thousands of positions):
+	 * docs[i] is the i-th document (ascending); its title positions are pos[at[2i] … at[2i+1]) and its
+	 * text positions pos[at[2i+1] … at[2i+2]), each ascending (the two zones count from 0 each). */
+	Reader.prototype.positions = function () {
+		var count = this.num(), docs = new Int32Array(count), at = new Int32Array(2 * count + 1);
+		var pos = new Int32Array(this.s.length - this.i), n = 0, doc = -1;	/* a position takes a digit or more */
+		for (var i = 0; i < count; i++) {
+			doc += this.num() + 1;
+			docs[i] = doc;
+			var h = this.num(), kb = h >> 1, kt = h & 1 ? this.num() : 0;
+			at[2 * i] = n;
+			for (var p = -1, j = 0; j < kt; j++) pos[n++] = p += this.num() + 1;
+			at[2 * i + 1] = n;
+			for (p = -1, j = 0; j < kb; j++) pos[n++] = p += this.num() + 1;
+		}
+		at[2 * count] = n;
+		return { docs: docs, at: at, pos: pos };
+	};
+
+	/* ---- Folding: must give the same code points as text_fold in the generator ---- */
+
+	var WORD = /^[\p{L}\p{M}\p{N}]$/u;
+
+	function isWord(ch) {
+		return WORD.test(ch);
+	}
+
+	/* Returns a folder for the Traditional → Simplified pairs of the index: fold(s) folds a string;
+	 * foldMap(s, a, b) folds s[a, b) (s must already be NFC, a and b not inside a surrogate pair) and
+	 * also says where each folded UTF-16 unit came from: the code point at s[from[j], to[j]). */
+	function makeFolder(pairs) {
+		var ts = new Map(), cps = Array.from(pairs || ""), cache = new Map();
+		for (var i = 0; i + 1 < cps.length; i += 2) ts.set(cps[i], cps[i + 1]);
+
+		function foldChar(ch) {
+			var f = cache.get(ch);
+			if (f === undefined) {
+				f = "";
+				for (var c of ch.normalize("NFKC").toLowerCase()) f += ts.get(c) || c;
+				cache.set(ch, f);
+			}
+			return f;
+		}
+
+		function fold(s) {
+			var out = "";
+			for (var ch of String(s).normalize("NFC")) out += foldChar(ch);
+			return out;
+		}
+
+		function foldMap(s, a, b) {
+			var parts = [], from = [], to = [];
+			if (a === undefined) a = 0;
+			if (b === undefined) b = s.length;
+			for (var at = a; at < b;) {
+				var c = s.charCodeAt(at), n = 1;
+				if (c >= 0xd800 && c < 0xdc00 && at + 1 < b) {
+					var d = s.charCodeAt(at + 1);
+					if (d >= 0xdc00 && d < 0xe000) n = 2;
+				}
+				var f = foldChar(n === 1 ? s[at] : s.slice(at, at + 2));
+				for (var j = 0; j < f.length; j++) {
+					from.push(at);
+					to.push(at + n);
+				}
+				parts.push(f);
+				at += n;
+			}
+			return { text: parts.join(""), from: from, to: to };
+		}
+
+		return { fold: fold, foldMap: foldMap };
+	}
+
+	/* The terms of a query: the distinct maximal runs of word characters of the folded query. */
+	function queryTerms(query, fold) {
+		var terms = [], run = "";
+		for (var ch of fold(query) + " ") {
+			if (isWord(ch)) {
+				run += ch;
+			} else {
+				if (run && terms.indexOf(run) < 0) terms.push(run);
+				run = "";
+			}
+		}
+		return terms;
+	}
+
+	/* ---- Grams and shards ---- */
+
+	/* FNV-1a, 32 bits, over the UTF-8 bytes of s. */
+	function fnv1a(s) {
+		var h = 2166136261;
+		function add(b) {
+			h ^= b;
+			h = Math.imul(h, 16777619) >>> 0;
+		}
+		for (var ch of s) {
+			var c = ch.codePointAt(0);
+			if (c >= 0xd800 && c < 0xe000) c = 0xfffd;
+			if (c < 0x80) {
+				add(c);
+			} else if (c < 0x800) {
+				add(0xc0 | (c >> 6));
+				add(0x80 | (c & 63));
+			} else if (c < 0x10000) {
+				add(0xe0 | (c >> 12));
+				add(0x80 | ((c >> 6) & 63));
+				add(0x80 | (c & 63));
+			} else {
+				add(0xf0 | (c >> 18));
+				add(0x80 | ((c >> 12) & 63));
+				add(0x80 | ((c >> 6) & 63));
+				add(0x80 | (c & 63));
+			}
+		}
+		return h >>> 0;
+	}
+
+	/* The grams a term is looked up by. Up to 4 characters: the term itself, whose document list in
+	 * g/ is exact. Longer: "pre", its 4-character grams at offsets 0, 4, 8 … and the last, whose
+	 * lists give every document that can contain it; "cover", its 3-character grams at offsets 0, 3,
+	 * 6 … and length − 3, whose positions in p/ say which of those do. */
+	function termGrams(term) {
+		var cps = Array.from(term), m = cps.length, pre = [], cover = [];
+		if (m <= 4) return { short: true, grams: [{ gram: term, offset: 0, kind: "g" }] };
+		for (var o = 0; o + 4 <= m; o += 4) pre.push({ gram: cps.slice(o, o + 4).join(""), offset: o, kind: "g" });
+		if (m % 4) pre.push({ gram: cps.slice(m - 4).join(""), offset: m - 4, kind: "g" });
+		for (o = 0; o + 3 <= m; o += 3) cover.push({ gram: cps.slice(o, o + 3).join(""), offset: o, kind: "p" });
+		if (m % 3) cover.push({ gram: cps.slice(m - 3).join(""), offset: m - 3, kind: "p" });
+		return { short: false, grams: pre, cover: cover };
+	}
+
+	/* The file a shard or document lives in, relative to search/, without ".js". */
+	function fileKey(kind, n) {
+		if (kind === "meta") return "index";
+		return kind + "/" + (kind === "d" ? String(n) : n.toString(16));
+	}
+
+	/* ---- The engine ---- */
+
+	var FIRST_SHARDS = 16;	/* a longer query first checks that these grams exist (see search) */
+
+	function base64Bytes(b64) {
+		var bin = atob(b64), out = new Uint8Array(bin.length);
+		for (var i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+		return out;
+	}
+
+	/* zlib-format deflate, inflated with the platform's DecompressionStream. */
+	function inflateStream(b64) {
+		if (typeof DecompressionStream !== "function")
+			return Promise.reject(new Error("这个浏览器不支持 DecompressionStream,无法显示摘要"));
+		var stream = new Blob([base64Bytes(b64)]).stream().pipeThrough(new DecompressionStream("deflate"));
+		return new Response(stream).text();
+	}
+
+	/* load(key) returns a promise of the object the file search/<key>.js registers, key being "index",
+	 * "g/1a", "p/3" or "d/17". options.inflate(base64) returns a promise of the text of a "z" field. */
+	function Engine(load, options) {
+		this.load = load;
+		this.inflate = (options && options.inflate) || inflateStream;
+		this.files = new Map();		/* key → promise of the file's object */
+		this.grams = new Map();		/* "g:" or "p:" + gram → decoded postings */
+		this.docs = new Map();		/* document number → promise of the decoded document */
+		this.meta = null;
+		this.folder = null;
+		this.metaPromise = null;
+	}
+
+	Engine.prototype.file = function (key) {
+		var files = this.files, p = files.get(key);
+		if (!p) {
+			p = Promise.resolve().then(this.load.bind(null, key));
+			files.set(key, p);
+			p.catch(function () {
+				files.delete(key);	/* a failed load may be retried by the next search */
+			});
+		}
+		return p;
+	};
+
+	/* Loads search/index.js once; resolves to its object. */
+	Engine.prototype.ready = function () {
+		var self = this;
+		if (!this.metaPromise) {
+			this.metaPromise = this.file("index").then(function (meta) {
+				if (!meta || meta.v !== 2 || !(meta.n >= 0) || !(meta.sg > 0) || !(meta.sp > 0))
+					throw corrupt("index.js");
+				self.meta = meta;
+				self.folder = makeFolder(meta.ts);
+				return meta;
+			});
+			this.metaPromise.catch(function () {
+				self.metaPromise = null;
+			});
+		}
+		return this.metaPromise;
+	};
+
+	/* The query's terms (after ready()). */
+	Engine.prototype.terms = function (query) {
+		return queryTerms(query, this.folder.fold);
+	};
+
+	/* What a query needs: per term its grams (see termGrams), each with its shard file. */
+	Engine.prototype.plan = function (terms) {
+		var meta = this.meta;
+		function place(g) {
+			g.key = fileKey(g.kind, fnv1a(g.gram) % (g.kind === "g" ? meta.sg : meta.sp));
+			return g;
+		}
+		return terms.map(function (term) {
+			var t = termGrams(term);
+			t.term = term;
+			t.grams.forEach(place);
+			if (t.cover) t.cover.forEach(place);
+			return t;
+		});
+	};
+
+	/* The decoded postings of a gram whose shard is loaded, or null when the index has no such gram. */
+	Engine.prototype.postings = function (g, shard) {
+		var ck = g.kind + ":" + g.gram, hit = this.grams.get(ck);
+		if (hit !== undefined) return hit;
+		var s = Object.prototype.hasOwnProperty.call(shard, g.gram) ? shard[g.gram] : null, out = null;
+		if (typeof s === "string") {
+			var r = new Reader(s);
+			if (g.kind === "g") out = { docs: r.docs(this.meta.n), title: r.docs(this.meta.n) };
+			else out = r.positions();
+			if (!r.done()) throw corrupt("trailing data for " + g.gram);
+		}
+		this.grams.set(ck, out);
+		return out;
+	};
+
+	/* Documents containing one term, and those whose title does: { docs: [ascending], title: Set }. */
+	Engine.prototype.evalTerm = function (grams, shards) {
+		var self = this;
+		var lists = grams.map(function (g) {
+			return self.postings(g, shards.get(g.key));
+		});
+		if (lists.some(function (l) { return l === null; })) return { docs: [], title: new Set() };
+		if (grams[0].kind === "g") {
+			var both = lists.slice(1).reduce(function (acc, l) { return intersect(acc, l.docs); }, lists[0].docs);
+			return { docs: both, title: new Set(lists[0].title) };
+		}
+
+		var docs = [], title = new Set(), first = lists[0], others = lists.slice(1);
+		var offsets = grams.slice(1).map(function (g) { return g.offset; });
+		var next = others.map(function () { return 0; }), found = new Array(others.length);
+		for (var i = 0; i < first.docs.length; i++) {
+			var doc = first.docs[i], all = true;
+			/* every list is in document order: step each forward to doc */
+			for (var k = 0; all && k < others.length; k++) {
+				var o = others[k], j = next[k];
+				while (j < o.docs.length && o.docs[j] < doc) j++;
+				next[k] = j;
+				all = j < o.docs.length && o.docs[j] === doc;
+				found[k] = j;
+			}
+			if (!all) continue;
+			if (chained(first, i, others, found, offsets, 0)) {
+				docs.push(doc);
+				title.add(doc);
+			} else if (chained(first, i, others, found, offsets, 1)) {
+				docs.push(doc);
+			}
+		}
+		return { docs: docs, title: title };
+	};
+
+	/* Whether a position p of the first trigram in its i-th document, in one zone (0 title, 1 text),
+	 * has each other cover trigram at p + its offset in the same zone of the same document. */
+	function chained(first, i, others, found, offsets, zone) {
+		for (var a = first.at[2 * i + zone], end = first.at[2 * i + zone + 1]; a < end; a++) {
+			var p = first.pos[a], ok = true;
+			for (var k = 0; ok && k < others.length; k++) {
+				var o = others[k], j = 2 * found[k] + zone;
+				ok = has(o.pos, o.at[j], o.at[j + 1], p + offsets[k]);
+			}
+			if (ok) return true;
+		}
+		return false;
+	}
+
+	/* Whether sorted[lo … hi) holds x. */
+	function has(sorted, lo, hi, x) {
+		var end = hi;
+		while (lo < hi) {
+			var mid = (lo + hi) >> 1;
+			if (sorted[mid] < x) lo = mid + 1;
+			else hi = mid;
+		}
+		return lo < end && sorted[lo] === x;
+	}
+
+	Engine.prototype.loadShards = function (keys, shards) {
+		var self = this;
+		return Promise.all(keys.map(function (key) {
+			return self.file(key).then(function (obj) {
+				shards.set(key, obj);
+			});
+		}));
+	};
+
+	/* Sorted ascending arrays → their intersection. */
+	function intersect(a, b) {
+		var out = [], i = 0, j = 0;
+		while (i < a.length && j < b.length) {
+			if (a[i] < b[j]) i++;
+			else if (a[i] > b[j]) j++;
+			else { out.push(a[i]); i++; j++; }
+		}
+		return out;
+	}
+
+	/* A long term's candidates are checked against the documents' own text when there are at most
+	 * this many (their files are wanted for the first page of results anyway), else by positions. */
+	var VERIFY_BY_TEXT = 10;
+
+	/* Runs a query. Resolves to { terms, total, docs: document numbers best first, titleTerms: Map from
+	 * document to how many terms its title holds, keys: the shard files used }, or to null when stale()
+	 * (optional) says, once the shards are loaded, that the result is no longer wanted.
+	 * Round trips: the g/ shards of every term; for a term of 5 or more characters, then either the
+	 * d/ files of its few candidates or the p/ shards of its 3-character grams. */
+	Engine.prototype.search = function (query, stale) {
+		var self = this;
+		return this.ready().then(function () {
+			var terms = self.terms(query);
+			var result = { terms: terms, total: 0, docs: [], titleTerms: new Map(), keys: [] };
+			if (!terms.length) return result;
+			var plan = self.plan(terms), shards = new Map();
+			var keys = unique(plan, function (t) { return t.grams; });
+			result.keys = keys;
+			/* A query of hundreds of characters would need most of the index; first check, with a
+			 * bounded download, that the grams it starts with exist at all. */
+			var first = keys.length > FIRST_SHARDS ? keys.slice(0, FIRST_SHARDS) : keys;
+			return self.loadShards(first, shards).then(function () {
+				var missing = plan.some(function (t) {
+					return t.grams.some(function (g) {
+						return shards.has(g.key) && self.postings(g, shards.get(g.key)) === null;
+					});
+				});
+				if (missing) return result;
+				return self.loadShards(keys.slice(first.length), shards).then(function () {
+					if (stale && stale()) return null;
+					var sets = plan.map(function (t) { return self.evalTerm(t.grams, shards); });
+					var candidates = sets.reduce(function (acc, s) { return intersect(acc, s.docs); }, sets[0].docs);
+					var long = plan.filter(function (t) { return !t.short; });
+					if (!long.length || !candidates.length) return self.rank(sets, result);
+					if (candidates.length <= VERIFY_BY_TEXT) return self.verifyByText(plan, sets, candidates, result);
+					var more = unique(long, function (t) { return t.cover; });
+					result.keys = keys.concat(more);
+					return self.loadShards(more, shards).then(function () {
+						if (stale && stale()) return null;
+						plan.forEach(function (t, i) {
+							if (!t.short) sets[i] = self.evalTerm(t.cover, shards);
+						});
+						return self.rank(sets, result);
+					});
+				});
+			});
+		});
+	};
+
+	/* The shard files of what pick(term) returns, each once. */
+	function unique(plan, pick) {
+		var keys = [];
+		plan.forEach(function (t) {
+			pick(t).forEach(function (g) {
+				if (keys.indexOf(g.key) < 0) keys.push(g.key);
+			});
+		});
+		return keys;
+	}
+
+	/* Decides the long terms on the candidates' own folded title and text (a term holds no separator,
+	 * so it cannot match across fields or lines). */
+	Engine.prototype.verifyByText = function (plan, sets, candidates, result) {
+		var self = this;
+		return Promise.all(candidates.map(function (n) { return self.doc(n); })).then(function (docs) {
+			candidates.forEach(function (n) { result.keys.push(fileKey("d", n)); });
+			var folded = docs.map(function (d) {
+				return { title: self.folder.fold(d.t), text: self.folder.fold(d.text) };
+			});
+			plan.forEach(function (t, i) {
+				if (t.short) return;
+				var docs = [], title = new Set();
+				candidates.forEach(function (n, k) {
+					var inTitle = folded[k].title.indexOf(t.term) >= 0;
+					if (inTitle || folded[k].text.indexOf(t.term) >= 0) docs.push(n);
+					if (inTitle) title.add(n);
+				});
+				sets[i] = { docs: docs, title: title };
+			});
+			return self.rank(sets, result);
+		});
+	};
+
+	/* sets: per term { docs: ascending, title: Set } → the result, best first. */
+	Engine.prototype.rank = function (sets, result) {
+		var n = this.meta.n;
+		var hits = new Uint16Array(n), inTitle = new Uint16Array(n);
+		sets.forEach(function (t) {
+			t.docs.forEach(function (d) { hits[d]++; });
+			t.title.forEach(function (d) { inTitle[d]++; });
+		});
+		for (var d = n - 1; d >= 0; d--) {
+			if (hits[d] === sets.length) {
+				result.docs.push(d);
+				result.titleTerms.set(d, inTitle[d]);
+			}
+		}
+		/* Newest first (documents are numbered oldest first), reports with more terms in the title
+		 * ahead; Array.prototype.sort is stable. */
+		result.docs.sort(function (a, b) { return inTitle[b] - inTitle[a]; });
+		result.total = result.docs.length;
+		return result;
+	};
+
+	/* Resolves to document n: { n, u, t (title), date, place, s (subtitle, "" when none), inf (the date was
+	 * inferred), other (not a news report), text, b (where in text the subtitle, body and captions end),
+	 * mk (a letter for each line of metadata after them: see generator/search.h) }. */
+	Engine.prototype.doc = function (n) {
+		var self = this, docs = this.docs, p = docs.get(n);
+		if (!p) {
+			p = this.file(fileKey("d", n)).then(function (d) {
+				if (!d || typeof d.u !== "string") throw corrupt("d/" + n);
+				var text = typeof d.x === "string" ? Promise.resolve(d.x) : self.inflate(String(d.z || ""));
+				return text.then(function (x) {
+					x = String(x);
+					var b = typeof d.b === "number" && d.b >= 0 && d.b <= x.length ? d.b : x.length;
+					return { n: n, u: d.u, t: String(d.t || ""), date: String(d.date || ""),
+						place: String(d.place || ""), s: String(d.s || ""), inf: !!d.inf, other: !!d.other,
+						text: x, b: b, mk: String(d.mk || "") };
+				});
+			});
+			docs.set(n, p);
+			p.catch(function () {
+				docs.delete(n);
+			});
+		}
+		return p;
+	};
+
+	/* ---- Snippets ---- */
+
+	/* Splits s[from, to) into parts { text, mark } where mark says the part is (inside) a match of one
+	 * of the terms. s is NFC. Only the window and a margin as long as the longest term are folded: a
+	 * folded term covers at most as many code points as it has UTF-16 units. */
+	Engine.prototype.highlight = function (s, terms, from, to) {
+		if (from === undefined) from = 0;
+		if (to === undefined) to = s.length;
+		var margin = 0;
+		terms.forEach(function (t) {
+			margin = Math.max(margin, 2 * t.length);
+		});
+		var a = Math.max(0, from - margin), b = Math.min(s.length, to + margin);
+		if (isLowSurrogateAfterHigh(s, a)) a--;
+		if (isLowSurrogateAfterHigh(s, b)) b++;
+		var m = this.folder.foldMap(s, a, b), spans = [];
+		terms.forEach(function (t) {
+			for (var i = m.text.indexOf(t); i >= 0; i = m.text.indexOf(t, i + 1)) {
+				var x = Math.max(m.from[i], from), y = Math.min(m.to[i + t.length - 1], to);
+				if (x < y) spans.push([x, y]);
+			}
+		});
+		spans.sort(function (p, q) { return p[0] - q[0]; });
+		var parts = [], at = from;
+		spans.forEach(function (sp) {
+			if (sp[1] <= at) return;
+			if (sp[0] > at) parts.push({ text: s.slice(at, sp[0]), mark: false });
+			parts.push({ text: s.slice(Math.max(at, sp[0]), sp[1]), mark: true });
+			at = sp[1];
+		});
+		if (at < to) parts.push({ text: s.slice(at, to), mark: false });
+		return parts;
+	};
+
+	/* The first match of a term in s[from, to) (s NFC, default the whole string): { from, to } in s, or
+	 * null. Lines are folded one at a time, as a term never spans a line break, until one holds a match. */
+	Engine.prototype.firstMatch = function (s, terms, from, to) {
+		if (from === undefined) from = 0;
+		if (to === undefined) to = s.length;
+		for (var a = from; a < to;) {
+			var b = s.indexOf("\n", a);
+			if (b < 0 || b > to) b = to;
+			var m = this.folder.foldMap(s, a, b), first = null;
+			terms.forEach(function (t) {
+				var i = m.text.indexOf(t);
+				if (i >= 0 && (!first || m.from[i] < first.from)) first = { from: m.from[i], to: m.to[i + t.length - 1] };
+			});
+			if (first) return first;
+			a = b + 1;
+		}
+		return null;
+	};
+
+	/* Where a snippet may be cut. It starts just after the punctuation that ends the clause before the
+	 * match when that is near (a line break counts), else a little before the match; it never starts or
+	 * ends inside a number or a word written in letters. */
+	var CLAUSE_END = "\uff0c\u3002\uff01\uff1f\uff1b\uff1a\u3001\u201c\u201d\u300c\u300d\u300e\u300f,!?;:";	/* ，。！？；：、“”「」『』 and ASCII */
+	var IN_NUMBER = ".,:";		/* between two digits, part of the number: 1,000 2.5 10:30 */
+	var LOOK_BACK = 30;		/* characters before the match searched for the start of its clause */
+	var CJK = /^[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Bopomofo}]$/u;
+	var DIGIT_CHAR = /^\p{Nd}$/u;
+
+	function isDigit(ch) {
+		return !!ch && DIGIT_CHAR.test(ch);
+	}
+
+	/* A character of a run that must not be cut: a letter of a word written in letters, or a digit. */
+	function isRunChar(ch) {
+		return !!ch && isWord(ch) && !CJK.test(ch);
+	}
+
+	/* The code point starting at s[i], the one ending at s[i], and the indexes after and before them. */
+	function cpAt(s, i) {
+		return i >= s.length ? "" : isHighSurrogateBeforeLow(s, i) ? s.slice(i, i + 2) : s[i];
+	}
+
+	function cpBefore(s, i) {
+		return i <= 0 ? "" : isLowSurrogateAfterHigh(s, i - 1) ? s.slice(i - 2, i) : s[i - 1];
+	}
+
+	function nextAt(s, i) {
+		return i + (isHighSurrogateBeforeLow(s, i) ? 2 : 1);
+	}
+
+	function prevAt(s, i) {
+		return i - (isLowSurrogateAfterHigh(s, i - 1) ? 2 : 1);
+	}
+
+	/* Whether cutting s between s[i - 1] and s[i] splits a word or a number. */
+	function splits(s, i) {
+		var a = cpBefore(s, i), b = cpAt(s, i);
+		if (!a || !b) return false;
+		if (isRunChar(a) && isRunChar(b)) return true;
+		if (IN_NUMBER.indexOf(b) >= 0 && isDigit(a) && isDigit(cpAt(s, i + 1))) return true;
+		return IN_NUMBER.indexOf(a) >= 0 && isDigit(b) && isDigit(cpBefore(s, i - 1));
+	}
+
+	/* Whether s[i] ends a clause (an ASCII comma or colon between digits does not). */
+	function endsClause(s, i) {
+		var c = s[i];
+		if (CLAUSE_END.indexOf(c) < 0) return false;
+		return !(c.charCodeAt(0) < 128 && isDigit(cpBefore(s, i)) && isDigit(cpAt(s, i + 1)));
+	}
+
+	/* The window [from, to) of about `width` characters of the line s[ls, le) shown for a match at
+	 * s[m, me) (or the start of the line, when m and me are ls): the whole line when it is no longer. */
+	function windowAround(s, ls, le, m, me, width) {
+		var start = m, n = 0;
+		for (var i = ls; i < le && n <= width; n++) i = nextAt(s, i);
+		if (n <= width) return { from: ls, to: le };	/* a short line is shown whole */
+		n = 0;
+		while (start > ls && !endsClause(s, prevAt(s, start)) && n < LOOK_BACK) {
+			start = prevAt(s, start);
+			n++;
+		}
+		if (start > ls && !endsClause(s, prevAt(s, start))) {
+			/* no clause starts near: show a quarter of the window before the match */
+			for (start = m, n = 0; start > ls && n < width / 4; n++) start = prevAt(s, start);
+		}
+		while (start < m && (/\s/.test(s[start]) || splits(s, start))) start = nextAt(s, start);
+		var end = start;
+		for (n = 0; end < le && n < width; n++) end = nextAt(s, end);
+		if (end < me) end = me;
+		if (splits(s, end)) {
+			var longer = end;
+			for (n = 0; longer < le && n < 16 && splits(s, longer); n++) longer = nextAt(s, longer);
+			if (!splits(s, longer)) {
+				end = longer;
+			} else {
+				var shorter = end;
+				while (shorter > me && splits(s, shorter)) shorter = prevAt(s, shorter);
+				if (!splits(s, shorter)) end = shorter;
+			}
+		}
+		while (end > me && /\s/.test(s[end - 1])) end--;
+		return { from: start, to: end };
+	}
+
+	/* Highlight parts of the line s[ls, le) around the match s[m, me), "…" where it is cut. */
+	Engine.prototype.linePart = function (s, terms, ls, le, m, me, width) {
+		var w = windowAround(s, ls, le, m, me, width || 80), parts = this.highlight(s, terms, w.from, w.to);
+		if (w.from > ls) parts.unshift({ text: "…", mark: false });
+		if (w.to < le) parts.push({ text: "…", mark: false });
+		return parts;
+	};
+
+	/* About `width` characters of the line of a text that holds the first match of a term, with the
+	 * matches marked (highlight parts); without a match, the start of its first line that is not blank.
+	 * One line only: a heading is never run into the paragraph after it. [] for a blank text. */
+	Engine.prototype.snippet = function (text, terms, width) {
+		var s = String(text).normalize("NFC"), hit = this.firstMatch(s, terms);
+		var at = hit ? hit.from : s.search(/\S/);
+		if (at < 0) return [];
+		var ls = s.lastIndexOf("\n", at - 1) + 1, le = s.indexOf("\n", at);
+		if (le < 0) le = s.length;
+		if (!hit) {
+			while (le > at && /\s/.test(s[le - 1])) le--;
+			return this.linePart(s, terms, at, le, at, at, width);
+		}
+		return this.linePart(s, terms, ls, le, hit.from, hit.to, width);
+	};
+
+	/* The labels of the lines of metadata after a report's text (their letters in "mk", search.h), and
+	 * which names each kind of pinyin line spells. */
+	var LABELS = { d: "日期", s: "街道", p: "地点", r: "记者", c: "通讯员", t: "专题", g: "版面",
+		P: "拼音", R: "拼音", C: "拼音", T: "拼音" };
+	var PINYIN_OF = { P: "p", R: "r", C: "c", T: "t" };
+	var COLON = "\uff1a", OPEN = "\uff08", CLOSE = "\uff09";		/* ：（） */
+
+	/* A result's snippet (see engine.doc for d): the first match in its own text, that is the body and
+	 * captions (the subtitle is shown apart); when they have none, a labelled line for the first line of
+	 * metadata that holds one: "记者：李艳", "地点：山西省 吕梁市 离石区 昌宁社区", "拼音：changningshequ
+	 * （昌宁社区）"; when nothing there matches either (the title does), the start of the text. Highlight
+	 * parts; a label is a part of its own with label: true. */
+	Engine.prototype.excerpt = function (d, terms, width) {
+		var own = d.text.slice(0, d.b);
+		if (d.s && own.slice(0, d.s.length + 1) === d.s + "\n") own = own.slice(d.s.length + 1);
+		else if (d.s && own === d.s) own = "";
+		own = own.normalize("NFC");
+		if (this.firstMatch(own, terms)) return this.snippet(own, terms, width);
+		return this.metaLine(d, terms, width) || this.snippet(own, terms, width);
+	};
+
+	/* The labelled line for the first line of d's metadata that holds a match, or null. */
+	Engine.prototype.metaLine = function (d, terms, width) {
+		var self = this, text = d.text, from = text[d.b] === "\n" ? d.b + 1 : d.b;
+		if (from >= text.length) return null;
+		var lines = text.slice(from).normalize("NFC").split("\n"), mk = d.mk;
+		if (mk.length !== lines.length) mk = "";	/* lines this file cannot label: show the line alone */
+		function holds(line) {
+			var f = self.folder.fold(line);
+			return terms.some(function (t) { return f.indexOf(t) >= 0; });
+		}
+		function ofKind(k) {
+			return lines.filter(function (l, i) { return mk[i] === k; });
+		}
+		function marked(line) {
+			return self.highlight(line, terms);
+		}
+		function joined(names, sep) {
+			return names.reduce(function (parts, name, i) {
+				return parts.concat(i ? [{ text: sep, mark: false }] : [], marked(name));
+			}, []);
+		}
+		for (var i = 0; i < lines.length; i++) {
+			if (!holds(lines[i])) continue;
+			var k = mk[i] || "", parts;
+			if (PINYIN_OF[k]) {
+				var names = ofKind(PINYIN_OF[k]), spelt = ofKind(k), j = mk.slice(0, i).split(k).length - 1;
+				parts = marked(lines[i]);
+				if (names.length === spelt.length) parts.push({ text: OPEN + names[j] + CLOSE, mark: false });
+			} else if (k === "p") {
+				parts = joined(ofKind("p").reverse(), " ");	/* province first, as a path */
+			} else if (k === "r" || k === "c" || k === "t") {
+				parts = joined(ofKind(k).filter(holds), "\u3001");	/* the names that match, with 、 */
+			} else {
+				var line = lines[i], hit = this.firstMatch(line, terms);
+				parts = this.linePart(line, terms, 0, line.length, hit.from, hit.to, width);
+			}
+			return LABELS[k] ? [{ text: LABELS[k] + COLON, mark: false, label: true }].concat(parts) : parts;
+		}
+		return null;
+	};
+
+	function isLowSurrogateAfterHigh(s, i) {
+		var c = s.charCodeAt(i), b = s.charCodeAt(i - 1);
+		return c >= 0xdc00 && c < 0xe000 && b >= 0xd800 && b < 0xdc00;
+	}
+
+	function isHighSurrogateBeforeLow(s, i) {
+		var c = s.charCodeAt(i), n = s.charCodeAt(i + 1);
+		return c >= 0xd800 && c < 0xdc00 && n >= 0xdc00 && n < 0xe000;
+	}
+
+	var api = {
+		LABELS: LABELS,
+		DIGITS: DIGITS,
+		Reader: Reader,
+		makeFolder: makeFolder,
+		isWord: isWord,
+		queryTerms: queryTerms,
+		fnv1a: fnv1a,
+		termGrams: termGrams,
+		fileKey: fileKey,
+		Engine: Engine
+	};
+
+	if (typeof module === "object" && module.exports) module.exports = api;
+	else global.sitegenSearchEngine = api;
+})(typeof window !== "undefined" ? window : this);
