@@ -202,11 +202,33 @@ static int generate(const struct options *o, struct arena *a, struct diag *d, co
 	return 0;
 }
 
-/* Is path the directory dir or inside it? Both resolved (paths that do
- * not exist yet are not inside anything). */
+/* path made absolute with links resolved, also when it does not exist yet
+ * (its nearest existing ancestor is resolved, the rest appended). malloc'd,
+ * or NULL. */
+static char *resolve(const char *path)
+{
+	char *r = realpath(path, NULL);
+	if (r || errno != ENOENT)
+		return r;
+	const char *slash = strrchr(path, '/');
+	char *parent = slash ? (slash == path ? strdup("/") : strndup(path, (size_t)(slash - path))) : strdup(".");
+	const char *name = slash ? slash + 1 : path;
+	char *base = parent ? resolve(parent) : NULL;
+	free(parent);
+	if (!base)
+		return NULL;
+	size_t n = strlen(base) + strlen(name) + 2;
+	r = malloc(n);
+	if (r)
+		snprintf(r, n, "%s%s%s", base, strcmp(base, "/") ? "/" : "", name);
+	free(base);
+	return r;
+}
+
+/* Is path the directory dir or inside it? */
 static int is_within(const char *path, const char *dir)
 {
-	char *p = realpath(path, NULL), *q = realpath(dir, NULL);
+	char *p = resolve(path), *q = resolve(dir);
 	int r = 0;
 	if (p && q) {
 		size_t n = strlen(q);
@@ -218,23 +240,25 @@ static int is_within(const char *path, const char *dir)
 }
 
 /* A build replaces what it wrote in the output: inputs inside it would
- * be read from what the last build left, or swept away by the next. */
+ * be read from what the last build left, or swept away by the next; an
+ * output inside an input would be read back as content or theme. */
 static int inputs_inside_output(const struct options *o, const char *out, struct diag *d)
 {
 	const char *inputs[] = { o->content, o->theme, o->config };
 	const char *what[] = { "the content directory", "the theme", "the config" };
-	int bad = 0;
 	for (size_t i = 0; i < 3; i++)
 		if (is_within(inputs[i], out)) {
 			diag_error(d, inputs[i], 0, 0, NULL, 0, "%s is inside the output directory %s: move it out, "
 				   "or choose another OUT", what[i], out);
-			bad = 1;
+			return -1;
 		}
-	if (!bad && is_within(out, o->content)) {
-		diag_error(d, out, 0, 0, NULL, 0, "the output directory is inside the content directory %s", o->content);
-		bad = 1;
-	}
-	return bad ? -1 : 0;
+	for (size_t i = 0; i < 2; i++)
+		if (is_within(out, inputs[i])) {
+			diag_error(d, out, 0, 0, NULL, 0, "the output directory is inside %s %s: choose another OUT",
+				   what[i], inputs[i]);
+			return -1;
+		}
+	return 0;
 }
 
 static int build(const struct options *o, struct arena *a, struct diag *d)

@@ -74,6 +74,25 @@ void markdown_summary(const char *md, size_t len, size_t max_chars, struct buf *
 	buf_free(&text);
 }
 
+/* Does out end with a CJK character (U+2E80 and up, in three or four UTF-8
+ * bytes)? Those run on across a soft line break; other text gets a space. */
+static int after_cjk(const struct buf *out)
+{
+	size_t i = out->len;
+	while (i > 0 && ((unsigned char)out->data[i - 1] & 0xc0) == 0x80)
+		i--;
+	if (i == 0 || out->len - i < 2)
+		return 0;
+	unsigned char lead = (unsigned char)out->data[i - 1];
+	if (lead >= 0xf0)
+		return 1;
+	if (lead < 0xe0)
+		return 0;
+	unsigned cp = (lead & 0x0fu) << 12 | ((unsigned char)out->data[i] & 0x3fu) << 6 |
+		      ((unsigned char)out->data[i + 1] & 0x3fu);
+	return cp >= 0x2e80;
+}
+
 static int is_block(cmark_node_type t)
 {
 	return t == CMARK_NODE_PARAGRAPH || t == CMARK_NODE_HEADING || t == CMARK_NODE_ITEM ||
@@ -91,11 +110,10 @@ void markdown_text(const char *md, size_t len, struct buf *out)
 		if (ev == CMARK_EVENT_ENTER &&
 		    (type == CMARK_NODE_TEXT || type == CMARK_NODE_CODE || type == CMARK_NODE_CODE_BLOCK))
 			buf_addstr(out, cmark_node_get_literal(node));
-		else if (ev == CMARK_EVENT_ENTER && (type == CMARK_NODE_SOFTBREAK || type == CMARK_NODE_LINEBREAK)) {
-			/* a line break inside Chinese text was layout, not a space */
-			if (out->len && (unsigned char)out->data[out->len - 1] < 0x80)
-				buf_addch(out, ' ');
-		}
+		else if (ev == CMARK_EVENT_ENTER && type == CMARK_NODE_LINEBREAK)
+			buf_addch(out, '\n');	/* shown as a new line: text does not run across it */
+		else if (ev == CMARK_EVENT_ENTER && type == CMARK_NODE_SOFTBREAK && !after_cjk(out))
+			buf_addch(out, ' ');	/* a break in Chinese text was layout; elsewhere a space */
 		else if (is_block(type) && out->len && out->data[out->len - 1] != '\n')
 			buf_addch(out, '\n');
 	}

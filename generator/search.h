@@ -10,7 +10,9 @@
  * JavaScript's toLowerCase), then each resulting code point goes through
  * the Traditional → Simplified table (ICU's "Traditional-Simplified"
  * transform applied to each Han character alone; search/index.js ships the
- * table). Code points of general category L, M or N are word characters;
+ * table). Code points of general category L, M or N are word characters,
+ * and so are those the generator's ICU does not know (newer Unicode, whose
+ * additions are mostly letters; the browser's own rules see them);
  * any run of others is one separator. Query terms are the word runs of the
  * folded query; a report matches when it contains every term.
  *
@@ -45,8 +47,11 @@
  *                c correspondent, t tag, g printed page, and P R C T the
  *                pinyin of the places, reporters, correspondents and tags,
  *                in the same order as their names
- * Documents are numbered oldest first (article.order), so an edit rewrites
- * only the files it changes and a newer report only adds. SG and SP are
+ * Documents are numbered oldest first (article.order): an edit rewrites its
+ * own d/ file and the shards whose lists change (its positions shift after
+ * an insertion, so most p/ shards holding its words); a new report rewrites
+ * the shards of its words, and, when it is not the newest, renumbers the
+ * reports after it. SG and SP are
  * powers of two chosen from the index size (about 16 KB a shard).
  *
  * n45: a number is written in base 45, most significant digit first, with

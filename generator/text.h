@@ -114,7 +114,8 @@ void text_summary(const char *s, size_t len, size_t max_chars, struct buf *out);
  * data); a folder is read-only after that and may be shared by all threads.
  * text_fold writes the folded code points of s to *out (grown as needed,
  * *cap its size) and returns how many; ill-formed UTF-8 reads as U+FFFD.
- * text_fold_is_word: is c of general category L, M or N.
+ * text_fold_is_word: is c of general category L, M or N, or unassigned in
+ * this ICU (newer Unicode assigns mostly letters: see text_fold.c).
  * text_fold_ts_pairs appends every (traditional, simplified) pair of the
  * table, one after the other, as UTF-8: the browser's copy. */
 struct text_folder;

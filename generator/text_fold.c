@@ -19,6 +19,12 @@
 
 #define BMP 0x10000
 
+/* Word characters: letters, marks, numbers, and code points this ICU does
+ * not know yet. Browsers carry newer Unicode than Debian's ICU: the CJK
+ * extensions it adds (I, J…) are letters there, and must be here too, or a
+ * name written with one would be found by neither side's rules. */
+#define WORD_MASK (U_GC_L_MASK | U_GC_M_MASK | U_GC_N_MASK | U_GC_CN_MASK)
+
 struct text_folder {
 	uint32_t start[BMP + 1];	/* code point c folds to pool[start[c] .. start[c+1]) */
 	uint32_t *pool;
@@ -121,8 +127,7 @@ struct text_folder *text_folder_new(void)
 	UChar u[128];
 	for (UChar32 c = 0; c < BMP; c++) {
 		f->start[c] = (uint32_t)len;
-		uint32_t gc = U_GET_GC_MASK(c);
-		if (gc & (U_GC_L_MASK | U_GC_M_MASK | U_GC_N_MASK))
+		if (U_GET_GC_MASK(c) & WORD_MASK)
 			f->word[c >> 3] |= (uint8_t)(1u << (c & 7));
 		int32_t n = U16_IS_SURROGATE(c) ? 0 : nfkc_lower(f->nfkc, c, u, 128);
 		if (n == 0) {
@@ -148,7 +153,7 @@ int text_fold_is_word(const struct text_folder *f, uint32_t c)
 {
 	if (c < BMP)
 		return f->word[c >> 3] >> (c & 7) & 1;
-	return (U_GET_GC_MASK((UChar32)c) & (U_GC_L_MASK | U_GC_M_MASK | U_GC_N_MASK)) != 0;
+	return (U_GET_GC_MASK((UChar32)c) & WORD_MASK) != 0;
 }
 
 /* Outside the BMP (rare: math letters, Extension B…), ICU is asked each time. */

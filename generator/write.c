@@ -41,6 +41,10 @@ struct writer {
 	char **old_files;
 	size_t nold;
 	int all_ours;
+	/* A symbolic link somewhere in the output: a page reached through
+	 * one is written again, never taken as unchanged (the commit replaces
+	 * the link with a real directory). */
+	int has_links;
 };
 
 static size_t hash_str(const char *s)
@@ -55,6 +59,7 @@ static void set_insert(struct writer *w, char *path);
 static int write_state(const char *out, uint64_t inputs, uint64_t digest, const struct writer *w);
 static int load_state(const char *path, struct buf *b);
 static int rel_is_safe(const char *rel);
+static int has_link_below(const char *dir, int depth);
 
 static void set_grow(struct writer *w)
 {
@@ -379,7 +384,7 @@ struct writer *writer_open(const char *out_dir, struct diag *d)
 			writer_abort(w);
 			return NULL;
 		}
-	} else if (mkdir(w->staging, 0777) < 0) {
+	} else if ((w->has_links = has_link_below(out_dir, 0)), mkdir(w->staging, 0777) < 0) {
 		diag_error(d, w->staging, 0, 0, NULL, 0, "cannot create the staging directory: %s", strerror(errno));
 		writer_abort(w);
 		return NULL;
@@ -412,6 +417,36 @@ static int rel_is_safe(const char *rel)
 		}
 	}
 	return strncmp(rel, STAGING_DIR, strlen(STAGING_DIR)) != 0;
+}
+
+static int crosses_link(const struct writer *w, const char *rel);
+
+/* Is there a symbolic link anywhere below dir? (d_type where the file
+ * system gives it, else lstat.) */
+static int has_link_below(const char *dir, int depth)
+{
+	DIR *dp = opendir(dir);
+	if (!dp)
+		return 0;
+	struct dirent *de;
+	int found = 0;
+	while (!found && (de = readdir(dp))) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		unsigned char type = de->d_type;
+		char *child = join(dir, de->d_name);
+		if (type == DT_UNKNOWN) {
+			struct stat st;
+			type = lstat(child, &st) < 0 ? DT_REG : S_ISLNK(st.st_mode) ? DT_LNK : S_ISDIR(st.st_mode) ? DT_DIR : DT_REG;
+		}
+		if (type == DT_LNK)
+			found = 1;
+		else if (type == DT_DIR && depth < 64)
+			found = has_link_below(child, depth + 1);
+		free(child);
+	}
+	closedir(dp);
+	return found;
 }
 
 static int same_content(const char *path, const char *data, size_t len, struct stat *stp)
@@ -461,7 +496,7 @@ int writer_put(struct writer *w, const char *rel, const char *data, size_t len)
 	}
 	char *live = join(w->out, rel);
 	struct stat st;
-	if (!w->direct && same_content(live, data, len, &st)) {
+	if (!w->direct && !(w->has_links && crosses_link(w, rel)) && same_content(live, data, len, &st)) {
 		free(live);
 		uint64_t h = file_digest(rel, &st);
 		pthread_mutex_lock(&w->lock);
@@ -491,6 +526,18 @@ int writer_put(struct writer *w, const char *rel, const char *data, size_t len)
 	return 0;
 }
 
+/* Does this build write the top-level entry `name` or something below it? */
+static int writes_under(const struct writer *w, const char *name)
+{
+	size_t n = strlen(name);
+	for (size_t i = 0; i < w->cap; i++) {
+		const char *p = w->paths[i];
+		if (p && strncmp(p, name, n) == 0 && (p[n] == '\0' || p[n] == '/'))
+			return 1;
+	}
+	return 0;
+}
+
 /* Removes files below out/rel_dir that this build did not produce, and
  * directories left empty. */
 static void sweep(struct writer *w, const char *rel_dir)
@@ -506,8 +553,8 @@ static void sweep(struct writer *w, const char *rel_dir)
 	while ((de = readdir(dp))) {
 		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
 			continue;
-		if (!*rel_dir && strcmp(de->d_name, STAGING_DIR) == 0)
-			continue;
+		if (!*rel_dir && (strcmp(de->d_name, STAGING_DIR) == 0 || !writes_under(w, de->d_name)))
+			continue;	/* CNAME, .git/, … : never ours to remove */
 		buf_reset(&rel);
 		if (*rel_dir)
 			buf_addf(&rel, "%s/", rel_dir);
@@ -542,13 +589,30 @@ static void prune_dirs(struct writer *w, const char *rel)
 	free(path);
 }
 
+/* Is any directory on rel's way (below out) not a real directory, such as
+ * a symbolic link? Nothing is removed through one: it may lead out. */
+static int crosses_link(const struct writer *w, const char *rel)
+{
+	char *path = join(w->out, rel);
+	size_t base = strlen(w->out) + 1;
+	int crosses = 0;
+	for (char *p = path + base; !crosses && (p = strchr(p, '/')); p++) {
+		*p = '\0';
+		struct stat st;
+		crosses = lstat(path, &st) < 0 || !S_ISDIR(st.st_mode);
+		*p = '/';
+	}
+	free(path);
+	return crosses;
+}
+
 /* Removes the files an earlier build wrote that this one did not: never
  * anything else (a .git directory, CNAME, the user's notes). */
 static void sweep_old(struct writer *w)
 {
 	for (size_t i = 0; i < w->nold; i++) {
 		const char *rel = w->old_files[i];
-		if (set_has(w, rel) || !rel_is_safe(rel))
+		if (set_has(w, rel) || !rel_is_safe(rel) || crosses_link(w, rel))
 			continue;
 		char *path = join(w->out, rel);
 		struct stat st;
@@ -575,41 +639,6 @@ static void writer_free(struct writer *w)
 	free(w->staging);
 	pthread_mutex_destroy(&w->lock);
 	free(w);
-}
-
-/* A digest of every file below out (but the state file and staging): path,
- * size and modification time. Summed per file, so listing order is moot. */
-static uint64_t digest_tree(const char *out, const char *rel)
-{
-	char *dir = *rel ? join(out, rel) : xstrdup(out);
-	DIR *dp = opendir(dir);
-	free(dir);
-	if (!dp)
-		return 0;
-	uint64_t sum = 0;
-	struct dirent *de;
-	struct buf path = BUF_INIT;
-	while ((de = readdir(dp))) {
-		if (de->d_name[0] == '.' && (!*rel || strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0))
-			continue;	/* ., .., and at the top the marker, state and staging */
-		buf_reset(&path);
-		if (*rel)
-			buf_addf(&path, "%s/", rel);
-		buf_addstr(&path, de->d_name);
-		char *full = join(out, path.data);
-		struct stat st;
-		if (lstat(full, &st) == 0) {
-			if (S_ISDIR(st.st_mode)) {
-				sum += digest_tree(out, path.data);
-			} else {
-				sum += file_digest(path.data, &st);
-			}
-		}
-		free(full);
-	}
-	buf_free(&path);
-	closedir(dp);
-	return sum;
 }
 
 /* WRITE_STATE, replaced atomically: the fingerprints, then "files" and
@@ -647,32 +676,81 @@ static int write_state(const char *out, uint64_t inputs, uint64_t digest, const 
 	return write_state_files(out, inputs, digest, w, 0);
 }
 
+/* The state is read only when it is a regular file of a sane size: a FIFO
+ * or a link to /dev/zero put in its place must not hang or exhaust a build. */
+#define STATE_MAX_BYTES ((off_t)256 << 20)
+
 static int load_state(const char *path, struct buf *b)
 {
-	FILE *f = fopen(path, "r");
-	if (!f)
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
 		return -1;
+	struct stat st;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size > STATE_MAX_BYTES) {
+		close(fd);
+		return -1;
+	}
 	char chunk[65536];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		buf_add(b, chunk, n);
-	fclose(f);
+	ssize_t n;
+	while ((n = read(fd, chunk, sizeof(chunk))) > 0 && b->len <= (size_t)STATE_MAX_BYTES)
+		buf_add(b, chunk, (size_t)n);
+	close(fd);
 	return 0;
+}
+
+/* The digest of the files a state lists (marker and state aside), as
+ * writer_put summed them; UINT64_MAX when one is missing. */
+static uint64_t digest_listed(const char *out_dir, const char *state, size_t len)
+{
+	const char *list = strstr(state, "\nfiles\n");
+	if (!list)
+		return UINT64_MAX;
+	uint64_t sum = 0;
+	struct buf rel = BUF_INIT;
+	for (const char *line = list + 7, *end = state + len; line < end;) {
+		const char *nl = memchr(line, '\n', (size_t)(end - line));
+		size_t n = nl ? (size_t)(nl - line) : (size_t)(end - line);
+		buf_reset(&rel);
+		buf_add(&rel, line, n);
+		line += n + 1;
+		if (!n || strcmp(rel.data, WRITE_MARKER) == 0 || strcmp(rel.data, WRITE_STATE) == 0)
+			continue;
+		char *path = join(out_dir, rel.data);
+		struct stat st;
+		int ok = rel_is_safe(rel.data) && lstat(path, &st) == 0 && S_ISREG(st.st_mode);
+		free(path);
+		if (!ok) {
+			sum = UINT64_MAX;
+			break;
+		}
+		sum += file_digest(rel.data, &st);
+	}
+	buf_free(&rel);
+	return sum;
 }
 
 int writer_is_current(const char *out_dir, uint64_t inputs)
 {
-	char *path = join(out_dir, WRITE_STATE);
+	/* under the lock: a build in flight must finish before we look */
+	int fd = open(out_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	if (flock(fd, LOCK_SH | LOCK_NB) < 0) {
+		fprintf(stderr, "sitegen: another build is writing to %s; waiting for it to finish\n", out_dir);
+		while (flock(fd, LOCK_SH) < 0 && errno == EINTR)
+			;
+	}
+	char *path = join(out_dir, WRITE_STATE), *staging = join(out_dir, STAGING_DIR);
 	struct buf b = BUF_INIT;
-	int current = 0;
-	FILE *f = fopen(path, "r");
 	unsigned long long in = 0, out = 0;
-	if (f && fscanf(f, "inputs %llx outputs %llx", &in, &out) == 2)
-		current = in == inputs && out == digest_tree(out_dir, "");
-	if (f)
-		fclose(f);
+	struct stat st;
+	int current = lstat(staging, &st) < 0 && load_state(path, &b) == 0 &&
+		      sscanf(b.data, "inputs %llx outputs %llx", &in, &out) == 2 && in == inputs &&
+		      out == digest_listed(out_dir, b.data, b.len);
 	buf_free(&b);
 	free(path);
+	free(staging);
+	close(fd);	/* and the lock with it */
 	return current;
 }
 

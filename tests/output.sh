@@ -65,7 +65,7 @@ fi
 for round in first rebuild; do
 	rm -rf "$tmp/k"
 	[ "$round" = rebuild ] && { build "$tmp/k"; find "$tmp/c/content" -name '*.md' | sort | sed -n 7p | xargs -I{} sh -c 'printf "\n改动。\n" >>"{}"'; }
-	build "$tmp/k" --force & pid=$!
+	"$BIN" --config "$tmp/c/config.yml" --content "$tmp/c/content" --out "$tmp/k" --quiet --force & pid=$!
 	# kill it once it has written part of its files (new pages, or staged ones)
 	for i in $(seq 400); do
 		n=$(find "$tmp/k" -newer "$tmp/c/config.yml" -type f 2>/dev/null | head -300 | wc -l)
@@ -111,3 +111,95 @@ else
 	echo "not ok - output: content inside the output directory"
 	sed 's/^/#   /' "$tmp/err"
 fi
+
+# A first build killed midway, then .git/ and CNAME added: the repair keeps them.
+rm -rf "$tmp/k"
+"$BIN" --config "$tmp/c/config.yml" --content "$tmp/c/content" --out "$tmp/k" --quiet & pid=$!
+for i in $(seq 400); do
+	[ "$(find "$tmp/k" -type f 2>/dev/null | head -300 | wc -l)" -ge 300 ] && break
+	sleep 0.005
+done
+kill -9 $pid 2>/dev/null
+wait $pid 2>/dev/null
+mkdir -p "$tmp/k/.git" && echo "ref: refs/heads/main" >"$tmp/k/.git/HEAD" && echo example.org >"$tmp/k/CNAME"
+rm -rf "$tmp/kref" && build "$tmp/kref"
+if build "$tmp/k" && [ -f "$tmp/k/.git/HEAD" ] && [ -f "$tmp/k/CNAME" ] && same "$tmp/kref" "$tmp/k"; then
+	echo "ok - output: repairing a killed first build keeps .git/ and CNAME added since, and equals a full build"
+else
+	echo "not ok - output: repairing a killed first build removed .git/ or CNAME, or differs from a full build"
+fi
+
+# Nothing is ever removed through a symbolic link, even one the state lists paths through.
+rm -rf "$tmp/s" "$tmp/victim"
+build "$tmp/s"
+mkdir -p "$tmp/victim/sub" && echo x >"$tmp/victim/keep.html" && echo x >"$tmp/victim/sub/index.html"
+ln -s "$tmp/victim" "$tmp/s/lnk"
+printf 'lnk/keep.html\nlnk/sub/index.html\n' >>"$tmp/s/.sitegen-state"
+build "$tmp/s" --force
+if [ -f "$tmp/victim/keep.html" ] && [ -f "$tmp/victim/sub/index.html" ]; then
+	echo "ok - output: files a state lists through a symbolic link that leads out are never removed"
+else
+	echo "not ok - output: a build removed files outside the output through a symbolic link"
+fi
+# reports/ replaced by a link to a copy: after an edit, the rebuild still holds every page
+rm -rf "$tmp/s/lnk" "$tmp/copy"
+cp -a "$tmp/s/reports" "$tmp/copy" && rm -rf "$tmp/s/reports" && ln -s "$tmp/copy" "$tmp/s/reports"
+f=$(find "$tmp/c/content" -name '*.md' | sort | sed -n 3p)
+cp "$f" "$tmp/saved.md" && printf '\n补一句。\n' >>"$f"
+build "$tmp/s"
+n=$(find "$tmp/s/reports" -name index.html | wc -l)
+want=$(find "$tmp/c/content" -name '*.md' | wc -l)
+if [ ! -L "$tmp/s/reports" ] && [ "$n" -ge "$((want - 5))" ] && [ -d "$tmp/copy" ]; then
+	echo "ok - output: reports/ as a link to a copy is replaced by a real directory holding every page ($n), the copy left alone"
+else
+	echo "not ok - output: reports/ as a link: $n pages after the rebuild (of about $want)"
+fi
+cp "$tmp/saved.md" "$f"
+
+# A CNAME (or any file of the user's) does not stop "nothing changed"; a leftover .staging does, once.
+rm -rf "$tmp/n"
+build "$tmp/n" && echo example.org >"$tmp/n/CNAME" && echo note >"$tmp/n/reports/note.txt"
+if "$BIN" --config "$tmp/c/config.yml" --content "$tmp/c/content" --out "$tmp/n" | grep -q "nothing changed"; then
+	echo "ok - output: files of the user's in the output leave an unchanged archive unchanged (nothing changed)"
+else
+	echo "not ok - output: a CNAME in the output makes every build render again"
+fi
+mkdir -p "$tmp/n/.staging/reports" && echo x >"$tmp/n/.staging/reports/x.html"
+build "$tmp/n"
+if [ ! -e "$tmp/n/.staging" ] && [ -f "$tmp/n/CNAME" ]; then
+	echo "ok - output: a staging directory left by a killed build is removed by the next build"
+else
+	echo "not ok - output: a leftover .staging survived the next build"
+fi
+
+# A FIFO or a link to /dev/zero as the state file neither hangs nor exhausts the build.
+rm -f "$tmp/n/.sitegen-state" && mkfifo "$tmp/n/.sitegen-state"
+if timeout 60 "$BIN" --config "$tmp/c/config.yml" --content "$tmp/c/content" --out "$tmp/n" --quiet 2>"$tmp/err" &&
+	[ -f "$tmp/n/.sitegen-state" ] && [ ! -p "$tmp/n/.sitegen-state" ]; then
+	echo "ok - output: a FIFO in place of the state file is replaced, the build does not wait on it"
+else
+	echo "not ok - output: a FIFO as the state file (status $?)"
+	sed 's/^/#   /' "$tmp/err"
+fi
+rm -f "$tmp/n/.sitegen-state" && ln -s /dev/zero "$tmp/n/.sitegen-state"
+if timeout 60 "$BIN" --config "$tmp/c/config.yml" --content "$tmp/c/content" --out "$tmp/n" --quiet 2>"$tmp/err"; then
+	echo "ok - output: a link to /dev/zero in place of the state file is harmless"
+else
+	echo "not ok - output: a link to /dev/zero as the state file"
+	sed 's/^/#   /' "$tmp/err"
+fi
+
+# An output inside the content or the theme is refused, also before it exists.
+mkdir -p "$tmp/in/content" && cp -r "$tmp/c/content/2020" "$tmp/in/content/"
+cp -r theme "$tmp/in/theme"
+for case in content theme; do
+	if [ "$case" = content ]; then o="$tmp/in/content/public"; else o="$tmp/in/theme/static/out"; fi
+	if "$BIN" --config "$tmp/c/config.yml" --content "$tmp/in/content" --theme "$tmp/in/theme" --out "$o" --quiet 2>"$tmp/err"; then
+		echo "not ok - output: an output inside the $case was accepted"
+	elif grep -q "the output directory is inside the $case" "$tmp/err" && [ ! -e "$o" ]; then
+		echo "ok - output: an output directory inside the $case is refused before anything is written"
+	else
+		echo "not ok - output: an output inside the $case"
+		sed 's/^/#   /' "$tmp/err"
+	fi
+done

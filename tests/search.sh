@@ -62,4 +62,36 @@ else
 	sed 's/^/#   /' "$tmp/log"
 	status=1
 fi
+# Text the browser's Unicode knows better than the generator's ICU (CJK Extension I, U+2EBF0), a hard line
+# break (two lines on the page: no match across it), a soft break between Latin words (a space).
+mkdir -p "$tmp/edge/content/2022"
+cat >"$tmp/edge/content/2022/2022-01-05-edge.md" <<'MD'
+---
+title: 边角文字
+date: 2022-01-05
+district: 离石区
+---
+
+社区书记张𮯰明走访了各家。
+
+地址：离石区滨河路\
+电话：12345
+
+café
+bar
+MD
+printf '张𮯰明\n𮯰\n滨河路\n电话\n滨河路电话\ncafébar\ncafé bar\n' >"$tmp/edge/q.txt"
+if build "edge cases" --config tests/golden/config.yml --content "$tmp/edge/content" --out "$tmp/edge/out"; then
+	node tests/search_check.js --label "edge text" "$tmp/edge/out" "$tmp/edge/q.txt" >"$tmp/edge/log" 2>&1 || status=1
+	grep -E '^(ok|not ok|skip)' "$tmp/edge/log" | grep -E "张|𮯰|滨河路|电话|café|not ok"
+	if grep -q "'𮯰' finds 1 reports (= brute force)" "$tmp/edge/log" && grep -q "'滨河路电话' finds 0 reports" "$tmp/edge/log" &&
+		grep -q "'cafébar' finds 0 reports" "$tmp/edge/log" && grep -q "'café bar' finds 1 reports" "$tmp/edge/log"; then
+		echo "ok - search: a CJK Extension I character is found; no match runs across a hard line break or joins Latin words"
+	else
+		echo "not ok - search: edge text (Extension I, hard break, soft break between Latin words)"
+		status=1
+	fi
+else
+	status=1
+fi
 exit $status
