@@ -101,3 +101,4 @@ clean:
 	rm -rf build build-asan build-ubsan build-tsan
 
 -include $(wildcard $(BUILD)/obj/*.d)
+include tests/fuzz/fuzz.mk

@@ -31,10 +31,12 @@
  * a partial that includes itself forever stops here with an error instead of
  * exhausting the stack. */
 #define TMPL_MAX_DEPTH 200
-/* One render may run at most this many operations and write this many
- * bytes: about 30 and 10 times what the largest page of a 50,000-report
- * archive takes. */
-#define TMPL_MAX_STEPS 50000000
+/* One render may take at most this many steps (operations run, and
+ * contexts searched by lookups) and write this many bytes. The largest page
+ * of the 10,000-report benchmark archive takes 231,000 steps for 2.1 MB; at
+ * 50,000 reports that page is about five times larger (12 MB): the limits
+ * are some 8 and 10 times it. */
+#define TMPL_MAX_STEPS 10000000
 #define TMPL_MAX_OUTPUT ((size_t)128 << 20)
 
 struct tmpl;		/* one compiled template */

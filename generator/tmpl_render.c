@@ -55,13 +55,17 @@ static size_t next_op(const struct tmpl_op *ops, size_t i)
 	return k == TMPL_SECTION || k == TMPL_INVERTED || k == TMPL_PARENT || k == TMPL_BLOCK ? ops[i].end : i + 1;
 }
 
-static const struct val *lookup(const struct ctx *c, const struct tmpl_name *n)
+/* Each context a lookup searches counts as a step of the render's work
+ * (see TMPL_MAX_STEPS): deep sections make lookups the costly part. */
+static const struct val *lookup(struct render *r, const struct ctx *c, const struct tmpl_name *n)
 {
 	if (!n->nparts)
 		return c ? c->v : NULL;
 	const struct val *v = NULL;
-	for (; c && !v; c = c->up)
+	for (; c && !v; c = c->up) {
+		r->steps++;
 		v = val_get(c->v, n->parts[0].s, n->parts[0].len);
+	}
 	for (size_t i = 1; v && i < n->nparts; i++)
 		v = val_get(v, n->parts[i].s, n->parts[i].len);
 	return v;
@@ -127,7 +131,7 @@ static int descend(struct render *r, const struct frame *f, const struct tmpl_op
 
 static int render_section(struct render *r, const struct frame *f, const struct tmpl_op *op, size_t i)
 {
-	const struct val *v = lookup(f->ctx, &op->name);
+	const struct val *v = lookup(r, f->ctx, &op->name);
 	int truthy = val_truthy(v);
 	struct frame in = *f;
 	if (op->kind == TMPL_INVERTED)
@@ -150,11 +154,11 @@ static int render_section(struct render *r, const struct frame *f, const struct 
 
 /* The template a partial or parent tag names: dynamic names are resolved in
  * the context, among the templates the set has compiled. */
-static const struct tmpl *target(const struct render *r, const struct frame *f, const struct tmpl_op *op)
+static const struct tmpl *target(struct render *r, const struct frame *f, const struct tmpl_op *op)
 {
 	const struct tmpl *t = op->target;
 	if (op->dynamic) {
-		const struct val *v = lookup(f->ctx, &op->name);
+		const struct val *v = lookup(r, f->ctx, &op->name);
 		t = v && v->kind == VAL_STR ? tmpl_set_find(r->set, v->u.str.s, v->u.str.len) : NULL;
 	}
 	return t && t->state == TMPL_OK ? t : NULL;
@@ -269,7 +273,7 @@ static int render_ops(struct render *r, const struct frame *f, size_t begin, siz
 			break;
 		case TMPL_VAR:
 		case TMPL_RAW:
-			emit_val(r->out, lookup(f->ctx, &op->name), op->kind == TMPL_VAR);
+			emit_val(r->out, lookup(r, f->ctx, &op->name), op->kind == TMPL_VAR);
 			break;
 		case TMPL_SECTION:
 		case TMPL_INVERTED:

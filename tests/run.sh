@@ -50,6 +50,7 @@ run sh tests/edge.sh
 run sh tests/output.sh
 run sh tests/search.sh
 run sh tests/browser.sh
+run sh tests/fuzz/regress.sh
 run "$B/tests/fidelity" "$SEEDS_DIR" content
 
 echo "$skip skipped"

@@ -520,7 +520,7 @@ static void test_work_limit(struct arena *a)
 	check("work limit: 12 nested sections over 6 items stop with one error", rc == -1 && fx.d.errors == 1);
 	check("work limit: the message names the template and says why",
 	      strstr(fx.msgs.data, "blowup:1:") == fx.msgs.data &&
-	      strstr(fx.msgs.data, "ran more than 50000000 operations") != NULL);
+	      strstr(fx.msgs.data, "ran more than 10000000 operations") != NULL);
 	check_text("work limit: the output is left as it was", &fx.out, "<before>");
 	buf_reset(&fx.msgs);
 	fx.d.errors = 0;

@@ -1,0 +1,77 @@
+/* fuzz_markdown: an article body through everything that reads it:
+ * markdown_render (HTML and summary, as render_report.c calls it) in safe
+ * and unsafe mode, markdown_to_html, markdown_text (search) and
+ * text_summary straight on the input. The first byte picks the summary
+ * length (0…255 characters; the site uses 90).
+ *
+ * Checks: safe mode lets no raw HTML through (no "<script", no
+ * "javascript:" link); every summary is valid UTF-8, has no newline, no
+ * space at either end and no two spaces in a row; a summary of at most 0
+ * characters is empty; markdown_text's output is valid UTF-8 when the
+ * input is. */
+#include "fuzz.h"
+
+#include <strings.h>
+
+#include "buf.h"
+#include "markdown.h"
+#include "text.h"
+
+static int contains_nocase(const struct buf *b, const char *needle)
+{
+	size_t n = strlen(needle);
+	for (size_t i = 0; i + n <= b->len; i++)
+		if (strncasecmp(b->data + i, needle, n) == 0)
+			return 1;
+	return 0;
+}
+
+static void check_summary(const struct buf *s, size_t max_chars)
+{
+	FUZZ_CHECK(text_utf8_valid(s->data, s->len, NULL));
+	if (max_chars == 0) {
+		FUZZ_CHECK(s->len == 0);
+		return;
+	}
+	FUZZ_CHECK(memchr(s->data, '\n', s->len) == NULL);
+	if (s->len) {
+		FUZZ_CHECK(s->data[0] != ' ' && s->data[s->len - 1] != ' ');
+		FUZZ_CHECK(strstr(s->data, "  ") == NULL);
+	}
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	size_t max_chars = size ? data[0] : 90;
+	char *md = fuzz_bytes(data, size);
+	int valid = text_utf8_valid(md, size, NULL);
+	struct buf html = BUF_INIT, summary = BUF_INIT, text = BUF_INIT;
+
+	markdown_render(md, size, 0, max_chars, &html, &summary);
+	FUZZ_CHECK(!contains_nocase(&html, "<script"));
+	FUZZ_CHECK(!contains_nocase(&html, "href=\"javascript:"));
+	check_summary(&summary, max_chars);
+	struct buf safe = BUF_INIT;
+	markdown_to_html(md, size, 0, &safe);
+	FUZZ_CHECK(buf_equals(&safe, html.data, html.len));
+	buf_free(&safe);
+
+	buf_reset(&html);
+	buf_reset(&summary);
+	markdown_render(md, size, 1, 90, &html, &summary);
+	check_summary(&summary, 90);
+
+	markdown_text(md, size, &text);
+	if (valid)
+		FUZZ_CHECK(text_utf8_valid(text.data, text.len, NULL));
+
+	buf_reset(&summary);
+	text_summary(md, size, max_chars, &summary);
+	check_summary(&summary, max_chars);
+
+	buf_free(&text);
+	buf_free(&summary);
+	buf_free(&html);
+	free(md);
+	return 0;
+}
