@@ -115,6 +115,7 @@ for n in $SIZES; do
 	done
 	rm -f "$c"/content/2021/bench-added-*.md
 	row "$n" add "sitegen: one article added"
+	search_report "$n" "$c" "$out"
 	if [ -f bench/hugo.sh ]; then
 		if command -v hugo >/dev/null 2>&1; then
 			sh bench/hugo.sh prepare "$c" "$BENCH_OUT/hugo-site-$n" >/dev/null 2>&1 || continue
