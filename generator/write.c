@@ -14,38 +14,8 @@
 
 #include "buf.h"
 #include "inputs.h"
+#include "write_internal.h"
 #include "xalloc.h"
-
-#define STAGING_DIR ".staging"
-
-struct writer {
-	char *out;		/* the output directory */
-	char *staging;		/* out/.staging */
-	struct diag *d;
-	/* An output directory that was empty or missing has no previous
-	 * output to keep: pages go straight in, and an abort empties it again. */
-	int direct, created;
-	pthread_mutex_t lock;	/* guards the sets and lists below */
-	/* every path this build produced: an open-addressing hash set */
-	char **paths;
-	size_t npaths, cap;
-	/* paths staged for commit */
-	char **staged;
-	size_t nstaged, staged_cap;
-	struct write_stats stats;
-	uint64_t digest;	/* of every file put, as digest_tree would find it */
-	int lock_fd;		/* the output directory, flock'ed for the whole build */
-	/* What earlier builds wrote (WRITE_STATE's list): the only files a
-	 * build may remove. all_ours: the directory was empty when the build
-	 * that left it began (and was killed), so everything in it is ours. */
-	char **old_files;
-	size_t nold;
-	int all_ours;
-	/* A symbolic link somewhere in the output: a page reached through
-	 * one is written again, never taken as unchanged (the commit replaces
-	 * the link with a real directory). */
-	int has_links;
-};
 
 static size_t hash_str(const char *s)
 {
@@ -56,9 +26,6 @@ static size_t hash_str(const char *s)
 }
 
 static void set_insert(struct writer *w, char *path);
-static int write_state(const char *out, uint64_t inputs, uint64_t digest, const struct writer *w);
-static int load_state(const char *path, struct buf *b);
-static int rel_is_safe(const char *rel);
 static int has_link_below(const char *dir, int depth);
 
 static void set_grow(struct writer *w)
@@ -95,7 +62,7 @@ static void set_insert(struct writer *w, char *path)
 	set_add(w, path);
 }
 
-static int set_has(const struct writer *w, const char *path)
+int write_set_has(const struct writer *w, const char *path)
 {
 	if (!w->cap)
 		return 0;
@@ -200,7 +167,7 @@ static int dir_is_empty(const char *path)
 	return empty;
 }
 
-static char *join(const char *a, const char *b)
+char *write_join(const char *a, const char *b)
 {
 	char *p = xmalloc(strlen(a) + strlen(b) + 2);
 	sprintf(p, "%s/%s", a, b);
@@ -208,7 +175,7 @@ static char *join(const char *a, const char *b)
 }
 
 /* One file's part of the output digest: its path, size and mtime. */
-static uint64_t file_digest(const char *rel, const struct stat *st)
+uint64_t write_file_digest(const char *rel, const struct stat *st)
 {
 	long long v[2] = { (long long)st->st_size,
 			   (long long)st->st_mtim.tv_sec * 1000000000LL + st->st_mtim.tv_nsec };
@@ -217,7 +184,7 @@ static uint64_t file_digest(const char *rel, const struct stat *st)
 }
 
 /* Writes the file; its stat after the write goes to *st when st is not NULL. */
-static int write_whole(char *path, const char *data, size_t len, struct stat *st)
+int write_whole_file(char *path, const char *data, size_t len, struct stat *st)
 {
 	int fd = open_for_write(path);
 	if (fd < 0)
@@ -240,32 +207,6 @@ static int write_whole(char *path, const char *data, size_t len, struct stat *st
 	return close(fd);
 }
 
-/* Reads WRITE_STATE's list of files into w (nothing when there is none). */
-static void read_old_files(struct writer *w)
-{
-	char *path = join(w->out, WRITE_STATE);
-	struct buf b = BUF_INIT;
-	int r = load_state(path, &b);
-	free(path);
-	if (r < 0)
-		return;
-	char *line = b.data, *end = b.data + b.len;
-	int in_list = 0;
-	while (line < end) {
-		char *nl = memchr(line, '\n', (size_t)(end - line));
-		size_t n = nl ? (size_t)(nl - line) : (size_t)(end - line);
-		if (in_list && n) {
-			w->old_files = xrealloc(w->old_files, (w->nold + 1) * sizeof(*w->old_files));
-			w->old_files[w->nold++] = xstrndup(line, n);
-		} else if (n == 5 && memcmp(line, "files", 5) == 0) {
-			in_list = 1;
-		} else if (n == 10 && memcmp(line, "incomplete", 10) == 0) {
-			w->all_ours = 1;
-		}
-		line += n + 1;
-	}
-	buf_free(&b);
-}
 
 /* Waits for any other build of this directory: two at once would share
  * the staging directory and mix their pages. Returns the locked
@@ -310,7 +251,7 @@ static int claim_output(const char *out_dir, struct diag *d, int *created)
 	for (int attempt = 0; attempt < 5; attempt++) {
 		*created = 0;
 		if (stat(out_dir, &st) < 0) {
-			char *tmp = join(out_dir, "x");
+			char *tmp = write_join(out_dir, "x");
 			make_parents(tmp);	/* its parents; mkdir says whether this build made it */
 			free(tmp);
 			if (mkdir(out_dir, 0777) == 0)
@@ -350,7 +291,7 @@ struct writer *writer_open(const char *out_dir, struct diag *d)
 	int fd = claim_output(out_dir, d, &created);
 	if (fd < 0)
 		return NULL;
-	char *marker = join(out_dir, WRITE_MARKER);
+	char *marker = write_join(out_dir, WRITE_MARKER);
 	int empty = dir_is_empty(out_dir);
 	int ours = access(marker, F_OK) == 0;
 	free(marker);
@@ -363,20 +304,20 @@ struct writer *writer_open(const char *out_dir, struct diag *d)
 	}
 	struct writer *w = xcalloc(1, sizeof(*w));
 	w->out = xstrdup(out_dir);
-	w->staging = join(out_dir, STAGING_DIR);
+	w->staging = write_join(out_dir, STAGING_DIR);
 	w->d = d;
 	w->direct = created || empty;
 	w->created = created;
 	w->lock_fd = fd;
 	pthread_mutex_init(&w->lock, NULL);
 	if (ours)
-		read_old_files(w);
+		write_read_old_files(w);
 	remove_tree(w->staging);	/* left over from a build that was killed */
 	if (w->direct) {
 		/* Say first that this directory is ours: a build killed halfway
 		 * leaves it recognisable, and the next one may replace it all. */
-		char *path = join(out_dir, WRITE_MARKER);
-		int r = write_whole(path, "", 0, NULL);
+		char *path = write_join(out_dir, WRITE_MARKER);
+		int r = write_whole_file(path, "", 0, NULL);
 		free(path);
 		if (r < 0 || write_state(w->out, 0, 0, NULL) < 0) {
 			diag_error(d, out_dir, 0, 0, NULL, 0, "cannot write to the output directory: %s",
@@ -394,7 +335,7 @@ struct writer *writer_open(const char *out_dir, struct diag *d)
 	return w;
 }
 
-static int rel_is_safe(const char *rel)
+int write_rel_is_safe(const char *rel)
 {
 	if (!*rel || *rel == '/')
 		return 0;
@@ -434,7 +375,7 @@ static int has_link_below(const char *dir, int depth)
 		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
 			continue;
 		unsigned char type = de->d_type;
-		char *child = join(dir, de->d_name);
+		char *child = write_join(dir, de->d_name);
 		if (type == DT_UNKNOWN) {
 			struct stat st;
 			type = lstat(child, &st) < 0 ? DT_REG : S_ISLNK(st.st_mode) ? DT_LNK : S_ISDIR(st.st_mode) ? DT_DIR : DT_REG;
@@ -479,7 +420,7 @@ static void push_staged(struct writer *w, char *key)
 
 int writer_put(struct writer *w, const char *rel, const char *data, size_t len)
 {
-	if (!rel_is_safe(rel)) {
+	if (!write_rel_is_safe(rel)) {
 		diag_error(w->d, rel, 0, 0, NULL, 0,
 			   strstr(rel, "..") || *rel == '/' ? "refusing to write a file outside the output directory"
 			   : "a file name the output does not allow: use only a-z, A-Z, 0-9, '.', '_' and '-'");
@@ -494,20 +435,20 @@ int writer_put(struct writer *w, const char *rel, const char *data, size_t len)
 		free(key);
 		return -1;
 	}
-	char *live = join(w->out, rel);
+	char *live = write_join(w->out, rel);
 	struct stat st;
 	if (!w->direct && !(w->has_links && crosses_link(w, rel)) && same_content(live, data, len, &st)) {
 		free(live);
-		uint64_t h = file_digest(rel, &st);
+		uint64_t h = write_file_digest(rel, &st);
 		pthread_mutex_lock(&w->lock);
 		w->stats.unchanged++;
 		w->digest += h;
 		pthread_mutex_unlock(&w->lock);
 		return 0;
 	}
-	char *target = w->direct ? live : join(w->staging, rel);
+	char *target = w->direct ? live : write_join(w->staging, rel);
 	/* a rename keeps the mtime, so the staged file's stat is the live one's */
-	int r = write_whole(target, data, len, &st);
+	int r = write_whole_file(target, data, len, &st);
 	if (r < 0)
 		diag_error(w->d, target, 0, 0, NULL, 0, "cannot write: %s", strerror(errno));
 	if (target != live)
@@ -515,7 +456,7 @@ int writer_put(struct writer *w, const char *rel, const char *data, size_t len)
 	free(live);
 	if (r < 0)
 		return -1;
-	uint64_t h = file_digest(rel, &st);
+	uint64_t h = write_file_digest(rel, &st);
 	pthread_mutex_lock(&w->lock);
 	w->digest += h;
 	if (w->direct)
@@ -542,7 +483,7 @@ static int writes_under(const struct writer *w, const char *name)
  * directories left empty. */
 static void sweep(struct writer *w, const char *rel_dir)
 {
-	char *dir = *rel_dir ? join(w->out, rel_dir) : xstrdup(w->out);
+	char *dir = *rel_dir ? write_join(w->out, rel_dir) : xstrdup(w->out);
 	DIR *dp = opendir(dir);
 	if (!dp) {
 		free(dir);
@@ -559,13 +500,13 @@ static void sweep(struct writer *w, const char *rel_dir)
 		if (*rel_dir)
 			buf_addf(&rel, "%s/", rel_dir);
 		buf_addstr(&rel, de->d_name);
-		char *path = join(w->out, rel.data);
+		char *path = write_join(w->out, rel.data);
 		struct stat st;
 		if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
 			sweep(w, rel.data);
 			if (dir_is_empty(path))
 				rmdir(path);
-		} else if (!set_has(w, rel.data)) {
+		} else if (!write_set_has(w, rel.data)) {
 			if (unlink(path) == 0)
 				w->stats.removed++;
 		}
@@ -579,7 +520,7 @@ static void sweep(struct writer *w, const char *rel_dir)
 /* Removes rel's directory and its parents while they are empty. */
 static void prune_dirs(struct writer *w, const char *rel)
 {
-	char *path = join(w->out, rel);
+	char *path = write_join(w->out, rel);
 	size_t base = strlen(w->out);
 	for (char *slash; (slash = strrchr(path, '/')) && (size_t)(slash - path) > base;) {
 		*slash = '\0';
@@ -593,7 +534,7 @@ static void prune_dirs(struct writer *w, const char *rel)
  * a symbolic link? Nothing is removed through one: it may lead out. */
 static int crosses_link(const struct writer *w, const char *rel)
 {
-	char *path = join(w->out, rel);
+	char *path = write_join(w->out, rel);
 	size_t base = strlen(w->out) + 1;
 	int crosses = 0;
 	for (char *p = path + base; !crosses && (p = strchr(p, '/')); p++) {
@@ -612,9 +553,9 @@ static void sweep_old(struct writer *w)
 {
 	for (size_t i = 0; i < w->nold; i++) {
 		const char *rel = w->old_files[i];
-		if (set_has(w, rel) || !rel_is_safe(rel) || crosses_link(w, rel))
+		if (write_set_has(w, rel) || !write_rel_is_safe(rel) || crosses_link(w, rel))
 			continue;
-		char *path = join(w->out, rel);
+		char *path = write_join(w->out, rel);
 		struct stat st;
 		if (lstat(path, &st) == 0 && !S_ISDIR(st.st_mode) && unlink(path) == 0) {
 			w->stats.removed++;
@@ -641,118 +582,7 @@ static void writer_free(struct writer *w)
 	free(w);
 }
 
-/* WRITE_STATE, replaced atomically: the fingerprints, then "files" and
- * every file of the output (w's, and with `also` the earlier build's too,
- * while a commit is under way), or "incomplete" when w is NULL. */
-static int write_state_files(const char *out, uint64_t inputs, uint64_t digest, const struct writer *w, int also)
-{
-	struct buf b = BUF_INIT;
-	buf_addf(&b, "inputs %016llx\noutputs %016llx\n", (unsigned long long)inputs, (unsigned long long)digest);
-	if (!w) {
-		buf_addstr(&b, "incomplete\n");
-	} else {
-		buf_addstr(&b, "files\n");
-		for (size_t i = 0; i < w->cap; i++)
-			if (w->paths[i])
-				buf_addf(&b, "%s\n", w->paths[i]);
-		for (size_t i = 0; also && i < w->nold; i++)
-			if (!set_has(w, w->old_files[i]))
-				buf_addf(&b, "%s\n", w->old_files[i]);
-	}
-	char *path = join(out, WRITE_STATE), *tmp = join(out, WRITE_STATE ".tmp");
-	int r = write_whole(tmp, b.data, b.len, NULL);
-	if (r == 0 && rename(tmp, path) < 0)
-		r = -1;
-	if (r < 0)
-		unlink(tmp);
-	free(path);
-	free(tmp);
-	buf_free(&b);
-	return r;
-}
 
-static int write_state(const char *out, uint64_t inputs, uint64_t digest, const struct writer *w)
-{
-	return write_state_files(out, inputs, digest, w, 0);
-}
-
-/* The state is read only when it is a regular file of a sane size: a FIFO
- * or a link to /dev/zero put in its place must not hang or exhaust a build. */
-#define STATE_MAX_BYTES ((off_t)256 << 20)
-
-static int load_state(const char *path, struct buf *b)
-{
-	int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	struct stat st;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size > STATE_MAX_BYTES) {
-		close(fd);
-		return -1;
-	}
-	char chunk[65536];
-	ssize_t n;
-	while ((n = read(fd, chunk, sizeof(chunk))) > 0 && b->len <= (size_t)STATE_MAX_BYTES)
-		buf_add(b, chunk, (size_t)n);
-	close(fd);
-	return 0;
-}
-
-/* The digest of the files a state lists (marker and state aside), as
- * writer_put summed them; UINT64_MAX when one is missing. */
-static uint64_t digest_listed(const char *out_dir, const char *state, size_t len)
-{
-	const char *list = strstr(state, "\nfiles\n");
-	if (!list)
-		return UINT64_MAX;
-	uint64_t sum = 0;
-	struct buf rel = BUF_INIT;
-	for (const char *line = list + 7, *end = state + len; line < end;) {
-		const char *nl = memchr(line, '\n', (size_t)(end - line));
-		size_t n = nl ? (size_t)(nl - line) : (size_t)(end - line);
-		buf_reset(&rel);
-		buf_add(&rel, line, n);
-		line += n + 1;
-		if (!n || strcmp(rel.data, WRITE_MARKER) == 0 || strcmp(rel.data, WRITE_STATE) == 0)
-			continue;
-		char *path = join(out_dir, rel.data);
-		struct stat st;
-		int ok = rel_is_safe(rel.data) && lstat(path, &st) == 0 && S_ISREG(st.st_mode);
-		free(path);
-		if (!ok) {
-			sum = UINT64_MAX;
-			break;
-		}
-		sum += file_digest(rel.data, &st);
-	}
-	buf_free(&rel);
-	return sum;
-}
-
-int writer_is_current(const char *out_dir, uint64_t inputs)
-{
-	/* under the lock: a build in flight must finish before we look */
-	int fd = open(out_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return 0;
-	if (flock(fd, LOCK_SH | LOCK_NB) < 0) {
-		fprintf(stderr, "sitegen: another build is writing to %s; waiting for it to finish\n", out_dir);
-		while (flock(fd, LOCK_SH) < 0 && errno == EINTR)
-			;
-	}
-	char *path = join(out_dir, WRITE_STATE), *staging = join(out_dir, STAGING_DIR);
-	struct buf b = BUF_INIT;
-	unsigned long long in = 0, out = 0;
-	struct stat st;
-	int current = lstat(staging, &st) < 0 && load_state(path, &b) == 0 &&
-		      sscanf(b.data, "inputs %llx outputs %llx", &in, &out) == 2 && in == inputs &&
-		      out == digest_listed(out_dir, b.data, b.len);
-	buf_free(&b);
-	free(path);
-	free(staging);
-	close(fd);	/* and the lock with it */
-	return current;
-}
 
 /* A staged file can only move in where no old file stands on its path: a
  * file where this build needs a directory (assets/x once a file, now a
@@ -762,7 +592,7 @@ int writer_is_current(const char *out_dir, uint64_t inputs)
 static void clear_the_way(struct writer *w)
 {
 	for (size_t i = 0; i < w->nstaged; i++) {
-		char *path = join(w->out, w->staged[i]);
+		char *path = write_join(w->out, w->staged[i]);
 		size_t base = strlen(w->out) + 1;
 		for (char *p = path + base; (p = strchr(p, '/')); p++) {
 			*p = '\0';
@@ -778,8 +608,8 @@ static void clear_the_way(struct writer *w)
 int writer_commit(struct writer *w, struct write_stats *stats, uint64_t inputs)
 {
 	int r = 0;
-	char *marker = join(w->out, WRITE_MARKER);
-	if (access(marker, F_OK) != 0 && write_whole(marker, "", 0, NULL) < 0) {
+	char *marker = write_join(w->out, WRITE_MARKER);
+	if (access(marker, F_OK) != 0 && write_whole_file(marker, "", 0, NULL) < 0) {
 		diag_error(w->d, marker, 0, 0, NULL, 0, "cannot write: %s", strerror(errno));
 		r = -1;
 	}
@@ -797,8 +627,8 @@ int writer_commit(struct writer *w, struct write_stats *stats, uint64_t inputs)
 	clear_the_way(w);
 	free(marker);
 	for (size_t i = 0; i < w->nstaged; i++) {
-		char *from = join(w->staging, w->staged[i]);
-		char *to = join(w->out, w->staged[i]);
+		char *from = write_join(w->staging, w->staged[i]);
+		char *to = write_join(w->out, w->staged[i]);
 		struct stat st;
 		if (lstat(to, &st) == 0 && S_ISDIR(st.st_mode))
 			remove_tree(to);	/* a directory where a file now goes */

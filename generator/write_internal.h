@@ -1,0 +1,66 @@
+/* write_internal: what write.c and write_state.c share; not for other modules. */
+#ifndef WRITE_INTERNAL_H
+#define WRITE_INTERNAL_H
+
+#include <pthread.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/stat.h>
+
+#include "buf.h"
+#include "diag.h"
+#include "write.h"
+
+#define STAGING_DIR ".staging"
+
+struct writer {
+	char *out;		/* the output directory */
+	char *staging;		/* out/.staging */
+	struct diag *d;
+	/* An output directory that was empty or missing has no previous
+	 * output to keep: pages go straight in, and an abort empties it again. */
+	int direct, created;
+	pthread_mutex_t lock;	/* guards the sets and lists below */
+	/* every path this build produced: an open-addressing hash set */
+	char **paths;
+	size_t npaths, cap;
+	/* paths staged for commit */
+	char **staged;
+	size_t nstaged, staged_cap;
+	struct write_stats stats;
+	uint64_t digest;	/* of every file put, as digest_tree would find it */
+	int lock_fd;		/* the output directory, flock'ed for the whole build */
+	/* What earlier builds wrote (WRITE_STATE's list): the only files a
+	 * build may remove. all_ours: the directory was empty when the build
+	 * that left it began (and was killed), so everything in it is ours. */
+	char **old_files;
+	size_t nold;
+	int all_ours;
+	/* A symbolic link somewhere in the output: a page reached through
+	 * one is written again, never taken as unchanged (the commit replaces
+	 * the link with a real directory). */
+	int has_links;
+};
+
+/* a/b, malloc'd */
+char *write_join(const char *a, const char *b);
+/* One file's part of the output digest: its path, size and mtime. */
+uint64_t write_file_digest(const char *rel, const struct stat *st);
+/* Is rel a path the writer may touch (relative, no .., allowed characters)? */
+int write_rel_is_safe(const char *rel);
+/* Writes the file, creating its directories; its stat goes to *st when not NULL. */
+int write_whole_file(char *path, const char *data, size_t len, struct stat *st);
+/* Did this build put path? */
+int write_set_has(const struct writer *w, const char *path);
+
+/* write_state.c */
+/* Reads WRITE_STATE's list of files (or "incomplete") into w. */
+void write_read_old_files(struct writer *w);
+/* Replaces WRITE_STATE atomically: fingerprints, then w's files (with
+ * `also`, the earlier build's too), or "incomplete" when w is NULL. */
+int write_state_files(const char *out, uint64_t inputs, uint64_t digest, const struct writer *w, int also);
+int write_state(const char *out, uint64_t inputs, uint64_t digest, const struct writer *w);
+/* Reads a state file into b: -1 when it is missing, not a regular file or too large. */
+int write_load_state(const char *path, struct buf *b);
+
+#endif
