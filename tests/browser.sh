@@ -31,8 +31,8 @@ if ! find_tools; then
 	pkgs="chromium chromium-driver python3-selenium"
 	echo "# browser: installing Debian packages: $pkgs"
 	if [ "$(id -u)" = 0 ]; then sudo=; else sudo="sudo -n"; fi
-	{ $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -q &&
-		$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $pkgs; } \
+	{ flock /tmp/sitegen-apt.lock $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -q &&
+		flock /tmp/sitegen-apt.lock $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $pkgs; } \
 		>"$tmp/apt.log" 2>&1
 	if ! find_tools; then
 		echo "skip - browser: headless Chromium, chromium-driver and python3-selenium could not be installed"

@@ -11,8 +11,8 @@ trap 'rm -rf "$tmp"' EXIT
 if ! command -v node >/dev/null 2>&1; then
 	echo "# search: installing the Debian package nodejs"
 	if [ "$(id -u)" = 0 ]; then sudo=; else sudo="sudo -n"; fi
-	{ $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -q &&
-		$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends nodejs; } \
+	{ flock /tmp/sitegen-apt.lock $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -q &&
+		flock /tmp/sitegen-apt.lock $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends nodejs; } \
 		>"$tmp/apt.log" 2>&1
 	if ! command -v node >/dev/null 2>&1; then
 		echo "skip - search: node could not be installed"

@@ -51,11 +51,11 @@ VNU=tests/vnu/node_modules/vnu-jar/build/dist/vnu.jar
 SUDO=$([ "$(id -u)" = 0 ] || echo sudo)
 if ! command -v java >/dev/null 2>&1; then
 	echo "# installing default-jre-headless for the HTML checker" >&2
-	$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends default-jre-headless >/dev/null 2>&1
+	flock /tmp/sitegen-apt.lock $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends default-jre-headless >/dev/null 2>&1
 fi
 if [ ! -f "$VNU" ]; then
 	command -v npm >/dev/null 2>&1 ||
-		$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends npm >/dev/null 2>&1
+		flock /tmp/sitegen-apt.lock $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends npm >/dev/null 2>&1
 	(cd tests/vnu && npm ci --no-audit --no-fund --loglevel=error >/dev/null 2>&1)
 fi
 if ! command -v java >/dev/null 2>&1 || [ ! -f "$VNU" ]; then
