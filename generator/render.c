@@ -227,10 +227,8 @@ struct val *render_groups(struct render *r, const struct ptrvec *arts)
 	return groups;
 }
 
-static const char *place_text(struct arena *a, const struct place *p)
+void render_place_text(const struct place *p, struct buf *b)
 {
-	if (!p)
-		return "";
 	/* Province names are left out: city › district › community is what a
 	 * reader recognises, and the breadcrumb on the page has the rest. */
 	const struct place *chain[4];
@@ -238,9 +236,15 @@ static const char *place_text(struct arena *a, const struct place *p)
 	for (; p && n < 4; p = p->parent)
 		if (p->level != PLACE_PROVINCE)
 			chain[n++] = p;
-	struct buf b = BUF_INIT;
+	size_t start = b->len;
 	while (n--)
-		buf_addf(&b, "%s%s", b.len ? " " : "", chain[n]->name);
+		buf_addf(b, "%s%s", b->len > start ? " " : "", chain[n]->name);
+}
+
+static const char *place_text(struct arena *a, const struct place *p)
+{
+	struct buf b = BUF_INIT;
+	render_place_text(p, &b);
 	const char *s = arena_strndup(a, b.data, b.len);
 	buf_free(&b);
 	return s;

@@ -65,6 +65,8 @@ void render_item_finish(struct render *r, const struct article *art);
 struct val *render_items(struct render *r, const struct ptrvec *arts);
 struct val *render_groups(struct render *r, const struct ptrvec *arts);
 struct val *render_link(struct render *r, const char *text, const char *url);
+/* Appends an article's place as listings show it: city district community. */
+void render_place_text(const struct place *p, struct buf *b);
 const char *render_month_text(struct render *r, int y, int m);
 const char *render_year_text(struct render *r, int y);
 const char *render_day_text(struct render *r, int y, int m, int d);

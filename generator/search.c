@@ -18,6 +18,7 @@
 
 #include "buf.h"
 #include "markdown.h"
+#include "render.h"
 #include "search_post.h"
 #include "text.h"
 #include "threads.h"
@@ -126,20 +127,6 @@ static size_t document_text(const struct article *art, const char *date, struct 
 	return body;
 }
 
-/* City › district › community, as the listings show it. */
-static void place_text(const struct place *p, struct buf *b)
-{
-	const struct place *chain[4];
-	size_t n = 0;
-	for (; p && n < 4; p = p->parent)
-		if (p->level != PLACE_PROVINCE)
-			chain[n++] = p;
-	while (n--) {
-		buf_addstr(b, chain[n]->name);
-		if (n)
-			buf_addch(b, ' ');
-	}
-}
 
 /* A JSON string; also escapes U+2028/U+2029, which older JavaScript
  * engines do not take inside string literals. */
@@ -253,7 +240,7 @@ static void write_document(struct worker_state *ws, const struct article *art, s
 	const char *date = date_text(ws, &art->date);
 	add_json_field(f, "date", date, strlen(date));
 	buf_reset(&ws->scratch);
-	place_text(art->place, &ws->scratch);
+	render_place_text(art->place, &ws->scratch);
 	add_json_field(f, "place", ws->scratch.data, ws->scratch.len);
 	if (art->subtitle)
 		add_json_field(f, "s", art->subtitle, strlen(art->subtitle));
