@@ -1,4 +1,4 @@
-#include "index.h"
+#include "index_internal.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -240,8 +240,9 @@ static void file_article(struct index_ctx *x, struct site *site, struct strmap *
 	}
 }
 
-static void link_neighbours(struct ptrvec *oldest)
+static void link_neighbours(struct index_ctx *x, struct ptrvec *oldest)
 {
+	struct strmap last_seen = { 0 };	/* place dir → the last article seen there */
 	for (size_t i = 0; i < oldest->len; i++) {
 		struct article *art = oldest->items[i];
 		art->order = i;
@@ -251,12 +252,12 @@ static void link_neighbours(struct ptrvec *oldest)
 	/* Within a district (or city), the previous article is the last one seen there. */
 	for (size_t i = 0; i < oldest->len; i++) {
 		struct article *art = oldest->items[i];
-		struct article *last = art->local->last_seen;
+		struct article *last = strmap_get(&last_seen, art->local->dir);
 		if (last) {
 			art->local_prev = last;
 			last->local_next = art;
 		}
-		art->local->last_seen = art;
+		strmap_put(x->a, &last_seen, art->local->dir, art);
 	}
 }
 
@@ -294,6 +295,7 @@ int index_build(struct index_ctx *x, struct article **arts, size_t n, int drafts
 
 	memset(site, 0, sizeof(*site));
 	site->config = x->cfg;
+	x->t = arena_alloc(x->a, sizeof(*x->t));	/* arena memory is zeroed */
 	index_slugs_prepare(x, arts, n, jobs);
 	index_places_init(x, site);
 	for (size_t i = 0; i < n; i++) {
@@ -306,7 +308,7 @@ int index_build(struct index_ctx *x, struct article **arts, size_t n, int drafts
 	}
 	ptrvec_sort(&oldest, cmp_oldest);
 	assign_slugs(x, site, &oldest);
-	link_neighbours(&oldest);
+	link_neighbours(x, &oldest);
 	file_series(x, site, &notes, &oldest);
 
 	/* Tags and people get their slugs in the order they first appear, oldest

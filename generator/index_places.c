@@ -1,4 +1,4 @@
-#include "index.h"
+#include "index_internal.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -8,9 +8,6 @@
 #include "strmap.h"
 #include "text.h"
 
-/* Place lookup tables, kept between init and finish. One build at a time
- * runs the index stage, so file-level state is enough. */
-static struct strmap districts, cities, communities, place_slugs;
 static struct place *place_new(struct index_ctx *x, struct site *site, const char *name,
 			       enum place_level level, struct place *parent)
 {
@@ -25,8 +22,8 @@ static struct place *place_new(struct index_ctx *x, struct site *site, const cha
 	const char *slug = base;
 	for (int n = 2;; n++) {
 		const char *key = arena_sprintf(x->a, "%s%s", scope, slug);
-		if (!strmap_get(&place_slugs, key)) {
-			strmap_put(x->a, &place_slugs, key, p);
+		if (!strmap_get(&x->t->place_slugs, key)) {
+			strmap_put(x->a, &x->t->place_slugs, key, p);
 			break;
 		}
 		slug = arena_sprintf(x->a, "%s-%d", base, n);
@@ -46,25 +43,21 @@ int index_places_init(struct index_ctx *x, struct site *site)
 {
 	const struct config *cfg = x->cfg;
 	int failed = 0;
-	memset(&districts, 0, sizeof(districts));
-	memset(&cities, 0, sizeof(cities));
-	memset(&communities, 0, sizeof(communities));
-	memset(&place_slugs, 0, sizeof(place_slugs));
 	for (size_t i = 0; i < cfg->nprovinces; i++) {
 		const struct config_province *cp = &cfg->provinces[i];
 		struct place *prov = place_new(x, site, cp->name, PLACE_PROVINCE, NULL);
 		for (size_t j = 0; j < cp->ncities; j++) {
 			const struct config_city *cc = &cp->cities[j];
-			if (strmap_get(&cities, cc->name)) {
+			if (strmap_get(&x->t->cities, cc->name)) {
 				diag_error(x->d, cfg->path, cc->line, cc->col, NULL, 0,
 					   "city %s is listed twice in regions", cc->name);
 				failed = 1;
 				continue;
 			}
 			struct place *city = place_new(x, site, cc->name, PLACE_CITY, prov);
-			strmap_put(x->a, &cities, cc->name, city);
+			strmap_put(x->a, &x->t->cities, cc->name, city);
 			for (size_t k = 0; k < cc->ndistricts; k++) {
-				struct place *other = strmap_get(&districts, cc->districts[k]);
+				struct place *other = strmap_get(&x->t->districts, cc->districts[k]);
 				if (other) {
 					diag_error(x->d, cfg->path, cc->line, cc->col, NULL, 0,
 						   "district %s is listed under both %s and %s", cc->districts[k],
@@ -73,7 +66,7 @@ int index_places_init(struct index_ctx *x, struct site *site)
 					continue;
 				}
 				struct place *dist = place_new(x, site, cc->districts[k], PLACE_DISTRICT, city);
-				strmap_put(x->a, &districts, cc->districts[k], dist);
+				strmap_put(x->a, &x->t->districts, cc->districts[k], dist);
 			}
 		}
 	}
@@ -116,10 +109,10 @@ static const char *nearest_names(struct index_ctx *x, const struct strmap *known
 static struct place *community_of(struct index_ctx *x, struct site *site, struct place *parent, const char *name)
 {
 	const char *key = arena_sprintf(x->a, "%s%s", parent->dir, name);
-	struct place *p = strmap_get(&communities, key);
+	struct place *p = strmap_get(&x->t->communities, key);
 	if (!p) {
 		p = place_new(x, site, name, PLACE_COMMUNITY, parent);
-		strmap_put(x->a, &communities, key, p);
+		strmap_put(x->a, &x->t->communities, key, p);
 	}
 	return p;
 }
@@ -128,11 +121,11 @@ int index_place_article(struct index_ctx *x, struct site *site, struct article *
 {
 	struct place *local = NULL;
 	if (art->district) {
-		local = strmap_get(&districts, art->district);
+		local = strmap_get(&x->t->districts, art->district);
 		if (!local) {
 			diag_error(x->d, art->path, art->district_line, art->district_col, art->src, art->src_len,
 				   "unknown district '%s': not in %s's regions%s",
-				   art->district, x->cfg->path, nearest_names(x, &districts, art->district));
+				   art->district, x->cfg->path, nearest_names(x, &x->t->districts, art->district));
 			return -1;
 		}
 		if (art->city && strcmp(art->city, local->parent->name) != 0) {
@@ -142,11 +135,11 @@ int index_place_article(struct index_ctx *x, struct site *site, struct article *
 			return -1;
 		}
 	} else if (art->city) {
-		local = strmap_get(&cities, art->city);
+		local = strmap_get(&x->t->cities, art->city);
 		if (!local) {
 			diag_error(x->d, art->path, art->city_line, art->city_col, art->src, art->src_len,
 				   "unknown city '%s': not in %s's regions%s",
-				   art->city, x->cfg->path, nearest_names(x, &cities, art->city));
+				   art->city, x->cfg->path, nearest_names(x, &x->t->cities, art->city));
 			return -1;
 		}
 	} else {
@@ -154,7 +147,7 @@ int index_place_article(struct index_ctx *x, struct site *site, struct article *
 	}
 	art->local = local;
 	if (art->community && local->level == PLACE_CITY) {
-		struct place *d = strmap_get(&districts, art->community);
+		struct place *d = strmap_get(&x->t->districts, art->community);
 		if (d && d->parent == local)
 			diag_warning(x->d, art->path, art->community_line, art->community_col, art->src, art->src_len,
 				     "community '%s' has the name of a district of %s: did you mean 'district: %s'?",

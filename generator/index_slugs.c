@@ -7,7 +7,7 @@
 
 #include "buf.h"
 #include "config.h"
-#include "index.h"
+#include "index_internal.h"
 #include "strmap.h"
 #include "text.h"
 #include "threads.h"
@@ -15,9 +15,7 @@
 
 /* ICU takes ~20 µs a character to transliterate, and the same community,
  * tag or person names come back again and again: each is done once, and
- * kept here for the rest of the index stage (one build at a time runs it). */
-static struct strmap slug_cache;
-
+ * kept in the index's slug_cache for the rest of the stage. */
 static const char *cache_key(struct index_ctx *x, const char *name, size_t max)
 {
 	return arena_sprintf(x->a, "%zu:%s", max, name);
@@ -29,14 +27,14 @@ const char *index_slug(struct index_ctx *x, const char *name, size_t max)
 	if (over)
 		return over;
 	const char *key = cache_key(x, name, max);
-	const char *s = strmap_get(&slug_cache, key);
+	const char *s = strmap_get(&x->t->slug_cache, key);
 	if (s)
 		return s;
 	struct buf b = BUF_INIT;
 	text_slugify(x->slugger, name, strlen(name), max, &b);
 	s = arena_strndup(x->a, b.data, b.len);
 	buf_free(&b);
-	strmap_put(x->a, &slug_cache, key, (void *)s);
+	strmap_put(x->a, &x->t->slug_cache, key, (void *)s);
 	return s;
 }
 
@@ -94,7 +92,6 @@ void index_slugs_prepare(struct index_ctx *x, struct article **arts, size_t n, i
 {
 	struct strmap seen = { 0 };
 	struct ptrvec names = { 0 };
-	memset(&slug_cache, 0, sizeof(slug_cache));
 	for (size_t i = 0; i < x->cfg->nprovinces; i++) {
 		const struct config_province *p = &x->cfg->provinces[i];
 		want(x, &seen, &names, p->name);
@@ -130,7 +127,7 @@ void index_slugs_prepare(struct index_ctx *x, struct article **arts, size_t n, i
 	for (size_t i = 0; i < j.n; i++) {
 		if (!j.slugs[i])
 			continue;	/* a worker could not open ICU: index_slug does it */
-		strmap_put(x->a, &slug_cache, cache_key(x, j.names[i], 48), arena_strdup(x->a, j.slugs[i]));
+		strmap_put(x->a, &x->t->slug_cache, cache_key(x, j.names[i], 48), arena_strdup(x->a, j.slugs[i]));
 		free(j.slugs[i]);
 	}
 	free(j.slugs);

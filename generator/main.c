@@ -165,7 +165,7 @@ static int generate(const struct options *o, struct arena *a, struct diag *d, co
 	struct tmpl_set *tmpls = tmpl_set_new(a, load_template, &loader);
 	compile_templates(tmpls, d);
 	struct site site;
-	struct index_ctx x = { a, d, cfg, slugger, text_collator_new() };
+	struct index_ctx x = { .a = a, .d = d, .cfg = cfg, .slugger = slugger, .collator = text_collator_new() };
 	if (!x.slugger || !x.collator) {
 		diag_error(d, "ICU", 0, 0, NULL, 0, "cannot load ICU's transliteration or collation data");
 		text_collator_free(x.collator);

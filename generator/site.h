@@ -7,8 +7,11 @@
  *   render (render.c) struct site → pages (path + HTML) through the theme
  *   write (write.c)   pages → the output directory, atomically
  *
- * Everything here lives in the build's arena and is read-only once the stage
- * that made it is done; a stage never changes what an earlier one made. */
+ * Everything here lives in the build's arena. Parse makes the articles and
+ * the config; index adds what it works out to each article (the fields under
+ * "filled by index", which parse leaves zero) and makes everything else here.
+ * From render on, all of it is read-only: render and search keep what they
+ * work out per article in their own tables. */
 #ifndef SITE_H
 #define SITE_H
 
@@ -97,7 +100,6 @@ struct place {
 	struct ptrvec children;		/* struct place *, pinyin order */
 	struct ptrvec articles;		/* every article at or below, newest first */
 	const char *sort_key;
-	struct article *last_seen;	/* index's scratch while linking neighbours */
 };
 
 struct person {

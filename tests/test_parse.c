@@ -156,7 +156,7 @@ static void test_index(void)
 		art("content/2021/Taiyuan_Report.md", "太原报道", "2021-12", NULL, "太原市", NULL),
 		art("content/2022/shilou.md", "石楼", "2022-10-31", "石楼县", NULL, NULL),
 	};
-	struct index_ctx x = { &A, &d, &cfg, text_slugger_new(), text_collator_new() };
+	struct index_ctx x = { .a = &A, .d = &d, .cfg = &cfg, .slugger = text_slugger_new(), .collator = text_collator_new() };
 	struct site site;
 	int r = index_build(&x, arts, 4, 0, 2, &site);
 	check(r == 0 && d.errors == 0, "the index builds");
@@ -186,7 +186,7 @@ static void test_index(void)
 	bad[0]->src_len = strlen(bad[0]->src);
 	bad[0]->district_line = 2;
 	bad[0]->district_col = 11;
-	struct index_ctx y = { &A, &d, &cfg, text_slugger_new(), text_collator_new() };
+	struct index_ctx y = { .a = &A, .d = &d, .cfg = &cfg, .slugger = text_slugger_new(), .collator = text_collator_new() };
 	buf_reset(&sink);
 	index_build(&y, bad, 1, 0, 2, &site);
 	check(strstr(sink.data, "e.md:2:11: error: unknown district '离石县': not in config.yml's regions "

@@ -1,0 +1,30 @@
+/* index_internal: what index.c, index_places.c and index_slugs.c share;
+ * nothing outside the index stage includes this. */
+#ifndef INDEX_INTERNAL_H
+#define INDEX_INTERNAL_H
+
+#include "index.h"
+#include "strmap.h"
+
+/* The index stage's lookup tables, made by index_build for one build. */
+struct index_tables {
+	struct strmap districts, cities;	/* name → struct place * */
+	struct strmap communities;		/* parent dir + name → struct place * */
+	struct strmap place_slugs;		/* parent dir + slug → struct place * (taken) */
+	struct strmap slug_cache;		/* "max:name" → slug */
+};
+
+/* index_places.c: the place tree from the config, and each article's place. */
+int index_places_init(struct index_ctx *x, struct site *site);
+int index_place_article(struct index_ctx *x, struct site *site, struct article *art);
+void index_places_finish(struct index_ctx *x, struct site *site);
+
+/* index_slugs.c: transliterates every name the articles and the config use,
+ * in `jobs` threads, into the cache index_slug reads. */
+void index_slugs_prepare(struct index_ctx *x, struct article **arts, size_t n, int jobs);
+/* A slug for name: the config's override, or ICU pinyin. In the arena. */
+const char *index_slug(struct index_ctx *x, const char *name, size_t max);
+/* Makes slug unique within `taken` by a -2, -3 … suffix, and records it. */
+const char *index_unique_slug(struct index_ctx *x, struct strmap *taken, const char *slug, void *owner);
+
+#endif
