@@ -53,10 +53,10 @@ static void parse_one(struct job *j, struct arena *a, size_t i, struct buf *scra
 		j->items[i] = article_parse(a, d, s->path, s->data, s->len);
 }
 
-static void *worker(void *arg)
+static void *worker(void *arg, size_t k)
 {
 	struct job *j = arg;
-	struct arena *a = &j->arenas[atomic_fetch_add(&j->next_arena, 1)];
+	struct arena *a = &j->arenas[k];
 	struct buf scratch = BUF_INIT;
 	size_t i;
 	while ((i = atomic_fetch_add(&j->next, 1)) < j->n) {
@@ -82,13 +82,7 @@ int articles_load(struct article_set *set, struct source *src, size_t n, struct 
 	}
 	j.arenas = xcalloc((size_t)threads, sizeof(*j.arenas));
 	atomic_init(&j.next, 0);
-	atomic_init(&j.next_arena, 0);
-	pthread_t *t = xcalloc((size_t)threads, sizeof(*t));
-	for (int k = 0; k < threads; k++)
-		pthread_create(&t[k], NULL, worker, &j);
-	for (int k = 0; k < threads; k++)
-		pthread_join(t[k], NULL);
-	free(t);
+	threads_run((size_t)threads, worker, &j, NULL);
 
 	set->items = xcalloc(n + 1, sizeof(*set->items));
 	set->len = 0;

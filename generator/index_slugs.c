@@ -67,11 +67,15 @@ static void slug_some(struct slug_job *j, struct text_slugger *sl)
 	buf_free(&b);
 }
 
-/* A second transliterator opens fast: ICU keeps the Han-Latin rules the
- * first one compiled. */
-static void *slug_worker(void *arg)
+/* Worker 0 uses the index's own transliterator; a second one opens fast:
+ * ICU keeps the Han-Latin rules the first one compiled. */
+static void *slug_worker(void *arg, size_t k)
 {
 	struct slug_job *j = arg;
+	if (k == 0) {
+		slug_some(j, j->first);
+		return NULL;
+	}
 	struct text_slugger *sl = text_slugger_new();
 	if (sl) {
 		slug_some(j, sl);
@@ -116,14 +120,7 @@ void index_slugs_prepare(struct index_ctx *x, struct article **arts, size_t n, i
 	j.n = names.len;
 	j.first = x->slugger;
 	atomic_init(&j.next, 0);
-	int threads = threads_count(jobs);
-	pthread_t *t = xcalloc((size_t)threads, sizeof(*t));
-	for (int k = 1; k < threads; k++)
-		pthread_create(&t[k], NULL, slug_worker, &j);
-	slug_some(&j, j.first);
-	for (int k = 1; k < threads; k++)
-		pthread_join(t[k], NULL);
-	free(t);
+	threads_run((size_t)threads_count(jobs), slug_worker, &j, NULL);
 	for (size_t i = 0; i < j.n; i++) {
 		if (!j.slugs[i])
 			continue;	/* a worker could not open ICU: index_slug does it */

@@ -22,6 +22,7 @@
 #include "render.h"
 #include "search.h"
 #include "text.h"
+#include "threads.h"
 #include "tmpl.h"
 #include "write.h"
 
@@ -142,17 +143,32 @@ static int compile_templates(struct tmpl_set *set, struct diag *d)
 
 /* ICU takes a good part of a second to load its Han-Latin data: that
  * happens in a thread of its own while the content is read and parsed. */
-static void *open_slugger(void *arg)
+/* The parse stage, with ICU's services opened beside it. */
+struct parse_job {
+	struct article_set *arts;
+	struct source *sources;
+	size_t nsrc;
+	struct diag *d;
+	int jobs;
+	void **icu;	/* the slugger and the folder */
+};
+
+/* Worker 0 opens the transliterator, worker 1 the search index's folding
+ * tables (~0.1 s of ICU calls): beside the parse, see build. */
+static void *open_icu(void *arg, size_t k)
 {
 	(void)arg;
-	return text_slugger_new();
+	return k == 0 ? (void *)text_slugger_new() : (void *)text_folder_new();
 }
 
-/* The search index's folding tables (~0.1 s of ICU calls), likewise. */
-static void *open_folder(void *arg)
+static void *parse_articles(void *arg, size_t k)
 {
-	(void)arg;
-	return text_folder_new();
+	struct parse_job *p = arg;
+	if (k == 0)
+		articles_load(p->arts, p->sources, p->nsrc, p->d, p->jobs);
+	else
+		threads_run(2, open_icu, NULL, p->icu);
+	return NULL;
 }
 
 /* index → render → write, from parsed articles. Returns 0; -1 when the output
@@ -290,15 +306,12 @@ static int build(const struct options *o, struct arena *a, struct diag *d)
 			printf("sitegen: nothing changed since the last build of %s\n", out);
 		return 0;
 	}
-	pthread_t slugger_thread, folder_thread;
-	pthread_create(&slugger_thread, NULL, open_slugger, NULL);
-	pthread_create(&folder_thread, NULL, open_folder, NULL);
 	struct article_set arts;
-	articles_load(&arts, sources, nsrc, d, o->jobs);
+	void *icu[2];
+	struct parse_job pj = { &arts, sources, nsrc, d, o->jobs, icu };
+	threads_run(2, parse_articles, &pj, NULL);
 	stage_done("load+parse");
-	void *slugger, *folder;
-	pthread_join(slugger_thread, &slugger);
-	pthread_join(folder_thread, &folder);
+	void *slugger = icu[0], *folder = icu[1];
 	int r = generate(o, a, d, &cfg, &arts, slugger, folder, out, fp);
 	text_slugger_free(slugger);
 	text_folder_free(folder);

@@ -368,8 +368,9 @@ static void write_shard(struct shard_job *j, size_t s, struct buf *out, struct b
 		j->x->failed = 1;
 }
 
-static void *shard_worker(void *arg)
+static void *shard_worker(void *arg, size_t k)
 {
+	(void)k;
 	struct shard_job *j = arg;
 	struct buf out = BUF_INIT, tmp = BUF_INIT;
 	for (;;) {
@@ -404,15 +405,7 @@ static size_t write_shards(struct search_ctx *x, int positional, size_t ndocs, s
 	for (size_t i = 0; i < n; i++)
 		j.refs[all[i].shard][fill[all[i].shard]++] = all[i];
 	pthread_mutex_init(&j.lock, NULL);
-	pthread_t th[64];
-	size_t started = 0;
-	for (; started < jobs; started++)
-		if (pthread_create(&th[started], NULL, shard_worker, &j) != 0)
-			break;
-	if (started == 0)
-		shard_worker(&j);
-	for (size_t t = 0; t < started; t++)
-		pthread_join(th[t], NULL);
+	threads_run(jobs, shard_worker, &j, NULL);
 	pthread_mutex_destroy(&j.lock);
 	for (size_t s = 0; s < nshards; s++)
 		free(j.refs[s]);
@@ -452,20 +445,10 @@ static void free_workers(struct worker_state *ws, size_t nt)
 	free(ws);
 }
 
-/* Runs index_range over the workers, ws[0] in this thread; a thread that
- * cannot start has its range done here too. */
-static void run_workers(struct worker_state *ws, size_t nt)
+static void *index_range_of(void *arg, size_t k)
 {
-	pthread_t th[64];
-	size_t started = 1;
-	for (; started < nt; started++)
-		if (pthread_create(&th[started], NULL, index_range, &ws[started]) != 0)
-			break;
-	index_range(&ws[0]);
-	for (size_t t = started; t < nt; t++)
-		index_range(&ws[t]);
-	for (size_t t = 1; t < started; t++)
-		pthread_join(th[t], NULL);
+	struct worker_state *ws = arg;
+	return index_range(&ws[k]);
 }
 
 int search_build(const struct site *site, const struct text_folder *folder, struct writer *w, struct diag *d,
@@ -494,7 +477,7 @@ int search_build(const struct site *site, const struct text_folder *folder, stru
 	x.tables = xcalloc(nt, sizeof(*x.tables));
 	for (size_t t = 0; t < nt; t++)
 		gram_table_init(&x.tables[t]);
-	run_workers(ws, nt);
+	threads_run(nt, index_range_of, ws, NULL);
 	free_workers(ws, nt);
 	size_t sjobs = (size_t)threads_count(jobs);
 	size_t sg = write_shards(&x, 0, ndocs, sjobs);
