@@ -18,6 +18,30 @@ void markdown_to_html(const char *md, size_t len, int unsafe, struct buf *out)
  * parsed: a few paragraphs go a long way past 90 characters. */
 #define SUMMARY_SOURCE_BYTES 4096
 
+/* How much of the body a summary needs parsed to come out as from the whole
+ * body: up to a blank line past SUMMARY_SOURCE_BYTES, where every block
+ * before it has ended as it would in the whole body; the whole body when a
+ * link reference definition ("]:") may follow, since it changes how the
+ * links before it read. */
+static size_t summary_source_len(const char *md, size_t len)
+{
+	if (len <= SUMMARY_SOURCE_BYTES)
+		return len;
+	const char *end = md + len;
+	for (const char *p = md + SUMMARY_SOURCE_BYTES; (p = memchr(p, '\n', (size_t)(end - p))) != NULL; p++) {
+		const char *q = p + 1;
+		while (q < end && (*q == ' ' || *q == '\t' || *q == '\r'))
+			q++;
+		if (q < end && *q == '\n') {
+			for (const char *r = q; (r = memchr(r, ']', (size_t)(end - r))) != NULL; r++)
+				if (r + 1 < end && r[1] == ':')
+					return len;
+			return (size_t)(p - md);
+		}
+	}
+	return len;
+}
+
 /* The text of the body's paragraphs, headings left out, up to about
  * max_bytes (a summary needs only the beginning). */
 static void collect_text(cmark_node *doc, size_t max_bytes, struct buf *text)
@@ -43,29 +67,9 @@ static void collect_text(cmark_node *doc, size_t max_bytes, struct buf *text)
 	cmark_iter_free(it);
 }
 
-void markdown_render(const char *md, size_t len, int unsafe, size_t max_chars, struct buf *html,
-		     struct buf *summary)
-{
-	int opts = CMARK_OPT_DEFAULT | (unsafe ? CMARK_OPT_UNSAFE : 0);
-	cmark_node *doc = cmark_parse_document(md, len, opts);
-	char *s = cmark_render_html(doc, opts);
-	buf_addstr(html, s);
-	free(s);
-	struct buf text = BUF_INIT;
-	collect_text(doc, max_chars * 8, &text);
-	text_summary(text.data, text.len, max_chars, summary);
-	buf_free(&text);
-	cmark_node_free(doc);
-}
-
 void markdown_summary(const char *md, size_t len, size_t max_chars, struct buf *out)
 {
-	size_t n = len;
-	if (n > SUMMARY_SOURCE_BYTES) {
-		/* cut at a line end so no UTF-8 sequence or inline span is split */
-		const char *nl = memchr(md + SUMMARY_SOURCE_BYTES, '\n', len - SUMMARY_SOURCE_BYTES);
-		n = nl ? (size_t)(nl - md) : len;
-	}
+	size_t n = summary_source_len(md, len);
 	cmark_node *doc = cmark_parse_document(md, n, CMARK_OPT_DEFAULT);
 	struct buf text = BUF_INIT;
 	collect_text(doc, max_chars * 8, &text);

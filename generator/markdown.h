@@ -12,12 +12,9 @@
 
 /* Appends the body rendered as HTML. */
 void markdown_to_html(const char *md, size_t len, int unsafe, struct buf *out);
-/* Parses the body once and appends both its HTML and its summary (see
- * markdown_summary): the article page needs the one, listings the other. */
-void markdown_render(const char *md, size_t len, int unsafe, size_t max_chars, struct buf *html,
-		     struct buf *summary);
 /* Appends a plain-text summary of the body's paragraphs (headings left
- * out) of at most max_chars characters (see text_summary). */
+ * out) of at most max_chars characters (see text_summary). Parses only the
+ * opening of a long body, with the same result as the whole. */
 void markdown_summary(const char *md, size_t len, size_t max_chars, struct buf *out);
 
 /* Appends the body's text, every block (headings, list items, code)

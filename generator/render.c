@@ -14,6 +14,7 @@
 #include "threads.h"
 #include "tmpl.h"
 #include "write.h"
+#include "xalloc.h"
 
 const char *const render_templates[] = {
 	"home", "report", "place", "places", "dates", "year", "month", "day", "tags", "tag",
@@ -97,10 +98,6 @@ void render_page(struct render *r, const char *tmpl_name, const char *url, struc
 	    writer_put(r->writer, url, r->out.data, r->out.len) < 0)
 		r->failed = 1;
 	arena_reset(&r->scratch);
-	if (r->pending) {
-		free(r->pending);
-		r->pending = NULL;
-	}
 }
 
 struct val *render_link(struct render *r, const char *text, const char *url)
@@ -151,8 +148,7 @@ const char *render_day_text(struct render *r, int y, int m, int d)
 	return date_text(r, y, m, d);
 }
 
-static struct val *item_val(struct arena *a, const struct article *art, const struct render_article *x,
-			    int with_summary)
+static struct val *item_val(struct arena *a, const struct article *art, const struct render_article *x)
 {
 	struct val *v = val_map(a);
 	val_set(a, v, "title", val_str_ref(a, art->title, strlen(art->title)));
@@ -163,8 +159,7 @@ static struct val *item_val(struct arena *a, const struct article *art, const st
 	val_set(a, v, "date_iso", val_str_ref(a, x->date_iso, strlen(x->date_iso)));
 	val_set_bool(a, v, "date_inferred", art->date_inferred);
 	val_set(a, v, "place_text", val_str_ref(a, x->place_text, strlen(x->place_text)));
-	if (with_summary)
-		val_set(a, v, "summary", val_str_ref(a, x->summary, strlen(x->summary)));
+	val_set(a, v, "summary", val_str_ref(a, x->summary, strlen(x->summary)));
 	val_set_bool(a, v, "is_other", art->kind == ARTICLE_OTHER);
 	if (art->kind == ARTICLE_OTHER)
 		val_set_str(a, v, "kind_label", "非新闻报道");
@@ -172,26 +167,16 @@ static struct val *item_val(struct arena *a, const struct article *art, const st
 }
 
 /* An article as listings show it. Made once per article and shared by every
- * page and thread (values are never changed once made): without its summary
- * while report pages are written, with it afterwards. */
+ * page and thread (values are never changed once made). */
 struct val *render_item(struct render *r, const struct article *art)
 {
-	const struct render_article *x = &r->extra[art->order];
-	return r->summaries_ready ? x->item : x->brief;
-}
-
-/* Called with the article's summary made (by its own page): the shared
- * value listings will use. */
-void render_item_finish(struct render *r, const struct article *art)
-{
-	struct render_article *x = &r->extra[art->order];
-	x->item = item_val(r->keep, art, x, 1);
+	return r->extra[art->order].item;
 }
 
 /* A fresh copy, for a caller that adds keys to it. */
 struct val *render_item_new(struct render *r, const struct article *art)
 {
-	return item_val(&r->scratch, art, &r->extra[art->order], r->summaries_ready);
+	return item_val(&r->scratch, art, &r->extra[art->order]);
 }
 
 struct val *render_items(struct render *r, const struct ptrvec *arts)
@@ -250,8 +235,8 @@ static const char *place_text(struct arena *a, const struct place *p)
 	return s;
 }
 
-/* Dates, places and summaries are needed on many pages: made once per
- * article, by whichever thread gets to it. */
+/* Dates, places, summaries and the listing item are needed on many pages:
+ * made once per article, before any page, by whichever thread gets to it. */
 static void precompute_one(struct render *r, size_t i)
 {
 	const struct article *art = r->site->articles.items[i];
@@ -262,7 +247,11 @@ static void precompute_one(struct render *r, size_t i)
 	else
 		x->date_iso = arena_sprintf(r->keep, "%04d-%02d", art->date.y, art->date.m);
 	x->place_text = place_text(r->keep, art->place);
-	x->brief = item_val(r->keep, art, x, 0);
+	struct buf summary = BUF_INIT;
+	markdown_summary(art->body, art->body_len, RENDER_SUMMARY_CHARS, &summary);
+	x->summary = arena_strndup(r->keep, summary.data, summary.len);
+	buf_free(&summary);
+	x->item = item_val(r->keep, art, x);
 }
 
 static size_t count_one(const struct site *s) { (void)s; return 1; }
@@ -280,13 +269,9 @@ struct render_family {
 	void (*page)(struct render *, size_t);
 };
 
-/* Every page of the site, kind by kind, in two phases: the report pages
- * first (each parses its body once and leaves its summary behind), then the
- * rest, which list reports with those summaries. Big listing pages come
- * first in their phase so that no thread is left with one of them at the end. */
-#define REPORT_FAMILIES 1
+/* Every page of the site, kind by kind. Big listing pages come first so
+ * that no thread is left with one of them at the end. */
 static const struct render_family families[] = {
-	{ count_articles, render_report_page },
 	{ count_places, render_place_page },
 	{ count_tags, render_tag_page },
 	{ count_years, render_year_page },
@@ -302,6 +287,7 @@ static const struct render_family families[] = {
 	{ count_one, render_search_page },
 	{ count_one, render_sitemap },
 	{ count_one, render_feed },
+	{ count_articles, render_report_page },
 	{ count_series, render_series_page },
 	{ count_days, render_day_page },
 };
@@ -310,8 +296,8 @@ static const struct render_family families[] = {
 struct pool {
 	struct render proto;
 	size_t offsets[NFAMILIES + 1];	/* first job number of each family */
-	atomic_size_t next_article, next_page, next_rest;
-	pthread_barrier_t phase_done;
+	atomic_size_t next_article, next_page;
+	struct threads_gate precomputed;	/* every article's render_article is made */
 };
 
 /* Job numbers run through the families in order. */
@@ -323,34 +309,29 @@ static void run_job(struct pool *p, struct render *r, size_t job)
 	families[f].page(r, job - p->offsets[f]);
 }
 
-static void *worker(void *arg)
+/* Returns the thread's long-lived arena (read by every thread until all
+ * pages are done, so the caller frees it), tagged in its low bit when the
+ * thread's pages all succeeded. */
+static void *worker(void *arg, size_t k)
 {
+	(void)k;
 	struct pool *p = arg;
 	struct render r = p->proto;
-	struct arena keep = ARENA_INIT;
-	r.keep = &keep;
+	struct arena *keep = xcalloc(1, sizeof(*keep));
+	r.keep = keep;
 	r.scratch = (struct arena)ARENA_INIT;
 	r.dates = text_dates_new();
 	buf_init(&r.out, 1 << 16);
-	size_t n = r.site->articles.len, i;
-	while ((i = atomic_fetch_add(&p->next_article, 1)) < n)
+	size_t n = r.site->articles.len, i, mine = 0;
+	for (; (i = atomic_fetch_add(&p->next_article, 1)) < n; mine++)
 		precompute_one(&r, i);
-	pthread_barrier_wait(&p->phase_done);
-	size_t reports_end = p->offsets[REPORT_FAMILIES];
-	while ((i = atomic_fetch_add(&p->next_page, 1)) < reports_end)
+	threads_gate_pass(&p->precomputed, mine);
+	while ((i = atomic_fetch_add(&p->next_page, 1)) < p->offsets[NFAMILIES])
 		run_job(p, &r, i);
-	pthread_barrier_wait(&p->phase_done);
-	r.summaries_ready = 1;
-	while ((i = atomic_fetch_add(&p->next_rest, 1)) < p->offsets[NFAMILIES] - reports_end)
-		run_job(p, &r, reports_end + i);
 	buf_free(&r.out);
 	text_dates_free(r.dates);
 	arena_free(&r.scratch);
-	/* Precomputed strings are read by every thread until all pages are done:
-	 * the caller frees the arenas after joining. */
-	struct arena *owned = malloc(sizeof(*owned));
-	*owned = keep;
-	return r.failed ? (void *)owned : (void *)((uintptr_t)owned | 1);
+	return r.failed ? (void *)keep : (void *)((uintptr_t)keep | 1);
 }
 
 int render_site(const struct site *site, struct tmpl_set *tmpls, struct writer *w, struct diag *d,
@@ -362,25 +343,18 @@ int render_site(const struct site *site, struct tmpl_set *tmpls, struct writer *
 		p.offsets[f + 1] = p.offsets[f] + families[f].count(site);
 	atomic_init(&p.next_article, 0);
 	atomic_init(&p.next_page, 0);
-	atomic_init(&p.next_rest, 0);
-	int n = threads_count(jobs), failed = 0;
-	pthread_t *threads = malloc((size_t)n * sizeof(*threads));
-	pthread_barrier_init(&p.phase_done, NULL, (unsigned)n);
-	for (int t = 0; t < n; t++)
-		pthread_create(&threads[t], NULL, worker, &p);
-	struct arena **arenas = malloc((size_t)n * sizeof(*arenas));
-	for (int t = 0; t < n; t++) {
-		void *ret;
-		pthread_join(threads[t], &ret);
-		failed |= !((uintptr_t)ret & 1);
-		arenas[t] = (struct arena *)((uintptr_t)ret & ~(uintptr_t)1);
+	threads_gate_init(&p.precomputed, site->articles.len);
+	size_t n = (size_t)threads_count(jobs);
+	void **results = xcalloc(n, sizeof(*results));
+	threads_run(n, worker, &p, results);
+	int failed = 0;
+	for (size_t t = 0; t < n; t++) {
+		failed |= !((uintptr_t)results[t] & 1);
+		struct arena *arena = (struct arena *)((uintptr_t)results[t] & ~(uintptr_t)1);
+		arena_free(arena);
+		free(arena);
 	}
-	for (int t = 0; t < n; t++) {
-		arena_free(arenas[t]);
-		free(arenas[t]);
-	}
-	free(arenas);
-	pthread_barrier_destroy(&p.phase_done);
-	free(threads);
+	free(results);
+	threads_gate_destroy(&p.precomputed);
 	return failed ? -1 : 0;
 }

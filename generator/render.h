@@ -19,12 +19,11 @@ struct text_dates;
 
 #define RENDER_SUMMARY_CHARS 90
 
-/* What render works out once per article (indexed by article->order): the
- * first three before any page, the summary with the article's own page,
- * before any listing page (which alone show summaries). */
+/* What render works out once per article (indexed by article->order), in
+ * a pass of its own before any page. */
 struct render_article {
 	const char *date_text, *date_iso, *place_text, *summary;
-	struct val *brief, *item;	/* render_item's values, without and with the summary */
+	struct val *item;	/* render_item's value */
 };
 
 /* One per rendering thread: everything a page is built in. */
@@ -38,8 +37,6 @@ struct render {
 	struct arena scratch;		/* emptied after every page */
 	struct render_article *extra;	/* shared, read-only once made */
 	struct buf out;
-	char *pending;			/* a malloc'd string the current page uses */
-	int summaries_ready;		/* every render_article.summary is made */
 	struct strmap date_texts;	/* this thread's formatted dates, see render.c */
 	int failed;
 };
@@ -61,7 +58,6 @@ void render_page(struct render *r, const char *tmpl_name, const char *url, struc
 void render_set_list(struct render *r, struct val *map, const char *key, struct val *list);
 struct val *render_item(struct render *r, const struct article *art);
 struct val *render_item_new(struct render *r, const struct article *art);
-void render_item_finish(struct render *r, const struct article *art);
 struct val *render_items(struct render *r, const struct ptrvec *arts);
 struct val *render_groups(struct render *r, const struct ptrvec *arts);
 struct val *render_link(struct render *r, const char *text, const char *url);

@@ -109,20 +109,10 @@ static struct val *report_val(struct render *r, const struct article *art)
 {
 	struct arena *a = &r->scratch;
 	struct val *v = render_item_new(r, art);
-	/* The one place the body is parsed: its HTML for this page, and the
-	 * summary that later listing pages show (render.c orders the phases). */
-	struct buf html = BUF_INIT, summary = BUF_INIT;
-	markdown_render(art->body, art->body_len, r->site->config->unsafe_html, RENDER_SUMMARY_CHARS,
-			&html, &summary);
-	size_t html_len;
-	char *html_text = buf_detach(&html, &html_len);	/* malloc'd even when empty */
-	val_set(a, v, "body_html", val_str_ref(a, html_text, html_len));
-	struct render_article *x = &r->extra[art->order];
-	x->summary = arena_strndup(r->keep, summary.data, summary.len);
-	render_item_finish(r, art);
-	val_set(a, v, "summary", val_str_ref(a, x->summary, summary.len));
-	r->pending = html_text;		/* freed with the page (render_page) */
-	buf_free(&summary);
+	struct buf html = BUF_INIT;
+	markdown_to_html(art->body, art->body_len, r->site->config->unsafe_html, &html);
+	val_set(a, v, "body_html", val_str_ref(a, arena_strndup(a, html.len ? html.data : "", html.len), html.len));
+	buf_free(&html);
 	val_set_bool(a, v, "month_only", art->date.d == 0);
 	val_set_bool(a, v, "truncated", art->truncated);
 	if (art->street)

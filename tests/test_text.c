@@ -7,6 +7,7 @@
 
 #include "arena.h"
 #include "buf.h"
+#include "markdown.h"
 #include "text.h"
 
 static int failures;
@@ -474,6 +475,44 @@ static void test_fold(void)
 	text_folder_free(f);
 }
 
+/* markdown_summary parses only the opening of a long body: what it makes
+ * must be what the whole body makes. */
+static void check_md_summary(const char *what, const char *md, const char *expected)
+{
+	struct buf out = BUF_INIT;
+	markdown_summary(md, strlen(md), 90, &out);
+	char label[160];
+	snprintf(label, sizeof(label), "markdown summary: %s", what);
+	/* "…" at the end of expected: the summary only has to begin so */
+	size_t n = strlen(expected);
+	int prefix = n >= 3 && strcmp(expected + n - 3, "…") == 0;
+	if (prefix && out.len >= n - 3 && memcmp(out.data, expected, n - 3) == 0)
+		check_str(label, expected, expected);
+	else
+		check_str(label, out.len ? out.data : "", expected);
+	buf_free(&out);
+}
+
+static void test_markdown_summary(void)
+{
+	check_md_summary("headings left out", "# 标题\n\n今天社区开展了核酸检测。\n", "今天社区开展了核酸检测。");
+	struct buf md = BUF_INIT;
+	/* a first paragraph longer than the parsed opening, made a heading by
+	 * the line after it: the summary comes from the next paragraph */
+	for (int i = 0; i < 600; i++)
+		buf_addstr(&md, "标题");
+	buf_addstr(&md, "\n---\n\n正文第一句。\n");
+	check_md_summary("a long setext heading is still a heading", md.data, "正文第一句。");
+	/* a reference link whose definition is far below */
+	buf_reset(&md);
+	buf_addstr(&md, "[徐刚][1]到社区走访。\n\n");
+	for (int i = 0; i < 300; i++)
+		buf_addstr(&md, "后文后文后文。\n\n");
+	buf_addstr(&md, "[1]: https://example.org/\n");
+	check_md_summary("a reference defined past the opening still links", md.data, "徐刚到社区走访。…");
+	buf_free(&md);
+}
+
 int main(void)
 {
 	struct text_slugger *sl = text_slugger_new();
@@ -491,6 +530,7 @@ int main(void)
 	test_collation(coll);
 	test_dates(dt);
 	test_summary();
+	test_markdown_summary();
 	test_distance();
 	test_fold();
 
