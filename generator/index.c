@@ -140,6 +140,16 @@ static struct series *series_of(struct index_ctx *x, struct strmap *all, struct 
 	return s;
 }
 
+/* The URL of a year (m == 0), month (d == 0) or day page. */
+static const char *date_url(struct arena *a, int y, int m, int d)
+{
+	if (!m)
+		return arena_sprintf(a, "dates/%04d/index.html", y);
+	if (!d)
+		return arena_sprintf(a, "dates/%04d/%02d/index.html", y, m);
+	return arena_sprintf(a, "dates/%04d/%02d/%02d/index.html", y, m, d);
+}
+
 /* Years, months and days, met newest first; their article lists come out
  * newest first, and the calendar lists are reversed at the end. */
 static void file_by_date(struct index_ctx *x, struct site *site, struct strmap *dates, struct article *art)
@@ -151,23 +161,26 @@ static void file_by_date(struct index_ctx *x, struct site *site, struct strmap *
 	if (!y) {
 		y = arena_alloc(x->a, sizeof(*y));
 		y->y = dt->y;
-		y->url = arena_sprintf(x->a, "dates/%04d/index.html", dt->y);
+		y->url = date_url(x->a, dt->y, 0, 0);
 		strmap_put(x->a, dates, arena_strdup(x->a, key), y);
 		ptrvec_push(x->a, &site->years, y);
 	}
 	ptrvec_push(x->a, &y->articles, art);
+	art->year = y;
 	snprintf(key, sizeof(key), "%04d-%02d", dt->y, dt->m);
 	struct month *m = strmap_get(dates, key);
 	if (!m) {
 		m = arena_alloc(x->a, sizeof(*m));
 		m->y = dt->y;
 		m->m = dt->m;
-		m->url = arena_sprintf(x->a, "dates/%04d/%02d/index.html", dt->y, dt->m);
+		m->url = date_url(x->a, dt->y, dt->m, 0);
+		m->year = y;
 		strmap_put(x->a, dates, arena_strdup(x->a, key), m);
 		ptrvec_push(x->a, &y->months, m);
 		ptrvec_push(x->a, &site->months, m);
 	}
 	ptrvec_push(x->a, &m->articles, art);
+	art->month = m;
 	if (!dt->d) {
 		ptrvec_push(x->a, &m->month_only, art);
 		return;
@@ -179,12 +192,14 @@ static void file_by_date(struct index_ctx *x, struct site *site, struct strmap *
 		d->y = dt->y;
 		d->m = dt->m;
 		d->d = dt->d;
-		d->url = arena_sprintf(x->a, "dates/%04d/%02d/%02d/index.html", dt->y, dt->m, dt->d);
+		d->url = date_url(x->a, dt->y, dt->m, dt->d);
+		d->month = m;
 		strmap_put(x->a, dates, arena_strdup(x->a, key), d);
 		ptrvec_push(x->a, &m->days, d);
 		ptrvec_push(x->a, &site->days, d);
 	}
 	ptrvec_push(x->a, &d->articles, art);
+	art->day = d;
 }
 
 static void reverse(struct ptrvec *v)

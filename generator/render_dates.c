@@ -108,14 +108,13 @@ void render_month_page(struct render *r, size_t i)
 	const char *text = render_month_text(r, m->y, m->m);
 	struct val *ctx = render_common(r, m->url, text, "dates");
 	render_crumb(r, ctx, "日期", "dates/index.html");
-	render_crumb(r, ctx, render_year_text(r, m->y), arena_sprintf(a, "dates/%04d/index.html", m->y));
+	render_crumb(r, ctx, render_year_text(r, m->y), m->year->url);
 	render_crumb(r, ctx, text, NULL);
 	struct val *month = val_map(a);
 	val_set_str(a, month, "text", text);
 	val_set(a, month, "count", count_val(r, m->articles.len));
 	val_set(a, ctx, "month", month);
-	val_set(a, ctx, "year", render_link(r, render_year_text(r, m->y),
-					    arena_sprintf(a, "dates/%04d/index.html", m->y)));
+	val_set(a, ctx, "year", render_link(r, render_year_text(r, m->y), m->year->url));
 	struct val *wd = val_list(a);
 	for (int k = 0; k < 7; k++)
 		val_push(a, wd, val_str_ref(a, weekdays[k], strlen(weekdays[k])));
@@ -148,9 +147,9 @@ void render_day_page(struct render *r, size_t i)
 	const struct day *d = r->site->days.items[i];
 	const char *text = render_day_text(r, d->y, d->m, d->d);
 	struct val *ctx = render_common(r, d->url, text, "dates");
-	const char *month_url = arena_sprintf(a, "dates/%04d/%02d/index.html", d->y, d->m);
+	const char *month_url = d->month->url;
 	render_crumb(r, ctx, "日期", "dates/index.html");
-	render_crumb(r, ctx, render_year_text(r, d->y), arena_sprintf(a, "dates/%04d/index.html", d->y));
+	render_crumb(r, ctx, render_year_text(r, d->y), d->month->year->url);
 	render_crumb(r, ctx, render_month_text(r, d->y, d->m), month_url);
 	render_crumb(r, ctx, text, NULL);
 	struct val *day = val_map(a);

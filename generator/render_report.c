@@ -135,13 +135,10 @@ static void render_report(struct render *r, const struct article *art)
 	render_set_list(r, ctx, "place_path", place_path(r, art, ctx));
 	render_crumb(r, ctx, art->title, NULL);
 	const struct date *dt = &art->date;
-	if (dt->d)
-		val_set(a, ctx, "day", render_link(r, render_day_text(r, dt->y, dt->m, dt->d),
-						   arena_sprintf(a, "dates/%04d/%02d/%02d/index.html", dt->y, dt->m, dt->d)));
-	val_set(a, ctx, "month", render_link(r, render_month_text(r, dt->y, dt->m),
-					     arena_sprintf(a, "dates/%04d/%02d/index.html", dt->y, dt->m)));
-	val_set(a, ctx, "year", render_link(r, render_year_text(r, dt->y),
-					    arena_sprintf(a, "dates/%04d/index.html", dt->y)));
+	if (art->day)
+		val_set(a, ctx, "day", render_link(r, render_day_text(r, dt->y, dt->m, dt->d), art->day->url));
+	val_set(a, ctx, "month", render_link(r, render_month_text(r, dt->y, dt->m), art->month->url));
+	val_set(a, ctx, "year", render_link(r, render_year_text(r, dt->y), art->year->url));
 	if (art->series) {
 		val_set(a, ctx, "series", render_link(r, art->series->title, art->series->url));
 		struct val *others = val_list(a);

@@ -82,6 +82,9 @@ struct article {
 	struct place *place;		/* the most specific place it is filed under */
 	struct place *local;		/* its district, or its city when filed at city level */
 	struct series *series;
+	struct year *year;
+	struct month *month;
+	struct day *day;		/* NULL when only the month is known */
 	struct tag **tag_refs;			/* tags.items[i] → its tag */
 	struct person **reporter_refs, **correspondent_refs;
 	size_t order;			/* position in the whole archive, oldest first */
@@ -122,15 +125,19 @@ struct series {
 	struct ptrvec articles;		/* reports and others, oldest first (reading order) */
 };
 
+/* Date pages: index gives each its URL (dates/YYYY/MM/DD/index.html), the
+ * only place those are made. */
 struct day {
 	int y, m, d;
 	const char *url;
+	struct month *month;
 	struct ptrvec articles;
 };
 
 struct month {
 	int y, m;
 	const char *url;
+	struct year *year;
 	struct ptrvec days;		/* struct day *, in calendar order */
 	struct ptrvec month_only;	/* articles known only to the month */
 	struct ptrvec articles;		/* all, newest first */
