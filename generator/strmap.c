@@ -2,17 +2,11 @@
 
 #include <string.h>
 
-static size_t strmap_hash(const char *s)
-{
-	size_t h = 1469598103934665603u;
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211u;
-	return h;
-}
+#include "hash.h"
 
 static size_t slot_of(const struct strmap *m, const char *key)
 {
-	size_t i = strmap_hash(key) & (m->cap - 1);
+	size_t i = (size_t)hash_str(key) & (m->cap - 1);
 	while (m->keys[i] && strcmp(m->keys[i], key) != 0)
 		i = (i + 1) & (m->cap - 1);
 	return i;

@@ -13,66 +13,26 @@
 #include <unistd.h>
 
 #include "buf.h"
-#include "inputs.h"
+#include "hash.h"
 #include "write_internal.h"
 #include "xalloc.h"
 
-static size_t hash_str(const char *s)
-{
-	size_t h = 1469598103934665603u;
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211u;
-	return h;
-}
-
-static void set_insert(struct writer *w, char *path);
 static int has_link_below(const char *dir, int depth);
 
-static void set_grow(struct writer *w)
+/* Adds path to the build's set (the caller holds the lock): its copy there,
+ * or NULL when the build has it already. */
+static char *set_add(struct writer *w, const char *path)
 {
-	char **old = w->paths;
-	size_t old_cap = w->cap;
-	w->cap = old_cap ? old_cap * 2 : 1024;
-	w->paths = xcalloc(w->cap, sizeof(*w->paths));
-	w->npaths = 0;
-	for (size_t i = 0; i < old_cap; i++)
-		if (old[i])
-			set_insert(w, old[i]);
-	free(old);
-}
-
-/* Returns 0 when inserted, 1 when it was there already. */
-static int set_add(struct writer *w, char *path)
-{
-	if ((w->npaths + 1) * 2 > w->cap)
-		set_grow(w);
-	size_t i = hash_str(path) & (w->cap - 1);
-	while (w->paths[i]) {
-		if (strcmp(w->paths[i], path) == 0)
-			return 1;
-		i = (i + 1) & (w->cap - 1);
-	}
-	w->paths[i] = path;
-	w->npaths++;
-	return 0;
-}
-
-static void set_insert(struct writer *w, char *path)
-{
-	set_add(w, path);
+	if (strmap_get(&w->paths, path))
+		return NULL;
+	char *key = arena_strdup(&w->paths_arena, path);
+	strmap_put(&w->paths_arena, &w->paths, key, key);
+	return key;
 }
 
 int write_set_has(const struct writer *w, const char *path)
 {
-	if (!w->cap)
-		return 0;
-	size_t i = hash_str(path) & (w->cap - 1);
-	while (w->paths[i]) {
-		if (strcmp(w->paths[i], path) == 0)
-			return 1;
-		i = (i + 1) & (w->cap - 1);
-	}
-	return 0;
+	return strmap_get(&w->paths, path) != NULL;
 }
 
 /* mkdir -p for the directory holding `path` (not path itself). Tries the
@@ -179,8 +139,8 @@ uint64_t write_file_digest(const char *rel, const struct stat *st)
 {
 	long long v[2] = { (long long)st->st_size,
 			   (long long)st->st_mtim.tv_sec * 1000000000LL + st->st_mtim.tv_nsec };
-	uint64_t h = inputs_hash(INPUTS_HASH_INIT, rel, strlen(rel) + 1);
-	return inputs_hash(h, v, sizeof(v));
+	uint64_t h = hash_bytes(HASH_INIT, rel, strlen(rel) + 1);
+	return hash_bytes(h, v, sizeof(v));
 }
 
 /* Writes the file; its stat after the write goes to *st when st is not NULL. */
@@ -330,8 +290,8 @@ struct writer *writer_open(const char *out_dir, struct diag *d)
 		writer_abort(w);
 		return NULL;
 	}
-	set_add(w, xstrdup(WRITE_MARKER));
-	set_add(w, xstrdup(WRITE_STATE));
+	set_add(w, WRITE_MARKER);
+	set_add(w, WRITE_STATE);
 	return w;
 }
 
@@ -426,13 +386,11 @@ int writer_put(struct writer *w, const char *rel, const char *data, size_t len)
 			   : "a file name the output does not allow: use only a-z, A-Z, 0-9, '.', '_' and '-'");
 		return -1;
 	}
-	char *key = xstrdup(rel);
 	pthread_mutex_lock(&w->lock);
-	int dup = set_add(w, key);
+	char *key = set_add(w, rel);
 	pthread_mutex_unlock(&w->lock);
-	if (dup) {
+	if (!key) {
 		diag_error(w->d, rel, 0, 0, NULL, 0, "two pages of this build want the same file");
-		free(key);
 		return -1;
 	}
 	char *live = write_join(w->out, rel);
@@ -471,8 +429,8 @@ int writer_put(struct writer *w, const char *rel, const char *data, size_t len)
 static int writes_under(const struct writer *w, const char *name)
 {
 	size_t n = strlen(name);
-	for (size_t i = 0; i < w->cap; i++) {
-		const char *p = w->paths[i];
+	for (size_t i = 0; i < w->paths.cap; i++) {
+		const char *p = w->paths.keys[i];
 		if (p && strncmp(p, name, n) == 0 && (p[n] == '\0' || p[n] == '/'))
 			return 1;
 	}
@@ -572,9 +530,7 @@ static void writer_free(struct writer *w)
 	free(w->old_files);
 	if (w->lock_fd > 0)
 		close(w->lock_fd);	/* releases the lock */
-	for (size_t i = 0; i < w->cap; i++)
-		free(w->paths[i]);
-	free(w->paths);
+	arena_free(&w->paths_arena);
 	free(w->staged);
 	free(w->out);
 	free(w->staging);

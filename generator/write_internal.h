@@ -9,6 +9,7 @@
 
 #include "buf.h"
 #include "diag.h"
+#include "strmap.h"
 #include "write.h"
 
 #define STAGING_DIR ".staging"
@@ -21,9 +22,10 @@ struct writer {
 	 * output to keep: pages go straight in, and an abort empties it again. */
 	int direct, created;
 	pthread_mutex_t lock;	/* guards the sets and lists below */
-	/* every path this build produced: an open-addressing hash set */
-	char **paths;
-	size_t npaths, cap;
+	/* every path this build produced (keys; values are the same strings),
+	 * in paths_arena */
+	struct strmap paths;
+	struct arena paths_arena;
 	/* paths staged for commit */
 	char **staged;
 	size_t nstaged, staged_cap;

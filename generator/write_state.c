@@ -57,9 +57,9 @@ int write_state_files(const char *out, uint64_t inputs, uint64_t digest, const s
 		buf_addstr(&b, "incomplete\n");
 	} else {
 		buf_addstr(&b, "files\n");
-		for (size_t i = 0; i < w->cap; i++)
-			if (w->paths[i])
-				buf_addf(&b, "%s\n", w->paths[i]);
+		for (size_t i = 0; i < w->paths.cap; i++)
+			if (w->paths.keys[i])
+				buf_addf(&b, "%s\n", w->paths.keys[i]);
 		for (size_t i = 0; also && i < w->nold; i++)
 			if (!write_set_has(w, w->old_files[i]))
 				buf_addf(&b, "%s\n", w->old_files[i]);

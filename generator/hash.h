@@ -1,0 +1,34 @@
+/* hash: 64-bit FNV-1a, the one hash of the generator's own tables (strmap)
+ * and fingerprints (inputs, the output digest). Fast on the short keys they
+ * hold; none of them faces an attacker who could choose collisions that
+ * matter (a collision costs a probe, never a wrong answer).
+ *
+ * The search index's shard hash is a different, 32-bit FNV-1a: it is part of
+ * the index format, computed by the browser too (see search.h). */
+#ifndef HASH_H
+#define HASH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define HASH_INIT 1469598103934665603ull
+
+/* Folds len bytes into h (start from HASH_INIT). */
+static inline uint64_t hash_bytes(uint64_t h, const void *data, size_t len)
+{
+	const unsigned char *p = data;
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ p[i]) * 1099511628211ull;
+	return h;
+}
+
+/* The hash of a NUL-terminated string (without its NUL). */
+static inline uint64_t hash_str(const char *s)
+{
+	uint64_t h = HASH_INIT;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ull;
+	return h;
+}
+
+#endif
