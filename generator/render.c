@@ -1,5 +1,5 @@
 #define _DEFAULT_SOURCE
-#include "render.h"
+#include "render_internal.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
@@ -98,6 +98,11 @@ void render_page(struct render *r, const char *tmpl_name, const char *url, struc
 	    writer_put(r->writer, url, r->out.data, r->out.len) < 0)
 		r->failed = 1;
 	arena_reset(&r->scratch);
+}
+
+struct val *render_count(struct render *r, size_t n)
+{
+	return val_strf(&r->scratch, "%zu", n);
 }
 
 struct val *render_link(struct render *r, const char *text, const char *url)
@@ -207,7 +212,7 @@ struct val *render_groups(struct render *r, const struct ptrvec *arts)
 			val_push(a, groups, group);
 		}
 		val_push(a, items, render_item(r, art));
-		val_set(a, group, "count", val_strf(a, "%zu", items->u.list.len));
+		val_set(a, group, "count", render_count(r, items->u.list.len));
 	}
 	return groups;
 }

@@ -1,13 +1,8 @@
 /* Date pages: the archive index, and one page per year, month and day. */
 #include <string.h>
 
-#include "render.h"
+#include "render_internal.h"
 #include "text.h"
-
-static struct val *count_val(struct render *r, size_t n)
-{
-	return val_strf(&r->scratch, "%zu", n);
-}
 
 static struct val *month_links(struct render *r, const struct ptrvec *months)
 {
@@ -15,7 +10,7 @@ static struct val *month_links(struct render *r, const struct ptrvec *months)
 	for (size_t i = 0; i < months->len; i++) {
 		const struct month *m = months->items[i];
 		struct val *v = render_link(r, render_month_text(r, m->y, m->m), m->url);
-		val_set(&r->scratch, v, "count", count_val(r, m->articles.len));
+		val_set(&r->scratch, v, "count", render_count(r, m->articles.len));
 		val_push(&r->scratch, list, v);
 	}
 	return list;
@@ -28,7 +23,7 @@ struct val *render_years(struct render *r)
 	for (size_t i = r->site->years.len; i-- > 0;) {
 		const struct year *y = r->site->years.items[i];
 		struct val *v = render_link(r, render_year_text(r, y->y), y->url);
-		val_set(&r->scratch, v, "count", count_val(r, y->articles.len));
+		val_set(&r->scratch, v, "count", render_count(r, y->articles.len));
 		render_set_list(r, v, "months", month_links(r, &y->months));
 		val_push(&r->scratch, list, v);
 	}
@@ -45,7 +40,7 @@ void render_year_page(struct render *r, size_t i)
 	render_crumb(r, ctx, text, NULL);
 	struct val *year = val_map(a);
 	val_set_str(a, year, "text", text);
-	val_set(a, year, "count", count_val(r, y->articles.len));
+	val_set(a, year, "count", render_count(r, y->articles.len));
 	val_set(a, ctx, "year", year);
 	render_set_list(r, ctx, "months", month_links(r, &y->months));
 	render_set_list(r, ctx, "groups", render_groups(r, &y->articles));
@@ -92,7 +87,7 @@ static struct val *calendar(struct render *r, const struct month *m)
 			val_set_bool(a, cell, "has_reports", day != NULL);
 			if (day) {
 				val_set_str(a, cell, "url", day->url);
-				val_set(a, cell, "count", count_val(r, day->articles.len));
+				val_set(a, cell, "count", render_count(r, day->articles.len));
 			}
 		}
 		val_push(a, days, cell);
@@ -112,7 +107,7 @@ void render_month_page(struct render *r, size_t i)
 	render_crumb(r, ctx, text, NULL);
 	struct val *month = val_map(a);
 	val_set_str(a, month, "text", text);
-	val_set(a, month, "count", count_val(r, m->articles.len));
+	val_set(a, month, "count", render_count(r, m->articles.len));
 	val_set(a, ctx, "month", month);
 	val_set(a, ctx, "year", render_link(r, render_year_text(r, m->y), m->year->url));
 	struct val *wd = val_list(a);
@@ -124,7 +119,7 @@ void render_month_page(struct render *r, size_t i)
 	for (size_t k = 0; k < m->days.len; k++) {
 		const struct day *d = m->days.items[k];
 		struct val *v = render_link(r, render_day_text(r, d->y, d->m, d->d), d->url);
-		val_set(a, v, "count", count_val(r, d->articles.len));
+		val_set(a, v, "count", render_count(r, d->articles.len));
 		val_push(a, days, v);
 	}
 	render_set_list(r, ctx, "days", days);
@@ -154,7 +149,7 @@ void render_day_page(struct render *r, size_t i)
 	render_crumb(r, ctx, text, NULL);
 	struct val *day = val_map(a);
 	val_set_str(a, day, "text", text);
-	val_set(a, day, "count", count_val(r, d->articles.len));
+	val_set(a, day, "count", render_count(r, d->articles.len));
 	val_set(a, ctx, "day", day);
 	val_set(a, ctx, "month", render_link(r, render_month_text(r, d->y, d->m), month_url));
 	render_set_list(r, ctx, "items", render_items(r, &d->articles));

@@ -3,7 +3,7 @@
  * URLs (reports/x/, not reports/x/index.html), which a server resolves. */
 #include <string.h>
 
-#include "render.h"
+#include "render_internal.h"
 
 #define FEED_ENTRIES 20
 

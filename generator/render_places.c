@@ -1,17 +1,12 @@
 /* Place pages: the tree index, and one page per province, city, district and community. */
 #include <string.h>
 
-#include "render.h"
+#include "render_internal.h"
 
 #define SIBLINGS_MAX 24
 
 static const char *const level_labels[] = { "省", "市", "区县", "社区" };
 static const char *const children_labels[] = { "市", "区县", "社区", "" };
-
-static struct val *count_val(struct render *r, size_t n)
-{
-	return val_strf(&r->scratch, "%zu", n);
-}
 
 /* A node of the place tree, with its children always present (a recursive
  * partial must not fall back to the parent's list). */
@@ -21,7 +16,7 @@ static struct val *tree_node(struct render *r, const struct place *p, enum place
 	struct val *v = val_map(a);
 	val_set_str(a, v, "name", p->name);
 	val_set_str(a, v, "url", p->url);
-	val_set(a, v, "count", count_val(r, p->articles.len));
+	val_set(a, v, "count", render_count(r, p->articles.len));
 	val_set_str(a, v, "level_label", level_labels[p->level]);
 	struct val *children = val_list(a);
 	for (size_t i = 0; i < p->children.len && p->level < deepest; i++)
@@ -49,7 +44,7 @@ static struct val *place_list(struct render *r, const struct ptrvec *places, con
 		struct val *v = val_map(a);
 		val_set_str(a, v, "name", p->name);
 		val_set_str(a, v, "url", p->url);
-		val_set(a, v, "count", count_val(r, p->articles.len));
+		val_set(a, v, "count", render_count(r, p->articles.len));
 		val_set_bool(a, v, "current", p == current);
 		val_push(a, list, v);
 	}
@@ -73,7 +68,7 @@ void render_place_page(struct render *r, size_t i)
 	struct val *place = val_map(a);
 	val_set_str(a, place, "name", p->name);
 	val_set_str(a, place, "level_label", level_labels[p->level]);
-	val_set(a, place, "count", count_val(r, p->articles.len));
+	val_set(a, place, "count", render_count(r, p->articles.len));
 	val_set(a, ctx, "place", place);
 	if (p->parent)
 		val_set(a, ctx, "up", render_link(r, p->parent->name, p->parent->url));
@@ -99,7 +94,7 @@ void render_place_page(struct render *r, size_t i)
 			const struct place *q = sibs->items[k + 1];
 			val_set(a, ctx, "next_sibling", render_link(r, q->name, q->url));
 		}
-		val_set(a, ctx, "sibling_count", count_val(r, sibs->len));
+		val_set(a, ctx, "sibling_count", render_count(r, sibs->len));
 	}
 	render_set_list(r, ctx, "groups", render_groups(r, &p->articles));
 	render_page(r, "place", p->url, ctx);

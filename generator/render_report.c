@@ -2,7 +2,7 @@
 #include <string.h>
 
 #include "markdown.h"
-#include "render.h"
+#include "render_internal.h"
 
 #define RELATED_MAX 6
 

@@ -2,14 +2,8 @@
 #include <string.h>
 
 #include "markdown.h"
-#include "render.h"
+#include "render_internal.h"
 #include "text.h"
-
-
-static struct val *count_val(struct render *r, size_t n)
-{
-	return val_strf(&r->scratch, "%zu", n);
-}
 
 /* {name, url, count}: a tag or a person in a list (url NULL: the page's own). */
 static struct val *named_count(struct render *r, const char *name, const char *url, size_t count)
@@ -18,7 +12,7 @@ static struct val *named_count(struct render *r, const char *name, const char *u
 	val_set_str(&r->scratch, v, "name", name);
 	if (url)
 		val_set_str(&r->scratch, v, "url", url);
-	val_set(&r->scratch, v, "count", count_val(r, count));
+	val_set(&r->scratch, v, "count", render_count(r, count));
 	return v;
 }
 
@@ -98,7 +92,7 @@ static struct val *series_list(struct render *r)
 		struct val *v = val_map(a);
 		val_set_str(a, v, "title", s->title);
 		val_set_str(a, v, "url", s->url);
-		val_set(a, v, "count", count_val(r, s->articles.len));
+		val_set(a, v, "count", render_count(r, s->articles.len));
 		val_set_str(a, v, "date_text", series_date(r, s));
 		val_push(a, list, v);
 	}
@@ -124,7 +118,7 @@ void render_series_page(struct render *r, size_t i)
 	struct val *v = val_map(a);
 	val_set_str(a, v, "title", s->title);
 	val_set_str(a, v, "date_text", series_date(r, s));
-	val_set(a, v, "count", count_val(r, s->articles.len));
+	val_set(a, v, "count", render_count(r, s->articles.len));
 	if (s->note && s->note->body_len) {
 		struct buf html = BUF_INIT;
 		markdown_to_html(s->note->body, s->note->body_len, r->site->config->unsafe_html, &html);
@@ -150,9 +144,9 @@ void render_home(struct render *r, size_t unused)
 	render_set_list(r, ctx, "years", render_years(r));
 	render_set_list(r, ctx, "series_list", series_list(r));
 	struct val *stats = val_map(a);
-	val_set(a, stats, "reports", count_val(r, site->articles.len));
-	val_set(a, stats, "places", count_val(r, site->places.len));
-	val_set(a, stats, "months", count_val(r, site->months.len));
+	val_set(a, stats, "reports", render_count(r, site->articles.len));
+	val_set(a, stats, "places", render_count(r, site->places.len));
+	val_set(a, stats, "months", render_count(r, site->months.len));
 	val_set(a, ctx, "stats", stats);
 	render_page(r, "home", "index.html", ctx);
 }
