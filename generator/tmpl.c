@@ -17,11 +17,6 @@ struct tmpl_set *tmpl_set_new(struct arena *a, tmpl_load_fn load, void *ctx)
 	return s;
 }
 
-const char *tmpl_path(const struct tmpl *t)
-{
-	return t->path;
-}
-
 const struct tmpl *tmpl_set_find(const struct tmpl_set *s, const char *name, size_t len)
 {
 	for (size_t i = 0; i < s->all.len; i++) {

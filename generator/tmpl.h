@@ -72,9 +72,6 @@ const struct tmpl *tmpl_set_get(struct tmpl_set *s, const char *name, struct dia
 int tmpl_render(const struct tmpl_set *s, const struct tmpl *t, const struct val *ctx,
 		struct buf *out, struct diag *d);
 
-/* The name used in messages for t (the loader's path). */
-const char *tmpl_path(const struct tmpl *t);
-
 #ifdef TMPL_INTERNAL
 /* Shared by tmpl.c (the set), tmpl_parse.c (the compiler) and tmpl_render.c;
  * nothing outside those files may depend on what follows. */

@@ -34,7 +34,7 @@
 
 #define NPOS ((size_t)-1)
 
-struct tag {
+struct tmpl_tag {
 	char type;		/* 0 for a variable, else one of # ^ / ! > < $ & { = */
 	size_t start, end;	/* the whole tag, delimiters included */
 	const char *name;	/* what follows the type, trimmed */
@@ -152,7 +152,7 @@ static int clear_after(const struct parser *p, size_t pos, size_t *le)
 	return 1;
 }
 
-static int stands_alone(const struct parser *p, const struct tag *tg, size_t *ls, size_t *le)
+static int stands_alone(const struct parser *p, const struct tmpl_tag *tg, size_t *ls, size_t *le)
 {
 	return clear_before(p, tg->start, ls) && clear_after(p, tg->end, le);
 }
@@ -268,14 +268,14 @@ static struct tmpl_name make_name(struct parser *p, const char *s, size_t len,
 	return n;
 }
 
-static struct tmpl_name tag_name(struct parser *p, const struct tag *tg)
+static struct tmpl_name tag_name(struct parser *p, const struct tmpl_tag *tg)
 {
 	return make_name(p, tg->name, tg->name_len, tg->name, tg->name_len);
 }
 
 /* Partials and parents: the template named, or a dynamic name ("*name",
  * looked up in the context when rendering). */
-static void set_target(struct parser *p, size_t i, const struct tag *tg)
+static void set_target(struct parser *p, size_t i, const struct tmpl_tag *tg)
 {
 	struct tmpl_op *op = &p->ops[i];
 	if (tg->name[0] == '*') {
@@ -294,7 +294,7 @@ static void set_target(struct parser *p, size_t i, const struct tag *tg)
 }
 
 /* Comments, delimiter changes, ignored tags: they only take their line. */
-static void on_silent(struct parser *p, const struct tag *tg)
+static void on_silent(struct parser *p, const struct tmpl_tag *tg)
 {
 	size_t ls, le;
 	if (stands_alone(p, tg, &ls, &le)) {
@@ -307,7 +307,7 @@ static void on_silent(struct parser *p, const struct tag *tg)
 	}
 }
 
-static void on_delimiters(struct parser *p, const struct tag *tg)
+static void on_delimiters(struct parser *p, const struct tmpl_tag *tg)
 {
 	const char *s = tg->name, *e = tg->name + tg->name_len;
 	const char *a = s;
@@ -331,7 +331,7 @@ static void on_delimiters(struct parser *p, const struct tag *tg)
 	on_silent(p, tg);
 }
 
-static void on_variable(struct parser *p, const struct tag *tg)
+static void on_variable(struct parser *p, const struct tmpl_tag *tg)
 {
 	if (!in_parent(p)) {
 		flush_text(p, tg->start);
@@ -344,7 +344,7 @@ static void on_variable(struct parser *p, const struct tag *tg)
 	p->text_start = tg->end;
 }
 
-static void on_section(struct parser *p, const struct tag *tg)
+static void on_section(struct parser *p, const struct tmpl_tag *tg)
 {
 	size_t ls, le;
 	int alone = stands_alone(p, tg, &ls, &le);
@@ -357,7 +357,7 @@ static void on_section(struct parser *p, const struct tag *tg)
 	p->at_bol = alone;
 }
 
-static void on_partial(struct parser *p, const struct tag *tg)
+static void on_partial(struct parser *p, const struct tmpl_tag *tg)
 {
 	if (in_parent(p)) {
 		p->text_start = tg->end;
@@ -379,7 +379,7 @@ static void on_partial(struct parser *p, const struct tag *tg)
 	p->at_bol = alone;
 }
 
-static void on_parent(struct parser *p, const struct tag *tg)
+static void on_parent(struct parser *p, const struct tmpl_tag *tg)
 {
 	size_t ls;
 	int left = clear_before(p, tg->start, &ls);
@@ -395,7 +395,7 @@ static void on_parent(struct parser *p, const struct tag *tg)
 }
 
 /* A block directly inside a parent: the content replaces a parameter. */
-static void on_argument(struct parser *p, const struct tag *tg)
+static void on_argument(struct parser *p, const struct tmpl_tag *tg)
 {
 	size_t i = add_op(p, TMPL_BLOCK, tg->start);
 	p->ops[i].name = tag_name(p, tg);
@@ -415,7 +415,7 @@ static void on_argument(struct parser *p, const struct tag *tg)
 	p->at_bol = 1;	/* an argument is a template of its own */
 }
 
-static void on_block(struct parser *p, const struct tag *tg)
+static void on_block(struct parser *p, const struct tmpl_tag *tg)
 {
 	if (in_parent(p)) {
 		on_argument(p, tg);
@@ -446,7 +446,7 @@ static void on_block(struct parser *p, const struct tag *tg)
 
 /* Ends the innermost element, whose closing tag is tg (NULL when the element
  * is abandoned to recover from an error). */
-static void close_elem(struct parser *p, const struct tag *tg)
+static void close_elem(struct parser *p, const struct tmpl_tag *tg)
 {
 	struct open_elem e = p->open[p->nopen - 1];
 	size_t ls = 0, le = 0, end = tg ? tg->end : p->text_start;
@@ -485,7 +485,7 @@ static const char *const elem_what[] = {
 	[TMPL_PARENT] = "parent", [TMPL_BLOCK] = "block",
 };
 
-static void on_close(struct parser *p, const struct tag *tg)
+static void on_close(struct parser *p, const struct tmpl_tag *tg)
 {
 	if (!p->nopen) {
 		report(p, 1, tg->start, "closing tag '%.*s' without an open section",
@@ -525,7 +525,7 @@ static char closing_char(char type)
 
 /* Reads the tag whose opening delimiter is at o. Returns 0 when it never
  * closes, after saying so. */
-static int scan_tag(struct parser *p, size_t o, struct tag *tg)
+static int scan_tag(struct parser *p, size_t o, struct tmpl_tag *tg)
 {
 	size_t i = o + p->olen;
 	tg->start = o;
@@ -548,7 +548,7 @@ static int scan_tag(struct parser *p, size_t o, struct tag *tg)
 	return 1;
 }
 
-static void on_tag(struct parser *p, const struct tag *tg)
+static void on_tag(struct parser *p, const struct tmpl_tag *tg)
 {
 	if (tg->type == '!') {
 		on_silent(p, tg);
@@ -578,7 +578,7 @@ static void parse(struct parser *p)
 {
 	size_t pos = 0, o;
 	while ((o = find(p->src, p->len, pos, p->otag, p->olen)) != NPOS) {
-		struct tag tg;
+		struct tmpl_tag tg;
 		if (!scan_tag(p, o, &tg))
 			break;
 		on_tag(p, &tg);

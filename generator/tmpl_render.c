@@ -30,7 +30,7 @@ struct scope {
 	const struct scope *up;
 };
 
-struct render {
+struct tmpl_run {
 	const struct tmpl_set *set;
 	struct buf *out;
 	struct diag *d;
@@ -46,7 +46,7 @@ struct frame {
 	const struct scope *scope;
 };
 
-static int render_ops(struct render *r, const struct frame *f, size_t begin, size_t end);
+static int render_ops(struct tmpl_run *r, const struct frame *f, size_t begin, size_t end);
 
 /* The index after operation i and, for an element, everything inside it. */
 static size_t next_op(const struct tmpl_op *ops, size_t i)
@@ -57,7 +57,7 @@ static size_t next_op(const struct tmpl_op *ops, size_t i)
 
 /* Each context a lookup searches counts as a step of the render's work
  * (see TMPL_MAX_STEPS): deep sections make lookups the costly part. */
-static const struct val *lookup(struct render *r, const struct ctx *c, const struct tmpl_name *n)
+static const struct val *lookup(struct tmpl_run *r, const struct ctx *c, const struct tmpl_name *n)
 {
 	if (!n->nparts)
 		return c ? c->v : NULL;
@@ -105,7 +105,7 @@ static void emit_val(struct buf *out, const struct val *v, int escape)
 	/* null renders as nothing; so do lists and maps, which have no text */
 }
 
-static int too_deep(struct render *r, const struct tmpl *t, const struct tmpl_op *op)
+static int too_deep(struct tmpl_run *r, const struct tmpl *t, const struct tmpl_op *op)
 {
 	size_t line, col;
 	diag_locate(t->src, op->pos, &line, &col);
@@ -118,7 +118,7 @@ static int too_deep(struct render *r, const struct tmpl *t, const struct tmpl_op
 
 /* Renders ops [begin, end) of sub->t one level deeper than f, where `op`
  * opened the level. */
-static int descend(struct render *r, const struct frame *f, const struct tmpl_op *op,
+static int descend(struct tmpl_run *r, const struct frame *f, const struct tmpl_op *op,
 		   const struct frame *sub, size_t begin, size_t end)
 {
 	if (r->depth >= TMPL_MAX_DEPTH)
@@ -129,7 +129,7 @@ static int descend(struct render *r, const struct frame *f, const struct tmpl_op
 	return rc;
 }
 
-static int render_section(struct render *r, const struct frame *f, const struct tmpl_op *op, size_t i)
+static int render_section(struct tmpl_run *r, const struct frame *f, const struct tmpl_op *op, size_t i)
 {
 	const struct val *v = lookup(r, f->ctx, &op->name);
 	int truthy = val_truthy(v);
@@ -154,7 +154,7 @@ static int render_section(struct render *r, const struct frame *f, const struct 
 
 /* The template a partial or parent tag names: dynamic names are resolved in
  * the context, among the templates the set has compiled. */
-static const struct tmpl *target(struct render *r, const struct frame *f, const struct tmpl_op *op)
+static const struct tmpl *target(struct tmpl_run *r, const struct frame *f, const struct tmpl_op *op)
 {
 	const struct tmpl *t = op->target;
 	if (op->dynamic) {
@@ -167,7 +167,7 @@ static const struct tmpl *target(struct render *r, const struct frame *f, const 
 /* Sets up the indentation for an expansion (partial, parent, argument) at the
  * site of `op`: standalone, it adds op's indentation to what is in force;
  * inline, it starts afresh after the text already on the line. */
-static const struct indent *expansion_indent(struct render *r, const struct frame *f,
+static const struct indent *expansion_indent(struct tmpl_run *r, const struct frame *f,
 					     const struct tmpl_op *op, struct indent *in)
 {
 	if (op->site == TMPL_LINE) {
@@ -186,7 +186,7 @@ static const struct indent *expansion_indent(struct render *r, const struct fram
 
 /* A partial (scope: the overrides in force) or a parent (scope: its own
  * arguments on top of them). */
-static int render_expansion(struct render *r, const struct frame *f, const struct tmpl_op *op,
+static int render_expansion(struct tmpl_run *r, const struct frame *f, const struct tmpl_op *op,
 			    const struct scope *scope)
 {
 	struct indent in;
@@ -219,7 +219,7 @@ static const struct tmpl_op *find_arg(const struct scope *s, const struct tmpl_n
 	return NULL;
 }
 
-static int render_block(struct render *r, const struct frame *f, const struct tmpl_op *op, size_t i)
+static int render_block(struct tmpl_run *r, const struct frame *f, const struct tmpl_op *op, size_t i)
 {
 	const struct scope *owner = NULL;
 	const struct tmpl_op *arg = find_arg(f->scope, &op->name, &owner);
@@ -241,7 +241,7 @@ static int render_block(struct render *r, const struct frame *f, const struct tm
 /* A few nested sections over a short list multiply: twelve over six items
  * run two billion operations. A render that outgrows every real page many
  * times over is stopped with an error at the tag where it happened. */
-static int too_much(struct render *r, const struct tmpl *t, const struct tmpl_op *op)
+static int too_much(struct tmpl_run *r, const struct tmpl *t, const struct tmpl_op *op)
 {
 	size_t line, col;
 	diag_locate(t->src, op->pos, &line, &col);
@@ -256,7 +256,7 @@ static int too_much(struct render *r, const struct tmpl *t, const struct tmpl_op
 	return -1;
 }
 
-static int render_ops(struct render *r, const struct frame *f, size_t begin, size_t end)
+static int render_ops(struct tmpl_run *r, const struct frame *f, size_t begin, size_t end)
 {
 	const struct tmpl_op *ops = f->t->ops;
 	for (size_t i = begin; i < end;) {
@@ -304,7 +304,7 @@ int tmpl_render(const struct tmpl_set *s, const struct tmpl *t, const struct val
 	size_t mark = out->len;
 	struct ctx c = { ctx, NULL };
 	struct frame f = { t, ctx ? &c : NULL, NULL, NULL };
-	struct render r = { s, out, d, 0, 0, mark };
+	struct tmpl_run r = { s, out, d, 0, 0, mark };
 	if (render_ops(&r, &f, 0, t->nops) == 0)
 		return 0;
 	buf_truncate(out, mark);
