@@ -14,7 +14,7 @@
 #include <time.h>
 
 #include "article.h"
-#include "articles.h"
+#include "article_set.h"
 #include "config.h"
 #include "index.h"
 #include "inputs.h"
@@ -165,7 +165,7 @@ static void *parse_articles(void *arg, size_t k)
 {
 	struct parse_job *p = arg;
 	if (k == 0)
-		articles_load(p->arts, p->sources, p->nsrc, p->d, p->jobs);
+		article_set_load(p->arts, p->sources, p->nsrc, p->d, p->jobs);
 	else
 		threads_run(2, open_icu, NULL, p->icu);
 	return NULL;
@@ -315,7 +315,7 @@ static int build(const struct options *o, struct arena *a, struct diag *d)
 	int r = generate(o, a, d, &cfg, &arts, slugger, folder, out, fp);
 	text_slugger_free(slugger);
 	text_folder_free(folder);
-	articles_free(&arts);
+	article_set_free(&arts);
 	return r;
 }
 

@@ -1,5 +1,5 @@
 /* fuzz_article: one content file (front matter + body) through the parse
- * stage as articles.c runs it: NFC first, then article_parse_valid on the
+ * stage as article_set.c runs it: NFC first, then article_parse_valid on the
  * normalised text, or article_parse on text that is not valid UTF-8 (which
  * reports it). The raw text is parsed too when NFC changed it. Messages are
  * collected in a sink (diag prints nothing), in strict mode half the time.
@@ -73,7 +73,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct buf nfc = BUF_INIT;
 	if (text_nfc(src, size, &nfc) == 0) {
 		FUZZ_CHECK(text_utf8_valid(nfc.data, nfc.len, NULL));
-		/* articles.c parses the normalised text without checking it again */
+		/* article_set.c parses the normalised text without checking it again */
 		char *norm = fuzz_text((const uint8_t *)nfc.data, nfc.len);
 		parse(norm, nfc.len, 1, strict);
 		free(norm);

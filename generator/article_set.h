@@ -1,11 +1,11 @@
-/* articles: every content file read, normalised and parsed, in parallel.
+/* article_set: every content file read, normalised and parsed, in parallel.
  *
  * Drives the load and parse stages over the listed sources with one thread
  * per core. The result does not depend on the number of threads: articles
  * come out in the order of the sources, and each file's messages are
  * reported together, in that order too. */
-#ifndef ARTICLES_H
-#define ARTICLES_H
+#ifndef ARTICLE_SET_H
+#define ARTICLE_SET_H
 
 #include "diag.h"
 #include "load.h"
@@ -19,8 +19,8 @@ struct article_set {
 };
 
 /* Reads and parses src[0..n). Returns 0, or -1 when any file failed (reported
- * through d). set is filled either way; release it with articles_free. */
-int articles_load(struct article_set *set, struct source *src, size_t n, struct diag *d, int jobs);
-void articles_free(struct article_set *set);
+ * through d). set is filled either way; release it with article_set_free. */
+int article_set_load(struct article_set *set, struct source *src, size_t n, struct diag *d, int jobs);
+void article_set_free(struct article_set *set);
 
 #endif

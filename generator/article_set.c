@@ -1,5 +1,5 @@
 #define _DEFAULT_SOURCE
-#include "articles.h"
+#include "article_set.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -67,7 +67,7 @@ static void *worker(void *arg, size_t k)
 	return NULL;
 }
 
-int articles_load(struct article_set *set, struct source *src, size_t n, struct diag *d, int jobs)
+int article_set_load(struct article_set *set, struct source *src, size_t n, struct diag *d, int jobs)
 {
 	int threads = threads_count(jobs);
 	struct job j = { .src = src, .n = n, .strict = d->strict };
@@ -103,7 +103,7 @@ int articles_load(struct article_set *set, struct source *src, size_t n, struct 
 	return failed ? -1 : 0;
 }
 
-void articles_free(struct article_set *set)
+void article_set_free(struct article_set *set)
 {
 	for (int k = 0; k < set->narenas; k++)
 		arena_free(&set->arenas[k]);
