@@ -1,6 +1,7 @@
 #define _DEFAULT_SOURCE
 #include "threads.h"
 
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,8 +57,10 @@ size_t threads_run(size_t n, void *(*worker)(void *arg, size_t k), void *arg, vo
 			err = e;
 		}
 	}
-	if (failed)
-		fprintf(stderr, "sitegen: warning: %zu of %zu threads could not start (%s): their work runs on the others\n",
+	/* once per build: the same cause fails every stage's threads */
+	static atomic_int warned;
+	if (failed && !atomic_exchange(&warned, 1))
+		fprintf(stderr, "sitegen: warning: %zu of %zu threads could not start (%s): the build runs on fewer\n",
 			failed, n, strerror(err));
 	trampoline(&s[0]);
 	for (size_t k = 1; k < n; k++)
