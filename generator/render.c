@@ -303,6 +303,7 @@ struct pool {
 	size_t offsets[NFAMILIES + 1];	/* first job number of each family */
 	atomic_size_t next_article, next_page;
 	struct threads_gate precomputed;	/* every article's render_article is made */
+	atomic_int abandoned;			/* a thread could not set up: no pages */
 };
 
 /* Job numbers run through the families in order. */
@@ -327,11 +328,19 @@ static void *worker(void *arg, size_t k)
 	r.scratch = (struct arena)ARENA_INIT;
 	r.dates = text_dates_new();
 	buf_init(&r.out, 1 << 16);
+	if (!r.dates) {
+		diag_error(r.d, "ICU", 0, 0, NULL, 0, "cannot open ICU's date formats (out of memory?)");
+		r.failed = 1;
+		atomic_store(&p->abandoned, 1);
+	}
+	/* A thread that failed still takes its share of the articles (leaving
+	 * them unmade), so that the gate opens for the others. */
 	size_t n = r.site->articles.len, i, mine = 0;
 	for (; (i = atomic_fetch_add(&p->next_article, 1)) < n; mine++)
-		precompute_one(&r, i);
+		if (r.dates)
+			precompute_one(&r, i);
 	threads_gate_pass(&p->precomputed, mine);
-	while ((i = atomic_fetch_add(&p->next_page, 1)) < p->offsets[NFAMILIES])
+	while (!atomic_load(&p->abandoned) && (i = atomic_fetch_add(&p->next_page, 1)) < p->offsets[NFAMILIES])
 		run_job(p, &r, i);
 	buf_free(&r.out);
 	text_dates_free(r.dates);
@@ -348,6 +357,7 @@ int render_site(const struct site *site, struct tmpl_set *tmpls, struct writer *
 		p.offsets[f + 1] = p.offsets[f] + families[f].count(site);
 	atomic_init(&p.next_article, 0);
 	atomic_init(&p.next_page, 0);
+	atomic_init(&p.abandoned, 0);
 	threads_gate_init(&p.precomputed, site->articles.len);
 	size_t n = (size_t)threads_count(jobs);
 	void **results = xcalloc(n, sizeof(*results));
