@@ -5,6 +5,9 @@
 #include "render_internal.h"
 
 #define RELATED_MAX 6
+/* A printed page holds a dozen reports; a `page:` value shared by
+ * thousands must not list them all on each of their pages. */
+#define SAME_SERIES_MAX 12
 
 static struct val *name_link(struct render *r, const char *name, const char *url)
 {
@@ -38,12 +41,13 @@ static struct val *strings(struct render *r, const struct strlist *l)
 	return list;
 }
 
-static int shares_tag(const struct article *a, const struct article *b)
+/* Does o have one of the tags in `mine` (the article's, by slug)? A set,
+ * not a comparison of every pair: articles may carry thousands of tags. */
+static int shares_tag(const struct strmap *mine, const struct article *o)
 {
-	for (size_t i = 0; i < a->tags.len; i++)
-		for (size_t j = 0; j < b->tags.len; j++)
-			if (strcmp(a->tags.items[i], b->tags.items[j]) == 0)
-				return 1;
+	for (size_t j = 0; j < o->tags.len; j++)
+		if (strmap_get(mine, o->tag_refs[j]->slug))
+			return 1;
 	return 0;
 }
 
@@ -55,6 +59,9 @@ static struct val *related(struct render *r, const struct article *art)
 	struct val *list = val_list(&r->scratch);
 	size_t n = 0;
 	const struct article *picked[RELATED_MAX];
+	struct strmap mine = { 0 };
+	for (size_t j = 0; j < art->tags.len; j++)
+		strmap_put(&r->scratch, &mine, art->tag_refs[j]->slug, art->tag_refs[j]);
 	for (int pass = 0; pass < 2 && n < RELATED_MAX; pass++) {
 		const struct place *scope = pass == 0 ? art->place : art->local;
 		if (!scope || (pass == 0 && scope->level != PLACE_COMMUNITY))
@@ -63,7 +70,7 @@ static struct val *related(struct render *r, const struct article *art)
 			const struct article *o = scope->articles.items[i];
 			if (o == art || (art->series && o->series == art->series))
 				continue;
-			if (pass == 1 && !shares_tag(art, o))
+			if (pass == 1 && !shares_tag(&mine, o))
 				continue;
 			int dup = 0;
 			for (size_t k = 0; k < n; k++)
@@ -127,6 +134,32 @@ static struct val *report_val(struct render *r, const struct article *art)
 	return v;
 }
 
+/* The others of its printed page in reading order: all of them, or the
+ * SAME_SERIES_MAX nearest to it, with `same_series_more` linking to the page. */
+static struct val *same_series(struct render *r, const struct article *art, struct val *ctx)
+{
+	const struct ptrvec *all = &art->series->articles;
+	size_t self = 0;
+	while (self < all->len && all->items[self] != art)
+		self++;
+	size_t from = 0, to = all->len;	/* the window, art included */
+	if (all->len > SAME_SERIES_MAX + 1) {
+		from = self > SAME_SERIES_MAX / 2 ? self - SAME_SERIES_MAX / 2 : 0;
+		if (from + SAME_SERIES_MAX + 1 > all->len)
+			from = all->len - (SAME_SERIES_MAX + 1);
+		to = from + SAME_SERIES_MAX + 1;
+		struct val *more = val_map(&r->scratch);
+		val_set(&r->scratch, more, "count", render_count(r, all->len - 1));
+		val_set_str(&r->scratch, more, "url", art->series->url);
+		val_set(&r->scratch, ctx, "same_series_more", more);
+	}
+	struct val *others = val_list(&r->scratch);
+	for (size_t i = from; i < to; i++)
+		if (all->items[i] != art)
+			val_push(&r->scratch, others, render_item(r, all->items[i]));
+	return others;
+}
+
 static void render_report(struct render *r, const struct article *art)
 {
 	struct arena *a = &r->scratch;
@@ -141,11 +174,7 @@ static void render_report(struct render *r, const struct article *art)
 	val_set(a, ctx, "year", render_link(r, render_year_text(r, dt->y), art->year->url));
 	if (art->series) {
 		val_set(a, ctx, "series", render_link(r, art->series->title, art->series->url));
-		struct val *others = val_list(a);
-		for (size_t i = 0; i < art->series->articles.len; i++)
-			if (art->series->articles.items[i] != art)
-				val_push(a, others, render_item(r, art->series->articles.items[i]));
-		render_set_list(r, ctx, "same_series", others);
+		render_set_list(r, ctx, "same_series", same_series(r, art, ctx));
 	} else {
 		render_set_list(r, ctx, "same_series", val_list(a));
 	}
