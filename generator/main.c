@@ -25,6 +25,7 @@
 #include "threads.h"
 #include "tmpl.h"
 #include "write.h"
+#include "xalloc.h"
 
 /* SITEGEN_TIMING=1 prints how long each stage took, to see where time goes. */
 static double stage_start;
@@ -209,8 +210,9 @@ static int generate(const struct options *o, struct arena *a, struct diag *d, co
 		return -1;
 	}
 	struct write_stats st;
-	if (writer_commit(w, &st, fp) < 0)
-		return -2;	/* renames had begun: the output may be partly new */
+	int committed = writer_commit(w, &st, fp);
+	if (committed < 0)
+		return committed;	/* -2: the output may be partly new */
 	stage_done("commit");
 	if (!o->quiet)
 		printf("sitegen: %zu articles → %s (%zu files written, %zu unchanged, %zu removed)\n",
@@ -227,16 +229,15 @@ static char *resolve(const char *path)
 	if (r || errno != ENOENT)
 		return r;
 	const char *slash = strrchr(path, '/');
-	char *parent = slash ? (slash == path ? strdup("/") : strndup(path, (size_t)(slash - path))) : strdup(".");
+	char *parent = slash ? (slash == path ? xstrdup("/") : xstrndup(path, (size_t)(slash - path))) : xstrdup(".");
 	const char *name = slash ? slash + 1 : path;
-	char *base = parent ? resolve(parent) : NULL;
+	char *base = resolve(parent);
 	free(parent);
 	if (!base)
 		return NULL;
 	size_t n = strlen(base) + strlen(name) + 2;
-	r = malloc(n);
-	if (r)
-		snprintf(r, n, "%s%s%s", base, strcmp(base, "/") ? "/" : "", name);
+	r = xmalloc(n);
+	snprintf(r, n, "%s%s%s", base, strcmp(base, "/") ? "/" : "", name);
 	free(base);
 	return r;
 }

@@ -561,6 +561,68 @@ static void clear_the_way(struct writer *w)
 	}
 }
 
+/* Where the live file that staged file i replaces is kept (a hard link)
+ * until the commit is done, so that a failed move can put it back. */
+static char *backup_path(const struct writer *w, size_t i)
+{
+	char name[32];
+	snprintf(name, sizeof(name), ".old/%zu", i);
+	return write_join(w->staging, name);
+}
+
+/* Moves staged file i into place, keeping the live file it replaces as
+ * backup_path(i) (*kept set). Returns 0, or -1 after a diag error. */
+static int move_into_place(struct writer *w, size_t i, int *kept)
+{
+	char *from = write_join(w->staging, w->staged[i]);
+	char *to = write_join(w->out, w->staged[i]);
+	int r = 0;
+	struct stat st;
+	*kept = 0;
+	if (lstat(to, &st) == 0 && S_ISDIR(st.st_mode)) {
+		remove_tree(to);	/* a directory where a file now goes */
+	} else if (lstat(to, &st) == 0) {
+		char *bak = backup_path(w, i);
+		if (link(to, bak) < 0) {
+			diag_error(w->d, to, 0, 0, NULL, 0, "cannot keep the old file while replacing it: %s",
+				   strerror(errno));
+			r = -1;
+		}
+		*kept = r == 0;
+		free(bak);
+	}
+	if (r == 0) {
+		int moved = rename(from, to);
+		if (moved < 0 && errno == ENOENT && make_parents(to) == 0)
+			moved = rename(from, to);
+		if (moved < 0) {
+			diag_error(w->d, to, 0, 0, NULL, 0, "cannot move into place: %s", strerror(errno));
+			r = -1;
+		}
+	}
+	free(from);
+	free(to);
+	return r;
+}
+
+/* Undoes the first n moves: the old files back, the new ones gone.
+ * Returns 0, or -1 when some could not be undone (after a diag error). */
+static int put_back(struct writer *w, size_t n, const int *kept)
+{
+	int r = 0;
+	while (n--) {
+		char *to = write_join(w->out, w->staged[n]);
+		char *bak = backup_path(w, n);
+		if (kept[n] ? rename(bak, to) < 0 : unlink(to) < 0) {
+			diag_error(w->d, to, 0, 0, NULL, 0, "cannot put the previous file back: %s", strerror(errno));
+			r = -1;
+		}
+		free(bak);
+		free(to);
+	}
+	return r;
+}
+
 int writer_commit(struct writer *w, struct write_stats *stats, uint64_t inputs)
 {
 	int r = 0;
@@ -582,22 +644,27 @@ int writer_commit(struct writer *w, struct write_stats *stats, uint64_t inputs)
 	}
 	clear_the_way(w);
 	free(marker);
-	for (size_t i = 0; i < w->nstaged; i++) {
-		char *from = write_join(w->staging, w->staged[i]);
-		char *to = write_join(w->out, w->staged[i]);
-		struct stat st;
-		if (lstat(to, &st) == 0 && S_ISDIR(st.st_mode))
-			remove_tree(to);	/* a directory where a file now goes */
-		int moved = rename(from, to);
-		if (moved < 0 && errno == ENOENT && make_parents(to) == 0)
-			moved = rename(from, to);
-		if (moved < 0) {
-			diag_error(w->d, to, 0, 0, NULL, 0, "cannot move into place: %s", strerror(errno));
-			r = -1;
-		}
-		free(from);
-		free(to);
+	char *old_dir = write_join(w->staging, ".old");
+	if (w->nstaged && mkdir(old_dir, 0700) < 0 && errno != EEXIST) {
+		diag_error(w->d, old_dir, 0, 0, NULL, 0, "cannot create: %s", strerror(errno));
+		r = -1;
 	}
+	free(old_dir);
+	int *kept = xcalloc(w->nstaged + 1, sizeof(*kept));
+	size_t moved = 0;
+	for (; r == 0 && moved < w->nstaged; moved++)
+		if (move_into_place(w, moved, &kept[moved]) < 0)
+			r = -1;
+	if (r < 0) {
+		/* the failed move left its live file as it was (or gone, when it
+		 * was a directory): only the ones before it are undone */
+		int undone = put_back(w, moved ? moved - 1 : 0, kept) == 0;
+		free(kept);
+		remove_tree(w->staging);
+		writer_free(w);
+		return undone ? -1 : -2;
+	}
+	free(kept);
 	w->stats.written += w->nstaged;
 	if (r == 0 && w->all_ours)
 		sweep(w, "");	/* a killed first build's leftovers: all ours */
