@@ -53,7 +53,7 @@ $(BUILD)/libsitegen.a: $(LIB_OBJ)
 $(BIN): $(BUILD)/obj/main.o $(BUILD)/libsitegen.a
 	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS) -lpthread
 
-$(BUILD)/tests/%: tests/%.c $(BUILD)/libsitegen.a | deps
+$(BUILD)/tests/%: tests/%.c tests/check.h $(BUILD)/libsitegen.a | deps
 	@mkdir -p $(dir $@)
 	$(CC) $(WARN) $(CFLAGS) -Igenerator $(PKG_CFLAGS) -o $@ $< $(BUILD)/libsitegen.a $(PKG_LIBS) -lpthread
 

@@ -2,10 +2,12 @@
  * resolves, and every report is reachable from the home page.
  *
  * usage: check_site <site-dir>
- * Prints `ok - …` / `not ok - …` lines (see tests/run.sh). Links are read
- * from href="…" and src="…" attributes; external links (with a scheme) are
- * counted as a failure too, since the archive must make no request to
- * another host, except plain <a> links, which a reader follows by choice. */
+ * Prints `ok - site: …` / `not ok - site: …` lines (tests/check.h, counted
+ * by tests/run.sh) and a last line `# check_site: N passed, N failed`. Links
+ * are read from href="…" and src="…" attributes; external links (with a
+ * scheme) are counted as a failure too, since the archive must make no
+ * request to another host, except plain <a> links, which a reader follows by
+ * choice. */
 #define _DEFAULT_SOURCE
 #include <dirent.h>
 #include <stdio.h>
@@ -17,6 +19,8 @@
 #include "buf.h"
 #include "load.h"
 #include "strmap.h"
+
+#include "check.h"
 
 static struct arena A;
 static struct ptrvec pages;		/* site-relative paths of .html files */
@@ -142,6 +146,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: check_site <site-dir>\n");
 		return 2;
 	}
+	check_module = "site";
 	const char *root = argv[1];
 	walk(root, "");
 	struct strmap reached = { 0 };
@@ -166,7 +171,7 @@ int main(int argc, char **argv)
 				continue;
 			if (strstr(t, "://") || strncmp(t, "//", 2) == 0 || strncmp(t, "mailto:", 7) == 0) {
 				if (!links[k].is_anchor) {
-					printf("not ok - site: %s loads %s from another host\n", page, t);
+					check(arena_sprintf(&A, "%s loads %s from another host", page, t), 0);
 					external++;
 				}
 				continue;
@@ -181,11 +186,12 @@ int main(int argc, char **argv)
 		}
 	}
 	if (bad)
-		printf("not ok - site: %zu of %zu internal links in %zu pages do not resolve\n", bad, nlinks, pages.len);
+		check(arena_sprintf(&A, "%zu of %zu internal links in %zu pages do not resolve", bad, nlinks, pages.len), 0);
 	else
-		printf("ok - site: all %zu internal links and asset references in %zu pages resolve\n", nlinks, pages.len);
+		check(arena_sprintf(&A, "all %zu internal links and asset references in %zu pages resolve", nlinks,
+				    pages.len), 1);
 	if (!external)
-		printf("ok - site: no page loads anything from another host\n");
+		check("no page loads anything from another host", 1);
 
 	/* reachability from the home page, breadth first */
 	ptrvec_push(&A, &queue, "index.html");
@@ -222,13 +228,13 @@ int main(int argc, char **argv)
 		}
 	}
 	if (!exists(root, "index.html"))
-		printf("not ok - site: there is no index.html\n");
+		check("there is no index.html", 0);
 	else if (unreached)
-		printf("not ok - site: %zu of %zu pages are not reachable from index.html\n", unreached, pages.len);
+		check(arena_sprintf(&A, "%zu of %zu pages are not reachable from index.html", unreached, pages.len), 0);
 	else
-		printf("ok - site: every page (%zu, of which %zu reports) is reachable from index.html\n",
-		       pages.len - (exists(root, "404.html") ? 1 : 0), reports);
+		check(arena_sprintf(&A, "every page (%zu, of which %zu reports) is reachable from index.html",
+				    pages.len - (exists(root, "404.html") ? 1 : 0), reports), 1);
 	buf_free(&html);
 	arena_free(&A);
-	return bad || external || unreached ? 1 : 0;
+	return check_done("check_site");
 }

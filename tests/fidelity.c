@@ -18,10 +18,11 @@
 #include "article.h"
 #include "load.h"
 
+#include "check.h"
+
 #define COVERAGE_MIN 0.97
 
 static struct arena A;
-static int failures;
 
 struct hans {
 	UChar32 *c;
@@ -178,20 +179,16 @@ static void check_body(const char *seed, const struct hans *page, unsigned char 
 	size_t ncorr = parse_corrections(art, corr);
 	struct hans body = han_of(art->body, art->body_len);
 	size_t missed = match(page, &body, hit, corr, ncorr);
-	if (missed) {
-		printf("not ok - fidelity: %s: %zu of %zu body characters are not in %s in order\n", art->path,
-		       missed, body.len, seed);
-		failures++;
-	} else {
-		printf("ok - fidelity: %s: its body (%zu characters) is in %s in order, %zu correction(s)\n",
-		       art->path, body.len, seed, ncorr);
-	}
+	if (missed)
+		check(arena_sprintf(&A, "%s: %zu of %zu body characters are not in %s in order", art->path,
+				    missed, body.len, seed), 0);
+	else
+		check(arena_sprintf(&A, "%s: its body (%zu characters) is in %s in order, %zu correction(s)",
+				    art->path, body.len, seed, ncorr), 1);
 	for (size_t k = 0; k < ncorr; k++)
-		if (!corr[k].used) {
-			printf("not ok - fidelity: %s: correction %s is not applied where the page has it\n",
-			       art->path, art->corrections.items[k]);
-			failures++;
-		}
+		if (!corr[k].used)
+			check(arena_sprintf(&A, "%s: correction %s is not applied where the page has it", art->path,
+					    (const char *)art->corrections.items[k]), 0);
 }
 
 /* The page's runs of characters no article covers, for the editor. */
@@ -218,8 +215,7 @@ static void check_seed(const char *dir, const char *name, struct article **arts,
 	struct buf b = BUF_INIT;
 	char *path = arena_sprintf(&A, "%s/%s", dir, name);
 	if (load_file(path, &b) < 0) {
-		printf("not ok - fidelity: cannot read %s\n", path);
-		failures++;
+		check(arena_sprintf(&A, "cannot read %s", path), 0);
 		return;
 	}
 	struct hans page = han_of(b.data, b.len);
@@ -254,12 +250,10 @@ static void check_seed(const char *dir, const char *name, struct article **arts,
 		covered += hit[i];
 	double share = page.len ? (double)covered / (double)page.len : 0;
 	int ok = count > 0 && share >= COVERAGE_MIN;
-	printf("%s - fidelity: %s: its %zu articles cover %.1f%% of the page's %zu Han characters (at least %.0f%%)\n",
-	       ok ? "ok" : "not ok", id, count, share * 100, page.len, COVERAGE_MIN * 100);
-	if (!ok || getenv("FIDELITY_VERBOSE")) {
-		failures += !ok;
+	check(arena_sprintf(&A, "%s: its %zu articles cover %.1f%% of the page's %zu Han characters "
+			    "(at least %.0f%%)", id, count, share * 100, page.len, COVERAGE_MIN * 100), ok);
+	if (!ok || getenv("FIDELITY_VERBOSE"))
 		print_uncovered(&page, hit);
-	}
 }
 
 static int cmp_names(const void *a, const void *b)
@@ -273,11 +267,13 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: fidelity <seeds-dir> <content-dir>\n");
 		return 2;
 	}
+	check_module = "fidelity";
 	DIR *dp = opendir(argv[1]);
 	if (!dp) {
-		printf("skip - fidelity: no seed pages at %s (set SEEDS_DIR, or SHARED, to check the transcriptions)\n",
-		       argv[1]);
-		return 0;
+		check_skip(arena_sprintf(&A, "no seed pages at %s (set SEEDS_DIR, or SHARED, to check the "
+					 "transcriptions)", argv[1]));
+		arena_free(&A);
+		return check_done("fidelity");
 	}
 	struct ptrvec names = { 0 };
 	struct dirent *de;
@@ -297,21 +293,17 @@ int main(int argc, char **argv)
 		if (art)
 			arts[narts++] = art;
 	}
-	if (d.errors) {
-		printf("not ok - fidelity: %zu content file(s) do not parse\n", d.errors);
-		failures++;
-	}
+	if (d.errors)
+		check(arena_sprintf(&A, "%zu content file(s) do not parse", d.errors), 0);
 	for (size_t i = 0; i < names.len; i++)
 		check_seed(argv[1], names.items[i], arts, narts);
 	for (size_t i = 0; i < narts; i++) {
 		int known = 0;
 		for (size_t k = 0; k < names.len && arts[i]->source; k++)
 			known |= strncmp(names.items[k], arts[i]->source, strlen(arts[i]->source)) == 0;
-		if (arts[i]->source && !known) {
-			printf("not ok - fidelity: %s: source %s is not a seed page\n", arts[i]->path, arts[i]->source);
-			failures++;
-		}
+		if (arts[i]->source && !known)
+			check(arena_sprintf(&A, "%s: source %s is not a seed page", arts[i]->path, arts[i]->source), 0);
 	}
 	arena_free(&A);
-	return failures ? 1 : 0;
+	return check_done("fidelity");
 }

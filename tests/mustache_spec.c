@@ -3,7 +3,8 @@
  *   mustache_spec <spec-dir>
  *
  * Prints one line per case, `ok - mustache spec: <file>: <case>`, or
- * `not ok - ...` followed by indented details, or `skip - ...` with a reason.
+ * `not ok - ...` followed by indented details, or `skip - ...` with a reason
+ * (tests/check.h), and a last line `# mustache_spec: N passed, N failed`.
  * Exits 1 when a case failed, else 0 (also when the directory is missing: one
  * skip line says so). The project's runner counts the lines. */
 #define _POSIX_C_SOURCE 200809L
@@ -20,6 +21,8 @@
 #include "tmpl.h"
 #include "value.h"
 #include "xalloc.h"
+
+#include "check.h"
 
 /* One test case: what the loader serves. The main template is named "",
  * which no partial tag can name. */
@@ -134,29 +137,8 @@ static struct val *partials_val(struct arena *a, yaml_document_t *doc, yaml_node
 	return map;
 }
 
-static void print_quoted(const char *label, const char *s, size_t len)
-{
-	printf("    %-9s \"", label);
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-		switch (c) {
-		case '\n': fputs("\\n", stdout); break;
-		case '\r': fputs("\\r", stdout); break;
-		case '\t': fputs("\\t", stdout); break;
-		case '"': fputs("\\\"", stdout); break;
-		case '\\': fputs("\\\\", stdout); break;
-		default:
-			if (c < 0x20 || c == 0x7f)
-				printf("\\x%02x", c);
-			else
-				putchar(c);
-		}
-	}
-	puts("\"");
-}
-
-/* Runs one case; returns 1 when it failed. */
-static int run_case(const char *file, yaml_document_t *doc, yaml_node_t *test)
+/* Runs one case. */
+static void run_case(const char *file, yaml_document_t *doc, yaml_node_t *test)
 {
 	size_t name_len, expected_len;
 	const char *name = scalar_text(map_get(doc, test, "name"), &name_len);
@@ -174,24 +156,24 @@ static int run_case(const char *file, yaml_document_t *doc, yaml_node_t *test)
 	/* Dynamic names choose among compiled templates: compile them all. */
 	for (size_t i = 0; i < c.partials->u.map.len; i++)
 		tmpl_set_get(set, c.partials->u.map.entries[i].key, &d);
-	int failed = !t || tmpl_render(set, t, data, &out, &d) != 0
-		|| !buf_equals(&out, expected, expected_len);
-	printf("%s - mustache spec: %s: %.*s\n", failed ? "not ok" : "ok", file, (int)name_len, name);
-	if (failed) {
-		print_quoted("template:", c.template, c.template_len);
-		print_quoted("expected:", expected, expected_len);
-		print_quoted("got:", out.data, out.len);
+	int ok = t && tmpl_render(set, t, data, &out, &d) == 0 && buf_equals(&out, expected, expected_len);
+	struct buf what = BUF_INIT;
+	buf_addf(&what, "%s: %.*s", file, (int)name_len, name);
+	if (!check(what.data, ok)) {
+		check_show("template:", c.template, c.template_len);
+		check_show("expected:", expected, expected_len);
+		check_show("got:", out.data, out.len);
 		if (msgs.len)
-			print_quoted("messages:", msgs.data, msgs.len);
+			check_show("messages:", msgs.data, msgs.len);
 	}
+	buf_free(&what);
 	buf_free(&out);
 	buf_free(&msgs);
 	arena_free(&a);
-	return failed;
 }
 
-/* Runs every case of one file; returns the number that failed. */
-static int run_file(const char *dir, const char *entry)
+/* Runs every case of one file. */
+static void run_file(const char *dir, const char *entry)
 {
 	char file[256];
 	snprintf(file, sizeof(file), "%.*s", (int)(strlen(entry) - 4), entry);
@@ -201,17 +183,19 @@ static int run_file(const char *dir, const char *entry)
 	free(path);
 	yaml_parser_t parser;
 	yaml_document_t doc;
+	struct buf what = BUF_INIT;
 	if (!fp) {
-		printf("not ok - mustache spec: %s: cannot open\n", file);
-		return 1;
+		buf_addf(&what, "%s: cannot open", file);
+		check(what.data, 0);
+		buf_free(&what);
+		return;
 	}
 	yaml_parser_initialize(&parser);
 	yaml_parser_set_input_file(&parser, fp);
-	int failures = 0;
 	if (!yaml_parser_load(&parser, &doc)) {
-		printf("not ok - mustache spec: %s: YAML error: %s (line %zu)\n", file,
-		       parser.problem ? parser.problem : "?", parser.problem_mark.line + 1);
-		failures = 1;
+		buf_addf(&what, "%s: YAML error: %s (line %zu)", file, parser.problem ? parser.problem : "?",
+			 parser.problem_mark.line + 1);
+		check(what.data, 0);
 	} else {
 		yaml_node_t *tests = map_get(&doc, yaml_document_get_root_node(&doc), "tests");
 		int lambdas = strstr(file, "lambdas") != NULL;
@@ -219,18 +203,20 @@ static int run_file(const char *dir, const char *entry)
 		     i && i < tests->data.sequence.items.top; i++) {
 			yaml_node_t *test = node(&doc, *i);
 			if (!lambdas) {
-				failures += run_case(file, &doc, test);
+				run_case(file, &doc, test);
 				continue;
 			}
 			size_t len;
 			const char *name = scalar_text(map_get(&doc, test, "name"), &len);
-			printf("skip - mustache spec: %s: %.*s: lambdas need a host language\n", file, (int)len, name);
+			buf_reset(&what);
+			buf_addf(&what, "%s: %.*s: lambdas need a host language", file, (int)len, name);
+			check_skip(what.data);
 		}
 		yaml_document_delete(&doc);
 	}
+	buf_free(&what);
 	yaml_parser_delete(&parser);
 	fclose(fp);
-	return failures;
 }
 
 static int by_name(const void *a, const void *b)
@@ -244,10 +230,14 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: %s <spec-dir>\n", argv[0]);
 		return 2;
 	}
+	check_module = "mustache spec";
 	DIR *dir = opendir(argv[1]);
 	if (!dir) {
-		printf("skip - mustache spec: not found at %s\n", argv[1]);
-		return 0;
+		struct buf what = BUF_INIT;
+		buf_addf(&what, "not found at %s", argv[1]);
+		check_skip(what.data);
+		buf_free(&what);
+		return check_done("mustache_spec");
 	}
 	char **names = NULL;
 	size_t n = 0;
@@ -261,11 +251,10 @@ int main(int argc, char **argv)
 	}
 	closedir(dir);
 	qsort(names, n, sizeof(*names), by_name);
-	int failures = 0;
 	for (size_t i = 0; i < n; i++) {
-		failures += run_file(argv[1], names[i]);
+		run_file(argv[1], names[i]);
 		free(names[i]);
 	}
 	free(names);
-	return failures ? 1 : 0;
+	return check_done("mustache_spec");
 }

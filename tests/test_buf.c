@@ -1,6 +1,7 @@
 /* Unit tests for generator/buf.c and generator/arena.c: one line per check,
  * `ok - buf: …` / `ok - arena: …` or `not ok - …` with the expected and
- * actual values indented below. Exit status 1 when any check fails. */
+ * actual values indented below (tests/check.h). Exit status 1 when any check
+ * fails. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,49 +10,24 @@
 #include "arena.h"
 #include "buf.h"
 
-static int failures;
+#include "check.h"
 
-static void show(const char *label, const char *s, size_t len)
+/* check_mem, and the NUL after the last byte that buf and arena promise. */
+static void check_bytes(const char *what, const char *got, size_t got_len, const char *expected, size_t exp_len)
 {
-	printf("    %s \"", label);
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c < 0x20 || c == 0x7f)
-			printf("\\x%02X", c);
-		else
-			putchar(c);
-	}
-	printf("\" (%zu bytes)\n", len);
-}
-
-/* Compares len bytes (NULs included) and checks the NUL after them. */
-static void check_mem(const char *mod, const char *what, const char *got, size_t got_len,
-		      const char *expected, size_t exp_len)
-{
-	int ok = got_len == exp_len && memcmp(got, expected, exp_len) == 0 && got[got_len] == '\0';
-	printf("%s - %s: %s\n", ok ? "ok" : "not ok", mod, what);
-	if (ok)
+	if (got[got_len] == '\0') {
+		check_mem(what, got, got_len, expected, exp_len);
 		return;
-	failures++;
-	show("expected:", expected, exp_len);
-	show("got:     ", got, got_len);
-	if (got[got_len] != '\0')
-		printf("    (no NUL after the last byte)\n");
+	}
+	check(what, 0);
+	check_show("expected:", expected, exp_len);
+	check_show("got:", got, got_len);
+	printf("    (no NUL after the last byte)\n");
 }
 
 static void check_buf(const char *what, const struct buf *b, const char *expected)
 {
-	check_mem("buf", what, b->data, b->len, expected, strlen(expected));
-}
-
-static void check_int(const char *mod, const char *what, long long got, long long expected)
-{
-	int ok = got == expected;
-	printf("%s - %s: %s\n", ok ? "ok" : "not ok", mod, what);
-	if (ok)
-		return;
-	failures++;
-	printf("    expected: %lld\n    got:      %lld\n", expected, got);
+	check_bytes(what, b->data, b->len, expected, strlen(expected));
 }
 
 /* ---- buf ---- */
@@ -65,11 +41,11 @@ static void test_init(void)
 
 	buf_init(&b, 1000);
 	check_buf("buf_init with a hint is empty", &b, "");
-	check_int("buf", "buf_init with a hint reserves hint + 1 bytes", b.cap >= 1001, 1);
+	check_int("buf_init with a hint reserves hint + 1 bytes", b.cap >= 1001, 1);
 	char *before = b.data;
 	for (int i = 0; i < 1000; i++)
 		buf_addch(&b, 'a');
-	check_int("buf", "1000 bytes within the hint need no reallocation", b.data == before, 1);
+	check_int("1000 bytes within the hint need no reallocation", b.data == before, 1);
 	buf_free(&b);
 }
 
@@ -82,12 +58,12 @@ static void test_growth(void)
 		buf_addch(&b, (char)('a' + i % 26));
 		ok &= b.data[b.len] == '\0' && b.cap > b.len;
 	}
-	check_int("buf", "NUL after every buf_addch while growing to 20000 bytes", ok, 1);
+	check_int("NUL after every buf_addch while growing to 20000 bytes", ok, 1);
 	for (int i = 0; i < 20000; i++) {
 		char c = (char)('a' + i % 26);
 		buf_add(&expect, &c, 1);
 	}
-	check_mem("buf", "content kept across reallocations (20000 bytes)", b.data, b.len, expect.data,
+	check_bytes("content kept across reallocations (20000 bytes)", b.data, b.len, expect.data,
 		  expect.len);
 	buf_free(&expect);
 
@@ -95,7 +71,7 @@ static void test_growth(void)
 	char big[300000];
 	memset(big, 'z', sizeof(big));
 	buf_add(&b, big, sizeof(big));
-	check_int("buf", "one 300000-byte buf_add", b.len == sizeof(big) && b.data[b.len] == '\0' &&
+	check_int("one 300000-byte buf_add", b.len == sizeof(big) && b.data[b.len] == '\0' &&
 		  b.data[0] == 'z' && b.data[b.len - 1] == 'z', 1);
 	buf_free(&b);
 }
@@ -114,10 +90,10 @@ static void test_add(void)
 
 	buf_reset(&b);
 	buf_add(&b, "a\0b", 3);
-	check_mem("buf", "embedded NUL bytes are kept and counted", b.data, b.len, "a\0b", 3);
-	check_int("buf", "buf_equals compares all bytes, NULs included", buf_equals(&b, "a\0b", 3), 1);
-	check_int("buf", "buf_equals is false for a prefix", buf_equals(&b, "a", 1), 0);
-	check_int("buf", "buf_equals is false for other bytes", buf_equals(&b, "a\0c", 3), 0);
+	check_bytes("embedded NUL bytes are kept and counted", b.data, b.len, "a\0b", 3);
+	check_int("buf_equals compares all bytes, NULs included", buf_equals(&b, "a\0b", 3), 1);
+	check_int("buf_equals is false for a prefix", buf_equals(&b, "a", 1), 0);
+	check_int("buf_equals is false for other bytes", buf_equals(&b, "a\0c", 3), 0);
 
 	buf_reset(&b);
 	buf_addstr(&b, "吕梁市离石区");
@@ -145,7 +121,7 @@ static void test_addf(void)
 	buf_addf(&b, "%0500d", 7);
 	int ok = b.len == 501 && b.data[0] == '>' && b.data[1] == '0' && b.data[499] == '0' &&
 		 b.data[500] == '7' && b.data[501] == '\0';
-	check_int("buf", "addf longer than the first allocation (500 chars)", ok, 1);
+	check_int("addf longer than the first allocation (500 chars)", ok, 1);
 
 	buf_reset(&b);
 	buf_addstr(&b, "x");
@@ -197,9 +173,9 @@ static void test_detach(void)
 	buf_addstr(&b, "太原市");
 	size_t len = 0;
 	char *s = buf_detach(&b, &len);
-	check_mem("buf", "detach returns the content", s, len, "太原市", strlen("太原市"));
+	check_bytes("detach returns the content", s, len, "太原市", strlen("太原市"));
 	check_buf("detach leaves the buffer empty", &b, "");
-	check_int("buf", "detach leaves no storage behind", b.cap, 0);
+	check_int("detach leaves no storage behind", b.cap, 0);
 	s[0] = 'X';	/* the caller owns it: writable */
 	free(s);
 
@@ -208,11 +184,11 @@ static void test_detach(void)
 	buf_free(&b);
 
 	s = buf_detach(&b, &len);
-	check_mem("buf", "detach of an empty buffer gives a freeable \"\"", s, len, "", 0);
+	check_bytes("detach of an empty buffer gives a freeable \"\"", s, len, "", 0);
 	free(s);
 	buf_addstr(&b, "x");
 	s = buf_detach(&b, NULL);
-	check_mem("buf", "detach with a NULL length", s, strlen(s), "x", 1);
+	check_bytes("detach with a NULL length", s, strlen(s), "x", 1);
 	free(s);
 }
 
@@ -231,12 +207,12 @@ static void test_arena_alloc(void)
 		aligned &= ((uintptr_t)p % 16) == 0;
 		memset(p, 0xAB, size);	/* dirty it: the next block must still be zero */
 	}
-	check_int("arena", "arena_alloc returns zero-filled memory", zero, 1);
-	check_int("arena", "arena_alloc aligns to 16 bytes", aligned, 1);
-	check_int("arena", "total counts sizes rounded up to 16", (long long)a.total, (long long)rounded);
+	check_int("arena_alloc returns zero-filled memory", zero, 1);
+	check_int("arena_alloc aligns to 16 bytes", aligned, 1);
+	check_int("total counts sizes rounded up to 16", (long long)a.total, (long long)rounded);
 	arena_free(&a);
-	check_int("arena", "arena_free resets total", (long long)a.total, 0);
-	check_int("arena", "arena_free empties the chunk list", a.head == NULL, 1);
+	check_int("arena_free resets total", (long long)a.total, 0);
+	check_int("arena_free empties the chunk list", a.head == NULL, 1);
 }
 
 static void test_arena_strings(void)
@@ -245,13 +221,13 @@ static void test_arena_strings(void)
 	char src[] = "克拉玛依区";
 	char *d = arena_strdup(&a, src);
 	src[0] = 'X';
-	check_mem("arena", "strdup copies", d, strlen(d), "克拉玛依区", strlen("克拉玛依区"));
+	check_bytes("strdup copies", d, strlen(d), "克拉玛依区", strlen("克拉玛依区"));
 	char *n = arena_strndup(&a, "离石区委", strlen("离石区"));
-	check_mem("arena", "strndup copies n bytes and terminates", n, strlen(n), "离石区", strlen("离石区"));
+	check_bytes("strndup copies n bytes and terminates", n, strlen(n), "离石区", strlen("离石区"));
 	char *f = arena_sprintf(&a, "%04d年%d月 第%zu期", 2022, 10, (size_t)3);
-	check_mem("arena", "sprintf formats", f, strlen(f), "2022年10月 第3期", strlen("2022年10月 第3期"));
+	check_bytes("sprintf formats", f, strlen(f), "2022年10月 第3期", strlen("2022年10月 第3期"));
 	char *e = arena_strdup(&a, "");
-	check_mem("arena", "strdup of \"\"", e, 0, "", 0);
+	check_bytes("strdup of \"\"", e, 0, "", 0);
 
 	/* 2000 strings of 1000 bytes span several 256 KiB chunks */
 	char **strs = malloc(2000 * sizeof(*strs));
@@ -264,7 +240,7 @@ static void test_arena_strings(void)
 	int intact = 1;
 	for (int i = 0; i < 2000; i++)
 		intact &= strlen(strs[i]) == 1000 && strs[i][0] == 'a' + i % 26 && strs[i][999] == 'a' + i % 26;
-	check_int("arena", "2000 strings across chunks stay intact", intact, 1);
+	check_int("2000 strings across chunks stay intact", intact, 1);
 	free(strs);
 
 	char *before = arena_strdup(&a, "before");
@@ -274,13 +250,13 @@ static void test_arena_strings(void)
 		zero &= big[i] == 0;
 	memset(big, 0xFF, 1 << 20);
 	char *after = arena_strdup(&a, "after");
-	check_int("arena", "a 1 MiB block is zero-filled", zero, 1);
-	check_int("arena", "small strings around a big block stay intact",
+	check_int("a 1 MiB block is zero-filled", zero, 1);
+	check_int("small strings around a big block stay intact",
 		  strcmp(before, "before") == 0 && strcmp(after, "after") == 0, 1);
 	arena_free(&a);
 
 	char *again = arena_strdup(&a, "再用");
-	check_mem("arena", "an arena is reusable after arena_free", again, strlen(again), "再用", strlen("再用"));
+	check_bytes("an arena is reusable after arena_free", again, strlen(again), "再用", strlen("再用"));
 	arena_free(&a);
 }
 
@@ -294,21 +270,23 @@ static void test_ptrvec(void)
 	int ok = v.len == 1000;
 	for (int i = 0; i < 1000 && ok; i++)
 		ok = v.items[i] == &items[i];
-	check_int("arena", "ptrvec keeps 1000 pushes in order", ok, 1);
-	check_int("arena", "ptrvec capacity covers its length", v.cap >= v.len, 1);
+	check_int("ptrvec keeps 1000 pushes in order", ok, 1);
+	check_int("ptrvec capacity covers its length", v.cap >= v.len, 1);
 	arena_free(&a);
 }
 
 int main(void)
 {
+	check_module = "buf";
 	test_init();
 	test_growth();
 	test_add();
 	test_addf();
 	test_escape();
 	test_detach();
+	check_module = "arena";
 	test_arena_alloc();
 	test_arena_strings();
 	test_ptrvec();
-	return failures ? 1 : 0;
+	return check_done("test_buf");
 }

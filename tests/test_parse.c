@@ -8,22 +8,7 @@
 #include "index.h"
 #include "text.h"
 
-static int failures;
-
-static void check(int cond, const char *what)
-{
-	printf("%s - parse: %s\n", cond ? "ok" : "not ok", what);
-	if (!cond)
-		failures++;
-}
-
-static void check_str(const char *got, const char *want, const char *what)
-{
-	int ok = got && strcmp(got, want) == 0;
-	check(ok, what);
-	if (!ok)
-		printf("#   expected: %s\n#   got:      %s\n", want, got ? got : "(null)");
-}
+#include "check.h"
 
 static struct arena A;
 
@@ -39,24 +24,26 @@ static void test_front_matter(void)
 	d.sink = &sink;
 	struct article *a = parse("---\ntitle: 标题\nsubtitle: 副题\ndate: 2022-10-31\ndistrict: 离石区\n"
 				  "reporters: [李艳, 王丹]\ntags: 网格员\ntruncated: true\n---\n\n正文第一段。\n", &d);
-	check(a != NULL && d.errors == 0, "a complete article parses without errors");
+	check("a complete article parses without errors", a != NULL && d.errors == 0);
 	if (!a)
 		return;
-	check_str(a->title, "标题", "title is read");
-	check_str(a->subtitle, "副题", "subtitle is read");
-	check(a->date.y == 2022 && a->date.m == 10 && a->date.d == 31, "date 2022-10-31 is read");
-	check(a->reporters.len == 2 && strcmp(a->reporters.items[1], "王丹") == 0, "a flow list gives every name");
-	check(a->tags.len == 1 && strcmp(a->tags.items[0], "网格员") == 0, "a single value counts as a one-item list");
-	check(a->truncated == 1, "truncated: true is read");
-	check(strncmp(a->body, "\n正文第一段。", strlen("\n正文第一段。")) == 0, "the body starts after the closing ---");
+	check_str("title is read", a->title, "标题");
+	check_str("subtitle is read", a->subtitle, "副题");
+	check("date 2022-10-31 is read", a->date.y == 2022 && a->date.m == 10 && a->date.d == 31);
+	check("a flow list gives every name", a->reporters.len == 2 && strcmp(a->reporters.items[1], "王丹") == 0);
+	check("a single value counts as a one-item list",
+	      a->tags.len == 1 && strcmp(a->tags.items[0], "网格员") == 0);
+	check("truncated: true is read", a->truncated == 1);
+	check("the body starts after the closing ---",
+	      strncmp(a->body, "\n正文第一段。", strlen("\n正文第一段。")) == 0);
 
 	a = parse("---\ntitle: t\ndate: 2022-10\ncity: 太原市\n---\n", &d);
-	check(a && a->date.d == 0 && a->date.m == 10, "a month-only date has day 0");
+	check("a month-only date has day 0", a && a->date.d == 0 && a->date.m == 10);
 	a = parse("\xEF\xBB\xBF---\ntitle: t\ndate: 2022-10-01\ndistrict: x\n---\nbody", &d);
-	check(a != NULL, "a UTF-8 byte order mark before the front matter is accepted");
+	check("a UTF-8 byte order mark before the front matter is accepted", a != NULL);
 	a = parse("---\ntitle: t\ndate: 2022-10-01\ndistrict: x\n...\nbody", &d);
-	check(a && strcmp(a->body, "body") == 0, "front matter may end with ... as in YAML");
-	check(d.errors == 0, "none of these gave an error");
+	check("front matter may end with ... as in YAML", a && strcmp(a->body, "body") == 0);
+	check("none of these gave an error", d.errors == 0);
 	buf_free(&sink);
 }
 
@@ -68,9 +55,10 @@ static void expect_error(const char *text, const char *message, const char *what
 	d.strict = 1;
 	struct article *a = parse(text, &d);
 	int ok = (a == NULL || diag_failed(&d)) && strstr(sink.data, message) != NULL;
-	check(ok, what);
-	if (!ok)
-		printf("#   expected a message containing: %s\n#   got: %s\n", message, sink.data);
+	if (!check(what, ok)) {
+		check_show("expected a message containing:", message, strlen(message));
+		check_show("got:", sink.data, sink.len);
+	}
 	buf_free(&sink);
 }
 
@@ -110,19 +98,19 @@ static void test_config(void)
 	struct buf sink = BUF_INIT;
 	d.sink = &sink;
 	int r = config_parse(&A, &d, "config.yml", src, strlen(src), &cfg);
-	check(r == 0 && d.errors == 0 && d.warnings == 0, "a complete config parses cleanly");
-	check(cfg.nprovinces == 2 && cfg.provinces[0].ncities == 2, "provinces and cities are read in order");
-	check(cfg.provinces[0].cities[0].ndistricts == 2 && cfg.provinces[0].cities[1].ndistricts == 0,
-	      "districts are read, and a city may have none");
-	check_str(cfg.output_dir, "public", "output_dir defaults to public");
-	check_str(cfg.language, "zh-CN", "language defaults to zh-CN");
-	check_str(config_slug_override(&cfg, "山西省"), "shanxi", "a slug override is found by name");
+	check("a complete config parses cleanly", r == 0 && d.errors == 0 && d.warnings == 0);
+	check("provinces and cities are read in order", cfg.nprovinces == 2 && cfg.provinces[0].ncities == 2);
+	check("districts are read, and a city may have none",
+	      cfg.provinces[0].cities[0].ndistricts == 2 && cfg.provinces[0].cities[1].ndistricts == 0);
+	check_str("output_dir defaults to public", cfg.output_dir, "public");
+	check_str("language defaults to zh-CN", cfg.language, "zh-CN");
+	check_str("a slug override is found by name", config_slug_override(&cfg, "山西省"), "shanxi");
 
 	buf_reset(&sink);
 	const char *bad = "title: t\nregion:\n  a: b\n";
 	config_parse(&A, &d, "config.yml", bad, strlen(bad), &cfg);
-	check(strstr(sink.data, "config.yml:2:1: warning: unknown key 'region' (did you mean 'regions'?)") != NULL,
-	      "an unknown config key is a warning naming the closest key");
+	check("an unknown config key is a warning naming the closest key",
+	      strstr(sink.data, "config.yml:2:1: warning: unknown key 'region' (did you mean 'regions'?)") != NULL);
 	buf_free(&sink);
 }
 
@@ -159,25 +147,27 @@ static void test_index(void)
 	struct index_ctx x = { .a = &A, .d = &d, .cfg = &cfg, .slugger = text_slugger_new(), .collator = text_collator_new() };
 	struct site site;
 	int r = index_build(&x, arts, 4, 0, 2, &site);
-	check(r == 0 && d.errors == 0, "the index builds");
-	check_str(arts[1]->url, "reports/she-qu-fang-yi/index.html",
-		  "a Chinese file name becomes an ICU pinyin slug; of two alike, the older keeps it");
-	check_str(arts[0]->url, "reports/she-qu-fang-yi-2/index.html", "the newer one gets a -2 suffix");
-	check_str(arts[2]->url, "reports/taiyuan-report/index.html", "an ASCII file name is lower-cased and tidied");
-	check_str(arts[3]->url, "reports/shilou/index.html", "a clean file name is the slug as it is");
-	check_str(arts[0]->place->url, "places/shan-xi-sheng/lv-liang-shi/li-shi-qu/chang-ning-she-qu/index.html",
-		  "a community's page sits below its district's");
-	check(arts[2]->place->level == PLACE_CITY, "an article naming only a city is filed at city level");
+	check("the index builds", r == 0 && d.errors == 0);
+	check_str("a Chinese file name becomes an ICU pinyin slug; of two alike, the older keeps it",
+		  arts[1]->url, "reports/she-qu-fang-yi/index.html");
+	check_str("the newer one gets a -2 suffix", arts[0]->url, "reports/she-qu-fang-yi-2/index.html");
+	check_str("an ASCII file name is lower-cased and tidied", arts[2]->url, "reports/taiyuan-report/index.html");
+	check_str("a clean file name is the slug as it is", arts[3]->url, "reports/shilou/index.html");
+	check_str("a community's page sits below its district's", arts[0]->place->url,
+		  "places/shan-xi-sheng/lv-liang-shi/li-shi-qu/chang-ning-she-qu/index.html");
+	check("an article naming only a city is filed at city level", arts[2]->place->level == PLACE_CITY);
 	const struct place *shanxi = site.provinces.items[0];
 	const struct place *lvliang = shanxi->children.items[0];
-	check(shanxi->articles.len == 4 && lvliang->articles.len == 3, "counts roll up from districts to cities to provinces");
-	check_str(((const struct place *)shanxi->children.items[1])->name, "太原市", "cities are in pinyin order (吕梁 < 太原)");
-	check(lvliang->children.len == 2, "places without articles get no page (小店区 is left out)");
-	check(site.articles.items[0] == arts[3] && site.articles.items[1] == arts[0],
-	      "articles are newest first; equal dates go by path");
-	check(arts[0]->local_prev == arts[1] && arts[1]->local_next == arts[0], "previous/next within a district");
-	check(arts[1]->prev == arts[2] && arts[1]->next == arts[0], "previous/next in the whole archive by date");
-	check(site.months.len == 2 && site.days.len == 2, "months and days with articles are listed");
+	check("counts roll up from districts to cities to provinces",
+	      shanxi->articles.len == 4 && lvliang->articles.len == 3);
+	check_str("cities are in pinyin order (吕梁 < 太原)",
+		  ((const struct place *)shanxi->children.items[1])->name, "太原市");
+	check("places without articles get no page (小店区 is left out)", lvliang->children.len == 2);
+	check("articles are newest first; equal dates go by path",
+	      site.articles.items[0] == arts[3] && site.articles.items[1] == arts[0]);
+	check("previous/next within a district", arts[0]->local_prev == arts[1] && arts[1]->local_next == arts[0]);
+	check("previous/next in the whole archive by date", arts[1]->prev == arts[2] && arts[1]->next == arts[0]);
+	check("months and days with articles are listed", site.months.len == 2 && site.days.len == 2);
 	text_slugger_free(x.slugger);
 	text_collator_free(x.collator);
 
@@ -189,11 +179,10 @@ static void test_index(void)
 	struct index_ctx y = { .a = &A, .d = &d, .cfg = &cfg, .slugger = text_slugger_new(), .collator = text_collator_new() };
 	buf_reset(&sink);
 	index_build(&y, bad, 1, 0, 2, &site);
-	check(strstr(sink.data, "e.md:2:11: error: unknown district '离石县': not in config.yml's regions "
-				"(nearest: 离石区, 石楼县, 小店区)") != NULL,
-	      "an unknown district names the nearest known ones");
-	if (!strstr(sink.data, "nearest"))
-		printf("#   got: %s\n", sink.data);
+	if (!check("an unknown district names the nearest known ones",
+		   strstr(sink.data, "e.md:2:11: error: unknown district '离石县': not in config.yml's regions "
+				     "(nearest: 离石区, 石楼县, 小店区)") != NULL))
+		check_show("got:", sink.data, sink.len);
 	text_slugger_free(y.slugger);
 	text_collator_free(y.collator);
 	buf_free(&sink);
@@ -201,10 +190,11 @@ static void test_index(void)
 
 int main(void)
 {
+	check_module = "parse";
 	test_front_matter();
 	test_front_matter_errors();
 	test_config();
 	test_index();
 	arena_free(&A);
-	return failures ? 1 : 0;
+	return check_done("test_parse");
 }

@@ -1,6 +1,6 @@
 /* Unit tests for generator/text.c: one line per check, `ok - text: …` or
- * `not ok - text: …` with the expected and actual values indented below.
- * Exit status 1 when any check fails. */
+ * `not ok - text: …` with the expected and actual values indented below
+ * (tests/check.h). Exit status 1 when any check fails. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,46 +10,7 @@
 #include "markdown.h"
 #include "text.h"
 
-static int failures;
-
-/* Prints s in quotes, control bytes and invalid UTF-8 as \xHH. */
-static void show(const char *label, const char *s, size_t len)
-{
-	printf("    %s \"", label);
-	size_t bad = len;
-	if (!text_utf8_valid(s, len, &bad))
-		printf("(invalid UTF-8 at byte %zu) ", bad);
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c < 0x20 || c == 0x7f || (i >= bad && c >= 0x80))
-			printf("\\x%02X", c);
-		else
-			putchar(c);
-	}
-	printf("\"\n");
-}
-
-static void check_str(const char *what, const char *got, const char *expected)
-{
-	if (strcmp(got, expected) == 0) {
-		printf("ok - text: %s\n", what);
-		return;
-	}
-	failures++;
-	printf("not ok - text: %s\n", what);
-	show("expected:", expected, strlen(expected));
-	show("got:     ", got, strlen(got));
-}
-
-static void check_int(const char *what, long long got, long long expected)
-{
-	if (got == expected) {
-		printf("ok - text: %s\n", what);
-		return;
-	}
-	failures++;
-	printf("not ok - text: %s\n    expected: %lld\n    got:      %lld\n", what, expected, got);
-}
+#include "check.h"
 
 /* ---- UTF-8 validation and NFC ---- */
 
@@ -515,6 +476,7 @@ static void test_markdown_summary(void)
 
 int main(void)
 {
+	check_module = "text";
 	struct text_slugger *sl = text_slugger_new();
 	struct text_collator *coll = text_collator_new();
 	struct text_dates *dt = text_dates_new();
@@ -522,7 +484,7 @@ int main(void)
 	check_int("collator_new succeeds", coll != NULL, 1);
 	check_int("dates_new succeeds", dt != NULL, 1);
 	if (!sl || !coll || !dt)
-		return 1;
+		return check_done("test_text");
 
 	test_utf8();
 	test_nfc();
@@ -538,5 +500,5 @@ int main(void)
 	text_collator_free(coll);
 	text_dates_free(dt);
 	text_cleanup();
-	return failures ? 1 : 0;
+	return check_done("test_text");
 }

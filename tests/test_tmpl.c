@@ -3,7 +3,7 @@
  * it, escaping, indentation, the depth limit, caching and threads.
  *
  * Prints `ok - tmpl: <name>` or `not ok - tmpl: <name>` with details, one
- * line per test; exits 1 when one failed. */
+ * line per test (tests/check.h); exits 1 when one failed. */
 #define _POSIX_C_SOURCE 200809L	/* pthreads: C11 threads are invisible to ThreadSanitizer */
 
 #include <pthread.h>
@@ -17,39 +17,12 @@
 #include "tmpl.h"
 #include "value.h"
 
-static int failures;
-
-static void print_quoted(const char *label, const char *s, size_t len)
-{
-	printf("    %-9s \"", label);
-	for (size_t i = 0; i < len; i++) {
-		if (s[i] == '\n')
-			fputs("\\n", stdout);
-		else if (s[i] == '\t')
-			fputs("\\t", stdout);
-		else if (s[i] == '"' || s[i] == '\\')
-			printf("\\%c", s[i]);
-		else
-			putchar(s[i]);
-	}
-	puts("\"");
-}
-
-static void check(const char *name, int ok)
-{
-	printf("%s - tmpl: %s\n", ok ? "ok" : "not ok", name);
-	failures += !ok;
-}
+#include "check.h"
 
 /* Passes when `got` holds exactly `want`; shows both otherwise. */
 static void check_text(const char *name, const struct buf *got, const char *want)
 {
-	int ok = buf_equals(got, want, strlen(want));
-	check(name, ok);
-	if (!ok) {
-		print_quoted("expected:", want, strlen(want));
-		print_quoted("got:", got->data, got->len);
-	}
+	check_mem(name, got->data, got->len, want, strlen(want));
 }
 
 /* Templates served from memory: {name, source} pairs ending with {NULL}. */
@@ -119,11 +92,13 @@ static void check_render(const char *name, const char *source, const struct val 
 	setup(&fx, list);
 	int rc = run(&fx, "t", data);
 	check_text(name, &fx.out, want);
-	if (rc || fx.msgs.len) {
-		printf("    rc %d\n", rc);
-		print_quoted("messages:", fx.msgs.data, fx.msgs.len);
-		failures += rc != 0;
+	if (rc) {
+		char what[300];
+		snprintf(what, sizeof(what), "%s: rendering failed (rc %d)", name, rc);
+		check(what, 0);
 	}
+	if (rc || fx.msgs.len)
+		check_show("messages:", fx.msgs.data, fx.msgs.len);
 	teardown(&fx);
 }
 
@@ -137,8 +112,9 @@ static void check_error(const char *name, const char *source, const char *want)
 	int rc = run(&fx, "page.mustache", NULL);
 	check_text(name, &fx.msgs, want);
 	if (rc != -2 || !buf_equals(&fx.out, "kept", 4)) {
-		printf("not ok - tmpl: %s: compiling did not fail cleanly (rc %d)\n", name, rc);
-		failures++;
+		char what[300];
+		snprintf(what, sizeof(what), "%s: compiling did not fail cleanly (rc %d)", name, rc);
+		check(what, 0);
 	}
 	teardown(&fx);
 }
@@ -618,6 +594,7 @@ static void test_threads(struct arena *a)
 
 int main(void)
 {
+	check_module = "tmpl";
 	struct arena a = ARENA_INIT;
 	test_errors();
 	test_errors_in_partials();
@@ -633,5 +610,5 @@ int main(void)
 	test_compile_once();
 	test_threads(&a);
 	arena_free(&a);
-	return failures ? 1 : 0;
+	return check_done("test_tmpl");
 }
