@@ -163,28 +163,3 @@ size_t load_list(struct arena *a, struct diag *d, const char *dir, struct source
 		(*sources)[i] = *(struct source *)found.items[i];
 	return found.len;
 }
-
-size_t load_read(struct arena *a, struct diag *d, struct source *sources, size_t n)
-{
-	struct buf b = BUF_INIT;
-	size_t kept = 0;
-	for (size_t i = 0; i < n; i++) {
-		struct source *s = &sources[i];
-		if (load_file(s->path, &b) < 0) {
-			diag_error(d, s->path, 0, 0, NULL, 0, "cannot read: %s", strerror(errno));
-			continue;
-		}
-		sources[kept] = *s;
-		sources[kept].data = arena_strndup(a, b.data, b.len);
-		sources[kept].len = b.len;
-		kept++;
-	}
-	buf_free(&b);
-	return kept;
-}
-
-size_t load_content(struct arena *a, struct diag *d, const char *dir, struct source **sources)
-{
-	size_t n = load_list(a, d, dir, sources);
-	return load_read(a, d, *sources, n);
-}

@@ -37,10 +37,5 @@ int load_dir_names(struct arena *a, const char *dir, struct ptrvec *names);
 /* Finds every `*.md` below dir (stat only, nothing read): *sources is an
  * array in the arena. Returns the count. */
 size_t load_list(struct arena *a, struct diag *d, const char *dir, struct source **sources);
-/* Reads the listed files; one that cannot be read is reported and dropped.
- * Returns the new count. */
-size_t load_read(struct arena *a, struct diag *d, struct source *sources, size_t n);
-/* load_list, then load_read. */
-size_t load_content(struct arena *a, struct diag *d, const char *dir, struct source **sources);
 
 #endif
