@@ -6,7 +6,6 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "xalloc.h"
@@ -99,10 +98,10 @@ int load_file_arena(struct arena *a, const char *path, char **data, size_t *len)
 	return 0;
 }
 
-static int has_md_suffix(const char *name)
+int load_is_ignored(const char *name)
 {
 	size_t n = strlen(name);
-	return n > 3 && strcmp(name + n - 3, ".md") == 0;
+	return name[0] == '.' || (n && name[n - 1] == '~');
 }
 
 static int cmp_names(const void *a, const void *b)
@@ -117,47 +116,135 @@ int load_dir_names(struct arena *a, const char *dir, struct ptrvec *names)
 		return -1;
 	struct dirent *de;
 	while ((de = readdir(dp)))
-		if (de->d_name[0] != '.')
+		if (!load_is_ignored(de->d_name))
 			ptrvec_push(a, names, arena_strdup(a, de->d_name));
 	closedir(dp);
 	ptrvec_sort(names, cmp_names);
 	return 0;
 }
 
-/* Collects files depth-first, each directory's entries in byte order. */
-static void walk(struct arena *a, struct diag *d, const char *dir, struct ptrvec *found)
+/* The directories on the way from the walk's root to where it is, to know
+ * a link that leads back (device and inode: a path would not tell). */
+struct walk {
+	struct arena *a;
+	struct diag *d;
+	struct ptrvec *entries;
+	struct walk_dir {
+		dev_t dev;
+		ino_t ino;
+		const char *path;
+	} *up;
+	size_t depth, cap;
+};
+
+static const char *on_path(const struct walk *w, const struct stat *st)
 {
-	struct ptrvec names = { 0 };
-	if (load_dir_names(a, dir, &names) < 0) {
-		diag_error(d, dir, 0, 0, NULL, 0, "cannot read directory: %s", strerror(errno));
-		return;
-	}
-	for (size_t i = 0; i < names.len; i++) {
-		const char *name = names.items[i];
-		char *path = arena_sprintf(a, "%s/%s", dir, name);
-		struct stat st;
-		if (stat(path, &st) < 0) {
-			diag_error(d, path, 0, 0, NULL, 0, "cannot read: %s", strerror(errno));
-			continue;
-		}
-		if (S_ISDIR(st.st_mode)) {
-			walk(a, d, path, found);
-		} else if (has_md_suffix(name) && S_ISREG(st.st_mode)) {
-			/* only regular files: a FIFO named x.md would block the read */
-			struct source *s = arena_alloc(a, sizeof(*s));
-			s->path = path;
-			s->size = (long long)st.st_size;
-			s->mtime_ns = (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
-			s->ino = (long long)st.st_ino;
-			ptrvec_push(a, found, s);
+	for (size_t i = 0; i < w->depth; i++)
+		if (w->up[i].dev == st->st_dev && w->up[i].ino == st->st_ino)
+			return w->up[i].path;
+	return NULL;
+}
+
+static void walk_dir(struct walk *w, const char *dir, const char *rel, const struct stat *st);
+
+static void walk_names(struct walk *w, const char *dir, const char *rel, struct ptrvec *names)
+{
+	for (size_t i = 0; i < names->len; i++) {
+		struct load_entry *e = arena_alloc(w->a, sizeof(*e));
+		e->name = names->items[i];
+		e->path = arena_sprintf(w->a, "%s/%s", dir, e->name);
+		e->rel = *rel ? arena_sprintf(w->a, "%s/%s", rel, e->name) : e->name;
+		e->err = stat(e->path, &e->st) < 0 ? errno : 0;
+		if (!e->err && S_ISDIR(e->st.st_mode)) {
+			const char *back = on_path(w, &e->st);
+			if (back) {
+				if (w->d)
+					diag_warning(w->d, e->path, 0, 0, NULL, 0,
+						     "leads back to %s, a directory it is in (a loop of links): skipped", back);
+				continue;
+			}
+			ptrvec_push(w->a, w->entries, e);
+			walk_dir(w, e->path, e->rel, &e->st);
+		} else {
+			ptrvec_push(w->a, w->entries, e);
 		}
 	}
 }
 
+static void walk_dir(struct walk *w, const char *dir, const char *rel, const struct stat *st)
+{
+	struct ptrvec names = { 0 };
+	if (load_dir_names(w->a, dir, &names) < 0) {
+		if (w->d)
+			diag_error(w->d, dir, 0, 0, NULL, 0, "cannot read directory: %s", strerror(errno));
+		return;
+	}
+	if (w->depth == w->cap) {
+		w->cap = w->cap ? w->cap * 2 : 16;
+		w->up = xrealloc(w->up, w->cap * sizeof(*w->up));
+	}
+	w->up[w->depth++] = (struct walk_dir){ st->st_dev, st->st_ino, dir };
+	walk_names(w, dir, rel, &names);
+	w->depth--;
+}
+
+int load_tree(struct arena *a, struct diag *d, const char *dir, struct ptrvec *entries)
+{
+	struct stat st;
+	if (stat(dir, &st) < 0)
+		return -1;
+	if (!S_ISDIR(st.st_mode)) {
+		errno = ENOTDIR;
+		return -1;
+	}
+	struct ptrvec names = { 0 };
+	if (load_dir_names(a, dir, &names) < 0)
+		return -1;
+	struct walk w = { a, d, entries, xmalloc(16 * sizeof(*w.up)), 1, 16 };
+	w.up[0] = (struct walk_dir){ st.st_dev, st.st_ino, dir };
+	walk_names(&w, dir, "", &names);
+	free(w.up);
+	return 0;
+}
+
+static int has_md_suffix(const char *name)
+{
+	size_t n = strlen(name);
+	return n > 3 && strcmp(name + n - 3, ".md") == 0;
+}
+
+/* One entry of the content tree: a source, or NULL (reported or skipped). */
+static struct source *content_file(struct arena *a, struct diag *d, const struct load_entry *e)
+{
+	if (!has_md_suffix(e->name)) {
+		if (e->err || !S_ISDIR(e->st.st_mode))
+			diag_warning(d, e->path, 0, 0, NULL, 0, "not a .md file: skipped");
+		return NULL;
+	}
+	if (e->err) {
+		diag_error(d, e->path, 0, 0, NULL, 0, "cannot read: %s", strerror(e->err));
+		return NULL;
+	}
+	if (!S_ISREG(e->st.st_mode))
+		return NULL;	/* a FIFO named x.md (a directory is walked) */
+	struct source *s = arena_alloc(a, sizeof(*s));
+	s->path = e->path;
+	s->size = (long long)e->st.st_size;
+	s->mtime_ns = (long long)e->st.st_mtim.tv_sec * 1000000000LL + e->st.st_mtim.tv_nsec;
+	s->ino = (long long)e->st.st_ino;
+	return s;
+}
+
 size_t load_list(struct arena *a, struct diag *d, const char *dir, struct source **sources)
 {
-	struct ptrvec found = { 0 };
-	walk(a, d, dir, &found);
+	struct ptrvec entries = { 0 }, found = { 0 };
+	if (load_tree(a, d, dir, &entries) < 0)
+		diag_error(d, dir, 0, 0, NULL, 0, "cannot read directory: %s", strerror(errno));
+	for (size_t i = 0; i < entries.len; i++) {
+		struct source *s = content_file(a, d, entries.items[i]);
+		if (s)
+			ptrvec_push(a, &found, s);
+	}
 	*sources = arena_alloc(a, (found.len + 1) * sizeof(**sources));
 	for (size_t i = 0; i < found.len; i++)
 		(*sources)[i] = *(struct source *)found.items[i];

@@ -111,22 +111,24 @@ static int load_template(void *ctx, const char *name, struct buf *source, const 
 	return load_file(file, source) == 0;
 }
 
+/* The theme's static files, as load_tree lists them, into the output's rel. */
 static void copy_static(struct arena *a, struct diag *d, struct writer *w, const char *dir, const char *rel)
 {
-	struct ptrvec names = { 0 };
-	if (load_dir_names(a, dir, &names) < 0)
-		return;		/* a theme without static files */
+	struct ptrvec entries = { 0 };
+	if (load_tree(a, d, dir, &entries) < 0) {
+		if (errno != ENOENT)	/* else a theme without static files */
+			diag_error(d, dir, 0, 0, NULL, 0, "cannot read directory: %s", strerror(errno));
+		return;
+	}
 	struct buf b = BUF_INIT;
-	for (size_t i = 0; i < names.len; i++) {
-		const char *path = arena_sprintf(a, "%s/%s", dir, (char *)names.items[i]);
-		const char *out = arena_sprintf(a, "%s/%s", rel, (char *)names.items[i]);
-		struct stat st;
-		if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
-			copy_static(a, d, w, path, out);
-		else if (load_file(path, &b) < 0)
-			diag_error(d, path, 0, 0, NULL, 0, "cannot read: %s", strerror(errno));
+	for (size_t i = 0; i < entries.len; i++) {
+		const struct load_entry *e = entries.items[i];
+		if (!e->err && S_ISDIR(e->st.st_mode))
+			continue;
+		if (load_file(e->path, &b) < 0)
+			diag_error(d, e->path, 0, 0, NULL, 0, "cannot read: %s", strerror(errno));
 		else
-			writer_put(w, out, b.data, b.len);
+			writer_put(w, arena_sprintf(a, "%s/%s", rel, e->rel), b.data, b.len);
 	}
 	buf_free(&b);
 }
