@@ -51,6 +51,9 @@ uint64_t inputs_fingerprint(const struct source *src, size_t n, const char *conf
 	}
 	h = inputs_hash(h, config, config_len);
 	h = hash_tree(h, theme_dir);
+	/* a file the last build accepted may be too large under a new limit */
+	size_t limit = load_max_file_size();
+	h = inputs_hash(h, &limit, sizeof(limit));
 	struct stat st;
 	if (stat("/proc/self/exe", &st) == 0)
 		h = hash_stat(h, "exe", &st);

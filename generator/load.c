@@ -4,98 +4,149 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "xalloc.h"
 
-int load_file(const char *path, struct buf *out)
+/* Set once by main before any thread reads; read-only afterwards. */
+static size_t max_file_size = LOAD_MAX_FILE_SIZE_DEFAULT;
+
+void load_set_max_file_size(size_t bytes)
 {
-	int fd = open(path, O_RDONLY);
+	max_file_size = bytes;
+}
+
+size_t load_max_file_size(void)
+{
+	return max_file_size;
+}
+
+int load_parse_size(const char *s, size_t *bytes)
+{
+	if (*s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	char *end;
+	unsigned long long n = strtoull(s, &end, 10);
+	unsigned shift = *end == 'K' ? 10 : *end == 'M' ? 20 : *end == 'G' ? 30 : 0;
+	if (shift)
+		end++;
+	if (errno || *end || n > (SIZE_MAX >> shift))
+		return -1;
+	*bytes = (size_t)n << shift;
+	return 0;
+}
+
+/* Opens path for reading when it is a regular file within the limit.
+ * O_NONBLOCK: opening a FIFO would otherwise wait for a writer. */
+static int open_input(const char *path, struct stat *st)
+{
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
-	struct stat st;
-	int bad = fstat(fd, &st) < 0 ? errno : S_ISDIR(st.st_mode) ? EISDIR : 0;
-	if (bad) {
+	int err = fstat(fd, st) < 0 ? errno
+		: !S_ISREG(st->st_mode) ? LOAD_ENOTREG
+		: (unsigned long long)st->st_size > max_file_size ? LOAD_ETOOBIG : 0;
+	if (err) {
 		close(fd);
-		errno = bad;
+		errno = err;
 		return -1;
 	}
-	buf_reset(out);
-	if (st.st_size > 0)
-		buf_grow(out, (size_t)st.st_size);
-	for (;;) {
-		buf_grow(out, 65536);
-		ssize_t n = read(fd, out->data + out->len, out->cap - out->len - 1);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			int saved = errno;
-			close(fd);
-			errno = saved;
+	return fd;
+}
+
+/* Reads fd to its end into p (room for cap bytes). A file that fills p
+ * has grown since fstat gave its size (cap is one more than that). */
+static int read_all(int fd, char *p, size_t cap, size_t *len)
+{
+	size_t n = 0;
+	while (n < cap) {
+		ssize_t r = read(fd, p + n, cap - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
 			return -1;
-		}
-		if (n == 0)
+		if (r == 0)
 			break;
-		out->len += (size_t)n;
-		out->data[out->len] = '\0';
+		n += (size_t)r;
 	}
+	if (n == cap) {
+		errno = LOAD_ECHANGED;
+		return -1;
+	}
+	p[n] = '\0';
+	*len = n;
+	return 0;
+}
+
+/* The one reader: the buffer comes from the arena when a is given, else
+ * from out. */
+static int read_file(const char *path, struct arena *a, struct buf *out, char **data, size_t *len)
+{
+	struct stat st;
+	int fd = open_input(path, &st);
+	if (fd < 0)
+		return -1;
+	size_t cap = (size_t)st.st_size + 1;
+	char *p;
+	if (a) {
+		p = arena_alloc(a, cap + 1);
+	} else {
+		buf_reset(out);
+		buf_grow(out, cap);
+		p = out->data;
+	}
+	int r = read_all(fd, p, cap, len);
+	int err = errno;
 	close(fd);
+	errno = err;
+	if (r == 0)
+		*data = p;
+	return r;
+}
+
+int load_file(const char *path, struct buf *out)
+{
+	char *data;
+	size_t len;
+	if (read_file(path, NULL, out, &data, &len) < 0) {
+		buf_reset(out);
+		return -1;
+	}
+	out->len = len;
 	return 0;
 }
 
 int load_file_arena(struct arena *a, const char *path, char **data, size_t *len)
 {
-	int fd = open(path, O_RDONLY);
-	if (fd < 0)
-		return -1;
+	return read_file(path, a, NULL, data, len);
+}
+
+static const char *file_kind(mode_t m)
+{
+	return S_ISDIR(m) ? "a directory" : S_ISFIFO(m) ? "a FIFO" : S_ISSOCK(m) ? "a socket"
+		: S_ISCHR(m) || S_ISBLK(m) ? "a device" : "not a file";
+}
+
+const char *load_strerror(struct arena *a, const char *path, int err)
+{
 	struct stat st;
-	if (fstat(fd, &st) < 0) {
-		int e = errno;
-		close(fd);
-		errno = e;
-		return -1;
+	switch (err) {
+	case LOAD_ETOOBIG:
+		return stat(path, &st) < 0 ? "larger than the limit"
+			: arena_sprintf(a, "%lld bytes, larger than the limit of %zu (--max-file-size)",
+					(long long)st.st_size, max_file_size);
+	case LOAD_ENOTREG:
+		return stat(path, &st) < 0 ? "not a regular file"
+			: arena_sprintf(a, "not a regular file but %s", file_kind(st.st_mode));
+	case LOAD_ECHANGED:
+		return "the file grew while it was read: build again";
+	default:
+		return strerror(err);
 	}
-	if (S_ISDIR(st.st_mode)) {
-		close(fd);
-		errno = EISDIR;
-		return -1;
-	}
-	size_t cap = (size_t)st.st_size + 1, n = 0;
-	char *p = arena_alloc(a, cap + 1);
-	for (;;) {
-		ssize_t r = read(fd, p + n, cap - n);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			int e = errno;
-			close(fd);
-			errno = e;
-			return -1;
-		}
-		if (r == 0)
-			break;
-		n += (size_t)r;
-		if (n == cap) {
-			/* it grew since fstat: read the rest the slow way */
-			struct buf b = BUF_INIT;
-			close(fd);
-			if (load_file(path, &b) < 0)
-				return -1;
-			p = arena_strndup(a, b.data, b.len);
-			n = b.len;
-			buf_free(&b);
-			*data = p;
-			*len = n;
-			return 0;
-		}
-	}
-	close(fd);
-	p[n] = '\0';
-	*data = p;
-	*len = n;
-	return 0;
 }
 
 int load_is_ignored(const char *name)
@@ -227,6 +278,10 @@ static struct source *content_file(struct arena *a, struct diag *d, const struct
 	}
 	if (!S_ISREG(e->st.st_mode))
 		return NULL;	/* a FIFO named x.md (a directory is walked) */
+	if ((unsigned long long)e->st.st_size > load_max_file_size()) {
+		diag_error(d, e->path, 0, 0, NULL, 0, "cannot read: %s", load_strerror(a, e->path, LOAD_ETOOBIG));
+		return NULL;
+	}
 	struct source *s = arena_alloc(a, sizeof(*s));
 	s->path = e->path;
 	s->size = (long long)e->st.st_size;

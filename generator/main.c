@@ -51,23 +51,25 @@ struct options {
 static void usage(FILE *f)
 {
 	fputs("usage: sitegen [--config config.yml] [--content content] [--out DIR] [--theme theme]\n"
-	      "               [--strict] [--drafts] [--quiet] [--jobs N] [--force]\n"
+	      "               [--strict] [--drafts] [--quiet] [--jobs N] [--force] [--max-file-size N]\n"
 	      "Builds the static archive. --out defaults to the config's output_dir.\n"
 	      "--strict turns warnings into errors; --drafts includes articles marked draft.\n"
 	      "--jobs sets the number of rendering threads (default: one per core).\n"
-	      "--force renders everything even when no input changed since the last build.\n", f);
+	      "--force renders everything even when no input changed since the last build.\n"
+	      "--max-file-size refuses larger input files: bytes, or with K, M or G (default 8M).\n", f);
 }
 
 static int parse_args(int argc, char **argv, struct options *o)
 {
-	const char *jobs = NULL;
+	const char *jobs = NULL, *max_size = NULL;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		const char **slot = strcmp(a, "--config") == 0 ? &o->config
 				  : strcmp(a, "--content") == 0 ? &o->content
 				  : strcmp(a, "--out") == 0 ? &o->out
 				  : strcmp(a, "--theme") == 0 ? &o->theme
-				  : strcmp(a, "--jobs") == 0 ? &jobs : NULL;
+				  : strcmp(a, "--jobs") == 0 ? &jobs
+				  : strcmp(a, "--max-file-size") == 0 ? &max_size : NULL;
 		if (slot) {
 			if (++i == argc) {
 				fprintf(stderr, "sitegen: %s needs a value\n", a);
@@ -92,11 +94,19 @@ static int parse_args(int argc, char **argv, struct options *o)
 		}
 	}
 	o->jobs = jobs ? atoi(jobs) : 0;
+	size_t limit = LOAD_MAX_FILE_SIZE_DEFAULT;
+	if (max_size && load_parse_size(max_size, &limit) < 0) {
+		fprintf(stderr, "sitegen: --max-file-size: '%s' is not a size (bytes, or a number with K, M or G)\n",
+			max_size);
+		return -1;
+	}
+	load_set_max_file_size(limit);
 	return 0;
 }
 
 struct theme_loader {
 	struct arena *a;
+	struct diag *d;
 	const char *dir;
 };
 
@@ -108,7 +118,14 @@ static int load_template(void *ctx, const char *name, struct buf *source, const 
 			return 0;	/* not a theme file name: no such template */
 	char *file = arena_sprintf(t->a, "%s/templates/%s.mustache", t->dir, name);
 	*path = file;		/* also for "not found": it says where we looked */
-	return load_file(file, source) == 0;
+	if (load_file(file, source) == 0)
+		return 1;
+	if (errno == ENOENT || errno == ENOTDIR)
+		return 0;	/* tmpl says "template not found" */
+	/* Said here with its reason; an empty template keeps tmpl from saying
+	 * "not found" too, and the error fails the build. */
+	diag_error(t->d, file, 0, 0, NULL, 0, "cannot read the template: %s", load_strerror(t->a, file, errno));
+	return 1;
 }
 
 /* The theme's static files, as load_tree lists them, into the output's rel. */
@@ -126,7 +143,7 @@ static void copy_static(struct arena *a, struct diag *d, struct writer *w, const
 		if (!e->err && S_ISDIR(e->st.st_mode))
 			continue;
 		if (load_file(e->path, &b) < 0)
-			diag_error(d, e->path, 0, 0, NULL, 0, "cannot read: %s", strerror(errno));
+			diag_error(d, e->path, 0, 0, NULL, 0, "cannot read: %s", load_strerror(a, e->path, errno));
 		else
 			writer_put(w, arena_sprintf(a, "%s/%s", rel, e->rel), b.data, b.len);
 	}
@@ -163,7 +180,7 @@ static int generate(const struct options *o, struct arena *a, struct diag *d, co
 		    const struct article_set *arts, struct text_slugger *slugger, const struct text_folder *folder,
 		    const char *out, uint64_t fp)
 {
-	struct theme_loader loader = { a, o->theme };
+	struct theme_loader loader = { a, d, o->theme };
 	struct tmpl_set *tmpls = tmpl_set_new(a, load_template, &loader);
 	compile_templates(tmpls, d);
 	struct site site;
@@ -268,7 +285,8 @@ static int build(const struct options *o, struct arena *a, struct diag *d)
 	struct buf text = BUF_INIT;
 	struct config cfg;
 	if (load_file(o->config, &text) < 0) {
-		diag_error(d, o->config, 0, 0, NULL, 0, "cannot read the config: %s", strerror(errno));
+		diag_error(d, o->config, 0, 0, NULL, 0, "cannot read the config: %s",
+			   load_strerror(a, o->config, errno));
 		return -1;
 	}
 	char *cfg_src = arena_strndup(a, text.data, text.len);
