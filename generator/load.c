@@ -149,7 +149,8 @@ const char *load_strerror(struct arena *a, const char *path, int err)
 	}
 }
 
-int load_is_ignored(const char *name)
+/* `.x`, `x~`: see load.h */
+static int is_ignored(const char *name)
 {
 	size_t n = strlen(name);
 	return name[0] == '.' || (n && name[n - 1] == '~');
@@ -160,14 +161,15 @@ static int cmp_names(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-int load_dir_names(struct arena *a, const char *dir, struct ptrvec *names)
+/* The names in dir, ignored ones left out, in byte order. */
+static int dir_names(struct arena *a, const char *dir, struct ptrvec *names)
 {
 	DIR *dp = opendir(dir);
 	if (!dp)
 		return -1;
 	struct dirent *de;
 	while ((de = readdir(dp)))
-		if (!load_is_ignored(de->d_name))
+		if (!is_ignored(de->d_name))
 			ptrvec_push(a, names, arena_strdup(a, de->d_name));
 	closedir(dp);
 	ptrvec_sort(names, cmp_names);
@@ -225,7 +227,7 @@ static void walk_names(struct walk *w, const char *dir, const char *rel, struct 
 static void walk_dir(struct walk *w, const char *dir, const char *rel, const struct stat *st)
 {
 	struct ptrvec names = { 0 };
-	if (load_dir_names(w->a, dir, &names) < 0) {
+	if (dir_names(w->a, dir, &names) < 0) {
 		if (w->d)
 			diag_error(w->d, dir, 0, 0, NULL, 0, "cannot read directory: %s", strerror(errno));
 		return;
@@ -249,7 +251,7 @@ int load_tree(struct arena *a, struct diag *d, const char *dir, struct ptrvec *e
 		return -1;
 	}
 	struct ptrvec names = { 0 };
-	if (load_dir_names(a, dir, &names) < 0)
+	if (dir_names(a, dir, &names) < 0)
 		return -1;
 	struct walk w = { a, d, entries, xmalloc(16 * sizeof(*w.up)), 1, 16 };
 	w.up[0] = (struct walk_dir){ st.st_dev, st.st_ino, dir };

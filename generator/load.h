@@ -60,13 +60,6 @@ int load_file_arena(struct arena *a, const char *path, char **data, size_t *len)
  * file path is instead of a regular one). Owned by the arena. */
 const char *load_strerror(struct arena *a, const char *path, int err);
 
-/* True for a name load ignores: `.x`, `x~`. */
-int load_is_ignored(const char *name);
-
-/* The names in dir, ignored ones left out, in byte order, into names (arena
- * strings). Returns 0, or -1 with errno set when dir cannot be read. */
-int load_dir_names(struct arena *a, const char *dir, struct ptrvec *names);
-
 struct load_entry {
 	const char *path;	/* dir/rel */
 	const char *rel;	/* below the walked directory: 2022/x.md */
