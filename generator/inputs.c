@@ -1,13 +1,8 @@
 #define _DEFAULT_SOURCE
 #include "inputs.h"
 
-#include <dirent.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-
-#include "xalloc.h"
 
 uint64_t inputs_hash(uint64_t h, const void *data, size_t len)
 {
@@ -26,46 +21,22 @@ static uint64_t hash_stat(uint64_t h, const char *path, const struct stat *st)
 	return inputs_hash(h, v, sizeof(v));
 }
 
-static int cmp_names(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Every file below dir, in name order so the hash does not depend on the
- * order the file system lists them in. */
+/* Every entry below dir, in name order so the hash does not depend on the
+ * order the file system lists them in, and as load sees them (ignored
+ * names left out, loops skipped: a loop in the theme is reported by the
+ * walk that copies its files). */
 static uint64_t hash_tree(uint64_t h, const char *dir)
 {
-	DIR *dp = opendir(dir);
-	if (!dp)
-		return inputs_hash(h, dir, strlen(dir));
-	char **names = NULL;
-	size_t n = 0, cap = 0;
-	struct dirent *de;
-	while ((de = readdir(dp))) {
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-			continue;
-		if (n == cap) {
-			cap = cap ? cap * 2 : 32;
-			names = xrealloc(names, cap * sizeof(*names));
-		}
-		names[n++] = xstrdup(de->d_name);
+	struct arena a = ARENA_INIT;
+	struct ptrvec entries = { 0 };
+	if (load_tree(&a, NULL, dir, &entries) < 0)
+		h = inputs_hash(h, dir, strlen(dir));
+	for (size_t i = 0; i < entries.len; i++) {
+		const struct load_entry *e = entries.items[i];
+		if (!e->err)
+			h = hash_stat(h, e->path, &e->st);
 	}
-	closedir(dp);
-	if (n > 1)
-		qsort(names, n, sizeof(*names), cmp_names);
-	for (size_t i = 0; i < n; i++) {
-		char *path = xmalloc(strlen(dir) + strlen(names[i]) + 2);
-		sprintf(path, "%s/%s", dir, names[i]);
-		struct stat st;
-		if (stat(path, &st) == 0) {
-			h = hash_stat(h, path, &st);
-			if (S_ISDIR(st.st_mode))
-				h = hash_tree(h, path);
-		}
-		free(path);
-		free(names[i]);
-	}
-	free(names);
+	arena_free(&a);
 	return h;
 }
 
@@ -80,6 +51,9 @@ uint64_t inputs_fingerprint(const struct source *src, size_t n, const char *conf
 	}
 	h = inputs_hash(h, config, config_len);
 	h = hash_tree(h, theme_dir);
+	/* a file the last build accepted may be too large under a new limit */
+	size_t limit = load_max_file_size();
+	h = inputs_hash(h, &limit, sizeof(limit));
 	struct stat st;
 	if (stat("/proc/self/exe", &st) == 0)
 		h = hash_stat(h, "exe", &st);

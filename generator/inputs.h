@@ -13,9 +13,10 @@
 #include "load.h"
 
 /* Hashes the content files' paths and stat data, the config's bytes, every
- * file below the theme directory (paths and stat data), this program's own
- * executable (a rebuilt generator renders differently) and `options` (the
- * command line that changes output). */
+ * entry below the theme directory as load_tree lists it (paths and stat
+ * data), this program's own executable (a rebuilt generator renders
+ * differently), the file size limit and `options` (the command line that
+ * changes output). */
 uint64_t inputs_fingerprint(const struct source *src, size_t n, const char *config, size_t config_len,
 			    const char *theme_dir, const char *options);
 

@@ -4,98 +4,259 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "xalloc.h"
 
-int load_file(const char *path, struct buf *out)
+/* Set once by main before any thread reads; read-only afterwards. */
+static size_t max_file_size = LOAD_MAX_FILE_SIZE_DEFAULT;
+
+void load_set_max_file_size(size_t bytes)
 {
-	int fd = open(path, O_RDONLY);
+	max_file_size = bytes;
+}
+
+size_t load_max_file_size(void)
+{
+	return max_file_size;
+}
+
+int load_parse_size(const char *s, size_t *bytes)
+{
+	if (*s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	char *end;
+	unsigned long long n = strtoull(s, &end, 10);
+	unsigned shift = *end == 'K' ? 10 : *end == 'M' ? 20 : *end == 'G' ? 30 : 0;
+	if (shift)
+		end++;
+	if (errno || *end || n > (SIZE_MAX >> shift))
+		return -1;
+	*bytes = (size_t)n << shift;
+	return 0;
+}
+
+/* Opens path for reading when it is a regular file within the limit.
+ * O_NONBLOCK: opening a FIFO would otherwise wait for a writer. */
+static int open_input(const char *path, struct stat *st)
+{
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
-	struct stat st;
-	int bad = fstat(fd, &st) < 0 ? errno : S_ISDIR(st.st_mode) ? EISDIR : 0;
-	if (bad) {
+	int err = fstat(fd, st) < 0 ? errno
+		: !S_ISREG(st->st_mode) ? LOAD_ENOTREG
+		: (unsigned long long)st->st_size > max_file_size ? LOAD_ETOOBIG : 0;
+	if (err) {
 		close(fd);
-		errno = bad;
+		errno = err;
 		return -1;
 	}
-	buf_reset(out);
-	if (st.st_size > 0)
-		buf_grow(out, (size_t)st.st_size);
-	for (;;) {
-		buf_grow(out, 65536);
-		ssize_t n = read(fd, out->data + out->len, out->cap - out->len - 1);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			int saved = errno;
-			close(fd);
-			errno = saved;
+	return fd;
+}
+
+/* Reads fd to its end into p (room for cap bytes). A file that fills p
+ * has grown since fstat gave its size (cap is one more than that). */
+static int read_all(int fd, char *p, size_t cap, size_t *len)
+{
+	size_t n = 0;
+	while (n < cap) {
+		ssize_t r = read(fd, p + n, cap - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
 			return -1;
-		}
-		if (n == 0)
+		if (r == 0)
 			break;
-		out->len += (size_t)n;
-		out->data[out->len] = '\0';
+		n += (size_t)r;
 	}
+	if (n == cap) {
+		errno = LOAD_ECHANGED;
+		return -1;
+	}
+	p[n] = '\0';
+	*len = n;
+	return 0;
+}
+
+/* The one reader: the buffer comes from the arena when a is given, else
+ * from out. */
+static int read_file(const char *path, struct arena *a, struct buf *out, char **data, size_t *len)
+{
+	struct stat st;
+	int fd = open_input(path, &st);
+	if (fd < 0)
+		return -1;
+	size_t cap = (size_t)st.st_size + 1;
+	char *p;
+	if (a) {
+		p = arena_alloc(a, cap + 1);
+	} else {
+		buf_reset(out);
+		buf_grow(out, cap);
+		p = out->data;
+	}
+	int r = read_all(fd, p, cap, len);
+	int err = errno;
 	close(fd);
+	errno = err;
+	if (r == 0)
+		*data = p;
+	return r;
+}
+
+int load_file(const char *path, struct buf *out)
+{
+	char *data;
+	size_t len;
+	if (read_file(path, NULL, out, &data, &len) < 0) {
+		buf_reset(out);
+		return -1;
+	}
+	out->len = len;
 	return 0;
 }
 
 int load_file_arena(struct arena *a, const char *path, char **data, size_t *len)
 {
-	int fd = open(path, O_RDONLY);
-	if (fd < 0)
-		return -1;
+	return read_file(path, a, NULL, data, len);
+}
+
+static const char *file_kind(mode_t m)
+{
+	return S_ISDIR(m) ? "a directory" : S_ISFIFO(m) ? "a FIFO" : S_ISSOCK(m) ? "a socket"
+		: S_ISCHR(m) || S_ISBLK(m) ? "a device" : "not a file";
+}
+
+const char *load_strerror(struct arena *a, const char *path, int err)
+{
 	struct stat st;
-	if (fstat(fd, &st) < 0) {
-		int e = errno;
-		close(fd);
-		errno = e;
+	switch (err) {
+	case LOAD_ETOOBIG:
+		return stat(path, &st) < 0 ? "larger than the limit"
+			: arena_sprintf(a, "%lld bytes, larger than the limit of %zu (--max-file-size)",
+					(long long)st.st_size, max_file_size);
+	case LOAD_ENOTREG:
+		return stat(path, &st) < 0 ? "not a regular file"
+			: arena_sprintf(a, "not a regular file but %s", file_kind(st.st_mode));
+	case LOAD_ECHANGED:
+		return "the file grew while it was read: build again";
+	default:
+		return strerror(err);
+	}
+}
+
+/* `.x`, `x~`: see load.h */
+static int is_ignored(const char *name)
+{
+	size_t n = strlen(name);
+	return name[0] == '.' || (n && name[n - 1] == '~');
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The names in dir, ignored ones left out, in byte order. */
+static int dir_names(struct arena *a, const char *dir, struct ptrvec *names)
+{
+	DIR *dp = opendir(dir);
+	if (!dp)
+		return -1;
+	struct dirent *de;
+	while ((de = readdir(dp)))
+		if (!is_ignored(de->d_name))
+			ptrvec_push(a, names, arena_strdup(a, de->d_name));
+	closedir(dp);
+	ptrvec_sort(names, cmp_names);
+	return 0;
+}
+
+/* The directories on the way from the walk's root to where it is, to know
+ * a link that leads back (device and inode: a path would not tell). */
+struct walk {
+	struct arena *a;
+	struct diag *d;
+	struct ptrvec *entries;
+	struct walk_dir {
+		dev_t dev;
+		ino_t ino;
+		const char *path;
+	} *up;
+	size_t depth, cap;
+};
+
+static const char *on_path(const struct walk *w, const struct stat *st)
+{
+	for (size_t i = 0; i < w->depth; i++)
+		if (w->up[i].dev == st->st_dev && w->up[i].ino == st->st_ino)
+			return w->up[i].path;
+	return NULL;
+}
+
+static void walk_dir(struct walk *w, const char *dir, const char *rel, const struct stat *st);
+
+static void walk_names(struct walk *w, const char *dir, const char *rel, struct ptrvec *names)
+{
+	for (size_t i = 0; i < names->len; i++) {
+		struct load_entry *e = arena_alloc(w->a, sizeof(*e));
+		e->name = names->items[i];
+		e->path = arena_sprintf(w->a, "%s/%s", dir, e->name);
+		e->rel = *rel ? arena_sprintf(w->a, "%s/%s", rel, e->name) : e->name;
+		e->err = stat(e->path, &e->st) < 0 ? errno : 0;
+		if (!e->err && S_ISDIR(e->st.st_mode)) {
+			const char *back = on_path(w, &e->st);
+			if (back) {
+				if (w->d)
+					diag_warning(w->d, e->path, 0, 0, NULL, 0,
+						     "leads back to %s, a directory it is in (a loop of links): skipped", back);
+				continue;
+			}
+			ptrvec_push(w->a, w->entries, e);
+			walk_dir(w, e->path, e->rel, &e->st);
+		} else {
+			ptrvec_push(w->a, w->entries, e);
+		}
+	}
+}
+
+static void walk_dir(struct walk *w, const char *dir, const char *rel, const struct stat *st)
+{
+	struct ptrvec names = { 0 };
+	if (dir_names(w->a, dir, &names) < 0) {
+		if (w->d)
+			diag_error(w->d, dir, 0, 0, NULL, 0, "cannot read directory: %s", strerror(errno));
+		return;
+	}
+	if (w->depth == w->cap) {
+		w->cap = w->cap ? w->cap * 2 : 16;
+		w->up = xrealloc(w->up, w->cap * sizeof(*w->up));
+	}
+	w->up[w->depth++] = (struct walk_dir){ st->st_dev, st->st_ino, dir };
+	walk_names(w, dir, rel, &names);
+	w->depth--;
+}
+
+int load_tree(struct arena *a, struct diag *d, const char *dir, struct ptrvec *entries)
+{
+	struct stat st;
+	if (stat(dir, &st) < 0)
+		return -1;
+	if (!S_ISDIR(st.st_mode)) {
+		errno = ENOTDIR;
 		return -1;
 	}
-	if (S_ISDIR(st.st_mode)) {
-		close(fd);
-		errno = EISDIR;
+	struct ptrvec names = { 0 };
+	if (dir_names(a, dir, &names) < 0)
 		return -1;
-	}
-	size_t cap = (size_t)st.st_size + 1, n = 0;
-	char *p = arena_alloc(a, cap + 1);
-	for (;;) {
-		ssize_t r = read(fd, p + n, cap - n);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			int e = errno;
-			close(fd);
-			errno = e;
-			return -1;
-		}
-		if (r == 0)
-			break;
-		n += (size_t)r;
-		if (n == cap) {
-			/* it grew since fstat: read the rest the slow way */
-			struct buf b = BUF_INIT;
-			close(fd);
-			if (load_file(path, &b) < 0)
-				return -1;
-			p = arena_strndup(a, b.data, b.len);
-			n = b.len;
-			buf_free(&b);
-			*data = p;
-			*len = n;
-			return 0;
-		}
-	}
-	close(fd);
-	p[n] = '\0';
-	*data = p;
-	*len = n;
+	struct walk w = { a, d, entries, xmalloc(16 * sizeof(*w.up)), 1, 16 };
+	w.up[0] = (struct walk_dir){ st.st_dev, st.st_ino, dir };
+	walk_names(&w, dir, "", &names);
+	free(w.up);
 	return 0;
 }
 
@@ -105,86 +266,44 @@ static int has_md_suffix(const char *name)
 	return n > 3 && strcmp(name + n - 3, ".md") == 0;
 }
 
-static int cmp_names(const void *a, const void *b)
+/* One entry of the content tree: a source, or NULL (reported or skipped). */
+static struct source *content_file(struct arena *a, struct diag *d, const struct load_entry *e)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-int load_dir_names(struct arena *a, const char *dir, struct ptrvec *names)
-{
-	DIR *dp = opendir(dir);
-	if (!dp)
-		return -1;
-	struct dirent *de;
-	while ((de = readdir(dp)))
-		if (de->d_name[0] != '.')
-			ptrvec_push(a, names, arena_strdup(a, de->d_name));
-	closedir(dp);
-	ptrvec_sort(names, cmp_names);
-	return 0;
-}
-
-/* Collects files depth-first, each directory's entries in byte order. */
-static void walk(struct arena *a, struct diag *d, const char *dir, struct ptrvec *found)
-{
-	struct ptrvec names = { 0 };
-	if (load_dir_names(a, dir, &names) < 0) {
-		diag_error(d, dir, 0, 0, NULL, 0, "cannot read directory: %s", strerror(errno));
-		return;
+	if (!has_md_suffix(e->name)) {
+		if (e->err || !S_ISDIR(e->st.st_mode))
+			diag_warning(d, e->path, 0, 0, NULL, 0, "not a .md file: skipped");
+		return NULL;
 	}
-	for (size_t i = 0; i < names.len; i++) {
-		const char *name = names.items[i];
-		char *path = arena_sprintf(a, "%s/%s", dir, name);
-		struct stat st;
-		if (stat(path, &st) < 0) {
-			diag_error(d, path, 0, 0, NULL, 0, "cannot read: %s", strerror(errno));
-			continue;
-		}
-		if (S_ISDIR(st.st_mode)) {
-			walk(a, d, path, found);
-		} else if (has_md_suffix(name) && S_ISREG(st.st_mode)) {
-			/* only regular files: a FIFO named x.md would block the read */
-			struct source *s = arena_alloc(a, sizeof(*s));
-			s->path = path;
-			s->size = (long long)st.st_size;
-			s->mtime_ns = (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
-			s->ino = (long long)st.st_ino;
-			ptrvec_push(a, found, s);
-		}
+	if (e->err) {
+		diag_error(d, e->path, 0, 0, NULL, 0, "cannot read: %s", strerror(e->err));
+		return NULL;
 	}
+	if (!S_ISREG(e->st.st_mode))
+		return NULL;	/* a FIFO named x.md (a directory is walked) */
+	if ((unsigned long long)e->st.st_size > load_max_file_size()) {
+		diag_error(d, e->path, 0, 0, NULL, 0, "cannot read: %s", load_strerror(a, e->path, LOAD_ETOOBIG));
+		return NULL;
+	}
+	struct source *s = arena_alloc(a, sizeof(*s));
+	s->path = e->path;
+	s->size = (long long)e->st.st_size;
+	s->mtime_ns = (long long)e->st.st_mtim.tv_sec * 1000000000LL + e->st.st_mtim.tv_nsec;
+	s->ino = (long long)e->st.st_ino;
+	return s;
 }
 
 size_t load_list(struct arena *a, struct diag *d, const char *dir, struct source **sources)
 {
-	struct ptrvec found = { 0 };
-	walk(a, d, dir, &found);
+	struct ptrvec entries = { 0 }, found = { 0 };
+	if (load_tree(a, d, dir, &entries) < 0)
+		diag_error(d, dir, 0, 0, NULL, 0, "cannot read directory: %s", strerror(errno));
+	for (size_t i = 0; i < entries.len; i++) {
+		struct source *s = content_file(a, d, entries.items[i]);
+		if (s)
+			ptrvec_push(a, &found, s);
+	}
 	*sources = arena_alloc(a, (found.len + 1) * sizeof(**sources));
 	for (size_t i = 0; i < found.len; i++)
 		(*sources)[i] = *(struct source *)found.items[i];
 	return found.len;
-}
-
-size_t load_read(struct arena *a, struct diag *d, struct source *sources, size_t n)
-{
-	struct buf b = BUF_INIT;
-	size_t kept = 0;
-	for (size_t i = 0; i < n; i++) {
-		struct source *s = &sources[i];
-		if (load_file(s->path, &b) < 0) {
-			diag_error(d, s->path, 0, 0, NULL, 0, "cannot read: %s", strerror(errno));
-			continue;
-		}
-		sources[kept] = *s;
-		sources[kept].data = arena_strndup(a, b.data, b.len);
-		sources[kept].len = b.len;
-		kept++;
-	}
-	buf_free(&b);
-	return kept;
-}
-
-size_t load_content(struct arena *a, struct diag *d, const char *dir, struct source **sources)
-{
-	size_t n = load_list(a, d, dir, sources);
-	return load_read(a, d, *sources, n);
 }

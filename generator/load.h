@@ -1,14 +1,22 @@
 /* load: reading the build's input files into memory.
  *
- * The only stage that opens input files. Content files are found by walking
- * the content directory for `*.md` (hidden files and directories are
- * skipped), in byte order of their paths so every build sees them in the same
- * order. Errors (an unreadable file or directory) are reported through diag
- * and the walk goes on. */
+ * The only stage that opens input files. Directories are walked in one way
+ * (load_tree) and files read in one way (load_file, load_file_arena):
+ *  - names beginning with `.` or ending in `~` (hidden files, `.git/`, editor
+ *    lock, swap and backup files) are ignored everywhere, without a word;
+ *  - each directory's names are taken in byte order, so every build sees the
+ *    same files in the same order;
+ *  - symbolic links are followed, except one that leads back to a directory
+ *    on the way to it (a loop), which is reported and skipped;
+ *  - only regular files are read (a FIFO would block, a device never end),
+ *    and none larger than the limit (load_set_max_file_size).
+ * Errors are reported through diag where one is given, and the walk goes on. */
 #ifndef LOAD_H
 #define LOAD_H
 
+#include <errno.h>
 #include <stddef.h>
+#include <sys/stat.h>
 
 #include "arena.h"
 #include "buf.h"
@@ -22,25 +30,56 @@ struct source {
 	long long size, mtime_ns, ino;
 };
 
-/* Reads a whole file into out (replacing its content). Returns 0, or -1 with
- * errno set. */
+/* The default largest input file (article, template, config, asset). */
+#define LOAD_MAX_FILE_SIZE_DEFAULT ((size_t)8 << 20)
+
+/* Sets the largest file the readers accept, for the whole process: call it
+ * before any thread reads. */
+void load_set_max_file_size(size_t bytes);
+size_t load_max_file_size(void);
+/* Parses a size for --max-file-size: bytes, or a number followed by K, M or
+ * G (KiB, MiB, GiB). Returns 0, or -1 when s is not such a size. */
+int load_parse_size(const char *s, size_t *bytes);
+
+/* The errno values the readers set beyond the system's own. */
+#define LOAD_ENOTREG EMEDIUMTYPE	/* not a regular file */
+#define LOAD_ETOOBIG EFBIG		/* larger than the limit */
+#define LOAD_ECHANGED EAGAIN		/* grew while it was read */
+
+/* Reads the whole regular file at path into out (replacing its content).
+ * Returns 0, or -1 with errno set; load_strerror says why in words. Opens
+ * without blocking, so a FIFO fails at once. */
 int load_file(const char *path, struct buf *out);
 
-/* Reads a whole file into the arena (NUL-terminated), without the copy a
- * buf would need. Returns 0, or -1 with errno set. */
+/* The same into the arena (NUL-terminated), without the copy a buf would
+ * need. */
 int load_file_arena(struct arena *a, const char *path, char **data, size_t *len);
 
-/* The names in dir, hidden ones (.*) left out, in byte order, into names
- * (arena strings). Returns 0, or -1 with errno set when dir cannot be read. */
-int load_dir_names(struct arena *a, const char *dir, struct ptrvec *names);
+/* Why a reader failed on path with errno err, for a message: strerror, or
+ * our own words for the LOAD_E* values (naming the limit, or what kind of
+ * file path is instead of a regular one). Owned by the arena. */
+const char *load_strerror(struct arena *a, const char *path, int err);
+
+struct load_entry {
+	const char *path;	/* dir/rel */
+	const char *rel;	/* below the walked directory: 2022/x.md */
+	const char *name;	/* the last part of rel */
+	int err;		/* stat's errno (a dangling link), or 0 */
+	struct stat st;		/* what stat said (links followed) when !err */
+};
+
+/* Every entry below dir, depth first, each directory's names in byte order,
+ * directories listed before what they hold: *entries (struct load_entry *,
+ * in the arena). A directory that cannot be read is reported as an error and
+ * a link back to a directory on the path as a warning, when d is not NULL;
+ * both are skipped. Returns 0, or -1 with errno set when dir itself cannot
+ * be read (nothing reported). */
+int load_tree(struct arena *a, struct diag *d, const char *dir, struct ptrvec *entries);
 
 /* Finds every `*.md` below dir (stat only, nothing read): *sources is an
- * array in the arena. Returns the count. */
+ * array in the arena. Another file is a warning ("not a .md file") and a
+ * `.md` that is no regular file is skipped quietly (a FIFO); one that cannot
+ * be read or is larger than the limit is an error. Returns the count. */
 size_t load_list(struct arena *a, struct diag *d, const char *dir, struct source **sources);
-/* Reads the listed files; one that cannot be read is reported and dropped.
- * Returns the new count. */
-size_t load_read(struct arena *a, struct diag *d, struct source *sources, size_t n);
-/* load_list, then load_read. */
-size_t load_content(struct arena *a, struct diag *d, const char *dir, struct source **sources);
 
 #endif

@@ -53,23 +53,25 @@ struct options {
 static void usage(FILE *f)
 {
 	fputs("usage: sitegen [--config config.yml] [--content content] [--out DIR] [--theme theme]\n"
-	      "               [--strict] [--drafts] [--quiet] [--jobs N] [--force]\n"
+	      "               [--strict] [--drafts] [--quiet] [--jobs N] [--force] [--max-file-size N]\n"
 	      "Builds the static archive. --out defaults to the config's output_dir.\n"
 	      "--strict turns warnings into errors; --drafts includes articles marked draft.\n"
 	      "--jobs sets the number of rendering threads (default: one per core).\n"
-	      "--force renders everything even when no input changed since the last build.\n", f);
+	      "--force renders everything even when no input changed since the last build.\n"
+	      "--max-file-size refuses larger input files: bytes, or with K, M or G (default 8M).\n", f);
 }
 
 static int parse_args(int argc, char **argv, struct options *o)
 {
-	const char *jobs = NULL;
+	const char *jobs = NULL, *max_size = NULL;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		const char **slot = strcmp(a, "--config") == 0 ? &o->config
 				  : strcmp(a, "--content") == 0 ? &o->content
 				  : strcmp(a, "--out") == 0 ? &o->out
 				  : strcmp(a, "--theme") == 0 ? &o->theme
-				  : strcmp(a, "--jobs") == 0 ? &jobs : NULL;
+				  : strcmp(a, "--jobs") == 0 ? &jobs
+				  : strcmp(a, "--max-file-size") == 0 ? &max_size : NULL;
 		if (slot) {
 			if (++i == argc) {
 				fprintf(stderr, "sitegen: %s needs a value\n", a);
@@ -94,11 +96,19 @@ static int parse_args(int argc, char **argv, struct options *o)
 		}
 	}
 	o->jobs = jobs ? atoi(jobs) : 0;
+	size_t limit = LOAD_MAX_FILE_SIZE_DEFAULT;
+	if (max_size && load_parse_size(max_size, &limit) < 0) {
+		fprintf(stderr, "sitegen: --max-file-size: '%s' is not a size (bytes, or a number with K, M or G)\n",
+			max_size);
+		return -1;
+	}
+	load_set_max_file_size(limit);
 	return 0;
 }
 
 struct theme_loader {
 	struct arena *a;
+	struct diag *d;
 	const char *dir;
 };
 
@@ -110,25 +120,34 @@ static int load_template(void *ctx, const char *name, struct buf *source, const 
 			return 0;	/* not a theme file name: no such template */
 	char *file = arena_sprintf(t->a, "%s/templates/%s.mustache", t->dir, name);
 	*path = file;		/* also for "not found": it says where we looked */
-	return load_file(file, source) == 0;
+	if (load_file(file, source) == 0)
+		return 1;
+	if (errno == ENOENT || errno == ENOTDIR)
+		return 0;	/* tmpl says "template not found" */
+	/* Said here with its reason; an empty template keeps tmpl from saying
+	 * "not found" too, and the error fails the build. */
+	diag_error(t->d, file, 0, 0, NULL, 0, "cannot read the template: %s", load_strerror(t->a, file, errno));
+	return 1;
 }
 
+/* The theme's static files, as load_tree lists them, into the output's rel. */
 static void copy_static(struct arena *a, struct diag *d, struct writer *w, const char *dir, const char *rel)
 {
-	struct ptrvec names = { 0 };
-	if (load_dir_names(a, dir, &names) < 0)
-		return;		/* a theme without static files */
+	struct ptrvec entries = { 0 };
+	if (load_tree(a, d, dir, &entries) < 0) {
+		if (errno != ENOENT)	/* else a theme without static files */
+			diag_error(d, dir, 0, 0, NULL, 0, "cannot read directory: %s", strerror(errno));
+		return;
+	}
 	struct buf b = BUF_INIT;
-	for (size_t i = 0; i < names.len; i++) {
-		const char *path = arena_sprintf(a, "%s/%s", dir, (char *)names.items[i]);
-		const char *out = arena_sprintf(a, "%s/%s", rel, (char *)names.items[i]);
-		struct stat st;
-		if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
-			copy_static(a, d, w, path, out);
-		else if (load_file(path, &b) < 0)
-			diag_error(d, path, 0, 0, NULL, 0, "cannot read: %s", strerror(errno));
+	for (size_t i = 0; i < entries.len; i++) {
+		const struct load_entry *e = entries.items[i];
+		if (!e->err && S_ISDIR(e->st.st_mode))
+			continue;
+		if (load_file(e->path, &b) < 0)
+			diag_error(d, e->path, 0, 0, NULL, 0, "cannot read: %s", load_strerror(a, e->path, errno));
 		else
-			writer_put(w, out, b.data, b.len);
+			writer_put(w, arena_sprintf(a, "%s/%s", rel, e->rel), b.data, b.len);
 	}
 	buf_free(&b);
 }
@@ -178,7 +197,7 @@ static int generate(const struct options *o, struct arena *a, struct diag *d, co
 		    const struct article_set *arts, struct text_slugger *slugger, const struct text_folder *folder,
 		    const char *out, uint64_t fp)
 {
-	struct theme_loader loader = { a, o->theme };
+	struct theme_loader loader = { a, d, o->theme };
 	struct tmpl_set *tmpls = tmpl_set_new(a, load_template, &loader);
 	compile_templates(tmpls, d);
 	struct site site;
@@ -283,7 +302,8 @@ static int build(const struct options *o, struct arena *a, struct diag *d)
 	struct buf text = BUF_INIT;
 	struct config cfg;
 	if (load_file(o->config, &text) < 0) {
-		diag_error(d, o->config, 0, 0, NULL, 0, "cannot read the config: %s", strerror(errno));
+		diag_error(d, o->config, 0, 0, NULL, 0, "cannot read the config: %s",
+			   load_strerror(a, o->config, errno));
 		return -1;
 	}
 	char *cfg_src = arena_strndup(a, text.data, text.len);

@@ -9,6 +9,7 @@
  * characters are told by ICU's script property, not by byte ranges. */
 #define _DEFAULT_SOURCE
 #include <dirent.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -285,10 +286,14 @@ int main(int argc, char **argv)
 
 	struct diag d = DIAG_INIT;
 	struct source *src;
-	size_t n = load_content(&A, &d, argv[2], &src);
+	size_t n = load_list(&A, &d, argv[2], &src);
 	struct article **arts = arena_alloc(&A, (n + 1) * sizeof(*arts));
 	size_t narts = 0;
 	for (size_t i = 0; i < n; i++) {
+		if (load_file_arena(&A, src[i].path, &src[i].data, &src[i].len) < 0) {
+			diag_error(&d, src[i].path, 0, 0, NULL, 0, "cannot read: %s", strerror(errno));
+			continue;
+		}
 		struct article *art = article_parse(&A, &d, src[i].path, src[i].data, src[i].len);
 		if (art)
 			arts[narts++] = art;
