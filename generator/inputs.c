@@ -4,21 +4,15 @@
 #include <string.h>
 #include <sys/stat.h>
 
-uint64_t inputs_hash(uint64_t h, const void *data, size_t len)
-{
-	const unsigned char *p = data;
-	for (size_t i = 0; i < len; i++)
-		h = (h ^ p[i]) * 1099511628211ull;
-	return h;
-}
+#include "hash.h"
 
 static uint64_t hash_stat(uint64_t h, const char *path, const struct stat *st)
 {
 	long long v[3] = { (long long)st->st_size,
 			   (long long)st->st_mtim.tv_sec * 1000000000LL + st->st_mtim.tv_nsec,
 			   (long long)st->st_ino };
-	h = inputs_hash(h, path, strlen(path) + 1);
-	return inputs_hash(h, v, sizeof(v));
+	h = hash_bytes(h, path, strlen(path) + 1);
+	return hash_bytes(h, v, sizeof(v));
 }
 
 /* Every entry below dir, in name order so the hash does not depend on the
@@ -30,7 +24,7 @@ static uint64_t hash_tree(uint64_t h, const char *dir)
 	struct arena a = ARENA_INIT;
 	struct ptrvec entries = { 0 };
 	if (load_tree(&a, NULL, dir, &entries) < 0)
-		h = inputs_hash(h, dir, strlen(dir));
+		h = hash_bytes(h, dir, strlen(dir));
 	for (size_t i = 0; i < entries.len; i++) {
 		const struct load_entry *e = entries.items[i];
 		if (!e->err)
@@ -43,19 +37,19 @@ static uint64_t hash_tree(uint64_t h, const char *dir)
 uint64_t inputs_fingerprint(const struct source *src, size_t n, const char *config, size_t config_len,
 			    const char *theme_dir, const char *options)
 {
-	uint64_t h = INPUTS_HASH_INIT;
+	uint64_t h = HASH_INIT;
 	for (size_t i = 0; i < n; i++) {
 		long long v[3] = { src[i].size, src[i].mtime_ns, src[i].ino };
-		h = inputs_hash(h, src[i].path, strlen(src[i].path) + 1);
-		h = inputs_hash(h, v, sizeof(v));
+		h = hash_bytes(h, src[i].path, strlen(src[i].path) + 1);
+		h = hash_bytes(h, v, sizeof(v));
 	}
-	h = inputs_hash(h, config, config_len);
+	h = hash_bytes(h, config, config_len);
 	h = hash_tree(h, theme_dir);
 	/* a file the last build accepted may be too large under a new limit */
 	size_t limit = load_max_file_size();
-	h = inputs_hash(h, &limit, sizeof(limit));
+	h = hash_bytes(h, &limit, sizeof(limit));
 	struct stat st;
 	if (stat("/proc/self/exe", &st) == 0)
 		h = hash_stat(h, "exe", &st);
-	return inputs_hash(h, options, strlen(options));
+	return hash_bytes(h, options, strlen(options));
 }

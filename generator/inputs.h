@@ -20,8 +20,4 @@
 uint64_t inputs_fingerprint(const struct source *src, size_t n, const char *config, size_t config_len,
 			    const char *theme_dir, const char *options);
 
-/* FNV-1a, for callers that fold more into a fingerprint. */
-uint64_t inputs_hash(uint64_t h, const void *data, size_t len);
-#define INPUTS_HASH_INIT 1469598103934665603ull
-
 #endif
