@@ -5,12 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <unicode/ubrk.h>
-#include <unicode/ucal.h>
-#include <unicode/uchar.h>
 #include <unicode/uclean.h>
 #include <unicode/ucol.h>
-#include <unicode/udat.h>
 #include <unicode/unorm2.h>
 #include <unicode/uscript.h>
 #include <unicode/ustring.h>
