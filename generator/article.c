@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "markdown.h"
 #include "text.h"
 #include "yamldoc.h"
 
@@ -46,6 +47,10 @@ static const char *line_end(const char *p, const char *end)
 	return nl ? nl : end;
 }
 
+/* Front matter is a dozen short keys: more than this is a missing closing
+ * fence or not an article, and YAML of that size costs time to no purpose. */
+#define ARTICLE_MAX_FRONT_MATTER ((size_t)64 * 1024)
+
 /* Finds the YAML between the fences and the body after them. */
 static int split_front_matter(struct fm *f, const char **yaml, size_t *yaml_len,
 			      const char **body, size_t *body_len)
@@ -65,6 +70,15 @@ static int split_front_matter(struct fm *f, const char **yaml, size_t *yaml_len,
 	*yaml = p;
 	while (p < end) {
 		const char *eol = line_end(p, end);
+		/* the YAML up to and with this line's end */
+		if ((size_t)(eol - *yaml) + 1 > ARTICLE_MAX_FRONT_MATTER && !is_fence(p, eol, 1)) {
+			size_t line, col;
+			diag_locate(f->src, (size_t)(p - f->src), &line, &col);
+			diag_error(f->d, f->path, line, 1, f->src, f->len,
+				   "front matter longer than %zu KiB: is its closing '---' line missing?",
+				   ARTICLE_MAX_FRONT_MATTER / 1024);
+			return -1;
+		}
 		if (is_fence(p, eol, 1)) {
 			*yaml_len = (size_t)(p - *yaml);
 			*body = eol < end ? eol + 1 : end;
@@ -283,43 +297,62 @@ struct article *article_parse(struct arena *a, struct diag *d, const char *path,
 	return article_parse_valid(a, d, path, src, len);
 }
 
+/* Block quotes and lists too deep for cmark are refused here, with their
+ * place, rather than rendered for minutes (see markdown_check_nesting). */
+static int check_body(struct fm *f, const char *body, size_t body_len)
+{
+	size_t bad;
+	if (markdown_check_nesting(body, body_len, &bad) == 0)
+		return 0;
+	size_t line, col;
+	diag_locate(f->src, (size_t)(body - f->src) + bad, &line, &col);
+	diag_error(f->d, f->path, line, col, f->src, f->len,
+		   "block quotes and lists nested more than %d levels deep: not rendered", MARKDOWN_MAX_NESTING);
+	return -1;
+}
+
+static struct article *parse_valid(struct fm *f)
+{
+	const char *yaml, *body;
+	size_t yaml_len, body_len;
+
+	/* NUL or another control character is no text, and invalid in XML (feeds) */
+	if (diag_control_chars(f->d, f->path, f->src, f->len) < 0)
+		return NULL;
+	if (split_front_matter(f, &yaml, &yaml_len, &body, &body_len) < 0)
+		return NULL;
+	/* the YAML starts on line 2, after the opening fence */
+	struct ynode *root = yamldoc_parse(f->a, f->d, f->path, f->src, f->len, yaml, yaml_len, 2);
+	if (!root)
+		return NULL;
+	if (root->kind != YNODE_MAP) {
+		diag_error(f->d, f->path, root->line, root->col, f->src, f->len,
+			   "front matter must be 'key: value' lines");
+		return NULL;
+	}
+
+	struct article *art = arena_alloc(f->a, sizeof(*art));
+	art->path = f->path;
+	art->src = f->src;
+	art->src_len = f->len;
+	/* yamldoc_parse refused duplicate keys */
+	for (size_t i = 0; i < root->count; i++)
+		if (!read_key(f, root->keys[i]->str, root->items[i], art))
+			config_warn_unknown_key(f->d, f->path, f->src, f->len, root->keys[i], article_keys);
+	check_required(f, root, art);
+	if (check_body(f, body, body_len) < 0)
+		f->failed = 1;
+	art->body = body;
+	art->body_len = body_len;
+	return f->failed ? NULL : art;
+}
+
 struct article *article_parse_valid(struct arena *a, struct diag *d, const char *path,
 				    const char *src, size_t len)
 {
 	struct fm f = { a, d, path, src, len, 0 };
-	const char *yaml, *body;
-	size_t yaml_len, body_len;
-
-	if (split_front_matter(&f, &yaml, &yaml_len, &body, &body_len) < 0)
-		return NULL;
-	size_t first_line = 1 + 1;
-	if (len >= 3 && memcmp(src, "\xEF\xBB\xBF", 3) == 0)
-		first_line = 2;
-	struct ynode *root = yamldoc_parse(a, d, path, src, len, yaml, yaml_len, first_line);
-	if (!root)
-		return NULL;
-	if (root->kind != YNODE_MAP) {
-		diag_error(d, path, root->line, root->col, src, len, "front matter must be 'key: value' lines");
-		return NULL;
-	}
-
-	struct article *art = arena_alloc(a, sizeof(*art));
-	art->path = path;
-	art->src = src;
-	art->src_len = len;
-	for (size_t i = 0; i < root->count; i++) {
-		const struct ynode *key = root->keys[i];
-		for (size_t j = 0; j < i; j++)
-			if (strcmp(root->keys[j]->str, key->str) == 0) {
-				diag_error(d, path, key->line, key->col, src, len,
-					   "duplicate key '%s' (first given on line %zu)", key->str, root->keys[j]->line);
-				f.failed = 1;
-			}
-		if (!read_key(&f, key->str, root->items[i], art))
-			config_warn_unknown_key(d, path, src, len, key, article_keys);
-	}
-	check_required(&f, root, art);
-	art->body = body;
-	art->body_len = body_len;
-	return f.failed ? NULL : art;
+	diag_cap_begin(d, DIAG_MAX_PER_FILE);
+	struct article *art = parse_valid(&f);
+	diag_cap_end(d, path);
+	return art;
 }

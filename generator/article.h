@@ -2,7 +2,12 @@
  *
  * A content file is YAML front matter between two `---` lines, then the
  * Markdown body. Parsing only: the caller hands over the file's bytes, which
- * must outlive the article (body and messages point into them). */
+ * must outlive the article (body and messages point into them).
+ *
+ * Refused with an error at the place: a control character other than tab,
+ * LF and CR anywhere (NUL included), front matter over 64 KiB, block quotes
+ * and lists nested past MARKDOWN_MAX_NESTING. At most DIAG_MAX_PER_FILE
+ * messages about one file are shown. */
 #ifndef ARTICLE_H
 #define ARTICLE_H
 

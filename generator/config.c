@@ -15,7 +15,9 @@ void config_warn_unknown_key(struct diag *d, const char *path, const char *src, 
 {
 	const char *best = NULL;
 	size_t best_dist = (size_t)-1;
-	for (size_t i = 0; known[i]; i++) {
+	/* no known key is half this long: a suggestion would be noise, and the
+	 * edit distance to a key of a megabyte costs time */
+	for (size_t i = 0; known[i] && key->len <= 64; i++) {
 		size_t dist = text_distance(key->str, known[i]);
 		if (dist < best_dist) {
 			best_dist = dist;
@@ -161,6 +163,39 @@ static void read_key(struct reader *r, const struct ynode *key, const struct yno
 	}
 }
 
+static int parse(struct reader *r, struct config *cfg)
+{
+	size_t bad;
+	if (!text_utf8_valid(r->src, r->len, &bad)) {
+		diag_invalid_utf8(r->d, r->path, r->src, r->len, bad);
+		return -1;
+	}
+	/* a NUL used to cut the config short without a word (regions lost) */
+	if (diag_control_chars(r->d, r->path, r->src, r->len) < 0)
+		return -1;
+	struct ynode *root = yamldoc_parse(r->a, r->d, r->path, r->src, r->len, r->src, r->len, 1);
+	if (!root)
+		return -1;
+	if (root->kind != YNODE_MAP) {
+		diag_error(r->d, r->path, root->line, root->col, r->src, r->len,
+			   "config must be a mapping of keys to values");
+		return -1;
+	}
+	/* yamldoc_parse refused duplicate keys, at every level */
+	for (size_t i = 0; i < root->count; i++)
+		read_key(r, root->keys[i], root->items[i], cfg);
+	if (!*cfg->output_dir) {
+		diag_error(r->d, r->path, 0, 0, NULL, 0, "'output_dir' is empty: name the directory to build into");
+		r->failed = 1;
+	}
+	if (!*cfg->title)
+		diag_warning(r->d, r->path, 0, 0, NULL, 0, "no 'title': the site has no name");
+	if (cfg->nprovinces == 0)
+		diag_warning(r->d, r->path, 0, 0, NULL, 0,
+			     "no 'regions': every article must then fail to find its district");
+	return r->failed ? -1 : 0;
+}
+
 int config_parse(struct arena *a, struct diag *d, const char *path, const char *src, size_t len,
 		 struct config *cfg)
 {
@@ -173,40 +208,10 @@ int config_parse(struct arena *a, struct diag *d, const char *path, const char *
 	cfg->language = "zh-CN";
 	cfg->output_dir = "public";
 	cfg->home_latest = 10;
-
-	size_t bad;
-	if (!text_utf8_valid(src, len, &bad)) {
-		diag_invalid_utf8(d, path, src, len, bad);
-		return -1;
-	}
-	struct ynode *root = yamldoc_parse(a, d, path, src, len, src, len, 1);
-	if (!root)
-		return -1;
-	if (root->kind != YNODE_MAP) {
-		diag_error(d, path, root->line, root->col, src, len, "config must be a mapping of keys to values");
-		return -1;
-	}
-	for (size_t i = 0; i < root->count; i++) {
-		const struct ynode *key = root->keys[i];
-		int dup = 0;
-		for (size_t j = 0; j < i && !dup; j++)
-			if (strcmp(root->keys[j]->str, key->str) == 0) {
-				diag_error(d, path, key->line, key->col, src, len,
-					   "duplicate key '%s' (first given on line %zu)", key->str, root->keys[j]->line);
-				r.failed = dup = 1;
-			}
-		if (!dup)
-			read_key(&r, key, root->items[i], cfg);
-	}
-	if (!*cfg->output_dir) {
-		diag_error(d, path, 0, 0, NULL, 0, "'output_dir' is empty: name the directory to build into");
-		r.failed = 1;
-	}
-	if (!*cfg->title)
-		diag_warning(d, path, 0, 0, NULL, 0, "no 'title': the site has no name");
-	if (cfg->nprovinces == 0)
-		diag_warning(d, path, 0, 0, NULL, 0, "no 'regions': every article must then fail to find its district");
-	return r.failed ? -1 : 0;
+	diag_cap_begin(d, DIAG_MAX_PER_FILE);
+	int ret = parse(&r, cfg);
+	diag_cap_end(d, path);
+	return ret;
 }
 
 const char *config_slug_override(const struct config *cfg, const char *name)

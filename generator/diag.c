@@ -7,6 +7,42 @@
 
 #include "text.h"
 
+/* A long line is quoted as this many characters around the place: a line of
+ * a megabyte (5,000 keys in one `{…}`) must not be printed once per message. */
+#define DIAG_EXCERPT_CHARS 120
+/* A message is cut after this many bytes (it may quote a key of any length). */
+#define DIAG_MAX_MESSAGE 400
+
+/* The bytes of the UTF-8 character at p (at most n). */
+static size_t char_len(const char *p, size_t n)
+{
+	unsigned char c = (unsigned char)*p;
+	size_t k = c < 0xC0 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+	return k < n ? k : n;
+}
+
+/* Appends the character p[0..n) as a terminal should show it, and returns
+ * its width in columns. A control character would garble the terminal or cut
+ * the message (NUL): it is shown as its symbol (U+2400 + c), or U+FFFD for
+ * the C1 controls, which have no symbol. */
+static size_t add_shown(struct buf *out, const char *p, size_t n)
+{
+	unsigned char c = (unsigned char)p[0];
+	if ((c < 0x20 && c != '\t') || c == 0x7F) {
+		unsigned cp = c == 0x7F ? 0x2421 : 0x2400u + c;
+		char u[3] = { (char)(0xE0 | cp >> 12), (char)(0x80 | (cp >> 6 & 0x3F)), (char)(0x80 | (cp & 0x3F)) };
+		buf_add(out, u, 3);
+		return 1;
+	}
+	if (c == 0xC2 && n > 1 && (unsigned char)p[1] < 0xA0) {
+		buf_addstr(out, "\xEF\xBF\xBD");
+		return 1;
+	}
+	buf_add(out, p, n);
+	/* wide (CJK) characters take two columns in a terminal */
+	return c >= 0xE1 ? 2 : 1;
+}
+
 static void quote_line(struct buf *out, const char *src, size_t src_len, size_t line, size_t col)
 {
 	const char *p = src, *end = src + src_len;
@@ -22,24 +58,64 @@ static void quote_line(struct buf *out, const char *src, size_t src_len, size_t 
 	size_t len = eol ? (size_t)(eol - p) : (size_t)(end - p);
 	if (len && p[len - 1] == '\r')
 		len--;
+	size_t total = 0;
+	for (size_t i = 0; i < len; i += char_len(p + i, len - i))
+		total++;
+	size_t first = 0, last = total, at = col ? col - 1 : 0;
+	if (total > DIAG_EXCERPT_CHARS) {
+		first = at > DIAG_EXCERPT_CHARS / 2 ? at - DIAG_EXCERPT_CHARS / 2 : 0;
+		if (first > total - DIAG_EXCERPT_CHARS)
+			first = total - DIAG_EXCERPT_CHARS;
+		last = first + DIAG_EXCERPT_CHARS;
+	}
+	size_t width = 0;	/* columns before the caret */
 	buf_addstr(out, "    ");
-	buf_add(out, p, len);
+	if (first) {
+		buf_addstr(out, "\xE2\x80\xA6");	/* … */
+		width++;
+	}
+	size_t k = 0;
+	for (size_t i = 0, n; i < len && k < last; i += n, k++) {
+		n = char_len(p + i, len - i);
+		if (k < first)
+			continue;
+		size_t w = add_shown(out, p + i, n);
+		if (k < at)
+			width += w;
+	}
+	if (last < total)
+		buf_addstr(out, "\xE2\x80\xA6");
 	buf_addch(out, '\n');
 	if (!col)
 		return;
-	/* The caret stands under the character; wide (CJK) characters take two
-	 * columns in a terminal, so count their width rather than bytes. */
 	buf_addstr(out, "    ");
-	size_t chars = 0;
-	for (size_t i = 0; i < len && chars + 1 < col; i++) {
-		unsigned char c = (unsigned char)p[i];
-		if ((c & 0xC0) == 0x80)
-			continue;
-		chars++;
-		buf_addstr(out, c >= 0xE1 ? "  " : " ");
-	}
+	for (size_t i = 0; i < width; i++)
+		buf_addch(out, ' ');
 	buf_addstr(out, "^\n");
 }
+
+/* Appends a formatted message, cut to DIAG_MAX_MESSAGE bytes and with its
+ * control characters made visible. */
+static void add_message(struct buf *out, const char *s, size_t len)
+{
+	size_t start = out->len;
+	for (size_t i = 0, n; i < len; i += n) {
+		n = char_len(s + i, len - i);
+		if (out->len - start + n > DIAG_MAX_MESSAGE) {
+			buf_addstr(out, "\xE2\x80\xA6");
+			return;
+		}
+		add_shown(out, s + i, n);
+	}
+}
+
+/* diag_cap_begin's bound for this thread's messages through `d`, and the
+ * messages shown and hidden under it. Per thread, not in struct diag: a
+ * file is parsed by one thread from start to end. */
+static _Thread_local struct {
+	const struct diag *d;
+	size_t cap, shown, hidden_errors, hidden_warnings;
+} cap;
 
 /* Rendering threads may report at once: one message at a time. */
 static pthread_mutex_t diag_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -48,14 +124,30 @@ static void emit(struct diag *d, int is_warning, const char *path, size_t line, 
 		 const char *src, size_t src_len, const char *fmt, va_list ap)
 {
 	const char *kind = is_warning && !d->strict ? "warning" : "error";
-	struct buf msg = BUF_INIT;
+	if (cap.d == d && cap.shown >= cap.cap) {
+		/* counted, not shown: and not formatted either, which costs as much */
+		pthread_mutex_lock(&diag_lock);
+		if (is_warning) {
+			d->warnings++;
+			cap.hidden_warnings++;
+		} else {
+			d->errors++;
+			cap.hidden_errors++;
+		}
+		pthread_mutex_unlock(&diag_lock);
+		return;
+	}
+	if (cap.d == d)
+		cap.shown++;
+	struct buf msg = BUF_INIT, text = BUF_INIT;
 	if (line && col)
 		buf_addf(&msg, "%s:%zu:%zu: %s: ", path, line, col, kind);
 	else if (line)
 		buf_addf(&msg, "%s:%zu: %s: ", path, line, kind);
 	else
 		buf_addf(&msg, "%s: %s: ", path, kind);
-	buf_vaddf(&msg, fmt, ap);
+	buf_vaddf(&text, fmt, ap);
+	add_message(&msg, text.data, text.len);
 	buf_addch(&msg, '\n');
 	if (src && line)
 		quote_line(&msg, src, src_len, line, col);
@@ -70,6 +162,7 @@ static void emit(struct diag *d, int is_warning, const char *path, size_t line, 
 		d->errors++;
 	pthread_mutex_unlock(&diag_lock);
 	buf_free(&msg);
+	buf_free(&text);
 }
 
 void diag_error(struct diag *d, const char *path, size_t line, size_t col,
@@ -102,6 +195,33 @@ void diag_merge(struct diag *d, const struct diag *from)
 	d->errors += from->errors;
 	d->warnings += from->warnings;
 	pthread_mutex_unlock(&diag_lock);
+}
+
+void diag_cap_begin(struct diag *d, size_t max)
+{
+	cap.d = d;
+	cap.cap = max;
+	cap.shown = cap.hidden_errors = cap.hidden_warnings = 0;
+}
+
+void diag_cap_end(struct diag *d, const char *path)
+{
+	/* under --strict the hidden warnings were errors */
+	size_t e = cap.hidden_errors + (d->strict ? cap.hidden_warnings : 0);
+	size_t w = d->strict ? 0 : cap.hidden_warnings;
+	cap.d = NULL;
+	if (!e && !w)
+		return;
+	struct buf msg = BUF_INIT;
+	buf_addf(&msg, "%s: note: %zu more message(s) about this file not shown (%zu error(s), "
+		 "%zu warning(s)): fix the ones above first\n", path, e + w, e, w);
+	pthread_mutex_lock(&diag_lock);
+	if (d->sink)
+		buf_add(d->sink, msg.data, msg.len);
+	else
+		fputs(msg.data, stderr);
+	pthread_mutex_unlock(&diag_lock);
+	buf_free(&msg);
 }
 
 int diag_failed(const struct diag *d)
@@ -151,4 +271,55 @@ void diag_locate(const char *src, size_t off, size_t *line, size_t *col)
 	}
 	*line = l;
 	*col = c;
+}
+
+/* Unicode's control characters (Cc) but tab, line feed and carriage return:
+ * C0, DEL, and C1 (U+0080–U+009F, C2 80–C2 9F in UTF-8). Returns the code
+ * point of the one at s[i], or -1. */
+static long control_at(const char *s, size_t len, size_t i)
+{
+	unsigned char c = (unsigned char)s[i];
+	if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F)
+		return c;
+	if (c == 0xC2 && i + 1 < len && (unsigned char)s[i + 1] >= 0x80 && (unsigned char)s[i + 1] < 0xA0)
+		return (unsigned char)s[i + 1];
+	return -1;
+}
+
+size_t diag_find_control(const char *s, size_t len, long *cp)
+{
+	for (size_t i = 0; i < len; i++)
+		if ((*cp = control_at(s, len, i)) >= 0)
+			return i;
+	return len;
+}
+
+int diag_control_chars(struct diag *d, const char *path, const char *src, size_t len)
+{
+	size_t first = 0, count = 0;
+	long cp = -1;
+	for (size_t i = 0; i < len; i++) {
+		long c = control_at(src, len, i);
+		if (c < 0)
+			continue;
+		if (!count++) {
+			first = i;
+			cp = c;
+		}
+	}
+	if (!count)
+		return 0;
+	size_t line, col;
+	diag_locate(src, first, &line, &col);
+	char more[64] = "";
+	if (count > 1)
+		snprintf(more, sizeof(more), "; %zu more in this file", count - 1);
+	if (cp == 0)
+		diag_error(d, path, line, col, src, len,
+			   "a NUL byte: this is not a text file, or it is damaged%s", more);
+	else
+		diag_error(d, path, line, col, src, len,
+			   "control character U+%04lX is not allowed (only tab, line feed and carriage "
+			   "return are)%s", (unsigned long)cp, more);
+	return -1;
 }

@@ -6,7 +6,12 @@
  * going, and the build fails at the end when diag_failed() says so. With
  * `strict`, warnings count as errors. Messages go to `sink` when it is set
  * (tests), else to stderr. Lines and columns count from 1; a column counts
- * characters (code points), not bytes. */
+ * characters (code points), not bytes.
+ *
+ * Messages stay small whatever the input: a long source line is quoted as an
+ * excerpt around the place, a long message is cut, and control characters in
+ * either are shown as visible symbols (U+2400…). Inside diag_cap_begin/end
+ * only the first messages about a file are shown; the rest are counted. */
 #ifndef DIAG_H
 #define DIAG_H
 
@@ -21,6 +26,9 @@ struct diag {
 };
 
 #define DIAG_INIT { 0, 0, 0, NULL }
+
+/* Messages about one file shown at most (the rest are counted, not shown). */
+#define DIAG_MAX_PER_FILE 20
 
 /* `src` is the whole source text (or NULL): the line `line` is quoted from it.
  * line == 0 means the message concerns the whole file. */
@@ -39,6 +47,21 @@ void diag_merge(struct diag *d, const struct diag *from);
 /* Reports the invalid UTF-8 at byte `bad` of src, quoting its line with
  * each invalid byte shown as U+FFFD (the raw bytes would garble a terminal). */
 void diag_invalid_utf8(struct diag *d, const char *path, const char *src, size_t len, size_t bad);
+
+/* Reports the first control character in src (a NUL byte, or any other
+ * Unicode control character but tab, line feed and carriage return: none has
+ * a place in HTML or XML text) at its place, with how many more there are.
+ * Returns 0 when src has none, else -1. src must be valid UTF-8. */
+int diag_control_chars(struct diag *d, const char *path, const char *src, size_t len);
+/* The offset of the first such control character in s, or len when none;
+ * its code point in *cp. */
+size_t diag_find_control(const char *s, size_t len, long *cp);
+
+/* Between these two calls, made by one thread about one file, at most `max`
+ * of the messages that thread makes through d are shown; diag_cap_end then
+ * says, in one line naming path, how many more were counted. */
+void diag_cap_begin(struct diag *d, size_t max);
+void diag_cap_end(struct diag *d, const char *path);
 
 /* True when the run must fail: an error, or a warning under strict. */
 int diag_failed(const struct diag *d);

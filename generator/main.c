@@ -307,8 +307,9 @@ static int build(const struct options *o, struct arena *a, struct diag *d)
 		return -1;
 	}
 	char *cfg_src = arena_strndup(a, text.data, text.len);
+	size_t cfg_len = text.len;	/* not strlen: config_parse must see a NUL to refuse it */
 	buf_free(&text);
-	if (config_parse(a, d, o->config, cfg_src, strlen(cfg_src), &cfg) < 0)
+	if (config_parse(a, d, o->config, cfg_src, cfg_len, &cfg) < 0)
 		return -1;
 	const char *out = o->out ? o->out : cfg.output_dir;
 	if (!*out) {
@@ -321,7 +322,7 @@ static int build(const struct options *o, struct arena *a, struct diag *d)
 	struct source *sources;
 	size_t nsrc = load_list(a, d, o->content, &sources);
 	const char *opts = arena_sprintf(a, "%s|%s|%s|%d|%d", o->config, o->content, o->theme, o->strict, o->drafts);
-	uint64_t fp = inputs_fingerprint(sources, nsrc, cfg_src, strlen(cfg_src), o->theme, opts);
+	uint64_t fp = inputs_fingerprint(sources, nsrc, cfg_src, cfg_len, o->theme, opts);
 	if (!o->force && d->errors == 0 && writer_is_current(out, fp)) {
 		if (!o->quiet)
 			printf("sitegen: nothing changed since the last build of %s\n", out);

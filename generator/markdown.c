@@ -6,6 +6,50 @@
 
 #include "text.h"
 
+/* The end of the container marker at md[i] ('>', '-', '+', '*', or 1–9
+ * digits and '.' or ')', a list marker followed by a blank or the line's
+ * end), or i when there is none. */
+static size_t marker_end(const char *md, size_t len, size_t i)
+{
+	if (md[i] == '>')
+		return i + 1;
+	size_t k = i;
+	if (md[i] == '-' || md[i] == '+' || md[i] == '*') {
+		k = i + 1;
+	} else {
+		while (k < len && k - i < 9 && md[k] >= '0' && md[k] <= '9')
+			k++;
+		if (k == i || k >= len || (md[k] != '.' && md[k] != ')'))
+			return i;
+		k++;
+	}
+	if (k < len && md[k] != ' ' && md[k] != '\t' && md[k] != '\n' && md[k] != '\r')
+		return i;
+	return k;
+}
+
+int markdown_check_nesting(const char *md, size_t len, size_t *bad)
+{
+	for (size_t i = 0; i < len;) {
+		size_t depth = 0, j = i;
+		for (;;) {
+			while (j < len && (md[j] == ' ' || md[j] == '\t'))
+				j++;
+			size_t k = j < len ? marker_end(md, len, j) : j;
+			if (k == j)
+				break;
+			if (++depth > MARKDOWN_MAX_NESTING) {
+				*bad = j;
+				return -1;
+			}
+			j = k;
+		}
+		const char *nl = memchr(md + j, '\n', len - j);
+		i = nl ? (size_t)(nl - md) + 1 : len;
+	}
+	return 0;
+}
+
 void markdown_to_html(const char *md, size_t len, int unsafe, struct buf *out)
 {
 	int opts = CMARK_OPT_DEFAULT | (unsafe ? CMARK_OPT_UNSAFE : 0);

@@ -3,6 +3,7 @@
 #include <string.h>
 #include <yaml.h>
 
+#include "strmap.h"
 #include "xalloc.h"
 
 /* Nodes under construction are kept on an explicit stack, so deep nesting in
@@ -14,7 +15,7 @@ struct builder {
 	struct diag *d;
 	const char *path, *src;
 	size_t src_len;
-	int bad_key;
+	int bad_key;		/* a key or value was refused: the tree is not returned */
 	struct ynode *stack[YAMLDOC_MAX_DEPTH];
 	struct ptrvec items[YAMLDOC_MAX_DEPTH];
 	size_t depth;
@@ -39,6 +40,36 @@ static void attach(struct builder *b, struct ynode *n)
 	ptrvec_push(b->a, &b->items[b->depth - 1], n);
 }
 
+/* Keys are looked up in a set as they come: a file of 50,000 keys must not
+ * compare each with all before it. A key given twice is an error at its
+ * second place; the first stays. */
+static void close_map(struct builder *b, struct ynode *n, const struct ptrvec *v)
+{
+	struct strmap seen = { 0 };
+	size_t pairs = v->len / 2;
+	n->keys = arena_alloc(b->a, (pairs + 1) * sizeof(*n->keys));
+	n->items = arena_alloc(b->a, (pairs + 1) * sizeof(*n->items));
+	for (size_t i = 0; i < pairs; i++) {
+		struct ynode *key = v->items[2 * i];
+		if (key->kind != YNODE_SCALAR) {
+			diag_error(b->d, b->path, key->line, key->col, b->src, b->src_len,
+				   "a key must be a plain name, not a list or mapping");
+			b->bad_key = 1;
+			continue;
+		}
+		const struct ynode *first = strmap_get(&seen, key->str);
+		if (first) {
+			diag_error(b->d, b->path, key->line, key->col, b->src, b->src_len,
+				   "duplicate key '%s' (first given on line %zu)", key->str, first->line);
+			b->bad_key = 1;
+			continue;
+		}
+		strmap_put(b->a, &seen, key->str, key);
+		n->keys[n->count] = key;
+		n->items[n->count++] = v->items[2 * i + 1];
+	}
+}
+
 static void close_collection(struct builder *b)
 {
 	struct ynode *n = b->stack[b->depth - 1];
@@ -47,21 +78,28 @@ static void close_collection(struct builder *b)
 		n->items = (struct ynode **)v->items;
 		n->count = v->len;
 	} else {
-		n->count = v->len / 2;
-		n->keys = arena_alloc(b->a, (n->count + 1) * sizeof(*n->keys));
-		n->items = arena_alloc(b->a, (n->count + 1) * sizeof(*n->items));
-		for (size_t i = 0; i < n->count; i++) {
-			n->keys[i] = v->items[2 * i];
-			n->items[i] = v->items[2 * i + 1];
-			if (n->keys[i]->kind != YNODE_SCALAR) {
-				diag_error(b->d, b->path, n->keys[i]->line, n->keys[i]->col, b->src, b->src_len,
-					   "a key must be a plain name, not a list or mapping");
-				b->bad_key = 1;
-			}
-		}
+		close_map(b, n, v);
 	}
 	b->depth--;
 	attach(b, n);
+}
+
+/* A control character can come in through an escape ("\0", "\x01", "\e"):
+ * the raw text was checked before parsing. A NUL would cut the value short
+ * (`title: "\0"` would pass as a title that is there and shows nothing). */
+static void check_scalar(struct builder *b, const struct ynode *n, const char *s, size_t len)
+{
+	long cp;
+	if (diag_find_control(s, len, &cp) == len)
+		return;
+	if (cp == 0)
+		diag_error(b->d, b->path, n->line, n->col, b->src, b->src_len,
+			   "a NUL character (\\0) in a value is not allowed");
+	else
+		diag_error(b->d, b->path, n->line, n->col, b->src, b->src_len,
+			   "control character U+%04lX in a value is not allowed (only tab, line feed "
+			   "and carriage return are)", (unsigned long)cp);
+	b->bad_key = 1;
 }
 
 /* The number of line ends in text: a mark on that line is at the very end. */
@@ -79,6 +117,11 @@ static size_t count_lines(const char *text, size_t len)
 static void report_parser_error(struct diag *d, const char *path, const char *src, size_t src_len,
 				const yaml_parser_t *p, size_t first_line, size_t text_lines)
 {
+	if (p->error == YAML_MEMORY_ERROR) {
+		/* libyaml's marks say nothing then: the place is not the cause */
+		diag_error(d, path, 0, 0, NULL, 0, "out of memory while reading the YAML");
+		return;
+	}
 	yaml_mark_t m = p->problem_mark;
 	const char *problem = p->problem ? p->problem : "syntax error";
 	if (!p->context) {
@@ -117,6 +160,7 @@ struct ynode *yamldoc_parse(struct arena *a, struct diag *d, const char *path,
 		switch (ev.type) {
 		case YAML_SCALAR_EVENT: {
 			struct ynode *n = node_new(&b, YNODE_SCALAR, ev.start_mark);
+			check_scalar(&b, n, (const char *)ev.data.scalar.value, ev.data.scalar.length);
 			n->str = arena_strndup(a, (const char *)ev.data.scalar.value, ev.data.scalar.length);
 			n->len = ev.data.scalar.length;
 			n->plain = ev.data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
