@@ -149,7 +149,11 @@ struct ynode *yamldoc_parse(struct arena *a, struct diag *d, const char *path,
 	struct ynode *root = NULL;
 	int done = 0, failed = 0;
 
-	yaml_parser_initialize(&parser);
+	if (!yaml_parser_initialize(&parser)) {
+		/* a parser it could not set up would report no event, forever */
+		diag_error(d, path, 0, 0, NULL, 0, "out of memory while reading the YAML");
+		return NULL;
+	}
 	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
 	while (!done && !failed) {
 		if (!yaml_parser_parse(&parser, &ev)) {
