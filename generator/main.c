@@ -346,6 +346,7 @@ int main(int argc, char **argv)
 	struct options o = { "config.yml", "content", NULL, "theme", 0, 0, 0, 0, 0 };
 	if (parse_args(argc, argv, &o) < 0)
 		return 2;
+	text_init();
 	struct arena a = ARENA_INIT;
 	struct diag d = DIAG_INIT;
 	d.strict = o.strict;

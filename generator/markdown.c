@@ -5,6 +5,30 @@
 #include <string.h>
 
 #include "text.h"
+#include "xalloc.h"
+
+/* cmark's own allocator aborts the program when memory runs out; ours
+ * says so and exits like every other allocation of the generator. */
+static void *md_calloc(size_t n, size_t size)
+{
+	return xcalloc(n, size);
+}
+
+static void *md_realloc(void *p, size_t size)
+{
+	return xrealloc(p, size);
+}
+
+static cmark_mem md_mem = { md_calloc, md_realloc, free };
+
+static cmark_node *parse(const char *md, size_t len, int opts)
+{
+	cmark_parser *p = cmark_parser_new_with_mem(opts, &md_mem);
+	cmark_parser_feed(p, md, len);
+	cmark_node *doc = cmark_parser_finish(p);
+	cmark_parser_free(p);
+	return doc;
+}
 
 /* The end of the container marker at md[i] ('>', '-', '+', '*', or 1–9
  * digits and '.' or ')', a list marker followed by a blank or the line's
@@ -53,9 +77,11 @@ int markdown_check_nesting(const char *md, size_t len, size_t *bad)
 void markdown_to_html(const char *md, size_t len, int unsafe, struct buf *out)
 {
 	int opts = CMARK_OPT_DEFAULT | (unsafe ? CMARK_OPT_UNSAFE : 0);
-	char *html = cmark_markdown_to_html(md, len, opts);
+	cmark_node *doc = parse(md, len, opts);
+	char *html = cmark_render_html(doc, opts);	/* with the document's allocator */
 	buf_addstr(out, html);
 	free(html);
+	cmark_node_free(doc);
 }
 
 /* Summaries only need the opening text, so only that much of the body is
@@ -114,7 +140,7 @@ static void collect_text(cmark_node *doc, size_t max_bytes, struct buf *text)
 void markdown_summary(const char *md, size_t len, size_t max_chars, struct buf *out)
 {
 	size_t n = summary_source_len(md, len);
-	cmark_node *doc = cmark_parse_document(md, n, CMARK_OPT_DEFAULT);
+	cmark_node *doc = parse(md, n, CMARK_OPT_DEFAULT);
 	struct buf text = BUF_INIT;
 	collect_text(doc, max_chars * 8, &text);
 	cmark_node_free(doc);
@@ -149,7 +175,7 @@ static int is_block(cmark_node_type t)
 
 void markdown_text(const char *md, size_t len, struct buf *out)
 {
-	cmark_node *doc = cmark_parse_document(md, len, CMARK_OPT_DEFAULT);
+	cmark_node *doc = parse(md, len, CMARK_OPT_DEFAULT);
 	cmark_iter *it = cmark_iter_new(doc);
 	cmark_event_type ev;
 	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {

@@ -445,6 +445,33 @@ size_t text_distance(const char *a, const char *b)
 	return d;
 }
 
+/* ICU mostly reports a failed allocation, but not everywhere: version 72
+ * crashes when one fails while it loads its transliterators. Memory that
+ * never fails (the program exits first, as xmalloc does) is the safe side. */
+static void *icu_alloc(const void *context, size_t size)
+{
+	(void)context;
+	return xmalloc(size);
+}
+
+static void *icu_realloc(const void *context, void *p, size_t size)
+{
+	(void)context;
+	return xrealloc(p, size);
+}
+
+static void icu_free(const void *context, void *p)
+{
+	(void)context;
+	free(p);
+}
+
+void text_init(void)
+{
+	UErrorCode e = U_ZERO_ERROR;
+	u_setMemoryFunctions(NULL, icu_alloc, icu_realloc, icu_free, &e);
+}
+
 void text_cleanup(void)
 {
 	u_cleanup();

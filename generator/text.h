@@ -129,6 +129,11 @@ void text_fold_ts_pairs(const struct text_folder *f, struct buf *out);
  * for "did you mean" suggestions: text_distance("离石区", "离石县") == 1. */
 size_t text_distance(const char *a, const char *b);
 
+/* Makes ICU allocate through xmalloc (see xalloc.h): when memory runs out
+ * the program says so and exits instead of meeting ICU's rare unchecked
+ * paths. Call first, before any other text function. */
+void text_init(void);
+
 /* Releases ICU's process-wide caches (u_cleanup) so leak checkers see none.
  * Call at most once, at exit, after every text object has been freed. */
 void text_cleanup(void);
