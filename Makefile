@@ -53,6 +53,11 @@ $(BUILD)/libsitegen.a: $(LIB_OBJ)
 $(BIN): $(BUILD)/obj/main.o $(BUILD)/libsitegen.a
 	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS) -lpthread
 
+# The failure injector (tests/faults.sh): a plain shared object, never sanitized.
+$(BUILD)/tests/fault.so: tests/fault/fault.c
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) -O1 -shared -fPIC -o $@ $< -ldl
+
 $(BUILD)/tests/%: tests/%.c tests/check.h $(BUILD)/libsitegen.a | deps
 	@mkdir -p $(dir $@)
 	$(CC) $(WARN) $(CFLAGS) -Igenerator $(PKG_CFLAGS) -o $@ $< $(BUILD)/libsitegen.a $(PKG_LIBS) -lpthread
@@ -63,7 +68,7 @@ site: $(BIN)
 $(BUILD)/corpus: bench/corpus.c $(BUILD)/libsitegen.a | deps
 	$(CC) $(WARN) $(CFLAGS) -Igenerator -o $@ $< $(BUILD)/libsitegen.a $(PKG_LIBS) -lpthread
 
-test: $(BIN) $(TEST_BINS) $(BUILD)/corpus
+test: $(BIN) $(TEST_BINS) $(BUILD)/corpus $(BUILD)/tests/fault.so
 	@SPEC_DIR=$(SPEC_DIR) SEEDS_DIR=$(SEEDS_DIR) BUILD=$(BUILD) sh tests/run.sh
 
 # Regenerates the golden fixture's expected output on purpose (review the diff before committing).

@@ -74,3 +74,18 @@ ln -s "$tmp/outside/stolen.html" "$tmp/os/index.html"
 "$BIN" --config $CFG --content tests/errors/good/content --out "$tmp/os" --quiet
 say "$([ ! -e "$tmp/outside/stolen.html" ] && [ -f "$tmp/os/index.html" ] && [ ! -L "$tmp/os/index.html" ] && echo 0 || echo 1)" \
 	"a symlink in the output where a page goes is replaced by the page, and nothing is written where it pointed"
+
+# Many reports sharing one printed page: each report page lists at most 12
+# of the others (nearest in reading order) and links to the page for all.
+mkdir -p "$tmp/sp"
+for i in $(seq 10 29); do
+	article "$tmp/sp/r$i.md" "同版报道$i" "2022-10-$i" 'page: 同一版面\n' '正文。\n'
+done
+"$BIN" --config $CFG --content "$tmp/sp" --out "$tmp/osp" --quiet
+page="$tmp/osp/reports/r20/index.html"
+n=$(sed -n '/id="s-series"/,/<\/section>/p' "$page" | grep -c 'class="item item-brief')
+say "$([ "$n" = 12 ] && grep -q '本版全部 19 篇其他报道' "$page" && echo 0 || echo 1)" \
+	"a report whose printed page has 19 others lists 12 of them and links to the page for all 19 (listed: $n)"
+series=$(ls -d "$tmp"/osp/series/*/ | head -1)
+say "$([ "$(grep -c 'class="item' "${series}index.html")" -ge 20 ] && echo 0 || echo 1)" \
+	"the printed page itself lists all 20"

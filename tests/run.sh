@@ -72,6 +72,7 @@ run sh tests/incremental.sh
 run sh tests/edge.sh
 run sh tests/inputs.sh
 run sh tests/limits.sh
+run sh tests/faults.sh
 run sh tests/output.sh
 run sh tests/fuzz/regress.sh
 run "$B/tests/fidelity" "$SEEDS_DIR" content

@@ -1,0 +1,153 @@
+/* fault.so: failure injection for tests/faults.sh, loaded with LD_PRELOAD
+ * into an unmodified sitegen. Each variable makes one kind of call fail
+ * once it has succeeded N times (N = 0: from the first call on):
+ *
+ *   FAULT_THREADS=N   pthread_create fails with EAGAIN
+ *   FAULT_MALLOC=N    malloc, calloc and realloc return NULL (ENOMEM)
+ *   FAULT_WRITE=N     write to a file (not stdout/stderr) fails with ENOSPC
+ *   FAULT_RENAME=N    rename fails with EIO
+ *   FAULT_OPEN=TEXT   open of a path containing TEXT fails with EACCES
+ *
+ * With FAULT_ONCE=1, only call number N+1 fails (a passing fault), not
+ * every call from there on. Counts are shared by all threads. The generator is not built specially:
+ * what is tested is the binary users run. */
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+enum { F_THREADS, F_MALLOC, F_WRITE, F_RENAME, F_COUNT };
+static const char *const names[F_COUNT] = { "FAULT_THREADS", "FAULT_MALLOC", "FAULT_WRITE", "FAULT_RENAME" };
+static long limits[F_COUNT];
+static atomic_long calls[F_COUNT];
+static const char *open_text;
+static int once;
+static atomic_int ready;
+
+/* getenv and strtol do not allocate, so this is safe before malloc is ours. */
+static void setup(void)
+{
+	if (atomic_load(&ready))
+		return;
+	for (int i = 0; i < F_COUNT; i++) {
+		const char *v = getenv(names[i]);
+		limits[i] = v && *v ? strtol(v, NULL, 10) : -1;
+	}
+	const char *o = getenv("FAULT_ONCE");
+	once = o && *o == '1';
+	open_text = getenv("FAULT_OPEN");
+	if (open_text && !*open_text)
+		open_text = NULL;
+	atomic_store(&ready, 1);
+}
+
+static int should_fail(int kind)
+{
+	setup();
+	if (limits[kind] < 0)
+		return 0;
+	long n = atomic_fetch_add(&calls[kind], 1);
+	return once ? n == limits[kind] : n >= limits[kind];
+}
+
+extern void *__libc_malloc(size_t);
+extern void *__libc_calloc(size_t, size_t);
+extern void *__libc_realloc(void *, size_t);
+
+void *malloc(size_t n)
+{
+	if (should_fail(F_MALLOC)) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	return __libc_malloc(n);
+}
+
+void *calloc(size_t n, size_t size)
+{
+	if (should_fail(F_MALLOC)) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	return __libc_calloc(n, size);
+}
+
+void *realloc(void *p, size_t n)
+{
+	if (should_fail(F_MALLOC)) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	return __libc_realloc(p, n);
+}
+
+int pthread_create(pthread_t *t, const pthread_attr_t *attr, void *(*fn)(void *), void *arg)
+{
+	static int (*real)(pthread_t *, const pthread_attr_t *, void *(*)(void *), void *);
+	if (should_fail(F_THREADS))
+		return EAGAIN;
+	if (!real)
+		*(void **)&real = dlsym(RTLD_NEXT, "pthread_create");
+	return real(t, attr, fn, arg);
+}
+
+ssize_t write(int fd, const void *buf, size_t n)
+{
+	static ssize_t (*real)(int, const void *, size_t);
+	if (fd > 2 && should_fail(F_WRITE)) {
+		errno = ENOSPC;
+		return -1;
+	}
+	if (!real)
+		*(void **)&real = dlsym(RTLD_NEXT, "write");
+	return real(fd, buf, n);
+}
+
+int rename(const char *from, const char *to)
+{
+	static int (*real)(const char *, const char *);
+	if (should_fail(F_RENAME)) {
+		errno = EIO;
+		return -1;
+	}
+	if (!real)
+		*(void **)&real = dlsym(RTLD_NEXT, "rename");
+	return real(from, to);
+}
+
+static int open_fails(const char *path)
+{
+	setup();
+	if (open_text && path && strstr(path, open_text)) {
+		errno = EACCES;
+		return 1;
+	}
+	return 0;
+}
+
+#define OPEN_WRAPPER(name)                                                   \
+	int name(const char *path, int flags, ...)                           \
+	{                                                                    \
+		static int (*real)(const char *, int, ...);                  \
+		mode_t mode = 0;                                             \
+		if (flags & (O_CREAT | O_TMPFILE)) {                         \
+			va_list ap;                                          \
+			va_start(ap, flags);                                 \
+			mode = va_arg(ap, mode_t);                           \
+			va_end(ap);                                          \
+		}                                                            \
+		if (open_fails(path))                                        \
+			return -1;                                           \
+		if (!real)                                                   \
+			*(void **)&real = dlsym(RTLD_NEXT, #name);           \
+		return real(path, flags, mode);                              \
+	}
+OPEN_WRAPPER(open)
+OPEN_WRAPPER(open64)

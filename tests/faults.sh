@@ -1,0 +1,102 @@
+#!/bin/sh
+# Failure injection: the generator as users run it, with calls made to fail
+# by tests/fault/fault.c (LD_PRELOAD): threads that cannot start, memory
+# that runs out, a full disk, a rename or an open that fails. Each check
+# asserts the exit status, the message, and that the previous output is
+# untouched (or, where the build succeeds, that it equals a normal build);
+# and that the next normal build repairs to a full build's output.
+set -u
+B=${B:-build}
+BIN=$B/sitegen
+FAULT=$(pwd)/$B/tests/fault.so
+CFG=config.yml
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+say() {	# ok? description
+	if [ "$1" = 0 ]; then echo "ok - faults: $2"; else echo "not ok - faults: $2"; fi
+}
+# A sanitizer's runtime must be the first library loaded: no LD_PRELOAD then.
+if ldd "$BIN" 2>/dev/null | grep -q 'libasan\|libtsan'; then
+	echo "skip - faults: $BIN is built with a sanitizer, which cannot run under LD_PRELOAD"
+	exit 0
+fi
+# same DIR1 DIR2: the same files with the same bytes (the state file aside).
+same() {
+	diff -r -x .sitegen-state "$1" "$2" >/dev/null 2>&1
+}
+build() {	# out-dir [config] [env…]: status in $st, messages in $tmp/err
+	out=$1
+	cfg=${2:-$CFG}
+	shift 2 2>/dev/null || shift $#
+	env "$@" LD_PRELOAD="$FAULT" timeout 30 "$BIN" --config "$cfg" --content content --out "$out" --quiet \
+		2>"$tmp/err" >/dev/null
+	st=$?
+}
+
+# The reference: the archive built normally, once with each title.
+sed 's/^title: .*/title: 改过的标题/' $CFG >"$tmp/cfg2.yml"
+"$BIN" --config $CFG --content content --out "$tmp/ref1" --quiet
+"$BIN" --config "$tmp/cfg2.yml" --content content --out "$tmp/ref2" --quiet
+
+# Threads that cannot start: the build runs on fewer, with one warning.
+build "$tmp/t0" "$CFG" FAULT_THREADS=0
+say "$([ $st = 0 ] && same "$tmp/ref1" "$tmp/t0" && [ "$(grep -c 'threads could not start' "$tmp/err")" = 1 ] && echo 0 || echo 1)" \
+	"no thread can start: the build succeeds on the calling thread alone, the same output, one warning"
+env FAULT_THREADS=3 LD_PRELOAD="$FAULT" timeout 30 "$BIN" --config $CFG --content content --out "$tmp/t3" \
+	--quiet --jobs 8 2>"$tmp/err"
+st=$?
+say "$([ $st = 0 ] && same "$tmp/ref1" "$tmp/t3" && echo 0 || echo 1)" \
+	"only a few of 8 threads start: the same output"
+
+# A rebuild in which every page changes (a new title) meets a fault.
+# prev: what the output held before.
+rebuild() {	# name env…: copies ref1 to $tmp/name and rebuilds it with cfg2
+	name=$1
+	shift
+	rm -rf "$tmp/$name"
+	cp -a "$tmp/ref1" "$tmp/$name"
+	build "$tmp/$name" "$tmp/cfg2.yml" "$@"
+}
+repaired() {	# name: a normal build now gives the full build's output
+	"$BIN" --config "$tmp/cfg2.yml" --content content --out "$tmp/$1" --quiet 2>/dev/null &&
+		same "$tmp/ref2" "$tmp/$1" && [ ! -e "$tmp/$1/.staging" ]
+}
+
+rebuild full FAULT_WRITE=5
+say "$([ $st = 1 ] && grep -q 'error: cannot write: No space left on device' "$tmp/err" &&
+	grep -q 'the output was not changed' "$tmp/err" && same "$tmp/ref1" "$tmp/full" && echo 0 || echo 1)" \
+	"a full disk while pages are written: exit 1, the reason, the previous output untouched"
+say "$(repaired full && echo 0 || echo 1)" "after the full disk, the next build gives the full output"
+
+rebuild ren1 FAULT_RENAME=3 FAULT_ONCE=1
+say "$([ $st = 1 ] && grep -q 'error: cannot move into place: Input/output error' "$tmp/err" &&
+	grep -q 'the output was not changed' "$tmp/err" && same "$tmp/ref1" "$tmp/ren1" && echo 0 || echo 1)" \
+	"a rename that fails part way through the commit: the files already moved are put back, the output as before"
+say "$(repaired ren1 && echo 0 || echo 1)" "after the failed commit, the next build gives the full output"
+
+rebuild ren FAULT_RENAME=3
+say "$([ $st = 1 ] && grep -q 'cannot put the previous file back' "$tmp/err" &&
+	grep -q 'the output may be partly updated: build again' "$tmp/err" && echo 0 || echo 1)" \
+	"renames that keep failing: the message says the output may be partly updated"
+say "$(repaired ren && echo 0 || echo 1)" "once renames work again, the next build gives the full output"
+
+rebuild open FAULT_OPEN=2022-10-31-changning
+say "$([ $st = 1 ] && grep -q '^content/2022/2022-10-31-changning-lianxinka.md: error: cannot read: Permission denied' "$tmp/err" &&
+	same "$tmp/ref1" "$tmp/open" && echo 0 || echo 1)" \
+	"an article that cannot be opened: its path and the reason, the previous output untouched"
+
+# Memory that runs out at points all through the build: a clear message and
+# exit 2, never a crash or a hang, and never a damaged output.
+bad=""
+for n in 0 50 500 2000 6000 20000 60000; do
+	rebuild mem FAULT_MALLOC=$n
+	# (an exit for want of memory cannot tidy up: the staging directory,
+	# ours and hidden, stays until the next build)
+	if [ $st != 2 ] || ! grep -q '^fatal: out of memory' "$tmp/err" ||
+		! diff -r -x .sitegen-state -x .staging "$tmp/ref1" "$tmp/mem" >/dev/null 2>&1 ||
+		! repaired mem; then
+		bad="$bad $n(status $st)"
+	fi
+done
+say "$([ -z "$bad" ] && echo 0 || echo 1)" \
+	"memory running out after 0 to 60,000 allocations: exit 2 with 'out of memory', the previous output untouched, the next build repairs${bad:+; failed at:$bad}"
