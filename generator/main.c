@@ -95,7 +95,16 @@ static int parse_args(int argc, char **argv, struct options *o)
 			return -1;
 		}
 	}
-	o->jobs = jobs ? atoi(jobs) : 0;
+	if (jobs) {
+		char *end;
+		errno = 0;
+		long n = strtol(jobs, &end, 10);
+		if (end == jobs || *end || errno || n < 1 || n > 64) {
+			fprintf(stderr, "sitegen: --jobs: '%s' is not a number of threads from 1 to 64\n", jobs);
+			return -1;
+		}
+		o->jobs = (int)n;
+	}
 	size_t limit = LOAD_MAX_FILE_SIZE_DEFAULT;
 	if (max_size && load_parse_size(max_size, &limit) < 0) {
 		fprintf(stderr, "sitegen: --max-file-size: '%s' is not a size (bytes, or a number with K, M or G)\n",

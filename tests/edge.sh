@@ -89,3 +89,31 @@ say "$([ "$n" = 12 ] && grep -q '本版全部 19 篇其他报道' "$page" && ech
 series=$(ls -d "$tmp"/osp/series/*/ | head -1)
 say "$([ "$(grep -c 'class="item' "${series}index.html")" -ge 20 ] && echo 0 || echo 1)" \
 	"the printed page itself lists all 20"
+
+# The output replaced by a symbolic link to an identical copy, then --force:
+# the copy ends up a full build's output (reports/ and all).
+"$BIN" --config $CFG --content tests/errors/good/content --out "$tmp/lo" --quiet
+cp -a "$tmp/lo" "$tmp/lcopy"
+rm -rf "$tmp/lo"
+ln -s "$tmp/lcopy" "$tmp/lo"
+"$BIN" --config $CFG --content tests/errors/good/content --out "$tmp/lo" --quiet --force
+"$BIN" --config $CFG --content tests/errors/good/content --out "$tmp/lref" --quiet
+say "$(diff -r -x .sitegen-state "$tmp/lref" "$tmp/lcopy" >/dev/null && [ -d "$tmp/lcopy/reports" ] && echo 0 || echo 1)" \
+	"an output that is a link to an identical copy, rebuilt with --force, holds the full output"
+
+# --jobs takes a number of threads, nothing else.
+bad=""
+for j in abc 0 -1 65 3x ''; do
+	"$BIN" --config $CFG --content tests/errors/good/content --out "$tmp/oj" --quiet --jobs "$j" 2>"$tmp/err"
+	st=$?
+	[ $st = 2 ] && grep -q "^sitegen: --jobs: '$j' is not a number of threads from 1 to 64" "$tmp/err" || bad="$bad '$j'"
+done
+say "$([ -z "$bad" ] && [ ! -e "$tmp/oj" ] && echo 0 || echo 1)" \
+	"--jobs abc, 0, -1, 65, 3x or nothing is refused with a message (exit 2), nothing built${bad:+; accepted:$bad}"
+
+# One error in a partial that six templates use is one error, reported once.
+cp -r theme "$tmp/pt"
+echo '{{#oops}}' >>"$tmp/pt/templates/item-brief.mustache"
+"$BIN" --config $CFG --content tests/errors/good/content --theme "$tmp/pt" --out "$tmp/opt" --quiet 2>"$tmp/err"
+say "$([ $? = 1 ] && [ "$(grep -c 'error' "$tmp/err")" = 2 ] && grep -q 'build failed: 1 error(s)' "$tmp/err" && echo 0 || echo 1)" \
+	"an error in a partial several templates include is reported and counted once"
