@@ -93,7 +93,6 @@ const struct tmpl *tmpl_set_get(struct tmpl_set *s, const char *name, struct dia
 	const struct tmpl *known = tmpl_set_find(s, name, strlen(name));
 	if (known && known->whole)
 		return known;
-	size_t errors = d->errors;
 	struct tmpl *t = tmpl_set_ref(s, name, strlen(name));
 	if (t->state == TMPL_MISSING) {
 		diag_error(d, t->path, 0, 0, NULL, 0, "template not found");
@@ -108,9 +107,9 @@ const struct tmpl *tmpl_set_get(struct tmpl_set *s, const char *name, struct dia
 		t->whole = 1;
 		return t;
 	}
-	/* Errors are reported once, when the template is compiled: a later
-	 * request still has to fail visibly for the caller's diag. */
-	if (d->errors == errors)
+	/* Errors are reported once, when the template is compiled, and count
+	 * once: a later request adds one only if the diag has none to fail on. */
+	if (d->errors == 0)
 		diag_error(d, failed->path, 0, 0, NULL, 0, "template has errors (reported earlier)");
 	return NULL;
 }
