@@ -15,9 +15,8 @@ if [ -z "${TMPDIR:-}" ] && [ -d /dev/shm ] && [ -w /dev/shm ]; then
 	TMPDIR=/dev/shm
 	export TMPDIR
 fi
-out=$(mktemp)
 bg_dir=$(mktemp -d)
-trap 'rm -rf "$out" "$bg_dir"' EXIT
+trap 'rm -rf "$bg_dir"' EXIT
 pass=0
 fail=0
 skip=0
@@ -40,45 +39,52 @@ count() {
 	skip=$((skip + s))
 }
 
-run() {
-	"$@" >"$out" 2>&1
-	count "$out" $? "$*"
-}
 
-# The two slowest scripts (a 2,000-article build read back by Node; headless
-# Chromium) start first, in the background, while the rest run: the machine
-# has two cores. Their output is printed after the others', in this order.
+# Every test runs in the background, at most TEST_JOBS at a time (default
+# 4: the machine has two cores, and the browser and the builds wait on I/O
+# and each other), slowest first; their output is printed afterwards in the
+# order of the list below, each test's lines together. The tests use only
+# temporary directories of their own, so their order does not matter.
 # (Scripts that install Debian packages take turns: see flock in them.)
-background() {	# name command…
+TEST_JOBS=${TEST_JOBS:-4}
+started=0
+order=""
+finished() {
+	ls "$bg_dir" | grep -c '\.status$'
+}
+start() {	# name command…
 	name=$1
 	shift
+	while [ $((started - $(finished))) -ge "$TEST_JOBS" ]; do
+		sleep 0.05
+	done
+	started=$((started + 1))
+	order="$order $name"
 	( "$@" >"$bg_dir/$name.out" 2>&1; echo $? >"$bg_dir/$name.status" ) &
 }
-collect() {	# name
-	count "$bg_dir/$1.out" "$(cat "$bg_dir/$1.status" 2>/dev/null || echo 1)" "tests/$1.sh"
-}
 
-background search sh tests/search.sh
-background browser sh tests/browser.sh
-run "$B/tests/test_buf"
-run "$B/tests/test_text"
-run "$B/tests/test_parse"
-run "$B/tests/test_tmpl"
-run "$B/tests/mustache_spec" "$SPEC_DIR"
-run sh tests/errors.sh
-run sh tests/golden.sh
-run sh tests/site.sh
-run sh tests/incremental.sh
-run sh tests/edge.sh
-run sh tests/inputs.sh
-run sh tests/limits.sh
-run sh tests/faults.sh
-run sh tests/output.sh
-run sh tests/fuzz/regress.sh
-run "$B/tests/fidelity" "$SEEDS_DIR" content
+start browser sh tests/browser.sh
+start output sh tests/output.sh
+start search sh tests/search.sh
+start limits sh tests/limits.sh
+start site sh tests/site.sh
+start faults sh tests/faults.sh
+start inputs sh tests/inputs.sh
+start incremental sh tests/incremental.sh
+start errors sh tests/errors.sh
+start edge sh tests/edge.sh
+start test_buf "$B/tests/test_buf"
+start test_text "$B/tests/test_text"
+start test_parse "$B/tests/test_parse"
+start test_tmpl "$B/tests/test_tmpl"
+start mustache_spec "$B/tests/mustache_spec" "$SPEC_DIR"
+start golden sh tests/golden.sh
+start regress sh tests/fuzz/regress.sh
+start fidelity "$B/tests/fidelity" "$SEEDS_DIR" content
 wait
-collect search
-collect browser
+for name in $order; do
+	count "$bg_dir/$name.out" "$(cat "$bg_dir/$name.status" 2>/dev/null || echo 1)" "$name"
+done
 
 echo "$skip skipped"
 echo "$pass passed, $fail failed"
