@@ -112,42 +112,6 @@ static size_t summary_source_len(const char *md, size_t len)
 	return len;
 }
 
-/* The text of the body's paragraphs, headings left out, up to about
- * max_bytes (a summary needs only the beginning). */
-static void collect_text(cmark_node *doc, size_t max_bytes, struct buf *text)
-{
-	cmark_iter *it = cmark_iter_new(doc);
-	cmark_event_type ev;
-	int in_heading = 0;
-	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE && text->len <= max_bytes) {
-		cmark_node *node = cmark_iter_get_node(it);
-		cmark_node_type type = cmark_node_get_type(node);
-		if (type == CMARK_NODE_HEADING) {
-			in_heading = ev == CMARK_EVENT_ENTER;
-		} else if (type == CMARK_NODE_PARAGRAPH && ev == CMARK_EVENT_EXIT) {
-			/* Chinese paragraphs run on without a space; Latin ones need one. */
-			if (text->len && (unsigned char)text->data[text->len - 1] < 0x80)
-				buf_addch(text, ' ');
-		} else if (!in_heading && ev == CMARK_EVENT_ENTER &&
-			   (type == CMARK_NODE_TEXT || type == CMARK_NODE_CODE)) {
-			buf_addstr(text, cmark_node_get_literal(node));
-		}
-		/* soft and hard breaks add nothing: in Chinese text they were layout */
-	}
-	cmark_iter_free(it);
-}
-
-void markdown_summary(const char *md, size_t len, size_t max_chars, struct buf *out)
-{
-	size_t n = summary_source_len(md, len);
-	cmark_node *doc = parse(md, n, CMARK_OPT_DEFAULT);
-	struct buf text = BUF_INIT;
-	collect_text(doc, max_chars * 8, &text);
-	cmark_node_free(doc);
-	text_summary(text.data, text.len, max_chars, out);
-	buf_free(&text);
-}
-
 /* Does out end with a CJK character (U+2E80 and up, in three or four UTF-8
  * bytes)? Those run on across a soft line break; other text gets a space. */
 static int after_cjk(const struct buf *out)
@@ -166,6 +130,49 @@ static int after_cjk(const struct buf *out)
 		      ((unsigned char)out->data[i + 1] & 0x3fu);
 	return cp >= 0x2e80;
 }
+
+/* The text of the body's opening paragraphs, up to about max_bytes (a
+ * summary needs only the beginning), each ended by U+2029 (PARAGRAPH
+ * SEPARATOR: see text_summary). Headings are left out, and the text stops
+ * at the first heading after some text: a summary never runs into the next
+ * section. */
+static void collect_text(cmark_node *doc, size_t max_bytes, struct buf *text)
+{
+	cmark_iter *it = cmark_iter_new(doc);
+	cmark_event_type ev;
+	int in_heading = 0;
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE && text->len <= max_bytes) {
+		cmark_node *node = cmark_iter_get_node(it);
+		cmark_node_type type = cmark_node_get_type(node);
+		if (type == CMARK_NODE_HEADING) {
+			if (ev == CMARK_EVENT_ENTER && text->len)
+				break;
+			in_heading = ev == CMARK_EVENT_ENTER;
+		} else if (type == CMARK_NODE_PARAGRAPH && ev == CMARK_EVENT_EXIT) {
+			if (text->len)
+				buf_addstr(text, "\xE2\x80\xA9");
+		} else if (!in_heading && ev == CMARK_EVENT_ENTER &&
+			   (type == CMARK_NODE_TEXT || type == CMARK_NODE_CODE)) {
+			buf_addstr(text, cmark_node_get_literal(node));
+		} else if (!in_heading && ev == CMARK_EVENT_ENTER &&
+			   (type == CMARK_NODE_SOFTBREAK || type == CMARK_NODE_LINEBREAK) && !after_cjk(text)) {
+			buf_addch(text, ' ');	/* a break in Chinese text was layout; elsewhere a space */
+		}
+	}
+	cmark_iter_free(it);
+}
+
+void markdown_summary(const char *md, size_t len, size_t max_chars, struct buf *out)
+{
+	size_t n = summary_source_len(md, len);
+	cmark_node *doc = parse(md, n, CMARK_OPT_DEFAULT);
+	struct buf text = BUF_INIT;
+	collect_text(doc, max_chars * 8, &text);
+	cmark_node_free(doc);
+	text_summary(text.data, text.len, max_chars, out);
+	buf_free(&text);
+}
+
 
 static int is_block(cmark_node_type t)
 {

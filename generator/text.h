@@ -100,12 +100,15 @@ int text_days_in_month(int y, int m);
 
 /* A summary of plain text for listings, of at most max_chars user-perceived
  * characters (grapheme clusters; the "…" counts as one). Whitespace runs,
- * newlines included, become one space and the ends are trimmed. Text that
- * fits is appended whole. Otherwise the summary ends at the last sentence
- * boundary (ICU, zh) within the limit if that keeps at least half of it;
- * failing that it is cut at a grapheme boundary, with "…" appended. It
- * never cuts inside a UTF-8 sequence or a grapheme (emoji, combining marks).
- * max_chars == 0 appends nothing. */
+ * newlines included, become one space and the ends are trimmed. U+2029
+ * (PARAGRAPH SEPARATOR) ends a paragraph: no sentence runs across it, and
+ * it is shown as a space. Text
+ * that fits is appended whole. Otherwise the summary ends at the last
+ * sentence boundary (ICU, zh) within the limit if that keeps at least half
+ * of it; failing that it is cut at a grapheme boundary, with "…" appended.
+ * Opening brackets and quotes are never left at the end (ICU counts the “
+ * after 。 as the sentence's). It never cuts inside a UTF-8 sequence or a
+ * grapheme (emoji, combining marks). max_chars == 0 appends nothing. */
 void text_summary(const char *s, size_t len, size_t max_chars, struct buf *out);
 
 /* Folding for search (see search.h): each code point of the (NFC) text

@@ -15,35 +15,66 @@
 
 /* ---- summaries ---- */
 
+#define PARA_SEP 0x2029
+
 /* Decodes s to UTF-16 with every whitespace run (White_Space: newlines,
- * U+3000, NBSP…) as one space and none at either end. */
+ * U+3000, NBSP…) as one space, or as one PARA_SEP when it holds one, and
+ * none at either end. */
 static void collapse_space(struct ustr *u, const char *s, size_t len)
 {
 	len = clamp_len(s, len, TEXT_MAX_LEN);
 	ustr_reserve(u, len + 1);
 	u->len = 0;
-	int pending = 0;
+	UChar pending = 0;
 	for (size_t i = 0, adv; i < len; i += adv) {
 		UChar32 c = next_cp(s, len, i, &adv);
 		if (c < 0)
 			c = 0xFFFD;
 		if (u_isUWhiteSpace(c)) {
-			pending = u->len > 0;
+			if (u->len > 0 && pending != PARA_SEP)
+				pending = c == PARA_SEP ? PARA_SEP : ' ';
 			continue;
 		}
 		if (pending)
-			u->p[u->len++] = ' ';
+			u->p[u->len++] = pending;
 		pending = 0;
 		U16_APPEND_UNSAFE(u->p, u->len, c);
 	}
 }
 
-/* Appends u[0, end) without a trailing space. */
+/* The code point before u[i] (i > 0). */
+static UChar32 cp_before(const struct ustr *u, int32_t i)
+{
+	UChar32 c;
+	U16_PREV(u->p, 0, i, c);
+	return c;
+}
+
+/* Appends u[0, end) without trailing spaces, paragraph separators or
+ * opening punctuation; each paragraph separator inside becomes a space, so
+ * that two paragraphs never read as one (人物:…刘密 语录:…). */
 static void add_trimmed(struct buf *out, const struct ustr *u, int32_t end)
 {
-	while (end > 0 && u->p[end - 1] == ' ')
-		end--;
-	text_buf_add_u16(out, u->p, end);
+	for (;;) {
+		while (end > 0 && (u->p[end - 1] == ' ' || u->p[end - 1] == PARA_SEP))
+			end--;
+		if (end == 0)
+			break;
+		UChar32 c = cp_before(u, end);
+		int8_t t = u_charType(c);
+		if (t != U_START_PUNCTUATION && t != U_INITIAL_PUNCTUATION)
+			break;
+		end -= U16_LENGTH(c);
+	}
+	int32_t from = 0;
+	for (int32_t i = 0; i < end; i++) {
+		if (u->p[i] != PARA_SEP)
+			continue;
+		text_buf_add_u16(out, u->p + from, i - from);
+		buf_addch(out, ' ');
+		from = i + 1;
+	}
+	text_buf_add_u16(out, u->p + from, end - from);
 }
 
 /* Opening an ICU break iterator costs more than using it on a summary, so
@@ -123,7 +154,7 @@ void text_summary(const char *s, size_t len, size_t max_chars, struct buf *out)
 		end = b;
 	}
 	if (end == u.len) {
-		text_buf_add_u16(out, u.p, u.len);
+		add_trimmed(out, &u, u.len);
 		goto out;
 	}
 	int32_t sent = sentence_end(&u, end);

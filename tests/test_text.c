@@ -324,6 +324,15 @@ static void test_summary(void)
 		      "社区网格员挨家挨户…");
 	check_summary("sentence end too early (under half): … instead",
 		      "好。社区网格员挨家挨户排查登记外来人员信息并建立台账", 10, "好。社区网格员挨家…");
+	check_summary("an opening quote after 。 is not left at the end",
+		      "今天社区开展了核酸检测。“不管多难，”他说，“我们都会坚持到底，一户不落。”", 20,
+		      "今天社区开展了核酸检测。");
+	check_summary("a paragraph separator shows as a space",
+		      "人物：刘密\xE2\x80\xA9语录：不管做什么事，踏踏实实去做总是对的。", 90,
+		      "人物：刘密 语录：不管做什么事，踏踏实实去做总是对的。");
+	check_summary("a sentence never runs across a paragraph's end",
+		      "第一段没有句号\xE2\x80\xA9第二段很长很长很长很长很长很长很长", 12, "第一段没有句号");
+	check_summary("no opening bracket before …", "一二三四五六七（八九十一二三四五六七八九十", 9, "一二三四五六七…");
 	check_summary("exclamation and closing quote end a sentence",
 		      "他说：“我们放心！”随后大家一起回到了各自的工作岗位继续忙碌", 12, "他说：“我们放心！”");
 	check_summary("English sentence, trailing space dropped",
@@ -457,6 +466,16 @@ static void check_md_summary(const char *what, const char *md, const char *expec
 static void test_markdown_summary(void)
 {
 	check_md_summary("headings left out", "# 标题\n\n今天社区开展了核酸检测。\n", "今天社区开展了核酸检测。");
+	check_md_summary("a summary stops at the next heading",
+			 "第一段。\n\n## 小标题\n\n第二段。\n", "第一段。");
+	check_md_summary("paragraphs do not run together", "人物：刘密\n\n语录：不管做什么事。\n",
+			 "人物：刘密 语录：不管做什么事。");
+	check_md_summary("the next paragraph's opening quote is not taken along",
+			 "网格员朱玉婵步履匆匆，来到金阳小区一户刚从外省返并的居民家门口，随身携带着一张心形的封门贴和一个“爱心包”。\n\n"
+			 "“您好，这是社区送给您的爱心包，请您在家安心隔离，有什么需要随时联系我们网格员，"
+			 "我们一定尽快帮您解决，生活用品也可以请网格员代买送到家门口。”\n",
+			 "网格员朱玉婵步履匆匆，来到金阳小区一户刚从外省返并的居民家门口，随身携带着一张心形的封门贴和一个“爱心包”。");
+	check_md_summary("Latin lines joined by a space", "hello\nworld\n", "hello world");
 	struct buf md = BUF_INIT;
 	/* a first paragraph longer than the parsed opening, made a heading by
 	 * the line after it: the summary comes from the next paragraph */
