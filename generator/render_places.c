@@ -8,8 +8,24 @@
 static const char *const level_labels[] = { "省", "市", "区县", "社区" };
 static const char *const children_labels[] = { "市", "区县", "社区", "" };
 
-/* A node of the place tree, with its children always present (a recursive
- * partial must not fall back to the parent's list). */
+/* A place's children one level down (a city's districts), or the
+ * communities filed straight under it when it is a city (`direct`): those
+ * are not districts and are never listed as if they were. */
+static void children_of(struct arena *a, const struct place *p, int direct, struct ptrvec *out)
+{
+	enum place_level want = direct ? PLACE_COMMUNITY : p->level + 1;
+	if (direct && p->level != PLACE_CITY)
+		return;
+	for (size_t i = 0; i < p->children.len; i++) {
+		const struct place *c = p->children.items[i];
+		if (c->level == want)
+			ptrvec_push(a, out, (void *)c);
+	}
+}
+
+/* A node of the place tree, with its lists always present (a recursive
+ * partial must not fall back to the parent's list): `children` one level
+ * down, `communities` filed straight under a city. */
 static struct val *tree_node(struct render *r, const struct place *p, enum place_level deepest)
 {
 	struct arena *a = &r->scratch;
@@ -18,10 +34,15 @@ static struct val *tree_node(struct render *r, const struct place *p, enum place
 	val_set_str(a, v, "url", p->url);
 	val_set(a, v, "count", render_count(r, p->articles.len));
 	val_set_str(a, v, "level_label", level_labels[p->level]);
-	struct val *children = val_list(a);
-	for (size_t i = 0; i < p->children.len && p->level < deepest; i++)
-		val_push(a, children, tree_node(r, p->children.items[i], deepest));
-	render_set_list(r, v, "children", children);
+	for (int direct = 0; direct < 2; direct++) {
+		struct ptrvec kids = { 0 };
+		if (p->level < deepest && (!direct || deepest == PLACE_COMMUNITY))
+			children_of(a, p, direct, &kids);
+		struct val *list = val_list(a);
+		for (size_t i = 0; i < kids.len; i++)
+			val_push(a, list, tree_node(r, kids.items[i], deepest));
+		render_set_list(r, v, direct ? "communities" : "children", list);
+	}
 	return v;
 }
 
@@ -75,11 +96,23 @@ void render_place_page(struct render *r, size_t i)
 	else
 		val_set(a, ctx, "up", render_link(r, "全部地区", "places/index.html"));
 	val_set_str(a, ctx, "children_label", children_labels[p->level]);
-	render_set_list(r, ctx, "children", place_list(r, &p->children, NULL));
-	/* Every sibling on every page would make a district of 500 communities
-	 * cost 500 × 500 links: past SIBLINGS_MAX, only the neighbours. */
-	const struct ptrvec *sibs = p->parent ? &p->parent->children : &r->site->provinces;
-	if (sibs->len <= SIBLINGS_MAX) {
+	struct ptrvec kids = { 0 }, direct = { 0 }, same_level = { 0 };
+	children_of(a, p, 0, &kids);
+	children_of(a, p, 1, &direct);
+	render_set_list(r, ctx, "children", place_list(r, &kids, NULL));
+	render_set_list(r, ctx, "communities", place_list(r, &direct, NULL));
+	/* Siblings are places of its own level: a community filed under a city
+	 * has the city's other communities, not its districts. Every sibling on
+	 * every page would make a district of 500 communities cost 500 × 500
+	 * links: past SIBLINGS_MAX, only the neighbours. */
+	const struct ptrvec *all = p->parent ? &p->parent->children : &r->site->provinces;
+	for (size_t k = 0; k < all->len; k++)
+		if (((const struct place *)all->items[k])->level == p->level)
+			ptrvec_push(a, &same_level, all->items[k]);
+	const struct ptrvec *sibs = &same_level;
+	if (sibs->len <= 1) {
+		render_set_list(r, ctx, "siblings", val_list(a));	/* only itself */
+	} else if (sibs->len <= SIBLINGS_MAX) {
 		render_set_list(r, ctx, "siblings", place_list(r, sibs, p));
 	} else {
 		render_set_list(r, ctx, "siblings", val_list(a));
