@@ -46,11 +46,15 @@ void render_year_page(struct render *r, size_t i)
 	render_set_list(r, ctx, "groups", render_groups(r, &y->articles));
 	if (i > 0) {
 		const struct year *p = r->site->years.items[i - 1];
-		val_set(a, ctx, "prev_year", render_link(r, render_year_text(r, p->y), p->url));
+		struct val *v = render_link(r, render_year_text(r, p->y), p->url);
+		val_set_bool(a, v, "adjacent", p->y == y->y - 1);
+		val_set(a, ctx, "prev_year", v);
 	}
 	if (i + 1 < r->site->years.len) {
 		const struct year *n = r->site->years.items[i + 1];
-		val_set(a, ctx, "next_year", render_link(r, render_year_text(r, n->y), n->url));
+		struct val *v = render_link(r, render_year_text(r, n->y), n->url);
+		val_set_bool(a, v, "adjacent", n->y == y->y + 1);
+		val_set(a, ctx, "next_year", v);
 	}
 	render_page(r, "year", y->url, ctx);
 }
@@ -124,14 +128,23 @@ void render_month_page(struct render *r, size_t i)
 	}
 	render_set_list(r, ctx, "days", days);
 	render_set_list(r, ctx, "month_only", render_items(r, &m->month_only));
-	render_set_list(r, ctx, "items", render_items(r, &m->articles));
+	/* the month-only reports have their own list above: not twice */
+	struct ptrvec dated = { 0 };
+	for (size_t k = 0; k < m->articles.len; k++)
+		if (((const struct article *)m->articles.items[k])->date.d)
+			ptrvec_push(a, &dated, m->articles.items[k]);
+	render_set_list(r, ctx, "items", render_items(r, &dated));
 	if (i > 0) {
 		const struct month *p = r->site->months.items[i - 1];
-		val_set(a, ctx, "prev_month", render_link(r, render_month_text(r, p->y, p->m), p->url));
+		struct val *v = render_link(r, render_month_text(r, p->y, p->m), p->url);
+		val_set_bool(a, v, "adjacent", p->y * 12 + p->m == m->y * 12 + m->m - 1);
+		val_set(a, ctx, "prev_month", v);
 	}
 	if (i + 1 < r->site->months.len) {
 		const struct month *n = r->site->months.items[i + 1];
-		val_set(a, ctx, "next_month", render_link(r, render_month_text(r, n->y, n->m), n->url));
+		struct val *v = render_link(r, render_month_text(r, n->y, n->m), n->url);
+		val_set_bool(a, v, "adjacent", n->y * 12 + n->m == m->y * 12 + m->m + 1);
+		val_set(a, ctx, "next_month", v);
 	}
 	render_page(r, "month", m->url, ctx);
 }
