@@ -73,6 +73,7 @@ start inputs sh tests/inputs.sh
 start incremental sh tests/incremental.sh
 start errors sh tests/errors.sh
 start edge sh tests/edge.sh
+start reader sh tests/reader.sh
 start test_buf "$B/tests/test_buf"
 start test_text "$B/tests/test_text"
 start test_parse "$B/tests/test_parse"

@@ -1,0 +1,72 @@
+#!/bin/sh
+# What a reader sees on the built archive (content/), for the defects a
+# reading of it found (issue 9): communities filed at city level listed as
+# districts, pagers that call a gap "the previous month", month-only reports
+# listed twice on their month, the inferred-date note on list items, and
+# half-width punctuation in the theme's Chinese labels.
+set -u
+B=${B:-build}
+BIN=$B/sitegen
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+say() {	# ok? description
+	if [ "$1" = 0 ]; then echo "ok - reader: $2"; else echo "not ok - reader: $2"; fi
+}
+"$BIN" --content content --out "$tmp/o" --quiet || { echo "not ok - reader: content/ does not build"; exit 1; }
+O=$tmp/o
+# section FILE HEADING: the lines of the <nav>/<section> whose <h2> is HEADING
+section() {
+	awk -v h="<h2>$2</h2>" 'index($0, h) { on = 1 } on { print } on && /<\/nav>|<\/section>/ { exit }' "$1"
+}
+
+# Communities filed at city level have their own heading, never among districts.
+city=$O/places/shan-xi-sheng/tai-yuan-shi/index.html
+say "$(section "$city" 下属区县 | grep -q '207所社区' && echo 1 || echo 0)" \
+	"太原市's 下属区县 does not list 207所社区 (a community filed at city level)"
+say "$(section "$city" 直属社区 | grep -q '207所社区' && echo 0 || echo 1)" \
+	"太原市 lists 207所社区 under 直属社区"
+say "$(section "$O/places/xin-jiang/ke-la-ma-yi-shi/index.html" 直属社区 | grep -q '金华社区' &&
+	! section "$O/places/xin-jiang/ke-la-ma-yi-shi/index.html" 下属区县 | grep -q '金华社区' && echo 0 || echo 1)" \
+	"克拉玛依市 lists 金华社区 under 直属社区, not among its districts"
+say "$(grep -q '同级地点' "$O/places/shan-xi-sheng/tai-yuan-shi/207-suo-she-qu/index.html" && echo 1 || echo 0)" \
+	"207所社区 (the only community directly under 太原市) lists no districts as its 同级地点"
+say "$(awk '/place-tree/,0' "$O/index.html" | grep -q '>207所社区<' && echo 1 || echo 0)" \
+	"the home page's place tree (down to districts) does not show 207所社区 as a district"
+say "$(awk '/太原市直属社区/,/<\/ul>/' "$O/places/index.html" | grep -q '>207所社区<' && echo 0 || echo 1)" \
+	"the places index shows 207所社区 in 太原市's group of direct communities"
+
+# Pagers say what a gap is.
+say "$(grep -q '← 上一个有报道的月份</span> <span class="pager-title">2020年2月' "$O/dates/2021/12/index.html" && echo 0 || echo 1)" \
+	"2021年12月's pager leads back to 2020年2月 as 上一个有报道的月份, not 上个月"
+say "$(grep -q '下个月 →</span> <span class="pager-title">2020年2月' "$O/dates/2020/01/index.html" && echo 0 || echo 1)" \
+	"2020年1月's pager calls 2020年2月 下个月 (it is the next month)"
+say "$(grep -q '上一个有报道的年份\|← 上一年' "$O/dates/2021/index.html" && grep -q '← 上一年</span> <span class="pager-title">2020年' "$O/dates/2021/index.html" && echo 0 || echo 1)" \
+	"2021年's pager calls 2020年 上一年 (adjacent)"
+
+# Month-only reports are listed once on their month.
+n=$(grep -c 'reports/2021-12-jinyuan-lantingyuhucheng-shequ/index.html' "$O/dates/2021/12/index.html")
+say "$([ "$n" = 1 ] && echo 0 || echo 1)" "a month-only report is listed once on its month's page (found $n)"
+
+# The inferred-date note: on the report page, short; never on list items.
+say "$(grep -rl '推断' "$O/index.html" "$O/dates" "$O/places" "$O/tags" 2>/dev/null | grep -q . && echo 1 || echo 0)" \
+	"no list page carries the inferred-date note"
+rep=$(grep -l '^date_inferred: *true\|^date: .*# *推断' content/*/*.md 2>/dev/null | head -1)
+say "$(grep -q 'class="note-inline">（据报道内容推断：原版未印出完整日期）' "$O/reports/2020-01-24-wuting-shequ-xixin-shishi/index.html" &&
+	! grep -q '<p class="note">日期系' "$O"/reports/*/index.html && echo 0 || echo 1)" \
+	"a report with an inferred date says so beside the date, not in a banner"
+
+# The theme's own Chinese labels use full-width punctuation.
+bad=$(python3 - <<'PY'
+import re, glob
+for p in sorted(glob.glob('theme/templates/*.mustache')):
+    for n, line in enumerate(open(p, encoding='utf-8'), 1):
+        if line.lstrip().startswith('{{!'):
+            continue
+        t = re.sub(r'\{\{[^}]*\}\}', 'X', line)
+        t = re.sub(r'<[^>]*>', '', t)
+        if re.search(r'[\u4e00-\u9fff]', t) and re.search(r'[(),:;!?]', t):
+            print(f'{p}:{n}')
+PY
+)
+say "$([ -z "$bad" ] && echo 0 || echo 1)" \
+	"the templates' Chinese text uses full-width punctuation (（）：；，)${bad:+; half-width in: $bad}"
