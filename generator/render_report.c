@@ -134,8 +134,9 @@ static struct val *report_val(struct render *r, const struct article *art)
 	return v;
 }
 
-/* The others of its printed page in reading order: all of them, or the
- * SAME_SERIES_MAX nearest to it, with `same_series_more` linking to the page. */
+/* The reports of its printed page in reading order, itself among them
+ * (`is_self`): all of them, or it and the SAME_SERIES_MAX others nearest
+ * to it, with `same_series_more` linking to the page. */
 static struct val *same_series(struct render *r, const struct article *art, struct val *ctx)
 {
 	const struct ptrvec *all = &art->series->articles;
@@ -153,10 +154,18 @@ static struct val *same_series(struct render *r, const struct article *art, stru
 		val_set_str(&r->scratch, more, "url", art->series->url);
 		val_set(&r->scratch, ctx, "same_series_more", more);
 	}
+	/* the report itself in its place, so the reader sees where it stands */
 	struct val *others = val_list(&r->scratch);
-	for (size_t i = from; i < to; i++)
-		if (all->items[i] != art)
+	for (size_t i = from; i < to; i++) {
+		if (all->items[i] != art) {
 			val_push(&r->scratch, others, render_item(r, all->items[i]));
+			continue;
+		}
+		struct val *me = val_map(&r->scratch);
+		val_set_bool(&r->scratch, me, "is_self", 1);
+		val_set_str(&r->scratch, me, "title", art->title);
+		val_push(&r->scratch, others, me);
+	}
 	return others;
 }
 

@@ -83,9 +83,10 @@ for i in $(seq 10 29); do
 done
 "$BIN" --config $CFG --content "$tmp/sp" --out "$tmp/osp" --quiet
 page="$tmp/osp/reports/r20/index.html"
-n=$(sed -n '/id="s-series"/,/<\/section>/p' "$page" | grep -c 'class="item item-brief')
-say "$([ "$n" = 12 ] && grep -q '本版全部 19 篇其他报道' "$page" && echo 0 || echo 1)" \
-	"a report whose printed page has 19 others lists 12 of them and links to the page for all 19 (listed: $n)"
+n=$(sed -n '/id="s-series"/,/<\/section>/p' "$page" | grep -c 'class="item item-brief"')
+self=$(sed -n '/id="s-series"/,/<\/section>/p' "$page" | grep -c 'item-self"><span aria-current="page">同版报道20</span>')
+say "$([ "$n" = 12 ] && [ "$self" = 1 ] && grep -q '本版全部 19 篇其他报道' "$page" && echo 0 || echo 1)" \
+	"a report whose printed page has 19 others lists 12 of them around itself (marked 本文) and links to the page for all 19 (listed: $n)"
 series=$(ls -d "$tmp"/osp/series/*/ | head -1)
 say "$([ "$(grep -c 'class="item' "${series}index.html")" -ge 20 ] && echo 0 || echo 1)" \
 	"the printed page itself lists all 20"
