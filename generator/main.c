@@ -208,6 +208,7 @@ static int generate(const struct options *o, struct arena *a, struct diag *d, co
 {
 	struct theme_loader loader = { a, d, o->theme };
 	struct tmpl_set *tmpls = tmpl_set_new(a, load_template, &loader);
+	tmpl_set_strict(tmpls);
 	compile_templates(tmpls, d);
 	struct site site;
 	struct index_ctx x = { .a = a, .d = d, .cfg = cfg, .slugger = slugger, .collator = text_collator_new() };

@@ -17,6 +17,11 @@ struct tmpl_set *tmpl_set_new(struct arena *a, tmpl_load_fn load, void *ctx)
 	return s;
 }
 
+void tmpl_set_strict(struct tmpl_set *s)
+{
+	s->strict = 1;
+}
+
 const struct tmpl *tmpl_set_find(const struct tmpl_set *s, const char *name, size_t len)
 {
 	for (size_t i = 0; i < s->all.len; i++) {

@@ -50,6 +50,9 @@ typedef int (*tmpl_load_fn)(void *ctx, const char *name, struct buf *source, con
 
 /* A new, empty set allocated in `a`; it lives as long as the arena. */
 struct tmpl_set *tmpl_set_new(struct arena *a, tmpl_load_fn load, void *ctx);
+/* From now on a partial or parent that does not exist is an error, not the
+ * spec's empty string with a warning: a site's theme is complete or broken. */
+void tmpl_set_strict(struct tmpl_set *s);
 
 /* Compiles `name` and every partial and parent it names, recursively, so
  * that rendering never loads or compiles anything; asking again for a
@@ -149,6 +152,7 @@ struct tmpl_set {
 	struct ptrvec all;	/* every struct tmpl, in the order first named */
 	struct ptrvec todo;	/* loaded and not compiled yet */
 	unsigned walk;
+	int strict;		/* see tmpl_set_strict */
 };
 
 /* The template called `name`, loading its source the first time (a MISSING

@@ -288,7 +288,10 @@ static void set_target(struct parser *p, size_t i, const struct tmpl_tag *tg)
 	}
 	op->name = tag_name(p, tg);
 	op->target = tmpl_set_ref(p->set, tg->name, tg->name_len);
-	if (op->target->state == TMPL_MISSING)
+	if (op->target->state == TMPL_MISSING && p->set->strict)
+		report(p, 1, tg->start, "%s '%.*s' not found: no template of that name in the theme",
+		       tg->type == '>' ? "partial" : "parent", (int)tg->name_len, tg->name);
+	else if (op->target->state == TMPL_MISSING)
 		report(p, 0, tg->start, "%s '%.*s' not found: it renders as nothing",
 		       tg->type == '>' ? "partial" : "parent", (int)tg->name_len, tg->name);
 }
@@ -561,6 +564,13 @@ static void on_tag(struct parser *p, const struct tmpl_tag *tg)
 	int dynamic_only = (tg->type == '>' || tg->type == '<') && tg->name_len == 1 && tg->name[0] == '*';
 	if (!tg->name_len || dynamic_only) {
 		report(p, 1, tg->start, "empty tag name");
+		on_silent(p, tg);
+		return;
+	}
+	/* {{title} … {{root}}: the tag ran on to the next tag's end */
+	if (find(tg->name, tg->name_len, 0, p->otag, p->olen) != NPOS) {
+		report(p, 1, tg->start, "a tag name holds '%.*s': a closing '%.*s' is missing before it",
+		       (int)p->olen, p->otag, (int)p->clen, p->ctag);
 		on_silent(p, tg);
 		return;
 	}

@@ -118,3 +118,16 @@ echo '{{#oops}}' >>"$tmp/pt/templates/item-brief.mustache"
 "$BIN" --config $CFG --content tests/errors/good/content --theme "$tmp/pt" --out "$tmp/opt" --quiet 2>"$tmp/err"
 say "$([ $? = 1 ] && [ "$(grep -c 'error' "$tmp/err")" = 2 ] && grep -q 'build failed: 1 error(s)' "$tmp/err" && echo 0 || echo 1)" \
 	"an error in a partial several templates include is reported and counted once"
+
+# A theme is complete or broken: a partial that does not exist, or a tag
+# that runs on into the next one ({{title} …), fails the build at its place.
+cp -r theme "$tmp/mp"
+sed -i 's/{{>item-brief}}/{{>item-breif}}/' "$tmp/mp/templates/report.mustache"
+"$BIN" --config $CFG --content tests/errors/good/content --theme "$tmp/mp" --out "$tmp/omp" --quiet 2>"$tmp/err"
+say "$([ $? = 1 ] && grep -q "report.mustache:[0-9]*:[0-9]*: error: partial 'item-breif' not found" "$tmp/err" && [ ! -e "$tmp/omp" ] && echo 0 || echo 1)" \
+	"a partial the theme does not have is an error at the tag, and nothing is built"
+cp -r theme "$tmp/rt"
+sed -i 's/{{title}}/{{title}/' "$tmp/rt/templates/item-brief.mustache"
+"$BIN" --config $CFG --content tests/errors/good/content --theme "$tmp/rt" --out "$tmp/ort" --quiet 2>"$tmp/err"
+say "$([ $? = 1 ] && grep -q "item-brief.mustache:2:[0-9]*: error: a tag name holds '{{': a closing '}}' is missing before it" "$tmp/err" && echo 0 || echo 1)" \
+	"{{title} missing a brace is an error at the tag, not a page with the rest of the line swallowed"
