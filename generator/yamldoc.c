@@ -138,10 +138,85 @@ static void report_parser_error(struct diag *d, const char *path, const char *sr
 			   c.line + first_line, c.column + 1);
 }
 
+/* Characters (not bytes) before p on its line, for a column number. */
+static size_t chars_between(const char *from, const char *p)
+{
+	size_t n = 0;
+	for (; from < p; from++)
+		n += ((unsigned char)*from & 0xC0) != 0x80;
+	return n;
+}
+
+/* A Chinese input method types '：' for ':' (community：昌宁社区). YAML
+ * takes such a line for a plain string and fails somewhere after it, with
+ * a message that names neither the line nor the colon: each such line is
+ * reported here, at the colon. A '：' inside a value (title: 人物：刘密),
+ * in a comment or in a list item is left alone. Returns how many. */
+static size_t report_wide_colons(struct diag *d, const char *path, const char *src, size_t src_len,
+				 const char *text, size_t len, size_t first_line)
+{
+	static const char wide[] = "\xEF\xBC\x9A";	/* U+FF1A */
+	size_t found = 0, line = 0;
+	long block = -1;	/* inside a block scalar (| or >): the indent of its key */
+	for (const char *p = text, *end = text + len; p < end; line++) {
+		const char *eol = memchr(p, '\n', (size_t)(end - p));
+		if (!eol)
+			eol = end;
+		const char *k = p;
+		while (k < eol && (*k == ' ' || *k == '\t'))
+			k++;
+		const char *last = eol;
+		while (last > k && (last[-1] == ' ' || last[-1] == '\r' || last[-1] == '-' || last[-1] == '+'))
+			last--;
+		if (block >= 0 && (k == eol || k - p > block)) {
+			p = eol + 1;	/* a line of the block's text: anything goes */
+			continue;
+		}
+		block = last > k && (last[-1] == '|' || last[-1] == '>') ? (long)(k - p) : -1;
+		const char *c = k;
+		while (c + 3 <= eol && *c != ':' && *c != '#' && *c != ' ' && memcmp(c, wide, 3) != 0)
+			c++;
+		if (k < eol && *k != '-' && *k != '#' && c > k && c + 3 <= eol && memcmp(c, wide, 3) == 0) {
+			diag_error(d, path, first_line + line, chars_between(p, c) + 1, src, src_len,
+				   "a full-width colon '：' after '%.*s': keys take an ASCII colon and a space "
+				   "('%.*s: …')", (int)(c - k), k, (int)(c - k), k);
+			found++;
+		}
+		p = eol + 1;
+	}
+	return found;
+}
+
+/* libyaml calls a tab in the indentation "found character that cannot
+ * start any token", under an invisible character: when the line libyaml
+ * failed on is indented with a tab, say that instead. Returns 1 if so. */
+static int report_tab(struct diag *d, const char *path, const char *src, size_t src_len, const char *text,
+		      size_t len, const yaml_parser_t *parser, size_t first_line)
+{
+	const yaml_mark_t *marks[2] = { &parser->problem_mark, &parser->context_mark };
+	for (int m = 0; m < 2; m++) {
+		/* (marks count characters, not bytes: find the line by number) */
+		const char *line = text, *end = text + len;
+		for (size_t n = 0; n < marks[m]->line && line < end; n++) {
+			const char *nl = memchr(line, '\n', (size_t)(end - line));
+			line = nl ? nl + 1 : end;
+		}
+		for (const char *c = line; c < text + len && (*c == ' ' || *c == '\t'); c++)
+			if (*c == '\t') {
+				diag_error(d, path, marks[m]->line + first_line, chars_between(line, c) + 1, src,
+					   src_len, "a tab in the indentation: YAML indents with spaces only");
+				return 1;
+			}
+	}
+	return 0;
+}
+
 struct ynode *yamldoc_parse(struct arena *a, struct diag *d, const char *path,
 			    const char *src, size_t src_len, const char *text, size_t len,
 			    size_t first_line)
 {
+	if (report_wide_colons(d, path, src, src_len, text, len, first_line))
+		return NULL;
 	yaml_parser_t parser;
 	yaml_event_t ev;
 	struct builder b = { .a = a, .d = d, .path = path, .src = src, .src_len = src_len, .depth = 0,
@@ -157,7 +232,8 @@ struct ynode *yamldoc_parse(struct arena *a, struct diag *d, const char *path,
 	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
 	while (!done && !failed) {
 		if (!yaml_parser_parse(&parser, &ev)) {
-			report_parser_error(d, path, src, src_len, &parser, first_line, count_lines(text, len));
+			if (!report_tab(d, path, src, src_len, text, len, &parser, first_line))
+				report_parser_error(d, path, src, src_len, &parser, first_line, count_lines(text, len));
 			failed = 1;
 			break;
 		}

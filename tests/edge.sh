@@ -131,3 +131,17 @@ sed -i 's/{{title}}/{{title}/' "$tmp/rt/templates/item-brief.mustache"
 "$BIN" --config $CFG --content tests/errors/good/content --theme "$tmp/rt" --out "$tmp/ort" --quiet 2>"$tmp/err"
 say "$([ $? = 1 ] && grep -q "item-brief.mustache:2:[0-9]*: error: a tag name holds '{{': a closing '}}' is missing before it" "$tmp/err" && echo 0 || echo 1)" \
 	"{{title} missing a brace is an error at the tag, not a page with the rest of the line swallowed"
+
+# Mistakes a Chinese input method makes in front matter get messages that
+# name them, at their place: a full-width colon after a key, a tab indent.
+mkdir -p "$tmp/ime"
+printf -- '---\ntitle：测试\ndate: 2022-10-31\ndistrict: 离石区\ncommunity：昌宁社区\n---\n正文。\n' >"$tmp/ime/a.md"
+printf -- '---\ntitle: 人物：刘密\ndate: 2022-10-30\ndistrict: 离石区\ncaptions:\n  - |\n    语录：不管做什么事\n---\n正文。\n' >"$tmp/ime/b.md"
+"$BIN" --config $CFG --content "$tmp/ime" --out "$tmp/oime" --quiet 2>"$tmp/err"
+say "$([ $? = 1 ] && grep -q "a.md:2:6: error: a full-width colon '：' after 'title': keys take an ASCII colon and a space" "$tmp/err" &&
+	grep -q "a.md:5:10: error: a full-width colon '：' after 'community'" "$tmp/err" && ! grep -q 'b.md' "$tmp/err" && echo 0 || echo 1)" \
+	"a full-width colon after a key is named at its line and column, each time; one inside a value or a block is fine"
+printf -- '---\ntitle: 块\ndate: 2022-10-31\ndistrict: 离石区\ntags:\n\t- 网格员\n---\n正文。\n' >"$tmp/ime/a.md"
+"$BIN" --config $CFG --content "$tmp/ime" --out "$tmp/oime" --quiet 2>"$tmp/err"
+say "$([ $? = 1 ] && grep -q "a.md:6:1: error: a tab in the indentation: YAML indents with spaces only" "$tmp/err" && echo 0 || echo 1)" \
+	"a tab in the front matter's indentation is called a tab, at its place"
