@@ -64,6 +64,7 @@ start() {	# name command…
 }
 
 start browser sh tests/browser.sh
+start theme sh tests/theme.sh
 start output sh tests/output.sh
 start search sh tests/search.sh
 start limits sh tests/limits.sh

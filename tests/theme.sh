@@ -1,0 +1,63 @@
+#!/bin/sh
+# What a reader sees (issue 9): the theme's contrast and link cues in light, dark and print, no justified
+# text on a phone, the 404 page wherever it is shown, and the transcription points checked against the
+# seed scans. The checks are in tests/theme_check.py; the browser ones drive headless Chromium with
+# Selenium (Debian's chromium, chromium-driver, python3-selenium), installed as tests/browser.sh does, and
+# print a `skip` line when that is impossible.
+#
+#   sh tests/theme.sh
+set -u
+B=${B:-build}
+SEEDS_DIR=${SEEDS_DIR:-../shared/seeds}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+status=0
+
+python=
+for py in /usr/bin/python3 python3; do
+	if command -v "$py" >/dev/null 2>&1; then
+		python=$py
+		break
+	fi
+done
+if [ -z "$python" ]; then
+	echo "skip - theme: no python3"
+	exit 0
+fi
+
+# The archive as shipped: content/ with config.yml, whose base_url is under /archive/.
+if ! "$B/sitegen" --config config.yml --content content --out "$tmp/out" --quiet >"$tmp/build.log" 2>&1; then
+	echo "not ok - theme: content/ does not build"
+	sed 's/^/#   /' "$tmp/build.log"
+	exit 1
+fi
+
+"$python" tests/theme_check.py palette theme/static/style.css "$tmp/out/404.html" || status=1
+"$python" tests/theme_check.py content content "$SEEDS_DIR" || status=1
+
+selenium() {
+	python=
+	for py in /usr/bin/python3 python3; do
+		if command -v "$py" >/dev/null 2>&1 && "$py" -c 'import selenium' 2>/dev/null; then
+			python=$py
+			break
+		fi
+	done
+	[ -n "$python" ] && command -v chromedriver >/dev/null 2>&1 &&
+		{ command -v chromium >/dev/null 2>&1 || [ -x /usr/lib/chromium/chromium ]; }
+}
+if ! selenium; then
+	pkgs="chromium chromium-driver python3-selenium"
+	echo "# theme: installing Debian packages: $pkgs"
+	if [ "$(id -u)" = 0 ]; then sudo=; else sudo="sudo -n"; fi
+	{ flock /tmp/sitegen-apt.lock $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -q &&
+		flock /tmp/sitegen-apt.lock $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $pkgs; } \
+		>"$tmp/apt.log" 2>&1
+	if ! selenium; then
+		echo "skip - theme: headless Chromium, chromium-driver and python3-selenium could not be installed"
+		sed 's/^/#   /' "$tmp/apt.log" | tail -5
+		exit "$status"
+	fi
+fi
+"$python" tests/theme_check.py browser "$tmp/out" || status=1
+exit "$status"

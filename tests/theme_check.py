@@ -1,0 +1,446 @@
+#!/usr/bin/env python3
+"""The theme as a reader sees it (issue 9, defects 6, 7 and 10), and the transcription points of the same
+issue. Prints `ok - theme: …` / `not ok - theme: …` / `skip - theme: …` lines; exits 1 when one failed.
+
+    python3 tests/theme_check.py palette <style.css> <404.html>
+        WCAG contrast of the stylesheet's colours (its custom properties) in light, dark and print, and
+        the 404 page's inline colours against them.
+    python3 tests/theme_check.py content <content-dir> <seeds-dir>
+        captions, subtitles, streets and date comments against the seed scans.
+    python3 tests/theme_check.py browser <output-dir>
+        headless Chromium (Debian's chromium, chromium-driver, python3-selenium: tests/browser.sh installs
+        them): every link has a cue besides its colour, meaningful borders are 3:1, days with reports stand
+        out in the calendar, in light, dark and print; no justified text at 375 px; the 404 page styled and
+        with a working link home from file://, under /archive/, and from a server's root."""
+import glob
+import http.server
+import os
+import re
+import shutil
+import sys
+import tempfile
+import threading
+import urllib.parse
+
+failed = 0
+
+
+def say(ok, text, details=()):
+    global failed
+    print(("ok" if ok else "not ok") + " - theme: " + text, flush=True)
+    if not ok:
+        failed += 1
+        for d in details:
+            print("#   " + str(d))
+
+
+# ---- WCAG contrast ----
+
+def lum(rgb):
+    lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in (x / 255 for x in rgb[:3])]
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+
+def ratio(a, b):
+    hi, lo = sorted((lum(a), lum(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def hex_rgb(h):
+    h = h.lstrip("#")
+    if len(h) == 3:
+        h = "".join(c * 2 for c in h)
+    return tuple(int(h[i:i + 2], 16) for i in (0, 2, 4))
+
+
+def css_rgb(s):
+    """A computed colour, "rgb(r, g, b)" or "rgba(r, g, b, a)", as (r, g, b, a)."""
+    parts = [float(x) for x in s[s.index("(") + 1:s.index(")")].split(",")]
+    return tuple(parts[:3]) + ((parts[3],) if len(parts) > 3 else (1.0,))
+
+
+# ---- palette ----
+
+def root_vars(css):
+    """The custom properties of the :root rules outside any @media, inside @media (prefers-color-scheme:
+    dark) and inside @media print: {"light": {...}, "dark": {...}, "print": {...}} (dark and print hold only
+    what they override)."""
+    css = re.sub(r"/\*.*?\*/", "", css, flags=re.S)
+    out = {"light": {}, "dark": {}, "print": {}}
+    depth, media, i = 0, [], 0
+    for m in re.finditer(r"([^{}]*)\{|\}", css):
+        if m.group(0) == "}":
+            depth -= 1
+            if media and media[-1][1] == depth:
+                media.pop()
+            continue
+        sel = m.group(1).strip()
+        if sel.startswith("@media"):
+            media.append((sel, depth))
+        elif sel == ":root":
+            body = css[m.end():css.index("}", m.end())]
+            where = "light"
+            if media and "prefers-color-scheme" in media[-1][0] and "dark" in media[-1][0]:
+                where = "dark"
+            elif media and "print" in media[-1][0]:
+                where = "print"
+            for name, value in re.findall(r"(--[\w-]+)\s*:\s*([^;]+);", body):
+                out[where][name] = value.strip()
+        depth += 1
+    return out
+
+
+PAIRS = [  # (foreground, background, minimum, what)
+    ("--fg", "--bg", 7, "text"),
+    ("--muted", "--bg", 4.5, "muted text"),
+    ("--muted", "--panel", 4.5, "muted text on panels (header, footer)"),
+    ("--accent", "--bg", 4.5, "links"),
+    ("--accent", "--panel", 4.5, "links on panels (tag pills, header)"),
+    ("--border", "--bg", 3, "borders that mean something"),
+    ("--border", "--panel", 3, "borders that mean something, on panels"),
+    ("--bg", "--accent", 4.5, "a calendar day with reports (page colour on an --accent cell)"),
+    ("--accent", "--bg", 3, "a calendar day with reports against one without"),
+]
+
+
+def palette(css_path, page404):
+    css = open(css_path, encoding="utf-8").read()
+    v = root_vars(css)
+    modes = {"light": dict(v["light"]), "dark": dict(v["light"], **v["dark"]),
+             "print": dict(v["light"], **v["print"])}
+    for mode, p in modes.items():
+        measured = []
+        bad = []
+        for fg, bg, need, what in PAIRS:
+            if fg not in p or bg not in p:
+                bad.append(f"{fg} or {bg} is not defined")
+                continue
+            r = ratio(hex_rgb(p[fg]), hex_rgb(p[bg]))
+            measured.append(f"{fg}/{bg} {r:.1f}:1")
+            if r < need:
+                bad.append(f"{what}: {fg} {p[fg]} on {bg} {p[bg]} is {r:.2f}:1, under {need}:1")
+        say(not bad, f"palette, {mode}: " + ", ".join(measured), bad)
+        # Colour alone would need 3:1 between links and text: links are underlined instead (the browser
+        # check below sees that they are); the figure is printed for the record.
+        print(f"# {mode}: links against body text {ratio(hex_rgb(p['--accent']), hex_rgb(p['--fg'])):.1f}:1, "
+              f"--rule (decorative) on --bg {ratio(hex_rgb(p['--rule']), hex_rgb(p['--bg'])):.1f}:1")
+    # The 404 page inlines its style: its colours must be the stylesheet's.
+    html = open(page404, encoding="utf-8").read()
+    style = re.search(r"<style>(.*?)</style>", html, re.S)
+    links = re.findall(r'<link rel="stylesheet"[^>]*>', html)
+    say(style is not None and not links, "404.html: its style is inline, no stylesheet to fetch from base_url's path",
+        links)
+    if style:
+        iv = root_vars(style.group(1))
+        bad = [f"{mode} {k}: 404 {val}, style.css {modes[mode].get(k)}"
+               for mode in ("light", "dark") for k, val in iv[mode].items()
+               if k != "color-scheme" and modes[mode].get(k, "").lower() != val.lower()]
+        say(iv["light"] and iv["dark"] and not bad,
+            f"404.html: its {len(iv['light'])} light and {len(iv['dark'])} dark colours are style.css's", bad)
+
+
+# ---- content ----
+
+def front(path):
+    """(front-matter lines, body) of an article."""
+    text = open(path, encoding="utf-8").read()
+    _, fm, body = text.split("---\n", 2)
+    return fm.split("\n"), body
+
+
+def field(fm, key):
+    """(value without its comment or quotes, comment) of key in the front matter, or (None, "")."""
+    for line in fm:
+        if line.startswith(key + ":"):
+            value = line[len(key) + 1:]
+            comment = ""
+            m = re.search(r"\s+#\s*(.*)$", value)
+            if m:
+                value, comment = value[:m.start()], m.group(1)
+            value = value.strip()
+            if len(value) > 1 and value[0] == value[-1] and value[0] in "'\"":
+                value = value[1:-1]
+            return value, comment
+    return None, ""
+
+
+def yaml_list(value):
+    if not value:
+        return []
+    value = value.strip()
+    if value.startswith("[") and value.endswith("]"):
+        value = value[1:-1]
+    return [x.strip().strip("'\"") for x in value.split(",") if x.strip()]
+
+
+def content(content_dir, seeds_dir):
+    arts = {}
+    for path in sorted(glob.glob(os.path.join(content_dir, "**", "*.md"), recursive=True)):
+        fm, body = front(path)
+        arts[os.path.relpath(path, content_dir)] = (fm, body)
+    if not os.path.isdir(seeds_dir):
+        print(f"skip - theme: no seed scans at {seeds_dir}: captions and subtitles not checked")
+    else:
+        for seed in sorted(glob.glob(os.path.join(seeds_dir, "*.txt"))):
+            sid = os.path.basename(seed)[:-4]
+            lines = open(seed, encoding="utf-8").read().split("\n")
+            mine = {k: a for k, a in arts.items() if field(a[0], "source")[0] == sid}
+            # A caption is printed set off by three empty lines (and not always next to its report): each
+            # must be in some report's `captions`, not only in a comment.
+            bad, seen = [], 0
+            for i, line in enumerate(lines):
+                if not line.strip() or i < 3 or any(x.strip() for x in lines[i - 3:i]):
+                    continue
+                seen += 1
+                cap = line.strip()
+                if not [k for k, (fm, _) in mine.items() if cap in (field(fm, "captions")[0] or "")]:
+                    bad.append(f"{sid}:{i + 1}: '{cap}' is set off like a caption but is no report's caption")
+            say(not bad, f"{sid}: the {seen} lines printed set off like photo captions are each in a report's captions",
+                bad)
+            # A subtitle as printed: a whole line of the scan, dash and all.
+            stripped = {re.sub(r"^#+\s*", "", x).strip() for x in lines}
+            bad = []
+            subs = 0
+            for k, (fm, _) in mine.items():
+                sub = field(fm, "subtitle")[0]
+                if sub:
+                    subs += 1
+                    if sub not in stripped:
+                        printed = [x for x in stripped if x.endswith(sub) or sub.endswith(x) and x]
+                        bad.append(f"{k}: subtitle '{sub}', printed {printed}")
+            if subs:
+                say(not bad, f"{sid}: {subs} subtitles are as printed (a printed —— kept, none added)", bad)
+    # A community that reports to a 街办 named in its text is filed under that 街道.
+    bad, n = [], 0
+    for k, (fm, body) in arts.items():
+        for office in set(re.findall(r"报送(\w{1,6}?)街办", body)):
+            n += 1
+            street = field(fm, "street")[0]
+            if street != office + "街道":
+                bad.append(f"{k}: text says 报送{office}街办, street is {street}")
+    say(n and not bad, f"{n} reports whose text names the 街办 they report to give it as street", bad)
+    # An inferred month that could be either of two months says which it took and why.
+    bad, n = [], 0
+    for k, (fm, _) in arts.items():
+        date, dc = field(fm, "date")
+        _, ic = field(fm, "date_inferred")
+        comment = dc + ic
+        if date and re.fullmatch(r"\d{4}-\d\d", date) and re.search(r"(\d+)\s*[—-]\s*(\d+)月", comment):
+            n += 1
+            month = int(date[5:])
+            if not re.search(rf"{month}月与\d+月|\d+月与{month}月", comment) or f"取{month}月" not in comment:
+                bad.append(f"{k}: date {date}, comment: {comment}")
+    say(not bad, f"{n} month-only dates inferred from a span of two months say which month they took", bad)
+    # A year comment that cites what another report of the page says names it (同版).
+    details = ["场所码", "行程码", "每三天一次全民核酸", "静默管理", "时空伴随者", "西安疫情", "稷山"]
+    bad, n = [], 0
+    for k, (fm, body) in arts.items():
+        if field(fm, "kind")[0] == "page":  # a printed page's note speaks for all its reports
+            continue
+        _, ic = field(fm, "date_inferred")
+        comment = ic or field(fm, "date")[1]
+        for d in details:
+            if d in comment and d not in body:
+                n += 1
+                if "同版" not in comment:
+                    bad.append(f"{k}: cites {d}, which is not in its text, without saying 同版")
+    say(not bad, f"{n} details that date comments cite from other reports of the page are said to be theirs (同版)", bad)
+
+
+# ---- browser ----
+
+LOOK = r"""
+const contrast = (a, b) => {
+  const lum = c => { const v = c.slice(0, 3).map(x => { x /= 255; return x <= 0.03928 ? x / 12.92 : Math.pow((x + 0.055) / 1.055, 2.4); });
+                     return 0.2126 * v[0] + 0.7152 * v[1] + 0.0722 * v[2]; };
+  const [h, l] = [lum(a), lum(b)].sort((x, y) => y - x);
+  return (h + 0.05) / (l + 0.05);
+};
+const rgb = s => s.slice(s.indexOf('(') + 1, s.indexOf(')')).split(',').map(Number).concat([1]).slice(0, 4);
+const bgOf = el => {          // the colour painted behind an element: the nearest opaque background
+  for (let e = el; e; e = e.parentElement) {
+    const c = rgb(getComputedStyle(e).backgroundColor);
+    if (c[3] > 0.5) return c;
+  }
+  return rgb(getComputedStyle(document.documentElement).backgroundColor).slice(0, 3).concat([1]);
+};
+const visible = el => el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden';
+const underlined = el => [el, ...el.querySelectorAll('*')].some(e => getComputedStyle(e).textDecorationLine.includes('underline'));
+const text = rgb(getComputedStyle(document.body).color);
+const links = [], bad = [];
+for (const a of document.querySelectorAll('a[href]')) {
+  // the skip link shows only when focused (a box of its own); the site's name is a link home by convention
+  if (!visible(a) || a.matches('.skip-link, .site-title a')) continue;
+  const c = rgb(getComputedStyle(a).color), bg = bgOf(a);
+  const vsText = contrast(c, text), vsBg = contrast(c, bg), u = underlined(a);
+  links.push(vsText);
+  if (vsBg < 4.5 || !(u || vsText >= 3))
+    bad.push(`${a.className || a.parentElement.className} '${a.textContent.trim().slice(0, 12)}': ${vsText.toFixed(2)}:1 against the text, ${vsBg.toFixed(2)}:1 on its background, ${u ? '' : 'not '}underlined`);
+}
+const borders = [];
+for (const el of document.querySelectorAll('.pager a, .tag-list li, .calendar td:not(.blank), .site-search input')) {
+  if (!visible(el)) continue;
+  const cs = getComputedStyle(el), r = contrast(rgb(cs.borderTopColor), bgOf(el.parentElement));
+  borders.push(r);
+  if (parseFloat(cs.borderTopWidth) > 0 && r < 3) bad.push(`border of ${el.tagName}.${el.className || el.parentElement.className}: ${r.toFixed(2)}:1`);
+}
+let cal = null;
+const day = document.querySelector('.calendar td.has-reports'), plain = document.querySelector('.calendar td:not(.blank):not(.has-reports)');
+if (day && plain) {
+  const dc = getComputedStyle(day), pc = getComputedStyle(plain);
+  cal = {fill: contrast(bgOf(day), bgOf(plain)), dayBorder: parseFloat(dc.borderTopWidth), plainBorder: parseFloat(pc.borderTopWidth),
+         frame: contrast(rgb(dc.borderTopColor), bgOf(day.parentElement)), underlined: underlined(day.querySelector('a'))};
+}
+return {links, borders, bad, cal, dark: matchMedia('(prefers-color-scheme: dark)').matches, print: matchMedia('print').matches,
+        bg: getComputedStyle(document.body).backgroundColor};
+"""
+
+
+class NotFoundServer(http.server.SimpleHTTPRequestHandler):
+    """A static server that answers a missing path with 404.html, as a server configured for it does."""
+    page404 = b""
+
+    def log_message(self, *args):
+        pass
+
+    def send_error(self, code, message=None, explain=None):
+        if code != 404:
+            return super().send_error(code, message, explain)
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(self.page404)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(self.page404)
+
+
+def serve(root, page404):
+    handler = type("H", (NotFoundServer,), {"page404": open(page404, "rb").read()})
+    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
+                                          lambda *a, **k: handler(*a, directory=root, **k))
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    return srv
+
+
+def browser_checks(out):
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+    tmp = tempfile.mkdtemp(prefix="theme-browser-")
+    opts = webdriver.ChromeOptions()
+    for binary in ("/usr/lib/chromium/chromium", "/usr/bin/chromium"):
+        if os.path.exists(binary):
+            opts.binary_location = binary
+            break
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
+                "--window-size=1280,900", "--user-data-dir=" + os.path.join(tmp, "profile")):
+        opts.add_argument(arg)
+    driver_path = shutil.which("chromedriver") or "/usr/lib/chromium/chromedriver"
+    d = webdriver.Chrome(service=Service(executable_path=driver_path), options=opts)
+    www = os.path.join(tmp, "www")
+    os.mkdir(www)
+    os.symlink(os.path.abspath(out), os.path.join(www, "archive"))
+    servers = []
+    try:
+        under = serve(www, os.path.join(out, "404.html"))              # the site under /archive/, as config.yml's base_url says
+        at_root = serve(os.path.abspath(out), os.path.join(out, "404.html"))  # the same files at a server's root
+        servers = [under, at_root]
+        base = f"http://127.0.0.1:{under.server_address[1]}/archive/"
+        report = sorted(glob.glob(os.path.join(out, "reports", "*", "index.html")))
+        report = next((r for r in report if "tag-list" in open(r, encoding="utf-8").read()), report[0])
+        report = os.path.relpath(report, out)
+        month = next(os.path.relpath(m, out) for m in sorted(glob.glob(os.path.join(out, "dates", "*", "*", "index.html")))
+                     if "has-reports" in open(m, encoding="utf-8").read())
+        pages = ["index.html", report, month, "tags/index.html", "places/index.html"]
+        modes = [("light", "screen", []), ("dark", "screen", [{"name": "prefers-color-scheme", "value": "dark"}]),
+                 ("print", "print", [])]
+        for mode, media, features in modes:
+            d.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": media, "features": features})
+            for page in pages:
+                d.get(base + page)
+                r = d.execute_script(LOOK)
+                if mode == "dark" and not r["dark"] or mode == "print" and not r["print"]:
+                    say(False, f"{mode}: {page}: the emulated media did not apply", [r])
+                    continue
+                lo = f"{min(r['links']):.1f}–{max(r['links']):.1f}:1" if r["links"] else "none"
+                bo = f", meaningful borders ≥ {min(r['borders']):.1f}:1" if r["borders"] else ""
+                say(r["links"] and not r["bad"],
+                    f"{mode}: {page}: {len(r['links'])} links each underlined or ≥ 3:1 against the text and 4.5:1 "
+                    f"on their background (against the text: {lo}){bo}", r["bad"][:12])
+                c = r["cal"]
+                if c is None:
+                    continue
+                if mode == "print":  # backgrounds are not printed: a frame and an underline
+                    ok = c["dayBorder"] >= c["plainBorder"] + 1 and c["frame"] >= 3 and c["underlined"]
+                    say(ok, f"print: {page}: a day with reports has a {c['dayBorder']:.0f}px frame "
+                            f"({c['frame']:.1f}:1; other days {c['plainBorder']:.0f}px) and an underlined link", [c])
+                else:
+                    say(c["fill"] >= 3, f"{mode}: {page}: a day with reports is filled {c['fill']:.1f}:1 against a day "
+                                        f"without (at least 3:1)", [c])
+        d.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "", "features": []})
+
+        # Defect 7: no justified (inter-character) text on a phone.
+        try:
+            for width in (375, 320):
+                d.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                                  {"width": width, "height": 800, "deviceScaleFactor": 1, "mobile": True})
+                d.get(base + report)
+                look = d.execute_script("""const p = document.querySelector('.prose'), cs = p && getComputedStyle(p);
+                    return p && {align: cs.textAlign, justify: cs.textJustify || '', width: p.getBoundingClientRect().width,
+                                 paragraphs: [...p.querySelectorAll('p')].filter(q => getComputedStyle(q).textAlign === 'justify').length};""")
+                say(look and look["align"] != "justify" and not look["paragraphs"],
+                    f"{width} px: {report}: the body text is not justified ({look})")
+        finally:
+            d.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+        # Defect 10: the 404 page, styled and with a way home wherever it is shown.
+        style_js = """return {bg: getComputedStyle(document.body).backgroundColor, h1: getComputedStyle(document.querySelector('h1')).fontSize,
+            header: getComputedStyle(document.querySelector('.site-header')).backgroundColor,
+            links: [...document.querySelectorAll('main a')].map(a => a.href)}"""
+
+        def check_404(where, url, fetch):
+            d.get(url)
+            s = d.execute_script(style_js)
+            styled = css_rgb(s["bg"])[:3] == (251, 250, 247) and s["h1"] == "28px" and css_rgb(s["header"])[:3] == (242, 239, 232)
+            working = [h for h in s["links"] if fetch(h)]
+            say(styled and any(h.rstrip("/").endswith("index.html") for h in working),
+                f"404 {where}: styled (background {s['bg']}, h1 {s['h1']}) and a link home works ({working[:2]})", [s])
+
+        def exists_http(h):
+            import urllib.request
+            try:
+                with urllib.request.urlopen(h) as resp:
+                    return resp.status == 200
+            except Exception:
+                return False
+
+        def exists_file(h):
+            return h.startswith("file://") and os.path.isfile(urllib.parse.unquote(h[len("file://"):]))
+
+        check_404("from disk (file://)", "file://" + urllib.parse.quote(os.path.abspath(out)) + "/404.html", exists_file)
+        check_404("at a missing address under /archive/", base + "no/such/page/index.html", exists_http)
+        root_base = f"http://127.0.0.1:{at_root.server_address[1]}/"
+        check_404("at a missing address of a site served from the root", root_base + "no-such-page.html", exists_http)
+    finally:
+        for s in servers:
+            s.shutdown()
+        d.quit()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def main():
+    cmd = sys.argv[1] if len(sys.argv) > 1 else ""
+    if cmd == "palette":
+        palette(sys.argv[2], sys.argv[3])
+    elif cmd == "content":
+        content(sys.argv[2], sys.argv[3])
+    elif cmd == "browser":
+        browser_checks(sys.argv[2])
+    else:
+        print(__doc__, file=sys.stderr)
+        return 2
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
