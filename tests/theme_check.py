@@ -390,6 +390,26 @@ def browser_checks(out):
                                  paragraphs: [...p.querySelectorAll('p')].filter(q => getComputedStyle(q).textAlign === 'justify').length};""")
                 say(look and look["align"] != "justify" and not look["paragraphs"],
                     f"{width} px: {report}: the body text is not justified ({look})")
+                # List metadata wraps between a date and a place, never inside 克拉玛依市 or 星期二.
+                for page in ("index.html", report, "places/xin-jiang/index.html",
+                             "places/shan-xi-sheng/tai-yuan-shi/index.html"):
+                    d.get(base + page)
+                    split = d.execute_script("""const bad = [];
+                        for (const el of document.querySelectorAll('.item-meta time, .item-place')) {
+                            const t = el.firstChild;
+                            if (!t || t.nodeType !== 3) continue;
+                            let top = null, prev = ' ';
+                            for (let i = 0; i < t.data.length; i++) {
+                                const r = document.createRange(); r.setStart(t, i); r.setEnd(t, i + 1);
+                                const box = r.getClientRects()[0];
+                                if (!box) continue;
+                                if (top !== null && t.data[i] !== ' ' && prev !== ' ' && Math.abs(box.top - top) > 2)
+                                    bad.push(t.data);
+                                top = box.top; prev = t.data[i];
+                            }
+                        }
+                        return bad;""")
+                    say(not split, f"{width} px: {page}: no date or place name in a list is broken across lines", split[:3])
         finally:
             d.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
 
