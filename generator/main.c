@@ -66,18 +66,33 @@ static int parse_args(int argc, char **argv, struct options *o)
 	const char *jobs = NULL, *max_size = NULL;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
+		/* --jobs=2 as well as --jobs 2: the value after '=' */
+		const char *eq = strncmp(a, "--", 2) == 0 ? strchr(a, '=') : NULL;
+		char name[32];
+		if (eq && (size_t)(eq - a) < sizeof(name)) {
+			memcpy(name, a, (size_t)(eq - a));
+			name[eq - a] = '\0';
+			a = name;
+		}
 		const char **slot = strcmp(a, "--config") == 0 ? &o->config
 				  : strcmp(a, "--content") == 0 ? &o->content
 				  : strcmp(a, "--out") == 0 ? &o->out
 				  : strcmp(a, "--theme") == 0 ? &o->theme
 				  : strcmp(a, "--jobs") == 0 ? &jobs
 				  : strcmp(a, "--max-file-size") == 0 ? &max_size : NULL;
-		if (slot) {
+		if (slot && eq) {
+			*slot = eq + 1;
+		} else if (slot) {
 			if (++i == argc) {
 				fprintf(stderr, "sitegen: %s needs a value\n", a);
 				return -1;
 			}
 			*slot = argv[i];
+		} else if (eq && (strcmp(a, "--strict") == 0 || strcmp(a, "--drafts") == 0 || strcmp(a, "--quiet") == 0 ||
+				  strcmp(a, "--force") == 0)) {
+			fprintf(stderr, "sitegen: %s takes no value\n", a);
+			usage(stderr);
+			return -1;
 		} else if (strcmp(a, "--strict") == 0) {
 			o->strict = 1;
 		} else if (strcmp(a, "--drafts") == 0) {
@@ -90,7 +105,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 			usage(stdout);
 			exit(0);
 		} else {
-			fprintf(stderr, "sitegen: unknown option '%s'\n", a);
+			fprintf(stderr, "sitegen: unknown option '%s'\n", argv[i]);
 			usage(stderr);
 			return -1;
 		}

@@ -145,3 +145,9 @@ printf -- '---\ntitle: 块\ndate: 2022-10-31\ndistrict: 离石区\ntags:\n\t- �
 "$BIN" --config $CFG --content "$tmp/ime" --out "$tmp/oime" --quiet 2>"$tmp/err"
 say "$([ $? = 1 ] && grep -q "a.md:6:1: error: a tab in the indentation: YAML indents with spaces only" "$tmp/err" && echo 0 || echo 1)" \
 	"a tab in the front matter's indentation is called a tab, at its place"
+
+# Options take their value after a space or after '='.
+"$BIN" --config=$CFG --content=tests/errors/good/content --out="$tmp/oeq" --jobs=2 --quiet 2>"$tmp/err"
+say "$([ $? = 0 ] && [ -f "$tmp/oeq/index.html" ] && echo 0 || echo 1)" "--out=DIR and --jobs=2 work like --out DIR and --jobs 2"
+"$BIN" --config $CFG --content tests/errors/good/content --out "$tmp/oeq2" --strict=yes --quiet 2>"$tmp/err"
+say "$([ $? = 2 ] && grep -q "^sitegen: --strict takes no value" "$tmp/err" && echo 0 || echo 1)" "--strict=yes is refused: a switch takes no value"
