@@ -134,6 +134,27 @@ static void get_list(struct fm *f, const struct ynode *n, const char *key, struc
 	}
 }
 
+/* 李艳、王五 or 静默管理，孕妇 typed as one name: each would get a page of
+ * its own under the joined name. A warning at the entry, naming the mark. */
+static void check_names(struct fm *f, const struct ynode *n, const char *key)
+{
+	static const char *const marks[] = { "、", "，", "；", ", ", "; " };
+	const struct ynode *const *items = n->kind == YNODE_SEQ ? (const struct ynode *const *)n->items : &n;
+	size_t count = n->kind == YNODE_SEQ ? n->count : 1;
+	for (size_t i = 0; i < count; i++) {
+		const struct ynode *item = items[i];
+		if (item->kind != YNODE_SCALAR || is_null(item))
+			continue;
+		for (size_t m = 0; m < sizeof(marks) / sizeof(*marks); m++)
+			if (strstr(item->str, marks[m])) {
+				diag_warning(f->d, f->path, item->line, item->col, f->src, f->len,
+					     "'%s' entry '%s' holds '%s': list several as [甲, 乙], one name each",
+					     key, item->str, marks[m]);
+				break;
+			}
+	}
+}
+
 static void get_bool(struct fm *f, const struct ynode *n, const char *key, int *out)
 {
 	if (!ynode_bool(n, out))
@@ -238,6 +259,8 @@ static int read_key(struct fm *f, const char *k, const struct ynode *v, struct a
 	for (size_t i = 0; i < sizeof(lists) / sizeof(*lists); i++)
 		if (strcmp(k, lists[i].key) == 0) {
 			get_list(f, v, k, lists[i].slot);
+			if (i < 3)	/* names: reporters, correspondents, tags */
+				check_names(f, v, k);
 			return 1;
 		}
 	if (strcmp(k, "community") == 0) {

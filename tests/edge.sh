@@ -151,3 +151,12 @@ say "$([ $? = 1 ] && grep -q "a.md:6:1: error: a tab in the indentation: YAML in
 say "$([ $? = 0 ] && [ -f "$tmp/oeq/index.html" ] && echo 0 || echo 1)" "--out=DIR and --jobs=2 work like --out DIR and --jobs 2"
 "$BIN" --config $CFG --content tests/errors/good/content --out "$tmp/oeq2" --strict=yes --quiet 2>"$tmp/err"
 say "$([ $? = 2 ] && grep -q "^sitegen: --strict takes no value" "$tmp/err" && echo 0 || echo 1)" "--strict=yes is refused: a switch takes no value"
+
+# Names typed with Chinese separators (李艳、王五) would each get a page under
+# the joined name: a warning at the entry.
+mkdir -p "$tmp/nm"
+printf -- '---\ntitle: 名\ndate: 2022-10-31\ndistrict: 离石区\nreporters: 李艳、王五\ntags: [静默管理，孕妇, 网格员]\n---\n正文。\n' >"$tmp/nm/a.md"
+"$BIN" --config $CFG --content "$tmp/nm" --out "$tmp/onm" --quiet 2>"$tmp/err"
+say "$([ $? = 0 ] && grep -q "a.md:5:12: warning: 'reporters' entry '李艳、王五' holds '、'" "$tmp/err" &&
+	grep -q "a.md:6:8: warning: 'tags' entry '静默管理，孕妇' holds '，'" "$tmp/err" && echo 0 || echo 1)" \
+	"a reporter or tag typed with 、 or ， is a warning at the entry"
