@@ -58,9 +58,18 @@ struct val *render_common(struct render *r, const char *url, const char *page_ti
 	val_set(a, site, "title", val_str_ref(a, cfg->title, strlen(cfg->title)));
 	val_set(a, site, "description", val_str_ref(a, cfg->description, strlen(cfg->description)));
 	val_set(a, site, "language", val_str_ref(a, cfg->language, strlen(cfg->language)));
+	char *locale = arena_strdup(a, cfg->language);	/* zh-CN → zh_CN, as Open Graph writes it */
+	for (char *p = locale; *p; p++)
+		if (*p == '-')
+			*p = '_';
+	val_set_str(a, site, "locale", locale);
 	val_set(a, ctx, "site", site);
 	val_set(a, ctx, "root", val_str(a, root_of(r, url)));
 	val_set(a, ctx, "page_title", val_str(a, page_title));
+	/* Shared links (chat apps, search engines) need absolute URLs: only
+	 * when base_url is one. */
+	if (strstr(cfg->base_url, "://"))
+		val_set_str(a, ctx, "canonical", render_absolute(r, url));
 	struct val *nav = val_list(a);
 	for (size_t i = 0; i < sizeof(nav_entries) / sizeof(*nav_entries); i++) {
 		struct val *e = val_map(a);
@@ -98,6 +107,29 @@ void render_page(struct render *r, const char *tmpl_name, const char *url, struc
 	    writer_put(r->writer, url, r->out.data, r->out.len) < 0)
 		r->failed = 1;
 	arena_reset(&r->scratch);
+}
+
+const char *render_absolute(struct render *r, const char *url)
+{
+	const char *b = r->site->config->base_url;
+	size_t bn = strlen(b), n = strlen(url);
+	if (n >= 10 && strcmp(url + n - 10, "index.html") == 0)
+		n -= 10;
+	return arena_sprintf(&r->scratch, "%s%s%.*s", b, bn && b[bn - 1] == '/' ? "" : "/", (int)n, url);
+}
+
+void render_json_string(struct buf *b, const char *s)
+{
+	buf_addch(b, '"');
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			buf_addf(b, "\\%c", *p);
+		else if (*p < 0x20 || *p == '<' || *p == '>' || *p == '&')
+			buf_addf(b, "\\u%04x", *p);	/* < as \u003c: no </script> */
+		else
+			buf_addch(b, (char)*p);
+	}
+	buf_addch(b, '"');
 }
 
 struct val *render_count(struct render *r, size_t n)

@@ -7,26 +7,10 @@
 
 #define FEED_ENTRIES 20
 
-static const char *base(struct render *r)
-{
-	const char *b = r->site->config->base_url;
-	size_t n = strlen(b);
-	return n && b[n - 1] == '/' ? b : arena_sprintf(&r->scratch, "%s/", b);
-}
-
-/* base_url + url without its trailing index.html */
-static const char *absolute(struct render *r, const char *url)
-{
-	size_t n = strlen(url);
-	if (n >= 10 && strcmp(url + n - 10, "index.html") == 0)
-		n -= 10;
-	return arena_sprintf(&r->scratch, "%s%.*s", base(r), (int)n, url);
-}
-
 static void add_url(struct render *r, struct val *urls, const char *url, const char *lastmod)
 {
 	struct val *v = val_map(&r->scratch);
-	val_set_str(&r->scratch, v, "loc", absolute(r, url));
+	val_set_str(&r->scratch, v, "loc", render_absolute(r, url));
 	if (lastmod && strlen(lastmod) == 10)
 		val_set_str(&r->scratch, v, "lastmod", lastmod);
 	val_push(&r->scratch, urls, v);
@@ -69,14 +53,14 @@ void render_feed(struct render *r, size_t unused)
 	(void)unused;
 	const struct site *s = r->site;
 	struct val *ctx = render_common(r, "feed.xml", "feed", NULL);
-	val_set_str(&r->scratch, ctx, "base_url", base(r));
+	val_set_str(&r->scratch, ctx, "base_url", render_absolute(r, ""));
 	val_set_str(&r->scratch, ctx, "updated",
 		    s->articles.len ? timestamp(r, s->articles.items[0]) : "1970-01-01T00:00:00Z");
 	struct val *entries = val_list(&r->scratch);
 	for (size_t i = 0; i < s->articles.len && i < FEED_ENTRIES; i++) {
 		const struct article *a = s->articles.items[i];
 		struct val *v = render_item_new(r, a);
-		val_set_str(&r->scratch, v, "loc", absolute(r, a->url));
+		val_set_str(&r->scratch, v, "loc", render_absolute(r, a->url));
 		val_set_str(&r->scratch, v, "updated", timestamp(r, a));
 		val_push(&r->scratch, entries, v);
 	}

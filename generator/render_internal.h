@@ -42,6 +42,11 @@ struct val *render_item_new(struct render *r, const struct article *art);
 struct val *render_items(struct render *r, const struct ptrvec *arts);
 struct val *render_groups(struct render *r, const struct ptrvec *arts);
 struct val *render_link(struct render *r, const char *text, const char *url);
+/* base_url + url, without a trailing index.html (what servers and crawlers
+ * use), in the page's scratch arena. */
+const char *render_absolute(struct render *r, const char *url);
+/* Appends s as a JSON string, safe inside a <script> element (no "</"). */
+void render_json_string(struct buf *b, const char *s);
 /* A count as the templates show it (a string value). */
 struct val *render_count(struct render *r, size_t n);
 const char *render_month_text(struct render *r, int y, int m);

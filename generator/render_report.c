@@ -169,10 +169,67 @@ static struct val *same_series(struct render *r, const struct article *art, stru
 	return others;
 }
 
+/* schema.org NewsArticle for search engines: what the page says, as JSON
+ * (raw in the page: render_json_string keeps it valid inside <script>). */
+static const char *json_ld(struct render *r, const struct article *art, struct val *ctx)
+{
+	const struct render_article *x = &r->extra[art->order];
+	struct buf b = BUF_INIT;
+	buf_addstr(&b, "{\"@context\":\"https://schema.org\",\"@type\":\"NewsArticle\",\"headline\":");
+	render_json_string(&b, art->title);
+	buf_addstr(&b, ",\"datePublished\":");
+	render_json_string(&b, x->date_iso);
+	buf_addstr(&b, ",\"inLanguage\":");
+	render_json_string(&b, r->site->config->language);
+	if (*x->summary) {
+		buf_addstr(&b, ",\"description\":");
+		render_json_string(&b, x->summary);
+	}
+	struct val *canonical = val_get(ctx, "canonical", strlen("canonical"));
+	if (canonical) {
+		buf_addstr(&b, ",\"url\":");
+		render_json_string(&b, canonical->u.str.s);
+	}
+	if (art->reporters.len) {
+		buf_addstr(&b, ",\"author\":[");
+		for (size_t i = 0; i < art->reporters.len; i++) {
+			buf_addstr(&b, i ? ",{\"@type\":\"Person\",\"name\":" : "{\"@type\":\"Person\",\"name\":");
+			render_json_string(&b, art->reporters.items[i]);
+			buf_addch(&b, '}');
+		}
+		buf_addch(&b, ']');
+	}
+	if (art->place) {
+		struct buf place = BUF_INIT;
+		const struct place *chain[4];
+		size_t n = 0;
+		for (const struct place *p = art->place; p && n < 4; p = p->parent)
+			chain[n++] = p;
+		while (n--)
+			buf_addstr(&place, chain[n]->name);
+		buf_addstr(&b, ",\"contentLocation\":{\"@type\":\"Place\",\"name\":");
+		render_json_string(&b, place.data);
+		buf_addch(&b, '}');
+		buf_free(&place);
+	}
+	buf_addch(&b, '}');
+	const char *s = arena_strndup(&r->scratch, b.data, b.len);
+	buf_free(&b);
+	return s;
+}
+
 static void render_report(struct render *r, const struct article *art)
 {
 	struct arena *a = &r->scratch;
 	struct val *ctx = render_common(r, art->url, art->title, "report");
+	val_set_str(a, ctx, "json_ld", json_ld(r, art, ctx));
+	if (art->reporters.len) {
+		struct buf names = BUF_INIT;	/* 李艳、王丹 */
+		for (size_t i = 0; i < art->reporters.len; i++)
+			buf_addf(&names, "%s%s", i ? "、" : "", art->reporters.items[i]);
+		val_set_str(a, ctx, "cite_authors", arena_strndup(a, names.data, names.len));
+		buf_free(&names);
+	}
 	val_set(a, ctx, "report", report_val(r, art));
 	render_set_list(r, ctx, "place_path", place_path(r, art, ctx));
 	render_crumb(r, ctx, art->title, NULL);

@@ -115,7 +115,8 @@ static size_t links_of(const char *html, struct link *out, size_t max, struct pt
 		const char *lt = p;
 		while (lt > html && *lt != '<')
 			lt--;
-		out[n].is_anchor = strncmp(lt, "<a ", 3) == 0;
+		/* a canonical link names the page's address; like <a>, it loads nothing */
+		out[n].is_anchor = strncmp(lt, "<a ", 3) == 0 || strncmp(lt, "<link rel=\"canonical\"", strlen("<link rel=\"canonical\"")) == 0;
 		out[n].target = arena_strndup(&A, v, (size_t)(end - v));
 		ptrvec_push(&A, raw, (void *)out[n].target);
 		n++;

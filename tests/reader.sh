@@ -70,3 +70,53 @@ PY
 )
 say "$([ -z "$bad" ] && echo 0 || echo 1)" \
 	"the templates' Chinese text uses full-width punctuation (（）：；，)${bad:+; half-width in: $bad}"
+
+# Shared links and search engines (issue 9, defect 12): canonical, Open Graph,
+# NewsArticle JSON-LD, and a cite block on report pages.
+rep=$O/reports/2022-10-31-changning-lianxinka/index.html
+say "$(grep -q '<link rel="canonical" href="https://example.org/archive/reports/2022-10-31-changning-lianxinka/">' "$rep" &&
+	grep -q '<meta property="og:type" content="article">' "$rep" &&
+	grep -q '<meta property="og:title" content="“连心卡”连起你我他 静默下温暖孕妇心">' "$rep" &&
+	grep -q '<meta property="article:published_time" content="2022-10-31">' "$rep" &&
+	grep -q '<link rel="canonical" href="https://example.org/archive/">' "$O/index.html" &&
+	grep -q '<meta property="og:type" content="website">' "$O/index.html" && echo 0 || echo 1)" \
+	"pages carry their canonical address from base_url and Open Graph tags (article on reports, website elsewhere)"
+say "$(grep -q '<meta name="description" content="10月28日,离石区实施静默管理' "$rep" && echo 0 || echo 1)" \
+	"a report's description is its summary"
+ld=$(python3 - "$O" <<'PY'
+import glob, json, re, sys
+bad = []
+for page in sorted(glob.glob(sys.argv[1] + '/reports/*/index.html')):
+    html = open(page, encoding='utf-8').read()
+    m = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    h1 = re.search(r'<h1>(.*?)</h1>', html, re.S)
+    try:
+        d = json.loads(m.group(1))
+        ok = d['@type'] == 'NewsArticle' and d['headline'] and d['datePublished'] and d['contentLocation']['name']
+    except Exception as e:
+        ok = False
+    if not ok:
+        bad.append(page)
+print(len(bad))
+PY
+)
+say "$([ "$ld" = 0 ] && echo 0 || echo 1)" "every report page has NewsArticle JSON-LD that parses, with headline, date and place ($ld bad)"
+say "$(grep -q '<p class="cite-text">李艳：《“连心卡”连起你我他 静默下温暖孕妇心》，原载版面《来自抗击疫情一线的报道》，2022年10月31日 星期一。<span class="permalink">https://example.org/archive/reports/2022-10-31-changning-lianxinka/</span></p>' "$rep" && echo 0 || echo 1)" \
+	"a report page has a cite block: reporters, title, printed page, date, permalink"
+say "$(grep -q '<p class="source">底本：原版报纸版面<a href="../../series/' "$rep" && echo 0 || echo 1)" \
+	"the source names the printed page and links to it (not the scan's opaque id)"
+
+# A title with </script> cannot end the JSON-LD early.
+mkdir -p "$tmp/h"
+printf -- '---\ntitle: "</script><script>alert(1)</script> & \\"引号\\""\ndate: 2022-10-31\ndistrict: 离石区\n---\n正文。\n' >"$tmp/h/a.md"
+"$BIN" --config tests/errors/config.yml --content "$tmp/h" --out "$tmp/oh" --quiet
+ok=$(python3 - "$tmp/oh" <<'PY'
+import glob, json, re, sys
+page = glob.glob(sys.argv[1] + '/reports/*/index.html')[0]
+html = open(page, encoding='utf-8').read()
+m = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+d = json.loads(m.group(1))
+print(0 if d['headline'] == '</script><script>alert(1)</script> & "引号"' and html.count('<script>alert') == 0 else 1)
+PY
+)
+say "$ok" "a title holding </script> stays inside the JSON-LD as text"
