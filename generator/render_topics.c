@@ -83,11 +83,12 @@ static const char *series_date(struct render *r, const struct series *s)
 	return dt->d ? render_day_text(r, dt->y, dt->m, dt->d) : render_month_text(r, dt->y, dt->m);
 }
 
+/* Newest first, as every other listing (site->series is oldest first). */
 static struct val *series_list(struct render *r)
 {
 	struct arena *a = &r->scratch;
 	struct val *list = val_list(a);
-	for (size_t i = 0; i < r->site->series.len; i++) {
+	for (size_t i = r->site->series.len; i-- > 0;) {
 		const struct series *s = r->site->series.items[i];
 		struct val *v = val_map(a);
 		val_set_str(a, v, "title", s->title);

@@ -120,3 +120,15 @@ print(0 if d['headline'] == '</script><script>alert(1)</script> & "引号"' and 
 PY
 )
 say "$ok" "a title holding </script> stays inside the JSON-LD as text"
+
+# Smaller points (issue 9, defect 11).
+say "$(grep -q '<h1 class="home-heading">吕梁、太原、克拉玛依社区抗击新冠肺炎疫情的新闻报道' "$O/index.html" &&
+	! grep -q '<h1>社区抗疫报道档案</h1>' "$O/index.html" && echo 0 || echo 1)" \
+	"the home page's heading says what the archive holds instead of repeating the site title"
+say "$(grep -q '<h2 class="series-note-label">编者按</h2>' "$O/series/yi-qing-fang-kong-zai-she-qu/index.html" && echo 0 || echo 1)" \
+	"a printed page's editor's note is labelled 编者按"
+order=$(grep -o 'href="[^"]*series/[^/"]*/index.html">[^<]*' "$O/series/index.html" | sed 's/.*">//' | head -2 | tr '\n' '|')
+say "$([ "$order" = "来自抗击疫情一线的报道|疫情防控在社区|" ] && echo 0 || echo 1)" \
+	"printed pages are listed newest first, like everything else ($order)"
+say "$(grep -c 'max-width: [0-9.]*em' theme/static/style.css | grep -qx 0 && grep -q 'text-spacing-trim: trim-start' theme/static/style.css && echo 0 || echo 1)" \
+	"one reading measure in the stylesheet (no stray em widths), and titles opening with “ start at the margin"
