@@ -256,7 +256,7 @@ static int generate(const struct options *o, struct arena *a, struct diag *d, co
 	struct write_stats st;
 	int committed = writer_commit(w, &st, fp);
 	if (committed < 0)
-		return committed;	/* -2: the output may be partly new */
+		return committed;	/* -2: the output may be partly new; -3: new, its state not saved */
 	stage_done("commit");
 	if (!o->quiet)
 		printf("sitegen: %zu articles → %s (%zu files written, %zu unchanged, %zu removed)\n",
@@ -380,8 +380,10 @@ int main(int argc, char **argv)
 	if (r < 0 || diag_failed(&d)) {
 		fprintf(stderr, "sitegen: build failed: %zu error(s)%s; %s\n",
 			d.errors + (d.strict ? d.warnings : 0), d.strict && d.warnings ? " (warnings count under --strict)" : "",
-			r == -2 ? "the output may be partly updated: build again once the error is fixed"
-				: "the output was not changed");
+			r == -2   ? "the output may be partly updated: build again once the error is fixed"
+			: r == -3 ? "the output was updated, but its state was not saved: the next build renders everything"
+			: r == 0  ? "the output was updated (warnings while writing it count under --strict)"
+				  : "the output was not changed");
 		arena_free(&a);
 		text_cleanup();
 		return 1;

@@ -515,9 +515,16 @@ static void sweep_old(struct writer *w)
 			continue;
 		char *path = write_join(w->out, rel);
 		struct stat st;
-		if (lstat(path, &st) == 0 && !S_ISDIR(st.st_mode) && unlink(path) == 0) {
-			w->stats.removed++;
-			prune_dirs(w, rel);
+		if (lstat(path, &st) == 0 && !S_ISDIR(st.st_mode)) {
+			if (unlink(path) == 0) {
+				w->stats.removed++;
+				prune_dirs(w, rel);
+			} else if (errno != ENOENT) {
+				/* still ours, still stale: listed again, tried again next time */
+				diag_warning(w->d, path, 0, 0, NULL, 0, "cannot remove this page of an earlier build: %s",
+					     strerror(errno));
+				set_add(w, rel);
+			}
 		}
 		free(path);
 	}
@@ -540,86 +547,155 @@ static void writer_free(struct writer *w)
 
 
 
-/* A staged file can only move in where no old file stands on its path: a
- * file where this build needs a directory (assets/x once a file, now a
- * folder) goes first, as the sweep would remove it anyway. Done for every
- * staged file before the first rename, so a conflict cannot stop the
- * commit halfway. */
-static void clear_the_way(struct writer *w)
+/* The commit's plan, made before the first rename so that nothing it does
+ * then needs memory (running out there would stop it halfway): for each
+ * staged file its source, target and backup; and the old entries that
+ * stand where this build needs a directory, moved aside first. Everything
+ * the commit replaces or moves aside waits in .staging/.old until the
+ * commit is done, so that a failure can put all of it back. */
+struct commit {
+	char **from, **to, **bak;
+	int *kept;		/* to's old entry is at bak */
+	char **aside, **aside_bak;	/* moved out of the way, to put back */
+	size_t naside;
+};
+
+static char *old_path(const struct writer *w, const char *kind, size_t i)
+{
+	char name[48];
+	snprintf(name, sizeof(name), ".old/%s%zu", kind, i);
+	return write_join(w->staging, name);
+}
+
+static void commit_plan(struct writer *w, struct commit *c)
+{
+	size_t n = w->nstaged;
+	c->from = xcalloc(n + 1, sizeof(*c->from));
+	c->to = xcalloc(n + 1, sizeof(*c->to));
+	c->bak = xcalloc(n + 1, sizeof(*c->bak));
+	c->kept = xcalloc(n + 1, sizeof(*c->kept));
+	c->aside = xcalloc(n + 1, sizeof(*c->aside));
+	c->aside_bak = xcalloc(n + 1, sizeof(*c->aside_bak));
+	c->naside = 0;
+	for (size_t i = 0; i < n; i++) {
+		c->from[i] = write_join(w->staging, w->staged[i]);
+		c->to[i] = write_join(w->out, w->staged[i]);
+		c->bak[i] = old_path(w, "f", i);
+	}
+}
+
+static void commit_free(struct writer *w, struct commit *c)
 {
 	for (size_t i = 0; i < w->nstaged; i++) {
-		char *path = write_join(w->out, w->staged[i]);
+		free(c->from[i]);
+		free(c->to[i]);
+		free(c->bak[i]);
+	}
+	for (size_t i = 0; i < c->naside; i++) {
+		free(c->aside[i]);
+		free(c->aside_bak[i]);
+	}
+	free(c->from);
+	free(c->to);
+	free(c->bak);
+	free(c->kept);
+	free(c->aside);
+	free(c->aside_bak);
+}
+
+/* A staged file can only move in where no old file stands on its path: a
+ * file where this build needs a directory (assets/x once a file, now a
+ * folder) is moved aside first, for every staged file before the first
+ * rename. Returns 0, or -1 after a diag error. */
+static int clear_the_way(struct writer *w, struct commit *c)
+{
+	for (size_t i = 0; i < w->nstaged; i++) {
+		char *path = c->to[i];
 		size_t base = strlen(w->out) + 1;
 		for (char *p = path + base; (p = strchr(p, '/')); p++) {
 			*p = '\0';
 			struct stat st;
-			if (lstat(path, &st) == 0 && !S_ISDIR(st.st_mode))
-				unlink(path);
+			int in_way = lstat(path, &st) == 0 && !S_ISDIR(st.st_mode);
+			if (in_way && c->naside <= w->nstaged) {
+				char *bak = old_path(w, "d", c->naside);
+				if (rename(path, bak) < 0) {
+					diag_error(w->d, path, 0, 0, NULL, 0, "cannot move aside: %s", strerror(errno));
+					free(bak);
+					*p = '/';
+					return -1;
+				}
+				c->aside[c->naside] = xstrdup(path);
+				c->aside_bak[c->naside++] = bak;
+			}
 			*p = '/';
 		}
-		free(path);
 	}
+	return 0;
 }
 
-/* Where the live file that staged file i replaces is kept (a hard link)
- * until the commit is done, so that a failed move can put it back. */
-static char *backup_path(const struct writer *w, size_t i)
+/* Keeps the entry at c->to[i] as c->bak[i] until the commit is done: a
+ * hard link for a file (the page stays served until the new one replaces
+ * it), a rename where links are not to be had (vfat, some shares) and for
+ * a directory where a file now goes. Returns 0, or -1 after a diag error. */
+static int keep_old(struct writer *w, struct commit *c, size_t i)
 {
-	char name[32];
-	snprintf(name, sizeof(name), ".old/%zu", i);
-	return write_join(w->staging, name);
-}
-
-/* Moves staged file i into place, keeping the live file it replaces as
- * backup_path(i) (*kept set). Returns 0, or -1 after a diag error. */
-static int move_into_place(struct writer *w, size_t i, int *kept)
-{
-	char *from = write_join(w->staging, w->staged[i]);
-	char *to = write_join(w->out, w->staged[i]);
-	int r = 0;
 	struct stat st;
-	*kept = 0;
-	if (lstat(to, &st) == 0 && S_ISDIR(st.st_mode)) {
-		remove_tree(to);	/* a directory where a file now goes */
-	} else if (lstat(to, &st) == 0) {
-		char *bak = backup_path(w, i);
-		if (link(to, bak) < 0) {
-			diag_error(w->d, to, 0, 0, NULL, 0, "cannot keep the old file while replacing it: %s",
+	if (lstat(c->to[i], &st) < 0)
+		return 0;	/* nothing there yet */
+	if (!S_ISDIR(st.st_mode) && link(c->to[i], c->bak[i]) == 0) {
+		c->kept[i] = 1;
+		return 0;
+	}
+	if (rename(c->to[i], c->bak[i]) == 0) {
+		c->kept[i] = 1;
+		return 0;
+	}
+	diag_error(w->d, c->to[i], 0, 0, NULL, 0, "cannot keep the old file while replacing it: %s", strerror(errno));
+	return -1;
+}
+
+/* Moves staged file i into place. Returns 0, or -1 after a diag error. */
+static int move_into_place(struct writer *w, struct commit *c, size_t i)
+{
+	if (keep_old(w, c, i) < 0)
+		return -1;
+	int moved = rename(c->from[i], c->to[i]);
+	if (moved < 0 && errno == ENOENT && make_parents(c->to[i]) == 0)
+		moved = rename(c->from[i], c->to[i]);
+	if (moved < 0) {
+		diag_error(w->d, c->to[i], 0, 0, NULL, 0, "cannot move into place: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* Undoes the first `done` moves, and with `failed_too` the one after them,
+ * which may have moved its old entry aside before failing; then puts back
+ * the entries moved out of the way. Returns 0, or -1 when something could
+ * not be put back (after a diag error). */
+static int put_back(struct writer *w, struct commit *c, size_t done, int failed_too)
+{
+	int r = 0;
+	for (size_t i = done + (failed_too ? 1 : 0); r == 0 && i-- > 0;) {
+		struct stat st;
+		if (c->kept[i] && lstat(c->bak[i], &st) == 0) {
+			r = rename(c->bak[i], c->to[i]);	/* over the new file, in one step */
+			if (r < 0 && (errno == ENOTDIR || errno == EISDIR || errno == ENOTEMPTY || errno == EEXIST)) {
+				remove_tree(c->to[i]);		/* a file where a directory was, or the reverse */
+				r = rename(c->bak[i], c->to[i]);
+			}
+		}
+		else if (!c->kept[i] && i < done && unlink(c->to[i]) < 0 && errno != ENOENT)
+			r = -1;
+		if (r < 0)
+			diag_error(w->d, c->to[i], 0, 0, NULL, 0, "cannot put the previous file back: %s", strerror(errno));
+	}
+	for (size_t k = c->naside; r == 0 && k-- > 0;)
+		if (rename(c->aside_bak[k], c->aside[k]) < 0) {
+			diag_error(w->d, c->aside[k], 0, 0, NULL, 0, "cannot put the previous file back: %s",
 				   strerror(errno));
 			r = -1;
 		}
-		*kept = r == 0;
-		free(bak);
-	}
-	if (r == 0) {
-		int moved = rename(from, to);
-		if (moved < 0 && errno == ENOENT && make_parents(to) == 0)
-			moved = rename(from, to);
-		if (moved < 0) {
-			diag_error(w->d, to, 0, 0, NULL, 0, "cannot move into place: %s", strerror(errno));
-			r = -1;
-		}
-	}
-	free(from);
-	free(to);
-	return r;
-}
-
-/* Undoes the first n moves: the old files back, the new ones gone.
- * Returns 0, or -1 when some could not be undone (after a diag error). */
-static int put_back(struct writer *w, size_t n, const int *kept)
-{
-	int r = 0;
-	while (n--) {
-		char *to = write_join(w->out, w->staged[n]);
-		char *bak = backup_path(w, n);
-		if (kept[n] ? rename(bak, to) < 0 : unlink(to) < 0) {
-			diag_error(w->d, to, 0, 0, NULL, 0, "cannot put the previous file back: %s", strerror(errno));
-			r = -1;
-		}
-		free(bak);
-		free(to);
-	}
 	return r;
 }
 
@@ -631,49 +707,50 @@ int writer_commit(struct writer *w, struct write_stats *stats, uint64_t inputs)
 		diag_error(w->d, marker, 0, 0, NULL, 0, "cannot write: %s", strerror(errno));
 		r = -1;
 	}
+	free(marker);
 	/* Until the commit is done, the state names no inputs (so no build can
 	 * take the output for current) and lists the old files and the new. */
-	if (!w->direct && write_state_files(w->out, 0, 0, w, 1) < 0) {
+	if (r == 0 && !w->direct && write_state_files(w->out, 0, 0, w, 1) < 0) {
 		diag_error(w->d, w->out, 0, 0, NULL, 0, "cannot write %s: %s", WRITE_STATE, strerror(errno));
 		r = -1;
 	}
-	if (r < 0) {
-		free(marker);
-		writer_abort(w);
-		return -1;
-	}
-	clear_the_way(w);
-	free(marker);
 	char *old_dir = write_join(w->staging, ".old");
-	if (w->nstaged && mkdir(old_dir, 0700) < 0 && errno != EEXIST) {
+	if (r == 0 && w->nstaged && mkdir(old_dir, 0700) < 0 && errno != EEXIST) {
 		diag_error(w->d, old_dir, 0, 0, NULL, 0, "cannot create: %s", strerror(errno));
 		r = -1;
 	}
 	free(old_dir);
-	int *kept = xcalloc(w->nstaged + 1, sizeof(*kept));
+	if (r < 0) {
+		writer_abort(w);
+		return -1;
+	}
+	struct commit c;
+	commit_plan(w, &c);
 	size_t moved = 0;
+	if (clear_the_way(w, &c) < 0)
+		r = -1;
 	for (; r == 0 && moved < w->nstaged; moved++)
-		if (move_into_place(w, moved, &kept[moved]) < 0)
+		if (move_into_place(w, &c, moved) < 0)
 			r = -1;
 	if (r < 0) {
-		/* the failed move left its live file as it was (or gone, when it
-		 * was a directory): only the ones before it are undone */
-		int undone = put_back(w, moved ? moved - 1 : 0, kept) == 0;
-		free(kept);
+		/* moved counts the failed move too; 0 when the way could not be cleared */
+		int undone = put_back(w, &c, moved ? moved - 1 : 0, moved > 0) == 0;
+		commit_free(w, &c);
 		remove_tree(w->staging);
 		writer_free(w);
 		return undone ? -1 : -2;
 	}
-	free(kept);
+	commit_free(w, &c);
 	w->stats.written += w->nstaged;
-	if (r == 0 && w->all_ours)
+	if (w->all_ours)
 		sweep(w, "");	/* a killed first build's leftovers: all ours */
-	else if (r == 0)
+	else
 		sweep_old(w);
 	remove_tree(w->staging);
-	if (r == 0 && write_state(w->out, inputs, w->digest, w) < 0) {
-		diag_error(w->d, w->out, 0, 0, NULL, 0, "cannot write %s: %s", WRITE_STATE, strerror(errno));
-		r = -1;
+	if (write_state(w->out, inputs, w->digest, w) < 0) {
+		diag_error(w->d, w->out, 0, 0, NULL, 0, "cannot write %s: %s: the pages are this build's, but the "
+			   "next build will render everything again", WRITE_STATE, strerror(errno));
+		r = -3;
 	}
 	if (stats)
 		*stats = w->stats;

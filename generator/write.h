@@ -39,7 +39,8 @@ int writer_put(struct writer *w, const char *rel, const char *data, size_t len);
  * inputs.h) with a digest of the output's files in WRITE_STATE; frees w.
  * Returns 0; -1 when it failed and the previous files are back in place
  * (the state then makes the next build render everything); -2 when it
- * failed and could not put all of them back. */
+ * failed and could not put all of them back; -3 when every file is this
+ * build's but the state could not be written. */
 int writer_commit(struct writer *w, struct write_stats *stats, uint64_t inputs);
 /* True when out_dir was made by a build whose inputs had this fingerprint
  * and its files are still exactly as that build left them. */

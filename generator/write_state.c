@@ -68,8 +68,11 @@ int write_state_files(const char *out, uint64_t inputs, uint64_t digest, const s
 	int r = write_whole_file(tmp, b.data, b.len, NULL);
 	if (r == 0 && rename(tmp, path) < 0)
 		r = -1;
-	if (r < 0)
+	if (r < 0) {
+		int e = errno;	/* the caller reports why it failed, not why unlink did */
 		unlink(tmp);
+		errno = e;
+	}
 	free(path);
 	free(tmp);
 	buf_free(&b);

@@ -6,6 +6,7 @@
  *   FAULT_MALLOC=N    malloc, calloc and realloc return NULL (ENOMEM)
  *   FAULT_WRITE=N     write to a file (not stdout/stderr) fails with ENOSPC
  *   FAULT_RENAME=N    rename fails with EIO
+ *   FAULT_LINK=N      link fails with EPERM (as on vfat and some shares)
  *   FAULT_OPEN=TEXT   open of a path containing TEXT fails with EACCES
  *
  * With FAULT_ONCE=1, only call number N+1 fails (a passing fault), not
@@ -23,8 +24,9 @@
 #include <string.h>
 #include <unistd.h>
 
-enum { F_THREADS, F_MALLOC, F_WRITE, F_RENAME, F_COUNT };
-static const char *const names[F_COUNT] = { "FAULT_THREADS", "FAULT_MALLOC", "FAULT_WRITE", "FAULT_RENAME" };
+enum { F_THREADS, F_MALLOC, F_WRITE, F_RENAME, F_LINK, F_COUNT };
+static const char *const names[F_COUNT] = { "FAULT_THREADS", "FAULT_MALLOC", "FAULT_WRITE", "FAULT_RENAME",
+					    "FAULT_LINK" };
 static long limits[F_COUNT];
 static atomic_long calls[F_COUNT];
 static const char *open_text;
@@ -119,6 +121,18 @@ int rename(const char *from, const char *to)
 	}
 	if (!real)
 		*(void **)&real = dlsym(RTLD_NEXT, "rename");
+	return real(from, to);
+}
+
+int link(const char *from, const char *to)
+{
+	static int (*real)(const char *, const char *);
+	if (should_fail(F_LINK)) {
+		errno = EPERM;
+		return -1;
+	}
+	if (!real)
+		*(void **)&real = dlsym(RTLD_NEXT, "link");
 	return real(from, to);
 }
 
