@@ -140,12 +140,19 @@ static void emit(struct diag *d, int is_warning, const char *path, size_t line, 
 	if (cap.d == d)
 		cap.shown++;
 	struct buf msg = BUF_INIT, text = BUF_INIT;
+	/* A file name is the user's too: a newline or an escape sequence in it
+	 * must not split the message or reach the terminal. */
+	for (const unsigned char *p = (const unsigned char *)path; *p; p++)
+		if (*p < 0x20 || *p == 0x7F)
+			buf_addf(&msg, "\\x%02X", *p);
+		else
+			buf_addch(&msg, (char)*p);
 	if (line && col)
-		buf_addf(&msg, "%s:%zu:%zu: %s: ", path, line, col, kind);
+		buf_addf(&msg, ":%zu:%zu: %s: ", line, col, kind);
 	else if (line)
-		buf_addf(&msg, "%s:%zu: %s: ", path, line, kind);
+		buf_addf(&msg, ":%zu: %s: ", line, kind);
 	else
-		buf_addf(&msg, "%s: %s: ", path, kind);
+		buf_addf(&msg, ": %s: ", kind);
 	buf_vaddf(&text, fmt, ap);
 	add_message(&msg, text.data, text.len);
 	buf_addch(&msg, '\n');
@@ -283,6 +290,10 @@ static long control_at(const char *s, size_t len, size_t i)
 		return c;
 	if (c == 0xC2 && i + 1 < len && (unsigned char)s[i + 1] >= 0x80 && (unsigned char)s[i + 1] < 0xA0)
 		return (unsigned char)s[i + 1];
+	/* U+FFFE and U+FFFF: noncharacters, which XML (the feed) refuses too */
+	if (c == 0xEF && i + 2 < len && (unsigned char)s[i + 1] == 0xBF &&
+	    ((unsigned char)s[i + 2] == 0xBE || (unsigned char)s[i + 2] == 0xBF))
+		return (unsigned char)s[i + 2] == 0xBE ? 0xFFFE : 0xFFFF;
 	return -1;
 }
 
@@ -317,6 +328,10 @@ int diag_control_chars(struct diag *d, const char *path, const char *src, size_t
 	if (cp == 0)
 		diag_error(d, path, line, col, src, len,
 			   "a NUL byte: this is not a text file, or it is damaged%s", more);
+	else if (cp >= 0xFFFE)
+		diag_error(d, path, line, col, src, len,
+			   "noncharacter U+%04lX is not allowed: it is no text, and XML refuses it%s",
+			   (unsigned long)cp, more);
 	else
 		diag_error(d, path, line, col, src, len,
 			   "control character U+%04lX is not allowed (only tab, line feed and carriage "

@@ -95,6 +95,10 @@ static void check_scalar(struct builder *b, const struct ynode *n, const char *s
 	if (cp == 0)
 		diag_error(b->d, b->path, n->line, n->col, b->src, b->src_len,
 			   "a NUL character (\\0) in a value is not allowed");
+	else if (cp >= 0xFFFE)
+		diag_error(b->d, b->path, n->line, n->col, b->src, b->src_len,
+			   "noncharacter U+%04lX in a value is not allowed: it is no text, and XML refuses it",
+			   (unsigned long)cp);
 	else
 		diag_error(b->d, b->path, n->line, n->col, b->src, b->src_len,
 			   "control character U+%04lX in a value is not allowed (only tab, line feed "

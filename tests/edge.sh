@@ -160,3 +160,17 @@ printf -- '---\ntitle: 名\ndate: 2022-10-31\ndistrict: 离石区\nreporters: �
 say "$([ $? = 0 ] && grep -q "a.md:5:12: warning: 'reporters' entry '李艳、王五' holds '、'" "$tmp/err" &&
 	grep -q "a.md:6:8: warning: 'tags' entry '静默管理，孕妇' holds '，'" "$tmp/err" && echo 0 || echo 1)" \
 	"a reporter or tag typed with 、 or ， is a warning at the entry"
+
+# Noncharacters (U+FFFE, U+FFFF) are refused like control characters: XML
+# (the feed) cannot hold them; a file name's control bytes are shown escaped.
+mkdir -p "$tmp/nc"
+printf -- '---\ntitle: ok\ndate: 2022-10-01\ndistrict: 离石区\n---\n正文 \357\277\277 正文\n' >"$tmp/nc/a.md"
+printf -- '---\ntitle: "\\uFFFE"\ndate: 2022-10-02\ndistrict: 离石区\n---\n正文\n' >"$tmp/nc/b.md"
+printf -- '---\ntitle: x\ndate: 2022-10-03\n---\nb\n' >"$tmp/nc/$(printf 'evil\033[31mRED')".md
+"$BIN" --config $CFG --content "$tmp/nc" --out "$tmp/onc" --quiet 2>"$tmp/err"
+st=$?
+say "$([ $st = 1 ] && grep -q 'a.md:6:4: error: noncharacter U+FFFF is not allowed' "$tmp/err" &&
+	grep -q 'b.md:2:8: error: noncharacter U+FFFE in a value is not allowed' "$tmp/err" && echo 0 || echo 1)" \
+	"U+FFFF in a body and U+FFFE through a YAML escape are errors at their place"
+say "$(! grep -q "$(printf '\033')" "$tmp/err" && grep -q 'evil\\x1B\[31mRED.md:1:1: error' "$tmp/err" && echo 0 || echo 1)" \
+	"an escape sequence in a file name is shown escaped, never sent to the terminal"
