@@ -325,12 +325,18 @@ struct article *article_parse(struct arena *a, struct diag *d, const char *path,
 static int check_body(struct fm *f, const char *body, size_t body_len)
 {
 	size_t bad;
-	if (markdown_check_nesting(body, body_len, &bad) == 0)
+	int r = markdown_check_nesting(body, body_len, &bad);
+	if (r == 0)
 		return 0;
 	size_t line, col;
 	diag_locate(f->src, (size_t)(body - f->src) + bad, &line, &col);
-	diag_error(f->d, f->path, line, col, f->src, f->len,
-		   "block quotes and lists nested more than %d levels deep: not rendered", MARKDOWN_MAX_NESTING);
+	if (r == -2)
+		diag_error(f->d, f->path, line, col, f->src, f->len,
+			   "a line indented more than %d columns (lists nested that deep): not rendered",
+			   MARKDOWN_MAX_INDENT);
+	else
+		diag_error(f->d, f->path, line, col, f->src, f->len,
+			   "block quotes and lists nested more than %d levels deep: not rendered", MARKDOWN_MAX_NESTING);
 	return -1;
 }
 

@@ -55,10 +55,15 @@ static size_t marker_end(const char *md, size_t len, size_t i)
 int markdown_check_nesting(const char *md, size_t len, size_t *bad)
 {
 	for (size_t i = 0; i < len;) {
-		size_t depth = 0, j = i;
+		size_t depth = 0, j = i, cols = 0;
 		for (;;) {
-			while (j < len && (md[j] == ' ' || md[j] == '\t'))
-				j++;
+			for (; j < len && (md[j] == ' ' || md[j] == '\t'); j++) {
+				cols = md[j] == '\t' ? (cols / 4 + 1) * 4 : cols + 1;
+				if (cols > MARKDOWN_MAX_INDENT) {
+					*bad = j;
+					return -2;
+				}
+			}
 			size_t k = j < len ? marker_end(md, len, j) : j;
 			if (k == j)
 				break;

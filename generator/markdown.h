@@ -15,13 +15,17 @@
  * '>' took 95 s; 40,000 take 4 s, 1,000 take 0.05 s). No report needs more
  * than a few levels. */
 #define MARKDOWN_MAX_NESTING 100
+/* Lists also nest by indentation (each level 2 columns or more, a tab 4):
+ * a line's leading blanks are bounded too, so that markers and indentation
+ * together stay within a few hundred levels. */
+#define MARKDOWN_MAX_INDENT 400
 
 /* Counts the container markers ('>', list bullets and numbers) that open
- * each line. Returns 0, or -1 with *bad the byte offset of the marker that
- * would open level MARKDOWN_MAX_NESTING + 1. Lists nested by indentation
- * alone are not counted: each level costs a line of its own with more
- * indentation than the one before, so a deep one is a file of hundreds of
- * megabytes (1,000 levels parse in 0.02 s). */
+ * each line, and the columns of blanks among them. Returns 0; -1 with *bad
+ * the byte offset of the marker that would open level
+ * MARKDOWN_MAX_NESTING + 1; -2 with *bad that of the blank past
+ * MARKDOWN_MAX_INDENT columns (markers on every line of a list nested by
+ * indentation would otherwise multiply: 56,000 levels in 8 MB). */
 int markdown_check_nesting(const char *md, size_t len, size_t *bad);
 
 /* Appends the body rendered as HTML. */

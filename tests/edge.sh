@@ -174,3 +174,17 @@ say "$([ $st = 1 ] && grep -q 'a.md:6:4: error: noncharacter U+FFFF is not allow
 	"U+FFFF in a body and U+FFFE through a YAML escape are errors at their place"
 say "$(! grep -q "$(printf '\033')" "$tmp/err" && grep -q 'evil\\x1B\[31mRED.md:1:1: error' "$tmp/err" && echo 0 || echo 1)" \
 	"an escape sequence in a file name is shown escaped, never sent to the terminal"
+
+# A line's leading blanks are bounded (400 columns): at the edge it builds,
+# one past it is an error at the blank (lists nested by indentation, with
+# markers on every line, would otherwise multiply).
+mkdir -p "$tmp/ind"
+python3 - "$tmp/ind" <<'PY'
+import sys
+for name, cols in (("a", 400), ("b", 401)):
+    open(f"{sys.argv[1]}/{name}.md", "w").write(
+        f"---\ntitle: {name}\ndate: 2022-10-0{1 if name == 'a' else 2}\ndistrict: 离石区\n---\n" + " " * cols + "x\n")
+PY
+"$BIN" --config $CFG --content "$tmp/ind" --out "$tmp/oind" --quiet 2>"$tmp/err"
+say "$([ $? = 1 ] && grep -q 'b.md:6:401: error: a line indented more than 400 columns' "$tmp/err" && ! grep -q 'a.md' "$tmp/err" && echo 0 || echo 1)" \
+	"a line indented 400 columns builds; 401 is an error at its place"
