@@ -188,6 +188,7 @@ struct walk {
 		const char *path;
 	} *up;
 	size_t depth, cap;
+	char *root_real;	/* the root's real path: links out of it are not followed */
 };
 
 static const char *on_path(const struct walk *w, const struct stat *st)
@@ -200,6 +201,24 @@ static const char *on_path(const struct walk *w, const struct stat *st)
 
 static void walk_dir(struct walk *w, const char *dir, const char *rel, const struct stat *st);
 
+/* A link to a directory outside the tree (ln -s / content/root) would have
+ * the walk read anything on the machine: its target, or NULL when path is
+ * no link or stays inside. */
+static const char *leads_out(struct walk *w, const char *path)
+{
+	struct stat lst;
+	if (lstat(path, &lst) < 0 || !S_ISLNK(lst.st_mode) || !w->root_real)
+		return NULL;
+	char *target = realpath(path, NULL);
+	if (!target)
+		return NULL;
+	size_t n = strlen(w->root_real);
+	int inside = strncmp(target, w->root_real, n) == 0 && (target[n] == '/' || target[n] == '\0');
+	const char *r = inside ? NULL : arena_strdup(w->a, target);
+	free(target);
+	return r;
+}
+
 static void walk_names(struct walk *w, const char *dir, const char *rel, struct ptrvec *names)
 {
 	for (size_t i = 0; i < names->len; i++) {
@@ -209,6 +228,13 @@ static void walk_names(struct walk *w, const char *dir, const char *rel, struct 
 		e->rel = *rel ? arena_sprintf(w->a, "%s/%s", rel, e->name) : e->name;
 		e->err = stat(e->path, &e->st) < 0 ? errno : 0;
 		if (!e->err && S_ISDIR(e->st.st_mode)) {
+			const char *out = leads_out(w, e->path);
+			if (out) {
+				if (w->d)
+					diag_warning(w->d, e->path, 0, 0, NULL, 0,
+						     "a link to %s, outside %s: skipped", out, w->up[0].path);
+				continue;
+			}
 			const char *back = on_path(w, &e->st);
 			if (back) {
 				if (w->d)
@@ -253,10 +279,11 @@ int load_tree(struct arena *a, struct diag *d, const char *dir, struct ptrvec *e
 	struct ptrvec names = { 0 };
 	if (dir_names(a, dir, &names) < 0)
 		return -1;
-	struct walk w = { a, d, entries, xmalloc(16 * sizeof(*w.up)), 1, 16 };
+	struct walk w = { a, d, entries, xmalloc(16 * sizeof(*w.up)), 1, 16, realpath(dir, NULL) };
 	w.up[0] = (struct walk_dir){ st.st_dev, st.st_ino, dir };
 	walk_names(&w, dir, "", &names);
 	free(w.up);
+	free(w.root_real);
 	return 0;
 }
 

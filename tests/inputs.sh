@@ -179,3 +179,14 @@ say "$(expect 1 "$tmp/big.yml: error: cannot read the config: 100001 bytes, larg
 run --content $GOOD --out "$tmp/out" --max-file-size 8X
 say "$(expect 2 "sitegen: --max-file-size: '8X' is not a size (bytes, or a number with K, M or G)" && untouched &&
 	echo 0 || echo 1)" "--max-file-size with a value that is not a size is refused"
+
+# A link to a folder outside content/ is not followed (ln -s / would read the machine).
+mkdir -p "$tmp/out1/c/sub"
+cp tests/errors/good/content/ok.md "$tmp/out1/c/"
+ln -s / "$tmp/out1/c/root"
+ln -s sub "$tmp/out1/c/inner"
+timeout 10 "$BIN" --config $CFG --content "$tmp/out1/c" --out "$tmp/out1/o" --quiet 2>"$tmp/err" >/dev/null
+st=$?
+say "$([ $st = 0 ] && grep -q "c/root: warning: a link to /, outside $tmp/out1/c: skipped" "$tmp/err" &&
+	! grep -q 'inner' "$tmp/err" && echo 0 || echo 1)" \
+	"a link to a folder outside content/ is skipped with a warning; one inside it is followed quietly"
