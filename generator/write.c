@@ -407,8 +407,14 @@ int writer_put(struct writer *w, const char *rel, const char *data, size_t len)
 	char *target = w->direct ? live : write_join(w->staging, rel);
 	/* a rename keeps the mtime, so the staged file's stat is the live one's */
 	int r = write_whole_file(target, data, len, &st);
-	if (r < 0)
-		diag_error(w->d, target, 0, 0, NULL, 0, "cannot write: %s", strerror(errno));
+	if (r < 0) {
+		int e = errno;
+		pthread_mutex_lock(&w->lock);
+		size_t n = ++w->failed_writes;
+		pthread_mutex_unlock(&w->lock);
+		if (n <= WRITE_ERRORS_SHOWN)
+			diag_error(w->d, target, 0, 0, NULL, 0, "cannot write: %s", strerror(e));
+	}
 	if (target != live)
 		free(target);
 	free(live);
@@ -760,6 +766,9 @@ int writer_commit(struct writer *w, struct write_stats *stats, uint64_t inputs)
 
 void writer_abort(struct writer *w)
 {
+	if (w->failed_writes > WRITE_ERRORS_SHOWN)
+		diag_error(w->d, w->out, 0, 0, NULL, 0, "%zu more files could not be written either",
+			   w->failed_writes - WRITE_ERRORS_SHOWN);
 	remove_tree(w->staging);
 	if (w->direct) {
 		/* there was no output before: leave the directory as it was */

@@ -13,6 +13,8 @@
 #include "write.h"
 
 #define STAGING_DIR ".staging"
+/* A full disk fails every page after the first: the first few say so. */
+#define WRITE_ERRORS_SHOWN 5
 
 struct writer {
 	char *out;		/* the output directory */
@@ -30,6 +32,7 @@ struct writer {
 	char **staged;
 	size_t nstaged, staged_cap;
 	struct write_stats stats;
+	size_t failed_writes;	/* past WRITE_ERRORS_SHOWN, counted, not each reported */
 	uint64_t digest;	/* of every file put, as digest_tree would find it */
 	int lock_fd;		/* the output directory, flock'ed for the whole build */
 	/* What earlier builds wrote (WRITE_STATE's list): the only files a

@@ -66,6 +66,8 @@ rebuild full FAULT_WRITE=5
 say "$([ $st = 1 ] && grep -q 'error: cannot write: No space left on device' "$tmp/err" &&
 	grep -q 'the output was not changed' "$tmp/err" && same "$tmp/ref1" "$tmp/full" && echo 0 || echo 1)" \
 	"a full disk while pages are written: exit 1, the reason, the previous output untouched"
+say "$([ "$(grep -c 'cannot write: No space left' "$tmp/err")" = 5 ] && grep -q 'more files could not be written either' "$tmp/err" && echo 0 || echo 1)" \
+	"a full disk names the first five files it could not write and counts the rest, not one line per page"
 say "$(repaired full && echo 0 || echo 1)" "after the full disk, the next build gives the full output"
 
 rebuild ren1 FAULT_RENAME=3 FAULT_ONCE=1
