@@ -50,10 +50,28 @@ static void pair(struct near_name *a, struct near_name *b)
 		b->near = a;
 }
 
+/* Names of one character are too short to tell a typo, and text of more
+ * than NEAR_MAX_CHARS is no name (a tag of 3,000 characters would cost
+ * 3,000 keys of its length). */
+#define NEAR_MAX_CHARS 24
+
+static int near_comparable(const struct near_name *n)
+{
+	return n->chars >= 2 && n->chars <= NEAR_MAX_CHARS;
+}
+
+/* Does the name's slug read all of it? index_slug cuts slugs to 48 bytes at
+ * a '-' (so a cut one is over 40): two long names that differ past the cut
+ * would seem to read the same. */
+static int reads_whole(const struct near_name *n)
+{
+	return strlen(n->slug) < 40;
+}
+
 /* Finds, for each of n names of one kind, the most used name one character
  * away: one character replaced by one that reads the same (李燕, 李艳:
  * li-yan), or, with `contain`, one character more (昌宁社 in 昌宁社区).
- * Both names have two characters or more. Linear in the names' total
+ * Both names have 2 to NEAR_MAX_CHARS characters. Linear in the names' total
  * length: each name is filed under itself and under each of its
  * one-character deletions (with the position, for replacements), and only
  * names sharing a key are compared. */
@@ -61,11 +79,11 @@ static void near_find(struct index_ctx *x, struct near_name *names, size_t n, in
 {
 	struct strmap whole = { 0 }, cut = { 0 };
 	for (size_t i = 0; i < n; i++)
-		if (names[i].chars >= 2)
+		if (near_comparable(&names[i]))
 			strmap_put(x->a, &whole, names[i].name, &names[i]);
 	for (size_t i = 0; i < n; i++) {
 		struct near_name *s = &names[i];
-		if (s->chars < 2)
+		if (!near_comparable(s))
 			continue;
 		const char *p = s->name;
 		for (size_t k = 0; *p; k++) {
@@ -79,7 +97,7 @@ static void near_find(struct index_ctx *x, struct near_name *names, size_t n, in
 				pair(s, t);
 			const char *key = arena_sprintf(x->a, "%zu:%s", k, rest);
 			struct near_chain *c = strmap_get(&cut, key);
-			for (struct near_chain *e = c; e; e = e->next)
+			for (struct near_chain *e = c; e && reads_whole(s); e = e->next)
 				if (strcmp(e->n->slug, s->slug) == 0)
 					pair(s, e->n);
 			struct near_chain *head = arena_alloc(x->a, sizeof(*head));
