@@ -110,27 +110,27 @@ static const char *get_string(struct fm *f, const struct ynode *n, const char *k
 
 static void get_list(struct fm *f, const struct ynode *n, const char *key, struct strlist *out)
 {
-	if (n->kind == YNODE_SCALAR) {
-		if (is_null(n))
-			return;
-		out->items = arena_alloc(f->a, sizeof(*out->items));
-		out->items[0] = n->str;
-		out->len = 1;
-		return;
-	}
-	if (n->kind != YNODE_SEQ) {
+	if (n->kind != YNODE_SCALAR && n->kind != YNODE_SEQ) {
 		fm_error(f, n, "'%s' must be a list: [a, b]", key);
 		return;
 	}
-	out->items = arena_alloc(f->a, (n->count + 1) * sizeof(*out->items));
-	for (size_t i = 0; i < n->count; i++) {
-		const struct ynode *item = n->items[i];
+	/* a single value is a list of one */
+	const struct ynode *const *items = n->kind == YNODE_SEQ ? (const struct ynode *const *)n->items : &n;
+	size_t count = n->kind == YNODE_SEQ ? n->count : 1;
+	out->items = arena_alloc(f->a, (count + 1) * sizeof(*out->items));
+	out->lines = arena_alloc(f->a, (count + 1) * sizeof(*out->lines));
+	out->cols = arena_alloc(f->a, (count + 1) * sizeof(*out->cols));
+	for (size_t i = 0; i < count; i++) {
+		const struct ynode *item = items[i];
 		if (item->kind != YNODE_SCALAR) {
 			fm_error(f, item, "each entry of '%s' must be a single value", key);
 			continue;
 		}
-		if (!is_null(item))
-			out->items[out->len++] = item->str;
+		if (is_null(item))
+			continue;
+		out->lines[out->len] = item->line;
+		out->cols[out->len] = item->col;
+		out->items[out->len++] = item->str;
 	}
 }
 
@@ -244,7 +244,7 @@ static void get_slug(struct fm *f, const struct ynode *n, struct article *art)
 static int read_key(struct fm *f, const char *k, const struct ynode *v, struct article *art)
 {
 	struct { const char *key; const char **slot; } strings[] = {
-		{ "title", &art->title }, { "subtitle", &art->subtitle }, { "street", &art->street },
+		{ "subtitle", &art->subtitle }, { "street", &art->street },
 		{ "page", &art->page }, { "source", &art->source },
 	};
 	struct { const char *key; struct strlist *slot; } lists[] = {
@@ -263,7 +263,11 @@ static int read_key(struct fm *f, const char *k, const struct ynode *v, struct a
 				check_names(f, v, k);
 			return 1;
 		}
-	if (strcmp(k, "community") == 0) {
+	if (strcmp(k, "title") == 0) {
+		art->title = get_string(f, v, k);
+		art->title_line = v->line;
+		art->title_col = v->col;
+	} else if (strcmp(k, "community") == 0) {
 		art->community = get_string(f, v, k);
 		art->community_line = v->line;
 		art->community_col = v->col;
@@ -373,15 +377,28 @@ static struct article *parse_valid(struct fm *f)
 		f->failed = 1;
 	art->body = body;
 	art->body_len = body_len;
-	return f->failed ? NULL : art;
+	return art;	/* the caller looks at f->failed */
 }
 
-struct article *article_parse_valid(struct arena *a, struct diag *d, const char *path,
-				    const char *src, size_t len)
+struct article *article_parse_keep(struct arena *a, struct diag *d, const char *path,
+				   const char *src, size_t len, struct article **rejected)
 {
 	struct fm f = { a, d, path, src, len, 0 };
 	diag_cap_begin(d, DIAG_MAX_PER_FILE);
 	struct article *art = parse_valid(&f);
 	diag_cap_end(d, path);
+	if (f.failed) {
+		if (rejected)
+			*rejected = art;
+		return NULL;
+	}
+	if (rejected)
+		*rejected = NULL;
 	return art;
+}
+
+struct article *article_parse_valid(struct arena *a, struct diag *d, const char *path,
+				    const char *src, size_t len)
+{
+	return article_parse_keep(a, d, path, src, len, NULL);
 }

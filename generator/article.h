@@ -24,6 +24,14 @@ struct article *article_parse(struct arena *a, struct diag *d, const char *path,
 struct article *article_parse_valid(struct arena *a, struct diag *d, const char *path,
 				    const char *src, size_t len);
 
+/* article_parse_valid, and when the file fails after its front matter was
+ * read, *rejected is what was read of it (else NULL): not an article to
+ * publish, but its place keys can still be checked (index_check_rejected),
+ * so that a bad date and an unknown district in one file are both reported.
+ * rejected may be NULL. */
+struct article *article_parse_keep(struct arena *a, struct diag *d, const char *path,
+				   const char *src, size_t len, struct article **rejected);
+
 /* Parses "YYYY-MM-DD" or "YYYY-MM" into *out; returns 0, or -1 with a reason
  * in *why (a static string). */
 int article_parse_date(const char *s, struct date *out, const char **why);

@@ -18,6 +18,7 @@ struct job {
 	size_t n;
 	int strict;
 	struct article **items;		/* by source index; NULL for a failed file */
+	struct article **rejected;	/* by source index: what a failed file held, or NULL */
 	struct diag *reports;		/* by source index, each with its own sink */
 	struct arena *arenas;
 	atomic_size_t next;
@@ -48,7 +49,7 @@ static void parse_one(struct job *j, struct arena *a, size_t i, struct buf *scra
 	}
 	/* text_nfc checks the UTF-8 on its way: parse without checking again */
 	if (normalise(a, s, scratch) == 0)
-		j->items[i] = article_parse_valid(a, d, s->path, s->data, s->len);
+		j->items[i] = article_parse_keep(a, d, s->path, s->data, s->len, &j->rejected[i]);
 	else
 		j->items[i] = article_parse(a, d, s->path, s->data, s->len);
 }
@@ -72,6 +73,7 @@ int article_set_load(struct article_set *set, struct source *src, size_t n, stru
 	int threads = threads_count(jobs);
 	struct job j = { .src = src, .n = n, .strict = d->strict };
 	j.items = xcalloc(n + 1, sizeof(*j.items));
+	j.rejected = xcalloc(n + 1, sizeof(*j.rejected));
 	j.reports = xcalloc(n + 1, sizeof(*j.reports));
 	struct buf *sinks = xcalloc(n + 1, sizeof(*sinks));
 	/* Each file reports into a buffer of its own, so that the messages come
@@ -86,6 +88,8 @@ int article_set_load(struct article_set *set, struct source *src, size_t n, stru
 
 	set->items = xcalloc(n + 1, sizeof(*set->items));
 	set->len = 0;
+	set->rejected = j.rejected;	/* compacted in place: rejected[k] is read before it is written */
+	set->nrejected = 0;
 	set->arenas = j.arenas;
 	set->narenas = threads;
 	int failed = 0;
@@ -96,6 +100,8 @@ int article_set_load(struct article_set *set, struct source *src, size_t n, stru
 			set->items[set->len++] = j.items[i];
 		else
 			failed = 1;
+		if (j.rejected[i])
+			set->rejected[set->nrejected++] = j.rejected[i];
 	}
 	free(sinks);
 	free(j.reports);
@@ -109,7 +115,10 @@ void article_set_free(struct article_set *set)
 		arena_free(&set->arenas[k]);
 	free(set->arenas);
 	free(set->items);
+	free(set->rejected);
 	set->items = NULL;
+	set->rejected = NULL;
+	set->nrejected = 0;
 	set->arenas = NULL;
 	set->len = 0;
 	set->narenas = 0;

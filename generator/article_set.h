@@ -14,6 +14,9 @@
 struct article_set {
 	struct article **items;		/* the files that parsed, in source order */
 	size_t len;
+	struct article **rejected;	/* files that failed after their front matter was read
+					 * (see article_parse_keep), in source order */
+	size_t nrejected;
 	struct arena *arenas;		/* one per thread: the articles and their text */
 	int narenas;
 };

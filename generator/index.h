@@ -31,4 +31,10 @@ struct index_ctx {
  * duplicate slug …) through d. */
 int index_build(struct index_ctx *x, struct article **arts, size_t n, int drafts, int jobs, struct site *site);
 
+/* Checks the district and city of articles that failed to parse
+ * (article_set's rejected: see article_parse_keep) against the tables
+ * index_build made, so that every mistake in a file is reported. Drafts are
+ * left out unless `drafts`, as index_build leaves them. */
+void index_check_rejected(struct index_ctx *x, struct article **arts, size_t n, int drafts);
+
 #endif

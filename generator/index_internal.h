@@ -27,4 +27,10 @@ const char *index_slug(struct index_ctx *x, const char *name, size_t max);
 /* Makes slug unique within `taken` by a -2, -3 … suffix, and records it. */
 const char *index_unique_slug(struct index_ctx *x, struct strmap *taken, const char *slug, void *owner);
 
+/* index_warnings.c, once everything is filed: a tag, person or community
+ * one character from a better-known one of its kind (a typo?), and a report
+ * with the title and date of an earlier one (oldest: reports oldest first). */
+void index_warn_near_names(struct index_ctx *x, struct site *site);
+void index_warn_duplicates(struct index_ctx *x, const struct ptrvec *oldest);
+
 #endif

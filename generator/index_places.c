@@ -117,34 +117,68 @@ static struct place *community_of(struct index_ctx *x, struct site *site, struct
 	return p;
 }
 
-int index_place_article(struct index_ctx *x, struct site *site, struct article *art)
+/* The district (or city) an article names, or NULL after saying what is
+ * wrong with it; *none is set when it names neither (a page note). Creates
+ * nothing, so it may also check files that failed to parse. */
+static struct place *local_of(struct index_ctx *x, const struct article *art, int *none)
 {
 	struct place *local = NULL;
+	*none = 0;
 	if (art->district) {
 		local = strmap_get(&x->t->districts, art->district);
+		struct place *city = local ? NULL : strmap_get(&x->t->cities, art->district);
+		if (city) {
+			diag_error(x->d, art->path, art->district_line, art->district_col, art->src, art->src_len,
+				   "district '%s' is a city: use 'city: %s'", art->district, art->district);
+			return NULL;
+		}
 		if (!local) {
 			diag_error(x->d, art->path, art->district_line, art->district_col, art->src, art->src_len,
 				   "unknown district '%s': not in %s's regions%s",
 				   art->district, x->cfg->path, nearest_names(x, &x->t->districts, art->district));
-			return -1;
+			return NULL;
 		}
 		if (art->city && strcmp(art->city, local->parent->name) != 0) {
 			diag_error(x->d, art->path, art->city_line, art->city_col, art->src, art->src_len,
 				   "city '%s' does not match district %s, which %s puts in %s",
 				   art->city, art->district, x->cfg->path, local->parent->name);
-			return -1;
+			return NULL;
 		}
 	} else if (art->city) {
 		local = strmap_get(&x->t->cities, art->city);
+		struct place *dist = local ? NULL : strmap_get(&x->t->districts, art->city);
+		if (dist) {
+			diag_error(x->d, art->path, art->city_line, art->city_col, art->src, art->src_len,
+				   "city '%s' is a district of %s: use 'district: %s'",
+				   art->city, dist->parent->name, art->city);
+			return NULL;
+		}
 		if (!local) {
 			diag_error(x->d, art->path, art->city_line, art->city_col, art->src, art->src_len,
 				   "unknown city '%s': not in %s's regions%s",
 				   art->city, x->cfg->path, nearest_names(x, &x->t->cities, art->city));
-			return -1;
+			return NULL;
 		}
 	} else {
-		return 0;	/* a page note without a place */
+		*none = 1;
 	}
+	return local;
+}
+
+void index_check_rejected(struct index_ctx *x, struct article **arts, size_t n, int drafts)
+{
+	int none;
+	for (size_t i = 0; i < n; i++)
+		if (!arts[i]->draft || drafts)
+			local_of(x, arts[i], &none);
+}
+
+int index_place_article(struct index_ctx *x, struct site *site, struct article *art)
+{
+	int none;
+	struct place *local = local_of(x, art, &none);
+	if (!local)
+		return none ? 0 : -1;	/* none: a page note without a place */
 	art->local = local;
 	if (art->community && local->level == PLACE_CITY) {
 		struct place *d = strmap_get(&x->t->districts, art->community);

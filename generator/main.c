@@ -234,6 +234,7 @@ static int generate(const struct options *o, struct arena *a, struct diag *d, co
 	}
 	stage_done("compile");
 	index_build(&x, arts->items, arts->len, o->drafts, o->jobs, &site);
+	index_check_rejected(&x, arts->rejected, arts->nrejected, o->drafts);
 	stage_done("index");
 	struct writer *w = diag_failed(d) ? NULL : writer_open(out, d);
 	if (!w) {

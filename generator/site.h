@@ -24,6 +24,7 @@
 struct strlist {
 	const char **items;
 	size_t len;
+	size_t *lines, *cols;	/* items[i]'s place in the front matter, for messages */
 };
 
 struct slug_override {
@@ -70,6 +71,7 @@ struct article {
 	enum article_kind kind;
 	const char *title, *subtitle, *district, *city, *street, *community, *page, *slug, *source;
 	size_t district_line, district_col, city_line, city_col, slug_line, slug_col, community_line, community_col;
+	size_t title_line, title_col;
 	struct date date;
 	int date_inferred, truncated, draft;
 	struct strlist reporters, correspondents, tags, captions, corrections;
