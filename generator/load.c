@@ -293,11 +293,15 @@ static int has_md_suffix(const char *name)
 	return n > 3 && strcmp(name + n - 3, ".md") == 0;
 }
 
+/* Files that are not articles: the first few are named, the rest counted
+ * (a folder of 20,000 images must not bury the messages that matter). */
+#define NOT_MD_SHOWN 10
+
 /* One entry of the content tree: a source, or NULL (reported or skipped). */
-static struct source *content_file(struct arena *a, struct diag *d, const struct load_entry *e)
+static struct source *content_file(struct arena *a, struct diag *d, const struct load_entry *e, size_t *not_md)
 {
 	if (!has_md_suffix(e->name)) {
-		if (e->err || !S_ISDIR(e->st.st_mode))
+		if ((e->err || !S_ISDIR(e->st.st_mode)) && ++*not_md <= NOT_MD_SHOWN)
 			diag_warning(d, e->path, 0, 0, NULL, 0, "not a .md file: skipped");
 		return NULL;
 	}
@@ -324,11 +328,15 @@ size_t load_list(struct arena *a, struct diag *d, const char *dir, struct source
 	struct ptrvec entries = { 0 }, found = { 0 };
 	if (load_tree(a, d, dir, &entries) < 0)
 		diag_error(d, dir, 0, 0, NULL, 0, "cannot read directory: %s", strerror(errno));
+	size_t not_md = 0;
 	for (size_t i = 0; i < entries.len; i++) {
-		struct source *s = content_file(a, d, entries.items[i]);
+		struct source *s = content_file(a, d, entries.items[i], &not_md);
 		if (s)
 			ptrvec_push(a, &found, s);
 	}
+	if (not_md > NOT_MD_SHOWN)
+		diag_warning(d, dir, 0, 0, NULL, 0, "%zu more files that are not .md: skipped",
+			     not_md - NOT_MD_SHOWN);
 	*sources = arena_alloc(a, (found.len + 1) * sizeof(**sources));
 	for (size_t i = 0; i < found.len; i++)
 		(*sources)[i] = *(struct source *)found.items[i];

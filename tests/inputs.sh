@@ -190,3 +190,13 @@ st=$?
 say "$([ $st = 0 ] && grep -q "c/root: warning: a link to /, outside $tmp/out1/c: skipped" "$tmp/err" &&
 	! grep -q 'inner' "$tmp/err" && echo 0 || echo 1)" \
 	"a link to a folder outside content/ is skipped with a warning; one inside it is followed quietly"
+
+# A folder of 2,000 files that are not articles: ten are named, the rest counted.
+mkdir -p "$tmp/many/c/img"
+cp tests/errors/good/content/ok.md "$tmp/many/c/"
+(cd "$tmp/many/c/img" && seq 1 2000 | sed 's/$/.jpg/' | xargs touch)
+timeout 10 "$BIN" --config $CFG --content "$tmp/many/c" --out "$tmp/many/o" --quiet 2>"$tmp/err" >/dev/null
+st=$?
+say "$([ $st = 0 ] && [ "$(grep -c 'not a .md file: skipped' "$tmp/err")" = 10 ] &&
+	grep -q "many/c: warning: 1990 more files that are not .md: skipped" "$tmp/err" && echo 0 || echo 1)" \
+	"2,000 files that are not .md: the first ten are named, the rest counted in one line"
