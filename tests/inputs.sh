@@ -9,6 +9,12 @@
 set -u
 B=${B:-build}
 BIN=$B/sitegen
+# A hang shows as status 124 after this long; a sanitizer build (ASan, TSan)
+# runs several times slower, and `make test` runs four scripts at once.
+TMO=10
+if ldd "$BIN" 2>/dev/null | grep -q 'libasan\|libtsan'; then
+	TMO=90
+fi
 CFG=tests/errors/config.yml
 GOOD=tests/errors/good/content
 tmp=$(mktemp -d)
@@ -17,7 +23,7 @@ say() {	# ok? description
 	if [ "$1" = 0 ]; then echo "ok - inputs: $2"; else echo "not ok - inputs: $2"; fi
 }
 run() {	# sitegen args…: status in $st, messages in $tmp/err
-	timeout 10 "$BIN" --config $CFG --quiet "$@" 2>"$tmp/err" >/dev/null
+	timeout $TMO "$BIN" --config $CFG --quiet "$@" 2>"$tmp/err" >/dev/null
 	st=$?
 }
 # expect STATUS MESSAGE-LINES…: the last run ended with STATUS and printed exactly these lines.
@@ -96,7 +102,7 @@ say "$(expect 1 "$tmp/th/templates/day.mustache: error: cannot read the template
 rm "$tmp/th/templates/day.mustache"
 mv "$tmp/day.mustache" "$tmp/th/templates/day.mustache"
 mkfifo "$tmp/config.yml"
-timeout 10 "$BIN" --config "$tmp/config.yml" --content $GOOD --out "$tmp/out" --quiet 2>"$tmp/err" >/dev/null
+timeout $TMO "$BIN" --config "$tmp/config.yml" --content $GOOD --out "$tmp/out" --quiet 2>"$tmp/err" >/dev/null
 st=$?
 say "$(expect 1 "$tmp/config.yml: error: cannot read the config: not a regular file but a FIFO" "$failed" &&
 	untouched && echo 0 || echo 1)" "a FIFO as the config is an error at once"
@@ -168,11 +174,11 @@ say "$(expect 1 "$tmp/th2/templates/home.mustache: error: cannot read the templa
 	"$failed" && untouched && echo 0 || echo 1)" "a template one byte past the limit is an error naming it"
 cp $CFG "$tmp/big.yml"
 pad "$tmp/big.yml" 100000 '#' ''
-timeout 10 "$BIN" --config "$tmp/big.yml" --content $GOOD --out "$tmp/o8" --quiet --max-file-size 100000 2>"$tmp/err" >/dev/null
+timeout $TMO "$BIN" --config "$tmp/big.yml" --content $GOOD --out "$tmp/o8" --quiet --max-file-size 100000 2>"$tmp/err" >/dev/null
 st=$?
 say "$(expect 0 && same "$tmp/ref" "$tmp/o8" && echo 0 || echo 1)" "a config of exactly the limit is read"
 printf 'x' >>"$tmp/big.yml"
-timeout 10 "$BIN" --config "$tmp/big.yml" --content $GOOD --out "$tmp/out" --quiet --max-file-size 100000 2>"$tmp/err" >/dev/null
+timeout $TMO "$BIN" --config "$tmp/big.yml" --content $GOOD --out "$tmp/out" --quiet --max-file-size 100000 2>"$tmp/err" >/dev/null
 st=$?
 say "$(expect 1 "$tmp/big.yml: error: cannot read the config: 100001 bytes, larger than the limit of 100000 (--max-file-size)" \
 	"$failed" && untouched && echo 0 || echo 1)" "a config one byte past the limit is an error naming it"
@@ -185,7 +191,7 @@ mkdir -p "$tmp/out1/c/sub"
 cp tests/errors/good/content/ok.md "$tmp/out1/c/"
 ln -s / "$tmp/out1/c/root"
 ln -s sub "$tmp/out1/c/inner"
-timeout 10 "$BIN" --config $CFG --content "$tmp/out1/c" --out "$tmp/out1/o" --quiet 2>"$tmp/err" >/dev/null
+timeout $TMO "$BIN" --config $CFG --content "$tmp/out1/c" --out "$tmp/out1/o" --quiet 2>"$tmp/err" >/dev/null
 st=$?
 say "$([ $st = 0 ] && grep -q "c/root: warning: a link to /, outside $tmp/out1/c: skipped" "$tmp/err" &&
 	! grep -q 'inner' "$tmp/err" && echo 0 || echo 1)" \
@@ -195,7 +201,7 @@ say "$([ $st = 0 ] && grep -q "c/root: warning: a link to /, outside $tmp/out1/c
 mkdir -p "$tmp/many/c/img"
 cp tests/errors/good/content/ok.md "$tmp/many/c/"
 (cd "$tmp/many/c/img" && seq 1 2000 | sed 's/$/.jpg/' | xargs touch)
-timeout 10 "$BIN" --config $CFG --content "$tmp/many/c" --out "$tmp/many/o" --quiet 2>"$tmp/err" >/dev/null
+timeout $TMO "$BIN" --config $CFG --content "$tmp/many/c" --out "$tmp/many/o" --quiet 2>"$tmp/err" >/dev/null
 st=$?
 say "$([ $st = 0 ] && [ "$(grep -c 'not a .md file: skipped' "$tmp/err")" = 10 ] &&
 	grep -q "many/c: warning: 1990 more files that are not .md: skipped" "$tmp/err" && echo 0 || echo 1)" \
