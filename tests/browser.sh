@@ -10,35 +10,14 @@
 # Without an output directory it builds content/ and one more article, whose title, text and caption hold
 # </script>, <mark> and <script>, into a temporary directory and tests that.
 set -u
+. tests/lib.sh
 B=${B:-build}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 python=
-find_tools() {
-	python=
-	for py in /usr/bin/python3 python3; do
-		if command -v "$py" >/dev/null 2>&1 && "$py" -c 'import selenium' 2>/dev/null; then
-			python=$py
-			break
-		fi
-	done
-	[ -n "$python" ] && command -v chromedriver >/dev/null 2>&1 &&
-		{ command -v chromium >/dev/null 2>&1 || [ -x /usr/lib/chromium/chromium ]; }
-}
-
-if ! find_tools; then
-	pkgs="chromium chromium-driver python3-selenium"
-	echo "# browser: installing Debian packages: $pkgs"
-	if [ "$(id -u)" = 0 ]; then sudo=; else sudo="sudo -n"; fi
-	{ flock /tmp/sitegen-apt.lock $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -q &&
-		flock /tmp/sitegen-apt.lock $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $pkgs; } \
-		>"$tmp/apt.log" 2>&1
-	if ! find_tools; then
-		echo "skip - browser: headless Chromium, chromium-driver and python3-selenium could not be installed"
-		sed 's/^/#   /' "$tmp/apt.log" | tail -5
-		exit 0
-	fi
+if ! need_chromium browser "$tmp/apt.log"; then
+	exit 0
 fi
 if ! command -v node >/dev/null 2>&1; then
 	echo "skip - browser: node (for the brute force of tests/search_check.js) is not installed"

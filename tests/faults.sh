@@ -6,6 +6,7 @@
 # untouched (or, where the build succeeds, that it equals a normal build);
 # and that the next normal build repairs to a full build's output.
 set -u
+. tests/lib.sh
 B=${B:-build}
 BIN=$B/sitegen
 FAULT=$(pwd)/$B/tests/fault.so
@@ -16,7 +17,7 @@ say() {	# ok? description
 	if [ "$1" = 0 ]; then echo "ok - faults: $2"; else echo "not ok - faults: $2"; fi
 }
 # A sanitizer's runtime must be the first library loaded: no LD_PRELOAD then.
-if ldd "$BIN" 2>/dev/null | grep -q 'libasan\|libtsan'; then
+if sanitized "$BIN"; then
 	echo "skip - faults: $BIN is built with a sanitizer, which cannot run under LD_PRELOAD"
 	exit 0
 fi

@@ -7,12 +7,13 @@
 # and asserts the exit status, the exact messages, and the output: equal to
 # a build without the odd input, or the previous output untouched.
 set -u
+. tests/lib.sh
 B=${B:-build}
 BIN=$B/sitegen
 # A hang shows as status 124 after this long; a sanitizer build (ASan, TSan)
 # runs several times slower, and `make test` runs four scripts at once.
 TMO=10
-if ldd "$BIN" 2>/dev/null | grep -q 'libasan\|libtsan'; then
+if sanitized "$BIN"; then
 	TMO=90
 fi
 CFG=tests/errors/config.yml

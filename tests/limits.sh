@@ -5,12 +5,13 @@
 # right place (or build, at a limit's edge), keep its messages small, and
 # leave the previous output exactly as it was.
 set -u
+. tests/lib.sh
 B=${B:-build}
 BIN=$B/sitegen
 # A hang shows as status 124 after this long; a sanitizer build (ASan, TSan)
 # runs several times slower, and `make test` runs four scripts at once.
 TMO=10
-if ldd "$BIN" 2>/dev/null | grep -q 'libasan\|libtsan'; then
+if sanitized "$BIN"; then
 	TMO=90
 fi
 CFG=tests/errors/config.yml

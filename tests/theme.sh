@@ -7,6 +7,7 @@
 #
 #   sh tests/theme.sh
 set -u
+. tests/lib.sh
 B=${B:-build}
 SEEDS_DIR=${SEEDS_DIR:-../shared/seeds}
 tmp=$(mktemp -d)
@@ -35,29 +36,8 @@ fi
 "$python" tests/theme_check.py palette theme/static/style.css "$tmp/out/404.html" || status=1
 "$python" tests/theme_check.py content content "$SEEDS_DIR" || status=1
 
-selenium() {
-	python=
-	for py in /usr/bin/python3 python3; do
-		if command -v "$py" >/dev/null 2>&1 && "$py" -c 'import selenium' 2>/dev/null; then
-			python=$py
-			break
-		fi
-	done
-	[ -n "$python" ] && command -v chromedriver >/dev/null 2>&1 &&
-		{ command -v chromium >/dev/null 2>&1 || [ -x /usr/lib/chromium/chromium ]; }
-}
-if ! selenium; then
-	pkgs="chromium chromium-driver python3-selenium"
-	echo "# theme: installing Debian packages: $pkgs"
-	if [ "$(id -u)" = 0 ]; then sudo=; else sudo="sudo -n"; fi
-	{ flock /tmp/sitegen-apt.lock $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -q &&
-		flock /tmp/sitegen-apt.lock $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $pkgs; } \
-		>"$tmp/apt.log" 2>&1
-	if ! selenium; then
-		echo "skip - theme: headless Chromium, chromium-driver and python3-selenium could not be installed"
-		sed 's/^/#   /' "$tmp/apt.log" | tail -5
-		exit "$status"
-	fi
+if ! need_chromium theme "$tmp/apt.log"; then
+	exit "$status"
 fi
 "$python" tests/theme_check.py browser "$tmp/out" || status=1
 exit "$status"
