@@ -11,7 +11,7 @@
 static const char *const article_keys[] = {
 	"title", "subtitle", "date", "date_inferred", "district", "city", "street", "community",
 	"reporters", "correspondents", "tags", "page", "captions", "corrections", "truncated",
-	"slug", "draft", "kind", "source", NULL
+	"slug", "draft", "kind", "source", "author", NULL
 };
 
 struct fm {
@@ -245,7 +245,7 @@ static int read_key(struct fm *f, const char *k, const struct ynode *v, struct a
 {
 	struct { const char *key; const char **slot; } strings[] = {
 		{ "subtitle", &art->subtitle }, { "street", &art->street },
-		{ "page", &art->page }, { "source", &art->source },
+		{ "page", &art->page }, { "source", &art->source }, { "author", &art->author },
 	};
 	struct { const char *key; struct strlist *slot; } lists[] = {
 		{ "reporters", &art->reporters }, { "correspondents", &art->correspondents },
@@ -254,6 +254,8 @@ static int read_key(struct fm *f, const char *k, const struct ynode *v, struct a
 	for (size_t i = 0; i < sizeof(strings) / sizeof(*strings); i++)
 		if (strcmp(k, strings[i].key) == 0) {
 			*strings[i].slot = get_string(f, v, k);
+			if (strings[i].slot == &art->author)	/* a name, like a reporter's */
+				check_names(f, v, k);
 			return 1;
 		}
 	for (size_t i = 0; i < sizeof(lists) / sizeof(*lists); i++)

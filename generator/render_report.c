@@ -126,6 +126,8 @@ static struct val *report_val(struct render *r, const struct article *art)
 		val_set_str(a, v, "street", art->street);
 	if (art->source)
 		val_set_str(a, v, "source", art->source);
+	if (art->author)
+		val_set_str(a, v, "author", art->author);
 	render_set_list(r, v, "captions", strings(r, &art->captions));
 	render_set_list(r, v, "corrections", strings(r, &art->corrections));
 	render_set_list(r, v, "reporters", people_links(r, art->reporter_refs, art->reporters.len));
@@ -169,6 +171,13 @@ static struct val *same_series(struct render *r, const struct article *art, stru
 	return others;
 }
 
+static void json_person(struct buf *b, const char *name, int comma)
+{
+	buf_addstr(b, comma ? ",{\"@type\":\"Person\",\"name\":" : "{\"@type\":\"Person\",\"name\":");
+	render_json_string(b, name);
+	buf_addch(b, '}');
+}
+
 /* schema.org NewsArticle for search engines: what the page says, as JSON
  * (raw in the page: render_json_string keeps it valid inside <script>). */
 static const char *json_ld(struct render *r, const struct article *art, struct val *ctx)
@@ -190,13 +199,12 @@ static const char *json_ld(struct render *r, const struct article *art, struct v
 		buf_addstr(&b, ",\"url\":");
 		render_json_string(&b, canonical->u.str.s);
 	}
-	if (art->reporters.len) {
+	if (art->reporters.len || art->author) {
 		buf_addstr(&b, ",\"author\":[");
-		for (size_t i = 0; i < art->reporters.len; i++) {
-			buf_addstr(&b, i ? ",{\"@type\":\"Person\",\"name\":" : "{\"@type\":\"Person\",\"name\":");
-			render_json_string(&b, art->reporters.items[i]);
-			buf_addch(&b, '}');
-		}
+		for (size_t i = 0; i < art->reporters.len; i++)
+			json_person(&b, art->reporters.items[i], i > 0);
+		if (art->author)
+			json_person(&b, art->author, art->reporters.len > 0);
 		buf_addch(&b, ']');
 	}
 	if (art->place) {
@@ -223,10 +231,12 @@ static void render_report(struct render *r, const struct article *art)
 	struct arena *a = &r->scratch;
 	struct val *ctx = render_common(r, art->url, art->title, "report");
 	val_set_str(a, ctx, "json_ld", json_ld(r, art, ctx));
-	if (art->reporters.len) {
+	if (art->reporters.len || art->author) {
 		struct buf names = BUF_INIT;	/* 李艳、王丹 */
 		for (size_t i = 0; i < art->reporters.len; i++)
 			buf_addf(&names, "%s%s", i ? "、" : "", art->reporters.items[i]);
+		if (art->author)
+			buf_addf(&names, "%s%s", art->reporters.len ? "、" : "", art->author);
 		val_set_str(a, ctx, "cite_authors", arena_strndup(a, names.data, names.len));
 		buf_free(&names);
 	}

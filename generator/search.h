@@ -43,8 +43,8 @@
  *                that is shorter; DecompressionStream("deflate")). The text's
  *                first B UTF-16 units are the subtitle, body and captions;
  *                after them come lines of metadata, one letter of KINDS
- *                each: d date, s street, p place, r reporter,
- *                c correspondent, t tag, g printed page, and P R C T the
+ *                each: d date, s street, p place, a author (of a
+ *                text that is no report), r reporter, c correspondent, t tag, g printed page, and P R C T the
  *                pinyin of the places, reporters, correspondents and tags,
  *                in the same order as their names
  * Documents are numbered oldest first (article.order): an edit rewrites its

@@ -132,3 +132,13 @@ say "$([ "$order" = "来自抗击疫情一线的报道|疫情防控在社区|" ]
 	"printed pages are listed newest first, like everything else ($order)"
 say "$(grep -c 'max-width: [0-9.]*em' theme/static/style.css | grep -qx 0 && grep -q 'text-spacing-trim: trim-start' theme/static/style.css && echo 0 || echo 1)" \
 	"one reading measure in the stylesheet (no stray em widths), and titles opening with “ start at the margin"
+
+# The poem's signature is its author's, not a reporter's (transcription point).
+poem=$O/reports/2020-02-kelamayi-shige-zhufu-zuguo/index.html
+say "$(grep -q '<dt>作者</dt>' "$poem" && grep -q '<dd>一清</dd>' "$poem" && ! grep -q '<dt>记者</dt>' "$poem" &&
+	grep -q 'cite-text">一清：《祝福祖国》' "$poem" && echo 0 || echo 1)" \
+	"the poem names 一清 as its 作者 (not 记者), in its meta and its citation"
+say "$(grep -rq '一清' "$O/reporters" && echo 1 || echo 0)" \
+	"一清 gets no reporter page and is not listed among reporters"
+say "$(grep -q '"author":\[{"@type":"Person","name":"一清"}\]' "$poem" && echo 0 || echo 1)" \
+	"the poem's JSON-LD names 一清 as its author"

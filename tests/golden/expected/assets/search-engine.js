@@ -673,7 +673,7 @@
 
 	/* The labels of the lines of metadata after a report's text (their letters in "mk", search.h), and
 	 * which names each kind of pinyin line spells. */
-	var LABELS = { d: "日期", s: "街道", p: "地点", r: "记者", c: "通讯员", t: "专题", g: "版面",
+	var LABELS = { d: "日期", s: "街道", p: "地点", a: "作者", r: "记者", c: "通讯员", t: "专题", g: "版面",
 		P: "拼音", R: "拼音", C: "拼音", T: "拼音" };
 	var PINYIN_OF = { P: "p", R: "r", C: "c", T: "t" };
 	var COLON = "\uff1a", OPEN = "\uff08", CLOSE = "\uff09";		/* ：（） */
