@@ -12,6 +12,7 @@
 
 struct text_slugger;
 struct text_collator;
+struct memo;
 struct index_tables;
 
 /* What the index stage works with: the caller's arena, diagnostics, config
@@ -21,7 +22,9 @@ struct index_ctx {
 	struct arena *a;
 	struct diag *d;
 	const struct config *cfg;
-	struct text_slugger *slugger;
+	struct text_slugger *slugger;	/* NULL: opened when a name needs it */
+	int slugger_failed;		/* ICU could not open it (reported once) */
+	struct memo *memo;		/* slugs of earlier builds, and this one's */
 	struct text_collator *collator;
 	struct index_tables *t;
 };

@@ -1,5 +1,6 @@
 /* Slugs for names: ICU pinyin, each name transliterated once, all of a
- * build's names up front and in parallel. */
+ * build's names up front and in parallel; none that an earlier build made
+ * (memo.h) or that is ASCII (no ICU needed). */
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -8,6 +9,7 @@
 #include "buf.h"
 #include "config.h"
 #include "index_internal.h"
+#include "memo.h"
 #include "strmap.h"
 #include "text.h"
 #include "threads.h"
@@ -21,20 +23,60 @@ static const char *cache_key(struct index_ctx *x, const char *name, size_t max)
 	return arena_sprintf(x->a, "%zu:%s", max, name);
 }
 
+/* The transliterator, opened the first time a name needs it: a build whose
+ * names are all ASCII or in the memo never loads ICU's Han-Latin data. */
+static struct text_slugger *slugger(struct index_ctx *x)
+{
+	if (!x->slugger && !x->slugger_failed) {
+		x->slugger = text_slugger_new();
+		if (!x->slugger) {
+			x->slugger_failed = 1;
+			diag_error(x->d, "ICU", 0, 0, NULL, 0, "cannot load ICU's transliteration data");
+		}
+	}
+	return x->slugger;
+}
+
+/* A slug known without ICU: an ASCII name's, or one an earlier build made. */
+static const char *known_slug(struct index_ctx *x, const char *name, size_t max, const char *key)
+{
+	const char *s = strmap_get(&x->t->slug_cache, key);
+	if (s)
+		return s;
+	if (text_is_ascii(name, strlen(name))) {
+		struct buf b = BUF_INIT;
+		text_slugify_ascii(name, strlen(name), max, &b);
+		s = arena_strndup(x->a, b.data, b.len);
+		buf_free(&b);
+	} else if ((s = memo_slug(x->memo, key))) {
+		s = arena_strdup(x->a, s);
+	} else {
+		return NULL;
+	}
+	strmap_put(x->a, &x->t->slug_cache, key, (void *)s);
+	return s;
+}
+
 const char *index_slug(struct index_ctx *x, const char *name, size_t max)
 {
 	const char *over = config_slug_override(x->cfg, name);
 	if (over)
 		return over;
 	const char *key = cache_key(x, name, max);
-	const char *s = strmap_get(&x->t->slug_cache, key);
+	const char *s = known_slug(x, name, max, key);
 	if (s)
 		return s;
 	struct buf b = BUF_INIT;
-	text_slugify(x->slugger, name, strlen(name), max, &b);
+	struct text_slugger *sl = slugger(x);
+	if (sl)
+		text_slugify(sl, name, strlen(name), max, &b);
+	else
+		buf_addch(&b, 'x');	/* the build fails: see slugger */
 	s = arena_strndup(x->a, b.data, b.len);
 	buf_free(&b);
 	strmap_put(x->a, &x->t->slug_cache, key, (void *)s);
+	if (sl)
+		memo_add_slug(x->memo, key, s);
 	return s;
 }
 
@@ -86,7 +128,8 @@ static void *slug_worker(void *arg, size_t k)
 
 static void want(struct index_ctx *x, struct strmap *seen, struct ptrvec *names, const char *name)
 {
-	if (!name || strmap_get(seen, name) || config_slug_override(x->cfg, name))
+	if (!name || strmap_get(seen, name) || config_slug_override(x->cfg, name) ||
+	    known_slug(x, name, 48, cache_key(x, name, 48)))
 		return;
 	strmap_put(x->a, seen, name, (void *)name);
 	ptrvec_push(x->a, names, (void *)name);
@@ -114,6 +157,8 @@ void index_slugs_prepare(struct index_ctx *x, struct article **arts, size_t n, i
 			for (size_t k = 0; k < lists[l]->len; k++)
 				want(x, &seen, &names, lists[l]->items[k]);
 	}
+	if (!names.len || !slugger(x))
+		return;
 	struct slug_job j;
 	j.names = (const char **)names.items;
 	j.slugs = xcalloc(names.len + 1, sizeof(char *));
@@ -124,7 +169,9 @@ void index_slugs_prepare(struct index_ctx *x, struct article **arts, size_t n, i
 	for (size_t i = 0; i < j.n; i++) {
 		if (!j.slugs[i])
 			continue;	/* a worker could not open ICU: index_slug does it */
-		strmap_put(x->a, &x->t->slug_cache, cache_key(x, j.names[i], 48), arena_strdup(x->a, j.slugs[i]));
+		const char *key = cache_key(x, j.names[i], 48);
+		strmap_put(x->a, &x->t->slug_cache, key, arena_strdup(x->a, j.slugs[i]));
+		memo_add_slug(x->memo, key, j.slugs[i]);
 		free(j.slugs[i]);
 	}
 	free(j.slugs);

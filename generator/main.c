@@ -19,6 +19,7 @@
 #include "index.h"
 #include "inputs.h"
 #include "load.h"
+#include "memo.h"
 #include "render.h"
 #include "search.h"
 #include "text.h"
@@ -185,71 +186,84 @@ static int compile_templates(struct tmpl_set *set, struct diag *d)
 	return ok ? 0 : -1;
 }
 
-/* ICU takes a good part of a second to load its Han-Latin data: that
- * happens in a thread of its own while the content is read and parsed. */
-/* The parse stage, with ICU's services opened beside it. */
+/* The parse stage, with ICU's services opened beside it: the memo of
+ * earlier builds' answers (memo.h), the search's folding tables from it,
+ * and, when the memo knows no slugs at all (a first build, which may be
+ * large), the transliterator, which takes ~0.2 s to load its Han-Latin
+ * data; otherwise the index opens it only if a name is new. */
 struct parse_job {
 	struct article_set *arts;
 	struct source *sources;
 	size_t nsrc;
 	struct diag *d;
 	int jobs;
-	void **icu;	/* the slugger and the folder */
+	struct memo *memo;
+	struct text_slugger *slugger;
+	struct text_folder *folder;
 };
 
-/* Worker 0 opens the transliterator, worker 1 the search index's folding
- * tables (~0.1 s of ICU calls): beside the parse, see build. */
 static void *open_icu(void *arg, size_t k)
 {
-	(void)arg;
-	return k == 0 ? (void *)text_slugger_new() : (void *)text_folder_new();
+	struct parse_job *p = arg;
+	size_t n;
+	const uint32_t *ts = memo_ts(p->memo, &n);
+	if (k == 1)
+		p->folder = text_folder_new(ts, n);
+	else if (memo_count(p->memo) == 0)
+		p->slugger = text_slugger_new();
+	return NULL;
 }
 
 static void *parse_articles(void *arg, size_t k)
 {
 	struct parse_job *p = arg;
-	if (k == 0)
+	if (k == 0) {
 		article_set_load(p->arts, p->sources, p->nsrc, p->d, p->jobs);
-	else
-		threads_run(2, open_icu, NULL, p->icu);
+	} else {
+		p->memo = memo_load();
+		threads_run(2, open_icu, p, NULL);
+	}
 	return NULL;
 }
 
-/* index → render → write, from parsed articles. Returns 0; -1 when the output
- * was not touched; -2 when a commit failed part way (see writer_commit). */
-static int generate(const struct options *o, struct arena *a, struct diag *d, const struct config *cfg,
-		    const struct article_set *arts, struct text_slugger *slugger, const struct text_folder *folder,
-		    const char *out, uint64_t fp)
+/* The answers ICU gave this build, for the next one. */
+static void keep_memo(struct memo *memo, const struct text_folder *folder)
 {
-	struct theme_loader loader = { a, d, o->theme };
-	struct tmpl_set *tmpls = tmpl_set_new(a, load_template, &loader);
-	tmpl_set_strict(tmpls);
-	compile_templates(tmpls, d);
-	struct site site;
-	struct index_ctx x = { .a = a, .d = d, .cfg = cfg, .slugger = slugger, .collator = text_collator_new() };
-	if (!x.slugger || !x.collator) {
-		diag_error(d, "ICU", 0, 0, NULL, 0, "cannot load ICU's transliteration or collation data");
-		text_collator_free(x.collator);
+	if (folder) {	/* the memo's table, or ICU's when the memo's was none or not sound */
+		size_t had, n;
+		const uint32_t *old = memo_ts(memo, &had);
+		uint32_t *pairs = text_folder_ts_table(folder, &n);
+		if (!old || had != n || memcmp(old, pairs, 2 * n * sizeof(*pairs)) != 0)
+			memo_set_ts(memo, pairs, n);
+		free(pairs);
+	}
+	memo_save(memo);
+}
+
+/* index → render → write with the index's context made. */
+static int generate_with(const struct options *o, struct arena *a, struct diag *d, struct index_ctx *x,
+			 const struct article_set *arts, struct tmpl_set *tmpls, struct site *site,
+			 const struct text_folder *folder, const char *out, uint64_t fp)
+{
+	if (!x->collator) {
+		diag_error(d, "ICU", 0, 0, NULL, 0, "cannot load ICU's collation data");
 		return -1;
 	}
 	stage_done("compile");
-	index_build(&x, arts->items, arts->len, o->drafts, o->jobs, &site);
-	index_check_rejected(&x, arts->rejected, arts->nrejected, o->drafts);
+	index_build(x, arts->items, arts->len, o->drafts, o->jobs, site);
+	index_check_rejected(x, arts->rejected, arts->nrejected, o->drafts);
 	stage_done("index");
 	struct writer *w = diag_failed(d) ? NULL : writer_open(out, d);
-	if (!w) {
-		text_collator_free(x.collator);
+	if (!w)
 		return -1;
-	}
-	render_site(&site, tmpls, w, d, a, o->jobs);
+	render_site(site, tmpls, w, d, a, o->jobs);
 	stage_done("render");
 	if (!folder)
 		diag_error(d, "ICU", 0, 0, NULL, 0, "cannot load ICU's normalisation or transliteration data");
 	else
-		search_build(&site, folder, w, d, o->jobs);
+		search_build(site, folder, w, d, o->jobs);
 	stage_done("search");
 	copy_static(a, d, w, arena_sprintf(a, "%s/static", o->theme), "assets");
-	text_collator_free(x.collator);
 	if (diag_failed(d)) {
 		writer_abort(w);
 		return -1;
@@ -261,8 +275,28 @@ static int generate(const struct options *o, struct arena *a, struct diag *d, co
 	stage_done("commit");
 	if (!o->quiet)
 		printf("sitegen: %zu articles → %s (%zu files written, %zu unchanged, %zu removed)\n",
-		       site.articles.len, out, st.written, st.unchanged, st.removed);
+		       site->articles.len, out, st.written, st.unchanged, st.removed);
 	return 0;
+}
+
+/* index → render → write, from parsed articles. Returns 0; -1 when the output
+ * was not touched; -2 when a commit failed part way (see writer_commit). */
+static int generate(const struct options *o, struct arena *a, struct diag *d, const struct config *cfg,
+		    const struct article_set *arts, struct parse_job *icu, const char *out, uint64_t fp)
+{
+	struct theme_loader loader = { a, d, o->theme };
+	struct tmpl_set *tmpls = tmpl_set_new(a, load_template, &loader);
+	tmpl_set_strict(tmpls);
+	compile_templates(tmpls, d);
+	struct site site;
+	const struct text_folder *folder = icu->folder;
+	struct index_ctx x = { .a = a, .d = d, .cfg = cfg, .slugger = icu->slugger, .memo = icu->memo,
+			       .collator = text_collator_new() };
+	icu->slugger = NULL;	/* the index's now: it may open one itself */
+	int r = generate_with(o, a, d, &x, arts, tmpls, &site, folder, out, fp);
+	text_slugger_free(x.slugger);
+	text_collator_free(x.collator);
+	return r;
 }
 
 /* path made absolute with links resolved, also when it does not exist yet
@@ -355,14 +389,15 @@ static int build(const struct options *o, struct arena *a, struct diag *d)
 		return 0;
 	}
 	struct article_set arts;
-	void *icu[2];
-	struct parse_job pj = { &arts, sources, nsrc, d, o->jobs, icu };
+	struct parse_job pj = { &arts, sources, nsrc, d, o->jobs, NULL, NULL, NULL };
 	threads_run(2, parse_articles, &pj, NULL);
 	stage_done("load+parse");
-	void *slugger = icu[0], *folder = icu[1];
-	int r = generate(o, a, d, &cfg, &arts, slugger, folder, out, fp);
-	text_slugger_free(slugger);
-	text_folder_free(folder);
+	int r = generate(o, a, d, &cfg, &arts, &pj, out, fp);
+	if (r == 0)
+		keep_memo(pj.memo, pj.folder);
+	text_slugger_free(pj.slugger);
+	text_folder_free(pj.folder);
+	memo_free(pj.memo);
 	article_set_free(&arts);
 	return r;
 }

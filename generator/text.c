@@ -260,6 +260,15 @@ static void slug_input(struct ustr *u, const char *s, size_t len)
  * when ICU reports more (some symbols expand further). */
 static int transliterate(struct text_slugger *sl, const char *s, size_t len)
 {
+	if (text_is_ascii(s, len)) {	/* the rules leave ASCII as it is */
+		ustr_reserve(&sl->u, len + 1);
+		for (size_t i = 0; i < len; i++)
+			sl->u.p[i] = (UChar)s[i];
+		sl->u.len = (int32_t)len;
+		return 0;
+	}
+	if (!sl->tr)
+		return -1;
 	size_t want = 0;
 	for (int attempt = 0; attempt < 2; attempt++) {
 		slug_input(&sl->u, s, len);
@@ -305,6 +314,21 @@ static void add_slug_words(struct buf *out, const UChar *u, int32_t n)
  * kept: the last few characters of a cut name may transliterate otherwise
  * than in the whole (a Han run cut short); a Han character gives at most 7. */
 #define SLUG_MARGIN 32
+
+int text_is_ascii(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if ((unsigned char)s[i] >= 0x80)
+			return 0;
+	return 1;
+}
+
+void text_slugify_ascii(const char *s, size_t len, size_t max, struct buf *out)
+{
+	struct text_slugger ascii = { 0 };	/* no transliterator: none is needed */
+	text_slugify(&ascii, s, len, max, out);
+	free(ascii.u.p);
+}
 
 void text_slugify(struct text_slugger *sl, const char *s, size_t len, size_t max, struct buf *out)
 {

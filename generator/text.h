@@ -60,6 +60,10 @@ struct text_slugger;
 struct text_slugger *text_slugger_new(void);
 void text_slugger_free(struct text_slugger *sl);
 void text_slugify(struct text_slugger *sl, const char *s, size_t len, size_t max, struct buf *out);
+/* Is s all ASCII? Then its slug needs no transliterator (the rules leave
+ * ASCII as it is), and text_slugify_ascii makes it without opening one. */
+int text_is_ascii(const char *s, size_t len);
+void text_slugify_ascii(const char *s, size_t len, size_t max, struct buf *out);
 
 /* Collation in pinyin order: ICU's collator for "zh", default attributes.
  * Han sorts before Latin (ICU's zh rules reorder Han first) and ü after u
@@ -113,7 +117,7 @@ void text_summary(const char *s, size_t len, size_t max_chars, struct buf *out);
 
 /* Folding for search (see search.h): each code point of the (NFC) text
  * becomes lower(NFKC(c)) with Traditional Han characters made Simplified.
- * text_folder_new builds the tables once (~0.1 s; NULL when ICU lacks its
+ * text_folder_new builds the tables once (~0.07 s; NULL when ICU lacks its
  * data); a folder is read-only after that and may be shared by all threads.
  * text_fold writes the folded code points of s to *out (grown as needed,
  * *cap its size) and returns how many; ill-formed UTF-8 reads as U+FFFD.
@@ -122,7 +126,12 @@ void text_summary(const char *s, size_t len, size_t max_chars, struct buf *out);
  * text_fold_ts_pairs appends every (traditional, simplified) pair of the
  * table, one after the other, as UTF-8: the browser's copy. */
 struct text_folder;
-struct text_folder *text_folder_new(void);
+struct text_folder *text_folder_new(const uint32_t *ts_pairs, size_t npairs);
+/* The Traditional→Simplified table as n (c, s) pairs, malloc'd: what an
+ * earlier text_folder_new made, to give the next one as ts_pairs (memo.h)
+ * so that it need not ask ICU's transliterator again (pairs that are not
+ * such a table are ignored). */
+uint32_t *text_folder_ts_table(const struct text_folder *f, size_t *n);
 void text_folder_free(struct text_folder *f);
 size_t text_fold(const struct text_folder *f, const char *s, size_t len, uint32_t **out, size_t *cap);
 int text_fold_is_word(const struct text_folder *f, uint32_t c);

@@ -113,12 +113,29 @@ static void append_folded(const struct text_folder *f, const UChar *u, int32_t n
 	}
 }
 
-struct text_folder *text_folder_new(void)
+/* The pairs an earlier build_ts made (see memo.h), when each is one: a
+ * character of the Han blocks and another that is no surrogate. */
+static int take_ts(struct text_folder *f, const uint32_t *pairs, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		uint32_t c = pairs[2 * i], s = pairs[2 * i + 1];
+		if (!in_han_blocks(c) || f->ts[c] || s == c || s == 0 || s > 0x10FFFF || (s >= 0xD800 && s < 0xE000)) {
+			memset(f->ts, 0, sizeof(f->ts));
+			f->npairs = 0;
+			return -1;
+		}
+		f->ts[c] = s;
+		f->npairs++;
+	}
+	return 0;
+}
+
+struct text_folder *text_folder_new(const uint32_t *ts_pairs, size_t npairs)
 {
 	struct text_folder *f = xcalloc(1, sizeof(*f));
 	UErrorCode err = U_ZERO_ERROR;
 	f->nfkc = unorm2_getNFKCInstance(&err);
-	if (U_FAILURE(err) || build_ts(f) < 0) {
+	if (U_FAILURE(err) || ((!ts_pairs || take_ts(f, ts_pairs, npairs) < 0) && build_ts(f) < 0)) {
 		free(f);
 		return NULL;
 	}
@@ -207,6 +224,19 @@ size_t text_fold(const struct text_folder *f, const char *s, size_t len, uint32_
 		n += k;
 	}
 	return n;
+}
+
+uint32_t *text_folder_ts_table(const struct text_folder *f, size_t *n)
+{
+	uint32_t *pairs = xmalloc((f->npairs + 1) * 2 * sizeof(*pairs));
+	*n = 0;
+	for (uint32_t c = 0; c < BMP; c++)
+		if (f->ts[c]) {
+			pairs[2 * *n] = c;
+			pairs[2 * *n + 1] = f->ts[c];
+			(*n)++;
+		}
+	return pairs;
 }
 
 void text_fold_ts_pairs(const struct text_folder *f, struct buf *out)

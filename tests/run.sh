@@ -17,6 +17,10 @@ if [ -z "${TMPDIR:-}" ] && [ -d /dev/shm ] && [ -w /dev/shm ]; then
 fi
 bg_dir=$(mktemp -d)
 trap 'rm -rf "$bg_dir"' EXIT
+# The builds share one memo of ICU's answers (generator/memo.h) for this run
+# only: the user's ~/.cache is left alone, and no run depends on an earlier.
+SITEGEN_CACHE_DIR=${SITEGEN_CACHE_DIR:-$bg_dir/cache}
+export SITEGEN_CACHE_DIR
 pass=0
 fail=0
 skip=0
@@ -60,7 +64,8 @@ start() {	# name command…
 	done
 	started=$((started + 1))
 	order="$order $name"
-	( "$@" >"$bg_dir/$name.out" 2>&1; echo $? >"$bg_dir/$name.status" ) &
+	( t0=$(date +%s); "$@" >"$bg_dir/$name.out" 2>&1; st=$?
+	  echo "$name $(($(date +%s) - t0))" >"$bg_dir/$name.time"; echo $st >"$bg_dir/$name.status" ) &
 }
 
 start browser sh tests/browser.sh
@@ -76,6 +81,7 @@ start errors sh tests/errors.sh
 start edge sh tests/edge.sh
 start warnings sh tests/warnings.sh
 start reader sh tests/reader.sh
+start memo sh tests/memo.sh
 start test_buf "$B/tests/test_buf"
 start test_text "$B/tests/test_text"
 start test_parse "$B/tests/test_parse"
@@ -89,6 +95,8 @@ for name in $order; do
 	count "$bg_dir/$name.out" "$(cat "$bg_dir/$name.status" 2>/dev/null || echo 1)" "$name"
 done
 
+# how long each took (wall seconds, the slowest first): where the run's time goes
+echo "# time: $(cat "$bg_dir"/*.time 2>/dev/null | sort -k2,2nr | awk '$2 > 0 { printf "%s %s s, ", $1, $2 }')"
 echo "$skip skipped"
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -415,7 +415,7 @@ static void fold_str(const struct text_folder *f, const char *s, struct buf *out
 
 static void test_fold(void)
 {
-	struct text_folder *f = text_folder_new();
+	struct text_folder *f = text_folder_new(NULL, 0);
 	check_int("folder_new succeeds", f != NULL, 1);
 	if (!f)
 		return;

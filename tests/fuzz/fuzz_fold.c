@@ -33,7 +33,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;
 	(void)argv;
-	folder = text_folder_new();
+	folder = text_folder_new(NULL, 0);
 	slugger = text_slugger_new();
 	collator = text_collator_new();
 	if (!folder || !slugger || !collator) {

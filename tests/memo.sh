@@ -1,0 +1,94 @@
+#!/bin/sh
+# The memo of ICU's answers between builds (generator/memo.h): a build with
+# it writes the same bytes as one without it, whatever state the memo is in,
+# and a memo that cannot be read or written is never an error.
+set -u
+B=${B:-build}
+BIN=$B/sitegen
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+say() {	# ok? description
+	if [ "$1" = 0 ]; then echo "ok - memo: $2"; else echo "not ok - memo: $2"; fi
+}
+"$B/corpus" 40 "$tmp/c" content >/dev/null || { echo "not ok - memo: the corpus generator failed"; exit 1; }
+build() {	# cache-dir out-dir: a 40-article corpus
+	SITEGEN_CACHE_DIR=$1 "$BIN" --config "$tmp/c/config.yml" --content "$tmp/c/content" --out "$2" --quiet \
+		>"$tmp/log" 2>&1
+}
+same() {	# out-dir: the same bytes as the build without a memo
+	diff -r -x .sitegen-state "$tmp/cold" "$1" >"$tmp/diff" 2>&1
+}
+M=$tmp/m/memo
+
+build off "$tmp/cold"
+say "$([ ! -e "$tmp/m" ] && echo 0 || echo 1)" "SITEGEN_CACHE_DIR=off keeps no memo"
+
+build "$tmp/m" "$tmp/fill"
+say "$(same "$tmp/fill" && [ -s "$M" ] && head -1 "$M" | grep -q '^sitegen-memo 1 exe=.* icu=.* unicode=' &&
+	grep -q "$(printf '^s 48:离石区\tli-shi-qu$')" "$M" && grep -q '^t 6A19 6807$' "$M" && echo 0 || echo 1)" \
+	"the first build writes the memo (slugs, 標→标) and the same output as without it"
+build "$tmp/m" "$tmp/warm"
+say "$(same "$tmp/warm" && echo 0 || echo 1)" "a build that takes its slugs and table from the memo writes the same bytes"
+
+# A name the memo does not know is transliterated and added.
+printf -- '---\ntitle: 新来的\ndate: 2022-05-01\ndistrict: %s\ntags: [從未見過的專題]\n---\n正文。\n' \
+	"$(grep -rh '^district: ' "$tmp/c/content" | head -1 | sed 's/^district: *//')" >"$tmp/c/content/new-one.md"
+build off "$tmp/cold"
+build "$tmp/m" "$tmp/new"
+say "$(same "$tmp/new" && grep -q "$(printf '^s 48:從未見過的專題\t')" "$M" && echo 0 || echo 1)" \
+	"a new name is transliterated, its slug added to the memo, and the output is the same"
+
+# Damaged in every way a file can be: ignored, the output the same, the memo made afresh.
+good=$(cat "$M")
+damage() {	# description, then the damaged memo on stdin
+	cat >"$M"
+	rm -rf "$tmp/d"
+	if build "$tmp/m" "$tmp/d" && same "$tmp/d" && [ ! -s "$tmp/log" ] &&
+		head -1 "$M" | grep -q '^sitegen-memo 1 ' && ! grep -q 'WRONG\|-wrong\|^t 41 \|D800' "$M" &&
+		grep -q '^t 6A19 6807$' "$M"; then
+		say 0 "a memo $1 is ignored: same output, no message, a sound memo written"
+	else
+		say 1 "a memo $1 is ignored: same output, no message, a sound memo written"
+		sed 's/^/#   /' "$tmp/log" "$tmp/diff" | head -10
+	fi
+}
+printf '%s\n' "$good" | head -c 3000 | damage "cut off in the middle of a line"
+{ printf '%s\n' "$good"; printf 's 48:离石区\tWRONG\n'; } | damage "with a slug in capitals"
+{ printf '%s\n' "$good" | head -1; printf 's 48:离石区\tli-shi-qu\ns 48:离石区\tli-shi-qu-wrong\n'; } |
+	damage "naming a slug twice"
+{ printf '%s\n' "$good" | head -1; printf 's 4:离石区\tli-shi-qu\n'; } | damage "with a slug longer than its limit"
+{ printf '%s\n' "$good" | head -1; printf 't 41 42\n'; } | damage "pairing characters outside the Han blocks"
+{ printf '%s\n' "$good" | head -1; printf 't 6A19 D800\n'; } | damage "pairing a character with a surrogate"
+{ printf '%s\n' "$good" | head -1; printf 'x what\n'; } | damage "with a line of an unknown kind"
+{ printf '%s\n' "$good" | head -1; printf 's 48:\377\376\tli-shi-qu\n'; } | damage "holding invalid UTF-8"
+printf '%s\n' "$good" | sed '1s/exe=[^ ]*/exe=1:2:3:4.5/; s/\tli-shi-qu$/\tli-shi-qu-wrong/' |
+	damage "of another build of the generator (a valid but different slug)"
+head -c 100000 /dev/urandom | damage "of random bytes"
+
+# The cache directory cannot be written (a file where it should be): no message, same output.
+: >"$tmp/file"
+build "$tmp/file/sub" "$tmp/ro"
+say "$(same "$tmp/ro" && [ ! -s "$tmp/log" ] && echo 0 || echo 1)" "a cache directory that cannot be made is no error"
+# The default place is $XDG_CACHE_HOME/sitegen, else ~/.cache/sitegen.
+env -u SITEGEN_CACHE_DIR XDG_CACHE_HOME=$tmp/xdg "$BIN" --config "$tmp/c/config.yml" --content "$tmp/c/content" --out "$tmp/x1" --quiet &&
+	env -u SITEGEN_CACHE_DIR -u XDG_CACHE_HOME HOME=$tmp/home "$BIN" --config "$tmp/c/config.yml" --content "$tmp/c/content" \
+		--out "$tmp/x2" --quiet
+say "$([ -s "$tmp/xdg/sitegen/memo" ] && [ -s "$tmp/home/.cache/sitegen/memo" ] && echo 0 || echo 1)" \
+	"without SITEGEN_CACHE_DIR the memo is kept in \$XDG_CACHE_HOME/sitegen, else ~/.cache/sitegen"
+
+# Builds at once share one memo: each succeeds, the memo stays sound.
+rm -rf "$tmp/m"
+for i in 1 2 3 4; do
+	SITEGEN_CACHE_DIR=$tmp/m "$BIN" --config "$tmp/c/config.yml" --content "$tmp/c/content" --out "$tmp/p$i" \
+		--quiet >"$tmp/plog$i" 2>&1 &
+done
+wait
+ok=0
+for i in 1 2 3 4; do
+	same "$tmp/p$i" || ok=1
+	[ -s "$tmp/plog$i" ] && ok=1
+done
+build "$tmp/m" "$tmp/after"
+say "$ok" "four builds at once with an empty memo all write the same output"
+say "$(same "$tmp/after" && ! ls "$tmp/m" | grep -q tmp && echo 0 || echo 1)" \
+	"after them the memo is sound and no temporary file is left"
