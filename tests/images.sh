@@ -190,6 +190,21 @@ sitegen: build failed: 8 error(s); the output was not changed
 EOF
 unchanged "broken images"
 
+# A symbolic link to a file outside the bundle: its name is fine, its file is not the bundle's.
+rm -rf "$tmp/bad"
+mkdir -p "$tmp/bad/2022/z/img"
+cp "$b/img/base.jpg" "$tmp/outside.jpg"
+ln -s "$tmp/outside.jpg" "$tmp/bad/2022/z/img/link.jpg"
+printf -- '---\ntitle: 链接\ndate: 2022-10-03\ndistrict: 离石区\n---\n\n![l](img/link.jpg)\n' >"$tmp/bad/2022/z/index.md"
+run "$tmp/bad"
+same "an image that is a symbolic link out of its bundle: an error at its place" <<'EOF'
+TMP/bad/2022/z/index.md:7:1: error: image 'img/link.jpg' leads out of the page bundle (a symbolic link): copy the file into TMP/bad/2022/z
+    ![l](img/link.jpg)
+    ^
+sitegen: build failed: 1 error(s); the output was not changed
+EOF
+unchanged "an image linked from outside its bundle"
+
 rm -rf "$tmp/bad"
 mkdir -p "$tmp/bad/2022"
 printf -- '---\ntitle: 普通\ndate: 2022-10-03\ndistrict: 离石区\ncaptions:\n  - {image: img/a.png, text: 说明}\n---\n\n正文 ![a](img/a.png)\n' >"$tmp/bad/2022/x.md"
