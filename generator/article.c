@@ -108,7 +108,12 @@ static const char *get_string(struct fm *f, const struct ynode *n, const char *k
 	return is_null(n) ? NULL : n->str;
 }
 
-static void get_list(struct fm *f, const struct ynode *n, const char *key, struct strlist *out)
+static void caption_with_image(struct fm *f, const struct ynode *item, struct article *art, struct strlist *out);
+
+/* A list of strings; with `art`, the captions, whose entries may also be
+ * mappings {image, text} (caption_with_image). */
+static void get_list_of(struct fm *f, const struct ynode *n, const char *key, struct strlist *out,
+			struct article *art)
 {
 	if (n->kind != YNODE_SCALAR && n->kind != YNODE_SEQ) {
 		fm_error(f, n, "'%s' must be a list: [a, b]", key);
@@ -120,8 +125,17 @@ static void get_list(struct fm *f, const struct ynode *n, const char *key, struc
 	out->items = arena_alloc(f->a, (count + 1) * sizeof(*out->items));
 	out->lines = arena_alloc(f->a, (count + 1) * sizeof(*out->lines));
 	out->cols = arena_alloc(f->a, (count + 1) * sizeof(*out->cols));
+	if (art) {	/* parallel to out; dropped again below when no caption has an image */
+		art->caption_images = arena_alloc(f->a, (count + 1) * sizeof(*art->caption_images));
+		art->caption_image_lines = arena_alloc(f->a, (count + 1) * sizeof(*art->caption_image_lines));
+		art->caption_image_cols = arena_alloc(f->a, (count + 1) * sizeof(*art->caption_image_cols));
+	}
 	for (size_t i = 0; i < count; i++) {
 		const struct ynode *item = items[i];
+		if (art && item->kind == YNODE_MAP) {
+			caption_with_image(f, item, art, out);
+			continue;
+		}
 		if (item->kind != YNODE_SCALAR) {
 			fm_error(f, item, "each entry of '%s' must be a single value", key);
 			continue;
@@ -132,6 +146,40 @@ static void get_list(struct fm *f, const struct ynode *n, const char *key, struc
 		out->cols[out->len] = item->col;
 		out->items[out->len++] = item->str;
 	}
+	int with_image = 0;
+	for (size_t i = 0; art && i < out->len; i++)
+		with_image |= art->caption_images[i] != NULL;
+	if (art && !with_image)
+		art->caption_images = NULL;
+}
+
+static void get_list(struct fm *f, const struct ynode *n, const char *key, struct strlist *out)
+{
+	get_list_of(f, n, key, out, NULL);
+}
+
+/* {image: img/photo.jpg, text: 说明}: a caption shown with its image, the
+ * image checked and read by load like one in the body (bundle.h). Appended
+ * to out (get_list_of made room for every entry) with its image beside it
+ * in art->caption_images. */
+static void caption_with_image(struct fm *f, const struct ynode *item, struct article *art, struct strlist *out)
+{
+	for (size_t k = 0; k < item->count; k++)
+		if (strcmp(item->keys[k]->str, "image") != 0 && strcmp(item->keys[k]->str, "text") != 0)
+			fm_error(f, item->keys[k], "a caption with an image has the keys 'image' and 'text' only, not '%s'",
+				 item->keys[k]->str);
+	const struct ynode *img = ynode_get(item, "image"), *text = ynode_get(item, "text");
+	if (!img || !text || img->kind != YNODE_SCALAR || text->kind != YNODE_SCALAR || is_null(img) || is_null(text)) {
+		fm_error(f, item, "a caption with an image needs both keys, each one value: %s",
+			 "{image: img/photo.jpg, text: 说明}");
+		return;
+	}
+	art->caption_images[out->len] = img->str;
+	art->caption_image_lines[out->len] = img->line;
+	art->caption_image_cols[out->len] = img->col;
+	out->lines[out->len] = text->line;
+	out->cols[out->len] = text->col;
+	out->items[out->len++] = text->str;
 }
 
 /* 李艳、王五 or 静默管理，孕妇 typed as one name: each would get a page of
@@ -249,7 +297,7 @@ static int read_key(struct fm *f, const char *k, const struct ynode *v, struct a
 	};
 	struct { const char *key; struct strlist *slot; } lists[] = {
 		{ "reporters", &art->reporters }, { "correspondents", &art->correspondents },
-		{ "tags", &art->tags }, { "captions", &art->captions }, { "corrections", &art->corrections },
+		{ "tags", &art->tags }, { "corrections", &art->corrections },
 	};
 	for (size_t i = 0; i < sizeof(strings) / sizeof(*strings); i++)
 		if (strcmp(k, strings[i].key) == 0) {
@@ -265,7 +313,9 @@ static int read_key(struct fm *f, const char *k, const struct ynode *v, struct a
 				check_names(f, v, k);
 			return 1;
 		}
-	if (strcmp(k, "title") == 0) {
+	if (strcmp(k, "captions") == 0) {
+		get_list_of(f, v, k, &art->captions, art);
+	} else if (strcmp(k, "title") == 0) {
 		art->title = get_string(f, v, k);
 		art->title_line = v->line;
 		art->title_col = v->col;

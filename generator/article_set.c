@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "article.h"
+#include "bundle.h"
 #include "text.h"
 #include "threads.h"
 #include "xalloc.h"
@@ -52,6 +53,18 @@ static void parse_one(struct job *j, struct arena *a, size_t i, struct buf *scra
 		j->items[i] = article_parse_keep(a, d, s->path, s->data, s->len, &j->rejected[i]);
 	else
 		j->items[i] = article_parse(a, d, s->path, s->data, s->len);
+	struct article *art = j->items[i];
+	if (!art)
+		return;
+	/* its images: read now, as every input is (bundle.h) */
+	art->bundle = s->bundle;
+	diag_cap_begin(d, DIAG_MAX_PER_FILE);
+	int bad = bundle_load_images(a, d, art) < 0;
+	diag_cap_end(d, s->path);
+	if (bad) {
+		j->items[i] = NULL;
+		j->rejected[i] = art;	/* its place keys are still checked */
+	}
 }
 
 static void *worker(void *arg, size_t k)

@@ -31,16 +31,18 @@ static int cmp_newest(const void *pa, const void *pb)
 	return cmp_oldest(pb, pa);
 }
 
-/* An article's URL comes from its file name, which an editor chose and
- * which does not change when a typo in the title is fixed, so links stay
- * good (as in Hugo and Jekyll). A name already in ASCII is only lower-cased
+/* An article's URL comes from its file name (a page bundle's from its
+ * folder's), which an editor chose and which does not change when a typo
+ * in the title is fixed, so links stay good (as in Hugo and Jekyll). A name already in ASCII is only lower-cased
  * and tidied; any other (连心卡.md) is made pinyin by ICU like other names. */
 static const char *file_slug(struct index_ctx *x, const struct article *art)
 {
-	const char *base = strrchr(art->path, '/');
-	base = base ? base + 1 : art->path;
+	/* a page bundle's index.md takes its folder's name */
+	const char *name = art->bundle ? art->bundle : art->path;
+	const char *base = strrchr(name, '/');
+	base = base ? base + 1 : name;
 	size_t len = strlen(base);
-	if (len > 3 && strcmp(base + len - 3, ".md") == 0)
+	if (!art->bundle && len > 3 && strcmp(base + len - 3, ".md") == 0)
 		len -= 3;
 	int ascii = 1;
 	for (size_t i = 0; i < len; i++)

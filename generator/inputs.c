@@ -42,6 +42,7 @@ uint64_t inputs_fingerprint(const struct source *src, size_t n, const char *conf
 		long long v[3] = { src[i].size, src[i].mtime_ns, src[i].ino };
 		h = hash_bytes(h, src[i].path, strlen(src[i].path) + 1);
 		h = hash_bytes(h, v, sizeof(v));
+		h = hash_bytes(h, &src[i].bundle_stamp, sizeof(src[i].bundle_stamp));	/* its images */
 	}
 	h = hash_bytes(h, config, config_len);
 	h = hash_tree(h, theme_dir);

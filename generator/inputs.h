@@ -12,7 +12,8 @@
 
 #include "load.h"
 
-/* Hashes the content files' paths and stat data, the config's bytes, every
+/* Hashes the content files' paths and stat data (with their page bundles'
+ * stamps: the images are inputs too), the config's bytes, every
  * entry below the theme directory as load_tree lists it (paths and stat
  * data), this program's own executable (a rebuilt generator renders
  * differently), the file size limit and `options` (the command line that

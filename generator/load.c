@@ -9,6 +9,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "hash.h"
+#include "imagesize.h"
+#include "strmap.h"
 #include "xalloc.h"
 
 /* Set once by main before any thread reads; read-only afterwards. */
@@ -297,6 +300,37 @@ static int has_md_suffix(const char *name)
  * (a folder of 20,000 images must not bury the messages that matter). */
 #define NOT_MD_SHOWN 10
 
+/* The page bundles below the walked directory: rel of each folder that
+ * holds an index.md (not the root) → its source, filled in as it is met. */
+struct bundles {
+	struct strmap dirs;
+	size_t not_md;
+};
+
+static void find_bundles(struct arena *a, const struct ptrvec *entries, struct bundles *b)
+{
+	for (size_t i = 0; i < entries->len; i++) {
+		const struct load_entry *e = entries->items[i];
+		const char *slash = strrchr(e->rel, '/');
+		if (slash && strcmp(e->name, "index.md") == 0)
+			strmap_put(a, &b->dirs, arena_strndup(a, e->rel, (size_t)(slash - e->rel)), (void *)"");
+	}
+}
+
+/* The outermost bundle folder e lies in (e's own folder for its index.md),
+ * or NULL. */
+static const char *bundle_of(struct arena *a, const struct bundles *b, const struct load_entry *e)
+{
+	if (!b->dirs.len)
+		return NULL;
+	for (const char *p = e->rel; (p = strchr(p, '/')) != NULL; p++) {
+		const char *dir = arena_strndup(a, e->rel, (size_t)(p - e->rel));
+		if (strmap_get(&b->dirs, dir))
+			return dir;
+	}
+	return NULL;
+}
+
 /* One entry of the content tree: a source, or NULL (reported or skipped). */
 static struct source *content_file(struct arena *a, struct diag *d, const struct load_entry *e, size_t *not_md)
 {
@@ -323,22 +357,88 @@ static struct source *content_file(struct arena *a, struct diag *d, const struct
 	return s;
 }
 
+/* An entry inside the bundle folder `bundle` (rel): its index.md is the
+ * article; images are its resources, said nothing about; another .md would
+ * be taken for an article of its own by a reader of the tree, so it is
+ * named. Everything but index.md goes into the bundle's stamp. */
+static struct source *bundle_file(struct arena *a, struct diag *d, const char *dir, const struct load_entry *e,
+				  const char *bundle, struct bundles *b, uint64_t *stamp)
+{
+	size_t n = strlen(bundle);
+	if (strcmp(e->rel + n, "/index.md") == 0) {
+		struct source *s = content_file(a, d, e, &b->not_md);
+		if (s)
+			s->bundle = arena_sprintf(a, "%s/%s", dir, bundle);
+		return s;
+	}
+	long long v[3] = { e->err ? -1 : (long long)e->st.st_size,
+			   e->err ? 0 : (long long)e->st.st_mtim.tv_sec * 1000000000LL + e->st.st_mtim.tv_nsec,
+			   e->err ? 0 : (long long)e->st.st_ino };
+	*stamp = hash_bytes(hash_bytes(*stamp, e->rel, strlen(e->rel) + 1), v, sizeof(v));
+	if (!e->err && S_ISDIR(e->st.st_mode))
+		return NULL;
+	if (has_md_suffix(e->name))
+		diag_warning(d, e->path, 0, 0, NULL, 0, "not an article: a folder with an index.md is one article "
+			     "(a page bundle, %s/%s/index.md), and only that file is read: move this one out of the folder",
+			     dir, bundle);
+	else if (image_type_of_name(e->name) == IMAGE_NONE && ++b->not_md <= NOT_MD_SHOWN)
+		diag_warning(d, e->path, 0, 0, NULL, 0, "not a .md file or an image: skipped");
+	return NULL;
+}
+
 size_t load_list(struct arena *a, struct diag *d, const char *dir, struct source **sources)
 {
 	struct ptrvec entries = { 0 }, found = { 0 };
 	if (load_tree(a, d, dir, &entries) < 0)
 		diag_error(d, dir, 0, 0, NULL, 0, "cannot read directory: %s", strerror(errno));
-	size_t not_md = 0;
+	struct bundles b = { { 0 }, 0 };
+	find_bundles(a, &entries, &b);
+	struct strmap stamps = { 0 };	/* bundle rel → uint64_t * */
 	for (size_t i = 0; i < entries.len; i++) {
-		struct source *s = content_file(a, d, entries.items[i], &not_md);
+		const struct load_entry *e = entries.items[i];
+		const char *bundle = bundle_of(a, &b, e);
+		struct source *s;
+		if (bundle) {
+			uint64_t *stamp = strmap_get(&stamps, bundle);
+			if (!stamp) {
+				stamp = arena_alloc(a, sizeof(*stamp));
+				*stamp = HASH_INIT;
+				strmap_put(a, &stamps, bundle, stamp);
+			}
+			s = bundle_file(a, d, dir, e, bundle, &b, stamp);
+		} else {
+			s = content_file(a, d, e, &b.not_md);
+		}
 		if (s)
 			ptrvec_push(a, &found, s);
 	}
-	if (not_md > NOT_MD_SHOWN)
+	if (b.not_md > NOT_MD_SHOWN)
 		diag_warning(d, dir, 0, 0, NULL, 0, "%zu more files that are not .md: skipped",
-			     not_md - NOT_MD_SHOWN);
+			     b.not_md - NOT_MD_SHOWN);
 	*sources = arena_alloc(a, (found.len + 1) * sizeof(**sources));
-	for (size_t i = 0; i < found.len; i++)
+	for (size_t i = 0; i < found.len; i++) {
 		(*sources)[i] = *(struct source *)found.items[i];
+		if ((*sources)[i].bundle) {
+			size_t n = strlen(dir) + 1;	/* the stamp is complete only now: files come before index.md */
+			(*sources)[i].bundle_stamp = *(uint64_t *)strmap_get(&stamps, (*sources)[i].bundle + n);
+		}
+	}
 	return found.len;
+}
+
+int load_bundle_file(struct arena *a, const char *bundle, const char *rel, char **data, size_t *len)
+{
+	char *path = arena_sprintf(a, "%s/%s", bundle, rel);
+	char *real = realpath(path, NULL);
+	int err = real ? 0 : errno;
+	char *root = realpath(bundle, NULL);
+	size_t n = root ? strlen(root) : 0;
+	int inside = real && root && strncmp(real, root, n) == 0 && real[n] == '/';
+	free(real);
+	free(root);
+	if (!inside) {
+		errno = err ? err : EXDEV;
+		return -1;
+	}
+	return load_file_arena(a, path, data, len);
 }

@@ -16,6 +16,7 @@
 
 #include <errno.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/stat.h>
 
 #include "arena.h"
@@ -28,6 +29,11 @@ struct source {
 	size_t len;
 	/* what stat said, for telling whether anything changed since a build */
 	long long size, mtime_ns, ino;
+	/* A page bundle's index.md (content/2022/x/index.md): its folder, and a
+	 * hash of the paths and stat data of everything else in it (its images
+	 * are inputs too); NULL and 0 for a plain .md file. */
+	const char *bundle;
+	uint64_t bundle_stamp;
 };
 
 /* The default largest input file (article, template, config, asset). */
@@ -79,7 +85,18 @@ int load_tree(struct arena *a, struct diag *d, const char *dir, struct ptrvec *e
 /* Finds every `*.md` below dir (stat only, nothing read): *sources is an
  * array in the arena. Another file is a warning ("not a .md file") and a
  * `.md` that is no regular file is skipped quietly (a FIFO); one that cannot
- * be read or is larger than the limit is an error. Returns the count. */
+ * be read or is larger than the limit is an error. Returns the count.
+ *
+ * A folder below dir that holds an `index.md` is a page bundle: that file
+ * is its article (source->bundle), and everything else in the folder and
+ * below belongs to it: images (bundle.h) without a word, another `.md` with
+ * a warning that it is no article, any other file with the usual one. The
+ * outermost such folder wins; dir itself is never a bundle. */
 size_t load_list(struct arena *a, struct diag *d, const char *dir, struct source **sources);
+
+/* Reads the file rel inside the page bundle folder `bundle` into the arena,
+ * as load_file_arena does; a symbolic link that leads out of the folder is
+ * refused with errno EXDEV (rel itself must hold no `..`: bundle.c checks). */
+int load_bundle_file(struct arena *a, const char *bundle, const char *rel, char **data, size_t *len);
 
 #endif

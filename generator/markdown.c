@@ -81,8 +81,112 @@ int markdown_check_nesting(const char *md, size_t len, size_t *bad)
 
 void markdown_to_html(const char *md, size_t len, int unsafe, struct buf *out)
 {
+	markdown_to_html_images(md, len, unsafe, NULL, NULL, out);
+}
+
+/* An image inside another image's description is only its text there. */
+static int in_image(cmark_node *node)
+{
+	for (cmark_node *p = cmark_node_parent(node); p; p = cmark_node_parent(p))
+		if (cmark_node_get_type(p) == CMARK_NODE_IMAGE)
+			return 1;
+	return 0;
+}
+
+/* The images shown as images, in order (a list cmark_node *; changing the
+ * tree while walking it would lose the walk). */
+static cmark_node **shown_images(cmark_node *doc, size_t *n)
+{
+	cmark_node **list = NULL;
+	size_t cap = 0;
+	*n = 0;
+	cmark_iter *it = cmark_iter_new(doc);
+	cmark_event_type ev;
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *node = cmark_iter_get_node(it);
+		if (ev != CMARK_EVENT_ENTER || cmark_node_get_type(node) != CMARK_NODE_IMAGE || in_image(node))
+			continue;
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 8;
+			list = xrealloc(list, cap * sizeof(*list));
+		}
+		list[(*n)++] = node;
+	}
+	cmark_iter_free(it);
+	return list;
+}
+
+static int has_image_mark(const char *md, size_t len)
+{
+	for (const char *p = md; (p = memchr(p, '!', (size_t)(md + len - p))) != NULL; p++)
+		if (p + 1 < md + len && p[1] == '[')
+			return 1;
+	return 0;
+}
+
+void markdown_images(const char *md, size_t len, void (*fn)(void *ctx, const char *url, size_t line, size_t col),
+		     void *ctx)
+{
+	if (!has_image_mark(md, len))
+		return;
+	cmark_node *doc = parse(md, len, CMARK_OPT_DEFAULT | CMARK_OPT_SOURCEPOS);
+	size_t n;
+	cmark_node **images = shown_images(doc, &n);
+	for (size_t i = 0; i < n; i++) {
+		int line = cmark_node_get_start_line(images[i]), col = cmark_node_get_start_column(images[i]);
+		fn(ctx, cmark_node_get_url(images[i]), line > 0 ? (size_t)line : 1, col > 0 ? (size_t)col : 1);
+	}
+	free(images);
+	cmark_node_free(doc);
+}
+
+/* Replaces the image node by a custom one holding its <img> with our
+ * attributes. The image is rendered alone by cmark first, so that src, alt
+ * and title are escaped (and unsafe URLs dropped) exactly as cmark does;
+ * a custom node's HTML is written as it is, also in safe mode. */
+static void rewrite_image(cmark_node *img, int opts, void (*size)(void *, const char *, unsigned *, unsigned *),
+			  void *ctx)
+{
+	unsigned w = 0, h = 0;
+	if (size)
+		size(ctx, cmark_node_get_url(img), &w, &h);
+	cmark_node *custom = cmark_node_new_with_mem(CMARK_NODE_CUSTOM_INLINE, &md_mem);
+	cmark_node_insert_before(img, custom);
+	cmark_node_unlink(img);
+	cmark_node *doc = cmark_node_new_with_mem(CMARK_NODE_DOCUMENT, &md_mem);
+	cmark_node *para = cmark_node_new_with_mem(CMARK_NODE_PARAGRAPH, &md_mem);
+	cmark_node_append_child(doc, para);
+	cmark_node_append_child(para, img);
+	char *html = cmark_render_html(doc, opts);	/* <p><img src="…" alt="…" /></p>\n */
+	size_t n = strlen(html);
+	static const char head[] = "<p><img ", tail[] = " /></p>\n";
+	struct buf tag = BUF_INIT;
+	if (n >= sizeof(head) - 1 + sizeof(tail) - 1 && memcmp(html, head, sizeof(head) - 1) == 0 &&
+	    strcmp(html + n - (sizeof(tail) - 1), tail) == 0) {
+		buf_add(&tag, html + 3, n - 3 - (sizeof(tail) - 1));
+		if (w && h)
+			buf_addf(&tag, " width=\"%u\" height=\"%u\"", w, h);
+		buf_addstr(&tag, " loading=\"lazy\" decoding=\"async\">");
+	}
+	cmark_node_set_on_enter(custom, tag.len ? tag.data : "");
+	buf_free(&tag);
+	free(html);
+	cmark_node_free(doc);
+}
+
+void markdown_to_html_images(const char *md, size_t len, int unsafe,
+			     void (*size)(void *ctx, const char *url, unsigned *w, unsigned *h), void *ctx,
+			     struct buf *out)
+{
 	int opts = CMARK_OPT_DEFAULT | (unsafe ? CMARK_OPT_UNSAFE : 0);
 	cmark_node *doc = parse(md, len, opts);
+	if (has_image_mark(md, len)) {
+		size_t n;
+		cmark_node **images = shown_images(doc, &n);
+		for (size_t i = 0; i < n; i++)
+			rewrite_image(images[i], opts, size, ctx);
+		free(images);
+	}
 	char *html = cmark_render_html(doc, opts);	/* with the document's allocator */
 	buf_addstr(out, html);
 	free(html);

@@ -30,6 +30,21 @@ int markdown_check_nesting(const char *md, size_t len, size_t *bad);
 
 /* Appends the body rendered as HTML. */
 void markdown_to_html(const char *md, size_t len, int unsafe, struct buf *out);
+/* Calls fn for every image in the body that is shown as one (not those in
+ * another image's description, which are only text), in order: url as cmark
+ * reads the destination, line and col its place in md (1-based; col in
+ * bytes). Parses the body only when it holds "![" at all. */
+void markdown_images(const char *md, size_t len, void (*fn)(void *ctx, const char *url, size_t line, size_t col),
+		     void *ctx);
+
+/* markdown_to_html, with every image written as
+ * <img src alt [title] [width height] loading="lazy" decoding="async">:
+ * size(ctx, url, &w, &h) gives the size of the image at url (0 when not
+ * known: no width and height). src, alt and title are cmark's own. */
+void markdown_to_html_images(const char *md, size_t len, int unsafe,
+			     void (*size)(void *ctx, const char *url, unsigned *w, unsigned *h), void *ctx,
+			     struct buf *out);
+
 /* Appends a plain-text summary of the body's paragraphs (headings left
  * out) of at most max_chars characters (see text_summary). Parses only the
  * opening of a long body, with the same result as the whole. */

@@ -1,8 +1,10 @@
 /* The page of each article. */
 #include <string.h>
 
+#include "bundle.h"
 #include "markdown.h"
 #include "render_internal.h"
+#include "write.h"
 
 #define RELATED_MAX 6
 /* A printed page holds a dozen reports; a `page:` value shared by
@@ -112,12 +114,66 @@ static struct val *place_path(struct render *r, const struct article *art, struc
 	return list;
 }
 
+/* The width and height markdown writes for an image of the body. */
+static void image_size(void *ctx, const char *url, unsigned *w, unsigned *h)
+{
+	const struct image *img = bundle_image(ctx, url);
+	*w = img ? img->width : 0;
+	*h = img ? img->height : 0;
+}
+
+/* The bundle's images, each file once, beside the page
+ * (reports/<slug>/img/photo.jpg): only those it shows, so that a build
+ * removes a file no longer shown, as it removes any page it no longer makes. */
+static void put_images(struct render *r, const struct article *art)
+{
+	size_t dir = strlen(art->url) - strlen("index.html");
+	for (size_t i = 0; i < art->nimages; i++) {
+		const struct image *img = &art->images[i];
+		int again = 0;
+		for (size_t k = 0; img->rel && k < i; k++)
+			again |= art->images[k].rel && strcmp(art->images[k].rel, img->rel) == 0;
+		if (!img->rel || again)
+			continue;
+		const char *path = arena_sprintf(&r->scratch, "%.*s%s", (int)dir, art->url, img->rel);
+		if (writer_put(r->writer, path, img->data, img->len) < 0)
+			r->failed = 1;
+	}
+}
+
+/* Captions that name an image, shown as figures: src, text, and width and
+ * height when known. Plain captions stay in `captions`. */
+static struct val *figures(struct render *r, const struct article *art, struct val **plain)
+{
+	struct arena *a = &r->scratch;
+	struct val *list = val_list(a);
+	*plain = val_list(a);
+	for (size_t i = 0; i < art->captions.len; i++) {
+		const char *url = art->caption_images ? art->caption_images[i] : NULL;
+		if (!url) {
+			val_push(a, *plain, val_str(a, art->captions.items[i]));
+			continue;
+		}
+		const struct image *img = bundle_image(art, url);
+		struct val *f = val_map(a);
+		val_set_str(a, f, "src", url);
+		val_set_str(a, f, "text", art->captions.items[i]);
+		if (img && img->width && img->height) {
+			val_set(a, f, "width", render_count(r, img->width));
+			val_set(a, f, "height", render_count(r, img->height));
+		}
+		val_push(a, list, f);
+	}
+	return list;
+}
+
 static struct val *report_val(struct render *r, const struct article *art)
 {
 	struct arena *a = &r->scratch;
 	struct val *v = render_item_new(r, art);
 	struct buf html = BUF_INIT;
-	markdown_to_html(art->body, art->body_len, r->site->config->unsafe_html, &html);
+	markdown_to_html_images(art->body, art->body_len, r->site->config->unsafe_html, image_size, (void *)art, &html);
+	put_images(r, art);
 	val_set(a, v, "body_html", val_str_ref(a, arena_strndup(a, html.len ? html.data : "", html.len), html.len));
 	buf_free(&html);
 	val_set_bool(a, v, "month_only", art->date.d == 0);
@@ -128,7 +184,9 @@ static struct val *report_val(struct render *r, const struct article *art)
 		val_set_str(a, v, "source", art->source);
 	if (art->author)
 		val_set_str(a, v, "author", art->author);
-	render_set_list(r, v, "captions", strings(r, &art->captions));
+	struct val *plain;
+	render_set_list(r, v, "figures", figures(r, art, &plain));
+	render_set_list(r, v, "captions", plain);
 	render_set_list(r, v, "corrections", strings(r, &art->corrections));
 	render_set_list(r, v, "reporters", people_links(r, art->reporter_refs, art->reporters.len));
 	render_set_list(r, v, "correspondents", people_links(r, art->correspondent_refs, art->correspondents.len));

@@ -56,6 +56,16 @@ struct config {
 	size_t nslugs;
 };
 
+/* An image a report shows (bundle.h): a file of its page bundle, read by
+ * load, or an http(s) address left as it is. */
+struct image {
+	const char *url;	/* the destination as cmark reads it, or a caption's `image:` */
+	const char *rel;	/* the file in the bundle, and beside the page: img/photo.jpg; NULL when remote */
+	const char *data;	/* its bytes, in the arena */
+	size_t len;
+	unsigned width, height;	/* 0 when not known (SVG, AVIF, remote) */
+};
+
 enum article_kind { ARTICLE_REPORT, ARTICLE_PAGE, ARTICLE_OTHER };
 
 struct date {
@@ -78,6 +88,13 @@ struct article {
 	struct strlist reporters, correspondents, tags, captions, corrections;
 	const char *body;	/* Markdown, after the front matter */
 	size_t body_len;
+
+	/* page bundles (bundle.h): bundle and images are filled by load */
+	const char *bundle;		/* content/2022/<slug> for content/2022/<slug>/index.md, else NULL */
+	const char **caption_images;	/* captions.items[i]'s `image:`, or NULL; the array is NULL when none has one */
+	size_t *caption_image_lines, *caption_image_cols;
+	struct image *images;		/* every image of the body and captions, each url once */
+	size_t nimages;
 
 	/* filled by index */
 	const char *url_slug;

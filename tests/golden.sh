@@ -45,3 +45,8 @@ expect "the Atom feed lists the newest report with an absolute link" \
 	grep -q '<id>https://example.org/golden/reports/lianxinka/</id>' "$E/feed.xml"
 expect "the sitemap lists reports with their dates" \
 	grep -q '<loc>https://example.org/golden/reports/lianxinka/</loc><lastmod>2022-10-31</lastmod>' "$E/sitemap.xml"
+expect "a page bundle's image is copied byte for byte beside its page" \
+	cmp tests/golden/content/2022/kouzhao/img/kouzhao.png "$E/reports/kouzhao/img/kouzhao.png"
+expect "a page bundle's image has its width and height, and a caption with an image is a figure" sh -c \
+	"grep -qF '<img src=\"img/kouzhao.png\" alt=\"网格员送口罩 &lt;图&gt;\" width=\"4\" height=\"3\" loading=\"lazy\" decoding=\"async\">' '$E/reports/kouzhao/index.html' &&
+	 grep -qF '<figcaption>网格员为居民送口罩</figcaption>' '$E/reports/kouzhao/index.html'"

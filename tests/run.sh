@@ -80,6 +80,7 @@ start incremental sh tests/incremental.sh
 start errors sh tests/errors.sh
 start edge sh tests/edge.sh
 start warnings sh tests/warnings.sh
+start images sh tests/images.sh
 start reader sh tests/reader.sh
 start memo sh tests/memo.sh
 start test_buf "$B/tests/test_buf"

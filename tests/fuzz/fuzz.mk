@@ -13,7 +13,7 @@
 FUZZ_SECONDS ?= 60
 FUZZ_CC      ?= clang
 FUZZ_BUILD   ?= build-fuzz
-FUZZ_TARGETS := fuzz_article fuzz_config fuzz_tmpl fuzz_markdown fuzz_fold
+FUZZ_TARGETS := fuzz_article fuzz_config fuzz_tmpl fuzz_markdown fuzz_fold fuzz_image
 FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=undefined
 FUZZ_CFLAGS  ?= -O1 -g -fno-omit-frame-pointer
 FUZZ_LIB_SRC := $(filter-out generator/main.c,$(wildcard generator/*.c))

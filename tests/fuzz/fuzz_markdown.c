@@ -1,5 +1,7 @@
 /* fuzz_markdown: an article body through everything that reads it:
- * markdown_to_html (the report page) in safe and unsafe mode,
+ * markdown_to_html (the report page) in safe and unsafe mode, with images
+ * (markdown_images, markdown_to_html_images: one <img> with its attributes
+ * for each image listed),
  * markdown_summary (listings), markdown_text (search) and text_summary
  * straight on the input; bodies nested deeper than the build accepts
  * (markdown_check_nesting) are left out, as the build leaves them out.
@@ -42,6 +44,22 @@ static void check_summary(const struct buf *s, size_t max_chars)
 	}
 }
 
+#define ATTRS " width=\"1\" height=\"2\" loading=\"lazy\" decoding=\"async\">"
+
+static void count_image(void *ctx, const char *url, size_t line, size_t col)
+{
+	FUZZ_CHECK(url && line >= 1 && col >= 1);
+	++*(size_t *)ctx;
+}
+
+static void size_one(void *ctx, const char *url, unsigned *w, unsigned *h)
+{
+	(void)ctx;
+	(void)url;
+	*w = 1;
+	*h = 2;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	size_t max_chars = size ? data[0] : 90;
@@ -60,6 +78,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_CHECK(!contains_nocase(&html, "href=\"javascript:"));
 	markdown_summary(md, size, max_chars, &summary);
 	check_summary(&summary, max_chars);
+
+	/* every image shown gets its attributes: as many as markdown_images
+	 * lists (in safe mode no raw HTML can add one) */
+	size_t images = 0, tagged = 0;
+	markdown_images(md, size, count_image, &images);
+	buf_reset(&html);
+	markdown_to_html_images(md, size, 0, size_one, NULL, &html);
+	for (const char *p = html.data; (p = strstr(p, ATTRS)) != NULL; p++)
+		tagged++;
+	FUZZ_CHECK(tagged == images);
+	FUZZ_CHECK(!contains_nocase(&html, "<script"));
 
 	buf_reset(&html);
 	markdown_to_html(md, size, 1, &html);

@@ -17,7 +17,7 @@ PKGS="libcmark icu-uc icu-i18n yaml-0.1 libdeflate"
 dir=$(dirname "$0")
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
-TARGETS="fuzz_article fuzz_config fuzz_tmpl fuzz_markdown fuzz_fold"
+TARGETS="fuzz_article fuzz_config fuzz_tmpl fuzz_markdown fuzz_fold fuzz_image"
 
 stale() {
 	[ -x "$1" ] || return 0
