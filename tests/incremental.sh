@@ -1,5 +1,5 @@
 #!/bin/sh
-# Incremental builds on a synthetic corpus (bench/corpus.c, 300 articles):
+# Incremental builds on a synthetic corpus (bench/corpus.c, 150 articles):
 # output is deterministic, and a rebuild after editing, adding or deleting
 # articles equals a full build of the same input byte for byte, rewriting
 # only the pages whose bytes change.
@@ -8,7 +8,7 @@ B=${B:-build}
 BIN=$B/sitegen
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-"$B/corpus" 300 "$tmp/c" content >/dev/null || { echo "not ok - incremental: the corpus generator failed"; exit 1; }
+"$B/corpus" 150 "$tmp/c" content >/dev/null || { echo "not ok - incremental: the corpus generator failed"; exit 1; }
 build() {	# out-dir [args]
 	out=$1
 	shift

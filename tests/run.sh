@@ -85,6 +85,7 @@ start reader sh tests/reader.sh
 start memo sh tests/memo.sh
 start test_buf "$B/tests/test_buf"
 start test_text "$B/tests/test_text"
+start test_memo "$B/tests/test_memo"
 start test_parse "$B/tests/test_parse"
 start test_tmpl "$B/tests/test_tmpl"
 start mustache_spec "$B/tests/mustache_spec" "$SPEC_DIR"
