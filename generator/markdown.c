@@ -240,25 +240,35 @@ static int after_cjk(const struct buf *out)
 	return cp >= 0x2e80;
 }
 
+static int ends_paragraph(const struct buf *b)
+{
+	return b->len >= 3 && memcmp(b->data + b->len - 3, "\xE2\x80\xA9", 3) == 0;
+}
+
 /* The text of the body's opening paragraphs, up to about max_bytes (a
  * summary needs only the beginning), each ended by U+2029 (PARAGRAPH
- * SEPARATOR: see text_summary). Headings are left out, and the text stops
- * at the first heading after some text: a summary never runs into the next
- * section. */
+ * SEPARATOR: see text_summary). Headings and images' alt text are left out
+ * (a summary is what the report says, not what its photos show), and the
+ * text stops at the first heading after some text: a summary never runs
+ * into the next section. */
 static void collect_text(cmark_node *doc, size_t max_bytes, struct buf *text)
 {
 	cmark_iter *it = cmark_iter_new(doc);
 	cmark_event_type ev;
-	int in_heading = 0;
+	int in_heading = 0, in_image = 0;
 	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE && text->len <= max_bytes) {
 		cmark_node *node = cmark_iter_get_node(it);
 		cmark_node_type type = cmark_node_get_type(node);
-		if (type == CMARK_NODE_HEADING) {
+		if (type == CMARK_NODE_IMAGE) {
+			in_image += ev == CMARK_EVENT_ENTER ? 1 : -1;
+		} else if (in_image) {
+			continue;
+		} else if (type == CMARK_NODE_HEADING) {
 			if (ev == CMARK_EVENT_ENTER && text->len)
 				break;
 			in_heading = ev == CMARK_EVENT_ENTER;
 		} else if (type == CMARK_NODE_PARAGRAPH && ev == CMARK_EVENT_EXIT) {
-			if (text->len)
+			if (text->len && !ends_paragraph(text))	/* (one holding only an image added nothing) */
 				buf_addstr(text, "\xE2\x80\xA9");
 		} else if (!in_heading && ev == CMARK_EVENT_ENTER &&
 			   (type == CMARK_NODE_TEXT || type == CMARK_NODE_CODE)) {

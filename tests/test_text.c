@@ -476,6 +476,9 @@ static void test_markdown_summary(void)
 			 "我们一定尽快帮您解决，生活用品也可以请网格员代买送到家门口。”\n",
 			 "网格员朱玉婵步履匆匆，来到金阳小区一户刚从外省返并的居民家门口，随身携带着一张心形的封门贴和一个“爱心包”。");
 	check_md_summary("Latin lines joined by a space", "hello\nworld\n", "hello world");
+	check_md_summary("an image's alt text is no part of a summary",
+			 "![照片：网格员送口罩](img/a.png)\n\n网格员挨家挨户发放口罩![图](img/b.png)。\n\n第二段。\n",
+			 "网格员挨家挨户发放口罩。 第二段。");
 	struct buf md = BUF_INIT;
 	/* a first paragraph longer than the parsed opening, made a heading by
 	 * the line after it: the summary comes from the next paragraph */
