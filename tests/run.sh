@@ -51,21 +51,23 @@ count() {
 # temporary directories of their own, so their order does not matter.
 # (Scripts that install Debian packages take turns: see flock in them.)
 TEST_JOBS=${TEST_JOBS:-4}
-started=0
 order=""
-finished() {
-	ls "$bg_dir" | grep -c '\.status$'
-}
+# A job slot is a line in a FIFO: start takes one (a read that blocks until
+# a test ends and puts its line back), so no loop polls while tests run.
+mkfifo "$bg_dir/slots"
+exec 3<>"$bg_dir/slots"
+i=0
+while [ $i -lt "$TEST_JOBS" ]; do
+	echo >&3
+	i=$((i + 1))
+done
 start() {	# name command…
 	name=$1
 	shift
-	while [ $((started - $(finished))) -ge "$TEST_JOBS" ]; do
-		sleep 0.05
-	done
-	started=$((started + 1))
+	read -r _ <&3
 	order="$order $name"
-	( t0=$(date +%s); "$@" >"$bg_dir/$name.out" 2>&1; st=$?
-	  echo "$name $(($(date +%s) - t0))" >"$bg_dir/$name.time"; echo $st >"$bg_dir/$name.status" ) &
+	( t0=$(date +%s); "$@" >"$bg_dir/$name.out" 2>&1 3>&-; st=$?
+	  echo "$name $(($(date +%s) - t0))" >"$bg_dir/$name.time"; echo $st >"$bg_dir/$name.status"; echo >&3 ) &
 }
 
 start browser sh tests/browser.sh
