@@ -142,6 +142,10 @@ static void get_list_of(struct fm *f, const struct ynode *n, const char *key, st
 		}
 		if (is_null(item))
 			continue;
+		if (art && strncmp(item->str, "{image:", 7) == 0)	/* quoted: "{image: …}" is a string */
+			diag_warning(f->d, f->path, item->line, item->col, f->src, f->len,
+				     "caption '%s' is a quoted string, shown as it is: write {image: …, text: …} without quotes",
+				     item->str);
 		out->lines[out->len] = item->line;
 		out->cols[out->len] = item->col;
 		out->items[out->len++] = item->str;

@@ -236,13 +236,15 @@ static void json_person(struct buf *b, const char *name, int comma)
 	buf_addch(b, '}');
 }
 
-/* schema.org NewsArticle for search engines: what the page says, as JSON
+/* schema.org NewsArticle (Article for a text that is no report) for search engines: what the page says, as JSON
  * (raw in the page: render_json_string keeps it valid inside <script>). */
 static const char *json_ld(struct render *r, const struct article *art, struct val *ctx)
 {
 	const struct render_article *x = &r->extra[art->order];
 	struct buf b = BUF_INIT;
-	buf_addstr(&b, "{\"@context\":\"https://schema.org\",\"@type\":\"NewsArticle\",\"headline\":");
+	buf_addstr(&b, "{\"@context\":\"https://schema.org\",\"@type\":");	/* a poem is no news */
+	buf_addstr(&b, art->kind == ARTICLE_OTHER ? "\"Article\"" : "\"NewsArticle\"");
+	buf_addstr(&b, ",\"headline\":");
 	render_json_string(&b, art->title);
 	buf_addstr(&b, ",\"datePublished\":");
 	render_json_string(&b, x->date_iso);

@@ -96,8 +96,8 @@ has "$page" '<img src="img/anim.gif" alt="动图" width="320" height="240" loadi
 has "$page" '<img src="img/logo.svg" alt="标志" loading="lazy" decoding="async">' "SVG: no width or height"
 has "$page" '<img src="https://example.org/a.png" alt="远程" loading="lazy" decoding="async">' \
 	"a remote image is left as it is, without a size, loading=lazy"
-has "$page" '<img src="img/more/other.png" alt="志愿者在 &lt;社区&gt; 门口" width="7" height="9" loading="lazy" decoding="async">' \
-	"a caption with an image: the image in a figure, from a subfolder, with its size"
+has "$page" '<img src="img/more/other.png" alt="" width="7" height="9" loading="lazy" decoding="async">' \
+	"a caption with an image: the image in a figure, from a subfolder, with its size (alt empty: the caption says it)"
 has "$page" '<figcaption>志愿者在 &lt;社区&gt; 门口</figcaption>' "a caption with an image: its text in a figcaption"
 has "$page" '<li>原版的文字说明</li>' "a plain caption is still listed as before"
 
@@ -267,3 +267,27 @@ TMP/bad/2022/y/index.md:7:33: error: a caption with an image has the keys 'image
                                     ^
 sitegen: build failed: 2 error(s); the output was not changed
 EOF
+
+# A caption with an image written as a quoted string is a string: shown as it is, with a warning.
+q=$tmp/quoted/2022/q
+mkdir -p "$q"
+cat >"$q/index.md" <<'MD'
+---
+title: 引号里的图片说明
+date: 2022-10-02
+district: 离石区
+captions:
+  - "{image: img/a.png, text: 说明}"
+---
+正文。
+MD
+"$BIN" --config $CFG --content "$tmp/quoted" --out "$tmp/qout" --quiet 2>"$tmp/qerr" >/dev/null
+say "$([ $? = 0 ] && grep -q "index.md:6:5: warning: caption '{image: img/a.png, text: 说明}' is a quoted string, shown as it is" "$tmp/qerr" && echo 0 || echo 1)" \
+	"a quoted \"{image: …}\" caption builds with a warning at its place saying it is shown as a string"
+
+# Photos read well: as wide as the text, never taller than most of the screen, a figure kept whole in print.
+css=theme/static/style.css
+say "$(awk '/^\.figures \{/,/\}/' $css | grep -q 'font-size: 1.125rem' && awk '/^\.prose \{/,/\}/' $css | grep -q 'font-size: 1.125rem' &&
+	grep -A4 '^\.figures img {' $css | grep -q 'max-height: 80vh' && grep -B1 -A3 '^\.figures figure {' $css | grep -q 'break-inside: avoid' &&
+	awk '/@media print/,0' $css | grep -B3 'max-width: none' | grep -q '\.figures,' && echo 0 || echo 1)" \
+	"figures share the body text's size and measure (screen and print), photos are capped at 80vh, a figure is not split across printed pages"

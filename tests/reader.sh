@@ -92,7 +92,8 @@ for page in sorted(glob.glob(sys.argv[1] + '/reports/*/index.html')):
     h1 = re.search(r'<h1>(.*?)</h1>', html, re.S)
     try:
         d = json.loads(m.group(1))
-        ok = d['@type'] == 'NewsArticle' and d['headline'] and d['datePublished'] and d['contentLocation']['name']
+        other = '<p class="kind">' in html  # kind: other (the poem) is an Article
+        ok = d['@type'] == ('Article' if other else 'NewsArticle') and d['headline'] and d['datePublished'] and d['contentLocation']['name']
     except Exception as e:
         ok = False
     if not ok:
@@ -100,7 +101,7 @@ for page in sorted(glob.glob(sys.argv[1] + '/reports/*/index.html')):
 print(len(bad))
 PY
 )
-say "$([ "$ld" = 0 ] && echo 0 || echo 1)" "every report page has NewsArticle JSON-LD that parses, with headline, date and place ($ld bad)"
+say "$([ "$ld" = 0 ] && echo 0 || echo 1)" "every report page has NewsArticle JSON-LD (Article for a text that is no report) that parses, with headline, date and place ($ld bad)"
 say "$(grep -q '<p class="cite-text">李艳：《“连心卡”连起你我他 静默下温暖孕妇心》，原载版面《来自抗击疫情一线的报道》，2022年10月31日 星期一。<span class="permalink">https://example.org/archive/reports/2022-10-31-changning-lianxinka/</span></p>' "$rep" && echo 0 || echo 1)" \
 	"a report page has a cite block: reporters, title, printed page, date, permalink"
 say "$(grep -q '<p class="source">底本：原版报纸版面<a href="../../series/' "$rep" && echo 0 || echo 1)" \
@@ -142,3 +143,7 @@ say "$(grep -rq '一清' "$O/reporters" && echo 1 || echo 0)" \
 	"一清 gets no reporter page and is not listed among reporters"
 say "$(grep -q '"author":\[{"@type":"Person","name":"一清"}\]' "$poem" && echo 0 || echo 1)" \
 	"the poem's JSON-LD names 一清 as its author"
+say "$(grep -q '"@type":"Article"' "$poem" && ! grep -q 'NewsArticle' "$poem" && echo 0 || echo 1)" \
+	"the poem is an Article in its JSON-LD, not a NewsArticle (the page marks it 非新闻报道)"
+say "$(grep -c 'class="note-inline"' "$poem" | grep -qx 1 && grep -q '（年月据报道内容推断，日不详）' "$poem" && echo 0 || echo 1)" \
+	"a month-only date that was inferred has one note saying both, not two notes side by side"
