@@ -392,6 +392,9 @@ static int build(const struct options *o, struct arena *a, struct diag *d)
 	struct parse_job pj = { &arts, sources, nsrc, d, o->jobs, NULL, NULL, NULL };
 	threads_run(2, parse_articles, &pj, NULL);
 	stage_done("load+parse");
+	const char *memo_dir = memo_dir_of(pj.memo);	/* never a file of ours among the user's */
+	if (memo_dir && (is_within(memo_dir, o->content) || is_within(memo_dir, o->theme) || is_within(memo_dir, out)))
+		memo_off(pj.memo);
 	int r = generate(o, a, d, &cfg, &arts, &pj, out, fp);
 	if (r == 0)
 		keep_memo(pj.memo, pj.folder);

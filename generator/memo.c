@@ -12,6 +12,7 @@
 
 #include "arena.h"
 #include "buf.h"
+#include "hash.h"
 #include "load.h"
 #include "strmap.h"
 #include "text.h"
@@ -24,7 +25,7 @@ struct memo {
 	uint32_t *ts;		/* c, s pairs */
 	size_t nts;
 	int changed;
-	char *path;		/* NULL: no memo is kept */
+	char *dir, *path;	/* NULL: no memo is kept */
 	char *header;		/* the first line a file must have */
 };
 
@@ -153,6 +154,20 @@ static int read_lines(struct memo *m, const char *p, const char *end)
 	return 0;
 }
 
+/* The memo's lines end with "sum <hash of the lines before it>\n", so that
+ * a changed byte, which could still make a well-formed line (another slug),
+ * is caught. Returns the length of the lines it covers, or (size_t)-1. */
+#define SUM_LINE_LEN (4 + 16 + 1)
+static size_t summed_len(const char *p, size_t len)
+{
+	if (len < SUM_LINE_LEN)
+		return (size_t)-1;
+	size_t body = len - SUM_LINE_LEN;
+	char want[SUM_LINE_LEN + 1];
+	snprintf(want, sizeof(want), "sum %016llx\n", (unsigned long long)hash_bytes(HASH_INIT, p, body));
+	return memcmp(p + body, want, SUM_LINE_LEN) == 0 ? body : (size_t)-1;
+}
+
 static void forget(struct memo *m)
 {
 	arena_free(&m->a);
@@ -174,12 +189,13 @@ struct memo *memo_load(void)
 	}
 	struct buf b = BUF_INIT;
 	buf_addf(&b, "%s/memo", dir);
-	free(dir);
+	m->dir = dir;
 	m->path = buf_detach(&b, NULL);
 	struct buf text = BUF_INIT;
-	size_t hlen = strlen(m->header);
+	size_t hlen = strlen(m->header), blen;
 	if (load_file(m->path, &text) == 0 && text.len >= hlen && memcmp(text.data, m->header, hlen) == 0 &&
-	    read_lines(m, text.data + hlen, text.data + text.len) < 0)
+	    ((blen = summed_len(text.data + hlen, text.len - hlen)) == (size_t)-1 ||
+	     read_lines(m, text.data + hlen, text.data + hlen + blen) < 0))
 		forget(m);	/* all or nothing: a damaged file is made afresh */
 	buf_free(&text);
 	return m;
@@ -255,6 +271,8 @@ void memo_save(struct memo *m)
 		buf_addf(&b, "t %X %X\n", (unsigned)m->ts[2 * i], (unsigned)m->ts[2 * i + 1]);
 	for (size_t i = 0; i < m->keys.len; i++)
 		buf_addf(&b, "s %s\t%s\n", (const char *)m->keys.items[i], (const char *)strmap_get(&m->slugs, m->keys.items[i]));
+	size_t hlen = strlen(m->header);
+	buf_addf(&b, "sum %016llx\n", (unsigned long long)hash_bytes(HASH_INIT, b.data + hlen, b.len - hlen));
 	char *tmp = xstrdup(m->path);
 	tmp = xrealloc(tmp, strlen(tmp) + 32);
 	sprintf(tmp + strlen(tmp), ".%ld.tmp", (long)getpid());
@@ -270,11 +288,24 @@ void memo_save(struct memo *m)
 	m->changed = 0;
 }
 
+const char *memo_dir_of(const struct memo *m)
+{
+	return m ? m->dir : NULL;
+}
+
+void memo_off(struct memo *m)
+{
+	forget(m);
+	free(m->path);
+	m->path = NULL;
+}
+
 void memo_free(struct memo *m)
 {
 	if (!m)
 		return;
 	forget(m);
+	free(m->dir);
 	free(m->path);
 	free(m->header);
 	free(m);

@@ -43,6 +43,11 @@ void memo_add_slug(struct memo *m, const char *key, const char *slug);
 /* The Traditional→Simplified pairs (c, s, c, s …): *n pairs, or NULL. */
 const uint32_t *memo_ts(const struct memo *m, size_t *n);
 void memo_set_ts(struct memo *m, const uint32_t *pairs, size_t n);
+/* The directory the memo is kept in (NULL: none), and a way to keep none:
+ * the caller turns it off when that directory is among the build's inputs
+ * or its output, where a file of ours must not appear. */
+const char *memo_dir_of(const struct memo *m);
+void memo_off(struct memo *m);
 /* Writes the memo when something was added since it was read; silent. */
 void memo_save(struct memo *m);
 void memo_free(struct memo *m);

@@ -84,3 +84,13 @@ build "$tmp/m" "$tmp/after"
 say "$ok" "four builds at once with an empty memo all write the same output"
 say "$(same "$tmp/after" && ! ls "$tmp/m" | grep -q tmp && echo 0 || echo 1)" \
 	"after them the memo is sound and no temporary file is left"
+
+# A cache directory inside the content or the output is not used: no file of ours among the user's.
+SITEGEN_CACHE_DIR=$tmp/c/content/cache "$BIN" --config "$tmp/c/config.yml" --content "$tmp/c/content" --out "$tmp/in1" \
+	--quiet --strict >"$tmp/log" 2>&1 &&
+	SITEGEN_CACHE_DIR=$tmp/c/content/cache "$BIN" --config "$tmp/c/config.yml" --content "$tmp/c/content" \
+		--out "$tmp/in2" --quiet --strict >>"$tmp/log" 2>&1 &&
+	SITEGEN_CACHE_DIR=$tmp/in3/cache "$BIN" --config "$tmp/c/config.yml" --content "$tmp/c/content" --out "$tmp/in3" \
+		--quiet >>"$tmp/log" 2>&1
+say "$([ ! -e "$tmp/c/content/cache" ] && [ ! -e "$tmp/in3/cache" ] && [ ! -s "$tmp/log" ] && echo 0 || echo 1)" \
+	"a cache directory inside the content or the output is left unmade (builds under --strict pass)"

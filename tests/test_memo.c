@@ -8,17 +8,20 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "hash.h"
 #include "memo.h"
 #include "text.h"
 
 static char dir[] = "/tmp/test_memo.XXXXXX";
 static char path[64], header[512];
 
+/* header, body and the line "sum <hash of body>" a memo ends with */
 static void write_memo(const char *body)
 {
 	FILE *f = fopen(path, "w");
 	fputs(header, f);
 	fputs(body, f);
+	fprintf(f, "sum %016llx\n", (unsigned long long)hash_bytes(HASH_INIT, body, strlen(body)));
 	fclose(f);
 }
 
@@ -87,6 +90,22 @@ static void damage(void)
 	check_body("a pair with trailing text: ignored", "t 6A19 6807 x\n", 0);
 	check_body("a carriage return: ignored", "s 48:离石区\tli-shi-qu\r\n", 0);
 	check_body("an empty memo knows nothing", "", 0);
+	/* well-formed, but not what was saved: another slug, a missing sum */
+	write_memo("s 48:离石区\tli-shi-qu\n");
+	FILE *f0 = fopen(path, "r+");
+	fseek(f0, (long)strlen(header) + (long)strlen("s 48:离石区\tli-"), SEEK_SET);
+	fputc('x', f0);	/* li-xhi-qu: still a slug */
+	fclose(f0);
+	struct memo *m0 = memo_load();
+	check_int("one byte changed, the lines still well-formed: ignored (the sum)", (long long)memo_count(m0), 0);
+	memo_free(m0);
+	f0 = fopen(path, "w");
+	fputs(header, f0);
+	fputs("s 48:离石区\tli-shi-qu\n", f0);
+	fclose(f0);
+	m0 = memo_load();
+	check_int("no sum line: ignored", (long long)memo_count(m0), 0);
+	memo_free(m0);
 	/* pairs that are well-formed but no table (outside the Han blocks) are
 	 * text_folder_new's to refuse: it builds its own from ICU */
 	uint32_t bad[] = { 0x41, 0x42 };
