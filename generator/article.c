@@ -297,23 +297,21 @@ static int read_key(struct fm *f, const char *k, const struct ynode *v, struct a
 {
 	struct { const char *key; const char **slot; } strings[] = {
 		{ "subtitle", &art->subtitle }, { "street", &art->street },
-		{ "page", &art->page }, { "source", &art->source }, { "author", &art->author },
+		{ "page", &art->page }, { "source", &art->source },
 	};
 	struct { const char *key; struct strlist *slot; } lists[] = {
 		{ "reporters", &art->reporters }, { "correspondents", &art->correspondents },
-		{ "tags", &art->tags }, { "corrections", &art->corrections },
+		{ "tags", &art->tags }, { "author", &art->author }, { "corrections", &art->corrections },
 	};
 	for (size_t i = 0; i < sizeof(strings) / sizeof(*strings); i++)
 		if (strcmp(k, strings[i].key) == 0) {
 			*strings[i].slot = get_string(f, v, k);
-			if (strings[i].slot == &art->author)	/* a name, like a reporter's */
-				check_names(f, v, k);
 			return 1;
 		}
 	for (size_t i = 0; i < sizeof(lists) / sizeof(*lists); i++)
 		if (strcmp(k, lists[i].key) == 0) {
 			get_list(f, v, k, lists[i].slot);
-			if (i < 3)	/* names: reporters, correspondents, tags */
+			if (i < 4)	/* names: reporters, correspondents, tags, author */
 				check_names(f, v, k);
 			return 1;
 		}

@@ -167,6 +167,17 @@ static struct val *figures(struct render *r, const struct article *art, struct v
 	return list;
 }
 
+/* 甲、乙: names as one line of text. */
+static const char *joined_names(struct render *r, const struct strlist *names)
+{
+	struct buf b = BUF_INIT;
+	for (size_t i = 0; i < names->len; i++)
+		buf_addf(&b, "%s%s", i ? "、" : "", names->items[i]);
+	const char *s = arena_strndup(&r->scratch, b.data ? b.data : "", b.len);
+	buf_free(&b);
+	return s;
+}
+
 static struct val *report_val(struct render *r, const struct article *art)
 {
 	struct arena *a = &r->scratch;
@@ -182,8 +193,8 @@ static struct val *report_val(struct render *r, const struct article *art)
 		val_set_str(a, v, "street", art->street);
 	if (art->source)
 		val_set_str(a, v, "source", art->source);
-	if (art->author)
-		val_set_str(a, v, "author", art->author);
+	if (art->author.len)
+		val_set_str(a, v, "author", joined_names(r, &art->author));
 	struct val *plain;
 	render_set_list(r, v, "figures", figures(r, art, &plain));
 	render_set_list(r, v, "captions", plain);
@@ -259,12 +270,12 @@ static const char *json_ld(struct render *r, const struct article *art, struct v
 		buf_addstr(&b, ",\"url\":");
 		render_json_string(&b, canonical->u.str.s);
 	}
-	if (art->reporters.len || art->author) {
+	if (art->reporters.len || art->author.len) {	/* in the order of the citation */
 		buf_addstr(&b, ",\"author\":[");
+		for (size_t i = 0; i < art->author.len; i++)
+			json_person(&b, art->author.items[i], i > 0);
 		for (size_t i = 0; i < art->reporters.len; i++)
-			json_person(&b, art->reporters.items[i], i > 0);
-		if (art->author)
-			json_person(&b, art->author, art->reporters.len > 0);
+			json_person(&b, art->reporters.items[i], i + art->author.len > 0);
 		buf_addch(&b, ']');
 	}
 	if (art->place) {
@@ -291,12 +302,12 @@ static void render_report(struct render *r, const struct article *art)
 	struct arena *a = &r->scratch;
 	struct val *ctx = render_common(r, art->url, art->title, "report");
 	val_set_str(a, ctx, "json_ld", json_ld(r, art, ctx));
-	if (art->reporters.len || art->author) {
-		struct buf names = BUF_INIT;	/* 李艳、王丹 */
-		for (size_t i = 0; i < art->reporters.len; i++)
-			buf_addf(&names, "%s%s", i ? "、" : "", art->reporters.items[i]);
-		if (art->author)
-			buf_addf(&names, "%s%s", art->reporters.len ? "、" : "", art->author);
+	if (art->reporters.len || art->author.len) {	/* authors first, as the page's meta lists them */
+		struct buf names = BUF_INIT;	/* 一清、李艳 */
+		const struct strlist *lists[] = { &art->author, &art->reporters };
+		for (size_t l = 0; l < 2; l++)
+			for (size_t i = 0; i < lists[l]->len; i++)
+				buf_addf(&names, "%s%s", names.len ? "、" : "", lists[l]->items[i]);
 		val_set_str(a, ctx, "cite_authors", arena_strndup(a, names.data, names.len));
 		buf_free(&names);
 	}

@@ -111,7 +111,8 @@ static size_t document_text(const struct article *art, const char *date, struct 
 	add_line(dt, 's', art->street);
 	for (const struct place *p = art->place; p; p = p->parent)
 		add_line(dt, 'p', p->name);
-	add_line(dt, 'a', art->author);
+	for (size_t i = 0; i < art->author.len; i++)
+		add_line(dt, 'a', art->author.items[i]);
 	add_people(dt, &art->reporters, art->reporter_refs, 'r', 0);
 	add_people(dt, &art->correspondents, art->correspondent_refs, 'c', 0);
 	for (size_t i = 0; i < art->tags.len; i++)

@@ -80,12 +80,12 @@ struct article {
 	size_t src_len;
 	enum article_kind kind;
 	const char *title, *subtitle, *district, *city, *street, *community, *page, *slug, *source;
-	const char *author;	/* who signed a text that is no report (a poem); no person page */
 	size_t district_line, district_col, city_line, city_col, slug_line, slug_col, community_line, community_col;
 	size_t title_line, title_col;
 	struct date date;
 	int date_inferred, truncated, draft;
 	struct strlist reporters, correspondents, tags, captions, corrections;
+	struct strlist author;	/* who signed a text that is no report (a poem): one or more; no person page */
 	const char *body;	/* Markdown, after the front matter */
 	size_t body_len;
 

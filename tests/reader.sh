@@ -147,3 +147,18 @@ say "$(grep -q '"@type":"Article"' "$poem" && ! grep -q 'NewsArticle' "$poem" &&
 	"the poem is an Article in its JSON-LD, not a NewsArticle (the page marks it 非新闻报道)"
 say "$(grep -c 'class="note-inline"' "$poem" | grep -qx 1 && grep -q '（年月据报道内容推断，日不详）' "$poem" && echo 0 || echo 1)" \
 	"a month-only date that was inferred has one note saying both, not two notes side by side"
+
+# A poem signed by two: author is a list like reporters, and builds under --strict.
+mkdir -p "$tmp/two/2020"
+cp content/2020/2020-02-kelamayi-shige-zhufu-zuguo.md "$tmp/two/2020/poem.md"
+sed -i 's/^author: .*/author: [张三, 李四]/' "$tmp/two/2020/poem.md"
+"$BIN" --content "$tmp/two" --out "$tmp/two-out" --quiet --strict 2>"$tmp/two-err"
+st=$?
+p2=$tmp/two-out/reports/poem/index.html
+say "$([ $st = 0 ] && [ ! -s "$tmp/two-err" ] && grep -q '<dd>张三、李四</dd>' "$p2" && grep -q 'cite-text">张三、李四：' "$p2" &&
+	grep -q '"author":\[{"@type":"Person","name":"张三"},{"@type":"Person","name":"李四"}\]' "$p2" && echo 0 || echo 1)" \
+	"two authors as a list build under --strict and show as 张三、李四 (meta, citation, JSON-LD)"
+sed -i 's/^author: .*/author: 张三、李四/' "$tmp/two/2020/poem.md"
+"$BIN" --content "$tmp/two" --out "$tmp/two-out" --quiet 2>"$tmp/two-err"
+say "$(grep -q "warning: 'author' entry '张三、李四' holds '、': list several as \[甲, 乙\]" "$tmp/two-err" && echo 0 || echo 1)" \
+	"two authors in one string warn with advice that works (a list)"

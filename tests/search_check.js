@@ -257,7 +257,7 @@ function checkExcerpts(engine, terms, docs, fold) {
  * has a line per name; "s" is the text's first line, "inf" and "other" are 1 when present. */
 function checkDocFiles(load, corpus) {
 	const bad = [];
-	const ORDER = /^d?s?p*a?r*c*t*g?P*R*C*T*$/;
+	const ORDER = /^d?s?p*a*r*c*t*g?P*R*C*T*$/;
 	for (const { n, doc: d } of corpus.docs) {
 		const raw = load(S.fileKey("d", n)), text = d.text;
 		const say = (why) => bad.push(`d/${n}.js (${d.u}): ${why}`);
