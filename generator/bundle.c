@@ -51,6 +51,10 @@ static const char *bundle_rel(struct arena *a, const char *url, const char **why
 {
 	char *rel = arena_strdup(a, url);
 	size_t n = 0;
+	if (*url && url[strlen(url) - 1] == '/') {	/* img/a.png/ would not lead to the copy */
+		*why = "ends in '/': an image is a file, named without a '/' after it";
+		return NULL;
+	}
 	for (const char *p = url; *p;) {
 		const char *end = strchr(p, '/');
 		size_t k = end ? (size_t)(end - p) : strlen(p);

@@ -104,6 +104,10 @@ static int png_size(const unsigned char *p, size_t n, struct image_size *out, co
 	}
 	out->width = be32(p + 16);
 	out->height = be32(p + 20);
+	if (!out->width || !out->height || out->width > 0x7fffffff || out->height > 0x7fffffff) {
+		*why = "PNG with an impossible size (the format allows 1 to 2^31-1 pixels a side)";
+		return -1;
+	}
 	return 0;
 }
 
@@ -152,6 +156,10 @@ static int webp_size(const unsigned char *p, size_t n, struct image_size *out, c
 			return -1;
 		out->width = le24(c + 4) + 1;
 		out->height = le24(c + 7) + 1;
+		if ((uint64_t)out->width * out->height > 0xffffffffu) {	/* the format's own limit */
+			*why = "WebP (VP8X) with an impossible size (its canvas may hold at most 2^32-1 pixels)";
+			return -1;
+		}
 	} else {
 		*why = "WebP whose first chunk is not VP8, VP8L or VP8X";
 		return -1;

@@ -8,9 +8,10 @@
 
 static uint64_t hash_stat(uint64_t h, const char *path, const struct stat *st)
 {
-	long long v[3] = { (long long)st->st_size,
+	long long v[4] = { (long long)st->st_size,
 			   (long long)st->st_mtim.tv_sec * 1000000000LL + st->st_mtim.tv_nsec,
-			   (long long)st->st_ino };
+			   (long long)st->st_ino,
+			   (long long)st->st_ctim.tv_sec * 1000000000LL + st->st_ctim.tv_nsec };
 	h = hash_bytes(h, path, strlen(path) + 1);
 	return hash_bytes(h, v, sizeof(v));
 }
@@ -39,7 +40,7 @@ uint64_t inputs_fingerprint(const struct source *src, size_t n, const char *conf
 {
 	uint64_t h = HASH_INIT;
 	for (size_t i = 0; i < n; i++) {
-		long long v[3] = { src[i].size, src[i].mtime_ns, src[i].ino };
+		long long v[4] = { src[i].size, src[i].mtime_ns, src[i].ino, src[i].ctime_ns };
 		h = hash_bytes(h, src[i].path, strlen(src[i].path) + 1);
 		h = hash_bytes(h, v, sizeof(v));
 		h = hash_bytes(h, &src[i].bundle_stamp, sizeof(src[i].bundle_stamp));	/* its images */

@@ -354,6 +354,7 @@ static struct source *content_file(struct arena *a, struct diag *d, const struct
 	s->size = (long long)e->st.st_size;
 	s->mtime_ns = (long long)e->st.st_mtim.tv_sec * 1000000000LL + e->st.st_mtim.tv_nsec;
 	s->ino = (long long)e->st.st_ino;
+	s->ctime_ns = (long long)e->st.st_ctim.tv_sec * 1000000000LL + e->st.st_ctim.tv_nsec;
 	return s;
 }
 
@@ -371,9 +372,10 @@ static struct source *bundle_file(struct arena *a, struct diag *d, const char *d
 			s->bundle = arena_sprintf(a, "%s/%s", dir, bundle);
 		return s;
 	}
-	long long v[3] = { e->err ? -1 : (long long)e->st.st_size,
+	long long v[4] = { e->err ? -1 : (long long)e->st.st_size,
 			   e->err ? 0 : (long long)e->st.st_mtim.tv_sec * 1000000000LL + e->st.st_mtim.tv_nsec,
-			   e->err ? 0 : (long long)e->st.st_ino };
+			   e->err ? 0 : (long long)e->st.st_ino,
+			   e->err ? 0 : (long long)e->st.st_ctim.tv_sec * 1000000000LL + e->st.st_ctim.tv_nsec };
 	*stamp = hash_bytes(hash_bytes(*stamp, e->rel, strlen(e->rel) + 1), v, sizeof(v));
 	if (!e->err && S_ISDIR(e->st.st_mode))
 		return NULL;

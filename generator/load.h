@@ -27,8 +27,10 @@ struct source {
 	const char *path;	/* as given: content/2022/x.md */
 	char *data;		/* NUL-terminated, owned by the arena; NULL until read */
 	size_t len;
-	/* what stat said, for telling whether anything changed since a build */
-	long long size, mtime_ns, ino;
+	/* what stat said, for telling whether anything changed since a build
+	 * (ctime too: an edit that kept the size and put the mtime back still
+	 * changes it) */
+	long long size, mtime_ns, ino, ctime_ns;
 	/* A page bundle's index.md (content/2022/x/index.md): its folder, and a
 	 * hash of the paths and stat data of everything else in it (its images
 	 * are inputs too); NULL and 0 for a plain .md file. */

@@ -291,3 +291,28 @@ say "$(awk '/^\.figures \{/,/\}/' $css | grep -q 'font-size: 1.125rem' && awk '/
 	grep -A4 '^\.figures img {' $css | grep -q 'max-height: 80vh' && grep -B1 -A3 '^\.figures figure {' $css | grep -q 'break-inside: avoid' &&
 	awk '/@media print/,0' $css | grep -B3 'max-width: none' | grep -q '\.figures,' && echo 0 || echo 1)" \
 	"figures share the body text's size and measure (screen and print), photos are capped at 80vh, a figure is not split across printed pages"
+
+# An image named with a '/' after it would not lead to its copy: an error at its place.
+t=$tmp/slash/2022/s
+mkdir -p "$t/img"
+python3 tests/images/make.py "$t/img"
+printf -- '---\ntitle: 斜杠\ndate: 2022-10-03\ndistrict: 离石区\n---\n![a](img/photo.png/)\n' >"$t/index.md"
+"$BIN" --config $CFG --content "$tmp/slash" --out "$tmp/sout" --quiet 2>"$tmp/serr" >/dev/null
+say "$([ $? = 1 ] && grep -q "index.md:6:1: error: image 'img/photo.png/' ends in '/'" "$tmp/serr" && echo 0 || echo 1)" \
+	"an image path ending in '/' is an error at its place"
+
+# An image edited in place with its size and modification time put back is still seen (ctime).
+printf -- '---\ntitle: 斜杠\ndate: 2022-10-03\ndistrict: 离石区\n---\n![a](img/photo.png)\n' >"$t/index.md"
+"$BIN" --config $CFG --content "$tmp/slash" --out "$tmp/sout" --quiet
+python3 - "$t/img/photo.png" <<'PY'
+import os, sys
+p = sys.argv[1]
+st = os.stat(p)
+d = bytearray(open(p, "rb").read())
+d[-20] ^= 1
+open(p, "wb").write(d)
+os.utime(p, ns=(st.st_atime_ns, st.st_mtime_ns))
+PY
+"$BIN" --config $CFG --content "$tmp/slash" --out "$tmp/sout" --quiet
+say "$(cmp -s "$t/img/photo.png" "$tmp/sout/reports/s/img/photo.png" && echo 0 || echo 1)" \
+	"an image changed in place with its size and mtime kept is copied again by the next build (ctime)"

@@ -99,6 +99,12 @@ static void test_corrupt(void)
 	      read_exact("\x89PNG\r\n\x1a\n\0\0\0\x0dIDAT\0\0\x01\x2c\0\0\0\xc8\x08\x02\0\0\0", 29, IMAGE_PNG, &sz, &why) == -1);
 	check("a JPEG named .png is another type (-2), and says which",
 	      read_exact("\xff\xd8\xff\xe0", 4, IMAGE_PNG, &sz, &why) == -2 && sz.type == IMAGE_JPEG);
+	check("a PNG of 0xFFFFFFFF pixels a side (the format allows 2^31-1) is refused",
+	      read_exact("\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR\xff\xff\xff\xff\xff\xff\xff\xff\x08\x02\0\0\0", 29, IMAGE_PNG, &sz,
+			 &why) == -1);
+	check("a WebP (VP8X) canvas of 2^24 x 2^24 (more than 2^32-1 pixels) is refused",
+	      read_exact("RIFF\xff\xff\xff\xffWEBPVP8X\xf0\xff\xff\xff\0\0\0\0\xff\xff\xff\xff\xff\xff", 30, IMAGE_WEBP,
+			 &sz, &why) == -1);
 	check("text is no image", read_exact("hello, world, not an image", 26, IMAGE_PNG, &sz, &why) == -1);
 	check("an SVG has no size", read_exact("<?xml version=\"1.0\"?><svg width=\"10\"/>", 38, IMAGE_SVG, &sz, &why) == 0 &&
 	      sz.width == 0 && sz.height == 0);
