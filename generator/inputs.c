@@ -6,16 +6,6 @@
 
 #include "hash.h"
 
-static uint64_t hash_stat(uint64_t h, const char *path, const struct stat *st)
-{
-	long long v[4] = { (long long)st->st_size,
-			   (long long)st->st_mtim.tv_sec * 1000000000LL + st->st_mtim.tv_nsec,
-			   (long long)st->st_ino,
-			   (long long)st->st_ctim.tv_sec * 1000000000LL + st->st_ctim.tv_nsec };
-	h = hash_bytes(h, path, strlen(path) + 1);
-	return hash_bytes(h, v, sizeof(v));
-}
-
 /* Every entry below dir, in name order so the hash does not depend on the
  * order the file system lists them in, and as load sees them (ignored
  * names left out, loops skipped: a loop in the theme is reported by the
@@ -29,7 +19,7 @@ static uint64_t hash_tree(uint64_t h, const char *dir)
 	for (size_t i = 0; i < entries.len; i++) {
 		const struct load_entry *e = entries.items[i];
 		if (!e->err)
-			h = hash_stat(h, e->path, &e->st);
+			h = load_stat_hash(h, e->path, &e->st);
 	}
 	arena_free(&a);
 	return h;
@@ -40,9 +30,7 @@ uint64_t inputs_fingerprint(const struct source *src, size_t n, const char *conf
 {
 	uint64_t h = HASH_INIT;
 	for (size_t i = 0; i < n; i++) {
-		long long v[4] = { src[i].size, src[i].mtime_ns, src[i].ino, src[i].ctime_ns };
-		h = hash_bytes(h, src[i].path, strlen(src[i].path) + 1);
-		h = hash_bytes(h, v, sizeof(v));
+		h = hash_bytes(h, &src[i].stamp, sizeof(src[i].stamp));
 		h = hash_bytes(h, &src[i].bundle_stamp, sizeof(src[i].bundle_stamp));	/* its images */
 	}
 	h = hash_bytes(h, config, config_len);
@@ -52,6 +40,6 @@ uint64_t inputs_fingerprint(const struct source *src, size_t n, const char *conf
 	h = hash_bytes(h, &limit, sizeof(limit));
 	struct stat st;
 	if (stat("/proc/self/exe", &st) == 0)
-		h = hash_stat(h, "exe", &st);
+		h = load_stat_hash(h, "exe", &st);
 	return hash_bytes(h, options, strlen(options));
 }

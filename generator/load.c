@@ -111,6 +111,19 @@ static int read_file(const char *path, struct arena *a, struct buf *out, char **
 	return r;
 }
 
+uint64_t load_stat_hash(uint64_t h, const char *name, const struct stat *st)
+{
+	long long v[4] = { -1, 0, 0, 0 };
+	if (st) {
+		v[0] = (long long)st->st_size;
+		v[1] = (long long)st->st_mtim.tv_sec * 1000000000LL + st->st_mtim.tv_nsec;
+		v[2] = (long long)st->st_ino;
+		v[3] = (long long)st->st_ctim.tv_sec * 1000000000LL + st->st_ctim.tv_nsec;
+	}
+	h = hash_bytes(h, name, strlen(name) + 1);
+	return hash_bytes(h, v, sizeof(v));
+}
+
 int load_file(const char *path, struct buf *out)
 {
 	char *data;
@@ -351,10 +364,7 @@ static struct source *content_file(struct arena *a, struct diag *d, const struct
 	}
 	struct source *s = arena_alloc(a, sizeof(*s));
 	s->path = e->path;
-	s->size = (long long)e->st.st_size;
-	s->mtime_ns = (long long)e->st.st_mtim.tv_sec * 1000000000LL + e->st.st_mtim.tv_nsec;
-	s->ino = (long long)e->st.st_ino;
-	s->ctime_ns = (long long)e->st.st_ctim.tv_sec * 1000000000LL + e->st.st_ctim.tv_nsec;
+	s->stamp = load_stat_hash(HASH_INIT, e->path, &e->st);
 	return s;
 }
 
@@ -372,11 +382,7 @@ static struct source *bundle_file(struct arena *a, struct diag *d, const char *d
 			s->bundle = arena_sprintf(a, "%s/%s", dir, bundle);
 		return s;
 	}
-	long long v[4] = { e->err ? -1 : (long long)e->st.st_size,
-			   e->err ? 0 : (long long)e->st.st_mtim.tv_sec * 1000000000LL + e->st.st_mtim.tv_nsec,
-			   e->err ? 0 : (long long)e->st.st_ino,
-			   e->err ? 0 : (long long)e->st.st_ctim.tv_sec * 1000000000LL + e->st.st_ctim.tv_nsec };
-	*stamp = hash_bytes(hash_bytes(*stamp, e->rel, strlen(e->rel) + 1), v, sizeof(v));
+	*stamp = load_stat_hash(*stamp, e->rel, e->err ? NULL : &e->st);
 	if (!e->err && S_ISDIR(e->st.st_mode))
 		return NULL;
 	if (has_md_suffix(e->name))

@@ -27,10 +27,9 @@ struct source {
 	const char *path;	/* as given: content/2022/x.md */
 	char *data;		/* NUL-terminated, owned by the arena; NULL until read */
 	size_t len;
-	/* what stat said, for telling whether anything changed since a build
-	 * (ctime too: an edit that kept the size and put the mtime back still
-	 * changes it) */
-	long long size, mtime_ns, ino, ctime_ns;
+	/* what stat said (load_stat_hash), for telling whether anything
+	 * changed since a build */
+	uint64_t stamp;
 	/* A page bundle's index.md (content/2022/x/index.md): its folder, and a
 	 * hash of the paths and stat data of everything else in it (its images
 	 * are inputs too); NULL and 0 for a plain .md file. */
@@ -48,6 +47,12 @@ size_t load_max_file_size(void);
 /* Parses a size for --max-file-size: bytes, or a number followed by K, M or
  * G (KiB, MiB, GiB). Returns 0, or -1 when s is not such a size. */
 int load_parse_size(const char *s, size_t *bytes);
+
+/* Folds name and what stat said of it into h: size, modification and
+ * change times, inode (ctime too: an edit that kept the size and put the
+ * mtime back still changes it). st NULL: a name stat could not see. The
+ * one fingerprint of an input file, for telling whether it changed. */
+uint64_t load_stat_hash(uint64_t h, const char *name, const struct stat *st);
 
 /* The errno values the readers set beyond the system's own. */
 #define LOAD_ENOTREG EMEDIUMTYPE	/* not a regular file */

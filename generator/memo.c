@@ -16,6 +16,7 @@
 #include "load.h"
 #include "strmap.h"
 #include "text.h"
+#include "write.h"
 #include "xalloc.h"
 
 struct memo {
@@ -247,20 +248,6 @@ void memo_set_ts(struct memo *m, const uint32_t *pairs, size_t n)
 
 /* ---- writing ---- */
 
-static int make_dirs(char *path)
-{
-	for (char *p = path + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		int r = mkdir(path, 0700);
-		*p = '/';
-		if (r < 0 && errno != EEXIST)
-			return -1;
-	}
-	return 0;
-}
-
 void memo_save(struct memo *m)
 {
 	if (!m->path || !m->changed)
@@ -273,17 +260,11 @@ void memo_save(struct memo *m)
 		buf_addf(&b, "s %s\t%s\n", (const char *)m->keys.items[i], (const char *)strmap_get(&m->slugs, m->keys.items[i]));
 	size_t hlen = strlen(m->header);
 	buf_addf(&b, "sum %016llx\n", (unsigned long long)hash_bytes(HASH_INIT, b.data + hlen, b.len - hlen));
-	char *tmp = xstrdup(m->path);
-	tmp = xrealloc(tmp, strlen(tmp) + 32);
-	sprintf(tmp + strlen(tmp), ".%ld.tmp", (long)getpid());
-	FILE *f = make_dirs(tmp) == 0 ? fopen(tmp, "w") : NULL;
-	if (f) {
-		int ok = fwrite(b.data, 1, b.len, f) == b.len;
-		ok = fclose(f) == 0 && ok;
-		if (!ok || rename(tmp, m->path) < 0)
-			unlink(tmp);
-	}
-	free(tmp);
+	struct buf tmp = BUF_INIT;	/* memo.<pid>.tmp: each build its own */
+	buf_addf(&tmp, "%s.%ld.tmp", m->path, (long)getpid());
+	if (write_whole_file(tmp.data, b.data, b.len, NULL) < 0 || rename(tmp.data, m->path) < 0)
+		unlink(tmp.data);
+	buf_free(&tmp);
 	buf_free(&b);
 	m->changed = 0;
 }

@@ -48,4 +48,12 @@ int writer_is_current(const char *out_dir, uint64_t inputs);
 /* Discards the staged files; the output stays as it was. Frees w. */
 void writer_abort(struct writer *w);
 
+/* Writes the whole file at path, creating its directories (a symbolic link
+ * there is replaced, never written through); its stat goes to *st when not
+ * NULL. Returns 0, or -1 with errno set. Used by the writer for pages and its
+ * state, and for the one file a build keeps outside its output: the memo
+ * (memo.h), written beside its place and renamed over it. */
+struct stat;
+int write_whole_file(char *path, const char *data, size_t len, struct stat *st);
+
 #endif

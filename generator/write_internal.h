@@ -53,8 +53,6 @@ char *write_join(const char *a, const char *b);
 uint64_t write_file_digest(const char *rel, const struct stat *st);
 /* Is rel a path the writer may touch (relative, no .., allowed characters)? */
 int write_rel_is_safe(const char *rel);
-/* Writes the file, creating its directories; its stat goes to *st when not NULL. */
-int write_whole_file(char *path, const char *data, size_t len, struct stat *st);
 /* Did this build put path? */
 int write_set_has(const struct writer *w, const char *path);
 
