@@ -8,7 +8,9 @@
 #   sh tests/browser.sh --latency <output-dir> <queries-file>     (for the bench: see browser_search.py)
 #
 # Without an output directory it builds content/ and one more article, whose title, text and caption hold
-# </script>, <mark> and <script>, into a temporary directory and tests that.
+# </script>, <mark> and <script>, into a temporary directory and tests that. Then the theme's checks in a
+# browser (tests/theme_check.py: contrast and link cues in light, dark and print, the 404 page) run on
+# content/ built with config.yml, in the same Chromium: one browser start for all of them.
 set -u
 . tests/lib.sh
 B=${B:-build}
@@ -50,4 +52,11 @@ EOF
 		exit 1
 	fi
 fi
-"$python" tests/browser_search.py "$out"
+# What tests/theme_check.py checks in a browser, on the archive as shipped (content/ with config.yml,
+# whose base_url is under /archive/), in the same Chromium.
+if ! "$B/sitegen" --config config.yml --content content --out "$tmp/theme-out" --quiet >"$tmp/build.log" 2>&1; then
+	echo "not ok - browser: content/ with config.yml does not build"
+	sed 's/^/#   /' "$tmp/build.log"
+	exit 1
+fi
+"$python" tests/browser_search.py "$out" "$tmp/theme-out"

@@ -2,15 +2,17 @@
 """The search page in a real browser: headless Chromium, driven by Selenium (Debian's chromium,
 chromium-driver and python3-selenium; tests/browser.sh installs them).
 
-    python3 tests/browser_search.py <output-dir> [<node>]
+    python3 tests/browser_search.py <output-dir> [<theme-output-dir>]
     python3 tests/browser_search.py --latency <output-dir> <queries-file>
 
 Serves the built archive with a plain static server (Python's http.server) under the sub-path /archive/,
 opens search/index.html?q=… , types queries into the field and the header's search box, and checks the
 results (their order, subtitles, dates, kinds and snippets) against the brute force of tests/search_check.js;
 the status line, the history, the page without JavaScript and at 320 and 375 px; then the same from
-file://, and once in dark mode (with the contrast of marks and of the header field's placeholder). Prints
-`ok - browser: …` / `not ok - browser: …` lines; exits 1 when one failed.
+file://, and once in dark mode (with the contrast of marks and of the header field's placeholder). Given a
+second directory (content/ built with config.yml), it then runs tests/theme_check.py's browser checks on it in
+the same Chromium. Prints `ok - browser: …` / `not ok - browser: …` lines (and `theme:` ones); exits 1 when
+one failed.
 
 --latency (for the bench) types each query of the file into a freshly loaded search page served the same
 way and prints the time from the last keystroke's input event to the frame that paints its first result
@@ -25,18 +27,18 @@ import time
 import urllib.parse
 import urllib.request
 
-from selenium import webdriver
 from selenium.common.exceptions import NoAlertPresentException, TimeoutException, WebDriverException
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
+
+import theme_check
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 LATENCY = len(sys.argv) > 1 and sys.argv[1] == "--latency"
 ARGS = sys.argv[2:] if LATENCY else sys.argv[1:]
 OUT = os.path.abspath(ARGS[0] if ARGS else "public")
-NODE = "node" if LATENCY or len(ARGS) < 2 else ARGS[1]
+THEME_OUT = None if LATENCY or len(ARGS) < 2 else os.path.abspath(ARGS[1])
 HOSTILE = "<script>alert(1)</script>"
 # 李艳 and liyan: only in the metadata (a reporter, her name's pinyin); 祝福祖国: a poem (not a news report);
 # 纪实: in subtitles
@@ -56,7 +58,7 @@ def say(ok, text, details=()):
 
 def brute(queries):
     """The brute force's answer for each query: {total, urls (first 10), terms}."""
-    res = subprocess.run([NODE, os.path.join(HERE, "search_check.js"), "--brute", OUT] + queries,
+    res = subprocess.run(["node", os.path.join(HERE, "search_check.js"), "--brute", OUT] + queries,
                          capture_output=True, text=True, check=True)
     return {r["query"]: r for r in map(json.loads, res.stdout.splitlines())}
 
@@ -78,26 +80,11 @@ def serve(root):
 TMP = tempfile.mkdtemp(prefix="search-browser-")
 
 
-def profile():
-    """A fresh --user-data-dir."""
-    return tempfile.mkdtemp(prefix="profile-", dir=TMP)
-
-
-def browser(profile, dark=False):
-    opts = webdriver.ChromeOptions()
-    for binary in ("/usr/lib/chromium/chromium", "/usr/bin/chromium"):
-        if os.path.exists(binary):
-            opts.binary_location = binary
-            break
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
-                "--window-size=1000,900", "--user-data-dir=" + profile):
-        opts.add_argument(arg)
-    if dark:
-        opts.add_argument("--blink-settings=preferredColorScheme=0")
-    opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver_path = shutil.which("chromedriver") or "/usr/lib/chromium/chromedriver"
-    return webdriver.Chrome(service=Service(executable_path=driver_path), options=opts)
+def browser():
+    """Headless Chromium (tests/theme_check.py starts it), 1000 px wide, its console kept for severe()."""
+    d = theme_check.start_browser(tempfile.mkdtemp(prefix="profile-", dir=TMP))
+    d.set_window_size(1000, 900)
+    return d
 
 
 def wait_total(d, timeout=10):
@@ -207,132 +194,128 @@ def check_results(d, q, want, where, fold_marks=True):
     return st
 
 
-def run_http(base, want):
-    d = browser(profile())
-    try:
-        start = time.time()
-        d.get(base + "search/index.html?q=" + urllib.parse.quote("徐刚"))
-        st = check_results(d, "徐刚", want["徐刚"], "http")
-        say(st["value"] == "徐刚" and "找到 1 篇" in st["status"], f"http: ?q= fills the field and the status says the count ({st['status']})")
-        say(d.execute_script("return document.activeElement && document.activeElement.id === 'search-q'"),
-            "http: the search page puts the focus in its field")
-        live = d.execute_script("""const status = document.getElementById('search-status');
-            const live = [...document.querySelectorAll('[aria-live], [role=status], [role=log], [role=alert]')];
-            return {label: !!document.querySelector('label[for=search-q]'), polite: status.getAttribute('aria-live'),
-                    others: live.filter(e => e !== status).map(e => e.id || e.tagName)}""")
-        say(live["label"] and live["polite"] == "polite" and not live["others"],
-            f"http: the field is labelled; only the status line is a live region (polite) ({live})")
-        check_marks_look(d, "http", False)
-        hint = d.find_element(By.ID, "search-hint").text
-        say(all(w in hint for w in ("汉字", "简体或繁体", "字母", "数字", "拼音", "地名", "记者", "专题", "lishiqu", "空格", "标点")),
-            f"http: the hint says what can be typed ({hint})")
-        link = d.find_elements(By.CSS_SELECTOR, "#search-results .item-title a")
-        if link:
-            href = link[0].get_attribute("href")
-            try:
-                code = urllib.request.urlopen(href).status
-            except Exception as e:  # noqa: BLE001 (the message is the report)
-                code = str(e)
-            say(code == 200, f"http: the first result's link resolves ({href.replace(base, '')}: {code})")
-
-        for q in ("网格员", "網格員"):
-            type_query(d, q)
-            st = check_results(d, q, want[q], "http typing", fold_marks=(q == "网格员"))
-            say(st["q"] == q, f"http typing: the address follows the query (?q={st['q']})")
-        say(want["網格員"]["total"] == want["网格员"]["total"], "http: 網格員 finds what 网格员 finds")
-        check_history(d, want)
-        check_metadata_snippets(d, want)
-
-        type_query(d, "社区")
-        st = check_results(d, "社区", want["社区"], "http typing")
-        if want["社区"]["total"] > 10:
-            more = d.find_element(By.ID, "search-more")
-            more.send_keys(Keys.ENTER)  # from the keyboard
-            # the results arrive one by one, as each report's file loads
-            wanted = min(want["社区"]["total"], 20)
-            try:
-                WebDriverWait(d, 10).until(lambda drv: page_state(drv)["items"] >= wanted)
-            except TimeoutException:
-                pass
-            wait_total(d)
-            st = page_state(d)
-            focused = d.execute_script("return document.activeElement.closest('#search-results li') !== null")
-            say(st["items"] == min(want["社区"]["total"], 20) and focused,
-                f"http: 更多结果 adds the next results ({st['items']} of {want['社区']['total']}) and moves the focus to them")
-            status = count_text(want["社区"]["total"], st["items"])
-            say(st["status"] == status, f"http: after 更多结果 the status says how many are shown ({st['status']})",
-                [f"wanted {status}"])
-
-        type_query(d, ",。!?  ")
-        total = wait_total(d)
-        st = page_state(d)
-        say(total == 0 and st["items"] == 0 and st["status"], f"http: punctuation only gives a message, no search ({st['status']})")
-
-        type_query(d, HOSTILE)
-        total = wait_total(d)
-        st = page_state(d)
-        alert_ok, text = no_alert(d)
-        say(total == want[HOSTILE]["total"] and st["injected"] == 0 and alert_ok,
-            f"http: the query {HOSTILE} is text: {total} reports, no alert, no injected element", [text])
-
-        type_query(d, "假标记")
-        total = wait_total(d)
-        st = page_state(d)
-        alert_ok, text = no_alert(d)
-        if want["假标记"]["total"]:
-            shown = " ".join(st["titles"] + st["snippets"])
-            say(total == want["假标记"]["total"] and "</script>" in shown and "<mark>" in shown and st["injected"] == 0
-                and alert_ok and set(st["marks"]) == {"假标记"},
-                "http: a report whose title and text hold </script>, <mark> and <script> shows them as text",
-                [st["titles"], st["snippets"], st["marks"], text])
-        else:
-            print("skip - browser: no report holds 假标记 (the hostile article), so hostile content is not checked")
-
-        set_query(d, "'\\uD800'")
-        total = wait_total(d)
-        set_query(d, "'\\uDC00社区\\uD800'")
-        total2 = wait_total(d)
-        set_query(d, "'社'.repeat(1000)")
-        total3 = wait_total(d)
-        say(total == 0 and total2 == want["社区"]["total"] and total3 == 0,
-            f"http: lone surrogates and 1,000 characters are harmless ({total}, {total2}, {total3} reports)")
-        st = page_state(d)
-        title = d.title
-        say("社" * 30 + "…" in st["status"] and "社" * 31 not in st["status"] and title.startswith("社" * 30 + "…")
-            and "社" * 31 not in title, f"http: a long query is echoed to 30 characters and … ({st['status']} | {title})")
-        type_query(d, "qxzqxz")
-        total = wait_total(d)
-        st = page_state(d)
-        say(total == 0 and "汉字" in st["status"], f"http: a Latin query that finds nothing suggests typing Chinese characters ({st['status']})")
-
-        check_slow_status(d, base)
-        check_narrow(d, base)
-        check_no_script(d, base)
-        check_placeholder(d, base, "http")
-
-        d.get(base + "index.html")
-        box = d.find_element(By.CSS_SELECTOR, "header form[role=search] input[name=q]")
-        box.send_keys("昌宁社区")
-        box.send_keys(Keys.ENTER)
-        total = wait_total(d)
-        say("/archive/search/index.html" in d.current_url and total == want["昌宁社区"]["total"]
-            and page_state(d)["value"] == "昌宁社区",
-            f"http: the header's search box on the home page leads to the search page ({total} reports)")
-        severe(d, "http")
-
-        # An archive whose shard and document files are missing: a message, not a hang.
-        d.get(base.replace("/archive/", "/broken/") + "search/index.html?q=" + urllib.parse.quote("网格员"))
+def run_http(d, base, want):
+    start = time.time()
+    d.get(base + "search/index.html?q=" + urllib.parse.quote("徐刚"))
+    st = check_results(d, "徐刚", want["徐刚"], "http")
+    say(st["value"] == "徐刚" and "找到 1 篇" in st["status"], f"http: ?q= fills the field and the status says the count ({st['status']})")
+    say(d.execute_script("return document.activeElement && document.activeElement.id === 'search-q'"),
+        "http: the search page puts the focus in its field")
+    live = d.execute_script("""const status = document.getElementById('search-status');
+        const live = [...document.querySelectorAll('[aria-live], [role=status], [role=log], [role=alert]')];
+        return {label: !!document.querySelector('label[for=search-q]'), polite: status.getAttribute('aria-live'),
+                others: live.filter(e => e !== status).map(e => e.id || e.tagName)}""")
+    say(live["label"] and live["polite"] == "polite" and not live["others"],
+        f"http: the field is labelled; only the status line is a live region (polite) ({live})")
+    check_marks_look(d, "http", False)
+    hint = d.find_element(By.ID, "search-hint").text
+    say(all(w in hint for w in ("汉字", "简体或繁体", "字母", "数字", "拼音", "地名", "记者", "专题", "lishiqu", "空格", "标点")),
+        f"http: the hint says what can be typed ({hint})")
+    link = d.find_elements(By.CSS_SELECTOR, "#search-results .item-title a")
+    if link:
+        href = link[0].get_attribute("href")
         try:
-            WebDriverWait(d, 10).until(lambda drv: drv.find_element(By.ID, "search-results").get_attribute("data-error"))
-            st = page_state(d)
-            say("无法加载" in st["status"] and "search/" in st["status"],
-                f"http: a missing index file is reported ({st['status']})")
+            code = urllib.request.urlopen(href).status
+        except Exception as e:  # noqa: BLE001 (the message is the report)
+            code = str(e)
+        say(code == 200, f"http: the first result's link resolves ({href.replace(base, '')}: {code})")
+
+    for q in ("网格员", "網格員"):
+        type_query(d, q)
+        st = check_results(d, q, want[q], "http typing", fold_marks=(q == "网格员"))
+        say(st["q"] == q, f"http typing: the address follows the query (?q={st['q']})")
+    say(want["網格員"]["total"] == want["网格员"]["total"], "http: 網格員 finds what 网格员 finds")
+    check_history(d, want)
+    check_metadata_snippets(d, want)
+
+    type_query(d, "社区")
+    st = check_results(d, "社区", want["社区"], "http typing")
+    if want["社区"]["total"] > 10:
+        more = d.find_element(By.ID, "search-more")
+        more.send_keys(Keys.ENTER)  # from the keyboard
+        # the results arrive one by one, as each report's file loads
+        wanted = min(want["社区"]["total"], 20)
+        try:
+            WebDriverWait(d, 10).until(lambda drv: page_state(drv)["items"] >= wanted)
         except TimeoutException:
-            say(False, "http: a missing index file is not reported within 10 s", [page_state(d)["status"]])
-        d.get_log("browser")  # the 404s just caused are expected
-        print(f"# browser: the http checks took {time.time() - start:.1f} s")
-    finally:
-        d.quit()
+            pass
+        wait_total(d)
+        st = page_state(d)
+        focused = d.execute_script("return document.activeElement.closest('#search-results li') !== null")
+        say(st["items"] == min(want["社区"]["total"], 20) and focused,
+            f"http: 更多结果 adds the next results ({st['items']} of {want['社区']['total']}) and moves the focus to them")
+        status = count_text(want["社区"]["total"], st["items"])
+        say(st["status"] == status, f"http: after 更多结果 the status says how many are shown ({st['status']})",
+            [f"wanted {status}"])
+
+    type_query(d, ",。!?  ")
+    total = wait_total(d)
+    st = page_state(d)
+    say(total == 0 and st["items"] == 0 and st["status"], f"http: punctuation only gives a message, no search ({st['status']})")
+
+    type_query(d, HOSTILE)
+    total = wait_total(d)
+    st = page_state(d)
+    alert_ok, text = no_alert(d)
+    say(total == want[HOSTILE]["total"] and st["injected"] == 0 and alert_ok,
+        f"http: the query {HOSTILE} is text: {total} reports, no alert, no injected element", [text])
+
+    type_query(d, "假标记")
+    total = wait_total(d)
+    st = page_state(d)
+    alert_ok, text = no_alert(d)
+    if want["假标记"]["total"]:
+        shown = " ".join(st["titles"] + st["snippets"])
+        say(total == want["假标记"]["total"] and "</script>" in shown and "<mark>" in shown and st["injected"] == 0
+            and alert_ok and set(st["marks"]) == {"假标记"},
+            "http: a report whose title and text hold </script>, <mark> and <script> shows them as text",
+            [st["titles"], st["snippets"], st["marks"], text])
+    else:
+        print("skip - browser: no report holds 假标记 (the hostile article), so hostile content is not checked")
+
+    set_query(d, "'\\uD800'")
+    total = wait_total(d)
+    set_query(d, "'\\uDC00社区\\uD800'")
+    total2 = wait_total(d)
+    set_query(d, "'社'.repeat(1000)")
+    total3 = wait_total(d)
+    say(total == 0 and total2 == want["社区"]["total"] and total3 == 0,
+        f"http: lone surrogates and 1,000 characters are harmless ({total}, {total2}, {total3} reports)")
+    st = page_state(d)
+    title = d.title
+    say("社" * 30 + "…" in st["status"] and "社" * 31 not in st["status"] and title.startswith("社" * 30 + "…")
+        and "社" * 31 not in title, f"http: a long query is echoed to 30 characters and … ({st['status']} | {title})")
+    type_query(d, "qxzqxz")
+    total = wait_total(d)
+    st = page_state(d)
+    say(total == 0 and "汉字" in st["status"], f"http: a Latin query that finds nothing suggests typing Chinese characters ({st['status']})")
+
+    check_slow_status(d, base)
+    check_narrow(d, base)
+    check_no_script(d, base)
+    check_placeholder(d, base, "http")
+
+    d.get(base + "index.html")
+    box = d.find_element(By.CSS_SELECTOR, "header form[role=search] input[name=q]")
+    box.send_keys("昌宁社区")
+    box.send_keys(Keys.ENTER)
+    total = wait_total(d)
+    say("/archive/search/index.html" in d.current_url and total == want["昌宁社区"]["total"]
+        and page_state(d)["value"] == "昌宁社区",
+        f"http: the header's search box on the home page leads to the search page ({total} reports)")
+    severe(d, "http")
+
+    # An archive whose shard and document files are missing: a message, not a hang.
+    d.get(base.replace("/archive/", "/broken/") + "search/index.html?q=" + urllib.parse.quote("网格员"))
+    try:
+        WebDriverWait(d, 10).until(lambda drv: drv.find_element(By.ID, "search-results").get_attribute("data-error"))
+        st = page_state(d)
+        say("无法加载" in st["status"] and "search/" in st["status"],
+            f"http: a missing index file is reported ({st['status']})")
+    except TimeoutException:
+        say(False, "http: a missing index file is not reported within 10 s", [page_state(d)["status"]])
+    d.get_log("browser")  # the 404s just caused are expected
+    print(f"# browser: the http checks took {time.time() - start:.1f} s")
 
 
 def check_history(d, want):
@@ -381,14 +364,15 @@ def check_metadata_snippets(d, want):
 
 def check_slow_status(d, base):
     """The status ends as the count even when the first result comes before "正在搜索…" is due (300 ms)
-    and the last after: the report files are slowed down, the first by 50 ms, each next by 150 ms more."""
+    and the last after: the report files are slowed down, the first by 50 ms, each next by 60 ms more
+    (the tenth comes at 590 ms)."""
     d.get(base + "search/index.html")
     wait_total(d)
     d.execute_script("""
         const engine = sitegenSearch.page.engine, load = engine.load;
         let n = 0;
         engine.load = key => key.startsWith('d/')
-            ? new Promise(r => setTimeout(r, 50 + 150 * n++)).then(() => load(key)) : load(key);""")
+            ? new Promise(r => setTimeout(r, 50 + 60 * n++)).then(() => load(key)) : load(key);""")
     type_query(d, "社区")
     total = wait_total(d)
     time.sleep(0.4)
@@ -445,18 +429,14 @@ def check_no_script(d, base):
         d.execute_cdp_cmd("Emulation.setScriptExecutionDisabled", {"value": False})
 
 
-def run_file(want):
-    d = browser(profile())
-    try:
-        url = "file://" + urllib.parse.quote(OUT) + "/search/index.html?q=" + urllib.parse.quote("徐刚")
-        d.get(url)
-        check_results(d, "徐刚", want["徐刚"], "file://")
-        type_query(d, "网格员")
-        st = check_results(d, "网格员", want["网格员"], "file:// typing")
-        say(st["q"] == "网格员", f"file://: the address follows the query (?q={st['q']})")
-        severe(d, "file://")
-    finally:
-        d.quit()
+def run_file(d, want):
+    url = "file://" + urllib.parse.quote(OUT) + "/search/index.html?q=" + urllib.parse.quote("徐刚")
+    d.get(url)
+    check_results(d, "徐刚", want["徐刚"], "file://")
+    type_query(d, "网格员")
+    st = check_results(d, "网格员", want["网格员"], "file:// typing")
+    say(st["q"] == "网格员", f"file://: the address follows the query (?q={st['q']})")
+    severe(d, "file://")
 
 
 def contrast(a, b):
@@ -493,32 +473,38 @@ def check_placeholder(d, base, where):
     say(look["text"] and ratio >= 4.5, f"{where}: the header field's placeholder '{look['text']}' is {ratio:.1f}:1 on the field", [look])
 
 
-def run_dark(base, want):
-    d = browser(profile(), dark=True)
+def run_dark(d, base, want):
+    """The search page with the reader's system in dark mode (emulated, as a dark system sets it)."""
+    d.execute_cdp_cmd("Emulation.setEmulatedMedia",
+                      {"media": "", "features": [{"name": "prefers-color-scheme", "value": "dark"}]})
     try:
-        d.get(base + "search/index.html?q=" + urllib.parse.quote("网格员"))
-        total = wait_total(d)
-        look = d.execute_script("""return {
-            dark: matchMedia('(prefers-color-scheme: dark)').matches,
-            bg: getComputedStyle(document.body).backgroundColor,
-            fg: getComputedStyle(document.body).color,
-            mark: document.querySelector('mark') && getComputedStyle(document.querySelector('mark')).backgroundColor,
-            field: getComputedStyle(document.getElementById('search-q')).backgroundColor}""")
-
-        def lum(rgb):
-            parts = [int(x) for x in rgb[rgb.index("(") + 1:rgb.index(")")].split(",")[:3]]
-            return sum(parts) / 3
-        ok = look["dark"] and total == want["网格员"]["total"] and lum(look["bg"]) < 60 and lum(look["fg"]) > 180
-        ok = ok and look["mark"] and lum(look["field"]) < 60
-        say(ok, f"dark mode: the search page renders dark ({look})")
-        check_marks_look(d, "dark mode", True)
-        check_placeholder(d, base, "dark mode")
-        shot = os.environ.get("SEARCH_SCREENSHOT")
-        if shot:
-            d.save_screenshot(shot)
-        severe(d, "dark mode")
+        check_dark(d, base, want)
     finally:
-        d.quit()
+        d.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "", "features": []})
+
+
+def check_dark(d, base, want):
+    d.get(base + "search/index.html?q=" + urllib.parse.quote("网格员"))
+    total = wait_total(d)
+    look = d.execute_script("""return {
+        dark: matchMedia('(prefers-color-scheme: dark)').matches,
+        bg: getComputedStyle(document.body).backgroundColor,
+        fg: getComputedStyle(document.body).color,
+        mark: document.querySelector('mark') && getComputedStyle(document.querySelector('mark')).backgroundColor,
+        field: getComputedStyle(document.getElementById('search-q')).backgroundColor}""")
+
+    def lum(rgb):
+        parts = [int(x) for x in rgb[rgb.index("(") + 1:rgb.index(")")].split(",")[:3]]
+        return sum(parts) / 3
+    ok = look["dark"] and total == want["网格员"]["total"] and lum(look["bg"]) < 60 and lum(look["fg"]) > 180
+    ok = ok and look["mark"] and lum(look["field"]) < 60
+    say(ok, f"dark mode: the search page renders dark ({look})")
+    check_marks_look(d, "dark mode", True)
+    check_placeholder(d, base, "dark mode")
+    shot = os.environ.get("SEARCH_SCREENSHOT")
+    if shot:
+        d.save_screenshot(shot)
+    severe(d, "dark mode")
 
 
 LATENCY_PROBE = """
@@ -547,7 +533,7 @@ check();
 def measure_latency(base, queries):
     """Milliseconds from the last keystroke of each query to the frame that paints its first result
     (or its "nothing found"), and to the one that paints all of its first page."""
-    d = browser(profile())
+    d = browser()
     firsts, alls = [], []
     try:
         for q in queries:
@@ -602,12 +588,20 @@ def main():
                 measure_latency(base, [line.strip() for line in f if line.strip() and not line.startswith("#")])
             return 0
         want = brute(QUERIES)
-        for run in (lambda: run_http(base, want), lambda: run_file(want), lambda: run_dark(base, want)):
-            try:
-                run()
-            except WebDriverException as e:
-                say(False, f"the browser failed: {e.msg}")
-        return 1 if failed else 0
+        # One Chromium for every check: starting one costs seconds.
+        d = browser()
+        try:
+            runs = [lambda: run_http(d, base, want), lambda: run_file(d, want), lambda: run_dark(d, base, want)]
+            if THEME_OUT:
+                runs.append(lambda: theme_check.browser_checks(THEME_OUT, d))
+            for run in runs:
+                try:
+                    run()
+                except WebDriverException as e:
+                    say(False, f"the browser failed: {e.msg}")
+        finally:
+            d.quit()
+        return 1 if failed or theme_check.failed else 0
     finally:
         if server:
             server.terminate()

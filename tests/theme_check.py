@@ -322,10 +322,10 @@ def serve(root, page404):
     return srv
 
 
-def browser_checks(out):
+def start_browser(tmp):
+    """Headless Chromium with a fresh profile in tmp."""
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
-    tmp = tempfile.mkdtemp(prefix="theme-browser-")
     opts = webdriver.ChromeOptions()
     for binary in ("/usr/lib/chromium/chromium", "/usr/bin/chromium"):
         if os.path.exists(binary):
@@ -336,7 +336,17 @@ def browser_checks(out):
                 "--window-size=1280,900", "--user-data-dir=" + os.path.join(tmp, "profile")):
         opts.add_argument(arg)
     driver_path = shutil.which("chromedriver") or "/usr/lib/chromium/chromedriver"
-    d = webdriver.Chrome(service=Service(executable_path=driver_path), options=opts)
+    return webdriver.Chrome(service=Service(executable_path=driver_path), options=opts)
+
+
+def browser_checks(out, d=None):
+    """The browser checks on <out>, in the driver d when given (tests/browser_search.py shares its own:
+    one Chromium for all of make test's browser checks), else in a Chromium of their own."""
+    tmp = tempfile.mkdtemp(prefix="theme-browser-")
+    own = d is None
+    if own:
+        d = start_browser(tmp)
+    d.set_window_size(1280, 900)
     www = os.path.join(tmp, "www")
     os.mkdir(www)
     os.symlink(os.path.abspath(out), os.path.join(www, "archive"))
@@ -444,7 +454,8 @@ def browser_checks(out):
     finally:
         for s in servers:
             s.shutdown()
-        d.quit()
+        if own:
+            d.quit()
         shutil.rmtree(tmp, ignore_errors=True)
 
 
