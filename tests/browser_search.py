@@ -87,24 +87,39 @@ def browser():
     return d
 
 
+WAIT_TOTAL = """
+const done = arguments[arguments.length - 1], until = Date.now() + arguments[0];
+const check = () => {
+  const el = document.getElementById('search-results'), status = document.getElementById('search-status');
+  if (el && el.getAttribute('data-error')) return done({error: el.getAttribute('data-error')});
+  if (el && el.getAttribute('data-total') !== null && !status.textContent.includes('正在搜索'))
+    return done({total: +el.getAttribute('data-total')});
+  if (Date.now() > until) return done({});
+  setTimeout(check, 10);
+};
+check();
+"""
+
+
 def wait_total(d, timeout=10):
     """Waits for #search-results[data-total] (or data-error) and a status that is no longer "正在搜索…";
-    returns the total, None on error."""
-    def done(drv):
-        el = drv.find_element(By.ID, "search-results")
-        if el.get_attribute("data-error"):
-            return "error"
-        return el.get_attribute("data-total") is not None and \
-            "正在搜索" not in drv.find_element(By.ID, "search-status").text
-    try:
-        state = WebDriverWait(d, timeout, poll_frequency=0.02).until(done)
-    except TimeoutException:
+    returns the total, None on error. The page itself watches (one WebDriver call, not a poll of
+    several a few times a second); when the page is being replaced meanwhile, it asks again."""
+    end = time.time() + timeout
+    while True:
+        left = end - time.time()
+        try:
+            d.set_script_timeout(max(left, 0) + 5)
+            state = d.execute_async_script(WAIT_TOTAL, int(max(left, 0) * 1000))
+            break
+        except WebDriverException:
+            if time.time() >= end:
+                return None
+            time.sleep(0.05)
+    if "error" in state:
+        print("#   data-error: " + state["error"])
         return None
-    el = d.find_element(By.ID, "search-results")
-    if state == "error":
-        print("#   data-error: " + el.get_attribute("data-error"))
-        return None
-    return int(el.get_attribute("data-total"))
+    return state.get("total")
 
 
 def page_state(d):
