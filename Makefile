@@ -1,5 +1,5 @@
-# The archive generator. `make site` builds public/, `make test` runs every check.
-# Both first install the Debian packages the generator needs when pkg-config cannot find them.
+# The archive generator. `make site` builds public/, `make serve` previews it while you edit,
+# `make test` runs every check. They first install the Debian packages the generator needs when pkg-config cannot find them.
 
 CONFIG  ?= config.yml
 CONTENT ?= content
@@ -9,6 +9,7 @@ SHARED  ?= ../shared
 SPEC_DIR  ?= $(SHARED)/mustache-spec
 SEEDS_DIR ?= $(SHARED)/seeds
 SITEFLAGS ?=
+PORT    ?= 8080
 
 CC      ?= gcc
 CFLAGS  ?= -O2 -g
@@ -17,8 +18,8 @@ WARN    := -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototy
 ifeq ($(CI),true)
 WARN    += -Werror
 endif
-PKGS     := libcmark icu-uc icu-i18n yaml-0.1 libdeflate
-DEB_PKGS := libcmark-dev libicu-dev libyaml-dev libdeflate-dev pkg-config
+PKGS     := libcmark icu-uc icu-i18n yaml-0.1 libdeflate libmicrohttpd
+DEB_PKGS := libcmark-dev libicu-dev libyaml-dev libdeflate-dev libmicrohttpd-dev pkg-config
 SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Deferred (=): evaluated after `deps` has had a chance to install them.
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
@@ -31,7 +32,7 @@ LIB_OBJ := $(LIB_SRC:generator/%.c=$(BUILD)/obj/%.o)
 TEST_PROGS := test_buf test_text test_tmpl test_parse test_image test_memo mustache_spec check_site fidelity
 TEST_BINS  := $(TEST_PROGS:%=$(BUILD)/tests/%)
 
-.PHONY: all site deps test clean golden-update asan ubsan tsan leakcheck bench
+.PHONY: all site serve deps test clean golden-update asan ubsan tsan leakcheck bench
 
 all: $(BIN)
 
@@ -64,6 +65,10 @@ $(BUILD)/tests/%: tests/%.c tests/check.h $(BUILD)/libsitegen.a | deps
 
 site: $(BIN)
 	$(BIN) --config $(CONFIG) --content $(CONTENT) --out $(OUT) --theme $(THEME) $(SITEFLAGS)
+
+# Builds, serves OUT at http://127.0.0.1:$(PORT)/ and builds again on every change (Ctrl-C stops).
+serve: $(BIN)
+	$(BIN) serve --port $(PORT) --config $(CONFIG) --content $(CONTENT) --out $(OUT) --theme $(THEME) $(SITEFLAGS)
 
 $(BUILD)/corpus: bench/corpus.c $(BUILD)/libsitegen.a | deps
 	$(CC) $(WARN) $(CFLAGS) -Igenerator -o $@ $< $(BUILD)/libsitegen.a $(PKG_LIBS) -lpthread
