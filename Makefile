@@ -1,5 +1,6 @@
 # The archive generator. `make site` builds public/, `make serve` previews it while you edit,
-# `make test` runs every check. They first install the Debian packages the generator needs when pkg-config cannot find them.
+# `make test` runs every check. They first install the Debian packages the generator needs
+# when pkg-config cannot find them.
 
 CONFIG  ?= config.yml
 CONTENT ?= content

@@ -277,7 +277,9 @@ static void end_build(struct serve_state *s, const struct serve_opts *o, int sta
 	s->version++;
 	pthread_cond_broadcast(&s->changed);
 	pthread_mutex_unlock(&s->mu);
-	if (status)
+	if (status == 2)
+		printf("sitegen: serve: the build refused its options (see above)\n");
+	else if (status)
 		printf("sitegen: serve: the build failed (%.2f s): still serving the last good build; "
 		       "the errors are shown on the open pages\n", secs);
 	else
@@ -319,6 +321,8 @@ static int watch_loop(struct serve_state *s, const struct serve_opts *o)
 			continue;
 		}
 		int timeout = pending ? (int)((due - now()) * 1000) + 1 : -1;
+		if (pending && timeout < 0)
+			timeout = 0;	/* due meanwhile: -1 would wait for ever */
 		char what[PATH_MAX];
 		int r = watch_wait(w, timeout, wake_pipe[0], what, sizeof(what));
 		char drain[64];

@@ -223,7 +223,8 @@ static int read_events(struct watch *w, char *what, size_t what_size)
 		if ((ev->mask & IN_ISDIR) || (ev->mask & (IN_DELETE_SELF | IN_MOVE_SELF)))
 			resync = 1;
 		if (!changed && what_size)
-			snprintf(what, what_size, "%s%s%s", d->path, *name ? "/" : "", name);
+			snprintf(what, what_size, "%s%s%s", strcmp(d->path, ".") ? d->path : "",
+				 *name && strcmp(d->path, ".") ? "/" : "", name);
 		changed = 1;
 	}
 	if (resync)

@@ -21,6 +21,7 @@ cleanup() {
 trap cleanup EXIT
 cp -r tests/golden/content tests/golden/config.yml "$tmp/"
 cp -r theme "$tmp/theme"
+here=$(pwd)
 cd "$tmp" || exit 1
 
 if command -v curl >/dev/null 2>&1; then
@@ -261,6 +262,13 @@ fi
 cp good.md content/2022/youtamenzai.md
 wait_for grep -q '^event: ok' events && pass "fixed: the overlay goes (an ok event; the pages are those of the last good build)" ||
 	fail "fixed: no ok event" events inotify.log
+
+# ---- in a real browser, where Chromium is installed (tests/browser.sh installs it) ----
+if find_chromium; then
+	"$python" "$here/tests/serve_browser.py" "$url" "$tmp" 2>browser.err || fail "the browser check failed" browser.err
+else
+	echo "skip - serve: browser: headless Chromium, chromedriver or python3-selenium is not installed"
+fi
 
 # ---- stopping ----
 stop() {	# NAME PID
