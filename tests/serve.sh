@@ -286,9 +286,18 @@ stop() {	# NAME PID
 }
 stop inotify "$server"
 # ---- polling, where inotify cannot be had ----
-# the same output: its first build has nothing to do
-start poll SITEGEN_WATCH=poll
-grep -q '(polling)' poll.log && pass "SITEGEN_WATCH=poll: the server says it polls" || fail "polling not said" poll.log
+# The system out of inotify watches after the first (tests/fault/fault.c makes
+# inotify_add_watch fail as the kernel does), or, where that library cannot be
+# preloaded (a sanitized build), SITEGEN_WATCH=poll. The same output: the
+# first build has nothing to do.
+if ! sanitized "$bin" && [ -f "$here/$B/tests/fault.so" ]; then
+	start poll LD_PRELOAD="$here/$B/tests/fault.so" FAULT_INOTIFY=1
+	grep -q 'out of inotify watches.*250 ms instead' poll.log && grep -q '(polling)' poll.log &&
+		pass "out of inotify watches: the server says so and polls instead" || fail "no fallback said" poll.log
+else
+	start poll SITEGEN_WATCH=poll
+	grep -q '(polling)' poll.log && pass "SITEGEN_WATCH=poll: the server says it polls" || fail "polling not said" poll.log
+fi
 req GET "$url" >/dev/null
 wait_for grep -q 'built in' poll.log
 printf '\n轮询看到的一段。\n' >>content/2022/lianxinka.md
@@ -296,6 +305,13 @@ if wait_for grep -q '轮询看到的一段' out/reports/lianxinka/index.html; th
 	pass "polling: an edit is seen and built"
 else
 	fail "polling: the edit was not built" poll.log
+fi
+mkdir content/2024
+printf -- '---\ntitle: 轮询看到的新报道\ndate: 2024-01-05\ndistrict: 离石区\n---\n\n新报道。\n' >content/2024/polled.md
+if wait_for test -f out/reports/polled/index.html; then
+	pass "polling: a new folder with a report is seen and built"
+else
+	fail "polling: the new report was not built" poll.log
 fi
 
 stop poll "$server"
