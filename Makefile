@@ -33,7 +33,7 @@ LIB_OBJ := $(LIB_SRC:generator/%.c=$(BUILD)/obj/%.o)
 TEST_PROGS := test_buf test_text test_tmpl test_parse test_image test_memo mustache_spec check_site fidelity
 TEST_BINS  := $(TEST_PROGS:%=$(BUILD)/tests/%)
 
-.PHONY: all site serve deps test clean golden-update asan ubsan tsan leakcheck bench
+.PHONY: all site serve serve-browser deps test clean golden-update asan ubsan tsan leakcheck bench
 
 all: $(BIN)
 
@@ -76,6 +76,11 @@ $(BUILD)/corpus: bench/corpus.c $(BUILD)/libsitegen.a | deps
 
 test: $(BIN) $(TEST_BINS) $(BUILD)/corpus $(BUILD)/tests/fault.so
 	@SPEC_DIR=$(SPEC_DIR) SEEDS_DIR=$(SEEDS_DIR) BUILD=$(BUILD) sh tests/run.sh
+
+# tests/serve.sh with the page script in headless Chromium too: an open page reloading, the errors
+# shown over it and taken away (~5 s more than in make test).
+serve-browser: $(BIN)
+	@SERVE_BROWSER=1 B=$(BUILD) sh tests/serve.sh
 
 # Regenerates the golden fixture's expected output on purpose (review the diff before committing).
 golden-update: $(BIN)

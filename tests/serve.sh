@@ -6,7 +6,9 @@
 # save by rename) followed by a build and a reload event; a broken report
 # shown as errors while the last good pages stay served; the pages the same
 # as a plain build's apart from the script; the polling fallback; SIGTERM.
-# Every wait is bounded; the servers are stopped by their pids.
+# With SERVE_BROWSER=1 (make serve-browser), also the page script in headless
+# Chromium (tests/serve_browser.py). Every wait is bounded; the servers are
+# stopped by their pids.
 set -u
 . tests/lib.sh
 B=${B:-build}
@@ -263,11 +265,11 @@ cp good.md content/2022/youtamenzai.md
 wait_for grep -q '^event: ok' events && pass "fixed: the overlay goes (an ok event; the pages are those of the last good build)" ||
 	fail "fixed: no ok event" events inotify.log
 
-# ---- in a real browser, where Chromium is installed (tests/browser.sh installs it) ----
-if find_chromium; then
-	"$python" "$here/tests/serve_browser.py" "$url" "$tmp" 2>browser.err || fail "the browser check failed" browser.err
-else
-	echo "skip - serve: browser: headless Chromium, chromedriver or python3-selenium is not installed"
+# ---- in a real browser: `make serve-browser` (SERVE_BROWSER=1; ~5 s more) ----
+if [ "${SERVE_BROWSER:-}" = 1 ]; then
+	if need_chromium serve apt.log; then
+		"$python" "$here/tests/serve_browser.py" "$url" "$tmp" 2>browser.err || fail "the browser check failed" browser.err
+	fi
 fi
 
 # ---- stopping ----
