@@ -94,6 +94,7 @@ static int parse_port(const char *s, int *port)
  * watches and serves those. */
 static int parse_opts(int argc, char **argv, struct serve_opts *o)
 {
+	const char *port = NULL;
 	o->build_argv = xcalloc((size_t)argc + 4, sizeof(*o->build_argv));
 	o->build_argv[o->build_argc++] = "sitegen";
 	for (int i = 1; i < argc; i++) {
@@ -103,19 +104,17 @@ static int parse_opts(int argc, char **argv, struct serve_opts *o)
 			usage(stdout);
 			exit(0);
 		}
-		int own = strcmp(a, "--port") == 0 || strcmp(a, "--bind") == 0;
 		const char **slot = strcmp(a, "--config") == 0 ? &o->config
 				  : strcmp(a, "--content") == 0 ? &o->content
 				  : strcmp(a, "--out") == 0 ? &o->out
 				  : strcmp(a, "--theme") == 0 ? &o->theme
-				  : strcmp(a, "--bind") == 0 ? &o->bind : NULL;
-		const char *port = NULL, **value = slot ? slot : own ? &port : NULL;
-		if (!value) {
-			o->build_argv[o->build_argc++] = argv[i];
-			continue;
-		}
+				  : strcmp(a, "--bind") == 0 ? &o->bind
+				  : strcmp(a, "--port") == 0 ? &port : NULL;
+		int own = slot == &o->bind || slot == &port;
 		if (!own)
 			o->build_argv[o->build_argc++] = argv[i];
+		if (!slot)
+			continue;
 		if (!eq) {
 			if (++i == argc) {
 				fprintf(stderr, "sitegen: serve: %s needs a value\n", a);
@@ -125,11 +124,9 @@ static int parse_opts(int argc, char **argv, struct serve_opts *o)
 			if (!own)
 				o->build_argv[o->build_argc++] = argv[i];
 		}
-		*value = eq;
-		if (port && parse_port(port, &o->port) < 0)
-			return -1;
+		*slot = eq;
 	}
-	return 0;
+	return port ? parse_port(port, &o->port) : 0;
 }
 
 /* The path of base_url (https://example.org/archive/ → /archive/), as the

@@ -93,6 +93,16 @@ start() {
 	url=$(sed -n 's/.*serving \(http[^ ]*\) .*/\1/p' "$name.log")
 }
 
+# options: serve's own checked at once, the build's by the first build
+"$bin" serve --port 70000 >opt.log 2>&1
+st=$?
+[ $st = 2 ] && grep -q "port: '70000' is not a port number" opt.log && pass "--port 70000: refused, status 2" ||
+	fail "--port 70000: status $st" opt.log
+timeout 20 "$bin" serve --port 0 --out opt --no-such-option >opt.log 2>&1
+st=$?
+[ $st = 2 ] && grep -q "unknown option '--no-such-option'" opt.log && pass "an unknown build option: the build's message, status 2" ||
+	fail "an unknown build option: status $st" opt.log
+
 start inotify
 case $url in
 http://127.0.0.1:[0-9]*/golden/) pass "--port 0 picks a free port on 127.0.0.1 and prints the site's address, under base_url's path: $url" ;;
