@@ -1,5 +1,6 @@
-# The archive generator. `make site` builds public/, `make test` runs every check.
-# Both first install the Debian packages the generator needs when pkg-config cannot find them.
+# The archive generator. `make site` builds public/, `make serve` previews it while you edit,
+# `make test` runs every check. They first install the Debian packages the generator needs
+# when pkg-config cannot find them.
 
 CONFIG  ?= config.yml
 CONTENT ?= content
@@ -9,6 +10,7 @@ SHARED  ?= ../shared
 SPEC_DIR  ?= $(SHARED)/mustache-spec
 SEEDS_DIR ?= $(SHARED)/seeds
 SITEFLAGS ?=
+PORT    ?= 8080
 
 CC      ?= gcc
 CFLAGS  ?= -O2 -g
@@ -17,8 +19,8 @@ WARN    := -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototy
 ifeq ($(CI),true)
 WARN    += -Werror
 endif
-PKGS     := libcmark icu-uc icu-i18n yaml-0.1 libdeflate
-DEB_PKGS := libcmark-dev libicu-dev libyaml-dev libdeflate-dev pkg-config
+PKGS     := libcmark icu-uc icu-i18n yaml-0.1 libdeflate libmicrohttpd
+DEB_PKGS := libcmark-dev libicu-dev libyaml-dev libdeflate-dev libmicrohttpd-dev pkg-config
 SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Deferred (=): evaluated after `deps` has had a chance to install them.
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
@@ -31,7 +33,7 @@ LIB_OBJ := $(LIB_SRC:generator/%.c=$(BUILD)/obj/%.o)
 TEST_PROGS := test_buf test_text test_tmpl test_parse test_image test_memo mustache_spec check_site fidelity
 TEST_BINS  := $(TEST_PROGS:%=$(BUILD)/tests/%)
 
-.PHONY: all site deps test clean golden-update asan ubsan tsan leakcheck bench
+.PHONY: all site serve serve-browser deps test clean golden-update asan ubsan tsan leakcheck bench
 
 all: $(BIN)
 
@@ -65,11 +67,20 @@ $(BUILD)/tests/%: tests/%.c tests/check.h $(BUILD)/libsitegen.a | deps
 site: $(BIN)
 	$(BIN) --config $(CONFIG) --content $(CONTENT) --out $(OUT) --theme $(THEME) $(SITEFLAGS)
 
+# Builds, serves OUT at http://127.0.0.1:$(PORT)/ and builds again on every change (Ctrl-C stops).
+serve: $(BIN)
+	$(BIN) serve --port $(PORT) --config $(CONFIG) --content $(CONTENT) --out $(OUT) --theme $(THEME) $(SITEFLAGS)
+
 $(BUILD)/corpus: bench/corpus.c $(BUILD)/libsitegen.a | deps
 	$(CC) $(WARN) $(CFLAGS) -Igenerator -o $@ $< $(BUILD)/libsitegen.a $(PKG_LIBS) -lpthread
 
 test: $(BIN) $(TEST_BINS) $(BUILD)/corpus $(BUILD)/tests/fault.so
 	@SPEC_DIR=$(SPEC_DIR) SEEDS_DIR=$(SEEDS_DIR) BUILD=$(BUILD) sh tests/run.sh
+
+# tests/serve.sh with the page script in headless Chromium too: an open page reloading, the errors
+# shown over it and taken away (~5 s more than in make test).
+serve-browser: $(BIN)
+	@SERVE_BROWSER=1 B=$(BUILD) sh tests/serve.sh
 
 # Regenerates the golden fixture's expected output on purpose (review the diff before committing).
 golden-update: $(BIN)

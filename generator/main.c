@@ -22,6 +22,7 @@
 #include "memo.h"
 #include "render.h"
 #include "search.h"
+#include "serve.h"
 #include "text.h"
 #include "threads.h"
 #include "tmpl.h"
@@ -407,6 +408,8 @@ static int build(const struct options *o, struct arena *a, struct diag *d)
 
 int main(int argc, char **argv)
 {
+	if (argc > 1 && strcmp(argv[1], "serve") == 0)
+		return serve_main(argc - 1, argv + 1);
 	struct options o = { "config.yml", "content", NULL, "theme", 0, 0, 0, 0, 0 };
 	if (parse_args(argc, argv, &o) < 0)
 		return 2;

@@ -8,6 +8,8 @@
  *   FAULT_RENAME=N    rename fails with EIO
  *   FAULT_LINK=N      link fails with EPERM (as on vfat and some shares)
  *   FAULT_OPEN=TEXT   open of a path containing TEXT fails with EACCES
+ *   FAULT_INOTIFY=N   inotify_add_watch fails with ENOSPC (the system is out
+ *                     of watches: sitegen serve falls back to polling)
  *
  * With FAULT_ONCE=1, only call number N+1 fails (a passing fault), not
  * every call from there on. Counts are shared by all threads. The generator is not built specially:
@@ -19,14 +21,16 @@
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/inotify.h>
 #include <unistd.h>
 
-enum { F_THREADS, F_MALLOC, F_WRITE, F_RENAME, F_LINK, F_COUNT };
+enum { F_THREADS, F_MALLOC, F_WRITE, F_RENAME, F_LINK, F_INOTIFY, F_COUNT };
 static const char *const names[F_COUNT] = { "FAULT_THREADS", "FAULT_MALLOC", "FAULT_WRITE", "FAULT_RENAME",
-					    "FAULT_LINK" };
+					    "FAULT_LINK", "FAULT_INOTIFY" };
 static long limits[F_COUNT];
 static atomic_long calls[F_COUNT];
 static const char *open_text;
@@ -134,6 +138,18 @@ int link(const char *from, const char *to)
 	if (!real)
 		*(void **)&real = dlsym(RTLD_NEXT, "link");
 	return real(from, to);
+}
+
+int inotify_add_watch(int fd, const char *path, uint32_t mask)
+{
+	static int (*real)(int, const char *, uint32_t);
+	if (should_fail(F_INOTIFY)) {
+		errno = ENOSPC;
+		return -1;
+	}
+	if (!real)
+		*(void **)&real = dlsym(RTLD_NEXT, "inotify_add_watch");
+	return real(fd, path, mask);
 }
 
 static int open_fails(const char *path)

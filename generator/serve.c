@@ -1,0 +1,401 @@
+/* serve: options, the watch loop and the builds. See serve.h. */
+#define _GNU_SOURCE
+#include "serve.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "arena.h"
+#include "buf.h"
+#include "config.h"
+#include "load.h"
+#include "serve_internal.h"
+#include "watch.h"
+#include "write.h"
+#include "xalloc.h"
+
+/* A failed build's messages kept for the overlay: enough for every error
+ * of a bad day (diag caps each file's), small enough for one event. */
+#define SERVE_MAX_ERRORS (256 * 1024)
+
+struct serve_opts {
+	const char *config, *content, *out, *theme, *bind;
+	int port;
+	char **build_argv;	/* the build's own options, for the child */
+	size_t build_argc;
+};
+
+static volatile sig_atomic_t signals;	/* SIGINT/SIGTERM received */
+static int wake_pipe[2] = { -1, -1 };
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	int e = errno;
+	signals++;
+	if (write(wake_pipe[1], "x", 1) < 0) {
+		/* full: the loop wakes anyway */
+	}
+	errno = e;
+}
+
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void usage(FILE *f)
+{
+	fputs("usage: sitegen serve [--port N] [--bind ADDR] [build options: --config, --content, --out, --theme,\n"
+	      "                     --strict, --drafts, …]\n"
+	      "Builds, serves the output at http://ADDR:N/ under base_url's path (--port defaults to 8080,\n"
+	      "0 picks a free port; --bind to 127.0.0.1), and builds again when content, theme or config\n"
+	      "change; open pages reload, or show the build's errors.\n", f);
+}
+
+/* Splits "--name=value" (value in *eq) from "--name"; name into a buffer. */
+static const char *option_name(const char *a, char *name, size_t size, const char **eq)
+{
+	*eq = strncmp(a, "--", 2) == 0 ? strchr(a, '=') : NULL;
+	if (!*eq || (size_t)(*eq - a) >= size)
+		return a;
+	memcpy(name, a, (size_t)(*eq - a));
+	name[*eq - a] = '\0';
+	(*eq)++;
+	return name;
+}
+
+static int parse_port(const char *s, int *port)
+{
+	char *end;
+	errno = 0;
+	long n = strtol(s, &end, 10);
+	if (end == s || *end || errno || n < 0 || n > 65535) {
+		fprintf(stderr, "sitegen: serve: --port: '%s' is not a port number from 0 to 65535\n", s);
+		return -1;
+	}
+	*port = (int)n;
+	return 0;
+}
+
+/* serve's own options (--port, --bind) are taken out; the others are the
+ * build's, passed on as they are (the build says what is wrong with them),
+ * and --config, --content, --out and --theme are also noted: the server
+ * watches and serves those. */
+static int parse_opts(int argc, char **argv, struct serve_opts *o)
+{
+	const char *port = NULL;
+	o->build_argv = xcalloc((size_t)argc + 4, sizeof(*o->build_argv));
+	o->build_argv[o->build_argc++] = "sitegen";
+	for (int i = 1; i < argc; i++) {
+		char buf[32];
+		const char *eq, *a = option_name(argv[i], buf, sizeof(buf), &eq);
+		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+			usage(stdout);
+			exit(0);
+		}
+		const char **slot = strcmp(a, "--config") == 0 ? &o->config
+				  : strcmp(a, "--content") == 0 ? &o->content
+				  : strcmp(a, "--out") == 0 ? &o->out
+				  : strcmp(a, "--theme") == 0 ? &o->theme
+				  : strcmp(a, "--bind") == 0 ? &o->bind
+				  : strcmp(a, "--port") == 0 ? &port : NULL;
+		int own = slot == &o->bind || slot == &port;
+		if (!own)
+			o->build_argv[o->build_argc++] = argv[i];
+		if (!slot)
+			continue;
+		if (!eq) {
+			if (++i == argc) {
+				fprintf(stderr, "sitegen: serve: %s needs a value\n", a);
+				return -1;
+			}
+			eq = argv[i];
+			if (!own)
+				o->build_argv[o->build_argc++] = argv[i];
+		}
+		*slot = eq;
+	}
+	return port ? parse_port(port, &o->port) : 0;
+}
+
+/* The path of base_url (https://example.org/archive/ → /archive/), as the
+ * 404 page takes it (render_404), with a '/' at both ends. malloc'd. */
+static char *base_path(const char *base_url)
+{
+	const char *p = strstr(base_url, "://");
+	p = p ? strchr(p + 3, '/') : base_url;
+	if (!p)
+		p = "";
+	size_t n = strcspn(p, "?#");
+	while (n && *p == '/')
+		p++, n--;
+	struct buf b = BUF_INIT;
+	buf_addf(&b, "/%.*s", (int)n, p);
+	if (b.data[b.len - 1] != '/')
+		buf_addch(&b, '/');
+	return buf_detach(&b, NULL);
+}
+
+/* base_url's path and output_dir, read quietly (the build reports what is
+ * wrong with the config). Returns 0, or -1 when the config cannot be read. */
+static int read_config(const char *path, char **base, char **out_dir)
+{
+	struct arena a = ARENA_INIT;
+	struct buf text = BUF_INIT, said = BUF_INIT;
+	struct diag d = DIAG_INIT;
+	d.sink = &said;
+	int r = -1;
+	if (load_file(path, &text) == 0) {
+		struct config cfg;
+		char *src = arena_strndup(&a, text.data, text.len);
+		if (config_parse(&a, &d, path, src, text.len, &cfg) == 0) {
+			*base = base_path(cfg.base_url);
+			if (out_dir)
+				*out_dir = xstrdup(cfg.output_dir);
+			r = 0;
+		}
+	}
+	buf_free(&text);
+	buf_free(&said);
+	arena_free(&a);
+	return r;
+}
+
+/* The digest of the output's files the last build recorded (write.h's
+ * state): a build that leaves every file as it was leaves it as it was. */
+static unsigned long long output_digest(const char *out)
+{
+	struct buf path = BUF_INIT, b = BUF_INIT;
+	buf_addf(&path, "%s/%s", out, WRITE_STATE);
+	unsigned long long in = 0, digest = 0;
+	if (load_file(path.data, &b) < 0 || sscanf(b.data, "inputs %llx outputs %llx", &in, &digest) != 2)
+		digest = 0;
+	buf_free(&path);
+	buf_free(&b);
+	return digest;
+}
+
+/* Runs one build: this program without "serve", in a child process. Its
+ * output goes to the terminal; its messages too, and into err. Ctrl-C
+ * (SIGINT to the terminal's process group) is ignored by the build, which
+ * finishes before the server stops; a second signal kills it. Returns its
+ * exit status, or 128 + the signal that ended it. */
+static int run_build(char **argv, struct buf *err)
+{
+	int p[2];
+	if (pipe2(p, O_CLOEXEC) < 0) {
+		buf_addf(err, "sitegen: serve: cannot start a build: %s\n", strerror(errno));
+		return 1;
+	}
+	fflush(stdout);
+	fflush(stderr);
+	pid_t pid = fork();
+	if (pid == 0) {
+		signal(SIGINT, SIG_IGN);
+		signal(SIGPIPE, SIG_DFL);
+		dup2(p[1], 2);
+		execv("/proc/self/exe", argv);
+		_exit(127);
+	}
+	close(p[1]);
+	if (pid < 0) {
+		close(p[0]);
+		buf_addf(err, "sitegen: serve: cannot start a build: %s\n", strerror(errno));
+		return 1;
+	}
+	char chunk[4096];
+	for (;;) {
+		ssize_t n = read(p[0], chunk, sizeof(chunk));
+		if (n > 0) {
+			fwrite(chunk, 1, (size_t)n, stderr);
+			if (err->len < SERVE_MAX_ERRORS)
+				buf_add(err, chunk, (size_t)n);
+		} else if (n == 0 || errno != EINTR) {
+			break;
+		} else if (signals > 1) {
+			kill(pid, SIGKILL);
+		}
+	}
+	close(p[0]);
+	int status;
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return 1;
+	if (WIFSIGNALED(status))
+		buf_addf(err, "sitegen: serve: the build was ended by signal %d (%s)\n", WTERMSIG(status),
+			 strsignal(WTERMSIG(status)));
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+/* Closes the gate (requests for files wait) once no request reads. */
+static void begin_build(struct serve_state *s)
+{
+	pthread_mutex_lock(&s->mu);
+	s->building = 1;
+	while (s->readers)
+		pthread_cond_wait(&s->changed, &s->mu);
+	pthread_mutex_unlock(&s->mu);
+}
+
+/* Publishes a finished build: the output as it now is, or its errors. */
+static void end_build(struct serve_state *s, const struct serve_opts *o, int status, struct buf *err,
+		      unsigned long long *digest, double secs)
+{
+	char *base = NULL, *root = realpath(o->out, NULL);
+	read_config(o->config, &base, NULL);
+	unsigned long long now_digest = status == 0 ? output_digest(o->out) : *digest;
+	int changed = now_digest != *digest;
+	*digest = now_digest;
+	pthread_mutex_lock(&s->mu);
+	s->building = 0;
+	s->failed = status != 0;
+	free(s->errors);
+	s->errors = status ? buf_detach(err, NULL) : NULL;
+	s->out_gen += (unsigned long)changed;
+	if (base) {
+		free(s->base);
+		s->base = base;
+	}
+	if (root) {
+		free(s->root);
+		s->root = root;
+	}
+	s->version++;
+	pthread_cond_broadcast(&s->changed);
+	pthread_mutex_unlock(&s->mu);
+	if (status == 2)
+		printf("sitegen: serve: the build refused its options (see above)\n");
+	else if (status)
+		printf("sitegen: serve: the build failed (%.2f s): still serving the last good build; "
+		       "the errors are shown on the open pages\n", secs);
+	else
+		printf("sitegen: serve: built in %.2f s; %s\n", secs, changed ? "reloading the open pages" : "no page changed");
+	fflush(stdout);
+}
+
+static int build(struct serve_state *s, const struct serve_opts *o, unsigned long long *digest)
+{
+	struct buf err = BUF_INIT;
+	begin_build(s);
+	double t0 = now();
+	int status = run_build(o->build_argv, &err);
+	end_build(s, o, status, &err, digest, now() - t0);
+	buf_free(&err);
+	return status;
+}
+
+/* Builds first, then again about SERVE_DEBOUNCE_MS after the last of a
+ * burst of changes (an editor's save is often several events), until a
+ * signal. Returns the exit status. */
+static int watch_loop(struct serve_state *s, const struct serve_opts *o)
+{
+	const char *dirs[] = { o->content, o->theme };
+	struct watch *w = watch_open(dirs, 2, o->config);
+	printf("sitegen: serve: watching %s, %s and %s (%s)\n", o->content, o->theme, o->config, watch_mode(w));
+	unsigned long long digest = output_digest(o->out);
+	int first = 1, pending = 1, ret = 0;
+	double due = 0;
+	while (!signals) {
+		if (pending && now() >= due) {
+			pending = 0;
+			int status = build(s, o, &digest);
+			if (first && status == 2) {	/* the build's options are wrong: they stay wrong */
+				ret = 2;
+				break;
+			}
+			first = 0;
+			continue;
+		}
+		int timeout = pending ? (int)((due - now()) * 1000) + 1 : -1;
+		if (pending && timeout < 0)
+			timeout = 0;	/* due meanwhile: -1 would wait for ever */
+		char what[PATH_MAX];
+		int r = watch_wait(w, timeout, wake_pipe[0], what, sizeof(what));
+		char drain[64];
+		while (read(wake_pipe[0], drain, sizeof(drain)) > 0)
+			;
+		if (r > 0) {
+			if (!pending) {
+				printf("sitegen: serve: %s changed\n", *what ? what : "an input");
+				fflush(stdout);
+			}
+			pending = 1;
+			due = now() + SERVE_DEBOUNCE_MS / 1000.0;
+		}
+	}
+	watch_close(w);
+	return ret;
+}
+
+static void on_signals(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;	/* no SA_RESTART: waits end with EINTR */
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+int serve_main(int argc, char **argv)
+{
+	struct serve_opts o = { "config.yml", "content", NULL, "theme", "127.0.0.1", 8080, NULL, 0 };
+	if (parse_opts(argc, argv, &o) < 0) {
+		usage(stderr);
+		free(o.build_argv);
+		return 2;
+	}
+	struct serve_state s = { .building = 1, .base = NULL };
+	char *out_dir = NULL;
+	if (read_config(o.config, &s.base, o.out ? NULL : &out_dir) < 0)
+		s.base = xstrdup("/");	/* the first build will say why */
+	if (!o.out) {	/* fixed for this run: the config's output_dir, read now */
+		o.out = out_dir ? out_dir : "public";
+		o.build_argv[o.build_argc++] = "--out";
+		o.build_argv[o.build_argc++] = (char *)o.out;
+	}
+	load_set_max_file_size((size_t)1 << 30);	/* for reading the output: the build limits its inputs */
+	s.stamp = (unsigned long)time(NULL) ^ ((unsigned long)getpid() << 16);
+	pthread_mutex_init(&s.mu, NULL);
+	pthread_cond_init(&s.changed, NULL);
+	int ret = 1;
+	char url[512];
+	struct serve_http *h = NULL;
+	if (pipe2(wake_pipe, O_CLOEXEC | O_NONBLOCK) < 0) {
+		fprintf(stderr, "sitegen: serve: %s\n", strerror(errno));
+		goto out;
+	}
+	on_signals();
+	h = serve_http_start(&s, o.bind, o.port, url, sizeof(url));
+	if (!h)
+		goto out;
+	printf("sitegen: serve: serving %s (Ctrl-C stops)\n", url);
+	fflush(stdout);
+	ret = watch_loop(&s, &o);
+	if (ret == 0)
+		printf("sitegen: serve: stopped\n");
+out:
+	pthread_mutex_lock(&s.mu);
+	s.stopping = 1;
+	pthread_cond_broadcast(&s.changed);
+	pthread_mutex_unlock(&s.mu);
+	serve_http_stop(h);
+	free(s.errors);
+	free(s.base);
+	free(s.root);
+	free(out_dir);
+	free(o.build_argv);
+	return ret;
+}

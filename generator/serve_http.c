@@ -1,0 +1,501 @@
+/* serve_http: answering requests from the output directory, and the event
+ * stream open pages listen to. See serve.h and serve_internal.h.
+ *
+ * libmicrohttpd runs a thread per connection, so a request may wait (for a
+ * build to finish, or, as an event stream, for the next build) without
+ * holding up the others. */
+#define _GNU_SOURCE
+#include "serve_internal.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <limits.h>
+#include <microhttpd.h>
+#include <netdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "buf.h"
+#include "load.h"
+#include "xalloc.h"
+
+/* A request waits this long at most for a build to finish. */
+#define GATE_WAIT_S 60
+/* An event stream says something this often, so a closed page is noticed. */
+#define KEEPALIVE_S 15
+
+struct serve_http {
+	struct MHD_Daemon *daemon;
+};
+
+/* The page's side: reloads on "reload", shows "errors" over the page until
+ * "ok". Served at SERVE_SCRIPT; pages name it with the output generation
+ * they were read from, so a page served before a build reloads at once. */
+static const char live_js[] =
+	"(function () {\n"
+	"  var me = document.currentScript, box = null;\n"
+	"  var gen = (me && me.getAttribute('data-gen')) || '';\n"
+	"  var es = new EventSource('" SERVE_EVENTS "?gen=' + encodeURIComponent(gen));\n"
+	"  function hide() { if (box) { box.remove(); box = null; } }\n"
+	"  function show(text) {\n"
+	"    hide();\n"
+	"    box = document.createElement('div');\n"
+	"    box.id = 'sitegen-errors';\n"
+	"    box.setAttribute('role', 'alert');\n"
+	"    box.style.cssText = 'position:fixed;inset:0;z-index:2147483647;overflow:auto;padding:1.5em;' +\n"
+	"      'background:rgba(24,24,24,.95);color:#eee;font:14px/1.5 monospace;text-align:left';\n"
+	"    var head = document.createElement('p');\n"
+	"    head.style.cssText = 'margin:0 0 1em;color:#ff8a80;font-weight:bold';\n"
+	"    head.textContent = 'sitegen: the build failed. This page is the last good build; ' +\n"
+	"      'it reloads when the errors are fixed.';\n"
+	"    var pre = document.createElement('pre');\n"
+	"    pre.style.cssText = 'margin:0;white-space:pre-wrap';\n"
+	"    pre.textContent = text;\n"
+	"    var close = document.createElement('button');\n"
+	"    close.textContent = '×';\n"
+	"    close.title = 'hide';\n"
+	"    close.style.cssText = 'position:absolute;top:.5em;right:.5em;font-size:1.5em';\n"
+	"    close.onclick = hide;\n"
+	"    box.appendChild(close);\n"
+	"    box.appendChild(head);\n"
+	"    box.appendChild(pre);\n"
+	"    document.body.appendChild(box);\n"
+	"  }\n"
+	"  es.addEventListener('reload', function () { location.reload(); });\n"
+	"  es.addEventListener('errors', function (e) { show(e.data); });\n"
+	"  es.addEventListener('ok', hide);\n"
+	"})();\n";
+
+static const char builtin_404[] =
+	"<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>404</title></head>\n"
+	"<body><h1>404</h1><p>找不到这个页面 (no such page in the last good build).</p></body></html>\n";
+
+/* ---- the gate (serve_internal.h) ---- */
+
+/* Waits until no build runs, then counts this request as a reader. Returns
+ * the output generation it reads, and the output directory (malloc'd, or
+ * NULL before there is one) in *root. */
+static unsigned long gate_enter(struct serve_state *s, char **root)
+{
+	struct timespec until;
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += GATE_WAIT_S;
+	pthread_mutex_lock(&s->mu);
+	while (s->building && !s->stopping)
+		if (pthread_cond_timedwait(&s->changed, &s->mu, &until) == ETIMEDOUT)
+			break;
+	s->readers++;
+	unsigned long gen = s->out_gen;
+	*root = s->root ? xstrdup(s->root) : NULL;
+	pthread_mutex_unlock(&s->mu);
+	return gen;
+}
+
+static void gate_leave(struct serve_state *s)
+{
+	pthread_mutex_lock(&s->mu);
+	if (--s->readers == 0)
+		pthread_cond_broadcast(&s->changed);
+	pthread_mutex_unlock(&s->mu);
+}
+
+/* ---- responses ---- */
+
+static const char *content_type(const char *path)
+{
+	static const char *const types[][2] = {
+		{ ".html", "text/html; charset=utf-8" },      { ".css", "text/css; charset=utf-8" },
+		{ ".js", "text/javascript; charset=utf-8" },  { ".xml", "application/xml; charset=utf-8" },
+		{ ".json", "application/json" },              { ".txt", "text/plain; charset=utf-8" },
+		{ ".svg", "image/svg+xml" },                  { ".png", "image/png" },
+		{ ".jpg", "image/jpeg" },                     { ".jpeg", "image/jpeg" },
+		{ ".gif", "image/gif" },                      { ".webp", "image/webp" },
+		{ ".avif", "image/avif" },                    { ".ico", "image/x-icon" },
+	};
+	const char *dot = strrchr(path, '.');
+	if (dot && !strchr(dot, '/'))
+		for (size_t i = 0; i < sizeof(types) / sizeof(*types); i++)
+			if (strcasecmp(dot, types[i][0]) == 0)
+				return types[i][1];
+	return "application/octet-stream";
+}
+
+static int is_html(const char *type)
+{
+	return strncmp(type, "text/html", 9) == 0;
+}
+
+/* Puts the page script before the last </body> (at the end when none). */
+static void inject_script(struct buf *page, unsigned long stamp, unsigned long gen)
+{
+	char tag[160];
+	int n = snprintf(tag, sizeof(tag), "<script src=\"%s\" data-gen=\"%lx.%lu\"></script>", SERVE_SCRIPT, stamp, gen);
+	size_t at = page->len;
+	for (size_t i = page->len; i >= 7; i--)
+		if (strncasecmp(page->data + i - 7, "</body>", 7) == 0) {
+			at = i - 7;
+			break;
+		}
+	struct buf out = BUF_INIT;
+	buf_grow(&out, page->len + (size_t)n);
+	buf_add(&out, page->data, at);
+	buf_add(&out, tag, (size_t)n);
+	buf_add(&out, page->data + at, page->len - at);
+	buf_free(page);
+	*page = out;
+}
+
+static enum MHD_Result send_buf(struct MHD_Connection *c, unsigned int status, struct buf *body, const char *type,
+				const char *etag)
+{
+	size_t len;
+	char *data = buf_detach(body, &len);
+	struct MHD_Response *r = MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-cache");
+	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	if (etag)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_ETAG, etag);
+	enum MHD_Result ret = MHD_queue_response(c, status, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+static enum MHD_Result send_empty(struct MHD_Connection *c, unsigned int status, const char *header,
+				  const char *value)
+{
+	struct MHD_Response *r = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+	if (header)
+		MHD_add_response_header(r, header, value);
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-cache");
+	enum MHD_Result ret = MHD_queue_response(c, status, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+/* The theme's 404 page (404.html in the output), with status 404. */
+static enum MHD_Result not_found(struct serve_state *s, struct MHD_Connection *c)
+{
+	char *root;
+	unsigned long gen = gate_enter(s, &root);
+	struct buf page = BUF_INIT, path = BUF_INIT;
+	buf_addf(&path, "%s/404.html", root ? root : "/nonexistent");
+	if (!root || load_file(path.data, &page) < 0)
+		buf_addstr(&page, builtin_404);
+	gate_leave(s);
+	free(root);
+	buf_free(&path);
+	inject_script(&page, s->stamp, gen);
+	return send_buf(c, MHD_HTTP_NOT_FOUND, &page, "text/html; charset=utf-8", NULL);
+}
+
+/* A path the output can hold: the characters the writer allows
+ * (write.h), no empty, `.` or `..` part, and no hidden file (the writer's
+ * own state). Everything else is answered 404 before the disk is looked at. */
+static int rel_is_servable(const char *rel)
+{
+	const char *p = rel;
+	for (; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '.' ||
+		      *p == '_' || *p == '-' || *p == '/'))
+			return 0;
+	for (p = rel; *p; p = strchr(p, '/') ? strchr(p, '/') + 1 : p + strlen(p))
+		if (*p == '/' || *p == '.')
+			return 0;
+	return 1;
+}
+
+/* Is path inside dir (both resolved)? */
+static int inside(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+	return strncmp(path, dir, n) == 0 && path[n] == '/';
+}
+
+/* Reads rel from the output at root. Returns 200 with the file in *body
+ * and its ETag, 301 when rel is a directory named without its '/', or 404. */
+static unsigned int read_output(const char *root, const char *rel, struct buf *body, char *etag, size_t etag_size)
+{
+	struct buf path = BUF_INIT;
+	size_t n = strlen(rel);
+	buf_addf(&path, "%s/%s%s", root, rel, n == 0 || rel[n - 1] == '/' ? "index.html" : "");
+	char *real = realpath(path.data, NULL);
+	buf_free(&path);
+	struct stat st;
+	unsigned int status = MHD_HTTP_NOT_FOUND;
+	/* realpath has followed every link: what it names must still be inside */
+	if (!real || !inside(real, root) || stat(real, &st) < 0)
+		goto out;
+	if (S_ISDIR(st.st_mode)) {
+		status = MHD_HTTP_MOVED_PERMANENTLY;
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode) || load_file(real, body) < 0)
+		goto out;
+	snprintf(etag, etag_size, "\"%llx-%llx-%llx.%lx\"", (unsigned long long)st.st_ino,
+		 (unsigned long long)st.st_size, (unsigned long long)st.st_mtim.tv_sec,
+		 (unsigned long)st.st_mtim.tv_nsec);
+	status = MHD_HTTP_OK;
+out:
+	free(real);
+	return status;
+}
+
+static enum MHD_Result serve_file(struct serve_state *s, struct MHD_Connection *c, const char *url,
+				  const char *rel)
+{
+	if (!rel_is_servable(rel))
+		return not_found(s, c);
+	char *root, etag[128];
+	struct buf body = BUF_INIT;
+	unsigned long gen = gate_enter(s, &root);
+	unsigned int status = root ? read_output(root, rel, &body, etag, sizeof(etag)) : MHD_HTTP_NOT_FOUND;
+	gate_leave(s);
+	free(root);
+	if (status == MHD_HTTP_MOVED_PERMANENTLY) {
+		struct buf to = BUF_INIT;
+		buf_addf(&to, "%s/", url);
+		enum MHD_Result r = send_empty(c, status, MHD_HTTP_HEADER_LOCATION, to.data);
+		buf_free(&to);
+		return r;
+	}
+	if (status != MHD_HTTP_OK)
+		return not_found(s, c);
+	size_t n = strlen(rel);
+	const char *type = content_type(n == 0 || rel[n - 1] == '/' ? "index.html" : rel);
+	if (is_html(type)) {	/* the page differs by the script's token */
+		size_t e = strlen(etag);
+		snprintf(etag + e - 1, sizeof(etag) - e + 1, "-%lx.%lu\"", s->stamp, gen);
+		inject_script(&body, s->stamp, gen);
+	}
+	const char *inm = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_NONE_MATCH);
+	if (inm && (strstr(inm, etag) || strcmp(inm, "*") == 0)) {
+		buf_free(&body);
+		return send_empty(c, MHD_HTTP_NOT_MODIFIED, MHD_HTTP_HEADER_ETAG, etag);
+	}
+	return send_buf(c, MHD_HTTP_OK, &body, type, etag);
+}
+
+/* The site lives under base_url's path; "/" leads there. */
+static enum MHD_Result serve_site(struct serve_state *s, struct MHD_Connection *c, const char *url)
+{
+	pthread_mutex_lock(&s->mu);
+	char *base = xstrdup(s->base);
+	pthread_mutex_unlock(&s->mu);
+	size_t n = strlen(base);
+	enum MHD_Result r;
+	if (n > 1 && strcmp(url, "/") == 0)	/* not permanent: base_url may change */
+		r = send_empty(c, MHD_HTTP_FOUND, MHD_HTTP_HEADER_LOCATION, base);
+	else if (n > 1 && strncmp(url, base, n - 1) == 0 && url[n - 1] == '\0')
+		r = send_empty(c, MHD_HTTP_MOVED_PERMANENTLY, MHD_HTTP_HEADER_LOCATION, base);
+	else if (strncmp(url, base, n) == 0)
+		r = serve_file(s, c, url, url + n);
+	else
+		r = not_found(s, c);
+	free(base);
+	return r;
+}
+
+/* ---- Server-Sent Events ---- */
+
+struct sse_client {
+	struct serve_state *s;
+	int started;
+	int overlay;		/* errors shown: an "ok" takes them away */
+	unsigned long version;	/* the last build told about */
+	unsigned long seen_out;	/* the output generation the page shows */
+	struct buf pending;	/* what is still to be sent */
+	size_t off;
+};
+
+static void sse_event(struct buf *b, const char *name, const char *data)
+{
+	buf_addf(b, "event: %s\n", name);
+	do {
+		size_t n = strcspn(data, "\r\n");
+		buf_addf(b, "data: %.*s\n", (int)n, data);
+		data += n;
+		data += *data == '\r' && data[1] == '\n' ? 2 : *data ? 1 : 0;
+	} while (*data);
+	buf_addch(b, '\n');
+}
+
+/* Waits for the next build (or KEEPALIVE_S) and puts what the page must hear
+ * into c->pending: the errors, a reload, the errors gone, or a comment.
+ * Returns -1 when the server stops. */
+static int sse_next(struct sse_client *c)
+{
+	struct serve_state *s = c->s;
+	pthread_mutex_lock(&s->mu);
+	if (!c->started) {
+		c->started = 1;
+		c->version = s->version - 1;	/* tell the state as it is now */
+		buf_addstr(&c->pending, "retry: 1000\n\n");
+	}
+	struct timespec until;
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += KEEPALIVE_S;
+	while (!s->stopping && s->version == c->version)
+		if (pthread_cond_timedwait(&s->changed, &s->mu, &until) == ETIMEDOUT)
+			break;
+	if (s->stopping) {
+		pthread_mutex_unlock(&s->mu);
+		return -1;
+	}
+	if (s->version != c->version) {
+		c->version = s->version;
+		if (s->failed && s->errors) {
+			sse_event(&c->pending, "errors", s->errors);
+			c->overlay = 1;
+		} else if (!s->failed && s->out_gen != c->seen_out) {
+			char gen[32];
+			snprintf(gen, sizeof(gen), "%lu", s->out_gen);
+			sse_event(&c->pending, "reload", gen);
+			c->seen_out = s->out_gen;
+			c->overlay = 0;
+		} else if (!s->failed && c->overlay) {
+			sse_event(&c->pending, "ok", "");
+			c->overlay = 0;
+		}
+	}
+	if (!c->pending.len)
+		buf_addstr(&c->pending, ": waiting\n\n");
+	pthread_mutex_unlock(&s->mu);
+	return 0;
+}
+
+static ssize_t sse_read(void *cls, uint64_t pos, char *out, size_t max)
+{
+	struct sse_client *c = cls;
+	(void)pos;
+	if (c->off == c->pending.len) {
+		buf_reset(&c->pending);
+		c->off = 0;
+		if (sse_next(c) < 0)
+			return MHD_CONTENT_READER_END_OF_STREAM;
+	}
+	size_t n = c->pending.len - c->off;
+	if (n > max)
+		n = max;
+	memcpy(out, c->pending.data + c->off, n);
+	c->off += n;
+	return (ssize_t)n;
+}
+
+static void sse_free(void *cls)
+{
+	struct sse_client *c = cls;
+	buf_free(&c->pending);
+	free(c);
+}
+
+/* The stream of one open page. ?gen= is the token its script was served
+ * with: a page from an older build (or an earlier run) reloads at once. */
+static enum MHD_Result serve_events(struct serve_state *s, struct MHD_Connection *conn)
+{
+	struct sse_client *c = xcalloc(1, sizeof(*c));
+	c->s = s;
+	c->pending = (struct buf)BUF_INIT;
+	pthread_mutex_lock(&s->mu);
+	c->seen_out = s->out_gen;
+	pthread_mutex_unlock(&s->mu);
+	const char *token = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "gen");
+	unsigned long stamp, gen;
+	if (token && *token && sscanf(token, "%lx.%lu", &stamp, &gen) == 2)
+		c->seen_out = stamp == s->stamp ? gen : ~0UL;
+	else if (token && *token)
+		c->seen_out = ~0UL;
+	struct MHD_Response *r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 4096, sse_read, c, sse_free);
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "text/event-stream; charset=utf-8");
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-cache");
+	enum MHD_Result ret = MHD_queue_response(conn, MHD_HTTP_OK, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+/* ---- the server ---- */
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
+				  const char *version, const char *upload_data, size_t *upload_size, void **req)
+{
+	static int seen;
+	struct serve_state *s = cls;
+	(void)version;
+	(void)upload_data;
+	if (!*req) {	/* the headers are in: the next call answers */
+		*req = &seen;
+		return MHD_YES;
+	}
+	if (*upload_size) {	/* a body is read and dropped */
+		*upload_size = 0;
+		return MHD_YES;
+	}
+	if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
+		return send_empty(c, MHD_HTTP_METHOD_NOT_ALLOWED, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
+	if (strcmp(url, SERVE_EVENTS) == 0)
+		return serve_events(s, c);
+	if (strcmp(url, SERVE_SCRIPT) == 0) {
+		struct buf js = BUF_INIT;
+		buf_addstr(&js, live_js);
+		return send_buf(c, MHD_HTTP_OK, &js, "text/javascript; charset=utf-8", NULL);
+	}
+	return serve_site(s, c, url);
+}
+
+/* bind:port as a socket address (a name or a numeric IPv4 or IPv6
+ * address). Returns 0, or -1 after saying why. */
+static int resolve_bind(const char *bind, int port, struct sockaddr_storage *sa, socklen_t *len)
+{
+	struct addrinfo hints = { .ai_flags = AI_PASSIVE, .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM };
+	struct addrinfo *res;
+	char service[16];
+	snprintf(service, sizeof(service), "%d", port);
+	int e = getaddrinfo(bind, service, &hints, &res);
+	if (e) {
+		fprintf(stderr, "sitegen: serve: --bind: cannot use '%s': %s\n", bind, gai_strerror(e));
+		return -1;
+	}
+	memcpy(sa, res->ai_addr, res->ai_addrlen);
+	*len = res->ai_addrlen;
+	freeaddrinfo(res);
+	return 0;
+}
+
+struct serve_http *serve_http_start(struct serve_state *s, const char *bind, int port, char *url, size_t url_size)
+{
+	struct sockaddr_storage sa;
+	socklen_t salen;
+	if (resolve_bind(bind, port, &sa, &salen) < 0)
+		return NULL;
+	unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION | MHD_USE_AUTO;
+	if (sa.ss_family == AF_INET6)
+		flags |= MHD_USE_IPv6;
+	struct MHD_Daemon *d = MHD_start_daemon(flags, (uint16_t)port, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR,
+						(struct sockaddr *)&sa, MHD_OPTION_CONNECTION_TIMEOUT, 120u,
+						MHD_OPTION_END);
+	if (!d) {
+		fprintf(stderr, "sitegen: serve: cannot listen on %s port %d (%s): is another server using it? "
+			"choose another with --port (PORT= for make serve)\n", bind, port, strerror(errno));
+		return NULL;
+	}
+	const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+	char host[INET6_ADDRSTRLEN] = "";
+	getnameinfo((struct sockaddr *)&sa, salen, host, sizeof(host), NULL, 0, NI_NUMERICHOST);
+	snprintf(url, url_size, "http://%s%s%s:%u%s", sa.ss_family == AF_INET6 ? "[" : "", host,
+		 sa.ss_family == AF_INET6 ? "]" : "", info ? (unsigned)info->port : (unsigned)port, s->base);
+	struct serve_http *h = xcalloc(1, sizeof(*h));
+	h->daemon = d;
+	return h;
+}
+
+void serve_http_stop(struct serve_http *h)
+{
+	if (!h)
+		return;
+	MHD_stop_daemon(h->daemon);
+	free(h);
+}

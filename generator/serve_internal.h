@@ -1,0 +1,43 @@
+/* What serve.c (the builds) and serve_http.c (the requests) share: the
+ * state of the last build, under one mutex.
+ *
+ * The served directory is always one whole build: a build's commit renames
+ * files into place one by one, so while a build runs (`building`), requests
+ * for files wait, and a build starts only once the requests reading files
+ * (`readers`) are done. Server-Sent Event streams wait on `changed` for a
+ * new `version`. */
+#ifndef SERVE_INTERNAL_H
+#define SERVE_INTERNAL_H
+
+#include <pthread.h>
+#include <stddef.h>
+
+/* The paths the server keeps for itself, outside any base path's pages. */
+#define SERVE_EVENTS "/__sitegen/events"
+#define SERVE_SCRIPT "/__sitegen/live.js"
+
+struct serve_state {
+	pthread_mutex_t mu;
+	pthread_cond_t changed;	/* broadcast on any change below */
+	int building;		/* a build runs: requests for files wait */
+	size_t readers;		/* requests reading files now */
+	int stopping;
+	unsigned long version;	/* one more for every finished build */
+	unsigned long out_gen;	/* one more for every build that changed the output */
+	unsigned long stamp;	/* this run of the server, in pages' tokens */
+	int failed;		/* the last build failed ... */
+	char *errors;		/* ... saying this (malloc'd) */
+	char *base;		/* base_url's path, "/archive/" (malloc'd) */
+	char *root;		/* the output directory, resolved (malloc'd); NULL before it exists */
+};
+
+struct serve_http;
+
+/* Listens on bind:port (port 0: any free one) and answers from s. Writes the
+ * site's address (http://host:port/base/) into url. Returns NULL after
+ * saying why on stderr. */
+struct serve_http *serve_http_start(struct serve_state *s, const char *bind, int port, char *url, size_t url_size);
+/* Ends every stream and connection (set s->stopping first) and frees h. */
+void serve_http_stop(struct serve_http *h);
+
+#endif

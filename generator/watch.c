@@ -1,0 +1,322 @@
+/* watch: inotify on every directory of the trees, or polling. See watch.h. */
+#define _DEFAULT_SOURCE
+#include "watch.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <poll.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/inotify.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "hash.h"
+#include "load.h"
+#include "xalloc.h"
+
+/* Everything that changes what a build reads: a file written (in place or
+ * renamed over), made, removed or touched, a folder made, moved or removed. */
+#define DIR_MASK (IN_CREATE | IN_DELETE | IN_MODIFY | IN_CLOSE_WRITE | IN_MOVED_FROM | IN_MOVED_TO | IN_ATTRIB | \
+		  IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR)
+
+struct watched {
+	int wd;
+	int whole;	/* a directory of a tree: any name in it counts; else only the file's */
+	int seen;	/* found by the current sync */
+	char *path;
+};
+
+struct watch {
+	int fd;		/* inotify's, or -1 when polling */
+	char **roots;
+	size_t nroots;
+	char *file, *file_dir, *file_name;
+	struct watched *dirs;
+	size_t ndirs, cap;
+	uint64_t fp;		/* polling: the last fingerprint */
+	long long next_scan;	/* polling: when, in ms */
+};
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* As the loader (load.h): hidden files, editors' swap and backup files. */
+static int ignored_name(const char *name)
+{
+	size_t n = strlen(name);
+	return name[0] == '.' || (n && name[n - 1] == '~');
+}
+
+static char *join(const char *dir, const char *name)
+{
+	struct buf b = BUF_INIT;
+	buf_addf(&b, "%s/%s", dir, name);
+	return buf_detach(&b, NULL);
+}
+
+/* Calls fn on every directory below dir (dir included), links not followed. */
+static int walk_dirs(const char *dir, int (*fn)(void *, const char *), void *ctx)
+{
+	if (fn(ctx, dir) < 0)
+		return -1;
+	DIR *dp = opendir(dir);
+	if (!dp)
+		return 0;	/* gone meanwhile, or unreadable: the build will say */
+	struct dirent *e;
+	int r = 0;
+	while (r == 0 && (e = readdir(dp))) {
+		if (ignored_name(e->d_name))
+			continue;
+		char *path = join(dir, e->d_name);
+		struct stat st;
+		if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode))
+			r = walk_dirs(path, fn, ctx);
+		free(path);
+	}
+	closedir(dp);
+	return r;
+}
+
+/* ---- polling ---- */
+
+/* Adds what stat says of every entry in dir (links followed) to *sum: a sum,
+ * so that the order readdir gives does not matter. */
+static int add_dir_stamp(void *ctx, const char *dir)
+{
+	uint64_t *sum = ctx;
+	DIR *dp = opendir(dir);
+	if (!dp)
+		return 0;
+	struct dirent *e;
+	while ((e = readdir(dp))) {
+		if (ignored_name(e->d_name))
+			continue;
+		char *path = join(dir, e->d_name);
+		struct stat st;
+		*sum += load_stat_hash(HASH_INIT, path, stat(path, &st) == 0 ? &st : NULL);
+		free(path);
+	}
+	closedir(dp);
+	return 0;
+}
+
+static uint64_t fingerprint(const struct watch *w)
+{
+	uint64_t sum = 0;
+	struct stat st;
+	for (size_t i = 0; i < w->nroots; i++) {
+		sum += load_stat_hash(HASH_INIT, w->roots[i], stat(w->roots[i], &st) == 0 ? &st : NULL);
+		walk_dirs(w->roots[i], add_dir_stamp, &sum);
+	}
+	return sum + load_stat_hash(HASH_INIT, w->file, stat(w->file, &st) == 0 ? &st : NULL);
+}
+
+static void start_polling(struct watch *w, const char *why)
+{
+	if (w->fd >= 0)
+		close(w->fd);
+	w->fd = -1;
+	for (size_t i = 0; i < w->ndirs; i++)
+		free(w->dirs[i].path);
+	w->ndirs = 0;
+	if (why)
+		fprintf(stderr, "sitegen: serve: %s; looking for changes every %d ms instead\n", why, WATCH_POLL_MS);
+	w->fp = fingerprint(w);
+	w->next_scan = now_ms() + WATCH_POLL_MS;
+}
+
+/* ---- inotify ---- */
+
+static struct watched *find_wd(struct watch *w, int wd)
+{
+	for (size_t i = 0; i < w->ndirs; i++)
+		if (w->dirs[i].wd == wd)
+			return &w->dirs[i];
+	return NULL;
+}
+
+/* Watches dir (again: inotify gives the same wd for the same directory). */
+static int add_dir(struct watch *w, const char *dir, int whole)
+{
+	int wd = inotify_add_watch(w->fd, dir, DIR_MASK);
+	if (wd < 0)
+		return errno == ENOSPC ? -1 : 0;	/* else gone meanwhile: its parent's event says so */
+	struct watched *e = find_wd(w, wd);
+	if (!e) {
+		if (w->ndirs == w->cap) {
+			w->cap = w->cap ? 2 * w->cap : 16;
+			w->dirs = xrealloc(w->dirs, w->cap * sizeof(*w->dirs));
+		}
+		e = &w->dirs[w->ndirs++];
+		*e = (struct watched){ wd, 0, 0, NULL };
+	}
+	free(e->path);
+	e->path = xstrdup(dir);
+	e->whole |= whole;
+	e->seen = 1;
+	return 0;
+}
+
+static int add_tree_dir(void *ctx, const char *dir)
+{
+	return add_dir(ctx, dir, 1);
+}
+
+/* Makes the watches match the trees as they are now: new folders watched,
+ * and those moved out or removed forgotten. Falls back to polling when the
+ * system has no watches left. */
+static void sync_watches(struct watch *w)
+{
+	for (size_t i = 0; i < w->ndirs; i++)
+		w->dirs[i].seen = w->dirs[i].whole = 0;
+	int r = 0;
+	for (size_t i = 0; r == 0 && i < w->nroots; i++)
+		r = walk_dirs(w->roots[i], add_tree_dir, w);
+	if (r == 0)
+		r = add_dir(w, w->file_dir, 0);
+	if (r < 0) {
+		start_polling(w, "out of inotify watches (raise fs.inotify.max_user_watches)");
+		return;
+	}
+	size_t k = 0;
+	for (size_t i = 0; i < w->ndirs; i++) {
+		if (w->dirs[i].seen) {
+			w->dirs[k++] = w->dirs[i];
+			continue;
+		}
+		inotify_rm_watch(w->fd, w->dirs[i].wd);
+		free(w->dirs[i].path);
+	}
+	w->ndirs = k;
+}
+
+/* Reads the pending events. Returns 1 when one of them changes an input. */
+static int read_events(struct watch *w, char *what, size_t what_size)
+{
+	char ev_buf[16384] __attribute__((aligned(__alignof__(struct inotify_event))));
+	ssize_t n = read(w->fd, ev_buf, sizeof(ev_buf));
+	if (n <= 0)
+		return 0;
+	int changed = 0, resync = 0;
+	for (char *p = ev_buf; p < ev_buf + n;) {
+		const struct inotify_event *ev = (const struct inotify_event *)p;
+		p += sizeof(*ev) + ev->len;
+		if (ev->mask & IN_Q_OVERFLOW) {	/* events were lost: anything may have changed */
+			changed = resync = 1;
+			continue;
+		}
+		struct watched *d = find_wd(w, ev->wd);
+		const char *name = ev->len ? ev->name : "";
+		if (!d || (*name && ignored_name(name)) || (ev->mask & IN_IGNORED))
+			continue;
+		if (!d->whole && strcmp(name, w->file_name) != 0)
+			continue;
+		if ((ev->mask & IN_ISDIR) || (ev->mask & (IN_DELETE_SELF | IN_MOVE_SELF)))
+			resync = 1;
+		if (!changed && what_size)
+			snprintf(what, what_size, "%s%s%s", strcmp(d->path, ".") ? d->path : "",
+				 *name && strcmp(d->path, ".") ? "/" : "", name);
+		changed = 1;
+	}
+	if (resync)
+		sync_watches(w);
+	return changed;
+}
+
+/* ---- both ---- */
+
+struct watch *watch_open(const char *const *dirs, size_t ndirs, const char *file)
+{
+	struct watch *w = xcalloc(1, sizeof(*w));
+	w->roots = xcalloc(ndirs ? ndirs : 1, sizeof(*w->roots));
+	for (size_t i = 0; i < ndirs; i++)
+		w->roots[i] = xstrdup(dirs[i]);
+	w->nroots = ndirs;
+	w->file = xstrdup(file);
+	const char *slash = strrchr(file, '/');
+	w->file_dir = slash ? (slash == file ? xstrdup("/") : xstrndup(file, (size_t)(slash - file))) : xstrdup(".");
+	w->file_name = xstrdup(slash ? slash + 1 : file);
+	const char *mode = getenv("SITEGEN_WATCH");
+	if (mode && strcmp(mode, "poll") == 0) {
+		w->fd = -1;
+		start_polling(w, NULL);
+		return w;
+	}
+	w->fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+	if (w->fd < 0) {
+		char why[128];
+		snprintf(why, sizeof(why), "inotify is not available (%s)", strerror(errno));
+		start_polling(w, why);
+		return w;
+	}
+	sync_watches(w);
+	return w;
+}
+
+static int wait_polling(struct watch *w, int timeout_ms, int wake_fd)
+{
+	long long wait = w->next_scan - now_ms();
+	if (wait < 0)
+		wait = 0;
+	if (timeout_ms >= 0 && timeout_ms < wait)
+		wait = timeout_ms;
+	struct pollfd pfd = { wake_fd, POLLIN, 0 };
+	int r = poll(&pfd, wake_fd >= 0 ? 1 : 0, (int)wait);
+	if (r < 0)
+		return errno == EINTR ? -1 : 0;
+	if (r > 0 || now_ms() < w->next_scan)
+		return 0;
+	w->next_scan = now_ms() + WATCH_POLL_MS;
+	uint64_t fp = fingerprint(w);
+	if (fp == w->fp)
+		return 0;
+	w->fp = fp;
+	return 1;
+}
+
+int watch_wait(struct watch *w, int timeout_ms, int wake_fd, char *what, size_t what_size)
+{
+	if (what_size)
+		what[0] = '\0';
+	if (w->fd < 0)
+		return wait_polling(w, timeout_ms, wake_fd);
+	struct pollfd pfd[2] = { { w->fd, POLLIN, 0 }, { wake_fd, POLLIN, 0 } };
+	int r = poll(pfd, wake_fd >= 0 ? 2 : 1, timeout_ms);
+	if (r < 0)
+		return errno == EINTR ? -1 : 0;
+	if (r == 0 || !(pfd[0].revents & POLLIN))
+		return 0;
+	return read_events(w, what, what_size);
+}
+
+const char *watch_mode(const struct watch *w)
+{
+	return w->fd >= 0 ? "inotify" : "polling";
+}
+
+void watch_close(struct watch *w)
+{
+	if (!w)
+		return;
+	if (w->fd >= 0)
+		close(w->fd);
+	for (size_t i = 0; i < w->ndirs; i++)
+		free(w->dirs[i].path);
+	for (size_t i = 0; i < w->nroots; i++)
+		free(w->roots[i]);
+	free(w->dirs);
+	free(w->roots);
+	free(w->file);
+	free(w->file_dir);
+	free(w->file_name);
+	free(w);
+}

@@ -1,0 +1,41 @@
+/* watch: noticing that the build's inputs changed, for `sitegen serve`.
+ *
+ * Watches directories with everything below them (content/, the theme) and
+ * single files (the config). With inotify: every directory of the trees is
+ * watched, folders made, moved in or removed later included, and a file
+ * saved by rename (written beside, then renamed over, as vim and most
+ * editors do) is seen as the rename into the watched directory. Where
+ * inotify cannot be had (no inotify, or out of watches:
+ * fs.inotify.max_user_watches) or SITEGEN_WATCH=poll is set, the trees are
+ * walked every WATCH_POLL_MS and a fingerprint of what stat says of each
+ * entry is compared instead.
+ *
+ * Names beginning with `.` or ending in `~` are left out, as the loader
+ * leaves them out of builds (load.h): an editor's swap or backup file is no
+ * change. */
+#ifndef WATCH_H
+#define WATCH_H
+
+#include <stddef.h>
+
+#define WATCH_POLL_MS 250
+
+struct watch;
+
+/* Starts watching the directories dirs[0..ndirs) and the file `file`
+ * (either may be missing for now). Never fails: it falls back to polling,
+ * saying why on stderr. Owned by the caller: watch_close. */
+struct watch *watch_open(const char *const *dirs, size_t ndirs, const char *file);
+
+/* Waits at most timeout_ms (-1: no limit) for a change, or until wake_fd
+ * (when >= 0) is readable. Returns 1 when an input changed (its path, when
+ * known, in what[0..what_size); else ""), 0 when the time ran out or wake_fd
+ * became readable, -1 on EINTR. */
+int watch_wait(struct watch *w, int timeout_ms, int wake_fd, char *what, size_t what_size);
+
+/* "inotify" or "polling". */
+const char *watch_mode(const struct watch *w);
+
+void watch_close(struct watch *w);
+
+#endif

@@ -1,0 +1,330 @@
+#!/bin/sh
+# `sitegen serve` (make serve): the preview server on a free loopback port,
+# as an editor's browser sees it. Pages, assets and the 404 page with their
+# status and types; paths outside the output refused; 304 and HEAD; each kind
+# of change (an edit, a new folder with a report, its removal, the theme, a
+# save by rename) followed by a build and a reload event; a broken report
+# shown as errors while the last good pages stay served; the pages the same
+# as a plain build's apart from the script; the polling fallback; SIGTERM.
+# With SERVE_BROWSER=1 (make serve-browser), also the page script in headless
+# Chromium (tests/serve_browser.py). Every wait is bounded; the servers are
+# stopped by their pids.
+set -u
+. tests/lib.sh
+B=${B:-build}
+bin=$(cd "$B" && pwd)/sitegen
+tmp=$(mktemp -d)
+pids=
+cleanup() {
+	for p in $pids; do kill "$p" 2>/dev/null; done
+	wait 2>/dev/null
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+cp -r tests/golden/content tests/golden/config.yml "$tmp/"
+cp -r theme "$tmp/theme"
+here=$(pwd)
+cd "$tmp" || exit 1
+
+if command -v curl >/dev/null 2>&1; then
+	http=curl
+elif command -v python3 >/dev/null 2>&1; then
+	http=python3
+else
+	echo "skip - serve: neither curl nor python3 is installed to make requests"
+	exit 0
+fi
+# A sanitized generator is several times slower: the waits allow for it.
+if sanitized "$bin"; then limit=300; else limit=100; fi	# tenths of a second
+
+pass() { echo "ok - serve: $1"; }
+fail() {
+	echo "not ok - serve: $1"
+	shift
+	for f in "$@"; do sed 's/^/#   /' "$f" | tail -15; done
+}
+
+# req METHOD URL [If-None-Match]: the body into body, the headers into head;
+# prints "status|content-type". Sends the path as it is (no ../ folding).
+req() {
+	rm -f body head
+	if [ $http = curl ]; then
+		set -- "$1" "$2" "${3:-}"
+		# (curl -I writes the headers where the body would go)
+		if [ "$1" = HEAD ]; then m=-I o=/dev/null; else m="-X $1" o=body; fi
+		curl -s --path-as-is $m ${3:+-H "If-None-Match: $3"} -D head -o $o -w '%{http_code}|%{content_type}' \
+			--max-time 20 "$2"
+	else
+		python3 - "$@" <<'EOF'
+import sys, http.client, urllib.parse
+m, url = sys.argv[1], sys.argv[2]
+u = urllib.parse.urlsplit(url)
+c = http.client.HTTPConnection(u.hostname, u.port, timeout=20)
+h = {"If-None-Match": sys.argv[3]} if len(sys.argv) > 3 and sys.argv[3] else {}
+c.request(m, u.path + ("?" + u.query if u.query else ""), headers=h)
+r = c.getresponse()
+open("body", "wb").write(r.read())
+open("head", "w").write("".join("%s: %s\r\n" % kv for kv in r.getheaders()))
+sys.stdout.write("%d|%s" % (r.status, r.getheader("Content-Type") or ""))
+EOF
+	fi
+}
+header() { tr -d '\r' <head | sed -n "s/^$1: //Ip" | head -1; }
+
+# wait_for COMMAND…: until it succeeds, at most $limit tenths of a second.
+wait_for() {
+	i=0
+	while ! "$@" >/dev/null 2>&1; do
+		i=$((i + 1))
+		[ $i -gt "$limit" ] && return 1
+		sleep 0.1
+	done
+}
+
+# start NAME [env…]: a server on a free port building into out/, writing to
+# NAME.log; sets $url and $server (its pid).
+start() {
+	name=$1
+	shift
+	env "$@" "$bin" serve --port 0 --out out --strict >"$name.log" 2>&1 &
+	pids="$pids $!"
+	server=$!
+	wait_for grep -q 'serving http' "$name.log" || { fail "$name: the server did not start" "$name.log"; exit 1; }
+	url=$(sed -n 's/.*serving \(http[^ ]*\) .*/\1/p' "$name.log")
+}
+
+# options: serve's own checked at once, the build's by the first build
+"$bin" serve --port 70000 >opt.log 2>&1
+st=$?
+[ $st = 2 ] && grep -q "port: '70000' is not a port number" opt.log && pass "--port 70000: refused, status 2" ||
+	fail "--port 70000: status $st" opt.log
+timeout 20 "$bin" serve --port 0 --out opt --no-such-option >opt.log 2>&1
+st=$?
+[ $st = 2 ] && grep -q "unknown option '--no-such-option'" opt.log && pass "an unknown build option: the build's message, status 2" ||
+	fail "an unknown build option: status $st" opt.log
+
+start inotify
+case $url in
+http://127.0.0.1:[0-9]*/golden/) pass "--port 0 picks a free port on 127.0.0.1 and prints the site's address, under base_url's path: $url" ;;
+*) fail "the address printed is not http://127.0.0.1:PORT/golden/: '$url'" inotify.log ;;
+esac
+root=${url%/golden/}
+
+# ---- pages, assets, types, 404 ----
+r=$(req GET "$url")
+if [ "$r" = "200|text/html; charset=utf-8" ] && grep -q '<script src="/__sitegen/live.js" data-gen="[0-9a-f]*\.[0-9]*"></script></body>' body; then
+	pass "the home page is served as UTF-8 HTML (after the first build) with the reload script before </body>"
+else
+	fail "the home page: $r" body log
+fi
+token=$(sed -n 's/.*data-gen="\([^"]*\)".*/\1/p' body)
+r=$(req GET "$root/")
+[ "${r%%|*}" = 302 ] && [ "$(header Location)" = /golden/ ] &&
+	pass "/ redirects to base_url's path /golden/" || fail "/ answered $r, Location $(header Location)" head
+r=$(req GET "$root/golden")
+[ "${r%%|*}" = 301 ] && [ "$(header Location)" = /golden/ ] && pass "/golden redirects to /golden/" ||
+	fail "/golden answered $r" head
+for t in "assets/style.css|text/css; charset=utf-8" "feed.xml|application/xml; charset=utf-8" \
+	"sitemap.xml|application/xml; charset=utf-8" "assets/search.js|text/javascript; charset=utf-8" \
+	"reports/kouzhao/img/kouzhao.png|image/png" "reports/lianxinka/|text/html; charset=utf-8" \
+	"dates/2022/index.html|text/html; charset=utf-8"; do
+	path=${t%%|*}
+	r=$(req GET "$url$path")
+	if [ "$r" = "200|${t#*|}" ]; then pass "$path: 200, ${t#*|}"; else fail "$path: $r, not 200|${t#*|}" head; fi
+done
+r=$(req GET "${url}reports/lianxinka")
+[ "${r%%|*}" = 301 ] && [ "$(header Location)" = /golden/reports/lianxinka/ ] &&
+	pass "a folder named without its '/' redirects to it with the '/' (its relative links need it)" ||
+	fail "reports/lianxinka answered $r, Location $(header Location)" head
+r=$(req GET "${url}no/such/page.html")
+if [ "$r" = "404|text/html; charset=utf-8" ] && grep -q '找不到这个页面' body && grep -q '/__sitegen/live.js' body; then
+	pass "a missing page gets the theme's 404.html with status 404 (and the script)"
+else
+	fail "a missing page: $r" body
+fi
+mkdir -p out/bare && r=$(req GET "${url}bare/") && rmdir out/bare
+[ "${r%%|*}" = 404 ] && pass "a folder without index.html is 404, not a listing" || fail "bare folder: $r" body
+
+# ---- nothing outside the output ----
+ln -s "$tmp" out/leak
+ln -s "$tmp/config.yml" out/leak.txt
+for p in "../config.yml" "%2e%2e/config.yml" "%2E%2E%2Fconfig.yml" "reports/../../config.yml" \
+	"..%2fconfig.yml" "leak/config.yml" "leak.txt" ".sitegen-state" "reports/%00/x" "reports//lianxinka/"; do
+	r=$(req GET "$url$p")
+	if [ "${r%%|*}" = 404 ] && ! grep -q 'base_url' body; then
+		pass "$p is refused (404)"
+	else
+		fail "$p answered $r" body
+	fi
+done
+r=$(req GET "$root/../config.yml")
+[ "${r%%|*}" = 404 ] && ! grep -q base_url body && pass "/../config.yml is refused (404)" || fail "/../config.yml: $r" body
+rm -f out/leak out/leak.txt
+
+# ---- conditional requests, HEAD, methods ----
+for p in assets/style.css reports/lianxinka/; do
+	req GET "$url$p" >/dev/null
+	etag=$(header ETag)
+	r=$(req GET "$url$p" "$etag")
+	if [ -n "$etag" ] && [ "${r%%|*}" = 304 ] && [ ! -s body ]; then
+		pass "$p: If-None-Match with its ETag is answered 304 without a body"
+	else
+		fail "$p: ETag '$etag', then $r" head
+	fi
+done
+r=$(req HEAD "${url}assets/style.css")
+len=$(header Content-Length)
+[ "${r%%|*}" = 200 ] && [ ! -s body ] && [ "$len" = "$(wc -c <out/assets/style.css | tr -d ' ')" ] &&
+	pass "HEAD: 200 with the Content-Length and no body" || fail "HEAD: $r, Content-Length $len" head
+r=$(req POST "${url}index.html")
+[ "${r%%|*}" = 405 ] && pass "POST is answered 405" || fail "POST: $r" head
+
+# ---- the same pages as a plain build ----
+"$bin" --out ref --strict --quiet 2>ref.err || fail "the reference build failed" ref.err
+# every file at once (one request each, in one client), the script taken out of the pages
+(cd ref && find . -type f ! -name '.*') | sed 's#^\./##' >files
+if [ $http = curl ]; then
+	sed "s#.*#url = \"$url&\"\noutput = \"served/&\"#" files >files.curl
+	curl -s --path-as-is --create-dirs -K files.curl
+else
+	python3 -c 'import sys, os, urllib.request
+for f in open("files").read().split():
+	os.makedirs(os.path.dirname("served/" + f) or ".", exist_ok=True)
+	open("served/" + f, "wb").write(urllib.request.urlopen(sys.argv[1] + f).read())' "$url"
+fi
+find served -name '*.html' -exec sed -i 's#<script src="/__sitegen/live.js" data-gen="[^"]*"></script>##' {} +
+if diff -r -x ".*" served ref >diff && diff -r -x '.*' out ref >>diff; then
+	pass "all $(wc -l <files) files served equal a plain build's (make site's) apart from the script, and the output directory has no script"
+else
+	fail "served files differ from a plain build's" diff
+fi
+grep -rq '__sitegen' out && fail "the script was written into the output directory"
+
+# ---- changes: a build and a reload event each ----
+if [ $http = curl ]; then
+	curl -sN --max-time 60 "$root/__sitegen/events?gen=$token" >events &
+else
+	python3 -c 'import sys, urllib.request
+r = urllib.request.urlopen(sys.argv[1], timeout=60)
+out = open("events", "wb", buffering=0)
+for line in r: out.write(line)' "$root/__sitegen/events?gen=$token" &
+fi
+pids="$pids $!"
+wait_for grep -q '^retry:' events || fail "the event stream did not open" events
+reloads() { grep -c '^event: reload' events; }
+reloads_at_least() { [ "$(reloads)" -ge "$1" ]; }
+# change DESCRIPTION PAGE TEXT: after a change, a reload event (one more) and
+# PAGE (a path below the site) showing TEXT, or 404 when TEXT is -.
+n=0
+change() {
+	n=$((n + 1))
+	if wait_for reloads_at_least $n; then
+		if [ "$3" = - ]; then
+			r=$(req GET "$url$2")
+			[ "${r%%|*}" = 404 ] && pass "$1: built, reload event, $2 is gone (404)" || fail "$1: $2 still $r"
+		elif req GET "$url$2" >/dev/null && grep -q "$3" body; then
+			pass "$1: built, a reload event, and $2 shows it"
+		else
+			fail "$1: reload event, but $2 does not show '$3'" body inotify.log
+		fi
+	else
+		fail "$1: no reload event within the wait" events inotify.log
+		n=$(reloads)
+	fi
+}
+printf '\n编辑后新加的一段。\n' >>content/2022/lianxinka.md
+change "an edit to a report" reports/lianxinka/ 编辑后新加的一段
+mkdir -p content/2023/new
+printf -- '---\ntitle: 新文件夹里的报道\ndate: 2023-01-05\ndistrict: 离石区\n---\n\n新报道。\n' >content/2023/new/index.md
+change "a new folder holding a new report" reports/new/ 新文件夹里的报道
+rm -r content/2023
+change "a deleted folder and its report" reports/new/ -
+printf '\n/* theme-edit-marker */\n' >>theme/static/style.css
+change "a change to the theme" assets/style.css theme-edit-marker
+sed 's/编辑后新加的一段/改名保存的一段/' content/2022/lianxinka.md >content/2022/.lianxinka.md.tmp
+mv content/2022/.lianxinka.md.tmp content/2022/lianxinka.md
+change "a save by rename (write beside, mv over: vim's way)" reports/lianxinka/ 改名保存的一段
+sed -i 's/^title: 测试档案/title: 改过的档案/' config.yml
+change "a change to config.yml" index.html 改过的档案
+
+# ---- a broken report: errors on the open pages, the last good pages served ----
+cp content/2022/youtamenzai.md good.md
+req GET "${url}reports/youtamenzai/" >/dev/null
+cp body good.html
+sed -i 's/^district: .*/district: 石楼/' content/2022/youtamenzai.md
+if wait_for grep -q '^event: errors' events; then
+	if grep -q '^data: content/2022/youtamenzai.md:[0-9]*:[0-9]*: error: ' events; then
+		pass "a broken report: an errors event with path:line:col (the overlay)"
+	else
+		fail "a broken report: the errors event has no path:line:col" events
+	fi
+else
+	fail "a broken report: no errors event" events inotify.log
+fi
+grep -q 'youtamenzai.md:[0-9]*:[0-9]*: error' inotify.log && pass "a broken report: the errors are in the terminal too" ||
+	fail "a broken report: no error in the terminal" inotify.log
+r=$(req GET "${url}reports/youtamenzai/")
+[ "${r%%|*}" = 200 ] && cmp -s body good.html &&
+	pass "a broken report: the last good pages stay served" || fail "a broken report: the page is now $r" inotify.log
+if [ $http = curl ]; then
+	curl -sN --max-time 0.5 "$root/__sitegen/events?gen=$token" >events2
+	grep -q '^event: errors' events2 && pass "a page opened while the build is broken shows the errors at once" ||
+		fail "a newly opened page is not told the errors" events2
+fi
+cp good.md content/2022/youtamenzai.md
+wait_for grep -q '^event: ok' events && pass "fixed: the overlay goes (an ok event; the pages are those of the last good build)" ||
+	fail "fixed: no ok event" events inotify.log
+
+# ---- in a real browser: `make serve-browser` (SERVE_BROWSER=1; ~5 s more) ----
+if [ "${SERVE_BROWSER:-}" = 1 ]; then
+	if need_chromium serve apt.log; then
+		"$python" "$here/tests/serve_browser.py" "$url" "$tmp" 2>browser.err || fail "the browser check failed" browser.err
+	fi
+fi
+
+# ---- stopping ----
+stop() {	# NAME PID
+	kill -TERM "$2"
+	i=0
+	while kill -0 "$2" 2>/dev/null && [ $i -lt "$limit" ]; do sleep 0.1; i=$((i + 1)); done
+	if kill -0 "$2" 2>/dev/null; then
+		fail "$1: still running after SIGTERM" "$1.log"
+	else
+		wait "$2"
+		st=$?
+		[ $st = 0 ] && grep -q 'serve: stopped' "$1.log" && pass "$1: SIGTERM stops the server, exit status 0" ||
+			fail "$1: exit status $st after SIGTERM" "$1.log"
+	fi
+}
+stop inotify "$server"
+# ---- polling, where inotify cannot be had ----
+# The system out of inotify watches after the first (tests/fault/fault.c makes
+# inotify_add_watch fail as the kernel does), or, where that library cannot be
+# preloaded (a sanitized build), SITEGEN_WATCH=poll. The same output: the
+# first build has nothing to do.
+if ! sanitized "$bin" && [ -f "$here/$B/tests/fault.so" ]; then
+	start poll LD_PRELOAD="$here/$B/tests/fault.so" FAULT_INOTIFY=1
+	grep -q 'out of inotify watches.*250 ms instead' poll.log && grep -q '(polling)' poll.log &&
+		pass "out of inotify watches: the server says so and polls instead" || fail "no fallback said" poll.log
+else
+	start poll SITEGEN_WATCH=poll
+	grep -q '(polling)' poll.log && pass "SITEGEN_WATCH=poll: the server says it polls" || fail "polling not said" poll.log
+fi
+req GET "$url" >/dev/null
+wait_for grep -q 'built in' poll.log
+printf '\n轮询看到的一段。\n' >>content/2022/lianxinka.md
+if wait_for grep -q '轮询看到的一段' out/reports/lianxinka/index.html; then
+	pass "polling: an edit is seen and built"
+else
+	fail "polling: the edit was not built" poll.log
+fi
+mkdir content/2024
+printf -- '---\ntitle: 轮询看到的新报道\ndate: 2024-01-05\ndistrict: 离石区\n---\n\n新报道。\n' >content/2024/polled.md
+if wait_for test -f out/reports/polled/index.html; then
+	pass "polling: a new folder with a report is seen and built"
+else
+	fail "polling: the new report was not built" poll.log
+fi
+
+stop poll "$server"
+exit 0
