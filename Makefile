@@ -79,7 +79,7 @@ test: $(BIN) $(TEST_BINS) $(BUILD)/corpus $(BUILD)/tests/fault.so
 
 # tests/serve.sh with the page script in headless Chromium too: an open page reloading, the errors
 # shown over it and taken away (~5 s more than in make test).
-serve-browser: $(BIN)
+serve-browser: $(BIN) $(BUILD)/tests/fault.so
 	@SERVE_BROWSER=1 B=$(BUILD) sh tests/serve.sh
 
 # Regenerates the golden fixture's expected output on purpose (review the diff before committing).

@@ -11,8 +11,7 @@ import sys
 import tempfile
 import time
 
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
+import theme_check  # (beside this file: its start_browser)
 
 URL, SITE = sys.argv[1], sys.argv[2]
 WAIT = float(os.environ.get("SERVE_BROWSER_WAIT", "10"))
@@ -36,25 +35,11 @@ def until(driver, script):
     return driver.execute_script(script)
 
 
-def browser(profile):
-    opts = webdriver.ChromeOptions()
-    for binary in ("/usr/lib/chromium/chromium", "/usr/bin/chromium"):
-        if os.path.exists(binary):
-            opts.binary_location = binary
-            break
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
-                "--user-data-dir=" + profile):
-        opts.add_argument(arg)
-    driver_path = shutil.which("chromedriver") or "/usr/lib/chromium/chromedriver"
-    return webdriver.Chrome(service=Service(executable_path=driver_path), options=opts)
-
-
 def main():
     profile = tempfile.mkdtemp(prefix="serve-browser-")
     article = os.path.join(SITE, "content/2022/youtamenzai.md")
     good = open(article, encoding="utf-8").read()
-    driver = browser(profile)
+    driver = theme_check.start_browser(profile)
     try:
         driver.get(URL + "reports/youtamenzai/")
         driver.execute_script("window.sitegenTestMarker = 1")
