@@ -7,7 +7,7 @@
 
 static const char *const config_keys[] = {
 	"title", "description", "base_url", "language", "output_dir", "unsafe_html", "home_latest",
-	"regions", "slugs", NULL
+	"regions", "slugs", "sitemap_limit", NULL
 };
 
 void config_warn_unknown_key(struct diag *d, const char *path, const char *src, size_t src_len,
@@ -129,6 +129,21 @@ static void read_slugs(struct reader *r, const struct ynode *n, struct config *c
 	}
 }
 
+/* A whole number from 1 to max, into *slot. */
+static void read_count(struct reader *r, const struct ynode *v, const char *k, long max, size_t *slot)
+{
+	const char *s = scalar(r, v, k);
+	char *end;
+	long n = s ? strtol(s, &end, 10) : 0;
+	if (s && (*end || n < 1 || n > max)) {
+		diag_error(r->d, r->path, v->line, v->col, r->src, r->len, "'%s' must be a number from 1 to %ld",
+			   k, max);
+		r->failed = 1;
+	} else if (s) {
+		*slot = (size_t)n;
+	}
+}
+
 static void read_key(struct reader *r, const struct ynode *key, const struct ynode *v, struct config *cfg)
 {
 	const char *k = key->str;
@@ -140,13 +155,9 @@ static void read_key(struct reader *r, const struct ynode *key, const struct yno
 		if (!ynode_bool(v, &cfg->unsafe_html))
 			fail_at(r, v, "'%s' must be true or false", k);
 	} else if (strcmp(k, "home_latest") == 0) {
-		const char *s = scalar(r, v, k);
-		char *end;
-		long n = s ? strtol(s, &end, 10) : 0;
-		if (s && (*end || n < 1 || n > 1000))
-			fail_at(r, v, "'%s' must be a number from 1 to 1000", k);
-		else if (s)
-			cfg->home_latest = (size_t)n;
+		read_count(r, v, k, 1000, &cfg->home_latest);
+	} else if (strcmp(k, "sitemap_limit") == 0) {
+		read_count(r, v, k, 50000, &cfg->sitemap_limit);
 	} else {
 		const char **slot = strcmp(k, "title") == 0 ? &cfg->title
 				: strcmp(k, "description") == 0 ? &cfg->description
@@ -208,6 +219,7 @@ int config_parse(struct arena *a, struct diag *d, const char *path, const char *
 	cfg->language = "zh-CN";
 	cfg->output_dir = "public";
 	cfg->home_latest = 10;
+	cfg->sitemap_limit = 50000;
 	diag_cap_begin(d, DIAG_MAX_PER_FILE);
 	int ret = parse(&r, cfg);
 	diag_cap_end(d, path);

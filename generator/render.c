@@ -18,7 +18,7 @@
 
 const char *const render_templates[] = {
 	"home", "report", "place", "places", "dates", "year", "month", "day", "tags", "tag",
-	"reporters", "reporter", "series-index", "series", "404", "search", "sitemap", "feed", NULL
+	"reporters", "reporter", "series-index", "series", "404", "search", "sitemap", "sitemap-index", "feed", NULL
 };
 
 
@@ -322,8 +322,9 @@ static const struct render_family families[] = {
 	{ count_one, render_series_index },
 	{ count_one, render_404 },
 	{ count_one, render_search_page },
-	{ count_one, render_sitemap },
+	{ render_sitemap_count, render_sitemap },
 	{ count_one, render_feed },
+	{ render_page_feed_count, render_page_feed },
 	{ count_articles, render_report_page },
 	{ count_series, render_series_page },
 	{ count_days, render_day_page },

@@ -1,69 +1,153 @@
-/* sitemap.xml and feed.xml: the two files that use absolute URLs (base_url),
- * since crawlers and feed readers fetch them from anywhere. They list pretty
- * URLs (reports/x/, not reports/x/index.html), which a server resolves. */
+/* Atom feeds (the site's, and one beside every place, tag and person page)
+ * and the sitemap: the files that use absolute URLs (base_url), since
+ * crawlers and feed readers fetch them from anywhere. They list pretty URLs
+ * (reports/x/, not reports/x/index.html), which a server resolves. Every
+ * date in them comes from the reports, never from the clock, so an
+ * unchanged archive gives unchanged files. */
 #include <string.h>
 
 #include "render_internal.h"
 
 #define FEED_ENTRIES 20
 
-static void add_url(struct render *r, struct val *urls, const char *url, const char *lastmod)
-{
-	struct val *v = val_map(&r->scratch);
-	val_set_str(&r->scratch, v, "loc", render_absolute(r, url));
-	if (lastmod && strlen(lastmod) == 10)
-		val_set_str(&r->scratch, v, "lastmod", lastmod);
-	val_push(&r->scratch, urls, v);
-}
-
-void render_sitemap(struct render *r, size_t unused)
-{
-	(void)unused;
-	const struct site *s = r->site;
-	struct val *ctx = render_common(r, "sitemap.xml", "sitemap", NULL);
-	struct val *urls = val_list(&r->scratch);
-	add_url(r, urls, "index.html", NULL);
-	for (size_t i = 0; i < s->articles.len; i++) {
-		const struct article *a = s->articles.items[i];
-		add_url(r, urls, a->url, r->extra[a->order].date_iso);
-	}
-	for (size_t i = 0; i < s->places.len; i++)
-		add_url(r, urls, ((const struct place *)s->places.items[i])->url, NULL);
-	for (size_t i = 0; i < s->months.len; i++)
-		add_url(r, urls, ((const struct month *)s->months.items[i])->url, NULL);
-	for (size_t i = 0; i < s->tags.len; i++)
-		add_url(r, urls, ((const struct tag *)s->tags.items[i])->url, NULL);
-	for (size_t i = 0; i < s->series.len; i++)
-		add_url(r, urls, ((const struct series *)s->series.items[i])->url, NULL);
-	render_set_list(r, ctx, "urls", urls);
-	render_page(r, "sitemap", "sitemap.xml", ctx);
-}
-
 /* Atom wants a full timestamp; the archive knows days (or months), which are
- * China Standard Time. The feed's own `updated` is its newest entry's, so an
- * unchanged archive gives an unchanged feed. */
+ * China Standard Time. A month-only report counts as of the month's first
+ * day, where it sorts (date_cmp), so entries stay newest first. */
 static const char *timestamp(struct render *r, const struct article *a)
 {
 	return arena_sprintf(&r->scratch, "%04d-%02d-%02dT00:00:00+08:00", a->date.y, a->date.m,
 			     a->date.d ? a->date.d : 1);
 }
 
+/* The directory of a page's url (places/x/index.html → places/x/). */
+static const char *dir_of(struct render *r, const char *url)
+{
+	const char *slash = strrchr(url, '/');
+	return arena_strndup(&r->scratch, url, slash ? (size_t)(slash - url + 1) : 0);
+}
+
+static struct val *person_val(struct render *r, const char *name, const char *url)
+{
+	struct val *v = val_map(&r->scratch);
+	val_set_str(&r->scratch, v, "name", name);
+	if (url)
+		val_set_str(&r->scratch, v, "uri", render_absolute(r, url));
+	return v;
+}
+
+/* An entry: the listing item plus its absolute link (also its id: a
+ * report's URL never changes, see the README), its timestamp, its authors
+ * (reporters, or the signer of a text that is no report), contributors
+ * (correspondents) and categories (tags). */
+static struct val *feed_entry(struct render *r, const struct article *a)
+{
+	struct arena *m = &r->scratch;
+	struct val *v = render_item_new(r, a);
+	val_set_str(m, v, "loc", render_absolute(r, a->url));
+	val_set_str(m, v, "updated", timestamp(r, a));
+	struct val *authors = val_list(m), *contributors = val_list(m), *categories = val_list(m);
+	for (size_t i = 0; i < a->reporters.len; i++)
+		val_push(m, authors, person_val(r, a->reporters.items[i], a->reporter_refs[i]->url));
+	for (size_t i = 0; i < a->author.len; i++)
+		val_push(m, authors, person_val(r, a->author.items[i], NULL));
+	for (size_t i = 0; i < a->correspondents.len; i++)
+		val_push(m, contributors,
+			 person_val(r, a->correspondents.items[i], a->correspondent_refs[i]->url));
+	for (size_t i = 0; i < a->tags.len; i++) {
+		struct val *c = val_map(m);
+		val_set_str(m, c, "term", a->tags.items[i]);
+		val_set_str(m, c, "scheme", render_absolute(r, "tags/"));
+		val_push(m, categories, c);
+	}
+	/* every key an entry's sections use is set, so none falls back to the feed's */
+	render_set_list(r, v, "authors", authors);
+	render_set_list(r, v, "contributors", contributors);
+	render_set_list(r, v, "categories", categories);
+	val_set_str(m, v, "places_scheme", render_absolute(r, "places/"));
+	return v;
+}
+
+/* Renders the Atom feed `feed_url` of the page `page_url` (its alternate,
+ * whose absolute URL is also the feed's id) from newest-first articles. */
+static void render_atom(struct render *r, const char *feed_url, const char *page_url, const char *title,
+			const struct ptrvec *arts)
+{
+	struct arena *m = &r->scratch;
+	struct val *ctx = render_common(r, feed_url, title, NULL);
+	val_set_str(m, ctx, "base_url", render_absolute(r, ""));
+	val_set_str(m, ctx, "feed_title", title);
+	val_set_str(m, ctx, "alternate", render_absolute(r, page_url));
+	val_set_str(m, ctx, "self", render_absolute(r, feed_url));
+	/* an empty feed (no reports at all) has a fixed date, not the build's */
+	val_set_str(m, ctx, "updated", arts->len ? timestamp(r, arts->items[0]) : "1970-01-01T00:00:00Z");
+	struct val *entries = val_list(m);
+	for (size_t i = 0; i < arts->len && i < FEED_ENTRIES; i++)
+		val_push(m, entries, feed_entry(r, arts->items[i]));
+	render_set_list(r, ctx, "entries", entries);
+	render_page(r, "feed", feed_url, ctx);
+}
+
 void render_feed(struct render *r, size_t unused)
 {
 	(void)unused;
-	const struct site *s = r->site;
-	struct val *ctx = render_common(r, "feed.xml", "feed", NULL);
-	val_set_str(&r->scratch, ctx, "base_url", render_absolute(r, ""));
-	val_set_str(&r->scratch, ctx, "updated",
-		    s->articles.len ? timestamp(r, s->articles.items[0]) : "1970-01-01T00:00:00Z");
-	struct val *entries = val_list(&r->scratch);
-	for (size_t i = 0; i < s->articles.len && i < FEED_ENTRIES; i++) {
-		const struct article *a = s->articles.items[i];
-		struct val *v = render_item_new(r, a);
-		val_set_str(&r->scratch, v, "loc", render_absolute(r, a->url));
-		val_set_str(&r->scratch, v, "updated", timestamp(r, a));
-		val_push(&r->scratch, entries, v);
+	const struct config *cfg = r->site->config;
+	render_atom(r, "feed.xml", "index.html", cfg->title, &r->site->articles);
+}
+
+/* A person's reports and the ones they were correspondent for, merged
+ * newest first (by archive order), each once, at most FEED_ENTRIES. */
+static void person_articles(struct render *r, const struct person *p, struct ptrvec *out)
+{
+	const struct ptrvec *x = &p->as_reporter, *y = &p->as_correspondent;
+	size_t i = 0, j = 0;
+	while (out->len < FEED_ENTRIES && (i < x->len || j < y->len)) {
+		const struct article *a = i < x->len ? x->items[i] : NULL;
+		const struct article *b = j < y->len ? y->items[j] : NULL;
+		const struct article *next = !b || (a && a->order >= b->order) ? a : b;
+		if (a == next)
+			i++;
+		if (b == next)
+			j++;
+		ptrvec_push(&r->scratch, out, (void *)next);
 	}
-	render_set_list(r, ctx, "entries", entries);
-	render_page(r, "feed", "feed.xml", ctx);
+}
+
+/* The feed title of a page named `name`, as its <head> link names it too. */
+static const char *feed_title(struct render *r, const char *name)
+{
+	return arena_sprintf(&r->scratch, "%s · %s", name, r->site->config->title);
+}
+
+void render_page_feed(struct render *r, size_t i)
+{
+	const struct site *s = r->site;
+	const char *name, *url;
+	struct ptrvec merged = { 0 };
+	const struct ptrvec *arts = &merged;
+	if (i < s->places.len) {
+		const struct place *p = s->places.items[i];
+		name = p->name, url = p->url, arts = &p->articles;
+	} else if ((i -= s->places.len) < s->tags.len) {
+		const struct tag *t = s->tags.items[i];
+		name = t->name, url = t->url, arts = &t->articles;
+	} else {
+		const struct person *p = s->people.items[i - s->tags.len];
+		name = p->name, url = p->url;
+		person_articles(r, p, &merged);
+	}
+	const char *feed_url = arena_sprintf(&r->scratch, "%sfeed.xml", dir_of(r, url));
+	render_atom(r, feed_url, url, feed_title(r, name), arts);
+}
+
+size_t render_page_feed_count(const struct site *s)
+{
+	return s->places.len + s->tags.len + s->people.len;
+}
+
+void render_feed_link(struct render *r, struct val *ctx, const char *name)
+{
+	struct val *v = val_map(&r->scratch);
+	val_set_str(&r->scratch, v, "title", feed_title(r, name));
+	val_set_str(&r->scratch, v, "href", "feed.xml");
+	val_set(&r->scratch, ctx, "page_feed", v);
 }

@@ -57,7 +57,8 @@ struct val *render_tree(struct render *r, enum place_level deepest);
 struct val *render_years(struct render *r);
 
 /* One function per kind of page; `i` picks the page among its kind (see
- * render_families in render.c). Each renders and hands over exactly one page. */
+ * render_families in render.c). Each renders and hands over exactly one page
+ * (render_sitemap excepted: see there). */
 void render_home(struct render *r, size_t i);
 void render_404(struct render *r, size_t i);
 void render_search_page(struct render *r, size_t i);
@@ -74,7 +75,16 @@ void render_people_index(struct render *r, size_t i);
 void render_person_page(struct render *r, size_t i);
 void render_series_index(struct render *r, size_t i);
 void render_series_page(struct render *r, size_t i);
-void render_sitemap(struct render *r, size_t i);
 void render_feed(struct render *r, size_t i);
+/* The feed beside each place, tag and person page (render_feeds.c). */
+void render_page_feed(struct render *r, size_t i);
+size_t render_page_feed_count(const struct site *s);
+/* Sets the page's `page_feed` (its feed's title and href), which base.mustache
+ * links from <head>: for pages that render_page_feed gives a feed, by name. */
+void render_feed_link(struct render *r, struct val *ctx, const char *name);
+/* The sitemap: job 0 is sitemap.xml, the others render the parts of a sitemap
+ * index (none, or several), see render_sitemap.c. */
+void render_sitemap(struct render *r, size_t i);
+size_t render_sitemap_count(const struct site *s);
 
 #endif

@@ -130,6 +130,7 @@ void render_place_page(struct render *r, size_t i)
 		val_set(a, ctx, "sibling_count", render_count(r, sibs->len));
 	}
 	render_set_list(r, ctx, "groups", render_groups(r, &p->articles));
+	render_feed_link(r, ctx, p->name);
 	render_page(r, "place", p->url, ctx);
 }
 

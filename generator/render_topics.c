@@ -41,6 +41,7 @@ void render_tag_page(struct render *r, size_t i)
 	render_crumb(r, ctx, t->name, NULL);
 	val_set(a, ctx, "tag", named_count(r, t->name, NULL, t->articles.len));
 	render_set_list(r, ctx, "groups", render_groups(r, &t->articles));
+	render_feed_link(r, ctx, t->name);
 	render_page(r, "tag", t->url, ctx);
 }
 
@@ -70,6 +71,7 @@ void render_person_page(struct render *r, size_t i)
 	val_set(a, ctx, "person", named_count(r, p->name, NULL, p->as_reporter.len + p->as_correspondent.len));
 	render_set_list(r, ctx, "as_reporter", render_items(r, &p->as_reporter));
 	render_set_list(r, ctx, "as_correspondent", render_items(r, &p->as_correspondent));
+	render_feed_link(r, ctx, p->name);
 	render_page(r, "reporter", p->url, ctx);
 }
 

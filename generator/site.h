@@ -50,6 +50,7 @@ struct config {
 	const char *title, *description, *base_url, *language, *output_dir;
 	int unsafe_html;
 	size_t home_latest;
+	size_t sitemap_limit;	/* URLs in one sitemap file (sitemaps.org: 50,000) */
 	struct config_province *provinces;
 	size_t nprovinces;
 	struct slug_override *slugs;

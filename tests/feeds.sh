@@ -1,0 +1,89 @@
+#!/bin/sh
+# The Atom feeds (the site's, and one per place, tag and person) and the
+# sitemap, on a small generated archive whose every report's places, tags
+# and people are known (tests/feeds_check.py gen): valid XML and Atom, each
+# feed exactly its page's newest reports, the pages linking their feeds, the
+# sitemap listing every page once (and, past sitemap_limit, split by year
+# into a sitemap index), and two builds byte for byte the same.
+set -u
+B=${B:-build}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+python=
+for py in python3 /usr/bin/python3; do
+	command -v "$py" >/dev/null 2>&1 && python=$py && break
+done
+if [ -z "$python" ]; then
+	echo "skip - feeds: python3 is missing"
+	exit 0
+fi
+"$python" tests/feeds_check.py gen "$tmp" || { echo "not ok - feeds: cannot write the test archive"; exit 1; }
+
+build() {	# out config extra-flags…
+	out=$1 config=$2
+	shift 2
+	if ! "$B/sitegen" --config "$config" --content "$tmp/content" --out "$out" --strict --quiet "$@" \
+		>"$tmp/log" 2>&1; then
+		echo "not ok - feeds: the archive does not build ($config)"
+		sed 's/^/#   /' "$tmp/log" | head -20
+		exit 1
+	fi
+}
+build "$tmp/a" "$tmp/config.yml"
+build "$tmp/b" "$tmp/config.yml" --jobs 1
+
+# xmllint, Debian's libxml2-utils: installed as the other tests install their tools
+if ! command -v xmllint >/dev/null 2>&1; then
+	if [ "$(id -u)" = 0 ]; then sudo=; else sudo="sudo -n"; fi
+	{ flock /tmp/sitegen-apt.lock $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+		--no-install-recommends libxml2-utils || {
+		flock /tmp/sitegen-apt.lock $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -q &&
+		flock /tmp/sitegen-apt.lock $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+			--no-install-recommends libxml2-utils; }; } >"$tmp/apt.log" 2>&1
+fi
+# lint DIR WHAT: xmllint on every .xml file of DIR
+lint() {
+	if ! command -v xmllint >/dev/null 2>&1; then
+		echo "skip - feeds: xmllint (libxml2-utils) could not be installed, $2 not parsed"
+		sed 's/^/#   /' "$tmp/apt.log" | tail -3
+	elif find "$1" -name '*.xml' | sort >"$tmp/xml" && xargs xmllint --noout <"$tmp/xml" >"$tmp/lint" 2>&1; then
+		echo "ok - feeds: xmllint parses $2 ($(wc -l <"$tmp/xml") files)"
+	else
+		echo "not ok - feeds: xmllint refuses some of $2"
+		sed 's/^/#   /' "$tmp/lint" | head -20
+	fi
+}
+lint "$tmp/a" "every feed and the sitemap"
+
+"$python" tests/feeds_check.py check "$tmp/a" "$tmp"
+
+if diff -r -x .sitegen-state "$tmp/a" "$tmp/b" >"$tmp/diff"; then
+	echo "ok - feeds: two builds (2 threads, 1 thread) are byte for byte the same"
+else
+	echo "not ok - feeds: two builds differ"
+	sed 's/^/#   /' "$tmp/diff" | head -20
+fi
+
+# A sitemap too full for one file, made so with a tiny limit.
+cp "$tmp/config.yml" "$tmp/split.yml"
+echo "sitemap_limit: 25" >>"$tmp/split.yml"
+build "$tmp/a" "$tmp/split.yml"
+lint "$tmp/a" "the sitemap index and its sitemaps"
+"$python" tests/feeds_check.py split "$tmp/a" "$tmp" 25
+# and back: the parts are removed when the URLs fit again
+build "$tmp/a" "$tmp/config.yml"
+if ls "$tmp/a"/sitemap-*.xml >/dev/null 2>&1; then
+	echo "not ok - feeds: the sitemap's parts stay after the URLs fit in sitemap.xml again"
+else
+	echo "ok - feeds: the sitemap's parts are removed once the URLs fit in sitemap.xml again"
+fi
+
+printf 'sitemap_limit: 0\n' >>"$tmp/split.yml"
+sed -i '/^sitemap_limit: 25$/d' "$tmp/split.yml"
+if "$B/sitegen" --config "$tmp/split.yml" --content "$tmp/content" --out "$tmp/c" --quiet >"$tmp/log" 2>&1 ||
+	! grep -q "error: 'sitemap_limit' must be a number from 1 to 50000" "$tmp/log"; then
+	echo "not ok - feeds: sitemap_limit: 0 is not refused with its message"
+	sed 's/^/#   /' "$tmp/log" | head -5
+else
+	echo "ok - feeds: sitemap_limit: 0 is an error at its place"
+fi
