@@ -393,6 +393,10 @@ int writer_put(struct writer *w, const char *rel, const char *data, size_t len)
 		diag_error(w->d, rel, 0, 0, NULL, 0, "two pages of this build want the same file");
 		return -1;
 	}
+	if (w->dry) {
+		write_note_links(w, key, data, len);
+		return 0;
+	}
 	char *live = write_join(w->out, rel);
 	struct stat st;
 	if (!w->direct && !(w->has_links && crosses_link(w, rel)) && same_content(live, data, len, &st)) {
@@ -536,7 +540,7 @@ static void sweep_old(struct writer *w)
 	}
 }
 
-static void writer_free(struct writer *w)
+void write_free(struct writer *w)
 {
 	for (size_t i = 0; i < w->nold; i++)
 		free(w->old_files[i]);
@@ -743,7 +747,7 @@ int writer_commit(struct writer *w, struct write_stats *stats, uint64_t inputs)
 		int undone = put_back(w, &c, moved ? moved - 1 : 0, moved > 0) == 0;
 		commit_free(w, &c);
 		remove_tree(w->staging);
-		writer_free(w);
+		write_free(w);
 		return undone ? -1 : -2;
 	}
 	commit_free(w, &c);
@@ -760,12 +764,24 @@ int writer_commit(struct writer *w, struct write_stats *stats, uint64_t inputs)
 	}
 	if (stats)
 		*stats = w->stats;
-	writer_free(w);
+	write_free(w);
 	return r;
+}
+
+size_t writer_count(struct writer *w)
+{
+	pthread_mutex_lock(&w->lock);
+	size_t n = w->paths.len;
+	pthread_mutex_unlock(&w->lock);
+	return n;
 }
 
 void writer_abort(struct writer *w)
 {
+	if (w->dry) {
+		write_free(w);
+		return;
+	}
 	if (w->failed_writes > WRITE_ERRORS_SHOWN)
 		diag_error(w->d, w->out, 0, 0, NULL, 0, "%zu more files could not be written either",
 			   w->failed_writes - WRITE_ERRORS_SHOWN);
@@ -777,5 +793,5 @@ void writer_abort(struct writer *w)
 		else
 			remove_contents(w->out);
 	}
-	writer_free(w);
+	write_free(w);
 }
