@@ -19,6 +19,7 @@
 #include "progress.h"
 #include "render.h"
 #include "search.h"
+#include "strmap.h"
 #include "text.h"
 #include "threads.h"
 #include "tmpl.h"
@@ -158,11 +159,18 @@ static size_t files_made(void *w)
 	return writer_count(w);
 }
 
-/* The end of a check: the links between its pages, and what it counted. */
-static int finish_check(struct diag *d, struct writer *w, struct build_result *res)
+/* The end of a check: the links between its pages (a report's named by
+ * its file), and what it counted. */
+static int finish_check(struct arena *a, struct diag *d, struct writer *w, const struct site *site,
+			struct build_result *res)
 {
+	struct strmap sources = { 0 };
+	for (size_t i = 0; i < site->articles.len; i++) {
+		const struct article *art = site->articles.items[i];
+		strmap_put(a, &sources, art->url, (void *)art->path);
+	}
 	size_t pages, links;
-	writer_check_links(w, &pages, &links);
+	writer_check_links(w, &sources, &pages, &links);
 	res->written = pages;
 	res->links = links;
 	return diag_failed(d) ? -1 : 0;
@@ -178,7 +186,7 @@ static int generate_with(const struct build_options *o, struct arena *a, struct 
 		return -1;
 	}
 	stage_done("compile");
-	progress_stage("indexing", arts->len, NULL, NULL);
+	progress_stage("indexing %zu articles", arts->len, NULL, NULL);
 	index_build(x, arts->items, arts->len, o->drafts, o->jobs, site);
 	index_check_rejected(x, arts->rejected, arts->nrejected, o->drafts);
 	stage_done("index");
@@ -189,10 +197,10 @@ static int generate_with(const struct build_options *o, struct arena *a, struct 
 	if (!w)
 		return -1;
 	res->articles = site->articles.len;
-	progress_stage("rendering: files", 0, files_made, w);
+	progress_stage("rendering: %zu files", 0, files_made, w);
 	render_site(site, tmpls, w, d, a, o->jobs);
 	stage_done("render");
-	progress_stage("search index: files", 0, files_made, w);
+	progress_stage("search index: %zu files", 0, files_made, w);
 	if (!folder)
 		diag_error(d, "ICU", 0, 0, NULL, 0, "cannot load ICU's normalisation or transliteration data");
 	else
@@ -200,13 +208,13 @@ static int generate_with(const struct build_options *o, struct arena *a, struct 
 	stage_done("search");
 	copy_static(a, d, w, arena_sprintf(a, "%s/static", o->theme), "assets");
 	if (o->check)
-		return finish_check(d, w, res);
+		return finish_check(a, d, w, site, res);
 	if (diag_failed(d)) {
 		writer_abort(w);
 		return -1;
 	}
 	struct write_stats st;
-	progress_stage("writing files", writer_count(w), NULL, NULL);
+	progress_stage("writing %zu files", writer_count(w), NULL, NULL);
 	int committed = writer_commit(w, &st, fp);
 	if (committed < 0)
 		return committed;	/* -2: the output may be partly new; -3: new, its state not saved */
@@ -340,7 +348,7 @@ int build_run(const struct build_options *o, struct arena *a, struct diag *d, st
 	}
 	struct article_set arts;
 	struct parse_job pj = { &arts, sources, nsrc, d, o->jobs, NULL, NULL, NULL };
-	progress_stage("reading and parsing files", nsrc, NULL, NULL);
+	progress_stage("reading and parsing %zu files", nsrc, NULL, NULL);
 	threads_run(2, parse_articles, &pj, NULL);
 	stage_done("load+parse");
 	const char *memo_dir = memo_dir_of(pj.memo);	/* never a file of ours among the user's */

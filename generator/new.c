@@ -12,6 +12,7 @@
 #include "article.h"
 #include "build.h"
 #include "index.h"
+#include "memo.h"
 #include "site.h"
 #include "text.h"
 
@@ -108,27 +109,34 @@ static void compose(struct buf *b, const struct new_options *o, const char *titl
 	buf_addstr(b, "---\n\n");
 }
 
-/* Parses text back as a build would, and checks its district or city
- * against the config with the build's own code and message (the place
- * named as the command-line option: the file does not exist yet). */
-static int check_article(struct arena *a, struct diag *d, const struct config *cfg, struct text_slugger *sl,
+/* Parses text back as a build would (path names it in messages), and
+ * checks its district or city against the config with the build's own code
+ * and message (the place named as the command-line option: the file does
+ * not exist yet). The index's slugger, when it opened one, goes to *sl. */
+static int check_article(struct arena *a, struct diag *d, const struct config *cfg, struct text_slugger **sl,
 			 const char *path, const struct buf *text)
 {
 	struct article *art = article_parse(a, d, path, text->data, text->len);
 	if (!art || diag_failed(d))
 		return -1;
-	struct index_ctx x = { .a = a, .d = d, .cfg = cfg, .slugger = sl, .collator = text_collator_new() };
+	/* the memo (read only) spares opening ICU's transliterator for the
+	 * config's place names when the title's slug is not needed */
+	struct index_ctx x = { .a = a, .d = d, .cfg = cfg, .memo = memo_load(), .collator = text_collator_new() };
+	int r = -1;
 	if (!x.collator) {
 		diag_error(d, "ICU", 0, 0, NULL, 0, "cannot load ICU's collation data");
-		return -1;
+	} else {
+		struct site site;
+		index_build(&x, NULL, 0, 0, 1, &site);	/* the place tables, from the config */
+		art->path = art->district ? "--district" : "--city";
+		art->district_line = art->city_line = 0;
+		index_check_rejected(&x, &art, 1, 1);
+		r = diag_failed(d) ? -1 : 0;
 	}
-	struct site site;
-	index_build(&x, NULL, 0, 0, 1, &site);	/* the place tables, from the config */
-	art->path = art->district ? "--district" : "--city";
-	art->district_line = art->city_line = 0;
-	index_check_rejected(&x, &art, 1, 1);
+	*sl = x.slugger;
 	text_collator_free(x.collator);
-	return diag_failed(d) ? -1 : 0;
+	memo_free(x.memo);
+	return r;
 }
 
 /* Creates path (and its folder) with text, never over an existing file. */
@@ -177,17 +185,18 @@ int new_article(const struct new_options *o, struct arena *a, struct diag *d)
 	struct config cfg;
 	if (build_read_config(a, d, o->config, &cfg, NULL, NULL) < 0)
 		return -1;
-	struct text_slugger *sl = text_slugger_new();
-	if (!sl) {
-		diag_error(d, "ICU", 0, 0, NULL, 0, "cannot load ICU's transliteration data");
-		return -1;
-	}
 	struct buf slug = BUF_INIT, text = BUF_INIT;
-	text_slugify(sl, title, strlen(title), NEW_SLUG_MAX, &slug);
+	compose(&text, o, title, date);
+	struct text_slugger *sl = NULL;
+	int r = check_article(a, d, &cfg, &sl, "(the new article)", &text);
+	if (r == 0 && !sl && !(sl = text_slugger_new())) {
+		diag_error(d, "ICU", 0, 0, NULL, 0, "cannot load ICU's transliteration data");
+		r = -1;
+	}
+	if (r == 0)
+		text_slugify(sl, title, strlen(title), NEW_SLUG_MAX, &slug);
 	char *path = arena_sprintf(a, "%s/%04d/%s-%s.md", o->content, dt.y, date, slug.data);
 	char *bundle = arena_sprintf(a, "%s/%04d/%s-%s", o->content, dt.y, date, slug.data);
-	compose(&text, o, title, date);
-	int r = check_article(a, d, &cfg, sl, path, &text);
 	struct stat st;
 	if (r == 0 && (lstat(path, &st) == 0 || lstat(bundle, &st) == 0)) {
 		fprintf(stderr, "sitegen: new: %s exists already: not overwritten (give another title or date)\n",

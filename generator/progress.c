@@ -42,15 +42,8 @@ static void draw(void)
 	if (!stage || now() - started < delay)
 		return;
 	char line[120];
-	size_t done = count_fn ? count_fn(count_arg) : 0;
-	if (count_fn && total)
-		snprintf(line, sizeof(line), "sitegen: %s %zu/%zu", stage, done, total);
-	else if (count_fn)
-		snprintf(line, sizeof(line), "sitegen: %s %zu", stage, done);
-	else if (total)
-		snprintf(line, sizeof(line), "sitegen: %s %zu", stage, total);
-	else
-		snprintf(line, sizeof(line), "sitegen: %s", stage);
+	int n = snprintf(line, sizeof(line), "sitegen: ");
+	snprintf(line + n, sizeof(line) - (size_t)n, stage, count_fn ? count_fn(count_arg) : total);
 	/* the width in columns: the stage names are ASCII */
 	size_t width = strlen(line);
 	fprintf(stderr, "\r%s%*s", line, shown > width ? (int)(shown - width) : 0, "");

@@ -17,8 +17,8 @@
 /* Starts the clock (and, when enabled, the drawing thread). The delay is
  * PROGRESS_DELAY seconds, or $SITEGEN_PROGRESS_DELAY (for tests). */
 void progress_begin(int enabled);
-/* The stage now running: `what` (a string literal), with `total` items
- * (0: unknown) of which count(arg) are done when count is not NULL. count is
+/* The stage now running: `what`, a format string literal with one %zu,
+ * which shows count(arg) when count is not NULL, else `total`. count is
  * called from the drawing thread: it must be safe to call from any thread. */
 void progress_stage(const char *what, size_t total, size_t (*count)(void *), void *arg);
 /* Erases the line if it is shown (diag calls this before printing). */

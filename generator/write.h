@@ -55,10 +55,12 @@ size_t writer_count(struct writer *w);
  * wanting one file) and keeps, from every HTML page, the targets of its
  * relative href and src links. Never NULL. */
 struct writer *writer_open_dry(struct diag *d);
-/* Reports, as errors, each link target that names no file offered (at
- * the first page that links to it); the pages made go to *pages and the
- * distinct targets to *links. Frees w. */
-void writer_check_links(struct writer *w, size_t *pages, size_t *links);
+/* Reports, as errors, each link target that names no file offered, at the
+ * first page that links to it, or at that page's source file when
+ * `sources` (page path → source path, may be NULL) names one; the pages
+ * made go to *pages and the distinct targets to *links. Frees w. */
+struct strmap;
+void writer_check_links(struct writer *w, const struct strmap *sources, size_t *pages, size_t *links);
 
 /* Writes the whole file at path, creating its directories (a symbolic link
  * there is replaced, never written through); its stat goes to *st when not

@@ -151,7 +151,7 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-void writer_check_links(struct writer *w, size_t *pages, size_t *links)
+void writer_check_links(struct writer *w, const struct strmap *sources, size_t *pages, size_t *links)
 {
 	/* in path order, so that the messages come out the same in every run */
 	size_t n = 0;
@@ -165,8 +165,10 @@ void writer_check_links(struct writer *w, size_t *pages, size_t *links)
 	qsort(bad, n, sizeof(*bad), cmp_str);
 	for (size_t i = 0; i < n; i++) {
 		const struct link_use *u = strmap_get(&w->link_targets, bad[i]);
-		diag_error(w->d, u->page, 0, 0, NULL, 0, "the link '%s' leads to no page or file of the site%s",
-			   u->as_written, strncmp(bad[i], "../", 3) == 0 ? " (it climbs above the site's top)" : "");
+		const char *src = sources ? strmap_get(sources, u->page) : NULL;
+		diag_error(w->d, src ? src : u->page, 0, 0, NULL, 0, "the link '%s'%s%s%s leads to no page or file of the site%s",
+			   u->as_written, src ? " (on " : "", src ? u->page : "", src ? ")" : "",
+			   strncmp(bad[i], "../", 3) == 0 ? " (it climbs above the site's top)" : "");
 	}
 	*pages = w->pages;
 	*links = w->link_targets.len;

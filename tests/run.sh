@@ -85,6 +85,7 @@ start warnings sh tests/warnings.sh
 start images sh tests/images.sh
 start reader sh tests/reader.sh
 start memo sh tests/memo.sh
+start cli sh tests/cli.sh
 start test_buf "$B/tests/test_buf"
 start test_text "$B/tests/test_text"
 start test_memo "$B/tests/test_memo"
