@@ -193,7 +193,8 @@ static int generate_with(const struct build_options *o, struct arena *a, struct 
 	/* a check goes on past a failed index only when there is a site to render */
 	if (diag_failed(d) && !(o->check && d->errors == 0))
 		return -1;
-	struct writer *w = o->check ? writer_open_dry(d) : writer_open(res->out, d);
+	struct writer *w = !o->check ? writer_open(res->out, d)
+			   : writer_check_output(res->out, d) == 0 ? writer_open_dry(d) : NULL;
 	if (!w)
 		return -1;
 	res->articles = site->articles.len;

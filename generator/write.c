@@ -240,25 +240,53 @@ static int claim_output(const char *out_dir, struct diag *d, int *created)
 	return -1;
 }
 
-struct writer *writer_open(const char *out_dir, struct diag *d)
+/* An existing directory that is not empty is only written to when an
+ * earlier build left its marker there. Returns 0, or -1 after a diag error. */
+static int refuse_foreign(const char *out_dir, struct diag *d, int *empty, int *ours)
 {
+	char *marker = write_join(out_dir, WRITE_MARKER);
+	*empty = dir_is_empty(out_dir);
+	*ours = access(marker, F_OK) == 0;
+	free(marker);
+	if (!*empty && !*ours) {
+		diag_error(d, out_dir, 0, 0, NULL, 0,
+			   "refusing to write here: it exists and is not an output directory of this "
+			   "generator (no %s file); remove it or choose another OUT", WRITE_MARKER);
+		return -1;
+	}
+	return 0;
+}
+
+int writer_check_output(const char *out_dir, struct diag *d)
+{
+	struct stat st;
+	int empty, ours;
 	if (!*out_dir || strcmp(out_dir, "/") == 0) {
 		diag_error(d, *out_dir ? out_dir : "''", 0, 0, NULL, 0,
 			   "refusing to use this as the output directory: name a directory of its own");
+		return -1;
+	}
+	if (stat(out_dir, &st) < 0)
+		return 0;	/* a build would create it */
+	if (!S_ISDIR(st.st_mode)) {
+		diag_error(d, out_dir, 0, 0, NULL, 0, "not a directory");
+		return -1;
+	}
+	return refuse_foreign(out_dir, d, &empty, &ours);
+}
+
+struct writer *writer_open(const char *out_dir, struct diag *d)
+{
+	if (!*out_dir || strcmp(out_dir, "/") == 0) {
+		writer_check_output(out_dir, d);	/* says why */
 		return NULL;
 	}
 	int created;
 	int fd = claim_output(out_dir, d, &created);
 	if (fd < 0)
 		return NULL;
-	char *marker = write_join(out_dir, WRITE_MARKER);
-	int empty = dir_is_empty(out_dir);
-	int ours = access(marker, F_OK) == 0;
-	free(marker);
-	if (!empty && !ours) {
-		diag_error(d, out_dir, 0, 0, NULL, 0,
-			   "refusing to write here: it exists and is not an output directory of this "
-			   "generator (no %s file); remove it or choose another OUT", WRITE_MARKER);
+	int empty, ours;
+	if (refuse_foreign(out_dir, d, &empty, &ours) < 0) {
 		close(fd);
 		return NULL;
 	}

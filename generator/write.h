@@ -50,6 +50,10 @@ void writer_abort(struct writer *w);
 /* How many files were offered so far; safe to call from any thread. */
 size_t writer_count(struct writer *w);
 
+/* What writer_open would refuse about out_dir, found without touching it
+ * (for a check). Returns 0, or -1 after a diag error. */
+int writer_check_output(const char *out_dir, struct diag *d);
+
 /* A writer for a check (write_links.c): it writes nothing and touches no
  * directory. It refuses what writer_put refuses (unsafe paths, two pages
  * wanting one file) and keeps, from every HTML page, the targets of its

@@ -154,6 +154,16 @@ printf '{{<base}}{{$content}}\n<ul>\n{{#latest}}<li>{{title}}</li>\n</ul>\n{{/co
 check_case template-error tests/errors/good/content --theme "$tmp/theme"
 say $bad "each of $cases bad-input cases of tests/errors/ gives check the build's messages, exit 1, nothing written"
 
+# An output directory a build would refuse (not one of ours): the same message.
+mkdir -p "$tmp/foreign"
+echo notes >"$tmp/foreign/notes.txt"
+"$BIN" check --config $CFG --content tests/errors/good/content --out "$tmp/foreign" --quiet 2>"$tmp/err"
+st=$?
+"$BIN" --config $CFG --content tests/errors/good/content --out "$tmp/foreign" --quiet 2>"$tmp/err2"
+say "$([ $st = 1 ] && [ "$(sed '$d' "$tmp/err")" = "$(sed '$d' "$tmp/err2")" ] && grep -q 'refusing to write here' "$tmp/err" &&
+	[ "$(ls -A "$tmp/foreign")" = notes.txt ] && echo 0 || echo 1)" \
+	"check refuses an output directory that is not the generator's with the build's message" "$tmp/err"
+
 # A link between pages that leads nowhere: check names the article's file.
 mkdir -p "$tmp/links"
 printf -- '---\ntitle: 链接\ndate: 2022-10-31\ndistrict: 离石区\n---\n\n[另一篇](../2022-10-30-nowhere/) [首页](../../index.html) [外](https://example.org/)\n' \
