@@ -100,28 +100,38 @@ struct link_use {
 };
 
 /* Records that page `rel` links to `key` (written as v[0..n)); lock held. */
-static void note(struct writer *w, const char *rel, const char *key, size_t key_len, const char *v, size_t n)
+static void note(struct writer *w, const char *rel, const char *key, const char *v, size_t n)
 {
 	struct link_use *u = strmap_get(&w->link_targets, key);
 	if (u && strcmp(u->page, rel) <= 0)
 		return;
 	if (!u) {
 		u = arena_alloc(&w->paths_arena, sizeof(*u));
-		strmap_put(&w->paths_arena, &w->link_targets, arena_strndup(&w->paths_arena, key, key_len), u);
+		strmap_put(&w->paths_arena, &w->link_targets, arena_strdup(&w->paths_arena, key), u);
 	}
 	u->page = rel;
 	u->as_written = arena_strndup(&w->paths_arena, v, n);
 }
+
+/* One link found in a page: its target (at `off` in the page's list of
+ * targets, NUL-terminated) and the link as written. */
+struct found {
+	size_t off;
+	const char *v;
+	size_t vn;
+};
 
 void write_note_links(struct writer *w, const char *rel, const char *data, size_t len)
 {
 	size_t n = strlen(rel);
 	if (n < 5 || strcmp(rel + n - 5, ".html") != 0)
 		return;
-	struct buf target = BUF_INIT;
+	/* read the page without the lock (pages are scanned in parallel),
+	 * then record what it links to under it */
+	struct buf target = BUF_INIT, targets = BUF_INIT;
+	struct found *found = NULL;
+	size_t nfound = 0, cap = 0;
 	const char *end = data + len;
-	pthread_mutex_lock(&w->lock);
-	w->pages++;
 	for (const char *p = data; p < end && (p = memchr(p, '=', (size_t)(end - p))); p++) {
 		/* an attribute ` href="…"` or ` src="…"` (cmark and the theme quote with ") */
 		int href = p - data >= 5 && memcmp(p - 5, " href", 5) == 0;
@@ -132,18 +142,29 @@ void write_note_links(struct writer *w, const char *rel, const char *data, size_
 		if (!q)
 			break;
 		size_t vn = (size_t)(q - v);
-		if (!leaves_pages(v, vn)) {
-			if (resolve_link(rel, v, vn, &target) < 0) {
-				buf_reset(&target);	/* above the site: kept as written */
-				buf_addstr(&target, "../");
-				buf_add(&target, v, vn);
-			}
-			note(w, rel, target.data, target.len, v, vn);
-		}
 		p = q;
+		if (leaves_pages(v, vn))
+			continue;
+		if (resolve_link(rel, v, vn, &target) < 0) {
+			buf_reset(&target);	/* above the site: kept as written */
+			buf_addstr(&target, "../");
+			buf_add(&target, v, vn);
+		}
+		if (nfound == cap) {
+			cap = cap ? 2 * cap : 64;
+			found = xrealloc(found, cap * sizeof(*found));
+		}
+		found[nfound++] = (struct found){ targets.len, v, vn };
+		buf_add(&targets, target.data, target.len + 1);	/* with its NUL */
 	}
+	pthread_mutex_lock(&w->lock);
+	w->pages++;
+	for (size_t i = 0; i < nfound; i++)
+		note(w, rel, targets.data + found[i].off, found[i].v, found[i].vn);
 	pthread_mutex_unlock(&w->lock);
+	free(found);
 	buf_free(&target);
+	buf_free(&targets);
 }
 
 static int cmp_str(const void *a, const void *b)
