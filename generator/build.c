@@ -208,6 +208,8 @@ static int generate_with(const struct build_options *o, struct arena *a, struct 
 		search_build(site, folder, w, d, o->jobs);
 	stage_done("search");
 	copy_static(a, d, w, arena_sprintf(a, "%s/static", o->theme), "assets");
+	/* from here on the progress line no longer asks w, which is freed below */
+	progress_stage(o->check ? "checking the links of %zu files" : "writing %zu files", writer_count(w), NULL, NULL);
 	if (o->check)
 		return finish_check(a, d, w, site, res);
 	if (diag_failed(d)) {
@@ -215,7 +217,6 @@ static int generate_with(const struct build_options *o, struct arena *a, struct 
 		return -1;
 	}
 	struct write_stats st;
-	progress_stage("writing %zu files", writer_count(w), NULL, NULL);
 	int committed = writer_commit(w, &st, fp);
 	if (committed < 0)
 		return committed;	/* -2: the output may be partly new; -3: new, its state not saved */

@@ -421,6 +421,7 @@ int writer_put(struct writer *w, const char *rel, const char *data, size_t len)
 		diag_error(w->d, rel, 0, 0, NULL, 0, "two pages of this build want the same file");
 		return -1;
 	}
+	atomic_fetch_add_explicit(&w->offered, 1, memory_order_relaxed);
 	if (w->dry) {
 		write_note_links(w, key, data, len);
 		return 0;
@@ -798,10 +799,7 @@ int writer_commit(struct writer *w, struct write_stats *stats, uint64_t inputs)
 
 size_t writer_count(struct writer *w)
 {
-	pthread_mutex_lock(&w->lock);
-	size_t n = w->paths.len;
-	pthread_mutex_unlock(&w->lock);
-	return n;
+	return atomic_load_explicit(&w->offered, memory_order_relaxed);
 }
 
 void writer_abort(struct writer *w)

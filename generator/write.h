@@ -47,7 +47,8 @@ int writer_commit(struct writer *w, struct write_stats *stats, uint64_t inputs);
 int writer_is_current(const char *out_dir, uint64_t inputs);
 /* Discards the staged files; the output stays as it was. Frees w. */
 void writer_abort(struct writer *w);
-/* How many files were offered so far; safe to call from any thread. */
+/* How many files were offered so far; safe to call from any thread, and
+ * takes no lock (the progress line asks while holding its own). */
 size_t writer_count(struct writer *w);
 
 /* What writer_open would refuse about out_dir, found without touching it

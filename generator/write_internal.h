@@ -3,6 +3,7 @@
 #define WRITE_INTERNAL_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/stat.h>
@@ -50,6 +51,9 @@ struct writer {
 	int dry;
 	struct strmap link_targets;
 	size_t pages;
+	/* files offered so far: read by the progress line without the lock,
+	 * which would order it against diag's (see writer_count) */
+	atomic_size_t offered;
 };
 
 /* a/b, malloc'd */
