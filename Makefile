@@ -33,7 +33,7 @@ LIB_OBJ := $(LIB_SRC:generator/%.c=$(BUILD)/obj/%.o)
 TEST_PROGS := test_buf test_text test_tmpl test_parse test_image test_memo mustache_spec check_site fidelity
 TEST_BINS  := $(TEST_PROGS:%=$(BUILD)/tests/%)
 
-.PHONY: all site serve serve-browser deps test clean golden-update asan ubsan tsan leakcheck bench
+.PHONY: all site serve serve-browser new install uninstall deps test clean golden-update asan ubsan tsan leakcheck bench
 
 all: $(BIN)
 
@@ -46,23 +46,23 @@ deps:
 
 $(BUILD)/obj/%.o: generator/%.c | deps
 	@mkdir -p $(dir $@)
-	$(CC) $(WARN) $(CFLAGS) $(PKG_CFLAGS) -MMD -MP -c $< -o $@
+	$(CC) $(WARN) $(CPPFLAGS) $(CFLAGS) $(PKG_CFLAGS) -MMD -MP -c $< -o $@
 
 $(BUILD)/libsitegen.a: $(LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
 $(BIN): $(BUILD)/obj/main.o $(BUILD)/libsitegen.a
-	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS) -lpthread
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lpthread
 
 # The failure injector (tests/faults.sh): a plain shared object, never sanitized.
 $(BUILD)/tests/fault.so: tests/fault/fault.c
 	@mkdir -p $(dir $@)
-	$(CC) $(WARN) -O1 -shared -fPIC -o $@ $< -ldl
+	$(CC) $(WARN) $(CPPFLAGS) -O1 -shared -fPIC $(LDFLAGS) -o $@ $< -ldl
 
 $(BUILD)/tests/%: tests/%.c tests/check.h $(BUILD)/libsitegen.a | deps
 	@mkdir -p $(dir $@)
-	$(CC) $(WARN) $(CFLAGS) -Igenerator $(PKG_CFLAGS) -o $@ $< $(BUILD)/libsitegen.a $(PKG_LIBS) -lpthread
+	$(CC) $(WARN) $(CPPFLAGS) $(CFLAGS) -Igenerator $(PKG_CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libsitegen.a $(PKG_LIBS) -lpthread
 
 site: $(BIN)
 	$(BIN) --config $(CONFIG) --content $(CONTENT) --out $(OUT) --theme $(THEME) $(SITEFLAGS)
@@ -71,8 +71,36 @@ site: $(BIN)
 serve: $(BIN)
 	$(BIN) serve --port $(PORT) --config $(CONFIG) --content $(CONTENT) --out $(OUT) --theme $(THEME) $(SITEFLAGS)
 
+# A new article's file (sitegen new): make new TITLE="标题" DISTRICT=离石区 (or CITY=太原市) [DATE=2022-10-31]
+TITLE ?=
+DISTRICT ?=
+CITY ?=
+DATE ?=
+quote = '$(subst ','\'',$(1))'
+new: $(BIN)
+	@$(BIN) new --config $(call quote,$(CONFIG)) --content $(call quote,$(CONTENT)) \
+		$(if $(DISTRICT),--district $(call quote,$(DISTRICT))) $(if $(CITY),--city $(call quote,$(CITY))) \
+		$(if $(DATE),--date $(call quote,$(DATE))) -- $(call quote,$(TITLE))
+
+# The binary, the default theme and the man page, under $(DESTDIR)$(PREFIX). The installed binary
+# finds the theme from where it is (../share/sitegen/theme beside its bin/) when there is no ./theme.
+PREFIX  ?= /usr/local
+DESTDIR ?=
+bindir   = $(DESTDIR)$(PREFIX)/bin
+themedir = $(DESTDIR)$(PREFIX)/share/sitegen/theme
+man1dir  = $(DESTDIR)$(PREFIX)/share/man/man1
+install: $(BIN)
+	mkdir -p $(bindir) $(dir $(themedir)) $(man1dir)
+	cp $(BIN) $(bindir)/sitegen.new && chmod 755 $(bindir)/sitegen.new && mv -f $(bindir)/sitegen.new $(bindir)/sitegen
+	rm -rf $(themedir) && cp -R theme $(themedir) && chmod -R u=rwX,go=rX $(themedir)
+	cp generator/sitegen.1 $(man1dir)/sitegen.1 && chmod 644 $(man1dir)/sitegen.1
+
+uninstall:
+	rm -rf $(bindir)/sitegen $(themedir) $(man1dir)/sitegen.1
+	-rmdir $(dir $(themedir)) 2>/dev/null
+
 $(BUILD)/corpus: bench/corpus.c $(BUILD)/libsitegen.a | deps
-	$(CC) $(WARN) $(CFLAGS) -Igenerator -o $@ $< $(BUILD)/libsitegen.a $(PKG_LIBS) -lpthread
+	$(CC) $(WARN) $(CPPFLAGS) $(CFLAGS) -Igenerator $(PKG_CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libsitegen.a $(PKG_LIBS) -lpthread
 
 test: $(BIN) $(TEST_BINS) $(BUILD)/corpus $(BUILD)/tests/fault.so
 	@SPEC_DIR=$(SPEC_DIR) SEEDS_DIR=$(SEEDS_DIR) BUILD=$(BUILD) sh tests/run.sh
@@ -91,7 +119,7 @@ golden-update: $(BIN)
 
 $(BUILD)/measure: bench/measure.c
 	@mkdir -p $(dir $@)
-	$(CC) $(WARN) $(CFLAGS) -o $@ $<
+	$(CC) $(WARN) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $<
 
 # Measures full, no-op, one-edit and one-addition builds of synthetic archives (see bench/run.sh):
 # BENCH_SIZES="1000 10000 50000" BENCH_RUNS=3 BENCH_OUT=<dir for the output>.

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "progress.h"
 #include "text.h"
 
 /* A long line is quoted as this many characters around the place: a line of
@@ -12,6 +13,13 @@
 #define DIAG_EXCERPT_CHARS 120
 /* A message is cut after this many bytes (it may quote a key of any length). */
 #define DIAG_MAX_MESSAGE 400
+
+/* A message to stderr, with a progress line (progress.h) erased first. */
+static void print(const char *msg)
+{
+	progress_clear();
+	fputs(msg, stderr);
+}
 
 /* The bytes of the UTF-8 character at p (at most n). */
 static size_t char_len(const char *p, size_t n)
@@ -162,7 +170,7 @@ static void emit(struct diag *d, int is_warning, const char *path, size_t line, 
 	if (d->sink)
 		buf_add(d->sink, msg.data, msg.len);
 	else
-		fputs(msg.data, stderr);
+		print(msg.data);
 	if (is_warning)
 		d->warnings++;
 	else
@@ -197,7 +205,7 @@ void diag_merge(struct diag *d, const struct diag *from)
 		if (d->sink)
 			buf_add(d->sink, from->sink->data, from->sink->len);
 		else
-			fputs(from->sink->data, stderr);
+			print(from->sink->data);
 	}
 	d->errors += from->errors;
 	d->warnings += from->warnings;
@@ -226,7 +234,7 @@ void diag_cap_end(struct diag *d, const char *path)
 	if (d->sink)
 		buf_add(d->sink, msg.data, msg.len);
 	else
-		fputs(msg.data, stderr);
+		print(msg.data);
 	pthread_mutex_unlock(&diag_lock);
 	buf_free(&msg);
 }

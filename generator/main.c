@@ -1,73 +1,98 @@
 /* sitegen: content/ + config.yml + theme/ → a static archive.
  *
- * The driver: runs load → parse → index → render → write in order and
- * decides, from the collected diagnostics, whether the build may write. No
- * file is written unless every input parsed and indexed without error (and,
- * under --strict, without warning). */
+ * The command line: which command (build, check, new; serve is serve.c's),
+ * its options, and the summary line or the exit status. The work is done
+ * by build.c (the pipeline) and new.c (a new article's file).
+ *
+ * Exit status: 0 success, 1 a failed build, check or new (the messages
+ * say why), 2 a mistake on the command line (or, from xalloc, no memory). */
 #define _DEFAULT_SOURCE
-#include <pthread.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
+#include <unistd.h>
 
-#include "article.h"
-#include "article_set.h"
-#include "config.h"
-#include "index.h"
-#include "inputs.h"
+#include "build.h"
 #include "load.h"
-#include "memo.h"
-#include "render.h"
-#include "search.h"
+#include "new.h"
+#include "progress.h"
 #include "serve.h"
 #include "text.h"
-#include "threads.h"
-#include "tmpl.h"
-#include "write.h"
-#include "xalloc.h"
+#include "version.h"
 
-/* SITEGEN_TIMING=1 prints how long each stage took, to see where time goes. */
-static double stage_start;
-
-static double now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static void stage_done(const char *name)
-{
-	double t = now();
-	if (getenv("SITEGEN_TIMING"))
-		fprintf(stderr, "sitegen: %-8s %7.3f s\n", name, t - stage_start);
-	stage_start = t;
-}
-
-struct options {
-	const char *config, *content, *out, *theme;
-	int strict, drafts, quiet, jobs, force;
-};
+static const char usage_text[] =
+	"usage: sitegen [build] [OPTIONS]            build the archive into the output directory\n"
+	"       sitegen check [OPTIONS]              report every problem, write nothing\n"
+	"       sitegen serve [--port N] [--bind ADDR] [OPTIONS]\n"
+	"                                            build, serve over HTTP, rebuild on change\n"
+	"       sitegen new [--district D | --city C] [--date YYYY-MM-DD] [--content DIR]\n"
+	"                   [--config FILE] TITLE    start a new article's file\n"
+	"       sitegen --help | --version\n"
+	"options (build, check, serve):\n"
+	"  --config FILE        the config (default config.yml)\n"
+	"  --content DIR        the articles (default content)\n"
+	"  --out DIR            the output directory (default: the config's output_dir)\n"
+	"  --theme DIR          the theme (default ./theme, else the installed one)\n"
+	"  --strict             warnings are errors\n"
+	"  --drafts             include articles marked draft\n"
+	"  --quiet              print nothing on success\n"
+	"  --jobs N             rendering threads, 1 to 64 (default: one per core)\n"
+	"  --force              render everything even when no input changed\n"
+	"  --max-file-size N    refuse larger input files: bytes, or with K, M or G (default 8M)\n"
+	"See sitegen(1).\n";
 
 static void usage(FILE *f)
 {
-	fputs("usage: sitegen [--config config.yml] [--content content] [--out DIR] [--theme theme]\n"
-	      "               [--strict] [--drafts] [--quiet] [--jobs N] [--force] [--max-file-size N]\n"
-	      "Builds the static archive. --out defaults to the config's output_dir.\n"
-	      "--strict turns warnings into errors; --drafts includes articles marked draft.\n"
-	      "--jobs sets the number of rendering threads (default: one per core).\n"
-	      "--force renders everything even when no input changed since the last build.\n"
-	      "--max-file-size refuses larger input files: bytes, or with K, M or G (default 8M).\n", f);
+	fputs(usage_text, f);
 }
 
-static int parse_args(int argc, char **argv, struct options *o)
+/* One option of a command: a value (--config FILE, --config=FILE) or a
+ * switch (--strict). */
+struct opt {
+	const char *name;
+	const char **value;
+	int *flag;
+};
+
+static const struct opt *find_opt(const struct opt *opts, const char *name)
 {
-	const char *jobs = NULL, *max_size = NULL;
-	for (int i = 1; i < argc; i++) {
+	for (; opts->name; opts++)
+		if (strcmp(opts->name, name) == 0)
+			return opts;
+	return NULL;
+}
+
+/* Reads argv[first..argc) against opts; a word that is no option goes to
+ * *positional when it is not NULL (one at most). --help and --version
+ * answer and exit. Returns 0, or -1 after saying what is wrong. */
+static int parse_opts(int argc, char **argv, int first, const struct opt *opts, const char **positional)
+{
+	for (int i = first; i < argc; i++) {
 		const char *a = argv[i];
+		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+			usage(stdout);
+			exit(0);
+		}
+		if (strcmp(a, "--version") == 0) {
+			printf("sitegen %s\n", SITEGEN_VERSION);
+			exit(0);
+		}
+		if (a[0] != '-' || strcmp(a, "-") == 0) {
+			if (positional && !*positional) {
+				*positional = a;
+				continue;
+			}
+			fprintf(stderr, "sitegen: unexpected argument '%s'\n", a);
+			usage(stderr);
+			return -1;
+		}
+		if (strcmp(a, "--") == 0 && positional && !*positional && i + 2 == argc) {
+			*positional = argv[++i];	/* a title that begins with '-' */
+			continue;
+		}
 		/* --jobs=2 as well as --jobs 2: the value after '=' */
 		const char *eq = strncmp(a, "--", 2) == 0 ? strchr(a, '=') : NULL;
 		char name[32];
@@ -76,42 +101,66 @@ static int parse_args(int argc, char **argv, struct options *o)
 			name[eq - a] = '\0';
 			a = name;
 		}
-		const char **slot = strcmp(a, "--config") == 0 ? &o->config
-				  : strcmp(a, "--content") == 0 ? &o->content
-				  : strcmp(a, "--out") == 0 ? &o->out
-				  : strcmp(a, "--theme") == 0 ? &o->theme
-				  : strcmp(a, "--jobs") == 0 ? &jobs
-				  : strcmp(a, "--max-file-size") == 0 ? &max_size : NULL;
-		if (slot && eq) {
-			*slot = eq + 1;
-		} else if (slot) {
-			if (++i == argc) {
-				fprintf(stderr, "sitegen: %s needs a value\n", a);
-				return -1;
-			}
-			*slot = argv[i];
-		} else if (eq && (strcmp(a, "--strict") == 0 || strcmp(a, "--drafts") == 0 || strcmp(a, "--quiet") == 0 ||
-				  strcmp(a, "--force") == 0)) {
-			fprintf(stderr, "sitegen: %s takes no value\n", a);
-			usage(stderr);
-			return -1;
-		} else if (strcmp(a, "--strict") == 0) {
-			o->strict = 1;
-		} else if (strcmp(a, "--drafts") == 0) {
-			o->drafts = 1;
-		} else if (strcmp(a, "--quiet") == 0) {
-			o->quiet = 1;
-		} else if (strcmp(a, "--force") == 0) {
-			o->force = 1;
-		} else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-			usage(stdout);
-			exit(0);
-		} else {
+		const struct opt *o = find_opt(opts, a);
+		if (!o) {
 			fprintf(stderr, "sitegen: unknown option '%s'\n", argv[i]);
 			usage(stderr);
 			return -1;
 		}
+		if (o->flag && eq) {
+			fprintf(stderr, "sitegen: %s takes no value\n", a);
+			usage(stderr);
+			return -1;
+		}
+		if (o->flag) {
+			*o->flag = 1;
+		} else if (eq) {
+			*o->value = eq + 1;
+		} else if (++i == argc) {
+			fprintf(stderr, "sitegen: %s needs a value\n", a);
+			return -1;
+		} else {
+			*o->value = argv[i];
+		}
 	}
+	return 0;
+}
+
+/* The theme when --theme is not given: ./theme when there is one (a
+ * checkout), else the one `make install` put beside the binary, in
+ * <prefix>/share/sitegen/theme for <prefix>/bin/sitegen (found through
+ * /proc/self/exe, so an installed tree may be moved, or staged with
+ * DESTDIR, and still find its theme). */
+static const char *default_theme(struct arena *a)
+{
+	struct stat st;
+	if (stat("theme", &st) == 0)
+		return "theme";
+	char exe[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n <= 0)
+		return "theme";
+	exe[n] = '\0';
+	char *slash = strrchr(exe, '/');
+	if (slash)
+		*slash = '\0';	/* <prefix>/bin */
+	const char *installed = arena_sprintf(a, "%s/../share/sitegen/theme", exe);
+	return stat(installed, &st) == 0 && S_ISDIR(st.st_mode) ? installed : "theme";
+}
+
+static int parse_build_args(int argc, char **argv, int first, struct build_options *o, struct arena *a)
+{
+	const char *jobs = NULL, *max_size = NULL;
+	const struct opt opts[] = {
+		{ "--config", &o->config, NULL }, { "--content", &o->content, NULL }, { "--out", &o->out, NULL },
+		{ "--theme", &o->theme, NULL }, { "--jobs", &jobs, NULL }, { "--max-file-size", &max_size, NULL },
+		{ "--strict", NULL, &o->strict }, { "--drafts", NULL, &o->drafts }, { "--quiet", NULL, &o->quiet },
+		{ "--force", NULL, &o->force }, { NULL, NULL, NULL },
+	};
+	if (parse_opts(argc, argv, first, opts, NULL) < 0)
+		return -1;
+	if (!o->theme)
+		o->theme = default_theme(a);
 	if (jobs) {
 		char *end;
 		errno = 0;
@@ -132,305 +181,94 @@ static int parse_args(int argc, char **argv, struct options *o)
 	return 0;
 }
 
-struct theme_loader {
-	struct arena *a;
-	struct diag *d;
-	const char *dir;
-};
-
-static int load_template(void *ctx, const char *name, struct buf *source, const char **path)
+/* What a finished build or check says: the summary on stdout, or why it
+ * failed on stderr. Returns the exit status. */
+static int report(const struct build_options *o, const struct diag *d, int r, const struct build_result *res)
 {
-	struct theme_loader *t = ctx;
-	for (const char *p = name; *p; p++)
-		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-' || *p == '_'))
-			return 0;	/* not a theme file name: no such template */
-	char *file = arena_sprintf(t->a, "%s/templates/%s.mustache", t->dir, name);
-	*path = file;		/* also for "not found": it says where we looked */
-	if (load_file(file, source) == 0)
-		return 1;
-	if (errno == ENOENT || errno == ENOTDIR)
-		return 0;	/* tmpl says "template not found" */
-	/* Said here with its reason; an empty template keeps tmpl from saying
-	 * "not found" too, and the error fails the build. */
-	diag_error(t->d, file, 0, 0, NULL, 0, "cannot read the template: %s", load_strerror(t->a, file, errno));
-	return 1;
-}
-
-/* The theme's static files, as load_tree lists them, into the output's rel. */
-static void copy_static(struct arena *a, struct diag *d, struct writer *w, const char *dir, const char *rel)
-{
-	struct ptrvec entries = { 0 };
-	if (load_tree(a, d, dir, &entries) < 0) {
-		if (errno != ENOENT)	/* else a theme without static files */
-			diag_error(d, dir, 0, 0, NULL, 0, "cannot read directory: %s", strerror(errno));
-		return;
-	}
-	struct buf b = BUF_INIT;
-	for (size_t i = 0; i < entries.len; i++) {
-		const struct load_entry *e = entries.items[i];
-		if (!e->err && S_ISDIR(e->st.st_mode))
-			continue;
-		if (load_file(e->path, &b) < 0)
-			diag_error(d, e->path, 0, 0, NULL, 0, "cannot read: %s", load_strerror(a, e->path, errno));
-		else
-			writer_put(w, arena_sprintf(a, "%s/%s", rel, e->rel), b.data, b.len);
-	}
-	buf_free(&b);
-}
-
-static int compile_templates(struct tmpl_set *set, struct diag *d)
-{
-	int ok = 1;
-	for (size_t i = 0; render_templates[i]; i++)
-		if (!tmpl_set_get(set, render_templates[i], d))
-			ok = 0;
-	return ok ? 0 : -1;
-}
-
-/* The parse stage, with ICU's services opened beside it: the memo of
- * earlier builds' answers (memo.h), the search's folding tables from it,
- * and, when the memo knows no slugs at all (a first build, which may be
- * large), the transliterator, which takes ~0.2 s to load its Han-Latin
- * data; otherwise the index opens it only if a name is new. */
-struct parse_job {
-	struct article_set *arts;
-	struct source *sources;
-	size_t nsrc;
-	struct diag *d;
-	int jobs;
-	struct memo *memo;
-	struct text_slugger *slugger;
-	struct text_folder *folder;
-};
-
-static void *open_icu(void *arg, size_t k)
-{
-	struct parse_job *p = arg;
-	size_t n;
-	const uint32_t *ts = memo_ts(p->memo, &n);
-	if (k == 1)
-		p->folder = text_folder_new(ts, n);
-	else if (memo_count(p->memo) == 0)
-		p->slugger = text_slugger_new();
-	return NULL;
-}
-
-static void *parse_articles(void *arg, size_t k)
-{
-	struct parse_job *p = arg;
-	if (k == 0) {
-		article_set_load(p->arts, p->sources, p->nsrc, p->d, p->jobs);
-	} else {
-		p->memo = memo_load();
-		threads_run(2, open_icu, p, NULL);
-	}
-	return NULL;
-}
-
-/* The answers ICU gave this build, for the next one. */
-static void keep_memo(struct memo *memo, const struct text_folder *folder)
-{
-	if (folder) {	/* the memo's table, or ICU's when the memo's was none or not sound */
-		size_t had, n;
-		const uint32_t *old = memo_ts(memo, &had);
-		uint32_t *pairs = text_folder_ts_table(folder, &n);
-		if (!old || had != n || memcmp(old, pairs, 2 * n * sizeof(*pairs)) != 0)
-			memo_set_ts(memo, pairs, n);
-		free(pairs);
-	}
-	memo_save(memo);
-}
-
-/* index → render → write with the index's context made. */
-static int generate_with(const struct options *o, struct arena *a, struct diag *d, struct index_ctx *x,
-			 const struct article_set *arts, struct tmpl_set *tmpls, struct site *site,
-			 const struct text_folder *folder, const char *out, uint64_t fp)
-{
-	if (!x->collator) {
-		diag_error(d, "ICU", 0, 0, NULL, 0, "cannot load ICU's collation data");
-		return -1;
-	}
-	stage_done("compile");
-	index_build(x, arts->items, arts->len, o->drafts, o->jobs, site);
-	index_check_rejected(x, arts->rejected, arts->nrejected, o->drafts);
-	stage_done("index");
-	struct writer *w = diag_failed(d) ? NULL : writer_open(out, d);
-	if (!w)
-		return -1;
-	render_site(site, tmpls, w, d, a, o->jobs);
-	stage_done("render");
-	if (!folder)
-		diag_error(d, "ICU", 0, 0, NULL, 0, "cannot load ICU's normalisation or transliteration data");
-	else
-		search_build(site, folder, w, d, o->jobs);
-	stage_done("search");
-	copy_static(a, d, w, arena_sprintf(a, "%s/static", o->theme), "assets");
-	if (diag_failed(d)) {
-		writer_abort(w);
-		return -1;
-	}
-	struct write_stats st;
-	int committed = writer_commit(w, &st, fp);
-	if (committed < 0)
-		return committed;	/* -2: the output may be partly new; -3: new, its state not saved */
-	stage_done("commit");
-	if (!o->quiet)
-		printf("sitegen: %zu articles → %s (%zu files written, %zu unchanged, %zu removed)\n",
-		       site->articles.len, out, st.written, st.unchanged, st.removed);
-	return 0;
-}
-
-/* index → render → write, from parsed articles. Returns 0; -1 when the output
- * was not touched; -2 when a commit failed part way (see writer_commit). */
-static int generate(const struct options *o, struct arena *a, struct diag *d, const struct config *cfg,
-		    const struct article_set *arts, struct parse_job *icu, const char *out, uint64_t fp)
-{
-	struct theme_loader loader = { a, d, o->theme };
-	struct tmpl_set *tmpls = tmpl_set_new(a, load_template, &loader);
-	tmpl_set_strict(tmpls);
-	compile_templates(tmpls, d);
-	struct site site;
-	const struct text_folder *folder = icu->folder;
-	struct index_ctx x = { .a = a, .d = d, .cfg = cfg, .slugger = icu->slugger, .memo = icu->memo,
-			       .collator = text_collator_new() };
-	icu->slugger = NULL;	/* the index's now: it may open one itself */
-	int r = generate_with(o, a, d, &x, arts, tmpls, &site, folder, out, fp);
-	text_slugger_free(x.slugger);
-	text_collator_free(x.collator);
-	return r;
-}
-
-/* path made absolute with links resolved, also when it does not exist yet
- * (its nearest existing ancestor is resolved, the rest appended). malloc'd,
- * or NULL. */
-static char *resolve(const char *path)
-{
-	char *r = realpath(path, NULL);
-	if (r || errno != ENOENT)
-		return r;
-	const char *slash = strrchr(path, '/');
-	char *parent = slash ? (slash == path ? xstrdup("/") : xstrndup(path, (size_t)(slash - path))) : xstrdup(".");
-	const char *name = slash ? slash + 1 : path;
-	char *base = resolve(parent);
-	free(parent);
-	if (!base)
-		return NULL;
-	size_t n = strlen(base) + strlen(name) + 2;
-	r = xmalloc(n);
-	snprintf(r, n, "%s%s%s", base, strcmp(base, "/") ? "/" : "", name);
-	free(base);
-	return r;
-}
-
-/* Is path the directory dir or inside it? */
-static int is_within(const char *path, const char *dir)
-{
-	char *p = resolve(path), *q = resolve(dir);
-	int r = 0;
-	if (p && q) {
-		size_t n = strlen(q);
-		r = strncmp(p, q, n) == 0 && (p[n] == '/' || p[n] == '\0' || n == 1);
-	}
-	free(p);
-	free(q);
-	return r;
-}
-
-/* A build replaces what it wrote in the output: inputs inside it would
- * be read from what the last build left, or swept away by the next; an
- * output inside an input would be read back as content or theme. */
-static int inputs_inside_output(const struct options *o, const char *out, struct diag *d)
-{
-	const char *inputs[] = { o->content, o->theme, o->config };
-	const char *what[] = { "the content directory", "the theme", "the config" };
-	for (size_t i = 0; i < 3; i++)
-		if (is_within(inputs[i], out)) {
-			diag_error(d, inputs[i], 0, 0, NULL, 0, "%s is inside the output directory %s: move it out, "
-				   "or choose another OUT", what[i], out);
-			return -1;
-		}
-	for (size_t i = 0; i < 2; i++)
-		if (is_within(out, inputs[i])) {
-			diag_error(d, out, 0, 0, NULL, 0, "the output directory is inside %s %s: choose another OUT",
-				   what[i], inputs[i]);
-			return -1;
-		}
-	return 0;
-}
-
-static int build(const struct options *o, struct arena *a, struct diag *d)
-{
-	struct buf text = BUF_INIT;
-	struct config cfg;
-	if (load_file(o->config, &text) < 0) {
-		diag_error(d, o->config, 0, 0, NULL, 0, "cannot read the config: %s",
-			   load_strerror(a, o->config, errno));
-		return -1;
-	}
-	char *cfg_src = arena_strndup(a, text.data, text.len);
-	size_t cfg_len = text.len;	/* not strlen: config_parse must see a NUL to refuse it */
-	buf_free(&text);
-	if (config_parse(a, d, o->config, cfg_src, cfg_len, &cfg) < 0)
-		return -1;
-	const char *out = o->out ? o->out : cfg.output_dir;
-	if (!*out) {
-		diag_error(d, "--out", 0, 0, NULL, 0, "the output directory is empty: name a directory");
-		return -1;
-	}
-
-	if (inputs_inside_output(o, out, d) < 0)
-		return -1;
-	struct source *sources;
-	size_t nsrc = load_list(a, d, o->content, &sources);
-	const char *opts = arena_sprintf(a, "%s|%s|%s|%d|%d", o->config, o->content, o->theme, o->strict, o->drafts);
-	uint64_t fp = inputs_fingerprint(sources, nsrc, cfg_src, cfg_len, o->theme, opts);
-	if (!o->force && d->errors == 0 && writer_is_current(out, fp)) {
-		if (!o->quiet)
-			printf("sitegen: nothing changed since the last build of %s\n", out);
-		return 0;
-	}
-	struct article_set arts;
-	struct parse_job pj = { &arts, sources, nsrc, d, o->jobs, NULL, NULL, NULL };
-	threads_run(2, parse_articles, &pj, NULL);
-	stage_done("load+parse");
-	const char *memo_dir = memo_dir_of(pj.memo);	/* never a file of ours among the user's */
-	if (memo_dir && (is_within(memo_dir, o->content) || is_within(memo_dir, o->theme) || is_within(memo_dir, out)))
-		memo_off(pj.memo);
-	int r = generate(o, a, d, &cfg, &arts, &pj, out, fp);
-	if (r == 0)
-		keep_memo(pj.memo, pj.folder);
-	text_slugger_free(pj.slugger);
-	text_folder_free(pj.folder);
-	memo_free(pj.memo);
-	article_set_free(&arts);
-	return r;
-}
-
-int main(int argc, char **argv)
-{
-	if (argc > 1 && strcmp(argv[1], "serve") == 0)
-		return serve_main(argc - 1, argv + 1);
-	struct options o = { "config.yml", "content", NULL, "theme", 0, 0, 0, 0, 0 };
-	if (parse_args(argc, argv, &o) < 0)
-		return 2;
-	text_init();
-	struct arena a = ARENA_INIT;
-	struct diag d = DIAG_INIT;
-	d.strict = o.strict;
-	stage_start = now();
-	int r = build(&o, &a, &d);
-	if (r < 0 || diag_failed(&d)) {
-		fprintf(stderr, "sitegen: build failed: %zu error(s)%s; %s\n",
-			d.errors + (d.strict ? d.warnings : 0), d.strict && d.warnings ? " (warnings count under --strict)" : "",
+	int failed = r < 0 || diag_failed(d);
+	size_t errors = d->errors + (d->strict ? d->warnings : 0);
+	const char *strict_note = d->strict && d->warnings ? " (warnings count under --strict)" : "";
+	if (failed && o->check) {
+		fprintf(stderr, "sitegen: check failed: %zu error(s)%s; nothing was written\n", errors, strict_note);
+	} else if (failed) {
+		fprintf(stderr, "sitegen: build failed: %zu error(s)%s; %s\n", errors, strict_note,
 			r == -2   ? "the output may be partly updated: build again once the error is fixed"
 			: r == -3 ? "the output was updated, but its state was not saved: the next build renders everything"
 			: r == 0  ? "the output was updated (warnings while writing it count under --strict)"
 				  : "the output was not changed");
-		arena_free(&a);
-		text_cleanup();
-		return 1;
+	} else if (o->quiet) {
+		/* nothing */
+	} else if (o->check) {
+		printf("sitegen: check: %zu articles, %zu pages, %zu link targets: no problems%s\n", res->articles,
+		       res->written, res->links, d->warnings ? " (see the warnings above)" : "");
+	} else if (res->nothing_changed) {
+		printf("sitegen: nothing changed since the last build of %s\n", res->out);
+	} else {
+		printf("sitegen: %zu articles → %s (%zu files written, %zu unchanged, %zu removed)\n",
+		       res->articles, res->out, res->written, res->unchanged, res->removed);
 	}
+	return failed ? 1 : 0;
+}
+
+/* build and check */
+static int run_build(int argc, char **argv, int first, int check)
+{
+	struct arena a = ARENA_INIT;
+	struct build_options o = { .config = "config.yml", .content = "content", .check = check };
+	if (parse_build_args(argc, argv, first, &o, &a) < 0) {
+		arena_free(&a);
+		return 2;
+	}
+	text_init();
+	struct diag d = DIAG_INIT;
+	d.strict = o.strict;
+	struct build_result res;
+	progress_begin(!o.quiet && isatty(STDERR_FILENO));
+	int r = build_run(&o, &a, &d, &res);
+	progress_end();
+	int status = report(&o, &d, r, &res);
 	arena_free(&a);
 	text_cleanup();		/* ICU's caches: so leak checkers see only our own memory */
-	return 0;
+	return status;
+}
+
+static int run_new(int argc, char **argv)
+{
+	struct new_options o = { .config = "config.yml", .content = "content" };
+	const struct opt opts[] = {
+		{ "--config", &o.config, NULL }, { "--content", &o.content, NULL }, { "--district", &o.district, NULL },
+		{ "--city", &o.city, NULL }, { "--date", &o.date, NULL }, { NULL, NULL, NULL },
+	};
+	if (parse_opts(argc, argv, 2, opts, &o.title) < 0)
+		return 2;
+	if (!o.title) {
+		fprintf(stderr, "sitegen: new: give the article's title, e.g. sitegen new --district 离石区 \"标题\"\n");
+		return 2;
+	}
+	text_init();
+	struct arena a = ARENA_INIT;
+	struct diag d = DIAG_INIT;
+	int r = new_article(&o, &a, &d);
+	arena_free(&a);
+	text_cleanup();
+	return r < 0 ? 1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+	const char *cmd = argc > 1 ? argv[1] : "";
+	if (strcmp(cmd, "build") == 0)
+		return run_build(argc, argv, 2, 0);
+	if (strcmp(cmd, "check") == 0)
+		return run_build(argc, argv, 2, 1);
+	if (strcmp(cmd, "new") == 0)
+		return run_new(argc, argv);
+	if (strcmp(cmd, "serve") == 0)
+		return serve_main(argc - 1, argv + 1);
+	if (*cmd && cmd[0] != '-') {
+		fprintf(stderr, "sitegen: unknown command '%s'\n", cmd);
+		usage(stderr);
+		return 2;
+	}
+	return run_build(argc, argv, 1, 0);
 }

@@ -240,25 +240,53 @@ static int claim_output(const char *out_dir, struct diag *d, int *created)
 	return -1;
 }
 
-struct writer *writer_open(const char *out_dir, struct diag *d)
+/* An existing directory that is not empty is only written to when an
+ * earlier build left its marker there. Returns 0, or -1 after a diag error. */
+static int refuse_foreign(const char *out_dir, struct diag *d, int *empty, int *ours)
 {
+	char *marker = write_join(out_dir, WRITE_MARKER);
+	*empty = dir_is_empty(out_dir);
+	*ours = access(marker, F_OK) == 0;
+	free(marker);
+	if (!*empty && !*ours) {
+		diag_error(d, out_dir, 0, 0, NULL, 0,
+			   "refusing to write here: it exists and is not an output directory of this "
+			   "generator (no %s file); remove it or choose another OUT", WRITE_MARKER);
+		return -1;
+	}
+	return 0;
+}
+
+int writer_check_output(const char *out_dir, struct diag *d)
+{
+	struct stat st;
+	int empty, ours;
 	if (!*out_dir || strcmp(out_dir, "/") == 0) {
 		diag_error(d, *out_dir ? out_dir : "''", 0, 0, NULL, 0,
 			   "refusing to use this as the output directory: name a directory of its own");
+		return -1;
+	}
+	if (stat(out_dir, &st) < 0)
+		return 0;	/* a build would create it */
+	if (!S_ISDIR(st.st_mode)) {
+		diag_error(d, out_dir, 0, 0, NULL, 0, "not a directory");
+		return -1;
+	}
+	return refuse_foreign(out_dir, d, &empty, &ours);
+}
+
+struct writer *writer_open(const char *out_dir, struct diag *d)
+{
+	if (!*out_dir || strcmp(out_dir, "/") == 0) {
+		writer_check_output(out_dir, d);	/* says why */
 		return NULL;
 	}
 	int created;
 	int fd = claim_output(out_dir, d, &created);
 	if (fd < 0)
 		return NULL;
-	char *marker = write_join(out_dir, WRITE_MARKER);
-	int empty = dir_is_empty(out_dir);
-	int ours = access(marker, F_OK) == 0;
-	free(marker);
-	if (!empty && !ours) {
-		diag_error(d, out_dir, 0, 0, NULL, 0,
-			   "refusing to write here: it exists and is not an output directory of this "
-			   "generator (no %s file); remove it or choose another OUT", WRITE_MARKER);
+	int empty, ours;
+	if (refuse_foreign(out_dir, d, &empty, &ours) < 0) {
 		close(fd);
 		return NULL;
 	}
@@ -392,6 +420,11 @@ int writer_put(struct writer *w, const char *rel, const char *data, size_t len)
 	if (!key) {
 		diag_error(w->d, rel, 0, 0, NULL, 0, "two pages of this build want the same file");
 		return -1;
+	}
+	atomic_fetch_add_explicit(&w->offered, 1, memory_order_relaxed);
+	if (w->dry) {
+		write_note_links(w, key, data, len);
+		return 0;
 	}
 	char *live = write_join(w->out, rel);
 	struct stat st;
@@ -536,7 +569,7 @@ static void sweep_old(struct writer *w)
 	}
 }
 
-static void writer_free(struct writer *w)
+void write_free(struct writer *w)
 {
 	for (size_t i = 0; i < w->nold; i++)
 		free(w->old_files[i]);
@@ -743,7 +776,7 @@ int writer_commit(struct writer *w, struct write_stats *stats, uint64_t inputs)
 		int undone = put_back(w, &c, moved ? moved - 1 : 0, moved > 0) == 0;
 		commit_free(w, &c);
 		remove_tree(w->staging);
-		writer_free(w);
+		write_free(w);
 		return undone ? -1 : -2;
 	}
 	commit_free(w, &c);
@@ -760,12 +793,21 @@ int writer_commit(struct writer *w, struct write_stats *stats, uint64_t inputs)
 	}
 	if (stats)
 		*stats = w->stats;
-	writer_free(w);
+	write_free(w);
 	return r;
+}
+
+size_t writer_count(struct writer *w)
+{
+	return atomic_load_explicit(&w->offered, memory_order_relaxed);
 }
 
 void writer_abort(struct writer *w)
 {
+	if (w->dry) {
+		write_free(w);
+		return;
+	}
 	if (w->failed_writes > WRITE_ERRORS_SHOWN)
 		diag_error(w->d, w->out, 0, 0, NULL, 0, "%zu more files could not be written either",
 			   w->failed_writes - WRITE_ERRORS_SHOWN);
@@ -777,5 +819,5 @@ void writer_abort(struct writer *w)
 		else
 			remove_contents(w->out);
 	}
-	writer_free(w);
+	write_free(w);
 }

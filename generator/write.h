@@ -47,6 +47,25 @@ int writer_commit(struct writer *w, struct write_stats *stats, uint64_t inputs);
 int writer_is_current(const char *out_dir, uint64_t inputs);
 /* Discards the staged files; the output stays as it was. Frees w. */
 void writer_abort(struct writer *w);
+/* How many files were offered so far; safe to call from any thread, and
+ * takes no lock (the progress line asks while holding its own). */
+size_t writer_count(struct writer *w);
+
+/* What writer_open would refuse about out_dir, found without touching it
+ * (for a check). Returns 0, or -1 after a diag error. */
+int writer_check_output(const char *out_dir, struct diag *d);
+
+/* A writer for a check (write_links.c): it writes nothing and touches no
+ * directory. It refuses what writer_put refuses (unsafe paths, two pages
+ * wanting one file) and keeps, from every HTML page, the targets of its
+ * relative href and src links. Never NULL. */
+struct writer *writer_open_dry(struct diag *d);
+/* Reports, as errors, each link target that names no file offered, at the
+ * first page that links to it, or at that page's source file when
+ * `sources` (page path → source path, may be NULL) names one; the pages
+ * made go to *pages and the distinct targets to *links. Frees w. */
+struct strmap;
+void writer_check_links(struct writer *w, const struct strmap *sources, size_t *pages, size_t *links);
 
 /* Writes the whole file at path, creating its directories (a symbolic link
  * there is replaced, never written through); its stat goes to *st when not

@@ -3,6 +3,7 @@
 #define WRITE_INTERNAL_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/stat.h>
@@ -45,6 +46,14 @@ struct writer {
 	 * one is written again, never taken as unchanged (the commit replaces
 	 * the link with a real directory). */
 	int has_links;
+	/* A check's writer (writer_open_dry): nothing written; link targets
+	 * (site-relative paths) → the first page linking to them, in paths_arena. */
+	int dry;
+	struct strmap link_targets;
+	size_t pages;
+	/* files offered so far: read by the progress line without the lock,
+	 * which would order it against diag's (see writer_count) */
+	atomic_size_t offered;
 };
 
 /* a/b, malloc'd */
@@ -55,6 +64,12 @@ uint64_t write_file_digest(const char *rel, const struct stat *st);
 int write_rel_is_safe(const char *rel);
 /* Did this build put path? */
 int write_set_has(const struct writer *w, const char *path);
+
+/* Frees w and what it holds (no file is touched). */
+void write_free(struct writer *w);
+/* write_links.c: keeps the link targets of a check's HTML page
+ * (the caller does not hold the lock). */
+void write_note_links(struct writer *w, const char *rel, const char *data, size_t len);
 
 /* write_state.c */
 /* Reads WRITE_STATE's list of files (or "incomplete") into w. */

@@ -87,6 +87,7 @@ start reader sh tests/reader.sh
 start memo sh tests/memo.sh
 start serve sh tests/serve.sh
 start feeds sh tests/feeds.sh
+start cli sh tests/cli.sh
 start test_buf "$B/tests/test_buf"
 start test_text "$B/tests/test_text"
 start test_memo "$B/tests/test_memo"

@@ -60,7 +60,7 @@ fuzz: fuzz-build
 # line), built like the tests: `make asan` runs them under ASan and UBSan too.
 $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h tests/fuzz/regress_main.c $(BUILD)/libsitegen.a | deps
 	@mkdir -p $(dir $@)
-	$(CC) $(WARN) $(CFLAGS) -Igenerator $(PKG_CFLAGS) -o $@ $< tests/fuzz/regress_main.c \
+	$(CC) $(WARN) $(CPPFLAGS) $(CFLAGS) -Igenerator $(PKG_CFLAGS) $(LDFLAGS) -o $@ $< tests/fuzz/regress_main.c \
 		$(BUILD)/libsitegen.a $(PKG_LIBS) -lpthread
 
 fuzz-regress: $(FUZZ_REGRESS_BINS)

@@ -1,0 +1,367 @@
+/* The build's driver: see build.h. */
+#define _DEFAULT_SOURCE
+#include "build.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "article.h"
+#include "article_set.h"
+#include "config.h"
+#include "index.h"
+#include "inputs.h"
+#include "load.h"
+#include "memo.h"
+#include "progress.h"
+#include "render.h"
+#include "search.h"
+#include "strmap.h"
+#include "text.h"
+#include "threads.h"
+#include "tmpl.h"
+#include "write.h"
+#include "xalloc.h"
+
+/* SITEGEN_TIMING=1 prints how long each stage took, to see where time goes. */
+static double stage_start;
+
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void stage_done(const char *name)
+{
+	double t = now();
+	if (getenv("SITEGEN_TIMING"))
+		fprintf(stderr, "sitegen: %-8s %7.3f s\n", name, t - stage_start);
+	stage_start = t;
+}
+
+struct theme_loader {
+	struct arena *a;
+	struct diag *d;
+	const char *dir;
+};
+
+static int load_template(void *ctx, const char *name, struct buf *source, const char **path)
+{
+	struct theme_loader *t = ctx;
+	for (const char *p = name; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-' || *p == '_'))
+			return 0;	/* not a theme file name: no such template */
+	char *file = arena_sprintf(t->a, "%s/templates/%s.mustache", t->dir, name);
+	*path = file;		/* also for "not found": it says where we looked */
+	if (load_file(file, source) == 0)
+		return 1;
+	if (errno == ENOENT || errno == ENOTDIR)
+		return 0;	/* tmpl says "template not found" */
+	/* Said here with its reason; an empty template keeps tmpl from saying
+	 * "not found" too, and the error fails the build. */
+	diag_error(t->d, file, 0, 0, NULL, 0, "cannot read the template: %s", load_strerror(t->a, file, errno));
+	return 1;
+}
+
+/* The theme's static files, as load_tree lists them, into the output's rel. */
+static void copy_static(struct arena *a, struct diag *d, struct writer *w, const char *dir, const char *rel)
+{
+	struct ptrvec entries = { 0 };
+	if (load_tree(a, d, dir, &entries) < 0) {
+		if (errno != ENOENT)	/* else a theme without static files */
+			diag_error(d, dir, 0, 0, NULL, 0, "cannot read directory: %s", strerror(errno));
+		return;
+	}
+	struct buf b = BUF_INIT;
+	for (size_t i = 0; i < entries.len; i++) {
+		const struct load_entry *e = entries.items[i];
+		if (!e->err && S_ISDIR(e->st.st_mode))
+			continue;
+		if (load_file(e->path, &b) < 0)
+			diag_error(d, e->path, 0, 0, NULL, 0, "cannot read: %s", load_strerror(a, e->path, errno));
+		else
+			writer_put(w, arena_sprintf(a, "%s/%s", rel, e->rel), b.data, b.len);
+	}
+	buf_free(&b);
+}
+
+static int compile_templates(struct tmpl_set *set, struct diag *d)
+{
+	int ok = 1;
+	for (size_t i = 0; render_templates[i]; i++)
+		if (!tmpl_set_get(set, render_templates[i], d))
+			ok = 0;
+	return ok ? 0 : -1;
+}
+
+/* The parse stage, with ICU's services opened beside it: the memo of
+ * earlier builds' answers (memo.h), the search's folding tables from it,
+ * and, when the memo knows no slugs at all (a first build, which may be
+ * large), the transliterator, which takes ~0.2 s to load its Han-Latin
+ * data; otherwise the index opens it only if a name is new. */
+struct parse_job {
+	struct article_set *arts;
+	struct source *sources;
+	size_t nsrc;
+	struct diag *d;
+	int jobs;
+	struct memo *memo;
+	struct text_slugger *slugger;
+	struct text_folder *folder;
+};
+
+static void *open_icu(void *arg, size_t k)
+{
+	struct parse_job *p = arg;
+	size_t n;
+	const uint32_t *ts = memo_ts(p->memo, &n);
+	if (k == 1)
+		p->folder = text_folder_new(ts, n);
+	else if (memo_count(p->memo) == 0)
+		p->slugger = text_slugger_new();
+	return NULL;
+}
+
+static void *parse_articles(void *arg, size_t k)
+{
+	struct parse_job *p = arg;
+	if (k == 0) {
+		article_set_load(p->arts, p->sources, p->nsrc, p->d, p->jobs);
+	} else {
+		p->memo = memo_load();
+		threads_run(2, open_icu, p, NULL);
+	}
+	return NULL;
+}
+
+/* The answers ICU gave this build, for the next one. */
+static void keep_memo(struct memo *memo, const struct text_folder *folder)
+{
+	if (folder) {	/* the memo's table, or ICU's when the memo's was none or not sound */
+		size_t had, n;
+		const uint32_t *old = memo_ts(memo, &had);
+		uint32_t *pairs = text_folder_ts_table(folder, &n);
+		if (!old || had != n || memcmp(old, pairs, 2 * n * sizeof(*pairs)) != 0)
+			memo_set_ts(memo, pairs, n);
+		free(pairs);
+	}
+	memo_save(memo);
+}
+
+/* The writer's count of files, for the progress line. */
+static size_t files_made(void *w)
+{
+	return writer_count(w);
+}
+
+/* The end of a check: the links between its pages (a report's named by
+ * its file), and what it counted. */
+static int finish_check(struct arena *a, struct diag *d, struct writer *w, const struct site *site,
+			struct build_result *res)
+{
+	struct strmap sources = { 0 };
+	for (size_t i = 0; i < site->articles.len; i++) {
+		const struct article *art = site->articles.items[i];
+		strmap_put(a, &sources, art->url, (void *)art->path);
+	}
+	size_t pages, links;
+	writer_check_links(w, &sources, &pages, &links);
+	res->written = pages;
+	res->links = links;
+	return diag_failed(d) ? -1 : 0;
+}
+
+/* index → render → write with the index's context made. */
+static int generate_with(const struct build_options *o, struct arena *a, struct diag *d, struct index_ctx *x,
+			 const struct article_set *arts, struct tmpl_set *tmpls, struct site *site,
+			 const struct text_folder *folder, struct build_result *res, uint64_t fp)
+{
+	if (!x->collator) {
+		diag_error(d, "ICU", 0, 0, NULL, 0, "cannot load ICU's collation data");
+		return -1;
+	}
+	stage_done("compile");
+	progress_stage("indexing %zu articles", arts->len, NULL, NULL);
+	index_build(x, arts->items, arts->len, o->drafts, o->jobs, site);
+	index_check_rejected(x, arts->rejected, arts->nrejected, o->drafts);
+	stage_done("index");
+	/* a check goes on past a failed index only when there is a site to render */
+	if (diag_failed(d) && !(o->check && d->errors == 0))
+		return -1;
+	struct writer *w = !o->check ? writer_open(res->out, d)
+			   : writer_check_output(res->out, d) == 0 ? writer_open_dry(d) : NULL;
+	if (!w)
+		return -1;
+	res->articles = site->articles.len;
+	progress_stage("rendering: %zu files", 0, files_made, w);
+	render_site(site, tmpls, w, d, a, o->jobs);
+	stage_done("render");
+	progress_stage("search index: %zu files", 0, files_made, w);
+	if (!folder)
+		diag_error(d, "ICU", 0, 0, NULL, 0, "cannot load ICU's normalisation or transliteration data");
+	else
+		search_build(site, folder, w, d, o->jobs);
+	stage_done("search");
+	copy_static(a, d, w, arena_sprintf(a, "%s/static", o->theme), "assets");
+	/* from here on the progress line no longer asks w, which is freed below */
+	progress_stage(o->check ? "checking the links of %zu files" : "writing %zu files", writer_count(w), NULL, NULL);
+	if (o->check)
+		return finish_check(a, d, w, site, res);
+	if (diag_failed(d)) {
+		writer_abort(w);
+		return -1;
+	}
+	struct write_stats st;
+	int committed = writer_commit(w, &st, fp);
+	if (committed < 0)
+		return committed;	/* -2: the output may be partly new; -3: new, its state not saved */
+	stage_done("commit");
+	res->written = st.written;
+	res->unchanged = st.unchanged;
+	res->removed = st.removed;
+	return 0;
+}
+
+/* index → render → write, from parsed articles. Returns 0; -1 when the output
+ * was not touched; -2 when a commit failed part way (see writer_commit). */
+static int generate(const struct build_options *o, struct arena *a, struct diag *d, const struct config *cfg,
+		    const struct article_set *arts, struct parse_job *icu, struct build_result *res, uint64_t fp)
+{
+	struct theme_loader loader = { a, d, o->theme };
+	struct tmpl_set *tmpls = tmpl_set_new(a, load_template, &loader);
+	tmpl_set_strict(tmpls);
+	compile_templates(tmpls, d);
+	struct site site;
+	const struct text_folder *folder = icu->folder;
+	struct index_ctx x = { .a = a, .d = d, .cfg = cfg, .slugger = icu->slugger, .memo = icu->memo,
+			       .collator = text_collator_new() };
+	icu->slugger = NULL;	/* the index's now: it may open one itself */
+	int r = generate_with(o, a, d, &x, arts, tmpls, &site, folder, res, fp);
+	text_slugger_free(x.slugger);
+	text_collator_free(x.collator);
+	return r;
+}
+
+/* path made absolute with links resolved, also when it does not exist yet
+ * (its nearest existing ancestor is resolved, the rest appended). malloc'd,
+ * or NULL. */
+static char *resolve(const char *path)
+{
+	char *r = realpath(path, NULL);
+	if (r || errno != ENOENT)
+		return r;
+	const char *slash = strrchr(path, '/');
+	char *parent = slash ? (slash == path ? xstrdup("/") : xstrndup(path, (size_t)(slash - path))) : xstrdup(".");
+	const char *name = slash ? slash + 1 : path;
+	char *base = resolve(parent);
+	free(parent);
+	if (!base)
+		return NULL;
+	size_t n = strlen(base) + strlen(name) + 2;
+	r = xmalloc(n);
+	snprintf(r, n, "%s%s%s", base, strcmp(base, "/") ? "/" : "", name);
+	free(base);
+	return r;
+}
+
+/* Is path the directory dir or inside it? */
+static int is_within(const char *path, const char *dir)
+{
+	char *p = resolve(path), *q = resolve(dir);
+	int r = 0;
+	if (p && q) {
+		size_t n = strlen(q);
+		r = strncmp(p, q, n) == 0 && (p[n] == '/' || p[n] == '\0' || n == 1);
+	}
+	free(p);
+	free(q);
+	return r;
+}
+
+/* A build replaces what it wrote in the output: inputs inside it would
+ * be read from what the last build left, or swept away by the next; an
+ * output inside an input would be read back as content or theme. */
+static int inputs_inside_output(const struct build_options *o, const char *out, struct diag *d)
+{
+	const char *inputs[] = { o->content, o->theme, o->config };
+	const char *what[] = { "the content directory", "the theme", "the config" };
+	for (size_t i = 0; i < 3; i++)
+		if (is_within(inputs[i], out)) {
+			diag_error(d, inputs[i], 0, 0, NULL, 0, "%s is inside the output directory %s: move it out, "
+				   "or choose another OUT", what[i], out);
+			return -1;
+		}
+	for (size_t i = 0; i < 2; i++)
+		if (is_within(out, inputs[i])) {
+			diag_error(d, out, 0, 0, NULL, 0, "the output directory is inside %s %s: choose another OUT",
+				   what[i], inputs[i]);
+			return -1;
+		}
+	return 0;
+}
+
+int build_read_config(struct arena *a, struct diag *d, const char *path, struct config *cfg,
+		      const char **src, size_t *len)
+{
+	struct buf text = BUF_INIT;
+	if (load_file(path, &text) < 0) {
+		diag_error(d, path, 0, 0, NULL, 0, "cannot read the config: %s", load_strerror(a, path, errno));
+		return -1;
+	}
+	char *cfg_src = arena_strndup(a, text.data, text.len);
+	size_t cfg_len = text.len;	/* not strlen: config_parse must see a NUL to refuse it */
+	buf_free(&text);
+	if (src) {
+		*src = cfg_src;
+		*len = cfg_len;
+	}
+	return config_parse(a, d, path, cfg_src, cfg_len, cfg);
+}
+
+int build_run(const struct build_options *o, struct arena *a, struct diag *d, struct build_result *res)
+{
+	memset(res, 0, sizeof(*res));
+	stage_start = now();
+	const char *cfg_src;
+	size_t cfg_len;
+	struct config cfg;
+	if (build_read_config(a, d, o->config, &cfg, &cfg_src, &cfg_len) < 0)
+		return -1;
+	const char *out = res->out = o->out ? o->out : cfg.output_dir;
+	if (!*out) {
+		diag_error(d, "--out", 0, 0, NULL, 0, "the output directory is empty: name a directory");
+		return -1;
+	}
+
+	if (inputs_inside_output(o, out, d) < 0)
+		return -1;
+	struct source *sources;
+	size_t nsrc = load_list(a, d, o->content, &sources);
+	const char *opts = arena_sprintf(a, "%s|%s|%s|%d|%d", o->config, o->content, o->theme, o->strict, o->drafts);
+	uint64_t fp = o->check ? 0 : inputs_fingerprint(sources, nsrc, cfg_src, cfg_len, o->theme, opts);
+	if (!o->check && !o->force && d->errors == 0 && writer_is_current(out, fp)) {
+		res->nothing_changed = 1;
+		return 0;
+	}
+	struct article_set arts;
+	struct parse_job pj = { &arts, sources, nsrc, d, o->jobs, NULL, NULL, NULL };
+	progress_stage("reading and parsing %zu files", nsrc, NULL, NULL);
+	threads_run(2, parse_articles, &pj, NULL);
+	stage_done("load+parse");
+	const char *memo_dir = memo_dir_of(pj.memo);	/* never a file of ours among the user's */
+	if (memo_dir && (is_within(memo_dir, o->content) || is_within(memo_dir, o->theme) || is_within(memo_dir, out)))
+		memo_off(pj.memo);
+	int r = generate(o, a, d, &cfg, &arts, &pj, res, fp);
+	if (r == 0 && !o->check)	/* a check reads the memo and writes nothing */
+		keep_memo(pj.memo, pj.folder);
+	text_slugger_free(pj.slugger);
+	text_folder_free(pj.folder);
+	memo_free(pj.memo);
+	article_set_free(&arts);
+	return r;
+}

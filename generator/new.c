@@ -1,0 +1,216 @@
+#define _DEFAULT_SOURCE
+#include "new.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "article.h"
+#include "build.h"
+#include "index.h"
+#include "memo.h"
+#include "site.h"
+#include "text.h"
+
+/* The slug in the file name: the title's first words, as existing files
+ * keep it (2022-10-31-changning-lianxinka.md). */
+#define NEW_SLUG_MAX 32
+
+/* The optional keys, commented out, in the order of the README's reference. */
+static const char optional_keys[] =
+	"# subtitle: 副题\n"
+	"# street: 街道或镇\n"
+	"# community: 社区\n"
+	"# reporters: [记者]\n"
+	"# correspondents: [通讯员]\n"
+	"# author: [作者]            # a text that is not a report (kind: other)\n"
+	"# tags: [标签]\n"
+	"# page: 版面或栏目            # the printed page or series; reports sharing it are linked\n"
+	"# captions: [图片说明]\n"
+	"# corrections: [错→对]\n"
+	"# date_inferred: true        # the year or day was not printed: say why in this comment\n"
+	"# truncated: true            # the printed text breaks off\n"
+	"# slug: a-z-0-9              # overrides the URL slug\n"
+	"# kind: report               # or page, other\n"
+	"# source: 000_…              # the seed scan transcribed\n"
+	"# draft: true                # left out unless --drafts\n";
+
+/* Appends s as a YAML scalar: plain where YAML reads it back as the same
+ * string (no ASCII punctuation YAML gives a meaning, not all ASCII, which
+ * could read as a number or a boolean), else single-quoted ('' for '). */
+static void add_scalar(struct buf *b, const char *s)
+{
+	int plain = !text_is_ascii(s, strlen(s)) && s[0] != ' ' && s[strlen(s) - 1] != ' ' &&
+		    !strpbrk(s, ":#'\"[]{},&*!|>%@`\\") && !strchr("-?", s[0]);
+	if (plain) {
+		buf_addstr(b, s);
+		return;
+	}
+	buf_addch(b, '\'');
+	for (; *s; s++) {
+		if (*s == '\'')
+			buf_addch(b, '\'');
+		buf_addch(b, *s);
+	}
+	buf_addch(b, '\'');
+}
+
+/* The title as the file will hold it: NFC, on one line. Returns it (in the
+ * arena) or NULL after saying what is wrong. */
+static const char *check_title(struct arena *a, const char *title)
+{
+	struct buf b = BUF_INIT;
+	size_t n = strlen(title);
+	const char *r = NULL;
+	if (text_nfc(title, n, &b) < 0)
+		fprintf(stderr, "sitegen: new: the title is not valid UTF-8\n");
+	else if (diag_find_control(b.data, b.len, &(long){ 0 }) < b.len || strchr(b.data, '\n'))
+		fprintf(stderr, "sitegen: new: the title holds a line break or a control character\n");
+	else if (b.len == 0 || strspn(b.data, " ") == b.len)
+		fprintf(stderr, "sitegen: new: the title is empty\n");
+	else
+		r = arena_strndup(a, b.data, b.len);
+	buf_free(&b);
+	return r;
+}
+
+/* The date given, or today's (local time). NULL after saying what is wrong. */
+static const char *check_date(struct arena *a, const char *date, struct date *out)
+{
+	char today[16];
+	if (!date) {
+		time_t t = time(NULL);
+		struct tm tm;
+		localtime_r(&t, &tm);
+		strftime(today, sizeof(today), "%Y-%m-%d", &tm);
+		date = today;
+	}
+	const char *why;
+	if (article_parse_date(date, out, &why) < 0) {
+		fprintf(stderr, "sitegen: new: --date '%s': %s\n", date, why);
+		return NULL;
+	}
+	return arena_strdup(a, date);
+}
+
+/* The article's text: front matter, commented keys, an empty body. */
+static void compose(struct buf *b, const struct new_options *o, const char *title, const char *date)
+{
+	buf_addstr(b, "---\ntitle: ");
+	add_scalar(b, title);
+	buf_addf(b, "\ndate: %s\n%s: ", date, o->district ? "district" : "city");
+	add_scalar(b, o->district ? o->district : o->city);
+	buf_addch(b, '\n');
+	buf_addstr(b, optional_keys);
+	buf_addstr(b, "---\n\n");
+}
+
+/* Parses text back as a build would (path names it in messages), and
+ * checks its district or city against the config with the build's own code
+ * and message (the place named as the command-line option: the file does
+ * not exist yet). The index's slugger, when it opened one, goes to *sl. */
+static int check_article(struct arena *a, struct diag *d, const struct config *cfg, struct text_slugger **sl,
+			 const char *path, const struct buf *text)
+{
+	struct article *art = article_parse(a, d, path, text->data, text->len);
+	if (!art || diag_failed(d))
+		return -1;
+	/* the memo (read only) spares opening ICU's transliterator for the
+	 * config's place names when the title's slug is not needed */
+	struct index_ctx x = { .a = a, .d = d, .cfg = cfg, .memo = memo_load(), .collator = text_collator_new() };
+	int r = -1;
+	if (!x.collator) {
+		diag_error(d, "ICU", 0, 0, NULL, 0, "cannot load ICU's collation data");
+	} else {
+		struct site site;
+		index_build(&x, NULL, 0, 0, 1, &site);	/* the place tables, from the config */
+		art->path = art->district ? "--district" : "--city";
+		art->district_line = art->city_line = 0;
+		index_check_rejected(&x, &art, 1, 1);
+		r = diag_failed(d) ? -1 : 0;
+	}
+	*sl = x.slugger;
+	text_collator_free(x.collator);
+	memo_free(x.memo);
+	return r;
+}
+
+/* Creates path (and its folder) with text, never over an existing file. */
+static int write_new(char *path, const struct buf *text)
+{
+	char *slash = strrchr(path, '/');
+	if (slash) {
+		*slash = '\0';
+		/* mkdir -p: the content directory and the year */
+		for (char *p = path + 1; (p = strchr(p, '/')); p++) {
+			*p = '\0';
+			mkdir(path, 0777);
+			*p = '/';
+		}
+		int r = mkdir(path, 0777);
+		int e = errno;
+		*slash = '/';
+		if (r < 0 && e != EEXIST) {
+			errno = e;
+			return -1;
+		}
+	}
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0666);
+	if (fd < 0)
+		return -1;
+	ssize_t n = write(fd, text->data, text->len);
+	int e = errno;
+	if (close(fd) < 0 || n != (ssize_t)text->len) {
+		unlink(path);
+		errno = n < 0 ? e : EIO;
+		return -1;
+	}
+	return 0;
+}
+
+int new_article(const struct new_options *o, struct arena *a, struct diag *d)
+{
+	if (!!o->district == !!o->city) {
+		fprintf(stderr, "sitegen: new: give --district or --city (only when the text names no district)\n");
+		return -1;
+	}
+	struct date dt;
+	const char *title = check_title(a, o->title), *date = check_date(a, o->date, &dt);
+	if (!title || !date)
+		return -1;
+	struct config cfg;
+	if (build_read_config(a, d, o->config, &cfg, NULL, NULL) < 0)
+		return -1;
+	struct buf slug = BUF_INIT, text = BUF_INIT;
+	compose(&text, o, title, date);
+	struct text_slugger *sl = NULL;
+	int r = check_article(a, d, &cfg, &sl, "(the new article)", &text);
+	if (r == 0 && !sl && !(sl = text_slugger_new())) {
+		diag_error(d, "ICU", 0, 0, NULL, 0, "cannot load ICU's transliteration data");
+		r = -1;
+	}
+	if (r == 0)
+		text_slugify(sl, title, strlen(title), NEW_SLUG_MAX, &slug);
+	char *path = arena_sprintf(a, "%s/%04d/%s-%s.md", o->content, dt.y, date, slug.data);
+	char *bundle = arena_sprintf(a, "%s/%04d/%s-%s", o->content, dt.y, date, slug.data);
+	struct stat st;
+	if (r == 0 && (lstat(path, &st) == 0 || lstat(bundle, &st) == 0)) {
+		fprintf(stderr, "sitegen: new: %s exists already: not overwritten (give another title or date)\n",
+			lstat(path, &st) == 0 ? path : bundle);
+		r = -1;
+	}
+	if (r == 0 && write_new(path, &text) < 0) {
+		fprintf(stderr, "sitegen: new: cannot write %s: %s\n", path, strerror(errno));
+		r = -1;
+	}
+	if (r == 0)
+		printf("%s\n", path);
+	text_slugger_free(sl);
+	buf_free(&slug);
+	buf_free(&text);
+	return r;
+}

@@ -1,0 +1,29 @@
+/* new: a new article's file, `sitegen new [--district D | --city C]
+ * [--date DATE] TITLE`.
+ *
+ * Writes content/<year>/<date>-<slug>.md, the slug being the title's pinyin
+ * as the index makes slugs (text_slugify, cut short), with the front matter
+ * filled in (title, date, district or city) and every optional key there as
+ * a YAML comment; the body is left empty. The district or city is checked
+ * against the config as a build checks it (the same message, with the
+ * nearest names), and the text is parsed back as a build parses it before
+ * anything is written, so the file builds under --strict. An existing file
+ * (or page bundle folder) of that name is never overwritten. */
+#ifndef NEW_H
+#define NEW_H
+
+#include "arena.h"
+#include "diag.h"
+
+struct new_options {
+	const char *config, *content;
+	const char *district, *city;	/* one of them */
+	const char *date;		/* YYYY-MM-DD or YYYY-MM; NULL: today */
+	const char *title;
+};
+
+/* Writes the file and prints its path on stdout. Returns 0, or -1 after
+ * saying what is wrong (through d, or on stderr for the command line). */
+int new_article(const struct new_options *o, struct arena *a, struct diag *d);
+
+#endif

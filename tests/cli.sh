@@ -1,0 +1,228 @@
+#!/bin/sh
+# The command line an editor uses: `sitegen new` (the file it writes builds
+# under --strict; refusals), `sitegen check` (the build's messages, nothing
+# written anywhere), --help and --version, the progress line on a terminal,
+# `make new`, `make install` into a DESTDIR (the installed binary finds the
+# installed theme) and the man page's lint.
+set -u
+B=${B:-build}
+BIN=$B/sitegen
+CFG=tests/errors/config.yml
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+# the run's memo of ICU's answers (tests/run.sh), else one of our own; the
+# checks that nothing is written use an empty one, $tmp/cache
+SITEGEN_CACHE_DIR=${SITEGEN_CACHE_DIR:-$tmp/memo}
+export SITEGEN_CACHE_DIR
+say() {	# status description [file whose lines explain a failure]
+	if [ "$1" = 0 ]; then
+		echo "ok - cli: $2"
+	else
+		echo "not ok - cli: $2"
+		[ -n "${3:-}" ] && [ -f "$3" ] && sed 's/^/#   /' "$3" | head -20
+	fi
+}
+# make from inside `make test`: without the parent's jobserver
+submake() {
+	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s "$@"
+}
+# Every file below $1, with its size and time: what "nothing written" compares.
+snapshot() {
+	find "$1" -exec stat -c '%n %s %Y' {} + 2>/dev/null | sort
+}
+
+# --help, --version and mistakes on the command line
+"$BIN" --help >"$tmp/out" 2>"$tmp/err"
+say "$([ $? = 0 ] && grep -q '^usage: sitegen' "$tmp/out" && grep -q 'sitegen new' "$tmp/out" &&
+	grep -q 'sitegen check' "$tmp/out" && grep -q 'serve' "$tmp/out" && [ ! -s "$tmp/err" ] && echo 0 || echo 1)" \
+	"--help prints the usage, with every command, on stdout and exits 0"
+version=$(sed -n 's/^#define SITEGEN_VERSION "\(.*\)"$/\1/p' generator/version.h)
+"$BIN" --version >"$tmp/out" 2>&1
+say "$([ $? = 0 ] && [ "$(cat "$tmp/out")" = "sitegen $version" ] && echo 0 || echo 1)" \
+	"--version prints 'sitegen $version' (generator/version.h) and exits 0" "$tmp/out"
+"$BIN" --frobnicate >"$tmp/out" 2>"$tmp/err"
+say "$([ $? = 2 ] && grep -q "^sitegen: unknown option '--frobnicate'" "$tmp/err" && grep -q '^usage:' "$tmp/err" &&
+	[ ! -s "$tmp/out" ] && echo 0 || echo 1)" "an unknown option is a usage error on stderr, exit status 2" "$tmp/err"
+"$BIN" frobnicate >/dev/null 2>"$tmp/err"
+say "$([ $? = 2 ] && grep -q "^sitegen: unknown command 'frobnicate'" "$tmp/err" && echo 0 || echo 1)" \
+	"an unknown command is a usage error, exit status 2" "$tmp/err"
+"$BIN" check --config >/dev/null 2>"$tmp/err"
+say "$([ $? = 2 ] && grep -q '^sitegen: --config needs a value' "$tmp/err" && echo 0 || echo 1)" \
+	"an option without its value is a usage error" "$tmp/err"
+
+# ---- new ----
+mkdir -p "$tmp/c"
+cp tests/errors/good/content/ok.md "$tmp/c/"
+# a first build: the memo then knows the config's place names
+"$BIN" --config $CFG --content "$tmp/c" --out "$tmp/o" --quiet
+"$BIN" new --config $CFG --content "$tmp/c" --district 离石区 --date 2022-11-02 '连心卡: 温暖 "孕妇" 心' \
+	>"$tmp/out" 2>"$tmp/err"
+st=$?
+f=$(cat "$tmp/out")
+say "$([ $st = 0 ] && [ "$f" = "$tmp/c/2022/2022-11-02-lian-xin-ka-wen-nuan-yun-fu-xin.md" ] && [ -f "$f" ] &&
+	[ ! -s "$tmp/err" ] && echo 0 || echo 1)" \
+	"new writes content/<year>/<date>-<pinyin of the title>.md and prints its path" "$tmp/err"
+say "$(grep -q '^district: 离石区$' "$f" && grep -q '^date: 2022-11-02$' "$f" &&
+	grep -q "^title: '连心卡: 温暖 \"孕妇\" 心'$" "$f" && grep -q '^# reporters:' "$f" &&
+	grep -q '^# tags:' "$f" && grep -q '^# community:' "$f" && echo 0 || echo 1)" \
+	"the front matter has the title (quoted where YAML needs it), date and district, and the optional keys as comments" "$f"
+"$BIN" new --config $CFG --content "$tmp/c" --city 太原市 '今天的报道' >"$tmp/out" 2>"$tmp/err"
+say "$([ $? = 0 ] && grep -q "/$(date +%Y)/$(date +%Y-%m-%d)-jin-tian-de-bao-dao.md\$" "$tmp/out" &&
+	grep -q '^city: 太原市$' "$(cat "$tmp/out")" && echo 0 || echo 1)" \
+	"new --city files the article at city level; without --date the date is today's" "$tmp/err"
+"$BIN" --config $CFG --content "$tmp/c" --out "$tmp/o" --strict --quiet 2>"$tmp/err"
+say "$([ $? = 0 ] && [ -f "$tmp/o/reports/2022-11-02-lian-xin-ka-wen-nuan-yun-fu-xin/index.html" ] && echo 0 || echo 1)" \
+	"the files new wrote build under --strict, each with its report page" "$tmp/err"
+snapshot "$tmp/c" >"$tmp/before"
+cp "$f" "$tmp/f.copy"
+"$BIN" new --config $CFG --content "$tmp/c" --district 离石区 --date 2022-11-02 '连心卡: 温暖 "孕妇" 心' \
+	>"$tmp/out" 2>"$tmp/err"
+say "$([ $? = 1 ] && grep -q "exists already: not overwritten" "$tmp/err" && cmp -s "$f" "$tmp/f.copy" && echo 0 || echo 1)" \
+	"new refuses to overwrite an existing file" "$tmp/err"
+# the build's message for the same mistake (tests/errors/unknown-district), without its place
+msg=$(grep -o "error: unknown district .*" tests/errors/unknown-district/expected)
+"$BIN" new --config $CFG --content "$tmp/c" --district 离石县 --date 2022-11-03 '另一篇' >"$tmp/out" 2>"$tmp/err"
+say "$([ $? = 1 ] && [ "$(cat "$tmp/err")" = "--district: $msg" ] && [ ! -s "$tmp/out" ] && echo 0 || echo 1)" \
+	"an unknown district gets the build's message, with the nearest names" "$tmp/err"
+"$BIN" new --config $CFG --content "$tmp/c" --city 离石区 '另一篇' >/dev/null 2>"$tmp/err"
+say "$([ $? = 1 ] && grep -q "city '离石区' is a district of 吕梁市: use 'district: 离石区'" "$tmp/err" && echo 0 || echo 1)" \
+	"a district given as --city gets the build's message" "$tmp/err"
+"$BIN" new --config $CFG --content "$tmp/c" --district 离石区 --date 2022-13-01 '另一篇' >/dev/null 2>"$tmp/err"
+st1=$?
+"$BIN" new --config $CFG --content "$tmp/c" '另一篇' >/dev/null 2>>"$tmp/err"
+st2=$?
+"$BIN" new --config $CFG --content "$tmp/c" --district 离石区 >/dev/null 2>>"$tmp/err"
+st3=$?
+snapshot "$tmp/c" >"$tmp/after"
+say "$([ $st1 = 1 ] && [ $st2 = 1 ] && [ $st3 = 2 ] && grep -q "date '2022-13-01'\|2022-13-01" "$tmp/err" &&
+	cmp -s "$tmp/before" "$tmp/after" && echo 0 || echo 1)" \
+	"a bad date, no place, no title are refused, and no refusal wrote anything" "$tmp/err"
+submake new BUILD="$B" CONFIG=$CFG CONTENT="$tmp/c" TITLE="It's 测试" DISTRICT=石楼县 DATE=2022-10-01 >"$tmp/out" 2>"$tmp/err"
+say "$([ $? = 0 ] && grep -q "^title: 'It''s 测试'$" "$tmp/c/2022/2022-10-01-it-s-ce-shi.md" && echo 0 || echo 1)" \
+	"make new TITLE=… DISTRICT=… DATE=… writes the file (quotes in the title kept)" "$tmp/err"
+
+# ---- check ----
+# Nothing is written: no output directory, no cache, nothing in the working directory.
+mkdir -p "$tmp/cwd"
+root=$(pwd)
+(cd "$tmp/cwd" && SITEGEN_CACHE_DIR="$tmp/cache" "$root/$BIN" check --config "$root/$CFG" --content "$tmp/c" \
+	--theme "$root/theme" --out "$tmp/nowhere" --strict) >"$tmp/out" 2>"$tmp/err"
+say "$([ $? = 0 ] && grep -q '^sitegen: check: 4 articles, [0-9]* pages, [0-9]* link targets: no problems$' "$tmp/out" &&
+	[ ! -s "$tmp/err" ] && echo 0 || echo 1)" "check on good content exits 0 with a summary" "$tmp/out"
+say "$([ ! -e "$tmp/nowhere" ] && [ ! -e "$tmp/cache" ] && [ -z "$(ls -A "$tmp/cwd")" ] && echo 0 || echo 1)" \
+	"check writes nothing: no output directory, no memo in the cache, nothing in the working directory"
+snapshot "$tmp/o" >"$tmp/before"
+"$BIN" check --config $CFG --content "$tmp/c" --out "$tmp/o" --strict --quiet >"$tmp/out" 2>&1
+st=$?
+snapshot "$tmp/o" >"$tmp/after"
+say "$([ $st = 0 ] && [ ! -s "$tmp/out" ] && cmp -s "$tmp/before" "$tmp/after" && echo 0 || echo 1)" \
+	"check --quiet says nothing, and an existing output is left exactly as it was"
+"$BIN" check --strict --quiet --out "$tmp/nowhere" 2>"$tmp/err"
+say "$([ $? = 0 ] && [ ! -e "$tmp/nowhere" ] && echo 0 || echo 1)" "check --strict passes on the archive's content/" "$tmp/err"
+
+# Each bad-input case: the build's messages (tests/errors/<case>/expected) but
+# its last line, exit status 1, nothing written.
+bad=0 cases=0
+check_case() {	# name content-dir [extra args]
+	name=$1 content=$2
+	shift 2
+	cases=$((cases + 1))
+	"$BIN" check --config $CFG --content "$content" --out "$tmp/nowhere" --strict \
+		--quiet "$@" 2>"$tmp/stderr" >/dev/null
+	status=$?
+	sed "s|$tmp|TMP|g" "$tmp/stderr" >"$tmp/got"
+	expected=tests/errors/$name/expected
+	sed '$d' "$expected" >"$tmp/want"
+	if [ $status != 1 ] || ! sed '$d' "$tmp/got" | cmp -s - "$tmp/want" ||
+		! tail -n 1 "$tmp/got" | grep -q '^sitegen: check failed: [0-9]* error(s).*; nothing was written$' ||
+		[ -e "$tmp/nowhere" ]; then
+		echo "#   $name: status $status; got:"
+		sed 's/^/#     /' "$tmp/got"
+		bad=$((bad + 1))
+	fi
+}
+for dir in tests/errors/*/; do
+	dir=${dir%/}
+	name=$(basename "$dir")
+	[ "$name" = good ] || [ ! -d "$dir/content" ] || check_case "$name" "$dir/content"
+done
+mkdir -p "$tmp/utf8"
+printf -- '---\ntitle: caf\351\ndate: 2022-10-31\ndistrict: 离石区\n---\n\nbody\n' >"$tmp/utf8/a.md"
+check_case invalid-utf8 "$tmp/utf8"
+cp -r theme "$tmp/theme"
+printf '{{<base}}{{$content}}\n<ul>\n{{#latest}}<li>{{title}}</li>\n</ul>\n{{/content}}{{/base}}\n' >"$tmp/theme/templates/home.mustache"
+check_case template-error tests/errors/good/content --theme "$tmp/theme"
+say $bad "each of $cases bad-input cases of tests/errors/ gives check the build's messages, exit 1, nothing written"
+
+# An output directory a build would refuse (not one of ours): the same message.
+mkdir -p "$tmp/foreign"
+echo notes >"$tmp/foreign/notes.txt"
+"$BIN" check --config $CFG --content tests/errors/good/content --out "$tmp/foreign" --quiet 2>"$tmp/err"
+st=$?
+"$BIN" --config $CFG --content tests/errors/good/content --out "$tmp/foreign" --quiet 2>"$tmp/err2"
+say "$([ $st = 1 ] && [ "$(sed '$d' "$tmp/err")" = "$(sed '$d' "$tmp/err2")" ] && grep -q 'refusing to write here' "$tmp/err" &&
+	[ "$(ls -A "$tmp/foreign")" = notes.txt ] && echo 0 || echo 1)" \
+	"check refuses an output directory that is not the generator's with the build's message" "$tmp/err"
+
+# A link between pages that leads nowhere: check names the article's file.
+mkdir -p "$tmp/links"
+printf -- '---\ntitle: 链接\ndate: 2022-10-31\ndistrict: 离石区\n---\n\n[另一篇](../2022-10-30-nowhere/) [首页](../../index.html) [外](https://example.org/)\n' \
+	>"$tmp/links/a.md"
+"$BIN" check --config $CFG --content "$tmp/links" --quiet 2>"$tmp/err"
+say "$([ $? = 1 ] && grep -q "^$tmp/links/a.md: error: the link '../2022-10-30-nowhere/' (on reports/a/index.html) leads to no page or file of the site$" "$tmp/err" &&
+	[ "$(grep -c 'error:' "$tmp/err")" = 1 ] && echo 0 || echo 1)" \
+	"check reports a link to no page at the article that holds it, and only that one" "$tmp/err"
+
+# ---- the progress line ----
+"$BIN" --config $CFG --content "$tmp/c" --out "$tmp/p1" --strict 2>"$tmp/err" >/dev/null
+say "$([ $? = 0 ] && [ ! -s "$tmp/err" ] && echo 0 || echo 1)" "no progress line when stderr is not a terminal" "$tmp/err"
+if command -v script >/dev/null 2>&1; then
+	SITEGEN_PROGRESS_DELAY=0 script -qec "$BIN --config $CFG --content $tmp/c --out $tmp/p2 --strict" /dev/null \
+		>"$tmp/tty" 2>&1
+	cr=$(printf '\r')
+	say "$(grep -q "${cr}sitegen: rendering: [0-9]* files" "$tmp/tty" && grep -q "${cr}sitegen: writing [0-9]* files" "$tmp/tty" &&
+		grep -q "${cr} *${cr}sitegen: 4 articles → " "$tmp/tty" && echo 0 || echo 1)" \
+		"on a terminal, a build past the delay shows its stages in place, erased before the summary line" "$tmp/tty"
+	script -qec "$BIN --config $CFG --content $tmp/c --out $tmp/p3 --strict" /dev/null >"$tmp/tty" 2>&1
+	say "$(grep -q "${cr}sitegen: [a-z]" "$tmp/tty" && echo 1 || echo 0)" \
+		"on a terminal, a build under a second shows no progress line" "$tmp/tty"
+else
+	echo "skip - cli: the progress line: script(1) is not installed"
+fi
+
+# ---- make install ----
+submake install BUILD="$B" DESTDIR="$tmp/stage" PREFIX=/usr >"$tmp/out" 2>&1
+st=$?
+p=$tmp/stage/usr
+say "$([ $st = 0 ] && [ -x "$p/bin/sitegen" ] && [ -f "$p/share/sitegen/theme/templates/base.mustache" ] &&
+	[ -f "$p/share/sitegen/theme/static/style.css" ] && [ -f "$p/share/man/man1/sitegen.1" ] && echo 0 || echo 1)" \
+	"make install DESTDIR=… PREFIX=/usr installs bin/sitegen, share/sitegen/theme and share/man/man1/sitegen.1" "$tmp/out"
+mkdir -p "$tmp/elsewhere"
+# (without a memo: another binary's would replace the run's)
+(cd "$tmp/elsewhere" && SITEGEN_CACHE_DIR=off "$p/bin/sitegen" --config "$root/$CFG" --content "$tmp/c" --out "$tmp/io" --strict --quiet) 2>"$tmp/err"
+say "$([ $? = 0 ] && cmp -s "$tmp/io/assets/style.css" theme/static/style.css && [ -f "$tmp/io/index.html" ] && echo 0 || echo 1)" \
+	"the installed binary, run away from any ./theme, builds with the installed theme" "$tmp/err"
+submake uninstall BUILD="$B" DESTDIR="$tmp/stage" PREFIX=/usr >"$tmp/out" 2>&1
+say "$([ ! -e "$p/bin/sitegen" ] && [ ! -e "$p/share/sitegen" ] && [ ! -e "$p/share/man/man1/sitegen.1" ] && echo 0 || echo 1)" \
+	"make uninstall removes them" "$tmp/out"
+submake -n -B BUILD="$tmp/nb" CC=my-cc CPPFLAGS=-DMY_CPPFLAG CFLAGS=-DMY_CFLAG LDFLAGS=-LMY_LDFLAG "$tmp/nb/sitegen" >"$tmp/out" 2>&1
+say "$(grep 'main\.c' "$tmp/out" | grep '^my-cc ' | grep -- '-DMY_CPPFLAG' | grep -q -- '-DMY_CFLAG' &&
+	grep 'sitegen ' "$tmp/out" | grep '^my-cc ' | grep -q -- '-LMY_LDFLAG' && echo 0 || echo 1)" \
+	"the Makefile compiles with CC, CPPFLAGS and CFLAGS and links with LDFLAGS" "$tmp/out"
+
+# ---- the man page ----
+for s in NAME SYNOPSIS COMMANDS OPTIONS FILES 'FRONT MATTER' CONFIG 'EXIT STATUS' EXAMPLES; do
+	grep -q "^\.SH $s\$" generator/sitegen.1 || echo "no section $s" >>"$tmp/sections"
+done
+say "$([ ! -s "$tmp/sections" ] && grep -qF '\-\-port' generator/sitegen.1 && echo 0 || echo 1)" \
+	"the man page has every section" "$tmp/sections"
+if command -v man >/dev/null 2>&1; then
+	man --warnings -l generator/sitegen.1 >"$tmp/out" 2>"$tmp/err"
+	say "$([ $? = 0 ] && [ ! -s "$tmp/err" ] && grep -q 'sitegen' "$tmp/out" && echo 0 || echo 1)" \
+		"the man page renders without warnings (man --warnings)" "$tmp/err"
+elif command -v groff >/dev/null 2>&1; then
+	groff -ww -man -z generator/sitegen.1 2>"$tmp/err"
+	say "$([ $? = 0 ] && [ ! -s "$tmp/err" ] && echo 0 || echo 1)" "the man page renders without warnings (groff -ww)" "$tmp/err"
+else
+	echo "skip - cli: man page lint: neither man nor groff is installed"
+fi
