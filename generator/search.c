@@ -453,6 +453,17 @@ static void *index_range_of(void *arg, size_t k)
 	return index_range(&ws[k]);
 }
 
+#include <sys/resource.h>
+static void tdbg(const char *what)
+{
+	if (!getenv("SITEGEN_TIMING"))
+		return;
+	struct rusage ru;
+	getrusage(RUSAGE_SELF, &ru);
+	fprintf(stderr, "search cpu %-6s %.3f rss %ld\n", what, ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 + ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6, ru.ru_maxrss / 1024);
+}
+#define TDBG(x) tdbg(x)
+
 int search_build(const struct site *site, const struct text_folder *folder, struct writer *w, struct diag *d,
 		 int jobs)
 {
@@ -479,11 +490,15 @@ int search_build(const struct site *site, const struct text_folder *folder, stru
 	x.tables = xcalloc(nt, sizeof(*x.tables));
 	for (size_t t = 0; t < nt; t++)
 		gram_table_init(&x.tables[t]);
+	TDBG("start");
 	threads_run(nt, index_range_of, ws, NULL);
+	TDBG("index");
 	free_workers(ws, nt);
 	size_t sjobs = (size_t)threads_count(jobs);
 	size_t sg = write_shards(&x, 0, ndocs, sjobs);
+	TDBG("g");
 	size_t sp = write_shards(&x, 1, ndocs, sjobs);
+	TDBG("p");
 	write_meta(&x, ndocs, sg, sp);
 	for (size_t t = 0; t < nt; t++)
 		gram_table_free(&x.tables[t]);
