@@ -71,7 +71,7 @@ static void vec_grow(struct vec *v, uint32_t extra)
 	v->cap = cap;
 }
 
-/* Appends v in n45 (search.h). Returns the number of characters. */
+/* Writes v in n45 (search.h) at o. Returns the number of characters. */
 static size_t n45_to(char *o, uint32_t v)
 {
 	if (v < 45) {	/* nearly every gap: one character */
