@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include <libdeflate.h>
 
@@ -453,6 +454,19 @@ static void *index_range_of(void *arg, size_t k)
 	return index_range(&ws[k]);
 }
 
+/* SITEGEN_TIMING=1 (main.c) also prints the CPU time used so far at each
+ * step of the index (CPU rather than wall: the steps are multi-threaded). */
+static void timing(const char *step)
+{
+	if (!getenv("SITEGEN_TIMING"))
+		return;
+	struct rusage ru;
+	getrusage(RUSAGE_SELF, &ru);
+	double cpu = (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+		     (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+	fprintf(stderr, "sitegen: search: %-8s CPU %7.3f s so far, peak RSS %ld MiB\n", step, cpu, ru.ru_maxrss / 1024);
+}
+
 int search_build(const struct site *site, const struct text_folder *folder, struct writer *w, struct diag *d,
 		 int jobs)
 {
@@ -479,11 +493,15 @@ int search_build(const struct site *site, const struct text_folder *folder, stru
 	x.tables = xcalloc(nt, sizeof(*x.tables));
 	for (size_t t = 0; t < nt; t++)
 		gram_table_init(&x.tables[t]);
+	timing("start");
 	threads_run(nt, index_range_of, ws, NULL);
+	timing("texts+postings");
 	free_workers(ws, nt);
 	size_t sjobs = (size_t)threads_count(jobs);
 	size_t sg = write_shards(&x, 0, ndocs, sjobs);
+	timing("g/");
 	size_t sp = write_shards(&x, 1, ndocs, sjobs);
+	timing("p/");
 	write_meta(&x, ndocs, sg, sp);
 	for (size_t t = 0; t < nt; t++)
 		gram_table_free(&x.tables[t]);

@@ -1,7 +1,8 @@
-/* Postings in memory: LEB128 varints, one byte for most numbers.
- * 1- and 2-character grams: `docs` and `title` hold document gaps (document
- * − previous − 1, the first from −1). 3-character grams: `docs` holds, per
- * document, its gap, kt, kb, then kt title and kb text position gaps. */
+/* Postings in memory, already in search.h's n45 text so that writing a
+ * shard mostly copies: per gram, the gaps of its document list and of its
+ * title list, and for 3-character grams the per-document entries of its
+ * positions, each without its first gap (the table's first document is
+ * kept as a number: its gap depends on the table before, see join_list). */
 #include "search_post.h"
 
 #include <stdlib.h>
@@ -13,18 +14,25 @@
 #define BMP 0x10000
 #define FLUSH_AT (1u << 20)	/* occurrences: 12 MiB a thread */
 
+/* An n45 text that grows; allocated on first use (most lists are short). */
 struct vec {
-	uint8_t *p;
+	char *p;
 	uint32_t len, cap;
+};
+
+/* A list of documents: the first one, the last one + 1 (0: empty), the
+ * count, and the gaps after the first. */
+struct doclist {
+	uint32_t first, last, n;
+	struct vec gaps;
 };
 
 struct gram {
 	uint64_t key;			/* the first three code points, gram_key */
 	uint32_t c4;			/* the fourth, or 0 */
-	uint32_t ndocs, last_doc;	/* last_doc: the last document + 1, 0 before the first */
-	uint32_t last_title;
 	uint32_t npos;			/* positions, for 3-character grams */
-	struct vec docs, title;
+	struct doclist docs, title;
+	struct vec pos;			/* per document after the first: gap, h, [kt], positions */
 };
 
 /* The 1- and 2-character grams already noted for the current document
@@ -50,28 +58,65 @@ struct occurrence {
 	uint32_t gram, doc, pos;
 };
 
-static void vec_put(struct vec *v, uint32_t x)
+static const char digits[] = SEARCH_DIGITS;
+
+static void vec_grow(struct vec *v, uint32_t extra)
 {
-	if (v->cap - v->len < 5) {
-		v->cap = v->cap ? v->cap * 2 : 16;
-		v->p = xrealloc(v->p, v->cap);
-	}
-	while (x >= 0x80) {
-		v->p[v->len++] = (uint8_t)(x | 0x80);
-		x >>= 7;
-	}
-	v->p[v->len++] = (uint8_t)x;
+	if (v->cap - v->len >= extra)
+		return;
+	uint32_t cap = v->cap ? v->cap : 8;
+	while (cap - v->len < extra)
+		cap = cap / 2 * 3 + 8;
+	v->p = xrealloc(v->p, cap);
+	v->cap = cap;
 }
 
-static uint32_t vec_get(const struct vec *v, uint32_t *i)
+/* Writes v in n45 (search.h) at o. Returns the number of characters. */
+static size_t n45_to(char *o, uint32_t v)
 {
-	uint32_t x = 0;
-	for (int shift = 0;; shift += 7) {
-		uint8_t b = v->p[(*i)++];
-		x |= (uint32_t)(b & 0x7f) << shift;
-		if (!(b & 0x80))
-			return x;
+	if (v < 45) {	/* nearly every gap: one character */
+		o[0] = digits[v];
+		return 1;
 	}
+	if (v < 45 * 45) {
+		o[0] = digits[45 + v / 45];
+		o[1] = digits[v % 45];
+		return 2;
+	}
+	char tmp[8];
+	size_t n = 0;
+	tmp[n++] = digits[v % 45];
+	for (v /= 45; v; v /= 45)
+		tmp[n++] = digits[45 + v % 45];
+	for (size_t i = 0; i < n; i++)
+		o[i] = tmp[n - 1 - i];
+	return n;
+}
+
+static void vec_n45(struct vec *v, uint32_t x)
+{
+	vec_grow(v, 8);
+	v->len += (uint32_t)n45_to(v->p + v->len, x);
+}
+
+static void n45(struct buf *b, uint32_t v)
+{
+	buf_grow(b, 8);
+	b->len += n45_to(b->data + b->len, v);
+	b->data[b->len] = 0;
+}
+
+/* Adds doc (after every document already in l); returns its gap. */
+static uint32_t doclist_add(struct doclist *l, uint32_t doc)
+{
+	uint32_t gap = doc - l->last;	/* = doc − previous − 1 */
+	if (l->n)
+		vec_n45(&l->gaps, gap);
+	else
+		l->first = doc;
+	l->last = doc + 1;
+	l->n++;
+	return gap;
 }
 
 static uint64_t mix(uint64_t k)
@@ -101,8 +146,9 @@ void gram_table_init(struct gram_table *t)
 void gram_table_free(struct gram_table *t)
 {
 	for (size_t i = 0; i < t->len; i++) {
-		free(t->grams[i].docs.p);
-		free(t->grams[i].title.p);
+		free(t->grams[i].docs.gaps.p);
+		free(t->grams[i].title.gaps.p);
+		free(t->grams[i].pos.p);
 	}
 	free(t->grams);
 	free(t->slots);
@@ -269,37 +315,37 @@ static void sort_occurrences(struct gram_table *t)
 static void append_doc(struct gram *g, const struct occurrence *o, size_t n)
 {
 	uint32_t doc = o[0].doc;
-	vec_put(&g->docs, doc - g->last_doc);	/* = doc − previous − 1 */
-	g->last_doc = doc + 1;
-	g->ndocs++;
+	doclist_add(&g->docs, doc);
 	int title = 0;
 	for (size_t i = 0; i < n; i++)
 		title |= o[i].pos & 1;
-	if (title) {
-		vec_put(&g->title, doc - g->last_title);
-		g->last_title = doc + 1;
-	}
+	if (title)
+		doclist_add(&g->title, doc);
 }
 
+/* The entry of a 3-character gram's positions in one document (search.h),
+ * its gap omitted for the table's first document. */
 static void append_positions(struct gram *g, const struct occurrence *o, size_t n)
 {
 	uint32_t doc = o[0].doc;
-	vec_put(&g->docs, doc - g->last_doc);
-	g->last_doc = doc + 1;
-	g->ndocs++;
 	size_t kt = 0;
 	while (kt < n && !(o[kt].pos & 1))
 		kt++;
-	vec_put(&g->docs, (uint32_t)kt);
-	vec_put(&g->docs, (uint32_t)(n - kt));
+	uint32_t gap = doclist_add(&g->docs, doc);
+	if (kt)
+		doclist_add(&g->title, doc);
+	struct vec *v = &g->pos;
+	vec_grow(v, (uint32_t)(n + 3) * 8);
+	if (g->docs.n > 1)
+		v->len += (uint32_t)n45_to(v->p + v->len, gap);
+	v->len += (uint32_t)n45_to(v->p + v->len, (uint32_t)(2 * (n - kt) + (kt > 0)));
+	if (kt)
+		v->len += (uint32_t)n45_to(v->p + v->len, (uint32_t)kt);
 	g->npos += (uint32_t)n;
-	/* the documents alone too, for g/: gap × 2 + (in the title) */
-	vec_put(&g->title, (doc - g->last_title) << 1 | (kt > 0));
-	g->last_title = doc + 1;
 	for (size_t i = 0; i < n; i++) {
 		uint32_t p = o[i].pos >> 1;
 		int first = i == 0 || i == kt;
-		vec_put(&g->docs, first ? p : p - (o[i - 1].pos >> 1) - 1);
+		v->len += (uint32_t)n45_to(v->p + v->len, first ? p : p - (o[i - 1].pos >> 1) - 1);
 	}
 }
 
@@ -394,7 +440,7 @@ size_t gram_collect(struct gram_table *tables, size_t ntables, int positional, s
 			/* From counts, not from the lists' bytes: the estimate (and so the
 			 * number of shards) must not depend on how the documents were
 			 * split between threads. About two characters a number. */
-			*bytes += 2 * (g->ndocs + (positional ? 2 * g->ndocs + g->npos : 0));
+			*bytes += 2 * (g->docs.n + (positional ? 2 * g->docs.n + g->npos : 0));
 		}
 	if (n)
 		qsort(parts, n, sizeof(*parts), part_cmp);
@@ -430,77 +476,42 @@ void gram_refs_free(struct gram_ref *refs, size_t n)
 
 /* ---- encoding ---- */
 
-static const char digits[] = SEARCH_DIGITS;
-
-static void n45(struct buf *b, uint32_t v)
+/* Reads one n45 number from s at *i. SEARCH_DIGITS is ASCII '#' to '}'
+ * without '\\': a digit's value is its code − 35, − 1 more after '\\'. */
+static uint32_t n45_get(const char *s, size_t *i)
 {
-	if (v < 45 * 45) {	/* nearly every number: one or two characters */
-		buf_grow(b, 2);
-		if (v >= 45)
-			b->data[b->len++] = digits[45 + v / 45];
-		b->data[b->len++] = digits[v % 45];
-		b->data[b->len] = 0;
-		return;
+	uint32_t v = 0;
+	for (;;) {
+		uint32_t c = (unsigned char)s[(*i)++];
+		uint32_t d = c - 35 - (c > 92);
+		if (d < 45)
+			return v * 45 + d;
+		v = v * 45 + d - 45;
 	}
-	char tmp[8];
-	int n = 0;
-	tmp[n++] = digits[v % 45];
-	for (v /= 45; v; v /= 45)
-		tmp[n++] = digits[45 + v % 45];
-	buf_grow(b, (size_t)n);
-	while (n)
-		b->data[b->len++] = tmp[--n];
-	b->data[b->len] = 0;
 }
 
-/* Iterates the documents of a gram's part: next() returns 1 and sets *doc
- * (and *in_title) until the list ends. Handles both in-memory forms. */
-struct doc_iter {
-	const struct gram *g;
-	int title_only;
-	uint32_t i, ti;
-	int64_t doc, tdoc;
-};
-
-static int next_doc(struct doc_iter *it, int64_t *doc, int *in_title)
+/* The gaps of one list (docs or title) of every part, joined: each part's
+ * first gap is from the previous part's last document. Returns the count. */
+static uint32_t join_list(const struct gram_ref *r, int title, struct buf *out)
 {
-	const struct gram *g = it->g;
-	if (is_positional(g)) {	/* title: gap × 2 + (in the title) */
-		while (it->i < g->title.len) {
-			uint32_t v = vec_get(&g->title, &it->i);
-			it->doc += (int64_t)(v >> 1) + 1;
-			if (it->title_only && !(v & 1))
-				continue;
-			*doc = it->doc;
-			*in_title = (int)(v & 1);
-			return 1;
-		}
-		return 0;
+	uint32_t count = 0, last = 0;	/* last: the previous document + 1 */
+	for (size_t p = 0; p < r->nparts; p++) {
+		const struct doclist *l = title ? &r->parts[p]->title : &r->parts[p]->docs;
+		if (!l->n)
+			continue;
+		n45(out, l->first - last);
+		buf_add(out, l->gaps.p, l->gaps.len);
+		last = l->last;
+		count += l->n;
 	}
-	const struct vec *v = it->title_only ? &g->title : &g->docs;
-	if (it->i >= v->len)
-		return 0;
-	it->doc += (int64_t)vec_get(v, &it->i) + 1;
-	*doc = it->doc;
-	*in_title = it->title_only;
-	return 1;
+	return count;
 }
 
 /* One list (docs or title) of every part, as gaps or as a bitmap. */
 static void encode_list(const struct gram_ref *r, int title, size_t ndocs, struct buf *out, struct buf *tmp)
 {
 	buf_reset(tmp);
-	uint32_t count = 0;
-	int64_t prev = -1, doc;
-	int in_title;
-	for (size_t p = 0; p < r->nparts; p++) {
-		struct doc_iter it = { r->parts[p], title, 0, 0, -1, -1 };
-		while (next_doc(&it, &doc, &in_title)) {
-			n45(tmp, (uint32_t)(doc - prev - 1));
-			prev = doc;
-			count++;
-		}
-	}
+	uint32_t count = join_list(r, title, tmp);
 	size_t bitmap = (ndocs + 5) / 6;
 	if (tmp->len <= bitmap) {
 		n45(out, 2 * count);
@@ -509,14 +520,16 @@ static void encode_list(const struct gram_ref *r, int title, size_t ndocs, struc
 	}
 	n45(out, 2 * count + 1);
 	uint8_t *bits = xcalloc(bitmap + 1, 1);
-	for (size_t p = 0; p < r->nparts; p++) {
-		struct doc_iter it = { r->parts[p], title, 0, 0, -1, -1 };
-		while (next_doc(&it, &doc, &in_title))
-			bits[doc / 6] |= (uint8_t)(1u << (doc % 6));
+	size_t i = 0;
+	uint32_t doc = 0;	/* the previous document + 1 */
+	for (uint32_t k = 0; k < count; k++) {
+		doc += n45_get(tmp->data, &i);
+		bits[doc / 6] |= (uint8_t)(1u << (doc % 6));
+		doc++;
 	}
 	buf_grow(out, bitmap);
-	for (size_t i = 0; i < bitmap; i++)
-		out->data[out->len++] = digits[bits[i]];
+	for (size_t j = 0; j < bitmap; j++)
+		out->data[out->len++] = digits[bits[j]];
 	out->data[out->len] = 0;
 	free(bits);
 }
@@ -529,25 +542,16 @@ void gram_encode_docs(const struct gram_ref *r, size_t ndocs, struct buf *out, s
 
 void gram_encode_positions(const struct gram_ref *r, struct buf *out)
 {
-	uint32_t count = 0;
+	uint32_t count = 0, last = 0;
 	for (size_t p = 0; p < r->nparts; p++)
-		count += r->parts[p]->ndocs;
+		count += r->parts[p]->docs.n;
 	n45(out, count);
-	int64_t prev = -1;
 	for (size_t p = 0; p < r->nparts; p++) {
-		const struct vec *v = &r->parts[p]->docs;
-		uint32_t i = 0;
-		int64_t doc = -1;
-		while (i < v->len) {
-			doc += (int64_t)vec_get(v, &i) + 1;
-			uint32_t kt = vec_get(v, &i), kb = vec_get(v, &i);
-			n45(out, (uint32_t)(doc - prev - 1));
-			prev = doc;
-			n45(out, 2 * kb + (kt > 0));
-			if (kt)
-				n45(out, kt);
-			for (uint32_t k = 0; k < kt + kb; k++)
-				n45(out, vec_get(v, &i));
-		}
+		const struct gram *g = r->parts[p];
+		if (!g->docs.n)
+			continue;
+		n45(out, g->docs.first - last);
+		buf_add(out, g->pos.p, g->pos.len);
+		last = g->docs.last;
 	}
 }

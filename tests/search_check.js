@@ -30,7 +30,12 @@ const PAGE = 10;
 /* ---- Reading the index files as the browser does ---- */
 
 /* Returns load(key) for S.Engine, over files in <out>/search/, checking that each file registers under
- * its own name. Files are evaluated once and their objects shared; `seen` collects the keys asked. */
+ * its own name. Files are evaluated once and their objects shared; `seen` collects the keys asked. A file
+ * of exactly the generator's shape, `sitegenSearch.KIND([N,]OBJECT);` with OBJECT in JSON, registers by
+ * JSON.parse (what evaluating it does, since JSON is a subset of JavaScript; 2,000 vm scripts cost a
+ * second to compile); any other file is evaluated with `vm`, as a <script> tag would. */
+const SHAPE = /^sitegenSearch\.(meta|[gpd])\((?:(\d+),)?(\{.*\})\);\n?$/s;
+
 function fileLoader(out) {
 	const cache = new Map();
 	let want = null, got = null;
@@ -41,16 +46,30 @@ function fileLoader(out) {
 		if (got) throw new Error(`${want}.js registers twice`);
 		got = obj;
 	};
-	const ctx = vm.createContext({
-		sitegenSearch: { meta: record("meta"), g: record("g"), p: record("p"), d: record("d") },
-	});
+	const api = { meta: record("meta"), g: record("g"), p: record("p"), d: record("d") };
+	const ctx = vm.createContext({ sitegenSearch: api });
+	const run = (file) => {
+		const src = fs.readFileSync(file, "utf8");
+		const m = SHAPE.exec(src);
+		let obj;
+		if (m && (m[1] === "meta") === (m[2] === undefined)) {
+			try {
+				obj = JSON.parse(m[3]);
+			} catch (e) {
+				obj = undefined;
+			}
+		}
+		if (obj === undefined) vm.runInContext(src, ctx, { filename: file });
+		else if (m[1] === "meta") api.meta(obj);
+		else api[m[1]](Number(m[2]), obj);
+	};
 	const load = (key) => {
 		if (load.seen) load.seen.add(key);
 		if (cache.has(key)) return cache.get(key);
 		const file = path.join(out, "search", key + ".js");
 		want = key;
 		got = null;
-		vm.runInContext(fs.readFileSync(file, "utf8"), ctx, { filename: file });
+		run(file);
 		if (!got) throw new Error(`${key}.js did not call sitegenSearch`);
 		cache.set(key, got);
 		return got;
@@ -78,14 +97,33 @@ function bruteFold(pairs) {
 		}
 		return f;
 	};
-	return (s) => [...String(s).normalize("NFC")].map(one).join("");
+	/* fixed[u]: 1 when the BMP code point u (not a surrogate) folds to itself, 2 when not, 0 not yet
+	 * known; runs of fixed points are copied as they are (most of the text: a Map lookup a character
+	 * was most of the check's time). */
+	const fixed = new Uint8Array(0x10000);
+	return (str) => {
+		const s = String(str).normalize("NFC");
+		let out = "", run = 0;
+		for (let i = 0; i < s.length; i++) {
+			const u = s.charCodeAt(i);
+			let k = fixed[u];
+			if (k === 0 && (u < 0xd800 || u > 0xdfff)) k = fixed[u] = one(s[i]) === s[i] ? 1 : 2;
+			if (k === 1) continue;
+			const c = String.fromCodePoint(s.codePointAt(i));
+			out += s.slice(run, i) + one(c);
+			i += c.length - 1;
+			run = i + 1;
+		}
+		return run === 0 ? s : out + s.slice(run);
+	};
 }
 
 function bruteTerms(query, fold) {
 	return [...new Set(fold(query).split(/[^\p{L}\p{M}\p{N}]+/u).filter(Boolean))];
 }
 
-/* Every document's folded title and folded text lines. */
+/* Every document's folded title, and its folded title and text lines joined by line breaks (a term,
+ * a run of word characters, never holds one: it occurs in the joined text where it occurs in a line). */
 async function loadCorpus(engine, meta) {
 	const fold = bruteFold(meta.ts);
 	const docs = [];
@@ -96,7 +134,7 @@ async function loadCorpus(engine, meta) {
 			u: d.u,
 			t: d.t,
 			title: fold(d.t),
-			lines: [fold(d.t), ...d.text.split("\n").map(fold)],
+			text: [fold(d.t), ...d.text.split("\n").map(fold)].join("\n"),
 			doc: d,
 		});
 	}
@@ -109,7 +147,7 @@ function brute(corpus, query) {
 	if (!terms.length) return { terms, docs: [] };
 	const hits = [];
 	for (const d of corpus.docs) {
-		if (!terms.every((t) => d.lines.some((l) => l.includes(t)))) continue;
+		if (!terms.every((t) => d.text.includes(t))) continue;
 		hits.push({ n: d.n, title: terms.filter((t) => d.title.includes(t)).length });
 	}
 	hits.sort((a, b) => b.title - a.title || b.n - a.n);
