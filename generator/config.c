@@ -6,7 +6,7 @@
 #include "text.h"
 
 static const char *const config_keys[] = {
-	"title", "description", "base_url", "language", "output_dir", "unsafe_html", "home_latest",
+	"title", "description", "base_url", "language", "output_dir", "unsafe_html", "home_latest", "listing_limit",
 	"regions", "slugs", NULL
 };
 
@@ -129,6 +129,18 @@ static void read_slugs(struct reader *r, const struct ynode *n, struct config *c
 	}
 }
 
+/* A number of reports to show: 1 to 1000. */
+static void read_count(struct reader *r, const struct ynode *v, const char *k, size_t *out)
+{
+	const char *s = scalar(r, v, k);
+	char *end;
+	long n = s ? strtol(s, &end, 10) : 0;
+	if (s && (*end || n < 1 || n > 1000))
+		fail_at(r, v, "'%s' must be a number from 1 to 1000", k);
+	else if (s)
+		*out = (size_t)n;
+}
+
 static void read_key(struct reader *r, const struct ynode *key, const struct ynode *v, struct config *cfg)
 {
 	const char *k = key->str;
@@ -140,13 +152,9 @@ static void read_key(struct reader *r, const struct ynode *key, const struct yno
 		if (!ynode_bool(v, &cfg->unsafe_html))
 			fail_at(r, v, "'%s' must be true or false", k);
 	} else if (strcmp(k, "home_latest") == 0) {
-		const char *s = scalar(r, v, k);
-		char *end;
-		long n = s ? strtol(s, &end, 10) : 0;
-		if (s && (*end || n < 1 || n > 1000))
-			fail_at(r, v, "'%s' must be a number from 1 to 1000", k);
-		else if (s)
-			cfg->home_latest = (size_t)n;
+		read_count(r, v, k, &cfg->home_latest);
+	} else if (strcmp(k, "listing_limit") == 0) {
+		read_count(r, v, k, &cfg->listing_limit);
 	} else {
 		const char **slot = strcmp(k, "title") == 0 ? &cfg->title
 				: strcmp(k, "description") == 0 ? &cfg->description
@@ -208,6 +216,7 @@ int config_parse(struct arena *a, struct diag *d, const char *path, const char *
 	cfg->language = "zh-CN";
 	cfg->output_dir = "public";
 	cfg->home_latest = 10;
+	cfg->listing_limit = 20;
 	diag_cap_begin(d, DIAG_MAX_PER_FILE);
 	int ret = parse(&r, cfg);
 	diag_cap_end(d, path);

@@ -129,7 +129,9 @@ void render_place_page(struct render *r, size_t i)
 		}
 		val_set(a, ctx, "sibling_count", render_count(r, sibs->len));
 	}
-	render_set_list(r, ctx, "groups", render_groups(r, &p->articles));
+	render_set_latest(r, ctx, &p->articles);
+	val_set(a, ctx, "heatmap", render_spans_heatmap(r, &p->articles, p->months, p->nmonths,
+							 arena_sprintf(a, "%s各月报道数", p->name)));
 	render_page(r, "place", p->url, ctx);
 }
 

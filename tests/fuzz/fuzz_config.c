@@ -36,6 +36,7 @@ static void check_config(const struct config *cfg, int ok)
 	touch(cfg->output_dir);
 	FUZZ_CHECK(cfg->unsafe_html == 0 || cfg->unsafe_html == 1);
 	FUZZ_CHECK(cfg->home_latest >= 1 && cfg->home_latest <= 1000);
+	FUZZ_CHECK(cfg->listing_limit >= 1 && cfg->listing_limit <= 1000);
 	for (size_t i = 0; i < cfg->nprovinces; i++) {
 		const struct config_province *p = &cfg->provinces[i];
 		touch(p->name);
