@@ -18,7 +18,7 @@
 
 const char *const render_templates[] = {
 	"home", "report", "place", "places", "dates", "year", "month", "day", "tags", "tag",
-	"reporters", "reporter", "series-index", "series", "404", "search", "sitemap", "feed", "period", NULL
+	"reporters", "reporter", "series-index", "series", "404", "search", "sitemap", "feed", "period", "heatmap-file", NULL
 };
 
 
@@ -327,6 +327,7 @@ static const struct render_family families[] = {
 	{ count_one, render_search_page },
 	{ count_one, render_sitemap },
 	{ count_one, render_feed },
+	{ count_one, render_heatmap_file },
 	{ count_articles, render_report_page },
 	{ count_series, render_series_page },
 	{ count_days, render_day_page },

@@ -229,18 +229,33 @@ void render_day_page(struct render *r, size_t i)
 		day_page(r, i, k, npages);
 }
 
-void render_dates_index(struct render *r, size_t i)
+/* The whole archive by month, each cell linking to its month page. */
+static struct val *months_heatmap(struct render *r)
 {
-	(void)i;
-	struct val *ctx = render_common(r, "dates/index.html", "按日期浏览", "dates");
-	render_crumb(r, ctx, "日期", NULL);
-	render_set_list(r, ctx, "years", render_years(r));
 	const struct ptrvec *months = &r->site->months;
 	struct render_heat_cell *cells = arena_alloc(&r->scratch, (months->len + 1) * sizeof(*cells));
 	for (size_t k = 0; k < months->len; k++) {
 		const struct month *m = months->items[k];
 		cells[k] = (struct render_heat_cell){ m->y, m->m, 0, m->articles.len, m->url };
 	}
-	val_set(&r->scratch, ctx, "heatmap", render_heatmap_months(r, cells, months->len, "各月报道数"));
+	return render_heatmap_months(r, cells, months->len, "各月报道数");
+}
+
+/* dates/heatmap.svg: the date index's heatmap as a file of its own. */
+void render_heatmap_file(struct render *r, size_t i)
+{
+	(void)i;
+	struct val *ctx = render_common(r, "dates/heatmap.svg", "各月报道数", NULL);
+	val_set(&r->scratch, ctx, "heatmap", months_heatmap(r));
+	render_page(r, "heatmap-file", "dates/heatmap.svg", ctx);
+}
+
+void render_dates_index(struct render *r, size_t i)
+{
+	(void)i;
+	struct val *ctx = render_common(r, "dates/index.html", "按日期浏览", "dates");
+	render_crumb(r, ctx, "日期", NULL);
+	render_set_list(r, ctx, "years", render_years(r));
+	val_set(&r->scratch, ctx, "heatmap", months_heatmap(r));
 	render_page(r, "dates", "dates/index.html", ctx);
 }

@@ -94,7 +94,7 @@ static struct val *heatmap_new(struct render *r, const char *title, size_t total
 	struct arena *a = &r->scratch;
 	struct val *h = val_map(a);
 	val_set_str(a, h, "title", title);
-	val_set_str(a, h, "desc", arena_sprintf(a, "共%zu篇报道。颜色越深，报道越多；单格最多%zu篇。各格的篇数见图例和统计表。",
+	val_set_str(a, h, "desc", arena_sprintf(a, "共%zu篇报道。颜色越深，报道越多；单格最多%zu篇。每格的篇数写在它的标题里。",
 					       total, max));
 	val_set(a, h, "size", val_strf(a, "%d", cell));
 	val_set(a, h, "width", val_strf(a, "%d", width));

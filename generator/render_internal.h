@@ -116,6 +116,7 @@ void render_people_index(struct render *r, size_t i);
 void render_person_page(struct render *r, size_t i);
 void render_series_index(struct render *r, size_t i);
 void render_series_page(struct render *r, size_t i);
+void render_heatmap_file(struct render *r, size_t i);
 void render_place_month(struct render *r, size_t i);
 void render_tag_period(struct render *r, size_t i);
 void render_person_period(struct render *r, size_t i);
