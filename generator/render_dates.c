@@ -146,10 +146,13 @@ static void month_page(struct render *r, size_t i, size_t k, size_t npages)
 	for (int w = 0; w < 7; w++)
 		val_push(a, wd, val_str_ref(a, weekdays[w], strlen(weekdays[w])));
 	render_set_list(r, ctx, "weekdays", wd);
-	render_set_list(r, ctx, "weeks", calendar(r, m));
-	val_set(a, ctx, "heatmap", day_heatmap(r, m->year, m, arena_sprintf(a, "%s每日报道数", text)));
+	/* the calendar, heatmap and day links on the first page only: the
+	 * others are for the list, and link back to it */
+	render_set_list(r, ctx, "weeks", k ? val_list(a) : calendar(r, m));
+	if (!k)
+		val_set(a, ctx, "heatmap", day_heatmap(r, m->year, m, arena_sprintf(a, "%s每日报道数", text)));
 	struct val *days = val_list(a);
-	for (size_t j = 0; j < m->days.len; j++) {
+	for (size_t j = 0; !k && j < m->days.len; j++) {
 		const struct day *d = m->days.items[j];
 		struct val *v = render_link(r, render_day_text(r, d->y, d->m, d->d), d->url);
 		val_set(a, v, "count", render_count(r, d->articles.len));
