@@ -134,9 +134,7 @@ static void month_page(struct render *r, size_t i, size_t k, size_t npages)
 	struct val *ctx = render_common(r, url, render_nth_title(r, text, k), "dates");
 	render_crumb(r, ctx, "日期", "dates/index.html");
 	render_crumb(r, ctx, render_year_text(r, m->y), m->year->url);
-	render_crumb(r, ctx, text, k ? m->url : NULL);
-	if (k)
-		render_crumb(r, ctx, arena_sprintf(a, "第%zu页", k + 1), NULL);
+	render_crumb_paged(r, ctx, text, m->url, k);
 	struct val *month = val_map(a);
 	val_set_str(a, month, "text", text);
 	val_set(a, month, "count", render_count(r, m->articles.len));
@@ -202,9 +200,7 @@ static void day_page(struct render *r, size_t i, size_t k, size_t npages)
 	render_crumb(r, ctx, "日期", "dates/index.html");
 	render_crumb(r, ctx, render_year_text(r, d->y), d->month->year->url);
 	render_crumb(r, ctx, render_month_text(r, d->y, d->m), month_url);
-	render_crumb(r, ctx, text, k ? d->url : NULL);
-	if (k)
-		render_crumb(r, ctx, arena_sprintf(a, "第%zu页", k + 1), NULL);
+	render_crumb_paged(r, ctx, text, d->url, k);
 	struct val *day = val_map(a);
 	val_set_str(a, day, "text", text);
 	val_set(a, day, "count", render_count(r, d->articles.len));

@@ -70,6 +70,9 @@ struct ptrvec render_page_slice(const struct render *r, const struct ptrvec *lis
 /* Sets pages (numbered links {number,url,current}, empty for a single
  * page), page_number, page_count and prev_page/next_page on ctx. */
 void render_set_pages(struct render *r, struct val *ctx, const char *url, size_t k, size_t npages);
+/* The last breadcrumb of page k of a listing: its name (linking to its
+ * first page when k > 0), then "第k+1页". */
+void render_crumb_paged(struct render *r, struct val *ctx, const char *name, const char *url, size_t k);
 /* A listing's first page of a bounded page: `groups` of the newest
  * listing_limit of list, `latest_count`, and `has_more` when list is longer. */
 void render_set_latest(struct render *r, struct val *ctx, const struct ptrvec *list);

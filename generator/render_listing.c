@@ -78,3 +78,10 @@ void render_set_latest(struct render *r, struct val *ctx, const struct ptrvec *l
 	val_set(&r->scratch, ctx, "latest_count", render_count(r, latest.len));
 	val_set_bool(&r->scratch, ctx, "has_more", list->len > latest.len);
 }
+
+void render_crumb_paged(struct render *r, struct val *ctx, const char *name, const char *url, size_t k)
+{
+	render_crumb(r, ctx, name, k ? url : NULL);
+	if (k)
+		render_crumb(r, ctx, arena_sprintf(&r->scratch, "第%zu页", k + 1), NULL);
+}

@@ -82,12 +82,7 @@ static void period_crumbs(struct render *r, struct val *ctx, const struct span *
 			  const char *owner_url, size_t k)
 {
 	render_crumb(r, ctx, owner_name, owner_url);
-	if (k) {
-		render_crumb(r, ctx, period_text(r, s), s->url);
-		render_crumb(r, ctx, arena_sprintf(&r->scratch, "第%zu页", k + 1), NULL);
-	} else {
-		render_crumb(r, ctx, period_text(r, s), NULL);
-	}
+	render_crumb_paged(r, ctx, period_text(r, s), s->url, k);
 }
 
 /* The same month of the place's siblings (places of its level under the
@@ -163,34 +158,35 @@ void render_place_month(struct render *r, size_t i)
 	}
 }
 
+/* Every page of a tag's or person's period: `section` and its index
+ * (专题 or 记者) for the breadcrumbs, the owner's list and spans. */
+static void topic_period(struct render *r, const struct span *s, const char *name, const char *url,
+			 const struct ptrvec *list, const struct span *spans, size_t n, const char *section,
+			 const char *index_name, const char *index_url)
+{
+	size_t npages = render_npages(r, s->len);
+	for (size_t k = 0; k < npages; k++) {
+		struct val *ctx = period_common(r, s, list, name, section, k, npages);
+		render_crumb(r, ctx, index_name, index_url);
+		period_crumbs(r, ctx, s, name, url, k);
+		val_set(&r->scratch, ctx, "owner", render_link(r, name, url));
+		render_set_list(r, ctx, "siblings", val_list(&r->scratch));
+		set_neighbours(r, ctx, spans, n, s);
+		render_page(r, "period", render_nth_url(r, s->url, k), ctx);
+	}
+}
+
 void render_tag_period(struct render *r, size_t i)
 {
 	const struct span *s = r->site->tag_periods.items[i];
 	const struct tag *t = s->owner;
-	size_t npages = render_npages(r, s->len);
-	for (size_t k = 0; k < npages; k++) {
-		struct val *ctx = period_common(r, s, &t->articles, t->name, "tags", k, npages);
-		render_crumb(r, ctx, "专题", "tags/index.html");
-		period_crumbs(r, ctx, s, t->name, t->url, k);
-		val_set(&r->scratch, ctx, "owner", render_link(r, t->name, t->url));
-		render_set_list(r, ctx, "siblings", val_list(&r->scratch));
-		set_neighbours(r, ctx, t->periods, t->nperiods, s);
-		render_page(r, "period", render_nth_url(r, s->url, k), ctx);
-	}
+	topic_period(r, s, t->name, t->url, &t->articles, t->periods, t->nperiods, "tags", "专题", "tags/index.html");
 }
 
 void render_person_period(struct render *r, size_t i)
 {
 	const struct span *s = r->site->person_periods.items[i];
 	const struct person *p = s->owner;
-	size_t npages = render_npages(r, s->len);
-	for (size_t k = 0; k < npages; k++) {
-		struct val *ctx = period_common(r, s, &p->articles, p->name, "reporters", k, npages);
-		render_crumb(r, ctx, "记者", "reporters/index.html");
-		period_crumbs(r, ctx, s, p->name, p->url, k);
-		val_set(&r->scratch, ctx, "owner", render_link(r, p->name, p->url));
-		render_set_list(r, ctx, "siblings", val_list(&r->scratch));
-		set_neighbours(r, ctx, p->periods, p->nperiods, s);
-		render_page(r, "period", render_nth_url(r, s->url, k), ctx);
-	}
+	topic_period(r, s, p->name, p->url, &p->articles, p->periods, p->nperiods, "reporters", "记者",
+		     "reporters/index.html");
 }

@@ -123,9 +123,7 @@ static void series_page(struct render *r, const struct series *s, size_t k, size
 	const char *url = render_nth_url(r, s->url, k);
 	struct val *ctx = render_common(r, url, render_nth_title(r, s->title, k), "series");
 	render_crumb(r, ctx, "版面", "series/index.html");
-	render_crumb(r, ctx, s->title, k ? s->url : NULL);
-	if (k)
-		render_crumb(r, ctx, arena_sprintf(a, "第%zu页", k + 1), NULL);
+	render_crumb_paged(r, ctx, s->title, s->url, k);
 	struct val *v = val_map(a);
 	val_set_str(a, v, "title", s->title);
 	val_set_str(a, v, "date_text", series_date(r, s));
