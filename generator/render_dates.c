@@ -228,8 +228,7 @@ void render_day_page(struct render *r, size_t i)
 		day_page(r, i, k, npages);
 }
 
-/* The whole archive by month, each cell linking to its month page. */
-static struct val *months_heatmap(struct render *r)
+struct val *render_months_heatmap(struct render *r)
 {
 	const struct ptrvec *months = &r->site->months;
 	struct render_heat_cell *cells = arena_alloc(&r->scratch, (months->len + 1) * sizeof(*cells));
@@ -245,7 +244,7 @@ void render_heatmap_file(struct render *r, size_t i)
 {
 	(void)i;
 	struct val *ctx = render_common(r, "dates/heatmap.svg", "各月报道数", NULL);
-	val_set(&r->scratch, ctx, "heatmap", months_heatmap(r));
+	val_set(&r->scratch, ctx, "heatmap", render_months_heatmap(r));
 	render_page(r, "heatmap-file", "dates/heatmap.svg", ctx);
 }
 
@@ -255,6 +254,6 @@ void render_dates_index(struct render *r, size_t i)
 	struct val *ctx = render_common(r, "dates/index.html", "按日期浏览", "dates");
 	render_crumb(r, ctx, "日期", NULL);
 	render_set_list(r, ctx, "years", render_years(r));
-	val_set(&r->scratch, ctx, "heatmap", months_heatmap(r));
+	val_set(&r->scratch, ctx, "heatmap", render_months_heatmap(r));
 	render_page(r, "dates", "dates/index.html", ctx);
 }

@@ -99,6 +99,9 @@ struct val *render_spans_heatmap(struct render *r, const struct ptrvec *list, co
 const struct span *render_find_span(const struct span *spans, size_t n, int y, int m);
 
 struct val *render_tree(struct render *r, enum place_level deepest);
+/* render_dates.c: the whole archive by month (year × month), each cell
+ * linking to its month page; NULL for an empty archive. */
+struct val *render_months_heatmap(struct render *r);
 struct val *render_years(struct render *r);
 
 /* One function per kind of page; `i` picks the page among its kind (see

@@ -162,6 +162,7 @@ void render_home(struct render *r, size_t unused)
 	render_set_list(r, ctx, "latest", latest);
 	render_set_list(r, ctx, "tree", render_tree(r, PLACE_DISTRICT));
 	render_set_list(r, ctx, "years", render_years(r));
+	val_set(a, ctx, "heatmap", render_months_heatmap(r));
 	render_set_list(r, ctx, "series_list", series_list(r));
 	struct val *stats = val_map(a);
 	val_set(a, stats, "reports", render_count(r, site->articles.len));
