@@ -56,3 +56,19 @@ for bad in 0 1001 many; do
 		sed 's/^/#   /' "$tmp/log" | head -5
 	fi
 done
+
+# A place named like a month's or a page's folder gets another slug.
+mkdir -p "$tmp/n/content"
+printf 'regions:\n  山西省:\n    吕梁市: [离石区]\n' >"$tmp/n/config.yml"
+for c in 2022 page; do
+	printf -- '---\ntitle: 标题%s\ndate: 2022-10-31\ndistrict: 离石区\ncommunity: "%s"\n---\n\n正文。\n' "$c" "$c" >"$tmp/n/content/$c.md"
+done
+"$BIN" --config "$tmp/n/config.yml" --content "$tmp/n/content" --out "$tmp/n/out" --quiet >"$tmp/log" 2>&1
+d=$tmp/n/out/places/shan-xi-sheng/lv-liang-shi/li-shi-qu
+if [ -f "$d/2022-di/index.html" ] && [ -f "$d/page-di/index.html" ] && [ -f "$d/2022/10/index.html" ]; then
+	echo "ok - listings: communities named 2022 and page get the slugs 2022-di and page-di, beside the month folder 2022/"
+else
+	echo "not ok - listings: communities named 2022 and page"
+	sed 's/^/#   /' "$tmp/log" | head -5
+	ls "$d" | sed 's/^/#   /'
+fi
