@@ -88,11 +88,13 @@ static struct val *table_cell(struct render *r, size_t count, const char *url, i
 	return c;
 }
 
-static struct val *heatmap_new(struct render *r, const char *title, size_t total, size_t max, int cell,
-			       int width, int height)
+/* kind: "months", "year" or "month", for the stylesheet (how large to draw it). */
+static struct val *heatmap_new(struct render *r, const char *kind, const char *title, size_t total, size_t max,
+			       int cell, int width, int height)
 {
 	struct arena *a = &r->scratch;
 	struct val *h = val_map(a);
+	val_set_str(a, h, "kind", kind);
 	val_set_str(a, h, "title", title);
 	val_set_str(a, h, "desc", arena_sprintf(a, "共%zu篇报道。颜色越深，报道越多；单格最多%zu篇。每格的篇数写在它的标题里。",
 					       total, max));
@@ -122,7 +124,7 @@ struct val *render_heatmap_months(struct render *r, const struct render_heat_cel
 	const struct render_heat_cell **grid = arena_alloc(a, years * 12 * sizeof(*grid));
 	for (size_t i = 0; i < n; i++)
 		grid[(size_t)(cells[i].y - y0) * 12 + (size_t)cells[i].m - 1] = &cells[i];
-	struct val *h = heatmap_new(r, title, total, max, CELL, LEFT + 12 * STEP, TOP + (int)years * STEP);
+	struct val *h = heatmap_new(r, "months", title, total, max, CELL, LEFT + 12 * STEP, TOP + (int)years * STEP);
 	struct val *out = val_list(a), *labels = val_list(a), *head = val_list(a), *rows = val_list(a);
 	val_push(a, head, val_str(a, "年份"));
 	for (int m = 1; m <= 12; m++) {
@@ -182,7 +184,7 @@ struct val *render_heatmap_days(struct render *r, const struct render_heat_cell 
 		max = cells[i].count > max ? cells[i].count : max;
 		total += cells[i].count;
 	}
-	struct val *h = heatmap_new(r, title, total, max ? max : 1, CELL, LEFT + weeks * STEP, TOP + 7 * STEP);
+	struct val *h = heatmap_new(r, m ? "month" : "year", title, total, max ? max : 1, CELL, LEFT + weeks * STEP, TOP + 7 * STEP);
 	struct val *out = val_list(a), *labels = val_list(a), *rows = val_list(a), *head = val_list(a);
 	for (int w = 0; w < 7; w += 2)
 		push_label(r, labels, LEFT - 6, TOP + w * STEP + CELL - 2, weekdays[w]);
