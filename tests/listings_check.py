@@ -138,7 +138,7 @@ CELL = re.compile(r'(?:<a href="([^"]+)">)?<rect class="heat-(\d)"[^>]*><title>(
 TD = re.compile(r'<td><a href="([^"]+)">(\d+)</a></td>')
 bad, nmaps, ncells = [], 0, 0
 for p, html in sorted(pages.items()):
-    if 'class="heatmap"' not in html:
+    if 'class="heatmap heatmap-' not in html:
         continue
     nmaps += 1
     sums, table = {}, {}
