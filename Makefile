@@ -33,7 +33,7 @@ LIB_OBJ := $(LIB_SRC:generator/%.c=$(BUILD)/obj/%.o)
 TEST_PROGS := test_buf test_text test_tmpl test_parse test_image test_memo mustache_spec check_site fidelity
 TEST_BINS  := $(TEST_PROGS:%=$(BUILD)/tests/%)
 
-.PHONY: all site serve serve-browser new install uninstall deps test clean golden-update asan ubsan tsan leakcheck bench
+.PHONY: all site serve serve-browser new install uninstall deps test clean golden-update asan ubsan tsan leakcheck bench listings-check
 
 all: $(BIN)
 
@@ -109,6 +109,11 @@ test: $(BIN) $(TEST_BINS) $(BUILD)/corpus $(BUILD)/tests/fault.so
 # shown over it and taken away (~5 s more than in make test).
 serve-browser: $(BIN) $(BUILD)/tests/fault.so
 	@SERVE_BROWSER=1 B=$(BUILD) sh tests/serve.sh
+
+# The listings' checks (tests/listings.sh) at full size: 5,000 articles with a low limit
+# (LISTINGS_N=, LISTINGS_LIMIT=); make test runs them on 200.
+listings-check: $(BIN) $(BUILD)/corpus $(BUILD)/tests/check_site
+	@B=$(BUILD) LISTINGS_N=$${LISTINGS_N:-5000} LISTINGS_LIMIT=$${LISTINGS_LIMIT:-10} sh tests/listings.sh
 
 # Regenerates the golden fixture's expected output on purpose (review the diff before committing).
 golden-update: $(BIN)

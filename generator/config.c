@@ -6,7 +6,7 @@
 #include "text.h"
 
 static const char *const config_keys[] = {
-	"title", "description", "base_url", "language", "output_dir", "unsafe_html", "home_latest",
+	"title", "description", "base_url", "language", "output_dir", "unsafe_html", "home_latest", "listing_limit",
 	"regions", "slugs", "sitemap_limit", NULL
 };
 
@@ -158,6 +158,8 @@ static void read_key(struct reader *r, const struct ynode *key, const struct yno
 		read_count(r, v, k, 1000, &cfg->home_latest);
 	} else if (strcmp(k, "sitemap_limit") == 0) {
 		read_count(r, v, k, 50000, &cfg->sitemap_limit);
+	} else if (strcmp(k, "listing_limit") == 0) {
+		read_count(r, v, k, 1000, &cfg->listing_limit);
 	} else {
 		const char **slot = strcmp(k, "title") == 0 ? &cfg->title
 				: strcmp(k, "description") == 0 ? &cfg->description
@@ -220,6 +222,7 @@ int config_parse(struct arena *a, struct diag *d, const char *path, const char *
 	cfg->output_dir = "public";
 	cfg->home_latest = 10;
 	cfg->sitemap_limit = 50000;
+	cfg->listing_limit = 20;
 	diag_cap_begin(d, DIAG_MAX_PER_FILE);
 	int ret = parse(&r, cfg);
 	diag_cap_end(d, path);

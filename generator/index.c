@@ -104,7 +104,8 @@ static struct tag *tag_of(struct index_ctx *x, struct strmap *tags, struct strma
 	t = arena_alloc(x->a, sizeof(*t));
 	t->name = name;
 	t->slug = index_unique_slug(x, slugs, index_slug(x, name, 48), t);
-	t->url = arena_sprintf(x->a, "tags/%s/index.html", t->slug);
+	t->dir = arena_sprintf(x->a, "tags/%s/", t->slug);
+	t->url = arena_sprintf(x->a, "%sindex.html", t->dir);
 	t->sort_key = text_sort_key(x->collator, x->a, name);
 	strmap_put(x->a, tags, name, t);
 	ptrvec_push(x->a, &site->tags, t);
@@ -120,7 +121,8 @@ static struct person *person_of(struct index_ctx *x, struct strmap *people, stru
 	p = arena_alloc(x->a, sizeof(*p));
 	p->name = name;
 	p->slug = index_unique_slug(x, slugs, index_slug(x, name, 48), p);
-	p->url = arena_sprintf(x->a, "reporters/%s/index.html", p->slug);
+	p->dir = arena_sprintf(x->a, "reporters/%s/", p->slug);
+	p->url = arena_sprintf(x->a, "%sindex.html", p->dir);
 	p->sort_key = text_sort_key(x->collator, x->a, name);
 	strmap_put(x->a, people, name, p);
 	ptrvec_push(x->a, &site->people, p);
@@ -142,14 +144,13 @@ static struct series *series_of(struct index_ctx *x, struct strmap *all, struct 
 	return s;
 }
 
-/* The URL of a year (m == 0), month (d == 0) or day page. */
-static const char *date_url(struct arena *a, int y, int m, int d)
+const char *index_date_url(struct arena *a, const char *dir, int y, int m, int d)
 {
 	if (!m)
-		return arena_sprintf(a, "dates/%04d/index.html", y);
+		return arena_sprintf(a, "%s%04d/index.html", dir, y);
 	if (!d)
-		return arena_sprintf(a, "dates/%04d/%02d/index.html", y, m);
-	return arena_sprintf(a, "dates/%04d/%02d/%02d/index.html", y, m, d);
+		return arena_sprintf(a, "%s%04d/%02d/index.html", dir, y, m);
+	return arena_sprintf(a, "%s%04d/%02d/%02d/index.html", dir, y, m, d);
 }
 
 /* Years, months and days, met newest first; their article lists come out
@@ -163,7 +164,7 @@ static void file_by_date(struct index_ctx *x, struct site *site, struct strmap *
 	if (!y) {
 		y = arena_alloc(x->a, sizeof(*y));
 		y->y = dt->y;
-		y->url = date_url(x->a, dt->y, 0, 0);
+		y->url = index_date_url(x->a, "dates/", dt->y, 0, 0);
 		strmap_put(x->a, dates, arena_strdup(x->a, key), y);
 		ptrvec_push(x->a, &site->years, y);
 	}
@@ -175,7 +176,7 @@ static void file_by_date(struct index_ctx *x, struct site *site, struct strmap *
 		m = arena_alloc(x->a, sizeof(*m));
 		m->y = dt->y;
 		m->m = dt->m;
-		m->url = date_url(x->a, dt->y, dt->m, 0);
+		m->url = index_date_url(x->a, "dates/", dt->y, dt->m, 0);
 		m->year = y;
 		strmap_put(x->a, dates, arena_strdup(x->a, key), m);
 		ptrvec_push(x->a, &y->months, m);
@@ -194,7 +195,7 @@ static void file_by_date(struct index_ctx *x, struct site *site, struct strmap *
 		d->y = dt->y;
 		d->m = dt->m;
 		d->d = dt->d;
-		d->url = date_url(x->a, dt->y, dt->m, dt->d);
+		d->url = index_date_url(x->a, "dates/", dt->y, dt->m, dt->d);
 		d->month = m;
 		strmap_put(x->a, dates, arena_strdup(x->a, key), d);
 		ptrvec_push(x->a, &m->days, d);
@@ -247,6 +248,8 @@ static void file_article(struct index_ctx *x, struct site *site, struct strmap *
 		art->reporter_refs[i] = p;
 		if (!p->as_reporter.len || p->as_reporter.items[p->as_reporter.len - 1] != art)
 			ptrvec_push(x->a, &p->as_reporter, art);
+		if (!p->articles.len || p->articles.items[p->articles.len - 1] != art)
+			ptrvec_push(x->a, &p->articles, art);
 	}
 	art->correspondent_refs = arena_alloc(x->a, (art->correspondents.len + 1) * sizeof(*art->correspondent_refs));
 	for (size_t i = 0; i < art->correspondents.len; i++) {
@@ -254,6 +257,8 @@ static void file_article(struct index_ctx *x, struct site *site, struct strmap *
 		art->correspondent_refs[i] = p;
 		if (!p->as_correspondent.len || p->as_correspondent.items[p->as_correspondent.len - 1] != art)
 			ptrvec_push(x->a, &p->as_correspondent, art);
+		if (!p->articles.len || p->articles.items[p->articles.len - 1] != art)
+			ptrvec_push(x->a, &p->articles, art);
 	}
 }
 
@@ -360,6 +365,7 @@ int index_build(struct index_ctx *x, struct article **arts, size_t n, int drafts
 	ptrvec_sort(&site->tags, cmp_tags);
 	ptrvec_sort(&site->people, cmp_people);
 	index_places_finish(x, site);
+	index_spans(x, site);
 	index_warn_duplicates(x, &oldest);
 	index_warn_near_names(x, site);
 	return x->d->errors > errors ? -1 : 0;

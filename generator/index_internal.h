@@ -27,6 +27,16 @@ const char *index_slug(struct index_ctx *x, const char *name, size_t max);
 /* Makes slug unique within `taken` by a -2, -3 … suffix, and records it. */
 const char *index_unique_slug(struct index_ctx *x, struct strmap *taken, const char *slug, void *owner);
 
+/* index.c: the URL of a year (m == 0), month (d == 0) or day page below
+ * dir ("dates/", or a place's, tag's or person's directory), in a: the one
+ * place date URLs are made. */
+const char *index_date_url(struct arena *a, const char *dir, int y, int m, int d);
+
+/* index_spans.c, once the lists are filed and sorted: every place's
+ * articles by month, every tag's and person's by year (by month where a
+ * year holds more than the config's listing_limit), into site's spans. */
+void index_spans(struct index_ctx *x, struct site *site);
+
 /* index_warnings.c, once everything is filed: a tag, person or community
  * one character from a better-known one of its kind (a typo?), and a report
  * with the title and date of an earlier one (oldest: reports oldest first). */

@@ -18,6 +18,10 @@ static struct place *place_new(struct index_ctx *x, struct site *site, const cha
 	/* Sibling slugs must differ; the parent's directory plus a marker key
 	 * makes the namespace per parent. */
 	const char *base = index_slug(x, name, 48);
+	/* a place's directory also holds its month pages (2022/10/) and their
+	 * pages (page/2/): a child's slug must be neither */
+	if (strspn(base, "0123456789") == strlen(base) || strcmp(base, "page") == 0)
+		base = arena_sprintf(x->a, "%s-di", base);
 	const char *scope = parent ? parent->dir : "places/";
 	const char *slug = base;
 	for (int n = 2;; n++) {

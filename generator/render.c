@@ -18,7 +18,8 @@
 
 const char *const render_templates[] = {
 	"home", "report", "place", "places", "dates", "year", "month", "day", "tags", "tag",
-	"reporters", "reporter", "series-index", "series", "404", "search", "sitemap", "sitemap-index", "feed", NULL
+	"reporters", "reporter", "series-index", "series", "404", "search", "sitemap", "sitemap-index", "feed", "period",
+	"heatmap-file", NULL
 };
 
 
@@ -300,6 +301,9 @@ static size_t count_days(const struct site *s) { return s->days.len; }
 static size_t count_tags(const struct site *s) { return s->tags.len; }
 static size_t count_people(const struct site *s) { return s->people.len; }
 static size_t count_series(const struct site *s) { return s->series.len; }
+static size_t count_place_months(const struct site *s) { return s->place_months.len; }
+static size_t count_tag_periods(const struct site *s) { return s->tag_periods.len; }
+static size_t count_person_periods(const struct site *s) { return s->person_periods.len; }
 
 struct render_family {
 	size_t (*count)(const struct site *);
@@ -325,9 +329,13 @@ static const struct render_family families[] = {
 	{ render_sitemap_count, render_sitemap },
 	{ count_one, render_feed },
 	{ render_page_feed_count, render_page_feed },
+	{ count_one, render_heatmap_file },
 	{ count_articles, render_report_page },
 	{ count_series, render_series_page },
 	{ count_days, render_day_page },
+	{ count_place_months, render_place_month },
+	{ count_tag_periods, render_tag_period },
+	{ count_person_periods, render_person_period },
 };
 #define NFAMILIES (sizeof(families) / sizeof(*families))
 

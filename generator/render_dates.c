@@ -30,6 +30,27 @@ struct val *render_years(struct render *r)
 	return list;
 }
 
+/* The day grid of a year (m NULL) or of one month of it. */
+static struct val *day_heatmap(struct render *r, const struct year *y, const struct month *only, const char *title)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < y->months.len; i++) {
+		const struct month *m = y->months.items[i];
+		if (!only || m == only)
+			n += m->days.len;
+	}
+	struct render_heat_cell *cells = arena_alloc(&r->scratch, (n + 1) * sizeof(*cells));
+	n = 0;
+	for (size_t i = 0; i < y->months.len; i++) {
+		const struct month *m = y->months.items[i];
+		for (size_t k = 0; (!only || m == only) && k < m->days.len; k++) {
+			const struct day *d = m->days.items[k];
+			cells[n++] = (struct render_heat_cell){ d->y, d->m, d->d, d->articles.len, d->url };
+		}
+	}
+	return render_heatmap_days(r, cells, n, y->y, only ? only->m : 0, title, !only);
+}
+
 void render_year_page(struct render *r, size_t i)
 {
 	struct arena *a = &r->scratch;
@@ -43,7 +64,8 @@ void render_year_page(struct render *r, size_t i)
 	val_set(a, year, "count", render_count(r, y->articles.len));
 	val_set(a, ctx, "year", year);
 	render_set_list(r, ctx, "months", month_links(r, &y->months));
-	render_set_list(r, ctx, "groups", render_groups(r, &y->articles));
+	render_set_latest(r, ctx, &y->articles);
+	val_set(a, ctx, "heatmap", day_heatmap(r, y, NULL, arena_sprintf(a, "%s每日报道数", text)));
 	if (i > 0) {
 		const struct year *p = r->site->years.items[i - 1];
 		struct val *v = render_link(r, render_year_text(r, p->y), p->url);
@@ -99,41 +121,51 @@ static struct val *calendar(struct render *r, const struct month *m)
 	return weeks;
 }
 
-void render_month_page(struct render *r, size_t i)
+/* One page of a month: its calendar, heatmap and day links on each, and
+ * the k-th listing_limit of its reports, newest first (those known only to
+ * the month come last, in a list of their own). */
+static void month_page(struct render *r, size_t i, size_t k, size_t npages)
 {
 	static const char *const weekdays[] = { "一", "二", "三", "四", "五", "六", "日" };
 	struct arena *a = &r->scratch;
 	const struct month *m = r->site->months.items[i];
 	const char *text = render_month_text(r, m->y, m->m);
-	struct val *ctx = render_common(r, m->url, text, "dates");
+	const char *url = render_nth_url(r, m->url, k);
+	struct val *ctx = render_common(r, url, render_nth_title(r, text, k), "dates");
 	render_crumb(r, ctx, "日期", "dates/index.html");
 	render_crumb(r, ctx, render_year_text(r, m->y), m->year->url);
-	render_crumb(r, ctx, text, NULL);
+	render_crumb_paged(r, ctx, text, m->url, k);
 	struct val *month = val_map(a);
 	val_set_str(a, month, "text", text);
 	val_set(a, month, "count", render_count(r, m->articles.len));
 	val_set(a, ctx, "month", month);
 	val_set(a, ctx, "year", render_link(r, render_year_text(r, m->y), m->year->url));
 	struct val *wd = val_list(a);
-	for (int k = 0; k < 7; k++)
-		val_push(a, wd, val_str_ref(a, weekdays[k], strlen(weekdays[k])));
+	for (int w = 0; w < 7; w++)
+		val_push(a, wd, val_str_ref(a, weekdays[w], strlen(weekdays[w])));
 	render_set_list(r, ctx, "weekdays", wd);
-	render_set_list(r, ctx, "weeks", calendar(r, m));
+	/* the calendar, heatmap and day links on the first page only: the
+	 * others are for the list, and link back to it */
+	render_set_list(r, ctx, "weeks", k ? val_list(a) : calendar(r, m));
+	if (!k)
+		val_set(a, ctx, "heatmap", day_heatmap(r, m->year, m, arena_sprintf(a, "%s每日报道数", text)));
 	struct val *days = val_list(a);
-	for (size_t k = 0; k < m->days.len; k++) {
-		const struct day *d = m->days.items[k];
+	for (size_t j = 0; !k && j < m->days.len; j++) {
+		const struct day *d = m->days.items[j];
 		struct val *v = render_link(r, render_day_text(r, d->y, d->m, d->d), d->url);
 		val_set(a, v, "count", render_count(r, d->articles.len));
 		val_push(a, days, v);
 	}
 	render_set_list(r, ctx, "days", days);
-	render_set_list(r, ctx, "month_only", render_items(r, &m->month_only));
-	/* the month-only reports have their own list above: not twice */
-	struct ptrvec dated = { 0 };
-	for (size_t k = 0; k < m->articles.len; k++)
-		if (((const struct article *)m->articles.items[k])->date.d)
-			ptrvec_push(a, &dated, m->articles.items[k]);
+	/* the month-only reports have their own list: not twice */
+	struct ptrvec page = render_page_slice(r, &m->articles, 0, m->articles.len, k), dated = { 0 }, only = { 0 };
+	for (size_t j = 0; j < page.len; j++) {
+		const struct article *art = page.items[j];
+		ptrvec_push(a, art->date.d ? &dated : &only, page.items[j]);
+	}
+	render_set_list(r, ctx, "month_only", render_items(r, &only));
 	render_set_list(r, ctx, "items", render_items(r, &dated));
+	render_set_pages(r, ctx, m->url, k, npages);
 	if (i > 0) {
 		const struct month *p = r->site->months.items[i - 1];
 		struct val *v = render_link(r, render_month_text(r, p->y, p->m), p->url);
@@ -146,26 +178,37 @@ void render_month_page(struct render *r, size_t i)
 		val_set_bool(a, v, "adjacent", n->y * 12 + n->m == m->y * 12 + m->m + 1);
 		val_set(a, ctx, "next_month", v);
 	}
-	render_page(r, "month", m->url, ctx);
+	render_page(r, "month", url, ctx);
 }
 
-void render_day_page(struct render *r, size_t i)
+void render_month_page(struct render *r, size_t i)
+{
+	const struct month *m = r->site->months.items[i];
+	size_t npages = render_npages(r, m->articles.len);
+	for (size_t k = 0; k < npages; k++)
+		month_page(r, i, k, npages);
+}
+
+static void day_page(struct render *r, size_t i, size_t k, size_t npages)
 {
 	struct arena *a = &r->scratch;
 	const struct day *d = r->site->days.items[i];
 	const char *text = render_day_text(r, d->y, d->m, d->d);
-	struct val *ctx = render_common(r, d->url, text, "dates");
+	const char *url = render_nth_url(r, d->url, k);
+	struct val *ctx = render_common(r, url, render_nth_title(r, text, k), "dates");
 	const char *month_url = d->month->url;
 	render_crumb(r, ctx, "日期", "dates/index.html");
 	render_crumb(r, ctx, render_year_text(r, d->y), d->month->year->url);
 	render_crumb(r, ctx, render_month_text(r, d->y, d->m), month_url);
-	render_crumb(r, ctx, text, NULL);
+	render_crumb_paged(r, ctx, text, d->url, k);
 	struct val *day = val_map(a);
 	val_set_str(a, day, "text", text);
 	val_set(a, day, "count", render_count(r, d->articles.len));
 	val_set(a, ctx, "day", day);
 	val_set(a, ctx, "month", render_link(r, render_month_text(r, d->y, d->m), month_url));
-	render_set_list(r, ctx, "items", render_items(r, &d->articles));
+	struct ptrvec page = render_page_slice(r, &d->articles, 0, d->articles.len, k);
+	render_set_list(r, ctx, "items", render_items(r, &page));
+	render_set_pages(r, ctx, d->url, k, npages);
 	if (i > 0) {
 		const struct day *p = r->site->days.items[i - 1];
 		val_set(a, ctx, "prev_day", render_link(r, render_day_text(r, p->y, p->m, p->d), p->url));
@@ -174,7 +217,35 @@ void render_day_page(struct render *r, size_t i)
 		const struct day *n = r->site->days.items[i + 1];
 		val_set(a, ctx, "next_day", render_link(r, render_day_text(r, n->y, n->m, n->d), n->url));
 	}
-	render_page(r, "day", d->url, ctx);
+	render_page(r, "day", url, ctx);
+}
+
+void render_day_page(struct render *r, size_t i)
+{
+	const struct day *d = r->site->days.items[i];
+	size_t npages = render_npages(r, d->articles.len);
+	for (size_t k = 0; k < npages; k++)
+		day_page(r, i, k, npages);
+}
+
+struct val *render_months_heatmap(struct render *r)
+{
+	const struct ptrvec *months = &r->site->months;
+	struct render_heat_cell *cells = arena_alloc(&r->scratch, (months->len + 1) * sizeof(*cells));
+	for (size_t k = 0; k < months->len; k++) {
+		const struct month *m = months->items[k];
+		cells[k] = (struct render_heat_cell){ m->y, m->m, 0, m->articles.len, m->url };
+	}
+	return render_heatmap_months(r, cells, months->len, "各月报道数");
+}
+
+/* dates/heatmap.svg: the date index's heatmap as a file of its own. */
+void render_heatmap_file(struct render *r, size_t i)
+{
+	(void)i;
+	struct val *ctx = render_common(r, "dates/heatmap.svg", "各月报道数", NULL);
+	val_set(&r->scratch, ctx, "heatmap", render_months_heatmap(r));
+	render_page(r, "heatmap-file", "dates/heatmap.svg", ctx);
 }
 
 void render_dates_index(struct render *r, size_t i)
@@ -183,5 +254,6 @@ void render_dates_index(struct render *r, size_t i)
 	struct val *ctx = render_common(r, "dates/index.html", "按日期浏览", "dates");
 	render_crumb(r, ctx, "日期", NULL);
 	render_set_list(r, ctx, "years", render_years(r));
+	val_set(&r->scratch, ctx, "heatmap", render_months_heatmap(r));
 	render_page(r, "dates", "dates/index.html", ctx);
 }

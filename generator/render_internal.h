@@ -53,7 +53,55 @@ const char *render_month_text(struct render *r, int y, int m);
 const char *render_year_text(struct render *r, int y);
 const char *render_day_text(struct render *r, int y, int m, int d);
 
+/* render_listing.c: lists of at most listing_limit reports a page. */
+size_t render_limit(const struct render *r);
+/* How many pages a list of n takes (1 for an empty list). */
+size_t render_npages(const struct render *r, size_t n);
+/* The k-th page (0: the first) of the listing at url: url itself, or
+ * <url's directory>page/<k+1>/index.html; in scratch. */
+const char *render_nth_url(struct render *r, const char *url, size_t k);
+/* title, or "title（第k+1页）" */
+const char *render_nth_title(struct render *r, const char *title, size_t k);
+/* A view of list's items [start, start + len), clipped to the list; it borrows list's array. */
+struct ptrvec render_slice(const struct ptrvec *list, size_t start, size_t len);
+/* The k-th page of the view [start, start + len). */
+struct ptrvec render_page_slice(const struct render *r, const struct ptrvec *list, size_t start, size_t len,
+				size_t k);
+/* Sets pages (numbered links {number,url,current}, empty for a single
+ * page), page_number, page_count and prev_page/next_page on ctx. */
+void render_set_pages(struct render *r, struct val *ctx, const char *url, size_t k, size_t npages);
+/* The last breadcrumb of page k of a listing: its name (linking to its
+ * first page when k > 0), then "第k+1页". */
+void render_crumb_paged(struct render *r, struct val *ctx, const char *name, const char *url, size_t k);
+/* A listing's first page of a bounded page: `groups` of the newest
+ * listing_limit of list, `latest_count`, and `has_more` when list is longer. */
+void render_set_latest(struct render *r, struct val *ctx, const struct ptrvec *list);
+
+/* render_heatmap.c: heatmap.mustache's data (see theme/CONTEXT.md). A
+ * cell is a month (d == 0) or a day with reports, linking to url. */
+struct render_heat_cell {
+	int y, m, d;
+	size_t count;
+	const char *url;
+};
+/* A year × month grid of the years the cells span; NULL when n == 0. */
+struct val *render_heatmap_months(struct render *r, const struct render_heat_cell *cells, size_t n,
+				  const char *title);
+/* A weeks × weekdays grid of year y (m == 0) or of its month m; with_table:
+ * the same numbers as a table (a month page has its calendar instead). */
+struct val *render_heatmap_days(struct render *r, const struct render_heat_cell *cells, size_t n, int y, int m,
+				const char *title, int with_table);
+
+/* render_periods.c: the heatmap of an owner's list by its spans, and the
+ * span of year y holding month m (a month's, or the year's), or NULL. */
+struct val *render_spans_heatmap(struct render *r, const struct ptrvec *list, const struct span *spans, size_t n,
+				 const char *title);
+const struct span *render_find_span(const struct span *spans, size_t n, int y, int m);
+
 struct val *render_tree(struct render *r, enum place_level deepest);
+/* render_dates.c: the whole archive by month (year × month), each cell
+ * linking to its month page; NULL for an empty archive. */
+struct val *render_months_heatmap(struct render *r);
 struct val *render_years(struct render *r);
 
 /* One function per kind of page; `i` picks the page among its kind (see
@@ -75,6 +123,10 @@ void render_people_index(struct render *r, size_t i);
 void render_person_page(struct render *r, size_t i);
 void render_series_index(struct render *r, size_t i);
 void render_series_page(struct render *r, size_t i);
+void render_heatmap_file(struct render *r, size_t i);
+void render_place_month(struct render *r, size_t i);
+void render_tag_period(struct render *r, size_t i);
+void render_person_period(struct render *r, size_t i);
 void render_feed(struct render *r, size_t i);
 /* The feed beside each place, tag and person page (render_feeds.c). */
 void render_page_feed(struct render *r, size_t i);

@@ -4,6 +4,10 @@
 #include "render_internal.h"
 
 #define SIBLINGS_MAX 24
+/* The places index shows communities while the whole tree has at most this
+ * many places: past it (thousands of communities) the page would pass 200 KB,
+ * and each district's page lists its communities anyway. */
+#define TREE_PAGE_MAX 600
 
 static const char *const level_labels[] = { "省", "市", "区县", "社区" };
 static const char *const children_labels[] = { "市", "区县", "社区", "" };
@@ -129,7 +133,9 @@ void render_place_page(struct render *r, size_t i)
 		}
 		val_set(a, ctx, "sibling_count", render_count(r, sibs->len));
 	}
-	render_set_list(r, ctx, "groups", render_groups(r, &p->articles));
+	render_set_latest(r, ctx, &p->articles);
+	val_set(a, ctx, "heatmap", render_spans_heatmap(r, &p->articles, p->months, p->nmonths,
+							 arena_sprintf(a, "%s各月报道数", p->name)));
 	render_feed_link(r, ctx, p->name);
 	render_page(r, "place", p->url, ctx);
 }
@@ -139,6 +145,8 @@ void render_places_index(struct render *r, size_t i)
 	(void)i;
 	struct val *ctx = render_common(r, "places/index.html", "按地区浏览", "places");
 	render_crumb(r, ctx, "地区", NULL);
-	render_set_list(r, ctx, "tree", render_tree(r, PLACE_COMMUNITY));
+	int whole = r->site->places.len <= TREE_PAGE_MAX;
+	render_set_list(r, ctx, "tree", render_tree(r, whole ? PLACE_COMMUNITY : PLACE_DISTRICT));
+	val_set_bool(&r->scratch, ctx, "communities_elsewhere", !whole);
 	render_page(r, "places", "places/index.html", ctx);
 }

@@ -40,7 +40,9 @@ void render_tag_page(struct render *r, size_t i)
 	render_crumb(r, ctx, "专题", "tags/index.html");
 	render_crumb(r, ctx, t->name, NULL);
 	val_set(a, ctx, "tag", named_count(r, t->name, NULL, t->articles.len));
-	render_set_list(r, ctx, "groups", render_groups(r, &t->articles));
+	render_set_latest(r, ctx, &t->articles);
+	val_set(a, ctx, "heatmap", render_spans_heatmap(r, &t->articles, t->periods, t->nperiods,
+							 arena_sprintf(a, "专题“%s”各月报道数", t->name)));
 	render_feed_link(r, ctx, t->name);
 	render_page(r, "tag", t->url, ctx);
 }
@@ -69,8 +71,14 @@ void render_person_page(struct render *r, size_t i)
 	render_crumb(r, ctx, "记者", "reporters/index.html");
 	render_crumb(r, ctx, p->name, NULL);
 	val_set(a, ctx, "person", named_count(r, p->name, NULL, p->as_reporter.len + p->as_correspondent.len));
-	render_set_list(r, ctx, "as_reporter", render_items(r, &p->as_reporter));
-	render_set_list(r, ctx, "as_correspondent", render_items(r, &p->as_correspondent));
+	struct ptrvec rep = render_slice(&p->as_reporter, 0, render_limit(r));
+	struct ptrvec cor = render_slice(&p->as_correspondent, 0, render_limit(r));
+	render_set_list(r, ctx, "as_reporter", render_items(r, &rep));
+	render_set_list(r, ctx, "as_correspondent", render_items(r, &cor));
+	val_set_bool(a, ctx, "has_more", rep.len < p->as_reporter.len || cor.len < p->as_correspondent.len);
+	val_set(a, ctx, "latest_count", render_count(r, render_limit(r)));
+	val_set(a, ctx, "heatmap", render_spans_heatmap(r, &p->articles, p->periods, p->nperiods,
+							 arena_sprintf(a, "%s各月署名报道数", p->name)));
 	render_feed_link(r, ctx, p->name);
 	render_page(r, "reporter", p->url, ctx);
 }
@@ -111,26 +119,37 @@ void render_series_index(struct render *r, size_t unused)
 	render_page(r, "series-index", "series/index.html", ctx);
 }
 
-void render_series_page(struct render *r, size_t i)
+static void series_page(struct render *r, const struct series *s, size_t k, size_t npages)
 {
 	struct arena *a = &r->scratch;
-	const struct series *s = r->site->series.items[i];
-	struct val *ctx = render_common(r, s->url, s->title, "series");
+	const char *url = render_nth_url(r, s->url, k);
+	struct val *ctx = render_common(r, url, render_nth_title(r, s->title, k), "series");
 	render_crumb(r, ctx, "版面", "series/index.html");
-	render_crumb(r, ctx, s->title, NULL);
+	render_crumb_paged(r, ctx, s->title, s->url, k);
 	struct val *v = val_map(a);
 	val_set_str(a, v, "title", s->title);
 	val_set_str(a, v, "date_text", series_date(r, s));
 	val_set(a, v, "count", render_count(r, s->articles.len));
-	if (s->note && s->note->body_len) {
+	if (!k && s->note && s->note->body_len) {
 		struct buf html = BUF_INIT;
 		markdown_to_html(s->note->body, s->note->body_len, r->site->config->unsafe_html, &html);
 		val_set(a, v, "note_html", val_strn(a, html.data, html.len));
 		buf_free(&html);
 	}
 	val_set(a, ctx, "series", v);
-	render_set_list(r, ctx, "items", render_items(r, &s->articles));
-	render_page(r, "series", s->url, ctx);
+	struct ptrvec items = render_page_slice(r, &s->articles, 0, s->articles.len, k);
+	render_set_list(r, ctx, "items", render_items(r, &items));
+	render_set_pages(r, ctx, s->url, k, npages);
+	render_page(r, "series", url, ctx);
+}
+
+/* A printed page's reports in reading order, listing_limit a page. */
+void render_series_page(struct render *r, size_t i)
+{
+	const struct series *s = r->site->series.items[i];
+	size_t npages = render_npages(r, s->articles.len);
+	for (size_t k = 0; k < npages; k++)
+		series_page(r, s, k, npages);
 }
 
 void render_home(struct render *r, size_t unused)
@@ -145,6 +164,7 @@ void render_home(struct render *r, size_t unused)
 	render_set_list(r, ctx, "latest", latest);
 	render_set_list(r, ctx, "tree", render_tree(r, PLACE_DISTRICT));
 	render_set_list(r, ctx, "years", render_years(r));
+	val_set(a, ctx, "heatmap", render_months_heatmap(r));
 	render_set_list(r, ctx, "series_list", series_list(r));
 	struct val *stats = val_map(a);
 	val_set(a, stats, "reports", render_count(r, site->articles.len));

@@ -51,6 +51,7 @@ struct config {
 	int unsafe_html;
 	size_t home_latest;
 	size_t sitemap_limit;	/* URLs in one sitemap file (sitemaps.org: 50,000) */
+	size_t listing_limit;	/* the most reports one listing page shows (listing_limit:) */
 	struct config_province *provinces;
 	size_t nprovinces;
 	struct slug_override *slugs;
@@ -115,6 +116,16 @@ struct article {
 
 /* ---- index ---- */
 
+/* A run of a newest-first article list that falls in one month (m != 0) or
+ * one year (m == 0): items [start, start + len) of its owner's list. Each is
+ * a page of its own (with more pages when len passes listing_limit). */
+struct span {
+	int y, m;
+	size_t start, len;
+	const char *url;	/* <owner's dir>YYYY/[MM/]index.html */
+	const void *owner;	/* the struct place, tag or person whose list it is */
+};
+
 enum place_level { PLACE_PROVINCE, PLACE_CITY, PLACE_DISTRICT, PLACE_COMMUNITY };
 
 struct place {
@@ -123,18 +134,25 @@ struct place {
 	struct place *parent;
 	struct ptrvec children;		/* struct place *, pinyin order */
 	struct ptrvec articles;		/* every article at or below, newest first */
+	struct span *months;		/* articles by month, newest first */
+	size_t nmonths;
 	const char *sort_key;
 };
 
 struct person {
-	const char *name, *slug, *url;
+	const char *name, *slug, *url, *dir;
 	struct ptrvec as_reporter, as_correspondent;	/* newest first */
+	struct ptrvec articles;		/* both, each article once, newest first */
+	struct span *periods;		/* articles by year, or by month where a year holds more than listing_limit; newest first */
+	size_t nperiods;
 	const char *sort_key;
 };
 
 struct tag {
-	const char *name, *slug, *url;
+	const char *name, *slug, *url, *dir;
 	struct ptrvec articles;		/* newest first */
+	struct span *periods;		/* as a person's */
+	size_t nperiods;
 	const char *sort_key;
 };
 
@@ -182,6 +200,9 @@ struct site {
 	struct ptrvec tags;		/* pinyin order */
 	struct ptrvec people;		/* pinyin order */
 	struct ptrvec series;		/* oldest first */
+	/* every span of every place, tag and person (struct span *), in the
+	 * order of places, tags and people: one page (or more) each */
+	struct ptrvec place_months, tag_periods, person_periods;
 };
 
 /* Compares two dates; a month-only date sorts before the days of its month. */

@@ -1,7 +1,9 @@
 /* check_site: every internal link and asset reference in a built site
  * resolves, and every report is reachable from the home page.
  *
- * usage: check_site <site-dir>
+ * usage: check_site [--max-clicks N] [--max-bytes N] <site-dir>
+ * --max-clicks: every report is at most N clicks (links) from the home page;
+ * --max-bytes: no HTML page is larger than N bytes.
  * Prints `ok - site: …` / `not ok - site: …` lines (tests/check.h, counted
  * by tests/run.sh) and a last line `# check_site: N passed, N failed`. Links
  * are read from href="…" and src="…" attributes; external links (with a
@@ -10,6 +12,7 @@
  * choice. */
 #define _DEFAULT_SOURCE
 #include <dirent.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -143,12 +146,21 @@ static char *unescape_amp(const char *s)
 
 int main(int argc, char **argv)
 {
-	if (argc != 2) {
-		fprintf(stderr, "usage: check_site <site-dir>\n");
+	size_t max_clicks = 0, max_bytes = 0;
+	int argi = 1;
+	for (; argi + 1 < argc && strncmp(argv[argi], "--max-", 6) == 0; argi += 2) {
+		size_t v = strtoul(argv[argi + 1], NULL, 10);
+		if (strcmp(argv[argi], "--max-clicks") == 0)
+			max_clicks = v;
+		else if (strcmp(argv[argi], "--max-bytes") == 0)
+			max_bytes = v;
+	}
+	if (argi + 1 != argc) {
+		fprintf(stderr, "usage: check_site [--max-clicks N] [--max-bytes N] <site-dir>\n");
 		return 2;
 	}
 	check_module = "site";
-	const char *root = argv[1];
+	const char *root = argv[argi];
 	walk(root, "");
 	struct strmap reached = { 0 };
 	struct strmap edges_done = { 0 };
@@ -195,10 +207,14 @@ int main(int argc, char **argv)
 		check("no page loads anything from another host", 1);
 
 	/* reachability from the home page, breadth first */
+	/* reached: page → its clicks from the home page + 1 (breadth first: the fewest) */
 	ptrvec_push(&A, &queue, "index.html");
-	strmap_put(&A, &reached, "index.html", "index.html");
+	strmap_put(&A, &reached, "index.html", (void *)(uintptr_t)1);
+	size_t deepest = 0, too_deep = 0, too_big = 0, biggest = 0;
+	const char *deepest_page = "", *biggest_page = "";
 	for (size_t qi = 0; qi < queue.len; qi++) {
 		const char *page = queue.items[qi];
+		uintptr_t depth = (uintptr_t)strmap_get(&reached, page);
 		if (load_file(arena_sprintf(&A, "%s/%s", root, page), &html) < 0)
 			continue;
 		struct ptrvec raw = { 0 };
@@ -209,7 +225,7 @@ int main(int argc, char **argv)
 				continue;
 			char *target = resolve(page, t);
 			if (target && strmap_get(&page_set, target) && !strmap_get(&reached, target)) {
-				strmap_put(&A, &reached, target, target);
+				strmap_put(&A, &reached, target, (void *)(depth + 1));
 				ptrvec_push(&A, &queue, target);
 			}
 		}
@@ -220,8 +236,23 @@ int main(int argc, char **argv)
 		const char *page = pages.items[i];
 		if (strcmp(page, "404.html") == 0)
 			continue;
-		if (strncmp(page, "reports/", 8) == 0)
+		uintptr_t depth = (uintptr_t)strmap_get(&reached, page);
+		if (strncmp(page, "reports/", 8) == 0) {
 			reports++;
+			if (depth && depth - 1 > deepest) {
+				deepest = depth - 1;
+				deepest_page = page;
+			}
+			if (max_clicks && depth - 1 > max_clicks && too_deep++ < 10)
+				printf("#   %s is %zu clicks from index.html\n", page, (size_t)(depth - 1));
+		}
+		struct stat st;
+		if (stat(arena_sprintf(&A, "%s/%s", root, page), &st) == 0 && (size_t)st.st_size > biggest) {
+			biggest = (size_t)st.st_size;
+			biggest_page = page;
+		}
+		if (max_bytes && (size_t)st.st_size > max_bytes && too_big++ < 10)
+			printf("#   %s has %zu bytes\n", page, (size_t)st.st_size);
 		if (!strmap_get(&reached, page)) {
 			if (unreached < 30)
 				printf("#   not reachable from index.html: %s\n", page);
@@ -235,6 +266,12 @@ int main(int argc, char **argv)
 	else
 		check(arena_sprintf(&A, "every page (%zu, of which %zu reports) is reachable from index.html",
 				    pages.len - (exists(root, "404.html") ? 1 : 0), reports), 1);
+	if (max_clicks)
+		check(arena_sprintf(&A, "every report is at most %zu clicks from index.html (the farthest: %s, %zu)",
+				    max_clicks, deepest_page, deepest), !too_deep && !unreached);
+	if (max_bytes)
+		check(arena_sprintf(&A, "no page is larger than %zu bytes (the largest: %s, %zu)", max_bytes,
+				    biggest_page, biggest), !too_big);
 	buf_free(&html);
 	arena_free(&A);
 	return check_done("check_site");

@@ -76,6 +76,7 @@ start output sh tests/output.sh
 start search sh tests/search.sh
 start limits sh tests/limits.sh
 start site sh tests/site.sh
+start listings sh tests/listings.sh
 start faults sh tests/faults.sh
 start inputs sh tests/inputs.sh
 start incremental sh tests/incremental.sh

@@ -37,6 +37,7 @@ static void check_config(const struct config *cfg, int ok)
 	FUZZ_CHECK(cfg->unsafe_html == 0 || cfg->unsafe_html == 1);
 	FUZZ_CHECK(cfg->home_latest >= 1 && cfg->home_latest <= 1000);
 	FUZZ_CHECK(cfg->sitemap_limit >= 1 && cfg->sitemap_limit <= 50000);
+	FUZZ_CHECK(cfg->listing_limit >= 1 && cfg->listing_limit <= 1000);
 	for (size_t i = 0; i < cfg->nprovinces; i++) {
 		const struct config_province *p = &cfg->provinces[i];
 		touch(p->name);

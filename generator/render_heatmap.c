@@ -1,0 +1,231 @@
+/* Calendar heatmaps: counts of reports by month (a year × month grid) or by
+ * day (weeks × weekdays, as the familiar contribution calendar), as data
+ * for theme/templates/heatmap.mustache, which draws them as inline SVG.
+ *
+ * Here only the numbers and the geometry are worked out (each cell's x, y,
+ * level, title and link); the markup and the colours are the theme's. The
+ * same numbers also go into a table, for screen readers and for print. */
+#include <string.h>
+
+#include "render_internal.h"
+#include "text.h"
+
+#define LEVELS 4	/* shades for counts above zero; 0 is a day or month without reports */
+
+/* The shade of a count: 1 … LEVELS in equal steps up to the largest. */
+static int level_of(size_t count, size_t max)
+{
+	return count ? 1 + (int)((count - 1) * LEVELS / max) : 0;
+}
+
+/* The legend: each shade with the counts it stands for ("1–3 篇"). */
+static struct val *legend(struct render *r, size_t max)
+{
+	struct arena *a = &r->scratch;
+	struct val *list = val_list(a);
+	struct val *zero = val_map(a);
+	val_set(a, zero, "level", val_str(a, "0"));
+	val_set_str(a, zero, "text", "0 篇");
+	val_push(a, list, zero);
+	for (int k = 1; k <= LEVELS && max; k++) {
+		/* the smallest count of shade k, and of shade k + 1 */
+		size_t lo = ((size_t)(k - 1) * max + LEVELS - 1) / LEVELS + 1;
+		size_t next = ((size_t)k * max + LEVELS - 1) / LEVELS + 1;
+		size_t hi = k == LEVELS ? max : next - 1;
+		if (lo > hi)
+			continue;
+		struct val *e = val_map(a);
+		val_set(a, e, "level", val_strf(a, "%d", k));
+		val_set(a, e, "text", lo == hi ? val_strf(a, "%zu 篇", lo) : val_strf(a, "%zu–%zu 篇", lo, hi));
+		val_push(a, list, e);
+	}
+	return list;
+}
+
+static const char *count_words(struct render *r, const char *when, size_t count)
+{
+	if (!count)
+		return arena_sprintf(&r->scratch, "%s：没有报道", when);
+	return arena_sprintf(&r->scratch, "%s：%zu篇报道", when, count);
+}
+
+static void push_cell(struct render *r, struct val *cells, int x, int y, size_t count, size_t max,
+		      const char *when, const char *url)
+{
+	struct arena *a = &r->scratch;
+	struct val *c = val_map(a);
+	val_set(a, c, "x", val_strf(a, "%d", x));
+	val_set(a, c, "y", val_strf(a, "%d", y));
+	val_set(a, c, "level", val_strf(a, "%d", level_of(count, max)));
+	val_set_str(a, c, "title", count_words(r, when, count));
+	val_set_bool(a, c, "link", count && url);
+	if (count && url)
+		val_set_str(a, c, "url", url);
+	val_push(a, cells, c);
+}
+
+static void push_label(struct render *r, struct val *labels, int x, int y, const char *text)
+{
+	struct arena *a = &r->scratch;
+	struct val *l = val_map(a);
+	val_set(a, l, "x", val_strf(a, "%d", x));
+	val_set(a, l, "y", val_strf(a, "%d", y));
+	val_set_str(a, l, "text", text);
+	val_push(a, labels, l);
+}
+
+/* A table cell: the count, linked when it has reports; `blank` for a day
+ * the month does not have. */
+static struct val *table_cell(struct render *r, size_t count, const char *url, int blank)
+{
+	struct arena *a = &r->scratch;
+	struct val *c = val_map(a);
+	val_set_bool(a, c, "blank", blank);
+	val_set(a, c, "text", render_count(r, count));
+	val_set_bool(a, c, "link", count && url);
+	if (count && url)
+		val_set_str(a, c, "url", url);
+	return c;
+}
+
+/* kind: "months", "year" or "month", for the stylesheet (how large to draw it). */
+static struct val *heatmap_new(struct render *r, const char *kind, const char *title, size_t total, size_t max,
+			       int cell, int width, int height)
+{
+	struct arena *a = &r->scratch;
+	struct val *h = val_map(a);
+	val_set_str(a, h, "kind", kind);
+	val_set_str(a, h, "title", title);
+	val_set_str(a, h, "desc", arena_sprintf(a, "共%zu篇报道。颜色越深，报道越多；单格最多%zu篇。每格的篇数写在它的标题里。",
+					       total, max));
+	val_set(a, h, "size", val_strf(a, "%d", cell));
+	val_set(a, h, "width", val_strf(a, "%d", width));
+	val_set(a, h, "height", val_strf(a, "%d", height));
+	render_set_list(r, h, "legend", legend(r, max));
+	return h;
+}
+
+struct val *render_heatmap_months(struct render *r, const struct render_heat_cell *cells, size_t n,
+				  const char *title)
+{
+	enum { CELL = 14, STEP = 16, LEFT = 40, TOP = 16 };
+	struct arena *a = &r->scratch;
+	if (!n)
+		return NULL;
+	int y0 = cells[0].y, y1 = cells[0].y;
+	size_t max = 0, total = 0;
+	for (size_t i = 0; i < n; i++) {
+		y0 = cells[i].y < y0 ? cells[i].y : y0;
+		y1 = cells[i].y > y1 ? cells[i].y : y1;
+		max = cells[i].count > max ? cells[i].count : max;
+		total += cells[i].count;
+	}
+	size_t years = (size_t)(y1 - y0 + 1);
+	const struct render_heat_cell **grid = arena_alloc(a, years * 12 * sizeof(*grid));
+	for (size_t i = 0; i < n; i++)
+		grid[(size_t)(cells[i].y - y0) * 12 + (size_t)cells[i].m - 1] = &cells[i];
+	struct val *h = heatmap_new(r, "months", title, total, max, CELL, LEFT + 12 * STEP, TOP + (int)years * STEP);
+	struct val *out = val_list(a), *labels = val_list(a), *head = val_list(a), *rows = val_list(a);
+	val_push(a, head, val_str(a, "年份"));
+	for (int m = 1; m <= 12; m++) {
+		push_label(r, labels, LEFT + (m - 1) * STEP + CELL / 2, TOP - 4, arena_sprintf(a, "%d", m));
+		val_push(a, head, val_strf(a, "%d月", m));
+	}
+	val_push(a, head, val_str(a, "全年"));
+	for (size_t yi = 0; yi < years; yi++) {
+		int y = y0 + (int)yi, top = TOP + (int)yi * STEP;
+		push_label(r, labels, LEFT / 2, top + CELL - 3, arena_sprintf(a, "%d", y));
+		struct val *row = val_map(a), *tcells = val_list(a);
+		size_t sum = 0;
+		for (int m = 1; m <= 12; m++) {
+			const struct render_heat_cell *c = grid[yi * 12 + (size_t)m - 1];
+			size_t count = c ? c->count : 0;
+			const char *url = c ? c->url : NULL;
+			push_cell(r, out, LEFT + (m - 1) * STEP, top, count, max, render_month_text(r, y, m), url);
+			val_push(a, tcells, table_cell(r, count, url, 0));
+			sum += count;
+		}
+		val_set_str(a, row, "label", render_year_text(r, y));
+		val_set(a, row, "total", render_count(r, sum));
+		render_set_list(r, row, "cells", tcells);
+		val_push(a, rows, row);
+	}
+	render_set_list(r, h, "labels", labels);
+	render_set_list(r, h, "cells", out);
+	render_set_list(r, h, "head", head);
+	render_set_list(r, h, "rows", rows);
+	val_set_bool(a, h, "has_table", 1);
+	return h;
+}
+
+/* Days from the start of the period (1 January, or the 1st of month m). */
+static int day_index(int y, int m0, int m, int d)
+{
+	int k = d - 1;
+	for (int i = m0 ? m0 : 1; i < m; i++)
+		k += text_days_in_month(y, i);
+	return k;
+}
+
+struct val *render_heatmap_days(struct render *r, const struct render_heat_cell *cells, size_t n, int y, int m,
+				const char *title, int with_table)
+{
+	enum { CELL = 11, STEP = 13, LEFT = 22, TOP = 16 };
+	static const char *const weekdays[] = { "一", "二", "三", "四", "五", "六", "日" };
+	struct arena *a = &r->scratch;
+	int m0 = m ? m : 1, m1 = m ? m : 12;
+	int ndays = day_index(y, m0, m1, text_days_in_month(y, m1)) + 1;
+	int first = text_weekday(y, m0, 1);
+	int weeks = (first + ndays + 6) / 7;
+	size_t max = 0, total = 0;
+	const struct render_heat_cell **grid = arena_alloc(a, (size_t)ndays * sizeof(*grid));
+	for (size_t i = 0; i < n; i++) {
+		grid[day_index(y, m0, cells[i].m, cells[i].d)] = &cells[i];
+		max = cells[i].count > max ? cells[i].count : max;
+		total += cells[i].count;
+	}
+	struct val *h = heatmap_new(r, m ? "month" : "year", title, total, max ? max : 1, CELL, LEFT + weeks * STEP, TOP + 7 * STEP);
+	struct val *out = val_list(a), *labels = val_list(a), *rows = val_list(a), *head = val_list(a);
+	for (int w = 0; w < 7; w += 2)
+		push_label(r, labels, LEFT - 6, TOP + w * STEP + CELL - 2, weekdays[w]);
+	struct val *row = NULL, *tcells = NULL;
+	size_t sum = 0;
+	for (int mm = m0; mm <= m1; mm++) {
+		int dim = text_days_in_month(y, mm);
+		int col0 = (first + day_index(y, m0, mm, 1)) / 7;
+		if (!m || mm == m0)
+			push_label(r, labels, LEFT + col0 * STEP + CELL / 2, TOP - 4,
+				   arena_sprintf(a, "%d月", mm));
+		row = val_map(a);
+		tcells = val_list(a);
+		sum = 0;
+		for (int d = 1; d <= 31; d++) {
+			if (d > dim) {
+				val_push(a, tcells, table_cell(r, 0, NULL, 1));
+				continue;
+			}
+			int k = first + day_index(y, m0, mm, d);
+			const struct render_heat_cell *c = grid[k - first];
+			size_t count = c ? c->count : 0;
+			const char *url = c ? c->url : NULL;
+			push_cell(r, out, LEFT + (k / 7) * STEP, TOP + (k % 7) * STEP, count, max ? max : 1,
+				  render_day_text(r, y, mm, d), url);
+			val_push(a, tcells, table_cell(r, count, url, 0));
+			sum += count;
+		}
+		val_set_str(a, row, "label", render_month_text(r, y, mm));
+		val_set(a, row, "total", render_count(r, sum));
+		render_set_list(r, row, "cells", tcells);
+		val_push(a, rows, row);
+	}
+	val_push(a, head, val_str(a, "月份"));
+	for (int d = 1; d <= 31; d++)
+		val_push(a, head, val_strf(a, "%d日", d));
+	val_push(a, head, val_str(a, "全月"));
+	render_set_list(r, h, "labels", labels);
+	render_set_list(r, h, "cells", out);
+	render_set_list(r, h, "head", head);
+	render_set_list(r, h, "rows", rows);
+	val_set_bool(a, h, "has_table", with_table);
+	return h;
+}

@@ -1,0 +1,192 @@
+/* Period pages: a place's reports of one month (places/…/2022/10/), a tag's
+ * or person's of one year or month (tags/<slug>/2022/), each split into
+ * numbered pages past listing_limit; and the heatmaps of the place, tag and
+ * person pages, whose cells link to them. */
+#include <string.h>
+
+#include "render_internal.h"
+
+#define SIBLINGS_MAX 24
+
+/* The year × month heatmap of an owner's list, each month linking to the
+ * span (month or year page) that holds it. */
+struct val *render_spans_heatmap(struct render *r, const struct ptrvec *list, const struct span *spans, size_t n,
+				 const char *title)
+{
+	struct render_heat_cell *cells = arena_alloc(&r->scratch, (list->len + 1) * sizeof(*cells));
+	size_t nc = 0;
+	for (size_t i = 0; i < n; i++) {
+		const struct span *s = &spans[i];
+		for (size_t k = s->start; k < s->start + s->len; k++) {
+			const struct article *a = list->items[k];
+			if (!nc || cells[nc - 1].y != a->date.y || cells[nc - 1].m != a->date.m)
+				cells[nc++] = (struct render_heat_cell){ .y = a->date.y, .m = a->date.m, .url = s->url };
+			cells[nc - 1].count++;
+		}
+	}
+	return render_heatmap_months(r, cells, nc, title);
+}
+
+const struct span *render_find_span(const struct span *spans, size_t n, int y, int m)
+{
+	for (size_t i = 0; i < n; i++)
+		if (spans[i].y == y && (spans[i].m == m || !spans[i].m))
+			return &spans[i];
+	return NULL;
+}
+
+static const char *period_text(struct render *r, const struct span *s)
+{
+	return s->m ? render_month_text(r, s->y, s->m) : render_year_text(r, s->y);
+}
+
+static struct val *span_link(struct render *r, const struct span *s)
+{
+	struct val *v = render_link(r, period_text(r, s), s->url);
+	val_set(&r->scratch, v, "count", render_count(r, s->len));
+	return v;
+}
+
+/* Previous (older) and next (newer) period of the same owner: spans are newest first. */
+static void set_neighbours(struct render *r, struct val *ctx, const struct span *spans, size_t n,
+			   const struct span *s)
+{
+	size_t i = (size_t)(s - spans);
+	if (i + 1 < n)
+		val_set(&r->scratch, ctx, "prev_period", span_link(r, &spans[i + 1]));
+	if (i > 0)
+		val_set(&r->scratch, ctx, "next_period", span_link(r, &spans[i - 1]));
+}
+
+/* The parts every period page has; `list` is the owner's whole list. */
+static struct val *period_common(struct render *r, const struct span *s, const struct ptrvec *list,
+				 const char *owner_name, const char *section, size_t k, size_t npages)
+{
+	struct arena *a = &r->scratch;
+	const char *text = period_text(r, s);
+	const char *title = render_nth_title(r, arena_sprintf(a, "%s · %s", owner_name, text), k);
+	const char *url = render_nth_url(r, s->url, k);
+	struct val *ctx = render_common(r, url, title, section);
+	struct val *period = val_map(a);
+	val_set_str(a, period, "text", text);
+	val_set_str(a, period, "owner_name", owner_name);
+	val_set(a, period, "count", render_count(r, s->len));
+	val_set(a, ctx, "period", period);
+	struct ptrvec items = render_page_slice(r, list, s->start, s->len, k);
+	render_set_list(r, ctx, "items", render_items(r, &items));
+	render_set_pages(r, ctx, s->url, k, npages);
+	return ctx;
+}
+
+static void period_crumbs(struct render *r, struct val *ctx, const struct span *s, const char *owner_name,
+			  const char *owner_url, size_t k)
+{
+	render_crumb(r, ctx, owner_name, owner_url);
+	render_crumb_paged(r, ctx, period_text(r, s), s->url, k);
+}
+
+/* The same month of the place's siblings (places of its level under the
+ * same parent) that have reports then: at most SIBLINGS_MAX, those nearest it. */
+static struct val *month_siblings(struct render *r, const struct place *p, const struct span *s)
+{
+	struct arena *a = &r->scratch;
+	const struct ptrvec *all = p->parent ? &p->parent->children : &r->site->provinces;
+	struct ptrvec found = { 0 };
+	size_t self = 0;
+	for (size_t i = 0; i < all->len; i++) {
+		const struct place *q = all->items[i];
+		if (q->level != p->level)
+			continue;
+		if (q == p)
+			self = found.len;
+		if (q == p || render_find_span(q->months, q->nmonths, s->y, s->m))
+			ptrvec_push(a, &found, (void *)q);
+	}
+	size_t from = self > SIBLINGS_MAX / 2 ? self - SIBLINGS_MAX / 2 : 0;
+	struct val *list = val_list(a);
+	for (size_t i = from; i < found.len && i < from + SIBLINGS_MAX; i++) {
+		const struct place *q = found.items[i];
+		const struct span *qs = render_find_span(q->months, q->nmonths, s->y, s->m);
+		struct val *v = render_link(r, q->name, qs->url);
+		val_set_str(a, v, "name", q->name);
+		val_set(a, v, "count", render_count(r, qs->len));
+		val_set_bool(a, v, "current", q == p);
+		val_push(a, list, v);
+	}
+	return found.len > 1 ? list : val_list(a);
+}
+
+static const struct month *site_month(const struct site *site, int y, int m)
+{
+	for (size_t i = 0; i < site->months.len; i++) {
+		const struct month *mo = site->months.items[i];
+		if (mo->y == y && mo->m == m)
+			return mo;
+	}
+	return NULL;
+}
+
+void render_place_month(struct render *r, size_t i)
+{
+	const struct span *s = r->site->place_months.items[i];
+	const struct place *p = s->owner;
+	size_t npages = render_npages(r, s->len);
+	for (size_t k = 0; k < npages; k++) {
+		struct arena *a = &r->scratch;
+		struct val *ctx = period_common(r, s, &p->articles, p->name, "places", k, npages);
+		render_crumb(r, ctx, "地区", "places/index.html");
+		const struct place *chain[4];
+		size_t n = 0;
+		for (const struct place *q = p->parent; q && n < 4; q = q->parent)
+			chain[n++] = q;
+		while (n--)
+			render_crumb(r, ctx, chain[n]->name, chain[n]->url);
+		period_crumbs(r, ctx, s, p->name, p->url, k);
+		val_set(a, ctx, "owner", render_link(r, p->name, p->url));
+		/* the same month one level up: the parent place's, or the whole archive's */
+		const struct span *up = p->parent ? render_find_span(p->parent->months, p->parent->nmonths, s->y, s->m) : NULL;
+		const struct month *all = p->parent ? NULL : site_month(r->site, s->y, s->m);
+		if (up)
+			val_set(a, ctx, "up_period", render_link(r, arena_sprintf(a, "%s · %s", p->parent->name,
+										   period_text(r, s)), up->url));
+		else if (all)
+			val_set(a, ctx, "up_period", render_link(r, arena_sprintf(a, "全部地区 · %s", period_text(r, s)),
+								 all->url));
+		render_set_list(r, ctx, "siblings", month_siblings(r, p, s));
+		set_neighbours(r, ctx, p->months, p->nmonths, s);
+		render_page(r, "period", render_nth_url(r, s->url, k), ctx);
+	}
+}
+
+/* Every page of a tag's or person's period: `section` and its index
+ * (专题 or 记者) for the breadcrumbs, the owner's list and spans. */
+static void topic_period(struct render *r, const struct span *s, const char *name, const char *url,
+			 const struct ptrvec *list, const struct span *spans, size_t n, const char *section,
+			 const char *index_name, const char *index_url)
+{
+	size_t npages = render_npages(r, s->len);
+	for (size_t k = 0; k < npages; k++) {
+		struct val *ctx = period_common(r, s, list, name, section, k, npages);
+		render_crumb(r, ctx, index_name, index_url);
+		period_crumbs(r, ctx, s, name, url, k);
+		val_set(&r->scratch, ctx, "owner", render_link(r, name, url));
+		render_set_list(r, ctx, "siblings", val_list(&r->scratch));
+		set_neighbours(r, ctx, spans, n, s);
+		render_page(r, "period", render_nth_url(r, s->url, k), ctx);
+	}
+}
+
+void render_tag_period(struct render *r, size_t i)
+{
+	const struct span *s = r->site->tag_periods.items[i];
+	const struct tag *t = s->owner;
+	topic_period(r, s, t->name, t->url, &t->articles, t->periods, t->nperiods, "tags", "专题", "tags/index.html");
+}
+
+void render_person_period(struct render *r, size_t i)
+{
+	const struct span *s = r->site->person_periods.items[i];
+	const struct person *p = s->owner;
+	topic_period(r, s, p->name, p->url, &p->articles, p->periods, p->nperiods, "reporters", "记者",
+		     "reporters/index.html");
+}

@@ -1,0 +1,74 @@
+#!/bin/sh
+# Bounded listings, place × month pages and heatmaps, on a synthetic archive
+# (bench/corpus.c) built with a low listing_limit so that every kind of page
+# is split: each period page lists exactly its reports over numbered pages
+# without gaps or repeats, the heatmaps' counts equal the listings', no page
+# passes the size bound and every report is at most 5 clicks from the home
+# page (check_site), and a bad listing_limit is an error at its place.
+#
+# LISTINGS_N (default 200) and LISTINGS_LIMIT (default 4) set the archive's
+# size and the limit: `make listings-check` runs it on 5,000 articles.
+set -u
+B=${B:-build}
+BIN=$B/sitegen
+N=${LISTINGS_N:-200}
+LIMIT=${LISTINGS_LIMIT:-4}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+"$B/corpus" "$N" "$tmp/c" content >/dev/null || { echo "not ok - listings: the corpus could not be made"; exit 1; }
+printf 'listing_limit: %s\nhome_latest: %s\n' "$LIMIT" "$LIMIT" >>"$tmp/c/config.yml"
+if "$BIN" --config "$tmp/c/config.yml" --content "$tmp/c/content" --out "$tmp/out" --quiet >"$tmp/log" 2>&1; then
+	echo "ok - listings: $N articles build with listing_limit: $LIMIT"
+else
+	echo "not ok - listings: the build failed"
+	grep error "$tmp/log" | head -5 | sed 's/^/#   /'
+	exit 1
+fi
+
+# place × month pages exist at every level, with numbered pages past the limit
+ok=1
+for level in 1 2 3 4; do
+	n=$(find "$tmp/out/places" -mindepth $((level + 2)) -maxdepth $((level + 2)) -path '*/[0-9][0-9][0-9][0-9]/[0-9][0-9]' -type d | wc -l)
+	[ "$n" -gt 0 ] || ok=0
+done
+paged=$(find "$tmp/out/places" -path '*/[0-9][0-9][0-9][0-9]/[0-9][0-9]/page/2/index.html' | head -1)
+if [ $ok = 1 ] && [ -n "$paged" ] && [ ! -e "${paged%/2/index.html}/1/index.html" ]; then
+	echo "ok - listings: place × month pages at all four levels, split into page/2/ … past the limit"
+else
+	echo "not ok - listings: place × month pages missing at some level, or no page/2/"
+fi
+
+"$B/tests/check_site" --max-clicks 5 --max-bytes 204800 "$tmp/out" | sed "s/^\\(\\(not \\)\\{0,1\\}ok\\) - site: /\\1 - listings: /"
+python3 tests/listings_check.py "$tmp/out" "$LIMIT"
+
+# A bad limit is an error at its place, and the output is left alone.
+for bad in 0 1001 many; do
+	sed "s/^listing_limit: .*/listing_limit: $bad/" "$tmp/c/config.yml" >"$tmp/bad.yml"
+	line=$(grep -n '^listing_limit:' "$tmp/bad.yml" | cut -d: -f1)
+	if "$BIN" --config "$tmp/bad.yml" --content "$tmp/c/content" --out "$tmp/out" --quiet >"$tmp/log" 2>&1; then
+		echo "not ok - listings: listing_limit: $bad was accepted"
+	elif grep -q "^$tmp/bad.yml:$line:16: error: 'listing_limit' must be a number from 1 to 1000" "$tmp/log" &&
+		[ -f "$tmp/out/index.html" ]; then
+		echo "ok - listings: listing_limit: $bad is an error at its place, the output untouched"
+	else
+		echo "not ok - listings: listing_limit: $bad gave another message"
+		sed 's/^/#   /' "$tmp/log" | head -5
+	fi
+done
+
+# A place named like a month's or a page's folder gets another slug.
+mkdir -p "$tmp/n/content"
+printf 'regions:\n  山西省:\n    吕梁市: [离石区]\n' >"$tmp/n/config.yml"
+for c in 2022 page; do
+	printf -- '---\ntitle: 标题%s\ndate: 2022-10-31\ndistrict: 离石区\ncommunity: "%s"\n---\n\n正文。\n' "$c" "$c" >"$tmp/n/content/$c.md"
+done
+"$BIN" --config "$tmp/n/config.yml" --content "$tmp/n/content" --out "$tmp/n/out" --quiet >"$tmp/log" 2>&1
+d=$tmp/n/out/places/shan-xi-sheng/lv-liang-shi/li-shi-qu
+if [ -f "$d/2022-di/index.html" ] && [ -f "$d/page-di/index.html" ] && [ -f "$d/2022/10/index.html" ]; then
+	echo "ok - listings: communities named 2022 and page get the slugs 2022-di and page-di, beside the month folder 2022/"
+else
+	echo "not ok - listings: communities named 2022 and page"
+	sed 's/^/#   /' "$tmp/log" | head -5
+	ls "$d" | sed 's/^/#   /'
+fi

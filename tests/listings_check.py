@@ -1,0 +1,176 @@
+#!/usr/bin/env python3
+"""listings_check: the bounded listings of a built site, read as a reader's browser would.
+
+usage: listings_check.py SITE-DIR LIMIT
+
+What each report is (its date, its places, tags and people) is read from its own page. Then:
+- every period page (a place's month, a tag's or person's year or month, a month or day of the date
+  archive) lists exactly the reports of its owner (a place with its sub-places) and period, over its
+  numbered pages, with no gaps and no repeats, at most LIMIT a page and exactly LIMIT on all but the last;
+- every owner and period with reports has its page;
+- every heatmap's counts (the SVG cells' titles, and its table) equal the listings' counts, every cell with
+  reports links to its page and every cell has a title;
+- no listing page (anything but a report) lists more than 2 × LIMIT reports.
+Prints `ok - listings: …` / `not ok - listings: …` lines.
+"""
+import os
+import posixpath
+import re
+import sys
+
+root, limit = sys.argv[1], int(sys.argv[2])
+failures = 0
+
+
+def check(name, good, details=()):
+    global failures
+    print(("ok - listings: " if good else "not ok - listings: ") + name)
+    if not good:
+        failures += 1
+        for d in list(details)[:20]:
+            print("#   " + str(d))
+
+
+pages = {}
+for dirpath, _, files in os.walk(root):
+    for f in files:
+        if f.endswith(".html"):
+            full = os.path.join(dirpath, f)
+            rel = os.path.relpath(full, root).replace(os.sep, "/")
+            with open(full, encoding="utf-8") as fh:
+                pages[rel] = fh.read()
+
+
+def resolve(page, href):
+    return posixpath.normpath(posixpath.join(posixpath.dirname(page), href.split("#")[0]))
+
+
+def main_of(html):
+    i = html.find("<main")
+    return html[i:html.find("</main>")]
+
+
+ITEM = re.compile(r'<li class="item[^"]*">\s*(?:<p class="item-title">)?<a href="([^"]+)"')
+
+
+def items(page):
+    return [resolve(page, h) for h in ITEM.findall(main_of(pages[page]))]
+
+
+# What each report is, from its own page.
+OWNER = re.compile(r'href="([^"]*(?:places|tags|reporters)/[^"]+/index\.html)"')
+reports = {}
+for p, html in pages.items():
+    if p.startswith("reports/") and p.endswith("/index.html"):
+        body = main_of(html)
+        date = re.search(r'<time datetime="([0-9-]+)"', body).group(1)
+        owners = {posixpath.dirname(resolve(p, h)) + "/" for h in OWNER.findall(html)}
+        reports[p] = (date, owners)
+
+# Every period page: owner directory, year, month, day.
+PERIOD = re.compile(r"^((?:places/.+?/|tags/[^/]+/|reporters/[^/]+/|dates/))(\d{4})/(?:(\d{2})/)?(?:(\d{2})/)?index\.html$")
+
+
+def listing(first):
+    """The reports over every numbered page of the listing whose first page is `first`, and its problems."""
+    base, problems, got = first[: -len("index.html")], [], []
+    if base + "page/1/index.html" in pages:
+        problems.append(f"{first}: a page/1/ beside the first page")
+    n = 1
+    while True:
+        page = first if n == 1 else f"{base}page/{n}/index.html"
+        if page not in pages:
+            break
+        its = items(page)
+        got.append(its)
+        n += 1
+    sizes = [len(x) for x in got]
+    if any(s > limit for s in sizes) or any(s != limit for s in sizes[:-1]):
+        problems.append(f"{first}: pages of {sizes} reports (limit {limit})")
+    if n - 1 > 1 and f"{base}page/{n}/index.html" in pages:
+        problems.append(f"{first}: a gap in its pages")
+    flat = [r for x in got for r in x]
+    if len(flat) != len(set(flat)):
+        problems.append(f"{first}: a report listed twice")
+    return set(flat), problems
+
+
+expected = {}
+for rep, (date, owners) in reports.items():
+    y, m = date[:4], date[5:7]
+    for o in owners | {"dates/"}:
+        for key in ((o, y, None, None), (o, y, m, None)):
+            expected.setdefault(key, set()).add(rep)
+    if len(date) == 10:
+        expected.setdefault(("dates/", y, m, date[8:10]), set()).add(rep)
+
+bad, seen, counts, nperiod = [], set(), {}, 0
+for p in sorted(pages):
+    mt = PERIOD.match(p)
+    if not mt or "/page/" in p:
+        continue
+    owner, y, m, d = mt.groups()
+    if owner == "dates/" and not m:
+        continue  # a year of the date archive: its newest reports only, checked below
+    nperiod += 1
+    got, problems = listing(p)
+    bad += problems
+    want = expected.get((owner, y, m, d), set())
+    if got != want:
+        bad.append(f"{p}: lists {len(got)}, expected {len(want)} (missing {sorted(want - got)[:3]}, extra {sorted(got - want)[:3]})")
+    seen.add((owner, y, m, d))
+    counts[p] = len(got)
+check(f"{nperiod} period pages each list exactly their owner's reports of their period, "
+      f"at most {limit} a page, numbered pages without gaps or repeats", not bad, bad)
+
+# Every place has a page for every month it has reports; a tag or person for each year (or its months).
+missing = []
+for (owner, y, m, d) in expected:
+    if owner.startswith("places/") and m and (owner, y, m, None) not in seen:
+        missing.append(f"{owner}{y}/{m}/")
+    if owner.startswith(("tags/", "reporters/")) and not m:
+        if (owner, y, None, None) not in seen and not any(k[0] == owner and k[1] == y for k in seen):
+            missing.append(f"{owner}{y}/")
+check("every place has a page for each month it has reports, every tag and person for each year", not missing, missing)
+
+# Heatmaps: cell counts (SVG titles and the table) against the listings they link to.
+CELL = re.compile(r'(?:<a href="([^"]+)">)?<rect class="heat-(\d)"[^>]*><title>([^<]*)</title></rect>')
+TD = re.compile(r'<td><a href="([^"]+)">(\d+)</a></td>')
+bad, nmaps, ncells = [], 0, 0
+for p, html in sorted(pages.items()):
+    if 'class="heatmap heatmap-' not in html:
+        continue
+    nmaps += 1
+    sums, table = {}, {}
+    for href, level, title in CELL.findall(html):
+        ncells += 1
+        mt = re.search(r"：(\d+)篇报道$", title)
+        n = int(mt.group(1)) if mt else 0
+        if not mt and not title.endswith("：没有报道"):
+            bad.append(f"{p}: a cell titled {title!r}")
+        if n and not href:
+            bad.append(f"{p}: a cell with {n} reports links nowhere ({title})")
+        if (n == 0) != (level == "0"):
+            bad.append(f"{p}: {title} drawn at level {level}")
+        if href:
+            t = resolve(p, href)
+            sums[t] = sums.get(t, 0) + n
+    for href, n in TD.findall(html):
+        t = resolve(p, href)
+        table[t] = table.get(t, 0) + int(n)
+    for t, n in sums.items():
+        have = counts.get(t)
+        if have is None:
+            have = len(listing(t)[0]) if t in pages else None
+        if have != n:
+            bad.append(f"{p}: the heatmap gives {t} {n} reports, its listing has {have}")
+    if 'class="heatmap-table"' in html and table != sums:
+        bad.append(f"{p}: the table's counts differ from the cells'")
+check(f"{nmaps} heatmaps ({ncells} cells): every count equals its listing's, every cell has a title, "
+      f"every cell with reports links to its page, the tables agree", nmaps > 0 and not bad, bad)
+
+# No listing lists everything.
+over = [f"{p}: {len(items(p))} reports" for p in pages
+        if not p.startswith("reports/") and len(items(p)) > 2 * limit]
+check(f"no page but a report's lists more than {2 * limit} reports", not over, over)
+sys.exit(1 if failures else 0)
