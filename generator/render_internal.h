@@ -60,6 +60,8 @@ size_t render_npages(const struct render *r, size_t n);
 /* The k-th page (0: the first) of the listing at url: url itself, or
  * <url's directory>page/<k+1>/index.html; in scratch. */
 const char *render_nth_url(struct render *r, const char *url, size_t k);
+/* The same, made in the arena a (for a plan that outlives one page). */
+const char *render_nth_url_in(struct arena *a, const char *url, size_t k);
 /* title, or "title（第k+1页）" */
 const char *render_nth_title(struct render *r, const char *title, size_t k);
 /* A view of list's items [start, start + len), clipped to the list; it borrows list's array. */

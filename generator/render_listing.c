@@ -17,14 +17,19 @@ size_t render_npages(const struct render *r, size_t n)
 	return n ? (n + limit - 1) / limit : 1;
 }
 
-const char *render_nth_url(struct render *r, const char *url, size_t k)
+const char *render_nth_url_in(struct arena *a, const char *url, size_t k)
 {
 	if (!k)
 		return url;
 	size_t n = strlen(url);
 	if (n >= 10 && strcmp(url + n - 10, "index.html") == 0)
 		n -= 10;
-	return arena_sprintf(&r->scratch, "%.*spage/%zu/index.html", (int)n, url, k + 1);
+	return arena_sprintf(a, "%.*spage/%zu/index.html", (int)n, url, k + 1);
+}
+
+const char *render_nth_url(struct render *r, const char *url, size_t k)
+{
+	return render_nth_url_in(&r->scratch, url, k);
 }
 
 const char *render_nth_title(struct render *r, const char *title, size_t k)

@@ -4,8 +4,8 @@
  *
  * One file may hold 50,000 URLs and 50 MiB (sitemaps.org; `sitemap_limit`
  * lowers the count, for tests). Past that, sitemap.xml becomes an index of
- * one sitemap per year (sitemap-2022.xml: the year's reports and date
- * pages) and one for the pages tied to no year (sitemap-pages.xml: places,
+ * one sitemap per year (sitemap-2022.xml: the year's reports, date pages
+ * and period pages: a place's month, a tag's or person's year or month) and one for the pages tied to no year (sitemap-pages.xml: places,
  * tags, people, printed pages, indexes); one that is still too big
  * continues in sitemap-2022-2.xml and so on. */
 #include <stdio.h>
@@ -29,6 +29,7 @@ struct sm_plan {
 	struct arena a;
 	struct sm_group *groups;	/* the years, oldest first, then the rest */
 	size_t ngroups, total, bytes, limit, base_len;
+	size_t per_page;		/* listing_limit: reports per listing page */
 };
 
 static void sm_add(struct sm_plan *p, struct sm_group *g, const char *url, const struct date *lastmod)
@@ -45,17 +46,61 @@ static const struct date *newest(const struct ptrvec *arts)
 	return arts->len ? &((const struct article *)arts->items[0])->date : NULL;
 }
 
-static void sm_year(struct sm_plan *p, struct sm_group *g, const struct year *y)
+/* The newest date of list items [start, start + len), in any order. */
+static const struct date *newest_of(const struct ptrvec *list, size_t start, size_t len)
+{
+	const struct date *top = NULL;
+	for (size_t i = start; i < start + len && i < list->len; i++) {
+		const struct date *d = &((const struct article *)list->items[i])->date;
+		if (!top || date_cmp(d, top) > 0)
+			top = d;
+	}
+	return top;
+}
+
+/* A listing of items [start, start + len) of list whose first page is url:
+ * that page and its numbered ones (…/page/2/, see render_listing.c), each
+ * with the newest report it shows. */
+static void sm_listing(struct sm_plan *p, struct sm_group *g, const char *url, const struct ptrvec *list,
+		       size_t start, size_t len)
+{
+	size_t npages = len ? (len + p->per_page - 1) / p->per_page : 1;
+	for (size_t k = 0; k < npages; k++) {
+		size_t from = start + k * p->per_page, n = len - k * p->per_page;
+		sm_add(p, g, render_nth_url_in(&p->a, url, k), newest_of(list, from, n < p->per_page ? n : p->per_page));
+	}
+}
+
+/* The period pages (place × month, a tag's or person's years or months)
+ * of the spans that fall in year y. */
+static void sm_spans(struct sm_plan *p, struct sm_group *g, const struct ptrvec *spans, int y,
+		     const struct ptrvec *(*list_of)(const void *owner))
+{
+	for (size_t i = 0; i < spans->len; i++) {
+		const struct span *s = spans->items[i];
+		if (s->y == y)
+			sm_listing(p, g, s->url, list_of(s->owner), s->start, s->len);
+	}
+}
+
+static const struct ptrvec *place_list(const void *o) { return &((const struct place *)o)->articles; }
+static const struct ptrvec *tag_list(const void *o) { return &((const struct tag *)o)->articles; }
+static const struct ptrvec *person_list(const void *o) { return &((const struct person *)o)->articles; }
+
+static void sm_year(struct sm_plan *p, struct sm_group *g, const struct site *s, const struct year *y)
 {
 	sm_add(p, g, y->url, newest(&y->articles));
 	for (size_t i = 0; i < y->months.len; i++) {
 		const struct month *m = y->months.items[i];
-		sm_add(p, g, m->url, newest(&m->articles));
+		sm_listing(p, g, m->url, &m->articles, 0, m->articles.len);
 		for (size_t k = 0; k < m->days.len; k++) {
 			const struct day *d = m->days.items[k];
-			sm_add(p, g, d->url, newest(&d->articles));
+			sm_listing(p, g, d->url, &d->articles, 0, d->articles.len);
 		}
 	}
+	sm_spans(p, g, &s->place_months, y->y, place_list);
+	sm_spans(p, g, &s->tag_periods, y->y, tag_list);
+	sm_spans(p, g, &s->person_periods, y->y, person_list);
 	for (size_t i = y->articles.len; i-- > 0;) {
 		const struct article *a = y->articles.items[i];
 		sm_add(p, g, a->url, &a->date);
@@ -89,7 +134,10 @@ static void sm_rest(struct sm_plan *p, struct sm_group *g, const struct site *s)
 		const struct date *d = se->articles.len
 			? &((const struct article *)se->articles.items[se->articles.len - 1])->date
 			: se->note ? &se->note->date : NULL;
-		sm_add(p, g, se->url, d);
+		if (se->articles.len)
+			sm_listing(p, g, se->url, &se->articles, 0, se->articles.len);
+		else
+			sm_add(p, g, se->url, d);
 	}
 }
 
@@ -100,13 +148,14 @@ static void sm_plan_make(struct render *r, struct sm_plan *p)
 	memset(p, 0, sizeof(*p));
 	p->a = (struct arena)ARENA_INIT;
 	p->limit = s->config->sitemap_limit;
+	p->per_page = s->config->listing_limit;
 	p->base_len = strlen(s->config->base_url) + 1;
 	p->ngroups = s->years.len + 1;
 	p->groups = arena_alloc(&p->a, p->ngroups * sizeof(*p->groups));
 	memset(p->groups, 0, p->ngroups * sizeof(*p->groups));
 	for (size_t i = 0; i < s->years.len; i++) {
 		p->groups[i].year = ((const struct year *)s->years.items[i])->y;
-		sm_year(p, &p->groups[i], s->years.items[i]);
+		sm_year(p, &p->groups[i], s, s->years.items[i]);
 	}
 	sm_rest(p, &p->groups[s->years.len], s);
 }

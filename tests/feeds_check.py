@@ -306,7 +306,8 @@ def split(out, d, limit):
     for n in names:
         year = re.match(r"^sitemap-(\d{4})", n)
         for u, _ in parts[n][0]:
-            y = dates[u][:4] if u in dates else (re.match(BASE + r"dates/(\d{4})/", u) or [None, None])[1]
+            # a report's year, or a date or period page's (dates/2022/…, places/…/2022/10/, tags/x/2022/)
+            y = dates[u][:4] if u in dates else (re.match(BASE + r"(?:dates/|.*/)(\d{4})/", u) or [None, None])[1]
             if (year.group(1) if year else None) != y:
                 bad.append("%s lists %s (year %s)" % (n, u, y))
         newest = max((l for _, l in parts[n][0] if l), default=None)
