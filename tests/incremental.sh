@@ -1,5 +1,5 @@
 #!/bin/sh
-# Incremental builds on a synthetic corpus (bench/corpus.c, 150 articles):
+# Incremental builds on a synthetic corpus (bench/corpus.c, 80 articles):
 # output is deterministic, and a rebuild after editing, adding or deleting
 # articles equals a full build of the same input byte for byte, rewriting
 # only the pages whose bytes change.
@@ -8,7 +8,7 @@ B=${B:-build}
 BIN=$B/sitegen
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-"$B/corpus" 150 "$tmp/c" content >/dev/null || { echo "not ok - incremental: the corpus generator failed"; exit 1; }
+"$B/corpus" 80 "$tmp/c" content >/dev/null || { echo "not ok - incremental: the corpus generator failed"; exit 1; }
 build() {	# out-dir [args]
 	out=$1
 	shift
@@ -27,7 +27,7 @@ else
 fi
 
 # Edit one article's body: its page changes, and nothing but the pages that show it.
-f=$(find "$tmp/c/content" -name '*.md' | sort | sed -n 100p)
+f=$(find "$tmp/c/content" -name '*.md' | sort | sed -n 50p)
 printf '\n一段新加的文字。\n' >>"$f"
 cp -a "$tmp/one" "$tmp/before"
 build "$tmp/one" >"$tmp/log"

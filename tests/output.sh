@@ -7,7 +7,7 @@ B=${B:-build}
 BIN=$B/sitegen
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-"$B/corpus" 150 "$tmp/c" content >/dev/null || { echo "not ok - output: the corpus generator failed"; exit 1; }
+"$B/corpus" 80 "$tmp/c" content >/dev/null || { echo "not ok - output: the corpus generator failed"; exit 1; }
 build() {	# out-dir [args]
 	out=$1
 	shift
