@@ -249,11 +249,34 @@ static void begin_build(struct serve_state *s)
 }
 
 /* Publishes a finished build: the output as it now is, or its errors. */
+/* The real path of out when it holds the writer's marker (a complete
+ * build of ours), else NULL. */
+static char *served_root(const char *out)
+{
+	char *root = realpath(out, NULL);
+	if (!root)
+		return NULL;
+	size_t n = strlen(root) + sizeof("/" WRITE_MARKER);
+	char *marker = xmalloc(n);
+	snprintf(marker, n, "%s/%s", root, WRITE_MARKER);
+	int ours = access(marker, F_OK) == 0;
+	free(marker);
+	if (!ours) {
+		free(root);
+		return NULL;
+	}
+	return root;
+}
+
 static void end_build(struct serve_state *s, const struct serve_opts *o, int status, struct buf *err,
 		      unsigned long long *digest, double secs)
 {
-	char *base = NULL, *root = realpath(o->out, NULL);
-	read_config(o->config, &base, NULL);
+	/* Only a directory a build of ours just wrote is served: after a failed
+	 * build, o->out may be one the build refused (a home folder, the
+	 * working directory), and the last good root stays. */
+	char *base = NULL, *root = status == 0 ? served_root(o->out) : NULL;
+	if (status == 0)
+		read_config(o->config, &base, NULL);
 	unsigned long long now_digest = status == 0 ? output_digest(o->out) : *digest;
 	int changed = now_digest != *digest;
 	*digest = now_digest;

@@ -103,6 +103,23 @@ st=$?
 [ $st = 2 ] && grep -q "unknown option '--no-such-option'" opt.log && pass "an unknown build option: the build's message, status 2" ||
 	fail "an unknown build option: status $st" opt.log
 
+# An output directory the build refuses (not one of ours: a home folder, the
+# working directory) is never served, not even after the build said no.
+mkdir foreign && echo TOPSECRET >foreign/secret.txt
+"$bin" serve --port 0 --out foreign >foreign.log 2>&1 &
+pids="$pids $!"
+fserver=$!
+if wait_for grep -q 'build failed' foreign.log; then
+	furl=$(sed -n 's/.*serving \(http[^ ]*\) .*/\1/p' foreign.log)
+	r=$(req GET "${furl}secret.txt")
+	[ "${r%%|*}" = 404 ] && ! grep -q TOPSECRET body && grep -q 'refusing to write here' foreign.log &&
+		pass "an output directory the build refuses is not served (secret.txt: 404)" ||
+		fail "a refused output directory: secret.txt answered $r" foreign.log body
+else
+	fail "a refused output directory: the build did not fail" foreign.log
+fi
+kill "$fserver" 2>/dev/null
+
 start inotify
 case $url in
 http://127.0.0.1:[0-9]*/golden/) pass "--port 0 picks a free port on 127.0.0.1 and prints the site's address, under base_url's path: $url" ;;
