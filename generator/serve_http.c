@@ -301,7 +301,7 @@ struct sse_client {
 	struct serve_state *s;
 	int started;
 	int shown;		/* errors or warnings shown: an "ok" takes them away */
-	int moved;		/* told that base_url's path changed: nothing more to say */
+	int moved;		/* told that base_url's path changed: nothing more to say until it is back */
 	char *base;		/* the base path the page was served under (malloc'd), or NULL */
 	unsigned long version;	/* the last build told about */
 	unsigned long seen_out;	/* the output generation the page shows */
@@ -323,25 +323,24 @@ static void sse_event(struct buf *b, const char *name, const char *data)
 
 /* Puts what the page must hear of the last build into c->pending (s->mu
  * held): that the site moved (base_url's path changed: the page's address
- * is gone), the errors, a reload, the warnings, or the errors or warnings
+ * is gone; it reloads when the path is back), the errors, a reload, the warnings, or the errors or warnings
  * gone. A page that reloads hears the warnings once it is back. */
 static void sse_tell(struct sse_client *c)
 {
 	struct serve_state *s = c->s;
-	if (c->moved)
-		return;
 	if (c->base && strcmp(c->base, s->base) != 0) {
-		sse_event(&c->pending, "moved", s->base);
+		if (!c->moved)
+			sse_event(&c->pending, "moved", s->base);
 		c->moved = 1;
 	} else if (s->failed) {
 		sse_event(&c->pending, "errors", s->errors ? s->errors : "sitegen: the build failed");
 		c->shown = 1;
-	} else if (s->out_gen != c->seen_out) {
+	} else if (c->moved || s->out_gen != c->seen_out) {	/* (c->moved: back where the page is) */
 		char gen[32];
 		snprintf(gen, sizeof(gen), "%lu", s->out_gen);
 		sse_event(&c->pending, "reload", gen);
 		c->seen_out = s->out_gen;
-		c->shown = 0;
+		c->moved = c->shown = 0;
 	} else if (s->warnings) {
 		sse_event(&c->pending, "warnings", s->warnings);
 		c->shown = 1;

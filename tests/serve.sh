@@ -343,9 +343,10 @@ if [ "${SERVE_BROWSER:-}" = 1 ]; then
 fi
 
 # ---- warnings: a good build, with the warnings on the open pages ----
-n_ok=$(grep -c '^event: ok' events)
+count_more() { [ "$(grep -c "^event: $1" events)" -gt "$2" ]; }
+n_warn=$(grep -c '^event: warnings' events)
 sed -i 's/^district: .*/&\nreporter: 张三/' content/2022/youtamenzai.md
-if wait_for grep -q '^event: warnings' events; then
+if wait_for count_more warnings "$n_warn"; then
 	if grep -q '^data: sitegen: 1 warning; the build succeeded (make serve SITEFLAGS=--strict' events &&
 		grep -q "^data: content/2022/youtamenzai.md:6:1: warning: unknown key 'reporter'" events &&
 		grep -q 'built in .*; 1 warning (above), shown on the open pages' inotify.log; then
@@ -356,14 +357,15 @@ if wait_for grep -q '^event: warnings' events; then
 else
 	fail "a build with a warning: no warnings event" events inotify.log
 fi
+n_ok=$(grep -c '^event: ok' events)
 sed -i '/^reporter: /d' content/2022/youtamenzai.md
-ok_more() { [ "$(grep -c '^event: ok' events)" -gt "$n_ok" ]; }
-wait_for ok_more && pass "the warning gone: an ok event takes the notice away" || fail "no ok event after the warning went" events
+wait_for count_more ok "$n_ok" && pass "the warning gone: an ok event takes the notice away" || fail "no ok event after the warning went" events
 
 # ---- base_url changed while serving ----
+n_moved=$(grep -c '^event: moved' events)
 sed -i 's#^base_url: .*#base_url: "https://example.org/moved/"#' config.yml
-if wait_for grep -q '^event: moved' events; then
-	grep -A1 '^event: moved' events | grep -q '^data: /moved/$' &&
+if wait_for count_more moved "$n_moved"; then
+	grep -A1 '^event: moved' events | tail -1 | grep -q '^data: /moved/$' &&
 		grep -q "base_url's path is now /moved/: the site is at $root/moved/" inotify.log &&
 		pass "base_url's path changed: the terminal prints the new address, open pages hear where to (moved)" ||
 		fail "base_url changed: the event or the terminal" events inotify.log
