@@ -277,7 +277,7 @@ static void say_base_moved(const struct serve_opts *o, const char *base)
 }
 
 /* Says in the terminal how the build ended and whom it told. */
-static void say_built(int built, int status, int changed, size_t warnings, size_t streams,
+static void say_built(int built, int status, int changed, int moved, size_t warnings, size_t streams,
 		      double secs)
 {
 	const char *pages = streams == 1 ? "page" : "pages";
@@ -298,7 +298,7 @@ static void say_built(int built, int status, int changed, size_t warnings, size_
 	printf("sitegen: serve: built in %.2f s", secs);
 	if (!changed)
 		printf("; no page changed");
-	else if (streams)
+	else if (streams && !moved)	/* (else say_base_moved tells) */
 		printf("; reloading the %zu open %s", streams, pages);
 	if (warnings)
 		printf("; %zu warning%s (above), shown on the open pages", warnings, warnings == 1 ? "" : "s");
@@ -350,7 +350,7 @@ static void end_build(struct serve_state *s, const struct serve_opts *o, int sta
 	int built = s->built;
 	pthread_cond_broadcast(&s->changed);
 	pthread_mutex_unlock(&s->mu);
-	say_built(built, status, changed, warnings, streams, secs);
+	say_built(built, status, changed, moved, warnings, streams, secs);
 	if (moved && *o->origin)	/* (only this thread changes base) */
 		say_base_moved(o, base);
 	fflush(stdout);

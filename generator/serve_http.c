@@ -303,6 +303,7 @@ struct sse_client {
 	int shown;		/* errors or warnings shown: an "ok" takes them away */
 	int moved;		/* told that base_url's path changed: nothing more to say until it is back */
 	char *base;		/* the base path the page was served under (malloc'd), or NULL */
+	int counted;		/* in s->streams: an open page that has not been told to reload */
 	unsigned long version;	/* the last build told about */
 	unsigned long seen_out;	/* the output generation the page shows */
 	struct buf pending;	/* what is still to be sent */
@@ -341,6 +342,10 @@ static void sse_tell(struct sse_client *c)
 		sse_event(&c->pending, "reload", gen);
 		c->seen_out = s->out_gen;
 		c->moved = c->shown = 0;
+		if (c->counted) {	/* the page reloads: its next stream counts instead */
+			s->streams--;
+			c->counted = 0;
+		}
 	} else if (s->warnings) {
 		sse_event(&c->pending, "warnings", s->warnings);
 		c->shown = 1;
@@ -404,7 +409,7 @@ static void sse_free(void *cls)
 {
 	struct sse_client *c = cls;
 	pthread_mutex_lock(&c->s->mu);
-	c->s->streams--;
+	c->s->streams -= (size_t)c->counted;
 	pthread_mutex_unlock(&c->s->mu);
 	buf_free(&c->pending);
 	free(c->base);
@@ -423,6 +428,7 @@ static enum MHD_Result serve_events(struct serve_state *s, struct MHD_Connection
 	c->base = base && *base ? xstrdup(base) : NULL;
 	pthread_mutex_lock(&s->mu);
 	c->seen_out = s->out_gen;
+	c->counted = 1;
 	s->streams++;
 	pthread_mutex_unlock(&s->mu);
 	const char *token = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "gen");

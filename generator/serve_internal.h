@@ -29,7 +29,7 @@ struct serve_state {
 	char *errors;		/* ... saying this: a heading line, then the build's messages (malloc'd) */
 	char *warnings;		/* the last build succeeded with warnings: the same (malloc'd), else NULL */
 	int built;		/* the output holds a good build (of this run or an earlier one) */
-	size_t streams;		/* event streams open: the pages told of a build */
+	size_t streams;		/* event streams open, but those told to reload: the open pages */
 	char *base;		/* base_url's path, "/archive/" (malloc'd) */
 	char *root;		/* the output directory, resolved (malloc'd); NULL before it exists */
 };
