@@ -506,6 +506,10 @@ int serve_main(int argc, char **argv)
 		ret = 2;
 		goto out;
 	}
+	if (signals) {	/* stopped during the first build */
+		ret = 0;
+		goto out;
+	}
 	pthread_mutex_lock(&s.mu);
 	snprintf(url, sizeof(url), "%s%s", o.origin, s.base);
 	pthread_mutex_unlock(&s.mu);
