@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -31,6 +32,7 @@ struct serve_opts {
 	int port;
 	char **build_argv;	/* the build's own options, for the child */
 	size_t build_argc;
+	char origin[256];	/* http://host:port, once listening */
 };
 
 static volatile sig_atomic_t signals;	/* SIGINT/SIGTERM received */
@@ -248,7 +250,6 @@ static void begin_build(struct serve_state *s)
 	pthread_mutex_unlock(&s->mu);
 }
 
-/* Publishes a finished build: the output as it now is, or its errors. */
 /* The real path of out when it holds the writer's marker (a complete
  * build of ours), else NULL. */
 static char *served_root(const char *out)
@@ -268,6 +269,63 @@ static char *served_root(const char *out)
 	return root;
 }
 
+/* How many lines of the build's messages say "kind" (": warning: "). */
+static size_t count_messages(const char *text, const char *kind)
+{
+	size_t n = 0;
+	for (const char *p = text; (p = strstr(p, kind)); p++)
+		n++;
+	return n;
+}
+
+/* What the open pages show of a build's messages: a heading line, then the
+ * messages. malloc'd. */
+static char *page_messages(const char *heading, size_t n, const char *messages)
+{
+	struct buf b = BUF_INIT;
+	buf_addf(&b, heading, n, n == 1 ? "" : "s");
+	buf_addch(&b, '\n');
+	buf_addstr(&b, messages);
+	return buf_detach(&b, NULL);
+}
+
+static void say_base_moved(const struct serve_opts *o, const char *base)
+{
+	printf("sitegen: serve: base_url's path is now %s: the site is at %s%s (open pages are told)\n", base,
+	       o->origin, base);
+}
+
+/* Says in the terminal how the build ended and whom it told. */
+static void say_built(int built, int status, int changed, int moved, size_t warnings, size_t streams,
+		      double secs)
+{
+	const char *pages = streams == 1 ? "page" : "pages";
+	if (status == 2) {
+		printf("sitegen: serve: the build refused its options (see above)\n");
+		return;
+	}
+	if (status) {
+		printf("sitegen: serve: the build failed (%.2f s): %s", secs,
+		       built ? "still serving the last good build" : "no build yet: fix the errors above");
+		if (streams)
+			printf("; the errors are shown on the %zu open %s", streams, pages);
+		else if (!built)
+			printf("; the pages show them too");
+		printf("\n");
+		return;
+	}
+	printf("sitegen: serve: built in %.2f s", secs);
+	if (!changed)
+		printf("; no page changed");
+	else if (streams && !moved)	/* (else say_base_moved tells) */
+		printf("; reloading the %zu open %s", streams, pages);
+	if (warnings)
+		printf("; %zu warning%s (above), shown on the open pages", warnings, warnings == 1 ? "" : "s");
+	printf("\n");
+}
+
+/* Publishes a finished build: the output as it now is, its warnings, or its
+ * errors. */
 static void end_build(struct serve_state *s, const struct serve_opts *o, int status, struct buf *err,
 		      unsigned long long *digest, double secs)
 {
@@ -280,12 +338,28 @@ static void end_build(struct serve_state *s, const struct serve_opts *o, int sta
 	unsigned long long now_digest = status == 0 ? output_digest(o->out) : *digest;
 	int changed = now_digest != *digest;
 	*digest = now_digest;
+	const char *text = err->len ? err->data : "";
+	size_t warnings = status ? 0 : count_messages(text, ": warning: ");
+	char *shown = NULL;
+	if (status)
+		shown = page_messages(s->built ? "sitegen: the build failed (%zu error%s). This page is the "
+								"last good build; it reloads when the errors are fixed."
+							      : "sitegen: no build yet: fix the errors below (%zu error%s); "
+								"this page reloads when they are fixed.",
+				      count_messages(text, ": error: "), text);
+	else if (warnings)
+		shown = page_messages("sitegen: %zu warning%s; the build succeeded (make serve SITEFLAGS=--strict "
+				      "makes warnings errors).", warnings, text);
 	pthread_mutex_lock(&s->mu);
 	s->building = 0;
 	s->failed = status != 0;
+	s->built |= status == 0;
 	free(s->errors);
-	s->errors = status ? buf_detach(err, NULL) : NULL;
+	free(s->warnings);
+	s->errors = status ? shown : NULL;
+	s->warnings = status ? NULL : shown;
 	s->out_gen += (unsigned long)changed;
+	int moved = base && strcmp(base, s->base) != 0;
 	if (base) {
 		free(s->base);
 		s->base = base;
@@ -295,15 +369,13 @@ static void end_build(struct serve_state *s, const struct serve_opts *o, int sta
 		s->root = root;
 	}
 	s->version++;
+	size_t streams = s->streams;
+	int built = s->built;
 	pthread_cond_broadcast(&s->changed);
 	pthread_mutex_unlock(&s->mu);
-	if (status == 2)
-		printf("sitegen: serve: the build refused its options (see above)\n");
-	else if (status)
-		printf("sitegen: serve: the build failed (%.2f s): still serving the last good build; "
-		       "the errors are shown on the open pages\n", secs);
-	else
-		printf("sitegen: serve: built in %.2f s; %s\n", secs, changed ? "reloading the open pages" : "no page changed");
+	say_built(built, status, changed, moved, warnings, streams, secs);
+	if (moved && *o->origin)	/* (only this thread changes base) */
+		say_base_moved(o, base);
 	fflush(stdout);
 }
 
@@ -318,47 +390,88 @@ static int build(struct serve_state *s, const struct serve_opts *o, unsigned lon
 	return status;
 }
 
-/* Builds first, then again about SERVE_DEBOUNCE_MS after the last of a
- * burst of changes (an editor's save is often several events), until a
- * signal. Returns the exit status. */
-static int watch_loop(struct serve_state *s, const struct serve_opts *o)
+/* The names an editor means: an article, a template, the config. */
+static int name_matters(const char *name, const char *config)
 {
-	const char *dirs[] = { o->content, o->theme };
-	struct watch *w = watch_open(dirs, 2, o->config);
-	printf("sitegen: serve: watching %s, %s and %s (%s)\n", o->content, o->theme, o->config, watch_mode(w));
-	unsigned long long digest = output_digest(o->out);
-	int first = 1, pending = 1, ret = 0;
+	size_t n = strlen(name);
+	return (n > 3 && strcmp(name + n - 3, ".md") == 0) || (n > 9 && strcmp(name + n - 9, ".mustache") == 0) ||
+	       strcmp(name, config) == 0;
+}
+
+/* How telling a changed name is: one that still exists over one gone (an
+ * editor's temporary file: vim's 4913, sed -i's sedXXXXXX), then the
+ * names that matter. */
+static int name_rank(const char *name, const char *config)
+{
+	struct stat st;
+	return 2 * (lstat(name, &st) == 0) + name_matters(name, config);
+}
+
+/* Says which of the names watch_wait collected (NUL-separated) changed:
+ * the most telling one, or how many in their folder. */
+static void say_changes(const struct buf *names, const char *config)
+{
+	const char *end = names->data + names->len, *best = NULL, *first_dir = NULL;
+	int rank = -1, one_dir = 1;
+	size_t count = 0, dir_len = 0;
+	for (const char *p = names->data; p < end; p += strlen(p) + 1) {
+		int r = name_rank(p, config);
+		int repeat = 0;
+		for (const char *q = names->data; q < p && !repeat; q += strlen(q) + 1)
+			repeat = strcmp(p, q) == 0;
+		if (repeat || r < rank)
+			continue;
+		if (r > rank)
+			rank = r, count = 0, one_dir = 1, best = p;
+		const char *slash = strrchr(p, '/');
+		size_t len = slash ? (size_t)(slash - p) : 0;
+		if (count++ == 0)
+			first_dir = p, dir_len = len;
+		else if (len != dir_len || strncmp(p, first_dir, len) != 0)
+			one_dir = 0;
+	}
+	const char *what = rank >= 2 ? "changed" : "removed";
+	if (!best)
+		printf("sitegen: serve: an input changed\n");
+	else if (count == 1)
+		printf("sitegen: serve: %s %s\n", best, what);
+	else if (one_dir)
+		printf("sitegen: serve: %zu files %s in %.*s\n", count, what, dir_len ? (int)dir_len : 1,
+		       dir_len ? first_dir : ".");
+	else
+		printf("sitegen: serve: %s and %zu more %s\n", best, count - 1, what);
+	fflush(stdout);
+}
+
+/* Builds about SERVE_DEBOUNCE_MS after the last of a burst of changes (an
+ * editor's save is often several events), until a signal. */
+static void watch_loop(struct serve_state *s, const struct serve_opts *o, struct watch *w,
+		       unsigned long long *digest)
+{
+	struct buf names = BUF_INIT;
+	int pending = 0;
 	double due = 0;
 	while (!signals) {
 		if (pending && now() >= due) {
 			pending = 0;
-			int status = build(s, o, &digest);
-			if (first && status == 2) {	/* the build's options are wrong: they stay wrong */
-				ret = 2;
-				break;
-			}
-			first = 0;
+			say_changes(&names, o->config);
+			buf_reset(&names);
+			build(s, o, digest);
 			continue;
 		}
 		int timeout = pending ? (int)((due - now()) * 1000) + 1 : -1;
 		if (pending && timeout < 0)
 			timeout = 0;	/* due meanwhile: -1 would wait for ever */
-		char what[PATH_MAX];
-		int r = watch_wait(w, timeout, wake_pipe[0], what, sizeof(what));
+		int r = watch_wait(w, timeout, wake_pipe[0], &names);
 		char drain[64];
 		while (read(wake_pipe[0], drain, sizeof(drain)) > 0)
 			;
 		if (r > 0) {
-			if (!pending) {
-				printf("sitegen: serve: %s changed\n", *what ? what : "an input");
-				fflush(stdout);
-			}
 			pending = 1;
 			due = now() + SERVE_DEBOUNCE_MS / 1000.0;
 		}
 	}
-	watch_close(w);
-	return ret;
+	buf_free(&names);
 }
 
 static void on_signals(void)
@@ -374,7 +487,7 @@ static void on_signals(void)
 
 int serve_main(int argc, char **argv)
 {
-	struct serve_opts o = { "config.yml", "content", NULL, "theme", "127.0.0.1", 8080, NULL, 0 };
+	struct serve_opts o = { .config = "config.yml", .content = "content", .theme = "theme", .bind = "127.0.0.1", .port = 8080 };
 	if (parse_opts(argc, argv, &o) < 0) {
 		usage(stderr);
 		free(o.build_argv);
@@ -396,26 +509,48 @@ int serve_main(int argc, char **argv)
 	int ret = 1;
 	char url[512];
 	struct serve_http *h = NULL;
+	struct watch *w = NULL;
 	if (pipe2(wake_pipe, O_CLOEXEC | O_NONBLOCK) < 0) {
 		fprintf(stderr, "sitegen: serve: %s\n", strerror(errno));
 		goto out;
 	}
 	on_signals();
+	/* listening first (a port in use is said at once), then the first
+	 * build, watched already: "serving" only once the options are known good */
 	h = serve_http_start(&s, o.bind, o.port, url, sizeof(url));
 	if (!h)
 		goto out;
+	snprintf(o.origin, sizeof(o.origin), "%.*s", (int)(strlen(url) - strlen(s.base)), url);
+	const char *dirs[] = { o.content, o.theme };
+	w = watch_open(dirs, 2, o.config);
+	unsigned long long digest = output_digest(o.out);
+	s.built = digest != 0;
+	if (build(&s, &o, &digest) == 2) {	/* the build's options are wrong: they stay wrong */
+		ret = 2;
+		goto out;
+	}
+	if (signals) {	/* stopped during the first build */
+		ret = 0;
+		goto out;
+	}
+	pthread_mutex_lock(&s.mu);
+	snprintf(url, sizeof(url), "%s%s", o.origin, s.base);
+	pthread_mutex_unlock(&s.mu);
 	printf("sitegen: serve: serving %s (Ctrl-C stops)\n", url);
+	printf("sitegen: serve: watching %s, %s and %s (%s)\n", o.content, o.theme, o.config, watch_mode(w));
 	fflush(stdout);
-	ret = watch_loop(&s, &o);
-	if (ret == 0)
-		printf("sitegen: serve: stopped\n");
+	watch_loop(&s, &o, w, &digest);
+	ret = 0;
+	printf("sitegen: serve: stopped\n");
 out:
 	pthread_mutex_lock(&s.mu);
 	s.stopping = 1;
 	pthread_cond_broadcast(&s.changed);
 	pthread_mutex_unlock(&s.mu);
 	serve_http_stop(h);
+	watch_close(w);
 	free(s.errors);
+	free(s.warnings);
 	free(s.base);
 	free(s.root);
 	free(out_dir);

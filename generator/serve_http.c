@@ -32,44 +32,6 @@ struct serve_http {
 	struct MHD_Daemon *daemon;
 };
 
-/* The page's side: reloads on "reload", shows "errors" over the page until
- * "ok". Served at SERVE_SCRIPT; pages name it with the output generation
- * they were read from, so a page served before a build reloads at once. */
-static const char live_js[] =
-	"(function () {\n"
-	"  var me = document.currentScript, box = null;\n"
-	"  var gen = (me && me.getAttribute('data-gen')) || '';\n"
-	"  var es = new EventSource('" SERVE_EVENTS "?gen=' + encodeURIComponent(gen));\n"
-	"  function hide() { if (box) { box.remove(); box = null; } }\n"
-	"  function show(text) {\n"
-	"    hide();\n"
-	"    box = document.createElement('div');\n"
-	"    box.id = 'sitegen-errors';\n"
-	"    box.setAttribute('role', 'alert');\n"
-	"    box.style.cssText = 'position:fixed;inset:0;z-index:2147483647;overflow:auto;padding:1.5em;' +\n"
-	"      'background:rgba(24,24,24,.95);color:#eee;font:14px/1.5 monospace;text-align:left';\n"
-	"    var head = document.createElement('p');\n"
-	"    head.style.cssText = 'margin:0 0 1em;color:#ff8a80;font-weight:bold';\n"
-	"    head.textContent = 'sitegen: the build failed. This page is the last good build; ' +\n"
-	"      'it reloads when the errors are fixed.';\n"
-	"    var pre = document.createElement('pre');\n"
-	"    pre.style.cssText = 'margin:0;white-space:pre-wrap';\n"
-	"    pre.textContent = text;\n"
-	"    var close = document.createElement('button');\n"
-	"    close.textContent = '×';\n"
-	"    close.title = 'hide';\n"
-	"    close.style.cssText = 'position:absolute;top:.5em;right:.5em;font-size:1.5em';\n"
-	"    close.onclick = hide;\n"
-	"    box.appendChild(close);\n"
-	"    box.appendChild(head);\n"
-	"    box.appendChild(pre);\n"
-	"    document.body.appendChild(box);\n"
-	"  }\n"
-	"  es.addEventListener('reload', function () { location.reload(); });\n"
-	"  es.addEventListener('errors', function (e) { show(e.data); });\n"
-	"  es.addEventListener('ok', hide);\n"
-	"})();\n";
-
 static const char builtin_404[] =
 	"<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>404</title></head>\n"
 	"<body><h1>404</h1><p>找不到这个页面 (no such page in the last good build).</p></body></html>\n";
@@ -129,11 +91,15 @@ static int is_html(const char *type)
 	return strncmp(type, "text/html", 9) == 0;
 }
 
-/* Puts the page script before the last </body> (at the end when none). */
-static void inject_script(struct buf *page, unsigned long stamp, unsigned long gen)
+/* Puts the page script before the last </body> (at the end when none),
+ * naming the build the page was read from and the base path it was served
+ * under. */
+static void inject_script(struct buf *page, unsigned long stamp, unsigned long gen, const char *base)
 {
-	char tag[160];
-	int n = snprintf(tag, sizeof(tag), "<script src=\"%s\" data-gen=\"%lx.%lu\"></script>", SERVE_SCRIPT, stamp, gen);
+	struct buf tag = BUF_INIT;
+	buf_addf(&tag, "<script src=\"%s\" data-gen=\"%lx.%lu\" data-base=\"", SERVE_SCRIPT, stamp, gen);
+	buf_add_html_escaped(&tag, base, strlen(base));
+	buf_addstr(&tag, "\"></script>");
 	size_t at = page->len;
 	for (size_t i = page->len; i >= 7; i--)
 		if (strncasecmp(page->data + i - 7, "</body>", 7) == 0) {
@@ -141,11 +107,12 @@ static void inject_script(struct buf *page, unsigned long stamp, unsigned long g
 			break;
 		}
 	struct buf out = BUF_INIT;
-	buf_grow(&out, page->len + (size_t)n);
+	buf_grow(&out, page->len + tag.len);
 	buf_add(&out, page->data, at);
-	buf_add(&out, tag, (size_t)n);
+	buf_add(&out, tag.data, tag.len);
 	buf_add(&out, page->data + at, page->len - at);
 	buf_free(page);
+	buf_free(&tag);
 	*page = out;
 }
 
@@ -178,7 +145,7 @@ static enum MHD_Result send_empty(struct MHD_Connection *c, unsigned int status,
 }
 
 /* The theme's 404 page (404.html in the output), with status 404. */
-static enum MHD_Result not_found(struct serve_state *s, struct MHD_Connection *c)
+static enum MHD_Result not_found(struct serve_state *s, struct MHD_Connection *c, const char *base)
 {
 	char *root;
 	unsigned long gen = gate_enter(s, &root);
@@ -189,7 +156,7 @@ static enum MHD_Result not_found(struct serve_state *s, struct MHD_Connection *c
 	gate_leave(s);
 	free(root);
 	buf_free(&path);
-	inject_script(&page, s->stamp, gen);
+	inject_script(&page, s->stamp, gen, base);
 	return send_buf(c, MHD_HTTP_NOT_FOUND, &page, "text/html; charset=utf-8", NULL);
 }
 
@@ -246,10 +213,10 @@ out:
 }
 
 static enum MHD_Result serve_file(struct serve_state *s, struct MHD_Connection *c, const char *url,
-				  const char *rel)
+				  const char *base, const char *rel)
 {
 	if (!rel_is_servable(rel))
-		return not_found(s, c);
+		return not_found(s, c, base);
 	char *root, etag[128];
 	struct buf body = BUF_INIT;
 	unsigned long gen = gate_enter(s, &root);
@@ -264,13 +231,13 @@ static enum MHD_Result serve_file(struct serve_state *s, struct MHD_Connection *
 		return r;
 	}
 	if (status != MHD_HTTP_OK)
-		return not_found(s, c);
+		return not_found(s, c, base);
 	size_t n = strlen(rel);
 	const char *type = content_type(n == 0 || rel[n - 1] == '/' ? "index.html" : rel);
 	if (is_html(type)) {	/* the page differs by the script's token */
 		size_t e = strlen(etag);
 		snprintf(etag + e - 1, sizeof(etag) - e + 1, "-%lx.%lu\"", s->stamp, gen);
-		inject_script(&body, s->stamp, gen);
+		inject_script(&body, s->stamp, gen, base);
 	}
 	const char *inm = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_NONE_MATCH);
 	if (inm && (strstr(inm, etag) || strcmp(inm, "*") == 0)) {
@@ -278,6 +245,32 @@ static enum MHD_Result serve_file(struct serve_state *s, struct MHD_Connection *
 		return send_empty(c, MHD_HTTP_NOT_MODIFIED, MHD_HTTP_HEADER_ETAG, etag);
 	}
 	return send_buf(c, MHD_HTTP_OK, &body, type, etag);
+}
+
+/* When no build has succeeded yet (in this run or before it) and the last
+ * one failed, there is nothing to serve: every page is this one, its errors
+ * and the script, which reloads it once they are fixed. Returns 0 when
+ * there is a build to serve instead. */
+static int no_build_yet(struct serve_state *s, struct MHD_Connection *c, const char *base, enum MHD_Result *r)
+{
+	char *root;
+	unsigned long gen = gate_enter(s, &root);	/* waits for a build under way */
+	free(root);
+	pthread_mutex_lock(&s->mu);
+	char *errors = !s->built && s->failed && s->errors ? xstrdup(s->errors) : NULL;
+	pthread_mutex_unlock(&s->mu);
+	gate_leave(s);
+	if (!errors)
+		return 0;
+	struct buf page = BUF_INIT;
+	buf_addstr(&page, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+			  "<title>sitegen: no build yet</title></head>\n<body>\n<pre style=\"white-space:pre-wrap\">");
+	buf_add_html_escaped(&page, errors, strlen(errors));
+	buf_addstr(&page, "</pre>\n</body></html>\n");
+	inject_script(&page, s->stamp, gen, base);
+	free(errors);
+	*r = send_buf(c, MHD_HTTP_SERVICE_UNAVAILABLE, &page, "text/html; charset=utf-8", NULL);
+	return 1;
 }
 
 /* The site lives under base_url's path; "/" leads there. */
@@ -288,14 +281,16 @@ static enum MHD_Result serve_site(struct serve_state *s, struct MHD_Connection *
 	pthread_mutex_unlock(&s->mu);
 	size_t n = strlen(base);
 	enum MHD_Result r;
-	if (n > 1 && strcmp(url, "/") == 0)	/* not permanent: base_url may change */
+	if (no_build_yet(s, c, base, &r))
+		;
+	else if (n > 1 && strcmp(url, "/") == 0)	/* not permanent: base_url may change */
 		r = send_empty(c, MHD_HTTP_FOUND, MHD_HTTP_HEADER_LOCATION, base);
 	else if (n > 1 && strncmp(url, base, n - 1) == 0 && url[n - 1] == '\0')
 		r = send_empty(c, MHD_HTTP_MOVED_PERMANENTLY, MHD_HTTP_HEADER_LOCATION, base);
 	else if (strncmp(url, base, n) == 0)
-		r = serve_file(s, c, url, url + n);
+		r = serve_file(s, c, url, base, url + n);
 	else
-		r = not_found(s, c);
+		r = not_found(s, c, base);
 	free(base);
 	return r;
 }
@@ -305,7 +300,10 @@ static enum MHD_Result serve_site(struct serve_state *s, struct MHD_Connection *
 struct sse_client {
 	struct serve_state *s;
 	int started;
-	int overlay;		/* errors shown: an "ok" takes them away */
+	int shown;		/* errors or warnings shown: an "ok" takes them away */
+	int moved;		/* told that base_url's path changed: nothing more to say until it is back */
+	char *base;		/* the base path the page was served under (malloc'd), or NULL */
+	int counted;		/* in s->streams: an open page that has not been told to reload */
 	unsigned long version;	/* the last build told about */
 	unsigned long seen_out;	/* the output generation the page shows */
 	struct buf pending;	/* what is still to be sent */
@@ -322,6 +320,39 @@ static void sse_event(struct buf *b, const char *name, const char *data)
 		data += *data == '\r' && data[1] == '\n' ? 2 : *data ? 1 : 0;
 	} while (*data);
 	buf_addch(b, '\n');
+}
+
+/* Puts what the page must hear of the last build into c->pending (s->mu
+ * held): that the site moved (base_url's path changed: the page's address
+ * is gone; it reloads when the path is back), the errors, a reload, the warnings, or the errors or warnings
+ * gone. A page that reloads hears the warnings once it is back. */
+static void sse_tell(struct sse_client *c)
+{
+	struct serve_state *s = c->s;
+	if (c->base && strcmp(c->base, s->base) != 0) {
+		if (!c->moved)
+			sse_event(&c->pending, "moved", s->base);
+		c->moved = 1;
+	} else if (s->failed) {
+		sse_event(&c->pending, "errors", s->errors ? s->errors : "sitegen: the build failed");
+		c->shown = 1;
+	} else if (c->moved || s->out_gen != c->seen_out) {	/* (c->moved: back where the page is) */
+		char gen[32];
+		snprintf(gen, sizeof(gen), "%lu", s->out_gen);
+		sse_event(&c->pending, "reload", gen);
+		c->seen_out = s->out_gen;
+		c->moved = c->shown = 0;
+		if (c->counted) {	/* the page reloads: its next stream counts instead */
+			s->streams--;
+			c->counted = 0;
+		}
+	} else if (s->warnings) {
+		sse_event(&c->pending, "warnings", s->warnings);
+		c->shown = 1;
+	} else if (c->shown) {
+		sse_event(&c->pending, "ok", "");
+		c->shown = 0;
+	}
 }
 
 /* Waits for the next build (or KEEPALIVE_S) and puts what the page must hear
@@ -348,19 +379,7 @@ static int sse_next(struct sse_client *c)
 	}
 	if (s->version != c->version) {
 		c->version = s->version;
-		if (s->failed && s->errors) {
-			sse_event(&c->pending, "errors", s->errors);
-			c->overlay = 1;
-		} else if (!s->failed && s->out_gen != c->seen_out) {
-			char gen[32];
-			snprintf(gen, sizeof(gen), "%lu", s->out_gen);
-			sse_event(&c->pending, "reload", gen);
-			c->seen_out = s->out_gen;
-			c->overlay = 0;
-		} else if (!s->failed && c->overlay) {
-			sse_event(&c->pending, "ok", "");
-			c->overlay = 0;
-		}
+		sse_tell(c);
 	}
 	if (!c->pending.len)
 		buf_addstr(&c->pending, ": waiting\n\n");
@@ -389,19 +408,28 @@ static ssize_t sse_read(void *cls, uint64_t pos, char *out, size_t max)
 static void sse_free(void *cls)
 {
 	struct sse_client *c = cls;
+	pthread_mutex_lock(&c->s->mu);
+	c->s->streams -= (size_t)c->counted;
+	pthread_mutex_unlock(&c->s->mu);
 	buf_free(&c->pending);
+	free(c->base);
 	free(c);
 }
 
 /* The stream of one open page. ?gen= is the token its script was served
- * with: a page from an older build (or an earlier run) reloads at once. */
+ * with: a page from an older build (or an earlier run) reloads at once;
+ * ?base= the base path it was served under. */
 static enum MHD_Result serve_events(struct serve_state *s, struct MHD_Connection *conn)
 {
 	struct sse_client *c = xcalloc(1, sizeof(*c));
 	c->s = s;
 	c->pending = (struct buf)BUF_INIT;
+	const char *base = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "base");
+	c->base = base && *base ? xstrdup(base) : NULL;
 	pthread_mutex_lock(&s->mu);
 	c->seen_out = s->out_gen;
+	c->counted = 1;
+	s->streams++;
 	pthread_mutex_unlock(&s->mu);
 	const char *token = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "gen");
 	unsigned long stamp, gen;
@@ -440,7 +468,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		return serve_events(s, c);
 	if (strcmp(url, SERVE_SCRIPT) == 0) {
 		struct buf js = BUF_INIT;
-		buf_addstr(&js, live_js);
+		buf_addstr(&js, serve_live_js);
 		return send_buf(c, MHD_HTTP_OK, &js, "text/javascript; charset=utf-8", NULL);
 	}
 	return serve_site(s, c, url);

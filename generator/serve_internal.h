@@ -26,10 +26,16 @@ struct serve_state {
 	unsigned long out_gen;	/* one more for every build that changed the output */
 	unsigned long stamp;	/* this run of the server, in pages' tokens */
 	int failed;		/* the last build failed ... */
-	char *errors;		/* ... saying this (malloc'd) */
+	char *errors;		/* ... saying this: a heading line, then the build's messages (malloc'd) */
+	char *warnings;		/* the last build succeeded with warnings: the same (malloc'd), else NULL */
+	int built;		/* the output holds a good build (of this run or an earlier one) */
+	size_t streams;		/* event streams open, but those told to reload: the open pages */
 	char *base;		/* base_url's path, "/archive/" (malloc'd) */
 	char *root;		/* the output directory, resolved (malloc'd); NULL before it exists */
 };
+
+/* The page script, served at SERVE_SCRIPT (serve_live.c). */
+extern const char serve_live_js[];
 
 struct serve_http;
 

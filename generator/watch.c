@@ -200,7 +200,7 @@ static void sync_watches(struct watch *w)
 }
 
 /* Reads the pending events. Returns 1 when one of them changes an input. */
-static int read_events(struct watch *w, char *what, size_t what_size)
+static int read_events(struct watch *w, struct buf *changed_names)
 {
 	char ev_buf[16384] __attribute__((aligned(__alignof__(struct inotify_event))));
 	ssize_t n = read(w->fd, ev_buf, sizeof(ev_buf));
@@ -222,9 +222,11 @@ static int read_events(struct watch *w, char *what, size_t what_size)
 			continue;
 		if ((ev->mask & IN_ISDIR) || (ev->mask & (IN_DELETE_SELF | IN_MOVE_SELF)))
 			resync = 1;
-		if (!changed && what_size)
-			snprintf(what, what_size, "%s%s%s", strcmp(d->path, ".") ? d->path : "",
+		if (changed_names && changed_names->len < WATCH_MAX_NAMES) {
+			buf_addf(changed_names, "%s%s%s", strcmp(d->path, ".") ? d->path : "",
 				 *name && strcmp(d->path, ".") ? "/" : "", name);
+			buf_addch(changed_names, '\0');
+		}
 		changed = 1;
 	}
 	if (resync)
@@ -283,10 +285,8 @@ static int wait_polling(struct watch *w, int timeout_ms, int wake_fd)
 	return 1;
 }
 
-int watch_wait(struct watch *w, int timeout_ms, int wake_fd, char *what, size_t what_size)
+int watch_wait(struct watch *w, int timeout_ms, int wake_fd, struct buf *changed_names)
 {
-	if (what_size)
-		what[0] = '\0';
 	if (w->fd < 0)
 		return wait_polling(w, timeout_ms, wake_fd);
 	struct pollfd pfd[2] = { { w->fd, POLLIN, 0 }, { wake_fd, POLLIN, 0 } };
@@ -295,7 +295,7 @@ int watch_wait(struct watch *w, int timeout_ms, int wake_fd, char *what, size_t 
 		return errno == EINTR ? -1 : 0;
 	if (r == 0 || !(pfd[0].revents & POLLIN))
 		return 0;
-	return read_events(w, what, what_size);
+	return read_events(w, changed_names);
 }
 
 const char *watch_mode(const struct watch *w)

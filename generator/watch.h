@@ -18,7 +18,10 @@
 
 #include <stddef.h>
 
+#include "buf.h"
+
 #define WATCH_POLL_MS 250
+#define WATCH_MAX_NAMES 16384
 
 struct watch;
 
@@ -28,10 +31,12 @@ struct watch;
 struct watch *watch_open(const char *const *dirs, size_t ndirs, const char *file);
 
 /* Waits at most timeout_ms (-1: no limit) for a change, or until wake_fd
- * (when >= 0) is readable. Returns 1 when an input changed (its path, when
- * known, in what[0..what_size); else ""), 0 when the time ran out or wake_fd
- * became readable, -1 on EINTR. */
-int watch_wait(struct watch *w, int timeout_ms, int wake_fd, char *what, size_t what_size);
+ * (when >= 0) is readable. Returns 1 when an input changed, 0 when the time
+ * ran out or wake_fd became readable, -1 on EINTR. With inotify, the path of
+ * every name an event was about (repeats included, whether or not it still
+ * exists) is appended to changed_names (when not NULL), each followed by a
+ * NUL, until it holds WATCH_MAX_NAMES bytes; polling knows no names. */
+int watch_wait(struct watch *w, int timeout_ms, int wake_fd, struct buf *changed_names);
 
 /* "inotify" or "polling". */
 const char *watch_mode(const struct watch *w);

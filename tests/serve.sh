@@ -86,7 +86,7 @@ wait_for() {
 start() {
 	name=$1
 	shift
-	env "$@" "$bin" serve --port 0 --out out --strict >"$name.log" 2>&1 &
+	env "$@" "$bin" serve --port 0 --out out >"$name.log" 2>&1 &
 	pids="$pids $!"
 	server=$!
 	wait_for grep -q 'serving http' "$name.log" || { fail "$name: the server did not start" "$name.log"; exit 1; }
@@ -102,6 +102,47 @@ timeout 20 "$bin" serve --port 0 --out opt --no-such-option >opt.log 2>&1
 st=$?
 [ $st = 2 ] && grep -q "unknown option '--no-such-option'" opt.log && pass "an unknown build option: the build's message, status 2" ||
 	fail "an unknown build option: status $st" opt.log
+for bad in --strcit "--district 离石区"; do
+	# shellcheck disable=SC2086
+	timeout 20 "$bin" serve --port 0 --out opt $bad >opt.log 2>&1
+	st=$?
+	if [ $st = 2 ] && grep -q "unknown option '${bad%% *}'" opt.log && grep -q '^usage: ' opt.log &&
+		! grep -q 'serving\|watching' opt.log; then
+		pass "serve $bad: refused with the usage, status 2, before saying it serves or watches anything"
+	else
+		fail "serve $bad: status $st" opt.log
+	fi
+done
+
+# the first build fails (here: a warning under --strict): nothing to serve yet
+mkdir nb && cp -r content nb/content
+sed -i 's/^district: .*/&\nreporter: 张三/' nb/content/2022/youtamenzai.md
+"$bin" serve --port 0 --out nbout --content nb/content --strict >nb.log 2>&1 &
+nb=$!
+pids="$pids $nb"
+if wait_for grep -q 'serving http' nb.log; then
+	nburl=$(sed -n 's/.*serving \(http[^ ]*\) .*/\1/p' nb.log)
+	grep -q 'the build failed (.*): no build yet: fix the errors above' nb.log && ! grep -q 'last good' nb.log &&
+		pass "the first build fails: the terminal says there is no build yet, not that a last good one is served" ||
+		fail "the first build fails: the terminal says" nb.log
+	r=$(req GET "${nburl}reports/youtamenzai/")
+	if [ "${r%%|*}" = 503 ] && grep -q 'no build yet: fix the errors below' body &&
+		grep -q "youtamenzai.md:6:1: error: unknown key &#39;reporter&#39;\|youtamenzai.md:6:1: error: unknown key 'reporter'" body &&
+		grep -q 'src="/__sitegen/live.js"' body; then
+		pass "no build yet: every page is one saying so, with the errors (--strict passed on) and the reload script (503)"
+	else
+		fail "no build yet: the page is $r" body
+	fi
+	sed -i '/^reporter: /d' nb/content/2022/youtamenzai.md
+	if wait_for grep -q 'built in' nb.log && r=$(req GET "${nburl}reports/youtamenzai/") && [ "${r%%|*}" = 200 ]; then
+		pass "no build yet, then fixed: the pages are served"
+	else
+		fail "fixed: $r" nb.log
+	fi
+else
+	fail "the server with a broken first build did not start" nb.log
+fi
+kill -TERM $nb
 
 # An output directory the build refuses (not one of ours: a home folder, the
 # working directory) is never served, not even after the build said no.
@@ -112,8 +153,9 @@ fserver=$!
 if wait_for grep -q 'build failed' foreign.log; then
 	furl=$(sed -n 's/.*serving \(http[^ ]*\) .*/\1/p' foreign.log)
 	r=$(req GET "${furl}secret.txt")
-	[ "${r%%|*}" = 404 ] && ! grep -q TOPSECRET body && grep -q 'refusing to write here' foreign.log &&
-		pass "an output directory the build refuses is not served (secret.txt: 404)" ||
+	case ${r%%|*} in 404 | 503) code=ok ;; *) code= ;; esac
+	[ "$code" ] && ! grep -q TOPSECRET body && grep -q 'refusing to write here' foreign.log &&
+		pass "an output directory the build refuses is not served (secret.txt: ${r%%|*}, the errors page)" ||
 		fail "a refused output directory: secret.txt answered $r" foreign.log body
 else
 	fail "a refused output directory: the build did not fail" foreign.log
@@ -129,7 +171,7 @@ root=${url%/golden/}
 
 # ---- pages, assets, types, 404 ----
 r=$(req GET "$url")
-if [ "$r" = "200|text/html; charset=utf-8" ] && grep -q '<script src="/__sitegen/live.js" data-gen="[0-9a-f]*\.[0-9]*"></script></body>' body; then
+if [ "$r" = "200|text/html; charset=utf-8" ] && grep -q '<script src="/__sitegen/live.js" data-gen="[0-9a-f]*\.[0-9]*" data-base="/golden/"></script></body>' body; then
 	pass "the home page is served as UTF-8 HTML (after the first build) with the reload script before </body>"
 else
 	fail "the home page: $r" body log
@@ -197,7 +239,7 @@ r=$(req POST "${url}index.html")
 [ "${r%%|*}" = 405 ] && pass "POST is answered 405" || fail "POST: $r" head
 
 # ---- the same pages as a plain build ----
-"$bin" --out ref --strict --quiet 2>ref.err || fail "the reference build failed" ref.err
+"$bin" --out ref --quiet 2>ref.err || fail "the reference build failed" ref.err
 # every file at once (one request each, in one client), the script taken out of the pages
 (cd ref && find . -type f ! -name '.*') | sed 's#^\./##' >files
 if [ $http = curl ]; then
@@ -209,7 +251,7 @@ for f in open("files").read().split():
 	os.makedirs(os.path.dirname("served/" + f) or ".", exist_ok=True)
 	open("served/" + f, "wb").write(urllib.request.urlopen(sys.argv[1] + f).read())' "$url"
 fi
-find served -name '*.html' -exec sed -i 's#<script src="/__sitegen/live.js" data-gen="[^"]*"></script>##' {} +
+find served -name '*.html' -exec sed -i 's#<script src="/__sitegen/live.js" data-gen="[^"]*" data-base="[^"]*"></script>##' {} +
 if diff -r -x ".*" served ref >diff && diff -r -x '.*' out ref >>diff; then
 	pass "all $(wc -l <files) files served equal a plain build's (make site's) apart from the script, and the output directory has no script"
 else
@@ -219,12 +261,12 @@ grep -rq '__sitegen' out && fail "the script was written into the output directo
 
 # ---- changes: a build and a reload event each ----
 if [ $http = curl ]; then
-	curl -sN --max-time 60 "$root/__sitegen/events?gen=$token" >events &
+	curl -sN --max-time 60 "$root/__sitegen/events?gen=$token&base=/golden/" >events &
 else
 	python3 -c 'import sys, urllib.request
 r = urllib.request.urlopen(sys.argv[1], timeout=60)
 out = open("events", "wb", buffering=0)
-for line in r: out.write(line)' "$root/__sitegen/events?gen=$token" &
+for line in r: out.write(line)' "$root/__sitegen/events?gen=$token&base=/golden/" &
 fi
 pids="$pids $!"
 wait_for grep -q '^retry:' events || fail "the event stream did not open" events
@@ -249,8 +291,12 @@ change() {
 		n=$(reloads)
 	fi
 }
+grep 'built in' inotify.log | head -1 | grep -q 'reloading' && fail "the first build, no page open: says it reloads pages" inotify.log ||
+	pass "the first build, with no page open, does not say it reloads pages"
 printf '\n编辑后新加的一段。\n' >>content/2022/lianxinka.md
 change "an edit to a report" reports/lianxinka/ 编辑后新加的一段
+grep -q 'content/2022/lianxinka.md changed' inotify.log && grep -q 'built in .*; reloading the 1 open page$' inotify.log &&
+	pass "an edit: the terminal names the file, and says it reloads the 1 open page" || fail "an edit: the terminal says" inotify.log
 mkdir -p content/2023/new
 printf -- '---\ntitle: 新文件夹里的报道\ndate: 2023-01-05\ndistrict: 离石区\n---\n\n新报道。\n' >content/2023/new/index.md
 change "a new folder holding a new report" reports/new/ 新文件夹里的报道
@@ -258,9 +304,24 @@ rm -r content/2023
 change "a deleted folder and its report" reports/new/ -
 printf '\n/* theme-edit-marker */\n' >>theme/static/style.css
 change "a change to the theme" assets/style.css theme-edit-marker
-sed 's/编辑后新加的一段/改名保存的一段/' content/2022/lianxinka.md >content/2022/.lianxinka.md.tmp
-mv content/2022/.lianxinka.md.tmp content/2022/lianxinka.md
+# vim's way: a probe file named 4913 made and removed, the file written beside and renamed over
+: >content/2022/4913 && rm content/2022/4913
+sed 's/编辑后新加的一段/改名保存的一段/' content/2022/lianxinka.md >content/2022/4914
+mv content/2022/4914 content/2022/lianxinka.md
 change "a save by rename (write beside, mv over: vim's way)" reports/lianxinka/ 改名保存的一段
+# changed NAME: the last "changed" line names NAME and no temporary file was named
+said_changed() {
+	last=$(grep ' changed$' inotify.log | tail -1)
+	if [ "$last" = "sitegen: serve: $1 changed" ] && ! grep -q '/491[34] changed\|/sed[^ /]* changed' inotify.log; then
+		pass "$2: the terminal names $1, not the editor's temporary file"
+	else
+		fail "$2: the terminal said '$last'" inotify.log
+	fi
+}
+said_changed content/2022/lianxinka.md "vim's save"
+sed -i 's/改名保存的一段/sed改过的一段/' content/2022/lianxinka.md
+change "sed -i (a temporary sedXXXXXX renamed over)" reports/lianxinka/ sed改过的一段
+said_changed content/2022/lianxinka.md "sed -i"
 sed -i 's/^title: 测试档案/title: 改过的档案/' config.yml
 change "a change to config.yml" index.html 改过的档案
 
@@ -284,7 +345,7 @@ r=$(req GET "${url}reports/youtamenzai/")
 [ "${r%%|*}" = 200 ] && cmp -s body good.html &&
 	pass "a broken report: the last good pages stay served" || fail "a broken report: the page is now $r" inotify.log
 if [ $http = curl ]; then
-	curl -sN --max-time 0.5 "$root/__sitegen/events?gen=$token" >events2
+	curl -sN --max-time 0.5 "$root/__sitegen/events?gen=$token&base=/golden/" >events2
 	grep -q '^event: errors' events2 && pass "a page opened while the build is broken shows the errors at once" ||
 		fail "a newly opened page is not told the errors" events2
 fi
@@ -297,6 +358,39 @@ if [ "${SERVE_BROWSER:-}" = 1 ]; then
 	if need_chromium serve apt.log; then
 		"$python" "$here/tests/serve_browser.py" "$url" "$tmp" 2>browser.err || fail "the browser check failed" browser.err
 	fi
+fi
+
+# ---- warnings: a good build, with the warnings on the open pages ----
+count_more() { [ "$(grep -c "^event: $1" events)" -gt "$2" ]; }
+n_warn=$(grep -c '^event: warnings' events)
+sed -i 's/^district: .*/&\nreporter: 张三/' content/2022/youtamenzai.md
+if wait_for count_more warnings "$n_warn"; then
+	if grep -q '^data: sitegen: 1 warning; the build succeeded (make serve SITEFLAGS=--strict' events &&
+		grep -q "^data: content/2022/youtamenzai.md:6:1: warning: unknown key 'reporter'" events &&
+		grep -q 'built in .*; 1 warning (above), shown on the open pages' inotify.log; then
+		pass "a build with a warning: a warnings event (heading and path:line:col) and the terminal says so"
+	else
+		fail "a build with a warning: the event or the terminal lacks it" events inotify.log
+	fi
+else
+	fail "a build with a warning: no warnings event" events inotify.log
+fi
+n_ok=$(grep -c '^event: ok' events)
+sed -i '/^reporter: /d' content/2022/youtamenzai.md
+wait_for count_more ok "$n_ok" && pass "the warning gone: an ok event takes the notice away" || fail "no ok event after the warning went" events
+
+# ---- base_url changed while serving ----
+n_moved=$(grep -c '^event: moved' events)
+sed -i 's#^base_url: .*#base_url: "https://example.org/moved/"#' config.yml
+if wait_for count_more moved "$n_moved"; then
+	grep -A1 '^event: moved' events | tail -1 | grep -q '^data: /moved/$' &&
+		grep -q "base_url's path is now /moved/: the site is at $root/moved/" inotify.log &&
+		pass "base_url's path changed: the terminal prints the new address, open pages hear where to (moved)" ||
+		fail "base_url changed: the event or the terminal" events inotify.log
+	r=$(req GET "$root/moved/")
+	[ "${r%%|*}" = 200 ] && pass "base_url's path changed: the site is served at /moved/" || fail "/moved/: $r"
+else
+	fail "base_url changed: no moved event" events inotify.log
 fi
 
 # ---- stopping ----

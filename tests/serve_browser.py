@@ -35,6 +35,11 @@ def until(driver, script):
     return driver.execute_script(script)
 
 
+def write(path, text):
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text)
+
+
 def main():
     profile = tempfile.mkdtemp(prefix="serve-browser-")
     article = os.path.join(SITE, "content/2022/youtamenzai.md")
@@ -46,23 +51,97 @@ def main():
         # the event stream is open once the script has run; give it a moment to connect
         time.sleep(0.3)
         edited = good + "\n浏览器里看到的一段。\n"
-        with open(article, "w", encoding="utf-8") as f:
-            f.write(edited)
+        write(article, edited)
         reloaded = until(driver, "return window.sitegenTestMarker === undefined && "
                                  "document.body.textContent.includes('浏览器里看到的一段')")
         report(bool(reloaded), "an open page reloads by itself after an edit and shows it")
 
         driver.execute_script("window.sitegenTestMarker = 2")
-        with open(article, "w", encoding="utf-8") as f:
-            f.write(edited.replace("district: 石楼县", "district: 石楼"))
+        # the editor's focus is on a link when the build breaks: a YAML error after Chinese text
+        driver.execute_script("document.querySelector('main a').focus()")
+        write(article, edited.replace("subtitle: 石楼县益智社区多措并举筑牢疫情防线", "subtitle: 石楼县益智社区: 多措并举"))
         text = until(driver, "var e = document.getElementById('sitegen-errors'); return e && e.innerText")
-        report(bool(text) and "content/2022/youtamenzai.md:" in text and "error: unknown district" in text,
+        report(bool(text) and "content/2022/youtamenzai.md:3:" in text and "error: YAML" in text,
                "a broken build's errors are shown over the open page, with path:line:col", text)
+        # the column is marked on its source line: the second ':' (after 石楼县益智社区), where the
+        # terminal's caret (two cells per Chinese character) points
+        mark = driver.execute_script("""
+            var m = document.querySelector('#sitegen-errors mark'), line = m && m.parentNode;
+            if (!m) return null;
+            var a = m.getBoundingClientRect(), b = line.getBoundingClientRect();
+            return {mark: m.textContent, line: line.textContent, inside: a.top >= b.top && a.bottom <= b.bottom,
+                    carets: /\\^/.test(document.getElementById('sitegen-errors').innerText)}""")
+        report(bool(mark) and mark["mark"] == ":" and mark["line"].strip() == "subtitle: 石楼县益智社区: 多措并举"
+               and mark["inside"] and not mark["carets"],
+               "the error's column is the character marked on its source line (after Chinese text), no ^ line", mark)
+        a11y = driver.execute_script("""
+            var e = document.getElementById('sitegen-errors'), close = e.querySelector('button');
+            var head = e.querySelector('p'), bg = getComputedStyle(e).backgroundColor;
+            return {focused: e.contains(document.activeElement), role: e.getAttribute('role'),
+                    modal: e.hasAttribute('aria-modal'), label: close.getAttribute('aria-label'),
+                    headLang: head.lang, msgLang: e.querySelector('pre div').lang, bg: bg,
+                    pageLang: document.documentElement.lang}""")
+        report(a11y["focused"] and a11y["role"] == "alert" and not a11y["modal"] and a11y["label"] == "关闭"
+               and a11y["headLang"] == "en" and a11y["msgLang"] == "en" and a11y["bg"].startswith("rgb("),
+               "the overlay: focused when it appears, role=alert without aria-modal, the close button named 关闭, "
+               "its English marked lang=en on the zh-CN page, an opaque background", a11y)
+        driver.set_window_size(500, 800)
+        narrow = driver.execute_script("""
+            var e = document.getElementById('sitegen-errors');
+            return {over: e.scrollWidth - e.clientWidth, width: e.clientWidth,
+                    ws: getComputedStyle(e.querySelector('pre')).whiteSpace}""")
+        report(narrow["over"] <= 0 and narrow["ws"] == "pre-wrap",
+               "a 500 px wide window: the messages wrap (pre-wrap), nothing wider than the overlay", narrow)
+        driver.set_window_size(1280, 900)
+        from selenium.webdriver.common.action_chains import ActionChains
+        from selenium.webdriver.common.keys import Keys
+        ActionChains(driver).send_keys(Keys.ESCAPE).perform()
+        esc = until(driver, "return !document.getElementById('sitegen-errors') && "
+                            "document.activeElement === document.querySelector('main a')")
+        report(bool(esc), "Escape closes the overlay and gives the focus back to where it was")
 
-        with open(article, "w", encoding="utf-8") as f:
-            f.write(edited)  # as the last good build had it: no page changes, the errors just go
+        write(article, edited)  # as the last good build had it: no page changes, nothing more to show
+        time.sleep(0.5)
+        write(article, edited.replace("district: 石楼县", "district: 石楼"))
+        until(driver, "return document.getElementById('sitegen-errors')")
+        write(article, edited)
         gone = until(driver, "return !document.getElementById('sitegen-errors') && window.sitegenTestMarker === 2")
         report(bool(gone), "the errors go away with the next good build (the page, unchanged, is not reloaded)")
+
+        # a warning: a notice along the bottom, not the error overlay, and the focus stays
+        driver.execute_script("document.querySelector('main a').focus()")
+        write(article, edited.replace("district: 石楼县", "district: 石楼县\nreporter: 张三"))
+        notice = until(driver, """var e = document.getElementById('sitegen-warnings');
+            return e && {text: e.innerText, role: e.getAttribute('role'), bottom: e.getBoundingClientRect().bottom,
+                         height: innerHeight, focus: document.activeElement === document.querySelector('main a'),
+                         errors: !!document.getElementById('sitegen-errors'),
+                         label: e.querySelector('button').getAttribute('aria-label')}""")
+        report(bool(notice) and "1 warning" in notice["text"] and "unknown key 'reporter'" in notice["text"]
+               and notice["role"] == "status" and not notice["errors"] and notice["focus"]
+               and notice["label"] == "关闭" and abs(notice["bottom"] - notice["height"]) < 2,
+               "a build with a warning: a notice at the bottom (role=status, '1 warning' and the message), "
+               "not the error overlay, and the focus stays on the page", notice)
+        driver.execute_script("document.querySelector('#sitegen-warnings button').click()")
+        closed = until(driver, "return !document.getElementById('sitegen-warnings')")
+        driver.refresh()
+        time.sleep(1.0)
+        again = driver.execute_script("return !!document.getElementById('sitegen-warnings')")
+        report(bool(closed) and not again, "the notice closes with its button, and stays closed across a reload "
+               "while the warnings are the same")
+        write(article, edited)
+
+        # base_url's path changes: the open page says where the site is now, with a link to this page there
+        config = os.path.join(SITE, "config.yml")
+        conf = open(config, encoding="utf-8").read()
+        write(config, conf.replace("https://example.org/golden/", "https://example.org/elsewhere/"))
+        moved = until(driver, """var e = document.getElementById('sitegen-moved'), a = e && e.querySelector('a');
+            return a && {text: e.innerText, href: a.getAttribute('href')}""")
+        report(bool(moved) and moved["href"] == "/elsewhere/reports/youtamenzai/" and "/elsewhere/" in moved["text"],
+               "base_url's path changed: the open page says the site moved, with a link to it there", moved)
+        driver.execute_script("window.sitegenTestMarker = 3")
+        write(config, conf)
+        back = until(driver, "return window.sitegenTestMarker === undefined && !document.getElementById('sitegen-moved')")
+        report(bool(back), "base_url's path back as it was: the page reloads")
     finally:
         driver.quit()
         shutil.rmtree(profile, ignore_errors=True)
