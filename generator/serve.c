@@ -131,6 +131,34 @@ static int parse_opts(int argc, char **argv, struct serve_opts *o)
 	return port ? parse_port(port, &o->port) : 0;
 }
 
+static int hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* One part of a URL's path with its %XX escapes decoded. malloc'd. */
+static char *decode_part(const char *p, size_t len)
+{
+	char *out = xmalloc(len + 1), *o = out;
+	for (size_t i = 0; i < len; i++) {
+		int hi, lo;
+		if (p[i] == '%' && i + 2 < len && (hi = hex_digit(p[i + 1])) >= 0 && (lo = hex_digit(p[i + 2])) >= 0) {
+			*o++ = (char)(hi * 16 + lo);
+			i += 2;
+		} else {
+			*o++ = p[i];
+		}
+	}
+	*o = '\0';
+	return out;
+}
+
 /* The path of base_url (https://example.org/archive/ → /archive/), as the
  * 404 page takes it (render_404), with a '/' at both ends. malloc'd. */
 static char *base_path(const char *base_url)
@@ -142,10 +170,31 @@ static char *base_path(const char *base_url)
 	size_t n = strcspn(p, "?#");
 	while (n && *p == '/')
 		p++, n--;
+	/* Decoded, as the server sees request paths (libmicrohttpd decodes
+	 * them: /my%20archive/ is asked for as "/my archive/"), with its "."
+	 * and ".." parts resolved, which a browser does before asking. */
 	struct buf b = BUF_INIT;
-	buf_addf(&b, "/%.*s", (int)n, p);
-	if (b.data[b.len - 1] != '/')
-		buf_addch(&b, '/');
+	buf_addch(&b, '/');
+	while (n) {
+		size_t len = 0;
+		while (len < n && p[len] != '/')
+			len++;
+		char *part = decode_part(p, len);
+		if (strcmp(part, "..") == 0) {
+			while (b.len > 1 && b.data[b.len - 2] != '/')
+				b.len--;
+			if (b.len > 1)
+				b.len--;
+			b.data[b.len] = '\0';
+		} else if (*part && strcmp(part, ".") != 0) {
+			buf_addf(&b, "%s/", part);
+		}
+		free(part);
+		p += len;
+		n -= len;
+		while (n && *p == '/')
+			p++, n--;
+	}
 	return buf_detach(&b, NULL);
 }
 
@@ -188,6 +237,15 @@ static unsigned long long output_digest(const char *out)
 	return digest;
 }
 
+/* Says why a build could not start or ended, in the terminal and for the
+ * open pages. */
+static void build_said(struct buf *err, const char *fmt, const char *what)
+{
+	size_t at = err->len;
+	buf_addf(err, fmt, what);
+	fputs(err->data + at, stderr);
+}
+
 /* Runs one build: this program without "serve", in a child process. Its
  * output goes to the terminal; its messages too, and into err. Ctrl-C
  * (SIGINT to the terminal's process group) is ignored by the build, which
@@ -197,7 +255,7 @@ static int run_build(char **argv, struct buf *err)
 {
 	int p[2];
 	if (pipe2(p, O_CLOEXEC) < 0) {
-		buf_addf(err, "sitegen: serve: cannot start a build: %s\n", strerror(errno));
+		build_said(err, "sitegen: serve: cannot start a build: %s\n", strerror(errno));
 		return 1;
 	}
 	fflush(stdout);
@@ -208,12 +266,13 @@ static int run_build(char **argv, struct buf *err)
 		signal(SIGPIPE, SIG_DFL);
 		dup2(p[1], 2);
 		execv("/proc/self/exe", argv);
+		fprintf(stderr, "sitegen: serve: cannot start a build: %s\n", strerror(errno));
 		_exit(127);
 	}
 	close(p[1]);
 	if (pid < 0) {
 		close(p[0]);
-		buf_addf(err, "sitegen: serve: cannot start a build: %s\n", strerror(errno));
+		build_said(err, "sitegen: serve: cannot start a build: %s\n", strerror(errno));
 		return 1;
 	}
 	char chunk[4096];
@@ -291,8 +350,10 @@ static char *page_messages(const char *heading, size_t n, const char *messages)
 
 static void say_base_moved(const struct serve_opts *o, const char *base)
 {
-	printf("sitegen: serve: base_url's path is now %s: the site is at %s%s (open pages are told)\n", base,
-	       o->origin, base);
+	char *shown = serve_path_encode(base);
+	printf("sitegen: serve: base_url's path is now %s: the site is at %s%s (open pages are told)\n", shown,
+	       o->origin, shown);
+	free(shown);
 }
 
 /* Says in the terminal how the build ended and whom it told. */
@@ -520,7 +581,9 @@ int serve_main(int argc, char **argv)
 	h = serve_http_start(&s, o.bind, o.port, url, sizeof(url));
 	if (!h)
 		goto out;
-	snprintf(o.origin, sizeof(o.origin), "%.*s", (int)(strlen(url) - strlen(s.base)), url);
+	char *shown_base = serve_path_encode(s.base);
+	snprintf(o.origin, sizeof(o.origin), "%.*s", (int)(strlen(url) - strlen(shown_base)), url);
+	free(shown_base);
 	const char *dirs[] = { o.content, o.theme };
 	w = watch_open(dirs, 2, o.config);
 	unsigned long long digest = output_digest(o.out);
@@ -534,7 +597,9 @@ int serve_main(int argc, char **argv)
 		goto out;
 	}
 	pthread_mutex_lock(&s.mu);
-	snprintf(url, sizeof(url), "%s%s", o.origin, s.base);
+	shown_base = serve_path_encode(s.base);
+	snprintf(url, sizeof(url), "%s%s", o.origin, shown_base);
+	free(shown_base);
 	pthread_mutex_unlock(&s.mu);
 	printf("sitegen: serve: serving %s (Ctrl-C stops)\n", url);
 	printf("sitegen: serve: watching %s, %s and %s (%s)\n", o.content, o.theme, o.config, watch_mode(w));

@@ -67,6 +67,22 @@ static void gate_leave(struct serve_state *s)
 
 /* ---- responses ---- */
 
+char *serve_path_encode(const char *path)
+{
+	static const char keep[] = "-._~/!$&'()*+,;=:@";
+	struct buf b = BUF_INIT;
+	for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+		    strchr(keep, *p))
+			buf_addch(&b, (char)*p);
+		else
+			buf_addf(&b, "%%%02X", *p);
+	}
+	if (!b.data)
+		buf_addstr(&b, "");
+	return buf_detach(&b, NULL);
+}
+
 static const char *content_type(const char *path)
 {
 	static const char *const types[][2] = {
@@ -77,6 +93,10 @@ static const char *content_type(const char *path)
 		{ ".jpg", "image/jpeg" },                     { ".jpeg", "image/jpeg" },
 		{ ".gif", "image/gif" },                      { ".webp", "image/webp" },
 		{ ".avif", "image/avif" },                    { ".ico", "image/x-icon" },
+		{ ".htm", "text/html; charset=utf-8" },       { ".mjs", "text/javascript; charset=utf-8" },
+		{ ".wasm", "application/wasm" },              { ".webmanifest", "application/manifest+json" },
+		{ ".pdf", "application/pdf" },                { ".woff2", "font/woff2" },
+		{ ".woff", "font/woff" },                     { ".mp4", "video/mp4" },
 	};
 	const char *dot = strrchr(path, '.');
 	if (dot && !strchr(dot, '/'))
@@ -281,16 +301,18 @@ static enum MHD_Result serve_site(struct serve_state *s, struct MHD_Connection *
 	pthread_mutex_unlock(&s->mu);
 	size_t n = strlen(base);
 	enum MHD_Result r;
+	char *location = serve_path_encode(base);	/* base is decoded, as url is */
 	if (no_build_yet(s, c, base, &r))
 		;
 	else if (n > 1 && strcmp(url, "/") == 0)	/* not permanent: base_url may change */
-		r = send_empty(c, MHD_HTTP_FOUND, MHD_HTTP_HEADER_LOCATION, base);
+		r = send_empty(c, MHD_HTTP_FOUND, MHD_HTTP_HEADER_LOCATION, location);
 	else if (n > 1 && strncmp(url, base, n - 1) == 0 && url[n - 1] == '\0')
-		r = send_empty(c, MHD_HTTP_MOVED_PERMANENTLY, MHD_HTTP_HEADER_LOCATION, base);
+		r = send_empty(c, MHD_HTTP_MOVED_PERMANENTLY, MHD_HTTP_HEADER_LOCATION, location);
 	else if (strncmp(url, base, n) == 0)
 		r = serve_file(s, c, url, base, url + n);
 	else
 		r = not_found(s, c, base);
+	free(location);
 	free(base);
 	return r;
 }
@@ -513,8 +535,10 @@ struct serve_http *serve_http_start(struct serve_state *s, const char *bind, int
 	const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
 	char host[INET6_ADDRSTRLEN] = "";
 	getnameinfo((struct sockaddr *)&sa, salen, host, sizeof(host), NULL, 0, NI_NUMERICHOST);
+	char *base = serve_path_encode(s->base);
 	snprintf(url, url_size, "http://%s%s%s:%u%s", sa.ss_family == AF_INET6 ? "[" : "", host,
-		 sa.ss_family == AF_INET6 ? "]" : "", info ? (unsigned)info->port : (unsigned)port, s->base);
+		 sa.ss_family == AF_INET6 ? "]" : "", info ? (unsigned)info->port : (unsigned)port, base);
+	free(base);
 	struct serve_http *h = xcalloc(1, sizeof(*h));
 	h->daemon = d;
 	return h;

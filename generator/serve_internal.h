@@ -45,5 +45,8 @@ struct serve_http;
 struct serve_http *serve_http_start(struct serve_state *s, const char *bind, int port, char *url, size_t url_size);
 /* Ends every stream and connection (set s->stopping first) and frees h. */
 void serve_http_stop(struct serve_http *h);
+/* A decoded path as a URL writes it (%XX for a space, a Chinese character…),
+ * for Location headers and the address printed. malloc'd. */
+char *serve_path_encode(const char *path);
 
 #endif

@@ -107,12 +107,14 @@ const char serve_live_js[] =
 	"  });\n"
 	"  es.addEventListener('ok', function () { hide('sitegen-errors'); hide('sitegen-warnings'); });\n"
 	"  es.addEventListener('moved', function (e) {\n"
-	"    var path = location.pathname, rel = base && path.indexOf(base) === 0 ? path.slice(base.length) : '';\n"
+	"    var path = location.pathname;\n"
+	"    try { path = decodeURI(path); } catch (x) {}\n"	/* base and e.data are decoded paths */
+	"    var rel = base && path.indexOf(base) === 0 ? path.slice(base.length) : '';\n"
 	"    var to = e.data + rel;\n"
 	"    hideAll();\n"
 	"    var b = show('sitegen-moved', 'sitegen: base_url changed: the site is now served at');\n"
 	"    var a = el('a', 'color:inherit;font-size:1.2em', location.origin + to, 'en');\n"
-	"    a.href = to;\n"
+	"    a.href = encodeURI(to);\n"
 	"    b.appendChild(a);\n"
 	"  });\n"
 	"})();\n";

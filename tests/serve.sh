@@ -23,6 +23,7 @@ cleanup() {
 trap cleanup EXIT
 cp -r tests/golden/content tests/golden/config.yml "$tmp/"
 cp -r theme "$tmp/theme"
+echo 'export const x = 1;' >"$tmp/theme/static/module.mjs"	# a module script: served as JavaScript
 here=$(pwd)
 cd "$tmp" || exit 1
 
@@ -186,7 +187,7 @@ r=$(req GET "$root/golden")
 for t in "assets/style.css|text/css; charset=utf-8" "feed.xml|application/xml; charset=utf-8" \
 	"sitemap.xml|application/xml; charset=utf-8" "assets/search.js|text/javascript; charset=utf-8" \
 	"reports/kouzhao/img/kouzhao.png|image/png" "reports/lianxinka/|text/html; charset=utf-8" \
-	"dates/2022/index.html|text/html; charset=utf-8"; do
+	"dates/2022/index.html|text/html; charset=utf-8" "assets/module.mjs|text/javascript; charset=utf-8"; do
 	path=${t%%|*}
 	r=$(req GET "$url$path")
 	if [ "$r" = "200|${t#*|}" ]; then pass "$path: 200, ${t#*|}"; else fail "$path: $r, not 200|${t#*|}" head; fi
@@ -391,6 +392,21 @@ if wait_for count_more moved "$n_moved"; then
 	[ "${r%%|*}" = 200 ] && pass "base_url's path changed: the site is served at /moved/" || fail "/moved/: $r"
 else
 	fail "base_url changed: no moved event" events inotify.log
+fi
+
+# A base_url whose path is percent-encoded (a space, Chinese): served there,
+# printed and redirected to encoded, as a browser asks for it.
+# (the event stream above was told of the first move and ended: the terminal says it)
+sed -i 's#^base_url: .*#base_url: "https://example.org/my%20%E6%A1%A3%E6%A1%88/"#' config.yml
+if wait_for grep -q "base_url's path is now /my%20%E6%A1%A3%E6%A1%88/" inotify.log; then
+	r=$(req GET "$root/my%20%E6%A1%A3%E6%A1%88/")
+	r2=$(req GET "$root/")
+	[ "${r%%|*}" = 200 ] && [ "${r2%%|*}" = 302 ] && [ "$(header Location)" = "/my%20%E6%A1%A3%E6%A1%88/" ] &&
+		grep -q "the site is at $root/my%20%E6%A1%A3%E6%A1%88/" inotify.log &&
+		pass "a percent-encoded base_url path (/my%20%E6%A1%A3%E6%A1%88/) is served, printed and redirected to as it is written" ||
+		fail "an encoded base_url path: $r, / answered $r2 to $(header Location)" inotify.log
+else
+	fail "an encoded base_url path: the terminal does not say it moved" inotify.log
 fi
 
 # ---- stopping ----
