@@ -469,6 +469,28 @@ static enum MHD_Result serve_events(struct serve_state *s, struct MHD_Connection
 
 /* ---- the server ---- */
 
+/* Whether a Host header names this machine (localhost, 127.x.x.x, [::1],
+ * any port). A server on the loopback answers only those: a web page from
+ * elsewhere whose name was made to resolve to 127.0.0.1 (DNS rebinding)
+ * sends its own name, and must not read the preview. */
+static int host_is_local(const char *host)
+{
+	if (!host)
+		return 0;
+	size_t n = strcspn(host, ":");
+	if (host[0] == '[')
+		return strncmp(host, "[::1]", 5) == 0 && (host[5] == '\0' || host[5] == ':');
+	if (n == 9 && strncasecmp(host, "localhost", 9) == 0)
+		return 1;
+	struct in_addr a;
+	char name[64];
+	if (n >= sizeof(name))
+		return 0;
+	memcpy(name, host, n);
+	name[n] = '\0';
+	return inet_pton(AF_INET, name, &a) == 1 && (ntohl(a.s_addr) >> 24) == 127;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
 				  const char *version, const char *upload_data, size_t *upload_size, void **req)
 {
@@ -484,6 +506,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		*upload_size = 0;
 		return MHD_YES;
 	}
+	if (s->loopback && !host_is_local(MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST)))
+		return send_empty(c, MHD_HTTP_FORBIDDEN, NULL, NULL);
 	if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
 		return send_empty(c, MHD_HTTP_METHOD_NOT_ALLOWED, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
 	if (strcmp(url, SERVE_EVENTS) == 0)
@@ -521,6 +545,10 @@ struct serve_http *serve_http_start(struct serve_state *s, const char *bind, int
 	socklen_t salen;
 	if (resolve_bind(bind, port, &sa, &salen) < 0)
 		return NULL;
+	if (sa.ss_family == AF_INET)
+		s->loopback = (ntohl(((struct sockaddr_in *)&sa)->sin_addr.s_addr) >> 24) == 127;
+	else if (sa.ss_family == AF_INET6)
+		s->loopback = IN6_IS_ADDR_LOOPBACK(&((struct sockaddr_in6 *)&sa)->sin6_addr);
 	unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION | MHD_USE_AUTO;
 	if (sa.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;

@@ -32,6 +32,7 @@ struct serve_state {
 	size_t streams;		/* event streams open, but those told to reload: the open pages */
 	char *base;		/* base_url's path, "/archive/" (malloc'd) */
 	char *root;		/* the output directory, resolved (malloc'd); NULL before it exists */
+	int loopback;		/* listening on a loopback address only: see host_is_local */
 };
 
 /* The page script, served at SERVE_SCRIPT (serve_live.c). */

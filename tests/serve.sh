@@ -192,6 +192,16 @@ for t in "assets/style.css|text/css; charset=utf-8" "feed.xml|application/xml; c
 	r=$(req GET "$url$path")
 	if [ "$r" = "200|${t#*|}" ]; then pass "$path: 200, ${t#*|}"; else fail "$path: $r, not 200|${t#*|}" head; fi
 done
+# On the loopback, only requests naming this machine are answered: a page
+# elsewhere whose name resolves to 127.0.0.1 (DNS rebinding) is refused.
+if [ $http = curl ]; then
+	evil=$(curl -s -o /dev/null -w '%{http_code}' -H 'Host: attacker.example' --max-time 20 "$url")
+	port=${root##*:}
+	local=$(curl -s -o /dev/null -w '%{http_code}' -H "Host: localhost:$port" --max-time 20 "$url")
+	[ "$evil" = 403 ] && [ "$local" = 200 ] &&
+		pass "on the loopback, Host: attacker.example is refused (403), Host: localhost answered" ||
+		fail "Host checks: attacker.example answered $evil, localhost $local"
+fi
 r=$(req GET "${url}reports/lianxinka")
 [ "${r%%|*}" = 301 ] && [ "$(header Location)" = /golden/reports/lianxinka/ ] &&
 	pass "a folder named without its '/' redirects to it with the '/' (its relative links need it)" ||
