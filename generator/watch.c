@@ -34,6 +34,7 @@ struct watched {
 struct watch {
 	int fd;		/* inotify's, or -1 when polling */
 	char **roots;
+	char **root_dirs, **root_names;	/* where each tree is, and its name there */
 	size_t nroots;
 	char *file, *file_dir, *file_name;
 	struct watched *dirs;
@@ -183,6 +184,11 @@ static void sync_watches(struct watch *w)
 		r = walk_dirs(w->roots[i], add_tree_dir, w);
 	if (r == 0)
 		r = add_dir(w, w->file_dir, 0);
+	/* a tree removed and made again, or made after the server started, is
+	 * seen in its parent */
+	for (size_t i = 0; r == 0 && i < w->nroots; i++)
+		if (w->root_names[i])
+			r = add_dir(w, w->root_dirs[i], 0);
 	if (r < 0) {
 		start_polling(w, "out of inotify watches (raise fs.inotify.max_user_watches)");
 		return;
@@ -197,6 +203,39 @@ static void sync_watches(struct watch *w)
 		free(w->dirs[i].path);
 	}
 	w->ndirs = k;
+}
+
+/* Whether an event on name in d is about an input: anything in a tree; in
+ * another folder, only the config's name or a tree's own (by name alone:
+ * one folder may be watched under two spellings, "." and its full path,
+ * and a needless build costs little). */
+static int wanted(const struct watch *w, const struct watched *d, const char *name)
+{
+	if (d->whole || strcmp(name, w->file_name) == 0)
+		return 1;
+	for (size_t i = 0; i < w->nroots; i++)
+		if (w->root_names[i] && strcmp(name, w->root_names[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* Splits path into its folder and its last name (NULL name for "/", "."
+ * or ".."), as *dir and *name, malloc'd. */
+static void split_path(const char *path, char **dir, char **name)
+{
+	size_t n = strlen(path);
+	while (n > 1 && path[n - 1] == '/')
+		n--;
+	size_t k = n;
+	while (k > 0 && path[k - 1] != '/')
+		k--;
+	char *last = xstrndup(path + k, n - k);
+	if (!*last || strcmp(last, ".") == 0 || strcmp(last, "..") == 0) {
+		free(last);
+		last = NULL;
+	}
+	*name = last;
+	*dir = k == 0 ? xstrdup(".") : k == 1 ? xstrdup("/") : xstrndup(path, k - 1);
 }
 
 /* Reads the pending events. Returns 1 when one of them changes an input. */
@@ -218,7 +257,7 @@ static int read_events(struct watch *w, struct buf *changed_names)
 		const char *name = ev->len ? ev->name : "";
 		if (!d || (*name && ignored_name(name)) || (ev->mask & IN_IGNORED))
 			continue;
-		if (!d->whole && strcmp(name, w->file_name) != 0)
+		if (!wanted(w, d, name))
 			continue;
 		if ((ev->mask & IN_ISDIR) || (ev->mask & (IN_DELETE_SELF | IN_MOVE_SELF)))
 			resync = 1;
@@ -240,8 +279,12 @@ struct watch *watch_open(const char *const *dirs, size_t ndirs, const char *file
 {
 	struct watch *w = xcalloc(1, sizeof(*w));
 	w->roots = xcalloc(ndirs ? ndirs : 1, sizeof(*w->roots));
-	for (size_t i = 0; i < ndirs; i++)
+	w->root_dirs = xcalloc(ndirs ? ndirs : 1, sizeof(*w->root_dirs));
+	w->root_names = xcalloc(ndirs ? ndirs : 1, sizeof(*w->root_names));
+	for (size_t i = 0; i < ndirs; i++) {
 		w->roots[i] = xstrdup(dirs[i]);
+		split_path(dirs[i], &w->root_dirs[i], &w->root_names[i]);
+	}
 	w->nroots = ndirs;
 	w->file = xstrdup(file);
 	const char *slash = strrchr(file, '/');
@@ -311,10 +354,15 @@ void watch_close(struct watch *w)
 		close(w->fd);
 	for (size_t i = 0; i < w->ndirs; i++)
 		free(w->dirs[i].path);
-	for (size_t i = 0; i < w->nroots; i++)
+	for (size_t i = 0; i < w->nroots; i++) {
 		free(w->roots[i]);
+		free(w->root_dirs[i]);
+		free(w->root_names[i]);
+	}
 	free(w->dirs);
 	free(w->roots);
+	free(w->root_dirs);
+	free(w->root_names);
 	free(w->file);
 	free(w->file_dir);
 	free(w->file_name);

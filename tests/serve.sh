@@ -390,6 +390,24 @@ n_ok=$(grep -c '^event: ok' events)
 sed -i '/^reporter: /d' content/2022/youtamenzai.md
 wait_for count_more ok "$n_ok" && pass "the warning gone: an ok event takes the notice away" || fail "no ok event after the warning went" events
 
+# The content folder moved away and back (or made after the server started):
+# seen in its parent, watched again, built.
+log_more() { [ "$(grep -c "$1" inotify.log)" -gt "$2" ]; }	# PATTERN COUNT
+failed_before=$(grep -c 'build failed' inotify.log)
+mv content ../content-away
+if wait_for log_more 'build failed' "$failed_before"; then
+	built_before=$(grep -c 'built in' inotify.log)
+	mv ../content-away content
+	wait_for log_more 'built in' "$built_before" &&
+		printf '\n回来以后的一段。\n' >>content/2022/lianxinka.md &&
+		wait_for grep -q '回来以后的一段' out/reports/lianxinka/index.html &&
+		pass "content/ moved away and back: built again, and an edit in it is seen" ||
+		fail "content/ moved away and back: not watched again" inotify.log
+else
+	mv ../content-away content
+	fail "content/ moved away: no failed build" inotify.log
+fi
+
 # ---- base_url changed while serving ----
 n_moved=$(grep -c '^event: moved' events)
 sed -i 's#^base_url: .*#base_url: "https://example.org/moved/"#' config.yml
