@@ -226,7 +226,8 @@ struct val *render_items(struct render *r, const struct ptrvec *arts)
 }
 
 /* Groups a newest-first list by month. */
-struct val *render_groups(struct render *r, const struct ptrvec *arts)
+struct val *render_groups(struct render *r, const struct ptrvec *arts, render_month_url_fn *month_url,
+			  const void *owner)
 {
 	struct arena *a = &r->scratch;
 	struct val *groups = val_list(a);
@@ -241,6 +242,9 @@ struct val *render_groups(struct render *r, const struct ptrvec *arts)
 			items = val_list(a);
 			val_set_str(a, group, "label", render_month_text(r, gy, gm));
 			val_set(a, group, "id", val_strf(a, "%04d-%02d", gy, gm));
+			const char *url = month_url ? month_url(owner, gy, gm) : NULL;
+			if (url)
+				val_set_str(a, group, "url", url);
 			render_set_list(r, group, "items", items);
 			val_push(a, groups, group);
 		}

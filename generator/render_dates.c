@@ -51,6 +51,17 @@ static struct val *day_heatmap(struct render *r, const struct year *y, const str
 	return render_heatmap_days(r, cells, n, y->y, only ? only->m : 0, title, !only);
 }
 
+static const char *year_month_url(const void *owner, int yy, int m)
+{
+	const struct year *y = owner;
+	for (size_t i = 0; i < y->months.len; i++) {
+		const struct month *mo = y->months.items[i];
+		if (mo->y == yy && mo->m == m)
+			return mo->url;
+	}
+	return NULL;
+}
+
 void render_year_page(struct render *r, size_t i)
 {
 	struct arena *a = &r->scratch;
@@ -64,7 +75,7 @@ void render_year_page(struct render *r, size_t i)
 	val_set(a, year, "count", render_count(r, y->articles.len));
 	val_set(a, ctx, "year", year);
 	render_set_list(r, ctx, "months", month_links(r, &y->months));
-	render_set_latest(r, ctx, &y->articles);
+	render_set_latest(r, ctx, &y->articles, year_month_url, y);
 	val_set(a, ctx, "heatmap", day_heatmap(r, y, NULL, arena_sprintf(a, "%s每日报道数", text)));
 	if (i > 0) {
 		const struct year *p = r->site->years.items[i - 1];

@@ -40,7 +40,13 @@ void render_set_list(struct render *r, struct val *map, const char *key, struct 
 struct val *render_item(struct render *r, const struct article *art);
 struct val *render_item_new(struct render *r, const struct article *art);
 struct val *render_items(struct render *r, const struct ptrvec *arts);
-struct val *render_groups(struct render *r, const struct ptrvec *arts);
+/* The page of owner's reports of month m of year y (a month's or the year's
+ * page), or NULL when there is none. */
+typedef const char *render_month_url_fn(const void *owner, int y, int m);
+/* arts (newest first) grouped by month: {label,id,count,items,url}, url
+ * from month_url when it is not NULL. */
+struct val *render_groups(struct render *r, const struct ptrvec *arts, render_month_url_fn *month_url,
+			  const void *owner);
 struct val *render_link(struct render *r, const char *text, const char *url);
 /* base_url + url, without a trailing index.html (what servers and crawlers
  * use), in the page's scratch arena. */
@@ -76,8 +82,11 @@ void render_set_pages(struct render *r, struct val *ctx, const char *url, size_t
  * first page when k > 0), then "第k+1页". */
 void render_crumb_paged(struct render *r, struct val *ctx, const char *name, const char *url, size_t k);
 /* A listing's first page of a bounded page: `groups` of the newest
- * listing_limit of list, `latest_count`, and `has_more` when list is longer. */
-void render_set_latest(struct render *r, struct val *ctx, const struct ptrvec *list);
+ * listing_limit of list (each heading linking to month_url's page, and the
+ * month cut short with its whole `count` and the `listed` part),
+ * `latest_count`, and `has_more` when list is longer. */
+void render_set_latest(struct render *r, struct val *ctx, const struct ptrvec *list, render_month_url_fn *month_url,
+		       const void *owner);
 
 /* render_heatmap.c: heatmap.mustache's data (see theme/CONTEXT.md). A
  * cell is a month (d == 0) or a day with reports, linking to url. */

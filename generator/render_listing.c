@@ -76,12 +76,39 @@ void render_set_pages(struct render *r, struct val *ctx, const char *url, size_t
 		val_set(a, ctx, "next_page", render_link(r, "下一页", render_nth_url(r, url, k + 1)));
 }
 
-void render_set_latest(struct render *r, struct val *ctx, const struct ptrvec *list)
+/* The reports of list from `from` on in the month of list[from - 1]: the
+ * list is newest first, so they follow it directly. */
+static size_t month_rest(const struct ptrvec *list, size_t from)
 {
+	const struct article *last = list->items[from - 1];
+	size_t n = 0;
+	while (from + n < list->len) {
+		const struct article *a = list->items[from + n];
+		if (a->date.y != last->date.y || a->date.m != last->date.m)
+			break;
+		n++;
+	}
+	return n;
+}
+
+/* The month where the cut falls says its real total beside how many are
+ * listed here, so that it agrees with the heatmap. */
+void render_set_latest(struct render *r, struct val *ctx, const struct ptrvec *list, render_month_url_fn *month_url,
+		       const void *owner)
+{
+	struct arena *a = &r->scratch;
 	struct ptrvec latest = render_slice(list, 0, render_limit(r));
-	render_set_list(r, ctx, "groups", render_groups(r, &latest));
-	val_set(&r->scratch, ctx, "latest_count", render_count(r, latest.len));
-	val_set_bool(&r->scratch, ctx, "has_more", list->len > latest.len);
+	struct val *groups = render_groups(r, &latest, month_url, owner);
+	size_t rest = latest.len ? month_rest(list, latest.len) : 0;
+	if (rest) {
+		struct val *g = groups->u.list.items[groups->u.list.len - 1];
+		size_t shown = val_get(g, "items", 5)->u.list.len;
+		val_set(a, g, "listed", render_count(r, shown));
+		val_set(a, g, "count", render_count(r, shown + rest));
+	}
+	render_set_list(r, ctx, "groups", groups);
+	val_set(a, ctx, "latest_count", render_count(r, latest.len));
+	val_set_bool(a, ctx, "has_more", list->len > latest.len);
 }
 
 void render_crumb_paged(struct render *r, struct val *ctx, const char *name, const char *url, size_t k)

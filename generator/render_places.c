@@ -76,6 +76,13 @@ static struct val *place_list(struct render *r, const struct ptrvec *places, con
 	return list;
 }
 
+static const char *place_month_url(const void *owner, int y, int m)
+{
+	const struct place *p = owner;
+	const struct span *s = render_find_span(p->months, p->nmonths, y, m);
+	return s ? s->url : NULL;
+}
+
 void render_place_page(struct render *r, size_t i)
 {
 	const struct place *p = r->site->places.items[i];
@@ -133,7 +140,7 @@ void render_place_page(struct render *r, size_t i)
 		}
 		val_set(a, ctx, "sibling_count", render_count(r, sibs->len));
 	}
-	render_set_latest(r, ctx, &p->articles);
+	render_set_latest(r, ctx, &p->articles, place_month_url, p);
 	val_set(a, ctx, "heatmap", render_spans_heatmap(r, &p->articles, p->months, p->nmonths,
 							 arena_sprintf(a, "%s各月报道数", p->name)));
 	render_feed_link(r, ctx, p->name);

@@ -32,6 +32,13 @@ void render_tags_index(struct render *r, size_t unused)
 	render_page(r, "tags", "tags/index.html", ctx);
 }
 
+static const char *tag_period_url(const void *owner, int y, int m)
+{
+	const struct tag *t = owner;
+	const struct span *s = render_find_span(t->periods, t->nperiods, y, m);
+	return s ? s->url : NULL;
+}
+
 void render_tag_page(struct render *r, size_t i)
 {
 	struct arena *a = &r->scratch;
@@ -40,7 +47,7 @@ void render_tag_page(struct render *r, size_t i)
 	render_crumb(r, ctx, "专题", "tags/index.html");
 	render_crumb(r, ctx, t->name, NULL);
 	val_set(a, ctx, "tag", named_count(r, t->name, NULL, t->articles.len));
-	render_set_latest(r, ctx, &t->articles);
+	render_set_latest(r, ctx, &t->articles, tag_period_url, t);
 	val_set(a, ctx, "heatmap", render_spans_heatmap(r, &t->articles, t->periods, t->nperiods,
 							 arena_sprintf(a, "专题“%s”各月报道数", t->name)));
 	render_feed_link(r, ctx, t->name);

@@ -169,6 +169,34 @@ for p, html in sorted(pages.items()):
 check(f"{nmaps} heatmaps ({ncells} cells): every count equals its listing's, every cell has a title, "
       f"every cell with reports links to its page, the tables agree", nmaps > 0 and not bad, bad)
 
+# Month headings of the newest-N lists: each links to its month's page and gives that month's whole
+# count (a month cut short also says how many are listed here).
+HEAD = re.compile(r'<h2 id="g[^"]+">(?:<a href="([^"]+)">)?([^<]+)(?:</a>)? <span class="count">([^<]*)</span></h2>')
+bad, nheads, ncut = [], 0, 0
+for p, html in sorted(pages.items()):
+    if 'class="heatmap heatmap-' not in html:
+        continue
+    for href, label, count in HEAD.findall(main_of(html)):
+        nheads += 1
+        m = re.fullmatch(r"(?:· )?(\d+) 篇(?:，此处列出 (\d+) 篇)?", count)
+        if not href or not m:
+            bad.append(f"{p}: heading {label} {count!r} {'unlinked' if not href else ''}")
+            continue
+        t = resolve(p, href)
+        whole = counts.get(t)
+        if whole is None:
+            whole = len(listing(t)[0]) if t in pages else None
+        if t.endswith(("/0/index.html",)) or not re.search(r"/\d{4}/(\d\d/)?index\.html$", t):
+            bad.append(f"{p}: heading {label} links to {t}, not a period page")
+        if m.group(2):
+            ncut += 1
+        if not re.search(r"/\d{4}/\d\d/index\.html$", t):
+            continue  # a tag's year page: the heading counts the month only
+        if whole != int(m.group(1)):
+            bad.append(f"{p}: heading {label} says {m.group(1)}, {t} lists {whole}")
+check(f"{nheads} month headings ({ncut} cut short) link to their month's page and give its whole count",
+      nheads > 0 and ncut > 0 and not bad, bad)
+
 # No listing lists everything.
 over = [f"{p}: {len(items(p))} reports" for p in pages
         if not p.startswith("reports/") and len(items(p)) > 2 * limit]
