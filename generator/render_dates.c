@@ -30,14 +30,15 @@ struct val *render_years(struct render *r)
 	return list;
 }
 
-/* The day grid of a year (m NULL) or of one month of it. */
+/* The day grid of a year (m NULL) or of one month of it; reports known only
+ * to their month come as a cell of day 0. */
 static struct val *day_heatmap(struct render *r, const struct year *y, const struct month *only, const char *title)
 {
 	size_t n = 0;
 	for (size_t i = 0; i < y->months.len; i++) {
 		const struct month *m = y->months.items[i];
 		if (!only || m == only)
-			n += m->days.len;
+			n += m->days.len + 1;
 	}
 	struct render_heat_cell *cells = arena_alloc(&r->scratch, (n + 1) * sizeof(*cells));
 	n = 0;
@@ -47,6 +48,8 @@ static struct val *day_heatmap(struct render *r, const struct year *y, const str
 			const struct day *d = m->days.items[k];
 			cells[n++] = (struct render_heat_cell){ d->y, d->m, d->d, d->articles.len, d->url };
 		}
+		if ((!only || m == only) && m->month_only.len)
+			cells[n++] = (struct render_heat_cell){ m->y, m->m, 0, m->month_only.len, m->url };
 	}
 	return render_heatmap_days(r, cells, n, y->y, only ? only->m : 0, title, !only);
 }

@@ -89,15 +89,18 @@ static struct val *table_cell(struct render *r, size_t count, const char *url, i
 }
 
 /* kind: "months", "year" or "month", for the stylesheet (how large to draw it). */
-static struct val *heatmap_new(struct render *r, const char *kind, const char *title, size_t total, size_t max,
-			       int cell, int width, int height)
+/* kind: "months", "year" or "month", for the stylesheet (how large to draw
+ * it); month_only: how many of total have no day, and so no cell. */
+static struct val *heatmap_new(struct render *r, const char *kind, const char *title, size_t total,
+			       size_t month_only, size_t max, int cell, int width, int height)
 {
 	struct arena *a = &r->scratch;
 	struct val *h = val_map(a);
 	val_set_str(a, h, "kind", kind);
 	val_set_str(a, h, "title", title);
-	val_set_str(a, h, "desc", arena_sprintf(a, "共%zu篇报道。颜色越深，报道越多；单格最多%zu篇。每格的篇数写在它的标题里。",
-					       total, max));
+	const char *only = month_only ? arena_sprintf(a, "其中%zu篇只知月份，不在日格中。", month_only) : "";
+	val_set_str(a, h, "desc", arena_sprintf(a, "共%zu篇报道。%s颜色越深，报道越多；单格最多%zu篇。每格的篇数写在它的标题里。",
+					       total, only, max));
 	val_set(a, h, "size", val_strf(a, "%d", cell));
 	val_set(a, h, "width", val_strf(a, "%d", width));
 	val_set(a, h, "height", val_strf(a, "%d", height));
@@ -124,7 +127,7 @@ struct val *render_heatmap_months(struct render *r, const struct render_heat_cel
 	const struct render_heat_cell **grid = arena_alloc(a, years * 12 * sizeof(*grid));
 	for (size_t i = 0; i < n; i++)
 		grid[(size_t)(cells[i].y - y0) * 12 + (size_t)cells[i].m - 1] = &cells[i];
-	struct val *h = heatmap_new(r, "months", title, total, max, CELL, LEFT + 12 * STEP, TOP + (int)years * STEP);
+	struct val *h = heatmap_new(r, "months", title, total, 0, max, CELL, LEFT + 12 * STEP, TOP + (int)years * STEP);
 	struct val *out = val_list(a), *labels = val_list(a), *head = val_list(a), *rows = val_list(a);
 	val_push(a, head, val_str(a, "年份"));
 	for (int m = 1; m <= 12; m++) {
@@ -177,14 +180,20 @@ struct val *render_heatmap_days(struct render *r, const struct render_heat_cell 
 	int ndays = day_index(y, m0, m1, text_days_in_month(y, m1)) + 1;
 	int first = text_weekday(y, m0, 1);
 	int weeks = (first + ndays + 6) / 7;
-	size_t max = 0, total = 0;
+	size_t max = 0, total = 0, month_only[13] = { 0 }, nonly = 0;
 	const struct render_heat_cell **grid = arena_alloc(a, (size_t)ndays * sizeof(*grid));
 	for (size_t i = 0; i < n; i++) {
+		total += cells[i].count;
+		if (!cells[i].d) {
+			month_only[cells[i].m] += cells[i].count;
+			nonly += cells[i].count;
+			continue;
+		}
 		grid[day_index(y, m0, cells[i].m, cells[i].d)] = &cells[i];
 		max = cells[i].count > max ? cells[i].count : max;
-		total += cells[i].count;
 	}
-	struct val *h = heatmap_new(r, m ? "month" : "year", title, total, max ? max : 1, CELL, LEFT + weeks * STEP, TOP + 7 * STEP);
+	struct val *h = heatmap_new(r, m ? "month" : "year", title, total, nonly, max ? max : 1, CELL,
+				    LEFT + weeks * STEP, TOP + 7 * STEP);
 	struct val *out = val_list(a), *labels = val_list(a), *rows = val_list(a), *head = val_list(a);
 	for (int w = 0; w < 7; w += 2)
 		push_label(r, labels, LEFT - 6, TOP + w * STEP + CELL - 2, weekdays[w]);
@@ -213,6 +222,8 @@ struct val *render_heatmap_days(struct render *r, const struct render_heat_cell 
 			val_push(a, tcells, table_cell(r, count, url, 0));
 			sum += count;
 		}
+		val_push(a, tcells, table_cell(r, month_only[mm], NULL, 0));
+		sum += month_only[mm];
 		val_set_str(a, row, "label", render_month_text(r, y, mm));
 		val_set(a, row, "total", render_count(r, sum));
 		render_set_list(r, row, "cells", tcells);
@@ -221,6 +232,7 @@ struct val *render_heatmap_days(struct render *r, const struct render_heat_cell 
 	val_push(a, head, val_str(a, "月份"));
 	for (int d = 1; d <= 31; d++)
 		val_push(a, head, val_strf(a, "%d日", d));
+	val_push(a, head, val_str(a, "只知月份"));
 	val_push(a, head, val_str(a, "全月"));
 	render_set_list(r, h, "labels", labels);
 	render_set_list(r, h, "cells", out);

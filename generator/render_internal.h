@@ -99,7 +99,9 @@ struct render_heat_cell {
 struct val *render_heatmap_months(struct render *r, const struct render_heat_cell *cells, size_t n,
 				  const char *title);
 /* A weeks × weekdays grid of year y (m == 0) or of its month m; with_table:
- * the same numbers as a table (a month page has its calendar instead). */
+ * the same numbers as a table (a month page has its calendar instead). A
+ * cell of day 0 counts a month's reports known only to the month: in the
+ * totals and the table's 只知月份 column, not in the grid. */
 struct val *render_heatmap_days(struct render *r, const struct render_heat_cell *cells, size_t n, int y, int m,
 				const char *title, int with_table);
 

@@ -169,6 +169,29 @@ for p, html in sorted(pages.items()):
 check(f"{nmaps} heatmaps ({ncells} cells): every count equals its listing's, every cell has a title, "
       f"every cell with reports links to its page, the tables agree", nmaps > 0 and not bad, bad)
 
+# A year's day heatmap counts the reports known only to their month too: its description's total is the
+# year's, each row's 全月 the month's, and the 只知月份 column says how many have no day cell.
+bad, nonly = [], 0
+ROW = re.compile(r'<tr><th scope="row">(\d{4})年(\d+)月</th>(.*?)</tr>')
+for p, html in sorted(pages.items()):
+    mt = re.fullmatch(r"dates/(\d{4})/index\.html", p)
+    if not mt:
+        continue
+    y = mt.group(1)
+    want = len(expected.get(("dates/", y, None, None), ()))
+    d = re.search(r'<desc id="heatmap-d">共(\d+)篇报道。', html)
+    if not d or int(d.group(1)) != want:
+        bad.append(f"{p}: the description gives {d and d.group(1)}, the year has {want}")
+    for yy, m, tds in ROW.findall(html):
+        cells = re.findall(r"<td>(?:<a [^>]*>)?(\d*)(?:</a>)?</td>", tds)
+        month = expected.get(("dates/", yy, f"{int(m):02d}", None), set())
+        only = sum(1 for r in month if len(reports[r][0]) == 7)
+        nonly += only
+        if len(cells) != 33 or int(cells[-1]) != len(month) or int(cells[-2]) != only:
+            bad.append(f"{p}: {yy}-{m}: 只知月份 {cells[-2:-1]}, 全月 {cells[-1:]}; the month has {len(month)}, {only} without a day")
+check(f"year heatmaps: totals include the {nonly} reports known only to their month, and say how many",
+      nonly > 0 and not bad, bad)
+
 # Month headings of the newest-N lists: each links to its month's page and gives that month's whole
 # count (a month cut short also says how many are listed here).
 HEAD = re.compile(r'<h2 id="g[^"]+">(?:<a href="([^"]+)">)?([^<]+)(?:</a>)? <span class="count">([^<]*)</span></h2>')
