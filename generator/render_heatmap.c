@@ -91,6 +91,18 @@ static struct val *table_cell(struct render *r, size_t count, const char *url, i
 /* kind: "months", "year" or "month", for the stylesheet (how large to draw it). */
 /* kind: "months", "year" or "month", for the stylesheet (how large to draw
  * it); month_only: how many of total have no day, and so no cell. */
+/* A column heading: text, and a unit only screen readers hear ("31" + "日"),
+ * so that 31 day columns fit a phone's width and a printed page. */
+static void push_head(struct render *r, struct val *head, const char *text, const char *unit)
+{
+	struct arena *a = &r->scratch;
+	struct val *h = val_map(a);
+	val_set_str(a, h, "text", text);
+	if (unit)
+		val_set_str(a, h, "unit", unit);
+	val_push(a, head, h);
+}
+
 static struct val *heatmap_new(struct render *r, const char *kind, const char *title, size_t total,
 			       size_t month_only, size_t max, int cell, int width, int height)
 {
@@ -99,7 +111,7 @@ static struct val *heatmap_new(struct render *r, const char *kind, const char *t
 	val_set_str(a, h, "kind", kind);
 	val_set_str(a, h, "title", title);
 	const char *only = month_only ? arena_sprintf(a, "其中%zu篇只知月份，不在日格中。", month_only) : "";
-	val_set_str(a, h, "desc", arena_sprintf(a, "共%zu篇报道。%s颜色越深，报道越多；单格最多%zu篇。每格的篇数写在它的标题里。",
+	val_set_str(a, h, "desc", arena_sprintf(a, "共%zu篇报道。%s各色代表的篇数见图例，单格最多%zu篇。每格的篇数写在它的标题里。",
 					       total, only, max));
 	val_set(a, h, "size", val_strf(a, "%d", cell));
 	val_set(a, h, "width", val_strf(a, "%d", width));
@@ -129,12 +141,12 @@ struct val *render_heatmap_months(struct render *r, const struct render_heat_cel
 		grid[(size_t)(cells[i].y - y0) * 12 + (size_t)cells[i].m - 1] = &cells[i];
 	struct val *h = heatmap_new(r, "months", title, total, 0, max, CELL, LEFT + 12 * STEP, TOP + (int)years * STEP);
 	struct val *out = val_list(a), *labels = val_list(a), *head = val_list(a), *rows = val_list(a);
-	val_push(a, head, val_str(a, "年份"));
+	push_head(r, head, "年份", NULL);
 	for (int m = 1; m <= 12; m++) {
 		push_label(r, labels, LEFT + (m - 1) * STEP + CELL / 2, TOP - 4, arena_sprintf(a, "%d", m));
-		val_push(a, head, val_strf(a, "%d月", m));
+		push_head(r, head, arena_sprintf(a, "%d月", m), NULL);
 	}
-	val_push(a, head, val_str(a, "全年"));
+	push_head(r, head, "全年", NULL);
 	for (size_t yi = 0; yi < years; yi++) {
 		int y = y0 + (int)yi, top = TOP + (int)yi * STEP;
 		push_label(r, labels, LEFT / 2, top + CELL - 3, arena_sprintf(a, "%d", y));
@@ -157,6 +169,7 @@ struct val *render_heatmap_months(struct render *r, const struct render_heat_cel
 	render_set_list(r, h, "cells", out);
 	render_set_list(r, h, "head", head);
 	render_set_list(r, h, "rows", rows);
+	val_set_str(a, h, "table_summary", "按月的数字");
 	val_set_bool(a, h, "has_table", 1);
 	return h;
 }
@@ -229,15 +242,16 @@ struct val *render_heatmap_days(struct render *r, const struct render_heat_cell 
 		render_set_list(r, row, "cells", tcells);
 		val_push(a, rows, row);
 	}
-	val_push(a, head, val_str(a, "月份"));
+	push_head(r, head, "月份", NULL);
 	for (int d = 1; d <= 31; d++)
-		val_push(a, head, val_strf(a, "%d日", d));
-	val_push(a, head, val_str(a, "只知月份"));
-	val_push(a, head, val_str(a, "全月"));
+		push_head(r, head, arena_sprintf(a, "%d", d), "日");
+	push_head(r, head, "只知月份", NULL);
+	push_head(r, head, "全月", NULL);
 	render_set_list(r, h, "labels", labels);
 	render_set_list(r, h, "cells", out);
 	render_set_list(r, h, "head", head);
 	render_set_list(r, h, "rows", rows);
+	val_set_str(a, h, "table_summary", "按日的数字");
 	val_set_bool(a, h, "has_table", with_table);
 	return h;
 }

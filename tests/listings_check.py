@@ -134,7 +134,7 @@ for (owner, y, m, d) in expected:
 check("every place has a page for each month it has reports, every tag and person for each year", not missing, missing)
 
 # Heatmaps: cell counts (SVG titles and the table) against the listings they link to.
-CELL = re.compile(r'(?:<a href="([^"]+)">)?<rect class="heat-(\d)"[^>]*><title>([^<]*)</title></rect>')
+CELL = re.compile(r'(?:<a href="([^"]+)" tabindex="-1">)?<rect class="heat-(\d)"[^>]*><title>([^<]*)</title></rect>')
 TD = re.compile(r'<td><a href="([^"]+)">(\d+)</a></td>')
 bad, nmaps, ncells = [], 0, 0
 for p, html in sorted(pages.items()):
@@ -169,6 +169,25 @@ for p, html in sorted(pages.items()):
 check(f"{nmaps} heatmaps ({ncells} cells): every count equals its listing's, every cell has a title, "
       f"every cell with reports links to its page, the tables agree", nmaps > 0 and not bad, bad)
 
+# Keyboard and screen readers: the picture is out of the tab order and hidden from them (no focusable link
+# inside it, no role="img" holding links); the figure is named by its title and described once; the table,
+# behind a <details> everyone can open, carries the links.
+bad, nfig = [], 0
+for p, html in sorted(pages.items()):
+    for fig in re.findall(r'<div class="heatmap heatmap-.*?</figure>(?:\s*<details class="heatmap-table-wrap">)?', html, re.S):
+        nfig += 1
+        svg = fig[fig.index('<svg class="heatmap-svg"'):fig.index("</svg>")]
+        if 'aria-hidden="true"' not in svg[:svg.index(">")] or 'role="img"' in fig:
+            bad.append(f"{p}: the heatmap's picture is not hidden from screen readers")
+        if re.search(r'<a (?![^>]*tabindex="-1")', svg):
+            bad.append(f"{p}: a link in the heatmap's picture is a tab stop")
+        if '<figure aria-labelledby="heatmap-t" aria-describedby="heatmap-d">' not in fig:
+            bad.append(f"{p}: the figure is not named by its title and described by its description")
+        if '"heatmap-table"' in html and not fig.endswith('<details class="heatmap-table-wrap">'):
+            bad.append(f"{p}: the table is not behind a <details>")
+check(f"{nfig} heatmaps: no tab stops in the picture, the figure named once, the table behind <details>",
+      nfig > 0 and not bad, bad)
+
 # A year's day heatmap counts the reports known only to their month too: its description's total is the
 # year's, each row's 全月 the month's, and the 只知月份 column says how many have no day cell.
 bad, nonly = [], 0
@@ -179,7 +198,7 @@ for p, html in sorted(pages.items()):
         continue
     y = mt.group(1)
     want = len(expected.get(("dates/", y, None, None), ()))
-    d = re.search(r'<desc id="heatmap-d">共(\d+)篇报道。', html)
+    d = re.search(r'id="heatmap-d">共(\d+)篇报道。', html)
     if not d or int(d.group(1)) != want:
         bad.append(f"{p}: the description gives {d and d.group(1)}, the year has {want}")
     for yy, m, tds in ROW.findall(html):

@@ -103,6 +103,26 @@ PAIRS = [  # (foreground, background, minimum, what)
 ]
 
 
+def heat_shades(mode, p):
+    """Heatmap shades: an empty cell against every cell with reports at least 3:1 (WCAG 1.4.11, non-text
+    contrast), each shade against the next at least 1.4:1, and --heat-4 the farthest from the empty cell:
+    "more" is the stronger shade in every mode."""
+    names = [f"--heat-{k}" for k in range(5)]
+    if any(n not in p for n in names):
+        say(False, f"heatmap shades, {mode}: --heat-0 … --heat-4 are not all defined")
+        return
+    rgb = [hex_rgb(p[n]) for n in names]
+    empty = [ratio(rgb[0], c) for c in rgb[1:]]
+    steps = [ratio(rgb[k], rgb[k + 1]) for k in range(4)]
+    bad = [f"--heat-0 {p[names[0]]} against --heat-{k + 1} {p[names[k + 1]]}: {r:.2f}:1, under 3:1"
+           for k, r in enumerate(empty) if r < 3]
+    bad += [f"--heat-{k} against --heat-{k + 1}: {r:.2f}:1, under 1.4:1" for k, r in enumerate(steps) if r < 1.4]
+    if empty != sorted(empty):
+        bad.append(f"the shades do not move steadily away from the empty cell: {[round(r, 2) for r in empty]}")
+    say(not bad, f"heatmap shades, {mode}: empty against level 1 {empty[0]:.2f}:1, next levels "
+        + " ".join(f"{r:.2f}" for r in steps), bad)
+
+
 def palette(css_path, page404):
     css = open(css_path, encoding="utf-8").read()
     v = root_vars(css)
@@ -120,6 +140,7 @@ def palette(css_path, page404):
             if r < need:
                 bad.append(f"{what}: {fg} {p[fg]} on {bg} {p[bg]} is {r:.2f}:1, under {need}:1")
         say(not bad, f"palette, {mode}: " + ", ".join(measured), bad)
+        heat_shades(mode, p)
         # Colour alone would need 3:1 between links and text: links are underlined instead (the browser
         # check below sees that they are); the figure is printed for the record.
         print(f"# {mode}: links against body text {ratio(hex_rgb(p['--accent']), hex_rgb(p['--fg'])):.1f}:1, "
@@ -420,6 +441,27 @@ def browser_checks(out, d=None):
                         }
                         return bad;""")
                     say(not split, f"{width} px: {page}: no date or place name in a list is broken across lines", split[:3])
+            # Heatmaps on a phone: drawn large enough to read and hit, scrolled inside their box, not the page.
+            year = sorted(glob.glob(os.path.join(out, "dates", "[0-9]*", "index.html")))[-1]
+            year = os.path.relpath(year, out)
+            for page, least in ((year, 12), ("places/shan-xi-sheng/index.html", 24)):
+                d.get(base + page)
+                hm = d.execute_script("""const rs = [...document.querySelectorAll('.heatmap-svg rect')];
+                    return {cell: Math.min(...rs.map(r => r.getBoundingClientRect().width)), page: document.documentElement.scrollWidth,
+                            box: document.querySelector('.heatmap-scroll').clientWidth, inner: innerWidth};""")
+                say(hm["cell"] >= least - 0.5 and hm["page"] <= hm["inner"],
+                    f"320 px: {page}: heatmap cells {hm['cell']:.1f} px (at least {least}), scrolled in a "
+                    f"{hm['box']} px box, the page {hm['page']} px wide", [hm])
+            # On A4 paper (673 CSS px) the year's table fits.
+            d.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                              {"width": 673, "height": 900, "deviceScaleFactor": 1, "mobile": False})
+            d.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print", "features": []})
+            d.get(base + year)
+            t = d.execute_script("""const t = document.querySelector('.heatmap-table').getBoundingClientRect();
+                return {width: t.width, height: t.height, page: document.documentElement.scrollWidth};""")
+            d.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "", "features": []})
+            say(t["height"] > 0 and t["width"] <= 673 and t["page"] <= 673,
+                f"print (A4, 673 px): {year}: the day table is shown and fits ({t['width']:.0f} px)", [t])
         finally:
             d.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
 
