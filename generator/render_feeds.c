@@ -144,10 +144,10 @@ size_t render_page_feed_count(const struct site *s)
 	return s->places.len + s->tags.len + s->people.len;
 }
 
-void render_feed_link(struct render *r, struct val *ctx, const char *name)
+void render_feed_link(struct render *r, struct val *ctx, const char *name, const char *dir)
 {
 	struct val *v = val_map(&r->scratch);
 	val_set_str(&r->scratch, v, "title", feed_title(r, name));
-	val_set_str(&r->scratch, v, "href", "feed.xml");
+	val_set_str(&r->scratch, v, "url", arena_sprintf(&r->scratch, "%sfeed.xml", dir));
 	val_set(&r->scratch, ctx, "page_feed", v);
 }

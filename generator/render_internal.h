@@ -144,9 +144,10 @@ void render_feed(struct render *r, size_t i);
 /* The feed beside each place, tag and person page (render_feeds.c). */
 void render_page_feed(struct render *r, size_t i);
 size_t render_page_feed_count(const struct site *s);
-/* Sets the page's `page_feed` (its feed's title and href), which base.mustache
- * links from <head>: for pages that render_page_feed gives a feed, by name. */
-void render_feed_link(struct render *r, struct val *ctx, const char *name);
+/* Sets the page's `page_feed` (the title and url of the feed of the place,
+ * tag or person called name, whose directory is dir), which base.mustache
+ * links from <head> before the site's: on the owner's page and its periods. */
+void render_feed_link(struct render *r, struct val *ctx, const char *name, const char *dir);
 /* The sitemap: job 0 is sitemap.xml, the others render the parts of a sitemap
  * index (none, or several), see render_sitemap.c. */
 void render_sitemap(struct render *r, size_t i);

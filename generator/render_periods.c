@@ -154,6 +154,7 @@ void render_place_month(struct render *r, size_t i)
 								 all->url));
 		render_set_list(r, ctx, "siblings", month_siblings(r, p, s));
 		set_neighbours(r, ctx, p->months, p->nmonths, s);
+		render_feed_link(r, ctx, p->name, p->dir);
 		render_page(r, "period", render_nth_url(r, s->url, k), ctx);
 	}
 }
@@ -161,7 +162,7 @@ void render_place_month(struct render *r, size_t i)
 /* Every page of a tag's or person's period: `section` and its index
  * (专题 or 记者) for the breadcrumbs, the owner's list and spans. */
 static void topic_period(struct render *r, const struct span *s, const char *name, const char *url,
-			 const struct ptrvec *list, const struct span *spans, size_t n, const char *section,
+			 const char *dir, const struct ptrvec *list, const struct span *spans, size_t n, const char *section,
 			 const char *index_name, const char *index_url)
 {
 	size_t npages = render_npages(r, s->len);
@@ -172,6 +173,7 @@ static void topic_period(struct render *r, const struct span *s, const char *nam
 		val_set(&r->scratch, ctx, "owner", render_link(r, name, url));
 		render_set_list(r, ctx, "siblings", val_list(&r->scratch));
 		set_neighbours(r, ctx, spans, n, s);
+		render_feed_link(r, ctx, name, dir);
 		render_page(r, "period", render_nth_url(r, s->url, k), ctx);
 	}
 }
@@ -180,13 +182,13 @@ void render_tag_period(struct render *r, size_t i)
 {
 	const struct span *s = r->site->tag_periods.items[i];
 	const struct tag *t = s->owner;
-	topic_period(r, s, t->name, t->url, &t->articles, t->periods, t->nperiods, "tags", "专题", "tags/index.html");
+	topic_period(r, s, t->name, t->url, t->dir, &t->articles, t->periods, t->nperiods, "tags", "专题", "tags/index.html");
 }
 
 void render_person_period(struct render *r, size_t i)
 {
 	const struct span *s = r->site->person_periods.items[i];
 	const struct person *p = s->owner;
-	topic_period(r, s, p->name, p->url, &p->articles, p->periods, p->nperiods, "reporters", "记者",
+	topic_period(r, s, p->name, p->url, p->dir, &p->articles, p->periods, p->nperiods, "reporters", "记者",
 		     "reporters/index.html");
 }

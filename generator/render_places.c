@@ -143,7 +143,7 @@ void render_place_page(struct render *r, size_t i)
 	render_set_latest(r, ctx, &p->articles, place_month_url, p);
 	val_set(a, ctx, "heatmap", render_spans_heatmap(r, &p->articles, p->months, p->nmonths,
 							 arena_sprintf(a, "%s各月报道数", p->name)));
-	render_feed_link(r, ctx, p->name);
+	render_feed_link(r, ctx, p->name, p->dir);
 	render_page(r, "place", p->url, ctx);
 }
 

@@ -278,14 +278,27 @@ def check(out, d):
     report(not wrong, "feeds: each feed lists exactly its page's newest %d reports (a place's with its "
            "sub-places), newest first, dated by the report, authored by its reporters" % FEED_ENTRIES, wrong)
 
-    bad = []
+    # Feed readers take the first feed a page links: a place's, tag's or person's page, and its period
+    # pages (…/2022/10/, …/2022/, and their page/2/), link the owner's feed first, then the site's.
+    bad, nperiod = [], 0
     for rel in feeds:
-        page = os.path.join(out, os.path.dirname(rel), "index.html")
-        html = open(page, encoding="utf-8").read() if os.path.exists(page) else ""
-        if rel != "feed.xml" and not re.search(
-                r'<link rel="alternate" type="application/atom\+xml" title="[^"]+" href="feed.xml">', html):
-            bad.append("%s does not link feed.xml" % os.path.relpath(page, out))
-    report(not bad, "feeds: each place, tag and person page links its feed from <head>", bad)
+        if rel == "feed.xml":
+            continue
+        owner = os.path.dirname(rel)
+        pages = [os.path.join(owner, "index.html")]
+        for p, _, fs in os.walk(os.path.join(out, owner)):
+            sub = os.path.relpath(p, out)
+            if "index.html" in fs and re.fullmatch(re.escape(owner) + r"/\d{4}(/\d\d)?(/page/\d+)?", sub):
+                pages.append(os.path.join(sub, "index.html"))
+        nperiod += len(pages) - 1
+        for page in pages:
+            html = open(os.path.join(out, page), encoding="utf-8").read() if os.path.exists(os.path.join(out, page)) else ""
+            hrefs = re.findall(r'<link rel="alternate" type="application/atom\+xml" title="[^"]+" href="([^"]+)">', html)
+            got = [os.path.normpath(os.path.join(os.path.dirname(page), h)) for h in hrefs]
+            if got != [rel, "feed.xml"]:
+                bad.append("%s links %s, not %s then the site's" % (page, got, rel))
+    report(not bad and nperiod > 0, "feeds: each place, tag and person page and its %d period pages link the "
+           "owner's feed first, then the site's" % nperiod, bad)
 
     urls, parts = sitemap_urls(out)
     report(parts is None, "feeds: below sitemap_limit, sitemap.xml is one <urlset>")
