@@ -171,12 +171,21 @@ static void month_page(struct render *r, size_t i, size_t k, size_t npages)
 		val_push(a, days, v);
 	}
 	render_set_list(r, ctx, "days", days);
-	/* the month-only reports have their own list: not twice */
-	struct ptrvec page = render_page_slice(r, &m->articles, 0, m->articles.len, k), dated = { 0 }, only = { 0 };
+	/* over the numbered pages the dated reports come first, newest first,
+	 * then those known only to the month, in a list of their own */
+	struct ptrvec order = { 0 }, dated = { 0 }, only = { 0 };
+	for (int month_only = 0; month_only < 2; month_only++)
+		for (size_t j = 0; j < m->articles.len; j++) {
+			const struct article *art = m->articles.items[j];
+			if ((art->date.d == 0) == month_only)
+				ptrvec_push(a, &order, m->articles.items[j]);
+		}
+	struct ptrvec page = render_page_slice(r, &order, 0, order.len, k);
 	for (size_t j = 0; j < page.len; j++) {
 		const struct article *art = page.items[j];
 		ptrvec_push(a, art->date.d ? &dated : &only, page.items[j]);
 	}
+	val_set_bool(a, month, "has_month_only", m->month_only.len > 0);
 	render_set_list(r, ctx, "month_only", render_items(r, &only));
 	render_set_list(r, ctx, "items", render_items(r, &dated));
 	render_set_pages(r, ctx, m->url, k, npages);

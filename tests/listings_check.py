@@ -169,6 +169,29 @@ for p, html in sorted(pages.items()):
 check(f"{nmaps} heatmaps ({ncells} cells): every count equals its listing's, every cell has a title, "
       f"every cell with reports links to its page, the tables agree", nmaps > 0 and not bad, bad)
 
+# A month of the date archive over its numbered pages: the dated reports first, newest first, then those
+# known only to the month (README: they come after the dated ones), under the same headings on every page.
+bad, nmonths = [], 0
+for p in sorted(pages):
+    mt = re.fullmatch(r"dates/(\d{4})/(\d\d)/index\.html", p)
+    if not mt:
+        continue
+    base, n, order, heads = p[: -len("index.html")], 1, [], set()
+    while (page := p if n == 1 else f"{base}page/{n}/index.html") in pages:
+        order += [reports[r][0] for r in items(page)]
+        heads.update(re.findall(r'<h2 id="s-items">([^<（]+)', pages[page]))
+        n += 1
+    dated = [d for d in order if len(d) == 10]
+    if not any(len(d) == 7 for d in order):
+        continue
+    nmonths += 1
+    if order != dated + [d for d in order if len(d) == 7] or dated != sorted(dated, reverse=True):
+        bad.append(f"{p}: in page order {order}")
+    if heads - {"日期确知的报道"}:
+        bad.append(f"{p}: the dated list is headed {sorted(heads)}")
+check(f"{nmonths} months with reports known only to the month list them after the dated ones over their "
+      f"numbered pages, under one heading", nmonths > 0 and not bad, bad)
+
 # Keyboard and screen readers: the picture is out of the tab order and hidden from them (no focusable link
 # inside it, no role="img" holding links); the figure is named by its title and described once; the table,
 # behind a <details> everyone can open, carries the links.
