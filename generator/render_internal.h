@@ -110,6 +110,12 @@ struct val *render_heatmap_days(struct render *r, const struct render_heat_cell 
 struct val *render_spans_heatmap(struct render *r, const struct ptrvec *list, const struct span *spans, size_t n,
 				 const char *title);
 const struct span *render_find_span(const struct span *spans, size_t n, int y, int m);
+/* Sets ctx's `key` to the places of `places` (of the given level; any when
+ * level < 0) with reports in month m of year y, linking to their month pages
+ * ({name,url,text,count}): the 40 with most reports, and `key`_more to how
+ * many are left out. Returns the list. */
+struct val *render_places_month(struct render *r, struct val *ctx, const char *key, const struct ptrvec *places,
+				int level, int y, int m);
 
 struct val *render_tree(struct render *r, enum place_level deepest);
 /* render_dates.c: the whole archive by month (year × month), each cell

@@ -2,11 +2,13 @@
  * or person's of one year or month (tags/<slug>/2022/), each split into
  * numbered pages past listing_limit; and the heatmaps of the place, tag and
  * person pages, whose cells link to them. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "render_internal.h"
 
 #define SIBLINGS_MAX 24
+#define PLACES_MAX 40	/* sub-places (or a month's districts) listed with their month pages */
 
 /* The year × month heatmap of an owner's list, each month linking to the
  * span (month or year page) that holds it. */
@@ -116,6 +118,47 @@ static struct val *month_siblings(struct render *r, const struct place *p, const
 	return found.len > 1 ? list : val_list(a);
 }
 
+struct place_month {
+	const struct place *place;
+	const struct span *span;
+	size_t order;	/* in the list given: pinyin, for equal counts */
+};
+
+static int by_count(const void *x, const void *y)
+{
+	const struct place_month *a = x, *b = y;
+	if (a->span->len != b->span->len)
+		return a->span->len < b->span->len ? 1 : -1;
+	return a->order < b->order ? -1 : a->order > b->order;
+}
+
+struct val *render_places_month(struct render *r, struct val *ctx, const char *key, const struct ptrvec *places,
+				int level, int y, int m)
+{
+	struct arena *a = &r->scratch;
+	struct place_month *found = arena_alloc(a, (places->len + 1) * sizeof(*found));
+	size_t n = 0;
+	for (size_t i = 0; i < places->len; i++) {
+		const struct place *q = places->items[i];
+		const struct span *qs = level < 0 || (int)q->level == level ? render_find_span(q->months, q->nmonths, y, m)
+									   : NULL;
+		if (qs)
+			found[n++] = (struct place_month){ q, qs, i };
+	}
+	qsort(found, n, sizeof(*found), by_count);
+	struct val *list = val_list(a);
+	for (size_t i = 0; i < n && i < PLACES_MAX; i++) {
+		struct val *v = render_link(r, found[i].place->name, found[i].span->url);
+		val_set_str(a, v, "name", found[i].place->name);
+		val_set(a, v, "count", render_count(r, found[i].span->len));
+		val_push(a, list, v);
+	}
+	render_set_list(r, ctx, key, list);
+	if (n > PLACES_MAX)
+		val_set(a, ctx, arena_sprintf(a, "%s_more", key), render_count(r, n - PLACES_MAX));
+	return list;
+}
+
 static const struct month *site_month(const struct site *site, int y, int m)
 {
 	for (size_t i = 0; i < site->months.len; i++) {
@@ -153,6 +196,7 @@ void render_place_month(struct render *r, size_t i)
 			val_set(a, ctx, "up_period", render_link(r, arena_sprintf(a, "全部地区 · %s", period_text(r, s)),
 								 all->url));
 		render_set_list(r, ctx, "siblings", month_siblings(r, p, s));
+		render_places_month(r, ctx, "children", &p->children, -1, s->y, s->m);
 		set_neighbours(r, ctx, p->months, p->nmonths, s);
 		render_feed_link(r, ctx, p->name, p->dir);
 		render_page(r, "period", render_nth_url(r, s->url, k), ctx);

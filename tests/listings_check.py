@@ -192,6 +192,35 @@ for p in sorted(pages):
 check(f"{nmonths} months with reports known only to the month list them after the dated ones over their "
       f"numbered pages, under one heading", nmonths > 0 and not bad, bad)
 
+# Links down: a place × month page lists its sub-places with reports that month (each linking to its own
+# page of that month, with its count); a month of the date archive lists its districts with reports then.
+NAV = re.compile(r'<nav class="place-children" aria-label="([^"]+)">(.*?)</nav>', re.S)
+LINK = re.compile(r'<li><a href="([^"]+)">[^<]+</a> <span class="count">(\d+) 篇</span></li>')
+bad, nplace, ndate = [], 0, 0
+for p in sorted(pages):
+    mt = PERIOD.match(p)
+    if not mt or "/page/" in p or mt.group(4) or not mt.group(3):
+        continue
+    owner, y, m, _ = mt.groups()
+    if not owner.startswith(("places/", "dates/")):
+        continue
+    navs = [body for label, body in NAV.findall(pages[p]) if "下级地区" in label or "有报道的区县" in label]
+    got = {resolve(p, h): int(n) for body in navs for h, n in LINK.findall(body)}
+    for t, n in got.items():
+        if counts.get(t) != n or not t.endswith(f"/{y}/{m}/index.html"):
+            bad.append(f"{p}: links {t} as {n} reports, it lists {counts.get(t)}")
+    if owner.startswith("places/"):
+        want = {f"{o}{y}/{m}/index.html" for (o, yy, mm, d) in expected
+                if yy == y and mm == m and not d and o.startswith(owner) and o != owner
+                and o[len(owner):].count("/") == 1}
+        if len(want) <= 40 and set(got) != want:
+            bad.append(f"{p}: sub-places {sorted(got)}, expected {sorted(want)}")
+        nplace += bool(got)
+    else:
+        ndate += bool(got)
+check(f"{nplace} place × month pages link their sub-places' same month, {ndate} date months their districts'",
+      nplace > 0 and ndate > 0 and not bad, bad)
+
 # Keyboard and screen readers: the picture is out of the tab order and hidden from them (no focusable link
 # inside it, no role="img" holding links); the figure is named by its title and described once; the table,
 # behind a <details> everyone can open, carries the links.
