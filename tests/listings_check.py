@@ -221,6 +221,18 @@ for p in sorted(pages):
 check(f"{nplace} place × month pages link their sub-places' same month, {ndate} date months their districts'",
       nplace > 0 and ndate > 0 and not bad, bad)
 
+# One rel=prev and one rel=next a page at most (a numbered page's neighbours, else the period's), and the
+# lead's links on a place × month page apart, each kept on one line.
+PREV, NEXT = 'rel="prev"', 'rel="next"'
+bad = [f"{p}: {html.count(PREV)} rel=prev, {html.count(NEXT)} rel=next" for p, html in pages.items()
+       if html.count(PREV) > 1 or html.count(NEXT) > 1]
+for p, html in pages.items():
+    if PERIOD.match(p) and p.startswith("places/") and 'class="lead-link"' in html:
+        lead = re.search(r'<p class="lead">(.*?)</p>', html, re.S).group(1)
+        if not re.search(r'返回[^<]+</a> ·\s*<a class="lead-link" href="[^"]+">上一级：', lead):
+            bad.append(f"{p}: lead {lead.strip()!r}")
+check("no page has two rel=prev or rel=next; a place × month page's lead links are set apart", not bad, bad)
+
 # Keyboard and screen readers: the picture is out of the tab order and hidden from them (no focusable link
 # inside it, no role="img" holding links); the figure is named by its title and described once; the table,
 # behind a <details> everyone can open, carries the links.
