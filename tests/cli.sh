@@ -210,6 +210,18 @@ say "$(grep 'main\.c' "$tmp/out" | grep '^my-cc ' | grep -- '-DMY_CPPFLAG' | gre
 	grep 'sitegen ' "$tmp/out" | grep '^my-cc ' | grep -q -- '-LMY_LDFLAG' && echo 0 || echo 1)" \
 	"the Makefile compiles with CC, CPPFLAGS and CFLAGS and links with LDFLAGS" "$tmp/out"
 
+# make site, serve and check: --out only when OUT= is given, else the config's output_dir
+submake -n site BUILD="$B" >"$tmp/out" 2>&1
+submake -n serve BUILD="$B" >>"$tmp/out" 2>&1
+submake -n check BUILD="$B" >>"$tmp/out" 2>&1
+say "$([ "$(grep -c "^$B/sitegen .*--config config.yml --content content  *--theme theme" "$tmp/out")" = 3 ] &&
+	! grep -q -- '--out' "$tmp/out" && grep -q "^$B/sitegen check " "$tmp/out" &&
+	grep -q "^$B/sitegen serve --port 8080 " "$tmp/out" && grep -q '^output_dir: public$' config.yml && echo 0 || echo 1)" \
+	"make site, serve and check pass no --out without OUT= (the config's output_dir: public)" "$tmp/out"
+submake -n site serve check BUILD="$B" OUT="$tmp/my out" >"$tmp/out" 2>&1
+say "$([ "$(grep -c -- "--out '$tmp/my out'" "$tmp/out")" = 3 ] && echo 0 || echo 1)" \
+	"make site, serve and check OUT=DIR pass --out DIR" "$tmp/out"
+
 # ---- the man page ----
 for s in NAME SYNOPSIS COMMANDS OPTIONS FILES 'FRONT MATTER' CONFIG 'EXIT STATUS' EXAMPLES; do
 	grep -q "^\.SH $s\$" generator/sitegen.1 || echo "no section $s" >>"$tmp/sections"
