@@ -80,14 +80,16 @@ serve: $(BIN)
 	$(BIN) serve --port $(PORT) --config $(CONFIG) --content $(CONTENT) $(outflag) --theme $(THEME) $(SITEFLAGS)
 
 # A new article's file (sitegen new): make new TITLE="标题" DISTRICT=离石区 (or CITY=太原市) [DATE=2022-10-31]
+# [SLUG=song-cai-shang-men]
 TITLE ?=
+SLUG ?=
 DISTRICT ?=
 CITY ?=
 DATE ?=
 new: $(BIN)
 	@$(BIN) new --config $(call quote,$(CONFIG)) --content $(call quote,$(CONTENT)) \
 		$(if $(DISTRICT),--district $(call quote,$(DISTRICT))) $(if $(CITY),--city $(call quote,$(CITY))) \
-		$(if $(DATE),--date $(call quote,$(DATE))) -- $(call quote,$(TITLE))
+		$(if $(DATE),--date $(call quote,$(DATE))) $(if $(SLUG),--slug $(call quote,$(SLUG))) -- $(call quote,$(TITLE))
 
 # The binary, the default theme and the man page, under $(DESTDIR)$(PREFIX). The installed binary
 # finds the theme from where it is (../share/sitegen/theme beside its bin/) when there is no ./theme.

@@ -8,7 +8,9 @@
  * against the config as a build checks it (the same message, with the
  * nearest names), and the text is parsed back as a build parses it before
  * anything is written, so the file builds under --strict. An existing file
- * (or page bundle folder) of that name is never overwritten. */
+ * (or page bundle folder) of that name is never overwritten: another title's
+ * file moves the new one to <slug>-2, -3 …; the same title (or a --slug
+ * given) is refused. */
 #ifndef NEW_H
 #define NEW_H
 
@@ -19,6 +21,7 @@ struct new_options {
 	const char *config, *content;
 	const char *district, *city;	/* one of them */
 	const char *date;		/* YYYY-MM-DD or YYYY-MM; NULL: today */
+	const char *slug;		/* the file name's words; NULL: the title's pinyin */
 	const char *title;
 };
 

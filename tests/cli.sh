@@ -40,6 +40,16 @@ version=$(sed -n 's/^#define SITEGEN_VERSION "\(.*\)"$/\1/p' generator/version.h
 "$BIN" --version >"$tmp/out" 2>&1
 say "$([ $? = 0 ] && [ "$(cat "$tmp/out")" = "sitegen $version" ] && echo 0 || echo 1)" \
 	"--version prints 'sitegen $version' (generator/version.h) and exits 0" "$tmp/out"
+"$BIN" --version extra >"$tmp/out" 2>"$tmp/err"
+st1=$?
+"$BIN" --help extra >>"$tmp/out" 2>>"$tmp/err"
+st2=$?
+say "$([ $st1 = 2 ] && [ $st2 = 2 ] && [ ! -s "$tmp/out" ] && grep -q "^sitegen: --version takes no other argument" "$tmp/err" &&
+	grep -q "^sitegen: --help takes no other argument" "$tmp/err" && echo 0 || echo 1)" \
+	"--version and --help with another argument are usage errors, exit status 2" "$tmp/err"
+"$BIN" new --help >"$tmp/out" 2>"$tmp/err"
+say "$([ $? = 0 ] && grep -q '^usage: sitegen new ' "$tmp/out" && grep -q -- '--slug SLUG' "$tmp/out" &&
+	! grep -q 'sitegen check' "$tmp/out" && echo 0 || echo 1)" "new --help prints new's own usage" "$tmp/out"
 "$BIN" --frobnicate >"$tmp/out" 2>"$tmp/err"
 say "$([ $? = 2 ] && grep -q "^sitegen: unknown option '--frobnicate'" "$tmp/err" && grep -q '^usage:' "$tmp/err" &&
 	[ ! -s "$tmp/out" ] && echo 0 || echo 1)" "an unknown option is a usage error on stderr, exit status 2" "$tmp/err"
@@ -77,7 +87,7 @@ snapshot "$tmp/c" >"$tmp/before"
 cp "$f" "$tmp/f.copy"
 "$BIN" new --config $CFG --content "$tmp/c" --district 离石区 --date 2022-11-02 '连心卡: 温暖 "孕妇" 心' \
 	>"$tmp/out" 2>"$tmp/err"
-say "$([ $? = 1 ] && grep -q "exists already: not overwritten" "$tmp/err" && cmp -s "$f" "$tmp/f.copy" && echo 0 || echo 1)" \
+say "$([ $? = 1 ] && grep -q "exists already, with this title and date: not overwritten" "$tmp/err" && cmp -s "$f" "$tmp/f.copy" && echo 0 || echo 1)" \
 	"new refuses to overwrite an existing file" "$tmp/err"
 # the build's message for the same mistake (tests/errors/unknown-district), without its place
 msg=$(grep -o "error: unknown district .*" tests/errors/unknown-district/expected)
@@ -85,8 +95,37 @@ msg=$(grep -o "error: unknown district .*" tests/errors/unknown-district/expecte
 say "$([ $? = 1 ] && [ "$(cat "$tmp/err")" = "--district: $msg" ] && [ ! -s "$tmp/out" ] && echo 0 || echo 1)" \
 	"an unknown district gets the build's message, with the nearest names" "$tmp/err"
 "$BIN" new --config $CFG --content "$tmp/c" --city 离石区 '另一篇' >/dev/null 2>"$tmp/err"
-say "$([ $? = 1 ] && grep -q "city '离石区' is a district of 吕梁市: use 'district: 离石区'" "$tmp/err" && echo 0 || echo 1)" \
-	"a district given as --city gets the build's message" "$tmp/err"
+say "$([ $? = 1 ] && grep -q "^--city: error: city '离石区' is a district of 吕梁市: use --district 离石区 (make new: DISTRICT=离石区)\$" "$tmp/err" && echo 0 || echo 1)" \
+	"a district given as --city gets the build's message, naming the option to use" "$tmp/err"
+"$BIN" new --config $CFG --content "$tmp/c" --district 吕梁市 '另一篇' >/dev/null 2>"$tmp/err"
+say "$([ $? = 1 ] && grep -q "^--district: error: district '吕梁市' is a city: use --city 吕梁市 (make new: CITY=吕梁市)\$" "$tmp/err" && echo 0 || echo 1)" \
+	"a city given as --district is told to use --city" "$tmp/err"
+"$BIN" new --config $CFG --content "$tmp/c" --district 离石区 --city 吕梁市 '另一篇' >/dev/null 2>"$tmp/err"
+say "$([ $? = 1 ] && [ "$(cat "$tmp/err")" = "sitegen: new: give one of --district or --city, not both" ] && echo 0 || echo 1)" \
+	"both --district and --city: give one of them, not both" "$tmp/err"
+# titles that begin alike (district + community) are cut to the same name: -2, -3 …
+t1=离石区滨河社区志愿者守护居民平安 t2=离石区滨河社区志愿者送菜上门
+"$BIN" new --config $CFG --content "$tmp/c2" --district 离石区 --date 2022-11-05 "$t1" >"$tmp/out1" 2>"$tmp/err"
+"$BIN" new --config $CFG --content "$tmp/c2" --district 离石区 --date 2022-11-05 "$t2" >"$tmp/out2" 2>>"$tmp/err"
+st=$?
+n1=$(cat "$tmp/out1") n2=$(cat "$tmp/out2")
+say "$([ $st = 0 ] && [ "$n2" = "${n1%.md}-2.md" ] && grep -q "^title: $t2\$" "$n2" && grep -q "^title: $t1\$" "$n1" &&
+	echo 0 || echo 1)" "a different title cut to an existing file's name gets <name>-2.md, the other file kept" "$tmp/err"
+cp "$n2" "$tmp/n2.copy"
+"$BIN" new --config $CFG --content "$tmp/c2" --district 离石区 --date 2022-11-05 "$t2" >"$tmp/out" 2>"$tmp/err"
+say "$([ $? = 1 ] && [ ! -s "$tmp/out" ] && grep -q "^sitegen: new: $n2 exists already, with this title and date: not overwritten (for another article of that title, give --slug SLUG" "$tmp/err" &&
+	cmp -s "$n2" "$tmp/n2.copy" && [ ! -e "${n1%.md}-3.md" ] && echo 0 || echo 1)" \
+	"the same title and date again is refused, suggesting --slug" "$tmp/err"
+"$BIN" new --config $CFG --content "$tmp/c2" --district 离石区 --date 2022-11-05 --slug song-cai "$t2" >"$tmp/out" 2>"$tmp/err"
+st1=$?
+"$BIN" new --config $CFG --content "$tmp/c2" --district 离石区 --date 2022-11-05 --slug Song_Cai "$t2" >/dev/null 2>>"$tmp/err"
+st2=$?
+"$BIN" new --config $CFG --content "$tmp/c2" --district 离石区 --date 2022-11-05 --slug song-cai x >/dev/null 2>>"$tmp/err"
+st3=$?
+say "$([ $st1 = 0 ] && [ "$(cat "$tmp/out")" = "$tmp/c2/2022/2022-11-05-song-cai.md" ] && [ $st2 = 1 ] && [ $st3 = 1 ] &&
+	grep -q "^sitegen: new: --slug 'Song_Cai': use lowercase a-z, 0-9 and hyphens" "$tmp/err" &&
+	grep -q "2022-11-05-song-cai.md exists already: not overwritten (give another --slug)" "$tmp/err" && echo 0 || echo 1)" \
+	"--slug names the file; an invalid slug or one taken is refused" "$tmp/err"
 "$BIN" new --config $CFG --content "$tmp/c" --district 离石区 --date 2022-13-01 '另一篇' >/dev/null 2>"$tmp/err"
 st1=$?
 "$BIN" new --config $CFG --content "$tmp/c" '另一篇' >/dev/null 2>>"$tmp/err"
@@ -100,6 +139,10 @@ say "$([ $st1 = 1 ] && [ $st2 = 1 ] && [ $st3 = 2 ] && grep -q "date '2022-13-01
 submake new BUILD="$B" CONFIG=$CFG CONTENT="$tmp/c" TITLE="It's 测试" DISTRICT=石楼县 DATE=2022-10-01 >"$tmp/out" 2>"$tmp/err"
 say "$([ $? = 0 ] && grep -q "^title: 'It''s 测试'$" "$tmp/c/2022/2022-10-01-it-s-ce-shi.md" && echo 0 || echo 1)" \
 	"make new TITLE=… DISTRICT=… DATE=… writes the file (quotes in the title kept)" "$tmp/err"
+
+submake new BUILD="$B" CONFIG=$CFG CONTENT="$tmp/c" TITLE="送菜" DISTRICT=石楼县 DATE=2022-10-01 SLUG=song-cai >"$tmp/out" 2>"$tmp/err"
+say "$([ $? = 0 ] && [ -f "$tmp/c/2022/2022-10-01-song-cai.md" ] && echo 0 || echo 1)" "make new SLUG=… names the file" "$tmp/err"
+rm -f "$tmp/c/2022/2022-10-01-song-cai.md"
 
 # ---- check ----
 # Nothing is written: no output directory, no cache, nothing in the working directory.
