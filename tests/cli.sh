@@ -80,9 +80,19 @@ say "$(grep -q '^district: 离石区$' "$f" && grep -q '^date: 2022-11-02$' "$f"
 say "$([ $? = 0 ] && grep -q "/$(date +%Y)/$(date +%Y-%m-%d)-jin-tian-de-bao-dao.md\$" "$tmp/out" &&
 	grep -q '^city: 太原市$' "$(cat "$tmp/out")" && echo 0 || echo 1)" \
 	"new --city files the article at city level; without --date the date is today's" "$tmp/err"
+# a report with no text yet: a warning at its closing fence, so --strict fails until it is written
+"$BIN" check --config $CFG --content "$tmp/c" >/dev/null 2>"$tmp/err"
+st1=$?
+"$BIN" check --config $CFG --content "$tmp/c" --strict >/dev/null 2>>"$tmp/err"
+st2=$?
+fence=$(grep -n '^---$' "$f" | sed -n '2s/:.*//p')
+say "$([ $st1 = 0 ] && [ $st2 = 1 ] && grep -q "^$f:$fence:1: warning: the report has no text: write it below the front matter\$" "$tmp/err" &&
+	[ "$(grep -c 'has no text' "$tmp/err")" = 4 ] && echo 0 || echo 1)" \
+	"a report with no text (as new writes it) is a warning at the front matter's end: --strict fails" "$tmp/err"
+for n in "$f" "$(cat "$tmp/out")"; do echo '正文。' >>"$n"; done
 "$BIN" --config $CFG --content "$tmp/c" --out "$tmp/o" --strict --quiet 2>"$tmp/err"
 say "$([ $? = 0 ] && [ -f "$tmp/o/reports/2022-11-02-lian-xin-ka-wen-nuan-yun-fu-xin/index.html" ] && echo 0 || echo 1)" \
-	"the files new wrote build under --strict, each with its report page" "$tmp/err"
+	"the files new wrote, once written, build under --strict, each with its report page" "$tmp/err"
 snapshot "$tmp/c" >"$tmp/before"
 cp "$f" "$tmp/f.copy"
 "$BIN" new --config $CFG --content "$tmp/c" --district 离石区 --date 2022-11-02 '连心卡: 温暖 "孕妇" 心' \
@@ -139,6 +149,7 @@ say "$([ $st1 = 1 ] && [ $st2 = 1 ] && [ $st3 = 2 ] && grep -q "date '2022-13-01
 submake new BUILD="$B" CONFIG=$CFG CONTENT="$tmp/c" TITLE="It's 测试" DISTRICT=石楼县 DATE=2022-10-01 >"$tmp/out" 2>"$tmp/err"
 say "$([ $? = 0 ] && grep -q "^title: 'It''s 测试'$" "$tmp/c/2022/2022-10-01-it-s-ce-shi.md" && echo 0 || echo 1)" \
 	"make new TITLE=… DISTRICT=… DATE=… writes the file (quotes in the title kept)" "$tmp/err"
+echo '正文。' >>"$tmp/c/2022/2022-10-01-it-s-ce-shi.md"
 
 submake new BUILD="$B" CONFIG=$CFG CONTENT="$tmp/c" TITLE="送菜" DISTRICT=石楼县 DATE=2022-10-01 SLUG=song-cai >"$tmp/out" 2>"$tmp/err"
 say "$([ $? = 0 ] && [ -f "$tmp/c/2022/2022-10-01-song-cai.md" ] && echo 0 || echo 1)" "make new SLUG=… names the file" "$tmp/err"
