@@ -218,14 +218,26 @@ say "$([ $st = 1 ] && [ "$(sed '$d' "$tmp/err")" = "$(sed '$d' "$tmp/err2")" ] &
 	[ "$(ls -A "$tmp/foreign")" = notes.txt ] && echo 0 || echo 1)" \
 	"check refuses an output directory that is not the generator's with the build's message" "$tmp/err"
 
-# A link between pages that leads nowhere: check names the article's file.
+# A link between pages that leads nowhere: check names its place in the article's file.
 mkdir -p "$tmp/links"
-printf -- '---\ntitle: 链接\ndate: 2022-10-31\ndistrict: 离石区\n---\n\n[另一篇](../2022-10-30-nowhere/) [首页](../../index.html) [外](https://example.org/)\n' \
+printf -- '---\ntitle: 链接\ndate: 2022-10-31\ndistrict: 离石区\n---\n\n第一段。\n\n看 [另一篇](../2022-10-30-nowhere/index.html) [首页](../../index.html) [外](https://example.org/)\n' \
 	>"$tmp/links/a.md"
 "$BIN" check --config $CFG --content "$tmp/links" --quiet 2>"$tmp/err"
-say "$([ $? = 1 ] && grep -q "^$tmp/links/a.md: error: the link '../2022-10-30-nowhere/' (on reports/a/index.html) leads to no page or file of the site$" "$tmp/err" &&
+say "$([ $? = 1 ] && grep -q "^$tmp/links/a.md:9:9: error: the link '../2022-10-30-nowhere/index.html' (on reports/a/index.html) leads to no page or file of the site$" "$tmp/err" &&
+	grep -q '^    看 \[另一篇\](../2022-10-30-nowhere/index.html)' "$tmp/err" &&
 	[ "$(grep -c 'error:' "$tmp/err")" = 1 ] && echo 0 || echo 1)" \
-	"check reports a link to no page at the article that holds it, and only that one" "$tmp/err"
+	"check reports a link to no page at its line and column in the article, with the line, and only that one" "$tmp/err"
+# A link to a folder works on a server but not from disk (file:// shows no index.html): a warning.
+printf -- '---\ntitle: 乙\ndate: 2022-10-30\ndistrict: 离石区\n---\n\n[甲](../a/) [甲](../a/index.html)\n' >"$tmp/links/b.md"
+sed -i 's|(../2022-10-30-nowhere/index.html)|(../b/index.html)|' "$tmp/links/a.md"
+"$BIN" check --config $CFG --content "$tmp/links" 2>"$tmp/err" >"$tmp/out"
+st1=$?
+"$BIN" check --config $CFG --content "$tmp/links" --strict --quiet 2>/dev/null
+st2=$?
+say "$([ $st1 = 0 ] && [ $st2 = 1 ] &&
+	grep -q "^$tmp/links/b.md:7:5: warning: the link '../a/' (on reports/b/index.html) leads to a folder: opened from disk (file://) it shows no page; write '../a/index.html'$" "$tmp/err" &&
+	[ "$(grep -c 'warning:' "$tmp/err")" = 1 ] && echo 0 || echo 1)" \
+	"a link to a folder is a warning (an error under --strict) suggesting its index.html" "$tmp/err"
 
 # ---- the progress line ----
 "$BIN" --config $CFG --content "$tmp/c" --out "$tmp/p1" --strict 2>"$tmp/err" >/dev/null
