@@ -200,7 +200,7 @@ static int generate_with(const struct build_options *o, struct arena *a, struct 
 	if (!w)
 		return -1;
 	res->articles = site->articles.len;
-	progress_stage("rendering: %zu files", 0, files_made, w);
+	/* the line's "rendering: N / TOTAL pages" is render_site's */
 	render_site(site, tmpls, w, d, a, o->jobs);
 	stage_done("render");
 	progress_stage("search index: %zu files", 0, files_made, w);

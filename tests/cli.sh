@@ -246,9 +246,14 @@ if command -v script >/dev/null 2>&1; then
 	SITEGEN_PROGRESS_DELAY=0 script -qec "$BIN --config $CFG --content $tmp/c --out $tmp/p2 --strict" /dev/null \
 		>"$tmp/tty" 2>&1
 	cr=$(printf '\r')
-	say "$(grep -q "${cr}sitegen: rendering: [0-9]* files" "$tmp/tty" && grep -q "${cr}sitegen: writing [0-9]* files" "$tmp/tty" &&
+	say "$(grep -q "${cr}sitegen: rendering: [0-9]* / [0-9]* pages" "$tmp/tty" && grep -q "${cr}sitegen: writing [0-9]* files" "$tmp/tty" &&
 		grep -q "${cr} *${cr}sitegen: 4 articles → " "$tmp/tty" && echo 0 || echo 1)" \
 		"on a terminal, a build past the delay shows its stages in place, erased before the summary line" "$tmp/tty"
+	# the pages rendered out of the total, and the same line never drawn twice in a row
+	total=$(tr "$cr" '\n' <"$tmp/tty" | sed -n 's|^sitegen: rendering: \([0-9]*\) / \([0-9]*\) pages *$|\1 \2|p' | tail -n 1)
+	say "$([ -n "$total" ] && [ "${total% *}" = "${total#* }" ] && [ "${total#* }" -gt 20 ] &&
+		[ -z "$(tr "$cr" '\n' <"$tmp/tty" | sed 's/ *$//' | grep -v '^$' | uniq -d)" ] && echo 0 || echo 1)" \
+		"the progress line counts the pages rendered out of their total ($total), and draws no line twice" "$tmp/tty"
 	script -qec "$BIN --config $CFG --content $tmp/c --out $tmp/p3 --strict" /dev/null >"$tmp/tty" 2>&1
 	say "$(grep -q "${cr}sitegen: [a-z]" "$tmp/tty" && echo 1 || echo 0)" \
 		"on a terminal, a build under a second shows no progress line" "$tmp/tty"
