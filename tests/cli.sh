@@ -299,6 +299,23 @@ for s in NAME SYNOPSIS COMMANDS OPTIONS FILES 'FRONT MATTER' CONFIG 'EXIT STATUS
 done
 say "$([ ! -s "$tmp/sections" ] && grep -qF '\-\-port' generator/sitegen.1 && echo 0 || echo 1)" \
 	"the man page has every section" "$tmp/sections"
+# the man page names every option of both usages, every config key of the README's table and every
+# variable the generator reads (but HOME); its SYNOPSIS takes new's dates as its OPTIONS do
+: >"$tmp/missing"
+for o in $({ "$BIN" --help; "$BIN" new --help; } | grep -o -- '--[a-z-]*' | sort -u); do
+	grep -qF -- "$(echo "$o" | sed 's/-/\\-/g')" generator/sitegen.1 || echo "option $o" >>"$tmp/missing"
+done
+for k in $(awk '/^\| key \| default/{f=1;next} f&&!/^\|/{f=0} f' README.md | grep -o '^| `[a-z_]*`' | tr -d '|` '); do
+	grep -q "^\.B $k\( \|\$\|\\\\f\)\|fB$k\$" generator/sitegen.1 || echo "config key $k" >>"$tmp/missing"
+done
+for v in $(grep -oh 'getenv("[A-Z_]*")' generator/*.c | sed 's/getenv("\(.*\)")/\1/' | sort -u | grep -v '^HOME$'); do
+	grep -q "$v" generator/sitegen.1 || echo "variable $v" >>"$tmp/missing"
+done
+sed -n '/^\.SH SYNOPSIS/,/^\.SH DESCRIPTION/p' generator/sitegen.1 | grep -q 'YYYY-MM-DD " | " YYYY-MM' ||
+	echo "SYNOPSIS: --date YYYY-MM-DD | YYYY-MM" >>"$tmp/missing"
+grep -q 'http://127.0.0.1:8000/:' generator/sitegen.1 && echo "the serve example's address is not under base_url's path" >>"$tmp/missing"
+say "$([ ! -s "$tmp/missing" ] && echo 0 || echo 1)" \
+	"the man page names every option, config key and environment variable, and new's --date as it is" "$tmp/missing"
 if command -v man >/dev/null 2>&1; then
 	man --warnings -l generator/sitegen.1 >"$tmp/out" 2>"$tmp/err"
 	say "$([ $? = 0 ] && [ ! -s "$tmp/err" ] && grep -q 'sitegen' "$tmp/out" && echo 0 || echo 1)" \
