@@ -1,4 +1,5 @@
-# The archive generator. `make site` builds public/, `make serve` previews it while you edit,
+# The archive generator. `make site` builds public/ (the config's output_dir), `make check` reports every problem
+# without writing, `make serve` previews it while you edit,
 # `make test` runs every check. They first install the Debian packages the generator needs
 # when pkg-config cannot find them.
 
