@@ -1,10 +1,12 @@
-# The archive generator. `make site` builds public/, `make serve` previews it while you edit,
+# The archive generator. `make site` builds public/ (the config's output_dir), `make check` reports every problem
+# without writing, `make serve` previews it while you edit,
 # `make test` runs every check. They first install the Debian packages the generator needs
 # when pkg-config cannot find them.
 
 CONFIG  ?= config.yml
 CONTENT ?= content
-OUT     ?= public
+# empty: the generator writes to the config's output_dir (public/ for the shipped config.yml)
+OUT     ?=
 THEME   ?= theme
 SHARED  ?= ../shared
 SPEC_DIR  ?= $(SHARED)/mustache-spec
@@ -33,7 +35,7 @@ LIB_OBJ := $(LIB_SRC:generator/%.c=$(BUILD)/obj/%.o)
 TEST_PROGS := test_buf test_text test_tmpl test_parse test_image test_memo mustache_spec check_site fidelity
 TEST_BINS  := $(TEST_PROGS:%=$(BUILD)/tests/%)
 
-.PHONY: all site serve serve-browser new install uninstall deps test clean golden-update asan ubsan tsan leakcheck bench listings-check
+.PHONY: all site check serve serve-browser new install uninstall deps test clean golden-update asan ubsan tsan leakcheck bench listings-check
 
 all: $(BIN)
 
@@ -64,23 +66,31 @@ $(BUILD)/tests/%: tests/%.c tests/check.h $(BUILD)/libsitegen.a | deps
 	@mkdir -p $(dir $@)
 	$(CC) $(WARN) $(CPPFLAGS) $(CFLAGS) -Igenerator $(PKG_CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libsitegen.a $(PKG_LIBS) -lpthread
 
+quote = '$(subst ','\'',$(1))'
+outflag = $(if $(OUT),--out $(call quote,$(OUT)))
 site: $(BIN)
-	$(BIN) --config $(CONFIG) --content $(CONTENT) --out $(OUT) --theme $(THEME) $(SITEFLAGS)
+	$(BIN) --config $(CONFIG) --content $(CONTENT) $(outflag) --theme $(THEME) $(SITEFLAGS)
 
-# Builds, serves OUT at http://127.0.0.1:$(PORT)/ and builds again on every change (Ctrl-C stops).
+# Checks what make site would build (sitegen check: every problem reported, nothing written).
+check: $(BIN)
+	$(BIN) check --config $(CONFIG) --content $(CONTENT) $(outflag) --theme $(THEME) $(SITEFLAGS)
+
+# Builds, serves the output (OUT, else the config's output_dir) at http://127.0.0.1:$(PORT) under base_url's
+# path (http://127.0.0.1:8080/archive/ with the shipped config) and builds again on every change (Ctrl-C stops).
 serve: $(BIN)
-	$(BIN) serve --port $(PORT) --config $(CONFIG) --content $(CONTENT) --out $(OUT) --theme $(THEME) $(SITEFLAGS)
+	$(BIN) serve --port $(PORT) --config $(CONFIG) --content $(CONTENT) $(outflag) --theme $(THEME) $(SITEFLAGS)
 
 # A new article's file (sitegen new): make new TITLE="标题" DISTRICT=离石区 (or CITY=太原市) [DATE=2022-10-31]
+# [SLUG=song-cai-shang-men]
 TITLE ?=
+SLUG ?=
 DISTRICT ?=
 CITY ?=
 DATE ?=
-quote = '$(subst ','\'',$(1))'
 new: $(BIN)
 	@$(BIN) new --config $(call quote,$(CONFIG)) --content $(call quote,$(CONTENT)) \
 		$(if $(DISTRICT),--district $(call quote,$(DISTRICT))) $(if $(CITY),--city $(call quote,$(CITY))) \
-		$(if $(DATE),--date $(call quote,$(DATE))) -- $(call quote,$(TITLE))
+		$(if $(DATE),--date $(call quote,$(DATE))) $(if $(SLUG),--slug $(call quote,$(SLUG))) -- $(call quote,$(TITLE))
 
 # The binary, the default theme and the man page, under $(DESTDIR)$(PREFIX). The installed binary
 # finds the theme from where it is (../share/sitegen/theme beside its bin/) when there is no ./theme.

@@ -167,7 +167,9 @@ static int finish_check(struct arena *a, struct diag *d, struct writer *w, const
 	struct strmap sources = { 0 };
 	for (size_t i = 0; i < site->articles.len; i++) {
 		const struct article *art = site->articles.items[i];
-		strmap_put(a, &sources, art->url, (void *)art->path);
+		struct write_source *ws = arena_alloc(a, sizeof(*ws));
+		*ws = (struct write_source){ art->path, art->src, art->src_len, (size_t)(art->body - art->src) };
+		strmap_put(a, &sources, art->url, ws);
 	}
 	size_t pages, links;
 	writer_check_links(w, &sources, &pages, &links);
@@ -198,7 +200,7 @@ static int generate_with(const struct build_options *o, struct arena *a, struct 
 	if (!w)
 		return -1;
 	res->articles = site->articles.len;
-	progress_stage("rendering: %zu files", 0, files_made, w);
+	/* the line's "rendering: N / TOTAL pages" is render_site's */
 	render_site(site, tmpls, w, d, a, o->jobs);
 	stage_done("render");
 	progress_stage("search index: %zu files", 0, files_made, w);

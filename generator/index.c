@@ -366,6 +366,7 @@ int index_build(struct index_ctx *x, struct article **arts, size_t n, int drafts
 	ptrvec_sort(&site->people, cmp_people);
 	index_places_finish(x, site);
 	index_spans(x, site);
+	index_warn_empty(x, &oldest);
 	index_warn_duplicates(x, &oldest);
 	index_warn_near_names(x, site);
 	return x->d->errors > errors ? -1 : 0;

@@ -27,6 +27,8 @@ struct index_ctx {
 	struct memo *memo;		/* slugs of earlier builds, and this one's */
 	struct text_collator *collator;
 	struct index_tables *t;
+	int cmdline;			/* the places came from sitegen new's options: say
+					 * --city, not 'city:', in a message */
 };
 
 /* Builds the site from n parsed articles (drafts are left out unless

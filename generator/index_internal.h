@@ -42,5 +42,8 @@ void index_spans(struct index_ctx *x, struct site *site);
  * with the title and date of an earlier one (oldest: reports oldest first). */
 void index_warn_near_names(struct index_ctx *x, struct site *site);
 void index_warn_duplicates(struct index_ctx *x, const struct ptrvec *oldest);
+/* A report with nothing but blank lines after its front matter (a file
+ * straight from `sitegen new`): a warning at its closing fence. */
+void index_warn_empty(struct index_ctx *x, const struct ptrvec *oldest);
 
 #endif

@@ -121,6 +121,15 @@ static struct place *community_of(struct index_ctx *x, struct site *site, struct
 	return p;
 }
 
+/* How to name the place `name` as a `key` instead: in the front matter, or
+ * on sitegen new's command line (and make new's). */
+static const char *place_fix(struct index_ctx *x, const char *key, const char *make_var, const char *name)
+{
+	if (x->cmdline)
+		return arena_sprintf(x->a, "--%s %s (make new: %s=%s)", key, name, make_var, name);
+	return arena_sprintf(x->a, "'%s: %s'", key, name);
+}
+
 /* The district (or city) an article names, or NULL after saying what is
  * wrong with it; *none is set when it names neither (a page note). Creates
  * nothing, so it may also check files that failed to parse. */
@@ -133,7 +142,8 @@ static struct place *local_of(struct index_ctx *x, const struct article *art, in
 		struct place *city = local ? NULL : strmap_get(&x->t->cities, art->district);
 		if (city) {
 			diag_error(x->d, art->path, art->district_line, art->district_col, art->src, art->src_len,
-				   "district '%s' is a city: use 'city: %s'", art->district, art->district);
+				   "district '%s' is a city: use %s", art->district,
+				   place_fix(x, "city", "CITY", art->district));
 			return NULL;
 		}
 		if (!local) {
@@ -153,8 +163,8 @@ static struct place *local_of(struct index_ctx *x, const struct article *art, in
 		struct place *dist = local ? NULL : strmap_get(&x->t->districts, art->city);
 		if (dist) {
 			diag_error(x->d, art->path, art->city_line, art->city_col, art->src, art->src_len,
-				   "city '%s' is a district of %s: use 'district: %s'",
-				   art->city, dist->parent->name, art->city);
+				   "city '%s' is a district of %s: use %s", art->city, dist->parent->name,
+				   place_fix(x, "district", "DISTRICT", art->city));
 			return NULL;
 		}
 		if (!local) {

@@ -269,3 +269,17 @@ void index_warn_duplicates(struct index_ctx *x, const struct ptrvec *oldest)
 			     "same title and date as %s: the same report twice?", first->path);
 	}
 }
+
+void index_warn_empty(struct index_ctx *x, const struct ptrvec *oldest)
+{
+	for (size_t i = 0; i < oldest->len; i++) {
+		const struct article *art = oldest->items[i];
+		if (art->kind != ARTICLE_REPORT || strspn(art->body, " \t\r\n") < art->body_len)
+			continue;
+		/* at the front matter's closing fence: the text goes below it */
+		size_t line, col, fence = (size_t)(art->body - art->src);
+		diag_locate(art->src, fence ? fence - 1 : 0, &line, &col);
+		diag_warning(x->d, art->path, line, 1, art->src, art->src_len,
+			     "the report has no text: write it below the front matter");
+	}
+}

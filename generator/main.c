@@ -28,8 +28,8 @@ static const char usage_text[] =
 	"       sitegen check [OPTIONS]              report every problem, write nothing\n"
 	"       sitegen serve [--port N] [--bind ADDR] [OPTIONS]\n"
 	"                                            build, serve over HTTP, rebuild on change\n"
-	"       sitegen new [--district D | --city C] [--date YYYY-MM-DD] [--content DIR]\n"
-	"                   [--config FILE] TITLE    start a new article's file\n"
+	"       sitegen new [--district D | --city C] [--date YYYY-MM-DD | YYYY-MM]\n"
+	"                   [--slug SLUG] TITLE      start a new article's file (sitegen new --help)\n"
 	"       sitegen --help | --version\n"
 	"options (build, check, serve):\n"
 	"  --config FILE        the config (default config.yml)\n"
@@ -44,9 +44,25 @@ static const char usage_text[] =
 	"  --max-file-size N    refuse larger input files: bytes, or with K, M or G (default 8M)\n"
 	"See sitegen(1).\n";
 
+/* `sitegen new --help`: new's own options. */
+static const char new_usage_text[] =
+	"usage: sitegen new [--district D | --city C] [--date YYYY-MM-DD | YYYY-MM] [--slug SLUG]\n"
+	"                   [--content DIR] [--config FILE] [--] TITLE\n"
+	"writes CONTENT/<year>/<date>-<slug>.md with the front matter filled in and prints its path\n"
+	"  --district D         the district or county the report is about (one of the config's)\n"
+	"  --city C             or the city, when the text names no district\n"
+	"  --date DATE          YYYY-MM-DD, or YYYY-MM when the day was not printed (default: today)\n"
+	"  --slug SLUG          the file name's words: a-z, 0-9 and hyphens (default: the title's pinyin)\n"
+	"  --content DIR        the articles (default content)\n"
+	"  --config FILE        the config (default config.yml)\n"
+	"See sitegen(1).\n";
+
+/* The usage parse_opts prints: the general one, or a command's own. */
+static const char *usage_of = usage_text;
+
 static void usage(FILE *f)
 {
-	fputs(usage_text, f);
+	fputs(usage_of, f);
 }
 
 /* One option of a command: a value (--config FILE, --config=FILE) or a
@@ -72,11 +88,18 @@ static int parse_opts(int argc, char **argv, int first, const struct opt *opts, 
 {
 	for (int i = first; i < argc; i++) {
 		const char *a = argv[i];
-		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+		int help = strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0, version = strcmp(a, "--version") == 0;
+		if ((help || version) && argc != first + 1) {
+			/* `--version extra` is as much a mistake as `check extra` */
+			fprintf(stderr, "sitegen: %s takes no other argument\n", a);
+			usage(stderr);
+			return -1;
+		}
+		if (help) {
 			usage(stdout);
 			exit(0);
 		}
-		if (strcmp(a, "--version") == 0) {
+		if (version) {
 			printf("sitegen %s\n", SITEGEN_VERSION);
 			exit(0);
 		}
@@ -237,8 +260,10 @@ static int run_new(int argc, char **argv)
 	struct new_options o = { .config = "config.yml", .content = "content" };
 	const struct opt opts[] = {
 		{ "--config", &o.config, NULL }, { "--content", &o.content, NULL }, { "--district", &o.district, NULL },
-		{ "--city", &o.city, NULL }, { "--date", &o.date, NULL }, { NULL, NULL, NULL },
+		{ "--city", &o.city, NULL }, { "--date", &o.date, NULL }, { "--slug", &o.slug, NULL },
+		{ NULL, NULL, NULL },
 	};
+	usage_of = new_usage_text;
 	if (parse_opts(argc, argv, 2, opts, &o.title) < 0)
 		return 2;
 	if (!o.title) {

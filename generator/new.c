@@ -12,6 +12,7 @@
 #include "article.h"
 #include "build.h"
 #include "index.h"
+#include "load.h"
 #include "memo.h"
 #include "site.h"
 #include "text.h"
@@ -121,7 +122,8 @@ static int check_article(struct arena *a, struct diag *d, const struct config *c
 		return -1;
 	/* the memo (read only) spares opening ICU's transliterator for the
 	 * config's place names when the title's slug is not needed */
-	struct index_ctx x = { .a = a, .d = d, .cfg = cfg, .memo = memo_load(), .collator = text_collator_new() };
+	struct index_ctx x = { .a = a, .d = d, .cfg = cfg, .memo = memo_load(), .collator = text_collator_new(),
+				 .cmdline = 1 };
 	int r = -1;
 	if (!x.collator) {
 		diag_error(d, "ICU", 0, 0, NULL, 0, "cannot load ICU's collation data");
@@ -172,10 +174,71 @@ static int write_new(char *path, const struct buf *text)
 	return 0;
 }
 
+/* Is --slug's value a slug: lowercase a-z, 0-9 and single hyphens inside? */
+static int valid_slug(const char *s)
+{
+	size_t n = strlen(s);
+	if (n == 0 || n > 64 || s[0] == '-' || s[n - 1] == '-' || strstr(s, "--"))
+		return 0;
+	return strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789-") == n;
+}
+
+/* The title of the article at path (a file, or a page bundle's index.md),
+ * or NULL when it has none that parses (its messages are dropped). */
+static const char *title_at(struct arena *a, const char *path, int bundle)
+{
+	struct buf text = BUF_INIT, sink = BUF_INIT;
+	struct diag quiet = DIAG_INIT;
+	quiet.sink = &sink;
+	const char *file = bundle ? arena_sprintf(a, "%s/index.md", path) : path;
+	struct article *art = load_file(file, &text) == 0 ? article_parse(a, &quiet, file, text.data, text.len) : NULL;
+	buf_free(&text);
+	buf_free(&sink);
+	return art ? art->title : NULL;
+}
+
+/* The file's path: <content>/<year>/<date>-<slug>.md, with -2, -3 … after
+ * an automatic slug that another title's file (or bundle) already has.
+ * NULL after saying why there is none. */
+static char *free_path(struct arena *a, const struct new_options *o, int year, const char *date, const char *slug,
+		       const char *title)
+{
+	struct stat st;
+	for (int n = 1; n < 100; n++) {
+		const char *suffix = n == 1 ? "" : arena_sprintf(a, "-%d", n);
+		char *path = arena_sprintf(a, "%s/%04d/%s-%s%s.md", o->content, year, date, slug, suffix);
+		char *bundle = arena_sprintf(a, "%s/%04d/%s-%s%s", o->content, year, date, slug, suffix);
+		int is_file = lstat(path, &st) == 0, is_bundle = !is_file && lstat(bundle, &st) == 0;
+		if (!is_file && !is_bundle)
+			return path;
+		const char *there = is_file ? path : bundle, *other = title_at(a, there, is_bundle);
+		if (o->slug) {
+			fprintf(stderr, "sitegen: new: %s exists already: not overwritten (give another --slug)\n", there);
+			return NULL;
+		}
+		if (other && strcmp(other, title) == 0) {
+			fprintf(stderr, "sitegen: new: %s exists already, with this title and date: not overwritten "
+				"(for another article of that title, give --slug SLUG; make new: SLUG=)\n", there);
+			return NULL;
+		}
+	}
+	fprintf(stderr, "sitegen: new: %s/%04d/%s-%s-2 … -99 exist already: give --slug SLUG\n", o->content, year, date, slug);
+	return NULL;
+}
+
 int new_article(const struct new_options *o, struct arena *a, struct diag *d)
 {
-	if (!!o->district == !!o->city) {
-		fprintf(stderr, "sitegen: new: give --district or --city (only when the text names no district)\n");
+	if (o->district && o->city) {
+		fprintf(stderr, "sitegen: new: give one of --district or --city, not both\n");
+		return -1;
+	}
+	if (!o->district && !o->city) {
+		fprintf(stderr, "sitegen: new: give --district D, or --city C when the text names no district\n");
+		return -1;
+	}
+	if (o->slug && !valid_slug(o->slug)) {
+		fprintf(stderr, "sitegen: new: --slug '%s': use lowercase a-z, 0-9 and hyphens (e.g. song-cai-shang-men)\n",
+			o->slug);
 		return -1;
 	}
 	struct date dt;
@@ -189,20 +252,17 @@ int new_article(const struct new_options *o, struct arena *a, struct diag *d)
 	compose(&text, o, title, date);
 	struct text_slugger *sl = NULL;
 	int r = check_article(a, d, &cfg, &sl, "(the new article)", &text);
-	if (r == 0 && !sl && !(sl = text_slugger_new())) {
+	if (r == 0 && o->slug) {
+		buf_addstr(&slug, o->slug);
+	} else if (r == 0 && !sl && !(sl = text_slugger_new())) {
 		diag_error(d, "ICU", 0, 0, NULL, 0, "cannot load ICU's transliteration data");
 		r = -1;
-	}
-	if (r == 0)
+	} else if (r == 0) {
 		text_slugify(sl, title, strlen(title), NEW_SLUG_MAX, &slug);
-	char *path = arena_sprintf(a, "%s/%04d/%s-%s.md", o->content, dt.y, date, slug.data);
-	char *bundle = arena_sprintf(a, "%s/%04d/%s-%s", o->content, dt.y, date, slug.data);
-	struct stat st;
-	if (r == 0 && (lstat(path, &st) == 0 || lstat(bundle, &st) == 0)) {
-		fprintf(stderr, "sitegen: new: %s exists already: not overwritten (give another title or date)\n",
-			lstat(path, &st) == 0 ? path : bundle);
-		r = -1;
 	}
+	char *path = r == 0 ? free_path(a, o, dt.y, date, slug.data, title) : NULL;
+	if (r == 0 && !path)
+		r = -1;
 	if (r == 0 && write_new(path, &text) < 0) {
 		fprintf(stderr, "sitegen: new: cannot write %s: %s\n", path, strerror(errno));
 		r = -1;

@@ -1,5 +1,5 @@
 /* new: a new article's file, `sitegen new [--district D | --city C]
- * [--date DATE] TITLE`.
+ * [--date DATE] [--slug SLUG] TITLE`.
  *
  * Writes content/<year>/<date>-<slug>.md, the slug being the title's pinyin
  * as the index makes slugs (text_slugify, cut short), with the front matter
@@ -7,8 +7,11 @@
  * a YAML comment; the body is left empty. The district or city is checked
  * against the config as a build checks it (the same message, with the
  * nearest names), and the text is parsed back as a build parses it before
- * anything is written, so the file builds under --strict. An existing file
- * (or page bundle folder) of that name is never overwritten. */
+ * anything is written, so the file builds under --strict once its text is
+ * written (an empty report is a warning: index_warn_empty). An existing file
+ * (or page bundle folder) of that name is never overwritten: another title's
+ * file moves the new one to <slug>-2, -3 …; the same title (or a --slug
+ * given) is refused. */
 #ifndef NEW_H
 #define NEW_H
 
@@ -19,6 +22,7 @@ struct new_options {
 	const char *config, *content;
 	const char *district, *city;	/* one of them */
 	const char *date;		/* YYYY-MM-DD or YYYY-MM; NULL: today */
+	const char *slug;		/* the file name's words; NULL: the title's pinyin */
 	const char *title;
 };
 

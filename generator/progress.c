@@ -17,7 +17,9 @@ static const char *stage;
 static size_t total;
 static size_t (*count_fn)(void *);
 static void *count_arg;
+static int of_total;	/* the stage's format has a second %zu: the total */
 static size_t shown;	/* the width of the line on the terminal, 0 when none */
+static char last[120];	/* the line as last drawn, while shown */
 
 static double now(void)
 {
@@ -43,7 +45,15 @@ static void draw(void)
 		return;
 	char line[120];
 	int n = snprintf(line, sizeof(line), "sitegen: ");
-	snprintf(line + n, sizeof(line) - (size_t)n, stage, count_fn ? count_fn(count_arg) : total);
+	size_t done = count_fn ? count_fn(count_arg) : total;
+	if (of_total)
+		snprintf(line + n, sizeof(line) - (size_t)n, stage, done, total);
+	else
+		snprintf(line + n, sizeof(line) - (size_t)n, stage, done);
+	/* the same line again: nothing to redraw */
+	if (shown && strcmp(line, last) == 0)
+		return;
+	memcpy(last, line, sizeof(line));
 	/* the width in columns: the stage names are ASCII */
 	size_t width = strlen(line);
 	fprintf(stderr, "\r%s%*s", line, shown > width ? (int)(shown - width) : 0, "");
@@ -84,7 +94,7 @@ void progress_begin(int on)
 		running = 1;
 }
 
-void progress_stage(const char *what, size_t n, size_t (*count)(void *), void *arg)
+static void set_stage(const char *what, size_t n, size_t (*count)(void *), void *arg, int with_total)
 {
 	if (!enabled)
 		return;
@@ -93,8 +103,19 @@ void progress_stage(const char *what, size_t n, size_t (*count)(void *), void *a
 	total = n;
 	count_fn = count;
 	count_arg = arg;
+	of_total = with_total;
 	draw();
 	pthread_mutex_unlock(&lock);
+}
+
+void progress_stage(const char *what, size_t n, size_t (*count)(void *), void *arg)
+{
+	set_stage(what, n, count, arg, 0);
+}
+
+void progress_stage_of(const char *what, size_t n, size_t (*count)(void *), void *arg)
+{
+	set_stage(what, n, count, arg, 1);
 }
 
 void progress_clear(void)

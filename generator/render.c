@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "markdown.h"
+#include "progress.h"
 #include "strmap.h"
 #include "text.h"
 #include "threads.h"
@@ -347,6 +348,7 @@ struct pool {
 	struct render proto;
 	size_t offsets[NFAMILIES + 1];	/* first job number of each family */
 	atomic_size_t next_article, next_page;
+	atomic_size_t pages_done;		/* for the progress line */
 	struct threads_gate precomputed;	/* every article's render_article is made */
 	atomic_int abandoned;			/* a thread could not set up: no pages */
 };
@@ -386,11 +388,20 @@ static void *worker(void *arg, size_t k)
 			precompute_one(&r, i);
 	threads_gate_pass(&p->precomputed, mine);
 	while (!atomic_load(&p->abandoned) && (i = atomic_fetch_add(&p->next_page, 1)) < p->offsets[NFAMILIES])
+	{
 		run_job(p, &r, i);
+		atomic_fetch_add(&p->pages_done, 1);
+	}
 	buf_free(&r.out);
 	text_dates_free(r.dates);
 	arena_free(&r.scratch);
 	return r.failed ? (void *)keep : (void *)((uintptr_t)keep | 1);
+}
+
+/* The progress line's count (read from its own thread). */
+static size_t pages_done(void *arg)
+{
+	return atomic_load(&((struct pool *)arg)->pages_done);
 }
 
 int render_site(const struct site *site, struct tmpl_set *tmpls, struct writer *w, struct diag *d,
@@ -402,6 +413,9 @@ int render_site(const struct site *site, struct tmpl_set *tmpls, struct writer *
 		p.offsets[f + 1] = p.offsets[f] + families[f].count(site);
 	atomic_init(&p.next_article, 0);
 	atomic_init(&p.next_page, 0);
+	atomic_init(&p.pages_done, 0);
+	size_t total = p.offsets[NFAMILIES];
+	progress_stage_of("rendering: %zu / %zu pages", total, pages_done, &p);
 	atomic_init(&p.abandoned, 0);
 	threads_gate_init(&p.precomputed, site->articles.len);
 	size_t n = (size_t)threads_count(jobs);
@@ -415,6 +429,8 @@ int render_site(const struct site *site, struct tmpl_set *tmpls, struct writer *
 		free(arena);
 	}
 	free(results);
+	/* p goes away: the line no longer asks it */
+	progress_stage_of("rendering: %zu / %zu pages", total, NULL, NULL);
 	threads_gate_destroy(&p.precomputed);
 	return failed ? -1 : 0;
 }

@@ -60,10 +60,21 @@ int writer_check_output(const char *out_dir, struct diag *d);
  * wanting one file) and keeps, from every HTML page, the targets of its
  * relative href and src links. Never NULL. */
 struct writer *writer_open_dry(struct diag *d);
+/* The Markdown file a page was made from: its path, its whole text and
+ * where its body starts (after the front matter). */
+struct write_source {
+	const char *path, *src;
+	size_t len, body;
+};
+
 /* Reports, as errors, each link target that names no file offered, at the
  * first page that links to it, or at that page's source file when
- * `sources` (page path → source path, may be NULL) names one; the pages
- * made go to *pages and the distinct targets to *links. Frees w. */
+ * `sources` (page path → struct write_source, may be NULL) names one: at
+ * the link's line and column when its body holds it, else the file alone.
+ * A link to a folder (`../x/`, or `../x` where x/index.html is a page) is
+ * a warning, with the link to write instead (`../x/index.html`): a browser
+ * shows no index.html for a folder opened from disk. The pages made go to
+ * *pages and the distinct targets to *links. Frees w. */
 struct strmap;
 void writer_check_links(struct writer *w, const struct strmap *sources, size_t *pages, size_t *links);
 

@@ -2,7 +2,7 @@
  * written, and every relative link between them is followed in the set of
  * files the build made. A link a Markdown body gives to another report
  * (`[…](../2022-10-31-x/)`) is checked the same way as the theme's own. */
-#define _DEFAULT_SOURCE
+#define _GNU_SOURCE	/* memmem */
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -99,6 +99,18 @@ struct link_use {
 	const char *page, *as_written;
 };
 
+/* Does the link t[0..n) name a folder: its path (before ? or #) empty or
+ * ending in '/', '.' or '..'? */
+static int names_folder(const char *t, size_t n)
+{
+	size_t p = 0;
+	while (p < n && t[p] != '?' && t[p] != '#')
+		p++;
+	return p == 0 || t[p - 1] == '/' || (p == 1 && t[0] == '.') || (p >= 2 && t[p - 1] == '.' && t[p - 2] == '.' &&
+									   (p == 2 || t[p - 3] == '/')) ||
+	       (p >= 2 && t[p - 1] == '.' && t[p - 2] == '/');
+}
+
 /* Records that page `rel` links to `key` (written as v[0..n)); lock held. */
 static void note(struct writer *w, const char *rel, const char *key, const char *v, size_t n)
 {
@@ -155,6 +167,10 @@ void write_note_links(struct writer *w, const char *rel, const char *data, size_
 			found = xrealloc(found, cap * sizeof(*found));
 		}
 		found[nfound++] = (struct found){ targets.len, v, vn };
+		/* a folder's link is kept apart from one naming its index.html
+		 * (no site path starts with '/'): each gets its own message */
+		if (names_folder(v, vn))
+			buf_addch(&targets, '/');
 		buf_add(&targets, target.data, target.len + 1);	/* with its NUL */
 	}
 	pthread_mutex_lock(&w->lock);
@@ -172,6 +188,75 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+/* The link as written in the page's HTML, as Markdown would have it:
+ * `&amp;` and %XX decoded (cmark encodes what a URL may not hold). */
+static void html_link_text(const char *t, int decode_percent, struct buf *out)
+{
+	buf_reset(out);
+	for (; *t; t++) {
+		if (strncmp(t, "&amp;", 5) == 0) {
+			buf_addch(out, '&');
+			t += 4;
+		} else if (decode_percent && t[0] == '%' && hex(t[1]) >= 0 && hex(t[2]) >= 0) {
+			buf_addch(out, (char)(hex(t[1]) * 16 + hex(t[2])));
+			t += 2;
+		} else {
+			buf_addch(out, *t);
+		}
+	}
+}
+
+/* Where the body of s gives the link `link` as a destination (after '(',
+ * '<' or a space, followed by ')', '>', a space or a line's end): its
+ * offset in s->src, or (size_t)-1 when the body does not hold it. */
+static size_t find_in_body(const struct write_source *s, const char *link)
+{
+	size_t n = strlen(link);
+	const char *body = s->src + s->body, *end = s->src + s->len;
+	for (const char *p = body; n && (p = memmem(p, (size_t)(end - p), link, n)); p++) {
+		char before = p > body ? p[-1] : '\n', after = p + n < end ? p[n] : '\n';
+		if (strchr("(< \t", before) && strchr(")> \t\r\n", after))
+			return (size_t)(p - s->src);
+	}
+	return (size_t)-1;
+}
+
+/* Reports, at the link's place in its source when found there, else at the
+ * source file or the page. */
+static void link_message(struct writer *w, const struct strmap *sources, const struct link_use *u, int warning,
+			 const char *what)
+{
+	const struct write_source *s = sources ? strmap_get(sources, u->page) : NULL;
+	size_t off = (size_t)-1, line = 0, col = 0;
+	if (s) {
+		struct buf md = BUF_INIT;
+		html_link_text(u->as_written, 0, &md);
+		off = find_in_body(s, md.data);
+		if (off == (size_t)-1) {
+			html_link_text(u->as_written, 1, &md);
+			off = find_in_body(s, md.data);
+		}
+		buf_free(&md);
+		if (off != (size_t)-1)
+			diag_locate(s->src, off, &line, &col);
+	}
+	const char *path = s ? s->path : u->page, *src = line ? s->src : NULL;
+	size_t len = line ? s->len : 0;
+	const char *on = s ? arena_sprintf(&w->paths_arena, " (on %s)", u->page) : "";
+	if (warning)
+		diag_warning(w->d, path, line, col, src, len, "the link '%s'%s %s", u->as_written, on, what);
+	else
+		diag_error(w->d, path, line, col, src, len, "the link '%s'%s %s", u->as_written, on, what);
+}
+
+/* The link to write instead of a folder's: its path with index.html. */
+static const char *with_index(struct writer *w, const char *t)
+{
+	size_t p = strcspn(t, "?#");
+	const char *sep = p == 0 || t[p - 1] == '/' ? "" : "/";
+	return arena_sprintf(&w->paths_arena, "%.*s%sindex.html%s", (int)p, t, sep, t + p);
+}
+
 void writer_check_links(struct writer *w, const struct strmap *sources, size_t *pages, size_t *links)
 {
 	/* in path order, so that the messages come out the same in every run */
@@ -179,20 +264,31 @@ void writer_check_links(struct writer *w, const struct strmap *sources, size_t *
 	const char **bad = xmalloc((w->link_targets.len + 1) * sizeof(*bad));
 	for (size_t i = 0; i < w->link_targets.cap; i++) {
 		const char *t = w->link_targets.keys[i];
-		if (t && !strmap_get(&w->paths, t) &&
-		    !strmap_get(&w->paths, arena_sprintf(&w->paths_arena, "%s/index.html", t)))
+		if (t && (t[0] == '/' || !strmap_get(&w->paths, t)))
 			bad[n++] = t;
 	}
 	qsort(bad, n, sizeof(*bad), cmp_str);
+	size_t twice = 0;
 	for (size_t i = 0; i < n; i++) {
 		const struct link_use *u = strmap_get(&w->link_targets, bad[i]);
-		const char *src = sources ? strmap_get(sources, u->page) : NULL;
-		diag_error(w->d, src ? src : u->page, 0, 0, NULL, 0, "the link '%s'%s%s%s leads to no page or file of the site%s",
-			   u->as_written, src ? " (on " : "", src ? u->page : "", src ? ")" : "",
-			   strncmp(bad[i], "../", 3) == 0 ? " (it climbs above the site's top)" : "");
+		int folder = bad[i][0] == '/';
+		const char *t = bad[i] + folder;
+		int exists = strmap_get(&w->paths, t) != NULL;
+		int dir = !exists && !folder && strmap_get(&w->paths, arena_sprintf(&w->paths_arena, "%s/index.html", t));
+		if (folder)	/* the same target named both ways counts once */
+			twice += strmap_get(&w->link_targets, t) != NULL;
+		if (exists || dir)
+			link_message(w, sources, u, 1,
+				     arena_sprintf(&w->paths_arena,
+						   "leads to a folder: opened from disk (file://) it shows no page; write '%s'",
+						   with_index(w, u->as_written)));
+		else
+			link_message(w, sources, u, 0,
+				     arena_sprintf(&w->paths_arena, "leads to no page or file of the site%s",
+						   strncmp(t, "../", 3) == 0 ? " (it climbs above the site's top)" : ""));
 	}
 	*pages = w->pages;
-	*links = w->link_targets.len;
+	*links = w->link_targets.len - twice;
 	free(bad);
 	write_free(w);
 }

@@ -40,6 +40,16 @@ version=$(sed -n 's/^#define SITEGEN_VERSION "\(.*\)"$/\1/p' generator/version.h
 "$BIN" --version >"$tmp/out" 2>&1
 say "$([ $? = 0 ] && [ "$(cat "$tmp/out")" = "sitegen $version" ] && echo 0 || echo 1)" \
 	"--version prints 'sitegen $version' (generator/version.h) and exits 0" "$tmp/out"
+"$BIN" --version extra >"$tmp/out" 2>"$tmp/err"
+st1=$?
+"$BIN" --help extra >>"$tmp/out" 2>>"$tmp/err"
+st2=$?
+say "$([ $st1 = 2 ] && [ $st2 = 2 ] && [ ! -s "$tmp/out" ] && grep -q "^sitegen: --version takes no other argument" "$tmp/err" &&
+	grep -q "^sitegen: --help takes no other argument" "$tmp/err" && echo 0 || echo 1)" \
+	"--version and --help with another argument are usage errors, exit status 2" "$tmp/err"
+"$BIN" new --help >"$tmp/out" 2>"$tmp/err"
+say "$([ $? = 0 ] && grep -q '^usage: sitegen new ' "$tmp/out" && grep -q -- '--slug SLUG' "$tmp/out" &&
+	! grep -q 'sitegen check' "$tmp/out" && echo 0 || echo 1)" "new --help prints new's own usage" "$tmp/out"
 "$BIN" --frobnicate >"$tmp/out" 2>"$tmp/err"
 say "$([ $? = 2 ] && grep -q "^sitegen: unknown option '--frobnicate'" "$tmp/err" && grep -q '^usage:' "$tmp/err" &&
 	[ ! -s "$tmp/out" ] && echo 0 || echo 1)" "an unknown option is a usage error on stderr, exit status 2" "$tmp/err"
@@ -70,14 +80,24 @@ say "$(grep -q '^district: 离石区$' "$f" && grep -q '^date: 2022-11-02$' "$f"
 say "$([ $? = 0 ] && grep -q "/$(date +%Y)/$(date +%Y-%m-%d)-jin-tian-de-bao-dao.md\$" "$tmp/out" &&
 	grep -q '^city: 太原市$' "$(cat "$tmp/out")" && echo 0 || echo 1)" \
 	"new --city files the article at city level; without --date the date is today's" "$tmp/err"
+# a report with no text yet: a warning at its closing fence, so --strict fails until it is written
+"$BIN" check --config $CFG --content "$tmp/c" >/dev/null 2>"$tmp/err"
+st1=$?
+"$BIN" check --config $CFG --content "$tmp/c" --strict >/dev/null 2>>"$tmp/err"
+st2=$?
+fence=$(grep -n '^---$' "$f" | sed -n '2s/:.*//p')
+say "$([ $st1 = 0 ] && [ $st2 = 1 ] && grep -q "^$f:$fence:1: warning: the report has no text: write it below the front matter\$" "$tmp/err" &&
+	[ "$(grep -c 'has no text' "$tmp/err")" = 4 ] && echo 0 || echo 1)" \
+	"a report with no text (as new writes it) is a warning at the front matter's end: --strict fails" "$tmp/err"
+for n in "$f" "$(cat "$tmp/out")"; do echo '正文。' >>"$n"; done
 "$BIN" --config $CFG --content "$tmp/c" --out "$tmp/o" --strict --quiet 2>"$tmp/err"
 say "$([ $? = 0 ] && [ -f "$tmp/o/reports/2022-11-02-lian-xin-ka-wen-nuan-yun-fu-xin/index.html" ] && echo 0 || echo 1)" \
-	"the files new wrote build under --strict, each with its report page" "$tmp/err"
+	"the files new wrote, once written, build under --strict, each with its report page" "$tmp/err"
 snapshot "$tmp/c" >"$tmp/before"
 cp "$f" "$tmp/f.copy"
 "$BIN" new --config $CFG --content "$tmp/c" --district 离石区 --date 2022-11-02 '连心卡: 温暖 "孕妇" 心' \
 	>"$tmp/out" 2>"$tmp/err"
-say "$([ $? = 1 ] && grep -q "exists already: not overwritten" "$tmp/err" && cmp -s "$f" "$tmp/f.copy" && echo 0 || echo 1)" \
+say "$([ $? = 1 ] && grep -q "exists already, with this title and date: not overwritten" "$tmp/err" && cmp -s "$f" "$tmp/f.copy" && echo 0 || echo 1)" \
 	"new refuses to overwrite an existing file" "$tmp/err"
 # the build's message for the same mistake (tests/errors/unknown-district), without its place
 msg=$(grep -o "error: unknown district .*" tests/errors/unknown-district/expected)
@@ -85,8 +105,37 @@ msg=$(grep -o "error: unknown district .*" tests/errors/unknown-district/expecte
 say "$([ $? = 1 ] && [ "$(cat "$tmp/err")" = "--district: $msg" ] && [ ! -s "$tmp/out" ] && echo 0 || echo 1)" \
 	"an unknown district gets the build's message, with the nearest names" "$tmp/err"
 "$BIN" new --config $CFG --content "$tmp/c" --city 离石区 '另一篇' >/dev/null 2>"$tmp/err"
-say "$([ $? = 1 ] && grep -q "city '离石区' is a district of 吕梁市: use 'district: 离石区'" "$tmp/err" && echo 0 || echo 1)" \
-	"a district given as --city gets the build's message" "$tmp/err"
+say "$([ $? = 1 ] && grep -q "^--city: error: city '离石区' is a district of 吕梁市: use --district 离石区 (make new: DISTRICT=离石区)\$" "$tmp/err" && echo 0 || echo 1)" \
+	"a district given as --city gets the build's message, naming the option to use" "$tmp/err"
+"$BIN" new --config $CFG --content "$tmp/c" --district 吕梁市 '另一篇' >/dev/null 2>"$tmp/err"
+say "$([ $? = 1 ] && grep -q "^--district: error: district '吕梁市' is a city: use --city 吕梁市 (make new: CITY=吕梁市)\$" "$tmp/err" && echo 0 || echo 1)" \
+	"a city given as --district is told to use --city" "$tmp/err"
+"$BIN" new --config $CFG --content "$tmp/c" --district 离石区 --city 吕梁市 '另一篇' >/dev/null 2>"$tmp/err"
+say "$([ $? = 1 ] && [ "$(cat "$tmp/err")" = "sitegen: new: give one of --district or --city, not both" ] && echo 0 || echo 1)" \
+	"both --district and --city: give one of them, not both" "$tmp/err"
+# titles that begin alike (district + community) are cut to the same name: -2, -3 …
+t1=离石区滨河社区志愿者守护居民平安 t2=离石区滨河社区志愿者送菜上门
+"$BIN" new --config $CFG --content "$tmp/c2" --district 离石区 --date 2022-11-05 "$t1" >"$tmp/out1" 2>"$tmp/err"
+"$BIN" new --config $CFG --content "$tmp/c2" --district 离石区 --date 2022-11-05 "$t2" >"$tmp/out2" 2>>"$tmp/err"
+st=$?
+n1=$(cat "$tmp/out1") n2=$(cat "$tmp/out2")
+say "$([ $st = 0 ] && [ "$n2" = "${n1%.md}-2.md" ] && grep -q "^title: $t2\$" "$n2" && grep -q "^title: $t1\$" "$n1" &&
+	echo 0 || echo 1)" "a different title cut to an existing file's name gets <name>-2.md, the other file kept" "$tmp/err"
+cp "$n2" "$tmp/n2.copy"
+"$BIN" new --config $CFG --content "$tmp/c2" --district 离石区 --date 2022-11-05 "$t2" >"$tmp/out" 2>"$tmp/err"
+say "$([ $? = 1 ] && [ ! -s "$tmp/out" ] && grep -q "^sitegen: new: $n2 exists already, with this title and date: not overwritten (for another article of that title, give --slug SLUG" "$tmp/err" &&
+	cmp -s "$n2" "$tmp/n2.copy" && [ ! -e "${n1%.md}-3.md" ] && echo 0 || echo 1)" \
+	"the same title and date again is refused, suggesting --slug" "$tmp/err"
+"$BIN" new --config $CFG --content "$tmp/c2" --district 离石区 --date 2022-11-05 --slug song-cai "$t2" >"$tmp/out" 2>"$tmp/err"
+st1=$?
+"$BIN" new --config $CFG --content "$tmp/c2" --district 离石区 --date 2022-11-05 --slug Song_Cai "$t2" >/dev/null 2>>"$tmp/err"
+st2=$?
+"$BIN" new --config $CFG --content "$tmp/c2" --district 离石区 --date 2022-11-05 --slug song-cai x >/dev/null 2>>"$tmp/err"
+st3=$?
+say "$([ $st1 = 0 ] && [ "$(cat "$tmp/out")" = "$tmp/c2/2022/2022-11-05-song-cai.md" ] && [ $st2 = 1 ] && [ $st3 = 1 ] &&
+	grep -q "^sitegen: new: --slug 'Song_Cai': use lowercase a-z, 0-9 and hyphens" "$tmp/err" &&
+	grep -q "2022-11-05-song-cai.md exists already: not overwritten (give another --slug)" "$tmp/err" && echo 0 || echo 1)" \
+	"--slug names the file; an invalid slug or one taken is refused" "$tmp/err"
 "$BIN" new --config $CFG --content "$tmp/c" --district 离石区 --date 2022-13-01 '另一篇' >/dev/null 2>"$tmp/err"
 st1=$?
 "$BIN" new --config $CFG --content "$tmp/c" '另一篇' >/dev/null 2>>"$tmp/err"
@@ -100,6 +149,11 @@ say "$([ $st1 = 1 ] && [ $st2 = 1 ] && [ $st3 = 2 ] && grep -q "date '2022-13-01
 submake new BUILD="$B" CONFIG=$CFG CONTENT="$tmp/c" TITLE="It's 测试" DISTRICT=石楼县 DATE=2022-10-01 >"$tmp/out" 2>"$tmp/err"
 say "$([ $? = 0 ] && grep -q "^title: 'It''s 测试'$" "$tmp/c/2022/2022-10-01-it-s-ce-shi.md" && echo 0 || echo 1)" \
 	"make new TITLE=… DISTRICT=… DATE=… writes the file (quotes in the title kept)" "$tmp/err"
+echo '正文。' >>"$tmp/c/2022/2022-10-01-it-s-ce-shi.md"
+
+submake new BUILD="$B" CONFIG=$CFG CONTENT="$tmp/c" TITLE="送菜" DISTRICT=石楼县 DATE=2022-10-01 SLUG=song-cai >"$tmp/out" 2>"$tmp/err"
+say "$([ $? = 0 ] && [ -f "$tmp/c/2022/2022-10-01-song-cai.md" ] && echo 0 || echo 1)" "make new SLUG=… names the file" "$tmp/err"
+rm -f "$tmp/c/2022/2022-10-01-song-cai.md"
 
 # ---- check ----
 # Nothing is written: no output directory, no cache, nothing in the working directory.
@@ -164,14 +218,26 @@ say "$([ $st = 1 ] && [ "$(sed '$d' "$tmp/err")" = "$(sed '$d' "$tmp/err2")" ] &
 	[ "$(ls -A "$tmp/foreign")" = notes.txt ] && echo 0 || echo 1)" \
 	"check refuses an output directory that is not the generator's with the build's message" "$tmp/err"
 
-# A link between pages that leads nowhere: check names the article's file.
+# A link between pages that leads nowhere: check names its place in the article's file.
 mkdir -p "$tmp/links"
-printf -- '---\ntitle: 链接\ndate: 2022-10-31\ndistrict: 离石区\n---\n\n[另一篇](../2022-10-30-nowhere/) [首页](../../index.html) [外](https://example.org/)\n' \
+printf -- '---\ntitle: 链接\ndate: 2022-10-31\ndistrict: 离石区\n---\n\n第一段。\n\n看 [另一篇](../2022-10-30-nowhere/index.html) [首页](../../index.html) [外](https://example.org/)\n' \
 	>"$tmp/links/a.md"
 "$BIN" check --config $CFG --content "$tmp/links" --quiet 2>"$tmp/err"
-say "$([ $? = 1 ] && grep -q "^$tmp/links/a.md: error: the link '../2022-10-30-nowhere/' (on reports/a/index.html) leads to no page or file of the site$" "$tmp/err" &&
+say "$([ $? = 1 ] && grep -q "^$tmp/links/a.md:9:9: error: the link '../2022-10-30-nowhere/index.html' (on reports/a/index.html) leads to no page or file of the site$" "$tmp/err" &&
+	grep -q '^    看 \[另一篇\](../2022-10-30-nowhere/index.html)' "$tmp/err" &&
 	[ "$(grep -c 'error:' "$tmp/err")" = 1 ] && echo 0 || echo 1)" \
-	"check reports a link to no page at the article that holds it, and only that one" "$tmp/err"
+	"check reports a link to no page at its line and column in the article, with the line, and only that one" "$tmp/err"
+# A link to a folder works on a server but not from disk (file:// shows no index.html): a warning.
+printf -- '---\ntitle: 乙\ndate: 2022-10-30\ndistrict: 离石区\n---\n\n[甲](../a/) [甲](../a/index.html)\n' >"$tmp/links/b.md"
+sed -i 's|(../2022-10-30-nowhere/index.html)|(../b/index.html)|' "$tmp/links/a.md"
+"$BIN" check --config $CFG --content "$tmp/links" 2>"$tmp/err" >"$tmp/out"
+st1=$?
+"$BIN" check --config $CFG --content "$tmp/links" --strict --quiet 2>/dev/null
+st2=$?
+say "$([ $st1 = 0 ] && [ $st2 = 1 ] &&
+	grep -q "^$tmp/links/b.md:7:5: warning: the link '../a/' (on reports/b/index.html) leads to a folder: opened from disk (file://) it shows no page; write '../a/index.html'$" "$tmp/err" &&
+	[ "$(grep -c 'warning:' "$tmp/err")" = 1 ] && echo 0 || echo 1)" \
+	"a link to a folder is a warning (an error under --strict) suggesting its index.html" "$tmp/err"
 
 # ---- the progress line ----
 "$BIN" --config $CFG --content "$tmp/c" --out "$tmp/p1" --strict 2>"$tmp/err" >/dev/null
@@ -180,9 +246,14 @@ if command -v script >/dev/null 2>&1; then
 	SITEGEN_PROGRESS_DELAY=0 script -qec "$BIN --config $CFG --content $tmp/c --out $tmp/p2 --strict" /dev/null \
 		>"$tmp/tty" 2>&1
 	cr=$(printf '\r')
-	say "$(grep -q "${cr}sitegen: rendering: [0-9]* files" "$tmp/tty" && grep -q "${cr}sitegen: writing [0-9]* files" "$tmp/tty" &&
+	say "$(grep -q "${cr}sitegen: rendering: [0-9]* / [0-9]* pages" "$tmp/tty" && grep -q "${cr}sitegen: writing [0-9]* files" "$tmp/tty" &&
 		grep -q "${cr} *${cr}sitegen: 4 articles → " "$tmp/tty" && echo 0 || echo 1)" \
 		"on a terminal, a build past the delay shows its stages in place, erased before the summary line" "$tmp/tty"
+	# the pages rendered out of the total, and the same line never drawn twice in a row
+	total=$(tr "$cr" '\n' <"$tmp/tty" | sed -n 's|^sitegen: rendering: \([0-9]*\) / \([0-9]*\) pages *$|\1 \2|p' | tail -n 1)
+	say "$([ -n "$total" ] && [ "${total% *}" = "${total#* }" ] && [ "${total#* }" -gt 20 ] &&
+		[ -z "$(tr "$cr" '\n' <"$tmp/tty" | sed 's/ *$//' | grep -v '^$' | uniq -d)" ] && echo 0 || echo 1)" \
+		"the progress line counts the pages rendered out of their total ($total), and draws no line twice" "$tmp/tty"
 	script -qec "$BIN --config $CFG --content $tmp/c --out $tmp/p3 --strict" /dev/null >"$tmp/tty" 2>&1
 	say "$(grep -q "${cr}sitegen: [a-z]" "$tmp/tty" && echo 1 || echo 0)" \
 		"on a terminal, a build under a second shows no progress line" "$tmp/tty"
@@ -210,12 +281,41 @@ say "$(grep 'main\.c' "$tmp/out" | grep '^my-cc ' | grep -- '-DMY_CPPFLAG' | gre
 	grep 'sitegen ' "$tmp/out" | grep '^my-cc ' | grep -q -- '-LMY_LDFLAG' && echo 0 || echo 1)" \
 	"the Makefile compiles with CC, CPPFLAGS and CFLAGS and links with LDFLAGS" "$tmp/out"
 
+# make site, serve and check: --out only when OUT= is given, else the config's output_dir
+submake -n site BUILD="$B" >"$tmp/out" 2>&1
+submake -n serve BUILD="$B" >>"$tmp/out" 2>&1
+submake -n check BUILD="$B" >>"$tmp/out" 2>&1
+say "$([ "$(grep -c "^$B/sitegen .*--config config.yml --content content  *--theme theme" "$tmp/out")" = 3 ] &&
+	! grep -q -- '--out' "$tmp/out" && grep -q "^$B/sitegen check " "$tmp/out" &&
+	grep -q "^$B/sitegen serve --port 8080 " "$tmp/out" && grep -q '^output_dir: public$' config.yml && echo 0 || echo 1)" \
+	"make site, serve and check pass no --out without OUT= (the config's output_dir: public)" "$tmp/out"
+submake -n site serve check BUILD="$B" OUT="$tmp/my out" >"$tmp/out" 2>&1
+say "$([ "$(grep -c -- "--out '$tmp/my out'" "$tmp/out")" = 3 ] && echo 0 || echo 1)" \
+	"make site, serve and check OUT=DIR pass --out DIR" "$tmp/out"
+
 # ---- the man page ----
 for s in NAME SYNOPSIS COMMANDS OPTIONS FILES 'FRONT MATTER' CONFIG 'EXIT STATUS' EXAMPLES; do
 	grep -q "^\.SH $s\$" generator/sitegen.1 || echo "no section $s" >>"$tmp/sections"
 done
 say "$([ ! -s "$tmp/sections" ] && grep -qF '\-\-port' generator/sitegen.1 && echo 0 || echo 1)" \
 	"the man page has every section" "$tmp/sections"
+# the man page names every option of both usages, every config key of the README's table and every
+# variable the generator reads (but HOME); its SYNOPSIS takes new's dates as its OPTIONS do
+: >"$tmp/missing"
+for o in $({ "$BIN" --help; "$BIN" new --help; } | grep -o -- '--[a-z-]*' | sort -u); do
+	grep -qF -- "$(echo "$o" | sed 's/-/\\-/g')" generator/sitegen.1 || echo "option $o" >>"$tmp/missing"
+done
+for k in $(awk '/^\| key \| default/{f=1;next} f&&!/^\|/{f=0} f' README.md | grep -o '^| `[a-z_]*`' | tr -d '|` '); do
+	grep -q "^\.B $k\( \|\$\|\\\\f\)\|fB$k\$" generator/sitegen.1 || echo "config key $k" >>"$tmp/missing"
+done
+for v in $(grep -oh 'getenv("[A-Z_]*")' generator/*.c | sed 's/getenv("\(.*\)")/\1/' | sort -u | grep -v '^HOME$'); do
+	grep -q "$v" generator/sitegen.1 || echo "variable $v" >>"$tmp/missing"
+done
+sed -n '/^\.SH SYNOPSIS/,/^\.SH DESCRIPTION/p' generator/sitegen.1 | grep -q 'YYYY-MM-DD " | " YYYY-MM' ||
+	echo "SYNOPSIS: --date YYYY-MM-DD | YYYY-MM" >>"$tmp/missing"
+grep -q 'http://127.0.0.1:8000/:' generator/sitegen.1 && echo "the serve example's address is not under base_url's path" >>"$tmp/missing"
+say "$([ ! -s "$tmp/missing" ] && echo 0 || echo 1)" \
+	"the man page names every option, config key and environment variable, and new's --date as it is" "$tmp/missing"
 if command -v man >/dev/null 2>&1; then
 	man --warnings -l generator/sitegen.1 >"$tmp/out" 2>"$tmp/err"
 	say "$([ $? = 0 ] && [ ! -s "$tmp/err" ] && grep -q 'sitegen' "$tmp/out" && echo 0 || echo 1)" \
