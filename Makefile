@@ -87,10 +87,12 @@ SLUG ?=
 DISTRICT ?=
 CITY ?=
 DATE ?=
+# (the title and names as typed: $(value …), so that make expands no '$' in them)
 new: $(BIN)
 	@$(BIN) new --config $(call quote,$(CONFIG)) --content $(call quote,$(CONTENT)) \
-		$(if $(DISTRICT),--district $(call quote,$(DISTRICT))) $(if $(CITY),--city $(call quote,$(CITY))) \
-		$(if $(DATE),--date $(call quote,$(DATE))) $(if $(SLUG),--slug $(call quote,$(SLUG))) -- $(call quote,$(TITLE))
+		$(if $(DISTRICT),--district $(call quote,$(value DISTRICT))) $(if $(CITY),--city $(call quote,$(value CITY))) \
+		$(if $(DATE),--date $(call quote,$(value DATE))) $(if $(SLUG),--slug $(call quote,$(value SLUG))) \
+		-- $(call quote,$(value TITLE))
 
 # The binary, the default theme and the man page, under $(DESTDIR)$(PREFIX). The installed binary
 # finds the theme from where it is (../share/sitegen/theme beside its bin/) when there is no ./theme.

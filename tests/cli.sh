@@ -154,6 +154,10 @@ echo '正文。' >>"$tmp/c/2022/2022-10-01-it-s-ce-shi.md"
 submake new BUILD="$B" CONFIG=$CFG CONTENT="$tmp/c" TITLE="送菜" DISTRICT=石楼县 DATE=2022-10-01 SLUG=song-cai >"$tmp/out" 2>"$tmp/err"
 say "$([ $? = 0 ] && [ -f "$tmp/c/2022/2022-10-01-song-cai.md" ] && echo 0 || echo 1)" "make new SLUG=… names the file" "$tmp/err"
 rm -f "$tmp/c/2022/2022-10-01-song-cai.md"
+submake new BUILD="$B" CONFIG=$CFG CONTENT="$tmp/c" TITLE='收费$100元 $(x)' DISTRICT=石楼县 DATE=2022-10-01 SLUG=shou-fei >"$tmp/out" 2>"$tmp/err"
+say "$([ $? = 0 ] && grep -q '^title: 收费\$100元 \$(x)$' "$tmp/c/2022/2022-10-01-shou-fei.md" && echo 0 || echo 1)" \
+	"make new keeps a title's \$ as typed (make expands nothing in it)" "$tmp/err" "$tmp/c/2022/2022-10-01-shou-fei.md"
+rm -f "$tmp/c/2022/2022-10-01-shou-fei.md"
 
 # ---- check ----
 # Nothing is written: no output directory, no cache, nothing in the working directory.
