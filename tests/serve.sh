@@ -151,7 +151,8 @@ mkdir foreign && echo TOPSECRET >foreign/secret.txt
 "$bin" serve --port 0 --out foreign >foreign.log 2>&1 &
 pids="$pids $!"
 fserver=$!
-if wait_for grep -q 'build failed' foreign.log; then
+# (the first build runs before the server says where it is)
+if wait_for grep -q 'build failed' foreign.log && wait_for grep -q 'serving http' foreign.log; then
 	furl=$(sed -n 's/.*serving \(http[^ ]*\) .*/\1/p' foreign.log)
 	r=$(req GET "${furl}secret.txt")
 	case ${r%%|*} in 404 | 503) code=ok ;; *) code= ;; esac
