@@ -19,6 +19,7 @@
 #include "config.h"
 #include "load.h"
 #include "serve_internal.h"
+#include "text.h"
 #include "watch.h"
 #include "write.h"
 #include "xalloc.h"
@@ -131,24 +132,13 @@ static int parse_opts(int argc, char **argv, struct serve_opts *o)
 	return port ? parse_port(port, &o->port) : 0;
 }
 
-static int hex_digit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* One part of a URL's path with its %XX escapes decoded. malloc'd. */
 static char *decode_part(const char *p, size_t len)
 {
 	char *out = xmalloc(len + 1), *o = out;
 	for (size_t i = 0; i < len; i++) {
 		int hi, lo;
-		if (p[i] == '%' && i + 2 < len && (hi = hex_digit(p[i + 1])) >= 0 && (lo = hex_digit(p[i + 2])) >= 0) {
+		if (p[i] == '%' && i + 2 < len && (hi = text_hex_digit(p[i + 1])) >= 0 && (lo = text_hex_digit(p[i + 2])) >= 0) {
 			*o++ = (char)(hi * 16 + lo);
 			i += 2;
 		} else {

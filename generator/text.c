@@ -323,6 +323,17 @@ int text_is_ascii(const char *s, size_t len)
 	return 1;
 }
 
+int text_hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
 void text_slugify_ascii(const char *s, size_t len, size_t max, struct buf *out)
 {
 	struct text_slugger ascii = { 0 };	/* no transliterator: none is needed */

@@ -63,6 +63,8 @@ void text_slugify(struct text_slugger *sl, const char *s, size_t len, size_t max
 /* Is s all ASCII? Then its slug needs no transliterator (the rules leave
  * ASCII as it is), and text_slugify_ascii makes it without opening one. */
 int text_is_ascii(const char *s, size_t len);
+/* The value of a hexadecimal digit (as in %XX of a URL), or -1. */
+int text_hex_digit(char c);
 void text_slugify_ascii(const char *s, size_t len, size_t max, struct buf *out);
 
 /* Collation in pinyin order: ICU's collator for "zh", default attributes.

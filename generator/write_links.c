@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "text.h"
 #include "write_internal.h"
 #include "xalloc.h"
 
@@ -38,11 +39,6 @@ static int leaves_pages(const char *t, size_t n)
 	return 0;
 }
 
-static int hex(char c)
-{
-	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
-}
-
 /* The link t[0..n), as written in the page's HTML, read from the page
  * `from` (a site path), as a site path into out: `&amp;` and %XX decoded,
  * query and fragment dropped, `.` and `..` resolved, a directory's link
@@ -57,8 +53,8 @@ static int resolve_link(const char *from, const char *t, size_t n, struct buf *o
 		if (t[i] == '&' && i + 5 <= n && strncmp(t + i, "&amp;", 5) == 0) {
 			buf_addch(out, '&');
 			i += 4;
-		} else if (t[i] == '%' && i + 2 < n && hex(t[i + 1]) >= 0 && hex(t[i + 2]) >= 0) {
-			buf_addch(out, (char)(hex(t[i + 1]) * 16 + hex(t[i + 2])));
+		} else if (t[i] == '%' && i + 2 < n && text_hex_digit(t[i + 1]) >= 0 && text_hex_digit(t[i + 2]) >= 0) {
+			buf_addch(out, (char)(text_hex_digit(t[i + 1]) * 16 + text_hex_digit(t[i + 2])));
 			i += 2;
 		} else {
 			buf_addch(out, t[i]);
@@ -197,8 +193,8 @@ static void html_link_text(const char *t, int decode_percent, struct buf *out)
 		if (strncmp(t, "&amp;", 5) == 0) {
 			buf_addch(out, '&');
 			t += 4;
-		} else if (decode_percent && t[0] == '%' && hex(t[1]) >= 0 && hex(t[2]) >= 0) {
-			buf_addch(out, (char)(hex(t[1]) * 16 + hex(t[2])));
+		} else if (decode_percent && t[0] == '%' && text_hex_digit(t[1]) >= 0 && text_hex_digit(t[2]) >= 0) {
+			buf_addch(out, (char)(text_hex_digit(t[1]) * 16 + text_hex_digit(t[2])));
 			t += 2;
 		} else {
 			buf_addch(out, *t);
