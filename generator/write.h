@@ -45,13 +45,14 @@ int writer_commit(struct writer *w, struct write_stats *stats, uint64_t inputs);
 /* True when out_dir was made by a build whose inputs had this fingerprint
  * and its files are still exactly as that build left them. */
 int writer_is_current(const char *out_dir, uint64_t inputs);
-/* Keeping what the earlier build wrote, for a build that knows a file would
- * come out the same (incremental rendering): rel becomes this build's as it
- * stands, unread. Refused (-1, nothing done) unless the earlier build's
- * commit ended, it listed rel, and rel is still exactly as it left it (its
- * size and mtime in the state's digest); the caller then makes the file
- * anew. Thread-safe. */
-int writer_keep(struct writer *w, const char *rel);
+/* Keeping what the earlier build wrote, for a build that knows files would
+ * come out the same (incremental rendering): the n files rels become this
+ * build's as they stand, unread. All or none: refused (-1, nothing done)
+ * unless the earlier build's commit ended, it listed each, each is still
+ * exactly as it left it (its size and mtime in the state's digest) and this
+ * build has offered none of them; the caller then makes the files anew.
+ * Thread-safe. */
+int writer_keep(struct writer *w, const char *const *rels, size_t n);
 /* The same for every file the earlier build wrote below the directory dir
  * (a prefix ending in '/') that this build has not offered: all, or none
  * (-1) when one of them cannot be kept. */

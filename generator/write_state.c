@@ -259,15 +259,20 @@ static int add_kept(struct writer *w, const char *rel, uint64_t digest)
 	return 0;
 }
 
-int writer_keep(struct writer *w, const char *rel)
+int writer_keep(struct writer *w, const char *const *rels, size_t n)
 {
-	uint64_t digest;
-	if (!may_keep(w, rel, &digest))
-		return -1;
+	uint64_t *digests = xcalloc(n + 1, sizeof(*digests));
+	int ok = 1;
+	for (size_t i = 0; ok && i < n; i++)
+		ok = may_keep(w, rels[i], &digests[i]);
 	pthread_mutex_lock(&w->lock);
-	int r = add_kept(w, rel, digest);
+	for (size_t i = 0; ok && i < n; i++)
+		ok = !write_set_has(w, rels[i]);
+	for (size_t i = 0; ok && i < n; i++)
+		add_kept(w, rels[i], digests[i]);
 	pthread_mutex_unlock(&w->lock);
-	return r;
+	free(digests);
+	return ok ? 0 : -1;
 }
 
 int writer_keep_under(struct writer *w, const char *dir)
