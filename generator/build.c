@@ -181,7 +181,7 @@ static int finish_check(struct arena *a, struct diag *d, struct writer *w, const
 /* index → render → write with the index's context made. */
 static int generate_with(const struct build_options *o, struct arena *a, struct diag *d, struct index_ctx *x,
 			 const struct article_set *arts, struct tmpl_set *tmpls, struct site *site,
-			 const struct text_folder *folder, struct build_result *res, uint64_t fp, uint64_t global)
+			 const struct text_folder *folder, struct build_result *res, uint64_t fp, const uint64_t *global)
 {
 	if (!x->collator) {
 		diag_error(d, "ICU", 0, 0, NULL, 0, "cannot load ICU's collation data");
@@ -201,7 +201,7 @@ static int generate_with(const struct build_options *o, struct arena *a, struct 
 		return -1;
 	res->articles = site->articles.len;
 	/* the line's "rendering: N / TOTAL pages" is render_site's */
-	struct render_incremental inc = { .global = global, .force = o->force };
+	struct render_incremental inc = { .global = global[0], .search_global = global[1], .force = o->force };
 	render_site(site, tmpls, w, d, a, o->jobs, o->check ? NULL : &inc);
 	if (getenv("SITEGEN_TIMING"))
 		fprintf(stderr, "sitegen: pages made %zu, kept %zu\n", inc.made, inc.kept);
@@ -236,7 +236,7 @@ static int generate_with(const struct build_options *o, struct arena *a, struct 
  * was not touched; -2 when a commit failed part way (see writer_commit). */
 static int generate(const struct build_options *o, struct arena *a, struct diag *d, const struct config *cfg,
 		    const struct article_set *arts, struct parse_job *icu, struct build_result *res, uint64_t fp,
-		    uint64_t global)
+		    const uint64_t *global)
 {
 	struct theme_loader loader = { a, d, o->theme };
 	struct tmpl_set *tmpls = tmpl_set_new(a, load_template, &loader);
@@ -363,7 +363,11 @@ int build_run(const struct build_options *o, struct arena *a, struct diag *d, st
 	if (memo_dir && (is_within(memo_dir, o->content) || is_within(memo_dir, o->theme) || is_within(memo_dir, out)))
 		memo_off(pj.memo);
 	/* everything but the content, for incremental rendering (render.h) */
-	uint64_t global = o->check ? 0 : inputs_fingerprint(NULL, 0, cfg_src, cfg_len, o->theme, opts);
+	uint64_t global[2] = { 0, 0 };
+	if (!o->check) {
+		global[0] = inputs_fingerprint(NULL, 0, cfg_src, cfg_len, o->theme, opts);
+		global[1] = inputs_fingerprint(NULL, 0, cfg_src, cfg_len, NULL, opts);
+	}
 	int r = generate(o, a, d, &cfg, &arts, &pj, res, fp, global);
 	if (r == 0 && !o->check)	/* a check reads the memo and writes nothing */
 		keep_memo(pj.memo, pj.folder);

@@ -517,7 +517,7 @@ int render_site(const struct site *site, struct tmpl_set *tmpls, struct writer *
 	atomic_init(&p.kept, 0);
 	size_t total = p.offsets[NFAMILIES];
 	if (inc)
-		render_deps_open(&p.deps, site, w, inc->global, inc->force, total);
+		render_deps_open(&p.deps, site, w, inc->global, inc->search_global, inc->force, total);
 	progress_stage_of("rendering: %zu / %zu pages", total, pages_done, &p);
 	atomic_init(&p.abandoned, 0);
 	threads_gate_init(&p.precomputed, site->articles.len);

@@ -20,6 +20,7 @@ struct writer;
  * and what it learns. */
 struct render_incremental {
 	uint64_t global;	/* inputs_fingerprint of everything but the content */
+	uint64_t search_global;	/* the same without the theme (the search index does not read it) */
 	int force;		/* make every page, keep nothing */
 	int search_current;	/* out: the search index's inputs are the earlier build's */
 	size_t made, kept;	/* out: jobs (pages) made and kept */

@@ -138,10 +138,10 @@ static uint64_t hash_placing(uint64_t h, const struct article *a)
 	return hash_list(h, &a->author);
 }
 
-static uint64_t structure_digest(const struct site *s, uint64_t global)
+/* The structure without the global part (render_deps_open adds it). */
+static uint64_t placing_digest(const struct site *s)
 {
-	uint64_t h = hash_n(HASH_INIT, (long long)global);
-	h = hash_n(h, (long long)s->articles.len);
+	uint64_t h = hash_n(HASH_INIT, (long long)s->articles.len);
 	for (size_t i = 0; i < s->articles.len; i++)
 		h = hash_placing(h, s->articles.items[i]);
 	h = hash_n(h, (long long)s->series.len);
@@ -215,13 +215,15 @@ static int read_record(struct render_deps *dp, const char *text, size_t len)
 }
 
 void render_deps_open(struct render_deps *dp, const struct site *s, const struct writer *w, uint64_t global,
-		      int force, size_t njobs)
+		      uint64_t search_global, int force, size_t njobs)
 {
 	memset(dp, 0, sizeof(*dp));
 	dp->active = 1;
 	dp->narticles = s->articles.len;
 	dp->njobs = njobs;
-	dp->structure = structure_digest(s, global);
+	dp->placing = placing_digest(s);
+	dp->structure = hash_n(hash_n(HASH_INIT, (long long)global), (long long)dp->placing);
+	dp->search_global = search_global;
 	dp->item = xcalloc(dp->narticles + 1, sizeof(*dp->item));
 	dp->body = xcalloc(dp->narticles + 1, sizeof(*dp->body));
 	dp->old_item = xcalloc(dp->narticles + 1, sizeof(*dp->old_item));
@@ -271,7 +273,8 @@ static int line_dirty(const struct render_deps *dp, const char *line, size_t n)
 
 void render_deps_plan(struct render_deps *dp)
 {
-	uint64_t h = hash_n(HASH_INIT, (long long)dp->structure);
+	/* the index reads the articles and the config, not the theme */
+	uint64_t h = hash_n(hash_n(HASH_INIT, (long long)dp->search_global), (long long)dp->placing);
 	for (size_t i = 0; i < dp->narticles; i++)
 		h = hash_n(h, (long long)dp->body[i]);
 	dp->search = h;

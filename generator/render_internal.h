@@ -61,6 +61,7 @@ struct render_deps {
 	int old_known;		/* the earlier record's search digest is known */
 	size_t narticles, njobs;
 	uint64_t structure, search, old_structure, old_search;
+	uint64_t placing, search_global;	/* the structure's parts: the articles', and the search's global */
 	uint64_t *item, *body, *old_item, *old_body;	/* by article order */
 	const char **old_line;	/* by job: the earlier record's line (not NUL-terminated) */
 	size_t *old_len;
@@ -70,7 +71,7 @@ struct render_deps {
 };
 struct writer;
 void render_deps_open(struct render_deps *dp, const struct site *s, const struct writer *w, uint64_t global,
-		      int force, size_t njobs);
+		      uint64_t search_global, int force, size_t njobs);
 uint64_t render_deps_body(const struct article *art);
 uint64_t render_deps_item(const struct article *art, const struct render_article *x);
 /* Must the article's render_article be made before the pages (its file
