@@ -128,13 +128,15 @@ listings-check: $(BIN) $(BUILD)/corpus $(BUILD)/tests/check_site
 	@B=$(BUILD) LISTINGS_N=$${LISTINGS_N:-5000} LISTINGS_LIMIT=$${LISTINGS_LIMIT:-10} sh tests/listings.sh
 
 # Incremental builds against full builds under seeded random edits (tests/equiv.sh), at full size: the seed
-# (EQUIV_SEED=, random by default) is printed first; EQUIV_STEPS=, EQUIV_ARTICLES=. make test runs a short one.
+# (EQUIV_SEED=, random by default) is printed first; EQUIV_STEPS=, EQUIV_ARTICLES=, EQUIV_SECONDS= (stop
+# starting steps after that long). make test runs a short one.
 EQUIV_SEED ?=
+EQUIV_SECONDS ?= 0
 EQUIV_STEPS ?= 200
 EQUIV_ARTICLES ?= 2000
 equiv-check: $(BIN) $(BUILD)/corpus
 	@B=$(BUILD) EQUIV_SEED=$(call quote,$(EQUIV_SEED)) EQUIV_STEPS=$(call quote,$(EQUIV_STEPS)) \
-		EQUIV_ARTICLES=$(call quote,$(EQUIV_ARTICLES)) sh tests/equiv.sh
+		EQUIV_ARTICLES=$(call quote,$(EQUIV_ARTICLES)) EQUIV_SECONDS=$(call quote,$(EQUIV_SECONDS)) sh tests/equiv.sh
 
 # Regenerates the golden fixture's expected output on purpose (review the diff before committing).
 golden-update: $(BIN)

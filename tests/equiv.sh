@@ -9,8 +9,10 @@
 # edit first: that build must fail and leave the output as it was.
 #
 # EQUIV_SEED= (default: random), EQUIV_STEPS= (default 200), EQUIV_ARTICLES=
-# (default 2000). The seed is printed first; on a mismatch the step, its
-# edits and the first differing files are printed and every directory is kept.
+# (default 2000); EQUIV_SECONDS=T stops starting steps once T seconds have
+# passed (CI: as many steps of the fixed sequence as fit its time). The seed
+# is printed first; on a mismatch the step, its edits and the first differing
+# files are printed and every directory is kept.
 #
 # Only .sitegen-state is left out of the comparison: it records the stat
 # (inode, times) of every output file, which differ between two directories
@@ -22,6 +24,13 @@ BIN=$B/sitegen
 SEED=${EQUIV_SEED:-}
 STEPS=${EQUIV_STEPS:-200}
 N=${EQUIV_ARTICLES:-2000}
+SECONDS_MAX=${EQUIV_SECONDS:-0}
+now() {
+	date +%s%N
+}
+ms() {	# since (ns): milliseconds since then
+	echo $((($(now) - $1) / 1000000))
+}
 [ -n "$SEED" ] || SEED=$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')
 echo "# equiv: seed $SEED, $STEPS steps on $N articles"
 # thousands of small files: a tmpfs is much faster than the disk
@@ -34,17 +43,12 @@ trap '[ $keep = 1 ] || rm -rf "$W"' EXIT
 SITEGEN_CACHE_DIR=${SITEGEN_CACHE_DIR:-$W/cache}
 export SITEGEN_CACHE_DIR
 S=$W/site
+t_start=$(now)
 # the interpreter itself, found once (a pyenv shim costs up to a second a start on a busy
 # machine), run with -S: the mutator needs nothing from site-packages, whose
 # .pth files cost 0.1 s a start here
 PY=$(python3 -c 'import sys; print(sys.executable)')
 
-now() {
-	date +%s%N
-}
-ms() {	# since (ns): milliseconds since then
-	echo $((($(now) - $1) / 1000000))
-}
 build() {	# out-dir name: the build's status in $W/name.st, messages in $W/name.err
 	"$BIN" --config "$S/config.yml" --content "$S/content" --theme "$S/theme" --out "$1" --quiet \
 		>/dev/null 2>"$W/$2.err"
@@ -80,6 +84,10 @@ t_mut=0 t_builds=0 t_cmp=0 invalid=0 edits=0
 t0=$(now)
 step=1
 while [ "$step" -le "$STEPS" ]; do
+	if [ "$SECONDS_MAX" -gt 0 ] && [ "$(ms "$t_start")" -ge $((SECONDS_MAX * 1000)) ]; then
+		echo "# equiv: EQUIV_SECONDS=$SECONDS_MAX reached: stopped after $((step - 1)) of $STEPS steps"
+		break
+	fi
 	t=$(now)
 	"$PY" -S tests/equiv_mutate.py "$S" "$SEED" "$step" >"$W/step.edits" 2>"$W/mutate.err"
 	st=$?
@@ -135,9 +143,10 @@ while [ "$step" -le "$STEPS" ]; do
 	step=$((step + 1))
 done
 total=$(ms "$t0")
-echo "ok - equiv: $STEPS steps of random edits ($edits edits, seed $SEED, $N articles): every incremental build equals a full build"
+steps_done=$((step - 1))
+echo "ok - equiv: $steps_done steps of random edits ($edits edits, seed $SEED, $N articles): every incremental build equals a full build"
 echo "ok - equiv: invalid edits among them: $invalid, each failing the build with an error and leaving the output untouched"
 echo "# equiv: the edits by kind: $(sed 's/^step [0-9]*: \([^:]*\):.*/\1/' "$W/edits.log" | sort | uniq -c |
 	awk '{ n = $1; $1 = ""; printf "%s%s %d", sep, substr($0, 2), n; sep = ", " }')"
-echo "# equiv: $((total / 1000)).$((total % 1000 / 100)) s for $STEPS steps: builds $((t_builds / 1000)) s" \
+echo "# equiv: $((total / 1000)).$((total % 1000 / 100)) s for $steps_done steps: builds $((t_builds / 1000)) s" \
 	"(incremental and full at once), compare $((t_cmp / 1000)) s, edits $((t_mut / 1000)) s"

@@ -593,7 +593,9 @@ class Mutator:
         else:
             city = rng.choice(sorted(self.site.regions))
             text = read(self.site.config_path)
-            new = han(rng, 2) + '新区'
+            new = han(rng, 3) + '新区'
+            if new in text:
+                return None
             text = re.sub(r'^(    %s: \[.*)\]$' % city, r'\1, %s]' % new, text, count=1, flags=re.M)
             write(self.site.config_path, text)
             return 'config: regions: the district %s added to %s' % (new, city)
