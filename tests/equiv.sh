@@ -3,10 +3,11 @@
 # corpus (bench/corpus.c), each step makes one edit or several at once
 # (tests/equiv_mutate.py: body, title, subtitle, date, place, tags, people,
 # other keys, an added, deleted or renamed file, a page bundle's image, a
-# template, the stylesheet, the config), builds into the output of the step
-# before, builds the same inputs into a fresh directory, and compares the two
-# with diff -r. They must be identical every time. Some steps make an invalid
-# edit first: that build must fail and leave the output as it was.
+# template, the stylesheet, the config, a file saved unchanged, --drafts),
+# builds into the output of the step before, builds the same inputs into a
+# fresh directory, and compares the two with diff -r. They must be identical
+# every time. Some steps make an invalid edit first: that build must fail and
+# leave the output as it was.
 #
 # EQUIV_SEED= (default: random), EQUIV_STEPS= (default 200), EQUIV_ARTICLES=
 # (default 2000); EQUIV_SECONDS=T stops starting steps once T seconds have
@@ -50,8 +51,9 @@ t_start=$(now)
 PY=$(python3 -c 'import sys; print(sys.executable)')
 
 build() {	# out-dir name: the build's status in $W/name.st, messages in $W/name.err
+	# (with the options the edits chose: --drafts or none)
 	"$BIN" --config "$S/config.yml" --content "$S/content" --theme "$S/theme" --out "$1" --quiet \
-		>/dev/null 2>"$W/$2.err"
+		$(cat "$W/options" 2>/dev/null) >/dev/null 2>"$W/$2.err"
 	echo $? >"$W/$2.st"
 }
 # what the output holds, every file's size, mtime and inode (the state aside)

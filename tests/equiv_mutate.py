@@ -3,7 +3,8 @@
 
 usage: equiv_mutate.py SITE SEED STEP [fix]
 
-SITE holds config.yml, content/ and theme/ (a copy: templates and the stylesheet are edited too). Each run
+SITE holds config.yml, content/ and theme/ (a copy: templates and the stylesheet are edited too); the build
+options the edits choose (--drafts or none) are written to SITE/../options. Each run
 makes one step's edits, chosen by a generator seeded with SEED and STEP, so a sequence of steps is the same
 for the same seed and the same corpus; it prints one line per edit saying what it did.
 
@@ -602,6 +603,23 @@ class Mutator:
         self.set_config(how, value)
         return 'config: %s %s' % (how, 'removed' if value is None else 'now ' + value)
 
+    def touch(self):
+        """A file written again with the same bytes (an editor's save without a change): new times only."""
+        rng = self.rng
+        path = rng.choice([rng.choice(self.site.articles()), self.site.config_path,
+                           os.path.join(self.site.theme, 'templates', 'report.mustache'),
+                           os.path.join(self.site.theme, 'static', 'style.css')])
+        write(path, read(path))
+        return 'touch: %s saved unchanged' % self.site.rel(path)
+
+    def options(self):
+        """The build's options: --drafts on or off (both builds take them from SITE/../options)."""
+        path = os.path.join(os.path.dirname(os.path.abspath(self.site.root)), 'options')
+        now = '' if os.path.exists(path) and read(path).strip() else '--drafts'
+        with open(path, 'w') as f:
+            f.write(now + '\n')
+        return 'options: --drafts %s' % ('on' if now else 'off')
+
     # edits a build must refuse: each keeps the files it changes in self.pending
 
     def invalid(self):
@@ -643,7 +661,7 @@ class Mutator:
 
     KINDS = [('body_small', 10), ('body_large', 4), ('title', 6), ('subtitle', 3), ('date', 6), ('place', 6),
              ('tags', 6), ('people', 5), ('extra', 4), ('add', 5), ('delete', 4), ('rename', 4), ('image', 3),
-             ('to_bundle', 1), ('template', 3), ('static', 2), ('config', 4)]
+             ('to_bundle', 1), ('template', 3), ('static', 2), ('config', 4), ('touch', 2), ('options', 1)]
 
     def normal(self):
         rng = self.rng
