@@ -15,8 +15,10 @@
 /* Hashes the content files' paths and stat data (with their page bundles'
  * stamps: the images are inputs too), the config's bytes, every
  * entry below the theme directory as load_tree lists it (paths and stat
- * data), this program's own executable (a rebuilt generator renders
- * differently), the file size limit and `options` (the command line that
+ * data), this program's own executable and the shared libraries it runs
+ * with (a rebuilt generator, or an upgraded cmark or ICU, renders
+ * differently; where /proc cannot tell, a value that matches no other
+ * run), the file size limit and `options` (the command line that
  * changes output). Without theme_dir (NULL), the theme is left out. */
 uint64_t inputs_fingerprint(const struct source *src, size_t n, const char *config, size_t config_len,
 			    const char *theme_dir, const char *options);

@@ -34,7 +34,8 @@
  *   <file> <file>… :<dep> <dep>…        m lines, by job; a dep is the
  *                                       distance to the previous one
  *                                       (the first from 0), `s` before
- *                                       it for the page's own article */
+ *                                       it for the page's own article
+ *   end <hex>                           a digest of all the above */
 #define _DEFAULT_SOURCE
 #include "render_internal.h"
 
@@ -183,10 +184,16 @@ static const char *next_line(const char **p, const char *end, size_t *len)
  * digests, and where each job's line is. Returns 0, or -1 (nothing kept). */
 static int read_record(struct render_deps *dp, const char *text, size_t len)
 {
-	const char *p = text, *end = text + len, *line;
+	const char *p = text, *end, *line;
 	size_t n;
-	if (len < strlen(RECORD_HEADER) || memcmp(text, RECORD_HEADER, strlen(RECORD_HEADER)) != 0)
+	/* whole, and as this program wrote it: a record cut short or changed
+	 * would keep pages it should not */
+	uint64_t sum;
+	if (len < strlen(RECORD_HEADER) + 21 || memcmp(text, RECORD_HEADER, strlen(RECORD_HEADER)) != 0 ||
+	    memcmp(text + len - 21, "end ", 4) != 0 || text[len - 1] != '\n' || hex16(text + len - 17, &sum) < 0 ||
+	    sum != hash_block(HASH_INIT, text, len - 21))
 		return -1;
+	end = text + len - 21;
 	p += strlen(RECORD_HEADER);
 	char head[128];
 	if (!(line = next_line(&p, end, &n)) || n >= sizeof(head))
@@ -211,7 +218,7 @@ static int read_record(struct render_deps *dp, const char *text, size_t len)
 		dp->old_line[j] = line;
 		dp->old_len[j] = n;
 	}
-	return 0;
+	return p == end ? 0 : -1;
 }
 
 void render_deps_open(struct render_deps *dp, const struct site *s, const struct writer *w, uint64_t global,
@@ -262,9 +269,9 @@ static int line_dirty(const struct render_deps *dp, const char *line, size_t n)
 		if (stop == p || stop > end)
 			return 1;
 		p = stop;
-		at += delta;
-		if (at >= dp->narticles)
+		if (delta >= dp->narticles - at)
 			return 1;
+		at += delta;
 		if (dp->item[at] != dp->old_item[at] || (self && dp->body[at] != dp->old_body[at]))
 			return 1;
 	}
@@ -329,7 +336,8 @@ void render_deps_record(struct render_deps *dp, size_t j, struct render_rec *rec
 	struct buf b = BUF_INIT;
 	buf_add(&b, rec->files.data, rec->files.len);
 	buf_addch(&b, ':');
-	qsort(rec->deps, rec->ndeps, sizeof(*rec->deps), cmp_dep);
+	if (rec->ndeps)
+		qsort(rec->deps, rec->ndeps, sizeof(*rec->deps), cmp_dep);
 	size_t at = 0;
 	for (size_t i = 0; i < rec->ndeps; i++) {
 		uint32_t d = rec->deps[i] & ~SELF_BIT;
@@ -361,6 +369,7 @@ void render_deps_close(struct render_deps *dp, struct writer *w, int ok)
 				buf_add(&b, dp->old_line[j], dp->old_len[j]);
 			buf_addch(&b, '\n');
 		}
+		buf_addf(&b, "end %016llx\n", (unsigned long long)hash_block(HASH_INIT, b.data, b.len));
 		writer_set_state_extra(w, b.data, b.len);
 		buf_free(&b);
 	}

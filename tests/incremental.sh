@@ -4,6 +4,7 @@
 # articles equals a full build of the same input byte for byte, rewriting
 # only the pages whose bytes change.
 set -u
+. tests/lib.sh
 B=${B:-build}
 BIN=$B/sitegen
 tmp=$(mktemp -d)
@@ -146,4 +147,32 @@ if same "$tmp/one" "$tmp/full" && [ "${2:-x}" = 0 ]; then
 	echo "ok - incremental: a state without its record (an older build's) makes every page, and equals a full build"
 else
 	echo "not ok - incremental: a state without its record kept ${2:-?} pages (or the output differs)"
+fi
+# Another library under the same binary (an upgraded cmark or ICU): the
+# program's digest covers the libraries it runs with. A library put in with
+# LD_PRELOAD (the failure injector, doing nothing) stands for one.
+build "$tmp/one" --quiet --theme "$tmp/theme"
+printf '\n换了库之后。\n' >>"$g"
+if sanitized "$BIN"; then
+	echo "skip - incremental: another library: $BIN is built with a sanitizer, which cannot run under LD_PRELOAD"
+else
+	SITEGEN_TIMING=1 LD_PRELOAD="$(pwd)/$B/tests/fault.so" build "$tmp/one" --theme "$tmp/theme" >"$tmp/log" 2>&1
+	set -- $(made "$tmp/log")
+	if [ "${2:-x}" = 0 ] && [ "${1:-0}" -gt 100 ]; then
+		echo "ok - incremental: a build running with another library makes every page again ($1 made)"
+	else
+		echo "not ok - incremental: a build running with another library kept ${2:-?} pages"
+	fi
+fi
+# A record cut short (a damaged state): everything is made, nothing kept.
+build "$tmp/one" --quiet --theme "$tmp/theme"
+truncate -s -2 "$tmp/one/.sitegen-state"
+printf '\n截断之后。\n' >>"$g"
+SITEGEN_TIMING=1 build "$tmp/one" --theme "$tmp/theme" >"$tmp/log" 2>&1
+set -- $(made "$tmp/log")
+rm -rf "$tmp/full" && build "$tmp/full" --quiet --theme "$tmp/theme"
+if same "$tmp/one" "$tmp/full" && [ "${2:-x}" = 0 ]; then
+	echo "ok - incremental: a state whose record was cut short makes every page, and equals a full build"
+else
+	echo "not ok - incremental: a state whose record was cut short kept ${2:-?} pages (or the output differs)"
 fi
