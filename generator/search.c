@@ -213,8 +213,8 @@ struct worker_state {
 	struct buf date, text, kinds, file, scratch;
 	size_t body_u16;		/* document_text's result for the current document */
 	int last_y, last_m, last_d;
-	uint32_t *cps;
-	size_t cps_cap;
+	uint32_t *cps, *title_cps;	/* the folded text and title */
+	size_t cps_cap, title_cap;
 };
 
 static const char *date_text(struct worker_state *ws, const struct date *dt)
@@ -261,17 +261,37 @@ static void write_document(struct worker_state *ws, const struct article *art, s
 		ws->x->failed = 1;
 }
 
-/* Feeds one field's folded code points to the table: grams of 1, 2 and 3
- * word characters, positions from *pos (a separator run counts one). */
-static void index_field(struct worker_state *ws, struct gram_table *t, const char *s, size_t len, uint32_t doc,
-			uint32_t *pos, int title)
+/* Counts the 3-character grams of one folded field (gram_count_trigram). */
+static void count_field(struct gram_table *t, const struct text_folder *f, const uint32_t *cps, size_t n,
+			uint32_t doc)
 {
-	size_t n = text_fold(ws->x->folder, s, len, &ws->cps, &ws->cps_cap);
+	uint32_t a = 0, b = 0;	/* the word characters before, 0 after a separator */
+	for (size_t i = 0; i < n; i++) {
+		uint32_t c = cps[i];
+		if (!text_fold_is_word(f, c)) {
+			a = b = 0;
+			continue;
+		}
+		if (a)
+			gram_count_trigram(t, gram_key(a, b, c), doc);
+		a = b;
+		b = c;
+	}
+}
+
+/* Feeds one folded field to the table: the documents of its grams of 1 to
+ * 4 word characters, and the positions of a 4-character gram when the
+ * 3-character gram it starts or ends with occurs more than once in the
+ * document (search.h says why the others need none). Positions count from
+ * *pos; a separator run counts one. */
+static void index_field(struct gram_table *t, const struct text_folder *f, const uint32_t *cps, size_t n,
+			uint32_t doc, uint32_t *pos, int title)
+{
 	uint32_t z = 0, a = 0, b = 0;	/* the word characters before, 0 after a separator */
 	int sep = 0;
 	for (size_t i = 0; i < n; i++) {
-		uint32_t c = ws->cps[i];
-		if (!text_fold_is_word(ws->x->folder, c)) {
+		uint32_t c = cps[i];
+		if (!text_fold_is_word(f, c)) {
 			if (!sep)
 				(*pos)++;
 			sep = 1;
@@ -284,9 +304,13 @@ static void index_field(struct worker_state *ws, struct gram_table *t, const cha
 		if (b)
 			gram_add_doc(t, gram_key(b, c, 0), 0, doc, title);
 		if (a)
-			gram_add_pos(t, gram_key(a, b, c), doc, p - 2, title);
-		if (z)
-			gram_add_doc(t, gram_key(z, a, b), c, doc, title);
+			gram_add_doc(t, gram_key(a, b, c), 0, doc, title);
+		if (z) {
+			uint64_t key = gram_key(z, a, b);
+			gram_add_doc(t, key, c, doc, title);
+			if (gram_trigram_repeats(t, key, doc) || gram_trigram_repeats(t, gram_key(a, b, c), doc))
+				gram_add_pos(t, key, c, doc, p - 3, title);
+		}
 		z = a;
 		a = b;
 		b = c;
@@ -300,6 +324,7 @@ static void *index_range(void *arg)
 	struct worker_state *ws = arg;
 	struct search_ctx *x = ws->x;
 	struct gram_table *t = &x->tables[ws->t];
+	const struct text_folder *f = x->folder;
 	for (size_t i = ws->from; i < ws->to; i++) {
 		const struct article *art = x->site->articles.items[x->site->articles.len - 1 - i];
 		uint32_t doc = (uint32_t)art->order, pos = 0;
@@ -308,9 +333,13 @@ static void *index_range(void *arg)
 		struct doc_text dt = { &ws->text, &ws->kinds };
 		ws->body_u16 = document_text(art, date_text(ws, &art->date), &dt);
 		write_document(ws, art, doc);
-		index_field(ws, t, art->title, strlen(art->title), doc, &pos, 1);
+		size_t nt = text_fold(f, art->title, strlen(art->title), &ws->title_cps, &ws->title_cap);
+		size_t nb = text_fold(f, ws->text.data, ws->text.len, &ws->cps, &ws->cps_cap);
+		count_field(t, f, ws->title_cps, nt, doc);
+		count_field(t, f, ws->cps, nb, doc);
+		index_field(t, f, ws->title_cps, nt, doc, &pos, 1);
 		pos = 0;
-		index_field(ws, t, ws->text.data, ws->text.len, doc, &pos, 0);
+		index_field(t, f, ws->cps, nb, doc, &pos, 0);
 		gram_doc_end(t);
 	}
 	gram_flush(t);
@@ -423,7 +452,7 @@ static void write_meta(struct search_ctx *x, size_t ndocs, size_t sg, size_t sp)
 {
 	struct buf b = BUF_INIT, pairs = BUF_INIT;
 	text_fold_ts_pairs(x->folder, &pairs);
-	buf_addf(&b, "sitegenSearch.meta({\"v\":2,\"n\":%zu,\"sg\":%zu,\"sp\":%zu,\"ts\":", ndocs, sg, sp);
+	buf_addf(&b, "sitegenSearch.meta({\"v\":3,\"n\":%zu,\"sg\":%zu,\"sp\":%zu,\"ts\":", ndocs, sg, sp);
 	add_json(&b, pairs.data, pairs.len);
 	buf_addstr(&b, "});\n");
 	if (writer_put(x->w, "search/index.js", b.data, b.len) < 0)
@@ -444,6 +473,7 @@ static void free_workers(struct worker_state *ws, size_t nt)
 		buf_free(&ws[t].file);
 		buf_free(&ws[t].scratch);
 		free(ws[t].cps);
+		free(ws[t].title_cps);
 	}
 	free(ws);
 }

@@ -23,16 +23,25 @@
  * from 0 in each zone; a separator run counts one.
  *
  * Files (all under search/ in the output; numbers in the "n45" code below):
- *   index.js     sitegenSearch.meta({"v":2,"n":DOCS,"sg":SG,"sp":SP,
+ *   index.js     sitegenSearch.meta({"v":3,"n":DOCS,"sg":SG,"sp":SP,
  *                                   "ts":"<pairs: traditional, simplified, …>"})
  *   g/<k>.js     sitegenSearch.g(k,{"<gram>":"<docs><title docs>",…})
  *                every 1-, 2-, 3- and 4-character gram whose FNV-1a hash
  *                % SG == k: the documents containing it and those whose
- *                title does (a term of up to 4 characters needs nothing else)
+ *                title does (a term of up to 4 characters needs nothing else;
+ *                a longer one, those of its 4-character grams, then p/)
  *   p/<k>.js     sitegenSearch.p(k,{"<gram>":"<positions>",…})
- *                every 3-character gram whose hash % SP == k, with positions:
- *                a longer query checks that its 3-character grams (at
- *                offsets 0, 3, 6 … and length − 3) line up in a document
+ *                every 4-character gram whose hash % SP == k, with its
+ *                positions in the documents where the 3-character gram it
+ *                starts or ends with occurs more than once. A longer query
+ *                term needs all its 4-character grams (offsets 0, 1, 2 …):
+ *                two neighbours overlap by 3 characters, and where that
+ *                overlap occurs once in a document the two grams occur
+ *                once each, side by side. So a document holding every gram
+ *                contains the term exactly when the grams that have
+ *                positions there line up (at offset + a common start, in
+ *                one zone); with none, it does (in the title when its
+ *                first gram is)
  *   d/<n>.js     sitegenSearch.d(n,{"u":url,"t":title,"date":…,"place":…,
  *                                   ["s":subtitle,] ["inf":1,] ["other":1,]
  *                                   "b":B,"mk":KINDS,
@@ -49,7 +58,7 @@
  *                in the same order as their names
  * Documents are numbered oldest first (article.order): an edit rewrites its
  * own d/ file and the shards whose lists change (its positions shift after
- * an insertion, so most p/ shards holding its words); a new report rewrites
+ * an insertion, so the p/ shards of its grams that have positions); a new report rewrites
  * the shards of its words, and, when it is not the newest, renumbers the
  * reports after it. SG and SP are
  * powers of two chosen from the index size (about 16 KB a shard).

@@ -1,6 +1,6 @@
 /* Postings in memory, already in search.h's n45 text so that writing a
  * shard mostly copies: per gram, the gaps of its document list and of its
- * title list, and for 3-character grams the per-document entries of its
+ * title list, and for positional grams (GRAM_POSITIONS) the per-document entries of their
  * positions, each without its first gap (the table's first document is
  * kept as a number: its gap depends on the table before, see join_list). */
 #include "search_post.h"
@@ -30,7 +30,7 @@ struct doclist {
 struct gram {
 	uint64_t key;			/* the first three code points, gram_key */
 	uint32_t c4;			/* the fourth, or 0 */
-	uint32_t npos;			/* positions, for 3-character grams */
+	uint32_t npos;			/* positions, for positional grams */
 	struct doclist docs, title;
 	struct vec pos;			/* per document after the first: gap, h, [kt], positions */
 };
@@ -38,10 +38,18 @@ struct gram {
 /* The 1- and 2-character grams already noted for the current document
  * (keys + 1, cleared by stamp): a document repeats most of its characters,
  * and this small set stays in the processor's cache where the table does not. */
-#define SEEN_SLOTS (1u << 13)
+#define SEEN_SLOTS (1u << 14)
 struct gram_seen {
 	uint64_t key;
 	uint32_t c4, stamp;
+};
+
+/* The current document's 3-character grams and how often each occurs
+ * (stamp: the document + 1; a stale stamp is an empty slot). */
+#define TRI_SLOTS (1u << 14)
+struct tri_count {
+	uint64_t key;
+	uint32_t stamp, n;
 };
 
 /* Lookups in the table miss the processor's cache on a large archive: each
@@ -52,8 +60,8 @@ struct pending {
 	uint32_t c4, doc, pos;
 };
 
-/* pos: for 1- and 2-character grams 1 in the title, else 0; for
- * 3-character ones position << 1 | (1 in the text, 0 in the title). */
+/* pos: for a gram's list 1 in the title, else 0; for
+ * positional ones position << 1 | (1 in the text, 0 in the title). */
 struct occurrence {
 	uint32_t gram, doc, pos;
 };
@@ -137,6 +145,7 @@ void gram_table_init(struct gram_table *t)
 	t->bmp = xcalloc(BMP, sizeof(*t->bmp));
 	t->bmp_seen = xcalloc(BMP, sizeof(*t->bmp_seen));
 	t->seen = xcalloc(SEEN_SLOTS, sizeof(*t->seen));
+	t->tri = xcalloc(TRI_SLOTS, sizeof(*t->tri));
 	t->queue = xcalloc(QUEUE, sizeof(*t->queue));
 	t->capocc = FLUSH_AT + 4096;
 	t->occ = xmalloc(t->capocc * sizeof(*t->occ));
@@ -155,6 +164,7 @@ void gram_table_free(struct gram_table *t)
 	free(t->bmp);
 	free(t->bmp_seen);
 	free(t->seen);
+	free(t->tri);
 	free(t->queue);
 	free(t->occ);
 	free(t->spare);
@@ -167,7 +177,7 @@ static uint64_t slot_hash(uint64_t key, uint32_t c4)
 
 static int is_positional(const struct gram *g)
 {
-	return (g->key >> 42) && !g->c4;
+	return (g->key & GRAM_POSITIONS) != 0;
 }
 
 static uint32_t new_gram(struct gram_table *t, uint64_t key, uint32_t c4)
@@ -285,9 +295,46 @@ void gram_add_doc(struct gram_table *t, uint64_t key, uint32_t c4, uint32_t doc,
 	enqueue(t, key, c4, doc, title != 0);
 }
 
-void gram_add_pos(struct gram_table *t, uint64_t key, uint32_t doc, uint32_t pos, int title)
+void gram_add_pos(struct gram_table *t, uint64_t key, uint32_t c4, uint32_t doc, uint32_t pos, int title)
 {
-	enqueue(t, key, 0, doc, pos << 1 | (title ? 0 : 1));
+	enqueue(t, key | GRAM_POSITIONS, c4, doc, pos << 1 | (title ? 0 : 1));
+}
+
+void gram_count_trigram(struct gram_table *t, uint64_t key, uint32_t doc)
+{
+	if (t->tri_full == doc + 1)
+		return;
+	size_t s = (key * 0x9e3779b97f4a7c15ULL) >> 50;
+	for (;; s = (s + 1) & (TRI_SLOTS - 1)) {
+		struct tri_count *e = &t->tri[s];
+		if (e->stamp != doc + 1) {
+			if (t->ntri * 4 >= TRI_SLOTS * 3) {
+				t->tri_full = doc + 1;	/* a huge document: every trigram counts as repeated */
+				return;
+			}
+			*e = (struct tri_count){ key, doc + 1, 1 };
+			t->ntri++;
+			return;
+		}
+		if (e->key == key) {
+			e->n++;
+			return;
+		}
+	}
+}
+
+int gram_trigram_repeats(const struct gram_table *t, uint64_t key, uint32_t doc)
+{
+	if (t->tri_full == doc + 1)
+		return 1;
+	size_t s = (key * 0x9e3779b97f4a7c15ULL) >> 50;
+	for (;; s = (s + 1) & (TRI_SLOTS - 1)) {
+		const struct tri_count *e = &t->tri[s];
+		if (e->stamp != doc + 1)
+			return 1;	/* not counted: cannot happen, but storing positions is always safe */
+		if (e->key == key)
+			return e->n > 1;
+	}
 }
 
 /* Stable LSD radix sort by gram, 11 bits a pass: occurrences keep their
@@ -323,7 +370,7 @@ static void append_doc(struct gram *g, const struct occurrence *o, size_t n)
 		doclist_add(&g->title, doc);
 }
 
-/* The entry of a 3-character gram's positions in one document (search.h),
+/* The entry of a positional gram's positions in one document (search.h),
  * its gap omitted for the table's first document. */
 static void append_positions(struct gram *g, const struct occurrence *o, size_t n)
 {
@@ -370,6 +417,7 @@ void gram_flush(struct gram_table *t)
 void gram_doc_end(struct gram_table *t)
 {
 	t->nseen = 0;
+	t->ntri = 0;
 	if (t->nocc >= FLUSH_AT)
 		gram_flush(t);
 }
@@ -434,7 +482,7 @@ size_t gram_collect(struct gram_table *tables, size_t ntables, int positional, s
 	for (size_t t = 0; t < ntables; t++)
 		for (size_t i = 0; i < tables[t].len; i++) {
 			struct gram *g = &tables[t].grams[i];
-			if (positional && !is_positional(g))
+			if (is_positional(g) != (positional != 0))
 				continue;
 			parts[n++] = (struct part){ g->key, g->c4, t, g };
 			/* From counts, not from the lists' bytes: the estimate (and so the

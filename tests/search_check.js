@@ -183,7 +183,7 @@ function checkShards(load, meta) {
 				grams++;
 				const len = [...gram].length;
 				const want = S.fnv1a(gram) % count;
-				if (want !== k || (kind === "g" ? len > 4 : len !== 3))
+				if (want !== k || (kind === "g" ? len > 4 : len !== 4))
 					problems.push(`${kind}/${k.toString(16)}.js holds '${gram}' (belongs in ${kind}/${want.toString(16)})`);
 				try {
 					const r = new S.Reader(shard[gram]);
@@ -205,9 +205,9 @@ function checkShards(load, meta) {
 
 /* Runs one query on a fresh engine (so that the files it loads are its own); returns the result, the
  * documents of its first page, the keys it loaded. */
-async function runQuery(load, query) {
+async function runQuery(load, query, options) {
 	load.seen = new Set();
-	const engine = new S.Engine(load, { inflate });
+	const engine = new S.Engine(load, Object.assign({ inflate }, options));
 	const result = await engine.search(query);
 	const first = await Promise.all(result.docs.slice(0, PAGE).map((n) => engine.doc(n)));
 	const keys = [...load.seen];
@@ -494,7 +494,8 @@ async function main() {
 	const table = [];
 	let ordered = 0, misordered = 0, marked = 0;
 	const unmarked = [], badExcerpts = [];
-	let excerpts = 0;
+	let excerpts = 0, byPositions = 0;
+	const positionsDiffer = [];
 	for (const q of queries) {
 		let run;
 		try {
@@ -526,6 +527,13 @@ async function main() {
 					[`#   got    ${got.slice(0, 20).join(" ")}`, `#   wanted ${want.docs.slice(0, 20).join(" ")}`]);
 			}
 		}
+		if (want.terms.some((t) => [...t].length > 4)) {
+			/* the same query with every long term decided by positions, as with more than a few candidates */
+			const strict = await runQuery(load, q, { verifyByText: 0 });
+			byPositions++;
+			if (JSON.stringify(strict.result.docs) !== JSON.stringify(want.docs))
+				positionsDiffer.push(`#   ${show(q)}: ${strict.result.docs.length} reports, brute force ${want.docs.length}`);
+		}
 		for (const why of checkExcerpts(run.engine, run.result.terms, run.first, corpus.fold)) badExcerpts.push(`#   ${show(q)}: ${why}`);
 		excerpts += run.first.length;
 		const bad = checkMarks(run.engine, run.result.terms, run.first, corpus.fold);
@@ -538,6 +546,8 @@ async function main() {
 			table.push({ q, terms: run.result.terms.length, files: run.keys.length, total: got.length, index, docs });
 		}
 	}
+	say(positionsDiffer.length === 0, `the ${byPositions} queries with a term of 5 or more characters give the same ` +
+		`results when every candidate is decided by positions, never by its text`, positionsDiffer.slice(0, 20));
 	say(misordered === 0, `results of ${ordered} queries are ranked: more terms in the title first, then newest first`);
 	say(badExcerpts.length === 0, `the snippets of the first ${PAGE} results are one line of the body around the first ` +
 		`match, cut between words, or a labelled line of metadata (${excerpts} snippets)`, badExcerpts.slice(0, 20));

@@ -183,17 +183,18 @@
 	}
 
 	/* The grams a term is looked up by. Up to 4 characters: the term itself, whose document list in
-	 * g/ is exact. Longer: "pre", its 4-character grams at offsets 0, 4, 8 … and the last, whose
-	 * lists give every document that can contain it; "cover", its 3-character grams at offsets 0, 3,
-	 * 6 … and length − 3, whose positions in p/ say which of those do. */
+	 * g/ is exact. Longer: every 4-character gram of it ("grams", offsets 0, 1, 2 …), whose lists give
+	 * every document that can contain it; "cover", the same grams' positions in p/, which say which of
+	 * those do (see chained). */
 	function termGrams(term) {
-		var cps = Array.from(term), m = cps.length, pre = [], cover = [];
+		var cps = Array.from(term), m = cps.length, grams = [], cover = [];
 		if (m <= 4) return { short: true, grams: [{ gram: term, offset: 0, kind: "g" }] };
-		for (var o = 0; o + 4 <= m; o += 4) pre.push({ gram: cps.slice(o, o + 4).join(""), offset: o, kind: "g" });
-		if (m % 4) pre.push({ gram: cps.slice(m - 4).join(""), offset: m - 4, kind: "g" });
-		for (o = 0; o + 3 <= m; o += 3) cover.push({ gram: cps.slice(o, o + 3).join(""), offset: o, kind: "p" });
-		if (m % 3) cover.push({ gram: cps.slice(m - 3).join(""), offset: m - 3, kind: "p" });
-		return { short: false, grams: pre, cover: cover };
+		for (var o = 0; o + 4 <= m; o++) {
+			var gram = cps.slice(o, o + 4).join("");
+			grams.push({ gram: gram, offset: o, kind: "g" });
+			cover.push({ gram: gram, offset: o, kind: "p" });
+		}
+		return { short: false, grams: grams, cover: cover };
 	}
 
 	/* The file a shard or document lives in, relative to search/, without ".js". */
@@ -221,10 +222,13 @@
 	}
 
 	/* load(key) returns a promise of the object the file search/<key>.js registers, key being "index",
-	 * "g/1a", "p/3" or "d/17". options.inflate(base64) returns a promise of the text of a "z" field. */
+	 * "g/1a", "p/3" or "d/17". options.inflate(base64) returns a promise of the text of a "z" field;
+	 * options.verifyByText, at most how many candidates of a long term are checked against their text
+	 * (default VERIFY_BY_TEXT; the tests set 0 to check the positions). */
 	function Engine(load, options) {
 		this.load = load;
 		this.inflate = (options && options.inflate) || inflateStream;
+		this.textLimit = options && options.verifyByText >= 0 ? options.verifyByText : VERIFY_BY_TEXT;
 		this.files = new Map();		/* key → promise of the file's object */
 		this.grams = new Map();		/* "g:" or "p:" + gram → decoded postings */
 		this.docs = new Map();		/* document number → promise of the decoded document */
@@ -250,7 +254,7 @@
 		var self = this;
 		if (!this.metaPromise) {
 			this.metaPromise = this.file("index").then(function (meta) {
-				if (!meta || meta.v !== 2 || !(meta.n >= 0) || !(meta.sg > 0) || !(meta.sp > 0))
+				if (!meta || meta.v !== 3 || !(meta.n >= 0) || !(meta.sg > 0) || !(meta.sp > 0))
 					throw corrupt("index.js");
 				self.meta = meta;
 				self.folder = makeFolder(meta.ts);
@@ -299,54 +303,76 @@
 		return out;
 	};
 
-	/* Documents containing one term, and those whose title does: { docs: [ascending], title: Set }. */
+	/* Documents containing one term, and those whose title does: { docs: [ascending], title: Set }. For a
+	 * term of more than 4 characters, the documents that hold all its 4-character grams, which may
+	 * contain it (chained decides). */
 	Engine.prototype.evalTerm = function (grams, shards) {
 		var self = this;
 		var lists = grams.map(function (g) {
 			return self.postings(g, shards.get(g.key));
 		});
 		if (lists.some(function (l) { return l === null; })) return { docs: [], title: new Set() };
-		if (grams[0].kind === "g") {
-			var both = lists.slice(1).reduce(function (acc, l) { return intersect(acc, l.docs); }, lists[0].docs);
-			return { docs: both, title: new Set(lists[0].title) };
-		}
+		var both = lists.slice(1).reduce(function (acc, l) { return intersect(acc, l.docs); }, lists[0].docs);
+		return { docs: both, title: new Set(lists[0].title) };
+	};
 
-		var docs = [], title = new Set(), first = lists[0], others = lists.slice(1);
-		var offsets = grams.slice(1).map(function (g) { return g.offset; });
-		var next = others.map(function () { return 0; }), found = new Array(others.length);
-		for (var i = 0; i < first.docs.length; i++) {
-			var doc = first.docs[i], all = true;
-			/* every list is in document order: step each forward to doc */
-			for (var k = 0; all && k < others.length; k++) {
-				var o = others[k], j = next[k];
-				while (j < o.docs.length && o.docs[j] < doc) j++;
-				next[k] = j;
-				all = j < o.docs.length && o.docs[j] === doc;
-				found[k] = j;
-			}
-			if (!all) continue;
-			if (chained(first, i, others, found, offsets, 0)) {
+	/* Which of a long term's candidates (evalTerm's result) contain it, by the positions of its
+	 * 4-character grams. The index holds a gram's positions in a document only where the 3-character
+	 * gram it starts or ends with occurs more than once there. Two grams of the term next to each
+	 * other overlap by 3 characters; when that overlap occurs once in the document, the two grams
+	 * occur once each, side by side. So in a document where no gram of the term has positions, the
+	 * term occurs exactly once, where its first gram does (in the title when that gram's title list
+	 * says so); otherwise the term occurs at p when each gram that has positions there occurs at
+	 * p + its offset, in the same zone (title or text). */
+	Engine.prototype.chainTerm = function (cover, candidates, shards) {
+		var self = this;
+		var lists = cover.map(function (g) {
+			return self.postings(g, shards.get(g.key));
+		});
+		var docs = [], title = new Set();
+		candidates.docs.forEach(function (doc) {
+			var placed = [];
+			lists.forEach(function (l, k) {
+				var i = l ? find(l.docs, doc) : -1;
+				if (i >= 0) placed.push({ list: l, i: i, offset: cover[k].offset });
+			});
+			if (!placed.length) {
+				docs.push(doc);
+				if (candidates.title.has(doc)) title.add(doc);
+			} else if (chained(placed, 0)) {
 				docs.push(doc);
 				title.add(doc);
-			} else if (chained(first, i, others, found, offsets, 1)) {
+			} else if (chained(placed, 1)) {
 				docs.push(doc);
 			}
-		}
+		});
 		return { docs: docs, title: title };
 	};
 
-	/* Whether a position p of the first trigram in its i-th document, in one zone (0 title, 1 text),
-	 * has each other cover trigram at p + its offset in the same zone of the same document. */
-	function chained(first, i, others, found, offsets, zone) {
-		for (var a = first.at[2 * i + zone], end = first.at[2 * i + zone + 1]; a < end; a++) {
-			var p = first.pos[a], ok = true;
-			for (var k = 0; ok && k < others.length; k++) {
-				var o = others[k], j = 2 * found[k] + zone;
-				ok = has(o.pos, o.at[j], o.at[j + 1], p + offsets[k]);
+	/* Whether, in one zone (0 title, 1 text) of a document, there is a start p such that each placed
+	 * gram { list, i: the document's index in list.docs, offset } occurs at p + offset. */
+	function chained(placed, zone) {
+		var first = placed[0], fl = first.list, fj = 2 * first.i + zone;
+		for (var a = fl.at[fj], end = fl.at[fj + 1]; a < end; a++) {
+			var start = fl.pos[a] - first.offset, ok = true;
+			for (var k = 1; ok && k < placed.length; k++) {
+				var o = placed[k].list, j = 2 * placed[k].i + zone;
+				ok = has(o.pos, o.at[j], o.at[j + 1], start + placed[k].offset);
 			}
 			if (ok) return true;
 		}
 		return false;
+	}
+
+	/* The index of x in the ascending sorted, or -1. */
+	function find(sorted, x) {
+		var lo = 0, hi = sorted.length;
+		while (lo < hi) {
+			var mid = (lo + hi) >> 1;
+			if (sorted[mid] < x) lo = mid + 1;
+			else hi = mid;
+		}
+		return lo < sorted.length && sorted[lo] === x ? lo : -1;
 	}
 
 	/* Whether sorted[lo … hi) holds x. */
@@ -388,7 +414,7 @@
 	 * document to how many terms its title holds, keys: the shard files used }, or to null when stale()
 	 * (optional) says, once the shards are loaded, that the result is no longer wanted.
 	 * Round trips: the g/ shards of every term; for a term of 5 or more characters, then either the
-	 * d/ files of its few candidates or the p/ shards of its 3-character grams. */
+	 * d/ files of its few candidates or the p/ shards of its 4-character grams. */
 	Engine.prototype.search = function (query, stale) {
 		var self = this;
 		return this.ready().then(function () {
@@ -414,13 +440,13 @@
 					var candidates = sets.reduce(function (acc, s) { return intersect(acc, s.docs); }, sets[0].docs);
 					var long = plan.filter(function (t) { return !t.short; });
 					if (!long.length || !candidates.length) return self.rank(sets, result);
-					if (candidates.length <= VERIFY_BY_TEXT) return self.verifyByText(plan, sets, candidates, result);
+					if (candidates.length <= self.textLimit) return self.verifyByText(plan, sets, candidates, result);
 					var more = unique(long, function (t) { return t.cover; });
 					result.keys = keys.concat(more);
 					return self.loadShards(more, shards).then(function () {
 						if (stale && stale()) return null;
 						plan.forEach(function (t, i) {
-							if (!t.short) sets[i] = self.evalTerm(t.cover, shards);
+							if (!t.short) sets[i] = self.chainTerm(t.cover, sets[i], shards);
 						});
 						return self.rank(sets, result);
 					});
