@@ -30,8 +30,8 @@
  * measurements (level 1: 100 MB/s, 54% of the size; zlib's level 1 takes
  * 2.4 times as long for the same). */
 #define SEARCH_ZLEVEL 1
-#define SHARD_TARGET_BYTES 16384
-#define SHARDS_MAX 4096
+#define SHARD_TARGET_BYTES 4096
+#define SHARDS_MAX 16384
 
 struct search_ctx {
 	const struct site *site;
@@ -388,7 +388,7 @@ static void write_shard(struct shard_job *j, size_t s, struct buf *out, struct b
 		buf_addch(out, ':');
 		buf_addch(out, '"');
 		if (j->positional)
-			gram_encode_positions(r, out);
+			gram_encode_positions(r, out, tmp);
 		else
 			gram_encode_docs(r, j->ndocs, out, tmp);
 		buf_addch(out, '"');

@@ -588,18 +588,110 @@ void gram_encode_docs(const struct gram_ref *r, size_t ndocs, struct buf *out, s
 	encode_list(r, 1, ndocs, out, tmp);
 }
 
-void gram_encode_positions(const struct gram_ref *r, struct buf *out)
+/* A bit stream written as base64 characters, most significant bit first
+ * (search.h: positions). */
+struct bitwriter {
+	struct buf *out;
+	uint64_t acc;
+	unsigned n;	/* bits in acc not yet written: fewer than 6 between calls */
+};
+
+static const char base64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/* Appends the low `bits` (at most 32) bits of v. */
+static void put_bits(struct bitwriter *w, uint32_t v, unsigned bits)
 {
-	uint32_t count = 0, last = 0;
+	w->acc = w->acc << bits | (bits ? v & (uint32_t)((1ULL << bits) - 1) : 0);
+	w->n += bits;
+	buf_grow(w->out, 8);
+	while (w->n >= 6) {
+		w->n -= 6;
+		w->out->data[w->out->len++] = base64[w->acc >> w->n & 63];
+	}
+	w->acc &= (1ULL << w->n) - 1;
+	w->out->data[w->out->len] = 0;
+}
+
+static unsigned bit_length(uint32_t x)
+{
+	return x ? 32 - (unsigned)__builtin_clz(x) : 0;
+}
+
+/* Elias gamma of x >= 1: as many 0 bits as x has bits after its first,
+ * then x. */
+static void put_gamma(struct bitwriter *w, uint32_t x)
+{
+	unsigned len = bit_length(x);
+	put_bits(w, 0, len - 1);
+	put_bits(w, x, len);
+}
+
+/* Rice code of v with parameter k: v >> k in unary (1s ended by a 0), then
+ * the low k bits. */
+static void put_rice(struct bitwriter *w, uint32_t v, unsigned k)
+{
+	for (uint32_t q = v >> k; q; q -= q > 24 ? 24 : q)
+		put_bits(w, 0xffffff, q > 24 ? 24 : q);
+	put_bits(w, 0, 1);
+	put_bits(w, v, k);
+}
+
+static void flush_bits(struct bitwriter *w)
+{
+	if (w->n)
+		put_bits(w, 0, 6 - w->n);
+}
+
+/* The Rice parameter that codes the gaps v[0..n) in the fewest bits. */
+static unsigned best_rice(const uint32_t *v, size_t n)
+{
+	unsigned best = 0;
+	uint64_t best_bits = UINT64_MAX;
+	for (unsigned k = 0; k < 16; k++) {
+		uint64_t bits = 0;
+		for (size_t i = 0; i < n; i++)
+			bits += (v[i] >> k) + 1 + k;
+		if (bits < best_bits) {
+			best_bits = bits;
+			best = k;
+		}
+	}
+	return best;
+}
+
+/* One document's entry, read from the n45 text at *i (append_positions)
+ * and written as bits. gaps: scratch space. */
+static void recode_entry(struct bitwriter *w, const char *s, size_t *i, uint32_t docgap, struct buf *gaps)
+{
+	uint32_t h = n45_get(s, i), kb = h >> 1, kt = h & 1 ? n45_get(s, i) : 0;
+	buf_reset(gaps);
+	buf_grow(gaps, (kt + kb) * sizeof(uint32_t));
+	uint32_t *v = (uint32_t *)(void *)gaps->data;
+	for (uint32_t j = 0; j < kt + kb; j++)
+		v[j] = n45_get(s, i);
+	put_gamma(w, docgap + 1);
+	put_gamma(w, kt + 1);
+	put_gamma(w, kb + 1);
+	unsigned k = best_rice(v, kt + kb);
+	put_bits(w, k, 4);
+	for (uint32_t j = 0; j < kt + kb; j++)
+		put_rice(w, v[j], k);
+}
+
+void gram_encode_positions(const struct gram_ref *r, struct buf *out, struct buf *tmp)
+{
+	struct bitwriter w = { .out = out };
+	uint32_t count = 0, last = 0;	/* last: the previous document + 1 */
 	for (size_t p = 0; p < r->nparts; p++)
 		count += r->parts[p]->docs.n;
-	n45(out, count);
+	put_gamma(&w, count + 1);
 	for (size_t p = 0; p < r->nparts; p++) {
 		const struct gram *g = r->parts[p];
-		if (!g->docs.n)
-			continue;
-		n45(out, g->docs.first - last);
-		buf_add(out, g->pos.p, g->pos.len);
-		last = g->docs.last;
+		size_t i = 0;
+		for (uint32_t d = 0; d < g->docs.n; d++)
+			recode_entry(&w, g->pos.p, &i, d ? n45_get(g->pos.p, &i) : g->docs.first - last, tmp);
+		if (g->docs.n)
+			last = g->docs.last;
 	}
+	flush_bits(&w);
 }

@@ -95,6 +95,6 @@ void gram_refs_free(struct gram_ref *refs, size_t n);
 /* Appends a gram's document list and title list (ndocs: the documents in
  * the index, for the bitmap form) or its positions, as search.h says. */
 void gram_encode_docs(const struct gram_ref *r, size_t ndocs, struct buf *out, struct buf *tmp);
-void gram_encode_positions(const struct gram_ref *r, struct buf *out);
+void gram_encode_positions(const struct gram_ref *r, struct buf *out, struct buf *tmp);
 
 #endif

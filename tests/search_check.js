@@ -186,14 +186,14 @@ function checkShards(load, meta) {
 				if (want !== k || (kind === "g" ? len > 4 : len !== 4))
 					problems.push(`${kind}/${k.toString(16)}.js holds '${gram}' (belongs in ${kind}/${want.toString(16)})`);
 				try {
-					const r = new S.Reader(shard[gram]);
 					if (kind === "g") {
+						const r = new S.Reader(shard[gram]);
 						r.docs(meta.n);
 						r.docs(meta.n);
+						if (!r.done()) throw new Error("trailing data");
 					} else {
-						r.positions();
+						S.readPositions(shard[gram]);
 					}
-					if (!r.done()) throw new Error("trailing data");
 				} catch (e) {
 					problems.push(`${kind}/${k.toString(16)}.js '${gram}': ${e.message}`);
 				}
@@ -342,7 +342,12 @@ function checkUnits(engine, fold) {
 	if (gaps !== "0,5,6") bad.push(`gap list reads as ${gaps}`);
 	const bitmap = new S.Reader(enc(7) + D[0b100001] + D[0b10]).docs(12).join(",");
 	if (bitmap !== "0,5,7") bad.push(`bitmap reads as ${bitmap}`);
-	const pos = new S.Reader(enc(1) + enc(3) + enc(5) + enc(1) + enc(0) + enc(2) + enc(0)).positions();
+	/* bits → base64 characters, padded with 0s */
+	const b64 = (bits) => (bits + "0".repeat((6 - bits.length % 6) % 6)).match(/.{6}/g)
+		.map((b) => "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"[parseInt(b, 2)]).join("");
+	/* one document (3), one title position (0), two text positions (2, 3), Rice parameter 1:
+	 * gamma(2) gamma(4) gamma(2) gamma(3) 0001 rice(0) rice(1) rice(0) */
+	const pos = S.readPositions(b64("010" + "00100" + "010" + "011" + "0001" + "00" + "100" + "00"));
 	if ([...pos.docs].join() !== "3" || [...pos.pos.slice(0, 3)].join() !== "0,2,3" || [...pos.at].join() !== "0,1,3")
 		bad.push(`positions read as ${JSON.stringify(pos)}`);
 	for (const t of ["ＡＢＣ Ｘ", "㎏㍿ﬁ", "İstanbul ΣΑΣ", "網格員 乾隆 後來", "e\u0301 \u1100\u1161", "𠀀𝐀 \uD800x"])

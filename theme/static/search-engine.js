@@ -63,24 +63,80 @@
 		return out;
 	};
 
-	/* A position list, in three flat arrays (a common trigram has hundreds of thousands of positions):
-	 * docs[i] is the i-th document (ascending); its title positions are pos[at[2i] … at[2i+1]) and its
-	 * text positions pos[at[2i+1] … at[2i+2]), each ascending (the two zones count from 0 each). */
-	Reader.prototype.positions = function () {
-		var count = this.num(), docs = new Int32Array(count), at = new Int32Array(2 * count + 1);
-		var pos = new Int32Array(this.s.length - this.i), n = 0, doc = -1;	/* a position takes a digit or more */
-		for (var i = 0; i < count; i++) {
-			doc += this.num() + 1;
-			docs[i] = doc;
-			var h = this.num(), kb = h >> 1, kt = h & 1 ? this.num() : 0;
-			at[2 * i] = n;
-			for (var p = -1, j = 0; j < kt; j++) pos[n++] = p += this.num() + 1;
-			at[2 * i + 1] = n;
-			for (p = -1, j = 0; j < kb; j++) pos[n++] = p += this.num() + 1;
+	/* ---- Positions: a bit stream in base64 characters (generator/search.h) ---- */
+
+	var B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	var B64VAL = new Int8Array(128).fill(-1);
+	for (var bi = 0; bi < B64.length; bi++) B64VAL[B64.charCodeAt(bi)] = bi;
+
+	/* Reads bits, most significant first, six to a character. */
+	function Bits(s) {
+		this.s = s;
+		this.i = 0;
+		this.acc = 0;
+		this.n = 0;	/* bits of acc not yet read */
+	}
+
+	Bits.prototype.bit = function () {
+		if (!this.n) {
+			var v = B64VAL[this.s.charCodeAt(this.i++)];
+			if (!(v >= 0)) throw corrupt("bad position character at " + (this.i - 1));
+			this.acc = v;
+			this.n = 6;
 		}
-		at[2 * count] = n;
-		return { docs: docs, at: at, pos: pos };
+		return (this.acc >> --this.n) & 1;
 	};
+
+	Bits.prototype.bits = function (k) {
+		for (var v = 0; k > 0; k--) v = v * 2 + this.bit();
+		return v;
+	};
+
+	/* Elias gamma: as many 0 bits as the number has bits after its first, then the number (>= 1). */
+	Bits.prototype.gamma = function () {
+		var zeros = 0;
+		while (this.bit() === 0)
+			if (++zeros > 31) throw corrupt("gamma code");
+		return this.bits(zeros) + Math.pow(2, zeros);
+	};
+
+	/* Rice code with parameter k: the quotient in unary (1s ended by a 0), then k low bits. */
+	Bits.prototype.rice = function (k) {
+		var q = 0;
+		while (this.bit() === 1)
+			if (++q > 1 << 24) throw corrupt("rice code");
+		return q * Math.pow(2, k) + this.bits(k);
+	};
+
+	/* Whether only padding (fewer than six 0 bits) is left. */
+	Bits.prototype.done = function () {
+		return this.i >= this.s.length && !(this.acc & ((1 << this.n) - 1));
+	};
+
+	/* A position list, in three flat arrays (a common gram has tens of thousands of positions): docs[i]
+	 * is the i-th document (ascending); its title positions are pos[at[2i] … at[2i+1]) and its text
+	 * positions pos[at[2i+1] … at[2i+2]), each ascending (the two zones count from 0 each). The stream:
+	 * gamma(count + 1), then per document gamma(gap + 1) (gap: document − previous − 1, previous
+	 * starting at −1), gamma(kt + 1), gamma(kb + 1), a 4-bit Rice parameter k, then kt title and kb
+	 * text positions as Rice(k) gaps (position − previous − 1, previous starting at −1 in each zone). */
+	function readPositions(s) {
+		var r = new Bits(s), count = r.gamma() - 1;
+		if (count > s.length * 6) throw corrupt("position count");
+		var docs = new Int32Array(count), at = new Int32Array(2 * count + 1), pos = [], doc = -1;
+		for (var i = 0; i < count; i++) {
+			doc += r.gamma();
+			docs[i] = doc;
+			var kt = r.gamma() - 1, kb = r.gamma() - 1, k = r.bits(4);
+			if (kt + kb > s.length * 6) throw corrupt("position count");
+			at[2 * i] = pos.length;
+			for (var p = -1, j = 0; j < kt; j++) pos.push(p += r.rice(k) + 1);
+			at[2 * i + 1] = pos.length;
+			for (p = -1, j = 0; j < kb; j++) pos.push(p += r.rice(k) + 1);
+		}
+		at[2 * count] = pos.length;
+		if (!r.done()) throw corrupt("trailing position data");
+		return { docs: docs, at: at, pos: Int32Array.from(pos) };
+	}
 
 	/* ---- Folding: must give the same code points as text_fold in the generator ---- */
 
@@ -294,10 +350,13 @@
 		if (hit !== undefined) return hit;
 		var s = Object.prototype.hasOwnProperty.call(shard, g.gram) ? shard[g.gram] : null, out = null;
 		if (typeof s === "string") {
-			var r = new Reader(s);
-			if (g.kind === "g") out = { docs: r.docs(this.meta.n), title: r.docs(this.meta.n) };
-			else out = r.positions();
-			if (!r.done()) throw corrupt("trailing data for " + g.gram);
+			if (g.kind === "g") {
+				var r = new Reader(s);
+				out = { docs: r.docs(this.meta.n), title: r.docs(this.meta.n) };
+				if (!r.done()) throw corrupt("trailing data for " + g.gram);
+			} else {
+				out = readPositions(s);
+			}
 		}
 		this.grams.set(ck, out);
 		return out;
@@ -773,6 +832,7 @@
 		LABELS: LABELS,
 		DIGITS: DIGITS,
 		Reader: Reader,
+		readPositions: readPositions,
 		makeFolder: makeFolder,
 		isWord: isWord,
 		queryTerms: queryTerms,
