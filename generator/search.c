@@ -265,25 +265,28 @@ static void write_document(struct worker_state *ws, const struct article *art, s
 static void count_field(struct gram_table *t, const struct text_folder *f, const uint32_t *cps, size_t n,
 			uint32_t doc)
 {
-	uint32_t a = 0, b = 0;	/* the word characters before, 0 after a separator */
+	uint32_t z = 0, a = 0, b = 0;	/* the word characters before, 0 after a separator */
 	for (size_t i = 0; i < n; i++) {
 		uint32_t c = cps[i];
 		if (!text_fold_is_word(f, c)) {
-			a = b = 0;
+			z = a = b = 0;
 			continue;
 		}
-		if (a)
-			gram_count_trigram(t, gram_key(a, b, c), doc);
+		if (a) {
+			uint32_t right = i + 1 < n && text_fold_is_word(f, cps[i + 1]) ? cps[i + 1] : 0;
+			gram_count_trigram(t, gram_key(a, b, c), doc, z, right);
+		}
+		z = a;
 		a = b;
 		b = c;
 	}
 }
 
 /* Feeds one folded field to the table: the documents of its grams of 1 to
- * 4 word characters, and the positions of a 4-character gram when the
+ * 4 word characters; for a 4-character gram, its positions when the
  * 3-character gram it starts or ends with occurs more than once in the
- * document (search.h says why the others need none). Positions count from
- * *pos; a separator run counts one. */
+ * document, and its context lists (search.h says why). Positions count
+ * from *pos; a separator run counts one. */
 static void index_field(struct gram_table *t, const struct text_folder *f, const uint32_t *cps, size_t n,
 			uint32_t doc, uint32_t *pos, int title)
 {
@@ -307,9 +310,14 @@ static void index_field(struct gram_table *t, const struct text_folder *f, const
 			gram_add_doc(t, gram_key(a, b, c), 0, doc, title);
 		if (z) {
 			uint64_t key = gram_key(z, a, b);
+			unsigned head = gram_trigram(t, key, doc), tail = gram_trigram(t, gram_key(a, b, c), doc);
 			gram_add_doc(t, key, c, doc, title);
-			if (gram_trigram_repeats(t, key, doc) || gram_trigram_repeats(t, gram_key(a, b, c), doc))
+			if ((head | tail) & TRIGRAM_REPEATS)
 				gram_add_pos(t, key, c, doc, p - 3, title);
+			if (head & TRIGRAM_LEFT_VARIES)
+				gram_add_doc(t, key, c | GRAM_LEFT_VARIES, doc, 0);
+			if (tail & TRIGRAM_RIGHT_VARIES)
+				gram_add_doc(t, key, c | GRAM_RIGHT_VARIES, doc, 0);
 		}
 		z = a;
 		a = b;
@@ -429,7 +437,7 @@ static size_t write_shards(struct search_ctx *x, int positional, size_t ndocs, s
 	j.refs = xcalloc(nshards, sizeof(*j.refs));
 	size_t *fill = xcalloc(nshards, sizeof(*fill));
 	for (size_t i = 0; i < n; i++) {
-		all[i].shard = fnv1a(all[i].utf8, all[i].len) & (uint32_t)(nshards - 1);
+		all[i].shard = fnv1a(all[i].utf8, all[i].base_len) & (uint32_t)(nshards - 1);
 		j.nrefs[all[i].shard]++;
 	}
 	for (size_t s = 0; s < nshards; s++)

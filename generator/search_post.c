@@ -50,6 +50,8 @@ struct gram_seen {
 struct tri_count {
 	uint64_t key;
 	uint32_t stamp, n;
+	uint32_t left, right;	/* the characters around its first occurrence (0: none) */
+	unsigned flags;		/* TRIGRAM_* */
 };
 
 /* Lookups in the table miss the processor's cache on a large archive: each
@@ -300,7 +302,7 @@ void gram_add_pos(struct gram_table *t, uint64_t key, uint32_t c4, uint32_t doc,
 	enqueue(t, key | GRAM_POSITIONS, c4, doc, pos << 1 | (title ? 0 : 1));
 }
 
-void gram_count_trigram(struct gram_table *t, uint64_t key, uint32_t doc)
+void gram_count_trigram(struct gram_table *t, uint64_t key, uint32_t doc, uint32_t left, uint32_t right)
 {
 	if (t->tri_full == doc + 1)
 		return;
@@ -309,31 +311,34 @@ void gram_count_trigram(struct gram_table *t, uint64_t key, uint32_t doc)
 		struct tri_count *e = &t->tri[s];
 		if (e->stamp != doc + 1) {
 			if (t->ntri * 4 >= TRI_SLOTS * 3) {
-				t->tri_full = doc + 1;	/* a huge document: every trigram counts as repeated */
+				t->tri_full = doc + 1;	/* a huge document: every trigram counts as ambiguous */
 				return;
 			}
-			*e = (struct tri_count){ key, doc + 1, 1 };
+			*e = (struct tri_count){ key, doc + 1, 1, left, right, 0 };
 			t->ntri++;
 			return;
 		}
 		if (e->key == key) {
 			e->n++;
+			e->flags |= TRIGRAM_REPEATS | (e->left != left ? TRIGRAM_LEFT_VARIES : 0) |
+				    (e->right != right ? TRIGRAM_RIGHT_VARIES : 0);
 			return;
 		}
 	}
 }
 
-int gram_trigram_repeats(const struct gram_table *t, uint64_t key, uint32_t doc)
+unsigned gram_trigram(const struct gram_table *t, uint64_t key, uint32_t doc)
 {
+	unsigned all = TRIGRAM_REPEATS | TRIGRAM_LEFT_VARIES | TRIGRAM_RIGHT_VARIES;
 	if (t->tri_full == doc + 1)
-		return 1;
+		return all;
 	size_t s = (key * 0x9e3779b97f4a7c15ULL) >> 50;
 	for (;; s = (s + 1) & (TRI_SLOTS - 1)) {
 		const struct tri_count *e = &t->tri[s];
 		if (e->stamp != doc + 1)
-			return 1;	/* not counted: cannot happen, but storing positions is always safe */
+			return all;	/* not counted: cannot happen, but saying so is always safe */
 		if (e->key == key)
-			return e->n > 1;
+			return e->flags;
 	}
 }
 
@@ -428,7 +433,7 @@ static void key_utf8(uint64_t key, uint32_t c4, struct gram_ref *r)
 {
 	r->len = 0;
 	for (int i = 0; i < 4; i++) {
-		uint32_t c = i < 3 ? (uint32_t)(key >> (21 * i)) & 0x1fffff : c4;
+		uint32_t c = i < 3 ? (uint32_t)(key >> (21 * i)) & 0x1fffff : c4 & GRAM_C4_CHAR;
 		if (!c)
 			break;
 		char *p = r->utf8 + r->len;
@@ -452,6 +457,9 @@ static void key_utf8(uint64_t key, uint32_t c4, struct gram_ref *r)
 			r->len += 4;
 		}
 	}
+	r->base_len = r->len;
+	if (c4 & (GRAM_LEFT_VARIES | GRAM_RIGHT_VARIES))
+		r->utf8[r->len++] = c4 & GRAM_LEFT_VARIES ? '<' : '>';
 	r->utf8[r->len] = 0;
 }
 

@@ -25,8 +25,13 @@ struct pending;
 struct tri_count;
 
 /* Set in the key of a 4-character gram's positions (gram_add_pos), apart
- * from the same gram's document list. */
+ * from the same gram's document list; set in c4 of its context lists (the
+ * documents where the 3-character gram it starts with has more than one
+ * character before it, or the one it ends with more than one after it). */
 #define GRAM_POSITIONS (1ULL << 63)
+#define GRAM_LEFT_VARIES (1u << 29)
+#define GRAM_RIGHT_VARIES (1u << 30)
+#define GRAM_C4_CHAR 0x1fffffu
 
 struct gram_slot {
 	uint64_t key;
@@ -55,8 +60,8 @@ struct gram_table {
 /* A gram across the tables, for the shard writer. */
 struct gram_ref {
 	uint64_t key;
-	char utf8[17];
-	uint8_t len;
+	char utf8[18];		/* the gram, then '<' or '>' for a context list */
+	uint8_t len, base_len;	/* base_len: without the '<' or '>' (the shard's hash) */
 	uint32_t shard;
 	struct gram **parts;	/* one per table holding it, in table order */
 	size_t nparts;
@@ -76,11 +81,17 @@ void gram_add_doc(struct gram_table *t, uint64_t key, uint32_t c4, uint32_t doc,
  * or text, and the document needs its positions (see search.h). */
 void gram_add_pos(struct gram_table *t, uint64_t key, uint32_t c4, uint32_t doc, uint32_t pos, int title);
 /* Counts one occurrence of the 3-character gram key in doc (the current
- * document, counted whole before its grams are added). */
-void gram_count_trigram(struct gram_table *t, uint64_t key, uint32_t doc);
-/* Whether the 3-character gram key occurs more than once in doc (or may:
- * a document too large for the count says yes). */
-int gram_trigram_repeats(const struct gram_table *t, uint64_t key, uint32_t doc);
+ * document, counted whole before its grams are added), with the word
+ * characters before and after it (0: none). */
+void gram_count_trigram(struct gram_table *t, uint64_t key, uint32_t doc, uint32_t left, uint32_t right);
+/* What the count says of the 3-character gram key in doc: TRIGRAM_REPEATS
+ * when it occurs more than once, TRIGRAM_LEFT_VARIES when not every
+ * occurrence has the same character (or none) before it, TRIGRAM_RIGHT_VARIES
+ * the same after it (all three for a document too large to count). */
+#define TRIGRAM_REPEATS 1u
+#define TRIGRAM_LEFT_VARIES 2u
+#define TRIGRAM_RIGHT_VARIES 4u
+unsigned gram_trigram(const struct gram_table *t, uint64_t key, uint32_t doc);
 /* Ends a document: may move the buffered occurrences into the postings. */
 void gram_doc_end(struct gram_table *t);
 /* Moves every buffered occurrence into the postings (before collecting). */

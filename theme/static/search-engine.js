@@ -280,11 +280,13 @@
 	/* load(key) returns a promise of the object the file search/<key>.js registers, key being "index",
 	 * "g/1a", "p/3" or "d/17". options.inflate(base64) returns a promise of the text of a "z" field;
 	 * options.verifyByText, at most how many candidates of a long term are checked against their text
-	 * (default VERIFY_BY_TEXT; the tests set 0 to check the positions). */
+	 * (default VERIFY_BY_TEXT; the tests set 0 to check the positions); options.contexts: false leaves
+	 * the context lists unused, every candidate to the positions (for the tests). */
 	function Engine(load, options) {
 		this.load = load;
 		this.inflate = (options && options.inflate) || inflateStream;
 		this.textLimit = options && options.verifyByText >= 0 ? options.verifyByText : VERIFY_BY_TEXT;
+		this.useContexts = !(options && options.contexts === false);
 		this.files = new Map();		/* key → promise of the file's object */
 		this.grams = new Map();		/* "g:" or "p:" + gram → decoded postings */
 		this.docs = new Map();		/* document number → promise of the decoded document */
@@ -373,6 +375,41 @@
 		if (lists.some(function (l) { return l === null; })) return { docs: [], title: new Set() };
 		var both = lists.slice(1).reduce(function (acc, l) { return intersect(acc, l.docs); }, lists[0].docs);
 		return { docs: both, title: new Set(lists[0].title) };
+	};
+
+	/* Which candidates of a long term (among term, evalTerm's result) contain it, by the context lists of
+	 * its 4-character grams: "<gram<" lists the documents where the 3-character gram it starts with has
+	 * more than one character before it (or none), "<gram>" those where the one it ends with has more
+	 * than one after it. Two neighbours overlap by 3 characters: when every occurrence of that overlap
+	 * has the same character before it, each occurrence of the right gram has the left one just before
+	 * it; when every occurrence has the same character after it, each occurrence of the left one has the
+	 * right one just after it. So when, for some k, every link left of gram k points leftwards and every
+	 * link from k on points rightwards, the term occurs wherever gram k does (in the title when gram k
+	 * is). Returns { sets: the decided documents (docs, title), open: the others (docs, title) }. */
+	Engine.prototype.byContext = function (grams, term, candidates, shards) {
+		var self = this, m = grams.length;
+		function list(g, mark) {
+			var l = self.postings({ gram: g.gram + mark, kind: "g" }, shards.get(g.key));
+			return l ? l.docs : [];
+		}
+		var titles = grams.map(function (g) { return self.postings(g, shards.get(g.key)).title; });
+		var left = grams.map(function (g) { return list(g, "<"); });
+		var right = grams.map(function (g) { return list(g, ">"); });
+		var decided = { docs: [], title: new Set() }, open = { docs: [], title: term.title };
+		intersect(term.docs, candidates).forEach(function (doc) {
+			/* link i joins gram i and i + 1: leftward unless doc is in left[i + 1], rightward unless in right[i] */
+			var lead = 0;
+			while (lead < m - 1 && find(left[lead + 1], doc) < 0) lead++;
+			var from = m - 1;
+			while (from > 0 && find(right[from - 1], doc) < 0) from--;
+			if (from > lead || !self.useContexts) {
+				open.docs.push(doc);
+				return;
+			}
+			decided.docs.push(doc);
+			if (find(titles[from], doc) >= 0) decided.title.add(doc);
+		});
+		return { sets: decided, open: open };
 	};
 
 	/* Which of a long term's candidates (evalTerm's result) contain it, by the positions of its
@@ -500,12 +537,23 @@
 					var long = plan.filter(function (t) { return !t.short; });
 					if (!long.length || !candidates.length) return self.rank(sets, result);
 					if (candidates.length <= self.textLimit) return self.verifyByText(plan, sets, candidates, result);
-					var more = unique(long, function (t) { return t.cover; });
+					/* decide what the context lists can; the rest by positions */
+					var open = [];
+					plan.forEach(function (t, i) {
+						if (t.short) return;
+						var c = self.byContext(t.grams, sets[i], candidates, shards);
+						sets[i] = c.sets;
+						if (c.open.docs.length) open.push({ t: t, i: i, open: c.open });
+					});
+					if (!open.length) return self.rank(sets, result);
+					var more = unique(open.map(function (o) { return o.t; }), function (t) { return t.cover; });
 					result.keys = keys.concat(more);
 					return self.loadShards(more, shards).then(function () {
 						if (stale && stale()) return null;
-						plan.forEach(function (t, i) {
-							if (!t.short) sets[i] = self.chainTerm(t.cover, sets[i], shards);
+						open.forEach(function (o) {
+							var found = self.chainTerm(o.t.cover, o.open, shards);
+							sets[o.i] = { docs: union(sets[o.i].docs, found.docs),
+								title: new Set(Array.from(sets[o.i].title).concat(Array.from(found.title))) };
 						});
 						return self.rank(sets, result);
 					});
@@ -513,6 +561,17 @@
 			});
 		});
 	};
+
+	/* Sorted ascending arrays → their union. */
+	function union(a, b) {
+		var out = [], i = 0, j = 0;
+		while (i < a.length || j < b.length) {
+			if (j >= b.length || (i < a.length && a[i] < b[j])) out.push(a[i++]);
+			else if (i >= a.length || b[j] < a[i]) out.push(b[j++]);
+			else { out.push(a[i]); i++; j++; }
+		}
+		return out;
+	}
 
 	/* The shard files of what pick(term) returns, each once. */
 	function unique(plan, pick) {
