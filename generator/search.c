@@ -16,6 +16,7 @@
 #include <sys/resource.h>
 
 #include <libdeflate.h>
+#include <unicode/ustring.h>
 
 #include "buf.h"
 #include "markdown.h"
@@ -185,16 +186,41 @@ static void add_base64(struct buf *b, const unsigned char *p, size_t n)
 	b->data[b->len] = 0;
 }
 
-/* The text as "z" (zlib, base64) when that is shorter than "x" (plain). */
+/* text as UTF-16LE in out (Chinese text takes 2 bytes a character there
+ * against 3 in UTF-8, and deflates about 8% smaller). Returns its size. */
+static size_t utf16le(const char *text, size_t len, struct buf *out)
+{
+	buf_reset(out);
+	buf_grow(out, 2 * len + 2);
+	UChar *u = (UChar *)(void *)out->data;
+	int32_t n = 0;
+	UErrorCode e = U_ZERO_ERROR;
+	u_strFromUTF8WithSub(u, (int32_t)(len + 1), &n, text, (int32_t)len, 0xFFFD, NULL, &e);
+	if (U_FAILURE(e))
+		return 0;
+	unsigned char *b = (unsigned char *)out->data;
+	for (int32_t i = 0; i < n; i++) {	/* in place: unit i is bytes 2i and 2i + 1 */
+		UChar c = u[i];
+		b[2 * i] = (unsigned char)(c & 0xff);
+		b[2 * i + 1] = (unsigned char)(c >> 8);
+	}
+	return 2 * (size_t)n;
+}
+
+/* The text as "z" (zlib of its UTF-16LE, base64) when that is shorter than
+ * "x" (plain). */
 static void add_text_field(struct buf *b, const char *text, size_t len, struct libdeflate_compressor *z,
-			   struct buf *scratch)
+			   struct buf *scratch, struct buf *u16)
 {
 	size_t start = b->len;
 	add_json_field(b, "x", text, len);
-	size_t bound = libdeflate_zlib_compress_bound(z, len);
+	size_t ulen = utf16le(text, len, u16);
+	if (!ulen)
+		return;
+	size_t bound = libdeflate_zlib_compress_bound(z, ulen);
 	buf_reset(scratch);
 	buf_grow(scratch, bound);
-	size_t zlen = libdeflate_zlib_compress(z, text, len, scratch->data, bound);
+	size_t zlen = libdeflate_zlib_compress(z, u16->data, ulen, scratch->data, bound);
 	if (!zlen)
 		return;
 	if ((zlen + 2) / 3 * 4 + 6 >= b->len - start)
@@ -210,7 +236,7 @@ struct worker_state {
 	size_t t, from, to;
 	struct text_dates *dates;
 	struct libdeflate_compressor *z;
-	struct buf date, text, kinds, file, scratch;
+	struct buf date, text, kinds, file, scratch, u16;
 	size_t body_u16;		/* document_text's result for the current document */
 	int last_y, last_m, last_d;
 	uint32_t *cps, *title_cps;	/* the folded text and title */
@@ -253,7 +279,7 @@ static void write_document(struct worker_state *ws, const struct article *art, s
 		buf_addstr(f, ",\"other\":1");
 	buf_addf(f, ",\"b\":%zu", ws->body_u16);
 	add_json_field(f, "mk", ws->kinds.data, ws->kinds.len);
-	add_text_field(f, ws->text.data, ws->text.len, ws->z, &ws->scratch);
+	add_text_field(f, ws->text.data, ws->text.len, ws->z, &ws->scratch, &ws->u16);
 	buf_addstr(f, "});\n");
 	char path[64];
 	snprintf(path, sizeof(path), "search/d/%zu.js", n);
@@ -480,6 +506,7 @@ static void free_workers(struct worker_state *ws, size_t nt)
 		buf_free(&ws[t].kinds);
 		buf_free(&ws[t].file);
 		buf_free(&ws[t].scratch);
+		buf_free(&ws[t].u16);
 		free(ws[t].cps);
 		free(ws[t].title_cps);
 	}

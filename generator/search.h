@@ -45,11 +45,12 @@
  *   d/<n>.js     sitegenSearch.d(n,{"u":url,"t":title,"date":…,"place":…,
  *                                   ["s":subtitle,] ["inf":1,] ["other":1,]
  *                                   "b":B,"mk":KINDS,
- *                                   "x":text | "z":base64 of zlib(text)})
+ *                                   "x":text | "z":base64 of zlib(UTF-16LE text)})
  *                document n: its root-relative URL, title, date and place as
  *                the pages show them (inf: the date was inferred; other: not
  *                a news report), and its text after the title (zlib when
- *                that is shorter; DecompressionStream("deflate")). The text's
+ *                that is shorter; DecompressionStream("deflate"), then
+ *                TextDecoder("utf-16le")). The text's
  *                first B UTF-16 units are the subtitle, body and captions;
  *                after them come lines of metadata, one letter of KINDS
  *                each: d date, s street, p place, a author (of a

@@ -79,7 +79,7 @@ function fileLoader(out) {
 }
 
 function inflate(b64) {
-	return Promise.resolve(zlib.inflateSync(Buffer.from(b64, "base64")).toString("utf8"));
+	return Promise.resolve(zlib.inflateSync(Buffer.from(b64, "base64")).toString("utf16le"));
 }
 
 /* ---- The brute force: an independent fold and a plain scan ---- */

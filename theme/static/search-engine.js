@@ -269,12 +269,14 @@
 		return out;
 	}
 
-	/* zlib-format deflate, inflated with the platform's DecompressionStream. */
+	/* zlib-format deflate of UTF-16LE text, inflated with the platform's DecompressionStream. */
 	function inflateStream(b64) {
 		if (typeof DecompressionStream !== "function")
 			return Promise.reject(new Error("这个浏览器不支持 DecompressionStream,无法显示摘要"));
 		var stream = new Blob([base64Bytes(b64)]).stream().pipeThrough(new DecompressionStream("deflate"));
-		return new Response(stream).text();
+		return new Response(stream).arrayBuffer().then(function (bytes) {
+			return new TextDecoder("utf-16le").decode(bytes);
+		});
 	}
 
 	/* load(key) returns a promise of the object the file search/<key>.js registers, key being "index",
