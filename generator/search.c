@@ -16,6 +16,7 @@
 #include <sys/resource.h>
 
 #include <libdeflate.h>
+#include <unicode/ustring.h>
 
 #include "buf.h"
 #include "markdown.h"
@@ -30,8 +31,8 @@
  * measurements (level 1: 100 MB/s, 54% of the size; zlib's level 1 takes
  * 2.4 times as long for the same). */
 #define SEARCH_ZLEVEL 1
-#define SHARD_TARGET_BYTES 16384
-#define SHARDS_MAX 4096
+#define SHARD_TARGET_BYTES 4096
+#define SHARDS_MAX 16384
 
 struct search_ctx {
 	const struct site *site;
@@ -185,16 +186,41 @@ static void add_base64(struct buf *b, const unsigned char *p, size_t n)
 	b->data[b->len] = 0;
 }
 
-/* The text as "z" (zlib, base64) when that is shorter than "x" (plain). */
+/* text as UTF-16LE in out (Chinese text takes 2 bytes a character there
+ * against 3 in UTF-8, and deflates about 8% smaller). Returns its size. */
+static size_t utf16le(const char *text, size_t len, struct buf *out)
+{
+	buf_reset(out);
+	buf_grow(out, 2 * len + 2);
+	UChar *u = (UChar *)(void *)out->data;
+	int32_t n = 0;
+	UErrorCode e = U_ZERO_ERROR;
+	u_strFromUTF8WithSub(u, (int32_t)(len + 1), &n, text, (int32_t)len, 0xFFFD, NULL, &e);
+	if (U_FAILURE(e))
+		return 0;
+	unsigned char *b = (unsigned char *)out->data;
+	for (int32_t i = 0; i < n; i++) {	/* in place: unit i is bytes 2i and 2i + 1 */
+		UChar c = u[i];
+		b[2 * i] = (unsigned char)(c & 0xff);
+		b[2 * i + 1] = (unsigned char)(c >> 8);
+	}
+	return 2 * (size_t)n;
+}
+
+/* The text as "z" (zlib of its UTF-16LE, base64) when that is shorter than
+ * "x" (plain). */
 static void add_text_field(struct buf *b, const char *text, size_t len, struct libdeflate_compressor *z,
-			   struct buf *scratch)
+			   struct buf *scratch, struct buf *u16)
 {
 	size_t start = b->len;
 	add_json_field(b, "x", text, len);
-	size_t bound = libdeflate_zlib_compress_bound(z, len);
+	size_t ulen = utf16le(text, len, u16);
+	if (!ulen)
+		return;
+	size_t bound = libdeflate_zlib_compress_bound(z, ulen);
 	buf_reset(scratch);
 	buf_grow(scratch, bound);
-	size_t zlen = libdeflate_zlib_compress(z, text, len, scratch->data, bound);
+	size_t zlen = libdeflate_zlib_compress(z, u16->data, ulen, scratch->data, bound);
 	if (!zlen)
 		return;
 	if ((zlen + 2) / 3 * 4 + 6 >= b->len - start)
@@ -210,11 +236,11 @@ struct worker_state {
 	size_t t, from, to;
 	struct text_dates *dates;
 	struct libdeflate_compressor *z;
-	struct buf date, text, kinds, file, scratch;
+	struct buf date, text, kinds, file, scratch, u16;
 	size_t body_u16;		/* document_text's result for the current document */
 	int last_y, last_m, last_d;
-	uint32_t *cps;
-	size_t cps_cap;
+	uint32_t *cps, *title_cps;	/* the folded text and title */
+	size_t cps_cap, title_cap;
 };
 
 static const char *date_text(struct worker_state *ws, const struct date *dt)
@@ -253,7 +279,7 @@ static void write_document(struct worker_state *ws, const struct article *art, s
 		buf_addstr(f, ",\"other\":1");
 	buf_addf(f, ",\"b\":%zu", ws->body_u16);
 	add_json_field(f, "mk", ws->kinds.data, ws->kinds.len);
-	add_text_field(f, ws->text.data, ws->text.len, ws->z, &ws->scratch);
+	add_text_field(f, ws->text.data, ws->text.len, ws->z, &ws->scratch, &ws->u16);
 	buf_addstr(f, "});\n");
 	char path[64];
 	snprintf(path, sizeof(path), "search/d/%zu.js", n);
@@ -261,17 +287,40 @@ static void write_document(struct worker_state *ws, const struct article *art, s
 		ws->x->failed = 1;
 }
 
-/* Feeds one field's folded code points to the table: grams of 1, 2 and 3
- * word characters, positions from *pos (a separator run counts one). */
-static void index_field(struct worker_state *ws, struct gram_table *t, const char *s, size_t len, uint32_t doc,
-			uint32_t *pos, int title)
+/* Counts the 3-character grams of one folded field (gram_count_trigram). */
+static void count_field(struct gram_table *t, const struct text_folder *f, const uint32_t *cps, size_t n,
+			uint32_t doc)
 {
-	size_t n = text_fold(ws->x->folder, s, len, &ws->cps, &ws->cps_cap);
+	uint32_t z = 0, a = 0, b = 0;	/* the word characters before, 0 after a separator */
+	for (size_t i = 0; i < n; i++) {
+		uint32_t c = cps[i];
+		if (!text_fold_is_word(f, c)) {
+			z = a = b = 0;
+			continue;
+		}
+		if (a) {
+			uint32_t right = i + 1 < n && text_fold_is_word(f, cps[i + 1]) ? cps[i + 1] : 0;
+			gram_count_trigram(t, gram_key(a, b, c), doc, z, right);
+		}
+		z = a;
+		a = b;
+		b = c;
+	}
+}
+
+/* Feeds one folded field to the table: the documents of its grams of 1 to
+ * 4 word characters; for a 4-character gram, its positions when the
+ * 3-character gram it starts or ends with occurs more than once in the
+ * document, and its context lists (search.h says why). Positions count
+ * from *pos; a separator run counts one. */
+static void index_field(struct gram_table *t, const struct text_folder *f, const uint32_t *cps, size_t n,
+			uint32_t doc, uint32_t *pos, int title)
+{
 	uint32_t z = 0, a = 0, b = 0;	/* the word characters before, 0 after a separator */
 	int sep = 0;
 	for (size_t i = 0; i < n; i++) {
-		uint32_t c = ws->cps[i];
-		if (!text_fold_is_word(ws->x->folder, c)) {
+		uint32_t c = cps[i];
+		if (!text_fold_is_word(f, c)) {
 			if (!sep)
 				(*pos)++;
 			sep = 1;
@@ -284,9 +333,18 @@ static void index_field(struct worker_state *ws, struct gram_table *t, const cha
 		if (b)
 			gram_add_doc(t, gram_key(b, c, 0), 0, doc, title);
 		if (a)
-			gram_add_pos(t, gram_key(a, b, c), doc, p - 2, title);
-		if (z)
-			gram_add_doc(t, gram_key(z, a, b), c, doc, title);
+			gram_add_doc(t, gram_key(a, b, c), 0, doc, title);
+		if (z) {
+			uint64_t key = gram_key(z, a, b);
+			unsigned head = gram_trigram(t, key, doc), tail = gram_trigram(t, gram_key(a, b, c), doc);
+			gram_add_doc(t, key, c, doc, title);
+			if ((head | tail) & TRIGRAM_REPEATS)
+				gram_add_pos(t, key, c, doc, p - 3, title);
+			if (head & TRIGRAM_LEFT_VARIES)
+				gram_add_doc(t, key, c | GRAM_LEFT_VARIES, doc, 0);
+			if (tail & TRIGRAM_RIGHT_VARIES)
+				gram_add_doc(t, key, c | GRAM_RIGHT_VARIES, doc, 0);
+		}
 		z = a;
 		a = b;
 		b = c;
@@ -300,6 +358,7 @@ static void *index_range(void *arg)
 	struct worker_state *ws = arg;
 	struct search_ctx *x = ws->x;
 	struct gram_table *t = &x->tables[ws->t];
+	const struct text_folder *f = x->folder;
 	for (size_t i = ws->from; i < ws->to; i++) {
 		const struct article *art = x->site->articles.items[x->site->articles.len - 1 - i];
 		uint32_t doc = (uint32_t)art->order, pos = 0;
@@ -308,9 +367,13 @@ static void *index_range(void *arg)
 		struct doc_text dt = { &ws->text, &ws->kinds };
 		ws->body_u16 = document_text(art, date_text(ws, &art->date), &dt);
 		write_document(ws, art, doc);
-		index_field(ws, t, art->title, strlen(art->title), doc, &pos, 1);
+		size_t nt = text_fold(f, art->title, strlen(art->title), &ws->title_cps, &ws->title_cap);
+		size_t nb = text_fold(f, ws->text.data, ws->text.len, &ws->cps, &ws->cps_cap);
+		count_field(t, f, ws->title_cps, nt, doc);
+		count_field(t, f, ws->cps, nb, doc);
+		index_field(t, f, ws->title_cps, nt, doc, &pos, 1);
 		pos = 0;
-		index_field(ws, t, ws->text.data, ws->text.len, doc, &pos, 0);
+		index_field(t, f, ws->cps, nb, doc, &pos, 0);
 		gram_doc_end(t);
 	}
 	gram_flush(t);
@@ -359,7 +422,7 @@ static void write_shard(struct shard_job *j, size_t s, struct buf *out, struct b
 		buf_addch(out, ':');
 		buf_addch(out, '"');
 		if (j->positional)
-			gram_encode_positions(r, out);
+			gram_encode_positions(r, out, tmp);
 		else
 			gram_encode_docs(r, j->ndocs, out, tmp);
 		buf_addch(out, '"');
@@ -400,7 +463,7 @@ static size_t write_shards(struct search_ctx *x, int positional, size_t ndocs, s
 	j.refs = xcalloc(nshards, sizeof(*j.refs));
 	size_t *fill = xcalloc(nshards, sizeof(*fill));
 	for (size_t i = 0; i < n; i++) {
-		all[i].shard = fnv1a(all[i].utf8, all[i].len) & (uint32_t)(nshards - 1);
+		all[i].shard = fnv1a(all[i].utf8, all[i].base_len) & (uint32_t)(nshards - 1);
 		j.nrefs[all[i].shard]++;
 	}
 	for (size_t s = 0; s < nshards; s++)
@@ -423,7 +486,7 @@ static void write_meta(struct search_ctx *x, size_t ndocs, size_t sg, size_t sp)
 {
 	struct buf b = BUF_INIT, pairs = BUF_INIT;
 	text_fold_ts_pairs(x->folder, &pairs);
-	buf_addf(&b, "sitegenSearch.meta({\"v\":2,\"n\":%zu,\"sg\":%zu,\"sp\":%zu,\"ts\":", ndocs, sg, sp);
+	buf_addf(&b, "sitegenSearch.meta({\"v\":3,\"n\":%zu,\"sg\":%zu,\"sp\":%zu,\"ts\":", ndocs, sg, sp);
 	add_json(&b, pairs.data, pairs.len);
 	buf_addstr(&b, "});\n");
 	if (writer_put(x->w, "search/index.js", b.data, b.len) < 0)
@@ -443,7 +506,9 @@ static void free_workers(struct worker_state *ws, size_t nt)
 		buf_free(&ws[t].kinds);
 		buf_free(&ws[t].file);
 		buf_free(&ws[t].scratch);
+		buf_free(&ws[t].u16);
 		free(ws[t].cps);
+		free(ws[t].title_cps);
 	}
 	free(ws);
 }

@@ -22,25 +22,50 @@
  * tags without hyphens (so "changning" finds 昌宁社区), one field per line. Positions count folded code points
  * from 0 in each zone; a separator run counts one.
  *
- * Files (all under search/ in the output; numbers in the "n45" code below):
- *   index.js     sitegenSearch.meta({"v":2,"n":DOCS,"sg":SG,"sp":SP,
+ * Files (all under search/ in the output; lists in the "n45" code below):
+ *   index.js     sitegenSearch.meta({"v":3,"n":DOCS,"sg":SG,"sp":SP,
  *                                   "ts":"<pairs: traditional, simplified, …>"})
  *   g/<k>.js     sitegenSearch.g(k,{"<gram>":"<docs><title docs>",…})
  *                every 1-, 2-, 3- and 4-character gram whose FNV-1a hash
  *                % SG == k: the documents containing it and those whose
- *                title does (a term of up to 4 characters needs nothing else)
+ *                title does (a term of up to 4 characters needs nothing else;
+ *                a longer one, those of its 4-character grams, then p/);
+ *                and for a 4-character gram g, "g<": the documents where
+ *                the 3-character gram g starts with has more than one
+ *                character before it (none counts as one), and "g>": those
+ *                where the one it ends with has more than one after it
+ *                (each "<docs><title docs>", the title list empty; in the
+ *                shard of g). Two neighbouring grams of a term overlap by
+ *                3 characters: where every occurrence of the overlap has
+ *                the same character before it, every occurrence of the
+ *                right gram has the left one just before it (the link
+ *                points left); the same after it: every occurrence of the
+ *                left gram has the right one after it (points right). When
+ *                for some k every link left of gram k points left and
+ *                every link from k on points right, the document contains
+ *                the term wherever it has gram k: no positions needed
  *   p/<k>.js     sitegenSearch.p(k,{"<gram>":"<positions>",…})
- *                every 3-character gram whose hash % SP == k, with positions:
- *                a longer query checks that its 3-character grams (at
- *                offsets 0, 3, 6 … and length − 3) line up in a document
+ *                every 4-character gram whose hash % SP == k, with its
+ *                positions in the documents where the 3-character gram it
+ *                starts or ends with occurs more than once. A longer query
+ *                term needs all its 4-character grams (offsets 0, 1, 2 …):
+ *                two neighbours overlap by 3 characters, and where that
+ *                overlap occurs once in a document the two grams occur
+ *                once each, side by side. So a document holding every gram
+ *                contains the term exactly when the grams that have
+ *                positions there line up (at offset + a common start, in
+ *                one zone); with none, it does (in the title when its
+ *                first gram is). Used for the documents the context lists
+ *                of g/ leave open
  *   d/<n>.js     sitegenSearch.d(n,{"u":url,"t":title,"date":…,"place":…,
  *                                   ["s":subtitle,] ["inf":1,] ["other":1,]
  *                                   "b":B,"mk":KINDS,
- *                                   "x":text | "z":base64 of zlib(text)})
+ *                                   "x":text | "z":base64 of zlib(UTF-16LE text)})
  *                document n: its root-relative URL, title, date and place as
  *                the pages show them (inf: the date was inferred; other: not
  *                a news report), and its text after the title (zlib when
- *                that is shorter; DecompressionStream("deflate")). The text's
+ *                that is shorter; DecompressionStream("deflate"), then
+ *                TextDecoder("utf-16le")). The text's
  *                first B UTF-16 units are the subtitle, body and captions;
  *                after them come lines of metadata, one letter of KINDS
  *                each: d date, s street, p place, a author (of a
@@ -49,7 +74,7 @@
  *                in the same order as their names
  * Documents are numbered oldest first (article.order): an edit rewrites its
  * own d/ file and the shards whose lists change (its positions shift after
- * an insertion, so most p/ shards holding its words); a new report rewrites
+ * an insertion, so the p/ shards of its grams that have positions); a new report rewrites
  * the shards of its words, and, when it is not the newest, renumbers the
  * reports after it. SG and SP are
  * powers of two chosen from the index size (about 16 KB a shard).
@@ -59,11 +84,16 @@
  * the number. A document list starts with h: even h = 2·count, then count
  * gaps (doc − previous doc − 1, previous starting at −1); odd h =
  * 2·count + 1, then a bitmap of ceil(DOCS/6) characters, each the digit
- * 0…63 holding documents 6i … 6i+5 in bits 0…5. Positions: the number of
- * documents, then for each: its gap; h = 2·kb + (kt > 0); kt only when h is
- * odd; kt title positions, then kb text positions, each as gaps (position −
- * previous − 1, previous starting at −1 in each zone). FNV-1a: 32-bit, over
- * the gram's UTF-8 bytes. */
+ * 0…63 holding documents 6i … 6i+5 in bits 0…5. Positions are a bit
+ * stream, most significant bit first, six bits to a base64 character
+ * (A–Z a–z 0–9 + /, 0-padded): gamma(documents + 1), then for each document
+ * gamma(gap + 1) (gap: doc − previous doc − 1, previous starting at −1),
+ * gamma(kt + 1), gamma(kb + 1), a Rice parameter k in 4 bits, then kt title
+ * and kb text positions as gaps (position − previous − 1, previous starting
+ * at −1 in each zone), each Rice-coded: gap >> k in unary (1s, then a 0),
+ * then its low k bits. gamma(x), x ≥ 1: as many 0 bits as x has bits after
+ * its highest, then x in binary. FNV-1a: 32-bit, over the gram's UTF-8
+ * bytes (of a context list's gram without its '<' or '>'). */
 #ifndef SEARCH_H
 #define SEARCH_H
 

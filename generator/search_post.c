@@ -1,6 +1,6 @@
 /* Postings in memory, already in search.h's n45 text so that writing a
  * shard mostly copies: per gram, the gaps of its document list and of its
- * title list, and for 3-character grams the per-document entries of its
+ * title list, and for positional grams (GRAM_POSITIONS) the per-document entries of their
  * positions, each without its first gap (the table's first document is
  * kept as a number: its gap depends on the table before, see join_list). */
 #include "search_post.h"
@@ -30,7 +30,7 @@ struct doclist {
 struct gram {
 	uint64_t key;			/* the first three code points, gram_key */
 	uint32_t c4;			/* the fourth, or 0 */
-	uint32_t npos;			/* positions, for 3-character grams */
+	uint32_t npos;			/* positions, for positional grams */
 	struct doclist docs, title;
 	struct vec pos;			/* per document after the first: gap, h, [kt], positions */
 };
@@ -38,10 +38,20 @@ struct gram {
 /* The 1- and 2-character grams already noted for the current document
  * (keys + 1, cleared by stamp): a document repeats most of its characters,
  * and this small set stays in the processor's cache where the table does not. */
-#define SEEN_SLOTS (1u << 13)
+#define SEEN_SLOTS (1u << 14)
 struct gram_seen {
 	uint64_t key;
 	uint32_t c4, stamp;
+};
+
+/* The current document's 3-character grams and how often each occurs
+ * (stamp: the document + 1; a stale stamp is an empty slot). */
+#define TRI_SLOTS (1u << 14)
+struct tri_count {
+	uint64_t key;
+	uint32_t stamp, n;
+	uint32_t left, right;	/* the characters around its first occurrence (0: none) */
+	unsigned flags;		/* TRIGRAM_* */
 };
 
 /* Lookups in the table miss the processor's cache on a large archive: each
@@ -52,8 +62,8 @@ struct pending {
 	uint32_t c4, doc, pos;
 };
 
-/* pos: for 1- and 2-character grams 1 in the title, else 0; for
- * 3-character ones position << 1 | (1 in the text, 0 in the title). */
+/* pos: for a gram's list 1 in the title, else 0; for
+ * positional ones position << 1 | (1 in the text, 0 in the title). */
 struct occurrence {
 	uint32_t gram, doc, pos;
 };
@@ -137,6 +147,7 @@ void gram_table_init(struct gram_table *t)
 	t->bmp = xcalloc(BMP, sizeof(*t->bmp));
 	t->bmp_seen = xcalloc(BMP, sizeof(*t->bmp_seen));
 	t->seen = xcalloc(SEEN_SLOTS, sizeof(*t->seen));
+	t->tri = xcalloc(TRI_SLOTS, sizeof(*t->tri));
 	t->queue = xcalloc(QUEUE, sizeof(*t->queue));
 	t->capocc = FLUSH_AT + 4096;
 	t->occ = xmalloc(t->capocc * sizeof(*t->occ));
@@ -155,6 +166,7 @@ void gram_table_free(struct gram_table *t)
 	free(t->bmp);
 	free(t->bmp_seen);
 	free(t->seen);
+	free(t->tri);
 	free(t->queue);
 	free(t->occ);
 	free(t->spare);
@@ -167,7 +179,7 @@ static uint64_t slot_hash(uint64_t key, uint32_t c4)
 
 static int is_positional(const struct gram *g)
 {
-	return (g->key >> 42) && !g->c4;
+	return (g->key & GRAM_POSITIONS) != 0;
 }
 
 static uint32_t new_gram(struct gram_table *t, uint64_t key, uint32_t c4)
@@ -285,9 +297,49 @@ void gram_add_doc(struct gram_table *t, uint64_t key, uint32_t c4, uint32_t doc,
 	enqueue(t, key, c4, doc, title != 0);
 }
 
-void gram_add_pos(struct gram_table *t, uint64_t key, uint32_t doc, uint32_t pos, int title)
+void gram_add_pos(struct gram_table *t, uint64_t key, uint32_t c4, uint32_t doc, uint32_t pos, int title)
 {
-	enqueue(t, key, 0, doc, pos << 1 | (title ? 0 : 1));
+	enqueue(t, key | GRAM_POSITIONS, c4, doc, pos << 1 | (title ? 0 : 1));
+}
+
+void gram_count_trigram(struct gram_table *t, uint64_t key, uint32_t doc, uint32_t left, uint32_t right)
+{
+	if (t->tri_full == doc + 1)
+		return;
+	size_t s = (key * 0x9e3779b97f4a7c15ULL) >> 50;
+	for (;; s = (s + 1) & (TRI_SLOTS - 1)) {
+		struct tri_count *e = &t->tri[s];
+		if (e->stamp != doc + 1) {
+			if (t->ntri * 4 >= TRI_SLOTS * 3) {
+				t->tri_full = doc + 1;	/* a huge document: every trigram counts as ambiguous */
+				return;
+			}
+			*e = (struct tri_count){ key, doc + 1, 1, left, right, 0 };
+			t->ntri++;
+			return;
+		}
+		if (e->key == key) {
+			e->n++;
+			e->flags |= TRIGRAM_REPEATS | (e->left != left ? TRIGRAM_LEFT_VARIES : 0) |
+				    (e->right != right ? TRIGRAM_RIGHT_VARIES : 0);
+			return;
+		}
+	}
+}
+
+unsigned gram_trigram(const struct gram_table *t, uint64_t key, uint32_t doc)
+{
+	unsigned all = TRIGRAM_REPEATS | TRIGRAM_LEFT_VARIES | TRIGRAM_RIGHT_VARIES;
+	if (t->tri_full == doc + 1)
+		return all;
+	size_t s = (key * 0x9e3779b97f4a7c15ULL) >> 50;
+	for (;; s = (s + 1) & (TRI_SLOTS - 1)) {
+		const struct tri_count *e = &t->tri[s];
+		if (e->stamp != doc + 1)
+			return all;	/* not counted: cannot happen, but saying so is always safe */
+		if (e->key == key)
+			return e->flags;
+	}
 }
 
 /* Stable LSD radix sort by gram, 11 bits a pass: occurrences keep their
@@ -323,7 +375,7 @@ static void append_doc(struct gram *g, const struct occurrence *o, size_t n)
 		doclist_add(&g->title, doc);
 }
 
-/* The entry of a 3-character gram's positions in one document (search.h),
+/* The entry of a positional gram's positions in one document (search.h),
  * its gap omitted for the table's first document. */
 static void append_positions(struct gram *g, const struct occurrence *o, size_t n)
 {
@@ -370,6 +422,7 @@ void gram_flush(struct gram_table *t)
 void gram_doc_end(struct gram_table *t)
 {
 	t->nseen = 0;
+	t->ntri = 0;
 	if (t->nocc >= FLUSH_AT)
 		gram_flush(t);
 }
@@ -380,7 +433,7 @@ static void key_utf8(uint64_t key, uint32_t c4, struct gram_ref *r)
 {
 	r->len = 0;
 	for (int i = 0; i < 4; i++) {
-		uint32_t c = i < 3 ? (uint32_t)(key >> (21 * i)) & 0x1fffff : c4;
+		uint32_t c = i < 3 ? (uint32_t)(key >> (21 * i)) & 0x1fffff : c4 & GRAM_C4_CHAR;
 		if (!c)
 			break;
 		char *p = r->utf8 + r->len;
@@ -404,6 +457,9 @@ static void key_utf8(uint64_t key, uint32_t c4, struct gram_ref *r)
 			r->len += 4;
 		}
 	}
+	r->base_len = r->len;
+	if (c4 & (GRAM_LEFT_VARIES | GRAM_RIGHT_VARIES))
+		r->utf8[r->len++] = c4 & GRAM_LEFT_VARIES ? '<' : '>';
 	r->utf8[r->len] = 0;
 }
 
@@ -434,7 +490,7 @@ size_t gram_collect(struct gram_table *tables, size_t ntables, int positional, s
 	for (size_t t = 0; t < ntables; t++)
 		for (size_t i = 0; i < tables[t].len; i++) {
 			struct gram *g = &tables[t].grams[i];
-			if (positional && !is_positional(g))
+			if (is_positional(g) != (positional != 0))
 				continue;
 			parts[n++] = (struct part){ g->key, g->c4, t, g };
 			/* From counts, not from the lists' bytes: the estimate (and so the
@@ -540,18 +596,110 @@ void gram_encode_docs(const struct gram_ref *r, size_t ndocs, struct buf *out, s
 	encode_list(r, 1, ndocs, out, tmp);
 }
 
-void gram_encode_positions(const struct gram_ref *r, struct buf *out)
+/* A bit stream written as base64 characters, most significant bit first
+ * (search.h: positions). */
+struct bitwriter {
+	struct buf *out;
+	uint64_t acc;
+	unsigned n;	/* bits in acc not yet written: fewer than 6 between calls */
+};
+
+static const char base64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/* Appends the low `bits` (at most 32) bits of v. */
+static void put_bits(struct bitwriter *w, uint32_t v, unsigned bits)
 {
-	uint32_t count = 0, last = 0;
+	w->acc = w->acc << bits | (bits ? v & (uint32_t)((1ULL << bits) - 1) : 0);
+	w->n += bits;
+	buf_grow(w->out, 8);
+	while (w->n >= 6) {
+		w->n -= 6;
+		w->out->data[w->out->len++] = base64[w->acc >> w->n & 63];
+	}
+	w->acc &= (1ULL << w->n) - 1;
+	w->out->data[w->out->len] = 0;
+}
+
+static unsigned bit_length(uint32_t x)
+{
+	return x ? 32 - (unsigned)__builtin_clz(x) : 0;
+}
+
+/* Elias gamma of x >= 1: as many 0 bits as x has bits after its first,
+ * then x. */
+static void put_gamma(struct bitwriter *w, uint32_t x)
+{
+	unsigned len = bit_length(x);
+	put_bits(w, 0, len - 1);
+	put_bits(w, x, len);
+}
+
+/* Rice code of v with parameter k: v >> k in unary (1s ended by a 0), then
+ * the low k bits. */
+static void put_rice(struct bitwriter *w, uint32_t v, unsigned k)
+{
+	for (uint32_t q = v >> k; q; q -= q > 24 ? 24 : q)
+		put_bits(w, 0xffffff, q > 24 ? 24 : q);
+	put_bits(w, 0, 1);
+	put_bits(w, v, k);
+}
+
+static void flush_bits(struct bitwriter *w)
+{
+	if (w->n)
+		put_bits(w, 0, 6 - w->n);
+}
+
+/* The Rice parameter that codes the gaps v[0..n) in the fewest bits. */
+static unsigned best_rice(const uint32_t *v, size_t n)
+{
+	unsigned best = 0;
+	uint64_t best_bits = UINT64_MAX;
+	for (unsigned k = 0; k < 16; k++) {
+		uint64_t bits = 0;
+		for (size_t i = 0; i < n; i++)
+			bits += (v[i] >> k) + 1 + k;
+		if (bits < best_bits) {
+			best_bits = bits;
+			best = k;
+		}
+	}
+	return best;
+}
+
+/* One document's entry, read from the n45 text at *i (append_positions)
+ * and written as bits. gaps: scratch space. */
+static void recode_entry(struct bitwriter *w, const char *s, size_t *i, uint32_t docgap, struct buf *gaps)
+{
+	uint32_t h = n45_get(s, i), kb = h >> 1, kt = h & 1 ? n45_get(s, i) : 0;
+	buf_reset(gaps);
+	buf_grow(gaps, (kt + kb) * sizeof(uint32_t));
+	uint32_t *v = (uint32_t *)(void *)gaps->data;
+	for (uint32_t j = 0; j < kt + kb; j++)
+		v[j] = n45_get(s, i);
+	put_gamma(w, docgap + 1);
+	put_gamma(w, kt + 1);
+	put_gamma(w, kb + 1);
+	unsigned k = best_rice(v, kt + kb);
+	put_bits(w, k, 4);
+	for (uint32_t j = 0; j < kt + kb; j++)
+		put_rice(w, v[j], k);
+}
+
+void gram_encode_positions(const struct gram_ref *r, struct buf *out, struct buf *tmp)
+{
+	struct bitwriter w = { .out = out };
+	uint32_t count = 0, last = 0;	/* last: the previous document + 1 */
 	for (size_t p = 0; p < r->nparts; p++)
 		count += r->parts[p]->docs.n;
-	n45(out, count);
+	put_gamma(&w, count + 1);
 	for (size_t p = 0; p < r->nparts; p++) {
 		const struct gram *g = r->parts[p];
-		if (!g->docs.n)
-			continue;
-		n45(out, g->docs.first - last);
-		buf_add(out, g->pos.p, g->pos.len);
-		last = g->docs.last;
+		size_t i = 0;
+		for (uint32_t d = 0; d < g->docs.n; d++)
+			recode_entry(&w, g->pos.p, &i, d ? n45_get(g->pos.p, &i) : g->docs.first - last, tmp);
+		if (g->docs.n)
+			last = g->docs.last;
 	}
+	flush_bits(&w);
 }

@@ -80,15 +80,34 @@ district: 离石区
 café
 bar
 MD
-printf '张𮯰明\n𮯰\n滨河路\n电话\n滨河路电话\ncafébar\ncafé bar\n' >"$tmp/edge/q.txt"
+# Terms of five or more characters are decided by their 4-character grams, and by the positions of those
+# whose 3-character overlap repeats in a report: reports holding every gram of a term but not the term
+# (the grams apart, one in the title and one in the text, a run of one character shorter than the term),
+# the term in the title only, and a term whose overlaps repeat elsewhere in the report.
+edge_report() {	# NAME TITLE BODY
+	printf -- '---\ntitle: %s\ndate: 2022-01-%s\ndistrict: 离石区\n---\n\n%s\n' "$2" "$1" "$3" \
+		>"$tmp/edge/content/2022/2022-01-$1-chain.md"
+}
+edge_report 10 '甲乙丙丁戊' '正文没有它。'
+edge_report 11 '分开的' '甲乙丙丁己，庚乙丙丁戊。'
+edge_report 12 '甲乙丙丁' '乙丙丁戊在正文。'
+edge_report 13 '连着的' '甲乙丙丁戊，还有乙丙丁和甲乙丙。'
+edge_report 14 '重复' '哈哈哈哈哈。一二三四五六七八，三四五六，四五六七九。'
+edge_report 15 '再重复' '哈哈哈哈哈哈哈。二三四五九。'
+printf '张𮯰明\n𮯰\n滨河路\n电话\n滨河路电话\ncafébar\ncafé bar\n甲乙丙丁戊\n乙丙丁戊\n甲乙丙丁己\n哈哈哈哈哈\n哈哈哈哈哈哈\n一二三四五六七八\n四五六七八\n三四五六七九\n二三四五九\n' \
+	>"$tmp/edge/q.txt"
 if build "edge cases" --config tests/golden/config.yml --content "$tmp/edge/content" --out "$tmp/edge/out"; then
 	node tests/search_check.js --label "edge text" "$tmp/edge/out" "$tmp/edge/q.txt" >"$tmp/edge/log" 2>&1 || status=1
-	grep -E '^(ok|not ok|skip)' "$tmp/edge/log" | grep -E "张|𮯰|滨河路|电话|café|not ok"
+	grep -E '^(ok|not ok|skip)' "$tmp/edge/log" | grep -E "张|𮯰|滨河路|电话|café|甲|乙|哈|二|三|四|not ok"
 	if grep -q "'𮯰' finds 1 reports (= brute force)" "$tmp/edge/log" && grep -q "'滨河路电话' finds 0 reports" "$tmp/edge/log" &&
-		grep -q "'cafébar' finds 0 reports" "$tmp/edge/log" && grep -q "'café bar' finds 1 reports" "$tmp/edge/log"; then
-		echo "ok - search: a CJK Extension I character is found; no match runs across a hard line break or joins Latin words"
+		grep -q "'cafébar' finds 0 reports" "$tmp/edge/log" && grep -q "'café bar' finds 1 reports" "$tmp/edge/log" &&
+		grep -q "'甲乙丙丁戊' finds 2 reports (= brute force)" "$tmp/edge/log" &&
+		grep -q "'哈哈哈哈哈哈' finds 1 reports (= brute force)" "$tmp/edge/log" &&
+		! grep -q "^not ok" "$tmp/edge/log"; then
+		echo "ok - search: a CJK Extension I character is found; no match runs across a hard line break or joins Latin words;" \
+			"a term of 5 or more characters is found exactly where its 4-character grams line up"
 	else
-		echo "not ok - search: edge text (Extension I, hard break, soft break between Latin words)"
+		echo "not ok - search: edge text (Extension I, hard break, soft break between Latin words, long terms)"
 		status=1
 	fi
 else

@@ -79,7 +79,7 @@ function fileLoader(out) {
 }
 
 function inflate(b64) {
-	return Promise.resolve(zlib.inflateSync(Buffer.from(b64, "base64")).toString("utf8"));
+	return Promise.resolve(zlib.inflateSync(Buffer.from(b64, "base64")).toString("utf16le"));
 }
 
 /* ---- The brute force: an independent fold and a plain scan ---- */
@@ -181,19 +181,20 @@ function checkShards(load, meta) {
 			}
 			for (const gram of Object.keys(shard)) {
 				grams++;
-				const len = [...gram].length;
-				const want = S.fnv1a(gram) % count;
-				if (want !== k || (kind === "g" ? len > 4 : len !== 3))
+				const base = kind === "g" && /^.{4}[<>]$/u.test(gram) ? gram.slice(0, -1) : gram;	/* a context list */
+				const len = [...base].length;
+				const want = S.fnv1a(base) % count;
+				if (want !== k || (kind === "g" ? len > 4 : len !== 4))
 					problems.push(`${kind}/${k.toString(16)}.js holds '${gram}' (belongs in ${kind}/${want.toString(16)})`);
 				try {
-					const r = new S.Reader(shard[gram]);
 					if (kind === "g") {
+						const r = new S.Reader(shard[gram]);
 						r.docs(meta.n);
 						r.docs(meta.n);
+						if (!r.done()) throw new Error("trailing data");
 					} else {
-						r.positions();
+						S.readPositions(shard[gram]);
 					}
-					if (!r.done()) throw new Error("trailing data");
 				} catch (e) {
 					problems.push(`${kind}/${k.toString(16)}.js '${gram}': ${e.message}`);
 				}
@@ -205,9 +206,9 @@ function checkShards(load, meta) {
 
 /* Runs one query on a fresh engine (so that the files it loads are its own); returns the result, the
  * documents of its first page, the keys it loaded. */
-async function runQuery(load, query) {
+async function runQuery(load, query, options) {
 	load.seen = new Set();
-	const engine = new S.Engine(load, { inflate });
+	const engine = new S.Engine(load, Object.assign({ inflate }, options));
 	const result = await engine.search(query);
 	const first = await Promise.all(result.docs.slice(0, PAGE).map((n) => engine.doc(n)));
 	const keys = [...load.seen];
@@ -342,7 +343,12 @@ function checkUnits(engine, fold) {
 	if (gaps !== "0,5,6") bad.push(`gap list reads as ${gaps}`);
 	const bitmap = new S.Reader(enc(7) + D[0b100001] + D[0b10]).docs(12).join(",");
 	if (bitmap !== "0,5,7") bad.push(`bitmap reads as ${bitmap}`);
-	const pos = new S.Reader(enc(1) + enc(3) + enc(5) + enc(1) + enc(0) + enc(2) + enc(0)).positions();
+	/* bits → base64 characters, padded with 0s */
+	const b64 = (bits) => (bits + "0".repeat((6 - bits.length % 6) % 6)).match(/.{6}/g)
+		.map((b) => "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"[parseInt(b, 2)]).join("");
+	/* one document (3), one title position (0), two text positions (2, 3), Rice parameter 1:
+	 * gamma(2) gamma(4) gamma(2) gamma(3) 0001 rice(0) rice(1) rice(0) */
+	const pos = S.readPositions(b64("010" + "00100" + "010" + "011" + "0001" + "00" + "100" + "00"));
 	if ([...pos.docs].join() !== "3" || [...pos.pos.slice(0, 3)].join() !== "0,2,3" || [...pos.at].join() !== "0,1,3")
 		bad.push(`positions read as ${JSON.stringify(pos)}`);
 	for (const t of ["ＡＢＣ Ｘ", "㎏㍿ﬁ", "İstanbul ΣΑΣ", "網格員 乾隆 後來", "e\u0301 \u1100\u1161", "𠀀𝐀 \uD800x"])
@@ -494,7 +500,8 @@ async function main() {
 	const table = [];
 	let ordered = 0, misordered = 0, marked = 0;
 	const unmarked = [], badExcerpts = [];
-	let excerpts = 0;
+	let excerpts = 0, byPositions = 0;
+	const positionsDiffer = [];
 	for (const q of queries) {
 		let run;
 		try {
@@ -526,6 +533,17 @@ async function main() {
 					[`#   got    ${got.slice(0, 20).join(" ")}`, `#   wanted ${want.docs.slice(0, 20).join(" ")}`]);
 			}
 		}
+		if (want.terms.some((t) => [...t].length > 4)) {
+			/* the same query with every long term decided by the index, as with more than a few candidates:
+			 * by context lists and positions, and by positions alone */
+			byPositions++;
+			for (const options of [{ verifyByText: 0 }, { verifyByText: 0, contexts: false }]) {
+				const strict = await runQuery(load, q, options);
+				if (JSON.stringify(strict.result.docs) !== JSON.stringify(want.docs))
+					positionsDiffer.push(`#   ${show(q)} ${JSON.stringify(options)}: ${strict.result.docs.length} reports, ` +
+						`brute force ${want.docs.length}`);
+			}
+		}
 		for (const why of checkExcerpts(run.engine, run.result.terms, run.first, corpus.fold)) badExcerpts.push(`#   ${show(q)}: ${why}`);
 		excerpts += run.first.length;
 		const bad = checkMarks(run.engine, run.result.terms, run.first, corpus.fold);
@@ -538,6 +556,9 @@ async function main() {
 			table.push({ q, terms: run.result.terms.length, files: run.keys.length, total: got.length, index, docs });
 		}
 	}
+	say(positionsDiffer.length === 0, `the ${byPositions} queries with a term of 5 or more characters give the same ` +
+		`results when every candidate is decided by the index (context lists and positions, or positions alone), ` +
+		`never by its text`, positionsDiffer.slice(0, 20));
 	say(misordered === 0, `results of ${ordered} queries are ranked: more terms in the title first, then newest first`);
 	say(badExcerpts.length === 0, `the snippets of the first ${PAGE} results are one line of the body around the first ` +
 		`match, cut between words, or a labelled line of metadata (${excerpts} snippets)`, badExcerpts.slice(0, 20));

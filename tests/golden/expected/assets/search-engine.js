@@ -63,24 +63,80 @@
 		return out;
 	};
 
-	/* A position list, in three flat arrays (a common trigram has hundreds of thousands of positions):
-	 * docs[i] is the i-th document (ascending); its title positions are pos[at[2i] … at[2i+1]) and its
-	 * text positions pos[at[2i+1] … at[2i+2]), each ascending (the two zones count from 0 each). */
-	Reader.prototype.positions = function () {
-		var count = this.num(), docs = new Int32Array(count), at = new Int32Array(2 * count + 1);
-		var pos = new Int32Array(this.s.length - this.i), n = 0, doc = -1;	/* a position takes a digit or more */
-		for (var i = 0; i < count; i++) {
-			doc += this.num() + 1;
-			docs[i] = doc;
-			var h = this.num(), kb = h >> 1, kt = h & 1 ? this.num() : 0;
-			at[2 * i] = n;
-			for (var p = -1, j = 0; j < kt; j++) pos[n++] = p += this.num() + 1;
-			at[2 * i + 1] = n;
-			for (p = -1, j = 0; j < kb; j++) pos[n++] = p += this.num() + 1;
+	/* ---- Positions: a bit stream in base64 characters (generator/search.h) ---- */
+
+	var B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	var B64VAL = new Int8Array(128).fill(-1);
+	for (var bi = 0; bi < B64.length; bi++) B64VAL[B64.charCodeAt(bi)] = bi;
+
+	/* Reads bits, most significant first, six to a character. */
+	function Bits(s) {
+		this.s = s;
+		this.i = 0;
+		this.acc = 0;
+		this.n = 0;	/* bits of acc not yet read */
+	}
+
+	Bits.prototype.bit = function () {
+		if (!this.n) {
+			var v = B64VAL[this.s.charCodeAt(this.i++)];
+			if (!(v >= 0)) throw corrupt("bad position character at " + (this.i - 1));
+			this.acc = v;
+			this.n = 6;
 		}
-		at[2 * count] = n;
-		return { docs: docs, at: at, pos: pos };
+		return (this.acc >> --this.n) & 1;
 	};
+
+	Bits.prototype.bits = function (k) {
+		for (var v = 0; k > 0; k--) v = v * 2 + this.bit();
+		return v;
+	};
+
+	/* Elias gamma: as many 0 bits as the number has bits after its first, then the number (>= 1). */
+	Bits.prototype.gamma = function () {
+		var zeros = 0;
+		while (this.bit() === 0)
+			if (++zeros > 31) throw corrupt("gamma code");
+		return this.bits(zeros) + Math.pow(2, zeros);
+	};
+
+	/* Rice code with parameter k: the quotient in unary (1s ended by a 0), then k low bits. */
+	Bits.prototype.rice = function (k) {
+		var q = 0;
+		while (this.bit() === 1)
+			if (++q > 1 << 24) throw corrupt("rice code");
+		return q * Math.pow(2, k) + this.bits(k);
+	};
+
+	/* Whether only padding (fewer than six 0 bits) is left. */
+	Bits.prototype.done = function () {
+		return this.i >= this.s.length && !(this.acc & ((1 << this.n) - 1));
+	};
+
+	/* A position list, in three flat arrays (a common gram has tens of thousands of positions): docs[i]
+	 * is the i-th document (ascending); its title positions are pos[at[2i] … at[2i+1]) and its text
+	 * positions pos[at[2i+1] … at[2i+2]), each ascending (the two zones count from 0 each). The stream:
+	 * gamma(count + 1), then per document gamma(gap + 1) (gap: document − previous − 1, previous
+	 * starting at −1), gamma(kt + 1), gamma(kb + 1), a 4-bit Rice parameter k, then kt title and kb
+	 * text positions as Rice(k) gaps (position − previous − 1, previous starting at −1 in each zone). */
+	function readPositions(s) {
+		var r = new Bits(s), count = r.gamma() - 1;
+		if (count > s.length * 6) throw corrupt("position count");
+		var docs = new Int32Array(count), at = new Int32Array(2 * count + 1), pos = [], doc = -1;
+		for (var i = 0; i < count; i++) {
+			doc += r.gamma();
+			docs[i] = doc;
+			var kt = r.gamma() - 1, kb = r.gamma() - 1, k = r.bits(4);
+			if (kt + kb > s.length * 6) throw corrupt("position count");
+			at[2 * i] = pos.length;
+			for (var p = -1, j = 0; j < kt; j++) pos.push(p += r.rice(k) + 1);
+			at[2 * i + 1] = pos.length;
+			for (p = -1, j = 0; j < kb; j++) pos.push(p += r.rice(k) + 1);
+		}
+		at[2 * count] = pos.length;
+		if (!r.done()) throw corrupt("trailing position data");
+		return { docs: docs, at: at, pos: Int32Array.from(pos) };
+	}
 
 	/* ---- Folding: must give the same code points as text_fold in the generator ---- */
 
@@ -183,17 +239,18 @@
 	}
 
 	/* The grams a term is looked up by. Up to 4 characters: the term itself, whose document list in
-	 * g/ is exact. Longer: "pre", its 4-character grams at offsets 0, 4, 8 … and the last, whose
-	 * lists give every document that can contain it; "cover", its 3-character grams at offsets 0, 3,
-	 * 6 … and length − 3, whose positions in p/ say which of those do. */
+	 * g/ is exact. Longer: every 4-character gram of it ("grams", offsets 0, 1, 2 …), whose lists give
+	 * every document that can contain it; "cover", the same grams' positions in p/, which say which of
+	 * those do (see chained). */
 	function termGrams(term) {
-		var cps = Array.from(term), m = cps.length, pre = [], cover = [];
+		var cps = Array.from(term), m = cps.length, grams = [], cover = [];
 		if (m <= 4) return { short: true, grams: [{ gram: term, offset: 0, kind: "g" }] };
-		for (var o = 0; o + 4 <= m; o += 4) pre.push({ gram: cps.slice(o, o + 4).join(""), offset: o, kind: "g" });
-		if (m % 4) pre.push({ gram: cps.slice(m - 4).join(""), offset: m - 4, kind: "g" });
-		for (o = 0; o + 3 <= m; o += 3) cover.push({ gram: cps.slice(o, o + 3).join(""), offset: o, kind: "p" });
-		if (m % 3) cover.push({ gram: cps.slice(m - 3).join(""), offset: m - 3, kind: "p" });
-		return { short: false, grams: pre, cover: cover };
+		for (var o = 0; o + 4 <= m; o++) {
+			var gram = cps.slice(o, o + 4).join("");
+			grams.push({ gram: gram, offset: o, kind: "g" });
+			cover.push({ gram: gram, offset: o, kind: "p" });
+		}
+		return { short: false, grams: grams, cover: cover };
 	}
 
 	/* The file a shard or document lives in, relative to search/, without ".js". */
@@ -212,19 +269,26 @@
 		return out;
 	}
 
-	/* zlib-format deflate, inflated with the platform's DecompressionStream. */
+	/* zlib-format deflate of UTF-16LE text, inflated with the platform's DecompressionStream. */
 	function inflateStream(b64) {
 		if (typeof DecompressionStream !== "function")
 			return Promise.reject(new Error("这个浏览器不支持 DecompressionStream,无法显示摘要"));
 		var stream = new Blob([base64Bytes(b64)]).stream().pipeThrough(new DecompressionStream("deflate"));
-		return new Response(stream).text();
+		return new Response(stream).arrayBuffer().then(function (bytes) {
+			return new TextDecoder("utf-16le").decode(bytes);
+		});
 	}
 
 	/* load(key) returns a promise of the object the file search/<key>.js registers, key being "index",
-	 * "g/1a", "p/3" or "d/17". options.inflate(base64) returns a promise of the text of a "z" field. */
+	 * "g/1a", "p/3" or "d/17". options.inflate(base64) returns a promise of the text of a "z" field;
+	 * options.verifyByText, at most how many candidates of a long term are checked against their text
+	 * (default VERIFY_BY_TEXT; the tests set 0 to check the positions); options.contexts: false leaves
+	 * the context lists unused, every candidate to the positions (for the tests). */
 	function Engine(load, options) {
 		this.load = load;
 		this.inflate = (options && options.inflate) || inflateStream;
+		this.textLimit = options && options.verifyByText >= 0 ? options.verifyByText : VERIFY_BY_TEXT;
+		this.useContexts = !(options && options.contexts === false);
 		this.files = new Map();		/* key → promise of the file's object */
 		this.grams = new Map();		/* "g:" or "p:" + gram → decoded postings */
 		this.docs = new Map();		/* document number → promise of the decoded document */
@@ -250,7 +314,7 @@
 		var self = this;
 		if (!this.metaPromise) {
 			this.metaPromise = this.file("index").then(function (meta) {
-				if (!meta || meta.v !== 2 || !(meta.n >= 0) || !(meta.sg > 0) || !(meta.sp > 0))
+				if (!meta || meta.v !== 3 || !(meta.n >= 0) || !(meta.sg > 0) || !(meta.sp > 0))
 					throw corrupt("index.js");
 				self.meta = meta;
 				self.folder = makeFolder(meta.ts);
@@ -290,63 +354,123 @@
 		if (hit !== undefined) return hit;
 		var s = Object.prototype.hasOwnProperty.call(shard, g.gram) ? shard[g.gram] : null, out = null;
 		if (typeof s === "string") {
-			var r = new Reader(s);
-			if (g.kind === "g") out = { docs: r.docs(this.meta.n), title: r.docs(this.meta.n) };
-			else out = r.positions();
-			if (!r.done()) throw corrupt("trailing data for " + g.gram);
+			if (g.kind === "g") {
+				var r = new Reader(s);
+				out = { docs: r.docs(this.meta.n), title: r.docs(this.meta.n) };
+				if (!r.done()) throw corrupt("trailing data for " + g.gram);
+			} else {
+				out = readPositions(s);
+			}
 		}
 		this.grams.set(ck, out);
 		return out;
 	};
 
-	/* Documents containing one term, and those whose title does: { docs: [ascending], title: Set }. */
+	/* Documents containing one term, and those whose title does: { docs: [ascending], title: Set }. For a
+	 * term of more than 4 characters, the documents that hold all its 4-character grams, which may
+	 * contain it (chained decides). */
 	Engine.prototype.evalTerm = function (grams, shards) {
 		var self = this;
 		var lists = grams.map(function (g) {
 			return self.postings(g, shards.get(g.key));
 		});
 		if (lists.some(function (l) { return l === null; })) return { docs: [], title: new Set() };
-		if (grams[0].kind === "g") {
-			var both = lists.slice(1).reduce(function (acc, l) { return intersect(acc, l.docs); }, lists[0].docs);
-			return { docs: both, title: new Set(lists[0].title) };
-		}
+		var both = lists.slice(1).reduce(function (acc, l) { return intersect(acc, l.docs); }, lists[0].docs);
+		return { docs: both, title: new Set(lists[0].title) };
+	};
 
-		var docs = [], title = new Set(), first = lists[0], others = lists.slice(1);
-		var offsets = grams.slice(1).map(function (g) { return g.offset; });
-		var next = others.map(function () { return 0; }), found = new Array(others.length);
-		for (var i = 0; i < first.docs.length; i++) {
-			var doc = first.docs[i], all = true;
-			/* every list is in document order: step each forward to doc */
-			for (var k = 0; all && k < others.length; k++) {
-				var o = others[k], j = next[k];
-				while (j < o.docs.length && o.docs[j] < doc) j++;
-				next[k] = j;
-				all = j < o.docs.length && o.docs[j] === doc;
-				found[k] = j;
+	/* Which candidates of a long term (among term, evalTerm's result) contain it, by the context lists of
+	 * its 4-character grams: "<gram<" lists the documents where the 3-character gram it starts with has
+	 * more than one character before it (or none), "<gram>" those where the one it ends with has more
+	 * than one after it. Two neighbours overlap by 3 characters: when every occurrence of that overlap
+	 * has the same character before it, each occurrence of the right gram has the left one just before
+	 * it; when every occurrence has the same character after it, each occurrence of the left one has the
+	 * right one just after it. So when, for some k, every link left of gram k points leftwards and every
+	 * link from k on points rightwards, the term occurs wherever gram k does (in the title when gram k
+	 * is). Returns { sets: the decided documents (docs, title), open: the others (docs, title) }. */
+	Engine.prototype.byContext = function (grams, term, candidates, shards) {
+		var self = this, m = grams.length;
+		function list(g, mark) {
+			var l = self.postings({ gram: g.gram + mark, kind: "g" }, shards.get(g.key));
+			return l ? l.docs : [];
+		}
+		var titles = grams.map(function (g) { return self.postings(g, shards.get(g.key)).title; });
+		var left = grams.map(function (g) { return list(g, "<"); });
+		var right = grams.map(function (g) { return list(g, ">"); });
+		var decided = { docs: [], title: new Set() }, open = { docs: [], title: term.title };
+		intersect(term.docs, candidates).forEach(function (doc) {
+			/* link i joins gram i and i + 1: leftward unless doc is in left[i + 1], rightward unless in right[i] */
+			var lead = 0;
+			while (lead < m - 1 && find(left[lead + 1], doc) < 0) lead++;
+			var from = m - 1;
+			while (from > 0 && find(right[from - 1], doc) < 0) from--;
+			if (from > lead || !self.useContexts) {
+				open.docs.push(doc);
+				return;
 			}
-			if (!all) continue;
-			if (chained(first, i, others, found, offsets, 0)) {
+			decided.docs.push(doc);
+			if (find(titles[from], doc) >= 0) decided.title.add(doc);
+		});
+		return { sets: decided, open: open };
+	};
+
+	/* Which of a long term's candidates (evalTerm's result) contain it, by the positions of its
+	 * 4-character grams. The index holds a gram's positions in a document only where the 3-character
+	 * gram it starts or ends with occurs more than once there. Two grams of the term next to each
+	 * other overlap by 3 characters; when that overlap occurs once in the document, the two grams
+	 * occur once each, side by side. So in a document where no gram of the term has positions, the
+	 * term occurs exactly once, where its first gram does (in the title when that gram's title list
+	 * says so); otherwise the term occurs at p when each gram that has positions there occurs at
+	 * p + its offset, in the same zone (title or text). */
+	Engine.prototype.chainTerm = function (cover, candidates, shards) {
+		var self = this;
+		var lists = cover.map(function (g) {
+			return self.postings(g, shards.get(g.key));
+		});
+		var docs = [], title = new Set();
+		candidates.docs.forEach(function (doc) {
+			var placed = [];
+			lists.forEach(function (l, k) {
+				var i = l ? find(l.docs, doc) : -1;
+				if (i >= 0) placed.push({ list: l, i: i, offset: cover[k].offset });
+			});
+			if (!placed.length) {
+				docs.push(doc);
+				if (candidates.title.has(doc)) title.add(doc);
+			} else if (chained(placed, 0)) {
 				docs.push(doc);
 				title.add(doc);
-			} else if (chained(first, i, others, found, offsets, 1)) {
+			} else if (chained(placed, 1)) {
 				docs.push(doc);
 			}
-		}
+		});
 		return { docs: docs, title: title };
 	};
 
-	/* Whether a position p of the first trigram in its i-th document, in one zone (0 title, 1 text),
-	 * has each other cover trigram at p + its offset in the same zone of the same document. */
-	function chained(first, i, others, found, offsets, zone) {
-		for (var a = first.at[2 * i + zone], end = first.at[2 * i + zone + 1]; a < end; a++) {
-			var p = first.pos[a], ok = true;
-			for (var k = 0; ok && k < others.length; k++) {
-				var o = others[k], j = 2 * found[k] + zone;
-				ok = has(o.pos, o.at[j], o.at[j + 1], p + offsets[k]);
+	/* Whether, in one zone (0 title, 1 text) of a document, there is a start p such that each placed
+	 * gram { list, i: the document's index in list.docs, offset } occurs at p + offset. */
+	function chained(placed, zone) {
+		var first = placed[0], fl = first.list, fj = 2 * first.i + zone;
+		for (var a = fl.at[fj], end = fl.at[fj + 1]; a < end; a++) {
+			var start = fl.pos[a] - first.offset, ok = true;
+			for (var k = 1; ok && k < placed.length; k++) {
+				var o = placed[k].list, j = 2 * placed[k].i + zone;
+				ok = has(o.pos, o.at[j], o.at[j + 1], start + placed[k].offset);
 			}
 			if (ok) return true;
 		}
 		return false;
+	}
+
+	/* The index of x in the ascending sorted, or -1. */
+	function find(sorted, x) {
+		var lo = 0, hi = sorted.length;
+		while (lo < hi) {
+			var mid = (lo + hi) >> 1;
+			if (sorted[mid] < x) lo = mid + 1;
+			else hi = mid;
+		}
+		return lo < sorted.length && sorted[lo] === x ? lo : -1;
 	}
 
 	/* Whether sorted[lo … hi) holds x. */
@@ -388,7 +512,7 @@
 	 * document to how many terms its title holds, keys: the shard files used }, or to null when stale()
 	 * (optional) says, once the shards are loaded, that the result is no longer wanted.
 	 * Round trips: the g/ shards of every term; for a term of 5 or more characters, then either the
-	 * d/ files of its few candidates or the p/ shards of its 3-character grams. */
+	 * d/ files of its few candidates or the p/ shards of its 4-character grams. */
 	Engine.prototype.search = function (query, stale) {
 		var self = this;
 		return this.ready().then(function () {
@@ -414,13 +538,24 @@
 					var candidates = sets.reduce(function (acc, s) { return intersect(acc, s.docs); }, sets[0].docs);
 					var long = plan.filter(function (t) { return !t.short; });
 					if (!long.length || !candidates.length) return self.rank(sets, result);
-					if (candidates.length <= VERIFY_BY_TEXT) return self.verifyByText(plan, sets, candidates, result);
-					var more = unique(long, function (t) { return t.cover; });
+					if (candidates.length <= self.textLimit) return self.verifyByText(plan, sets, candidates, result);
+					/* decide what the context lists can; the rest by positions */
+					var open = [];
+					plan.forEach(function (t, i) {
+						if (t.short) return;
+						var c = self.byContext(t.grams, sets[i], candidates, shards);
+						sets[i] = c.sets;
+						if (c.open.docs.length) open.push({ t: t, i: i, open: c.open });
+					});
+					if (!open.length) return self.rank(sets, result);
+					var more = unique(open.map(function (o) { return o.t; }), function (t) { return t.cover; });
 					result.keys = keys.concat(more);
 					return self.loadShards(more, shards).then(function () {
 						if (stale && stale()) return null;
-						plan.forEach(function (t, i) {
-							if (!t.short) sets[i] = self.evalTerm(t.cover, shards);
+						open.forEach(function (o) {
+							var found = self.chainTerm(o.t.cover, o.open, shards);
+							sets[o.i] = { docs: union(sets[o.i].docs, found.docs),
+								title: new Set(Array.from(sets[o.i].title).concat(Array.from(found.title))) };
 						});
 						return self.rank(sets, result);
 					});
@@ -428,6 +563,17 @@
 			});
 		});
 	};
+
+	/* Sorted ascending arrays → their union. */
+	function union(a, b) {
+		var out = [], i = 0, j = 0;
+		while (i < a.length || j < b.length) {
+			if (j >= b.length || (i < a.length && a[i] < b[j])) out.push(a[i++]);
+			else if (i >= a.length || b[j] < a[i]) out.push(b[j++]);
+			else { out.push(a[i]); i++; j++; }
+		}
+		return out;
+	}
 
 	/* The shard files of what pick(term) returns, each once. */
 	function unique(plan, pick) {
@@ -747,6 +893,7 @@
 		LABELS: LABELS,
 		DIGITS: DIGITS,
 		Reader: Reader,
+		readPositions: readPositions,
 		makeFolder: makeFolder,
 		isWord: isWord,
 		queryTerms: queryTerms,
