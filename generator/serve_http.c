@@ -136,15 +136,18 @@ static void inject_script(struct buf *page, unsigned long stamp, unsigned long g
 	*page = out;
 }
 
+/* Sends body (taken) with status; type NULL sends no Content-Type (a 304). */
 static enum MHD_Result send_buf(struct MHD_Connection *c, unsigned int status, struct buf *body, const char *type,
 				const char *etag)
 {
 	size_t len;
 	char *data = buf_detach(body, &len);
 	struct MHD_Response *r = MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
-	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+	if (type) {
+		MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+		MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	}
 	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-cache");
-	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
 	if (etag)
 		MHD_add_response_header(r, MHD_HTTP_HEADER_ETAG, etag);
 	enum MHD_Result ret = MHD_queue_response(c, status, r);
@@ -259,11 +262,14 @@ static enum MHD_Result serve_file(struct serve_state *s, struct MHD_Connection *
 		snprintf(etag + e - 1, sizeof(etag) - e + 1, "-%lx.%lu\"", s->stamp, gen);
 		inject_script(&body, s->stamp, gen, base);
 	}
+	/* A 304 is given the body the 200 would have: libmicrohttpd sends a
+	 * 304's headers only, with that body's Content-Length (RFC 9110
+	 * §8.6: a 304 may send no Content-Length but the 200's; an empty
+	 * body would make it "Content-Length: 0"). No Content-Type: a 304
+	 * sends no representation metadata (§15.4.5). */
 	const char *inm = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_NONE_MATCH);
-	if (inm && (strstr(inm, etag) || strcmp(inm, "*") == 0)) {
-		buf_free(&body);
-		return send_empty(c, MHD_HTTP_NOT_MODIFIED, MHD_HTTP_HEADER_ETAG, etag);
-	}
+	if (inm && (strstr(inm, etag) || strcmp(inm, "*") == 0))
+		return send_buf(c, MHD_HTTP_NOT_MODIFIED, &body, NULL, etag);
 	return send_buf(c, MHD_HTTP_OK, &body, type, etag);
 }
 

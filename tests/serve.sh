@@ -243,6 +243,39 @@ for p in assets/style.css reports/lianxinka/; do
 		fail "$p: ETag '$etag', then $r" head
 	fi
 done
+# A 304 on the wire: its Content-Length, when sent, is the 200's (RFC 9110
+# §8.6; libmicrohttpd 0.9.75 sent "Content-Length: 0" for an empty reply), no
+# body follows, and the next request on the same connection is answered.
+if command -v python3 >/dev/null 2>&1; then
+	for p in assets/style.css reports/lianxinka/; do
+		req GET "$url$p" >/dev/null
+		etag=$(header ETag) len=$(wc -c <body | tr -d ' ')
+		raw=$(python3 - "$url$p" "$etag" <<'EOF'
+import socket, sys, urllib.parse
+u = urllib.parse.urlsplit(sys.argv[1])
+s = socket.create_connection((u.hostname, u.port), timeout=20)
+ask = "GET %s HTTP/1.1\r\nHost: %s:%d\r\nIf-None-Match: %s\r\n" % (u.path, u.hostname, u.port, sys.argv[2])
+s.sendall((ask + "\r\n" + ask + "Connection: close\r\n\r\n").encode())
+data = b""
+while True:
+    chunk = s.recv(65536)
+    if not chunk:
+        break
+    data += chunk
+for r in data.decode("latin-1").split("HTTP/1.1 ")[1:]:
+    head, _, rest = r.partition("\r\n\r\n")
+    length = [l.split(":", 1)[1].strip() for l in head.split("\r\n") if l.lower().startswith("content-length:")]
+    print("%s|%s|%d" % (head.split(" ", 1)[0], ",".join(length) or "none", len(rest)))
+EOF
+)
+		ok=$(echo "$raw" | grep -c "^304|\($len\|none\)|0$")
+		if [ "$ok" = 2 ] && [ "$(echo "$raw" | wc -l)" = 2 ]; then
+			pass "$p: a raw 304 carries Content-Length $len (the 200's) or none, no body, and the connection goes on ($(echo $raw))"
+		else
+			fail "$p: a raw 304 (status|Content-Length|bytes after the headers) was '$(echo $raw)', not 304|$len|0 twice"
+		fi
+	done
+fi
 r=$(req HEAD "${url}assets/style.css")
 len=$(header Content-Length)
 [ "${r%%|*}" = 200 ] && [ ! -s body ] && [ "$len" = "$(wc -c <out/assets/style.css | tr -d ' ')" ] &&
