@@ -21,9 +21,10 @@
 
 #include "buf.h"
 #include "load.h"
+#include "write.h"
 #include "xalloc.h"
 
-/* A request waits this long at most for a build to finish. */
+/* A request waits this long at most for a first build to finish. */
 #define GATE_WAIT_S 60
 /* An event stream says something this often, so a closed page is noticed. */
 #define KEEPALIVE_S 15
@@ -38,31 +39,34 @@ static const char builtin_404[] =
 
 /* ---- the gate (serve_internal.h) ---- */
 
-/* Waits until no build runs, then counts this request as a reader. Returns
- * the output generation it reads, and the output directory (malloc'd, or
- * NULL before there is one) in *root. */
-static unsigned long gate_enter(struct serve_state *s, char **root)
+/* Waits while a build runs and there is none to serve yet, then takes the
+ * output's commit lock shared (write.h: a commit under way finishes first,
+ * and none starts until the reader lets go). Returns the output generation
+ * read, the output directory (malloc'd, or NULL before there is one) in
+ * *root, and the lock to give to gate_leave in *lock. */
+static unsigned long gate_enter(struct serve_state *s, char **root, int *lock)
 {
 	struct timespec until;
 	clock_gettime(CLOCK_REALTIME, &until);
 	until.tv_sec += GATE_WAIT_S;
 	pthread_mutex_lock(&s->mu);
-	while (s->building && !s->stopping)
+	while (s->building && !s->root && !s->stopping)
 		if (pthread_cond_timedwait(&s->changed, &s->mu, &until) == ETIMEDOUT)
 			break;
-	s->readers++;
-	unsigned long gen = s->out_gen;
 	*root = s->root ? xstrdup(s->root) : NULL;
+	pthread_mutex_unlock(&s->mu);
+	*lock = *root ? write_read_lock(*root) : -1;
+	/* (the generation after the lock: the files read are of it or newer) */
+	pthread_mutex_lock(&s->mu);
+	unsigned long gen = s->out_gen;
 	pthread_mutex_unlock(&s->mu);
 	return gen;
 }
 
-static void gate_leave(struct serve_state *s)
+static void gate_leave(int lock)
 {
-	pthread_mutex_lock(&s->mu);
-	if (--s->readers == 0)
-		pthread_cond_broadcast(&s->changed);
-	pthread_mutex_unlock(&s->mu);
+	if (lock >= 0)
+		close(lock);
 }
 
 /* ---- responses ---- */
@@ -171,12 +175,13 @@ static enum MHD_Result send_empty(struct MHD_Connection *c, unsigned int status,
 static enum MHD_Result not_found(struct serve_state *s, struct MHD_Connection *c, const char *base)
 {
 	char *root;
-	unsigned long gen = gate_enter(s, &root);
+	int lock;
+	unsigned long gen = gate_enter(s, &root, &lock);
 	struct buf page = BUF_INIT, path = BUF_INIT;
 	buf_addf(&path, "%s/404.html", root ? root : "/nonexistent");
 	if (!root || load_file(path.data, &page) < 0)
 		buf_addstr(&page, builtin_404);
-	gate_leave(s);
+	gate_leave(lock);
 	free(root);
 	buf_free(&path);
 	inject_script(&page, s->stamp, gen, base);
@@ -241,10 +246,11 @@ static enum MHD_Result serve_file(struct serve_state *s, struct MHD_Connection *
 	if (!rel_is_servable(rel))
 		return not_found(s, c, base);
 	char *root, etag[128];
+	int lock;
 	struct buf body = BUF_INIT;
-	unsigned long gen = gate_enter(s, &root);
+	unsigned long gen = gate_enter(s, &root, &lock);
 	unsigned int status = root ? read_output(root, rel, &body, etag, sizeof(etag)) : MHD_HTTP_NOT_FOUND;
-	gate_leave(s);
+	gate_leave(lock);
 	free(root);
 	if (status == MHD_HTTP_MOVED_PERMANENTLY) {
 		struct buf to = BUF_INIT;
@@ -280,12 +286,13 @@ static enum MHD_Result serve_file(struct serve_state *s, struct MHD_Connection *
 static int no_build_yet(struct serve_state *s, struct MHD_Connection *c, const char *base, enum MHD_Result *r)
 {
 	char *root;
-	unsigned long gen = gate_enter(s, &root);	/* waits for a build under way */
+	int lock;
+	unsigned long gen = gate_enter(s, &root, &lock);	/* waits for a first build under way */
 	free(root);
+	gate_leave(lock);
 	pthread_mutex_lock(&s->mu);
 	char *errors = !s->built && s->failed && s->errors ? xstrdup(s->errors) : NULL;
 	pthread_mutex_unlock(&s->mu);
-	gate_leave(s);
 	if (!errors)
 		return 0;
 	struct buf page = BUF_INIT;

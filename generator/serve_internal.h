@@ -2,10 +2,12 @@
  * state of the last build, under one mutex.
  *
  * The served directory is always one whole build: a build's commit renames
- * files into place one by one, so while a build runs (`building`), requests
- * for files wait, and a build starts only once the requests reading files
- * (`readers`) are done. Server-Sent Event streams wait on `changed` for a
- * new `version`. */
+ * files into place one by one, holding the output's commit lock (write.h)
+ * while it does, and a request holds that lock shared while it reads a
+ * file. So a request waits only for a commit (milliseconds), not for a
+ * build to render; only while there is no build to serve at all (`root`
+ * NULL) does it wait for one under way (`building`). Server-Sent Event
+ * streams wait on `changed` for a new `version`. */
 #ifndef SERVE_INTERNAL_H
 #define SERVE_INTERNAL_H
 
@@ -19,8 +21,7 @@
 struct serve_state {
 	pthread_mutex_t mu;
 	pthread_cond_t changed;	/* broadcast on any change below */
-	int building;		/* a build runs: requests for files wait */
-	size_t readers;		/* requests reading files now */
+	int building;		/* a build runs */
 	int stopping;
 	unsigned long version;	/* one more for every finished build */
 	unsigned long out_gen;	/* one more for every build that changed the output */

@@ -51,6 +51,15 @@ void writer_abort(struct writer *w);
  * takes no lock (the progress line asks while holding its own). */
 size_t writer_count(struct writer *w);
 
+/* Reading one whole build (sitegen serve): a commit holds the output's
+ * commit lock while it moves files into place (milliseconds; a first build
+ * into an empty directory holds it all along, its pages going straight in),
+ * and a reader holds it shared while it reads (write_lock.c). Returns the
+ * descriptor that holds it (close it to let go), or -1 when out_dir holds
+ * no marker (or the file system has no such locks: it is then not held). A
+ * commit waiting for the lock goes before the readers that come after it. */
+int write_read_lock(const char *out_dir);
+
 /* What writer_open would refuse about out_dir, found without touching it
  * (for a check). Returns 0, or -1 after a diag error. */
 int writer_check_output(const char *out_dir, struct diag *d);

@@ -426,7 +426,7 @@ wait_for count_more ok "$n_ok" && pass "the warning gone: an ok event takes the 
 
 # The content folder moved away and back (or made after the server started):
 # seen in its parent, watched again, built.
-log_more() { [ "$(grep -c "$1" inotify.log)" -gt "$2" ]; }	# PATTERN COUNT
+log_more() { [ "$(grep -c "$1" "${3:-inotify.log}")" -gt "$2" ]; }	# PATTERN COUNT [LOG]
 failed_before=$(grep -c 'build failed' inotify.log)
 mv content ../content-away
 if wait_for log_more 'build failed' "$failed_before"; then
@@ -516,4 +516,53 @@ else
 fi
 
 stop poll "$server"
+
+# ---- requests while a build runs: answered at once, but never a mix ----
+# A slow build (tests/fault/fault.c: FAULT_SLOW makes the build's write of
+# the new report's page to .staging, then its move into place, 2 s late: 1 s,
+# and again on the retry that makes its folder): a request while it renders
+# is answered from the last build at once; requests while its commit moves
+# files wait for the commit and get the new build whole (the new page and the
+# home page listing it), never one without the other.
+# timed URL: "status milliseconds"; the page in body
+timed() {
+	t0=$(date +%s%N)
+	r=$(req GET "$1")
+	echo "${r%%|*} $((($(date +%s%N) - t0) / 1000000))"
+}
+if ! sanitized "$bin" && [ -f "$here/$B/tests/fault.so" ]; then
+	start slow LD_PRELOAD="$here/$B/tests/fault.so" FAULT_SLOW=.staging/reports/slowpoke FAULT_SLOW_MS=1000
+	built_before=$(grep -c 'built in' slow.log)
+	printf -- '---\ntitle: 慢慢建成的报道\ndate: 2022-11-20\ndistrict: 离石区\n---\n\n慢。\n' >content/2022/slowpoke.md
+	if wait_for test -d out/.staging; then
+		set -- $(timed "${url}reports/lianxinka/")
+		during=$(grep -c 'built in' slow.log)
+		if [ "$1" = 200 ] && [ "$2" -lt 1000 ] && [ "$during" = "$built_before" ] && [ ! -d out/.staging/.old ] &&
+			! grep -q 慢慢建成的报道 body; then
+			pass "a request while a build renders is answered from the last build in $2 ms, before the build ends"
+		else
+			fail "a request while a build renders: status $1 in $2 ms (builds ended meanwhile: $((during - built_before)))" slow.log
+		fi
+	else
+		fail "the slow build did not start" slow.log
+	fi
+	if wait_for test -d out/.staging/.old; then	# the commit has begun: its move of the new page is slow
+		(timed "${url}reports/slowpoke/" >t1; cp body b1) &
+		w1=$!
+		set -- $(timed "$url")
+		wait $w1
+		set -- "$@" $(cat t1)
+		if [ "$1" = 200 ] && grep -q 慢慢建成的报道 body && [ "$3" = 200 ] && grep -q '慢。' b1; then
+			pass "requests while the commit moves files wait for it ($2 ms, $4 ms) and get the new build whole: the new page and the home page listing it"
+		else
+			fail "requests during the commit: home $1 ($2 ms, lists it: $(grep -c 慢慢建成的报道 body)), new page $3 ($4 ms)" slow.log
+		fi
+	else
+		fail "the slow build's commit was not seen" slow.log
+	fi
+	wait_for log_more 'built in' "$built_before" slow.log || fail "the slow build did not end" slow.log
+	stop slow "$server"
+else
+	echo "skip - serve: requests during a slow build (tests/fault.so cannot be preloaded into a sanitized build)"
+fi
 exit 0
