@@ -14,9 +14,16 @@
 #include <pthread.h>
 #include <stddef.h>
 
-/* The paths the server keeps for itself, outside any base path's pages. */
+/* The paths the server keeps for itself, outside any base path's pages:
+ * the event stream, the page script, the shared worker that holds one
+ * stream for all the tabs of a browser (serve_live.c), and where a page
+ * says it is open or gone (?stream=ID&add=1 or -1). */
 #define SERVE_EVENTS "/__sitegen/events"
 #define SERVE_SCRIPT "/__sitegen/live.js"
+#define SERVE_WORKER "/__sitegen/worker.js"
+#define SERVE_PAGES "/__sitegen/pages"
+
+struct sse_client;
 
 struct serve_state {
 	pthread_mutex_t mu;
@@ -30,14 +37,18 @@ struct serve_state {
 	char *errors;		/* ... saying this: a heading line, then the build's messages (malloc'd) */
 	char *warnings;		/* the last build succeeded with warnings: the same (malloc'd), else NULL */
 	int built;		/* the output holds a good build (of this run or an earlier one) */
-	size_t streams;		/* event streams open, but those told to reload: the open pages */
+	size_t streams;		/* the open pages: what the event streams count (serve_http.c) */
+	struct sse_client *clients;	/* the event streams open */
+	unsigned long stream_ids;	/* the last stream's id */
 	char *base;		/* base_url's path, "/archive/" (malloc'd) */
 	char *root;		/* the output directory, resolved (malloc'd); NULL before it exists */
 	int loopback;		/* listening on a loopback address only: see host_is_local */
 };
 
-/* The page script, served at SERVE_SCRIPT (serve_live.c). */
+/* The page script, served at SERVE_SCRIPT, and the shared worker, at
+ * SERVE_WORKER (serve_live.c). */
 extern const char serve_live_js[];
+extern const char serve_worker_js[];
 
 struct serve_http;
 
