@@ -306,7 +306,7 @@ grep -rq '__sitegen' out && fail "the script was written into the output directo
 
 # ---- changes: a build and a reload event each ----
 if [ $http = curl ]; then
-	curl -sN --max-time 60 "$root/__sitegen/events" >events &
+	curl -sN --max-time 600 "$root/__sitegen/events" >events &
 else
 	python3 -c 'import sys, urllib.request
 r = urllib.request.urlopen(sys.argv[1], timeout=60)
