@@ -51,6 +51,8 @@ struct writer {
 	 * (site-relative paths) → the first page linking to them, in paths_arena. */
 	int dry;
 	struct strmap link_targets;
+	const char *link_base;		/* base_url's path as a site path's prefix: "archive/" */
+	const char *link_base_shown;	/* as written: "/archive/" */
 	size_t pages;
 	/* files offered so far: read by the progress line without the lock,
 	 * which would order it against diag's (see writer_count) */

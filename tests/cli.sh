@@ -276,6 +276,24 @@ say "$([ $st1 = 0 ] && [ $st2 = 1 ] &&
 	[ "$(grep -c 'warning:' "$tmp/err")" = 1 ] && echo 0 || echo 1)" \
 	"a link to a folder is a warning (an error under --strict) suggesting its index.html" "$tmp/err"
 
+# Links beyond a's href: srcset, poster, a form's action, a meta refresh's
+# url, and links from the server's root, read against base_url's path
+# (/archive/ here); one outside it is a warning. The home page of a theme
+# copy holds them; the good ones of each kind raise nothing.
+cp -r theme "$tmp/ltheme"
+sed -i 's|^{{\$content}}$|&\n<img alt="" src="assets/style.css" srcset="assets/style.css 1x, assets/no-2x.png 2x,assets/no-3x.png">\n<video poster="assets/no-poster.jpg"></video><video poster="/archive/assets/style.css"></video>\n<form action="no-search/index.html"></form><form action="/archive/search/index.html"></form>\n<meta http-equiv="Refresh" content="5; URL='"'"'no-refresh.html'"'"'"><meta content="0;url=index.html" http-equiv="refresh">\n<a href="/archive/reports/no-such/index.html">x</a> <a href="/archive/dates/index.html">y</a> <a href="/elsewhere/">z</a>\n<!-- <a href="no-comment.html"> -->|' "$tmp/ltheme/templates/home.mustache"
+sed 's|^base_url: .*|base_url: "https://example.org/archive/"|' $CFG >"$tmp/lconfig.yml"
+"$BIN" check --config "$tmp/lconfig.yml" --content tests/errors/good/content --theme "$tmp/ltheme" 2>"$tmp/err" >"$tmp/out"
+st=$?
+e="^index.html: error: the link"
+say "$([ $st = 1 ] && grep -q "$e 'assets/no-2x.png' leads to no page or file of the site\$" "$tmp/err" &&
+	grep -q "$e 'assets/no-3x.png' leads to no page" "$tmp/err" && grep -q "$e 'assets/no-poster.jpg' leads to no page" "$tmp/err" &&
+	grep -q "$e 'no-search/index.html' leads to no page" "$tmp/err" && grep -q "$e 'no-refresh.html' leads to no page" "$tmp/err" &&
+	grep -q "$e '/archive/reports/no-such/index.html' leads to no page" "$tmp/err" &&
+	grep -q "^index.html: warning: the link '/elsewhere/' leads outside the site (base_url's path is /archive/): not followed\$" "$tmp/err" &&
+	[ "$(grep -c 'error: the link' "$tmp/err")" = 6 ] && [ "$(grep -c 'warning:' "$tmp/err")" = 1 ] && echo 0 || echo 1)" \
+	"check follows srcset, poster, form action, a meta refresh's url and links from the server's root (base_url's path; outside it a warning); the good ones and a comment raise nothing" "$tmp/err"
+
 # ---- the progress line ----
 "$BIN" --config $CFG --content "$tmp/c" --out "$tmp/p1" --strict 2>"$tmp/err" >/dev/null
 say "$([ $? = 0 ] && [ ! -s "$tmp/err" ] && echo 0 || echo 1)" "no progress line when stderr is not a terminal" "$tmp/err"
