@@ -74,7 +74,8 @@ def many_tabs():
         n = last_built(log)[0]
         write(article, good + "\n八个标签之前的一段。\n")
         others = wait_built(log, n)[2]
-        driver.set_page_load_timeout(WAIT)
+        # (generous: a loaded machine is slow to start a renderer; a tab left no connection never loads)
+        driver.set_page_load_timeout(3 * WAIT)
         loaded = []
         for i in range(8):
             if i:
