@@ -35,7 +35,7 @@ LIB_OBJ := $(LIB_SRC:generator/%.c=$(BUILD)/obj/%.o)
 TEST_PROGS := test_buf test_text test_tmpl test_parse test_image test_memo mustache_spec check_site fidelity
 TEST_BINS  := $(TEST_PROGS:%=$(BUILD)/tests/%)
 
-.PHONY: all site check serve serve-browser new install uninstall deps test clean golden-update asan ubsan tsan leakcheck bench listings-check
+.PHONY: all site check serve serve-browser new install uninstall deps test clean golden-update asan ubsan tsan leakcheck bench listings-check equiv-check
 
 all: $(BIN)
 
@@ -126,6 +126,17 @@ serve-browser: $(BIN) $(BUILD)/tests/fault.so
 # (LISTINGS_N=, LISTINGS_LIMIT=); make test runs them on 200.
 listings-check: $(BIN) $(BUILD)/corpus $(BUILD)/tests/check_site
 	@B=$(BUILD) LISTINGS_N=$${LISTINGS_N:-5000} LISTINGS_LIMIT=$${LISTINGS_LIMIT:-10} sh tests/listings.sh
+
+# Incremental builds against full builds under seeded random edits (tests/equiv.sh), at full size: the seed
+# (EQUIV_SEED=, random by default) is printed first; EQUIV_STEPS=, EQUIV_ARTICLES=, EQUIV_SECONDS= (stop
+# starting steps after that long). make test runs a short one.
+EQUIV_SEED ?=
+EQUIV_SECONDS ?= 0
+EQUIV_STEPS ?= 200
+EQUIV_ARTICLES ?= 2000
+equiv-check: $(BIN) $(BUILD)/corpus
+	@B=$(BUILD) EQUIV_SEED=$(call quote,$(EQUIV_SEED)) EQUIV_STEPS=$(call quote,$(EQUIV_STEPS)) \
+		EQUIV_ARTICLES=$(call quote,$(EQUIV_ARTICLES)) EQUIV_SECONDS=$(call quote,$(EQUIV_SECONDS)) sh tests/equiv.sh
 
 # Regenerates the golden fixture's expected output on purpose (review the diff before committing).
 golden-update: $(BIN)

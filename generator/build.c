@@ -181,7 +181,7 @@ static int finish_check(struct arena *a, struct diag *d, struct writer *w, const
 /* index → render → write with the index's context made. */
 static int generate_with(const struct build_options *o, struct arena *a, struct diag *d, struct index_ctx *x,
 			 const struct article_set *arts, struct tmpl_set *tmpls, struct site *site,
-			 const struct text_folder *folder, struct build_result *res, uint64_t fp)
+			 const struct text_folder *folder, struct build_result *res, uint64_t fp, const uint64_t *global)
 {
 	if (!x->collator) {
 		diag_error(d, "ICU", 0, 0, NULL, 0, "cannot load ICU's collation data");
@@ -201,13 +201,16 @@ static int generate_with(const struct build_options *o, struct arena *a, struct 
 		return -1;
 	res->articles = site->articles.len;
 	/* the line's "rendering: N / TOTAL pages" is render_site's */
-	render_site(site, tmpls, w, d, a, o->jobs);
+	struct render_incremental inc = { .global = global[0], .search_global = global[1], .force = o->force };
+	render_site(site, tmpls, w, d, a, o->jobs, o->check ? NULL : &inc);
+	if (getenv("SITEGEN_TIMING"))
+		fprintf(stderr, "sitegen: pages made %zu, kept %zu\n", inc.made, inc.kept);
 	stage_done("render");
 	progress_stage("search index: %zu files", 0, files_made, w);
 	if (!folder)
 		diag_error(d, "ICU", 0, 0, NULL, 0, "cannot load ICU's normalisation or transliteration data");
-	else
-		search_build(site, folder, w, d, o->jobs);
+	else if (!(inc.search_current && !diag_failed(d) && writer_keep_under(w, "search/") == 0))
+		search_build(site, folder, w, d, o->jobs);	/* else its inputs are the last build's: kept */
 	stage_done("search");
 	copy_static(a, d, w, arena_sprintf(a, "%s/static", o->theme), "assets");
 	/* from here on the progress line no longer asks w, which is freed below */
@@ -232,7 +235,8 @@ static int generate_with(const struct build_options *o, struct arena *a, struct 
 /* index → render → write, from parsed articles. Returns 0; -1 when the output
  * was not touched; -2 when a commit failed part way (see writer_commit). */
 static int generate(const struct build_options *o, struct arena *a, struct diag *d, const struct config *cfg,
-		    const struct article_set *arts, struct parse_job *icu, struct build_result *res, uint64_t fp)
+		    const struct article_set *arts, struct parse_job *icu, struct build_result *res, uint64_t fp,
+		    const uint64_t *global)
 {
 	struct theme_loader loader = { a, d, o->theme };
 	struct tmpl_set *tmpls = tmpl_set_new(a, load_template, &loader);
@@ -243,7 +247,7 @@ static int generate(const struct build_options *o, struct arena *a, struct diag 
 	struct index_ctx x = { .a = a, .d = d, .cfg = cfg, .slugger = icu->slugger, .memo = icu->memo,
 			       .collator = text_collator_new() };
 	icu->slugger = NULL;	/* the index's now: it may open one itself */
-	int r = generate_with(o, a, d, &x, arts, tmpls, &site, folder, res, fp);
+	int r = generate_with(o, a, d, &x, arts, tmpls, &site, folder, res, fp, global);
 	text_slugger_free(x.slugger);
 	text_collator_free(x.collator);
 	return r;
@@ -358,7 +362,13 @@ int build_run(const struct build_options *o, struct arena *a, struct diag *d, st
 	const char *memo_dir = memo_dir_of(pj.memo);	/* never a file of ours among the user's */
 	if (memo_dir && (is_within(memo_dir, o->content) || is_within(memo_dir, o->theme) || is_within(memo_dir, out)))
 		memo_off(pj.memo);
-	int r = generate(o, a, d, &cfg, &arts, &pj, res, fp);
+	/* everything but the content, for incremental rendering (render.h) */
+	uint64_t global[2] = { 0, 0 };
+	if (!o->check) {
+		global[0] = inputs_fingerprint(NULL, 0, cfg_src, cfg_len, o->theme, opts);
+		global[1] = inputs_fingerprint(NULL, 0, cfg_src, cfg_len, NULL, opts);
+	}
+	int r = generate(o, a, d, &cfg, &arts, &pj, res, fp, global);
 	if (r == 0 && !o->check)	/* a check reads the memo and writes nothing */
 		keep_memo(pj.memo, pj.folder);
 	text_slugger_free(pj.slugger);

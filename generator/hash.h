@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #define HASH_INIT 1469598103934665603ull
 
@@ -29,6 +30,21 @@ static inline uint64_t hash_str(const char *s)
 	for (; *s; s++)
 		h = (h ^ (unsigned char)*s) * 1099511628211ull;
 	return h;
+}
+
+/* Folds len bytes into h eight at a time: for long inputs (a report's whole
+ * text, an image), where FNV's byte at a time would cost 0.1 s a core for
+ * 80 MB. Same purpose and the same caveat as above: a change detector. */
+static inline uint64_t hash_block(uint64_t h, const void *data, size_t len)
+{
+	const unsigned char *p = data;
+	for (; len >= 8; p += 8, len -= 8) {
+		uint64_t w;
+		memcpy(&w, p, 8);
+		h = (h ^ w) * 0x9E3779B97F4A7C15ull;
+		h ^= h >> 29;
+	}
+	return hash_bytes(h, p, len);
 }
 
 #endif

@@ -34,7 +34,8 @@ uint64_t inputs_fingerprint(const struct source *src, size_t n, const char *conf
 		h = hash_bytes(h, &src[i].bundle_stamp, sizeof(src[i].bundle_stamp));	/* its images */
 	}
 	h = hash_bytes(h, config, config_len);
-	h = hash_tree(h, theme_dir);
+	if (theme_dir)
+		h = hash_tree(h, theme_dir);
 	/* a file the last build accepted may be too large under a new limit */
 	size_t limit = load_max_file_size();
 	h = hash_bytes(h, &limit, sizeof(limit));

@@ -17,7 +17,7 @@
  * entry below the theme directory as load_tree lists it (paths and stat
  * data), this program's own executable (a rebuilt generator renders
  * differently), the file size limit and `options` (the command line that
- * changes output). */
+ * changes output). Without theme_dir (NULL), the theme is left out. */
 uint64_t inputs_fingerprint(const struct source *src, size_t n, const char *config, size_t config_len,
 			    const char *theme_dir, const char *options);
 

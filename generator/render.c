@@ -2,6 +2,7 @@
 #include "render_internal.h"
 
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <stdio.h>
@@ -105,10 +106,38 @@ void render_page(struct render *r, const char *tmpl_name, const char *url, struc
 {
 	const struct tmpl *t = tmpl_set_get(r->tmpls, tmpl_name, r->d);
 	buf_reset(&r->out);
-	if (!t || tmpl_render(r->tmpls, t, ctx, &r->out, r->d) < 0 ||
-	    writer_put(r->writer, url, r->out.data, r->out.len) < 0)
+	if (!t || tmpl_render(r->tmpls, t, ctx, &r->out, r->d) < 0)
 		r->failed = 1;
+	else
+		render_put(r, url, r->out.data, r->out.len);
 	arena_reset(&r->scratch);
+}
+
+void render_put(struct render *r, const char *rel, const char *data, size_t len)
+{
+	if (writer_put(r->writer, rel, data, len) < 0)
+		r->failed = 1;
+	if (r->rec) {
+		buf_addstr(&r->rec->files, rel);
+		buf_addch(&r->rec->files, ' ');
+	}
+}
+
+static void record(struct render *r, uint32_t dep)
+{
+	struct render_rec *rec = r->rec;
+	if (!rec)
+		return;
+	if (rec->ndeps == rec->cap) {
+		rec->cap = rec->cap ? 2 * rec->cap : 64;
+		rec->deps = xrealloc(rec->deps, rec->cap * sizeof(*rec->deps));
+	}
+	rec->deps[rec->ndeps++] = dep;
+}
+
+void render_uses_self(struct render *r, const struct article *art)
+{
+	record(r, (uint32_t)art->order | RENDER_SELF);
 }
 
 const char *render_absolute(struct render *r, const char *url)
@@ -209,13 +238,13 @@ static struct val *item_val(struct arena *a, const struct article *art, const st
  * page and thread (values are never changed once made). */
 struct val *render_item(struct render *r, const struct article *art)
 {
-	return r->extra[art->order].item;
+	return render_extra(r, art)->item;
 }
 
 /* A fresh copy, for a caller that adds keys to it. */
 struct val *render_item_new(struct render *r, const struct article *art)
 {
-	return item_val(&r->scratch, art, &r->extra[art->order]);
+	return item_val(&r->scratch, art, render_extra(r, art));
 }
 
 struct val *render_items(struct render *r, const struct ptrvec *arts)
@@ -280,9 +309,8 @@ static const char *place_text(struct arena *a, const struct place *p)
 
 /* Dates, places, summaries and the listing item are needed on many pages:
  * made once per article, before any page, by whichever thread gets to it. */
-static void precompute_one(struct render *r, size_t i)
+static void precompute_one(struct render *r, const struct article *art)
 {
-	const struct article *art = r->site->articles.items[i];
 	struct render_article *x = &r->extra[art->order];
 	x->date_text = date_text(r, art->date.y, art->date.m, art->date.d);
 	if (art->date.d)
@@ -295,6 +323,30 @@ static void precompute_one(struct render *r, size_t i)
 	x->summary = arena_strndup(r->keep, summary.data, summary.len);
 	buf_free(&summary);
 	x->item = item_val(r->keep, art, x);
+}
+
+/* An article a page needs whose render_article the articles' pass left
+ * unmade (its file did not change, and no page was expected to show it:
+ * see render_deps.c): made now by the first thread to want it; the others
+ * wait for it. */
+static void make_late(struct render *r, const struct article *art)
+{
+	unsigned char idle = 0;
+	if (atomic_compare_exchange_strong(&r->made[art->order], &idle, 1)) {
+		precompute_one(r, art);
+		atomic_store_explicit(&r->made[art->order], 2, memory_order_release);
+		return;
+	}
+	while (atomic_load_explicit(&r->made[art->order], memory_order_acquire) != 2)
+		sched_yield();
+}
+
+const struct render_article *render_extra(struct render *r, const struct article *art)
+{
+	record(r, (uint32_t)art->order);
+	if (atomic_load_explicit(&r->made[art->order], memory_order_acquire) != 2)
+		make_late(r, art);
+	return &r->extra[art->order];
 }
 
 static size_t count_one(const struct site *s) { (void)s; return 1; }
@@ -349,17 +401,50 @@ struct pool {
 	size_t offsets[NFAMILIES + 1];	/* first job number of each family */
 	atomic_size_t next_article, next_page;
 	atomic_size_t pages_done;		/* for the progress line */
-	struct threads_gate precomputed;	/* every article's render_article is made */
+	struct threads_gate precomputed;	/* every article's digests are in, and what must be made is */
+	atomic_size_t plan_ticket;		/* the first thread past the gate plans */
+	struct threads_gate planned;		/* which jobs to make is known */
 	atomic_int abandoned;			/* a thread could not set up: no pages */
+	struct render_deps deps;
+	atomic_size_t made, kept;		/* jobs */
 };
 
-/* Job numbers run through the families in order. */
+/* Job numbers run through the families in order. A job whose inputs are
+ * the earlier build's keeps its files (render_deps.c); the others are made,
+ * and what they read recorded. */
 static void run_job(struct pool *p, struct render *r, size_t job)
 {
+	if (p->deps.active && render_deps_keep(&p->deps, job, r->writer) == 0) {
+		atomic_fetch_add(&p->kept, 1);
+		return;
+	}
 	size_t f = 0;
 	while (job >= p->offsets[f + 1])
 		f++;
 	families[f].page(r, job - p->offsets[f]);
+	if (p->deps.active)
+		render_deps_record(&p->deps, job, r->rec, r->keep);
+	atomic_fetch_add(&p->made, 1);
+}
+
+/* The articles' pass: each article's digests, and its render_article when
+ * pages will need it (every page is made, or its file changed); the
+ * others are made on demand (render_extra). */
+static void prepare_one(struct pool *p, struct render *r, size_t i)
+{
+	const struct article *art = r->site->articles.items[i];
+	size_t o = art->order;
+	struct render_deps *dp = &p->deps;
+	if (dp->active)
+		dp->body[o] = render_deps_body(art);
+	if (!dp->active || render_deps_body_changed(dp, o)) {
+		precompute_one(r, art);
+		atomic_store_explicit(&r->made[o], 2, memory_order_release);
+		if (dp->active)
+			dp->item[o] = render_deps_item(art, &r->extra[o]);
+	} else {
+		dp->item[o] = dp->old_item[o];
+	}
 }
 
 /* Returns the thread's long-lived arena (read by every thread until all
@@ -371,9 +456,11 @@ static void *worker(void *arg, size_t k)
 	struct pool *p = arg;
 	struct render r = p->proto;
 	struct arena *keep = xcalloc(1, sizeof(*keep));
+	struct render_rec rec = { 0 };
 	r.keep = keep;
 	r.scratch = (struct arena)ARENA_INIT;
 	r.dates = text_dates_new();
+	r.rec = p->deps.active ? &rec : NULL;
 	buf_init(&r.out, 1 << 16);
 	if (!r.dates) {
 		diag_error(r.d, "ICU", 0, 0, NULL, 0, "cannot open ICU's date formats (out of memory?)");
@@ -385,13 +472,22 @@ static void *worker(void *arg, size_t k)
 	size_t n = r.site->articles.len, i, mine = 0;
 	for (; (i = atomic_fetch_add(&p->next_article, 1)) < n; mine++)
 		if (r.dates)
-			precompute_one(&r, i);
+			prepare_one(p, &r, i);
 	threads_gate_pass(&p->precomputed, mine);
+	if (atomic_fetch_add(&p->plan_ticket, 1) == 0) {
+		if (p->deps.active)
+			render_deps_plan(&p->deps);
+		threads_gate_pass(&p->planned, 1);
+	} else {
+		threads_gate_pass(&p->planned, 0);
+	}
 	while (!atomic_load(&p->abandoned) && (i = atomic_fetch_add(&p->next_page, 1)) < p->offsets[NFAMILIES])
 	{
 		run_job(p, &r, i);
 		atomic_fetch_add(&p->pages_done, 1);
 	}
+	free(rec.deps);
+	buf_free(&rec.files);
 	buf_free(&r.out);
 	text_dates_free(r.dates);
 	arena_free(&r.scratch);
@@ -405,32 +501,49 @@ static size_t pages_done(void *arg)
 }
 
 int render_site(const struct site *site, struct tmpl_set *tmpls, struct writer *w, struct diag *d,
-		struct arena *keep, int jobs)
+		struct arena *keep, int jobs, struct render_incremental *inc)
 {
 	struct pool p = { .proto = { .site = site, .tmpls = tmpls, .writer = w, .d = d } };
 	p.proto.extra = arena_alloc(keep, (site->articles.len + 1) * sizeof(*p.proto.extra));
+	_Atomic unsigned char *made = xcalloc(site->articles.len + 1, sizeof(*made));
+	p.proto.made = made;
 	for (size_t f = 0; f < NFAMILIES; f++)
 		p.offsets[f + 1] = p.offsets[f] + families[f].count(site);
 	atomic_init(&p.next_article, 0);
 	atomic_init(&p.next_page, 0);
 	atomic_init(&p.pages_done, 0);
+	atomic_init(&p.plan_ticket, 0);
+	atomic_init(&p.made, 0);
+	atomic_init(&p.kept, 0);
 	size_t total = p.offsets[NFAMILIES];
+	if (inc)
+		render_deps_open(&p.deps, site, w, inc->global, inc->search_global, inc->force, total);
 	progress_stage_of("rendering: %zu / %zu pages", total, pages_done, &p);
 	atomic_init(&p.abandoned, 0);
 	threads_gate_init(&p.precomputed, site->articles.len);
+	threads_gate_init(&p.planned, 1);
 	size_t n = (size_t)threads_count(jobs);
 	void **results = xcalloc(n, sizeof(*results));
 	threads_run(n, worker, &p, results);
 	int failed = 0;
-	for (size_t t = 0; t < n; t++) {
+	for (size_t t = 0; t < n; t++)
 		failed |= !((uintptr_t)results[t] & 1);
+	if (inc) {
+		inc->search_current = p.deps.old_known && p.deps.search == p.deps.old_search && !failed;
+		inc->made = atomic_load(&p.made);
+		inc->kept = atomic_load(&p.kept);
+		render_deps_close(&p.deps, w, !failed);	/* before the arenas holding its lines go */
+	}
+	for (size_t t = 0; t < n; t++) {
 		struct arena *arena = (struct arena *)((uintptr_t)results[t] & ~(uintptr_t)1);
 		arena_free(arena);
 		free(arena);
 	}
 	free(results);
+	free((void *)made);
 	/* p goes away: the line no longer asks it */
 	progress_stage_of("rendering: %zu / %zu pages", total, NULL, NULL);
 	threads_gate_destroy(&p.precomputed);
+	threads_gate_destroy(&p.planned);
 	return failed ? -1 : 0;
 }

@@ -7,6 +7,8 @@
 #ifndef RENDER_H
 #define RENDER_H
 
+#include <stdint.h>
+
 #include "buf.h"
 #include "diag.h"
 #include "site.h"
@@ -14,12 +16,24 @@
 struct tmpl_set;
 struct writer;
 
+/* Incremental rendering (render_deps.c): what a build tells render_site,
+ * and what it learns. */
+struct render_incremental {
+	uint64_t global;	/* inputs_fingerprint of everything but the content */
+	uint64_t search_global;	/* the same without the theme (the search index does not read it) */
+	int force;		/* make every page, keep nothing */
+	int search_current;	/* out: the search index's inputs are the earlier build's */
+	size_t made, kept;	/* out: jobs (pages) made and kept */
+};
+
 /* Renders every page of the site, in `jobs` threads (0: one per core).
  * Templates must be compiled in tmpls already (every template named in
  * CONTEXT.md). Returns 0, or -1 after diag errors. The output does not
- * depend on the number of threads. */
+ * depend on the number of threads. With inc (a build; NULL for a check),
+ * a page whose inputs are those of the build that left w's output keeps its
+ * files, and what each page was made from is left in w's state. */
 int render_site(const struct site *site, struct tmpl_set *tmpls, struct writer *w, struct diag *d,
-		struct arena *keep, int jobs);
+		struct arena *keep, int jobs, struct render_incremental *inc);
 
 /* The names of the templates render uses, NULL-terminated (main compiles them first). */
 extern const char *const render_templates[];

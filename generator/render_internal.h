@@ -18,6 +18,17 @@ struct render_article {
 	struct val *item;	/* render_item's value */
 };
 
+/* What the page being made reads and writes, for the next build
+ * (render_deps.c): the articles whose items it shows (their order; with
+ * RENDER_SELF for the page's own article, all of which it shows) and its
+ * files (each followed by a space). */
+#define RENDER_SELF 0x80000000u
+struct render_rec {
+	uint32_t *deps;
+	size_t ndeps, cap;
+	struct buf files;
+};
+
 /* One per rendering thread: everything a page is built in. */
 struct render {
 	const struct site *site;
@@ -30,8 +41,50 @@ struct render {
 	struct render_article *extra;	/* shared, read-only once made */
 	struct buf out;
 	struct strmap date_texts;	/* this thread's formatted dates, see render.c */
+	struct render_rec *rec;		/* NULL: nothing recorded (a check) */
+	_Atomic unsigned char *made;	/* per article: its render_article is made (2), being made (1) */
 	int failed;
 };
+
+/* The article's render_article, made first when it is not yet (see
+ * render.c): pages read items only through these, which record the read. */
+const struct render_article *render_extra(struct render *r, const struct article *art);
+/* The page shows all of art (a report's own page). */
+void render_uses_self(struct render *r, const struct article *art);
+/* Hands a file of the page to the writer, and records it. */
+void render_put(struct render *r, const char *rel, const char *data, size_t len);
+
+/* render_deps.c: what each page was made from, between builds. */
+struct render_deps {
+	int active;		/* recording (a build; not a check) */
+	int selective;		/* the earlier record applies: jobs can be kept */
+	int old_known;		/* the earlier record's search digest is known */
+	size_t narticles, njobs;
+	uint64_t structure, search, old_structure, old_search;
+	uint64_t placing, search_global;	/* the structure's parts: the articles', and the search's global */
+	uint64_t *item, *body, *old_item, *old_body;	/* by article order */
+	const char **old_line;	/* by job: the earlier record's line (not NUL-terminated) */
+	size_t *old_len;
+	unsigned char *dirty;	/* by job: must be made (render_deps_plan) */
+	char **line;		/* by job: this build's line, when made */
+	size_t *line_len;
+};
+struct writer;
+void render_deps_open(struct render_deps *dp, const struct site *s, const struct writer *w, uint64_t global,
+		      uint64_t search_global, int force, size_t njobs);
+uint64_t render_deps_body(const struct article *art);
+uint64_t render_deps_item(const struct article *art, const struct render_article *x);
+/* Must the article's render_article be made before the pages (its file
+ * changed, or every page is made)? */
+int render_deps_body_changed(const struct render_deps *dp, size_t order);
+/* Once every article's digests are in: which jobs must be made. */
+void render_deps_plan(struct render_deps *dp);
+/* Keeps job j's files when none of its inputs changed: 0, else -1. */
+int render_deps_keep(struct render_deps *dp, size_t j, struct writer *w);
+/* Job j was made: its line, from rec (emptied), in a. */
+void render_deps_record(struct render_deps *dp, size_t j, struct render_rec *rec, struct arena *a);
+/* Leaves the record for the next build in w's state (when ok), frees dp. */
+void render_deps_close(struct render_deps *dp, struct writer *w, int ok);
 
 struct val *render_common(struct render *r, const char *url, const char *page_title, const char *section);
 void render_crumb(struct render *r, struct val *ctx, const char *name, const char *url);

@@ -90,8 +90,9 @@ static void set_neighbour(struct render *r, struct val *ctx, const char *key, co
 {
 	if (!o)
 		return;
+	const struct render_article *x = render_extra(r, o);	/* records o: its title is its item's */
 	struct val *v = render_link(r, o->title, o->url);
-	val_set_str(&r->scratch, v, "date_text", r->extra[o->order].date_text);
+	val_set_str(&r->scratch, v, "date_text", x->date_text);
 	val_set(&r->scratch, ctx, key, v);
 }
 
@@ -136,8 +137,7 @@ static void put_images(struct render *r, const struct article *art)
 		if (!img->rel || again)
 			continue;
 		const char *path = arena_sprintf(&r->scratch, "%.*s%s", (int)dir, art->url, img->rel);
-		if (writer_put(r->writer, path, img->data, img->len) < 0)
-			r->failed = 1;
+		render_put(r, path, img->data, img->len);
 	}
 }
 
@@ -251,7 +251,7 @@ static void json_person(struct buf *b, const char *name, int comma)
  * (raw in the page: render_json_string keeps it valid inside <script>). */
 static const char *json_ld(struct render *r, const struct article *art, struct val *ctx)
 {
-	const struct render_article *x = &r->extra[art->order];
+	const struct render_article *x = render_extra(r, art);
 	struct buf b = BUF_INIT;
 	buf_addstr(&b, "{\"@context\":\"https://schema.org\",\"@type\":");	/* a poem is no news */
 	buf_addstr(&b, art->kind == ARTICLE_OTHER ? "\"Article\"" : "\"NewsArticle\"");
@@ -338,5 +338,6 @@ static void render_report(struct render *r, const struct article *art)
 
 void render_report_page(struct render *r, size_t i)
 {
+	render_uses_self(r, r->site->articles.items[i]);
 	render_report(r, r->site->articles.items[i]);
 }

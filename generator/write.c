@@ -25,9 +25,16 @@ static char *set_add(struct writer *w, const char *path)
 {
 	if (strmap_get(&w->paths, path))
 		return NULL;
-	char *key = arena_strdup(&w->paths_arena, path);
-	strmap_put(&w->paths_arena, &w->paths, key, key);
-	return key;
+	size_t n = strlen(path) + 1;
+	struct write_entry *e = arena_alloc(&w->paths_arena, sizeof(*e) + n);
+	memcpy(e->rel, path, n);
+	strmap_put(&w->paths_arena, &w->paths, e->rel, e);
+	return e->rel;
+}
+
+char *write_set_add(struct writer *w, const char *path)
+{
+	return set_add(w, path);
 }
 
 int write_set_has(const struct writer *w, const char *path)
@@ -435,6 +442,7 @@ int writer_put(struct writer *w, const char *rel, const char *data, size_t len)
 		pthread_mutex_lock(&w->lock);
 		w->stats.unchanged++;
 		w->digest += h;
+		write_entry_of(key)->digest = h;
 		pthread_mutex_unlock(&w->lock);
 		return 0;
 	}
@@ -457,6 +465,7 @@ int writer_put(struct writer *w, const char *rel, const char *data, size_t len)
 	uint64_t h = write_file_digest(rel, &st);
 	pthread_mutex_lock(&w->lock);
 	w->digest += h;
+	write_entry_of(key)->digest = h;
 	if (w->direct)
 		w->stats.written++;
 	else
@@ -575,6 +584,9 @@ void write_free(struct writer *w)
 	for (size_t i = 0; i < w->nold; i++)
 		free(w->old_files[i]);
 	free(w->old_files);
+	free(w->old_digests);
+	buf_free(&w->old_extra);
+	buf_free(&w->extra);
 	if (w->lock_fd > 0)
 		close(w->lock_fd);	/* releases the lock */
 	if (w->commit_fd > 0)

@@ -45,6 +45,23 @@ int writer_commit(struct writer *w, struct write_stats *stats, uint64_t inputs);
 /* True when out_dir was made by a build whose inputs had this fingerprint
  * and its files are still exactly as that build left them. */
 int writer_is_current(const char *out_dir, uint64_t inputs);
+/* Keeping what the earlier build wrote, for a build that knows files would
+ * come out the same (incremental rendering): the n files rels become this
+ * build's as they stand, unread. All or none: refused (-1, nothing done)
+ * unless the earlier build's commit ended, it listed each, each is still
+ * exactly as it left it (its size and mtime in the state's digest) and this
+ * build has offered none of them; the caller then makes the files anew.
+ * Thread-safe. */
+int writer_keep(struct writer *w, const char *const *rels, size_t n);
+/* The same for every file the earlier build wrote below the directory dir
+ * (a prefix ending in '/') that this build has not offered: all, or none
+ * (-1) when one of them cannot be kept. */
+int writer_keep_under(struct writer *w, const char *dir);
+/* A section of the state for the stages above (what pages were made from):
+ * the one the earlier build left (NULL when none, or when its commit did not
+ * end), and the one to leave, written with the state when the commit ends. */
+const char *writer_state_extra(const struct writer *w, size_t *len);
+void writer_set_state_extra(struct writer *w, const char *data, size_t len);
 /* Discards the staged files; the output stays as it was. Frees w. */
 void writer_abort(struct writer *w);
 /* How many files were offered so far; safe to call from any thread, and

@@ -25,8 +25,8 @@ struct writer {
 	 * output to keep: pages go straight in, and an abort empties it again. */
 	int direct, created;
 	pthread_mutex_t lock;	/* guards the sets and lists below */
-	/* every path this build produced (keys; values are the same strings),
-	 * in paths_arena */
+	/* every path this build produced (keys: the entries' rel; values: the
+	 * struct write_entry), in paths_arena */
 	struct strmap paths;
 	struct arena paths_arena;
 	/* paths staged for commit */
@@ -41,8 +41,14 @@ struct writer {
 	 * build may remove. all_ours: the directory was empty when the build
 	 * that left it began (and was killed), so everything in it is ours. */
 	char **old_files;
+	uint64_t *old_digests;	/* each old file's write_file_digest as that build left it; 0: not known */
 	size_t nold;
 	int all_ours;
+	/* The earlier build's state was complete (its commit ended): its
+	 * digests and its extra section (writer_state_extra) can be trusted. */
+	int old_complete;
+	struct strmap old_index;	/* old file → its position + 1 (as a pointer-sized number) */
+	struct buf old_extra, extra;	/* the extra section read, and the one to write */
 	/* A symbolic link somewhere in the output: a page reached through
 	 * one is written again, never taken as unchanged (the commit replaces
 	 * the link with a real directory). */
@@ -58,6 +64,16 @@ struct writer {
 	 * which would order it against diag's (see writer_count) */
 	atomic_size_t offered;
 };
+
+/* A path of the build's set, with its part of the output digest. */
+struct write_entry {
+	uint64_t digest;
+	char rel[];
+};
+#define write_entry_of(key) ((struct write_entry *)((char *)(key) - offsetof(struct write_entry, rel)))
+/* Adds path to the build's set (the caller holds the lock): its copy there,
+ * or NULL when the build has it already. */
+char *write_set_add(struct writer *w, const char *path);
 
 /* a/b, malloc'd */
 char *write_join(const char *a, const char *b);

@@ -3,6 +3,8 @@
  * reads back: whether it has anything to do, and which files it may remove. */
 #define _DEFAULT_SOURCE
 #include <errno.h>
+#include <stdatomic.h>
+#include <stdint.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,7 +21,47 @@
  * or a link to /dev/zero put in its place must not hang or exhaust a build. */
 #define STATE_MAX_BYTES ((off_t)256 << 20)
 
-/* Reads WRITE_STATE's list of files into w (nothing when there is none). */
+/* The section after the list of files: the state's owner's (see
+ * writer_set_state_extra). A line that is no path of the list (it has a space
+ * and no digest before it). */
+#define EXTRA_LINE "-- extra"
+
+/* One line of the list: "<digest> <path>", or a path alone (a state written
+ * before the digests were, or a line added by hand): digest 0, not known. */
+static void parse_file_line(const char *line, size_t n, const char **rel, size_t *rel_len, uint64_t *digest)
+{
+	*rel = line;
+	*rel_len = n;
+	*digest = 0;
+	if (n > 17 && line[16] == ' ') {
+		uint64_t h = 0;
+		size_t i = 0;
+		for (; i < 16; i++) {
+			int c = line[i], v = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+			if (v < 0)
+				break;
+			h = h << 4 | (uint64_t)v;
+		}
+		if (i == 16) {
+			*digest = h;
+			*rel = line + 17;
+			*rel_len = n - 17;
+		}
+	}
+}
+
+static void add_old_file(struct writer *w, const char *rel, size_t n, uint64_t digest)
+{
+	w->old_files = xrealloc(w->old_files, (w->nold + 1) * sizeof(*w->old_files));
+	w->old_digests = xrealloc(w->old_digests, (w->nold + 1) * sizeof(*w->old_digests));
+	w->old_files[w->nold] = xstrndup(rel, n);
+	w->old_digests[w->nold] = digest;
+	w->nold++;
+	strmap_put(&w->paths_arena, &w->old_index, w->old_files[w->nold - 1], (void *)(uintptr_t)w->nold);
+}
+
+/* Reads WRITE_STATE's list of files into w (nothing when there is none),
+ * and its extra section when that build's commit ended. */
 void write_read_old_files(struct writer *w)
 {
 	char *path = write_join(w->out, WRITE_STATE);
@@ -28,21 +70,35 @@ void write_read_old_files(struct writer *w)
 	free(path);
 	if (r < 0)
 		return;
+	unsigned long long in = 0, out = 0;
+	int complete = sscanf(b.data, "inputs %llx outputs %llx", &in, &out) == 2 && in != 0;
 	char *line = b.data, *end = b.data + b.len;
 	int in_list = 0;
 	while (line < end) {
 		char *nl = memchr(line, '\n', (size_t)(end - line));
 		size_t n = nl ? (size_t)(nl - line) : (size_t)(end - line);
+		if (n == strlen(EXTRA_LINE) && memcmp(line, EXTRA_LINE, n) == 0) {
+			if (nl)
+				buf_add(&w->old_extra, nl + 1, (size_t)(end - nl - 1));
+			break;
+		}
 		if (in_list && n) {
-			w->old_files = xrealloc(w->old_files, (w->nold + 1) * sizeof(*w->old_files));
-			w->old_files[w->nold++] = xstrndup(line, n);
+			const char *rel;
+			size_t len;
+			uint64_t digest;
+			parse_file_line(line, n, &rel, &len, &digest);
+			add_old_file(w, rel, len, digest);
 		} else if (n == 5 && memcmp(line, "files", 5) == 0) {
 			in_list = 1;
 		} else if (n == 10 && memcmp(line, "incomplete", 10) == 0) {
 			w->all_ours = 1;
+			complete = 0;
 		}
 		line += n + 1;
 	}
+	w->old_complete = complete && in_list;
+	if (!w->old_complete)
+		buf_reset(&w->old_extra);
 	buf_free(&b);
 }
 
@@ -59,10 +115,17 @@ int write_state_files(const char *out, uint64_t inputs, uint64_t digest, const s
 		buf_addstr(&b, "files\n");
 		for (size_t i = 0; i < w->paths.cap; i++)
 			if (w->paths.keys[i])
-				buf_addf(&b, "%s\n", w->paths.keys[i]);
+				buf_addf(&b, "%016llx %s\n", (unsigned long long)write_entry_of(w->paths.keys[i])->digest,
+					 w->paths.keys[i]);
 		for (size_t i = 0; also && i < w->nold; i++)
 			if (!write_set_has(w, w->old_files[i]))
-				buf_addf(&b, "%s\n", w->old_files[i]);
+				buf_addf(&b, "%016llx %s\n", (unsigned long long)w->old_digests[i], w->old_files[i]);
+		/* only once the commit is done: until then it would speak of
+		 * files not yet in place */
+		if (!also && w->extra.len) {
+			buf_addstr(&b, EXTRA_LINE "\n");
+			buf_add(&b, w->extra.data, w->extra.len);
+		}
 	}
 	char *path = write_join(out, WRITE_STATE), *tmp = write_join(out, WRITE_STATE ".tmp");
 	int r = write_whole_file(tmp, b.data, b.len, NULL);
@@ -114,8 +177,14 @@ static uint64_t digest_listed(const char *out_dir, const char *state, size_t len
 	for (const char *line = list + 7, *end = state + len; line < end;) {
 		const char *nl = memchr(line, '\n', (size_t)(end - line));
 		size_t n = nl ? (size_t)(nl - line) : (size_t)(end - line);
+		if (n == strlen(EXTRA_LINE) && memcmp(line, EXTRA_LINE, n) == 0)
+			break;
+		const char *name;
+		size_t name_len;
+		uint64_t digest;
+		parse_file_line(line, n, &name, &name_len, &digest);
 		buf_reset(&rel);
-		buf_add(&rel, line, n);
+		buf_add(&rel, name, name_len);
 		line += n + 1;
 		if (!n || strcmp(rel.data, WRITE_MARKER) == 0 || strcmp(rel.data, WRITE_STATE) == 0)
 			continue;
@@ -156,4 +225,80 @@ int writer_is_current(const char *out_dir, uint64_t inputs)
 	free(staging);
 	close(fd);	/* and the lock with it */
 	return current;
+}
+
+/* Keeping a file the earlier build wrote: only when that build's commit
+ * ended, the file is listed with its digest and still has it (nobody has
+ * touched it since), and no link in the output could make a path mean
+ * another file. */
+static int may_keep(const struct writer *w, const char *rel, uint64_t *digest)
+{
+	if (w->dry || w->direct || !w->old_complete || w->has_links || !write_rel_is_safe(rel))
+		return 0;
+	uintptr_t k = (uintptr_t)strmap_get(&w->old_index, rel);
+	if (!k || !w->old_digests[k - 1])
+		return 0;
+	char *live = write_join(w->out, rel);
+	struct stat st;
+	int ok = lstat(live, &st) == 0 && S_ISREG(st.st_mode) && write_file_digest(rel, &st) == w->old_digests[k - 1];
+	free(live);
+	*digest = w->old_digests[k - 1];
+	return ok;
+}
+
+/* Adds a kept file to the build (the caller holds the lock). */
+static int add_kept(struct writer *w, const char *rel, uint64_t digest)
+{
+	char *key = write_set_add(w, rel);
+	if (!key)
+		return -1;
+	write_entry_of(key)->digest = digest;
+	w->digest += digest;
+	w->stats.unchanged++;
+	atomic_fetch_add_explicit(&w->offered, 1, memory_order_relaxed);
+	return 0;
+}
+
+int writer_keep(struct writer *w, const char *const *rels, size_t n)
+{
+	uint64_t *digests = xcalloc(n + 1, sizeof(*digests));
+	int ok = 1;
+	for (size_t i = 0; ok && i < n; i++)
+		ok = may_keep(w, rels[i], &digests[i]);
+	pthread_mutex_lock(&w->lock);
+	for (size_t i = 0; ok && i < n; i++)
+		ok = !write_set_has(w, rels[i]);
+	for (size_t i = 0; ok && i < n; i++)
+		add_kept(w, rels[i], digests[i]);
+	pthread_mutex_unlock(&w->lock);
+	free(digests);
+	return ok ? 0 : -1;
+}
+
+int writer_keep_under(struct writer *w, const char *dir)
+{
+	size_t n = strlen(dir);
+	uint64_t digest;
+	pthread_mutex_lock(&w->lock);
+	int ok = 1;
+	for (size_t i = 0; ok && i < w->nold; i++)
+		if (strncmp(w->old_files[i], dir, n) == 0 && !write_set_has(w, w->old_files[i]))
+			ok = may_keep(w, w->old_files[i], &digest);
+	for (size_t i = 0; ok && i < w->nold; i++)
+		if (strncmp(w->old_files[i], dir, n) == 0 && !write_set_has(w, w->old_files[i]))
+			add_kept(w, w->old_files[i], w->old_digests[i]);
+	pthread_mutex_unlock(&w->lock);
+	return ok ? 0 : -1;
+}
+
+const char *writer_state_extra(const struct writer *w, size_t *len)
+{
+	*len = w->old_extra.len;
+	return w->old_extra.len ? w->old_extra.data : NULL;
+}
+
+void writer_set_state_extra(struct writer *w, const char *data, size_t len)
+{
+	buf_reset(&w->extra);
+	buf_add(&w->extra, data, len);
 }

@@ -75,3 +75,75 @@ else
 	echo "not ok - incremental: after deleting an article the output differs from a full build"
 	head -20 "$tmp/diff" | sed 's/^/#   /'
 fi
+
+# Incremental rendering (render_deps.c): a build makes only the pages whose
+# inputs changed and keeps the others' files; the output is a full build's.
+made() {	# log → "made kept"
+	sed -n 's/^sitegen: pages made \([0-9]*\), kept \([0-9]*\)$/\1 \2/p' "$1"
+}
+rebuild() {	# label: an incremental build of $tmp/one and a full one, compared
+	SITEGEN_TIMING=1 build "$tmp/one" >"$tmp/log" 2>&1
+	set -- $(made "$tmp/log")
+	m=${1:-x} k=${2:-x}
+	rm -rf "$tmp/full" && build "$tmp/full" --quiet
+}
+g=$(find "$tmp/c/content" -name '*.md' | sort | sed -n 20p)
+printf '\n又一段新加的文字，在正文的最后。\n' >>"$g"
+rebuild
+if same "$tmp/one" "$tmp/full" && [ "$m" != x ] && [ "$m" -ge 1 ] && [ "$m" -le 3 ] && [ "$k" -gt 100 ]; then
+	echo "ok - incremental: a change at the end of a body makes its own page only ($m made, $k kept), and equals a full build"
+else
+	echo "not ok - incremental: a change at the end of a body made $m pages and kept $k (or differs from a full build)"
+	head -20 "$tmp/diff" | sed 's/^/#   /'
+fi
+sed -i "0,/^title: '/s/^title: '/title: '续：/" "$g"
+rebuild
+if same "$tmp/one" "$tmp/full" && [ "$m" != x ] && [ "$m" -gt 3 ] && [ "$k" -gt "$m" ]; then
+	echo "ok - incremental: a title edit makes the pages that show the title ($m made, $k kept), and equals a full build"
+else
+	echo "not ok - incremental: a title edit made $m pages and kept $k (or differs from a full build)"
+	head -20 "$tmp/diff" | sed 's/^/#   /'
+fi
+# A page someone changed in the output is not kept: it is made again.
+printf 'changed by hand' >>"$tmp/one/tags/index.html"
+printf '\n再加一句。\n' >>"$g"
+rebuild
+if same "$tmp/one" "$tmp/full" && ! grep -q 'changed by hand' "$tmp/one/tags/index.html"; then
+	echo "ok - incremental: a page changed by hand in the output is made again, not kept ($m made)"
+else
+	echo "not ok - incremental: a page changed by hand in the output survived an incremental build"
+fi
+# A date moves the report among the pages: every page is made again.
+sed -i '0,/^date: /s/^date: \([0-9]*\)-\([0-9]*\)-\([0-9]*\)/date: \1-\2-01/' "$g"
+rebuild
+if same "$tmp/one" "$tmp/full" && [ "$k" = 0 ]; then
+	echo "ok - incremental: a date change makes every page again ($m made), and equals a full build"
+else
+	echo "not ok - incremental: after a date change $k pages were kept (or the output differs from a full build)"
+	head -20 "$tmp/diff" | sed 's/^/#   /'
+fi
+# A template change makes every page, but keeps the search index (it does not read the theme).
+cp -r theme "$tmp/theme"
+build "$tmp/one" --quiet --theme "$tmp/theme"
+sed -i 's|</footer>|<p>页脚的新文字</p></footer>|' "$tmp/theme/templates/base.mustache"
+SITEGEN_TIMING=1 build "$tmp/one" --theme "$tmp/theme" >"$tmp/log" 2>&1
+set -- $(made "$tmp/log")
+rm -rf "$tmp/full" && build "$tmp/full" --quiet --theme "$tmp/theme"
+if same "$tmp/one" "$tmp/full" && [ "${2:-x}" = 0 ] && grep -q '页脚的新文字' "$tmp/one/index.html" &&
+	! grep -q '^sitegen: search: ' "$tmp/log"; then
+	echo "ok - incremental: a template change makes every page again, keeps the search index, and equals a full build"
+else
+	echo "not ok - incremental: after a template change: $(grep '^sitegen: \(pages\|search\)' "$tmp/log" | tr '\n' ' ')"
+	head -20 "$tmp/diff" | sed 's/^/#   /'
+fi
+# A state without the record (an older sitegen's, or a damaged one): everything is made.
+sed -i '/^-- extra$/,$d; s/^[0-9a-f]\{16\} //' "$tmp/one/.sitegen-state"
+printf '\n最后一句。\n' >>"$g"
+SITEGEN_TIMING=1 build "$tmp/one" --theme "$tmp/theme" >"$tmp/log" 2>&1
+set -- $(made "$tmp/log")
+rm -rf "$tmp/full" && build "$tmp/full" --quiet --theme "$tmp/theme"
+if same "$tmp/one" "$tmp/full" && [ "${2:-x}" = 0 ]; then
+	echo "ok - incremental: a state without its record (an older build's) makes every page, and equals a full build"
+else
+	echo "not ok - incremental: a state without its record kept ${2:-?} pages (or the output differs)"
+fi

@@ -6,6 +6,8 @@
  *   FAULT_MALLOC=N    malloc, calloc and realloc return NULL (ENOMEM)
  *   FAULT_WRITE=N     write to a file (not stdout/stderr) fails with ENOSPC
  *   FAULT_RENAME=N    rename fails with EIO
+ *   FAULT_RENAME_TO=TEXT  only renames whose destination contains TEXT are
+ *                     counted and made to fail (the others just happen)
  *   FAULT_LINK=N      link fails with EPERM (as on vfat and some shares)
  *   FAULT_OPEN=TEXT   open of a path containing TEXT fails with EACCES
  *   FAULT_INOTIFY=N   inotify_add_watch fails with ENOSPC (the system is out
@@ -15,13 +17,16 @@
  *                     build, or a slow commit, for tests/serve.sh
  *
  * With FAULT_ONCE=1, only call number N+1 fails (a passing fault), not
- * every call from there on. Counts are shared by all threads. The generator is not built specially:
+ * every call from there on. With FAULT_KILL=1, the call that would fail kills
+ * the process with SIGKILL instead (a crash, or power lost, at that point:
+ * tests/equiv_crash.sh). Counts are shared by all threads. The generator is not built specially:
  * what is tested is the binary users run. */
 #define _GNU_SOURCE
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdint.h>
@@ -37,9 +42,9 @@ static const char *const names[F_COUNT] = { "FAULT_THREADS", "FAULT_MALLOC", "FA
 					    "FAULT_LINK", "FAULT_INOTIFY" };
 static long limits[F_COUNT];
 static atomic_long calls[F_COUNT];
-static const char *open_text, *slow_text;
+static const char *open_text, *rename_to, *slow_text;
 static long slow_ms;
-static int once;
+static int once, kill_instead;
 static atomic_int ready;
 
 /* getenv and strtol do not allocate, so this is safe before malloc is ours. */
@@ -53,9 +58,14 @@ static void setup(void)
 	}
 	const char *o = getenv("FAULT_ONCE");
 	once = o && *o == '1';
+	const char *k = getenv("FAULT_KILL");
+	kill_instead = k && *k == '1';
 	open_text = getenv("FAULT_OPEN");
 	if (open_text && !*open_text)
 		open_text = NULL;
+	rename_to = getenv("FAULT_RENAME_TO");
+	if (rename_to && !*rename_to)
+		rename_to = NULL;
 	slow_text = getenv("FAULT_SLOW");
 	if (slow_text && !*slow_text)
 		slow_text = NULL;
@@ -70,7 +80,10 @@ static int should_fail(int kind)
 	if (limits[kind] < 0)
 		return 0;
 	long n = atomic_fetch_add(&calls[kind], 1);
-	return once ? n == limits[kind] : n >= limits[kind];
+	int fail = once ? n == limits[kind] : n >= limits[kind];
+	if (fail && kill_instead)
+		kill(getpid(), SIGKILL);	/* no cleanup, no atexit: as a crash would leave it */
+	return fail;
 }
 
 extern void *__libc_malloc(size_t);
@@ -140,8 +153,8 @@ static void slow_down(const char *path)
 int rename(const char *from, const char *to)
 {
 	static int (*real)(const char *, const char *);
-	slow_down(from);
-	if (should_fail(F_RENAME)) {
+	slow_down(from);	/* (calls setup) */
+	if ((!rename_to || (to && strstr(to, rename_to))) && should_fail(F_RENAME)) {
 		errno = EIO;
 		return -1;
 	}

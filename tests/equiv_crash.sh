@@ -1,0 +1,103 @@
+#!/bin/sh
+# A build that dies between writing the pages and writing the build state
+# (.sitegen-state): the next build must still give exactly a full build's
+# output, whether the inputs stay as the dead build saw them or go back to
+# what the state describes (the edit undone: the case where a build that
+# trusted a stale state would keep the dead build's pages).
+#
+# tests/fault/fault.c makes the Nth rename to .sitegen-state fail, or with
+# FAULT_KILL=1 kills the build with SIGKILL at that point, for N = 0, 1, …
+# until a build gets past every state write; one of those points must fall
+# after the pages were moved into place (checked: the output's pages are
+# then the new ones, the state not).
+set -u
+. tests/lib.sh
+B=${B:-build}
+BIN=$B/sitegen
+FAULT=$(pwd)/$B/tests/fault.so
+if sanitized "$BIN"; then
+	echo "skip - equiv-crash: $BIN is built with a sanitizer, which cannot run under LD_PRELOAD"
+	exit 0
+fi
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+SITEGEN_CACHE_DIR=${SITEGEN_CACHE_DIR:-$tmp/cache}
+export SITEGEN_CACHE_DIR
+"$B/corpus" 10 "$tmp/c" content >/dev/null || { echo "not ok - equiv-crash: the corpus generator failed"; exit 1; }
+C=$tmp/c/content
+build() {	# out-dir [env…]: the status in $st
+	out=$1
+	shift
+	env "$@" "$BIN" --config "$tmp/c/config.yml" --content "$C" --out "$out" --quiet 2>"$tmp/err" >/dev/null
+	st=$?
+}
+same() {	# dir dir
+	diff -r -x .sitegen-state "$1" "$2" >"$tmp/diff" 2>&1
+}
+# The edit: one report's title (its listings, neighbours and feeds change)
+# and another's body (its page and its search text).
+f1=$C/2021/000005.md
+f2=$(find "$C" -name '*.md' | sort | sed -n 5p)
+mkdir -p "$tmp/old" "$tmp/new"
+cp "$f1" "$f2" "$tmp/old/"
+sed 's/^title: .*/title: 改过的标题/' "$f1" >"$tmp/new/$(basename "$f1")"
+{ cat "$f2"; printf '\n新加的一段文字。\n'; } >"$tmp/new/$(basename "$f2")"
+inputs() {	# old|new: puts that version of the two files in place
+	cp "$tmp/$1/$(basename "$f1")" "$f1"
+	cp "$tmp/$1/$(basename "$f2")" "$f2"
+}
+inputs new
+build "$tmp/ref-new"
+inputs old
+
+# (a failing write, rather than a death, only with the edit undone: the
+# harder case, and each case costs three builds)
+between=0 bad="" n=0 cases=0
+while [ $n -lt 6 ]; do
+	for case in kill-next kill-undone fail-undone; do
+		o=$tmp/o-$n-$case
+		build "$o"
+		# the reference for the inputs undone: a full build of them
+		[ -d "$tmp/ref-old" ] || cp -a "$o" "$tmp/ref-old"
+		inputs new
+		if [ "${case%-*}" = kill ]; then
+			build "$o" FAULT_RENAME_TO=.sitegen-state FAULT_RENAME=$n FAULT_ONCE=1 FAULT_KILL=1 LD_PRELOAD="$FAULT"
+			want=137
+		else
+			build "$o" FAULT_RENAME_TO=.sitegen-state FAULT_RENAME=$n FAULT_ONCE=1 LD_PRELOAD="$FAULT"
+			want=1
+		fi
+		[ $st = 0 ] && break 2	# past the last state write: nothing left to break
+		ref=$tmp/ref-new
+		if [ $st != $want ]; then
+			bad="$bad $n-$case(status $st)"
+		else
+			# the pages are the new ones (the state's temporary file aside)
+			diff -r -x .sitegen-state -x .sitegen-state.tmp "$tmp/ref-new" "$o" >/dev/null 2>&1 &&
+				between=$((between + 1))
+			if [ "${case#*-}" = undone ]; then
+				inputs old
+				ref=$tmp/ref-old
+			fi
+			build "$o"
+			if [ $st != 0 ] || ! same "$ref" "$o"; then
+				bad="$bad $n-$case"
+				head -5 "$tmp/diff" | sed 's/^/#   /'
+			fi
+			cases=$((cases + 1))
+		fi
+		inputs old
+		rm -rf "$o"
+	done
+	n=$((n + 1))
+done
+if [ -z "$bad" ] && [ $cases -gt 0 ]; then
+	echo "ok - equiv-crash: a build killed at each of its $n writes of the state (or failing there): the next build equals a full build, with the edit kept or undone ($cases cases)"
+else
+	echo "not ok - equiv-crash: after a build killed or failing at a write of its state, the next build differs from a full build:${bad:- no state write was met}"
+fi
+if [ $between -gt 0 ]; then
+	echo "ok - equiv-crash: $between of those builds stopped after the new pages were in place and before the state was saved"
+else
+	echo "not ok - equiv-crash: no death came between the pages and the state (the test no longer tests what it says)"
+fi
