@@ -196,7 +196,7 @@ static int generate_with(const struct build_options *o, struct arena *a, struct 
 	if (diag_failed(d) && !(o->check && d->errors == 0))
 		return -1;
 	struct writer *w = !o->check ? writer_open(res->out, d)
-			   : writer_check_output(res->out, d) == 0 ? writer_open_dry(d) : NULL;
+			   : writer_check_output(res->out, d) == 0 ? writer_open_dry(d, site->config->base_url) : NULL;
 	if (!w)
 		return -1;
 	res->articles = site->articles.len;

@@ -1,9 +1,10 @@
-#define _DEFAULT_SOURCE
+#define _GNU_SOURCE	/* memmem */
 #include "new.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -16,6 +17,7 @@
 #include "memo.h"
 #include "site.h"
 #include "text.h"
+#include "xalloc.h"
 
 /* The slug in the file name: the title's first words, as existing files
  * keep it (2022-10-31-changning-lianxinka.md). */
@@ -141,8 +143,32 @@ static int check_article(struct arena *a, struct diag *d, const struct config *c
 	return r;
 }
 
-/* Creates path (and its folder) with text, never over an existing file. */
-static int write_new(char *path, const struct buf *text)
+/* Is the folder the file goes into (made already) inside content, links
+ * followed? A build skips a link to a folder outside content/ (load.h), so
+ * a file written through one would be no article. Says why not. */
+static int folder_inside(const char *content, const char *path)
+{
+	char *dir = xstrdup(path), *slash = strrchr(dir, '/');
+	if (slash)
+		*slash = '\0';
+	char *real_dir = realpath(slash ? dir : ".", NULL), *real_content = realpath(content, NULL);
+	size_t n = real_content ? strlen(real_content) : 0;
+	int in = real_dir && real_content &&
+		 (strcmp(real_dir, real_content) == 0 || (strncmp(real_dir, real_content, n) == 0 && real_dir[n] == '/'));
+	if (!in)
+		fprintf(stderr, "sitegen: new: %s leads to %s, outside %s (a symbolic link): a build skips a folder "
+			"there, so the article would not be built; not written\n", slash ? dir : ".",
+			real_dir ? real_dir : "nowhere", content);
+	free(dir);
+	free(real_dir);
+	free(real_content);
+	return in;
+}
+
+/* Creates path (and its folder) with text, never over an existing file,
+ * nor through a folder that leads out of content. Returns 0, or -1 (errno
+ * set; 0 when folder_inside said why). */
+static int write_new(const char *content, char *path, const struct buf *text)
 {
 	char *slash = strrchr(path, '/');
 	if (slash) {
@@ -160,6 +186,10 @@ static int write_new(char *path, const struct buf *text)
 			errno = e;
 			return -1;
 		}
+	}
+	if (!folder_inside(content, path)) {
+		errno = 0;
+		return -1;
 	}
 	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0666);
 	if (fd < 0)
@@ -183,25 +213,37 @@ static int valid_slug(const char *s)
 	return strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789-") == n;
 }
 
-/* The title of the article at path (a file, or a page bundle's index.md),
- * or NULL when it has none that parses (its messages are dropped). */
-static const char *title_at(struct arena *a, const char *path, int bundle)
+/* The article below content with this title and date, which the build
+ * would warn of as the same report twice (index_warn_duplicates), or NULL.
+ * Only files whose text holds the date as typed are parsed: a date in
+ * front matter is written so (YYYY-MM-DD, or YYYY-MM), and reading every
+ * article's YAML would make `new` as slow as a build on a big archive. */
+static const char *same_report(struct arena *a, const char *content, const char *title, const char *date,
+			       const struct date *dt)
 {
-	struct buf text = BUF_INIT, sink = BUF_INIT;
+	struct buf said = BUF_INIT, text = BUF_INIT;
 	struct diag quiet = DIAG_INIT;
-	quiet.sink = &sink;
-	const char *file = bundle ? arena_sprintf(a, "%s/index.md", path) : path;
-	struct article *art = load_file(file, &text) == 0 ? article_parse(a, &quiet, file, text.data, text.len) : NULL;
+	quiet.sink = &said;
+	struct source *src;
+	size_t n = load_list(a, &quiet, content, &src);
+	const char *found = NULL;
+	for (size_t i = 0; i < n && !found; i++) {
+		if (load_file(src[i].path, &text) < 0 || !memmem(text.data, text.len, date, strlen(date)))
+			continue;
+		struct article *art = article_parse(a, &quiet, src[i].path, text.data, text.len);
+		if (art && art->title && date_cmp(&art->date, dt) == 0 && strcmp(art->title, title) == 0)
+			found = src[i].path;
+	}
 	buf_free(&text);
-	buf_free(&sink);
-	return art ? art->title : NULL;
+	buf_free(&said);
+	return found;
 }
 
 /* The file's path: <content>/<year>/<date>-<slug>.md, with -2, -3 … after
- * an automatic slug that another title's file (or bundle) already has.
- * NULL after saying why there is none. */
-static char *free_path(struct arena *a, const struct new_options *o, int year, const char *date, const char *slug,
-		       const char *title)
+ * an automatic slug that another file (or bundle) already has (of another
+ * title or date: same_report has refused the same). NULL after saying why
+ * there is none. */
+static char *free_path(struct arena *a, const struct new_options *o, int year, const char *date, const char *slug)
 {
 	struct stat st;
 	for (int n = 1; n < 100; n++) {
@@ -211,14 +253,9 @@ static char *free_path(struct arena *a, const struct new_options *o, int year, c
 		int is_file = lstat(path, &st) == 0, is_bundle = !is_file && lstat(bundle, &st) == 0;
 		if (!is_file && !is_bundle)
 			return path;
-		const char *there = is_file ? path : bundle, *other = title_at(a, there, is_bundle);
 		if (o->slug) {
-			fprintf(stderr, "sitegen: new: %s exists already: not overwritten (give another --slug)\n", there);
-			return NULL;
-		}
-		if (other && strcmp(other, title) == 0) {
-			fprintf(stderr, "sitegen: new: %s exists already, with this title and date: not overwritten "
-				"(for another article of that title, give --slug SLUG; make new: SLUG=)\n", there);
+			fprintf(stderr, "sitegen: new: %s exists already: not overwritten (give another --slug)\n",
+				is_file ? path : bundle);
 			return NULL;
 		}
 	}
@@ -260,11 +297,18 @@ int new_article(const struct new_options *o, struct arena *a, struct diag *d)
 	} else if (r == 0) {
 		text_slugify(sl, title, strlen(title), NEW_SLUG_MAX, &slug);
 	}
-	char *path = r == 0 ? free_path(a, o, dt.y, date, slug.data, title) : NULL;
+	const char *same = r == 0 ? same_report(a, o->content, title, date, &dt) : NULL;
+	if (same) {
+		fprintf(stderr, "sitegen: new: %s has this title and date already: not written (a build would warn "
+			"of the same report twice; another report needs a title of its own)\n", same);
+		r = -1;
+	}
+	char *path = r == 0 ? free_path(a, o, dt.y, date, slug.data) : NULL;
 	if (r == 0 && !path)
 		r = -1;
-	if (r == 0 && write_new(path, &text) < 0) {
-		fprintf(stderr, "sitegen: new: cannot write %s: %s\n", path, strerror(errno));
+	if (r == 0 && write_new(o->content, path, &text) < 0) {
+		if (errno)
+			fprintf(stderr, "sitegen: new: cannot write %s: %s\n", path, strerror(errno));
 		r = -1;
 	}
 	if (r == 0)

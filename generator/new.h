@@ -8,10 +8,12 @@
  * against the config as a build checks it (the same message, with the
  * nearest names), and the text is parsed back as a build parses it before
  * anything is written, so the file builds under --strict once its text is
- * written (an empty report is a warning: index_warn_empty). An existing file
- * (or page bundle folder) of that name is never overwritten: another title's
- * file moves the new one to <slug>-2, -3 …; the same title (or a --slug
- * given) is refused. */
+ * written (an empty report is a warning: index_warn_empty). An article of
+ * the same title and date anywhere in content (which the build would warn
+ * of as the same report twice) is refused, naming it, and so is a year
+ * folder that leads out of content (a link: the build would skip it). An
+ * existing file (or page bundle folder) of that name is never overwritten:
+ * it moves the new one to <slug>-2, -3 …; with --slug it is refused. */
 #ifndef NEW_H
 #define NEW_H
 

@@ -289,13 +289,12 @@ static int run_build(char **argv, struct buf *err)
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
-/* Closes the gate (requests for files wait) once no request reads. */
+/* Requests go on being answered from the output while the build renders:
+ * its commit takes the output's commit lock (serve_internal.h). */
 static void begin_build(struct serve_state *s)
 {
 	pthread_mutex_lock(&s->mu);
 	s->building = 1;
-	while (s->readers)
-		pthread_cond_wait(&s->changed, &s->mu);
 	pthread_mutex_unlock(&s->mu);
 }
 
@@ -578,6 +577,8 @@ int serve_main(int argc, char **argv)
 	w = watch_open(dirs, 2, o.config);
 	unsigned long long digest = output_digest(o.out);
 	s.built = digest != 0;
+	if (s.built)	/* a whole build of an earlier run: served while the first build runs */
+		s.root = served_root(o.out);
 	if (build(&s, &o, &digest) == 2) {	/* the build's options are wrong: they stay wrong */
 		ret = 2;
 		goto out;

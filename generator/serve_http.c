@@ -21,9 +21,10 @@
 
 #include "buf.h"
 #include "load.h"
+#include "write.h"
 #include "xalloc.h"
 
-/* A request waits this long at most for a build to finish. */
+/* A request waits this long at most for a first build to finish. */
 #define GATE_WAIT_S 60
 /* An event stream says something this often, so a closed page is noticed. */
 #define KEEPALIVE_S 15
@@ -38,31 +39,34 @@ static const char builtin_404[] =
 
 /* ---- the gate (serve_internal.h) ---- */
 
-/* Waits until no build runs, then counts this request as a reader. Returns
- * the output generation it reads, and the output directory (malloc'd, or
- * NULL before there is one) in *root. */
-static unsigned long gate_enter(struct serve_state *s, char **root)
+/* Waits while a build runs and there is none to serve yet, then takes the
+ * output's commit lock shared (write.h: a commit under way finishes first,
+ * and none starts until the reader lets go). Returns the output generation
+ * read, the output directory (malloc'd, or NULL before there is one) in
+ * *root, and the lock to give to gate_leave in *lock. */
+static unsigned long gate_enter(struct serve_state *s, char **root, int *lock)
 {
 	struct timespec until;
 	clock_gettime(CLOCK_REALTIME, &until);
 	until.tv_sec += GATE_WAIT_S;
 	pthread_mutex_lock(&s->mu);
-	while (s->building && !s->stopping)
+	while (s->building && !s->root && !s->stopping)
 		if (pthread_cond_timedwait(&s->changed, &s->mu, &until) == ETIMEDOUT)
 			break;
-	s->readers++;
-	unsigned long gen = s->out_gen;
 	*root = s->root ? xstrdup(s->root) : NULL;
+	pthread_mutex_unlock(&s->mu);
+	*lock = *root ? write_read_lock(*root) : -1;
+	/* (the generation after the lock: the files read are of it or newer) */
+	pthread_mutex_lock(&s->mu);
+	unsigned long gen = s->out_gen;
 	pthread_mutex_unlock(&s->mu);
 	return gen;
 }
 
-static void gate_leave(struct serve_state *s)
+static void gate_leave(int lock)
 {
-	pthread_mutex_lock(&s->mu);
-	if (--s->readers == 0)
-		pthread_cond_broadcast(&s->changed);
-	pthread_mutex_unlock(&s->mu);
+	if (lock >= 0)
+		close(lock);
 }
 
 /* ---- responses ---- */
@@ -136,15 +140,18 @@ static void inject_script(struct buf *page, unsigned long stamp, unsigned long g
 	*page = out;
 }
 
+/* Sends body (taken) with status; type NULL sends no Content-Type (a 304). */
 static enum MHD_Result send_buf(struct MHD_Connection *c, unsigned int status, struct buf *body, const char *type,
 				const char *etag)
 {
 	size_t len;
 	char *data = buf_detach(body, &len);
 	struct MHD_Response *r = MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
-	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+	if (type) {
+		MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+		MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	}
 	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-cache");
-	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
 	if (etag)
 		MHD_add_response_header(r, MHD_HTTP_HEADER_ETAG, etag);
 	enum MHD_Result ret = MHD_queue_response(c, status, r);
@@ -168,12 +175,13 @@ static enum MHD_Result send_empty(struct MHD_Connection *c, unsigned int status,
 static enum MHD_Result not_found(struct serve_state *s, struct MHD_Connection *c, const char *base)
 {
 	char *root;
-	unsigned long gen = gate_enter(s, &root);
+	int lock;
+	unsigned long gen = gate_enter(s, &root, &lock);
 	struct buf page = BUF_INIT, path = BUF_INIT;
 	buf_addf(&path, "%s/404.html", root ? root : "/nonexistent");
 	if (!root || load_file(path.data, &page) < 0)
 		buf_addstr(&page, builtin_404);
-	gate_leave(s);
+	gate_leave(lock);
 	free(root);
 	buf_free(&path);
 	inject_script(&page, s->stamp, gen, base);
@@ -238,10 +246,11 @@ static enum MHD_Result serve_file(struct serve_state *s, struct MHD_Connection *
 	if (!rel_is_servable(rel))
 		return not_found(s, c, base);
 	char *root, etag[128];
+	int lock;
 	struct buf body = BUF_INIT;
-	unsigned long gen = gate_enter(s, &root);
+	unsigned long gen = gate_enter(s, &root, &lock);
 	unsigned int status = root ? read_output(root, rel, &body, etag, sizeof(etag)) : MHD_HTTP_NOT_FOUND;
-	gate_leave(s);
+	gate_leave(lock);
 	free(root);
 	if (status == MHD_HTTP_MOVED_PERMANENTLY) {
 		struct buf to = BUF_INIT;
@@ -259,11 +268,14 @@ static enum MHD_Result serve_file(struct serve_state *s, struct MHD_Connection *
 		snprintf(etag + e - 1, sizeof(etag) - e + 1, "-%lx.%lu\"", s->stamp, gen);
 		inject_script(&body, s->stamp, gen, base);
 	}
+	/* A 304 is given the body the 200 would have: libmicrohttpd sends a
+	 * 304's headers only, with that body's Content-Length (RFC 9110
+	 * §8.6: a 304 may send no Content-Length but the 200's; an empty
+	 * body would make it "Content-Length: 0"). No Content-Type: a 304
+	 * sends no representation metadata (§15.4.5). */
 	const char *inm = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_NONE_MATCH);
-	if (inm && (strstr(inm, etag) || strcmp(inm, "*") == 0)) {
-		buf_free(&body);
-		return send_empty(c, MHD_HTTP_NOT_MODIFIED, MHD_HTTP_HEADER_ETAG, etag);
-	}
+	if (inm && (strstr(inm, etag) || strcmp(inm, "*") == 0))
+		return send_buf(c, MHD_HTTP_NOT_MODIFIED, &body, NULL, etag);
 	return send_buf(c, MHD_HTTP_OK, &body, type, etag);
 }
 
@@ -274,12 +286,13 @@ static enum MHD_Result serve_file(struct serve_state *s, struct MHD_Connection *
 static int no_build_yet(struct serve_state *s, struct MHD_Connection *c, const char *base, enum MHD_Result *r)
 {
 	char *root;
-	unsigned long gen = gate_enter(s, &root);	/* waits for a build under way */
+	int lock;
+	unsigned long gen = gate_enter(s, &root, &lock);	/* waits for a first build under way */
 	free(root);
+	gate_leave(lock);
 	pthread_mutex_lock(&s->mu);
 	char *errors = !s->built && s->failed && s->errors ? xstrdup(s->errors) : NULL;
 	pthread_mutex_unlock(&s->mu);
-	gate_leave(s);
 	if (!errors)
 		return 0;
 	struct buf page = BUF_INIT;
@@ -317,19 +330,29 @@ static enum MHD_Result serve_site(struct serve_state *s, struct MHD_Connection *
 	return r;
 }
 
-/* ---- Server-Sent Events ---- */
+/* ---- Server-Sent Events ----
+ *
+ * Every stream hears the same thing: its id (event "hello") when it opens,
+ * then the state of the last build (event "state", JSON) at once and after
+ * every build. What an open page does with it (reload, show the errors, the
+ * warnings, that the site moved) the page decides, from the build it was
+ * read from and the base path it was served under (serve_live.c): so one
+ * stream serves any number of pages, and a browser's tabs share one
+ * (a shared worker holds it), where one each would use up the six
+ * connections a browser opens to a server. The open pages are counted for
+ * the terminal: a stream opened with ?pages=0 counts the pages that say,
+ * at SERVE_PAGES, that they listen to it; any other counts as one. */
 
 struct sse_client {
 	struct serve_state *s;
+	unsigned long id;
+	int fd;			/* the connection's socket */
+	size_t pages;		/* the open pages it serves, in s->streams */
 	int started;
-	int shown;		/* errors or warnings shown: an "ok" takes them away */
-	int moved;		/* told that base_url's path changed: nothing more to say until it is back */
-	char *base;		/* the base path the page was served under (malloc'd), or NULL */
-	int counted;		/* in s->streams: an open page that has not been told to reload */
 	unsigned long version;	/* the last build told about */
-	unsigned long seen_out;	/* the output generation the page shows */
 	struct buf pending;	/* what is still to be sent */
 	size_t off;
+	struct sse_client *next;	/* in s->clients */
 };
 
 static void sse_event(struct buf *b, const char *name, const char *data)
@@ -344,42 +367,45 @@ static void sse_event(struct buf *b, const char *name, const char *data)
 	buf_addch(b, '\n');
 }
 
-/* Puts what the page must hear of the last build into c->pending (s->mu
- * held): that the site moved (base_url's path changed: the page's address
- * is gone; it reloads when the path is back), the errors, a reload, the warnings, or the errors or warnings
- * gone. A page that reloads hears the warnings once it is back. */
-static void sse_tell(struct sse_client *c)
+/* s as a JSON string: '"', '\' and control characters escaped. */
+static void add_json_string(struct buf *b, const char *s)
 {
-	struct serve_state *s = c->s;
-	if (c->base && strcmp(c->base, s->base) != 0) {
-		if (!c->moved)
-			sse_event(&c->pending, "moved", s->base);
-		c->moved = 1;
-	} else if (s->failed) {
-		sse_event(&c->pending, "errors", s->errors ? s->errors : "sitegen: the build failed");
-		c->shown = 1;
-	} else if (c->moved || s->out_gen != c->seen_out) {	/* (c->moved: back where the page is) */
-		char gen[32];
-		snprintf(gen, sizeof(gen), "%lu", s->out_gen);
-		sse_event(&c->pending, "reload", gen);
-		c->seen_out = s->out_gen;
-		c->moved = c->shown = 0;
-		if (c->counted) {	/* the page reloads: its next stream counts instead */
-			s->streams--;
-			c->counted = 0;
-		}
-	} else if (s->warnings) {
-		sse_event(&c->pending, "warnings", s->warnings);
-		c->shown = 1;
-	} else if (c->shown) {
-		sse_event(&c->pending, "ok", "");
-		c->shown = 0;
-	}
+	buf_addch(b, '"');
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		if (*p == '"' || *p == '\\' || *p < 0x20)
+			buf_addf(b, "\\u%04x", *p);
+		else
+			buf_addch(b, (char)*p);
+	buf_addch(b, '"');
 }
 
-/* Waits for the next build (or KEEPALIVE_S) and puts what the page must hear
- * into c->pending: the errors, a reload, the errors gone, or a comment.
- * Returns -1 when the server stops. */
+/* The state of the last build (s->mu held): the build the output is
+ * ("gen", as pages' data-gen names it), base_url's path, and the failed
+ * build's messages ("errors") or the good one's warnings ("warnings"). */
+static void sse_state(struct serve_state *s, struct buf *b)
+{
+	struct buf json = BUF_INIT;
+	buf_addf(&json, "{\"gen\":\"%lx.%lu\",\"base\":", s->stamp, s->out_gen);
+	add_json_string(&json, s->base);
+	if (s->failed || s->warnings) {
+		buf_addstr(&json, s->failed ? ",\"errors\":" : ",\"warnings\":");
+		add_json_string(&json, s->failed ? (s->errors ? s->errors : "sitegen: the build failed") : s->warnings);
+	}
+	buf_addch(&json, '}');
+	sse_event(b, "state", json.data);
+	buf_free(&json);
+}
+
+/* Has the client closed its end (a read would say end of file)? */
+static int peer_gone(int fd)
+{
+	char b;
+	return fd >= 0 && recv(fd, &b, 1, MSG_PEEK | MSG_DONTWAIT) == 0;
+}
+
+/* Waits for the next build (or KEEPALIVE_S) and puts what the stream must
+ * say into c->pending: the state, or a comment. Returns -1 when the server
+ * stops or the client is gone. */
 static int sse_next(struct sse_client *c)
 {
 	struct serve_state *s = c->s;
@@ -387,21 +413,26 @@ static int sse_next(struct sse_client *c)
 	if (!c->started) {
 		c->started = 1;
 		c->version = s->version - 1;	/* tell the state as it is now */
-		buf_addstr(&c->pending, "retry: 1000\n\n");
+		buf_addf(&c->pending, "retry: 1000\n\nevent: hello\ndata: %lu\n\n", c->id);
 	}
-	struct timespec until;
-	clock_gettime(CLOCK_REALTIME, &until);
-	until.tv_sec += KEEPALIVE_S;
-	while (!s->stopping && s->version == c->version)
-		if (pthread_cond_timedwait(&s->changed, &s->mu, &until) == ETIMEDOUT)
-			break;
+	/* a second at a time: a client gone (a tab closed, curl ended) is
+	 * noticed then, and stops counting as an open page */
+	for (int waited = 0; !s->stopping && s->version == c->version && waited < KEEPALIVE_S; waited++) {
+		struct timespec until;
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_sec += 1;
+		if (pthread_cond_timedwait(&s->changed, &s->mu, &until) == ETIMEDOUT && peer_gone(c->fd)) {
+			pthread_mutex_unlock(&s->mu);
+			return -1;
+		}
+	}
 	if (s->stopping) {
 		pthread_mutex_unlock(&s->mu);
 		return -1;
 	}
 	if (s->version != c->version) {
 		c->version = s->version;
-		sse_tell(c);
+		sse_state(s, &c->pending);
 	}
 	if (!c->pending.len)
 		buf_addstr(&c->pending, ": waiting\n\n");
@@ -430,41 +461,63 @@ static ssize_t sse_read(void *cls, uint64_t pos, char *out, size_t max)
 static void sse_free(void *cls)
 {
 	struct sse_client *c = cls;
-	pthread_mutex_lock(&c->s->mu);
-	c->s->streams -= (size_t)c->counted;
-	pthread_mutex_unlock(&c->s->mu);
+	struct serve_state *s = c->s;
+	pthread_mutex_lock(&s->mu);
+	s->streams -= c->pages;
+	for (struct sse_client **p = &s->clients; *p; p = &(*p)->next)
+		if (*p == c) {
+			*p = c->next;
+			break;
+		}
+	pthread_mutex_unlock(&s->mu);
 	buf_free(&c->pending);
-	free(c->base);
 	free(c);
 }
 
-/* The stream of one open page. ?gen= is the token its script was served
- * with: a page from an older build (or an earlier run) reloads at once;
- * ?base= the base path it was served under. */
 static enum MHD_Result serve_events(struct serve_state *s, struct MHD_Connection *conn)
 {
 	struct sse_client *c = xcalloc(1, sizeof(*c));
 	c->s = s;
 	c->pending = (struct buf)BUF_INIT;
-	const char *base = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "base");
-	c->base = base && *base ? xstrdup(base) : NULL;
+	const char *pages = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "pages");
+	c->pages = pages && strcmp(pages, "0") == 0 ? 0 : 1;
+	const union MHD_ConnectionInfo *info = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+	c->fd = info ? info->connect_fd : -1;
 	pthread_mutex_lock(&s->mu);
-	c->seen_out = s->out_gen;
-	c->counted = 1;
-	s->streams++;
+	c->id = ++s->stream_ids;
+	c->next = s->clients;
+	s->clients = c;
+	s->streams += c->pages;
 	pthread_mutex_unlock(&s->mu);
-	const char *token = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "gen");
-	unsigned long stamp, gen;
-	if (token && *token && sscanf(token, "%lx.%lu", &stamp, &gen) == 2)
-		c->seen_out = stamp == s->stamp ? gen : ~0UL;
-	else if (token && *token)
-		c->seen_out = ~0UL;
 	struct MHD_Response *r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 4096, sse_read, c, sse_free);
 	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "text/event-stream; charset=utf-8");
 	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-cache");
 	enum MHD_Result ret = MHD_queue_response(conn, MHD_HTTP_OK, r);
 	MHD_destroy_response(r);
 	return ret;
+}
+
+/* A page says it listens to stream ?stream=ID (&add=1) or is gone (&add=-1).
+ * 204; 404 for a stream that is no more. */
+static enum MHD_Result serve_pages(struct serve_state *s, struct MHD_Connection *conn)
+{
+	const char *id = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "stream");
+	const char *add = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "add");
+	unsigned long n = id ? strtoul(id, NULL, 10) : 0;
+	int delta = add && strcmp(add, "1") == 0 ? 1 : add && strcmp(add, "-1") == 0 ? -1 : 0;
+	struct sse_client *c;
+	pthread_mutex_lock(&s->mu);
+	for (c = s->clients; c && c->id != n; c = c->next)
+		;
+	if (c && delta > 0) {
+		c->pages++;
+		s->streams++;
+	} else if (c && delta < 0 && c->pages) {
+		c->pages--;
+		s->streams--;
+	}
+	pthread_mutex_unlock(&s->mu);
+	return send_empty(conn, c ? MHD_HTTP_NO_CONTENT : MHD_HTTP_NOT_FOUND, NULL, NULL);
 }
 
 /* ---- the server ---- */
@@ -512,9 +565,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		return send_empty(c, MHD_HTTP_METHOD_NOT_ALLOWED, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
 	if (strcmp(url, SERVE_EVENTS) == 0)
 		return serve_events(s, c);
-	if (strcmp(url, SERVE_SCRIPT) == 0) {
+	if (strcmp(url, SERVE_PAGES) == 0)
+		return serve_pages(s, c);
+	if (strcmp(url, SERVE_SCRIPT) == 0 || strcmp(url, SERVE_WORKER) == 0) {
 		struct buf js = BUF_INIT;
-		buf_addstr(&js, serve_live_js);
+		buf_addstr(&js, strcmp(url, SERVE_SCRIPT) == 0 ? serve_live_js : serve_worker_js);
 		return send_buf(c, MHD_HTTP_OK, &js, "text/javascript; charset=utf-8", NULL);
 	}
 	return serve_site(s, c, url);

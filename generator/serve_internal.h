@@ -2,25 +2,33 @@
  * state of the last build, under one mutex.
  *
  * The served directory is always one whole build: a build's commit renames
- * files into place one by one, so while a build runs (`building`), requests
- * for files wait, and a build starts only once the requests reading files
- * (`readers`) are done. Server-Sent Event streams wait on `changed` for a
- * new `version`. */
+ * files into place one by one, holding the output's commit lock (write.h)
+ * while it does, and a request holds that lock shared while it reads a
+ * file. So a request waits only for a commit (milliseconds), not for a
+ * build to render; only while there is no build to serve at all (`root`
+ * NULL) does it wait for one under way (`building`). Server-Sent Event
+ * streams wait on `changed` for a new `version`. */
 #ifndef SERVE_INTERNAL_H
 #define SERVE_INTERNAL_H
 
 #include <pthread.h>
 #include <stddef.h>
 
-/* The paths the server keeps for itself, outside any base path's pages. */
+/* The paths the server keeps for itself, outside any base path's pages:
+ * the event stream, the page script, the shared worker that holds one
+ * stream for all the tabs of a browser (serve_live.c), and where a page
+ * says it is open or gone (?stream=ID&add=1 or -1). */
 #define SERVE_EVENTS "/__sitegen/events"
 #define SERVE_SCRIPT "/__sitegen/live.js"
+#define SERVE_WORKER "/__sitegen/worker.js"
+#define SERVE_PAGES "/__sitegen/pages"
+
+struct sse_client;
 
 struct serve_state {
 	pthread_mutex_t mu;
 	pthread_cond_t changed;	/* broadcast on any change below */
-	int building;		/* a build runs: requests for files wait */
-	size_t readers;		/* requests reading files now */
+	int building;		/* a build runs */
 	int stopping;
 	unsigned long version;	/* one more for every finished build */
 	unsigned long out_gen;	/* one more for every build that changed the output */
@@ -29,14 +37,18 @@ struct serve_state {
 	char *errors;		/* ... saying this: a heading line, then the build's messages (malloc'd) */
 	char *warnings;		/* the last build succeeded with warnings: the same (malloc'd), else NULL */
 	int built;		/* the output holds a good build (of this run or an earlier one) */
-	size_t streams;		/* event streams open, but those told to reload: the open pages */
+	size_t streams;		/* the open pages: what the event streams count (serve_http.c) */
+	struct sse_client *clients;	/* the event streams open */
+	unsigned long stream_ids;	/* the last stream's id */
 	char *base;		/* base_url's path, "/archive/" (malloc'd) */
 	char *root;		/* the output directory, resolved (malloc'd); NULL before it exists */
 	int loopback;		/* listening on a loopback address only: see host_is_local */
 };
 
-/* The page script, served at SERVE_SCRIPT (serve_live.c). */
+/* The page script, served at SERVE_SCRIPT, and the shared worker, at
+ * SERVE_WORKER (serve_live.c). */
 extern const char serve_live_js[];
+extern const char serve_worker_js[];
 
 struct serve_http;
 

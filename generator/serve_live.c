@@ -1,4 +1,16 @@
-/* serve_live: the script served at SERVE_SCRIPT to the pages of `sitegen serve`. See serve_internal.h. */
+/* serve_live: the script served at SERVE_SCRIPT to the pages of `sitegen
+ * serve`, and the shared worker it listens through. See serve_internal.h.
+ *
+ * A page listens to the server's event stream through a SharedWorker
+ * (SERVE_WORKER), one per browser for all the tabs of the server's origin,
+ * which holds the one EventSource and passes what it hears to every tab:
+ * a browser opens at most six connections to a server, and a stream held
+ * by each tab would leave none for the seventh tab's page. Where there is
+ * no SharedWorker (or it fails), the page opens the stream itself. Either
+ * way the page decides what the state it hears means for it (apply): it
+ * knows the build it was read from (data-gen) and the base path it was
+ * served under (data-base). It tells the server it listens (and, leaving,
+ * that it is gone) at SERVE_PAGES, so the terminal counts open pages. */
 #include "serve_internal.h"
 
 const char serve_live_js[] =
@@ -6,8 +18,7 @@ const char serve_live_js[] =
 	"  var me = document.currentScript;\n"
 	"  var gen = (me && me.getAttribute('data-gen')) || '';\n"
 	"  var base = (me && me.getAttribute('data-base')) || '';\n"
-	"  var es = new EventSource('" SERVE_EVENTS "?gen=' + encodeURIComponent(gen) + '&base=' + encodeURIComponent(base));\n"
-	"  var shown = {}, back = null;\n"
+	"  var shown = {}, back = null, moved = false, stream = null;\n"
 	"  function el(tag, css, text, lang) {\n"
 	"    var e = document.createElement(tag);\n"
 	"    if (css) e.style.cssText = css;\n"
@@ -98,23 +109,97 @@ const char serve_live_js[] =
 	"  function dismissed(text) {\n"
 	"    try { return sessionStorage.getItem('sitegen-dismissed') === text; } catch (e) { return false; }\n"
 	"  }\n"
-	"  es.addEventListener('reload', function () { location.reload(); });\n"
-	"  es.addEventListener('errors', function (e) { hide('sitegen-warnings'); show('sitegen-errors', e.data); });\n"
-	"  es.addEventListener('warnings', function (e) {\n"
-	"    hide('sitegen-errors');\n"
-	"    if (dismissed(e.data)) return;\n"
-	"    show('sitegen-warnings', e.data);\n"
-	"  });\n"
-	"  es.addEventListener('ok', function () { hide('sitegen-errors'); hide('sitegen-warnings'); });\n"
-	"  es.addEventListener('moved', function (e) {\n"
+	"  function showMoved(to) {\n"
 	"    var path = location.pathname;\n"
-	"    try { path = decodeURI(path); } catch (x) {}\n"	/* base and e.data are decoded paths */
+	"    try { path = decodeURI(path); } catch (x) {}\n"	/* base and to are decoded paths */
 	"    var rel = base && path.indexOf(base) === 0 ? path.slice(base.length) : '';\n"
-	"    var to = e.data + rel;\n"
+	"    to += rel;\n"
 	"    hideAll();\n"
 	"    var b = show('sitegen-moved', 'sitegen: base_url changed: the site is now served at');\n"
 	"    var a = el('a', 'color:inherit;font-size:1.2em', location.origin + to, 'en');\n"
 	"    a.href = encodeURI(to);\n"
 	"    b.appendChild(a);\n"
+	"  }\n"
+	"  /* The last build's state, as the server sends it at once and after every\n"
+	"     build: this page's site moved (base_url's path changed: shown once;\n"
+	"     back again, the page reloads), the build failed (its errors over the\n"
+	"     page), the output is not the one the page was read from (reload), or\n"
+	"     the warnings of a good build (a notice), or nothing to show. */\n"
+	"  function apply(st) {\n"
+	"    if (base && st.base !== base) {\n"
+	"      if (!moved) showMoved(st.base);\n"
+	"      moved = true;\n"
+	"    } else if (st.errors != null) {\n"
+	"      hide('sitegen-warnings');\n"
+	"      show('sitegen-errors', st.errors);\n"
+	"    } else if (moved || st.gen !== gen) {\n"
+	"      location.reload();\n"
+	"    } else {\n"
+	"      hide('sitegen-errors');\n"
+	"      if (st.warnings == null) hide('sitegen-warnings');\n"
+	"      else if (!dismissed(st.warnings)) show('sitegen-warnings', st.warnings);\n"
+	"    }\n"
+	"  }\n"
+	"  function tell(id, add) {\n"
+	"    try { fetch('" SERVE_PAGES "?stream=' + id + '&add=' + add, {keepalive: true}).catch(function () {}); } catch (x) {}\n"
+	"  }\n"
+	"  function hello(id) {\n"
+	"    if (id === stream) return;\n"
+	"    stream = id;\n"
+	"    tell(id, 1);\n"
+	"  }\n"
+	"  function state(data) {\n"
+	"    var st;\n"
+	"    try { st = JSON.parse(data); } catch (x) { return; }\n"
+	"    apply(st);\n"
+	"  }\n"
+	"  var worker = null, es = null;\n"
+	"  function direct() {\n"
+	"    if (es) return;\n"
+	"    worker = null;\n"
+	"    es = new EventSource('" SERVE_EVENTS "?pages=0');\n"
+	"    es.addEventListener('hello', function (e) { hello(e.data); });\n"
+	"    es.addEventListener('state', function (e) { state(e.data); });\n"
+	"  }\n"
+	"  try {\n"
+	"    /* one worker per run of the server (the stamp in gen): never an older one's */\n"
+	"    var run = gen.split('.')[0];\n"
+	"    worker = new SharedWorker('" SERVE_WORKER "?v=' + encodeURIComponent(run), {name: 'sitegen-' + run});\n"
+	"    worker.onerror = direct;\n"
+	"    worker.port.onmessage = function (e) {\n"
+	"      if (e.data.hello) hello(e.data.hello);\n"
+	"      if (e.data.state) state(e.data.state);\n"
+	"    };\n"
+	"  } catch (x) {\n"
+	"    direct();\n"
+	"  }\n"
+	"  addEventListener('pagehide', function () {\n"
+	"    if (worker) worker.port.postMessage('bye');\n"
+	"    if (stream) tell(stream, -1);\n"
+	"    stream = null;\n"
 	"  });\n"
+	"  /* back from the back-forward cache: gone from the count, maybe stale */\n"
+	"  addEventListener('pageshow', function (e) { if (e.persisted) location.reload(); });\n"
 	"})();\n";
+
+/* The shared worker: one event stream for every tab, each told what the
+ * stream says (the last of it at once, for a tab that comes later). A tab
+ * leaving says "bye". */
+const char serve_worker_js[] =
+	"var es = null, hello = null, state = null, ports = [];\n"
+	"function all(m) { for (var i = 0; i < ports.length; i++) ports[i].postMessage(m); }\n"
+	"onconnect = function (e) {\n"
+	"  var port = e.ports[0];\n"
+	"  ports.push(port);\n"
+	"  port.onmessage = function (m) {\n"
+	"    var i = ports.indexOf(port);\n"
+	"    if (m.data === 'bye' && i >= 0) ports.splice(i, 1);\n"
+	"  };\n"
+	"  if (!es) {\n"
+	"    es = new EventSource('" SERVE_EVENTS "?pages=0');\n"
+	"    es.addEventListener('hello', function (e) { hello = e.data; all({hello: hello}); });\n"
+	"    es.addEventListener('state', function (e) { state = e.data; all({state: state}); });\n"
+	"  }\n"
+	"  if (hello) port.postMessage({hello: hello});\n"
+	"  if (state) port.postMessage({state: state});\n"
+	"};\n";

@@ -314,6 +314,7 @@ struct writer *writer_open(const char *out_dir, struct diag *d)
 		char *path = write_join(out_dir, WRITE_MARKER);
 		int r = write_whole_file(path, "", 0, NULL);
 		free(path);
+		w->commit_fd = r < 0 ? -1 : write_commit_lock(out_dir);	/* pages go in as they come */
 		if (r < 0 || write_state(w->out, 0, 0, NULL) < 0) {
 			diag_error(d, out_dir, 0, 0, NULL, 0, "cannot write to the output directory: %s",
 				   strerror(errno));
@@ -588,6 +589,8 @@ void write_free(struct writer *w)
 	buf_free(&w->extra);
 	if (w->lock_fd > 0)
 		close(w->lock_fd);	/* releases the lock */
+	if (w->commit_fd > 0)
+		close(w->commit_fd);	/* lets readers of the output in again */
 	arena_free(&w->paths_arena);
 	free(w->staged);
 	free(w->out);
@@ -775,6 +778,8 @@ int writer_commit(struct writer *w, struct write_stats *stats, uint64_t inputs)
 		writer_abort(w);
 		return -1;
 	}
+	if (w->commit_fd <= 0)	/* from the first move to the state: readers wait */
+		w->commit_fd = write_commit_lock(w->out);
 	struct commit c;
 	commit_plan(w, &c);
 	size_t moved = 0;

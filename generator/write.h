@@ -68,6 +68,15 @@ void writer_abort(struct writer *w);
  * takes no lock (the progress line asks while holding its own). */
 size_t writer_count(struct writer *w);
 
+/* Reading one whole build (sitegen serve): a commit holds the output's
+ * commit lock while it moves files into place (milliseconds; a first build
+ * into an empty directory holds it all along, its pages going straight in),
+ * and a reader holds it shared while it reads (write_lock.c). Returns the
+ * descriptor that holds it (close it to let go), or -1 when out_dir holds
+ * no marker (or the file system has no such locks: it is then not held). A
+ * commit waiting for the lock goes before the readers that come after it. */
+int write_read_lock(const char *out_dir);
+
 /* What writer_open would refuse about out_dir, found without touching it
  * (for a check). Returns 0, or -1 after a diag error. */
 int writer_check_output(const char *out_dir, struct diag *d);
@@ -75,8 +84,10 @@ int writer_check_output(const char *out_dir, struct diag *d);
 /* A writer for a check (write_links.c): it writes nothing and touches no
  * directory. It refuses what writer_put refuses (unsafe paths, two pages
  * wanting one file) and keeps, from every HTML page, the targets of its
- * relative href and src links. Never NULL. */
-struct writer *writer_open_dry(struct diag *d);
+ * links (href, src, srcset, poster, action, formaction, a meta refresh's
+ * url): relative ones, and those from the server's root read against
+ * base_url's path. Never NULL. */
+struct writer *writer_open_dry(struct diag *d, const char *base_url);
 /* The Markdown file a page was made from: its path, its whole text and
  * where its body starts (after the front matter). */
 struct write_source {
@@ -90,7 +101,9 @@ struct write_source {
  * the link's line and column when its body holds it, else the file alone.
  * A link to a folder (`../x/`, or `../x` where x/index.html is a page) is
  * a warning, with the link to write instead (`../x/index.html`): a browser
- * shows no index.html for a folder opened from disk. The pages made go to
+ * shows no index.html for a folder opened from disk. A link from the
+ * server's root outside base_url's path is a warning: it leads out of the
+ * site, which the check cannot follow. The pages made go to
  * *pages and the distinct targets to *links. Frees w. */
 struct strmap;
 void writer_check_links(struct writer *w, const struct strmap *sources, size_t *pages, size_t *links);

@@ -36,6 +36,7 @@ struct writer {
 	size_t failed_writes;	/* past WRITE_ERRORS_SHOWN, counted, not each reported */
 	uint64_t digest;	/* of every file put, as digest_tree would find it */
 	int lock_fd;		/* the output directory, flock'ed for the whole build */
+	int commit_fd;		/* the commit lock (write_lock.c), once taken */
 	/* What earlier builds wrote (WRITE_STATE's list): the only files a
 	 * build may remove. all_ours: the directory was empty when the build
 	 * that left it began (and was killed), so everything in it is ours. */
@@ -56,6 +57,8 @@ struct writer {
 	 * (site-relative paths) → the first page linking to them, in paths_arena. */
 	int dry;
 	struct strmap link_targets;
+	const char *link_base;		/* base_url's path as a site path's prefix: "archive/" */
+	const char *link_base_shown;	/* as written: "/archive/" */
 	size_t pages;
 	/* files offered so far: read by the progress line without the lock,
 	 * which would order it against diag's (see writer_count) */
@@ -86,6 +89,11 @@ void write_free(struct writer *w);
 /* write_links.c: keeps the link targets of a check's HTML page
  * (the caller does not hold the lock). */
 void write_note_links(struct writer *w, const char *rel, const char *data, size_t len);
+
+/* write_lock.c: takes out_dir's commit lock (write_read_lock) for
+ * writing, waiting for its readers. Returns its descriptor, or -1 when it
+ * cannot be had (the commit goes on without it). */
+int write_commit_lock(const char *out_dir);
 
 /* write_state.c */
 /* Reads WRITE_STATE's list of files (or "incomplete") into w. */

@@ -97,7 +97,7 @@ snapshot "$tmp/c" >"$tmp/before"
 cp "$f" "$tmp/f.copy"
 "$BIN" new --config $CFG --content "$tmp/c" --district 离石区 --date 2022-11-02 '连心卡: 温暖 "孕妇" 心' \
 	>"$tmp/out" 2>"$tmp/err"
-say "$([ $? = 1 ] && grep -q "exists already, with this title and date: not overwritten" "$tmp/err" && cmp -s "$f" "$tmp/f.copy" && echo 0 || echo 1)" \
+say "$([ $? = 1 ] && grep -q "has this title and date already: not written" "$tmp/err" && cmp -s "$f" "$tmp/f.copy" && echo 0 || echo 1)" \
 	"new refuses to overwrite an existing file" "$tmp/err"
 # the build's message for the same mistake (tests/errors/unknown-district), without its place
 msg=$(grep -o "error: unknown district .*" tests/errors/unknown-district/expected)
@@ -123,12 +123,45 @@ say "$([ $st = 0 ] && [ "$n2" = "${n1%.md}-2.md" ] && grep -q "^title: $t2\$" "$
 	echo 0 || echo 1)" "a different title cut to an existing file's name gets <name>-2.md, the other file kept" "$tmp/err"
 cp "$n2" "$tmp/n2.copy"
 "$BIN" new --config $CFG --content "$tmp/c2" --district 离石区 --date 2022-11-05 "$t2" >"$tmp/out" 2>"$tmp/err"
-say "$([ $? = 1 ] && [ ! -s "$tmp/out" ] && grep -q "^sitegen: new: $n2 exists already, with this title and date: not overwritten (for another article of that title, give --slug SLUG" "$tmp/err" &&
+say "$([ $? = 1 ] && [ ! -s "$tmp/out" ] && grep -q "^sitegen: new: $n2 has this title and date already: not written (a build would warn of the same report twice; another report needs a title of its own)\$" "$tmp/err" &&
 	cmp -s "$n2" "$tmp/n2.copy" && [ ! -e "${n1%.md}-3.md" ] && echo 0 || echo 1)" \
-	"the same title and date again is refused, suggesting --slug" "$tmp/err"
-"$BIN" new --config $CFG --content "$tmp/c2" --district 离石区 --date 2022-11-05 --slug song-cai "$t2" >"$tmp/out" 2>"$tmp/err"
+	"the same title and date again is refused, naming the file" "$tmp/err"
+# The same title and date in a file of another name (another folder, renamed
+# by hand), or with --slug: refused as the build's "same report twice", named.
+mkdir -p "$tmp/c2/misc"
+mv "$n2" "$tmp/c2/misc/renamed.md"
+"$BIN" new --config $CFG --content "$tmp/c2" --district 离石区 --date 2022-11-05 "$t2" >"$tmp/out" 2>"$tmp/err"
 st1=$?
-"$BIN" new --config $CFG --content "$tmp/c2" --district 离石区 --date 2022-11-05 --slug Song_Cai "$t2" >/dev/null 2>>"$tmp/err"
+"$BIN" new --config $CFG --content "$tmp/c2" --district 离石区 --date 2022-11-05 --slug other-words "$t2" >>"$tmp/out" 2>>"$tmp/err"
+st2=$?
+say "$([ $st1 = 1 ] && [ $st2 = 1 ] && [ ! -s "$tmp/out" ] && [ ! -e "$n2" ] && [ ! -e "$tmp/c2/2022/2022-11-05-other-words.md" ] &&
+	[ "$(grep -c "^sitegen: new: $tmp/c2/misc/renamed.md has this title and date already: not written" "$tmp/err")" = 2 ] &&
+	echo 0 || echo 1)" "the same title and date in a file of another name (or with --slug) is refused, naming that file" "$tmp/err"
+"$BIN" --config $CFG --content "$tmp/c2" --out "$tmp/o2" --quiet 2>/dev/null
+cp "$tmp/c2/misc/renamed.md" "$tmp/c2/misc/again.md"
+"$BIN" --config $CFG --content "$tmp/c2" --out "$tmp/o2" --quiet 2>"$tmp/err"
+say "$(grep -q "same title and date as .*: the same report twice?" "$tmp/err" && echo 0 || echo 1)" \
+	"(the build's warning that new keeps one from: the same report twice)" "$tmp/err"
+rm "$tmp/c2/misc/again.md"
+mv "$tmp/c2/misc/renamed.md" "$n2"
+# A year folder that is a symbolic link out of content/: the build skips a
+# folder there, so new refuses to write through it.
+mkdir "$tmp/elsewhere"
+ln -s "$tmp/elsewhere" "$tmp/c2/2019"
+"$BIN" new --config $CFG --content "$tmp/c2" --district 离石区 --date 2019-03-01 '外面的报道' >"$tmp/out" 2>"$tmp/err"
+st1=$?
+mkdir "$tmp/c2/years" && ln -s years "$tmp/c2/2018"
+"$BIN" new --config $CFG --content "$tmp/c2" --district 离石区 --date 2018-03-01 '里面的报道' >"$tmp/out2" 2>>"$tmp/err"
+st2=$?
+say "$([ $st1 = 1 ] && [ ! -s "$tmp/out" ] && [ -z "$(ls "$tmp/elsewhere")" ] &&
+	grep -q "^sitegen: new: $tmp/c2/2019 leads to $tmp/elsewhere, outside $tmp/c2 (a symbolic link): a build skips a folder there, so the article would not be built; not written\$" "$tmp/err" &&
+	[ $st2 = 0 ] && [ -f "$tmp/c2/years/2018-03-01-li-mian-de-bao-dao.md" ] && echo 0 || echo 1)" \
+	"a year folder linked out of content/ is refused (nothing written there); one linked inside is used" "$tmp/err" "$tmp/out2"
+rm -r "$tmp/c2/2019" "$tmp/c2/2018" "$tmp/c2/years"
+t3=离石区滨河社区志愿者送药上门
+"$BIN" new --config $CFG --content "$tmp/c2" --district 离石区 --date 2022-11-05 --slug song-cai "$t3" >"$tmp/out" 2>"$tmp/err"
+st1=$?
+"$BIN" new --config $CFG --content "$tmp/c2" --district 离石区 --date 2022-11-05 --slug Song_Cai "$t3" >/dev/null 2>>"$tmp/err"
 st2=$?
 "$BIN" new --config $CFG --content "$tmp/c2" --district 离石区 --date 2022-11-05 --slug song-cai x >/dev/null 2>>"$tmp/err"
 st3=$?
@@ -242,6 +275,24 @@ say "$([ $st1 = 0 ] && [ $st2 = 1 ] &&
 	grep -q "^$tmp/links/b.md:7:5: warning: the link '../a/' (on reports/b/index.html) leads to a folder: opened from disk (file://) it shows no page; write '../a/index.html'$" "$tmp/err" &&
 	[ "$(grep -c 'warning:' "$tmp/err")" = 1 ] && echo 0 || echo 1)" \
 	"a link to a folder is a warning (an error under --strict) suggesting its index.html" "$tmp/err"
+
+# Links beyond a's href: srcset, poster, a form's action, a meta refresh's
+# url, and links from the server's root, read against base_url's path
+# (/archive/ here); one outside it is a warning. The home page of a theme
+# copy holds them; the good ones of each kind raise nothing.
+cp -r theme "$tmp/ltheme"
+sed -i 's|^{{\$content}}$|&\n<img alt="" src="assets/style.css" srcset="assets/style.css 1x, assets/no-2x.png 2x,assets/no-3x.png">\n<video poster="assets/no-poster.jpg"></video><video poster="/archive/assets/style.css"></video>\n<form action="no-search/index.html"></form><form action="/archive/search/index.html"></form>\n<meta http-equiv="Refresh" content="5; URL='"'"'no-refresh.html'"'"'"><meta content="0;url=index.html" http-equiv="refresh">\n<a href="/archive/reports/no-such/index.html">x</a> <a href="/archive/dates/index.html">y</a> <a href="/elsewhere/">z</a>\n<!-- <a href="no-comment.html"> -->|' "$tmp/ltheme/templates/home.mustache"
+sed 's|^base_url: .*|base_url: "https://example.org/archive/"|' $CFG >"$tmp/lconfig.yml"
+"$BIN" check --config "$tmp/lconfig.yml" --content tests/errors/good/content --theme "$tmp/ltheme" 2>"$tmp/err" >"$tmp/out"
+st=$?
+e="^index.html: error: the link"
+say "$([ $st = 1 ] && grep -q "$e 'assets/no-2x.png' leads to no page or file of the site\$" "$tmp/err" &&
+	grep -q "$e 'assets/no-3x.png' leads to no page" "$tmp/err" && grep -q "$e 'assets/no-poster.jpg' leads to no page" "$tmp/err" &&
+	grep -q "$e 'no-search/index.html' leads to no page" "$tmp/err" && grep -q "$e 'no-refresh.html' leads to no page" "$tmp/err" &&
+	grep -q "$e '/archive/reports/no-such/index.html' leads to no page" "$tmp/err" &&
+	grep -q "^index.html: warning: the link '/elsewhere/' leads outside the site (base_url's path is /archive/): not followed\$" "$tmp/err" &&
+	[ "$(grep -c 'error: the link' "$tmp/err")" = 6 ] && [ "$(grep -c 'warning:' "$tmp/err")" = 1 ] && echo 0 || echo 1)" \
+	"check follows srcset, poster, form action, a meta refresh's url and links from the server's root (base_url's path; outside it a warning); the good ones and a comment raise nothing" "$tmp/err"
 
 # ---- the progress line ----
 "$BIN" --config $CFG --content "$tmp/c" --out "$tmp/p1" --strict 2>"$tmp/err" >/dev/null

@@ -243,6 +243,39 @@ for p in assets/style.css reports/lianxinka/; do
 		fail "$p: ETag '$etag', then $r" head
 	fi
 done
+# A 304 on the wire: its Content-Length, when sent, is the 200's (RFC 9110
+# §8.6; libmicrohttpd 0.9.75 sent "Content-Length: 0" for an empty reply), no
+# body follows, and the next request on the same connection is answered.
+if command -v python3 >/dev/null 2>&1; then
+	for p in assets/style.css reports/lianxinka/; do
+		req GET "$url$p" >/dev/null
+		etag=$(header ETag) len=$(wc -c <body | tr -d ' ')
+		raw=$(python3 - "$url$p" "$etag" <<'EOF'
+import socket, sys, urllib.parse
+u = urllib.parse.urlsplit(sys.argv[1])
+s = socket.create_connection((u.hostname, u.port), timeout=20)
+ask = "GET %s HTTP/1.1\r\nHost: %s:%d\r\nIf-None-Match: %s\r\n" % (u.path, u.hostname, u.port, sys.argv[2])
+s.sendall((ask + "\r\n" + ask + "Connection: close\r\n\r\n").encode())
+data = b""
+while True:
+    chunk = s.recv(65536)
+    if not chunk:
+        break
+    data += chunk
+for r in data.decode("latin-1").split("HTTP/1.1 ")[1:]:
+    head, _, rest = r.partition("\r\n\r\n")
+    length = [l.split(":", 1)[1].strip() for l in head.split("\r\n") if l.lower().startswith("content-length:")]
+    print("%s|%s|%d" % (head.split(" ", 1)[0], ",".join(length) or "none", len(rest)))
+EOF
+)
+		ok=$(echo "$raw" | grep -c "^304|\($len\|none\)|0$")
+		if [ "$ok" = 2 ] && [ "$(echo "$raw" | wc -l)" = 2 ]; then
+			pass "$p: a raw 304 carries Content-Length $len (the 200's) or none, no body, and the connection goes on ($(echo $raw))"
+		else
+			fail "$p: a raw 304 (status|Content-Length|bytes after the headers) was '$(echo $raw)', not 304|$len|0 twice"
+		fi
+	done
+fi
 r=$(req HEAD "${url}assets/style.css")
 len=$(header Content-Length)
 [ "${r%%|*}" = 200 ] && [ ! -s body ] && [ "$len" = "$(wc -c <out/assets/style.css | tr -d ' ')" ] &&
@@ -273,16 +306,27 @@ grep -rq '__sitegen' out && fail "the script was written into the output directo
 
 # ---- changes: a build and a reload event each ----
 if [ $http = curl ]; then
-	curl -sN --max-time 60 "$root/__sitegen/events?gen=$token&base=/golden/" >events &
+	curl -sN --max-time 600 "$root/__sitegen/events" >events &
 else
 	python3 -c 'import sys, urllib.request
 r = urllib.request.urlopen(sys.argv[1], timeout=60)
 out = open("events", "wb", buffering=0)
-for line in r: out.write(line)' "$root/__sitegen/events?gen=$token&base=/golden/" &
+for line in r: out.write(line)' "$root/__sitegen/events" &
 fi
 pids="$pids $!"
 wait_for grep -q '^retry:' events || fail "the event stream did not open" events
-reloads() { grep -c '^event: reload' events; }
+wait_for grep -q '"gen":"'"$token"'","base":"/golden/"}' events &&
+	pass "the event stream says the state at once: the build the page was read from ($token), base_url's path" ||
+	fail "the stream's first state" events
+# The stream's states (one JSON line each: what open pages decide from): at
+# once, then after every build.
+states() { sed -n 's/^data: \({.*\)$/\1/p' "${1:-events}"; }
+# reloads: how often the output the states name (gen) changed
+reloads() { states | sed 's/.*"gen":"\([^"]*\)".*/\1/' | uniq | sed 1d | wc -l; }
+# states_with KEY: how many states carry KEY (errors, warnings)
+states_with() { states | grep -c "\"$1\":"; }
+# the last state shows nothing: no errors, no warnings
+last_state_plain() { states | tail -1 | grep -q . && ! states | tail -1 | grep -q '"errors":\|"warnings":'; }
 reloads_at_least() { [ "$(reloads)" -ge "$1" ]; }
 # change DESCRIPTION PAGE TEXT: after a change, a reload event (one more) and
 # PAGE (a path below the site) showing TEXT, or 404 when TEXT is -.
@@ -309,6 +353,32 @@ printf '\n编辑后新加的一段。\n' >>content/2022/lianxinka.md
 change "an edit to a report" reports/lianxinka/ 编辑后新加的一段
 grep -q 'content/2022/lianxinka.md changed' inotify.log && grep -q 'built in .*; reloading the 1 open page$' inotify.log &&
 	pass "an edit: the terminal names the file, and says it reloads the 1 open page" || fail "an edit: the terminal says" inotify.log
+# Open pages counted: a stream opened with ?pages=0 (the page script's, and
+# the shared worker's for all the tabs) counts the pages that say they listen
+# to it (SERVE_PAGES ?stream=ID&add=1, -1 when they leave); a client gone is
+# not counted a second later.
+if [ $http = curl ]; then
+	curl -sN --max-time 60 "$root/__sitegen/events?pages=0" >events3 &
+	p3=$!
+	pids="$pids $p3"
+	wait_for grep -q '^event: hello' events3
+	id=$(sed -n '/^event: hello/{n;s/^data: //p;}' events3)
+	a=$(curl -s -o /dev/null -w '%{http_code}' "$root/__sitegen/pages?stream=$id&add=1")
+	b=$(curl -s -o /dev/null -w '%{http_code}' "$root/__sitegen/pages?stream=99999&add=1")
+	printf '\n数页面的一段。\n' >>content/2022/lianxinka.md
+	change "an edit with a second stream, one page listening to it" reports/lianxinka/ 数页面的一段
+	two=$(grep 'built in' inotify.log | tail -1)
+	kill $p3
+	sleep 1.5
+	printf '\n又数页面的一段。\n' >>content/2022/lianxinka.md
+	change "an edit after that stream's client left" reports/lianxinka/ 又数页面的一段
+	one=$(grep 'built in' inotify.log | tail -1)
+	case "$a $b|$two|$one" in
+	"204 404|"*"reloading the 2 open pages|"*"reloading the 1 open page")
+		pass "open pages: a page saying it listens to a shared stream counts (204; 404 for no such stream), and a stream's client gone counts no more" ;;
+	*) fail "open pages: $a $b, then '$two', then '$one'" ;;
+	esac
+fi
 mkdir -p content/2023/new
 printf -- '---\ntitle: 新文件夹里的报道\ndate: 2023-01-05\ndistrict: 离石区\n---\n\n新报道。\n' >content/2023/new/index.md
 change "a new folder holding a new report" reports/new/ 新文件夹里的报道
@@ -342,14 +412,14 @@ cp content/2022/youtamenzai.md good.md
 req GET "${url}reports/youtamenzai/" >/dev/null
 cp body good.html
 sed -i 's/^district: .*/district: 石楼/' content/2022/youtamenzai.md
-if wait_for grep -q '^event: errors' events; then
-	if grep -q '^data: content/2022/youtamenzai.md:[0-9]*:[0-9]*: error: ' events; then
-		pass "a broken report: an errors event with path:line:col (the overlay)"
+if wait_for grep -q '"errors":' events; then
+	if states | grep -q '"errors":".*content/2022/youtamenzai.md:[0-9]*:[0-9]*: error: '; then
+		pass "a broken report: a state with the errors, path:line:col (the overlay)"
 	else
-		fail "a broken report: the errors event has no path:line:col" events
+		fail "a broken report: the errors have no path:line:col" events
 	fi
 else
-	fail "a broken report: no errors event" events inotify.log
+	fail "a broken report: no state with errors" events inotify.log
 fi
 grep -q 'youtamenzai.md:[0-9]*:[0-9]*: error' inotify.log && pass "a broken report: the errors are in the terminal too" ||
 	fail "a broken report: no error in the terminal" inotify.log
@@ -357,13 +427,15 @@ r=$(req GET "${url}reports/youtamenzai/")
 [ "${r%%|*}" = 200 ] && cmp -s body good.html &&
 	pass "a broken report: the last good pages stay served" || fail "a broken report: the page is now $r" inotify.log
 if [ $http = curl ]; then
-	curl -sN --max-time 0.5 "$root/__sitegen/events?gen=$token&base=/golden/" >events2
-	grep -q '^event: errors' events2 && pass "a page opened while the build is broken shows the errors at once" ||
+	curl -sN --max-time 0.5 "$root/__sitegen/events" >events2
+	grep -q '"errors":' events2 && pass "a page opened while the build is broken shows the errors at once" ||
 		fail "a newly opened page is not told the errors" events2
 fi
 cp good.md content/2022/youtamenzai.md
-wait_for grep -q '^event: ok' events && pass "fixed: the overlay goes (an ok event; the pages are those of the last good build)" ||
-	fail "fixed: no ok event" events inotify.log
+n_reloads=$(reloads)
+wait_for last_state_plain && [ "$(reloads)" = "$n_reloads" ] &&
+	pass "fixed: the overlay goes (a state without errors, of the same output: the pages are those of the last good build)" ||
+	fail "fixed: no state without errors" events inotify.log
 
 # ---- in a real browser: `make serve-browser` (SERVE_BROWSER=1; ~5 s more) ----
 if [ "${SERVE_BROWSER:-}" = 1 ]; then
@@ -373,27 +445,27 @@ if [ "${SERVE_BROWSER:-}" = 1 ]; then
 fi
 
 # ---- warnings: a good build, with the warnings on the open pages ----
-count_more() { [ "$(grep -c "^event: $1" events)" -gt "$2" ]; }
-n_warn=$(grep -c '^event: warnings' events)
+count_more() { [ "$(states_with "$1")" -gt "$2" ]; }
+n_warn=$(states_with warnings)
 sed -i 's/^district: .*/&\nreporter: 张三/' content/2022/youtamenzai.md
 if wait_for count_more warnings "$n_warn"; then
-	if grep -q '^data: sitegen: 1 warning; the build succeeded (make serve SITEFLAGS=--strict' events &&
-		grep -q "^data: content/2022/youtamenzai.md:6:1: warning: unknown key 'reporter'" events &&
+	if states | grep -q '"warnings":"sitegen: 1 warning; the build succeeded (make serve SITEFLAGS=--strict' &&
+		states | grep -q "content/2022/youtamenzai.md:6:1: warning: unknown key 'reporter'" &&
 		grep -q 'built in .*; 1 warning (above), shown on the open pages' inotify.log; then
-		pass "a build with a warning: a warnings event (heading and path:line:col) and the terminal says so"
+		pass "a build with a warning: a state with the warnings (heading and path:line:col) and the terminal says so"
 	else
 		fail "a build with a warning: the event or the terminal lacks it" events inotify.log
 	fi
 else
-	fail "a build with a warning: no warnings event" events inotify.log
+	fail "a build with a warning: no state with warnings" events inotify.log
 fi
-n_ok=$(grep -c '^event: ok' events)
 sed -i '/^reporter: /d' content/2022/youtamenzai.md
-wait_for count_more ok "$n_ok" && pass "the warning gone: an ok event takes the notice away" || fail "no ok event after the warning went" events
+wait_for last_state_plain && pass "the warning gone: a state without warnings takes the notice away" ||
+	fail "no state without warnings after the warning went" events
 
 # The content folder moved away and back (or made after the server started):
 # seen in its parent, watched again, built.
-log_more() { [ "$(grep -c "$1" inotify.log)" -gt "$2" ]; }	# PATTERN COUNT
+log_more() { [ "$(grep -c "$1" "${3:-inotify.log}")" -gt "$2" ]; }	# PATTERN COUNT [LOG]
 failed_before=$(grep -c 'build failed' inotify.log)
 mv content ../content-away
 if wait_for log_more 'build failed' "$failed_before"; then
@@ -410,22 +482,19 @@ else
 fi
 
 # ---- base_url changed while serving ----
-n_moved=$(grep -c '^event: moved' events)
 sed -i 's#^base_url: .*#base_url: "https://example.org/moved/"#' config.yml
-if wait_for count_more moved "$n_moved"; then
-	grep -A1 '^event: moved' events | tail -1 | grep -q '^data: /moved/$' &&
-		grep -q "base_url's path is now /moved/: the site is at $root/moved/" inotify.log &&
-		pass "base_url's path changed: the terminal prints the new address, open pages hear where to (moved)" ||
+if wait_for grep -q '"base":"/moved/"' events; then
+	grep -q "base_url's path is now /moved/: the site is at $root/moved/" inotify.log &&
+		pass "base_url's path changed: the terminal prints the new address, open pages hear where to (the state's base)" ||
 		fail "base_url changed: the event or the terminal" events inotify.log
 	r=$(req GET "$root/moved/")
 	[ "${r%%|*}" = 200 ] && pass "base_url's path changed: the site is served at /moved/" || fail "/moved/: $r"
 else
-	fail "base_url changed: no moved event" events inotify.log
+	fail "base_url changed: no state with the new base" events inotify.log
 fi
 
 # A base_url whose path is percent-encoded (a space, Chinese): served there,
 # printed and redirected to encoded, as a browser asks for it.
-# (the event stream above was told of the first move and ended: the terminal says it)
 sed -i 's#^base_url: .*#base_url: "https://example.org/my%20%E6%A1%A3%E6%A1%88/"#' config.yml
 if wait_for grep -q "base_url's path is now /my%20%E6%A1%A3%E6%A1%88/" inotify.log; then
 	r=$(req GET "$root/my%20%E6%A1%A3%E6%A1%88/")
@@ -483,4 +552,53 @@ else
 fi
 
 stop poll "$server"
+
+# ---- requests while a build runs: answered at once, but never a mix ----
+# A slow build (tests/fault/fault.c: FAULT_SLOW makes the build's write of
+# the new report's page to .staging, then its move into place, 3 s late: 1.5 s,
+# and again on the retry that makes its folder): a request while it renders
+# is answered from the last build at once; requests while its commit moves
+# files wait for the commit and get the new build whole (the new page and the
+# home page listing it), never one without the other.
+# timed URL: "status milliseconds"; the page in body
+timed() {
+	t0=$(date +%s%N)
+	r=$(req GET "$1")
+	echo "${r%%|*} $((($(date +%s%N) - t0) / 1000000))"
+}
+if ! sanitized "$bin" && [ -f "$here/$B/tests/fault.so" ]; then
+	start slow LD_PRELOAD="$here/$B/tests/fault.so" FAULT_SLOW=.staging/reports/slowpoke FAULT_SLOW_MS=1500
+	built_before=$(grep -c 'built in' slow.log)
+	printf -- '---\ntitle: 慢慢建成的报道\ndate: 2022-11-20\ndistrict: 离石区\n---\n\n慢。\n' >content/2022/slowpoke.md
+	if wait_for test -d out/.staging; then
+		set -- $(timed "${url}reports/lianxinka/")
+		during=$(grep -c 'built in' slow.log)
+		if [ "$1" = 200 ] && [ "$during" = "$built_before" ] && [ ! -d out/.staging/.old ] &&
+			! grep -q 慢慢建成的报道 body; then
+			pass "a request while a build renders is answered from the last build in $2 ms, before the build's commit and end"
+		else
+			fail "a request while a build renders: status $1 in $2 ms (builds ended meanwhile: $((during - built_before)))" slow.log
+		fi
+	else
+		fail "the slow build did not start" slow.log
+	fi
+	if wait_for test -d out/.staging/.old; then	# the commit has begun: its move of the new page is slow
+		(timed "${url}reports/slowpoke/" >t1; cp body b1) &
+		w1=$!
+		set -- $(timed "$url")
+		wait $w1
+		set -- "$@" $(cat t1)
+		if [ "$1" = 200 ] && grep -q 慢慢建成的报道 body && [ "$3" = 200 ] && grep -q '慢。' b1; then
+			pass "requests while the commit moves files wait for it ($2 ms, $4 ms) and get the new build whole: the new page and the home page listing it"
+		else
+			fail "requests during the commit: home $1 ($2 ms, lists it: $(grep -c 慢慢建成的报道 body)), new page $3 ($4 ms)" slow.log
+		fi
+	else
+		fail "the slow build's commit was not seen" slow.log
+	fi
+	wait_for log_more 'built in' "$built_before" slow.log || fail "the slow build did not end" slow.log
+	stop slow "$server"
+else
+	echo "skip - serve: requests during a slow build (tests/fault.so cannot be preloaded into a sanitized build)"
+fi
 exit 0

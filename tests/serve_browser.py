@@ -1,11 +1,13 @@
-"""`sitegen serve` in a real browser (headless Chromium, Selenium): the page script reloads an open page
-after an edit, shows a broken build's errors over it, and takes them away once fixed. Run by tests/serve.sh
+"""`sitegen serve` in a real browser (headless Chromium, Selenium): eight tabs open at once share one event
+stream and all reload after an edit; the page script reloads an open page after an edit, shows a broken
+build's errors over it, and takes them away once fixed. Run by tests/serve.sh
 where Chromium is installed:
 
     python3 tests/serve_browser.py <site-url> <site-dir>
 
 <site-dir> holds the content/ the server at <site-url> watches. Prints `ok - …` / `not ok - …` lines."""
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -40,7 +42,88 @@ def write(path, text):
         f.write(text)
 
 
+def last_built(log):
+    """The terminal's last 'built in' line, and how many open pages it said it reloads (0: none said)."""
+    lines = [l for l in open(log, encoding="utf-8") if "built in" in l]
+    line = lines[-1] if lines else ""
+    m = re.search(r"reloading the (\d+) open page", line)
+    return len(lines), line.strip(), int(m.group(1)) if m else 0
+
+
+def wait_built(log, count):
+    """Waits for a 'built in' line after the count-th."""
+    end = time.monotonic() + WAIT
+    while last_built(log)[0] <= count and time.monotonic() < end:
+        time.sleep(0.05)
+    return last_built(log)
+
+
+def many_tabs():
+    """Eight tabs of the preview in one browser: a browser opens at most six HTTP/1.1 connections to a
+    server, so with an event stream held by each tab the seventh never loaded. The tabs share one stream
+    (the shared worker): all eight load, all reload after an edit, and the terminal counts eight pages.
+    Then a tab without SharedWorker opens its own stream, and reloads too."""
+    profile = tempfile.mkdtemp(prefix="serve-tabs-")
+    article = os.path.join(SITE, "content/2022/lianxinka.md")
+    log = os.path.join(SITE, "inotify.log")
+    good = open(article, encoding="utf-8").read()
+    pages = ["reports/lianxinka/", "", "reports/youtamenzai/", "dates/2022/index.html"]
+    driver = theme_check.start_browser(profile)
+    try:
+        # the open pages other than this browser's (the test's own streams), from an edit's reload line
+        n = last_built(log)[0]
+        write(article, good + "\n八个标签之前的一段。\n")
+        others = wait_built(log, n)[2]
+        # (generous: a loaded machine is slow to start a renderer; a tab left no connection never loads)
+        driver.set_page_load_timeout(3 * WAIT)
+        loaded = []
+        for i in range(8):
+            if i:
+                driver.switch_to.new_window("tab")
+            try:
+                driver.get(URL + pages[i % len(pages)])
+                ok = driver.execute_script("window.sitegenTab = arguments[0]; return document.readyState === 'complete' "
+                                           "&& !!document.querySelector('script[data-gen]')", i)
+            except Exception as e:  # the page did not load within the wait
+                ok = False
+                print("#   tab %d: %s" % (i + 1, str(e).splitlines()[0]))
+            loaded.append(bool(ok))
+        tabs = driver.window_handles
+        report(all(loaded) and len(tabs) == 8, "8 tabs of the preview open in one browser: all load "
+               "(a stream each would leave the 7th none of the 6 connections)", loaded)
+        time.sleep(0.5)  # (the tabs have said they listen)
+        n = last_built(log)[0]
+        write(article, good + "\n八个标签都看到的一段。\n")
+        count, line, said = wait_built(log, n)
+        reloaded = []
+        for i, tab in enumerate(tabs):
+            driver.switch_to.window(tab)
+            reloaded.append(bool(until(driver, "return window.sitegenTab === undefined && "
+                                               "document.readyState === 'complete'")))
+        driver.switch_to.window(tabs[0])
+        shows = until(driver, "return document.body.textContent.includes('八个标签都看到的一段')")
+        report(all(reloaded) and bool(shows), "after an edit, all 8 tabs reload by themselves (the first shows the edit)",
+               reloaded)
+        report(said == others + 8, "the terminal counts the 8 tabs as open pages (%d besides them)" % others, line)
+
+        # no SharedWorker (as in browsers without one): the page opens its own stream
+        driver.switch_to.new_window("tab")
+        driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": "delete window.SharedWorker;"})
+        driver.get(URL + "reports/lianxinka/")
+        driver.execute_script("window.sitegenTab = 'own'")
+        time.sleep(0.5)
+        write(article, good + "\n没有共享线程也看到的一段。\n")
+        alone = until(driver, "return window.sitegenTab === undefined && typeof SharedWorker === 'undefined' && "
+                              "document.body.textContent.includes('没有共享线程也看到的一段')")
+        report(bool(alone), "a page where there is no SharedWorker opens its own stream, and reloads after an edit")
+    finally:
+        write(article, good)
+        driver.quit()
+        shutil.rmtree(profile, ignore_errors=True)
+
+
 def main():
+    many_tabs()
     profile = tempfile.mkdtemp(prefix="serve-browser-")
     article = os.path.join(SITE, "content/2022/youtamenzai.md")
     good = open(article, encoding="utf-8").read()

@@ -12,6 +12,9 @@
  *   FAULT_OPEN=TEXT   open of a path containing TEXT fails with EACCES
  *   FAULT_INOTIFY=N   inotify_add_watch fails with ENOSPC (the system is out
  *                     of watches: sitegen serve falls back to polling)
+ *   FAULT_SLOW=TEXT   open or rename of a path containing TEXT succeeds, but
+ *                     FAULT_SLOW_MS milliseconds (default 2000) late: a slow
+ *                     build, or a slow commit, for tests/serve.sh
  *
  * With FAULT_ONCE=1, only call number N+1 fails (a passing fault), not
  * every call from there on. With FAULT_KILL=1, the call that would fail kills
@@ -31,6 +34,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/inotify.h>
+#include <time.h>
 #include <unistd.h>
 
 enum { F_THREADS, F_MALLOC, F_WRITE, F_RENAME, F_LINK, F_INOTIFY, F_COUNT };
@@ -38,7 +42,8 @@ static const char *const names[F_COUNT] = { "FAULT_THREADS", "FAULT_MALLOC", "FA
 					    "FAULT_LINK", "FAULT_INOTIFY" };
 static long limits[F_COUNT];
 static atomic_long calls[F_COUNT];
-static const char *open_text, *rename_to;
+static const char *open_text, *rename_to, *slow_text;
+static long slow_ms;
 static int once, kill_instead;
 static atomic_int ready;
 
@@ -61,6 +66,11 @@ static void setup(void)
 	rename_to = getenv("FAULT_RENAME_TO");
 	if (rename_to && !*rename_to)
 		rename_to = NULL;
+	slow_text = getenv("FAULT_SLOW");
+	if (slow_text && !*slow_text)
+		slow_text = NULL;
+	const char *ms = getenv("FAULT_SLOW_MS");
+	slow_ms = ms && *ms ? strtol(ms, NULL, 10) : 2000;
 	atomic_store(&ready, 1);
 }
 
@@ -129,10 +139,21 @@ ssize_t write(int fd, const void *buf, size_t n)
 	return real(fd, buf, n);
 }
 
+/* FAULT_SLOW: waits before a call on a path containing the text. */
+static void slow_down(const char *path)
+{
+	setup();
+	if (slow_text && path && strstr(path, slow_text)) {
+		struct timespec ts = { slow_ms / 1000, (slow_ms % 1000) * 1000000 };
+		while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+			;
+	}
+}
+
 int rename(const char *from, const char *to)
 {
 	static int (*real)(const char *, const char *);
-	setup();
+	slow_down(from);	/* (calls setup) */
 	if ((!rename_to || (to && strstr(to, rename_to))) && should_fail(F_RENAME)) {
 		errno = EIO;
 		return -1;
@@ -189,6 +210,7 @@ static int open_fails(const char *path)
 		}                                                            \
 		if (open_fails(path))                                        \
 			return -1;                                           \
+		slow_down(path);                                             \
 		if (!real)                                                   \
 			*(void **)&real = dlsym(RTLD_NEXT, #name);           \
 		return real(path, flags, mode);                              \
