@@ -65,6 +65,7 @@ struct val *render_common(struct render *r, const char *url, const char *page_ti
 		if (*p == '-')
 			*p = '_';
 	val_set_str(a, site, "locale", locale);
+	val_set_bool(a, site, "search", cfg->search);
 	val_set(a, ctx, "site", site);
 	val_set(a, ctx, "root", val_str(a, root_of(r, url)));
 	val_set(a, ctx, "page_title", val_str(a, page_title));
