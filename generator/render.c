@@ -137,7 +137,7 @@ void render_json_string(struct buf *b, const char *s)
 
 struct val *render_count(struct render *r, size_t n)
 {
-	return val_strf(&r->scratch, "%zu", n);
+	return val_int(&r->scratch, (long long)n);
 }
 
 struct val *render_link(struct render *r, const char *text, const char *url)

@@ -56,6 +56,22 @@ struct val *val_strf(struct arena *a, const char *fmt, ...)
 	return val_str_ref(a, p, strlen(p));
 }
 
+struct val *val_int(struct arena *a, long long n)
+{
+	char tmp[24], *e = tmp + sizeof(tmp), *p = e;
+	unsigned long long u = n < 0 ? 0ULL - (unsigned long long)n : (unsigned long long)n;
+	do
+		*--p = (char)('0' + u % 10);
+	while (u /= 10);
+	if (n < 0)
+		*--p = '-';
+	struct val *v = val_new(a, VAL_STR);
+	v->u.str.s = arena_strndup(a, p, (size_t)(e - p));
+	v->u.str.len = (size_t)(e - p);
+	v->u.str.plain = 1;
+	return v;
+}
+
 struct val *val_list(struct arena *a)
 {
 	return val_new(a, VAL_LIST);
@@ -70,7 +86,7 @@ void val_push(struct arena *a, struct val *list, struct val *item)
 {
 	if (list->u.list.len == list->u.list.cap) {
 		size_t cap = list->u.list.cap ? list->u.list.cap * 2 : 4;
-		struct val **items = arena_alloc(a, cap * sizeof(*items));
+		struct val **items = arena_alloc_uninit(a, cap * sizeof(*items));	/* read up to len only */
 		if (list->u.list.len)
 			memcpy(items, list->u.list.items, list->u.list.len * sizeof(*items));
 		list->u.list.items = items;
@@ -86,7 +102,7 @@ void val_set(struct arena *a, struct val *map, const char *key, struct val *v)
 {
 	if (map->u.map.len == map->u.map.cap) {
 		size_t cap = map->u.map.cap ? map->u.map.cap * 2 : 8;
-		struct val_entry *e = arena_alloc(a, cap * sizeof(*e));
+		struct val_entry *e = arena_alloc_uninit(a, cap * sizeof(*e));	/* read up to len only */
 		if (map->u.map.len)
 			memcpy(e, map->u.map.entries, map->u.map.len * sizeof(*e));
 		map->u.map.entries = e;

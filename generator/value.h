@@ -41,6 +41,9 @@ struct val *val_strn(struct arena *a, const char *s, size_t len);
 /* The string is NOT copied: it must live as long as the value (arena or static). */
 struct val *val_str_ref(struct arena *a, const char *s, size_t len);
 struct val *val_strf(struct arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* A number in decimal, as "%lld" prints it (without printf: heatmaps and
+ * counts format hundreds of thousands of them). */
+struct val *val_int(struct arena *a, long long n);
 struct val *val_list(struct arena *a);
 struct val *val_map(struct arena *a);
 
