@@ -23,6 +23,17 @@ struct val *val_bool(struct arena *a, int b)
 	return v;
 }
 
+/* The bytes buf_add_html_escaped replaces, as a table: one load and test a byte. */
+static const unsigned char special[256] = { ['&'] = 1, ['<'] = 1, ['>'] = 1, ['"'] = 1, ['\''] = 1 };
+
+static int needs_escape(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (special[(unsigned char)s[i]])
+			return 1;
+	return 0;
+}
+
 struct val *val_str_ref(struct arena *a, const char *s, size_t len)
 {
 	struct val *v = val_new(a, VAL_STR);
@@ -31,9 +42,7 @@ struct val *val_str_ref(struct arena *a, const char *s, size_t len)
 	/* Looked at once here, so that a string rendered on many pages (a
 	 * title in every listing) is not scanned for escaping every time. */
 	/* Long strings (article bodies) are raw HTML or rendered once: not worth it. */
-	v->u.str.plain = len <= 256;
-	for (size_t i = 0; i < len && v->u.str.plain; i++)
-		v->u.str.plain = s[i] != '&' && s[i] != '<' && s[i] != '>' && s[i] != '"' && s[i] != '\'';
+	v->u.str.plain = len <= 256 && !needs_escape(s, len);
 	return v;
 }
 
@@ -130,7 +139,8 @@ struct val *val_get(const struct val *map, const char *key, size_t len)
 		return NULL;
 	for (size_t i = map->u.map.len; i-- > 0;) {
 		const struct val_entry *e = &map->u.map.entries[i];
-		if (e->klen == len && memcmp(e->key, key, len) == 0)
+		/* the first byte before memcmp: most keys differ there */
+		if (e->klen == len && (!len || e->key[0] == key[0]) && memcmp(e->key, key, len) == 0)
 			return e->val;
 	}
 	return NULL;
