@@ -107,7 +107,7 @@ void val_push(struct arena *a, struct val *list, struct val *item)
 /* Keys are appended without looking for an earlier one, and val_get reads
  * from the end, so a key set twice reads as its last value: setting stays
  * O(1), which matters for contexts built a few hundred thousand times. */
-void val_set(struct arena *a, struct val *map, const char *key, struct val *v)
+void val_set_n(struct arena *a, struct val *map, const char *key, size_t klen, struct val *v)
 {
 	if (map->u.map.len == map->u.map.cap) {
 		size_t cap = map->u.map.cap ? map->u.map.cap * 2 : 8;
@@ -118,19 +118,9 @@ void val_set(struct arena *a, struct val *map, const char *key, struct val *v)
 		map->u.map.cap = cap;
 	}
 	map->u.map.entries[map->u.map.len].key = key;
-	map->u.map.entries[map->u.map.len].klen = strlen(key);
+	map->u.map.entries[map->u.map.len].klen = klen;
 	map->u.map.entries[map->u.map.len].val = v;
 	map->u.map.len++;
-}
-
-void val_set_str(struct arena *a, struct val *map, const char *key, const char *s)
-{
-	val_set(a, map, key, val_str_ref(a, s, strlen(s)));
-}
-
-void val_set_bool(struct arena *a, struct val *map, const char *key, int b)
-{
-	val_set(a, map, key, val_bool(a, b));
 }
 
 struct val *val_get(const struct val *map, const char *key, size_t len)
