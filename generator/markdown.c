@@ -287,19 +287,29 @@ static int collect_text(cmark_node *doc, size_t max_bytes, struct buf *text)
 	return complete || text->len > max_bytes;
 }
 
-/* Parses a short opening first, and a longer one only when it held too
- * little text: most summaries need about a kilobyte of the body parsed. */
+static int only_space(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\n' && s[i] != '\r')
+			return 0;
+	return 1;
+}
+
+/* Parses the opening first (about a kilobyte is what most summaries need),
+ * and the whole body only when the opening held too little text and more
+ * than blank space follows it. */
 void markdown_summary(const char *md, size_t len, size_t max_chars, struct buf *out)
 {
 	struct buf text = BUF_INIT;
-	for (size_t from = SUMMARY_SOURCE_BYTES;; from *= 4) {
-		size_t n = summary_source_len(md, len, from);
+	size_t n = summary_source_len(md, len, SUMMARY_SOURCE_BYTES);
+	for (;;) {
 		cmark_node *doc = parse(md, n, CMARK_OPT_DEFAULT);
 		buf_reset(&text);
 		int complete = collect_text(doc, max_chars * 8, &text);
 		cmark_node_free(doc);
-		if (complete || n == len)
+		if (complete || n == len || only_space(md + n, len - n))
 			break;
+		n = len;
 	}
 	text_summary(text.data, text.len, max_chars, out);
 	buf_free(&text);
