@@ -121,10 +121,12 @@ static void *open_icu(void *arg, size_t k)
 	struct parse_job *p = arg;
 	size_t n;
 	const uint32_t *ts = memo_ts(p->memo, &n);
-	if (k == 1 && p->search)
-		p->folder = text_folder_new(ts, n);
-	else if (memo_count(p->memo) == 0)
+	if (k == 1) {
+		if (p->search)
+			p->folder = text_folder_new(ts, n);
+	} else if (memo_count(p->memo) == 0) {
 		p->slugger = text_slugger_new();
+	}
 	return NULL;
 }
 
