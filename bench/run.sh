@@ -3,6 +3,7 @@
 # deterministic synthetic corpus (bench/corpus.c), it measures with
 # bench/measure (wait4: wall, CPU, peak RSS) the median of BENCH_RUNS runs of:
 #   full    a full build into an empty output directory
+#   nosearch the same with `search: false` in config.yml (no search index)
 #   noop    a rebuild with nothing changed
 #   edit    a rebuild after editing one article (a different one each run)
 #   add     a rebuild after adding one article
@@ -103,6 +104,15 @@ for n in $SIZES; do
 		gen full
 	done
 	row "$n" full "sitegen: full build"
+	# the same build with `search: false` (no index, no search page or box):
+	# the figure issue 8's targets count
+	{ cat "$c/config.yml"; echo "search: false"; } >"$c/config-nosearch.yml"
+	for i in $(seq "$RUNS"); do
+		rm -rf "$out-nosearch"
+		run nosearch "$B/sitegen" --config "$c/config-nosearch.yml" --content "$c/content" --out "$out-nosearch"
+	done
+	rm -rf "$out-nosearch"
+	row "$n" nosearch "sitegen: full build, search: false"
 	for i in $(seq "$RUNS"); do gen noop; done
 	row "$n" noop "sitegen: nothing changed"
 	for i in $(seq "$RUNS"); do

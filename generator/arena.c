@@ -27,7 +27,11 @@ static struct arena_chunk *chunk_new(size_t size)
 	return c;
 }
 
-void *arena_alloc(struct arena *a, size_t size)
+/* Hands out `size` bytes, not cleared: for callers that fill them at once
+ * (copies, formatted text, file contents), where clearing first costs a
+ * pass over memory (and, for a file read into a fresh chunk, the page faults
+ * happen in memset rather than in read). */
+static void *alloc_raw(struct arena *a, size_t size)
 {
 	size = (size + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
 	struct arena_chunk *c = a->head;
@@ -44,7 +48,6 @@ void *arena_alloc(struct arena *a, size_t size)
 			}
 			big->used = size;
 			a->total += size;
-			memset(big->data, 0, size);
 			return big->data;
 		}
 		c = chunk_new(ARENA_CHUNK_SIZE);
@@ -54,13 +57,22 @@ void *arena_alloc(struct arena *a, size_t size)
 	void *p = c->data + c->used;
 	c->used += size;
 	a->total += size;
-	memset(p, 0, size);
 	return p;
+}
+
+void *arena_alloc(struct arena *a, size_t size)
+{
+	return memset(alloc_raw(a, size), 0, size);
+}
+
+void *arena_alloc_uninit(struct arena *a, size_t size)
+{
+	return alloc_raw(a, size);
 }
 
 char *arena_strndup(struct arena *a, const char *s, size_t n)
 {
-	char *p = arena_alloc(a, n + 1);
+	char *p = alloc_raw(a, n + 1);
 	memcpy(p, s, n);
 	p[n] = '\0';
 	return p;
@@ -71,14 +83,27 @@ char *arena_strdup(struct arena *a, const char *s)
 	return arena_strndup(a, s, strlen(s));
 }
 
+/* Formats straight into the current chunk's free space when the text fits
+ * (nearly always: page contexts format thousands of short strings), so
+ * that vsnprintf runs once rather than once to measure and once to write. */
 char *arena_vsprintf(struct arena *a, const char *fmt, va_list ap)
 {
 	va_list cp;
 	va_copy(cp, ap);
-	int n = vsnprintf(NULL, 0, fmt, cp);
+	struct arena_chunk *c = a->head;
+	size_t room = c ? c->size - c->used : 0;
+	int n = vsnprintf(room ? (char *)c->data + c->used : NULL, room, fmt, cp);
 	va_end(cp);
-	char *p = arena_alloc(a, (size_t)(n < 0 ? 0 : n) + 1);
-	vsnprintf(p, (size_t)(n < 0 ? 0 : n) + 1, fmt, ap);
+	size_t need = (size_t)(n < 0 ? 0 : n) + 1;
+	if (room && need <= room) {
+		char *p = alloc_raw(a, need);	/* the bytes just written: same chunk, same place */
+		if (n < 0)
+			*p = '\0';
+		return p;
+	}
+	char *p = alloc_raw(a, need);
+	*p = '\0';	/* vsnprintf writes nothing when it fails */
+	vsnprintf(p, need, fmt, ap);
 	return p;
 }
 
@@ -128,7 +153,7 @@ void ptrvec_push(struct arena *a, struct ptrvec *v, void *item)
 {
 	if (v->len == v->cap) {
 		size_t cap = v->cap ? v->cap * 2 : 8;
-		void **items = arena_alloc(a, cap * sizeof(*items));
+		void **items = alloc_raw(a, cap * sizeof(*items));	/* read up to len only */
 		if (v->len)
 			memcpy(items, v->items, v->len * sizeof(*items));
 		v->items = items;

@@ -21,6 +21,8 @@ struct arena {
 
 /* Returns `size` bytes aligned for any type, zero-filled. */
 void *arena_alloc(struct arena *a, size_t size);
+/* The same, not zero-filled: for bytes the caller overwrites at once. */
+void *arena_alloc_uninit(struct arena *a, size_t size);
 /* Returns a NUL-terminated copy owned by the arena. */
 char *arena_strndup(struct arena *a, const char *s, size_t n);
 char *arena_strdup(struct arena *a, const char *s);

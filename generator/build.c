@@ -112,7 +112,8 @@ struct parse_job {
 	int jobs;
 	struct memo *memo;
 	struct text_slugger *slugger;
-	struct text_folder *folder;
+	struct text_folder *folder;	/* NULL with search: false, which needs no folding */
+	int search;
 };
 
 static void *open_icu(void *arg, size_t k)
@@ -120,10 +121,12 @@ static void *open_icu(void *arg, size_t k)
 	struct parse_job *p = arg;
 	size_t n;
 	const uint32_t *ts = memo_ts(p->memo, &n);
-	if (k == 1)
-		p->folder = text_folder_new(ts, n);
-	else if (memo_count(p->memo) == 0)
+	if (k == 1) {
+		if (p->search)
+			p->folder = text_folder_new(ts, n);
+	} else if (memo_count(p->memo) == 0) {
 		p->slugger = text_slugger_new();
+	}
 	return NULL;
 }
 
@@ -207,9 +210,10 @@ static int generate_with(const struct build_options *o, struct arena *a, struct 
 		fprintf(stderr, "sitegen: pages made %zu, kept %zu\n", inc.made, inc.kept);
 	stage_done("render");
 	progress_stage("search index: %zu files", 0, files_made, w);
-	if (!folder)
+	if (site->config->search && !folder)	/* search: false leaves the index out */
 		diag_error(d, "ICU", 0, 0, NULL, 0, "cannot load ICU's normalisation or transliteration data");
-	else if (!(inc.search_current && !diag_failed(d) && writer_keep_under(w, "search/") == 0))
+	else if (site->config->search &&
+		 !(inc.search_current && !diag_failed(d) && writer_keep_under(w, "search/") == 0))
 		search_build(site, folder, w, d, o->jobs);	/* else its inputs are the last build's: kept */
 	stage_done("search");
 	copy_static(a, d, w, arena_sprintf(a, "%s/static", o->theme), "assets");
@@ -355,7 +359,7 @@ int build_run(const struct build_options *o, struct arena *a, struct diag *d, st
 		return 0;
 	}
 	struct article_set arts;
-	struct parse_job pj = { &arts, sources, nsrc, d, o->jobs, NULL, NULL, NULL };
+	struct parse_job pj = { &arts, sources, nsrc, d, o->jobs, NULL, NULL, NULL, cfg.search };
 	progress_stage("reading and parsing %zu files", nsrc, NULL, NULL);
 	threads_run(2, parse_articles, &pj, NULL);
 	stage_done("load+parse");

@@ -7,7 +7,7 @@
 
 static const char *const config_keys[] = {
 	"title", "description", "base_url", "language", "output_dir", "unsafe_html", "home_latest", "listing_limit",
-	"regions", "slugs", "sitemap_limit", NULL
+	"regions", "slugs", "sitemap_limit", "search", NULL
 };
 
 void config_warn_unknown_key(struct diag *d, const char *path, const char *src, size_t src_len,
@@ -151,8 +151,8 @@ static void read_key(struct reader *r, const struct ynode *key, const struct yno
 		read_regions(r, v, cfg);
 	} else if (strcmp(k, "slugs") == 0) {
 		read_slugs(r, v, cfg);
-	} else if (strcmp(k, "unsafe_html") == 0) {
-		if (!ynode_bool(v, &cfg->unsafe_html))
+	} else if (strcmp(k, "unsafe_html") == 0 || strcmp(k, "search") == 0) {
+		if (!ynode_bool(v, k[0] == 's' ? &cfg->search : &cfg->unsafe_html))
 			fail_at(r, v, "'%s' must be true or false", k);
 	} else if (strcmp(k, "home_latest") == 0) {
 		read_count(r, v, k, 1000, &cfg->home_latest);
@@ -223,6 +223,7 @@ int config_parse(struct arena *a, struct diag *d, const char *path, const char *
 	cfg->home_latest = 10;
 	cfg->sitemap_limit = 50000;
 	cfg->listing_limit = 20;
+	cfg->search = 1;
 	diag_cap_begin(d, DIAG_MAX_PER_FILE);
 	int ret = parse(&r, cfg);
 	diag_cap_end(d, path);

@@ -313,11 +313,20 @@ size_t diag_find_control(const char *s, size_t len, long *cp)
 	return len;
 }
 
+/* Can a control character or noncharacter start at this byte? Most bytes of
+ * Chinese text cannot, and the scan of every article skips them at once. */
+static int may_start_control(unsigned char c)
+{
+	return c < 0x20 || c == 0x7F || c == 0xC2 || c == 0xEF;
+}
+
 int diag_control_chars(struct diag *d, const char *path, const char *src, size_t len)
 {
 	size_t first = 0, count = 0;
 	long cp = -1;
 	for (size_t i = 0; i < len; i++) {
+		if (!may_start_control((unsigned char)src[i]))
+			continue;
 		long c = control_at(src, len, i);
 		if (c < 0)
 			continue;

@@ -96,7 +96,7 @@ static int read_file(const char *path, struct arena *a, struct buf *out, char **
 	size_t cap = (size_t)st.st_size + 1;
 	char *p;
 	if (a) {
-		p = arena_alloc(a, cap + 1);
+		p = arena_alloc_uninit(a, cap + 1);	/* read_all fills it and ends it with a NUL */
 	} else {
 		buf_reset(out);
 		buf_grow(out, cap);

@@ -195,19 +195,19 @@ void markdown_to_html_images(const char *md, size_t len, int unsafe,
 
 /* Summaries only need the opening text, so only that much of the body is
  * parsed: a few paragraphs go a long way past 90 characters. */
-#define SUMMARY_SOURCE_BYTES 4096
+#define SUMMARY_SOURCE_BYTES 1024
 
-/* How much of the body a summary needs parsed to come out as from the whole
- * body: up to a blank line past SUMMARY_SOURCE_BYTES, where every block
+/* How much of the body a summary may parse to come out as from the whole
+ * body: up to a blank line past `from` bytes, where every block
  * before it has ended as it would in the whole body; the whole body when a
  * link reference definition ("]:") may follow, since it changes how the
  * links before it read. */
-static size_t summary_source_len(const char *md, size_t len)
+static size_t summary_source_len(const char *md, size_t len, size_t from)
 {
-	if (len <= SUMMARY_SOURCE_BYTES)
+	if (len <= from)
 		return len;
 	const char *end = md + len;
-	for (const char *p = md + SUMMARY_SOURCE_BYTES; (p = memchr(p, '\n', (size_t)(end - p))) != NULL; p++) {
+	for (const char *p = md + from; (p = memchr(p, '\n', (size_t)(end - p))) != NULL; p++) {
 		const char *q = p + 1;
 		while (q < end && (*q == ' ' || *q == '\t' || *q == '\r'))
 			q++;
@@ -251,12 +251,15 @@ static int ends_paragraph(const struct buf *b)
  * (a summary is what the report says, not what its photos show), and the
  * text stops at the first heading after some text: a summary never runs
  * into the next section. */
-static void collect_text(cmark_node *doc, size_t max_bytes, struct buf *text)
+/* Returns 1 when the text is complete (past max_bytes, or ended by a
+ * heading), 0 when the document ran out first. */
+static int collect_text(cmark_node *doc, size_t max_bytes, struct buf *text)
 {
+	int complete = 0;
 	cmark_iter *it = cmark_iter_new(doc);
 	cmark_event_type ev;
 	int in_heading = 0, in_image = 0;
-	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE && text->len <= max_bytes) {
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE && !(complete = text->len > max_bytes)) {
 		cmark_node *node = cmark_iter_get_node(it);
 		cmark_node_type type = cmark_node_get_type(node);
 		if (type == CMARK_NODE_IMAGE) {
@@ -264,8 +267,10 @@ static void collect_text(cmark_node *doc, size_t max_bytes, struct buf *text)
 		} else if (in_image) {
 			continue;
 		} else if (type == CMARK_NODE_HEADING) {
-			if (ev == CMARK_EVENT_ENTER && text->len)
+			if (ev == CMARK_EVENT_ENTER && text->len) {
+				complete = 1;
 				break;
+			}
 			in_heading = ev == CMARK_EVENT_ENTER;
 		} else if (type == CMARK_NODE_PARAGRAPH && ev == CMARK_EVENT_EXIT) {
 			if (text->len && !ends_paragraph(text))	/* (one holding only an image added nothing) */
@@ -279,15 +284,33 @@ static void collect_text(cmark_node *doc, size_t max_bytes, struct buf *text)
 		}
 	}
 	cmark_iter_free(it);
+	return complete || text->len > max_bytes;
 }
 
+static int only_space(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\n' && s[i] != '\r')
+			return 0;
+	return 1;
+}
+
+/* Parses the opening first (about a kilobyte is what most summaries need),
+ * and the whole body only when the opening held too little text and more
+ * than blank space follows it. */
 void markdown_summary(const char *md, size_t len, size_t max_chars, struct buf *out)
 {
-	size_t n = summary_source_len(md, len);
-	cmark_node *doc = parse(md, n, CMARK_OPT_DEFAULT);
 	struct buf text = BUF_INIT;
-	collect_text(doc, max_chars * 8, &text);
-	cmark_node_free(doc);
+	size_t n = summary_source_len(md, len, SUMMARY_SOURCE_BYTES);
+	for (;;) {
+		cmark_node *doc = parse(md, n, CMARK_OPT_DEFAULT);
+		buf_reset(&text);
+		int complete = collect_text(doc, max_chars * 8, &text);
+		cmark_node_free(doc);
+		if (complete || n == len || only_space(md + n, len - n))
+			break;
+		n = len;
+	}
 	text_summary(text.data, text.len, max_chars, out);
 	buf_free(&text);
 }

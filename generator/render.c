@@ -66,6 +66,7 @@ struct val *render_common(struct render *r, const char *url, const char *page_ti
 		if (*p == '-')
 			*p = '_';
 	val_set_str(a, site, "locale", locale);
+	val_set_bool(a, site, "search", cfg->search);
 	val_set(a, ctx, "site", site);
 	val_set(a, ctx, "root", val_str(a, root_of(r, url)));
 	val_set(a, ctx, "page_title", val_str(a, page_title));
@@ -165,7 +166,7 @@ void render_json_string(struct buf *b, const char *s)
 
 struct val *render_count(struct render *r, size_t n)
 {
-	return val_strf(&r->scratch, "%zu", n);
+	return val_int(&r->scratch, (long long)n);
 }
 
 struct val *render_link(struct render *r, const char *text, const char *url)

@@ -123,7 +123,7 @@ static struct val *calendar(struct render *r, const struct month *m)
 			val_set_bool(a, cell, "blank", 1);
 		} else {
 			const struct day *day = find_day(m, d);
-			val_set(a, cell, "day", val_strf(a, "%d", d));
+			val_set(a, cell, "day", val_int(a, d));
 			val_set_bool(a, cell, "has_reports", day != NULL);
 			if (day) {
 				val_set_str(a, cell, "url", day->url);

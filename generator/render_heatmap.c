@@ -35,7 +35,7 @@ static struct val *legend(struct render *r, size_t max)
 		if (lo > hi)
 			continue;
 		struct val *e = val_map(a);
-		val_set(a, e, "level", val_strf(a, "%d", k));
+		val_set(a, e, "level", val_int(a, k));
 		val_set(a, e, "text", lo == hi ? val_strf(a, "%zu 篇", lo) : val_strf(a, "%zu–%zu 篇", lo, hi));
 		val_push(a, list, e);
 	}
@@ -54,9 +54,9 @@ static void push_cell(struct render *r, struct val *cells, int x, int y, size_t 
 {
 	struct arena *a = &r->scratch;
 	struct val *c = val_map(a);
-	val_set(a, c, "x", val_strf(a, "%d", x));
-	val_set(a, c, "y", val_strf(a, "%d", y));
-	val_set(a, c, "level", val_strf(a, "%d", level_of(count, max)));
+	val_set(a, c, "x", val_int(a, x));
+	val_set(a, c, "y", val_int(a, y));
+	val_set(a, c, "level", val_int(a, level_of(count, max)));
 	val_set_str(a, c, "title", count_words(r, when, count));
 	val_set_bool(a, c, "link", count && url);
 	if (count && url)
@@ -68,8 +68,8 @@ static void push_label(struct render *r, struct val *labels, int x, int y, const
 {
 	struct arena *a = &r->scratch;
 	struct val *l = val_map(a);
-	val_set(a, l, "x", val_strf(a, "%d", x));
-	val_set(a, l, "y", val_strf(a, "%d", y));
+	val_set(a, l, "x", val_int(a, x));
+	val_set(a, l, "y", val_int(a, y));
 	val_set_str(a, l, "text", text);
 	val_push(a, labels, l);
 }
@@ -113,9 +113,9 @@ static struct val *heatmap_new(struct render *r, const char *kind, const char *t
 	const char *only = month_only ? arena_sprintf(a, "其中%zu篇只知月份，不在日格中。", month_only) : "";
 	val_set_str(a, h, "desc", arena_sprintf(a, "共%zu篇报道。%s各色代表的篇数见图例，单格最多%zu篇。每格的篇数写在它的标题里。",
 					       total, only, max));
-	val_set(a, h, "size", val_strf(a, "%d", cell));
-	val_set(a, h, "width", val_strf(a, "%d", width));
-	val_set(a, h, "height", val_strf(a, "%d", height));
+	val_set(a, h, "size", val_int(a, cell));
+	val_set(a, h, "width", val_int(a, width));
+	val_set(a, h, "height", val_int(a, height));
 	render_set_list(r, h, "legend", legend(r, max));
 	return h;
 }

@@ -200,10 +200,12 @@ void render_404(struct render *r, size_t unused)
 }
 
 /* The search page: a form and an empty results list that assets/search.js
- * fills from the index in search/ (search.c writes it). */
+ * fills from the index in search/ (search.c writes it). None with search: false. */
 void render_search_page(struct render *r, size_t unused)
 {
 	(void)unused;
+	if (!r->site->config->search)
+		return;
 	struct val *ctx = render_common(r, "search/index.html", "搜索", "search");
 	render_crumb(r, ctx, "搜索", NULL);
 	render_page(r, "search", "search/index.html", ctx);

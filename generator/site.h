@@ -49,6 +49,7 @@ struct config {
 	const char *path;
 	const char *title, *description, *base_url, *language, *output_dir;
 	int unsafe_html;
+	int search;	/* search: the index, its page and the header's box (default true) */
 	size_t home_latest;
 	size_t sitemap_limit;	/* URLs in one sitemap file (sitemaps.org: 50,000) */
 	size_t listing_limit;	/* the most reports one listing page shows (listing_limit:) */

@@ -23,6 +23,17 @@ struct val *val_bool(struct arena *a, int b)
 	return v;
 }
 
+/* The bytes buf_add_html_escaped replaces, as a table: one load and test a byte. */
+static const unsigned char special[256] = { ['&'] = 1, ['<'] = 1, ['>'] = 1, ['"'] = 1, ['\''] = 1 };
+
+static int needs_escape(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (special[(unsigned char)s[i]])
+			return 1;
+	return 0;
+}
+
 struct val *val_str_ref(struct arena *a, const char *s, size_t len)
 {
 	struct val *v = val_new(a, VAL_STR);
@@ -31,9 +42,7 @@ struct val *val_str_ref(struct arena *a, const char *s, size_t len)
 	/* Looked at once here, so that a string rendered on many pages (a
 	 * title in every listing) is not scanned for escaping every time. */
 	/* Long strings (article bodies) are raw HTML or rendered once: not worth it. */
-	v->u.str.plain = len <= 256;
-	for (size_t i = 0; i < len && v->u.str.plain; i++)
-		v->u.str.plain = s[i] != '&' && s[i] != '<' && s[i] != '>' && s[i] != '"' && s[i] != '\'';
+	v->u.str.plain = len <= 256 && !needs_escape(s, len);
 	return v;
 }
 
@@ -56,6 +65,22 @@ struct val *val_strf(struct arena *a, const char *fmt, ...)
 	return val_str_ref(a, p, strlen(p));
 }
 
+struct val *val_int(struct arena *a, long long n)
+{
+	char tmp[24], *e = tmp + sizeof(tmp), *p = e;
+	unsigned long long u = n < 0 ? 0ULL - (unsigned long long)n : (unsigned long long)n;
+	do
+		*--p = (char)('0' + u % 10);
+	while (u /= 10);
+	if (n < 0)
+		*--p = '-';
+	struct val *v = val_new(a, VAL_STR);
+	v->u.str.s = arena_strndup(a, p, (size_t)(e - p));
+	v->u.str.len = (size_t)(e - p);
+	v->u.str.plain = 1;
+	return v;
+}
+
 struct val *val_list(struct arena *a)
 {
 	return val_new(a, VAL_LIST);
@@ -70,7 +95,7 @@ void val_push(struct arena *a, struct val *list, struct val *item)
 {
 	if (list->u.list.len == list->u.list.cap) {
 		size_t cap = list->u.list.cap ? list->u.list.cap * 2 : 4;
-		struct val **items = arena_alloc(a, cap * sizeof(*items));
+		struct val **items = arena_alloc_uninit(a, cap * sizeof(*items));	/* read up to len only */
 		if (list->u.list.len)
 			memcpy(items, list->u.list.items, list->u.list.len * sizeof(*items));
 		list->u.list.items = items;
@@ -82,30 +107,20 @@ void val_push(struct arena *a, struct val *list, struct val *item)
 /* Keys are appended without looking for an earlier one, and val_get reads
  * from the end, so a key set twice reads as its last value: setting stays
  * O(1), which matters for contexts built a few hundred thousand times. */
-void val_set(struct arena *a, struct val *map, const char *key, struct val *v)
+void val_set_n(struct arena *a, struct val *map, const char *key, size_t klen, struct val *v)
 {
 	if (map->u.map.len == map->u.map.cap) {
 		size_t cap = map->u.map.cap ? map->u.map.cap * 2 : 8;
-		struct val_entry *e = arena_alloc(a, cap * sizeof(*e));
+		struct val_entry *e = arena_alloc_uninit(a, cap * sizeof(*e));	/* read up to len only */
 		if (map->u.map.len)
 			memcpy(e, map->u.map.entries, map->u.map.len * sizeof(*e));
 		map->u.map.entries = e;
 		map->u.map.cap = cap;
 	}
 	map->u.map.entries[map->u.map.len].key = key;
-	map->u.map.entries[map->u.map.len].klen = strlen(key);
+	map->u.map.entries[map->u.map.len].klen = klen;
 	map->u.map.entries[map->u.map.len].val = v;
 	map->u.map.len++;
-}
-
-void val_set_str(struct arena *a, struct val *map, const char *key, const char *s)
-{
-	val_set(a, map, key, val_str_ref(a, s, strlen(s)));
-}
-
-void val_set_bool(struct arena *a, struct val *map, const char *key, int b)
-{
-	val_set(a, map, key, val_bool(a, b));
 }
 
 struct val *val_get(const struct val *map, const char *key, size_t len)
@@ -114,7 +129,8 @@ struct val *val_get(const struct val *map, const char *key, size_t len)
 		return NULL;
 	for (size_t i = map->u.map.len; i-- > 0;) {
 		const struct val_entry *e = &map->u.map.entries[i];
-		if (e->klen == len && memcmp(e->key, key, len) == 0)
+		/* the first byte before memcmp: most keys differ there */
+		if (e->klen == len && (!len || e->key[0] == key[0]) && memcmp(e->key, key, len) == 0)
 			return e->val;
 	}
 	return NULL;

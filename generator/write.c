@@ -66,6 +66,10 @@ static int make_parents(char *path)
 static int open_for_write(char *path)
 {
 	int flags = O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW;
+	/* Nearly every page is the index.html of a directory of its own, which
+	 * the output (or the staging directory) does not have yet: making the
+	 * directory first saves an open that would fail for most files. */
+	make_parents(path);
 	int fd = open(path, flags, 0666);
 	if (fd < 0 && errno == ELOOP && unlink(path) == 0)
 		fd = open(path, flags, 0666);

@@ -74,6 +74,7 @@ start browser sh tests/browser.sh
 start theme sh tests/theme.sh
 start output sh tests/output.sh
 start search sh tests/search.sh
+start search_off sh tests/search_off.sh
 start limits sh tests/limits.sh
 start site sh tests/site.sh
 start listings sh tests/listings.sh

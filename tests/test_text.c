@@ -493,6 +493,17 @@ static void test_markdown_summary(void)
 		buf_addstr(&md, "后文后文后文。\n\n");
 	buf_addstr(&md, "[1]: https://example.org/\n");
 	check_md_summary("a reference defined past the opening still links", md.data, "徐刚到社区走访。…");
+	/* an opening with no paragraph text (a code block longer than any
+	 * opening parsed first): the summary reads on past it, as from the
+	 * whole body (with a fixed 4 KB opening it was empty) */
+	buf_reset(&md);
+	buf_addstr(&md, "```\n");
+	for (int i = 0; i < 500; i++)
+		buf_addstr(&md, "code line\n");
+	buf_addstr(&md, "```\n\n开头。\n\n");
+	for (int i = 0; i < 60; i++)
+		buf_addstr(&md, "第二段很长的文字。\n\n");
+	check_md_summary("an opening without text is read past", md.data, "开头。 第二段很长的文字。…");
 	buf_free(&md);
 }
 
