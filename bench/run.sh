@@ -6,6 +6,9 @@
 #   nosearch the same with `search: false` in config.yml (no search index)
 #   noop    a rebuild with nothing changed
 #   edit    a rebuild after editing one article (a different one each run)
+#   nedit, title, ntitle, template: a body edit without the index, a title
+#           edit with and without it, a template edit (incremental rendering;
+#           these with the memo of ICU's answers an editor's builds have)
 #   add     a rebuild after adding one article
 # and, where Hugo is installed, Hugo building the same corpus (bench/hugo.sh).
 # Output directories go to BENCH_OUT (default: a tmpfs, /dev/shm, when there is
@@ -86,6 +89,7 @@ search_report() {
 	} >>"$search_notes"
 }
 
+state_notes=""
 echo "Output directories in $BENCH_OUT; median of $RUNS runs; $(nproc) cores; $(uname -m)."
 echo
 echo "| articles | case | wall s | CPU s | peak RSS MiB | files written |"
@@ -98,7 +102,9 @@ for n in $SIZES; do
 		touch "$c/.complete"
 	fi
 	out=$BENCH_OUT/site-$n
-	gen() { run "$1" "$B/sitegen" --config "$c/config.yml" --content "$c/content" --out "$out"; }
+	# a copy of the theme, so that a template can be edited in place
+	rm -rf "$BENCH_OUT/theme" && cp -r theme "$BENCH_OUT/theme"
+	gen() { run "$1" "$B/sitegen" --config "$c/config.yml" --content "$c/content" --out "$out" --theme "$BENCH_OUT/theme"; }
 	for i in $(seq "$RUNS"); do
 		rm -rf "$out"
 		gen full
@@ -107,11 +113,15 @@ for n in $SIZES; do
 	# the same build with `search: false` (no index, no search page or box):
 	# the figure issue 8's targets count
 	{ cat "$c/config.yml"; echo "search: false"; } >"$c/config-nosearch.yml"
+	nogen() { run "$1" "$B/sitegen" --config "$c/config-nosearch.yml" --content "$c/content" --out "$out-nosearch" \
+		--theme "$BENCH_OUT/theme"; }
+	# the incremental rows (an editor's saves) with the memo an editor has:
+	# the answers of ICU's slow start kept since the builds before
+	warm() { SITEGEN_CACHE_DIR=$BENCH_OUT/memo "$@"; }
 	for i in $(seq "$RUNS"); do
 		rm -rf "$out-nosearch"
-		run nosearch "$B/sitegen" --config "$c/config-nosearch.yml" --content "$c/content" --out "$out-nosearch"
+		nogen nosearch
 	done
-	rm -rf "$out-nosearch"
 	row "$n" nosearch "sitegen: full build, search: false"
 	for i in $(seq "$RUNS"); do gen noop; done
 	row "$n" noop "sitegen: nothing changed"
@@ -123,6 +133,38 @@ for n in $SIZES; do
 		mv "$f.orig" "$f"
 	done
 	row "$n" edit "sitegen: one article edited"
+	warm "$B/sitegen" --config "$c/config-nosearch.yml" --content "$c/content" --out "$out-nosearch" \
+		--theme "$BENCH_OUT/theme" --quiet	# the memo filled, untimed
+	# incremental rendering (issue 12): a body edit and a title edit, with the
+	# index and without it (the index is built again after any edit of a report)
+	for i in $(seq "$RUNS"); do
+		f=$(find "$c/content" -name '*.md' | sort | sed -n "$((i * 7))p")
+		cp "$f" "$f.orig"
+		printf '\n一段新加的文字,第%s次。\n' "$i" >>"$f"
+		warm nogen nedit
+		mv "$f.orig" "$f"
+	done
+	row "$n" nedit "sitegen: one article's body edited, search: false"
+	for kind in title ntitle; do
+		for i in $(seq "$RUNS"); do
+			f=$(find "$c/content" -name '*.md' | sort | sed -n "$((i * 11))p")
+			cp "$f" "$f.orig"
+			sed -i "0,/^title: '/s/^title: '/title: '改$i/" "$f"
+			if [ $kind = title ]; then warm gen title; else warm nogen ntitle; fi
+			mv "$f.orig" "$f"
+		done
+	done
+	row "$n" title "sitegen: one article's title edited"
+	row "$n" ntitle "sitegen: one article's title edited, search: false"
+	for i in $(seq "$RUNS"); do
+		printf '<!-- %s -->\n' "$i" >>"$BENCH_OUT/theme/templates/base.mustache"
+		warm gen template
+	done
+	cp theme/templates/base.mustache "$BENCH_OUT/theme/templates/base.mustache"
+	row "$n" template "sitegen: a template edited"
+	state_notes="$state_notes
+the build state at $n articles: $(wc -c <"$out/.sitegen-state") bytes ($(wc -c <"$out-nosearch/.sitegen-state") with search: false)"
+	rm -rf "$out-nosearch"
 	for i in $(seq "$RUNS"); do
 		f=$(find "$c/content" -name '*.md' | sort | head -n 1)
 		cp "$f" "$c/content/2021/bench-added-$i.md"
@@ -146,6 +188,7 @@ for n in $SIZES; do
 	fi
 	rm -rf "$out"
 done
+[ -n "$state_notes" ] && echo "$state_notes"
 if [ -s "$search_notes" ]; then
 	echo
 	cat "$search_notes"
