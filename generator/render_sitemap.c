@@ -116,6 +116,9 @@ static void sm_rest(struct sm_plan *p, struct sm_group *g, const struct site *s)
 {
 	for (size_t i = 0; i < sizeof(index_pages) / sizeof(*index_pages); i++)
 		sm_add(p, g, index_pages[i], newest(&s->articles));
+	/* series/'s numbered pages (render_series_index) */
+	for (size_t k = 1; k * p->per_page < s->series.len; k++)
+		sm_add(p, g, render_nth_url_in(&p->a, "series/index.html", k), newest(&s->articles));
 	for (size_t i = 0; i < s->places.len; i++) {
 		const struct place *pl = s->places.items[i];
 		sm_add(p, g, pl->url, newest(&pl->articles));

@@ -100,13 +100,15 @@ static const char *series_date(struct render *r, const struct series *s)
 	return dt->d ? render_day_text(r, dt->y, dt->m, dt->d) : render_month_text(r, dt->y, dt->m);
 }
 
-/* Newest first, as every other listing (site->series is oldest first). */
-static struct val *series_list(struct render *r)
+/* The printed pages [from, from + n) of the newest-first order, as every
+ * other listing (site->series is oldest first). */
+static struct val *series_list(struct render *r, size_t from, size_t n)
 {
 	struct arena *a = &r->scratch;
 	struct val *list = val_list(a);
-	for (size_t i = r->site->series.len; i-- > 0;) {
-		const struct series *s = r->site->series.items[i];
+	size_t len = r->site->series.len;
+	for (size_t j = from; j < len && j < from + n; j++) {
+		const struct series *s = r->site->series.items[len - 1 - j];
 		struct val *v = val_map(a);
 		val_set_str(a, v, "title", s->title);
 		val_set_str(a, v, "url", s->url);
@@ -117,13 +119,22 @@ static struct val *series_list(struct render *r)
 	return list;
 }
 
+/* All printed pages, newest first, listing_limit a page (series/page/2/ …):
+ * one printed page per report would otherwise make it as long as the archive. */
 void render_series_index(struct render *r, size_t unused)
 {
 	(void)unused;
-	struct val *ctx = render_common(r, "series/index.html", "报纸版面", "series");
-	render_crumb(r, ctx, "版面", NULL);
-	render_set_list(r, ctx, "series_list", series_list(r));
-	render_page(r, "series-index", "series/index.html", ctx);
+	const char *first = "series/index.html";
+	size_t npages = render_npages(r, r->site->series.len);
+	for (size_t k = 0; k < npages; k++) {
+		const char *url = render_nth_url(r, first, k);
+		struct val *ctx = render_common(r, url, render_nth_title(r, "报纸版面", k), "series");
+		render_crumb_paged(r, ctx, "版面", first, k);
+		render_set_list(r, ctx, "series_list", series_list(r, k * render_limit(r), render_limit(r)));
+		val_set(&r->scratch, ctx, "series_count", render_count(r, r->site->series.len));
+		render_set_pages(r, ctx, first, k, npages);
+		render_page(r, "series-index", url, ctx);
+	}
 }
 
 static void series_page(struct render *r, const struct series *s, size_t k, size_t npages)
@@ -172,7 +183,9 @@ void render_home(struct render *r, size_t unused)
 	render_set_list(r, ctx, "tree", render_tree(r, PLACE_DISTRICT));
 	render_set_list(r, ctx, "years", render_years(r));
 	val_set(a, ctx, "heatmap", render_months_heatmap(r));
-	render_set_list(r, ctx, "series_list", series_list(r));
+	render_set_list(r, ctx, "series_list", series_list(r, 0, render_limit(r)));
+	val_set(a, ctx, "series_count", render_count(r, site->series.len));
+	val_set_bool(a, ctx, "series_more", site->series.len > render_limit(r));
 	struct val *stats = val_map(a);
 	val_set(a, stats, "reports", render_count(r, site->articles.len));
 	val_set(a, stats, "places", render_count(r, site->places.len));

@@ -303,8 +303,24 @@ for p, html in sorted(pages.items()):
 check(f"{nheads} month headings ({ncut} cut short) link to their month's page and give its whole count",
       nheads > 0 and ncut > 0 and not bad, bad)
 
-# No listing lists everything.
+# No listing lists everything: neither reports nor printed pages (版面).
+SERIES = re.compile(r'<ul class="series-list">(.*?)</ul>', re.S)
 over = [f"{p}: {len(items(p))} reports" for p in pages
         if not p.startswith("reports/") and len(items(p)) > 2 * limit]
-check(f"no page but a report's lists more than {2 * limit} reports", not over, over)
+over += [f"{p}: {n} printed pages" for p in pages
+         if (n := sum(body.count("<li>") for body in SERIES.findall(pages[p]))) > limit]
+nseries = len([p for p in pages if re.fullmatch(r"series/[^/]+/index\.html", p)])
+check(f"no page but a report's lists more than {2 * limit} reports, or more than {limit} of the {nseries} printed pages",
+      nseries > limit and not over, over)
+
+# series/ over its numbered pages lists every printed page once, newest first.
+got, problems = [], []
+n = 1
+while (page := "series/index.html" if n == 1 else f"series/page/{n}/index.html") in pages:
+    got += [resolve(page, h) for body in SERIES.findall(pages[page])
+            for h in re.findall(r'<a href="([^"]+)">', body)]
+    n += 1
+want = {p for p in pages if re.fullmatch(r"series/[^/]+/index\.html", p)}
+check(f"series/ lists each of the {len(want)} printed pages once over its {n - 1} numbered pages",
+      n > 2 and len(got) == len(set(got)) and set(got) == want, [f"{len(got)} listed, {len(set(got))} distinct"])
 sys.exit(1 if failures else 0)
