@@ -75,6 +75,8 @@ printf 'regions:\n  山西省:\n    吕梁市: [离石区]\n' >"$tmp/n/config.ym
 for c in 2022 page; do
 	printf -- '---\ntitle: 标题%s\ndate: 2022-10-31\ndistrict: 离石区\ncommunity: "%s"\n---\n\n正文。\n' "$c" "$c" >"$tmp/n/content/$c.md"
 done
+# (and a year whose only report is known only to its month: checked below)
+printf -- '---\ntitle: 只知月份\ndate: 2021-05\ndistrict: 离石区\n---\n\n正文。\n' >"$tmp/n/content/may.md"
 "$BIN" --config "$tmp/n/config.yml" --content "$tmp/n/content" --out "$tmp/n/out" --quiet >"$tmp/log" 2>&1
 d=$tmp/n/out/places/shan-xi-sheng/lv-liang-shi/li-shi-qu
 if [ -f "$d/2022-di/index.html" ] && [ -f "$d/page-di/index.html" ] && [ -f "$d/2022/10/index.html" ]; then
@@ -83,4 +85,16 @@ else
 	echo "not ok - listings: communities named 2022 and page"
 	sed 's/^/#   /' "$tmp/log" | head -5
 	ls "$d" | sed 's/^/#   /'
+fi
+
+# A year whose reports are all known only to their month has no day cell with reports: its heatmap says so,
+# and its legend has no shade for reports.
+y=$tmp/n/out/dates/2021/index.html
+if grep -q 'id="heatmap-d">共1篇报道。其中1篇只知月份，不在日格中。没有日期确知的报道，日格都是空的。' "$y" &&
+	! grep -q '单格最多' "$y" && [ "$(grep -o 'class="heatmap-key"' "$y" | wc -l)" = 1 ] &&
+	grep -q '</svg>0 篇</span>' "$y"; then
+	echo "ok - listings: a year of month-only reports: its heatmap says no day cell has reports, its legend only 0 篇"
+else
+	echo "not ok - listings: a year of month-only reports"
+	grep -o 'id="heatmap-d">[^<]*\|class="heatmap-legend">.*</span></span>' "$y" | sed 's/^/#   /'
 fi

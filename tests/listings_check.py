@@ -252,6 +252,20 @@ for p, html in sorted(pages.items()):
 check(f"{nfig} heatmaps: no tab stops in the picture, the figure named once, the table behind <details>",
       nfig > 0 and not bad, bad)
 
+# The picture is hidden from screen readers, so the description they hear sends them to the numbers they can
+# reach: the table (by its summary), or a month page's calendar; never to the legend or the cells' titles.
+bad, ndesc = [], 0
+for p, html in sorted(pages.items()):
+    for fig in re.findall(r'<div class="heatmap heatmap-.*?</details>|<div class="heatmap heatmap-.*?</figure>', html, re.S):
+        ndesc += 1
+        desc = re.search(r'id="heatmap-d">([^<]*)<', fig).group(1)
+        summary = re.search(r"<summary>([^<]+)</summary>", fig)
+        where = f"见图下的表格（{summary.group(1)}）" if summary else "见本页的日历"
+        if where not in desc or "图例" in desc or "标题" in desc:
+            bad.append(f"{p}: {desc}")
+check(f"{ndesc} heatmaps' descriptions point to their table (or the calendar), not to the hidden legend",
+      ndesc > 0 and not bad, bad)
+
 # A year's day heatmap counts the reports known only to their month too: its description's total is the
 # year's, each row's 全月 the month's, and the 只知月份 column says how many have no day cell.
 bad, nonly = [], 0
