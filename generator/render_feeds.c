@@ -35,6 +35,16 @@ static struct val *person_val(struct render *r, const char *name, const char *ur
 	return v;
 }
 
+/* Is l's item i the first with its name? A name given twice (a slip the
+ * index warns about) is one author. */
+static int first_of(const struct strlist *l, size_t i)
+{
+	for (size_t k = 0; k < i; k++)
+		if (strcmp(l->items[k], l->items[i]) == 0)
+			return 0;
+	return 1;
+}
+
 /* An entry: the listing item plus its absolute link (also its id: a
  * report's URL never changes, see the README), its timestamp, its authors
  * (reporters, or the signer of a text that is no report), contributors
@@ -47,13 +57,18 @@ static struct val *feed_entry(struct render *r, const struct article *a)
 	val_set_str(m, v, "updated", timestamp(r, a));
 	struct val *authors = val_list(m), *contributors = val_list(m), *categories = val_list(m);
 	for (size_t i = 0; i < a->reporters.len; i++)
-		val_push(m, authors, person_val(r, a->reporters.items[i], a->reporter_refs[i]->url));
+		if (first_of(&a->reporters, i))
+			val_push(m, authors, person_val(r, a->reporters.items[i], a->reporter_refs[i]->url));
 	for (size_t i = 0; i < a->author.len; i++)
-		val_push(m, authors, person_val(r, a->author.items[i], NULL));
+		if (first_of(&a->author, i))
+			val_push(m, authors, person_val(r, a->author.items[i], NULL));
 	for (size_t i = 0; i < a->correspondents.len; i++)
-		val_push(m, contributors,
-			 person_val(r, a->correspondents.items[i], a->correspondent_refs[i]->url));
+		if (first_of(&a->correspondents, i))
+			val_push(m, contributors,
+				 person_val(r, a->correspondents.items[i], a->correspondent_refs[i]->url));
 	for (size_t i = 0; i < a->tags.len; i++) {
+		if (!first_of(&a->tags, i))
+			continue;
 		struct val *c = val_map(m);
 		val_set_str(m, c, "term", a->tags.items[i]);
 		val_set_str(m, c, "scheme", render_absolute(r, "tags/"));

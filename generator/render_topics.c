@@ -64,7 +64,7 @@ void render_people_index(struct render *r, size_t unused)
 	struct val *list = val_list(a);
 	for (size_t i = 0; i < people->len; i++) {
 		const struct person *p = people->items[i];
-		val_push(a, list, named_count(r, p->name, p->url, p->as_reporter.len + p->as_correspondent.len));
+		val_push(a, list, named_count(r, p->name, p->url, p->articles.len));
 	}
 	render_set_list(r, ctx, "people", list);
 	render_page(r, "reporters", "reporters/index.html", ctx);
@@ -77,7 +77,8 @@ void render_person_page(struct render *r, size_t i)
 	struct val *ctx = render_common(r, p->url, p->name, "reporters");
 	render_crumb(r, ctx, "记者", "reporters/index.html");
 	render_crumb(r, ctx, p->name, NULL);
-	val_set(a, ctx, "person", named_count(r, p->name, NULL, p->as_reporter.len + p->as_correspondent.len));
+	/* reports, each once (as reporter, correspondent or both), as the heatmap counts them */
+	val_set(a, ctx, "person", named_count(r, p->name, NULL, p->articles.len));
 	struct ptrvec rep = render_slice(&p->as_reporter, 0, render_limit(r));
 	struct ptrvec cor = render_slice(&p->as_correspondent, 0, render_limit(r));
 	render_set_list(r, ctx, "as_reporter", render_items(r, &rep));

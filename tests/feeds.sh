@@ -87,3 +87,24 @@ if "$B/sitegen" --config "$tmp/split.yml" --content "$tmp/content" --out "$tmp/c
 else
 	echo "ok - feeds: sitemap_limit: 0 is an error at its place"
 fi
+
+# A person who is both reporter and correspondent of one report, and named twice among its reporters: one
+# report on their page and in the people index (as the heatmap counts), one <author> in the feed, and a
+# warning at the second name.
+mkdir -p "$tmp/p/content"
+printf 'title: 测试\nregions:\n  山西省:\n    吕梁市: [离石区]\n' >"$tmp/p/config.yml"
+printf -- '---\ntitle: 标题一\ndate: 2022-10-31\ndistrict: 离石区\nreporters: [张三, 张三]\ncorrespondents: [张三]\n---\n\n正文。\n' \
+	>"$tmp/p/content/a.md"
+"$B/sitegen" --config "$tmp/p/config.yml" --content "$tmp/p/content" --out "$tmp/p/out" --quiet >"$tmp/log" 2>&1
+P=$tmp/p/out/reporters/zhang-san
+if grep -q '共 1 篇' "$P/index.html" && ! grep -q '共 2 篇' "$P/index.html" &&
+	grep -q '张三</a> <span class="count">1 篇' "$tmp/p/out/reporters/index.html" &&
+	[ "$(grep -c '<author><name>张三</name>' "$P/feed.xml")" = 1 ] &&
+	[ "$(grep -c '<contributor><name>张三</name>' "$P/feed.xml")" = 1 ] &&
+	grep -q "^$tmp/p/content/a.md:5:17: warning: '张三' is given twice in reporters" "$tmp/log"; then
+	echo "ok - feeds: a person both reporter and correspondent of one report (and named twice) counts it once, is one <author>, and the repeat is warned at its place"
+else
+	echo "not ok - feeds: a person named twice in one report"
+	grep -o '共 [0-9]* 篇\|<author>.*</author>' "$P/index.html" "$P/feed.xml" | sed 's/^/#   /'
+	sed 's/^/#   /' "$tmp/log" | head -5
+fi
