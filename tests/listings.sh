@@ -69,6 +69,19 @@ for bad in 0 1001 many; do
 	fi
 done
 
+# Past 200 a limit still works but pages can pass 200 KB: a warning at its place.
+sed "s/^listing_limit: .*/listing_limit: 201/" "$tmp/c/config.yml" >"$tmp/big.yml"
+line=$(grep -n '^listing_limit:' "$tmp/big.yml" | cut -d: -f1)
+if "$BIN" check --config "$tmp/big.yml" --content "$tmp/c/content" >"$tmp/log" 2>&1;
+	grep -q "^$tmp/big.yml:$line:16: warning: 'listing_limit' above 200 can make listing pages larger than 200 KB" "$tmp/log" &&
+	sed "s/^listing_limit: .*/listing_limit: 200/" "$tmp/c/config.yml" >"$tmp/big.yml" &&
+	"$BIN" check --config "$tmp/big.yml" --content "$tmp/c/content" >"$tmp/log" 2>&1 && ! grep -q "listing_limit" "$tmp/log"; then
+	echo "ok - listings: listing_limit: 201 is a warning at its place (pages may pass 200 KB), 200 is not"
+else
+	echo "not ok - listings: listing_limit above 200 is not warned at its place"
+	sed 's/^/#   /' "$tmp/log" | head -5
+fi
+
 # A place named like a month's or a page's folder gets another slug.
 mkdir -p "$tmp/n/content"
 printf 'regions:\n  山西省:\n    吕梁市: [离石区]\n' >"$tmp/n/config.yml"
