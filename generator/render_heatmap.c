@@ -187,6 +187,10 @@ struct val *render_heatmap_months(struct render *r, const struct render_heat_cel
 			size_t count = c ? c->count : 0;
 			const char *url = c ? c->url : NULL;
 			push_cell(r, out, LEFT + (m - 1) * STEP, top, count, max, render_month_text(r, y, m), url);
+			if (c && c->year_page)	/* the title says where the link leads: no page of its own */
+				val_set_str(a, out->u.list.items[out->u.list.len - 1], "title",
+					    arena_sprintf(a, "%s：%zu篇报道（链接到%s全年）", render_month_text(r, y, m), count,
+							  render_year_text(r, y)));
 			val_push(a, tcells, table_cell(r, count, url, 0));
 			sum += count;
 		}

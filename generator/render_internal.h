@@ -147,6 +147,7 @@ struct render_heat_cell {
 	int y, m, d;
 	size_t count;
 	const char *url;
+	int year_page;	/* a month cell whose url is its whole year's page */
 };
 /* A year × month grid of the years the cells span; NULL when n == 0. */
 struct val *render_heatmap_months(struct render *r, const struct render_heat_cell *cells, size_t n,

@@ -22,7 +22,8 @@ struct val *render_spans_heatmap(struct render *r, const struct ptrvec *list, co
 		for (size_t k = s->start; k < s->start + s->len; k++) {
 			const struct article *a = list->items[k];
 			if (!nc || cells[nc - 1].y != a->date.y || cells[nc - 1].m != a->date.m)
-				cells[nc++] = (struct render_heat_cell){ .y = a->date.y, .m = a->date.m, .url = s->url };
+				cells[nc++] = (struct render_heat_cell){ .y = a->date.y, .m = a->date.m, .url = s->url,
+									 .year_page = !s->m };
 			cells[nc - 1].count++;
 		}
 	}

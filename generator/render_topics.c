@@ -1,4 +1,5 @@
 /* Tag, reporter and printed-page (series) pages, the home page and the 404 page. */
+#include <stdio.h>
 #include <string.h>
 
 #include "markdown.h"
@@ -39,6 +40,24 @@ static const char *tag_period_url(const void *owner, int y, int m)
 	return s ? s->url : NULL;
 }
 
+/* A month heading of the newest list whose month has no page of its own
+ * (its year is not split into months) links to the year's page: that link
+ * says the year (`year_text`), so it does not pass for the month's. */
+static void mark_year_groups(struct render *r, struct val *ctx, const struct span *spans, size_t n)
+{
+	struct val *groups = val_get(ctx, "groups", 6);
+	for (size_t i = 0; groups && i < groups->u.list.len; i++) {
+		struct val *g = groups->u.list.items[i];
+		const struct val *id = val_get(g, "id", 2);
+		int y = 0, m = 0;
+		if (!id || sscanf(id->u.str.s, "%d-%d", &y, &m) != 2)
+			continue;
+		const struct span *s = render_find_span(spans, n, y, m);
+		if (s && !s->m)
+			val_set_str(&r->scratch, g, "year_text", render_year_text(r, y));
+	}
+}
+
 void render_tag_page(struct render *r, size_t i)
 {
 	struct arena *a = &r->scratch;
@@ -48,6 +67,7 @@ void render_tag_page(struct render *r, size_t i)
 	render_crumb(r, ctx, t->name, NULL);
 	val_set(a, ctx, "tag", named_count(r, t->name, NULL, t->articles.len));
 	render_set_latest(r, ctx, &t->articles, tag_period_url, t);
+	mark_year_groups(r, ctx, t->periods, t->nperiods);
 	val_set(a, ctx, "heatmap", render_spans_heatmap(r, &t->articles, t->periods, t->nperiods,
 							 arena_sprintf(a, "专题“%s”各月报道数", t->name)));
 	render_feed_link(r, ctx, t->name, t->dir);

@@ -144,10 +144,14 @@ for p, html in sorted(pages.items()):
     sums, table = {}, {}
     for href, level, title in CELL.findall(html):
         ncells += 1
-        mt = re.search(r"：(\d+)篇报道$", title)
+        mt = re.search(r"：(\d+)篇报道(?:（链接到(\d{4})年全年）)?$", title)
         n = int(mt.group(1)) if mt else 0
         if not mt and not title.endswith("：没有报道"):
             bad.append(f"{p}: a cell titled {title!r}")
+        # a month cell leading to its year's page (the month has none) says so in its title
+        to_year = bool(href) and re.search(r"/(\d{4})/index\.html$", resolve(p, href))
+        if mt and href and re.match(r"\d{4}年\d+月：", title) and bool(mt.group(2)) != bool(to_year):
+            bad.append(f"{p}: the cell {title!r} leads to {resolve(p, href)}")
         if n and not href:
             bad.append(f"{p}: a cell with {n} reports links nowhere ({title})")
         if (n == 0) != (level == "0"):
@@ -291,13 +295,20 @@ check(f"year heatmaps: totals include the {nonly} reports known only to their mo
 
 # Month headings of the newest-N lists: each links to its month's page and gives that month's whole
 # count (a month cut short also says how many are listed here).
-HEAD = re.compile(r'<h2 id="g[^"]+">(?:<a href="([^"]+)">)?([^<]+)(?:</a>)? <span class="count">([^<]*)</span></h2>')
-bad, nheads, ncut = [], 0, 0
+HEAD = re.compile(r'<h2 id="g[^"]+">(?:<a href="([^"]+)">)?([^<]+)(?:</a>)? <span class="count">([^<]*)</span>'
+                  r'(?: <a class="group-year" href="([^"]+)">([^<]+)</a>)?</h2>')
+bad, nheads, ncut, nyear = [], 0, 0, 0
 for p, html in sorted(pages.items()):
     if 'class="heatmap heatmap-' not in html:
         continue
-    for href, label, count in HEAD.findall(main_of(html)):
+    for href, label, count, year_href, year_text in HEAD.findall(main_of(html)):
         nheads += 1
+        if year_href:  # a month without a page of its own: the heading is plain, the link after it names the year
+            t = resolve(p, year_href)
+            if href or not re.fullmatch(rf"{label[:4]}年全年", year_text) or not t.endswith(f"/{label[:4]}/index.html"):
+                bad.append(f"{p}: heading {label} links {year_text} to {t}")
+            nyear += 1
+            continue
         m = re.fullmatch(r"(?:· )?(\d+) 篇(?:，此处列出 (\d+) 篇)?", count)
         if not href or not m:
             bad.append(f"{p}: heading {label} {count!r} {'unlinked' if not href else ''}")
@@ -306,16 +317,17 @@ for p, html in sorted(pages.items()):
         whole = counts.get(t)
         if whole is None:
             whole = len(listing(t)[0]) if t in pages else None
-        if t.endswith(("/0/index.html",)) or not re.search(r"/\d{4}/(\d\d/)?index\.html$", t):
-            bad.append(f"{p}: heading {label} links to {t}, not a period page")
+        if t.endswith(("/0/index.html",)) or not re.search(r"/\d{4}/\d\d/index\.html$", t):
+            bad.append(f"{p}: heading {label} links to {t}, not its month's page")
         if m.group(2):
             ncut += 1
         if not re.search(r"/\d{4}/\d\d/index\.html$", t):
             continue  # a tag's year page: the heading counts the month only
         if whole != int(m.group(1)):
             bad.append(f"{p}: heading {label} says {m.group(1)}, {t} lists {whole}")
-check(f"{nheads} month headings ({ncut} cut short) link to their month's page and give its whole count",
-      nheads > 0 and ncut > 0 and not bad, bad)
+check(f"{nheads} month headings ({ncut} cut short) link to their month's page and give its whole count, "
+      f"or ({nyear}) name the year whose page they link to",
+      nheads > 0 and ncut > 0 and nyear > 0 and not bad, bad)
 
 # No listing lists everything: neither reports nor printed pages (版面).
 SERIES = re.compile(r'<ul class="series-list">(.*?)</ul>', re.S)
