@@ -104,6 +104,8 @@ for rep, (date, owners) in reports.items():
     if len(date) == 10:
         expected.setdefault(("dates/", y, m, date[8:10]), set()).add(rep)
 
+MONTHS = re.compile(r'<nav class="place-children period-months"[^>]*>(.*?)</nav>', re.S)
+year_pages = {p for p in pages if PERIOD.match(p) and MONTHS.search(pages[p])}
 bad, seen, counts, nperiod = [], set(), {}, 0
 for p in sorted(pages):
     mt = PERIOD.match(p)
@@ -112,6 +114,8 @@ for p in sorted(pages):
     owner, y, m, d = mt.groups()
     if owner == "dates/" and not m:
         continue  # a year of the date archive: its newest reports only, checked below
+    if p in year_pages:
+        continue  # a year split into months: its months, checked below
     nperiod += 1
     got, problems = listing(p)
     bad += problems
@@ -122,6 +126,31 @@ for p in sorted(pages):
     counts[p] = len(got)
 check(f"{nperiod} period pages each list exactly their owner's reports of their period, "
       f"at most {limit} a page, numbered pages without gaps or repeats", not bad, bad)
+
+# A year folder split into months has a page of its own: each month with reports, linking to its page
+# with its count, adding up to the year's; and no folder of a place, tag or person (its years, months
+# and days) is without its index.html (a URL trimmed by hand finds a page), page/ folders apart.
+bad = []
+for p in sorted(year_pages):
+    owner, y = PERIOD.match(p).groups()[:2]
+    links = {resolve(p, h): int(n) for h, n in
+             re.findall(r'<li><a href="([^"]+)">[^<]+</a> <span class="count">(\d+) 篇</span></li>', MONTHS.search(pages[p]).group(1))}
+    want = {f"{owner}{y}/{m}/index.html" for (o, yy, m, d) in expected if o == owner and yy == y and m and not d}
+    if set(links) != want or any(counts.get(t) != n for t, n in links.items()):
+        bad.append(f"{p}: months {sorted(links.items())[:4]}, expected {sorted(want)[:4]}")
+    if sum(links.values()) != len(expected.get((owner, y, None, None), ())):
+        bad.append(f"{p}: months add up to {sum(links.values())}")
+dirs = {posixpath.dirname(p) for p in pages}
+parents = set()
+for d in dirs:
+    while d:
+        parents.add(d)
+        d = posixpath.dirname(d)
+missing = sorted(d for d in parents if re.match(r"(places|tags|reporters|dates)(/|$)", d)
+                 and not re.search(r"(^|/)page$", d) and d + "/index.html" not in pages)
+check(f"{len(year_pages)} year folders split into months have their page, each month linked with its count; "
+      f"every folder of places/, tags/, reporters/ and dates/ but page/ has an index.html",
+      year_pages and not bad and not missing, bad + [f"{d}/ has no index.html" for d in missing])
 
 # Every place has a page for every month it has reports; a tag or person for each year (or its months).
 missing = []
