@@ -261,14 +261,14 @@ static void warn_repeated(struct index_ctx *x, const struct article *art, const 
 				     art->src_len, "'%s' is given twice in %s", l->items[i], field);
 }
 
-/* Also a name given twice in one report's reporters, correspondents or tags. */
+/* Also a name given twice in one report's reporters or correspondents (a
+ * tag given twice is left alone: it files the report once all the same). */
 void index_warn_duplicates(struct index_ctx *x, const struct ptrvec *oldest)
 {
 	for (size_t i = 0; i < oldest->len; i++) {
 		const struct article *art = oldest->items[i];
 		warn_repeated(x, art, &art->reporters, "reporters");
 		warn_repeated(x, art, &art->correspondents, "correspondents");
-		warn_repeated(x, art, &art->tags, "tags");
 	}
 	/* sorted, a report and its copies are neighbours */
 	struct ptrvec v = { 0 };
