@@ -5,6 +5,9 @@
 
 #include "text.h"
 
+/* The largest listing_limit that keeps every page under 200 KB (README). */
+#define LISTING_LIMIT_BOUNDED 200
+
 static const char *const config_keys[] = {
 	"title", "description", "base_url", "language", "output_dir", "unsafe_html", "home_latest", "listing_limit",
 	"regions", "slugs", "sitemap_limit", "search", NULL
@@ -160,6 +163,11 @@ static void read_key(struct reader *r, const struct ynode *key, const struct yno
 		read_count(r, v, k, 50000, &cfg->sitemap_limit);
 	} else if (strcmp(k, "listing_limit") == 0) {
 		read_count(r, v, k, 1000, &cfg->listing_limit);
+		/* measured (README, Configuration): past this a year page can pass 200 KB */
+		if (cfg->listing_limit > LISTING_LIMIT_BOUNDED)
+			diag_warning(r->d, r->path, v->line, v->col, r->src, r->len,
+				     "'listing_limit' above %d can make listing pages larger than 200 KB",
+				     LISTING_LIMIT_BOUNDED);
 	} else {
 		const char **slot = strcmp(k, "title") == 0 ? &cfg->title
 				: strcmp(k, "description") == 0 ? &cfg->description

@@ -251,8 +251,25 @@ static int cmp_date_title(const void *pa, const void *pb)
 	return c ? c : strcmp(a->path, b->path);
 }
 
+/* A name given twice in one of a report's lists (reporters: [李艳, 李艳]):
+ * a warning at the second. */
+static void warn_repeated(struct index_ctx *x, const struct article *art, const struct strlist *l, const char *field)
+{
+	for (size_t i = 1; i < l->len; i++)
+		if (find_entry(l, l->items[i]) < i)
+			diag_warning(x->d, art->path, l->lines ? l->lines[i] : 0, l->cols ? l->cols[i] : 0, art->src,
+				     art->src_len, "'%s' is given twice in %s", l->items[i], field);
+}
+
+/* Also a name given twice in one report's reporters or correspondents (a
+ * tag given twice is left alone: it files the report once all the same). */
 void index_warn_duplicates(struct index_ctx *x, const struct ptrvec *oldest)
 {
+	for (size_t i = 0; i < oldest->len; i++) {
+		const struct article *art = oldest->items[i];
+		warn_repeated(x, art, &art->reporters, "reporters");
+		warn_repeated(x, art, &art->correspondents, "correspondents");
+	}
 	/* sorted, a report and its copies are neighbours */
 	struct ptrvec v = { 0 };
 	for (size_t i = 0; i < oldest->len; i++)

@@ -46,10 +46,10 @@ static struct val *day_heatmap(struct render *r, const struct year *y, const str
 		const struct month *m = y->months.items[i];
 		for (size_t k = 0; (!only || m == only) && k < m->days.len; k++) {
 			const struct day *d = m->days.items[k];
-			cells[n++] = (struct render_heat_cell){ d->y, d->m, d->d, d->articles.len, d->url };
+			cells[n++] = (struct render_heat_cell){ d->y, d->m, d->d, d->articles.len, d->url, 0 };
 		}
 		if ((!only || m == only) && m->month_only.len)
-			cells[n++] = (struct render_heat_cell){ m->y, m->m, 0, m->month_only.len, m->url };
+			cells[n++] = (struct render_heat_cell){ m->y, m->m, 0, m->month_only.len, m->url, 0 };
 	}
 	return render_heatmap_days(r, cells, n, y->y, only ? only->m : 0, title, !only);
 }
@@ -259,7 +259,7 @@ struct val *render_months_heatmap(struct render *r)
 	struct render_heat_cell *cells = arena_alloc(&r->scratch, (months->len + 1) * sizeof(*cells));
 	for (size_t k = 0; k < months->len; k++) {
 		const struct month *m = months->items[k];
-		cells[k] = (struct render_heat_cell){ m->y, m->m, 0, m->articles.len, m->url };
+		cells[k] = (struct render_heat_cell){ m->y, m->m, 0, m->articles.len, m->url, 0 };
 	}
 	return render_heatmap_months(r, cells, months->len, "各月报道数");
 }

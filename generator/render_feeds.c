@@ -35,6 +35,16 @@ static struct val *person_val(struct render *r, const char *name, const char *ur
 	return v;
 }
 
+/* Is l's item i the first with its name? A name given twice (a slip the
+ * index warns about) is one author. */
+static int first_of(const struct strlist *l, size_t i)
+{
+	for (size_t k = 0; k < i; k++)
+		if (strcmp(l->items[k], l->items[i]) == 0)
+			return 0;
+	return 1;
+}
+
 /* An entry: the listing item plus its absolute link (also its id: a
  * report's URL never changes, see the README), its timestamp, its authors
  * (reporters, or the signer of a text that is no report), contributors
@@ -47,13 +57,18 @@ static struct val *feed_entry(struct render *r, const struct article *a)
 	val_set_str(m, v, "updated", timestamp(r, a));
 	struct val *authors = val_list(m), *contributors = val_list(m), *categories = val_list(m);
 	for (size_t i = 0; i < a->reporters.len; i++)
-		val_push(m, authors, person_val(r, a->reporters.items[i], a->reporter_refs[i]->url));
+		if (first_of(&a->reporters, i))
+			val_push(m, authors, person_val(r, a->reporters.items[i], a->reporter_refs[i]->url));
 	for (size_t i = 0; i < a->author.len; i++)
-		val_push(m, authors, person_val(r, a->author.items[i], NULL));
+		if (first_of(&a->author, i))
+			val_push(m, authors, person_val(r, a->author.items[i], NULL));
 	for (size_t i = 0; i < a->correspondents.len; i++)
-		val_push(m, contributors,
-			 person_val(r, a->correspondents.items[i], a->correspondent_refs[i]->url));
+		if (first_of(&a->correspondents, i))
+			val_push(m, contributors,
+				 person_val(r, a->correspondents.items[i], a->correspondent_refs[i]->url));
 	for (size_t i = 0; i < a->tags.len; i++) {
+		if (!first_of(&a->tags, i))
+			continue;
 		struct val *c = val_map(m);
 		val_set_str(m, c, "term", a->tags.items[i]);
 		val_set_str(m, c, "scheme", render_absolute(r, "tags/"));
@@ -67,10 +82,10 @@ static struct val *feed_entry(struct render *r, const struct article *a)
 	return v;
 }
 
-/* Renders the Atom feed `feed_url` of the page `page_url` (its alternate,
- * whose absolute URL is also the feed's id) from newest-first articles. */
-static void render_atom(struct render *r, const char *feed_url, const char *page_url, const char *title,
-			const struct ptrvec *arts)
+/* Renders the Atom feed `feed_url` of the page `page_url` (its alternate)
+ * from newest-first articles; id: the feed's permanent id (feed_id). */
+static void render_atom(struct render *r, const char *feed_url, const char *page_url, const char *id,
+			const char *title, const struct ptrvec *arts)
 {
 	struct arena *m = &r->scratch;
 	struct val *ctx = render_common(r, feed_url, title, NULL);
@@ -78,6 +93,7 @@ static void render_atom(struct render *r, const char *feed_url, const char *page
 	val_set_str(m, ctx, "feed_title", title);
 	val_set_str(m, ctx, "alternate", render_absolute(r, page_url));
 	val_set_str(m, ctx, "self", render_absolute(r, feed_url));
+	val_set_str(m, ctx, "id", id);
 	/* an empty feed (no reports at all) has a fixed date, not the build's */
 	val_set_str(m, ctx, "updated", arts->len ? timestamp(r, arts->items[0]) : "1970-01-01T00:00:00Z");
 	struct val *entries = val_list(m);
@@ -91,7 +107,42 @@ void render_feed(struct render *r, size_t unused)
 {
 	(void)unused;
 	const struct config *cfg = r->site->config;
-	render_atom(r, "feed.xml", "index.html", cfg->title, &r->site->articles);
+	render_atom(r, "feed.xml", "index.html", render_absolute(r, "index.html"), cfg->title, &r->site->articles);
+}
+
+/* Appends name percent-encoded (RFC 3986: all but the unreserved
+ * characters, the UTF-8 bytes of 离石区 included), so that it can stand in
+ * an IRI. */
+static void add_encoded(struct buf *b, const char *name)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
+		if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || strchr("-._~", *p))
+			buf_addch(b, (char)*p);
+		else {
+			buf_addch(b, '%');
+			buf_addch(b, hex[*p >> 4]);
+			buf_addch(b, hex[*p & 15]);
+		}
+	}
+}
+
+/* A feed's id: the site's address, `feeds/`, the kind (place, tag,
+ * person) and the names it is of, percent-encoded (a place's with its
+ * parents': feeds/place/山西省/吕梁市/离石区). Never the page's slug, which
+ * passes to another name when two names' slugs collide (C++ and c both
+ * want tags/c/); the id of a feed must stay its own (RFC 4287, 4.2.6). */
+static const char *feed_id(struct render *r, const char *kind, const char *const *names, size_t n)
+{
+	struct buf b = BUF_INIT;
+	buf_addf(&b, "feeds/%s", kind);
+	for (size_t i = n; i-- > 0;) {
+		buf_addch(&b, '/');
+		add_encoded(&b, names[i]);
+	}
+	const char *id = render_absolute(r, arena_strndup(&r->scratch, b.data, b.len));
+	buf_free(&b);
+	return id;
 }
 
 /* A person's reports and the ones they were correspondent for, merged
@@ -121,22 +172,29 @@ static const char *feed_title(struct render *r, const char *name)
 void render_page_feed(struct render *r, size_t i)
 {
 	const struct site *s = r->site;
-	const char *name, *url;
+	const char *name, *url, *id;
 	struct ptrvec merged = { 0 };
 	const struct ptrvec *arts = &merged;
 	if (i < s->places.len) {
 		const struct place *p = s->places.items[i];
+		const char *chain[8];
+		size_t n = 0;
+		for (const struct place *q = p; q && n < 8; q = q->parent)
+			chain[n++] = q->name;
 		name = p->name, url = p->url, arts = &p->articles;
+		id = feed_id(r, "place", chain, n);
 	} else if ((i -= s->places.len) < s->tags.len) {
 		const struct tag *t = s->tags.items[i];
 		name = t->name, url = t->url, arts = &t->articles;
+		id = feed_id(r, "tag", &name, 1);
 	} else {
 		const struct person *p = s->people.items[i - s->tags.len];
 		name = p->name, url = p->url;
 		person_articles(r, p, &merged);
+		id = feed_id(r, "person", &name, 1);
 	}
 	const char *feed_url = arena_sprintf(&r->scratch, "%sfeed.xml", dir_of(r, url));
-	render_atom(r, feed_url, url, feed_title(r, name), arts);
+	render_atom(r, feed_url, url, id, feed_title(r, name), arts);
 }
 
 size_t render_page_feed_count(const struct site *s)

@@ -11,6 +11,8 @@
 #include "text.h"
 
 #define LEVELS 4	/* shades for counts above zero; 0 is a day or month without reports */
+#define KEY_STEP 60	/* the standalone SVG's legend: the width of one entry (a swatch and "100–200 篇") */
+#define KEY_ROW 22	/* and the height of its row, below the grid */
 
 /* The shade of a count: 1 … LEVELS in equal steps up to the largest. */
 static int level_of(size_t count, size_t max)
@@ -26,6 +28,8 @@ static struct val *legend(struct render *r, size_t max)
 	struct val *zero = val_map(a);
 	val_set(a, zero, "level", val_str(a, "0"));
 	val_set_str(a, zero, "text", "0 篇");
+	val_set(a, zero, "x", val_str(a, "0"));
+	val_set(a, zero, "tx", val_str(a, "14"));
 	val_push(a, list, zero);
 	for (int k = 1; k <= LEVELS && max; k++) {
 		/* the smallest count of shade k, and of shade k + 1 */
@@ -37,6 +41,8 @@ static struct val *legend(struct render *r, size_t max)
 		struct val *e = val_map(a);
 		val_set(a, e, "level", val_int(a, k));
 		val_set(a, e, "text", lo == hi ? val_strf(a, "%zu 篇", lo) : val_strf(a, "%zu–%zu 篇", lo, hi));
+		val_set(a, e, "x", val_strf(a, "%zu", list->u.list.len * KEY_STEP));
+		val_set(a, e, "tx", val_strf(a, "%zu", list->u.list.len * KEY_STEP + 14));
 		val_push(a, list, e);
 	}
 	return list;
@@ -103,20 +109,43 @@ static void push_head(struct render *r, struct val *head, const char *text, cons
 	val_push(a, head, h);
 }
 
+/* The figure's description, for screen readers (the picture is hidden from
+ * them): the totals, and where the numbers are that they can reach (the
+ * table, or a month page's calendar). max 0: no cell has reports (a day grid
+ * of reports all known only to their month). */
+static const char *page_desc(struct render *r, size_t total, size_t month_only, size_t max, const char *numbers)
+{
+	struct arena *a = &r->scratch;
+	const char *only = month_only ? arena_sprintf(a, "其中%zu篇只知月份，不在日格中。", month_only) : "";
+	if (!max)
+		return arena_sprintf(a, "共%zu篇报道。%s没有日期确知的报道，日格都是空的。%s", total, only, numbers);
+	return arena_sprintf(a, "共%zu篇报道。%s单格最多%zu篇。%s", total, only, max, numbers);
+}
+
+/* numbers: the sentence saying where the numbers are (page_desc). */
 static struct val *heatmap_new(struct render *r, const char *kind, const char *title, size_t total,
-			       size_t month_only, size_t max, int cell, int width, int height)
+			       size_t month_only, size_t max, int cell, int width, int height, const char *numbers)
 {
 	struct arena *a = &r->scratch;
 	struct val *h = val_map(a);
 	val_set_str(a, h, "kind", kind);
 	val_set_str(a, h, "title", title);
-	const char *only = month_only ? arena_sprintf(a, "其中%zu篇只知月份，不在日格中。", month_only) : "";
-	val_set_str(a, h, "desc", arena_sprintf(a, "共%zu篇报道。%s各色代表的篇数见图例，单格最多%zu篇。每格的篇数写在它的标题里。",
-					       total, only, max));
+	val_set_str(a, h, "desc", page_desc(r, total, month_only, max, numbers));
 	val_set(a, h, "size", val_int(a, cell));
 	val_set(a, h, "width", val_int(a, width));
 	val_set(a, h, "height", val_int(a, height));
-	render_set_list(r, h, "legend", legend(r, max));
+	struct val *keys = legend(r, max);
+	render_set_list(r, h, "legend", keys);
+	if (!strcmp(kind, "months")) {
+		/* the standalone file (heatmap-file.mustache) draws its legend in a row below the grid */
+		int keys_width = (int)keys->u.list.len * KEY_STEP;
+		val_set_str(a, h, "file_desc", arena_sprintf(a, "共%zu篇报道，单格最多%zu篇。各色代表的篇数见图下的图例，"
+								 "每格的篇数写在它的标题里。", total, max));
+		val_set(a, h, "file_width", val_int(a, width > keys_width ? width : keys_width));
+		val_set(a, h, "file_height", val_int(a, height + KEY_ROW));
+		val_set(a, h, "legend_y", val_int(a, height + 8));
+		val_set(a, h, "legend_ty", val_int(a, height + 17));
+	}
 	return h;
 }
 
@@ -139,7 +168,8 @@ struct val *render_heatmap_months(struct render *r, const struct render_heat_cel
 	const struct render_heat_cell **grid = arena_alloc(a, years * 12 * sizeof(*grid));
 	for (size_t i = 0; i < n; i++)
 		grid[(size_t)(cells[i].y - y0) * 12 + (size_t)cells[i].m - 1] = &cells[i];
-	struct val *h = heatmap_new(r, "months", title, total, 0, max, CELL, LEFT + 12 * STEP, TOP + (int)years * STEP);
+	struct val *h = heatmap_new(r, "months", title, total, 0, max, CELL, LEFT + 12 * STEP, TOP + (int)years * STEP,
+				    "各月的篇数见图下的表格（按月的数字）。");
 	struct val *out = val_list(a), *labels = val_list(a), *head = val_list(a), *rows = val_list(a);
 	push_head(r, head, "年份", NULL);
 	for (int m = 1; m <= 12; m++) {
@@ -157,6 +187,10 @@ struct val *render_heatmap_months(struct render *r, const struct render_heat_cel
 			size_t count = c ? c->count : 0;
 			const char *url = c ? c->url : NULL;
 			push_cell(r, out, LEFT + (m - 1) * STEP, top, count, max, render_month_text(r, y, m), url);
+			if (c && c->year_page)	/* the title says where the link leads: no page of its own */
+				val_set_str(a, out->u.list.items[out->u.list.len - 1], "title",
+					    arena_sprintf(a, "%s：%zu篇报道（链接到%s全年）", render_month_text(r, y, m), count,
+							  render_year_text(r, y)));
 			val_push(a, tcells, table_cell(r, count, url, 0));
 			sum += count;
 		}
@@ -205,8 +239,9 @@ struct val *render_heatmap_days(struct render *r, const struct render_heat_cell 
 		grid[day_index(y, m0, cells[i].m, cells[i].d)] = &cells[i];
 		max = cells[i].count > max ? cells[i].count : max;
 	}
-	struct val *h = heatmap_new(r, m ? "month" : "year", title, total, nonly, max ? max : 1, CELL,
-				    LEFT + weeks * STEP, TOP + 7 * STEP);
+	struct val *h = heatmap_new(r, m ? "month" : "year", title, total, nonly, max, CELL,
+				    LEFT + weeks * STEP, TOP + 7 * STEP,
+				    with_table ? "各日的篇数见图下的表格（按日的数字）。" : "各日的篇数见本页的日历。");
 	struct val *out = val_list(a), *labels = val_list(a), *rows = val_list(a), *head = val_list(a);
 	for (int w = 0; w < 7; w += 2)
 		push_label(r, labels, LEFT - 6, TOP + w * STEP + CELL - 2, weekdays[w]);

@@ -147,6 +147,7 @@ struct render_heat_cell {
 	int y, m, d;
 	size_t count;
 	const char *url;
+	int year_page;	/* a month cell whose url is its whole year's page */
 };
 /* A year × month grid of the years the cells span; NULL when n == 0. */
 struct val *render_heatmap_months(struct render *r, const struct render_heat_cell *cells, size_t n,
@@ -163,6 +164,13 @@ struct val *render_heatmap_days(struct render *r, const struct render_heat_cell 
 struct val *render_spans_heatmap(struct render *r, const struct ptrvec *list, const struct span *spans, size_t n,
 				 const char *title);
 const struct span *render_find_span(const struct span *spans, size_t n, int y, int m);
+/* The page of the year folder holding month span s (…/2022/index.html for
+ * …/2022/10/index.html), in a: the year's page when the year is split into
+ * months (render_periods.c makes it, with the year's newest month). */
+const char *render_year_url_in(struct arena *a, const struct span *s);
+/* Is spans[i] the newest month of a year split into months (and so the
+ * one that makes the year's page)? */
+int render_span_opens_year(const struct span *spans, size_t i);
 /* Sets ctx's `key` to the places of `places` (of the given level; any when
  * level < 0) with reports in month m of year y, linking to their month pages
  * ({name,url,text,count}): the 40 with most reports, and `key`_more to how

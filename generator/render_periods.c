@@ -22,7 +22,8 @@ struct val *render_spans_heatmap(struct render *r, const struct ptrvec *list, co
 		for (size_t k = s->start; k < s->start + s->len; k++) {
 			const struct article *a = list->items[k];
 			if (!nc || cells[nc - 1].y != a->date.y || cells[nc - 1].m != a->date.m)
-				cells[nc++] = (struct render_heat_cell){ .y = a->date.y, .m = a->date.m, .url = s->url };
+				cells[nc++] = (struct render_heat_cell){ .y = a->date.y, .m = a->date.m, .url = s->url,
+									 .year_page = !s->m };
 			cells[nc - 1].count++;
 		}
 	}
@@ -35,6 +36,17 @@ const struct span *render_find_span(const struct span *spans, size_t n, int y, i
 		if (spans[i].y == y && (spans[i].m == m || !spans[i].m))
 			return &spans[i];
 	return NULL;
+}
+
+const char *render_year_url_in(struct arena *a, const struct span *s)
+{
+	size_t n = strlen(s->url), tail = strlen("10/index.html");
+	return arena_sprintf(a, "%.*sindex.html", (int)(n - tail), s->url);
+}
+
+int render_span_opens_year(const struct span *spans, size_t i)
+{
+	return spans[i].m && (i == 0 || spans[i - 1].y != spans[i].y);
 }
 
 static const char *period_text(struct render *r, const struct span *s)
@@ -80,11 +92,71 @@ static struct val *period_common(struct render *r, const struct span *s, const s
 	return ctx;
 }
 
+/* A month's crumbs pass through its year's page (render_year_page). */
 static void period_crumbs(struct render *r, struct val *ctx, const struct span *s, const char *owner_name,
 			  const char *owner_url, size_t k)
 {
 	render_crumb(r, ctx, owner_name, owner_url);
+	if (s->m)
+		render_crumb(r, ctx, render_year_text(r, s->y), render_year_url_in(&r->scratch, s));
 	render_crumb_paged(r, ctx, period_text(r, s), s->url, k);
+}
+
+/* The link to the year of spans[i] (its year's page, with the year's count). */
+static struct val *year_link(struct render *r, const struct span *spans, size_t n, size_t i)
+{
+	size_t count = 0;
+	while (i > 0 && spans[i - 1].y == spans[i].y)
+		i--;
+	for (size_t j = i; j < n && spans[j].y == spans[i].y; j++)
+		count += spans[j].len;
+	const char *url = spans[i].m ? render_year_url_in(&r->scratch, &spans[i]) : spans[i].url;
+	struct val *v = render_link(r, render_year_text(r, spans[i].y), url);
+	val_set(&r->scratch, v, "count", render_count(r, count));
+	return v;
+}
+
+/* The page of a year folder whose year is split into months
+ * (places/…/2022/, tags/<slug>/2022/ past listing_limit): the year's months
+ * with their counts and links, and its heatmap; no reports (each month's
+ * page has them). spans[i] is the year's newest month. The caller has set
+ * the crumbs up to the owner (owner_name, linking to its page, last). */
+static void render_year_page_of(struct render *r, struct val *ctx, const struct span *spans, size_t n, size_t i,
+				const struct ptrvec *list, const char *owner_name)
+{
+	struct arena *a = &r->scratch;
+	const struct span *s = &spans[i];
+	size_t end = i, count = 0;
+	struct val *months = val_list(a);
+	for (; end < n && spans[end].y == s->y; end++) {
+		count += spans[end].len;
+		val_push(a, months, span_link(r, &spans[end]));
+	}
+	render_crumb(r, ctx, render_year_text(r, s->y), NULL);
+	struct val *period = val_map(a);
+	val_set_str(a, period, "text", render_year_text(r, s->y));
+	val_set_str(a, period, "owner_name", owner_name);
+	val_set(a, period, "count", render_count(r, count));
+	val_set(a, ctx, "period", period);
+	render_set_list(r, ctx, "months", months);
+	render_set_list(r, ctx, "items", val_list(a));
+	render_set_list(r, ctx, "siblings", val_list(a));
+	render_set_pages(r, ctx, s->url, 0, 1);
+	val_set(a, ctx, "heatmap", render_spans_heatmap(r, list, s, end - i,
+						       arena_sprintf(a, "%s · %s各月报道数", owner_name,
+								     render_year_text(r, s->y))));
+	if (end < n)
+		val_set(a, ctx, "prev_period", year_link(r, spans, n, end));
+	if (i > 0)
+		val_set(a, ctx, "next_period", year_link(r, spans, n, i - 1));
+	render_page(r, "period", render_year_url_in(a, s), ctx);
+}
+
+static struct val *year_page_common(struct render *r, const struct span *s, const char *owner_name,
+				    const char *section)
+{
+	const char *title = arena_sprintf(&r->scratch, "%s · %s", owner_name, render_year_text(r, s->y));
+	return render_common(r, render_year_url_in(&r->scratch, s), title, section);
 }
 
 /* The same month of the place's siblings (places of its level under the
@@ -169,6 +241,40 @@ static const struct month *site_month(const struct site *site, int y, int m)
 	return NULL;
 }
 
+/* The crumbs above a place: 地区, then its parents. */
+static void place_crumbs(struct render *r, struct val *ctx, const struct place *p)
+{
+	render_crumb(r, ctx, "地区", "places/index.html");
+	const struct place *chain[4];
+	size_t n = 0;
+	for (const struct place *q = p->parent; q && n < 4; q = q->parent)
+		chain[n++] = q;
+	while (n--)
+		render_crumb(r, ctx, chain[n]->name, chain[n]->url);
+}
+
+/* A place's year page links the same year one level up: the parent's
+ * year page, or the date archive's year for a province. */
+static void set_up_year(struct render *r, struct val *ctx, const struct place *p, int y)
+{
+	struct arena *a = &r->scratch;
+	const struct span *up = NULL;
+	for (size_t k = 0; p->parent && k < p->parent->nmonths && !up; k++)
+		if (p->parent->months[k].y == y)
+			up = &p->parent->months[k];
+	if (up) {
+		val_set(a, ctx, "up_period", render_link(r, arena_sprintf(a, "%s · %s", p->parent->name, render_year_text(r, y)),
+							 render_year_url_in(a, up)));
+		return;
+	}
+	for (size_t k = 0; !p->parent && k < r->site->years.len; k++) {
+		const struct year *all = r->site->years.items[k];
+		if (all->y == y)
+			val_set(a, ctx, "up_period", render_link(r, arena_sprintf(a, "全部地区 · %s", render_year_text(r, y)),
+								 all->url));
+	}
+}
+
 void render_place_month(struct render *r, size_t i)
 {
 	const struct span *s = r->site->place_months.items[i];
@@ -177,13 +283,7 @@ void render_place_month(struct render *r, size_t i)
 	for (size_t k = 0; k < npages; k++) {
 		struct arena *a = &r->scratch;
 		struct val *ctx = period_common(r, s, &p->articles, p->name, "places", k, npages);
-		render_crumb(r, ctx, "地区", "places/index.html");
-		const struct place *chain[4];
-		size_t n = 0;
-		for (const struct place *q = p->parent; q && n < 4; q = q->parent)
-			chain[n++] = q;
-		while (n--)
-			render_crumb(r, ctx, chain[n]->name, chain[n]->url);
+		place_crumbs(r, ctx, p);
 		period_crumbs(r, ctx, s, p->name, p->url, k);
 		val_set(a, ctx, "owner", render_link(r, p->name, p->url));
 		/* the same month one level up: the parent place's, or the whole archive's */
@@ -200,6 +300,16 @@ void render_place_month(struct render *r, size_t i)
 		set_neighbours(r, ctx, p->months, p->nmonths, s);
 		render_feed_link(r, ctx, p->name, p->dir);
 		render_page(r, "period", render_nth_url(r, s->url, k), ctx);
+	}
+	size_t at = (size_t)(s - p->months);
+	if (render_span_opens_year(p->months, at)) {
+		struct val *ctx = year_page_common(r, s, p->name, "places");
+		place_crumbs(r, ctx, p);
+		render_crumb(r, ctx, p->name, p->url);
+		val_set(&r->scratch, ctx, "owner", render_link(r, p->name, p->url));
+		set_up_year(r, ctx, p, s->y);
+		render_feed_link(r, ctx, p->name, p->dir);
+		render_year_page_of(r, ctx, p->months, p->nmonths, at, &p->articles, p->name);
 	}
 }
 
@@ -219,6 +329,14 @@ static void topic_period(struct render *r, const struct span *s, const char *nam
 		set_neighbours(r, ctx, spans, n, s);
 		render_feed_link(r, ctx, name, dir);
 		render_page(r, "period", render_nth_url(r, s->url, k), ctx);
+	}
+	if (render_span_opens_year(spans, (size_t)(s - spans))) {
+		struct val *ctx = year_page_common(r, s, name, section);
+		render_crumb(r, ctx, index_name, index_url);
+		render_crumb(r, ctx, name, url);
+		val_set(&r->scratch, ctx, "owner", render_link(r, name, url));
+		render_feed_link(r, ctx, name, dir);
+		render_year_page_of(r, ctx, spans, n, (size_t)(s - spans), list, name);
 	}
 }
 

@@ -78,8 +78,13 @@ static void sm_spans(struct sm_plan *p, struct sm_group *g, const struct ptrvec 
 {
 	for (size_t i = 0; i < spans->len; i++) {
 		const struct span *s = spans->items[i];
-		if (s->y == y)
-			sm_listing(p, g, s->url, list_of(s->owner), s->start, s->len);
+		const struct span *prev = i ? spans->items[i - 1] : NULL;
+		if (s->y != y)
+			continue;
+		/* a year split into months has a page of its own (render_periods.c), dated by its newest month */
+		if (s->m && (!prev || prev->owner != s->owner || prev->y != s->y))
+			sm_add(p, g, render_year_url_in(&p->a, s), newest_of(list_of(s->owner), s->start, s->len));
+		sm_listing(p, g, s->url, list_of(s->owner), s->start, s->len);
 	}
 }
 
@@ -116,6 +121,9 @@ static void sm_rest(struct sm_plan *p, struct sm_group *g, const struct site *s)
 {
 	for (size_t i = 0; i < sizeof(index_pages) / sizeof(*index_pages); i++)
 		sm_add(p, g, index_pages[i], newest(&s->articles));
+	/* series/'s numbered pages (render_series_index) */
+	for (size_t k = 1; k * p->per_page < s->series.len; k++)
+		sm_add(p, g, render_nth_url_in(&p->a, "series/index.html", k), newest(&s->articles));
 	for (size_t i = 0; i < s->places.len; i++) {
 		const struct place *pl = s->places.items[i];
 		sm_add(p, g, pl->url, newest(&pl->articles));

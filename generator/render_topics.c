@@ -1,4 +1,5 @@
 /* Tag, reporter and printed-page (series) pages, the home page and the 404 page. */
+#include <stdio.h>
 #include <string.h>
 
 #include "markdown.h"
@@ -39,6 +40,24 @@ static const char *tag_period_url(const void *owner, int y, int m)
 	return s ? s->url : NULL;
 }
 
+/* A month heading of the newest list whose month has no page of its own
+ * (its year is not split into months) links to the year's page: that link
+ * says the year (`year_text`), so it does not pass for the month's. */
+static void mark_year_groups(struct render *r, struct val *ctx, const struct span *spans, size_t n)
+{
+	struct val *groups = val_get(ctx, "groups", 6);
+	for (size_t i = 0; groups && i < groups->u.list.len; i++) {
+		struct val *g = groups->u.list.items[i];
+		const struct val *id = val_get(g, "id", 2);
+		int y = 0, m = 0;
+		if (!id || sscanf(id->u.str.s, "%d-%d", &y, &m) != 2)
+			continue;
+		const struct span *s = render_find_span(spans, n, y, m);
+		if (s && !s->m)
+			val_set_str(&r->scratch, g, "year_text", render_year_text(r, y));
+	}
+}
+
 void render_tag_page(struct render *r, size_t i)
 {
 	struct arena *a = &r->scratch;
@@ -48,6 +67,7 @@ void render_tag_page(struct render *r, size_t i)
 	render_crumb(r, ctx, t->name, NULL);
 	val_set(a, ctx, "tag", named_count(r, t->name, NULL, t->articles.len));
 	render_set_latest(r, ctx, &t->articles, tag_period_url, t);
+	mark_year_groups(r, ctx, t->periods, t->nperiods);
 	val_set(a, ctx, "heatmap", render_spans_heatmap(r, &t->articles, t->periods, t->nperiods,
 							 arena_sprintf(a, "专题“%s”各月报道数", t->name)));
 	render_feed_link(r, ctx, t->name, t->dir);
@@ -64,7 +84,7 @@ void render_people_index(struct render *r, size_t unused)
 	struct val *list = val_list(a);
 	for (size_t i = 0; i < people->len; i++) {
 		const struct person *p = people->items[i];
-		val_push(a, list, named_count(r, p->name, p->url, p->as_reporter.len + p->as_correspondent.len));
+		val_push(a, list, named_count(r, p->name, p->url, p->articles.len));
 	}
 	render_set_list(r, ctx, "people", list);
 	render_page(r, "reporters", "reporters/index.html", ctx);
@@ -77,7 +97,8 @@ void render_person_page(struct render *r, size_t i)
 	struct val *ctx = render_common(r, p->url, p->name, "reporters");
 	render_crumb(r, ctx, "记者", "reporters/index.html");
 	render_crumb(r, ctx, p->name, NULL);
-	val_set(a, ctx, "person", named_count(r, p->name, NULL, p->as_reporter.len + p->as_correspondent.len));
+	/* reports, each once (as reporter, correspondent or both), as the heatmap counts them */
+	val_set(a, ctx, "person", named_count(r, p->name, NULL, p->articles.len));
 	struct ptrvec rep = render_slice(&p->as_reporter, 0, render_limit(r));
 	struct ptrvec cor = render_slice(&p->as_correspondent, 0, render_limit(r));
 	render_set_list(r, ctx, "as_reporter", render_items(r, &rep));
@@ -100,13 +121,15 @@ static const char *series_date(struct render *r, const struct series *s)
 	return dt->d ? render_day_text(r, dt->y, dt->m, dt->d) : render_month_text(r, dt->y, dt->m);
 }
 
-/* Newest first, as every other listing (site->series is oldest first). */
-static struct val *series_list(struct render *r)
+/* The printed pages [from, from + n) of the newest-first order, as every
+ * other listing (site->series is oldest first). */
+static struct val *series_list(struct render *r, size_t from, size_t n)
 {
 	struct arena *a = &r->scratch;
 	struct val *list = val_list(a);
-	for (size_t i = r->site->series.len; i-- > 0;) {
-		const struct series *s = r->site->series.items[i];
+	size_t len = r->site->series.len;
+	for (size_t j = from; j < len && j < from + n; j++) {
+		const struct series *s = r->site->series.items[len - 1 - j];
 		struct val *v = val_map(a);
 		val_set_str(a, v, "title", s->title);
 		val_set_str(a, v, "url", s->url);
@@ -117,13 +140,22 @@ static struct val *series_list(struct render *r)
 	return list;
 }
 
+/* All printed pages, newest first, listing_limit a page (series/page/2/ …):
+ * one printed page per report would otherwise make it as long as the archive. */
 void render_series_index(struct render *r, size_t unused)
 {
 	(void)unused;
-	struct val *ctx = render_common(r, "series/index.html", "报纸版面", "series");
-	render_crumb(r, ctx, "版面", NULL);
-	render_set_list(r, ctx, "series_list", series_list(r));
-	render_page(r, "series-index", "series/index.html", ctx);
+	const char *first = "series/index.html";
+	size_t npages = render_npages(r, r->site->series.len);
+	for (size_t k = 0; k < npages; k++) {
+		const char *url = render_nth_url(r, first, k);
+		struct val *ctx = render_common(r, url, render_nth_title(r, "报纸版面", k), "series");
+		render_crumb_paged(r, ctx, "版面", first, k);
+		render_set_list(r, ctx, "series_list", series_list(r, k * render_limit(r), render_limit(r)));
+		val_set(&r->scratch, ctx, "series_count", render_count(r, r->site->series.len));
+		render_set_pages(r, ctx, first, k, npages);
+		render_page(r, "series-index", url, ctx);
+	}
 }
 
 static void series_page(struct render *r, const struct series *s, size_t k, size_t npages)
@@ -172,7 +204,9 @@ void render_home(struct render *r, size_t unused)
 	render_set_list(r, ctx, "tree", render_tree(r, PLACE_DISTRICT));
 	render_set_list(r, ctx, "years", render_years(r));
 	val_set(a, ctx, "heatmap", render_months_heatmap(r));
-	render_set_list(r, ctx, "series_list", series_list(r));
+	render_set_list(r, ctx, "series_list", series_list(r, 0, render_limit(r)));
+	val_set(a, ctx, "series_count", render_count(r, site->series.len));
+	val_set_bool(a, ctx, "series_more", site->series.len > render_limit(r));
 	struct val *stats = val_map(a);
 	val_set(a, stats, "reports", render_count(r, site->articles.len));
 	val_set(a, stats, "places", render_count(r, site->places.len));

@@ -17,6 +17,18 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 "$B/corpus" "$N" "$tmp/c" content >/dev/null || { echo "not ok - listings: the corpus could not be made"; exit 1; }
+# bench/corpus.c writes no printed pages: give every two reports one (N/2 printed pages, listed on the home
+# page and series/), and put the first LIMIT + 2 reports on one day, so that a day's page is split too.
+i=0
+find "$tmp/c/content" -name '*.md' | sort | while read -r f; do
+	day=
+	[ $i -le $((LIMIT + 1)) ] && day=2022-10-10
+	awk -v page="第$((i / 2 + 1))版" -v day="$day" '
+		NR > 1 && !done && /^---$/ { print "page: \"" page "\""; done = 1 }
+		day != "" && /^date:/ { print "date: " day; next }
+		{ print }' "$f" >"$f.new" && mv "$f.new" "$f"
+	i=$((i + 1))
+done
 printf 'listing_limit: %s\nhome_latest: %s\n' "$LIMIT" "$LIMIT" >>"$tmp/c/config.yml"
 if "$BIN" --config "$tmp/c/config.yml" --content "$tmp/c/content" --out "$tmp/out" --quiet >"$tmp/log" 2>&1; then
 	echo "ok - listings: $N articles build with listing_limit: $LIMIT"
@@ -57,12 +69,27 @@ for bad in 0 1001 many; do
 	fi
 done
 
+# Past 200 a limit still works but pages can pass 200 KB: a warning at its place.
+sed "s/^listing_limit: .*/listing_limit: 201/" "$tmp/c/config.yml" >"$tmp/big.yml"
+line=$(grep -n '^listing_limit:' "$tmp/big.yml" | cut -d: -f1)
+if "$BIN" check --config "$tmp/big.yml" --content "$tmp/c/content" >"$tmp/log" 2>&1;
+	grep -q "^$tmp/big.yml:$line:16: warning: 'listing_limit' above 200 can make listing pages larger than 200 KB" "$tmp/log" &&
+	sed "s/^listing_limit: .*/listing_limit: 200/" "$tmp/c/config.yml" >"$tmp/big.yml" &&
+	"$BIN" check --config "$tmp/big.yml" --content "$tmp/c/content" >"$tmp/log" 2>&1 && ! grep -q "listing_limit" "$tmp/log"; then
+	echo "ok - listings: listing_limit: 201 is a warning at its place (pages may pass 200 KB), 200 is not"
+else
+	echo "not ok - listings: listing_limit above 200 is not warned at its place"
+	sed 's/^/#   /' "$tmp/log" | head -5
+fi
+
 # A place named like a month's or a page's folder gets another slug.
 mkdir -p "$tmp/n/content"
 printf 'regions:\n  山西省:\n    吕梁市: [离石区]\n' >"$tmp/n/config.yml"
 for c in 2022 page; do
 	printf -- '---\ntitle: 标题%s\ndate: 2022-10-31\ndistrict: 离石区\ncommunity: "%s"\n---\n\n正文。\n' "$c" "$c" >"$tmp/n/content/$c.md"
 done
+# (and a year whose only report is known only to its month: checked below)
+printf -- '---\ntitle: 只知月份\ndate: 2021-05\ndistrict: 离石区\n---\n\n正文。\n' >"$tmp/n/content/may.md"
 "$BIN" --config "$tmp/n/config.yml" --content "$tmp/n/content" --out "$tmp/n/out" --quiet >"$tmp/log" 2>&1
 d=$tmp/n/out/places/shan-xi-sheng/lv-liang-shi/li-shi-qu
 if [ -f "$d/2022-di/index.html" ] && [ -f "$d/page-di/index.html" ] && [ -f "$d/2022/10/index.html" ]; then
@@ -71,4 +98,16 @@ else
 	echo "not ok - listings: communities named 2022 and page"
 	sed 's/^/#   /' "$tmp/log" | head -5
 	ls "$d" | sed 's/^/#   /'
+fi
+
+# A year whose reports are all known only to their month has no day cell with reports: its heatmap says so,
+# and its legend has no shade for reports.
+y=$tmp/n/out/dates/2021/index.html
+if grep -q 'id="heatmap-d">共1篇报道。其中1篇只知月份，不在日格中。没有日期确知的报道，日格都是空的。' "$y" &&
+	! grep -q '单格最多' "$y" && [ "$(grep -o 'class="heatmap-key"' "$y" | wc -l)" = 1 ] &&
+	grep -q '</svg>0 篇</span>' "$y"; then
+	echo "ok - listings: a year of month-only reports: its heatmap says no day cell has reports, its legend only 0 篇"
+else
+	echo "not ok - listings: a year of month-only reports"
+	grep -o 'id="heatmap-d">[^<]*\|class="heatmap-legend">.*</span></span>' "$y" | sed 's/^/#   /'
 fi

@@ -104,6 +104,8 @@ for rep, (date, owners) in reports.items():
     if len(date) == 10:
         expected.setdefault(("dates/", y, m, date[8:10]), set()).add(rep)
 
+MONTHS = re.compile(r'<nav class="place-children period-months"[^>]*>(.*?)</nav>', re.S)
+year_pages = {p for p in pages if PERIOD.match(p) and MONTHS.search(pages[p])}
 bad, seen, counts, nperiod = [], set(), {}, 0
 for p in sorted(pages):
     mt = PERIOD.match(p)
@@ -112,6 +114,8 @@ for p in sorted(pages):
     owner, y, m, d = mt.groups()
     if owner == "dates/" and not m:
         continue  # a year of the date archive: its newest reports only, checked below
+    if p in year_pages:
+        continue  # a year split into months: its months, checked below
     nperiod += 1
     got, problems = listing(p)
     bad += problems
@@ -122,6 +126,31 @@ for p in sorted(pages):
     counts[p] = len(got)
 check(f"{nperiod} period pages each list exactly their owner's reports of their period, "
       f"at most {limit} a page, numbered pages without gaps or repeats", not bad, bad)
+
+# A year folder split into months has a page of its own: each month with reports, linking to its page
+# with its count, adding up to the year's; and no folder of a place, tag or person (its years, months
+# and days) is without its index.html (a URL trimmed by hand finds a page), page/ folders apart.
+bad = []
+for p in sorted(year_pages):
+    owner, y = PERIOD.match(p).groups()[:2]
+    links = {resolve(p, h): int(n) for h, n in
+             re.findall(r'<li><a href="([^"]+)">[^<]+</a> <span class="count">(\d+) 篇</span></li>', MONTHS.search(pages[p]).group(1))}
+    want = {f"{owner}{y}/{m}/index.html" for (o, yy, m, d) in expected if o == owner and yy == y and m and not d}
+    if set(links) != want or any(counts.get(t) != n for t, n in links.items()):
+        bad.append(f"{p}: months {sorted(links.items())[:4]}, expected {sorted(want)[:4]}")
+    if sum(links.values()) != len(expected.get((owner, y, None, None), ())):
+        bad.append(f"{p}: months add up to {sum(links.values())}")
+dirs = {posixpath.dirname(p) for p in pages}
+parents = set()
+for d in dirs:
+    while d:
+        parents.add(d)
+        d = posixpath.dirname(d)
+missing = sorted(d for d in parents if re.match(r"(places|tags|reporters|dates)(/|$)", d)
+                 and not re.search(r"(^|/)page$", d) and d + "/index.html" not in pages)
+check(f"{len(year_pages)} year folders split into months have their page, each month linked with its count; "
+      f"every folder of places/, tags/, reporters/ and dates/ but page/ has an index.html",
+      year_pages and not bad and not missing, bad + [f"{d}/ has no index.html" for d in missing])
 
 # Every place has a page for every month it has reports; a tag or person for each year (or its months).
 missing = []
@@ -144,10 +173,14 @@ for p, html in sorted(pages.items()):
     sums, table = {}, {}
     for href, level, title in CELL.findall(html):
         ncells += 1
-        mt = re.search(r"：(\d+)篇报道$", title)
+        mt = re.search(r"：(\d+)篇报道(?:（链接到(\d{4})年全年）)?$", title)
         n = int(mt.group(1)) if mt else 0
         if not mt and not title.endswith("：没有报道"):
             bad.append(f"{p}: a cell titled {title!r}")
+        # a month cell leading to its year's page (the month has none) says so in its title
+        to_year = bool(href) and re.search(r"/(\d{4})/index\.html$", resolve(p, href))
+        if mt and href and re.match(r"\d{4}年\d+月：", title) and bool(mt.group(2)) != bool(to_year):
+            bad.append(f"{p}: the cell {title!r} leads to {resolve(p, href)}")
         if n and not href:
             bad.append(f"{p}: a cell with {n} reports links nowhere ({title})")
         if (n == 0) != (level == "0"):
@@ -252,6 +285,20 @@ for p, html in sorted(pages.items()):
 check(f"{nfig} heatmaps: no tab stops in the picture, the figure named once, the table behind <details>",
       nfig > 0 and not bad, bad)
 
+# The picture is hidden from screen readers, so the description they hear sends them to the numbers they can
+# reach: the table (by its summary), or a month page's calendar; never to the legend or the cells' titles.
+bad, ndesc = [], 0
+for p, html in sorted(pages.items()):
+    for fig in re.findall(r'<div class="heatmap heatmap-.*?</details>|<div class="heatmap heatmap-.*?</figure>', html, re.S):
+        ndesc += 1
+        desc = re.search(r'id="heatmap-d">([^<]*)<', fig).group(1)
+        summary = re.search(r"<summary>([^<]+)</summary>", fig)
+        where = f"见图下的表格（{summary.group(1)}）" if summary else "见本页的日历"
+        if where not in desc or "图例" in desc or "标题" in desc:
+            bad.append(f"{p}: {desc}")
+check(f"{ndesc} heatmaps' descriptions point to their table (or the calendar), not to the hidden legend",
+      ndesc > 0 and not bad, bad)
+
 # A year's day heatmap counts the reports known only to their month too: its description's total is the
 # year's, each row's 全月 the month's, and the 只知月份 column says how many have no day cell.
 bad, nonly = [], 0
@@ -277,13 +324,20 @@ check(f"year heatmaps: totals include the {nonly} reports known only to their mo
 
 # Month headings of the newest-N lists: each links to its month's page and gives that month's whole
 # count (a month cut short also says how many are listed here).
-HEAD = re.compile(r'<h2 id="g[^"]+">(?:<a href="([^"]+)">)?([^<]+)(?:</a>)? <span class="count">([^<]*)</span></h2>')
-bad, nheads, ncut = [], 0, 0
+HEAD = re.compile(r'<h2 id="g[^"]+">(?:<a href="([^"]+)">)?([^<]+)(?:</a>)? <span class="count">([^<]*)</span>'
+                  r'(?: <a class="group-year" href="([^"]+)">([^<]+)</a>)?</h2>')
+bad, nheads, ncut, nyear = [], 0, 0, 0
 for p, html in sorted(pages.items()):
     if 'class="heatmap heatmap-' not in html:
         continue
-    for href, label, count in HEAD.findall(main_of(html)):
+    for href, label, count, year_href, year_text in HEAD.findall(main_of(html)):
         nheads += 1
+        if year_href:  # a month without a page of its own: the heading is plain, the link after it names the year
+            t = resolve(p, year_href)
+            if href or not re.fullmatch(rf"{label[:4]}年全年", year_text) or not t.endswith(f"/{label[:4]}/index.html"):
+                bad.append(f"{p}: heading {label} links {year_text} to {t}")
+            nyear += 1
+            continue
         m = re.fullmatch(r"(?:· )?(\d+) 篇(?:，此处列出 (\d+) 篇)?", count)
         if not href or not m:
             bad.append(f"{p}: heading {label} {count!r} {'unlinked' if not href else ''}")
@@ -292,19 +346,36 @@ for p, html in sorted(pages.items()):
         whole = counts.get(t)
         if whole is None:
             whole = len(listing(t)[0]) if t in pages else None
-        if t.endswith(("/0/index.html",)) or not re.search(r"/\d{4}/(\d\d/)?index\.html$", t):
-            bad.append(f"{p}: heading {label} links to {t}, not a period page")
+        if t.endswith(("/0/index.html",)) or not re.search(r"/\d{4}/\d\d/index\.html$", t):
+            bad.append(f"{p}: heading {label} links to {t}, not its month's page")
         if m.group(2):
             ncut += 1
         if not re.search(r"/\d{4}/\d\d/index\.html$", t):
             continue  # a tag's year page: the heading counts the month only
         if whole != int(m.group(1)):
             bad.append(f"{p}: heading {label} says {m.group(1)}, {t} lists {whole}")
-check(f"{nheads} month headings ({ncut} cut short) link to their month's page and give its whole count",
-      nheads > 0 and ncut > 0 and not bad, bad)
+check(f"{nheads} month headings ({ncut} cut short) link to their month's page and give its whole count, "
+      f"or ({nyear}) name the year whose page they link to",
+      nheads > 0 and ncut > 0 and not bad, bad)  # (no year-linked heading when every tag's year is split)
 
-# No listing lists everything.
+# No listing lists everything: neither reports nor printed pages (版面).
+SERIES = re.compile(r'<ul class="series-list">(.*?)</ul>', re.S)
 over = [f"{p}: {len(items(p))} reports" for p in pages
         if not p.startswith("reports/") and len(items(p)) > 2 * limit]
-check(f"no page but a report's lists more than {2 * limit} reports", not over, over)
+over += [f"{p}: {n} printed pages" for p in pages
+         if (n := sum(body.count("<li>") for body in SERIES.findall(pages[p]))) > limit]
+nseries = len([p for p in pages if re.fullmatch(r"series/[^/]+/index\.html", p)])
+check(f"no page but a report's lists more than {2 * limit} reports, or more than {limit} of the {nseries} printed pages",
+      nseries > limit and not over, over)
+
+# series/ over its numbered pages lists every printed page once, newest first.
+got, problems = [], []
+n = 1
+while (page := "series/index.html" if n == 1 else f"series/page/{n}/index.html") in pages:
+    got += [resolve(page, h) for body in SERIES.findall(pages[page])
+            for h in re.findall(r'<a href="([^"]+)">', body)]
+    n += 1
+want = {p for p in pages if re.fullmatch(r"series/[^/]+/index\.html", p)}
+check(f"series/ lists each of the {len(want)} printed pages once over its {n - 1} numbered pages",
+      n > 2 and len(got) == len(set(got)) and set(got) == want, [f"{len(got)} listed, {len(set(got))} distinct"])
 sys.exit(1 if failures else 0)

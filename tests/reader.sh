@@ -162,3 +162,10 @@ sed -i 's/^author: .*/author: 张三、李四/' "$tmp/two/2020/poem.md"
 "$BIN" --content "$tmp/two" --out "$tmp/two-out" --quiet 2>"$tmp/two-err"
 say "$(grep -q "warning: 'author' entry '张三、李四' holds '、': list several as \[甲, 乙\]" "$tmp/two-err" && echo 0 || echo 1)" \
 	"two authors in one string warn with advice that works (a list)"
+
+# The README's heatmap is the build's dates/heatmap.svg, and a picture that stands alone: its legend is in it,
+# as its description says.
+svg=$O/dates/heatmap.svg
+say "$(cmp -s docs/heatmap.svg "$svg" && grep -q '<desc id="heatmap-d">[^<]*见图下的图例' "$svg" &&
+	grep -q '<g class="heatmap-legend"><rect class="heat-0"[^>]*/><text[^>]*>0 篇</text>' "$svg" && echo 0 || echo 1)" \
+	"docs/heatmap.svg is content/'s dates/heatmap.svg, with the legend its description points to"
