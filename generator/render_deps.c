@@ -44,6 +44,7 @@
 #include <string.h>
 
 #include "hash.h"
+#include "text.h"
 #include "write.h"
 #include "xalloc.h"
 
@@ -156,19 +157,6 @@ static uint64_t placing_digest(const struct site *s)
 
 /* ---- reading the earlier build's record ---- */
 
-static int hex16(const char *p, uint64_t *v)
-{
-	uint64_t h = 0;
-	for (int i = 0; i < 16; i++) {
-		int c = p[i], d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-		if (d < 0)
-			return -1;
-		h = h << 4 | (uint64_t)d;
-	}
-	*v = h;
-	return 0;
-}
-
 /* The next line of [*p, end), without its '\n'; NULL at the end. */
 static const char *next_line(const char **p, const char *end, size_t *len)
 {
@@ -190,7 +178,7 @@ static int read_record(struct render_deps *dp, const char *text, size_t len)
 	 * would keep pages it should not */
 	uint64_t sum;
 	if (len < strlen(RECORD_HEADER) + 21 || memcmp(text, RECORD_HEADER, strlen(RECORD_HEADER)) != 0 ||
-	    memcmp(text + len - 21, "end ", 4) != 0 || text[len - 1] != '\n' || hex16(text + len - 17, &sum) < 0 ||
+	    memcmp(text + len - 21, "end ", 4) != 0 || text[len - 1] != '\n' || text_hex16(text + len - 17, &sum) < 0 ||
 	    sum != hash_block(HASH_INIT, text, len - 21))
 		return -1;
 	end = text + len - 21;
@@ -203,14 +191,14 @@ static int read_record(struct render_deps *dp, const char *text, size_t len)
 	char st[17], se[17];
 	size_t na, nj;
 	if (sscanf(head, "structure %16s search %16s articles %zu jobs %zu", st, se, &na, &nj) != 4 ||
-	    hex16(st, &dp->old_structure) < 0 || hex16(se, &dp->old_search) < 0)
+	    text_hex16(st, &dp->old_structure) < 0 || text_hex16(se, &dp->old_search) < 0)
 		return -1;
 	dp->old_known = 1;
 	if (dp->old_structure != dp->structure || na != dp->narticles || nj != dp->njobs)
 		return -1;
 	for (size_t i = 0; i < na; i++)
-		if (!(line = next_line(&p, end, &n)) || n != 32 || hex16(line, &dp->old_item[i]) < 0 ||
-		    hex16(line + 16, &dp->old_body[i]) < 0)
+		if (!(line = next_line(&p, end, &n)) || n != 32 || text_hex16(line, &dp->old_item[i]) < 0 ||
+		    text_hex16(line + 16, &dp->old_body[i]) < 0)
 			return -1;
 	for (size_t j = 0; j < nj; j++) {
 		if (!(line = next_line(&p, end, &n)) || !memchr(line, ':', n))

@@ -179,6 +179,8 @@ struct val *render_places_month(struct render *r, struct val *ctx, const char *k
 				int level, int y, int m);
 
 struct val *render_tree(struct render *r, enum place_level deepest);
+/* The breadcrumbs above place p: 地区, then its parents (render_periods.c). */
+void render_place_crumbs(struct render *r, struct val *ctx, const struct place *p);
 /* render_dates.c: the whole archive by month (year × month), each cell
  * linking to its month page; NULL for an empty archive. */
 struct val *render_months_heatmap(struct render *r);

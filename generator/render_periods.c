@@ -242,7 +242,7 @@ static const struct month *site_month(const struct site *site, int y, int m)
 }
 
 /* The crumbs above a place: 地区, then its parents. */
-static void place_crumbs(struct render *r, struct val *ctx, const struct place *p)
+void render_place_crumbs(struct render *r, struct val *ctx, const struct place *p)
 {
 	render_crumb(r, ctx, "地区", "places/index.html");
 	const struct place *chain[4];
@@ -283,7 +283,7 @@ void render_place_month(struct render *r, size_t i)
 	for (size_t k = 0; k < npages; k++) {
 		struct arena *a = &r->scratch;
 		struct val *ctx = period_common(r, s, &p->articles, p->name, "places", k, npages);
-		place_crumbs(r, ctx, p);
+		render_place_crumbs(r, ctx, p);
 		period_crumbs(r, ctx, s, p->name, p->url, k);
 		val_set(a, ctx, "owner", render_link(r, p->name, p->url));
 		/* the same month one level up: the parent place's, or the whole archive's */
@@ -304,7 +304,7 @@ void render_place_month(struct render *r, size_t i)
 	size_t at = (size_t)(s - p->months);
 	if (render_span_opens_year(p->months, at)) {
 		struct val *ctx = year_page_common(r, s, p->name, "places");
-		place_crumbs(r, ctx, p);
+		render_place_crumbs(r, ctx, p);
 		render_crumb(r, ctx, p->name, p->url);
 		val_set(&r->scratch, ctx, "owner", render_link(r, p->name, p->url));
 		set_up_year(r, ctx, p, s->y);

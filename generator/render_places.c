@@ -88,13 +88,7 @@ void render_place_page(struct render *r, size_t i)
 	const struct place *p = r->site->places.items[i];
 	struct arena *a = &r->scratch;
 	struct val *ctx = render_common(r, p->url, p->name, "places");
-	render_crumb(r, ctx, "地区", "places/index.html");
-	const struct place *chain[4];
-	size_t n = 0;
-	for (const struct place *q = p->parent; q && n < 4; q = q->parent)
-		chain[n++] = q;
-	while (n--)
-		render_crumb(r, ctx, chain[n]->name, chain[n]->url);
+	render_place_crumbs(r, ctx, p);
 	render_crumb(r, ctx, p->name, NULL);
 
 	struct val *place = val_map(a);

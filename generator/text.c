@@ -334,6 +334,19 @@ int text_hex_digit(char c)
 	return -1;
 }
 
+int text_hex16(const char *p, uint64_t *v)
+{
+	uint64_t h = 0;
+	for (int i = 0; i < 16; i++) {
+		int d = text_hex_digit(p[i]);
+		if (d < 0)
+			return -1;
+		h = h << 4 | (uint64_t)d;
+	}
+	*v = h;
+	return 0;
+}
+
 void text_slugify_ascii(const char *s, size_t len, size_t max, struct buf *out)
 {
 	struct text_slugger ascii = { 0 };	/* no transliterator: none is needed */

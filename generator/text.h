@@ -65,6 +65,9 @@ void text_slugify(struct text_slugger *sl, const char *s, size_t len, size_t max
 int text_is_ascii(const char *s, size_t len);
 /* The value of a hexadecimal digit (as in %XX of a URL), or -1. */
 int text_hex_digit(char c);
+/* The 16 hexadecimal digits at p (a digest as the build state writes it) into
+ * *v: 0, or -1 when one of them is not a digit. */
+int text_hex16(const char *p, uint64_t *v);
 void text_slugify_ascii(const char *s, size_t len, size_t max, struct buf *out);
 
 /* Collation in pinyin order: ICU's collator for "zh", default attributes.

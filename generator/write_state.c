@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "text.h"
 #include "write.h"
 #include "write_internal.h"
 #include "xalloc.h"
@@ -33,20 +34,11 @@ static void parse_file_line(const char *line, size_t n, const char **rel, size_t
 	*rel = line;
 	*rel_len = n;
 	*digest = 0;
-	if (n > 17 && line[16] == ' ') {
-		uint64_t h = 0;
-		size_t i = 0;
-		for (; i < 16; i++) {
-			int c = line[i], v = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-			if (v < 0)
-				break;
-			h = h << 4 | (uint64_t)v;
-		}
-		if (i == 16) {
-			*digest = h;
-			*rel = line + 17;
-			*rel_len = n - 17;
-		}
+	uint64_t h;
+	if (n > 17 && line[16] == ' ' && text_hex16(line, &h) == 0) {
+		*digest = h;
+		*rel = line + 17;
+		*rel_len = n - 17;
 	}
 }
 
