@@ -10,6 +10,8 @@
 
 #include "article.h"
 #include "bundle.h"
+#include "hash.h"
+#include "parse_cache.h"
 #include "text.h"
 #include "threads.h"
 #include "xalloc.h"
@@ -22,6 +24,7 @@ struct job {
 	struct article **rejected;	/* by source index: what a failed file held, or NULL */
 	struct diag *reports;		/* by source index, each with its own sink */
 	struct arena *arenas;
+	struct parse_cache *cache;
 	atomic_size_t next;
 	atomic_int next_arena;
 };
@@ -44,6 +47,8 @@ static void parse_one(struct job *j, struct arena *a, size_t i, struct buf *scra
 {
 	struct source *s = &j->src[i];
 	struct diag *d = &j->reports[i];
+	if (j->cache && (j->items[i] = parse_cache_get(j->cache, a, s)))
+		return;
 	if (load_file_arena(a, s->path, &s->data, &s->len) < 0) {
 		diag_error(d, s->path, 0, 0, NULL, 0, "cannot read: %s", strerror(errno));
 		return;
@@ -56,6 +61,7 @@ static void parse_one(struct job *j, struct arena *a, size_t i, struct buf *scra
 	struct article *art = j->items[i];
 	if (!art)
 		return;
+	art->src_digest = hash_block(HASH_INIT, art->src, art->src_len);	/* for the cache and render_deps */
 	/* its images: read now, as every input is (bundle.h) */
 	art->bundle = s->bundle;
 	diag_cap_begin(d, DIAG_MAX_PER_FILE);
@@ -64,6 +70,8 @@ static void parse_one(struct job *j, struct arena *a, size_t i, struct buf *scra
 	if (bad) {
 		j->items[i] = NULL;
 		j->rejected[i] = art;	/* its place keys are still checked */
+	} else if (j->cache && d->errors == 0 && d->warnings == 0 && (!d->sink || d->sink->len == 0)) {
+		parse_cache_put(j->cache, s, art);	/* a message is shown by every build */
 	}
 }
 
@@ -81,10 +89,11 @@ static void *worker(void *arg, size_t k)
 	return NULL;
 }
 
-int article_set_load(struct article_set *set, struct source *src, size_t n, struct diag *d, int jobs)
+int article_set_load(struct article_set *set, struct source *src, size_t n, struct diag *d, int jobs,
+		     struct parse_cache *cache)
 {
 	int threads = threads_count(jobs);
-	struct job j = { .src = src, .n = n, .strict = d->strict };
+	struct job j = { .src = src, .n = n, .strict = d->strict, .cache = cache };
 	j.items = xcalloc(n + 1, sizeof(*j.items));
 	j.rejected = xcalloc(n + 1, sizeof(*j.rejected));
 	j.reports = xcalloc(n + 1, sizeof(*j.reports));

@@ -21,9 +21,14 @@ struct article_set {
 	int narenas;
 };
 
+struct parse_cache;
+
 /* Reads and parses src[0..n). Returns 0, or -1 when any file failed (reported
- * through d). set is filled either way; release it with article_set_free. */
-int article_set_load(struct article_set *set, struct source *src, size_t n, struct diag *d, int jobs);
+ * through d). set is filled either way; release it with article_set_free
+ * (before the cache, whose text unchanged files' articles point into: see
+ * parse_cache.h; NULL: none). */
+int article_set_load(struct article_set *set, struct source *src, size_t n, struct diag *d, int jobs,
+		     struct parse_cache *cache);
 void article_set_free(struct article_set *set);
 
 #endif

@@ -16,6 +16,7 @@
 #include "inputs.h"
 #include "load.h"
 #include "memo.h"
+#include "parse_cache.h"
 #include "progress.h"
 #include "render.h"
 #include "search.h"
@@ -114,6 +115,7 @@ struct parse_job {
 	struct text_slugger *slugger;
 	struct text_folder *folder;	/* NULL with search: false, which needs no folding */
 	int search;
+	struct parse_cache *cache;
 };
 
 static void *open_icu(void *arg, size_t k)
@@ -134,7 +136,7 @@ static void *parse_articles(void *arg, size_t k)
 {
 	struct parse_job *p = arg;
 	if (k == 0) {
-		article_set_load(p->arts, p->sources, p->nsrc, p->d, p->jobs);
+		article_set_load(p->arts, p->sources, p->nsrc, p->d, p->jobs, p->cache);
 	} else {
 		p->memo = memo_load();
 		threads_run(2, open_icu, p, NULL);
@@ -359,10 +361,20 @@ int build_run(const struct build_options *o, struct arena *a, struct diag *d, st
 		return 0;
 	}
 	struct article_set arts;
-	struct parse_job pj = { &arts, sources, nsrc, d, o->jobs, NULL, NULL, NULL, cfg.search };
+	struct parse_job pj = { &arts, sources, nsrc, d, o->jobs, NULL, NULL, NULL, cfg.search, NULL };
+	char *cache_dir = memo_cache_dir();	/* never a file of ours among the user's */
+	if (cache_dir && (is_within(cache_dir, o->content) || is_within(cache_dir, o->theme) || is_within(cache_dir, out)))
+		cache_dir = (free(cache_dir), NULL);
+	pj.cache = parse_cache_open(cache_dir, o->content, inputs_program());
+	free(cache_dir);
 	progress_stage("reading and parsing %zu files", nsrc, NULL, NULL);
 	threads_run(2, parse_articles, &pj, NULL);
 	stage_done("load+parse");
+	if (getenv("SITEGEN_TIMING"))
+		fprintf(stderr, "sitegen: parsed %zu files, %zu of them from the cache\n", nsrc,
+			parse_cache_hits(pj.cache));
+	if (!o->check)	/* a check writes nothing */
+		parse_cache_save(pj.cache, sources, nsrc);
 	const char *memo_dir = memo_dir_of(pj.memo);	/* never a file of ours among the user's */
 	if (memo_dir && (is_within(memo_dir, o->content) || is_within(memo_dir, o->theme) || is_within(memo_dir, out)))
 		memo_off(pj.memo);
@@ -379,5 +391,6 @@ int build_run(const struct build_options *o, struct arena *a, struct diag *d, st
 	text_folder_free(pj.folder);
 	memo_free(pj.memo);
 	article_set_free(&arts);
+	parse_cache_free(pj.cache);	/* after the articles pointing into it */
 	return r;
 }

@@ -79,6 +79,11 @@ static uint64_t hash_program(uint64_t h)
 	return h;
 }
 
+uint64_t inputs_program(void)
+{
+	return hash_program(HASH_INIT);
+}
+
 uint64_t inputs_fingerprint(const struct source *src, size_t n, const char *config, size_t config_len,
 			    const char *theme_dir, const char *options)
 {

@@ -23,4 +23,8 @@
 uint64_t inputs_fingerprint(const struct source *src, size_t n, const char *config, size_t config_len,
 			    const char *theme_dir, const char *options);
 
+/* This program's part of the fingerprint alone: its executable and the
+ * shared libraries it runs with (the parse cache's key). */
+uint64_t inputs_program(void);
+
 #endif

@@ -365,6 +365,9 @@ static struct source *content_file(struct arena *a, struct diag *d, const struct
 	struct source *s = arena_alloc(a, sizeof(*s));
 	s->path = e->path;
 	s->stamp = load_stat_hash(HASH_INIT, e->path, &e->st);
+	int64_t m = (int64_t)e->st.st_mtim.tv_sec * 1000000000 + e->st.st_mtim.tv_nsec;
+	int64_t c = (int64_t)e->st.st_ctim.tv_sec * 1000000000 + e->st.st_ctim.tv_nsec;
+	s->touched_ns = m > c ? m : c;
 	return s;
 }
 

@@ -30,6 +30,7 @@ struct source {
 	/* what stat said (load_stat_hash), for telling whether anything
 	 * changed since a build */
 	uint64_t stamp;
+	int64_t touched_ns;	/* the later of its mtime and ctime (parse_cache.h) */
 	/* A page bundle's index.md (content/2022/x/index.md): its folder, and a
 	 * hash of the paths and stat data of everything else in it (its images
 	 * are inputs too); NULL and 0 for a plain .md file. */

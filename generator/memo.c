@@ -32,7 +32,7 @@ struct memo {
 
 /* ---- where, and for what ---- */
 
-static char *memo_dir(void)
+char *memo_cache_dir(void)
 {
 	const char *dir = getenv("SITEGEN_CACHE_DIR");
 	if (dir)
@@ -182,7 +182,7 @@ static void forget(struct memo *m)
 struct memo *memo_load(void)
 {
 	struct memo *m = xcalloc(1, sizeof(*m));
-	char *dir = memo_dir();
+	char *dir = memo_cache_dir();
 	m->header = dir ? memo_header() : NULL;
 	if (!m->header) {
 		free(dir);

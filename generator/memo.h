@@ -47,6 +47,9 @@ void memo_set_ts(struct memo *m, const uint32_t *pairs, size_t n);
  * the caller turns it off when that directory is among the build's inputs
  * or its output, where a file of ours must not appear. */
 const char *memo_dir_of(const struct memo *m);
+/* The cache directory as the environment names it (above), malloc'd, or
+ * NULL for none: where the parse cache (parse_cache.h) is kept too. */
+char *memo_cache_dir(void);
 void memo_off(struct memo *m);
 /* Writes the memo when something was added since it was read; silent. */
 void memo_save(struct memo *m);

@@ -96,7 +96,7 @@ static uint64_t hash_images(uint64_t h, const struct article *art)
 
 uint64_t render_deps_body(const struct article *art)
 {
-	uint64_t h = hash_block(HASH_INIT, art->src, art->src_len);
+	uint64_t h = art->src_digest ? art->src_digest : hash_block(HASH_INIT, art->src, art->src_len);
 	return hash_images(hash_s(h, art->path), art);
 }
 

@@ -16,6 +16,7 @@
 #define SITE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "arena.h"
 
@@ -81,6 +82,7 @@ struct article {
 	const char *path;
 	const char *src;
 	size_t src_len;
+	uint64_t src_digest;	/* hash_block of src, set by article_set (0: not made) */
 	enum article_kind kind;
 	const char *title, *subtitle, *district, *city, *street, *community, *page, *slug, *source;
 	size_t district_line, district_col, city_line, city_col, slug_line, slug_col, community_line, community_col;

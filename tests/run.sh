@@ -89,6 +89,7 @@ start warnings sh tests/warnings.sh
 start images sh tests/images.sh
 start reader sh tests/reader.sh
 start memo sh tests/memo.sh
+start parse_cache sh tests/parse_cache.sh
 start serve sh tests/serve.sh
 start feeds sh tests/feeds.sh
 start cli sh tests/cli.sh

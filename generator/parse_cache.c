@@ -1,0 +1,620 @@
+/* The parse cache (see parse_cache.h).
+ *
+ * The file, all numbers in this machine's byte order (a cache is never
+ * moved between machines; another layout fails the header):
+ *   header    "sitegen-parse 1\n", u64 key
+ *   record    u32 REC_MAGIC, u32 0, u64 length (all of it), u64 stamp,
+ *             u64 check, then the path, the normalised text, its
+ *             digest and the article's fields (put_article); check is a
+ *             digest of everything but the text, which its own digest
+ *             checks (the build needs that one anyway: render_deps.c)
+ *   trailer   u32 END_MAGIC, u32 0, u64 end (the offset after it), u64
+ *             digest of key and end
+ * Only records before the last good trailer count: appends end with one,
+ * so a build killed while appending leaves a tail that is ignored (and cut
+ * off by the next append). A later record for a path replaces an earlier
+ * one. A record whose check or text digest fails is not used (the file
+ * is parsed), and the record put anew. */
+#define _GNU_SOURCE
+#include "parse_cache.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "hash.h"
+#include "strmap.h"
+#include "xalloc.h"
+
+#define HEAD_MAGIC "sitegen-parse 1\n"
+#define HEAD_LEN (16 + 8)
+#define REC_MAGIC 0x43525053u	/* "SPRC" */
+#define END_MAGIC 0x444e4553u	/* "SEND" */
+#define REC_HEAD 32
+#define END_LEN 24
+#define RACY_NS 2000000000LL
+#define COMPACT_SLACK ((size_t)4 << 20)
+#define CACHES_KEPT 16	/* content directories a cache directory keeps caches of */
+
+struct rec {
+	size_t off, len;
+	uint64_t stamp;
+	atomic_int used;
+};
+
+struct parse_cache {
+	char *path, *lock_path;	/* NULL: keeps nothing */
+	uint64_t key;
+	const unsigned char *map;	/* the file as it was opened */
+	size_t map_len, good;
+	dev_t dev;
+	ino_t ino;
+	struct arena arena;
+	struct strmap recs;		/* path (in the map) → struct rec */
+	pthread_mutex_t lock;
+	struct buf pending;		/* records put, serialised */
+	size_t npending;
+	int64_t started_ns;
+	atomic_size_t hits;
+};
+
+/* ---- reading a record ---- */
+
+struct cursor {
+	const unsigned char *p, *end;
+	int bad;
+};
+
+static uint64_t get_u64(struct cursor *c)
+{
+	uint64_t v = 0;
+	if (c->end - c->p < 8) {
+		c->bad = 1;
+		return 0;
+	}
+	memcpy(&v, c->p, 8);
+	c->p += 8;
+	return v;
+}
+
+static uint32_t get_u32(struct cursor *c)
+{
+	uint32_t v = 0;
+	if (c->end - c->p < 4) {
+		c->bad = 1;
+		return 0;
+	}
+	memcpy(&v, c->p, 4);
+	c->p += 4;
+	return v;
+}
+
+/* n bytes and the NUL after them, in place. */
+static const char *get_bytes(struct cursor *c, uint64_t n)
+{
+	if (c->bad || n >= (uint64_t)(c->end - c->p) || c->p[n] != '\0') {
+		c->bad = 1;
+		return NULL;
+	}
+	const char *s = (const char *)c->p;
+	c->p += n + 1;
+	return s;
+}
+
+/* A string that may be NULL: its length + 1, 0 for NULL. */
+static const char *get_str(struct cursor *c)
+{
+	uint32_t n = get_u32(c);
+	return n ? get_bytes(c, n - 1) : NULL;
+}
+
+static size_t get_size(struct cursor *c)
+{
+	uint64_t v = get_u64(c);
+	if (v > SIZE_MAX / 2)
+		c->bad = 1;
+	return (size_t)v;
+}
+
+static void get_list(struct cursor *c, struct arena *a, struct strlist *l)
+{
+	uint32_t n = get_u32(c), pos = get_u32(c);
+	if (c->bad || n > (uint64_t)(c->end - c->p) / 4) {
+		c->bad = 1;
+		return;
+	}
+	l->len = n;
+	l->items = n ? arena_alloc(a, n * sizeof(*l->items)) : NULL;
+	for (uint32_t i = 0; i < n; i++)
+		if (!(l->items[i] = get_str(c)))
+			c->bad = 1;
+	if (!pos || !n)
+		return;
+	l->lines = arena_alloc(a, n * sizeof(*l->lines));
+	l->cols = arena_alloc(a, n * sizeof(*l->cols));
+	for (uint32_t i = 0; i < n; i++) {
+		l->lines[i] = get_size(c);
+		l->cols[i] = get_size(c);
+	}
+}
+
+/* ---- writing one ---- */
+
+static void put_u32(struct buf *b, uint32_t v) { buf_add(b, &v, 4); }
+static void put_u64(struct buf *b, uint64_t v) { buf_add(b, &v, 8); }
+
+static void put_str(struct buf *b, const char *s)
+{
+	if (!s) {
+		put_u32(b, 0);
+		return;
+	}
+	size_t n = strlen(s);
+	put_u32(b, (uint32_t)n + 1);
+	buf_add(b, s, n + 1);
+}
+
+static void put_list(struct buf *b, const struct strlist *l)
+{
+	put_u32(b, (uint32_t)l->len);
+	put_u32(b, l->lines && l->cols);
+	for (size_t i = 0; i < l->len; i++)
+		put_str(b, l->items[i]);
+	if (l->lines && l->cols)
+		for (size_t i = 0; i < l->len; i++) {
+			put_u64(b, l->lines[i]);
+			put_u64(b, l->cols[i]);
+		}
+}
+
+/* The fields parsing fills (site.h), after the text. Keep in step with
+ * get_article. */
+static void put_article(struct buf *b, const struct article *art)
+{
+	put_u64(b, art->src_digest);
+	put_u32(b, (uint32_t)art->kind);
+	put_u32(b, (uint32_t)art->date.y);
+	put_u32(b, (uint32_t)art->date.m);
+	put_u32(b, (uint32_t)art->date.d);
+	put_u32(b, (uint32_t)art->date_inferred);
+	put_u32(b, (uint32_t)art->truncated);
+	put_u32(b, (uint32_t)art->draft);
+	put_u64(b, (uint64_t)(art->body - art->src));
+	put_u64(b, art->body_len);
+	const char *strs[] = { art->title, art->subtitle, art->district, art->city, art->street,
+			       art->community, art->page, art->slug, art->source };
+	for (size_t i = 0; i < sizeof(strs) / sizeof(*strs); i++)
+		put_str(b, strs[i]);
+	const size_t places[] = { art->district_line, art->district_col, art->city_line, art->city_col,
+				  art->slug_line, art->slug_col, art->community_line, art->community_col,
+				  art->title_line, art->title_col };
+	for (size_t i = 0; i < sizeof(places) / sizeof(*places); i++)
+		put_u64(b, places[i]);
+	put_list(b, &art->reporters);
+	put_list(b, &art->correspondents);
+	put_list(b, &art->tags);
+	put_list(b, &art->captions);
+	put_list(b, &art->corrections);
+	put_list(b, &art->author);
+}
+
+static int get_article(struct cursor *c, struct arena *a, struct article *art)
+{
+	art->src_digest = get_u64(c);
+	if (art->src_digest != hash_block(HASH_INIT, art->src, art->src_len))
+		return -1;	/* the text was damaged */
+	uint32_t kind = get_u32(c);
+	art->kind = kind == ARTICLE_PAGE ? ARTICLE_PAGE : kind == ARTICLE_OTHER ? ARTICLE_OTHER : ARTICLE_REPORT;
+	if (kind != (uint32_t)art->kind)
+		return -1;
+	art->date.y = (int)get_u32(c);
+	art->date.m = (int)get_u32(c);
+	art->date.d = (int)get_u32(c);
+	art->date_inferred = (int)get_u32(c);
+	art->truncated = (int)get_u32(c);
+	art->draft = (int)get_u32(c);
+	size_t body_off = get_size(c), body_len = get_size(c);
+	if (body_off > art->src_len || body_len > art->src_len - body_off)
+		return -1;
+	art->body = art->src + body_off;
+	art->body_len = body_len;
+	const char **strs[] = { &art->title, &art->subtitle, &art->district, &art->city, &art->street,
+				&art->community, &art->page, &art->slug, &art->source };
+	for (size_t i = 0; i < sizeof(strs) / sizeof(*strs); i++)
+		*strs[i] = get_str(c);
+	size_t *places[] = { &art->district_line, &art->district_col, &art->city_line, &art->city_col,
+			     &art->slug_line, &art->slug_col, &art->community_line, &art->community_col,
+			     &art->title_line, &art->title_col };
+	for (size_t i = 0; i < sizeof(places) / sizeof(*places); i++)
+		*places[i] = get_size(c);
+	get_list(c, a, &art->reporters);
+	get_list(c, a, &art->correspondents);
+	get_list(c, a, &art->tags);
+	get_list(c, a, &art->captions);
+	get_list(c, a, &art->corrections);
+	get_list(c, a, &art->author);
+	return c->bad || !art->title || c->p != c->end ? -1 : 0;
+}
+
+/* ---- the file ---- */
+
+static uint64_t record_check(const unsigned char *rec, size_t len, size_t text_at, size_t text_len)
+{
+	uint64_t h = hash_bytes(HASH_INIT, rec + 8, 16);	/* length and stamp */
+	h = hash_block(h, rec + REC_HEAD, text_at - REC_HEAD);
+	return hash_block(h, rec + text_at + text_len, len - text_at - text_len);
+}
+
+static uint64_t end_check(uint64_t key, uint64_t end)
+{
+	uint64_t v[2] = { key, end };
+	return hash_bytes(HASH_INIT, v, sizeof(v));
+}
+
+/* Where the text of the record at rec starts, and its length (the path
+ * before it checked as a string); -1 when malformed. */
+static int record_text(const unsigned char *rec, size_t len, const char **path, size_t *at, size_t *text_len)
+{
+	struct cursor c = { rec + REC_HEAD, rec + len, 0 };
+	*path = get_str(&c);
+	uint64_t n = get_u64(&c);
+	*at = (size_t)(c.p - rec);
+	if (!*path || c.bad || n >= (uint64_t)(c.end - c.p) || c.p[n] != '\0')
+		return -1;
+	*text_len = (size_t)n;
+	return 0;
+}
+
+/* Indexes the records of the mapped file up to its last good trailer. */
+static void scan(struct parse_cache *c)
+{
+	const unsigned char *m = c->map;
+	if (c->map_len < HEAD_LEN || memcmp(m, HEAD_MAGIC, 16) != 0 || memcmp(m + 16, &c->key, 8) != 0)
+		return;
+	struct ptrvec batch = { 0 };	/* records since the last trailer */
+	size_t off = HEAD_LEN;
+	c->good = HEAD_LEN;
+	while (c->map_len - off >= END_LEN) {
+		uint32_t magic;
+		uint64_t len;
+		memcpy(&magic, m + off, 4);
+		memcpy(&len, m + off + 8, 8);
+		if (magic == END_MAGIC) {
+			uint64_t check;
+			memcpy(&check, m + off + 16, 8);
+			if (len != off + END_LEN || check != end_check(c->key, len))
+				break;
+			off += END_LEN;
+			c->good = off;
+			for (size_t i = 0; i < batch.len; i++) {
+				struct rec *r = batch.items[i];	/* its path: checked below */
+				strmap_put(&c->arena, &c->recs, (const char *)m + r->off + REC_HEAD + 4, r);
+			}
+			batch.len = 0;
+			continue;
+		}
+		if (magic != REC_MAGIC || len < REC_HEAD + 4 || len > c->map_len - off)
+			break;
+		struct rec *r = arena_alloc(&c->arena, sizeof(*r));
+		r->off = off;
+		r->len = (size_t)len;
+		memcpy(&r->stamp, m + off + 16, 8);
+		const char *path;
+		size_t at, text_len;
+		if (record_text(m + off, r->len, &path, &at, &text_len) < 0)
+			break;
+		ptrvec_push(&c->arena, &batch, r);
+		off += (size_t)len;
+	}
+}
+
+static char *cache_file(const char *dir, uint64_t key, const char *suffix)
+{
+	struct buf b = BUF_INIT;
+	buf_addf(&b, "%s/parse-%016llx%s", dir, (unsigned long long)key, suffix);
+	return buf_detach(&b, NULL);
+}
+
+static int64_t now_ns(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_REALTIME, &t);
+	return (int64_t)t.tv_sec * 1000000000 + t.tv_nsec;
+}
+
+struct parse_cache *parse_cache_open(const char *dir, const char *content_dir, uint64_t program)
+{
+	struct parse_cache *c = xcalloc(1, sizeof(*c));
+	pthread_mutex_init(&c->lock, NULL);
+	atomic_init(&c->hits, 0);
+	c->started_ns = now_ns();
+	char *real = dir ? realpath(content_dir, NULL) : NULL;
+	if (!real)
+		return c;
+	size_t limit = load_max_file_size();
+	uint64_t key = hash_bytes(hash_str(real), &program, sizeof(program));
+	c->key = hash_bytes(key, &limit, sizeof(limit));
+	free(real);
+	c->path = cache_file(dir, c->key, ".bin");
+	c->lock_path = cache_file(dir, c->key, ".lock");
+	int fd = open(c->path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	if (fd < 0)
+		return c;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size >= HEAD_LEN) {
+		void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+		if (m != MAP_FAILED) {
+			c->dev = st.st_dev;
+			c->ino = st.st_ino;
+			c->map = m;
+			c->map_len = (size_t)st.st_size;
+			scan(c);
+		}
+	}
+	close(fd);
+	return c;
+}
+
+struct article *parse_cache_get(struct parse_cache *c, struct arena *a, struct source *s)
+{
+	if (!c->map || s->bundle)
+		return NULL;
+	struct rec *r = strmap_get(&c->recs, s->path);
+	if (!r || r->stamp != s->stamp)
+		return NULL;
+	const unsigned char *rec = c->map + r->off;
+	const char *path;
+	size_t at, text_len;
+	uint64_t check;
+	memcpy(&check, rec + 24, 8);
+	if (record_text(rec, r->len, &path, &at, &text_len) < 0 || check != record_check(rec, r->len, at, text_len))
+		return NULL;
+	struct article *art = arena_alloc(a, sizeof(*art));
+	art->path = s->path;
+	art->src = (const char *)rec + at;
+	art->src_len = text_len;
+	struct cursor cur = { rec + at + text_len + 1, rec + r->len, 0 };
+	if (get_article(&cur, a, art) < 0)
+		return NULL;	/* what it allocated stays in the arena: a damaged cache is rare */
+	s->data = (char *)art->src;	/* read only, as every article's text is */
+	s->len = art->src_len;
+	atomic_store(&r->used, 1);
+	atomic_fetch_add(&c->hits, 1);
+	return art;
+}
+
+void parse_cache_put(struct parse_cache *c, const struct source *s, const struct article *art)
+{
+	if (!c->path || s->bundle || art->bundle || art->nimages || art->caption_images ||
+	    !art->src_digest || s->touched_ns > c->started_ns - RACY_NS || art->body < art->src || art->body > art->src + art->src_len)
+		return;
+	struct buf b = BUF_INIT;
+	buf_add(&b, (char[REC_HEAD]){ 0 }, REC_HEAD);
+	put_str(&b, s->path);
+	put_u64(&b, art->src_len);
+	size_t at = b.len;
+	buf_add(&b, art->src, art->src_len);
+	buf_addch(&b, '\0');
+	put_article(&b, art);
+	uint32_t magic = REC_MAGIC;
+	uint64_t len = b.len;
+	memcpy(b.data, &magic, 4);
+	memcpy(b.data + 8, &len, 8);
+	memcpy(b.data + 16, &s->stamp, 8);
+	uint64_t check = record_check((const unsigned char *)b.data, b.len, at, art->src_len);
+	memcpy(b.data + 24, &check, 8);
+	pthread_mutex_lock(&c->lock);
+	buf_add(&c->pending, b.data, b.len);
+	c->npending++;
+	pthread_mutex_unlock(&c->lock);
+	buf_free(&b);
+}
+
+size_t parse_cache_hits(const struct parse_cache *c)
+{
+	return atomic_load(&c->hits);
+}
+
+/* ---- saving ---- */
+
+static int write_all(int fd, const void *data, size_t len, off_t at)
+{
+	const char *p = data;
+	while (len) {
+		ssize_t n = pwrite(fd, p, len, at);
+		if (n <= 0)
+			return -1;
+		p += n;
+		len -= (size_t)n;
+		at += n;
+	}
+	return 0;
+}
+
+static void add_trailer(struct buf *b, uint64_t key, size_t at)
+{
+	uint32_t magic = END_MAGIC, zero = 0;
+	uint64_t end = at + b->len + END_LEN, check = end_check(key, end);
+	buf_add(b, &magic, 4);
+	buf_add(b, &zero, 4);
+	buf_add(b, &end, 8);
+	buf_add(b, &check, 8);
+}
+
+/* The file anew: the records this build used, then what it put. */
+static void compact(struct parse_cache *c, const struct source *src, size_t n)
+{
+	struct buf b = BUF_INIT, tmp = BUF_INIT;
+	buf_add(&b, HEAD_MAGIC, 16);
+	buf_add(&b, &c->key, 8);
+	for (size_t i = 0; i < n; i++) {
+		struct rec *r = strmap_get(&c->recs, src[i].path);
+		if (r && atomic_load(&r->used))
+			buf_add(&b, (const char *)c->map + r->off, r->len);
+	}
+	buf_add(&b, c->pending.data, c->pending.len);
+	add_trailer(&b, c->key, 0);
+	buf_addf(&tmp, "%s.%ld.tmp", c->path, (long)getpid());
+	int fd = open(tmp.data, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+	if (fd >= 0) {
+		int ok = write_all(fd, b.data, b.len, 0) == 0;
+		if (close(fd) < 0)
+			ok = 0;
+		if (!ok || rename(tmp.data, c->path) < 0)
+			unlink(tmp.data);
+	}
+	buf_free(&b);
+	buf_free(&tmp);
+}
+
+/* The end of the good data of the file as it is now (another build may
+ * have appended since it was opened): its last good trailer, or 0 when it
+ * is not a cache of ours. */
+static size_t good_end(struct parse_cache *c, int fd)
+{
+	struct stat st;
+	if (fstat(fd, &st) < 0 || st.st_size < HEAD_LEN)
+		return 0;
+	if (c->map && st.st_dev == c->dev && st.st_ino == c->ino && (size_t)st.st_size == c->map_len)
+		return c->good;
+	struct parse_cache now = { .key = c->key };
+	void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	if (m == MAP_FAILED)
+		return 0;
+	now.map = m;
+	now.map_len = (size_t)st.st_size;
+	scan(&now);
+	munmap(m, now.map_len);
+	arena_free(&now.arena);
+	return now.good;
+}
+
+/* mkdir -p of the directory holding path. */
+static void make_dirs(const char *path)
+{
+	char *dir = xstrdup(path);
+	for (char *p = strchr(dir + 1, '/'); p; p = strchr(p + 1, '/')) {
+		*p = '\0';
+		mkdir(dir, 0777);
+		*p = '/';
+	}
+	free(dir);
+}
+
+struct aged {
+	char *name;
+	struct timespec mtime;
+};
+
+static int newest_first(const void *a, const void *b)
+{
+	const struct aged *x = a, *y = b;
+	if (x->mtime.tv_sec != y->mtime.tv_sec)
+		return x->mtime.tv_sec < y->mtime.tv_sec ? 1 : -1;
+	return x->mtime.tv_nsec < y->mtime.tv_nsec ? 1 : x->mtime.tv_nsec > y->mtime.tv_nsec ? -1 : 0;
+}
+
+/* A cache directory shared by many content directories (every test run's
+ * temporary ones, say) keeps the caches of the CACHES_KEPT used last (a
+ * build that uses its cache touches it): the others go. */
+static void prune(const char *path)
+{
+	char *dir = xstrdup(path);
+	*strrchr(dir, '/') = '\0';
+	DIR *dp = opendir(dir);
+	struct aged *all = NULL;
+	size_t n = 0;
+	struct dirent *de;
+	while (dp && (de = readdir(dp))) {
+		size_t len = strlen(de->d_name);
+		struct stat st;
+		char *full = xmalloc(strlen(dir) + len + 2);
+		sprintf(full, "%s/%s", dir, de->d_name);
+		if (strncmp(de->d_name, "parse-", 6) == 0 && len > 4 && strcmp(de->d_name + len - 4, ".bin") == 0 &&
+		    lstat(full, &st) == 0 && S_ISREG(st.st_mode)) {
+			all = xrealloc(all, (n + 1) * sizeof(*all));
+			all[n++] = (struct aged){ full, st.st_mtim };
+		} else {
+			free(full);
+		}
+	}
+	if (dp)
+		closedir(dp);
+	if (n > CACHES_KEPT)
+		qsort(all, n, sizeof(*all), newest_first);
+	for (size_t i = 0; i < n; i++) {
+		if (i >= CACHES_KEPT) {
+			unlink(all[i].name);
+			strcpy(all[i].name + strlen(all[i].name) - 4, ".lock");
+			unlink(all[i].name);
+		}
+		free(all[i].name);
+	}
+	free(all);
+	free(dir);
+}
+
+void parse_cache_save(struct parse_cache *c, const struct source *src, size_t n)
+{
+	size_t live = c->pending.len;
+	for (size_t i = 0; i < n; i++) {
+		struct rec *r = c->map ? strmap_get(&c->recs, src[i].path) : NULL;
+		if (r && atomic_load(&r->used))
+			live += r->len;
+	}
+	int stale = c->good > 2 * live + COMPACT_SLACK;
+	if (!c->path)
+		return;
+	if (!c->npending && !stale) {
+		if (c->map && parse_cache_hits(c))
+			utimensat(AT_FDCWD, c->path, NULL, 0);	/* used: see prune */
+		return;
+	}
+	make_dirs(c->path);
+	int lock = open(c->lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+	if (lock < 0 || flock(lock, LOCK_EX) < 0) {
+		if (lock >= 0)
+			close(lock);
+		return;
+	}
+	int fd = open(c->path, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+	size_t end = fd < 0 ? 0 : good_end(c, fd);
+	if (fd >= 0 && (stale || !end)) {
+		compact(c, src, n);
+		if (!end)
+			prune(c->path);	/* a new file: one more cache in the directory */
+	} else if (fd >= 0 && ftruncate(fd, (off_t)end) == 0) {
+		add_trailer(&c->pending, c->key, end);
+		write_all(fd, c->pending.data, c->pending.len, (off_t)end);
+	}
+	if (fd >= 0)
+		close(fd);
+	flock(lock, LOCK_UN);
+	close(lock);
+}
+
+void parse_cache_free(struct parse_cache *c)
+{
+	if (!c)
+		return;
+	if (c->map)
+		munmap((void *)c->map, c->map_len);
+	arena_free(&c->arena);
+	buf_free(&c->pending);
+	pthread_mutex_destroy(&c->lock);
+	free(c->path);
+	free(c->lock_path);
+	free(c);
+}
