@@ -17,7 +17,6 @@
 #include "write_internal.h"
 #include "xalloc.h"
 
-static int has_link_below(const char *dir, int depth);
 
 /* Adds path to the build's set (the caller holds the lock): its copy there,
  * or NULL when the build has it already. */
@@ -309,6 +308,7 @@ struct writer *writer_open(const char *out_dir, struct diag *d)
 	w->created = created;
 	w->lock_fd = fd;
 	pthread_mutex_init(&w->lock, NULL);
+	pthread_mutex_init(&w->real_dirs_lock, NULL);
 	if (ours)
 		write_read_old_files(w);
 	remove_tree(w->staging);	/* left over from a build that was killed */
@@ -325,7 +325,7 @@ struct writer *writer_open(const char *out_dir, struct diag *d)
 			writer_abort(w);
 			return NULL;
 		}
-	} else if ((w->has_links = has_link_below(out_dir, 0)), mkdir(w->staging, 0777) < 0) {
+	} else if (mkdir(w->staging, 0777) < 0) {
 		diag_error(d, w->staging, 0, 0, NULL, 0, "cannot create the staging directory: %s", strerror(errno));
 		writer_abort(w);
 		return NULL;
@@ -361,34 +361,6 @@ int write_rel_is_safe(const char *rel)
 }
 
 static int crosses_link(const struct writer *w, const char *rel);
-
-/* Is there a symbolic link anywhere below dir? (d_type where the file
- * system gives it, else lstat.) */
-static int has_link_below(const char *dir, int depth)
-{
-	DIR *dp = opendir(dir);
-	if (!dp)
-		return 0;
-	struct dirent *de;
-	int found = 0;
-	while (!found && (de = readdir(dp))) {
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-			continue;
-		unsigned char type = de->d_type;
-		char *child = write_join(dir, de->d_name);
-		if (type == DT_UNKNOWN) {
-			struct stat st;
-			type = lstat(child, &st) < 0 ? DT_REG : S_ISLNK(st.st_mode) ? DT_LNK : S_ISDIR(st.st_mode) ? DT_DIR : DT_REG;
-		}
-		if (type == DT_LNK)
-			found = 1;
-		else if (type == DT_DIR && depth < 64)
-			found = has_link_below(child, depth + 1);
-		free(child);
-	}
-	closedir(dp);
-	return found;
-}
 
 static int same_content(const char *path, const char *data, size_t len, struct stat *stp)
 {
@@ -440,7 +412,7 @@ int writer_put(struct writer *w, const char *rel, const char *data, size_t len)
 	}
 	char *live = write_join(w->out, rel);
 	struct stat st;
-	if (!w->direct && !(w->has_links && crosses_link(w, rel)) && same_content(live, data, len, &st)) {
+	if (!w->direct && !write_crosses_link(w, rel) && same_content(live, data, len, &st)) {
 		free(live);
 		uint64_t h = write_file_digest(rel, &st);
 		pthread_mutex_lock(&w->lock);
@@ -558,6 +530,40 @@ static int crosses_link(const struct writer *w, const char *rel)
 	return crosses;
 }
 
+int write_crosses_link(struct writer *w, const char *rel)
+{
+	char *path = write_join(w->out, rel);
+	size_t base = strlen(w->out) + 1;
+	const char *last = strrchr(path + base, '/');
+	int crosses = 0;
+	for (char *p = path + base; !crosses && (p = strchr(p, '/')); p++) {
+		*p = '\0';
+		/* A page's own directory (the last) is seldom another's: asked
+		 * once, not remembered; those above it are shared by many. */
+		int known = 0;
+		if (p != last) {
+			pthread_mutex_lock(&w->real_dirs_lock);
+			known = strmap_get(&w->real_dirs, path + base) != NULL;
+			pthread_mutex_unlock(&w->real_dirs_lock);
+		}
+		struct stat st;
+		if (!known) {
+			crosses = lstat(path, &st) < 0 || !S_ISDIR(st.st_mode);
+			if (!crosses && p != last) {	/* only the real ones: a missing one may come */
+				pthread_mutex_lock(&w->real_dirs_lock);
+				if (!strmap_get(&w->real_dirs, path + base)) {
+					const char *key = arena_strndup(&w->real_dirs_arena, path + base, strlen(path + base));
+					strmap_put(&w->real_dirs_arena, &w->real_dirs, key, (void *)1);
+				}
+				pthread_mutex_unlock(&w->real_dirs_lock);
+			}
+		}
+		*p = '/';
+	}
+	free(path);
+	return crosses;
+}
+
 /* Removes the files an earlier build wrote that this one did not: never
  * anything else (a .git directory, CNAME, the user's notes). */
 static void sweep_old(struct writer *w)
@@ -596,6 +602,8 @@ void write_free(struct writer *w)
 	if (w->commit_fd > 0)
 		close(w->commit_fd);	/* lets readers of the output in again */
 	arena_free(&w->paths_arena);
+	arena_free(&w->real_dirs_arena);
+	pthread_mutex_destroy(&w->real_dirs_lock);
 	free(w->staged);
 	free(w->out);
 	free(w->staging);

@@ -223,12 +223,14 @@ int writer_is_current(const char *out_dir, uint64_t inputs)
  * ended, the file is listed with its digest and still has it (nobody has
  * touched it since), and no link in the output could make a path mean
  * another file. */
-static int may_keep(const struct writer *w, const char *rel, uint64_t *digest)
+static int may_keep(struct writer *w, const char *rel, uint64_t *digest)
 {
-	if (w->dry || w->direct || !w->old_complete || w->has_links || !write_rel_is_safe(rel))
+	if (w->dry || w->direct || !w->old_complete || !write_rel_is_safe(rel))
 		return 0;
 	uintptr_t k = (uintptr_t)strmap_get(&w->old_index, rel);
 	if (!k || !w->old_digests[k - 1])
+		return 0;
+	if (write_crosses_link(w, rel))
 		return 0;
 	char *live = write_join(w->out, rel);
 	struct stat st;
