@@ -69,8 +69,17 @@ static int load_template(void *ctx, const char *name, struct buf *source, const 
 	return 1;
 }
 
-/* The theme's static files, as load_tree lists them, into the output's rel. */
-static void copy_static(struct arena *a, struct diag *d, struct writer *w, const char *dir, const char *rel)
+/* The theme's scripts that only the search page loads (theme/CONTEXT.md):
+ * left out with search: false, which has no search page. */
+static int search_asset(const char *rel)
+{
+	return strcmp(rel, "search.js") == 0 || strcmp(rel, "search-engine.js") == 0;
+}
+
+/* The theme's static files, as load_tree lists them, into the output's rel
+ * (without the search's scripts when search is 0). */
+static void copy_static(struct arena *a, struct diag *d, struct writer *w, const char *dir, const char *rel,
+			int search)
 {
 	struct ptrvec entries = { 0 };
 	if (load_tree(a, d, dir, &entries) < 0) {
@@ -81,7 +90,7 @@ static void copy_static(struct arena *a, struct diag *d, struct writer *w, const
 	struct buf b = BUF_INIT;
 	for (size_t i = 0; i < entries.len; i++) {
 		const struct load_entry *e = entries.items[i];
-		if (!e->err && S_ISDIR(e->st.st_mode))
+		if ((!e->err && S_ISDIR(e->st.st_mode)) || (!search && search_asset(e->rel)))
 			continue;
 		if (load_file(e->path, &b) < 0)
 			diag_error(d, e->path, 0, 0, NULL, 0, "cannot read: %s", load_strerror(a, e->path, errno));
@@ -218,7 +227,7 @@ static int generate_with(const struct build_options *o, struct arena *a, struct 
 		 !(inc.search_current && !diag_failed(d) && writer_keep_under(w, "search/") == 0))
 		search_build(site, folder, w, d, o->jobs);	/* else its inputs are the last build's: kept */
 	stage_done("search");
-	copy_static(a, d, w, arena_sprintf(a, "%s/static", o->theme), "assets");
+	copy_static(a, d, w, arena_sprintf(a, "%s/static", o->theme), "assets", site->config->search);
 	/* from here on the progress line no longer asks w, which is freed below */
 	progress_stage(o->check ? "checking the links of %zu files" : "writing %zu files", writer_count(w), NULL, NULL);
 	if (o->check)
