@@ -82,6 +82,19 @@ else
 	sed 's/^/#   /' "$tmp/log" | head -5
 fi
 
+# The same for home_latest: the home page past 200 KB.
+sed "s/^home_latest: .*/home_latest: 201/" "$tmp/c/config.yml" >"$tmp/home.yml"
+line=$(grep -n '^home_latest:' "$tmp/home.yml" | cut -d: -f1)
+if "$BIN" check --config "$tmp/home.yml" --content "$tmp/c/content" >"$tmp/log" 2>&1;
+	grep -q "^$tmp/home.yml:$line:14: warning: 'home_latest' above 200 can make the home page larger than 200 KB" "$tmp/log" &&
+	sed "s/^home_latest: .*/home_latest: 200/" "$tmp/home.yml" >"$tmp/home2.yml" &&
+	"$BIN" check --config "$tmp/home2.yml" --content "$tmp/c/content" >"$tmp/log" 2>&1 && ! grep -q "home_latest" "$tmp/log"; then
+	echo "ok - listings: home_latest: 201 is a warning at its place (the home page may pass 200 KB), 200 is not"
+else
+	echo "not ok - listings: home_latest above 200 is not warned at its place"
+	sed 's/^/#   /' "$tmp/log" | head -5
+fi
+
 # A place named like a month's or a page's folder gets another slug.
 mkdir -p "$tmp/n/content"
 printf 'regions:\n  山西省:\n    吕梁市: [离石区]\n' >"$tmp/n/config.yml"
