@@ -82,9 +82,10 @@ struct write_entry {
 char *write_set_add(struct writer *w, const char *path);
 
 /* Does the way to rel in the output pass anything but real directories
- * (a link, a file, nothing)? Remembers the real ones: for while pages are
- * made, not during the commit. Thread-safe. */
-int write_crosses_link(struct writer *w, const char *rel);
+ * (a link, a file, nothing)? With remember, the real ones are remembered:
+ * for while pages are made, not during the commit, which changes them.
+ * Thread-safe. */
+int write_crosses_link(struct writer *w, const char *rel, int remember);
 
 /* a/b, malloc'd */
 char *write_join(const char *a, const char *b);
@@ -97,6 +98,11 @@ int write_set_has(const struct writer *w, const char *path);
 
 /* Frees w and what it holds (no file is touched). */
 void write_free(struct writer *w);
+/* rm -r of path (a file or a directory); 0, or -1 when something stayed. */
+int write_remove_tree(const char *path);
+int write_dir_is_empty(const char *path);
+/* mkdir -p for the directory holding path (not path itself). */
+int write_make_parents(char *path);
 /* write_links.c: keeps the link targets of a check's HTML page
  * (the caller does not hold the lock). */
 void write_note_links(struct writer *w, const char *rel, const char *data, size_t len);

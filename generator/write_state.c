@@ -230,7 +230,7 @@ static int may_keep(struct writer *w, const char *rel, uint64_t *digest)
 	uintptr_t k = (uintptr_t)strmap_get(&w->old_index, rel);
 	if (!k || !w->old_digests[k - 1])
 		return 0;
-	if (write_crosses_link(w, rel))
+	if (write_crosses_link(w, rel, 1))
 		return 0;
 	char *live = write_join(w->out, rel);
 	struct stat st;

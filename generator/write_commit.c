@@ -1,0 +1,320 @@
+/* The commit: a build's staged files moved into the output, the earlier
+ * build's files it no longer writes removed, the state saved; or, when a
+ * move fails, everything put back as it was (see write.h). Split from
+ * write.c, which opens the output and takes the files. */
+#define _DEFAULT_SOURCE
+#include "write.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "write_internal.h"
+#include "xalloc.h"
+
+/* Does this build write the top-level entry `name` or something below it? */
+static int writes_under(const struct writer *w, const char *name)
+{
+	size_t n = strlen(name);
+	for (size_t i = 0; i < w->paths.cap; i++) {
+		const char *p = w->paths.keys[i];
+		if (p && strncmp(p, name, n) == 0 && (p[n] == '\0' || p[n] == '/'))
+			return 1;
+	}
+	return 0;
+}
+
+/* Removes files below out/rel_dir that this build did not produce, and
+ * directories left empty. */
+static void sweep(struct writer *w, const char *rel_dir)
+{
+	char *dir = *rel_dir ? write_join(w->out, rel_dir) : xstrdup(w->out);
+	DIR *dp = opendir(dir);
+	if (!dp) {
+		free(dir);
+		return;
+	}
+	struct dirent *de;
+	struct buf rel = BUF_INIT;
+	while ((de = readdir(dp))) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		if (!*rel_dir && (strcmp(de->d_name, STAGING_DIR) == 0 || !writes_under(w, de->d_name)))
+			continue;	/* CNAME, .git/, … : never ours to remove */
+		buf_reset(&rel);
+		if (*rel_dir)
+			buf_addf(&rel, "%s/", rel_dir);
+		buf_addstr(&rel, de->d_name);
+		char *path = write_join(w->out, rel.data);
+		struct stat st;
+		if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+			sweep(w, rel.data);
+			if (write_dir_is_empty(path))
+				rmdir(path);
+		} else if (!write_set_has(w, rel.data)) {
+			if (unlink(path) == 0)
+				w->stats.removed++;
+		}
+		free(path);
+	}
+	buf_free(&rel);
+	closedir(dp);
+	free(dir);
+}
+
+/* Removes rel's directory and its parents while they are empty. */
+static void prune_dirs(struct writer *w, const char *rel)
+{
+	char *path = write_join(w->out, rel);
+	size_t base = strlen(w->out);
+	for (char *slash; (slash = strrchr(path, '/')) && (size_t)(slash - path) > base;) {
+		*slash = '\0';
+		if (rmdir(path) < 0)
+			break;
+	}
+	free(path);
+}
+
+/* Removes the files an earlier build wrote that this one did not: never
+ * anything else (a .git directory, CNAME, the user's notes). */
+static void sweep_old(struct writer *w)
+{
+	for (size_t i = 0; i < w->nold; i++) {
+		const char *rel = w->old_files[i];
+		if (write_set_has(w, rel) || !write_rel_is_safe(rel) || write_crosses_link(w, rel, 0))
+			continue;
+		char *path = write_join(w->out, rel);
+		struct stat st;
+		if (lstat(path, &st) == 0 && !S_ISDIR(st.st_mode)) {
+			if (unlink(path) == 0) {
+				w->stats.removed++;
+				prune_dirs(w, rel);
+			} else if (errno != ENOENT) {
+				/* still ours, still stale: listed again, tried again next time */
+				diag_warning(w->d, path, 0, 0, NULL, 0, "cannot remove this page of an earlier build: %s",
+					     strerror(errno));
+				write_set_add(w, rel);
+			}
+		}
+		free(path);
+	}
+}
+
+/* The commit's plan, made before the first rename so that nothing it does
+ * then needs memory (running out there would stop it halfway): for each
+ * staged file its source, target and backup; and the old entries that
+ * stand where this build needs a directory, moved aside first. Everything
+ * the commit replaces or moves aside waits in .staging/.old until the
+ * commit is done, so that a failure can put all of it back. */
+struct commit {
+	char **from, **to, **bak;
+	int *kept;		/* to's old entry is at bak */
+	char **aside, **aside_bak;	/* moved out of the way, to put back */
+	size_t naside;
+};
+
+static char *old_path(const struct writer *w, const char *kind, size_t i)
+{
+	char name[48];
+	snprintf(name, sizeof(name), ".old/%s%zu", kind, i);
+	return write_join(w->staging, name);
+}
+
+static void commit_plan(struct writer *w, struct commit *c)
+{
+	size_t n = w->nstaged;
+	c->from = xcalloc(n + 1, sizeof(*c->from));
+	c->to = xcalloc(n + 1, sizeof(*c->to));
+	c->bak = xcalloc(n + 1, sizeof(*c->bak));
+	c->kept = xcalloc(n + 1, sizeof(*c->kept));
+	c->aside = xcalloc(n + 1, sizeof(*c->aside));
+	c->aside_bak = xcalloc(n + 1, sizeof(*c->aside_bak));
+	c->naside = 0;
+	for (size_t i = 0; i < n; i++) {
+		c->from[i] = write_join(w->staging, w->staged[i]);
+		c->to[i] = write_join(w->out, w->staged[i]);
+		c->bak[i] = old_path(w, "f", i);
+	}
+}
+
+static void commit_free(struct writer *w, struct commit *c)
+{
+	for (size_t i = 0; i < w->nstaged; i++) {
+		free(c->from[i]);
+		free(c->to[i]);
+		free(c->bak[i]);
+	}
+	for (size_t i = 0; i < c->naside; i++) {
+		free(c->aside[i]);
+		free(c->aside_bak[i]);
+	}
+	free(c->from);
+	free(c->to);
+	free(c->bak);
+	free(c->kept);
+	free(c->aside);
+	free(c->aside_bak);
+}
+
+/* A staged file can only move in where no old file stands on its path: a
+ * file where this build needs a directory (assets/x once a file, now a
+ * folder) is moved aside first, for every staged file before the first
+ * rename. Returns 0, or -1 after a diag error. */
+static int clear_the_way(struct writer *w, struct commit *c)
+{
+	for (size_t i = 0; i < w->nstaged; i++) {
+		char *path = c->to[i];
+		size_t base = strlen(w->out) + 1;
+		for (char *p = path + base; (p = strchr(p, '/')); p++) {
+			*p = '\0';
+			struct stat st;
+			int in_way = lstat(path, &st) == 0 && !S_ISDIR(st.st_mode);
+			if (in_way && c->naside <= w->nstaged) {
+				char *bak = old_path(w, "d", c->naside);
+				if (rename(path, bak) < 0) {
+					diag_error(w->d, path, 0, 0, NULL, 0, "cannot move aside: %s", strerror(errno));
+					free(bak);
+					*p = '/';
+					return -1;
+				}
+				c->aside[c->naside] = xstrdup(path);
+				c->aside_bak[c->naside++] = bak;
+			}
+			*p = '/';
+		}
+	}
+	return 0;
+}
+
+/* Keeps the entry at c->to[i] as c->bak[i] until the commit is done: a
+ * hard link for a file (the page stays served until the new one replaces
+ * it), a rename where links are not to be had (vfat, some shares) and for
+ * a directory where a file now goes. Returns 0, or -1 after a diag error. */
+static int keep_old(struct writer *w, struct commit *c, size_t i)
+{
+	struct stat st;
+	if (lstat(c->to[i], &st) < 0)
+		return 0;	/* nothing there yet */
+	if (!S_ISDIR(st.st_mode) && link(c->to[i], c->bak[i]) == 0) {
+		c->kept[i] = 1;
+		return 0;
+	}
+	if (rename(c->to[i], c->bak[i]) == 0) {
+		c->kept[i] = 1;
+		return 0;
+	}
+	diag_error(w->d, c->to[i], 0, 0, NULL, 0, "cannot keep the old file while replacing it: %s", strerror(errno));
+	return -1;
+}
+
+/* Moves staged file i into place. Returns 0, or -1 after a diag error. */
+static int move_into_place(struct writer *w, struct commit *c, size_t i)
+{
+	if (keep_old(w, c, i) < 0)
+		return -1;
+	int moved = rename(c->from[i], c->to[i]);
+	if (moved < 0 && errno == ENOENT && write_make_parents(c->to[i]) == 0)
+		moved = rename(c->from[i], c->to[i]);
+	if (moved < 0) {
+		diag_error(w->d, c->to[i], 0, 0, NULL, 0, "cannot move into place: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* Undoes the first `done` moves, and with `failed_too` the one after them,
+ * which may have moved its old entry aside before failing; then puts back
+ * the entries moved out of the way. Returns 0, or -1 when something could
+ * not be put back (after a diag error). */
+static int put_back(struct writer *w, struct commit *c, size_t done, int failed_too)
+{
+	int r = 0;
+	for (size_t i = done + (failed_too ? 1 : 0); r == 0 && i-- > 0;) {
+		struct stat st;
+		if (c->kept[i] && lstat(c->bak[i], &st) == 0) {
+			r = rename(c->bak[i], c->to[i]);	/* over the new file, in one step */
+			if (r < 0 && (errno == ENOTDIR || errno == EISDIR || errno == ENOTEMPTY || errno == EEXIST)) {
+				write_remove_tree(c->to[i]);		/* a file where a directory was, or the reverse */
+				r = rename(c->bak[i], c->to[i]);
+			}
+		}
+		else if (!c->kept[i] && i < done && unlink(c->to[i]) < 0 && errno != ENOENT)
+			r = -1;
+		if (r < 0)
+			diag_error(w->d, c->to[i], 0, 0, NULL, 0, "cannot put the previous file back: %s", strerror(errno));
+	}
+	for (size_t k = c->naside; r == 0 && k-- > 0;)
+		if (rename(c->aside_bak[k], c->aside[k]) < 0) {
+			diag_error(w->d, c->aside[k], 0, 0, NULL, 0, "cannot put the previous file back: %s",
+				   strerror(errno));
+			r = -1;
+		}
+	return r;
+}
+
+int writer_commit(struct writer *w, struct write_stats *stats, uint64_t inputs)
+{
+	int r = 0;
+	char *marker = write_join(w->out, WRITE_MARKER);
+	if (access(marker, F_OK) != 0 && write_whole_file(marker, "", 0, NULL) < 0) {
+		diag_error(w->d, marker, 0, 0, NULL, 0, "cannot write: %s", strerror(errno));
+		r = -1;
+	}
+	free(marker);
+	/* Until the commit is done, the state names no inputs (so no build can
+	 * take the output for current) and lists the old files and the new. */
+	if (r == 0 && !w->direct && write_state_files(w->out, 0, 0, w, 1) < 0) {
+		diag_error(w->d, w->out, 0, 0, NULL, 0, "cannot write %s: %s", WRITE_STATE, strerror(errno));
+		r = -1;
+	}
+	char *old_dir = write_join(w->staging, ".old");
+	if (r == 0 && w->nstaged && mkdir(old_dir, 0700) < 0 && errno != EEXIST) {
+		diag_error(w->d, old_dir, 0, 0, NULL, 0, "cannot create: %s", strerror(errno));
+		r = -1;
+	}
+	free(old_dir);
+	if (r < 0) {
+		writer_abort(w);
+		return -1;
+	}
+	if (w->commit_fd <= 0)	/* from the first move to the state: readers wait */
+		w->commit_fd = write_commit_lock(w->out);
+	struct commit c;
+	commit_plan(w, &c);
+	size_t moved = 0;
+	if (clear_the_way(w, &c) < 0)
+		r = -1;
+	for (; r == 0 && moved < w->nstaged; moved++)
+		if (move_into_place(w, &c, moved) < 0)
+			r = -1;
+	if (r < 0) {
+		/* moved counts the failed move too; 0 when the way could not be cleared */
+		int undone = put_back(w, &c, moved ? moved - 1 : 0, moved > 0) == 0;
+		commit_free(w, &c);
+		write_remove_tree(w->staging);
+		write_free(w);
+		return undone ? -1 : -2;
+	}
+	commit_free(w, &c);
+	w->stats.written += w->nstaged;
+	if (w->all_ours)
+		sweep(w, "");	/* a killed first build's leftovers: all ours */
+	else
+		sweep_old(w);
+	write_remove_tree(w->staging);
+	if (write_state(w->out, inputs, w->digest, w) < 0) {
+		diag_error(w->d, w->out, 0, 0, NULL, 0, "cannot write %s: %s: the pages are this build's, but the "
+			   "next build will render everything again", WRITE_STATE, strerror(errno));
+		r = -3;
+	}
+	if (stats)
+		*stats = w->stats;
+	write_free(w);
+	return r;
+}
+
