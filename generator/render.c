@@ -444,7 +444,7 @@ static void prepare_one(struct pool *p, struct render *r, size_t i)
 		if (dp->active)
 			dp->item[o] = render_deps_item(art, &r->extra[o]);
 	} else {
-		dp->item[o] = dp->old_item[o];
+		dp->item[o] = render_deps_old_item(dp, o);
 	}
 }
 
@@ -495,6 +495,15 @@ static void *worker(void *arg, size_t k)
 	return r.failed ? (void *)keep : (void *)((uintptr_t)keep | 1);
 }
 
+/* The job number of the first report page (article 0's). */
+static size_t reports_first(const struct pool *p)
+{
+	size_t f = 0;
+	while (families[f].page != render_report_page)
+		f++;
+	return p->offsets[f];
+}
+
 /* The progress line's count (read from its own thread). */
 static size_t pages_done(void *arg)
 {
@@ -518,7 +527,8 @@ int render_site(const struct site *site, struct tmpl_set *tmpls, struct writer *
 	atomic_init(&p.kept, 0);
 	size_t total = p.offsets[NFAMILIES];
 	if (inc)
-		render_deps_open(&p.deps, site, w, inc->global, inc->search_global, inc->force, total);
+		render_deps_open(&p.deps, site, w, inc->global, inc->search_global, inc->force, total,
+				 reports_first(&p));
 	progress_stage_of("rendering: %zu / %zu pages", total, pages_done, &p);
 	atomic_init(&p.abandoned, 0);
 	threads_gate_init(&p.precomputed, site->articles.len);

@@ -23,14 +23,30 @@
  *
  * Articles are named by their place in the archive's order, which the
  * structure digest covers: equal structure, equal numbering, and the same
- * jobs in the same order. Whatever is uncertain (no record, another
- * version, another structure, --force, a file that cannot be kept) makes
- * the page, or every page, again: the output is always a full build's.
+ * jobs in the same order.
+ *
+ * When the structure changed (a report added, removed, moved to another
+ * date or place, retagged) but nothing global did, a report's own page is
+ * still kept when what it reads of the structure is the earlier build's:
+ * its *view*, one digest of its own placing fields, the membership of its
+ * community, its district (or city) and its printed page (each member's
+ * placing fields, in order: the related reports and the printed page's
+ * window are picked from these) and which reports are its neighbours in
+ * the archive (render_report.c reads nothing else of the structure). Such
+ * a page is matched with the earlier build's by its article's path, and
+ * its reads are renumbered. Every other page is made again.
+ *
+ * Whatever is uncertain (no record, another version, another global input,
+ * --force, a file that cannot be kept) makes the page, or every page,
+ * again: the output is always a full build's.
  *
  * The record, the state's extra section (write.h):
- *   sitegen-render 1
- *   structure <hex> search <hex> articles <n> jobs <m>
- *   <item digest><body digest>          n lines, by article order
+ *   sitegen-render 2
+ *   structure <hex> search <hex> global <hex> articles <n> jobs <m> reports <r>
+ *                                       (r: the job of the first report page,
+ *                                       the newest article's: order n - 1)
+ *   <item><body><placing><view> <path>  n lines, by article order: digests,
+ *                                       and the file (- when it holds a line break)
  *   <file> <file>… :<dep> <dep>…        m lines, by job; a dep is the
  *                                       distance to the previous one
  *                                       (the first from 0), `s` before
@@ -44,11 +60,12 @@
 #include <string.h>
 
 #include "hash.h"
+#include "strmap.h"
 #include "text.h"
 #include "write.h"
 #include "xalloc.h"
 
-#define RECORD_HEADER "sitegen-render 1\n"
+#define RECORD_HEADER "sitegen-render 2\n"
 #define SELF_BIT 0x80000000u
 
 static uint64_t hash_s(uint64_t h, const char *s)
@@ -140,12 +157,18 @@ static uint64_t hash_placing(uint64_t h, const struct article *a)
 	return hash_list(h, &a->author);
 }
 
-/* The structure without the global part (render_deps_open adds it). */
-static uint64_t placing_digest(const struct site *s)
+/* The structure without the global part (render_deps_open adds it), and
+ * each article's placing (by its order). */
+static uint64_t placing_digest(const struct site *s, uint64_t *each)
 {
 	uint64_t h = hash_n(HASH_INIT, (long long)s->articles.len);
-	for (size_t i = 0; i < s->articles.len; i++)
-		h = hash_placing(h, s->articles.items[i]);
+	for (size_t i = 0; i < s->articles.len; i++) {
+		const struct article *a = s->articles.items[i];
+		uint64_t one = hash_placing(HASH_INIT, a);
+		if (a->order < s->articles.len)	/* else render_deps_open keeps nothing */
+			each[a->order] = one;
+		h = hash_n(h, (long long)one);
+	}
 	h = hash_n(h, (long long)s->series.len);
 	for (size_t i = 0; i < s->series.len; i++) {
 		const struct series *se = s->series.items[i];
@@ -153,6 +176,52 @@ static uint64_t placing_digest(const struct site *s)
 		h = se->note ? hash_n(h, (long long)render_deps_body(se->note)) : hash_n(h, 0);
 	}
 	return h;
+}
+
+/* The members of a place or printed page, in order, each by its placing:
+ * once per list (keyed by its owner's URL). */
+static uint64_t members(struct arena *a, struct strmap *seen, const char *key, const struct ptrvec *list,
+			const uint64_t *placing)
+{
+	uint64_t *memo = key ? strmap_get(seen, key) : NULL;
+	if (memo)
+		return *memo;
+	uint64_t h = hash_n(HASH_INIT, (long long)list->len);
+	for (size_t i = 0; i < list->len; i++)
+		h = hash_n(h, (long long)placing[((const struct article *)list->items[i])->order]);
+	if (key) {
+		memo = arena_alloc(a, sizeof(*memo));
+		*memo = h;
+		strmap_put(a, seen, key, memo);
+	}
+	return h;
+}
+
+static uint64_t neighbour(uint64_t h, const struct article *o, const uint64_t *placing)
+{
+	return hash_n(h, o ? (long long)placing[o->order] : -1);
+}
+
+/* What a report's own page reads of the structure (see the top). */
+static void views(const struct site *s, const uint64_t *placing, uint64_t *view)
+{
+	struct arena a = ARENA_INIT;
+	struct strmap seen = { 0 };
+	for (size_t i = 0; i < s->articles.len; i++) {
+		const struct article *art = s->articles.items[i];
+		uint64_t h = hash_n(HASH_INIT, (long long)placing[art->order]);
+		h = art->place ? hash_n(h, (long long)members(&a, &seen, art->place->url, &art->place->articles, placing))
+			       : hash_n(h, 0);
+		h = art->local ? hash_n(h, (long long)members(&a, &seen, art->local->url, &art->local->articles, placing))
+			       : hash_n(h, 0);
+		h = art->series ? hash_n(h, (long long)members(&a, &seen, art->series->url, &art->series->articles,
+								   placing))
+				: hash_n(h, 0);
+		h = neighbour(neighbour(h, art->prev, placing), art->next, placing);
+		h = neighbour(neighbour(h, art->local_prev, placing), art->local_next, placing);
+		view[art->order] = h;
+	}
+	arena_free(&a);
 }
 
 /* ---- reading the earlier build's record ---- */
@@ -168,8 +237,41 @@ static const char *next_line(const char **p, const char *end, size_t *len)
 	return line;
 }
 
-/* Takes the earlier record when it speaks of the same structure: its
- * digests, and where each job's line is. Returns 0, or -1 (nothing kept). */
+/* The article lines of the earlier record: digests, and with partial the
+ * paths matched with this build's articles (old_of, new_of). */
+static int read_articles(struct render_deps *dp, const char **p, const char *end, int partial)
+{
+	size_t na = dp->old_narticles, n;
+	const char *line;
+	struct arena a = ARENA_INIT;
+	struct strmap now = { 0 };	/* this build's paths → order + 1 */
+	if (partial)
+		for (size_t i = 0; i < dp->narticles; i++)
+			strmap_put(&a, &now, ((const struct article *)dp->site->articles.items[i])->path, (void *)(uintptr_t)(i + 1));
+	int r = 0;
+	for (size_t i = 0; r == 0 && i < na; i++) {
+		if (!(line = next_line(p, end, &n)) || n < 66 || line[64] != ' ' || text_hex16(line, &dp->old_item[i]) < 0 ||
+		    text_hex16(line + 16, &dp->old_body[i]) < 0 || text_hex16(line + 32, &dp->old_placing[i]) < 0 ||
+		    text_hex16(line + 48, &dp->old_view[i]) < 0) {
+			r = -1;
+			break;
+		}
+		if (!partial)
+			continue;
+		char *path = arena_strndup(&a, line + 65, n - 65);
+		uintptr_t o = (uintptr_t)strmap_get(&now, path);
+		if (o && dp->old_of[o - 1] < 0) {
+			dp->old_of[o - 1] = (long)i;
+			dp->new_of[i] = (long)(o - 1);
+		}
+	}
+	arena_free(&a);
+	return r;
+}
+
+/* Takes the earlier record: whole when it speaks of the same structure
+ * (selective), its report pages when only the structure changed (partial).
+ * Returns 0, or -1 (nothing kept). */
 static int read_record(struct render_deps *dp, const char *text, size_t len)
 {
 	const char *p = text, *end, *line;
@@ -183,23 +285,41 @@ static int read_record(struct render_deps *dp, const char *text, size_t len)
 		return -1;
 	end = text + len - 21;
 	p += strlen(RECORD_HEADER);
-	char head[128];
+	char head[192];
 	if (!(line = next_line(&p, end, &n)) || n >= sizeof(head))
 		return -1;
 	memcpy(head, line, n);
 	head[n] = '\0';
-	char st[17], se[17];
-	size_t na, nj;
-	if (sscanf(head, "structure %16s search %16s articles %zu jobs %zu", st, se, &na, &nj) != 4 ||
-	    text_hex16(st, &dp->old_structure) < 0 || text_hex16(se, &dp->old_search) < 0)
+	char st[17], se[17], gl[17];
+	uint64_t old_global;
+	size_t na, nj, first;
+	if (sscanf(head, "structure %16s search %16s global %16s articles %zu jobs %zu reports %zu", st, se, gl, &na, &nj,
+		   &first) != 6 || text_hex16(st, &dp->old_structure) < 0 || text_hex16(se, &dp->old_search) < 0 ||
+	    text_hex16(gl, &old_global) < 0 || na > (size_t)(end - p) / 66 || nj > (size_t)(end - p) / 2 ||
+	    first > nj || first + na > nj)
 		return -1;
 	dp->old_known = 1;
-	if (dp->old_structure != dp->structure || na != dp->narticles || nj != dp->njobs)
+	int same = dp->old_structure == dp->structure && na == dp->narticles && nj == dp->njobs &&
+		   first == dp->reports_first;
+	if (!same && old_global != dp->global)
 		return -1;
+	dp->partial = !same;
+	dp->old_narticles = na;
+	dp->old_njobs = nj;
+	dp->old_reports_first = first;
+	dp->old_item = xcalloc(na + 1, sizeof(*dp->old_item));
+	dp->old_body = xcalloc(na + 1, sizeof(*dp->old_body));
+	dp->old_placing = xcalloc(na + 1, sizeof(*dp->old_placing));
+	dp->old_view = xcalloc(na + 1, sizeof(*dp->old_view));
+	dp->new_of = xcalloc(na + 1, sizeof(*dp->new_of));
 	for (size_t i = 0; i < na; i++)
-		if (!(line = next_line(&p, end, &n)) || n != 32 || text_hex16(line, &dp->old_item[i]) < 0 ||
-		    text_hex16(line + 16, &dp->old_body[i]) < 0)
-			return -1;
+		dp->new_of[i] = same ? (long)i : -1;
+	for (size_t i = 0; i < dp->narticles; i++)
+		dp->old_of[i] = same ? (long)i : -1;
+	if (read_articles(dp, &p, end, dp->partial) < 0)
+		return -1;
+	dp->old_line = xcalloc(nj + 1, sizeof(*dp->old_line));
+	dp->old_len = xcalloc(nj + 1, sizeof(*dp->old_len));
 	for (size_t j = 0; j < nj; j++) {
 		if (!(line = next_line(&p, end, &n)) || !memchr(line, ':', n))
 			return -1;
@@ -210,38 +330,65 @@ static int read_record(struct render_deps *dp, const char *text, size_t len)
 }
 
 void render_deps_open(struct render_deps *dp, const struct site *s, const struct writer *w, uint64_t global,
-		      uint64_t search_global, int force, size_t njobs)
+		      uint64_t search_global, int force, size_t njobs, size_t reports_first)
 {
 	memset(dp, 0, sizeof(*dp));
 	dp->active = 1;
+	dp->site = s;
 	dp->narticles = s->articles.len;
 	dp->njobs = njobs;
-	dp->placing = placing_digest(s);
+	dp->reports_first = reports_first;
+	dp->global = global;
+	dp->placing_of = xcalloc(dp->narticles + 1, sizeof(*dp->placing_of));
+	dp->view = xcalloc(dp->narticles + 1, sizeof(*dp->view));
+	dp->placing = placing_digest(s, dp->placing_of);
 	dp->structure = hash_n(hash_n(HASH_INIT, (long long)global), (long long)dp->placing);
 	dp->search_global = search_global;
 	dp->item = xcalloc(dp->narticles + 1, sizeof(*dp->item));
 	dp->body = xcalloc(dp->narticles + 1, sizeof(*dp->body));
-	dp->old_item = xcalloc(dp->narticles + 1, sizeof(*dp->old_item));
-	dp->old_body = xcalloc(dp->narticles + 1, sizeof(*dp->old_body));
-	dp->old_line = xcalloc(njobs + 1, sizeof(*dp->old_line));
-	dp->old_len = xcalloc(njobs + 1, sizeof(*dp->old_len));
+	dp->old_of = xcalloc(dp->narticles + 1, sizeof(*dp->old_of));
+	dp->old_job = xcalloc(njobs + 1, sizeof(*dp->old_job));
 	dp->dirty = xcalloc(njobs + 1, 1);
 	dp->line = xcalloc(njobs + 1, sizeof(*dp->line));
 	dp->line_len = xcalloc(njobs + 1, sizeof(*dp->line_len));
+	/* Articles are numbered oldest first (their order), and listed newest
+	 * first: report page i is that of article n - 1 - i. */
+	int numbered = 1;
+	for (size_t i = 0; i < dp->narticles; i++)
+		numbered &= ((const struct article *)s->articles.items[i])->order == dp->narticles - 1 - i;
+	if (numbered)
+		views(s, dp->placing_of, dp->view);
 	size_t len;
 	const char *text = writer_state_extra(w, &len);
-	if (text && read_record(dp, text, len) == 0)
+	if (numbered && text && read_record(dp, text, len) == 0)
 		dp->selective = !force;
 	dp->old_known &= !force;
+	if (!dp->selective)
+		dp->partial = 0;
 }
 
-int render_deps_body_changed(const struct render_deps *dp, size_t order)
+/* The earlier build's number of article o, or -1. */
+static long old_number(const struct render_deps *dp, size_t o)
 {
-	return !dp->selective || dp->body[order] != dp->old_body[order];
+	return dp->selective ? dp->old_of[o] : -1;
 }
 
-/* Does the job's old line name a dependency that changed? */
-static int line_dirty(const struct render_deps *dp, const char *line, size_t n)
+int render_deps_body_changed(const struct render_deps *dp, size_t o)
+{
+	long k = old_number(dp, o);
+	/* an item is made of the file and the placing (its date and place as text) */
+	return k < 0 || dp->body[o] != dp->old_body[k] || dp->placing_of[o] != dp->old_placing[k];
+}
+
+uint64_t render_deps_old_item(const struct render_deps *dp, size_t o)
+{
+	return dp->old_item[old_number(dp, o)];
+}
+
+/* Calls fn for each dependency of an old line (earlier numbering), until
+ * it returns nonzero; returns that, or 1 for a malformed line. */
+static int each_dep(const struct render_deps *dp, const char *line, size_t n,
+		    int (*fn)(const struct render_deps *, size_t old, int self, void *), void *arg)
 {
 	const char *p = memchr(line, ':', n), *end = line + n;
 	size_t at = 0;
@@ -254,16 +401,22 @@ static int line_dirty(const struct render_deps *dp, const char *line, size_t n)
 		p += self;
 		char *stop;
 		unsigned long long delta = strtoull(p, &stop, 10);
-		if (stop == p || stop > end)
+		if (stop == p || stop > end || delta >= dp->old_narticles - at)
 			return 1;
 		p = stop;
-		if (delta >= dp->narticles - at)
-			return 1;
 		at += delta;
-		if (dp->item[at] != dp->old_item[at] || (self && dp->body[at] != dp->old_body[at]))
-			return 1;
+		int r = fn(dp, at, self, arg);
+		if (r)
+			return r;
 	}
 	return 0;
+}
+
+static int dep_changed(const struct render_deps *dp, size_t old, int self, void *arg)
+{
+	(void)arg;
+	long now = dp->new_of[old];
+	return now < 0 || dp->item[now] != dp->old_item[old] || (self && dp->body[now] != dp->old_body[old]);
 }
 
 void render_deps_plan(struct render_deps *dp)
@@ -273,14 +426,31 @@ void render_deps_plan(struct render_deps *dp)
 	for (size_t i = 0; i < dp->narticles; i++)
 		h = hash_n(h, (long long)dp->body[i]);
 	dp->search = h;
-	for (size_t j = 0; j < dp->njobs; j++)
-		dp->dirty[j] = !dp->selective || line_dirty(dp, dp->old_line[j], dp->old_len[j]);
+	for (size_t j = 0; j < dp->njobs; j++) {
+		dp->dirty[j] = 1;
+		dp->old_job[j] = -1;
+		if (dp->selective && !dp->partial)
+			dp->old_job[j] = (long)j;
+	}
+	/* partial: only report pages, by their article (i, by order), and when
+	 * their view is the earlier one */
+	for (size_t i = 0; dp->partial && i < dp->narticles; i++) {
+		long k = dp->old_of[i];
+		if (k >= 0 && dp->view[i] == dp->old_view[k])
+			dp->old_job[dp->reports_first + dp->narticles - 1 - i] =
+				(long)(dp->old_reports_first + dp->old_narticles - 1 - (size_t)k);
+	}
+	for (size_t j = 0; j < dp->njobs; j++) {
+		long k = dp->old_job[j];
+		if (k >= 0)
+			dp->dirty[j] = each_dep(dp, dp->old_line[k], dp->old_len[k], dep_changed, NULL) != 0;
+	}
 }
 
-/* The files of job j's old line, NUL-separated in b; how many. */
-static size_t old_files(const struct render_deps *dp, size_t j, struct buf *b)
+/* The files of the earlier job k's line, NUL-separated in b; how many. */
+static size_t old_files(const struct render_deps *dp, size_t k, struct buf *b)
 {
-	const char *p = dp->old_line[j], *colon = memchr(p, ':', dp->old_len[j]);
+	const char *p = dp->old_line[k], *colon = memchr(p, ':', dp->old_len[k]);
 	size_t n = 0;
 	while (p < colon) {
 		const char *sp = memchr(p, ' ', (size_t)(colon - p));
@@ -300,7 +470,7 @@ int render_deps_keep(struct render_deps *dp, size_t j, struct writer *w)
 	if (dp->dirty[j])
 		return -1;
 	struct buf b = BUF_INIT;
-	size_t n = old_files(dp, j, &b);
+	size_t n = old_files(dp, (size_t)dp->old_job[j], &b);
 	const char **rels = xcalloc(n + 1, sizeof(*rels));
 	for (size_t i = 0, at = 0; i < n; i++, at += strlen(b.data + at) + 1)
 		rels[i] = b.data + at;
@@ -341,20 +511,63 @@ void render_deps_record(struct render_deps *dp, size_t j, struct render_rec *rec
 	buf_reset(&rec->files);
 }
 
+/* A kept job's earlier line, its reads in this build's numbering. */
+struct renumbering {
+	uint32_t *deps;
+	size_t n;
+};
+
+static int add_renumbered(const struct render_deps *dp, size_t old, int self, void *arg)
+{
+	struct renumbering *rn = arg;
+	rn->deps[rn->n++] = (uint32_t)dp->new_of[old] | (self ? SELF_BIT : 0);
+	return 0;
+}
+
+static void renumbered_line(const struct render_deps *dp, size_t k, struct buf *b)
+{
+	const char *line = dp->old_line[k], *colon = memchr(line, ':', dp->old_len[k]);
+	struct render_rec rec = { 0 };
+	struct renumbering rn = { xcalloc(dp->old_len[k] + 1, sizeof(*rn.deps)), 0 };	/* a dep takes a character at least */
+	each_dep(dp, line, dp->old_len[k], add_renumbered, &rn);
+	rec.deps = rn.deps;
+	rec.ndeps = rn.n;
+	buf_add(&rec.files, line, (size_t)(colon - line));
+	struct arena a = ARENA_INIT;
+	struct render_deps tmp = { 0 };
+	char *one = NULL;
+	size_t len = 0;
+	tmp.line = &one;
+	tmp.line_len = &len;
+	render_deps_record(&tmp, 0, &rec, &a);
+	buf_add(b, one, len);
+	arena_free(&a);
+	buf_free(&rec.files);
+	free(rn.deps);
+}
+
 void render_deps_close(struct render_deps *dp, struct writer *w, int ok)
 {
 	if (ok) {
 		struct buf b = BUF_INIT;
 		buf_addstr(&b, RECORD_HEADER);
-		buf_addf(&b, "structure %016llx search %016llx articles %zu jobs %zu\n",
-			 (unsigned long long)dp->structure, (unsigned long long)dp->search, dp->narticles, dp->njobs);
-		for (size_t i = 0; i < dp->narticles; i++)
-			buf_addf(&b, "%016llx%016llx\n", (unsigned long long)dp->item[i], (unsigned long long)dp->body[i]);
+		buf_addf(&b, "structure %016llx search %016llx global %016llx articles %zu jobs %zu reports %zu\n",
+			 (unsigned long long)dp->structure, (unsigned long long)dp->search,
+			 (unsigned long long)dp->global, dp->narticles, dp->njobs, dp->reports_first);
+		for (size_t i = 0; i < dp->narticles; i++) {
+			const char *path = ((const struct article *)dp->site->articles.items[i])->path;
+			buf_addf(&b, "%016llx%016llx%016llx%016llx %s\n", (unsigned long long)dp->item[i],
+				 (unsigned long long)dp->body[i], (unsigned long long)dp->placing_of[i],
+				 (unsigned long long)dp->view[i], strchr(path, '\n') ? "-" : path);
+		}
 		for (size_t j = 0; j < dp->njobs; j++) {
+			long k = dp->old_job[j];
 			if (dp->line[j])
 				buf_add(&b, dp->line[j], dp->line_len[j]);
-			else
-				buf_add(&b, dp->old_line[j], dp->old_len[j]);
+			else if (dp->partial && k >= 0)
+				renumbered_line(dp, (size_t)k, &b);
+			else if (k >= 0)
+				buf_add(&b, dp->old_line[k], dp->old_len[k]);
 			buf_addch(&b, '\n');
 		}
 		buf_addf(&b, "end %016llx\n", (unsigned long long)hash_block(HASH_INIT, b.data, b.len));
@@ -363,8 +576,15 @@ void render_deps_close(struct render_deps *dp, struct writer *w, int ok)
 	}
 	free(dp->item);
 	free(dp->body);
+	free(dp->placing_of);
+	free(dp->view);
 	free(dp->old_item);
 	free(dp->old_body);
+	free(dp->old_placing);
+	free(dp->old_view);
+	free(dp->old_of);
+	free(dp->new_of);
+	free(dp->old_job);
 	free(dp->old_line);
 	free(dp->old_len);
 	free(dp->dirty);

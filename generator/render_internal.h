@@ -58,25 +58,35 @@ void render_put(struct render *r, const char *rel, const char *data, size_t len)
 struct render_deps {
 	int active;		/* recording (a build; not a check) */
 	int selective;		/* the earlier record applies: jobs can be kept */
+	int partial;		/* ... but its structure was another: report pages only, matched by path */
 	int old_known;		/* the earlier record's search digest is known */
-	size_t narticles, njobs;
-	uint64_t structure, search, old_structure, old_search;
+	const struct site *site;
+	size_t narticles, njobs, reports_first;
+	size_t old_narticles, old_njobs, old_reports_first;
+	uint64_t structure, search, global, old_structure, old_search;
 	uint64_t placing, search_global;	/* the structure's parts: the articles', and the search's global */
-	uint64_t *item, *body, *old_item, *old_body;	/* by article order */
-	const char **old_line;	/* by job: the earlier record's line (not NUL-terminated) */
+	uint64_t *item, *body, *placing_of, *view;	/* by article order */
+	uint64_t *old_item, *old_body, *old_placing, *old_view;	/* by the earlier order */
+	long *old_of;		/* by article order: its earlier number, or -1 */
+	long *new_of;		/* by the earlier number: its order now, or -1 */
+	const char **old_line;	/* by earlier job: the earlier record's line (not NUL-terminated) */
 	size_t *old_len;
+	long *old_job;		/* by job: the earlier job it is, or -1 */
 	unsigned char *dirty;	/* by job: must be made (render_deps_plan) */
 	char **line;		/* by job: this build's line, when made */
 	size_t *line_len;
 };
 struct writer;
+/* reports_first: the job number of the first report page (article order 0). */
 void render_deps_open(struct render_deps *dp, const struct site *s, const struct writer *w, uint64_t global,
-		      uint64_t search_global, int force, size_t njobs);
+		      uint64_t search_global, int force, size_t njobs, size_t reports_first);
 uint64_t render_deps_body(const struct article *art);
 uint64_t render_deps_item(const struct article *art, const struct render_article *x);
 /* Must the article's render_article be made before the pages (its file
  * changed, or every page is made)? */
 int render_deps_body_changed(const struct render_deps *dp, size_t order);
+/* The earlier build's item digest of an article whose body did not change. */
+uint64_t render_deps_old_item(const struct render_deps *dp, size_t order);
 /* Once every article's digests are in: which jobs must be made. */
 void render_deps_plan(struct render_deps *dp);
 /* Keeps job j's files when none of its inputs changed: 0, else -1. */

@@ -105,6 +105,25 @@ else
 	echo "not ok - incremental: a title edit made $m pages and kept $k (or differs from a full build)"
 	head -20 "$tmp/diff" | sed 's/^/#   /'
 fi
+# An added report changes the structure: the listings are made again, and
+# the report pages that see it (its neighbours, its district's and printed
+# page's), but the other reports' pages are kept.
+sed 's/^title: .*/title: 又一篇新增的报道/' "$g" >"$tmp/c/content/2021/added-later.md"
+rebuild
+if same "$tmp/one" "$tmp/full" && [ "$k" != x ] && [ "$k" -gt 0 ] && [ -f "$tmp/one/reports/added-later/index.html" ]; then
+	echo "ok - incremental: an added report makes the listings and the report pages that see it ($m made, $k report pages kept), and equals a full build"
+else
+	echo "not ok - incremental: after adding a report $m pages were made and $k kept (or the output differs from a full build)"
+	head -20 "$tmp/diff" | sed 's/^/#   /'
+fi
+rm "$tmp/c/content/2021/added-later.md"
+rebuild
+if same "$tmp/one" "$tmp/full" && [ "$k" != x ] && [ "$k" -gt 0 ] && [ ! -e "$tmp/one/reports/added-later" ]; then
+	echo "ok - incremental: removing it again keeps the report pages that never saw it ($k kept), and equals a full build"
+else
+	echo "not ok - incremental: after removing the added report $k pages were kept (or the output differs from a full build)"
+	head -20 "$tmp/diff" | sed 's/^/#   /'
+fi
 # A page someone changed in the output is not kept: it is made again.
 printf 'changed by hand' >>"$tmp/one/tags/index.html"
 printf '\n再加一句。\n' >>"$g"
@@ -114,11 +133,14 @@ if same "$tmp/one" "$tmp/full" && ! grep -q 'changed by hand' "$tmp/one/tags/ind
 else
 	echo "not ok - incremental: a page changed by hand in the output survived an incremental build"
 fi
-# A date moves the report among the pages: every page is made again.
+# A date moves the report among the pages: every listing page is made
+# again, and the report pages whose view of the structure changed (its own,
+# its old and new neighbours', those of its community and district); the
+# other reports' pages are kept.
 sed -i '0,/^date: /s/^date: \([0-9]*\)-\([0-9]*\)-\([0-9]*\)/date: \1-\2-01/' "$g"
 rebuild
-if same "$tmp/one" "$tmp/full" && [ "$k" = 0 ]; then
-	echo "ok - incremental: a date change makes every page again ($m made), and equals a full build"
+if same "$tmp/one" "$tmp/full" && [ "$k" != x ] && [ "$k" -gt 0 ] && [ "$k" -lt 80 ]; then
+	echo "ok - incremental: a date change makes the listings and the report pages it touches ($m made, $k report pages kept), and equals a full build"
 else
 	echo "not ok - incremental: after a date change $k pages were kept (or the output differs from a full build)"
 	head -20 "$tmp/diff" | sed 's/^/#   /'
