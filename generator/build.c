@@ -283,6 +283,14 @@ static char *resolve(const char *path)
 	free(parent);
 	if (!base)
 		return NULL;
+	/* parent is missing, so nothing below it is a link: . and .. are
+	 * what they say (mkdir -p makes them so) */
+	if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0) {
+		char *up = strrchr(base, '/');
+		if (name[1] == '.' && up)
+			up == base ? (void)(base[1] = '\0') : (void)(*up = '\0');
+		return base;
+	}
 	size_t n = strlen(base) + strlen(name) + 2;
 	r = xmalloc(n);
 	snprintf(r, n, "%s%s%s", base, strcmp(base, "/") ? "/" : "", name);
@@ -374,7 +382,7 @@ int build_run(const struct build_options *o, struct arena *a, struct diag *d, st
 	char *cache_dir = memo_cache_dir();	/* never a file of ours among the user's */
 	if (cache_dir && (is_within(cache_dir, o->content) || is_within(cache_dir, o->theme) || is_within(cache_dir, out)))
 		cache_dir = (free(cache_dir), NULL);
-	pj.cache = parse_cache_open(cache_dir, o->content, inputs_program());
+	pj.cache = parse_cache_open(cache_dir, o->content, inputs_program(), o->force);
 	free(cache_dir);
 	progress_stage("reading and parsing %zu files", nsrc, NULL, NULL);
 	threads_run(2, parse_articles, &pj, NULL);

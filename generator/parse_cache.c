@@ -36,6 +36,7 @@
 #include "buf.h"
 #include "hash.h"
 #include "strmap.h"
+#include "text.h"
 #include "xalloc.h"
 
 #define HEAD_MAGIC "sitegen-parse 1\n"
@@ -47,6 +48,9 @@
 #define RACY_NS 2000000000LL
 #define COMPACT_SLACK ((size_t)4 << 20)
 #define CACHES_KEPT 16	/* content directories a cache directory keeps caches of */
+/* Never through a link at the file itself (the directory may be one), never
+ * blocked by a FIFO put in its place. */
+#define OPEN_FLAGS (O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
 
 struct rec {
 	size_t off, len;
@@ -117,7 +121,10 @@ static const char *get_bytes(struct cursor *c, uint64_t n)
 static const char *get_str(struct cursor *c)
 {
 	uint32_t n = get_u32(c);
-	return n ? get_bytes(c, n - 1) : NULL;
+	const char *s = n ? get_bytes(c, n - 1) : NULL;
+	if (s && (strlen(s) != n - 1 || !text_utf8_valid(s, n - 1, NULL)))
+		c->bad = 1;	/* what parsing gives is valid UTF-8 without NUL */
+	return s;
 }
 
 static size_t get_size(struct cursor *c)
@@ -210,6 +217,24 @@ static void put_article(struct buf *b, const struct article *art)
 	put_list(b, &art->author);
 }
 
+/* What parsing would have refused (article.c): a record that passes its
+ * digests is still never trusted with a value the stages after it could
+ * not take. */
+static int sound(const struct article *art)
+{
+	const struct date *d = &art->date;
+	if (d->y < 1 || d->y > 9999 || d->m < 1 || d->m > 12 || (d->d && !text_date_valid(d->y, d->m, d->d)))
+		return 0;
+	if (art->slug) {
+		const char *p = art->slug;
+		while ((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-')
+			p++;
+		if (*p || !*art->slug || *art->slug == '-' || p[-1] == '-')
+			return 0;
+	}
+	return 1;
+}
+
 static int get_article(struct cursor *c, struct arena *a, struct article *art)
 {
 	art->src_digest = get_u64(c);
@@ -245,7 +270,7 @@ static int get_article(struct cursor *c, struct arena *a, struct article *art)
 	get_list(c, a, &art->captions);
 	get_list(c, a, &art->corrections);
 	get_list(c, a, &art->author);
-	return c->bad || !art->title || c->p != c->end ? -1 : 0;
+	return c->bad || !art->title || c->p != c->end || !sound(art) ? -1 : 0;
 }
 
 /* ---- the file ---- */
@@ -334,7 +359,7 @@ static int64_t now_ns(void)
 	return (int64_t)t.tv_sec * 1000000000 + t.tv_nsec;
 }
 
-struct parse_cache *parse_cache_open(const char *dir, const char *content_dir, uint64_t program)
+struct parse_cache *parse_cache_open(const char *dir, const char *content_dir, uint64_t program, int fresh)
 {
 	struct parse_cache *c = xcalloc(1, sizeof(*c));
 	pthread_mutex_init(&c->lock, NULL);
@@ -349,11 +374,16 @@ struct parse_cache *parse_cache_open(const char *dir, const char *content_dir, u
 	free(real);
 	c->path = cache_file(dir, c->key, ".bin");
 	c->lock_path = cache_file(dir, c->key, ".lock");
-	int fd = open(c->path, O_RDONLY | O_CLOEXEC);
+	if (fresh)
+		return c;	/* --force: everything parsed again (and kept anew) */
+	int fd = open(c->path, O_RDONLY | OPEN_FLAGS);
 	struct stat st;
 	if (fd < 0)
 		return c;
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size >= HEAD_LEN) {
+	/* ours alone, as ssh wants of its keys: a cache another user can write
+	 * could give us any article */
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size >= HEAD_LEN && st.st_uid == geteuid() &&
+	    !(st.st_mode & 022)) {
 		void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
 		if (m != MAP_FAILED) {
 			c->dev = st.st_dev;
@@ -466,8 +496,9 @@ static void compact(struct parse_cache *c, const struct source *src, size_t n)
 	}
 	buf_add(&b, c->pending.data, c->pending.len);
 	add_trailer(&b, c->key, 0);
-	buf_addf(&tmp, "%s.%ld.tmp", c->path, (long)getpid());
-	int fd = open(tmp.data, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+	buf_addf(&tmp, "%s.tmp", c->path);	/* one name: the lock is held, and a killed build's is replaced */
+	unlink(tmp.data);
+	int fd = open(tmp.data, O_WRONLY | O_CREAT | O_EXCL | OPEN_FLAGS, 0600);
 	if (fd >= 0) {
 		int ok = write_all(fd, b.data, b.len, 0) == 0;
 		if (close(fd) < 0)
@@ -557,7 +588,11 @@ static void prune(const char *path)
 	for (size_t i = 0; i < n; i++) {
 		if (i >= CACHES_KEPT) {
 			unlink(all[i].name);
-			strcpy(all[i].name + strlen(all[i].name) - 4, ".lock");
+			size_t stem = strlen(all[i].name) - 4;
+			all[i].name = xrealloc(all[i].name, stem + 9);
+			strcpy(all[i].name + stem, ".bin.tmp");
+			unlink(all[i].name);
+			strcpy(all[i].name + stem, ".lock");
 			unlink(all[i].name);
 		}
 		free(all[i].name);
@@ -583,13 +618,18 @@ void parse_cache_save(struct parse_cache *c, const struct source *src, size_t n)
 		return;
 	}
 	make_dirs(c->path);
-	int lock = open(c->lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
-	if (lock < 0 || flock(lock, LOCK_EX) < 0) {
+	int lock = open(c->lock_path, O_RDWR | O_CREAT | OPEN_FLAGS, 0600);
+	struct stat st;
+	if (lock < 0 || fstat(lock, &st) < 0 || !S_ISREG(st.st_mode) || flock(lock, LOCK_EX) < 0) {
 		if (lock >= 0)
 			close(lock);
 		return;
 	}
-	int fd = open(c->path, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+	int fd = open(c->path, O_RDWR | O_CREAT | OPEN_FLAGS, 0600);
+	if (fd >= 0 && (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_uid != geteuid())) {
+		close(fd);
+		fd = -1;	/* not a file of ours: left alone */
+	}
 	size_t end = fd < 0 ? 0 : good_end(c, fd);
 	if (fd >= 0 && (stale || !end)) {
 		compact(c, src, n);

@@ -35,9 +35,11 @@
 struct parse_cache;
 
 /* Opens the cache of content_dir in dir (NULL: a cache that holds and keeps
- * nothing), for a program whose identity is `program` (inputs_program).
- * Never fails: a cache that cannot be read is empty. */
-struct parse_cache *parse_cache_open(const char *dir, const char *content_dir, uint64_t program);
+ * nothing), for a program whose identity is `program` (inputs_program);
+ * fresh: read nothing from it (--force), only keep. Never fails: a cache
+ * that cannot be read, or that is not this user's alone (another owner, or
+ * writable by others), is empty. */
+struct parse_cache *parse_cache_open(const char *dir, const char *content_dir, uint64_t program, int fresh);
 /* The article parsed earlier from s (same path and stamp), made in a (its
  * text points into the cache, which must outlive it), or NULL. Sets
  * s->data and s->len to its normalised text. Thread-safe. */

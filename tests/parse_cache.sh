@@ -29,6 +29,7 @@ same() {	# out-dir: the same bytes as the build without a cache
 	diff -r -x .sitegen-state "$tmp/cold" "$1" >"$tmp/diff" 2>&1
 }
 K=$tmp/k
+ROOT=$(pwd)
 n=$(find "$C" -name '*.md' | wc -l)
 
 cold
@@ -118,3 +119,76 @@ for i in $(seq 20); do
 done
 say "$([ "$(ls "$tmp/shared" | grep -c '^parse-.*\.bin$')" -le 16 ] && echo 0 || echo 1)" \
 	"a cache directory shared by 20 content directories keeps at most 16 caches"
+
+# A record forged with valid digests but a value parsing refuses (month 13):
+# not used, and the output is a full build's.
+cold
+build "$K" "$tmp/f0"
+python3 - "$(ls "$K"/parse-*.bin)" <<'PY'
+import struct, sys
+M = (1 << 64) - 1
+def fnv(h, d):
+    for c in d: h = ((h ^ c) * 1099511628211) & M
+    return h
+def blk(h, d):
+    n = len(d) // 8 * 8
+    for i in range(0, n, 8):
+        h = ((h ^ struct.unpack_from('<Q', d, i)[0]) * 0x9E3779B97F4A7C15) & M
+        h ^= h >> 29
+    return fnv(h, d[n:])
+m = bytearray(open(sys.argv[1], 'rb').read()); off = 24
+while off + 24 <= len(m):
+    magic, _, ln = struct.unpack_from('<IIQ', m, off)
+    if magic == 0x444e4553: off += 24; continue
+    pl = struct.unpack_from('<I', m, off + 32)[0]
+    tl = struct.unpack_from('<Q', m, off + 36 + pl)[0]
+    at = 36 + pl + 8
+    struct.pack_into('<I', m, off + at + tl + 1 + 8 + 8, 13)   # after the digest, kind and year: the month
+    r = bytes(m[off:off + ln])
+    struct.pack_into('<Q', m, off + 24, blk(blk(fnv(1469598103934665603, r[8:24]), r[32:at]), r[at + tl:]))
+    off += ln
+open(sys.argv[1], 'wb').write(m)
+PY
+build "$K" "$tmp/f1"
+st=$?
+say "$([ $st = 0 ] && [ "$(hits)" = 0 ] && same "$tmp/f1" && echo 0 || echo 1)" \
+	"records forged with valid digests but a month 13 are not used: no crash, the output is a full build's"
+
+# A FIFO where the cache file goes: the build does not wait for it.
+bin=$(ls "$K"/parse-*.bin)
+rm -f "$bin" && mkfifo "$bin"
+timeout 30 env SITEGEN_CACHE_DIR="$K" "$BIN" --config "$tmp/c/config.yml" --content "$C" --out "$tmp/fifo" --quiet 2>/dev/null
+st=$?
+say "$([ $st = 0 ] && same "$tmp/fifo" && [ -p "$bin" ] && echo 0 || echo 1)" "a FIFO in the cache file's place is left alone and the build does not hang"
+rm -f "$bin"
+
+# Links in the cache directory are not followed when its files are made.
+build "$K" "$tmp/l0"
+lock=$(ls "$K"/parse-*.lock)
+victim=$(find "$C" -name '*.md' | sort | sed -n 3p)
+cp "$victim" "$tmp/victim.md"
+rm -f "$lock" && ln -s "$victim" "$lock"
+touch "$f" && sleep 2.2
+build "$K" "$tmp/l1"
+say "$(cmp -s "$victim" "$tmp/victim.md" && same "$tmp/l1" && echo 0 || echo 1)" \
+	"a link planted at the cache's lock file leads nowhere: the file it points to is untouched"
+rm -f "$lock"
+
+# A cache file others may write is not trusted; --force reads nothing from the cache.
+build "$K" "$tmp/g0"
+chmod g+w "$(ls "$K"/parse-*.bin)"
+build "$K" "$tmp/g1"
+gw=$(hits)
+chmod g-w "$(ls "$K"/parse-*.bin)"
+build "$K" "$tmp/g2"
+SITEGEN_TIMING=1 SITEGEN_CACHE_DIR=$K "$BIN" --config "$tmp/c/config.yml" --content "$C" --out "$tmp/g3" --quiet --force \
+	>"$tmp/log" 2>&1
+say "$([ "$gw" = 0 ] && [ "$(hits)" = 0 ] && same "$tmp/g3" && echo 0 || echo 1)" \
+	"a cache file others may write is not used ($gw from it), and --force reads nothing from the cache"
+
+# A cache directory named through a folder that does not exist yet and ..
+# back into the content: no cache file in the content.
+(cd "$tmp/c" && SITEGEN_CACHE_DIR=nothere/../content/.cache "$ROOT/$BIN" --config config.yml --content content \
+	--out "$tmp/dd" --quiet 2>/dev/null)
+say "$([ -z "$(find "$C" -name 'parse-*')" ] && echo 0 || echo 1)" \
+	"a cache directory written as missing/../content/.cache gets no cache file in the content"
