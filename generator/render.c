@@ -495,6 +495,43 @@ static void *worker(void *arg, size_t k)
 	return r.failed ? (void *)keep : (void *)((uintptr_t)keep | 1);
 }
 
+/* What a job's page reads of the structure, for the jobs that can be kept
+ * when it changes (render_deps.c): a report's page, a day's, a place's,
+ * tag's or person's own page and period pages. */
+static void job_view(struct render_deps *dp, size_t job, void *arg)
+{
+	const struct pool *p = arg;
+	const struct site *s = p->proto.site;
+	size_t f = 0;
+	while (job >= p->offsets[f + 1])
+		f++;
+	size_t i = job - p->offsets[f];
+	void (*page)(struct render *, size_t) = families[f].page;
+	if (page == render_report_page) {
+		render_deps_view_report(dp, s->articles.items[i]);
+	} else if (page == render_day_page) {
+		render_deps_view_day(dp, i);
+	} else if (page == render_place_page) {
+		render_deps_view_place(dp, s->places.items[i]);
+	} else if (page == render_tag_page) {
+		const struct tag *t = s->tags.items[i];
+		render_deps_view_owner(dp, &t->articles, t->url);
+	} else if (page == render_person_page) {
+		const struct person *pe = s->people.items[i];
+		render_deps_view_owner(dp, &pe->articles, pe->url);
+	} else if (page == render_place_month) {
+		render_deps_view_place_month(dp, s->place_months.items[i]);
+	} else if (page == render_tag_period) {
+		const struct span *sp = s->tag_periods.items[i];
+		const struct tag *t = sp->owner;
+		render_deps_view_topic_period(dp, sp, &t->articles, t->url);
+	} else if (page == render_person_period) {
+		const struct span *sp = s->person_periods.items[i];
+		const struct person *pe = sp->owner;
+		render_deps_view_topic_period(dp, sp, &pe->articles, pe->url);
+	}
+}
+
 /* The job number of the first report page (article 0's). */
 static size_t reports_first(const struct pool *p)
 {
@@ -528,7 +565,7 @@ int render_site(const struct site *site, struct tmpl_set *tmpls, struct writer *
 	size_t total = p.offsets[NFAMILIES];
 	if (inc)
 		render_deps_open(&p.deps, site, w, inc->global, inc->search_global, inc->force, total,
-				 reports_first(&p));
+				 reports_first(&p), job_view, &p);
 	progress_stage_of("rendering: %zu / %zu pages", total, pages_done, &p);
 	atomic_init(&p.abandoned, 0);
 	threads_gate_init(&p.precomputed, site->articles.len);

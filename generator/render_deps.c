@@ -26,15 +26,27 @@
  * jobs in the same order.
  *
  * When the structure changed (a report added, removed, moved to another
- * date or place, retagged) but nothing global did, a report's own page is
- * still kept when what it reads of the structure is the earlier build's:
- * its *view*, one digest of its own placing fields, the membership of its
- * community, its district (or city) and its printed page (each member's
- * placing fields, in order: the related reports and the printed page's
- * window are picked from these) and which reports are its neighbours in
- * the archive (render_report.c reads nothing else of the structure). Such
- * a page is matched with the earlier build's by its article's path, and
- * its reads are renumbered. Every other page is made again.
+ * date or place, retagged) but nothing global did, some pages are still
+ * kept: those whose *view*, one digest of what the page reads of the
+ * structure, is the earlier build's. A member below is an article of the
+ * list by its placing fields, in order:
+ *  - a report's own page (render_report.c): its own placing fields, the
+ *    members of its community, its district (or city) and its printed
+ *    page (the related reports and the printed page's window are picked
+ *    from these) and its neighbours in the archive;
+ *  - a day's page (render_dates.c): its members, the days before and after;
+ *  - a place's month page (and the year page it may carry:
+ *    render_periods.c): the place's members (its months, its sub-places'
+ *    counts), and the members of that year of the place above it (its
+ *    siblings' months, the link up) or, for a province, of the archive;
+ *  - a tag's or person's period page, and its own page: the tag's or
+ *    person's members;
+ *  - a place's own page: its members (its months, heatmap, newest
+ *    reports, sub-places' counts) and those of the place above it (its
+ *    siblings and their counts; for a province, every report).
+ * Such a page is matched with the earlier build's by a key (its article's
+ * path, its URL), and its reads are renumbered. Every other page is made
+ * again.
  *
  * Whatever is uncertain (no record, another version, another global input,
  * --force, a file that cannot be kept) makes the page, or every page,
@@ -45,12 +57,17 @@
  *   structure <hex> search <hex> global <hex> articles <n> jobs <m> reports <r>
  *                                       (r: the job of the first report page,
  *                                       the newest article's: order n - 1)
- *   <item><body><placing><view> <path>  n lines, by article order: digests,
+ *   <item><body><placing> <path>        n lines, by article order: digests,
  *                                       and the file (- when it holds a line break)
- *   <file> <file>… :<dep> <dep>…        m lines, by job; a dep is the
- *                                       distance to the previous one
- *                                       (the first from 0), `s` before
- *                                       it for the page's own article
+ *   [=<view> <key>\t]<file> <file>… :<dep> <dep>…
+ *                                       m lines, by job: a job that can be
+ *                                       kept across a change of structure
+ *                                       first gives its view and its key (a
+ *                                       report page's article, a period
+ *                                       page's URL); a dep is the distance
+ *                                       to the previous one (the first from
+ *                                       0), `s` before it for the page's own
+ *                                       article
  *   end <hex>                           a digest of all the above */
 #define _DEFAULT_SOURCE
 #include "render_internal.h"
@@ -202,26 +219,92 @@ static uint64_t neighbour(uint64_t h, const struct article *o, const uint64_t *p
 	return hash_n(h, o ? (long long)placing[o->order] : -1);
 }
 
-/* What a report's own page reads of the structure (see the top). */
-static void views(const struct site *s, const uint64_t *placing, uint64_t *view)
+/* The members of list of year y alone (memoised under key + y). */
+static uint64_t members_of_year(struct render_deps *dp, const char *key, const struct ptrvec *list, int y)
 {
-	struct arena a = ARENA_INIT;
-	struct strmap seen = { 0 };
-	for (size_t i = 0; i < s->articles.len; i++) {
-		const struct article *art = s->articles.items[i];
-		uint64_t h = hash_n(HASH_INIT, (long long)placing[art->order]);
-		h = art->place ? hash_n(h, (long long)members(&a, &seen, art->place->url, &art->place->articles, placing))
-			       : hash_n(h, 0);
-		h = art->local ? hash_n(h, (long long)members(&a, &seen, art->local->url, &art->local->articles, placing))
-			       : hash_n(h, 0);
-		h = art->series ? hash_n(h, (long long)members(&a, &seen, art->series->url, &art->series->articles,
-								   placing))
-				: hash_n(h, 0);
-		h = neighbour(neighbour(h, art->prev, placing), art->next, placing);
-		h = neighbour(neighbour(h, art->local_prev, placing), art->local_next, placing);
-		view[art->order] = h;
+	char *k = arena_sprintf(&dp->views_arena, "%s|%d", key, y);
+	uint64_t *memo = strmap_get(&dp->views_seen, k);
+	if (memo)
+		return *memo;
+	uint64_t h = hash_n(HASH_INIT, y);
+	for (size_t i = 0; i < list->len; i++) {
+		const struct article *a = list->items[i];
+		if (a->date.y == y)
+			h = hash_n(h, (long long)dp->placing_of[a->order]);
 	}
-	arena_free(&a);
+	memo = arena_alloc(&dp->views_arena, sizeof(*memo));
+	*memo = h;
+	strmap_put(&dp->views_arena, &dp->views_seen, k, memo);
+	return h;
+}
+
+static uint64_t list_members(struct render_deps *dp, const char *key, const struct ptrvec *list)
+{
+	return members(&dp->views_arena, &dp->views_seen, key, list, dp->placing_of);
+}
+
+void render_deps_view_report(struct render_deps *dp, const struct article *art)
+{
+	uint64_t h = hash_n(HASH_INIT, (long long)dp->placing_of[art->order]);
+	h = hash_n(h, art->place ? (long long)list_members(dp, art->place->url, &art->place->articles) : 0);
+	h = hash_n(h, art->local ? (long long)list_members(dp, art->local->url, &art->local->articles) : 0);
+	h = hash_n(h, art->series ? (long long)list_members(dp, art->series->url, &art->series->articles) : 0);
+	h = neighbour(neighbour(h, art->prev, dp->placing_of), art->next, dp->placing_of);
+	h = neighbour(neighbour(h, art->local_prev, dp->placing_of), art->local_next, dp->placing_of);
+	dp->job_key[dp->view_job] = art->path;
+	dp->job_view[dp->view_job] = h;
+}
+
+void render_deps_view_place_month(struct render_deps *dp, const struct span *s)
+{
+	const struct place *p = s->owner;
+	uint64_t h = hash_n(HASH_INIT, (long long)list_members(dp, p->url, &p->articles));
+	if (p->parent) {
+		h = hash_n(h, (long long)members_of_year(dp, p->parent->url, &p->parent->articles, s->y));
+	} else {
+		for (size_t i = 0; i < dp->site->years.len; i++) {
+			const struct year *yr = dp->site->years.items[i];
+			if (yr->y == s->y)
+				h = hash_n(h, (long long)members_of_year(dp, "", &yr->articles, s->y));
+		}
+		h = hash_n(h, (long long)dp->site->provinces.len);
+	}
+	dp->job_key[dp->view_job] = s->url;
+	dp->job_view[dp->view_job] = h;
+}
+
+void render_deps_view_day(struct render_deps *dp, size_t i)
+{
+	const struct ptrvec *days = &dp->site->days;
+	const struct day *d = days->items[i];
+	uint64_t h = hash_n(HASH_INIT, (long long)list_members(dp, d->url, &d->articles));
+	h = hash_s(h, i > 0 ? ((const struct day *)days->items[i - 1])->url : NULL);
+	h = hash_s(h, i + 1 < days->len ? ((const struct day *)days->items[i + 1])->url : NULL);
+	dp->job_key[dp->view_job] = d->url;
+	dp->job_view[dp->view_job] = h;
+}
+
+void render_deps_view_place(struct render_deps *dp, const struct place *p)
+{
+	uint64_t h = hash_n(HASH_INIT, (long long)list_members(dp, p->url, &p->articles));
+	/* its siblings and their counts: the place above's members, or for a
+	 * province every report */
+	h = hash_n(h, p->parent ? (long long)list_members(dp, p->parent->url, &p->parent->articles) : (long long)dp->placing);
+	dp->job_key[dp->view_job] = p->url;
+	dp->job_view[dp->view_job] = h;
+}
+
+void render_deps_view_owner(struct render_deps *dp, const struct ptrvec *list, const char *url)
+{
+	dp->job_key[dp->view_job] = url;
+	dp->job_view[dp->view_job] = hash_n(HASH_INIT, (long long)list_members(dp, url, list));
+}
+
+void render_deps_view_topic_period(struct render_deps *dp, const struct span *s, const struct ptrvec *list,
+				   const char *owner_url)
+{
+	dp->job_key[dp->view_job] = s->url;
+	dp->job_view[dp->view_job] = hash_n(HASH_INIT, (long long)list_members(dp, owner_url, list));
 }
 
 /* ---- reading the earlier build's record ---- */
@@ -250,15 +333,14 @@ static int read_articles(struct render_deps *dp, const char **p, const char *end
 			strmap_put(&a, &now, ((const struct article *)dp->site->articles.items[i])->path, (void *)(uintptr_t)(i + 1));
 	int r = 0;
 	for (size_t i = 0; r == 0 && i < na; i++) {
-		if (!(line = next_line(p, end, &n)) || n < 66 || line[64] != ' ' || text_hex16(line, &dp->old_item[i]) < 0 ||
-		    text_hex16(line + 16, &dp->old_body[i]) < 0 || text_hex16(line + 32, &dp->old_placing[i]) < 0 ||
-		    text_hex16(line + 48, &dp->old_view[i]) < 0) {
+		if (!(line = next_line(p, end, &n)) || n < 50 || line[48] != ' ' || text_hex16(line, &dp->old_item[i]) < 0 ||
+		    text_hex16(line + 16, &dp->old_body[i]) < 0 || text_hex16(line + 32, &dp->old_placing[i]) < 0) {
 			r = -1;
 			break;
 		}
 		if (!partial)
 			continue;
-		char *path = arena_strndup(&a, line + 65, n - 65);
+		char *path = arena_strndup(&a, line + 49, n - 49);
 		uintptr_t o = (uintptr_t)strmap_get(&now, path);
 		if (o && dp->old_of[o - 1] < 0) {
 			dp->old_of[o - 1] = (long)i;
@@ -295,7 +377,7 @@ static int read_record(struct render_deps *dp, const char *text, size_t len)
 	size_t na, nj, first;
 	if (sscanf(head, "structure %16s search %16s global %16s articles %zu jobs %zu reports %zu", st, se, gl, &na, &nj,
 		   &first) != 6 || text_hex16(st, &dp->old_structure) < 0 || text_hex16(se, &dp->old_search) < 0 ||
-	    text_hex16(gl, &old_global) < 0 || na > (size_t)(end - p) / 66 || nj > (size_t)(end - p) / 2 ||
+	    text_hex16(gl, &old_global) < 0 || na > (size_t)(end - p) / 50 || nj > (size_t)(end - p) / 2 ||
 	    first > nj || first + na > nj)
 		return -1;
 	dp->old_known = 1;
@@ -310,7 +392,6 @@ static int read_record(struct render_deps *dp, const char *text, size_t len)
 	dp->old_item = xcalloc(na + 1, sizeof(*dp->old_item));
 	dp->old_body = xcalloc(na + 1, sizeof(*dp->old_body));
 	dp->old_placing = xcalloc(na + 1, sizeof(*dp->old_placing));
-	dp->old_view = xcalloc(na + 1, sizeof(*dp->old_view));
 	dp->new_of = xcalloc(na + 1, sizeof(*dp->new_of));
 	for (size_t i = 0; i < na; i++)
 		dp->new_of[i] = same ? (long)i : -1;
@@ -330,7 +411,8 @@ static int read_record(struct render_deps *dp, const char *text, size_t len)
 }
 
 void render_deps_open(struct render_deps *dp, const struct site *s, const struct writer *w, uint64_t global,
-		      uint64_t search_global, int force, size_t njobs, size_t reports_first)
+		      uint64_t search_global, int force, size_t njobs, size_t reports_first,
+		      void (*view_of)(struct render_deps *, size_t job, void *), void *ctx)
 {
 	memset(dp, 0, sizeof(*dp));
 	dp->active = 1;
@@ -340,7 +422,8 @@ void render_deps_open(struct render_deps *dp, const struct site *s, const struct
 	dp->reports_first = reports_first;
 	dp->global = global;
 	dp->placing_of = xcalloc(dp->narticles + 1, sizeof(*dp->placing_of));
-	dp->view = xcalloc(dp->narticles + 1, sizeof(*dp->view));
+	dp->job_key = xcalloc(njobs + 1, sizeof(*dp->job_key));
+	dp->job_view = xcalloc(njobs + 1, sizeof(*dp->job_view));
 	dp->placing = placing_digest(s, dp->placing_of);
 	dp->structure = hash_n(hash_n(HASH_INIT, (long long)global), (long long)dp->placing);
 	dp->search_global = search_global;
@@ -356,8 +439,12 @@ void render_deps_open(struct render_deps *dp, const struct site *s, const struct
 	int numbered = 1;
 	for (size_t i = 0; i < dp->narticles; i++)
 		numbered &= ((const struct article *)s->articles.items[i])->order == dp->narticles - 1 - i;
-	if (numbered)
-		views(s, dp->placing_of, dp->view);
+	for (size_t j = 0; numbered && view_of && j < njobs; j++) {
+		dp->view_job = j;
+		view_of(dp, j, ctx);
+	}
+	arena_free(&dp->views_arena);	/* the memos: the keys live on (site and article strings) */
+	dp->views_seen = (struct strmap){ 0 };
 	size_t len;
 	const char *text = writer_state_extra(w, &len);
 	if (numbered && text && read_record(dp, text, len) == 0)
@@ -385,12 +472,25 @@ uint64_t render_deps_old_item(const struct render_deps *dp, size_t o)
 	return dp->old_item[old_number(dp, o)];
 }
 
+/* A job line without its key (`=<view> <key>\t`), which only jobs whose
+ * pages can be kept across a change of structure have. */
+static const char *line_body(const char *line, size_t n, size_t *body_len)
+{
+	const char *tab = n && line[0] == '=' ? memchr(line, '\t', n) : NULL;
+	const char *b = tab ? tab + 1 : line;
+	*body_len = n - (size_t)(b - line);
+	return b;
+}
+
 /* Calls fn for each dependency of an old line (earlier numbering), until
  * it returns nonzero; returns that, or 1 for a malformed line. */
 static int each_dep(const struct render_deps *dp, const char *line, size_t n,
 		    int (*fn)(const struct render_deps *, size_t old, int self, void *), void *arg)
 {
+	line = line_body(line, n, &n);
 	const char *p = memchr(line, ':', n), *end = line + n;
+	if (!p)
+		return 1;
 	size_t at = 0;
 	for (p++; p < end;) {
 		while (p < end && *p == ' ')
@@ -419,6 +519,30 @@ static int dep_changed(const struct render_deps *dp, size_t old, int self, void 
 	return now < 0 || dp->item[now] != dp->old_item[old] || (self && dp->body[now] != dp->old_body[old]);
 }
 
+/* partial: the jobs with a key (a report's page, a period page) whose
+ * view is the earlier one are the earlier jobs of that key. */
+static void match_keys(struct render_deps *dp)
+{
+	struct arena a = ARENA_INIT;
+	struct strmap old = { 0 };	/* key → earlier job + 1 */
+	uint64_t *views = xcalloc(dp->old_njobs + 1, sizeof(*views));
+	for (size_t k = 0; k < dp->old_njobs; k++) {
+		const char *line = dp->old_line[k];
+		size_t n = dp->old_len[k];
+		const char *tab = n > 18 && line[0] == '=' && line[17] == ' ' ? memchr(line, '\t', n) : NULL;
+		if (!tab || text_hex16(line + 1, &views[k]) < 0)
+			continue;
+		strmap_put(&a, &old, arena_strndup(&a, line + 18, (size_t)(tab - line - 18)), (void *)(uintptr_t)(k + 1));
+	}
+	for (size_t j = 0; j < dp->njobs; j++) {
+		uintptr_t k = dp->job_key[j] ? (uintptr_t)strmap_get(&old, dp->job_key[j]) : 0;
+		if (k && views[k - 1] == dp->job_view[j])
+			dp->old_job[j] = (long)(k - 1);
+	}
+	free(views);
+	arena_free(&a);
+}
+
 void render_deps_plan(struct render_deps *dp)
 {
 	/* the index reads the articles and the config, not the theme */
@@ -432,14 +556,8 @@ void render_deps_plan(struct render_deps *dp)
 		if (dp->selective && !dp->partial)
 			dp->old_job[j] = (long)j;
 	}
-	/* partial: only report pages, by their article (i, by order), and when
-	 * their view is the earlier one */
-	for (size_t i = 0; dp->partial && i < dp->narticles; i++) {
-		long k = dp->old_of[i];
-		if (k >= 0 && dp->view[i] == dp->old_view[k])
-			dp->old_job[dp->reports_first + dp->narticles - 1 - i] =
-				(long)(dp->old_reports_first + dp->old_narticles - 1 - (size_t)k);
-	}
+	if (dp->partial)
+		match_keys(dp);
 	for (size_t j = 0; j < dp->njobs; j++) {
 		long k = dp->old_job[j];
 		if (k >= 0)
@@ -450,7 +568,10 @@ void render_deps_plan(struct render_deps *dp)
 /* The files of the earlier job k's line, NUL-separated in b; how many. */
 static size_t old_files(const struct render_deps *dp, size_t k, struct buf *b)
 {
-	const char *p = dp->old_line[k], *colon = memchr(p, ':', dp->old_len[k]);
+	size_t len;
+	const char *p = line_body(dp->old_line[k], dp->old_len[k], &len), *colon = memchr(p, ':', len);
+	if (!colon)
+		return 0;
 	size_t n = 0;
 	while (p < colon) {
 		const char *sp = memchr(p, ' ', (size_t)(colon - p));
@@ -526,21 +647,22 @@ static int add_renumbered(const struct render_deps *dp, size_t old, int self, vo
 
 static void renumbered_line(const struct render_deps *dp, size_t k, struct buf *b)
 {
-	const char *line = dp->old_line[k], *colon = memchr(line, ':', dp->old_len[k]);
+	size_t len;
+	const char *line = line_body(dp->old_line[k], dp->old_len[k], &len), *colon = memchr(line, ':', len);
 	struct render_rec rec = { 0 };
-	struct renumbering rn = { xcalloc(dp->old_len[k] + 1, sizeof(*rn.deps)), 0 };	/* a dep takes a character at least */
-	each_dep(dp, line, dp->old_len[k], add_renumbered, &rn);
+	struct renumbering rn = { xcalloc(len + 1, sizeof(*rn.deps)), 0 };	/* a dep takes a character at least */
+	each_dep(dp, dp->old_line[k], dp->old_len[k], add_renumbered, &rn);
 	rec.deps = rn.deps;
 	rec.ndeps = rn.n;
 	buf_add(&rec.files, line, (size_t)(colon - line));
 	struct arena a = ARENA_INIT;
 	struct render_deps tmp = { 0 };
 	char *one = NULL;
-	size_t len = 0;
+	size_t one_len = 0;
 	tmp.line = &one;
-	tmp.line_len = &len;
+	tmp.line_len = &one_len;
 	render_deps_record(&tmp, 0, &rec, &a);
-	buf_add(b, one, len);
+	buf_add(b, one, one_len);
 	arena_free(&a);
 	buf_free(&rec.files);
 	free(rn.deps);
@@ -556,18 +678,24 @@ void render_deps_close(struct render_deps *dp, struct writer *w, int ok)
 			 (unsigned long long)dp->global, dp->narticles, dp->njobs, dp->reports_first);
 		for (size_t i = 0; i < dp->narticles; i++) {
 			const char *path = ((const struct article *)dp->site->articles.items[i])->path;
-			buf_addf(&b, "%016llx%016llx%016llx%016llx %s\n", (unsigned long long)dp->item[i],
+			buf_addf(&b, "%016llx%016llx%016llx %s\n", (unsigned long long)dp->item[i],
 				 (unsigned long long)dp->body[i], (unsigned long long)dp->placing_of[i],
-				 (unsigned long long)dp->view[i], strchr(path, '\n') ? "-" : path);
+				 strchr(path, '\n') ? "-" : path);
 		}
 		for (size_t j = 0; j < dp->njobs; j++) {
 			long k = dp->old_job[j];
-			if (dp->line[j])
+			const char *key = dp->job_key[j];
+			if (key && !strpbrk(key, "\t\n"))
+				buf_addf(&b, "=%016llx %s\t", (unsigned long long)dp->job_view[j], key);
+			if (dp->line[j]) {
 				buf_add(&b, dp->line[j], dp->line_len[j]);
-			else if (dp->partial && k >= 0)
+			} else if (dp->partial && k >= 0) {
 				renumbered_line(dp, (size_t)k, &b);
-			else if (k >= 0)
-				buf_add(&b, dp->old_line[k], dp->old_len[k]);
+			} else if (k >= 0) {
+				size_t len;
+				const char *body = line_body(dp->old_line[k], dp->old_len[k], &len);
+				buf_add(&b, body, len);
+			}
 			buf_addch(&b, '\n');
 		}
 		buf_addf(&b, "end %016llx\n", (unsigned long long)hash_block(HASH_INIT, b.data, b.len));
@@ -577,11 +705,11 @@ void render_deps_close(struct render_deps *dp, struct writer *w, int ok)
 	free(dp->item);
 	free(dp->body);
 	free(dp->placing_of);
-	free(dp->view);
+	free(dp->job_key);
+	free(dp->job_view);
 	free(dp->old_item);
 	free(dp->old_body);
 	free(dp->old_placing);
-	free(dp->old_view);
 	free(dp->old_of);
 	free(dp->new_of);
 	free(dp->old_job);

@@ -65,8 +65,13 @@ struct render_deps {
 	size_t old_narticles, old_njobs, old_reports_first;
 	uint64_t structure, search, global, old_structure, old_search;
 	uint64_t placing, search_global;	/* the structure's parts: the articles', and the search's global */
-	uint64_t *item, *body, *placing_of, *view;	/* by article order */
-	uint64_t *old_item, *old_body, *old_placing, *old_view;	/* by the earlier order */
+	uint64_t *item, *body, *placing_of;	/* by article order */
+	uint64_t *old_item, *old_body, *old_placing;	/* by the earlier order */
+	const char **job_key;	/* by job: what matches it with an earlier job across a change of structure, or NULL */
+	uint64_t *job_view;	/* by job: what its page reads of the structure, where it has a key */
+	size_t view_job;	/* the job render_deps_view_* describe */
+	struct arena views_arena;	/* their memos, while they are made */
+	struct strmap views_seen;
 	long *old_of;		/* by article order: its earlier number, or -1 */
 	long *new_of;		/* by the earlier number: its order now, or -1 */
 	const char **old_line;	/* by earlier job: the earlier record's line (not NUL-terminated) */
@@ -77,9 +82,20 @@ struct render_deps {
 	size_t *line_len;
 };
 struct writer;
-/* reports_first: the job number of the first report page (article order 0). */
+/* reports_first: the job number of the first report page (article order
+ * n - 1). view_of(dp, job, ctx) describes each job that has a key, through
+ * one of the render_deps_view_* below (see render_deps.c). */
 void render_deps_open(struct render_deps *dp, const struct site *s, const struct writer *w, uint64_t global,
-		      uint64_t search_global, int force, size_t njobs, size_t reports_first);
+		      uint64_t search_global, int force, size_t njobs, size_t reports_first,
+		      void (*view_of)(struct render_deps *, size_t job, void *), void *ctx);
+void render_deps_view_report(struct render_deps *dp, const struct article *art);
+void render_deps_view_place_month(struct render_deps *dp, const struct span *s);
+void render_deps_view_day(struct render_deps *dp, size_t i);
+void render_deps_view_place(struct render_deps *dp, const struct place *p);
+/* A page of an owner (tag, person) that reads only its list. */
+void render_deps_view_owner(struct render_deps *dp, const struct ptrvec *list, const char *url);
+void render_deps_view_topic_period(struct render_deps *dp, const struct span *s, const struct ptrvec *list,
+				   const char *owner_url);
 uint64_t render_deps_body(const struct article *art);
 uint64_t render_deps_item(const struct article *art, const struct render_article *x);
 /* Must the article's render_article be made before the pages (its file

@@ -105,13 +105,14 @@ else
 	echo "not ok - incremental: a title edit made $m pages and kept $k (or differs from a full build)"
 	head -20 "$tmp/diff" | sed 's/^/#   /'
 fi
-# An added report changes the structure: the listings are made again, and
-# the report pages that see it (its neighbours, its district's and printed
-# page's), but the other reports' pages are kept.
+# An added report changes the structure: the pages that see it are made
+# (its neighbours' and its district's and printed page's report pages, the
+# period pages of its places, tags and people, every other listing), the
+# others kept.
 sed 's/^title: .*/title: 又一篇新增的报道/' "$g" >"$tmp/c/content/2021/added-later.md"
 rebuild
 if same "$tmp/one" "$tmp/full" && [ "$k" != x ] && [ "$k" -gt 0 ] && [ -f "$tmp/one/reports/added-later/index.html" ]; then
-	echo "ok - incremental: an added report makes the listings and the report pages that see it ($m made, $k report pages kept), and equals a full build"
+	echo "ok - incremental: an added report makes the pages that see it ($m made, $k kept), and equals a full build"
 else
 	echo "not ok - incremental: after adding a report $m pages were made and $k kept (or the output differs from a full build)"
 	head -20 "$tmp/diff" | sed 's/^/#   /'
@@ -119,7 +120,7 @@ fi
 rm "$tmp/c/content/2021/added-later.md"
 rebuild
 if same "$tmp/one" "$tmp/full" && [ "$k" != x ] && [ "$k" -gt 0 ] && [ ! -e "$tmp/one/reports/added-later" ]; then
-	echo "ok - incremental: removing it again keeps the report pages that never saw it ($k kept), and equals a full build"
+	echo "ok - incremental: removing it again keeps the pages that never saw it ($k kept), and equals a full build"
 else
 	echo "not ok - incremental: after removing the added report $k pages were kept (or the output differs from a full build)"
 	head -20 "$tmp/diff" | sed 's/^/#   /'
@@ -133,14 +134,14 @@ if same "$tmp/one" "$tmp/full" && ! grep -q 'changed by hand' "$tmp/one/tags/ind
 else
 	echo "not ok - incremental: a page changed by hand in the output survived an incremental build"
 fi
-# A date moves the report among the pages: every listing page is made
-# again, and the report pages whose view of the structure changed (its own,
-# its old and new neighbours', those of its community and district); the
-# other reports' pages are kept.
+# A date moves the report among the pages: the pages whose view of the
+# structure changed are made again (report pages: its own, its old and new
+# neighbours', those of its community and district; period pages: those of
+# its places, tags and people; every other listing); the rest are kept.
 sed -i '0,/^date: /s/^date: \([0-9]*\)-\([0-9]*\)-\([0-9]*\)/date: \1-\2-01/' "$g"
 rebuild
-if same "$tmp/one" "$tmp/full" && [ "$k" != x ] && [ "$k" -gt 0 ] && [ "$k" -lt 80 ]; then
-	echo "ok - incremental: a date change makes the listings and the report pages it touches ($m made, $k report pages kept), and equals a full build"
+if same "$tmp/one" "$tmp/full" && [ "$k" != x ] && [ "$k" -gt 0 ] && [ "$m" -gt 100 ]; then
+	echo "ok - incremental: a date change makes the pages whose view of the structure it changes ($m made, $k kept), and equals a full build"
 else
 	echo "not ok - incremental: after a date change $k pages were kept (or the output differs from a full build)"
 	head -20 "$tmp/diff" | sed 's/^/#   /'
