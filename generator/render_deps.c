@@ -277,6 +277,19 @@ void render_deps_plan(struct render_deps *dp)
 		dp->dirty[j] = !dp->selective || line_dirty(dp, dp->old_line[j], dp->old_len[j]);
 }
 
+void render_deps_changes(const struct render_deps *dp, struct render_incremental *inc)
+{
+	inc->changes_known = dp->selective;
+	inc->nchanged = 0;
+	inc->changed = NULL;
+	if (!dp->selective)
+		return;
+	inc->changed = xcalloc(dp->narticles + 1, sizeof(*inc->changed));
+	for (size_t i = 0; i < dp->narticles; i++)
+		if (dp->body[i] != dp->old_body[i])
+			inc->changed[inc->nchanged++] = i;
+}
+
 /* The files of job j's old line, NUL-separated in b; how many. */
 static size_t old_files(const struct render_deps *dp, size_t j, struct buf *b)
 {
