@@ -37,9 +37,11 @@
 #include "write.h"
 #include "xalloc.h"
 
-/* More changes than this and a full build is about as quick. */
+/* More changes than this and a full build is about as quick (the shards
+ * they touch are most of them); a small archive may change 4 at once. */
 #define PATCH_MAX_DOCS 64
 #define PATCH_MAX_SHARE 50	/* at most one document in 50 */
+#define PATCH_SMALL 200
 
 /* A gram of a shard read back: g/: its documents (a) and title documents
  * (b); p/: its entries (a, search_codec.h). */
@@ -753,7 +755,7 @@ int search_patch(struct search_ctx *x, struct worker_state *ws, const struct sea
 	gram_table_init(&p.old);
 	gram_table_init(&p.new);
 	int r = 0;
-	if (ch->n > PATCH_MAX_DOCS || ch->n * PATCH_MAX_SHARE > p.ndocs)
+	if (ch->n > PATCH_MAX_DOCS || ch->n * PATCH_MAX_SHARE > (p.ndocs > PATCH_SMALL ? p.ndocs : PATCH_SMALL))
 		r = fail(&p, "too many documents changed");
 	for (size_t i = 0; r == 0 && i < ch->n; i++) {
 		if (changed[i] >= p.ndocs || (i && changed[i] == changed[i - 1]))
