@@ -54,6 +54,10 @@ void search_meta_text(const struct text_folder *f, size_t ndocs, size_t sg, size
 /* SITEGEN_TIMING=1: the CPU time so far. */
 void search_timing(const char *step);
 
+/* search_docfile.c: the title and text of d/<n>.js's text s[0..len), in
+ * UTF-8 (tmp: scratch). Returns 0, or -1 when it is not such a file. */
+int search_read_document(const char *s, size_t len, size_t n, struct buf *title, struct buf *text, struct buf *tmp);
+
 /* search_patch.c: the earlier build's index with only the documents that
  * changed made again (ch). Returns 0 when done (every file of search/
  * offered or kept), or -1 when it cannot be sure of the result: then it

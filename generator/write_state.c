@@ -276,7 +276,8 @@ int writer_keep_under_except(struct writer *w, const char *dir, const char *cons
 {
 	size_t n = strlen(dir);
 	const char **skip = xcalloc(nexcept + 1, sizeof(*skip));
-	memcpy(skip, except, nexcept * sizeof(*skip));
+	if (nexcept)
+		memcpy(skip, except, nexcept * sizeof(*skip));
 	qsort(skip, nexcept, sizeof(*skip), cmp_str);
 	unsigned char *mine = xcalloc(w->nold + 1, 1);	/* the files to keep */
 	uint64_t digest;
