@@ -63,7 +63,7 @@ int writer_keep_under_except(struct writer *w, const char *dir, const char *cons
  * keep it (listed, and exactly as that build left it): 0; else -1. For a
  * build that makes a file from its earlier version (search_patch.c). */
 struct buf;
-int writer_read_kept(const struct writer *w, const char *rel, struct buf *out);
+int writer_read_kept(struct writer *w, const char *rel, struct buf *out);
 /* A section of the state for the stages above (what pages were made from):
  * the one the earlier build left (NULL when none, or when its commit did not
  * end), and the one to leave, written with the state when the commit ends. */

@@ -304,7 +304,7 @@ int writer_keep_under(struct writer *w, const char *dir)
 	return writer_keep_under_except(w, dir, NULL, 0);
 }
 
-int writer_read_kept(const struct writer *w, const char *rel, struct buf *out)
+int writer_read_kept(struct writer *w, const char *rel, struct buf *out)
 {
 	uint64_t digest;
 	buf_reset(out);
