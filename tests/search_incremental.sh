@@ -125,7 +125,37 @@ grep -q 'search: built whole' "$tmp/log" && ok "a tag edit builds the whole inde
 	bad "a tag edit: $(grep 'search: ' "$tmp/log" | head -3 | tr '\n' ' ')"
 finds 貔貅 "$u" "the new tag is found"
 
-# 6. --force: the whole index
+# 6. an edit that makes the index big enough for more shards: the whole index (SG, SP as a full build's)
+"$B/corpus" 6 "$tmp/c6" content >/dev/null
+one6() { SITEGEN_CACHE_DIR=off SITEGEN_TIMING=1 "$BIN" --config "$tmp/c6/config.yml" --content "$tmp/c6/content" "$@"; }
+one6 --out "$tmp/six" --quiet 2>/dev/null
+sizes() { sed -n 's/.*"sg":\([0-9]*\),"sp":\([0-9]*\),.*/\1 \2/p' "$tmp/six/search/index.js"; }
+f6=$(find "$tmp/c6/content" -name '*.md' | sort | head -1)
+first=$(sizes)
+crossed=
+for other in $(find "$tmp/c6/content" -name '*.md' | sort | sed 1d); do
+	awk 'n >= 2; /^---$/ { n++ }' "$other" >>"$f6"
+	one6 --out "$tmp/six" >"$tmp/log" 2>&1
+	rm -rf "$tmp/six-full" && one6 --out "$tmp/six-full" --quiet 2>/dev/null
+	if ! diff -r -x .sitegen-state -x .sitegen-output "$tmp/six" "$tmp/six-full" >"$tmp/diff" 2>&1; then
+		bad "a report grown by another's body: the rebuild differs from a full build"
+		head -5 "$tmp/diff" | sed 's/^/#   /'
+		break
+	fi
+	if [ "$(sizes)" != "$first" ]; then
+		crossed=$(sizes)
+		break
+	fi
+	grep -q 'search: patched 1 documents' "$tmp/log" || bad "a report grown by another's body, the shards as many: not patched"
+done
+if [ -n "$crossed" ] && grep -q 'search: not patched: the index.s size calls for another number of shards' "$tmp/log" &&
+	grep -q 'search: built whole' "$tmp/log"; then
+	ok "a report grown until the index needs more shards ($first → $crossed) builds the whole index, equal to a full build"
+else
+	bad "a report grown by the other reports' bodies: shards ${crossed:-never} changed from $first: $(grep 'search: ' "$tmp/log" | head -2 | tr '\n' ' ')"
+fi
+
+# 7. --force: the whole index
 rebuild_force() {
 	SITEGEN_TIMING=1 build "$tmp/one" --force >"$tmp/log" 2>&1
 }
