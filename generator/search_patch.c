@@ -6,12 +6,13 @@
  * the index on the postings, the number of documents and SG and SP. So when
  * the documents keep their numbers (the same articles in the same places:
  * render_deps.c's structure) and only a few changed, the new index is the
- * old one where those documents' d/ files and the shards that list a gram
- * of theirs, old or new, are made again:
+ * old one where those documents' d/ files and the shards of the grams whose
+ * postings in them differ, old against new, are made again (most of an
+ * edited report's grams have the same postings as before):
  *  - the old postings come from the old d/ file (it holds the title and the
  *    whole text indexed), the new ones from the article, both indexed with
  *    search.c's own functions into a table of their own;
- *  - each shard they touch is read back, decoded (search_codec.c), rid of
+ *  - each of those shards is read back, decoded (search_codec.c), rid of
  *    the changed documents, given their new postings and encoded again with
  *    the encoders of a full build, in its order of grams;
  *  - SG and SP come from a size estimate that is a sum over documents
@@ -36,7 +37,7 @@
 #include "xalloc.h"
 
 /* More changes than this and a full build is about as quick (the shards
- * they touch are most of them); a small archive may change 4 at once. */
+ * they touch become most of them); a small archive may change 4 at once. */
 #define PATCH_MAX_DOCS 64
 #define PATCH_MAX_SHARE 50	/* at most one document in 50 */
 #define PATCH_SMALL 200
