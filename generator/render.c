@@ -578,6 +578,7 @@ int render_site(const struct site *site, struct tmpl_set *tmpls, struct writer *
 		failed |= !((uintptr_t)results[t] & 1);
 	if (inc) {
 		inc->search_current = p.deps.old_known && p.deps.search == p.deps.old_search && !failed;
+		render_deps_changes(&p.deps, inc);
 		inc->made = atomic_load(&p.made);
 		inc->kept = atomic_load(&p.kept);
 		render_deps_close(&p.deps, w, !failed);	/* before the arenas holding its lines go */

@@ -565,6 +565,20 @@ void render_deps_plan(struct render_deps *dp)
 	}
 }
 
+void render_deps_changes(const struct render_deps *dp, struct render_incremental *inc)
+{
+	/* a change of structure renumbers the articles: the index is made whole */
+	inc->changes_known = dp->selective && !dp->partial;
+	inc->nchanged = 0;
+	inc->changed = NULL;
+	if (!inc->changes_known)
+		return;
+	inc->changed = xcalloc(dp->narticles + 1, sizeof(*inc->changed));
+	for (size_t i = 0; i < dp->narticles; i++)
+		if (dp->body[i] != dp->old_body[i])
+			inc->changed[inc->nchanged++] = i;
+}
+
 /* The files of the earlier job k's line, NUL-separated in b; how many. */
 static size_t old_files(const struct render_deps *dp, size_t k, struct buf *b)
 {

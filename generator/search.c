@@ -7,6 +7,7 @@
  * thread t+1's) and encode them. */
 #define _DEFAULT_SOURCE
 #include "search.h"
+#include "search_internal.h"
 
 #include <pthread.h>
 #include <stdint.h>
@@ -21,7 +22,6 @@
 #include "buf.h"
 #include "markdown.h"
 #include "render.h"
-#include "search_post.h"
 #include "text.h"
 #include "threads.h"
 #include "write.h"
@@ -33,16 +33,6 @@
 #define SEARCH_ZLEVEL 1
 #define SHARD_TARGET_BYTES 4096
 #define SHARDS_MAX 16384
-
-struct search_ctx {
-	const struct site *site;
-	const struct text_folder *folder;
-	struct writer *w;
-	struct diag *d;
-	struct gram_table *tables;	/* one per thread */
-	size_t nthreads;
-	int failed;
-};
 
 /* ---- the text of a document ---- */
 
@@ -134,7 +124,7 @@ static size_t document_text(const struct article *art, const char *date, struct 
 
 /* A JSON string; also escapes U+2028/U+2029, which older JavaScript
  * engines do not take inside string literals. */
-static void add_json(struct buf *b, const char *s, size_t len)
+void search_add_json(struct buf *b, const char *s, size_t len)
 {
 	buf_addch(b, '"');
 	size_t run = 0;	/* start of the bytes not yet copied */
@@ -165,7 +155,7 @@ static void add_json(struct buf *b, const char *s, size_t len)
 static void add_json_field(struct buf *b, const char *key, const char *s, size_t len)
 {
 	buf_addf(b, ",\"%s\":", key);
-	add_json(b, s, len);
+	search_add_json(b, s, len);
 }
 
 static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -231,18 +221,6 @@ static void add_text_field(struct buf *b, const char *text, size_t len, struct l
 	buf_addch(b, '"');
 }
 
-struct worker_state {
-	struct search_ctx *x;
-	size_t t, from, to;
-	struct text_dates *dates;
-	struct libdeflate_compressor *z;
-	struct buf date, text, kinds, file, scratch, u16;
-	size_t body_u16;		/* document_text's result for the current document */
-	int last_y, last_m, last_d;
-	uint32_t *cps, *title_cps;	/* the folded text and title */
-	size_t cps_cap, title_cap;
-};
-
 static const char *date_text(struct worker_state *ws, const struct date *dt)
 {
 	/* documents come in date order: most share the previous one's date */
@@ -259,12 +237,16 @@ static const char *date_text(struct worker_state *ws, const struct date *dt)
 	return ws->date.data;
 }
 
-static void write_document(struct worker_state *ws, const struct article *art, size_t n)
+void search_document(struct worker_state *ws, const struct article *art)
 {
+	buf_reset(&ws->text);
+	buf_reset(&ws->kinds);
+	struct doc_text dt = { &ws->text, &ws->kinds };
+	ws->body_u16 = document_text(art, date_text(ws, &art->date), &dt);
 	struct buf *f = &ws->file;
 	buf_reset(f);
-	buf_addf(f, "sitegenSearch.d(%zu,{\"u\":", n);
-	add_json(f, art->url, strlen(art->url));
+	buf_addf(f, "sitegenSearch.d(%zu,{\"u\":", art->order);
+	search_add_json(f, art->url, strlen(art->url));
 	add_json_field(f, "t", art->title, strlen(art->title));
 	const char *date = date_text(ws, &art->date);
 	add_json_field(f, "date", date, strlen(date));
@@ -281,10 +263,6 @@ static void write_document(struct worker_state *ws, const struct article *art, s
 	add_json_field(f, "mk", ws->kinds.data, ws->kinds.len);
 	add_text_field(f, ws->text.data, ws->text.len, ws->z, &ws->scratch, &ws->u16);
 	buf_addstr(f, "});\n");
-	char path[64];
-	snprintf(path, sizeof(path), "search/d/%zu.js", n);
-	if (writer_put(ws->x->w, path, f->data, f->len) < 0)
-		ws->x->failed = 1;
 }
 
 /* Counts the 3-character grams of one folded field (gram_count_trigram). */
@@ -353,28 +331,34 @@ static void index_field(struct gram_table *t, const struct text_folder *f, const
 		(*pos)++;
 }
 
+void search_index_doc(struct worker_state *ws, struct gram_table *t, const char *title, size_t title_len,
+		      const char *text, size_t len, uint32_t doc)
+{
+	const struct text_folder *f = ws->x->folder;
+	uint32_t pos = 0;
+	size_t nt = text_fold(f, title, title_len, &ws->title_cps, &ws->title_cap);
+	size_t nb = text_fold(f, text, len, &ws->cps, &ws->cps_cap);
+	count_field(t, f, ws->title_cps, nt, doc);
+	count_field(t, f, ws->cps, nb, doc);
+	index_field(t, f, ws->title_cps, nt, doc, &pos, 1);
+	pos = 0;
+	index_field(t, f, ws->cps, nb, doc, &pos, 0);
+	gram_doc_end(t);
+}
+
 static void *index_range(void *arg)
 {
 	struct worker_state *ws = arg;
 	struct search_ctx *x = ws->x;
 	struct gram_table *t = &x->tables[ws->t];
-	const struct text_folder *f = x->folder;
 	for (size_t i = ws->from; i < ws->to; i++) {
 		const struct article *art = x->site->articles.items[x->site->articles.len - 1 - i];
-		uint32_t doc = (uint32_t)art->order, pos = 0;
-		buf_reset(&ws->text);
-		buf_reset(&ws->kinds);
-		struct doc_text dt = { &ws->text, &ws->kinds };
-		ws->body_u16 = document_text(art, date_text(ws, &art->date), &dt);
-		write_document(ws, art, doc);
-		size_t nt = text_fold(f, art->title, strlen(art->title), &ws->title_cps, &ws->title_cap);
-		size_t nb = text_fold(f, ws->text.data, ws->text.len, &ws->cps, &ws->cps_cap);
-		count_field(t, f, ws->title_cps, nt, doc);
-		count_field(t, f, ws->cps, nb, doc);
-		index_field(t, f, ws->title_cps, nt, doc, &pos, 1);
-		pos = 0;
-		index_field(t, f, ws->cps, nb, doc, &pos, 0);
-		gram_doc_end(t);
+		search_document(ws, art);
+		char path[64];
+		snprintf(path, sizeof(path), "search/d/%zu.js", art->order);
+		if (writer_put(x->w, path, ws->file.data, ws->file.len) < 0)
+			x->failed = 1;
+		search_index_doc(ws, t, art->title, strlen(art->title), ws->text.data, ws->text.len, (uint32_t)art->order);
 	}
 	gram_flush(t);
 	return NULL;
@@ -382,7 +366,7 @@ static void *index_range(void *arg)
 
 /* ---- shards ---- */
 
-static uint32_t fnv1a(const char *s, size_t n)
+uint32_t search_fnv1a(const char *s, size_t n)
 {
 	uint32_t h = 2166136261u;
 	for (size_t i = 0; i < n; i++) {
@@ -392,7 +376,7 @@ static uint32_t fnv1a(const char *s, size_t n)
 	return h;
 }
 
-static size_t pow2_shards(size_t bytes)
+size_t search_shard_count(size_t bytes)
 {
 	size_t s = 1;
 	while (s < SHARDS_MAX && s * SHARD_TARGET_BYTES < bytes)
@@ -410,7 +394,7 @@ struct shard_job {
 	pthread_mutex_t lock;
 };
 
-static void write_shard(struct shard_job *j, size_t s, struct buf *out, struct buf *tmp)
+static void write_shard(struct shard_job *j, size_t s, struct buf *out, struct buf *tmp, struct u32s *entries)
 {
 	buf_reset(out);
 	buf_addf(out, "sitegenSearch.%c(%zu,{", j->positional ? 'p' : 'g', s);
@@ -418,11 +402,11 @@ static void write_shard(struct shard_job *j, size_t s, struct buf *out, struct b
 		const struct gram_ref *r = &j->refs[s][i];
 		if (i)
 			buf_addch(out, ',');
-		add_json(out, r->utf8, r->len);
+		search_add_json(out, r->utf8, r->len);
 		buf_addch(out, ':');
 		buf_addch(out, '"');
 		if (j->positional)
-			gram_encode_positions(r, out, tmp);
+			gram_encode_positions(r, out, entries);
 		else
 			gram_encode_docs(r, j->ndocs, out, tmp);
 		buf_addch(out, '"');
@@ -439,31 +423,34 @@ static void *shard_worker(void *arg, size_t k)
 	(void)k;
 	struct shard_job *j = arg;
 	struct buf out = BUF_INIT, tmp = BUF_INIT;
+	struct u32s entries = { 0 };
 	for (;;) {
 		pthread_mutex_lock(&j->lock);
 		size_t s = j->next++;
 		pthread_mutex_unlock(&j->lock);
 		if (s >= j->nshards)
 			break;
-		write_shard(j, s, &out, &tmp);
+		write_shard(j, s, &out, &tmp, &entries);
 	}
+	free(entries.v);
 	buf_free(&out);
 	buf_free(&tmp);
 	return NULL;
 }
 
-static size_t write_shards(struct search_ctx *x, int positional, size_t ndocs, size_t jobs)
+static size_t write_shards(struct search_ctx *x, int positional, size_t ndocs, size_t jobs, size_t *est)
 {
 	struct gram_ref *all;
 	size_t bytes = 0;
 	size_t n = gram_collect(x->tables, x->nthreads, positional, &all, &bytes);
-	size_t nshards = pow2_shards(bytes);
+	size_t nshards = search_shard_count(bytes);
+	*est = bytes;
 	struct shard_job j = { .x = x, .nshards = nshards, .ndocs = ndocs, .positional = positional };
 	j.nrefs = xcalloc(nshards, sizeof(*j.nrefs));
 	j.refs = xcalloc(nshards, sizeof(*j.refs));
 	size_t *fill = xcalloc(nshards, sizeof(*fill));
 	for (size_t i = 0; i < n; i++) {
-		all[i].shard = fnv1a(all[i].utf8, all[i].base_len) & (uint32_t)(nshards - 1);
+		all[i].shard = search_fnv1a(all[i].utf8, all[i].base_len) & (uint32_t)(nshards - 1);
 		j.nrefs[all[i].shard]++;
 	}
 	for (size_t s = 0; s < nshards; s++)
@@ -482,16 +469,17 @@ static size_t write_shards(struct search_ctx *x, int positional, size_t ndocs, s
 	return nshards;
 }
 
-static void write_meta(struct search_ctx *x, size_t ndocs, size_t sg, size_t sp)
+/* index.js. est_g and est_p, the size estimates that chose SG and SP, are
+ * for the next build (search_patch.c): it must choose as a full build would. */
+void search_meta_text(const struct text_folder *f, size_t ndocs, size_t sg, size_t sp, size_t est_g, size_t est_p,
+		      struct buf *out)
 {
-	struct buf b = BUF_INIT, pairs = BUF_INIT;
-	text_fold_ts_pairs(x->folder, &pairs);
-	buf_addf(&b, "sitegenSearch.meta({\"v\":3,\"n\":%zu,\"sg\":%zu,\"sp\":%zu,\"ts\":", ndocs, sg, sp);
-	add_json(&b, pairs.data, pairs.len);
-	buf_addstr(&b, "});\n");
-	if (writer_put(x->w, "search/index.js", b.data, b.len) < 0)
-		x->failed = 1;
-	buf_free(&b);
+	struct buf pairs = BUF_INIT;
+	text_fold_ts_pairs(f, &pairs);
+	buf_addf(out, "sitegenSearch.meta({\"v\":3,\"n\":%zu,\"sg\":%zu,\"sp\":%zu,\"est\":[%zu,%zu],\"ts\":", ndocs,
+		 sg, sp, est_g, est_p);
+	search_add_json(out, pairs.data, pairs.len);
+	buf_addstr(out, "});\n");
 	buf_free(&pairs);
 }
 
@@ -521,7 +509,7 @@ static void *index_range_of(void *arg, size_t k)
 
 /* SITEGEN_TIMING=1 (main.c) also prints the CPU time used so far at each
  * step of the index (CPU rather than wall: the steps are multi-threaded). */
-static void timing(const char *step)
+void search_timing(const char *step)
 {
 	if (!getenv("SITEGEN_TIMING"))
 		return;
@@ -533,7 +521,7 @@ static void timing(const char *step)
 }
 
 int search_build(const struct site *site, const struct text_folder *folder, struct writer *w, struct diag *d,
-		 int jobs)
+		 int jobs, const struct search_changes *ch)
 {
 	size_t ndocs = site->articles.len;
 	size_t nt = (size_t)threads_count(jobs);
@@ -555,19 +543,30 @@ int search_build(const struct site *site, const struct text_folder *folder, stru
 			return -1;
 		}
 	}
+	search_timing("start");
+	if (ch && ch->known && search_patch(&x, &ws[0], ch) == 0) {
+		free_workers(ws, nt);
+		search_timing("patched");
+		return x.failed ? -1 : 0;
+	}
+	if (getenv("SITEGEN_TIMING"))
+		fprintf(stderr, "sitegen: search: built whole, %zu documents\n", ndocs);
 	x.tables = xcalloc(nt, sizeof(*x.tables));
 	for (size_t t = 0; t < nt; t++)
 		gram_table_init(&x.tables[t]);
-	timing("start");
 	threads_run(nt, index_range_of, ws, NULL);
-	timing("texts+postings");
+	search_timing("texts+postings");
 	free_workers(ws, nt);
-	size_t sjobs = (size_t)threads_count(jobs);
-	size_t sg = write_shards(&x, 0, ndocs, sjobs);
-	timing("g/");
-	size_t sp = write_shards(&x, 1, ndocs, sjobs);
-	timing("p/");
-	write_meta(&x, ndocs, sg, sp);
+	size_t sjobs = (size_t)threads_count(jobs), est_g, est_p;
+	size_t sg = write_shards(&x, 0, ndocs, sjobs, &est_g);
+	search_timing("g/");
+	size_t sp = write_shards(&x, 1, ndocs, sjobs, &est_p);
+	search_timing("p/");
+	struct buf meta = BUF_INIT;
+	search_meta_text(folder, ndocs, sg, sp, est_g, est_p, &meta);
+	if (writer_put(w, "search/index.js", meta.data, meta.len) < 0)
+		x.failed = 1;
+	buf_free(&meta);
 	for (size_t t = 0; t < nt; t++)
 		gram_table_free(&x.tables[t]);
 	free(x.tables);

@@ -23,8 +23,10 @@
  * from 0 in each zone; a separator run counts one.
  *
  * Files (all under search/ in the output; lists in the "n45" code below):
- *   index.js     sitegenSearch.meta({"v":3,"n":DOCS,"sg":SG,"sp":SP,
+ *   index.js     sitegenSearch.meta({"v":3,"n":DOCS,"sg":SG,"sp":SP,"est":[G,P],
  *                                   "ts":"<pairs: traditional, simplified, …>"})
+ *                est: the size estimates SG and SP were chosen from (for
+ *                the next build, which patches the index: search_patch.c)
  *   g/<k>.js     sitegenSearch.g(k,{"<gram>":"<docs><title docs>",…})
  *                every 1-, 2-, 3- and 4-character gram whose FNV-1a hash
  *                % SG == k: the documents containing it and those whose
@@ -74,9 +76,10 @@
  *                in the same order as their names
  * Documents are numbered oldest first (article.order): an edit rewrites its
  * own d/ file and the shards whose lists change (its positions shift after
- * an insertion, so the p/ shards of its grams that have positions); a new report rewrites
+ * an insertion, so the p/ shards of its grams that have positions), and an
+ * incremental build rewrites only those (search_patch.c); a new report rewrites
  * the shards of its words, and, when it is not the newest, renumbers the
- * reports after it. SG and SP are
+ * reports after it (a full build of the index). SG and SP are
  * powers of two chosen from the index size (about 16 KB a shard).
  *
  * n45: a number is written in base 45, most significant digit first, with
@@ -105,9 +108,21 @@ struct text_folder;
 
 #define SEARCH_DIGITS "#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[]^_`abcdefghijklmnopqrstuvwxyz{|}"
 
+/* What the build knows of the index the earlier build left in the output:
+ * when known, it was made from the same articles in the same order and
+ * places, the same configuration and program, and only the documents
+ * changed[0..n) (article.order, increasing) may differ. */
+struct search_changes {
+	int known;
+	const size_t *changed;
+	size_t n;
+};
+
 /* Builds the index of site's articles in `jobs` threads (0: one per core)
- * and hands its files to w. Returns 0, or -1 after a diag error. */
+ * and hands its files to w: with ch known and few changes, by patching the
+ * earlier build's (search_patch.c; the same files as a full build's),
+ * else whole. Returns 0, or -1 after a diag error. */
 int search_build(const struct site *site, const struct text_folder *folder, struct writer *w, struct diag *d,
-		 int jobs);
+		 int jobs, const struct search_changes *ch);
 
 #endif

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "search.h"
+#include "search_codec.h"
 #include "xalloc.h"
 
 #define BMP 0x10000
@@ -68,8 +69,6 @@ struct occurrence {
 	uint32_t gram, doc, pos;
 };
 
-static const char digits[] = SEARCH_DIGITS;
-
 static void vec_grow(struct vec *v, uint32_t extra)
 {
 	if (v->cap - v->len >= extra)
@@ -81,39 +80,10 @@ static void vec_grow(struct vec *v, uint32_t extra)
 	v->cap = cap;
 }
 
-/* Writes v in n45 (search.h) at o. Returns the number of characters. */
-static size_t n45_to(char *o, uint32_t v)
-{
-	if (v < 45) {	/* nearly every gap: one character */
-		o[0] = digits[v];
-		return 1;
-	}
-	if (v < 45 * 45) {
-		o[0] = digits[45 + v / 45];
-		o[1] = digits[v % 45];
-		return 2;
-	}
-	char tmp[8];
-	size_t n = 0;
-	tmp[n++] = digits[v % 45];
-	for (v /= 45; v; v /= 45)
-		tmp[n++] = digits[45 + v % 45];
-	for (size_t i = 0; i < n; i++)
-		o[i] = tmp[n - 1 - i];
-	return n;
-}
-
 static void vec_n45(struct vec *v, uint32_t x)
 {
 	vec_grow(v, 8);
-	v->len += (uint32_t)n45_to(v->p + v->len, x);
-}
-
-static void n45(struct buf *b, uint32_t v)
-{
-	buf_grow(b, 8);
-	b->len += n45_to(b->data + b->len, v);
-	b->data[b->len] = 0;
+	v->len += (uint32_t)search_n45_to(v->p + v->len, x);
 }
 
 /* Adds doc (after every document already in l); returns its gap. */
@@ -389,15 +359,15 @@ static void append_positions(struct gram *g, const struct occurrence *o, size_t 
 	struct vec *v = &g->pos;
 	vec_grow(v, (uint32_t)(n + 3) * 8);
 	if (g->docs.n > 1)
-		v->len += (uint32_t)n45_to(v->p + v->len, gap);
-	v->len += (uint32_t)n45_to(v->p + v->len, (uint32_t)(2 * (n - kt) + (kt > 0)));
+		v->len += (uint32_t)search_n45_to(v->p + v->len, gap);
+	v->len += (uint32_t)search_n45_to(v->p + v->len, (uint32_t)(2 * (n - kt) + (kt > 0)));
 	if (kt)
-		v->len += (uint32_t)n45_to(v->p + v->len, (uint32_t)kt);
+		v->len += (uint32_t)search_n45_to(v->p + v->len, (uint32_t)kt);
 	g->npos += (uint32_t)n;
 	for (size_t i = 0; i < n; i++) {
 		uint32_t p = o[i].pos >> 1;
 		int first = i == 0 || i == kt;
-		v->len += (uint32_t)n45_to(v->p + v->len, first ? p : p - (o[i - 1].pos >> 1) - 1);
+		v->len += (uint32_t)search_n45_to(v->p + v->len, first ? p : p - (o[i - 1].pos >> 1) - 1);
 	}
 }
 
@@ -530,21 +500,7 @@ void gram_refs_free(struct gram_ref *refs, size_t n)
 	free(refs);
 }
 
-/* ---- encoding ---- */
-
-/* Reads one n45 number from s at *i. SEARCH_DIGITS is ASCII '#' to '}'
- * without '\\': a digit's value is its code − 35, − 1 more after '\\'. */
-static uint32_t n45_get(const char *s, size_t *i)
-{
-	uint32_t v = 0;
-	for (;;) {
-		uint32_t c = (unsigned char)s[(*i)++];
-		uint32_t d = c - 35 - (c > 92);
-		if (d < 45)
-			return v * 45 + d;
-		v = v * 45 + d - 45;
-	}
-}
+/* ---- encoding (search_codec.c) ---- */
 
 /* The gaps of one list (docs or title) of every part, joined: each part's
  * first gap is from the previous part's last document. Returns the count. */
@@ -555,7 +511,7 @@ static uint32_t join_list(const struct gram_ref *r, int title, struct buf *out)
 		const struct doclist *l = title ? &r->parts[p]->title : &r->parts[p]->docs;
 		if (!l->n)
 			continue;
-		n45(out, l->first - last);
+		search_n45(out, l->first - last);
 		buf_add(out, l->gaps.p, l->gaps.len);
 		last = l->last;
 		count += l->n;
@@ -563,143 +519,49 @@ static uint32_t join_list(const struct gram_ref *r, int title, struct buf *out)
 	return count;
 }
 
-/* One list (docs or title) of every part, as gaps or as a bitmap. */
-static void encode_list(const struct gram_ref *r, int title, size_t ndocs, struct buf *out, struct buf *tmp)
-{
-	buf_reset(tmp);
-	uint32_t count = join_list(r, title, tmp);
-	size_t bitmap = (ndocs + 5) / 6;
-	if (tmp->len <= bitmap) {
-		n45(out, 2 * count);
-		buf_add(out, tmp->data, tmp->len);
-		return;
-	}
-	n45(out, 2 * count + 1);
-	uint8_t *bits = xcalloc(bitmap + 1, 1);
-	size_t i = 0;
-	uint32_t doc = 0;	/* the previous document + 1 */
-	for (uint32_t k = 0; k < count; k++) {
-		doc += n45_get(tmp->data, &i);
-		bits[doc / 6] |= (uint8_t)(1u << (doc % 6));
-		doc++;
-	}
-	buf_grow(out, bitmap);
-	for (size_t j = 0; j < bitmap; j++)
-		out->data[out->len++] = digits[bits[j]];
-	out->data[out->len] = 0;
-	free(bits);
-}
-
 void gram_encode_docs(const struct gram_ref *r, size_t ndocs, struct buf *out, struct buf *tmp)
 {
-	encode_list(r, 0, ndocs, out, tmp);
-	encode_list(r, 1, ndocs, out, tmp);
-}
-
-/* A bit stream written as base64 characters, most significant bit first
- * (search.h: positions). */
-struct bitwriter {
-	struct buf *out;
-	uint64_t acc;
-	unsigned n;	/* bits in acc not yet written: fewer than 6 between calls */
-};
-
-static const char base64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-/* Appends the low `bits` (at most 32) bits of v. */
-static void put_bits(struct bitwriter *w, uint32_t v, unsigned bits)
-{
-	w->acc = w->acc << bits | (bits ? v & (uint32_t)((1ULL << bits) - 1) : 0);
-	w->n += bits;
-	buf_grow(w->out, 8);
-	while (w->n >= 6) {
-		w->n -= 6;
-		w->out->data[w->out->len++] = base64[w->acc >> w->n & 63];
+	for (int title = 0; title < 2; title++) {
+		buf_reset(tmp);
+		uint32_t count = join_list(r, title, tmp);
+		search_encode_list(count, tmp->data, tmp->len, ndocs, out);
 	}
-	w->acc &= (1ULL << w->n) - 1;
-	w->out->data[w->out->len] = 0;
 }
 
-static unsigned bit_length(uint32_t x)
+void gram_ref_docs(const struct gram_ref *r, int title, struct u32s *docs, struct buf *tmp)
 {
-	return x ? 32 - (unsigned)__builtin_clz(x) : 0;
-}
-
-/* Elias gamma of x >= 1: as many 0 bits as x has bits after its first,
- * then x. */
-static void put_gamma(struct bitwriter *w, uint32_t x)
-{
-	unsigned len = bit_length(x);
-	put_bits(w, 0, len - 1);
-	put_bits(w, x, len);
-}
-
-/* Rice code of v with parameter k: v >> k in unary (1s ended by a 0), then
- * the low k bits. */
-static void put_rice(struct bitwriter *w, uint32_t v, unsigned k)
-{
-	for (uint32_t q = v >> k; q; q -= q > 24 ? 24 : q)
-		put_bits(w, 0xffffff, q > 24 ? 24 : q);
-	put_bits(w, 0, 1);
-	put_bits(w, v, k);
-}
-
-static void flush_bits(struct bitwriter *w)
-{
-	if (w->n)
-		put_bits(w, 0, 6 - w->n);
-}
-
-/* The Rice parameter that codes the gaps v[0..n) in the fewest bits. */
-static unsigned best_rice(const uint32_t *v, size_t n)
-{
-	unsigned best = 0;
-	uint64_t best_bits = UINT64_MAX;
-	for (unsigned k = 0; k < 16; k++) {
-		uint64_t bits = 0;
-		for (size_t i = 0; i < n; i++)
-			bits += (v[i] >> k) + 1 + k;
-		if (bits < best_bits) {
-			best_bits = bits;
-			best = k;
-		}
+	buf_reset(tmp);
+	uint32_t count = join_list(r, title, tmp), doc = 0;
+	size_t i = 0;
+	for (uint32_t k = 0; k < count; k++) {
+		doc += search_n45_get(tmp->data, &i);
+		u32s_push(docs, doc++);
 	}
-	return best;
 }
 
-/* One document's entry, read from the n45 text at *i (append_positions)
- * and written as bits. gaps: scratch space. */
-static void recode_entry(struct bitwriter *w, const char *s, size_t *i, uint32_t docgap, struct buf *gaps)
+void gram_ref_entries(const struct gram_ref *r, struct u32s *e)
 {
-	uint32_t h = n45_get(s, i), kb = h >> 1, kt = h & 1 ? n45_get(s, i) : 0;
-	buf_reset(gaps);
-	buf_grow(gaps, (kt + kb) * sizeof(uint32_t));
-	uint32_t *v = (uint32_t *)(void *)gaps->data;
-	for (uint32_t j = 0; j < kt + kb; j++)
-		v[j] = n45_get(s, i);
-	put_gamma(w, docgap + 1);
-	put_gamma(w, kt + 1);
-	put_gamma(w, kb + 1);
-	unsigned k = best_rice(v, kt + kb);
-	put_bits(w, k, 4);
-	for (uint32_t j = 0; j < kt + kb; j++)
-		put_rice(w, v[j], k);
-}
-
-void gram_encode_positions(const struct gram_ref *r, struct buf *out, struct buf *tmp)
-{
-	struct bitwriter w = { .out = out };
-	uint32_t count = 0, last = 0;	/* last: the previous document + 1 */
-	for (size_t p = 0; p < r->nparts; p++)
-		count += r->parts[p]->docs.n;
-	put_gamma(&w, count + 1);
+	uint32_t last = 0;	/* the previous document + 1 */
 	for (size_t p = 0; p < r->nparts; p++) {
 		const struct gram *g = r->parts[p];
+		const char *s = g->pos.p;
 		size_t i = 0;
-		for (uint32_t d = 0; d < g->docs.n; d++)
-			recode_entry(&w, g->pos.p, &i, d ? n45_get(g->pos.p, &i) : g->docs.first - last, tmp);
-		if (g->docs.n)
-			last = g->docs.last;
+		for (uint32_t d = 0; d < g->docs.n; d++) {
+			uint32_t doc = d ? last + search_n45_get(s, &i) : g->docs.first;
+			uint32_t h = search_n45_get(s, &i), kb = h >> 1, kt = h & 1 ? search_n45_get(s, &i) : 0;
+			u32s_push(e, doc);
+			u32s_push(e, kt);
+			u32s_push(e, kb);
+			for (uint32_t j = 0; j < kt + kb; j++)
+				u32s_push(e, search_n45_get(s, &i));
+			last = doc + 1;
+		}
 	}
-	flush_bits(&w);
+}
+
+void gram_encode_positions(const struct gram_ref *r, struct buf *out, struct u32s *tmp)
+{
+	tmp->n = 0;
+	gram_ref_entries(r, tmp);
+	search_encode_entries(tmp->v, tmp->n, out);
 }

@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "buf.h"
+#include "search_codec.h"
 
 struct gram;
 struct occurrence;
@@ -106,6 +107,11 @@ void gram_refs_free(struct gram_ref *refs, size_t n);
 /* Appends a gram's document list and title list (ndocs: the documents in
  * the index, for the bitmap form) or its positions, as search.h says. */
 void gram_encode_docs(const struct gram_ref *r, size_t ndocs, struct buf *out, struct buf *tmp);
-void gram_encode_positions(const struct gram_ref *r, struct buf *out, struct buf *tmp);
+void gram_encode_positions(const struct gram_ref *r, struct buf *out, struct u32s *tmp);
+/* A gram's documents (its title documents when title) appended to docs, in
+ * increasing order; tmp: scratch. */
+void gram_ref_docs(const struct gram_ref *r, int title, struct u32s *docs, struct buf *tmp);
+/* A positional gram's entries (search_codec.h) appended to e. */
+void gram_ref_entries(const struct gram_ref *r, struct u32s *e);
 
 #endif

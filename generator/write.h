@@ -57,6 +57,13 @@ int writer_keep(struct writer *w, const char *const *rels, size_t n);
  * (a prefix ending in '/') that this build has not offered: all, or none
  * (-1) when one of them cannot be kept. */
 int writer_keep_under(struct writer *w, const char *dir);
+/* The same but for the n files except[] (this build makes them anew). */
+int writer_keep_under_except(struct writer *w, const char *dir, const char *const *except, size_t n);
+/* Reads a file the earlier build wrote into out, when writer_keep could
+ * keep it (listed, and exactly as that build left it): 0; else -1. For a
+ * build that makes a file from its earlier version (search_patch.c). */
+struct buf;
+int writer_read_kept(struct writer *w, const char *rel, struct buf *out);
 /* A section of the state for the stages above (what pages were made from):
  * the one the earlier build left (NULL when none, or when its commit did not
  * end), and the one to leave, written with the state when the commit ends. */

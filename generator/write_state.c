@@ -269,20 +269,65 @@ int writer_keep(struct writer *w, const char *const *rels, size_t n)
 	return ok ? 0 : -1;
 }
 
-int writer_keep_under(struct writer *w, const char *dir)
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+int writer_keep_under_except(struct writer *w, const char *dir, const char *const *except, size_t nexcept)
 {
 	size_t n = strlen(dir);
+	const char **skip = xcalloc(nexcept + 1, sizeof(*skip));
+	if (nexcept)
+		memcpy(skip, except, nexcept * sizeof(*skip));
+	qsort(skip, nexcept, sizeof(*skip), cmp_str);
+	unsigned char *mine = xcalloc(w->nold + 1, 1);	/* the files to keep */
 	uint64_t digest;
 	pthread_mutex_lock(&w->lock);
 	int ok = 1;
+	for (size_t i = 0; ok && i < w->nold; i++) {
+		const char *rel = w->old_files[i];
+		mine[i] = strncmp(rel, dir, n) == 0 && !write_set_has(w, rel) &&
+			  !(nexcept && bsearch(&rel, skip, nexcept, sizeof(*skip), cmp_str));
+		if (mine[i])
+			ok = may_keep(w, rel, &digest);
+	}
 	for (size_t i = 0; ok && i < w->nold; i++)
-		if (strncmp(w->old_files[i], dir, n) == 0 && !write_set_has(w, w->old_files[i]))
-			ok = may_keep(w, w->old_files[i], &digest);
-	for (size_t i = 0; ok && i < w->nold; i++)
-		if (strncmp(w->old_files[i], dir, n) == 0 && !write_set_has(w, w->old_files[i]))
+		if (mine[i])
 			add_kept(w, w->old_files[i], w->old_digests[i]);
 	pthread_mutex_unlock(&w->lock);
+	free(mine);
+	free(skip);
 	return ok ? 0 : -1;
+}
+
+int writer_keep_under(struct writer *w, const char *dir)
+{
+	return writer_keep_under_except(w, dir, NULL, 0);
+}
+
+int writer_read_kept(struct writer *w, const char *rel, struct buf *out)
+{
+	uint64_t digest;
+	buf_reset(out);
+	if (!may_keep(w, rel, &digest))
+		return -1;
+	char *path = write_join(w->out, rel);
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	free(path);
+	struct stat st;
+	/* its stat again, from the file read: it is the one may_keep saw */
+	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || write_file_digest(rel, &st) != digest) {
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	char chunk[65536];
+	ssize_t n;
+	while ((n = read(fd, chunk, sizeof(chunk))) > 0)
+		buf_add(out, chunk, (size_t)n);
+	close(fd);
+	return n < 0 || out->len != (size_t)st.st_size ? -1 : 0;
 }
 
 const char *writer_state_extra(const struct writer *w, size_t *len)

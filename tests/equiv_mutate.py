@@ -666,7 +666,9 @@ class Mutator:
     def normal(self):
         rng = self.rng
         n = 1 if rng.random() < 0.8 else rng.randint(2, 5)
-        kinds, weights = zip(*self.KINDS)
+        # EQUIV_KINDS=body_small,title,…: only those (e.g. the edits the search index is patched for)
+        only = [k for k in os.environ.get('EQUIV_KINDS', '').split(',') if k]
+        kinds, weights = zip(*[kw for kw in self.KINDS if not only or kw[0] in only])
         done = []
         while len(done) < n:
             desc = getattr(self, rng.choices(kinds, weights)[0])()

@@ -3,6 +3,7 @@
  *
  *   node tests/search_check.js [--bytes] <output-dir> <queries-file>
  *   node tests/search_check.js --brute <output-dir> <query>…     (JSON lines, for tests/browser_search.py)
+ *   node tests/search_check.js --engine <output-dir> <query>…    (JSON lines: what the engine finds)
  *
  * --label NAME says which archive in each line ("ok - search NAME: …").
  *
@@ -16,7 +17,8 @@
  * of metadata, never the raw list. Then bad queries, which must not throw. --bytes also prints what each
  * query downloads: index.js, the shard files it needs and the d/ files of its first 10 results. --brute
  * prints, per query, the brute force's total and first URLs, and what the page should show of those
- * reports: subtitle, inferred date, not a news report, snippet.
+ * reports: subtitle, inferred date, not a news report, snippet. --engine prints, per query, the engine's
+ * total and the URLs of all its results, read from the index alone (tests/search_incremental.sh).
  * Prints `ok - …` / `not ok - …` lines; no npm packages. */
 "use strict";
 const fs = require("fs");
@@ -437,21 +439,30 @@ const BAD_QUERIES = [
 
 async function main() {
 	const args = process.argv.slice(2);
-	let bytes = false, bruteOnly = false, label = "";
+	let bytes = false, bruteOnly = false, engineOnly = false, label = "";
 	while (args.length && args[0].startsWith("--")) {
 		const opt = args.shift();
 		if (opt === "--bytes") bytes = true;
 		else if (opt === "--brute") bruteOnly = true;
+		else if (opt === "--engine") engineOnly = true;
 		else if (opt === "--label") label = " " + args.shift();
 		else args.length = 0;
 	}
-	if (args.length < 2 && !(bruteOnly && args.length >= 1)) {
+	if (args.length < 2 && !((bruteOnly || engineOnly) && args.length >= 1)) {
 		console.error("usage: node tests/search_check.js [--bytes] [--label NAME] <output-dir> <queries-file>\n" +
-			"       node tests/search_check.js --brute <output-dir> <query>…");
+			"       node tests/search_check.js --brute|--engine <output-dir> <query>…");
 		process.exit(2);
 	}
 	const out = args[0];
 	const load = fileLoader(out);
+	if (engineOnly) {
+		for (const q of args.slice(1)) {
+			const run = await runQuery(load, q, { verifyByText: 0 });
+			const docs = await Promise.all(run.result.docs.map((n) => run.engine.doc(n)));
+			console.log(JSON.stringify({ query: q, total: run.result.total, urls: docs.map((d) => d.u) }));
+		}
+		return;
+	}
 	const engine = new S.Engine(load, { inflate });
 	let meta, corpus;
 	try {

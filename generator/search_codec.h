@@ -1,0 +1,46 @@
+/* search_codec: the search index's lists as text (search.h: n45 document
+ * lists, the positions' bit stream), both ways. A full build encodes with
+ * it (search_post.c); an incremental one decodes the shards it patches and
+ * encodes them again with the same functions (search_patch.c), so a
+ * patched shard is a full build's, byte for byte. */
+#ifndef SEARCH_CODEC_H
+#define SEARCH_CODEC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+
+/* A growable array of numbers; {0} is empty; free v. */
+struct u32s {
+	uint32_t *v;
+	size_t n, cap;
+};
+
+void u32s_push(struct u32s *a, uint32_t x);
+
+/* Writes v in n45 at o (room for 8). Returns the number of characters. */
+size_t search_n45_to(char *o, uint32_t v);
+void search_n45(struct buf *b, uint32_t v);
+/* Reads one n45 number of text this program wrote, at *i. */
+uint32_t search_n45_get(const char *s, size_t *i);
+
+/* Appends a document list (count documents, given as their n45 gaps in
+ * gaps[0..len)) as search.h says: gaps, or a bitmap when that is shorter
+ * (ndocs: the documents in the index). */
+void search_encode_list(uint32_t count, const char *gaps, size_t len, size_t ndocs, struct buf *out);
+/* The same from the documents, in increasing order; tmp: scratch. */
+void search_encode_docs(const uint32_t *docs, size_t n, size_t ndocs, struct buf *out, struct buf *tmp);
+/* Reads a list written by search_encode_list from s[*i..len), appending its
+ * documents to docs. Returns 0, or -1 when it is not such a list. */
+int search_decode_list(const char *s, size_t len, size_t *i, size_t ndocs, struct u32s *docs);
+
+/* Positions: entries e[0..n) are, per document in increasing order, the
+ * document, kt, kb, then kt title and kb text positions as gaps (search.h).
+ * Appends their bit stream; tmp: scratch. */
+void search_encode_entries(const uint32_t *e, size_t n, struct buf *out);
+/* Reads a bit stream of positions s[0..len) into entries (appended).
+ * Returns 0, or -1 when it is not one. */
+int search_decode_entries(const char *s, size_t len, struct u32s *e);
+
+#endif

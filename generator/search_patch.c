@@ -1,0 +1,628 @@
+/* An incremental build of the search index: the earlier build's, with the
+ * postings of the documents that changed replaced.
+ *
+ * A document's postings depend on its own title and text alone (search.c:
+ * the trigram counts and the positions are per document), and the files of
+ * the index on the postings, the number of documents and SG and SP. So when
+ * the documents keep their numbers (the same articles in the same places:
+ * render_deps.c's structure) and only a few changed, the new index is the
+ * old one where those documents' d/ files and the shards of the grams whose
+ * postings in them differ, old against new, are made again (most of an
+ * edited report's grams have the same postings as before):
+ *  - the old postings come from the old d/ file (it holds the title and the
+ *    whole text indexed), the new ones from the article, both indexed with
+ *    search.c's own functions into a table of their own;
+ *  - each of those shards is read back, decoded (search_codec.c), rid of
+ *    the changed documents, given their new postings and encoded again with
+ *    the encoders of a full build, in its order of grams;
+ *  - SG and SP come from a size estimate that is a sum over documents
+ *    (gram_collect): index.js keeps the earlier one, and the new one is it
+ *    minus the old documents' part plus the new one's. When SG or SP would
+ *    change, every shard would: the whole index is built.
+ * Every file read must be exactly as the earlier build left it
+ * (writer_read_kept), the old postings must be found in the shards where
+ * they belong, every shard must decode; anything else, and the caller
+ * builds the whole index. */
+#define _DEFAULT_SOURCE
+#include "search_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <unicode/utf8.h>
+
+#include "site.h"
+#include "write.h"
+#include "xalloc.h"
+
+/* More changes than this and a full build is about as quick (the shards
+ * they touch become most of them); a small archive may change 4 at once. */
+#define PATCH_MAX_DOCS 64
+#define PATCH_MAX_SHARE 50	/* at most one document in 50 */
+#define PATCH_SMALL 200
+
+/* A gram of a shard read back: g/: its documents (a) and title documents
+ * (b); p/: its entries (a, search_codec.h). */
+struct sgram {
+	uint64_t key;
+	uint32_t c4;
+	char utf8[18];
+	uint8_t len, base_len;
+	struct u32s a, b;
+};
+
+struct shard {
+	struct sgram *g;
+	size_t n, cap;
+};
+
+/* A file made by the patch, offered once all the rest is kept. */
+struct made {
+	char *rel;
+	struct buf data;
+};
+
+struct patch {
+	struct search_ctx *x;
+	struct worker_state *ws;
+	size_t ndocs, sg, sp, est_g, est_p;
+	const size_t *changed;
+	size_t nchanged;
+	unsigned char *is_changed;	/* by document */
+	struct gram_table old, new;
+	struct made *made;
+	size_t nmade, cap_made;
+	size_t shards[2];		/* rewritten, g/ and p/ */
+	struct buf file, tmp;
+	const char *why;		/* why not, for SITEGEN_TIMING */
+};
+
+static struct buf *add_made(struct patch *p, const char *rel)
+{
+	if (p->nmade == p->cap_made) {
+		p->cap_made = p->cap_made ? 2 * p->cap_made : 64;
+		p->made = xrealloc(p->made, p->cap_made * sizeof(*p->made));
+	}
+	struct made *m = &p->made[p->nmade++];
+	m->rel = xstrdup(rel);
+	m->data = (struct buf)BUF_INIT;
+	return &m->data;
+}
+
+static int fail(struct patch *p, const char *why)
+{
+	if (!p->why)
+		p->why = why;
+	return -1;
+}
+
+/* ---- the earlier build's index.js ---- */
+
+static int read_meta(struct patch *p)
+{
+	if (writer_read_kept(p->x->w, "search/index.js", &p->file) < 0)
+		return fail(p, "no index.js as the earlier build left it");
+	size_t n, sg, sp, eg, ep;
+	if (sscanf(p->file.data, "sitegenSearch.meta({\"v\":3,\"n\":%zu,\"sg\":%zu,\"sp\":%zu,\"est\":[%zu,%zu],", &n, &sg,
+		   &sp, &eg, &ep) != 5)
+		return fail(p, "index.js of another version");
+	/* all of it as this build would write it: the same version, folding table… */
+	buf_reset(&p->tmp);
+	search_meta_text(p->x->folder, n, sg, sp, eg, ep, &p->tmp);
+	if (n != p->ndocs || sg != search_shard_count(eg) || sp != search_shard_count(ep) || p->tmp.len != p->file.len ||
+	    memcmp(p->tmp.data, p->file.data, p->file.len) != 0)
+		return fail(p, "index.js is not this build's");
+	p->sg = sg;
+	p->sp = sp;
+	p->est_g = eg;
+	p->est_p = ep;
+	return 0;
+}
+
+/* ---- the changed documents, old and new ---- */
+
+/* The title and text of document n in the earlier build's d/ file. */
+static int old_document(struct patch *p, size_t n, struct buf *title, struct buf *text)
+{
+	char rel[64];
+	snprintf(rel, sizeof(rel), "search/d/%zu.js", n);
+	if (writer_read_kept(p->x->w, rel, &p->file) < 0)
+		return fail(p, "a d/ file is not as the earlier build left it");
+	if (search_read_document(p->file.data, p->file.len, n, title, text, &p->tmp) < 0)
+		return fail(p, "a d/ file that does not read");
+	return 0;
+}
+
+/* Both tables: the old documents' postings and the new ones, and the new
+ * d/ files. */
+static int index_changes(struct patch *p)
+{
+	const struct site *site = p->x->site;
+	const struct article **by_order = xcalloc(p->ndocs + 1, sizeof(*by_order));
+	int r = 0;
+	for (size_t i = 0; i < site->articles.len; i++) {
+		const struct article *a = site->articles.items[i];
+		if (a->order >= p->ndocs || by_order[a->order]) {
+			r = fail(p, "articles not numbered 0…n−1");
+			break;
+		}
+		by_order[a->order] = a;
+	}
+	struct buf title = BUF_INIT, text = BUF_INIT;
+	for (size_t k = 0; r == 0 && k < p->nchanged; k++) {
+		size_t n = p->changed[k];
+		if (old_document(p, n, &title, &text) < 0) {
+			r = -1;
+			break;
+		}
+		search_index_doc(p->ws, &p->old, title.data, title.len, text.data, text.len, (uint32_t)n);
+		const struct article *a = by_order[n];
+		search_document(p->ws, a);
+		char rel[64];
+		snprintf(rel, sizeof(rel), "search/d/%zu.js", n);
+		struct buf *f = add_made(p, rel);
+		buf_add(f, p->ws->file.data, p->ws->file.len);
+		search_index_doc(p->ws, &p->new, a->title, strlen(a->title), p->ws->text.data, p->ws->text.len,
+				 (uint32_t)n);
+	}
+	gram_flush(&p->old);
+	gram_flush(&p->new);
+	buf_free(&title);
+	buf_free(&text);
+	free(by_order);
+	return r;
+}
+
+/* ---- shards ---- */
+
+/* A gram's key and c4 (search_post.h) from its UTF-8, as gram_collect
+ * orders them. */
+static int gram_of(const char *s, size_t len, struct sgram *g)
+{
+	if (!len || len >= sizeof(g->utf8))
+		return -1;
+	memcpy(g->utf8, s, len);
+	g->utf8[len] = 0;
+	g->len = (uint8_t)len;
+	g->base_len = (uint8_t)len;
+	uint32_t flag = 0, c[4] = { 0 };
+	if (s[len - 1] == '<' || s[len - 1] == '>') {
+		flag = s[len - 1] == '<' ? GRAM_LEFT_VARIES : GRAM_RIGHT_VARIES;
+		g->base_len--;
+	}
+	int32_t i = 0, n = 0;
+	while (i < g->base_len) {
+		UChar32 cp;
+		U8_NEXT(s, i, (int32_t)g->base_len, cp);
+		if (cp <= 0 || n == 4)
+			return -1;
+		c[n++] = (uint32_t)cp;
+	}
+	if (!n || (flag && n != 4))
+		return -1;
+	g->key = gram_key(c[0], c[1], c[2]);
+	g->c4 = c[3] | flag;
+	return 0;
+}
+
+static int sgram_cmp(const void *a, const void *b)
+{
+	const struct sgram *x = a, *y = b;
+	if (x->key != y->key)
+		return x->key < y->key ? -1 : 1;
+	return x->c4 < y->c4 ? -1 : x->c4 > y->c4;
+}
+
+static struct sgram *shard_add(struct shard *sh)
+{
+	if (sh->n == sh->cap) {
+		sh->cap = sh->cap ? 2 * sh->cap : 64;
+		sh->g = xrealloc(sh->g, sh->cap * sizeof(*sh->g));
+	}
+	struct sgram *g = &sh->g[sh->n++];
+	memset(g, 0, sizeof(*g));
+	return g;
+}
+
+static void shard_free(struct shard *sh)
+{
+	for (size_t i = 0; i < sh->n; i++) {
+		free(sh->g[i].a.v);
+		free(sh->g[i].b.v);
+	}
+	free(sh->g);
+	memset(sh, 0, sizeof(*sh));
+}
+
+/* A shard file as search.c writes it, every list decoded. */
+static int shard_parse(const char *s, size_t len, int positional, size_t k, size_t ndocs, struct shard *sh)
+{
+	char head[64];
+	size_t i = (size_t)snprintf(head, sizeof(head), "sitegenSearch.%c(%zu,{", positional ? 'p' : 'g', k);
+	if (len < i + 4 || memcmp(s, head, i) != 0 || memcmp(s + len - 4, "});\n", 4) != 0)
+		return -1;
+	len -= 4;
+	while (i < len) {
+		if ((sh->n && s[i++] != ',') || i >= len || s[i++] != '"')
+			return -1;
+		const char *q = memchr(s + i, '"', len - i);
+		if (!q || memchr(s + i, '\\', (size_t)(q - (s + i))))
+			return -1;
+		struct sgram *g = shard_add(sh);
+		if (gram_of(s + i, (size_t)(q - (s + i)), g) < 0 || (sh->n > 1 && sgram_cmp(g - 1, g) >= 0))
+			return -1;
+		i = (size_t)(q - s) + 1;
+		if (i + 1 >= len || s[i] != ':' || s[i + 1] != '"')
+			return -1;
+		i += 2;
+		const char *v = s + i, *end = memchr(v, '"', len - i);
+		if (!end)
+			return -1;
+		size_t vlen = (size_t)(end - v), j = 0;
+		if (positional) {
+			if (search_decode_entries(v, vlen, &g->a) < 0 || !g->a.n)
+				return -1;
+			for (size_t e = 0; e < g->a.n; e += 3 + g->a.v[e + 1] + g->a.v[e + 2])
+				if (g->a.v[e] >= ndocs)
+					return -1;
+		} else if (search_decode_list(v, vlen, &j, ndocs, &g->a) < 0 ||
+			   search_decode_list(v, vlen, &j, ndocs, &g->b) < 0 || j != vlen || !g->a.n) {
+			return -1;
+		}
+		i += vlen + 1;
+	}
+	return 0;
+}
+
+/* Drops the changed documents from a list; returns how many it held. */
+static size_t drop_docs(struct u32s *l, const unsigned char *changed)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < l->n; i++)
+		if (!changed[l->v[i]])
+			l->v[n++] = l->v[i];
+	size_t dropped = l->n - n;
+	l->n = n;
+	return dropped;
+}
+
+static size_t drop_entries(struct u32s *l, const unsigned char *changed)
+{
+	size_t n = 0, dropped = 0;
+	for (size_t i = 0; i < l->n;) {
+		size_t len = 3 + l->v[i + 1] + l->v[i + 2];
+		if (changed[l->v[i]]) {
+			dropped++;
+		} else {
+			memmove(l->v + n, l->v + i, len * sizeof(*l->v));
+			n += len;
+		}
+		i += len;
+	}
+	l->n = n;
+	return dropped;
+}
+
+/* Merges b (documents, or entries: step 0) into a, both increasing and
+ * without a document in common. */
+static void merge(struct u32s *a, const struct u32s *b, int entries)
+{
+	if (!b->n)
+		return;
+	struct u32s m = { 0 };
+	size_t i = 0, j = 0;
+	while (i < a->n || j < b->n) {
+		int from_a = j >= b->n || (i < a->n && a->v[i] < b->v[j]);
+		const struct u32s *s = from_a ? a : b;
+		size_t *k = from_a ? &i : &j;
+		size_t len = entries ? 3 + s->v[*k + 1] + s->v[*k + 2] : 1;
+		for (size_t t = 0; t < len; t++)
+			u32s_push(&m, s->v[*k + t]);
+		*k += len;
+	}
+	free(a->v);
+	*a = m;
+}
+
+/* The grams of one table in one part (g/ or p/) of the index, with their
+ * shards. */
+struct side {
+	struct gram_ref *refs;
+	size_t n, bytes;
+};
+
+/* Rewrites shard k of one part: old, new: the changed documents' grams. */
+static int patch_shard(struct patch *p, int positional, size_t k, const struct side *old, const struct side *new,
+		       const size_t *old_at, size_t nold, const size_t *new_at, size_t nnew)
+{
+	char rel[64];
+	snprintf(rel, sizeof(rel), "search/%c/%zx.js", positional ? 'p' : 'g', k);
+	if (writer_read_kept(p->x->w, rel, &p->file) < 0)
+		return fail(p, "a shard is not as the earlier build left it");
+	struct shard sh = { 0 };
+	if (shard_parse(p->file.data, p->file.len, positional, k, p->ndocs, &sh) < 0) {
+		shard_free(&sh);
+		return fail(p, "a shard that does not decode");
+	}
+	/* the old postings must be there, all of them */
+	size_t dropped = 0, expected = 0;
+	for (size_t i = 0; i < sh.n; i++)
+		dropped += positional ? drop_entries(&sh.g[i].a, p->is_changed)
+				      : drop_docs(&sh.g[i].a, p->is_changed) + drop_docs(&sh.g[i].b, p->is_changed);
+	struct u32s l = { 0 };
+	for (size_t t = 0; t < nold; t++) {
+		const struct gram_ref *r = &old->refs[old_at[t]];
+		l.n = 0;
+		if (positional) {
+			gram_ref_entries(r, &l);
+			for (size_t e = 0; e < l.n; e += 3 + l.v[e + 1] + l.v[e + 2])
+				expected++;
+		} else {
+			gram_ref_docs(r, 0, &l, &p->tmp);
+			gram_ref_docs(r, 1, &l, &p->tmp);
+			expected += l.n;
+		}
+	}
+	int r = dropped == expected ? 0 : fail(p, "a shard without a changed document's old postings");
+	size_t before = sh.n;
+	for (size_t t = 0; r == 0 && t < nnew; t++) {
+		const struct gram_ref *ref = &new->refs[new_at[t]];
+		struct sgram key = { 0 };
+		if (gram_of(ref->utf8, ref->len, &key) < 0) {
+			r = fail(p, "a gram that does not read");
+			break;
+		}
+		struct sgram *g = bsearch(&key, sh.g, before, sizeof(*sh.g), sgram_cmp);
+		if (!g)
+			g = memcpy(shard_add(&sh), &key, sizeof(key));
+		struct u32s add = { 0 };
+		if (positional) {
+			gram_ref_entries(ref, &add);
+			merge(&g->a, &add, 1);
+		} else {
+			gram_ref_docs(ref, 0, &add, &p->tmp);
+			merge(&g->a, &add, 0);
+			add.n = 0;
+			gram_ref_docs(ref, 1, &add, &p->tmp);
+			merge(&g->b, &add, 0);
+		}
+		free(add.v);
+	}
+	free(l.v);
+	if (r == 0) {
+		if (sh.n > before)
+			qsort(sh.g, sh.n, sizeof(*sh.g), sgram_cmp);
+		struct buf *out = add_made(p, rel);
+		buf_addf(out, "sitegenSearch.%c(%zu,{", positional ? 'p' : 'g', k);
+		int first = 1;
+		for (size_t i = 0; i < sh.n; i++) {
+			const struct sgram *g = &sh.g[i];
+			if (!g->a.n)
+				continue;	/* only the changed documents had it */
+			if (!first)
+				buf_addch(out, ',');
+			first = 0;
+			search_add_json(out, g->utf8, g->len);
+			buf_addstr(out, ":\"");
+			if (positional) {
+				search_encode_entries(g->a.v, g->a.n, out);
+			} else {
+				search_encode_docs(g->a.v, g->a.n, p->ndocs, out, &p->tmp);
+				search_encode_docs(g->b.v, g->b.n, p->ndocs, out, &p->tmp);
+			}
+			buf_addch(out, '"');
+		}
+		buf_addstr(out, "});\n");
+	}
+	shard_free(&sh);
+	return r;
+}
+
+struct at {
+	uint32_t shard;
+	int is_new;
+	size_t ref;
+};
+
+static int at_cmp(const void *a, const void *b)
+{
+	const struct at *x = a, *y = b;
+	if (x->shard != y->shard)
+		return x->shard < y->shard ? -1 : 1;
+	if (x->is_new != y->is_new)
+		return x->is_new - y->is_new;
+	return x->ref < y->ref ? -1 : x->ref > y->ref;
+}
+
+/* A gram's postings in the changed documents, as numbers to compare. */
+static void postings(struct patch *p, const struct gram_ref *r, int positional, struct u32s *l)
+{
+	l->n = 0;
+	if (positional) {
+		gram_ref_entries(r, l);
+	} else {
+		gram_ref_docs(r, 0, l, &p->tmp);
+		u32s_push(l, UINT32_MAX);
+		gram_ref_docs(r, 1, l, &p->tmp);
+	}
+}
+
+/* Marks the grams whose postings differ between the old and the new
+ * documents (most of an edited report's grams have the same): only their
+ * shards change. Both sides are in gram_collect's order. */
+static void mark_differing(struct patch *p, int positional, const struct side *old, const struct side *new,
+			   unsigned char *old_diff, unsigned char *new_diff)
+{
+	struct u32s a = { 0 }, b = { 0 };
+	size_t i = 0, j = 0;
+	while (i < old->n || j < new->n) {
+		int c;
+		if (i >= old->n || j >= new->n) {
+			c = i >= old->n ? 1 : -1;
+		} else {
+			struct sgram x = { 0 }, y = { 0 };
+			gram_of(old->refs[i].utf8, old->refs[i].len, &x);
+			gram_of(new->refs[j].utf8, new->refs[j].len, &y);
+			c = sgram_cmp(&x, &y);
+		}
+		if (c < 0) {
+			old_diff[i++] = 1;
+		} else if (c > 0) {
+			new_diff[j++] = 1;
+		} else {
+			postings(p, &old->refs[i], positional, &a);
+			postings(p, &new->refs[j], positional, &b);
+			old_diff[i++] = new_diff[j++] = a.n != b.n || (a.n && memcmp(a.v, b.v, a.n * sizeof(*a.v)) != 0);
+		}
+	}
+	free(a.v);
+	free(b.v);
+}
+
+/* Every shard of one part where a changed document's postings differ. */
+static int patch_part(struct patch *p, int positional, const struct side *old, const struct side *new)
+{
+	size_t nshards = positional ? p->sp : p->sg, n = old->n + new->n;
+	struct at *at = xmalloc((n + 1) * sizeof(*at));
+	unsigned char *diff = xcalloc(n + 1, 1);
+	mark_differing(p, positional, old, new, diff, diff + old->n);
+	for (size_t i = 0; i < n; i++) {
+		int is_new = i >= old->n;
+		const struct gram_ref *r = is_new ? &new->refs[i - old->n] : &old->refs[i];
+		at[i] = (struct at){ search_fnv1a(r->utf8, r->base_len) & (uint32_t)(nshards - 1), is_new,
+				     is_new ? i - old->n : i };
+	}
+	unsigned char *touched = xcalloc(nshards, 1);
+	for (size_t i = 0; i < n; i++)
+		touched[at[i].shard] |= diff[i];
+	qsort(at, n, sizeof(*at), at_cmp);
+	size_t *olds = xmalloc((n + 1) * sizeof(*olds)), *news = xmalloc((n + 1) * sizeof(*news));
+	int r = 0;
+	for (size_t i = 0; r == 0 && i < n;) {
+		size_t j = i, no = 0, nn = 0;
+		for (; j < n && at[j].shard == at[i].shard; j++)
+			if (at[j].is_new)
+				news[nn++] = at[j].ref;
+			else
+				olds[no++] = at[j].ref;
+		if (touched[at[i].shard]) {
+			r = patch_shard(p, positional, at[i].shard, old, new, olds, no, news, nn);
+			p->shards[positional]++;
+		}
+		i = j;
+	}
+	free(touched);
+	free(olds);
+	free(news);
+	free(diff);
+	free(at);
+	return r;
+}
+
+/* The estimate without the old documents and with the new ones; -1 when
+ * it would choose another number of shards (or the old part is not in it). */
+static int new_estimate(size_t *est, size_t shards, const struct side *old, const struct side *new)
+{
+	if (old->bytes > *est)
+		return -1;
+	*est = *est - old->bytes + new->bytes;
+	return search_shard_count(*est) == shards ? 0 : -1;
+}
+
+static int patch_shards(struct patch *p)
+{
+	struct side sides[2][2];	/* [positional][new] */
+	for (int pos = 0; pos < 2; pos++) {
+		sides[pos][0].n = gram_collect(&p->old, 1, pos, &sides[pos][0].refs, &sides[pos][0].bytes);
+		sides[pos][1].n = gram_collect(&p->new, 1, pos, &sides[pos][1].refs, &sides[pos][1].bytes);
+	}
+	int r = 0;
+	if (new_estimate(&p->est_g, p->sg, &sides[0][0], &sides[0][1]) < 0 ||
+	    new_estimate(&p->est_p, p->sp, &sides[1][0], &sides[1][1]) < 0)
+		r = fail(p, "the index's size calls for another number of shards");
+	for (int pos = 0; r == 0 && pos < 2; pos++)
+		r = patch_part(p, pos, &sides[pos][0], &sides[pos][1]);
+	for (int pos = 0; pos < 2; pos++)
+		for (int k = 0; k < 2; k++)
+			gram_refs_free(sides[pos][k].refs, sides[pos][k].n);
+	return r;
+}
+
+/* Keeps the rest of search/ and offers the files made: all, or nothing. */
+static int offer(struct patch *p)
+{
+	struct buf *meta = add_made(p, "search/index.js");
+	search_meta_text(p->x->folder, p->ndocs, p->sg, p->sp, p->est_g, p->est_p, meta);
+	const char **rels = xcalloc(p->nmade + 1, sizeof(*rels));
+	for (size_t i = 0; i < p->nmade; i++)
+		rels[i] = p->made[i].rel;
+	int r = writer_keep_under_except(p->x->w, "search/", rels, p->nmade);
+	free(rels);
+	if (r < 0)
+		return fail(p, "the rest of search/ cannot be kept");
+	for (size_t i = 0; i < p->nmade; i++)
+		if (writer_put(p->x->w, p->made[i].rel, p->made[i].data.data, p->made[i].data.len) < 0)
+			p->x->failed = 1;
+	return 0;
+}
+
+static void patch_free(struct patch *p)
+{
+	gram_table_free(&p->old);
+	gram_table_free(&p->new);
+	for (size_t i = 0; i < p->nmade; i++) {
+		free(p->made[i].rel);
+		buf_free(&p->made[i].data);
+	}
+	free(p->made);
+	free(p->is_changed);
+	buf_free(&p->file);
+	buf_free(&p->tmp);
+}
+
+static int size_cmp(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+int search_patch(struct search_ctx *x, struct worker_state *ws, const struct search_changes *ch)
+{
+	struct patch p = { .x = x, .ws = ws, .ndocs = x->site->articles.len, .nchanged = ch->n };
+	size_t *changed = xcalloc(ch->n + 1, sizeof(*changed));
+	if (ch->n)
+		memcpy(changed, ch->changed, ch->n * sizeof(*changed));
+	qsort(changed, ch->n, sizeof(*changed), size_cmp);
+	p.changed = changed;
+	p.is_changed = xcalloc(p.ndocs + 1, 1);
+	gram_table_init(&p.old);
+	gram_table_init(&p.new);
+	int r = 0;
+	if (ch->n > PATCH_MAX_DOCS || ch->n * PATCH_MAX_SHARE > (p.ndocs > PATCH_SMALL ? p.ndocs : PATCH_SMALL))
+		r = fail(&p, "too many documents changed");
+	for (size_t i = 0; r == 0 && i < ch->n; i++) {
+		if (changed[i] >= p.ndocs || (i && changed[i] == changed[i - 1]))
+			r = fail(&p, "changed documents out of range");
+		else
+			p.is_changed[changed[i]] = 1;
+	}
+	if (r == 0)
+		r = read_meta(&p);
+	if (r == 0)
+		r = index_changes(&p);
+	if (r == 0)
+		r = patch_shards(&p);
+	if (r == 0)
+		r = offer(&p);
+	if (getenv("SITEGEN_TIMING")) {
+		if (r == 0)
+			fprintf(stderr, "sitegen: search: patched %zu documents, %zu shards (%zu g/, %zu p/)\n", ch->n,
+				p.shards[0] + p.shards[1], p.shards[0], p.shards[1]);
+		else
+			fprintf(stderr, "sitegen: search: not patched: %s\n", p.why ? p.why : "?");
+	}
+	patch_free(&p);
+	free(changed);
+	return r;
+}

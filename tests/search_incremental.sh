@@ -1,0 +1,166 @@
+#!/bin/sh
+# The search index built incrementally (generator/search_patch.c): after an edit of one report's text
+# the rebuild rewrites its d/ file and only some shards, says so (SITEGEN_TIMING), equals a full build
+# byte for byte, and the index finds the new words and no longer the old ones (read by
+# tests/search_check.js the way the browser reads it, the index alone deciding); a shard changed by
+# hand, or an edit that moves reports among the pages (a tag), makes the whole index again.
+set -u
+B=${B:-build}
+BIN=$B/sitegen
+tmp=$(mktemp -d -p /dev/shm 2>/dev/null || mktemp -d)	# a tmpfs when there is one: ten builds of 4,000 files
+trap 'rm -rf "$tmp"' EXIT
+if ! command -v node >/dev/null 2>&1; then
+	echo "skip - search_incremental: node is not installed (tests/search.sh installs it)"
+	exit 0
+fi
+"$B/corpus" 200 "$tmp/c" content >/dev/null || { echo "not ok - search_incremental: the corpus generator failed"; exit 1; }
+status=0
+build() {	# out-dir [args]
+	out=$1
+	shift
+	SITEGEN_CACHE_DIR=off "$BIN" --config "$tmp/c/config.yml" --content "$tmp/c/content" --out "$out" "$@"
+}
+ok() { echo "ok - search_incremental: $1"; }
+bad() { echo "not ok - search_incremental: $1"; status=1; }
+
+# rebuild NAME: an incremental build of $tmp/one with the search step's line in $tmp/log, the files it
+# rewrote (the writer leaves a file whose bytes are the same untouched) in $tmp/changed, and a full build of the same input compared with it
+rebuild() {
+	touch "$tmp/stamp"
+	sleep 0.05
+	if ! SITEGEN_TIMING=1 build "$tmp/one" >"$tmp/log" 2>&1; then
+		bad "$1: the incremental build fails"
+		sed 's/^/#   /' "$tmp/log" | tail -5
+		return
+	fi
+	(cd "$tmp/one" && find . -type f -newer "$tmp/stamp" ! -name .sitegen-state | sed 's|^\./||') >"$tmp/changed"
+	rm -rf "$tmp/full" && build "$tmp/full" --quiet
+	if diff -r -x .sitegen-state -x .sitegen-output "$tmp/one" "$tmp/full" >"$tmp/diff" 2>&1; then
+		ok "$1: the rebuild equals a full build"
+	else
+		bad "$1: the rebuild differs from a full build"
+		head -10 "$tmp/diff" | sed 's/^/#   /'
+	fi
+}
+# finds QUERY URL-or-empty LABEL: the engine's results for QUERY are exactly that report (or none)
+finds() {
+	got=$(node tests/search_check.js --engine "$tmp/one" "$1" | sed -n 's/.*"urls":\[\(.*\)\]}$/\1/p')
+	if [ -z "$2" ]; then want=; else want="\"$2\""; fi
+	if [ "$got" = "$want" ]; then ok "$3"; else bad "$3: the index gives [$got] for $1"; fi
+}
+patched() {	# label
+	if grep -q 'search: patched 1 documents' "$tmp/log"; then
+		ok "$1: the index is patched ($(sed -n 's/.*search: patched 1 documents, //p' "$tmp/log"))"
+	else
+		bad "$1: the index was not patched: $(grep 'search: \|pages made' "$tmp/log" | head -3 | tr '\n' ' ')"
+	fi
+}
+
+build "$tmp/one" --quiet
+shards=$(find "$tmp/one/search/g" "$tmp/one/search/p" -type f | wc -l)
+f=$(find "$tmp/c/content" -name '*.md' | sort | sed -n 50p)
+
+# 1. a body edit: a sentence with words found in no other report
+printf '\n这段旧文字里有犇骉猋麤靐五个字。\n' >>"$f"
+rebuild "a body edit"
+patched "a body edit"
+docs=$(grep -c '^search/d/' "$tmp/changed")
+sw=$(grep -c '^search/[gp]/' "$tmp/changed")
+if [ "$docs" -eq 1 ] && [ "$sw" -ge 1 ] && [ "$sw" -lt $((shards / 4)) ]; then
+	ok "a body edit rewrites its report's d/ file and $sw of the $shards shards"
+else
+	bad "a body edit rewrote $docs d/ files and $sw of the $shards shards: $(grep '^search/' "$tmp/changed" | head -5 | tr '\n' ' ')"
+fi
+u=$(node tests/search_check.js --engine "$tmp/one" 犇骉猋麤靐 | sed -n 's/.*"urls":\["\([^"]*\)"\]}$/\1/p')
+if [ -n "$u" ] && [ -f "$tmp/one/$u" ] && grep -q 犇骉猋麤靐 "$tmp/one/$u"; then
+	ok "the index finds the new words (5 characters: positions) in the edited report alone"
+else
+	bad "the index does not find the new words in the edited report alone: [$u]"
+fi
+finds 犇骉 "$u" "the index finds 2 of the new characters in the edited report alone"
+
+# 2. the words replaced: the old ones are no longer found, the new ones are
+sed -i 's/犇骉猋麤靐/龘齉灥厵鱻/' "$f"
+rebuild "a replaced word"
+patched "a replaced word"
+finds 犇骉猋麤靐 "" "the old words are no longer found"
+finds 犇 "" "an old character is no longer found"
+finds 龘齉灥厵鱻 "$u" "the new words are found in the edited report alone"
+
+# 3. the title, the subtitle and a caption
+sed -i "0,/^title: '/s/^title: '/title: '蠡蠹/" "$f"
+rebuild "a title edit"
+patched "a title edit"
+finds 蠡蠹 "$u" "the new title's words are found"
+sed -i '0,/^date:/s/^date:/subtitle: 副题里有鼋鼍二字\ndate:/' "$f"
+rebuild "a subtitle added"
+patched "a subtitle added"
+finds 鼋鼍 "$u" "the subtitle's words are found"
+sed -i '0,/^date:/s/^date:/captions: [图说里有夔魑魅魍魉]\ndate:/' "$f"
+rebuild "a caption added"
+patched "a caption added"
+finds 夔魑魅魍魉 "$u" "the caption's words are found"
+
+# 4. a shard changed by hand: the next build makes the whole index again, and that equals a full build
+g0=$(find "$tmp/one/search/g" -type f | sort | head -1)
+printf ' ' >>"$g0"
+printf '\n又一段文字。\n' >>"$f"
+rebuild "after a shard was changed by hand"
+if grep -q 'search: not patched' "$tmp/log" && grep -q 'search: built whole' "$tmp/log"; then
+	ok "a shard changed by hand makes the build index everything again"
+else
+	bad "with a shard changed by hand: $(grep 'search: ' "$tmp/log" | head -3 | tr '\n' ' ')"
+fi
+# a d/ file changed by hand: the same
+printf ' ' >>"$tmp/one/search/d/0.js"
+printf '\n再一段文字。\n' >>"$f"
+rebuild "after a d/ file was changed by hand"
+grep -q 'search: built whole' "$tmp/log" && ok "a d/ file changed by hand makes the build index everything again" ||
+	bad "with a d/ file changed by hand: $(grep 'search: ' "$tmp/log" | head -3 | tr '\n' ' ')"
+
+# 5. a tag: the report moves among the pages (render_deps.c's structure): the whole index, still right
+sed -i '0,/^tags: \[/s/^tags: \[/tags: [貔貅, /' "$f"
+rebuild "a tag edit"
+grep -q 'search: built whole' "$tmp/log" && ok "a tag edit builds the whole index" ||
+	bad "a tag edit: $(grep 'search: ' "$tmp/log" | head -3 | tr '\n' ' ')"
+finds 貔貅 "$u" "the new tag is found"
+
+# 6. an edit that makes the index big enough for more shards: the whole index (SG, SP as a full build's)
+"$B/corpus" 6 "$tmp/c6" content >/dev/null
+one6() { SITEGEN_CACHE_DIR=off SITEGEN_TIMING=1 "$BIN" --config "$tmp/c6/config.yml" --content "$tmp/c6/content" "$@"; }
+one6 --out "$tmp/six" --quiet 2>/dev/null
+sizes() { sed -n 's/.*"sg":\([0-9]*\),"sp":\([0-9]*\),.*/\1 \2/p' "$tmp/six/search/index.js"; }
+f6=$(find "$tmp/c6/content" -name '*.md' | sort | head -1)
+first=$(sizes)
+crossed=
+for other in $(find "$tmp/c6/content" -name '*.md' | sort | sed 1d); do
+	awk 'n >= 2; /^---$/ { n++ }' "$other" >>"$f6"
+	one6 --out "$tmp/six" >"$tmp/log" 2>&1
+	rm -rf "$tmp/six-full" && one6 --out "$tmp/six-full" --quiet 2>/dev/null
+	if ! diff -r -x .sitegen-state -x .sitegen-output "$tmp/six" "$tmp/six-full" >"$tmp/diff" 2>&1; then
+		bad "a report grown by another's body: the rebuild differs from a full build"
+		head -5 "$tmp/diff" | sed 's/^/#   /'
+		break
+	fi
+	if [ "$(sizes)" != "$first" ]; then
+		crossed=$(sizes)
+		break
+	fi
+	grep -q 'search: patched 1 documents' "$tmp/log" || bad "a report grown by another's body, the shards as many: not patched"
+done
+if [ -n "$crossed" ] && grep -q 'search: not patched: the index.s size calls for another number of shards' "$tmp/log" &&
+	grep -q 'search: built whole' "$tmp/log"; then
+	ok "a report grown until the index needs more shards ($first → $crossed) builds the whole index, equal to a full build"
+else
+	bad "a report grown by the other reports' bodies: shards ${crossed:-never} changed from $first: $(grep 'search: ' "$tmp/log" | head -2 | tr '\n' ' ')"
+fi
+
+# 7. --force: the whole index
+rebuild_force() {
+	SITEGEN_TIMING=1 build "$tmp/one" --force >"$tmp/log" 2>&1
+}
+printf '\n末一段。\n' >>"$f"
+rebuild_force
+grep -q 'search: built whole' "$tmp/log" && ok "--force builds the whole index" ||
+	bad "--force: $(grep 'search: ' "$tmp/log" | head -3 | tr '\n' ' ')"
+exit $status
