@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fmt.h"
 #include "xalloc.h"
 
 char buf_empty_[1];
@@ -92,7 +93,7 @@ void buf_vaddf(struct buf *b, const char *fmt, va_list ap)
 	size_t room = b->cap ? b->cap - b->len : 0;
 	va_list cp;
 	va_copy(cp, ap);
-	int n = vsnprintf(room ? b->data + b->len : NULL, room, fmt, cp);
+	int n = fmt_vsnprintf(room ? b->data + b->len : NULL, room, fmt, cp);
 	va_end(cp);
 	if (n <= 0) {
 		if (room)
@@ -104,7 +105,7 @@ void buf_vaddf(struct buf *b, const char *fmt, va_list ap)
 		return;
 	}
 	buf_grow(b, (size_t)n);
-	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+	fmt_vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
 	b->len += (size_t)n;
 }
 

@@ -182,13 +182,50 @@ struct val *render_link(struct render *r, const char *text, const char *url)
  * months are named on thousands of pages: each thread formats each once
  * and keeps the text (in its long-lived arena). d == 0 is a month, m == 0 a
  * year. */
+static uint64_t date_key(int y, int m, int d)
+{
+	return ((uint64_t)(uint32_t)y << 16 | (uint64_t)(m & 0xff) << 8 | (uint64_t)(d & 0xff)) + 1;	/* never 0 */
+}
+
+/* Open addressing on the date's number: formatting a key and hashing it
+ * cost more than the lookup, a few hundred thousand times a build. */
+static size_t date_slot(const struct render_dates_seen *t, uint64_t key)
+{
+	size_t i = (size_t)(key * 0x9E3779B97F4A7C15ULL >> 32) & (t->cap - 1);
+	while (t->keys[i] && t->keys[i] != key)
+		i = (i + 1) & (t->cap - 1);
+	return i;
+}
+
+static void date_remember(struct render *r, uint64_t key, const char *s)
+{
+	struct render_dates_seen *t = &r->date_texts;
+	if (2 * (t->len + 1) > t->cap) {
+		struct render_dates_seen old = *t;
+		t->cap = old.cap ? 2 * old.cap : 1024;
+		t->keys = arena_alloc(r->keep, t->cap * sizeof(*t->keys));
+		t->texts = arena_alloc(r->keep, t->cap * sizeof(*t->texts));
+		for (size_t i = 0; i < old.cap; i++)
+			if (old.keys[i]) {
+				size_t j = date_slot(t, old.keys[i]);
+				t->keys[j] = old.keys[i];
+				t->texts[j] = old.texts[i];
+			}
+	}
+	size_t j = date_slot(t, key);
+	t->keys[j] = key;
+	t->texts[j] = s;
+	t->len++;
+}
+
 static const char *date_text(struct render *r, int y, int m, int d)
 {
-	char key[16];
-	snprintf(key, sizeof(key), "%d-%d-%d", y, m, d);
-	const char *s = strmap_get(&r->date_texts, key);
-	if (s)
-		return s;
+	uint64_t key = date_key(y, m, d);
+	if (r->date_texts.cap) {
+		size_t j = date_slot(&r->date_texts, key);
+		if (r->date_texts.keys[j])
+			return r->date_texts.texts[j];
+	}
 	struct buf b = BUF_INIT;
 	if (d)
 		text_format_date(r->dates, y, m, d, &b);
@@ -196,9 +233,9 @@ static const char *date_text(struct render *r, int y, int m, int d)
 		text_format_month(r->dates, y, m, &b);
 	else
 		text_format_year(r->dates, y, &b);
-	s = arena_strndup(r->keep, b.data, b.len);
+	const char *s = arena_strndup(r->keep, b.data, b.len);
 	buf_free(&b);
-	strmap_put(r->keep, &r->date_texts, arena_strdup(r->keep, key), (void *)s);
+	date_remember(r, key, s);
 	return s;
 }
 

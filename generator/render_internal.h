@@ -40,7 +40,11 @@ struct render {
 	struct arena scratch;		/* emptied after every page */
 	struct render_article *extra;	/* shared, read-only once made */
 	struct buf out;
-	struct strmap date_texts;	/* this thread's formatted dates, see render.c */
+	struct render_dates_seen {	/* this thread's formatted dates, see render.c */
+		uint64_t *keys;
+		const char **texts;
+		size_t len, cap;
+	} date_texts;
 	struct render_rec *rec;		/* NULL: nothing recorded (a check) */
 	_Atomic unsigned char *made;	/* per article: its render_article is made (2), being made (1) */
 	int failed;
