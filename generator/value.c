@@ -107,7 +107,7 @@ void val_push(struct arena *a, struct val *list, struct val *item)
 /* Keys are appended without looking for an earlier one, and val_get reads
  * from the end, so a key set twice reads as its last value: setting stays
  * O(1), which matters for contexts built a few hundred thousand times. */
-void val_set_n(struct arena *a, struct val *map, const char *key, size_t klen, struct val *v)
+void val_set_w(struct arena *a, struct val *map, const char *key, size_t klen, uint64_t word, struct val *v)
 {
 	if (map->u.map.len == map->u.map.cap) {
 		size_t cap = map->u.map.cap ? map->u.map.cap * 2 : 8;
@@ -117,20 +117,18 @@ void val_set_n(struct arena *a, struct val *map, const char *key, size_t klen, s
 		map->u.map.entries = e;
 		map->u.map.cap = cap;
 	}
-	map->u.map.entries[map->u.map.len].key = key;
-	map->u.map.entries[map->u.map.len].klen = klen;
-	map->u.map.entries[map->u.map.len].val = v;
+	map->u.map.entries[map->u.map.len] = (struct val_entry){ key, klen, word, v };
 	map->u.map.len++;
+	map->u.map.seen |= val_key_bit(word, klen);
 }
 
-struct val *val_get(const struct val *map, const char *key, size_t len)
+struct val *val_get_w(const struct val *map, const char *key, size_t len, uint64_t word)
 {
-	if (!map || map->kind != VAL_MAP)
+	if (!map || map->kind != VAL_MAP || !(map->u.map.seen & val_key_bit(word, len)))
 		return NULL;
 	for (size_t i = map->u.map.len; i-- > 0;) {
 		const struct val_entry *e = &map->u.map.entries[i];
-		/* the first byte before memcmp: most keys differ there */
-		if (e->klen == len && (!len || e->key[0] == key[0]) && memcmp(e->key, key, len) == 0)
+		if (e->word == word && e->klen == len && (len <= 8 || memcmp(e->key + 8, key + 8, len - 8) == 0))
 			return e->val;
 	}
 	return NULL;
