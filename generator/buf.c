@@ -56,7 +56,7 @@ void buf_truncate(struct buf *b, size_t len)
 		b->data[len] = '\0';
 }
 
-void buf_add(struct buf *b, const void *data, size_t len)
+void buf_add_grow(struct buf *b, const void *data, size_t len)
 {
 	if (!len)
 		return;
@@ -72,18 +72,6 @@ void buf_add(struct buf *b, const void *data, size_t len)
 	}
 	memcpy(b->data + b->len, p, len);
 	b->len += len;
-	b->data[b->len] = '\0';
-}
-
-void buf_addstr(struct buf *b, const char *s)
-{
-	buf_add(b, s, strlen(s));
-}
-
-void buf_addch(struct buf *b, char c)
-{
-	buf_grow(b, 1);
-	b->data[b->len++] = c;
 	b->data[b->len] = '\0';
 }
 
