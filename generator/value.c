@@ -110,14 +110,14 @@ void val_push(struct arena *a, struct val *list, struct val *item)
 void val_set_w(struct arena *a, struct val *map, const char *key, size_t klen, uint64_t word, struct val *v)
 {
 	if (map->u.map.len == map->u.map.cap) {
-		size_t cap = map->u.map.cap ? map->u.map.cap * 2 : 8;
+		uint32_t cap = map->u.map.cap ? map->u.map.cap * 2 : 8;
 		struct val_entry *e = arena_alloc_uninit(a, cap * sizeof(*e));	/* read up to len only */
 		if (map->u.map.len)
 			memcpy(e, map->u.map.entries, map->u.map.len * sizeof(*e));
 		map->u.map.entries = e;
 		map->u.map.cap = cap;
 	}
-	map->u.map.entries[map->u.map.len] = (struct val_entry){ key, klen, word, v };
+	map->u.map.entries[map->u.map.len] = (struct val_entry){ key, klen, v };
 	map->u.map.len++;
 	map->u.map.seen |= val_key_bit(word, klen);
 }
@@ -128,7 +128,8 @@ struct val *val_get_w(const struct val *map, const char *key, size_t len, uint64
 		return NULL;
 	for (size_t i = map->u.map.len; i-- > 0;) {
 		const struct val_entry *e = &map->u.map.entries[i];
-		if (e->word == word && e->klen == len && (len <= 8 || memcmp(e->key + 8, key + 8, len - 8) == 0))
+		/* the first byte before memcmp: most keys differ there */
+		if (e->klen == len && (!len || e->key[0] == key[0]) && memcmp(e->key, key, len) == 0)
 			return e->val;
 	}
 	return NULL;

@@ -6,12 +6,13 @@
  * their keys in insertion order and are searched linearly (page contexts are
  * small). Strings are NUL-terminated and also carry their length.
  *
- * A key is compared by its first 8 bytes as one number (its "word") and its
- * length before any memcmp, and each map keeps a 64-bit summary of its
- * keys' words, so that a lookup passing through a context that lacks the
- * name (a template's names are searched from the innermost section out)
- * skips it at once: templates look names up some ten million times a
- * build. */
+ * Each map keeps a 64-bit summary of its keys (a bit chosen by each key's
+ * first 8 bytes, its "word", and its length), so that a lookup passing
+ * through a context that lacks the name (a template's names are searched
+ * from the innermost section out) mostly skips it at once: templates look
+ * names up some ten million times a build. A key's word is not kept in
+ * the map: 8 more bytes an entry cost more memory (listing items live for
+ * the whole render) than the compares they save. */
 #ifndef VALUE_H
 #define VALUE_H
 
@@ -28,7 +29,6 @@ struct val;
 struct val_entry {
 	const char *key;
 	size_t klen;
-	uint64_t word;		/* val_key_word(key, klen) */
 	struct val *val;
 };
 
@@ -39,8 +39,9 @@ struct val {
 		/* plain: the string has none of & < > " ' and needs no HTML escaping */
 		struct { const char *s; size_t len; int plain; } str;
 		struct { struct val **items; size_t len, cap; } list;
-		/* seen: val_key_bit of every key */
-		struct { struct val_entry *entries; size_t len, cap; uint64_t seen; } map;
+		/* seen: val_key_bit of every key; 32-bit counts keep a value
+		 * in 32 bytes (listing items live for the whole render) */
+		struct { struct val_entry *entries; uint32_t len, cap; uint64_t seen; } map;
 	} u;
 };
 
