@@ -38,7 +38,7 @@ void buf_add_grow(struct buf *b, const void *data, size_t len);
  * all into room the buffer already has. */
 static inline void buf_add(struct buf *b, const void *data, size_t len)
 {
-	if (len < b->cap - b->len) {	/* room for the bytes and the NUL */
+	if (len && len < b->cap - b->len) {	/* room for the bytes and the NUL (and data is no NULL) */
 		memcpy(b->data + b->len, data, len);
 		b->len += len;
 		b->data[b->len] = '\0';
