@@ -46,6 +46,9 @@ struct render {
 		size_t len, cap;
 	} date_texts;
 	struct render_rec *rec;		/* NULL: nothing recorded (a check) */
+	/* the same on every page (render_common): made once, in keep */
+	struct val *site_val;
+	struct val *nav_vals[7];	/* by the nav entry that is current, 6: none */
 	_Atomic unsigned char *made;	/* per article: its render_article is made (2), being made (1) */
 	int failed;
 };
