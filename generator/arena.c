@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fmt.h"
 #include "xalloc.h"
 
 /* Chunks are large so that the allocation count stays tiny; a request bigger
@@ -92,7 +93,7 @@ char *arena_vsprintf(struct arena *a, const char *fmt, va_list ap)
 	va_copy(cp, ap);
 	struct arena_chunk *c = a->head;
 	size_t room = c ? c->size - c->used : 0;
-	int n = vsnprintf(room ? (char *)c->data + c->used : NULL, room, fmt, cp);
+	int n = fmt_vsnprintf(room ? (char *)c->data + c->used : NULL, room, fmt, cp);
 	va_end(cp);
 	size_t need = (size_t)(n < 0 ? 0 : n) + 1;
 	if (room && need <= room) {
@@ -103,7 +104,7 @@ char *arena_vsprintf(struct arena *a, const char *fmt, va_list ap)
 	}
 	char *p = alloc_raw(a, need);
 	*p = '\0';	/* vsnprintf writes nothing when it fails */
-	vsnprintf(p, need, fmt, ap);
+	fmt_vsnprintf(p, need, fmt, ap);
 	return p;
 }
 

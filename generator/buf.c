@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fmt.h"
 #include "xalloc.h"
 
 char buf_empty_[1];
@@ -55,7 +56,7 @@ void buf_truncate(struct buf *b, size_t len)
 		b->data[len] = '\0';
 }
 
-void buf_add(struct buf *b, const void *data, size_t len)
+void buf_add_grow(struct buf *b, const void *data, size_t len)
 {
 	if (!len)
 		return;
@@ -74,25 +75,13 @@ void buf_add(struct buf *b, const void *data, size_t len)
 	b->data[b->len] = '\0';
 }
 
-void buf_addstr(struct buf *b, const char *s)
-{
-	buf_add(b, s, strlen(s));
-}
-
-void buf_addch(struct buf *b, char c)
-{
-	buf_grow(b, 1);
-	b->data[b->len++] = c;
-	b->data[b->len] = '\0';
-}
-
 void buf_vaddf(struct buf *b, const char *fmt, va_list ap)
 {
 	/* Straight into the free space when it fits: one vsnprintf, not two. */
 	size_t room = b->cap ? b->cap - b->len : 0;
 	va_list cp;
 	va_copy(cp, ap);
-	int n = vsnprintf(room ? b->data + b->len : NULL, room, fmt, cp);
+	int n = fmt_vsnprintf(room ? b->data + b->len : NULL, room, fmt, cp);
 	va_end(cp);
 	if (n <= 0) {
 		if (room)
@@ -104,7 +93,7 @@ void buf_vaddf(struct buf *b, const char *fmt, va_list ap)
 		return;
 	}
 	buf_grow(b, (size_t)n);
-	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+	fmt_vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
 	b->len += (size_t)n;
 }
 

@@ -13,6 +13,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <string.h>
 
 struct buf {
 	char *data;
@@ -30,9 +31,31 @@ void buf_grow(struct buf *b, size_t extra);
 void buf_reset(struct buf *b);
 void buf_truncate(struct buf *b, size_t len);
 
-void buf_add(struct buf *b, const void *data, size_t len);
-void buf_addstr(struct buf *b, const char *s);
-void buf_addch(struct buf *b, char c);
+/* buf_add when the bytes do not fit the room left (or b has none yet). */
+void buf_add_grow(struct buf *b, const void *data, size_t len);
+
+/* Inline: templates append some ten million short strings a build, nearly
+ * all into room the buffer already has. */
+static inline void buf_add(struct buf *b, const void *data, size_t len)
+{
+	if (len && len < b->cap - b->len) {	/* room for the bytes and the NUL (and data is no NULL) */
+		memcpy(b->data + b->len, data, len);
+		b->len += len;
+		b->data[b->len] = '\0';
+	} else {
+		buf_add_grow(b, data, len);
+	}
+}
+
+static inline void buf_addstr(struct buf *b, const char *s)
+{
+	buf_add(b, s, strlen(s));
+}
+
+static inline void buf_addch(struct buf *b, char c)
+{
+	buf_add(b, &c, 1);
+}
 void buf_addf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void buf_vaddf(struct buf *b, const char *fmt, va_list ap);
 /* Appends s with & < > " ' replaced by HTML character references. */

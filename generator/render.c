@@ -48,15 +48,23 @@ static const char *root_of(struct render *r, const char *url)
 
 void render_set_list(struct render *r, struct val *map, const char *key, struct val *list)
 {
+	size_t n = strlen(key);
+	char *has = arena_alloc_uninit(&r->scratch, n + 5);
+	memcpy(has, "has_", 4);
+	memcpy(has + 4, key, n + 1);
 	val_set(&r->scratch, map, key, list);
-	val_set_bool(&r->scratch, map, arena_sprintf(&r->scratch, "has_%s", key), list->u.list.len > 0);
+	val_set_n(&r->scratch, map, has, n + 4, val_bool(&r->scratch, list->u.list.len > 0));
 }
 
-struct val *render_common(struct render *r, const char *url, const char *page_title, const char *section)
+#define NNAV (sizeof(nav_entries) / sizeof(*nav_entries))
+
+/* The site's map, the same on every page: made once per thread. */
+static struct val *site_val(struct render *r)
 {
-	struct arena *a = &r->scratch;
+	if (r->site_val)
+		return r->site_val;
+	struct arena *a = r->keep;
 	const struct config *cfg = r->site->config;
-	struct val *ctx = val_map(a);
 	struct val *site = val_map(a);
 	val_set(a, site, "title", val_str_ref(a, cfg->title, strlen(cfg->title)));
 	val_set(a, site, "description", val_str_ref(a, cfg->description, strlen(cfg->description)));
@@ -67,22 +75,46 @@ struct val *render_common(struct render *r, const char *url, const char *page_ti
 			*p = '_';
 	val_set_str(a, site, "locale", locale);
 	val_set_bool(a, site, "search", cfg->search);
-	val_set(a, ctx, "site", site);
+	return r->site_val = site;
+}
+
+/* The navigation with the section's entry current (none for a section
+ * not in it): one list per section and thread, shared by its pages. */
+static struct val *nav_val(struct render *r, const char *section)
+{
+	size_t cur = NNAV;
+	for (size_t i = 0; section && i < NNAV; i++)
+		if (strcmp(section, nav_entries[i].section) == 0) {
+			cur = i;
+			break;
+		}
+	if (r->nav_vals[cur])
+		return r->nav_vals[cur];
+	struct arena *a = r->keep;
+	struct val *nav = val_list(a);
+	for (size_t i = 0; i < NNAV; i++) {
+		struct val *e = val_map(a);
+		val_set_str(a, e, "name", nav_entries[i].name);
+		val_set_str(a, e, "url", nav_entries[i].url);
+		val_set_bool(a, e, "current", i == cur);
+		val_push(a, nav, e);
+	}
+	return r->nav_vals[cur] = nav;
+}
+
+struct val *render_common(struct render *r, const char *url, const char *page_title, const char *section)
+{
+	struct arena *a = &r->scratch;
+	const struct config *cfg = r->site->config;
+	struct val *ctx = val_map(a);
+	val_set(a, ctx, "site", site_val(r));
 	val_set(a, ctx, "root", val_str(a, root_of(r, url)));
 	val_set(a, ctx, "page_title", val_str(a, page_title));
 	/* Shared links (chat apps, search engines) need absolute URLs: only
 	 * when base_url is one. */
 	if (strstr(cfg->base_url, "://"))
 		val_set_str(a, ctx, "canonical", render_absolute(r, url));
-	struct val *nav = val_list(a);
-	for (size_t i = 0; i < sizeof(nav_entries) / sizeof(*nav_entries); i++) {
-		struct val *e = val_map(a);
-		val_set_str(a, e, "name", nav_entries[i].name);
-		val_set_str(a, e, "url", nav_entries[i].url);
-		val_set_bool(a, e, "current", section && strcmp(section, nav_entries[i].section) == 0);
-		val_push(a, nav, e);
-	}
-	render_set_list(r, ctx, "nav", nav);
+	render_set_list(r, ctx, "nav", nav_val(r, section));
 	render_set_list(r, ctx, "breadcrumbs", val_list(a));
 	if (!section || strcmp(section, "home") != 0)
 		render_crumb(r, ctx, "首页", "index.html");
@@ -182,13 +214,50 @@ struct val *render_link(struct render *r, const char *text, const char *url)
  * months are named on thousands of pages: each thread formats each once
  * and keeps the text (in its long-lived arena). d == 0 is a month, m == 0 a
  * year. */
+static uint64_t date_key(int y, int m, int d)
+{
+	return ((uint64_t)(uint32_t)y << 16 | (uint64_t)(m & 0xff) << 8 | (uint64_t)(d & 0xff)) + 1;	/* never 0 */
+}
+
+/* Open addressing on the date's number: formatting a key and hashing it
+ * cost more than the lookup, a few hundred thousand times a build. */
+static size_t date_slot(const struct render_dates_seen *t, uint64_t key)
+{
+	size_t i = (size_t)(key * 0x9E3779B97F4A7C15ULL >> 32) & (t->cap - 1);
+	while (t->keys[i] && t->keys[i] != key)
+		i = (i + 1) & (t->cap - 1);
+	return i;
+}
+
+static void date_remember(struct render *r, uint64_t key, const char *s)
+{
+	struct render_dates_seen *t = &r->date_texts;
+	if (2 * (t->len + 1) > t->cap) {
+		struct render_dates_seen old = *t;
+		t->cap = old.cap ? 2 * old.cap : 1024;
+		t->keys = arena_alloc(r->keep, t->cap * sizeof(*t->keys));
+		t->texts = arena_alloc(r->keep, t->cap * sizeof(*t->texts));
+		for (size_t i = 0; i < old.cap; i++)
+			if (old.keys[i]) {
+				size_t j = date_slot(t, old.keys[i]);
+				t->keys[j] = old.keys[i];
+				t->texts[j] = old.texts[i];
+			}
+	}
+	size_t j = date_slot(t, key);
+	t->keys[j] = key;
+	t->texts[j] = s;
+	t->len++;
+}
+
 static const char *date_text(struct render *r, int y, int m, int d)
 {
-	char key[16];
-	snprintf(key, sizeof(key), "%d-%d-%d", y, m, d);
-	const char *s = strmap_get(&r->date_texts, key);
-	if (s)
-		return s;
+	uint64_t key = date_key(y, m, d);
+	if (r->date_texts.cap) {
+		size_t j = date_slot(&r->date_texts, key);
+		if (r->date_texts.keys[j])
+			return r->date_texts.texts[j];
+	}
 	struct buf b = BUF_INIT;
 	if (d)
 		text_format_date(r->dates, y, m, d, &b);
@@ -196,9 +265,9 @@ static const char *date_text(struct render *r, int y, int m, int d)
 		text_format_month(r->dates, y, m, &b);
 	else
 		text_format_year(r->dates, y, &b);
-	s = arena_strndup(r->keep, b.data, b.len);
+	const char *s = arena_strndup(r->keep, b.data, b.len);
 	buf_free(&b);
-	strmap_put(r->keep, &r->date_texts, arena_strdup(r->keep, key), (void *)s);
+	date_remember(r, key, s);
 	return s;
 }
 

@@ -40,8 +40,15 @@ struct render {
 	struct arena scratch;		/* emptied after every page */
 	struct render_article *extra;	/* shared, read-only once made */
 	struct buf out;
-	struct strmap date_texts;	/* this thread's formatted dates, see render.c */
+	struct render_dates_seen {	/* this thread's formatted dates, see render.c */
+		uint64_t *keys;
+		const char **texts;
+		size_t len, cap;
+	} date_texts;
 	struct render_rec *rec;		/* NULL: nothing recorded (a check) */
+	/* the same on every page (render_common): made once, in keep */
+	struct val *site_val;
+	struct val *nav_vals[7];	/* by the nav entry that is current, 6: none */
 	_Atomic unsigned char *made;	/* per article: its render_article is made (2), being made (1) */
 	int failed;
 };

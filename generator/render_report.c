@@ -45,11 +45,16 @@ static struct val *strings(struct render *r, const struct strlist *l)
 
 /* Does o have one of the tags in `mine` (the article's, by slug)? A set,
  * not a comparison of every pair: articles may carry thousands of tags. */
-static int shares_tag(const struct strmap *mine, const struct article *o)
+/* Does o carry one of art's tags? A tag is one struct, its slug unique
+ * (index.c), so pointers compare: this runs for each report of a
+ * district until enough are found, thousands of times a report in the
+ * large districts of a large archive. */
+static int shares_tag(const struct article *art, const struct article *o)
 {
 	for (size_t j = 0; j < o->tags.len; j++)
-		if (strmap_get(mine, o->tag_refs[j]->slug))
-			return 1;
+		for (size_t k = 0; k < art->tags.len; k++)
+			if (o->tag_refs[j] == art->tag_refs[k])
+				return 1;
 	return 0;
 }
 
@@ -61,9 +66,6 @@ static struct val *related(struct render *r, const struct article *art)
 	struct val *list = val_list(&r->scratch);
 	size_t n = 0;
 	const struct article *picked[RELATED_MAX];
-	struct strmap mine = { 0 };
-	for (size_t j = 0; j < art->tags.len; j++)
-		strmap_put(&r->scratch, &mine, art->tag_refs[j]->slug, art->tag_refs[j]);
 	for (int pass = 0; pass < 2 && n < RELATED_MAX; pass++) {
 		const struct place *scope = pass == 0 ? art->place : art->local;
 		if (!scope || (pass == 0 && scope->level != PLACE_COMMUNITY))
@@ -72,7 +74,7 @@ static struct val *related(struct render *r, const struct article *art)
 			const struct article *o = scope->articles.items[i];
 			if (o == art || (art->series && o->series == art->series))
 				continue;
-			if (pass == 1 && !shares_tag(&mine, o))
+			if (pass == 1 && !shares_tag(art, o))
 				continue;
 			int dup = 0;
 			for (size_t k = 0; k < n; k++)

@@ -136,20 +136,50 @@ static int32_t sentence_end(const struct ustr *u, int32_t limit)
 	return last;
 }
 
+/* Is every character of u a grapheme cluster of its own? So it is when
+ * none joins its neighbours (Grapheme_Cluster_Break is Other or Control;
+ * CR, which joins a LF, is gone with the rest of the white space): the
+ * Chinese text of nearly every summary, where asking ICU's iterator for
+ * each boundary costs several times this look at each character. */
+static int one_cluster_each(const struct ustr *u)
+{
+	for (int32_t i = 0; i < u->len;) {
+		UChar32 c;
+		U16_NEXT(u->p, i, u->len, c);
+		if ((c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x20 && c < 0x7F))
+			continue;	/* CJK ideographs and printable ASCII: Other */
+		int32_t gcb = u_getIntPropertyValue(c, UCHAR_GRAPHEME_CLUSTER_BREAK);
+		if (gcb != U_GCB_OTHER && gcb != U_GCB_CONTROL)
+			return 0;
+	}
+	return 1;
+}
+
+/* Where the graphemes of u end: by ICU's iterator g or, when every
+ * character is a cluster of its own (g NULL), by code points. */
+static int32_t next_boundary(UBreakIterator *g, const struct ustr *u, int32_t at)
+{
+	if (g)
+		return ubrk_next(g);
+	if (at >= u->len)
+		return UBRK_DONE;
+	U16_FWD_1(u->p, at, u->len);
+	return at;
+}
+
 void text_summary(const char *s, size_t len, size_t max_chars, struct buf *out)
 {
 	struct ustr u = { 0 };
-	UBreakIterator *g;
+	UBreakIterator *g = NULL;
 	collapse_space(&u, s, len);
 	if (!u.len || !max_chars)
 		goto out;
-	g = breaker(UBRK_CHARACTER, &u);
-	if (!g)
+	if (!one_cluster_each(&u) && !(g = breaker(UBRK_CHARACTER, &u)))
 		goto out;
 	/* end: after max_chars graphemes; prev: after one fewer. */
 	int32_t end = 0, prev = 0;
 	size_t n = 0;
-	for (int32_t b; n < max_chars && (b = ubrk_next(g)) != UBRK_DONE; n++) {
+	for (int32_t b; n < max_chars && (b = next_boundary(g, &u, end)) != UBRK_DONE; n++) {
 		prev = end;
 		end = b;
 	}
@@ -160,8 +190,9 @@ void text_summary(const char *s, size_t len, size_t max_chars, struct buf *out)
 	int32_t sent = sentence_end(&u, end);
 	if (sent > 0) {
 		size_t kept = 0;
-		ubrk_first(g);
-		for (int32_t b; (b = ubrk_next(g)) != UBRK_DONE && b <= sent;)
+		if (g)
+			ubrk_first(g);
+		for (int32_t b, at = 0; (b = next_boundary(g, &u, at)) != UBRK_DONE && b <= sent; at = b)
 			kept++;
 		if (kept * 2 >= max_chars) {
 			add_trimmed(out, &u, sent);

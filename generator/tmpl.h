@@ -102,6 +102,7 @@ enum tmpl_site {
 struct tmpl_part {
 	const char *s;
 	size_t len;
+	uint64_t word;	/* val_key_word(s, len) */
 };
 
 struct tmpl_name {

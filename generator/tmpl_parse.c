@@ -260,7 +260,7 @@ static struct tmpl_name make_name(struct parser *p, const char *s, size_t len,
 	struct tmpl_part *parts = arena_alloc(p->set->a, (dots + 1) * sizeof(*parts));
 	for (size_t i = 0, from = 0; i <= path_len; i++) {
 		if (i == path_len || path[i] == '.') {
-			parts[n.nparts++] = (struct tmpl_part){ path + from, i - from };
+			parts[n.nparts++] = (struct tmpl_part){ path + from, i - from, val_key_word(path + from, i - from) };
 			from = i + 1;
 		}
 	}

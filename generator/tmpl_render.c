@@ -64,10 +64,10 @@ static const struct val *lookup(struct tmpl_run *r, const struct ctx *c, const s
 	const struct val *v = NULL;
 	for (; c && !v; c = c->up) {
 		r->steps++;
-		v = val_get(c->v, n->parts[0].s, n->parts[0].len);
+		v = val_get_w(c->v, n->parts[0].s, n->parts[0].len, n->parts[0].word);
 	}
 	for (size_t i = 1; v && i < n->nparts; i++)
-		v = val_get(v, n->parts[i].s, n->parts[i].len);
+		v = val_get_w(v, n->parts[i].s, n->parts[i].len, n->parts[i].word);
 	return v;
 }
 

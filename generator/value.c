@@ -104,35 +104,90 @@ void val_push(struct arena *a, struct val *list, struct val *item)
 	list->u.list.items[list->u.list.len++] = item;
 }
 
-/* Keys are appended without looking for an earlier one, and val_get reads
- * from the end, so a key set twice reads as its last value: setting stays
- * O(1), which matters for contexts built a few hundred thousand times. */
-void val_set_n(struct arena *a, struct val *map, const char *key, size_t klen, struct val *v)
+/* Maps of more than VAL_INDEX_MIN / 2 keys (a page's own context: 30 to
+ * 60 keys, of which the first set, root and site, are looked up from
+ * every item of a listing) also get a hash index: 2 * cap slots behind
+ * the entries, each 0 or an entry's number + 1, the last entry of a key
+ * set twice. Smaller maps (listing items, links) are searched linearly. */
+#define VAL_INDEX_MIN 32
+
+static uint32_t *index_of(const struct val *map)
 {
-	if (map->u.map.len == map->u.map.cap) {
-		size_t cap = map->u.map.cap ? map->u.map.cap * 2 : 8;
-		struct val_entry *e = arena_alloc_uninit(a, cap * sizeof(*e));	/* read up to len only */
-		if (map->u.map.len)
-			memcpy(e, map->u.map.entries, map->u.map.len * sizeof(*e));
-		map->u.map.entries = e;
-		map->u.map.cap = cap;
-	}
-	map->u.map.entries[map->u.map.len].key = key;
-	map->u.map.entries[map->u.map.len].klen = klen;
-	map->u.map.entries[map->u.map.len].val = v;
-	map->u.map.len++;
+	return (uint32_t *)(map->u.map.entries + map->u.map.cap);
 }
 
-struct val *val_get(const struct val *map, const char *key, size_t len)
+static uint32_t index_hash(uint64_t word, size_t klen)
 {
-	if (!map || map->kind != VAL_MAP)
-		return NULL;
-	for (size_t i = map->u.map.len; i-- > 0;) {
-		const struct val_entry *e = &map->u.map.entries[i];
-		/* the first byte before memcmp: most keys differ there */
-		if (e->klen == len && (!len || e->key[0] == key[0]) && memcmp(e->key, key, len) == 0)
-			return e->val;
+	return (uint32_t)((word ^ klen) * 0x9E3779B97F4A7C15ULL >> 32);
+}
+
+static int same_key(const struct val_entry *e, const char *key, size_t len)
+{
+	/* the first byte before memcmp: most keys differ there */
+	return e->klen == len && (!len || e->key[0] == key[0]) && memcmp(e->key, key, len) == 0;
+}
+
+/* Indexes entry i, over an earlier entry of the same key. */
+static void index_put(struct val *map, uint32_t i, uint64_t word)
+{
+	uint32_t *slots = index_of(map), mask = 2 * map->u.map.cap - 1;
+	const struct val_entry *e = &map->u.map.entries[i];
+	for (uint32_t h = index_hash(word, e->klen) & mask;; h = (h + 1) & mask) {
+		if (!slots[h] || same_key(&map->u.map.entries[slots[h] - 1], e->key, e->klen)) {
+			slots[h] = i + 1;
+			return;
+		}
 	}
+}
+
+static void grow(struct arena *a, struct val *map)
+{
+	uint32_t cap = map->u.map.cap ? map->u.map.cap * 2 : 8;
+	size_t bytes = cap * sizeof(struct val_entry);
+	size_t slots = cap >= VAL_INDEX_MIN ? 2 * (size_t)cap * sizeof(uint32_t) : 0;
+	struct val_entry *e = arena_alloc_uninit(a, bytes + slots);	/* entries read up to len only */
+	if (map->u.map.len)
+		memcpy(e, map->u.map.entries, map->u.map.len * sizeof(*e));
+	map->u.map.entries = e;
+	map->u.map.cap = cap;
+	if (!slots)
+		return;
+	memset(index_of(map), 0, slots);
+	for (uint32_t i = 0; i < map->u.map.len; i++)
+		index_put(map, i, val_key_word(e[i].key, e[i].klen));
+}
+
+/* Keys are appended without looking for an earlier one, and val_get reads
+ * from the end (or the index), so a key set twice reads as its last value:
+ * setting stays O(1), which matters for contexts built a few hundred
+ * thousand times. */
+void val_set_w(struct arena *a, struct val *map, const char *key, size_t klen, uint64_t word, struct val *v)
+{
+	if (map->u.map.len == map->u.map.cap)
+		grow(a, map);
+	uint32_t i = map->u.map.len++;
+	map->u.map.entries[i] = (struct val_entry){ key, klen, v };
+	map->u.map.seen |= val_key_bit(word, klen);
+	if (map->u.map.cap >= VAL_INDEX_MIN)
+		index_put(map, i, word);
+}
+
+struct val *val_get_w(const struct val *map, const char *key, size_t len, uint64_t word)
+{
+	if (!map || map->kind != VAL_MAP || !(map->u.map.seen & val_key_bit(word, len)))
+		return NULL;
+	const struct val_entry *entries = map->u.map.entries;
+	if (map->u.map.cap >= VAL_INDEX_MIN) {
+		const uint32_t *slots = index_of(map);
+		uint32_t mask = 2 * map->u.map.cap - 1;
+		for (uint32_t h = index_hash(word, len) & mask; slots[h]; h = (h + 1) & mask)
+			if (same_key(&entries[slots[h] - 1], key, len))
+				return entries[slots[h] - 1].val;
+		return NULL;
+	}
+	for (size_t i = map->u.map.len; i-- > 0;)
+		if (same_key(&entries[i], key, len))
+			return entries[i].val;
 	return NULL;
 }
 

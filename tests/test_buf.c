@@ -1,7 +1,8 @@
 /* Unit tests for generator/buf.c and generator/arena.c: one line per check,
  * `ok - buf: …` / `ok - arena: …` or `not ok - …` with the expected and
  * actual values indented below (tests/check.h). Exit status 1 when any check
- * fails. */
+ * fails. Also generator/fmt.c, which their formatting goes through. */
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +10,7 @@
 
 #include "arena.h"
 #include "buf.h"
+#include "fmt.h"
 
 #include "check.h"
 
@@ -138,6 +140,52 @@ static void test_addf(void)
 	check_buf("addf into a BUF_INIT buffer", &e, "42");
 	buf_free(&e);
 	buf_free(&b);
+}
+
+/* ---- fmt ---- */
+
+/* fmt_vsnprintf and vsnprintf on the same arguments, into buffers of
+ * `room` bytes filled with 'Z' first: the same bytes and return value. */
+static int fmt_agrees(size_t room, const char *fmt, ...)
+{
+	char want[128], got[128];
+	memset(want, 'Z', sizeof(want));
+	memset(got, 'Z', sizeof(got));
+	va_list ap, aq;
+	va_start(ap, fmt);
+	va_copy(aq, ap);
+	int n = vsnprintf(room ? want : NULL, room, fmt, ap);
+	int m = fmt_vsnprintf(room ? got : NULL, room, fmt, aq);
+	va_end(aq);
+	va_end(ap);
+	return n == m && memcmp(want, got, sizeof(want)) == 0;
+}
+
+static void test_fmt(void)
+{
+	static const long long nums[] = { 0, 7, -7, 42, -123, 99999, 2147483647, -2147483647 - 1,
+					  9223372036854775807LL, -9223372036854775807LL - 1 };
+	static const char *const strs[] = { "", "a", "离石区", "reports/000123/index.html" };
+	int ok = 1;
+	for (size_t room = 0; room < 40; room++) {
+		for (size_t i = 0; i < sizeof(nums) / sizeof(*nums); i++) {
+			long long n = nums[i];
+			ok &= fmt_agrees(room, "%d|%04d|%02d-%02d|%5d", (int)n, (int)n, (int)n, (int)(n % 13), (int)n);
+			ok &= fmt_agrees(room, "%ld %lld %llu %zu %u", (long)n, n, (unsigned long long)n, (size_t)n,
+					 (unsigned)n);
+			ok &= fmt_agrees(room, "%016llx %04x %x %09ld", (unsigned long long)n, (unsigned)n, (unsigned)n,
+					 (long)n);
+		}
+		for (size_t i = 0; i < sizeof(strs) / sizeof(*strs); i++) {
+			const char *s = strs[i];
+			ok &= fmt_agrees(room, "has_%s|%.*s|%.*s|%.2s|%c%%", s, 3, s, -1, s, s, 'x');
+			/* what it leaves to vsnprintf: other conversions and flags, NULL strings */
+			ok &= fmt_agrees(room, "%s %X %02X %-4d| %+d %5.1f", s, 255u, 10u, 3, 3, 2.5);
+			ok &= fmt_agrees(room, "%s %s %.*s", s, (char *)NULL, 3, (char *)NULL);
+		}
+	}
+	check_int("fmt_vsnprintf writes and returns what vsnprintf does (numbers, strings, precision, "
+		  "truncation, conversions it leaves to vsnprintf)", ok, 1);
 }
 
 static void test_escape(void)
@@ -284,6 +332,8 @@ int main(void)
 	test_addf();
 	test_escape();
 	test_detach();
+	check_module = "fmt";
+	test_fmt();
 	check_module = "arena";
 	test_arena_alloc();
 	test_arena_strings();
