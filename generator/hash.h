@@ -32,6 +32,12 @@ static inline uint64_t hash_str(const char *s)
 	return h;
 }
 
+/* Folds a number into h (a digest of digests, counts, dates). */
+static inline uint64_t hash_num(uint64_t h, long long n)
+{
+	return hash_bytes(h, &n, sizeof(n));
+}
+
 /* Folds len bytes into h eight at a time: for long inputs (a report's whole
  * text, an image), where FNV's byte at a time would cost 0.1 s a core for
  * 80 MB. Same purpose and the same caveat as above: a change detector. */

@@ -104,6 +104,9 @@ void render_deps_view_owner(struct render_deps *dp, const struct ptrvec *list, c
 void render_deps_view_topic_period(struct render_deps *dp, const struct span *s, const struct ptrvec *list,
 				   const char *owner_url);
 uint64_t render_deps_body(const struct article *art);
+/* The structure without the global part (render_deps_open adds it), and
+ * each article's placing in each[] (by its order). */
+uint64_t render_deps_placing(const struct site *s, uint64_t *each);
 uint64_t render_deps_item(const struct article *art, const struct render_article *x);
 /* Must the article's render_article be made before the pages (its file
  * changed, or every page is made)? */

@@ -1,0 +1,228 @@
+/* render_deps_digest.c: the digests render_deps.c compares between builds:
+ * an article's file and its listing item, what places it among the pages
+ * (its placing), and the views of the keyed pages (what each reads of the
+ * structure: render_deps.c's header says which reads each view covers). */
+#define _DEFAULT_SOURCE
+#include "render_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hash.h"
+#include "strmap.h"
+
+static uint64_t hash_s(uint64_t h, const char *s)
+{
+	return s ? hash_bytes(h, s, strlen(s) + 1) : hash_bytes(h, "", 1) ^ 1;
+}
+
+static uint64_t hash_list(uint64_t h, const struct strlist *l)
+{
+	h = hash_num(h, (long long)l->len);
+	for (size_t i = 0; i < l->len; i++)
+		h = hash_s(h, l->items[i]);
+	return h;
+}
+
+static uint64_t hash_place(uint64_t h, const struct place *p)
+{
+	for (; p; p = p->parent) {
+		h = hash_s(h, p->name);
+		h = hash_s(h, p->url);
+		h = hash_num(h, p->level);
+	}
+	return hash_num(h, -1);
+}
+
+/* The images of an article, each with its bytes. */
+static uint64_t hash_images(uint64_t h, const struct article *art)
+{
+	h = hash_num(h, (long long)art->nimages);
+	for (size_t i = 0; i < art->nimages; i++) {
+		const struct image *img = &art->images[i];
+		h = hash_s(h, img->url);
+		h = hash_s(h, img->rel);
+		h = hash_num(h, img->width);
+		h = hash_num(h, img->height);
+		h = hash_block(hash_num(h, (long long)img->len), img->data, img->data ? img->len : 0);
+	}
+	return h;
+}
+
+uint64_t render_deps_body(const struct article *art)
+{
+	uint64_t h = art->src_digest ? art->src_digest : hash_block(HASH_INIT, art->src, art->src_len);
+	return hash_images(hash_s(h, art->path), art);
+}
+
+uint64_t render_deps_item(const struct article *art, const struct render_article *x)
+{
+	uint64_t h = HASH_INIT;
+	h = hash_s(h, art->title);
+	h = hash_s(h, art->subtitle);
+	h = hash_s(h, art->url);
+	h = hash_s(h, x->date_text);
+	h = hash_s(h, x->date_iso);
+	h = hash_s(h, x->place_text);
+	h = hash_s(h, x->summary);
+	h = hash_num(h, art->date_inferred);
+	return hash_num(h, art->kind);
+}
+
+/* What places an article among the pages: everything of it but its title,
+ * subtitle, body, captions and the like (its item, or its own page). */
+static uint64_t hash_placing(uint64_t h, const struct article *a)
+{
+	h = hash_s(h, a->path);
+	h = hash_s(h, a->url);
+	h = hash_num(h, a->kind);
+	h = hash_num(h, a->draft);
+	h = hash_num(h, a->date.y * 10000LL + a->date.m * 100 + a->date.d);
+	h = hash_num(h, a->date_inferred);
+	h = hash_place(h, a->place);
+	h = hash_s(h, a->local ? a->local->url : NULL);
+	h = hash_s(h, a->page);
+	h = hash_s(h, a->series ? a->series->url : NULL);
+	h = hash_list(h, &a->tags);
+	for (size_t i = 0; i < a->tags.len; i++)
+		h = hash_s(hash_s(h, a->tag_refs[i]->slug), a->tag_refs[i]->url);
+	h = hash_list(h, &a->reporters);
+	for (size_t i = 0; i < a->reporters.len; i++)
+		h = hash_s(h, a->reporter_refs[i]->url);
+	h = hash_list(h, &a->correspondents);
+	for (size_t i = 0; i < a->correspondents.len; i++)
+		h = hash_s(h, a->correspondent_refs[i]->url);
+	return hash_list(h, &a->author);
+}
+
+uint64_t render_deps_placing(const struct site *s, uint64_t *each)
+{
+	uint64_t h = hash_num(HASH_INIT, (long long)s->articles.len);
+	for (size_t i = 0; i < s->articles.len; i++) {
+		const struct article *a = s->articles.items[i];
+		uint64_t one = hash_placing(HASH_INIT, a);
+		if (a->order < s->articles.len)	/* else render_deps_open keeps nothing */
+			each[a->order] = one;
+		h = hash_num(h, (long long)one);
+	}
+	h = hash_num(h, (long long)s->series.len);
+	for (size_t i = 0; i < s->series.len; i++) {
+		const struct series *se = s->series.items[i];
+		h = hash_s(hash_s(h, se->title), se->url);
+		h = se->note ? hash_num(h, (long long)render_deps_body(se->note)) : hash_num(h, 0);
+	}
+	return h;
+}
+
+/* The members of a place or printed page, in order, each by its placing:
+ * once per list (keyed by its owner's URL). */
+static uint64_t members(struct arena *a, struct strmap *seen, const char *key, const struct ptrvec *list,
+			const uint64_t *placing)
+{
+	uint64_t *memo = key ? strmap_get(seen, key) : NULL;
+	if (memo)
+		return *memo;
+	uint64_t h = hash_num(HASH_INIT, (long long)list->len);
+	for (size_t i = 0; i < list->len; i++)
+		h = hash_num(h, (long long)placing[((const struct article *)list->items[i])->order]);
+	if (key) {
+		memo = arena_alloc(a, sizeof(*memo));
+		*memo = h;
+		strmap_put(a, seen, key, memo);
+	}
+	return h;
+}
+
+static uint64_t neighbour(uint64_t h, const struct article *o, const uint64_t *placing)
+{
+	return hash_num(h, o ? (long long)placing[o->order] : -1);
+}
+
+/* The members of list of year y alone (memoised under key + y). */
+static uint64_t members_of_year(struct render_deps *dp, const char *key, const struct ptrvec *list, int y)
+{
+	char *k = arena_sprintf(&dp->views_arena, "%s|%d", key, y);
+	uint64_t *memo = strmap_get(&dp->views_seen, k);
+	if (memo)
+		return *memo;
+	uint64_t h = hash_num(HASH_INIT, y);
+	for (size_t i = 0; i < list->len; i++) {
+		const struct article *a = list->items[i];
+		if (a->date.y == y)
+			h = hash_num(h, (long long)dp->placing_of[a->order]);
+	}
+	memo = arena_alloc(&dp->views_arena, sizeof(*memo));
+	*memo = h;
+	strmap_put(&dp->views_arena, &dp->views_seen, k, memo);
+	return h;
+}
+
+static uint64_t list_members(struct render_deps *dp, const char *key, const struct ptrvec *list)
+{
+	return members(&dp->views_arena, &dp->views_seen, key, list, dp->placing_of);
+}
+
+void render_deps_view_report(struct render_deps *dp, const struct article *art)
+{
+	uint64_t h = hash_num(HASH_INIT, (long long)dp->placing_of[art->order]);
+	h = hash_num(h, art->place ? (long long)list_members(dp, art->place->url, &art->place->articles) : 0);
+	h = hash_num(h, art->local ? (long long)list_members(dp, art->local->url, &art->local->articles) : 0);
+	h = hash_num(h, art->series ? (long long)list_members(dp, art->series->url, &art->series->articles) : 0);
+	h = neighbour(neighbour(h, art->prev, dp->placing_of), art->next, dp->placing_of);
+	h = neighbour(neighbour(h, art->local_prev, dp->placing_of), art->local_next, dp->placing_of);
+	dp->job_key[dp->view_job] = art->path;
+	dp->job_view[dp->view_job] = h;
+}
+
+void render_deps_view_place_month(struct render_deps *dp, const struct span *s)
+{
+	const struct place *p = s->owner;
+	uint64_t h = hash_num(HASH_INIT, (long long)list_members(dp, p->url, &p->articles));
+	if (p->parent) {
+		h = hash_num(h, (long long)members_of_year(dp, p->parent->url, &p->parent->articles, s->y));
+	} else {
+		for (size_t i = 0; i < dp->site->years.len; i++) {
+			const struct year *yr = dp->site->years.items[i];
+			if (yr->y == s->y)
+				h = hash_num(h, (long long)members_of_year(dp, "", &yr->articles, s->y));
+		}
+		h = hash_num(h, (long long)dp->site->provinces.len);
+	}
+	dp->job_key[dp->view_job] = s->url;
+	dp->job_view[dp->view_job] = h;
+}
+
+void render_deps_view_day(struct render_deps *dp, size_t i)
+{
+	const struct ptrvec *days = &dp->site->days;
+	const struct day *d = days->items[i];
+	uint64_t h = hash_num(HASH_INIT, (long long)list_members(dp, d->url, &d->articles));
+	h = hash_s(h, i > 0 ? ((const struct day *)days->items[i - 1])->url : NULL);
+	h = hash_s(h, i + 1 < days->len ? ((const struct day *)days->items[i + 1])->url : NULL);
+	dp->job_key[dp->view_job] = d->url;
+	dp->job_view[dp->view_job] = h;
+}
+
+void render_deps_view_place(struct render_deps *dp, const struct place *p)
+{
+	uint64_t h = hash_num(HASH_INIT, (long long)list_members(dp, p->url, &p->articles));
+	/* its siblings and their counts: the place above's members, or for a
+	 * province every report */
+	h = hash_num(h, p->parent ? (long long)list_members(dp, p->parent->url, &p->parent->articles) : (long long)dp->placing);
+	dp->job_key[dp->view_job] = p->url;
+	dp->job_view[dp->view_job] = h;
+}
+
+void render_deps_view_owner(struct render_deps *dp, const struct ptrvec *list, const char *url)
+{
+	dp->job_key[dp->view_job] = url;
+	dp->job_view[dp->view_job] = hash_num(HASH_INIT, (long long)list_members(dp, url, list));
+}
+
+void render_deps_view_topic_period(struct render_deps *dp, const struct span *s, const struct ptrvec *list,
+				   const char *owner_url)
+{
+	dp->job_key[dp->view_job] = s->url;
+	dp->job_view[dp->view_job] = hash_num(HASH_INIT, (long long)list_members(dp, owner_url, list));
+}
