@@ -34,9 +34,10 @@ struct job {
 static int normalise(struct arena *a, struct source *s, struct buf *scratch)
 {
 	buf_reset(scratch);
-	if (text_nfc(s->data, s->len, scratch) < 0)
+	int r = text_nfc_unless_nfc(s->data, s->len, scratch);
+	if (r < 0)
 		return -1;
-	if (!buf_equals(scratch, s->data, s->len)) {
+	if (r == 0 && !buf_equals(scratch, s->data, s->len)) {
 		s->data = arena_strndup(a, scratch->data, scratch->len);
 		s->len = scratch->len;
 	}

@@ -123,7 +123,9 @@ static const uint8_t *inert_table(void)
 	return inert_bits;
 }
 
-int text_nfc(const char *s, size_t len, struct buf *out)
+/* text_nfc; with as_is, text that is NFC already is not copied to out
+ * (returns 1). */
+static int nfc(const char *s, size_t len, struct buf *out, int as_is)
 {
 	if (len > TEXT_MAX_LEN)
 		return -1;
@@ -150,6 +152,8 @@ int text_nfc(const char *s, size_t len, struct buf *out)
 			inert = 0;
 	}
 	if (inert) {
+		if (as_is)
+			return 1;
 		buf_add(out, s, len);
 		return 0;
 	}
@@ -157,6 +161,10 @@ int text_nfc(const char *s, size_t len, struct buf *out)
 	struct ustr src = { 0 }, dst = { 0 };
 	text_ustr_from_utf8(&src, s, len);
 	if (unorm2_isNormalized(nfc, src.p, src.len, &e) && U_SUCCESS(e)) {
+		if (as_is) {
+			ret = 1;
+			goto out;
+		}
 		buf_add(out, s, len);
 		ret = 0;
 		goto out;
@@ -178,6 +186,16 @@ out:
 	free(src.p);
 	free(dst.p);
 	return ret;
+}
+
+int text_nfc(const char *s, size_t len, struct buf *out)
+{
+	return nfc(s, len, out, 0);
+}
+
+int text_nfc_unless_nfc(const char *s, size_t len, struct buf *out)
+{
+	return nfc(s, len, out, 1);
 }
 
 /* ---- slugs ---- */

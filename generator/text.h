@@ -40,6 +40,9 @@ int text_utf8_valid(const char *s, size_t len, size_t *bad);
 /* Appends the NFC normalisation of s (unorm2_getNFCInstance). Returns 0, or
  * -1 when s is not valid UTF-8, in which case nothing is appended. */
 int text_nfc(const char *s, size_t len, struct buf *out);
+/* The same, but text that is NFC already (most is) is not copied: returns 1
+ * and leaves out alone. */
+int text_nfc_unless_nfc(const char *s, size_t len, struct buf *out);
 
 /* URL slugs.
  * ICU transliterates with "Han-Latin/Names; Latin-ASCII", then the result is

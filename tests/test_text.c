@@ -61,6 +61,17 @@ static void test_nfc(void)
 	r = text_nfc("a\xC0\xAF", 3, &out);
 	check_int("nfc: invalid UTF-8 returns -1", r, -1);
 	check_str("nfc: invalid UTF-8 appends nothing", out.data, "keep:");
+	/* the variant that copies nothing when the text is NFC already */
+	buf_reset(&out);
+	r = text_nfc_unless_nfc("离石区 2022年", strlen("离石区 2022年"), &out);
+	check_int("nfc_unless_nfc: text already in NFC returns 1", r, 1);
+	check_int("nfc_unless_nfc: ... and appends nothing", (int)out.len, 0);
+	r = text_nfc_unless_nfc("A\xCC\x8A 吕梁", strlen("A\xCC\x8A 吕梁"), &out);
+	check_int("nfc_unless_nfc: decomposed text returns 0", r, 0);
+	check_str("nfc_unless_nfc: ... and appends its NFC", out.data, "\xC3\x85 吕梁");
+	buf_reset(&out);
+	r = text_nfc_unless_nfc("a\xC0\xAF", 3, &out);
+	check_int("nfc_unless_nfc: invalid UTF-8 returns -1", r, -1);
 	buf_free(&out);
 }
 
