@@ -126,7 +126,11 @@ while [ "$step" -le "$STEPS" ]; do
 	edits=$((edits + $(grep -vc '^fix: ' "$W/step.edits")))
 	# the incremental build and the full one, at once (two cores)
 	t=$(now)
-	(rm -rf "$W/full" && build "$W/full" full) &
+	# the full build without the parse cache the incremental one uses (a
+	# stale record would spoil both alike); with the memo, which is ICU's
+	# answers and no input
+	(rm -rf "$W/full" && mkdir -p "$W/full-cache" && cp -p "$SITEGEN_CACHE_DIR/memo" "$W/full-cache/" 2>/dev/null;
+		SITEGEN_CACHE_DIR=$W/full-cache build "$W/full" full; rm -f "$W/full-cache"/parse-*) &
 	build "$W/inc" inc
 	wait
 	t_builds=$((t_builds + $(ms "$t")))
