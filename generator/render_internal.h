@@ -207,6 +207,9 @@ const struct span *render_find_span(const struct span *spans, size_t n, int y, i
  * …/2022/10/index.html), in a: the year's page when the year is split into
  * months (render_periods.c makes it, with the year's newest month). */
 const char *render_year_url_in(struct arena *a, const struct span *s);
+/* `year_links` (and `has_year_links`): each year of spans (newest first)
+ * with its count and its page, the owner's year folder. */
+void render_set_year_links(struct render *r, struct val *ctx, const struct span *spans, size_t n);
 /* Is spans[i] the newest month of a year split into months (and so the
  * one that makes the year's page)? */
 int render_span_opens_year(const struct span *spans, size_t i);

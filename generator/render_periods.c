@@ -44,6 +44,23 @@ const char *render_year_url_in(struct arena *a, const struct span *s)
 	return arena_sprintf(a, "%.*sindex.html", (int)(n - tail), s->url);
 }
 
+void render_set_year_links(struct render *r, struct val *ctx, const struct span *spans, size_t n)
+{
+	struct arena *a = &r->scratch;
+	struct val *list = val_list(a);
+	for (size_t i = 0; i < n;) {
+		size_t count = 0, j = i;
+		for (; j < n && spans[j].y == spans[i].y; j++)
+			count += spans[j].len;
+		const char *url = spans[i].m ? render_year_url_in(a, &spans[i]) : spans[i].url;
+		struct val *v = render_link(r, render_year_text(r, spans[i].y), url);
+		val_set(a, v, "count", render_count(r, count));
+		val_push(a, list, v);
+		i = j;
+	}
+	render_set_list(r, ctx, "year_links", list);
+}
+
 int render_span_opens_year(const struct span *spans, size_t i)
 {
 	return spans[i].m && (i == 0 || spans[i - 1].y != spans[i].y);

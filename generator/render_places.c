@@ -135,6 +135,7 @@ void render_place_page(struct render *r, size_t i)
 		val_set(a, ctx, "sibling_count", render_count(r, sibs->len));
 	}
 	render_set_latest(r, ctx, &p->articles, place_month_url, p);
+	render_set_year_links(r, ctx, p->months, p->nmonths);
 	val_set(a, ctx, "heatmap", render_spans_heatmap(r, &p->articles, p->months, p->nmonths,
 							 arena_sprintf(a, "%s各月报道数", p->name)));
 	render_feed_link(r, ctx, p->name, p->dir);

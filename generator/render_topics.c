@@ -68,6 +68,7 @@ void render_tag_page(struct render *r, size_t i)
 	val_set(a, ctx, "tag", named_count(r, t->name, NULL, t->articles.len));
 	render_set_latest(r, ctx, &t->articles, tag_period_url, t);
 	mark_year_groups(r, ctx, t->periods, t->nperiods);
+	render_set_year_links(r, ctx, t->periods, t->nperiods);
 	val_set(a, ctx, "heatmap", render_spans_heatmap(r, &t->articles, t->periods, t->nperiods,
 							 arena_sprintf(a, "专题“%s”各月报道数", t->name)));
 	render_feed_link(r, ctx, t->name, t->dir);
@@ -107,6 +108,7 @@ void render_person_page(struct render *r, size_t i)
 	val_set(a, ctx, "latest_count", render_count(r, render_limit(r)));
 	val_set(a, ctx, "heatmap", render_spans_heatmap(r, &p->articles, p->periods, p->nperiods,
 							 arena_sprintf(a, "%s各月署名报道数", p->name)));
+	render_set_year_links(r, ctx, p->periods, p->nperiods);
 	render_feed_link(r, ctx, p->name, p->dir);
 	render_page(r, "reporter", p->url, ctx);
 }

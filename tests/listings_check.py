@@ -378,4 +378,26 @@ while (page := "series/index.html" if n == 1 else f"series/page/{n}/index.html")
 want = {p for p in pages if re.fullmatch(r"series/[^/]+/index\.html", p)}
 check(f"series/ lists each of the {len(want)} printed pages once over its {n - 1} numbered pages",
       n > 2 and len(got) == len(set(got)) and set(got) == want, [f"{len(got)} listed, {len(set(got))} distinct"])
+# Every place, tag and reporter page links to each of its year pages, newest first, with counts that add up
+# to the reports its year pages cover.
+YEAR_NAV = re.compile(r'<nav class="year-links"[^>]*>(.*?)</nav>', re.S)
+YEAR_LINK = re.compile(r'<a href="([^"]+)">(\d{4})年</a> <span class="count">(\d+) 篇</span>')
+nowners, problems = 0, []
+for page, html in pages.items():
+    m = re.fullmatch(r"((?:places/(?:[^/]+/)+?)|(?:tags|reporters)/[^/]+/)index\.html", page)
+    if not m or re.search(r"/\d{4}/", page) or "/page/" in page:
+        continue
+    owner = m.group(1)
+    folders = {p for p in pages if re.fullmatch(re.escape(owner) + r"\d{4}/index\.html", p)}
+    if not folders:
+        continue
+    nowners += 1
+    nav = YEAR_NAV.search(html)
+    links = YEAR_LINK.findall(nav.group(1)) if nav else []
+    targets = [resolve(page, h) for h, _, _ in links]
+    years = [int(y) for _, y, _ in links]
+    if set(targets) != folders or years != sorted(years, reverse=True) or len(set(years)) != len(years):
+        problems.append(f"{page}: links {targets}, year folders {sorted(folders)}")
+check(f"{nowners} place, tag and reporter pages link to each of their year pages, newest first",
+      nowners > 0 and not problems, problems)
 sys.exit(1 if failures else 0)
