@@ -189,6 +189,14 @@ static void month_page(struct render *r, size_t i, size_t k, size_t npages)
 	}
 	val_set_bool(a, month, "has_month_only", m->month_only.len > 0);
 	render_set_list(r, ctx, "month_only", render_items(r, &only));
+	if (m->month_only.len && !only.len) {
+		/* they come last: say on the pages before theirs where they are */
+		size_t first = (order.len - m->month_only.len) / render_limit(r);
+		const char *only_url = arena_sprintf(a, "%s#s-month-only", render_nth_url(r, m->url, first));
+		struct val *v = render_link(r, arena_sprintf(a, "第%zu页", first + 1), only_url);
+		val_set(a, v, "count", render_count(r, m->month_only.len));
+		val_set(a, ctx, "month_only_at", v);
+	}
 	render_set_list(r, ctx, "items", render_items(r, &dated));
 	render_set_pages(r, ctx, m->url, k, npages);
 	if (i > 0) {

@@ -204,15 +204,17 @@ check(f"{nmaps} heatmaps ({ncells} cells): every count equals its listing's, eve
 
 # A month of the date archive over its numbered pages: the dated reports first, newest first, then those
 # known only to the month (README: they come after the dated ones), under the same headings on every page.
-bad, nmonths = [], 0
+bad, nmonths, npointing = [], 0, 0
 for p in sorted(pages):
     mt = re.fullmatch(r"dates/(\d{4})/(\d\d)/index\.html", p)
     if not mt:
         continue
-    base, n, order, heads = p[: -len("index.html")], 1, [], set()
+    base, n, order, heads, without = p[: -len("index.html")], 1, [], set(), []
     while (page := p if n == 1 else f"{base}page/{n}/index.html") in pages:
         order += [reports[r][0] for r in items(page)]
         heads.update(re.findall(r'<h2 id="s-items">([^<（]+)', pages[page]))
+        if 'id="s-month-only"' not in pages[page]:
+            without.append(page)
         n += 1
     dated = [d for d in order if len(d) == 10]
     if not any(len(d) == 7 for d in order):
@@ -222,8 +224,18 @@ for p in sorted(pages):
         bad.append(f"{p}: in page order {order}")
     if heads - {"日期确知的报道"}:
         bad.append(f"{p}: the dated list is headed {sorted(heads)}")
+    # a page without them says which page has them, and links there
+    for page in without:
+        link = re.search(r'只知月份，列在<a href="([^"]+)">第(\d+)页</a>', pages[page])
+        target = resolve(page, link.group(1)) if link else None
+        if (not link or not link.group(1).endswith("#s-month-only") or target not in pages
+                or 'id="s-month-only"' not in pages[target]):
+            bad.append(f"{page}: no link to the page of its month-only reports")
+        else:
+            npointing += 1
 check(f"{nmonths} months with reports known only to the month list them after the dated ones over their "
-      f"numbered pages, under one heading", nmonths > 0 and not bad, bad)
+      f"numbered pages, under one heading; {npointing} pages without them link to the page that has them",
+      nmonths > 0 and not bad, bad)
 
 # Links down: a place × month page lists its sub-places with reports that month (each linking to its own
 # page of that month, with its count); a month of the date archive lists its districts with reports then.
