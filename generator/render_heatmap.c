@@ -14,14 +14,34 @@
 #define KEY_STEP 60	/* the standalone SVG's legend: the width of one entry (a swatch and "100–200 篇") */
 #define KEY_ROW 22	/* and the height of its row, below the grid */
 
-/* The shade of a count: 1 … LEVELS in equal steps up to the largest. */
-static int level_of(size_t count, size_t max)
+/* The counts a heatmap shades: from its smallest above zero to its largest,
+ * so that a map whose months all hold 44 to 81 reports still tells them
+ * apart (from 1 up, they would all fall in the two darkest shades). */
+struct scale {
+	size_t lo, hi;
+};
+
+/* The shade of a count: 1 … LEVELS in equal steps from lo to hi. */
+static int level_of(size_t count, struct scale sc)
 {
-	return count ? 1 + (int)((count - 1) * LEVELS / max) : 0;
+	if (!count)
+		return 0;
+	size_t span = sc.hi - sc.lo + 1, at = count > sc.lo ? count - sc.lo : 0;
+	return 1 + (int)(at * LEVELS / span);
+}
+
+/* The scale of n counts (0 for none: a scale of 1 to 1). */
+static struct scale scale_of_counts(struct scale sc, size_t count)
+{
+	if (!count)
+		return sc;
+	if (!sc.hi)
+		return (struct scale){ count, count };
+	return (struct scale){ count < sc.lo ? count : sc.lo, count > sc.hi ? count : sc.hi };
 }
 
 /* The legend: each shade with the counts it stands for ("1–3 篇"). */
-static struct val *legend(struct render *r, size_t max)
+static struct val *legend(struct render *r, struct scale sc)
 {
 	struct arena *a = &r->scratch;
 	struct val *list = val_list(a);
@@ -31,11 +51,12 @@ static struct val *legend(struct render *r, size_t max)
 	val_set(a, zero, "x", val_str(a, "0"));
 	val_set(a, zero, "tx", val_str(a, "14"));
 	val_push(a, list, zero);
-	for (int k = 1; k <= LEVELS && max; k++) {
-		/* the smallest count of shade k, and of shade k + 1 */
-		size_t lo = ((size_t)(k - 1) * max + LEVELS - 1) / LEVELS + 1;
-		size_t next = ((size_t)k * max + LEVELS - 1) / LEVELS + 1;
-		size_t hi = k == LEVELS ? max : next - 1;
+	size_t span = sc.hi - sc.lo + 1;
+	for (int k = 1; k <= LEVELS && sc.hi; k++) {
+		/* the smallest count of shade k, and of shade k + 1 (level_of's inverse) */
+		size_t lo = sc.lo + ((size_t)(k - 1) * span + LEVELS - 1) / LEVELS;
+		size_t next = sc.lo + ((size_t)k * span + LEVELS - 1) / LEVELS;
+		size_t hi = k == LEVELS ? sc.hi : next - 1;
 		if (lo > hi)
 			continue;
 		struct val *e = val_map(a);
@@ -55,14 +76,14 @@ static const char *count_words(struct render *r, const char *when, size_t count)
 	return arena_sprintf(&r->scratch, "%s：%zu篇报道", when, count);
 }
 
-static void push_cell(struct render *r, struct val *cells, int x, int y, size_t count, size_t max,
+static void push_cell(struct render *r, struct val *cells, int x, int y, size_t count, struct scale sc,
 		      const char *when, const char *url)
 {
 	struct arena *a = &r->scratch;
 	struct val *c = val_map(a);
 	val_set(a, c, "x", val_int(a, x));
 	val_set(a, c, "y", val_int(a, y));
-	val_set(a, c, "level", val_int(a, level_of(count, max)));
+	val_set(a, c, "level", val_int(a, level_of(count, sc)));
 	val_set_str(a, c, "title", count_words(r, when, count));
 	val_set_bool(a, c, "link", count && url);
 	if (count && url)
@@ -124,8 +145,9 @@ static const char *page_desc(struct render *r, size_t total, size_t month_only, 
 
 /* numbers: the sentence saying where the numbers are (page_desc). */
 static struct val *heatmap_new(struct render *r, const char *kind, const char *title, size_t total,
-			       size_t month_only, size_t max, int cell, int width, int height, const char *numbers)
+			       size_t month_only, struct scale sc, int cell, int width, int height, const char *numbers)
 {
+	size_t max = sc.hi;
 	struct arena *a = &r->scratch;
 	struct val *h = val_map(a);
 	val_set_str(a, h, "kind", kind);
@@ -134,7 +156,7 @@ static struct val *heatmap_new(struct render *r, const char *kind, const char *t
 	val_set(a, h, "size", val_int(a, cell));
 	val_set(a, h, "width", val_int(a, width));
 	val_set(a, h, "height", val_int(a, height));
-	struct val *keys = legend(r, max);
+	struct val *keys = legend(r, sc);
 	render_set_list(r, h, "legend", keys);
 	if (!strcmp(kind, "months")) {
 		/* the standalone file (heatmap-file.mustache) draws its legend in a row below the grid */
@@ -157,18 +179,19 @@ struct val *render_heatmap_months(struct render *r, const struct render_heat_cel
 	if (!n)
 		return NULL;
 	int y0 = cells[0].y, y1 = cells[0].y;
-	size_t max = 0, total = 0;
+	size_t total = 0;
+	struct scale sc = { 0, 0 };
 	for (size_t i = 0; i < n; i++) {
 		y0 = cells[i].y < y0 ? cells[i].y : y0;
 		y1 = cells[i].y > y1 ? cells[i].y : y1;
-		max = cells[i].count > max ? cells[i].count : max;
+		sc = scale_of_counts(sc, cells[i].count);
 		total += cells[i].count;
 	}
 	size_t years = (size_t)(y1 - y0 + 1);
 	const struct render_heat_cell **grid = arena_alloc(a, years * 12 * sizeof(*grid));
 	for (size_t i = 0; i < n; i++)
 		grid[(size_t)(cells[i].y - y0) * 12 + (size_t)cells[i].m - 1] = &cells[i];
-	struct val *h = heatmap_new(r, "months", title, total, 0, max, CELL, LEFT + 12 * STEP, TOP + (int)years * STEP,
+	struct val *h = heatmap_new(r, "months", title, total, 0, sc, CELL, LEFT + 12 * STEP, TOP + (int)years * STEP,
 				    "各月的篇数见图下的表格（按月的数字）。");
 	struct val *out = val_list(a), *labels = val_list(a), *head = val_list(a), *rows = val_list(a);
 	push_head(r, head, "年份", NULL);
@@ -186,7 +209,7 @@ struct val *render_heatmap_months(struct render *r, const struct render_heat_cel
 			const struct render_heat_cell *c = grid[yi * 12 + (size_t)m - 1];
 			size_t count = c ? c->count : 0;
 			const char *url = c ? c->url : NULL;
-			push_cell(r, out, LEFT + (m - 1) * STEP, top, count, max, render_month_text(r, y, m), url);
+			push_cell(r, out, LEFT + (m - 1) * STEP, top, count, sc, render_month_text(r, y, m), url);
 			if (c && c->year_page)	/* the title says where the link leads: no page of its own */
 				val_set_str(a, out->u.list.items[out->u.list.len - 1], "title",
 					    arena_sprintf(a, "%s：%zu篇报道（链接到%s全年）", render_month_text(r, y, m), count,
@@ -227,7 +250,8 @@ struct val *render_heatmap_days(struct render *r, const struct render_heat_cell 
 	int ndays = day_index(y, m0, m1, text_days_in_month(y, m1)) + 1;
 	int first = text_weekday(y, m0, 1);
 	int weeks = (first + ndays + 6) / 7;
-	size_t max = 0, total = 0, month_only[13] = { 0 }, nonly = 0;
+	size_t total = 0, month_only[13] = { 0 }, nonly = 0;
+	struct scale sc = { 0, 0 };
 	const struct render_heat_cell **grid = arena_alloc(a, (size_t)ndays * sizeof(*grid));
 	for (size_t i = 0; i < n; i++) {
 		total += cells[i].count;
@@ -237,9 +261,9 @@ struct val *render_heatmap_days(struct render *r, const struct render_heat_cell 
 			continue;
 		}
 		grid[day_index(y, m0, cells[i].m, cells[i].d)] = &cells[i];
-		max = cells[i].count > max ? cells[i].count : max;
+		sc = scale_of_counts(sc, cells[i].count);
 	}
-	struct val *h = heatmap_new(r, m ? "month" : "year", title, total, nonly, max, CELL,
+	struct val *h = heatmap_new(r, m ? "month" : "year", title, total, nonly, sc, CELL,
 				    LEFT + weeks * STEP, TOP + 7 * STEP,
 				    with_table ? "各日的篇数见图下的表格（按日的数字）。" : "各日的篇数见本页的日历。");
 	struct val *out = val_list(a), *labels = val_list(a), *rows = val_list(a), *head = val_list(a);
@@ -265,7 +289,7 @@ struct val *render_heatmap_days(struct render *r, const struct render_heat_cell 
 			const struct render_heat_cell *c = grid[k - first];
 			size_t count = c ? c->count : 0;
 			const char *url = c ? c->url : NULL;
-			push_cell(r, out, LEFT + (k / 7) * STEP, TOP + (k % 7) * STEP, count, max ? max : 1,
+			push_cell(r, out, LEFT + (k / 7) * STEP, TOP + (k % 7) * STEP, count, sc,
 				  render_day_text(r, y, mm, d), url);
 			val_push(a, tcells, table_cell(r, count, url, 0));
 			sum += count;

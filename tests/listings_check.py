@@ -170,11 +170,13 @@ for p, html in sorted(pages.items()):
     if 'class="heatmap heatmap-' not in html:
         continue
     nmaps += 1
-    sums, table = {}, {}
+    sums, table, shades = {}, {}, []
     for href, level, title in CELL.findall(html):
         ncells += 1
         mt = re.search(r"：(\d+)篇报道(?:（链接到(\d{4})年全年）)?$", title)
         n = int(mt.group(1)) if mt else 0
+        if n:
+            shades.append((n, int(level)))
         if not mt and not title.endswith("：没有报道"):
             bad.append(f"{p}: a cell titled {title!r}")
         # a month cell leading to its year's page (the month has none) says so in its title
@@ -199,8 +201,15 @@ for p, html in sorted(pages.items()):
             bad.append(f"{p}: the heatmap gives {t} {n} reports, its listing has {have}")
     if 'class="heatmap-table"' in html and table != sums:
         bad.append(f"{p}: the table's counts differ from the cells'")
+    # the shades span the counts there are, smallest to largest, and never go down as counts go up
+    if shades and len(re.findall(r'class="heatmap heatmap-', html)) == 1:
+        shades.sort()
+        if shades[0][1] != 1 or any(a[1] > b[1] for a, b in zip(shades, shades[1:])) or (
+                shades[-1][0] - shades[0][0] >= 3 and shades[-1][1] != 4):
+            bad.append(f"{p}: counts and shades {sorted(set(shades))}")
 check(f"{nmaps} heatmaps ({ncells} cells): every count equals its listing's, every cell has a title, "
-      f"every cell with reports links to its page, the tables agree", nmaps > 0 and not bad, bad)
+      f"every cell with reports links to its page, the tables agree, the shades span the counts there are",
+      nmaps > 0 and not bad, bad)
 
 # A month of the date archive over its numbered pages: the dated reports first, newest first, then those
 # known only to the month (README: they come after the dated ones), under the same headings on every page.
