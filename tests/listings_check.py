@@ -359,7 +359,7 @@ for p, html in sorted(pages.items()):
                 bad.append(f"{p}: heading {label} links {year_text} to {t}")
             nyear += 1
             continue
-        m = re.fullmatch(r"(?:· )?(\d+) 篇(?:，此处列出 (\d+) 篇)?", count)
+        m = re.fullmatch(r"(\d+) 篇(?:，此处列出 (\d+) 篇)?", count)  # one form, cut short or not
         if not href or not m:
             bad.append(f"{p}: heading {label} {count!r} {'unlinked' if not href else ''}")
             continue
