@@ -105,6 +105,13 @@ void render_place_page(struct render *r, size_t i)
 	children_of(a, p, 0, &kids);
 	children_of(a, p, 1, &direct);
 	render_set_list(r, ctx, "children", place_list(r, &kids, NULL));
+	/* reports filed at this place itself, under none of its children: said,
+	 * so that the children's counts adding up to less is no puzzle */
+	size_t below = 0;
+	for (size_t k = 0; k < p->children.len; k++)
+		below += ((const struct place *)p->children.items[k])->articles.len;
+	if (p->children.len && p->articles.len > below)
+		val_set(a, ctx, "filed_here", render_count(r, p->articles.len - below));
 	render_set_list(r, ctx, "communities", place_list(r, &direct, NULL));
 	/* Siblings are places of its own level: a community filed under a city
 	 * has the city's other communities, not its districts. Every sibling on

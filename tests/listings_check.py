@@ -421,4 +421,21 @@ for page, html in pages.items():
         problems.append(f"{page}: links {targets}, year folders {sorted(folders)}")
 check(f"{nowners} place, tag and reporter pages link to each of their year pages, newest first",
       nowners > 0 and not problems, problems)
+# A place's sub-places' counts (both lists) and the reports filed at the place itself add up to its count.
+bad, nsum = [], 0
+for page, html in pages.items():
+    if not re.fullmatch(r"places/(?:[^/]+/)+index\.html", page) or re.search(r"/\d{4}/|/page/", page):
+        continue
+    total = re.search(r"共有报道 (\d+) 篇", html)
+    navs = re.findall(r'<nav class="place-children" aria-label="(?:下属|直属)[^"]*">(.*?)</nav>', html, re.S)
+    if not total or not navs:
+        continue
+    nsum += 1
+    got = sum(int(n) for nav in navs for n in re.findall(r'<span class="count">(\d+) 篇</span>', nav))
+    here = re.search(r"另有 (\d+) 篇只标到", html)
+    got += int(here.group(1)) if here else 0
+    if got != int(total.group(1)):
+        bad.append(f"{page}: sub-places and filed here {got}, the place {total.group(1)}")
+check(f"{nsum} place pages: the sub-places' counts and the reports filed at the place itself add up to its count",
+      nsum > 0 and not bad, bad)
 sys.exit(1 if failures else 0)
