@@ -275,15 +275,20 @@ static void get_kind(struct fm *f, const struct ynode *n, struct article *art)
 		fm_error(f, n, "kind '%s' must be report, page or other", s);
 }
 
+int article_slug_valid(const char *s)
+{
+	const char *p = s;
+	while ((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-')
+		p++;
+	return !*p && *s && *s != '-' && p[-1] != '-';
+}
+
 static void get_slug(struct fm *f, const struct ynode *n, struct article *art)
 {
 	const char *s = get_string(f, n, "slug");
 	if (!s)
 		return;
-	const char *p = s;
-	while ((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-')
-		p++;
-	if (*p || *s == '-' || p[-1] == '-') {
+	if (!article_slug_valid(s)) {
 		fm_error(f, n, "slug '%s' may only use a-z, 0-9 and inner '-'", s);
 		return;
 	}

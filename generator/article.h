@@ -35,5 +35,7 @@ struct article *article_parse_keep(struct arena *a, struct diag *d, const char *
 /* Parses "YYYY-MM-DD" or "YYYY-MM" into *out; returns 0, or -1 with a reason
  * in *why (a static string). */
 int article_parse_date(const char *s, struct date *out, const char **why);
+/* Is s a slug a front matter may give: a-z, 0-9 and inner '-', not empty? */
+int article_slug_valid(const char *s);
 
 #endif

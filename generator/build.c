@@ -292,7 +292,7 @@ static char *resolve(const char *path)
 	if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0) {
 		char *up = strrchr(base, '/');
 		if (name[1] == '.' && up)
-			up == base ? (void)(base[1] = '\0') : (void)(*up = '\0');
+			up[up == base] = '\0';	/* "/a/b" → "/a", "/a" → "/" */
 		return base;
 	}
 	size_t n = strlen(base) + strlen(name) + 2;

@@ -33,6 +33,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "article.h"
 #include "buf.h"
 #include "hash.h"
 #include "strmap.h"
@@ -230,14 +231,7 @@ static int sound(const struct article *art)
 	const struct date *d = &art->date;
 	if (d->y < 1 || d->y > 9999 || d->m < 1 || d->m > 12 || (d->d && !text_date_valid(d->y, d->m, d->d)))
 		return 0;
-	if (art->slug) {
-		const char *p = art->slug;
-		while ((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-')
-			p++;
-		if (*p || !*art->slug || *art->slug == '-' || p[-1] == '-')
-			return 0;
-	}
-	return 1;
+	return !art->slug || article_slug_valid(art->slug);
 }
 
 static int get_article(struct cursor *c, struct arena *a, struct article *art)
