@@ -6,12 +6,14 @@
 #define STRMAP_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "arena.h"
 
 struct strmap {
 	const char **keys;
 	void **vals;
+	uint64_t *hashes;	/* each key's, beside it (strmap.c) */
 	size_t len, cap;
 };
 
