@@ -488,6 +488,7 @@ int write_crosses_link(struct writer *w, const char *rel, int remember)
 
 void write_free(struct writer *w)
 {
+	kept_dirs_close_all(w);
 	for (size_t i = 0; i < w->nold; i++)
 		free(w->old_files[i]);
 	free(w->old_files);

@@ -260,6 +260,7 @@ static int put_back(struct writer *w, struct commit *c, size_t done, int failed_
 int writer_commit(struct writer *w, struct write_stats *stats, uint64_t inputs)
 {
 	int r = 0;
+	kept_dirs_close_all(w);	/* the directories they hold are about to change */
 	char *marker = write_join(w->out, WRITE_MARKER);
 	if (access(marker, F_OK) != 0 && write_whole_file(marker, "", 0, NULL) < 0) {
 		diag_error(w->d, marker, 0, 0, NULL, 0, "cannot write: %s", strerror(errno));

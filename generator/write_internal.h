@@ -17,6 +17,20 @@
 /* A full disk fails every page after the first: the first few say so. */
 #define WRITE_ERRORS_SHOWN 5
 
+/* write_kept.c: the directories of the files being checked for keeping,
+ * kept open for the files that follow (a few at once: the earlier build's
+ * list takes search/'s d/, g/ and p/ in turns). One per thread at a
+ * time: the writer keeps them for the build's next checks (kept_dirs_take). */
+#define KEPT_DIRS 6
+#define KEPT_POOL 64
+struct kept_dirs {
+	struct buf path[KEPT_DIRS];	/* a directory below the output; "" is the output */
+	int fd[KEPT_DIRS];		/* -1: not a real directory below the output */
+	int open[KEPT_DIRS];		/* path and fd are set */
+	unsigned long used[KEPT_DIRS];	/* when each was last used: the oldest is reused */
+	unsigned long clock;
+	struct buf last_miss;		/* the directory of the last file found without its own slot */
+};
 struct writer {
 	char *out;		/* the output directory */
 	char *staging;		/* out/.staging */
@@ -59,6 +73,10 @@ struct writer {
 	struct strmap real_dirs;
 	struct arena real_dirs_arena;
 	pthread_mutex_t real_dirs_lock;
+	/* the kept_dirs free for a thread's checks, up to KEPT_POOL (under lock);
+	 * closed before the commit changes the directories they hold */
+	struct kept_dirs *kept_pool[KEPT_POOL];
+	size_t nkept_pool;
 	/* A check's writer (writer_open_dry): nothing written; link targets
 	 * (site-relative paths) → the first page linking to them, in paths_arena. */
 	int dry;
@@ -86,6 +104,19 @@ char *write_set_add(struct writer *w, const char *path);
  * for while pages are made, not during the commit, which changes them.
  * Thread-safe. */
 int write_crosses_link(struct writer *w, const char *rel, int remember);
+
+/* A kept_dirs for one thread's checks (the caller does not hold the lock),
+ * and back to the writer when done (the caller holds the lock, or not:
+ * locked says which). */
+struct kept_dirs *kept_dirs_take(struct writer *w);
+void kept_dirs_give_back(struct writer *w, struct kept_dirs *kd, int locked);
+/* Closes and frees them all: before the commit, and in write_free. */
+void kept_dirs_close_all(struct writer *w);
+/* rel's lstat, when every folder on its way is a real directory below the
+ * output; -1 otherwise. */
+int write_stat_kept(struct writer *w, struct kept_dirs *kd, const char *rel, struct stat *st);
+/* rel opened for reading the same way, or -1. */
+int write_open_kept(struct writer *w, struct kept_dirs *kd, const char *rel);
 
 /* a/b, malloc'd */
 char *write_join(const char *a, const char *b);

@@ -223,21 +223,16 @@ int writer_is_current(const char *out_dir, uint64_t inputs)
  * ended, the file is listed with its digest and still has it (nobody has
  * touched it since), and no link in the output could make a path mean
  * another file. */
-static int may_keep(struct writer *w, const char *rel, uint64_t *digest)
+static int may_keep(struct writer *w, struct kept_dirs *kd, const char *rel, uint64_t *digest)
 {
 	if (w->dry || w->direct || !w->old_complete || !write_rel_is_safe(rel))
 		return 0;
 	uintptr_t k = (uintptr_t)strmap_get(&w->old_index, rel);
 	if (!k || !w->old_digests[k - 1])
 		return 0;
-	if (write_crosses_link(w, rel, 1))
-		return 0;
-	char *live = write_join(w->out, rel);
 	struct stat st;
-	int ok = lstat(live, &st) == 0 && S_ISREG(st.st_mode) && write_file_digest(rel, &st) == w->old_digests[k - 1];
-	free(live);
 	*digest = w->old_digests[k - 1];
-	return ok;
+	return write_stat_kept(w, kd, rel, &st) == 0 && S_ISREG(st.st_mode) && write_file_digest(rel, &st) == *digest;
 }
 
 /* Adds a kept file to the build (the caller holds the lock). */
@@ -256,9 +251,11 @@ static int add_kept(struct writer *w, const char *rel, uint64_t digest)
 int writer_keep(struct writer *w, const char *const *rels, size_t n)
 {
 	uint64_t *digests = xcalloc(n + 1, sizeof(*digests));
+	struct kept_dirs *kd = kept_dirs_take(w);
 	int ok = 1;
 	for (size_t i = 0; ok && i < n; i++)
-		ok = may_keep(w, rels[i], &digests[i]);
+		ok = may_keep(w, kd, rels[i], &digests[i]);
+	kept_dirs_give_back(w, kd, 0);
 	pthread_mutex_lock(&w->lock);
 	for (size_t i = 0; ok && i < n; i++)
 		ok = !write_set_has(w, rels[i]);
@@ -283,6 +280,7 @@ int writer_keep_under_except(struct writer *w, const char *dir, const char *cons
 	qsort(skip, nexcept, sizeof(*skip), cmp_str);
 	unsigned char *mine = xcalloc(w->nold + 1, 1);	/* the files to keep */
 	uint64_t digest;
+	struct kept_dirs *kd = kept_dirs_take(w);
 	pthread_mutex_lock(&w->lock);
 	int ok = 1;
 	for (size_t i = 0; ok && i < w->nold; i++) {
@@ -290,8 +288,9 @@ int writer_keep_under_except(struct writer *w, const char *dir, const char *cons
 		mine[i] = strncmp(rel, dir, n) == 0 && !write_set_has(w, rel) &&
 			  !(nexcept && bsearch(&rel, skip, nexcept, sizeof(*skip), cmp_str));
 		if (mine[i])
-			ok = may_keep(w, rel, &digest);
+			ok = may_keep(w, kd, rel, &digest);
 	}
+	kept_dirs_give_back(w, kd, 1);
 	for (size_t i = 0; ok && i < w->nold; i++)
 		if (mine[i])
 			add_kept(w, w->old_files[i], w->old_digests[i]);
@@ -309,12 +308,10 @@ int writer_keep_under(struct writer *w, const char *dir)
 int writer_read_kept(struct writer *w, const char *rel, struct buf *out)
 {
 	uint64_t digest;
+	struct kept_dirs *kd = kept_dirs_take(w);
 	buf_reset(out);
-	if (!may_keep(w, rel, &digest))
-		return -1;
-	char *path = write_join(w->out, rel);
-	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	free(path);
+	int fd = may_keep(w, kd, rel, &digest) ? write_open_kept(w, kd, rel) : -1;
+	kept_dirs_give_back(w, kd, 0);
 	struct stat st;
 	/* its stat again, from the file read: it is the one may_keep saw */
 	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || write_file_digest(rel, &st) != digest) {

@@ -12,6 +12,9 @@
  *   FAULT_OPEN=TEXT   open of a path containing TEXT fails with EACCES
  *   FAULT_INOTIFY=N   inotify_add_watch fails with ENOSPC (the system is out
  *                     of watches: sitegen serve falls back to polling)
+ *   FAULT_NO_OPENAT2=1  syscall(SYS_openat2, …) fails with ENOSYS, as on a
+ *                     kernel before 5.6 or under a seccomp filter that
+ *                     forbids it (the kept files' check falls back on lstat)
  *   FAULT_SLOW=TEXT   open or rename of a path containing TEXT succeeds, but
  *                     FAULT_SLOW_MS milliseconds (default 2000) late: a slow
  *                     build, or a slow commit, for tests/serve.sh
@@ -34,6 +37,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/inotify.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -44,7 +48,7 @@ static long limits[F_COUNT];
 static atomic_long calls[F_COUNT];
 static const char *open_text, *rename_to, *slow_text;
 static long slow_ms;
-static int once, kill_instead;
+static int once, kill_instead, no_openat2;
 static atomic_int ready;
 
 /* getenv and strtol do not allocate, so this is safe before malloc is ours. */
@@ -69,6 +73,8 @@ static void setup(void)
 	slow_text = getenv("FAULT_SLOW");
 	if (slow_text && !*slow_text)
 		slow_text = NULL;
+	const char *n2 = getenv("FAULT_NO_OPENAT2");
+	no_openat2 = n2 && *n2 == '1';
 	const char *ms = getenv("FAULT_SLOW_MS");
 	slow_ms = ms && *ms ? strtol(ms, NULL, 10) : 2000;
 	atomic_store(&ready, 1);
@@ -185,6 +191,28 @@ int inotify_add_watch(int fd, const char *path, uint32_t mask)
 	if (!real)
 		*(void **)&real = dlsym(RTLD_NEXT, "inotify_add_watch");
 	return real(fd, path, mask);
+}
+
+/* syscall(2), for openat2, which glibc 2.36 has no wrapper for: six
+ * arguments passed on whatever the call takes (the x86-64 and arm64 ABIs
+ * make that harmless). */
+long syscall(long number, ...)
+{
+	static long (*real)(long, ...);
+	setup();
+	if (no_openat2 && number == SYS_openat2) {
+		errno = ENOSYS;
+		return -1;
+	}
+	va_list ap;
+	va_start(ap, number);
+	long a[6];
+	for (int i = 0; i < 6; i++)
+		a[i] = va_arg(ap, long);
+	va_end(ap);
+	if (!real)
+		*(void **)&real = dlsym(RTLD_NEXT, "syscall");
+	return real(number, a[0], a[1], a[2], a[3], a[4], a[5]);
 }
 
 static int open_fails(const char *path)

@@ -1,0 +1,191 @@
+/* write_kept.c: is a file an earlier build wrote still there as it was left,
+ * reached through real directories only? Asked of every file a rebuild keeps
+ * (61,000 at 10,000 reports), so asked in as few and as short path walks as
+ * can be: the directories are opened with openat2, which refuses any link on
+ * the way in the same walk (no lstat of each folder), kept open for the
+ * files that follow, and the files are looked at relative to them. */
+#define _GNU_SOURCE	/* O_PATH, openat2 */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include <linux/openat2.h>
+
+#include "write_internal.h"
+#include "xalloc.h"
+
+/* 1 while openat2 answers; 0 once it said it is not there (an old kernel,
+ * a sandbox's seccomp filter): then the folders are lstat'ed one by one. */
+static atomic_int openat2_works = 1;
+
+static void close_slot(struct writer *w, struct kept_dirs *kd, int i)
+{
+	if (kd->open[i] && kd->fd[i] >= 0 && kd->fd[i] != w->lock_fd)
+		close(kd->fd[i]);
+	kd->open[i] = 0;
+	kd->fd[i] = -1;
+}
+
+static void kept_dirs_free(struct writer *w, struct kept_dirs *kd)
+{
+	for (int i = 0; i < KEPT_DIRS; i++) {
+		close_slot(w, kd, i);
+		buf_free(&kd->path[i]);
+	}
+	buf_free(&kd->last_miss);
+	free(kd);
+}
+
+struct kept_dirs *kept_dirs_take(struct writer *w)
+{
+	pthread_mutex_lock(&w->lock);
+	struct kept_dirs *kd = w->nkept_pool ? w->kept_pool[--w->nkept_pool] : NULL;
+	pthread_mutex_unlock(&w->lock);
+	if (kd)
+		return kd;
+	kd = xcalloc(1, sizeof(*kd));
+	for (int i = 0; i < KEPT_DIRS; i++)
+		kd->fd[i] = -1;
+	return kd;
+}
+
+void kept_dirs_give_back(struct writer *w, struct kept_dirs *kd, int locked)
+{
+	if (!locked)
+		pthread_mutex_lock(&w->lock);
+	if (w->nkept_pool < KEPT_POOL) {
+		w->kept_pool[w->nkept_pool++] = kd;
+		kd = NULL;
+	}
+	if (!locked)
+		pthread_mutex_unlock(&w->lock);
+	if (kd)
+		kept_dirs_free(w, kd);
+}
+
+void kept_dirs_close_all(struct writer *w)
+{
+	pthread_mutex_lock(&w->lock);
+	while (w->nkept_pool)
+		kept_dirs_free(w, w->kept_pool[--w->nkept_pool]);
+	pthread_mutex_unlock(&w->lock);
+}
+
+/* Opens dir (below the output) through real directories only: the kernel
+ * refuses any link on the way (RESOLVE_NO_SYMLINKS) and any way out
+ * (RESOLVE_BENEATH). -1 when it is not there or not all real; -2 when
+ * openat2 cannot be used. */
+static int open_real_dir(int root, const char *dir)
+{
+	struct open_how how = {
+		.flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
+		.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS,
+	};
+	long fd = syscall(SYS_openat2, root, dir, &how, sizeof(how));
+	if (fd >= 0)
+		return (int)fd;
+	return errno == ENOSYS || errno == EPERM || errno == E2BIG ? -2 : -1;
+}
+
+static int find_slot(const struct kept_dirs *kd, const char *dir, size_t len)
+{
+	for (int i = 0; i < KEPT_DIRS; i++)
+		if (kd->open[i] && kd->path[i].len == len && memcmp(kd->path[i].data, dir, len) == 0)
+			return i;
+	return -1;
+}
+
+/* The descriptor of the directory dir (len bytes; "" is the output), opened
+ * unless it is already: -1 when it is not a real directory below the
+ * output, -2 when openat2 cannot be used. */
+static int dir_fd(struct writer *w, struct kept_dirs *kd, const char *dir, size_t len)
+{
+	int i = find_slot(kd, dir, len);
+	if (i >= 0) {
+		kd->used[i] = ++kd->clock;
+		return kd->fd[i];
+	}
+	i = 0;
+	for (int j = 1; j < KEPT_DIRS; j++)
+		if (kd->used[j] < kd->used[i])
+			i = j;
+	kd->used[i] = ++kd->clock;
+	close_slot(w, kd, i);
+	buf_reset(&kd->path[i]);
+	buf_add(&kd->path[i], dir, len);
+	int fd = len ? open_real_dir(w->lock_fd, kd->path[i].data)
+		 : w->lock_fd;	/* the output itself, which the writer holds open */
+	if (fd == -2) {
+		atomic_store(&openat2_works, 0);
+		return -2;
+	}
+	kd->fd[i] = fd;
+	kd->open[i] = 1;
+	return fd;
+}
+
+/* Where rel is, as a directory descriptor and the rest of the path from it.
+ * A directory asked for twice in a row is opened itself (search/g/ holds
+ * 16,000 files); a page's own folder, which holds one or two files, is not:
+ * its parent is (reports/, shared by thousands), and the folder lstat'ed
+ * from there. -1 when the way is not all real directories, -2 when openat2
+ * cannot be used. */
+static int locate(struct writer *w, struct kept_dirs *kd, const char *rel, const char **rest)
+{
+	const char *slash = strrchr(rel, '/');
+	if (!slash) {
+		*rest = rel;
+		return dir_fd(w, kd, "", 0);
+	}
+	size_t dlen = (size_t)(slash - rel);
+	*rest = slash + 1;
+	if (find_slot(kd, rel, dlen) >= 0 ||
+	    (kd->last_miss.len == dlen && memcmp(kd->last_miss.data, rel, dlen) == 0))
+		return dir_fd(w, kd, rel, dlen);
+	buf_reset(&kd->last_miss);
+	buf_add(&kd->last_miss, rel, dlen);
+	const char *up = dlen ? memrchr(rel, '/', dlen) : NULL;
+	size_t ulen = up ? (size_t)(up - rel) : 0;
+	int fd = dir_fd(w, kd, rel, ulen);
+	if (fd < 0)
+		return fd;
+	/* the folder itself, not followed if it is a link */
+	struct stat st;
+	char *folder = strndup(up ? up + 1 : rel, dlen - (up ? ulen + 1 : 0));
+	int real = folder && fstatat(fd, folder, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode);
+	free(folder);
+	*rest = up ? up + 1 : rel;
+	return real ? fd : -1;
+}
+
+int write_stat_kept(struct writer *w, struct kept_dirs *kd, const char *rel, struct stat *st)
+{
+	const char *rest;
+	int fd = atomic_load(&openat2_works) ? locate(w, kd, rel, &rest) : -2;
+	if (fd != -2)
+		return fd >= 0 && fstatat(fd, rest, st, AT_SYMLINK_NOFOLLOW) == 0 ? 0 : -1;
+	if (write_crosses_link(w, rel, 1))
+		return -1;
+	char *live = write_join(w->out, rel);
+	int r = lstat(live, st);
+	free(live);
+	return r;
+}
+
+int write_open_kept(struct writer *w, struct kept_dirs *kd, const char *rel)
+{
+	const char *rest;
+	int fd = atomic_load(&openat2_works) ? locate(w, kd, rel, &rest) : -2;
+	if (fd >= 0)
+		return openat(fd, rest, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd == -1 || write_crosses_link(w, rel, 1))
+		return -1;
+	char *live = write_join(w->out, rel);
+	int r = open(live, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	free(live);
+	return r;
+}
