@@ -94,6 +94,20 @@ void write_read_old_files(struct writer *w)
 	buf_free(&b);
 }
 
+/* One line of the list (parse_file_line's): written twice a commit for every
+ * file of the output, so without printf. */
+static void add_file_line(struct buf *b, uint64_t digest, const char *rel)
+{
+	static const char hex[] = "0123456789abcdef";
+	char d[17];
+	for (int i = 15; i >= 0; i--, digest >>= 4)
+		d[i] = hex[digest & 15];
+	d[16] = ' ';
+	buf_add(b, d, sizeof(d));
+	buf_addstr(b, rel);
+	buf_addch(b, '\n');
+}
+
 /* WRITE_STATE, replaced atomically: the fingerprints, then "files" and
  * every file of the output (w's, and with `also` the earlier build's too,
  * while a commit is under way), or "incomplete" when w is NULL. */
@@ -107,11 +121,10 @@ int write_state_files(const char *out, uint64_t inputs, uint64_t digest, const s
 		buf_addstr(&b, "files\n");
 		for (size_t i = 0; i < w->paths.cap; i++)
 			if (w->paths.keys[i])
-				buf_addf(&b, "%016llx %s\n", (unsigned long long)write_entry_of(w->paths.keys[i])->digest,
-					 w->paths.keys[i]);
+				add_file_line(&b, write_entry_of(w->paths.keys[i])->digest, w->paths.keys[i]);
 		for (size_t i = 0; also && i < w->nold; i++)
 			if (!write_set_has(w, w->old_files[i]))
-				buf_addf(&b, "%016llx %s\n", (unsigned long long)w->old_digests[i], w->old_files[i]);
+				add_file_line(&b, w->old_digests[i], w->old_files[i]);
 		/* only once the commit is done: until then it would speak of
 		 * files not yet in place */
 		if (!also && w->extra.len) {
