@@ -435,34 +435,35 @@ static size_t count_person_periods(const struct site *s) { return s->person_peri
 struct render_family {
 	size_t (*count)(const struct site *);
 	void (*page)(struct render *, size_t);
+	const char *name;	/* for SITEGEN_TIMING's pages made by kind */
 };
 
 /* Every page of the site, kind by kind. Big listing pages come first so
  * that no thread is left with one of them at the end. */
 static const struct render_family families[] = {
-	{ count_places, render_place_page },
-	{ count_tags, render_tag_page },
-	{ count_years, render_year_page },
-	{ count_people, render_person_page },
-	{ count_months, render_month_page },
-	{ count_one, render_home },
-	{ count_one, render_places_index },
-	{ count_one, render_dates_index },
-	{ count_one, render_tags_index },
-	{ count_one, render_people_index },
-	{ count_one, render_series_index },
-	{ count_one, render_404 },
-	{ count_one, render_search_page },
-	{ render_sitemap_count, render_sitemap },
-	{ count_one, render_feed },
-	{ render_page_feed_count, render_page_feed },
-	{ count_one, render_heatmap_file },
-	{ count_articles, render_report_page },
-	{ count_series, render_series_page },
-	{ count_days, render_day_page },
-	{ count_place_months, render_place_month },
-	{ count_tag_periods, render_tag_period },
-	{ count_person_periods, render_person_period },
+	{ count_places, render_place_page, "place_page" },
+	{ count_tags, render_tag_page, "tag_page" },
+	{ count_years, render_year_page, "year_page" },
+	{ count_people, render_person_page, "person_page" },
+	{ count_months, render_month_page, "month_page" },
+	{ count_one, render_home, "home" },
+	{ count_one, render_places_index, "places_index" },
+	{ count_one, render_dates_index, "dates_index" },
+	{ count_one, render_tags_index, "tags_index" },
+	{ count_one, render_people_index, "people_index" },
+	{ count_one, render_series_index, "series_index" },
+	{ count_one, render_404, "404" },
+	{ count_one, render_search_page, "search_page" },
+	{ render_sitemap_count, render_sitemap, "sitemap" },
+	{ count_one, render_feed, "feed" },
+	{ render_page_feed_count, render_page_feed, "page_feed" },
+	{ count_one, render_heatmap_file, "heatmap_file" },
+	{ count_articles, render_report_page, "report_page" },
+	{ count_series, render_series_page, "series_page" },
+	{ count_days, render_day_page, "day_page" },
+	{ count_place_months, render_place_month, "place_month" },
+	{ count_tag_periods, render_tag_period, "tag_period" },
+	{ count_person_periods, render_person_period, "person_period" },
 };
 #define NFAMILIES (sizeof(families) / sizeof(*families))
 
@@ -477,6 +478,7 @@ struct pool {
 	atomic_int abandoned;			/* a thread could not set up: no pages */
 	struct render_deps deps;
 	atomic_size_t made, kept;		/* jobs */
+	atomic_size_t made_by[NFAMILIES];	/* jobs made, by family (SITEGEN_TIMING) */
 };
 
 /* Job numbers run through the families in order. A job whose inputs are
@@ -495,6 +497,7 @@ static void run_job(struct pool *p, struct render *r, size_t job)
 	if (p->deps.active)
 		render_deps_record(&p->deps, job, r->rec, r->keep);
 	atomic_fetch_add(&p->made, 1);
+	atomic_fetch_add_explicit(&p->made_by[f], 1, memory_order_relaxed);
 }
 
 /* The articles' pass: each article's digests, and its render_article when
@@ -566,7 +569,7 @@ static void *worker(void *arg, size_t k)
 
 /* What a job's page reads of the structure, for the jobs that can be kept
  * when it changes (render_deps.c): a report's page, a day's, a place's,
- * tag's or person's own page and period pages. */
+ * tag's or person's own page, period pages and feed. */
 static void job_view(struct render_deps *dp, size_t job, void *arg)
 {
 	const struct pool *p = arg;
@@ -582,6 +585,8 @@ static void job_view(struct render_deps *dp, size_t job, void *arg)
 		render_deps_view_day(dp, i);
 	} else if (page == render_place_page) {
 		render_deps_view_place(dp, s->places.items[i]);
+	} else if (page == render_page_feed) {
+		render_deps_view_feed(dp, i);
 	} else if (page == render_tag_page) {
 		const struct tag *t = s->tags.items[i];
 		render_deps_view_owner(dp, &t->articles, t->url);
@@ -593,11 +598,11 @@ static void job_view(struct render_deps *dp, size_t job, void *arg)
 	} else if (page == render_tag_period) {
 		const struct span *sp = s->tag_periods.items[i];
 		const struct tag *t = sp->owner;
-		render_deps_view_topic_period(dp, sp, &t->articles, t->url);
+		render_deps_view_topic_period(dp, sp, t->periods, t->nperiods, &t->articles, t->name, t->url);
 	} else if (page == render_person_period) {
 		const struct span *sp = s->person_periods.items[i];
 		const struct person *pe = sp->owner;
-		render_deps_view_topic_period(dp, sp, &pe->articles, pe->url);
+		render_deps_view_topic_period(dp, sp, pe->periods, pe->nperiods, &pe->articles, pe->name, pe->url);
 	}
 }
 
@@ -608,6 +613,19 @@ static size_t reports_first(const struct pool *p)
 	while (families[f].page != render_report_page)
 		f++;
 	return p->offsets[f];
+}
+
+/* After an incremental build, which kinds of pages were made: where a
+ * change of structure spends its time. */
+static void print_made_by(struct pool *p)
+{
+	fprintf(stderr, "sitegen: made by kind:");
+	for (size_t f = 0; f < NFAMILIES; f++) {
+		size_t n = atomic_load(&p->made_by[f]);
+		if (n)
+			fprintf(stderr, " %s %zu/%zu", families[f].name, n, p->offsets[f + 1] - p->offsets[f]);
+	}
+	fputc('\n', stderr);
 }
 
 /* The progress line's count (read from its own thread). */
@@ -649,6 +667,8 @@ int render_site(const struct site *site, struct tmpl_set *tmpls, struct writer *
 		inc->search_current = p.deps.old_known && p.deps.search == p.deps.old_search && !failed;
 		render_deps_changes(&p.deps, inc);
 		inc->made = atomic_load(&p.made);
+		if (getenv("SITEGEN_TIMING") && inc->made && inc->made < total)
+			print_made_by(&p);
 		inc->kept = atomic_load(&p.kept);
 		render_deps_close(&p.deps, w, !failed);	/* before the arenas holding its lines go */
 	}

@@ -43,17 +43,22 @@
  *    person's members;
  *  - a place's own page: its members (its months, heatmap, newest
  *    reports, sub-places' counts) and those of the place above it (its
- *    siblings and their counts; for a province, every report).
+ *    siblings and their counts; for a province, every report);
+ *  - a place's, tag's or person's feed: the owner's members.
  * Such a page is matched with the earlier build's by a key (its article's
  * path, its URL), and its reads are renumbered. Every other page is made
  * again.
+ *
+ * SITEGEN_DEBUG_VIEWS=1 names, after a change of structure, each keyed page
+ * made again and why (its view changed, it is new, or an item it reads
+ * changed); SITEGEN_TIMING=1 counts the pages made by kind.
  *
  * Whatever is uncertain (no record, another version, another global input,
  * --force, a file that cannot be kept) makes the page, or every page,
  * again: the output is always a full build's.
  *
  * The record, the state's extra section (write.h):
- *   sitegen-render 2
+ *   sitegen-render 3
  *   structure <hex> search <hex> global <hex> articles <n> jobs <m> reports <r>
  *                                       (r: the job of the first report page,
  *                                       the newest article's: order n - 1)
@@ -82,7 +87,7 @@
 #include "write.h"
 #include "xalloc.h"
 
-#define RECORD_HEADER "sitegen-render 2\n"
+#define RECORD_HEADER "sitegen-render 3\n"
 #define SELF_BIT 0x80000000u
 
 /* ---- reading the earlier build's record ---- */
@@ -107,8 +112,10 @@ static int read_articles(struct render_deps *dp, const char **p, const char *end
 	struct arena a = ARENA_INIT;
 	struct strmap now = { 0 };	/* this build's paths → order + 1 */
 	if (partial)
-		for (size_t i = 0; i < dp->narticles; i++)
-			strmap_put(&a, &now, ((const struct article *)dp->site->articles.items[i])->path, (void *)(uintptr_t)(i + 1));
+		for (size_t i = 0; i < dp->narticles; i++) {
+			const struct article *art = dp->site->articles.items[i];
+			strmap_put(&a, &now, art->path, (void *)(uintptr_t)(art->order + 1));
+		}
 	int r = 0;
 	for (size_t i = 0; r == 0 && i < na; i++) {
 		if (!(line = next_line(p, end, &n)) || n < 50 || line[48] != ' ' || text_hex16(line, &dp->old_item[i]) < 0 ||
@@ -316,6 +323,8 @@ static void match_keys(struct render_deps *dp)
 		uintptr_t k = dp->job_key[j] ? (uintptr_t)strmap_get(&old, dp->job_key[j]) : 0;
 		if (k && views[k - 1] == dp->job_view[j])
 			dp->old_job[j] = (long)(k - 1);
+		else if (getenv("SITEGEN_DEBUG_VIEWS"))
+			fprintf(stderr, "view %s: %s\n", k ? "changed" : "new", dp->job_key[j] ? dp->job_key[j] : "-");
 	}
 	free(views);
 	arena_free(&a);
@@ -340,6 +349,8 @@ void render_deps_plan(struct render_deps *dp)
 		long k = dp->old_job[j];
 		if (k >= 0)
 			dp->dirty[j] = each_dep(dp, dp->old_line[k], dp->old_len[k], dep_changed, NULL) != 0;
+		if (k >= 0 && dp->dirty[j] && getenv("SITEGEN_DEBUG_VIEWS"))
+			fprintf(stderr, "reads changed: %s\n", dp->job_key[j] ? dp->job_key[j] : "-");
 	}
 }
 
@@ -468,12 +479,19 @@ void render_deps_close(struct render_deps *dp, struct writer *w, int ok)
 		buf_addf(&b, "structure %016llx search %016llx global %016llx articles %zu jobs %zu reports %zu\n",
 			 (unsigned long long)dp->structure, (unsigned long long)dp->search,
 			 (unsigned long long)dp->global, dp->narticles, dp->njobs, dp->reports_first);
+		/* line i is article order i's: its digests and its file */
+		const char **path_of = xcalloc(dp->narticles + 1, sizeof(*path_of));
 		for (size_t i = 0; i < dp->narticles; i++) {
-			const char *path = ((const struct article *)dp->site->articles.items[i])->path;
-			buf_addf(&b, "%016llx%016llx%016llx %s\n", (unsigned long long)dp->item[i],
-				 (unsigned long long)dp->body[i], (unsigned long long)dp->placing_of[i],
-				 strchr(path, '\n') ? "-" : path);
+			const struct article *art = dp->site->articles.items[i];
+			if (art->order < dp->narticles)
+				path_of[art->order] = art->path;
 		}
+		for (size_t i = 0; i < dp->narticles; i++) {
+			const char *path = path_of[i] && !strchr(path_of[i], '\n') ? path_of[i] : "-";
+			buf_addf(&b, "%016llx%016llx%016llx %s\n", (unsigned long long)dp->item[i],
+				 (unsigned long long)dp->body[i], (unsigned long long)dp->placing_of[i], path);
+		}
+		free(path_of);
 		for (size_t j = 0; j < dp->njobs; j++) {
 			long k = dp->old_job[j];
 			const char *key = dp->job_key[j];
@@ -498,6 +516,7 @@ void render_deps_close(struct render_deps *dp, struct writer *w, int ok)
 	free(dp->body);
 	free(dp->placing_of);
 	free(dp->job_key);
+	arena_free(&dp->keys_arena);
 	free(dp->job_view);
 	free(dp->old_item);
 	free(dp->old_body);

@@ -139,25 +139,6 @@ static uint64_t neighbour(uint64_t h, const struct article *o, const uint64_t *p
 	return hash_num(h, o ? (long long)placing[o->order] : -1);
 }
 
-/* The members of list of year y alone (memoised under key + y). */
-static uint64_t members_of_year(struct render_deps *dp, const char *key, const struct ptrvec *list, int y)
-{
-	char *k = arena_sprintf(&dp->views_arena, "%s|%d", key, y);
-	uint64_t *memo = strmap_get(&dp->views_seen, k);
-	if (memo)
-		return *memo;
-	uint64_t h = hash_num(HASH_INIT, y);
-	for (size_t i = 0; i < list->len; i++) {
-		const struct article *a = list->items[i];
-		if (a->date.y == y)
-			h = hash_num(h, (long long)dp->placing_of[a->order]);
-	}
-	memo = arena_alloc(&dp->views_arena, sizeof(*memo));
-	*memo = h;
-	strmap_put(&dp->views_arena, &dp->views_seen, k, memo);
-	return h;
-}
-
 static uint64_t list_members(struct render_deps *dp, const char *key, const struct ptrvec *list)
 {
 	return members(&dp->views_arena, &dp->views_seen, key, list, dp->placing_of);
@@ -175,20 +156,99 @@ void render_deps_view_report(struct render_deps *dp, const struct article *art)
 	dp->job_view[dp->view_job] = h;
 }
 
+/* A span as a link to it shows it: its period, its count, its URL. */
+static uint64_t hash_span(uint64_t h, const struct span *s)
+{
+	return hash_s(hash_num(hash_num(h, s->y * 100LL + s->m), (long long)s->len), s->url);
+}
+
+/* The members of span s of list (its slice), by placing. */
+static uint64_t span_members(const struct render_deps *dp, const struct ptrvec *list, const struct span *s)
+{
+	uint64_t h = hash_num(HASH_INIT, (long long)s->len);
+	for (size_t k = s->start; k < s->start + s->len && k < list->len; k++)
+		h = hash_num(h, (long long)dp->placing_of[((const struct article *)list->items[k])->order]);
+	return h;
+}
+
+/* Every span of the year of spans[j] (newest first), as year_link reads
+ * them: the year's total and first span. */
+static uint64_t hash_year_of(uint64_t h, const struct span *spans, size_t n, size_t j)
+{
+	while (j > 0 && spans[j - 1].y == spans[j].y)
+		j--;
+	for (size_t k = j; k < n && spans[k].y == spans[j].y; k++)
+		h = hash_span(h, &spans[k]);
+	return hash_num(h, -2);
+}
+
+/* What a period page of an owner (render_periods.c) reads of the owner's
+ * spans: its own members, the links to the periods before and after it,
+ * and when it opens its year (and so also makes the year's page): the
+ * members of every span of the year (months, counts, heatmap) and the
+ * years before and after it. Not the rest of the owner's list: a report
+ * added in another year makes none of these pages again. */
+static uint64_t period_view(const struct render_deps *dp, const struct span *spans, size_t n,
+			    const struct ptrvec *list, size_t i)
+{
+	const struct span *s = &spans[i];
+	uint64_t h = hash_span(hash_num(HASH_INIT, (long long)span_members(dp, list, s)), s);
+	h = i + 1 < n ? hash_span(h, &spans[i + 1]) : hash_num(h, -1);
+	h = i > 0 ? hash_span(h, &spans[i - 1]) : hash_num(h, -1);
+	if (!render_span_opens_year(spans, i))
+		return h;
+	size_t end = i;
+	for (; end < n && spans[end].y == s->y; end++)
+		h = hash_num(hash_span(h, &spans[end]), (long long)span_members(dp, list, &spans[end]));
+	h = end < n ? hash_year_of(h, spans, n, end) : hash_num(h, -1);
+	return i > 0 ? hash_year_of(h, spans, n, i - 1) : hash_num(h, -1);
+}
+
+/* A place's span of month y-m as the pages of its neighbours show it:
+ * name, and the span's count and URL, or none. */
+static uint64_t hash_place_month(uint64_t h, const struct place *q, int y, int m)
+{
+	const struct span *qs = render_find_span(q->months, q->nmonths, y, m);
+	h = hash_s(hash_s(hash_num(h, q->level), q->name), q->url);
+	return qs ? hash_span(h, qs) : hash_num(h, -1);
+}
+
 void render_deps_view_place_month(struct render_deps *dp, const struct span *s)
 {
 	const struct place *p = s->owner;
-	uint64_t h = hash_num(HASH_INIT, (long long)list_members(dp, p->url, &p->articles));
+	size_t i = (size_t)(s - p->months);
+	uint64_t h = hash_num(HASH_INIT, (long long)period_view(dp, p->months, p->nmonths, &p->articles, i));
+	/* its crumbs and the links up: the place above's (or the archive's)
+	 * month and year */
+	for (const struct place *q = p; q; q = q->parent)
+		h = hash_s(hash_s(h, q->name), q->url);
+	const struct ptrvec *siblings = &dp->site->provinces;
 	if (p->parent) {
-		h = hash_num(h, (long long)members_of_year(dp, p->parent->url, &p->parent->articles, s->y));
+		siblings = &p->parent->children;
+		h = hash_place_month(h, p->parent, s->y, s->m);
+		const struct span *up = NULL;
+		for (size_t k = 0; k < p->parent->nmonths && !up; k++)
+			if (p->parent->months[k].y == s->y)
+				up = &p->parent->months[k];
+		h = up ? hash_span(h, up) : hash_num(h, -1);
 	} else {
-		for (size_t i = 0; i < dp->site->years.len; i++) {
-			const struct year *yr = dp->site->years.items[i];
-			if (yr->y == s->y)
-				h = hash_num(h, (long long)members_of_year(dp, "", &yr->articles, s->y));
+		for (size_t k = 0; k < dp->site->months.len; k++) {
+			const struct month *mo = dp->site->months.items[k];
+			if (mo->y == s->y && mo->m == s->m)
+				h = hash_s(h, mo->url);
 		}
-		h = hash_num(h, (long long)dp->site->provinces.len);
+		for (size_t k = 0; k < dp->site->years.len; k++) {
+			const struct year *yr = dp->site->years.items[k];
+			if (yr->y == s->y)
+				h = hash_s(h, yr->url);
+		}
 	}
+	/* the same month of its siblings, and of the places below it */
+	for (size_t k = 0; k < siblings->len; k++)
+		h = hash_place_month(h, siblings->items[k], s->y, s->m);
+	h = hash_num(h, -3);
+	for (size_t k = 0; k < p->children.len; k++)
+		h = hash_place_month(h, p->children.items[k], s->y, s->m);
 	dp->job_key[dp->view_job] = s->url;
 	dp->job_view[dp->view_job] = h;
 }
@@ -220,9 +280,33 @@ void render_deps_view_owner(struct render_deps *dp, const struct ptrvec *list, c
 	dp->job_view[dp->view_job] = hash_num(HASH_INIT, (long long)list_members(dp, url, list));
 }
 
-void render_deps_view_topic_period(struct render_deps *dp, const struct span *s, const struct ptrvec *list,
-				   const char *owner_url)
+void render_deps_view_topic_period(struct render_deps *dp, const struct span *s, const struct span *spans, size_t n,
+				   const struct ptrvec *list, const char *owner_name, const char *owner_url)
 {
+	uint64_t h = period_view(dp, spans, n, list, (size_t)(s - spans));
 	dp->job_key[dp->view_job] = s->url;
-	dp->job_view[dp->view_job] = hash_num(HASH_INIT, (long long)list_members(dp, owner_url, list));
+	dp->job_view[dp->view_job] = hash_s(hash_s(h, owner_name), owner_url);
+}
+
+/* A place's, tag's or person's feed (render_feeds.c, job i of its family):
+ * its owner's newest reports, each entry from the report's item and its
+ * placing fields; the owner's name is in those fields too. Keyed apart
+ * from the owner's own page, whose key is the owner's URL. */
+void render_deps_view_feed(struct render_deps *dp, size_t i)
+{
+	const struct site *s = dp->site;
+	const struct ptrvec *list;
+	const char *url;
+	if (i < s->places.len) {
+		const struct place *p = s->places.items[i];
+		list = &p->articles, url = p->url;
+	} else if ((i -= s->places.len) < s->tags.len) {
+		const struct tag *t = s->tags.items[i];
+		list = &t->articles, url = t->url;
+	} else {
+		const struct person *pe = s->people.items[i - s->tags.len];
+		list = &pe->articles, url = pe->url;
+	}
+	dp->job_key[dp->view_job] = arena_sprintf(&dp->keys_arena, "%s feed", url);
+	dp->job_view[dp->view_job] = hash_num(HASH_INIT, (long long)list_members(dp, url, list));
 }

@@ -78,6 +78,7 @@ struct render_deps {
 	uint64_t *job_view;	/* by job: what its page reads of the structure, where it has a key */
 	size_t view_job;	/* the job render_deps_view_* describe */
 	struct arena views_arena;	/* their memos, while they are made */
+	struct arena keys_arena;	/* the keys that are not the site's strings (a feed's) */
 	struct strmap views_seen;
 	long *old_of;		/* by article order: its earlier number, or -1 */
 	long *new_of;		/* by the earlier number: its order now, or -1 */
@@ -101,8 +102,9 @@ void render_deps_view_day(struct render_deps *dp, size_t i);
 void render_deps_view_place(struct render_deps *dp, const struct place *p);
 /* A page of an owner (tag, person) that reads only its list. */
 void render_deps_view_owner(struct render_deps *dp, const struct ptrvec *list, const char *url);
-void render_deps_view_topic_period(struct render_deps *dp, const struct span *s, const struct ptrvec *list,
-				   const char *owner_url);
+void render_deps_view_feed(struct render_deps *dp, size_t i);
+void render_deps_view_topic_period(struct render_deps *dp, const struct span *s, const struct span *spans, size_t n,
+				   const struct ptrvec *list, const char *owner_name, const char *owner_url);
 uint64_t render_deps_body(const struct article *art);
 /* The structure without the global part (render_deps_open adds it), and
  * each article's placing in each[] (by its order). */
