@@ -583,6 +583,8 @@ static void job_view(struct render_deps *dp, size_t job, void *arg)
 		render_deps_view_report(dp, s->articles.items[i]);
 	} else if (page == render_day_page) {
 		render_deps_view_day(dp, i);
+	} else if (page == render_month_page) {
+		render_deps_view_month(dp, i);
 	} else if (page == render_place_page) {
 		render_deps_view_place(dp, s->places.items[i]);
 	} else if (page == render_page_feed) {

@@ -31,19 +31,23 @@
  * structure, is the earlier build's. A member below is an article of the
  * list by its placing fields, in order:
  *  - a report's own page (render_report.c): its own placing fields, the
- *    members of its community, its district (or city) and its printed
- *    page (the related reports and the printed page's window are picked
- *    from these) and its neighbours in the archive;
+ *    related reports it lists (render_related_pick), the members of its
+ *    printed page (whose window it shows) and its neighbours in the
+ *    archive and in its district;
  *  - a day's page (render_dates.c): its members, the days before and after;
- *  - a place's month page (and the year page it may carry:
- *    render_periods.c): the place's members (its months, its sub-places'
- *    counts), and the members of that year of the place above it (its
- *    siblings' months, the link up) or, for a province, of the archive;
- *  - a tag's or person's period page, and its own page: the tag's or
- *    person's members;
+ *  - a month's page (render_dates.c): its members, the districts' same
+ *    month, the months before and after;
+ *  - a period page of a place, tag or person (render_periods.c: a month,
+ *    or a year, and the year's own page when it is the year's newest
+ *    period): its own members, the periods before and after it (their
+ *    links show counts), when it makes the year's page the members of the
+ *    year's periods and the years before and after; for a place also the
+ *    same month of its siblings, of the places below it and of the place
+ *    above (or the archive), and the names on its way up;
+ *  - a tag's or person's own page: the tag's or person's members;
  *  - a place's own page: its members (its months, heatmap, newest
- *    reports, sub-places' counts) and those of the place above it (its
- *    siblings and their counts; for a province, every report);
+ *    reports, sub-places' counts), its siblings with their counts, the
+ *    names on its way up;
  *  - a place's, tag's or person's feed: the owner's members.
  * Such a page is matched with the earlier build's by a key (its article's
  * path, its URL), and its reads are renumbered. Every other page is made

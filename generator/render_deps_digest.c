@@ -147,8 +147,13 @@ static uint64_t list_members(struct render_deps *dp, const char *key, const stru
 void render_deps_view_report(struct render_deps *dp, const struct article *art)
 {
 	uint64_t h = hash_num(HASH_INIT, (long long)dp->placing_of[art->order]);
-	h = hash_num(h, art->place ? (long long)list_members(dp, art->place->url, &art->place->articles) : 0);
-	h = hash_num(h, art->local ? (long long)list_members(dp, art->local->url, &art->local->articles) : 0);
+	/* the related reports it lists (picked from its community's and
+	 * district's members), not those lists whole */
+	const struct article *picked[RELATED_MAX];
+	size_t n = render_related_pick(art, picked);
+	h = hash_num(h, (long long)n);
+	for (size_t i = 0; i < n; i++)
+		h = hash_num(h, (long long)dp->placing_of[picked[i]->order]);
 	h = hash_num(h, art->series ? (long long)list_members(dp, art->series->url, &art->series->articles) : 0);
 	h = neighbour(neighbour(h, art->prev, dp->placing_of), art->next, dp->placing_of);
 	h = neighbour(neighbour(h, art->local_prev, dp->placing_of), art->local_next, dp->placing_of);
@@ -267,9 +272,15 @@ void render_deps_view_day(struct render_deps *dp, size_t i)
 void render_deps_view_place(struct render_deps *dp, const struct place *p)
 {
 	uint64_t h = hash_num(HASH_INIT, (long long)list_members(dp, p->url, &p->articles));
-	/* its siblings and their counts: the place above's members, or for a
-	 * province every report */
-	h = hash_num(h, p->parent ? (long long)list_members(dp, p->parent->url, &p->parent->articles) : (long long)dp->placing);
+	/* its siblings (the places of its level under the same place, or the
+	 * provinces) with their counts; the place above by name */
+	const struct ptrvec *all = p->parent ? &p->parent->children : &dp->site->provinces;
+	for (size_t k = 0; k < all->len; k++) {
+		const struct place *q = all->items[k];
+		h = hash_num(hash_s(hash_s(hash_num(h, q->level), q->name), q->url), (long long)q->articles.len);
+	}
+	for (const struct place *q = p->parent; q; q = q->parent)
+		h = hash_s(hash_s(h, q->name), q->url);
 	dp->job_key[dp->view_job] = p->url;
 	dp->job_view[dp->view_job] = h;
 }
@@ -309,4 +320,26 @@ void render_deps_view_feed(struct render_deps *dp, size_t i)
 	}
 	dp->job_key[dp->view_job] = arena_sprintf(&dp->keys_arena, "%s feed", url);
 	dp->job_view[dp->view_job] = hash_num(HASH_INIT, (long long)list_members(dp, url, list));
+}
+
+/* A month's page of the date archive (render_dates.c): its members (the
+ * list, the calendar, its days and their counts, the month's heatmap), the
+ * districts' same month, and the months before and after. */
+void render_deps_view_month(struct render_deps *dp, size_t i)
+{
+	const struct ptrvec *months = &dp->site->months;
+	const struct month *m = months->items[i];
+	uint64_t h = hash_num(HASH_INIT, (long long)list_members(dp, m->url, &m->articles));
+	h = hash_s(h, m->year->url);
+	for (size_t k = 0; k < dp->site->places.len; k++) {
+		const struct place *q = dp->site->places.items[k];
+		if (q->level == PLACE_DISTRICT)
+			h = hash_place_month(h, q, m->y, m->m);
+	}
+	for (size_t k = i > 0 ? i - 1 : 0; k <= i + 1 && k < months->len; k++) {
+		const struct month *o = months->items[k];
+		h = hash_s(hash_num(h, o->y * 100LL + o->m), o->url);
+	}
+	dp->job_key[dp->view_job] = m->url;
+	dp->job_view[dp->view_job] = h;
 }

@@ -97,8 +97,13 @@ void render_deps_open(struct render_deps *dp, const struct site *s, const struct
 		      uint64_t search_global, int force, size_t njobs, size_t reports_first,
 		      void (*view_of)(struct render_deps *, size_t job, void *), void *ctx);
 void render_deps_view_report(struct render_deps *dp, const struct article *art);
+/* render_report.c: the reports a report's page lists as related, at most
+ * RELATED_MAX; returns how many. */
+#define RELATED_MAX 6
+size_t render_related_pick(const struct article *art, const struct article *picked[RELATED_MAX]);
 void render_deps_view_place_month(struct render_deps *dp, const struct span *s);
 void render_deps_view_day(struct render_deps *dp, size_t i);
+void render_deps_view_month(struct render_deps *dp, size_t i);
 void render_deps_view_place(struct render_deps *dp, const struct place *p);
 /* A page of an owner (tag, person) that reads only its list. */
 void render_deps_view_owner(struct render_deps *dp, const struct ptrvec *list, const char *url);

@@ -6,7 +6,6 @@
 #include "render_internal.h"
 #include "write.h"
 
-#define RELATED_MAX 6
 /* A printed page holds a dozen reports; a `page:` value shared by
  * thousands must not list them all on each of their pages. */
 #define SAME_SERIES_MAX 12
@@ -60,12 +59,12 @@ static int shares_tag(const struct article *art, const struct article *o)
 
 /* Related: others of the same community first, then those sharing the most
  * tags with it within its district, newest first; never the article itself
- * or one of its printed page (listed apart). */
-static struct val *related(struct render *r, const struct article *art)
+ * or one of its printed page (listed apart). Also what its page's view of
+ * the structure holds (render_deps_view_report): only a change to these
+ * changes the list. */
+size_t render_related_pick(const struct article *art, const struct article *picked[RELATED_MAX])
 {
-	struct val *list = val_list(&r->scratch);
 	size_t n = 0;
-	const struct article *picked[RELATED_MAX];
 	for (int pass = 0; pass < 2 && n < RELATED_MAX; pass++) {
 		const struct place *scope = pass == 0 ? art->place : art->local;
 		if (!scope || (pass == 0 && scope->level != PLACE_COMMUNITY))
@@ -79,12 +78,20 @@ static struct val *related(struct render *r, const struct article *art)
 			int dup = 0;
 			for (size_t k = 0; k < n; k++)
 				dup |= picked[k] == o;
-			if (dup)
-				continue;
-			picked[n++] = o;
-			val_push(&r->scratch, list, render_item(r, o));
+			if (!dup)
+				picked[n++] = o;
 		}
 	}
+	return n;
+}
+
+static struct val *related(struct render *r, const struct article *art)
+{
+	struct val *list = val_list(&r->scratch);
+	const struct article *picked[RELATED_MAX];
+	size_t n = render_related_pick(art, picked);
+	for (size_t i = 0; i < n; i++)
+		val_push(&r->scratch, list, render_item(r, picked[i]));
 	return list;
 }
 
