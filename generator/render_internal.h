@@ -77,6 +77,7 @@ struct render_deps {
 	const char **job_key;	/* by job: what matches it with an earlier job across a change of structure, or NULL */
 	uint64_t *job_view;	/* by job: what its page reads of the structure, where it has a key */
 	size_t view_job;	/* the job render_deps_view_* describe */
+	int views_known;	/* job_key and job_view are made (else the record's stand) */
 	struct arena views_arena;	/* their memos, while they are made */
 	struct arena keys_arena;	/* the keys that are not the site's strings (a feed's) */
 	struct strmap views_seen;
