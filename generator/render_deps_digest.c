@@ -218,6 +218,24 @@ static uint64_t hash_place_month(uint64_t h, const struct place *q, int y, int m
 	return qs ? hash_span(h, qs) : hash_num(h, -1);
 }
 
+/* hash_place_month of every place of a list (the children of the place
+ * whose URL is key), memoised: a district's hundred communities each read
+ * their siblings' month. */
+static uint64_t places_month(struct render_deps *dp, const struct ptrvec *list, const char *key, int y, int m)
+{
+	char *k = arena_sprintf(&dp->views_arena, "%s|%d|%d", key, y, m);
+	uint64_t *memo = strmap_get(&dp->views_seen, k);
+	if (memo)
+		return *memo;
+	uint64_t h = hash_num(HASH_INIT, (long long)list->len);
+	for (size_t i = 0; i < list->len; i++)
+		h = hash_place_month(h, list->items[i], y, m);
+	memo = arena_alloc(&dp->views_arena, sizeof(*memo));
+	*memo = h;
+	strmap_put(&dp->views_arena, &dp->views_seen, k, memo);
+	return h;
+}
+
 void render_deps_view_place_month(struct render_deps *dp, const struct span *s)
 {
 	const struct place *p = s->owner;
@@ -249,11 +267,8 @@ void render_deps_view_place_month(struct render_deps *dp, const struct span *s)
 		}
 	}
 	/* the same month of its siblings, and of the places below it */
-	for (size_t k = 0; k < siblings->len; k++)
-		h = hash_place_month(h, siblings->items[k], s->y, s->m);
-	h = hash_num(h, -3);
-	for (size_t k = 0; k < p->children.len; k++)
-		h = hash_place_month(h, p->children.items[k], s->y, s->m);
+	h = hash_num(h, (long long)places_month(dp, siblings, p->parent ? p->parent->url : "", s->y, s->m));
+	h = hash_num(h, (long long)places_month(dp, &p->children, p->url, s->y, s->m));
 	dp->job_key[dp->view_job] = s->url;
 	dp->job_view[dp->view_job] = h;
 }
