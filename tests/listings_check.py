@@ -462,4 +462,23 @@ for page, html in pages.items():
                 bad.append(f"{page}: {target} only in the heatmap")
 check(f"{nmaps} pages with a heatmap link each of its {nlinks} periods (a day through its month) outside the "
       f"picture and the shut table", nmaps > 0 and not bad, sorted(set(bad)))
+# A month of the date archive shows one day grid, its calendar (each day with reports linking to its page
+# with its count, which equals the day's listing): not a heatmap of the same days besides.
+CAL_DAY = re.compile(r'<td class="has-reports"><a href="([^"]+)"><span class="cal-day">(\d+)<.*?<span class="cal-count">(\d+) 篇</span></a></td>')
+bad, nmonths = [], 0
+for page, html in sorted(pages.items()):
+    mt = re.fullmatch(r"dates/(\d{4})/(\d{2})/index\.html", page)
+    if not mt:
+        continue
+    nmonths += 1
+    body = main_of(html)
+    ncal, nmap = body.count('<table class="calendar">'), body.count('class="heatmap heatmap-')
+    if ncal != 1 or nmap:
+        bad.append(f"{page}: {ncal} calendars, {nmap} heatmaps")
+    for href, day, n in CAL_DAY.findall(body):
+        t = resolve(page, href)
+        if t != f"dates/{mt.group(1)}/{mt.group(2)}/{int(day):02d}/index.html" or len(listing(t)[0]) != int(n):
+            bad.append(f"{page}: day {day} says {n}, links {t} listing {len(listing(t)[0]) if t in pages else None}")
+check(f"{nmonths} month pages show one day grid, their calendar, whose days' counts equal their listings",
+      nmonths > 0 and not bad, bad)
 sys.exit(1 if failures else 0)
