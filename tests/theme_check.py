@@ -452,16 +452,38 @@ def browser_checks(out, d=None):
                 say(hm["cell"] >= least - 0.5 and hm["page"] <= hm["inner"],
                     f"320 px: {page}: heatmap cells {hm['cell']:.1f} px (at least {least}), scrolled in a "
                     f"{hm['box']} px box, the page {hm['page']} px wide", [hm])
+            # A picture wider than its box says so, with no script: at 375 px the box scrolls (a swipe moves it)
+            # and a line under it says to swipe; at 1280 px the picture fits and no line shows.
+            swipe_js = """const box = document.querySelector('.heatmap-scroll'), hint = document.querySelector('.heatmap-swipe');
+                const before = box.scrollLeft; box.scrollLeft = 120; const moved = box.scrollLeft - before; box.scrollLeft = before;
+                const r = hint && hint.getBoundingClientRect(), cs = hint && getComputedStyle(hint);
+                return {scroll: box.scrollWidth, box: box.clientWidth, moved: moved, inner: innerWidth,
+                        shown: !!r && r.height > 0 && r.width > 0 && cs.visibility === 'visible' && r.right <= innerWidth + 0.5,
+                        text: hint ? hint.textContent : null};"""
+            for width in (375, 1280):
+                d.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                                  {"width": width, "height": 800, "deviceScaleFactor": 1, "mobile": width < 600})
+                for page in (year, "places/shan-xi-sheng/index.html", "index.html"):
+                    d.get(base + page)
+                    sw = d.execute_script(swipe_js)
+                    if width < 600:
+                        say(sw["scroll"] > sw["box"] and sw["moved"] > 0 and sw["shown"] and "左右滑动" in sw["text"],
+                            f"{width} px: {page}: the heatmap ({sw['scroll']} px) scrolls in its {sw['box']} px box "
+                            f"and the line 左右滑动 shows under it", [sw])
+                    else:
+                        say(sw["scroll"] <= sw["box"] and not sw["shown"],
+                            f"{width} px: {page}: the heatmap fits its {sw['box']} px box and no swipe line shows", [sw])
             # On A4 paper (673 CSS px) the year's table fits.
             d.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
                               {"width": 673, "height": 900, "deviceScaleFactor": 1, "mobile": False})
             d.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print", "features": []})
             d.get(base + year)
             t = d.execute_script("""const t = document.querySelector('.heatmap-table').getBoundingClientRect();
-                return {width: t.width, height: t.height, page: document.documentElement.scrollWidth};""")
+                return {width: t.width, height: t.height, page: document.documentElement.scrollWidth,
+                        swipe: document.querySelector('.heatmap-swipe').getBoundingClientRect().height};""")
             d.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "", "features": []})
-            say(t["height"] > 0 and t["width"] <= 673 and t["page"] <= 673,
-                f"print (A4, 673 px): {year}: the day table is shown and fits ({t['width']:.0f} px)", [t])
+            say(t["height"] > 0 and t["width"] <= 673 and t["page"] <= 673 and not t["swipe"],
+                f"print (A4, 673 px): {year}: the day table is shown and fits ({t['width']:.0f} px), no swipe line", [t])
         finally:
             d.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
 
