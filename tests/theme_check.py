@@ -10,7 +10,8 @@ issue. Prints `ok - theme: …` / `not ok - theme: …` / `skip - theme: …` li
     python3 tests/theme_check.py browser <output-dir>
         headless Chromium (Debian's chromium, chromium-driver, python3-selenium: tests/browser.sh installs
         them): every link has a cue besides its colour, meaningful borders are 3:1, days with reports stand
-        out in the calendar, in light, dark and print; no justified text at 375 px; the 404 page styled and
+        out in the calendar, in light, dark and print; no justified text at 375 px; a heatmap wider than a
+        phone scrolls in its box with a 左右滑动 line, none at desktop width or in print; the 404 page styled and
         with a working link home from file://, under /archive/, and from a server's root."""
 import glob
 import http.server
