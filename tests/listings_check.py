@@ -481,4 +481,7 @@ for page, html in sorted(pages.items()):
             bad.append(f"{page}: day {day} says {n}, links {t} listing {len(listing(t)[0]) if t in pages else None}")
 check(f"{nmonths} month pages show one day grid, their calendar, whose days' counts equal their listings",
       nmonths > 0 and not bad, bad)
+# No page shows Markdown's "**" as text (the corpus's bold lead sentences, and every summary of them).
+stars = [p for p, html in sorted(pages.items()) if "**" in main_of(html)]
+check(f"no page of {len(pages)} shows '**' as text", not stars, stars)
 sys.exit(1 if failures else 0)

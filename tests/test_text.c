@@ -490,6 +490,25 @@ static void test_markdown_summary(void)
 	check_md_summary("an image's alt text is no part of a summary",
 			 "![照片：网格员送口罩](img/a.png)\n\n网格员挨家挨户发放口罩![图](img/b.png)。\n\n第二段。\n",
 			 "网格员挨家挨户发放口罩。 第二段。");
+	/* emphasis cmark cannot read next to Chinese punctuation leaves "**" in
+	 * its text: the summary drops it; asterisks the writer typed as text
+	 * (escaped, a reference, a single one, code) stay */
+	check_md_summary("'**' cmark left before a closing quote and a name is dropped",
+			 "**“抗击疫情不是哪一个人的功劳，只有团队协作才能取得最后的胜利。”**徐刚说。\n",
+			 "“抗击疫情不是哪一个人的功劳，只有团队协作才能取得最后的胜利。”徐刚说。");
+	check_md_summary("'**' cmark left after 。 and around “” is dropped",
+			 "**面对特别不理解的居民，他们就在门外一直劝说。**这是**“重点”**。\n",
+			 "面对特别不理解的居民，他们就在门外一直劝说。这是“重点”。");
+	check_md_summary("bold cmark reads is plain text", "**第一句。**\n\n社区**网格员**上门。\n",
+			 "第一句。 社区网格员上门。");
+	/* (a body with typed asterisks keeps every run: which is which is not
+	 * in cmark's text) */
+	check_md_summary("escaped asterisks stay", "口令是\\*\\*\\*\\*，这是**“重点”**。\n",
+			 "口令是****，这是**“重点”**。");
+	check_md_summary("asterisks by reference stay", "评分&#42;&#x2A;。\n", "评分**。");
+	check_md_summary("a single asterisk and code stay", "面积5*3米，命令`a**b`。\n", "面积5*3米，命令a**b。");
+	check_md_summary("an escaped backslash does not escape the stars", "路径C:\\\\**“重点”**。\n",
+			 "路径C:\\“重点”。");
 	struct buf md = BUF_INIT;
 	/* a first paragraph longer than the parsed opening, made a heading by
 	 * the line after it: the summary comes from the next paragraph */
