@@ -411,6 +411,36 @@ def browser_checks(out, d=None):
                                         f"without (at least 3:1)", [c])
         d.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "", "features": []})
 
+        # The keyboard reaches every month a heatmap links (its picture's links are out of the tab order, its
+        # table shut) on a page listing only the newest reports: Tab from the top of the page focuses a link to
+        # each, shown on the page when focused. On THEME_LISTINGS_OUT (tests/browser.sh: a synthetic archive
+        # with a low listing_limit; content/ lists every report of each place on its page).
+        listings = os.environ.get("THEME_LISTINGS_OUT")
+        cut = [p for p in sorted(glob.glob(os.path.join(listings, "places", "*", "*", "index.html")))
+               if "以上是最新的" in open(p, encoding="utf-8").read()] if listings else []
+        if cut:
+            from selenium.webdriver.common.keys import Keys
+            page = cut[0]
+            d.get("file://" + urllib.parse.quote(os.path.abspath(page)))
+            cells = set(d.execute_script("return [...document.querySelectorAll('.heatmap-svg a')]"
+                                         ".map(a => new URL(a.getAttribute('href'), location.href).href);"))
+            reached, first = set(), None
+            for _ in range(1000):
+                d.switch_to.active_element.send_keys(Keys.TAB)
+                f = d.execute_script("""const a = document.activeElement, r = a.getBoundingClientRect();
+                    return {href: a.href || '', key: a.outerHTML.slice(0, 200),
+                            shown: r.width > 0 && r.height > 0 && !a.closest('details:not([open])')};""")
+                if f["key"] == first:
+                    break
+                first = first or f["key"]
+                if f["href"] and f["shown"]:
+                    reached.add(f["href"])
+            say(cells and cells <= reached,
+                f"keyboard: {os.path.relpath(page, listings)}: Tab reaches a shown link to each of the {len(cells)} "
+                f"months its heatmap links ({len(cells & reached)} reached)", sorted(cells - reached)[:5])
+        else:
+            print("skip - theme: keyboard: no page listing only its newest reports (THEME_LISTINGS_OUT)")
+
         # Defect 7: no justified (inter-character) text on a phone.
         try:
             for width in (375, 320):
