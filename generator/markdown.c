@@ -451,12 +451,13 @@ void markdown_summary(const char *md, size_t len, size_t max_chars, struct buf *
 {
 	struct buf text = BUF_INIT;
 	size_t n = summary_source_len(md, len, SUMMARY_SOURCE_BYTES);
+	int keep_stars = typed_asterisk(md, len);	/* the whole body's, as from a parse of all of it */
 	struct md_pool pool;
 	md_begin(&pool);
 	for (;;) {
 		cmark_node *doc = parse(md, n, CMARK_OPT_DEFAULT);
 		buf_reset(&text);
-		int complete = collect_text(doc, max_chars * 8, typed_asterisk(md, n), &text);
+		int complete = collect_text(doc, max_chars * 8, keep_stars, &text);
 		if (complete || n == len || only_space(md + n, len - n))
 			break;
 		n = len;

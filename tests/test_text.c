@@ -523,6 +523,14 @@ static void test_markdown_summary(void)
 		buf_addstr(&md, "后文后文后文。\n\n");
 	buf_addstr(&md, "[1]: https://example.org/\n");
 	check_md_summary("a reference defined past the opening still links", md.data, "徐刚到社区走访。…");
+	/* an asterisk typed far below keeps the opening's "**" too, as a
+	 * parse of the whole body does */
+	buf_reset(&md);
+	buf_addstr(&md, "这是**“重点”**。\n\n");
+	for (int i = 0; i < 300; i++)
+		buf_addstr(&md, "后文后文后文。\n\n");
+	buf_addstr(&md, "评分\\*\\*。\n");
+	check_md_summary("an asterisk typed past the opening counts", md.data, "这是**“重点”**。…");
 	/* an opening with no paragraph text (a code block longer than any
 	 * opening parsed first): the summary reads on past it, as from the
 	 * whole body (with a fixed 4 KB opening it was empty) */
