@@ -367,23 +367,49 @@ static int typed_asterisk(const char *md, size_t len)
 	return 0;
 }
 
-/* Appends s without its runs of two or more '*': in a text node they are
- * emphasis cmark could not read (CommonMark opens or closes a run only
- * when it is flanked so: "这是**“重点”**。" or "**第一句。**第二句" next to
- * Chinese punctuation keep their "**"), which a summary must not show.
- * (A single '*' is kept: "5*3", a footnote mark.) */
+/* The code point of the UTF-8 sequence at p (valid UTF-8: cmark's text). */
+static unsigned cp_at(const char *p)
+{
+	const unsigned char *u = (const unsigned char *)p;
+	if (u[0] < 0x80)
+		return u[0];
+	if (u[0] < 0xe0)
+		return (u[0] & 0x1fu) << 6 | (u[1] & 0x3fu);
+	if (u[0] < 0xf0)
+		return (u[0] & 0x0fu) << 12 | (u[1] & 0x3fu) << 6 | (u[2] & 0x3fu);
+	return (u[0] & 0x07u) << 18 | (u[1] & 0x3fu) << 12 | (u[2] & 0x3fu) << 6 | (u[3] & 0x3fu);
+}
+
+/* Chinese text or punctuation (U+2E80 and up), or a curly quote. */
+static int cjk_side(unsigned cp)
+{
+	return cp >= 0x2e80 || (cp >= 0x2018 && cp <= 0x201f);
+}
+
+/* Appends s without its runs of two or more '*' that touch Chinese text or
+ * an end of s (a paragraph's, a link's): emphasis cmark could not read
+ * (CommonMark opens or closes a run only when it is flanked so, and
+ * "这是**“重点”**。" or "**12月27日……。**记者" next to Chinese punctuation
+ * keep their "**"), which a summary must not show. A run between other
+ * characters is text the writer typed ("5**2", "a ** b"), and so is a
+ * single '*'. */
 static void add_without_stars(struct buf *text, const char *s)
 {
-	for (const char *p = s; *p;) {
-		const char *q = strstr(p, "**");
-		if (!q) {
-			buf_addstr(text, p);
-			break;
+	const char *p = s, *from = s;
+	while ((p = strstr(p, "**")) != NULL) {
+		const char *end = p;
+		while (*end == '*')
+			end++;
+		const char *prev = p > s ? p - 1 : NULL;	/* the start of the character before the run */
+		while (prev && prev > s && ((unsigned char)*prev & 0xc0) == 0x80)
+			prev--;
+		if (!prev || !*end || cjk_side(cp_at(prev)) || cjk_side(cp_at(end))) {
+			buf_add(text, from, (size_t)(p - from));
+			from = end;
 		}
-		buf_add(text, p, (size_t)(q - p));
-		for (p = q; *p == '*'; p++)
-			;
+		p = end;
 	}
+	buf_addstr(text, from);
 }
 
 static int ends_paragraph(const struct buf *b)

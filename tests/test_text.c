@@ -507,6 +507,10 @@ static void test_markdown_summary(void)
 			 "口令是****，这是**“重点”**。");
 	check_md_summary("asterisks by reference stay", "评分&#42;&#x2A;。\n", "评分**。");
 	check_md_summary("a single asterisk and code stay", "面积5*3米，命令`a**b`。\n", "面积5*3米，命令a**b。");
+	check_md_summary("'**' cmark left at a paragraph's start before a digit is dropped",
+			 "**12月27日一早，社区党委书记来到小区。**记者看到\n", "12月27日一早，社区党委书记来到小区。记者看到");
+	check_md_summary("'**' between Latin letters or digits stays", "算式为 5**2 与 a ** b，**重点**。\n",
+			 "算式为 5**2 与 a ** b，重点。");
 	check_md_summary("an escaped backslash does not escape the stars", "路径C:\\\\**“重点”**。\n",
 			 "路径C:\\“重点”。");
 	struct buf md = BUF_INIT;
