@@ -234,9 +234,13 @@ static void body(struct buf *b)
 			else if (kind == 1)
 				buf_addstr(b, i ? "\n- " : "- ");
 			if (kind == 2 && i == 0) {
+				/* a bold lead sentence, a paragraph of its own: its closing "**"
+				 * follows Chinese punctuation (。”), and CommonMark closes such a
+				 * run only before a space, punctuation or the line's end (before
+				 * the next sentence cmark showed "**" as text) */
 				buf_addstr(b, "**");
 				buf_addstr(b, s);
-				buf_addstr(b, "**");
+				buf_addstr(b, nsent > 1 ? "**\n\n" : "**");
 			} else {
 				buf_addstr(b, s);
 			}

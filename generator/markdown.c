@@ -331,6 +331,87 @@ static int after_cjk(const struct buf *out)
 	return cp >= 0x2e80;
 }
 
+/* Is md[i] the start of a character reference to '*' (&#42;, &#x2A;, with
+ * any leading zeros, &ast; or &midast;)? */
+static int star_reference(const char *md, size_t len, size_t i)
+{
+	if (i + 1 < len && md[i + 1] != '#')
+		return (len - i >= 5 && !memcmp(md + i, "&ast;", 5)) || (len - i >= 8 && !memcmp(md + i, "&midast;", 8));
+	size_t j = i + 2;
+	int hex = j < len && (md[j] == 'x' || md[j] == 'X');
+	unsigned long v = 0;
+	size_t digits = 0;
+	for (j += (size_t)hex; j < len && digits < 8; j++, digits++) {
+		int c = (unsigned char)md[j], d = c >= '0' && c <= '9' ? c - '0'
+					: hex && c >= 'a' && c <= 'f' ? c - 'a' + 10
+					: hex && c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+		if (d < 0)
+			break;
+		v = v * (hex ? 16 : 10) + (unsigned long)d;
+	}
+	return digits && j < len && md[j] == ';' && v == '*';
+}
+
+/* Did the writer type an asterisk as text, escaped (\*) or as a character
+ * reference? */
+static int typed_asterisk(const char *md, size_t len)
+{
+	const char *end = md + len;
+	/* a backslash escapes the next character, a backslash too: in "\\**" the stars are emphasis */
+	for (const char *p = md; (p = memchr(p, '\\', (size_t)(end - p))) != NULL && p + 1 < end; p += 2)
+		if (p[1] == '*')
+			return 1;
+	for (const char *p = md; (p = memchr(p, '&', (size_t)(end - p))) != NULL; p++)
+		if (star_reference(md, len, (size_t)(p - md)))
+			return 1;
+	return 0;
+}
+
+/* The code point of the UTF-8 sequence at p (valid UTF-8: cmark's text). */
+static unsigned cp_at(const char *p)
+{
+	const unsigned char *u = (const unsigned char *)p;
+	if (u[0] < 0x80)
+		return u[0];
+	if (u[0] < 0xe0)
+		return (u[0] & 0x1fu) << 6 | (u[1] & 0x3fu);
+	if (u[0] < 0xf0)
+		return (u[0] & 0x0fu) << 12 | (u[1] & 0x3fu) << 6 | (u[2] & 0x3fu);
+	return (u[0] & 0x07u) << 18 | (u[1] & 0x3fu) << 12 | (u[2] & 0x3fu) << 6 | (u[3] & 0x3fu);
+}
+
+/* Chinese text or punctuation (U+2E80 and up), or a curly quote. */
+static int cjk_side(unsigned cp)
+{
+	return cp >= 0x2e80 || (cp >= 0x2018 && cp <= 0x201f);
+}
+
+/* Appends s without its runs of two or more '*' that touch Chinese text or
+ * an end of s (a paragraph's, a link's): emphasis cmark could not read
+ * (CommonMark opens or closes a run only when it is flanked so, and
+ * "这是**“重点”**。" or "**12月27日……。**记者" next to Chinese punctuation
+ * keep their "**"), which a summary must not show. A run between other
+ * characters is text the writer typed ("5**2", "a ** b"), and so is a
+ * single '*'. */
+static void add_without_stars(struct buf *text, const char *s)
+{
+	const char *p = s, *from = s;
+	while ((p = strstr(p, "**")) != NULL) {
+		const char *end = p;
+		while (*end == '*')
+			end++;
+		const char *prev = p > s ? p - 1 : NULL;	/* the start of the character before the run */
+		while (prev && prev > s && ((unsigned char)*prev & 0xc0) == 0x80)
+			prev--;
+		if (!prev || !*end || cjk_side(cp_at(prev)) || cjk_side(cp_at(end))) {
+			buf_add(text, from, (size_t)(p - from));
+			from = end;
+		}
+		p = end;
+	}
+	buf_addstr(text, from);
+}
+
 static int ends_paragraph(const struct buf *b)
 {
 	return b->len >= 3 && memcmp(b->data + b->len - 3, "\xE2\x80\xA9", 3) == 0;
@@ -343,8 +424,9 @@ static int ends_paragraph(const struct buf *b)
  * text stops at the first heading after some text: a summary never runs
  * into the next section. */
 /* Returns 1 when the text is complete (past max_bytes, or ended by a
- * heading), 0 when the document ran out first. */
-static int collect_text(cmark_node *doc, size_t max_bytes, struct buf *text)
+ * heading), 0 when the document ran out first. keep_stars: the writer typed
+ * asterisks as text somewhere (typed_asterisk), so runs of them are kept. */
+static int collect_text(cmark_node *doc, size_t max_bytes, int keep_stars, struct buf *text)
 {
 	int complete = 0;
 	cmark_iter *it = cmark_iter_new(doc);
@@ -366,6 +448,8 @@ static int collect_text(cmark_node *doc, size_t max_bytes, struct buf *text)
 		} else if (type == CMARK_NODE_PARAGRAPH && ev == CMARK_EVENT_EXIT) {
 			if (text->len && !ends_paragraph(text))	/* (one holding only an image added nothing) */
 				buf_addstr(text, "\xE2\x80\xA9");
+		} else if (!in_heading && ev == CMARK_EVENT_ENTER && type == CMARK_NODE_TEXT && !keep_stars) {
+			add_without_stars(text, cmark_node_get_literal(node));
 		} else if (!in_heading && ev == CMARK_EVENT_ENTER &&
 			   (type == CMARK_NODE_TEXT || type == CMARK_NODE_CODE)) {
 			buf_addstr(text, cmark_node_get_literal(node));
@@ -393,12 +477,13 @@ void markdown_summary(const char *md, size_t len, size_t max_chars, struct buf *
 {
 	struct buf text = BUF_INIT;
 	size_t n = summary_source_len(md, len, SUMMARY_SOURCE_BYTES);
+	int keep_stars = typed_asterisk(md, len);	/* the whole body's, as from a parse of all of it */
 	struct md_pool pool;
 	md_begin(&pool);
 	for (;;) {
 		cmark_node *doc = parse(md, n, CMARK_OPT_DEFAULT);
 		buf_reset(&text);
-		int complete = collect_text(doc, max_chars * 8, &text);
+		int complete = collect_text(doc, max_chars * 8, keep_stars, &text);
 		if (complete || n == len || only_space(md + n, len - n))
 			break;
 		n = len;

@@ -30,28 +30,27 @@ struct val *render_years(struct render *r)
 	return list;
 }
 
-/* The day grid of a year (m NULL) or of one month of it; reports known only
- * to their month come as a cell of day 0. */
-static struct val *day_heatmap(struct render *r, const struct year *y, const struct month *only, const char *title)
+/* The day grid of a year; reports known only to their month come as a cell
+ * of day 0. */
+static struct val *day_heatmap(struct render *r, const struct year *y, const char *title)
 {
 	size_t n = 0;
 	for (size_t i = 0; i < y->months.len; i++) {
 		const struct month *m = y->months.items[i];
-		if (!only || m == only)
-			n += m->days.len + 1;
+		n += m->days.len + 1;
 	}
 	struct render_heat_cell *cells = arena_alloc(&r->scratch, (n + 1) * sizeof(*cells));
 	n = 0;
 	for (size_t i = 0; i < y->months.len; i++) {
 		const struct month *m = y->months.items[i];
-		for (size_t k = 0; (!only || m == only) && k < m->days.len; k++) {
+		for (size_t k = 0; k < m->days.len; k++) {
 			const struct day *d = m->days.items[k];
 			cells[n++] = (struct render_heat_cell){ d->y, d->m, d->d, d->articles.len, d->url, 0 };
 		}
-		if ((!only || m == only) && m->month_only.len)
+		if (m->month_only.len)
 			cells[n++] = (struct render_heat_cell){ m->y, m->m, 0, m->month_only.len, m->url, 0 };
 	}
-	return render_heatmap_days(r, cells, n, y->y, only ? only->m : 0, title, !only);
+	return render_heatmap_year(r, cells, n, y->y, title);
 }
 
 static const char *year_month_url(const void *owner, int yy, int m)
@@ -79,7 +78,7 @@ void render_year_page(struct render *r, size_t i)
 	val_set(a, ctx, "year", year);
 	render_set_list(r, ctx, "months", month_links(r, &y->months));
 	render_set_latest(r, ctx, &y->articles, year_month_url, y);
-	val_set(a, ctx, "heatmap", day_heatmap(r, y, NULL, arena_sprintf(a, "%s每日报道数", text)));
+	val_set(a, ctx, "heatmap", day_heatmap(r, y, arena_sprintf(a, "%s每日报道数", text)));
 	if (i > 0) {
 		const struct year *p = r->site->years.items[i - 1];
 		struct val *v = render_link(r, render_year_text(r, p->y), p->url);
@@ -158,11 +157,10 @@ static void month_page(struct render *r, size_t i, size_t k, size_t npages)
 	for (int w = 0; w < 7; w++)
 		val_push(a, wd, val_str_ref(a, weekdays[w], strlen(weekdays[w])));
 	render_set_list(r, ctx, "weekdays", wd);
-	/* the calendar, heatmap and day links on the first page only: the
-	 * others are for the list, and link back to it */
+	/* the calendar and day links on the first page only: the others are
+	 * for the list, and link back to it. The calendar is the page's one day
+	 * grid (a day heatmap of the month would draw the same days again). */
 	render_set_list(r, ctx, "weeks", k ? val_list(a) : calendar(r, m));
-	if (!k)
-		val_set(a, ctx, "heatmap", day_heatmap(r, m->year, m, arena_sprintf(a, "%s每日报道数", text)));
 	struct val *days = val_list(a);
 	for (size_t j = 0; !k && j < m->days.len; j++) {
 		const struct day *d = m->days.items[j];

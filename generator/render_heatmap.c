@@ -115,9 +115,6 @@ static struct val *table_cell(struct render *r, size_t count, const char *url, i
 	return c;
 }
 
-/* kind: "months", "year" or "month", for the stylesheet (how large to draw it). */
-/* kind: "months", "year" or "month", for the stylesheet (how large to draw
- * it); month_only: how many of total have no day, and so no cell. */
 /* A column heading: text, and a unit only screen readers hear ("31" + "日"),
  * so that 31 day columns fit a phone's width and a printed page. */
 static void push_head(struct render *r, struct val *head, const char *text, const char *unit)
@@ -132,7 +129,7 @@ static void push_head(struct render *r, struct val *head, const char *text, cons
 
 /* The figure's description, for screen readers (the picture is hidden from
  * them): the totals, and where the numbers are that they can reach (the
- * table, or a month page's calendar). max 0: no cell has reports (a day grid
+ * table). max 0: no cell has reports (a day grid
  * of reports all known only to their month). */
 static const char *page_desc(struct render *r, size_t total, size_t month_only, size_t max, const char *numbers)
 {
@@ -143,7 +140,9 @@ static const char *page_desc(struct render *r, size_t total, size_t month_only, 
 	return arena_sprintf(a, "共%zu篇报道。%s单格最多%zu篇。%s", total, only, max, numbers);
 }
 
-/* numbers: the sentence saying where the numbers are (page_desc). */
+/* kind: "months" or "year", for the stylesheet (how large to draw it);
+ * month_only: how many of total have no day, and so no cell; numbers: the
+ * sentence saying where the numbers are (page_desc). */
 static struct val *heatmap_new(struct render *r, const char *kind, const char *title, size_t total,
 			       size_t month_only, struct scale sc, int cell, int width, int height, const char *numbers)
 {
@@ -231,24 +230,23 @@ struct val *render_heatmap_months(struct render *r, const struct render_heat_cel
 	return h;
 }
 
-/* Days from the start of the period (1 January, or the 1st of month m). */
-static int day_index(int y, int m0, int m, int d)
+/* Days from 1 January. */
+static int day_index(int y, int m, int d)
 {
 	int k = d - 1;
-	for (int i = m0 ? m0 : 1; i < m; i++)
+	for (int i = 1; i < m; i++)
 		k += text_days_in_month(y, i);
 	return k;
 }
 
-struct val *render_heatmap_days(struct render *r, const struct render_heat_cell *cells, size_t n, int y, int m,
-				const char *title, int with_table)
+struct val *render_heatmap_year(struct render *r, const struct render_heat_cell *cells, size_t n, int y,
+				const char *title)
 {
 	enum { CELL = 11, STEP = 13, LEFT = 22, TOP = 16 };
 	static const char *const weekdays[] = { "一", "二", "三", "四", "五", "六", "日" };
 	struct arena *a = &r->scratch;
-	int m0 = m ? m : 1, m1 = m ? m : 12;
-	int ndays = day_index(y, m0, m1, text_days_in_month(y, m1)) + 1;
-	int first = text_weekday(y, m0, 1);
+	int ndays = day_index(y, 12, 31) + 1;
+	int first = text_weekday(y, 1, 1);
 	int weeks = (first + ndays + 6) / 7;
 	size_t total = 0, month_only[13] = { 0 }, nonly = 0;
 	struct scale sc = { 0, 0 };
@@ -260,23 +258,20 @@ struct val *render_heatmap_days(struct render *r, const struct render_heat_cell 
 			nonly += cells[i].count;
 			continue;
 		}
-		grid[day_index(y, m0, cells[i].m, cells[i].d)] = &cells[i];
+		grid[day_index(y, cells[i].m, cells[i].d)] = &cells[i];
 		sc = scale_of_counts(sc, cells[i].count);
 	}
-	struct val *h = heatmap_new(r, m ? "month" : "year", title, total, nonly, sc, CELL,
-				    LEFT + weeks * STEP, TOP + 7 * STEP,
-				    with_table ? "各日的篇数见图下的表格（按日的数字）。" : "各日的篇数见本页的日历。");
+	struct val *h = heatmap_new(r, "year", title, total, nonly, sc, CELL, LEFT + weeks * STEP, TOP + 7 * STEP,
+				    "各日的篇数见图下的表格（按日的数字）。");
 	struct val *out = val_list(a), *labels = val_list(a), *rows = val_list(a), *head = val_list(a);
 	for (int w = 0; w < 7; w += 2)
 		push_label(r, labels, LEFT - 6, TOP + w * STEP + CELL - 2, weekdays[w]);
 	struct val *row = NULL, *tcells = NULL;
 	size_t sum = 0;
-	for (int mm = m0; mm <= m1; mm++) {
+	for (int mm = 1; mm <= 12; mm++) {
 		int dim = text_days_in_month(y, mm);
-		int col0 = (first + day_index(y, m0, mm, 1)) / 7;
-		if (!m || mm == m0)
-			push_label(r, labels, LEFT + col0 * STEP + CELL / 2, TOP - 4,
-				   arena_sprintf(a, "%d月", mm));
+		int col0 = (first + day_index(y, mm, 1)) / 7;
+		push_label(r, labels, LEFT + col0 * STEP + CELL / 2, TOP - 4, arena_sprintf(a, "%d月", mm));
 		row = val_map(a);
 		tcells = val_list(a);
 		sum = 0;
@@ -285,7 +280,7 @@ struct val *render_heatmap_days(struct render *r, const struct render_heat_cell 
 				val_push(a, tcells, table_cell(r, 0, NULL, 1));
 				continue;
 			}
-			int k = first + day_index(y, m0, mm, d);
+			int k = first + day_index(y, mm, d);
 			const struct render_heat_cell *c = grid[k - first];
 			size_t count = c ? c->count : 0;
 			const char *url = c ? c->url : NULL;
@@ -311,6 +306,6 @@ struct val *render_heatmap_days(struct render *r, const struct render_heat_cell 
 	render_set_list(r, h, "head", head);
 	render_set_list(r, h, "rows", rows);
 	val_set_str(a, h, "table_summary", "按日的数字");
-	val_set_bool(a, h, "has_table", with_table);
+	val_set_bool(a, h, "has_table", 1);
 	return h;
 }

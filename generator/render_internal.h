@@ -199,12 +199,12 @@ struct render_heat_cell {
 /* A year × month grid of the years the cells span; NULL when n == 0. */
 struct val *render_heatmap_months(struct render *r, const struct render_heat_cell *cells, size_t n,
 				  const char *title);
-/* A weeks × weekdays grid of year y (m == 0) or of its month m; with_table:
- * the same numbers as a table (a month page has its calendar instead). A
+/* A weeks × weekdays grid of year y, with the same numbers as a table. A
  * cell of day 0 counts a month's reports known only to the month: in the
- * totals and the table's 只知月份 column, not in the grid. */
-struct val *render_heatmap_days(struct render *r, const struct render_heat_cell *cells, size_t n, int y, int m,
-				const char *title, int with_table);
+ * totals and the table's 只知月份 column, not in the grid. (A month page has
+ * no heatmap: its calendar is the one day grid it shows.) */
+struct val *render_heatmap_year(struct render *r, const struct render_heat_cell *cells, size_t n, int y,
+				const char *title);
 
 /* render_periods.c: the heatmap of an owner's list by its spans, and the
  * span of year y holding month m (a month's, or the year's), or NULL. */

@@ -44,17 +44,33 @@ const char *render_year_url_in(struct arena *a, const struct span *s)
 	return arena_sprintf(a, "%.*sindex.html", (int)(n - tail), s->url);
 }
 
+/* A month span's link, as a year's list shows it: "10月", the year said by the list. */
+static struct val *month_of_year_link(struct render *r, const struct span *s)
+{
+	struct val *v = render_link(r, arena_sprintf(&r->scratch, "%d月", s->m), s->url);
+	val_set(&r->scratch, v, "count", render_count(r, s->len));
+	return v;
+}
+
+/* Each year with its months' pages when it is split into months: the owner
+ * page's only links to its older reports that a keyboard reaches without
+ * opening the heatmap's table. */
 void render_set_year_links(struct render *r, struct val *ctx, const struct span *spans, size_t n)
 {
 	struct arena *a = &r->scratch;
 	struct val *list = val_list(a);
 	for (size_t i = 0; i < n;) {
 		size_t count = 0, j = i;
-		for (; j < n && spans[j].y == spans[i].y; j++)
+		struct val *months = val_list(a);
+		for (; j < n && spans[j].y == spans[i].y; j++) {
 			count += spans[j].len;
+			if (spans[j].m)
+				val_push(a, months, month_of_year_link(r, &spans[j]));
+		}
 		const char *url = spans[i].m ? render_year_url_in(a, &spans[i]) : spans[i].url;
 		struct val *v = render_link(r, render_year_text(r, spans[i].y), url);
 		val_set(a, v, "count", render_count(r, count));
+		render_set_list(r, v, "months", months);
 		val_push(a, list, v);
 		i = j;
 	}

@@ -10,7 +10,8 @@ What each report is (its date, its places, tags and people) is read from its own
 - every owner and period with reports has its page;
 - every heatmap's counts (the SVG cells' titles, and its table) equal the listings' counts, every cell with
   reports links to its page and every cell has a title;
-- no listing page (anything but a report) lists more than 2 × LIMIT reports.
+- no listing page (anything but a report) lists more than 2 × LIMIT reports;
+- every period a heatmap links to is also linked outside its picture and its shut table (the tab order).
 Prints `ok - listings: …` / `not ok - listings: …` lines.
 """
 import os
@@ -438,4 +439,49 @@ for page, html in pages.items():
         bad.append(f"{page}: sub-places and filed here {got}, the place {total.group(1)}")
 check(f"{nsum} place pages: the sub-places' counts and the reports filed at the place itself add up to its count",
       nsum > 0 and not bad, bad)
+# Keyboard users reach older reports without opening a <details>: every period page a heatmap links (its
+# picture's cells are out of the tab order, its table is shut) is also linked outside both, in the tab order;
+# a day's page through its month's page, linked so.
+HEATMAP = re.compile(r'<div class="heatmap heatmap-\w+">(.*?)</details>\s*</div>|<div class="heatmap heatmap-\w+">(.*?)</figure>\s*</div>', re.S)
+HIDDEN = re.compile(r'<details.*?</details>|<svg.*?</svg>', re.S)
+HREF = re.compile(r'<a href="([^"]+)"')
+DAY = re.compile(r"(.*/\d{4}/\d{2}/)\d{2}/index\.html$")
+bad, nmaps, nlinks = [], 0, 0
+for page, html in pages.items():
+    body = main_of(html)
+    maps = HEATMAP.findall(body)
+    if not maps:
+        continue
+    nmaps += 1
+    shown = {resolve(page, h) for h in HREF.findall(HIDDEN.sub("", body)) if 'tabindex="-1"' not in h}
+    for inner in ("".join(m) for m in maps):
+        for target in {resolve(page, h) for h in re.findall(r'href="([^"]+)"', inner)}:
+            nlinks += 1
+            day = DAY.match(target)
+            if target not in shown and not (day and day.group(1) + "index.html" in shown):
+                bad.append(f"{page}: {target} only in the heatmap")
+check(f"{nmaps} pages with a heatmap link each of its {nlinks} periods (a day through its month) outside the "
+      f"picture and the shut table", nmaps > 0 and not bad, sorted(set(bad)))
+# A month of the date archive shows one day grid, its calendar (each day with reports linking to its page
+# with its count, which equals the day's listing): not a heatmap of the same days besides.
+CAL_DAY = re.compile(r'<td class="has-reports"><a href="([^"]+)"><span class="cal-day">(\d+)<.*?<span class="cal-count">(\d+) 篇</span></a></td>')
+bad, nmonths = [], 0
+for page, html in sorted(pages.items()):
+    mt = re.fullmatch(r"dates/(\d{4})/(\d{2})/index\.html", page)
+    if not mt:
+        continue
+    nmonths += 1
+    body = main_of(html)
+    ncal, nmap = body.count('<table class="calendar">'), body.count('class="heatmap heatmap-')
+    if ncal != 1 or nmap:
+        bad.append(f"{page}: {ncal} calendars, {nmap} heatmaps")
+    for href, day, n in CAL_DAY.findall(body):
+        t = resolve(page, href)
+        if t != f"dates/{mt.group(1)}/{mt.group(2)}/{int(day):02d}/index.html" or len(listing(t)[0]) != int(n):
+            bad.append(f"{page}: day {day} says {n}, links {t} listing {len(listing(t)[0]) if t in pages else None}")
+check(f"{nmonths} month pages show one day grid, their calendar, whose days' counts equal their listings",
+      nmonths > 0 and not bad, bad)
+# No page shows Markdown's "**" as text (the corpus's bold lead sentences, and every summary of them).
+stars = [p for p, html in sorted(pages.items()) if "**" in main_of(html)]
+check(f"no page of {len(pages)} shows '**' as text", not stars, stars)
 sys.exit(1 if failures else 0)

@@ -490,6 +490,29 @@ static void test_markdown_summary(void)
 	check_md_summary("an image's alt text is no part of a summary",
 			 "![照片：网格员送口罩](img/a.png)\n\n网格员挨家挨户发放口罩![图](img/b.png)。\n\n第二段。\n",
 			 "网格员挨家挨户发放口罩。 第二段。");
+	/* emphasis cmark cannot read next to Chinese punctuation leaves "**" in
+	 * its text: the summary drops it; asterisks the writer typed as text
+	 * (escaped, a reference, a single one, code) stay */
+	check_md_summary("'**' cmark left before a closing quote and a name is dropped",
+			 "**“抗击疫情不是哪一个人的功劳，只有团队协作才能取得最后的胜利。”**徐刚说。\n",
+			 "“抗击疫情不是哪一个人的功劳，只有团队协作才能取得最后的胜利。”徐刚说。");
+	check_md_summary("'**' cmark left after 。 and around “” is dropped",
+			 "**面对特别不理解的居民，他们就在门外一直劝说。**这是**“重点”**。\n",
+			 "面对特别不理解的居民，他们就在门外一直劝说。这是“重点”。");
+	check_md_summary("bold cmark reads is plain text", "**第一句。**\n\n社区**网格员**上门。\n",
+			 "第一句。 社区网格员上门。");
+	/* (a body with typed asterisks keeps every run: which is which is not
+	 * in cmark's text) */
+	check_md_summary("escaped asterisks stay", "口令是\\*\\*\\*\\*，这是**“重点”**。\n",
+			 "口令是****，这是**“重点”**。");
+	check_md_summary("asterisks by reference stay", "评分&#42;&#x2A;。\n", "评分**。");
+	check_md_summary("a single asterisk and code stay", "面积5*3米，命令`a**b`。\n", "面积5*3米，命令a**b。");
+	check_md_summary("'**' cmark left at a paragraph's start before a digit is dropped",
+			 "**12月27日一早，社区党委书记来到小区。**记者看到\n", "12月27日一早，社区党委书记来到小区。记者看到");
+	check_md_summary("'**' between Latin letters or digits stays", "算式为 5**2 与 a ** b，**重点**。\n",
+			 "算式为 5**2 与 a ** b，重点。");
+	check_md_summary("an escaped backslash does not escape the stars", "路径C:\\\\**“重点”**。\n",
+			 "路径C:\\“重点”。");
 	struct buf md = BUF_INIT;
 	/* a first paragraph longer than the parsed opening, made a heading by
 	 * the line after it: the summary comes from the next paragraph */
@@ -504,6 +527,14 @@ static void test_markdown_summary(void)
 		buf_addstr(&md, "后文后文后文。\n\n");
 	buf_addstr(&md, "[1]: https://example.org/\n");
 	check_md_summary("a reference defined past the opening still links", md.data, "徐刚到社区走访。…");
+	/* an asterisk typed far below keeps the opening's "**" too, as a
+	 * parse of the whole body does */
+	buf_reset(&md);
+	buf_addstr(&md, "这是**“重点”**。\n\n");
+	for (int i = 0; i < 300; i++)
+		buf_addstr(&md, "后文后文后文。\n\n");
+	buf_addstr(&md, "评分\\*\\*。\n");
+	check_md_summary("an asterisk typed past the opening counts", md.data, "这是**“重点”**。…");
 	/* an opening with no paragraph text (a code block longer than any
 	 * opening parsed first): the summary reads on past it, as from the
 	 * whole body (with a fixed 4 KB opening it was empty) */

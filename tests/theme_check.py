@@ -10,7 +10,8 @@ issue. Prints `ok - theme: …` / `not ok - theme: …` / `skip - theme: …` li
     python3 tests/theme_check.py browser <output-dir>
         headless Chromium (Debian's chromium, chromium-driver, python3-selenium: tests/browser.sh installs
         them): every link has a cue besides its colour, meaningful borders are 3:1, days with reports stand
-        out in the calendar, in light, dark and print; no justified text at 375 px; the 404 page styled and
+        out in the calendar, in light, dark and print; no justified text at 375 px; a heatmap wider than a
+        phone scrolls in its box with a 左右滑动 line, none at desktop width or in print; the 404 page styled and
         with a working link home from file://, under /archive/, and from a server's root."""
 import glob
 import http.server
@@ -410,6 +411,36 @@ def browser_checks(out, d=None):
                                         f"without (at least 3:1)", [c])
         d.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "", "features": []})
 
+        # The keyboard reaches every month a heatmap links (its picture's links are out of the tab order, its
+        # table shut) on a page listing only the newest reports: Tab from the top of the page focuses a link to
+        # each, shown on the page when focused. On THEME_LISTINGS_OUT (tests/browser.sh: a synthetic archive
+        # with a low listing_limit; content/ lists every report of each place on its page).
+        listings = os.environ.get("THEME_LISTINGS_OUT")
+        cut = [p for p in sorted(glob.glob(os.path.join(listings, "places", "*", "*", "index.html")))
+               if "以上是最新的" in open(p, encoding="utf-8").read()] if listings else []
+        if cut:
+            from selenium.webdriver.common.keys import Keys
+            page = cut[0]
+            d.get("file://" + urllib.parse.quote(os.path.abspath(page)))
+            cells = set(d.execute_script("return [...document.querySelectorAll('.heatmap-svg a')]"
+                                         ".map(a => new URL(a.getAttribute('href'), location.href).href);"))
+            reached, first = set(), None
+            for _ in range(1000):
+                d.switch_to.active_element.send_keys(Keys.TAB)
+                f = d.execute_script("""const a = document.activeElement, r = a.getBoundingClientRect();
+                    return {href: a.href || '', key: a.outerHTML.slice(0, 200),
+                            shown: r.width > 0 && r.height > 0 && !a.closest('details:not([open])')};""")
+                if f["key"] == first:
+                    break
+                first = first or f["key"]
+                if f["href"] and f["shown"]:
+                    reached.add(f["href"])
+            say(cells and cells <= reached,
+                f"keyboard: {os.path.relpath(page, listings)}: Tab reaches a shown link to each of the {len(cells)} "
+                f"months its heatmap links ({len(cells & reached)} reached)", sorted(cells - reached)[:5])
+        else:
+            print("skip - theme: keyboard: no page listing only its newest reports (THEME_LISTINGS_OUT)")
+
         # Defect 7: no justified (inter-character) text on a phone.
         try:
             for width in (375, 320):
@@ -452,16 +483,38 @@ def browser_checks(out, d=None):
                 say(hm["cell"] >= least - 0.5 and hm["page"] <= hm["inner"],
                     f"320 px: {page}: heatmap cells {hm['cell']:.1f} px (at least {least}), scrolled in a "
                     f"{hm['box']} px box, the page {hm['page']} px wide", [hm])
+            # A picture wider than its box says so, with no script: at 375 px the box scrolls (a swipe moves it)
+            # and a line under it says to swipe; at 1280 px the picture fits and no line shows.
+            swipe_js = """const box = document.querySelector('.heatmap-scroll'), hint = document.querySelector('.heatmap-swipe');
+                const before = box.scrollLeft; box.scrollLeft = 120; const moved = box.scrollLeft - before; box.scrollLeft = before;
+                const r = hint && hint.getBoundingClientRect(), cs = hint && getComputedStyle(hint);
+                return {scroll: box.scrollWidth, box: box.clientWidth, moved: moved, inner: innerWidth,
+                        shown: !!r && r.height > 0 && r.width > 0 && cs.visibility === 'visible' && r.right <= innerWidth + 0.5,
+                        text: hint ? hint.textContent : null};"""
+            for width in (375, 1280):
+                d.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                                  {"width": width, "height": 800, "deviceScaleFactor": 1, "mobile": width < 600})
+                for page in (year, "places/shan-xi-sheng/index.html", "index.html"):
+                    d.get(base + page)
+                    sw = d.execute_script(swipe_js)
+                    if width < 600:
+                        say(sw["scroll"] > sw["box"] and sw["moved"] > 0 and sw["shown"] and "左右滑动" in sw["text"],
+                            f"{width} px: {page}: the heatmap ({sw['scroll']} px) scrolls in its {sw['box']} px box "
+                            f"and the line 左右滑动 shows under it", [sw])
+                    else:
+                        say(sw["scroll"] <= sw["box"] and not sw["shown"],
+                            f"{width} px: {page}: the heatmap fits its {sw['box']} px box and no swipe line shows", [sw])
             # On A4 paper (673 CSS px) the year's table fits.
             d.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
                               {"width": 673, "height": 900, "deviceScaleFactor": 1, "mobile": False})
             d.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print", "features": []})
             d.get(base + year)
             t = d.execute_script("""const t = document.querySelector('.heatmap-table').getBoundingClientRect();
-                return {width: t.width, height: t.height, page: document.documentElement.scrollWidth};""")
+                return {width: t.width, height: t.height, page: document.documentElement.scrollWidth,
+                        swipe: document.querySelector('.heatmap-swipe').getBoundingClientRect().height};""")
             d.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "", "features": []})
-            say(t["height"] > 0 and t["width"] <= 673 and t["page"] <= 673,
-                f"print (A4, 673 px): {year}: the day table is shown and fits ({t['width']:.0f} px)", [t])
+            say(t["height"] > 0 and t["width"] <= 673 and t["page"] <= 673 and not t["swipe"],
+                f"print (A4, 673 px): {year}: the day table is shown and fits ({t['width']:.0f} px), no swipe line", [t])
         finally:
             d.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
 
