@@ -111,7 +111,10 @@ fi
 # others kept.
 sed 's/^title: .*/title: 又一篇新增的报道/' "$g" >"$tmp/c/content/2021/added-later.md"
 rebuild
-if same "$tmp/one" "$tmp/full" && [ "$k" != x ] && [ "$k" -gt 0 ] && [ -f "$tmp/one/reports/added-later/index.html" ]; then
+# Its pages are a few of the archive's: fewer than one in ten here (a
+# record that named the wrong article for each line once made one in five).
+if same "$tmp/one" "$tmp/full" && [ "$k" != x ] && [ "$k" -gt 0 ] && [ "$m" -lt $(((m + k) / 10)) ] &&
+	[ -f "$tmp/one/reports/added-later/index.html" ]; then
 	echo "ok - incremental: an added report makes the pages that see it ($m made, $k kept), and equals a full build"
 else
 	echo "not ok - incremental: after adding a report $m pages were made and $k kept (or the output differs from a full build)"
