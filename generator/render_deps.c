@@ -338,8 +338,8 @@ static void match_keys(struct render_deps *dp)
 		uintptr_t k = dp->job_key[j] ? (uintptr_t)strmap_get(&old, dp->job_key[j]) : 0;
 		if (k && views[k - 1] == dp->job_view[j])
 			dp->old_job[j] = (long)(k - 1);
-		else if (getenv("SITEGEN_DEBUG_VIEWS"))
-			fprintf(stderr, "view %s: %s\n", k ? "changed" : "new", dp->job_key[j] ? dp->job_key[j] : "-");
+		else if (dp->job_key[j] && getenv("SITEGEN_DEBUG_VIEWS"))	/* pages without a key are not named */
+			fprintf(stderr, "view %s: %s\n", k ? "changed" : "new", dp->job_key[j]);
 	}
 	free(views);
 	arena_free(&a);

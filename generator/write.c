@@ -523,6 +523,7 @@ void writer_abort(struct writer *w)
 	if (w->failed_writes > WRITE_ERRORS_SHOWN)
 		diag_error(w->d, w->out, 0, 0, NULL, 0, "%zu more files could not be written either",
 			   w->failed_writes - WRITE_ERRORS_SHOWN);
+	kept_dirs_close_all(w);	/* their descriptors, before removing needs some */
 	write_remove_tree(w->staging);
 	if (w->direct) {
 		/* there was no output before: leave the directory as it was */

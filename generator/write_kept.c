@@ -10,6 +10,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -22,10 +23,31 @@
  * a sandbox's seccomp filter): then the folders are lstat'ed one by one. */
 static atomic_int openat2_works = 1;
 
+/* The directories held open, all threads together, and how many may be: a
+ * quarter of the descriptors the process may have, at most 256. Past it, or
+ * when the system has no descriptor to give, a file is checked the slow way
+ * (lstat of each folder) rather than taken for changed: a build under a
+ * low `ulimit -n` stays an incremental one. */
+static atomic_int dirs_held;
+static int dirs_allowed(void)
+{
+	static atomic_int allowed = -1;
+	int n = atomic_load(&allowed);
+	if (n < 0) {
+		struct rlimit rl;
+		n = getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY ? (int)(rl.rlim_cur / 4) : 256;
+		n = n > 256 ? 256 : n;
+		atomic_store(&allowed, n);
+	}
+	return n;
+}
+
 static void close_slot(struct writer *w, struct kept_dirs *kd, int i)
 {
-	if (kd->open[i] && kd->fd[i] >= 0 && kd->fd[i] != w->lock_fd)
+	if (kd->open[i] && kd->fd[i] >= 0 && kd->fd[i] != w->lock_fd) {
 		close(kd->fd[i]);
+		atomic_fetch_sub(&dirs_held, 1);
+	}
 	kd->open[i] = 0;
 	kd->fd[i] = -1;
 }
@@ -75,12 +97,20 @@ void kept_dirs_close_all(struct writer *w)
 	pthread_mutex_unlock(&w->lock);
 }
 
+/* What a directory's descriptor can be besides one: */
+#define NOT_REAL (-1)		/* not there, or not all real directories on the way */
+#define NO_OPENAT2 (-2)		/* openat2 cannot be used at all */
+#define NOT_NOW (-3)		/* no descriptor to spare: check this file the slow way */
+
 /* Opens dir (below the output) through real directories only: the kernel
  * refuses any link on the way (RESOLVE_NO_SYMLINKS) and any way out
- * (RESOLVE_BENEATH). -1 when it is not there or not all real; -2 when
- * openat2 cannot be used. */
+ * (RESOLVE_BENEATH). */
 static int open_real_dir(int root, const char *dir)
 {
+	if (atomic_fetch_add(&dirs_held, 1) >= dirs_allowed()) {
+		atomic_fetch_sub(&dirs_held, 1);
+		return NOT_NOW;
+	}
 	struct open_how how = {
 		.flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
 		.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS,
@@ -88,7 +118,11 @@ static int open_real_dir(int root, const char *dir)
 	long fd = syscall(SYS_openat2, root, dir, &how, sizeof(how));
 	if (fd >= 0)
 		return (int)fd;
-	return errno == ENOSYS || errno == EPERM || errno == E2BIG ? -2 : -1;
+	int e = errno;
+	atomic_fetch_sub(&dirs_held, 1);
+	if (e == ENOSYS || e == EPERM || e == E2BIG)
+		return NO_OPENAT2;
+	return e == EMFILE || e == ENFILE || e == ENOMEM || e == EAGAIN || e == EINTR ? NOT_NOW : NOT_REAL;
 }
 
 static int find_slot(const struct kept_dirs *kd, const char *dir, size_t len)
@@ -100,8 +134,7 @@ static int find_slot(const struct kept_dirs *kd, const char *dir, size_t len)
 }
 
 /* The descriptor of the directory dir (len bytes; "" is the output), opened
- * unless it is already: -1 when it is not a real directory below the
- * output, -2 when openat2 cannot be used. */
+ * unless it is already, or NOT_REAL, NO_OPENAT2, NOT_NOW. */
 static int dir_fd(struct writer *w, struct kept_dirs *kd, const char *dir, size_t len)
 {
 	int i = find_slot(kd, dir, len);
@@ -119,10 +152,10 @@ static int dir_fd(struct writer *w, struct kept_dirs *kd, const char *dir, size_
 	buf_add(&kd->path[i], dir, len);
 	int fd = len ? open_real_dir(w->lock_fd, kd->path[i].data)
 		 : w->lock_fd;	/* the output itself, which the writer holds open */
-	if (fd == -2) {
+	if (fd == NO_OPENAT2)
 		atomic_store(&openat2_works, 0);
-		return -2;
-	}
+	if (fd == NO_OPENAT2 || fd == NOT_NOW)
+		return fd;	/* the slot stays free */
 	kd->fd[i] = fd;
 	kd->open[i] = 1;
 	return fd;
@@ -132,8 +165,7 @@ static int dir_fd(struct writer *w, struct kept_dirs *kd, const char *dir, size_
  * A directory asked for twice in a row is opened itself (search/g/ holds
  * 16,000 files); a page's own folder, which holds one or two files, is not:
  * its parent is (reports/, shared by thousands), and the folder lstat'ed
- * from there. -1 when the way is not all real directories, -2 when openat2
- * cannot be used. */
+ * from there. Or NOT_REAL, NO_OPENAT2, NOT_NOW. */
 static int locate(struct writer *w, struct kept_dirs *kd, const char *rel, const char **rest)
 {
 	const char *slash = strrchr(rel, '/');
@@ -159,14 +191,14 @@ static int locate(struct writer *w, struct kept_dirs *kd, const char *rel, const
 	int real = folder && fstatat(fd, folder, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode);
 	free(folder);
 	*rest = up ? up + 1 : rel;
-	return real ? fd : -1;
+	return real ? fd : NOT_REAL;
 }
 
 int write_stat_kept(struct writer *w, struct kept_dirs *kd, const char *rel, struct stat *st)
 {
 	const char *rest;
-	int fd = atomic_load(&openat2_works) ? locate(w, kd, rel, &rest) : -2;
-	if (fd != -2)
+	int fd = atomic_load(&openat2_works) ? locate(w, kd, rel, &rest) : NO_OPENAT2;
+	if (fd >= 0 || fd == NOT_REAL)
 		return fd >= 0 && fstatat(fd, rest, st, AT_SYMLINK_NOFOLLOW) == 0 ? 0 : -1;
 	if (write_crosses_link(w, rel, 1))
 		return -1;
@@ -179,10 +211,10 @@ int write_stat_kept(struct writer *w, struct kept_dirs *kd, const char *rel, str
 int write_open_kept(struct writer *w, struct kept_dirs *kd, const char *rel)
 {
 	const char *rest;
-	int fd = atomic_load(&openat2_works) ? locate(w, kd, rel, &rest) : -2;
+	int fd = atomic_load(&openat2_works) ? locate(w, kd, rel, &rest) : NO_OPENAT2;
 	if (fd >= 0)
 		return openat(fd, rest, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd == -1 || write_crosses_link(w, rel, 1))
+	if (fd == NOT_REAL || write_crosses_link(w, rel, 1))
 		return -1;
 	char *live = write_join(w->out, rel);
 	int r = open(live, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
