@@ -23,10 +23,14 @@
  * from 0 in each zone; a separator run counts one.
  *
  * Files (all under search/ in the output; lists in the "n45" code below):
- *   index.js     sitegenSearch.meta({"v":3,"n":DOCS,"sg":SG,"sp":SP,"est":[G,P],
- *                                   "ts":"<pairs: traditional, simplified, …>"})
+ *   index.js     sitegenSearch.meta({"v":4,"n":DOCS,"sg":SG,"sp":SP,"est":[G,P],
+ *                                   "ts":"<pairs: traditional, simplified, …>",
+ *                                   "dz":"<dictionary>"})
  *                est: the size estimates SG and SP were chosen from (for
- *                the next build, which patches the index: search_patch.c)
+ *                the next build, which patches the index: search_patch.c);
+ *                dz: the d/ texts' preset dictionary (search_dict.c: the
+ *                clauses most reports share, UTF-16LE, at most 32,000
+ *                bytes), raw deflate, in b91; "" when there is none
  *   g/<k>.js     sitegenSearch.g(k,{"<gram>":"<docs><title docs>",…})
  *                every 1-, 2-, 3- and 4-character gram whose FNV-1a hash
  *                % SG == k: the documents containing it and those whose
@@ -62,12 +66,15 @@
  *   d/<n>.js     sitegenSearch.d(n,{"u":url,"t":title,"date":…,"place":…,
  *                                   ["s":subtitle,] ["inf":1,] ["other":1,]
  *                                   "b":B,"mk":KINDS,
- *                                   "x":text | "z":base64 of zlib(UTF-16LE text)})
+ *                                   "x":text | "z":b91 of raw deflate(UTF-16LE text)})
  *                document n: its root-relative URL, title, date and place as
  *                the pages show them (inf: the date was inferred; other: not
- *                a news report), and its text after the title (zlib when
- *                that is shorter; DecompressionStream("deflate"), then
- *                TextDecoder("utf-16le")). The text's
+ *                a news report), and its text after the title (deflated when
+ *                that is shorter, with dz's dictionary as the preset
+ *                dictionary: DecompressionStream("deflate-raw") takes none,
+ *                so the browser inflates stored blocks holding the
+ *                dictionary, then these bytes, and drops the dictionary's
+ *                length from the output; then TextDecoder("utf-16le")). The text's
  *                first B UTF-16 units are the subtitle, body and captions;
  *                after them come lines of metadata, one letter of KINDS
  *                each: d date, s street, p place, a author (of a
@@ -96,7 +103,13 @@
  * at −1 in each zone), each Rice-coded: gap >> k in unary (1s, then a 0),
  * then its low k bits. gamma(x), x ≥ 1: as many 0 bits as x has bits after
  * its highest, then x in binary. FNV-1a: 32-bit, over the gram's UTF-8
- * bytes (of a context list's gram without its '<' or '>'). */
+ * bytes (of a context list's gram without its '<' or '>').
+ *
+ * b91: bytes as text, a bit stream most significant bit first, 13 bits
+ * (v < 8192) in two characters of SEARCH_B91, v % 91 then v / 91; the last
+ * r bits, left-aligned, in two characters when r > 6, else in one (6 bits);
+ * the bytes are the whole bytes of the bits read (16 / 13 of their size
+ * against base64's 4 / 3). */
 #ifndef SEARCH_H
 #define SEARCH_H
 
@@ -106,6 +119,8 @@
 struct writer;
 struct text_folder;
 
+/* b91's characters: '#' to '~' without '\\' */
+#define SEARCH_B91 "#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[]^_`abcdefghijklmnopqrstuvwxyz{|}~"
 #define SEARCH_DIGITS "#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[]^_`abcdefghijklmnopqrstuvwxyz{|}"
 
 /* What the build knows of the index the earlier build left in the output:

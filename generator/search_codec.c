@@ -10,7 +10,6 @@
 #include "xalloc.h"
 
 static const char digits[] = SEARCH_DIGITS;
-static const char base64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 void u32s_push(struct u32s *a, uint32_t x)
 {
@@ -90,84 +89,15 @@ static int n45_read(const char *s, size_t len, size_t *i, uint32_t *out)
 	return -1;
 }
 
-void search_encode_list(uint32_t count, const char *gaps, size_t len, size_t ndocs, struct buf *out)
-{
-	size_t bitmap = (ndocs + 5) / 6;
-	if (len <= bitmap) {
-		search_n45(out, 2 * count);
-		buf_add(out, gaps, len);
-		return;
-	}
-	search_n45(out, 2 * count + 1);
-	uint8_t *bits = xcalloc(bitmap + 1, 1);
-	size_t i = 0;
-	uint32_t doc = 0;	/* the previous document + 1 */
-	for (uint32_t k = 0; k < count; k++) {
-		doc += search_n45_get(gaps, &i);
-		bits[doc / 6] |= (uint8_t)(1u << (doc % 6));
-		doc++;
-	}
-	buf_grow(out, bitmap);
-	for (size_t j = 0; j < bitmap; j++)
-		out->data[out->len++] = digits[bits[j]];
-	out->data[out->len] = 0;
-	free(bits);
-}
+/* ---- bit streams (positions, lists): most significant bit first, 13 bits
+ * in two b91 characters ---- */
 
-void search_encode_docs(const uint32_t *docs, size_t n, size_t ndocs, struct buf *out, struct buf *tmp)
-{
-	buf_reset(tmp);
-	uint32_t last = 0;
-	for (size_t i = 0; i < n; i++) {
-		search_n45(tmp, docs[i] - last);
-		last = docs[i] + 1;
-	}
-	search_encode_list((uint32_t)n, tmp->data, tmp->len, ndocs, out);
-}
-
-int search_decode_list(const char *s, size_t len, size_t *i, size_t ndocs, struct u32s *docs)
-{
-	uint32_t h, count;
-	if (n45_read(s, len, i, &h) < 0)
-		return -1;
-	count = h >> 1;
-	if (count > ndocs)
-		return -1;
-	if (!(h & 1)) {
-		uint64_t doc = 0;	/* the previous document + 1 */
-		for (uint32_t k = 0; k < count; k++) {
-			uint32_t gap;
-			if (n45_read(s, len, i, &gap) < 0 || (doc += gap) >= ndocs)
-				return -1;
-			u32s_push(docs, (uint32_t)doc++);
-		}
-		return 0;
-	}
-	size_t bitmap = (ndocs + 5) / 6, found = 0;
-	if (len - *i < bitmap)
-		return -1;
-	for (size_t j = 0; j < bitmap; j++) {
-		int d = digit_of(s[*i + j]);
-		if (d < 0 || d > 63)
-			return -1;
-		for (unsigned b = 0; b < 6; b++)
-			if (d >> b & 1) {
-				if (6 * j + b >= ndocs)
-					return -1;
-				u32s_push(docs, (uint32_t)(6 * j + b));
-				found++;
-			}
-	}
-	*i += bitmap;
-	return found == count ? 0 : -1;
-}
-
-/* ---- positions: a bit stream as base64, most significant bit first ---- */
+static const char b91_chars[] = SEARCH_B91;
 
 struct bitwriter {
 	struct buf *out;
 	uint64_t acc;
-	unsigned n;	/* bits in acc not yet written: fewer than 6 between calls */
+	unsigned n;	/* bits in acc not yet written: fewer than 13 between calls */
 };
 
 /* Appends the low `bits` (at most 32) bits of v. */
@@ -176,9 +106,11 @@ static void put_bits(struct bitwriter *w, uint32_t v, unsigned bits)
 	w->acc = w->acc << bits | (bits ? v & (uint32_t)((1ULL << bits) - 1) : 0);
 	w->n += bits;
 	buf_grow(w->out, 8);
-	while (w->n >= 6) {
-		w->n -= 6;
-		w->out->data[w->out->len++] = base64[w->acc >> w->n & 63];
+	while (w->n >= 13) {
+		w->n -= 13;
+		uint32_t x = (uint32_t)(w->acc >> w->n & 0x1fff);
+		w->out->data[w->out->len++] = b91_chars[x % 91];
+		w->out->data[w->out->len++] = b91_chars[x / 91];
 	}
 	w->acc &= (1ULL << w->n) - 1;
 	w->out->data[w->out->len] = 0;
@@ -244,7 +176,7 @@ void search_encode_entries(const uint32_t *e, size_t n, struct buf *out)
 		last = doc + 1;
 	}
 	if (w.n)
-		put_bits(&w, 0, 6 - w.n);
+		put_bits(&w, 0, 13 - w.n);
 }
 
 struct bitreader {
@@ -255,17 +187,22 @@ struct bitreader {
 	int bad;
 };
 
+static int b91_value(char c)
+{
+	return c >= '#' && c <= '[' ? c - '#' : c >= ']' && c <= '~' ? c - '#' - 1 : -1;
+}
+
 static unsigned get_bit(struct bitreader *r)
 {
 	if (!r->n) {
-		const char *p = r->i < r->len ? memchr(base64, r->s[r->i], 64) : NULL;
-		if (!p || !r->s[r->i]) {
+		int a = r->i + 1 < r->len ? b91_value(r->s[r->i]) : -1, b = a < 0 ? -1 : b91_value(r->s[r->i + 1]);
+		if (b < 0 || a + 91 * b > 0x1fff) {
 			r->bad = 1;
 			return 0;
 		}
-		r->acc = (uint32_t)(p - base64);
-		r->n = 6;
-		r->i++;
+		r->acc = (uint32_t)(a + 91 * b);
+		r->n = 13;
+		r->i += 2;
 	}
 	return r->acc >> --r->n & 1;
 }
@@ -311,7 +248,7 @@ int search_decode_entries(const char *s, size_t len, struct u32s *e)
 		doc += get_gamma1(&r);
 		uint32_t kt = get_gamma1(&r), kb = get_gamma1(&r);
 		unsigned k = get_bits(&r, 4);
-		if (r.bad || doc > UINT32_MAX || (uint64_t)kt + kb > len * 6)
+		if (r.bad || doc > UINT32_MAX || (uint64_t)kt + kb > len * 7)
 			return -1;
 		u32s_push(e, (uint32_t)doc++);
 		u32s_push(e, kt);
@@ -321,4 +258,266 @@ int search_decode_entries(const char *s, size_t len, struct u32s *e)
 	}
 	/* all read, the rest of the last character 0 */
 	return r.bad || r.i != len || (r.acc & ((1u << r.n) - 1)) ? -1 : 0;
+}
+
+/* A document list (search.h): h = 4·count + kind, then the kind's data.
+ * kind 0: the n45 gaps; 1: a bitmap of ndocs bits; 2: a Rice parameter in
+ * 4 bits, then the gaps Rice-coded; 3: the same of the documents not in
+ * the list. 1 to 3 are bit streams (below), padded to 13 bits. The
+ * shortest wins, the lowest kind on a tie. */
+enum { LIST_GAPS, LIST_BITMAP, LIST_RICE, LIST_NOT };
+
+/* Characters of a bit stream of `bits` bits. */
+static size_t stream_chars(uint64_t bits)
+{
+	return 2 * (size_t)((bits + 12) / 13);
+}
+
+/* The gaps of docs[0..n) (doc − previous − 1, previous from −1), or of
+ * the documents below ndocs not among them (not = 1), into g. */
+static size_t list_gaps(const uint32_t *docs, size_t n, size_t ndocs, int not, uint32_t *g)
+{
+	size_t m = 0;
+	uint32_t next = 0;	/* the previous document + 1 */
+	if (!not) {
+		for (size_t i = 0; i < n; i++) {
+			g[m++] = docs[i] - next;
+			next = docs[i] + 1;
+		}
+		return m;
+	}
+	uint32_t last = 0;	/* the previous document not in the list + 1 */
+	for (size_t i = 0; i <= n; i++) {
+		uint32_t end = i < n ? docs[i] : (uint32_t)ndocs;
+		for (uint32_t d = next; d < end; d++) {
+			g[m++] = d - last;
+			last = d + 1;
+		}
+		next = end + 1;
+	}
+	return m;
+}
+
+/* The Rice parameter for gaps g[0..m) among the three around their mean's,
+ * and the stream's bits (with the 4 of the parameter). */
+static unsigned rice_choice(const uint32_t *g, size_t m, uint64_t *bits)
+{
+	uint64_t sum = 0;
+	for (size_t i = 0; i < m; i++)
+		sum += g[i];
+	unsigned k0 = 0;
+	while (k0 < 15 && ((uint64_t)m << (k0 + 1)) <= sum)
+		k0++;	/* 2^k0 about the mean gap */
+	unsigned best = 0;
+	*bits = UINT64_MAX;
+	for (unsigned k = k0 ? k0 - 1 : 0; k <= k0 + 1 && k < 16; k++) {
+		uint64_t b = 4 + (uint64_t)m * (k + 1);
+		for (size_t i = 0; i < m; i++)
+			b += g[i] >> k;
+		if (b < *bits) {
+			*bits = b;
+			best = k;
+		}
+	}
+	return best;
+}
+
+static void encode_docs(const uint32_t *docs, size_t n, const char *gaps, size_t len, size_t ndocs,
+			struct buf *out)
+{
+	size_t size[4] = { len, stream_chars(ndocs), SIZE_MAX, SIZE_MAX };
+	if (len <= 2) {
+		search_n45(out, 4 * (uint32_t)n + LIST_GAPS);
+		buf_add(out, gaps, len);
+		return;
+	}
+	unsigned k[4] = { 0 };
+	uint32_t *g = xmalloc((ndocs + 1) * sizeof(*g));
+	uint64_t bits;
+	size_t m = list_gaps(docs, n, ndocs, 0, g);
+	k[LIST_RICE] = rice_choice(g, m, &bits);
+	size[LIST_RICE] = stream_chars(bits);
+	if (2 * n > ndocs) {
+		m = list_gaps(docs, n, ndocs, 1, g);
+		k[LIST_NOT] = rice_choice(g, m, &bits);
+		size[LIST_NOT] = stream_chars(bits);
+	}
+	int kind = LIST_GAPS;
+	for (int i = 1; i < 4; i++)
+		if (size[i] < size[kind])
+			kind = i;
+	search_n45(out, 4 * (uint32_t)n + (uint32_t)kind);
+	if (kind == LIST_GAPS) {
+		buf_add(out, gaps, len);
+		free(g);
+		return;
+	}
+	struct bitwriter w = { .out = out };
+	if (kind == LIST_BITMAP) {
+		uint32_t d = 0;
+		for (size_t i = 0; i < n; i++) {
+			for (; d < docs[i]; d++)
+				put_bits(&w, 0, 1);
+			put_bits(&w, 1, 1);
+			d++;
+		}
+		for (; d < ndocs; d++)
+			put_bits(&w, 0, 1);
+	} else {
+		m = list_gaps(docs, n, ndocs, kind == LIST_NOT, g);
+		put_bits(&w, k[kind], 4);
+		for (size_t i = 0; i < m; i++)
+			put_rice(&w, g[i], k[kind]);
+	}
+	if (w.n)
+		put_bits(&w, 0, 13 - w.n);
+	free(g);
+}
+
+void search_encode_list(uint32_t count, const char *gaps, size_t len, size_t ndocs, struct buf *out)
+{
+	if (len <= 2) {	/* most lists: no stream is shorter */
+		search_n45(out, 4 * count + LIST_GAPS);
+		buf_add(out, gaps, len);
+		return;
+	}
+	uint32_t *docs = xmalloc((count + 1) * sizeof(*docs));
+	size_t i = 0;
+	uint32_t doc = 0;	/* the previous document + 1 */
+	for (uint32_t k = 0; k < count; k++) {
+		doc += search_n45_get(gaps, &i);
+		docs[k] = doc++;
+	}
+	encode_docs(docs, count, gaps, len, ndocs, out);
+	free(docs);
+}
+
+void search_encode_docs(const uint32_t *docs, size_t n, size_t ndocs, struct buf *out, struct buf *tmp)
+{
+	buf_reset(tmp);
+	uint32_t last = 0;
+	for (size_t i = 0; i < n; i++) {
+		search_n45(tmp, docs[i] - last);
+		last = docs[i] + 1;
+	}
+	encode_docs(docs, n, tmp->data, tmp->len, ndocs, out);
+}
+
+int search_decode_list(const char *s, size_t len, size_t *i, size_t ndocs, struct u32s *docs)
+{
+	uint32_t h, count;
+	if (n45_read(s, len, i, &h) < 0)
+		return -1;
+	count = h >> 2;
+	if (count > ndocs)
+		return -1;
+	int kind = (int)(h & 3);
+	if (kind == LIST_GAPS) {
+		uint64_t doc = 0;	/* the previous document + 1 */
+		for (uint32_t k = 0; k < count; k++) {
+			uint32_t gap;
+			if (n45_read(s, len, i, &gap) < 0 || (doc += gap) >= ndocs)
+				return -1;
+			u32s_push(docs, (uint32_t)doc++);
+		}
+		return 0;
+	}
+	struct bitreader rd = { .s = s, .len = len, .i = *i }, *r = &rd;
+	size_t found = 0;
+	if (kind == LIST_BITMAP) {
+		for (size_t d = 0; d < ndocs && !r->bad; d++)
+			if (get_bit(r)) {
+				u32s_push(docs, (uint32_t)d);
+				found++;
+			}
+	} else {
+		unsigned k = get_bits(r, 4);
+		uint64_t doc = 0;
+		size_t m = kind == LIST_RICE ? count : ndocs - count;
+		unsigned char *not = kind == LIST_NOT ? xcalloc(ndocs + 1, 1) : NULL;
+		for (size_t j = 0; j < m && !r->bad; j++) {
+			doc += get_rice(r, k);
+			if (doc >= ndocs)
+				break;
+			if (not)
+				not[doc] = 1;
+			else
+				u32s_push(docs, (uint32_t)doc);
+			doc++;
+			found++;
+		}
+		if (not) {
+			found = 0;
+			for (size_t d = 0; d < ndocs; d++)
+				if (!not[d]) {
+					u32s_push(docs, (uint32_t)d);
+					found++;
+				}
+			free(not);
+		}
+	}
+	/* all read, the rest of the last pair 0 */
+	if (r->bad || (r->acc & ((1u << r->n) - 1)))
+		return -1;
+	*i = r->i;
+	return found == count ? 0 : -1;
+}
+
+/* ---- b91: bytes as text, 13 bits in two characters (search.h) ---- */
+
+void search_b91(struct buf *b, const unsigned char *p, size_t n)
+{
+	buf_grow(b, n * 16 / 13 + 3);
+	char *o = b->data + b->len;
+	uint32_t acc = 0;
+	unsigned bits = 0;
+	for (size_t i = 0; i < n; i++) {
+		acc = acc << 8 | p[i];
+		bits += 8;
+		if (bits >= 13) {
+			bits -= 13;
+			uint32_t v = acc >> bits & 0x1fff;
+			*o++ = b91_chars[v % 91];
+			*o++ = b91_chars[v / 91];
+		}
+	}
+	if (bits > 6) {		/* the last bits, left-aligned in 13 */
+		uint32_t v = acc << (13 - bits) & 0x1fff;
+		*o++ = b91_chars[v % 91];
+		*o++ = b91_chars[v / 91];
+	} else if (bits) {	/* or in 6, one character */
+		*o++ = b91_chars[acc << (6 - bits) & 0x3f];
+	}
+	b->len = (size_t)(o - b->data);
+	b->data[b->len] = 0;
+}
+
+int search_b91_decode(const char *s, size_t len, struct buf *out)
+{
+	uint32_t acc = 0;
+	unsigned bits = 0;
+	size_t i = 0;
+	for (; i + 1 < len; i += 2) {
+		int a = b91_value(s[i]), b = b91_value(s[i + 1]);
+		if (a < 0 || b < 0 || a + 91 * b > 0x1fff)
+			return -1;
+		acc = acc << 13 | (uint32_t)(a + 91 * b);
+		bits += 13;
+		while (bits >= 8) {
+			bits -= 8;
+			buf_addch(out, (char)(acc >> bits & 0xff));
+		}
+	}
+	if (i < len) {
+		int a = b91_value(s[i]);
+		if (a < 0 || a > 0x3f)
+			return -1;
+		acc = acc << 6 | (uint32_t)a;
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			buf_addch(out, (char)(acc >> bits & 0xff));
+		}
+	}
+	return 0;
 }

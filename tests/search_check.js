@@ -80,8 +80,9 @@ function fileLoader(out) {
 	return load;
 }
 
-function inflate(b64) {
-	return Promise.resolve(zlib.inflateSync(Buffer.from(b64, "base64")).toString("utf16le"));
+/* Raw deflate with a preset dictionary, as the engine's DecompressionStream does with stored blocks. */
+function inflate(bytes, dict) {
+	return Promise.resolve(new Uint8Array(zlib.inflateRawSync(bytes, dict.length ? { dictionary: dict } : {})));
 }
 
 /* ---- The brute force: an independent fold and a plain scan ---- */
@@ -341,16 +342,24 @@ function checkUnits(engine, fold) {
 		const got = new S.Reader(enc(x)).num();
 		if (got !== x) bad.push(`n45 ${x} reads as ${got}`);
 	}
-	const gaps = new S.Reader(enc(6) + enc(0) + enc(4) + enc(0)).docs(10).join(",");
+	/* bits → b91 pairs (13 bits in two characters), padded with 0s */
+	const B91 = "#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[]^_`abcdefghijklmnopqrstuvwxyz{|}~";
+	const b91 = (bits) => (bits + "0".repeat((13 - bits.length % 13) % 13)).match(/.{13}/g)
+		.map((b) => parseInt(b, 2)).map((v) => B91[v % 91] + B91[Math.floor(v / 91)]).join("");
+	const gaps = new S.Reader(enc(12) + enc(0) + enc(4) + enc(0)).docs(10).join(",");
 	if (gaps !== "0,5,6") bad.push(`gap list reads as ${gaps}`);
-	const bitmap = new S.Reader(enc(7) + D[0b100001] + D[0b10]).docs(12).join(",");
+	const bitmap = new S.Reader(enc(13) + b91("100001010000")).docs(12).join(",");
 	if (bitmap !== "0,5,7") bad.push(`bitmap reads as ${bitmap}`);
-	/* bits → base64 characters, padded with 0s */
-	const b64 = (bits) => (bits + "0".repeat((6 - bits.length % 6) % 6)).match(/.{6}/g)
-		.map((b) => "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"[parseInt(b, 2)]).join("");
+	/* Rice k = 1: gaps 0, 4, 1 → 0 0 | 110 0 | 0 1 */
+	const rice = new S.Reader(enc(14) + b91("0001" + "00" + "1100" + "01") + enc(2) + enc(0)).docs(12).join(",");
+	if (rice !== "0,5,7") bad.push(`Rice list reads as ${rice}`);
+	/* the complement of 1, 2 in 4 documents: 0, 3 → gaps 0, 2, k = 0: 0 | 110 */
+	const r2 = new S.Reader(enc(4 * 2 + 3) + b91("0000" + "0" + "110"));
+	const not = r2.docs(4).join(",");
+	if (not !== "1,2" || !r2.done()) bad.push(`complement list reads as ${not}`);
 	/* one document (3), one title position (0), two text positions (2, 3), Rice parameter 1:
 	 * gamma(2) gamma(4) gamma(2) gamma(3) 0001 rice(0) rice(1) rice(0) */
-	const pos = S.readPositions(b64("010" + "00100" + "010" + "011" + "0001" + "00" + "100" + "00"));
+	const pos = S.readPositions(b91("010" + "00100" + "010" + "011" + "0001" + "00" + "100" + "00"));
 	if ([...pos.docs].join() !== "3" || [...pos.pos.slice(0, 3)].join() !== "0,2,3" || [...pos.at].join() !== "0,1,3")
 		bad.push(`positions read as ${JSON.stringify(pos)}`);
 	for (const t of ["ＡＢＣ Ｘ", "㎏㍿ﬁ", "İstanbul ΣΑΣ", "網格員 乾隆 後來", "e\u0301 \u1100\u1161", "𠀀𝐀 \uD800x"])
