@@ -91,25 +91,28 @@
  *
  * n45: a number is written in base 45, most significant digit first, with
  * the characters of SEARCH_DIGITS: digits 45…89 say "more follow", 0…44 end
- * the number. A document list starts with h: even h = 2·count, then count
- * gaps (doc − previous doc − 1, previous starting at −1); odd h =
- * 2·count + 1, then a bitmap of ceil(DOCS/6) characters, each the digit
- * 0…63 holding documents 6i … 6i+5 in bits 0…5. Positions are a bit
- * stream, most significant bit first, six bits to a base64 character
- * (A–Z a–z 0–9 + /, 0-padded): gamma(documents + 1), then for each document
+ * the number. A bit stream: bits most significant first, 13 at a time
+ * (v < 8192) in two characters of SEARCH_B91, v % 91 then v / 91, the last
+ * pair padded with 0 bits. A document list starts with h = 4·count + kind:
+ * kind 0: count gaps in n45 (doc − previous doc − 1, previous starting at
+ * −1); 1: a bit stream of DOCS bits, bit i set when document i is in the
+ * list; 2: a bit stream of a Rice parameter k in 4 bits, then the count
+ * gaps, each Rice-coded; 3: the same of the DOCS − count documents not in
+ * the list. The generator writes the shortest (the lowest kind on a tie).
+ * Positions are a bit stream: gamma(documents + 1), then for each document
  * gamma(gap + 1) (gap: doc − previous doc − 1, previous starting at −1),
  * gamma(kt + 1), gamma(kb + 1), a Rice parameter k in 4 bits, then kt title
  * and kb text positions as gaps (position − previous − 1, previous starting
- * at −1 in each zone), each Rice-coded: gap >> k in unary (1s, then a 0),
- * then its low k bits. gamma(x), x ≥ 1: as many 0 bits as x has bits after
- * its highest, then x in binary. FNV-1a: 32-bit, over the gram's UTF-8
- * bytes (of a context list's gram without its '<' or '>').
+ * at −1 in each zone), each Rice-coded. Rice(k) of a gap: gap >> k in unary
+ * (1s, then a 0), then its low k bits. gamma(x), x ≥ 1: as many 0 bits as
+ * x has bits after its highest, then x in binary. FNV-1a: 32-bit, over the
+ * gram's UTF-8 bytes (of a context list's gram without its '<' or '>').
  *
- * b91: bytes as text, a bit stream most significant bit first, 13 bits
- * (v < 8192) in two characters of SEARCH_B91, v % 91 then v / 91; the last
- * r bits, left-aligned, in two characters when r > 6, else in one (6 bits);
- * the bytes are the whole bytes of the bits read (16 / 13 of their size
- * against base64's 4 / 3). */
+ * b91 (dz, "z"): bytes as text, as a bit stream of their bits but for the
+ * end: the last r bits, left-aligned, in two characters when r > 6, else in
+ * one (6 bits); the bytes are the whole bytes of the bits read. 16 / 13 of
+ * their size, against base64's 4 / 3: all of SEARCH_B91 is printable ASCII
+ * but '"' and '\\', valid in a JavaScript string as it is. */
 #ifndef SEARCH_H
 #define SEARCH_H
 

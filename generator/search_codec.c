@@ -134,6 +134,11 @@ static void put_gamma(struct bitwriter *w, uint32_t x)
  * the low k bits. */
 static void put_rice(struct bitwriter *w, uint32_t v, unsigned k)
 {
+	uint32_t q0 = v >> k;
+	if (q0 + 1 + k <= 32) {	/* nearly always: in one go */
+		put_bits(w, (uint32_t)((((uint64_t)1 << q0) - 1) << (k + 1)) | (v & ((1u << k) - 1)), q0 + 1 + k);
+		return;
+	}
 	for (uint32_t q = v >> k; q; q -= q > 24 ? 24 : q)
 		put_bits(w, 0xffffff, q > 24 ? 24 : q);
 	put_bits(w, 0, 1);
@@ -273,50 +278,53 @@ static size_t stream_chars(uint64_t bits)
 	return 2 * (size_t)((bits + 12) / 13);
 }
 
-/* The gaps of docs[0..n) (doc − previous − 1, previous from −1), or of
- * the documents below ndocs not among them (not = 1), into g. */
-static size_t list_gaps(const uint32_t *docs, size_t n, size_t ndocs, int not, uint32_t *g)
+/* The bits of a Rice code of the gaps of a list (doc − previous doc − 1,
+ * previous from −1), of docs[0..n) or (not = 1) of the documents below
+ * ndocs not among them (the gap of one of those: the run of documents in
+ * the list just before it), with k among the three around the mean gap's:
+ * returns k, and the bits (with the 4 of k) in *bits. */
+static unsigned rice_choice(const uint32_t *docs, size_t n, size_t ndocs, int not, uint64_t *bits)
 {
-	size_t m = 0;
-	uint32_t next = 0;	/* the previous document + 1 */
+	uint64_t m = not ? ndocs - n : n, sum;
 	if (!not) {
-		for (size_t i = 0; i < n; i++) {
-			g[m++] = docs[i] - next;
-			next = docs[i] + 1;
-		}
-		return m;
+		sum = n ? docs[n - 1] + 1 - n : 0;
+	} else {
+		size_t tail = 0;	/* the run of documents in the list that ends the archive */
+		while (tail < n && docs[n - 1 - tail] == ndocs - 1 - tail)
+			tail++;
+		sum = n - tail;
 	}
-	uint32_t last = 0;	/* the previous document not in the list + 1 */
-	for (size_t i = 0; i <= n; i++) {
-		uint32_t end = i < n ? docs[i] : (uint32_t)ndocs;
-		for (uint32_t d = next; d < end; d++) {
-			g[m++] = d - last;
-			last = d + 1;
-		}
-		next = end + 1;
-	}
-	return m;
-}
-
-/* The Rice parameter for gaps g[0..m) among the three around their mean's,
- * and the stream's bits (with the 4 of the parameter). */
-static unsigned rice_choice(const uint32_t *g, size_t m, uint64_t *bits)
-{
-	uint64_t sum = 0;
-	for (size_t i = 0; i < m; i++)
-		sum += g[i];
 	unsigned k0 = 0;
-	while (k0 < 15 && ((uint64_t)m << (k0 + 1)) <= sum)
+	while (k0 < 15 && (m << (k0 + 1)) <= sum)
 		k0++;	/* 2^k0 about the mean gap */
-	unsigned best = 0;
+	unsigned lo = k0 ? k0 - 1 : 0;
+	uint64_t shifted[3] = { 0 };	/* of gap >> lo, >> lo + 1, >> lo + 2 */
+	uint32_t next = 0;		/* the previous document + 1 */
+	for (size_t i = 0; i < n; i++) {
+		uint32_t g;
+		if (!not) {
+			g = docs[i] - next;
+			next = docs[i] + 1;
+		} else {
+			size_t from = i;
+			while (i + 1 < n && docs[i + 1] == docs[i] + 1)
+				i++;
+			if (docs[i] + 1 >= ndocs)
+				break;	/* the tail: no document not in the list after it */
+			g = (uint32_t)(i - from + 1);
+		}
+		g >>= lo;
+		shifted[0] += g;
+		shifted[1] += g >> 1;
+		shifted[2] += g >> 2;
+	}
+	unsigned best = lo;
 	*bits = UINT64_MAX;
-	for (unsigned k = k0 ? k0 - 1 : 0; k <= k0 + 1 && k < 16; k++) {
-		uint64_t b = 4 + (uint64_t)m * (k + 1);
-		for (size_t i = 0; i < m; i++)
-			b += g[i] >> k;
+	for (unsigned j = 0; j < 3 && lo + j < 16; j++) {
+		uint64_t b = 4 + m * (lo + j + 1) + shifted[j];
 		if (b < *bits) {
 			*bits = b;
-			best = k;
+			best = lo + j;
 		}
 	}
 	return best;
@@ -332,14 +340,11 @@ static void encode_docs(const uint32_t *docs, size_t n, const char *gaps, size_t
 		return;
 	}
 	unsigned k[4] = { 0 };
-	uint32_t *g = xmalloc((ndocs + 1) * sizeof(*g));
 	uint64_t bits;
-	size_t m = list_gaps(docs, n, ndocs, 0, g);
-	k[LIST_RICE] = rice_choice(g, m, &bits);
+	k[LIST_RICE] = rice_choice(docs, n, ndocs, 0, &bits);
 	size[LIST_RICE] = stream_chars(bits);
 	if (2 * n > ndocs) {
-		m = list_gaps(docs, n, ndocs, 1, g);
-		k[LIST_NOT] = rice_choice(g, m, &bits);
+		k[LIST_NOT] = rice_choice(docs, n, ndocs, 1, &bits);
 		size[LIST_NOT] = stream_chars(bits);
 	}
 	int kind = LIST_GAPS;
@@ -349,29 +354,43 @@ static void encode_docs(const uint32_t *docs, size_t n, const char *gaps, size_t
 	search_n45(out, 4 * (uint32_t)n + (uint32_t)kind);
 	if (kind == LIST_GAPS) {
 		buf_add(out, gaps, len);
-		free(g);
 		return;
 	}
 	struct bitwriter w = { .out = out };
-	if (kind == LIST_BITMAP) {
-		uint32_t d = 0;
-		for (size_t i = 0; i < n; i++) {
-			for (; d < docs[i]; d++)
-				put_bits(&w, 0, 1);
-			put_bits(&w, 1, 1);
-			d++;
+	if (kind == LIST_BITMAP) {	/* the stream's pairs at once: bit i is document i */
+		size_t pairs = (ndocs + 12) / 13;
+		uint16_t *v = xcalloc(pairs + 1, sizeof(*v));
+		for (size_t i = 0; i < n; i++)
+			v[docs[i] / 13] |= (uint16_t)(1u << (12 - docs[i] % 13));
+		buf_grow(out, 2 * pairs);
+		for (size_t i = 0; i < pairs; i++) {
+			out->data[out->len++] = b91_chars[v[i] % 91];
+			out->data[out->len++] = b91_chars[v[i] / 91];
 		}
-		for (; d < ndocs; d++)
-			put_bits(&w, 0, 1);
+		out->data[out->len] = 0;
+		free(v);
+		return;
+	}
+	put_bits(&w, k[kind], 4);
+	uint32_t next = 0;	/* the previous document written + 1 */
+	if (kind == LIST_RICE) {
+		for (size_t i = 0; i < n; i++) {
+			put_rice(&w, docs[i] - next, k[kind]);
+			next = docs[i] + 1;
+		}
 	} else {
-		m = list_gaps(docs, n, ndocs, kind == LIST_NOT, g);
-		put_bits(&w, k[kind], 4);
-		for (size_t i = 0; i < m; i++)
-			put_rice(&w, g[i], k[kind]);
+		size_t i = 0;
+		for (uint32_t d = 0; d < ndocs; d++) {
+			if (i < n && docs[i] == d) {
+				i++;
+				continue;
+			}
+			put_rice(&w, d - next, k[kind]);
+			next = d + 1;
+		}
 	}
 	if (w.n)
 		put_bits(&w, 0, 13 - w.n);
-	free(g);
 }
 
 void search_encode_list(uint32_t count, const char *gaps, size_t len, size_t ndocs, struct buf *out)
