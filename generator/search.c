@@ -379,6 +379,45 @@ uint32_t search_fnv1a(const char *s, size_t n)
 	return h;
 }
 
+uint32_t search_shard_of(const char *utf8, size_t base_len, int positional)
+{
+	return search_fnv1a(utf8, positional ? base_len : search_shard_base(utf8, base_len));
+}
+
+size_t search_shard_base(const char *utf8, size_t base_len)
+{
+	size_t i = 0;
+	for (int n = 0; i < base_len && n < 3; n++)
+		do
+			i++;
+		while (i < base_len && ((unsigned char)utf8[i] & 0xc0) == 0x80);
+	return i;
+}
+
+/* The bytes of the code points key and prev share at the start; their
+ * number in *cps. */
+static size_t shared_prefix(const char *prev, size_t plen, const char *key, size_t len, size_t *cps)
+{
+	size_t i = 0;
+	*cps = 0;
+	while (i < plen && i < len) {
+		unsigned char c = (unsigned char)key[i];
+		size_t n = c < 0x80 ? 1 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
+		if (i + n > len || i + n > plen || memcmp(prev + i, key + i, n) != 0)
+			break;
+		i += n;
+		++*cps;
+	}
+	return i;
+}
+
+void search_add_key(struct buf *out, const char *prev, size_t plen, const char *key, size_t len)
+{
+	size_t cps, i = shared_prefix(prev, plen, key, len, &cps);
+	buf_addch(out, (char)('0' + cps));
+	buf_add(out, key + i, len - i);
+}
+
 size_t search_shard_count(size_t bytes)
 {
 	size_t s = 1;
@@ -400,21 +439,19 @@ struct shard_job {
 static void write_shard(struct shard_job *j, size_t s, struct buf *out, struct buf *tmp, struct u32s *entries)
 {
 	buf_reset(out);
-	buf_addf(out, "sitegenSearch.%c(%zu,{", j->positional ? 'p' : 'g', s);
+	buf_addf(out, "sitegenSearch.%c(%zu,\"", j->positional ? 'p' : 'g', s);
 	for (size_t i = 0; i < j->nrefs[s]; i++) {
-		const struct gram_ref *r = &j->refs[s][i];
+		const struct gram_ref *r = &j->refs[s][i], *prev = i ? r - 1 : NULL;
 		if (i)
-			buf_addch(out, ',');
-		search_add_json(out, r->utf8, r->len);
-		buf_addch(out, ':');
-		buf_addch(out, '"');
+			buf_addch(out, ' ');
+		search_add_key(out, prev ? prev->utf8 : "", prev ? prev->len : 0, r->utf8, r->len);
+		buf_addch(out, ' ');
 		if (j->positional)
 			gram_encode_positions(r, out, entries);
 		else
 			gram_encode_docs(r, j->ndocs, out, tmp);
-		buf_addch(out, '"');
 	}
-	buf_addstr(out, "});\n");
+	buf_addstr(out, "\");\n");
 	char path[64];
 	snprintf(path, sizeof(path), "search/%c/%zx.js", j->positional ? 'p' : 'g', s);
 	if (writer_put(j->x->w, path, out->data, out->len) < 0)
@@ -453,7 +490,7 @@ static size_t write_shards(struct search_ctx *x, int positional, size_t ndocs, s
 	j.refs = xcalloc(nshards, sizeof(*j.refs));
 	size_t *fill = xcalloc(nshards, sizeof(*fill));
 	for (size_t i = 0; i < n; i++) {
-		all[i].shard = search_fnv1a(all[i].utf8, all[i].base_len) & (uint32_t)(nshards - 1);
+		all[i].shard = search_shard_of(all[i].utf8, all[i].base_len, positional) & (uint32_t)(nshards - 1);
 		j.nrefs[all[i].shard]++;
 	}
 	for (size_t s = 0; s < nshards; s++)

@@ -31,9 +31,14 @@
  *                dz: the d/ texts' preset dictionary (search_dict.c: the
  *                clauses most reports share, UTF-16LE, at most 32,000
  *                bytes), raw deflate, in b91; "" when there is none
- *   g/<k>.js     sitegenSearch.g(k,{"<gram>":"<docs><title docs>",…})
+ *   g/<k>.js     sitegenSearch.g(k,"<key> <docs><title docs> <key> …")
  *                every 1-, 2-, 3- and 4-character gram whose FNV-1a hash
- *                % SG == k: the documents containing it and those whose
+ *                (of its first 3 characters: a 4-character gram is in the
+ *                shard of the 3-character one it starts with) % SG == k,
+ *                in code point order, each key a digit, the characters it
+ *                shares with the key before (0 for the first), then the
+ *                rest of it (keys hold no space, lists neither); for each,
+ *                the documents containing it and those whose
  *                title does (a term of up to 4 characters needs nothing else;
  *                a longer one, those of its 4-character grams, then p/);
  *                and for a 4-character gram g, "g<": the documents where
@@ -50,8 +55,9 @@
  *                for some k every link left of gram k points left and
  *                every link from k on points right, the document contains
  *                the term wherever it has gram k: no positions needed
- *   p/<k>.js     sitegenSearch.p(k,{"<gram>":"<positions>",…})
- *                every 4-character gram whose hash % SP == k, with its
+ *   p/<k>.js     sitegenSearch.p(k,"<key> <positions> <key> …")
+ *                every 4-character gram whose hash (of all of it) % SP ==
+ *                k, keys as in g/, with its
  *                positions in the documents where the 3-character gram it
  *                starts or ends with occurs more than once. A longer query
  *                term needs all its 4-character grams (offsets 0, 1, 2 …):

@@ -51,8 +51,20 @@ void search_dict_field(struct search_ctx *x);
  * file holds them. */
 void search_index_doc(struct worker_state *ws, struct gram_table *t, const char *title, size_t title_len,
 		      const char *text, size_t len, uint32_t doc);
-/* The shard of a gram (its UTF-8 without a context list's '<' or '>'). */
 uint32_t search_fnv1a(const char *s, size_t n);
+/* The hash that names a gram's shard (mod SG or SP): FNV-1a of its UTF-8
+ * without a context list's '<' or '>' (base_len bytes), in g/ of its first
+ * 3 code points alone (search_shard_base: their bytes), so that a
+ * 4-character gram and its context lists are in the shard of the
+ * 3-character gram they start with, beside it, and their keys take the few
+ * bytes that differ (search_add_key). Not in p/, whose lists are long:
+ * there it would put the long lists of one beginning in one shard, which
+ * a query loads whole. */
+uint32_t search_shard_of(const char *utf8, size_t base_len, int positional);
+size_t search_shard_base(const char *utf8, size_t base_len);
+/* A shard's key: how many code points it shares with the one before
+ * (prev[0..plen), "" for the first), as a digit, then the rest. */
+void search_add_key(struct buf *out, const char *prev, size_t plen, const char *key, size_t len);
 /* How many shards an index part of this estimated size gets. */
 size_t search_shard_count(size_t bytes);
 /* A JSON string (search.c). */

@@ -269,27 +269,40 @@ static void shard_free(struct shard *sh)
 static int shard_parse(const char *s, size_t len, int positional, size_t k, size_t ndocs, struct shard *sh)
 {
 	char head[64];
-	size_t i = (size_t)snprintf(head, sizeof(head), "sitegenSearch.%c(%zu,{", positional ? 'p' : 'g', k);
-	if (len < i + 4 || memcmp(s, head, i) != 0 || memcmp(s + len - 4, "});\n", 4) != 0)
+	size_t i = (size_t)snprintf(head, sizeof(head), "sitegenSearch.%c(%zu,\"", positional ? 'p' : 'g', k);
+	if (len < i + 4 || memcmp(s, head, i) != 0 || memcmp(s + len - 4, "\");\n", 4) != 0)
 		return -1;
 	len -= 4;
+	char key[sizeof(sh->g->utf8)];
+	size_t klen = 0;
 	while (i < len) {
-		if ((sh->n && s[i++] != ',') || i >= len || s[i++] != '"')
+		if (sh->n && s[i++] != ' ')
 			return -1;
-		const char *q = memchr(s + i, '"', len - i);
-		if (!q || memchr(s + i, '\\', (size_t)(q - (s + i))))
+		/* the key: the code points it shares with the one before, then the rest */
+		if (i >= len || s[i] < '0' || s[i] > '4')
 			return -1;
+		size_t cps = (size_t)(s[i++] - '0'), keep = 0;
+		for (size_t n = 0; n < cps; n++) {
+			if (keep >= klen)
+				return -1;
+			do
+				keep++;
+			while (keep < klen && ((unsigned char)key[keep] & 0xc0) == 0x80);
+		}
+		const char *sp = memchr(s + i, ' ', len - i);
+		if (!sp || sp == s + i || keep + (size_t)(sp - (s + i)) >= sizeof(key) ||
+		    memchr(s + i, '"', (size_t)(sp - (s + i))) || memchr(s + i, '\\', (size_t)(sp - (s + i))))
+			return -1;
+		memcpy(key + keep, s + i, (size_t)(sp - (s + i)));
+		klen = keep + (size_t)(sp - (s + i));
 		struct sgram *g = shard_add(sh);
-		if (gram_of(s + i, (size_t)(q - (s + i)), g) < 0 || (sh->n > 1 && sgram_cmp(g - 1, g) >= 0))
+		if (gram_of(key, klen, g) < 0 || (sh->n > 1 && sgram_cmp(g - 1, g) >= 0))
 			return -1;
-		i = (size_t)(q - s) + 1;
-		if (i + 1 >= len || s[i] != ':' || s[i + 1] != '"')
+		i = (size_t)(sp - s) + 1;
+		const char *v = s + i, *end = memchr(v, ' ', len - i);
+		size_t vlen = end ? (size_t)(end - v) : len - i, j = 0;
+		if (memchr(v, '"', vlen) || memchr(v, '\\', vlen))
 			return -1;
-		i += 2;
-		const char *v = s + i, *end = memchr(v, '"', len - i);
-		if (!end)
-			return -1;
-		size_t vlen = (size_t)(end - v), j = 0;
 		if (positional) {
 			if (search_decode_entries(v, vlen, &g->a) < 0 || !g->a.n)
 				return -1;
@@ -300,7 +313,7 @@ static int shard_parse(const char *s, size_t len, int positional, size_t k, size
 			   search_decode_list(v, vlen, &j, ndocs, &g->b) < 0 || j != vlen || !g->a.n) {
 			return -1;
 		}
-		i += vlen + 1;
+		i += vlen;
 	}
 	return 0;
 }
@@ -424,26 +437,25 @@ static int patch_shard(struct patch *p, int positional, size_t k, const struct s
 		if (sh.n > before)
 			qsort(sh.g, sh.n, sizeof(*sh.g), sgram_cmp);
 		struct buf *out = add_made(p, rel);
-		buf_addf(out, "sitegenSearch.%c(%zu,{", positional ? 'p' : 'g', k);
-		int first = 1;
+		buf_addf(out, "sitegenSearch.%c(%zu,\"", positional ? 'p' : 'g', k);
+		const struct sgram *prev = NULL;
 		for (size_t i = 0; i < sh.n; i++) {
 			const struct sgram *g = &sh.g[i];
 			if (!g->a.n)
 				continue;	/* only the changed documents had it */
-			if (!first)
-				buf_addch(out, ',');
-			first = 0;
-			search_add_json(out, g->utf8, g->len);
-			buf_addstr(out, ":\"");
+			if (prev)
+				buf_addch(out, ' ');
+			search_add_key(out, prev ? prev->utf8 : "", prev ? prev->len : 0, g->utf8, g->len);
+			buf_addch(out, ' ');
+			prev = g;
 			if (positional) {
 				search_encode_entries(g->a.v, g->a.n, out);
 			} else {
 				search_encode_docs(g->a.v, g->a.n, p->ndocs, out, &p->tmp);
 				search_encode_docs(g->b.v, g->b.n, p->ndocs, out, &p->tmp);
 			}
-			buf_addch(out, '"');
 		}
-		buf_addstr(out, "});\n");
+		buf_addstr(out, "\");\n");
 	}
 	shard_free(&sh);
 	return r;
@@ -520,7 +532,7 @@ static int patch_part(struct patch *p, int positional, const struct side *old, c
 	for (size_t i = 0; i < n; i++) {
 		int is_new = i >= old->n;
 		const struct gram_ref *r = is_new ? &new->refs[i - old->n] : &old->refs[i];
-		at[i] = (struct at){ search_fnv1a(r->utf8, r->base_len) & (uint32_t)(nshards - 1), is_new,
+		at[i] = (struct at){ search_shard_of(r->utf8, r->base_len, positional) & (uint32_t)(nshards - 1), is_new,
 				     is_new ? i - old->n : i };
 	}
 	unsigned char *touched = xcalloc(nshards, 1);

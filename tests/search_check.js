@@ -36,7 +36,7 @@ const PAGE = 10;
  * of exactly the generator's shape, `sitegenSearch.KIND([N,]OBJECT);` with OBJECT in JSON, registers by
  * JSON.parse (what evaluating it does, since JSON is a subset of JavaScript; 2,000 vm scripts cost a
  * second to compile); any other file is evaluated with `vm`, as a <script> tag would. */
-const SHAPE = /^sitegenSearch\.(meta|[gpd])\((?:(\d+),)?(\{.*\})\);\n?$/s;
+const SHAPE = /^sitegenSearch\.(meta|[gpd])\((?:(\d+),)?(\{.*\}|".*")\);\n?$/s;
 
 function fileLoader(out) {
 	const cache = new Map();
@@ -72,7 +72,7 @@ function fileLoader(out) {
 		want = key;
 		got = null;
 		run(file);
-		if (!got) throw new Error(`${key}.js did not call sitegenSearch`);
+		if (got === null) throw new Error(`${key}.js did not call sitegenSearch`);
 		cache.set(key, got);
 		return got;
 	};
@@ -182,11 +182,21 @@ function checkShards(load, meta) {
 				problems.push(`${kind}/${k.toString(16)}.js: ${e.message}`);
 				continue;
 			}
+			if (typeof shard !== "string") {
+				problems.push(`${kind}/${k.toString(16)}.js does not register a string`);
+				continue;
+			}
+			try {
+				shard = S.parseShard(shard, `${kind}/${k}`);
+			} catch (e) {
+				problems.push(`${kind}/${k.toString(16)}.js: ${e.message}`);
+				continue;
+			}
 			for (const gram of Object.keys(shard)) {
 				grams++;
 				const base = kind === "g" && /^.{4}[<>]$/u.test(gram) ? gram.slice(0, -1) : gram;	/* a context list */
 				const len = [...base].length;
-				const want = S.fnv1a(base) % count;
+				const want = S.fnv1a(kind === "g" ? S.shardBase(gram) : gram) % count;
 				if (want !== k || (kind === "g" ? len > 4 : len !== 4))
 					problems.push(`${kind}/${k.toString(16)}.js holds '${gram}' (belongs in ${kind}/${want.toString(16)})`);
 				try {

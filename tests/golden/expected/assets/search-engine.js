@@ -273,6 +273,29 @@
 		return { short: false, grams: grams, cover: cover };
 	}
 
+	/* The part of a gram its g/ shard is named by: its first 3 characters (a context list's gram without
+	 * its "<" or ">"), so that a 4-character gram is in the shard of the 3-character one it starts with.
+	 * A p/ shard is named by the whole gram. */
+	function shardBase(gram) {
+		var cps = Array.from(gram);
+		if (cps.length === 5 && (cps[4] === "<" || cps[4] === ">")) cps.pop();
+		return cps.slice(0, 3).join("");
+	}
+
+	/* A shard's text (generator/search.h): "KEY VALUE KEY VALUE …", each KEY a digit, the characters it
+	 * shares with the key before, then the rest of it. Returns an object without a prototype: gram → value. */
+	function parseShard(s, key) {
+		var out = Object.create(null), parts = s ? s.split(" ") : [], prev = [];
+		if (parts.length % 2) throw corrupt(key);
+		for (var i = 0; i < parts.length; i += 2) {
+			var k = parts[i], shared = k.charCodeAt(0) - 48;
+			if (!(shared >= 0 && shared <= prev.length && shared <= 4) || k.length < 2) throw corrupt(key);
+			prev = prev.slice(0, shared).concat(Array.from(k.slice(1)));
+			out[prev.join("")] = parts[i + 1];
+		}
+		return out;
+	}
+
 	/* The file a shard or document lives in, relative to search/, without ".js". */
 	function fileKey(kind, n) {
 		if (kind === "meta") return "index";
@@ -336,6 +359,7 @@
 		this.files = new Map();		/* key → promise of the file's object */
 		this.grams = new Map();		/* "g:" or "p:" + gram → decoded postings */
 		this.docs = new Map();		/* document number → promise of the decoded document */
+		this.shards = new Map();	/* key → a loaded shard's grams (parseShard) */
 		this.meta = null;
 		this.folder = null;
 		this.metaPromise = null;
@@ -406,7 +430,7 @@
 	Engine.prototype.plan = function (terms) {
 		var meta = this.meta;
 		function place(g) {
-			g.key = fileKey(g.kind, fnv1a(g.gram) % (g.kind === "g" ? meta.sg : meta.sp));
+			g.key = g.kind === "g" ? fileKey("g", fnv1a(shardBase(g.gram)) % meta.sg) : fileKey("p", fnv1a(g.gram) % meta.sp);
 			return g;
 		}
 		return terms.map(function (term) {
@@ -557,8 +581,13 @@
 	Engine.prototype.loadShards = function (keys, shards) {
 		var self = this;
 		return Promise.all(keys.map(function (key) {
-			return self.file(key).then(function (obj) {
-				shards.set(key, obj);
+			return self.file(key).then(function (text) {
+				var shard = self.shards.get(key);
+				if (!shard) {
+					shard = parseShard(String(text), key);
+					self.shards.set(key, shard);
+				}
+				shards.set(key, shard);
 			});
 		}));
 	};
@@ -970,6 +999,8 @@
 		fnv1a: fnv1a,
 		termGrams: termGrams,
 		fileKey: fileKey,
+		shardBase: shardBase,
+		parseShard: parseShard,
 		b91Bytes: b91Bytes,
 		Engine: Engine
 	};
