@@ -337,6 +337,62 @@ function checkDocFiles(load, corpus) {
 
 /* The engine's pieces on known values: the n45 code, folding (against the brute force's fold) and
  * snippets (marks land on the original characters, whatever folding did to them). Returns the failures. */
+/* The engine's default inflate, which the page uses (the rest of this check inflates with node's zlib): a
+ * preset dictionary given to DecompressionStream as stored blocks in front of the text's raw deflate. b91 of
+ * lengths that end with one character or two. */
+async function checkInflate() {
+	const bad = [];
+	if (typeof DecompressionStream !== "function") return bad;
+	const B91 = "#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[]^_`abcdefghijklmnopqrstuvwxyz{|}~";
+	const b91 = (bytes) => {	/* as generator/search_codec.c writes it */
+		let out = "", acc = 0, bits = 0;
+		for (const b of bytes) {
+			acc = (acc << 8 | b) & 0xfffff;
+			bits += 8;
+			if (bits >= 13) {
+				bits -= 13;
+				const v = acc >> bits & 0x1fff;
+				out += B91[v % 91] + B91[Math.floor(v / 91)];
+			}
+		}
+		if (bits > 6) {
+			const v = acc << (13 - bits) & 0x1fff;
+			out += B91[v % 91] + B91[Math.floor(v / 91)];
+		} else if (bits) {
+			out += B91[acc << (6 - bits) & 0x3f];
+		}
+		return out;
+	};
+	for (let n = 0; n < 40; n++) {
+		const bytes = Uint8Array.from({ length: n }, (_, i) => (i * 37 + n) & 255);
+		const back = S.b91Bytes(b91(bytes));
+		if (Buffer.compare(Buffer.from(back), Buffer.from(bytes)) !== 0) bad.push(`b91 of ${n} bytes reads back as ${back}`);
+	}
+	const engine = new S.Engine(() => { throw new Error("no files"); });
+	const text = Buffer.from("社区网格员连心卡。".repeat(50) + "昌宁社区党委书记刘文琴", "utf16le");
+	for (const dictLen of [0, 3000, 32000]) {
+		const dict = Buffer.from("连心卡连起你我他,社区网格员。".repeat(Math.ceil(dictLen / 28)).slice(0, dictLen / 2), "utf16le");
+		const z = zlib.deflateRawSync(text, dict.length ? { dictionary: dict } : {});
+		try {
+			const out = await engine.inflate(S.b91Bytes(b91(z)), new Uint8Array(dict));
+			if (Buffer.compare(Buffer.from(out), text) !== 0) bad.push(`inflate with a ${dict.length}-byte dictionary differs`);
+		} catch (e) {
+			bad.push(`inflate with a ${dict.length}-byte dictionary: ${e.message}`);
+		}
+	}
+	/* a dictionary of more than one stored block (65,535 bytes each): the text refers to its last bytes */
+	const big = Buffer.alloc(70000, 0x41);
+	big.write("社区网格员连心卡", 70000 - 16, "utf16le");
+	const z = zlib.deflateRawSync(text, { dictionary: big });
+	try {
+		const out = await engine.inflate(new Uint8Array(z), new Uint8Array(big));
+		if (Buffer.compare(Buffer.from(out), text) !== 0) bad.push("inflate with a 70,000-byte dictionary differs");
+	} catch (e) {
+		bad.push(`inflate with a 70,000-byte dictionary: ${e.message}`);
+	}
+	return bad;
+}
+
 function checkUnits(engine, fold) {
 	const bad = [];
 	const D = S.DIGITS;
@@ -515,6 +571,10 @@ async function main() {
 	const units = checkUnits(engine, corpus.fold);
 	say(!units.length, "the engine reads n45 numbers, document and position lists, folds as the brute force does " +
 		"and marks snippets on the original characters", units.map((u) => "#   " + u));
+
+	const inflates = await checkInflate();
+	say(!inflates.length, "the browser's own inflate (stored blocks holding the dictionary, then the text's raw " +
+		"deflate, through DecompressionStream) and b91 give back what was deflated", inflates.map((u) => "#   " + u));
 
 	const files = checkDocFiles(load, corpus);
 	say(!files.length, `every d/ file's "b" and "mk" describe its text: where the body ends, a letter for each line ` +
