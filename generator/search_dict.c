@@ -26,6 +26,7 @@
 
 #define SAMPLE_DOCS 1024
 #define DICT_UNITS 16000	/* zlib uses the last 32 KB less 262 bytes */
+#define MAX_UNITS 500		/* a clause longer than this is not taken */
 
 struct clause {
 	uint64_t hash;
@@ -155,14 +156,13 @@ static int best_first(const void *a, const void *b)
 	return r ? r : (x->len > y->len) - (x->len < y->len);
 }
 
+/* A chosen clause (at most MAX_UNITS UTF-16 units) in UTF-16LE. */
 static void add_utf16le(struct buf *out, const char *s, size_t len)
 {
-	UChar u[1024];
+	UChar u[MAX_UNITS + 1];
 	int32_t n = 0;
 	UErrorCode e = U_ZERO_ERROR;
-	if (len > 1000)
-		return;		/* clauses that long are not chosen: see below */
-	u_strFromUTF8WithSub(u, 1024, &n, s, (int32_t)len, 0xFFFD, NULL, &e);
+	u_strFromUTF8WithSub(u, MAX_UNITS + 1, &n, s, (int32_t)len, 0xFFFD, NULL, &e);
 	if (U_FAILURE(e))
 		return;
 	for (int32_t i = 0; i < n; i++) {
@@ -191,7 +191,7 @@ void search_dict_build(struct worker_state *ws, struct buf *out)
 	struct clause **best = xcalloc(c.n + 1, sizeof(*best));
 	size_t nb = 0;
 	for (size_t i = 0; i < c.cap; i++)
-		if (c.v[i].len && c.v[i].docs >= 2 && c.v[i].units <= 500)
+		if (c.v[i].len && c.v[i].docs >= 2 && c.v[i].units <= MAX_UNITS)
 			best[nb++] = &c.v[i];
 	sorting = &c;
 	qsort(best, nb, sizeof(*best), best_first);
