@@ -21,8 +21,8 @@ WARN    := -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototy
 ifeq ($(CI),true)
 WARN    += -Werror
 endif
-PKGS     := libcmark icu-uc icu-i18n yaml-0.1 libdeflate libmicrohttpd
-DEB_PKGS := libcmark-dev libicu-dev libyaml-dev libdeflate-dev libmicrohttpd-dev pkg-config
+PKGS     := libcmark icu-uc icu-i18n yaml-0.1 zlib libmicrohttpd
+DEB_PKGS := libcmark-dev libicu-dev libyaml-dev zlib1g-dev libmicrohttpd-dev pkg-config
 SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Deferred (=): evaluated after `deps` has had a chance to install them.
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))

@@ -16,21 +16,22 @@
 #include <string.h>
 #include <sys/resource.h>
 
-#include <libdeflate.h>
+#include <zlib.h>
 #include <unicode/ustring.h>
 
 #include "buf.h"
 #include "markdown.h"
 #include "render.h"
+#include "search_codec.h"
 #include "text.h"
 #include "threads.h"
 #include "write.h"
 #include "xalloc.h"
 
-/* libdeflate's level for the document texts: see README (Search) for the
- * measurements (level 1: 100 MB/s, 54% of the size; zlib's level 1 takes
- * 2.4 times as long for the same). */
-#define SEARCH_ZLEVEL 1
+/* zlib's level for the document texts (with the dictionary): see README
+ * (Search) for the measurements. zlib, not libdeflate, for its preset
+ * dictionary. */
+#define SEARCH_ZLEVEL 6
 #define SHARD_TARGET_BYTES 4096
 #define SHARDS_MAX 16384
 
@@ -158,24 +159,6 @@ static void add_json_field(struct buf *b, const char *key, const char *s, size_t
 	search_add_json(b, s, len);
 }
 
-static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-static void add_base64(struct buf *b, const unsigned char *p, size_t n)
-{
-	buf_grow(b, (n + 2) / 3 * 4);
-	char *o = b->data + b->len;
-	for (size_t i = 0; i < n; i += 3) {
-		uint32_t v = (uint32_t)p[i] << 16 | (i + 1 < n ? (uint32_t)p[i + 1] << 8 : 0) |
-			     (i + 2 < n ? p[i + 2] : 0);
-		*o++ = b64[v >> 18 & 63];
-		*o++ = b64[v >> 12 & 63];
-		*o++ = i + 1 < n ? b64[v >> 6 & 63] : '=';
-		*o++ = i + 2 < n ? b64[v & 63] : '=';
-	}
-	b->len = (size_t)(o - b->data);
-	b->data[b->len] = 0;
-}
-
 /* text as UTF-16LE in out (Chinese text takes 2 bytes a character there
  * against 3 in UTF-8, and deflates about 8% smaller). Returns its size. */
 static size_t utf16le(const char *text, size_t len, struct buf *out)
@@ -197,27 +180,42 @@ static size_t utf16le(const char *text, size_t len, struct buf *out)
 	return 2 * (size_t)n;
 }
 
-/* The text as "z" (zlib of its UTF-16LE, base64) when that is shorter than
- * "x" (plain). */
-static void add_text_field(struct buf *b, const char *text, size_t len, struct libdeflate_compressor *z,
-			   struct buf *scratch, struct buf *u16)
+/* Raw deflate of in[0..n) with the dictionary in front (search_dict.c)
+ * into out. Returns its size, 0 when it fails. */
+static size_t deflate_text(struct worker_state *ws, const unsigned char *in, size_t n, struct buf *out)
+{
+	z_stream *zs = ws->z;
+	const struct buf *dict = &ws->x->dict;
+	if (deflateReset(zs) != Z_OK ||
+	    (dict->len && deflateSetDictionary(zs, (const Bytef *)dict->data, (uInt)dict->len) != Z_OK))
+		return 0;
+	size_t bound = deflateBound(zs, (uLong)n);
+	buf_reset(out);
+	buf_grow(out, bound);
+	zs->next_in = (Bytef *)(uintptr_t)in;
+	zs->avail_in = (uInt)n;
+	zs->next_out = (Bytef *)out->data;
+	zs->avail_out = (uInt)bound;
+	if (deflate(zs, Z_FINISH) != Z_STREAM_END)
+		return 0;
+	return (size_t)zs->total_out;
+}
+
+/* The text as "z" (raw deflate of its UTF-16LE with the dictionary, b91)
+ * when that is shorter than "x" (plain). */
+static void add_text_field(struct buf *b, struct worker_state *ws, const char *text, size_t len)
 {
 	size_t start = b->len;
 	add_json_field(b, "x", text, len);
-	size_t ulen = utf16le(text, len, u16);
+	size_t ulen = utf16le(text, len, &ws->u16);
 	if (!ulen)
 		return;
-	size_t bound = libdeflate_zlib_compress_bound(z, ulen);
-	buf_reset(scratch);
-	buf_grow(scratch, bound);
-	size_t zlen = libdeflate_zlib_compress(z, u16->data, ulen, scratch->data, bound);
-	if (!zlen)
-		return;
-	if ((zlen + 2) / 3 * 4 + 6 >= b->len - start)
+	size_t zlen = deflate_text(ws, (const unsigned char *)ws->u16.data, ulen, &ws->scratch);
+	if (!zlen || zlen * 16 / 13 + 8 >= b->len - start)
 		return;
 	buf_truncate(b, start);
 	buf_addstr(b, ",\"z\":\"");
-	add_base64(b, (const unsigned char *)scratch->data, zlen);
+	search_b91(b, (const unsigned char *)ws->scratch.data, zlen);
 	buf_addch(b, '"');
 }
 
@@ -237,12 +235,17 @@ static const char *date_text(struct worker_state *ws, const struct date *dt)
 	return ws->date.data;
 }
 
-void search_document(struct worker_state *ws, const struct article *art)
+void search_document_text(struct worker_state *ws, const struct article *art)
 {
 	buf_reset(&ws->text);
 	buf_reset(&ws->kinds);
 	struct doc_text dt = { &ws->text, &ws->kinds };
 	ws->body_u16 = document_text(art, date_text(ws, &art->date), &dt);
+}
+
+void search_document(struct worker_state *ws, const struct article *art)
+{
+	search_document_text(ws, art);
 	struct buf *f = &ws->file;
 	buf_reset(f);
 	buf_addf(f, "sitegenSearch.d(%zu,{\"u\":", art->order);
@@ -261,7 +264,7 @@ void search_document(struct worker_state *ws, const struct article *art)
 		buf_addstr(f, ",\"other\":1");
 	buf_addf(f, ",\"b\":%zu", ws->body_u16);
 	add_json_field(f, "mk", ws->kinds.data, ws->kinds.len);
-	add_text_field(f, ws->text.data, ws->text.len, ws->z, &ws->scratch, &ws->u16);
+	add_text_field(f, ws, ws->text.data, ws->text.len);
 	buf_addstr(f, "});\n");
 }
 
@@ -376,6 +379,45 @@ uint32_t search_fnv1a(const char *s, size_t n)
 	return h;
 }
 
+uint32_t search_shard_of(const char *utf8, size_t base_len, int positional)
+{
+	return search_fnv1a(utf8, positional ? base_len : search_shard_base(utf8, base_len));
+}
+
+size_t search_shard_base(const char *utf8, size_t base_len)
+{
+	size_t i = 0;
+	for (int n = 0; i < base_len && n < 3; n++)
+		do
+			i++;
+		while (i < base_len && ((unsigned char)utf8[i] & 0xc0) == 0x80);
+	return i;
+}
+
+/* The bytes of the code points key and prev share at the start; their
+ * number in *cps. */
+static size_t shared_prefix(const char *prev, size_t plen, const char *key, size_t len, size_t *cps)
+{
+	size_t i = 0;
+	*cps = 0;
+	while (i < plen && i < len) {
+		unsigned char c = (unsigned char)key[i];
+		size_t n = c < 0x80 ? 1 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
+		if (i + n > len || i + n > plen || memcmp(prev + i, key + i, n) != 0)
+			break;
+		i += n;
+		++*cps;
+	}
+	return i;
+}
+
+void search_add_key(struct buf *out, const char *prev, size_t plen, const char *key, size_t len)
+{
+	size_t cps, i = shared_prefix(prev, plen, key, len, &cps);
+	buf_addch(out, (char)('0' + cps));
+	buf_add(out, key + i, len - i);
+}
+
 size_t search_shard_count(size_t bytes)
 {
 	size_t s = 1;
@@ -397,21 +439,19 @@ struct shard_job {
 static void write_shard(struct shard_job *j, size_t s, struct buf *out, struct buf *tmp, struct u32s *entries)
 {
 	buf_reset(out);
-	buf_addf(out, "sitegenSearch.%c(%zu,{", j->positional ? 'p' : 'g', s);
+	buf_addf(out, "sitegenSearch.%c(%zu,\"", j->positional ? 'p' : 'g', s);
 	for (size_t i = 0; i < j->nrefs[s]; i++) {
-		const struct gram_ref *r = &j->refs[s][i];
+		const struct gram_ref *r = &j->refs[s][i], *prev = i ? r - 1 : NULL;
 		if (i)
-			buf_addch(out, ',');
-		search_add_json(out, r->utf8, r->len);
-		buf_addch(out, ':');
-		buf_addch(out, '"');
+			buf_addch(out, ' ');
+		search_add_key(out, prev ? prev->utf8 : "", prev ? prev->len : 0, r->utf8, r->len);
+		buf_addch(out, ' ');
 		if (j->positional)
 			gram_encode_positions(r, out, entries);
 		else
 			gram_encode_docs(r, j->ndocs, out, tmp);
-		buf_addch(out, '"');
 	}
-	buf_addstr(out, "});\n");
+	buf_addstr(out, "\");\n");
 	char path[64];
 	snprintf(path, sizeof(path), "search/%c/%zx.js", j->positional ? 'p' : 'g', s);
 	if (writer_put(j->x->w, path, out->data, out->len) < 0)
@@ -450,7 +490,7 @@ static size_t write_shards(struct search_ctx *x, int positional, size_t ndocs, s
 	j.refs = xcalloc(nshards, sizeof(*j.refs));
 	size_t *fill = xcalloc(nshards, sizeof(*fill));
 	for (size_t i = 0; i < n; i++) {
-		all[i].shard = search_fnv1a(all[i].utf8, all[i].base_len) & (uint32_t)(nshards - 1);
+		all[i].shard = search_shard_of(all[i].utf8, all[i].base_len, positional) & (uint32_t)(nshards - 1);
 		j.nrefs[all[i].shard]++;
 	}
 	for (size_t s = 0; s < nshards; s++)
@@ -471,24 +511,49 @@ static size_t write_shards(struct search_ctx *x, int positional, size_t ndocs, s
 
 /* index.js. est_g and est_p, the size estimates that chose SG and SP, are
  * for the next build (search_patch.c): it must choose as a full build would. */
-void search_meta_text(const struct text_folder *f, size_t ndocs, size_t sg, size_t sp, size_t est_g, size_t est_p,
+void search_meta_text(const struct search_ctx *x, size_t ndocs, size_t sg, size_t sp, size_t est_g, size_t est_p,
 		      struct buf *out)
 {
 	struct buf pairs = BUF_INIT;
-	text_fold_ts_pairs(f, &pairs);
-	buf_addf(out, "sitegenSearch.meta({\"v\":3,\"n\":%zu,\"sg\":%zu,\"sp\":%zu,\"est\":[%zu,%zu],\"ts\":", ndocs,
+	text_fold_ts_pairs(x->folder, &pairs);
+	buf_addf(out, "sitegenSearch.meta({\"v\":4,\"n\":%zu,\"sg\":%zu,\"sp\":%zu,\"est\":[%zu,%zu],\"ts\":", ndocs,
 		 sg, sp, est_g, est_p);
 	search_add_json(out, pairs.data, pairs.len);
-	buf_addstr(out, "});\n");
+	buf_addstr(out, ",\"dz\":\"");
+	buf_add(out, x->dz.data, x->dz.len);
+	buf_addstr(out, "\"});\n");
 	buf_free(&pairs);
+}
+
+void search_dict_field(struct search_ctx *x)
+{
+	buf_reset(&x->dz);
+	if (!x->dict.len)
+		return;
+	struct buf z = BUF_INIT;
+	z_stream zs = { 0 };
+	if (deflateInit2(&zs, 9, Z_DEFLATED, -15, 9, Z_DEFAULT_STRATEGY) == Z_OK) {
+		size_t bound = deflateBound(&zs, (uLong)x->dict.len);
+		buf_grow(&z, bound);
+		zs.next_in = (Bytef *)x->dict.data;
+		zs.avail_in = (uInt)x->dict.len;
+		zs.next_out = (Bytef *)z.data;
+		zs.avail_out = (uInt)bound;
+		if (deflate(&zs, Z_FINISH) == Z_STREAM_END)
+			search_b91(&x->dz, (const unsigned char *)z.data, (size_t)zs.total_out);
+		deflateEnd(&zs);
+	}
+	buf_free(&z);
 }
 
 static void free_workers(struct worker_state *ws, size_t nt)
 {
 	for (size_t t = 0; t < nt; t++) {
 		text_dates_free(ws[t].dates);
-		if (ws[t].z)
-			libdeflate_free_compressor(ws[t].z);
+		if (ws[t].z) {
+			deflateEnd(ws[t].z);
+			free(ws[t].z);
+		}
 		buf_free(&ws[t].date);
 		buf_free(&ws[t].text);
 		buf_free(&ws[t].kinds);
@@ -527,13 +592,16 @@ int search_build(const struct site *site, const struct text_folder *folder, stru
 	size_t nt = (size_t)threads_count(jobs);
 	if (nt > ndocs / 16 + 1)
 		nt = ndocs / 16 + 1;	/* a thread for a handful of documents costs more than it saves */
-	struct search_ctx x = { .site = site, .folder = folder, .w = w, .d = d, .nthreads = nt };
+	struct search_ctx x = { .site = site, .folder = folder, .w = w, .d = d, .nthreads = nt, .dict = BUF_INIT,
+				.dz = BUF_INIT };
 	struct worker_state *ws = xcalloc(nt, sizeof(*ws));
 	for (size_t t = 0; t < nt; t++) {
 		ws[t] = (struct worker_state){ .x = &x, .t = t, .from = ndocs * t / nt, .to = ndocs * (t + 1) / nt };
-		ws[t].z = libdeflate_alloc_compressor(SEARCH_ZLEVEL);
-		if (!ws[t].z) {
-			diag_error(d, "search", 0, 0, NULL, 0, "cannot set up libdeflate's compressor: out of memory");
+		ws[t].z = xcalloc(1, sizeof(*ws[t].z));
+		if (deflateInit2(ws[t].z, SEARCH_ZLEVEL, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
+			free(ws[t].z);
+			ws[t].z = NULL;
+			diag_error(d, "search", 0, 0, NULL, 0, "cannot set up zlib's compressor: out of memory");
 			free_workers(ws, t + 1);
 			return -1;
 		}
@@ -544,9 +612,14 @@ int search_build(const struct site *site, const struct text_folder *folder, stru
 		}
 	}
 	search_timing("start");
+	search_dict_build(&ws[0], &x.dict);
+	search_dict_field(&x);
+	search_timing("dict");
 	if (ch && ch->known && search_patch(&x, &ws[0], ch) == 0) {
 		free_workers(ws, nt);
 		search_timing("patched");
+		buf_free(&x.dict);
+		buf_free(&x.dz);
 		return x.failed ? -1 : 0;
 	}
 	if (getenv("SITEGEN_TIMING"))
@@ -563,12 +636,14 @@ int search_build(const struct site *site, const struct text_folder *folder, stru
 	size_t sp = write_shards(&x, 1, ndocs, sjobs, &est_p);
 	search_timing("p/");
 	struct buf meta = BUF_INIT;
-	search_meta_text(folder, ndocs, sg, sp, est_g, est_p, &meta);
+	search_meta_text(&x, ndocs, sg, sp, est_g, est_p, &meta);
 	if (writer_put(w, "search/index.js", meta.data, meta.len) < 0)
 		x.failed = 1;
 	buf_free(&meta);
 	for (size_t t = 0; t < nt; t++)
 		gram_table_free(&x.tables[t]);
 	free(x.tables);
+	buf_free(&x.dict);
+	buf_free(&x.dz);
 	return x.failed ? -1 : 0;
 }

@@ -23,13 +23,22 @@
  * from 0 in each zone; a separator run counts one.
  *
  * Files (all under search/ in the output; lists in the "n45" code below):
- *   index.js     sitegenSearch.meta({"v":3,"n":DOCS,"sg":SG,"sp":SP,"est":[G,P],
- *                                   "ts":"<pairs: traditional, simplified, …>"})
+ *   index.js     sitegenSearch.meta({"v":4,"n":DOCS,"sg":SG,"sp":SP,"est":[G,P],
+ *                                   "ts":"<pairs: traditional, simplified, …>",
+ *                                   "dz":"<dictionary>"})
  *                est: the size estimates SG and SP were chosen from (for
- *                the next build, which patches the index: search_patch.c)
- *   g/<k>.js     sitegenSearch.g(k,{"<gram>":"<docs><title docs>",…})
+ *                the next build, which patches the index: search_patch.c);
+ *                dz: the d/ texts' preset dictionary (search_dict.c: the
+ *                clauses most reports share, UTF-16LE, at most 32,000
+ *                bytes), raw deflate, in b91; "" when there is none
+ *   g/<k>.js     sitegenSearch.g(k,"<key> <docs><title docs> <key> …")
  *                every 1-, 2-, 3- and 4-character gram whose FNV-1a hash
- *                % SG == k: the documents containing it and those whose
+ *                (of its first 3 characters: a 4-character gram is in the
+ *                shard of the 3-character one it starts with) % SG == k,
+ *                in code point order, each key a digit, the characters it
+ *                shares with the key before (0 for the first), then the
+ *                rest of it (keys hold no space, lists neither); for each,
+ *                the documents containing it and those whose
  *                title does (a term of up to 4 characters needs nothing else;
  *                a longer one, those of its 4-character grams, then p/);
  *                and for a 4-character gram g, "g<": the documents where
@@ -46,8 +55,9 @@
  *                for some k every link left of gram k points left and
  *                every link from k on points right, the document contains
  *                the term wherever it has gram k: no positions needed
- *   p/<k>.js     sitegenSearch.p(k,{"<gram>":"<positions>",…})
- *                every 4-character gram whose hash % SP == k, with its
+ *   p/<k>.js     sitegenSearch.p(k,"<key> <positions> <key> …")
+ *                every 4-character gram whose hash (of all of it) % SP ==
+ *                k, keys as in g/, with its
  *                positions in the documents where the 3-character gram it
  *                starts or ends with occurs more than once. A longer query
  *                term needs all its 4-character grams (offsets 0, 1, 2 …):
@@ -62,12 +72,15 @@
  *   d/<n>.js     sitegenSearch.d(n,{"u":url,"t":title,"date":…,"place":…,
  *                                   ["s":subtitle,] ["inf":1,] ["other":1,]
  *                                   "b":B,"mk":KINDS,
- *                                   "x":text | "z":base64 of zlib(UTF-16LE text)})
+ *                                   "x":text | "z":b91 of raw deflate(UTF-16LE text)})
  *                document n: its root-relative URL, title, date and place as
  *                the pages show them (inf: the date was inferred; other: not
- *                a news report), and its text after the title (zlib when
- *                that is shorter; DecompressionStream("deflate"), then
- *                TextDecoder("utf-16le")). The text's
+ *                a news report), and its text after the title (deflated when
+ *                that is shorter, with dz's dictionary as the preset
+ *                dictionary: DecompressionStream("deflate-raw") takes none,
+ *                so the browser inflates stored blocks holding the
+ *                dictionary, then these bytes, and drops the dictionary's
+ *                length from the output; then TextDecoder("utf-16le")). The text's
  *                first B UTF-16 units are the subtitle, body and captions;
  *                after them come lines of metadata, one letter of KINDS
  *                each: d date, s street, p place, a author (of a
@@ -84,19 +97,28 @@
  *
  * n45: a number is written in base 45, most significant digit first, with
  * the characters of SEARCH_DIGITS: digits 45…89 say "more follow", 0…44 end
- * the number. A document list starts with h: even h = 2·count, then count
- * gaps (doc − previous doc − 1, previous starting at −1); odd h =
- * 2·count + 1, then a bitmap of ceil(DOCS/6) characters, each the digit
- * 0…63 holding documents 6i … 6i+5 in bits 0…5. Positions are a bit
- * stream, most significant bit first, six bits to a base64 character
- * (A–Z a–z 0–9 + /, 0-padded): gamma(documents + 1), then for each document
+ * the number. A bit stream: bits most significant first, 13 at a time
+ * (v < 8192) in two characters of SEARCH_B91, v % 91 then v / 91, the last
+ * pair padded with 0 bits. A document list starts with h = 4·count + kind:
+ * kind 0: count gaps in n45 (doc − previous doc − 1, previous starting at
+ * −1); 1: a bit stream of DOCS bits, bit i set when document i is in the
+ * list; 2: a bit stream of a Rice parameter k in 4 bits, then the count
+ * gaps, each Rice-coded; 3: the same of the DOCS − count documents not in
+ * the list. The generator writes the shortest (the lowest kind on a tie).
+ * Positions are a bit stream: gamma(documents + 1), then for each document
  * gamma(gap + 1) (gap: doc − previous doc − 1, previous starting at −1),
  * gamma(kt + 1), gamma(kb + 1), a Rice parameter k in 4 bits, then kt title
  * and kb text positions as gaps (position − previous − 1, previous starting
- * at −1 in each zone), each Rice-coded: gap >> k in unary (1s, then a 0),
- * then its low k bits. gamma(x), x ≥ 1: as many 0 bits as x has bits after
- * its highest, then x in binary. FNV-1a: 32-bit, over the gram's UTF-8
- * bytes (of a context list's gram without its '<' or '>'). */
+ * at −1 in each zone), each Rice-coded. Rice(k) of a gap: gap >> k in unary
+ * (1s, then a 0), then its low k bits. gamma(x), x ≥ 1: as many 0 bits as
+ * x has bits after its highest, then x in binary. FNV-1a: 32-bit, over the
+ * gram's UTF-8 bytes (of a context list's gram without its '<' or '>').
+ *
+ * b91 (dz, "z"): bytes as text, as a bit stream of their bits but for the
+ * end: the last r bits, left-aligned, in two characters when r > 6, else in
+ * one (6 bits); the bytes are the whole bytes of the bits read. 16 / 13 of
+ * their size, against base64's 4 / 3: all of SEARCH_B91 is printable ASCII
+ * but '"' and '\\', valid in a JavaScript string as it is. */
 #ifndef SEARCH_H
 #define SEARCH_H
 
@@ -106,6 +128,8 @@
 struct writer;
 struct text_folder;
 
+/* b91's characters: '#' to '~' without '\\' */
+#define SEARCH_B91 "#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[]^_`abcdefghijklmnopqrstuvwxyz{|}~"
 #define SEARCH_DIGITS "#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[]^_`abcdefghijklmnopqrstuvwxyz{|}"
 
 /* What the build knows of the index the earlier build left in the output:

@@ -10,7 +10,6 @@
 #include "xalloc.h"
 
 static const char digits[] = SEARCH_DIGITS;
-static const char base64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 void u32s_push(struct u32s *a, uint32_t x)
 {
@@ -90,84 +89,15 @@ static int n45_read(const char *s, size_t len, size_t *i, uint32_t *out)
 	return -1;
 }
 
-void search_encode_list(uint32_t count, const char *gaps, size_t len, size_t ndocs, struct buf *out)
-{
-	size_t bitmap = (ndocs + 5) / 6;
-	if (len <= bitmap) {
-		search_n45(out, 2 * count);
-		buf_add(out, gaps, len);
-		return;
-	}
-	search_n45(out, 2 * count + 1);
-	uint8_t *bits = xcalloc(bitmap + 1, 1);
-	size_t i = 0;
-	uint32_t doc = 0;	/* the previous document + 1 */
-	for (uint32_t k = 0; k < count; k++) {
-		doc += search_n45_get(gaps, &i);
-		bits[doc / 6] |= (uint8_t)(1u << (doc % 6));
-		doc++;
-	}
-	buf_grow(out, bitmap);
-	for (size_t j = 0; j < bitmap; j++)
-		out->data[out->len++] = digits[bits[j]];
-	out->data[out->len] = 0;
-	free(bits);
-}
+/* ---- bit streams (positions, lists): most significant bit first, 13 bits
+ * in two b91 characters ---- */
 
-void search_encode_docs(const uint32_t *docs, size_t n, size_t ndocs, struct buf *out, struct buf *tmp)
-{
-	buf_reset(tmp);
-	uint32_t last = 0;
-	for (size_t i = 0; i < n; i++) {
-		search_n45(tmp, docs[i] - last);
-		last = docs[i] + 1;
-	}
-	search_encode_list((uint32_t)n, tmp->data, tmp->len, ndocs, out);
-}
-
-int search_decode_list(const char *s, size_t len, size_t *i, size_t ndocs, struct u32s *docs)
-{
-	uint32_t h, count;
-	if (n45_read(s, len, i, &h) < 0)
-		return -1;
-	count = h >> 1;
-	if (count > ndocs)
-		return -1;
-	if (!(h & 1)) {
-		uint64_t doc = 0;	/* the previous document + 1 */
-		for (uint32_t k = 0; k < count; k++) {
-			uint32_t gap;
-			if (n45_read(s, len, i, &gap) < 0 || (doc += gap) >= ndocs)
-				return -1;
-			u32s_push(docs, (uint32_t)doc++);
-		}
-		return 0;
-	}
-	size_t bitmap = (ndocs + 5) / 6, found = 0;
-	if (len - *i < bitmap)
-		return -1;
-	for (size_t j = 0; j < bitmap; j++) {
-		int d = digit_of(s[*i + j]);
-		if (d < 0 || d > 63)
-			return -1;
-		for (unsigned b = 0; b < 6; b++)
-			if (d >> b & 1) {
-				if (6 * j + b >= ndocs)
-					return -1;
-				u32s_push(docs, (uint32_t)(6 * j + b));
-				found++;
-			}
-	}
-	*i += bitmap;
-	return found == count ? 0 : -1;
-}
-
-/* ---- positions: a bit stream as base64, most significant bit first ---- */
+static const char b91_chars[] = SEARCH_B91;
 
 struct bitwriter {
 	struct buf *out;
 	uint64_t acc;
-	unsigned n;	/* bits in acc not yet written: fewer than 6 between calls */
+	unsigned n;	/* bits in acc not yet written: fewer than 13 between calls */
 };
 
 /* Appends the low `bits` (at most 32) bits of v. */
@@ -176,9 +106,11 @@ static void put_bits(struct bitwriter *w, uint32_t v, unsigned bits)
 	w->acc = w->acc << bits | (bits ? v & (uint32_t)((1ULL << bits) - 1) : 0);
 	w->n += bits;
 	buf_grow(w->out, 8);
-	while (w->n >= 6) {
-		w->n -= 6;
-		w->out->data[w->out->len++] = base64[w->acc >> w->n & 63];
+	while (w->n >= 13) {
+		w->n -= 13;
+		uint32_t x = (uint32_t)(w->acc >> w->n & 0x1fff);
+		w->out->data[w->out->len++] = b91_chars[x % 91];
+		w->out->data[w->out->len++] = b91_chars[x / 91];
 	}
 	w->acc &= (1ULL << w->n) - 1;
 	w->out->data[w->out->len] = 0;
@@ -202,6 +134,11 @@ static void put_gamma(struct bitwriter *w, uint32_t x)
  * the low k bits. */
 static void put_rice(struct bitwriter *w, uint32_t v, unsigned k)
 {
+	uint32_t q0 = v >> k;
+	if (q0 + 1 + k <= 32) {	/* nearly always: in one go */
+		put_bits(w, (uint32_t)((((uint64_t)1 << q0) - 1) << (k + 1)) | (v & ((1u << k) - 1)), q0 + 1 + k);
+		return;
+	}
 	for (uint32_t q = v >> k; q; q -= q > 24 ? 24 : q)
 		put_bits(w, 0xffffff, q > 24 ? 24 : q);
 	put_bits(w, 0, 1);
@@ -244,7 +181,7 @@ void search_encode_entries(const uint32_t *e, size_t n, struct buf *out)
 		last = doc + 1;
 	}
 	if (w.n)
-		put_bits(&w, 0, 6 - w.n);
+		put_bits(&w, 0, 13 - w.n);
 }
 
 struct bitreader {
@@ -255,17 +192,22 @@ struct bitreader {
 	int bad;
 };
 
+static int b91_value(char c)
+{
+	return c >= '#' && c <= '[' ? c - '#' : c >= ']' && c <= '~' ? c - '#' - 1 : -1;
+}
+
 static unsigned get_bit(struct bitreader *r)
 {
 	if (!r->n) {
-		const char *p = r->i < r->len ? memchr(base64, r->s[r->i], 64) : NULL;
-		if (!p || !r->s[r->i]) {
+		int a = r->i + 1 < r->len ? b91_value(r->s[r->i]) : -1, b = a < 0 ? -1 : b91_value(r->s[r->i + 1]);
+		if (b < 0 || a + 91 * b > 0x1fff) {
 			r->bad = 1;
 			return 0;
 		}
-		r->acc = (uint32_t)(p - base64);
-		r->n = 6;
-		r->i++;
+		r->acc = (uint32_t)(a + 91 * b);
+		r->n = 13;
+		r->i += 2;
 	}
 	return r->acc >> --r->n & 1;
 }
@@ -311,7 +253,7 @@ int search_decode_entries(const char *s, size_t len, struct u32s *e)
 		doc += get_gamma1(&r);
 		uint32_t kt = get_gamma1(&r), kb = get_gamma1(&r);
 		unsigned k = get_bits(&r, 4);
-		if (r.bad || doc > UINT32_MAX || (uint64_t)kt + kb > len * 6)
+		if (r.bad || doc > UINT32_MAX || (uint64_t)kt + kb > len * 7)
 			return -1;
 		u32s_push(e, (uint32_t)doc++);
 		u32s_push(e, kt);
@@ -321,4 +263,280 @@ int search_decode_entries(const char *s, size_t len, struct u32s *e)
 	}
 	/* all read, the rest of the last character 0 */
 	return r.bad || r.i != len || (r.acc & ((1u << r.n) - 1)) ? -1 : 0;
+}
+
+/* A document list (search.h): h = 4·count + kind, then the kind's data.
+ * kind 0: the n45 gaps; 1: a bitmap of ndocs bits; 2: a Rice parameter in
+ * 4 bits, then the gaps Rice-coded; 3: the same of the documents not in
+ * the list. 1 to 3 are bit streams (below), padded to 13 bits. The
+ * shortest wins, the lowest kind on a tie. */
+enum { LIST_GAPS, LIST_BITMAP, LIST_RICE, LIST_NOT };
+
+/* Characters of a bit stream of `bits` bits. */
+static size_t stream_chars(uint64_t bits)
+{
+	return 2 * (size_t)((bits + 12) / 13);
+}
+
+/* The bits of a Rice code of the gaps of a list (doc − previous doc − 1,
+ * previous from −1), of docs[0..n) or (not = 1) of the documents below
+ * ndocs not among them (the gap of one of those: the run of documents in
+ * the list just before it), with k among the three around the mean gap's:
+ * returns k, and the bits (with the 4 of k) in *bits. */
+static unsigned rice_choice(const uint32_t *docs, size_t n, size_t ndocs, int not, uint64_t *bits)
+{
+	uint64_t m = not ? ndocs - n : n, sum;
+	if (!not) {
+		sum = n ? docs[n - 1] + 1 - n : 0;
+	} else {
+		size_t tail = 0;	/* the run of documents in the list that ends the archive */
+		while (tail < n && docs[n - 1 - tail] == ndocs - 1 - tail)
+			tail++;
+		sum = n - tail;
+	}
+	unsigned k0 = 0;
+	while (k0 < 15 && (m << (k0 + 1)) <= sum)
+		k0++;	/* 2^k0 about the mean gap */
+	unsigned lo = k0 ? k0 - 1 : 0;
+	uint64_t shifted[3] = { 0 };	/* of gap >> lo, >> lo + 1, >> lo + 2 */
+	uint32_t next = 0;		/* the previous document + 1 */
+	for (size_t i = 0; i < n; i++) {
+		uint32_t g;
+		if (!not) {
+			g = docs[i] - next;
+			next = docs[i] + 1;
+		} else {
+			size_t from = i;
+			while (i + 1 < n && docs[i + 1] == docs[i] + 1)
+				i++;
+			if (docs[i] + 1 >= ndocs)
+				break;	/* the tail: no document not in the list after it */
+			g = (uint32_t)(i - from + 1);
+		}
+		g >>= lo;
+		shifted[0] += g;
+		shifted[1] += g >> 1;
+		shifted[2] += g >> 2;
+	}
+	unsigned best = lo;
+	*bits = UINT64_MAX;
+	for (unsigned j = 0; j < 3 && lo + j < 16; j++) {
+		uint64_t b = 4 + m * (lo + j + 1) + shifted[j];
+		if (b < *bits) {
+			*bits = b;
+			best = lo + j;
+		}
+	}
+	return best;
+}
+
+static void encode_docs(const uint32_t *docs, size_t n, const char *gaps, size_t len, size_t ndocs,
+			struct buf *out)
+{
+	size_t size[4] = { len, stream_chars(ndocs), SIZE_MAX, SIZE_MAX };
+	if (len <= 2) {
+		search_n45(out, 4 * (uint32_t)n + LIST_GAPS);
+		buf_add(out, gaps, len);
+		return;
+	}
+	unsigned k[4] = { 0 };
+	uint64_t bits;
+	k[LIST_RICE] = rice_choice(docs, n, ndocs, 0, &bits);
+	size[LIST_RICE] = stream_chars(bits);
+	if (2 * n > ndocs) {
+		k[LIST_NOT] = rice_choice(docs, n, ndocs, 1, &bits);
+		size[LIST_NOT] = stream_chars(bits);
+	}
+	int kind = LIST_GAPS;
+	for (int i = 1; i < 4; i++)
+		if (size[i] < size[kind])
+			kind = i;
+	search_n45(out, 4 * (uint32_t)n + (uint32_t)kind);
+	if (kind == LIST_GAPS) {
+		buf_add(out, gaps, len);
+		return;
+	}
+	struct bitwriter w = { .out = out };
+	if (kind == LIST_BITMAP) {	/* the stream's pairs at once: bit i is document i */
+		size_t pairs = (ndocs + 12) / 13;
+		uint16_t *v = xcalloc(pairs + 1, sizeof(*v));
+		for (size_t i = 0; i < n; i++)
+			v[docs[i] / 13] |= (uint16_t)(1u << (12 - docs[i] % 13));
+		buf_grow(out, 2 * pairs);
+		for (size_t i = 0; i < pairs; i++) {
+			out->data[out->len++] = b91_chars[v[i] % 91];
+			out->data[out->len++] = b91_chars[v[i] / 91];
+		}
+		out->data[out->len] = 0;
+		free(v);
+		return;
+	}
+	put_bits(&w, k[kind], 4);
+	uint32_t next = 0;	/* the previous document written + 1 */
+	if (kind == LIST_RICE) {
+		for (size_t i = 0; i < n; i++) {
+			put_rice(&w, docs[i] - next, k[kind]);
+			next = docs[i] + 1;
+		}
+	} else {
+		size_t i = 0;
+		for (uint32_t d = 0; d < ndocs; d++) {
+			if (i < n && docs[i] == d) {
+				i++;
+				continue;
+			}
+			put_rice(&w, d - next, k[kind]);
+			next = d + 1;
+		}
+	}
+	if (w.n)
+		put_bits(&w, 0, 13 - w.n);
+}
+
+void search_encode_list(uint32_t count, const char *gaps, size_t len, size_t ndocs, struct buf *out)
+{
+	if (len <= 2) {	/* most lists: no stream is shorter */
+		search_n45(out, 4 * count + LIST_GAPS);
+		buf_add(out, gaps, len);
+		return;
+	}
+	uint32_t *docs = xmalloc((count + 1) * sizeof(*docs));
+	size_t i = 0;
+	uint32_t doc = 0;	/* the previous document + 1 */
+	for (uint32_t k = 0; k < count; k++) {
+		doc += search_n45_get(gaps, &i);
+		docs[k] = doc++;
+	}
+	encode_docs(docs, count, gaps, len, ndocs, out);
+	free(docs);
+}
+
+void search_encode_docs(const uint32_t *docs, size_t n, size_t ndocs, struct buf *out, struct buf *tmp)
+{
+	buf_reset(tmp);
+	uint32_t last = 0;
+	for (size_t i = 0; i < n; i++) {
+		search_n45(tmp, docs[i] - last);
+		last = docs[i] + 1;
+	}
+	encode_docs(docs, n, tmp->data, tmp->len, ndocs, out);
+}
+
+int search_decode_list(const char *s, size_t len, size_t *i, size_t ndocs, struct u32s *docs)
+{
+	uint32_t h, count;
+	if (n45_read(s, len, i, &h) < 0)
+		return -1;
+	count = h >> 2;
+	if (count > ndocs)
+		return -1;
+	int kind = (int)(h & 3);
+	if (kind == LIST_GAPS) {
+		uint64_t doc = 0;	/* the previous document + 1 */
+		for (uint32_t k = 0; k < count; k++) {
+			uint32_t gap;
+			if (n45_read(s, len, i, &gap) < 0 || (doc += gap) >= ndocs)
+				return -1;
+			u32s_push(docs, (uint32_t)doc++);
+		}
+		return 0;
+	}
+	struct bitreader rd = { .s = s, .len = len, .i = *i }, *r = &rd;
+	size_t found = 0;
+	if (kind == LIST_BITMAP) {
+		for (size_t d = 0; d < ndocs && !r->bad; d++)
+			if (get_bit(r)) {
+				u32s_push(docs, (uint32_t)d);
+				found++;
+			}
+	} else {
+		unsigned k = get_bits(r, 4);
+		uint64_t doc = 0;
+		size_t m = kind == LIST_RICE ? count : ndocs - count;
+		unsigned char *not = kind == LIST_NOT ? xcalloc(ndocs + 1, 1) : NULL;
+		for (size_t j = 0; j < m && !r->bad; j++) {
+			doc += get_rice(r, k);
+			if (doc >= ndocs)
+				break;
+			if (not)
+				not[doc] = 1;
+			else
+				u32s_push(docs, (uint32_t)doc);
+			doc++;
+			found++;
+		}
+		if (not) {
+			found = 0;
+			for (size_t d = 0; d < ndocs; d++)
+				if (!not[d]) {
+					u32s_push(docs, (uint32_t)d);
+					found++;
+				}
+			free(not);
+		}
+	}
+	/* all read, the rest of the last pair 0 */
+	if (r->bad || (r->acc & ((1u << r->n) - 1)))
+		return -1;
+	*i = r->i;
+	return found == count ? 0 : -1;
+}
+
+/* ---- b91: bytes as text, 13 bits in two characters (search.h) ---- */
+
+void search_b91(struct buf *b, const unsigned char *p, size_t n)
+{
+	buf_grow(b, n * 16 / 13 + 3);
+	char *o = b->data + b->len;
+	uint32_t acc = 0;
+	unsigned bits = 0;
+	for (size_t i = 0; i < n; i++) {
+		acc = acc << 8 | p[i];
+		bits += 8;
+		if (bits >= 13) {
+			bits -= 13;
+			uint32_t v = acc >> bits & 0x1fff;
+			*o++ = b91_chars[v % 91];
+			*o++ = b91_chars[v / 91];
+		}
+	}
+	if (bits > 6) {		/* the last bits, left-aligned in 13 */
+		uint32_t v = acc << (13 - bits) & 0x1fff;
+		*o++ = b91_chars[v % 91];
+		*o++ = b91_chars[v / 91];
+	} else if (bits) {	/* or in 6, one character */
+		*o++ = b91_chars[acc << (6 - bits) & 0x3f];
+	}
+	b->len = (size_t)(o - b->data);
+	b->data[b->len] = 0;
+}
+
+int search_b91_decode(const char *s, size_t len, struct buf *out)
+{
+	uint32_t acc = 0;
+	unsigned bits = 0;
+	size_t i = 0;
+	for (; i + 1 < len; i += 2) {
+		int a = b91_value(s[i]), b = b91_value(s[i + 1]);
+		if (a < 0 || b < 0 || a + 91 * b > 0x1fff)
+			return -1;
+		acc = acc << 13 | (uint32_t)(a + 91 * b);
+		bits += 13;
+		while (bits >= 8) {
+			bits -= 8;
+			buf_addch(out, (char)(acc >> bits & 0xff));
+		}
+	}
+	if (i < len) {
+		int a = b91_value(s[i]);
+		if (a < 0 || a > 0x3f)
+			return -1;
+		acc = acc << 6 | (uint32_t)a;
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			buf_addch(out, (char)(acc >> bits & 0xff));
+		}
+	}
+	return 0;
 }

@@ -43,4 +43,11 @@ void search_encode_entries(const uint32_t *e, size_t n, struct buf *out);
  * Returns 0, or -1 when it is not one. */
 int search_decode_entries(const char *s, size_t len, struct u32s *e);
 
+/* b91 (search.h): n bytes as text, 13 bits in two characters of
+ * SEARCH_B91, the last 6 or fewer in one. */
+void search_b91(struct buf *b, const unsigned char *p, size_t n);
+/* Appends the bytes of b91 text s[0..len) to out. Returns 0, or -1 when it
+ * is not such text. */
+int search_b91_decode(const char *s, size_t len, struct buf *out);
+
 #endif

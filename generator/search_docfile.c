@@ -1,5 +1,5 @@
 /* An earlier build's d/ file read back (search.c writes it): the title and
- * the text after it, "x" as it is or "z" inflated, exactly as they were
+ * the text after it, "x" as it is or "z" inflated with the dictionary, exactly as they were
  * indexed, for search_patch.c to take the old postings out. */
 #include "search_internal.h"
 
@@ -7,10 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <libdeflate.h>
+#include <zlib.h>
 #include <unicode/ustring.h>
 #include <unicode/utf8.h>
 
+#include "search_codec.h"
 #include "xalloc.h"
 
 static void add_utf8(struct buf *b, uint32_t c)
@@ -74,46 +75,44 @@ static int json_string(const char *s, size_t len, size_t *i, struct buf *out)
 	return -1;
 }
 
-static int base64_value(char c)
+/* Raw inflate of in[0..n) with dict as the window before it into out. */
+static int inflate_raw(const unsigned char *in, size_t n, const struct buf *dict, struct buf *out)
 {
-	return c >= 'A' && c <= 'Z' ? c - 'A' : c >= 'a' && c <= 'z' ? c - 'a' + 26 : c >= '0' && c <= '9' ? c - '0' + 52
-	       : c == '+' ? 62 : c == '/' ? 63 : -1;
+	z_stream zs = { 0 };
+	if (inflateInit2(&zs, -15) != Z_OK)
+		return -1;
+	int r = dict->len && inflateSetDictionary(&zs, (const Bytef *)dict->data, (uInt)dict->len) != Z_OK ? -1 : 0;
+	zs.next_in = (Bytef *)(uintptr_t)in;
+	zs.avail_in = (uInt)n;
+	int z = Z_OK;
+	while (r == 0) {
+		buf_grow(out, 4 * n + 1024);
+		zs.next_out = (Bytef *)out->data + out->len;
+		zs.avail_out = (uInt)(out->cap - out->len - 1);
+		size_t room = zs.avail_out;
+		z = inflate(&zs, Z_NO_FLUSH);
+		out->len += room - zs.avail_out;
+		if (z != Z_OK)
+			break;	/* the end, or an error (Z_BUF_ERROR: input cut short) */
+	}
+	inflateEnd(&zs);
+	return r == 0 && z == Z_STREAM_END && zs.avail_in == 0 ? 0 : -1;
 }
 
-/* "z": base64 of zlib of UTF-16LE (search.c) → the text in UTF-8. */
-static int unzip_text(const char *b64, size_t len, struct buf *out, struct buf *tmp)
+/* "z": b91 of raw deflate of UTF-16LE with the dictionary (search.c) → the
+ * text in UTF-8. */
+static int unzip_text(const char *b91, size_t len, const struct buf *dict, struct buf *out, struct buf *tmp)
 {
 	buf_reset(tmp);
-	uint32_t acc = 0;
-	unsigned bits = 0;
-	for (size_t i = 0; i < len && b64[i] != '='; i++) {
-		int v = base64_value(b64[i]);
-		if (v < 0)
-			return -1;
-		acc = acc << 6 | (uint32_t)v;
-		if ((bits += 6) >= 8) {
-			bits -= 8;
-			buf_addch(tmp, (char)(acc >> bits & 0xff));
-		}
-	}
-	struct libdeflate_decompressor *z = libdeflate_alloc_decompressor();
-	if (!z)
+	if (search_b91_decode(b91, len, tmp) < 0)
 		return -1;
-	size_t cap = 4 * tmp->len + 64, got = 0;
-	char *u16 = NULL;
-	enum libdeflate_result r;
-	do {
-		cap *= 2;
-		u16 = xrealloc(u16, cap);
-		r = libdeflate_zlib_decompress(z, tmp->data, tmp->len, u16, cap, &got);
-	} while (r == LIBDEFLATE_INSUFFICIENT_SPACE && cap < ((size_t)1 << 30));
-	libdeflate_free_decompressor(z);
-	int ok = r == LIBDEFLATE_SUCCESS && got % 2 == 0;
-	size_t units = got / 2;
+	struct buf u16 = BUF_INIT;
+	int ok = inflate_raw((const unsigned char *)tmp->data, tmp->len, dict, &u16) == 0 && u16.len % 2 == 0;
+	size_t units = u16.len / 2;
 	UChar *u = xmalloc((units + 1) * sizeof(*u));
 	for (size_t i = 0; ok && i < units; i++)
-		u[i] = (UChar)((unsigned char)u16[2 * i] | (unsigned char)u16[2 * i + 1] << 8);
-	free(u16);
+		u[i] = (UChar)((unsigned char)u16.data[2 * i] | (unsigned char)u16.data[2 * i + 1] << 8);
+	buf_free(&u16);
 	if (ok) {
 		int32_t n = 0;
 		UErrorCode e = U_ZERO_ERROR;
@@ -129,7 +128,18 @@ static int unzip_text(const char *b64, size_t len, struct buf *out, struct buf *
 	return ok ? 0 : -1;
 }
 
-int search_read_document(const char *s, size_t len, size_t n, struct buf *title, struct buf *text, struct buf *tmp)
+int search_read_dict(const char *dz, size_t len, struct buf *dict)
+{
+	struct buf z = BUF_INIT;
+	buf_reset(dict);
+	int r = search_b91_decode(dz, len, &z) < 0 || (len && inflate_raw((const unsigned char *)z.data, z.len,
+									    &(struct buf)BUF_INIT, dict) < 0) ? -1 : 0;
+	buf_free(&z);
+	return r;
+}
+
+int search_read_document(const char *s, size_t len, size_t n, const struct buf *dict, struct buf *title,
+			 struct buf *text, struct buf *tmp)
 {
 	char head[64];
 	size_t i = (size_t)snprintf(head, sizeof(head), "sitegenSearch.d(%zu,{", n);
@@ -165,7 +175,7 @@ int search_read_document(const char *s, size_t len, size_t n, struct buf *title,
 			have_text++;
 		} else if (strcmp(key.data, "z") == 0) {
 			buf_reset(text);
-			bad = unzip_text(val.data, val.len, text, tmp) < 0;
+			bad = unzip_text(val.data, val.len, dict, text, tmp) < 0;
 			have_text++;
 		}
 	}

@@ -10,7 +10,7 @@
 #include "search.h"
 #include "search_post.h"
 
-struct libdeflate_compressor;
+struct z_stream_s;
 struct text_dates;
 
 struct search_ctx {
@@ -21,6 +21,8 @@ struct search_ctx {
 	struct gram_table *tables;	/* one per thread */
 	size_t nthreads;
 	int failed;
+	struct buf dict;	/* the d/ texts' preset dictionary, UTF-16LE (search_dict.c) */
+	struct buf dz;		/* it as index.js holds it: b91 of its raw deflate */
 };
 
 /* One thread's documents and its scratch space. */
@@ -28,7 +30,7 @@ struct worker_state {
 	struct search_ctx *x;
 	size_t t, from, to;
 	struct text_dates *dates;
-	struct libdeflate_compressor *z;
+	struct z_stream_s *z;		/* zlib's raw deflate, for the texts */
 	struct buf date, text, kinds, file, scratch, u16;
 	size_t body_u16;		/* document_text's result for the current document */
 	int last_y, last_m, last_d;
@@ -38,25 +40,49 @@ struct worker_state {
 
 /* Makes article art's d/ file in ws->file (and its text in ws->text). */
 void search_document(struct worker_state *ws, const struct article *art);
+/* Only its text: ws->text, ws->kinds and ws->body_u16. */
+void search_document_text(struct worker_state *ws, const struct article *art);
+/* search_dict.c: the d/ texts' dictionary from ws->x->site's articles
+ * (a sample of them), UTF-16LE, in out. */
+void search_dict_build(struct worker_state *ws, struct buf *out);
+/* x->dz from x->dict. */
+void search_dict_field(struct search_ctx *x);
 /* Adds a document's postings to t, from its title and its text as its d/
  * file holds them. */
 void search_index_doc(struct worker_state *ws, struct gram_table *t, const char *title, size_t title_len,
 		      const char *text, size_t len, uint32_t doc);
-/* The shard of a gram (its UTF-8 without a context list's '<' or '>'). */
 uint32_t search_fnv1a(const char *s, size_t n);
+/* The hash that names a gram's shard (mod SG or SP): FNV-1a of its UTF-8
+ * without a context list's '<' or '>' (base_len bytes), in g/ of its first
+ * 3 code points alone (search_shard_base: their bytes), so that a
+ * 4-character gram and its context lists are in the shard of the
+ * 3-character gram they start with, beside it, and their keys take the few
+ * bytes that differ (search_add_key). Not in p/, whose lists are long:
+ * there it would put the long lists of one beginning in one shard, which
+ * a query loads whole. */
+uint32_t search_shard_of(const char *utf8, size_t base_len, int positional);
+size_t search_shard_base(const char *utf8, size_t base_len);
+/* A shard's key: how many code points it shares with the one before
+ * (prev[0..plen), "" for the first), as a digit, then the rest. */
+void search_add_key(struct buf *out, const char *prev, size_t plen, const char *key, size_t len);
 /* How many shards an index part of this estimated size gets. */
 size_t search_shard_count(size_t bytes);
 /* A JSON string (search.c). */
 void search_add_json(struct buf *b, const char *s, size_t len);
 /* index.js. */
-void search_meta_text(const struct text_folder *f, size_t ndocs, size_t sg, size_t sp, size_t est_g, size_t est_p,
+void search_meta_text(const struct search_ctx *x, size_t ndocs, size_t sg, size_t sp, size_t est_g, size_t est_p,
 		      struct buf *out);
 /* SITEGEN_TIMING=1: the CPU time so far. */
 void search_timing(const char *step);
 
 /* search_docfile.c: the title and text of d/<n>.js's text s[0..len), in
- * UTF-8 (tmp: scratch). Returns 0, or -1 when it is not such a file. */
-int search_read_document(const char *s, size_t len, size_t n, struct buf *title, struct buf *text, struct buf *tmp);
+ * UTF-8 (dict: the dictionary it was deflated with; tmp: scratch). Returns
+ * 0, or -1 when it is not such a file. */
+int search_read_document(const char *s, size_t len, size_t n, const struct buf *dict, struct buf *title,
+			 struct buf *text, struct buf *tmp);
+/* The dictionary from index.js's "dz" text dz[0..len) into dict. Returns 0,
+ * or -1 when it is not one. */
+int search_read_dict(const char *dz, size_t len, struct buf *dict);
 
 /* search_patch.c: the earlier build's index with only the documents that
  * changed made again (ch). Returns 0 when done (every file of search/

@@ -19,6 +19,10 @@
  *    (gram_collect): index.js keeps the earlier one, and the new one is it
  *    minus the old documents' part plus the new one's. When SG or SP would
  *    change, every shard would: the whole index is built.
+ * The d/ texts' dictionary (search_dict.c) comes from a sample of the
+ * documents: when a change there changes it, every d/ file is made again
+ * (the old texts read with the old dictionary, from index.js), the shards
+ * still patched.
  * Every file read must be exactly as the earlier build left it
  * (writer_read_kept), the old postings must be found in the shards where
  * they belong, every shard must decode; anything else, and the caller
@@ -75,6 +79,8 @@ struct patch {
 	size_t nmade, cap_made;
 	size_t shards[2];		/* rewritten, g/ and p/ */
 	struct buf file, tmp;
+	struct buf old_dict;		/* the earlier build's dictionary, when it differs from this one's */
+	int dict_changed;
 	const char *why;		/* why not, for SITEGEN_TIMING */
 };
 
@@ -104,15 +110,30 @@ static int read_meta(struct patch *p)
 	if (writer_read_kept(p->x->w, "search/index.js", &p->file) < 0)
 		return fail(p, "no index.js as the earlier build left it");
 	size_t n, sg, sp, eg, ep;
-	if (sscanf(p->file.data, "sitegenSearch.meta({\"v\":3,\"n\":%zu,\"sg\":%zu,\"sp\":%zu,\"est\":[%zu,%zu],", &n, &sg,
+	if (sscanf(p->file.data, "sitegenSearch.meta({\"v\":4,\"n\":%zu,\"sg\":%zu,\"sp\":%zu,\"est\":[%zu,%zu],", &n, &sg,
 		   &sp, &eg, &ep) != 5)
 		return fail(p, "index.js of another version");
 	/* all of it as this build would write it: the same version, folding table… */
 	buf_reset(&p->tmp);
-	search_meta_text(p->x->folder, n, sg, sp, eg, ep, &p->tmp);
-	if (n != p->ndocs || sg != search_shard_count(eg) || sp != search_shard_count(ep) || p->tmp.len != p->file.len ||
-	    memcmp(p->tmp.data, p->file.data, p->file.len) != 0)
+	search_meta_text(p->x, n, sg, sp, eg, ep, &p->tmp);
+	if (n != p->ndocs || sg != search_shard_count(eg) || sp != search_shard_count(ep))
 		return fail(p, "index.js is not this build's");
+	if (p->tmp.len != p->file.len || memcmp(p->tmp.data, p->file.data, p->file.len) != 0) {
+		/* …but for the texts' dictionary, which an edit in its sample may
+		 * change: then every d/ file is made again (index_changes) */
+		const char *dz = strstr(p->file.data, ",\"dz\":\"");
+		if (!dz || p->file.len < 5 || memcmp(p->file.data + p->file.len - 5, "\"});\n", 5) != 0)
+			return fail(p, "index.js is not this build's");
+		dz += 7;
+		struct search_ctx old = *p->x;
+		old.dz = (struct buf){ (char *)dz, (size_t)(p->file.data + p->file.len - 5 - dz), 0 };
+		buf_reset(&p->tmp);
+		search_meta_text(&old, n, sg, sp, eg, ep, &p->tmp);
+		if (p->tmp.len != p->file.len || memcmp(p->tmp.data, p->file.data, p->file.len) != 0 ||
+		    search_read_dict(old.dz.data, old.dz.len, &p->old_dict) < 0)
+			return fail(p, "index.js is not this build's");
+		p->dict_changed = 1;
+	}
 	p->sg = sg;
 	p->sp = sp;
 	p->est_g = eg;
@@ -129,7 +150,8 @@ static int old_document(struct patch *p, size_t n, struct buf *title, struct buf
 	snprintf(rel, sizeof(rel), "search/d/%zu.js", n);
 	if (writer_read_kept(p->x->w, rel, &p->file) < 0)
 		return fail(p, "a d/ file is not as the earlier build left it");
-	if (search_read_document(p->file.data, p->file.len, n, title, text, &p->tmp) < 0)
+	const struct buf *dict = p->dict_changed ? &p->old_dict : &p->x->dict;
+	if (search_read_document(p->file.data, p->file.len, n, dict, title, text, &p->tmp) < 0)
 		return fail(p, "a d/ file that does not read");
 	return 0;
 }
@@ -168,6 +190,14 @@ static int index_changes(struct patch *p)
 	}
 	gram_flush(&p->old);
 	gram_flush(&p->new);
+	for (size_t n = 0; r == 0 && p->dict_changed && n < p->ndocs; n++) {
+		if (p->is_changed[n])
+			continue;
+		search_document(p->ws, by_order[n]);
+		char rel[64];
+		snprintf(rel, sizeof(rel), "search/d/%zu.js", n);
+		buf_add(add_made(p, rel), p->ws->file.data, p->ws->file.len);
+	}
 	buf_free(&title);
 	buf_free(&text);
 	free(by_order);
@@ -239,27 +269,40 @@ static void shard_free(struct shard *sh)
 static int shard_parse(const char *s, size_t len, int positional, size_t k, size_t ndocs, struct shard *sh)
 {
 	char head[64];
-	size_t i = (size_t)snprintf(head, sizeof(head), "sitegenSearch.%c(%zu,{", positional ? 'p' : 'g', k);
-	if (len < i + 4 || memcmp(s, head, i) != 0 || memcmp(s + len - 4, "});\n", 4) != 0)
+	size_t i = (size_t)snprintf(head, sizeof(head), "sitegenSearch.%c(%zu,\"", positional ? 'p' : 'g', k);
+	if (len < i + 4 || memcmp(s, head, i) != 0 || memcmp(s + len - 4, "\");\n", 4) != 0)
 		return -1;
 	len -= 4;
+	char key[sizeof(sh->g->utf8)];
+	size_t klen = 0;
 	while (i < len) {
-		if ((sh->n && s[i++] != ',') || i >= len || s[i++] != '"')
+		if (sh->n && s[i++] != ' ')
 			return -1;
-		const char *q = memchr(s + i, '"', len - i);
-		if (!q || memchr(s + i, '\\', (size_t)(q - (s + i))))
+		/* the key: the code points it shares with the one before, then the rest */
+		if (i >= len || s[i] < '0' || s[i] > '4')
 			return -1;
+		size_t cps = (size_t)(s[i++] - '0'), keep = 0;
+		for (size_t n = 0; n < cps; n++) {
+			if (keep >= klen)
+				return -1;
+			do
+				keep++;
+			while (keep < klen && ((unsigned char)key[keep] & 0xc0) == 0x80);
+		}
+		const char *sp = memchr(s + i, ' ', len - i);
+		if (!sp || sp == s + i || keep + (size_t)(sp - (s + i)) >= sizeof(key) ||
+		    memchr(s + i, '"', (size_t)(sp - (s + i))) || memchr(s + i, '\\', (size_t)(sp - (s + i))))
+			return -1;
+		memcpy(key + keep, s + i, (size_t)(sp - (s + i)));
+		klen = keep + (size_t)(sp - (s + i));
 		struct sgram *g = shard_add(sh);
-		if (gram_of(s + i, (size_t)(q - (s + i)), g) < 0 || (sh->n > 1 && sgram_cmp(g - 1, g) >= 0))
+		if (gram_of(key, klen, g) < 0 || (sh->n > 1 && sgram_cmp(g - 1, g) >= 0))
 			return -1;
-		i = (size_t)(q - s) + 1;
-		if (i + 1 >= len || s[i] != ':' || s[i + 1] != '"')
+		i = (size_t)(sp - s) + 1;
+		const char *v = s + i, *end = memchr(v, ' ', len - i);
+		size_t vlen = end ? (size_t)(end - v) : len - i, j = 0;
+		if (memchr(v, '"', vlen) || memchr(v, '\\', vlen))
 			return -1;
-		i += 2;
-		const char *v = s + i, *end = memchr(v, '"', len - i);
-		if (!end)
-			return -1;
-		size_t vlen = (size_t)(end - v), j = 0;
 		if (positional) {
 			if (search_decode_entries(v, vlen, &g->a) < 0 || !g->a.n)
 				return -1;
@@ -270,7 +313,7 @@ static int shard_parse(const char *s, size_t len, int positional, size_t k, size
 			   search_decode_list(v, vlen, &j, ndocs, &g->b) < 0 || j != vlen || !g->a.n) {
 			return -1;
 		}
-		i += vlen + 1;
+		i += vlen;
 	}
 	return 0;
 }
@@ -394,26 +437,25 @@ static int patch_shard(struct patch *p, int positional, size_t k, const struct s
 		if (sh.n > before)
 			qsort(sh.g, sh.n, sizeof(*sh.g), sgram_cmp);
 		struct buf *out = add_made(p, rel);
-		buf_addf(out, "sitegenSearch.%c(%zu,{", positional ? 'p' : 'g', k);
-		int first = 1;
+		buf_addf(out, "sitegenSearch.%c(%zu,\"", positional ? 'p' : 'g', k);
+		const struct sgram *prev = NULL;
 		for (size_t i = 0; i < sh.n; i++) {
 			const struct sgram *g = &sh.g[i];
 			if (!g->a.n)
 				continue;	/* only the changed documents had it */
-			if (!first)
-				buf_addch(out, ',');
-			first = 0;
-			search_add_json(out, g->utf8, g->len);
-			buf_addstr(out, ":\"");
+			if (prev)
+				buf_addch(out, ' ');
+			search_add_key(out, prev ? prev->utf8 : "", prev ? prev->len : 0, g->utf8, g->len);
+			buf_addch(out, ' ');
+			prev = g;
 			if (positional) {
 				search_encode_entries(g->a.v, g->a.n, out);
 			} else {
 				search_encode_docs(g->a.v, g->a.n, p->ndocs, out, &p->tmp);
 				search_encode_docs(g->b.v, g->b.n, p->ndocs, out, &p->tmp);
 			}
-			buf_addch(out, '"');
 		}
-		buf_addstr(out, "});\n");
+		buf_addstr(out, "\");\n");
 	}
 	shard_free(&sh);
 	return r;
@@ -490,7 +532,7 @@ static int patch_part(struct patch *p, int positional, const struct side *old, c
 	for (size_t i = 0; i < n; i++) {
 		int is_new = i >= old->n;
 		const struct gram_ref *r = is_new ? &new->refs[i - old->n] : &old->refs[i];
-		at[i] = (struct at){ search_fnv1a(r->utf8, r->base_len) & (uint32_t)(nshards - 1), is_new,
+		at[i] = (struct at){ search_shard_of(r->utf8, r->base_len, positional) & (uint32_t)(nshards - 1), is_new,
 				     is_new ? i - old->n : i };
 	}
 	unsigned char *touched = xcalloc(nshards, 1);
@@ -553,7 +595,7 @@ static int patch_shards(struct patch *p)
 static int offer(struct patch *p)
 {
 	struct buf *meta = add_made(p, "search/index.js");
-	search_meta_text(p->x->folder, p->ndocs, p->sg, p->sp, p->est_g, p->est_p, meta);
+	search_meta_text(p->x, p->ndocs, p->sg, p->sp, p->est_g, p->est_p, meta);
 	const char **rels = xcalloc(p->nmade + 1, sizeof(*rels));
 	for (size_t i = 0; i < p->nmade; i++)
 		rels[i] = p->made[i].rel;
@@ -579,6 +621,7 @@ static void patch_free(struct patch *p)
 	free(p->is_changed);
 	buf_free(&p->file);
 	buf_free(&p->tmp);
+	buf_free(&p->old_dict);
 }
 
 static int size_cmp(const void *a, const void *b)
@@ -589,7 +632,8 @@ static int size_cmp(const void *a, const void *b)
 
 int search_patch(struct search_ctx *x, struct worker_state *ws, const struct search_changes *ch)
 {
-	struct patch p = { .x = x, .ws = ws, .ndocs = x->site->articles.len, .nchanged = ch->n };
+	struct patch p = { .x = x, .ws = ws, .ndocs = x->site->articles.len, .nchanged = ch->n, .file = BUF_INIT,
+			   .tmp = BUF_INIT, .old_dict = BUF_INIT };
 	size_t *changed = xcalloc(ch->n + 1, sizeof(*changed));
 	if (ch->n)
 		memcpy(changed, ch->changed, ch->n * sizeof(*changed));
@@ -617,8 +661,9 @@ int search_patch(struct search_ctx *x, struct worker_state *ws, const struct sea
 		r = offer(&p);
 	if (getenv("SITEGEN_TIMING")) {
 		if (r == 0)
-			fprintf(stderr, "sitegen: search: patched %zu documents, %zu shards (%zu g/, %zu p/)\n", ch->n,
-				p.shards[0] + p.shards[1], p.shards[0], p.shards[1]);
+			fprintf(stderr, "sitegen: search: patched %zu documents, %zu shards (%zu g/, %zu p/)%s\n", ch->n,
+				p.shards[0] + p.shards[1], p.shards[0], p.shards[1],
+				p.dict_changed ? "; the texts' dictionary changed: every d/ file made again" : "");
 		else
 			fprintf(stderr, "sitegen: search: not patched: %s\n", p.why ? p.why : "?");
 	}

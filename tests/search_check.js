@@ -36,7 +36,7 @@ const PAGE = 10;
  * of exactly the generator's shape, `sitegenSearch.KIND([N,]OBJECT);` with OBJECT in JSON, registers by
  * JSON.parse (what evaluating it does, since JSON is a subset of JavaScript; 2,000 vm scripts cost a
  * second to compile); any other file is evaluated with `vm`, as a <script> tag would. */
-const SHAPE = /^sitegenSearch\.(meta|[gpd])\((?:(\d+),)?(\{.*\})\);\n?$/s;
+const SHAPE = /^sitegenSearch\.(meta|[gpd])\((?:(\d+),)?(\{.*\}|".*")\);\n?$/s;
 
 function fileLoader(out) {
 	const cache = new Map();
@@ -72,7 +72,7 @@ function fileLoader(out) {
 		want = key;
 		got = null;
 		run(file);
-		if (!got) throw new Error(`${key}.js did not call sitegenSearch`);
+		if (got === null) throw new Error(`${key}.js did not call sitegenSearch`);
 		cache.set(key, got);
 		return got;
 	};
@@ -80,8 +80,9 @@ function fileLoader(out) {
 	return load;
 }
 
-function inflate(b64) {
-	return Promise.resolve(zlib.inflateSync(Buffer.from(b64, "base64")).toString("utf16le"));
+/* Raw deflate with a preset dictionary, as the engine's DecompressionStream does with stored blocks. */
+function inflate(bytes, dict) {
+	return Promise.resolve(new Uint8Array(zlib.inflateRawSync(bytes, dict.length ? { dictionary: dict } : {})));
 }
 
 /* ---- The brute force: an independent fold and a plain scan ---- */
@@ -181,11 +182,21 @@ function checkShards(load, meta) {
 				problems.push(`${kind}/${k.toString(16)}.js: ${e.message}`);
 				continue;
 			}
+			if (typeof shard !== "string") {
+				problems.push(`${kind}/${k.toString(16)}.js does not register a string`);
+				continue;
+			}
+			try {
+				shard = S.parseShard(shard, `${kind}/${k}`);
+			} catch (e) {
+				problems.push(`${kind}/${k.toString(16)}.js: ${e.message}`);
+				continue;
+			}
 			for (const gram of Object.keys(shard)) {
 				grams++;
 				const base = kind === "g" && /^.{4}[<>]$/u.test(gram) ? gram.slice(0, -1) : gram;	/* a context list */
 				const len = [...base].length;
-				const want = S.fnv1a(base) % count;
+				const want = S.fnv1a(kind === "g" ? S.shardBase(gram) : gram) % count;
 				if (want !== k || (kind === "g" ? len > 4 : len !== 4))
 					problems.push(`${kind}/${k.toString(16)}.js holds '${gram}' (belongs in ${kind}/${want.toString(16)})`);
 				try {
@@ -326,6 +337,62 @@ function checkDocFiles(load, corpus) {
 
 /* The engine's pieces on known values: the n45 code, folding (against the brute force's fold) and
  * snippets (marks land on the original characters, whatever folding did to them). Returns the failures. */
+/* The engine's default inflate, which the page uses (the rest of this check inflates with node's zlib): a
+ * preset dictionary given to DecompressionStream as stored blocks in front of the text's raw deflate. b91 of
+ * lengths that end with one character or two. */
+async function checkInflate() {
+	const bad = [];
+	if (typeof DecompressionStream !== "function") return bad;
+	const B91 = "#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[]^_`abcdefghijklmnopqrstuvwxyz{|}~";
+	const b91 = (bytes) => {	/* as generator/search_codec.c writes it */
+		let out = "", acc = 0, bits = 0;
+		for (const b of bytes) {
+			acc = (acc << 8 | b) & 0xfffff;
+			bits += 8;
+			if (bits >= 13) {
+				bits -= 13;
+				const v = acc >> bits & 0x1fff;
+				out += B91[v % 91] + B91[Math.floor(v / 91)];
+			}
+		}
+		if (bits > 6) {
+			const v = acc << (13 - bits) & 0x1fff;
+			out += B91[v % 91] + B91[Math.floor(v / 91)];
+		} else if (bits) {
+			out += B91[acc << (6 - bits) & 0x3f];
+		}
+		return out;
+	};
+	for (let n = 0; n < 40; n++) {
+		const bytes = Uint8Array.from({ length: n }, (_, i) => (i * 37 + n) & 255);
+		const back = S.b91Bytes(b91(bytes));
+		if (Buffer.compare(Buffer.from(back), Buffer.from(bytes)) !== 0) bad.push(`b91 of ${n} bytes reads back as ${back}`);
+	}
+	const engine = new S.Engine(() => { throw new Error("no files"); });
+	const text = Buffer.from("社区网格员连心卡。".repeat(50) + "昌宁社区党委书记刘文琴", "utf16le");
+	for (const dictLen of [0, 3000, 32000]) {
+		const dict = Buffer.from("连心卡连起你我他,社区网格员。".repeat(Math.ceil(dictLen / 28)).slice(0, dictLen / 2), "utf16le");
+		const z = zlib.deflateRawSync(text, dict.length ? { dictionary: dict } : {});
+		try {
+			const out = await engine.inflate(S.b91Bytes(b91(z)), new Uint8Array(dict));
+			if (Buffer.compare(Buffer.from(out), text) !== 0) bad.push(`inflate with a ${dict.length}-byte dictionary differs`);
+		} catch (e) {
+			bad.push(`inflate with a ${dict.length}-byte dictionary: ${e.message}`);
+		}
+	}
+	/* a dictionary of more than one stored block (65,535 bytes each): the text refers to its last bytes */
+	const big = Buffer.alloc(70000, 0x41);
+	big.write("社区网格员连心卡", 70000 - 16, "utf16le");
+	const z = zlib.deflateRawSync(text, { dictionary: big });
+	try {
+		const out = await engine.inflate(new Uint8Array(z), new Uint8Array(big));
+		if (Buffer.compare(Buffer.from(out), text) !== 0) bad.push("inflate with a 70,000-byte dictionary differs");
+	} catch (e) {
+		bad.push(`inflate with a 70,000-byte dictionary: ${e.message}`);
+	}
+	return bad;
+}
+
 function checkUnits(engine, fold) {
 	const bad = [];
 	const D = S.DIGITS;
@@ -341,16 +408,24 @@ function checkUnits(engine, fold) {
 		const got = new S.Reader(enc(x)).num();
 		if (got !== x) bad.push(`n45 ${x} reads as ${got}`);
 	}
-	const gaps = new S.Reader(enc(6) + enc(0) + enc(4) + enc(0)).docs(10).join(",");
+	/* bits → b91 pairs (13 bits in two characters), padded with 0s */
+	const B91 = "#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[]^_`abcdefghijklmnopqrstuvwxyz{|}~";
+	const b91 = (bits) => (bits + "0".repeat((13 - bits.length % 13) % 13)).match(/.{13}/g)
+		.map((b) => parseInt(b, 2)).map((v) => B91[v % 91] + B91[Math.floor(v / 91)]).join("");
+	const gaps = new S.Reader(enc(12) + enc(0) + enc(4) + enc(0)).docs(10).join(",");
 	if (gaps !== "0,5,6") bad.push(`gap list reads as ${gaps}`);
-	const bitmap = new S.Reader(enc(7) + D[0b100001] + D[0b10]).docs(12).join(",");
+	const bitmap = new S.Reader(enc(13) + b91("100001010000")).docs(12).join(",");
 	if (bitmap !== "0,5,7") bad.push(`bitmap reads as ${bitmap}`);
-	/* bits → base64 characters, padded with 0s */
-	const b64 = (bits) => (bits + "0".repeat((6 - bits.length % 6) % 6)).match(/.{6}/g)
-		.map((b) => "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"[parseInt(b, 2)]).join("");
+	/* Rice k = 1: gaps 0, 4, 1 → 0 0 | 110 0 | 0 1 */
+	const rice = new S.Reader(enc(14) + b91("0001" + "00" + "1100" + "01") + enc(2) + enc(0)).docs(12).join(",");
+	if (rice !== "0,5,7") bad.push(`Rice list reads as ${rice}`);
+	/* the complement of 1, 2 in 4 documents: 0, 3 → gaps 0, 2, k = 0: 0 | 110 */
+	const r2 = new S.Reader(enc(4 * 2 + 3) + b91("0000" + "0" + "110"));
+	const not = r2.docs(4).join(",");
+	if (not !== "1,2" || !r2.done()) bad.push(`complement list reads as ${not}`);
 	/* one document (3), one title position (0), two text positions (2, 3), Rice parameter 1:
 	 * gamma(2) gamma(4) gamma(2) gamma(3) 0001 rice(0) rice(1) rice(0) */
-	const pos = S.readPositions(b64("010" + "00100" + "010" + "011" + "0001" + "00" + "100" + "00"));
+	const pos = S.readPositions(b91("010" + "00100" + "010" + "011" + "0001" + "00" + "100" + "00"));
 	if ([...pos.docs].join() !== "3" || [...pos.pos.slice(0, 3)].join() !== "0,2,3" || [...pos.at].join() !== "0,1,3")
 		bad.push(`positions read as ${JSON.stringify(pos)}`);
 	for (const t of ["ＡＢＣ Ｘ", "㎏㍿ﬁ", "İstanbul ΣΑΣ", "網格員 乾隆 後來", "e\u0301 \u1100\u1161", "𠀀𝐀 \uD800x"])
@@ -496,6 +571,10 @@ async function main() {
 	const units = checkUnits(engine, corpus.fold);
 	say(!units.length, "the engine reads n45 numbers, document and position lists, folds as the brute force does " +
 		"and marks snippets on the original characters", units.map((u) => "#   " + u));
+
+	const inflates = await checkInflate();
+	say(!inflates.length, "the browser's own inflate (stored blocks holding the dictionary, then the text's raw " +
+		"deflate, through DecompressionStream) and b91 give back what was deflated", inflates.map((u) => "#   " + u));
 
 	const files = checkDocFiles(load, corpus);
 	say(!files.length, `every d/ file's "b" and "mk" describe its text: where the body ends, a letter for each line ` +

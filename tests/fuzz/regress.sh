@@ -13,7 +13,7 @@ set -u
 B=${B:-build}
 CC=${CC:-cc}
 CFLAGS=${CFLAGS:--O2 -g}
-PKGS="libcmark icu-uc icu-i18n yaml-0.1 libdeflate"
+PKGS="libcmark icu-uc icu-i18n yaml-0.1 zlib"
 dir=$(dirname "$0")
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT

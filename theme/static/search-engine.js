@@ -16,6 +16,11 @@
 	var DIGIT = new Int8Array(128).fill(-1);
 	for (var di = 0; di < DIGITS.length; di++) DIGIT[DIGITS.charCodeAt(di)] = di;
 
+	/* b91 (generator/search.h): 13 bits in two characters of B91, the last 6 or fewer in one. */
+	var B91 = "#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[]^_`abcdefghijklmnopqrstuvwxyz{|}~";
+	var B91V = new Int8Array(128).fill(-1);
+	for (var bi = 0; bi < B91.length; bi++) B91V[B91.charCodeAt(bi)] = bi;
+
 	function corrupt(what) {
 		return new Error("搜索索引已损坏(" + what + ")");
 	}
@@ -40,49 +45,64 @@
 		}
 	};
 
-	/* A document list: ascending document numbers, from gaps or from a bitmap over ndocs documents. */
+	/* A document list: ascending document numbers (generator/search.h): h = 4·count + kind; kind 0: count
+	 * gaps; 1: a bitmap of ndocs bits; 2: a 4-bit Rice parameter, then count Rice-coded gaps; 3: the same
+	 * of the documents not in the list. 1 to 3 are bit streams, padded to 13 bits. */
 	Reader.prototype.docs = function (ndocs) {
-		var h = this.num(), out = [], i;
-		if (h % 2 === 0) {
-			var prev = -1;
-			for (i = 0; i < h / 2; i++) {
-				prev += this.num() + 1;
-				out.push(prev);
+		var h = this.num(), count = Math.floor(h / 4), kind = h % 4, out = [], i, doc = -1;
+		if (count > ndocs) throw corrupt("list count");
+		if (kind === 0) {
+			for (i = 0; i < count; i++) {
+				doc += this.num() + 1;
+				out.push(doc);
 			}
 		} else {
-			var chars = Math.ceil(ndocs / 6);
-			for (i = 0; i < chars; i++) {
-				var v = DIGIT[this.s.charCodeAt(this.i++)];
-				if (!(v >= 0 && v < 64)) throw corrupt("bad bitmap");
-				for (var b = 0; v; b++, v >>= 1)
-					if (v & 1) out.push(6 * i + b);
+			var r = new Bits(this.s, this.i);
+			if (kind === 1) {
+				for (i = 0; i < ndocs; i++)
+					if (r.bit()) out.push(i);
+			} else {
+				var k = r.bits(4), m = kind === 2 ? count : ndocs - count;
+				if (kind === 2) {
+					for (i = 0; i < m; i++) out.push(doc += r.rice(k) + 1);
+				} else {
+					var not = new Uint8Array(ndocs + 1);
+					for (i = 0; i < m; i++) {
+						doc += r.rice(k) + 1;
+						if (doc >= ndocs) throw corrupt("document number");
+						not[doc] = 1;
+					}
+					for (i = 0; i < ndocs; i++)
+						if (!not[i]) out.push(i);
+				}
 			}
-			if (out.length !== (h - 1) / 2) throw corrupt("bitmap count");
+			if (r.acc & ((1 << r.n) - 1)) throw corrupt("list padding");
+			this.i = r.i;
+			if (out.length !== count) throw corrupt("list count");
 		}
 		if (out.length && out[out.length - 1] >= ndocs) throw corrupt("document number");
 		return out;
 	};
 
-	/* ---- Positions: a bit stream in base64 characters (generator/search.h) ---- */
+	/* ---- Bit streams (positions, lists): 13 bits in two b91 characters (generator/search.h) ---- */
 
-	var B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-	var B64VAL = new Int8Array(128).fill(-1);
-	for (var bi = 0; bi < B64.length; bi++) B64VAL[B64.charCodeAt(bi)] = bi;
-
-	/* Reads bits, most significant first, six to a character. */
-	function Bits(s) {
+	/* Reads bits from s[i…], most significant first, 13 to a pair of characters. */
+	function Bits(s, i) {
 		this.s = s;
-		this.i = 0;
+		this.i = i || 0;
 		this.acc = 0;
 		this.n = 0;	/* bits of acc not yet read */
 	}
 
 	Bits.prototype.bit = function () {
 		if (!this.n) {
-			var v = B64VAL[this.s.charCodeAt(this.i++)];
-			if (!(v >= 0)) throw corrupt("bad position character at " + (this.i - 1));
-			this.acc = v;
-			this.n = 6;
+			var a = B91V[this.s.charCodeAt(this.i) & 127], b = B91V[this.s.charCodeAt(this.i + 1) & 127];
+			if (!(a >= 0 && b >= 0) || this.s.charCodeAt(this.i) > 127 || this.s.charCodeAt(this.i + 1) > 127 ||
+			    a + 91 * b > 8191)
+				throw corrupt("bad bit stream character at " + this.i);
+			this.acc = a + 91 * b;
+			this.n = 13;
+			this.i += 2;
 		}
 		return (this.acc >> --this.n) & 1;
 	};
@@ -108,7 +128,7 @@
 		return q * Math.pow(2, k) + this.bits(k);
 	};
 
-	/* Whether only padding (fewer than six 0 bits) is left. */
+	/* Whether only padding (fewer than 13 0 bits) is left. */
 	Bits.prototype.done = function () {
 		return this.i >= this.s.length && !(this.acc & ((1 << this.n) - 1));
 	};
@@ -121,13 +141,13 @@
 	 * text positions as Rice(k) gaps (position − previous − 1, previous starting at −1 in each zone). */
 	function readPositions(s) {
 		var r = new Bits(s), count = r.gamma() - 1;
-		if (count > s.length * 6) throw corrupt("position count");
+		if (count > s.length * 7) throw corrupt("position count");
 		var docs = new Int32Array(count), at = new Int32Array(2 * count + 1), pos = [], doc = -1;
 		for (var i = 0; i < count; i++) {
 			doc += r.gamma();
 			docs[i] = doc;
 			var kt = r.gamma() - 1, kb = r.gamma() - 1, k = r.bits(4);
-			if (kt + kb > s.length * 6) throw corrupt("position count");
+			if (kt + kb > s.length * 7) throw corrupt("position count");
 			at[2 * i] = pos.length;
 			for (var p = -1, j = 0; j < kt; j++) pos.push(p += r.rice(k) + 1);
 			at[2 * i + 1] = pos.length;
@@ -253,6 +273,29 @@
 		return { short: false, grams: grams, cover: cover };
 	}
 
+	/* The part of a gram its g/ shard is named by: its first 3 characters (a context list's gram without
+	 * its "<" or ">"), so that a 4-character gram is in the shard of the 3-character one it starts with.
+	 * A p/ shard is named by the whole gram. */
+	function shardBase(gram) {
+		var cps = Array.from(gram);
+		if (cps.length === 5 && (cps[4] === "<" || cps[4] === ">")) cps.pop();
+		return cps.slice(0, 3).join("");
+	}
+
+	/* A shard's text (generator/search.h): "KEY VALUE KEY VALUE …", each KEY a digit, the characters it
+	 * shares with the key before, then the rest of it. Returns an object without a prototype: gram → value. */
+	function parseShard(s, key) {
+		var out = Object.create(null), parts = s ? s.split(" ") : [], prev = [];
+		if (parts.length % 2) throw corrupt(key);
+		for (var i = 0; i < parts.length; i += 2) {
+			var k = parts[i], shared = k.charCodeAt(0) - 48;
+			if (!(shared >= 0 && shared <= prev.length && shared <= 4) || k.length < 2) throw corrupt(key);
+			prev = prev.slice(0, shared).concat(Array.from(k.slice(1)));
+			out[prev.join("")] = parts[i + 1];
+		}
+		return out;
+	}
+
 	/* The file a shard or document lives in, relative to search/, without ".js". */
 	function fileKey(kind, n) {
 		if (kind === "meta") return "index";
@@ -263,24 +306,48 @@
 
 	var FIRST_SHARDS = 16;	/* a longer query first checks that these grams exist (see search) */
 
-	function base64Bytes(b64) {
-		var bin = atob(b64), out = new Uint8Array(bin.length);
-		for (var i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-		return out;
+	function b91Bytes(s) {
+		var out = new Uint8Array(Math.floor(s.length * 13 / 16) + 1), n = 0, acc = 0, bits = 0;
+		for (var i = 0; i < s.length; i += 2) {
+			var a = B91V[s.charCodeAt(i) & 127], last = i + 1 >= s.length;
+			var b = last ? 0 : B91V[s.charCodeAt(i + 1) & 127];
+			if (a < 0 || b < 0 || s.charCodeAt(i) > 127 || (!last && s.charCodeAt(i + 1) > 127)) throw corrupt("b91");
+			if (last) {
+				acc = (acc << 6 | a) & 0xfffff;
+				bits += 6;
+			} else {
+				acc = (acc << 13 | (a + 91 * b)) & 0xfffff;
+				bits += 13;
+			}
+			while (bits >= 8) {
+				bits -= 8;
+				out[n++] = acc >> bits & 0xff;
+			}
+		}
+		return out.subarray(0, n);
 	}
 
-	/* zlib-format deflate of UTF-16LE text, inflated with the platform's DecompressionStream. */
-	function inflateStream(b64) {
+	/* Raw deflate of bytes, inflated with the platform's DecompressionStream, with dict (bytes) as the
+	 * window before it: DecompressionStream takes no preset dictionary, so the stream inflated is stored
+	 * (uncompressed) blocks holding dict, then bytes; the output less dict's length is the text. */
+	function inflateStream(bytes, dict) {
 		if (typeof DecompressionStream !== "function")
 			return Promise.reject(new Error("这个浏览器不支持 DecompressionStream,无法显示摘要"));
-		var stream = new Blob([base64Bytes(b64)]).stream().pipeThrough(new DecompressionStream("deflate"));
-		return new Response(stream).arrayBuffer().then(function (bytes) {
-			return new TextDecoder("utf-16le").decode(bytes);
+		var parts = [];
+		for (var at = 0; at < dict.length; at += 65535) {
+			var len = Math.min(65535, dict.length - at);
+			parts.push(new Uint8Array([0, len & 255, len >> 8, ~len & 255, ~len >> 8 & 255]), dict.subarray(at, at + len));
+		}
+		parts.push(bytes);
+		var stream = new Blob(parts).stream().pipeThrough(new DecompressionStream("deflate-raw"));
+		return new Response(stream).arrayBuffer().then(function (out) {
+			return new Uint8Array(out, dict.length);
 		});
 	}
 
 	/* load(key) returns a promise of the object the file search/<key>.js registers, key being "index",
-	 * "g/1a", "p/3" or "d/17". options.inflate(base64) returns a promise of the text of a "z" field;
+	 * "g/1a", "p/3" or "d/17". options.inflate(bytes, dict) returns a promise of the bytes of raw deflate
+	 * `bytes` inflated with the preset dictionary `dict` (bytes, maybe none);
 	 * options.verifyByText, at most how many candidates of a long term are checked against their text
 	 * (default VERIFY_BY_TEXT; the tests set 0 to check the positions); options.contexts: false leaves
 	 * the context lists unused, every candidate to the positions (for the tests). */
@@ -292,9 +359,11 @@
 		this.files = new Map();		/* key → promise of the file's object */
 		this.grams = new Map();		/* "g:" or "p:" + gram → decoded postings */
 		this.docs = new Map();		/* document number → promise of the decoded document */
+		this.shards = new Map();	/* key → a loaded shard's grams (parseShard) */
 		this.meta = null;
 		this.folder = null;
 		this.metaPromise = null;
+		this.dictPromise = null;
 	}
 
 	Engine.prototype.file = function (key) {
@@ -314,7 +383,8 @@
 		var self = this;
 		if (!this.metaPromise) {
 			this.metaPromise = this.file("index").then(function (meta) {
-				if (!meta || meta.v !== 3 || !(meta.n >= 0) || !(meta.sg > 0) || !(meta.sp > 0))
+				if (!meta || meta.v !== 4 || !(meta.n >= 0) || !(meta.sg > 0) || !(meta.sp > 0) ||
+				    typeof meta.dz !== "string")
 					throw corrupt("index.js");
 				self.meta = meta;
 				self.folder = makeFolder(meta.ts);
@@ -327,6 +397,30 @@
 		return this.metaPromise;
 	};
 
+	/* Resolves to the d/ texts' dictionary (bytes, UTF-16LE), from index.js. */
+	Engine.prototype.dict = function () {
+		var self = this;
+		if (!this.dictPromise) {
+			this.dictPromise = this.ready().then(function (meta) {
+				return meta.dz ? self.inflate(b91Bytes(meta.dz), new Uint8Array(0)) : new Uint8Array(0);
+			});
+			this.dictPromise.catch(function () {
+				self.dictPromise = null;
+			});
+		}
+		return this.dictPromise;
+	};
+
+	/* The text of a "z" field: b91 of raw deflate of UTF-16LE, with the dictionary. */
+	Engine.prototype.unzip = function (z) {
+		var self = this;
+		return this.dict().then(function (dict) {
+			return self.inflate(b91Bytes(z), dict);
+		}).then(function (bytes) {
+			return new TextDecoder("utf-16le").decode(bytes);
+		});
+	};
+
 	/* The query's terms (after ready()). */
 	Engine.prototype.terms = function (query) {
 		return queryTerms(query, this.folder.fold);
@@ -336,7 +430,7 @@
 	Engine.prototype.plan = function (terms) {
 		var meta = this.meta;
 		function place(g) {
-			g.key = fileKey(g.kind, fnv1a(g.gram) % (g.kind === "g" ? meta.sg : meta.sp));
+			g.key = g.kind === "g" ? fileKey("g", fnv1a(shardBase(g.gram)) % meta.sg) : fileKey("p", fnv1a(g.gram) % meta.sp);
 			return g;
 		}
 		return terms.map(function (term) {
@@ -487,8 +581,13 @@
 	Engine.prototype.loadShards = function (keys, shards) {
 		var self = this;
 		return Promise.all(keys.map(function (key) {
-			return self.file(key).then(function (obj) {
-				shards.set(key, obj);
+			return self.file(key).then(function (text) {
+				var shard = self.shards.get(key);
+				if (!shard) {
+					shard = parseShard(String(text), key);
+					self.shards.set(key, shard);
+				}
+				shards.set(key, shard);
 			});
 		}));
 	};
@@ -638,7 +737,7 @@
 		if (!p) {
 			p = this.file(fileKey("d", n)).then(function (d) {
 				if (!d || typeof d.u !== "string") throw corrupt("d/" + n);
-				var text = typeof d.x === "string" ? Promise.resolve(d.x) : self.inflate(String(d.z || ""));
+				var text = typeof d.x === "string" ? Promise.resolve(d.x) : self.unzip(String(d.z || ""));
 				return text.then(function (x) {
 					x = String(x);
 					var b = typeof d.b === "number" && d.b >= 0 && d.b <= x.length ? d.b : x.length;
@@ -900,6 +999,9 @@
 		fnv1a: fnv1a,
 		termGrams: termGrams,
 		fileKey: fileKey,
+		shardBase: shardBase,
+		parseShard: parseShard,
+		b91Bytes: b91Bytes,
 		Engine: Engine
 	};
 

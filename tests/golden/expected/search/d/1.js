@@ -1,1 +1,1 @@
-sitegenSearch.d(1,{"u":"reports/she-qu-fang-yi/index.html","t":"社区防疫","date":"2022年3月","place":"太原市","b":20,"mk":"dpptPPT","x":"没有区县的报道归在城市一级。文字在此中断\n2022年3月\n太原市\n山西省\n核酸检测\ntaiyuanshi\nshanxisheng\nhesuanjiance"});
+sitegenSearch.d(1,{"u":"reports/she-qu-fang-yi/index.html","t":"社区防疫","date":"2022年3月","place":"太原市","b":20,"mk":"dpptPPT","z":"6CY+jFn&vh040Z*R{;0+Jhq,|HCk4@O6g_K7mHDWfYv|snYj;TU#4$%;J)<ZC.i+9sNyUz+1/-%'v-:."});

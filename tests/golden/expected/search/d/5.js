@@ -1,1 +1,1 @@
-sitegenSearch.d(5,{"u":"reports/kouzhao/index.html","t":"社区为居民发放口罩","date":"2022年11月2日 星期三","place":"太原市 小店区","b":52,"mk":"dppptPPPT","x":"11月2日,小店区网格员挨家挨户发放口罩。\n网格员送口罩 <图>\n网格员为居民送口罩\n原版配图的文字说明\n2022年11月2日 星期三\n小店区\n太原市\n山西省\n静默管理\nxiaodianqu\ntaiyuanshi\nshanxisheng\njingmoguanli"});
+sitegenSearch.d(5,{"u":"reports/kouzhao/index.html","t":"社区为居民发放口罩","date":"2022年11月2日 星期三","place":"太原市 小店区","b":52,"mk":"dppptPPPT","z":"y4yRA79)KH~?'W={Uo2IC)?5{;@+CVibKej'fDt,{S_8mD{A7/7GO%D2s&vh(%)6%#hL{jni.-:$z,)UZ(?i4k^|4|P=E(g_$|4GhN/';4-%w:Pp?WPQCb+#WK_>7Y2,=)ehU)H4@z$^8/{BC#"});

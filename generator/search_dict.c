@@ -1,0 +1,211 @@
+/* The preset dictionary of the d/ texts (search.h): the clauses that most
+ * reports share, taken from the archive itself.
+ *
+ * One report's text deflates to about 11 bits a character: alone, deflate
+ * finds few repeats in it. Reports share much (the pinyin and names of their
+ * places, reporters' lines, set phrases, boilerplate), so each text is
+ * deflated with a dictionary of what they share in front of it (zlib's
+ * preset dictionary, the window's 32 KB), and the browser gets the
+ * dictionary once, in index.js. The clauses (up to and with the punctuation
+ * or line break that ends them) of a sample of the reports, every
+ * SAMPLE-th by number, are counted once a report; the dictionary is those
+ * in two reports or more, by (reports − 1) × length, the best last (nearest
+ * the text: shorter distances), up to DICT_UNITS UTF-16 units. A sample
+ * rather than all: it costs an incremental build little to make again
+ * (search_patch.c), and an edit outside it cannot change the dictionary
+ * (every d/ file would). Deterministic: ties go by length, then bytes. */
+#include "search_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <unicode/ustring.h>
+
+#include "site.h"
+#include "xalloc.h"
+
+#define SAMPLE_DOCS 1024
+#define DICT_UNITS 16000	/* zlib uses the last 32 KB less 262 bytes */
+#define MAX_UNITS 500		/* a clause longer than this is not taken */
+
+struct clause {
+	uint64_t hash;
+	uint32_t off, len;	/* in the sample's bytes */
+	uint32_t units, docs, last_doc;
+};
+
+struct clauses {
+	struct clause *v;
+	size_t n, cap;		/* cap: a power of two */
+	struct buf bytes;	/* the sample's texts, one after another */
+};
+
+/* A clause ends with a run of these: ASCII , . ! ? ; : space, line break,
+ * and 、 。 ！ ， ： ； ？ in UTF-8. Returns the separator's length at s[i], or 0. */
+static size_t separator(const unsigned char *s, size_t i, size_t n)
+{
+	unsigned char c = s[i];
+	if (c == '\n' || c == ' ' || c == ',' || c == '.' || c == '!' || c == '?' || c == ';' || c == ':')
+		return 1;
+	if (n - i < 3)
+		return 0;
+	if (c == 0xe3 && s[i + 1] == 0x80 && (s[i + 2] == 0x81 || s[i + 2] == 0x82))
+		return 3;
+	if (c == 0xef && s[i + 1] == 0xbc &&
+	    (s[i + 2] == 0x81 || s[i + 2] == 0x8c || s[i + 2] == 0x9a || s[i + 2] == 0x9b || s[i + 2] == 0x9f))
+		return 3;
+	return 0;
+}
+
+static uint32_t units_of(const unsigned char *s, size_t n)
+{
+	uint32_t u = 0;
+	for (size_t i = 0; i < n; i++)
+		if ((s[i] & 0xc0) != 0x80)
+			u += s[i] >= 0xf0 ? 2 : 1;
+	return u;
+}
+
+static uint64_t hash_of(const unsigned char *s, size_t n)
+{
+	uint64_t h = 14695981039346656037u;
+	for (size_t i = 0; i < n; i++) {
+		h ^= s[i];
+		h *= 1099511628211u;
+	}
+	return h;
+}
+
+static void grow(struct clauses *c)
+{
+	size_t cap = c->cap ? 2 * c->cap : 4096;
+	struct clause *v = xcalloc(cap, sizeof(*v));
+	for (size_t i = 0; i < c->cap; i++) {
+		if (!c->v[i].len)
+			continue;
+		size_t j = c->v[i].hash & (cap - 1);
+		while (v[j].len)
+			j = (j + 1) & (cap - 1);
+		v[j] = c->v[i];
+	}
+	free(c->v);
+	c->v = v;
+	c->cap = cap;
+}
+
+/* Counts the clause bytes[off, off + len) for document doc. */
+static void count(struct clauses *c, uint32_t off, uint32_t len, uint32_t doc)
+{
+	const unsigned char *s = (const unsigned char *)c->bytes.data + off;
+	uint32_t units = units_of(s, len);
+	if (units < 2)
+		return;
+	if (2 * (c->n + 1) > c->cap)
+		grow(c);
+	uint64_t h = hash_of(s, len);
+	size_t j = h & (c->cap - 1);
+	for (; c->v[j].len; j = (j + 1) & (c->cap - 1)) {
+		struct clause *e = &c->v[j];
+		if (e->hash == h && e->len == len && memcmp(c->bytes.data + e->off, s, len) == 0) {
+			if (e->last_doc != doc) {
+				e->docs++;
+				e->last_doc = doc;
+			}
+			return;
+		}
+	}
+	c->v[j] = (struct clause){ .hash = h, .off = off, .len = len, .units = units, .docs = 1, .last_doc = doc };
+	c->n++;
+}
+
+/* Adds one document's text (in c->bytes from off on) to the counts. */
+static void count_text(struct clauses *c, size_t off, uint32_t doc)
+{
+	const unsigned char *s = (const unsigned char *)c->bytes.data;
+	size_t n = c->bytes.len, i = off;
+	while (i < n) {
+		size_t start = i, k;
+		while (i < n && !separator(s, i, n))
+			i++;
+		int words = i > start;
+		while (i < n && (k = separator(s, i, n)))
+			i += k;
+		if (words)
+			count(c, (uint32_t)start, (uint32_t)(i - start), doc);
+	}
+}
+
+static const struct clauses *sorting;
+
+static long long score(const struct clause *e)
+{
+	return (long long)(e->docs - 1) * e->units;
+}
+
+/* Best first: score, then length, then bytes. */
+static int best_first(const void *a, const void *b)
+{
+	const struct clause *x = *(const struct clause *const *)a, *y = *(const struct clause *const *)b;
+	long long sx = score(x), sy = score(y);
+	if (sx != sy)
+		return sx > sy ? -1 : 1;
+	if (x->units != y->units)
+		return x->units > y->units ? -1 : 1;
+	size_t n = x->len < y->len ? x->len : y->len;
+	int r = memcmp(sorting->bytes.data + x->off, sorting->bytes.data + y->off, n);
+	return r ? r : (x->len > y->len) - (x->len < y->len);
+}
+
+/* A chosen clause (at most MAX_UNITS UTF-16 units) in UTF-16LE. */
+static void add_utf16le(struct buf *out, const char *s, size_t len)
+{
+	UChar u[MAX_UNITS + 1];
+	int32_t n = 0;
+	UErrorCode e = U_ZERO_ERROR;
+	u_strFromUTF8WithSub(u, MAX_UNITS + 1, &n, s, (int32_t)len, 0xFFFD, NULL, &e);
+	if (U_FAILURE(e))
+		return;
+	for (int32_t i = 0; i < n; i++) {
+		buf_addch(out, (char)(u[i] & 0xff));
+		buf_addch(out, (char)(u[i] >> 8));
+	}
+}
+
+void search_dict_build(struct worker_state *ws, struct buf *out)
+{
+	const struct site *site = ws->x->site;
+	size_t ndocs = site->articles.len, step = (ndocs + SAMPLE_DOCS - 1) / SAMPLE_DOCS;
+	if (step == 0)
+		step = 1;
+	struct clauses c = { .bytes = BUF_INIT };
+	for (size_t i = 0; i < ndocs; i++) {
+		const struct article *a = site->articles.items[i];
+		if (a->order % step)
+			continue;
+		search_document_text(ws, a);
+		size_t off = c.bytes.len;
+		buf_add(&c.bytes, ws->text.data, ws->text.len);
+		buf_addch(&c.bytes, '\n');
+		count_text(&c, off, (uint32_t)a->order);
+	}
+	struct clause **best = xcalloc(c.n + 1, sizeof(*best));
+	size_t nb = 0;
+	for (size_t i = 0; i < c.cap; i++)
+		if (c.v[i].len && c.v[i].docs >= 2 && c.v[i].units <= MAX_UNITS)
+			best[nb++] = &c.v[i];
+	sorting = &c;
+	qsort(best, nb, sizeof(*best), best_first);
+	size_t units = 0, chosen = 0;
+	for (size_t i = 0; i < nb; i++) {
+		if (units + best[i]->units > DICT_UNITS)
+			continue;
+		units += best[i]->units;
+		best[chosen++] = best[i];
+	}
+	buf_reset(out);
+	while (chosen--)
+		add_utf16le(out, c.bytes.data + best[chosen]->off, best[chosen]->len);
+	free(best);
+	free(c.v);
+	buf_free(&c.bytes);
+}
