@@ -30,6 +30,7 @@ struct kept_dirs {
 	unsigned long used[KEPT_DIRS];	/* when each was last used: the oldest is reused */
 	unsigned long clock;
 	struct buf last_miss;		/* the directory of the last file found without its own slot */
+	int root;			/* the output's descriptor, which the caller holds open */
 };
 struct writer {
 	char *out;		/* the output directory */
@@ -112,6 +113,13 @@ struct kept_dirs *kept_dirs_take(struct writer *w);
 void kept_dirs_give_back(struct writer *w, struct kept_dirs *kd, int locked);
 /* Closes and frees them all: before the commit, and in write_free. */
 void kept_dirs_close_all(struct writer *w);
+/* A kept_dirs of one's own, for a check without a writer (writer_is_current):
+ * root is the output's descriptor; release closes what it opened. */
+void kept_dirs_init(struct kept_dirs *kd, int root);
+void kept_dirs_release(struct kept_dirs *kd);
+/* rel's lstat when every folder on its way is a real directory below out
+ * (kd's root); -1 otherwise. */
+int write_stat_below(struct kept_dirs *kd, const char *out, const char *rel, struct stat *st);
 /* rel's lstat, when every folder on its way is a real directory below the
  * output; -1 otherwise. */
 int write_stat_kept(struct writer *w, struct kept_dirs *kd, const char *rel, struct stat *st);

@@ -42,9 +42,9 @@ static int dirs_allowed(void)
 	return n;
 }
 
-static void close_slot(struct writer *w, struct kept_dirs *kd, int i)
+static void close_slot(struct kept_dirs *kd, int i)
 {
-	if (kd->open[i] && kd->fd[i] >= 0 && kd->fd[i] != w->lock_fd) {
+	if (kd->open[i] && kd->fd[i] >= 0 && kd->fd[i] != kd->root) {
 		close(kd->fd[i]);
 		atomic_fetch_sub(&dirs_held, 1);
 	}
@@ -52,13 +52,26 @@ static void close_slot(struct writer *w, struct kept_dirs *kd, int i)
 	kd->fd[i] = -1;
 }
 
-static void kept_dirs_free(struct writer *w, struct kept_dirs *kd)
+void kept_dirs_init(struct kept_dirs *kd, int root)
+{
+	memset(kd, 0, sizeof(*kd));
+	kd->root = root;
+	for (int i = 0; i < KEPT_DIRS; i++)
+		kd->fd[i] = -1;
+}
+
+void kept_dirs_release(struct kept_dirs *kd)
 {
 	for (int i = 0; i < KEPT_DIRS; i++) {
-		close_slot(w, kd, i);
+		close_slot(kd, i);
 		buf_free(&kd->path[i]);
 	}
 	buf_free(&kd->last_miss);
+}
+
+static void kept_dirs_free(struct kept_dirs *kd)
+{
+	kept_dirs_release(kd);
 	free(kd);
 }
 
@@ -70,8 +83,7 @@ struct kept_dirs *kept_dirs_take(struct writer *w)
 	if (kd)
 		return kd;
 	kd = xcalloc(1, sizeof(*kd));
-	for (int i = 0; i < KEPT_DIRS; i++)
-		kd->fd[i] = -1;
+	kept_dirs_init(kd, w->lock_fd);
 	return kd;
 }
 
@@ -86,14 +98,14 @@ void kept_dirs_give_back(struct writer *w, struct kept_dirs *kd, int locked)
 	if (!locked)
 		pthread_mutex_unlock(&w->lock);
 	if (kd)
-		kept_dirs_free(w, kd);
+		kept_dirs_free(kd);
 }
 
 void kept_dirs_close_all(struct writer *w)
 {
 	pthread_mutex_lock(&w->lock);
 	while (w->nkept_pool)
-		kept_dirs_free(w, w->kept_pool[--w->nkept_pool]);
+		kept_dirs_free(w->kept_pool[--w->nkept_pool]);
 	pthread_mutex_unlock(&w->lock);
 }
 
@@ -135,7 +147,7 @@ static int find_slot(const struct kept_dirs *kd, const char *dir, size_t len)
 
 /* The descriptor of the directory dir (len bytes; "" is the output), opened
  * unless it is already, or NOT_REAL, NO_OPENAT2, NOT_NOW. */
-static int dir_fd(struct writer *w, struct kept_dirs *kd, const char *dir, size_t len)
+static int dir_fd(struct kept_dirs *kd, const char *dir, size_t len)
 {
 	int i = find_slot(kd, dir, len);
 	if (i >= 0) {
@@ -147,11 +159,11 @@ static int dir_fd(struct writer *w, struct kept_dirs *kd, const char *dir, size_
 		if (kd->used[j] < kd->used[i])
 			i = j;
 	kd->used[i] = ++kd->clock;
-	close_slot(w, kd, i);
+	close_slot(kd, i);
 	buf_reset(&kd->path[i]);
 	buf_add(&kd->path[i], dir, len);
-	int fd = len ? open_real_dir(w->lock_fd, kd->path[i].data)
-		 : w->lock_fd;	/* the output itself, which the writer holds open */
+	int fd = len ? open_real_dir(kd->root, kd->path[i].data)
+		 : kd->root;	/* the output itself, which the caller holds open */
 	if (fd == NO_OPENAT2)
 		atomic_store(&openat2_works, 0);
 	if (fd == NO_OPENAT2 || fd == NOT_NOW)
@@ -166,23 +178,23 @@ static int dir_fd(struct writer *w, struct kept_dirs *kd, const char *dir, size_
  * 16,000 files); a page's own folder, which holds one or two files, is not:
  * its parent is (reports/, shared by thousands), and the folder lstat'ed
  * from there. Or NOT_REAL, NO_OPENAT2, NOT_NOW. */
-static int locate(struct writer *w, struct kept_dirs *kd, const char *rel, const char **rest)
+static int locate(struct kept_dirs *kd, const char *rel, const char **rest)
 {
 	const char *slash = strrchr(rel, '/');
 	if (!slash) {
 		*rest = rel;
-		return dir_fd(w, kd, "", 0);
+		return dir_fd(kd, "", 0);
 	}
 	size_t dlen = (size_t)(slash - rel);
 	*rest = slash + 1;
 	if (find_slot(kd, rel, dlen) >= 0 ||
 	    (kd->last_miss.len == dlen && memcmp(kd->last_miss.data, rel, dlen) == 0))
-		return dir_fd(w, kd, rel, dlen);
+		return dir_fd(kd, rel, dlen);
 	buf_reset(&kd->last_miss);
 	buf_add(&kd->last_miss, rel, dlen);
 	const char *up = dlen ? memrchr(rel, '/', dlen) : NULL;
 	size_t ulen = up ? (size_t)(up - rel) : 0;
-	int fd = dir_fd(w, kd, rel, ulen);
+	int fd = dir_fd(kd, rel, ulen);
 	if (fd < 0)
 		return fd;
 	/* the folder itself, not followed if it is a link */
@@ -194,16 +206,46 @@ static int locate(struct writer *w, struct kept_dirs *kd, const char *rel, const
 	return real ? fd : NOT_REAL;
 }
 
-int write_stat_kept(struct writer *w, struct kept_dirs *kd, const char *rel, struct stat *st)
+/* rel's lstat through real folders below kd's root, or NO_OPENAT2 /
+ * NOT_NOW when it must be checked the slow way. */
+static int stat_fast(struct kept_dirs *kd, const char *rel, struct stat *st)
 {
 	const char *rest;
-	int fd = atomic_load(&openat2_works) ? locate(w, kd, rel, &rest) : NO_OPENAT2;
-	if (fd >= 0 || fd == NOT_REAL)
-		return fd >= 0 && fstatat(fd, rest, st, AT_SYMLINK_NOFOLLOW) == 0 ? 0 : -1;
+	int fd = atomic_load(&openat2_works) ? locate(kd, rel, &rest) : NO_OPENAT2;
+	if (fd == NO_OPENAT2 || fd == NOT_NOW)
+		return fd;
+	return fd >= 0 && fstatat(fd, rest, st, AT_SYMLINK_NOFOLLOW) == 0 ? 0 : -1;
+}
+
+int write_stat_kept(struct writer *w, struct kept_dirs *kd, const char *rel, struct stat *st)
+{
+	int r = stat_fast(kd, rel, st);
+	if (r != NO_OPENAT2 && r != NOT_NOW)
+		return r;
 	if (write_crosses_link(w, rel, 1))
 		return -1;
 	char *live = write_join(w->out, rel);
-	int r = lstat(live, st);
+	r = lstat(live, st);
+	free(live);
+	return r;
+}
+
+int write_stat_below(struct kept_dirs *kd, const char *out, const char *rel, struct stat *st)
+{
+	int r = stat_fast(kd, rel, st);
+	if (r != NO_OPENAT2 && r != NOT_NOW)
+		return r;
+	/* each folder on the way, then the file, none followed if a link */
+	char *live = write_join(out, rel);
+	size_t base = strlen(out) + 1;
+	r = 0;
+	for (char *p = live + base; r == 0 && (p = strchr(p, '/')); p++) {
+		*p = '\0';
+		r = lstat(live, st) == 0 && S_ISDIR(st->st_mode) ? 0 : -1;
+		*p = '/';
+	}
+	if (r == 0)
+		r = lstat(live, st);
 	free(live);
 	return r;
 }
@@ -211,7 +253,7 @@ int write_stat_kept(struct writer *w, struct kept_dirs *kd, const char *rel, str
 int write_open_kept(struct writer *w, struct kept_dirs *kd, const char *rel)
 {
 	const char *rest;
-	int fd = atomic_load(&openat2_works) ? locate(w, kd, rel, &rest) : NO_OPENAT2;
+	int fd = atomic_load(&openat2_works) ? locate(kd, rel, &rest) : NO_OPENAT2;
 	if (fd >= 0)
 		return openat(fd, rest, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd == NOT_REAL || write_crosses_link(w, rel, 1))

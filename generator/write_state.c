@@ -171,9 +171,13 @@ int write_load_state(const char *path, struct buf *b)
 }
 
 /* The digest of the files a state lists (marker and state aside), as
- * writer_put summed them; UINT64_MAX when one is missing. */
-static uint64_t digest_listed(const char *out_dir, const char *state, size_t len)
+ * writer_put summed them; UINT64_MAX when one is missing or reached through
+ * a link (a folder the user replaced by one: a full build would make it
+ * real again). out_fd: the output, open. */
+static uint64_t digest_listed(const char *out_dir, int out_fd, const char *state, size_t len)
 {
+	struct kept_dirs kd;
+	kept_dirs_init(&kd, out_fd);
 	const char *list = strstr(state, "\nfiles\n");
 	if (!list)
 		return UINT64_MAX;
@@ -193,16 +197,15 @@ static uint64_t digest_listed(const char *out_dir, const char *state, size_t len
 		line += n + 1;
 		if (!n || strcmp(rel.data, WRITE_MARKER) == 0 || strcmp(rel.data, WRITE_STATE) == 0)
 			continue;
-		char *path = write_join(out_dir, rel.data);
 		struct stat st;
-		int ok = write_rel_is_safe(rel.data) && lstat(path, &st) == 0 && S_ISREG(st.st_mode);
-		free(path);
-		if (!ok) {
+		if (!write_rel_is_safe(rel.data) || write_stat_below(&kd, out_dir, rel.data, &st) < 0 ||
+		    !S_ISREG(st.st_mode)) {
 			sum = UINT64_MAX;
 			break;
 		}
 		sum += write_file_digest(rel.data, &st);
 	}
+	kept_dirs_release(&kd);
 	buf_free(&rel);
 	return sum;
 }
@@ -224,7 +227,7 @@ int writer_is_current(const char *out_dir, uint64_t inputs)
 	struct stat st;
 	int current = lstat(staging, &st) < 0 && write_load_state(path, &b) == 0 &&
 		      sscanf(b.data, "inputs %llx outputs %llx", &in, &out) == 2 && in == inputs &&
-		      out == digest_listed(out_dir, b.data, b.len);
+		      out == digest_listed(out_dir, fd, b.data, b.len);
 	buf_free(&b);
 	free(path);
 	free(staging);

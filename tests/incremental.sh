@@ -233,6 +233,21 @@ links_made_real() {	# label [env for the builds…]
 }
 links_made_real ""
 links_made_real ", without openat2" LD_PRELOAD="$(pwd)/$B/tests/fault.so" FAULT_NO_OPENAT2=1
+# The same with no input changed: a build that finds the output current
+# still looks through real folders only (it followed the link, took the
+# output for current and left the link and what it led to).
+build "$tmp/one" --quiet --theme "$tmp/theme"
+r=$(ls "$tmp/one/reports" | sed -n 4p)
+rm -rf "$tmp/away" && mkdir -p "$tmp/away" && cp -a "$tmp/one/reports/$r" "$tmp/away/report"
+printf 'x' >"$tmp/away/report/planted.html"
+rm -rf "$tmp/one/reports/$r" && ln -s "$tmp/away/report" "$tmp/one/reports/$r"
+build "$tmp/one" --quiet --theme "$tmp/theme"
+rm -rf "$tmp/full" && build "$tmp/full" --quiet --theme "$tmp/theme"
+if same "$tmp/one" "$tmp/full" && [ ! -L "$tmp/one/reports/$r" ] && [ -f "$tmp/away/report/planted.html" ]; then
+	echo "ok - incremental: a report folder replaced by a link with nothing else changed is made real again"
+else
+	echo "not ok - incremental: a report folder replaced by a link with nothing else changed stayed: $(ls -l "$tmp/one/reports" | grep -m1 -- '->')"
+fi
 # Few file descriptors (`ulimit -n 40`) and many threads: the kept files'
 # folders held open stay within a quarter of the limit, the rest checked the
 # slow way; one edit still makes one page, and the build succeeds.
