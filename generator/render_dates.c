@@ -170,7 +170,8 @@ static void month_page(struct render *r, size_t i, size_t k, size_t npages)
 	}
 	render_set_list(r, ctx, "days", days);
 	if (!k)
-		render_places_month(r, ctx, "districts", &r->site->places, PLACE_DISTRICT, m->y, m->m);
+		render_places_month(r, ctx, "districts", &r->site->places, PLACE_DISTRICT, m->y, m->m,
+				    m->articles.len);
 	/* over the numbered pages the dated reports come first, newest first,
 	 * then those known only to the month, in a list of their own */
 	struct ptrvec order = { 0 }, dated = { 0 }, only = { 0 };

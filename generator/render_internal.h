@@ -224,9 +224,10 @@ int render_span_opens_year(const struct span *spans, size_t i);
 /* Sets ctx's `key` to the places of `places` (of the given level; any when
  * level < 0) with reports in month m of year y, linking to their month pages
  * ({name,url,text,count}): the 40 with most reports, and `key`_more to how
- * many are left out. Returns the list. */
+ * many are left out; `key`_unlisted to how many of the month's `total`
+ * reports are in none of them. Returns the list. */
 struct val *render_places_month(struct render *r, struct val *ctx, const char *key, const struct ptrvec *places,
-				int level, int y, int m);
+				int level, int y, int m, size_t total);
 
 struct val *render_tree(struct render *r, enum place_level deepest);
 /* The breadcrumbs above place p: 地区, then its parents (render_periods.c). */

@@ -238,7 +238,7 @@ static int by_count(const void *x, const void *y)
 }
 
 struct val *render_places_month(struct render *r, struct val *ctx, const char *key, const struct ptrvec *places,
-				int level, int y, int m)
+				int level, int y, int m, size_t total)
 {
 	struct arena *a = &r->scratch;
 	struct place_month *found = arena_alloc(a, (places->len + 1) * sizeof(*found));
@@ -261,6 +261,11 @@ struct val *render_places_month(struct render *r, struct val *ctx, const char *k
 	render_set_list(r, ctx, key, list);
 	if (n > PLACES_MAX)
 		val_set(a, ctx, arena_sprintf(a, "%s_more", key), render_count(r, n - PLACES_MAX));
+	size_t in_them = 0;
+	for (size_t i = 0; i < n; i++)
+		in_them += found[i].span->len;
+	if (n && total > in_them)	/* so that the counts add up */
+		val_set(a, ctx, arena_sprintf(a, "%s_unlisted", key), render_count(r, total - in_them));
 	return list;
 }
 
@@ -329,7 +334,7 @@ void render_place_month(struct render *r, size_t i)
 			val_set(a, ctx, "up_period", render_link(r, arena_sprintf(a, "全部地区 · %s", period_text(r, s)),
 								 all->url));
 		render_set_list(r, ctx, "siblings", month_siblings(r, p, s));
-		render_places_month(r, ctx, "children", &p->children, -1, s->y, s->m);
+		render_places_month(r, ctx, "children", &p->children, -1, s->y, s->m, s->len);
 		set_neighbours(r, ctx, p->months, p->nmonths, s);
 		render_feed_link(r, ctx, p->name, p->dir);
 		render_page(r, "period", render_nth_url(r, s->url, k), ctx);

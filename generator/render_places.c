@@ -38,15 +38,27 @@ static struct val *tree_node(struct render *r, const struct place *p, enum place
 	val_set_str(a, v, "url", p->url);
 	val_set(a, v, "count", render_count(r, p->articles.len));
 	val_set_str(a, v, "level_label", level_labels[p->level]);
+	size_t listed = 0, lists = 0;
 	for (int direct = 0; direct < 2; direct++) {
 		struct ptrvec kids = { 0 };
 		if (p->level < deepest && (!direct || deepest == PLACE_COMMUNITY))
 			children_of(a, p, direct, &kids);
 		struct val *list = val_list(a);
-		for (size_t i = 0; i < kids.len; i++)
+		for (size_t i = 0; i < kids.len; i++) {
 			val_push(a, list, tree_node(r, kids.items[i], deepest));
+			listed += ((const struct place *)kids.items[i])->articles.len;
+		}
+		lists += kids.len > 0;
 		render_set_list(r, v, direct ? "communities" : "children", list);
 	}
+	/* reports under none of the places listed below it (filed at the place
+	 * itself, or, where the tree stops at districts, in a community filed
+	 * straight under a city): said, so that the counts add up */
+	if (lists && p->articles.len > listed)
+		val_set(a, v, "unlisted", render_count(r, p->articles.len - listed));
+	else
+		val_set_bool(a, v, "unlisted", 0);	/* present: never the enclosing node's */
+	val_set_str(a, v, "children_label", children_labels[p->level]);
 	return v;
 }
 

@@ -422,6 +422,99 @@ for page, html in pages.items():
         problems.append(f"{page}: links {targets}, year folders {sorted(folders)}")
 check(f"{nowners} place, tag and reporter pages link to each of their year pages, newest first",
       nowners > 0 and not problems, problems)
+# The place trees (home, places/) add up: each node's count is its listed places' counts plus the
+# "另有 N 篇未标…" line; a month's lists of places (the date archive's districts, a place month's sub-places)
+# likewise add up to the month's count.
+from html.parser import HTMLParser
+
+
+class Tree(HTMLParser):
+    """Nodes of ul.place-tree: [count, [children counts], unlisted]."""
+
+    def __init__(self):
+        super().__init__()
+        self.depth, self.stack, self.bad, self.nodes, self.inside = 0, [], [], 0, 0
+        self.text = ""
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "ul" and "place-tree" in (a.get("class") or ""):
+            self.inside = 1
+        elif tag == "ul" and self.inside:
+            self.inside += 1
+        if tag == "li" and self.inside:
+            self.stack.append({"hint": a.get("class") == "hint", "count": None, "kids": [], "unlisted": 0})
+            self.text = ""
+
+    def handle_data(self, data):
+        if self.stack:
+            node = self.stack[-1]
+            m = re.search(r"(\d+) 篇", data)
+            if node["hint"]:
+                mm = re.search(r"另有 (\d+) 篇未标", data)
+                node["unlisted"] = int(mm.group(1)) if mm else 0
+            elif m and node["count"] is None:
+                node["count"] = int(m.group(1))
+
+    def handle_endtag(self, tag):
+        if tag == "ul" and self.inside:
+            self.inside -= 1
+        if tag == "li" and self.stack:
+            node = self.stack.pop()
+            if node["hint"]:
+                if self.stack:
+                    self.stack[-1]["unlisted"] += node["unlisted"]
+                return
+            if node["kids"]:
+                self.nodes += 1
+                got = sum(node["kids"]) + node["unlisted"]
+                if got != node["count"]:
+                    self.bad.append(f"{node['count']} 篇 but listed below {got}")
+            if self.stack and node["count"] is not None:
+                self.stack[-1]["kids"].append(node["count"])
+
+
+bad, ntrees, nnodes = [], 0, 0
+for page in ("index.html", "places/index.html"):
+    if page in pages and 'class="place-tree"' in pages[page]:
+        t = Tree()
+        t.feed(pages[page])
+        ntrees += 1
+        nnodes += t.nodes
+        bad += [f"{page}: {b}" for b in t.bad]
+check(f"the place trees of {ntrees} pages add up at each of their {nnodes} nodes with places below them",
+      ntrees > 0 and nnodes > 0 and not bad, bad)
+bad, nlists = [], 0
+for page, html in pages.items():
+    if not re.fullmatch(r"(dates/\d{4}/\d{2}|places/(?:[^/]+/)+\d{4}/\d{2})/index\.html", page):
+        continue
+    nav = re.search(r'<nav class="place-children" aria-label="[^"]*(?:有报道的区县|下级地区的)[^"]*">(.*?)</nav>', html, re.S)
+    if not nav or "_more" in nav.group(1) or "以上是报道最多的" in nav.group(1):
+        continue
+    head = re.search(r"共(?:有报道)? ?(\d+) 篇", main_of(html))
+    if not head:
+        continue
+    nlists += 1
+    got = sum(int(n) for n in re.findall(r'<span class="count">(\d+) 篇</span>', nav.group(1)))
+    extra = re.search(r"另有 (\d+) 篇(?:未标|只标到)", nav.group(1))
+    got += int(extra.group(1)) if extra else 0
+    if got != int(head.group(1)):
+        bad.append(f"{page}: places listed and the line under them {got}, the month {head.group(1)}")
+check(f"{nlists} month pages: their places' counts and the reports in none of them add up to the month's",
+      nlists > 0 and not bad, bad[:10])
+# Every place, tag and reporter page shows its feed in the page, not only in <head> (browsers show no
+# <head> link): a link in the body to the feed.xml beside it, which exists.
+bad, nfeeds = [], 0
+for page, html in pages.items():
+    m = re.fullmatch(r"((?:places/(?:[^/]+/)+?)|(?:tags|reporters)/[^/]+/)index\.html", page)
+    if not m or re.search(r"/\d{4}/", page) or "/page/" in page:
+        continue
+    nfeeds += 1
+    links = {resolve(page, h) for h in re.findall(r'<a href="([^"]+)" type="application/atom\+xml">', main_of(html))}
+    want = m.group(1) + "feed.xml"
+    if links != {want} or not os.path.isfile(os.path.join(root, want)):
+        bad.append(f"{page}: feed links in the page {sorted(links)}")
+check(f"{nfeeds} place, tag and reporter pages link their feed in the page", nfeeds > 0 and not bad, bad)
 # A place's sub-places' counts (both lists) and the reports filed at the place itself add up to its count.
 bad, nsum = [], 0
 for page, html in pages.items():
