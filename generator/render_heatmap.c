@@ -134,9 +134,9 @@ static void push_head(struct render *r, struct val *head, const char *text, cons
 static const char *page_desc(struct render *r, size_t total, size_t month_only, size_t max, const char *numbers)
 {
 	struct arena *a = &r->scratch;
-	const char *only = month_only ? arena_sprintf(a, "其中%zu篇只知月份，不在日格中。", month_only) : "";
+	const char *only = month_only ? arena_sprintf(a, "其中%zu篇只知月份，不在日历的格子里。", month_only) : "";
 	if (!max)
-		return arena_sprintf(a, "共%zu篇报道。%s没有日期确知的报道，日格都是空的。%s", total, only, numbers);
+		return arena_sprintf(a, "共%zu篇报道。%s没有日期确知的报道，日历的格子都是空的。%s", total, only, numbers);
 	return arena_sprintf(a, "共%zu篇报道。%s单格最多%zu篇。%s", total, only, max, numbers);
 }
 

@@ -356,7 +356,7 @@ for p, html in sorted(pages.items()):
         nheads += 1
         if year_href:  # a month without a page of its own: the heading is plain, the link after it names the year
             t = resolve(p, year_href)
-            if href or not re.fullmatch(rf"{label[:4]}年全年", year_text) or not t.endswith(f"/{label[:4]}/index.html"):
+            if href or not re.fullmatch(rf"（本月没有单独的页面，见{label[:4]}年全年）", year_text) or not t.endswith(f"/{label[:4]}/index.html"):
                 bad.append(f"{p}: heading {label} links {year_text} to {t}")
             nyear += 1
             continue
