@@ -420,8 +420,12 @@ for page, html in pages.items():
     years = [int(y) for _, y, _ in links]
     if set(targets) != folders or years != sorted(years, reverse=True) or len(set(years)) != len(years):
         problems.append(f"{page}: links {targets}, year folders {sorted(folders)}")
-check(f"{nowners} place, tag and reporter pages link to each of their year pages, newest first",
-      nowners > 0 and not problems, problems)
+    # and a keyboard user jumps there from the top, before the heatmap and the newest reports
+    jump = html.find('<a href="#year-links">按年、按月浏览</a>')
+    if jump < 0 or jump > html.find('class="heatmap') > 0 or (nav and jump > nav.start()):
+        problems.append(f"{page}: no jump to the years near the top")
+check(f"{nowners} place, tag and reporter pages link to each of their year pages, newest first, with a jump "
+      f"there near the top", nowners > 0 and not problems, problems)
 # The place trees (home, places/) add up: each node's count is its listed places' counts plus the
 # "另有 N 篇未标…" line; a month's lists of places (the date archive's districts, a place month's sub-places)
 # likewise add up to the month's count.
