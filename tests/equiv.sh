@@ -11,7 +11,10 @@
 #
 # EQUIV_SEED= (default: random), EQUIV_STEPS= (default 200), EQUIV_ARTICLES=
 # (default 2000); EQUIV_SECONDS=T stops starting steps once T seconds have
-# passed (CI: as many steps of the fixed sequence as fit its time). The seed
+# passed (CI: as many steps of the fixed sequence as fit its time);
+# EQUIV_LIMIT=N sets listing_limit before the first build (a config edit makes
+# every page again, so only this tries small limits on the pages kept across
+# changes of structure: bounded lists, split years, numbered pages). The seed
 # is printed first; on a mismatch the step, its edits and the first differing
 # files are printed and every directory is kept.
 #
@@ -75,6 +78,10 @@ fail() {	# step message: prints it with the step's edits, keeps every directory
 if ! "$B/corpus" "$N" "$S" content >/dev/null || ! cp -r theme "$S/theme"; then
 	echo "not ok - equiv: the corpus generator failed"
 	exit 1
+fi
+if [ -n "${EQUIV_LIMIT:-}" ]; then
+	printf 'listing_limit: %s\n' "$EQUIV_LIMIT" >>"$S/config.yml"
+	echo "# equiv: listing_limit $EQUIV_LIMIT"
 fi
 : >"$W/edits.log"
 build "$W/inc" inc
