@@ -140,7 +140,7 @@ static int open_real_dir(int root, const char *dir)
 static int find_slot(const struct kept_dirs *kd, const char *dir, size_t len)
 {
 	for (int i = 0; i < KEPT_DIRS; i++)
-		if (kd->open[i] && kd->path[i].len == len && memcmp(kd->path[i].data, dir, len) == 0)
+		if (kd->open[i] && kd->path[i].len == len && (!len || memcmp(kd->path[i].data, dir, len) == 0))
 			return i;
 	return -1;
 }
@@ -188,7 +188,7 @@ static int locate(struct kept_dirs *kd, const char *rel, const char **rest)
 	size_t dlen = (size_t)(slash - rel);
 	*rest = slash + 1;
 	if (find_slot(kd, rel, dlen) >= 0 ||
-	    (kd->last_miss.len == dlen && memcmp(kd->last_miss.data, rel, dlen) == 0))
+	    (dlen && kd->last_miss.len == dlen && memcmp(kd->last_miss.data, rel, dlen) == 0))
 		return dir_fd(kd, rel, dlen);
 	buf_reset(&kd->last_miss);
 	buf_add(&kd->last_miss, rel, dlen);
