@@ -31,7 +31,7 @@ static uint64_t hash_tree(uint64_t h, const char *dir)
 }
 
 /* The program as it runs: this executable and every shared library mapped
- * into it (cmark, ICU and its data, libyaml, libdeflate, libc: an upgraded
+ * into it (cmark, ICU and its data, libyaml, zlib, libc: an upgraded
  * library renders differently as surely as a rebuilt generator does), by
  * their stat data (the mappings with code: the libraries loaded at start). When /proc cannot tell, a value of this run alone, so
  * that no earlier build is taken for this one's. */

@@ -472,6 +472,22 @@ def browser_checks(out, d=None):
                         }
                         return bad;""")
                     say(not split, f"{width} px: {page}: no date or place name in a list is broken across lines", split[:3])
+                # A breadcrumb or place path that wraps starts its next line with a name, not a ›.
+                day = sorted(glob.glob(os.path.join(out, "dates", "[0-9]*", "[0-9]*", "[0-9]*", "index.html")))[-1]
+                for page in (os.path.relpath(day, out), report):
+                    d.get(base + page)
+                    lead = d.execute_script("""const bad = [];
+                        for (const ol of document.querySelectorAll('.breadcrumbs ol, .place-path')) {
+                            let top = null;
+                            for (const li of ol.children) {
+                                const t = li.getBoundingClientRect().top;
+                                const before = getComputedStyle(li, '::before').content;
+                                if (top !== null && t > top + 2 && before !== 'none' && before !== 'normal') bad.push(li.textContent);
+                                top = t;
+                            }
+                        }
+                        return bad;""")
+                    say(not lead, f"{width} px: {page}: no wrapped breadcrumb line starts with a ›", lead[:3])
             # Heatmaps on a phone: drawn large enough to read and hit, scrolled inside their box, not the page.
             year = sorted(glob.glob(os.path.join(out, "dates", "[0-9]*", "index.html")))[-1]
             year = os.path.relpath(year, out)
