@@ -113,6 +113,8 @@ static struct val *place_path(struct render *r, const struct article *art, struc
 	for (const struct place *p = art->place; p && n < 4; p = p->parent)
 		chain[n++] = p;
 	struct val *list = val_list(&r->scratch);
+	if (n)	/* the crumbs pass through the places index, as a place page's do */
+		render_crumb(r, ctx, "地区", "places/index.html");
 	while (n--) {
 		struct val *e = val_map(&r->scratch);
 		val_set_str(&r->scratch, e, "name", chain[n]->name);

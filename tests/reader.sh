@@ -106,6 +106,10 @@ say "$(grep -q '<p class="cite-text">李艳：《“连心卡”连起你我他 
 	"a report page has a cite block: reporters, title, printed page, date, permalink"
 say "$(grep -q '<p class="source">底本：原版报纸版面《<a href="../../series/' "$rep" && echo 0 || echo 1)" \
 	"the source names the printed page and links to it (not the scan's opaque id)"
+# its breadcrumbs pass through the places index to its places, as a place page's do
+crumbs=$(sed -n '/<nav class="breadcrumbs/,/<\/nav>/p' "$rep" | sed -n 's/.*<a href="\([^"]*\)">\([^<]*\)<\/a>.*/\2/p' | tr '\n' ' ')
+say "$([ "$crumbs" = "首页 地区 山西省 吕梁市 离石区 昌宁社区 " ] && echo 0 || echo 1)" \
+	"a report's breadcrumbs: 首页 › 地区 › its places ($crumbs)"
 
 # A title with </script> cannot end the JSON-LD early.
 mkdir -p "$tmp/h"
