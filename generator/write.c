@@ -451,11 +451,13 @@ int writer_put(struct writer *w, const char *rel, const char *data, size_t len)
 
 /* Is any directory on rel's way (below out) not a real directory, such as
  * a symbolic link? Nothing is written, kept or removed through one: it may
- * lead out. */
-int write_crosses_link(struct writer *w, const char *rel, int remember)
+ * lead out. With w, the real ones above a page's own folder are
+ * remembered in it. */
+static int crosses_link(const char *out, const char *rel, struct writer *w)
 {
-	char *path = write_join(w->out, rel);
-	size_t base = strlen(w->out) + 1;
+	int remember = w != NULL;
+	char *path = write_join(out, rel);
+	size_t base = strlen(out) + 1;
 	const char *last = strrchr(path + base, '/');
 	int crosses = 0;
 	for (char *p = path + base; !crosses && (p = strchr(p, '/')); p++) {
@@ -484,6 +486,16 @@ int write_crosses_link(struct writer *w, const char *rel, int remember)
 	}
 	free(path);
 	return crosses;
+}
+
+int write_crosses_link(struct writer *w, const char *rel, int remember)
+{
+	return crosses_link(w->out, rel, remember ? w : NULL);
+}
+
+int write_crosses_link_below(const char *out, const char *rel)
+{
+	return crosses_link(out, rel, NULL);
 }
 
 void write_free(struct writer *w)

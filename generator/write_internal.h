@@ -105,6 +105,8 @@ char *write_set_add(struct writer *w, const char *path);
  * for while pages are made, not during the commit, which changes them.
  * Thread-safe. */
 int write_crosses_link(struct writer *w, const char *rel, int remember);
+/* The same without a writer (nothing remembered), below out. */
+int write_crosses_link_below(const char *out, const char *rel);
 
 /* A kept_dirs for one thread's checks (the caller does not hold the lock),
  * and back to the writer when done (the caller holds the lock, or not:

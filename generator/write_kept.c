@@ -197,11 +197,11 @@ static int locate(struct kept_dirs *kd, const char *rel, const char **rest)
 	int fd = dir_fd(kd, rel, ulen);
 	if (fd < 0)
 		return fd;
-	/* the folder itself, not followed if it is a link */
+	/* the folder itself, not followed if it is a link (its name ends
+	 * last_miss, which holds rel's folders) */
 	struct stat st;
-	char *folder = strndup(up ? up + 1 : rel, dlen - (up ? ulen + 1 : 0));
-	int real = folder && fstatat(fd, folder, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode);
-	free(folder);
+	const char *folder = kd->last_miss.data + (up ? ulen + 1 : 0);
+	int real = fstatat(fd, folder, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode);
 	*rest = up ? up + 1 : rel;
 	return real ? fd : NOT_REAL;
 }
@@ -235,17 +235,10 @@ int write_stat_below(struct kept_dirs *kd, const char *out, const char *rel, str
 	int r = stat_fast(kd, rel, st);
 	if (r != NO_OPENAT2 && r != NOT_NOW)
 		return r;
-	/* each folder on the way, then the file, none followed if a link */
+	if (write_crosses_link_below(out, rel))
+		return -1;
 	char *live = write_join(out, rel);
-	size_t base = strlen(out) + 1;
-	r = 0;
-	for (char *p = live + base; r == 0 && (p = strchr(p, '/')); p++) {
-		*p = '\0';
-		r = lstat(live, st) == 0 && S_ISDIR(st->st_mode) ? 0 : -1;
-		*p = '/';
-	}
-	if (r == 0)
-		r = lstat(live, st);
+	r = lstat(live, st);
 	free(live);
 	return r;
 }
