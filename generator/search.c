@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <zlib.h>
 #include <unicode/ustring.h>
@@ -449,7 +450,7 @@ static void write_shard(struct shard_job *j, size_t s, struct buf *out, struct b
 		if (j->positional)
 			gram_encode_positions(r, out, entries);
 		else
-			gram_encode_docs(r, j->ndocs, out, tmp);
+			gram_encode_docs(r, j->ndocs, out, tmp, entries);
 	}
 	buf_addstr(out, "\");\n");
 	char path[64];
@@ -582,7 +583,15 @@ void search_timing(const char *step)
 	getrusage(RUSAGE_SELF, &ru);
 	double cpu = (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
 		     (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
-	fprintf(stderr, "sitegen: search: %-8s CPU %7.3f s so far, peak RSS %ld MiB\n", step, cpu, ru.ru_maxrss / 1024);
+	long pages = 0;
+	FILE *f = fopen("/proc/self/statm", "r");
+	if (f) {
+		if (fscanf(f, "%*d %ld", &pages) != 1)
+			pages = 0;
+		fclose(f);
+	}
+	fprintf(stderr, "sitegen: search: %-8s CPU %7.3f s so far, RSS %ld MiB, peak %ld MiB\n", step, cpu,
+		pages * (sysconf(_SC_PAGESIZE) / 1024) / 1024, ru.ru_maxrss / 1024);
 }
 
 int search_build(const struct site *site, const struct text_folder *folder, struct writer *w, struct diag *d,

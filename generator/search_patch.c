@@ -402,8 +402,8 @@ static int patch_shard(struct patch *p, int positional, size_t k, const struct s
 			for (size_t e = 0; e < l.n; e += 3 + l.v[e + 1] + l.v[e + 2])
 				expected++;
 		} else {
-			gram_ref_docs(r, 0, &l, &p->tmp);
-			gram_ref_docs(r, 1, &l, &p->tmp);
+			gram_ref_docs(r, 0, &l);
+			gram_ref_docs(r, 1, &l);
 			expected += l.n;
 		}
 	}
@@ -424,10 +424,10 @@ static int patch_shard(struct patch *p, int positional, size_t k, const struct s
 			gram_ref_entries(ref, &add);
 			merge(&g->a, &add, 1);
 		} else {
-			gram_ref_docs(ref, 0, &add, &p->tmp);
+			gram_ref_docs(ref, 0, &add);
 			merge(&g->a, &add, 0);
 			add.n = 0;
-			gram_ref_docs(ref, 1, &add, &p->tmp);
+			gram_ref_docs(ref, 1, &add);
 			merge(&g->b, &add, 0);
 		}
 		free(add.v);
@@ -478,22 +478,22 @@ static int at_cmp(const void *a, const void *b)
 }
 
 /* A gram's postings in the changed documents, as numbers to compare. */
-static void postings(struct patch *p, const struct gram_ref *r, int positional, struct u32s *l)
+static void postings(const struct gram_ref *r, int positional, struct u32s *l)
 {
 	l->n = 0;
 	if (positional) {
 		gram_ref_entries(r, l);
 	} else {
-		gram_ref_docs(r, 0, l, &p->tmp);
+		gram_ref_docs(r, 0, l);
 		u32s_push(l, UINT32_MAX);
-		gram_ref_docs(r, 1, l, &p->tmp);
+		gram_ref_docs(r, 1, l);
 	}
 }
 
 /* Marks the grams whose postings differ between the old and the new
  * documents (most of an edited report's grams have the same): only their
  * shards change. Both sides are in gram_collect's order. */
-static void mark_differing(struct patch *p, int positional, const struct side *old, const struct side *new,
+static void mark_differing(int positional, const struct side *old, const struct side *new,
 			   unsigned char *old_diff, unsigned char *new_diff)
 {
 	struct u32s a = { 0 }, b = { 0 };
@@ -513,8 +513,8 @@ static void mark_differing(struct patch *p, int positional, const struct side *o
 		} else if (c > 0) {
 			new_diff[j++] = 1;
 		} else {
-			postings(p, &old->refs[i], positional, &a);
-			postings(p, &new->refs[j], positional, &b);
+			postings(&old->refs[i], positional, &a);
+			postings(&new->refs[j], positional, &b);
 			old_diff[i++] = new_diff[j++] = a.n != b.n || (a.n && memcmp(a.v, b.v, a.n * sizeof(*a.v)) != 0);
 		}
 	}
@@ -528,7 +528,7 @@ static int patch_part(struct patch *p, int positional, const struct side *old, c
 	size_t nshards = positional ? p->sp : p->sg, n = old->n + new->n;
 	struct at *at = xmalloc((n + 1) * sizeof(*at));
 	unsigned char *diff = xcalloc(n + 1, 1);
-	mark_differing(p, positional, old, new, diff, diff + old->n);
+	mark_differing(positional, old, new, diff, diff + old->n);
 	for (size_t i = 0; i < n; i++) {
 		int is_new = i >= old->n;
 		const struct gram_ref *r = is_new ? &new->refs[i - old->n] : &old->refs[i];

@@ -9,7 +9,7 @@
  * character: a cache miss each). Documents must be added in increasing
  * order within a table, each document whole between two gram_doc_end calls.
  * The encoders join the tables in order (table t's documents all precede
- * table t+1's) into search.h's n45 text. */
+ * table t+1's) into search.h's text. */
 #ifndef SEARCH_POST_H
 #define SEARCH_POST_H
 
@@ -106,11 +106,11 @@ void gram_refs_free(struct gram_ref *refs, size_t n);
 
 /* Appends a gram's document list and title list (ndocs: the documents in
  * the index, for the bitmap form) or its positions, as search.h says. */
-void gram_encode_docs(const struct gram_ref *r, size_t ndocs, struct buf *out, struct buf *tmp);
+void gram_encode_docs(const struct gram_ref *r, size_t ndocs, struct buf *out, struct buf *tmp, struct u32s *docs);
 void gram_encode_positions(const struct gram_ref *r, struct buf *out, struct u32s *tmp);
 /* A gram's documents (its title documents when title) appended to docs, in
- * increasing order; tmp: scratch. */
-void gram_ref_docs(const struct gram_ref *r, int title, struct u32s *docs, struct buf *tmp);
+ * increasing order. */
+void gram_ref_docs(const struct gram_ref *r, int title, struct u32s *docs);
 /* A positional gram's entries (search_codec.h) appended to e. */
 void gram_ref_entries(const struct gram_ref *r, struct u32s *e);
 
