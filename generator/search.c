@@ -299,6 +299,7 @@ static void index_field(struct gram_table *t, const struct text_folder *f, const
 			uint32_t doc, uint32_t *pos, int title)
 {
 	uint32_t z = 0, a = 0, b = 0;	/* the word characters before, 0 after a separator */
+	unsigned prev_tail = 0;	/* gram_trigram of (a, b, c) at the step before, of (z, a, b) now */
 	int sep = 0;
 	for (size_t i = 0; i < n; i++) {
 		uint32_t c = cps[i];
@@ -314,11 +315,13 @@ static void index_field(struct gram_table *t, const struct text_folder *f, const
 		gram_add_doc(t, gram_key(c, 0, 0), 0, doc, title);
 		if (b)
 			gram_add_doc(t, gram_key(b, c, 0), 0, doc, title);
-		if (a)
+		unsigned head = prev_tail, tail = 0;
+		if (a) {
 			gram_add_doc(t, gram_key(a, b, c), 0, doc, title);
+			prev_tail = tail = gram_trigram(t, gram_key(a, b, c), doc);
+		}
 		if (z) {
 			uint64_t key = gram_key(z, a, b);
-			unsigned head = gram_trigram(t, key, doc), tail = gram_trigram(t, gram_key(a, b, c), doc);
 			gram_add_doc(t, key, c, doc, title);
 			if ((head | tail) & TRIGRAM_REPEATS)
 				gram_add_pos(t, key, c, doc, p - 3, title);
