@@ -627,7 +627,7 @@ int search_build(const struct site *site, const struct text_folder *folder, stru
 	search_dict_build(&ws[0], &x.dict);
 	search_dict_field(&x);
 	search_timing("dict");
-	if (ch && ch->known && search_patch(&x, &ws[0], ch) == 0) {
+	if (ch && ch->known && search_patch(&x, ws, nt, ch) == 0) {
 		free_workers(ws, nt);
 		search_timing("patched");
 		buf_free(&x.dict);

@@ -85,9 +85,11 @@ int search_read_document(const char *s, size_t len, size_t n, const struct buf *
 int search_read_dict(const char *dz, size_t len, struct buf *dict);
 
 /* search_patch.c: the earlier build's index with only the documents that
- * changed made again (ch). Returns 0 when done (every file of search/
- * offered or kept), or -1 when it cannot be sure of the result: then it
- * has offered and kept nothing, and the caller builds the whole index. */
-int search_patch(struct search_ctx *x, struct worker_state *ws, const struct search_changes *ch);
+ * changed made again (ch), with the worker states ws[0..nws) (one thread
+ * each: every d/ file is made again when the dictionary changed). Returns
+ * 0 when done (every file of search/ offered or kept), or -1 when it
+ * cannot be sure of the result: then it has offered and kept nothing, and
+ * the caller builds the whole index. */
+int search_patch(struct search_ctx *x, struct worker_state *ws, size_t nws, const struct search_changes *ch);
 
 #endif

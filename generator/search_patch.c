@@ -22,7 +22,8 @@
  * The d/ texts' dictionary (search_dict.c) comes from a sample of the
  * documents: when a change there changes it, every d/ file is made again
  * (the old texts read with the old dictionary, from index.js), the shards
- * still patched.
+ * still patched; the unchanged documents' ones over all the threads, once
+ * the rest is kept, each handed to the writer as it is made.
  * Every file read must be exactly as the earlier build left it
  * (writer_read_kept), the old postings must be found in the shards where
  * they belong, every shard must decode; anything else, and the caller
@@ -30,6 +31,7 @@
 #define _DEFAULT_SOURCE
 #include "search_internal.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +39,7 @@
 #include <unicode/utf8.h>
 
 #include "site.h"
+#include "threads.h"
 #include "write.h"
 #include "xalloc.h"
 
@@ -69,7 +72,9 @@ struct made {
 
 struct patch {
 	struct search_ctx *x;
-	struct worker_state *ws;
+	struct worker_state *ws;	/* ws[0..nws): search.c's, one per thread */
+	size_t nws;
+	const struct article **by_order;	/* by document number */
 	size_t ndocs, sg, sp, est_g, est_p;
 	const size_t *changed;
 	size_t nchanged;
@@ -161,7 +166,7 @@ static int old_document(struct patch *p, size_t n, struct buf *title, struct buf
 static int index_changes(struct patch *p)
 {
 	const struct site *site = p->x->site;
-	const struct article **by_order = xcalloc(p->ndocs + 1, sizeof(*by_order));
+	const struct article **by_order = p->by_order = xcalloc(p->ndocs + 1, sizeof(*by_order));
 	int r = 0;
 	for (size_t i = 0; i < site->articles.len; i++) {
 		const struct article *a = site->articles.items[i];
@@ -190,17 +195,8 @@ static int index_changes(struct patch *p)
 	}
 	gram_flush(&p->old);
 	gram_flush(&p->new);
-	for (size_t n = 0; r == 0 && p->dict_changed && n < p->ndocs; n++) {
-		if (p->is_changed[n])
-			continue;
-		search_document(p->ws, by_order[n]);
-		char rel[64];
-		snprintf(rel, sizeof(rel), "search/d/%zu.js", n);
-		buf_add(add_made(p, rel), p->ws->file.data, p->ws->file.len);
-	}
 	buf_free(&title);
 	buf_free(&text);
-	free(by_order);
 	return r;
 }
 
@@ -591,21 +587,81 @@ static int patch_shards(struct patch *p)
 	return r;
 }
 
-/* Keeps the rest of search/ and offers the files made: all, or nothing. */
+/* The unchanged documents' d/ files when the dictionary changed, over
+ * the threads: each takes DOCS_AT_ONCE documents at a time (neighbours
+ * mostly share a date, which date_text keeps) into its own worker state
+ * and hands each file to the writer (thread-safe; the writer's result does
+ * not depend on the order files come in). */
+#define DOCS_AT_ONCE 64
+
+struct remake {
+	struct patch *p;
+	size_t next;
+	pthread_mutex_t lock;
+};
+
+static void *remake_texts(void *arg, size_t k)
+{
+	struct remake *j = arg;
+	struct patch *p = j->p;
+	struct worker_state *ws = &p->ws[k];
+	int failed = 0;
+	for (;;) {
+		pthread_mutex_lock(&j->lock);
+		size_t from = j->next;
+		j->next += DOCS_AT_ONCE;
+		pthread_mutex_unlock(&j->lock);
+		if (from >= p->ndocs)
+			break;
+		size_t to = p->ndocs - from > DOCS_AT_ONCE ? from + DOCS_AT_ONCE : p->ndocs;
+		for (size_t n = from; n < to; n++) {
+			if (p->is_changed[n])
+				continue;
+			search_document(ws, p->by_order[n]);
+			char rel[64];
+			snprintf(rel, sizeof(rel), "search/d/%zu.js", n);
+			if (writer_put(p->x->w, rel, ws->file.data, ws->file.len) < 0)
+				failed = 1;
+		}
+	}
+	return failed ? ws : NULL;
+}
+
+/* Keeps the rest of search/ and offers the files made: all, or nothing.
+ * The unchanged documents' d/ files, when the dictionary changed, are
+ * named to the writer as not kept, and made once nothing can fail. */
 static int offer(struct patch *p)
 {
 	struct buf *meta = add_made(p, "search/index.js");
 	search_meta_text(p->x, p->ndocs, p->sg, p->sp, p->est_g, p->est_p, meta);
-	const char **rels = xcalloc(p->nmade + 1, sizeof(*rels));
+	size_t nd = p->dict_changed ? p->ndocs : 0;
+	char(*d_rels)[48] = xcalloc(nd + 1, sizeof(*d_rels));
+	const char **rels = xcalloc(p->nmade + nd + 1, sizeof(*rels));
 	for (size_t i = 0; i < p->nmade; i++)
 		rels[i] = p->made[i].rel;
-	int r = writer_keep_under_except(p->x->w, "search/", rels, p->nmade);
+	for (size_t n = 0; n < nd; n++) {	/* the changed ones twice: no matter */
+		snprintf(d_rels[n], sizeof(*d_rels), "search/d/%zu.js", n);
+		rels[p->nmade + n] = d_rels[n];
+	}
+	int r = writer_keep_under_except(p->x->w, "search/", rels, p->nmade + nd);
 	free(rels);
+	free(d_rels);
 	if (r < 0)
 		return fail(p, "the rest of search/ cannot be kept");
 	for (size_t i = 0; i < p->nmade; i++)
 		if (writer_put(p->x->w, p->made[i].rel, p->made[i].data.data, p->made[i].data.len) < 0)
 			p->x->failed = 1;
+	if (p->dict_changed) {
+		struct remake j = { .p = p };
+		void **failed = xcalloc(p->nws, sizeof(*failed));
+		pthread_mutex_init(&j.lock, NULL);
+		threads_run(p->nws, remake_texts, &j, failed);
+		pthread_mutex_destroy(&j.lock);
+		for (size_t k = 0; k < p->nws; k++)
+			if (failed[k])
+				p->x->failed = 1;
+		free(failed);
+	}
 	return 0;
 }
 
@@ -619,6 +675,7 @@ static void patch_free(struct patch *p)
 	}
 	free(p->made);
 	free(p->is_changed);
+	free(p->by_order);
 	buf_free(&p->file);
 	buf_free(&p->tmp);
 	buf_free(&p->old_dict);
@@ -630,10 +687,10 @@ static int size_cmp(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-int search_patch(struct search_ctx *x, struct worker_state *ws, const struct search_changes *ch)
+int search_patch(struct search_ctx *x, struct worker_state *ws, size_t nws, const struct search_changes *ch)
 {
-	struct patch p = { .x = x, .ws = ws, .ndocs = x->site->articles.len, .nchanged = ch->n, .file = BUF_INIT,
-			   .tmp = BUF_INIT, .old_dict = BUF_INIT };
+	struct patch p = { .x = x, .ws = ws, .nws = nws, .ndocs = x->site->articles.len, .nchanged = ch->n,
+			   .file = BUF_INIT, .tmp = BUF_INIT, .old_dict = BUF_INIT };
 	size_t *changed = xcalloc(ch->n + 1, sizeof(*changed));
 	if (ch->n)
 		memcpy(changed, ch->changed, ch->n * sizeof(*changed));

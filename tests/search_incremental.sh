@@ -101,6 +101,27 @@ rebuild "a caption added"
 patched "a caption added"
 finds 夔魑魅魍魉 "$u" "the caption's words are found"
 
+# 3b. another report's body copied in, then taken out: its clauses are in the texts' dictionary's sample
+# (every report of 200: generator/search_dict.c), so the dictionary changes and every d/ file is made
+# again, on two threads (search_patch.c hands the unchanged reports' files to the writer from each); the
+# shards are still patched, and the result is a full build's
+cp "$f" "$tmp/f.md"
+awk 'n >= 2; /^---$/ { n++ }' "$(find "$tmp/c/content" -name '*.md' | sort | sed -n 51p)" >>"$f"
+for step in "grown by another's body" "rid of that body again"; do
+	SITEGEN_JOBS=2
+	export SITEGEN_JOBS
+	rebuild "a report $step"
+	unset SITEGEN_JOBS
+	docs=$(grep -c '^search/d/' "$tmp/changed")
+	if grep -q "search: patched 1 documents, .*; the texts' dictionary changed: every d/ file made again" "$tmp/log" &&
+		[ "$docs" -gt 100 ]; then
+		ok "a report $step: the texts' dictionary changed, the shards patched, $docs of 200 d/ files rewritten"
+	else
+		bad "a report $step: $docs d/ files rewritten; $(grep 'search: ' "$tmp/log" | head -3 | tr '\n' ' ')"
+	fi
+	cp "$tmp/f.md" "$f"
+done
+
 # 4. a shard changed by hand: the next build makes the whole index again, and that equals a full build
 g0=$(find "$tmp/one/search/g" -type f | sort | head -1)
 printf ' ' >>"$g0"
