@@ -624,8 +624,11 @@ int search_build(const struct site *site, const struct text_folder *folder, stru
 		}
 	}
 	search_timing("start");
-	search_dict_build(&ws[0], &x.dict);
-	search_dict_field(&x);
+	x.dict_earlier = ch && ch->known && !search_dict_sampled(ndocs, ch->changed, ch->n);
+	if (!x.dict_earlier) {
+		search_dict_build(&ws[0], &x.dict);
+		search_dict_field(&x);
+	}
 	search_timing("dict");
 	if (ch && ch->known && search_patch(&x, ws, nt, ch) == 0) {
 		free_workers(ws, nt);
@@ -633,6 +636,13 @@ int search_build(const struct site *site, const struct text_folder *folder, stru
 		buf_free(&x.dict);
 		buf_free(&x.dz);
 		return x.failed ? -1 : 0;
+	}
+	if (x.dict_earlier) {	/* the patch could not: made after all */
+		x.dict_earlier = 0;
+		buf_reset(&x.dict);
+		buf_reset(&x.dz);
+		search_dict_build(&ws[0], &x.dict);
+		search_dict_field(&x);
 	}
 	if (getenv("SITEGEN_TIMING"))
 		fprintf(stderr, "sitegen: search: built whole, %zu documents\n", ndocs);

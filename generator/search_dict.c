@@ -11,9 +11,10 @@
  * SAMPLE-th by number, are counted once a report; the dictionary is those
  * in two reports or more, by (reports − 1) × length, the best last (nearest
  * the text: shorter distances), up to DICT_UNITS UTF-16 units. A sample
- * rather than all: it costs an incremental build little to make again
- * (search_patch.c), and an edit outside it cannot change the dictionary
- * (every d/ file would). Deterministic: ties go by length, then bytes. */
+ * rather than all: an edit outside it cannot change the dictionary (every
+ * d/ file would), so an incremental build takes the earlier one from
+ * index.js instead of making it (search_patch.c), and one in it makes
+ * only the sample again. Deterministic: ties go by length, then bytes. */
 #include "search_internal.h"
 
 #include <stdlib.h>
@@ -171,12 +172,26 @@ static void add_utf16le(struct buf *out, const char *s, size_t len)
 	}
 }
 
+/* The sample: every step-th document by number. */
+static size_t sample_step(size_t ndocs)
+{
+	size_t step = (ndocs + SAMPLE_DOCS - 1) / SAMPLE_DOCS;
+	return step ? step : 1;
+}
+
+int search_dict_sampled(size_t ndocs, const size_t *changed, size_t n)
+{
+	size_t step = sample_step(ndocs);
+	for (size_t i = 0; i < n; i++)
+		if (changed[i] % step == 0)
+			return 1;
+	return 0;
+}
+
 void search_dict_build(struct worker_state *ws, struct buf *out)
 {
 	const struct site *site = ws->x->site;
-	size_t ndocs = site->articles.len, step = (ndocs + SAMPLE_DOCS - 1) / SAMPLE_DOCS;
-	if (step == 0)
-		step = 1;
+	size_t ndocs = site->articles.len, step = sample_step(ndocs);
 	struct clauses c = { .bytes = BUF_INIT };
 	for (size_t i = 0; i < ndocs; i++) {
 		const struct article *a = site->articles.items[i];

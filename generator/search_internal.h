@@ -23,6 +23,7 @@ struct search_ctx {
 	int failed;
 	struct buf dict;	/* the d/ texts' preset dictionary, UTF-16LE (search_dict.c) */
 	struct buf dz;		/* it as index.js holds it: b91 of its raw deflate */
+	int dict_earlier;	/* dict and dz not made: the patch takes the earlier build's */
 };
 
 /* One thread's documents and its scratch space. */
@@ -45,6 +46,9 @@ void search_document_text(struct worker_state *ws, const struct article *art);
 /* search_dict.c: the d/ texts' dictionary from ws->x->site's articles
  * (a sample of them), UTF-16LE, in out. */
 void search_dict_build(struct worker_state *ws, struct buf *out);
+/* Whether the dictionary's sample holds any of the documents changed[0..n)
+ * of an archive of ndocs: when not, the dictionary is the earlier build's. */
+int search_dict_sampled(size_t ndocs, const size_t *changed, size_t n);
 /* x->dz from x->dict. */
 void search_dict_field(struct search_ctx *x);
 /* Adds a document's postings to t, from its title and its text as its d/

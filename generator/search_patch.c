@@ -110,6 +110,30 @@ static int fail(struct patch *p, const char *why)
 
 /* ---- the earlier build's index.js ---- */
 
+/* The "dz" of the earlier build's index.js (p->file), as a view. */
+static int earlier_dz(const struct patch *p, struct buf *dz)
+{
+	const char *s = strstr(p->file.data, ",\"dz\":\"");
+	if (!s || p->file.len < 5 || memcmp(p->file.data + p->file.len - 5, "\"});\n", 5) != 0)
+		return -1;
+	s += 7;
+	*dz = (struct buf){ (char *)s, (size_t)(p->file.data + p->file.len - 5 - s), 0 };
+	return 0;
+}
+
+/* The earlier build's dictionary as this build's, when no report of its
+ * sample changed (search_dict_sampled): the same texts make the same one. */
+static int take_earlier_dict(struct patch *p)
+{
+	struct buf dz;
+	if (earlier_dz(p, &dz) < 0)
+		return -1;
+	struct search_ctx *x = p->x;
+	buf_reset(&x->dz);
+	buf_add(&x->dz, dz.data, dz.len);
+	return search_read_dict(x->dz.data, x->dz.len, &x->dict);
+}
+
 static int read_meta(struct patch *p)
 {
 	if (writer_read_kept(p->x->w, "search/index.js", &p->file) < 0)
@@ -118,6 +142,8 @@ static int read_meta(struct patch *p)
 	if (sscanf(p->file.data, "sitegenSearch.meta({\"v\":4,\"n\":%zu,\"sg\":%zu,\"sp\":%zu,\"est\":[%zu,%zu],", &n, &sg,
 		   &sp, &eg, &ep) != 5)
 		return fail(p, "index.js of another version");
+	if (p->x->dict_earlier && take_earlier_dict(p) < 0)
+		return fail(p, "index.js is not this build's");
 	/* all of it as this build would write it: the same version, folding table… */
 	buf_reset(&p->tmp);
 	search_meta_text(p->x, n, sg, sp, eg, ep, &p->tmp);
@@ -126,12 +152,9 @@ static int read_meta(struct patch *p)
 	if (p->tmp.len != p->file.len || memcmp(p->tmp.data, p->file.data, p->file.len) != 0) {
 		/* …but for the texts' dictionary, which an edit in its sample may
 		 * change: then every d/ file is made again (index_changes) */
-		const char *dz = strstr(p->file.data, ",\"dz\":\"");
-		if (!dz || p->file.len < 5 || memcmp(p->file.data + p->file.len - 5, "\"});\n", 5) != 0)
-			return fail(p, "index.js is not this build's");
-		dz += 7;
 		struct search_ctx old = *p->x;
-		old.dz = (struct buf){ (char *)dz, (size_t)(p->file.data + p->file.len - 5 - dz), 0 };
+		if (earlier_dz(p, &old.dz) < 0)
+			return fail(p, "index.js is not this build's");
 		buf_reset(&p->tmp);
 		search_meta_text(&old, n, sg, sp, eg, ep, &p->tmp);
 		if (p->tmp.len != p->file.len || memcmp(p->tmp.data, p->file.data, p->file.len) != 0 ||
@@ -720,7 +743,9 @@ int search_patch(struct search_ctx *x, struct worker_state *ws, size_t nws, cons
 		if (r == 0)
 			fprintf(stderr, "sitegen: search: patched %zu documents, %zu shards (%zu g/, %zu p/)%s\n", ch->n,
 				p.shards[0] + p.shards[1], p.shards[0], p.shards[1],
-				p.dict_changed ? "; the texts' dictionary changed: every d/ file made again" : "");
+				p.dict_changed ? "; the texts' dictionary changed: every d/ file made again"
+				: x->dict_earlier ? "; the texts' dictionary the earlier build's (no report of its sample changed)"
+						  : "");
 		else
 			fprintf(stderr, "sitegen: search: not patched: %s\n", p.why ? p.why : "?");
 	}

@@ -183,6 +183,45 @@ else
 	bad "a report grown by the other reports' bodies: shards ${crossed:-never} changed from $first: $(grep 'search: ' "$tmp/log" | head -2 | tr '\n' ' ')"
 fi
 
+# 6b. past 1,024 reports the texts' dictionary samples every other report (generator/search_dict.c): an
+# edit of one outside the sample takes the earlier build's dictionary from index.js rather than making it;
+# when the patch then cannot be made (a shard changed by hand), the whole index is built, its dictionary
+# made after all; both equal a full build
+"$B/corpus" 1100 "$tmp/c1100" content >/dev/null
+SITEGEN_CACHE_DIR=off "$BIN" --config "$tmp/c1100/config.yml" --content "$tmp/c1100/content" --out "$tmp/big" --quiet \
+	2>/dev/null	# the corpus's typo warnings
+slug=$(sed -n 's|^sitegenSearch.d(1,{"u":"reports/\([^/"]*\)/.*|\1|p' "$tmp/big/search/d/1.js")
+f1=$(find "$tmp/c1100/content" -name "$slug.md" | head -n 1)
+big() {	# label [args]: an incremental build of $tmp/big, then a full one compared with it
+	SITEGEN_TIMING=1 SITEGEN_CACHE_DIR=off "$BIN" --config "$tmp/c1100/config.yml" --content "$tmp/c1100/content" \
+		--out "$tmp/big" >"$tmp/log" 2>&1
+	rm -rf "$tmp/bigfull"
+	SITEGEN_CACHE_DIR=off "$BIN" --config "$tmp/c1100/config.yml" --content "$tmp/c1100/content" --out "$tmp/bigfull" \
+		--quiet 2>/dev/null
+	if diff -r -x .sitegen-state -x .sitegen-output "$tmp/big" "$tmp/bigfull" >"$tmp/diff" 2>&1; then
+		ok "$1: equals a full build"
+	else
+		bad "$1: differs from a full build"
+		head -5 "$tmp/diff" | sed 's/^/#   /'
+	fi
+}
+if [ -z "$f1" ]; then
+	bad "1,100 reports: no file for document 1 ($slug)"
+else
+	printf '\n样本以外的一段话。\n' >>"$f1"
+	big "an edit of document 1 of 1,100"
+	grep -q "search: patched 1 documents.*dictionary the earlier build's" "$tmp/log" &&
+		ok "an edit outside the dictionary's sample takes the earlier dictionary" ||
+		bad "an edit outside the sample: $(grep 'search: ' "$tmp/log" | head -3 | tr '\n' ' ')"
+	printf '\n样本以外的又一段话。\n' >>"$f1"
+	g=$(find "$tmp/big/search/g" -type f | head -n 1)
+	printf ' ' >>"$g"
+	big "the same with a shard changed by hand"
+	grep -q 'search: built whole' "$tmp/log" && ! grep -q 'patched 1' "$tmp/log" &&
+		ok "…and with a shard changed by hand, the whole index, its dictionary made" ||
+		bad "a shard changed by hand after an edit outside the sample: $(grep 'search: ' "$tmp/log" | head -3 | tr '\n' ' ')"
+fi
+
 # 7. --force: the whole index
 rebuild_force() {
 	SITEGEN_TIMING=1 build "$tmp/one" --force >"$tmp/log" 2>&1
