@@ -13,7 +13,11 @@
 #include "xalloc.h"
 
 #define BMP 0x10000
-#define FLUSH_AT (1u << 17)	/* occurrences: 1.5 MiB a thread, twice (sorting) */
+/* Occurrences are moved into the postings at the first document end past
+ * FLUSH_AT; the buffer has room for a document's worth more (a longer one
+ * grows it): 1.1 MiB a thread, twice (sorting). */
+#define FLUSH_AT (1u << 16)
+#define OCC_ROOM (FLUSH_AT + FLUSH_AT / 2)
 
 /* An n45 text that grows; allocated on first use (most lists are short). */
 struct vec {
@@ -159,7 +163,7 @@ void gram_table_init(struct gram_table *t)
 	t->seen = xcalloc(SEEN_SLOTS, sizeof(*t->seen));
 	t->tri = xcalloc(TRI_SLOTS, sizeof(*t->tri));
 	t->queue = xcalloc(QUEUE, sizeof(*t->queue));
-	t->capocc = FLUSH_AT + 4096;
+	t->capocc = OCC_ROOM;
 	t->occ = xmalloc(t->capocc * sizeof(*t->occ));
 	t->spare = xmalloc(t->capocc * sizeof(*t->spare));
 }
@@ -195,7 +199,7 @@ static int is_positional(const struct gram *g)
 static uint32_t new_gram(struct gram_table *t, uint64_t key, uint32_t c4)
 {
 	if (t->len == t->cap) {
-		t->cap = t->cap ? t->cap * 2 : 4096;
+		t->cap = t->cap ? t->cap / 2 * 3 : 4096;	/* not doubled: 96 bytes a gram, the most grams held */
 		t->grams = xrealloc(t->grams, t->cap * sizeof(*t->grams));
 	}
 	memset(&t->grams[t->len], 0, sizeof(*t->grams));
