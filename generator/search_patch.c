@@ -30,13 +30,13 @@
  * builds the whole index. */
 #define _DEFAULT_SOURCE
 #include "search_internal.h"
+#include "search_shard.h"
 
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <unicode/utf8.h>
 
 #include "site.h"
 #include "threads.h"
@@ -48,21 +48,6 @@
 #define PATCH_MAX_DOCS 64
 #define PATCH_MAX_SHARE 50	/* at most one document in 50 */
 #define PATCH_SMALL 200
-
-/* A gram of a shard read back: g/: its documents (a) and title documents
- * (b); p/: its entries (a, search_codec.h). */
-struct sgram {
-	uint64_t key;
-	uint32_t c4;
-	char utf8[18];
-	uint8_t len, base_len;
-	struct u32s a, b;
-};
-
-struct shard {
-	struct sgram *g;
-	size_t n, cap;
-};
 
 /* A file made by the patch, offered once all the rest is kept. */
 struct made {
@@ -225,168 +210,6 @@ static int index_changes(struct patch *p)
 
 /* ---- shards ---- */
 
-/* A gram's key and c4 (search_post.h) from its UTF-8, as gram_collect
- * orders them. */
-static int gram_of(const char *s, size_t len, struct sgram *g)
-{
-	if (!len || len >= sizeof(g->utf8))
-		return -1;
-	memcpy(g->utf8, s, len);
-	g->utf8[len] = 0;
-	g->len = (uint8_t)len;
-	g->base_len = (uint8_t)len;
-	uint32_t flag = 0, c[4] = { 0 };
-	if (s[len - 1] == '<' || s[len - 1] == '>') {
-		flag = s[len - 1] == '<' ? GRAM_LEFT_VARIES : GRAM_RIGHT_VARIES;
-		g->base_len--;
-	}
-	int32_t i = 0, n = 0;
-	while (i < g->base_len) {
-		UChar32 cp;
-		U8_NEXT(s, i, (int32_t)g->base_len, cp);
-		if (cp <= 0 || n == 4)
-			return -1;
-		c[n++] = (uint32_t)cp;
-	}
-	if (!n || (flag && n != 4))
-		return -1;
-	g->key = gram_key(c[0], c[1], c[2]);
-	g->c4 = c[3] | flag;
-	return 0;
-}
-
-static int sgram_cmp(const void *a, const void *b)
-{
-	const struct sgram *x = a, *y = b;
-	if (x->key != y->key)
-		return x->key < y->key ? -1 : 1;
-	return x->c4 < y->c4 ? -1 : x->c4 > y->c4;
-}
-
-static struct sgram *shard_add(struct shard *sh)
-{
-	if (sh->n == sh->cap) {
-		sh->cap = sh->cap ? 2 * sh->cap : 64;
-		sh->g = xrealloc(sh->g, sh->cap * sizeof(*sh->g));
-	}
-	struct sgram *g = &sh->g[sh->n++];
-	memset(g, 0, sizeof(*g));
-	return g;
-}
-
-static void shard_free(struct shard *sh)
-{
-	for (size_t i = 0; i < sh->n; i++) {
-		free(sh->g[i].a.v);
-		free(sh->g[i].b.v);
-	}
-	free(sh->g);
-	memset(sh, 0, sizeof(*sh));
-}
-
-/* A shard file as search.c writes it, every list decoded. */
-static int shard_parse(const char *s, size_t len, int positional, size_t k, size_t ndocs, struct shard *sh)
-{
-	char head[64];
-	size_t i = (size_t)snprintf(head, sizeof(head), "sitegenSearch.%c(%zu,\"", positional ? 'p' : 'g', k);
-	if (len < i + 4 || memcmp(s, head, i) != 0 || memcmp(s + len - 4, "\");\n", 4) != 0)
-		return -1;
-	len -= 4;
-	char key[sizeof(sh->g->utf8)];
-	size_t klen = 0;
-	while (i < len) {
-		if (sh->n && s[i++] != ' ')
-			return -1;
-		/* the key: the code points it shares with the one before, then the rest */
-		if (i >= len || s[i] < '0' || s[i] > '4')
-			return -1;
-		size_t cps = (size_t)(s[i++] - '0'), keep = 0;
-		for (size_t n = 0; n < cps; n++) {
-			if (keep >= klen)
-				return -1;
-			do
-				keep++;
-			while (keep < klen && ((unsigned char)key[keep] & 0xc0) == 0x80);
-		}
-		const char *sp = memchr(s + i, ' ', len - i);
-		if (!sp || sp == s + i || keep + (size_t)(sp - (s + i)) >= sizeof(key) ||
-		    memchr(s + i, '"', (size_t)(sp - (s + i))) || memchr(s + i, '\\', (size_t)(sp - (s + i))))
-			return -1;
-		memcpy(key + keep, s + i, (size_t)(sp - (s + i)));
-		klen = keep + (size_t)(sp - (s + i));
-		struct sgram *g = shard_add(sh);
-		if (gram_of(key, klen, g) < 0 || (sh->n > 1 && sgram_cmp(g - 1, g) >= 0))
-			return -1;
-		i = (size_t)(sp - s) + 1;
-		const char *v = s + i, *end = memchr(v, ' ', len - i);
-		size_t vlen = end ? (size_t)(end - v) : len - i, j = 0;
-		if (memchr(v, '"', vlen) || memchr(v, '\\', vlen))
-			return -1;
-		if (positional) {
-			if (search_decode_entries(v, vlen, &g->a) < 0 || !g->a.n)
-				return -1;
-			for (size_t e = 0; e < g->a.n; e += 3 + g->a.v[e + 1] + g->a.v[e + 2])
-				if (g->a.v[e] >= ndocs)
-					return -1;
-		} else if (search_decode_list(v, vlen, &j, ndocs, &g->a) < 0 ||
-			   search_decode_list(v, vlen, &j, ndocs, &g->b) < 0 || j != vlen || !g->a.n) {
-			return -1;
-		}
-		i += vlen;
-	}
-	return 0;
-}
-
-/* Drops the changed documents from a list; returns how many it held. */
-static size_t drop_docs(struct u32s *l, const unsigned char *changed)
-{
-	size_t n = 0;
-	for (size_t i = 0; i < l->n; i++)
-		if (!changed[l->v[i]])
-			l->v[n++] = l->v[i];
-	size_t dropped = l->n - n;
-	l->n = n;
-	return dropped;
-}
-
-static size_t drop_entries(struct u32s *l, const unsigned char *changed)
-{
-	size_t n = 0, dropped = 0;
-	for (size_t i = 0; i < l->n;) {
-		size_t len = 3 + l->v[i + 1] + l->v[i + 2];
-		if (changed[l->v[i]]) {
-			dropped++;
-		} else {
-			memmove(l->v + n, l->v + i, len * sizeof(*l->v));
-			n += len;
-		}
-		i += len;
-	}
-	l->n = n;
-	return dropped;
-}
-
-/* Merges b (documents, or entries: step 0) into a, both increasing and
- * without a document in common. */
-static void merge(struct u32s *a, const struct u32s *b, int entries)
-{
-	if (!b->n)
-		return;
-	struct u32s m = { 0 };
-	size_t i = 0, j = 0;
-	while (i < a->n || j < b->n) {
-		int from_a = j >= b->n || (i < a->n && a->v[i] < b->v[j]);
-		const struct u32s *s = from_a ? a : b;
-		size_t *k = from_a ? &i : &j;
-		size_t len = entries ? 3 + s->v[*k + 1] + s->v[*k + 2] : 1;
-		for (size_t t = 0; t < len; t++)
-			u32s_push(&m, s->v[*k + t]);
-		*k += len;
-	}
-	free(a->v);
-	*a = m;
-}
-
 /* The grams of one table in one part (g/ or p/) of the index, with their
  * shards. */
 struct side {
@@ -403,15 +226,15 @@ static int patch_shard(struct patch *p, int positional, size_t k, const struct s
 	if (writer_read_kept(p->x->w, rel, &p->file) < 0)
 		return fail(p, "a shard is not as the earlier build left it");
 	struct shard sh = { 0 };
-	if (shard_parse(p->file.data, p->file.len, positional, k, p->ndocs, &sh) < 0) {
-		shard_free(&sh);
+	if (search_shard_parse(p->file.data, p->file.len, positional, k, p->ndocs, &sh) < 0) {
+		search_shard_free(&sh);
 		return fail(p, "a shard that does not decode");
 	}
 	/* the old postings must be there, all of them */
 	size_t dropped = 0, expected = 0;
 	for (size_t i = 0; i < sh.n; i++)
-		dropped += positional ? drop_entries(&sh.g[i].a, p->is_changed)
-				      : drop_docs(&sh.g[i].a, p->is_changed) + drop_docs(&sh.g[i].b, p->is_changed);
+		dropped += positional ? search_drop_entries(&sh.g[i].a, p->is_changed)
+				      : search_drop_docs(&sh.g[i].a, p->is_changed) + search_drop_docs(&sh.g[i].b, p->is_changed);
 	struct u32s l = { 0 };
 	for (size_t t = 0; t < nold; t++) {
 		const struct gram_ref *r = &old->refs[old_at[t]];
@@ -431,30 +254,30 @@ static int patch_shard(struct patch *p, int positional, size_t k, const struct s
 	for (size_t t = 0; r == 0 && t < nnew; t++) {
 		const struct gram_ref *ref = &new->refs[new_at[t]];
 		struct sgram key = { 0 };
-		if (gram_of(ref->utf8, ref->len, &key) < 0) {
+		if (search_sgram_of(ref->utf8, ref->len, &key) < 0) {
 			r = fail(p, "a gram that does not read");
 			break;
 		}
-		struct sgram *g = bsearch(&key, sh.g, before, sizeof(*sh.g), sgram_cmp);
+		struct sgram *g = bsearch(&key, sh.g, before, sizeof(*sh.g), search_sgram_cmp);
 		if (!g)
-			g = memcpy(shard_add(&sh), &key, sizeof(key));
+			g = memcpy(search_shard_add(&sh), &key, sizeof(key));
 		struct u32s add = { 0 };
 		if (positional) {
 			gram_ref_entries(ref, &add);
-			merge(&g->a, &add, 1);
+			search_merge(&g->a, &add, 1);
 		} else {
 			gram_ref_docs(ref, 0, &add);
-			merge(&g->a, &add, 0);
+			search_merge(&g->a, &add, 0);
 			add.n = 0;
 			gram_ref_docs(ref, 1, &add);
-			merge(&g->b, &add, 0);
+			search_merge(&g->b, &add, 0);
 		}
 		free(add.v);
 	}
 	free(l.v);
 	if (r == 0) {
 		if (sh.n > before)
-			qsort(sh.g, sh.n, sizeof(*sh.g), sgram_cmp);
+			qsort(sh.g, sh.n, sizeof(*sh.g), search_sgram_cmp);
 		struct buf *out = add_made(p, rel);
 		buf_addf(out, "sitegenSearch.%c(%zu,\"", positional ? 'p' : 'g', k);
 		const struct sgram *prev = NULL;
@@ -476,7 +299,7 @@ static int patch_shard(struct patch *p, int positional, size_t k, const struct s
 		}
 		buf_addstr(out, "\");\n");
 	}
-	shard_free(&sh);
+	search_shard_free(&sh);
 	return r;
 }
 
@@ -523,9 +346,9 @@ static void mark_differing(int positional, const struct side *old, const struct 
 			c = i >= old->n ? 1 : -1;
 		} else {
 			struct sgram x = { 0 }, y = { 0 };
-			gram_of(old->refs[i].utf8, old->refs[i].len, &x);
-			gram_of(new->refs[j].utf8, new->refs[j].len, &y);
-			c = sgram_cmp(&x, &y);
+			search_sgram_of(old->refs[i].utf8, old->refs[i].len, &x);
+			search_sgram_of(new->refs[j].utf8, new->refs[j].len, &y);
+			c = search_sgram_cmp(&x, &y);
 		}
 		if (c < 0) {
 			old_diff[i++] = 1;

@@ -1,0 +1,49 @@
+/* search_shard: a shard of the search index read back (search_patch.c
+ * patches the earlier build's): decoded into its grams, each with its
+ * lists, which the patch edits and search.c's encoders write again. */
+#ifndef SEARCH_SHARD_H
+#define SEARCH_SHARD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "search_codec.h"
+
+/* A gram of a shard read back: g/: its documents (a) and title documents
+ * (b); p/: its entries (a, search_codec.h). */
+struct sgram {
+	uint64_t key;
+	uint32_t c4;
+	char utf8[18];
+	uint8_t len, base_len;
+	struct u32s a, b;
+};
+
+struct shard {
+	struct sgram *g;
+	size_t n, cap;
+};
+
+/* Shard k of g/ (or p/ when positional) from its file's text s[0..len),
+ * every list decoded (documents below ndocs), its grams in the order
+ * search.c wrote them. Returns 0, or -1 when it is not such a file (sh
+ * then holds what was read: free it). */
+int search_shard_parse(const char *s, size_t len, int positional, size_t k, size_t ndocs, struct shard *sh);
+void search_shard_free(struct shard *sh);
+/* A new, zeroed gram at the end of sh. */
+struct sgram *search_shard_add(struct shard *sh);
+/* A gram's key and c4 (search_post.h) from its UTF-8 s[0..len) (a context
+ * list's with its '<' or '>'). Returns 0, or -1 when it is no gram. */
+int search_sgram_of(const char *s, size_t len, struct sgram *g);
+/* The order of grams in a shard (qsort, bsearch). */
+int search_sgram_cmp(const void *a, const void *b);
+
+/* Drops the documents marked in changed[] from a list (of documents, or of
+ * positions' entries); returns how many it held. */
+size_t search_drop_docs(struct u32s *l, const unsigned char *changed);
+size_t search_drop_entries(struct u32s *l, const unsigned char *changed);
+/* Merges b (documents, or entries) into a, both increasing and without a
+ * document in common. */
+void search_merge(struct u32s *a, const struct u32s *b, int entries);
+
+#endif
