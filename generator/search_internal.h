@@ -26,6 +26,11 @@ struct search_ctx {
 	int dict_earlier;	/* dict and dz not made: the patch takes the earlier build's */
 };
 
+/* zlib's level for the document texts (with the dictionary): see README
+ * (Search) for the measurements. zlib, not libdeflate, for its preset
+ * dictionary. */
+#define SEARCH_ZLEVEL 6
+
 /* One thread's documents and its scratch space. */
 struct worker_state {
 	struct search_ctx *x;
@@ -39,7 +44,7 @@ struct worker_state {
 	size_t cps_cap, title_cap;
 };
 
-/* Makes article art's d/ file in ws->file (and its text in ws->text). */
+/* search_doctext.c: article art's d/ file in ws->file (and its text in ws->text). */
 void search_document(struct worker_state *ws, const struct article *art);
 /* Only its text: ws->text, ws->kinds and ws->body_u16. */
 void search_document_text(struct worker_state *ws, const struct article *art);
