@@ -5,7 +5,7 @@
  *   header    "sitegen-parse 1\n", u64 key
  *   record    u32 REC_MAGIC, u32 0, u64 length (all of it), u64 stamp,
  *             u64 check, then the path, the normalised text, its
- *             digest and the article's fields (put_article); check is a
+ *             digest and the article's fields (pc_put_article, parse_cache_record.c); check is a
  *             digest of everything but the text, which its own digest
  *             checks (the build needs that one anyway: render_deps.c)
  *   trailer   u32 END_MAGIC, u32 0, u64 end (the offset after it), u64
@@ -17,6 +17,7 @@
  * is parsed), and the record put anew. */
 #define _GNU_SOURCE
 #include "parse_cache.h"
+#include "parse_cache_record.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -33,11 +34,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "article.h"
 #include "buf.h"
 #include "hash.h"
 #include "strmap.h"
-#include "text.h"
 #include "xalloc.h"
 
 #define HEAD_MAGIC "sitegen-parse 1\n"
@@ -80,198 +79,6 @@ struct parse_cache {
 	atomic_size_t hits;
 };
 
-/* ---- reading a record ---- */
-
-struct cursor {
-	const unsigned char *p, *end;
-	int bad;
-};
-
-static uint64_t get_u64(struct cursor *c)
-{
-	uint64_t v = 0;
-	if (c->end - c->p < 8) {
-		c->bad = 1;
-		return 0;
-	}
-	memcpy(&v, c->p, 8);
-	c->p += 8;
-	return v;
-}
-
-static uint32_t get_u32(struct cursor *c)
-{
-	uint32_t v = 0;
-	if (c->end - c->p < 4) {
-		c->bad = 1;
-		return 0;
-	}
-	memcpy(&v, c->p, 4);
-	c->p += 4;
-	return v;
-}
-
-/* n bytes and the NUL after them, in place. */
-static const char *get_bytes(struct cursor *c, uint64_t n)
-{
-	if (c->bad || n >= (uint64_t)(c->end - c->p) || c->p[n] != '\0') {
-		c->bad = 1;
-		return NULL;
-	}
-	const char *s = (const char *)c->p;
-	c->p += n + 1;
-	return s;
-}
-
-/* A string that may be NULL: its length + 1, 0 for NULL. */
-static const char *get_str(struct cursor *c)
-{
-	uint32_t n = get_u32(c);
-	const char *s = n ? get_bytes(c, n - 1) : NULL;
-	if (s && (strlen(s) != n - 1 || !text_utf8_valid(s, n - 1, NULL)))
-		c->bad = 1;	/* what parsing gives is valid UTF-8 without NUL */
-	return s;
-}
-
-static size_t get_size(struct cursor *c)
-{
-	uint64_t v = get_u64(c);
-	if (v > SIZE_MAX / 2)
-		c->bad = 1;
-	return (size_t)v;
-}
-
-static void get_list(struct cursor *c, struct arena *a, struct strlist *l)
-{
-	uint32_t n = get_u32(c), pos = get_u32(c);
-	if (c->bad || n > (uint64_t)(c->end - c->p) / 4) {
-		c->bad = 1;
-		return;
-	}
-	l->len = n;
-	l->items = n ? arena_alloc(a, n * sizeof(*l->items)) : NULL;
-	for (uint32_t i = 0; i < n; i++)
-		if (!(l->items[i] = get_str(c)))
-			c->bad = 1;
-	if (!pos || !n)
-		return;
-	l->lines = arena_alloc(a, n * sizeof(*l->lines));
-	l->cols = arena_alloc(a, n * sizeof(*l->cols));
-	for (uint32_t i = 0; i < n; i++) {
-		l->lines[i] = get_size(c);
-		l->cols[i] = get_size(c);
-	}
-}
-
-/* ---- writing one ---- */
-
-static void put_u32(struct buf *b, uint32_t v) { buf_add(b, &v, 4); }
-static void put_u64(struct buf *b, uint64_t v) { buf_add(b, &v, 8); }
-
-static void put_str(struct buf *b, const char *s)
-{
-	if (!s) {
-		put_u32(b, 0);
-		return;
-	}
-	size_t n = strlen(s);
-	put_u32(b, (uint32_t)n + 1);
-	buf_add(b, s, n + 1);
-}
-
-static void put_list(struct buf *b, const struct strlist *l)
-{
-	put_u32(b, (uint32_t)l->len);
-	put_u32(b, l->lines && l->cols);
-	for (size_t i = 0; i < l->len; i++)
-		put_str(b, l->items[i]);
-	if (l->lines && l->cols)
-		for (size_t i = 0; i < l->len; i++) {
-			put_u64(b, l->lines[i]);
-			put_u64(b, l->cols[i]);
-		}
-}
-
-/* The fields parsing fills (site.h), after the text. Keep in step with
- * get_article. */
-static void put_article(struct buf *b, const struct article *art)
-{
-	put_u64(b, art->src_digest);
-	put_u32(b, (uint32_t)art->kind);
-	put_u32(b, (uint32_t)art->date.y);
-	put_u32(b, (uint32_t)art->date.m);
-	put_u32(b, (uint32_t)art->date.d);
-	put_u32(b, (uint32_t)art->date_inferred);
-	put_u32(b, (uint32_t)art->truncated);
-	put_u32(b, (uint32_t)art->draft);
-	put_u64(b, (uint64_t)(art->body - art->src));
-	put_u64(b, art->body_len);
-	const char *strs[] = { art->title, art->subtitle, art->district, art->city, art->street,
-			       art->community, art->page, art->slug, art->source };
-	for (size_t i = 0; i < sizeof(strs) / sizeof(*strs); i++)
-		put_str(b, strs[i]);
-	const size_t places[] = { art->district_line, art->district_col, art->city_line, art->city_col,
-				  art->slug_line, art->slug_col, art->community_line, art->community_col,
-				  art->title_line, art->title_col };
-	for (size_t i = 0; i < sizeof(places) / sizeof(*places); i++)
-		put_u64(b, places[i]);
-	put_list(b, &art->reporters);
-	put_list(b, &art->correspondents);
-	put_list(b, &art->tags);
-	put_list(b, &art->captions);
-	put_list(b, &art->corrections);
-	put_list(b, &art->author);
-}
-
-/* What parsing would have refused (article.c): a record that passes its
- * digests is still never trusted with a value the stages after it could
- * not take. */
-static int sound(const struct article *art)
-{
-	const struct date *d = &art->date;
-	if (d->y < 1 || d->y > 9999 || d->m < 1 || d->m > 12 || (d->d && !text_date_valid(d->y, d->m, d->d)))
-		return 0;
-	return !art->slug || article_slug_valid(art->slug);
-}
-
-static int get_article(struct cursor *c, struct arena *a, struct article *art)
-{
-	art->src_digest = get_u64(c);
-	if (art->src_digest != hash_block(HASH_INIT, art->src, art->src_len))
-		return -1;	/* the text was damaged */
-	uint32_t kind = get_u32(c);
-	art->kind = kind == ARTICLE_PAGE ? ARTICLE_PAGE : kind == ARTICLE_OTHER ? ARTICLE_OTHER : ARTICLE_REPORT;
-	if (kind != (uint32_t)art->kind)
-		return -1;
-	art->date.y = (int)get_u32(c);
-	art->date.m = (int)get_u32(c);
-	art->date.d = (int)get_u32(c);
-	art->date_inferred = (int)get_u32(c);
-	art->truncated = (int)get_u32(c);
-	art->draft = (int)get_u32(c);
-	size_t body_off = get_size(c), body_len = get_size(c);
-	if (body_off > art->src_len || body_len > art->src_len - body_off)
-		return -1;
-	art->body = art->src + body_off;
-	art->body_len = body_len;
-	const char **strs[] = { &art->title, &art->subtitle, &art->district, &art->city, &art->street,
-				&art->community, &art->page, &art->slug, &art->source };
-	for (size_t i = 0; i < sizeof(strs) / sizeof(*strs); i++)
-		*strs[i] = get_str(c);
-	size_t *places[] = { &art->district_line, &art->district_col, &art->city_line, &art->city_col,
-			     &art->slug_line, &art->slug_col, &art->community_line, &art->community_col,
-			     &art->title_line, &art->title_col };
-	for (size_t i = 0; i < sizeof(places) / sizeof(*places); i++)
-		*places[i] = get_size(c);
-	get_list(c, a, &art->reporters);
-	get_list(c, a, &art->correspondents);
-	get_list(c, a, &art->tags);
-	get_list(c, a, &art->captions);
-	get_list(c, a, &art->corrections);
-	get_list(c, a, &art->author);
-	return c->bad || !art->title || c->p != c->end || !sound(art) ? -1 : 0;
-}
-
 /* ---- the file ---- */
 
 static uint64_t record_check(const unsigned char *rec, size_t len, size_t text_at, size_t text_len)
@@ -292,8 +99,8 @@ static uint64_t end_check(uint64_t key, uint64_t end)
 static int record_text(const unsigned char *rec, size_t len, const char **path, size_t *at, size_t *text_len)
 {
 	struct cursor c = { rec + REC_HEAD, rec + len, 0 };
-	*path = get_str(&c);
-	uint64_t n = get_u64(&c);
+	*path = pc_get_str(&c);
+	uint64_t n = pc_get_u64(&c);
 	*at = (size_t)(c.p - rec);
 	if (!*path || c.bad || n >= (uint64_t)(c.end - c.p) || c.p[n] != '\0')
 		return -1;
@@ -417,7 +224,7 @@ struct article *parse_cache_get(struct parse_cache *c, struct arena *a, struct s
 	art->src = (const char *)rec + at;
 	art->src_len = text_len;
 	struct cursor cur = { rec + at + text_len + 1, rec + r->len, 0 };
-	if (get_article(&cur, a, art) < 0)
+	if (pc_get_article(&cur, a, art) < 0)
 		return NULL;	/* what it allocated stays in the arena: a damaged cache is rare */
 	s->data = (char *)art->src;	/* read only, as every article's text is */
 	s->len = art->src_len;
@@ -433,12 +240,12 @@ void parse_cache_put(struct parse_cache *c, const struct source *s, const struct
 		return;
 	struct buf b = BUF_INIT;
 	buf_add(&b, (char[REC_HEAD]){ 0 }, REC_HEAD);
-	put_str(&b, s->path);
-	put_u64(&b, art->src_len);
+	pc_put_str(&b, s->path);
+	pc_put_u64(&b, art->src_len);
 	size_t at = b.len;
 	buf_add(&b, art->src, art->src_len);
 	buf_addch(&b, '\0');
-	put_article(&b, art);
+	pc_put_article(&b, art);
 	uint32_t magic = REC_MAGIC;
 	uint64_t len = b.len;
 	memcpy(b.data, &magic, 4);
