@@ -40,7 +40,7 @@ struct render {
 	struct arena scratch;		/* emptied after every page */
 	struct render_article *extra;	/* shared, read-only once made */
 	struct buf out;
-	struct render_dates_seen {	/* this thread's formatted dates, see render.c */
+	struct render_dates_seen {	/* this thread's formatted dates, see render_item.c */
 		uint64_t *keys;
 		const char **texts;
 		size_t len, cap;
@@ -137,6 +137,9 @@ struct val *render_common(struct render *r, const char *url, const char *page_ti
 void render_crumb(struct render *r, struct val *ctx, const char *name, const char *url);
 void render_page(struct render *r, const char *tmpl_name, const char *url, struct val *ctx);
 void render_set_list(struct render *r, struct val *map, const char *key, struct val *list);
+/* render_item.c: art's dates, place, summary and listing item into
+ * r->extra[art->order] (the articles' pass, or render_extra when late). */
+void render_precompute(struct render *r, const struct article *art);
 struct val *render_item(struct render *r, const struct article *art);
 struct val *render_item_new(struct render *r, const struct article *art);
 struct val *render_items(struct render *r, const struct ptrvec *arts);
