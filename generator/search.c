@@ -20,6 +20,7 @@
 #include <zlib.h>
 
 #include "buf.h"
+#include "hash.h"
 #include "search_codec.h"
 #include "text.h"
 #include "threads.h"
@@ -283,6 +284,10 @@ void search_meta_text(const struct search_ctx *x, size_t ndocs, size_t sg, size_
 	buf_addf(out, "sitegenSearch.meta({\"v\":4,\"n\":%zu,\"sg\":%zu,\"sp\":%zu,\"est\":[%zu,%zu],\"ts\":", ndocs,
 		 sg, sp, est_g, est_p);
 	search_add_json(out, pairs.data, pairs.len);
+	/* the digest of the dictionary dz holds, for search_patch.c: a dz
+	 * changed in place (size and mtime kept) must not be taken as the
+	 * earlier build's while the d/ files were deflated with another */
+	buf_addf(out, ",\"dh\":\"%016llx\"", (unsigned long long)hash_block(HASH_INIT, x->dict.data, x->dict.len));
 	buf_addstr(out, ",\"dz\":\"");
 	buf_add(out, x->dz.data, x->dz.len);
 	buf_addstr(out, "\"});\n");

@@ -25,9 +25,12 @@
  * Files (all under search/ in the output; lists in the "n45" code below):
  *   index.js     sitegenSearch.meta({"v":4,"n":DOCS,"sg":SG,"sp":SP,"est":[G,P],
  *                                   "ts":"<pairs: traditional, simplified, …>",
- *                                   "dz":"<dictionary>"})
+ *                                   "dh":"<hex>","dz":"<dictionary>"})
  *                est: the size estimates SG and SP were chosen from (for
  *                the next build, which patches the index: search_patch.c);
+ *                dh: a digest of the dictionary (hash.h's hash_block,
+ *                16 hex digits), which an incremental build checks before
+ *                it takes the dictionary as the earlier build's;
  *                dz: the d/ texts' preset dictionary (search_dict.c: the
  *                clauses most reports share, UTF-16LE, at most 32,000
  *                bytes), raw deflate, in b91; "" when there is none

@@ -107,7 +107,8 @@ static int earlier_dz(const struct patch *p, struct buf *dz)
 }
 
 /* The earlier build's dictionary as this build's, when no report of its
- * sample changed (search_dict_sampled): the same texts make the same one. */
+ * sample changed (search_dict_sampled): the same texts make the same one.
+ * read_meta then checks it against the digest beside it ("dh"). */
 static int take_earlier_dict(struct patch *p)
 {
 	struct buf dz;
@@ -138,12 +139,12 @@ static int read_meta(struct patch *p)
 		/* …but for the texts' dictionary, which an edit in its sample may
 		 * change: then every d/ file is made again (index_changes) */
 		struct search_ctx old = *p->x;
-		if (earlier_dz(p, &old.dz) < 0)
+		if (earlier_dz(p, &old.dz) < 0 || search_read_dict(old.dz.data, old.dz.len, &p->old_dict) < 0)
 			return fail(p, "index.js is not this build's");
+		old.dict = p->old_dict;	/* a view: its "dh" is checked too */
 		buf_reset(&p->tmp);
 		search_meta_text(&old, n, sg, sp, eg, ep, &p->tmp);
-		if (p->tmp.len != p->file.len || memcmp(p->tmp.data, p->file.data, p->file.len) != 0 ||
-		    search_read_dict(old.dz.data, old.dz.len, &p->old_dict) < 0)
+		if (p->tmp.len != p->file.len || memcmp(p->tmp.data, p->file.data, p->file.len) != 0)
 			return fail(p, "index.js is not this build's");
 		p->dict_changed = 1;
 	}
