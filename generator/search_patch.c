@@ -48,6 +48,11 @@
 #define PATCH_MAX_DOCS 64
 #define PATCH_MAX_SHARE 50	/* at most one document in 50 */
 #define PATCH_SMALL 200
+#define PATCH_MAX_TEXT_SHARE 8	/* the changed reports' text, twice: at most 1/8 of all */
+/* Past this many shards in a part (about 500 reports), a patch that would
+ * rewrite more than half of them builds the whole index instead
+ * (patch_part); below it a whole build is quick anyway. */
+#define PATCH_FEW_SHARDS 2048
 
 /* A file made by the patch, offered once all the rest is kept. */
 struct made {
@@ -379,11 +384,19 @@ static int patch_part(struct patch *p, int positional, const struct side *old, c
 				     is_new ? i - old->n : i };
 	}
 	unsigned char *touched = xcalloc(nshards, 1);
-	for (size_t i = 0; i < n; i++)
+	size_t ntouched = 0;
+	for (size_t i = 0; i < n; i++) {
+		ntouched += diff[i] && !touched[at[i].shard];
 		touched[at[i].shard] |= diff[i];
+	}
+	int r = 0;
+	/* A change as large as a long report rewritten touches most shards: each
+	 * read, decoded and held until the end costs more than a whole build
+	 * (twice its time and memory, for a report of 400,000 characters) */
+	if (nshards >= PATCH_FEW_SHARDS && ntouched > nshards / 2)
+		r = fail(p, "the changes touch most shards: a whole build is quicker");
 	qsort(at, n, sizeof(*at), at_cmp);
 	size_t *olds = xmalloc((n + 1) * sizeof(*olds)), *news = xmalloc((n + 1) * sizeof(*news));
-	int r = 0;
 	for (size_t i = 0; r == 0 && i < n;) {
 		size_t j = i, no = 0, nn = 0;
 		for (; j < n && at[j].shard == at[i].shard; j++)
@@ -528,6 +541,25 @@ static void patch_free(struct patch *p)
 	buf_free(&p->old_dict);
 }
 
+/* Whether the changed reports' texts, indexed twice (old and new), would
+ * cost about what the whole index does: a report of 400,000 characters in
+ * an archive of 1,100 took a patch twice the time and memory of a whole
+ * build. A small archive is patched whatever its reports' sizes. */
+static int too_large(const struct patch *p)
+{
+	const struct site *site = p->x->site;
+	if (p->ndocs < PATCH_SMALL)
+		return 0;
+	size_t all = 0, changed = 0;
+	for (size_t i = 0; i < site->articles.len; i++) {
+		const struct article *a = site->articles.items[i];
+		all += a->src_len;
+		if (a->order < p->ndocs && p->is_changed[a->order])
+			changed += a->src_len;
+	}
+	return 2 * changed > all / PATCH_MAX_TEXT_SHARE;
+}
+
 static int size_cmp(const void *a, const void *b)
 {
 	size_t x = *(const size_t *)a, y = *(const size_t *)b;
@@ -555,6 +587,8 @@ int search_patch(struct search_ctx *x, struct worker_state *ws, size_t nws, cons
 		else
 			p.is_changed[changed[i]] = 1;
 	}
+	if (r == 0 && too_large(&p))
+		r = fail(&p, "the changed reports are a large part of the archive's text");
 	if (r == 0)
 		r = read_meta(&p);
 	if (r == 0)

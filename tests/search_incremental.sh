@@ -280,6 +280,24 @@ EOF
 	else
 		echo "skip - search_incremental: could not make another dictionary of the same size (python3)"
 	fi
+	# a report grown by the bodies of 40 others touches most shards: reading, decoding and holding them
+	# costs more than a whole build (a report of 400,000 characters took twice its time and memory)
+	find "$tmp/c1100/content" -name '*.md' | sort | head -n 40 | while read -r other; do
+		awk 'n >= 2 { print } /^---/ { n++ }' "$other"
+	done >>"$f1"
+	big "a report grown by the bodies of 40 others"
+	grep -q 'search: not patched: the changes touch most shards' "$tmp/log" && grep -q 'search: built whole' "$tmp/log" &&
+		ok "…which touches most shards: the whole index" ||
+		bad "a report grown by 40 bodies: $(grep 'search: ' "$tmp/log" | head -3 | tr '\n' ' ')"
+	# …and by 110 more: its text, indexed old and new, would cost what the whole index does (a report of
+	# 400,000 characters took a patch twice a whole build's time and memory): not even tried
+	find "$tmp/c1100/content" -name '*.md' | sort | sed -n '41,150p' | while read -r other; do
+		awk 'n >= 2 { print } /^---/ { n++ }' "$other"
+	done >>"$f1"
+	big "a report grown by the bodies of 150 others"
+	grep -q "search: not patched: the changed reports are a large part of the archive's text" "$tmp/log" &&
+		ok "…and a report a large part of the archive's text: the whole index, no patch tried" ||
+		bad "a report grown by 150 bodies: $(grep 'search: ' "$tmp/log" | head -3 | tr '\n' ' ')"
 fi
 
 # 7. --force: the whole index
