@@ -71,6 +71,7 @@ start() {	# name command…
 }
 
 start browser sh tests/browser.sh
+start search_dict sh tests/search_dict.sh
 start theme sh tests/theme.sh
 start output sh tests/output.sh
 start search sh tests/search.sh
