@@ -185,20 +185,29 @@ static size_t deflate_text(struct worker_state *ws, const unsigned char *in, siz
 
 /* The text as "z" (raw deflate of its UTF-16LE with the dictionary, b91)
  * when that is shorter than "x" (plain). */
-static void add_text_field(struct buf *b, struct worker_state *ws, const char *text, size_t len)
+static void add_z_field(struct buf *b, struct worker_state *ws, size_t zlen)
 {
-	size_t start = b->len;
-	add_json_field(b, "x", text, len);
-	size_t ulen = utf16le(text, len, &ws->u16);
-	if (!ulen)
-		return;
-	size_t zlen = deflate_text(ws, (const unsigned char *)ws->u16.data, ulen, &ws->scratch);
-	if (!zlen || zlen * 16 / 13 + 8 >= b->len - start)
-		return;
-	buf_truncate(b, start);
 	buf_addstr(b, ",\"z\":\"");
 	search_b91(b, (const unsigned char *)ws->scratch.data, zlen);
 	buf_addch(b, '"');
+}
+
+static void add_text_field(struct buf *b, struct worker_state *ws, const char *text, size_t len)
+{
+	size_t ulen = utf16le(text, len, &ws->u16);
+	size_t zlen = ulen ? deflate_text(ws, (const unsigned char *)ws->u16.data, ulen, &ws->scratch) : 0;
+	/* "x" is at least `,"x":""` and the text (escaping only lengthens):
+	 * when even that is longer, it need not be written to be refused */
+	if (zlen && len + 7 > zlen * 16 / 13 + 8) {
+		add_z_field(b, ws, zlen);
+		return;
+	}
+	size_t start = b->len;
+	add_json_field(b, "x", text, len);
+	if (!zlen || zlen * 16 / 13 + 8 >= b->len - start)
+		return;
+	buf_truncate(b, start);
+	add_z_field(b, ws, zlen);
 }
 
 static const char *date_text(struct worker_state *ws, const struct date *dt)
