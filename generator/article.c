@@ -93,8 +93,8 @@ static int split_front_matter(struct fm *f, const char **yaml, size_t *yaml_len,
 }
 
 /* A scalar's text in the article's arena: the YAML tree is parsed into an
- * arena of its own and freed with it (at 10,000 reports the trees took
- * about 60 MB of a full build's memory, kept to the end for nothing). */
+ * arena of its own and freed with it (at 10,000 reports the trees were
+ * 36 MB of a full build's peak, kept to the end for nothing). */
 static const char *kept(struct fm *f, const struct ynode *n)
 {
 	return arena_strndup(f->a, n->str, n->len);

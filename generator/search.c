@@ -78,8 +78,9 @@ static void index_field(struct gram_table *t, const struct text_folder *f, const
 			gram_add_doc(t, gram_key(b, c, 0), 0, doc, title);
 		unsigned head = prev_tail, tail = 0;
 		if (a) {
-			gram_add_doc(t, gram_key(a, b, c), 0, doc, title);
-			prev_tail = tail = gram_trigram(t, gram_key(a, b, c), doc);
+			uint64_t abc = gram_key(a, b, c);
+			gram_add_doc(t, abc, 0, doc, title);
+			prev_tail = tail = gram_trigram(t, abc, doc);
 		}
 		if (z) {
 			uint64_t key = gram_key(z, a, b);

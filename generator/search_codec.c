@@ -393,24 +393,6 @@ static void encode_docs(const uint32_t *docs, size_t n, const char *gaps, size_t
 		put_bits(&w, 0, 13 - w.n);
 }
 
-void search_encode_list(uint32_t count, const char *gaps, size_t len, size_t ndocs, struct buf *out)
-{
-	if (len <= 2) {	/* most lists: no stream is shorter */
-		search_n45(out, 4 * count + LIST_GAPS);
-		buf_add(out, gaps, len);
-		return;
-	}
-	uint32_t *docs = xmalloc((count + 1) * sizeof(*docs));
-	size_t i = 0;
-	uint32_t doc = 0;	/* the previous document + 1 */
-	for (uint32_t k = 0; k < count; k++) {
-		doc += search_n45_get(gaps, &i);
-		docs[k] = doc++;
-	}
-	encode_docs(docs, count, gaps, len, ndocs, out);
-	free(docs);
-}
-
 void search_encode_docs(const uint32_t *docs, size_t n, size_t ndocs, struct buf *out, struct buf *tmp)
 {
 	buf_reset(tmp);

@@ -25,13 +25,11 @@ void search_n45(struct buf *b, uint32_t v);
 /* Reads one n45 number of text this program wrote, at *i. */
 uint32_t search_n45_get(const char *s, size_t *i);
 
-/* Appends a document list (count documents, given as their n45 gaps in
- * gaps[0..len)) as search.h says: gaps, or a bitmap when that is shorter
- * (ndocs: the documents in the index). */
-void search_encode_list(uint32_t count, const char *gaps, size_t len, size_t ndocs, struct buf *out);
-/* The same from the documents, in increasing order; tmp: scratch. */
+/* Appends a document list (docs[0..n), increasing) as search.h says: the
+ * shortest of its gaps, a bitmap and the Rice codes (ndocs: the documents
+ * in the index); tmp: scratch. */
 void search_encode_docs(const uint32_t *docs, size_t n, size_t ndocs, struct buf *out, struct buf *tmp);
-/* Reads a list written by search_encode_list from s[*i..len), appending its
+/* Reads a list written by search_encode_docs from s[*i..len), appending its
  * documents to docs. Returns 0, or -1 when it is not such a list. */
 int search_decode_list(const char *s, size_t len, size_t *i, size_t ndocs, struct u32s *docs);
 

@@ -2,7 +2,7 @@
  * title list in nibbles (below), and for positional grams (GRAM_POSITIONS)
  * the per-document entries of their positions in search.h's n45 text, each
  * without its first gap (the table's first document is kept as a number:
- * its gap depends on the table before, see join_list). */
+ * its gap depends on the table before, see gram_ref_docs). */
 #include "search_post.h"
 
 #include <stdlib.h>
@@ -546,11 +546,9 @@ void gram_refs_free(struct gram_ref *refs, size_t n)
 
 /* ---- encoding (search_codec.c) ---- */
 
-/* The documents of one list (docs or title) of every part, in order
- * (table t's documents all precede table t+1's). */
-static void join_list(const struct gram_ref *r, int title, struct u32s *docs)
+void gram_ref_docs(const struct gram_ref *r, int title, struct u32s *docs)
 {
-	for (size_t p = 0; p < r->nparts; p++) {
+	for (size_t p = 0; p < r->nparts; p++) {	/* table t's documents all precede table t+1's */
 		const struct doclist *l = title ? &r->parts[p]->title : &r->parts[p]->docs;
 		if (!l->n)
 			continue;
@@ -567,14 +565,9 @@ void gram_encode_docs(const struct gram_ref *r, size_t ndocs, struct buf *out, s
 {
 	for (int title = 0; title < 2; title++) {
 		docs->n = 0;
-		join_list(r, title, docs);
+		gram_ref_docs(r, title, docs);
 		search_encode_docs(docs->v, docs->n, ndocs, out, tmp);
 	}
-}
-
-void gram_ref_docs(const struct gram_ref *r, int title, struct u32s *docs)
-{
-	join_list(r, title, docs);
 }
 
 void gram_ref_entries(const struct gram_ref *r, struct u32s *e)
