@@ -224,7 +224,7 @@ static int generate_with(const struct build_options *o, struct arena *a, struct 
 	if (site->config->search && !folder)	/* search: false leaves the index out */
 		diag_error(d, "ICU", 0, 0, NULL, 0, "cannot load ICU's normalisation or transliteration data");
 	else if (site->config->search &&
-		 !(inc.search_current && !diag_failed(d) && writer_keep_under(w, "search/") == 0)) {
+		 !(inc.search_current && !diag_failed(d) && writer_keep_under(w, "search/", o->jobs) == 0)) {
 		/* else its inputs are the last build's: kept; or only a few changed: patched */
 		struct search_changes ch = { inc.changes_known && !diag_failed(d), inc.changed, inc.nchanged };
 		search_build(site, folder, w, d, o->jobs, &ch);

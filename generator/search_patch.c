@@ -503,7 +503,7 @@ static int offer(struct patch *p)
 		snprintf(d_rels[n], sizeof(*d_rels), "search/d/%zu.js", n);
 		rels[p->nmade + n] = d_rels[n];
 	}
-	int r = writer_keep_under_except(p->x->w, "search/", rels, p->nmade + nd);
+	int r = writer_keep_under_except(p->x->w, "search/", rels, p->nmade + nd, (int)p->x->nthreads);
 	free(rels);
 	free(d_rels);
 	if (r < 0)

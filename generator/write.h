@@ -55,10 +55,11 @@ int writer_is_current(const char *out_dir, uint64_t inputs);
 int writer_keep(struct writer *w, const char *const *rels, size_t n);
 /* The same for every file the earlier build wrote below the directory dir
  * (a prefix ending in '/') that this build has not offered: all, or none
- * (-1) when one of them cannot be kept. */
-int writer_keep_under(struct writer *w, const char *dir);
+ * (-1) when one of them cannot be kept. The files are checked by `jobs`
+ * threads (threads.h's count). */
+int writer_keep_under(struct writer *w, const char *dir, int jobs);
 /* The same but for the n files except[] (this build makes them anew). */
-int writer_keep_under_except(struct writer *w, const char *dir, const char *const *except, size_t n);
+int writer_keep_under_except(struct writer *w, const char *dir, const char *const *except, size_t n, int jobs);
 /* Reads a file the earlier build wrote into out, when writer_keep could
  * keep it (listed, and exactly as that build left it): 0; else -1. For a
  * build that makes a file from its earlier version (search_patch.c). */
