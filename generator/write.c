@@ -526,11 +526,9 @@ int write_crosses_link_below(const char *out, const char *rel)
 void write_free(struct writer *w)
 {
 	kept_dirs_close_all(w);
-	for (size_t i = 0; i < w->nold; i++)
-		free(w->old_files[i]);
-	free(w->old_files);
+	free(w->old_files);	/* its paths are in old_state */
 	free(w->old_digests);
-	buf_free(&w->old_extra);
+	buf_free(&w->old_state);
 	buf_free(&w->extra);
 	if (w->lock_fd > 0)
 		close(w->lock_fd);	/* releases the lock */

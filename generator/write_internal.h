@@ -63,7 +63,11 @@ struct writer {
 	 * digests and its extra section (writer_state_extra) can be trusted. */
 	int old_complete;
 	struct strmap old_index;	/* old file → its position + 1 (as a pointer-sized number) */
-	struct buf old_extra, extra;	/* the extra section read, and the one to write */
+	/* The earlier state as read: old_files and old_extra point into it. */
+	struct buf old_state;
+	const char *old_extra;		/* its extra section (writer_state_extra), */
+	size_t old_extra_len;		/* NUL-terminated at the state's end */
+	struct buf extra;		/* the extra section to write */
 	/* The output's directories seen to be real directories (not links)
 	 * while pages are made, before the commit changes anything: a page
 	 * reached through a link is written again, never taken as unchanged

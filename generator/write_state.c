@@ -43,36 +43,45 @@ static void parse_file_line(const char *line, size_t n, const char **rel, size_t
 	}
 }
 
-static void add_old_file(struct writer *w, const char *rel, size_t n, uint64_t digest)
+/* rel: NUL-terminated, in w->old_state. */
+static void add_old_file(struct writer *w, size_t *cap, char *rel, uint64_t digest)
 {
-	w->old_files = xrealloc(w->old_files, (w->nold + 1) * sizeof(*w->old_files));
-	w->old_digests = xrealloc(w->old_digests, (w->nold + 1) * sizeof(*w->old_digests));
-	w->old_files[w->nold] = xstrndup(rel, n);
+	if (w->nold == *cap) {
+		*cap = *cap ? *cap / 2 * 3 : 1024;
+		w->old_files = xrealloc(w->old_files, *cap * sizeof(*w->old_files));
+		w->old_digests = xrealloc(w->old_digests, *cap * sizeof(*w->old_digests));
+	}
+	w->old_files[w->nold] = rel;
 	w->old_digests[w->nold] = digest;
 	w->nold++;
-	strmap_put(&w->paths_arena, &w->old_index, w->old_files[w->nold - 1], (void *)(uintptr_t)w->nold);
+	strmap_put(&w->paths_arena, &w->old_index, rel, (void *)(uintptr_t)w->nold);
 }
 
 /* Reads WRITE_STATE's list of files into w (nothing when there is none),
- * and its extra section when that build's commit ended. */
+ * and its extra section when that build's commit ended. The state is kept
+ * whole, its paths ended in place: 61,000 at 10,000 reports were as many
+ * copies, in an array grown one at a time. */
 void write_read_old_files(struct writer *w)
 {
 	char *path = write_join(w->out, WRITE_STATE);
-	struct buf b = BUF_INIT;
-	int r = write_load_state(path, &b);
+	struct buf *b = &w->old_state;
+	int r = write_load_state(path, b);
 	free(path);
 	if (r < 0)
 		return;
 	unsigned long long in = 0, out = 0;
-	int complete = sscanf(b.data, "inputs %llx outputs %llx", &in, &out) == 2 && in != 0;
-	char *line = b.data, *end = b.data + b.len;
+	int complete = sscanf(b->data, "inputs %llx outputs %llx", &in, &out) == 2 && in != 0;
+	char *line = b->data, *end = b->data + b->len;
 	int in_list = 0;
+	size_t cap = 0;
 	while (line < end) {
 		char *nl = memchr(line, '\n', (size_t)(end - line));
 		size_t n = nl ? (size_t)(nl - line) : (size_t)(end - line);
 		if (n == strlen(EXTRA_LINE) && memcmp(line, EXTRA_LINE, n) == 0) {
-			if (nl)
-				buf_add(&w->old_extra, nl + 1, (size_t)(end - nl - 1));
+			if (nl) {
+				w->old_extra = nl + 1;
+				w->old_extra_len = (size_t)(end - nl - 1);
+			}
 			break;
 		}
 		if (in_list && n) {
@@ -80,7 +89,8 @@ void write_read_old_files(struct writer *w)
 			size_t len;
 			uint64_t digest;
 			parse_file_line(line, n, &rel, &len, &digest);
-			add_old_file(w, rel, len, digest);
+			line[n] = '\0';	/* the newline, or the state's own NUL */
+			add_old_file(w, &cap, line + (rel - line), digest);
 		} else if (n == 5 && memcmp(line, "files", 5) == 0) {
 			in_list = 1;
 		} else if (n == 10 && memcmp(line, "incomplete", 10) == 0) {
@@ -91,8 +101,7 @@ void write_read_old_files(struct writer *w)
 	}
 	w->old_complete = complete && in_list;
 	if (!w->old_complete)
-		buf_reset(&w->old_extra);
-	buf_free(&b);
+		w->old_extra_len = 0;
 }
 
 /* One line of the list (parse_file_line's): written twice a commit for every
@@ -163,10 +172,20 @@ int write_load_state(const char *path, struct buf *b)
 		close(fd);
 		return -1;
 	}
-	char chunk[65536];
+	/* read straight into room for the size it has (7.7 MB at 10,000
+	 * reports: growing a buffer 64 KiB at a time copied it twice over);
+	 * a file that grows meanwhile is read on, up to the bound */
+	buf_grow(b, (size_t)st.st_size + 1);
 	ssize_t n;
-	while ((n = read(fd, chunk, sizeof(chunk))) > 0 && b->len <= (size_t)STATE_MAX_BYTES)
-		buf_add(b, chunk, (size_t)n);
+	do {
+		if (b->cap - b->len < 65536)
+			buf_grow(b, 65536);
+		n = read(fd, b->data + b->len, b->cap - b->len - 1);
+		if (n > 0) {
+			b->len += (size_t)n;
+			b->data[b->len] = '\0';
+		}
+	} while ((n > 0 || (n < 0 && errno == EINTR)) && b->len <= (size_t)STATE_MAX_BYTES);
 	close(fd);
 	return 0;
 }
@@ -377,8 +396,8 @@ int writer_read_kept(struct writer *w, const char *rel, struct buf *out)
 
 const char *writer_state_extra(const struct writer *w, size_t *len)
 {
-	*len = w->old_extra.len;
-	return w->old_extra.len ? w->old_extra.data : NULL;
+	*len = w->old_extra_len;
+	return w->old_extra_len ? w->old_extra : NULL;
 }
 
 void writer_set_state_extra(struct writer *w, const char *data, size_t len)
