@@ -262,6 +262,30 @@ static void file_article(struct index_ctx *x, struct site *site, struct strmap *
 	}
 }
 
+/* A report filed at city level has no district: its neighbours "in the
+ * city" are the city's reports at every level, the one before and after it
+ * (a chain of the city-level ones alone skipped the districts' reports
+ * between them, and called a report the city's newest when it was not).
+ * The districts' reports keep their own district's chain. */
+static void link_city_level(struct index_ctx *x, struct ptrvec *oldest)
+{
+	struct strmap last_seen = { 0 };	/* city dir → the last article seen in the city */
+	for (size_t i = 0; i < oldest->len; i++) {
+		struct article *art = oldest->items[i];
+		struct place *city = art->local;
+		while (city && city->level != PLACE_CITY)
+			city = city->parent;
+		if (!city)
+			continue;
+		struct article *last = strmap_get(&last_seen, city->dir);
+		if (last && last->local == city)
+			last->local_next = art;
+		if (art->local == city)
+			art->local_prev = last;
+		strmap_put(x->a, &last_seen, city->dir, art);
+	}
+}
+
 static void link_neighbours(struct index_ctx *x, struct ptrvec *oldest)
 {
 	struct strmap last_seen = { 0 };	/* place dir → the last article seen there */
@@ -271,9 +295,11 @@ static void link_neighbours(struct index_ctx *x, struct ptrvec *oldest)
 		art->prev = i ? oldest->items[i - 1] : NULL;
 		art->next = i + 1 < oldest->len ? oldest->items[i + 1] : NULL;
 	}
-	/* Within a district (or city), the previous article is the last one seen there. */
+	/* Within a district, the previous article is the last one seen there. */
 	for (size_t i = 0; i < oldest->len; i++) {
 		struct article *art = oldest->items[i];
+		if (art->local->level == PLACE_CITY)
+			continue;
 		struct article *last = strmap_get(&last_seen, art->local->dir);
 		if (last) {
 			art->local_prev = last;
@@ -281,6 +307,7 @@ static void link_neighbours(struct index_ctx *x, struct ptrvec *oldest)
 		}
 		strmap_put(x->a, &last_seen, art->local->dir, art);
 	}
+	link_city_level(x, oldest);
 }
 
 static int file_series(struct index_ctx *x, struct site *site, struct ptrvec *notes, struct ptrvec *oldest)

@@ -79,6 +79,7 @@ start search_off sh tests/search_off.sh
 start limits sh tests/limits.sh
 start site sh tests/site.sh
 start listings sh tests/listings.sh
+start neighbours sh tests/neighbours.sh
 start faults sh tests/faults.sh
 start inputs sh tests/inputs.sh
 start incremental sh tests/incremental.sh
