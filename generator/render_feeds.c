@@ -181,7 +181,7 @@ void render_page_feed(struct render *r, size_t i)
 		size_t n = 0;
 		for (const struct place *q = p; q && n < 8; q = q->parent)
 			chain[n++] = q->name;
-		name = p->name, url = p->url, arts = &p->articles;
+		name = render_place_title(r, p), url = p->url, arts = &p->articles;
 		id = feed_id(r, "place", chain, n);
 	} else if ((i -= s->places.len) < s->tags.len) {
 		const struct tag *t = s->tags.items[i];

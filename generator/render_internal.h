@@ -134,6 +134,10 @@ void render_deps_changes(const struct render_deps *dp, struct render_incremental
 void render_deps_close(struct render_deps *dp, struct writer *w, int ok);
 
 struct val *render_common(struct render *r, const char *url, const char *page_title, const char *section);
+/* A place as a page's title and its feed name it: with the place above it
+ * for a district or community ("东关社区（石楼县）"), whose names repeat
+ * across the archive where a tab, bookmark or feed reader shows no more. */
+const char *render_place_title(struct render *r, const struct place *p);
 void render_crumb(struct render *r, struct val *ctx, const char *name, const char *url);
 void render_page(struct render *r, const char *tmpl_name, const char *url, struct val *ctx);
 void render_set_list(struct render *r, struct val *map, const char *key, struct val *list);

@@ -106,12 +106,14 @@ static void set_neighbours(struct render *r, struct val *ctx, const struct span 
 }
 
 /* The parts every period page has; `list` is the owner's whole list. */
+/* `title_name`: the owner as the page's title names it (render_place_title). */
 static struct val *period_common(struct render *r, const struct span *s, const struct ptrvec *list,
-				 const char *owner_name, const char *section, size_t k, size_t npages)
+				 const char *owner_name, const char *title_name, const char *section, size_t k,
+				 size_t npages)
 {
 	struct arena *a = &r->scratch;
 	const char *text = period_text(r, s);
-	const char *title = render_nth_title(r, arena_sprintf(a, "%s · %s", owner_name, text), k);
+	const char *title = render_nth_title(r, arena_sprintf(a, "%s · %s", title_name, text), k);
 	const char *url = render_nth_url(r, s->url, k);
 	struct val *ctx = render_common(r, url, title, section);
 	struct val *period = val_map(a);
@@ -185,10 +187,10 @@ static void render_year_page_of(struct render *r, struct val *ctx, const struct 
 	render_page(r, "period", render_year_url_in(a, s), ctx);
 }
 
-static struct val *year_page_common(struct render *r, const struct span *s, const char *owner_name,
+static struct val *year_page_common(struct render *r, const struct span *s, const char *title_name,
 				    const char *section)
 {
-	const char *title = arena_sprintf(&r->scratch, "%s · %s", owner_name, render_year_text(r, s->y));
+	const char *title = arena_sprintf(&r->scratch, "%s · %s", title_name, render_year_text(r, s->y));
 	return render_common(r, render_year_url_in(&r->scratch, s), title, section);
 }
 
@@ -320,7 +322,8 @@ void render_place_month(struct render *r, size_t i)
 	size_t npages = render_npages(r, s->len);
 	for (size_t k = 0; k < npages; k++) {
 		struct arena *a = &r->scratch;
-		struct val *ctx = period_common(r, s, &p->articles, p->name, "places", k, npages);
+		struct val *ctx = period_common(r, s, &p->articles, p->name, render_place_title(r, p), "places", k,
+						      npages);
 		render_place_crumbs(r, ctx, p);
 		period_crumbs(r, ctx, s, p->name, p->url, k);
 		val_set(a, ctx, "owner", render_link(r, p->name, p->url));
@@ -336,17 +339,17 @@ void render_place_month(struct render *r, size_t i)
 		render_set_list(r, ctx, "siblings", month_siblings(r, p, s));
 		render_places_month(r, ctx, "children", &p->children, -1, s->y, s->m, s->len);
 		set_neighbours(r, ctx, p->months, p->nmonths, s);
-		render_feed_link(r, ctx, p->name, p->dir);
+		render_feed_link(r, ctx, render_place_title(r, p), p->dir);
 		render_page(r, "period", render_nth_url(r, s->url, k), ctx);
 	}
 	size_t at = (size_t)(s - p->months);
 	if (render_span_opens_year(p->months, at)) {
-		struct val *ctx = year_page_common(r, s, p->name, "places");
+		struct val *ctx = year_page_common(r, s, render_place_title(r, p), "places");
 		render_place_crumbs(r, ctx, p);
 		render_crumb(r, ctx, p->name, p->url);
 		val_set(&r->scratch, ctx, "owner", render_link(r, p->name, p->url));
 		set_up_year(r, ctx, p, s->y);
-		render_feed_link(r, ctx, p->name, p->dir);
+		render_feed_link(r, ctx, render_place_title(r, p), p->dir);
 		render_year_page_of(r, ctx, p->months, p->nmonths, at, &p->articles, p->name);
 	}
 }
@@ -359,7 +362,7 @@ static void topic_period(struct render *r, const struct span *s, const char *nam
 {
 	size_t npages = render_npages(r, s->len);
 	for (size_t k = 0; k < npages; k++) {
-		struct val *ctx = period_common(r, s, list, name, section, k, npages);
+		struct val *ctx = period_common(r, s, list, name, name, section, k, npages);
 		render_crumb(r, ctx, index_name, index_url);
 		period_crumbs(r, ctx, s, name, url, k);
 		val_set(&r->scratch, ctx, "owner", render_link(r, name, url));

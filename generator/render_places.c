@@ -95,11 +95,18 @@ static const char *place_month_url(const void *owner, int y, int m)
 	return s ? s->url : NULL;
 }
 
+const char *render_place_title(struct render *r, const struct place *p)
+{
+	if (p->level < PLACE_DISTRICT || !p->parent)
+		return p->name;
+	return arena_sprintf(&r->scratch, "%s（%s）", p->name, p->parent->name);
+}
+
 void render_place_page(struct render *r, size_t i)
 {
 	const struct place *p = r->site->places.items[i];
 	struct arena *a = &r->scratch;
-	struct val *ctx = render_common(r, p->url, p->name, "places");
+	struct val *ctx = render_common(r, p->url, render_place_title(r, p), "places");
 	render_place_crumbs(r, ctx, p);
 	render_crumb(r, ctx, p->name, NULL);
 
@@ -157,7 +164,7 @@ void render_place_page(struct render *r, size_t i)
 	render_set_year_links(r, ctx, p->months, p->nmonths);
 	val_set(a, ctx, "heatmap", render_spans_heatmap(r, &p->articles, p->months, p->nmonths,
 							 arena_sprintf(a, "%s各月报道数", p->name)));
-	render_feed_link(r, ctx, p->name, p->dir);
+	render_feed_link(r, ctx, render_place_title(r, p), p->dir);
 	render_page(r, "place", p->url, ctx);
 }
 

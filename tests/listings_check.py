@@ -581,4 +581,13 @@ check(f"{nmonths} month pages show one day grid, their calendar, whose days' cou
 # No page shows Markdown's "**" as text (the corpus's bold lead sentences, and every summary of them).
 stars = [p for p, html in sorted(pages.items()) if "**" in main_of(html)]
 check(f"no page of {len(pages)} shows '**' as text", not stars, stars)
+# Every page has a title of its own (a tab, bookmark or search result shows no more): places of one name in
+# different districts or cities are told apart by the place above them.
+titles = {}
+for page, html in sorted(pages.items()):
+    t = re.search(r"<title>(.*?)</title>", html, re.S)
+    if t:
+        titles.setdefault(t.group(1), []).append(page)
+same = [f"{t}: {', '.join(ps[:3])}" for t, ps in titles.items() if len(ps) > 1]
+check(f"the {len(titles)} page titles are all different", titles and not same, same)
 sys.exit(1 if failures else 0)
