@@ -14,7 +14,8 @@
  * generator/search.h), and its order with "most terms in the title first, then newest first". Every d/
  * file's "b" and "mk" must describe its text (where the body ends, one letter per line of metadata), and
  * the snippets of the first results must be one line of the body cut between words, or a labelled line
- * of metadata, never the raw list. Then bad queries, which must not throw. --bytes also prints what each
+ * of metadata, never the raw list (for several terms, a fragment more for each term not shown). Then bad
+ * queries, which must not throw. --bytes also prints what each
  * query downloads: index.js, the shard files it needs and the d/ files of its first 10 results. --brute
  * prints, per query, the brute force's total and first URLs, and what the page should show of those
  * reports: subtitle, inferred date, not a news report, snippet. --engine prints, per query, the engine's
@@ -256,9 +257,46 @@ function parts(d) {
 	return { body: body.normalize("NFC").split("\n"), meta: rest ? rest.normalize("NFC").split("\n") : [] };
 }
 
-/* What is wrong with a result's snippet, or "". */
+/* The fragments of a snippet: its parts between those with gap: true. */
+function fragments(parts) {
+	const out = [[]];
+	for (const p of parts) {
+		if (p.gap) out.push([]);
+		else out[out.length - 1].push(p);
+	}
+	return out;
+}
+
+/* What is wrong with a result's snippet, or "": its first fragment as fragmentProblem says; each fragment
+ * after it (a query of several terms) part of one line of the body or one labelled line of the metadata,
+ * marking a term that neither the title, the subtitle nor a fragment before it shows; and every term the
+ * report's text holds is shown marked (up to three fragments). */
 function excerptProblem(engine, d, terms, fold) {
-	const got = engine.excerpt(d, terms, 80), shown = shownText(got);
+	const all = engine.excerpt(d, terms, 80), frags = fragments(all);
+	const why = fragmentProblem(engine, d, terms, fold, frags[0]);
+	if (why) return why;
+	const { body, meta } = parts(d);
+	const seen = [d.t, d.s || ""].map((t) => fold(t.normalize("NFC")));
+	const marked = (frag) => frag.filter((p) => p.mark).map((p) => fold(p.text));
+	seen.push(...marked(frags[0]));
+	for (const frag of frags.slice(1)) {
+		const news = terms.filter((t) => !seen.some((f) => f.includes(t)) && marked(frag).some((m) => m.includes(t)));
+		if (!news.length) return "has a fragment that shows no term not shown before it";
+		const core = frag.filter((p) => !p.label).map((p) => p.text).join("").replace(/^…/, "").replace(/…$/, "");
+		if (!body.some((l) => l.includes(core)) && !meta.some((l) => l.includes(core)) && !frag.some((p) => p.label))
+			return "has a fragment that is not part of one line";
+		if ([...core].length > 100) return "has a fragment too long";
+		seen.push(...marked(frag));
+	}
+	const held = terms.filter((t) => [...body, ...meta].some((l) => fold(l).includes(t)));
+	const unseen = held.filter((t) => !seen.some((f) => f.includes(t)));
+	if (frags.length < 3 && unseen.length) return `does not show ${unseen.join(", ")}, which the report holds`;
+	return "";
+}
+
+/* What is wrong with a snippet's first fragment, or "". */
+function fragmentProblem(engine, d, terms, fold, got) {
+	const shown = shownText(got);
 	const has = (l) => terms.some((t) => fold(l).includes(t));
 	const marksTerm = got.some((p) => p.mark && has(p.text));
 	const { body, meta } = parts(d);
@@ -651,7 +689,9 @@ async function main() {
 		`never by its text`, positionsDiffer.slice(0, 20));
 	say(misordered === 0, `results of ${ordered} queries are ranked: more terms in the title first, then newest first`);
 	say(badExcerpts.length === 0, `the snippets of the first ${PAGE} results are one line of the body around the first ` +
-		`match, cut between words, or a labelled line of metadata (${excerpts} snippets)`, badExcerpts.slice(0, 20));
+		`match, cut between words, or a labelled line of metadata, and, for a query of several terms, show each term ` +
+		`the report holds (a fragment more for each the first does not show, up to three) (${excerpts} snippets)`,
+		badExcerpts.slice(0, 20));
 	say(unmarked.length === 0, `the title or snippet of each of the first ${PAGE} results marks a match (${marked} results)`, unmarked.slice(0, 20));
 
 	for (const q of BAD_QUERIES) {
