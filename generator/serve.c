@@ -19,7 +19,6 @@
 #include "config.h"
 #include "load.h"
 #include "serve_internal.h"
-#include "text.h"
 #include "watch.h"
 #include "write.h"
 #include "xalloc.h"
@@ -132,62 +131,6 @@ static int parse_opts(int argc, char **argv, struct serve_opts *o)
 	return port ? parse_port(port, &o->port) : 0;
 }
 
-/* One part of a URL's path with its %XX escapes decoded. malloc'd. */
-static char *decode_part(const char *p, size_t len)
-{
-	char *out = xmalloc(len + 1), *o = out;
-	for (size_t i = 0; i < len; i++) {
-		int hi, lo;
-		if (p[i] == '%' && i + 2 < len && (hi = text_hex_digit(p[i + 1])) >= 0 && (lo = text_hex_digit(p[i + 2])) >= 0) {
-			*o++ = (char)(hi * 16 + lo);
-			i += 2;
-		} else {
-			*o++ = p[i];
-		}
-	}
-	*o = '\0';
-	return out;
-}
-
-/* The path of base_url (https://example.org/archive/ → /archive/), as the
- * 404 page takes it (render_404), with a '/' at both ends. malloc'd. */
-static char *base_path(const char *base_url)
-{
-	const char *p = strstr(base_url, "://");
-	p = p ? strchr(p + 3, '/') : base_url;
-	if (!p)
-		p = "";
-	size_t n = strcspn(p, "?#");
-	while (n && *p == '/')
-		p++, n--;
-	/* Decoded, as the server sees request paths (libmicrohttpd decodes
-	 * them: /my%20archive/ is asked for as "/my archive/"), with its "."
-	 * and ".." parts resolved, which a browser does before asking. */
-	struct buf b = BUF_INIT;
-	buf_addch(&b, '/');
-	while (n) {
-		size_t len = 0;
-		while (len < n && p[len] != '/')
-			len++;
-		char *part = decode_part(p, len);
-		if (strcmp(part, "..") == 0) {
-			while (b.len > 1 && b.data[b.len - 2] != '/')
-				b.len--;
-			if (b.len > 1)
-				b.len--;
-			b.data[b.len] = '\0';
-		} else if (*part && strcmp(part, ".") != 0) {
-			buf_addf(&b, "%s/", part);
-		}
-		free(part);
-		p += len;
-		n -= len;
-		while (n && *p == '/')
-			p++, n--;
-	}
-	return buf_detach(&b, NULL);
-}
-
 /* base_url's path and output_dir, read quietly (the build reports what is
  * wrong with the config). Returns 0, or -1 when the config cannot be read. */
 static int read_config(const char *path, char **base, char **out_dir)
@@ -201,7 +144,7 @@ static int read_config(const char *path, char **base, char **out_dir)
 		struct config cfg;
 		char *src = arena_strndup(&a, text.data, text.len);
 		if (config_parse(&a, &d, path, src, text.len, &cfg) == 0) {
-			*base = base_path(cfg.base_url);
+			*base = serve_base_path(cfg.base_url);
 			if (out_dir)
 				*out_dir = xstrdup(cfg.output_dir);
 			r = 0;

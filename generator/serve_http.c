@@ -71,22 +71,6 @@ static void gate_leave(int lock)
 
 /* ---- responses ---- */
 
-char *serve_path_encode(const char *path)
-{
-	static const char keep[] = "-._~/!$&'()*+,;=:@";
-	struct buf b = BUF_INIT;
-	for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
-		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-		    strchr(keep, *p))
-			buf_addch(&b, (char)*p);
-		else
-			buf_addf(&b, "%%%02X", *p);
-	}
-	if (!b.data)
-		buf_addstr(&b, "");
-	return buf_detach(&b, NULL);
-}
-
 static const char *content_type(const char *path)
 {
 	static const char *const types[][2] = {
@@ -188,22 +172,6 @@ static enum MHD_Result not_found(struct serve_state *s, struct MHD_Connection *c
 	return send_buf(c, MHD_HTTP_NOT_FOUND, &page, "text/html; charset=utf-8", NULL);
 }
 
-/* A path the output can hold: the characters the writer allows
- * (write.h), no empty, `.` or `..` part, and no hidden file (the writer's
- * own state). Everything else is answered 404 before the disk is looked at. */
-static int rel_is_servable(const char *rel)
-{
-	const char *p = rel;
-	for (; *p; p++)
-		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '.' ||
-		      *p == '_' || *p == '-' || *p == '/'))
-			return 0;
-	for (p = rel; *p; p = strchr(p, '/') ? strchr(p, '/') + 1 : p + strlen(p))
-		if (*p == '/' || *p == '.')
-			return 0;
-	return 1;
-}
-
 /* Is path inside dir (both resolved)? */
 static int inside(const char *path, const char *dir)
 {
@@ -243,7 +211,7 @@ out:
 static enum MHD_Result serve_file(struct serve_state *s, struct MHD_Connection *c, const char *url,
 				  const char *base, const char *rel)
 {
-	if (!rel_is_servable(rel))
+	if (!serve_rel_is_servable(rel))
 		return not_found(s, c, base);
 	char *root, etag[128];
 	int lock;

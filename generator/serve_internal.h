@@ -58,8 +58,20 @@ struct serve_http;
 struct serve_http *serve_http_start(struct serve_state *s, const char *bind, int port, char *url, size_t url_size);
 /* Ends every stream and connection (set s->stopping first) and frees h. */
 void serve_http_stop(struct serve_http *h);
+
+/* ---- URL paths (serve_path.c): string work only, no state ---- */
+
+/* The path of base_url (https://example.org/archive/ → /archive/), as the
+ * 404 page takes it (render_404), with a '/' at both ends, decoded (%XX)
+ * and its "." and ".." parts resolved, as request paths arrive. malloc'd. */
+char *serve_base_path(const char *base_url);
 /* A decoded path as a URL writes it (%XX for a space, a Chinese character…),
  * for Location headers and the address printed. malloc'd. */
 char *serve_path_encode(const char *path);
+/* Whether rel (a request path below the base path, decoded) is one the
+ * output can hold: the characters the writer allows (write.h), no empty,
+ * `.` or `..` part, and no hidden file (the writer's own state). Anything
+ * else is answered 404 before the disk is looked at. */
+int serve_rel_is_servable(const char *rel);
 
 #endif
