@@ -27,14 +27,6 @@
  * of a bad day (diag caps each file's), small enough for one event. */
 #define SERVE_MAX_ERRORS (256 * 1024)
 
-struct serve_opts {
-	const char *config, *content, *out, *theme, *bind;
-	int port;
-	char **build_argv;	/* the build's own options, for the child */
-	size_t build_argc;
-	char origin[256];	/* http://host:port, once listening */
-};
-
 static volatile sig_atomic_t signals;	/* SIGINT/SIGTERM received */
 static int wake_pipe[2] = { -1, -1 };
 
@@ -54,106 +46,6 @@ static double now(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static void usage(FILE *f)
-{
-	fputs("usage: sitegen serve [--port N] [--bind ADDR] [build options: --config, --content, --out, --theme,\n"
-	      "                     --strict, --drafts, …]\n"
-	      "Builds, serves the output at http://ADDR:N/ under base_url's path (--port defaults to 8080,\n"
-	      "0 picks a free port; --bind to 127.0.0.1), and builds again when content, theme or config\n"
-	      "change; open pages reload, or show the build's errors.\n", f);
-}
-
-/* Splits "--name=value" (value in *eq) from "--name"; name into a buffer. */
-static const char *option_name(const char *a, char *name, size_t size, const char **eq)
-{
-	*eq = strncmp(a, "--", 2) == 0 ? strchr(a, '=') : NULL;
-	if (!*eq || (size_t)(*eq - a) >= size)
-		return a;
-	memcpy(name, a, (size_t)(*eq - a));
-	name[*eq - a] = '\0';
-	(*eq)++;
-	return name;
-}
-
-static int parse_port(const char *s, int *port)
-{
-	char *end;
-	errno = 0;
-	long n = strtol(s, &end, 10);
-	if (end == s || *end || errno || n < 0 || n > 65535) {
-		fprintf(stderr, "sitegen: serve: --port: '%s' is not a port number from 0 to 65535\n", s);
-		return -1;
-	}
-	*port = (int)n;
-	return 0;
-}
-
-/* serve's own options (--port, --bind) are taken out; the others are the
- * build's, passed on as they are (the build says what is wrong with them),
- * and --config, --content, --out and --theme are also noted: the server
- * watches and serves those. */
-static int parse_opts(int argc, char **argv, struct serve_opts *o)
-{
-	const char *port = NULL;
-	o->build_argv = xcalloc((size_t)argc + 4, sizeof(*o->build_argv));
-	o->build_argv[o->build_argc++] = "sitegen";
-	for (int i = 1; i < argc; i++) {
-		char buf[32];
-		const char *eq, *a = option_name(argv[i], buf, sizeof(buf), &eq);
-		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-			usage(stdout);
-			exit(0);
-		}
-		const char **slot = strcmp(a, "--config") == 0 ? &o->config
-				  : strcmp(a, "--content") == 0 ? &o->content
-				  : strcmp(a, "--out") == 0 ? &o->out
-				  : strcmp(a, "--theme") == 0 ? &o->theme
-				  : strcmp(a, "--bind") == 0 ? &o->bind
-				  : strcmp(a, "--port") == 0 ? &port : NULL;
-		int own = slot == &o->bind || slot == &port;
-		if (!own)
-			o->build_argv[o->build_argc++] = argv[i];
-		if (!slot)
-			continue;
-		if (!eq) {
-			if (++i == argc) {
-				fprintf(stderr, "sitegen: serve: %s needs a value\n", a);
-				return -1;
-			}
-			eq = argv[i];
-			if (!own)
-				o->build_argv[o->build_argc++] = argv[i];
-		}
-		*slot = eq;
-	}
-	return port ? parse_port(port, &o->port) : 0;
-}
-
-/* base_url's path and output_dir, read quietly (the build reports what is
- * wrong with the config). Returns 0, or -1 when the config cannot be read. */
-static int read_config(const char *path, char **base, char **out_dir)
-{
-	struct arena a = ARENA_INIT;
-	struct buf text = BUF_INIT, said = BUF_INIT;
-	struct diag d = DIAG_INIT;
-	d.sink = &said;
-	int r = -1;
-	if (load_file(path, &text) == 0) {
-		struct config cfg;
-		char *src = arena_strndup(&a, text.data, text.len);
-		if (config_parse(&a, &d, path, src, text.len, &cfg) == 0) {
-			*base = serve_base_path(cfg.base_url);
-			if (out_dir)
-				*out_dir = xstrdup(cfg.output_dir);
-			r = 0;
-		}
-	}
-	buf_free(&text);
-	buf_free(&said);
-	arena_free(&a);
-	return r;
 }
 
 /* The digest of the output's files the last build recorded (write.h's
@@ -327,7 +219,7 @@ static void end_build(struct serve_state *s, const struct serve_opts *o, int sta
 	 * working directory), and the last good root stays. */
 	char *base = NULL, *root = status == 0 ? served_root(o->out) : NULL;
 	if (status == 0)
-		read_config(o->config, &base, NULL);
+		serve_read_config(o->config, &base, NULL);
 	unsigned long long now_digest = status == 0 ? output_digest(o->out) : *digest;
 	int changed = now_digest != *digest;
 	*digest = now_digest;
@@ -481,14 +373,14 @@ static void on_signals(void)
 int serve_main(int argc, char **argv)
 {
 	struct serve_opts o = { .config = "config.yml", .content = "content", .theme = "theme", .bind = "127.0.0.1", .port = 8080 };
-	if (parse_opts(argc, argv, &o) < 0) {
-		usage(stderr);
+	if (serve_parse_opts(argc, argv, &o) < 0) {
+		serve_usage(stderr);
 		free(o.build_argv);
 		return 2;
 	}
 	struct serve_state s = { .building = 1, .base = NULL };
 	char *out_dir = NULL;
-	if (read_config(o.config, &s.base, o.out ? NULL : &out_dir) < 0)
+	if (serve_read_config(o.config, &s.base, o.out ? NULL : &out_dir) < 0)
 		s.base = xstrdup("/");	/* the first build will say why */
 	if (!o.out) {	/* fixed for this run: the config's output_dir, read now */
 		o.out = out_dir ? out_dir : "public";

@@ -13,6 +13,7 @@
 
 #include <pthread.h>
 #include <stddef.h>
+#include <stdio.h>
 
 /* The paths the server keeps for itself, outside any base path's pages:
  * the event stream, the page script, the shared worker that holds one
@@ -58,6 +59,30 @@ struct serve_http;
 struct serve_http *serve_http_start(struct serve_state *s, const char *bind, int port, char *url, size_t url_size);
 /* Ends every stream and connection (set s->stopping first) and frees h. */
 void serve_http_stop(struct serve_http *h);
+
+/* ---- the options (serve_opts.c) ---- */
+
+struct serve_opts {
+	const char *config, *content, *out, *theme, *bind;
+	int port;
+	char **build_argv;	/* the build's own options, for the child */
+	size_t build_argc;
+	char origin[256];	/* http://host:port, once listening */
+};
+
+void serve_usage(FILE *f);
+/* argv[0] is "serve". Takes serve's own options (--port, --bind) out and
+ * puts the others, the build's, in o->build_argv after "sitegen"
+ * (xcalloc'd, the strings argv's, room left for two more: free it);
+ * --config, --content, --out and --theme are noted in o too, as the server
+ * watches and serves those. --help prints the usage and exits 0. Returns 0,
+ * or -1 after saying why on stderr. */
+int serve_parse_opts(int argc, char **argv, struct serve_opts *o);
+/* base_url's path (serve_base_path) into *base and, when out_dir is not
+ * NULL, output_dir into *out_dir (both malloc'd), read from the config at
+ * path without a word. Returns 0, or -1 when the config cannot be read or
+ * parsed (nothing set). */
+int serve_read_config(const char *path, char **base, char **out_dir);
 
 /* ---- URL paths (serve_path.c): string work only, no state ---- */
 
