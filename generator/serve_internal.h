@@ -12,6 +12,7 @@
 #define SERVE_INTERNAL_H
 
 #include <pthread.h>
+#include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -83,6 +84,32 @@ int serve_parse_opts(int argc, char **argv, struct serve_opts *o);
  * path without a word. Returns 0, or -1 when the config cannot be read or
  * parsed (nothing set). */
 int serve_read_config(const char *path, char **base, char **out_dir);
+
+/* ---- the run (serve.c) ---- */
+
+/* SIGINT and SIGTERM received (serve.c's handler counts them): the watch
+ * loop stops at the first, and a build under way is killed at the second
+ * (serve_build.c). */
+extern volatile sig_atomic_t serve_signals;
+/* Seconds on the monotonic clock. */
+double serve_now(void);
+
+/* ---- the builds (serve_build.c) ---- */
+
+/* The digest of the output's files that its last build recorded (write.h's
+ * state), 0 when there is none: a build that leaves every file as it was
+ * leaves it the same. */
+unsigned long long serve_output_digest(const char *out);
+/* The real path of out when it holds the writer's marker (a complete build
+ * of ours), else NULL. malloc'd. */
+char *serve_served_root(const char *out);
+/* Runs one build, this program without "serve" in a child process with
+ * o->build_argv, its messages copied to stderr; then publishes it in s (the
+ * output's root, base path, errors or warnings; version one more, changed
+ * broadcast) and says in the terminal how it ended. *digest is the output's
+ * digest before the build, and after it on return. Returns the build's exit
+ * status, or 128 + the signal that ended it. */
+int serve_build(struct serve_state *s, const struct serve_opts *o, unsigned long long *digest);
 
 /* ---- URL paths (serve_path.c): string work only, no state ---- */
 
