@@ -5,12 +5,11 @@
  * build to finish, or, as an event stream, for the next build) without
  * holding up the others. */
 #define _GNU_SOURCE
-#include "serve_internal.h"
+#include "serve_http.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
 #include <limits.h>
-#include <microhttpd.h>
 #include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,8 +25,6 @@
 
 /* A request waits this long at most for a first build to finish. */
 #define GATE_WAIT_S 60
-/* An event stream says something this often, so a closed page is noticed. */
-#define KEEPALIVE_S 15
 
 struct serve_http {
 	struct MHD_Daemon *daemon;
@@ -124,9 +121,8 @@ static void inject_script(struct buf *page, unsigned long stamp, unsigned long g
 	*page = out;
 }
 
-/* Sends body (taken) with status; type NULL sends no Content-Type (a 304). */
-static enum MHD_Result send_buf(struct MHD_Connection *c, unsigned int status, struct buf *body, const char *type,
-				const char *etag)
+enum MHD_Result serve_send_buf(struct MHD_Connection *c, unsigned int status, struct buf *body, const char *type,
+			       const char *etag)
 {
 	size_t len;
 	char *data = buf_detach(body, &len);
@@ -143,8 +139,8 @@ static enum MHD_Result send_buf(struct MHD_Connection *c, unsigned int status, s
 	return ret;
 }
 
-static enum MHD_Result send_empty(struct MHD_Connection *c, unsigned int status, const char *header,
-				  const char *value)
+enum MHD_Result serve_send_empty(struct MHD_Connection *c, unsigned int status, const char *header,
+				 const char *value)
 {
 	struct MHD_Response *r = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
 	if (header)
@@ -169,7 +165,7 @@ static enum MHD_Result not_found(struct serve_state *s, struct MHD_Connection *c
 	free(root);
 	buf_free(&path);
 	inject_script(&page, s->stamp, gen, base);
-	return send_buf(c, MHD_HTTP_NOT_FOUND, &page, "text/html; charset=utf-8", NULL);
+	return serve_send_buf(c, MHD_HTTP_NOT_FOUND, &page, "text/html; charset=utf-8", NULL);
 }
 
 /* Is path inside dir (both resolved)? */
@@ -223,7 +219,7 @@ static enum MHD_Result serve_file(struct serve_state *s, struct MHD_Connection *
 	if (status == MHD_HTTP_MOVED_PERMANENTLY) {
 		struct buf to = BUF_INIT;
 		buf_addf(&to, "%s/", url);
-		enum MHD_Result r = send_empty(c, status, MHD_HTTP_HEADER_LOCATION, to.data);
+		enum MHD_Result r = serve_send_empty(c, status, MHD_HTTP_HEADER_LOCATION, to.data);
 		buf_free(&to);
 		return r;
 	}
@@ -243,8 +239,8 @@ static enum MHD_Result serve_file(struct serve_state *s, struct MHD_Connection *
 	 * sends no representation metadata (§15.4.5). */
 	const char *inm = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_NONE_MATCH);
 	if (inm && (strstr(inm, etag) || strcmp(inm, "*") == 0))
-		return send_buf(c, MHD_HTTP_NOT_MODIFIED, &body, NULL, etag);
-	return send_buf(c, MHD_HTTP_OK, &body, type, etag);
+		return serve_send_buf(c, MHD_HTTP_NOT_MODIFIED, &body, NULL, etag);
+	return serve_send_buf(c, MHD_HTTP_OK, &body, type, etag);
 }
 
 /* When no build has succeeded yet (in this run or before it) and the last
@@ -270,7 +266,7 @@ static int no_build_yet(struct serve_state *s, struct MHD_Connection *c, const c
 	buf_addstr(&page, "</pre>\n</body></html>\n");
 	inject_script(&page, s->stamp, gen, base);
 	free(errors);
-	*r = send_buf(c, MHD_HTTP_SERVICE_UNAVAILABLE, &page, "text/html; charset=utf-8", NULL);
+	*r = serve_send_buf(c, MHD_HTTP_SERVICE_UNAVAILABLE, &page, "text/html; charset=utf-8", NULL);
 	return 1;
 }
 
@@ -286,9 +282,9 @@ static enum MHD_Result serve_site(struct serve_state *s, struct MHD_Connection *
 	if (no_build_yet(s, c, base, &r))
 		;
 	else if (n > 1 && strcmp(url, "/") == 0)	/* not permanent: base_url may change */
-		r = send_empty(c, MHD_HTTP_FOUND, MHD_HTTP_HEADER_LOCATION, location);
+		r = serve_send_empty(c, MHD_HTTP_FOUND, MHD_HTTP_HEADER_LOCATION, location);
 	else if (n > 1 && strncmp(url, base, n - 1) == 0 && url[n - 1] == '\0')
-		r = send_empty(c, MHD_HTTP_MOVED_PERMANENTLY, MHD_HTTP_HEADER_LOCATION, location);
+		r = serve_send_empty(c, MHD_HTTP_MOVED_PERMANENTLY, MHD_HTTP_HEADER_LOCATION, location);
 	else if (strncmp(url, base, n) == 0)
 		r = serve_file(s, c, url, base, url + n);
 	else
@@ -296,196 +292,6 @@ static enum MHD_Result serve_site(struct serve_state *s, struct MHD_Connection *
 	free(location);
 	free(base);
 	return r;
-}
-
-/* ---- Server-Sent Events ----
- *
- * Every stream hears the same thing: its id (event "hello") when it opens,
- * then the state of the last build (event "state", JSON) at once and after
- * every build. What an open page does with it (reload, show the errors, the
- * warnings, that the site moved) the page decides, from the build it was
- * read from and the base path it was served under (serve_live.c): so one
- * stream serves any number of pages, and a browser's tabs share one
- * (a shared worker holds it), where one each would use up the six
- * connections a browser opens to a server. The open pages are counted for
- * the terminal: a stream opened with ?pages=0 counts the pages that say,
- * at SERVE_PAGES, that they listen to it; any other counts as one. */
-
-struct sse_client {
-	struct serve_state *s;
-	unsigned long id;
-	int fd;			/* the connection's socket */
-	size_t pages;		/* the open pages it serves, in s->streams */
-	int started;
-	unsigned long version;	/* the last build told about */
-	struct buf pending;	/* what is still to be sent */
-	size_t off;
-	struct sse_client *next;	/* in s->clients */
-};
-
-static void sse_event(struct buf *b, const char *name, const char *data)
-{
-	buf_addf(b, "event: %s\n", name);
-	do {
-		size_t n = strcspn(data, "\r\n");
-		buf_addf(b, "data: %.*s\n", (int)n, data);
-		data += n;
-		data += *data == '\r' && data[1] == '\n' ? 2 : *data ? 1 : 0;
-	} while (*data);
-	buf_addch(b, '\n');
-}
-
-/* s as a JSON string: '"', '\' and control characters escaped. */
-static void add_json_string(struct buf *b, const char *s)
-{
-	buf_addch(b, '"');
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-		if (*p == '"' || *p == '\\' || *p < 0x20)
-			buf_addf(b, "\\u%04x", *p);
-		else
-			buf_addch(b, (char)*p);
-	buf_addch(b, '"');
-}
-
-/* The state of the last build (s->mu held): the build the output is
- * ("gen", as pages' data-gen names it), base_url's path, and the failed
- * build's messages ("errors") or the good one's warnings ("warnings"). */
-static void sse_state(struct serve_state *s, struct buf *b)
-{
-	struct buf json = BUF_INIT;
-	buf_addf(&json, "{\"gen\":\"%lx.%lu\",\"base\":", s->stamp, s->out_gen);
-	add_json_string(&json, s->base);
-	if (s->failed || s->warnings) {
-		buf_addstr(&json, s->failed ? ",\"errors\":" : ",\"warnings\":");
-		add_json_string(&json, s->failed ? (s->errors ? s->errors : "sitegen: the build failed") : s->warnings);
-	}
-	buf_addch(&json, '}');
-	sse_event(b, "state", json.data);
-	buf_free(&json);
-}
-
-/* Has the client closed its end (a read would say end of file)? */
-static int peer_gone(int fd)
-{
-	char b;
-	return fd >= 0 && recv(fd, &b, 1, MSG_PEEK | MSG_DONTWAIT) == 0;
-}
-
-/* Waits for the next build (or KEEPALIVE_S) and puts what the stream must
- * say into c->pending: the state, or a comment. Returns -1 when the server
- * stops or the client is gone. */
-static int sse_next(struct sse_client *c)
-{
-	struct serve_state *s = c->s;
-	pthread_mutex_lock(&s->mu);
-	if (!c->started) {
-		c->started = 1;
-		c->version = s->version - 1;	/* tell the state as it is now */
-		buf_addf(&c->pending, "retry: 1000\n\nevent: hello\ndata: %lu\n\n", c->id);
-	}
-	/* a second at a time: a client gone (a tab closed, curl ended) is
-	 * noticed then, and stops counting as an open page */
-	for (int waited = 0; !s->stopping && s->version == c->version && waited < KEEPALIVE_S; waited++) {
-		struct timespec until;
-		clock_gettime(CLOCK_REALTIME, &until);
-		until.tv_sec += 1;
-		if (pthread_cond_timedwait(&s->changed, &s->mu, &until) == ETIMEDOUT && peer_gone(c->fd)) {
-			pthread_mutex_unlock(&s->mu);
-			return -1;
-		}
-	}
-	if (s->stopping) {
-		pthread_mutex_unlock(&s->mu);
-		return -1;
-	}
-	if (s->version != c->version) {
-		c->version = s->version;
-		sse_state(s, &c->pending);
-	}
-	if (!c->pending.len)
-		buf_addstr(&c->pending, ": waiting\n\n");
-	pthread_mutex_unlock(&s->mu);
-	return 0;
-}
-
-static ssize_t sse_read(void *cls, uint64_t pos, char *out, size_t max)
-{
-	struct sse_client *c = cls;
-	(void)pos;
-	if (c->off == c->pending.len) {
-		buf_reset(&c->pending);
-		c->off = 0;
-		if (sse_next(c) < 0)
-			return MHD_CONTENT_READER_END_OF_STREAM;
-	}
-	size_t n = c->pending.len - c->off;
-	if (n > max)
-		n = max;
-	memcpy(out, c->pending.data + c->off, n);
-	c->off += n;
-	return (ssize_t)n;
-}
-
-static void sse_free(void *cls)
-{
-	struct sse_client *c = cls;
-	struct serve_state *s = c->s;
-	pthread_mutex_lock(&s->mu);
-	s->streams -= c->pages;
-	for (struct sse_client **p = &s->clients; *p; p = &(*p)->next)
-		if (*p == c) {
-			*p = c->next;
-			break;
-		}
-	pthread_mutex_unlock(&s->mu);
-	buf_free(&c->pending);
-	free(c);
-}
-
-static enum MHD_Result serve_events(struct serve_state *s, struct MHD_Connection *conn)
-{
-	struct sse_client *c = xcalloc(1, sizeof(*c));
-	c->s = s;
-	c->pending = (struct buf)BUF_INIT;
-	const char *pages = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "pages");
-	c->pages = pages && strcmp(pages, "0") == 0 ? 0 : 1;
-	const union MHD_ConnectionInfo *info = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
-	c->fd = info ? info->connect_fd : -1;
-	pthread_mutex_lock(&s->mu);
-	c->id = ++s->stream_ids;
-	c->next = s->clients;
-	s->clients = c;
-	s->streams += c->pages;
-	pthread_mutex_unlock(&s->mu);
-	struct MHD_Response *r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 4096, sse_read, c, sse_free);
-	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "text/event-stream; charset=utf-8");
-	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-cache");
-	enum MHD_Result ret = MHD_queue_response(conn, MHD_HTTP_OK, r);
-	MHD_destroy_response(r);
-	return ret;
-}
-
-/* A page says it listens to stream ?stream=ID (&add=1) or is gone (&add=-1).
- * 204; 404 for a stream that is no more. */
-static enum MHD_Result serve_pages(struct serve_state *s, struct MHD_Connection *conn)
-{
-	const char *id = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "stream");
-	const char *add = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "add");
-	unsigned long n = id ? strtoul(id, NULL, 10) : 0;
-	int delta = add && strcmp(add, "1") == 0 ? 1 : add && strcmp(add, "-1") == 0 ? -1 : 0;
-	struct sse_client *c;
-	pthread_mutex_lock(&s->mu);
-	for (c = s->clients; c && c->id != n; c = c->next)
-		;
-	if (c && delta > 0) {
-		c->pages++;
-		s->streams++;
-	} else if (c && delta < 0 && c->pages) {
-		c->pages--;
-		s->streams--;
-	}
-	pthread_mutex_unlock(&s->mu);
-	return send_empty(conn, c ? MHD_HTTP_NO_CONTENT : MHD_HTTP_NOT_FOUND, NULL, NULL);
 }
 
 /* ---- the server ---- */
@@ -528,9 +334,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		return MHD_YES;
 	}
 	if (s->loopback && !host_is_local(MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST)))
-		return send_empty(c, MHD_HTTP_FORBIDDEN, NULL, NULL);
+		return serve_send_empty(c, MHD_HTTP_FORBIDDEN, NULL, NULL);
 	if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
-		return send_empty(c, MHD_HTTP_METHOD_NOT_ALLOWED, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
+		return serve_send_empty(c, MHD_HTTP_METHOD_NOT_ALLOWED, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
 	if (strcmp(url, SERVE_EVENTS) == 0)
 		return serve_events(s, c);
 	if (strcmp(url, SERVE_PAGES) == 0)
@@ -538,7 +344,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	if (strcmp(url, SERVE_SCRIPT) == 0 || strcmp(url, SERVE_WORKER) == 0) {
 		struct buf js = BUF_INIT;
 		buf_addstr(&js, strcmp(url, SERVE_SCRIPT) == 0 ? serve_live_js : serve_worker_js);
-		return send_buf(c, MHD_HTTP_OK, &js, "text/javascript; charset=utf-8", NULL);
+		return serve_send_buf(c, MHD_HTTP_OK, &js, "text/javascript; charset=utf-8", NULL);
 	}
 	return serve_site(s, c, url);
 }

@@ -39,8 +39,8 @@ struct serve_state {
 	char *errors;		/* ... saying this: a heading line, then the build's messages (malloc'd) */
 	char *warnings;		/* the last build succeeded with warnings: the same (malloc'd), else NULL */
 	int built;		/* the output holds a good build (of this run or an earlier one) */
-	size_t streams;		/* the open pages: what the event streams count (serve_http.c) */
-	struct sse_client *clients;	/* the event streams open */
+	size_t streams;		/* the open pages: what the event streams count (serve_events.c) */
+	struct sse_client *clients;	/* the event streams open (serve_events.c) */
 	unsigned long stream_ids;	/* the last stream's id */
 	char *base;		/* base_url's path, "/archive/" (malloc'd) */
 	char *root;		/* the output directory, resolved (malloc'd); NULL before it exists */
