@@ -85,7 +85,7 @@ char *serve_path_encode(const char *path)
 
 /* Checked on the decoded text alone, so that what the disk is never asked
  * about cannot be found there by a link or an odd name; read_output
- * (serve_http.c) checks again where realpath leads. */
+ * (serve_site.c) checks again where realpath leads. */
 int serve_rel_is_servable(const char *rel)
 {
 	const char *p = rel;
