@@ -1,5 +1,12 @@
-/* What serve.c (the builds) and serve_http.c (the requests) share: the
- * state of the last build, under one mutex.
+/* serve_internal: what the serve*.c files share; outside them only
+ * serve.h is used. Each section below names the file that owns it; the
+ * files answering requests share more in serve_http.h (libmicrohttpd's
+ * types), which serve.c and the build's files do not include.
+ *
+ * The state of the last build (struct serve_state, under one mutex):
+ * serve.c sets it up and frees it, serve_build.c publishes every build in
+ * it, serve_site.c reads it to answer, and serve_events.c tells it to the
+ * open pages and counts them in it.
  *
  * The served directory is always one whole build: a build's commit renames
  * files into place one by one, holding the output's commit lock (write.h)
@@ -25,6 +32,8 @@
 #define SERVE_WORKER "/__sitegen/worker.js"
 #define SERVE_PAGES "/__sitegen/pages"
 
+/* ---- the state of the last build ---- */
+
 struct sse_client;
 
 struct serve_state {
@@ -44,13 +53,17 @@ struct serve_state {
 	unsigned long stream_ids;	/* the last stream's id */
 	char *base;		/* base_url's path, "/archive/" (malloc'd) */
 	char *root;		/* the output directory, resolved (malloc'd); NULL before it exists */
-	int loopback;		/* listening on a loopback address only: see host_is_local */
+	int loopback;		/* listening on a loopback address only: see host_is_local (serve_http.c) */
 };
 
+/* ---- the page script (serve_live.c) ---- */
+
 /* The page script, served at SERVE_SCRIPT, and the shared worker, at
- * SERVE_WORKER (serve_live.c). */
+ * SERVE_WORKER. */
 extern const char serve_live_js[];
 extern const char serve_worker_js[];
+
+/* ---- the HTTP server (serve_http.c) ---- */
 
 struct serve_http;
 
