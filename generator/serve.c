@@ -1,443 +1,43 @@
-/* serve: options, the watch loop and the builds. See serve.h. */
+/* serve: the run of `sitegen serve`: starting, the watch loop, stopping.
+ * See serve.h; the options are serve_opts.c's, the builds serve_build.c's. */
 #define _GNU_SOURCE
 #include "serve.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
-#include "arena.h"
 #include "buf.h"
-#include "config.h"
 #include "load.h"
 #include "serve_internal.h"
-#include "text.h"
 #include "watch.h"
-#include "write.h"
 #include "xalloc.h"
 
-/* A failed build's messages kept for the overlay: enough for every error
- * of a bad day (diag caps each file's), small enough for one event. */
-#define SERVE_MAX_ERRORS (256 * 1024)
-
-struct serve_opts {
-	const char *config, *content, *out, *theme, *bind;
-	int port;
-	char **build_argv;	/* the build's own options, for the child */
-	size_t build_argc;
-	char origin[256];	/* http://host:port, once listening */
-};
-
-static volatile sig_atomic_t signals;	/* SIGINT/SIGTERM received */
+volatile sig_atomic_t serve_signals;
 static int wake_pipe[2] = { -1, -1 };
 
 static void on_signal(int sig)
 {
 	(void)sig;
 	int e = errno;
-	signals++;
+	serve_signals++;
 	if (write(wake_pipe[1], "x", 1) < 0) {
 		/* full: the loop wakes anyway */
 	}
 	errno = e;
 }
 
-static double now(void)
+double serve_now(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static void usage(FILE *f)
-{
-	fputs("usage: sitegen serve [--port N] [--bind ADDR] [build options: --config, --content, --out, --theme,\n"
-	      "                     --strict, --drafts, …]\n"
-	      "Builds, serves the output at http://ADDR:N/ under base_url's path (--port defaults to 8080,\n"
-	      "0 picks a free port; --bind to 127.0.0.1), and builds again when content, theme or config\n"
-	      "change; open pages reload, or show the build's errors.\n", f);
-}
-
-/* Splits "--name=value" (value in *eq) from "--name"; name into a buffer. */
-static const char *option_name(const char *a, char *name, size_t size, const char **eq)
-{
-	*eq = strncmp(a, "--", 2) == 0 ? strchr(a, '=') : NULL;
-	if (!*eq || (size_t)(*eq - a) >= size)
-		return a;
-	memcpy(name, a, (size_t)(*eq - a));
-	name[*eq - a] = '\0';
-	(*eq)++;
-	return name;
-}
-
-static int parse_port(const char *s, int *port)
-{
-	char *end;
-	errno = 0;
-	long n = strtol(s, &end, 10);
-	if (end == s || *end || errno || n < 0 || n > 65535) {
-		fprintf(stderr, "sitegen: serve: --port: '%s' is not a port number from 0 to 65535\n", s);
-		return -1;
-	}
-	*port = (int)n;
-	return 0;
-}
-
-/* serve's own options (--port, --bind) are taken out; the others are the
- * build's, passed on as they are (the build says what is wrong with them),
- * and --config, --content, --out and --theme are also noted: the server
- * watches and serves those. */
-static int parse_opts(int argc, char **argv, struct serve_opts *o)
-{
-	const char *port = NULL;
-	o->build_argv = xcalloc((size_t)argc + 4, sizeof(*o->build_argv));
-	o->build_argv[o->build_argc++] = "sitegen";
-	for (int i = 1; i < argc; i++) {
-		char buf[32];
-		const char *eq, *a = option_name(argv[i], buf, sizeof(buf), &eq);
-		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-			usage(stdout);
-			exit(0);
-		}
-		const char **slot = strcmp(a, "--config") == 0 ? &o->config
-				  : strcmp(a, "--content") == 0 ? &o->content
-				  : strcmp(a, "--out") == 0 ? &o->out
-				  : strcmp(a, "--theme") == 0 ? &o->theme
-				  : strcmp(a, "--bind") == 0 ? &o->bind
-				  : strcmp(a, "--port") == 0 ? &port : NULL;
-		int own = slot == &o->bind || slot == &port;
-		if (!own)
-			o->build_argv[o->build_argc++] = argv[i];
-		if (!slot)
-			continue;
-		if (!eq) {
-			if (++i == argc) {
-				fprintf(stderr, "sitegen: serve: %s needs a value\n", a);
-				return -1;
-			}
-			eq = argv[i];
-			if (!own)
-				o->build_argv[o->build_argc++] = argv[i];
-		}
-		*slot = eq;
-	}
-	return port ? parse_port(port, &o->port) : 0;
-}
-
-/* One part of a URL's path with its %XX escapes decoded. malloc'd. */
-static char *decode_part(const char *p, size_t len)
-{
-	char *out = xmalloc(len + 1), *o = out;
-	for (size_t i = 0; i < len; i++) {
-		int hi, lo;
-		if (p[i] == '%' && i + 2 < len && (hi = text_hex_digit(p[i + 1])) >= 0 && (lo = text_hex_digit(p[i + 2])) >= 0) {
-			*o++ = (char)(hi * 16 + lo);
-			i += 2;
-		} else {
-			*o++ = p[i];
-		}
-	}
-	*o = '\0';
-	return out;
-}
-
-/* The path of base_url (https://example.org/archive/ → /archive/), as the
- * 404 page takes it (render_404), with a '/' at both ends. malloc'd. */
-static char *base_path(const char *base_url)
-{
-	const char *p = strstr(base_url, "://");
-	p = p ? strchr(p + 3, '/') : base_url;
-	if (!p)
-		p = "";
-	size_t n = strcspn(p, "?#");
-	while (n && *p == '/')
-		p++, n--;
-	/* Decoded, as the server sees request paths (libmicrohttpd decodes
-	 * them: /my%20archive/ is asked for as "/my archive/"), with its "."
-	 * and ".." parts resolved, which a browser does before asking. */
-	struct buf b = BUF_INIT;
-	buf_addch(&b, '/');
-	while (n) {
-		size_t len = 0;
-		while (len < n && p[len] != '/')
-			len++;
-		char *part = decode_part(p, len);
-		if (strcmp(part, "..") == 0) {
-			while (b.len > 1 && b.data[b.len - 2] != '/')
-				b.len--;
-			if (b.len > 1)
-				b.len--;
-			b.data[b.len] = '\0';
-		} else if (*part && strcmp(part, ".") != 0) {
-			buf_addf(&b, "%s/", part);
-		}
-		free(part);
-		p += len;
-		n -= len;
-		while (n && *p == '/')
-			p++, n--;
-	}
-	return buf_detach(&b, NULL);
-}
-
-/* base_url's path and output_dir, read quietly (the build reports what is
- * wrong with the config). Returns 0, or -1 when the config cannot be read. */
-static int read_config(const char *path, char **base, char **out_dir)
-{
-	struct arena a = ARENA_INIT;
-	struct buf text = BUF_INIT, said = BUF_INIT;
-	struct diag d = DIAG_INIT;
-	d.sink = &said;
-	int r = -1;
-	if (load_file(path, &text) == 0) {
-		struct config cfg;
-		char *src = arena_strndup(&a, text.data, text.len);
-		if (config_parse(&a, &d, path, src, text.len, &cfg) == 0) {
-			*base = base_path(cfg.base_url);
-			if (out_dir)
-				*out_dir = xstrdup(cfg.output_dir);
-			r = 0;
-		}
-	}
-	buf_free(&text);
-	buf_free(&said);
-	arena_free(&a);
-	return r;
-}
-
-/* The digest of the output's files the last build recorded (write.h's
- * state): a build that leaves every file as it was leaves it as it was. */
-static unsigned long long output_digest(const char *out)
-{
-	struct buf path = BUF_INIT, b = BUF_INIT;
-	buf_addf(&path, "%s/%s", out, WRITE_STATE);
-	unsigned long long in = 0, digest = 0;
-	if (load_file(path.data, &b) < 0 || sscanf(b.data, "inputs %llx outputs %llx", &in, &digest) != 2)
-		digest = 0;
-	buf_free(&path);
-	buf_free(&b);
-	return digest;
-}
-
-/* Says why a build could not start or ended, in the terminal and for the
- * open pages. */
-static void build_said(struct buf *err, const char *fmt, const char *what)
-{
-	size_t at = err->len;
-	buf_addf(err, fmt, what);
-	fputs(err->data + at, stderr);
-}
-
-/* Runs one build: this program without "serve", in a child process. Its
- * output goes to the terminal; its messages too, and into err. Ctrl-C
- * (SIGINT to the terminal's process group) is ignored by the build, which
- * finishes before the server stops; a second signal kills it. Returns its
- * exit status, or 128 + the signal that ended it. */
-static int run_build(char **argv, struct buf *err)
-{
-	int p[2];
-	if (pipe2(p, O_CLOEXEC) < 0) {
-		build_said(err, "sitegen: serve: cannot start a build: %s\n", strerror(errno));
-		return 1;
-	}
-	fflush(stdout);
-	fflush(stderr);
-	pid_t pid = fork();
-	if (pid == 0) {
-		signal(SIGINT, SIG_IGN);
-		signal(SIGPIPE, SIG_DFL);
-		dup2(p[1], 2);
-		execv("/proc/self/exe", argv);
-		fprintf(stderr, "sitegen: serve: cannot start a build: %s\n", strerror(errno));
-		_exit(127);
-	}
-	close(p[1]);
-	if (pid < 0) {
-		close(p[0]);
-		build_said(err, "sitegen: serve: cannot start a build: %s\n", strerror(errno));
-		return 1;
-	}
-	char chunk[4096];
-	for (;;) {
-		ssize_t n = read(p[0], chunk, sizeof(chunk));
-		if (n > 0) {
-			fwrite(chunk, 1, (size_t)n, stderr);
-			if (err->len < SERVE_MAX_ERRORS)
-				buf_add(err, chunk, (size_t)n);
-		} else if (n == 0 || errno != EINTR) {
-			break;
-		} else if (signals > 1) {
-			kill(pid, SIGKILL);
-		}
-	}
-	close(p[0]);
-	int status;
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return 1;
-	if (WIFSIGNALED(status))
-		buf_addf(err, "sitegen: serve: the build was ended by signal %d (%s)\n", WTERMSIG(status),
-			 strsignal(WTERMSIG(status)));
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
-
-/* Requests go on being answered from the output while the build renders:
- * its commit takes the output's commit lock (serve_internal.h). */
-static void begin_build(struct serve_state *s)
-{
-	pthread_mutex_lock(&s->mu);
-	s->building = 1;
-	pthread_mutex_unlock(&s->mu);
-}
-
-/* The real path of out when it holds the writer's marker (a complete
- * build of ours), else NULL. */
-static char *served_root(const char *out)
-{
-	char *root = realpath(out, NULL);
-	if (!root)
-		return NULL;
-	size_t n = strlen(root) + sizeof("/" WRITE_MARKER);
-	char *marker = xmalloc(n);
-	snprintf(marker, n, "%s/%s", root, WRITE_MARKER);
-	int ours = access(marker, F_OK) == 0;
-	free(marker);
-	if (!ours) {
-		free(root);
-		return NULL;
-	}
-	return root;
-}
-
-/* How many lines of the build's messages say "kind" (": warning: "). */
-static size_t count_messages(const char *text, const char *kind)
-{
-	size_t n = 0;
-	for (const char *p = text; (p = strstr(p, kind)); p++)
-		n++;
-	return n;
-}
-
-/* What the open pages show of a build's messages: a heading line, then the
- * messages. malloc'd. */
-static char *page_messages(const char *heading, size_t n, const char *messages)
-{
-	struct buf b = BUF_INIT;
-	buf_addf(&b, heading, n, n == 1 ? "" : "s");
-	buf_addch(&b, '\n');
-	buf_addstr(&b, messages);
-	return buf_detach(&b, NULL);
-}
-
-static void say_base_moved(const struct serve_opts *o, const char *base)
-{
-	char *shown = serve_path_encode(base);
-	printf("sitegen: serve: base_url's path is now %s: the site is at %s%s (open pages are told)\n", shown,
-	       o->origin, shown);
-	free(shown);
-}
-
-/* Says in the terminal how the build ended and whom it told. */
-static void say_built(int built, int status, int changed, int moved, size_t warnings, size_t streams,
-		      double secs)
-{
-	const char *pages = streams == 1 ? "page" : "pages";
-	if (status == 2) {
-		printf("sitegen: serve: the build refused its options (see above)\n");
-		return;
-	}
-	if (status) {
-		printf("sitegen: serve: the build failed (%.2f s): %s", secs,
-		       built ? "still serving the last good build" : "no build yet: fix the errors above");
-		if (streams)
-			printf("; the errors are shown on the %zu open %s", streams, pages);
-		else if (!built)
-			printf("; the pages show them too");
-		printf("\n");
-		return;
-	}
-	printf("sitegen: serve: built in %.2f s", secs);
-	if (!changed)
-		printf("; no page changed");
-	else if (streams && !moved)	/* (else say_base_moved tells) */
-		printf("; reloading the %zu open %s", streams, pages);
-	if (warnings)
-		printf("; %zu warning%s (above), shown on the open pages", warnings, warnings == 1 ? "" : "s");
-	printf("\n");
-}
-
-/* Publishes a finished build: the output as it now is, its warnings, or its
- * errors. */
-static void end_build(struct serve_state *s, const struct serve_opts *o, int status, struct buf *err,
-		      unsigned long long *digest, double secs)
-{
-	/* Only a directory a build of ours just wrote is served: after a failed
-	 * build, o->out may be one the build refused (a home folder, the
-	 * working directory), and the last good root stays. */
-	char *base = NULL, *root = status == 0 ? served_root(o->out) : NULL;
-	if (status == 0)
-		read_config(o->config, &base, NULL);
-	unsigned long long now_digest = status == 0 ? output_digest(o->out) : *digest;
-	int changed = now_digest != *digest;
-	*digest = now_digest;
-	const char *text = err->len ? err->data : "";
-	size_t warnings = status ? 0 : count_messages(text, ": warning: ");
-	char *shown = NULL;
-	if (status)
-		shown = page_messages(s->built ? "sitegen: the build failed (%zu error%s). This page is the "
-								"last good build; it reloads when the errors are fixed."
-							      : "sitegen: no build yet: fix the errors below (%zu error%s); "
-								"this page reloads when they are fixed.",
-				      count_messages(text, ": error: "), text);
-	else if (warnings)
-		shown = page_messages("sitegen: %zu warning%s; the build succeeded (make serve SITEFLAGS=--strict "
-				      "makes warnings errors).", warnings, text);
-	pthread_mutex_lock(&s->mu);
-	s->building = 0;
-	s->failed = status != 0;
-	s->built |= status == 0;
-	free(s->errors);
-	free(s->warnings);
-	s->errors = status ? shown : NULL;
-	s->warnings = status ? NULL : shown;
-	s->out_gen += (unsigned long)changed;
-	int moved = base && strcmp(base, s->base) != 0;
-	if (base) {
-		free(s->base);
-		s->base = base;
-	}
-	if (root) {
-		free(s->root);
-		s->root = root;
-	}
-	s->version++;
-	size_t streams = s->streams;
-	int built = s->built;
-	pthread_cond_broadcast(&s->changed);
-	pthread_mutex_unlock(&s->mu);
-	say_built(built, status, changed, moved, warnings, streams, secs);
-	if (moved && *o->origin)	/* (only this thread changes base) */
-		say_base_moved(o, base);
-	fflush(stdout);
-}
-
-static int build(struct serve_state *s, const struct serve_opts *o, unsigned long long *digest)
-{
-	struct buf err = BUF_INIT;
-	begin_build(s);
-	double t0 = now();
-	int status = run_build(o->build_argv, &err);
-	end_build(s, o, status, &err, digest, now() - t0);
-	buf_free(&err);
-	return status;
 }
 
 /* The names an editor means: an article, a template, the config. */
@@ -501,15 +101,15 @@ static void watch_loop(struct serve_state *s, const struct serve_opts *o, struct
 	struct buf names = BUF_INIT;
 	int pending = 0;
 	double due = 0;
-	while (!signals) {
-		if (pending && now() >= due) {
+	while (!serve_signals) {
+		if (pending && serve_now() >= due) {
 			pending = 0;
 			say_changes(&names, o->config);
 			buf_reset(&names);
-			build(s, o, digest);
+			serve_build(s, o, digest);
 			continue;
 		}
-		int timeout = pending ? (int)((due - now()) * 1000) + 1 : -1;
+		int timeout = pending ? (int)((due - serve_now()) * 1000) + 1 : -1;
 		if (pending && timeout < 0)
 			timeout = 0;	/* due meanwhile: -1 would wait for ever */
 		int r = watch_wait(w, timeout, wake_pipe[0], &names);
@@ -518,7 +118,7 @@ static void watch_loop(struct serve_state *s, const struct serve_opts *o, struct
 			;
 		if (r > 0) {
 			pending = 1;
-			due = now() + SERVE_DEBOUNCE_MS / 1000.0;
+			due = serve_now() + SERVE_DEBOUNCE_MS / 1000.0;
 		}
 	}
 	buf_free(&names);
@@ -538,14 +138,14 @@ static void on_signals(void)
 int serve_main(int argc, char **argv)
 {
 	struct serve_opts o = { .config = "config.yml", .content = "content", .theme = "theme", .bind = "127.0.0.1", .port = 8080 };
-	if (parse_opts(argc, argv, &o) < 0) {
-		usage(stderr);
+	if (serve_parse_opts(argc, argv, &o) < 0) {
+		serve_usage(stderr);
 		free(o.build_argv);
 		return 2;
 	}
 	struct serve_state s = { .building = 1, .base = NULL };
 	char *out_dir = NULL;
-	if (read_config(o.config, &s.base, o.out ? NULL : &out_dir) < 0)
+	if (serve_read_config(o.config, &s.base, o.out ? NULL : &out_dir) < 0)
 		s.base = xstrdup("/");	/* the first build will say why */
 	if (!o.out) {	/* fixed for this run: the config's output_dir, read now */
 		o.out = out_dir ? out_dir : "public";
@@ -575,15 +175,15 @@ int serve_main(int argc, char **argv)
 	free(shown_base);
 	const char *dirs[] = { o.content, o.theme };
 	w = watch_open(dirs, 2, o.config);
-	unsigned long long digest = output_digest(o.out);
+	unsigned long long digest = serve_output_digest(o.out);
 	s.built = digest != 0;
 	if (s.built)	/* a whole build of an earlier run: served while the first build runs */
-		s.root = served_root(o.out);
-	if (build(&s, &o, &digest) == 2) {	/* the build's options are wrong: they stay wrong */
+		s.root = serve_served_root(o.out);
+	if (serve_build(&s, &o, &digest) == 2) {	/* the build's options are wrong: they stay wrong */
 		ret = 2;
 		goto out;
 	}
-	if (signals) {	/* stopped during the first build */
+	if (serve_signals) {	/* stopped during the first build */
 		ret = 0;
 		goto out;
 	}

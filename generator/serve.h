@@ -7,8 +7,13 @@
  * program run again without "serve" (a child process): the build path is
  * exactly `make site`'s, and a crash in it leaves the server running.
  *
- * Split in two: serve.c (options, the watch loop, builds) and serve_http.c
- * (answering requests); serve_internal.h is what they share. */
+ * In files of one purpose each, sharing serve_internal.h: serve.c (the
+ * run: start, the watch loop, stop), serve_opts.c (the command line and
+ * what is read of the config), serve_build.c (a build as a child, and what
+ * is said of it), serve_path.c (URL paths); and, answering requests
+ * (sharing serve_http.h too), serve_http.c (the daemon and dispatch),
+ * serve_site.c (the site's files), serve_events.c (the event stream),
+ * serve_live.c (the page script). */
 #ifndef SERVE_H
 #define SERVE_H
 

@@ -1,148 +1,34 @@
-/* serve_http: answering requests from the output directory, and the event
- * stream open pages listen to. See serve.h and serve_internal.h.
+/* serve_http: the HTTP server of `sitegen serve` (libmicrohttpd): where it
+ * listens, which requests it answers (GET and HEAD; on the loopback, only
+ * for a local Host) and by whom (the site, serve_site.c; the event stream,
+ * serve_events.c; the page script, serve_live.c), and sending. See
+ * serve_http.h and serve_internal.h.
  *
  * libmicrohttpd runs a thread per connection, so a request may wait (for a
  * build to finish, or, as an event stream, for the next build) without
  * holding up the others. */
 #define _GNU_SOURCE
-#include "serve_internal.h"
+#include "serve_http.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
-#include <limits.h>
-#include <microhttpd.h>
 #include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
-#include <time.h>
 
 #include "buf.h"
-#include "load.h"
-#include "write.h"
 #include "xalloc.h"
-
-/* A request waits this long at most for a first build to finish. */
-#define GATE_WAIT_S 60
-/* An event stream says something this often, so a closed page is noticed. */
-#define KEEPALIVE_S 15
 
 struct serve_http {
 	struct MHD_Daemon *daemon;
 };
 
-static const char builtin_404[] =
-	"<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>404</title></head>\n"
-	"<body><h1>404</h1><p>找不到这个页面 (no such page in the last good build).</p></body></html>\n";
+/* ---- sending (serve_http.h) ---- */
 
-/* ---- the gate (serve_internal.h) ---- */
-
-/* Waits while a build runs and there is none to serve yet, then takes the
- * output's commit lock shared (write.h: a commit under way finishes first,
- * and none starts until the reader lets go). Returns the output generation
- * read, the output directory (malloc'd, or NULL before there is one) in
- * *root, and the lock to give to gate_leave in *lock. */
-static unsigned long gate_enter(struct serve_state *s, char **root, int *lock)
-{
-	struct timespec until;
-	clock_gettime(CLOCK_REALTIME, &until);
-	until.tv_sec += GATE_WAIT_S;
-	pthread_mutex_lock(&s->mu);
-	while (s->building && !s->root && !s->stopping)
-		if (pthread_cond_timedwait(&s->changed, &s->mu, &until) == ETIMEDOUT)
-			break;
-	*root = s->root ? xstrdup(s->root) : NULL;
-	pthread_mutex_unlock(&s->mu);
-	*lock = *root ? write_read_lock(*root) : -1;
-	/* (the generation after the lock: the files read are of it or newer) */
-	pthread_mutex_lock(&s->mu);
-	unsigned long gen = s->out_gen;
-	pthread_mutex_unlock(&s->mu);
-	return gen;
-}
-
-static void gate_leave(int lock)
-{
-	if (lock >= 0)
-		close(lock);
-}
-
-/* ---- responses ---- */
-
-char *serve_path_encode(const char *path)
-{
-	static const char keep[] = "-._~/!$&'()*+,;=:@";
-	struct buf b = BUF_INIT;
-	for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
-		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-		    strchr(keep, *p))
-			buf_addch(&b, (char)*p);
-		else
-			buf_addf(&b, "%%%02X", *p);
-	}
-	if (!b.data)
-		buf_addstr(&b, "");
-	return buf_detach(&b, NULL);
-}
-
-static const char *content_type(const char *path)
-{
-	static const char *const types[][2] = {
-		{ ".html", "text/html; charset=utf-8" },      { ".css", "text/css; charset=utf-8" },
-		{ ".js", "text/javascript; charset=utf-8" },  { ".xml", "application/xml; charset=utf-8" },
-		{ ".json", "application/json" },              { ".txt", "text/plain; charset=utf-8" },
-		{ ".svg", "image/svg+xml" },                  { ".png", "image/png" },
-		{ ".jpg", "image/jpeg" },                     { ".jpeg", "image/jpeg" },
-		{ ".gif", "image/gif" },                      { ".webp", "image/webp" },
-		{ ".avif", "image/avif" },                    { ".ico", "image/x-icon" },
-		{ ".htm", "text/html; charset=utf-8" },       { ".mjs", "text/javascript; charset=utf-8" },
-		{ ".wasm", "application/wasm" },              { ".webmanifest", "application/manifest+json" },
-		{ ".pdf", "application/pdf" },                { ".woff2", "font/woff2" },
-		{ ".woff", "font/woff" },                     { ".mp4", "video/mp4" },
-	};
-	const char *dot = strrchr(path, '.');
-	if (dot && !strchr(dot, '/'))
-		for (size_t i = 0; i < sizeof(types) / sizeof(*types); i++)
-			if (strcasecmp(dot, types[i][0]) == 0)
-				return types[i][1];
-	return "application/octet-stream";
-}
-
-static int is_html(const char *type)
-{
-	return strncmp(type, "text/html", 9) == 0;
-}
-
-/* Puts the page script before the last </body> (at the end when none),
- * naming the build the page was read from and the base path it was served
- * under. */
-static void inject_script(struct buf *page, unsigned long stamp, unsigned long gen, const char *base)
-{
-	struct buf tag = BUF_INIT;
-	buf_addf(&tag, "<script src=\"%s\" data-gen=\"%lx.%lu\" data-base=\"", SERVE_SCRIPT, stamp, gen);
-	buf_add_html_escaped(&tag, base, strlen(base));
-	buf_addstr(&tag, "\"></script>");
-	size_t at = page->len;
-	for (size_t i = page->len; i >= 7; i--)
-		if (strncasecmp(page->data + i - 7, "</body>", 7) == 0) {
-			at = i - 7;
-			break;
-		}
-	struct buf out = BUF_INIT;
-	buf_grow(&out, page->len + tag.len);
-	buf_add(&out, page->data, at);
-	buf_add(&out, tag.data, tag.len);
-	buf_add(&out, page->data + at, page->len - at);
-	buf_free(page);
-	buf_free(&tag);
-	*page = out;
-}
-
-/* Sends body (taken) with status; type NULL sends no Content-Type (a 304). */
-static enum MHD_Result send_buf(struct MHD_Connection *c, unsigned int status, struct buf *body, const char *type,
-				const char *etag)
+enum MHD_Result serve_send_buf(struct MHD_Connection *c, unsigned int status, struct buf *body, const char *type,
+			       const char *etag)
 {
 	size_t len;
 	char *data = buf_detach(body, &len);
@@ -159,8 +45,8 @@ static enum MHD_Result send_buf(struct MHD_Connection *c, unsigned int status, s
 	return ret;
 }
 
-static enum MHD_Result send_empty(struct MHD_Connection *c, unsigned int status, const char *header,
-				  const char *value)
+enum MHD_Result serve_send_empty(struct MHD_Connection *c, unsigned int status, const char *header,
+				 const char *value)
 {
 	struct MHD_Response *r = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
 	if (header)
@@ -169,355 +55,6 @@ static enum MHD_Result send_empty(struct MHD_Connection *c, unsigned int status,
 	enum MHD_Result ret = MHD_queue_response(c, status, r);
 	MHD_destroy_response(r);
 	return ret;
-}
-
-/* The theme's 404 page (404.html in the output), with status 404. */
-static enum MHD_Result not_found(struct serve_state *s, struct MHD_Connection *c, const char *base)
-{
-	char *root;
-	int lock;
-	unsigned long gen = gate_enter(s, &root, &lock);
-	struct buf page = BUF_INIT, path = BUF_INIT;
-	buf_addf(&path, "%s/404.html", root ? root : "/nonexistent");
-	if (!root || load_file(path.data, &page) < 0)
-		buf_addstr(&page, builtin_404);
-	gate_leave(lock);
-	free(root);
-	buf_free(&path);
-	inject_script(&page, s->stamp, gen, base);
-	return send_buf(c, MHD_HTTP_NOT_FOUND, &page, "text/html; charset=utf-8", NULL);
-}
-
-/* A path the output can hold: the characters the writer allows
- * (write.h), no empty, `.` or `..` part, and no hidden file (the writer's
- * own state). Everything else is answered 404 before the disk is looked at. */
-static int rel_is_servable(const char *rel)
-{
-	const char *p = rel;
-	for (; *p; p++)
-		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '.' ||
-		      *p == '_' || *p == '-' || *p == '/'))
-			return 0;
-	for (p = rel; *p; p = strchr(p, '/') ? strchr(p, '/') + 1 : p + strlen(p))
-		if (*p == '/' || *p == '.')
-			return 0;
-	return 1;
-}
-
-/* Is path inside dir (both resolved)? */
-static int inside(const char *path, const char *dir)
-{
-	size_t n = strlen(dir);
-	return strncmp(path, dir, n) == 0 && path[n] == '/';
-}
-
-/* Reads rel from the output at root. Returns 200 with the file in *body
- * and its ETag, 301 when rel is a directory named without its '/', or 404. */
-static unsigned int read_output(const char *root, const char *rel, struct buf *body, char *etag, size_t etag_size)
-{
-	struct buf path = BUF_INIT;
-	size_t n = strlen(rel);
-	buf_addf(&path, "%s/%s%s", root, rel, n == 0 || rel[n - 1] == '/' ? "index.html" : "");
-	char *real = realpath(path.data, NULL);
-	buf_free(&path);
-	struct stat st;
-	unsigned int status = MHD_HTTP_NOT_FOUND;
-	/* realpath has followed every link: what it names must still be inside */
-	if (!real || !inside(real, root) || stat(real, &st) < 0)
-		goto out;
-	if (S_ISDIR(st.st_mode)) {
-		status = MHD_HTTP_MOVED_PERMANENTLY;
-		goto out;
-	}
-	if (!S_ISREG(st.st_mode) || load_file(real, body) < 0)
-		goto out;
-	snprintf(etag, etag_size, "\"%llx-%llx-%llx.%lx\"", (unsigned long long)st.st_ino,
-		 (unsigned long long)st.st_size, (unsigned long long)st.st_mtim.tv_sec,
-		 (unsigned long)st.st_mtim.tv_nsec);
-	status = MHD_HTTP_OK;
-out:
-	free(real);
-	return status;
-}
-
-static enum MHD_Result serve_file(struct serve_state *s, struct MHD_Connection *c, const char *url,
-				  const char *base, const char *rel)
-{
-	if (!rel_is_servable(rel))
-		return not_found(s, c, base);
-	char *root, etag[128];
-	int lock;
-	struct buf body = BUF_INIT;
-	unsigned long gen = gate_enter(s, &root, &lock);
-	unsigned int status = root ? read_output(root, rel, &body, etag, sizeof(etag)) : MHD_HTTP_NOT_FOUND;
-	gate_leave(lock);
-	free(root);
-	if (status == MHD_HTTP_MOVED_PERMANENTLY) {
-		struct buf to = BUF_INIT;
-		buf_addf(&to, "%s/", url);
-		enum MHD_Result r = send_empty(c, status, MHD_HTTP_HEADER_LOCATION, to.data);
-		buf_free(&to);
-		return r;
-	}
-	if (status != MHD_HTTP_OK)
-		return not_found(s, c, base);
-	size_t n = strlen(rel);
-	const char *type = content_type(n == 0 || rel[n - 1] == '/' ? "index.html" : rel);
-	if (is_html(type)) {	/* the page differs by the script's token */
-		size_t e = strlen(etag);
-		snprintf(etag + e - 1, sizeof(etag) - e + 1, "-%lx.%lu\"", s->stamp, gen);
-		inject_script(&body, s->stamp, gen, base);
-	}
-	/* A 304 is given the body the 200 would have: libmicrohttpd sends a
-	 * 304's headers only, with that body's Content-Length (RFC 9110
-	 * §8.6: a 304 may send no Content-Length but the 200's; an empty
-	 * body would make it "Content-Length: 0"). No Content-Type: a 304
-	 * sends no representation metadata (§15.4.5). */
-	const char *inm = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_NONE_MATCH);
-	if (inm && (strstr(inm, etag) || strcmp(inm, "*") == 0))
-		return send_buf(c, MHD_HTTP_NOT_MODIFIED, &body, NULL, etag);
-	return send_buf(c, MHD_HTTP_OK, &body, type, etag);
-}
-
-/* When no build has succeeded yet (in this run or before it) and the last
- * one failed, there is nothing to serve: every page is this one, its errors
- * and the script, which reloads it once they are fixed. Returns 0 when
- * there is a build to serve instead. */
-static int no_build_yet(struct serve_state *s, struct MHD_Connection *c, const char *base, enum MHD_Result *r)
-{
-	char *root;
-	int lock;
-	unsigned long gen = gate_enter(s, &root, &lock);	/* waits for a first build under way */
-	free(root);
-	gate_leave(lock);
-	pthread_mutex_lock(&s->mu);
-	char *errors = !s->built && s->failed && s->errors ? xstrdup(s->errors) : NULL;
-	pthread_mutex_unlock(&s->mu);
-	if (!errors)
-		return 0;
-	struct buf page = BUF_INIT;
-	buf_addstr(&page, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-			  "<title>sitegen: no build yet</title></head>\n<body>\n<pre style=\"white-space:pre-wrap\">");
-	buf_add_html_escaped(&page, errors, strlen(errors));
-	buf_addstr(&page, "</pre>\n</body></html>\n");
-	inject_script(&page, s->stamp, gen, base);
-	free(errors);
-	*r = send_buf(c, MHD_HTTP_SERVICE_UNAVAILABLE, &page, "text/html; charset=utf-8", NULL);
-	return 1;
-}
-
-/* The site lives under base_url's path; "/" leads there. */
-static enum MHD_Result serve_site(struct serve_state *s, struct MHD_Connection *c, const char *url)
-{
-	pthread_mutex_lock(&s->mu);
-	char *base = xstrdup(s->base);
-	pthread_mutex_unlock(&s->mu);
-	size_t n = strlen(base);
-	enum MHD_Result r;
-	char *location = serve_path_encode(base);	/* base is decoded, as url is */
-	if (no_build_yet(s, c, base, &r))
-		;
-	else if (n > 1 && strcmp(url, "/") == 0)	/* not permanent: base_url may change */
-		r = send_empty(c, MHD_HTTP_FOUND, MHD_HTTP_HEADER_LOCATION, location);
-	else if (n > 1 && strncmp(url, base, n - 1) == 0 && url[n - 1] == '\0')
-		r = send_empty(c, MHD_HTTP_MOVED_PERMANENTLY, MHD_HTTP_HEADER_LOCATION, location);
-	else if (strncmp(url, base, n) == 0)
-		r = serve_file(s, c, url, base, url + n);
-	else
-		r = not_found(s, c, base);
-	free(location);
-	free(base);
-	return r;
-}
-
-/* ---- Server-Sent Events ----
- *
- * Every stream hears the same thing: its id (event "hello") when it opens,
- * then the state of the last build (event "state", JSON) at once and after
- * every build. What an open page does with it (reload, show the errors, the
- * warnings, that the site moved) the page decides, from the build it was
- * read from and the base path it was served under (serve_live.c): so one
- * stream serves any number of pages, and a browser's tabs share one
- * (a shared worker holds it), where one each would use up the six
- * connections a browser opens to a server. The open pages are counted for
- * the terminal: a stream opened with ?pages=0 counts the pages that say,
- * at SERVE_PAGES, that they listen to it; any other counts as one. */
-
-struct sse_client {
-	struct serve_state *s;
-	unsigned long id;
-	int fd;			/* the connection's socket */
-	size_t pages;		/* the open pages it serves, in s->streams */
-	int started;
-	unsigned long version;	/* the last build told about */
-	struct buf pending;	/* what is still to be sent */
-	size_t off;
-	struct sse_client *next;	/* in s->clients */
-};
-
-static void sse_event(struct buf *b, const char *name, const char *data)
-{
-	buf_addf(b, "event: %s\n", name);
-	do {
-		size_t n = strcspn(data, "\r\n");
-		buf_addf(b, "data: %.*s\n", (int)n, data);
-		data += n;
-		data += *data == '\r' && data[1] == '\n' ? 2 : *data ? 1 : 0;
-	} while (*data);
-	buf_addch(b, '\n');
-}
-
-/* s as a JSON string: '"', '\' and control characters escaped. */
-static void add_json_string(struct buf *b, const char *s)
-{
-	buf_addch(b, '"');
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-		if (*p == '"' || *p == '\\' || *p < 0x20)
-			buf_addf(b, "\\u%04x", *p);
-		else
-			buf_addch(b, (char)*p);
-	buf_addch(b, '"');
-}
-
-/* The state of the last build (s->mu held): the build the output is
- * ("gen", as pages' data-gen names it), base_url's path, and the failed
- * build's messages ("errors") or the good one's warnings ("warnings"). */
-static void sse_state(struct serve_state *s, struct buf *b)
-{
-	struct buf json = BUF_INIT;
-	buf_addf(&json, "{\"gen\":\"%lx.%lu\",\"base\":", s->stamp, s->out_gen);
-	add_json_string(&json, s->base);
-	if (s->failed || s->warnings) {
-		buf_addstr(&json, s->failed ? ",\"errors\":" : ",\"warnings\":");
-		add_json_string(&json, s->failed ? (s->errors ? s->errors : "sitegen: the build failed") : s->warnings);
-	}
-	buf_addch(&json, '}');
-	sse_event(b, "state", json.data);
-	buf_free(&json);
-}
-
-/* Has the client closed its end (a read would say end of file)? */
-static int peer_gone(int fd)
-{
-	char b;
-	return fd >= 0 && recv(fd, &b, 1, MSG_PEEK | MSG_DONTWAIT) == 0;
-}
-
-/* Waits for the next build (or KEEPALIVE_S) and puts what the stream must
- * say into c->pending: the state, or a comment. Returns -1 when the server
- * stops or the client is gone. */
-static int sse_next(struct sse_client *c)
-{
-	struct serve_state *s = c->s;
-	pthread_mutex_lock(&s->mu);
-	if (!c->started) {
-		c->started = 1;
-		c->version = s->version - 1;	/* tell the state as it is now */
-		buf_addf(&c->pending, "retry: 1000\n\nevent: hello\ndata: %lu\n\n", c->id);
-	}
-	/* a second at a time: a client gone (a tab closed, curl ended) is
-	 * noticed then, and stops counting as an open page */
-	for (int waited = 0; !s->stopping && s->version == c->version && waited < KEEPALIVE_S; waited++) {
-		struct timespec until;
-		clock_gettime(CLOCK_REALTIME, &until);
-		until.tv_sec += 1;
-		if (pthread_cond_timedwait(&s->changed, &s->mu, &until) == ETIMEDOUT && peer_gone(c->fd)) {
-			pthread_mutex_unlock(&s->mu);
-			return -1;
-		}
-	}
-	if (s->stopping) {
-		pthread_mutex_unlock(&s->mu);
-		return -1;
-	}
-	if (s->version != c->version) {
-		c->version = s->version;
-		sse_state(s, &c->pending);
-	}
-	if (!c->pending.len)
-		buf_addstr(&c->pending, ": waiting\n\n");
-	pthread_mutex_unlock(&s->mu);
-	return 0;
-}
-
-static ssize_t sse_read(void *cls, uint64_t pos, char *out, size_t max)
-{
-	struct sse_client *c = cls;
-	(void)pos;
-	if (c->off == c->pending.len) {
-		buf_reset(&c->pending);
-		c->off = 0;
-		if (sse_next(c) < 0)
-			return MHD_CONTENT_READER_END_OF_STREAM;
-	}
-	size_t n = c->pending.len - c->off;
-	if (n > max)
-		n = max;
-	memcpy(out, c->pending.data + c->off, n);
-	c->off += n;
-	return (ssize_t)n;
-}
-
-static void sse_free(void *cls)
-{
-	struct sse_client *c = cls;
-	struct serve_state *s = c->s;
-	pthread_mutex_lock(&s->mu);
-	s->streams -= c->pages;
-	for (struct sse_client **p = &s->clients; *p; p = &(*p)->next)
-		if (*p == c) {
-			*p = c->next;
-			break;
-		}
-	pthread_mutex_unlock(&s->mu);
-	buf_free(&c->pending);
-	free(c);
-}
-
-static enum MHD_Result serve_events(struct serve_state *s, struct MHD_Connection *conn)
-{
-	struct sse_client *c = xcalloc(1, sizeof(*c));
-	c->s = s;
-	c->pending = (struct buf)BUF_INIT;
-	const char *pages = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "pages");
-	c->pages = pages && strcmp(pages, "0") == 0 ? 0 : 1;
-	const union MHD_ConnectionInfo *info = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
-	c->fd = info ? info->connect_fd : -1;
-	pthread_mutex_lock(&s->mu);
-	c->id = ++s->stream_ids;
-	c->next = s->clients;
-	s->clients = c;
-	s->streams += c->pages;
-	pthread_mutex_unlock(&s->mu);
-	struct MHD_Response *r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 4096, sse_read, c, sse_free);
-	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "text/event-stream; charset=utf-8");
-	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-cache");
-	enum MHD_Result ret = MHD_queue_response(conn, MHD_HTTP_OK, r);
-	MHD_destroy_response(r);
-	return ret;
-}
-
-/* A page says it listens to stream ?stream=ID (&add=1) or is gone (&add=-1).
- * 204; 404 for a stream that is no more. */
-static enum MHD_Result serve_pages(struct serve_state *s, struct MHD_Connection *conn)
-{
-	const char *id = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "stream");
-	const char *add = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "add");
-	unsigned long n = id ? strtoul(id, NULL, 10) : 0;
-	int delta = add && strcmp(add, "1") == 0 ? 1 : add && strcmp(add, "-1") == 0 ? -1 : 0;
-	struct sse_client *c;
-	pthread_mutex_lock(&s->mu);
-	for (c = s->clients; c && c->id != n; c = c->next)
-		;
-	if (c && delta > 0) {
-		c->pages++;
-		s->streams++;
-	} else if (c && delta < 0 && c->pages) {
-		c->pages--;
-		s->streams--;
-	}
-	pthread_mutex_unlock(&s->mu);
-	return send_empty(conn, c ? MHD_HTTP_NO_CONTENT : MHD_HTTP_NOT_FOUND, NULL, NULL);
 }
 
 /* ---- the server ---- */
@@ -560,9 +97,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		return MHD_YES;
 	}
 	if (s->loopback && !host_is_local(MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST)))
-		return send_empty(c, MHD_HTTP_FORBIDDEN, NULL, NULL);
+		return serve_send_empty(c, MHD_HTTP_FORBIDDEN, NULL, NULL);
 	if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
-		return send_empty(c, MHD_HTTP_METHOD_NOT_ALLOWED, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
+		return serve_send_empty(c, MHD_HTTP_METHOD_NOT_ALLOWED, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
 	if (strcmp(url, SERVE_EVENTS) == 0)
 		return serve_events(s, c);
 	if (strcmp(url, SERVE_PAGES) == 0)
@@ -570,7 +107,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	if (strcmp(url, SERVE_SCRIPT) == 0 || strcmp(url, SERVE_WORKER) == 0) {
 		struct buf js = BUF_INIT;
 		buf_addstr(&js, strcmp(url, SERVE_SCRIPT) == 0 ? serve_live_js : serve_worker_js);
-		return send_buf(c, MHD_HTTP_OK, &js, "text/javascript; charset=utf-8", NULL);
+		return serve_send_buf(c, MHD_HTTP_OK, &js, "text/javascript; charset=utf-8", NULL);
 	}
 	return serve_site(s, c, url);
 }
