@@ -23,23 +23,13 @@
  *
  * Indentation is applied when rendering: an operation marked `bol` starts a
  * line and receives the indentation of the expansions it is in. */
-#define TMPL_INTERNAL
-#include "tmpl.h"
+#include "tmpl_parse_internal.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "xalloc.h"
-
-#define NPOS ((size_t)-1)
-
-struct tmpl_tag {
-	char type;		/* 0 for a variable, else one of # ^ / ! > < $ & { = */
-	size_t start, end;	/* the whole tag, delimiters included */
-	const char *name;	/* what follows the type, trimmed */
-	size_t name_len;
-};
 
 /* An element (section, parent, block) whose closing tag is still to come. */
 struct open_elem {
@@ -51,28 +41,7 @@ struct open_elem {
 	size_t outdent_len;
 };
 
-struct parser {
-	struct tmpl_set *set;
-	struct tmpl *t;
-	struct diag *d;
-	const char *src;
-	size_t len;
-	const char *otag, *ctag;	/* the delimiters in force */
-	size_t olen, clen;
-	size_t text_start;	/* literal text from here is not an operation yet */
-	int at_bol;		/* the next operation starts a line */
-	const char *outdent;	/* intrinsic indentation of the innermost argument */
-	size_t outdent_len;
-	struct tmpl_op *ops;
-	size_t nops, ops_cap;
-	struct open_elem *open;
-	size_t nopen, open_cap;
-	size_t errors;
-	struct buf scratch;
-};
-
-__attribute__((format(printf, 4, 5)))
-static void report(struct parser *p, int error, size_t pos, const char *fmt, ...)
+void tmpl_report(struct parser *p, int error, size_t pos, const char *fmt, ...)
 {
 	struct buf msg = BUF_INIT;
 	va_list ap;
@@ -88,81 +57,6 @@ static void report(struct parser *p, int error, size_t pos, const char *fmt, ...
 		diag_warning(p->d, p->t->path, line, col, p->src, p->len, "%s", msg.data);
 	}
 	buf_free(&msg);
-}
-
-static int is_blank(char c)
-{
-	return c == ' ' || c == '\t';
-}
-
-static int is_space(char c)
-{
-	return is_blank(c) || c == '\n' || c == '\r';
-}
-
-static void trim(const char **s, size_t *n)
-{
-	while (*n && is_space(**s)) {
-		++*s;
-		--*n;
-	}
-	while (*n && is_space((*s)[*n - 1]))
-		--*n;
-}
-
-static size_t find(const char *s, size_t len, size_t from, const char *needle, size_t n)
-{
-	while (from + n <= len) {
-		const char *c = memchr(s + from, needle[0], len - n + 1 - from);
-		if (!c)
-			return NPOS;
-		if (memcmp(c, needle, n) == 0)
-			return (size_t)(c - s);
-		from = (size_t)(c - s) + 1;
-	}
-	return NPOS;
-}
-
-/* Only blanks between the start of the line and pos: *ls is where the line starts. */
-static int clear_before(const struct parser *p, size_t pos, size_t *ls)
-{
-	size_t i = pos;
-	while (i > 0 && is_blank(p->src[i - 1]))
-		i--;
-	if (i > 0 && p->src[i - 1] != '\n')
-		return 0;
-	*ls = i;
-	return 1;
-}
-
-/* Only blanks between pos and the end of the line: *le is just past the line ending. */
-static int clear_after(const struct parser *p, size_t pos, size_t *le)
-{
-	size_t i = pos;
-	while (i < p->len && is_blank(p->src[i]))
-		i++;
-	if (i == p->len)
-		*le = i;
-	else if (p->src[i] == '\n')
-		*le = i + 1;
-	else if (p->src[i] == '\r' && i + 1 < p->len && p->src[i + 1] == '\n')
-		*le = i + 2;
-	else
-		return 0;
-	return 1;
-}
-
-static int stands_alone(const struct parser *p, const struct tmpl_tag *tg, size_t *ls, size_t *le)
-{
-	return clear_before(p, tg->start, ls) && clear_after(p, tg->end, le);
-}
-
-static size_t blanks_at(const struct parser *p, size_t pos)
-{
-	size_t i = pos;
-	while (i < p->len && is_blank(p->src[i]))
-		i++;
-	return i - pos;
 }
 
 /* Indentation found at src[pos], measured inside the innermost argument,
@@ -281,7 +175,7 @@ static void set_target(struct parser *p, size_t i, const struct tmpl_tag *tg)
 	if (tg->name[0] == '*') {
 		const char *s = tg->name + 1;
 		size_t n = tg->name_len - 1;
-		trim(&s, &n);
+		tmpl_trim(&s, &n);
 		op->dynamic = 1;
 		op->name = make_name(p, tg->name, tg->name_len, s, n);
 		return;
@@ -289,18 +183,18 @@ static void set_target(struct parser *p, size_t i, const struct tmpl_tag *tg)
 	op->name = tag_name(p, tg);
 	op->target = tmpl_set_ref(p->set, tg->name, tg->name_len);
 	if (op->target->state == TMPL_MISSING && p->set->strict)
-		report(p, 1, tg->start, "%s '%.*s' not found: no template of that name in the theme",
-		       tg->type == '>' ? "partial" : "parent", (int)tg->name_len, tg->name);
+		tmpl_report(p, 1, tg->start, "%s '%.*s' not found: no template of that name in the theme",
+			    tg->type == '>' ? "partial" : "parent", (int)tg->name_len, tg->name);
 	else if (op->target->state == TMPL_MISSING)
-		report(p, 0, tg->start, "%s '%.*s' not found: it renders as nothing",
-		       tg->type == '>' ? "partial" : "parent", (int)tg->name_len, tg->name);
+		tmpl_report(p, 0, tg->start, "%s '%.*s' not found: it renders as nothing",
+			    tg->type == '>' ? "partial" : "parent", (int)tg->name_len, tg->name);
 }
 
 /* Comments, delimiter changes, ignored tags: they only take their line. */
 static void on_silent(struct parser *p, const struct tmpl_tag *tg)
 {
 	size_t ls, le;
-	if (stands_alone(p, tg, &ls, &le)) {
+	if (tmpl_stands_alone(p, tg, &ls, &le)) {
 		flush_text(p, ls);
 		p->text_start = le;
 		p->at_bol = 1;
@@ -308,30 +202,6 @@ static void on_silent(struct parser *p, const struct tmpl_tag *tg)
 		flush_text(p, tg->start);
 		p->text_start = tg->end;
 	}
-}
-
-static void on_delimiters(struct parser *p, const struct tmpl_tag *tg)
-{
-	const char *s = tg->name, *e = tg->name + tg->name_len;
-	const char *a = s;
-	while (a < e && !is_space(*a) && *a != '=')
-		a++;
-	const char *b = a;
-	while (b < e && is_space(*b))
-		b++;
-	const char *c = b;
-	while (c < e && !is_space(*c) && *c != '=')
-		c++;
-	if (a == s || b == a || b == e || c != e) {
-		report(p, 1, tg->start, "bad delimiter change: expected two delimiters, "
-		       "like {{=<%% %%>=}}");
-	} else {
-		p->otag = s;
-		p->olen = (size_t)(a - s);
-		p->ctag = b;
-		p->clen = (size_t)(e - b);
-	}
-	on_silent(p, tg);
 }
 
 static void on_variable(struct parser *p, const struct tmpl_tag *tg)
@@ -350,7 +220,7 @@ static void on_variable(struct parser *p, const struct tmpl_tag *tg)
 static void on_section(struct parser *p, const struct tmpl_tag *tg)
 {
 	size_t ls, le;
-	int alone = stands_alone(p, tg, &ls, &le);
+	int alone = tmpl_stands_alone(p, tg, &ls, &le);
 	flush_text(p, alone ? ls : tg->start);
 	size_t i = add_op(p, tg->type == '#' ? TMPL_SECTION : TMPL_INVERTED, tg->start);
 	p->ops[i].bol = (unsigned char)(alone ? 0 : p->at_bol);
@@ -367,7 +237,7 @@ static void on_partial(struct parser *p, const struct tmpl_tag *tg)
 		return;
 	}
 	size_t ls, le;
-	int alone = stands_alone(p, tg, &ls, &le);
+	int alone = tmpl_stands_alone(p, tg, &ls, &le);
 	flush_text(p, alone ? ls : tg->start);
 	size_t i = add_op(p, TMPL_PARTIAL, tg->start);
 	set_target(p, i, tg);
@@ -385,7 +255,7 @@ static void on_partial(struct parser *p, const struct tmpl_tag *tg)
 static void on_parent(struct parser *p, const struct tmpl_tag *tg)
 {
 	size_t ls;
-	int left = clear_before(p, tg->start, &ls);
+	int left = tmpl_clear_before(p, tg->start, &ls);
 	flush_text(p, left ? ls : tg->start);
 	size_t i = add_op(p, TMPL_PARENT, tg->start);
 	set_target(p, i, tg);
@@ -407,10 +277,10 @@ static void on_argument(struct parser *p, const struct tmpl_tag *tg)
 	e->outdent = p->outdent;
 	e->outdent_len = p->outdent_len;
 	size_t le;
-	if (clear_after(p, tg->end, &le)) {
+	if (tmpl_clear_after(p, tg->end, &le)) {
 		p->text_start = le;
 		p->outdent = p->src + le;
-		p->outdent_len = blanks_at(p, le);
+		p->outdent_len = tmpl_blanks_at(p, le);
 	} else {
 		p->text_start = tg->end;
 		p->outdent_len = 0;
@@ -425,8 +295,8 @@ static void on_block(struct parser *p, const struct tmpl_tag *tg)
 		return;
 	}
 	size_t ls, le;
-	int left = clear_before(p, tg->start, &ls);
-	int right = clear_after(p, tg->end, &le);
+	int left = tmpl_clear_before(p, tg->start, &ls);
+	int right = tmpl_clear_after(p, tg->end, &le);
 	flush_text(p, left ? ls : tg->start);
 	size_t i = add_op(p, TMPL_BLOCK, tg->start);
 	struct tmpl_op *op = &p->ops[i];
@@ -434,7 +304,7 @@ static void on_block(struct parser *p, const struct tmpl_tag *tg)
 	struct open_elem *e = push_open(p, i, left);
 	if (left && right) {
 		op->site = TMPL_LINE;
-		relative_indent(p, le, blanks_at(p, le), &op->indent, &op->indent_len);
+		relative_indent(p, le, tmpl_blanks_at(p, le), &op->indent, &op->indent_len);
 		e->decided = 1;
 		p->text_start = le;
 		p->at_bol = 1;
@@ -455,9 +325,9 @@ static void close_elem(struct parser *p, const struct tmpl_tag *tg)
 	size_t ls = 0, le = 0, end = tg ? tg->end : p->text_start;
 	int alone = 0;
 	if (tg && e.argument)	/* blanks before the closing tag end no line of its content */
-		flush_text(p, clear_before(p, tg->start, &ls) ? ls : tg->start);
+		flush_text(p, tmpl_clear_before(p, tg->start, &ls) ? ls : tg->start);
 	else if (tg)
-		flush_text(p, (alone = stands_alone(p, tg, &ls, &le)) ? ls : tg->start);
+		flush_text(p, (alone = tmpl_stands_alone(p, tg, &ls, &le)) ? ls : tg->start);
 	p->nopen--;
 	struct tmpl_op *op = &p->ops[e.op];
 	op->end = (uint32_t)p->nops;
@@ -468,7 +338,7 @@ static void close_elem(struct parser *p, const struct tmpl_tag *tg)
 		return;
 	}
 	/* Parents and parameters standing alone as a pair: see the top. */
-	int pair = tg && e.left_clear && clear_after(p, tg->end, &le);
+	int pair = tg && e.left_clear && tmpl_clear_after(p, tg->end, &le);
 	if ((op->kind == TMPL_PARENT || (op->kind == TMPL_BLOCK && !e.decided)) && pair) {
 		op->site = TMPL_LINE;
 		op->indent = op->text;
@@ -491,8 +361,8 @@ static const char *const elem_what[] = {
 static void on_close(struct parser *p, const struct tmpl_tag *tg)
 {
 	if (!p->nopen) {
-		report(p, 1, tg->start, "closing tag '%.*s' without an open section",
-		       (int)tg->name_len, tg->name);
+		tmpl_report(p, 1, tg->start, "closing tag '%.*s' without an open section",
+			    (int)tg->name_len, tg->name);
 		on_silent(p, tg);
 		return;
 	}
@@ -509,46 +379,15 @@ static void on_close(struct parser *p, const struct tmpl_tag *tg)
 		const struct tmpl_op *in = &p->ops[p->open[p->nopen - 1].op];
 		size_t line, col;
 		diag_locate(p->src, in->pos, &line, &col);
-		report(p, 1, tg->start, "closing tag '%.*s' does not match %s '%.*s' opened at line %zu, column %zu",
-		       (int)tg->name_len, tg->name, elem_what[in->kind], (int)in->name.len, in->name.s,
-		       line, col);
+		tmpl_report(p, 1, tg->start, "closing tag '%.*s' does not match %s '%.*s' opened at line %zu, column %zu",
+			    (int)tg->name_len, tg->name, elem_what[in->kind], (int)in->name.len, in->name.s,
+			    line, col);
 		if (k == 0)
 			k = p->nopen;
 		while (p->nopen > k)
 			close_elem(p, NULL);
 	}
 	close_elem(p, tg);
-}
-
-/* {{{name}}} and {{=a b=}} end with this character before the delimiter. */
-static char closing_char(char type)
-{
-	return type == '{' ? '}' : type == '=' ? '=' : 0;
-}
-
-/* Reads the tag whose opening delimiter is at o. Returns 0 when it never
- * closes, after saying so. */
-static int scan_tag(struct parser *p, size_t o, struct tmpl_tag *tg)
-{
-	size_t i = o + p->olen;
-	tg->start = o;
-	tg->type = 0;
-	if (i < p->len && p->src[i] && strchr("#^/!><$&{=", p->src[i]))
-		tg->type = p->src[i++];
-	char before = closing_char(tg->type);
-	size_t c = find(p->src, p->len, i, p->ctag, p->clen);
-	while (c != NPOS && before && (c <= i || p->src[c - 1] != before))
-		c = find(p->src, p->len, c + 1, p->ctag, p->clen);
-	if (c == NPOS) {
-		report(p, 1, o, "unclosed tag: '%.*s' without a matching '%.*s%.*s'", (int)p->olen, p->otag,
-		       before != 0, &before, (int)p->clen, p->ctag);
-		return 0;
-	}
-	tg->end = c + p->clen;
-	tg->name = p->src + i;
-	tg->name_len = (before ? c - 1 : c) - i;
-	trim(&tg->name, &tg->name_len);
-	return 1;
 }
 
 static void on_tag(struct parser *p, const struct tmpl_tag *tg)
@@ -558,19 +397,20 @@ static void on_tag(struct parser *p, const struct tmpl_tag *tg)
 		return;
 	}
 	if (tg->type == '=') {
-		on_delimiters(p, tg);
+		tmpl_scan_delimiters(p, tg);
+		on_silent(p, tg);
 		return;
 	}
 	int dynamic_only = (tg->type == '>' || tg->type == '<') && tg->name_len == 1 && tg->name[0] == '*';
 	if (!tg->name_len || dynamic_only) {
-		report(p, 1, tg->start, "empty tag name");
+		tmpl_report(p, 1, tg->start, "empty tag name");
 		on_silent(p, tg);
 		return;
 	}
 	/* {{title} … {{root}}: the tag ran on to the next tag's end */
-	if (find(tg->name, tg->name_len, 0, p->otag, p->olen) != NPOS) {
-		report(p, 1, tg->start, "a tag name holds '%.*s': a closing '%.*s' is missing before it",
-		       (int)p->olen, p->otag, (int)p->clen, p->ctag);
+	if (tmpl_find(tg->name, tg->name_len, 0, p->otag, p->olen) != NPOS) {
+		tmpl_report(p, 1, tg->start, "a tag name holds '%.*s': a closing '%.*s' is missing before it",
+			    (int)p->olen, p->otag, (int)p->clen, p->ctag);
 		on_silent(p, tg);
 		return;
 	}
@@ -587,9 +427,9 @@ static void on_tag(struct parser *p, const struct tmpl_tag *tg)
 static void parse(struct parser *p)
 {
 	size_t pos = 0, o;
-	while ((o = find(p->src, p->len, pos, p->otag, p->olen)) != NPOS) {
+	while ((o = tmpl_find(p->src, p->len, pos, p->otag, p->olen)) != NPOS) {
 		struct tmpl_tag tg;
-		if (!scan_tag(p, o, &tg))
+		if (!tmpl_scan_tag(p, o, &tg))
 			break;
 		on_tag(p, &tg);
 		pos = tg.end;
@@ -597,8 +437,8 @@ static void parse(struct parser *p)
 	flush_text(p, p->len);
 	for (size_t k = 0; k < p->nopen; k++) {
 		const struct tmpl_op *op = &p->ops[p->open[k].op];
-		report(p, 1, op->pos, "unclosed %s '%.*s': no closing tag before the end of the template",
-		       elem_what[op->kind], (int)op->name.len, op->name.s);
+		tmpl_report(p, 1, op->pos, "unclosed %s '%.*s': no closing tag before the end of the template",
+			    elem_what[op->kind], (int)op->name.len, op->name.s);
 	}
 }
 
@@ -610,7 +450,7 @@ void tmpl_compile(struct tmpl_set *s, struct tmpl *t, struct diag *d)
 		.scratch = BUF_INIT,
 	};
 	if (t->src_len > UINT32_MAX)
-		report(&p, 1, 0, "template too large");
+		tmpl_report(&p, 1, 0, "template too large");
 	else
 		parse(&p);
 	t->state = p.errors ? TMPL_FAILED : TMPL_OK;
