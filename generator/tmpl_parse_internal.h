@@ -1,10 +1,13 @@
 /* tmpl_parse_internal: what the template compiler's files share; nothing
  * outside them includes this.
  *
- *   tmpl_parse.c  turning tags into operations, with the whitespace rules
- *                 of each kind of tag, and reporting errors at a place
+ *   tmpl_parse.c  the driver: a parser's life, the loop over tags, the tags
+ *                 in error, and reporting errors at a place
  *   tmpl_scan.c   reading the source: a tag and its delimiters, changes of
  *                 delimiters, and where a tag stands on its line
+ *   tmpl_build.c  turning tags into operations: literal text, names,
+ *                 partials and parents, the elements still open, and the
+ *                 whitespace rules of each kind of tag
  *
  * A parser lives for one tmpl_compile(), which copies the finished operations
  * into the set's arena and frees the parser's own arrays (ops, open, scratch). */
@@ -27,7 +30,7 @@ struct tmpl_tag {
 	size_t name_len;
 };
 
-struct open_elem;	/* tmpl_parse.c */
+struct open_elem;	/* tmpl_build.c */
 
 struct parser {
 	struct tmpl_set *set;
@@ -79,5 +82,16 @@ int tmpl_clear_after(const struct parser *p, size_t pos, size_t *le);
 int tmpl_stands_alone(const struct parser *p, const struct tmpl_tag *tg, size_t *ls, size_t *le);
 /* How many blanks start at pos. */
 size_t tmpl_blanks_at(const struct parser *p, size_t pos);
+
+/* tmpl_build.c */
+
+/* A tag that makes no operation (comment, delimiter change, a tag in
+ * error): standalone, it takes its whole line with it, else only itself. */
+void tmpl_build_silent(struct parser *p, const struct tmpl_tag *tg);
+/* A well-formed tag of type 0, &, {, #, ^, /, >, < or $. */
+void tmpl_build_tag(struct parser *p, const struct tmpl_tag *tg);
+/* The end of the source: the last literal text, and an error for every
+ * element not closed. */
+void tmpl_build_end(struct parser *p);
 
 #endif
