@@ -76,8 +76,9 @@ int tmpl_render(const struct tmpl_set *s, const struct tmpl *t, const struct val
 		struct buf *out, struct diag *d);
 
 #ifdef TMPL_INTERNAL
-/* Shared by tmpl.c (the set), tmpl_parse.c (the compiler) and tmpl_render.c;
- * nothing outside those files may depend on what follows. */
+/* Shared by tmpl.c (the set), the compiler (tmpl_parse.c, tmpl_scan.c,
+ * tmpl_build.c; tmpl_parse_internal.h) and tmpl_render.c; nothing outside
+ * those files may depend on what follows. */
 
 /* The order matters: kinds up to TMPL_INVERTED are indented by the render
  * loop, the expansions after them indent themselves. */
@@ -119,7 +120,7 @@ struct tmpl_op {
 	unsigned char dynamic;		/* PARTIAL, PARENT: the name is looked up in the context */
 	uint32_t end;			/* SECTION, INVERTED, PARENT, BLOCK: index past the element */
 	uint32_t pos;			/* source offset of the tag, for messages */
-	const char *text;		/* TEXT: the text; PARENT, BLOCK: the lead (see tmpl_parse.c) */
+	const char *text;		/* TEXT: the text; PARENT, BLOCK: the lead (see tmpl_build.c) */
 	size_t len;
 	const char *indent;		/* TMPL_LINE sites: indentation for the expansion */
 	size_t indent_len;
