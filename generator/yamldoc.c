@@ -291,6 +291,10 @@ struct ynode *yamldoc_parse(struct arena *a, struct diag *d, const char *path,
 	yaml_parser_delete(&parser);
 	if (failed || b.bad_key)
 		return NULL;
+	/* `title:石楼…` alone is read as one string, not a mapping */
+	if (root && root->kind == YNODE_SCALAR && root->plain &&
+	    yamldoc_report_bare_root(d, path, src, src_len, text, len, root->line - first_line, root->col, first_line))
+		return NULL;
 	if (!root) {
 		root = arena_alloc(a, sizeof(*root));
 		root->kind = YNODE_MAP;

@@ -274,6 +274,31 @@ static int report_unclosed(struct diag *d, const char *path, const char *src, si
 	return 1;
 }
 
+int yamldoc_report_bare_root(struct diag *d, const char *path, const char *src, size_t src_len,
+			     const char *text, size_t len, size_t line, size_t col, size_t first_line)
+{
+	const char *p = text, *end = text + len;
+	for (size_t n = 0; n < line; n++) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		if (!nl)
+			return 0;
+		p = nl + 1;
+	}
+	const char *eol = memchr(p, '\n', (size_t)(end - p));
+	if (!eol)
+		eol = end;
+	struct bare_key k;
+	size_t at_line, at_col;
+	if (!bare_key(p, eol, &k))
+		return 0;
+	diag_locate(p, (size_t)(k.name - p), &at_line, &at_col);
+	/* the string starts with the name, and the space makes it a mapping that reads on past the line */
+	if (at_col != col || !mends(text, len, (size_t)(k.colon + 1 - text), " ", (size_t)(eol - text)))
+		return 0;
+	report_bare_key(d, path, src, src_len, text, &k, first_line);
+	return 1;
+}
+
 int yamldoc_report_cause(struct diag *d, const char *path, const char *src, size_t src_len,
 			 const char *text, size_t len, const yaml_parser_t *parser, size_t first_line)
 {

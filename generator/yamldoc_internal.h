@@ -16,4 +16,11 @@
 int yamldoc_report_cause(struct diag *d, const char *path, const char *src, size_t src_len,
 			 const char *text, size_t len, const yaml_parser_t *parser, size_t first_line);
 
+/* A document that is one plain string starting at `line` (0-based, in
+ * text), column col, is `title:石楼…` and maybe more lines (every key
+ * without its space): reports the first line as yamldoc_report_cause does
+ * and returns 1 when mending it lets libyaml read past that line. */
+int yamldoc_report_bare_root(struct diag *d, const char *path, const char *src, size_t src_len,
+			     const char *text, size_t len, size_t line, size_t col, size_t first_line);
+
 #endif

@@ -109,6 +109,9 @@ static void test_front_matter_errors(void)
 		     "x.md:5:1: error: YAML: could not find expected ':' while scanning a simple key "
 		     "(which starts at line 4, column 1)\n",
 		     "a URL alone on a line is not taken for a key 'http'");
+	expect_error("---\ntitle:标题\ndate:2022-10-01\n---\n",
+		     "x.md:2:6: error: no space after ':' in 'title:标题': write 'title: 标题'\n",
+		     "front matter whose every key lacks its space (one string to YAML) is named at the first");
 	expect_error("---\ntitle: ok\ndate: 2022-10-01\ndistrict: x\n---\n\xff\n",
 		     "x.md:6:1: error: invalid UTF-8 (byte 0xff)", "invalid UTF-8 is refused at its line");
 }
