@@ -5,6 +5,7 @@
 
 #include "strmap.h"
 #include "xalloc.h"
+#include "yamldoc_internal.h"
 
 /* Nodes under construction are kept on an explicit stack, so deep nesting in
  * a hostile file cannot overflow the C stack; the depth is bounded too. */
@@ -236,7 +237,8 @@ struct ynode *yamldoc_parse(struct arena *a, struct diag *d, const char *path,
 	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
 	while (!done && !failed) {
 		if (!yaml_parser_parse(&parser, &ev)) {
-			if (!report_tab(d, path, src, src_len, text, len, &parser, first_line))
+			if (!report_tab(d, path, src, src_len, text, len, &parser, first_line) &&
+			    !yamldoc_report_cause(d, path, src, src_len, text, len, &parser, first_line))
 				report_parser_error(d, path, src, src_len, &parser, first_line, count_lines(text, len));
 			failed = 1;
 			break;
@@ -288,6 +290,10 @@ struct ynode *yamldoc_parse(struct arena *a, struct diag *d, const char *path,
 	}
 	yaml_parser_delete(&parser);
 	if (failed || b.bad_key)
+		return NULL;
+	/* `title:石楼…` alone is read as one string, not a mapping */
+	if (root && root->kind == YNODE_SCALAR && root->plain &&
+	    yamldoc_report_bare_root(d, path, src, src_len, text, len, root->line - first_line, root->col, first_line))
 		return NULL;
 	if (!root) {
 		root = arena_alloc(a, sizeof(*root));

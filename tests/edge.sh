@@ -149,6 +149,15 @@ printf -- '---\ntitle: 块\ndate: 2022-10-31\ndistrict: 离石区\ntags:\n\t- �
 say "$([ $? = 1 ] && grep -q "a.md:6:1: error: a tab in the indentation: YAML indents with spaces only" "$tmp/err" && echo 0 || echo 1)" \
 	"a tab in the front matter's indentation is called a tab, at its place"
 
+# A colon inside a value is no missing space after a key's colon: a time,
+# a URL, a caption's text build without a word, and read as typed.
+mkdir -p "$tmp/colon"
+printf -- '---\ntitle: "时间：10:30"\nsubtitle: 上午10:30在卡口集合\ndate: 2022-10-24\ndistrict: 离石区\nsource: http://example.org/scan/1\ncaptions:\n  - |\n    注:夜间值守\n---\n正文。\n' >"$tmp/colon/a.md"
+"$BIN" --config $CFG --content "$tmp/colon" --out "$tmp/ocolon" --strict --quiet 2>"$tmp/err"
+say "$([ $? = 0 ] && [ ! -s "$tmp/err" ] && grep -q '时间：10:30' "$tmp/ocolon/reports/a/index.html" &&
+	grep -q '上午10:30在卡口集合' "$tmp/ocolon/reports/a/index.html" && echo 0 || echo 1)" \
+	"colons inside values (a time, a URL, a caption) build without a message, the values as typed"
+
 # Options take their value after a space or after '='.
 "$BIN" --config=$CFG --content=tests/errors/good/content --out="$tmp/oeq" --jobs=2 --quiet 2>"$tmp/err"
 say "$([ $? = 0 ] && [ -f "$tmp/oeq/index.html" ] && echo 0 || echo 1)" "--out=DIR and --jobs=2 work like --out DIR and --jobs 2"

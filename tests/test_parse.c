@@ -85,6 +85,33 @@ static void test_front_matter_errors(void)
 		     "missing required key 'district'", "a report needs a district or a city");
 	expect_error("---\ntitle: \"t\n---\n", "x.md:2:8: error: YAML: found unexpected end of stream while scanning a quoted scalar that starts here",
 		     "an unclosed quote is reported where it opens");
+	/* libyaml notices these a line later, or at the end: named where they are (more in tests/errors/) */
+	expect_error("---\ntitle: t\ndate: 2022-10-01\ndistrict: x\ncaptions:\n  - image: a.jpg\n    text:说明\n  - b\n---\n",
+		     "x.md:7:9: error: no space after ':' in 'text:说明': write 'text: 说明'\n",
+		     "a missing space in a mapping inside a list is named at its colon");
+	expect_error("---\ntitle: t\ndate: 2022-10-01\ndistrict: x\ncaptions:\n  - image:a.jpg\n    text: 说明\n---\n",
+		     "x.md:6:10: error: no space after ':' in 'image:a.jpg': write 'image: a.jpg'\n",
+		     "a missing space on a list item's first key is named at its colon");
+	expect_error("---\r\ntitle: t\r\ndistrict:x\r\ndate: 2022-10-01\r\n---\r\n",
+		     "x.md:3:9: error: no space after ':' in 'district:x': write 'district: x'\n",
+		     "a missing space is named in a file with CRLF line ends");
+	expect_error("---\ntitle: t\ncaptions: [{image: a.jpg, text: 说明\ndate: 2022-10-01\ndistrict: x\n---\n",
+		     "x.md:3:11: error: '[' is not closed: end it with '}]'\n",
+		     "brackets left open inside each other are named at the outer one, with what closes them");
+	expect_error("---\ntitle: t\ntags: [a, b  # 注释\ndate: 2022-10-01\ndistrict: x\n---\n",
+		     "x.md:3:7: error: '[' is not closed: end the list with ']'\n",
+		     "an unclosed '[' before a comment is named");
+	expect_error("---\ntitle: t\ntags: [a,\n  b\ndate: 2022-10-01\ndistrict: x\n---\n",
+		     "x.md:5:5: error: YAML: did not find expected ',' or ']' while parsing a flow sequence "
+		     "(which starts at line 3, column 7)\n",
+		     "a list that goes on to a second line keeps libyaml's message (where it ends is a guess)");
+	expect_error("---\ntitle: t\nsource: http://example.org\nhttp://example.org\ndate: 2022-10-01\n---\n",
+		     "x.md:5:1: error: YAML: could not find expected ':' while scanning a simple key "
+		     "(which starts at line 4, column 1)\n",
+		     "a URL alone on a line is not taken for a key 'http'");
+	expect_error("---\ntitle:标题\ndate:2022-10-01\n---\n",
+		     "x.md:2:6: error: no space after ':' in 'title:标题': write 'title: 标题'\n",
+		     "front matter whose every key lacks its space (one string to YAML) is named at the first");
 	expect_error("---\ntitle: ok\ndate: 2022-10-01\ndistrict: x\n---\n\xff\n",
 		     "x.md:6:1: error: invalid UTF-8 (byte 0xff)", "invalid UTF-8 is refused at its line");
 }
