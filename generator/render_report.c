@@ -342,6 +342,8 @@ static void render_report(struct render *r, const struct article *art)
 		val_set_str(a, ctx, "local_name", art->local->name);
 		set_neighbour(r, ctx, "local_prev", art->local_prev);
 		set_neighbour(r, ctx, "local_next", art->local_next);
+		/* the only report of its place: one line says so, not a pager of two "first" and "last" notes */
+		val_set_bool(a, ctx, "local_alone", !art->local_prev && !art->local_next);
 	}
 	render_set_list(r, ctx, "related", related(r, art));
 	render_page(r, "report", art->url, ctx);

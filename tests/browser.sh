@@ -9,7 +9,8 @@
 #
 # Without an output directory it builds content/ and one more article, whose title, text and caption hold
 # </script>, <mark> and <script>, into a temporary directory and tests that. Then the theme's checks in a
-# browser (tests/theme_check.py: contrast and link cues in light, dark and print, the 404 page) run on
+# browser (tests/theme_check.py: contrast and link cues in light, dark and print, the 404 page, and a page
+# of every kind at 375 and 320 px, the standalone SVGs, the site's icon) run on
 # content/ built with config.yml, in the same Chromium: one browser start for all of them; the keyboard check
 # (every month a heatmap links reached by Tab) on a synthetic archive with listing_limit: 3.
 set -u

@@ -172,8 +172,7 @@ def set_query(d, js):
 
 
 def severe(d, where):
-    errors = [e["message"] for e in d.get_log("browser")
-              if e["level"] == "SEVERE" and "favicon.ico" not in e["message"]]
+    errors = [e["message"] for e in d.get_log("browser") if e["level"] == "SEVERE"]
     say(not errors, f"{where}: no errors in the console", errors[:10])
 
 

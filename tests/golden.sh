@@ -50,3 +50,11 @@ expect "a page bundle's image is copied byte for byte beside its page" \
 expect "a page bundle's image has its width and height, and a caption with an image is a figure" sh -c \
 	"grep -qF '<img src=\"img/kouzhao.png\" alt=\"网格员送口罩 &lt;图&gt;\" width=\"4\" height=\"3\" loading=\"lazy\" decoding=\"async\">' '$E/reports/kouzhao/index.html' &&
 	 grep -qF '<figcaption>网格员为居民送口罩</figcaption>' '$E/reports/kouzhao/index.html'"
+expect "the only report of its district says so once (离石区仅此一篇), not that it is both the first and the last" sh -c \
+	"grep -qF '离石区仅此一篇' '$L' && ! grep -q '离石区最早的一篇\|离石区最新的一篇' '$L'"
+expect "a place's lead separates its two links with ' · ' and has no space after its 。" \
+	grep -qF '篇。<a class="lead-link" href="../../places/index.html">上一级：全部地区</a> · <a class="lead-link" href="#year-links">' \
+	"$E/places/shan-xi-sheng/index.html"
+expect "every page links the site's icon, relative to the page (assets/icon.svg is there)" sh -c \
+	"test -f '$E/assets/icon.svg' && grep -qF '<link rel=\"icon\" type=\"image/svg+xml\" href=\"../../assets/icon.svg\">' '$L' &&
+	 ! grep -rL --include='*.html' 'rel=\"icon\"' '$E' | grep -q ."

@@ -421,7 +421,8 @@ for page, html in pages.items():
     if set(targets) != folders or years != sorted(years, reverse=True) or len(set(years)) != len(years):
         problems.append(f"{page}: links {targets}, year folders {sorted(folders)}")
     # and a keyboard user jumps there from the top, before the heatmap and the newest reports
-    jump = html.find('<a href="#year-links">按年、按月浏览</a>')
+    m = re.search(r'<a [^>]*href="#year-links"[^>]*>按年、按月浏览</a>', html)
+    jump = m.start() if m else -1
     if jump < 0 or jump > html.find('class="heatmap') > 0 or (nav and jump > nav.start()):
         problems.append(f"{page}: no jump to the years near the top")
 check(f"{nowners} place, tag and reporter pages link to each of their year pages, newest first, with a jump "

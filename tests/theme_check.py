@@ -4,7 +4,7 @@ issue. Prints `ok - theme: …` / `not ok - theme: …` / `skip - theme: …` li
 
     python3 tests/theme_check.py palette <style.css> <404.html>
         WCAG contrast of the stylesheet's colours (its custom properties) in light, dark and print, and
-        the 404 page's inline colours against them.
+        the 404 page's inline colours (and its data: icon) against them.
     python3 tests/theme_check.py content <content-dir> <seeds-dir>
         captions, subtitles, streets and date comments against the seed scans.
     python3 tests/theme_check.py browser <output-dir>
@@ -12,7 +12,12 @@ issue. Prints `ok - theme: …` / `not ok - theme: …` / `skip - theme: …` li
         them): every link has a cue besides its colour, meaningful borders are 3:1, days with reports stand
         out in the calendar, in light, dark and print; no justified text at 375 px; a heatmap wider than a
         phone scrolls in its box with a 左右滑动 line, none at desktop width or in print; the 404 page styled and
-        with a working link home from file://, under /archive/, and from a server's root."""
+        with a working link home from file://, under /archive/, and from a server's root; and the reader
+        review's points (review_checks): on a page of every kind at 375 and 320 px, with its <details> open,
+        nothing wider than the screen, heatmap tables' row labels on one line, no space after a 。, no two
+        links touching, a search field of 16 px or more; every standalone SVG on its own background with its
+        text 4.5:1 in light and dark; a place's only report saying so once; an icon on every page, so that
+        nothing is asked for outside /archive/ (no /favicon.ico) and the console stays clean."""
 import glob
 import http.server
 import os
@@ -21,6 +26,7 @@ import shutil
 import sys
 import tempfile
 import threading
+import time
 import urllib.parse
 
 failed = 0
@@ -159,6 +165,13 @@ def palette(css_path, page404):
                if k != "color-scheme" and modes[mode].get(k, "").lower() != val.lower()]
         say(iv["light"] and iv["dark"] and not bad,
             f"404.html: its {len(iv['light'])} light and {len(iv['dark'])} dark colours are style.css's", bad)
+    # ... and its icon, written in as a data: URL, is the theme's assets/icon.svg.
+    icon = os.path.join(os.path.dirname(css_path), "icon.svg")
+    href = re.search(r'<link rel="icon"[^>]* href="data:image/svg\+xml,([^"]*)"', html)
+    mine = open(icon, encoding="utf-8").read().strip().replace('"', "'") if os.path.isfile(icon) else None
+    theirs = urllib.parse.unquote(href.group(1)) if href else None
+    say(mine is not None and theirs == mine, "404.html: its icon is icon.svg beside style.css, as a data: URL",
+        [f"404.html: {theirs}", f"icon.svg: {mine}"])
 
 
 # ---- content ----
@@ -319,11 +332,16 @@ return {links, borders, bad, cal, dark: matchMedia('(prefers-color-scheme: dark)
 
 
 class NotFoundServer(http.server.SimpleHTTPRequestHandler):
-    """A static server that answers a missing path with 404.html, as a server configured for it does."""
+    """A static server that answers a missing path with 404.html, as a server configured for it does; it
+    keeps each request's (path, status) in `requests`."""
     page404 = b""
+    requests = None
 
     def log_message(self, *args):
         pass
+
+    def log_request(self, code="-", size="-"):
+        self.requests.append((self.path, int(code) if str(code).isdigit() else code))
 
     def send_error(self, code, message=None, explain=None):
         if code != 404:
@@ -337,9 +355,10 @@ class NotFoundServer(http.server.SimpleHTTPRequestHandler):
 
 
 def serve(root, page404):
-    handler = type("H", (NotFoundServer,), {"page404": open(page404, "rb").read()})
+    handler = type("H", (NotFoundServer,), {"page404": open(page404, "rb").read(), "requests": []})
     srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
                                           lambda *a, **k: handler(*a, directory=root, **k))
+    srv.requests = handler.requests
     threading.Thread(target=srv.serve_forever, daemon=True).start()
     return srv
 
@@ -562,12 +581,190 @@ def browser_checks(out, d=None):
         check_404("at a missing address under /archive/", base + "no/such/page/index.html", exists_http)
         root_base = f"http://127.0.0.1:{at_root.server_address[1]}/"
         check_404("at a missing address of a site served from the root", root_base + "no-such-page.html", exists_http)
+
+        review_checks(d, out, base, under.requests)
     finally:
         for s in servers:
             s.shutdown()
         if own:
             d.quit()
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+# ---- the reader review: what a phone, a dark scheme and the browser's own requests show ----
+
+def page_types(out):
+    """[(kind, path relative to out)]: the first page (in path order) of each kind the build writes, and
+    every year of the date archive (each has a day table)."""
+    kinds = [("home", "index.html"), ("report", "reports/*/index.html"), ("places", "places/index.html"),
+             ("province", "places/*/index.html"), ("city", "places/*/[!0-9]*/index.html"),
+             ("district", "places/*/[!0-9]*/[!0-9]*/index.html"),
+             ("community", "places/*/[!0-9]*/[!0-9]*/[!0-9]*/index.html"),
+             ("place × year", "places/*/[0-9]*/index.html"), ("place × month", "places/*/[0-9]*/[0-9]*/index.html"),
+             ("dates", "dates/index.html"), ("month", "dates/[0-9]*/[0-9]*/index.html"),
+             ("day", "dates/[0-9]*/[0-9]*/[0-9]*/index.html"), ("tags", "tags/index.html"),
+             ("tag", "tags/*/index.html"), ("tag × year", "tags/*/[0-9]*/index.html"),
+             ("reporters", "reporters/index.html"), ("reporter", "reporters/*/index.html"),
+             ("reporter × year", "reporters/*/[0-9]*/index.html"), ("printed pages", "series/index.html"),
+             ("printed page", "series/*/index.html"), ("search", "search/index.html"), ("404", "404.html")]
+    pages = []
+    for kind, pattern in kinds:
+        found = sorted(glob.glob(os.path.join(out, pattern)))
+        if not found:
+            say(False, f"reader review: no {kind} page ({pattern}) in {out}")
+            continue
+        pages.append((kind, os.path.relpath(found[0], out)))
+    pages += [("year", os.path.relpath(y, out)) for y in sorted(glob.glob(os.path.join(out, "dates", "[0-9]*", "index.html")))]
+    return pages
+
+
+# What a reader of a phone sees on a page with every <details> opened: the page's width (against the
+# device's, given: a mobile viewport widens itself to the content, so innerWidth says nothing), the
+# elements reaching past it outside a box that scrolls, row labels of the heatmap tables that wrap, "。"
+# followed by a space, two inline links with nothing but white space between them, the search fields'
+# text size.
+PHONE = r"""
+const W = arguments[0];
+document.querySelectorAll('details').forEach(x => { x.open = true; });
+const scrolls = e => { for (let p = e.parentElement; p; p = p.parentElement) { const o = getComputedStyle(p).overflowX;
+                       if (o === 'auto' || o === 'scroll' || o === 'hidden') return true; } return false; };
+const wide = [...document.querySelectorAll('body *')]
+  .filter(e => e.getBoundingClientRect().right > W + 0.5 && !scrolls(e))
+  .slice(0, 5).map(e => `${e.tagName.toLowerCase()}.${e.getAttribute('class') || ''} right ${Math.round(e.getBoundingClientRect().right)}`);
+const lines = el => { const r = document.createRange(); r.selectNodeContents(el);
+                      return new Set([...r.getClientRects()].filter(b => b.width > 0).map(b => Math.round(b.top))).size; };
+const rows = [...document.querySelectorAll('.heatmap-table tbody th')].map(th => [th.textContent, lines(th)]);
+const text = document.body.innerText, stops = [];
+for (const m of text.matchAll(/。[ \u00a0\u3000]/g)) stops.push(text.slice(Math.max(0, m.index - 12), m.index + 10));
+const inline = e => getComputedStyle(e).display.startsWith('inline');
+const joined = [];
+for (const a of document.querySelectorAll('main a')) {
+  let n = a.nextSibling, between = '';
+  while (n && n.nodeType !== 1) { between += n.nodeType === 3 ? n.data : ''; n = n.nextSibling; }
+  if (n && n.tagName === 'A' && !between.trim() && inline(a) && inline(n) && a.getClientRects().length && n.getClientRects().length)
+    joined.push(`${a.textContent.trim()}|${between}|${n.textContent.trim()}`);
+}
+const fields = [...document.querySelectorAll('input[type=search]')].filter(e => e.getClientRects().length)
+  .map(e => [e.id || e.name, parseFloat(getComputedStyle(e).fontSize)]);
+const lead = document.querySelector('main .lead');
+return {width: document.documentElement.scrollWidth, wide, rows, stops, joined, fields, lead: lead ? lead.innerText : ''};
+"""
+
+# A standalone SVG as a reader opening it sees it: the first shape it paints covers its viewBox with an opaque
+# fill (its own background), and each text's fill against that.
+SVG_LOOK = r"""
+const svg = document.documentElement, vb = svg.viewBox.baseVal;
+const shape = [...svg.children].find(e => ['rect', 'path', 'circle', 'polygon'].includes(e.tagName));
+if (!shape) return {bg: null};
+const bb = shape.getBBox(), cs = getComputedStyle(shape);
+const covers = bb.x <= vb.x && bb.y <= vb.y && bb.x + bb.width >= vb.x + vb.width && bb.y + bb.height >= vb.y + vb.height;
+return {bg: cs.fill, covers, opaque: +cs.fillOpacity === 1 && +cs.opacity === 1,
+        texts: [...svg.querySelectorAll('text')].map(t => [t.textContent, getComputedStyle(t).fill])};
+"""
+
+
+def review_checks(d, out, base, requests):
+    """The defects of the reader review: at 375 px (and 320 px) no page of any kind is wider than the screen
+    with its <details> open, the heatmap tables' row labels keep to one line, no "。" is followed by a space,
+    no two links touch, the search fields' text is 16 px or more (iOS Safari zooms under that); every
+    standalone SVG paints its own background, its text 4.5:1 on it in light and dark; a place's only report
+    says so once; every page names an icon that exists, so that the browser asks for nothing outside
+    /archive/ (no /favicon.ico at the host's root) and the console has no error."""
+    pages = page_types(out)
+    d.get_log("browser")  # what earlier checks left in the console
+    try:
+        for width in (375, 320):
+            d.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                              {"width": width, "height": 800, "deviceScaleFactor": 1, "mobile": True})
+            for kind, page in pages:
+                d.get(base + page)
+                r = d.execute_script(PHONE, width)
+                console = [e["message"] for e in d.get_log("browser") if e["level"] == "SEVERE"]
+                say(r["width"] <= width and not r["wide"],
+                    f"{width} px: {kind} {page}: with its details open the page is {r['width']} px wide, "
+                    f"nothing reaches past the screen but inside a scrolling box", r["wide"])
+                if r["rows"]:
+                    bad = [f"{t}: {n} lines" for t, n in r["rows"] if n != 1]
+                    say(not bad, f"{width} px: {kind} {page}: the {len(r['rows'])} row labels of its heatmap "
+                        f"table are each on one line ({r['rows'][0][0]} …)", bad[:5])
+                if width != 375:
+                    continue
+                say(not r["stops"], f"375 px: {kind} {page}: no space after a 。 in its text", r["stops"][:5])
+                say(not r["joined"], f"375 px: {kind} {page}: no two links side by side with only white space "
+                    f"between them" + (f" (lead: {r['lead'].strip()[:60]})" if r["lead"] else ""), r["joined"][:5])
+                small = [f"{f}: {s} px" for f, s in r["fields"] if s < 16]
+                say(r["fields"] and not small,
+                    f"375 px: {kind} {page}: its search field's text is at least 16 px "
+                    f"({', '.join(f'{s:g} px' for _, s in r['fields'])})", small)
+                say(not console, f"{kind} {page}: no error in the console (an icon that is not there is one)",
+                    console[:5])
+    finally:
+        d.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+    # The browser asks for the icon each page names (under /archive/), never for /favicon.ico at the root: in
+    # all the requests this server had (the browser keeps an icon it has, so it is asked for once).
+    time.sleep(1)  # icons are fetched after the load event
+    seen = list(requests)
+    outside = sorted({p for p, _ in seen if not p.startswith("/archive/")})
+    icons = sorted({(p, c) for p, c in seen if p.startswith("/archive/assets/icon")})
+    say(not outside and icons and all(c == 200 for _, c in icons),
+        f"the pages under /archive/ ({len(seen)} requests) asked for nothing outside it (no /favicon.ico); "
+        f"their icon {icons[:1]} was found", outside[:5] + icons[:3])
+    bad = []
+    for _, page in pages:
+        d.get("file://" + urllib.parse.quote(os.path.join(os.path.abspath(out), page)))
+        hrefs = d.execute_script("return [...document.querySelectorAll('link[rel~=icon]')].map(l => l.href);")
+        for h in hrefs or ["(none)"]:
+            if not (h.startswith("data:image/svg+xml,") or
+                    h.startswith("file://") and os.path.isfile(urllib.parse.unquote(h[len("file://"):]))):
+                bad.append(f"{page}: {h}")
+    say(not bad, f"from disk (file://): each of the {len(pages)} pages links an icon that is there", bad[:5])
+
+    # Standalone SVGs (dates/heatmap.svg, the icon): their own background, and their text readable on it.
+    svgs = sorted(os.path.relpath(f, out) for f in glob.glob(os.path.join(out, "**", "*.svg"), recursive=True)
+                  if not os.path.relpath(f, out).startswith("reports" + os.sep))
+    try:
+        for mode, features in (("light", [{"name": "prefers-color-scheme", "value": "light"}]),
+                               ("dark", [{"name": "prefers-color-scheme", "value": "dark"}])):
+            d.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "screen", "features": features})
+            for svg in svgs:
+                d.get(base + svg)
+                r = d.execute_script(SVG_LOOK)
+                if not r["bg"] or not r["covers"] or not r["opaque"] or r["bg"] == "none":
+                    say(False, f"{mode}: {svg} paints no background of its own over its whole viewBox", [r])
+                    continue
+                bg = css_rgb(r["bg"])
+                worst = min((ratio(css_rgb(f), bg), t) for t, f in r["texts"]) if r["texts"] else None
+                say(worst is None or worst[0] >= 4.5,
+                    f"{mode}: {svg} has its own background ({r['bg']})" +
+                    (f"; its {len(r['texts'])} labels at least {worst[0]:.1f}:1 on it ('{worst[1]}')" if worst else ""),
+                    [r["texts"][:3]])
+    finally:
+        d.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "", "features": []})
+
+    # A report alone in its district (or city) says so once; one with neighbours there keeps its links.
+    heads = {}
+    for f in glob.glob(os.path.join(out, "reports", "*", "index.html")):
+        m = re.search(r'class="pager-heading">([^<]+)的报道中<', open(f, encoding="utf-8").read())
+        if m:
+            heads.setdefault(m.group(1), []).append(os.path.relpath(f, out))
+    alone = sorted(v[0] for v in heads.values() if len(v) == 1)
+    crowd = sorted(v[0] for v in heads.values() if len(v) > 1)
+    for page in alone[:1] + crowd[:1]:
+        d.get(base + page)
+        r = d.execute_script("""const s = document.querySelector('.report-sequence'), hs = s.querySelectorAll('.pager-heading');
+            const h = hs[hs.length - 1], box = [];
+            for (let n = h.nextElementSibling; n && !n.matches('.pager-heading'); n = n.nextElementSibling) box.push(n.innerText);
+            return {name: h.textContent.replace(/的报道中$/, ''), text: box.join(' ').trim(), links: s.querySelectorAll('.pager')[1] ?
+                    s.querySelectorAll('.pager')[1].querySelectorAll('a').length : 0};""")
+        if page in alone:
+            say(r["text"] == f"{r['name']}仅此一篇",
+                f"{page}: the only report of {r['name']}: its box says '{r['text']}', once".replace("\n", " / "), [r])
+        else:
+            say(r["links"] > 0 and "仅此一篇" not in r["text"],
+                f"{page}: a report of {r['name']} with others there links them ('{r['text'][:40]}…')".replace("\n", " / "), [r])
+    if not alone:
+        say(False, "no report is alone in its district or city: the case is not checked")
 
 
 def main():

@@ -901,9 +901,10 @@
 	};
 
 	/* About `width` characters of the line of a text that holds the first match of a term, with the
-	 * matches marked (highlight parts); without a match, the start of its first line that is not blank.
-	 * One line only: a heading is never run into the paragraph after it. [] for a blank text. */
-	Engine.prototype.snippet = function (text, terms, width) {
+	 * matches marked (highlight parts; of the terms `marked` when given); without a match, the start of
+	 * its first line that is not blank. One line only: a heading is never run into the paragraph after
+	 * it. [] for a blank text. */
+	Engine.prototype.snippet = function (text, terms, width, marked) {
 		var s = String(text).normalize("NFC"), hit = this.firstMatch(s, terms);
 		var at = hit ? hit.from : s.search(/\S/);
 		if (at < 0) return [];
@@ -911,9 +912,9 @@
 		if (le < 0) le = s.length;
 		if (!hit) {
 			while (le > at && /\s/.test(s[le - 1])) le--;
-			return this.linePart(s, terms, at, le, at, at, width);
+			return this.linePart(s, marked || terms, at, le, at, at, width);
 		}
-		return this.linePart(s, terms, ls, le, hit.from, hit.to, width);
+		return this.linePart(s, marked || terms, ls, le, hit.from, hit.to, width);
 	};
 
 	/* The labels of the lines of metadata after a report's text (their letters in "mk", search.h), and
@@ -927,18 +928,50 @@
 	 * captions (the subtitle is shown apart); when they have none, a labelled line for the first line of
 	 * metadata that holds one: "记者：李艳", "地点：山西省 吕梁市 离石区 昌宁社区", "拼音：changningshequ
 	 * （昌宁社区）"; when nothing there matches either (the title does), the start of the text. Highlight
-	 * parts; a label is a part of its own with label: true. */
+	 * parts; a label is a part of its own with label: true. With several terms, more fragments follow for
+	 * the terms the first does not show, each after a part with gap: true (" … "). */
 	Engine.prototype.excerpt = function (d, terms, width) {
+		var own = ownText(d), parts = this.excerptOf(d, own, terms, terms, width);
+		if (terms.length < 2) return parts;
+		/* A query of several terms: a term the title, subtitle and snippet do not show gets a fragment of
+		 * its own, so that every result shows why it matched (at most FRAGMENTS in all). */
+		var self = this, seen = [d.t, d.s || ""].concat(parts.filter(function (p) { return p.mark; })
+			.map(function (p) { return p.text; })).map(function (t) { return self.folder.fold(t.normalize("NFC")); });
+		var shows = function (t) { return seen.some(function (f) { return f.indexOf(t) >= 0; }); };
+		var fragments = 1;
+		terms.forEach(function (t) {
+			if (fragments >= FRAGMENTS || shows(t)) return;
+			var more = self.excerptOf(d, own, [t], terms, width / 2);
+			var marks = more.filter(function (p) { return p.mark; });
+			if (!marks.length) return;
+			marks.forEach(function (p) { seen.push(self.folder.fold(p.text)); });
+			if (parts.length && parts[parts.length - 1].text === "\u2026") parts.pop();
+			if (more[0].text === "\u2026") more = more.slice(1);
+			parts = parts.concat([{ text: " \u2026 ", mark: false, gap: true }], more);
+			fragments++;
+		});
+		return parts;
+	};
+
+	var FRAGMENTS = 3;
+
+	/* A report's own text, as the snippet sees it: its body and captions, without the subtitle (shown apart). */
+	function ownText(d) {
 		var own = d.text.slice(0, d.b);
 		if (d.s && own.slice(0, d.s.length + 1) === d.s + "\n") own = own.slice(d.s.length + 1);
 		else if (d.s && own === d.s) own = "";
-		own = own.normalize("NFC");
-		if (this.firstMatch(own, terms)) return this.snippet(own, terms, width);
-		return this.metaLine(d, terms, width) || this.snippet(own, terms, width);
+		return own.normalize("NFC");
+	}
+
+	/* excerpt's one fragment: where the first of the terms `find` is, with the terms `marked` marked. */
+	Engine.prototype.excerptOf = function (d, own, find, marked, width) {
+		if (this.firstMatch(own, find)) return this.snippet(own, find, width, marked);
+		return this.metaLine(d, find, width, marked) || this.snippet(own, find, width, marked);
 	};
 
-	/* The labelled line for the first line of d's metadata that holds a match, or null. */
-	Engine.prototype.metaLine = function (d, terms, width) {
+	/* The labelled line for the first line of d's metadata that holds a match of a term, or null; the
+	 * terms `marking` (default: terms) marked. */
+	Engine.prototype.metaLine = function (d, terms, width, marking) {
 		var self = this, text = d.text, from = text[d.b] === "\n" ? d.b + 1 : d.b;
 		if (from >= text.length) return null;
 		var lines = text.slice(from).normalize("NFC").split("\n"), mk = d.mk;
@@ -950,8 +983,9 @@
 		function ofKind(k) {
 			return lines.filter(function (l, i) { return mk[i] === k; });
 		}
+		var shown = marking || terms;
 		function marked(line) {
-			return self.highlight(line, terms);
+			return self.highlight(line, shown);
 		}
 		function joined(names, sep) {
 			return names.reduce(function (parts, name, i) {
@@ -971,7 +1005,7 @@
 				parts = joined(ofKind(k).filter(holds), "\u3001");	/* the names that match, with 、 */
 			} else {
 				var line = lines[i], hit = this.firstMatch(line, terms);
-				parts = this.linePart(line, terms, 0, line.length, hit.from, hit.to, width);
+				parts = this.linePart(line, shown, 0, line.length, hit.from, hit.to, width);
 			}
 			return LABELS[k] ? [{ text: LABELS[k] + COLON, mark: false, label: true }].concat(parts) : parts;
 		}
