@@ -21,13 +21,17 @@ if ! "$BIN" --config config.yml --content "$tmp/content" --out "$tmp/out" --quie
 	sed 's/^/#   /' "$tmp/log" | head -5
 	exit 1
 fi
-# the city box's two ends of a report page, as text: "prev-title|next-title", "-" for none
+# the city box of a report page, as text: "prev|next" (a title, or the words said for none), or its one line when alone
 city_box() {
 	page=$(grep -l "<h1[^>]*>$1<" "$tmp/out"/reports/*/index.html | head -1)
 	python3 - "$page" <<'PY'
 import re, sys
 html = open(sys.argv[1], encoding="utf-8").read()
-box = html.split("的报道中</h3>", 1)[1].split("</nav>", 1)[0]
+box = html.split("的报道中</h3>", 1)[1].split("</section>", 1)[0]
+alone = re.search(r'pager-alone">([^<]*)<', box)
+if alone:
+    print(alone.group(1))
+    sys.exit(0)
 def end(cls):
     li = re.search(r'<li class="%s">(.*?)</li>' % cls, box, re.S).group(1)
     t = re.search(r'pager-title">([^<]*)<', li)
@@ -45,4 +49,4 @@ check() {	# title expected what
 }
 check 城市甲 '这是太原市最早的一篇|小店乙' "a city-level report's next in the city is the district report after it"
 check 城市丙 '小店乙|迎泽丁' "a city-level report's neighbours in the city are the reports of any district around it"
-check 小店乙 '这是小店区最早的一篇|这是小店区最新的一篇' "a district report's box stays its district's"
+check 小店乙 '小店区仅此一篇' "a district report's box stays its district's (alone there: said once)"
