@@ -13,7 +13,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "arena.h"
 #include "buf.h"
+#include "strmap.h"
 #include "write_internal.h"
 #include "xalloc.h"
 
@@ -161,6 +163,82 @@ static void commit_free(struct writer *w, struct commit *c)
 	free(c->aside_bak);
 }
 
+/* Is anything below the directory `path` (rel below the output) not a
+ * file an earlier build wrote? */
+static int holds_others(struct writer *w, const char *path, const char *rel)
+{
+	DIR *dp = opendir(path);
+	if (!dp)
+		return 0;
+	struct dirent *de;
+	int others = 0;
+	while (!others && (de = readdir(dp))) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		char *child = write_join(path, de->d_name), *child_rel = write_join(rel, de->d_name);
+		struct stat st;
+		if (lstat(child, &st) == 0 && S_ISDIR(st.st_mode))
+			others = holds_others(w, child, child_rel);
+		else
+			others = !strmap_get(&w->old_index, child_rel);
+		free(child);
+		free(child_rel);
+	}
+	closedir(dp);
+	return others;
+}
+
+/* The output is the user's: a file this build would replace, or move out of
+ * the way of a page, must be one an earlier build wrote (a tag's new page
+ * where the user keeps a file of that name, a folder of theirs where a
+ * page goes). Known only from a complete state (a killed first build's
+ * output is all ours). Only a path no earlier build wrote can be in the
+ * way, so a rebuild looks at its new paths alone, each folder once.
+ * Returns 0, or -1 after a diag error naming the first such file. */
+static int nothing_of_users_in_way(struct writer *w)
+{
+	if (!w->old_complete || w->all_ours)
+		return 0;
+	struct strmap dirs_seen = { 0 };
+	struct arena a = { 0 };
+	int r = 0;
+	struct buf rel = BUF_INIT;
+	for (size_t i = 0; r == 0 && i < w->nstaged; i++) {
+		const char *staged = w->staged[i];
+		if (strmap_get(&w->old_index, staged))
+			continue;
+		buf_reset(&rel);
+		buf_addstr(&rel, staged);
+		for (char *p = rel.data; r == 0; p++) {
+			p = strchr(p, '/');
+			if (p)
+				*p = '\0';
+			if (p && strmap_get(&dirs_seen, rel.data)) {
+				*p = '/';
+				continue;
+			}
+			char *path = write_join(w->out, rel.data);
+			struct stat st;
+			int there = lstat(path, &st) == 0;
+			if (there && S_ISDIR(st.st_mode) ? !p && holds_others(w, path, rel.data)
+			    : there && !strmap_get(&w->old_index, rel.data)) {
+				diag_error(w->d, path, 0, 0, NULL, 0, "%s that this generator did not write stands where the "
+					   "build puts %s; move it away (nothing was changed)",
+					   S_ISDIR(st.st_mode) ? "a folder with files" : "a file", staged);
+				r = -1;
+			}
+			free(path);
+			if (!p)
+				break;
+			strmap_put(&a, &dirs_seen, arena_strdup(&a, rel.data), (void *)1);
+			*p = '/';
+		}
+	}
+	buf_free(&rel);
+	arena_free(&a);
+	return r;
+}
+
 /* A staged file can only move in where no old file stands on its path: a
  * file where this build needs a directory (assets/x once a file, now a
  * folder) is moved aside first, for every staged file before the first
@@ -200,6 +278,12 @@ static int keep_old(struct writer *w, struct commit *c, size_t i)
 	struct stat st;
 	if (lstat(c->to[i], &st) < 0)
 		return 0;	/* nothing there yet */
+	if (S_ISDIR(st.st_mode) && w->old_complete && !w->all_ours && holds_others(w, c->to[i], w->staged[i])) {
+		/* a folder of the user's where a file of ours was (nothing_of_users_in_way sees new paths only) */
+		diag_error(w->d, c->to[i], 0, 0, NULL, 0, "a folder with files that this generator did not write "
+			   "stands where the build puts %s; move it away (nothing was changed)", w->staged[i]);
+		return -1;
+	}
 	if (!S_ISDIR(st.st_mode) && link(c->to[i], c->bak[i]) == 0) {
 		c->kept[i] = 1;
 		return 0;
@@ -267,6 +351,8 @@ int writer_commit(struct writer *w, struct write_stats *stats, uint64_t inputs)
 		r = -1;
 	}
 	free(marker);
+	if (r == 0 && nothing_of_users_in_way(w) < 0)
+		r = -1;
 	/* Until the commit is done, the state names no inputs (so no build can
 	 * take the output for current) and lists the old files and the new. */
 	if (r == 0 && !w->direct && write_state_files(w->out, 0, 0, w, 1) < 0) {

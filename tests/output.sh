@@ -209,3 +209,34 @@ for case in content theme; do
 		sed 's/^/#   /' "$tmp/err"
 	fi
 done
+
+# A file or folder of the user's where a build would put a page is an error, and is left as it was: a tag
+# whose page goes where the user keeps a file of that name; a folder of theirs where a page of ours was.
+cp -a "$tmp/ref" "$tmp/own"
+echo "my notes" >"$tmp/own/tags/wo-de-biao-qian"
+victim=$(find "$tmp/c/content" -name '*.md' | sort | sed -n 10p)
+cp "$victim" "$tmp/victim.md"
+sed -i 's/^tags: \[/tags: [我的标签, /' "$victim"
+build "$tmp/own" 2>"$tmp/err"
+status=$?
+if [ $status -ne 0 ] && grep -q "tags/wo-de-biao-qian: error: a file that this generator did not write stands where the build puts tags/wo-de-biao-qian/index.html" "$tmp/err" &&
+	[ "$(cat "$tmp/own/tags/wo-de-biao-qian")" = "my notes" ]; then
+	echo "ok - output: a file of the user's where a new page goes is an error naming it, and is kept"
+else
+	echo "not ok - output: a file of the user's where a new page goes (status $status, file: $(cat "$tmp/own/tags/wo-de-biao-qian" 2>&1))"
+	sed 's/^/#   /' "$tmp/err"
+fi
+cp "$tmp/victim.md" "$victim"
+rm "$tmp/own/tags/wo-de-biao-qian"
+rm "$tmp/own/feed.xml" && mkdir "$tmp/own/feed.xml" && echo mine >"$tmp/own/feed.xml/user.txt"
+echo "一段新的正文。" >>"$victim"
+build "$tmp/own" 2>"$tmp/err"
+status=$?
+if [ $status -ne 0 ] && grep -q "feed.xml: error: a folder with files that this generator did not write stands where the build puts feed.xml" "$tmp/err" &&
+	[ "$(cat "$tmp/own/feed.xml/user.txt")" = mine ]; then
+	echo "ok - output: a folder of the user's where a page of ours was is an error naming it, and is kept"
+else
+	echo "not ok - output: a folder of the user's where a page of ours was (status $status)"
+	sed 's/^/#   /' "$tmp/err"
+fi
+cp "$tmp/victim.md" "$victim"
