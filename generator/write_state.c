@@ -66,6 +66,10 @@ void write_read_old_files(struct writer *w)
 	char *path = write_join(w->out, WRITE_STATE);
 	struct buf *b = &w->old_state;
 	int r = write_load_state(path, b);
+	if (r < 0 && errno == ENOENT)	/* a checkout of the pages without it, say */
+		fprintf(stderr, "sitegen: %s is missing: the files earlier builds wrote cannot be told from yours, so "
+			"those this build no longer makes stay (build into an empty directory to be rid of them)\n",
+			path);
 	free(path);
 	if (r < 0)
 		return;

@@ -240,3 +240,17 @@ else
 	sed 's/^/#   /' "$tmp/err"
 fi
 cp "$tmp/victim.md" "$victim"
+
+# A missing .sitegen-state (a checkout of the pages without it) is said, not silently taken as "nothing of ours".
+cp -a "$tmp/ref" "$tmp/nostate"
+rm "$tmp/nostate/.sitegen-state"
+build "$tmp/nostate" 2>"$tmp/err"
+status=$?
+build "$tmp/nostate" 2>"$tmp/err2"
+if [ $status -eq 0 ] && grep -q "nostate/.sitegen-state is missing: the files earlier builds wrote cannot be told from yours" "$tmp/err" &&
+	[ ! -s "$tmp/err2" ] && same "$tmp/ref" "$tmp/nostate"; then
+	echo "ok - output: a missing state is said once, and the pages are a full build's"
+else
+	echo "not ok - output: a missing state (status $status)"
+	sed 's/^/#   /' "$tmp/err" "$tmp/err2" "$tmp/diff"
+fi
