@@ -50,9 +50,24 @@ static UChar32 cp_before(const struct ustr *u, int32_t i)
 	return c;
 }
 
+/* Does u[0, i) end with full-width punctuation (。！？；：」）…)? Then the
+ * paragraph after it reads apart without a space ("必须用心守护居民。 2月22日"
+ * put one where Chinese text has none). */
+static int ends_wide_punctuation(const struct ustr *u, int32_t i)
+{
+	if (i == 0)
+		return 0;
+	UChar32 c = cp_before(u, i);
+	int width = u_getIntPropertyValue(c, UCHAR_EAST_ASIAN_WIDTH);
+	int8_t t = u_charType(c);
+	return (width == U_EA_WIDE || width == U_EA_FULLWIDTH) &&
+	       (t == U_OTHER_PUNCTUATION || t == U_END_PUNCTUATION || t == U_FINAL_PUNCTUATION);
+}
+
 /* Appends u[0, end) without trailing spaces, paragraph separators or
  * opening punctuation; each paragraph separator inside becomes a space, so
- * that two paragraphs never read as one (人物:…刘密 语录:…). */
+ * that two paragraphs never read as one (人物:…刘密 语录:…), but after
+ * full-width punctuation, which separates them already. */
 static void add_trimmed(struct buf *out, const struct ustr *u, int32_t end)
 {
 	for (;;) {
@@ -71,7 +86,8 @@ static void add_trimmed(struct buf *out, const struct ustr *u, int32_t end)
 		if (u->p[i] != PARA_SEP)
 			continue;
 		text_buf_add_u16(out, u->p + from, i - from);
-		buf_addch(out, ' ');
+		if (!ends_wide_punctuation(u, i))
+			buf_addch(out, ' ');
 		from = i + 1;
 	}
 	text_buf_add_u16(out, u->p + from, end - from);

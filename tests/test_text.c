@@ -341,6 +341,9 @@ static void test_summary(void)
 	check_summary("a paragraph separator shows as a space",
 		      "人物：刘密\xE2\x80\xA9语录：不管做什么事，踏踏实实去做总是对的。", 90,
 		      "人物：刘密 语录：不管做什么事，踏踏实实去做总是对的。");
+	check_summary("no space after full-width punctuation ending a paragraph",
+		      "必须用心守护居民。\xE2\x80\xA9" "2月22日晚，社区开展排查。", 90,
+		      "必须用心守护居民。2月22日晚，社区开展排查。");
 	check_summary("a sentence never runs across a paragraph's end",
 		      "第一段没有句号\xE2\x80\xA9第二段很长很长很长很长很长很长很长", 12, "第一段没有句号");
 	check_summary("no opening bracket before …", "一二三四五六七（八九十一二三四五六七八九十", 9, "一二三四五六七…");
@@ -489,7 +492,7 @@ static void test_markdown_summary(void)
 	check_md_summary("Latin lines joined by a space", "hello\nworld\n", "hello world");
 	check_md_summary("an image's alt text is no part of a summary",
 			 "![照片：网格员送口罩](img/a.png)\n\n网格员挨家挨户发放口罩![图](img/b.png)。\n\n第二段。\n",
-			 "网格员挨家挨户发放口罩。 第二段。");
+			 "网格员挨家挨户发放口罩。第二段。");
 	/* emphasis cmark cannot read next to Chinese punctuation leaves "**" in
 	 * its text: the summary drops it; asterisks the writer typed as text
 	 * (escaped, a reference, a single one, code) stay */
@@ -500,7 +503,7 @@ static void test_markdown_summary(void)
 			 "**面对特别不理解的居民，他们就在门外一直劝说。**这是**“重点”**。\n",
 			 "面对特别不理解的居民，他们就在门外一直劝说。这是“重点”。");
 	check_md_summary("bold cmark reads is plain text", "**第一句。**\n\n社区**网格员**上门。\n",
-			 "第一句。 社区网格员上门。");
+			 "第一句。社区网格员上门。");
 	/* (a body with typed asterisks keeps every run: which is which is not
 	 * in cmark's text) */
 	check_md_summary("escaped asterisks stay", "口令是\\*\\*\\*\\*，这是**“重点”**。\n",
@@ -545,7 +548,7 @@ static void test_markdown_summary(void)
 	buf_addstr(&md, "```\n\n开头。\n\n");
 	for (int i = 0; i < 60; i++)
 		buf_addstr(&md, "第二段很长的文字。\n\n");
-	check_md_summary("an opening without text is read past", md.data, "开头。 第二段很长的文字。…");
+	check_md_summary("an opening without text is read past", md.data, "开头。第二段很长的文字。…");
 	buf_free(&md);
 }
 
