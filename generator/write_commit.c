@@ -190,10 +190,11 @@ static int holds_others(struct writer *w, const char *path, const char *rel)
 
 /* The output is the user's: a file this build would replace, or move out of
  * the way of a page, must be one an earlier build wrote (a tag's new page
- * where the user keeps a file of that name, a folder of theirs where a
- * page goes). Known only from a complete state (a killed first build's
- * output is all ours). Only a path no earlier build wrote can be in the
- * way, so a rebuild looks at its new paths alone, each folder once.
+ * where the user keeps a file of that name). Known only from a complete
+ * state (a killed first build's output is all ours). Only a path no earlier
+ * build wrote can be in the way, so a rebuild looks at its new paths alone,
+ * each folder once; a folder where a file goes is keep_old's to check, as
+ * it moves it aside.
  * Returns 0, or -1 after a diag error naming the first such file. */
 static int nothing_of_users_in_way(struct writer *w)
 {
@@ -219,12 +220,9 @@ static int nothing_of_users_in_way(struct writer *w)
 			}
 			char *path = write_join(w->out, rel.data);
 			struct stat st;
-			int there = lstat(path, &st) == 0;
-			if (there && S_ISDIR(st.st_mode) ? !p && holds_others(w, path, rel.data)
-			    : there && !strmap_get(&w->old_index, rel.data)) {
-				diag_error(w->d, path, 0, 0, NULL, 0, "%s that this generator did not write stands where the "
-					   "build puts %s; move it away (nothing was changed)",
-					   S_ISDIR(st.st_mode) ? "a folder with files" : "a file", staged);
+			if (lstat(path, &st) == 0 && !S_ISDIR(st.st_mode) && !strmap_get(&w->old_index, rel.data)) {
+				diag_error(w->d, path, 0, 0, NULL, 0, "a file that this generator did not write stands where "
+					   "the build puts %s; move it away (nothing was changed)", staged);
 				r = -1;
 			}
 			free(path);
@@ -279,7 +277,7 @@ static int keep_old(struct writer *w, struct commit *c, size_t i)
 	if (lstat(c->to[i], &st) < 0)
 		return 0;	/* nothing there yet */
 	if (S_ISDIR(st.st_mode) && w->old_complete && !w->all_ours && holds_others(w, c->to[i], w->staged[i])) {
-		/* a folder of the user's where a file of ours was (nothing_of_users_in_way sees new paths only) */
+		/* a folder of the user's where a file of ours goes (the one check of folders in the way) */
 		diag_error(w->d, c->to[i], 0, 0, NULL, 0, "a folder with files that this generator did not write "
 			   "stands where the build puts %s; move it away (nothing was changed)", w->staged[i]);
 		return -1;
