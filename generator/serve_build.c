@@ -26,8 +26,8 @@ unsigned long long serve_output_digest(const char *out)
 {
 	struct buf path = BUF_INIT, b = BUF_INIT;
 	buf_addf(&path, "%s/%s", out, WRITE_STATE);
-	unsigned long long in = 0, digest = 0;
-	if (load_file(path.data, &b) < 0 || sscanf(b.data, "inputs %llx outputs %llx", &in, &digest) != 2)
+	uint64_t in = 0, digest = 0;
+	if (load_file(path.data, &b) < 0 || writer_state_head(b.data, b.len, &in, &digest) < 0)
 		digest = 0;
 	buf_free(&path);
 	buf_free(&b);

@@ -31,42 +31,43 @@ static int writes_under(const struct writer *w, const char *name)
 	return 0;
 }
 
-/* Removes files below out/rel_dir that this build did not produce, and
- * directories left empty. */
-static void sweep(struct writer *w, const char *rel_dir)
+/* Counts the files below out/rel_dir that this build did not produce, in
+ * the folders it writes. After a first build that was stopped, they are
+ * that build's leftovers or files the user put there since, and nothing
+ * tells them apart: they stay (a leftover is a page of inputs that changed
+ * meanwhile; one of the user's is theirs). */
+static size_t count_strangers(const struct writer *w, const char *rel_dir)
 {
 	char *dir = *rel_dir ? write_join(w->out, rel_dir) : xstrdup(w->out);
 	DIR *dp = opendir(dir);
 	if (!dp) {
 		free(dir);
-		return;
+		return 0;
 	}
+	size_t n = 0;
 	struct dirent *de;
 	struct buf rel = BUF_INIT;
 	while ((de = readdir(dp))) {
 		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
 			continue;
 		if (!*rel_dir && (strcmp(de->d_name, STAGING_DIR) == 0 || !writes_under(w, de->d_name)))
-			continue;	/* CNAME, .git/, … : never ours to remove */
+			continue;	/* CNAME, .git/, … */
 		buf_reset(&rel);
 		if (*rel_dir)
 			buf_addf(&rel, "%s/", rel_dir);
 		buf_addstr(&rel, de->d_name);
 		char *path = write_join(w->out, rel.data);
 		struct stat st;
-		if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
-			sweep(w, rel.data);
-			if (write_dir_is_empty(path))
-				rmdir(path);
-		} else if (!write_set_has(w, rel.data)) {
-			if (unlink(path) == 0)
-				w->stats.removed++;
-		}
+		if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode))
+			n += count_strangers(w, rel.data);
+		else if (!write_set_has(w, rel.data))
+			n++;
 		free(path);
 	}
 	buf_free(&rel);
 	closedir(dp);
 	free(dir);
+	return n;
 }
 
 /* Removes rel's directory and its parents while they are empty. */
@@ -387,9 +388,12 @@ int writer_commit(struct writer *w, struct write_stats *stats, uint64_t inputs)
 	}
 	commit_free(w, &c);
 	w->stats.written += w->nstaged;
-	if (w->all_ours)
-		sweep(w, "");	/* a killed first build's leftovers: all ours */
-	else
+	size_t strangers = w->all_ours ? count_strangers(w, "") : 0;
+	if (strangers)
+		fprintf(stderr, "sitegen: %zu files in %s are not this build's: left by a first build that was stopped, or "
+			"put there since; they stay (build into an empty directory to be rid of them)\n", strangers,
+			w->out);
+	if (!w->all_ours)
 		sweep_old(w);
 	write_remove_tree(w->staging);
 	if (write_state(w->out, inputs, w->digest, w) < 0) {

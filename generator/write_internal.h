@@ -54,7 +54,8 @@ struct writer {
 	int commit_fd;		/* the commit lock (write_lock.c), once taken */
 	/* What earlier builds wrote (WRITE_STATE's list): the only files a
 	 * build may remove. all_ours: the directory was empty when the build
-	 * that left it began (and was killed), so everything in it is ours. */
+	 * that left it began (and was stopped): its files are not listed, and
+	 * cannot be told from any the user put there since (write_commit.c). */
 	char **old_files;
 	uint64_t *old_digests;	/* each old file's write_file_digest as that build left it; 0: not known */
 	size_t nold;
@@ -66,7 +67,7 @@ struct writer {
 	/* The earlier state as read: old_files and old_extra point into it. */
 	struct buf old_state;
 	const char *old_extra;		/* its extra section (writer_state_extra), */
-	size_t old_extra_len;		/* NUL-terminated at the state's end */
+	size_t old_extra_len;		/* up to the state's end line */
 	struct buf extra;		/* the extra section to write */
 	/* The output's directories seen to be real directories (not links)
 	 * while pages are made, before the commit changes anything: a page

@@ -28,6 +28,54 @@
  * and no digest before it). */
 #define EXTRA_LINE "-- extra"
 
+/* The state's first line, and its last: "end N", N the bytes before that
+ * line. A state cut short (a copy that stopped, a file system that lost the
+ * tail of it) has no such end, and is not taken for a whole one: its list
+ * would leave files of ours unnamed, taken for the user's. */
+#define STATE_HEADER "sitegen-state 2\n"
+#define STATE_END "end "
+
+enum state_form { STATE_WHOLE, STATE_OLDER, STATE_DAMAGED };
+
+/* Which form data is in, and with STATE_WHOLE the length of its body (the
+ * header and the end line aside, so that older code's parsing holds). A
+ * state without the header is an older sitegen's, read as it always was. */
+static enum state_form state_form(const char *data, size_t len, const char **body, size_t *body_len)
+{
+	size_t h = strlen(STATE_HEADER);
+	*body = data;
+	*body_len = len;
+	if (len < h || memcmp(data, STATE_HEADER, h) != 0)
+		return len >= 14 && memcmp(data, "sitegen-state ", 14) == 0 ? STATE_DAMAGED : STATE_OLDER;
+	if (len < h + 1 || data[len - 1] != '\n')
+		return STATE_DAMAGED;
+	size_t at = len - 1;
+	while (at > 0 && data[at - 1] != '\n')
+		at--;
+	const char *last = data + at;
+	char *stop;
+	unsigned long long n = strtoull(last + strlen(STATE_END), &stop, 10);
+	if (len - at < strlen(STATE_END) + 2 || memcmp(last, STATE_END, strlen(STATE_END)) != 0 ||
+	    *stop != '\n' || n != at || at < h)
+		return STATE_DAMAGED;
+	*body = data + h;
+	*body_len = at - h;
+	return STATE_WHOLE;
+}
+
+int writer_state_head(const char *data, size_t len, uint64_t *inputs, uint64_t *outputs)
+{
+	const char *body;
+	size_t body_len;
+	unsigned long long in = 0, out = 0;
+	if (state_form(data, len, &body, &body_len) == STATE_DAMAGED ||
+	    sscanf(body, "inputs %llx outputs %llx", &in, &out) != 2)
+		return -1;
+	*inputs = in;
+	*outputs = out;
+	return 0;
+}
+
 /* One line of the list: "<digest> <path>", or a path alone (a state written
  * before the digests were, or a line added by hand): digest 0, not known. */
 static void parse_file_line(const char *line, size_t n, const char **rel, size_t *rel_len, uint64_t *digest)
@@ -70,12 +118,20 @@ void write_read_old_files(struct writer *w)
 		fprintf(stderr, "sitegen: %s is missing: the files earlier builds wrote cannot be told from yours, so "
 			"those this build no longer makes stay (build into an empty directory to be rid of them)\n",
 			path);
+	const char *body;
+	size_t body_len;
+	if (r == 0 && state_form(b->data, b->len, &body, &body_len) == STATE_DAMAGED) {
+		fprintf(stderr, "sitegen: %s is damaged (cut short or changed by hand) or another version's: every page is made again, and "
+			"files earlier builds wrote that this one no longer makes stay (build into an empty directory to be "
+			"rid of them)\n", path);
+		r = -1;
+	}
 	free(path);
 	if (r < 0)
 		return;
 	unsigned long long in = 0, out = 0;
-	int complete = sscanf(b->data, "inputs %llx outputs %llx", &in, &out) == 2 && in != 0;
-	char *line = b->data, *end = b->data + b->len;
+	int complete = sscanf(body, "inputs %llx outputs %llx", &in, &out) == 2 && in != 0;
+	char *line = b->data + (body - b->data), *end = line + body_len;
 	int in_list = 0;
 	size_t cap = 0;
 	while (line < end) {
@@ -128,6 +184,7 @@ static void add_file_line(struct buf *b, uint64_t digest, const char *rel)
 int write_state_files(const char *out, uint64_t inputs, uint64_t digest, const struct writer *w, int also)
 {
 	struct buf b = BUF_INIT;
+	buf_addstr(&b, STATE_HEADER);
 	buf_addf(&b, "inputs %016llx\noutputs %016llx\n", (unsigned long long)inputs, (unsigned long long)digest);
 	if (!w) {
 		buf_addstr(&b, "incomplete\n");
@@ -146,6 +203,7 @@ int write_state_files(const char *out, uint64_t inputs, uint64_t digest, const s
 			buf_add(&b, w->extra.data, w->extra.len);
 		}
 	}
+	buf_addf(&b, STATE_END "%zu\n", b.len);
 	char *path = write_join(out, WRITE_STATE), *tmp = write_join(out, WRITE_STATE ".tmp");
 	int r = write_whole_file(tmp, b.data, b.len, NULL);
 	if (r == 0 && rename(tmp, path) < 0)
@@ -247,11 +305,14 @@ int writer_is_current(const char *out_dir, uint64_t inputs)
 	}
 	char *path = write_join(out_dir, WRITE_STATE), *staging = write_join(out_dir, STAGING_DIR);
 	struct buf b = BUF_INIT;
-	unsigned long long in = 0, out = 0;
+	uint64_t in = 0, out = 0;
+	const char *body;
+	size_t body_len;
 	struct stat st;
 	int current = lstat(staging, &st) < 0 && write_load_state(path, &b) == 0 &&
-		      sscanf(b.data, "inputs %llx outputs %llx", &in, &out) == 2 && in == inputs &&
-		      out == digest_listed(out_dir, fd, b.data, b.len);
+		      writer_state_head(b.data, b.len, &in, &out) == 0 && in == inputs &&
+		      state_form(b.data, b.len, &body, &body_len) != STATE_DAMAGED &&
+		      out == digest_listed(out_dir, fd, body, body_len);
 	buf_free(&b);
 	free(path);
 	free(staging);

@@ -164,7 +164,7 @@ else
 	head -20 "$tmp/diff" | sed 's/^/#   /'
 fi
 # A state without the record (an older sitegen's, or a damaged one): everything is made.
-sed -i '/^-- extra$/,$d; s/^[0-9a-f]\{16\} //' "$tmp/one/.sitegen-state"
+sed -i '1d; /^-- extra$/,$d; s/^[0-9a-f]\{16\} //' "$tmp/one/.sitegen-state"
 printf '\n最后一句。\n' >>"$g"
 SITEGEN_TIMING=1 build "$tmp/one" --theme "$tmp/theme" >"$tmp/log" 2>&1
 set -- $(made "$tmp/log")

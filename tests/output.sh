@@ -13,6 +13,9 @@ build() {	# out-dir [args]
 	shift
 	"$BIN" --config "$tmp/c/config.yml" --content "$tmp/c/content" --out "$out" --quiet "$@"
 }
+restate() {	# state: its end line made right again after an edit by hand
+	sed -i '$d' "$1" && printf 'end %s\n' "$(wc -c <"$1")" >>"$1"
+}
 same() {	# dir dir
 	diff -r -x .sitegen-state -x .sitegen-output -x .git -x CNAME -x .nojekyll "$1" "$2" >"$tmp/diff" 2>&1
 }
@@ -127,12 +130,18 @@ for i in $(seq 400); do
 done
 kill -9 $pid 2>/dev/null
 wait $pid 2>/dev/null
-mkdir -p "$tmp/k/.git" && echo "ref: refs/heads/main" >"$tmp/k/.git/HEAD" && echo example.org >"$tmp/k/CNAME"
+mkdir -p "$tmp/k/.git" "$tmp/k/assets" && echo "ref: refs/heads/main" >"$tmp/k/.git/HEAD" && echo example.org >"$tmp/k/CNAME"
+echo "a { }" >"$tmp/k/assets/mine.css"
 # (the content is as the rebuild round above left it: kref is its full build)
-if build "$tmp/k" && [ -f "$tmp/k/.git/HEAD" ] && [ -f "$tmp/k/CNAME" ] && same "$tmp/kref" "$tmp/k"; then
-	echo "ok - output: repairing a killed first build keeps .git/ and CNAME added since, and equals a full build"
+build "$tmp/k" 2>"$tmp/err"
+status=$?
+if [ $status -eq 0 ] && [ -f "$tmp/k/.git/HEAD" ] && [ -f "$tmp/k/CNAME" ] && rm "$tmp/k/assets/mine.css" &&
+	grep -q "^sitegen: 1 files in .* are not this build's: left by a first build that was stopped" "$tmp/err" &&
+	same "$tmp/kref" "$tmp/k"; then
+	echo "ok - output: repairing a killed first build keeps .git/, CNAME and a file put among the pages since (and says so), and equals a full build"
 else
-	echo "not ok - output: repairing a killed first build removed .git/ or CNAME, or differs from a full build"
+	echo "not ok - output: repairing a killed first build removed .git/, CNAME or assets/mine.css, or differs from a full build (status $status)"
+	sed 's/^/#   /' "$tmp/err"
 fi
 
 # Nothing is ever removed through a symbolic link, even one the state lists paths through.
@@ -140,7 +149,7 @@ rm -rf "$tmp/s" "$tmp/victim"
 build "$tmp/s"
 mkdir -p "$tmp/victim/sub" && echo x >"$tmp/victim/keep.html" && echo x >"$tmp/victim/sub/index.html"
 ln -s "$tmp/victim" "$tmp/s/lnk"
-printf 'lnk/keep.html\nlnk/sub/index.html\n' >>"$tmp/s/.sitegen-state"
+sed -i '/^files$/a lnk/keep.html\nlnk/sub/index.html' "$tmp/s/.sitegen-state" && restate "$tmp/s/.sitegen-state"
 build "$tmp/s" --force
 if [ -f "$tmp/victim/keep.html" ] && [ -f "$tmp/victim/sub/index.html" ]; then
 	echo "ok - output: files a state lists through a symbolic link that leads out are never removed"
@@ -255,3 +264,32 @@ else
 	echo "not ok - output: a missing state (status $status)"
 	sed 's/^/#   /' "$tmp/err" "$tmp/err2" "$tmp/diff"
 fi
+
+# A state cut short (a copy that stopped, a disk that lost its tail) is said and
+# not trusted: every page is made, the user's file among the pages stays, and
+# the next build is quiet again. A state with its end line but cut before it
+# (the line moved up by hand) is the same.
+rm -rf "$tmp/cutref" && build "$tmp/cutref"
+for how in cut moved; do
+	rm -rf "$tmp/cut"
+	cp -a "$tmp/cutref" "$tmp/cut"
+	echo "mine" >"$tmp/cut/reports/mine.txt"
+	n=$(wc -c <"$tmp/cut/.sitegen-state")
+	if [ $how = cut ]; then
+		truncate -s $((n / 2)) "$tmp/cut/.sitegen-state"
+	else
+		head -c $((n / 2)) "$tmp/cut/.sitegen-state" >"$tmp/half" && tail -1 "$tmp/cut/.sitegen-state" >>"$tmp/half"
+		mv "$tmp/half" "$tmp/cut/.sitegen-state"
+	fi
+	build "$tmp/cut" 2>"$tmp/err"
+	status=$?
+	build "$tmp/cut" 2>"$tmp/err2"
+	if [ $status -eq 0 ] && grep -q "cut/.sitegen-state is damaged (cut short or changed by hand)" "$tmp/err" &&
+		[ ! -s "$tmp/err2" ] && [ "$(cat "$tmp/cut/reports/mine.txt")" = mine ] && rm "$tmp/cut/reports/mine.txt" &&
+		same "$tmp/cutref" "$tmp/cut"; then
+		echo "ok - output: a state $how short is said once and not trusted; the user's file stays, the pages are a full build's"
+	else
+		echo "not ok - output: a state $how short (status $status)"
+		sed 's/^/#   /' "$tmp/err" "$tmp/err2" "$tmp/diff"
+	fi
+done
