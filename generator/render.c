@@ -490,8 +490,8 @@ int render_site(const struct site *site, struct tmpl_set *tmpls, struct writer *
 	atomic_init(&p.kept, 0);
 	size_t total = p.offsets[NFAMILIES];
 	if (inc)
-		render_deps_open(&p.deps, site, w, nav_global(inc->global, site), inc->search_global, inc->force, total,
-				 reports_first(&p), job_view, &p);
+		render_deps_open(&p.deps, site, w, nav_global(inc->global, site), inc->search_global, inc->force,
+				 total, reports_first(&p), job_view, &p);
 	progress_stage_of("rendering: %zu / %zu pages", total, pages_done, &p);
 	atomic_init(&p.abandoned, 0);
 	threads_gate_init(&p.precomputed, site->articles.len);
