@@ -364,17 +364,27 @@ static int read_key(struct fm *f, const char *k, const struct ynode *v, struct a
 	return 1;
 }
 
+/* A key given a list or mapping where one value belongs: get_string said so
+ * at its place, and saying "empty" or "missing" too would be the same
+ * mistake twice. */
+static int given_not_single(const struct ynode *root, const char *key)
+{
+	const struct ynode *n = ynode_get(root, key);
+	return n && n->kind != YNODE_SCALAR;
+}
+
 static void check_required(struct fm *f, const struct ynode *root, struct article *art)
 {
 	/* Missing keys have no line of their own: point at the front matter's start. */
 	if (!art->title && !ynode_get(root, "title"))
 		diag_error(f->d, f->path, 1, 1, f->src, f->len, "missing required key 'title'"), f->failed = 1;
-	else if (!art->title)
+	else if (!art->title && !given_not_single(root, "title"))
 		fm_error(f, ynode_get(root, "title"), "'%s' is empty", "title");
 	if (!art->date.y && !ynode_get(root, "date"))
 		diag_error(f->d, f->path, 1, 1, f->src, f->len,
 			   "missing required key 'date' (YYYY-MM-DD, or YYYY-MM)"), f->failed = 1;
-	if (art->kind != ARTICLE_PAGE && !art->district && !art->city)
+	if (art->kind != ARTICLE_PAGE && !art->district && !art->city &&
+	    !given_not_single(root, "district") && !given_not_single(root, "city"))
 		diag_error(f->d, f->path, 1, 1, f->src, f->len,
 			   "missing required key 'district' (or 'city' when the text names no district)"),
 			f->failed = 1;

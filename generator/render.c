@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "hash.h"
 #include "progress.h"
 #include "text.h"
 #include "threads.h"
@@ -76,6 +77,27 @@ static struct val *site_val(struct render *r)
 	return r->site_val = site;
 }
 
+/* 版面 leads to the printed pages: with none in the archive, a link to a
+ * page that says so would only waste the reader's click. The series index
+ * itself is still made (the sitemap lists it, and old links reach it). */
+static int nav_shown(const struct site *s, size_t i)
+{
+	return strcmp(nav_entries[i].section, "series") != 0 || s->series.len > 0;
+}
+
+/* What the navigation reads of the archive as a whole, folded into the
+ * global digest of incremental rendering (render_deps.c): whether
+ * nav_shown shows 版面. Every page shows the nav, and no page's view covers
+ * this bit, so the first printed page added, or the last removed, must
+ * make every page again: a change of the global digest does that. The
+ * structure digest would not be enough, though it changes too: after a
+ * change of structure alone, a keyed page whose view is the same is kept,
+ * with its old nav. */
+static uint64_t nav_global(uint64_t global, const struct site *s)
+{
+	return hash_num(global, s->series.len > 0);
+}
+
 /* The navigation with the section's entry current (none for a section
  * not in it): one list per section and thread, shared by its pages. */
 static struct val *nav_val(struct render *r, const char *section)
@@ -91,6 +113,8 @@ static struct val *nav_val(struct render *r, const char *section)
 	struct arena *a = r->keep;
 	struct val *nav = val_list(a);
 	for (size_t i = 0; i < NNAV; i++) {
+		if (!nav_shown(r->site, i))
+			continue;
 		struct val *e = val_map(a);
 		val_set_str(a, e, "name", nav_entries[i].name);
 		val_set_str(a, e, "url", nav_entries[i].url);
@@ -466,8 +490,8 @@ int render_site(const struct site *site, struct tmpl_set *tmpls, struct writer *
 	atomic_init(&p.kept, 0);
 	size_t total = p.offsets[NFAMILIES];
 	if (inc)
-		render_deps_open(&p.deps, site, w, inc->global, inc->search_global, inc->force, total,
-				 reports_first(&p), job_view, &p);
+		render_deps_open(&p.deps, site, w, nav_global(inc->global, site), inc->search_global, inc->force,
+				 total, reports_first(&p), job_view, &p);
 	progress_stage_of("rendering: %zu / %zu pages", total, pages_done, &p);
 	atomic_init(&p.abandoned, 0);
 	threads_gate_init(&p.precomputed, site->articles.len);

@@ -7,9 +7,11 @@
  *  - the structure: which articles there are, in which order, and the
  *    fields that place them (path and URL, date, places, tags, people,
  *    printed page, kind), the printed pages' notes, and everything global
- *    (the config, the theme, this program, the options: inputs.h). It
- *    decides which pages exist and which articles each lists; one digest
- *    covers all of it, and when it changes every page is made again;
+ *    (the config, the theme, this program, the options: inputs.h; and
+ *    whether the archive has printed pages at all, which every page's nav
+ *    shows: render.c's nav_global). It decides which pages exist and
+ *    which articles each lists; one digest covers all of it, and when it
+ *    changes every page is made again;
  *  - the listing items of the articles it shows (render_item: title,
  *    subtitle, date and place as text, summary): recorded per page as it
  *    reads them (render_uses);
