@@ -354,10 +354,12 @@ int writer_commit(struct writer *w, struct write_stats *stats, uint64_t inputs)
 		r = -1;
 	/* Until the commit is done, the state names no inputs (so no build can
 	 * take the output for current) and lists the old files and the new. */
+	int in_commit = 0;	/* the state is the commit's: put back the earlier one if it ends here */
 	if (r == 0 && !w->direct && write_state_files(w->out, 0, 0, w, 1) < 0) {
 		diag_error(w->d, w->out, 0, 0, NULL, 0, "cannot write %s: %s", WRITE_STATE, strerror(errno));
 		r = -1;
 	}
+	in_commit = r == 0 && !w->direct;
 	char *old_dir = write_join(w->staging, ".old");
 	if (r == 0 && w->nstaged && mkdir(old_dir, 0700) < 0 && errno != EEXIST) {
 		diag_error(w->d, old_dir, 0, 0, NULL, 0, "cannot create: %s", strerror(errno));
@@ -365,6 +367,8 @@ int writer_commit(struct writer *w, struct write_stats *stats, uint64_t inputs)
 	}
 	free(old_dir);
 	if (r < 0) {
+		if (in_commit)
+			write_state_restore(w);
 		writer_abort(w);
 		return -1;
 	}
@@ -381,6 +385,8 @@ int writer_commit(struct writer *w, struct write_stats *stats, uint64_t inputs)
 	if (r < 0) {
 		/* moved counts the failed move too; 0 when the way could not be cleared */
 		int undone = put_back(w, &c, moved ? moved - 1 : 0, moved > 0) == 0;
+		if (undone)
+			write_state_restore(w);
 		commit_free(w, &c);
 		write_remove_tree(w->staging);
 		write_free(w);

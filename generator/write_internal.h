@@ -159,6 +159,11 @@ void write_note_links(struct writer *w, const char *rel, const char *data, size_
 int write_commit_lock(const char *out_dir);
 
 /* write_state.c */
+/* Puts back the earlier build's state (old_state, as read) after a commit
+ * that was undone, so that the next build is as incremental as this one
+ * was; writes nothing when that state was not complete. Ends w's use of
+ * old_files. 0, or -1 (the state stays the commit's: a full render next). */
+int write_state_restore(struct writer *w);
 /* Reads WRITE_STATE's list of files (or "incomplete") into w. */
 void write_read_old_files(struct writer *w);
 /* Replaces WRITE_STATE atomically: fingerprints, then w's files (with

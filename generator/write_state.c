@@ -219,6 +219,29 @@ int write_state_files(const char *out, uint64_t inputs, uint64_t digest, const s
 	return r;
 }
 
+int write_state_restore(struct writer *w)
+{
+	if (!w->old_complete)
+		return 0;	/* the state during the commit says no less than it did */
+	/* write_read_old_files ended the paths in place: their line breaks back */
+	char *end = w->old_state.data + w->old_state.len;
+	for (size_t i = 0; i < w->nold; i++) {
+		char *nul = w->old_files[i] + strlen(w->old_files[i]);
+		if (nul < end)
+			*nul = '\n';
+	}
+	w->nold = 0;	/* their paths run on now */
+	char *path = write_join(w->out, WRITE_STATE), *tmp = write_join(w->out, WRITE_STATE ".tmp");
+	int r = write_whole_file(tmp, w->old_state.data, w->old_state.len, NULL);
+	if (r == 0 && rename(tmp, path) < 0)
+		r = -1;
+	if (r < 0)
+		unlink(tmp);
+	free(path);
+	free(tmp);
+	return r;
+}
+
 int write_state(const char *out, uint64_t inputs, uint64_t digest, const struct writer *w)
 {
 	return write_state_files(out, inputs, digest, w, 0);

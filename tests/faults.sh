@@ -132,6 +132,24 @@ say "$([ $st = 1 ] && grep -q 'cannot write .sitegen-state' "$tmp/err" &&
 	tail -c 14 "$S2/out/assets/style.css" | grep -q 'edited' && echo 0 || echo 1)" \
 	"a state that cannot be saved after the commit: the message says the output was updated (it was)"
 
+# A commit undone (a rename fails midway) puts the earlier state back too: the
+# next build keeps every page it kept before, where it made them all again.
+U=$tmp/undo
+cp -r content "$tmp/undo-content"
+in_undo() {	# env…: a build of undo-content into $U, timed
+	env "$@" SITEGEN_TIMING=1 LD_PRELOAD="$FAULT" timeout 30 "$BIN" --config $CFG --content "$tmp/undo-content" \
+		--out "$U" --quiet 2>"$tmp/err" >/dev/null
+	st=$?
+}
+in_undo
+printf '\n又补一句。\n' >>"$(find "$tmp/undo-content" -name '*.md' | sort | sed -n 3p)"
+in_undo FAULT_RENAME=3 FAULT_ONCE=1
+undone=$st
+grep -q 'the output was not changed' "$tmp/err" || undone=x
+in_undo
+say "$([ $undone = 1 ] && [ $st = 0 ] && grep -q '^sitegen: pages made 1, kept [1-9]' "$tmp/err" && echo 0 || echo 1)" \
+	"after a commit that was undone, the next build is incremental again ($(grep -o 'pages made [0-9]*' "$tmp/err"))"
+
 # A file that became a folder (moved aside first), then a rename that fails:
 # the file is back where it was, with every page.
 W=$tmp/fd
