@@ -29,14 +29,13 @@
  * they belong, every shard must decode; anything else, and the caller
  * builds the whole index. */
 #define _DEFAULT_SOURCE
-#include "search_internal.h"
+#include "search_patch_internal.h"
 #include "search_shard.h"
 
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
 
 #include "site.h"
 #include "threads.h"
@@ -49,37 +48,8 @@
 #define PATCH_MAX_SHARE 50	/* at most one document in 50 */
 #define PATCH_SMALL 200
 #define PATCH_MAX_TEXT_SHARE 8	/* the changed reports' text, twice: at most 1/8 of all */
-/* Past this many shards in a part (about 500 reports), a patch that would
- * rewrite more than half of them builds the whole index instead
- * (patch_part); below it a whole build is quick anyway. */
-#define PATCH_FEW_SHARDS 2048
 
-/* A file made by the patch, offered once all the rest is kept. */
-struct made {
-	char *rel;
-	struct buf data;
-};
-
-struct patch {
-	struct search_ctx *x;
-	struct worker_state *ws;	/* ws[0..nws): search.c's, one per thread */
-	size_t nws;
-	const struct article **by_order;	/* by document number */
-	size_t ndocs, sg, sp, est_g, est_p;
-	const size_t *changed;
-	size_t nchanged;
-	unsigned char *is_changed;	/* by document */
-	struct gram_table old, new;
-	struct made *made;
-	size_t nmade, cap_made;
-	size_t shards[2];		/* rewritten, g/ and p/ */
-	struct buf file, tmp;
-	struct buf old_dict;		/* the earlier build's dictionary, when it differs from this one's */
-	int dict_changed;
-	const char *why;		/* why not, for SITEGEN_TIMING */
-};
-
-static struct buf *add_made(struct patch *p, const char *rel)
+struct buf *patch_add_made(struct patch *p, const char *rel)
 {
 	if (p->nmade == p->cap_made) {
 		p->cap_made = p->cap_made ? 2 * p->cap_made : 64;
@@ -91,7 +61,7 @@ static struct buf *add_made(struct patch *p, const char *rel)
 	return &m->data;
 }
 
-static int fail(struct patch *p, const char *why)
+int patch_fail(struct patch *p, const char *why)
 {
 	if (!p->why)
 		p->why = why;
@@ -128,29 +98,29 @@ static int take_earlier_dict(struct patch *p)
 static int read_meta(struct patch *p)
 {
 	if (writer_read_kept(p->x->w, "search/index.js", &p->file) < 0)
-		return fail(p, "no index.js as the earlier build left it");
+		return patch_fail(p, "no index.js as the earlier build left it");
 	size_t n, sg, sp, eg, ep;
 	if (sscanf(p->file.data, "sitegenSearch.meta({\"v\":4,\"n\":%zu,\"sg\":%zu,\"sp\":%zu,\"est\":[%zu,%zu],", &n, &sg,
 		   &sp, &eg, &ep) != 5)
-		return fail(p, "index.js of another version");
+		return patch_fail(p, "index.js of another version");
 	if (p->x->dict_earlier && take_earlier_dict(p) < 0)
-		return fail(p, "index.js is not this build's");
+		return patch_fail(p, "index.js is not this build's");
 	/* all of it as this build would write it: the same version, folding table… */
 	buf_reset(&p->tmp);
 	search_meta_text(p->x, n, sg, sp, eg, ep, &p->tmp);
 	if (n != p->ndocs || sg != search_shard_count(eg) || sp != search_shard_count(ep))
-		return fail(p, "index.js is not this build's");
+		return patch_fail(p, "index.js is not this build's");
 	if (p->tmp.len != p->file.len || memcmp(p->tmp.data, p->file.data, p->file.len) != 0) {
 		/* …but for the texts' dictionary, which an edit in its sample may
 		 * change: then every d/ file is made again (index_changes) */
 		struct search_ctx old = *p->x;
 		if (earlier_dz(p, &old.dz) < 0 || search_read_dict(old.dz.data, old.dz.len, &p->old_dict) < 0)
-			return fail(p, "index.js is not this build's");
+			return patch_fail(p, "index.js is not this build's");
 		old.dict = p->old_dict;	/* a view: its "dh" is checked too */
 		buf_reset(&p->tmp);
 		search_meta_text(&old, n, sg, sp, eg, ep, &p->tmp);
 		if (p->tmp.len != p->file.len || memcmp(p->tmp.data, p->file.data, p->file.len) != 0)
-			return fail(p, "index.js is not this build's");
+			return patch_fail(p, "index.js is not this build's");
 		p->dict_changed = 1;
 	}
 	p->sg = sg;
@@ -168,10 +138,10 @@ static int old_document(struct patch *p, size_t n, struct buf *title, struct buf
 	char rel[64];
 	snprintf(rel, sizeof(rel), "search/d/%zu.js", n);
 	if (writer_read_kept(p->x->w, rel, &p->file) < 0)
-		return fail(p, "a d/ file is not as the earlier build left it");
+		return patch_fail(p, "a d/ file is not as the earlier build left it");
 	const struct buf *dict = p->dict_changed ? &p->old_dict : &p->x->dict;
 	if (search_read_document(p->file.data, p->file.len, n, dict, title, text, &p->tmp) < 0)
-		return fail(p, "a d/ file that does not read");
+		return patch_fail(p, "a d/ file that does not read");
 	return 0;
 }
 
@@ -185,7 +155,7 @@ static int index_changes(struct patch *p)
 	for (size_t i = 0; i < site->articles.len; i++) {
 		const struct article *a = site->articles.items[i];
 		if (a->order >= p->ndocs || by_order[a->order]) {
-			r = fail(p, "articles not numbered 0…n−1");
+			r = patch_fail(p, "articles not numbered 0…n−1");
 			break;
 		}
 		by_order[a->order] = a;
@@ -202,7 +172,7 @@ static int index_changes(struct patch *p)
 		search_document(p->ws, a);
 		char rel[64];
 		snprintf(rel, sizeof(rel), "search/d/%zu.js", n);
-		struct buf *f = add_made(p, rel);
+		struct buf *f = patch_add_made(p, rel);
 		buf_add(f, p->ws->file.data, p->ws->file.len);
 		search_index_doc(p->ws, &p->new, a->title, strlen(a->title), p->ws->text.data, p->ws->text.len,
 				 (uint32_t)n);
@@ -211,239 +181,6 @@ static int index_changes(struct patch *p)
 	gram_flush(&p->new);
 	buf_free(&title);
 	buf_free(&text);
-	return r;
-}
-
-/* ---- shards ---- */
-
-/* The grams of one table in one part (g/ or p/) of the index, with their
- * shards. */
-struct side {
-	struct gram_ref *refs;
-	size_t n, bytes;
-};
-
-/* Rewrites shard k of one part: old, new: the changed documents' grams. */
-static int patch_shard(struct patch *p, int positional, size_t k, const struct side *old, const struct side *new,
-		       const size_t *old_at, size_t nold, const size_t *new_at, size_t nnew)
-{
-	char rel[64];
-	snprintf(rel, sizeof(rel), "search/%c/%zx.js", positional ? 'p' : 'g', k);
-	if (writer_read_kept(p->x->w, rel, &p->file) < 0)
-		return fail(p, "a shard is not as the earlier build left it");
-	struct shard sh = { 0 };
-	if (search_shard_parse(p->file.data, p->file.len, positional, k, p->ndocs, &sh) < 0) {
-		search_shard_free(&sh);
-		return fail(p, "a shard that does not decode");
-	}
-	/* the old postings must be there, all of them */
-	size_t dropped = 0, expected = 0;
-	for (size_t i = 0; i < sh.n; i++)
-		dropped += positional ? search_drop_entries(&sh.g[i].a, p->is_changed)
-				      : search_drop_docs(&sh.g[i].a, p->is_changed) + search_drop_docs(&sh.g[i].b, p->is_changed);
-	struct u32s l = { 0 };
-	for (size_t t = 0; t < nold; t++) {
-		const struct gram_ref *r = &old->refs[old_at[t]];
-		l.n = 0;
-		if (positional) {
-			gram_ref_entries(r, &l);
-			for (size_t e = 0; e < l.n; e += 3 + l.v[e + 1] + l.v[e + 2])
-				expected++;
-		} else {
-			gram_ref_docs(r, 0, &l);
-			gram_ref_docs(r, 1, &l);
-			expected += l.n;
-		}
-	}
-	int r = dropped == expected ? 0 : fail(p, "a shard without a changed document's old postings");
-	size_t before = sh.n;
-	for (size_t t = 0; r == 0 && t < nnew; t++) {
-		const struct gram_ref *ref = &new->refs[new_at[t]];
-		struct sgram key = { 0 };
-		if (search_sgram_of(ref->utf8, ref->len, &key) < 0) {
-			r = fail(p, "a gram that does not read");
-			break;
-		}
-		struct sgram *g = bsearch(&key, sh.g, before, sizeof(*sh.g), search_sgram_cmp);
-		if (!g)
-			g = memcpy(search_shard_add(&sh), &key, sizeof(key));
-		struct u32s add = { 0 };
-		if (positional) {
-			gram_ref_entries(ref, &add);
-			search_merge(&g->a, &add, 1);
-		} else {
-			gram_ref_docs(ref, 0, &add);
-			search_merge(&g->a, &add, 0);
-			add.n = 0;
-			gram_ref_docs(ref, 1, &add);
-			search_merge(&g->b, &add, 0);
-		}
-		free(add.v);
-	}
-	free(l.v);
-	if (r == 0) {
-		if (sh.n > before)
-			qsort(sh.g, sh.n, sizeof(*sh.g), search_sgram_cmp);
-		struct buf *out = add_made(p, rel);
-		buf_addf(out, "sitegenSearch.%c(%zu,\"", positional ? 'p' : 'g', k);
-		const struct sgram *prev = NULL;
-		for (size_t i = 0; i < sh.n; i++) {
-			const struct sgram *g = &sh.g[i];
-			if (!g->a.n)
-				continue;	/* only the changed documents had it */
-			if (prev)
-				buf_addch(out, ' ');
-			search_add_key(out, prev ? prev->utf8 : "", prev ? prev->len : 0, g->utf8, g->len);
-			buf_addch(out, ' ');
-			prev = g;
-			if (positional) {
-				search_encode_entries(g->a.v, g->a.n, out);
-			} else {
-				search_encode_docs(g->a.v, g->a.n, p->ndocs, out, &p->tmp);
-				search_encode_docs(g->b.v, g->b.n, p->ndocs, out, &p->tmp);
-			}
-		}
-		buf_addstr(out, "\");\n");
-	}
-	search_shard_free(&sh);
-	return r;
-}
-
-struct at {
-	uint32_t shard;
-	int is_new;
-	size_t ref;
-};
-
-static int at_cmp(const void *a, const void *b)
-{
-	const struct at *x = a, *y = b;
-	if (x->shard != y->shard)
-		return x->shard < y->shard ? -1 : 1;
-	if (x->is_new != y->is_new)
-		return x->is_new - y->is_new;
-	return x->ref < y->ref ? -1 : x->ref > y->ref;
-}
-
-/* A gram's postings in the changed documents, as numbers to compare. */
-static void postings(const struct gram_ref *r, int positional, struct u32s *l)
-{
-	l->n = 0;
-	if (positional) {
-		gram_ref_entries(r, l);
-	} else {
-		gram_ref_docs(r, 0, l);
-		u32s_push(l, UINT32_MAX);
-		gram_ref_docs(r, 1, l);
-	}
-}
-
-/* Marks the grams whose postings differ between the old and the new
- * documents (most of an edited report's grams have the same): only their
- * shards change. Both sides are in gram_collect's order. */
-static void mark_differing(int positional, const struct side *old, const struct side *new,
-			   unsigned char *old_diff, unsigned char *new_diff)
-{
-	struct u32s a = { 0 }, b = { 0 };
-	size_t i = 0, j = 0;
-	while (i < old->n || j < new->n) {
-		int c;
-		if (i >= old->n || j >= new->n) {
-			c = i >= old->n ? 1 : -1;
-		} else {
-			struct sgram x = { 0 }, y = { 0 };
-			search_sgram_of(old->refs[i].utf8, old->refs[i].len, &x);
-			search_sgram_of(new->refs[j].utf8, new->refs[j].len, &y);
-			c = search_sgram_cmp(&x, &y);
-		}
-		if (c < 0) {
-			old_diff[i++] = 1;
-		} else if (c > 0) {
-			new_diff[j++] = 1;
-		} else {
-			postings(&old->refs[i], positional, &a);
-			postings(&new->refs[j], positional, &b);
-			old_diff[i++] = new_diff[j++] = a.n != b.n || (a.n && memcmp(a.v, b.v, a.n * sizeof(*a.v)) != 0);
-		}
-	}
-	free(a.v);
-	free(b.v);
-}
-
-/* Every shard of one part where a changed document's postings differ. */
-static int patch_part(struct patch *p, int positional, const struct side *old, const struct side *new)
-{
-	size_t nshards = positional ? p->sp : p->sg, n = old->n + new->n;
-	struct at *at = xmalloc((n + 1) * sizeof(*at));
-	unsigned char *diff = xcalloc(n + 1, 1);
-	mark_differing(positional, old, new, diff, diff + old->n);
-	for (size_t i = 0; i < n; i++) {
-		int is_new = i >= old->n;
-		const struct gram_ref *r = is_new ? &new->refs[i - old->n] : &old->refs[i];
-		at[i] = (struct at){ search_shard_of(r->utf8, r->base_len, positional) & (uint32_t)(nshards - 1), is_new,
-				     is_new ? i - old->n : i };
-	}
-	unsigned char *touched = xcalloc(nshards, 1);
-	size_t ntouched = 0;
-	for (size_t i = 0; i < n; i++) {
-		ntouched += diff[i] && !touched[at[i].shard];
-		touched[at[i].shard] |= diff[i];
-	}
-	int r = 0;
-	/* A change as large as a long report rewritten touches most shards: each
-	 * read, decoded and held until the end costs more than a whole build
-	 * (twice its time and memory, for a report of 400,000 characters) */
-	if (nshards >= PATCH_FEW_SHARDS && ntouched > nshards / 2)
-		r = fail(p, "the changes touch most shards: a whole build is quicker");
-	qsort(at, n, sizeof(*at), at_cmp);
-	size_t *olds = xmalloc((n + 1) * sizeof(*olds)), *news = xmalloc((n + 1) * sizeof(*news));
-	for (size_t i = 0; r == 0 && i < n;) {
-		size_t j = i, no = 0, nn = 0;
-		for (; j < n && at[j].shard == at[i].shard; j++)
-			if (at[j].is_new)
-				news[nn++] = at[j].ref;
-			else
-				olds[no++] = at[j].ref;
-		if (touched[at[i].shard]) {
-			r = patch_shard(p, positional, at[i].shard, old, new, olds, no, news, nn);
-			p->shards[positional]++;
-		}
-		i = j;
-	}
-	free(touched);
-	free(olds);
-	free(news);
-	free(diff);
-	free(at);
-	return r;
-}
-
-/* The estimate without the old documents and with the new ones; -1 when
- * it would choose another number of shards (or the old part is not in it). */
-static int new_estimate(size_t *est, size_t shards, const struct side *old, const struct side *new)
-{
-	if (old->bytes > *est)
-		return -1;
-	*est = *est - old->bytes + new->bytes;
-	return search_shard_count(*est) == shards ? 0 : -1;
-}
-
-static int patch_shards(struct patch *p)
-{
-	struct side sides[2][2];	/* [positional][new] */
-	for (int pos = 0; pos < 2; pos++) {
-		sides[pos][0].n = gram_collect(&p->old, 1, pos, &sides[pos][0].refs, &sides[pos][0].bytes);
-		sides[pos][1].n = gram_collect(&p->new, 1, pos, &sides[pos][1].refs, &sides[pos][1].bytes);
-	}
-	int r = 0;
-	if (new_estimate(&p->est_g, p->sg, &sides[0][0], &sides[0][1]) < 0 ||
-	    new_estimate(&p->est_p, p->sp, &sides[1][0], &sides[1][1]) < 0)
-		r = fail(p, "the index's size calls for another number of shards");
-	for (int pos = 0; r == 0 && pos < 2; pos++)
-		r = patch_part(p, pos, &sides[pos][0], &sides[pos][1]);
-	for (int pos = 0; pos < 2; pos++)
-		for (int k = 0; k < 2; k++)
-			gram_refs_free(sides[pos][k].refs, sides[pos][k].n);
 	return r;
 }
 
@@ -492,7 +229,7 @@ static void *remake_texts(void *arg, size_t k)
  * named to the writer as not kept, and made once nothing can fail. */
 static int offer(struct patch *p)
 {
-	struct buf *meta = add_made(p, "search/index.js");
+	struct buf *meta = patch_add_made(p, "search/index.js");
 	search_meta_text(p->x, p->ndocs, p->sg, p->sp, p->est_g, p->est_p, meta);
 	size_t nd = p->dict_changed ? p->ndocs : 0;
 	char(*d_rels)[48] = xcalloc(nd + 1, sizeof(*d_rels));
@@ -507,7 +244,7 @@ static int offer(struct patch *p)
 	free(rels);
 	free(d_rels);
 	if (r < 0)
-		return fail(p, "the rest of search/ cannot be kept");
+		return patch_fail(p, "the rest of search/ cannot be kept");
 	for (size_t i = 0; i < p->nmade; i++)
 		if (writer_put(p->x->w, p->made[i].rel, p->made[i].data.data, p->made[i].data.len) < 0)
 			p->x->failed = 1;
@@ -580,15 +317,15 @@ int search_patch(struct search_ctx *x, struct worker_state *ws, size_t nws, cons
 	gram_table_init(&p.new);
 	int r = 0;
 	if (ch->n > PATCH_MAX_DOCS || ch->n * PATCH_MAX_SHARE > (p.ndocs > PATCH_SMALL ? p.ndocs : PATCH_SMALL))
-		r = fail(&p, "too many documents changed");
+		r = patch_fail(&p, "too many documents changed");
 	for (size_t i = 0; r == 0 && i < ch->n; i++) {
 		if (changed[i] >= p.ndocs || (i && changed[i] == changed[i - 1]))
-			r = fail(&p, "changed documents out of range");
+			r = patch_fail(&p, "changed documents out of range");
 		else
 			p.is_changed[changed[i]] = 1;
 	}
 	if (r == 0 && too_large(&p))
-		r = fail(&p, "the changed reports are a large part of the archive's text");
+		r = patch_fail(&p, "the changed reports are a large part of the archive's text");
 	if (r == 0)
 		r = read_meta(&p);
 	if (r == 0)

@@ -1,0 +1,43 @@
+/* search_patch_internal.h: what the two halves of an incremental build of
+ * the search index share (search_patch.c: the earlier index.js, the changed
+ * documents, the files offered; search_patch_shards.c: the shards of the
+ * grams whose postings changed). Not for the stages outside search. */
+#ifndef SEARCH_PATCH_INTERNAL_H
+#define SEARCH_PATCH_INTERNAL_H
+
+#include "search_internal.h"
+
+/* A file made by the patch, offered once all the rest is kept. */
+struct made {
+	char *rel;
+	struct buf data;
+};
+
+struct patch {
+	struct search_ctx *x;
+	struct worker_state *ws;	/* ws[0..nws): search.c's, one per thread */
+	size_t nws;
+	const struct article **by_order;	/* by document number */
+	size_t ndocs, sg, sp, est_g, est_p;
+	const size_t *changed;
+	size_t nchanged;
+	unsigned char *is_changed;	/* by document */
+	struct gram_table old, new;
+	struct made *made;
+	size_t nmade, cap_made;
+	size_t shards[2];		/* rewritten, g/ and p/ */
+	struct buf file, tmp;
+	struct buf old_dict;		/* the earlier build's dictionary, when it differs from this one's */
+	int dict_changed;
+	const char *why;		/* why not, for SITEGEN_TIMING */
+};
+
+/* A file the patch made, to offer once the rest is kept: its buffer. */
+struct buf *patch_add_made(struct patch *p, const char *rel);
+/* Records why the patch gives up (the first reason), for SITEGEN_TIMING: -1. */
+int patch_fail(struct patch *p, const char *why);
+/* Rewrites the shards whose grams' postings in the changed documents
+ * differ, old (p->old) against new (p->new): 0, or -1 (a whole build). */
+int patch_shards(struct patch *p);
+
+#endif
