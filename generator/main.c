@@ -279,8 +279,55 @@ static int run_new(int argc, char **argv)
 	return r < 0 ? 1 : 0;
 }
 
+/* Transparent huge pages for malloc's memory, where the kernel gives them
+ * on request only (Debian's default, "madvise"): a build touches 170 MB for
+ * one edit at 10,000 reports, 4 KiB at a time, and a page fault is dear in
+ * a virtual machine (21,000 faults and 1.15 s against 4,000 and 0.65 s
+ * with huge pages; a full build's system time halves). glibc asks for them
+ * with its tunable glibc.malloc.hugetlb=1, read only at start: so the
+ * program starts itself again once with it set. Nothing is allocated
+ * before (the failure injector counts allocations); under valgrind, which
+ * would not follow, and wherever anything fails, the build goes on as it
+ * is. */
+static void restart_with_huge_pages(char **argv)
+{
+	extern char **environ;
+	static char tunables[4096];
+	static char *env[1024];
+	const char *had = getenv("GLIBC_TUNABLES"), *preload = getenv("LD_PRELOAD");
+	if ((had && strstr(had, "glibc.malloc.hugetlb")) || (preload && strstr(preload, "vgpreload")) ||
+	    getenv("SITEGEN_NO_HUGE_PAGES"))
+		return;
+	char mode[128] = "";
+	FILE *f = fopen("/sys/kernel/mm/transparent_hugepage/enabled", "re");
+	if (!f)
+		return;
+	size_t n = fread(mode, 1, sizeof(mode) - 1, f);
+	fclose(f);
+	mode[n] = '\0';
+	if (!strstr(mode, "[madvise]"))
+		return;	/* always: malloc's memory has them already; never: none to be had */
+	int len = snprintf(tunables, sizeof(tunables), "GLIBC_TUNABLES=%s%sglibc.malloc.hugetlb=1", had ? had : "",
+			   had && *had ? ":" : "");
+	if (len < 0 || (size_t)len >= sizeof(tunables))
+		return;
+	size_t k = 0;
+	for (char **e = environ; *e; e++)
+		if (strncmp(*e, "GLIBC_TUNABLES=", 15) != 0) {
+			if (k + 2 >= sizeof(env) / sizeof(*env))
+				return;
+			env[k++] = *e;
+		}
+	env[k++] = tunables;
+	env[k] = NULL;
+	execve("/proc/self/exe", argv, env);	/* returns only when it failed */
+}
+
 int main(int argc, char **argv)
 {
+	const char *first = argc > 1 ? argv[1] : "";
+	if (strcmp(first, "new") != 0 && strcmp(first, "--help") != 0 && strcmp(first, "--version") != 0)
+		restart_with_huge_pages(argv);	/* for the builds (serve's too) */
 	const char *cmd = argc > 1 ? argv[1] : "";
 	if (strcmp(cmd, "build") == 0)
 		return run_build(argc, argv, 2, 0);

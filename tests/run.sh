@@ -97,6 +97,7 @@ start parse_cache sh tests/parse_cache.sh
 start serve sh tests/serve.sh
 start feeds sh tests/feeds.sh
 start cli sh tests/cli.sh
+start hugepages sh tests/hugepages.sh
 start test_buf "$B/tests/test_buf"
 start test_text "$B/tests/test_text"
 start test_memo "$B/tests/test_memo"

@@ -1,0 +1,51 @@
+#!/bin/sh
+# A build starts itself again once with glibc's huge-page tunable set, where
+# the kernel gives transparent huge pages on request (main.c): seen with
+# strace as the second execve, and not where the user chose otherwise.
+set -u
+B=${B:-build}
+BIN=$B/sitegen
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+mode=$(cat /sys/kernel/mm/transparent_hugepage/enabled 2>/dev/null)
+case "$mode" in
+*"[madvise]"*) ;;
+*) echo "skip - hugepages: the kernel's transparent huge pages are '${mode:-absent}', not on request"; exit 0 ;;
+esac
+command -v strace >/dev/null || { echo "skip - hugepages: no strace"; exit 0; }
+execs() {	# env…: the execve calls a build of content/ makes, with their environment's tunables
+	rm -rf "$tmp/out"
+	env "$@" strace -f -qq -v -s 4096 -e trace=execve -o "$tmp/trace" "$BIN" --out "$tmp/out" --quiet 2>"$tmp/err"
+	st=$?
+	n=$(grep -c 'execve(' "$tmp/trace")
+}
+execs
+if [ "$st" = 0 ] && [ "$n" = 2 ] && grep -q 'execve("/proc/self/exe".*"GLIBC_TUNABLES=glibc.malloc.hugetlb=1"' "$tmp/trace" &&
+	[ -f "$tmp/out/index.html" ]; then
+	echo "ok - hugepages: a build starts itself again once, with glibc.malloc.hugetlb=1, and builds"
+else
+	echo "not ok - hugepages: a build made $n execve calls (status $st)"
+	sed 's/^/#   /' "$tmp/trace" | cut -c1-300 | head -5
+fi
+execs GLIBC_TUNABLES=glibc.malloc.check=0
+if [ "$st" = 0 ] && [ "$n" = 2 ] &&
+	grep -q '"GLIBC_TUNABLES=glibc.malloc.check=0:glibc.malloc.hugetlb=1"' "$tmp/trace"; then
+	echo "ok - hugepages: the user's other tunables are kept beside it"
+else
+	echo "not ok - hugepages: with another tunable set, $n execve calls (status $st)"
+fi
+execs GLIBC_TUNABLES=glibc.malloc.hugetlb=0
+n1=$n s1=$st
+execs SITEGEN_NO_HUGE_PAGES=1
+n2=$n
+if [ "$s1" = 0 ] && [ "$st" = 0 ] && [ "$n1" = 1 ] && [ "$n2" = 1 ]; then
+	echo "ok - hugepages: a tunable the user set, or SITEGEN_NO_HUGE_PAGES, and the build starts once"
+else
+	echo "not ok - hugepages: the user's choice was overridden ($n1, $n2 execve calls)"
+fi
+n=$(strace -f -qq -e trace=execve -o "$tmp/trace" "$BIN" --version >/dev/null 2>&1; grep -c 'execve(' "$tmp/trace")
+if [ "$n" = 1 ]; then
+	echo "ok - hugepages: --version starts once"
+else
+	echo "not ok - hugepages: --version made $n execve calls"
+fi
