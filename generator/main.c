@@ -307,8 +307,11 @@ static void restart_with_huge_pages(char **argv)
 	mode[n] = '\0';
 	if (!strstr(mode, "[madvise]"))
 		return;	/* always: malloc's memory has them already; never: none to be had */
-	int len = snprintf(tunables, sizeof(tunables), "GLIBC_TUNABLES=%s%sglibc.malloc.hugetlb=1", had ? had : "",
-			   had && *had ? ":" : "");
+	/* and the heaps grown 32 MiB at a time: one edit's 955 mprotect calls
+	 * (41 ms) become 28 (a few percent of its time), unless the user chose */
+	int len = snprintf(tunables, sizeof(tunables), "GLIBC_TUNABLES=%s%sglibc.malloc.hugetlb=1%s", had ? had : "",
+			   had && *had ? ":" : "",
+			   had && strstr(had, "glibc.malloc.top_pad") ? "" : ":glibc.malloc.top_pad=33554432");
 	if (len < 0 || (size_t)len >= sizeof(tunables))
 		return;
 	size_t k = 0;

@@ -20,19 +20,25 @@ execs() {	# env…: the execve calls a build of content/ makes, with their envir
 	n=$(grep -c 'execve(' "$tmp/trace")
 }
 execs
-if [ "$st" = 0 ] && [ "$n" = 2 ] && grep -q 'execve("/proc/self/exe".*"GLIBC_TUNABLES=glibc.malloc.hugetlb=1"' "$tmp/trace" &&
+if [ "$st" = 0 ] && [ "$n" = 2 ] && grep -q 'execve("/proc/self/exe".*"GLIBC_TUNABLES=glibc.malloc.hugetlb=1:glibc.malloc.top_pad=33554432"' "$tmp/trace" &&
 	[ -f "$tmp/out/index.html" ]; then
-	echo "ok - hugepages: a build starts itself again once, with glibc.malloc.hugetlb=1, and builds"
+	echo "ok - hugepages: a build starts itself again once, with glibc.malloc.hugetlb=1 and a 32 MiB top_pad, and builds"
 else
 	echo "not ok - hugepages: a build made $n execve calls (status $st)"
 	sed 's/^/#   /' "$tmp/trace" | cut -c1-300 | head -5
 fi
 execs GLIBC_TUNABLES=glibc.malloc.check=0
 if [ "$st" = 0 ] && [ "$n" = 2 ] &&
-	grep -q '"GLIBC_TUNABLES=glibc.malloc.check=0:glibc.malloc.hugetlb=1"' "$tmp/trace"; then
+	grep -q '"GLIBC_TUNABLES=glibc.malloc.check=0:glibc.malloc.hugetlb=1:glibc.malloc.top_pad=33554432"' "$tmp/trace"; then
 	echo "ok - hugepages: the user's other tunables are kept beside it"
 else
 	echo "not ok - hugepages: with another tunable set, $n execve calls (status $st)"
+fi
+execs GLIBC_TUNABLES=glibc.malloc.top_pad=0
+if [ "$st" = 0 ] && [ "$n" = 2 ] && grep -q '"GLIBC_TUNABLES=glibc.malloc.top_pad=0:glibc.malloc.hugetlb=1"' "$tmp/trace"; then
+	echo "ok - hugepages: a top_pad the user set is theirs"
+else
+	echo "not ok - hugepages: the user's top_pad was overridden ($n execve calls)"
 fi
 execs GLIBC_TUNABLES=glibc.malloc.hugetlb=0
 n1=$n s1=$st
