@@ -191,16 +191,21 @@ static int holds_others(struct writer *w, const char *path, const char *rel)
 
 /* The output is the user's: a file this build would replace, or move out of
  * the way of a page, must be one an earlier build wrote (a tag's new page
- * where the user keeps a file of that name). Known only from a complete
- * state (a killed first build's output is all ours). Only a path no earlier
- * build wrote can be in the way, so a rebuild looks at its new paths alone,
- * each folder once; a folder where a file goes is keep_old's to check, as
- * it moves it aside.
+ * where the user keeps a file of that name). Where the earlier state lists
+ * its files (whole, or a commit's, which lists the old and the new), only a
+ * path no earlier build wrote can be in the way, so a rebuild looks at its
+ * new paths alone, each folder once. Where nothing is listed (no state, a
+ * damaged one, a first build that was stopped), a file where a file of ours
+ * goes is taken for an earlier page of ours and replaced, but a file where
+ * this build needs a folder is not: that is how a user's file meets a new
+ * tag or place. A folder where a file goes is keep_old's to check, as it
+ * moves it aside.
  * Returns 0, or -1 after a diag error naming the first such file. */
 static int nothing_of_users_in_way(struct writer *w)
 {
-	if (!w->old_complete || w->all_ours)
-		return 0;
+	if (w->direct)
+		return 0;	/* nothing was there */
+	int listed = w->old_listed && !w->all_ours;
 	struct strmap dirs_seen = { 0 };
 	struct arena a = { 0 };
 	int r = 0;
@@ -221,7 +226,8 @@ static int nothing_of_users_in_way(struct writer *w)
 			}
 			char *path = write_join(w->out, rel.data);
 			struct stat st;
-			if (lstat(path, &st) == 0 && !S_ISDIR(st.st_mode) && !strmap_get(&w->old_index, rel.data)) {
+			if (lstat(path, &st) == 0 && !S_ISDIR(st.st_mode) && !strmap_get(&w->old_index, rel.data) &&
+			    (listed || p)) {
 				diag_error(w->d, path, 0, 0, NULL, 0, "a file that this generator did not write stands where "
 					   "the build puts %s; move it away (nothing was changed)", staged);
 				r = -1;
@@ -277,7 +283,7 @@ static int keep_old(struct writer *w, struct commit *c, size_t i)
 	struct stat st;
 	if (lstat(c->to[i], &st) < 0)
 		return 0;	/* nothing there yet */
-	if (S_ISDIR(st.st_mode) && w->old_complete && !w->all_ours && holds_others(w, c->to[i], w->staged[i])) {
+	if (S_ISDIR(st.st_mode) && !w->direct && holds_others(w, c->to[i], w->staged[i])) {
 		/* a folder of the user's where a file of ours goes (the one check of folders in the way) */
 		diag_error(w->d, c->to[i], 0, 0, NULL, 0, "a folder with files that this generator did not write "
 			   "stands where the build puts %s; move it away (nothing was changed)", w->staged[i]);

@@ -63,6 +63,9 @@ struct writer {
 	/* The earlier build's state was complete (its commit ended): its
 	 * digests and its extra section (writer_state_extra) can be trusted. */
 	int old_complete;
+	/* It lists the files of ours (complete, or a commit's that did not
+	 * end): what is not listed is the user's. */
+	int old_listed;
 	struct strmap old_index;	/* old file → its position + 1 (as a pointer-sized number) */
 	/* The earlier state as read: old_files and old_extra point into it. */
 	struct buf old_state;

@@ -160,6 +160,7 @@ void write_read_old_files(struct writer *w)
 		line += n + 1;
 	}
 	w->old_complete = complete && in_list;
+	w->old_listed = in_list;
 	if (!w->old_complete)
 		w->old_extra_len = 0;
 }

@@ -221,34 +221,59 @@ done
 
 # A file or folder of the user's where a build would put a page is an error, and is left as it was: a tag
 # whose page goes where the user keeps a file of that name; a folder of theirs where a page of ours was.
-cp -a "$tmp/ref" "$tmp/own"
-echo "my notes" >"$tmp/own/tags/wo-de-biao-qian"
+# So with every kind of state: whole; a commit's that did not end (it lists the old files and the new);
+# cut short, missing, or a first build's that was stopped (nothing listed: a file where a folder of ours goes,
+# or a folder where a file goes, is the user's).
 victim=$(find "$tmp/c/content" -name '*.md' | sort | sed -n 10p)
 cp "$victim" "$tmp/victim.md"
-sed -i 's/^tags: \[/tags: [我的标签, /' "$victim"
-build "$tmp/own" 2>"$tmp/err"
-status=$?
-if [ $status -ne 0 ] && grep -q "tags/wo-de-biao-qian: error: a file that this generator did not write stands where the build puts tags/wo-de-biao-qian/index.html" "$tmp/err" &&
-	[ "$(cat "$tmp/own/tags/wo-de-biao-qian")" = "my notes" ]; then
-	echo "ok - output: a file of the user's where a new page goes is an error naming it, and is kept"
+own_state() {	# kind: $tmp/own from ref, its state made so
+	rm -rf "$tmp/own" && cp -a "$tmp/ref" "$tmp/own"
+	st="$tmp/own/.sitegen-state"
+	case $1 in
+	commit) sed -i 's/^inputs .*/inputs 0000000000000000/; /^-- extra$/,$d' "$st" && echo end >>"$st" && restate "$st" ;;
+	cut) truncate -s $(($(wc -c <"$st") / 2)) "$st" ;;
+	missing) rm "$st" ;;
+	stopped) printf 'sitegen-state 2\ninputs 0000000000000000\noutputs 0000000000000000\nincomplete\nend 0\n' >"$st" &&
+		restate "$st" ;;
+	esac
+}
+for kind in whole commit cut missing stopped; do
+	own_state $kind
+	echo "my notes" >"$tmp/own/tags/wo-de-biao-qian"
+	sed -i 's/^tags: \[/tags: [我的标签, /' "$victim"
+	build "$tmp/own" 2>"$tmp/err"
+	status=$?
+	if [ $status -ne 0 ] && grep -q "tags/wo-de-biao-qian: error: a file that this generator did not write stands where the build puts tags/wo-de-biao-qian/index.html" "$tmp/err" &&
+		[ "$(cat "$tmp/own/tags/wo-de-biao-qian")" = "my notes" ]; then
+		echo "ok - output: a file of the user's where a new page goes is an error naming it, and is kept ($kind state)"
+	else
+		echo "not ok - output: a file of the user's where a new page goes, $kind state (status $status, file: $(cat "$tmp/own/tags/wo-de-biao-qian" 2>&1))"
+		sed 's/^/#   /' "$tmp/err"
+	fi
+	cp "$tmp/victim.md" "$victim"
+	own_state $kind
+	rm "$tmp/own/feed.xml" && mkdir "$tmp/own/feed.xml" && echo mine >"$tmp/own/feed.xml/user.txt"
+	echo "一段新的正文。" >>"$victim"
+	build "$tmp/own" 2>"$tmp/err"
+	status=$?
+	if [ $status -ne 0 ] && grep -q "feed.xml: error: a folder with files that this generator did not write stands where the build puts feed.xml" "$tmp/err" &&
+		[ "$(cat "$tmp/own/feed.xml/user.txt")" = mine ]; then
+		echo "ok - output: a folder of the user's where a page of ours was is an error naming it, and is kept ($kind state)"
+	else
+		echo "not ok - output: a folder of the user's where a page of ours was, $kind state (status $status)"
+		sed 's/^/#   /' "$tmp/err"
+	fi
+	cp "$tmp/victim.md" "$victim"
+done
+# and with nothing listed, a file where a file of ours goes is taken for an earlier page and replaced
+own_state cut
+echo "不是页面" >"$tmp/own/index.html"
+if build "$tmp/own" 2>"$tmp/err" && ! grep -q "不是页面" "$tmp/own/index.html"; then
+	echo "ok - output: with a state cut short, a file where a page of ours goes is taken for an earlier page and replaced"
 else
-	echo "not ok - output: a file of the user's where a new page goes (status $status, file: $(cat "$tmp/own/tags/wo-de-biao-qian" 2>&1))"
+	echo "not ok - output: with a state cut short, index.html was not replaced"
 	sed 's/^/#   /' "$tmp/err"
 fi
-cp "$tmp/victim.md" "$victim"
-rm "$tmp/own/tags/wo-de-biao-qian"
-rm "$tmp/own/feed.xml" && mkdir "$tmp/own/feed.xml" && echo mine >"$tmp/own/feed.xml/user.txt"
-echo "一段新的正文。" >>"$victim"
-build "$tmp/own" 2>"$tmp/err"
-status=$?
-if [ $status -ne 0 ] && grep -q "feed.xml: error: a folder with files that this generator did not write stands where the build puts feed.xml" "$tmp/err" &&
-	[ "$(cat "$tmp/own/feed.xml/user.txt")" = mine ]; then
-	echo "ok - output: a folder of the user's where a page of ours was is an error naming it, and is kept"
-else
-	echo "not ok - output: a folder of the user's where a page of ours was (status $status)"
-	sed 's/^/#   /' "$tmp/err"
-fi
-cp "$tmp/victim.md" "$victim"
 
 # A missing .sitegen-state (a checkout of the pages without it) is said, not silently taken as "nothing of ours".
 cp -a "$tmp/ref" "$tmp/nostate"
