@@ -15,6 +15,7 @@
 
 #include "arena.h"
 #include "buf.h"
+#include "progress.h"
 #include "strmap.h"
 #include "write_internal.h"
 #include "xalloc.h"
@@ -36,7 +37,7 @@ static int writes_under(const struct writer *w, const char *name)
  * that build's leftovers or files the user put there since, and nothing
  * tells them apart: they stay (a leftover is a page of inputs that changed
  * meanwhile; one of the user's is theirs). */
-static size_t count_strangers(const struct writer *w, const char *rel_dir)
+static size_t count_strangers(const struct writer *w, const char *rel_dir, struct buf *some)
 {
 	char *dir = *rel_dir ? write_join(w->out, rel_dir) : xstrdup(w->out);
 	DIR *dp = opendir(dir);
@@ -58,10 +59,12 @@ static size_t count_strangers(const struct writer *w, const char *rel_dir)
 		buf_addstr(&rel, de->d_name);
 		char *path = write_join(w->out, rel.data);
 		struct stat st;
-		if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode))
-			n += count_strangers(w, rel.data);
-		else if (!write_set_has(w, rel.data))
-			n++;
+		if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+			n += count_strangers(w, rel.data, some);
+		} else if (!write_set_has(w, rel.data)) {
+			if (n++ < 3 && some->len < 600)	/* the first few, named */
+				buf_addf(some, "%s%s", some->len ? ", " : "", rel.data);
+		}
 		free(path);
 	}
 	buf_free(&rel);
@@ -400,11 +403,16 @@ int writer_commit(struct writer *w, struct write_stats *stats, uint64_t inputs)
 	}
 	commit_free(w, &c);
 	w->stats.written += w->nstaged;
-	size_t strangers = w->all_ours ? count_strangers(w, "") : 0;
-	if (strangers)
-		fprintf(stderr, "sitegen: %zu files in %s are not this build's: left by a first build that was stopped, or "
-			"put there since; they stay (build into an empty directory to be rid of them)\n", strangers,
-			w->out);
+	struct buf some = BUF_INIT;
+	size_t strangers = w->all_ours ? count_strangers(w, "", &some) : 0;
+	if (strangers) {
+		progress_clear();
+		fprintf(stderr, "sitegen: %zu %s in %s %s not this build's (%s%s): left by a first build that was stopped, "
+			"or put there since; they stay (build into an empty directory to be rid of them)\n", strangers,
+			strangers == 1 ? "file" : "files", w->out, strangers == 1 ? "is" : "are", some.data,
+			strangers > 3 ? ", …" : "");
+	}
+	buf_free(&some);
 	if (!w->all_ours)
 		sweep_old(w);
 	write_remove_tree(w->staging);

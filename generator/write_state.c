@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "progress.h"
 #include "text.h"
 #include "threads.h"
 #include "write.h"
@@ -45,18 +46,22 @@ static enum state_form state_form(const char *data, size_t len, const char **bod
 	size_t h = strlen(STATE_HEADER);
 	*body = data;
 	*body_len = len;
-	if (len < h || memcmp(data, STATE_HEADER, h) != 0)
-		return len >= 14 && memcmp(data, "sitegen-state ", 14) == 0 ? STATE_DAMAGED : STATE_OLDER;
+	if (len < h || memcmp(data, STATE_HEADER, h) != 0)	/* an older sitegen's began with its inputs */
+		return len >= 7 && memcmp(data, "inputs ", 7) == 0 ? STATE_OLDER : STATE_DAMAGED;
 	if (len < h + 1 || data[len - 1] != '\n')
 		return STATE_DAMAGED;
 	size_t at = len - 1;
 	while (at > 0 && data[at - 1] != '\n')
 		at--;
 	const char *last = data + at;
-	char *stop;
-	unsigned long long n = strtoull(last + strlen(STATE_END), &stop, 10);
-	if (len - at < strlen(STATE_END) + 2 || memcmp(last, STATE_END, strlen(STATE_END)) != 0 ||
-	    *stop != '\n' || n != at || at < h)
+	/* "end " and the number as this program writes it: digits, no sign,
+	 * no leading zero */
+	const char *num = last + strlen(STATE_END), *stop = num;
+	size_t n = 0;
+	while (stop < data + len && *stop >= '0' && *stop <= '9' && n <= len)
+		n = n * 10 + (size_t)(*stop++ - '0');
+	if (len - at < strlen(STATE_END) + 2 || memcmp(last, STATE_END, strlen(STATE_END)) != 0 || stop == num ||
+	    (*num == '0' && stop - num > 1) || stop != data + len - 1 || n != at || at < h)
 		return STATE_DAMAGED;
 	*body = data + h;
 	*body_len = at - h;
@@ -113,17 +118,18 @@ void write_read_old_files(struct writer *w)
 {
 	char *path = write_join(w->out, WRITE_STATE);
 	struct buf *b = &w->old_state;
+	errno = 0;
 	int r = write_load_state(path, b);
-	if (r < 0 && errno == ENOENT)	/* a checkout of the pages without it, say */
-		fprintf(stderr, "sitegen: %s is missing: the files earlier builds wrote cannot be told from yours, so "
-			"those this build no longer makes stay (build into an empty directory to be rid of them)\n",
-			path);
 	const char *body;
 	size_t body_len;
-	if (r == 0 && state_form(b->data, b->len, &body, &body_len) == STATE_DAMAGED) {
-		fprintf(stderr, "sitegen: %s is damaged (cut short or changed by hand) or another version's: every page is made again, and "
-			"files earlier builds wrote that this one no longer makes stay (build into an empty directory to be "
-			"rid of them)\n", path);
+	const char *why = r == 0 ? (state_form(b->data, b->len, &body, &body_len) == STATE_DAMAGED
+				    ? "is damaged (cut short or changed) or another version's" : NULL)
+			  : errno == ENOENT ? "is missing" : "is not a file of a state's size that can be read";
+	if (why) {	/* a checkout of the pages without it, a copy that stopped, … */
+		progress_clear();
+		fprintf(stderr, "sitegen: %s %s: the files earlier builds wrote cannot be told from yours, so every page "
+			"is made again and those this build no longer makes stay (build into an empty directory to be rid "
+			"of them)\n", path, why);
 		r = -1;
 	}
 	free(path);

@@ -136,7 +136,7 @@ echo "a { }" >"$tmp/k/assets/mine.css"
 build "$tmp/k" 2>"$tmp/err"
 status=$?
 if [ $status -eq 0 ] && [ -f "$tmp/k/.git/HEAD" ] && [ -f "$tmp/k/CNAME" ] && rm "$tmp/k/assets/mine.css" &&
-	grep -q "^sitegen: 1 files in .* are not this build's: left by a first build that was stopped" "$tmp/err" &&
+	grep -q "^sitegen: 1 file in .* is not this build's (assets/mine.css): left by a first build that was stopped" "$tmp/err" &&
 	same "$tmp/kref" "$tmp/k"; then
 	echo "ok - output: repairing a killed first build keeps .git/, CNAME and a file put among the pages since (and says so), and equals a full build"
 else
@@ -290,18 +290,21 @@ else
 	sed 's/^/#   /' "$tmp/err" "$tmp/err2" "$tmp/diff"
 fi
 
-# A state cut short (a copy that stopped, a disk that lost its tail) is said and
-# not trusted: every page is made, the user's file among the pages stays, and
-# the next build is quiet again. A state with its end line but cut before it
-# (the line moved up by hand) is the same.
+# A state damaged (cut short by a copy that stopped, its end line moved up, empty, or
+# its end line not as the program writes it) is said and not trusted: every page is
+# made, the user's file among the pages stays, and the next build is quiet again.
 rm -rf "$tmp/cutref" && build "$tmp/cutref"
-for how in cut moved; do
+for how in cut moved empty signed; do
 	rm -rf "$tmp/cut"
 	cp -a "$tmp/cutref" "$tmp/cut"
 	echo "mine" >"$tmp/cut/reports/mine.txt"
 	n=$(wc -c <"$tmp/cut/.sitegen-state")
 	if [ $how = cut ]; then
 		truncate -s $((n / 2)) "$tmp/cut/.sitegen-state"
+	elif [ $how = empty ]; then
+		: >"$tmp/cut/.sitegen-state"
+	elif [ $how = signed ]; then	# "end +N": not as the program writes it
+		sed -i '$s/^end /end +/' "$tmp/cut/.sitegen-state"
 	else
 		head -c $((n / 2)) "$tmp/cut/.sitegen-state" >"$tmp/half" && tail -1 "$tmp/cut/.sitegen-state" >>"$tmp/half"
 		mv "$tmp/half" "$tmp/cut/.sitegen-state"
@@ -309,12 +312,12 @@ for how in cut moved; do
 	build "$tmp/cut" 2>"$tmp/err"
 	status=$?
 	build "$tmp/cut" 2>"$tmp/err2"
-	if [ $status -eq 0 ] && grep -q "cut/.sitegen-state is damaged (cut short or changed by hand)" "$tmp/err" &&
+	if [ $status -eq 0 ] && grep -q "cut/.sitegen-state is damaged (cut short or changed)" "$tmp/err" &&
 		[ ! -s "$tmp/err2" ] && [ "$(cat "$tmp/cut/reports/mine.txt")" = mine ] && rm "$tmp/cut/reports/mine.txt" &&
 		same "$tmp/cutref" "$tmp/cut"; then
-		echo "ok - output: a state $how short is said once and not trusted; the user's file stays, the pages are a full build's"
+		echo "ok - output: a state damaged ($how) is said once and not trusted; the user's file stays, the pages are a full build's"
 	else
-		echo "not ok - output: a state $how short (status $status)"
+		echo "not ok - output: a state damaged ($how) (status $status)"
 		sed 's/^/#   /' "$tmp/err" "$tmp/err2" "$tmp/diff"
 	fi
 done
