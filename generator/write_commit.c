@@ -120,6 +120,7 @@ static void sweep_old(struct writer *w)
 struct commit {
 	char **from, **to, **bak;
 	int *kept;		/* to's old entry is at bak */
+	size_t *made;		/* the length of the shortest folder of to's that the move made; 0: none */
 	char **aside, **aside_bak;	/* moved out of the way, to put back */
 	size_t naside;
 };
@@ -138,6 +139,7 @@ static void commit_plan(struct writer *w, struct commit *c)
 	c->to = xcalloc(n + 1, sizeof(*c->to));
 	c->bak = xcalloc(n + 1, sizeof(*c->bak));
 	c->kept = xcalloc(n + 1, sizeof(*c->kept));
+	c->made = xcalloc(n + 1, sizeof(*c->made));
 	c->aside = xcalloc(n + 1, sizeof(*c->aside));
 	c->aside_bak = xcalloc(n + 1, sizeof(*c->aside_bak));
 	c->naside = 0;
@@ -163,6 +165,7 @@ static void commit_free(struct writer *w, struct commit *c)
 	free(c->to);
 	free(c->bak);
 	free(c->kept);
+	free(c->made);
 	free(c->aside);
 	free(c->aside_bak);
 }
@@ -304,13 +307,49 @@ static int keep_old(struct writer *w, struct commit *c, size_t i)
 	return -1;
 }
 
+/* mkdir -p of path's folder, as write_make_parents, noting in *made the
+ * length of the shortest folder it made (its parent was there). */
+static int make_parents_noting(char *path, size_t *made)
+{
+	char *slash = strrchr(path, '/');
+	if (!slash || slash == path)
+		return 0;
+	*slash = '\0';
+	int r = mkdir(path, 0777);
+	if (r < 0 && errno == ENOENT && make_parents_noting(path, made) == 0)
+		r = mkdir(path, 0777);
+	if (r == 0 && (!*made || (size_t)(slash - path) < *made))
+		*made = (size_t)(slash - path);
+	if (r < 0 && errno == EEXIST)
+		r = 0;
+	*slash = '/';
+	return r;
+}
+
+/* Removes the folders of path that a move made (c->made), deepest first,
+ * while they are empty: an undone commit leaves no new empty folder. */
+static void remove_made_folders(char *path, size_t made)
+{
+	char *stops[64];
+	size_t n = 0;
+	for (char *slash = strrchr(path, '/'); made && slash && (size_t)(slash - path) >= made && n < 64;
+	     slash = strrchr(path, '/')) {
+		*slash = '\0';
+		stops[n++] = slash;
+		if (rmdir(path) < 0)
+			break;
+	}
+	while (n)
+		*stops[--n] = '/';
+}
+
 /* Moves staged file i into place. Returns 0, or -1 after a diag error. */
 static int move_into_place(struct writer *w, struct commit *c, size_t i)
 {
 	if (keep_old(w, c, i) < 0)
 		return -1;
 	int moved = rename(c->from[i], c->to[i]);
-	if (moved < 0 && errno == ENOENT && write_make_parents(c->to[i]) == 0)
+	if (moved < 0 && errno == ENOENT && make_parents_noting(c->to[i], &c->made[i]) == 0)
 		moved = rename(c->from[i], c->to[i]);
 	if (moved < 0) {
 		diag_error(w->d, c->to[i], 0, 0, NULL, 0, "cannot move into place: %s", strerror(errno));
@@ -337,6 +376,8 @@ static int put_back(struct writer *w, struct commit *c, size_t done, int failed_
 		}
 		else if (!c->kept[i] && i < done && unlink(c->to[i]) < 0 && errno != ENOENT)
 			r = -1;
+		else if (!c->kept[i])	/* moved in and taken out, or the move that failed */
+			remove_made_folders(c->to[i], c->made[i]);
 		if (r < 0)
 			diag_error(w->d, c->to[i], 0, 0, NULL, 0, "cannot put the previous file back: %s", strerror(errno));
 	}

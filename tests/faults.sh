@@ -150,6 +150,25 @@ in_undo
 say "$([ $undone = 1 ] && [ $st = 0 ] && grep -q '^sitegen: pages made 1, kept [1-9]' "$tmp/err" && echo 0 || echo 1)" \
 	"after a commit that was undone, the next build is incremental again ($(grep -o 'pages made [0-9]*' "$tmp/err"))"
 
+# A new report with a new tag whose commit is undone at several points: no
+# folder the commit made stays behind (empty), the output is as it was.
+printf -- '---\ntitle: 全新的报道\ndate: 2022-06-01\ncity: 太原市\ntags: [全新标签]\n---\n\n正文。\n' \
+	>"$tmp/undo-content/2022/zz-new.md"
+bad=
+for n in 2 8 20 40; do
+	rm -rf "$tmp/undo-before" && cp -a "$U" "$tmp/undo-before"
+	in_undo FAULT_RENAME=$n FAULT_ONCE=1
+	if [ $st = 0 ]; then
+		bad="$bad $n(committed: fewer renames)"
+		rm -rf "$U" && cp -a "$tmp/undo-before" "$U"
+	elif ! grep -q 'the output was not changed' "$tmp/err" || [ -n "$(find "$U" -type d -empty)" ] ||
+		! diff -r "$tmp/undo-before" "$U" >/dev/null 2>&1; then
+		bad="$bad $n($(find "$U" -type d -empty | sed "s|$U/||" | head -3 | tr '\n' ' '))"
+	fi
+done
+say "$([ -z "$bad" ] && echo 0 || echo 1)" \
+	"a commit of a new report and tag undone at the 3rd to 41st rename leaves no folder it made${bad:+; left:$bad}"
+
 # A file that became a folder (moved aside first), then a rename that fails:
 # the file is back where it was, with every page.
 W=$tmp/fd
