@@ -15,7 +15,9 @@
 #           the page open in headless Chromium (bench/serve_latency.py), saved
 #           by rename and in place (BENCH_SERVE_EDITS each, default 10) and a
 #           title edit (3); the median, the worst in the label, the CPU of the
-#           server and its builds; where each wait goes, after the table
+#           server and its builds; where each wait goes, after the table; and
+#           the same body edits built by the command line (same memo), to
+#           compare with
 # and, where Hugo is installed, Hugo building the same corpus (bench/hugo.sh).
 # Output directories go to BENCH_OUT (default: a tmpfs, /dev/shm, when there is
 # one, so the figures are the generator's and not the disk's; set
@@ -117,19 +119,23 @@ serve_rows() {
 		echo "serve at $1 articles: bench/serve_latency.py failed (see below and $slog)" >>"$serve_notes"
 	{
 		echo "serve at $1 articles (${f#"$2"/}; each save in $slog, the server's terminal in $BENCH_OUT/serve-$1.log):"
-		grep '^# serve: ' "$slog" | sed 's/^# serve: /  /'
+		grep '^# serve: \|^# cli: ' "$slog" | sed 's/^# serve: /  /; s/^# cli: /  /'
 	} >>"$serve_notes"
 	while read -r _ kind count med worst cpu files build; do
 		case $kind in
 		'') continue ;;
 		rename) what="one article's body edited, saved by rename" ;;
 		inplace) what="one article's body edited, saved in place" ;;
-		*) what="one article's title edited, saved by rename" ;;
+		title) what="one article's title edited, saved by rename" ;;
+		body)	# (cli: the same body edits built by the command line, with the same memo)
+			printf '| %s | sitegen: the same body edits, without serve (worst %.2f s) | %s | %s | - | %s |\n' \
+				"$1" "$worst" "$med" "$cpu" "$files"
+			continue ;;
 		esac
 		printf '| %s | sitegen serve: %s: until on screen (worst %.2f s; the build %.2f s) | %s | %s | - | %s |\n' \
 			"$1" "$what" "$worst" "$build" "$med" "$cpu" "$files"
 	done <<EOF
-$(grep '^serve ' "$slog")
+$(grep '^cli ' "$slog"; grep '^serve ' "$slog")
 EOF
 }
 

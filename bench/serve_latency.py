@@ -21,11 +21,16 @@ The file is put back as it was at the end (and that build waited for, untimed).
 
 Prints `#` lines (each save, then a summary per kind) and one line per kind for the bench:
     serve KIND N MEDIAN_S WORST_S CPU_S FILES MEDIAN_BUILD_S
-(KIND: rename, inplace, title; FILES: the median of the builds' "files written"). Exits 1 when a save was
+(KIND: rename, inplace, title; FILES: the median of the builds' "files written"). Then, with the server
+stopped, the same body edit --cli times (default: --edits) built by the command line with the same options
+and memo, timed from the build's start (as the bench's rows are), and a line
+    cli body N MEDIAN_S WORST_S CPU_S FILES
+so that what the server adds is the difference. Exits 1 when a save was
 not seen on the page within --timeout seconds, or the server did not start."""
 import argparse
 import os
 import re
+import resource
 import subprocess
 import sys
 import tempfile
@@ -176,11 +181,15 @@ def main():
         ap.add_argument(opt, required=True)
     ap.add_argument("--edits", type=int, default=10, help="saves of each kind (rename, in place)")
     ap.add_argument("--titles", type=int, default=3, help="title edits")
+    ap.add_argument("--cli", type=int, default=None, help="then the body edit this many times by the command "
+                    "line, without the server (default: --edits)")
     ap.add_argument("--timeout", type=float, default=120)
     ap.add_argument("--start-timeout", type=float, default=900, help="for the server's first build")
     ap.add_argument("--cache-dir", help="SITEGEN_CACHE_DIR for the server's builds")
     ap.add_argument("--log", help="where to keep the server's terminal")
     a = ap.parse_args()
+    if a.cli is None:
+        a.cli = a.edits
 
     env = dict(os.environ)
     if a.cache_dir:
@@ -195,6 +204,7 @@ def main():
     else:
         slug = os.path.basename(article)[:-len(".md")]
 
+    body = original.rstrip("\n") + "\n\n编辑者新加的一段,标记@MARK@。\n"
     srv = Server([a.sitegen, "serve", "--port", "0", "--config", a.config, "--content", a.content, "--out", a.out,
                   "--theme", a.theme], env, a.log)
     driver = None
@@ -280,7 +290,6 @@ def main():
                      "" if builds == 1 else "; %d builds" % builds), flush=True)
             return r
 
-        body = original.rstrip("\n") + "\n\n编辑者新加的一段,标记@MARK@。\n"
         for i in range(a.edits):
             for how in ("rename", "inplace"):
                 r = one(how, i + 1, body, how)
@@ -315,7 +324,7 @@ def main():
         med = {k: median([r[k] for r in rs]) for k in rs[0]}
         worst = max(r["total"] for r in rs)
         print("# serve: %s, %d saves: the marker in the page after median %.0f ms, worst %.0f ms (painted: "
-              "median %.0f ms); of the median: %.0f ms save to build start (inotify, debounce), %.0f ms the build, "
+              "median %.0f ms); the parts' medians: %.0f ms save to build start (inotify, debounce), %.0f ms the build, "
               "%.0f ms build end to reload (event, worker, page), %.0f ms reload to marker (%.0f ms the page's HTML); "
               "CPU %.2f s a save"
               % (names[kind], len(rs), med["total"] * 1000, worst * 1000, med["painted"] * 1000,
@@ -323,7 +332,37 @@ def main():
                  med["fetch"] * 1000, med["cpu"]))
         print("serve %s %d %.3f %.3f %.2f %d %.3f" % (kind, len(rs), med["total"], worst, med["cpu"], med["files"],
                                                       med["build"]), flush=True)
+    if a.cli and not failed:
+        rs = cli_edits(a, env, article, original, body)
+        med = {k: median([r[k] for r in rs]) for k in rs[0]}
+        print("# cli: the same body edit saved %d times, built by the command line (no server, no browser): "
+              "median %.0f ms, worst %.0f ms, CPU %.2f s" % (len(rs), med["wall"] * 1000,
+                                                          max(r["wall"] for r in rs) * 1000, med["cpu"]))
+        print("cli body %d %.3f %.3f %.2f %d" % (len(rs), med["wall"], max(r["wall"] for r in rs), med["cpu"],
+                                                 med["files"]), flush=True)
     return 1 if failed else 0
+
+
+def cli_edits(a, env, article, original, body):
+    """The body edit of the serve runs, each saved and then built by `sitegen` with the server's options and
+    memo, timed from the build's start to its end (wall, and CPU from getrusage): what serve adds is the
+    difference. The file is put back and built at the end."""
+    argv = [a.sitegen, "--config", a.config, "--content", a.content, "--out", a.out, "--theme", a.theme]
+    rs = []
+    for i in range(a.cli):
+        save(article, body.replace("@MARK@", "LATC%d%x" % (i + 1, int(time.time() * 1000) % 0xFFFFF)), "rename")
+        ru0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+        t0 = time.monotonic()
+        p = subprocess.run(argv, env=env, capture_output=True, text=True)
+        wall = time.monotonic() - t0
+        ru1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+        m = re.search(r"\((\d+) files written", p.stdout)
+        rs.append({"wall": wall, "cpu": ru1.ru_utime + ru1.ru_stime - ru0.ru_utime - ru0.ru_stime,
+                   "files": int(m.group(1)) if m else -1})
+        print("#   cli     %2d: %4.0f ms build, %d files written" % (i + 1, wall * 1000, rs[-1]["files"]), flush=True)
+    save(article, original, "rename")
+    subprocess.run(argv, env=env, capture_output=True)
+    return rs
 
 
 if __name__ == "__main__":
