@@ -183,6 +183,7 @@ def main():
     ap.add_argument("--titles", type=int, default=3, help="title edits")
     ap.add_argument("--cli", type=int, default=None, help="then the body edit this many times by the command "
                     "line, without the server (default: --edits)")
+    ap.add_argument("--settle", type=float, default=1.0, help="seconds between a save seen and the next save")
     ap.add_argument("--timeout", type=float, default=120)
     ap.add_argument("--start-timeout", type=float, default=900, help="for the server's first build")
     ap.add_argument("--cache-dir", help="SITEGEN_CACHE_DIR for the server's builds")
@@ -270,7 +271,7 @@ def main():
             started = srv.wait_for(r"^sitegen: serve: (?!built in).*(changed|removed)", n, 0)
             written = srv.wait_for(r"\((\d+) files written", n, 0)
             builds = sum(1 for _, line in srv.lines[n:] if line and "built in" in line)
-            time.sleep(0.2)  # settled: the reloaded page has said it listens, the server is waiting
+            time.sleep(a.settle)  # settled: the reloaded page has said it listens, the browser is idle again
             r = {
                 "total": got["seen"] / 1000 - t0,
                 "painted": got["painted"] / 1000 - t0,
