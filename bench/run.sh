@@ -10,11 +10,20 @@
 #           edit with and without it, a template edit (incremental rendering;
 #           these with the memo of ICU's answers an editor's builds have)
 #   add     a rebuild after adding one article
+#   serve   at BENCH_SERVE_SIZES (default 1000 and 10000), what an editor waits
+#           for with `sitegen serve`: from saving a report to its new text in
+#           the page open in headless Chromium (bench/serve_latency.py), saved
+#           by rename and in place (BENCH_SERVE_EDITS each, default 10) and a
+#           title edit (3); the median, the worst in the label, the CPU of the
+#           server and its builds; where each wait goes, after the table; and
+#           the same body edits built by the command line (same memo), to
+#           compare with
 # and, where Hugo is installed, Hugo building the same corpus (bench/hugo.sh).
 # Output directories go to BENCH_OUT (default: a tmpfs, /dev/shm, when there is
 # one, so the figures are the generator's and not the disk's; set
 # BENCH_OUT=build/bench-out to include the disk). Prints a Markdown table.
 set -u
+. tests/lib.sh
 B=${B:-build}
 SIZES=${BENCH_SIZES:-1000 10000 50000}
 RUNS=${BENCH_RUNS:-3}
@@ -87,6 +96,47 @@ search_report() {
 		fi
 		sh tests/browser.sh --latency "$3" tests/search-queries.txt 2>&1 | grep -E '^#|^skip'
 	} >>"$search_notes"
+}
+
+# serve_rows N CORPUS OUT: the serve rows (see the top), with `sitegen serve`
+# building into OUT; where the time went, into $serve_notes. Skipped, said
+# after the table, without Chromium, chromedriver and Python's selenium.
+SERVE_SIZES=${BENCH_SERVE_SIZES:-1000 10000}
+SERVE_EDITS=${BENCH_SERVE_EDITS:-10}
+serve_notes=$BENCH_OUT/serve-notes
+: >"$serve_notes"
+serve_rows() {
+	case " $SERVE_SIZES " in *" $1 "*) ;; *) return ;; esac
+	if ! need_chromium "bench: serve at $1 articles" "$BENCH_OUT/apt.log" >>"$serve_notes"; then
+		echo "  (no serve rows: install chromium, chromium-driver and python3-selenium)" >>"$serve_notes"
+		return
+	fi
+	f=$(find "$2/content" -name '*.md' | sort | sed -n 5p)
+	slog=$BENCH_OUT/serve-$1.out
+	"$python" bench/serve_latency.py --sitegen "$B/sitegen" --config "$2/config.yml" --content "$2/content" \
+		--out "$3" --theme "$BENCH_OUT/theme" --article "$f" --edits "$SERVE_EDITS" --cache-dir "$BENCH_OUT/memo" \
+		--log "$BENCH_OUT/serve-$1.log" >"$slog" 2>&1 ||
+		echo "serve at $1 articles: bench/serve_latency.py failed (see below and $slog)" >>"$serve_notes"
+	{
+		echo "serve at $1 articles (${f#"$2"/}; each save in $slog, the server's terminal in $BENCH_OUT/serve-$1.log):"
+		grep '^# serve: \|^# cli: ' "$slog" | sed 's/^# serve: /  /; s/^# cli: /  /'
+	} >>"$serve_notes"
+	while read -r _ kind count med worst cpu files build; do
+		case $kind in
+		'') continue ;;
+		rename) what="one article's body edited, saved by rename" ;;
+		inplace) what="one article's body edited, saved in place" ;;
+		title) what="one article's title edited, saved by rename" ;;
+		body)	# (cli: the same body edits built by the command line, with the same memo)
+			printf '| %s | sitegen: the same body edits, without serve (worst %.2f s) | %s | %s | - | %s |\n' \
+				"$1" "$worst" "$med" "$cpu" "$files"
+			continue ;;
+		esac
+		printf '| %s | sitegen serve: %s: until on screen (worst %.2f s; the build %.2f s) | %s | %s | - | %s |\n' \
+			"$1" "$what" "$worst" "$build" "$med" "$cpu" "$files"
+	done <<EOF
+$(grep '^cli ' "$slog"; grep '^serve ' "$slog")
+EOF
 }
 
 state_notes=""
@@ -175,6 +225,7 @@ the build state at $n articles: $(wc -c <"$out/.sitegen-state") bytes ($(wc -c <
 	rm -f "$c"/content/2021/bench-added-*.md
 	row "$n" add "sitegen: one article added"
 	search_report "$n" "$c" "$out"
+	serve_rows "$n" "$c" "$out"
 	if [ -f bench/hugo.sh ]; then
 		if command -v hugo >/dev/null 2>&1; then
 			sh bench/hugo.sh prepare "$c" "$BENCH_OUT/hugo-site-$n" >/dev/null 2>&1 || continue
@@ -196,3 +247,8 @@ if [ -s "$search_notes" ]; then
 	cat "$search_notes"
 fi
 rm -f "$search_notes"
+if [ -s "$serve_notes" ]; then
+	echo
+	cat "$serve_notes"
+fi
+rm -f "$serve_notes"
