@@ -17,6 +17,7 @@
 #include "load.h"
 #include "serve_internal.h"
 #include "watch.h"
+#include "write.h"
 #include "xalloc.h"
 
 volatile sig_atomic_t serve_signals;
@@ -175,7 +176,7 @@ int serve_main(int argc, char **argv)
 	free(shown_base);
 	const char *dirs[] = { o.content, o.theme };
 	w = watch_open(dirs, 2, o.config);
-	unsigned long long digest = serve_output_digest(o.out);
+	unsigned long long digest = writer_output_digest(o.out);
 	s.built = digest != 0;
 	if (s.built)	/* a whole build of an earlier run: served while the first build runs */
 		s.root = serve_served_root(o.out);

@@ -22,18 +22,6 @@
  * of a bad day (diag caps each file's), small enough for one event. */
 #define SERVE_MAX_ERRORS (256 * 1024)
 
-unsigned long long serve_output_digest(const char *out)
-{
-	struct buf path = BUF_INIT, b = BUF_INIT;
-	buf_addf(&path, "%s/%s", out, WRITE_STATE);
-	uint64_t in = 0, digest = 0;
-	if (load_file(path.data, &b) < 0 || writer_state_head(b.data, b.len, &in, &digest) < 0)
-		digest = 0;
-	buf_free(&path);
-	buf_free(&b);
-	return digest;
-}
-
 /* Says why a build could not start or ended, in the terminal and for the
  * open pages. */
 static void build_said(struct buf *err, const char *fmt, const char *what)
@@ -190,7 +178,7 @@ static void end_build(struct serve_state *s, const struct serve_opts *o, int sta
 	char *base = NULL, *root = status == 0 ? serve_served_root(o->out) : NULL;
 	if (status == 0)
 		serve_read_config(o->config, &base, NULL);
-	unsigned long long now_digest = status == 0 ? serve_output_digest(o->out) : *digest;
+	unsigned long long now_digest = status == 0 ? writer_output_digest(o->out) : *digest;
 	int changed = now_digest != *digest;
 	*digest = now_digest;
 	const char *text = err->len ? err->data : "";

@@ -109,10 +109,6 @@ double serve_now(void);
 
 /* ---- the builds (serve_build.c) ---- */
 
-/* The digest of the output's files that its last build recorded (write.h's
- * state), 0 when there is none: a build that leaves every file as it was
- * leaves it the same. */
-unsigned long long serve_output_digest(const char *out);
 /* The real path of out when it holds the writer's marker (a complete build
  * of ours), else NULL. malloc'd. */
 char *serve_served_root(const char *out);

@@ -70,9 +70,10 @@ int writer_read_kept(struct writer *w, const char *rel, struct buf *out);
  * end), and the one to leave, written with the state when the commit ends. */
 const char *writer_state_extra(const struct writer *w, size_t *len);
 void writer_set_state_extra(struct writer *w, const char *data, size_t len);
-/* The fingerprints at the head of a state's text (WRITE_STATE as read): 0,
- * or -1 when it has none or is damaged (cut short). */
-int writer_state_head(const char *data, size_t len, uint64_t *inputs, uint64_t *outputs);
+/* The digest of the output that out_dir's state records (as writer_commit
+ * wrote it), read from the state's head and end alone; 0 when there is no
+ * state, or a damaged one. */
+uint64_t writer_output_digest(const char *out_dir);
 /* Discards the staged files; the output stays as it was. Frees w. */
 void writer_abort(struct writer *w);
 /* How many files were offered so far; safe to call from any thread, and
