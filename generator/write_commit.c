@@ -178,10 +178,11 @@ static int holds_others(struct writer *w, const char *path, const char *rel)
 	if (!dp)
 		return 0;
 	struct dirent *de;
-	int others = 0;
+	int others = 0, empty = 1;	/* an empty folder is no build's: ours leave none */
 	while (!others && (de = readdir(dp))) {
 		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
 			continue;
+		empty = 0;
 		char *child = write_join(path, de->d_name), *child_rel = write_join(rel, de->d_name);
 		struct stat st;
 		if (lstat(child, &st) == 0 && S_ISDIR(st.st_mode))
@@ -192,7 +193,7 @@ static int holds_others(struct writer *w, const char *path, const char *rel)
 		free(child_rel);
 	}
 	closedir(dp);
-	return others;
+	return others || empty;
 }
 
 /* The output is the user's: a file this build would replace, or move out of
@@ -256,6 +257,7 @@ static int nothing_of_users_in_way(struct writer *w)
  * rename. Returns 0, or -1 after a diag error. */
 static int clear_the_way(struct writer *w, struct commit *c)
 {
+	int listed = w->old_listed && !w->all_ours;
 	for (size_t i = 0; i < w->nstaged; i++) {
 		char *path = c->to[i];
 		size_t base = strlen(w->out) + 1;
@@ -263,6 +265,15 @@ static int clear_the_way(struct writer *w, struct commit *c)
 			*p = '\0';
 			struct stat st;
 			int in_way = lstat(path, &st) == 0 && !S_ISDIR(st.st_mode);
+			if (in_way && !S_ISLNK(st.st_mode) && !(listed && strmap_get(&w->old_index, path + base))) {
+				/* not a file of ours: the user's, where a folder of ours was
+				 * (the path of a file listed as ours, so not looked at before);
+				 * a link is made a real folder, its target left alone */
+				diag_error(w->d, path, 0, 0, NULL, 0, "a file that this generator did not write stands where "
+					   "the build puts %s; move it away (nothing was changed)", w->staged[i]);
+				*p = '/';
+				return -1;
+			}
 			if (in_way && c->naside <= w->nstaged) {
 				char *bak = old_path(w, "d", c->naside);
 				if (rename(path, bak) < 0) {
@@ -291,8 +302,8 @@ static int keep_old(struct writer *w, struct commit *c, size_t i)
 		return 0;	/* nothing there yet */
 	if (S_ISDIR(st.st_mode) && !w->direct && holds_others(w, c->to[i], w->staged[i])) {
 		/* a folder of the user's where a file of ours goes (the one check of folders in the way) */
-		diag_error(w->d, c->to[i], 0, 0, NULL, 0, "a folder with files that this generator did not write "
-			   "stands where the build puts %s; move it away (nothing was changed)", w->staged[i]);
+		diag_error(w->d, c->to[i], 0, 0, NULL, 0, "a folder with files that this generator did not write (or an "
+			   "empty one) stands where the build puts %s; move it away (nothing was changed)", w->staged[i]);
 		return -1;
 	}
 	if (!S_ISDIR(st.st_mode) && link(c->to[i], c->bak[i]) == 0) {

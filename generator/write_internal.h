@@ -66,6 +66,8 @@ struct writer {
 	/* It lists the files of ours (complete, or a commit's that did not
 	 * end): what is not listed is the user's. */
 	int old_listed;
+	int old_state_read;		/* old_state holds the state's bytes (whatever they say) */
+	int old_state_missing;		/* there was none */
 	struct strmap old_index;	/* old file → its position + 1 (as a pointer-sized number) */
 	/* The earlier state as read: old_files and old_extra point into it. */
 	struct buf old_state;
@@ -162,9 +164,9 @@ void write_note_links(struct writer *w, const char *rel, const char *data, size_
 int write_commit_lock(const char *out_dir);
 
 /* write_state.c */
-/* Puts back the earlier build's state (old_state, as read) after a commit
- * that was undone, so that the next build is as incremental as this one
- * was; writes nothing when that state was not complete. Ends w's use of
+/* Puts back the earlier build's state (old_state, as read, whatever it
+ * said; or none, when there was none) after a commit that was undone, so
+ * that the next build starts from what this one did. Ends w's use of
  * old_files. 0, or -1 (the state stays the commit's: a full render next). */
 int write_state_restore(struct writer *w);
 /* Reads WRITE_STATE's list of files (or "incomplete") into w. */

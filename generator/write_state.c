@@ -145,6 +145,8 @@ void write_read_old_files(struct writer *w)
 	struct buf *b = &w->old_state;
 	errno = 0;
 	int r = write_load_state(path, b);
+	w->old_state_read = r == 0;	/* its bytes, whatever they say: put back by write_state_restore */
+	w->old_state_missing = r < 0 && errno == ENOENT;
 	const char *body;
 	size_t body_len;
 	const char *why = r == 0 ? (state_form(b->data, b->len, &body, &body_len) == STATE_DAMAGED
@@ -253,8 +255,14 @@ int write_state_files(const char *out, uint64_t inputs, uint64_t digest, const s
 
 int write_state_restore(struct writer *w)
 {
-	if (!w->old_complete)
-		return 0;	/* the state during the commit says no less than it did */
+	if (w->old_state_missing) {	/* as it was: none (the next build says so again) */
+		char *path = write_join(w->out, WRITE_STATE);
+		int r = unlink(path);
+		free(path);
+		return r;
+	}
+	if (!w->old_state_read)
+		return 0;	/* one that could not be read (a FIFO): the commit's stays */
 	/* write_read_old_files ended the paths in place: their line breaks back */
 	char *end = w->old_state.data + w->old_state.len;
 	for (size_t i = 0; i < w->nold; i++) {

@@ -256,7 +256,7 @@ for kind in whole commit cut missing stopped; do
 	echo "一段新的正文。" >>"$victim"
 	build "$tmp/own" 2>"$tmp/err"
 	status=$?
-	if [ $status -ne 0 ] && grep -q "feed.xml: error: a folder with files that this generator did not write stands where the build puts feed.xml" "$tmp/err" &&
+	if [ $status -ne 0 ] && grep -q "feed.xml: error: a folder with files that this generator did not write (or an empty one) stands where the build puts feed.xml" "$tmp/err" &&
 		[ "$(cat "$tmp/own/feed.xml/user.txt")" = mine ]; then
 		echo "ok - output: a folder of the user's where a page of ours was is an error naming it, and is kept ($kind state)"
 	else
@@ -265,6 +265,38 @@ for kind in whole commit cut missing stopped; do
 	fi
 	cp "$tmp/victim.md" "$victim"
 done
+# A file of the user's where a folder of ours stands in a whole state's list (search/ made a file), and an
+# empty folder of theirs where a page goes: errors, everything as it was. A build that fails so puts back
+# the state it found, whatever it said (a damaged one is said again next time).
+for kind in whole cut; do
+	own_state $kind
+	cp "$tmp/own/.sitegen-state" "$tmp/state-before"
+	rm -r "$tmp/own/search" && echo "my placeholder" >"$tmp/own/search"
+	echo "一段新的正文。" >>"$victim"
+	build "$tmp/own" 2>"$tmp/err"
+	status=$?
+	if [ $status -ne 0 ] && grep -q "own/search: error: a file that this generator did not write stands where the build puts search/" "$tmp/err" &&
+		[ "$(cat "$tmp/own/search")" = "my placeholder" ] && cmp -s "$tmp/state-before" "$tmp/own/.sitegen-state"; then
+		echo "ok - output: a file of the user's where a folder of ours was is an error naming it, kept, the state as it was ($kind state)"
+	else
+		echo "not ok - output: a file of the user's where a folder of ours was, $kind state (status $status)"
+		sed 's/^/#   /' "$tmp/err"
+	fi
+	cp "$tmp/victim.md" "$victim"
+done
+own_state whole
+rm "$tmp/own/404.html" && mkdir -p "$tmp/own/404.html/drafts/2024"
+echo "一段新的正文。" >>"$victim"
+build "$tmp/own" 2>"$tmp/err"
+status=$?
+if [ $status -ne 0 ] && grep -q "404.html: error: a folder with files that this generator did not write (or an empty one)" "$tmp/err" &&
+	[ -d "$tmp/own/404.html/drafts/2024" ]; then
+	echo "ok - output: an empty folder of the user's where a page goes is an error, and is kept"
+else
+	echo "not ok - output: an empty folder of the user's where a page goes (status $status)"
+	sed 's/^/#   /' "$tmp/err"
+fi
+cp "$tmp/victim.md" "$victim"
 # and with nothing listed, a file where a file of ours goes is taken for an earlier page and replaced
 own_state cut
 echo "不是页面" >"$tmp/own/index.html"
