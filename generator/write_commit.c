@@ -196,65 +196,44 @@ static int holds_others(struct writer *w, const char *path, const char *rel)
 	return others || empty;
 }
 
-/* The output is the user's: a file this build would replace, or move out of
- * the way of a page, must be one an earlier build wrote (a tag's new page
- * where the user keeps a file of that name). Where the earlier state lists
- * its files (whole, or a commit's, which lists the old and the new), only a
- * path no earlier build wrote can be in the way, so a rebuild looks at its
- * new paths alone, each folder once. Where nothing is listed (no state, a
- * damaged one, a first build that was stopped), a file where a file of ours
- * goes is taken for an earlier page of ours and replaced, but a file where
- * this build needs a folder is not: that is how a user's file meets a new
- * tag or place. A folder where a file goes is keep_old's to check, as it
- * moves it aside.
+/* The output is the user's: a file this build would replace must be one an
+ * earlier build wrote (a tag's new page where the user keeps a file of that
+ * name). Where the earlier state lists its files (whole, or a commit's,
+ * which lists the old and the new), only a path no earlier build wrote can
+ * hold the user's file, so a rebuild looks at its new paths alone. Where
+ * nothing is listed (no state, a damaged one, a first build that was
+ * stopped), a file where a file of ours goes is taken for an earlier page of
+ * ours and replaced. Files where this build needs a folder are
+ * clear_the_way's, and folders where a file goes keep_old's: both look at
+ * every path, as they move things aside.
  * Returns 0, or -1 after a diag error naming the first such file. */
 static int nothing_of_users_in_way(struct writer *w)
 {
-	if (w->direct)
-		return 0;	/* nothing was there */
-	int listed = w->old_listed && !w->all_ours;
-	struct strmap dirs_seen = { 0 };
-	struct arena a = { 0 };
-	int r = 0;
-	struct buf rel = BUF_INIT;
-	for (size_t i = 0; r == 0 && i < w->nstaged; i++) {
+	if (w->direct || !w->old_listed || w->all_ours)
+		return 0;	/* nothing there, or nothing listed to tell ours by */
+	for (size_t i = 0; i < w->nstaged; i++) {
 		const char *staged = w->staged[i];
 		if (strmap_get(&w->old_index, staged))
 			continue;
-		buf_reset(&rel);
-		buf_addstr(&rel, staged);
-		for (char *p = rel.data; r == 0; p++) {
-			p = strchr(p, '/');
-			if (p)
-				*p = '\0';
-			if (p && strmap_get(&dirs_seen, rel.data)) {
-				*p = '/';
-				continue;
-			}
-			char *path = write_join(w->out, rel.data);
-			struct stat st;
-			if (lstat(path, &st) == 0 && !S_ISDIR(st.st_mode) && !strmap_get(&w->old_index, rel.data) &&
-			    (listed || p)) {
-				diag_error(w->d, path, 0, 0, NULL, 0, "a file that this generator did not write stands where "
-					   "the build puts %s; move it away (nothing was changed)", staged);
-				r = -1;
-			}
-			free(path);
-			if (!p)
-				break;
-			strmap_put(&a, &dirs_seen, arena_strdup(&a, rel.data), (void *)1);
-			*p = '/';
-		}
+		char *path = write_join(w->out, staged);
+		struct stat st;
+		int users = lstat(path, &st) == 0 && !S_ISDIR(st.st_mode);
+		if (users)
+			diag_error(w->d, path, 0, 0, NULL, 0, "a file that this generator did not write stands where "
+				   "the build puts %s; move it away (nothing was changed)", staged);
+		free(path);
+		if (users)
+			return -1;
 	}
-	buf_free(&rel);
-	arena_free(&a);
-	return r;
+	return 0;
 }
 
 /* A staged file can only move in where no old file stands on its path: a
- * file where this build needs a directory (assets/x once a file, now a
- * folder) is moved aside first, for every staged file before the first
- * rename. Returns 0, or -1 after a diag error. */
+ * file of ours where this build needs a directory (assets/x once a file, now
+ * a folder) is moved aside first, for every staged file before the first
+ * rename; any other file there is the user's (where nothing is listed, every
+ * one: that is how a user's file meets a new tag or place). Returns 0, or -1
+ * after a diag error. */
 static int clear_the_way(struct writer *w, struct commit *c)
 {
 	int listed = w->old_listed && !w->all_ours;

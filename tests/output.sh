@@ -170,6 +170,18 @@ else
 	echo "not ok - output: reports/ as a link: $n pages after the rebuild (of about $want)"
 fi
 cp "$tmp/saved.md" "$f"
+# the same with a new report: its page, a new path below the link, is no reason to stop either
+rm -rf "$tmp/copy" && cp -a "$tmp/s/reports" "$tmp/copy" && rm -rf "$tmp/s/reports" && ln -s "$tmp/copy" "$tmp/s/reports"
+before=$(find "$tmp/copy" | wc -l)
+sed "0,/^title: '/s/^title: '/title: '新添/" "$f" >"$(dirname "$f")/newly-added.md"
+if build "$tmp/s" 2>"$tmp/err" && [ ! -L "$tmp/s/reports" ] && [ -f "$tmp/s/reports/newly-added/index.html" ] &&
+	[ "$(find "$tmp/copy" | wc -l)" -eq "$before" ]; then
+	echo "ok - output: reports/ as a link with a report added: made a real directory with the new page, the copy left alone"
+else
+	echo "not ok - output: reports/ as a link with a report added (the copy: $before entries, now $(find "$tmp/copy" | wc -l))"
+	sed 's/^/#   /' "$tmp/err"
+fi
+rm -f "$(dirname "$f")/newly-added.md"
 
 # A CNAME (or any file of the user's) does not stop "nothing changed"; a leftover .staging does, once.
 rm -rf "$tmp/n"
