@@ -323,7 +323,7 @@ struct pool {
  * and what they read recorded. */
 static void run_job(struct pool *p, struct render *r, size_t job)
 {
-	if (p->deps.active && render_deps_keep(&p->deps, job, r->writer) == 0) {
+	if (p->deps.active && render_deps_keep(&p->deps, job, r->keeps) == 0) {
 		atomic_fetch_add(&p->kept, 1);
 		return;
 	}
@@ -371,6 +371,7 @@ static void *worker(void *arg, size_t k)
 	r.scratch = (struct arena)ARENA_INIT;
 	r.dates = text_dates_new();
 	r.rec = p->deps.active ? &rec : NULL;
+	r.keeps = p->deps.active ? writer_keep_batch_begin(r.writer) : NULL;
 	buf_init(&r.out, 1 << 16);
 	if (!r.dates) {
 		diag_error(r.d, "ICU", 0, 0, NULL, 0, "cannot open ICU's date formats (out of memory?)");
@@ -396,6 +397,8 @@ static void *worker(void *arg, size_t k)
 		run_job(p, &r, i);
 		atomic_fetch_add(&p->pages_done, 1);
 	}
+	if (r.keeps && writer_keep_batch_end(r.keeps) < 0)
+		r.failed = 1;
 	free(rec.deps);
 	buf_free(&rec.files);
 	buf_free(&r.out);

@@ -20,7 +20,7 @@
  * Nothing else reaches a page: render.c hands it the items and the index,
  * and the templates see only what the page puts in its context. So a page
  * whose structure, items and own article are the earlier build's is the
- * earlier build's page, byte for byte, and its files are kept (writer_keep,
+ * earlier build's page, byte for byte, and its files are kept (writer_keep_batched,
  * which also checks that nobody touched them since).
  *
  * Articles are named by their place in the archive's order, which the
@@ -406,7 +406,7 @@ static size_t old_files(const struct render_deps *dp, size_t k, struct buf *b)
 	return n;
 }
 
-int render_deps_keep(struct render_deps *dp, size_t j, struct writer *w)
+int render_deps_keep(struct render_deps *dp, size_t j, struct keep_batch *kb)
 {
 	if (dp->dirty[j])
 		return -1;
@@ -415,7 +415,7 @@ int render_deps_keep(struct render_deps *dp, size_t j, struct writer *w)
 	const char **rels = xcalloc(n + 1, sizeof(*rels));
 	for (size_t i = 0, at = 0; i < n; i++, at += strlen(b.data + at) + 1)
 		rels[i] = b.data + at;
-	int r = writer_keep(w, rels, n);
+	int r = writer_keep_batched(kb, rels, n);
 	free(rels);
 	buf_free(&b);
 	return r;

@@ -46,6 +46,7 @@ struct render {
 		size_t len, cap;
 	} date_texts;
 	struct render_rec *rec;		/* NULL: nothing recorded (a check) */
+	struct keep_batch *keeps;	/* the thread's kept pages (incremental) */
 	/* the same on every page (render_common): made once, in keep */
 	struct val *site_val;
 	struct val *nav_vals[7];	/* by the nav entry that is current, 6: none */
@@ -123,8 +124,8 @@ int render_deps_body_changed(const struct render_deps *dp, size_t order);
 uint64_t render_deps_old_item(const struct render_deps *dp, size_t order);
 /* Once every article's digests are in: which jobs must be made. */
 void render_deps_plan(struct render_deps *dp);
-/* Keeps job j's files when none of its inputs changed: 0, else -1. */
-int render_deps_keep(struct render_deps *dp, size_t j, struct writer *w);
+/* Keeps job j's files when none of its inputs changed, in kb: 0, else -1. */
+int render_deps_keep(struct render_deps *dp, size_t j, struct keep_batch *kb);
 /* Job j was made: its line, from rec (emptied), in a. */
 void render_deps_record(struct render_deps *dp, size_t j, struct render_rec *rec, struct arena *a);
 /* What changed since the earlier record: inc's changes_known, changed and

@@ -46,13 +46,20 @@ int writer_commit(struct writer *w, struct write_stats *stats, uint64_t inputs);
  * and its files are still exactly as that build left them. */
 int writer_is_current(const char *out_dir, uint64_t inputs);
 /* Keeping what the earlier build wrote, for a build that knows files would
- * come out the same (incremental rendering): the n files rels become this
- * build's as they stand, unread. All or none: refused (-1, nothing done)
- * unless the earlier build's commit ended, it listed each, each is still
- * exactly as it left it (its size and mtime in the state's digest) and this
- * build has offered none of them; the caller then makes the files anew.
- * Thread-safe. */
-int writer_keep(struct writer *w, const char *const *rels, size_t n);
+ * come out the same (incremental rendering), in a batch per thread: the n
+ * files rels become this build's as they stand, unread. All or none:
+ * refused (-1, nothing done) unless the earlier build's commit ended, it
+ * listed each and each is still exactly as it left it (its size and mtime
+ * in the state's digest); the caller then makes the files anew. The files
+ * join the build's set together when the batch ends, under one lock (two
+ * threads taking it for each of 77,000 kept pages at 50,000 reports waited
+ * on each other); a file kept and also written by this build is then an
+ * error, as writer_put's for two pages wanting one file (-1).
+ * A batch belongs to one thread; batches of several threads are safe. */
+struct keep_batch;
+struct keep_batch *writer_keep_batch_begin(struct writer *w);
+int writer_keep_batched(struct keep_batch *kb, const char *const *rels, size_t n);
+int writer_keep_batch_end(struct keep_batch *kb);
 /* The same for every file the earlier build wrote below the directory dir
  * (a prefix ending in '/') that this build has not offered: all, or none
  * (-1) when one of them cannot be kept. The files are checked by `jobs`
@@ -60,7 +67,7 @@ int writer_keep(struct writer *w, const char *const *rels, size_t n);
 int writer_keep_under(struct writer *w, const char *dir, int jobs);
 /* The same but for the n files except[] (this build makes them anew). */
 int writer_keep_under_except(struct writer *w, const char *dir, const char *const *except, size_t n, int jobs);
-/* Reads a file the earlier build wrote into out, when writer_keep could
+/* Reads a file the earlier build wrote into out, when a keep could
  * keep it (listed, and exactly as that build left it): 0; else -1. For a
  * build that makes a file from its earlier version (search_patch.c). */
 struct buf;

@@ -399,8 +399,9 @@ static int may_keep(struct writer *w, struct kept_dirs *kd, const char *rel, uin
 	return write_stat_kept(w, kd, rel, &st) == 0 && S_ISREG(st.st_mode) && write_file_digest(rel, &st) == *digest;
 }
 
-/* Adds a kept file to the build (the caller holds the lock). */
-static int add_kept(struct writer *w, const char *rel, uint64_t digest)
+/* Adds a kept file to the build (the caller holds the lock); counted as
+ * offered already when `counted` (a batch counts as it checks). */
+static int add_kept(struct writer *w, const char *rel, uint64_t digest, int counted)
 {
 	char *key = write_set_add(w, rel);
 	if (!key)
@@ -408,25 +409,64 @@ static int add_kept(struct writer *w, const char *rel, uint64_t digest)
 	write_entry_of(key)->digest = digest;
 	w->digest += digest;
 	w->stats.unchanged++;
-	atomic_fetch_add_explicit(&w->offered, 1, memory_order_relaxed);
+	if (!counted)
+		atomic_fetch_add_explicit(&w->offered, 1, memory_order_relaxed);
 	return 0;
 }
 
-int writer_keep(struct writer *w, const char *const *rels, size_t n)
+/* One thread's keeps: checked as they come, joined to the build's set at
+ * the end under one lock (see write.h). */
+struct keep_batch {
+	struct writer *w;
+	struct kept_dirs *kd;	/* the thread's own for the whole render */
+	struct buf rels;	/* the files kept, each ending in '\0' */
+	uint64_t *digests;
+	size_t n, cap;
+};
+
+struct keep_batch *writer_keep_batch_begin(struct writer *w)
 {
-	uint64_t *digests = xcalloc(n + 1, sizeof(*digests));
-	struct kept_dirs *kd = kept_dirs_take(w);
+	struct keep_batch *kb = xcalloc(1, sizeof(*kb));
+	kb->w = w;
+	kb->kd = kept_dirs_take(w);
+	buf_init(&kb->rels, 1 << 12);
+	return kb;
+}
+
+int writer_keep_batched(struct keep_batch *kb, const char *const *rels, size_t n)
+{
+	struct writer *w = kb->w;
+	if (kb->n + n > kb->cap) {
+		kb->cap = 2 * (kb->n + n) + 64;
+		kb->digests = xrealloc(kb->digests, kb->cap * sizeof(*kb->digests));
+	}
+	for (size_t i = 0; i < n; i++)
+		if (!may_keep(w, kb->kd, rels[i], &kb->digests[kb->n + i]))
+			return -1;
+	for (size_t i = 0; i < n; i++)
+		buf_add(&kb->rels, rels[i], strlen(rels[i]) + 1);
+	kb->n += n;
+	atomic_fetch_add_explicit(&w->offered, n, memory_order_relaxed);
+	return 0;
+}
+
+int writer_keep_batch_end(struct keep_batch *kb)
+{
+	struct writer *w = kb->w;
 	int ok = 1;
-	for (size_t i = 0; ok && i < n; i++)
-		ok = may_keep(w, kd, rels[i], &digests[i]);
-	kept_dirs_give_back(w, kd, 0);
+	kept_dirs_give_back(w, kb->kd, 0);
 	pthread_mutex_lock(&w->lock);
-	for (size_t i = 0; ok && i < n; i++)
-		ok = !write_set_has(w, rels[i]);
-	for (size_t i = 0; ok && i < n; i++)
-		add_kept(w, rels[i], digests[i]);
+	const char *rel = kb->rels.data;
+	for (size_t i = 0; i < kb->n; i++, rel += strlen(rel) + 1)
+		if (add_kept(w, rel, kb->digests[i], 1) < 0) {
+			/* a page made this build wrote it too: as writer_put says */
+			diag_error(w->d, rel, 0, 0, NULL, 0, "two pages of this build want the same file");
+			ok = 0;
+		}
 	pthread_mutex_unlock(&w->lock);
-	free(digests);
+	buf_free(&kb->rels);
+	free(kb->digests);
+	free(kb);
 	return ok ? 0 : -1;
 }
 
@@ -488,7 +528,7 @@ int writer_keep_under_except(struct writer *w, const char *dir, const char *cons
 	/* one written meanwhile is the build's own, not kept */
 	for (size_t i = 0; ok && i < w->nold; i++)
 		if (mine[i] && !write_set_has(w, w->old_files[i]))
-			add_kept(w, w->old_files[i], w->old_digests[i]);
+			add_kept(w, w->old_files[i], w->old_digests[i], 0);
 	pthread_mutex_unlock(&w->lock);
 	free(mine);
 	free(skip);
