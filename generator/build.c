@@ -217,8 +217,12 @@ static int generate_with(const struct build_options *o, struct arena *a, struct 
 	/* the line's "rendering: N / TOTAL pages" is render_site's */
 	struct render_incremental inc = { .global = global[0], .search_global = global[1], .force = o->force };
 	render_site(site, tmpls, w, d, a, o->jobs, o->check ? NULL : &inc);
-	if (getenv("SITEGEN_TIMING"))
+	if (getenv("SITEGEN_TIMING")) {
 		fprintf(stderr, "sitegen: pages made %zu, kept %zu\n", inc.made, inc.kept);
+		fprintf(stderr, "sitegen: the changed reports %s\n", inc.changes_known
+			? "are known (the search index may be patched)"
+			: "are not known (the earlier record does not apply whole): the search index is built whole");
+	}
 	stage_done("render");
 	progress_stage("search index: %zu files", 0, files_made, w);
 	if (site->config->search && !folder)	/* search: false leaves the index out */
