@@ -510,7 +510,7 @@ def browser_checks(out, d=None):
             # Heatmaps on a phone: drawn large enough to read and hit, scrolled inside their box, not the page.
             year = sorted(glob.glob(os.path.join(out, "dates", "[0-9]*", "index.html")))[-1]
             year = os.path.relpath(year, out)
-            for page, least in ((year, 12), ("places/shan-xi-sheng/index.html", 24)):
+            for page, least in ((year, 12), ("places/shan-xi-sheng/index.html", 17)):
                 d.get(base + page)
                 hm = d.execute_script("""const rs = [...document.querySelectorAll('.heatmap-svg rect')];
                     return {cell: Math.min(...rs.map(r => r.getBoundingClientRect().width)), page: document.documentElement.scrollWidth,
@@ -518,8 +518,9 @@ def browser_checks(out, d=None):
                 say(hm["cell"] >= least - 0.5 and hm["page"] <= hm["inner"],
                     f"320 px: {page}: heatmap cells {hm['cell']:.1f} px (at least {least}), scrolled in a "
                     f"{hm['box']} px box, the page {hm['page']} px wide", [hm])
-            # A picture wider than its box says so, with no script: at 375 px the box scrolls (a swipe moves it)
-            # and a line under it says to swipe; at 1280 px the picture fits and no line shows.
+            # A picture wider than its box says so, with no script: at 375 px the year's days scroll in their box
+            # (a swipe moves it) and a line under it says to swipe; at 1280 px the picture fits and no line shows.
+            # (The twelve months fit a phone: see month_heatmap_fits below.)
             swipe_js = """const box = document.querySelector('.heatmap-scroll'), hint = document.querySelector('.heatmap-swipe');
                 const before = box.scrollLeft; box.scrollLeft = 120; const moved = box.scrollLeft - before; box.scrollLeft = before;
                 const r = hint && hint.getBoundingClientRect(), cs = hint && getComputedStyle(hint);
@@ -530,6 +531,8 @@ def browser_checks(out, d=None):
                 d.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
                                   {"width": width, "height": 800, "deviceScaleFactor": 1, "mobile": width < 600})
                 for page in (year, "places/shan-xi-sheng/index.html", "index.html"):
+                    if width < 600 and page != year:
+                        continue
                     d.get(base + page)
                     sw = d.execute_script(swipe_js)
                     if width < 600:
@@ -539,6 +542,7 @@ def browser_checks(out, d=None):
                     else:
                         say(sw["scroll"] <= sw["box"] and not sw["shown"],
                             f"{width} px: {page}: the heatmap fits its {sw['box']} px box and no swipe line shows", [sw])
+            month_heatmap_fits(d, base, ("index.html", "places/shan-xi-sheng/index.html", "places/xin-jiang/2020/index.html"))
             # On A4 paper (673 CSS px) the year's table fits.
             d.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
                               {"width": 673, "height": 900, "deviceScaleFactor": 1, "mobile": False})
@@ -589,6 +593,35 @@ def browser_checks(out, d=None):
         if own:
             d.quit()
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+# The month heatmap (home, place pages, a place's year) on a phone: all twelve months in view, no swipe.
+MONTHS_FIT = r"""
+const svg = document.querySelector('.heatmap-months .heatmap-svg');
+if (!svg) return null;
+const box = svg.closest('.heatmap-scroll'), hint = svg.closest('.heatmap').querySelector('.heatmap-swipe');
+const r = svg.getBoundingClientRect(), b = box.getBoundingClientRect();
+const cells = [...svg.querySelectorAll('rect')].map(x => x.getBoundingClientRect().width);
+return {inner: innerWidth, right: r.right, boxRight: b.right, scroll: box.scrollWidth, client: box.clientWidth,
+        cell: Math.min(...cells), swipe: hint.getClientRects().length > 0 && getComputedStyle(hint).visibility === 'visible'};
+"""
+
+
+def month_heatmap_fits(d, base, pages):
+    """Reader review 2, defect 1: at a real 375 px and 320 px viewport (the device metrics emulated: headless
+    Chromium makes no window under 500 px) the month heatmap's right edge is on the screen and in its box, the
+    box does not scroll, no swipe line shows, and a cell is still about 20 px (at least 17)."""
+    for width in (375, 320):
+        d.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                          {"width": width, "height": 800, "deviceScaleFactor": 1, "mobile": True})
+        for page in pages:
+            d.get(base + page)
+            m = d.execute_script(MONTHS_FIT)
+            say(m is not None and m["inner"] == width and m["right"] <= width + 0.5 and m["right"] <= m["boxRight"] + 0.5
+                and m["scroll"] <= m["client"] and not m["swipe"] and m["cell"] >= 17,
+                f"{width} px: {page}: the twelve months' heatmap fits the screen (right edge "
+                f"{m and round(m['right'])} px of {m and m['inner']}), its box does not scroll, no swipe line, "
+                f"cells {m and round(m['cell'], 1)} px", [m])
 
 
 # ---- the reader review: what a phone, a dark scheme and the browser's own requests show ----
