@@ -232,7 +232,7 @@ for p in sorted(pages):
     nmonths += 1
     if order != dated + [d for d in order if len(d) == 7] or dated != sorted(dated, reverse=True):
         bad.append(f"{p}: in page order {order}")
-    if heads - {"日期确知的报道"}:
+    if heads - {"具体到日的报道"}:
         bad.append(f"{p}: the dated list is headed {sorted(heads)}")
     # a page without them says which page has them, and links there
     for page in without:

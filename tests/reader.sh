@@ -173,3 +173,9 @@ svg=$O/dates/heatmap.svg
 say "$(cmp -s docs/heatmap.svg "$svg" && grep -q '<desc id="heatmap-d">[^<]*见图下的图例' "$svg" &&
 	grep -q '<g class="heatmap-legend"><rect class="heat-0"[^>]*/><text[^>]*>0 篇</text>' "$svg" && echo 0 || echo 1)" \
 	"docs/heatmap.svg is content/'s dates/heatmap.svg, with the legend its description points to"
+
+# Reader review 2: a month with reports known only to the month heads the others 具体到日的报道 (every
+# report of content/ has an inferred date: 日期确知 would claim what the archive does not know).
+m=$O/dates/2020/02/index.html
+say "$(grep -q '<h2 id="s-items">具体到日的报道</h2>' "$m" && ! grep -rq '<h2[^>]*>日期确知' "$O" && echo 0 || echo 1)" \
+	"2020年2月 heads its reports dated to a day 具体到日的报道 (no heading says 日期确知)"
