@@ -11,8 +11,10 @@ issue. Prints `ok - theme: …` / `not ok - theme: …` / `skip - theme: …` li
         headless Chromium (Debian's chromium, chromium-driver, python3-selenium: tests/browser.sh installs
         them): every link has a cue besides its colour, meaningful borders are 3:1, days with reports stand
         out in the calendar, in light, dark and print; no justified text at 375 px; a heatmap wider than a
-        phone scrolls in its box with a 左右滑动 line, none at desktop width or in print; the 404 page styled and
-        with a working link home from file://, under /archive/, and from a server's root; and the reader
+        phone scrolls in its box with a 左右滑动 line, none at desktop width or in print, the twelve months' fit
+        375 and 320 px without one; the 404 page styled everywhere, with a working link home from file:// and
+        under /archive/, its line for a copy opened from disk shown there only, and no link of it leading to
+        another 404 on the web; and the reader
         review's points (review_checks): on a page of every kind at 375 and 320 px, with its <details> open,
         nothing wider than the screen, heatmap tables' row labels on one line, no space after a 。, no two
         links touching, a search field of 16 px or more; every standalone SVG on its own background with its
@@ -557,18 +559,29 @@ def browser_checks(out, d=None):
         finally:
             d.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
 
-        # Defect 10: the 404 page, styled and with a way home wherever it is shown.
-        style_js = """return {bg: getComputedStyle(document.body).backgroundColor, h1: getComputedStyle(document.querySelector('h1')).fontSize,
+        # Defect 10: the 404 page, styled and with a way home wherever it is shown. Reader review 2: its line
+        # for a copy opened from disk shows there only, set apart from the links above it, and on the web no
+        # link of the page, shown or not, leads to another 404.
+        style_js = """const hint = [...document.querySelectorAll('main p')].find(p => p.textContent.includes('同一文件夹')), list = document.querySelector('main .inline-list');
+            return {bg: getComputedStyle(document.body).backgroundColor, h1: getComputedStyle(document.querySelector('h1')).fontSize,
             header: getComputedStyle(document.querySelector('.site-header')).backgroundColor,
-            links: [...document.querySelectorAll('main a')].map(a => a.href)}"""
+            links: [...document.querySelectorAll('main a[href]')].map(a => a.href),
+            hint: hint && hint.getClientRects().length > 0 ? hint.innerText : null,
+            gap: hint && list && hint.getClientRects().length ? hint.getBoundingClientRect().top - list.getBoundingClientRect().bottom : null}"""
 
-        def check_404(where, url, fetch):
+        def check_404(where, url, fetch, from_disk, home=True):
             d.get(url)
             s = d.execute_script(style_js)
             styled = css_rgb(s["bg"])[:3] == (251, 250, 247) and s["h1"] == "28px" and css_rgb(s["header"])[:3] == (242, 239, 232)
             working = [h for h in s["links"] if fetch(h)]
-            say(styled and any(h.rstrip("/").endswith("index.html") for h in working),
-                f"404 {where}: styled (background {s['bg']}, h1 {s['h1']}) and a link home works ({working[:2]})", [s])
+            say(styled and (not home or any(h.rstrip("/").endswith("index.html") for h in working)),
+                f"404 {where}: styled (background {s['bg']}, h1 {s['h1']})"
+                + (f" and a link home works ({working[:2]})" if home else ""), [s])
+            if from_disk:
+                say(s["hint"] and "同一文件夹中的首页" in s["hint"] and s["gap"] >= 8,
+                    f"404 {where}: the line for a copy opened from disk shows, {s['gap']} px below the links", [s])
+            else:
+                say(s["hint"] is None, f"404 {where}: the line for a copy opened from disk is not shown", [s])
 
         def exists_http(h):
             import urllib.request
@@ -581,10 +594,17 @@ def browser_checks(out, d=None):
         def exists_file(h):
             return h.startswith("file://") and os.path.isfile(urllib.parse.unquote(h[len("file://"):]))
 
-        check_404("from disk (file://)", "file://" + urllib.parse.quote(os.path.abspath(out)) + "/404.html", exists_file)
-        check_404("at a missing address under /archive/", base + "no/such/page/index.html", exists_http)
+        check_404("from disk (file://)", "file://" + urllib.parse.quote(os.path.abspath(out)) + "/404.html", exists_file, True)
+        check_404("at a missing address under /archive/", base + "no/such/page/index.html", exists_http, False)
+        with_every_link = d.execute_script("return [...document.querySelectorAll('main a[href]')].map(a => a.href)")
+        broken = [h for h in with_every_link if not exists_http(h)]
+        say(not broken, f"404 at a missing address under /archive/: none of its {len(with_every_link)} links, shown or "
+            f"not, leads to another 404", broken)
         root_base = f"http://127.0.0.1:{at_root.server_address[1]}/"
-        check_404("at a missing address of a site served from the root", root_base + "no-such-page.html", exists_http)
+        # Served from a server's root though base_url's path is /archive/: its links are base_url's (no relative
+        # link home: it would resolve against the missing address).
+        check_404("at a missing address of a site served from the root", root_base + "no-such-page.html", exists_http,
+                  False, home=False)
 
         review_checks(d, out, base, under.requests)
     finally:
