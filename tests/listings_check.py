@@ -259,7 +259,7 @@ for p in sorted(pages):
     owner, y, m, _ = mt.groups()
     if not owner.startswith(("places/", "dates/")):
         continue
-    navs = [body for label, body in NAV.findall(pages[p]) if "下级地区" in label or "有报道的区县" in label]
+    navs = [body for label, body in NAV.findall(pages[p]) if "下属地点" in label or "有报道的区县" in label]
     got = {resolve(p, h): int(n) for body in navs for h, n in LINK.findall(body)}
     for t, n in got.items():
         if counts.get(t) != n or not t.endswith(f"/{y}/{m}/index.html"):
