@@ -545,6 +545,13 @@ def browser_checks(out, d=None):
                         say(sw["scroll"] <= sw["box"] and not sw["shown"],
                             f"{width} px: {page}: the heatmap fits its {sw['box']} px box and no swipe line shows", [sw])
             month_heatmap_fits(d, base, ("index.html", "places/shan-xi-sheng/index.html", "places/xin-jiang/2020/index.html"))
+            # the report whose 同版报道 lists the most others
+            same_page = sorted((-open(f, encoding="utf-8").read().count("item-brief"), os.path.relpath(f, out))
+                               for f in glob.glob(os.path.join(out, "reports", "*", "index.html"))
+                               if "同版报道" in open(f, encoding="utf-8").read())
+            same_page = [p for _, p in same_page]
+            dates_whole(d, base, [os.path.relpath(y, out) for y in sorted(glob.glob(os.path.join(out, "dates", "[0-9]*", "index.html")))]
+                        + same_page[:1])
             # On A4 paper (673 CSS px) the year's table fits.
             d.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
                               {"width": 673, "height": 900, "deviceScaleFactor": 1, "mobile": False})
@@ -642,6 +649,32 @@ def month_heatmap_fits(d, base, pages):
                 f"{width} px: {page}: the twelve months' heatmap fits the screen (right edge "
                 f"{m and round(m['right'])} px of {m and m['inner']}), its box does not scroll, no swipe line, "
                 f"cells {m and round(m['cell'], 1)} px", [m])
+
+
+# Every date of a list on one line with its weekday (2021年12月28日 星期二 never split at its space).
+DATES_WHOLE = r"""
+const lines = el => { const r = document.createRange(); r.selectNodeContents(el);
+                      return new Set([...r.getClientRects()].filter(b => b.width > 0).map(b => Math.round(b.top))).size; };
+const times = [...document.querySelectorAll('.item-meta time')].filter(t => t.getClientRects().length);
+return {inner: innerWidth, page: document.documentElement.scrollWidth, count: times.length,
+        brief: document.querySelectorAll('.item-brief .item-meta time').length,
+        split: times.filter(t => lines(t) > 1).map(t => t.textContent).slice(0, 5)};
+"""
+
+
+def dates_whole(d, base, pages):
+    """Reader review 2, defect 5: at a real 375 and 320 px viewport every date in a list (.item-meta time, the
+    compact .item-brief ones of a year page and of 同版报道 among them) stays on one line with its weekday, and
+    the page is no wider than the screen."""
+    for width in (375, 320):
+        d.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                          {"width": width, "height": 800, "deviceScaleFactor": 1, "mobile": True})
+        for page in pages:
+            d.get(base + page)
+            r = d.execute_script(DATES_WHOLE)
+            say(r["inner"] == width and r["page"] <= width and r["brief"] and not r["split"],
+                f"{width} px: {page}: each of its {r['count']} list dates ({r['brief']} compact) is on one line with "
+                f"its weekday, the page {r['page']} px wide", [r])
 
 
 # ---- the reader review: what a phone, a dark scheme and the browser's own requests show ----
