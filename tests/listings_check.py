@@ -232,7 +232,7 @@ for p in sorted(pages):
     nmonths += 1
     if order != dated + [d for d in order if len(d) == 7] or dated != sorted(dated, reverse=True):
         bad.append(f"{p}: in page order {order}")
-    if heads - {"日期确知的报道"}:
+    if heads - {"具体到日的报道"}:
         bad.append(f"{p}: the dated list is headed {sorted(heads)}")
     # a page without them says which page has them, and links there
     for page in without:
@@ -259,7 +259,7 @@ for p in sorted(pages):
     owner, y, m, _ = mt.groups()
     if not owner.startswith(("places/", "dates/")):
         continue
-    navs = [body for label, body in NAV.findall(pages[p]) if "下级地区" in label or "有报道的区县" in label]
+    navs = [body for label, body in NAV.findall(pages[p]) if "下属地点" in label or "有报道的区县" in label]
     got = {resolve(p, h): int(n) for body in navs for h, n in LINK.findall(body)}
     for t, n in got.items():
         if counts.get(t) != n or not t.endswith(f"/{y}/{m}/index.html"):

@@ -74,10 +74,10 @@ if ! build "$tmp/one" 2>"$tmp/stderr"; then
 	exit 1
 fi
 check "no printed page" none
-if [ -f "$tmp/one/series/index.html" ] && grep -q '暂无版面' "$tmp/one/series/index.html"; then
+if [ -f "$tmp/one/series/index.html" ] && grep -q '本站还没有收录版面' "$tmp/one/series/index.html"; then
 	echo "ok - nav_series: the printed pages' index is still made, and says there are none"
 else
-	echo "not ok - nav_series: series/index.html is missing, or does not say 暂无版面"
+	echo "not ok - nav_series: series/index.html is missing, or does not say 本站还没有收录版面"
 fi
 
 # The first printed page: a new report on it, in a month and place of its own.

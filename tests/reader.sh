@@ -173,3 +173,35 @@ svg=$O/dates/heatmap.svg
 say "$(cmp -s docs/heatmap.svg "$svg" && grep -q '<desc id="heatmap-d">[^<]*见图下的图例' "$svg" &&
 	grep -q '<g class="heatmap-legend"><rect class="heat-0"[^>]*/><text[^>]*>0 篇</text>' "$svg" && echo 0 || echo 1)" \
 	"docs/heatmap.svg is content/'s dates/heatmap.svg, with the legend its description points to"
+
+# Reader review 2: a month with reports known only to the month heads the others 具体到日的报道 (every
+# report of content/ has an inferred date: 日期确知 would claim what the archive does not know).
+m=$O/dates/2020/02/index.html
+say "$(grep -q '<h2 id="s-items">具体到日的报道</h2>' "$m" && ! grep -rq '<h2[^>]*>日期确知' "$O" && echo 0 || echo 1)" \
+	"2020年2月 heads its reports dated to a day 具体到日的报道 (no heading says 日期确知)"
+
+# Reader review 2, wording. The home page's count of months says where the reports fall, not a span
+# (content/ runs from 2020年1月 to 2022年10月 in 5 months), and its list by report date is 最新报道.
+n=$(ls -d "$O"/dates/[0-9]*/[0-9]*/ | wc -l)
+say "$(grep -q "分布在 <strong>$n</strong> 个月份" "$O/index.html" && grep -q '<h2 id="s-latest">最新报道</h2>' "$O/index.html" &&
+	! grep -q '跨越\|最新收录' "$O/index.html" && echo 0 || echo 1)" \
+	"the home page says its reports are 分布在 $n 个月份 (not 跨越) and heads the newest by date 最新报道 (not 最新收录)"
+say "$(grep -q '<p class="note note-truncated">原版正文至此中断，其后文字缺失。</p>' \
+	"$O/reports/2020-01-26-lishi-lijingjie-kangyi-diyidao-fangxian/index.html" && echo 0 || echo 1)" \
+	"a truncated report ends 原版正文至此中断，其后文字缺失。 (nothing follows it)"
+# Reports filed at a place itself, under none below it, are said the same way on its page and on its months'
+# pages, and both list the places below it as 下属…: never 下级地区.
+km=$O/places/xin-jiang/ke-la-ma-yi-shi
+say "$(grep -q '另有 1 篇只标到克拉玛依市，未标下属地点。' "$km/index.html" &&
+	grep -q '另有 1 篇只标到克拉玛依市，未标下属地点。' "$km/2020/02/index.html" &&
+	grep -q '<h2>下属地点的2020年2月报道</h2>' "$km/2020/02/index.html" && ! grep -rq '下级地区' "$O" && echo 0 || echo 1)" \
+	"克拉玛依市's page and its 2020年2月 say 另有 1 篇只标到克拉玛依市，未标下属地点 and head the places below 下属… (no page says 下级地区)"
+# An archive with no printed pages says so in plain words on series/index.html; no page links it.
+mkdir -p "$tmp/noseries/2022"
+cp content/2022/2022-03-05-*.md "$tmp/noseries/2022/" 2>/dev/null
+"$BIN" --content "$tmp/noseries" --out "$tmp/noseries-out" --quiet 2>"$tmp/noseries-err"
+st=$?
+say "$([ $st = 0 ] && grep -q '本站还没有收录版面。' "$tmp/noseries-out/series/index.html" &&
+	! grep -q '共 0 个' "$tmp/noseries-out/series/index.html" &&
+	! grep -rq --include=*.html 'series/index.html' "$tmp/noseries-out" && echo 0 || echo 1)" \
+	"without printed pages series/index.html says 本站还没有收录版面 (not 共 0 个版面), and no page (the nav neither) links it"

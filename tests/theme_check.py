@@ -11,8 +11,10 @@ issue. Prints `ok - theme: …` / `not ok - theme: …` / `skip - theme: …` li
         headless Chromium (Debian's chromium, chromium-driver, python3-selenium: tests/browser.sh installs
         them): every link has a cue besides its colour, meaningful borders are 3:1, days with reports stand
         out in the calendar, in light, dark and print; no justified text at 375 px; a heatmap wider than a
-        phone scrolls in its box with a 左右滑动 line, none at desktop width or in print; the 404 page styled and
-        with a working link home from file://, under /archive/, and from a server's root; and the reader
+        phone scrolls in its box with a 左右滑动 line, none at desktop width or in print, the twelve months' fit
+        375 and 320 px without one; the 404 page styled everywhere, with a working link home from file:// and
+        under /archive/, its line for a copy opened from disk shown there only, and no link of it leading to
+        another 404 on the web; and the reader
         review's points (review_checks): on a page of every kind at 375 and 320 px, with its <details> open,
         nothing wider than the screen, heatmap tables' row labels on one line, no space after a 。, no two
         links touching, a search field of 16 px or more; every standalone SVG on its own background with its
@@ -510,7 +512,7 @@ def browser_checks(out, d=None):
             # Heatmaps on a phone: drawn large enough to read and hit, scrolled inside their box, not the page.
             year = sorted(glob.glob(os.path.join(out, "dates", "[0-9]*", "index.html")))[-1]
             year = os.path.relpath(year, out)
-            for page, least in ((year, 12), ("places/shan-xi-sheng/index.html", 24)):
+            for page, least in ((year, 12), ("places/shan-xi-sheng/index.html", 17)):
                 d.get(base + page)
                 hm = d.execute_script("""const rs = [...document.querySelectorAll('.heatmap-svg rect')];
                     return {cell: Math.min(...rs.map(r => r.getBoundingClientRect().width)), page: document.documentElement.scrollWidth,
@@ -518,8 +520,9 @@ def browser_checks(out, d=None):
                 say(hm["cell"] >= least - 0.5 and hm["page"] <= hm["inner"],
                     f"320 px: {page}: heatmap cells {hm['cell']:.1f} px (at least {least}), scrolled in a "
                     f"{hm['box']} px box, the page {hm['page']} px wide", [hm])
-            # A picture wider than its box says so, with no script: at 375 px the box scrolls (a swipe moves it)
-            # and a line under it says to swipe; at 1280 px the picture fits and no line shows.
+            # A picture wider than its box says so, with no script: at 375 px the year's days scroll in their box
+            # (a swipe moves it) and a line under it says to swipe; at 1280 px the picture fits and no line shows.
+            # (The twelve months fit a phone: see month_heatmap_fits below.)
             swipe_js = """const box = document.querySelector('.heatmap-scroll'), hint = document.querySelector('.heatmap-swipe');
                 const before = box.scrollLeft; box.scrollLeft = 120; const moved = box.scrollLeft - before; box.scrollLeft = before;
                 const r = hint && hint.getBoundingClientRect(), cs = hint && getComputedStyle(hint);
@@ -530,6 +533,8 @@ def browser_checks(out, d=None):
                 d.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
                                   {"width": width, "height": 800, "deviceScaleFactor": 1, "mobile": width < 600})
                 for page in (year, "places/shan-xi-sheng/index.html", "index.html"):
+                    if width < 600 and page != year:
+                        continue
                     d.get(base + page)
                     sw = d.execute_script(swipe_js)
                     if width < 600:
@@ -539,6 +544,14 @@ def browser_checks(out, d=None):
                     else:
                         say(sw["scroll"] <= sw["box"] and not sw["shown"],
                             f"{width} px: {page}: the heatmap fits its {sw['box']} px box and no swipe line shows", [sw])
+            month_heatmap_fits(d, base, ("index.html", "places/shan-xi-sheng/index.html", "places/xin-jiang/2020/index.html"))
+            # the report whose 同版报道 lists the most others
+            same_page = sorted((-open(f, encoding="utf-8").read().count("item-brief"), os.path.relpath(f, out))
+                               for f in glob.glob(os.path.join(out, "reports", "*", "index.html"))
+                               if "同版报道" in open(f, encoding="utf-8").read())
+            same_page = [p for _, p in same_page]
+            dates_whole(d, base, [os.path.relpath(y, out) for y in sorted(glob.glob(os.path.join(out, "dates", "[0-9]*", "index.html")))]
+                        + same_page[:1])
             # On A4 paper (673 CSS px) the year's table fits.
             d.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
                               {"width": 673, "height": 900, "deviceScaleFactor": 1, "mobile": False})
@@ -553,18 +566,29 @@ def browser_checks(out, d=None):
         finally:
             d.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
 
-        # Defect 10: the 404 page, styled and with a way home wherever it is shown.
-        style_js = """return {bg: getComputedStyle(document.body).backgroundColor, h1: getComputedStyle(document.querySelector('h1')).fontSize,
+        # Defect 10: the 404 page, styled and with a way home wherever it is shown. Reader review 2: its line
+        # for a copy opened from disk shows there only, set apart from the links above it, and on the web no
+        # link of the page, shown or not, leads to another 404.
+        style_js = """const hint = [...document.querySelectorAll('main p')].find(p => p.textContent.includes('同一文件夹')), list = document.querySelector('main .inline-list');
+            return {bg: getComputedStyle(document.body).backgroundColor, h1: getComputedStyle(document.querySelector('h1')).fontSize,
             header: getComputedStyle(document.querySelector('.site-header')).backgroundColor,
-            links: [...document.querySelectorAll('main a')].map(a => a.href)}"""
+            links: [...document.querySelectorAll('main a[href]')].map(a => a.href),
+            hint: hint && hint.getClientRects().length > 0 ? hint.innerText : null,
+            gap: hint && list && hint.getClientRects().length ? hint.getBoundingClientRect().top - list.getBoundingClientRect().bottom : null}"""
 
-        def check_404(where, url, fetch):
+        def check_404(where, url, fetch, from_disk, home=True):
             d.get(url)
             s = d.execute_script(style_js)
             styled = css_rgb(s["bg"])[:3] == (251, 250, 247) and s["h1"] == "28px" and css_rgb(s["header"])[:3] == (242, 239, 232)
             working = [h for h in s["links"] if fetch(h)]
-            say(styled and any(h.rstrip("/").endswith("index.html") for h in working),
-                f"404 {where}: styled (background {s['bg']}, h1 {s['h1']}) and a link home works ({working[:2]})", [s])
+            say(styled and (not home or any(h.rstrip("/").endswith("index.html") for h in working)),
+                f"404 {where}: styled (background {s['bg']}, h1 {s['h1']})"
+                + (f" and a link home works ({working[:2]})" if home else ""), [s])
+            if from_disk:
+                say(s["hint"] and "同一文件夹中的首页" in s["hint"] and s["gap"] >= 8,
+                    f"404 {where}: the line for a copy opened from disk shows, {s['gap']} px below the links", [s])
+            else:
+                say(s["hint"] is None, f"404 {where}: the line for a copy opened from disk is not shown", [s])
 
         def exists_http(h):
             import urllib.request
@@ -577,10 +601,17 @@ def browser_checks(out, d=None):
         def exists_file(h):
             return h.startswith("file://") and os.path.isfile(urllib.parse.unquote(h[len("file://"):]))
 
-        check_404("from disk (file://)", "file://" + urllib.parse.quote(os.path.abspath(out)) + "/404.html", exists_file)
-        check_404("at a missing address under /archive/", base + "no/such/page/index.html", exists_http)
+        check_404("from disk (file://)", "file://" + urllib.parse.quote(os.path.abspath(out)) + "/404.html", exists_file, True)
+        check_404("at a missing address under /archive/", base + "no/such/page/index.html", exists_http, False)
+        with_every_link = d.execute_script("return [...document.querySelectorAll('main a[href]')].map(a => a.href)")
+        broken = [h for h in with_every_link if not exists_http(h)]
+        say(not broken, f"404 at a missing address under /archive/: none of its {len(with_every_link)} links, shown or "
+            f"not, leads to another 404", broken)
         root_base = f"http://127.0.0.1:{at_root.server_address[1]}/"
-        check_404("at a missing address of a site served from the root", root_base + "no-such-page.html", exists_http)
+        # Served from a server's root though base_url's path is /archive/: its links are base_url's (no relative
+        # link home: it would resolve against the missing address).
+        check_404("at a missing address of a site served from the root", root_base + "no-such-page.html", exists_http,
+                  False, home=False)
 
         review_checks(d, out, base, under.requests)
     finally:
@@ -589,6 +620,61 @@ def browser_checks(out, d=None):
         if own:
             d.quit()
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+# The month heatmap (home, place pages, a place's year) on a phone: all twelve months in view, no swipe.
+MONTHS_FIT = r"""
+const svg = document.querySelector('.heatmap-months .heatmap-svg');
+if (!svg) return null;
+const box = svg.closest('.heatmap-scroll'), hint = svg.closest('.heatmap').querySelector('.heatmap-swipe');
+const r = svg.getBoundingClientRect(), b = box.getBoundingClientRect();
+const cells = [...svg.querySelectorAll('rect')].map(x => x.getBoundingClientRect().width);
+return {inner: innerWidth, right: r.right, boxRight: b.right, scroll: box.scrollWidth, client: box.clientWidth,
+        cell: Math.min(...cells), swipe: hint.getClientRects().length > 0 && getComputedStyle(hint).visibility === 'visible'};
+"""
+
+
+def month_heatmap_fits(d, base, pages):
+    """Reader review 2, defect 1: at a real 375 px and 320 px viewport (the device metrics emulated: headless
+    Chromium makes no window under 500 px) the month heatmap's right edge is on the screen and in its box, the
+    box does not scroll, no swipe line shows, and a cell is still about 20 px (at least 17)."""
+    for width in (375, 320):
+        d.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                          {"width": width, "height": 800, "deviceScaleFactor": 1, "mobile": True})
+        for page in pages:
+            d.get(base + page)
+            m = d.execute_script(MONTHS_FIT)
+            say(m is not None and m["inner"] == width and m["right"] <= width + 0.5 and m["right"] <= m["boxRight"] + 0.5
+                and m["scroll"] <= m["client"] and not m["swipe"] and m["cell"] >= 17,
+                f"{width} px: {page}: the twelve months' heatmap fits the screen (right edge "
+                f"{m and round(m['right'])} px of {m and m['inner']}), its box does not scroll, no swipe line, "
+                f"cells {m and round(m['cell'], 1)} px", [m])
+
+
+# Every date of a list on one line with its weekday (2021年12月28日 星期二 never split at its space).
+DATES_WHOLE = r"""
+const lines = el => { const r = document.createRange(); r.selectNodeContents(el);
+                      return new Set([...r.getClientRects()].filter(b => b.width > 0).map(b => Math.round(b.top))).size; };
+const times = [...document.querySelectorAll('.item-meta time')].filter(t => t.getClientRects().length);
+return {inner: innerWidth, page: document.documentElement.scrollWidth, count: times.length,
+        brief: document.querySelectorAll('.item-brief .item-meta time').length,
+        split: times.filter(t => lines(t) > 1).map(t => t.textContent).slice(0, 5)};
+"""
+
+
+def dates_whole(d, base, pages):
+    """Reader review 2, defect 5: at a real 375 and 320 px viewport every date in a list (.item-meta time, the
+    compact .item-brief ones of a year page and of 同版报道 among them) stays on one line with its weekday, and
+    the page is no wider than the screen."""
+    for width in (375, 320):
+        d.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                          {"width": width, "height": 800, "deviceScaleFactor": 1, "mobile": True})
+        for page in pages:
+            d.get(base + page)
+            r = d.execute_script(DATES_WHOLE)
+            say(r["inner"] == width and r["page"] <= width and r["brief"] and not r["split"],
+                f"{width} px: {page}: each of its {r['count']} list dates ({r['brief']} compact) is on one line with "
+                f"its weekday, the page {r['page']} px wide", [r])
 
 
 # ---- the reader review: what a phone, a dark scheme and the browser's own requests show ----
