@@ -308,6 +308,16 @@ static const char *json_ld(struct render *r, const struct article *art, struct v
 	return s;
 }
 
+/* The date as a citation gives it: no weekday (a date, not a calendar
+ * entry), and said to be inferred when it was not printed, as the search
+ * results say it. */
+static const char *cite_date(struct render *r, const struct article *art)
+{
+	const struct date *dt = &art->date;
+	const char *s = dt->d ? render_day_text_plain(r, dt->y, dt->m, dt->d) : render_month_text(r, dt->y, dt->m);
+	return art->date_inferred ? arena_sprintf(&r->scratch, "%s（日期系推断）", s) : s;
+}
+
 static void render_report(struct render *r, const struct article *art)
 {
 	struct arena *a = &r->scratch;
@@ -336,6 +346,7 @@ static void render_report(struct render *r, const struct article *art)
 	} else {
 		render_set_list(r, ctx, "same_series", val_list(a));
 	}
+	val_set_str(a, ctx, "cite_date", cite_date(r, art));
 	set_neighbour(r, ctx, "prev", art->prev);
 	set_neighbour(r, ctx, "next", art->next);
 	if (art->local) {
