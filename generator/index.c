@@ -144,6 +144,17 @@ static struct series *series_of(struct index_ctx *x, struct strmap *all, struct 
 	return s;
 }
 
+static struct scan *scan_of(struct index_ctx *x, struct strmap *all, const char *source)
+{
+	struct scan *s = strmap_get(all, source);
+	if (s)
+		return s;
+	s = arena_alloc(x->a, sizeof(*s));
+	s->source = source;
+	strmap_put(x->a, all, source, s);
+	return s;
+}
+
 const char *index_date_url(struct arena *a, const char *dir, int y, int m, int d)
 {
 	if (!m)
@@ -312,7 +323,7 @@ static void link_neighbours(struct index_ctx *x, struct ptrvec *oldest)
 
 static int file_series(struct index_ctx *x, struct site *site, struct ptrvec *notes, struct ptrvec *oldest)
 {
-	struct strmap all = { 0 }, slugs = { 0 };
+	struct strmap all = { 0 }, slugs = { 0 }, scans = { 0 };
 	int failed = 0;
 	for (size_t i = 0; i < notes->len; i++) {
 		struct article *note = notes->items[i];
@@ -328,10 +339,13 @@ static int file_series(struct index_ctx *x, struct site *site, struct ptrvec *no
 	}
 	for (size_t i = 0; i < oldest->len; i++) {
 		struct article *art = oldest->items[i];
-		if (!art->page)
-			continue;
-		art->series = series_of(x, &all, &slugs, site, art->page);
-		ptrvec_push(x->a, &art->series->articles, art);
+		if (art->page) {
+			art->series = series_of(x, &all, &slugs, site, art->page);
+			ptrvec_push(x->a, &art->series->articles, art);
+		} else if (art->source) {
+			art->scan = scan_of(x, &scans, art->source);
+			ptrvec_push(x->a, &art->scan->articles, art);
+		}
 	}
 	return failed ? -1 : 0;
 }

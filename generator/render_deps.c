@@ -6,7 +6,8 @@
  * input:
  *  - the structure: which articles there are, in which order, and the
  *    fields that place them (path and URL, date, places, tags, people,
- *    printed page, kind), the printed pages' notes, and everything global
+ *    printed page, or the scan where no page is given, kind), the printed
+ *    pages' notes, and everything global
  *    (the config, the theme, this program, the options: inputs.h; and
  *    whether the archive has printed pages at all, which every page's nav
  *    shows: render.c's nav_global). It decides which pages exist and
@@ -34,8 +35,9 @@
  * list by its placing fields, in order:
  *  - a report's own page (render_report.c): its own placing fields, the
  *    related reports it lists (render_related_pick), the members of its
- *    printed page (whose window it shows) and its neighbours in the
- *    archive and in its district;
+ *    printed page (whose window it shows), or of its scan when it gives
+ *    no page (the same `source`: a page whose title was not printed), and
+ *    its neighbours in the archive and in its district;
  *  - a day's page (render_dates.c): its members, the days before and after;
  *  - a month's page (render_dates.c): its members, the districts' same
  *    month, the months before and after;

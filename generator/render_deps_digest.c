@@ -84,6 +84,7 @@ static uint64_t hash_placing(uint64_t h, const struct article *a)
 	h = hash_s(h, a->local ? a->local->url : NULL);
 	h = hash_s(h, a->page);
 	h = hash_s(h, a->series ? a->series->url : NULL);
+	h = hash_s(h, a->scan ? a->scan->source : NULL);	/* its untitled page's reports list it */
 	h = hash_list(h, &a->tags);
 	for (size_t i = 0; i < a->tags.len; i++)
 		h = hash_s(hash_s(h, a->tag_refs[i]->slug), a->tag_refs[i]->url);
@@ -155,6 +156,9 @@ void render_deps_view_report(struct render_deps *dp, const struct article *art)
 	for (size_t i = 0; i < n; i++)
 		h = hash_num(h, (long long)dp->placing_of[picked[i]->order]);
 	h = hash_num(h, art->series ? (long long)list_members(dp, art->series->url, &art->series->articles) : 0);
+	/* or of its untitled page (keyed apart from every URL) */
+	const char *scan_key = art->scan ? arena_sprintf(&dp->views_arena, "scan %s", art->scan->source) : NULL;
+	h = hash_num(h, art->scan ? (long long)list_members(dp, scan_key, &art->scan->articles) : 0);
 	h = neighbour(neighbour(h, art->prev, dp->placing_of), art->next, dp->placing_of);
 	h = neighbour(neighbour(h, art->local_prev, dp->placing_of), art->local_next, dp->placing_of);
 	dp->job_key[dp->view_job] = art->path;

@@ -166,6 +166,8 @@ struct val *render_count(struct render *r, size_t n);
 const char *render_month_text(struct render *r, int y, int m);
 const char *render_year_text(struct render *r, int y);
 const char *render_day_text(struct render *r, int y, int m, int d);
+/* The day without its weekday: 2020年1月24日. */
+const char *render_day_text_plain(struct render *r, int y, int m, int d);
 
 /* render_listing.c: lists of at most listing_limit reports a page. */
 size_t render_limit(const struct render *r);

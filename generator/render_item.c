@@ -14,10 +14,11 @@
 /* ICU takes ~20 µs to format a date, and the same few hundred days and
  * months are named on thousands of pages: each thread formats each once
  * and keeps the text (in its long-lived arena). d == 0 is a month, m == 0 a
- * year. */
-static uint64_t date_key(int y, int m, int d)
+ * year; plain is a day without its weekday (a citation's). */
+static uint64_t date_key(int y, int m, int d, int plain)
 {
-	return ((uint64_t)(uint32_t)y << 16 | (uint64_t)(m & 0xff) << 8 | (uint64_t)(d & 0xff)) + 1;	/* never 0 */
+	uint64_t k = (uint64_t)(uint32_t)y << 16 | (uint64_t)(m & 0xff) << 8 | (uint64_t)(d & 0xff);
+	return (k | (uint64_t)(plain != 0) << 48) + 1;	/* never 0 */
 }
 
 /* Open addressing on the date's number: formatting a key and hashing it
@@ -51,16 +52,18 @@ static void date_remember(struct render *r, uint64_t key, const char *s)
 	t->len++;
 }
 
-static const char *date_text(struct render *r, int y, int m, int d)
+static const char *date_text(struct render *r, int y, int m, int d, int plain)
 {
-	uint64_t key = date_key(y, m, d);
+	uint64_t key = date_key(y, m, d, plain);
 	if (r->date_texts.cap) {
 		size_t j = date_slot(&r->date_texts, key);
 		if (r->date_texts.keys[j])
 			return r->date_texts.texts[j];
 	}
 	struct buf b = BUF_INIT;
-	if (d)
+	if (d && plain)
+		text_format_date_plain(r->dates, y, m, d, &b);
+	else if (d)
 		text_format_date(r->dates, y, m, d, &b);
 	else if (m)
 		text_format_month(r->dates, y, m, &b);
@@ -74,17 +77,22 @@ static const char *date_text(struct render *r, int y, int m, int d)
 
 const char *render_month_text(struct render *r, int y, int m)
 {
-	return date_text(r, y, m, 0);
+	return date_text(r, y, m, 0, 0);
 }
 
 const char *render_year_text(struct render *r, int y)
 {
-	return date_text(r, y, 0, 0);
+	return date_text(r, y, 0, 0, 0);
 }
 
 const char *render_day_text(struct render *r, int y, int m, int d)
 {
-	return date_text(r, y, m, d);
+	return date_text(r, y, m, d, 0);
+}
+
+const char *render_day_text_plain(struct render *r, int y, int m, int d)
+{
+	return date_text(r, y, m, d, 1);
 }
 
 static struct val *item_val(struct arena *a, const struct article *art, const struct render_article *x)
@@ -183,7 +191,7 @@ static const char *place_text(struct arena *a, const struct place *p)
 void render_precompute(struct render *r, const struct article *art)
 {
 	struct render_article *x = &r->extra[art->order];
-	x->date_text = date_text(r, art->date.y, art->date.m, art->date.d);
+	x->date_text = date_text(r, art->date.y, art->date.m, art->date.d, 0);
 	if (art->date.d)
 		x->date_iso = arena_sprintf(r->keep, "%04d-%02d-%02d", art->date.y, art->date.m, art->date.d);
 	else

@@ -59,9 +59,9 @@ static int shares_tag(const struct article *art, const struct article *o)
 
 /* Related: others of the same community first, then those sharing the most
  * tags with it within its district, newest first; never the article itself
- * or one of its printed page (listed apart). Also what its page's view of
- * the structure holds (render_deps_view_report): only a change to these
- * changes the list. */
+ * or one of its printed page, titled or not (listed apart: same_page).
+ * Also what its page's view of the structure holds
+ * (render_deps_view_report): only a change to these changes the list. */
 size_t render_related_pick(const struct article *art, const struct article *picked[RELATED_MAX])
 {
 	size_t n = 0;
@@ -71,7 +71,7 @@ size_t render_related_pick(const struct article *art, const struct article *pick
 			continue;
 		for (size_t i = 0; i < scope->articles.len && n < RELATED_MAX; i++) {
 			const struct article *o = scope->articles.items[i];
-			if (o == art || (art->series && o->series == art->series))
+			if (o == art || (art->series && o->series == art->series) || (art->scan && o->scan == art->scan))
 				continue;
 			if (pass == 1 && !shares_tag(art, o))
 				continue;
@@ -216,12 +216,13 @@ static struct val *report_val(struct render *r, const struct article *art)
 	return v;
 }
 
-/* The reports of its printed page in reading order, itself among them
+/* The reports of its printed page (a series', or its scan's when the
+ * page's title was not printed) in reading order, itself among them
  * (`is_self`): all of them, or it and the SAME_SERIES_MAX others nearest
- * to it, with `same_series_more` linking to the page. */
-static struct val *same_series(struct render *r, const struct article *art, struct val *ctx)
+ * to it, with `same_series_more` linking to the page when it has one. */
+static struct val *same_page(struct render *r, const struct article *art, const struct ptrvec *all,
+			     const char *page_url, struct val *ctx)
 {
-	const struct ptrvec *all = &art->series->articles;
 	size_t self = 0;
 	while (self < all->len && all->items[self] != art)
 		self++;
@@ -231,10 +232,12 @@ static struct val *same_series(struct render *r, const struct article *art, stru
 		if (from + SAME_SERIES_MAX + 1 > all->len)
 			from = all->len - (SAME_SERIES_MAX + 1);
 		to = from + SAME_SERIES_MAX + 1;
-		struct val *more = val_map(&r->scratch);
-		val_set(&r->scratch, more, "count", render_count(r, all->len - 1));
-		val_set_str(&r->scratch, more, "url", art->series->url);
-		val_set(&r->scratch, ctx, "same_series_more", more);
+		if (page_url) {
+			struct val *more = val_map(&r->scratch);
+			val_set(&r->scratch, more, "count", render_count(r, all->len - 1));
+			val_set_str(&r->scratch, more, "url", page_url);
+			val_set(&r->scratch, ctx, "same_series_more", more);
+		}
 	}
 	/* the report itself in its place, so the reader sees where it stands */
 	struct val *others = val_list(&r->scratch);
@@ -308,6 +311,16 @@ static const char *json_ld(struct render *r, const struct article *art, struct v
 	return s;
 }
 
+/* The date as a citation gives it: no weekday (a date, not a calendar
+ * entry), and said to be inferred when it was not printed, as the search
+ * results say it. */
+static const char *cite_date(struct render *r, const struct article *art)
+{
+	const struct date *dt = &art->date;
+	const char *s = dt->d ? render_day_text_plain(r, dt->y, dt->m, dt->d) : render_month_text(r, dt->y, dt->m);
+	return art->date_inferred ? arena_sprintf(&r->scratch, "%s（日期系推断）", s) : s;
+}
+
 static void render_report(struct render *r, const struct article *art)
 {
 	struct arena *a = &r->scratch;
@@ -332,10 +345,13 @@ static void render_report(struct render *r, const struct article *art)
 	val_set(a, ctx, "year", render_link(r, render_year_text(r, dt->y), art->year->url));
 	if (art->series) {
 		val_set(a, ctx, "series", render_link(r, art->series->title, art->series->url));
-		render_set_list(r, ctx, "same_series", same_series(r, art, ctx));
+		render_set_list(r, ctx, "same_series", same_page(r, art, &art->series->articles, art->series->url, ctx));
+	} else if (art->scan && art->scan->articles.len > 1) {
+		render_set_list(r, ctx, "same_series", same_page(r, art, &art->scan->articles, NULL, ctx));
 	} else {
 		render_set_list(r, ctx, "same_series", val_list(a));
 	}
+	val_set_str(a, ctx, "cite_date", cite_date(r, art));
 	set_neighbour(r, ctx, "prev", art->prev);
 	set_neighbour(r, ctx, "next", art->next);
 	if (art->local) {

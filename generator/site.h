@@ -107,6 +107,7 @@ struct article {
 	struct place *place;		/* the most specific place it is filed under */
 	struct place *local;		/* its district, or its city when filed at city level */
 	struct series *series;
+	struct scan *scan;		/* with a `source` and no `page`: the reports of its scan */
 	struct year *year;
 	struct month *month;
 	struct day *day;		/* NULL when only the month is known */
@@ -164,6 +165,15 @@ struct tag {
 struct series {
 	const char *title, *slug, *url;
 	struct article *note;		/* kind: page, or NULL */
+	struct ptrvec articles;		/* reports and others, oldest first (reading order) */
+};
+
+/* The reports of one scan (the same `source`) that give no `page:`: a
+ * printed page whose title was not printed, so none could be transcribed.
+ * They are each other's reports of the same page, as a series' are, but
+ * the page has no title, no page of its own and no note. */
+struct scan {
+	const char *source;
 	struct ptrvec articles;		/* reports and others, oldest first (reading order) */
 };
 

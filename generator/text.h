@@ -90,6 +90,7 @@ const char *text_sort_key(const struct text_collator *c, struct arena *a, const 
 
 /* Dates for people, formatted by ICU for zh_CN (UTC, proleptic Gregorian):
  * text_format_date(2022,10,31) → "2022年10月31日 星期一",
+ * text_format_date_plain(2022,10,31) → "2022年10月31日",
  * text_format_date_short(2022,10,31) → "10月31日",
  * text_format_month(2022,10) → "2022年10月", text_format_year(2022) → "2022年".
  * A date that is not valid (text_date_valid; for months and years the same
@@ -98,6 +99,7 @@ struct text_dates;
 struct text_dates *text_dates_new(void);
 void text_dates_free(struct text_dates *dt);
 void text_format_date(struct text_dates *dt, int y, int m, int d, struct buf *out);
+void text_format_date_plain(struct text_dates *dt, int y, int m, int d, struct buf *out);
 void text_format_date_short(struct text_dates *dt, int y, int m, int d, struct buf *out);
 void text_format_month(struct text_dates *dt, int y, int m, struct buf *out);
 void text_format_year(struct text_dates *dt, int y, struct buf *out);

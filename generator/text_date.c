@@ -54,11 +54,12 @@ int text_weekday(int y, int m, int d)
 
 /* ---- dates for people ---- */
 
-enum { FMT_DATE, FMT_SHORT, FMT_MONTH, FMT_YEAR, FMT_COUNT };
+enum { FMT_DATE, FMT_PLAIN, FMT_SHORT, FMT_MONTH, FMT_YEAR, FMT_COUNT };
 
 /* ICU patterns: only ASCII letters are fields, 年月日 are literal. */
 static const char *const date_patterns[FMT_COUNT] = {
 	[FMT_DATE] = "y年M月d日 EEEE",
+	[FMT_PLAIN] = "y年M月d日",
 	[FMT_SHORT] = "M月d日",
 	[FMT_MONTH] = "y年M月",
 	[FMT_YEAR] = "y年",
@@ -118,6 +119,11 @@ static void format_date(struct text_dates *dt, int which, int y, int m, int d, s
 void text_format_date(struct text_dates *dt, int y, int m, int d, struct buf *out)
 {
 	format_date(dt, FMT_DATE, y, m, d, out);
+}
+
+void text_format_date_plain(struct text_dates *dt, int y, int m, int d, struct buf *out)
+{
+	format_date(dt, FMT_PLAIN, y, m, d, out);
 }
 
 void text_format_date_short(struct text_dates *dt, int y, int m, int d, struct buf *out)

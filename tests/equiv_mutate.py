@@ -36,6 +36,8 @@ NEW_TAGS = ['核酸采样', '社区团购', '暖心服务', '应急演练', '夜
 SURNAMES = '李王张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗'
 GIVEN = '艳丹勇娟刚丽阳伟芳军敏静磊洋婷强慧杰涛明'
 SERIES = ['要闻版', '社区版', '第三版', '抗疫一线']
+# scans (`source:`): reports of one that give no `page:` list each other
+SOURCES = ['000_0123456789abcdef', '001_fedcba9876543210']
 STREETS = ['滨河街道', '城北街道', '凤山街道', '信义镇', '西城街道']
 COMMUNITY_WORDS = ['和平', '新华', '东风', '建设', '光明', '友谊', '胜利', '幸福', '长青', '育才', '康宁', '南泉']
 
@@ -374,16 +376,17 @@ class Mutator:
         return self.names(key, lambda: person(self.rng))
 
     def extra(self):
-        """The other keys: slug, draft, printed page (series), truncated, corrections, captions."""
+        """The other keys: slug, draft, printed page (series), scan, truncated, corrections, captions."""
         a, rng = self.article(), self.rng
-        key = rng.choice(['slug', 'draft', 'page', 'truncated', 'corrections', 'captions'])
+        key = rng.choice(['slug', 'draft', 'page', 'source', 'truncated', 'corrections', 'captions'])
         if a.get(key) is not None:
             a.set(key, None)
             how = 'removed'
         else:
             how = 'added'
             a.set(key, {'slug': lambda: 'slug-' + self.unique(), 'draft': lambda: 'true',
-                        'page': lambda: rng.choice(SERIES), 'truncated': lambda: 'true',
+                        'page': lambda: rng.choice(SERIES), 'source': lambda: rng.choice(SOURCES),
+                        'truncated': lambda: 'true',
                         'corrections': lambda: '[%s→%s]' % (rng.choice(HANZI), rng.choice(HANZI)),
                         'captions': lambda: '[%s]' % han(rng, rng.randint(5, 12))}[key]())
         a.save()

@@ -33,6 +33,10 @@ expect "a draft is left out" sh -c "! grep -rq '草稿不会发布' '$E'"
 expect "two files named 社区防疫.md get the pinyin slugs she-qu-fang-yi (the older) and she-qu-fang-yi-2" \
 	test -f "$E/reports/she-qu-fang-yi/index.html" -a -f "$E/reports/she-qu-fang-yi-2/index.html"
 expect "a report's date is shown by ICU as 2022年10月31日 星期一" grep -q '2022年10月31日 星期一' "$L"
+expect "the citation gives the date without the weekday, marked when inferred (2022年10月31日（日期系推断）)" \
+	grep -q 'cite-text">.*，2022年10月31日（日期系推断）。<' "$L"
+expect "a printed date is cited as it is (2022年11月2日), unmarked" \
+	grep -q 'cite-text">《社区为居民发放口罩》，2022年11月2日。<' "$E/reports/kouzhao/index.html"
 expect "a report links its community, district, city and province" sh -c \
 	"grep -q 'href=\"../../places/shan-xi-sheng/lv-liang-shi/li-shi-qu/chang-ning-she-qu/index.html\"' '$L' &&
 	 grep -q 'href=\"../../places/shan-xi-sheng/index.html\"' '$L'"

@@ -102,7 +102,7 @@ print(len(bad))
 PY
 )
 say "$([ "$ld" = 0 ] && echo 0 || echo 1)" "every report page has NewsArticle JSON-LD (Article for a text that is no report) that parses, with headline, date and place ($ld bad)"
-say "$(grep -q '<p class="cite-text">李艳：《“连心卡”连起你我他 静默下温暖孕妇心》，原载版面《来自抗击疫情一线的报道》，2022年10月31日 星期一。<span class="permalink">https://example.org/archive/reports/2022-10-31-changning-lianxinka/</span></p>' "$rep" && echo 0 || echo 1)" \
+say "$(grep -q '<p class="cite-text">李艳：《“连心卡”连起你我他 静默下温暖孕妇心》，原载版面《来自抗击疫情一线的报道》，2022年10月31日（日期系推断）。<span class="permalink">https://example.org/archive/reports/2022-10-31-changning-lianxinka/</span></p>' "$rep" && echo 0 || echo 1)" \
 	"a report page has a cite block: reporters, title, printed page, date, permalink"
 say "$(grep -q '<p class="source">底本：原版报纸版面《<a href="../../series/' "$rep" && echo 0 || echo 1)" \
 	"the source names the printed page and links to it (not the scan's opaque id)"

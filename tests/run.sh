@@ -84,6 +84,7 @@ start faults sh tests/faults.sh
 start inputs sh tests/inputs.sh
 start incremental sh tests/incremental.sh
 start nav_series sh tests/nav_series.sh
+start samepage sh tests/samepage.sh
 start search_incremental sh tests/search_incremental.sh
 start equiv env EQUIV_SEED=128 EQUIV_STEPS=6 EQUIV_ARTICLES=30 sh tests/equiv.sh
 start equiv_crash sh tests/equiv_crash.sh

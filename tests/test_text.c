@@ -214,11 +214,12 @@ static void check_date(struct text_dates *dt, int which, int y, int m, int d, co
 {
 	struct buf out = BUF_INIT;
 	char what[160];
-	static const char *const names[] = { "date", "date_short", "month", "year" };
+	static const char *const names[] = { "date", "date_short", "month", "year", "date_plain" };
 	switch (which) {
 	case 0: text_format_date(dt, y, m, d, &out); break;
 	case 1: text_format_date_short(dt, y, m, d, &out); break;
 	case 2: text_format_month(dt, y, m, &out); break;
+	case 4: text_format_date_plain(dt, y, m, d, &out); break;
 	default: text_format_year(dt, y, &out); break;
 	}
 	snprintf(what, sizeof(what), "format_%s(%d-%02d-%02d) -> \"%s\"", names[which], y, m, d, expected);
@@ -261,6 +262,9 @@ static void test_dates(struct text_dates *dt)
 	check_date(dt, 2, 2022, 10, 0, "2022年10月");
 	check_date(dt, 2, 2020, 2, 0, "2020年2月");
 	check_date(dt, 3, 2022, 0, 0, "2022年");
+	check_date(dt, 4, 2020, 1, 24, "2020年1月24日");
+	check_date(dt, 4, 2022, 10, 31, "2022年10月31日");
+	check_date(dt, 4, 2021, 2, 29, "");
 	check_date(dt, 0, 2021, 2, 29, "");
 	check_date(dt, 2, 2022, 13, 0, "");
 
