@@ -136,7 +136,7 @@ static const char *page_desc(struct render *r, size_t total, size_t month_only, 
 	struct arena *a = &r->scratch;
 	const char *only = month_only ? arena_sprintf(a, "其中%zu篇只知月份，不在日历的格子里。", month_only) : "";
 	if (!max)
-		return arena_sprintf(a, "共%zu篇报道。%s没有日期确知的报道，日历的格子都是空的。%s", total, only, numbers);
+		return arena_sprintf(a, "共%zu篇报道。%s没有具体到日的报道，日历的格子都是空的。%s", total, only, numbers);
 	return arena_sprintf(a, "共%zu篇报道。%s单格最多%zu篇。%s", total, only, max, numbers);
 }
 

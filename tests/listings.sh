@@ -116,7 +116,7 @@ fi
 # A year whose reports are all known only to their month has no day cell with reports: its heatmap says so,
 # and its legend has no shade for reports.
 y=$tmp/n/out/dates/2021/index.html
-if grep -q 'id="heatmap-d">共1篇报道。其中1篇只知月份，不在日历的格子里。没有日期确知的报道，日历的格子都是空的。' "$y" &&
+if grep -q 'id="heatmap-d">共1篇报道。其中1篇只知月份，不在日历的格子里。没有具体到日的报道，日历的格子都是空的。' "$y" &&
 	! grep -q '单格最多' "$y" && [ "$(grep -o 'class="heatmap-key"' "$y" | wc -l)" = 1 ] &&
 	grep -q '</svg>0 篇</span>' "$y"; then
 	echo "ok - listings: a year of month-only reports: its heatmap says no day cell has reports, its legend only 0 篇"
