@@ -408,6 +408,7 @@ int index_build(struct index_ctx *x, struct article **arts, size_t n, int drafts
 	index_places_finish(x, site);
 	index_spans(x, site);
 	index_warn_empty(x, &oldest);
+	index_warn_unpaged(x, &notes, &oldest);
 	index_warn_duplicates(x, &oldest);
 	index_warn_near_names(x, site);
 	return x->d->errors > errors ? -1 : 0;

@@ -45,5 +45,10 @@ void index_warn_duplicates(struct index_ctx *x, const struct ptrvec *oldest);
 /* A report with nothing but blank lines after its front matter (a file
  * straight from `sitegen new`): a warning at its closing fence. */
 void index_warn_empty(struct index_ctx *x, const struct ptrvec *oldest);
+/* A report that gives a `source` and no `page` where other reports or a
+ * page file (notes: the kind: page articles) give that source a page's
+ * title: a `page:` forgotten, most likely (the report is listed with its
+ * scan's other untitled reports, not on the page). At its `source:` line. */
+void index_warn_unpaged(struct index_ctx *x, const struct ptrvec *notes, const struct ptrvec *oldest);
 
 #endif

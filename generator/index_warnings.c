@@ -300,3 +300,43 @@ void index_warn_empty(struct index_ctx *x, const struct ptrvec *oldest)
 			     "the report has no text: write it below the front matter");
 	}
 }
+
+/* The line and column of the front matter's `source:` key, for a message
+ * about it (the field's position is not kept: it is asked only here). */
+static void source_position(const struct article *art, size_t *line, size_t *col)
+{
+	*line = 0;
+	*col = 0;
+	const char *end = art->body > art->src ? art->body : art->src + art->src_len;
+	for (const char *p = art->src; p && p < end; p = memchr(p, '\n', (size_t)(end - p)), p = p ? p + 1 : NULL)
+		if ((size_t)(end - p) > 7 && memcmp(p, "source:", 7) == 0) {
+			diag_locate(art->src, (size_t)(p - art->src), line, col);
+			return;
+		}
+}
+
+void index_warn_unpaged(struct index_ctx *x, const struct ptrvec *notes, const struct ptrvec *oldest)
+{
+	struct strmap paged = { 0 };	/* source → the page title its reports or page file give */
+	for (size_t i = 0; i < notes->len; i++) {
+		const struct article *note = notes->items[i];
+		if (note->source && !strmap_get(&paged, note->source))
+			strmap_put(x->a, &paged, note->source, (void *)note->title);
+	}
+	for (size_t i = 0; i < oldest->len; i++) {
+		const struct article *art = oldest->items[i];
+		if (art->page && art->source && !strmap_get(&paged, art->source))
+			strmap_put(x->a, &paged, art->source, (void *)art->page);
+	}
+	for (size_t i = 0; i < oldest->len; i++) {
+		const struct article *art = oldest->items[i];
+		const char *title = art->page || !art->source ? NULL : strmap_get(&paged, art->source);
+		if (!title)
+			continue;
+		size_t line, col;
+		source_position(art, &line, &col);
+		diag_warning(x->d, art->path, line, col, art->src, art->src_len,
+			     "this report gives no 'page', but other files of its source give the page '%s': add "
+			     "\"page: %s\"? (without it the report is not listed on that page)", title, title);
+	}
+}

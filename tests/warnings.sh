@@ -151,6 +151,21 @@ sitegen: build failed: 4 error(s); the output was not changed
 EOF
 say "$([ $st = 1 ] && echo 0 || echo 1)" "two mistakes in one file fail the build once (status $st)"
 
+# A report of a scan whose other reports (or page file) give a page, itself
+# giving none: a `page:` forgotten (it would be listed apart from that page).
+mkdir -p "$tmp/unpaged"
+article "$tmp/unpaged/a.md" 甲 2020-01-01 'city: 吕梁市\npage: 一版\nsource: scan_1\n'
+article "$tmp/unpaged/b.md" 乙 2020-01-02 'city: 吕梁市\nsource: scan_1\n'
+article "$tmp/unpaged/c.md" 丙 2020-01-03 'city: 吕梁市\nsource: scan_2\n'
+article "$tmp/unpaged/d.md" 丁 2020-01-04 'city: 吕梁市\nsource: scan_2\n'
+run "$tmp/unpaged"
+same "a report with its scan's source and no page, where another gives the page: a warning at its source line, once" <<'EOF'
+TMP/unpaged/b.md:5:1: warning: this report gives no 'page', but other files of its source give the page '一版': add "page: 一版"? (without it the report is not listed on that page)
+    source: scan_1
+    ^
+EOF
+say "$([ $st = 0 ] && echo 0 || echo 1)" "the forgotten page is a warning, not an error (status $st)"
+
 # The archive itself has none of these.
 run content --config config.yml --strict
 say "$([ $st = 0 ] && [ ! -s "$tmp/got" ] && echo 0 || echo 1)" "content/ builds under --strict without a warning"
