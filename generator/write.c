@@ -169,11 +169,16 @@ char *write_join(const char *a, const char *b)
 	return p;
 }
 
-/* One file's part of the output digest: its path, size and mtime. */
+/* One file's part of the output digest: its path, size, mtime and inode.
+ * The inode because a file system may keep times to the second (ext4 with
+ * small inodes, FAT, some shares): a page replaced in the second of the
+ * state's by one of the same size would match it, and a build after a commit
+ * killed midway would keep it (every commit renames a new file, a new inode,
+ * into place; a rename keeps it, so the staged file's stat is the live one's). */
 uint64_t write_file_digest(const char *rel, const struct stat *st)
 {
-	long long v[2] = { (long long)st->st_size,
-			   (long long)st->st_mtim.tv_sec * 1000000000LL + st->st_mtim.tv_nsec };
+	long long v[3] = { (long long)st->st_size,
+			   (long long)st->st_mtim.tv_sec * 1000000000LL + st->st_mtim.tv_nsec, (long long)st->st_ino };
 	uint64_t h = hash_bytes(HASH_INIT, rel, strlen(rel) + 1);
 	return hash_bytes(h, v, sizeof(v));
 }
