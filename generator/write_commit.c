@@ -209,15 +209,18 @@ static int holds_others(struct writer *w, const char *path, const char *rel)
  * Returns 0, or -1 after a diag error naming the first such file. */
 static int nothing_of_users_in_way(struct writer *w)
 {
-	if (w->direct || !w->old_listed || w->all_ours)
-		return 0;	/* nothing there, or nothing listed to tell ours by */
+	if (w->direct)
+		return 0;	/* nothing was there */
+	int listed = w->old_listed && !w->all_ours;
 	for (size_t i = 0; i < w->nstaged; i++) {
 		const char *staged = w->staged[i];
-		if (strmap_get(&w->old_index, staged))
+		if (listed && strmap_get(&w->old_index, staged))
 			continue;
 		char *path = write_join(w->out, staged);
 		struct stat st;
-		int users = lstat(path, &st) == 0 && !S_ISDIR(st.st_mode);
+		/* where nothing is listed, only what a build writes can be an
+		 * earlier page: a regular file (not a link, FIFO or socket) */
+		int users = lstat(path, &st) == 0 && !S_ISDIR(st.st_mode) && (listed || !S_ISREG(st.st_mode));
 		if (users)
 			diag_error(w->d, path, 0, 0, NULL, 0, "a file that this generator did not write stands where "
 				   "the build puts %s; move it away (nothing was changed)", staged);
@@ -225,6 +228,17 @@ static int nothing_of_users_in_way(struct writer *w)
 		if (users)
 			return -1;
 	}
+	return 0;
+}
+
+/* Does the earlier state list a file below the folder rel? (Asked only of
+ * a link where a folder goes: rare, so a look through the whole list.) */
+static int lists_below(const struct writer *w, const char *rel)
+{
+	size_t n = strlen(rel);
+	for (size_t i = 0; i < w->nold; i++)
+		if (strncmp(w->old_files[i], rel, n) == 0 && w->old_files[i][n] == '/')
+			return 1;
 	return 0;
 }
 
@@ -244,10 +258,13 @@ static int clear_the_way(struct writer *w, struct commit *c)
 			*p = '\0';
 			struct stat st;
 			int in_way = lstat(path, &st) == 0 && !S_ISDIR(st.st_mode);
-			if (in_way && !S_ISLNK(st.st_mode) && !(listed && strmap_get(&w->old_index, path + base))) {
-				/* not a file of ours: the user's, where a folder of ours was
-				 * (the path of a file listed as ours, so not looked at before);
-				 * a link is made a real folder, its target left alone */
+			int ours = in_way && listed && (strmap_get(&w->old_index, path + base) ||
+							(S_ISLNK(st.st_mode) && lists_below(w, path + base)));
+			if (in_way && !ours) {
+				/* not a file of ours: the user's, where a folder of ours goes;
+				 * a link where the state lists files of ours below it (a
+				 * folder of ours the user replaced by a link) is made a real
+				 * folder again, its target left alone */
 				diag_error(w->d, path, 0, 0, NULL, 0, "a file that this generator did not write stands where "
 					   "the build puts %s; move it away (nothing was changed)", w->staged[i]);
 				*p = '/';

@@ -263,6 +263,37 @@ for kind in whole commit cut missing stopped; do
 		sed 's/^/#   /' "$tmp/err"
 	fi
 	cp "$tmp/victim.md" "$victim"
+	# a link of the user's there, to a file or to nothing, is the user's too (no state lists a file below it)
+	for link in "to a file" dangling; do
+		own_state $kind
+		rm -f "$tmp/link-target" && if [ "$link" != dangling ]; then echo note >"$tmp/link-target"; fi
+		ln -s "$tmp/link-target" "$tmp/own/tags/wo-de-biao-qian"
+		sed -i 's/^tags: \[/tags: [我的标签, /' "$victim"
+		build "$tmp/own" 2>"$tmp/err"
+		status=$?
+		if [ $status -ne 0 ] && grep -q "tags/wo-de-biao-qian: error: a file that this generator did not write stands where" "$tmp/err" &&
+			[ -L "$tmp/own/tags/wo-de-biao-qian" ] && { [ "$link" = dangling ] || [ "$(cat "$tmp/link-target")" = note ]; }; then
+			echo "ok - output: a link of the user's ($link) where a new page's folder goes is an error naming it, and is kept ($kind state)"
+		else
+			echo "not ok - output: a link of the user's ($link) where a new page's folder goes, $kind state (status $status)"
+			sed 's/^/#   /' "$tmp/err"
+		fi
+		cp "$tmp/victim.md" "$victim"
+	done
+	# where nothing is listed, a file where a page goes is taken for an earlier page, but only a regular one
+	if [ $kind != whole ] && [ $kind != commit ]; then
+		own_state $kind
+		rm "$tmp/own/feed.xml" && mkfifo "$tmp/own/feed.xml"
+		timeout 60 "$BIN" --config "$tmp/c/config.yml" --content "$tmp/c/content" --out "$tmp/own" --quiet 2>"$tmp/err"
+		status=$?
+		if [ $status = 1 ] && grep -q "feed.xml: error: a file that this generator did not write stands where the build puts feed.xml" "$tmp/err" &&
+			[ -p "$tmp/own/feed.xml" ]; then
+			echo "ok - output: a FIFO where a page goes is the user's, not an earlier page: an error naming it, and kept ($kind state)"
+		else
+			echo "not ok - output: a FIFO where a page goes, $kind state (status $status)"
+			sed 's/^/#   /' "$tmp/err"
+		fi
+	fi
 	own_state $kind
 	rm "$tmp/own/feed.xml" && mkdir "$tmp/own/feed.xml" && echo mine >"$tmp/own/feed.xml/user.txt"
 	echo "一段新的正文。" >>"$victim"
