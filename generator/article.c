@@ -319,6 +319,11 @@ static int read_key(struct fm *f, const char *k, const struct ynode *v, struct a
 	for (size_t i = 0; i < sizeof(strings) / sizeof(*strings); i++)
 		if (strcmp(k, strings[i].key) == 0) {
 			*strings[i].slot = get_string(f, v, k);
+			/* a blank page or source would file unrelated reports together */
+			if (*strings[i].slot && i >= 2 && text_is_blank(*strings[i].slot)) {
+				fm_error(f, v, "'%s' is blank: give it, or leave the key out", k);
+				*strings[i].slot = NULL;
+			}
 			return 1;
 		}
 	for (size_t i = 0; i < sizeof(lists) / sizeof(*lists); i++)

@@ -9,7 +9,9 @@
 #include <unicode/ucol.h>
 #include <unicode/unorm2.h>
 #include <unicode/uscript.h>
+#include <unicode/uchar.h>
 #include <unicode/ustring.h>
+#include <unicode/utf8.h>
 #include <unicode/utf16.h>
 #include <unicode/utf8.h>
 #include <unicode/utrans.h>
@@ -541,4 +543,16 @@ void text_init(void)
 void text_cleanup(void)
 {
 	u_cleanup();
+}
+
+int text_is_blank(const char *s)
+{
+	int32_t i = 0, n = (int32_t)strlen(s);
+	while (i < n) {
+		UChar32 c;
+		U8_NEXT(s, i, n, c);
+		if (c < 0 || !u_isUWhiteSpace(c))
+			return 0;
+	}
+	return 1;
 }

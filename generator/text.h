@@ -66,6 +66,9 @@ void text_slugify(struct text_slugger *sl, const char *s, size_t len, size_t max
 /* Is s all ASCII? Then its slug needs no transliterator (the rules leave
  * ASCII as it is), and text_slugify_ascii makes it without opening one. */
 int text_is_ascii(const char *s, size_t len);
+/* True when the NUL-terminated s holds only white space (Unicode's, the
+ * ideographic space U+3000 included), or nothing. */
+int text_is_blank(const char *s);
 /* The value of a hexadecimal digit (as in %XX of a URL), or -1. */
 int text_hex_digit(char c);
 /* The 16 hexadecimal digits at p (a digest as the build state writes it) into
