@@ -242,6 +242,21 @@ static int lists_below(const struct writer *w, const char *rel)
 	return 0;
 }
 
+/* Are files of this build that it did not stage (kept, or unchanged) below
+ * the folder rel? They were looked at through real folders; a link there
+ * now came while the build ran, and moving it aside would lose them. */
+static int unstaged_below(const struct writer *w, const char *rel)
+{
+	size_t n = strlen(rel), all = 0, staged = 0;
+	for (size_t i = 0; i < w->paths.cap; i++) {
+		const char *k = w->paths.keys[i];
+		all += k && strncmp(k, rel, n) == 0 && k[n] == '/';
+	}
+	for (size_t i = 0; i < w->nstaged; i++)
+		staged += strncmp(w->staged[i], rel, n) == 0 && w->staged[i][n] == '/';
+	return all > staged;
+}
+
 /* A staged file can only move in where no old file stands on its path: a
  * file of ours where this build needs a directory (assets/x once a file, now
  * a folder) is moved aside first, for every staged file before the first
@@ -267,6 +282,12 @@ static int clear_the_way(struct writer *w, struct commit *c)
 				 * folder again, its target left alone */
 				diag_error(w->d, path, 0, 0, NULL, 0, "a file that this generator did not write stands where "
 					   "the build puts %s; move it away (nothing was changed)", w->staged[i]);
+				*p = '/';
+				return -1;
+			}
+			if (in_way && S_ISLNK(st.st_mode) && unstaged_below(w, path + base)) {
+				diag_error(w->d, path, 0, 0, NULL, 0, "became a link while the build ran (files it kept "
+					   "below it would be lost); nothing was changed: build again");
 				*p = '/';
 				return -1;
 			}

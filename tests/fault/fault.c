@@ -17,7 +17,8 @@
  *                     forbids it (the kept files' check falls back on lstat)
  *   FAULT_SLOW=TEXT   open or rename of a path containing TEXT succeeds, but
  *                     FAULT_SLOW_MS milliseconds (default 2000) late: a slow
- *                     build, or a slow commit, for tests/serve.sh
+ *                     build, or a slow commit, for tests/serve.sh; with
+ *                     FAULT_SLOW_MARK=FILE, FILE is made as the wait starts
  *
  * With FAULT_ONCE=1, only call number N+1 fails (a passing fault), not
  * every call from there on. With FAULT_KILL=1, the call that would fail kills
@@ -150,6 +151,14 @@ static void slow_down(const char *path)
 {
 	setup();
 	if (slow_text && path && strstr(path, slow_text)) {
+		/* FAULT_SLOW_MARK: a file made as the wait starts, for a test
+		 * that must act while the build waits (never the slowed path) */
+		const char *mark = getenv("FAULT_SLOW_MARK");
+		if (mark && *mark && !strstr(mark, slow_text)) {
+			FILE *m = fopen(mark, "w");
+			if (m)
+				fclose(m);
+		}
 		struct timespec ts = { slow_ms / 1000, (slow_ms % 1000) * 1000000 };
 		while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
 			;
