@@ -34,6 +34,21 @@ build() {	# out-dir [env…]: the status in $st
 same() {	# dir dir
 	diff -r -x .sitegen-state "$1" "$2" >"$tmp/diff" 2>&1
 }
+# rebuild_after_kill CASE LABEL: the build that follows one stopped in $o, the
+# edit kept (CASE *-next) or undone (*-undone), must equal a full build of
+# its inputs; a difference is added to $bad under LABEL.
+rebuild_after_kill() {
+	ref=$tmp/ref-new
+	if [ "${1#*-}" = undone ]; then
+		inputs old
+		ref=$tmp/ref-old
+	fi
+	build "$o"
+	if [ $st != 0 ] || ! same "$ref" "$o"; then
+		bad="$bad $2"
+		head -5 "$tmp/diff" | sed 's/^/#   /'
+	fi
+}
 # The edit: one report's title (its listings, neighbours and feeds change)
 # and another's body (its page and its search text).
 f1=$C/2021/000005.md
@@ -68,22 +83,13 @@ while [ $n -lt 6 ]; do
 			want=1
 		fi
 		[ $st = 0 ] && break 2	# past the last state write: nothing left to break
-		ref=$tmp/ref-new
 		if [ $st != $want ]; then
 			bad="$bad $n-$case(status $st)"
 		else
 			# the pages are the new ones (the state's temporary file aside)
 			diff -r -x .sitegen-state -x .sitegen-state.tmp "$tmp/ref-new" "$o" >/dev/null 2>&1 &&
 				between=$((between + 1))
-			if [ "${case#*-}" = undone ]; then
-				inputs old
-				ref=$tmp/ref-old
-			fi
-			build "$o"
-			if [ $st != 0 ] || ! same "$ref" "$o"; then
-				bad="$bad $n-$case"
-				head -5 "$tmp/diff" | sed 's/^/#   /'
-			fi
+			rebuild_after_kill $case "$n-$case"
 			cases=$((cases + 1))
 		fi
 		inputs old
@@ -116,19 +122,10 @@ while [ $k -lt 1000 ]; do
 		inputs new
 		build "$o" FAULT_RENAME=$k FAULT_ONCE=1 FAULT_KILL=1 LD_PRELOAD="$FAULT"
 		[ $st = 0 ] && break 2	# past the last rename
-		ref=$tmp/ref-new
 		if [ $st != 137 ]; then
 			bad="$bad $k-$case(status $st)"
 		else
-			if [ $case = kill-undone ]; then
-				inputs old
-				ref=$tmp/ref-old
-			fi
-			build "$o"
-			if [ $st != 0 ] || ! same "$ref" "$o"; then
-				bad="$bad $k-$case"
-				head -5 "$tmp/diff" | sed 's/^/#   /'
-			fi
+			rebuild_after_kill $case "$k-$case"
 			kills=$((kills + 1))
 		fi
 		rm -rf "$o"
