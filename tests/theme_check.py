@@ -34,6 +34,14 @@ import urllib.parse
 failed = 0
 
 
+def emulate_width(d, width, height=800, mobile=None):
+    """A real viewport of `width` px (headless Chromium makes no window under 500 px, so the device metrics are
+    emulated); mobile: a phone's (default: under 600 px)."""
+    d.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                      {"width": width, "height": height, "deviceScaleFactor": 1,
+                       "mobile": width < 600 if mobile is None else mobile})
+
+
 def say(ok, text, details=()):
     global failed
     print(("ok" if ok else "not ok") + " - theme: " + text, flush=True)
@@ -465,8 +473,7 @@ def browser_checks(out, d=None):
         # Defect 7: no justified (inter-character) text on a phone.
         try:
             for width in (375, 320):
-                d.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
-                                  {"width": width, "height": 800, "deviceScaleFactor": 1, "mobile": True})
+                emulate_width(d, width, mobile=True)
                 d.get(base + report)
                 look = d.execute_script("""const p = document.querySelector('.prose'), cs = p && getComputedStyle(p);
                     return p && {align: cs.textAlign, justify: cs.textJustify || '', width: p.getBoundingClientRect().width,
@@ -530,8 +537,7 @@ def browser_checks(out, d=None):
                         shown: !!r && r.height > 0 && r.width > 0 && cs.visibility === 'visible' && r.right <= innerWidth + 0.5,
                         text: hint ? hint.textContent : null};"""
             for width in (375, 1280):
-                d.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
-                                  {"width": width, "height": 800, "deviceScaleFactor": 1, "mobile": width < 600})
+                emulate_width(d, width)
                 for page in (year, "places/shan-xi-sheng/index.html", "index.html"):
                     if width < 600 and page != year:
                         continue
@@ -553,8 +559,7 @@ def browser_checks(out, d=None):
             dates_whole(d, base, [os.path.relpath(y, out) for y in sorted(glob.glob(os.path.join(out, "dates", "[0-9]*", "index.html")))]
                         + same_page[:1])
             # On A4 paper (673 CSS px) the year's table fits.
-            d.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
-                              {"width": 673, "height": 900, "deviceScaleFactor": 1, "mobile": False})
+            emulate_width(d, 673, height=900, mobile=False)
             d.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print", "features": []})
             d.get(base + year)
             t = d.execute_script("""const t = document.querySelector('.heatmap-table').getBoundingClientRect();
@@ -639,8 +644,7 @@ def month_heatmap_fits(d, base, pages):
     Chromium makes no window under 500 px) the month heatmap's right edge is on the screen and in its box, the
     box does not scroll, no swipe line shows, and a cell is still about 20 px (at least 17)."""
     for width in (375, 320):
-        d.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
-                          {"width": width, "height": 800, "deviceScaleFactor": 1, "mobile": True})
+        emulate_width(d, width, mobile=True)
         for page in pages:
             d.get(base + page)
             m = d.execute_script(MONTHS_FIT)
@@ -667,8 +671,7 @@ def dates_whole(d, base, pages):
     compact .item-brief ones of a year page and of 同版报道 among them) stays on one line with its weekday, and
     the page is no wider than the screen."""
     for width in (375, 320):
-        d.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
-                          {"width": width, "height": 800, "deviceScaleFactor": 1, "mobile": True})
+        emulate_width(d, width, mobile=True)
         for page in pages:
             d.get(base + page)
             r = d.execute_script(DATES_WHOLE)
@@ -760,8 +763,7 @@ def review_checks(d, out, base, requests):
     d.get_log("browser")  # what earlier checks left in the console
     try:
         for width in (375, 320):
-            d.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
-                              {"width": width, "height": 800, "deviceScaleFactor": 1, "mobile": True})
+            emulate_width(d, width, mobile=True)
             for kind, page in pages:
                 d.get(base + page)
                 r = d.execute_script(PHONE, width)
