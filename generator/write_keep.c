@@ -1,0 +1,197 @@
+/* write_keep.c: keeping what the earlier build wrote, for a build that
+ * knows a file would come out the same (incremental rendering, the search
+ * index's patch): the file becomes this build's as it stands, unread, when
+ * the earlier state lists it and it is still as that build left it
+ * (write_kept.c looks). See write.h. */
+#define _DEFAULT_SOURCE
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "diag.h"
+#include "threads.h"
+#include "write.h"
+#include "write_internal.h"
+#include "xalloc.h"
+
+/* Keeping a file the earlier build wrote: only when that build's commit
+ * ended, the file is listed with its digest and still has it (nobody has
+ * touched it since), and no link in the output could make a path mean
+ * another file. */
+static int may_keep(struct writer *w, struct kept_dirs *kd, const char *rel, uint64_t *digest)
+{
+	if (w->dry || w->direct || !w->old_complete || !write_rel_is_safe(rel))
+		return 0;
+	uintptr_t k = (uintptr_t)strmap_get(&w->old_index, rel);
+	if (!k || !w->old_digests[k - 1])
+		return 0;
+	struct stat st;
+	*digest = w->old_digests[k - 1];
+	return write_stat_kept(w, kd, rel, &st) == 0 && S_ISREG(st.st_mode) && write_file_digest(rel, &st) == *digest;
+}
+
+/* Adds a kept file to the build (the caller holds the lock); counted as
+ * offered already when `counted` (a batch counts as it checks). */
+static int add_kept(struct writer *w, const char *rel, uint64_t digest, int counted)
+{
+	char *key = write_set_add(w, rel);
+	if (!key)
+		return -1;
+	write_entry_of(key)->digest = digest;
+	w->digest += digest;
+	w->stats.unchanged++;
+	if (!counted)
+		atomic_fetch_add_explicit(&w->offered, 1, memory_order_relaxed);
+	return 0;
+}
+
+/* One thread's keeps: checked as they come, joined to the build's set at
+ * the end under one lock (see write.h). */
+struct keep_batch {
+	struct writer *w;
+	struct kept_dirs *kd;	/* the thread's own for the whole render */
+	struct buf rels;	/* the files kept, each ending in '\0' */
+	uint64_t *digests;
+	size_t n, cap;
+};
+
+struct keep_batch *writer_keep_batch_begin(struct writer *w)
+{
+	struct keep_batch *kb = xcalloc(1, sizeof(*kb));
+	kb->w = w;
+	kb->kd = kept_dirs_take(w);
+	buf_init(&kb->rels, 1 << 12);
+	return kb;
+}
+
+int writer_keep_batched(struct keep_batch *kb, const char *const *rels, size_t n)
+{
+	struct writer *w = kb->w;
+	if (kb->n + n > kb->cap) {
+		kb->cap = 2 * (kb->n + n) + 64;
+		kb->digests = xrealloc(kb->digests, kb->cap * sizeof(*kb->digests));
+	}
+	for (size_t i = 0; i < n; i++)
+		if (!may_keep(w, kb->kd, rels[i], &kb->digests[kb->n + i]))
+			return -1;
+	for (size_t i = 0; i < n; i++)
+		buf_add(&kb->rels, rels[i], strlen(rels[i]) + 1);
+	kb->n += n;
+	atomic_fetch_add_explicit(&w->offered, n, memory_order_relaxed);
+	return 0;
+}
+
+int writer_keep_batch_end(struct keep_batch *kb)
+{
+	struct writer *w = kb->w;
+	int ok = 1;
+	kept_dirs_give_back(w, kb->kd, 0);
+	pthread_mutex_lock(&w->lock);
+	const char *rel = kb->rels.data;
+	for (size_t i = 0; i < kb->n; i++, rel += strlen(rel) + 1)
+		if (add_kept(w, rel, kb->digests[i], 1) < 0) {
+			/* a page made this build wrote it too: as writer_put says */
+			diag_error(w->d, rel, 0, 0, NULL, 0, "two pages of this build want the same file");
+			ok = 0;
+		}
+	pthread_mutex_unlock(&w->lock);
+	buf_free(&kb->rels);
+	free(kb->digests);
+	free(kb);
+	return ok ? 0 : -1;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The files under a directory that a keep checks, split among threads:
+ * 38,000 of the search index's at 10,000 reports, an fstatat each, were
+ * the search step's longest part when a body edit patches the index. */
+struct keep_scan {
+	struct writer *w;
+	const unsigned char *mine;	/* the files to check */
+	size_t nthreads;
+	atomic_int ok;
+};
+
+static void *keep_scan_part(void *arg, size_t k)
+{
+	struct keep_scan *ks = arg;
+	struct writer *w = ks->w;
+	size_t from = w->nold * k / ks->nthreads, to = w->nold * (k + 1) / ks->nthreads;
+	struct kept_dirs *kd = kept_dirs_take(w);
+	uint64_t digest;
+	for (size_t i = from; i < to && atomic_load_explicit(&ks->ok, memory_order_relaxed); i++)
+		if (ks->mine[i] && !may_keep(w, kd, w->old_files[i], &digest))
+			atomic_store(&ks->ok, 0);
+	kept_dirs_give_back(w, kd, 0);
+	return NULL;
+}
+
+int writer_keep_under_except(struct writer *w, const char *dir, const char *const *except, size_t nexcept,
+			     int jobs)
+{
+	size_t n = strlen(dir);
+	const char **skip = xcalloc(nexcept + 1, sizeof(*skip));
+	if (nexcept)
+		memcpy(skip, except, nexcept * sizeof(*skip));
+	qsort(skip, nexcept, sizeof(*skip), cmp_str);
+	unsigned char *mine = xcalloc(w->nold + 1, 1);	/* the files to keep */
+	size_t nmine = 0;
+	pthread_mutex_lock(&w->lock);
+	for (size_t i = 0; i < w->nold; i++) {
+		const char *rel = w->old_files[i];
+		mine[i] = strncmp(rel, dir, n) == 0 && !write_set_has(w, rel) &&
+			  !(nexcept && bsearch(&rel, skip, nexcept, sizeof(*skip), cmp_str));
+		nmine += mine[i];
+	}
+	pthread_mutex_unlock(&w->lock);
+	/* a thread for fewer than a few thousand files costs more than it saves */
+	size_t nt = (size_t)threads_count(jobs);
+	if (nt > nmine / 4096 + 1)
+		nt = nmine / 4096 + 1;
+	struct keep_scan ks = { .w = w, .mine = mine, .nthreads = nt, .ok = 1 };
+	threads_run(nt, keep_scan_part, &ks, NULL);
+	int ok = atomic_load(&ks.ok);
+	pthread_mutex_lock(&w->lock);
+	/* one written meanwhile is the build's own, not kept */
+	for (size_t i = 0; ok && i < w->nold; i++)
+		if (mine[i] && !write_set_has(w, w->old_files[i]))
+			add_kept(w, w->old_files[i], w->old_digests[i], 0);
+	pthread_mutex_unlock(&w->lock);
+	free(mine);
+	free(skip);
+	return ok ? 0 : -1;
+}
+
+int writer_keep_under(struct writer *w, const char *dir, int jobs)
+{
+	return writer_keep_under_except(w, dir, NULL, 0, jobs);
+}
+
+int writer_read_kept(struct writer *w, const char *rel, struct buf *out)
+{
+	uint64_t digest;
+	struct kept_dirs *kd = kept_dirs_take(w);
+	buf_reset(out);
+	int fd = may_keep(w, kd, rel, &digest) ? write_open_kept(w, kd, rel) : -1;
+	kept_dirs_give_back(w, kd, 0);
+	struct stat st;
+	/* its stat again, from the file read: it is the one may_keep saw */
+	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || write_file_digest(rel, &st) != digest) {
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	char chunk[65536];
+	ssize_t n;
+	while ((n = read(fd, chunk, sizeof(chunk))) > 0)
+		buf_add(out, chunk, (size_t)n);
+	close(fd);
+	return n < 0 || out->len != (size_t)st.st_size ? -1 : 0;
+}
