@@ -230,7 +230,8 @@ static int generate_with(const struct build_options *o, struct arena *a, struct 
 	else if (site->config->search &&
 		 !(inc.search_current && !diag_failed(d) && writer_keep_under(w, "search/", o->jobs) == 0)) {
 		/* else its inputs are the last build's: kept; or only a few changed: patched */
-		struct search_changes ch = { inc.changes_known && !diag_failed(d), inc.changed, inc.nchanged };
+		struct search_changes ch = { inc.changes_known && !diag_failed(d), inc.old_narticles, inc.changed,
+					     inc.nchanged };
 		search_build(site, folder, w, d, o->jobs, &ch);
 	}
 	free(inc.changed);

@@ -23,8 +23,9 @@ struct render_incremental {
 	uint64_t search_global;	/* the same without the theme (the search index does not read it) */
 	int force;		/* make every page, keep nothing */
 	int search_current;	/* out: the search index's inputs are the earlier build's */
-	int changes_known;	/* out: the earlier build's articles are these, in the same places, */
-	size_t *changed;	/* and only these (by order, malloc'd) changed; for search.h */
+	int changes_known;	/* out: the earlier build had old_narticles articles, */
+	size_t old_narticles;	/* and article k of both is the same in the same place */
+	size_t *changed;	/* but for these k (increasing, malloc'd): search.h's search_changes */
 	size_t nchanged;
 	size_t made, kept;	/* out: jobs (pages) made and kept */
 };

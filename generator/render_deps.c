@@ -375,16 +375,26 @@ void render_deps_plan(struct render_deps *dp)
 
 void render_deps_changes(const struct render_deps *dp, struct render_incremental *inc)
 {
-	/* a change of structure renumbers the articles: the index is made whole */
-	inc->changes_known = dp->selective && !dp->partial;
+	/* Article k is the same as the earlier build's article k when it is
+	 * the same file with the same body and placing. A change of structure
+	 * that keeps the others' numbers (a report added as the newest, the
+	 * newest removed) changes few; one that renumbers (a report added
+	 * before others) changes every article after it, and the search index
+	 * is made whole (search_patch.c's limits). */
+	inc->changes_known = dp->selective;
+	inc->old_narticles = dp->old_narticles;
 	inc->nchanged = 0;
 	inc->changed = NULL;
 	if (!inc->changes_known)
 		return;
-	inc->changed = xcalloc(dp->narticles + 1, sizeof(*inc->changed));
-	for (size_t i = 0; i < dp->narticles; i++)
-		if (dp->body[i] != dp->old_body[i])
+	size_t span = dp->narticles > dp->old_narticles ? dp->narticles : dp->old_narticles;
+	inc->changed = xcalloc(span + 1, sizeof(*inc->changed));
+	for (size_t i = 0; i < span; i++) {
+		int same = i < dp->narticles && i < dp->old_narticles && old_number(dp, i) == (long)i &&
+			   dp->body[i] == dp->old_body[i] && dp->placing_of[i] == dp->old_placing[i];
+		if (!same)
 			inc->changed[inc->nchanged++] = i;
+	}
 }
 
 /* The files of the earlier job k's line, NUL-separated in b; how many. */

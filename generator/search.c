@@ -196,7 +196,7 @@ struct shard_job {
 	struct search_ctx *x;
 	struct gram_ref **refs;		/* per shard, the grams in it */
 	size_t *nrefs;
-	size_t nshards, ndocs;
+	size_t nshards;
 	int positional;
 	size_t next;
 	pthread_mutex_t lock;
@@ -215,7 +215,7 @@ static void write_shard(struct shard_job *j, size_t s, struct buf *out, struct b
 		if (j->positional)
 			gram_encode_positions(r, out, entries);
 		else
-			gram_encode_docs(r, j->ndocs, out, tmp, entries);
+			gram_encode_docs(r, out, tmp, entries);
 	}
 	buf_addstr(out, "\");\n");
 	char path[64];
@@ -244,14 +244,14 @@ static void *shard_worker(void *arg, size_t k)
 	return NULL;
 }
 
-static size_t write_shards(struct search_ctx *x, int positional, size_t ndocs, size_t jobs, size_t *est)
+static size_t write_shards(struct search_ctx *x, int positional, size_t jobs, size_t *est)
 {
 	struct gram_ref *all;
 	size_t bytes = 0;
 	size_t n = gram_collect(x->tables, x->nthreads, positional, &all, &bytes);
 	size_t nshards = search_shard_count(bytes);
 	*est = bytes;
-	struct shard_job j = { .x = x, .nshards = nshards, .ndocs = ndocs, .positional = positional };
+	struct shard_job j = { .x = x, .nshards = nshards, .positional = positional };
 	j.nrefs = xcalloc(nshards, sizeof(*j.nrefs));
 	j.refs = xcalloc(nshards, sizeof(*j.refs));
 	size_t *fill = xcalloc(nshards, sizeof(*fill));
@@ -282,7 +282,7 @@ void search_meta_text(const struct search_ctx *x, size_t ndocs, size_t sg, size_
 {
 	struct buf pairs = BUF_INIT;
 	text_fold_ts_pairs(x->folder, &pairs);
-	buf_addf(out, "sitegenSearch.meta({\"v\":4,\"n\":%zu,\"sg\":%zu,\"sp\":%zu,\"est\":[%zu,%zu],\"ts\":", ndocs,
+	buf_addf(out, "sitegenSearch.meta({\"v\":5,\"n\":%zu,\"sg\":%zu,\"sp\":%zu,\"est\":[%zu,%zu],\"ts\":", ndocs,
 		 sg, sp, est_g, est_p);
 	search_add_json(out, pairs.data, pairs.len);
 	/* the digest of the dictionary dz holds, for search_patch.c: a dz
@@ -390,7 +390,7 @@ int search_build(const struct site *site, const struct text_folder *folder, stru
 		}
 	}
 	search_timing("start");
-	x.dict_earlier = ch && ch->known && !search_dict_sampled(ndocs, ch->changed, ch->n);
+	x.dict_earlier = ch && ch->known && !search_dict_sampled(ch->old_ndocs, ndocs, ch->changed, ch->n);
 	if (!x.dict_earlier) {
 		search_dict_build(&ws[0], &x.dict);
 		search_dict_field(&x);
@@ -419,9 +419,9 @@ int search_build(const struct site *site, const struct text_folder *folder, stru
 	search_timing("texts+postings");
 	free_workers(ws, nt);
 	size_t sjobs = (size_t)threads_count(jobs), est_g, est_p;
-	size_t sg = write_shards(&x, 0, ndocs, sjobs, &est_g);
+	size_t sg = write_shards(&x, 0, sjobs, &est_g);
 	search_timing("g/");
-	size_t sp = write_shards(&x, 1, ndocs, sjobs, &est_p);
+	size_t sp = write_shards(&x, 1, sjobs, &est_p);
 	search_timing("p/");
 	struct buf meta = BUF_INIT;
 	search_meta_text(&x, ndocs, sg, sp, est_g, est_p, &meta);

@@ -23,7 +23,7 @@
  * from 0 in each zone; a separator run counts one.
  *
  * Files (all under search/ in the output; lists in the "n45" code below):
- *   index.js     sitegenSearch.meta({"v":4,"n":DOCS,"sg":SG,"sp":SP,"est":[G,P],
+ *   index.js     sitegenSearch.meta({"v":5,"n":DOCS,"sg":SG,"sp":SP,"est":[G,P],
  *                                   "ts":"<pairs: traditional, simplified, …>",
  *                                   "dh":"<hex>","dz":"<dictionary>"})
  *                est: the size estimates SG and SP were chosen from (for
@@ -93,9 +93,10 @@
  * Documents are numbered oldest first (article.order): an edit rewrites its
  * own d/ file and the shards whose lists change (its positions shift after
  * an insertion, so the p/ shards of its grams that have positions), and an
- * incremental build rewrites only those (search_patch.c); a new report rewrites
- * the shards of its words, and, when it is not the newest, renumbers the
- * reports after it (a full build of the index). SG and SP are
+ * incremental build rewrites only those (search_patch.c); so does a report
+ * added as the newest (its own d/ file and the shards of its grams: no list
+ * depends on DOCS); one added before others renumbers the reports after it
+ * (a full build of the index). SG and SP are
  * powers of two chosen from the index size (about 16 KB a shard).
  *
  * n45: a number is written in base 45, most significant digit first, with
@@ -104,10 +105,14 @@
  * (v < 8192) in two characters of SEARCH_B91, v % 91 then v / 91, the last
  * pair padded with 0 bits. A document list starts with h = 4·count + kind:
  * kind 0: count gaps in n45 (doc − previous doc − 1, previous starting at
- * −1); 1: a bit stream of DOCS bits, bit i set when document i is in the
- * list; 2: a bit stream of a Rice parameter k in 4 bits, then the count
- * gaps, each Rice-coded; 3: the same of the DOCS − count documents not in
- * the list. The generator writes the shortest (the lowest kind on a tie).
+ * −1); 1: a bit stream of L bits, L the last document + 1, bit i set when
+ * document i is in the list; 2: a bit stream of a Rice parameter k in 4
+ * bits, then the count gaps, each Rice-coded; 3: a bit stream of k in 4
+ * bits, gamma(m + 1), then the gaps of the m = L − count documents below L
+ * not in the list, each Rice-coded. The generator writes the shortest (the
+ * lowest kind on a tie). No kind depends on DOCS: a list is a function of
+ * its documents alone, so a report added as the newest (numbered DOCS)
+ * changes only the lists of its own grams.
  * Positions are a bit stream: gamma(documents + 1), then for each document
  * gamma(gap + 1) (gap: doc − previous doc − 1, previous starting at −1),
  * gamma(kt + 1), gamma(kb + 1), a Rice parameter k in 4 bits, then kt title
@@ -136,11 +141,15 @@ struct text_folder;
 #define SEARCH_DIGITS "#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[]^_`abcdefghijklmnopqrstuvwxyz{|}"
 
 /* What the build knows of the index the earlier build left in the output:
- * when known, it was made from the same articles in the same order and
- * places, the same configuration and program, and only the documents
- * changed[0..n) (article.order, increasing) may differ. */
+ * when known, it was made of old_ndocs documents, with the same
+ * configuration and program, and document k (article.order k) is the same
+ * article in the same place in both but for k in changed[0..n) (increasing):
+ * an edited document, or one only this build has (k ≥ old_ndocs: reports
+ * added as the newest) or only the earlier one (k ≥ this build's count:
+ * the newest reports removed). */
 struct search_changes {
 	int known;
+	size_t old_ndocs;
 	const size_t *changed;
 	size_t n;
 };

@@ -184,11 +184,15 @@ void search_encode_entries(const uint32_t *e, size_t n, struct buf *out)
 		put_bits(&w, 0, 13 - w.n);
 }
 
+/* A bit stream read back: whole pairs of characters are taken into acc
+ * ahead of need (up to 64 bits), so that a run of equal bits (the unary
+ * part of a Rice or gamma code, a bitmap's gap) is counted at once. The
+ * stream's end is found from the pairs read (stream_end). */
 struct bitreader {
 	const char *s;
-	size_t len, i;		/* the next character */
-	uint32_t acc;
-	unsigned n;		/* bits left in acc */
+	size_t len, i;		/* the next character not taken into acc */
+	uint64_t acc;		/* its low n bits are those not read yet */
+	unsigned n;
 	int bad;
 };
 
@@ -197,36 +201,83 @@ static int b91_value(char c)
 	return c >= '#' && c <= '[' ? c - '#' : c >= ']' && c <= '~' ? c - '#' - 1 : -1;
 }
 
-static unsigned get_bit(struct bitreader *r)
+/* Takes pairs into acc while they fit; stops quietly at one that is no
+ * pair (the text after the stream): an error only when its bits are read. */
+static void refill(struct bitreader *r)
 {
-	if (!r->n) {
-		int a = r->i + 1 < r->len ? b91_value(r->s[r->i]) : -1, b = a < 0 ? -1 : b91_value(r->s[r->i + 1]);
-		if (b < 0 || a + 91 * b > 0x1fff) {
-			r->bad = 1;
-			return 0;
-		}
-		r->acc = (uint32_t)(a + 91 * b);
-		r->n = 13;
+	while (r->n <= 64 - 13 && r->i + 1 < r->len) {
+		int a = b91_value(r->s[r->i]), b = b91_value(r->s[r->i + 1]);
+		if (a < 0 || b < 0 || a + 91 * b > 0x1fff)
+			return;
+		r->acc = r->acc << 13 | (uint64_t)(a + 91 * b);
+		r->n += 13;
 		r->i += 2;
 	}
-	return r->acc >> --r->n & 1;
 }
 
 static uint32_t get_bits(struct bitreader *r, unsigned bits)
 {
-	uint32_t v = 0;
-	for (unsigned b = 0; b < bits; b++)
-		v = v << 1 | get_bit(r);
-	return v;
+	if (!bits)
+		return 0;
+	if (r->n < bits) {
+		refill(r);
+		if (r->n < bits) {
+			r->bad = 1;
+			return 0;
+		}
+	}
+	r->n -= bits;
+	return (uint32_t)(r->acc >> r->n) & (uint32_t)((1ULL << bits) - 1);
+}
+
+/* The number of bits equal to `bit` from the next one on (at most max),
+ * read with the other bit that ends them. */
+static uint64_t get_run(struct bitreader *r, unsigned bit, uint64_t max)
+{
+	uint64_t run = 0;
+	for (;;) {
+		if (!r->n) {
+			refill(r);
+			if (!r->n) {
+				r->bad = 1;
+				return 0;
+			}
+		}
+		uint64_t v = r->acc << (64 - r->n);	/* the unread bits at the top */
+		if (bit)
+			v = ~v;
+		unsigned same = v ? (unsigned)__builtin_clzll(v) : 64;
+		int ended = same < r->n;
+		if (ended) {
+			run += same;
+			r->n -= same + 1;
+		} else {	/* all of them: the run goes on in the next pairs */
+			run += r->n;
+			r->n = 0;
+		}
+		if (run > max) {
+			r->bad = 1;
+			return 0;
+		}
+		if (ended)
+			return run;
+	}
+}
+
+/* Where the stream read so far ends: the character after the pair holding
+ * the last bit read; -1 unless the rest of that pair is 0 bits (padding). */
+static long stream_end(const struct bitreader *r)
+{
+	unsigned part = r->n % 13;	/* bits left of the pair read last */
+	if (r->bad || (part && (r->acc >> (r->n - part) & ((1u << part) - 1))))
+		return -1;
+	return (long)(r->i - 2 * (r->n / 13));
 }
 
 /* x − 1 of a gamma code x (so 0 and up). */
 static uint32_t get_gamma1(struct bitreader *r)
 {
-	unsigned zeros = 0;
-	while (!r->bad && !get_bit(r))
-		if (++zeros > 31)
-			r->bad = 1;
+	unsigned zeros = (unsigned)get_run(r, 0, 31);
 	if (r->bad)
 		return 0;
 	return ((1u << zeros) | get_bits(r, zeros)) - 1;
@@ -234,10 +285,7 @@ static uint32_t get_gamma1(struct bitreader *r)
 
 static uint32_t get_rice(struct bitreader *r, unsigned k)
 {
-	uint64_t q = 0;
-	while (!r->bad && get_bit(r))
-		if (++q >> 32)
-			r->bad = 1;
+	uint64_t q = get_run(r, 1, UINT32_MAX);
 	uint64_t v = q << k | get_bits(r, k);
 	if (v > UINT32_MAX)
 		r->bad = 1;
@@ -261,15 +309,21 @@ int search_decode_entries(const char *s, size_t len, struct u32s *e)
 		for (uint32_t j = 0; j < kt + kb && !r.bad; j++)
 			u32s_push(e, get_rice(&r, k));
 	}
-	/* all read, the rest of the last character 0 */
-	return r.bad || r.i != len || (r.acc & ((1u << r.n) - 1)) ? -1 : 0;
+	/* all read, the rest of the last pair 0 */
+	return stream_end(&r) == (long)len ? 0 : -1;
 }
 
 /* A document list (search.h): h = 4·count + kind, then the kind's data.
- * kind 0: the n45 gaps; 1: a bitmap of ndocs bits; 2: a Rice parameter in
- * 4 bits, then the gaps Rice-coded; 3: the same of the documents not in
- * the list. 1 to 3 are bit streams (below), padded to 13 bits. The
- * shortest wins, the lowest kind on a tie. */
+ * kind 0: the n45 gaps; 1: a bitmap up to the last document; 2: a Rice
+ * parameter in 4 bits, then the gaps Rice-coded; 3: a Rice parameter, the
+ * number of documents below the last one not in the list (gamma of it + 1),
+ * then their gaps Rice-coded. 1 to 3 are bit streams (below), padded to 13
+ * bits. The shortest wins, the lowest kind on a tie.
+ *
+ * None depends on the number of documents in the index, only on the list:
+ * a report added after the others (the newest, numbered last) leaves the
+ * list of every gram it does not hold as it was, so an incremental build
+ * rewrites only the shards of its own grams (search_patch.c). */
 enum { LIST_GAPS, LIST_BITMAP, LIST_RICE, LIST_NOT };
 
 /* Characters of a bit stream of `bits` bits. */
@@ -278,21 +332,27 @@ static size_t stream_chars(uint64_t bits)
 	return 2 * (size_t)((bits + 12) / 13);
 }
 
-/* The bits of a Rice code of the gaps of a list (doc − previous doc − 1,
- * previous from −1), of docs[0..n) or (not = 1) of the documents below
- * ndocs not among them (the gap of one of those: the run of documents in
- * the list just before it), with k among the three around the mean gap's:
- * returns k, and the bits (with the 4 of k) in *bits. */
-static unsigned rice_choice(const uint32_t *docs, size_t n, size_t ndocs, int not, uint64_t *bits)
+static unsigned gamma_bits(uint32_t x)
 {
-	uint64_t m = not ? ndocs - n : n, sum;
-	if (!not) {
-		sum = n ? docs[n - 1] + 1 - n : 0;
-	} else {
-		size_t tail = 0;	/* the run of documents in the list that ends the archive */
-		while (tail < n && docs[n - 1 - tail] == ndocs - 1 - tail)
+	return 2 * bit_length(x) - 1;
+}
+
+/* The bits of a Rice code of the gaps of a list (doc − previous doc − 1,
+ * previous from −1), of docs[0..n) or (not = 1) of the documents below the
+ * last one not among them (the gap of one of those: the run of documents in
+ * the list just before it), with k among the three around the mean gap's:
+ * returns k, and the bits (with the 4 of k, and for not the count's gamma)
+ * in *bits. */
+static unsigned rice_choice(const uint32_t *docs, size_t n, int not, uint64_t *bits)
+{
+	uint32_t span = docs[n - 1] + 1;	/* n > 0: documents 0 … the last */
+	uint64_t m = not ? span - n : n, sum = span - n, extra = 0;
+	if (not) {
+		size_t tail = 1;	/* the run of documents that ends the list: no gap after it */
+		while (tail < n && docs[n - 1 - tail] == span - 1 - tail)
 			tail++;
 		sum = n - tail;
+		extra = gamma_bits((uint32_t)m + 1);
 	}
 	unsigned k0 = 0;
 	while (k0 < 15 && (m << (k0 + 1)) <= sum)
@@ -309,8 +369,8 @@ static unsigned rice_choice(const uint32_t *docs, size_t n, size_t ndocs, int no
 			size_t from = i;
 			while (i + 1 < n && docs[i + 1] == docs[i] + 1)
 				i++;
-			if (docs[i] + 1 >= ndocs)
-				break;	/* the tail: no document not in the list after it */
+			if (i + 1 == n)
+				break;	/* the last run: no document not in the list after it */
 			g = (uint32_t)(i - from + 1);
 		}
 		g >>= lo;
@@ -321,7 +381,7 @@ static unsigned rice_choice(const uint32_t *docs, size_t n, size_t ndocs, int no
 	unsigned best = lo;
 	*bits = UINT64_MAX;
 	for (unsigned j = 0; j < 3 && lo + j < 16; j++) {
-		uint64_t b = 4 + m * (lo + j + 1) + shifted[j];
+		uint64_t b = 4 + extra + m * (lo + j + 1) + shifted[j];
 		if (b < *bits) {
 			*bits = b;
 			best = lo + j;
@@ -330,21 +390,21 @@ static unsigned rice_choice(const uint32_t *docs, size_t n, size_t ndocs, int no
 	return best;
 }
 
-static void encode_docs(const uint32_t *docs, size_t n, const char *gaps, size_t len, size_t ndocs,
-			struct buf *out)
+static void encode_docs(const uint32_t *docs, size_t n, const char *gaps, size_t len, struct buf *out)
 {
-	size_t size[4] = { len, stream_chars(ndocs), SIZE_MAX, SIZE_MAX };
 	if (len <= 2) {
 		search_n45(out, 4 * (uint32_t)n + LIST_GAPS);
 		buf_add(out, gaps, len);
 		return;
 	}
+	uint32_t span = docs[n - 1] + 1;
+	size_t size[4] = { len, stream_chars(span), SIZE_MAX, SIZE_MAX };
 	unsigned k[4] = { 0 };
 	uint64_t bits;
-	k[LIST_RICE] = rice_choice(docs, n, ndocs, 0, &bits);
+	k[LIST_RICE] = rice_choice(docs, n, 0, &bits);
 	size[LIST_RICE] = stream_chars(bits);
-	if (2 * n > ndocs) {
-		k[LIST_NOT] = rice_choice(docs, n, ndocs, 1, &bits);
+	if (2 * n > span) {
+		k[LIST_NOT] = rice_choice(docs, n, 1, &bits);
 		size[LIST_NOT] = stream_chars(bits);
 	}
 	int kind = LIST_GAPS;
@@ -358,7 +418,7 @@ static void encode_docs(const uint32_t *docs, size_t n, const char *gaps, size_t
 	}
 	struct bitwriter w = { .out = out };
 	if (kind == LIST_BITMAP) {	/* the stream's pairs at once: bit i is document i */
-		size_t pairs = (ndocs + 12) / 13;
+		size_t pairs = (span + 12) / 13;
 		uint16_t *v = xcalloc(pairs + 1, sizeof(*v));
 		for (size_t i = 0; i < n; i++)
 			v[docs[i] / 13] |= (uint16_t)(1u << (12 - docs[i] % 13));
@@ -379,8 +439,9 @@ static void encode_docs(const uint32_t *docs, size_t n, const char *gaps, size_t
 			next = docs[i] + 1;
 		}
 	} else {
+		put_gamma(&w, span - (uint32_t)n + 1);
 		size_t i = 0;
-		for (uint32_t d = 0; d < ndocs; d++) {
+		for (uint32_t d = 0; d < span; d++) {
 			if (i < n && docs[i] == d) {
 				i++;
 				continue;
@@ -393,7 +454,7 @@ static void encode_docs(const uint32_t *docs, size_t n, const char *gaps, size_t
 		put_bits(&w, 0, 13 - w.n);
 }
 
-void search_encode_docs(const uint32_t *docs, size_t n, size_t ndocs, struct buf *out, struct buf *tmp)
+void search_encode_docs(const uint32_t *docs, size_t n, struct buf *out, struct buf *tmp)
 {
 	buf_reset(tmp);
 	uint32_t last = 0;
@@ -401,7 +462,7 @@ void search_encode_docs(const uint32_t *docs, size_t n, size_t ndocs, struct buf
 		search_n45(tmp, docs[i] - last);
 		last = docs[i] + 1;
 	}
-	encode_docs(docs, n, tmp->data, tmp->len, ndocs, out);
+	encode_docs(docs, n, tmp->data, tmp->len, out);
 }
 
 int search_decode_list(const char *s, size_t len, size_t *i, size_t ndocs, struct u32s *docs)
@@ -423,45 +484,48 @@ int search_decode_list(const char *s, size_t len, size_t *i, size_t ndocs, struc
 		}
 		return 0;
 	}
+	if (count == 0)
+		return -1;	/* only kind 0 writes an empty list */
 	struct bitreader rd = { .s = s, .len = len, .i = *i }, *r = &rd;
-	size_t found = 0;
-	if (kind == LIST_BITMAP) {
-		for (size_t d = 0; d < ndocs && !r->bad; d++)
-			if (get_bit(r)) {
-				u32s_push(docs, (uint32_t)d);
-				found++;
-			}
-	} else {
+	uint64_t doc = 0;	/* the previous document + 1 */
+	if (kind == LIST_BITMAP) {	/* up to the last document: the count-th bit set */
+		for (uint32_t j = 0; j < count && !r->bad; j++) {
+			doc += get_run(r, 0, ndocs);
+			if (doc >= ndocs)
+				return -1;
+			u32s_push(docs, (uint32_t)doc++);
+		}
+	} else if (kind == LIST_RICE) {
 		unsigned k = get_bits(r, 4);
-		uint64_t doc = 0;
-		size_t m = kind == LIST_RICE ? count : ndocs - count;
-		unsigned char *not = kind == LIST_NOT ? xcalloc(ndocs + 1, 1) : NULL;
-		for (size_t j = 0; j < m && !r->bad; j++) {
+		for (uint32_t j = 0; j < count && !r->bad; j++) {
 			doc += get_rice(r, k);
 			if (doc >= ndocs)
-				break;
-			if (not)
-				not[doc] = 1;
-			else
-				u32s_push(docs, (uint32_t)doc);
+				return -1;
+			u32s_push(docs, (uint32_t)doc++);
+		}
+	} else {	/* the m documents below the last one not in the list, as they come */
+		unsigned k = get_bits(r, 4);
+		uint32_t m = get_gamma1(r);
+		uint64_t span = (uint64_t)count + m;	/* the last document + 1 */
+		if (r->bad || span > ndocs)
+			return -1;
+		for (uint32_t j = 0; j < m && !r->bad; j++) {
+			uint64_t not = doc + get_rice(r, k);
+			if (not + 1 >= span)
+				return -1;	/* the last document is in the list */
+			while (doc < not)
+				u32s_push(docs, (uint32_t)doc++);
 			doc++;
-			found++;
 		}
-		if (not) {
-			found = 0;
-			for (size_t d = 0; d < ndocs; d++)
-				if (!not[d]) {
-					u32s_push(docs, (uint32_t)d);
-					found++;
-				}
-			free(not);
-		}
+		while (doc < span)
+			u32s_push(docs, (uint32_t)doc++);
 	}
 	/* all read, the rest of the last pair 0 */
-	if (r->bad || (r->acc & ((1u << r->n) - 1)))
+	long end = stream_end(r);
+	if (end < 0)
 		return -1;
-	*i = r->i;
-	return found == count ? 0 : -1;
+	*i = (size_t)end;
+	return 0;
 }
 
 /* ---- b91: bytes as text, 13 bits in two characters (search.h) ---- */

@@ -26,11 +26,12 @@ void search_n45(struct buf *b, uint32_t v);
 uint32_t search_n45_get(const char *s, size_t *i);
 
 /* Appends a document list (docs[0..n), increasing) as search.h says: the
- * shortest of its gaps, a bitmap and the Rice codes (ndocs: the documents
- * in the index); tmp: scratch. */
-void search_encode_docs(const uint32_t *docs, size_t n, size_t ndocs, struct buf *out, struct buf *tmp);
+ * shortest of its gaps, a bitmap and the Rice codes, each a function of
+ * the list alone; tmp: scratch. */
+void search_encode_docs(const uint32_t *docs, size_t n, struct buf *out, struct buf *tmp);
 /* Reads a list written by search_encode_docs from s[*i..len), appending its
- * documents to docs. Returns 0, or -1 when it is not such a list. */
+ * documents to docs. Returns 0, or -1 when it is not such a list (or names
+ * a document ndocs or above). */
 int search_decode_list(const char *s, size_t len, size_t *i, size_t ndocs, struct u32s *docs);
 
 /* Positions: entries e[0..n) are, per document in increasing order, the

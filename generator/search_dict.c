@@ -7,8 +7,11 @@
  * deflated with a dictionary of what they share in front of it (zlib's
  * preset dictionary, the window's 32 KB), and the browser gets the
  * dictionary once, in index.js. The clauses (up to and with the punctuation
- * or line break that ends them) of a sample of the reports, every
- * SAMPLE-th by number, are counted once a report; the dictionary is those
+ * or line break that ends them) of a sample of the reports are counted
+ * once a report: of the oldest P (the largest power of two up to their
+ * number) every step-th by number, at most SAMPLE_DOCS in all. Reports
+ * added as the newest are numbered after them: the sample stays the same
+ * until the archive doubles, and so does the dictionary; the dictionary is those
  * in two reports or more, by (reports − 1) × length, the best last (nearest
  * the text: shorter distances), up to DICT_UNITS UTF-16 units. A sample
  * rather than all: an edit outside it cannot change the dictionary (every
@@ -172,18 +175,29 @@ static void add_utf16le(struct buf *out, const char *s, size_t len)
 	}
 }
 
-/* The sample: every step-th document by number. */
-static size_t sample_step(size_t ndocs)
+/* The sample: of the documents numbered below *below (the largest power of
+ * two up to ndocs), every step-th. */
+static size_t sample_step(size_t ndocs, size_t *below)
 {
-	size_t step = (ndocs + SAMPLE_DOCS - 1) / SAMPLE_DOCS;
-	return step ? step : 1;
+	size_t p = 1;
+	while (p <= ndocs / 2)
+		p *= 2;
+	*below = p;
+	return p > SAMPLE_DOCS ? p / SAMPLE_DOCS : 1;
 }
 
-int search_dict_sampled(size_t ndocs, const size_t *changed, size_t n)
+static int in_sample(size_t doc, size_t step, size_t below)
 {
-	size_t step = sample_step(ndocs);
+	return doc < below && doc % step == 0;
+}
+
+int search_dict_sampled(size_t old_ndocs, size_t ndocs, const size_t *changed, size_t n)
+{
+	size_t below, old_below, step = sample_step(ndocs, &below);
+	if (step != sample_step(old_ndocs, &old_below) || below != old_below)
+		return 1;
 	for (size_t i = 0; i < n; i++)
-		if (changed[i] % step == 0)
+		if (in_sample(changed[i], step, below))
 			return 1;
 	return 0;
 }
@@ -191,11 +205,11 @@ int search_dict_sampled(size_t ndocs, const size_t *changed, size_t n)
 void search_dict_build(struct worker_state *ws, struct buf *out)
 {
 	const struct site *site = ws->x->site;
-	size_t ndocs = site->articles.len, step = sample_step(ndocs);
+	size_t below, step = sample_step(site->articles.len, &below);
 	struct clauses c = { .bytes = BUF_INIT };
-	for (size_t i = 0; i < ndocs; i++) {
+	for (size_t i = 0; i < site->articles.len; i++) {
 		const struct article *a = site->articles.items[i];
-		if (a->order % step)
+		if (!in_sample(a->order, step, below))
 			continue;
 		search_document_text(ws, a);
 		size_t off = c.bytes.len;

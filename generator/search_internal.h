@@ -51,9 +51,11 @@ void search_document_text(struct worker_state *ws, const struct article *art);
 /* search_dict.c: the d/ texts' dictionary from ws->x->site's articles
  * (a sample of them), UTF-16LE, in out. */
 void search_dict_build(struct worker_state *ws, struct buf *out);
-/* Whether the dictionary's sample holds any of the documents changed[0..n)
- * of an archive of ndocs: when not, the dictionary is the earlier build's. */
-int search_dict_sampled(size_t ndocs, const size_t *changed, size_t n);
+/* Whether the dictionary's sample may differ from the earlier build's (of
+ * old_ndocs documents, now ndocs): it holds one of the documents
+ * changed[0..n), or its step changed. When not, the dictionary is the
+ * earlier build's. */
+int search_dict_sampled(size_t old_ndocs, size_t ndocs, const size_t *changed, size_t n);
 /* x->dz from x->dict. */
 void search_dict_field(struct search_ctx *x);
 /* Adds a document's postings to t, from its title and its text as its d/

@@ -100,7 +100,7 @@ static int read_meta(struct patch *p)
 	if (writer_read_kept(p->x->w, "search/index.js", &p->file) < 0)
 		return patch_fail(p, "no index.js as the earlier build left it");
 	size_t n, sg, sp, eg, ep;
-	if (sscanf(p->file.data, "sitegenSearch.meta({\"v\":4,\"n\":%zu,\"sg\":%zu,\"sp\":%zu,\"est\":[%zu,%zu],", &n, &sg,
+	if (sscanf(p->file.data, "sitegenSearch.meta({\"v\":5,\"n\":%zu,\"sg\":%zu,\"sp\":%zu,\"est\":[%zu,%zu],", &n, &sg,
 		   &sp, &eg, &ep) != 5)
 		return patch_fail(p, "index.js of another version");
 	if (p->x->dict_earlier && take_earlier_dict(p) < 0)
@@ -108,7 +108,7 @@ static int read_meta(struct patch *p)
 	/* all of it as this build would write it: the same version, folding table… */
 	buf_reset(&p->tmp);
 	search_meta_text(p->x, n, sg, sp, eg, ep, &p->tmp);
-	if (n != p->ndocs || sg != search_shard_count(eg) || sp != search_shard_count(ep))
+	if (n != p->old_ndocs || sg != search_shard_count(eg) || sp != search_shard_count(ep))
 		return patch_fail(p, "index.js is not this build's");
 	if (p->tmp.len != p->file.len || memcmp(p->tmp.data, p->file.data, p->file.len) != 0) {
 		/* …but for the texts' dictionary, which an edit in its sample may
@@ -163,11 +163,15 @@ static int index_changes(struct patch *p)
 	struct buf title = BUF_INIT, text = BUF_INIT;
 	for (size_t k = 0; r == 0 && k < p->nchanged; k++) {
 		size_t n = p->changed[k];
-		if (old_document(p, n, &title, &text) < 0) {
-			r = -1;
-			break;
+		if (n < p->old_ndocs) {
+			if (old_document(p, n, &title, &text) < 0) {
+				r = -1;
+				break;
+			}
+			search_index_doc(p->ws, &p->old, title.data, title.len, text.data, text.len, (uint32_t)n);
 		}
-		search_index_doc(p->ws, &p->old, title.data, title.len, text.data, text.len, (uint32_t)n);
+		if (n >= p->ndocs)
+			continue;	/* removed: its d/ file goes with the rest not kept (offer) */
 		const struct article *a = by_order[n];
 		search_document(p->ws, a);
 		char rel[64];
@@ -231,13 +235,15 @@ static int offer(struct patch *p)
 {
 	struct buf *meta = patch_add_made(p, "search/index.js");
 	search_meta_text(p->x, p->ndocs, p->sg, p->sp, p->est_g, p->est_p, meta);
-	size_t nd = p->dict_changed ? p->ndocs : 0;
+	/* not kept: the d/ files made again (all of them when the dictionary
+	 * changed) and those of the documents removed */
+	size_t from = p->dict_changed ? 0 : p->ndocs, nd = p->span - from;
 	char(*d_rels)[48] = xcalloc(nd + 1, sizeof(*d_rels));
 	const char **rels = xcalloc(p->nmade + nd + 1, sizeof(*rels));
 	for (size_t i = 0; i < p->nmade; i++)
 		rels[i] = p->made[i].rel;
 	for (size_t n = 0; n < nd; n++) {	/* the changed ones twice: no matter */
-		snprintf(d_rels[n], sizeof(*d_rels), "search/d/%zu.js", n);
+		snprintf(d_rels[n], sizeof(*d_rels), "search/d/%zu.js", from + n);
 		rels[p->nmade + n] = d_rels[n];
 	}
 	int r = writer_keep_under_except(p->x->w, "search/", rels, p->nmade + nd, (int)p->x->nthreads);
@@ -305,25 +311,30 @@ static int size_cmp(const void *a, const void *b)
 
 int search_patch(struct search_ctx *x, struct worker_state *ws, size_t nws, const struct search_changes *ch)
 {
-	struct patch p = { .x = x, .ws = ws, .nws = nws, .ndocs = x->site->articles.len, .nchanged = ch->n,
-			   .file = BUF_INIT, .tmp = BUF_INIT, .old_dict = BUF_INIT };
+	struct patch p = { .x = x, .ws = ws, .nws = nws, .ndocs = x->site->articles.len, .old_ndocs = ch->old_ndocs,
+			   .nchanged = ch->n, .file = BUF_INIT, .tmp = BUF_INIT, .old_dict = BUF_INIT };
+	p.span = p.ndocs > p.old_ndocs ? p.ndocs : p.old_ndocs;
 	size_t *changed = xcalloc(ch->n + 1, sizeof(*changed));
 	if (ch->n)
 		memcpy(changed, ch->changed, ch->n * sizeof(*changed));
 	qsort(changed, ch->n, sizeof(*changed), size_cmp);
 	p.changed = changed;
-	p.is_changed = xcalloc(p.ndocs + 1, 1);
+	p.is_changed = xcalloc(p.span + 1, 1);
 	gram_table_init(&p.old);
 	gram_table_init(&p.new);
 	int r = 0;
 	if (ch->n > PATCH_MAX_DOCS || ch->n * PATCH_MAX_SHARE > (p.ndocs > PATCH_SMALL ? p.ndocs : PATCH_SMALL))
 		r = patch_fail(&p, "too many documents changed");
 	for (size_t i = 0; r == 0 && i < ch->n; i++) {
-		if (changed[i] >= p.ndocs || (i && changed[i] == changed[i - 1]))
+		if (changed[i] >= p.span || (i && changed[i] == changed[i - 1]))
 			r = patch_fail(&p, "changed documents out of range");
 		else
 			p.is_changed[changed[i]] = 1;
 	}
+	/* every document only one build has is changed: added or removed */
+	for (size_t n = p.ndocs < p.old_ndocs ? p.ndocs : p.old_ndocs; r == 0 && n < p.span; n++)
+		if (!p.is_changed[n])
+			r = patch_fail(&p, "a document added or removed is not among the changed");
 	if (r == 0 && too_large(&p))
 		r = patch_fail(&p, "the changed reports are a large part of the archive's text");
 	if (r == 0)

@@ -19,9 +19,11 @@ struct patch {
 	size_t nws;
 	const struct article **by_order;	/* by document number */
 	size_t ndocs, sg, sp, est_g, est_p;
+	size_t old_ndocs;		/* the earlier build's documents */
+	size_t span;			/* the larger of the two: document numbers are below it */
 	const size_t *changed;
 	size_t nchanged;
-	unsigned char *is_changed;	/* by document */
+	unsigned char *is_changed;	/* by document, below span */
 	struct gram_table old, new;
 	struct made *made;
 	size_t nmade, cap_made;

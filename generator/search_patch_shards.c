@@ -34,15 +34,19 @@ static int patch_shard(struct patch *p, int positional, size_t k, const struct s
 	if (writer_read_kept(p->x->w, rel, &p->file) < 0)
 		return patch_fail(p, "a shard is not as the earlier build left it");
 	struct shard sh = { 0 };
-	if (search_shard_parse(p->file.data, p->file.len, positional, k, p->ndocs, &sh) < 0) {
+	if (search_shard_parse(p->file.data, p->file.len, positional, k, p->span, &sh) < 0) {
 		search_shard_free(&sh);
 		return patch_fail(p, "a shard that does not decode");
 	}
 	/* the old postings must be there, all of them */
 	size_t dropped = 0, expected = 0;
-	for (size_t i = 0; i < sh.n; i++)
-		dropped += positional ? search_drop_entries(&sh.g[i].a, p->is_changed)
-				      : search_drop_docs(&sh.g[i].a, p->is_changed) + search_drop_docs(&sh.g[i].b, p->is_changed);
+	for (size_t i = 0; i < sh.n; i++) {
+		struct sgram *g = &sh.g[i];
+		size_t d = positional ? search_drop_entries(&g->a, p->is_changed)
+				      : search_drop_docs(&g->a, p->is_changed) + search_drop_docs(&g->b, p->is_changed);
+		g->changed = d > 0;
+		dropped += d;
+	}
 	struct u32s l = { 0 };
 	for (size_t t = 0; t < nold; t++) {
 		const struct gram_ref *r = &old->refs[old_at[t]];
@@ -69,6 +73,7 @@ static int patch_shard(struct patch *p, int positional, size_t k, const struct s
 		struct sgram *g = bsearch(&key, sh.g, before, sizeof(*sh.g), search_sgram_cmp);
 		if (!g)
 			g = memcpy(search_shard_add(&sh), &key, sizeof(key));
+		g->changed = 1;
 		struct u32s add = { 0 };
 		if (positional) {
 			gram_ref_entries(ref, &add);
@@ -98,11 +103,13 @@ static int patch_shard(struct patch *p, int positional, size_t k, const struct s
 			search_add_key(out, prev ? prev->utf8 : "", prev ? prev->len : 0, g->utf8, g->len);
 			buf_addch(out, ' ');
 			prev = g;
-			if (positional) {
+			if (!g->changed) {
+				buf_add(out, g->code, g->code_len);
+			} else if (positional) {
 				search_encode_entries(g->a.v, g->a.n, out);
 			} else {
-				search_encode_docs(g->a.v, g->a.n, p->ndocs, out, &p->tmp);
-				search_encode_docs(g->b.v, g->b.n, p->ndocs, out, &p->tmp);
+				search_encode_docs(g->a.v, g->a.n, out, &p->tmp);
+				search_encode_docs(g->b.v, g->b.n, out, &p->tmp);
 			}
 		}
 		buf_addstr(out, "\");\n");

@@ -109,6 +109,8 @@ int search_shard_parse(const char *s, size_t len, int positional, size_t k, size
 		size_t vlen = end ? (size_t)(end - v) : len - i, j = 0;
 		if (memchr(v, '"', vlen) || memchr(v, '\\', vlen))
 			return -1;
+		g->code = v;
+		g->code_len = vlen;
 		if (positional) {
 			if (search_decode_entries(v, vlen, &g->a) < 0 || !g->a.n)
 				return -1;

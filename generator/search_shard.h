@@ -10,13 +10,19 @@
 #include "search_codec.h"
 
 /* A gram of a shard read back: g/: its documents (a) and title documents
- * (b); p/: its entries (a, search_codec.h). */
+ * (b); p/: its entries (a, search_codec.h); and its lists as the file
+ * wrote them (code[0..code_len), into the file's text; NULL for a gram
+ * the patch added). A list's code is a function of the list alone, so a
+ * gram whose lists the patch leaves (changed 0) is written as it was. */
 struct sgram {
 	uint64_t key;
 	uint32_t c4;
 	char utf8[18];
 	uint8_t len, base_len;
+	uint8_t changed;
 	struct u32s a, b;
+	const char *code;
+	size_t code_len;
 };
 
 struct shard {

@@ -13,14 +13,14 @@ status=0
 ok() { echo "ok - search_dict: $1"; }
 bad() { echo "not ok - search_dict: $1"; status=1; }
 
-# Past 1,024 reports the texts' dictionary samples every other report (generator/search_dict.c): an
-# edit of one outside the sample takes the earlier build's dictionary from index.js rather than making it;
+# Past 1,024 reports the texts' dictionary samples the oldest 1,024 (generator/search_dict.c): an
+# edit of a newer one, outside the sample, takes the earlier build's dictionary from index.js rather than making it;
 # when the patch then cannot be made (a shard changed by hand), the whole index is built, its dictionary
 # made after all; both equal a full build
-"$B/corpus" 1030 "$tmp/c" content >/dev/null	# past 1,024: every other report sampled
+"$B/corpus" 1030 "$tmp/c" content >/dev/null	# past 1,024: documents 1,024 to 1,029 outside the sample
 SITEGEN_CACHE_DIR="$tmp/cache" "$BIN" --config "$tmp/c/config.yml" --content "$tmp/c/content" --out "$tmp/big" --quiet \
 	2>/dev/null	# the corpus's typo warnings
-slug=$(sed -n 's|^sitegenSearch.d(1,{"u":"reports/\([^/"]*\)/.*|\1|p' "$tmp/big/search/d/1.js")
+slug=$(sed -n 's|^sitegenSearch.d(1025,{"u":"reports/\([^/"]*\)/.*|\1|p' "$tmp/big/search/d/1025.js")
 f1=$(find "$tmp/c/content" -name "$slug.md" | head -n 1)
 big() {	# label [alone]: an incremental build of $tmp/big, then (unless alone) a full one compared with it
 	SITEGEN_TIMING=1 SITEGEN_CACHE_DIR="$tmp/cache" "$BIN" --config "$tmp/c/config.yml" --content "$tmp/c/content" \
@@ -37,10 +37,10 @@ big() {	# label [alone]: an incremental build of $tmp/big, then (unless alone) a
 	fi
 }
 if [ -z "$f1" ]; then
-	bad "1,030 reports: no file for document 1 ($slug)"
+	bad "1,030 reports: no file for document 1,025 ($slug)"
 else
 	printf '\n样本以外的一段话。\n' >>"$f1"
-	big "an edit of document 1 of 1,030"
+	big "an edit of document 1,025 of 1,030"
 	grep -q "search: patched 1 documents.*dictionary the earlier build's" "$tmp/log" &&
 		ok "an edit outside the dictionary's sample takes the earlier dictionary" ||
 		bad "an edit outside the sample: $(grep 'search: ' "$tmp/log" | head -3 | tr '\n' ' ')"
@@ -57,7 +57,7 @@ else
 	# body first made a few words that owe nothing to the dictionary, so that its old text reads the same
 	# with either (else reading it would catch the change, and this would test nothing more)
 	awk 'n < 2 { print } /^---/ { n++ } END { print ""; print "QZX 样本以外。" }' "$f1" >"$tmp/f1" && mv "$tmp/f1" "$f1"
-	big "document 1's body replaced" alone
+	big "document 1,025's body replaced" alone
 	if python3 - "$tmp/big/search/index.js" <<'EOF'
 import os, sys, zlib
 B91 = "#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[]^_`abcdefghijklmnopqrstuvwxyz{|}~"

@@ -2,8 +2,9 @@
 # The search index built incrementally (generator/search_patch.c): after an edit of one report's text
 # the rebuild rewrites its d/ file and only some shards, says so (SITEGEN_TIMING), equals a full build
 # byte for byte, and the index finds the new words and no longer the old ones (read by
-# tests/search_check.js the way the browser reads it, the index alone deciding); a shard changed by
-# hand, or an edit that moves reports among the pages (a tag), makes the whole index again.
+# tests/search_check.js the way the browser reads it, the index alone deciding); so after a tag edit
+# and a report added as the newest, or removed; a shard changed by hand, or a report added before
+# others (which renumbers them), makes the whole index again.
 set -u
 B=${B:-build}
 BIN=$B/sitegen
@@ -139,12 +140,60 @@ rebuild "after a d/ file was changed by hand"
 grep -q 'search: built whole' "$tmp/log" && ok "a d/ file changed by hand makes the build index everything again" ||
 	bad "with a d/ file changed by hand: $(grep 'search: ' "$tmp/log" | head -3 | tr '\n' ' ')"
 
-# 5. a tag: the report moves among the pages (render_deps.c's structure): the whole index, still right
+# 5. a tag: the report moves among the pages (render_deps.c's structure) but keeps its number: patched
 sed -i '0,/^tags: \[/s/^tags: \[/tags: [貔貅, /' "$f"
 rebuild "a tag edit"
-grep -q 'search: built whole' "$tmp/log" && ok "a tag edit builds the whole index" ||
-	bad "a tag edit: $(grep 'search: ' "$tmp/log" | head -3 | tr '\n' ' ')"
+patched "a tag edit"
 finds 貔貅 "$u" "the new tag is found"
+
+# 5b. a report added as the newest: numbered after the others, it leaves every list without its grams
+# as it was (no list's code depends on the number of reports: search.h), so the build writes its d/
+# file and the shards of its grams, and the index finds it; removed again, the same the other way
+report() {	# file date title text
+	printf -- "---\ntitle: '%s'\ndate: %s\ndistrict: 小店区\ncommunity: 坞城社区\n---\n\n%s\n" "$3" "$2" "$4" >"$1"
+}
+newest=$tmp/c/content/2022/zz-newest.md
+report "$newest" 2023-06-01 新到的一篇鳏寡孤独 最新的报道里有鼹鼠和貘两个词。
+rebuild "a report added as the newest"
+patched "a report added as the newest"
+nd=$(find "$tmp/one/search/d" -type f | wc -l)
+if grep -qx "search/d/$((nd - 1)).js" "$tmp/changed" && [ "$(grep -c '^search/d/' "$tmp/changed")" -eq 1 ]; then
+	ok "a report added as the newest writes one d/ file, its own (d/$((nd - 1)).js), and $(grep -c '^search/[gp]/' "$tmp/changed") of the $shards shards"
+else
+	bad "a report added as the newest rewrote these d/ files: $(grep '^search/d/' "$tmp/changed" | head -5 | tr '\n' ' ')"
+fi
+un=$(node tests/search_check.js --engine "$tmp/one" 鼹鼠 | sed -n 's/.*"urls":\["\([^"]*\)"\]}$/\1/p')
+if [ -n "$un" ] && grep -q 鳏寡孤独 "$tmp/one/$un"; then
+	ok "the added report is found by its words"
+else
+	bad "the added report is not found by its words: [$un]"
+fi
+finds 鳏寡孤独 "$un" "the added report is found by its title"
+rm "$newest"
+rebuild "the newest report removed"
+patched "the newest report removed"
+if [ ! -e "$tmp/one/search/d/$((nd - 1)).js" ] && [ "$(grep -c '^search/d/' "$tmp/changed")" -eq 0 ]; then
+	ok "the newest report removed: its d/ file goes, no other is rewritten"
+else
+	bad "the newest report removed: d/$((nd - 1)).js $(test -e "$tmp/one/search/d/$((nd - 1)).js" && echo stays || echo went), $(grep -c '^search/d/' "$tmp/changed") d/ files rewritten"
+fi
+finds 鼹鼠 "" "the removed report is no longer found"
+# added before the others, it renumbers them: the whole index
+report "$tmp/c/content/2020/aa-oldest.md" 2019-01-01 最早的一篇 最早的报道里有鼹鼠。
+rebuild "a report added as the oldest"
+if grep -q 'search: not patched: too many documents changed' "$tmp/log" && grep -q 'search: built whole' "$tmp/log"; then
+	ok "a report added as the oldest renumbers the others: the whole index"
+else
+	bad "a report added as the oldest: $(grep 'search: ' "$tmp/log" | head -3 | tr '\n' ' ')"
+fi
+uo=$(node tests/search_check.js --engine "$tmp/one" 最早 | sed -n 's/.*"urls":\["\([^"]*\)"\]}$/\1/p')
+if [ -n "$uo" ] && grep -q 最早的一篇 "$tmp/one/$uo"; then
+	ok "the report added as the oldest is found"
+else
+	bad "the report added as the oldest is not found: [$uo]"
+fi
+rm "$tmp/c/content/2020/aa-oldest.md"
+rebuild "the oldest report removed"
 
 # 6. an edit that makes the index big enough for more shards: the whole index (SG, SP as a full build's)
 "$B/corpus" 6 "$tmp/c6" content >/dev/null

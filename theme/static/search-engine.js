@@ -46,8 +46,9 @@
 	};
 
 	/* A document list: ascending document numbers (generator/search.h): h = 4·count + kind; kind 0: count
-	 * gaps; 1: a bitmap of ndocs bits; 2: a 4-bit Rice parameter, then count Rice-coded gaps; 3: the same
-	 * of the documents not in the list. 1 to 3 are bit streams, padded to 13 bits. */
+	 * gaps; 1: a bitmap up to the last document; 2: a 4-bit Rice parameter, then count Rice-coded gaps; 3:
+	 * a 4-bit Rice parameter, gamma(m + 1) and the Rice-coded gaps of the m documents below the last one
+	 * not in the list. 1 to 3 are bit streams, padded to 13 bits. */
 	Reader.prototype.docs = function (ndocs) {
 		var h = this.num(), count = Math.floor(h / 4), kind = h % 4, out = [], i, doc = -1;
 		if (count > ndocs) throw corrupt("list count");
@@ -58,21 +59,24 @@
 			}
 		} else {
 			var r = new Bits(this.s, this.i);
+			if (!count) throw corrupt("list count");
 			if (kind === 1) {
-				for (i = 0; i < ndocs; i++)
+				for (i = 0; i < ndocs && out.length < count; i++)
 					if (r.bit()) out.push(i);
 			} else {
-				var k = r.bits(4), m = kind === 2 ? count : ndocs - count;
+				var k = r.bits(4);
 				if (kind === 2) {
-					for (i = 0; i < m; i++) out.push(doc += r.rice(k) + 1);
+					for (i = 0; i < count; i++) out.push(doc += r.rice(k) + 1);
 				} else {
-					var not = new Uint8Array(ndocs + 1);
+					var m = r.gamma() - 1, span = count + m;
+					if (span > ndocs) throw corrupt("list count");
+					var not = new Uint8Array(span + 1);
 					for (i = 0; i < m; i++) {
 						doc += r.rice(k) + 1;
-						if (doc >= ndocs) throw corrupt("document number");
+						if (doc >= span - 1) throw corrupt("document number");
 						not[doc] = 1;
 					}
-					for (i = 0; i < ndocs; i++)
+					for (i = 0; i < span; i++)
 						if (!not[i]) out.push(i);
 				}
 			}
@@ -383,7 +387,7 @@
 		var self = this;
 		if (!this.metaPromise) {
 			this.metaPromise = this.file("index").then(function (meta) {
-				if (!meta || meta.v !== 4 || !(meta.n >= 0) || !(meta.sg > 0) || !(meta.sp > 0) ||
+				if (!meta || meta.v !== 5 || !(meta.n >= 0) || !(meta.sg > 0) || !(meta.sp > 0) ||
 				    typeof meta.dz !== "string")
 					throw corrupt("index.js");
 				self.meta = meta;

@@ -1,1 +1,1 @@
-sitegenSearch.d(0,{"u":"reports/poem/index.html","t":"祝福祖国","date":"2021年12月","place":"克拉玛依市","other":1,"b":21,"mk":"dppaPP","z":"d=~)SG|*,BqPN)Y/C;fW2}Q9St6_m#@*ur|s?Fknp>;;fbS$(hO+h#>%<W{hC.']I7TxYrLF=>pSk}Z(;rY,@C0@ksxR97WafwVSR.g|b-Zs>B'.&kr7qKWsv@3dZ=/?A|g.HM##"});
+sitegenSearch.d(0,{"u":"reports/poem/index.html","t":"祝福祖国","date":"2021年12月","place":"克拉玛依市","other":1,"b":21,"mk":"dppaPP","z":"d=~)SG|*,BqPN)Y/C;fW2}Q9St6_m#@*ur|s?Fknp>;;fbS$(hO+h#>%<W{hC.']I7TxYrLF=>pSk}%'VqY,@C0@ksxR97WafwTW;P($1F_`+')5F[k^%$@ea,z/;UH;L.4t7K8u##"});

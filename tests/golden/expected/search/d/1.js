@@ -1,1 +1,1 @@
-sitegenSearch.d(1,{"u":"reports/she-qu-fang-yi/index.html","t":"社区防疫","date":"2022年3月","place":"太原市","b":20,"mk":"dpptPPT","z":"6CY+jFn&vh040Z*R{;0+Jhq,|HCk4@O6g_K7mHDWfYv|snYj;TU#4$%;J)<ZC.i+9sNyUz+1/-%'v-:."});
+sitegenSearch.d(1,{"u":"reports/she-qu-fang-yi/index.html","t":"社区防疫","date":"2022年3月","place":"太原市","b":20,"mk":"dpptPPT","z":"6CY+jFn&whpJ&C7=Wx(WTs={o8iXY:]zqvV#%HHs(5^Q5wraNoSl(i]+%PQEI?&>84tGdu(hIIlp&%8(.S*a<s^9Gf##"});
