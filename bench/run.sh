@@ -9,7 +9,8 @@
 #   nedit, title, ntitle, template: a body edit without the index, a title
 #           edit with and without it, a template edit (incremental rendering;
 #           these with the memo of ICU's answers an editor's builds have)
-#   add     a rebuild after adding one article
+#   add     a rebuild after adding one article as the newest, and (addold) one
+#           dated among the older ones (both with the memo, as an editor's)
 #   serve   at BENCH_SERVE_SIZES (default 1000 and 10000), what an editor waits
 #           for with `sitegen serve`: from saving a report to its new text in
 #           the page open in headless Chromium (bench/serve_latency.py), saved
@@ -217,13 +218,22 @@ for n in $SIZES; do
 	state_notes="$state_notes
 the build state at $n articles: $(wc -c <"$out/.sitegen-state") bytes ($(wc -c <"$out-nosearch/.sitegen-state") with search: false)"
 	rm -rf "$out-nosearch"
+	# an editor's new report is the newest as a rule: numbered after the others, it leaves
+	# their search postings as they were and the index is patched (search_patch.c); one
+	# dated among the older reports renumbers those after it, and the index is built whole
+	for i in $(seq "$RUNS"); do
+		f=$(find "$c/content" -name '*.md' | sort | head -n 1)
+		sed "s/^date: .*/date: 2023-01-$(printf %02d "$i")/" "$f" >"$c/content/2022/bench-newest-$i.md"
+		warm gen add
+	done
+	row "$n" add "sitegen: one article added as the newest"
 	for i in $(seq "$RUNS"); do
 		f=$(find "$c/content" -name '*.md' | sort | head -n 1)
 		cp "$f" "$c/content/2021/bench-added-$i.md"
-		gen add
+		warm gen addold
 	done
-	rm -f "$c"/content/2021/bench-added-*.md
-	row "$n" add "sitegen: one article added"
+	rm -f "$c"/content/2021/bench-added-*.md "$c"/content/2022/bench-newest-*.md
+	row "$n" addold "sitegen: one article added among older ones"
 	search_report "$n" "$c" "$out"
 	serve_rows "$n" "$c" "$out"
 	if [ -f bench/hugo.sh ]; then

@@ -6,10 +6,12 @@
 #include "search_patch_internal.h"
 #include "search_shard.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "threads.h"
 #include "write.h"
 #include "xalloc.h"
 
@@ -25,18 +27,26 @@ struct side {
 	size_t n, bytes;
 };
 
-/* Rewrites shard k of one part: old, new: the changed documents' grams. */
-static int patch_shard(struct patch *p, int positional, size_t k, const struct side *old, const struct side *new,
-		       const size_t *old_at, size_t nold, const size_t *new_at, size_t nnew)
+/* A thread's buffers: the shard read, and scratch for the encoders. */
+struct scratch {
+	struct buf file, tmp;
+};
+
+/* Rewrites shard k of one part into out: old, new: the changed documents'
+ * grams. Returns NULL, or why the patch cannot be made. Safe on several
+ * threads at once: it reads p, writes only sc and out. */
+static const char *patch_shard(const struct patch *p, struct scratch *sc, int positional, size_t k,
+			       const struct side *old, const struct side *new, const size_t *old_at, size_t nold,
+			       const size_t *new_at, size_t nnew, struct buf *out)
 {
 	char rel[64];
 	snprintf(rel, sizeof(rel), "search/%c/%zx.js", positional ? 'p' : 'g', k);
-	if (writer_read_kept(p->x->w, rel, &p->file) < 0)
-		return patch_fail(p, "a shard is not as the earlier build left it");
+	if (writer_read_kept(p->x->w, rel, &sc->file) < 0)
+		return "a shard is not as the earlier build left it";
 	struct shard sh = { 0 };
-	if (search_shard_parse(p->file.data, p->file.len, positional, k, p->span, &sh) < 0) {
+	if (search_shard_parse(sc->file.data, sc->file.len, positional, k, p->span, &sh) < 0) {
 		search_shard_free(&sh);
-		return patch_fail(p, "a shard that does not decode");
+		return "a shard that does not decode";
 	}
 	/* the old postings must be there, all of them */
 	size_t dropped = 0, expected = 0;
@@ -61,13 +71,13 @@ static int patch_shard(struct patch *p, int positional, size_t k, const struct s
 			expected += l.n;
 		}
 	}
-	int r = dropped == expected ? 0 : patch_fail(p, "a shard without a changed document's old postings");
+	const char *why = dropped == expected ? NULL : "a shard without a changed document's old postings";
 	size_t before = sh.n;
-	for (size_t t = 0; r == 0 && t < nnew; t++) {
+	for (size_t t = 0; !why && t < nnew; t++) {
 		const struct gram_ref *ref = &new->refs[new_at[t]];
 		struct sgram key = { 0 };
 		if (search_sgram_of(ref->utf8, ref->len, &key) < 0) {
-			r = patch_fail(p, "a gram that does not read");
+			why = "a gram that does not read";
 			break;
 		}
 		struct sgram *g = bsearch(&key, sh.g, before, sizeof(*sh.g), search_sgram_cmp);
@@ -88,10 +98,9 @@ static int patch_shard(struct patch *p, int positional, size_t k, const struct s
 		free(add.v);
 	}
 	free(l.v);
-	if (r == 0) {
+	if (!why) {
 		if (sh.n > before)
 			qsort(sh.g, sh.n, sizeof(*sh.g), search_sgram_cmp);
-		struct buf *out = patch_add_made(p, rel);
 		buf_addf(out, "sitegenSearch.%c(%zu,\"", positional ? 'p' : 'g', k);
 		const struct sgram *prev = NULL;
 		for (size_t i = 0; i < sh.n; i++) {
@@ -108,14 +117,14 @@ static int patch_shard(struct patch *p, int positional, size_t k, const struct s
 			} else if (positional) {
 				search_encode_entries(g->a.v, g->a.n, out);
 			} else {
-				search_encode_docs(g->a.v, g->a.n, out, &p->tmp);
-				search_encode_docs(g->b.v, g->b.n, out, &p->tmp);
+				search_encode_docs(g->a.v, g->a.n, out, &sc->tmp);
+				search_encode_docs(g->b.v, g->b.n, out, &sc->tmp);
 			}
 		}
 		buf_addstr(out, "\");\n");
 	}
 	search_shard_free(&sh);
-	return r;
+	return why;
 }
 
 struct at {
@@ -179,6 +188,64 @@ static void mark_differing(int positional, const struct side *old, const struct 
 	free(b.v);
 }
 
+/* A shard to rewrite: its grams at[from..to), and what came of it. */
+struct shard_work {
+	uint32_t shard;
+	size_t from, to;
+	struct buf out;
+	const char *why;
+};
+
+/* The shards of one part, over the threads: each takes the next shard. */
+struct part_job {
+	const struct patch *p;
+	int positional;
+	const struct side *old, *new;
+	const struct at *at;
+	struct shard_work *work;
+	size_t nwork, next;
+	int failed;		/* a shard could not be made: the rest are not worth making */
+	pthread_mutex_t lock;
+};
+
+static void *patch_worker(void *arg, size_t t)
+{
+	(void)t;
+	struct part_job *j = arg;
+	struct scratch sc = { BUF_INIT, BUF_INIT };
+	size_t cap = 0, *olds = NULL, *news = NULL;
+	for (;;) {
+		pthread_mutex_lock(&j->lock);
+		size_t w = j->failed ? j->nwork : j->next++;
+		pthread_mutex_unlock(&j->lock);
+		if (w >= j->nwork)
+			break;
+		struct shard_work *sw = &j->work[w];
+		if (sw->to - sw->from > cap) {
+			cap = sw->to - sw->from;
+			olds = xrealloc(olds, cap * sizeof(*olds));
+			news = xrealloc(news, cap * sizeof(*news));
+		}
+		size_t no = 0, nn = 0;
+		for (size_t i = sw->from; i < sw->to; i++)
+			if (j->at[i].is_new)
+				news[nn++] = j->at[i].ref;
+			else
+				olds[no++] = j->at[i].ref;
+		sw->why = patch_shard(j->p, &sc, j->positional, sw->shard, j->old, j->new, olds, no, news, nn, &sw->out);
+		if (sw->why) {
+			pthread_mutex_lock(&j->lock);
+			j->failed = 1;
+			pthread_mutex_unlock(&j->lock);
+		}
+	}
+	free(olds);
+	free(news);
+	buf_free(&sc.file);
+	buf_free(&sc.tmp);
+	return NULL;
+}
+
 /* Every shard of one part where a changed document's postings differ. */
 static int patch_part(struct patch *p, int positional, const struct side *old, const struct side *new)
 {
@@ -198,6 +265,7 @@ static int patch_part(struct patch *p, int positional, const struct side *old, c
 		ntouched += diff[i] && !touched[at[i].shard];
 		touched[at[i].shard] |= diff[i];
 	}
+	free(diff);
 	int r = 0;
 	/* A change as large as a long report rewritten touches most shards: each
 	 * read, decoded and held until the end costs more than a whole build
@@ -205,24 +273,37 @@ static int patch_part(struct patch *p, int positional, const struct side *old, c
 	if (nshards >= PATCH_FEW_SHARDS && ntouched > nshards / 2)
 		r = patch_fail(p, "the changes touch most shards: a whole build is quicker");
 	qsort(at, n, sizeof(*at), at_cmp);
-	size_t *olds = xmalloc((n + 1) * sizeof(*olds)), *news = xmalloc((n + 1) * sizeof(*news));
+	struct part_job j = { .p = p, .positional = positional, .old = old, .new = new, .at = at };
+	j.work = xcalloc(ntouched + 1, sizeof(*j.work));
 	for (size_t i = 0; r == 0 && i < n;) {
-		size_t j = i, no = 0, nn = 0;
-		for (; j < n && at[j].shard == at[i].shard; j++)
-			if (at[j].is_new)
-				news[nn++] = at[j].ref;
-			else
-				olds[no++] = at[j].ref;
-		if (touched[at[i].shard]) {
-			r = patch_shard(p, positional, at[i].shard, old, new, olds, no, news, nn);
-			p->shards[positional]++;
-		}
-		i = j;
+		size_t e = i;
+		while (e < n && at[e].shard == at[i].shard)
+			e++;
+		if (touched[at[i].shard])
+			j.work[j.nwork++] = (struct shard_work){ at[i].shard, i, e, BUF_INIT, NULL };
+		i = e;
 	}
+	pthread_mutex_init(&j.lock, NULL);
+	threads_run(p->nws, patch_worker, &j, NULL);
+	pthread_mutex_destroy(&j.lock);
+	/* in the order of the shards, whichever thread made them: the first
+	 * failure is the reason given */
+	for (size_t w = 0; w < j.nwork; w++) {
+		struct shard_work *sw = &j.work[w];
+		if (r == 0 && sw->why)
+			r = patch_fail(p, sw->why);
+		if (r == 0 && sw->out.len) {
+			char rel[64];
+			snprintf(rel, sizeof(rel), "search/%c/%x.js", positional ? 'p' : 'g', sw->shard);
+			struct buf *made = patch_add_made(p, rel);
+			*made = sw->out;	/* handed over */
+			sw->out = (struct buf)BUF_INIT;
+		}
+		buf_free(&sw->out);
+	}
+	p->shards[positional] += j.nwork;
+	free(j.work);
 	free(touched);
-	free(olds);
-	free(news);
-	free(diff);
 	free(at);
 	return r;
 }

@@ -11,12 +11,16 @@ fail=0
 "$B/corpus" 400 "$tmp/c" content >/dev/null || { echo "not ok - tsan: the corpus generator failed"; echo "0 passed, 1 failed"; exit 1; }
 for jobs in 4; do
 	# the title edit makes some pages and keeps the others: pages then make
-	# the listing items of unchanged reports on demand, from several threads
-	for round in full rebuild title; do
+	# the listing items of unchanged reports on demand, from several threads;
+	# a report added as the newest has the search index's shards patched on
+	# the threads (search_patch_shards.c)
+	for round in full rebuild title newest; do
 		label="full build"
 		first=$(find "$tmp/c/content" -name '*.md' | sort | head -n 1)
 		[ "$round" = rebuild ] && label="rebuild after an edit"
 		[ "$round" = title ] && label="rebuild after a title edit"
+		[ "$round" = newest ] && label="rebuild after a report added as the newest"
+		[ "$round" = newest ] && sed 's/^date: .*/date: 2023-01-01/' "$first" >"$tmp/c/content/2022/zz-newest.md"
 		[ "$round" = full ] && rm -rf "$tmp/out"
 		[ "$round" = rebuild ] && printf '\n一句。\n' >>"$first"
 		[ "$round" = title ] && sed -i "0,/^title: '/s/^title: '/title: '新/" "$first"
