@@ -3,12 +3,14 @@
  *
  * A document's postings depend on its own title and text alone (search.c:
  * the trigram counts and the positions are per document), and the files of
- * the index on the postings, the number of documents and SG and SP. So when
- * the documents keep their numbers (the same articles in the same places:
- * render_deps.c's structure) and only a few changed, the new index is the
- * old one where those documents' d/ files and the shards of the grams whose
- * postings in them differ, old against new, are made again (most of an
- * edited report's grams have the same postings as before):
+ * the index on the postings and SG and SP (no list's code depends on the
+ * number of documents: search.h). So when the documents keep their numbers
+ * and only a few changed (render_deps_changes: an edit, a report moved or
+ * retagged, one added as the newest or the newest removed), the new index
+ * is the old one where those documents' d/ files and the shards of the
+ * grams whose postings in them differ, old against new, are made again
+ * (most of an edited report's grams have the same postings as before; an
+ * added report has no old postings, a removed one no new ones):
  *  - the old postings come from the old d/ file (it holds the title and the
  *    whole text indexed), the new ones from the article, both indexed with
  *    search.c's own functions into a table of their own;
