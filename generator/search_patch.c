@@ -170,6 +170,15 @@ static int index_changes(struct patch *p)
 				r = -1;
 				break;
 			}
+			/* a removed report's text counts too (too_large knows this
+			 * build's reports alone): known once read, before it is indexed */
+			if (n >= p->ndocs) {
+				p->text_changed += title.len + text.len;
+				if (p->ndocs >= PATCH_SMALL && 2 * p->text_changed > p->text_all / PATCH_MAX_TEXT_SHARE) {
+					r = patch_fail(p, "the changed reports are a large part of the archive's text");
+					break;
+				}
+			}
 			search_index_doc(p->ws, &p->old, title.data, title.len, text.data, text.len, (uint32_t)n);
 		}
 		if (n >= p->ndocs)
@@ -290,19 +299,17 @@ static void patch_free(struct patch *p)
  * cost about what the whole index does: a report of 400,000 characters in
  * an archive of 1,100 took a patch twice the time and memory of a whole
  * build. A small archive is patched whatever its reports' sizes. */
-static int too_large(const struct patch *p)
+static int too_large(struct patch *p)
 {
 	const struct site *site = p->x->site;
-	if (p->ndocs < PATCH_SMALL)
-		return 0;
-	size_t all = 0, changed = 0;
+	p->text_all = p->text_changed = 0;
 	for (size_t i = 0; i < site->articles.len; i++) {
 		const struct article *a = site->articles.items[i];
-		all += a->src_len;
+		p->text_all += a->src_len;
 		if (a->order < p->ndocs && p->is_changed[a->order])
-			changed += a->src_len;
+			p->text_changed += a->src_len;
 	}
-	return 2 * changed > all / PATCH_MAX_TEXT_SHARE;
+	return p->ndocs >= PATCH_SMALL && 2 * p->text_changed > p->text_all / PATCH_MAX_TEXT_SHARE;
 }
 
 static int size_cmp(const void *a, const void *b)

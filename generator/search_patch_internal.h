@@ -28,6 +28,7 @@ struct patch {
 	struct made *made;
 	size_t nmade, cap_made;
 	size_t shards[2];		/* rewritten, g/ and p/ */
+	size_t text_all, text_changed;	/* bytes of text: the archive's, the changed reports' (too_large) */
 	struct buf file, tmp;
 	struct buf old_dict;		/* the earlier build's dictionary, when it differs from this one's */
 	int dict_changed;

@@ -194,6 +194,22 @@ else
 fi
 rm "$tmp/c/content/2020/aa-oldest.md"
 rebuild "the oldest report removed"
+# a newest report a large part of the archive's text (20 others' bodies), added and removed: the whole
+# index both ways, the removed one's text counted before it is indexed (a patch of such a removal took
+# 9 times a whole build's time)
+{
+	printf -- "---\ntitle: '长文'\ndate: 2023-07-01\ndistrict: 小店区\ncommunity: 坞城社区\n---\n\n"
+	for other in $(find "$tmp/c/content" -name '*.md' | sort | head -20); do awk 'n >= 2; /^---$/ { n++ }' "$other"; done
+} >"$newest"
+for step in added removed; do
+	[ $step = removed ] && rm "$newest"
+	rebuild "a long newest report $step"
+	if grep -q "search: not patched: the changed reports are a large part of the archive's text" "$tmp/log"; then
+		ok "a long newest report $step: the whole index, no patch tried"
+	else
+		bad "a long newest report $step: $(grep 'search: ' "$tmp/log" | head -3 | tr '\n' ' ')"
+	fi
+done
 
 # 6. an edit that makes the index big enough for more shards: the whole index (SG, SP as a full build's)
 "$B/corpus" 6 "$tmp/c6" content >/dev/null
