@@ -16,9 +16,10 @@
 	/* ---- Loading the index by <script> tag ---- */
 
 	/* Returns load(key) for the engine. Every index file calls one function of the global sitegenSearch,
-	 * which settles the promise waiting for that file. */
+	 * which settles the promise waiting for that file. load.fresh() makes every later load bypass the
+	 * browser's cache (a query string of the time): for when the files loaded so far do not fit together. */
 	function scriptLoader(base) {
-		var waiting = new Map();
+		var waiting = new Map(), bust = "";
 		function settle(key, obj) {
 			var w = waiting.get(key);
 			if (w) {
@@ -32,9 +33,9 @@
 			p: function (k, obj) { settle(api.fileKey("p", k), obj); },
 			d: function (n, obj) { settle(api.fileKey("d", n), obj); }
 		};
-		return function (key) {
+		function load(key) {
 			return new Promise(function (resolve, reject) {
-				var src = base + key + ".js", el = document.createElement("script");
+				var src = base + key + ".js" + bust, el = document.createElement("script");
 				waiting.set(key, { resolve: resolve, reject: reject });
 				function fail(why) {
 					el.remove();
@@ -51,7 +52,11 @@
 				el.async = true;
 				document.head.appendChild(el);
 			});
+		}
+		load.fresh = function () {
+			bust = "?v=" + Date.now();
 		};
+		return load;
 	}
 
 	/* ---- The search page ---- */
@@ -97,7 +102,8 @@
 		this.status = document.getElementById("search-status");
 		this.list = document.getElementById("search-results");
 		this.more = document.getElementById("search-more");
-		this.engine = new api.Engine(scriptLoader(this.root + "search/"));
+		this.load = scriptLoader(this.root + "search/");
+		this.engine = new api.Engine(this.load);
 		this.baseTitle = document.title;
 		this.seq = 0;			/* the latest run; older runs drop their results */
 		this.slow = 0;			/* the timer that says "正在搜索…" */
@@ -207,8 +213,11 @@
 	};
 
 	/* Runs a query (how: "type", "submit" or "address", for the history); a newer call makes the older
-	 * one's results be dropped when they arrive. */
-	SearchPage.prototype.run = function (q, t0, how) {
+	 * one's results be dropped when they arrive. A query that fails is run once more with every index file
+	 * loaded again, past the browser's cache: the archive may have been rebuilt since the files the page
+	 * holds were loaded (a page left open, or a cached index.js beside newer shards on a server that sends
+	 * no Cache-Control), and a newer index.js read with older shards, or the reverse, does not add up. */
+	SearchPage.prototype.run = function (q, t0, how, again) {
 		var self = this, seq = ++this.seq;
 		if (how !== "address") this.sync(q, how);
 		document.title = q.trim() ? echo(q) + " · " + this.baseTitle : this.baseTitle;
@@ -237,7 +246,11 @@
 				return self.showPage(result, seq, t0);
 			});
 		}).catch(function (err) {
-			if (seq === self.seq) self.fail(err);
+			if (seq !== self.seq) return;
+			if (again) return self.fail(err);
+			self.load.fresh();
+			self.engine = new api.Engine(self.load);
+			self.run(q, t0, "address", true);
 		});
 	};
 
