@@ -76,13 +76,16 @@ for bad in 0 1001 many; do
 	fi
 done
 
-# Past 200 a limit still works but pages can pass 200 KB: a warning at its place.
+# Past 200 a limit still works but pages can pass 200 KB: a warning at its place. (The config's warnings, on
+# ten of the articles: sitegen check renders every page, and four checks of all of them took 2 s.)
+mkdir -p "$tmp/few"
+find "$tmp/c/content" -name '*.md' | sort | head -n 10 | while read -r f; do cp "$f" "$tmp/few/"; done
 sed "s/^listing_limit: .*/listing_limit: 201/" "$tmp/c/config.yml" >"$tmp/big.yml"
 line=$(grep -n '^listing_limit:' "$tmp/big.yml" | cut -d: -f1)
-if "$BIN" check --config "$tmp/big.yml" --content "$tmp/c/content" >"$tmp/log" 2>&1;
+if "$BIN" check --config "$tmp/big.yml" --content "$tmp/few" >"$tmp/log" 2>&1;
 	grep -q "^$tmp/big.yml:$line:16: warning: 'listing_limit' above 200 can make listing pages larger than 200 KB" "$tmp/log" &&
 	sed "s/^listing_limit: .*/listing_limit: 200/" "$tmp/c/config.yml" >"$tmp/big.yml" &&
-	"$BIN" check --config "$tmp/big.yml" --content "$tmp/c/content" >"$tmp/log" 2>&1 && ! grep -q "listing_limit" "$tmp/log"; then
+	"$BIN" check --config "$tmp/big.yml" --content "$tmp/few" >"$tmp/log" 2>&1 && ! grep -q "listing_limit" "$tmp/log"; then
 	echo "ok - listings: listing_limit: 201 is a warning at its place (pages may pass 200 KB), 200 is not"
 else
 	echo "not ok - listings: listing_limit above 200 is not warned at its place"
@@ -92,10 +95,10 @@ fi
 # The same for home_latest: the home page past 200 KB.
 sed "s/^home_latest: .*/home_latest: 201/" "$tmp/c/config.yml" >"$tmp/home.yml"
 line=$(grep -n '^home_latest:' "$tmp/home.yml" | cut -d: -f1)
-if "$BIN" check --config "$tmp/home.yml" --content "$tmp/c/content" >"$tmp/log" 2>&1;
+if "$BIN" check --config "$tmp/home.yml" --content "$tmp/few" >"$tmp/log" 2>&1;
 	grep -q "^$tmp/home.yml:$line:14: warning: 'home_latest' above 200 can make the home page larger than 200 KB" "$tmp/log" &&
 	sed "s/^home_latest: .*/home_latest: 200/" "$tmp/home.yml" >"$tmp/home2.yml" &&
-	"$BIN" check --config "$tmp/home2.yml" --content "$tmp/c/content" >"$tmp/log" 2>&1 && ! grep -q "home_latest" "$tmp/log"; then
+	"$BIN" check --config "$tmp/home2.yml" --content "$tmp/few" >"$tmp/log" 2>&1 && ! grep -q "home_latest" "$tmp/log"; then
 	echo "ok - listings: home_latest: 201 is a warning at its place (the home page may pass 200 KB), 200 is not"
 else
 	echo "not ok - listings: home_latest above 200 is not warned at its place"
