@@ -8,10 +8,10 @@ B=${B:-build}
 BIN=$B/sitegen
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-# Two corpora: most checks are about which files a build keeps, removes or refuses, the same on 20
+# Two corpora: most checks are about which files a build keeps, removes or refuses, the same on 8
 # articles as on more (each of the ~45 builds of 80 took 0.2 s); a build stopped midway, or two at once,
 # need one long enough to be caught while it writes: 80 articles ($tmp/big, bbuild).
-"$B/corpus" 20 "$tmp/c" content >/dev/null && "$B/corpus" 80 "$tmp/big" content >/dev/null ||
+"$B/corpus" 8 "$tmp/c" content >/dev/null && "$B/corpus" 80 "$tmp/big" content >/dev/null ||
 	{ echo "not ok - output: the corpus generator failed"; exit 1; }
 build() {	# out-dir [args]
 	out=$1
@@ -37,7 +37,7 @@ mkdir -p "$tmp/dep/.git/refs" && echo "ref: refs/heads/main" >"$tmp/dep/.git/HEA
 echo archive.example.org >"$tmp/dep/CNAME"
 : >"$tmp/dep/.nojekyll"
 echo "notes" >"$tmp/dep/reports/notes.txt"
-gone=$(find "$tmp/c/content" -name '*.md' | sort | sed -n 15p)
+gone=$(find "$tmp/c/content" -name '*.md' | sort | sed -n 6p)
 mv "$gone" "$tmp/gone.md"
 build "$tmp/dep"
 slug=$(basename "$gone" .md)
@@ -283,7 +283,7 @@ done
 # So with every kind of state: whole; a commit's that did not end (it lists the old files and the new);
 # cut short, missing, or a first build's that was stopped (nothing listed: a file where a folder of ours goes,
 # or a folder where a file goes, is the user's).
-victim=$(find "$tmp/c/content" -name '*.md' | sort | sed -n 10p)
+victim=$(find "$tmp/c/content" -name '*.md' | sort | sed -n 5p)
 cp "$victim" "$tmp/victim.md"
 # One build that succeeds with the new tag first: its slug goes into the memo of ICU's answers, which the
 # failing builds below do not write (each of the 15 opened ICU's transliterator again, 0.15 s).
