@@ -160,10 +160,20 @@ cp -a "$o" "$tmp/coarse-before"
 sed -i '0,/的/s//地/' "$f2"
 build "$o" FAULT_RENAME_TO=.sitegen-state FAULT_RENAME=0 FAULT_ONCE=1 FAULT_KILL=1 LD_PRELOAD="$FAULT"
 killed=$st
-(cd "$o" && find . -type f ! -name '.sitegen-state*') | while read -r rel; do
-	was=$tmp/coarse-before/$rel
-	[ -f "$was" ] && [ "$(stat -c %s "$was")" = "$(stat -c %s "$o/$rel")" ] && touch -r "$was" "$o/$rel"
-done
+# (in one python3, where two stat and a touch per file took ~1.5 s)
+python3 - "$o" "$tmp/coarse-before" <<'EOF'
+import os, sys
+out, before = sys.argv[1], sys.argv[2]
+for top, _, files in os.walk(out):
+    for name in files:
+        if name.startswith(".sitegen-state"):
+            continue
+        path = os.path.join(top, name)
+        was = os.path.join(before, os.path.relpath(path, out))
+        if os.path.isfile(was) and os.path.getsize(was) == os.path.getsize(path):
+            st = os.stat(was)
+            os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))  # touch -r
+EOF
 cp "$tmp/f2-before" "$f2"
 build "$o"
 rm -rf "$tmp/coarse-ref"

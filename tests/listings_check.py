@@ -405,12 +405,16 @@ check(f"series/ lists each of the {len(want)} printed pages once over its {n - 1
 YEAR_NAV = re.compile(r'<nav class="year-links"[^>]*>(.*?)</nav>', re.S)
 YEAR_LINK = re.compile(r'<a href="([^"]+)">(\d{4})年</a> <span class="count">(\d+) 篇</span>')
 nowners, problems = 0, []
+year_pages = {}  # owner folder → its year pages (found once: a scan of every page per owner took seconds)
+for p in pages:
+    if m := re.fullmatch(r"(.*/)\d{4}/index\.html", p):
+        year_pages.setdefault(m.group(1), set()).add(p)
 for page, html in pages.items():
     m = re.fullmatch(r"((?:places/(?:[^/]+/)+?)|(?:tags|reporters)/[^/]+/)index\.html", page)
     if not m or re.search(r"/\d{4}/", page) or "/page/" in page:
         continue
     owner = m.group(1)
-    folders = {p for p in pages if re.fullmatch(re.escape(owner) + r"\d{4}/index\.html", p)}
+    folders = year_pages.get(owner, set())
     if not folders:
         continue
     nowners += 1

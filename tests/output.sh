@@ -8,11 +8,20 @@ B=${B:-build}
 BIN=$B/sitegen
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-"$B/corpus" 80 "$tmp/c" content >/dev/null || { echo "not ok - output: the corpus generator failed"; exit 1; }
+# Two corpora: most checks are about which files a build keeps, removes or refuses, the same on 8
+# articles as on more (each of the ~45 builds of 80 took 0.2 s); a build stopped midway, or two at once,
+# need one long enough to be caught while it writes: 80 articles ($tmp/big, bbuild).
+"$B/corpus" 8 "$tmp/c" content >/dev/null && "$B/corpus" 80 "$tmp/big" content >/dev/null ||
+	{ echo "not ok - output: the corpus generator failed"; exit 1; }
 build() {	# out-dir [args]
 	out=$1
 	shift
 	"$BIN" --config "$tmp/c/config.yml" --content "$tmp/c/content" --out "$out" --quiet "$@"
+}
+bbuild() {	# out-dir [args]: build of the 80 articles
+	out=$1
+	shift
+	"$BIN" --config "$tmp/big/config.yml" --content "$tmp/big/content" --out "$out" --quiet "$@"
 }
 restate() {	# state: its end line made right again after an edit by hand
 	sed -i '$d' "$1" && printf 'end %s\n' "$(wc -c <"$1")" >>"$1"
@@ -20,7 +29,7 @@ restate() {	# state: its end line made right again after an edit by hand
 same() {	# dir dir
 	diff -r -x .sitegen-state -x .sitegen-output -x .git -x CNAME -x .nojekyll "$1" "$2" >"$tmp/diff" 2>&1
 }
-build "$tmp/ref" || { echo "not ok - output: the corpus does not build"; exit 1; }
+build "$tmp/ref" && bbuild "$tmp/bref" || { echo "not ok - output: the corpus does not build"; exit 1; }
 
 # A deployed public/ is often a git checkout with CNAME and .nojekyll beside the pages.
 cp -a "$tmp/ref" "$tmp/dep"
@@ -28,7 +37,7 @@ mkdir -p "$tmp/dep/.git/refs" && echo "ref: refs/heads/main" >"$tmp/dep/.git/HEA
 echo archive.example.org >"$tmp/dep/CNAME"
 : >"$tmp/dep/.nojekyll"
 echo "notes" >"$tmp/dep/reports/notes.txt"
-gone=$(find "$tmp/c/content" -name '*.md' | sort | sed -n 50p)
+gone=$(find "$tmp/c/content" -name '*.md' | sort | sed -n 6p)
 mv "$gone" "$tmp/gone.md"
 build "$tmp/dep"
 slug=$(basename "$gone" .md)
@@ -48,11 +57,11 @@ build "$tmp/dep" --force
 
 # Two builds into the same directory at once: both succeed, one after the other.
 rm -rf "$tmp/two"
-build "$tmp/two" 2>"$tmp/err1" & p1=$!
-build "$tmp/two" --force 2>"$tmp/err2" & p2=$!
+bbuild "$tmp/two" 2>"$tmp/err1" & p1=$!
+bbuild "$tmp/two" --force 2>"$tmp/err2" & p2=$!
 wait $p1; s1=$?
 wait $p2; s2=$?
-if [ $s1 -eq 0 ] && [ $s2 -eq 0 ] && same "$tmp/ref" "$tmp/two"; then
+if [ $s1 -eq 0 ] && [ $s2 -eq 0 ] && same "$tmp/bref" "$tmp/two"; then
 	echo "ok - output: two builds into one new directory at once both succeed and leave a full build's output"
 else
 	echo "not ok - output: two builds at once: status $s1 and $s2"
@@ -68,24 +77,24 @@ fi
 # A build killed midway (kill -9): the next one repairs the output to a full build's.
 for round in first rebuild; do
 	rm -rf "$tmp/k"
-	[ "$round" = rebuild ] && { build "$tmp/k"; find "$tmp/c/content" -name '*.md' | sort | sed -n 7p | xargs -I{} sh -c 'printf "\n改动。\n" >>"{}"'; }
-	"$BIN" --config "$tmp/c/config.yml" --content "$tmp/c/content" --out "$tmp/k" --quiet --force & pid=$!
+	[ "$round" = rebuild ] && { bbuild "$tmp/k"; find "$tmp/big/content" -name '*.md' | sort | sed -n 7p | xargs -I{} sh -c 'printf "\n改动。\n" >>"{}"'; }
+	"$BIN" --config "$tmp/big/config.yml" --content "$tmp/big/content" --out "$tmp/k" --quiet --force & pid=$!
 	# kill it once it has written part of its files (new pages, or staged ones)
 	for i in $(seq 400); do
-		n=$(find "$tmp/k" -newer "$tmp/c/config.yml" -type f 2>/dev/null | head -300 | wc -l)
+		n=$(find "$tmp/k" -newer "$tmp/big/config.yml" -type f 2>/dev/null | head -300 | wc -l)
 		[ "$n" -ge 300 ] && break
 		kill -0 $pid 2>/dev/null || break	# done before that: nothing to kill
 		sleep 0.005
 	done
 	kill -9 $pid 2>/dev/null
 	wait $pid 2>/dev/null
-	build "$tmp/k" 2>"$tmp/err"
+	bbuild "$tmp/k" 2>"$tmp/err"
 	status=$?
-	# the reference: the corpus as it is now (ref until the rebuild round edits it)
-	kref="$tmp/ref"
+	# the reference: the corpus as it is now (bref until the rebuild round edits it)
+	kref="$tmp/bref"
 	if [ "$round" = rebuild ]; then
 		kref="$tmp/kref"
-		build "$kref"
+		bbuild "$kref"
 	fi
 	if [ $status -eq 0 ] && same "$kref" "$tmp/k"; then
 		echo "ok - output: after a $round build killed midway, the next build equals a full build"
@@ -123,7 +132,7 @@ fi
 
 # A first build killed midway, then .git/ and CNAME added: the repair keeps them.
 rm -rf "$tmp/k"
-"$BIN" --config "$tmp/c/config.yml" --content "$tmp/c/content" --out "$tmp/k" --quiet & pid=$!
+"$BIN" --config "$tmp/big/config.yml" --content "$tmp/big/content" --out "$tmp/k" --quiet & pid=$!
 for i in $(seq 400); do
 	[ "$(find "$tmp/k" -type f 2>/dev/null | head -300 | wc -l)" -ge 300 ] && break
 	kill -0 $pid 2>/dev/null || break
@@ -134,7 +143,7 @@ wait $pid 2>/dev/null
 mkdir -p "$tmp/k/.git" "$tmp/k/assets" && echo "ref: refs/heads/main" >"$tmp/k/.git/HEAD" && echo example.org >"$tmp/k/CNAME"
 echo "a { }" >"$tmp/k/assets/mine.css"
 # (the content is as the rebuild round above left it: kref is its full build)
-build "$tmp/k" 2>"$tmp/err"
+bbuild "$tmp/k" 2>"$tmp/err"
 status=$?
 if [ $status -eq 0 ] && [ -f "$tmp/k/.git/HEAD" ] && [ -f "$tmp/k/CNAME" ] && rm "$tmp/k/assets/mine.css" &&
 	grep -q "^sitegen: 1 file in .* is not this build's (assets/mine.css): left by a first build that was stopped" "$tmp/err" &&
@@ -165,10 +174,10 @@ cp "$f" "$tmp/saved.md" && printf '\n补一句。\n' >>"$f"
 build "$tmp/s"
 n=$(find "$tmp/s/reports" -name index.html | wc -l)
 want=$(find "$tmp/c/content" -name '*.md' | wc -l)
-if [ ! -L "$tmp/s/reports" ] && [ "$n" -ge "$((want - 5))" ] && [ -d "$tmp/copy" ]; then
+if [ ! -L "$tmp/s/reports" ] && [ "$n" -eq "$want" ] && [ -d "$tmp/copy" ]; then
 	echo "ok - output: reports/ as a link to a copy is replaced by a real directory holding every page ($n), the copy left alone"
 else
-	echo "not ok - output: reports/ as a link: $n pages after the rebuild (of about $want)"
+	echo "not ok - output: reports/ as a link: $n pages after the rebuild (of $want)"
 fi
 cp "$tmp/saved.md" "$f"
 # the same with a new report: its page, a new path below the link, is no reason to stop either
@@ -274,8 +283,12 @@ done
 # So with every kind of state: whole; a commit's that did not end (it lists the old files and the new);
 # cut short, missing, or a first build's that was stopped (nothing listed: a file where a folder of ours goes,
 # or a folder where a file goes, is the user's).
-victim=$(find "$tmp/c/content" -name '*.md' | sort | sed -n 10p)
+victim=$(find "$tmp/c/content" -name '*.md' | sort | sed -n 5p)
 cp "$victim" "$tmp/victim.md"
+# One build that succeeds with the new tag first: its slug goes into the memo of ICU's answers, which the
+# failing builds below do not write (each of the 15 opened ICU's transliterator again, 0.15 s).
+sed -i 's/^tags: \[/tags: [我的标签, /' "$victim" && build "$tmp/tagged" && rm -rf "$tmp/tagged"
+cp "$tmp/victim.md" "$victim"
 own_state() {	# kind: $tmp/own from ref, its state made so
 	rm -rf "$tmp/own" && cp -a "$tmp/ref" "$tmp/own"
 	st="$tmp/own/.sitegen-state"

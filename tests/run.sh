@@ -46,9 +46,11 @@ count() {
 
 # Every test runs in the background, at most TEST_JOBS at a time (default
 # 4: the machine has two cores, and the browser and the builds wait on I/O
-# and each other), slowest first; their output is printed afterwards in the
-# order of the list below, each test's lines together. The tests use only
-# temporary directories of their own, so their order does not matter.
+# and each other), slowest first, as the last line of a run measures them
+# (search_incremental, second, was started 16th: the run ended waiting for
+# it alone); their output is printed afterwards in the order of the list
+# below, each test's lines together. The tests use only temporary
+# directories of their own, so their order does not matter.
 # (Scripts that install Debian packages take turns: see flock in them.)
 TEST_JOBS=${TEST_JOBS:-4}
 order=""
@@ -71,42 +73,42 @@ start() {	# name command…
 }
 
 start browser sh tests/browser.sh
-start search_dict sh tests/search_dict.sh
-start theme sh tests/theme.sh
-start output sh tests/output.sh
-start search sh tests/search.sh
-start search_off sh tests/search_off.sh
-start limits sh tests/limits.sh
-start site sh tests/site.sh
-start listings sh tests/listings.sh
-start neighbours sh tests/neighbours.sh
-start faults sh tests/faults.sh
-start inputs sh tests/inputs.sh
-start incremental sh tests/incremental.sh
-start nav_series sh tests/nav_series.sh
-start samepage sh tests/samepage.sh
 start search_incremental sh tests/search_incremental.sh
-start equiv env EQUIV_SEED=128 EQUIV_STEPS=6 EQUIV_ARTICLES=30 sh tests/equiv.sh
-start equiv_crash sh tests/equiv_crash.sh
-start errors sh tests/errors.sh
-start edge sh tests/edge.sh
-start warnings sh tests/warnings.sh
-start images sh tests/images.sh
-start reader sh tests/reader.sh
-start memo sh tests/memo.sh
+start output sh tests/output.sh
+start search_dict sh tests/search_dict.sh
+start incremental sh tests/incremental.sh
+start search sh tests/search.sh
 start parse_cache sh tests/parse_cache.sh
 start serve sh tests/serve.sh
-start feeds sh tests/feeds.sh
+start faults sh tests/faults.sh
+start equiv_crash sh tests/equiv_crash.sh
+start listings sh tests/listings.sh
+start limits sh tests/limits.sh
+start site sh tests/site.sh
+start memo sh tests/memo.sh
 start cli sh tests/cli.sh
+start equiv env EQUIV_SEED=128 EQUIV_STEPS=6 EQUIV_ARTICLES=30 sh tests/equiv.sh
+start inputs sh tests/inputs.sh
+start edge sh tests/edge.sh
+start images sh tests/images.sh
+start nav_series sh tests/nav_series.sh
+start search_off sh tests/search_off.sh
+start errors sh tests/errors.sh
+start feeds sh tests/feeds.sh
+start reader sh tests/reader.sh
+start samepage sh tests/samepage.sh
+start neighbours sh tests/neighbours.sh
+start warnings sh tests/warnings.sh
 start hugepages sh tests/hugepages.sh
-start test_buf "$B/tests/test_buf"
+start theme sh tests/theme.sh
+start regress sh tests/fuzz/regress.sh
 start test_text "$B/tests/test_text"
-start test_memo "$B/tests/test_memo"
-start test_parse "$B/tests/test_parse"
 start test_tmpl "$B/tests/test_tmpl"
+start test_parse "$B/tests/test_parse"
+start test_memo "$B/tests/test_memo"
+start test_buf "$B/tests/test_buf"
 start mustache_spec "$B/tests/mustache_spec" "$SPEC_DIR"
 start golden sh tests/golden.sh
-start regress sh tests/fuzz/regress.sh
 start fidelity "$B/tests/fidelity" "$SEEDS_DIR" content
 wait
 for name in $order; do

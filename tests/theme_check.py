@@ -28,7 +28,6 @@ import shutil
 import sys
 import tempfile
 import threading
-import time
 import urllib.parse
 
 failed = 0
@@ -415,10 +414,12 @@ def browser_checks(out, d=None):
         pages = ["index.html", report, month, "tags/index.html", "places/index.html"]
         modes = [("light", "screen", []), ("dark", "screen", [{"name": "prefers-color-scheme", "value": "dark"}]),
                  ("print", "print", [])]
-        for mode, media, features in modes:
-            d.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": media, "features": features})
-            for page in pages:
-                d.get(base + page)
+        # Each page loaded once and looked at in each mode in turn: the emulated media applies to a page already
+        # open, as the OS's dark mode or printing does (a load per page and mode took a second more).
+        for page in pages:
+            d.get(base + page)
+            for mode, media, features in modes:
+                d.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": media, "features": features})
                 r = d.execute_script(LOOK)
                 if mode == "dark" and not r["dark"] or mode == "print" and not r["print"]:
                     say(False, f"{mode}: {page}: the emulated media did not apply", [r])
@@ -438,7 +439,7 @@ def browser_checks(out, d=None):
                 else:
                     say(c["fill"] >= 3, f"{mode}: {page}: a day with reports is filled {c['fill']:.1f}:1 against a day "
                                         f"without (at least 3:1)", [c])
-        d.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "", "features": []})
+            d.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "", "features": []})
 
         # The keyboard reaches every month a heatmap links (its picture's links are out of the tab order, its
         # table shut) on a page listing only the newest reports: Tab from the top of the page focuses a link to
@@ -448,17 +449,26 @@ def browser_checks(out, d=None):
         cut = [p for p in sorted(glob.glob(os.path.join(listings, "places", "*", "*", "index.html")))
                if "以上是最新的" in open(p, encoding="utf-8").read()] if listings else []
         if cut:
+            from selenium.webdriver.common.action_chains import ActionChains
             from selenium.webdriver.common.keys import Keys
             page = cut[0]
             d.get("file://" + urllib.parse.quote(os.path.abspath(page)))
             cells = set(d.execute_script("return [...document.querySelectorAll('.heatmap-svg a')]"
                                          ".map(a => new URL(a.getAttribute('href'), location.href).href);"))
+            # The page notes each element that Tab focuses, as it is focused; the keys go 25 at a time until the
+            # first one focused comes round again (a WebDriver call for each Tab and each look took 3 s).
+            d.execute_script("""window.tabbed = [];
+                document.addEventListener('focusin', e => { const a = e.target, r = a.getBoundingClientRect();
+                    tabbed.push({href: a.href || '', key: a.outerHTML.slice(0, 200),
+                                 shown: r.width > 0 && r.height > 0 && !a.closest('details:not([open])')}); }, true);""")
+            focused = []
+            for _ in range(40):
+                ActionChains(d).send_keys(Keys.TAB * 25).perform()
+                focused = d.execute_script("return tabbed;")
+                if focused and any(f["key"] == focused[0]["key"] for f in focused[1:]):
+                    break
             reached, first = set(), None
-            for _ in range(1000):
-                d.switch_to.active_element.send_keys(Keys.TAB)
-                f = d.execute_script("""const a = document.activeElement, r = a.getBoundingClientRect();
-                    return {href: a.href || '', key: a.outerHTML.slice(0, 200),
-                            shown: r.width > 0 && r.height > 0 && !a.closest('details:not([open])')};""")
+            for f in focused:
                 if f["key"] == first:
                     break
                 first = first or f["key"]
@@ -471,51 +481,59 @@ def browser_checks(out, d=None):
             print("skip - theme: keyboard: no page listing only its newest reports (THEME_LISTINGS_OUT)")
 
         # Defect 7: no justified (inter-character) text on a phone.
+        split_js = """const bad = [];
+            for (const el of document.querySelectorAll('.item-meta time, .item-place')) {
+                const t = el.firstChild;
+                if (!t || t.nodeType !== 3) continue;
+                let top = null, prev = ' ';
+                for (let i = 0; i < t.data.length; i++) {
+                    const r = document.createRange(); r.setStart(t, i); r.setEnd(t, i + 1);
+                    const box = r.getClientRects()[0];
+                    if (!box) continue;
+                    if (top !== null && t.data[i] !== ' ' && prev !== ' ' && Math.abs(box.top - top) > 2)
+                        bad.push(t.data);
+                    top = box.top; prev = t.data[i];
+                }
+            }
+            return bad;"""
+        lead_js = """const bad = [];
+            for (const ol of document.querySelectorAll('.breadcrumbs ol, .place-path')) {
+                let top = null;
+                for (const li of ol.children) {
+                    const t = li.getBoundingClientRect().top;
+                    const before = getComputedStyle(li, '::before').content;
+                    if (top !== null && t > top + 2 && before !== 'none' && before !== 'normal') bad.push(li.textContent);
+                    top = t;
+                }
+            }
+            return bad;"""
+        day = sorted(glob.glob(os.path.join(out, "dates", "[0-9]*", "[0-9]*", "[0-9]*", "index.html")))[-1]
+        day = os.path.relpath(day, out)
         try:
-            for width in (375, 320):
-                emulate_width(d, width, mobile=True)
-                d.get(base + report)
-                look = d.execute_script("""const p = document.querySelector('.prose'), cs = p && getComputedStyle(p);
-                    return p && {align: cs.textAlign, justify: cs.textJustify || '', width: p.getBoundingClientRect().width,
-                                 paragraphs: [...p.querySelectorAll('p')].filter(q => getComputedStyle(q).textAlign === 'justify').length};""")
-                say(look and look["align"] != "justify" and not look["paragraphs"],
-                    f"{width} px: {report}: the body text is not justified ({look})")
-                # List metadata wraps between a date and a place, never inside 克拉玛依市 or 星期二.
-                for page in ("index.html", report, "places/xin-jiang/index.html",
-                             "places/shan-xi-sheng/tai-yuan-shi/index.html"):
-                    d.get(base + page)
-                    split = d.execute_script("""const bad = [];
-                        for (const el of document.querySelectorAll('.item-meta time, .item-place')) {
-                            const t = el.firstChild;
-                            if (!t || t.nodeType !== 3) continue;
-                            let top = null, prev = ' ';
-                            for (let i = 0; i < t.data.length; i++) {
-                                const r = document.createRange(); r.setStart(t, i); r.setEnd(t, i + 1);
-                                const box = r.getClientRects()[0];
-                                if (!box) continue;
-                                if (top !== null && t.data[i] !== ' ' && prev !== ' ' && Math.abs(box.top - top) > 2)
-                                    bad.push(t.data);
-                                top = box.top; prev = t.data[i];
-                            }
-                        }
-                        return bad;""")
-                    say(not split, f"{width} px: {page}: no date or place name in a list is broken across lines", split[:3])
-                # A breadcrumb or place path that wraps starts its next line with a name, not a ›.
-                day = sorted(glob.glob(os.path.join(out, "dates", "[0-9]*", "[0-9]*", "[0-9]*", "index.html")))[-1]
-                for page in (os.path.relpath(day, out), report):
-                    d.get(base + page)
-                    lead = d.execute_script("""const bad = [];
-                        for (const ol of document.querySelectorAll('.breadcrumbs ol, .place-path')) {
-                            let top = null;
-                            for (const li of ol.children) {
-                                const t = li.getBoundingClientRect().top;
-                                const before = getComputedStyle(li, '::before').content;
-                                if (top !== null && t > top + 2 && before !== 'none' && before !== 'normal') bad.push(li.textContent);
-                                top = t;
-                            }
-                        }
-                        return bad;""")
-                    say(not lead, f"{width} px: {page}: no wrapped breadcrumb line starts with a ›", lead[:3])
+            # each page loaded once for the checks that look at it (none of them changes it), at 375 px and then
+            # at 320 (a width changed under an open page lays it out as a load at that width does: see
+            # review_checks)
+            for page in (report, "index.html", "places/xin-jiang/index.html",
+                         "places/shan-xi-sheng/tai-yuan-shi/index.html", day):
+                emulate_width(d, 375, mobile=True)
+                d.get(base + page)
+                for width in (375, 320):
+                    if width != 375:
+                        emulate_width(d, width, mobile=True)
+                    if page == report:
+                        look = d.execute_script("""const p = document.querySelector('.prose'), cs = p && getComputedStyle(p);
+                            return p && {align: cs.textAlign, justify: cs.textJustify || '', width: p.getBoundingClientRect().width,
+                                         paragraphs: [...p.querySelectorAll('p')].filter(q => getComputedStyle(q).textAlign === 'justify').length};""")
+                        say(look and look["align"] != "justify" and not look["paragraphs"],
+                            f"{width} px: {report}: the body text is not justified ({look})")
+                    # List metadata wraps between a date and a place, never inside 克拉玛依市 or 星期二.
+                    if page != day:
+                        split = d.execute_script(split_js)
+                        say(not split, f"{width} px: {page}: no date or place name in a list is broken across lines", split[:3])
+                    # A breadcrumb or place path that wraps starts its next line with a name, not a ›.
+                    if page in (day, report):
+                        lead = d.execute_script(lead_js)
+                        say(not lead, f"{width} px: {page}: no wrapped breadcrumb line starts with a ›", lead[:3])
             # Heatmaps on a phone: drawn large enough to read and hit, scrolled inside their box, not the page.
             year = sorted(glob.glob(os.path.join(out, "dates", "[0-9]*", "index.html")))[-1]
             year = os.path.relpath(year, out)
@@ -643,10 +661,12 @@ def month_heatmap_fits(d, base, pages):
     """Reader review 2, defect 1: at a real 375 px and 320 px viewport (the device metrics emulated: headless
     Chromium makes no window under 500 px) the month heatmap's right edge is on the screen and in its box, the
     box does not scroll, no swipe line shows, and a cell is still about 20 px (at least 17)."""
-    for width in (375, 320):
-        emulate_width(d, width, mobile=True)
-        for page in pages:
-            d.get(base + page)
+    for page in pages:  # each loaded once, at 375 px then 320 (see review_checks)
+        emulate_width(d, 375, mobile=True)
+        d.get(base + page)
+        for width in (375, 320):
+            if width != 375:
+                emulate_width(d, width, mobile=True)
             m = d.execute_script(MONTHS_FIT)
             say(m is not None and m["inner"] == width and m["right"] <= width + 0.5 and m["right"] <= m["boxRight"] + 0.5
                 and m["scroll"] <= m["client"] and not m["swipe"] and m["cell"] >= 17,
@@ -670,10 +690,12 @@ def dates_whole(d, base, pages):
     """Reader review 2, defect 5: at a real 375 and 320 px viewport every date in a list (.item-meta time, the
     compact .item-brief ones of a year page and of 同版报道 among them) stays on one line with its weekday, and
     the page is no wider than the screen."""
-    for width in (375, 320):
-        emulate_width(d, width, mobile=True)
-        for page in pages:
-            d.get(base + page)
+    for page in pages:  # each loaded once, at 375 px then 320 (see review_checks)
+        emulate_width(d, 375, mobile=True)
+        d.get(base + page)
+        for width in (375, 320):
+            if width != 375:
+                emulate_width(d, width, mobile=True)
             r = d.execute_script(DATES_WHOLE)
             say(r["inner"] == width and r["page"] <= width and r["brief"] and not r["split"],
                 f"{width} px: {page}: each of its {r['count']} list dates ({r['brief']} compact) is on one line with "
@@ -762,10 +784,15 @@ def review_checks(d, out, base, requests):
     pages = page_types(out)
     d.get_log("browser")  # what earlier checks left in the console
     try:
-        for width in (375, 320):
-            emulate_width(d, width, mobile=True)
-            for kind, page in pages:
-                d.get(base + page)
+        # Each page loaded once, at 375 px, then looked at again at 320: the pages have no script that lays them
+        # out (the search page's only runs a search), so the width changed under an open page lays it out as a
+        # load at that width does (a load per page and width took 2.5 s more).
+        for kind, page in pages:
+            emulate_width(d, 375, mobile=True)
+            d.get(base + page)
+            for width in (375, 320):
+                if width != 375:
+                    emulate_width(d, width, mobile=True)
                 r = d.execute_script(PHONE, width)
                 console = [e["message"] for e in d.get_log("browser") if e["level"] == "SEVERE"]
                 say(r["width"] <= width and not r["wide"],
@@ -789,15 +816,6 @@ def review_checks(d, out, base, requests):
     finally:
         d.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
 
-    # The browser asks for the icon each page names (under /archive/), never for /favicon.ico at the root: in
-    # all the requests this server had (the browser keeps an icon it has, so it is asked for once).
-    time.sleep(1)  # icons are fetched after the load event
-    seen = list(requests)
-    outside = sorted({p for p, _ in seen if not p.startswith("/archive/")})
-    icons = sorted({(p, c) for p, c in seen if p.startswith("/archive/assets/icon")})
-    say(not outside and icons and all(c == 200 for _, c in icons),
-        f"the pages under /archive/ ({len(seen)} requests) asked for nothing outside it (no /favicon.ico); "
-        f"their icon {icons[:1]} was found", outside[:5] + icons[:3])
     bad = []
     for _, page in pages:
         d.get("file://" + urllib.parse.quote(os.path.join(os.path.abspath(out), page)))
@@ -807,6 +825,17 @@ def review_checks(d, out, base, requests):
                     h.startswith("file://") and os.path.isfile(urllib.parse.unquote(h[len("file://"):]))):
                 bad.append(f"{page}: {h}")
     say(not bad, f"from disk (file://): each of the {len(pages)} pages links an icon that is there", bad[:5])
+
+    # The browser asks for the icon each page names (under /archive/), never for /favicon.ico at the root: in
+    # all the requests this server had (the browser keeps an icon it has, so it is asked for once). Icons are
+    # fetched after the load event: the file:// loads above gave the last page served seconds for it (where a
+    # sleep of 1 s did), and the standalone SVGs below, documents with no icon of their own, come after.
+    seen = list(requests)
+    outside = sorted({p for p, _ in seen if not p.startswith("/archive/")})
+    icons = sorted({(p, c) for p, c in seen if p.startswith("/archive/assets/icon")})
+    say(not outside and icons and all(c == 200 for _, c in icons),
+        f"the pages under /archive/ ({len(seen)} requests) asked for nothing outside it (no /favicon.ico); "
+        f"their icon {icons[:1]} was found", outside[:5] + icons[:3])
 
     # Standalone SVGs (dates/heatmap.svg, the icon): their own background, and their text readable on it.
     svgs = sorted(os.path.relpath(f, out) for f in glob.glob(os.path.join(out, "**", "*.svg"), recursive=True)
