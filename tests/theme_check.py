@@ -28,6 +28,7 @@ import shutil
 import sys
 import tempfile
 import threading
+import time
 import urllib.parse
 
 failed = 0
@@ -761,6 +762,19 @@ const lead = document.querySelector('main .lead');
 return {width: document.documentElement.scrollWidth, wide, rows, stops, joined, fields, lead: lead ? lead.innerText : ''};
 """
 
+# The addresses of a page's icons were it opened from disk (its file:// address: arguments[0]), or null when
+# the page has a <base> or a script other than JSON-LD, either of which could make them other than its links
+# say.
+ICONS_FROM_DISK = r"""
+if (document.querySelector('base') || [...document.scripts].some(s => s.type !== 'application/ld+json')) return null;
+return [...document.querySelectorAll('link[rel~=icon]')].map(l => new URL(l.getAttribute('href'), arguments[0]).href);
+"""
+
+
+def file_url(out, page):
+    return "file://" + urllib.parse.quote(os.path.join(os.path.abspath(out), page))
+
+
 # A standalone SVG as a reader opening it sees it: the first shape it paints covers its viewBox with an opaque
 # fill (its own background), and each text's fill against that.
 SVG_LOOK = r"""
@@ -783,6 +797,7 @@ def review_checks(d, out, base, requests):
     /archive/ (no /favicon.ico at the host's root) and the console has no error."""
     pages = page_types(out)
     d.get_log("browser")  # what earlier checks left in the console
+    from_disk = {}  # page → its icons' addresses were it opened from disk, or None: open it from disk below
     try:
         # Each page loaded once, at 375 px, then looked at again at 320: the pages have no script that lays them
         # out (the search page's only runs a search), so the width changed under an open page lays it out as a
@@ -790,6 +805,7 @@ def review_checks(d, out, base, requests):
         for kind, page in pages:
             emulate_width(d, 375, mobile=True)
             d.get(base + page)
+            from_disk[page] = d.execute_script(ICONS_FROM_DISK, file_url(out, page))
             for width in (375, 320):
                 if width != 375:
                     emulate_width(d, width, mobile=True)
@@ -816,10 +832,15 @@ def review_checks(d, out, base, requests):
     finally:
         d.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
 
+    # Each page's icons from disk: its links' addresses read against its file:// address, as the browser reads
+    # them there; a page with a <base> or a script (which could change them) is opened from disk to see (a
+    # file:// load of each of the 25 took 2.5 s).
     bad = []
     for _, page in pages:
-        d.get("file://" + urllib.parse.quote(os.path.join(os.path.abspath(out), page)))
-        hrefs = d.execute_script("return [...document.querySelectorAll('link[rel~=icon]')].map(l => l.href);")
+        hrefs = from_disk[page]
+        if hrefs is None:
+            d.get(file_url(out, page))
+            hrefs = d.execute_script("return [...document.querySelectorAll('link[rel~=icon]')].map(l => l.href);")
         for h in hrefs or ["(none)"]:
             if not (h.startswith("data:image/svg+xml,") or
                     h.startswith("file://") and os.path.isfile(urllib.parse.unquote(h[len("file://"):]))):
@@ -827,9 +848,9 @@ def review_checks(d, out, base, requests):
     say(not bad, f"from disk (file://): each of the {len(pages)} pages links an icon that is there", bad[:5])
 
     # The browser asks for the icon each page names (under /archive/), never for /favicon.ico at the root: in
-    # all the requests this server had (the browser keeps an icon it has, so it is asked for once). Icons are
-    # fetched after the load event: the file:// loads above gave the last page served seconds for it (where a
-    # sleep of 1 s did), and the standalone SVGs below, documents with no icon of their own, come after.
+    # all the requests this server had (the browser keeps an icon it has, so it is asked for once); before
+    # the standalone SVGs below, documents with no icon of their own.
+    time.sleep(1)  # icons are fetched after the load event
     seen = list(requests)
     outside = sorted({p for p, _ in seen if not p.startswith("/archive/")})
     icons = sorted({(p, c) for p, c in seen if p.startswith("/archive/assets/icon")})
@@ -841,11 +862,11 @@ def review_checks(d, out, base, requests):
     svgs = sorted(os.path.relpath(f, out) for f in glob.glob(os.path.join(out, "**", "*.svg"), recursive=True)
                   if not os.path.relpath(f, out).startswith("reports" + os.sep))
     try:
-        for mode, features in (("light", [{"name": "prefers-color-scheme", "value": "light"}]),
-                               ("dark", [{"name": "prefers-color-scheme", "value": "dark"}])):
-            d.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "screen", "features": features})
-            for svg in svgs:
-                d.get(base + svg)
+        for svg in svgs:  # each loaded once and looked at in both schemes (see the modes in browser_checks)
+            d.get(base + svg)
+            for mode, features in (("light", [{"name": "prefers-color-scheme", "value": "light"}]),
+                                   ("dark", [{"name": "prefers-color-scheme", "value": "dark"}])):
+                d.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "screen", "features": features})
                 r = d.execute_script(SVG_LOOK)
                 if not r["bg"] or not r["covers"] or not r["opaque"] or r["bg"] == "none":
                     say(False, f"{mode}: {svg} paints no background of its own over its whole viewBox", [r])
