@@ -19,6 +19,10 @@
  *                     FAULT_SLOW_MS milliseconds (default 2000) late: a slow
  *                     build, or a slow commit, for tests/serve.sh; with
  *                     FAULT_SLOW_MARK=FILE, FILE is made as the wait starts
+ *   FAULT_CLOCK_AHEAD_MS=N  clock_gettime(CLOCK_REALTIME) answers N ms later
+ *                     than it is: a build started that long after the files
+ *                     it reads last changed, without the wait
+ *                     (tests/parse_cache.sh)
  *
  * With FAULT_ONCE=1, only call number N+1 fails (a passing fault), not
  * every call from there on. With FAULT_KILL=1, the call that would fail kills
@@ -48,7 +52,7 @@ static const char *const names[F_COUNT] = { "FAULT_THREADS", "FAULT_MALLOC", "FA
 static long limits[F_COUNT];
 static atomic_long calls[F_COUNT];
 static const char *open_text, *rename_to, *slow_text;
-static long slow_ms;
+static long slow_ms, ahead_ms;
 static int once, kill_instead, no_openat2;
 static atomic_int ready;
 
@@ -78,6 +82,8 @@ static void setup(void)
 	no_openat2 = n2 && *n2 == '1';
 	const char *ms = getenv("FAULT_SLOW_MS");
 	slow_ms = ms && *ms ? strtol(ms, NULL, 10) : 2000;
+	const char *ahead = getenv("FAULT_CLOCK_AHEAD_MS");
+	ahead_ms = ahead && *ahead ? strtol(ahead, NULL, 10) : 0;
 	atomic_store(&ready, 1);
 }
 
@@ -176,6 +182,24 @@ int rename(const char *from, const char *to)
 	if (!real)
 		*(void **)&real = dlsym(RTLD_NEXT, "rename");
 	return real(from, to);
+}
+
+int clock_gettime(clockid_t id, struct timespec *ts)
+{
+	static int (*real)(clockid_t, struct timespec *);
+	setup();
+	if (!real)
+		*(void **)&real = dlsym(RTLD_NEXT, "clock_gettime");
+	int r = real(id, ts);
+	if (r == 0 && id == CLOCK_REALTIME && ahead_ms > 0) {
+		ts->tv_sec += ahead_ms / 1000;
+		ts->tv_nsec += (ahead_ms % 1000) * 1000000;
+		if (ts->tv_nsec >= 1000000000) {
+			ts->tv_sec++;
+			ts->tv_nsec -= 1000000000;
+		}
+	}
+	return r;
 }
 
 int link(const char *from, const char *to)
