@@ -658,22 +658,29 @@ return {inner: innerWidth, right: r.right, boxRight: b.right, scroll: box.scroll
 """
 
 
-def month_heatmap_fits(d, base, pages):
-    """Reader review 2, defect 1: at a real 375 px and 320 px viewport (the device metrics emulated: headless
-    Chromium makes no window under 500 px) the month heatmap's right edge is on the screen and in its box, the
-    box does not scroll, no swipe line shows, and a cell is still about 20 px (at least 17)."""
-    for page in pages:  # each loaded once, at 375 px then 320 (see review_checks)
+def phone_widths(d, base, pages):
+    """Each page loaded once at a real 375 px viewport, then looked at again at 320 px (the device metrics
+    emulated: see emulate_width): yields (page, width)."""
+    for page in pages:
         emulate_width(d, 375, mobile=True)
         d.get(base + page)
         for width in (375, 320):
             if width != 375:
                 emulate_width(d, width, mobile=True)
-            m = d.execute_script(MONTHS_FIT)
-            say(m is not None and m["inner"] == width and m["right"] <= width + 0.5 and m["right"] <= m["boxRight"] + 0.5
-                and m["scroll"] <= m["client"] and not m["swipe"] and m["cell"] >= 17,
-                f"{width} px: {page}: the twelve months' heatmap fits the screen (right edge "
-                f"{m and round(m['right'])} px of {m and m['inner']}), its box does not scroll, no swipe line, "
-                f"cells {m and round(m['cell'], 1)} px", [m])
+            yield page, width
+
+
+def month_heatmap_fits(d, base, pages):
+    """Reader review 2, defect 1: at a real 375 px and 320 px viewport (the device metrics emulated: headless
+    Chromium makes no window under 500 px) the month heatmap's right edge is on the screen and in its box, the
+    box does not scroll, no swipe line shows, and a cell is still about 20 px (at least 17)."""
+    for page, width in phone_widths(d, base, pages):
+        m = d.execute_script(MONTHS_FIT)
+        say(m is not None and m["inner"] == width and m["right"] <= width + 0.5 and m["right"] <= m["boxRight"] + 0.5
+            and m["scroll"] <= m["client"] and not m["swipe"] and m["cell"] >= 17,
+            f"{width} px: {page}: the twelve months' heatmap fits the screen (right edge "
+            f"{m and round(m['right'])} px of {m and m['inner']}), its box does not scroll, no swipe line, "
+            f"cells {m and round(m['cell'], 1)} px", [m])
 
 
 # Every date of a list on one line with its weekday (2021年12月28日 星期二 never split at its space).
@@ -691,16 +698,11 @@ def dates_whole(d, base, pages):
     """Reader review 2, defect 5: at a real 375 and 320 px viewport every date in a list (.item-meta time, the
     compact .item-brief ones of a year page and of 同版报道 among them) stays on one line with its weekday, and
     the page is no wider than the screen."""
-    for page in pages:  # each loaded once, at 375 px then 320 (see review_checks)
-        emulate_width(d, 375, mobile=True)
-        d.get(base + page)
-        for width in (375, 320):
-            if width != 375:
-                emulate_width(d, width, mobile=True)
-            r = d.execute_script(DATES_WHOLE)
-            say(r["inner"] == width and r["page"] <= width and r["brief"] and not r["split"],
-                f"{width} px: {page}: each of its {r['count']} list dates ({r['brief']} compact) is on one line with "
-                f"its weekday, the page {r['page']} px wide", [r])
+    for page, width in phone_widths(d, base, pages):
+        r = d.execute_script(DATES_WHOLE)
+        say(r["inner"] == width and r["page"] <= width and r["brief"] and not r["split"],
+            f"{width} px: {page}: each of its {r['count']} list dates ({r['brief']} compact) is on one line with "
+            f"its weekday, the page {r['page']} px wide", [r])
 
 
 # ---- the reader review: what a phone, a dark scheme and the browser's own requests show ----
