@@ -3,7 +3,7 @@
 # theme/ and theme/static/, FIFOs and devices where a file is read, files in
 # content/ that are not .md (a dangling link among them), hidden and backup
 # files, and the file size limit (--max-file-size) at and past its edge.
-# Each check runs the build under `timeout 10` (a hang shows as status 124)
+# Each check runs the build under `timeout 30` (a hang shows as status 124)
 # and asserts the exit status, the exact messages, and the output: equal to
 # a build without the odd input, or the previous output untouched.
 set -u
@@ -11,8 +11,9 @@ set -u
 B=${B:-build}
 BIN=$B/sitegen
 # A hang shows as status 124 after this long; a sanitizer build (ASan, TSan)
-# runs several times slower, and `make test` runs four scripts at once.
-TMO=10
+# runs several times slower, and `make test` runs four scripts at once (an 8 MiB
+# article took more than 10 s at load 13).
+TMO=30
 if sanitized "$BIN"; then
 	TMO=90
 fi
