@@ -10,7 +10,7 @@ B=${B:-build}
 BIN=$B/sitegen
 # A hang shows as status 124 after this long; a sanitizer build (ASan, TSan)
 # runs several times slower, and `make test` runs four scripts at once.
-TMO=30
+TMO=10
 if sanitized "$BIN"; then
 	TMO=90
 fi
