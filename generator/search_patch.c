@@ -147,6 +147,13 @@ static int old_document(struct patch *p, size_t n, struct buf *title, struct buf
 	return 0;
 }
 
+/* Whether the changed reports' text (too_large) would cost a patch about
+ * what the whole index costs. */
+static int text_too_large(const struct patch *p)
+{
+	return p->ndocs >= PATCH_SMALL && 2 * p->text_changed > p->text_all / PATCH_MAX_TEXT_SHARE;
+}
+
 /* Both tables: the old documents' postings and the new ones, and the new
  * d/ files. */
 static int index_changes(struct patch *p)
@@ -174,7 +181,7 @@ static int index_changes(struct patch *p)
 			 * build's reports alone): known once read, before it is indexed */
 			if (n >= p->ndocs) {
 				p->text_changed += title.len + text.len;
-				if (p->ndocs >= PATCH_SMALL && 2 * p->text_changed > p->text_all / PATCH_MAX_TEXT_SHARE) {
+				if (text_too_large(p)) {
 					r = patch_fail(p, "the changed reports are a large part of the archive's text");
 					break;
 				}
@@ -309,7 +316,7 @@ static int too_large(struct patch *p)
 		if (a->order < p->ndocs && p->is_changed[a->order])
 			p->text_changed += a->src_len;
 	}
-	return p->ndocs >= PATCH_SMALL && 2 * p->text_changed > p->text_all / PATCH_MAX_TEXT_SHARE;
+	return text_too_large(p);
 }
 
 static int size_cmp(const void *a, const void *b)
