@@ -1,9 +1,10 @@
 /* corpus: writes a deterministic synthetic archive for benchmarks and tests.
  *
- * usage: corpus N OUTDIR [SENTENCE-SOURCE-DIR]
+ * usage: corpus N OUTDIR [SENTENCE-SOURCE-DIR [BODY-CHARS]]
  * Writes OUTDIR/config.yml and OUTDIR/content/<year>/<nnnnnn>.md: N articles
- * in the archive's front-matter schema, bodies of about 2,500 Chinese
- * characters (~8.5 KB) made of real sentences taken from the Markdown files
+ * in the archive's front-matter schema, bodies of about BODY-CHARS (default
+ * 2,500, ~8.5 KB: a real report's length; tests whose point is not the
+ * text's size ask for less) Chinese characters made of real sentences taken from the Markdown files
  * below SENTENCE-SOURCE-DIR (default: content), with headings, quotes, lists
  * and bold. Places follow a skewed distribution (a few districts hold most
  * reports), as a real city paper's archive does. The same N always gives the
@@ -214,11 +215,13 @@ static void title(struct buf *b, size_t n)
 	buf_addf(b, "(%zu)", n % 97);
 }
 
+static size_t body_chars = 2500;
+
 static void body(struct buf *b)
 {
 	size_t chars = 0;
 	int para = 0;
-	while (chars < 2500) {
+	while (chars < body_chars) {
 		para++;
 		if (para % 5 == 0) {
 			buf_addstr(b, "## ");
@@ -301,12 +304,14 @@ static void write_article(const char *out, size_t n)
 int main(int argc, char **argv)
 {
 	if (argc < 3) {
-		fprintf(stderr, "usage: corpus N OUTDIR [SENTENCE-SOURCE-DIR]\n");
+		fprintf(stderr, "usage: corpus N OUTDIR [SENTENCE-SOURCE-DIR [BODY-CHARS]]\n");
 		return 2;
 	}
 	size_t n = strtoul(argv[1], NULL, 10);
 	const char *out = argv[2];
 	walk(argc > 3 ? argv[3] : "content");
+	if (argc > 4)
+		body_chars = strtoul(argv[4], NULL, 10);
 	if (nsentences < 20) {
 		fprintf(stderr, "corpus: found only %zu sentences to build from\n", nsentences);
 		return 1;

@@ -54,7 +54,7 @@ if build content/ --content content --out "$tmp/site"; then
 else
 	status=1
 fi
-if "$B/corpus" 2000 "$tmp/c2k" content >"$tmp/log" 2>&1 &&
+if "$B/corpus" 2000 "$tmp/c2k" content 800 >"$tmp/log" 2>&1 &&
 	build "2,000-article corpus" --config "$tmp/c2k/config.yml" --content "$tmp/c2k/content" --out "$tmp/c2k-out"; then
 	node tests/search_check.js --label "2,000-article corpus" "$tmp/c2k-out" tests/search-queries.txt || status=1
 else

@@ -14,12 +14,12 @@ if ! command -v node >/dev/null 2>&1; then
 	echo "skip - search_incremental: node is not installed (tests/search.sh installs it)"
 	exit 0
 fi
-"$B/corpus" 200 "$tmp/c" content >/dev/null || { echo "not ok - search_incremental: the corpus generator failed"; exit 1; }
+"$B/corpus" 200 "$tmp/c" content 800 >/dev/null || { echo "not ok - search_incremental: the corpus generator failed"; exit 1; }
 status=0
 build() {	# out-dir [args]
 	out=$1
 	shift
-	SITEGEN_CACHE_DIR=off "$BIN" --config "$tmp/c/config.yml" --content "$tmp/c/content" --out "$out" "$@"
+	SITEGEN_CACHE_DIR="$tmp/cache" "$BIN" --config "$tmp/c/config.yml" --content "$tmp/c/content" --out "$out" "$@"
 }
 ok() { echo "ok - search_incremental: $1"; }
 bad() { echo "not ok - search_incremental: $1"; status=1; }
@@ -214,7 +214,7 @@ done
 
 # 6. an edit that makes the index big enough for more shards: the whole index (SG, SP as a full build's)
 "$B/corpus" 6 "$tmp/c6" content >/dev/null
-one6() { SITEGEN_CACHE_DIR=off SITEGEN_TIMING=1 "$BIN" --config "$tmp/c6/config.yml" --content "$tmp/c6/content" "$@"; }
+one6() { SITEGEN_CACHE_DIR="$tmp/cache" SITEGEN_TIMING=1 "$BIN" --config "$tmp/c6/config.yml" --content "$tmp/c6/content" "$@"; }
 one6 --out "$tmp/six" --quiet 2>/dev/null
 sizes() { sed -n 's/.*"sg":\([0-9]*\),"sp":\([0-9]*\),.*/\1 \2/p' "$tmp/six/search/index.js"; }
 f6=$(find "$tmp/c6/content" -name '*.md' | sort | head -1)
