@@ -16,7 +16,7 @@ command -v strace >/dev/null || { echo "skip - hugepages: no strace"; exit 0; }
 execs() {	# env…: the execve calls a build of content/ makes, with their environment's tunables
 	rm -rf "$tmp/out"
 	# (LeakSanitizer cannot run under ptrace: off for an -fsanitize=address build)
-	env ASAN_OPTIONS=detect_leaks=0 "$@" strace -f -qq -v -s 4096 -e trace=execve -o "$tmp/trace" "$BIN" \
+	env ASAN_OPTIONS=detect_leaks=0 "$@" strace -f --seccomp-bpf -qq -v -s 4096 -e trace=execve -o "$tmp/trace" "$BIN" \
 		--out "$tmp/out" --quiet 2>"$tmp/err"
 	st=$?
 	n=$(grep -c 'execve(' "$tmp/trace")
@@ -51,7 +51,7 @@ if [ "$s1" = 0 ] && [ "$st" = 0 ] && [ "$n1" = 1 ] && [ "$n2" = 1 ]; then
 else
 	echo "not ok - hugepages: the user's choice was overridden ($n1, $n2 execve calls)"
 fi
-n=$(ASAN_OPTIONS=detect_leaks=0 strace -f -qq -e trace=execve -o "$tmp/trace" "$BIN" --version >/dev/null 2>&1
+n=$(ASAN_OPTIONS=detect_leaks=0 strace -f --seccomp-bpf -qq -e trace=execve -o "$tmp/trace" "$BIN" --version >/dev/null 2>&1
 	grep -c 'execve(' "$tmp/trace")
 if [ "$n" = 1 ]; then
 	echo "ok - hugepages: --version starts once"
