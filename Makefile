@@ -35,7 +35,7 @@ LIB_OBJ := $(LIB_SRC:generator/%.c=$(BUILD)/obj/%.o)
 TEST_PROGS := test_buf test_text test_tmpl test_parse test_image test_memo mustache_spec check_site fidelity
 TEST_BINS  := $(TEST_PROGS:%=$(BUILD)/tests/%)
 
-.PHONY: all site check serve serve-browser new install uninstall deps test clean golden-update asan ubsan tsan leakcheck bench listings-check equiv-check
+.PHONY: all site check serve serve-browser new install uninstall deps test test-slow test-all clean golden-update asan ubsan tsan leakcheck bench listings-check equiv-check
 
 all: $(BIN)
 
@@ -115,7 +115,17 @@ $(BUILD)/corpus: bench/corpus.c $(BUILD)/libsitegen.a | deps
 	$(CC) $(WARN) $(CPPFLAGS) $(CFLAGS) -Igenerator $(PKG_CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libsitegen.a $(PKG_LIBS) -lpthread
 
 test: $(BIN) $(TEST_BINS) $(BUILD)/corpus $(BUILD)/tests/fault.so
-	@SPEC_DIR=$(SPEC_DIR) SEEDS_DIR=$(SEEDS_DIR) BUILD=$(BUILD) sh tests/run.sh
+	@SPEC_DIR=$(SPEC_DIR) SEEDS_DIR=$(SEEDS_DIR) BUILD=$(BUILD) TEST_SET=quick sh tests/run.sh
+
+# The robustness sweeps, many builds each, kept out of make test's minute
+# (tests/run.sh): faults injected, builds killed at every point, two builds
+# at once, hostile input at the limits. CI runs them, and test-all (both sets)
+# runs under the sanitizers.
+test-slow: $(BIN) $(TEST_BINS) $(BUILD)/corpus $(BUILD)/tests/fault.so
+	@SPEC_DIR=$(SPEC_DIR) SEEDS_DIR=$(SEEDS_DIR) BUILD=$(BUILD) TEST_SET=slow sh tests/run.sh
+
+test-all: $(BIN) $(TEST_BINS) $(BUILD)/corpus $(BUILD)/tests/fault.so
+	@SPEC_DIR=$(SPEC_DIR) SEEDS_DIR=$(SEEDS_DIR) BUILD=$(BUILD) TEST_SET=all sh tests/run.sh
 
 # tests/serve.sh with the page script in headless Chromium too: an open page reloading, the errors
 # shown over it and taken away (~5 s more than in make test).
@@ -162,10 +172,10 @@ bench: $(BIN) $(BUILD)/corpus $(BUILD)/measure
 SAN_WARN := -Wno-format-truncation -Wno-format-overflow
 
 asan:
-	$(MAKE) BUILD=build-asan CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer $(SAN_WARN)" test
+	$(MAKE) BUILD=build-asan CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer $(SAN_WARN)" test-all
 
 ubsan:
-	$(MAKE) BUILD=build-ubsan CFLAGS="-O1 -g -fsanitize=undefined -fno-sanitize-recover $(SAN_WARN)" test
+	$(MAKE) BUILD=build-ubsan CFLAGS="-O1 -g -fsanitize=undefined -fno-sanitize-recover $(SAN_WARN)" test-all
 
 # ThreadSanitizer: builds of a synthetic archive in 2 and 4 threads (tests/tsan.sh).
 tsan:

@@ -9,7 +9,7 @@ B=${B:-build}
 BIN=$B/sitegen
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-"$B/corpus" 80 "$tmp/c" content >/dev/null || { echo "not ok - incremental: the corpus generator failed"; exit 1; }
+"$B/corpus" 80 "$tmp/c" content 800 >/dev/null || { echo "not ok - incremental: the corpus generator failed"; exit 1; }
 build() {	# out-dir [args]
 	out=$1
 	shift
@@ -160,7 +160,7 @@ fi
 # From here on the checks are about what a build trusts of the state, the program and the output folders,
 # not about how few pages an edit reaches: on a corpus of 20 articles (~20 full builds of the 80 took 6 s).
 rm -rf "$tmp/c" "$tmp/one" "$tmp/full"
-"$B/corpus" 20 "$tmp/c" content >/dev/null || { echo "not ok - incremental: the corpus generator failed"; exit 1; }
+"$B/corpus" 20 "$tmp/c" content 800 >/dev/null || { echo "not ok - incremental: the corpus generator failed"; exit 1; }
 g=$(find "$tmp/c/content" -name '*.md' | sort | sed -n 10p)
 # A template change makes every page, but keeps the search index (it does not read the theme).
 cp -r theme "$tmp/theme"

@@ -46,13 +46,26 @@ count() {
 
 # Every test runs in the background, at most TEST_JOBS at a time (default
 # 4: the machine has two cores, and the browser and the builds wait on I/O
-# and each other), slowest first, as the last line of a run measures them
-# (search_incremental, second, was started 16th: the run ended waiting for
-# it alone); their output is printed afterwards in the order of the list
+# and each other), the longest first, as the last line of a run measures
+# them, with the browser and the server tests, which mostly wait, beside the
+# builds (a long test started late was the run's end, waiting for it
+# alone); their output is printed afterwards in the order of the list
 # below, each test's lines together. The tests use only temporary
 # directories of their own, so their order does not matter.
 # (Scripts that install Debian packages take turns: see flock in them.)
 TEST_JOBS=${TEST_JOBS:-4}
+# Which tests: TEST_SET=quick (make test: every feature's checks, under a
+# minute on a second run), slow (make test-slow: the sweeps of robustness,
+# many builds each: faults injected at every step, builds killed at every
+# point, two builds at once, hostile and odd input) or all (both: CI
+# and the sanitizer runs).
+TEST_SET=${TEST_SET:-quick}
+case $TEST_SET in
+quick | slow | all) ;;
+*) echo "tests/run.sh: TEST_SET is quick, slow or all, not '$TEST_SET'" >&2; exit 2 ;;
+esac
+quick() { [ "$TEST_SET" = slow ] || start "$@"; }
+slow() { [ "$TEST_SET" = quick ] || start "$@"; }
 order=""
 # A job slot is a line in a FIFO: start takes one (a read that blocks until
 # a test ends and puts its line back), so no loop polls while tests run.
@@ -72,44 +85,45 @@ start() {	# name command…
 	  echo "$name $(($(date +%s) - t0))" >"$bg_dir/$name.time"; echo $st >"$bg_dir/$name.status"; echo >&3 ) &
 }
 
-start browser sh tests/browser.sh
-start search_incremental sh tests/search_incremental.sh
-start output sh tests/output.sh
-start search_dict sh tests/search_dict.sh
-start incremental sh tests/incremental.sh
-start search sh tests/search.sh
-start parse_cache sh tests/parse_cache.sh
-start serve sh tests/serve.sh
-start faults sh tests/faults.sh
-start equiv_crash sh tests/equiv_crash.sh
-start listings sh tests/listings.sh
-start limits sh tests/limits.sh
-start site sh tests/site.sh
-start memo sh tests/memo.sh
-start cli sh tests/cli.sh
-start equiv env EQUIV_SEED=128 EQUIV_STEPS=6 EQUIV_ARTICLES=30 sh tests/equiv.sh
-start inputs sh tests/inputs.sh
-start edge sh tests/edge.sh
-start images sh tests/images.sh
-start nav_series sh tests/nav_series.sh
-start search_off sh tests/search_off.sh
-start errors sh tests/errors.sh
-start feeds sh tests/feeds.sh
-start reader sh tests/reader.sh
-start samepage sh tests/samepage.sh
-start neighbours sh tests/neighbours.sh
-start warnings sh tests/warnings.sh
-start hugepages sh tests/hugepages.sh
-start theme sh tests/theme.sh
-start regress sh tests/fuzz/regress.sh
-start test_text "$B/tests/test_text"
-start test_tmpl "$B/tests/test_tmpl"
-start test_parse "$B/tests/test_parse"
-start test_memo "$B/tests/test_memo"
-start test_buf "$B/tests/test_buf"
-start mustache_spec "$B/tests/mustache_spec" "$SPEC_DIR"
-start golden sh tests/golden.sh
-start fidelity "$B/tests/fidelity" "$SEEDS_DIR" content
+quick browser sh tests/browser.sh
+quick serve sh tests/serve.sh
+quick search_incremental sh tests/search_incremental.sh
+quick cli sh tests/cli.sh
+quick parse_cache sh tests/parse_cache.sh
+quick search sh tests/search.sh
+quick incremental sh tests/incremental.sh
+quick memo sh tests/memo.sh
+quick search_dict sh tests/search_dict.sh
+quick equiv env EQUIV_SEED=128 EQUIV_STEPS=6 EQUIV_ARTICLES=30 sh tests/equiv.sh
+slow output sh tests/output.sh
+slow faults sh tests/faults.sh
+slow equiv_crash sh tests/equiv_crash.sh
+quick listings sh tests/listings.sh
+slow limits sh tests/limits.sh
+slow search_limits sh tests/search_limits.sh
+quick site sh tests/site.sh
+slow inputs sh tests/inputs.sh
+quick edge sh tests/edge.sh
+quick images sh tests/images.sh
+quick nav_series sh tests/nav_series.sh
+quick search_off sh tests/search_off.sh
+quick errors sh tests/errors.sh
+quick feeds sh tests/feeds.sh
+quick reader sh tests/reader.sh
+quick samepage sh tests/samepage.sh
+quick neighbours sh tests/neighbours.sh
+quick warnings sh tests/warnings.sh
+quick hugepages sh tests/hugepages.sh
+quick theme sh tests/theme.sh
+quick regress sh tests/fuzz/regress.sh
+quick test_text "$B/tests/test_text"
+quick test_tmpl "$B/tests/test_tmpl"
+quick test_parse "$B/tests/test_parse"
+quick test_memo "$B/tests/test_memo"
+quick test_buf "$B/tests/test_buf"
+quick mustache_spec "$B/tests/mustache_spec" "$SPEC_DIR"
+quick golden sh tests/golden.sh
+quick fidelity "$B/tests/fidelity" "$SEEDS_DIR" content
 wait
 for name in $order; do
 	count "$bg_dir/$name.out" "$(cat "$bg_dir/$name.status" 2>/dev/null || echo 1)" "$name"
