@@ -279,24 +279,29 @@ static int run_new(int argc, char **argv)
 	return r < 0 ? 1 : 0;
 }
 
-/* Transparent huge pages for malloc's memory, where the kernel gives them
- * on request only (Debian's default, "madvise"): a build touches 170 MB for
- * one edit at 10,000 reports, 4 KiB at a time, and a page fault is dear in
- * a virtual machine (21,000 faults and 1.15 s against 4,000 and 0.65 s
- * with huge pages; a full build's system time halves). glibc asks for them
- * with its tunable glibc.malloc.hugetlb=1, read only at start: so the
- * program starts itself again once with it set. Nothing is allocated
- * before (the failure injector counts allocations); under valgrind, which
- * would not follow, and wherever anything fails, the build goes on as it
- * is. */
+/* Transparent huge pages for malloc's memory, when asked for with
+ * SITEGEN_HUGE_PAGES and the kernel gives them on request only (Debian's
+ * default, "madvise"). A build touches 170 MB for one edit at 10,000
+ * reports, 4 KiB at a time: on the host measured at stop 22 a page
+ * fault was dear (21,000 faults and 1.15 s against 4,000 and 0.65 s with
+ * huge pages). On the host measured at stop 25, the other way: half the
+ * builds with huge pages spent 0.85-1.0 s more in the kernel, zeroing them
+ * (clear_page_erms, a third of an added report's samples), and none
+ * without (body edits at 10,000, six each alternated: 0.37-1.25 s against
+ * 0.36-0.39 s): a virtual machine whose host backs fresh memory slowly
+ * makes each 2 MiB page a stall. So off unless asked for. glibc takes the
+ * tunable glibc.malloc.hugetlb=1 only at start: the program starts itself
+ * again once with it set. Nothing is allocated before (the failure
+ * injector counts allocations); under valgrind, which would not follow,
+ * and wherever anything fails, the build goes on as it is. */
 static void restart_with_huge_pages(char **argv)
 {
 	extern char **environ;
 	static char tunables[4096];
 	static char *env[1024];
 	const char *had = getenv("GLIBC_TUNABLES"), *preload = getenv("LD_PRELOAD");
-	if ((had && strstr(had, "glibc.malloc.hugetlb")) || (preload && strstr(preload, "vgpreload")) ||
-	    getenv("SITEGEN_NO_HUGE_PAGES"))
+	if (!getenv("SITEGEN_HUGE_PAGES") || (had && strstr(had, "glibc.malloc.hugetlb")) ||
+	    (preload && strstr(preload, "vgpreload")))
 		return;
 	char mode[128] = "";
 	FILE *f = fopen("/sys/kernel/mm/transparent_hugepage/enabled", "re");

@@ -1,7 +1,9 @@
 #!/bin/sh
-# A build starts itself again once with glibc's huge-page tunable set, where
-# the kernel gives transparent huge pages on request (main.c): seen with
-# strace as the second execve, and not where the user chose otherwise.
+# Asked for with SITEGEN_HUGE_PAGES, a build starts itself again once with
+# glibc's huge-page tunable set, where the kernel gives transparent huge
+# pages on request (main.c): seen with strace as the second execve; not
+# unasked (the default: huge pages stalled builds on this machine's host),
+# and not where the user chose otherwise.
 set -u
 B=${B:-build}
 BIN=$B/sitegen
@@ -22,36 +24,39 @@ execs() {	# env…: the execve calls a build of content/ makes, with their envir
 	n=$(grep -c 'execve(' "$tmp/trace")
 }
 execs
+if [ "$st" = 0 ] && [ "$n" = 1 ] && [ -f "$tmp/out/index.html" ]; then
+	echo "ok - hugepages: unasked, a build starts once and builds"
+else
+	echo "not ok - hugepages: unasked, a build made $n execve calls (status $st)"
+fi
+execs SITEGEN_HUGE_PAGES=1
 if [ "$st" = 0 ] && [ "$n" = 2 ] && grep -q 'execve("/proc/self/exe".*"GLIBC_TUNABLES=glibc.malloc.hugetlb=1:glibc.malloc.top_pad=33554432"' "$tmp/trace" &&
 	[ -f "$tmp/out/index.html" ]; then
-	echo "ok - hugepages: a build starts itself again once, with glibc.malloc.hugetlb=1 and a 32 MiB top_pad, and builds"
+	echo "ok - hugepages: with SITEGEN_HUGE_PAGES, a build starts itself again once, with glibc.malloc.hugetlb=1 and a 32 MiB top_pad, and builds"
 else
 	echo "not ok - hugepages: a build made $n execve calls (status $st)"
 	sed 's/^/#   /' "$tmp/trace" | cut -c1-300 | head -5
 fi
-execs GLIBC_TUNABLES=glibc.malloc.check=0
+execs SITEGEN_HUGE_PAGES=1 GLIBC_TUNABLES=glibc.malloc.check=0
 if [ "$st" = 0 ] && [ "$n" = 2 ] &&
 	grep -q '"GLIBC_TUNABLES=glibc.malloc.check=0:glibc.malloc.hugetlb=1:glibc.malloc.top_pad=33554432"' "$tmp/trace"; then
 	echo "ok - hugepages: the user's other tunables are kept beside it"
 else
 	echo "not ok - hugepages: with another tunable set, $n execve calls (status $st)"
 fi
-execs GLIBC_TUNABLES=glibc.malloc.top_pad=0
+execs SITEGEN_HUGE_PAGES=1 GLIBC_TUNABLES=glibc.malloc.top_pad=0
 if [ "$st" = 0 ] && [ "$n" = 2 ] && grep -q '"GLIBC_TUNABLES=glibc.malloc.top_pad=0:glibc.malloc.hugetlb=1"' "$tmp/trace"; then
 	echo "ok - hugepages: a top_pad the user set is theirs"
 else
 	echo "not ok - hugepages: the user's top_pad was overridden ($n execve calls)"
 fi
-execs GLIBC_TUNABLES=glibc.malloc.hugetlb=0
-n1=$n s1=$st
-execs SITEGEN_NO_HUGE_PAGES=1
-n2=$n
-if [ "$s1" = 0 ] && [ "$st" = 0 ] && [ "$n1" = 1 ] && [ "$n2" = 1 ]; then
-	echo "ok - hugepages: a tunable the user set, or SITEGEN_NO_HUGE_PAGES, and the build starts once"
+execs SITEGEN_HUGE_PAGES=1 GLIBC_TUNABLES=glibc.malloc.hugetlb=0
+if [ "$st" = 0 ] && [ "$n" = 1 ]; then
+	echo "ok - hugepages: a hugetlb tunable the user set, and the build starts once even when asked"
 else
-	echo "not ok - hugepages: the user's choice was overridden ($n1, $n2 execve calls)"
+	echo "not ok - hugepages: the user's hugetlb tunable was overridden ($n execve calls)"
 fi
-n=$(ASAN_OPTIONS=detect_leaks=0 strace -f --seccomp-bpf -qq -e trace=execve -o "$tmp/trace" "$BIN" --version >/dev/null 2>&1
+n=$(SITEGEN_HUGE_PAGES=1 ASAN_OPTIONS=detect_leaks=0 strace -f --seccomp-bpf -qq -e trace=execve -o "$tmp/trace" "$BIN" --version >/dev/null 2>&1
 	grep -c 'execve(' "$tmp/trace")
 if [ "$n" = 1 ]; then
 	echo "ok - hugepages: --version starts once"
