@@ -411,7 +411,10 @@ int build_run(const struct build_options *o, struct arena *a, struct diag *d, st
 		global[1] = inputs_fingerprint(NULL, 0, cfg_src, cfg_len, NULL, opts);
 	}
 	int r = generate(o, a, d, &cfg, &arts, &pj, res, fp, global);
-	if (r == 0 && !o->check)	/* a check reads the memo and writes nothing */
+	/* ICU's answers are right whether or not the build failed: the next
+	 * build after an editor's mistake (each save, under serve) need not
+	 * open ICU again. A check reads the memo and writes nothing. */
+	if (!o->check)
 		keep_memo(pj.memo, pj.folder);
 	text_slugger_free(pj.slugger);
 	text_folder_free(pj.folder);

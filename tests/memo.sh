@@ -85,6 +85,23 @@ say "$ok" "four builds at once with an empty memo all write the same output"
 say "$(same "$tmp/after" && ! ls "$tmp/m" | grep -q tmp && echo 0 || echo 1)" \
 	"after them the memo is sound and no temporary file is left"
 
+# A build that fails (an editor's mistake in one report) keeps ICU's answers all the same: the next,
+# under serve each save's, need not open ICU again. Its output is untouched, as every failed build's.
+mkdir -p "$tmp/bad"
+cp -r "$tmp/c/content" "$tmp/bad/content"
+printf -- '---\ntitle: 坏的\ndate: 2022-13-40\n---\n正文。\n' >"$tmp/bad/content/broken.md"
+rm -rf "$tmp/mf"
+SITEGEN_CACHE_DIR=$tmp/mf "$BIN" --config "$tmp/c/config.yml" --content "$tmp/bad/content" --out "$tmp/failed" \
+	--quiet >"$tmp/log" 2>&1
+st=$?
+say "$([ "$st" = 1 ] && grep -q 'broken.md:3:' "$tmp/log" && [ ! -e "$tmp/failed/index.html" ] &&
+	grep -q "$(printf '^s 48:离石区\tli-shi-qu$')" "$tmp/mf/memo" && echo 0 || echo 1)" \
+	"a failed build (a bad date) still keeps the memo of the names it met, and writes no output"
+SITEGEN_CACHE_DIR=$tmp/mf "$BIN" --config "$tmp/c/config.yml" --content "$tmp/c/content" --out "$tmp/afterfail" \
+	--quiet >"$tmp/log" 2>&1
+say "$(same "$tmp/afterfail" && [ ! -s "$tmp/log" ] && echo 0 || echo 1)" \
+	"a build with the memo a failed build kept writes the same bytes"
+
 # A cache directory inside the content or the output is not used: no file of ours among the user's.
 SITEGEN_CACHE_DIR=$tmp/c/content/cache "$BIN" --config "$tmp/c/config.yml" --content "$tmp/c/content" --out "$tmp/in1" \
 	--quiet --strict >"$tmp/log" 2>&1 &&
