@@ -73,7 +73,8 @@ static int load_template(void *ctx, const char *name, struct buf *source, const 
  * left out with search: false, which has no search page. */
 static int search_asset(const char *rel)
 {
-	return strcmp(rel, "search.js") == 0 || strcmp(rel, "search-engine.js") == 0;
+	return strcmp(rel, "search.js") == 0 || strcmp(rel, "search-codec.js") == 0 || strcmp(rel, "search-engine.js") == 0 ||
+	       strcmp(rel, "search-snippets.js") == 0;
 }
 
 /* The theme's static files, as load_tree lists them, into the output's rel

@@ -1,5 +1,5 @@
 /* search: the archive's full-text index, written as static files that the
- * browser reads with no server code (theme/static/search-engine.js).
+ * browser reads with no server code (theme/static/search-codec.js and search-engine.js).
  *
  * Exact substring search: a query term finds every report whose folded text
  * contains it, and only those. No segmenter: the index holds characters,

@@ -40,9 +40,9 @@ if [ -f "$tmp/on/search/index.html" ] && [ ! -e "$tmp/off/search" ]; then
 else
 	nok "search/ is still written with search: false"
 fi
-grep -v '^\./search/\|^\./assets/search\.js$\|^\./assets/search-engine\.js$' "$tmp/on.files" >"$tmp/on.rest"
-if cmp -s "$tmp/on.rest" "$tmp/off.files" && grep -q '^\./assets/search-engine\.js$' "$tmp/on.files"; then
-	ok "every other file is written ($(wc -l <"$tmp/off.files")), and not the search page's two scripts"
+grep -v '^\./search/\|^\./assets/search\.js$\|^\./assets/search-\(codec\|engine\|snippets\)\.js$' "$tmp/on.files" >"$tmp/on.rest"
+if cmp -s "$tmp/on.rest" "$tmp/off.files" && [ "$(grep -c '^\./assets/search-\(codec\|engine\|snippets\)\.js$' "$tmp/on.files")" = 3 ]; then
+	ok "every other file is written ($(wc -l <"$tmp/off.files")), and not the search page's four scripts"
 else
 	nok "the files besides search/ and the search scripts differ"
 	diff "$tmp/on.rest" "$tmp/off.files" | sed 's/^/#   /' | head -10

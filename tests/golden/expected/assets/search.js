@@ -1,7 +1,8 @@
 /* search.js: the search page, search/index.html, in the reader's browser.
  *
- * The engine (folding, the index's number code, evaluating a query, snippets) is assets/search-engine.js,
- * loaded before this file; it defines the global `sitegenSearchEngine`. This file loads the index files and
+ * The engine (folding, evaluating a query) is assets/search-engine.js, with the index's codes in
+ * assets/search-codec.js and the snippets in assets/search-snippets.js, all three loaded before this file;
+ * they define the global `sitegenSearchEngine`. This file loads the index files and
  * drives the page: the field, the status line, the list of results, 更多结果, the address.
  *
  * Each index file (see generator/search.h) calls one function of the global `sitegenSearch` (meta, g, p or
