@@ -306,6 +306,7 @@ def run_http(d, base, want):
 
     check_slow_status(d, base)
     check_stale_index(d, base)
+    check_scripts_missing(d, base)
     check_narrow(d, base)
     check_no_script(d, base)
     check_placeholder(d, base, "http")
@@ -415,6 +416,24 @@ def check_stale_index(d, base):
     say(total == want and fresh >= 2 and "出错" not in st["status"],
         f"http: an index.js older than the shards: the query is run again with the files loaded afresh "
         f"({fresh} of them) and finds {total} (brute force: {want}; status {st['status']})")
+
+
+def check_scripts_missing(d, base):
+    """One of the page's scripts does not load (missing from an upload, blocked, or a cached older engine
+    that does not fit the newer page's): the status says the search did not load and links the place and
+    date indexes, rather than leaving a heading alone."""
+    d.execute_cdp_cmd("Network.enable", {})
+    try:
+        d.execute_cdp_cmd("Network.setBlockedURLs", {"urls": ["*search-codec.js"]})
+        d.get(base + "search/index.html?q=" + urllib.parse.quote("社区"))
+        st = page_state(d)
+        links = [a.get_attribute("href") for a in d.find_elements(By.CSS_SELECTOR, "#search-status a")]
+        say("没有完整载入" in st["status"] and len(links) == 2 and links[0].endswith("/places/index.html") and
+            links[1].endswith("/dates/index.html") and not d.find_element(By.ID, "search-form").is_displayed(),
+            f"http: with search-codec.js not loading, the status says so and links the indexes ({st['status']})")
+    finally:
+        d.execute_cdp_cmd("Network.setBlockedURLs", {"urls": []})
+        d.execute_cdp_cmd("Network.disable", {})
 
 
 NARROW = """

@@ -12,6 +12,8 @@
 (function (global, codec) {
 	"use strict";
 
+	if (!codec) return;	/* search-codec.js did not load: no engine, and the page says so */
+
 	var DIGITS = codec.DIGITS, corrupt = codec.corrupt, Reader = codec.Reader, readPositions = codec.readPositions,
 		b91Bytes = codec.b91Bytes, inflateStream = codec.inflateStream;
 

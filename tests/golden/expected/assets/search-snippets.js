@@ -6,7 +6,7 @@
  * the function this module is. */
 (function (add) {
 	if (typeof module === "object" && module.exports) module.exports = add;
-	else add(window.sitegenSearchEngine);
+	else if (window.sitegenSearchEngine) add(window.sitegenSearchEngine);	/* else the page says it did not load */
 })(function (api) {
 	"use strict";
 

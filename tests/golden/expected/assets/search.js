@@ -12,7 +12,9 @@
 	"use strict";
 
 	var api = global.sitegenSearchEngine;
-	if (!api || !global.document || typeof URLSearchParams !== "function") return;
+	/* without the engine whole (a script missing, or one older than the others: see search.mustache) the
+	 * form stays hidden, and the page says why */
+	if (!api || !api.LABELS || !global.document || typeof URLSearchParams !== "function") return;
 
 	/* ---- Loading the index by <script> tag ---- */
 
@@ -169,7 +171,7 @@
 	};
 
 	SearchPage.prototype.address = function (u, q) {
-		if (q) u.searchParams.set("q", q);
+		if (q && q.trim()) u.searchParams.set("q", q);
 		else u.searchParams.delete("q");
 		return u.href;
 	};
