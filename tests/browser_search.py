@@ -266,6 +266,9 @@ def run_http(d, base, want):
     total = wait_total(d)
     st = page_state(d)
     say(total == 0 and st["items"] == 0 and st["status"], f"http: punctuation only gives a message, no search ({st['status']})")
+    type_query(d, "   ")
+    time.sleep(0.3)
+    say("q=" not in d.current_url, f"http: a query of spaces leaves no q in the address ({d.current_url})")
 
     type_query(d, HOSTILE)
     total = wait_total(d)
