@@ -310,8 +310,15 @@ int main(int argc, char **argv)
 	size_t n = strtoul(argv[1], NULL, 10);
 	const char *out = argv[2];
 	walk(argc > 3 ? argv[3] : "content");
-	if (argc > 4)
-		body_chars = strtoul(argv[4], NULL, 10);
+	if (argc > 4) {
+		char *end;
+		errno = 0;
+		body_chars = strtoul(argv[4], &end, 10);
+		if (errno || end == argv[4] || *end || argv[4][0] == '-' || body_chars < 1 || body_chars > 1000000) {
+			fprintf(stderr, "corpus: BODY-CHARS is a number of characters from 1 to 1000000, not '%s'\n", argv[4]);
+			return 2;
+		}
+	}
 	if (nsentences < 20) {
 		fprintf(stderr, "corpus: found only %zu sentences to build from\n", nsentences);
 		return 1;

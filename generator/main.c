@@ -300,7 +300,8 @@ static void restart_with_huge_pages(char **argv)
 	static char tunables[4096];
 	static char *env[1024];
 	const char *had = getenv("GLIBC_TUNABLES"), *preload = getenv("LD_PRELOAD");
-	if (!getenv("SITEGEN_HUGE_PAGES") || (had && strstr(had, "glibc.malloc.hugetlb")) ||
+	const char *asked = getenv("SITEGEN_HUGE_PAGES");
+	if (!asked || !*asked || strcmp(asked, "0") == 0 || (had && strstr(had, "glibc.malloc.hugetlb")) ||
 	    (preload && strstr(preload, "vgpreload")))
 		return;
 	char mode[128] = "";

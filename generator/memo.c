@@ -1,11 +1,14 @@
 #define _DEFAULT_SOURCE
 #include "memo.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #include <unicode/uchar.h>
 #include <unicode/uversion.h>
@@ -248,9 +251,38 @@ void memo_set_ts(struct memo *m, const uint32_t *pairs, size_t n)
 
 /* ---- writing ---- */
 
+/* A build killed between writing its memo.<pid>.tmp and renaming it (a
+ * second Ctrl-C under serve) leaves the file: one an hour old is no live
+ * build's (a build writes and renames its own within milliseconds), and
+ * goes. Only names of that form, only files. */
+static void sweep_stale_tmp(const struct memo *m)
+{
+	DIR *dir = opendir(m->dir);
+	if (!dir)
+		return;
+	const char *base = strrchr(m->path, '/');
+	base = base ? base + 1 : m->path;
+	size_t blen = strlen(base);
+	time_t old = time(NULL) - 3600;
+	struct dirent *e;
+	while ((e = readdir(dir))) {
+		const char *n = e->d_name, *pid = n + blen + 1;
+		size_t len = strlen(n), digits = strspn(pid, "0123456789");
+		struct stat st;
+		if (len > blen + 5 && strncmp(n, base, blen) == 0 && n[blen] == '.' && digits &&
+		    strcmp(pid + digits, ".tmp") == 0 && fstatat(dirfd(dir), n, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    S_ISREG(st.st_mode) && st.st_mtime < old)
+			unlinkat(dirfd(dir), n, 0);
+	}
+	closedir(dir);
+}
+
 void memo_save(struct memo *m)
 {
-	if (!m->path || !m->changed)
+	if (!m->path)
+		return;
+	sweep_stale_tmp(m);
+	if (!m->changed)
 		return;
 	struct buf b = BUF_INIT;
 	buf_addstr(&b, m->header);

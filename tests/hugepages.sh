@@ -29,6 +29,12 @@ if [ "$st" = 0 ] && [ "$n" = 1 ] && [ -f "$tmp/out/index.html" ]; then
 else
 	echo "not ok - hugepages: unasked, a build made $n execve calls (status $st)"
 fi
+execs SITEGEN_HUGE_PAGES=0
+if [ "$st" = 0 ] && [ "$n" = 1 ]; then
+	echo "ok - hugepages: SITEGEN_HUGE_PAGES=0 is not asking: the build starts once"
+else
+	echo "not ok - hugepages: with SITEGEN_HUGE_PAGES=0, $n execve calls (status $st)"
+fi
 execs SITEGEN_HUGE_PAGES=1
 if [ "$st" = 0 ] && [ "$n" = 2 ] && grep -q 'execve("/proc/self/exe".*"GLIBC_TUNABLES=glibc.malloc.hugetlb=1:glibc.malloc.top_pad=33554432"' "$tmp/trace" &&
 	[ -f "$tmp/out/index.html" ]; then

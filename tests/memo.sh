@@ -102,6 +102,21 @@ SITEGEN_CACHE_DIR=$tmp/mf "$BIN" --config "$tmp/c/config.yml" --content "$tmp/c/
 say "$(same "$tmp/afterfail" && [ ! -s "$tmp/log" ] && echo 0 || echo 1)" \
 	"a build with the memo a failed build kept writes the same bytes"
 
+# A build killed between writing its memo.<pid>.tmp and renaming it leaves the file; a later build removes
+# such a file once it is an hour old (no live build's), and only files of that name.
+rm -rf "$tmp/mk" && mkdir -p "$tmp/mk"
+env LD_PRELOAD="$(pwd)/$B/tests/fault.so" FAULT_KILL=1 FAULT_RENAME=0 FAULT_RENAME_TO=memo SITEGEN_CACHE_DIR=$tmp/mk \
+	"$BIN" --config "$tmp/c/config.yml" --content "$tmp/c/content" --out "$tmp/killed" --quiet >/dev/null 2>&1
+left=$(ls "$tmp/mk" | grep -c '^memo\.[0-9]*\.tmp$')
+touch -d '2 hours ago' "$tmp/mk"/memo.*.tmp
+printf x >"$tmp/mk/memo.7.tmp"	# a live build's, just written
+printf x >"$tmp/mk/memo.x.tmp"	# not a name of ours
+touch -d '2 hours ago' "$tmp/mk/memo.x.tmp"
+build "$tmp/mk" "$tmp/afterkill"
+say "$([ "$left" = 1 ] && [ -z "$(ls "$tmp/mk" | grep '^memo\.[0-9]*\.tmp$' | grep -v '^memo\.7\.tmp$')" ] &&
+	[ -f "$tmp/mk/memo.7.tmp" ] && [ -f "$tmp/mk/memo.x.tmp" ] && same "$tmp/afterkill" && echo 0 || echo 1)" \
+	"a memo.<pid>.tmp left by a build killed at its rename is removed by a later build once an hour old ($left left), no other file"
+
 # A cache directory inside the content or the output is not used: no file of ours among the user's.
 SITEGEN_CACHE_DIR=$tmp/c/content/cache "$BIN" --config "$tmp/c/config.yml" --content "$tmp/c/content" --out "$tmp/in1" \
 	--quiet --strict >"$tmp/log" 2>&1 &&
