@@ -423,17 +423,18 @@ def check_stale_index(d, base):
 
 def check_scripts_missing(d, base):
     """One of the page's scripts does not load (missing from an upload, blocked, or a cached older engine
-    that does not fit the newer page's): the status says the search did not load and links the place and
-    date indexes, rather than leaving a heading alone."""
+    that does not fit the newer page's): a note says the search did not load and links the place and date
+    indexes, rather than leaving a heading alone."""
     d.execute_cdp_cmd("Network.enable", {})
     try:
         d.execute_cdp_cmd("Network.setBlockedURLs", {"urls": ["*search-codec.js"]})
         d.get(base + "search/index.html?q=" + urllib.parse.quote("社区"))
-        st = page_state(d)
-        links = [a.get_attribute("href") for a in d.find_elements(By.CSS_SELECTOR, "#search-status a")]
-        say("没有完整载入" in st["status"] and len(links) == 2 and links[0].endswith("/places/index.html") and
-            links[1].endswith("/dates/index.html") and not d.find_element(By.ID, "search-form").is_displayed(),
-            f"http: with search-codec.js not loading, the status says so and links the indexes ({st['status']})")
+        note = d.find_element(By.ID, "search-broken")
+        links = [a.get_attribute("href") for a in note.find_elements(By.TAG_NAME, "a")]
+        say(note.is_displayed() and "没有完整载入" in note.text and len(links) == 2 and
+            links[0].endswith("/places/index.html") and links[1].endswith("/dates/index.html") and
+            not d.find_element(By.ID, "search-form").is_displayed(),
+            f"http: with search-codec.js not loading, a note says so and links the indexes ({note.text})")
     finally:
         d.execute_cdp_cmd("Network.setBlockedURLs", {"urls": []})
         d.execute_cdp_cmd("Network.disable", {})
