@@ -266,11 +266,13 @@ static void sweep_stale_tmp(const struct memo *m)
 	time_t old = time(NULL) - 3600;
 	struct dirent *e;
 	while ((e = readdir(dir))) {
-		const char *n = e->d_name, *pid = n + blen + 1;
-		size_t len = strlen(n), digits = strspn(pid, "0123456789");
+		const char *n = e->d_name;
+		if (strlen(n) <= blen + 5 || strncmp(n, base, blen) != 0 || n[blen] != '.')
+			continue;
+		const char *pid = n + blen + 1;	/* memo.<digits>.tmp */
+		size_t digits = strspn(pid, "0123456789");
 		struct stat st;
-		if (len > blen + 5 && strncmp(n, base, blen) == 0 && n[blen] == '.' && digits &&
-		    strcmp(pid + digits, ".tmp") == 0 && fstatat(dirfd(dir), n, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+		if (digits && strcmp(pid + digits, ".tmp") == 0 && fstatat(dirfd(dir), n, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
 		    S_ISREG(st.st_mode) && st.st_mtime < old)
 			unlinkat(dirfd(dir), n, 0);
 	}
