@@ -8,11 +8,9 @@
 #   sh tests/browser.sh --latency <output-dir> <queries-file>     (for the bench: see browser_search.py)
 #
 # Without an output directory it builds content/ and one more article, whose title, text and caption hold
-# </script>, <mark> and <script>, into a temporary directory and tests that. Then the theme's checks in a
-# browser (tests/theme_check.py: contrast and link cues in light, dark and print, the 404 page, and a page
-# of every kind at 375 and 320 px, the standalone SVGs, the site's icon) run on
-# content/ built with config.yml, in the same Chromium: one browser start for all of them; the keyboard check
-# (every month a heatmap links reached by Tab) on a synthetic archive with listing_limit: 3.
+# </script>, <mark> and <script>, into a temporary directory and tests that. The theme's checks in a browser
+# (tests/theme_check.py: contrast and link cues in light, dark and print, the 404 page, a page of every kind
+# at 375 and 320 px, the keyboard's way through the heatmaps) are tests/theme_browser.sh's, in make test-slow.
 set -u
 . tests/lib.sh
 B=${B:-build}
@@ -54,21 +52,4 @@ EOF
 		exit 1
 	fi
 fi
-# What tests/theme_check.py checks in a browser, on the archive as shipped (content/ with config.yml,
-# whose base_url is under /archive/), in the same Chromium.
-if ! "$B/sitegen" --config config.yml --content content --out "$tmp/theme-out" --quiet >"$tmp/build.log" 2>&1; then
-	echo "not ok - browser: content/ with config.yml does not build"
-	sed 's/^/#   /' "$tmp/build.log"
-	exit 1
-fi
-# A synthetic archive with a low listing_limit, whose place pages list only their newest reports: the
-# keyboard's way to the older ones (theme_check.py, THEME_LISTINGS_OUT).
-if "$B/corpus" 150 "$tmp/lc" content >/dev/null && printf 'listing_limit: 3\n' >>"$tmp/lc/config.yml" &&
-	"$B/sitegen" --config "$tmp/lc/config.yml" --content "$tmp/lc/content" --out "$tmp/list-out" --quiet >"$tmp/build.log" 2>&1; then
-	THEME_LISTINGS_OUT=$tmp/list-out
-	export THEME_LISTINGS_OUT
-else
-	echo "not ok - browser: a synthetic archive with listing_limit: 3 does not build"
-	sed 's/^/#   /' "$tmp/build.log"
-fi
-"$python" tests/browser_search.py "$out" "$tmp/theme-out"
+"$python" tests/browser_search.py "$out"

@@ -57,7 +57,8 @@ TEST_JOBS=${TEST_JOBS:-4}
 # Which tests: TEST_SET=quick (make test: every feature's checks, under a
 # minute on a second run), slow (make test-slow: the sweeps of robustness,
 # many builds each: faults injected at every step, builds killed at every
-# point, two builds at once, hostile and odd input) or all (both: CI
+# point, two builds at once, hostile and odd input, the theme's checks of
+# every page kind in a browser) or all (both: CI
 # and the sanitizer runs).
 TEST_SET=${TEST_SET:-quick}
 case $TEST_SET in
@@ -95,6 +96,7 @@ quick incremental sh tests/incremental.sh
 quick memo sh tests/memo.sh
 quick search_dict sh tests/search_dict.sh
 quick equiv env EQUIV_SEED=128 EQUIV_STEPS=6 EQUIV_ARTICLES=30 sh tests/equiv.sh
+slow theme_browser sh tests/theme_browser.sh
 slow output sh tests/output.sh
 slow faults sh tests/faults.sh
 slow equiv_crash sh tests/equiv_crash.sh
