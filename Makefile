@@ -114,18 +114,16 @@ uninstall:
 $(BUILD)/corpus: bench/corpus.c $(BUILD)/libsitegen.a | deps
 	$(CC) $(WARN) $(CPPFLAGS) $(CFLAGS) -Igenerator $(PKG_CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libsitegen.a $(PKG_LIBS) -lpthread
 
-test: $(BIN) $(TEST_BINS) $(BUILD)/corpus $(BUILD)/tests/fault.so
-	@SPEC_DIR=$(SPEC_DIR) SEEDS_DIR=$(SEEDS_DIR) BUILD=$(BUILD) TEST_SET=quick sh tests/run.sh
-
-# The robustness sweeps, many builds each, kept out of make test's minute
-# (tests/run.sh): faults injected, builds killed at every point, two builds
-# at once, hostile input at the limits. CI runs them, and test-all (both sets)
-# runs under the sanitizers.
-test-slow: $(BIN) $(TEST_BINS) $(BUILD)/corpus $(BUILD)/tests/fault.so
-	@SPEC_DIR=$(SPEC_DIR) SEEDS_DIR=$(SEEDS_DIR) BUILD=$(BUILD) TEST_SET=slow sh tests/run.sh
-
-test-all: $(BIN) $(TEST_BINS) $(BUILD)/corpus $(BUILD)/tests/fault.so
-	@SPEC_DIR=$(SPEC_DIR) SEEDS_DIR=$(SEEDS_DIR) BUILD=$(BUILD) TEST_SET=all sh tests/run.sh
+# make test: every feature's checks, under a minute on a second run; test-slow:
+# the sweeps kept out of that minute, many builds each (faults injected,
+# builds killed at every point, two builds at once, hostile and odd input, the
+# theme's checks of every page kind in a browser); test-all: both, as CI and
+# the sanitizer runs have them (TEST_SET of tests/run.sh).
+TEST_SET_test := quick
+TEST_SET_test-slow := slow
+TEST_SET_test-all := all
+test test-slow test-all: $(BIN) $(TEST_BINS) $(BUILD)/corpus $(BUILD)/tests/fault.so
+	@SPEC_DIR=$(SPEC_DIR) SEEDS_DIR=$(SEEDS_DIR) BUILD=$(BUILD) TEST_SET=$(TEST_SET_$@) sh tests/run.sh
 
 # tests/serve.sh with the page script in headless Chromium too: an open page reloading, the errors
 # shown over it and taken away (~5 s more than in make test).

@@ -2,11 +2,11 @@
  *
  * usage: corpus N OUTDIR [SENTENCE-SOURCE-DIR [BODY-CHARS]]
  * Writes OUTDIR/config.yml and OUTDIR/content/<year>/<nnnnnn>.md: N articles
- * in the archive's front-matter schema, bodies of about BODY-CHARS (default
- * 2,500, ~8.5 KB: a real report's length; tests whose point is not the
- * text's size ask for less) Chinese characters made of real sentences taken from the Markdown files
- * below SENTENCE-SOURCE-DIR (default: content), with headings, quotes, lists
- * and bold. Places follow a skewed distribution (a few districts hold most
+ * in the archive's front-matter schema, bodies of about BODY-CHARS Chinese
+ * characters (default 2,500, ~8.5 KB: a real report's length; tests whose
+ * point is not the text's size ask for less) made of real sentences taken
+ * from the Markdown files below SENTENCE-SOURCE-DIR (default: content),
+ * with headings, quotes, lists and bold. Places follow a skewed distribution (a few districts hold most
  * reports), as a real city paper's archive does. The same N always gives the
  * same bytes: the only randomness is a fixed-seed generator. */
 #define _DEFAULT_SOURCE

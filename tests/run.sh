@@ -58,8 +58,7 @@ TEST_JOBS=${TEST_JOBS:-4}
 # minute on a second run), slow (make test-slow: the sweeps of robustness,
 # many builds each: faults injected at every step, builds killed at every
 # point, two builds at once, hostile and odd input, the theme's checks of
-# every page kind in a browser) or all (both: CI
-# and the sanitizer runs).
+# every page kind in a browser) or all (both: CI and the sanitizer runs).
 TEST_SET=${TEST_SET:-quick}
 case $TEST_SET in
 quick | slow | all) ;;
