@@ -231,11 +231,10 @@ static int generate_with(const struct build_options *o, struct arena *a, struct 
 	else if (site->config->search &&
 		 !(inc.search_current && !diag_failed(d) && writer_keep_under(w, "search/", o->jobs) == 0)) {
 		/* else its inputs are the last build's: kept; or only a few changed: patched */
-		struct search_changes ch = { inc.changes_known && !diag_failed(d), inc.old_narticles, inc.changed,
-					     inc.nchanged };
+		struct search_changes ch = { inc.changes_known && !diag_failed(d), inc.old_narticles, inc.old_of };
 		search_build(site, folder, w, d, o->jobs, &ch);
 	}
-	free(inc.changed);
+	free(inc.old_of);
 	stage_done("search");
 	copy_static(a, d, w, arena_sprintf(a, "%s/static", o->theme), "assets", site->config->search);
 	/* from here on the progress line no longer asks w, which is freed below */

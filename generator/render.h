@@ -24,9 +24,8 @@ struct render_incremental {
 	int force;		/* make every page, keep nothing */
 	int search_current;	/* out: the search index's inputs are the earlier build's */
 	int changes_known;	/* out: the earlier build had old_narticles articles, */
-	size_t old_narticles;	/* and article k of both is the same in the same place */
-	size_t *changed;	/* but for these k (increasing, malloc'd): search.h's search_changes */
-	size_t nchanged;
+	size_t old_narticles;	/* and article k of this one is its old_of[k] (malloc'd): */
+	long *old_of;		/* search.h's search_changes */
 	size_t made, kept;	/* out: jobs (pages) made and kept */
 };
 

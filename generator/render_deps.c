@@ -375,25 +375,24 @@ void render_deps_plan(struct render_deps *dp)
 
 void render_deps_changes(const struct render_deps *dp, struct render_incremental *inc)
 {
-	/* Article k is the same as the earlier build's article k when it is
-	 * the same file with the same body and placing. A change of structure
-	 * that keeps the others' numbers (a report added as the newest, the
-	 * newest removed) changes few; one that renumbers (a report added
-	 * before others) changes every article after it, and the search index
-	 * is made whole (search_patch.c's limits). */
+	/* Article k is the earlier build's article old_of[k] when it is the
+	 * same file with the same body and placing. Articles are numbered in
+	 * date order, so those numbers increase: one that would not (it cannot
+	 * be, but the search index's lists rely on it) counts as changed. A
+	 * report added before others renumbers those after it. */
 	inc->changes_known = dp->selective;
 	inc->old_narticles = dp->old_narticles;
-	inc->nchanged = 0;
-	inc->changed = NULL;
+	inc->old_of = NULL;
 	if (!inc->changes_known)
 		return;
-	size_t span = dp->narticles > dp->old_narticles ? dp->narticles : dp->old_narticles;
-	inc->changed = xcalloc(span + 1, sizeof(*inc->changed));
-	for (size_t i = 0; i < span; i++) {
-		int same = i < dp->narticles && i < dp->old_narticles && old_number(dp, i) == (long)i &&
-			   dp->body[i] == dp->old_body[i] && dp->placing_of[i] == dp->old_placing[i];
-		if (!same)
-			inc->changed[inc->nchanged++] = i;
+	inc->old_of = xcalloc(dp->narticles + 1, sizeof(*inc->old_of));
+	long last = -1;
+	for (size_t i = 0; i < dp->narticles; i++) {
+		long k = old_number(dp, i);
+		int same = k > last && dp->body[i] == dp->old_body[k] && dp->placing_of[i] == dp->old_placing[k];
+		inc->old_of[i] = same ? k : -1;
+		if (same)
+			last = k;
 	}
 }
 

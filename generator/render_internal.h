@@ -129,7 +129,7 @@ int render_deps_keep(struct render_deps *dp, size_t j, struct keep_batch *kb);
 /* Job j was made: its line, from rec (emptied), in a. */
 void render_deps_record(struct render_deps *dp, size_t j, struct render_rec *rec, struct arena *a);
 /* What changed since the earlier record: inc's changes_known,
- * old_narticles, changed and nchanged (render.h). */
+ * old_narticles and old_of (render.h). */
 void render_deps_changes(const struct render_deps *dp, struct render_incremental *inc);
 /* Leaves the record for the next build in w's state (when ok), frees dp. */
 void render_deps_close(struct render_deps *dp, struct writer *w, int ok);

@@ -390,7 +390,7 @@ int search_build(const struct site *site, const struct text_folder *folder, stru
 		}
 	}
 	search_timing("start");
-	x.dict_earlier = ch && ch->known && !search_dict_sampled(ch->old_ndocs, ndocs, ch->changed, ch->n);
+	x.dict_earlier = ch && ch->known && !search_dict_sampled(&x, ch);
 	if (!x.dict_earlier) {
 		search_dict_build(&ws[0], &x.dict);
 		search_dict_field(&x);

@@ -95,8 +95,9 @@
  * an insertion, so the p/ shards of its grams that have positions), and an
  * incremental build rewrites only those (search_patch.c); so does a report
  * added as the newest (its own d/ file and the shards of its grams: no list
- * depends on DOCS); one added before others renumbers the reports after it
- * (a full build of the index). SG and SP are
+ * depends on DOCS); one added before others renumbers the reports after it:
+ * their d/ files and every list holding one of them change (the patch
+ * renumbers them). SG and SP are
  * powers of two chosen from the index size (about 16 KB a shard).
  *
  * n45: a number is written in base 45, most significant digit first, with
@@ -142,16 +143,15 @@ struct text_folder;
 
 /* What the build knows of the index the earlier build left in the output:
  * when known, it was made of old_ndocs documents, with the same
- * configuration and program, and document k (article.order k) is the same
- * article in the same place in both but for k in changed[0..n) (increasing):
- * an edited document, or one only this build has (k ≥ old_ndocs: reports
- * added as the newest) or only the earlier one (k ≥ this build's count:
- * the newest reports removed). */
+ * configuration and program, and old_of[n] is, for document n of this
+ * build (article.order n), its number in the earlier build when it is the
+ * same article there (the same file, text and placing), else -1 (added or
+ * edited); increasing where it is not -1 (documents keep their date order).
+ * The earlier documents no old_of names were edited or removed. */
 struct search_changes {
 	int known;
 	size_t old_ndocs;
-	const size_t *changed;
-	size_t n;
+	const long *old_of;
 };
 
 /* Builds the index of site's articles in `jobs` threads (0: one per core)

@@ -9,10 +9,12 @@
  * dictionary once, in index.js. The clauses (up to and with the punctuation
  * or line break that ends them) of a sample of the reports are counted
  * once a report: of the oldest P (the largest power of two up to their
- * number) every step-th by number, at most SAMPLE_DOCS in all. Reports
- * added as the newest are numbered after them: the sample stays the same
- * until the archive doubles, and so does the dictionary; the dictionary is those
- * in two reports or more, by (reports − 1) × length, the best last (nearest
+ * number) one in step, drawn by a hash of its URL, at most about
+ * SAMPLE_DOCS in all. Reports added as the newest are numbered after them
+ * (the sample stays the same until the archive doubles, and so does the
+ * dictionary), and one added among the older ones changes the sample only
+ * when it, or the one it pushes out of the oldest P, is drawn. The
+ * dictionary is the clauses in two reports or more, by (reports − 1) × length, the best last (nearest
  * the text: shorter distances), up to DICT_UNITS UTF-16 units. A sample
  * rather than all: an edit outside it cannot change the dictionary (every
  * d/ file would), so an incremental build takes the earlier one from
@@ -20,12 +22,15 @@
  * only the sample again. Deterministic: ties go by length, then bytes. */
 #include "search_internal.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <unicode/ustring.h>
 
+#include "hash.h"
 #include "site.h"
+#include "write.h"
 #include "xalloc.h"
 
 #define SAMPLE_DOCS 1024
@@ -176,7 +181,7 @@ static void add_utf16le(struct buf *out, const char *s, size_t len)
 }
 
 /* The sample: of the documents numbered below *below (the largest power of
- * two up to ndocs), every step-th. */
+ * two up to ndocs), one in step. */
 static size_t sample_step(size_t ndocs, size_t *below)
 {
 	size_t p = 1;
@@ -186,20 +191,61 @@ static size_t sample_step(size_t ndocs, size_t *below)
 	return p > SAMPLE_DOCS ? p / SAMPLE_DOCS : 1;
 }
 
-static int in_sample(size_t doc, size_t step, size_t below)
+/* Whether the report at url is drawn, one in step: by a hash of its URL,
+ * not its number, so that a report added among the older ones, which
+ * renumbers those after it, leaves the others drawn or not as they were.
+ * The hash's high bits: FNV's low ones mix least. */
+static int drawn(const char *url, size_t step)
 {
-	return doc < below && doc % step == 0;
+	return (hash_str(url) >> 40) % step == 0;
 }
 
-int search_dict_sampled(size_t old_ndocs, size_t ndocs, const size_t *changed, size_t n)
+static int in_sample(const struct article *a, size_t step, size_t below)
 {
-	size_t below, old_below, step = sample_step(ndocs, &below);
-	if (step != sample_step(old_ndocs, &old_below) || below != old_below)
+	return a->order < below && drawn(a->url, step);
+}
+
+/* More earlier documents edited or removed than this and the patch gives
+ * up anyway (search_patch.c): not worth reading their URLs. */
+#define MAX_UNKNOWN 64
+
+/* Whether the earlier build's document k (edited or removed: its URL is in
+ * its d/ file alone) was drawn; 1 when it cannot tell. */
+static int old_drawn(const struct search_ctx *x, size_t k, size_t step, struct buf *file, struct buf *url)
+{
+	char rel[64];
+	snprintf(rel, sizeof(rel), "search/d/%zu.js", k);
+	if (writer_read_kept(x->w, rel, file) < 0 || search_read_url(file->data, file->len, k, url) < 0)
 		return 1;
-	for (size_t i = 0; i < n; i++)
-		if (in_sample(changed[i], step, below))
-			return 1;
-	return 0;
+	return drawn(url->data, step);
+}
+
+int search_dict_sampled(const struct search_ctx *x, const struct search_changes *ch)
+{
+	const struct site *site = x->site;
+	size_t ndocs = site->articles.len, below, old_below, step = sample_step(ndocs, &below);
+	if (step != sample_step(ch->old_ndocs, &old_below) || below != old_below)
+		return 1;
+	unsigned char *kept = xcalloc(ch->old_ndocs + 1, 1);
+	int r = 0;
+	/* each drawn report in both samples or in neither: the same report
+	 * (old_of), and among the oldest `below` in both builds or in neither */
+	for (size_t i = 0; !r && i < ndocs; i++) {
+		const struct article *a = site->articles.items[i];
+		long k = a->order < ndocs ? ch->old_of[a->order] : -1;
+		if (k >= 0 && (size_t)k < ch->old_ndocs)
+			kept[k] = 1;
+		r = drawn(a->url, step) && (a->order < below) != (k >= 0 && (size_t)k < below);
+	}
+	/* and no earlier one drawn that is not kept */
+	struct buf file = BUF_INIT, url = BUF_INIT;
+	for (size_t k = 0, unknown = 0; !r && k < below && k < ch->old_ndocs; k++)
+		if (!kept[k])
+			r = ++unknown > MAX_UNKNOWN || old_drawn(x, k, step, &file, &url);
+	buf_free(&file);
+	buf_free(&url);
+	free(kept);
+	return r;
 }
 
 void search_dict_build(struct worker_state *ws, struct buf *out)
@@ -209,7 +255,7 @@ void search_dict_build(struct worker_state *ws, struct buf *out)
 	struct clauses c = { .bytes = BUF_INIT };
 	for (size_t i = 0; i < site->articles.len; i++) {
 		const struct article *a = site->articles.items[i];
-		if (!in_sample(a->order, step, below))
+		if (!in_sample(a, step, below))
 			continue;
 		search_document_text(ws, a);
 		size_t off = c.bytes.len;

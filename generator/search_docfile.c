@@ -138,6 +138,14 @@ int search_read_dict(const char *dz, size_t len, struct buf *dict)
 	return r;
 }
 
+int search_read_url(const char *s, size_t len, size_t n, struct buf *url)
+{
+	char head[64];
+	size_t i = (size_t)snprintf(head, sizeof(head), "sitegenSearch.d(%zu,{\"u\":", n);
+	buf_reset(url);
+	return len < i || memcmp(s, head, i) != 0 || json_string(s, len, &i, url) < 0 ? -1 : 0;
+}
+
 int search_read_document(const char *s, size_t len, size_t n, const struct buf *dict, struct buf *title,
 			 struct buf *text, struct buf *tmp)
 {

@@ -51,11 +51,11 @@ void search_document_text(struct worker_state *ws, const struct article *art);
 /* search_dict.c: the d/ texts' dictionary from ws->x->site's articles
  * (a sample of them), UTF-16LE, in out. */
 void search_dict_build(struct worker_state *ws, struct buf *out);
-/* Whether the dictionary's sample may differ from the earlier build's (of
- * old_ndocs documents, now ndocs): it holds one of the documents
- * changed[0..n), or its step changed. When not, the dictionary is the
- * earlier build's. */
-int search_dict_sampled(size_t old_ndocs, size_t ndocs, const size_t *changed, size_t n);
+/* Whether the dictionary's sample may differ from the earlier build's (ch
+ * known): a report drawn for it changed, was added or removed, or moved
+ * into or out of the oldest documents it is drawn from, or its step
+ * changed. When not, the dictionary is the earlier build's. */
+int search_dict_sampled(const struct search_ctx *x, const struct search_changes *ch);
 /* x->dz from x->dict. */
 void search_dict_field(struct search_ctx *x);
 /* Adds a document's postings to t, from its title and its text as its d/
@@ -91,6 +91,9 @@ void search_timing(const char *step);
  * 0, or -1 when it is not such a file. */
 int search_read_document(const char *s, size_t len, size_t n, const struct buf *dict, struct buf *title,
 			 struct buf *text, struct buf *tmp);
+/* The URL ("u") of d/<n>.js's text s[0..len) into url (NUL-terminated):
+ * 0, or -1 when it is not such a file. */
+int search_read_url(const char *s, size_t len, size_t n, struct buf *url);
 /* The dictionary from index.js's "dz" text dz[0..len) into dict. Returns 0,
  * or -1 when it is not one. */
 int search_read_dict(const char *dz, size_t len, struct buf *dict);

@@ -151,7 +151,32 @@ static int old_document(struct patch *p, size_t n, struct buf *title, struct buf
  * what the whole index costs. */
 static int text_too_large(const struct patch *p)
 {
-	return p->ndocs >= PATCH_SMALL && 2 * p->text_changed > p->text_all / PATCH_MAX_TEXT_SHARE;
+	size_t changed = p->text_changed > p->text_old ? p->text_changed : p->text_old;
+	return p->ndocs >= PATCH_SMALL && 2 * changed > p->text_all / PATCH_MAX_TEXT_SHARE;
+}
+
+/* The d/ files of the documents kept under another number, when the
+ * dictionary stays: the earlier file with the number of its first line
+ * changed (the rest is the document's own: search.h). */
+static int renumber_texts(struct patch *p)
+{
+	for (size_t n = 0; n < p->ndocs; n++) {
+		long k = p->old_of[n];
+		if (k < 0 || (size_t)k == n)
+			continue;
+		char rel[64], head[64];
+		snprintf(rel, sizeof(rel), "search/d/%ld.js", k);
+		int hl = snprintf(head, sizeof(head), "sitegenSearch.d(%ld,", k);
+		if (writer_read_kept(p->x->w, rel, &p->file) < 0)
+			return patch_fail(p, "a d/ file is not as the earlier build left it");
+		if (p->file.len < (size_t)hl || memcmp(p->file.data, head, (size_t)hl) != 0)
+			return patch_fail(p, "a d/ file that does not read");
+		snprintf(rel, sizeof(rel), "search/d/%zu.js", n);
+		struct buf *f = patch_add_made(p, rel);
+		buf_addf(f, "sitegenSearch.d(%zu,", n);
+		buf_add(f, p->file.data + hl, p->file.len - (size_t)hl);
+	}
+	return 0;
 }
 
 /* Both tables: the old documents' postings and the new ones, and the new
@@ -170,26 +195,23 @@ static int index_changes(struct patch *p)
 		by_order[a->order] = a;
 	}
 	struct buf title = BUF_INIT, text = BUF_INIT;
-	for (size_t k = 0; r == 0 && k < p->nchanged; k++) {
-		size_t n = p->changed[k];
-		if (n < p->old_ndocs) {
-			if (old_document(p, n, &title, &text) < 0) {
-				r = -1;
-				break;
-			}
-			/* a removed report's text counts too (too_large knows this
-			 * build's reports alone): known once read, before it is indexed */
-			if (n >= p->ndocs) {
-				p->text_changed += title.len + text.len;
-				if (text_too_large(p)) {
-					r = patch_fail(p, "the changed reports are a large part of the archive's text");
-					break;
-				}
-			}
-			search_index_doc(p->ws, &p->old, title.data, title.len, text.data, text.len, (uint32_t)n);
+	for (size_t i = 0; r == 0 && i < p->nold; i++) {
+		size_t k = p->old_list[i];
+		if (old_document(p, k, &title, &text) < 0) {
+			r = -1;
+			break;
 		}
-		if (n >= p->ndocs)
-			continue;	/* removed: its d/ file goes with the rest not kept (offer) */
+		/* a removed report's text counts too (too_large knows this
+		 * build's reports alone): known once read, before it is indexed */
+		p->text_old += title.len + text.len;
+		if (text_too_large(p)) {
+			r = patch_fail(p, "the changed reports are a large part of the archive's text");
+			break;
+		}
+		search_index_doc(p->ws, &p->old, title.data, title.len, text.data, text.len, (uint32_t)k);
+	}
+	for (size_t i = 0; r == 0 && i < p->nnew; i++) {
+		size_t n = p->new_list[i];
 		const struct article *a = by_order[n];
 		search_document(p->ws, a);
 		char rel[64];
@@ -199,6 +221,8 @@ static int index_changes(struct patch *p)
 		search_index_doc(p->ws, &p->new, a->title, strlen(a->title), p->ws->text.data, p->ws->text.len,
 				 (uint32_t)n);
 	}
+	if (r == 0 && p->renumbered && !p->dict_changed)
+		r = renumber_texts(p);
 	gram_flush(&p->old);
 	gram_flush(&p->new);
 	buf_free(&title);
@@ -234,7 +258,7 @@ static void *remake_texts(void *arg, size_t k)
 			break;
 		size_t to = p->ndocs - from > DOCS_AT_ONCE ? from + DOCS_AT_ONCE : p->ndocs;
 		for (size_t n = from; n < to; n++) {
-			if (p->is_changed[n])
+			if (p->new_changed[n])
 				continue;
 			search_document(ws, p->by_order[n]);
 			char rel[64];
@@ -295,7 +319,11 @@ static void patch_free(struct patch *p)
 		buf_free(&p->made[i].data);
 	}
 	free(p->made);
-	free(p->is_changed);
+	free(p->new_of);
+	free(p->old_list);
+	free(p->new_list);
+	free(p->old_changed);
+	free(p->new_changed);
 	free(p->by_order);
 	buf_free(&p->file);
 	buf_free(&p->tmp);
@@ -313,44 +341,59 @@ static int too_large(struct patch *p)
 	for (size_t i = 0; i < site->articles.len; i++) {
 		const struct article *a = site->articles.items[i];
 		p->text_all += a->src_len;
-		if (a->order < p->ndocs && p->is_changed[a->order])
+		if (a->order < p->ndocs && p->new_changed[a->order])
 			p->text_changed += a->src_len;
 	}
 	return text_too_large(p);
 }
 
-static int size_cmp(const void *a, const void *b)
+/* The changes as this patch uses them: the earlier documents' new
+ * numbers, the lists of those edited, removed and added. */
+static int read_changes(struct patch *p)
 {
-	size_t x = *(const size_t *)a, y = *(const size_t *)b;
-	return x < y ? -1 : x > y;
+	p->new_of = xmalloc((p->span + 1) * sizeof(*p->new_of));
+	p->old_changed = xcalloc(p->span + 1, 1);
+	p->new_changed = xcalloc(p->span + 1, 1);
+	p->old_list = xcalloc(p->old_ndocs + 1, sizeof(*p->old_list));
+	p->new_list = xcalloc(p->ndocs + 1, sizeof(*p->new_list));
+	for (size_t k = 0; k < p->span; k++)
+		p->new_of[k] = -1;
+	long last = -1;
+	for (size_t n = 0; n < p->ndocs; n++) {
+		long k = p->old_of[n];
+		if (k < -1 || k >= (long)p->old_ndocs || (k >= 0 && k <= last))
+			return patch_fail(p, "the earlier numbers do not increase");
+		if (k < 0) {
+			p->new_changed[n] = 1;
+			p->new_list[p->nnew++] = n;
+			continue;
+		}
+		p->new_of[k] = (long)n;
+		p->renumbered |= (size_t)k != n;
+		last = k;
+	}
+	/* every earlier document not kept was edited or removed; numbers of
+	 * neither build's count as such, so that a shard holding one fails */
+	for (size_t k = 0; k < p->span; k++)
+		if (p->new_of[k] < 0) {
+			p->old_changed[k] = 1;
+			if (k < p->old_ndocs)
+				p->old_list[p->nold++] = k;
+		}
+	size_t most = p->nold > p->nnew ? p->nold : p->nnew;
+	if (most > PATCH_MAX_DOCS || most * PATCH_MAX_SHARE > (p->ndocs > PATCH_SMALL ? p->ndocs : PATCH_SMALL))
+		return patch_fail(p, "too many documents changed");
+	return 0;
 }
 
 int search_patch(struct search_ctx *x, struct worker_state *ws, size_t nws, const struct search_changes *ch)
 {
 	struct patch p = { .x = x, .ws = ws, .nws = nws, .ndocs = x->site->articles.len, .old_ndocs = ch->old_ndocs,
-			   .nchanged = ch->n, .file = BUF_INIT, .tmp = BUF_INIT, .old_dict = BUF_INIT };
+			   .old_of = ch->old_of, .file = BUF_INIT, .tmp = BUF_INIT, .old_dict = BUF_INIT };
 	p.span = p.ndocs > p.old_ndocs ? p.ndocs : p.old_ndocs;
-	size_t *changed = xcalloc(ch->n + 1, sizeof(*changed));
-	if (ch->n)
-		memcpy(changed, ch->changed, ch->n * sizeof(*changed));
-	qsort(changed, ch->n, sizeof(*changed), size_cmp);
-	p.changed = changed;
-	p.is_changed = xcalloc(p.span + 1, 1);
 	gram_table_init(&p.old);
 	gram_table_init(&p.new);
-	int r = 0;
-	if (ch->n > PATCH_MAX_DOCS || ch->n * PATCH_MAX_SHARE > (p.ndocs > PATCH_SMALL ? p.ndocs : PATCH_SMALL))
-		r = patch_fail(&p, "too many documents changed");
-	for (size_t i = 0; r == 0 && i < ch->n; i++) {
-		if (changed[i] >= p.span || (i && changed[i] == changed[i - 1]))
-			r = patch_fail(&p, "changed documents out of range");
-		else
-			p.is_changed[changed[i]] = 1;
-	}
-	/* every document only one build has is changed: added or removed */
-	for (size_t n = p.ndocs < p.old_ndocs ? p.ndocs : p.old_ndocs; r == 0 && n < p.span; n++)
-		if (!p.is_changed[n])
-			r = patch_fail(&p, "a document added or removed is not among the changed");
+	int r = read_changes(&p);
 	if (r == 0 && too_large(&p))
 		r = patch_fail(&p, "the changed reports are a large part of the archive's text");
 	if (r == 0)
@@ -363,7 +406,8 @@ int search_patch(struct search_ctx *x, struct worker_state *ws, size_t nws, cons
 		r = offer(&p);
 	if (getenv("SITEGEN_TIMING")) {
 		if (r == 0)
-			fprintf(stderr, "sitegen: search: patched %zu documents, %zu shards (%zu g/, %zu p/)%s\n", ch->n,
+			fprintf(stderr, "sitegen: search: patched %zu documents%s, %zu shards (%zu g/, %zu p/)%s\n",
+				p.nold > p.nnew ? p.nold : p.nnew, p.renumbered ? " (the others renumbered)" : "",
 				p.shards[0] + p.shards[1], p.shards[0], p.shards[1],
 				p.dict_changed ? "; the texts' dictionary changed: every d/ file made again"
 				: x->dict_earlier ? "; the texts' dictionary the earlier build's (no report of its sample changed)"
@@ -372,6 +416,5 @@ int search_patch(struct search_ctx *x, struct worker_state *ws, size_t nws, cons
 			fprintf(stderr, "sitegen: search: not patched: %s\n", p.why ? p.why : "?");
 	}
 	patch_free(&p);
-	free(changed);
 	return r;
 }

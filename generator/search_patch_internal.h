@@ -21,14 +21,19 @@ struct patch {
 	size_t ndocs, sg, sp, est_g, est_p;
 	size_t old_ndocs;		/* the earlier build's documents */
 	size_t span;			/* the larger of the two: document numbers are below it */
-	const size_t *changed;
-	size_t nchanged;
-	unsigned char *is_changed;	/* by document, below span */
+	const long *old_of;		/* by document: its earlier number, or -1 (search_changes) */
+	long *new_of;			/* by earlier document, below span: its number now, or -1 */
+	int renumbered;			/* a document kept has another number now */
+	size_t *old_list, nold;		/* the earlier documents edited or removed, increasing */
+	size_t *new_list, nnew;		/* the documents edited or added, increasing */
+	unsigned char *old_changed;	/* by earlier document, below span: in old_list (or not one) */
+	unsigned char *new_changed;	/* by document, below span: in new_list */
 	struct gram_table old, new;
 	struct made *made;
 	size_t nmade, cap_made;
 	size_t shards[2];		/* rewritten, g/ and p/ */
 	size_t text_all, text_changed;	/* bytes of text: the archive's, the changed reports' (too_large) */
+	size_t text_old;		/* the earlier documents' read so far */
 	struct buf file, tmp;
 	struct buf old_dict;		/* the earlier build's dictionary, when it differs from this one's */
 	int dict_changed;

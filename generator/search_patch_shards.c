@@ -52,10 +52,13 @@ static const char *patch_shard(const struct patch *p, struct scratch *sc, int po
 	size_t dropped = 0, expected = 0;
 	for (size_t i = 0; i < sh.n; i++) {
 		struct sgram *g = &sh.g[i];
-		size_t d = positional ? search_drop_entries(&g->a, p->is_changed)
-				      : search_drop_docs(&g->a, p->is_changed) + search_drop_docs(&g->b, p->is_changed);
+		size_t d = positional ? search_drop_entries(&g->a, p->old_changed)
+				      : search_drop_docs(&g->a, p->old_changed) + search_drop_docs(&g->b, p->old_changed);
 		g->changed = d > 0;
 		dropped += d;
+		if (p->renumbered)
+			g->changed |= positional ? search_renumber_entries(&g->a, p->new_of)
+						 : search_renumber_docs(&g->a, p->new_of) | search_renumber_docs(&g->b, p->new_of);
 	}
 	struct u32s l = { 0 };
 	for (size_t t = 0; t < nold; t++) {
@@ -98,7 +101,10 @@ static const char *patch_shard(const struct patch *p, struct scratch *sc, int po
 		free(add.v);
 	}
 	free(l.v);
-	if (!why) {
+	int any = sh.n > before;
+	for (size_t i = 0; !any && i < sh.n; i++)
+		any = sh.g[i].changed;
+	if (!why && any) {	/* else the earlier file is this one: kept */
 		if (sh.n > before)
 			qsort(sh.g, sh.n, sizeof(*sh.g), search_sgram_cmp);
 		buf_addf(out, "sitegenSearch.%c(%zu,\"", positional ? 'p' : 'g', k);
@@ -267,20 +273,25 @@ static int patch_part(struct patch *p, int positional, const struct side *old, c
 	}
 	free(diff);
 	int r = 0;
-	/* A change as large as a long report rewritten touches most shards: each
-	 * read, decoded and held until the end costs more than a whole build
-	 * (twice its time and memory, for a report of 400,000 characters) */
-	if (nshards >= PATCH_FEW_SHARDS && ntouched > nshards / 2)
+	if (p->renumbered) {	/* any shard may hold a document renumbered */
+		memset(touched, 1, nshards);
+		ntouched = nshards;
+	} else if (nshards >= PATCH_FEW_SHARDS && ntouched > nshards / 2) {
+		/* A change as large as a long report rewritten touches most
+		 * shards: each read, decoded and held until the end costs more
+		 * than a whole build (twice its time and memory, for a report of
+		 * 400,000 characters) */
 		r = patch_fail(p, "the changes touch most shards: a whole build is quicker");
+	}
 	qsort(at, n, sizeof(*at), at_cmp);
 	struct part_job j = { .p = p, .positional = positional, .old = old, .new = new, .at = at };
 	j.work = xcalloc(ntouched + 1, sizeof(*j.work));
-	for (size_t i = 0; r == 0 && i < n;) {
+	for (size_t i = 0, k = 0; r == 0 && k < nshards; k++) {	/* at[i..e): shard k's grams */
 		size_t e = i;
-		while (e < n && at[e].shard == at[i].shard)
+		while (e < n && at[e].shard == k)
 			e++;
-		if (touched[at[i].shard])
-			j.work[j.nwork++] = (struct shard_work){ at[i].shard, i, e, BUF_INIT, NULL };
+		if (touched[k])
+			j.work[j.nwork++] = (struct shard_work){ (uint32_t)k, i, e, BUF_INIT, NULL };
 		i = e;
 	}
 	pthread_mutex_init(&j.lock, NULL);

@@ -154,6 +154,28 @@ size_t search_drop_entries(struct u32s *l, const unsigned char *changed)
 	return dropped;
 }
 
+int search_renumber_docs(struct u32s *l, const long *new_of)
+{
+	int moved = 0;
+	for (size_t i = 0; i < l->n; i++) {
+		uint32_t now = (uint32_t)new_of[l->v[i]];
+		moved |= now != l->v[i];
+		l->v[i] = now;
+	}
+	return moved;
+}
+
+int search_renumber_entries(struct u32s *l, const long *new_of)
+{
+	int moved = 0;
+	for (size_t i = 0; i < l->n; i += 3 + l->v[i + 1] + l->v[i + 2]) {
+		uint32_t now = (uint32_t)new_of[l->v[i]];
+		moved |= now != l->v[i];
+		l->v[i] = now;
+	}
+	return moved;
+}
+
 void search_merge(struct u32s *a, const struct u32s *b, int entries)
 {
 	if (!b->n)

@@ -48,6 +48,11 @@ int search_sgram_cmp(const void *a, const void *b);
  * positions' entries); returns how many it held. */
 size_t search_drop_docs(struct u32s *l, const unsigned char *changed);
 size_t search_drop_entries(struct u32s *l, const unsigned char *changed);
+/* Gives each document of a list (of documents, or of entries) its number
+ * now, new_of[its number] (increasing with it: the list stays sorted);
+ * returns whether any number moved. */
+int search_renumber_docs(struct u32s *l, const long *new_of);
+int search_renumber_entries(struct u32s *l, const long *new_of);
 /* Merges b (documents, or entries) into a, both increasing and without a
  * document in common. */
 void search_merge(struct u32s *a, const struct u32s *b, int entries);
