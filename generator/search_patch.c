@@ -406,9 +406,10 @@ int search_patch(struct search_ctx *x, struct worker_state *ws, size_t nws, cons
 		r = offer(&p);
 	if (getenv("SITEGEN_TIMING")) {
 		if (r == 0)
-			fprintf(stderr, "sitegen: search: patched %zu documents%s, %zu shards (%zu g/, %zu p/)%s\n",
+			fprintf(stderr,
+				"sitegen: search: patched %zu documents%s, %zu shards (%zu g/, %zu p/) of %zu read%s\n",
 				p.nold > p.nnew ? p.nold : p.nnew, p.renumbered ? " (the others renumbered)" : "",
-				p.shards[0] + p.shards[1], p.shards[0], p.shards[1],
+				p.shards[0] + p.shards[1], p.shards[0], p.shards[1], p.shards_read,
 				p.dict_changed ? "; the texts' dictionary changed: every d/ file made again"
 				: x->dict_earlier ? "; the texts' dictionary the earlier build's (no report of its sample changed)"
 						  : "");

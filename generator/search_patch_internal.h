@@ -32,6 +32,7 @@ struct patch {
 	struct made *made;
 	size_t nmade, cap_made;
 	size_t shards[2];		/* rewritten, g/ and p/ */
+	size_t shards_read;
 	size_t text_all, text_changed;	/* bytes of text: the archive's, the changed reports' (too_large) */
 	size_t text_old;		/* the earlier documents' read so far */
 	struct buf file, tmp;

@@ -307,12 +307,13 @@ static int patch_part(struct patch *p, int positional, const struct side *old, c
 			char rel[64];
 			snprintf(rel, sizeof(rel), "search/%c/%x.js", positional ? 'p' : 'g', sw->shard);
 			struct buf *made = patch_add_made(p, rel);
+			p->shards[positional]++;
 			*made = sw->out;	/* handed over */
 			sw->out = (struct buf)BUF_INIT;
 		}
 		buf_free(&sw->out);
 	}
-	p->shards[positional] += j.nwork;
+	p->shards_read += j.nwork;
 	free(j.work);
 	free(touched);
 	free(at);

@@ -3,8 +3,8 @@
 # the rebuild rewrites its d/ file and only some shards, says so (SITEGEN_TIMING), equals a full build
 # byte for byte, and the index finds the new words and no longer the old ones (read by
 # tests/search_check.js the way the browser reads it, the index alone deciding); so after a tag edit
-# and a report added as the newest, or removed; a shard changed by hand, or a report added before
-# others (which renumbers them), makes the whole index again.
+# and a report added as the newest, or removed, or added before others (which renumbers them: the lists
+# mapped to the new numbers); a shard changed by hand makes the whole index again.
 set -u
 B=${B:-build}
 BIN=$B/sitegen
@@ -179,13 +179,23 @@ else
 	bad "the newest report removed: d/$((nd - 1)).js $(test -e "$tmp/one/search/d/$((nd - 1)).js" && echo stays || echo went), $(grep -c '^search/d/' "$tmp/changed") d/ files rewritten"
 fi
 finds 鼹鼠 "" "the removed report is no longer found"
-# added before the others, it renumbers them: the whole index
+# 5c. added before the others, it renumbers them all: the index is patched, every list holding one of them
+# mapped to its new numbers (search_patch_shards.c); the texts' dictionary's sample (of the oldest 128 of 201
+# reports, all drawn: generator/search_dict.c) changes, so every d/ file is made again
 report "$tmp/c/content/2020/aa-oldest.md" 2019-01-01 最早的一篇 最早的报道里有鼹鼠。
 rebuild "a report added as the oldest"
-if grep -q 'search: not patched: too many documents changed' "$tmp/log" && grep -q 'search: built whole' "$tmp/log"; then
-	ok "a report added as the oldest renumbers the others: the whole index"
+renumbered() {	# label
+	if grep -q 'search: patched 1 documents (the others renumbered)' "$tmp/log"; then
+		ok "$1: the index is patched, the others renumbered ($(sed -n 's/.*search: patched 1 documents (the others renumbered), //p' "$tmp/log"))"
+	else
+		bad "$1: the index was not patched: $(grep 'search: \|pages made' "$tmp/log" | head -3 | tr '\n' ' ')"
+	fi
+}
+renumbered "a report added as the oldest"
+if grep -q "the texts' dictionary changed: every d/ file made again" "$tmp/log" && [ "$(grep -c '^search/d/' "$tmp/changed")" -gt 150 ]; then
+	ok "a report added as the oldest: the dictionary's sample changed, every d/ file made again"
 else
-	bad "a report added as the oldest: $(grep 'search: ' "$tmp/log" | head -3 | tr '\n' ' ')"
+	bad "a report added as the oldest: $(grep -c '^search/d/' "$tmp/changed") d/ files rewritten; $(grep 'search: patched' "$tmp/log")"
 fi
 uo=$(node tests/search_check.js --engine "$tmp/one" 最早 | sed -n 's/.*"urls":\["\([^"]*\)"\]}$/\1/p')
 if [ -n "$uo" ] && grep -q 最早的一篇 "$tmp/one/$uo"; then
@@ -193,8 +203,41 @@ if [ -n "$uo" ] && grep -q 最早的一篇 "$tmp/one/$uo"; then
 else
 	bad "the report added as the oldest is not found: [$uo]"
 fi
+finds 龘齉灥厵鱻 "$u" "the renumbered index still finds the edited report (positions), and it alone"
+finds 貔貅 "$u" "…and its tag"
 rm "$tmp/c/content/2020/aa-oldest.md"
-rebuild "the oldest report removed" alone
+rebuild "the oldest report removed"
+renumbered "the oldest report removed"
+# 5d. one added among the newer reports (the 170th oldest's date, after the 128 the sample is drawn from):
+# those after it renumbered, their d/ files the earlier ones with another number (search_patch.c), the
+# dictionary the earlier build's; removed again, the same the other way
+mid=$(grep -h '^date:' $(find "$tmp/c/content" -name '*.md') | sort | sed -n 170p | sed 's/^date: *//')
+report "$tmp/c/content/2022/mid.md" "$mid" 夹在中间的一篇 中间的报道里有鸬鹚和鹈鹕。
+d_range() {	# label: the d/ files rewritten are d/FROM.js … d/LAST.js, the last report's, FROM past the sample
+	nd=$(find "$tmp/one/search/d" -type f | wc -l)
+	from=$(sed -n 's|^search/d/\([0-9]*\)\.js$|\1|p' "$tmp/changed" | sort -n | head -1)
+	count=$(grep -c '^search/d/' "$tmp/changed")
+	if [ -n "$from" ] && [ "$from" -ge 128 ] && [ "$count" -eq $((nd - from)) ] &&
+		grep -q "the texts' dictionary the earlier build's" "$tmp/log"; then
+		ok "$1: the dictionary kept, the d/ files from d/$from.js on rewritten ($count of $nd)"
+	else
+		bad "$1: from ${from:-none}, $count d/ files rewritten of $nd; $(grep 'search: patched' "$tmp/log")"
+	fi
+}
+rebuild "a report added among the newer ones"
+renumbered "a report added among the newer ones"
+d_range "a report added among the newer ones"
+um=$(node tests/search_check.js --engine "$tmp/one" 鸬鹚 | sed -n 's/.*"urls":\["\([^"]*\)"\]}$/\1/p')
+if [ -n "$um" ] && grep -q 夹在中间的一篇 "$tmp/one/$um" && grep -q '"t":"夹在中间的一篇"' "$tmp/one/search/d/$from.js"; then
+	ok "the report added among the newer ones is found, and its d/ file is the first rewritten (d/$from.js)"
+else
+	bad "the report added among the newer ones: [$um], d/$from.js: $(head -c 120 "$tmp/one/search/d/$from.js")"
+fi
+rm "$tmp/c/content/2022/mid.md"
+rebuild "the report among the newer ones removed"
+renumbered "the report among the newer ones removed"
+d_range "the report among the newer ones removed"
+finds 鸬鹚 "" "the removed report is no longer found"
 # a newest report a large part of the archive's text (20 others' bodies), added and removed: the whole
 # index both ways, the removed one's text counted before it is indexed (a patch of such a removal took
 # 9 times a whole build's time)
