@@ -4,10 +4,10 @@
  * A document's postings depend on its own title and text alone (search.c:
  * the trigram counts and the positions are per document), and the files of
  * the index on the postings and SG and SP (no list's code depends on the
- * number of documents: search.h). So when the documents keep their numbers
- * and only a few changed (render_deps_changes: an edit, a report moved or
- * retagged, one added as the newest or the newest removed), the new index
- * is the old one where those documents' d/ files and the shards of the
+ * number of documents: search.h). So when only a few documents changed
+ * and the others keep their numbers (render_deps_changes: an edit, a
+ * report moved or retagged, one added as the newest or the newest
+ * removed), the new index is the old one where those documents' d/ files and the shards of the
  * grams whose postings in them differ, old against new, are made again
  * (most of an edited report's grams have the same postings as before; an
  * added report has no old postings, a removed one no new ones):
@@ -26,6 +26,18 @@
  * (the old texts read with the old dictionary, from index.js), the shards
  * still patched; the unchanged documents' ones over all the threads, once
  * the rest is kept, each handed to the writer as it is made.
+ *
+ * A report added before others (or removed, or moved by its date) renumbers
+ * those after it: documents are numbered in date order. The others keep
+ * their postings, under new numbers that keep their order (old_of, new_of:
+ * a monotone map), so every shard is read back, its lists rid of the
+ * changed documents, mapped to the new numbers, given the new postings and
+ * encoded again where a number moved (a code is a function of its list:
+ * the same bytes as a full build's); a shard where none did is kept. The
+ * d/ files of the documents renumbered are the earlier ones with the
+ * number in their first line changed, or, when the dictionary changed, made
+ * again with the rest. At 10,000 reports: 3.0 s for one added among the
+ * oldest, against 6.8 s for the whole index (README, Performance).
  * Every file read must be exactly as the earlier build left it
  * (writer_read_kept), the old postings must be found in the shards where
  * they belong, every shard must decode; anything else, and the caller
