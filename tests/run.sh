@@ -101,6 +101,7 @@ slow faults sh tests/faults.sh
 slow equiv_crash sh tests/equiv_crash.sh
 quick listings sh tests/listings.sh
 slow limits sh tests/limits.sh
+slow search_sample sh tests/search_sample.sh
 slow search_limits sh tests/search_limits.sh
 quick site sh tests/site.sh
 slow inputs sh tests/inputs.sh
