@@ -219,6 +219,7 @@ def run_http(d, base, want):
 
     check_slow_status(d, base)
     check_stale_index(d, base)
+    check_renumbered_texts(d, base)
     check_scripts_missing(d, base)
     check_narrow(d, base)
     check_no_script(d, base)
@@ -329,6 +330,38 @@ def check_stale_index(d, base):
     say(total == want and fresh >= 2 and "出错" not in st["status"],
         f"http: an index.js older than the shards: the query is run again with the files loaded afresh "
         f"({fresh} of them) and finds {total} (brute force: {want}; status {st['status']})")
+
+
+def check_renumbered_texts(d, base):
+    """The page holds shards read before the archive was rebuilt with a report added among older ones,
+    which renumbered those after it, and loads report files after it: report n's file is then the one that
+    was n - 1's (here every d/ file the page asks for is its neighbour's). The first result's text lacks the
+    term, so the query is run again with every file loaded afresh, and shows what the brute force finds,
+    the right reports first, with no error; the same when 更多结果 meets such a file."""
+    want = brute(["网格员"])["网格员"]
+    for how in ("query", "more"):
+        d.get(base + "search/index.html?q=" + urllib.parse.quote("网格员" if how == "more" else "社区"))
+        wait_total(d)
+        d.execute_script("""
+            const engine = sitegenSearch.page.engine, load = engine.load;
+            engine.load = key => load(key.replace(/^d\/([0-9]+)$/, (m, n) => 'd/' + (Number(n) + 1)));""")
+        if how == "more":
+            d.find_element(By.ID, "search-more").click()
+            time.sleep(0.5)
+        else:
+            type_query(d, "网格员")
+        total = wait_total(d)
+        st = page_state(d)
+        shown = d.execute_script("""return [...document.querySelectorAll('#search-results .item-title a')]
+            .map(a => a.getAttribute('href'));""")
+        right = len(shown) == len(want["urls"]) and all(h.endswith(u) for h, u in zip(shown, want["urls"]))
+        fresh = d.execute_script("""return performance.getEntriesByType('resource')
+            .filter(e => /\\/search\\/d\\/[0-9]+\\.js\\?v=[0-9]+$/.test(e.name)).length;""")
+        say(total == want["total"] and right and fresh >= 1 and "出错" not in st["status"],
+            f"http: report files renumbered since the shards were read ({how}): the query is run again with the "
+            f"files loaded afresh ({fresh} report files) and finds {total} (brute force: {want['total']}), "
+            f"{'the same' if right else 'not the same'} {len(shown)} reports shown as the brute force's first "
+            f"(status {st['status']})", [] if right else [f"shown {shown}", f"brute force {want['urls']}"])
 
 
 def check_scripts_missing(d, base):

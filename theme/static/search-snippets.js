@@ -1,8 +1,8 @@
 /* search-snippets.js: what the archive's search shows with each result, added to the engine of
  * search-engine.js (loaded before it): a title or subtitle with its matches marked (highlight), a
  * fragment of the text around the first match cut at clause ends (snippet, excerpt), or the metadata
- * line that matched, labelled (metaLine). Pure functions of a document and the terms: nothing is loaded
- * here. In the browser it adds to the global `sitegenSearchEngine`; under Node, search-engine.js calls
+ * line that matched, labelled (metaLine); and whether a document holds the terms at all (holds). Pure
+ * functions of a document and the terms: nothing is loaded here. In the browser it adds to the global `sitegenSearchEngine`; under Node, search-engine.js calls
  * the function this module is. */
 (function (add) {
 	if (typeof module === "object" && module.exports) module.exports = add;
@@ -210,6 +210,19 @@
 	};
 
 	var FRAGMENTS = 3;
+
+	/* Whether document d holds every term in its title or text, as the lists that named it say. When it
+	 * does not, the files the page loaded do not fit together: an index read before the archive was
+	 * rebuilt beside a report file read after it (a report added among older ones renumbers those after
+	 * it), or a text inflated with another build's dictionary. */
+	Engine.prototype.holds = function (d, terms) {
+		var fold = this.folder.fold, title = fold(d.t), text = null;
+		return terms.every(function (t) {
+			if (title.indexOf(t) >= 0) return true;
+			if (text === null) text = fold(d.text);
+			return text.indexOf(t) >= 0;
+		});
+	};
 
 	/* A report's own text, as the snippet sees it: its body and captions, without the subtitle (shown apart). */
 	function ownText(d) {

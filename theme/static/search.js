@@ -113,6 +113,8 @@
 		this.entry = "";		/* the query of the current history entry (what Back returns to) */
 		this.result = null;
 		this.shown = 0;
+		this.query = "";		/* what the results are of */
+		this.afresh = false;		/* the index files are loaded past the browser's cache */
 	}
 
 	SearchPage.prototype.start = function () {
@@ -219,9 +221,11 @@
 	 * one's results be dropped when they arrive. A query that fails is run once more with every index file
 	 * loaded again, past the browser's cache: the archive may have been rebuilt since the files the page
 	 * holds were loaded (a page left open, or a cached index.js beside newer shards on a server that sends
-	 * no Cache-Control), and a newer index.js read with older shards, or the reverse, does not add up. */
+	 * no Cache-Control), and a newer index.js read with older shards, or the reverse, does not add up (a
+	 * list names a report past the end; a report's text lacks a term its lists say it holds: holds). */
 	SearchPage.prototype.run = function (q, t0, how, again) {
 		var self = this, seq = ++this.seq;
+		this.query = q;
 		if (how !== "address") this.sync(q, how);
 		document.title = q.trim() ? echo(q) + " · " + this.baseTitle : this.baseTitle;
 		this.begin();
@@ -251,10 +255,16 @@
 		}).catch(function (err) {
 			if (seq !== self.seq) return;
 			if (again) return self.fail(err);
-			self.load.fresh();
-			self.engine = new api.Engine(self.load);
-			self.run(q, t0, "address", true);
+			self.again(q, t0);
 		});
+	};
+
+	/* Runs q once more with every index file loaded past the browser's cache, and a new engine. */
+	SearchPage.prototype.again = function (q, t0) {
+		this.load.fresh();
+		this.afresh = true;
+		this.engine = new api.Engine(this.load);
+		this.run(q, t0, "address", true);
 	};
 
 	SearchPage.prototype.nothingFound = function (q, terms) {
@@ -277,6 +287,13 @@
 				return doc;
 			}).then(function (d) {
 				if (seq !== self.seq) return;
+				/* once loaded afresh the files fit together: a term the browser folds otherwise than
+				 * the generator did must not make the page fail */
+				if (!self.afresh && !engine.holds(d, result.terms)) {
+					var err = new Error("索引与报道文本不一致");
+					err.stale = true;
+					throw err;
+				}
 				if (fresh && i === 0) {
 					self.clear(count);
 					self.result = result;
@@ -349,7 +366,9 @@
 		this.showPage(result, seq, performance.now()).then(function (first) {
 			if (first) first.focus();	/* keyboard readers continue at the first new result */
 		}).catch(function (err) {
-			if (seq === self.seq) self.fail(err);
+			if (seq !== self.seq) return;
+			if (err && err.stale) self.again(self.query, performance.now());	/* from the first page */
+			else self.fail(err);
 		}).then(function () {
 			self.more.disabled = false;
 		});
