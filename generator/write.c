@@ -169,16 +169,21 @@ char *write_join(const char *a, const char *b)
 	return p;
 }
 
-/* One file's part of the output digest: its path, size, mtime and inode.
- * The inode because a file system may keep times to the second (ext4 with
- * small inodes, FAT, some shares): a page replaced in the second of the
+/* One file's part of the output digest: its path, size, mtime, inode and
+ * ctime. The inode because a file system may keep times to the second (ext4
+ * with small inodes, FAT, some shares): a page replaced in the second of the
  * state's by one of the same size would match it, and a build after a commit
  * killed midway would keep it (every commit renames a new file, a new inode,
- * into place; a rename keeps it, so the staged file's stat is the live one's). */
+ * into place). The ctime because an edit in place that puts the size and
+ * mtime back (touch -r) changes it, and nobody can set it: the next build
+ * must not keep such a file, nor copy its bytes (search_patch.c). A rename
+ * changes it too, so the commit stats each file it moved into place again
+ * (write_commit.c). */
 uint64_t write_file_digest(const char *rel, const struct stat *st)
 {
-	long long v[3] = { (long long)st->st_size,
-			   (long long)st->st_mtim.tv_sec * 1000000000LL + st->st_mtim.tv_nsec, (long long)st->st_ino };
+	long long v[4] = { (long long)st->st_size,
+			   (long long)st->st_mtim.tv_sec * 1000000000LL + st->st_mtim.tv_nsec, (long long)st->st_ino,
+			   (long long)st->st_ctim.tv_sec * 1000000000LL + st->st_ctim.tv_nsec };
 	uint64_t h = hash_bytes(HASH_INIT, rel, strlen(rel) + 1);
 	return hash_bytes(h, v, sizeof(v));
 }
@@ -452,7 +457,7 @@ int writer_put(struct writer *w, const char *rel, const char *data, size_t len)
 		return 0;
 	}
 	char *target = w->direct ? live : write_join(w->staging, rel);
-	/* a rename keeps the mtime, so the staged file's stat is the live one's */
+	/* its digest for now: the commit's rename changes the ctime (write_commit.c) */
 	int r = write_whole_file(target, data, len, &st);
 	if (r < 0) {
 		int e = errno;

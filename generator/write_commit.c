@@ -403,6 +403,22 @@ static int move_into_place(struct writer *w, struct commit *c, size_t i)
 	return 0;
 }
 
+/* Each file moved into place, stat'ed again: the rename changed its ctime,
+ * which its digest holds (write_file_digest). One that cannot be stat'ed
+ * keeps the staged file's digest: the next build then makes it again. */
+static void restat_moved(struct writer *w, const struct commit *c)
+{
+	for (size_t i = 0; i < w->nstaged; i++) {
+		struct stat st;
+		struct write_entry *e = write_entry_of(w->staged[i]);
+		if (lstat(c->to[i], &st) < 0 || !S_ISREG(st.st_mode))
+			continue;
+		uint64_t h = write_file_digest(w->staged[i], &st);
+		w->digest += h - e->digest;
+		e->digest = h;
+	}
+}
+
 /* Undoes the first `done` moves, and with `failed_too` the one after them,
  * which may have moved its old entry aside before failing; then puts back
  * the entries moved out of the way. Returns 0, or -1 when something could
@@ -506,6 +522,7 @@ int writer_commit(struct writer *w, struct write_stats *stats, uint64_t inputs)
 		write_free(w);
 		return undone ? -1 : -2;
 	}
+	restat_moved(w, &c);
 	commit_free(w, &c);
 	w->stats.written += w->nstaged;
 	struct buf some = BUF_INIT;

@@ -140,7 +140,7 @@ int write_open_kept(struct writer *w, struct kept_dirs *kd, const char *rel);
 
 /* a/b, malloc'd */
 char *write_join(const char *a, const char *b);
-/* One file's part of the output digest: its path, size and mtime. */
+/* One file's part of the output digest: its path, size, mtime, inode and ctime. */
 uint64_t write_file_digest(const char *rel, const struct stat *st);
 /* Is rel a path the writer may touch (relative, no .., allowed characters)? */
 int write_rel_is_safe(const char *rel);

@@ -145,6 +145,23 @@ if same "$tmp/one" "$tmp/full" && ! grep -q 'changed by hand' "$tmp/one/tags/ind
 else
 	echo "not ok - incremental: a page changed by hand in the output survived an incremental build"
 fi
+# …also when the edit keeps its size and puts its mtime back (touch -r): its ctime tells
+cp -p "$tmp/one/tags/index.html" "$tmp/ref.html"
+python3 -c '
+import sys
+with open(sys.argv[1], "r+b") as f:
+    b = f.read()
+    i = b.index(b"<title>")
+    f.seek(i + 7)
+    f.write(b"X")' "$tmp/one/tags/index.html"
+touch -r "$tmp/ref.html" "$tmp/one/tags/index.html"
+printf '\n再加一句，又一次。\n' >>"$g"
+rebuild
+if same "$tmp/one" "$tmp/full" && cmp -s "$tmp/one/tags/index.html" "$tmp/full/tags/index.html"; then
+	echo "ok - incremental: a page edited in place with its size and mtime put back is made again ($m made)"
+else
+	echo "not ok - incremental: a page edited in place with its size and mtime put back survived an incremental build"
+fi
 # A date moves the report among the pages: the pages whose view of the
 # structure changed are made again (report pages: its own, its old and new
 # neighbours', those of its community and district; period pages: those of
