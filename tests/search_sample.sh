@@ -3,9 +3,10 @@
 # two of the oldest 2,048 is drawn: a report added among the oldest, neither it nor the report it pushes out
 # of them drawn, leaves the dictionary as it was (the others renumbered, their d/ files the earlier ones
 # with another number); one that is drawn makes the sample again; an edit of a report not drawn keeps the
-# dictionary (its URL read from its earlier d/ file), of one drawn makes the sample again; a d/ file edited in
-# place with its mtime put back is not copied by the renumbering (its ctime tells). Every build is compared with a full build of the
-# same input (diff -r). In make test-slow: 2,101 reports (its 2,048th oldest not drawn).
+# dictionary (its URL read from its earlier d/ file), of one drawn makes the sample again; a d/ file edited
+# in place with its mtime put back is not copied by the renumbering (its ctime tells). Every build is
+# compared with a full build of the same input (diff -r). In make test-slow: 2,101 reports (its 2,048th
+# oldest not drawn).
 set -u
 B=${B:-build}
 BIN=$B/sitegen
