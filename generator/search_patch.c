@@ -282,6 +282,43 @@ static void *remake_texts(void *arg, size_t k)
 	return failed ? ws : NULL;
 }
 
+/* The files made, handed to the writer over the threads as remake_texts
+ * does (a renumbering makes tens of thousands: 0.64 s in one thread at
+ * 10,000 reports, the writer comparing each with the file it replaces). */
+static void *put_made(void *arg, size_t k)
+{
+	struct remake *j = arg;
+	struct patch *p = j->p;
+	int failed = 0;
+	for (;;) {
+		pthread_mutex_lock(&j->lock);
+		size_t from = j->next;
+		j->next += DOCS_AT_ONCE;
+		pthread_mutex_unlock(&j->lock);
+		if (from >= p->nmade)
+			break;
+		size_t to = p->nmade - from > DOCS_AT_ONCE ? from + DOCS_AT_ONCE : p->nmade;
+		for (size_t i = from; i < to; i++)
+			if (writer_put(p->x->w, p->made[i].rel, p->made[i].data.data, p->made[i].data.len) < 0)
+				failed = 1;
+	}
+	return failed ? &p->ws[k] : NULL;
+}
+
+/* fn (put_made, remake_texts) on every thread; a failure fails the build. */
+static void run_on_threads(struct patch *p, void *(*fn)(void *, size_t))
+{
+	struct remake j = { .p = p };
+	void **failed = xcalloc(p->nws, sizeof(*failed));
+	pthread_mutex_init(&j.lock, NULL);
+	threads_run(p->nws, fn, &j, failed);
+	pthread_mutex_destroy(&j.lock);
+	for (size_t k = 0; k < p->nws; k++)
+		if (failed[k])
+			p->x->failed = 1;
+	free(failed);
+}
+
 /* Keeps the rest of search/ and offers the files made: all, or nothing.
  * The unchanged documents' d/ files, when the dictionary changed, are
  * named to the writer as not kept, and made once nothing can fail. */
@@ -305,22 +342,12 @@ static int offer(struct patch *p)
 	free(d_rels);
 	if (r < 0)
 		return patch_fail(p, "the rest of search/ cannot be kept");
-	for (size_t i = 0; i < p->nmade; i++)
-		if (writer_put(p->x->w, p->made[i].rel, p->made[i].data.data, p->made[i].data.len) < 0)
-			p->x->failed = 1;
-	if (p->dict_changed) {
-		struct remake j = { .p = p };
-		void **failed = xcalloc(p->nws, sizeof(*failed));
-		pthread_mutex_init(&j.lock, NULL);
-		threads_run(p->nws, remake_texts, &j, failed);
-		pthread_mutex_destroy(&j.lock);
-		for (size_t k = 0; k < p->nws; k++)
-			if (failed[k])
-				p->x->failed = 1;
-		free(failed);
-	}
+	run_on_threads(p, put_made);
+	if (p->dict_changed)
+		run_on_threads(p, remake_texts);
 	return 0;
 }
+
 
 static void patch_free(struct patch *p)
 {

@@ -13,13 +13,17 @@ for jobs in 4; do
 	# the title edit makes some pages and keeps the others: pages then make
 	# the listing items of unchanged reports on demand, from several threads;
 	# a report added as the newest has the search index's shards patched on
-	# the threads (search_patch_shards.c)
-	for round in full rebuild title newest; do
+	# the threads (search_patch_shards.c); one added among older ones has
+	# every shard renumbered, and the files made handed to the writer, on them
+	for round in full rebuild title newest older; do
 		label="full build"
 		first=$(find "$tmp/c/content" -name '*.md' | sort | head -n 1)
 		[ "$round" = rebuild ] && label="rebuild after an edit"
 		[ "$round" = title ] && label="rebuild after a title edit"
 		[ "$round" = newest ] && label="rebuild after a report added as the newest"
+		[ "$round" = older ] && label="rebuild after a report added among older ones"
+		[ "$round" = older ] && sed "s/^date: .*/date: $(grep -h '^date:' $(find "$tmp/c/content" -name '*.md') |
+			sort | sed -n 300p | sed 's/^date: *//')/; s/^title: '/title: '较早/" "$first" >"$tmp/c/content/2021/older.md"
 		[ "$round" = newest ] && sed 's/^date: .*/date: 2023-01-01/' "$first" >"$tmp/c/content/2022/zz-newest.md"
 		[ "$round" = full ] && rm -rf "$tmp/out"
 		[ "$round" = rebuild ] && printf '\n一句。\n' >>"$first"
