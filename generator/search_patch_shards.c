@@ -258,7 +258,8 @@ static int patch_part(struct patch *p, int positional, const struct side *old, c
 	size_t nshards = positional ? p->sp : p->sg, n = old->n + new->n;
 	struct at *at = xmalloc((n + 1) * sizeof(*at));
 	unsigned char *diff = xcalloc(n + 1, 1);
-	mark_differing(positional, old, new, diff, diff + old->n);
+	if (!p->renumbered)	/* else every shard is read (below): no need to compare */
+		mark_differing(positional, old, new, diff, diff + old->n);
 	for (size_t i = 0; i < n; i++) {
 		int is_new = i >= old->n;
 		const struct gram_ref *r = is_new ? &new->refs[i - old->n] : &old->refs[i];
