@@ -99,7 +99,7 @@ beside serve sh tests/serve.sh
 quick browser sh tests/browser.sh
 quick search_incremental sh tests/search_incremental.sh core
 quick cli sh tests/cli.sh
-quick parse_cache sh tests/parse_cache.sh
+quick parse_cache sh tests/parse_cache.sh core
 quick search sh tests/search.sh
 quick incremental sh tests/incremental.sh
 quick memo sh tests/memo.sh
@@ -113,6 +113,7 @@ quick listings sh tests/listings.sh
 slow limits sh tests/limits.sh
 slow search_sample sh tests/search_sample.sh
 slow search_incremental_more sh tests/search_incremental.sh more
+slow parse_cache_more sh tests/parse_cache.sh more
 slow search_limits sh tests/search_limits.sh
 quick site sh tests/site.sh
 slow inputs sh tests/inputs.sh
