@@ -16,7 +16,7 @@ polling of WebDriver only collects it), and to the frame after that. The server'
 they arrive, split each wait in four: inotify and the debounce (the save to the "… changed" line, said when
 the build starts), the build (the child process, to "built in"), the event's way to the page (to the
 reloaded document's navigation start), and the page's load to the marker. The CPU time is the server's and
-its builds' (/proc: the server's own and its reaped children's), per save; the browser's is not counted.
+its builds' (/proc: the server's own, its reaped children's and the kept build process's), per save; the browser's is not counted.
 The file is put back as it was at the end (and that build waited for, untimed).
 
 Prints `#` lines (each save, then a summary per kind) and one line per kind for the bench:
@@ -28,6 +28,7 @@ and memo, timed from the build's start (as the bench's rows are), and a line
 so that what the server adds is the difference. Exits 1 when a save was
 not seen on the page within --timeout seconds, or the server did not start."""
 import argparse
+import glob
 import os
 import re
 import resource
@@ -129,10 +130,28 @@ class Server:
             return len(self.lines)
 
     def cpu(self):
-        """Seconds of CPU of the server and its reaped builds."""
-        with open("/proc/%d/stat" % self.proc.pid) as f:
-            fields = f.read().rsplit(")", 1)[1].split()
-        return sum(int(x) for x in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+        """Seconds of CPU of the server, its reaped builds and the build process it keeps (its
+        live children: their own time)."""
+        ticks = 0
+        try:
+            with open("/proc/%d/stat" % self.proc.pid) as f:
+                ticks += sum(int(x) for x in f.read().rsplit(")", 1)[1].split()[11:15])
+        except OSError:
+            pass
+        kids = []
+        for task in glob.glob("/proc/%d/task/*/children" % self.proc.pid):
+            try:
+                with open(task) as f:
+                    kids += f.read().split()
+            except OSError:
+                pass
+        for kid in kids:
+            try:
+                with open("/proc/%s/stat" % kid) as f:
+                    ticks += sum(int(x) for x in f.read().rsplit(")", 1)[1].split()[11:13])
+            except OSError:
+                pass
+        return ticks / os.sysconf("SC_CLK_TCK")
 
     def stop(self):
         """SIGTERM, as Ctrl-C would: the server says 'stopped' and exits 0."""

@@ -8,6 +8,7 @@
  * say why), 2 a mistake on the command line (or, from xalloc, no memory). */
 #define _DEFAULT_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -233,6 +234,49 @@ static int report(const struct build_options *o, const struct diag *d, int r, co
 	return failed ? 1 : 0;
 }
 
+/* One build or check with the options parsed: its messages, its summary.
+ * Returns the exit status. */
+static int build_once(const struct build_options *o)
+{
+	struct arena a = ARENA_INIT;
+	struct diag d = DIAG_INIT;
+	d.strict = o->strict;
+	struct build_result res;
+	progress_begin(!o->quiet && isatty(STDERR_FILENO));
+	int r = build_run(o, &a, &d, &res);
+	progress_end();
+	int status = report(o, &d, r, &res);
+	arena_free(&a);
+	return status;
+}
+
+/* `sitegen serve`'s builds run in one process kept for them (serve_build.c):
+ * it builds each time a byte comes on its stdin, says each build's exit
+ * status on SERVE_WORKER_FD after its messages, and ends at the end of its
+ * stdin. A build in a process that built before finds ICU open and its
+ * memory mapped (a body edit at 10,000 reports: ~0.6 s a process, ~0.3 s
+ * in one that stays). */
+static int serve_worker(const struct build_options *o)
+{
+	int status = 0;
+	char c;
+	for (;;) {
+		ssize_t n = read(STDIN_FILENO, &c, 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		status = build_once(o);
+		fflush(stdout);
+		fflush(stderr);
+		char line[16];
+		int len = snprintf(line, sizeof(line), "%d\n", status);
+		if (write(SERVE_WORKER_FD, line, (size_t)len) != len)
+			break;	/* the server is gone */
+	}
+	return status;
+}
+
 /* build and check */
 static int run_build(int argc, char **argv, int first, int check)
 {
@@ -242,14 +286,11 @@ static int run_build(int argc, char **argv, int first, int check)
 		arena_free(&a);
 		return 2;
 	}
+	/* set by serve for the process it keeps; not passed on */
+	int worker = !check && getenv(SERVE_WORKER_ENV) && fcntl(SERVE_WORKER_FD, F_GETFD) >= 0;
+	unsetenv(SERVE_WORKER_ENV);
 	text_init();
-	struct diag d = DIAG_INIT;
-	d.strict = o.strict;
-	struct build_result res;
-	progress_begin(!o.quiet && isatty(STDERR_FILENO));
-	int r = build_run(&o, &a, &d, &res);
-	progress_end();
-	int status = report(&o, &d, r, &res);
+	int status = worker ? serve_worker(&o) : build_once(&o);
 	arena_free(&a);
 	text_cleanup();		/* ICU's caches: so leak checkers see only our own memory */
 	return status;

@@ -205,6 +205,7 @@ out:
 	pthread_cond_broadcast(&s.changed);
 	pthread_mutex_unlock(&s.mu);
 	serve_http_stop(h);
+	serve_build_stop();
 	watch_close(w);
 	free(s.errors);
 	free(s.warnings);

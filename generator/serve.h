@@ -4,8 +4,9 @@
  * base_url's path, watches the inputs (watch.h) and builds again about
  * SERVE_DEBOUNCE_MS after the last change; open pages reload, or show the
  * failed build's messages, through Server-Sent Events. Each build is this
- * program run again without "serve" (a child process): the build path is
- * exactly `make site`'s, and a crash in it leaves the server running.
+ * program run again without "serve" (a child process, kept for the next
+ * builds): the build path is exactly `make site`'s, and a crash in it
+ * leaves the server running.
  *
  * In files of one purpose each, sharing serve_internal.h: serve.c (the
  * run: start, the watch loop, stop), serve_opts.c (the command line and
@@ -18,6 +19,13 @@
 #define SERVE_H
 
 #define SERVE_DEBOUNCE_MS 100
+
+/* The build process serve keeps (serve_build.c; main.c's serve_worker): it
+ * is started with SERVE_WORKER_ENV set, builds once for each byte on its
+ * stdin, and writes each build's exit status as a line on SERVE_WORKER_FD
+ * once the build's messages are out. */
+#define SERVE_WORKER_ENV "SITEGEN_SERVE_WORKER"
+#define SERVE_WORKER_FD 3
 
 /* argv[0] is "serve"; the rest are serve's options and the build's. Returns
  * the process's exit status: 0 after SIGINT or SIGTERM, 1 when it cannot

@@ -1,6 +1,7 @@
-/* serve_build: one build of `sitegen serve`, run as a child process, and
- * what is said of it: in the terminal, and in the state the open pages are
- * told (serve_internal.h). See serve.h for why a child. */
+/* serve_build: one build of `sitegen serve`, run in a child process kept
+ * for the next builds, and what is said of it: in the terminal, and in the
+ * state the open pages are told (serve_internal.h). See serve.h for why a
+ * child. */
 #define _GNU_SOURCE
 #include "serve_internal.h"
 
@@ -9,12 +10,14 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <poll.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "buf.h"
 #include "load.h"
+#include "serve.h"
 #include "write.h"
 #include "xalloc.h"
 
@@ -31,17 +34,46 @@ static void build_said(struct buf *err, const char *fmt, const char *what)
 	fputs(err->data + at, stderr);
 }
 
-/* Runs one build: this program without "serve", in a child process. Its
- * output goes to the terminal; its messages too, and into err. Ctrl-C
- * (SIGINT to the terminal's process group) is ignored by the build, which
- * finishes before the server stops; a second signal kills it. Returns its
- * exit status, or 128 + the signal that ended it. */
-static int run_build(char **argv, struct buf *err)
+/* The build process kept for the next builds (serve.h): one, used by the
+ * build thread alone. After SERVE_WORKER_BUILDS builds it is let go and
+ * the next build starts another, so that nothing a build leaves behind
+ * (memory the allocator keeps, a cache grown for an old version of the
+ * content) builds up over a day of edits. */
+#define SERVE_WORKER_BUILDS 64
+static struct {
+	pid_t pid;	/* 0: none */
+	int req, err, status;	/* its stdin, its stderr and its status line, our ends */
+	int builds;
+} worker;
+
+/* fd as `to` in the child, open across exec. */
+static int give_fd(int fd, int to)
 {
-	int p[2];
-	if (pipe2(p, O_CLOEXEC) < 0) {
+	if (fd == to)
+		return fcntl(fd, F_SETFD, 0);
+	return dup2(fd, to) < 0 ? -1 : 0;
+}
+
+static void close_pair(int p[2])
+{
+	for (int i = 0; i < 2; i++)
+		if (p[i] >= 0)
+			close(p[i]);
+}
+
+/* Starts the build process: this program without "serve". Ctrl-C (SIGINT
+ * to the terminal's process group) is ignored by it, so that a build under
+ * way finishes before the server stops; a second signal kills it. Returns
+ * 0, or -1 (said in err). */
+static int worker_start(char **argv, struct buf *err)
+{
+	int req[2] = { -1, -1 }, out[2] = { -1, -1 }, st[2] = { -1, -1 };
+	if (pipe2(req, O_CLOEXEC) < 0 || pipe2(out, O_CLOEXEC) < 0 || pipe2(st, O_CLOEXEC) < 0) {
 		build_said(err, "sitegen: serve: cannot start a build: %s\n", strerror(errno));
-		return 1;
+		close_pair(req);
+		close_pair(out);
+		close_pair(st);
+		return -1;
 	}
 	fflush(stdout);
 	fflush(stderr);
@@ -49,39 +81,145 @@ static int run_build(char **argv, struct buf *err)
 	if (pid == 0) {
 		signal(SIGINT, SIG_IGN);
 		signal(SIGPIPE, SIG_DFL);
-		dup2(p[1], 2);
+		/* the status's end first: it may be one of the numbers the others take */
+		int status_fd = st[1] == STDIN_FILENO || st[1] == STDERR_FILENO ? fcntl(st[1], F_DUPFD_CLOEXEC, 3) : st[1];
+		if (status_fd < 0 || give_fd(req[0], STDIN_FILENO) < 0 || give_fd(out[1], STDERR_FILENO) < 0 ||
+		    give_fd(status_fd, SERVE_WORKER_FD) < 0 || setenv(SERVE_WORKER_ENV, "1", 1) < 0)
+			_exit(127);
 		execv("/proc/self/exe", argv);
 		fprintf(stderr, "sitegen: serve: cannot start a build: %s\n", strerror(errno));
 		_exit(127);
 	}
-	close(p[1]);
+	close(req[0]);
+	close(out[1]);
+	close(st[1]);
 	if (pid < 0) {
-		close(p[0]);
+		close(req[1]);
+		close(out[0]);
+		close(st[0]);
 		build_said(err, "sitegen: serve: cannot start a build: %s\n", strerror(errno));
-		return 1;
+		return -1;
 	}
-	char chunk[4096];
-	for (;;) {
-		ssize_t n = read(p[0], chunk, sizeof(chunk));
-		if (n > 0) {
-			fwrite(chunk, 1, (size_t)n, stderr);
-			if (err->len < SERVE_MAX_ERRORS)
-				buf_add(err, chunk, (size_t)n);
-		} else if (n == 0 || errno != EINTR) {
+	worker.pid = pid;
+	worker.req = req[1];
+	worker.err = out[0];
+	worker.status = st[0];
+	worker.builds = 0;
+	return 0;
+}
+
+/* Lets the build process go: the end of its stdin ends it when it is
+ * waiting, as it is between builds; kill_it when it may not be. Returns
+ * its wait status. */
+static int worker_end(int kill_it)
+{
+	int status = 0;
+	if (!worker.pid)
+		return 0;
+	close(worker.req);
+	if (kill_it)
+		kill(worker.pid, SIGKILL);
+	while (waitpid(worker.pid, &status, 0) < 0 && errno == EINTR)
+		;
+	close(worker.err);
+	close(worker.status);
+	worker.pid = 0;
+	return status;
+}
+
+void serve_build_stop(void)
+{
+	worker_end(0);
+}
+
+/* The build's messages as they come: to the terminal, and into err. */
+static void pass_on(const char *chunk, size_t n, struct buf *err)
+{
+	fwrite(chunk, 1, n, stderr);
+	if (err->len < SERVE_MAX_ERRORS)
+		buf_add(err, chunk, n);
+}
+
+/* Reads the build's stderr and its status line until the status is in and
+ * the messages before it are read (they are in the pipe by then), or the
+ * process is gone and all it said is read. Returns the status, or -1 when
+ * the process ended without one. */
+static int await_build(struct buf *err)
+{
+	char chunk[4096], line[32];
+	size_t line_len = 0;
+	int status = -1, err_open = 1, status_open = 1;
+	while (err_open) {
+		struct pollfd fds[2] = { { worker.err, POLLIN, 0 }, { status_open ? worker.status : -1, POLLIN, 0 } };
+		int n = poll(fds, 2, status >= 0 ? 0 : -1);
+		if (n < 0 && errno == EINTR) {
+			if (serve_signals > 1)
+				kill(worker.pid, SIGKILL);
+			continue;
+		}
+		if (n < 0)
 			break;
-		} else if (serve_signals > 1) {
-			kill(pid, SIGKILL);
+		if (fds[0].revents) {	/* the messages first */
+			ssize_t got = read(worker.err, chunk, sizeof(chunk));
+			if (got > 0)
+				pass_on(chunk, (size_t)got, err);
+			else if (got == 0 || errno != EINTR)
+				err_open = 0;
+		} else if (status >= 0) {
+			break;	/* in, and nothing before it left to read */
+		} else if (fds[1].revents) {
+			ssize_t got = read(worker.status, line + line_len, sizeof(line) - 1 - line_len);
+			if (got < 0 && errno == EINTR)
+				continue;
+			if (got <= 0) {
+				status_open = 0;	/* it ends: what it said until then is read */
+				continue;
+			}
+			line_len += (size_t)got;
+			line[line_len] = '\0';
+			if (strchr(line, '\n'))
+				status = atoi(line);
+			else if (line_len == sizeof(line) - 1) {
+				kill(worker.pid, SIGKILL);	/* not a build of ours speaking */
+				status_open = 0;
+			}
 		}
 	}
-	close(p[0]);
-	int status;
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
+	return status;
+}
+
+/* Runs one build in the build process, started when there is none (or
+ * the last one is gone). Its output goes to the terminal; its messages
+ * too, and into err. Returns its exit status, or 128 + the signal that
+ * ended it. */
+static int run_build(char **argv, struct buf *err)
+{
+	if (!worker.pid && worker_start(argv, err) < 0)
+		return 1;
+	if (write(worker.req, "b", 1) != 1) {	/* it ended since the last build: another */
+		worker_end(1);
+		if (worker_start(argv, err) < 0)
 			return 1;
-	if (WIFSIGNALED(status))
-		buf_addf(err, "sitegen: serve: the build was ended by signal %d (%s)\n", WTERMSIG(status),
-			 strsignal(WTERMSIG(status)));
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+		if (write(worker.req, "b", 1) != 1) {
+			worker_end(1);
+			build_said(err, "sitegen: serve: cannot start a build: %s\n", strerror(errno));
+			return 1;
+		}
+	}
+	int status = await_build(err);
+	if (status >= 0) {
+		if (++worker.builds >= SERVE_WORKER_BUILDS)
+			worker_end(0);
+		return status;
+	}
+	/* it ended during the build: how */
+	int ws = worker_end(0);
+	if (WIFSIGNALED(ws)) {	/* in the terminal too: nothing else there says why */
+		char why[96];
+		snprintf(why, sizeof(why), "%d (%s)", WTERMSIG(ws), strsignal(WTERMSIG(ws)));
+		build_said(err, "sitegen: serve: the build was ended by signal %s\n", why);
+	}
+	return WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws);
 }
 
 /* Requests go on being answered from the output while the build renders:

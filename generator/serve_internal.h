@@ -119,6 +119,8 @@ char *serve_served_root(const char *out);
  * digest before the build, and after it on return. Returns the build's exit
  * status, or 128 + the signal that ended it. */
 int serve_build(struct serve_state *s, const struct serve_opts *o, unsigned long long *digest);
+/* Ends the build process between builds (when the server stops). */
+void serve_build_stop(void);
 
 /* ---- URL paths (serve_path.c): string work only, no state ---- */
 

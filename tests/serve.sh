@@ -507,6 +507,33 @@ else
 	fail "an encoded base_url path: the terminal does not say it moved" inotify.log
 fi
 
+# ---- the build process kept (serve_build.c) ----
+# The builds run in one child process kept for them: the same after an edit.
+# After every build above in it, the output is still a plain build's. Killed
+# between builds, the next edit starts another and is built; the server's
+# stop ends it.
+kept() { pgrep -P "$server" | tr '\n' ' ' | sed 's/ $//'; }
+url="$root/my%20%E6%A1%A3%E6%A1%88/"	# (base_url's path since the last section)
+n=$(reloads)	# (the sections since the last change's count)
+k1=$(kept)
+printf '\n同一个进程建成的一段。\n' >>content/2022/lianxinka.md
+change "an edit, built by the process kept" reports/lianxinka/ 同一个进程建成的一段
+k2=$(kept)
+[ -n "$k1" ] && [ "$k1" = "$k2" ] && [ "${k1#* }" = "$k1" ] &&
+	pass "the builds run in one process kept for them (pid $k1 before and after an edit)" ||
+	fail "the build processes: '$k1' before an edit, '$k2' after" inotify.log
+"$bin" --out ref2 --quiet 2>ref2.err || fail "the second reference build failed" ref2.err
+if diff -r -x '.*' out ref2 >diff2; then
+	pass "after $(grep -c 'built in' inotify.log) builds in that process, the output equals a plain build's"
+else
+	fail "after the builds in one process, the output differs from a plain build's" diff2
+fi
+[ -n "$k1" ] && kill -9 "$k1" && wait_for sh -c "! kill -0 $k1 || grep -q zombie /proc/$k1/status"
+printf '\n进程被杀以后的一段。\n' >>content/2022/lianxinka.md
+change "an edit after the build process was killed between builds" reports/lianxinka/ 进程被杀以后的一段
+k3=$(kept)
+[ -n "$k3" ] && [ "$k3" != "$k1" ] && pass "the build process killed between builds: the next edit starts another ($k3)" ||
+	fail "the build process after a kill: '$k3'" inotify.log
 # ---- stopping ----
 stop() {	# NAME PID
 	kill -TERM "$2"
@@ -522,6 +549,8 @@ stop() {	# NAME PID
 	fi
 }
 stop inotify "$server"
+[ -n "$k3" ] && ! kill -0 "$k3" 2>/dev/null && pass "the server's stop ends its build process" ||
+	fail "the build process $k3 outlived the server"
 # ---- polling, where inotify cannot be had ----
 # The system out of inotify watches after the first (tests/fault/fault.c makes
 # inotify_add_watch fail as the kernel does), or, where that library cannot be
@@ -597,6 +626,22 @@ if ! sanitized "$bin" && [ -f "$here/$B/tests/fault.so" ]; then
 		fail "the slow build's commit was not seen" slow.log
 	fi
 	wait_for log_more 'built in' "$built_before" slow.log || fail "the slow build did not end" slow.log
+	# the build process killed during a build: said, and the next edit is built by another
+	printf '\n又慢了一次。\n' >>content/2022/slowpoke.md
+	if wait_for test -d out/.staging; then
+		kill -9 $(pgrep -P "$server")
+		if wait_for grep -q 'the build was ended by signal 9' slow.log; then
+			built_before=$(grep -c 'built in' slow.log)
+			printf '\n杀掉以后又改了一次。\n' >>content/2022/slowpoke.md
+			wait_for grep -q 杀掉以后又改了一次 out/reports/slowpoke/index.html &&
+				pass "the build process killed during a build: the terminal says so, and the next edit is built by another" ||
+				fail "after the build process was killed during a build, the next edit was not built" slow.log
+		else
+			fail "the build process killed during a build: not said" slow.log
+		fi
+	else
+		fail "the second slow build did not start" slow.log
+	fi
 	stop slow "$server"
 else
 	echo "skip - serve: requests during a slow build (tests/fault.so cannot be preloaded into a sanitized build)"
