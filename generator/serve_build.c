@@ -46,14 +46,6 @@ static struct {
 	int builds;
 } worker;
 
-/* fd as `to` in the child, open across exec. */
-static int give_fd(int fd, int to)
-{
-	if (fd == to)
-		return fcntl(fd, F_SETFD, 0);
-	return dup2(fd, to) < 0 ? -1 : 0;
-}
-
 static void close_pair(int p[2])
 {
 	for (int i = 0; i < 2; i++)
@@ -81,10 +73,12 @@ static int worker_start(char **argv, struct buf *err)
 	if (pid == 0) {
 		signal(SIGINT, SIG_IGN);
 		signal(SIGPIPE, SIG_DFL);
-		/* the status's end first: it may be one of the numbers the others take */
-		int status_fd = st[1] == STDIN_FILENO || st[1] == STDERR_FILENO ? fcntl(st[1], F_DUPFD_CLOEXEC, 3) : st[1];
-		if (status_fd < 0 || give_fd(req[0], STDIN_FILENO) < 0 || give_fd(out[1], STDERR_FILENO) < 0 ||
-		    give_fd(status_fd, SERVE_WORKER_FD) < 0 || setenv(SERVE_WORKER_ENV, "1", 1) < 0)
+		/* out of the way first: with the server's stdin or stderr closed, a
+		 * pipe may have any of the numbers they go to */
+		int in = fcntl(req[0], F_DUPFD_CLOEXEC, 10), err_fd = fcntl(out[1], F_DUPFD_CLOEXEC, 10),
+		    status_fd = fcntl(st[1], F_DUPFD_CLOEXEC, 10);
+		if (in < 0 || err_fd < 0 || status_fd < 0 || dup2(in, STDIN_FILENO) < 0 || dup2(err_fd, STDERR_FILENO) < 0 ||
+		    dup2(status_fd, SERVE_WORKER_FD) < 0 || setenv(SERVE_WORKER_ENV, "1", 1) < 0)
 			_exit(127);
 		execv("/proc/self/exe", argv);
 		fprintf(stderr, "sitegen: serve: cannot start a build: %s\n", strerror(errno));

@@ -57,7 +57,8 @@ size_t threads_run(size_t n, void *(*worker)(void *arg, size_t k), void *arg, vo
 			err = e;
 		}
 	}
-	/* once per build: the same cause fails every stage's threads */
+	/* once per process (a build, or all of serve's kept build process's):
+	 * the same cause fails every stage's threads */
 	static atomic_int warned;
 	if (failed && !atomic_exchange(&warned, 1))
 		fprintf(stderr, "sitegen: warning: %zu of %zu threads could not start (%s): the build runs on fewer\n",

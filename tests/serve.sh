@@ -83,11 +83,12 @@ wait_for() {
 }
 
 # start NAME [env…]: a server on a free port building into out/, writing to
-# NAME.log; sets $url and $server (its pid).
+# NAME.log; sets $url and $server (its pid). Its stdin closed: the pipes to its
+# build process then take the lowest numbers, 0 among them (serve_build.c).
 start() {
 	name=$1
 	shift
-	env "$@" "$bin" serve --port 0 --out out >"$name.log" 2>&1 &
+	env "$@" "$bin" serve --port 0 --out out >"$name.log" 2>&1 <&- &
 	pids="$pids $!"
 	server=$!
 	wait_for grep -q 'serving http' "$name.log" || { fail "$name: the server did not start" "$name.log"; exit 1; }
