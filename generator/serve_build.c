@@ -121,9 +121,21 @@ static int worker_end(int kill_it)
 	return status;
 }
 
+/* A build process let go ends with status 0: anything else (a leak
+ * checker's report at its exit, say) is said, as a build's would be. */
+static void let_go(void)
+{
+	int ws = worker_end(0);
+	if (ws != 0) {
+		fprintf(stderr, "sitegen: serve: the build process ended with %s %d\n",
+			WIFSIGNALED(ws) ? "signal" : "status", WIFSIGNALED(ws) ? WTERMSIG(ws) : WEXITSTATUS(ws));
+		fflush(stderr);
+	}
+}
+
 void serve_build_stop(void)
 {
-	worker_end(0);
+	let_go();
 }
 
 /* The build's messages as they come: to the terminal, and into err. */
@@ -203,7 +215,7 @@ static int run_build(char **argv, struct buf *err)
 	int status = await_build(err);
 	if (status >= 0) {
 		if (++worker.builds >= SERVE_WORKER_BUILDS)
-			worker_end(0);
+			let_go();
 		return status;
 	}
 	/* it ended during the build: how */

@@ -545,7 +545,8 @@ stop() {	# NAME PID
 	else
 		wait "$2"
 		st=$?
-		[ $st = 0 ] && grep -q 'serve: stopped' "$1.log" && pass "$1: SIGTERM stops the server, exit status 0" ||
+		[ $st = 0 ] && grep -q 'serve: stopped' "$1.log" && ! grep -q 'the build process ended with' "$1.log" &&
+			pass "$1: SIGTERM stops the server and its build process, exit status 0" ||
 			fail "$1: exit status $st after SIGTERM" "$1.log"
 	fi
 }
