@@ -364,6 +364,7 @@ int build_read_config(struct arena *a, struct diag *d, const char *path, struct 
 int build_run(const struct build_options *o, struct arena *a, struct diag *d, struct build_result *res)
 {
 	memset(res, 0, sizeof(*res));
+	threads_new_build();
 	stage_start = now();
 	const char *cfg_src;
 	size_t cfg_len;

@@ -111,10 +111,11 @@ static int worker_end(int kill_it)
 	if (!worker.pid)
 		return 0;
 	close(worker.req);
-	if (kill_it)
-		kill(worker.pid, SIGKILL);
+	/* stopped (SIGSTOP, a debugger let go of), it would never see the end */
+	kill(worker.pid, kill_it ? SIGKILL : SIGCONT);
 	while (waitpid(worker.pid, &status, 0) < 0 && errno == EINTR)
-		;
+		if (serve_signals > 1)	/* a second Ctrl-C: it is not waited for */
+			kill(worker.pid, SIGKILL);
 	close(worker.err);
 	close(worker.status);
 	worker.pid = 0;
@@ -274,6 +275,19 @@ static char *page_messages(const char *heading, size_t n, const char *messages)
 	return buf_detach(&b, NULL);
 }
 
+/* The overlay of a build ended by a signal (killed, out of memory by the
+ * kernel's hand): not a failure the content can fix. */
+static char *killed_messages(int sig, int built, const char *messages)
+{
+	struct buf b = BUF_INIT;
+	buf_addf(&b, built ? "sitegen: the build was ended by signal %d (%s) before it finished: not an error in the "
+			     "content. This page is the last good build; save again to build again.\n"
+			   : "sitegen: no build yet: the build was ended by signal %d (%s) before it finished; save "
+			     "again to build again.\n", sig, strsignal(sig));
+	buf_addstr(&b, messages);
+	return buf_detach(&b, NULL);
+}
+
 static void say_base_moved(const struct serve_opts *o, const char *base)
 {
 	char *shown = serve_path_encode(base);
@@ -328,7 +342,9 @@ static void end_build(struct serve_state *s, const struct serve_opts *o, int sta
 	const char *text = err->len ? err->data : "";
 	size_t warnings = status ? 0 : count_messages(text, ": warning: ");
 	char *shown = NULL;
-	if (status)
+	if (status > 128)	/* killed: nothing of the editor's to fix */
+		shown = killed_messages(status - 128, s->built, text);
+	else if (status)
 		shown = page_messages(s->built ? "sitegen: the build failed (%zu error%s). This page is the "
 								"last good build; it reloads when the errors are fixed."
 							      : "sitegen: no build yet: fix the errors below (%zu error%s); "

@@ -39,6 +39,13 @@ static void *trampoline(void *p)
 	return NULL;
 }
 
+static atomic_int warned;	/* this build said threads could not start */
+
+void threads_new_build(void)
+{
+	atomic_store(&warned, 0);
+}
+
 size_t threads_run(size_t n, void *(*worker)(void *arg, size_t k), void *arg, void **results)
 {
 	if (n == 0)
@@ -57,9 +64,7 @@ size_t threads_run(size_t n, void *(*worker)(void *arg, size_t k), void *arg, vo
 			err = e;
 		}
 	}
-	/* once per process (a build, or all of serve's kept build process's):
-	 * the same cause fails every stage's threads */
-	static atomic_int warned;
+	/* once per build: the same cause fails every stage's threads */
 	if (failed && !atomic_exchange(&warned, 1))
 		fprintf(stderr, "sitegen: warning: %zu of %zu threads could not start (%s): the build runs on fewer\n",
 			failed, n, strerror(err));

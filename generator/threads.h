@@ -22,6 +22,9 @@ int threads_count(int jobs);
  * a warning on stderr), so every worker runs exactly once. Returns the number
  * of threads that could not start. */
 size_t threads_run(size_t n, void *(*worker)(void *arg, size_t k), void *arg, void **results);
+/* A build begins (build_run): threads_run's warning is said once a build,
+ * also when one process builds many times (serve's kept build process). */
+void threads_new_build(void);
 
 /* Waits until `total` pieces of work are done, whoever did them. */
 struct threads_gate {

@@ -95,6 +95,19 @@ start() {
 	url=$(sed -n 's/.*serving \(http[^ ]*\) .*/\1/p' "$name.log")
 }
 
+# The build process serve keeps, spoken to as serve does (serve.h): a byte on
+# its stdin a build, each build's status a line on fd 3. Threads that cannot
+# start (a stack limit no thread's stack fits under) are said by each build,
+# as by each `make site`, not once a process.
+(ulimit -s 33554432 2>/dev/null; printf 'bb' | SITEGEN_SERVE_WORKER=1 "$bin" --out wk --force 3>wk.status 2>wk.err >/dev/null)
+if [ "$(cat wk.status | tr '\n' ' ')" = "0 0 " ] && { [ "$(grep -c 'threads could not start' wk.err)" = 2 ] ||
+	! grep -q 'threads could not start' wk.err; }; then
+	pass "the build process: two bytes, two builds, a status line each$(grep -q 'threads could not start' wk.err && echo ', and each says its threads could not start')"
+else
+	fail "the build process: statuses '$(cat wk.status | tr '\n' ' ')', $(grep -c 'threads could not start' wk.err) warnings of threads" wk.err
+fi
+rm -rf wk
+
 # options: serve's own checked at once, the build's by the first build
 "$bin" serve --port 70000 >opt.log 2>&1
 st=$?
@@ -550,6 +563,8 @@ stop() {	# NAME PID
 			fail "$1: exit status $st after SIGTERM" "$1.log"
 	fi
 }
+# its build process stopped (SIGSTOP) between builds: the server's stop still ends both
+[ -n "$k3" ] && kill -STOP "$k3"
 stop inotify "$server"
 [ -n "$k3" ] && ! kill -0 "$k3" 2>/dev/null && pass "the server's stop ends its build process" ||
 	fail "the build process $k3 outlived the server"
@@ -633,6 +648,13 @@ if ! sanitized "$bin" && [ -f "$here/$B/tests/fault.so" ]; then
 	if wait_for test -d out/.staging; then
 		kill -9 $(pgrep -P "$server")
 		if wait_for grep -q 'the build was ended by signal 9' slow.log; then
+			origin=$(echo "$url" | sed 's#^\(http://[^/]*\)/.*#\1#')
+			if [ $http = curl ]; then
+				curl -sN --max-time 0.5 "$origin/__sitegen/events" >events4
+				grep -q '"errors":"sitegen: the build was ended by signal 9 (Killed) before it finished: not an error in the content' events4 &&
+					pass "the build process killed during a build: the open pages are told it was killed, not an error to fix" ||
+					fail "the overlay of a killed build" events4
+			fi
 			built_before=$(grep -c 'built in' slow.log)
 			printf '\n杀掉以后又改了一次。\n' >>content/2022/slowpoke.md
 			wait_for grep -q 杀掉以后又改了一次 out/reports/slowpoke/index.html &&
