@@ -201,13 +201,14 @@ static int await_build(struct buf *err)
  * ended it. */
 static int run_build(char **argv, struct buf *err)
 {
-	if (!worker.pid && worker_start(argv, err) < 0)
-		return 1;
-	if (write(worker.req, "b", 1) != 1) {	/* it ended since the last build: another */
-		worker_end(1);
+	if (worker.pid && write(worker.req, "b", 1) != 1)
+		worker_end(1);	/* it ended since the last build: another */
+	if (!worker.pid) {
 		if (worker_start(argv, err) < 0)
 			return 1;
-		if (write(worker.req, "b", 1) != 1) {
+		/* one that ends at once (options it refuses) has said why on its
+		 * stderr, and its exit status is this build's: read below */
+		if (write(worker.req, "b", 1) != 1 && errno != EPIPE) {
 			worker_end(1);
 			build_said(err, "sitegen: serve: cannot start a build: %s\n", strerror(errno));
 			return 1;
