@@ -95,7 +95,8 @@ static void say_changes(const struct buf *names, const char *config)
 }
 
 /* Builds about SERVE_DEBOUNCE_MS after the last of a burst of changes (an
- * editor's save is often several events), until a signal. */
+ * editor's save is often several events), SERVE_SETTLE_MS when the last
+ * finished a file, until a signal. */
 static void watch_loop(struct serve_state *s, const struct serve_opts *o, struct watch *w,
 		       unsigned long long *digest)
 {
@@ -119,7 +120,7 @@ static void watch_loop(struct serve_state *s, const struct serve_opts *o, struct
 			;
 		if (r > 0) {
 			pending = 1;
-			due = serve_now() + SERVE_DEBOUNCE_MS / 1000.0;
+			due = serve_now() + (r == 2 ? SERVE_SETTLE_MS : SERVE_DEBOUNCE_MS) / 1000.0;
 		}
 	}
 	buf_free(&names);

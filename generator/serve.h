@@ -2,11 +2,11 @@
  *
  * Builds, serves the output directory over HTTP (libmicrohttpd) under
  * base_url's path, watches the inputs (watch.h) and builds again about
- * SERVE_DEBOUNCE_MS after the last change; open pages reload, or show the
- * failed build's messages, through Server-Sent Events. Each build is this
- * program run again without "serve" (a child process, kept for the next
- * builds): the build path is exactly `make site`'s, and a crash in it
- * leaves the server running.
+ * SERVE_DEBOUNCE_MS after the last change (SERVE_SETTLE_MS after a saved
+ * file); open pages reload, or show the failed build's messages, through
+ * Server-Sent Events. Each build is this program run again without "serve"
+ * (a child process, kept for the next builds): the build path is exactly
+ * `make site`'s, and a crash in it leaves the server running.
  *
  * In files of one purpose each, sharing serve_internal.h: serve.c (the
  * run: start, the watch loop, stop), serve_opts.c (the command line and
@@ -19,6 +19,10 @@
 #define SERVE_H
 
 #define SERVE_DEBOUNCE_MS 100
+/* ... or SERVE_SETTLE_MS after a change that finished a file (watch.h): a
+ * save by rename or a closed write is done, and the rest of a burst, if
+ * any, makes another build after this one. */
+#define SERVE_SETTLE_MS 30
 
 /* The build process serve keeps (serve_build.c; main.c's serve_worker): it
  * is started with SERVE_WORKER_ENV set, builds once for each byte on its

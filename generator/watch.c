@@ -238,14 +238,16 @@ static void split_path(const char *path, char **dir, char **name)
 	*dir = k == 0 ? xstrdup(".") : k == 1 ? xstrdup("/") : xstrndup(path, k - 1);
 }
 
-/* Reads the pending events. Returns 1 when one of them changes an input. */
+/* Reads the pending events. Returns 1 when one of them changes an input,
+ * 2 when the last of those finished a file (closed after writing, or moved
+ * into place: an editor's save is done). */
 static int read_events(struct watch *w, struct buf *changed_names)
 {
 	char ev_buf[16384] __attribute__((aligned(__alignof__(struct inotify_event))));
 	ssize_t n = read(w->fd, ev_buf, sizeof(ev_buf));
 	if (n <= 0)
 		return 0;
-	int changed = 0, resync = 0;
+	int changed = 0, resync = 0, finished = 0;
 	for (char *p = ev_buf; p < ev_buf + n;) {
 		const struct inotify_event *ev = (const struct inotify_event *)p;
 		p += sizeof(*ev) + ev->len;
@@ -267,10 +269,11 @@ static int read_events(struct watch *w, struct buf *changed_names)
 			buf_addch(changed_names, '\0');
 		}
 		changed = 1;
+		finished = (ev->mask & (IN_CLOSE_WRITE | IN_MOVED_TO)) && !(ev->mask & IN_ISDIR);
 	}
 	if (resync)
 		sync_watches(w);
-	return changed;
+	return changed ? 1 + finished : 0;
 }
 
 /* ---- both ---- */

@@ -31,8 +31,10 @@ struct watch;
 struct watch *watch_open(const char *const *dirs, size_t ndirs, const char *file);
 
 /* Waits at most timeout_ms (-1: no limit) for a change, or until wake_fd
- * (when >= 0) is readable. Returns 1 when an input changed, 0 when the time
- * ran out or wake_fd became readable, -1 on EINTR. With inotify, the path of
+ * (when >= 0) is readable. Returns 1 when an input changed (2 when, as far
+ * as inotify tells, the last change finished a file: closed after writing,
+ * or renamed into place), 0 when the time ran out or wake_fd became
+ * readable, -1 on EINTR. With inotify, the path of
  * every name an event was about (repeats included, whether or not it still
  * exists) is appended to changed_names (when not NULL), each followed by a
  * NUL, until it holds WATCH_MAX_NAMES bytes; polling knows no names. */
