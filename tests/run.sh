@@ -49,7 +49,7 @@ count() {
 # quarter longer than two, the tests slowing each other more than they
 # overlapped), the longest first, as the last line of a run measures them
 # (a long test started late was the run's end, waiting for it alone); the
-# server's test, which mostly waits on the server's timers, runs beside them
+# server's tests, which mostly wait on the server's timers, run beside them
 # without taking a slot. Their output is printed afterwards in the order of
 # the list below, each test's lines together. The tests use only temporary
 # directories of their own, so their order does not matter.
@@ -96,6 +96,7 @@ beside() {
 }
 
 beside serve sh tests/serve.sh
+beside serve_during sh tests/serve_during.sh
 quick browser sh tests/browser.sh
 quick search_incremental sh tests/search_incremental.sh core
 quick cli sh tests/cli.sh

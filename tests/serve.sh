@@ -5,95 +5,13 @@
 # of change (an edit, a new folder with a report, its removal, the theme, a
 # save by rename) followed by a build and a reload event; a broken report
 # shown as errors while the last good pages stay served; the pages the same
-# as a plain build's apart from the script; the polling fallback; SIGTERM.
-# With SERVE_BROWSER=1 (make serve-browser), also the page script in headless
+# as a plain build's apart from the script; the build process kept for the
+# builds; the polling fallback; SIGTERM (tests/serve_during.sh: while a build
+# runs; tests/serve_lib.sh: what both share). With SERVE_BROWSER=1 (make serve-browser), also the page script in headless
 # Chromium (tests/serve_browser.py). Every wait is bounded; the servers are
 # stopped by their pids.
 set -u
-. tests/lib.sh
-B=${B:-build}
-bin=$(cd "$B" && pwd)/sitegen
-tmp=$(mktemp -d)
-pids=
-cleanup() {
-	for p in $pids; do kill "$p" 2>/dev/null; done
-	wait 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-cp -r tests/golden/content tests/golden/config.yml "$tmp/"
-cp -r theme "$tmp/theme"
-echo 'export const x = 1;' >"$tmp/theme/static/module.mjs"	# a module script: served as JavaScript
-here=$(pwd)
-cd "$tmp" || exit 1
-
-if command -v curl >/dev/null 2>&1; then
-	http=curl
-elif command -v python3 >/dev/null 2>&1; then
-	http=python3
-else
-	echo "skip - serve: neither curl nor python3 is installed to make requests"
-	exit 0
-fi
-# A sanitized generator is several times slower: the waits allow for it.
-if sanitized "$bin"; then limit=300; else limit=100; fi	# tenths of a second
-
-pass() { echo "ok - serve: $1"; }
-fail() {
-	echo "not ok - serve: $1"
-	shift
-	for f in "$@"; do sed 's/^/#   /' "$f" | tail -15; done
-}
-
-# req METHOD URL [If-None-Match]: the body into body, the headers into head;
-# prints "status|content-type". Sends the path as it is (no ../ folding).
-req() {
-	rm -f body head
-	if [ $http = curl ]; then
-		set -- "$1" "$2" "${3:-}"
-		# (curl -I writes the headers where the body would go)
-		if [ "$1" = HEAD ]; then m=-I o=/dev/null; else m="-X $1" o=body; fi
-		curl -s --path-as-is $m ${3:+-H "If-None-Match: $3"} -D head -o $o -w '%{http_code}|%{content_type}' \
-			--max-time 20 "$2"
-	else
-		python3 - "$@" <<'EOF'
-import sys, http.client, urllib.parse
-m, url = sys.argv[1], sys.argv[2]
-u = urllib.parse.urlsplit(url)
-c = http.client.HTTPConnection(u.hostname, u.port, timeout=20)
-h = {"If-None-Match": sys.argv[3]} if len(sys.argv) > 3 and sys.argv[3] else {}
-c.request(m, u.path + ("?" + u.query if u.query else ""), headers=h)
-r = c.getresponse()
-open("body", "wb").write(r.read())
-open("head", "w").write("".join("%s: %s\r\n" % kv for kv in r.getheaders()))
-sys.stdout.write("%d|%s" % (r.status, r.getheader("Content-Type") or ""))
-EOF
-	fi
-}
-header() { tr -d '\r' <head | sed -n "s/^$1: //Ip" | head -1; }
-
-# wait_for COMMAND…: until it succeeds, at most $limit tenths of a second.
-wait_for() {
-	i=0
-	while ! "$@" >/dev/null 2>&1; do
-		i=$((i + 1))
-		[ $i -gt "$limit" ] && return 1
-		sleep 0.1
-	done
-}
-
-# start NAME [env…]: a server on a free port building into out/, writing to
-# NAME.log; sets $url and $server (its pid). Its stdin closed: the pipes to its
-# build process then take the lowest numbers, 0 among them (serve_build.c).
-start() {
-	name=$1
-	shift
-	env "$@" "$bin" serve --port 0 --out out >"$name.log" 2>&1 <&- &
-	pids="$pids $!"
-	server=$!
-	wait_for grep -q 'serving http' "$name.log" || { fail "$name: the server did not start" "$name.log"; exit 1; }
-	url=$(sed -n 's/.*serving \(http[^ ]*\) .*/\1/p' "$name.log")
-}
+. tests/serve_lib.sh
 
 # The build process serve keeps, spoken to as serve does (serve.h): a byte on
 # its stdin a build, each build's status a line on fd 3. Threads that cannot
@@ -479,7 +397,6 @@ wait_for last_state_plain && pass "the warning gone: a state without warnings ta
 
 # The content folder moved away and back (or made after the server started):
 # seen in its parent, watched again, built.
-log_more() { [ "$(grep -c "$1" "${3:-inotify.log}")" -gt "$2" ]; }	# PATTERN COUNT [LOG]
 failed_before=$(grep -c 'build failed' inotify.log)
 mv content ../content-away
 if wait_for log_more 'build failed' "$failed_before"; then
@@ -549,20 +466,6 @@ k3=$(kept)
 [ -n "$k3" ] && [ "$k3" != "$k1" ] && pass "the build process killed between builds: the next edit starts another ($k3)" ||
 	fail "the build process after a kill: '$k3'" inotify.log
 # ---- stopping ----
-stop() {	# NAME PID
-	kill -TERM "$2"
-	i=0
-	while kill -0 "$2" 2>/dev/null && [ $i -lt "$limit" ]; do sleep 0.1; i=$((i + 1)); done
-	if kill -0 "$2" 2>/dev/null; then
-		fail "$1: still running after SIGTERM" "$1.log"
-	else
-		wait "$2"
-		st=$?
-		[ $st = 0 ] && grep -q 'serve: stopped' "$1.log" && ! grep -q 'the build process ended with' "$1.log" &&
-			pass "$1: SIGTERM stops the server and its build process, exit status 0" ||
-			fail "$1: exit status $st after SIGTERM" "$1.log"
-	fi
-}
 # its build process stopped (SIGSTOP) between builds: the server's stop still ends both
 [ -n "$k3" ] && kill -STOP "$k3"
 stop inotify "$server"
@@ -599,75 +502,4 @@ fi
 
 stop poll "$server"
 
-# ---- requests while a build runs: answered at once, but never a mix ----
-# A slow build (tests/fault/fault.c: FAULT_SLOW makes the build's write of
-# the new report's page to .staging, then its move into place, 3 s late: 1.5 s,
-# and again on the retry that makes its folder): a request while it renders
-# is answered from the last build at once; requests while its commit moves
-# files wait for the commit and get the new build whole (the new page and the
-# home page listing it), never one without the other.
-# timed URL: "status milliseconds"; the page in body
-timed() {
-	t0=$(date +%s%N)
-	r=$(req GET "$1")
-	echo "${r%%|*} $((($(date +%s%N) - t0) / 1000000))"
-}
-if ! sanitized "$bin" && [ -f "$here/$B/tests/fault.so" ]; then
-	start slow LD_PRELOAD="$here/$B/tests/fault.so" FAULT_SLOW=.staging/reports/slowpoke FAULT_SLOW_MS=1500
-	built_before=$(grep -c 'built in' slow.log)
-	printf -- '---\ntitle: 慢慢建成的报道\ndate: 2022-11-20\ndistrict: 离石区\n---\n\n慢。\n' >content/2022/slowpoke.md
-	if wait_for test -d out/.staging; then
-		set -- $(timed "${url}reports/lianxinka/")
-		during=$(grep -c 'built in' slow.log)
-		if [ "$1" = 200 ] && [ "$during" = "$built_before" ] && [ ! -d out/.staging/.old ] &&
-			! grep -q 慢慢建成的报道 body; then
-			pass "a request while a build renders is answered from the last build in $2 ms, before the build's commit and end"
-		else
-			fail "a request while a build renders: status $1 in $2 ms (builds ended meanwhile: $((during - built_before)))" slow.log
-		fi
-	else
-		fail "the slow build did not start" slow.log
-	fi
-	if wait_for test -d out/.staging/.old; then	# the commit has begun: its move of the new page is slow
-		(timed "${url}reports/slowpoke/" >t1; cp body b1) &
-		w1=$!
-		set -- $(timed "$url")
-		wait $w1
-		set -- "$@" $(cat t1)
-		if [ "$1" = 200 ] && grep -q 慢慢建成的报道 body && [ "$3" = 200 ] && grep -q '慢。' b1; then
-			pass "requests while the commit moves files wait for it ($2 ms, $4 ms) and get the new build whole: the new page and the home page listing it"
-		else
-			fail "requests during the commit: home $1 ($2 ms, lists it: $(grep -c 慢慢建成的报道 body)), new page $3 ($4 ms)" slow.log
-		fi
-	else
-		fail "the slow build's commit was not seen" slow.log
-	fi
-	wait_for log_more 'built in' "$built_before" slow.log || fail "the slow build did not end" slow.log
-	# the build process killed during a build: said, and the next edit is built by another
-	printf '\n又慢了一次。\n' >>content/2022/slowpoke.md
-	if wait_for test -d out/.staging; then
-		kill -9 $(pgrep -P "$server")
-		if wait_for grep -q 'the build was ended by signal 9' slow.log; then
-			origin=$(echo "$url" | sed 's#^\(http://[^/]*\)/.*#\1#')
-			if [ $http = curl ]; then
-				curl -sN --max-time 0.5 "$origin/__sitegen/events" >events4
-				grep -q '"errors":"sitegen: the build was ended by signal 9 (Killed) before it finished: not an error in the content' events4 &&
-					pass "the build process killed during a build: the open pages are told it was killed, not an error to fix" ||
-					fail "the overlay of a killed build" events4
-			fi
-			built_before=$(grep -c 'built in' slow.log)
-			printf '\n杀掉以后又改了一次。\n' >>content/2022/slowpoke.md
-			wait_for grep -q 杀掉以后又改了一次 out/reports/slowpoke/index.html &&
-				pass "the build process killed during a build: the terminal says so, and the next edit is built by another" ||
-				fail "after the build process was killed during a build, the next edit was not built" slow.log
-		else
-			fail "the build process killed during a build: not said" slow.log
-		fi
-	else
-		fail "the second slow build did not start" slow.log
-	fi
-	stop slow "$server"
-else
-	echo "skip - serve: requests during a slow build (tests/fault.so cannot be preloaded into a sanitized build)"
-fi
 exit 0
