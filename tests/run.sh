@@ -115,6 +115,7 @@ slow limits sh tests/limits.sh
 slow search_sample sh tests/search_sample.sh
 slow search_incremental_more sh tests/search_incremental.sh more
 slow parse_cache_more sh tests/parse_cache.sh more
+slow serve_letgo sh tests/serve_letgo.sh
 slow search_limits sh tests/search_limits.sh
 quick site sh tests/site.sh
 slow inputs sh tests/inputs.sh
