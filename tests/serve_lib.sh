@@ -67,10 +67,10 @@ header() { tr -d '\r' <head | sed -n "s/^$1: //Ip" | head -1; }
 
 # wait_for COMMAND…: until it succeeds, at most $limit tenths of a second.
 wait_for() {
-	i=0
+	waited=0	# (not i: a caller's loop may count with it)
 	while ! "$@" >/dev/null 2>&1; do
-		i=$((i + 1))
-		[ $i -gt "$limit" ] && return 1
+		waited=$((waited + 1))
+		[ $waited -gt "$limit" ] && return 1
 		sleep 0.1
 	done
 }
@@ -95,8 +95,8 @@ log_more() { [ "$(grep -c "$1" "${3:-inotify.log}")" -gt "$2" ]; }
 # stop NAME PID: SIGTERM, as Ctrl-C would: the server and its build process end, status 0
 stop() {	# NAME PID
 	kill -TERM "$2"
-	i=0
-	while kill -0 "$2" 2>/dev/null && [ $i -lt "$limit" ]; do sleep 0.1; i=$((i + 1)); done
+	waited=0
+	while kill -0 "$2" 2>/dev/null && [ $waited -lt "$limit" ]; do sleep 0.1; waited=$((waited + 1)); done
 	if kill -0 "$2" 2>/dev/null; then
 		fail "$1: still running after SIGTERM" "$1.log"
 	else
