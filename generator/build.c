@@ -214,6 +214,8 @@ static int generate_with(const struct build_options *o, struct arena *a, struct 
 			   : writer_check_output(res->out, d) == 0 ? writer_open_dry(d, site->config->base_url) : NULL;
 	if (!w)
 		return -1;
+	if (o->watch && !o->check)
+		writer_use_watch(w, o->watch);
 	res->articles = site->articles.len;
 	/* the line's "rendering: N / TOTAL pages" is render_site's */
 	struct render_incremental inc = { .global = global[0], .search_global = global[1], .force = o->force };
@@ -225,6 +227,12 @@ static int generate_with(const struct build_options *o, struct arena *a, struct 
 			: "are not known (the earlier record does not apply whole): the search index is built whole");
 	}
 	stage_done("render");
+	if (o->watch && getenv("SITEGEN_TIMING")) {
+		size_t trusted, looked, folders;
+		write_watch_counts(o->watch, &trusted, &looked, &folders);
+		fprintf(stderr, "sitegen: kept files taken on the output's watch (%zu folders) %zu, looked at %zu\n",
+			folders, trusted, looked);
+	}
 	progress_stage("search index: %zu files", 0, files_made, w);
 	if (site->config->search && !folder)	/* search: false leaves the index out */
 		diag_error(d, "ICU", 0, 0, NULL, 0, "cannot load ICU's normalisation or transliteration data");

@@ -18,6 +18,7 @@ struct build_options {
 	const char *config, *content, *out, *theme;	/* out: NULL for the config's output_dir */
 	int strict, drafts, quiet, jobs, force;
 	int check;
+	struct write_watch *watch;	/* serve's build process: its watch on the output (write.h), or NULL */
 };
 
 /* What a run did, for the summary line main prints. */

@@ -23,6 +23,7 @@
 #include "serve.h"
 #include "text.h"
 #include "version.h"
+#include "write.h"
 
 static const char usage_text[] =
 	"usage: sitegen [build] [OPTIONS]            build the archive into the output directory\n"
@@ -256,9 +257,10 @@ static int build_once(const struct build_options *o)
  * stdin, with status 0. A build in a process that built before finds ICU open and its
  * memory mapped (a body edit at 10,000 reports: ~0.6 s a process, ~0.3 s
  * in one that stays). */
-static int serve_worker(const struct build_options *o)
+static int serve_worker(struct build_options *o)
 {
 	char c;
+	o->watch = write_watch_new();
 	for (;;) {
 		ssize_t n = read(STDIN_FILENO, &c, 1);
 		if (n < 0 && errno == EINTR)
@@ -272,7 +274,10 @@ static int serve_worker(const struct build_options *o)
 		int len = snprintf(line, sizeof(line), "%d\n", status);
 		if (write(SERVE_WORKER_FD, line, (size_t)len) != len)
 			break;	/* the server is gone */
+		write_watch_idle(o->watch);	/* after the status: off the way to the screen */
 	}
+	write_watch_free(o->watch);
+	o->watch = NULL;
 	return 0;	/* each build's status is said: this one, the process's, says it ended well */
 }
 

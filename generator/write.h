@@ -42,6 +42,21 @@ int writer_put(struct writer *w, const char *rel, const char *data, size_t len);
  * failed and could not put all of them back; -3 when every file is this
  * build's but the state could not be written. */
 int writer_commit(struct writer *w, struct write_stats *stats, uint64_t inputs);
+/* A process that builds into one output again and again (serve's build
+ * process) may watch it between builds (write_watch.c): a build then keeps
+ * the files nothing has touched since the last without looking at each
+ * (61,000 lstats at 10,000 reports). write_watch_idle, between builds, sets
+ * the watches the last commit needs and looks at the files they cover;
+ * writer_use_watch, right after writer_open, has w keep by the watch. Where
+ * it cannot vouch for a file (an overflow, another file system, watches run
+ * out, a state changed by someone else) the file is looked at as before. */
+struct write_watch;
+struct write_watch *write_watch_new(void);
+void write_watch_free(struct write_watch *ww);
+void write_watch_idle(struct write_watch *ww);
+void writer_use_watch(struct writer *w, struct write_watch *ww);
+/* This build's keeps: unlooked-at, looked at; the folders watched. */
+void write_watch_counts(const struct write_watch *ww, size_t *trusted, size_t *looked, size_t *folders);
 /* True when out_dir was made by a build whose inputs had this fingerprint
  * and its files are still exactly as that build left them. */
 int writer_is_current(const char *out_dir, uint64_t inputs);

@@ -542,6 +542,8 @@ int writer_commit(struct writer *w, struct write_stats *stats, uint64_t inputs)
 		diag_error(w->d, w->out, 0, 0, NULL, 0, "cannot write %s: %s: the pages are this build's, but the "
 			   "next build will render everything again", WRITE_STATE, strerror(errno));
 		r = -3;
+	} else if (w->watch && r == 0) {
+		write_watch_committed(w);
 	}
 	if (stats)
 		*stats = w->stats;

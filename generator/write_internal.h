@@ -95,6 +95,8 @@ struct writer {
 	const char *link_base;		/* base_url's path as a site path's prefix: "archive/" */
 	const char *link_base_shown;	/* as written: "/archive/" */
 	size_t pages;
+	/* serve's build process: its watch on the output (write_watch.c), or NULL */
+	struct write_watch *watch;
 	/* files offered so far: read by the progress line without the lock,
 	 * which would order it against diag's (see writer_count) */
 	atomic_size_t offered;
@@ -162,6 +164,13 @@ void write_note_links(struct writer *w, const char *rel, const char *data, size_
  * writing, waiting for its readers. Returns its descriptor, or -1 when it
  * cannot be had (the commit goes on without it). */
 int write_commit_lock(const char *out_dir);
+
+/* write_watch.c: may rel, listed by the earlier state, be kept as that
+ * build left it without a look (thread-safe)? Counts the answer. */
+int write_watch_trusts(struct write_watch *ww, const char *rel);
+/* After a commit whose state was written (w->watch set): the files of w's
+ * set whose folders are not watched yet, for write_watch_idle. */
+void write_watch_committed(struct writer *w);
 
 /* write_state.c */
 /* Puts back the earlier build's state (old_state, as read, whatever it

@@ -30,6 +30,8 @@ static int may_keep(struct writer *w, struct kept_dirs *kd, const char *rel, uin
 		return 0;
 	struct stat st;
 	*digest = w->old_digests[k - 1];
+	if (w->watch && write_watch_trusts(w->watch, rel))
+		return 1;
 	return write_stat_kept(w, kd, rel, &st) == 0 && S_ISREG(st.st_mode) && write_file_digest(rel, &st) == *digest;
 }
 

@@ -1,0 +1,160 @@
+#!/bin/sh
+# serve's build process watches the output's folders between builds
+# (write_watch.c) and keeps the files nothing touched without looking at each.
+# Driven here as serve drives it (a byte on stdin a build, its status on fd 3):
+# after each way of changing the output behind its back, the next build's
+# output equals a plain build's of the same inputs, and the watch is seen
+# doing its work (SITEGEN_TIMING's count of files kept on it).
+set -u
+. tests/lib.sh
+B=${B:-build}
+bin=$(cd "$B" && pwd)/sitegen
+tmp=$(mktemp -d)
+worker=
+cleanup() {
+	[ -n "$worker" ] && kill "$worker" 2>/dev/null
+	wait 2>/dev/null
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+cp -r tests/golden/content tests/golden/config.yml "$tmp/"
+cp -r theme "$tmp/theme"
+cd "$tmp" || exit 1
+if sanitized "$bin"; then limit=600; else limit=200; fi	# tenths of a second
+
+pass() { echo "ok - serve watch: $1"; }
+fail() {
+	echo "not ok - serve watch: $1"
+	shift
+	for f in "$@"; do sed 's/^/#   /' "$f" | tail -15; done
+}
+
+mkfifo to_worker
+: >status
+SITEGEN_TIMING=1 SITEGEN_SERVE_WORKER=1 "$bin" build --out out --theme theme 3>status <to_worker 2>worker.log &
+worker=$!
+exec 4>to_worker
+builds=0
+# build: one build in the kept process; succeeds when it said status 0
+build() {
+	builds=$((builds + 1))
+	printf x >&4
+	waited=0
+	while [ "$(wc -l <status)" -lt $builds ]; do
+		waited=$((waited + 1))
+		[ $waited -gt $limit ] && return 1
+		sleep 0.1
+	done
+	[ "$(tail -n 1 status)" = 0 ]
+}
+edits=0
+edit() {
+	edits=$((edits + 1))
+	printf '\n第%d次编辑。\n' "$edits" >>content/2022/lianxinka.md
+}
+# same WHAT: the output equals a plain build's into a directory of its own
+same() {
+	rm -rf ref
+	"$bin" build --out ref --theme theme --quiet 2>ref.err || { fail "$1: the plain build failed" ref.err; return; }
+	if diff -r -x '.*' out ref >diff 2>&1; then pass "$1"; else fail "$1: the output differs from a plain build's" diff; fi
+}
+# tampered WHAT: the last build looked at a file the watch saw changed, and
+# its output is a plain build's
+tampered() {
+	if [ "$(looked)" -gt 0 ] && [ "$(on_watch)" -gt 0 ]; then
+		same "$1 (the watch saw it: $(looked) looked at, $(on_watch) kept on it)"
+	else
+		fail "$1: the watch did not single it out ($(looked) looked at, $(on_watch) kept on it)" worker.log
+	fi
+}
+# the last build's count of files kept on the watch
+on_watch() { grep "taken on the output's watch" worker.log | tail -1 | sed 's/.*) \([0-9]*\),.*/\1/'; }
+looked() { grep "taken on the output's watch" worker.log | tail -1 | sed 's/.*looked at \([0-9]*\)/\1/'; }
+
+build || { fail "the first build failed" worker.log status; exit 0; }
+edit
+build || fail "the second build failed" worker.log
+edit
+build || fail "the third build failed" worker.log
+n=$(on_watch)
+if [ "${n:-0}" -gt 0 ] && [ "$(looked)" = 0 ]; then
+	pass "a body edit keeps $n files on the watch, none looked at"
+else
+	fail "the watch kept ${n:-no} files, looked at $(looked)" worker.log
+fi
+same "after three builds"
+
+# A page changed in place (same size), appended to, removed, made a link.
+page=tags/index.html
+sed -i 's/<title>/<TITLE>/' "out/$page"
+edit
+build && tampered "a page changed in the output in place is made again"
+printf 'changed by hand' >>out/index.html
+edit
+build && tampered "a page appended to in the output is made again"
+victim=$(find out/reports -name index.html | head -1)
+rm "$victim"
+edit
+build && tampered "a page removed from the output is made again"
+echo '<p>not ours</p>' >elsewhere.html
+rm out/feed.xml && ln -s "$tmp/elsewhere.html" out/feed.xml
+edit
+build && tampered "a page replaced by a link is made again" && [ ! -L out/feed.xml ] ||
+	fail "the link is still there"
+
+# A folder moved away and copied back with one page changed; a folder
+# replaced by a link to a changed copy.
+dir=$(dirname "$(find out/places -name index.html | head -1)")
+mv "$dir" moved
+cp -r moved "$dir"
+sed -i 's/<body/<body data-x="1"/' "$dir/index.html"
+edit
+build && tampered "a folder moved away and copied back, one page changed, is made again"
+dir2=$(dirname "$(find out/reporters -name index.html | tail -1)")
+cp -r "$dir2" copy && sed -i 's/<body/<body data-y="1"/' copy/index.html
+rm -r "$dir2" && ln -s "$tmp/copy" "$dir2"
+edit
+build && tampered "a folder replaced by a link to a changed copy is made again" && [ ! -L "$dir2" ] ||
+	fail "the folder link is still there"
+
+# The state changed by someone else: the watch starts again from looking.
+edit
+build
+printf '# by hand\n' >>out/.sitegen-state
+edit
+build || fail "the build after the state was changed failed" worker.log
+same "after the state was changed by hand"
+
+# More events than the kernel's queue holds: the watch starts again, and a
+# page changed among them is made again.
+max=$(cat /proc/sys/fs/inotify/max_queued_events 2>/dev/null || echo 16384)
+edit
+build
+(cd out && seq -f 'x%g' 1 $((max + 100)) | xargs touch && seq -f 'x%g' 1 $((max + 100)) | xargs rm)
+sed -i 's/<title>/<TITLE>/' "out/$page"
+edit
+build || fail "the build after an overflow failed" worker.log
+[ "$(looked)" -gt 0 ] && pass "after the queue overflowed, the next build looks at the files ($(looked))" ||
+	fail "after an overflow the next build looked at $(looked) files" worker.log
+same "a page changed among more events than the queue holds is made again"
+edit
+build
+edit
+build
+n=$(on_watch)
+[ "${n:-0}" -gt 0 ] && pass "the watch is back two builds after the overflow ($n files kept on it)" ||
+	fail "the watch did not come back after the overflow" worker.log
+
+exec 4>&-
+waited=0
+while kill -0 "$worker" 2>/dev/null && [ $waited -lt $limit ]; do sleep 0.1; waited=$((waited + 1)); done
+if ! kill -0 "$worker" 2>/dev/null; then
+	wait "$worker"
+	st=$?
+	worker=
+	[ $st = 0 ] && pass "the build process ends at the end of its input, status 0" ||
+		fail "the build process ended with $st" worker.log
+else
+	fail "the build process did not end at the end of its input"
+fi
+exit 0
