@@ -18,6 +18,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,6 +40,7 @@
 
 struct write_watch {
 	int fd;			/* inotify's; -1 while not watching */
+	int mounts;		/* /proc/self/mountinfo: polls POLLPRI once a mount came or went */
 	int refused;		/* never in this process: a file system or a size it cannot vouch for */
 	char *out;		/* the output watched, as the writer names it */
 	dev_t dev;		/* its folder */
@@ -73,7 +75,7 @@ struct pending_file {
 struct write_watch *write_watch_new(void)
 {
 	struct write_watch *ww = xcalloc(1, sizeof(*ww));
-	ww->fd = -1;
+	ww->fd = ww->mounts = -1;
 	return ww;
 }
 
@@ -96,7 +98,9 @@ static void stop_watching(struct write_watch *ww)
 {
 	if (ww->fd >= 0)
 		close(ww->fd);
-	ww->fd = -1;
+	if (ww->mounts >= 0)
+		close(ww->mounts);
+	ww->fd = ww->mounts = -1;
 	ww->usable = 0;
 	free(ww->out);
 	ww->out = NULL;
@@ -277,6 +281,14 @@ static uint64_t state_digest(const char *out)
 	return h;
 }
 
+/* Has a file system been mounted or unmounted since the watch began? One
+ * mounted over a watched folder sends no event. */
+static int mounts_changed(const struct write_watch *ww)
+{
+	struct pollfd p = { .fd = ww->mounts, .events = POLLPRI };
+	return ww->mounts < 0 || poll(&p, 1, 0) != 0;
+}
+
 void writer_use_watch(struct writer *w, struct write_watch *ww)
 {
 	w->watch = ww;
@@ -286,7 +298,7 @@ void writer_use_watch(struct writer *w, struct write_watch *ww)
 	if (ww->fd < 0)
 		return;
 	struct stat st;
-	if (!w->old_complete || w->direct || strcmp(ww->out, w->out) != 0 || fstat(w->lock_fd, &st) < 0 ||
+	if (!w->old_complete || w->direct || strcmp(ww->out, w->out) != 0 || mounts_changed(ww) || fstat(w->lock_fd, &st) < 0 ||
 	    st.st_dev != ww->dev || st.st_ino != ww->ino || !ww->state || state_digest(w->out) != ww->state) {
 		stop_watching(ww);	/* not the output, or not the state, it saw last */
 		return;
@@ -327,7 +339,8 @@ void write_watch_committed(struct writer *w)
 			return;
 		}
 		ww->fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-		if (ww->fd < 0 || fstat(w->lock_fd, &st) < 0) {
+		ww->mounts = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC);
+		if (ww->fd < 0 || ww->mounts < 0 || fstat(w->lock_fd, &st) < 0) {
 			stop_watching(ww);
 			return;
 		}
