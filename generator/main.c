@@ -274,7 +274,7 @@ static int serve_worker(struct build_options *o)
 		int len = snprintf(line, sizeof(line), "%d\n", status);
 		if (write(SERVE_WORKER_FD, line, (size_t)len) != len)
 			break;	/* the server is gone */
-		write_watch_idle(o->watch);	/* after the status: off the way to the screen */
+		write_watch_idle(o->watch, STDIN_FILENO);	/* after the status: off the way to the screen */
 	}
 	write_watch_free(o->watch);
 	o->watch = NULL;

@@ -46,14 +46,16 @@ int writer_commit(struct writer *w, struct write_stats *stats, uint64_t inputs);
  * process) may watch it between builds (write_watch.c): a build then keeps
  * the files nothing has touched since the last without looking at each
  * (61,000 lstats at 10,000 reports). write_watch_idle, between builds, sets
- * the watches the last commit needs and looks at the files they cover;
+ * the watches the last commit needs and looks at the files they cover, then
+ * at every file again (what inotify cannot see: a hard link's writes);
  * writer_use_watch, right after writer_open, has w keep by the watch. Where
  * it cannot vouch for a file (an overflow, another file system, watches run
  * out, a state changed by someone else) the file is looked at as before. */
 struct write_watch;
 struct write_watch *write_watch_new(void);
 void write_watch_free(struct write_watch *ww);
-void write_watch_idle(struct write_watch *ww);
+/* stop_fd: readable once the next build is wanted (the idle work stops) */
+void write_watch_idle(struct write_watch *ww, int stop_fd);
 void writer_use_watch(struct writer *w, struct write_watch *ww);
 /* This build's keeps: unlooked-at, looked at; the folders watched. */
 void write_watch_counts(const struct write_watch *ww, size_t *trusted, size_t *looked, size_t *folders);

@@ -41,7 +41,11 @@
 struct write_watch {
 	int fd;			/* inotify's; -1 while not watching */
 	int mounts;		/* /proc/self/mountinfo: polls POLLPRI once a mount came or went */
-	int refused;		/* never in this process: a file system or a size it cannot vouch for */
+	int refused;		/* never in this process: a file system it cannot vouch for */
+	/* not until then (counted in commits): the user's watches ran out, or
+	 * the output has more folders than it may watch at that limit */
+	unsigned commits, wait_until;
+	size_t refused_at;	/* watches_allowed() when the folders were too many */
 	char *out;		/* the output watched, as the writer names it */
 	dev_t dev;		/* its folder */
 	ino_t ino;
@@ -327,6 +331,20 @@ static void want_folder(struct write_watch *ww, const char *dir)
 	}
 }
 
+/* How many folders it may watch: half of what the user may (the server's
+ * own watch on the content needs some, and so may the user's editor). */
+static size_t watches_allowed(void)
+{
+	FILE *f = fopen("/proc/sys/fs/inotify/max_user_watches", "r");
+	unsigned long n = 8192;
+	if (f) {
+		if (fscanf(f, "%lu", &n) != 1)
+			n = 8192;
+		fclose(f);
+	}
+	return n / 2;
+}
+
 /* The kernel's queue of events (fs.inotify.max_queued_events). */
 static size_t queue_size(void)
 {
@@ -345,6 +363,10 @@ void write_watch_committed(struct writer *w)
 	struct write_watch *ww = w->watch;
 	if (!ww || ww->refused)
 		return;
+	ww->commits++;
+	if (ww->fd < 0 && (ww->commits < ww->wait_until || (ww->refused_at && ww->refused_at == watches_allowed())))
+		return;
+	ww->refused_at = 0;
 	/* A commit that moved half a queue of files into place (a template
 	 * edited: 23,000 pages at 10,000 reports) has most likely overflowed
 	 * it with its own events: the watch starts again now, between builds,
@@ -395,28 +417,17 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* How many folders it may watch: half of what the user may (the server's
- * own watch on the content needs some, and so may the user's editor). */
-static size_t watches_allowed(void)
-{
-	FILE *f = fopen("/proc/sys/fs/inotify/max_user_watches", "r");
-	unsigned long n = 8192;
-	if (f) {
-		if (fscanf(f, "%lu", &n) != 1)
-			n = 8192;
-		fclose(f);
-	}
-	return n / 2;
-}
-
 /* Watches dir; 0, or -1 when it cannot be (the folder is skipped), or -2
  * when no more watches can be had. */
 static int watch_folder(struct write_watch *ww, char *dir)
 {
 	char *path = *dir ? write_join(ww->out, dir) : xstrdup(ww->out);
-	int wd = inotify_add_watch(ww->fd, path, WATCH_MASK);
+	/* the output itself may be named through a link (--out to a folder
+	 * elsewhere): followed, and it must be the folder the build locked */
+	int wd = inotify_add_watch(ww->fd, path, *dir ? WATCH_MASK : WATCH_MASK & ~IN_DONT_FOLLOW);
 	struct stat st;
-	int same_fs = wd >= 0 && lstat(path, &st) == 0 && S_ISDIR(st.st_mode) && st.st_dev == ww->dev;
+	int same_fs = wd >= 0 && (*dir ? lstat(path, &st) : stat(path, &st)) == 0 && S_ISDIR(st.st_mode) &&
+		      st.st_dev == ww->dev && (*dir || st.st_ino == ww->ino);
 	free(path);
 	if (wd < 0)
 		return errno == ENOSPC || errno == ENOMEM ? -2 : -1;
@@ -448,16 +459,82 @@ static int watch_folder(struct write_watch *ww, char *dir)
 	return 0;
 }
 
-void write_watch_idle(struct write_watch *ww)
+/* Is something waiting on fd (the next build's byte, or its end)? */
+static int asked(int fd)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	return fd >= 0 && poll(&p, 1, 0) > 0;
+}
+
+static int hex_digest(const char *p, uint64_t *d)
+{
+	uint64_t v = 0;
+	for (int i = 0; i < 16; i++) {
+		char c = p[i];
+		int x = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+		if (x < 0)
+			return -1;
+		v = v << 4 | (uint64_t)x;
+	}
+	*d = v;
+	return p[16] == ' ' ? 0 : -1;
+}
+
+/* Every file the state lists, looked at once more between builds (stopped
+ * by the next build's byte on stop_fd). inotify says nothing of a change
+ * made through another name of the file (a hard link, inside or outside
+ * the output) or through a memory map; their lstat does: such a change is
+ * found here, and looked at by the next build. */
+static void sweep(struct write_watch *ww, int stop_fd)
+{
+	char *path = write_join(ww->out, WRITE_STATE);
+	struct buf b = BUF_INIT;
+	struct stat st;
+	int ours = write_load_state(path, &b) == 0 && lstat(path, &st) == 0 &&
+		   write_file_digest(WRITE_STATE, &st) == ww->state;
+	free(path);
+	const char *p = ours ? memmem(b.data, b.len, "\nfiles\n", 7) : NULL;
+	int root = p ? open(ww->out, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
+	struct kept_dirs kd;
+	kept_dirs_init(&kd, root);
+	const char *end = b.data + b.len;
+	size_t n = 0;
+	for (p = p ? p + 7 : end; root >= 0 && p < end; n++) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		uint64_t digest;
+		if (!nl || nl - p < 18 || hex_digest(p, &digest) < 0 || (n % 256 == 0 && asked(stop_fd)))
+			break;	/* the extra section, the end line; or a build to make */
+		char rel[4096], dir[4096];
+		size_t len = (size_t)(nl - p - 17);
+		if (len < sizeof(rel)) {
+			memcpy(rel, p + 17, len);
+			rel[len] = '\0';
+			if (folder_of(rel, dir, sizeof(dir)) && is_watched(ww, dir) && !is_suspect(ww, rel) &&
+			    (write_stat_below(&kd, ww->out, rel, &st) < 0 || !S_ISREG(st.st_mode) ||
+			     write_file_digest(rel, &st) != digest))
+				suspect(ww, rel);
+		}
+		p = nl + 1;
+	}
+	kept_dirs_release(&kd);
+	if (root >= 0)
+		close(root);
+	buf_free(&b);
+}
+
+void write_watch_idle(struct write_watch *ww, int stop_fd)
 {
 	if (!ww || ww->fd < 0)
 		return;
-	if (drain(ww) < 0 || !ww->pending_dirs.len) {
+	if (drain(ww) < 0)
+		return;
+	if (!ww->pending_dirs.len) {
 		forget_pending(ww);
+		sweep(ww, stop_fd);
 		return;
 	}
 	if (ww->nwatched + ww->pending_dirs.len > watches_allowed()) {
-		ww->refused = 1;	/* an output of more folders than it may watch */
+		ww->refused_at = watches_allowed();	/* more folders than it may watch: until that changes */
 		stop_watching(ww);
 		return;
 	}
@@ -470,6 +547,7 @@ void write_watch_idle(struct write_watch *ww)
 			: watch_folder(ww, dir);
 		if (r == -2) {
 			stop_watching(ww);	/* the user's watches ran out: leave them to others */
+			ww->wait_until = ww->commits + 8;
 			return;
 		}
 		if (r < 0)
@@ -496,4 +574,6 @@ void write_watch_idle(struct write_watch *ww)
 	else
 		stop_watching(ww);
 	forget_pending(ww);
+	if (ww->fd >= 0)
+		sweep(ww, stop_fd);
 }
