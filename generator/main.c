@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -260,6 +261,12 @@ static int build_once(const struct build_options *o)
 static int serve_worker(struct build_options *o)
 {
 	char c;
+	/* Memory freed by one build is the next one's: glibc would otherwise
+	 * give buffers of a few MB (the state, 7.7 MB at 10,000 reports) back
+	 * to the system and fault them in again, or not, as its moving
+	 * threshold happened to stand (commits of 0.013 s or 0.06 s by process) */
+	mallopt(M_MMAP_THRESHOLD, 32 << 20);
+	mallopt(M_TRIM_THRESHOLD, 1 << 30);
 	o->watch = write_watch_new();
 	for (;;) {
 		ssize_t n = read(STDIN_FILENO, &c, 1);
