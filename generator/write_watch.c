@@ -42,10 +42,8 @@ struct write_watch {
 	int fd;			/* inotify's; -1 while not watching */
 	int mounts;		/* /proc/self/mountinfo: polls POLLPRI once a mount came or went */
 	int refused;		/* never in this process: a file system it cannot vouch for */
-	/* not until then (counted in commits): the user's watches ran out, or
-	 * the output has more folders than it may watch at that limit */
+	/* not until then (counted in commits): the user's watches ran out */
 	unsigned commits, wait_until;
-	size_t refused_at;	/* watches_allowed() when the folders were too many */
 	char *out;		/* the output watched, as the writer names it */
 	dev_t dev;		/* its folder */
 	ino_t ino;
@@ -53,6 +51,9 @@ struct write_watch {
 	struct arena names;	/* the folders' names: keys of dirs, wd_dir's */
 	struct strmap dirs;	/* folder ("" the output) → its wd as a pointer-sized number; NULL: none */
 	char **wd_dir;		/* wd → its folder, or NULL */
+	/* folders left unwatched: more than it may watch, those with the
+	 * fewest files (a report's own, of one page) are left to be looked at */
+	struct strmap skipped;
 	size_t nwd;
 	size_t nwatched;
 	/* every folder of the last commit's files is watched: the next commit
@@ -65,7 +66,7 @@ struct write_watch {
 	/* after a commit, for write_watch_idle: folders to watch, then their
 	 * files to look at (struct pending_file) */
 	struct arena pending_arena;
-	struct strmap pending_seen;
+	struct strmap pending_seen;	/* folder → 1 + the files of ours it holds */
 	struct ptrvec pending_dirs, pending_files;
 	int usable;		/* this build may keep files unlooked-at */
 	atomic_size_t trusted, looked;
@@ -110,6 +111,7 @@ static void stop_watching(struct write_watch *ww)
 	ww->out = NULL;
 	arena_free(&ww->names);
 	memset(&ww->dirs, 0, sizeof(ww->dirs));
+	memset(&ww->skipped, 0, sizeof(ww->skipped));
 	free(ww->wd_dir);
 	ww->wd_dir = NULL;
 	ww->nwd = ww->nwatched = 0;
@@ -322,7 +324,7 @@ static void want_folder(struct write_watch *ww, const char *dir)
 {
 	while (!is_watched(ww, dir) && !strmap_get(&ww->pending_seen, dir)) {
 		char *key = arena_strdup(&ww->pending_arena, dir);
-		strmap_put(&ww->pending_arena, &ww->pending_seen, key, key);
+		strmap_put(&ww->pending_arena, &ww->pending_seen, key, (void *)(uintptr_t)1);
 		ptrvec_push(&ww->pending_arena, &ww->pending_dirs, key);
 		if (!*dir)
 			break;
@@ -332,9 +334,14 @@ static void want_folder(struct write_watch *ww, const char *dir)
 }
 
 /* How many folders it may watch: half of what the user may (the server's
- * own watch on the content needs some, and so may the user's editor). */
+ * own watch on the content needs some, and so may the user's editor), or
+ * fewer with SITEGEN_WATCH_FOLDERS. */
 static size_t watches_allowed(void)
 {
+	const char *env = getenv("SITEGEN_WATCH_FOLDERS");
+	char *end = NULL;
+	unsigned long asked = env && *env ? strtoul(env, &end, 10) : 0;
+	int set = end && !*end;
 	FILE *f = fopen("/proc/sys/fs/inotify/max_user_watches", "r");
 	unsigned long n = 8192;
 	if (f) {
@@ -342,7 +349,7 @@ static size_t watches_allowed(void)
 			n = 8192;
 		fclose(f);
 	}
-	return n / 2;
+	return set && asked < n / 2 ? asked : n / 2;
 }
 
 /* The kernel's queue of events (fs.inotify.max_queued_events). */
@@ -364,9 +371,8 @@ void write_watch_committed(struct writer *w)
 	if (!ww || ww->refused)
 		return;
 	ww->commits++;
-	if (ww->fd < 0 && (ww->commits < ww->wait_until || (ww->refused_at && ww->refused_at == watches_allowed())))
+	if (ww->fd < 0 && ww->commits < ww->wait_until)
 		return;
-	ww->refused_at = 0;
 	/* A commit that moved half a queue of files into place (a template
 	 * edited: 23,000 pages at 10,000 reports) has most likely overflowed
 	 * it with its own events: the watch starts again now, between builds,
@@ -400,9 +406,11 @@ void write_watch_committed(struct writer *w)
 	for (size_t i = 0; i < n; i++) {
 		const char *rel = ww->complete ? w->staged[i] : w->paths.keys[i];
 		uint64_t digest = rel ? write_entry_of(rel)->digest : 0;
-		if (!digest || !folder_of(rel, dir, sizeof(dir)) || is_watched(ww, dir))
+		if (!digest || !folder_of(rel, dir, sizeof(dir)) || is_watched(ww, dir) || strmap_get(&ww->skipped, dir))
 			continue;
 		want_folder(ww, dir);
+		uintptr_t files = (uintptr_t)strmap_get(&ww->pending_seen, dir);
+		strmap_put(&ww->pending_arena, &ww->pending_seen, dir, (void *)(files + 1));	/* dir is a key already */
 		struct pending_file *f = arena_alloc_uninit(&ww->pending_arena, sizeof(*f) + strlen(rel) + 1);
 		f->digest = digest;
 		strcpy(f->rel, rel);
@@ -451,8 +459,7 @@ static int watch_folder(struct write_watch *ww, char *dir)
 		memset(ww->wd_dir + ww->nwd, 0, (n - ww->nwd) * sizeof(*ww->wd_dir));
 		ww->nwd = n;
 	}
-	char *key = strmap_get(&ww->pending_seen, dir);	/* the name kept: an arena of its own */
-	key = arena_strdup(&ww->names, key ? key : dir);
+	char *key = arena_strdup(&ww->names, dir);	/* the name kept: an arena of its own */
 	strmap_put(&ww->names, &ww->dirs, key, (void *)(intptr_t)wd);
 	ww->wd_dir[wd] = key;
 	ww->nwatched++;
@@ -539,6 +546,72 @@ static void sweep_when_idle(struct write_watch *ww, int stop_fd)
 		sweep(ww, stop_fd);
 }
 
+static size_t pending_files_in(const struct write_watch *ww, const char *dir)
+{
+	return (uintptr_t)strmap_get(&ww->pending_seen, dir) - 1;
+}
+
+static int more_files_first(const void *a, const void *b, void *ctx)
+{
+	size_t x = pending_files_in(ctx, *(const char *const *)a), y = pending_files_in(ctx, *(const char *const *)b);
+	return x > y ? -1 : x < y;
+}
+
+/* More folders than it may watch (50,000 reports: 99,500; 96,000 allowed
+ * here): the folders holding most files first, each with the folders above
+ * it, as long as there are watches to spare; the others are left to be
+ * looked at by each build (at 50,000 reports the search index's four
+ * folders hold 130,000 of the 180,000 files, a report's own folder one). */
+static void choose_folders(struct write_watch *ww, size_t budget)
+{
+	struct ptrvec order = { 0 }, chosen = { 0 };
+	for (size_t i = 0; i < ww->pending_dirs.len; i++)
+		ptrvec_push(&ww->pending_arena, &order, ww->pending_dirs.items[i]);
+	if (order.len)
+		qsort_r(order.items, order.len, sizeof(*order.items), more_files_first, ww);
+	struct strmap picked = { 0 };
+	for (size_t i = 0; i < order.len; i++) {
+		char *dir = order.items[i], up[4096];
+		if (strmap_get(&picked, dir))
+			continue;	/* above one picked before */
+		size_t cost = 0;	/* it and the folders above it not watched nor picked */
+		strcpy(up, dir);
+		for (;;) {
+			if (is_watched(ww, up) || strmap_get(&picked, up))
+				break;
+			cost++;
+			char *slash = strrchr(up, '/');
+			if (!*up)
+				break;
+			if (slash)
+				*slash = '\0';
+			else
+				up[0] = '\0';
+		}
+		if (cost > budget) {
+			strmap_put(&ww->names, &ww->skipped, arena_strdup(&ww->names, dir), (void *)1);
+			continue;
+		}
+		budget -= cost;
+		strcpy(up, dir);
+		for (;;) {
+			if (is_watched(ww, up) || strmap_get(&picked, up))
+				break;
+			char *key = arena_strdup(&ww->pending_arena, up);
+			strmap_put(&ww->pending_arena, &picked, key, key);
+			ptrvec_push(&ww->pending_arena, &chosen, key);
+			char *slash = strrchr(up, '/');
+			if (!*up)
+				break;
+			if (slash)
+				*slash = '\0';
+			else
+				up[0] = '\0';
+		}
+	}
+	ww->pending_dirs = chosen;
+}
+
 void write_watch_idle(struct write_watch *ww, int stop_fd)
 {
 	if (!ww || ww->fd < 0)
@@ -550,11 +623,9 @@ void write_watch_idle(struct write_watch *ww, int stop_fd)
 		sweep_when_idle(ww, stop_fd);
 		return;
 	}
-	if (ww->nwatched + ww->pending_dirs.len > watches_allowed()) {
-		ww->refused_at = watches_allowed();	/* more folders than it may watch: until that changes */
-		stop_watching(ww);
-		return;
-	}
+	size_t allowed = watches_allowed();
+	if (ww->nwatched + ww->pending_dirs.len > allowed)
+		choose_folders(ww, allowed > ww->nwatched ? allowed - ww->nwatched : 0);
 	/* a folder after the one above it: a folder whose parent could not be
 	 * watched is not either */
 	ptrvec_sort(&ww->pending_dirs, cmp_str);

@@ -31,10 +31,12 @@ fail() {
 }
 
 mkfifo to_worker
-# start_worker OUT: a build process building into OUT
+# start_worker OUT [VAR=VALUE…]: a build process building into OUT
 start_worker() {
 	: >status
-	SITEGEN_TIMING=1 SITEGEN_SERVE_WORKER=1 "$bin" build --out "$1" --theme theme 3>status <to_worker 2>>worker.log &
+	o=$1
+	shift
+	env "$@" SITEGEN_TIMING=1 SITEGEN_SERVE_WORKER=1 "$bin" build --out "$o" --theme theme 3>status <to_worker 2>>worker.log &
 	worker=$!
 	exec 4>to_worker
 	builds=0
@@ -216,4 +218,25 @@ rm -rf ref && "$bin" build --out ref --theme theme --quiet 2>ref.err
 diff -r -x '.*' real-out ref >diff 2>&1 && pass "the linked output equals a plain build's" ||
 	fail "the linked output differs from a plain build's" diff
 end_worker || fail "the second build process did not end well" worker.log
+
+# Fewer watches than folders: those holding most files are watched, the
+# others' files looked at by each build.
+start_worker out-link SITEGEN_WATCH_FOLDERS=5
+edit
+build
+edit
+build
+folders=$(grep "taken on the output's watch" worker.log | tail -1 | sed 's/.*(\([0-9]*\) folders).*/\1/')
+if [ "${folders:-0}" -ge 1 ] && [ "$folders" -le 5 ] && [ "$(on_watch)" -gt 0 ] && [ "$(looked)" -gt 0 ]; then
+	pass "5 watches for 103 folders: $folders watched, $(on_watch) files kept on them, $(looked) looked at"
+else
+	fail "5 watches: $folders folders watched, $(on_watch) kept on them, $(looked) looked at" worker.log
+fi
+sed -i 's/<title>/<TITLE>/' real-out/index.html "$(find real-out/reports -name index.html | head -1)"
+edit
+build
+rm -rf ref && "$bin" build --out ref --theme theme --quiet 2>ref.err
+diff -r -x '.*' real-out ref >diff 2>&1 && pass "5 watches: a page in a watched folder and one in another changed by hand, both made again" ||
+	fail "5 watches: the output differs from a plain build's" diff
+end_worker || fail "the third build process did not end well" worker.log
 exit 0
