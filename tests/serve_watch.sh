@@ -20,6 +20,7 @@ cleanup() {
 trap cleanup EXIT
 cp -r tests/golden/content tests/golden/config.yml "$tmp/"
 cp -r theme "$tmp/theme"
+here=$(pwd)
 cd "$tmp" || exit 1
 if sanitized "$bin"; then limit=600; else limit=200; fi	# tenths of a second
 
@@ -33,12 +34,12 @@ fail() {
 mkfifo to_worker
 # start_worker OUT [VAR=VALUE…]: a build process building into OUT
 start_worker() {
-	: >status
+	: >"$tmp/status"
 	o=$1
 	shift
-	env "$@" SITEGEN_TIMING=1 SITEGEN_SERVE_WORKER=1 "$bin" build --out "$o" --theme theme 3>status <to_worker 2>>worker.log &
+	env "$@" SITEGEN_TIMING=1 SITEGEN_SERVE_WORKER=1 "$bin" build --out "$o" --theme "$tmp/theme" 3>"$tmp/status" <"$tmp/to_worker" 2>>"$tmp/worker.log" &
 	worker=$!
-	exec 4>to_worker
+	exec 4>"$tmp/to_worker"
 	builds=0
 }
 # end_worker: the end of its input; succeeds when it ended with status 0
@@ -58,12 +59,12 @@ build() {
 	builds=$((builds + 1))
 	printf x >&4
 	waited=0
-	while [ "$(wc -l <status)" -lt $builds ]; do
+	while [ "$(wc -l <"$tmp/status")" -lt $builds ]; do
 		waited=$((waited + 1))
 		[ $waited -gt $limit ] && return 1
 		sleep 0.1
 	done
-	[ "$(tail -n 1 status)" = 0 ]
+	[ "$(tail -n 1 "$tmp/status")" = 0 ]
 }
 edits=0
 edit() {
@@ -86,8 +87,8 @@ tampered() {
 	fi
 }
 # the last build's count of files kept on the watch
-on_watch() { grep "taken on the output's watch" worker.log | tail -1 | sed 's/.*) \([0-9]*\),.*/\1/'; }
-looked() { grep "taken on the output's watch" worker.log | tail -1 | sed 's/.*looked at \([0-9]*\)/\1/'; }
+on_watch() { grep "taken on the output's watch" "$tmp/worker.log" | tail -1 | sed 's/.*) \([0-9]*\),.*/\1/'; }
+looked() { grep "taken on the output's watch" "$tmp/worker.log" | tail -1 | sed 's/.*looked at \([0-9]*\)/\1/'; }
 
 build || { fail "the first build failed" worker.log status; exit 0; }
 edit
@@ -240,4 +241,40 @@ rm -rf ref && "$bin" build --out ref --theme theme --quiet 2>ref.err
 diff -r -x '.*' real-out ref >diff 2>&1 && pass "5 watches: a page in a watched folder and one in another changed by hand, both made again" ||
 	fail "5 watches: the output differs from a plain build's" diff
 end_worker || fail "the third build process did not end well" worker.log
+
+# A build asked for while the watches are being set after the first build
+# (two bytes at once: the second is waiting when that work begins): the work
+# stops, the build looks at the files not looked at yet, and the output is a
+# plain build's; the build after it has the watch whole.
+"$here/$B/corpus" 200 c200 "$here/content" 400 >/dev/null 2>&1 || fail "the corpus generator failed"
+cd c200 || exit 1
+start_worker out
+parsed=$(grep -c 'load+parse' "$tmp/worker.log")
+printf xx >&4
+# a report edited once the first build has read them (so the second has
+# something to do)
+waited=0
+while [ "$(grep -c 'load+parse' "$tmp/worker.log")" -le "$parsed" ] && [ $waited -lt $limit ]; do
+	sleep 0.05
+	waited=$((waited + 1))
+done
+printf '\n编辑。\n' >>"$(find content -name '*.md' | head -1)"
+waited=0
+while [ "$(wc -l <"$tmp/status")" -lt 2 ] && [ $waited -lt $limit ]; do sleep 0.1; waited=$((waited + 1)); done
+builds=2
+[ "$(sed -n 1p "$tmp/status")$(sed -n 2p "$tmp/status")" = 00 ] || fail "the two builds of 200 reports failed" ../worker.log
+n=$(on_watch)
+l=$(looked)
+grep "taken on the output's watch" ../worker.log | tail -1 >../cut.txt
+rm -rf ref && "$bin" build --out ref --theme "$tmp/theme" --quiet 2>ref.err
+if [ "$l" -gt 0 ] && diff -r -x '.*' out ref >../diff 2>&1; then
+	pass "a build asked for while the watches were set: $n files kept on them, $l looked at, the output a plain build's"
+else
+	fail "a build asked for while the watches were set ($n kept on them, $l looked at)" ../cut.txt ../diff
+fi
+printf '\n再次编辑。\n' >>"$(find content -name '*.md' | head -1)"
+build
+[ "$(looked)" = 0 ] && [ "$(on_watch)" -gt 0 ] && pass "the next build has the watch whole ($(on_watch) kept on it)" ||
+	fail "the next build: $(on_watch) kept on the watch, $(looked) looked at" ../worker.log
+end_worker || fail "the fourth build process did not end well" ../worker.log
 exit 0
