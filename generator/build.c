@@ -227,12 +227,6 @@ static int generate_with(const struct build_options *o, struct arena *a, struct 
 			: "are not known (the earlier record does not apply whole): the search index is built whole");
 	}
 	stage_done("render");
-	if (o->watch && getenv("SITEGEN_TIMING")) {
-		size_t trusted, looked, folders;
-		write_watch_counts(o->watch, &trusted, &looked, &folders);
-		fprintf(stderr, "sitegen: kept files taken on the output's watch (%zu folders) %zu, looked at %zu\n",
-			folders, trusted, looked);
-	}
 	progress_stage("search index: %zu files", 0, files_made, w);
 	if (site->config->search && !folder)	/* search: false leaves the index out */
 		diag_error(d, "ICU", 0, 0, NULL, 0, "cannot load ICU's normalisation or transliteration data");
@@ -244,6 +238,12 @@ static int generate_with(const struct build_options *o, struct arena *a, struct 
 	}
 	free(inc.old_of);
 	stage_done("search");
+	if (o->watch && getenv("SITEGEN_TIMING")) {	/* the pages' keeps and the search index's */
+		size_t trusted, looked, folders;
+		write_watch_counts(o->watch, &trusted, &looked, &folders);
+		fprintf(stderr, "sitegen: kept files taken on the output's watch (%zu folders) %zu, looked at %zu\n",
+			folders, trusted, looked);
+	}
 	copy_static(a, d, w, arena_sprintf(a, "%s/static", o->theme), "assets", site->config->search);
 	/* from here on the progress line no longer asks w, which is freed below */
 	progress_stage(o->check ? "checking the links of %zu files" : "writing %zu files", writer_count(w), NULL, NULL);

@@ -97,7 +97,7 @@ beside() {
 
 beside serve sh tests/serve.sh
 beside serve_during sh tests/serve_during.sh
-quick serve_watch sh tests/serve_watch.sh
+beside serve_watch sh tests/serve_watch.sh
 quick browser sh tests/browser.sh
 quick search_incremental sh tests/search_incremental.sh core
 quick cli sh tests/cli.sh
