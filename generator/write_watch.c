@@ -490,8 +490,10 @@ static int hex_digest(const char *p, uint64_t *d)
 /* Every file the state lists, looked at once more between builds (stopped
  * by the next build's byte on stop_fd). inotify says nothing of a change
  * made through another name of the file (a hard link, inside or outside
- * the output) or through a memory map; their lstat does: such a change is
- * found here, and looked at by the next build. */
+ * the output) or through a memory map; their lstat does (a memory map's
+ * where the file system updates the file's times for it: ext4 does, tmpfs
+ * does not, and there no build, kept or plain, sees such a change): such a
+ * change is found here, and looked at by the next build. */
 static void sweep(struct write_watch *ww, int stop_fd)
 {
 	char *path = write_join(ww->out, WRITE_STATE);
