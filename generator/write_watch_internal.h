@@ -1,0 +1,73 @@
+/* write_watch_internal: what write_watch.c (the watch, its events, the
+ * trust, the commit's hook) and write_watch_idle.c (the work between
+ * builds) share; not for other modules. See write.h. */
+#ifndef WRITE_WATCH_INTERNAL_H
+#define WRITE_WATCH_INTERNAL_H
+
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "arena.h"
+#include "strmap.h"
+
+struct write_watch {
+	int fd;			/* inotify's; -1 while not watching */
+	int mounts;		/* /proc/self/mountinfo: polls POLLPRI once a mount came or went */
+	int refused;		/* never in this process: a file system it cannot vouch for */
+	/* not until then (counted in commits): the user's watches ran out */
+	unsigned commits, wait_until;
+	char *out;		/* the output watched, as the writer names it */
+	dev_t dev;		/* its folder */
+	ino_t ino;
+	uint64_t state;		/* the state's write_file_digest after the last commit */
+	struct arena names;	/* the folders' names: keys of dirs, wd_dir's */
+	struct strmap dirs;	/* folder ("" the output) → its wd as a pointer-sized number; NULL: none */
+	char **wd_dir;		/* wd → its folder, or NULL */
+	/* folders left unwatched: more than it may watch, those with the
+	 * fewest files (a report's own, of one page) are left to be looked at */
+	struct strmap skipped;
+	size_t nwd;
+	size_t nwatched;
+	/* every folder of the last commit's files is watched: the next commit
+	 * need only ask of the files it wrote */
+	int complete;
+	/* paths an event named since the last commit (they, and all below
+	 * them, are looked at) */
+	struct arena suspect_arena;
+	struct strmap suspects;
+	/* after a commit, for write_watch_idle: folders to watch, then their
+	 * files to look at (struct pending_file) */
+	struct arena pending_arena;
+	struct strmap pending_seen;	/* folder → 1 + the files of ours it holds */
+	struct ptrvec pending_dirs, pending_files;
+	int usable;		/* this build may keep files unlooked-at */
+	atomic_size_t trusted, looked;
+};
+
+struct pending_file {
+	uint64_t digest;
+	char rel[];
+};
+
+/* Forgets the folders and files a commit left for write_watch_idle. */
+void watch_forget_pending(struct write_watch *ww);
+/* Stops watching: every watch goes with the descriptor. */
+void watch_stop(struct write_watch *ww);
+/* Is rel, or a folder above it, among the paths an event named? */
+int watch_is_suspect(const struct write_watch *ww, const char *rel);
+/* Has the next build look at path and everything below it. */
+void watch_suspect(struct write_watch *ww, const char *path);
+/* rel's folder, into buf ("" for the output's own files); NULL when too long. */
+const char *watch_folder_of(const char *rel, char *buf, size_t size);
+int watch_is_watched(const struct write_watch *ww, const char *dir);
+/* Drops the watches of the folders named in gone, and of all below them. */
+void watch_drop(struct write_watch *ww, const struct strmap *gone);
+/* Reads every event queued: what they name becomes suspect. 0, or -1 when
+ * the queue overflowed (then nothing is watched any more). */
+int watch_drain(struct write_watch *ww);
+/* How many folders it may watch. */
+size_t watch_allowed(void);
+
+#endif
