@@ -147,7 +147,7 @@ sed 's/<title>/<TITLE>/' out/assets/zz.html >zz && cat zz >out/assets/zz.html	# 
 rm out/assets/zz.html
 edit
 build
-sleep 1	# (the look between builds stops when the next build is asked for: time for it)
+sleep 2	# (the look between builds waits 0.5 s without a build asked for, and stops at one: time for it)
 edit
 build && same "a page changed through a hard link is made again by the second build after"
 
