@@ -294,33 +294,35 @@ static void want_folder(struct write_watch *ww, const char *dir)
 /* How many folders it may watch: half of what the user may (the server's
  * own watch on the content needs some, and so may the user's editor), or
  * fewer with SITEGEN_WATCH_FOLDERS. */
+/* An inotify limit from /proc/sys/fs/inotify, or fallback (Linux's default). */
+static unsigned long inotify_limit(const char *name, unsigned long fallback)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/sys/fs/inotify/%s", name);
+	FILE *f = fopen(path, "r");
+	unsigned long n = fallback;
+	if (f) {
+		if (fscanf(f, "%lu", &n) != 1)
+			n = fallback;
+		fclose(f);
+	}
+	return n;
+}
+
 size_t watch_allowed(void)
 {
 	const char *env = getenv("SITEGEN_WATCH_FOLDERS");
 	char *end = NULL;
 	unsigned long asked = env && *env ? strtoul(env, &end, 10) : 0;
 	int set = end && !*end;
-	FILE *f = fopen("/proc/sys/fs/inotify/max_user_watches", "r");
-	unsigned long n = 8192;
-	if (f) {
-		if (fscanf(f, "%lu", &n) != 1)
-			n = 8192;
-		fclose(f);
-	}
+	unsigned long n = inotify_limit("max_user_watches", 8192);
 	return set && asked < n / 2 ? asked : n / 2;
 }
 
-/* The kernel's queue of events (fs.inotify.max_queued_events). */
+/* The kernel's queue of events. */
 static size_t queue_size(void)
 {
-	FILE *f = fopen("/proc/sys/fs/inotify/max_queued_events", "r");
-	unsigned long n = 16384;
-	if (f) {
-		if (fscanf(f, "%lu", &n) != 1)
-			n = 16384;
-		fclose(f);
-	}
-	return n;
+	return inotify_limit("max_queued_events", 16384);
 }
 
 void write_watch_committed(struct writer *w)
