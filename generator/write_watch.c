@@ -14,7 +14,9 @@
  * as before: a queue that overflowed, a folder it could not watch (another
  * file system below the output, the user's watches running out), an output
  * on a file system whose changes may come from another machine, a state not
- * the one this process saw written. */
+ * the one this process saw written, a mount or unmount. What inotify does
+ * not report (a write through a hard link or a memory map) is found by the
+ * look at every file between builds (write_watch_idle.c). */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -133,7 +135,8 @@ int watch_is_watched(const struct write_watch *ww, const char *dir)
 int write_watch_trusts(struct write_watch *ww, const char *rel)
 {
 	char dir[4096];
-	int yes = ww->usable && watch_folder_of(rel, dir, sizeof(dir)) && watch_is_watched(ww, dir) && !watch_is_suspect(ww, rel);
+	int yes = ww->usable && watch_folder_of(rel, dir, sizeof(dir)) && watch_is_watched(ww, dir) &&
+		  !watch_is_suspect(ww, rel);
 	atomic_fetch_add_explicit(yes ? &ww->trusted : &ww->looked, 1, memory_order_relaxed);
 	return yes;
 }
