@@ -184,6 +184,10 @@ void write_read_old_files(struct writer *w);
  * `also`, the earlier build's too), or "incomplete" when w is NULL. */
 int write_state_files(const char *out, uint64_t inputs, uint64_t digest, const struct writer *w, int also);
 int write_state(const char *out, uint64_t inputs, uint64_t digest, const struct writer *w);
+/* Calls each(ctx, rel, digest) for every file out's WRITE_STATE lists (digest
+ * 0: not known) until it returns non-zero. -1 when there is no state, or a
+ * damaged one. */
+int write_state_each_file(const char *out, int (*each)(void *ctx, const char *rel, uint64_t digest), void *ctx);
 /* Reads a state file into b: -1 when it is missing, not a regular file or too large. */
 int write_load_state(const char *path, struct buf *b);
 

@@ -198,6 +198,39 @@ void write_read_old_files(struct writer *w)
 		w->old_extra_len = 0;
 }
 
+int write_state_each_file(const char *out, int (*each)(void *ctx, const char *rel, uint64_t digest), void *ctx)
+{
+	char *path = write_join(out, WRITE_STATE);
+	struct buf b = BUF_INIT, rel = BUF_INIT;
+	const char *body;
+	size_t body_len;
+	int r = write_load_state(path, &b) == 0 && state_form(b.data, b.len, &body, &body_len) != STATE_DAMAGED ? 0 : -1;
+	free(path);
+	int in_list = 0;
+	for (const char *line = body, *end = body + body_len; r == 0 && line < end;) {
+		const char *nl = memchr(line, '\n', (size_t)(end - line));
+		size_t n = nl ? (size_t)(nl - line) : (size_t)(end - line);
+		if (n == strlen(EXTRA_LINE) && memcmp(line, EXTRA_LINE, n) == 0)
+			break;
+		if (in_list && n) {
+			const char *name;
+			size_t name_len;
+			uint64_t digest;
+			parse_file_line(line, n, &name, &name_len, &digest);
+			buf_reset(&rel);
+			buf_add(&rel, name, name_len);
+			if (each(ctx, rel.data, digest))
+				break;
+		} else if (n == 5 && memcmp(line, "files", 5) == 0) {
+			in_list = 1;
+		}
+		line += n + 1;
+	}
+	buf_free(&rel);
+	buf_free(&b);
+	return r;
+}
+
 /* One line of the list (parse_file_line's): written twice a commit for every
  * file of the output, so without printf. */
 static void add_file_line(struct buf *b, uint64_t digest, const char *rel)

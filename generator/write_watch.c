@@ -89,24 +89,29 @@ void write_watch_free(struct write_watch *ww)
 }
 
 /* Is path, or a folder above it, among the paths an event named? */
-int watch_is_suspect(const struct write_watch *ww, const char *rel)
+/* Does m hold path, or a folder above it ("" the output)? A path too long
+ * to look at is taken as held. */
+static int holds_it_or_above(const struct strmap *m, const char *path)
 {
-	if (!ww->suspects.len)
-		return 0;
 	char buf[4096];
-	size_t n = strlen(rel);
+	size_t n = strlen(path);
 	if (n >= sizeof(buf))
 		return 1;
-	memcpy(buf, rel, n + 1);
-	if (strmap_get(&ww->suspects, buf))
+	memcpy(buf, path, n + 1);
+	if (strmap_get(m, buf) || strmap_get(m, ""))
 		return 1;
 	for (size_t i = n; i-- > 0;)
 		if (buf[i] == '/') {
 			buf[i] = '\0';
-			if (strmap_get(&ww->suspects, buf))
+			if (strmap_get(m, buf))
 				return 1;
 		}
 	return 0;
+}
+
+int watch_is_suspect(const struct write_watch *ww, const char *rel)
+{
+	return ww->suspects.len && holds_it_or_above(&ww->suspects, rel);
 }
 
 void watch_suspect(struct write_watch *ww, const char *path)
@@ -155,21 +160,7 @@ void watch_drop(struct write_watch *ww, const struct strmap *gone)
 		named += gone->keys && gone->keys[i] && watch_is_watched(ww, gone->keys[i]);
 	for (size_t wd = 1; named && wd < ww->nwd; wd++) {
 		const char *dir = ww->wd_dir[wd];
-		if (!dir)
-			continue;
-		char buf[4096];
-		int hit = strmap_get(gone, "") != NULL;
-		size_t n = strlen(dir);
-		if (!hit && n < sizeof(buf)) {
-			memcpy(buf, dir, n + 1);
-			hit = strmap_get(gone, buf) != NULL;
-			for (size_t i = n; !hit && i-- > 0;)
-				if (buf[i] == '/') {
-					buf[i] = '\0';
-					hit = strmap_get(gone, buf) != NULL;
-				}
-		}
-		if (hit) {
+		if (dir && holds_it_or_above(gone, dir)) {
 			ww->complete = 0;
 			inotify_rm_watch(ww->fd, (int)wd);
 			strmap_put(&ww->names, &ww->dirs, dir, NULL);

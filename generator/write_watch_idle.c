@@ -70,25 +70,17 @@ static int watch_folder(struct write_watch *ww, char *dir)
 	return 0;
 }
 
-/* Is something waiting on fd (the next build's byte, or its end)? */
-static int asked(int fd)
+/* Waits up to ms for the next build to be asked for (a byte on fd, or its
+ * end): 1 when it is. */
+static int asked_within(int fd, int ms)
 {
 	struct pollfd p = { .fd = fd, .events = POLLIN };
-	return fd >= 0 && poll(&p, 1, 0) > 0;
+	return fd >= 0 && poll(&p, 1, ms) > 0;
 }
 
-static int hex_digest(const char *p, uint64_t *d)
+static int asked(int fd)
 {
-	uint64_t v = 0;
-	for (int i = 0; i < 16; i++) {
-		char c = p[i];
-		int x = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-		if (x < 0)
-			return -1;
-		v = v << 4 | (uint64_t)x;
-	}
-	*d = v;
-	return p[16] == ' ' ? 0 : -1;
+	return asked_within(fd, 0);
 }
 
 /* Every file the state lists, looked at once more between builds (stopped
@@ -98,47 +90,39 @@ static int hex_digest(const char *p, uint64_t *d)
  * where the file system updates the file's times for it: ext4 does, tmpfs
  * does not, and there no build, kept or plain, sees such a change): such a
  * change is found here, and looked at by the next build. */
+struct sweep {
+	struct write_watch *ww;
+	int root, stop_fd;
+	size_t n;
+};
+
+static int sweep_one(void *ctx, const char *rel, uint64_t digest)
+{
+	struct sweep *sw = ctx;
+	if (sw->n++ % 256 == 0 && asked(sw->stop_fd))
+		return 1;	/* a build to make */
+	char dir[4096];
+	struct stat st;
+	/* one lstat from the output: every folder on the way is watched, and
+	 * one made a link would have been named */
+	if (watch_folder_of(rel, dir, sizeof(dir)) && watch_is_watched(sw->ww, dir) && !watch_is_suspect(sw->ww, rel) &&
+	    (fstatat(sw->root, rel, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISREG(st.st_mode) ||
+	     write_file_digest(rel, &st) != digest))
+		watch_suspect(sw->ww, rel);
+	return 0;
+}
+
 static void sweep(struct write_watch *ww, int stop_fd)
 {
 	char *path = write_join(ww->out, WRITE_STATE);
-	struct buf b = BUF_INIT;
 	struct stat st;
-	int ours = write_load_state(path, &b) == 0 && lstat(path, &st) == 0 &&
-		   write_file_digest(WRITE_STATE, &st) == ww->state;
+	int ours = lstat(path, &st) == 0 && write_file_digest(WRITE_STATE, &st) == ww->state;
 	free(path);
-	const char *p = ours ? memmem(b.data, b.len, "\nfiles\n", 7) : NULL;
-	int root = p ? open(ww->out, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
-	const char *end = b.data + b.len;
-	size_t n = 0;
-	for (p = p ? p + 7 : end; root >= 0 && p < end; n++) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		uint64_t digest;
-		if (!nl || nl - p < 18 || hex_digest(p, &digest) < 0 || (n % 256 == 0 && asked(stop_fd)))
-			break;	/* the extra section, the end line; or a build to make */
-		char rel[4096], dir[4096];
-		size_t len = (size_t)(nl - p - 17);
-		if (len < sizeof(rel)) {
-			memcpy(rel, p + 17, len);
-			rel[len] = '\0';
-			/* one lstat from the output: every folder on the way is
-			 * watched, and one made a link would have been named */
-			if (watch_folder_of(rel, dir, sizeof(dir)) && watch_is_watched(ww, dir) && !watch_is_suspect(ww, rel) &&
-			    (fstatat(root, rel, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISREG(st.st_mode) ||
-			     write_file_digest(rel, &st) != digest))
-				watch_suspect(ww, rel);
-		}
-		p = nl + 1;
-	}
-	if (root >= 0)
-		close(root);
-	buf_free(&b);
-}
-
-/* Waits up to ms for the next build to be asked for: 1 when it is. */
-static int asked_within(int fd, int ms)
-{
-	struct pollfd p = { .fd = fd, .events = POLLIN };
-	return fd >= 0 && poll(&p, 1, ms) > 0;
+	struct sweep sw = { ww, ours ? open(ww->out, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1, stop_fd, 0 };
+	if (sw.root < 0)
+		return;
+	write_state_each_file(ww->out, sweep_one, &sw);
+	close(sw.root);
 }
 
 /* The look at every file waits for SWEEP_DELAY_MS without a build asked
