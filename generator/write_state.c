@@ -202,8 +202,8 @@ int write_state_each_file(const char *out, int (*each)(void *ctx, const char *re
 {
 	char *path = write_join(out, WRITE_STATE);
 	struct buf b = BUF_INIT, rel = BUF_INIT;
-	const char *body;
-	size_t body_len;
+	const char *body = NULL;
+	size_t body_len = 0;
 	int r = write_load_state(path, &b) == 0 && state_form(b.data, b.len, &body, &body_len) != STATE_DAMAGED ? 0 : -1;
 	free(path);
 	int in_list = 0;
