@@ -214,8 +214,8 @@ static int generate_with(const struct build_options *o, struct arena *a, struct 
 			   : writer_check_output(res->out, d) == 0 ? writer_open_dry(d, site->config->base_url) : NULL;
 	if (!w)
 		return -1;
-	if (o->watch && !o->check)
-		writer_use_watch(w, o->watch);
+	if (o->kept && !o->check)
+		writer_use_watch(w, o->kept->watch);
 	res->articles = site->articles.len;
 	/* the line's "rendering: N / TOTAL pages" is render_site's */
 	struct render_incremental inc = { .global = global[0], .search_global = global[1], .force = o->force };
@@ -238,9 +238,9 @@ static int generate_with(const struct build_options *o, struct arena *a, struct 
 	}
 	free(inc.old_of);
 	stage_done("search");
-	if (o->watch && getenv("SITEGEN_TIMING")) {	/* the pages' keeps and the search index's */
+	if (o->kept && getenv("SITEGEN_TIMING")) {	/* the pages' keeps and the search index's */
 		size_t trusted, looked, folders;
-		write_watch_counts(o->watch, &trusted, &looked, &folders);
+		write_watch_counts(o->kept->watch, &trusted, &looked, &folders);
 		fprintf(stderr, "sitegen: kept files taken on the output's watch (%zu folders) %zu, looked at %zu\n",
 			folders, trusted, looked);
 	}
@@ -400,14 +400,18 @@ int build_run(const struct build_options *o, struct arena *a, struct diag *d, st
 	char *cache_dir = memo_cache_dir();	/* never a file of ours among the user's */
 	if (cache_dir && (is_within(cache_dir, o->content) || is_within(cache_dir, o->theme) || is_within(cache_dir, out)))
 		cache_dir = (free(cache_dir), NULL);
-	pj.cache = parse_cache_open(cache_dir, o->content, inputs_program(), o->force);
+	struct parse_cache *earlier = o->kept ? o->kept->cache : NULL;
+	if (o->kept)
+		o->kept->cache = NULL;	/* parse_cache_open takes it over or frees it */
+	pj.cache = parse_cache_open(cache_dir, o->content, inputs_program(), o->force, earlier);
 	free(cache_dir);
 	progress_stage("reading and parsing %zu files", nsrc, NULL, NULL);
 	threads_run(2, parse_articles, &pj, NULL);
 	stage_done("load+parse");
 	if (getenv("SITEGEN_TIMING"))
-		fprintf(stderr, "sitegen: parsed %zu files, %zu of them from the cache\n", nsrc,
-			parse_cache_hits(pj.cache));
+		fprintf(stderr, "sitegen: parsed %zu files, %zu of them from the cache%s\n", nsrc,
+			parse_cache_hits(pj.cache),
+			parse_cache_taken_over(pj.cache) ? " (mapped by the last build)" : "");
 	if (!o->check)	/* a check writes nothing */
 		parse_cache_save(pj.cache, sources, nsrc);
 	const char *memo_dir = memo_dir_of(pj.memo);	/* never a file of ours among the user's */
@@ -429,6 +433,9 @@ int build_run(const struct build_options *o, struct arena *a, struct diag *d, st
 	text_folder_free(pj.folder);
 	memo_free(pj.memo);
 	article_set_free(&arts);
-	parse_cache_free(pj.cache);	/* after the articles pointing into it */
+	if (o->kept)	/* mapped still, for the next build (its articles are gone) */
+		o->kept->cache = pj.cache;
+	else
+		parse_cache_free(pj.cache);	/* after the articles pointing into it */
 	return r;
 }

@@ -14,11 +14,20 @@
 #include "arena.h"
 #include "diag.h"
 
+struct parse_cache;
+struct write_watch;
+
+/* What serve's build process keeps from one build for the next. */
+struct build_kept {
+	struct write_watch *watch;	/* its watch on the output (write.h) */
+	struct parse_cache *cache;	/* the parse cache the last build used, still mapped (parse_cache.h) */
+};
+
 struct build_options {
 	const char *config, *content, *out, *theme;	/* out: NULL for the config's output_dir */
 	int strict, drafts, quiet, jobs, force;
 	int check;
-	struct write_watch *watch;	/* serve's build process: its watch on the output (write.h), or NULL */
+	struct build_kept *kept;	/* serve's build process, or NULL */
 };
 
 /* What a run did, for the summary line main prints. */

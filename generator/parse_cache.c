@@ -56,7 +56,8 @@
 struct rec {
 	size_t off, len;
 	uint64_t stamp;
-	atomic_int used;
+	atomic_uint used;	/* the cache's gen when a build took it */
+	atomic_int checked;	/* its check read once in this map (see parse_cache_open) */
 };
 
 struct parse_cache {
@@ -66,6 +67,8 @@ struct parse_cache {
 	size_t map_len, good;
 	dev_t dev;
 	ino_t ino;
+	struct timespec mtime, ctime;	/* of the file mapped */
+	unsigned gen;			/* the builds that used this map, this one included */
 	struct arena arena;
 	struct strmap recs;		/* path (in the map) → struct rec */
 	pthread_mutex_t lock;
@@ -165,20 +168,75 @@ static int64_t now_ns(void)
 	return (int64_t)t.tv_sec * 1000000000 + t.tv_nsec;
 }
 
-struct parse_cache *parse_cache_open(const char *dir, const char *content_dir, uint64_t program, int fresh)
+static uint64_t cache_key(const char *real, uint64_t program)
 {
+	size_t limit = load_max_file_size();
+	uint64_t key = hash_bytes(hash_str(real), &program, sizeof(program));
+	return hash_bytes(key, &limit, sizeof(limit));
+}
+
+/* The file at c->path can be read as ours: a cache another user can write
+ * could give us any article, so ours alone, as ssh wants of its keys. */
+static int ours(const struct stat *st)
+{
+	return S_ISREG(st->st_mode) && st->st_size >= HEAD_LEN && st->st_uid == geteuid() && !(st->st_mode & 022);
+}
+
+static int same_time(struct timespec a, struct timespec b)
+{
+	return a.tv_sec == b.tv_sec && a.tv_nsec == b.tv_nsec;
+}
+
+/* Whether earlier, a map of path, can serve another build as it is: the
+ * file there is still the one mapped, unchanged since (its inode, size and
+ * times the same: a write, even through another name, changes the times;
+ * another build's append the size; a compaction the inode). */
+static int still_current(const struct parse_cache *earlier, const char *path)
+{
+	struct stat st;
+	int fd = earlier->map ? open(path, O_RDONLY | OPEN_FLAGS) : -1;
+	int same = fd >= 0 && fstat(fd, &st) == 0 && ours(&st) && st.st_dev == earlier->dev &&
+		   st.st_ino == earlier->ino && (size_t)st.st_size == earlier->map_len &&
+		   same_time(st.st_mtim, earlier->mtime) && same_time(st.st_ctim, earlier->ctime);
+	if (fd >= 0)
+		close(fd);
+	return same;
+}
+
+/* earlier, ready for one more build (see parse_cache_open). */
+static struct parse_cache *take_over(struct parse_cache *c)
+{
+	c->gen++;
+	atomic_store(&c->hits, 0);
+	buf_free(&c->pending);
+	c->npending = 0;
+	c->flushed = 0;
+	c->started_ns = now_ns();
+	return c;
+}
+
+struct parse_cache *parse_cache_open(const char *dir, const char *content_dir, uint64_t program, int fresh,
+				     struct parse_cache *earlier)
+{
+	char *real = dir ? realpath(content_dir, NULL) : NULL;
+	uint64_t key = real ? cache_key(real, program) : 0;
+	char *path = real ? cache_file(dir, key, ".bin") : NULL;
+	free(real);
+	if (earlier && path && !fresh && earlier->path && strcmp(earlier->path, path) == 0 &&
+	    earlier->key == key && still_current(earlier, path)) {
+		free(path);
+		return take_over(earlier);
+	}
+	parse_cache_free(earlier);
 	struct parse_cache *c = xcalloc(1, sizeof(*c));
 	pthread_mutex_init(&c->lock, NULL);
 	atomic_init(&c->hits, 0);
+	c->gen = 1;
 	c->started_ns = now_ns();
-	char *real = dir ? realpath(content_dir, NULL) : NULL;
-	if (!real)
+	if (!path)
 		return c;
-	size_t limit = load_max_file_size();
-	uint64_t key = hash_bytes(hash_str(real), &program, sizeof(program));
-	c->key = hash_bytes(key, &limit, sizeof(limit));
-	free(real);
-	c->path = cache_file(dir, c->key, ".bin");
+	c->key = key;
+	c->path = path;
 	c->lock_path = cache_file(dir, c->key, ".lock");
 	if (fresh)
 		return c;	/* --force: everything parsed again (and kept anew) */
@@ -186,14 +244,13 @@ struct parse_cache *parse_cache_open(const char *dir, const char *content_dir, u
 	struct stat st;
 	if (fd < 0)
 		return c;
-	/* ours alone, as ssh wants of its keys: a cache another user can write
-	 * could give us any article */
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size >= HEAD_LEN && st.st_uid == geteuid() &&
-	    !(st.st_mode & 022)) {
+	if (fstat(fd, &st) == 0 && ours(&st)) {
 		void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
 		if (m != MAP_FAILED) {
 			c->dev = st.st_dev;
 			c->ino = st.st_ino;
+			c->mtime = st.st_mtim;
+			c->ctime = st.st_ctim;
 			c->map = m;
 			c->map_len = (size_t)st.st_size;
 			scan(c);
@@ -217,18 +274,23 @@ struct article *parse_cache_get(struct parse_cache *c, struct arena *a, struct s
 	size_t at, text_len;
 	uint64_t check;
 	memcpy(&check, rec + 24, 8);
-	if (record_text(rec, r->len, &path, &at, &text_len) < 0 || check != record_check(rec, r->len, at, text_len))
+	int checked = atomic_load(&r->checked);
+	if (record_text(rec, r->len, &path, &at, &text_len) < 0 ||
+	    (!checked && check != record_check(rec, r->len, at, text_len)))
 		return NULL;
 	struct article *art = arena_alloc(a, sizeof(*art));
 	art->path = s->path;
 	art->src = (const char *)rec + at;
 	art->src_len = text_len;
 	struct cursor cur = { rec + at + text_len + 1, rec + r->len, 0 };
-	if (pc_get_article(&cur, a, art) < 0)
+	if (pc_get_article(&cur, a, art, checked) < 0)
 		return NULL;	/* what it allocated stays in the arena: a damaged cache is rare */
+	/* sound: its digests need not be read again while the map is kept,
+	 * which it is only while the file's bytes are the same (still_current) */
+	atomic_store(&r->checked, 1);
 	s->data = (char *)art->src;	/* read only, as every article's text is */
 	s->len = art->src_len;
-	atomic_store(&r->used, 1);
+	atomic_store(&r->used, c->gen);
 	atomic_fetch_add(&c->hits, 1);
 	return art;
 }
@@ -267,6 +329,11 @@ void parse_cache_put(struct parse_cache *c, const struct source *s, const struct
 size_t parse_cache_hits(const struct parse_cache *c)
 {
 	return atomic_load(&c->hits);
+}
+
+int parse_cache_taken_over(const struct parse_cache *c)
+{
+	return c->gen > 1;
 }
 
 /* ---- saving ---- */
@@ -315,7 +382,7 @@ static void compact(struct parse_cache *c, const struct source *src, size_t n)
 	at += HEAD_LEN;
 	for (size_t i = 0; ok && i < n; i++) {
 		struct rec *r = strmap_get(&c->recs, src[i].path);
-		if (r && atomic_load(&r->used)) {
+		if (r && atomic_load(&r->used) == c->gen) {
 			ok = write_all(fd, c->map + r->off, r->len, at) == 0;
 			at += (off_t)r->len;
 		}
@@ -471,12 +538,25 @@ static void write_pending(struct parse_cache *c, const struct source *src, size_
 	c->npending = 0;
 }
 
+/* Marks the file used (see prune); its new times are the map's, for a
+ * next build in this process (the bytes are the same: only an append or a
+ * new file, which still_current sees, changes them under the lock). */
+static void touch(struct parse_cache *c)
+{
+	struct stat st;
+	if (utimensat(AT_FDCWD, c->path, NULL, 0) == 0 && lstat(c->path, &st) == 0 && st.st_dev == c->dev &&
+	    st.st_ino == c->ino && (size_t)st.st_size == c->map_len) {
+		c->mtime = st.st_mtim;
+		c->ctime = st.st_ctim;
+	}
+}
+
 void parse_cache_save(struct parse_cache *c, const struct source *src, size_t n)
 {
 	size_t live = c->pending.len;
 	for (size_t i = 0; i < n; i++) {
 		struct rec *r = c->map ? strmap_get(&c->recs, src[i].path) : NULL;
-		if (r && atomic_load(&r->used))
+		if (r && atomic_load(&r->used) == c->gen)
 			live += r->len;
 	}
 	/* not after a flush: the new file would leave out what it wrote */
@@ -485,7 +565,7 @@ void parse_cache_save(struct parse_cache *c, const struct source *src, size_t n)
 		return;
 	if (!c->npending && !stale) {
 		if (c->map && parse_cache_hits(c))
-			utimensat(AT_FDCWD, c->path, NULL, 0);	/* used: see prune */
+			touch(c);
 		return;
 	}
 	write_pending(c, src, n, stale);

@@ -27,9 +27,10 @@ void pc_put_str(struct buf *b, const char *s);
 
 /* The fields parsing fills (site.h), after the text: put_article writes
  * them, get_article reads them back into art (whose src and src_len are
- * set: the text's digest is checked against them), lists in a. Returns 0,
- * or -1 when the record is damaged or holds what parsing would refuse. */
+ * set: the text's digest is checked against them unless text_checked, the
+ * same bytes found sound before), lists in a. Returns 0, or -1 when the
+ * record is damaged or holds what parsing would refuse. */
 void pc_put_article(struct buf *b, const struct article *art);
-int pc_get_article(struct cursor *c, struct arena *a, struct article *art);
+int pc_get_article(struct cursor *c, struct arena *a, struct article *art, int text_checked);
 
 #endif

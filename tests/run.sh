@@ -98,6 +98,7 @@ beside() {
 beside serve sh tests/serve.sh
 beside serve_during sh tests/serve_during.sh
 beside serve_watch sh tests/serve_watch.sh
+beside serve_cache sh tests/serve_cache.sh
 quick browser sh tests/browser.sh
 quick search_incremental sh tests/search_incremental.sh core
 quick cli sh tests/cli.sh

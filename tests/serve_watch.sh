@@ -5,78 +5,10 @@
 # after each way of changing the output behind its back, the next build's
 # output equals a plain build's of the same inputs, and the watch is seen
 # doing its work (SITEGEN_TIMING's count of files kept on it).
-set -u
-. tests/lib.sh
-B=${B:-build}
-bin=$(cd "$B" && pwd)/sitegen
-tmp=$(mktemp -d)
-worker=
-cleanup() {
-	[ -n "$worker" ] && kill "$worker" 2>/dev/null
-	[ -n "${dir3:-}" ] && umount "$tmp/$dir3" 2>/dev/null
-	wait 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-cp -r tests/golden/content tests/golden/config.yml "$tmp/"
-cp -r theme "$tmp/theme"
-here=$(pwd)
-cd "$tmp" || exit 1
-if sanitized "$bin"; then limit=600; else limit=200; fi	# tenths of a second
-
-pass() { echo "ok - serve watch: $1"; }
-fail() {
-	echo "not ok - serve watch: $1"
-	shift
-	for f in "$@"; do sed 's/^/#   /' "$f" | tail -15; done
-}
-
-mkfifo to_worker
-# start_worker OUT [VAR=VALUE…]: a build process building into OUT
-start_worker() {
-	: >"$tmp/status"
-	o=$1
-	shift
-	env "$@" SITEGEN_TIMING=1 SITEGEN_SERVE_WORKER=1 "$bin" build --out "$o" --theme "$tmp/theme" 3>"$tmp/status" <"$tmp/to_worker" >>"$tmp/worker.log" 2>&1 &
-	worker=$!
-	exec 4>"$tmp/to_worker"
-	builds=0
-}
-# end_worker: the end of its input; succeeds when it ended with status 0
-end_worker() {
-	exec 4>&-
-	waited=0
-	while kill -0 "$worker" 2>/dev/null && [ $waited -lt $limit ]; do sleep 0.1; waited=$((waited + 1)); done
-	kill -0 "$worker" 2>/dev/null && return 1
-	wait "$worker"
-	st=$?
-	worker=
-	return $st
-}
+what="serve watch"
+cleanup_more() { [ -n "${dir3:-}" ] && umount "$tmp/$dir3" 2>/dev/null; }
+. tests/worker_lib.sh
 start_worker out
-# build: one build in the kept process; succeeds when it said status 0
-build() {
-	builds=$((builds + 1))
-	printf x >&4
-	waited=0
-	while [ "$(wc -l <"$tmp/status")" -lt $builds ]; do
-		waited=$((waited + 1))
-		[ $waited -gt $limit ] && return 1
-		sleep 0.1
-	done
-	[ "$(tail -n 1 "$tmp/status")" = 0 ]
-}
-edits=0
-edit() {
-	edits=$((edits + 1))
-	printf '\n第%d次编辑。\n' "$edits" >>content/2022/lianxinka.md
-}
-# same WHAT: the output equals a plain build's into a directory of its own
-same() {
-	rm -rf ref
-	"$bin" build --out ref --theme theme --quiet 2>ref.err || { fail "$1: the plain build failed" ref.err; return; }
-	if diff -r -x '.*' out ref >diff 2>&1; then pass "$1"; else fail "$1: the output differs from a plain build's" diff; fi
-}
 # tampered WHAT: the last build looked at a file the watch saw changed, and
 # its output is a plain build's
 tampered() {
