@@ -56,6 +56,7 @@ static void forget_suspects(struct write_watch *ww)
 {
 	arena_free(&ww->suspect_arena);
 	memset(&ww->suspects, 0, sizeof(ww->suspects));
+	memset(&ww->suspect_folders, 0, sizeof(ww->suspect_folders));
 }
 
 /* Stops watching: every watch goes with the descriptor. */
@@ -111,13 +112,14 @@ static int holds_it_or_above(const struct strmap *m, const char *path)
 
 int watch_is_suspect(const struct write_watch *ww, const char *rel)
 {
-	return ww->suspects.len && holds_it_or_above(&ww->suspects, rel);
+	return (ww->suspects.len && strmap_get(&ww->suspects, rel)) ||
+	       (ww->suspect_folders.len && holds_it_or_above(&ww->suspect_folders, rel));
 }
 
-void watch_suspect(struct write_watch *ww, const char *path)
+void watch_suspect(struct write_watch *ww, const char *path, int folder)
 {
 	char *key = arena_strdup(&ww->suspect_arena, path);
-	strmap_put(&ww->suspect_arena, &ww->suspects, key, key);
+	strmap_put(&ww->suspect_arena, folder ? &ww->suspect_folders : &ww->suspects, key, key);
 }
 
 /* rel's folder, into buf ("" for the output's own files). */
@@ -195,7 +197,7 @@ int watch_drain(struct write_watch *ww)
 			const char *path = ev->len && ev->name[0] ? (*dir ? arena_sprintf(&a, "%s/%s", dir, ev->name)
 								     : arena_strdup(&a, ev->name))
 								  : dir;
-			watch_suspect(ww, path);
+			watch_suspect(ww, path, path == dir || (ev->mask & IN_ISDIR));
 			if (path == dir ? (ev->mask & (IN_DELETE_SELF | IN_MOVE_SELF | IN_IGNORED | IN_UNMOUNT | IN_ATTRIB))
 					: (ev->mask & IN_ISDIR) != 0)
 				strmap_put(&a, &gone, path, (void *)path);

@@ -108,7 +108,7 @@ static int sweep_one(void *ctx, const char *rel, uint64_t digest)
 	if (watch_folder_of(rel, dir, sizeof(dir)) && watch_is_watched(sw->ww, dir) && !watch_is_suspect(sw->ww, rel) &&
 	    (fstatat(sw->root, rel, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISREG(st.st_mode) ||
 	     write_file_digest(rel, &st) != digest))
-		watch_suspect(sw->ww, rel);
+		watch_suspect(sw->ww, rel, 0);
 	return 0;
 }
 
@@ -248,7 +248,7 @@ void write_watch_idle(struct write_watch *ww, int stop_fd)
 		wanted = wanted || (i % 256 == 255 && asked(stop_fd));
 		if (wanted || write_stat_below(&kd, ww->out, f->rel, &st) < 0 || !S_ISREG(st.st_mode) ||
 		    write_file_digest(f->rel, &st) != f->digest)
-			watch_suspect(ww, f->rel);
+			watch_suspect(ww, f->rel, 0);
 	}
 	kept_dirs_release(&kd);
 	if (root >= 0)

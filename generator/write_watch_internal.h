@@ -34,9 +34,11 @@ struct write_watch {
 	 * need only ask of the files it wrote */
 	int complete;
 	/* paths an event named since the last commit (they, and all below
-	 * them, are looked at) */
+	 * them, are looked at): files, asked of by name, apart from folders,
+	 * asked of by each folder above a file, which most builds have none
+	 * of (61,000 files kept at 10,000 reports, each asked) */
 	struct arena suspect_arena;
-	struct strmap suspects;
+	struct strmap suspects, suspect_folders;
 	/* after a commit, for write_watch_idle: folders to watch, then their
 	 * files to look at (struct pending_file) */
 	struct arena pending_arena;
@@ -57,8 +59,8 @@ void watch_forget_pending(struct write_watch *ww);
 void watch_stop(struct write_watch *ww);
 /* Is rel, or a folder above it, among the paths an event named? */
 int watch_is_suspect(const struct write_watch *ww, const char *rel);
-/* Has the next build look at path and everything below it. */
-void watch_suspect(struct write_watch *ww, const char *path);
+/* Has the next build look at path (a folder: and everything below it). */
+void watch_suspect(struct write_watch *ww, const char *path, int folder);
 /* rel's folder, into buf ("" for the output's own files); NULL when too long. */
 const char *watch_folder_of(const char *rel, char *buf, size_t size);
 int watch_is_watched(const struct write_watch *ww, const char *dir);
