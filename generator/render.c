@@ -492,14 +492,14 @@ int render_site(const struct site *site, struct tmpl_set *tmpls, struct writer *
 	atomic_init(&p.made, 0);
 	atomic_init(&p.kept, 0);
 	size_t total = p.offsets[NFAMILIES];
+	size_t n = (size_t)threads_count(jobs);
 	if (inc)
 		render_deps_open(&p.deps, site, w, nav_global(inc->global, site), inc->search_global, inc->force,
-				 total, reports_first(&p), job_view, &p);
+				 total, reports_first(&p), n, job_view, &p);
 	progress_stage_of("rendering: %zu / %zu pages", total, pages_done, &p);
 	atomic_init(&p.abandoned, 0);
 	threads_gate_init(&p.precomputed, site->articles.len);
 	threads_gate_init(&p.planned, 1);
-	size_t n = (size_t)threads_count(jobs);
 	void **results = xcalloc(n, sizeof(*results));
 	threads_run(n, worker, &p, results);
 	int failed = 0;

@@ -11,6 +11,8 @@
 
 #include "hash.h"
 #include "strmap.h"
+#include "threads.h"
+#include "xalloc.h"
 
 static uint64_t hash_s(uint64_t h, const char *s)
 {
@@ -70,6 +72,10 @@ uint64_t render_deps_item(const struct article *art, const struct render_article
 	return hash_num(h, art->kind);
 }
 
+/* Fewer articles than this are placed by one thread (a thread's start is
+ * ~50 µs, the placings of a few dozen). */
+#define PLACING_SHARE_MIN 1024
+
 /* What places an article among the pages: everything of it but its title,
  * subtitle, body, captions and the like (its item, or its own page). */
 static uint64_t hash_placing(uint64_t h, const struct article *a)
@@ -97,16 +103,37 @@ static uint64_t hash_placing(uint64_t h, const struct article *a)
 	return hash_list(h, &a->author);
 }
 
-uint64_t render_deps_placing(const struct site *s, uint64_t *each)
+/* The articles' placings, a share each thread: at 10,000 reports they
+ * are 20 ms of a body edit's build, before any page is made. */
+struct placing_share {
+	const struct site *s;
+	uint64_t *one;
+	size_t parts;
+};
+
+static void *placing_part(void *arg, size_t k)
 {
+	struct placing_share *sh = arg;
+	size_t n = sh->s->articles.len;
+	for (size_t i = k * n / sh->parts; i < (k + 1) * n / sh->parts; i++)
+		sh->one[i] = hash_placing(HASH_INIT, sh->s->articles.items[i]);
+	return NULL;
+}
+
+uint64_t render_deps_placing(const struct site *s, uint64_t *each, size_t threads)
+{
+	struct placing_share sh = { s, xcalloc(s->articles.len + 1, sizeof(*sh.one)), 1 };
+	if (s->articles.len >= PLACING_SHARE_MIN && threads > 1)
+		sh.parts = threads;
+	threads_run(sh.parts, placing_part, &sh, NULL);
 	uint64_t h = hash_num(HASH_INIT, (long long)s->articles.len);
 	for (size_t i = 0; i < s->articles.len; i++) {
 		const struct article *a = s->articles.items[i];
-		uint64_t one = hash_placing(HASH_INIT, a);
 		if (a->order < s->articles.len)	/* else render_deps_open keeps nothing */
-			each[a->order] = one;
-		h = hash_num(h, (long long)one);
+			each[a->order] = sh.one[i];
+		h = hash_num(h, (long long)sh.one[i]);
 	}
+	free(sh.one);
 	h = hash_num(h, (long long)s->series.len);
 	for (size_t i = 0; i < s->series.len; i++) {
 		const struct series *se = s->series.items[i];

@@ -94,9 +94,10 @@ struct render_deps {
 struct writer;
 /* reports_first: the job number of the first report page (article order
  * n - 1). view_of(dp, job, ctx) describes each job that has a key, through
- * one of the render_deps_view_* below (see render_deps.c). */
+ * one of the render_deps_view_* below (see render_deps.c). threads: how
+ * many may share the work of placing the articles. */
 void render_deps_open(struct render_deps *dp, const struct site *s, const struct writer *w, uint64_t global,
-		      uint64_t search_global, int force, size_t njobs, size_t reports_first,
+		      uint64_t search_global, int force, size_t njobs, size_t reports_first, size_t threads,
 		      void (*view_of)(struct render_deps *, size_t job, void *), void *ctx);
 void render_deps_view_report(struct render_deps *dp, const struct article *art);
 /* render_report.c: the reports a report's page lists as related, at most
@@ -114,8 +115,9 @@ void render_deps_view_topic_period(struct render_deps *dp, const struct span *s,
 				   const struct ptrvec *list, const char *owner_name, const char *owner_url);
 uint64_t render_deps_body(const struct article *art);
 /* The structure without the global part (render_deps_open adds it), and
- * each article's placing in each[] (by its order). */
-uint64_t render_deps_placing(const struct site *s, uint64_t *each);
+ * each article's placing in each[] (by its order); up to `threads`
+ * threads. */
+uint64_t render_deps_placing(const struct site *s, uint64_t *each, size_t threads);
 uint64_t render_deps_item(const struct article *art, const struct render_article *x);
 /* Must the article's render_article be made before the pages (its file
  * changed, or every page is made)? */
