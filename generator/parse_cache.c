@@ -46,6 +46,7 @@
 #define REC_HEAD 32
 #define END_LEN 24
 #define RACY_NS 2000000000LL
+#define TOUCH_AFTER_NS (3600 * 1000000000LL)	/* a used file's mtime is brought up to date when older */
 #define COMPACT_SLACK ((size_t)4 << 20)
 #define FLUSH_BYTES ((size_t)8 << 20)	/* what is put is written when it passes this */
 #define CACHES_KEPT 16	/* content directories a cache directory keeps caches of */
@@ -68,6 +69,7 @@ struct parse_cache {
 	dev_t dev;
 	ino_t ino;
 	struct timespec mtime, ctime;	/* of the file mapped */
+	int keepable;			/* the map may serve another build (see parse_cache_open) */
 	unsigned gen;			/* the builds that used this map, this one included */
 	struct arena arena;
 	struct strmap recs;		/* path (in the map) → struct rec */
@@ -161,6 +163,11 @@ static char *cache_file(const char *dir, uint64_t key, const char *suffix)
 	return buf_detach(&b, NULL);
 }
 
+static int64_t ns_of(struct timespec t)
+{
+	return (int64_t)t.tv_sec * 1000000000 + t.tv_nsec;
+}
+
 static int64_t now_ns(void)
 {
 	struct timespec t;
@@ -190,11 +197,16 @@ static int same_time(struct timespec a, struct timespec b)
 /* Whether earlier, a map of path, can serve another build as it is: the
  * file there is still the one mapped, unchanged since (its inode, size and
  * times the same: a write, even through another name, changes the times;
- * another build's append the size; a compaction the inode). */
+ * another build's append the size; a compaction the inode). Only a map of
+ * a file whose times were older than RACY_NS when it was mapped: a write
+ * in the same clock tick as the last one could leave the same times (git's
+ * racy entries again); and its times are never taken anew without mapping
+ * it anew (bytes written between a look at the times and a later one
+ * would be taken as the map's). */
 static int still_current(const struct parse_cache *earlier, const char *path)
 {
 	struct stat st;
-	int fd = earlier->map ? open(path, O_RDONLY | OPEN_FLAGS) : -1;
+	int fd = earlier->map && earlier->keepable ? open(path, O_RDONLY | OPEN_FLAGS) : -1;
 	int same = fd >= 0 && fstat(fd, &st) == 0 && ours(&st) && st.st_dev == earlier->dev &&
 		   st.st_ino == earlier->ino && (size_t)st.st_size == earlier->map_len &&
 		   same_time(st.st_mtim, earlier->mtime) && same_time(st.st_ctim, earlier->ctime);
@@ -251,6 +263,8 @@ struct parse_cache *parse_cache_open(const char *dir, const char *content_dir, u
 			c->ino = st.st_ino;
 			c->mtime = st.st_mtim;
 			c->ctime = st.st_ctim;
+			c->keepable = ns_of(st.st_mtim) < c->started_ns - RACY_NS &&
+				      ns_of(st.st_ctim) < c->started_ns - RACY_NS;
 			c->map = m;
 			c->map_len = (size_t)st.st_size;
 			scan(c);
@@ -538,17 +552,13 @@ static void write_pending(struct parse_cache *c, const struct source *src, size_
 	c->npending = 0;
 }
 
-/* Marks the file used (see prune); its new times are the map's, for a
- * next build in this process (the bytes are the same: only an append or a
- * new file, which still_current sees, changes them under the lock). */
+/* Marks the file used (see prune), when its mtime is older than
+ * TOUCH_AFTER_NS: a file touched at each build could never be kept mapped
+ * by serve's build process (see still_current). */
 static void touch(struct parse_cache *c)
 {
-	struct stat st;
-	if (utimensat(AT_FDCWD, c->path, NULL, 0) == 0 && lstat(c->path, &st) == 0 && st.st_dev == c->dev &&
-	    st.st_ino == c->ino && (size_t)st.st_size == c->map_len) {
-		c->mtime = st.st_mtim;
-		c->ctime = st.st_ctim;
-	}
+	if (ns_of(c->mtime) < c->started_ns - TOUCH_AFTER_NS)
+		utimensat(AT_FDCWD, c->path, NULL, 0);
 }
 
 void parse_cache_save(struct parse_cache *c, const struct source *src, size_t n)

@@ -36,14 +36,22 @@ n=$(cache_use | cut -d' ' -f1)
 uses "$n new" "the build after the one that wrote the cache reads it afresh"
 edit
 build || fail "the third build failed" worker.log
-uses "$n kept" "the next build takes the cache as the last left it"
+uses "$n new" "and so does the next: a map of a file written within the last 2 s is not kept"
+sleep 2.1
 edit
 build || fail "the fourth build failed" worker.log
+uses "$n new" "a build 2 s later reads it afresh once more"
+edit
+build || fail "the fifth build failed" worker.log
+uses "$n kept" "the next build takes the cache as the last left it"
+edit
+build || fail "the sixth build failed" worker.log
 uses "$n kept" "and the next"
 
 # A report's title changed in the cache's file in place, same size (its
 # last record: the one used): the file's times change, the map is read
-# afresh and the record's digest refuses it.
+# afresh and the record's digest refuses it (the report is parsed and put
+# in the cache again).
 cf=$(cache_file)
 at=$(grep -boa '祝福祖国' "$cf" | tail -1 | cut -d: -f1)
 printf '祝贺祖国' | dd of="$cf" bs=1 seek="$at" conv=notrunc 2>/dev/null
@@ -53,6 +61,7 @@ uses "$((n - 1)) new" "a report's text changed in the cache in place is parsed f
 
 # Another build appends to the file (a report new to the cache), or
 # replaces it (compacted), or it is removed.
+sleep 2.1	# the record put again by the build before is 2 s old
 edit
 build || fail "a build failed" worker.log
 edit
