@@ -128,7 +128,9 @@ test test-slow test-all: $(BIN) $(TEST_BINS) $(BUILD)/corpus $(BUILD)/tests/faul
 # tests/serve.sh with the page script in headless Chromium too: an open page reloading, the errors
 # shown over it and taken away (~5 s more than in make test).
 serve-browser: $(BIN) $(BUILD)/tests/fault.so
-	@SERVE_BROWSER=1 B=$(BUILD) sh tests/serve.sh
+	@SERVE_BROWSER=1 B=$(BUILD) sh tests/serve.sh >$(BUILD)/serve-browser.log 2>&1; st=$$?; \
+	cat $(BUILD)/serve-browser.log; p=$$(grep -c '^ok - ' $(BUILD)/serve-browser.log); \
+	f=$$(grep -c '^not ok - ' $(BUILD)/serve-browser.log); echo "$$p passed, $$f failed"; [ $$st -eq 0 ] && [ $$f -eq 0 ]
 
 # The listings' checks (tests/listings.sh) at full size: 5,000 articles with a low limit
 # (LISTINGS_N=, LISTINGS_LIMIT=); make test runs them on 200.

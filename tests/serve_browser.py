@@ -211,6 +211,13 @@ def main():
         again = driver.execute_script("return !!document.getElementById('sitegen-warnings')")
         report(bool(closed) and not again, "the notice closes with its button, and stays closed across a reload "
                "while the warnings are the same")
+        # other warnings, then the closed ones again: their notice, then none (not the other's left on)
+        write(article, edited.replace("district: 石楼县", "district: 石楼县\nreporter: 张三\ntitel: 错键"))
+        other = until(driver, "var e = document.getElementById('sitegen-warnings'); return e && e.innerText")
+        write(article, edited.replace("district: 石楼县", "district: 石楼县\nreporter: 张三"))
+        gone = until(driver, "return !document.getElementById('sitegen-warnings')")
+        report(bool(other) and "2 warnings" in other and bool(gone),
+               "other warnings show a notice; the closed ones back take it away", other)
         write(article, edited)
 
         # base_url's path changes: the open page says where the site is now, with a link to this page there
