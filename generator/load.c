@@ -166,10 +166,11 @@ const char *load_strerror(struct arena *a, const char *path, int err)
 }
 
 /* `.x`, `x~`: see load.h */
-static int is_ignored(const char *name)
+int load_name_ignored(const char *name)
 {
 	size_t n = strlen(name);
-	return name[0] == '.' || (n && name[n - 1] == '~');
+	/* .x: hidden (vim's .x.swp, Emacs' .#x lock); x~: a backup; #x#: Emacs' autosave */
+	return name[0] == '.' || (n && name[n - 1] == '~') || (n > 1 && name[0] == '#' && name[n - 1] == '#');
 }
 
 static int cmp_names(const void *a, const void *b)
@@ -197,7 +198,7 @@ static int dir_names(struct arena *a, const char *dir, struct ptrvec *names)
 	}
 	struct dirent *de;
 	while ((de = readdir(dp)))
-		if (!is_ignored(de->d_name))
+		if (!load_name_ignored(de->d_name))
 			ptrvec_push(a, names, arena_strdup(a, de->d_name));
 	closedir(dp);
 	ptrvec_sort(names, cmp_names);

@@ -2,8 +2,9 @@
  *
  * The only stage that opens input files. Directories are walked in one way
  * (load_tree) and files read in one way (load_file, load_file_arena):
- *  - names beginning with `.` or ending in `~` (hidden files, `.git/`, editor
- *    lock, swap and backup files) are ignored everywhere, without a word;
+ *  - names beginning with `.`, ending in `~` or in `#` after a leading `#`
+ *    (hidden files, `.git/`, editors' lock, swap, backup and autosave files)
+ *    are ignored everywhere, without a word (load_name_ignored);
  *  - each directory's names are taken in byte order, so every build sees the
  *    same files in the same order;
  *  - symbolic links are followed, except one that leads back to a directory
@@ -73,6 +74,10 @@ int load_file_arena(struct arena *a, const char *path, char **data, size_t *len)
  * our own words for the LOAD_E* values (naming the limit, or what kind of
  * file path is instead of a regular one). Owned by the arena. */
 const char *load_strerror(struct arena *a, const char *path, int err);
+
+/* Whether a walk leaves name out (see above): serve's watch (watch.c) leaves
+ * out the same names. */
+int load_name_ignored(const char *name);
 
 struct load_entry {
 	const char *path;	/* dir/rel */

@@ -50,13 +50,6 @@ static long long now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* As the loader (load.h): hidden files, editors' swap and backup files. */
-static int ignored_name(const char *name)
-{
-	size_t n = strlen(name);
-	return name[0] == '.' || (n && name[n - 1] == '~');
-}
-
 static char *join(const char *dir, const char *name)
 {
 	struct buf b = BUF_INIT;
@@ -75,7 +68,7 @@ static int walk_dirs(const char *dir, int (*fn)(void *, const char *), void *ctx
 	struct dirent *e;
 	int r = 0;
 	while (r == 0 && (e = readdir(dp))) {
-		if (ignored_name(e->d_name))
+		if (load_name_ignored(e->d_name))
 			continue;
 		char *path = join(dir, e->d_name);
 		struct stat st;
@@ -99,7 +92,7 @@ static int add_dir_stamp(void *ctx, const char *dir)
 		return 0;
 	struct dirent *e;
 	while ((e = readdir(dp))) {
-		if (ignored_name(e->d_name))
+		if (load_name_ignored(e->d_name))
 			continue;
 		char *path = join(dir, e->d_name);
 		struct stat st;
@@ -257,7 +250,7 @@ static int read_events(struct watch *w, struct buf *changed_names)
 		}
 		struct watched *d = find_wd(w, ev->wd);
 		const char *name = ev->len ? ev->name : "";
-		if (!d || (*name && ignored_name(name)) || (ev->mask & IN_IGNORED))
+		if (!d || (*name && load_name_ignored(name)) || (ev->mask & IN_IGNORED))
 			continue;
 		if (!wanted(w, d, name))
 			continue;

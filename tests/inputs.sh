@@ -118,6 +118,7 @@ cp $GOOD/ok.md "$tmp/n/draft.markdown"
 ln -s "$tmp/nowhere.txt" "$tmp/n/gone.txt"
 ln -s 'user@host.1234:1700000000' "$tmp/n/.#ok.md"	# an Emacs lock: a dangling link
 cp $GOOD/ok.md "$tmp/n/ok.md~"
+cp $GOOD/ok.md "$tmp/n/#ok.md#"	# Emacs' autosave
 cp $GOOD/ok.md "$tmp/n/.ok.md.swp"
 mkdir "$tmp/n/.git"
 cp $GOOD/ok.md "$tmp/n/.git/x.md"
@@ -126,7 +127,7 @@ say "$(expect 0 "$tmp/n/draft.markdown: warning: not a .md file: skipped" "$tmp/
 	"$tmp/n/notes.txt: warning: not a .md file: skipped" && echo 0 || echo 1)" \
 	"a .txt, a .markdown and a dangling x.txt link in content/ are a warning each, and the build succeeds"
 say "$(same "$tmp/ref" "$tmp/o3" && echo 0 || echo 1)" \
-	"hidden files, .git/, an Emacs lock (.#x.md), a swap file and a backup (x.md~) are ignored: the output is the fixture's"
+	"hidden files, .git/, an Emacs lock (.#x.md), a swap file, a backup (x.md~) and an Emacs autosave (#x.md#) are ignored: the output is the fixture's"
 run --content "$tmp/n" --out "$tmp/out" --strict
 say "$(expect 1 "$tmp/n/draft.markdown: error: not a .md file: skipped" "$tmp/n/gone.txt: error: not a .md file: skipped" \
 	"$tmp/n/notes.txt: error: not a .md file: skipped" \

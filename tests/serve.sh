@@ -395,6 +395,21 @@ sed -i '/^reporter: /d' content/2022/youtamenzai.md
 wait_for last_state_plain && pass "the warning gone: a state without warnings takes the notice away" ||
 	fail "no state without warnings after the warning went" events
 
+# Editors' lock, swap, backup and autosave files (load_name_ignored): no
+# build, no word, as builds take no note of them either.
+built_before=$(grep -c 'built in' inotify.log)
+printf 'x' >content/2022/.lianxinka.md.swp
+printf 'x' >content/2022/lianxinka.md~
+printf 'x' >'content/2022/#lianxinka.md#'
+sleep 0.6	# six times the wait after a change
+rm content/2022/.lianxinka.md.swp content/2022/lianxinka.md~ 'content/2022/#lianxinka.md#'
+sleep 0.6
+if [ "$(grep -c 'built in' inotify.log)" = "$built_before" ] && ! grep -q 'lianxinka.md\(~\|#\|\.swp\)' inotify.log; then
+	pass "an editor's swap, backup and autosave files (.x.md.swp, x.md~, #x.md#) made and removed: no build, no word"
+else
+	fail "an editor's swap, backup or autosave file started a build or was named" inotify.log
+fi
+
 # The content folder moved away and back (or made after the server started):
 # seen in its parent, watched again, built.
 failed_before=$(grep -c 'build failed' inotify.log)
