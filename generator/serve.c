@@ -58,19 +58,21 @@ static int name_rank(const char *name, const char *config)
 	return 2 * (lstat(name, &st) == 0) + name_matters(name, config);
 }
 
-/* Says which of the names watch_wait collected (NUL-separated) changed:
- * the most telling one, or how many in their folder. */
+/* Says which of the names watch_wait collected (NUL-separated, once each;
+ * an empty one when others were left out) changed: the most telling one,
+ * or how many in their folder. */
 static void say_changes(const struct buf *names, const char *config)
 {
 	const char *end = names->data + names->len, *best = NULL, *first_dir = NULL;
-	int rank = -1, one_dir = 1;
+	int rank = -1, one_dir = 1, more = 0;
 	size_t count = 0, dir_len = 0;
 	for (const char *p = names->data; p < end; p += strlen(p) + 1) {
+		if (!*p) {
+			more = 1;
+			continue;
+		}
 		int r = name_rank(p, config);
-		int repeat = 0;
-		for (const char *q = names->data; q < p && !repeat; q += strlen(q) + 1)
-			repeat = strcmp(p, q) == 0;
-		if (repeat || r < rank)
+		if (r < rank)
 			continue;
 		if (r > rank)
 			rank = r, count = 0, one_dir = 1, best = p;
@@ -82,15 +84,16 @@ static void say_changes(const struct buf *names, const char *config)
 			one_dir = 0;
 	}
 	const char *what = rank >= 2 ? "changed" : "removed";
+	const char *others = more ? ", and others not counted" : "";
 	if (!best)
 		printf("sitegen: serve: an input changed\n");
 	else if (count == 1)
-		printf("sitegen: serve: %s %s\n", best, what);
+		printf("sitegen: serve: %s %s%s\n", best, what, others);
 	else if (one_dir)
-		printf("sitegen: serve: %zu files %s in %.*s\n", count, what, dir_len ? (int)dir_len : 1,
-		       dir_len ? first_dir : ".");
+		printf("sitegen: serve: %zu files %s in %.*s%s\n", count, what, dir_len ? (int)dir_len : 1,
+		       dir_len ? first_dir : ".", others);
 	else
-		printf("sitegen: serve: %s and %zu more %s\n", best, count - 1, what);
+		printf("sitegen: serve: %s and %zu more %s%s\n", best, count - 1, what, others);
 	fflush(stdout);
 }
 

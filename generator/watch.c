@@ -234,6 +234,26 @@ static void split_path(const char *path, char **dir, char **name)
 /* Reads the pending events. Returns 1 when one of them changes an input,
  * 2 when the last of those finished a file (closed after writing, or moved
  * into place: an editor's save is done). */
+/* Adds dir/name to names (see watch_wait): once (a thousand saves of one
+ * file are one name), and past WATCH_MAX_NAMES bytes an empty name instead,
+ * once: the others were left out. */
+static void add_name(struct buf *names, const char *dir, const char *name)
+{
+	struct buf path = BUF_INIT;
+	buf_addf(&path, "%s%s%s", strcmp(dir, ".") ? dir : "", *name && strcmp(dir, ".") ? "/" : "", name);
+	if (!path.len)
+		buf_addch(&path, '.');	/* the folder served from itself: not the empty name */
+	int seen = 0;
+	for (const char *p = names->data, *end = p + names->len; p && p < end && !seen; p += strlen(p) + 1)
+		seen = strcmp(p, path.data) == 0;
+	if (!seen && names->len < WATCH_MAX_NAMES) {
+		buf_add(names, path.data, path.len + 1);
+	} else if (!seen && !(names->len >= 2 && names->data[names->len - 2] == '\0')) {
+		buf_addch(names, '\0');	/* the empty name: more than these */
+	}
+	buf_free(&path);
+}
+
 static int read_events(struct watch *w, struct buf *changed_names)
 {
 	char ev_buf[16384] __attribute__((aligned(__alignof__(struct inotify_event))));
@@ -256,11 +276,8 @@ static int read_events(struct watch *w, struct buf *changed_names)
 			continue;
 		if ((ev->mask & IN_ISDIR) || (ev->mask & (IN_DELETE_SELF | IN_MOVE_SELF)))
 			resync = 1;
-		if (changed_names && changed_names->len < WATCH_MAX_NAMES) {
-			buf_addf(changed_names, "%s%s%s", strcmp(d->path, ".") ? d->path : "",
-				 *name && strcmp(d->path, ".") ? "/" : "", name);
-			buf_addch(changed_names, '\0');
-		}
+		if (changed_names)
+			add_name(changed_names, d->path, name);
 		changed = 1;
 		finished = (ev->mask & (IN_CLOSE_WRITE | IN_MOVED_TO)) && !(ev->mask & IN_ISDIR);
 	}

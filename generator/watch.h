@@ -35,9 +35,10 @@ struct watch *watch_open(const char *const *dirs, size_t ndirs, const char *file
  * as inotify tells, the last change finished a file: closed after writing,
  * or renamed into place), 0 when the time ran out or wake_fd became
  * readable, -1 on EINTR. With inotify, the path of
- * every name an event was about (repeats included, whether or not it still
- * exists) is appended to changed_names (when not NULL), each followed by a
- * NUL, until it holds WATCH_MAX_NAMES bytes; polling knows no names. */
+ * every name an event was about (once, whether or not it still exists) is
+ * appended to changed_names (when not NULL), each followed by a NUL, until
+ * it holds WATCH_MAX_NAMES bytes: then an empty name says others were left
+ * out; polling knows no names. */
 int watch_wait(struct watch *w, int timeout_ms, int wake_fd, struct buf *changed_names);
 
 /* "inotify" or "polling". */
