@@ -391,7 +391,12 @@ int build_run(const struct build_options *o, struct arena *a, struct diag *d, st
 	size_t nsrc = load_list(a, d, o->content, &sources);
 	const char *opts = arena_sprintf(a, "%s|%s|%s|%d|%d", o->config, o->content, o->theme, o->strict, o->drafts);
 	uint64_t fp = o->check ? 0 : inputs_fingerprint(sources, nsrc, cfg_src, cfg_len, o->theme, opts);
-	if (!o->check && !o->force && d->errors == 0 && writer_is_current(out, fp)) {
+	/* Not in serve's build process: its builds come of a change seen, and
+	 * the open pages show each build's warnings, which a build that stops
+	 * here would not say (the notice went after a change to a file that is
+	 * not an article; none after serve started on an output up to date).
+	 * Made through, such a build keeps every page and says them all. */
+	if (!o->check && !o->force && !o->kept && d->errors == 0 && writer_is_current(out, fp)) {
 		res->nothing_changed = 1;
 		return 0;
 	}

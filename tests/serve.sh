@@ -391,6 +391,23 @@ if wait_for count_more warnings "$n_warn"; then
 else
 	fail "a build with a warning: no state with warnings" events inotify.log
 fi
+# A file that is no article added, then removed: the build after its removal
+# finds the pages as the build before left them, and still says the warning.
+n_warn=$(states_with warnings)
+echo 'notes' >content/2022/notes.txt
+if wait_for count_more warnings "$n_warn" && states | tail -1 | grep -q "notes.txt: warning: not a .md file" &&
+	states | tail -1 | grep -q "unknown key 'reporter'"; then
+	n_warn=$(states_with warnings)
+	rm content/2022/notes.txt
+	if wait_for count_more warnings "$n_warn" && ! states | tail -1 | grep -q "notes.txt" &&
+		states | tail -1 | grep -q '"warnings":"sitegen: 1 warning;.*unknown key .reporter.'; then
+		pass "a file that is no article added and removed: the warning of a report stays on the open pages"
+	else
+		fail "a file that is no article removed: the report's warning is gone from the open pages" events inotify.log
+	fi
+else
+	fail "a file that is no article added: no state with both warnings" events inotify.log
+fi
 sed -i '/^reporter: /d' content/2022/youtamenzai.md
 wait_for last_state_plain && pass "the warning gone: a state without warnings takes the notice away" ||
 	fail "no state without warnings after the warning went" events
