@@ -166,11 +166,27 @@ const char *load_strerror(struct arena *a, const char *path, int err)
 }
 
 /* `.x`, `x~`: see load.h */
-int load_name_ignored(const char *name)
+enum load_name load_name_kind(const char *name)
 {
 	size_t n = strlen(name);
-	/* .x: hidden (vim's .x.swp, Emacs' .#x lock); x~: a backup; #x#: Emacs' autosave */
-	return name[0] == '.' || (n && name[n - 1] == '~') || (n > 1 && name[0] == '#' && name[n - 1] == '#');
+	/* .x: hidden (vim's .x.swp, Emacs' .#x lock); x~: a backup */
+	if (name[0] == '.' || (n && name[n - 1] == '~'))
+		return LOAD_NAME_IGNORED;
+	/* #x#: Emacs' autosave, always a file (a folder #tag# holds reports) */
+	return n > 1 && name[0] == '#' && name[n - 1] == '#' ? LOAD_NAME_IGNORED_IF_FILE : LOAD_NAME_KEPT;
+}
+
+/* Whether e, in the directory dp reads, is left out (links followed, as the
+ * walk follows them, to know a folder). */
+static int entry_ignored(DIR *dp, const struct dirent *e)
+{
+	enum load_name k = load_name_kind(e->d_name);
+	if (k != LOAD_NAME_IGNORED_IF_FILE)
+		return k == LOAD_NAME_IGNORED;
+	struct stat st;
+	if (e->d_type == DT_DIR)
+		return 0;
+	return !(e->d_type != DT_REG && fstatat(dirfd(dp), e->d_name, &st, 0) == 0 && S_ISDIR(st.st_mode));
 }
 
 static int cmp_names(const void *a, const void *b)
@@ -198,7 +214,7 @@ static int dir_names(struct arena *a, const char *dir, struct ptrvec *names)
 	}
 	struct dirent *de;
 	while ((de = readdir(dp)))
-		if (!load_name_ignored(de->d_name))
+		if (!entry_ignored(dp, de))
 			ptrvec_push(a, names, arena_strdup(a, de->d_name));
 	closedir(dp);
 	ptrvec_sort(names, cmp_names);

@@ -2,9 +2,10 @@
  *
  * The only stage that opens input files. Directories are walked in one way
  * (load_tree) and files read in one way (load_file, load_file_arena):
- *  - names beginning with `.`, ending in `~` or in `#` after a leading `#`
- *    (hidden files, `.git/`, editors' lock, swap, backup and autosave files)
- *    are ignored everywhere, without a word (load_name_ignored);
+ *  - names beginning with `.` or ending in `~` (hidden files, `.git/`,
+ *    editors' lock, swap and backup files), and files (not folders) named
+ *    `#…#` (Emacs' autosaves), are ignored everywhere, without a word
+ *    (load_name_kind);
  *  - each directory's names are taken in byte order, so every build sees the
  *    same files in the same order;
  *  - symbolic links are followed, except one that leads back to a directory
@@ -77,7 +78,8 @@ const char *load_strerror(struct arena *a, const char *path, int err);
 
 /* Whether a walk leaves name out (see above): serve's watch (watch.c) leaves
  * out the same names. */
-int load_name_ignored(const char *name);
+enum load_name { LOAD_NAME_KEPT, LOAD_NAME_IGNORED, LOAD_NAME_IGNORED_IF_FILE };
+enum load_name load_name_kind(const char *name);
 
 struct load_entry {
 	const char *path;	/* dir/rel */

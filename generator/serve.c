@@ -84,7 +84,8 @@ static void say_changes(const struct buf *names, const char *config)
 			one_dir = 0;
 	}
 	const char *what = rank >= 2 ? "changed" : "removed";
-	const char *others = more ? ", and others not counted" : "";
+	/* past the names kept: these are some of the changes, perhaps not the one that matters */
+	const char *others = more ? ", among more not listed" : "";
 	if (!best)
 		printf("sitegen: serve: an input changed\n");
 	else if (count == 1)

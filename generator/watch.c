@@ -68,8 +68,8 @@ static int walk_dirs(const char *dir, int (*fn)(void *, const char *), void *ctx
 	struct dirent *e;
 	int r = 0;
 	while (r == 0 && (e = readdir(dp))) {
-		if (load_name_ignored(e->d_name))
-			continue;
+		if (load_name_kind(e->d_name) == LOAD_NAME_IGNORED)
+			continue;	/* (a #x# folder is walked: only such files are left out) */
 		char *path = join(dir, e->d_name);
 		struct stat st;
 		if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode))
@@ -92,11 +92,14 @@ static int add_dir_stamp(void *ctx, const char *dir)
 		return 0;
 	struct dirent *e;
 	while ((e = readdir(dp))) {
-		if (load_name_ignored(e->d_name))
+		enum load_name k = load_name_kind(e->d_name);
+		if (k == LOAD_NAME_IGNORED)
 			continue;
 		char *path = join(dir, e->d_name);
 		struct stat st;
-		*sum += load_stat_hash(HASH_INIT, path, stat(path, &st) == 0 ? &st : NULL);
+		int found = stat(path, &st) == 0;
+		if (k == LOAD_NAME_KEPT || (found && S_ISDIR(st.st_mode)))
+			*sum += load_stat_hash(HASH_INIT, path, found ? &st : NULL);
 		free(path);
 	}
 	closedir(dp);
@@ -270,7 +273,9 @@ static int read_events(struct watch *w, struct buf *changed_names)
 		}
 		struct watched *d = find_wd(w, ev->wd);
 		const char *name = ev->len ? ev->name : "";
-		if (!d || (*name && load_name_ignored(name)) || (ev->mask & IN_IGNORED))
+		enum load_name k = *name ? load_name_kind(name) : LOAD_NAME_KEPT;
+		if (!d || k == LOAD_NAME_IGNORED || (k == LOAD_NAME_IGNORED_IF_FILE && !(ev->mask & IN_ISDIR)) ||
+		    (ev->mask & IN_IGNORED))
 			continue;
 		if (!wanted(w, d, name))
 			continue;

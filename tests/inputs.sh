@@ -128,6 +128,13 @@ say "$(expect 0 "$tmp/n/draft.markdown: warning: not a .md file: skipped" "$tmp/
 	"a .txt, a .markdown and a dangling x.txt link in content/ are a warning each, and the build succeeds"
 say "$(same "$tmp/ref" "$tmp/o3" && echo 0 || echo 1)" \
 	"hidden files, .git/, an Emacs lock (.#x.md), a swap file, a backup (x.md~) and an Emacs autosave (#x.md#) are ignored: the output is the fixture's"
+# A folder named like an autosave (#tag#) is a folder: its report is built
+# as it was beside it.
+cp -r $GOOD "$tmp/h"
+mkdir "$tmp/h/#tag#" && mv "$tmp/h/ok.md" "$tmp/h/#tag#/ok.md"
+run --content "$tmp/h" --out "$tmp/o-h"
+say "$(expect 0 && same "$tmp/ref" "$tmp/o-h" && echo 0 || echo 1)" \
+	"a folder named #tag# is no autosave file: the report in it is built, the output the fixture's"
 run --content "$tmp/n" --out "$tmp/out" --strict
 say "$(expect 1 "$tmp/n/draft.markdown: error: not a .md file: skipped" "$tmp/n/gone.txt: error: not a .md file: skipped" \
 	"$tmp/n/notes.txt: error: not a .md file: skipped" \
