@@ -17,9 +17,9 @@
  * is parsed), and the record put anew. */
 #define _GNU_SOURCE
 #include "parse_cache.h"
+#include "parse_cache_dir.h"
 #include "parse_cache_record.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -46,10 +46,8 @@
 #define REC_HEAD 32
 #define END_LEN 24
 #define RACY_NS 2000000000LL
-#define TOUCH_AFTER_NS (3600 * 1000000000LL)	/* a used file's mtime is brought up to date when older */
 #define COMPACT_SLACK ((size_t)4 << 20)
 #define FLUSH_BYTES ((size_t)8 << 20)	/* what is put is written when it passes this */
-#define CACHES_KEPT 16	/* content directories a cache directory keeps caches of */
 /* Never through a link at the file itself (the directory may be one), never
  * blocked by a FIFO put in its place. */
 #define OPEN_FLAGS (O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
@@ -438,81 +436,12 @@ static size_t good_end(struct parse_cache *c, int fd)
 	return now.good;
 }
 
-/* mkdir -p of the directory holding path. */
-static void make_dirs(const char *path)
-{
-	char *dir = xstrdup(path);
-	for (char *p = strchr(dir + 1, '/'); p; p = strchr(p + 1, '/')) {
-		*p = '\0';
-		mkdir(dir, 0777);
-		*p = '/';
-	}
-	free(dir);
-}
-
-struct aged {
-	char *name;
-	struct timespec mtime;
-};
-
-static int newest_first(const void *a, const void *b)
-{
-	const struct aged *x = a, *y = b;
-	if (x->mtime.tv_sec != y->mtime.tv_sec)
-		return x->mtime.tv_sec < y->mtime.tv_sec ? 1 : -1;
-	return x->mtime.tv_nsec < y->mtime.tv_nsec ? 1 : x->mtime.tv_nsec > y->mtime.tv_nsec ? -1 : 0;
-}
-
-/* A cache directory shared by many content directories (every test run's
- * temporary ones, say) keeps the caches of the CACHES_KEPT used last (a
- * build that uses its cache touches it): the others go. */
-static void prune(const char *path)
-{
-	char *dir = xstrdup(path);
-	*strrchr(dir, '/') = '\0';
-	DIR *dp = opendir(dir);
-	struct aged *all = NULL;
-	size_t n = 0;
-	struct dirent *de;
-	while (dp && (de = readdir(dp))) {
-		size_t len = strlen(de->d_name);
-		struct stat st;
-		char *full = xmalloc(strlen(dir) + len + 2);
-		sprintf(full, "%s/%s", dir, de->d_name);
-		if (strncmp(de->d_name, "parse-", 6) == 0 && len > 4 && strcmp(de->d_name + len - 4, ".bin") == 0 &&
-		    lstat(full, &st) == 0 && S_ISREG(st.st_mode)) {
-			all = xrealloc(all, (n + 1) * sizeof(*all));
-			all[n++] = (struct aged){ full, st.st_mtim };
-		} else {
-			free(full);
-		}
-	}
-	if (dp)
-		closedir(dp);
-	if (n > CACHES_KEPT)
-		qsort(all, n, sizeof(*all), newest_first);
-	for (size_t i = 0; i < n; i++) {
-		if (i >= CACHES_KEPT) {
-			unlink(all[i].name);
-			size_t stem = strlen(all[i].name) - 4;
-			all[i].name = xrealloc(all[i].name, stem + 9);
-			strcpy(all[i].name + stem, ".bin.tmp");
-			unlink(all[i].name);
-			strcpy(all[i].name + stem, ".lock");
-			unlink(all[i].name);
-		}
-		free(all[i].name);
-	}
-	free(all);
-	free(dir);
-}
-
 /* Writes what was put to the file, under its lock: appended after the good
  * data, or (compact, or no good file) a new file with the records this
  * build used (src) and what was put. Empties pending. */
 static void write_pending(struct parse_cache *c, const struct source *src, size_t n, int compacting)
 {
-	make_dirs(c->path);
+	pc_make_dirs(c->path);
 	int lock = open(c->lock_path, O_RDWR | O_CREAT | OPEN_FLAGS, 0600);
 	struct stat st;
 	if (lock < 0 || fstat(lock, &st) < 0 || !S_ISREG(st.st_mode) || flock(lock, LOCK_EX) < 0) {
@@ -529,7 +458,7 @@ static void write_pending(struct parse_cache *c, const struct source *src, size_
 	if (fd >= 0 && (compacting || !end)) {
 		compact(c, src, n);
 		if (!end)
-			prune(c->path);	/* a new file: one more cache in the directory */
+			pc_prune(c->path);	/* a new file: one more cache in the directory */
 	} else if (fd >= 0 && ftruncate(fd, (off_t)end) == 0) {
 		add_trailer(&c->pending, c->key, end);
 		write_all(fd, c->pending.data, c->pending.len, (off_t)end);
@@ -552,13 +481,12 @@ static void write_pending(struct parse_cache *c, const struct source *src, size_
 	c->npending = 0;
 }
 
-/* Marks the file used (see prune), when its mtime is older than
- * TOUCH_AFTER_NS: a file touched at each build could never be kept mapped
- * by serve's build process (see still_current). */
+/* Marks the cache used (see prune) by its lock file's times: the cache's
+ * own would end the map serve's build process keeps (still_current). The
+ * link itself, should one be planted there. */
 static void touch(struct parse_cache *c)
 {
-	if (ns_of(c->mtime) < c->started_ns - TOUCH_AFTER_NS)
-		utimensat(AT_FDCWD, c->path, NULL, 0);
+	utimensat(AT_FDCWD, c->lock_path, NULL, AT_SYMLINK_NOFOLLOW);
 }
 
 void parse_cache_save(struct parse_cache *c, const struct source *src, size_t n)
