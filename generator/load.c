@@ -165,7 +165,7 @@ const char *load_strerror(struct arena *a, const char *path, int err)
 	}
 }
 
-/* `.x`, `x~`: see load.h */
+/* `.x`, `x~`, a file `#x#`: see load.h */
 enum load_name load_name_kind(const char *name)
 {
 	size_t n = strlen(name);
@@ -196,8 +196,7 @@ static int cmp_names(const void *a, const void *b)
 
 /* The names in dir, ignored ones left out, in byte order. Returns an open
  * descriptor of dir, to stat the names from (each stat then looks up one
- * name, not the whole path again: a tenth of the walk at 10,000 reports),
- * or -1. */
+ * name, not the whole path again), or -1. */
 static int dir_names(struct arena *a, const char *dir, struct ptrvec *names)
 {
 	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);

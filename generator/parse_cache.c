@@ -170,7 +170,7 @@ static int64_t now_ns(void)
 {
 	struct timespec t;
 	clock_gettime(CLOCK_REALTIME, &t);
-	return (int64_t)t.tv_sec * 1000000000 + t.tv_nsec;
+	return ns_of(t);
 }
 
 static uint64_t cache_key(const char *real, uint64_t program)
