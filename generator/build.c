@@ -15,6 +15,7 @@
 #include "index.h"
 #include "inputs.h"
 #include "load.h"
+#include "load_watch.h"
 #include "memo.h"
 #include "parse_cache.h"
 #include "progress.h"
@@ -388,7 +389,13 @@ int build_run(const struct build_options *o, struct arena *a, struct diag *d, st
 	if (inputs_inside_output(o, out, d) < 0)
 		return -1;
 	struct source *sources;
-	size_t nsrc = load_list(a, d, o->content, &sources);
+	size_t nsrc = load_list_watched(a, d, o->content, &sources, o->kept ? o->kept->content : NULL);
+	if (o->kept && getenv("SITEGEN_TIMING")) {
+		size_t taken, looked;
+		load_watch_counts(o->kept->content, &taken, &looked);
+		fprintf(stderr, "sitegen: content entries taken on the content's watch %zu, looked at again %zu\n",
+			taken, looked);
+	}
 	const char *opts = arena_sprintf(a, "%s|%s|%s|%d|%d", o->config, o->content, o->theme, o->strict, o->drafts);
 	uint64_t fp = o->check ? 0 : inputs_fingerprint(sources, nsrc, cfg_src, cfg_len, o->theme, opts);
 	/* Not in serve's build process: its builds come of a change seen, and

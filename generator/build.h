@@ -14,12 +14,14 @@
 #include "arena.h"
 #include "diag.h"
 
+struct load_watch;
 struct parse_cache;
 struct write_watch;
 
 /* What serve's build process keeps from one build for the next. */
 struct build_kept {
 	struct write_watch *watch;	/* its watch on the output (write.h) */
+	struct load_watch *content;	/* its watch on the content (load_watch.h) */
 	struct parse_cache *cache;	/* the parse cache the last build used, still mapped (parse_cache.h) */
 };
 

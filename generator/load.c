@@ -11,6 +11,8 @@
 
 #include "hash.h"
 #include "imagesize.h"
+#include "load_internal.h"
+#include "load_watch.h"
 #include "strmap.h"
 #include "xalloc.h"
 
@@ -194,10 +196,9 @@ static int cmp_names(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* The names in dir, ignored ones left out, in byte order. Returns an open
- * descriptor of dir, to stat the names from (each stat then looks up one
- * name, not the whole path again), or -1. */
-static int dir_names(struct arena *a, const char *dir, struct ptrvec *names)
+/* load_internal.h; the descriptor is to stat the names from: each stat then
+ * looks up one name, not the whole path again. */
+int load_dir_names(struct arena *a, const char *dir, struct ptrvec *names)
 {
 	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	int listed = fd < 0 ? -1 : dup(fd);
@@ -233,6 +234,7 @@ struct walk {
 	} *up;
 	size_t depth, cap;
 	char *root_real;	/* the root's real path: links out of it are not followed */
+	struct load_watch *lw;	/* serve's build process: the content's watch, or NULL */
 };
 
 static const char *on_path(const struct walk *w, const struct stat *st)
@@ -263,22 +265,44 @@ static const char *leads_out(struct walk *w, const char *path)
 	return r;
 }
 
-/* dfd: dir's descriptor (dir_names), closed here: every name is looked at
- * before the walk goes down, so one directory is open at a time however
- * deep the tree. */
-static void walk_names(struct walk *w, int dfd, const char *dir, const char *rel, struct ptrvec *names)
+/* e, in a folder the watch vouches for: what the watch kept of it, or a
+ * look when an event named it. 0, or -1 when it is no entry any more. */
+static int stat_vouched(struct walk *w, int dfd, struct load_entry *e)
+{
+	if (load_watch_stat(w->lw, e->rel, &e->st)) {
+		e->err = 0;
+		return 0;
+	}
+	e->err = fstatat(dfd, e->name, &e->st, 0) < 0 ? errno : 0;
+	return load_watch_looked(w->lw, dfd, e);
+}
+
+/* dfd: dir's descriptor (load_dir_names), closed here: every name is looked
+ * at before the walk goes down, so one directory is open at a time however
+ * deep the tree. vouched: load_watch_names's answer for dir. */
+static void walk_names(struct walk *w, int dfd, const char *dir, const char *rel, struct ptrvec *names, int vouched)
 {
 	struct load_entry **looked = arena_alloc(w->a, (names->len + 1) * sizeof(*looked));
+	struct ptrvec left = { 0 };	/* a folder's names after events: those still there */
 	for (size_t i = 0; i < names->len; i++) {
 		struct load_entry *e = looked[i] = arena_alloc(w->a, sizeof(*e));
 		e->name = names->items[i];
 		e->path = arena_sprintf(w->a, "%s/%s", dir, e->name);
 		e->rel = *rel ? arena_sprintf(w->a, "%s/%s", rel, e->name) : e->name;
-		e->err = fstatat(dfd, e->name, &e->st, 0) < 0 ? errno : 0;
+		if (!vouched)
+			e->err = fstatat(dfd, e->name, &e->st, 0) < 0 ? errno : 0;
+		else if (stat_vouched(w, dfd, e) < 0)
+			looked[i] = NULL;
+		else if (vouched == 2)
+			ptrvec_push(w->a, &left, (void *)e->name);
 	}
 	close(dfd);
+	if (vouched == 2)
+		load_watch_set_names(w->lw, rel, &left);
 	for (size_t i = 0; i < names->len; i++) {
 		struct load_entry *e = looked[i];
+		if (!e)
+			continue;
 		if (!e->err && S_ISDIR(e->st.st_mode)) {
 			const char *out = leads_out(w, e->path);
 			if (out) {
@@ -302,10 +326,24 @@ static void walk_names(struct walk *w, int dfd, const char *dir, const char *rel
 	}
 }
 
+/* dir's names and a descriptor to stat them from: the watch's when it
+ * vouches for the folder (*vouched 1 or 2), else read. */
+static int folder_names(struct walk *w, const char *dir, const char *rel, struct ptrvec *names, int *vouched)
+{
+	*vouched = w->lw ? load_watch_names(w->lw, w->a, rel, names) : 0;
+	if (*vouched)
+		return open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int dfd = load_dir_names(w->a, dir, names);
+	if (dfd >= 0 && w->lw)
+		load_watch_walked(w->lw, rel);
+	return dfd;
+}
+
 static void walk_dir(struct walk *w, const char *dir, const char *rel, const struct stat *st)
 {
 	struct ptrvec names = { 0 };
-	int dfd = dir_names(w->a, dir, &names);
+	int vouched;
+	int dfd = folder_names(w, dir, rel, &names, &vouched);
 	if (dfd < 0) {
 		if (w->d)
 			diag_error(w->d, dir, 0, 0, NULL, 0, "cannot read directory: %s", strerror(errno));
@@ -316,11 +354,11 @@ static void walk_dir(struct walk *w, const char *dir, const char *rel, const str
 		w->up = xrealloc(w->up, w->cap * sizeof(*w->up));
 	}
 	w->up[w->depth++] = (struct walk_dir){ st->st_dev, st->st_ino, dir };
-	walk_names(w, dfd, dir, rel, &names);
+	walk_names(w, dfd, dir, rel, &names, vouched);
 	w->depth--;
 }
 
-int load_tree(struct arena *a, struct diag *d, const char *dir, struct ptrvec *entries)
+static int walk_tree(struct arena *a, struct diag *d, const char *dir, struct ptrvec *entries, struct load_watch *lw)
 {
 	struct stat st;
 	if (stat(dir, &st) < 0)
@@ -329,16 +367,33 @@ int load_tree(struct arena *a, struct diag *d, const char *dir, struct ptrvec *e
 		errno = ENOTDIR;
 		return -1;
 	}
+	if (lw)
+		load_watch_begin(lw, dir, &st);
+	struct walk w = { a, d, entries, xmalloc(16 * sizeof(*w.up)), 1, 16, NULL, lw };
 	struct ptrvec names = { 0 };
-	int dfd = dir_names(a, dir, &names);
-	if (dfd < 0)
+	int vouched;
+	int dfd = folder_names(&w, dir, "", &names, &vouched);
+	if (dfd < 0) {
+		int err = errno;
+		free(w.up);
+		if (lw)
+			load_watch_end(lw);
+		errno = err;
 		return -1;
-	struct walk w = { a, d, entries, xmalloc(16 * sizeof(*w.up)), 1, 16, realpath(dir, NULL) };
+	}
+	w.root_real = realpath(dir, NULL);
 	w.up[0] = (struct walk_dir){ st.st_dev, st.st_ino, dir };
-	walk_names(&w, dfd, dir, "", &names);
+	walk_names(&w, dfd, dir, "", &names, vouched);
 	free(w.up);
 	free(w.root_real);
+	if (lw)
+		load_watch_end(lw);
 	return 0;
+}
+
+int load_tree(struct arena *a, struct diag *d, const char *dir, struct ptrvec *entries)
+{
+	return walk_tree(a, d, dir, entries, NULL);
 }
 
 static int has_md_suffix(const char *name)
@@ -437,8 +492,14 @@ static struct source *bundle_file(struct arena *a, struct diag *d, const char *d
 
 size_t load_list(struct arena *a, struct diag *d, const char *dir, struct source **sources)
 {
+	return load_list_watched(a, d, dir, sources, NULL);
+}
+
+size_t load_list_watched(struct arena *a, struct diag *d, const char *dir, struct source **sources,
+			 struct load_watch *lw)
+{
 	struct ptrvec entries = { 0 }, found = { 0 };
-	if (load_tree(a, d, dir, &entries) < 0)
+	if (walk_tree(a, d, dir, &entries, lw) < 0)
 		diag_error(d, dir, 0, 0, NULL, 0, "cannot read directory: %s", strerror(errno));
 	struct bundles b = { { 0 }, 0 };
 	find_bundles(a, &entries, &b);

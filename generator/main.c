@@ -19,6 +19,7 @@
 
 #include "build.h"
 #include "load.h"
+#include "load_watch.h"
 #include "new.h"
 #include "parse_cache.h"
 #include "progress.h"
@@ -268,7 +269,7 @@ static int serve_worker(struct build_options *o)
 	 * threshold happened to stand (commits of 0.013 s or 0.06 s by process) */
 	mallopt(M_MMAP_THRESHOLD, 32 << 20);
 	mallopt(M_TRIM_THRESHOLD, 1 << 30);
-	struct build_kept kept = { write_watch_new(), NULL };
+	struct build_kept kept = { write_watch_new(), load_watch_new(), NULL };
 	o->kept = &kept;
 	for (;;) {
 		ssize_t n = read(STDIN_FILENO, &c, 1);
@@ -283,9 +284,12 @@ static int serve_worker(struct build_options *o)
 		int len = snprintf(line, sizeof(line), "%d\n", status);
 		if (write(SERVE_WORKER_FD, line, (size_t)len) != len)
 			break;	/* the server is gone */
-		write_watch_idle(kept.watch, STDIN_FILENO);	/* after the status: off the way to the screen */
+		/* after the status: off the way to the screen */
+		load_watch_idle(kept.content, STDIN_FILENO);
+		write_watch_idle(kept.watch, STDIN_FILENO);
 	}
 	write_watch_free(kept.watch);
+	load_watch_free(kept.content);
 	parse_cache_free(kept.cache);
 	o->kept = NULL;
 	return 0;	/* each build's status is said: this one, the process's, says it ended well */

@@ -27,10 +27,10 @@
 #include <string.h>
 #include <sys/inotify.h>
 #include <sys/stat.h>
-#include <sys/vfs.h>
 #include <unistd.h>
 
 #include "arena.h"
+#include "localfs.h"
 #include "strmap.h"
 #include "write.h"
 #include "write_internal.h"
@@ -211,26 +211,6 @@ int watch_drain(struct write_watch *ww)
 	return ww->fd < 0 ? -1 : 0;
 }
 
-/* A file system whose every change the kernel sees: one on a local disk or
- * in memory (not NFS, FUSE, 9p, SMB, nor an overlay, whose lower layers may
- * change underneath). */
-static int local_file_system(int fd)
-{
-	struct statfs sf;
-	if (fstatfs(fd, &sf) < 0)
-		return 0;
-	switch ((unsigned long)sf.f_type) {
-	case 0x01021994:	/* tmpfs */
-	case 0xEF53:		/* ext2, ext3, ext4 */
-	case 0x58465342:	/* xfs */
-	case 0x9123683E:	/* btrfs */
-	case 0xF2F52010:	/* f2fs */
-		return 1;
-	default:
-		return 0;
-	}
-}
-
 /* The state's digest as this process saw it last, or 0. */
 static uint64_t state_digest(const char *out)
 {
@@ -338,7 +318,7 @@ void write_watch_committed(struct writer *w)
 		watch_stop(ww);
 	if (ww->fd < 0) {
 		struct stat st;
-		if (!local_file_system(w->lock_fd)) {
+		if (!localfs_is_local(w->lock_fd)) {
 			ww->refused = 1;
 			return;
 		}

@@ -99,6 +99,7 @@ beside serve sh tests/serve.sh
 beside serve_during sh tests/serve_during.sh
 beside serve_watch sh tests/serve_watch.sh
 beside serve_cache sh tests/serve_cache.sh
+beside content_watch sh tests/content_watch.sh
 quick browser sh tests/browser.sh
 quick search_incremental sh tests/search_incremental.sh core
 quick cli sh tests/cli.sh

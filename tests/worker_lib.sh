@@ -29,7 +29,7 @@ pass() { echo "ok - $what: $1"; }
 fail() {
 	echo "not ok - $what: $1"
 	shift
-	for log in "$@"; do sed 's/^/#   /' "$log" | tail -15; done
+	for log in "$@"; do sed 's/^/#   /' "$log" | tail -15 | cut -c1-300; done
 }
 
 mkfifo to_worker
