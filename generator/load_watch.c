@@ -250,9 +250,15 @@ void load_watch_set_names(struct load_watch *lw, const char *rel, const struct p
 	struct kept_folder *f = strmap_get(&lw->folders, rel);
 	if (!f)
 		return;
-	memset(&f->names, 0, sizeof(f->names));
-	for (size_t i = 0; i < names->len; i++)
-		ptrvec_push(&lw->arena, &f->names, arena_strdup(&lw->arena, names->items[i]));
+	/* the names it had kept as they are (a save by rename changes a
+	 * folder's names: one of 3,000 copied each save would add up) */
+	void **now = arena_alloc(&lw->arena, (names->len + 1) * sizeof(*now));
+	for (size_t i = 0; i < names->len; i++) {
+		const char *name = names->items[i];
+		char **had = bsearch(&name, f->names.items, f->names.len, sizeof(*f->names.items), cmp_names);
+		now[i] = had ? *had : arena_strdup(&lw->arena, name);
+	}
+	f->names = (struct ptrvec){ now, names->len, names->len };
 }
 
 void load_watch_walked(struct load_watch *lw, const char *rel)
