@@ -137,6 +137,8 @@ static int drain(struct load_watch *lw)
 			const struct inotify_event *ev = (const struct inotify_event *)p;
 			p += sizeof(*ev) + ev->len;
 			const char *dir = ev->wd > 0 && (size_t)ev->wd < lw->nwd ? lw->wd_folder[ev->wd] : NULL;
+			if (!(ev->mask & IN_Q_OVERFLOW) && dir && ev->len && load_name_kind(ev->name) == LOAD_NAME_IGNORED)
+				continue;	/* a name no walk reads (an editor's .x.swp, a .git folder) */
 			if ((ev->mask & IN_Q_OVERFLOW) || !dir || (ev->mask & IN_ISDIR) || !ev->len || !ev->name[0])
 				return -1;	/* lost events, a folder's own, or one naming a folder */
 			char *rel = *dir ? arena_sprintf(&lw->ev_arena, "%s/%s", dir, ev->name)
@@ -207,7 +209,7 @@ int load_watch_names(struct load_watch *lw, struct arena *a, const char *rel, st
 int load_watch_stat(struct load_watch *lw, const char *rel, struct stat *st)
 {
 	const struct kept_entry *k = strmap_get(&lw->entries, rel);
-	if (!k || k->always || strmap_get(&lw->named, rel))
+	if (!k || k->always || (lw->named.len && strmap_get(&lw->named, rel)))
 		return 0;
 	*st = k->st;
 	lw->taken++;

@@ -113,6 +113,10 @@ step "the link's target written"
 : >content/2022/.lianxinka.md.swp
 step "an editor's autosave and swap file"
 rm -f 'content/2022/#lianxinka.md#' content/2022/.lianxinka.md.swp
+mkdir content/2022/.vscode
+edit
+step "a hidden folder made, and an edit"
+taken_some "a folder no walk reads (hidden) leaves the watch going"
 
 # a write through a memory map sends no event (the close of the file it was
 # mapped from did, before: taken by a build): seen by the look at every file
