@@ -29,6 +29,7 @@ struct watched {
 	int whole;	/* a directory of a tree: any name in it counts; else only the file's */
 	int seen;	/* found by the current sync */
 	char *path;
+	struct buf files;	/* not whole: names of files a tree links to here (NUL after each) */
 };
 
 struct watch {
@@ -57,8 +58,9 @@ static char *join(const char *dir, const char *name)
 	return buf_detach(&b, NULL);
 }
 
-/* Calls fn on every directory below dir (dir included), links not followed. */
-static int walk_dirs(const char *dir, int (*fn)(void *, const char *), void *ctx)
+/* Calls fn on every directory below dir (dir included), links not followed;
+ * link_fn, when not NULL, on every symbolic link. */
+static int walk_dirs(const char *dir, int (*fn)(void *, const char *), int (*link_fn)(void *, const char *), void *ctx)
 {
 	if (fn(ctx, dir) < 0)
 		return -1;
@@ -73,7 +75,9 @@ static int walk_dirs(const char *dir, int (*fn)(void *, const char *), void *ctx
 		char *path = join(dir, e->d_name);
 		struct stat st;
 		if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode))
-			r = walk_dirs(path, fn, ctx);
+			r = walk_dirs(path, fn, link_fn, ctx);
+		else if (link_fn && r == 0 && S_ISLNK(st.st_mode))
+			r = link_fn(ctx, path);
 		free(path);
 	}
 	closedir(dp);
@@ -112,7 +116,7 @@ static uint64_t fingerprint(const struct watch *w)
 	struct stat st;
 	for (size_t i = 0; i < w->nroots; i++) {
 		sum += load_stat_hash(HASH_INIT, w->roots[i], stat(w->roots[i], &st) == 0 ? &st : NULL);
-		walk_dirs(w->roots[i], add_dir_stamp, &sum);
+		walk_dirs(w->roots[i], add_dir_stamp, NULL, &sum);
 	}
 	return sum + load_stat_hash(HASH_INIT, w->file, stat(w->file, &st) == 0 ? &st : NULL);
 }
@@ -141,9 +145,12 @@ static struct watched *find_wd(struct watch *w, int wd)
 	return NULL;
 }
 
-/* Watches dir (again: inotify gives the same wd for the same directory). */
-static int add_dir(struct watch *w, const char *dir, int whole)
+/* Watches dir (again: inotify gives the same wd for the same directory);
+ * its entry in *added when not NULL (NULL when it could not be watched). */
+static int add_dir_as(struct watch *w, const char *dir, int whole, struct watched **added)
 {
+	if (added)
+		*added = NULL;
 	int wd = inotify_add_watch(w->fd, dir, DIR_MASK);
 	if (wd < 0)
 		return errno == ENOSPC ? -1 : 0;	/* else gone meanwhile: its parent's event says so */
@@ -154,13 +161,20 @@ static int add_dir(struct watch *w, const char *dir, int whole)
 			w->dirs = xrealloc(w->dirs, w->cap * sizeof(*w->dirs));
 		}
 		e = &w->dirs[w->ndirs++];
-		*e = (struct watched){ wd, 0, 0, NULL };
+		*e = (struct watched){ wd, 0, 0, NULL, BUF_INIT };
 	}
 	free(e->path);
 	e->path = xstrdup(dir);
 	e->whole |= whole;
 	e->seen = 1;
+	if (added)
+		*added = e;
 	return 0;
+}
+
+static int add_dir(struct watch *w, const char *dir, int whole)
+{
+	return add_dir_as(w, dir, whole, NULL);
 }
 
 static int add_tree_dir(void *ctx, const char *dir)
@@ -168,16 +182,48 @@ static int add_tree_dir(void *ctx, const char *dir)
 	return add_dir(ctx, dir, 1);
 }
 
+static int holds_file(const struct watched *d, const char *name)
+{
+	for (const char *p = d->files.data, *end = p + d->files.len; p && p < end; p += strlen(p) + 1)
+		if (strcmp(p, name) == 0)
+			return 1;
+	return 0;
+}
+
+static void split_path(const char *path, char **dir, char **name);
+
+/* A link in a tree: a file it leads to is an input wherever it is (a
+ * build reads it through the link), so its folder is watched for its name. */
+static int add_link_target(void *ctx, const char *link)
+{
+	struct stat st;
+	char *target = stat(link, &st) == 0 && S_ISREG(st.st_mode) ? realpath(link, NULL) : NULL;
+	if (!target)
+		return 0;	/* a link to a folder (walked by the build, or skipped), or to nothing */
+	char *dir, *name;
+	split_path(target, &dir, &name);
+	struct watched *e;
+	int r = name ? add_dir_as(ctx, dir, 0, &e) : 0;
+	if (r == 0 && name && e && !e->whole && !holds_file(e, name))
+		buf_add(&e->files, name, strlen(name) + 1);
+	free(target);
+	free(dir);
+	free(name);
+	return r;
+}
+
 /* Makes the watches match the trees as they are now: new folders watched,
  * and those moved out or removed forgotten. Falls back to polling when the
  * system has no watches left. */
 static void sync_watches(struct watch *w)
 {
-	for (size_t i = 0; i < w->ndirs; i++)
+	for (size_t i = 0; i < w->ndirs; i++) {
 		w->dirs[i].seen = w->dirs[i].whole = 0;
+		buf_reset(&w->dirs[i].files);
+	}
 	int r = 0;
 	for (size_t i = 0; r == 0 && i < w->nroots; i++)
-		r = walk_dirs(w->roots[i], add_tree_dir, w);
+		r = walk_dirs(w->roots[i], add_tree_dir, add_link_target, w);
 	if (r == 0)
 		r = add_dir(w, w->file_dir, 0);
 	/* a tree removed and made again, or made after the server started, is
@@ -197,17 +243,18 @@ static void sync_watches(struct watch *w)
 		}
 		inotify_rm_watch(w->fd, w->dirs[i].wd);
 		free(w->dirs[i].path);
+		buf_free(&w->dirs[i].files);
 	}
 	w->ndirs = k;
 }
 
 /* Whether an event on name in d is about an input: anything in a tree; in
- * another folder, only the config's name or a tree's own (by name alone:
- * one folder may be watched under two spellings, "." and its full path,
- * and a needless build costs little). */
+ * another folder, only the config's name, a tree's own or a file a tree
+ * links to (by name alone: one folder may be watched under two spellings,
+ * "." and its full path, and a needless build costs little). */
 static int wanted(const struct watch *w, const struct watched *d, const char *name)
 {
-	if (d->whole || strcmp(name, w->file_name) == 0)
+	if (d->whole || strcmp(name, w->file_name) == 0 || holds_file(d, name))
 		return 1;
 	for (size_t i = 0; i < w->nroots; i++)
 		if (w->root_names[i] && strcmp(name, w->root_names[i]) == 0)
@@ -257,6 +304,15 @@ static void add_name(struct buf *names, const char *dir, const char *name)
 	buf_free(&path);
 }
 
+static int is_link(const char *dir, const char *name)
+{
+	char *path = join(dir, name);
+	struct stat st;
+	int r = lstat(path, &st) == 0 && S_ISLNK(st.st_mode);
+	free(path);
+	return r;
+}
+
 static int read_events(struct watch *w, struct buf *changed_names)
 {
 	char ev_buf[16384] __attribute__((aligned(__alignof__(struct inotify_event))));
@@ -279,8 +335,9 @@ static int read_events(struct watch *w, struct buf *changed_names)
 			continue;
 		if (!wanted(w, d, name))
 			continue;
-		if ((ev->mask & IN_ISDIR) || (ev->mask & (IN_DELETE_SELF | IN_MOVE_SELF)))
-			resync = 1;
+		if ((ev->mask & IN_ISDIR) || (ev->mask & (IN_DELETE_SELF | IN_MOVE_SELF)) ||
+		    (d->whole && *name && (ev->mask & (IN_CREATE | IN_MOVED_TO)) && is_link(d->path, name)))
+			resync = 1;	/* folders to watch, or a link's target */
 		if (changed_names)
 			add_name(changed_names, d->path, name);
 		changed = 1;
@@ -370,8 +427,10 @@ void watch_close(struct watch *w)
 		return;
 	if (w->fd >= 0)
 		close(w->fd);
-	for (size_t i = 0; i < w->ndirs; i++)
+	for (size_t i = 0; i < w->ndirs; i++) {
 		free(w->dirs[i].path);
+		buf_free(&w->dirs[i].files);
+	}
 	for (size_t i = 0; i < w->nroots; i++) {
 		free(w->roots[i]);
 		free(w->root_dirs[i]);

@@ -339,6 +339,21 @@ said_changed content/2022/lianxinka.md "vim's save"
 sed -i 's/改名保存的一段/sed改过的一段/' content/2022/lianxinka.md
 change "sed -i (a temporary sedXXXXXX renamed over)" reports/lianxinka/ sed改过的一段
 said_changed content/2022/lianxinka.md "sed -i"
+# a report that is a link to a file outside the content: the build reads it through the link, so a
+# write to it, wherever it is, is a change (its folder watched for its name); the link pointed elsewhere too
+mkdir -p outside
+printf -- '---\ntitle: 链接来的报道\ndate: 2022-06-01\ndistrict: 离石区\n---\n\n链接正文第一版。\n' >outside/linked.md
+sed 's/第一版/另一个文件/' outside/linked.md >outside/other.md
+ln -s "$PWD/outside/linked.md" content/2022/linked.md
+change "a link to a report outside the content" reports/linked/ 链接正文第一版
+sed -i 's/第一版/第二版/' outside/linked.md
+change "the linked report written (outside the content)" reports/linked/ 链接正文第二版
+ln -sfn "$PWD/outside/other.md" content/2022/linked.md
+change "the link pointed to another file" reports/linked/ 链接正文另一个文件
+printf '\n另一个文件又写了。\n' >>outside/other.md
+change "that file written" reports/linked/ 另一个文件又写了
+rm content/2022/linked.md
+change "the link removed" reports/linked/ -
 sed -i 's/^title: 测试档案/title: 改过的档案/' config.yml
 change "a change to config.yml" index.html 改过的档案
 
