@@ -150,6 +150,33 @@ static int drain(struct load_watch *lw)
 	}
 }
 
+/* A file an event named that has several names now: a link just made to
+ * it (only the new name's folder hears of it) may have been written through
+ * already. Its other names in the content are looked at too. */
+static void other_names(struct load_watch *lw)
+{
+	ino_t linked[16];
+	size_t n = 0;
+	char path[8192];
+	for (size_t i = 0; i < lw->named.cap && n < 16; i++) {
+		const char *rel = lw->named.keys ? lw->named.keys[i] : NULL;
+		struct stat st;
+		if (rel && (size_t)snprintf(path, sizeof(path), "%s/%s", lw->root, rel) < sizeof(path) &&
+		    stat(path, &st) == 0 && S_ISREG(st.st_mode) && st.st_nlink > 1 && st.st_dev == lw->dev)
+			linked[n++] = st.st_ino;
+	}
+	for (size_t i = 0; n && i < lw->entries.cap; i++) {
+		struct kept_entry *k = lw->entries.keys && lw->entries.keys[i] ? lw->entries.vals[i] : NULL;
+		for (size_t j = 0; k && j < n; j++)
+			if (k->st.st_ino == linked[j] && k->st.st_dev == lw->dev)
+				k->always = 1;
+	}
+	if (n == 16)	/* more than it tracks: every file is looked at */
+		for (size_t i = 0; i < lw->entries.cap; i++)
+			if (lw->entries.keys && lw->entries.keys[i])
+				((struct kept_entry *)lw->entries.vals[i])->always = 1;
+}
+
 void load_watch_begin(struct load_watch *lw, const char *dir, const struct stat *root)
 {
 	lw->taken = lw->looked = 0;
@@ -163,6 +190,8 @@ void load_watch_begin(struct load_watch *lw, const char *dir, const struct stat 
 	}
 	lw->dev = root->st_dev;
 	lw->ino = root->st_ino;
+	if (lw->fd >= 0 && lw->named.len)
+		other_names(lw);
 }
 
 static int cmp_names(const void *a, const void *b)
@@ -336,11 +365,17 @@ static int watch_folder(struct load_watch *lw, const char *rel)
 	int r = 0;
 	for (size_t i = 0; r == 0 && i < f->names.len; i++) {
 		const char *name = f->names.items[i];
-		struct stat lst;
+		struct stat lst = { 0 };
+		struct statx sx;
 		int err = fstatat(dfd, name, &st, 0) < 0 ? errno : 0;
-		if (fstatat(dfd, name, &lst, AT_SYMLINK_NOFOLLOW) < 0)
-			lst.st_mode = 0;
-		if (!err && S_ISDIR(st.st_mode) && (S_ISLNK(lst.st_mode) || st.st_dev != lw->dev))
+		int mount_root = 0;
+		if (statx(dfd, name, AT_SYMLINK_NOFOLLOW, STATX_TYPE, &sx) == 0) {
+			lst.st_mode = sx.stx_mode;
+			mount_root = (sx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT) && (sx.stx_attributes & STATX_ATTR_MOUNT_ROOT);
+		}
+		/* a file or folder mounted here (a bind mount) is written through its
+		 * other path without an event here */
+		if (mount_root || (!err && S_ISDIR(st.st_mode) && (S_ISLNK(lst.st_mode) || st.st_dev != lw->dev)))
 			r = -2;
 		else
 			keep_entry(lw, *rel ? arena_sprintf(&lw->arena, "%s/%s", rel, name) : name, err, &st, &lst);

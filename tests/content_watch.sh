@@ -8,6 +8,8 @@
 # the output a plain build of the same inputs gives; a link to a folder
 # inside makes the process walk as before.
 what="content watch"
+mounted=
+cleanup_more() { [ -n "$mounted" ] && umount "$tmp/$mounted" 2>/dev/null; }
 . tests/worker_lib.sh
 
 # the last build's "TAKEN LOOKED" (SITEGEN_TIMING)
@@ -117,6 +119,33 @@ mkdir content/2022/.vscode
 edit
 step "a hidden folder made, and an edit"
 taken_some "a folder no walk reads (hidden) leaves the watch going"
+
+# a second name made inside the content and written through before the next
+# build: the event names only the new name; the first is looked at as well
+ln content/2022/社区防疫.md content/2021/twin.md
+printf '\n双胞胎写的。\n' >>content/2021/twin.md
+step "a second name made inside the content and written through at once"
+rm content/2021/twin.md
+step "the second name removed"
+
+# a file mounted over a report (a bind mount) is written through its other
+# path without an event here: the process walks as before from then on
+if [ "$(id -u)" = 0 ]; then
+	cp content/2022/youtamenzai.md bind-source.md
+	sleep 2.1	# in the parse cache once seen
+	if mount --bind bind-source.md content/2022/youtamenzai.md 2>/dev/null; then
+		mounted=content/2022/youtamenzai.md
+		step "a file mounted over a report"
+		printf '\n绑定挂载写的。\n' >>bind-source.md
+		step "the mounted file written through its other path"
+		umount content/2022/youtamenzai.md && mounted=
+		step "and unmounted"
+	else
+		echo "skip - $what: mount --bind is not allowed here"
+	fi
+else
+	echo "skip - $what: a bind mount needs root"
+fi
 
 # a write through a memory map sends no event (the close of the file it was
 # mapped from did, before: taken by a build): seen by the look at every file
