@@ -345,6 +345,8 @@ static void walk_dir(struct walk *w, const char *dir, const char *rel, const str
 	int vouched;
 	int dfd = folder_names(w, dir, rel, &names, &vouched);
 	if (dfd < 0) {
+		if (w->lw)
+			load_watch_unread(w->lw);
 		if (w->d)
 			diag_error(w->d, dir, 0, 0, NULL, 0, "cannot read directory: %s", strerror(errno));
 		return;
@@ -376,8 +378,10 @@ static int walk_tree(struct arena *a, struct diag *d, const char *dir, struct pt
 	if (dfd < 0) {
 		int err = errno;
 		free(w.up);
-		if (lw)
+		if (lw) {
+			load_watch_unread(lw);
 			load_watch_end(lw);
+		}
 		errno = err;
 		return -1;
 	}

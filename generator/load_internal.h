@@ -34,6 +34,9 @@ int load_watch_looked(struct load_watch *lw, int dfd, struct load_entry *e);
 void load_watch_set_names(struct load_watch *lw, const char *rel, const struct ptrvec *names);
 /* The walk read the folder rel (at path) itself: to be watched between builds. */
 void load_watch_walked(struct load_watch *lw, const char *rel);
+/* The walk could not read a folder (it says so): the watch starts again
+ * after this walk, which may not have seen what the events named there. */
+void load_watch_unread(struct load_watch *lw);
 /* The walk ended: what the events named is dealt with. */
 void load_watch_end(struct load_watch *lw);
 

@@ -73,6 +73,7 @@ struct load_watch {
 	struct strmap named;	/* rels they named */
 	struct strmap changed;	/* folders whose names they named */
 	size_t taken, looked;
+	int lost;		/* a folder could not be read this walk: what events named there not dealt with */
 };
 
 struct load_watch *load_watch_new(void)
@@ -298,8 +299,16 @@ void load_watch_walked(struct load_watch *lw, const char *rel)
 		ptrvec_push(&lw->arena, &lw->walked, arena_strdup(&lw->arena, rel));
 }
 
+void load_watch_unread(struct load_watch *lw)
+{
+	lw->lost = 1;
+}
+
 void load_watch_end(struct load_watch *lw)
 {
+	if (lw->lost)
+		stop(lw);	/* not before: this walk's entries name the names it kept */
+	lw->lost = 0;
 	arena_free(&lw->ev_arena);
 	memset(&lw->named, 0, sizeof(lw->named));
 	memset(&lw->changed, 0, sizeof(lw->changed));
