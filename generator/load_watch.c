@@ -72,6 +72,9 @@ struct load_watch {
 	struct arena ev_arena;	/* the events of one walk: */
 	struct strmap named;	/* rels they named */
 	struct strmap changed;	/* folders whose names they named */
+	struct strmap written;	/* rels written (IN_MODIFY) → the cookie + 1 of their last move away, or 1 */
+	uint32_t moved_in[64];	/* cookies of moves into a watched folder */
+	size_t nmoved_in;
 	size_t taken, looked;
 	int lost;		/* a folder could not be read this walk: what events named there not dealt with */
 };
@@ -123,6 +126,30 @@ static int mounts_changed(const struct load_watch *lw)
 	return lw->mounts < 0 || poll(&p, 1, 0) != 0;
 }
 
+/* What other_names needs of a written name: whether it was moved away
+ * afterwards, and where to (a cookie the move into a watched folder shares). */
+static void note_write(struct load_watch *lw, const char *rel, const struct inotify_event *ev)
+{
+	uintptr_t had = (uintptr_t)strmap_get(&lw->written, rel);
+	if (ev->mask & IN_MODIFY)
+		strmap_put(&lw->ev_arena, &lw->written, rel, (void *)(uintptr_t)1);
+	else if (had && (ev->mask & IN_MOVED_FROM))
+		strmap_put(&lw->ev_arena, &lw->written, rel, (void *)((uintptr_t)ev->cookie + 2));
+	if ((ev->mask & IN_MOVED_TO) && lw->nmoved_in < sizeof(lw->moved_in) / sizeof(*lw->moved_in))
+		lw->moved_in[lw->nmoved_in++] = ev->cookie;
+	else if (ev->mask & IN_MOVED_TO)
+		lw->nmoved_in = SIZE_MAX;	/* too many to tell: none is known */
+}
+
+/* Whether a move with this cookie ended in a watched folder. */
+static int moved_in(const struct load_watch *lw, uint32_t cookie)
+{
+	for (size_t i = 0; lw->nmoved_in != SIZE_MAX && i < lw->nmoved_in; i++)
+		if (lw->moved_in[i] == cookie)
+			return 1;
+	return 0;
+}
+
 /* Reads every event queued into lw->named and lw->changed. Returns 0, or -1
  * when the watch cannot vouch for what it kept any more. */
 static int drain(struct load_watch *lw)
@@ -138,8 +165,14 @@ static int drain(struct load_watch *lw)
 			const struct inotify_event *ev = (const struct inotify_event *)p;
 			p += sizeof(*ev) + ev->len;
 			const char *dir = ev->wd > 0 && (size_t)ev->wd < lw->nwd ? lw->wd_folder[ev->wd] : NULL;
-			if (!(ev->mask & IN_Q_OVERFLOW) && dir && ev->len && load_name_kind(ev->name) == LOAD_NAME_IGNORED)
-				continue;	/* a name no walk reads (an editor's .x.swp, a .git folder) */
+			if (!(ev->mask & IN_Q_OVERFLOW) && dir && ev->len && load_name_kind(ev->name) == LOAD_NAME_IGNORED) {
+				/* a name no walk reads (an editor's .x.swp, a .git folder); it
+				 * may still be another name of a file it reads */
+				if (ev->mask & (IN_MODIFY | IN_MOVED_FROM | IN_MOVED_TO))
+					note_write(lw, *dir ? arena_sprintf(&lw->ev_arena, "%s/%s", dir, ev->name)
+							    : arena_strdup(&lw->ev_arena, ev->name), ev);
+				continue;
+			}
 			if ((ev->mask & IN_Q_OVERFLOW) || !dir || (ev->mask & IN_ISDIR) || !ev->len || !ev->name[0])
 				return -1;	/* lost events, a folder's own, or one naming a folder */
 			char *rel = *dir ? arena_sprintf(&lw->ev_arena, "%s/%s", dir, ev->name)
@@ -147,6 +180,7 @@ static int drain(struct load_watch *lw)
 			strmap_put(&lw->ev_arena, &lw->named, rel, rel);
 			if (ev->mask & (IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO))
 				strmap_put(&lw->ev_arena, &lw->changed, dir, (void *)dir);
+			note_write(lw, rel, ev);
 		}
 	}
 }
@@ -158,21 +192,35 @@ static void other_names(struct load_watch *lw)
 {
 	ino_t linked[16];
 	size_t n = 0;
+	int all = 0;	/* every entry looked at */
 	char path[8192];
-	for (size_t i = 0; i < lw->named.cap && n < 16; i++) {
+	/* a name written and then removed (or moved out) may have been another
+	 * name of a file it kept: which, nothing tells any more */
+	for (size_t i = 0; i < lw->written.cap && !all; i++) {
+		const char *rel = lw->written.keys ? lw->written.keys[i] : NULL;
+		uintptr_t how = rel ? (uintptr_t)lw->written.vals[i] : 0;
+		struct stat st;
+		if (rel && (how < 2 || !moved_in(lw, (uint32_t)(how - 2))) &&
+		    (size_t)snprintf(path, sizeof(path), "%s/%s", lw->root, rel) < sizeof(path) &&
+		    lstat(path, &st) < 0 && errno == ENOENT)
+			all = 1;
+	}
+	for (size_t i = 0; i < lw->named.cap && !all && n < 16; i++) {
 		const char *rel = lw->named.keys ? lw->named.keys[i] : NULL;
 		struct stat st;
 		if (rel && (size_t)snprintf(path, sizeof(path), "%s/%s", lw->root, rel) < sizeof(path) &&
 		    stat(path, &st) == 0 && S_ISREG(st.st_mode) && st.st_nlink > 1 && st.st_dev == lw->dev)
 			linked[n++] = st.st_ino;
 	}
-	for (size_t i = 0; n && i < lw->entries.cap; i++) {
+	if (n == 16)
+		all = 1;	/* more than it tracks */
+	for (size_t i = 0; n && !all && i < lw->entries.cap; i++) {
 		struct kept_entry *k = lw->entries.keys && lw->entries.keys[i] ? lw->entries.vals[i] : NULL;
 		for (size_t j = 0; k && j < n; j++)
 			if (k->st.st_ino == linked[j] && k->st.st_dev == lw->dev)
 				k->always = 1;
 	}
-	if (n == 16)	/* more than it tracks: every file is looked at */
+	if (all)
 		for (size_t i = 0; i < lw->entries.cap; i++)
 			if (lw->entries.keys && lw->entries.keys[i])
 				((struct kept_entry *)lw->entries.vals[i])->always = 1;
@@ -191,8 +239,8 @@ void load_watch_begin(struct load_watch *lw, const char *dir, const struct stat 
 	}
 	lw->dev = root->st_dev;
 	lw->ino = root->st_ino;
-	if (lw->fd >= 0 && lw->named.len)
-		other_names(lw);
+	if (lw->fd >= 0 && (lw->named.len || lw->written.len))
+		other_names(lw);	/* (before the walk: a name taken is taken) */
 }
 
 static int cmp_names(const void *a, const void *b)
@@ -312,6 +360,8 @@ void load_watch_end(struct load_watch *lw)
 	arena_free(&lw->ev_arena);
 	memset(&lw->named, 0, sizeof(lw->named));
 	memset(&lw->changed, 0, sizeof(lw->changed));
+	memset(&lw->written, 0, sizeof(lw->written));
+	lw->nmoved_in = 0;
 }
 
 /* ---- between builds ---- */
