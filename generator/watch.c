@@ -192,23 +192,88 @@ static int holds_file(const struct watched *d, const char *name)
 
 static void split_path(const char *path, char **dir, char **name);
 
-/* A link in a tree: a file it leads to is an input wherever it is (a
- * build reads it through the link), so its folder is watched for its name. */
-static int add_link_target(void *ctx, const char *link)
+/* Watches path's folder for path's name (not as a tree). */
+static int watch_name(struct watch *w, const char *path)
 {
-	struct stat st;
-	char *target = stat(link, &st) == 0 && S_ISREG(st.st_mode) ? realpath(link, NULL) : NULL;
-	if (!target)
-		return 0;	/* a link to a folder (walked by the build, or skipped), or to nothing */
 	char *dir, *name;
-	split_path(target, &dir, &name);
+	split_path(path, &dir, &name);
 	struct watched *e;
-	int r = name ? add_dir_as(ctx, dir, 0, &e) : 0;
+	int r = name ? add_dir_as(w, dir, 0, &e) : 0;
 	if (r == 0 && name && e && !e->whole && !holds_file(e, name))
 		buf_add(&e->files, name, strlen(name) + 1);
-	free(target);
 	free(dir);
 	free(name);
+	return r;
+}
+
+/* Where a link's target path is missing a part: the nearest folder on it
+ * that exists is watched for the next name, so that its coming back is seen. */
+static int watch_missing(struct watch *w, const char *path)
+{
+	char *p = xstrdup(path);
+	int r = 0;
+	for (int depth = 0; depth < 64; depth++) {
+		char *dir, *name;
+		split_path(p, &dir, &name);
+		struct stat st;
+		int found = stat(dir, &st) == 0 && S_ISDIR(st.st_mode);
+		if (found && name)
+			r = watch_name(w, p);
+		int top = !name || strcmp(dir, p) == 0;
+		free(p);
+		free(name);
+		p = dir;
+		if (found || top)
+			break;
+	}
+	free(p);
+	return r;
+}
+
+/* The path a link at path leads to (relative ones from its folder), or NULL. */
+static char *link_target(const char *path)
+{
+	char buf[4096];
+	ssize_t n = readlink(path, buf, sizeof(buf) - 1);
+	if (n <= 0)
+		return NULL;
+	buf[n] = '\0';
+	if (buf[0] == '/')
+		return xstrdup(buf);
+	char *dir, *name;
+	split_path(path, &dir, &name);
+	char *r = join(dir, buf);
+	free(dir);
+	free(name);
+	return r;
+}
+
+/* A link in a tree: the file it leads to is an input wherever it is (a
+ * build reads it through the link), and so is each link on the way, which
+ * may be pointed elsewhere: each is watched in its folder, for its name
+ * (a part of the way that is missing, where it would come back). */
+static int add_link_target(void *ctx, const char *link)
+{
+	struct watch *w = ctx;
+	char *cur = link_target(link);
+	int r = 0;
+	for (int hops = 0; cur && r == 0 && hops < 40; hops++) {
+		struct stat st;
+		if (lstat(cur, &st) < 0) {
+			r = watch_missing(w, cur);
+			break;
+		}
+		if (!S_ISLNK(st.st_mode)) {
+			if (S_ISREG(st.st_mode))
+				r = watch_name(w, cur);
+			break;	/* a folder: walked by the build, or skipped */
+		}
+		r = watch_name(w, cur);
+		char *next = link_target(cur);
+		free(cur);
+		cur = next;
+	}
+	free(cur);
 	return r;
 }
 
@@ -333,11 +398,16 @@ static int read_events(struct watch *w, struct buf *changed_names)
 		if (!d || k == LOAD_NAME_IGNORED || (k == LOAD_NAME_IGNORED_IF_FILE && !(ev->mask & IN_ISDIR)) ||
 		    (ev->mask & IN_IGNORED))
 			continue;
+		if (!d->whole && d->files.len && (ev->mask & (IN_DELETE_SELF | IN_MOVE_SELF))) {
+			changed = resync = 1;	/* the folder of a link's target gone: where it would come back */
+			continue;
+		}
 		if (!wanted(w, d, name))
 			continue;
 		if ((ev->mask & IN_ISDIR) || (ev->mask & (IN_DELETE_SELF | IN_MOVE_SELF)) ||
-		    (d->whole && *name && (ev->mask & (IN_CREATE | IN_MOVED_TO)) && is_link(d->path, name)))
-			resync = 1;	/* folders to watch, or a link's target */
+		    (d->whole && *name && (ev->mask & (IN_CREATE | IN_MOVED_TO)) && is_link(d->path, name)) ||
+		    (!d->whole && *name && holds_file(d, name) && (ev->mask & (IN_CREATE | IN_MOVED_TO | IN_DELETE | IN_MOVED_FROM))))
+			resync = 1;	/* folders to watch, or the way to a link's target changed */
 		if (changed_names)
 			add_name(changed_names, d->path, name);
 		changed = 1;

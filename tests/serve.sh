@@ -354,6 +354,26 @@ printf '\n另一个文件又写了。\n' >>outside/other.md
 change "that file written" reports/linked/ 另一个文件又写了
 rm content/2022/linked.md
 change "the link removed" reports/linked/ -
+# a chain: the report a link to a link outside, that one pointed elsewhere; the target's folder removed
+# and made again
+ln -s "$PWD/outside/hop" content/2022/linked.md
+ln -s "$PWD/outside/linked.md" outside/hop
+change "a link to a link to a report outside" reports/linked/ 链接正文第二版
+ln -sfn "$PWD/outside/other.md" outside/hop
+change "the link on the way pointed elsewhere" reports/linked/ 另一个文件又写了
+mkdir -p outside/sub
+sed 's/另一个文件又写了/子文件夹里的/' outside/other.md >outside/sub/t.md
+ln -sfn "$PWD/outside/sub/t.md" outside/hop
+change "pointed into a folder" reports/linked/ 子文件夹里的
+rm -r outside/sub
+wait_for grep -q 'cannot read' inotify.log && pass "its folder removed: the build says it cannot read the report" ||
+	fail "its folder removed: no build said so" inotify.log
+n=$(reloads)
+mkdir outside/sub
+printf -- '---\ntitle: 链接来的报道\ndate: 2022-06-01\ndistrict: 离石区\n---\n\n文件夹又回来了。\n' >outside/sub/t.md
+change "the folder made again, the file in it" reports/linked/ 文件夹又回来了
+rm content/2022/linked.md
+change "the first link removed" reports/linked/ -
 sed -i 's/^title: 测试档案/title: 改过的档案/' config.yml
 change "a change to config.yml" index.html 改过的档案
 
@@ -362,7 +382,7 @@ cp content/2022/youtamenzai.md good.md
 req GET "${url}reports/youtamenzai/" >/dev/null
 cp body good.html
 sed -i 's/^district: .*/district: 石楼/' content/2022/youtamenzai.md
-if wait_for grep -q '"errors":' events; then
+if wait_for grep -q '"errors":.*youtamenzai' events; then
 	if states | grep -q '"errors":".*content/2022/youtamenzai.md:[0-9]*:[0-9]*: error: '; then
 		pass "a broken report: a state with the errors, path:line:col (the overlay)"
 	else
