@@ -10,16 +10,22 @@
  * change the walk's read of the queue does not see was made after the build
  * began, and the next build sees it (serve's own watch asks for that build).
  *
- * Looked at always: a file with other hard links (a write through one in
- * another folder is reported there), a symbolic link (its target may be
- * anywhere), a name stat cannot see. Not vouched for at all (every build
- * walks as before): content on a file system whose changes may come from
- * another machine, links to folders (the walk follows them, and a watch
- * follows the folder's inode, not the path), a folder on another file
- * system. The watch starts again, and that build walks everything, when the
- * queue overflowed, a folder itself was made, moved or removed, or a file
- * system was mounted. What inotify does not report at all (a write through
- * a memory map) is found by the look at every entry between builds. */
+ * Looked at always: a folder (its times follow its names, which its own
+ * watch reports), a file with other hard links (a write through one in a
+ * folder not watched is reported nowhere), a symbolic link (its target may
+ * be anywhere), a name stat cannot see; and, for one build, every other
+ * name of a file an event named that has several names (a link just made
+ * is reported at its new name only), or every entry when a name written
+ * was then removed or moved out (it may have been another name of one).
+ * Not vouched for at all (every build walks as before): content on a file
+ * system whose changes may come from another machine, links to folders (the
+ * walk follows them, and a watch follows the folder's inode, not the path),
+ * a folder on another file system, a file or folder mounted inside (written
+ * through its other path). The watch starts again, and that build walks
+ * everything, when the queue overflowed, a folder itself was made, moved or
+ * removed, or a file system was mounted. What inotify does not report at all
+ * (a write through a memory map) is found by the look at every entry
+ * between builds. The tests: tests/content_watch.sh. */
 #define _GNU_SOURCE
 #include "load_watch.h"
 
@@ -42,11 +48,6 @@
 /* Everything that changes a folder's names, or a file in it. */
 #define WATCH_MASK (IN_MODIFY | IN_ATTRIB | IN_CLOSE_WRITE | IN_MOVED_FROM | IN_MOVED_TO | IN_CREATE | IN_DELETE | \
 		    IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR)
-/* Events on a watched folder itself, or naming a folder in it: the watch
- * starts again (a watch follows an inode, and names below a moved folder
- * would be wrong). */
-#define SELF_EVENTS (IN_DELETE_SELF | IN_MOVE_SELF | IN_IGNORED | IN_UNMOUNT | IN_ATTRIB)
-
 struct kept_entry {
 	struct stat st;
 	int always;		/* looked at every build: a link, a folder, a hard-linked file, a name stat cannot see */
