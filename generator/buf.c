@@ -139,3 +139,12 @@ int buf_equals(const struct buf *b, const char *data, size_t len)
 {
 	return b->len == len && memcmp(b->data, data, len) == 0;
 }
+
+void buf_add_hex16(struct buf *b, uint64_t v)
+{
+	static const char hex[] = "0123456789abcdef";
+	char d[16];
+	for (int i = 15; i >= 0; i--, v >>= 4)
+		d[i] = hex[v & 15];
+	buf_add(b, d, sizeof(d));
+}

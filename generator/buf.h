@@ -13,6 +13,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <string.h>
 
 struct buf {
@@ -56,6 +57,9 @@ static inline void buf_addch(struct buf *b, char c)
 {
 	buf_add(b, &c, 1);
 }
+/* Appends v as 16 lowercase hexadecimal digits (a digest in the build's
+ * state and records: written for every file and article, so not printf). */
+void buf_add_hex16(struct buf *b, uint64_t v);
 void buf_addf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void buf_vaddf(struct buf *b, const char *fmt, va_list ap);
 /* Appends s with & < > " ' replaced by HTML character references. */

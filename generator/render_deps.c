@@ -516,15 +516,24 @@ void render_deps_close(struct render_deps *dp, struct writer *w, int ok)
 		}
 		for (size_t i = 0; i < dp->narticles; i++) {
 			const char *path = path_of[i] && !strchr(path_of[i], '\n') ? path_of[i] : "-";
-			buf_addf(&b, "%016llx%016llx%016llx %s\n", (unsigned long long)dp->item[i],
-				 (unsigned long long)dp->body[i], (unsigned long long)dp->placing_of[i], path);
+			buf_add_hex16(&b, dp->item[i]);
+			buf_add_hex16(&b, dp->body[i]);
+			buf_add_hex16(&b, dp->placing_of[i]);
+			buf_addch(&b, ' ');
+			buf_addstr(&b, path);
+			buf_addch(&b, '\n');
 		}
 		free(path_of);
 		for (size_t j = 0; j < dp->njobs; j++) {
 			long k = dp->old_job[j];
 			const char *key = dp->job_key[j];
-			if (key && !strpbrk(key, "\t\n"))
-				buf_addf(&b, "=%016llx %s\t", (unsigned long long)dp->job_view[j], key);
+			if (key && !strpbrk(key, "\t\n")) {
+				buf_addch(&b, '=');
+				buf_add_hex16(&b, dp->job_view[j]);
+				buf_addch(&b, ' ');
+				buf_addstr(&b, key);
+				buf_addch(&b, '\t');
+			}
 			else if (!dp->views_known && k >= 0)	/* the same structure: the same key and view */
 				buf_add(&b, dp->old_line[k], dp->old_len[k] - line_body_len(dp->old_line[k], dp->old_len[k]));
 			if (dp->line[j]) {

@@ -231,16 +231,11 @@ int write_state_each_file(const char *out, int (*each)(void *ctx, const char *re
 	return r;
 }
 
-/* One line of the list (parse_file_line's): written twice a commit for every
- * file of the output, so without printf. */
+/* One line of the list (parse_file_line's). */
 static void add_file_line(struct buf *b, uint64_t digest, const char *rel)
 {
-	static const char hex[] = "0123456789abcdef";
-	char d[17];
-	for (int i = 15; i >= 0; i--, digest >>= 4)
-		d[i] = hex[digest & 15];
-	d[16] = ' ';
-	buf_add(b, d, sizeof(d));
+	buf_add_hex16(b, digest);
+	buf_addch(b, ' ');
 	buf_addstr(b, rel);
 	buf_addch(b, '\n');
 }
