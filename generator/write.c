@@ -19,12 +19,23 @@
 #include "xalloc.h"
 
 
+long write_old_position(const struct writer *w, const char *rel)
+{
+	uintptr_t k = w->nold ? (uintptr_t)strmap_get(&w->old_index, rel) : 0;
+	return (long)k - 1;
+}
+
 /* Adds path to the build's set (the caller holds the lock): its copy there,
- * or NULL when the build has it already. */
+ * or NULL when the build has it already (made, or an old file kept). */
 static char *set_add(struct writer *w, const char *path)
 {
 	if (strmap_get(&w->paths, path))
 		return NULL;
+	long k = write_old_position(w, path);
+	if (k >= 0 && w->old_mark[k] == OLD_KEPT)
+		return NULL;
+	if (k >= 0)
+		w->old_mark[k] = OLD_PUT;
 	size_t n = strlen(path) + 1;
 	struct write_entry *e = arena_alloc(&w->paths_arena, sizeof(*e) + n);
 	memcpy(e->rel, path, n);
@@ -39,7 +50,10 @@ char *write_set_add(struct writer *w, const char *path)
 
 int write_set_has(const struct writer *w, const char *path)
 {
-	return strmap_get(&w->paths, path) != NULL;
+	if (strmap_get(&w->paths, path))
+		return 1;
+	long k = write_old_position(w, path);
+	return k >= 0 && w->old_mark[k] == OLD_KEPT;
 }
 
 /* mkdir -p for the directory holding `path` (not path itself). Tries the
@@ -538,6 +552,7 @@ void write_free(struct writer *w)
 	kept_dirs_close_all(w);
 	free(w->old_files);	/* its paths are in old_state */
 	free(w->old_digests);
+	free(w->old_mark);
 	buf_free(&w->old_state);
 	buf_free(&w->extra);
 	if (w->lock_fd > 0)

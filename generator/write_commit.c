@@ -20,15 +20,22 @@
 #include "write_internal.h"
 #include "xalloc.h"
 
-/* Does this build write the top-level entry `name` or something below it? */
+/* Is p the entry `name` (n bytes) or below it? */
+static int is_under(const char *p, const char *name, size_t n)
+{
+	return strncmp(p, name, n) == 0 && (p[n] == '\0' || p[n] == '/');
+}
+
+/* Does this build write (or keep) the top-level entry `name` or something below it? */
 static int writes_under(const struct writer *w, const char *name)
 {
 	size_t n = strlen(name);
-	for (size_t i = 0; i < w->paths.cap; i++) {
-		const char *p = w->paths.keys[i];
-		if (p && strncmp(p, name, n) == 0 && (p[n] == '\0' || p[n] == '/'))
+	for (size_t i = 0; i < w->paths.cap; i++)
+		if (w->paths.keys[i] && is_under(w->paths.keys[i], name, n))
 			return 1;
-	}
+	for (size_t i = 0; i < w->nold; i++)
+		if (w->old_mark[i] == OLD_KEPT && is_under(w->old_files[i], name, n))
+			return 1;
 	return 0;
 }
 
@@ -92,7 +99,7 @@ static void sweep_old(struct writer *w)
 {
 	for (size_t i = 0; i < w->nold; i++) {
 		const char *rel = w->old_files[i];
-		if (write_set_has(w, rel) || !write_rel_is_safe(rel) || write_crosses_link(w, rel, 0))
+		if (w->old_mark[i] || !write_rel_is_safe(rel) || write_crosses_link(w, rel, 0))
 			continue;
 		char *path = write_join(w->out, rel);
 		struct stat st;
@@ -252,6 +259,8 @@ static int unstaged_below(const struct writer *w, const char *rel)
 		const char *k = w->paths.keys[i];
 		all += k && strncmp(k, rel, n) == 0 && k[n] == '/';
 	}
+	for (size_t i = 0; i < w->nold; i++)
+		all += w->old_mark[i] == OLD_KEPT && strncmp(w->old_files[i], rel, n) == 0 && w->old_files[i][n] == '/';
 	for (size_t i = 0; i < w->nstaged; i++)
 		staged += strncmp(w->staged[i], rel, n) == 0 && w->staged[i][n] == '/';
 	return all > staged;

@@ -69,6 +69,11 @@ struct writer {
 	int old_state_read;		/* old_state holds the state's bytes (whatever they say) */
 	int old_state_missing;		/* there was none */
 	struct strmap old_index;	/* old file → its position + 1 (as a pointer-sized number) */
+	/* What this build does with each old file, by position: OLD_KEPT, kept
+	 * as it stands (not in paths: a body edit's rebuild at 10,000 reports
+	 * keeps 100,000 files, and a copy, a lookup and an insertion each cost
+	 * it 7% of its time), OLD_PUT, made this build (in paths), or 0. */
+	unsigned char *old_mark;
 	/* The earlier state as read: old_files and old_extra point into it. */
 	struct buf old_state;
 	const char *old_extra;		/* its extra section (writer_state_extra), */
@@ -102,6 +107,8 @@ struct writer {
 	atomic_size_t offered;
 };
 
+enum { OLD_KEPT = 1, OLD_PUT = 2 };
+
 /* A path of the build's set, with its part of the output digest. */
 struct write_entry {
 	uint64_t digest;
@@ -111,6 +118,8 @@ struct write_entry {
 /* Adds path to the build's set (the caller holds the lock): its copy there,
  * or NULL when the build has it already. */
 char *write_set_add(struct writer *w, const char *path);
+/* old file rel's position, or -1. */
+long write_old_position(const struct writer *w, const char *rel);
 
 /* Does the way to rel in the output pass anything but real directories
  * (a link, a file, nothing)? With remember, the real ones are remembered:
@@ -146,7 +155,7 @@ char *write_join(const char *a, const char *b);
 uint64_t write_file_digest(const char *rel, const struct stat *st);
 /* Is rel a path the writer may touch (relative, no .., allowed characters)? */
 int write_rel_is_safe(const char *rel);
-/* Did this build put path? */
+/* Is path this build's (made, or an old file kept)? */
 int write_set_has(const struct writer *w, const char *path);
 
 /* Frees w and what it holds (no file is touched). */

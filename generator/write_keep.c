@@ -20,30 +20,31 @@
 /* Keeping a file the earlier build wrote: only when that build's commit
  * ended, the file is listed with its digest and still has it (nobody has
  * touched it since), and no link in the output could make a path mean
- * another file. */
-static int may_keep(struct writer *w, struct kept_dirs *kd, const char *rel, uint64_t *digest)
+ * another file. Returns its position among the old files, or -1. */
+static long may_keep(struct writer *w, struct kept_dirs *kd, const char *rel)
 {
 	if (w->dry || w->direct || !w->old_complete || !write_rel_is_safe(rel))
-		return 0;
-	uintptr_t k = (uintptr_t)strmap_get(&w->old_index, rel);
-	if (!k || !w->old_digests[k - 1])
-		return 0;
+		return -1;
+	long k = write_old_position(w, rel);
+	if (k < 0 || !w->old_digests[k])
+		return -1;
 	struct stat st;
-	*digest = w->old_digests[k - 1];
+	uint64_t digest = w->old_digests[k];
 	if (w->watch && write_watch_trusts(w->watch, rel))
-		return 1;
-	return write_stat_kept(w, kd, rel, &st) == 0 && S_ISREG(st.st_mode) && write_file_digest(rel, &st) == *digest;
+		return k;
+	return write_stat_kept(w, kd, rel, &st) == 0 && S_ISREG(st.st_mode) && write_file_digest(rel, &st) == digest
+	       ? k : -1;
 }
 
-/* Adds a kept file to the build (the caller holds the lock); counted as
- * offered already when `counted` (a batch counts as it checks). */
-static int add_kept(struct writer *w, const char *rel, uint64_t digest, int counted)
+/* Makes old file k the build's as it stands (the caller holds the lock);
+ * counted as offered already when `counted` (a batch counts as it checks).
+ * -1 when the build has it already. */
+static int add_kept(struct writer *w, size_t k, int counted)
 {
-	char *key = write_set_add(w, rel);
-	if (!key)
+	if (w->old_mark[k])
 		return -1;
-	write_entry_of(key)->digest = digest;
-	w->digest += digest;
+	w->old_mark[k] = OLD_KEPT;
+	w->digest += w->old_digests[k];
 	w->stats.unchanged++;
 	if (!counted)
 		atomic_fetch_add_explicit(&w->offered, 1, memory_order_relaxed);
@@ -55,8 +56,7 @@ static int add_kept(struct writer *w, const char *rel, uint64_t digest, int coun
 struct keep_batch {
 	struct writer *w;
 	struct kept_dirs *kd;	/* the thread's own for the whole render */
-	struct buf rels;	/* the files kept, each ending in '\0' */
-	uint64_t *digests;
+	size_t *kept;		/* the old files kept, by position */
 	size_t n, cap;
 };
 
@@ -65,7 +65,6 @@ struct keep_batch *writer_keep_batch_begin(struct writer *w)
 	struct keep_batch *kb = xcalloc(1, sizeof(*kb));
 	kb->w = w;
 	kb->kd = kept_dirs_take(w);
-	buf_init(&kb->rels, 1 << 12);
 	return kb;
 }
 
@@ -74,13 +73,14 @@ int writer_keep_batched(struct keep_batch *kb, const char *const *rels, size_t n
 	struct writer *w = kb->w;
 	if (kb->n + n > kb->cap) {
 		kb->cap = 2 * (kb->n + n) + 64;
-		kb->digests = xrealloc(kb->digests, kb->cap * sizeof(*kb->digests));
+		kb->kept = xrealloc(kb->kept, kb->cap * sizeof(*kb->kept));
 	}
-	for (size_t i = 0; i < n; i++)
-		if (!may_keep(w, kb->kd, rels[i], &kb->digests[kb->n + i]))
+	for (size_t i = 0; i < n; i++) {
+		long k = may_keep(w, kb->kd, rels[i]);
+		if (k < 0)
 			return -1;
-	for (size_t i = 0; i < n; i++)
-		buf_add(&kb->rels, rels[i], strlen(rels[i]) + 1);
+		kb->kept[kb->n + i] = (size_t)k;
+	}
 	kb->n += n;
 	atomic_fetch_add_explicit(&w->offered, n, memory_order_relaxed);
 	return 0;
@@ -92,16 +92,14 @@ int writer_keep_batch_end(struct keep_batch *kb)
 	int ok = 1;
 	kept_dirs_give_back(w, kb->kd, 0);
 	pthread_mutex_lock(&w->lock);
-	const char *rel = kb->rels.data;
-	for (size_t i = 0; i < kb->n; i++, rel += strlen(rel) + 1)
-		if (add_kept(w, rel, kb->digests[i], 1) < 0) {
+	for (size_t i = 0; i < kb->n; i++)
+		if (add_kept(w, kb->kept[i], 1) < 0) {
 			/* a page made this build wrote it too: as writer_put says */
-			diag_error(w->d, rel, 0, 0, NULL, 0, "two pages of this build want the same file");
+			diag_error(w->d, w->old_files[kb->kept[i]], 0, 0, NULL, 0, "two pages of this build want the same file");
 			ok = 0;
 		}
 	pthread_mutex_unlock(&w->lock);
-	buf_free(&kb->rels);
-	free(kb->digests);
+	free(kb->kept);
 	free(kb);
 	return ok ? 0 : -1;
 }
@@ -127,9 +125,8 @@ static void *keep_scan_part(void *arg, size_t k)
 	struct writer *w = ks->w;
 	size_t from = w->nold * k / ks->nthreads, to = w->nold * (k + 1) / ks->nthreads;
 	struct kept_dirs *kd = kept_dirs_take(w);
-	uint64_t digest;
 	for (size_t i = from; i < to && atomic_load_explicit(&ks->ok, memory_order_relaxed); i++)
-		if (ks->mine[i] && !may_keep(w, kd, w->old_files[i], &digest))
+		if (ks->mine[i] && may_keep(w, kd, w->old_files[i]) != (long)i)
 			atomic_store(&ks->ok, 0);
 	kept_dirs_give_back(w, kd, 0);
 	return NULL;
@@ -148,7 +145,7 @@ int writer_keep_under_except(struct writer *w, const char *dir, const char *cons
 	pthread_mutex_lock(&w->lock);
 	for (size_t i = 0; i < w->nold; i++) {
 		const char *rel = w->old_files[i];
-		mine[i] = strncmp(rel, dir, n) == 0 && !write_set_has(w, rel) &&
+		mine[i] = strncmp(rel, dir, n) == 0 && !w->old_mark[i] &&
 			  !(nexcept && bsearch(&rel, skip, nexcept, sizeof(*skip), cmp_str));
 		nmine += mine[i];
 	}
@@ -163,8 +160,8 @@ int writer_keep_under_except(struct writer *w, const char *dir, const char *cons
 	pthread_mutex_lock(&w->lock);
 	/* one written meanwhile is the build's own, not kept */
 	for (size_t i = 0; ok && i < w->nold; i++)
-		if (mine[i] && !write_set_has(w, w->old_files[i]))
-			add_kept(w, w->old_files[i], w->old_digests[i], 0);
+		if (mine[i] && !w->old_mark[i])
+			add_kept(w, i, 0);
 	pthread_mutex_unlock(&w->lock);
 	free(mine);
 	free(skip);
@@ -178,10 +175,11 @@ int writer_keep_under(struct writer *w, const char *dir, int jobs)
 
 int writer_read_kept(struct writer *w, const char *rel, struct buf *out)
 {
-	uint64_t digest;
 	struct kept_dirs *kd = kept_dirs_take(w);
 	buf_reset(out);
-	int fd = may_keep(w, kd, rel, &digest) ? write_open_kept(w, kd, rel) : -1;
+	long k = may_keep(w, kd, rel);
+	uint64_t digest = k >= 0 ? w->old_digests[k] : 0;
+	int fd = k >= 0 ? write_open_kept(w, kd, rel) : -1;
 	kept_dirs_give_back(w, kd, 0);
 	struct stat st;
 	/* its stat again, from the file read: it is the one may_keep saw */

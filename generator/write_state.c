@@ -121,9 +121,12 @@ static void parse_file_line(const char *line, size_t n, const char **rel, size_t
 	}
 }
 
-/* rel: NUL-terminated, in w->old_state. */
+/* rel: NUL-terminated, in w->old_state. A path listed twice (by hand) is
+ * one old file: the first line's. */
 static void add_old_file(struct writer *w, size_t *cap, char *rel, uint64_t digest)
 {
+	if (strmap_get(&w->old_index, rel))
+		return;
 	if (w->nold == *cap) {
 		*cap = *cap ? *cap / 2 * 3 : 1024;
 		w->old_files = xrealloc(w->old_files, *cap * sizeof(*w->old_files));
@@ -192,6 +195,7 @@ void write_read_old_files(struct writer *w)
 		}
 		line += n + 1;
 	}
+	w->old_mark = xcalloc(w->nold + 1, 1);
 	w->old_complete = complete && in_list;
 	w->old_listed = in_list;
 	if (!w->old_complete)
@@ -255,8 +259,9 @@ int write_state_files(const char *out, uint64_t inputs, uint64_t digest, const s
 		for (size_t i = 0; i < w->paths.cap; i++)
 			if (w->paths.keys[i])
 				add_file_line(&b, write_entry_of(w->paths.keys[i])->digest, w->paths.keys[i]);
-		for (size_t i = 0; also && i < w->nold; i++)
-			if (!write_set_has(w, w->old_files[i]))
+		/* the old files kept, and with also those it does not make */
+		for (size_t i = 0; i < w->nold; i++)
+			if (w->old_mark[i] == OLD_KEPT || (also && !w->old_mark[i]))
 				add_file_line(&b, w->old_digests[i], w->old_files[i]);
 		/* only once the commit is done: until then it would speak of
 		 * files not yet in place */

@@ -337,11 +337,12 @@ void write_watch_committed(struct writer *w)
 	watch_forget_pending(ww);
 	/* the files this build wrote, or all of them (61,000 lookups cost a
 	 * body edit's commit 50 ms) */
-	size_t n = ww->complete ? w->nstaged : w->paths.cap;
+	size_t n = ww->complete ? w->nstaged : w->paths.cap, nkept = ww->complete ? 0 : w->nold;
 	char dir[4096];
-	for (size_t i = 0; i < n; i++) {
-		const char *rel = ww->complete ? w->staged[i] : w->paths.keys[i];
-		uint64_t digest = rel ? write_entry_of(rel)->digest : 0;
+	for (size_t i = 0; i < n + nkept; i++) {
+		const char *rel = i >= n ? (w->old_mark[i - n] == OLD_KEPT ? w->old_files[i - n] : NULL)
+				  : ww->complete ? w->staged[i] : w->paths.keys[i];
+		uint64_t digest = !rel ? 0 : i >= n ? w->old_digests[i - n] : write_entry_of(rel)->digest;
 		if (!digest || !watch_folder_of(rel, dir, sizeof(dir)) || watch_is_watched(ww, dir) || strmap_get(&ww->skipped, dir))
 			continue;
 		want_folder(ww, dir);
