@@ -14,9 +14,12 @@
 #include "threads.h"
 #include "xalloc.h"
 
+/* Eight bytes at a time: a rebuild digests every article's placing (its
+ * path, URLs, places, tags and people: some 800 bytes), and FNV's byte at
+ * a time made that 9% of a body edit's build at 10,000 reports. */
 static uint64_t hash_s(uint64_t h, const char *s)
 {
-	return s ? hash_bytes(h, s, strlen(s) + 1) : hash_bytes(h, "", 1) ^ 1;
+	return s ? hash_block(h, s, strlen(s) + 1) : hash_bytes(h, "", 1) ^ 1;
 }
 
 static uint64_t hash_list(uint64_t h, const struct strlist *l)
