@@ -211,12 +211,10 @@ static int generate_with(const struct build_options *o, struct arena *a, struct 
 	/* a check goes on past a failed index only when there is a site to render */
 	if (diag_failed(d) && !(o->check && d->errors == 0))
 		return -1;
-	struct writer *w = !o->check ? writer_open(res->out, d)
+	struct writer *w = !o->check ? writer_open(res->out, d, o->kept ? o->kept->watch : NULL)
 			   : writer_check_output(res->out, d) == 0 ? writer_open_dry(d, site->config->base_url) : NULL;
 	if (!w)
 		return -1;
-	if (o->kept && !o->check)
-		writer_use_watch(w, o->kept->watch);
 	res->articles = site->articles.len;
 	/* the line's "rendering: N / TOTAL pages" is render_site's */
 	struct render_incremental inc = { .global = global[0], .search_global = global[1], .force = o->force };
@@ -241,9 +239,12 @@ static int generate_with(const struct build_options *o, struct arena *a, struct 
 	stage_done("search");
 	if (o->kept && getenv("SITEGEN_TIMING")) {	/* the pages' keeps and the search index's */
 		size_t trusted, looked, folders;
-		write_watch_counts(o->kept->watch, &trusted, &looked, &folders);
+		int list_taken;
+		write_watch_counts(o->kept->watch, &trusted, &looked, &folders, &list_taken);
 		fprintf(stderr, "sitegen: kept files taken on the output's watch (%zu folders) %zu, looked at %zu\n",
 			folders, trusted, looked);
+		fprintf(stderr, "sitegen: the earlier build's files %s\n", list_taken ? "as its commit left them"
+			: "read from the state");
 	}
 	copy_static(a, d, w, arena_sprintf(a, "%s/static", o->theme), "assets", site->config->search);
 	/* from here on the progress line no longer asks w, which is freed below */

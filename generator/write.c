@@ -334,7 +334,7 @@ int writer_check_output(const char *out_dir, struct diag *d)
 	return refuse_foreign(out_dir, d, &empty, &ours);
 }
 
-struct writer *writer_open(const char *out_dir, struct diag *d)
+struct writer *writer_open(const char *out_dir, struct diag *d, struct write_watch *ww)
 {
 	if (!*out_dir || strcmp(out_dir, "/") == 0) {
 		writer_check_output(out_dir, d);	/* says why */
@@ -358,7 +358,7 @@ struct writer *writer_open(const char *out_dir, struct diag *d)
 	w->lock_fd = fd;
 	pthread_mutex_init(&w->lock, NULL);
 	pthread_mutex_init(&w->real_dirs_lock, NULL);
-	if (ours)
+	if (ours && !(ww && write_watch_take_list(ww, w)))
 		write_read_old_files(w);
 	write_remove_tree(w->staging);	/* left over from a build that was killed */
 	if (w->direct) {
@@ -381,6 +381,8 @@ struct writer *writer_open(const char *out_dir, struct diag *d)
 	}
 	set_add(w, WRITE_MARKER);
 	set_add(w, WRITE_STATE);
+	if (ww)
+		writer_use_watch(w, ww);
 	return w;
 }
 
@@ -552,7 +554,9 @@ void write_free(struct writer *w)
 	free(w->old_files);	/* its paths are in old_state */
 	free(w->old_digests);
 	free(w->old_mark);
+	arena_free(&w->old_arena);
 	buf_free(&w->old_state);
+	buf_free(&w->old_extra_own);
 	buf_free(&w->extra);
 	if (w->lock_fd > 0)
 		close(w->lock_fd);	/* releases the lock */

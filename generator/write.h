@@ -31,8 +31,10 @@ struct write_stats {
 	size_t written, unchanged, removed;
 };
 
-/* Prepares out_dir (created when missing). Returns NULL after a diag error. */
-struct writer *writer_open(const char *out_dir, struct diag *d);
+/* Prepares out_dir (created when missing). Returns NULL after a diag error.
+ * ww: serve's build process's watch on the output (below), or NULL. */
+struct write_watch;
+struct writer *writer_open(const char *out_dir, struct diag *d, struct write_watch *ww);
 /* Offers one file. Returns 0, or -1 after a diag error. */
 int writer_put(struct writer *w, const char *rel, const char *data, size_t len);
 /* Makes the staged files live and removes stale ones; records `inputs` (see
@@ -48,17 +50,19 @@ int writer_commit(struct writer *w, struct write_stats *stats, uint64_t inputs);
  * (61,000 lstats at 10,000 reports). write_watch_idle, between builds, sets
  * the watches the last commit needs and looks at the files they cover, then
  * at every file again (what inotify cannot see: a hard link's writes);
- * writer_use_watch, right after writer_open, has w keep by the watch. Where
+ * writer_open given the watch has w keep by it, and take the list of files
+ * the last commit left instead of reading the state again (when nothing
+ * has touched the state since). Where
  * it cannot vouch for a file (an overflow, another file system, watches run
  * out, a state changed by someone else) the file is looked at as before. */
-struct write_watch;
 struct write_watch *write_watch_new(void);
 void write_watch_free(struct write_watch *ww);
 /* stop_fd: readable once the next build is wanted (the idle work stops) */
 void write_watch_idle(struct write_watch *ww, int stop_fd);
-void writer_use_watch(struct writer *w, struct write_watch *ww);
-/* This build's keeps: unlooked-at, looked at; the folders watched. */
-void write_watch_counts(const struct write_watch *ww, size_t *trusted, size_t *looked, size_t *folders);
+/* This build's keeps: unlooked-at, looked at; the folders watched; whether
+ * its writer took the last commit's list rather than read the state. */
+void write_watch_counts(const struct write_watch *ww, size_t *trusted, size_t *looked, size_t *folders,
+			int *list_taken);
 /* True when out_dir was made by a build whose inputs had this fingerprint
  * and its files are still exactly as that build left them. */
 int writer_is_current(const char *out_dir, uint64_t inputs);

@@ -553,6 +553,7 @@ int writer_commit(struct writer *w, struct write_stats *stats, uint64_t inputs)
 		r = -3;
 	} else if (w->watch && r == 0) {
 		write_watch_committed(w);
+		write_watch_keep_list(w->watch, w, inputs);
 	}
 	if (stats)
 		*stats = w->stats;

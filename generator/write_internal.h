@@ -69,6 +69,7 @@ struct writer {
 	int old_state_read;		/* old_state holds the state's bytes (whatever they say) */
 	int old_state_missing;		/* there was none */
 	struct strmap old_index;	/* old file → its position + 1 (as a pointer-sized number) */
+	struct arena old_arena;		/* old_index's */
 	/* What this build does with each old file, by position: OLD_KEPT, kept
 	 * as it stands (not in paths: a body edit's rebuild at 10,000 reports
 	 * keeps 100,000 files, and a copy, a lookup and an insertion each cost
@@ -76,6 +77,12 @@ struct writer {
 	unsigned char *old_mark;
 	/* The earlier state as read: old_files and old_extra point into it. */
 	struct buf old_state;
+	/* Or, in serve's build process, the list the last commit left
+	 * (struct write_list): old_state then holds only the paths, and
+	 * old_extra is old_extra_own's; the state to put back is made anew. */
+	int old_taken;
+	struct buf old_extra_own;
+	uint64_t old_inputs, old_outputs;
 	const char *old_extra;		/* its extra section (writer_state_extra), */
 	size_t old_extra_len;		/* up to the state's end line */
 	struct buf extra;		/* the extra section to write */
@@ -108,6 +115,43 @@ struct writer {
 };
 
 enum { OLD_KEPT = 1, OLD_PUT = 2 };
+
+/* What a commit in serve's build process leaves for its next build (the
+ * write watch holds it between builds): the list of files its state holds,
+ * with their digests, as the next writer would have read and indexed them
+ * from the state (at 10,000 reports, 100,000 lines parsed and indexed: 5% of
+ * a body edit's build). Only when the build's files were the earlier's. */
+struct write_list {
+	struct buf names;	/* the paths, NUL-ended: files point into it */
+	char **files;
+	uint64_t *digests;
+	size_t n;
+	struct strmap index;	/* as old_index */
+	struct arena index_arena;
+	struct buf extra;	/* the state's extra section */
+	uint64_t inputs, outputs;	/* its fingerprints */
+	/* whose: the output (its name, its folder) and the state's
+	 * write_file_digest once written */
+	char *out;
+	dev_t dev;
+	ino_t ino;
+	uint64_t state;
+};
+/* The list w's commit leaves, taken out of w (which is freed next); NULL
+ * when its files are not the earlier build's (one added or removed). */
+struct write_list *write_list_leave(struct writer *w, uint64_t inputs);
+/* w's earlier state from l (freed): as write_read_old_files would read it. */
+void write_list_take(struct writer *w, struct write_list *l);
+void write_list_free(struct write_list *l);
+/* In writer_open (which holds the output's lock): the list the watch
+ * keeps, taken into w when the state is still the file its commit wrote
+ * (the same inode, size and times: any other build's commit, or an editor's
+ * save, makes another); 1 when taken, 0 when the state is to be read. */
+int write_watch_take_list(struct write_watch *ww, struct writer *w);
+/* After a commit that wrote its state: keeps w's list for the next build. */
+void write_watch_keep_list(struct write_watch *ww, struct writer *w, uint64_t inputs);
+/* Does this process's watch need its state read (writer_use_watch)? */
+void writer_use_watch(struct writer *w, struct write_watch *ww);
 
 /* A path of the build's set, with its part of the output digest. */
 struct write_entry {

@@ -135,7 +135,7 @@ static void add_old_file(struct writer *w, size_t *cap, char *rel, uint64_t dige
 	w->old_files[w->nold] = rel;
 	w->old_digests[w->nold] = digest;
 	w->nold++;
-	strmap_put(&w->paths_arena, &w->old_index, rel, (void *)(uintptr_t)w->nold);
+	strmap_put(&w->old_arena, &w->old_index, rel, (void *)(uintptr_t)w->nold);
 }
 
 /* Reads WRITE_STATE's list of files into w (nothing when there is none),
@@ -244,14 +244,46 @@ static void add_file_line(struct buf *b, uint64_t digest, const char *rel)
 	buf_addch(b, '\n');
 }
 
+static void state_begin(struct buf *b, uint64_t inputs, uint64_t digest)
+{
+	buf_addstr(b, STATE_HEADER);
+	buf_addf(b, "inputs %016llx\noutputs %016llx\n", (unsigned long long)inputs, (unsigned long long)digest);
+}
+
+static void state_add_extra(struct buf *b, const struct buf *extra)
+{
+	if (extra->len) {
+		buf_addstr(b, EXTRA_LINE "\n");
+		buf_add(b, extra->data, extra->len);
+	}
+}
+
+/* b, ended, as out's WRITE_STATE, replaced atomically; b is freed. */
+static int state_replace(const char *out, struct buf *b)
+{
+	buf_addf(b, STATE_END "%zu\n", b->len);
+	char *path = write_join(out, WRITE_STATE), *tmp = write_join(out, WRITE_STATE ".tmp");
+	int r = write_whole_file(tmp, b->data, b->len, NULL);
+	if (r == 0 && rename(tmp, path) < 0)
+		r = -1;
+	if (r < 0) {
+		int e = errno;	/* the caller reports why it failed, not why unlink did */
+		unlink(tmp);
+		errno = e;
+	}
+	free(path);
+	free(tmp);
+	buf_free(b);
+	return r;
+}
+
 /* WRITE_STATE, replaced atomically: the fingerprints, then "files" and
  * every file of the output (w's, and with `also` the earlier build's too,
  * while a commit is under way), or "incomplete" when w is NULL. */
 int write_state_files(const char *out, uint64_t inputs, uint64_t digest, const struct writer *w, int also)
 {
 	struct buf b = BUF_INIT;
-	buf_addstr(&b, STATE_HEADER);
-	buf_addf(&b, "inputs %016llx\noutputs %016llx\n", (unsigned long long)inputs, (unsigned long long)digest);
+	state_begin(&b, inputs, digest);
 	if (!w) {
 		buf_addstr(&b, "incomplete\n");
 	} else {
@@ -265,25 +297,25 @@ int write_state_files(const char *out, uint64_t inputs, uint64_t digest, const s
 				add_file_line(&b, w->old_digests[i], w->old_files[i]);
 		/* only once the commit is done: until then it would speak of
 		 * files not yet in place */
-		if (!also && w->extra.len) {
-			buf_addstr(&b, EXTRA_LINE "\n");
-			buf_add(&b, w->extra.data, w->extra.len);
-		}
+		if (!also)
+			state_add_extra(&b, &w->extra);
 	}
-	buf_addf(&b, STATE_END "%zu\n", b.len);
-	char *path = write_join(out, WRITE_STATE), *tmp = write_join(out, WRITE_STATE ".tmp");
-	int r = write_whole_file(tmp, b.data, b.len, NULL);
-	if (r == 0 && rename(tmp, path) < 0)
-		r = -1;
-	if (r < 0) {
-		int e = errno;	/* the caller reports why it failed, not why unlink did */
-		unlink(tmp);
-		errno = e;
-	}
-	free(path);
-	free(tmp);
-	buf_free(&b);
-	return r;
+	return state_replace(out, &b);
+}
+
+/* The earlier state, taken from the last commit's list, made again: the
+ * same files, digests, fingerprints and extra section (its lines' order
+ * may differ: the order says nothing). */
+static int restore_taken(struct writer *w)
+{
+	struct buf b = BUF_INIT;
+	state_begin(&b, w->old_inputs, w->old_outputs);
+	buf_addstr(&b, "files\n");
+	for (size_t i = 0; i < w->nold; i++)
+		add_file_line(&b, w->old_digests[i], w->old_files[i]);
+	state_add_extra(&b, &w->old_extra_own);
+	w->nold = 0;	/* as write_state_restore leaves it */
+	return state_replace(w->out, &b);
 }
 
 int write_state_restore(struct writer *w)
@@ -294,6 +326,8 @@ int write_state_restore(struct writer *w)
 		free(path);
 		return r;
 	}
+	if (w->old_taken)
+		return restore_taken(w);
 	if (!w->old_state_read)
 		return 0;	/* one that could not be read (a FIFO): the commit's stays */
 	/* write_read_old_files ended the paths in place: their line breaks back */
@@ -472,4 +506,78 @@ void writer_set_state_extra(struct writer *w, const char *data, size_t len)
 {
 	buf_reset(&w->extra);
 	buf_add(&w->extra, data, len);
+}
+
+void write_list_free(struct write_list *l)
+{
+	if (!l)
+		return;
+	buf_free(&l->names);
+	free(l->files);
+	free(l->digests);
+	arena_free(&l->index_arena);
+	buf_free(&l->extra);
+	free(l->out);
+	free(l);
+}
+
+struct write_list *write_list_leave(struct writer *w, uint64_t inputs)
+{
+	/* the same files as the earlier state's: each old one kept or made
+	 * again, and nothing made that it did not list */
+	size_t put = 0;
+	for (size_t i = 0; i < w->nold; i++) {
+		if (!w->old_mark[i])
+			return NULL;
+		put += w->old_mark[i] == OLD_PUT;
+	}
+	if (!w->nold || !w->old_complete || w->all_ours || put != w->paths.len)
+		return NULL;
+	struct write_list *l = xcalloc(1, sizeof(*l));
+	/* the digests the commit's state gives: the files made, as they
+	 * were moved into place */
+	for (size_t i = 0; i < w->paths.cap; i++)
+		if (w->paths.keys[i])
+			w->old_digests[write_old_position(w, w->paths.keys[i])] = write_entry_of(w->paths.keys[i])->digest;
+	l->names = w->old_state;
+	w->old_state = (struct buf)BUF_INIT;
+	l->files = w->old_files;
+	l->digests = w->old_digests;
+	l->n = w->nold;
+	w->old_files = NULL;
+	w->old_digests = NULL;
+	w->nold = 0;
+	l->index = w->old_index;
+	l->index_arena = w->old_arena;
+	w->old_index = (struct strmap){ 0 };
+	w->old_arena = (struct arena)ARENA_INIT;
+	l->extra = w->extra;
+	w->extra = (struct buf)BUF_INIT;
+	l->inputs = inputs;
+	l->outputs = w->digest;
+	return l;
+}
+
+void write_list_take(struct writer *w, struct write_list *l)
+{
+	w->old_state = l->names;
+	w->old_files = l->files;
+	w->old_digests = l->digests;
+	w->nold = l->n;
+	w->old_index = l->index;
+	w->old_arena = l->index_arena;
+	w->old_extra_own = l->extra;
+	w->old_extra = l->extra.data;
+	w->old_extra_len = l->extra.len;
+	w->old_inputs = l->inputs;
+	w->old_outputs = l->outputs;
+	free(l->out);
+	free(l);
+	w->old_mark = xcalloc(w->nold + 1, 1);
+	w->old_taken = 1;
+	w->old_state_read = 1;
+	w->old_complete = w->old_inputs != 0;	/* as write_read_old_files reads it */
+	w->old_listed = 1;
+	if (!w->old_complete)
+		w->old_extra_len = 0;
 }

@@ -86,6 +86,7 @@ void write_watch_free(struct write_watch *ww)
 	if (!ww)
 		return;
 	watch_stop(ww);
+	write_list_free(ww->list);
 	free(ww);
 }
 
@@ -239,6 +240,7 @@ void writer_use_watch(struct writer *w, struct write_watch *ww)
 {
 	w->watch = ww;
 	ww->usable = 0;
+	ww->list_taken = w->old_taken;	/* (writer_open asks for it only of an output of ours) */
 	atomic_store(&ww->trusted, 0);
 	atomic_store(&ww->looked, 0);
 	if (ww->fd < 0)
@@ -252,8 +254,38 @@ void writer_use_watch(struct writer *w, struct write_watch *ww)
 	ww->usable = watch_drain(ww) == 0;
 }
 
-void write_watch_counts(const struct write_watch *ww, size_t *trusted, size_t *looked, size_t *folders)
+void write_watch_keep_list(struct write_watch *ww, struct writer *w, uint64_t inputs)
 {
+	struct stat st;
+	write_list_free(ww->list);
+	ww->list = NULL;
+	uint64_t state = state_digest(w->out);
+	if (!state || fstat(w->lock_fd, &st) < 0 || !(ww->list = write_list_leave(w, inputs)))
+		return;
+	ww->list->out = xstrdup(w->out);
+	ww->list->dev = st.st_dev;
+	ww->list->ino = st.st_ino;
+	ww->list->state = state;
+}
+
+int write_watch_take_list(struct write_watch *ww, struct writer *w)
+{
+	struct write_list *l = ww->list;
+	struct stat st;
+	ww->list = NULL;
+	int same = ww->list_taken = l && strcmp(l->out, w->out) == 0 && fstat(w->lock_fd, &st) == 0 && st.st_dev == l->dev &&
+		   st.st_ino == l->ino && state_digest(w->out) == l->state;
+	if (same)
+		write_list_take(w, l);
+	else
+		write_list_free(l);
+	return same;
+}
+
+void write_watch_counts(const struct write_watch *ww, size_t *trusted, size_t *looked, size_t *folders,
+			int *list_taken)
+{
+	*list_taken = ww->list_taken;
 	*trusted = atomic_load(&ww->trusted);
 	*looked = atomic_load(&ww->looked);
 	*folders = ww->fd < 0 ? 0 : ww->nwatched;

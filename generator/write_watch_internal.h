@@ -45,6 +45,8 @@ struct write_watch {
 	struct strmap pending_seen;	/* folder → 1 + the files of ours it holds */
 	struct ptrvec pending_dirs, pending_files;
 	int usable;		/* this build may keep files unlooked-at */
+	struct write_list *list;	/* the last commit's, for the next writer */
+	int list_taken;		/* by this build's */
 	atomic_size_t trusted, looked;
 };
 

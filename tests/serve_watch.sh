@@ -37,6 +37,10 @@ else
 	fail "the watch kept ${n:-no} files, looked at $(looked)" worker.log
 fi
 same "after three builds"
+# the earlier build's list of files: as the last commit left it, not read again
+listed() { grep "the earlier build's files" "$tmp/worker.log" | tail -1 | sed "s/.*files //"; }
+[ "$(listed)" = "as its commit left them" ] && pass "a body edit's build takes the list of files the last commit left" ||
+	fail "a body edit's build: the earlier build's files $(listed)" worker.log
 
 # A page changed in place (same size), appended to, removed, made a link.
 page=tags/index.html
@@ -114,6 +118,25 @@ printf '# by hand\n' >>out/.sitegen-state
 edit
 build || fail "the build after the state was changed failed" worker.log
 same "after the state was changed by hand"
+[ "$(listed)" = "read from the state" ] && pass "the build after the state was changed by hand reads the state" ||
+	fail "the build after the state was changed by hand did not read it" worker.log
+
+# Another build into the same output between two of the process's (a
+# `make site` while serve runs): the next build reads the state it left.
+edit
+build
+edit
+build
+edit
+"$bin" build --out out --theme theme --quiet 2>cli.err || fail "a plain build into serve's output failed" cli.err
+edit
+build || fail "the build after a plain build into its output failed" worker.log
+[ "$(listed)" = "read from the state" ] && same "after a plain build into its output, the next build reads the state" ||
+	fail "after a plain build into its output: the earlier build's files $(listed)" worker.log
+edit
+build
+[ "$(listed)" = "as its commit left them" ] && same "the build after that takes its own commit's list again" ||
+	fail "two builds after a plain build: the earlier build's files $(listed)" worker.log
 
 # More events than the kernel's queue holds: the watch starts again, and a
 # page changed among them is made again.
