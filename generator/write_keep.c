@@ -17,24 +17,28 @@
 #include "write_internal.h"
 #include "xalloc.h"
 
-/* Keeping a file the earlier build wrote: only when that build's commit
- * ended, the file is listed with its digest and still has it (nobody has
- * touched it since), and no link in the output could make a path mean
- * another file. Returns its position among the old files, or -1. */
-static long may_keep(struct writer *w, struct kept_dirs *kd, const char *rel)
+/* Keeping old file k: only when the earlier build's commit ended, the file
+ * is listed with its digest and still has it (nobody has touched it since),
+ * and no link in the output could make a path mean another file. */
+static int may_keep_old(struct writer *w, struct kept_dirs *kd, size_t k)
 {
-	if (w->dry || w->direct || !w->old_complete || !write_rel_is_safe(rel))
-		return -1;
-	long k = write_old_position(w, rel);
-	if (k < 0 || !w->old_digests[k])
-		return -1;
+	const char *rel = w->old_files[k];
+	if (w->dry || w->direct || !w->old_complete || !w->old_digests[k] || !write_rel_is_safe(rel))
+		return 0;
 	struct stat st;
 	uint64_t digest = w->old_digests[k];
-	if (w->watch && write_watch_trusts(w->watch, rel))
-		return k;
-	return write_stat_kept(w, kd, rel, &st) == 0 && S_ISREG(st.st_mode) && write_file_digest(rel, &st) == digest
-	       ? k : -1;
+	if (w->watch && write_watch_trusts(w->watch, rel, kd))
+		return 1;
+	return write_stat_kept(w, kd, rel, &st) == 0 && S_ISREG(st.st_mode) && write_file_digest(rel, &st) == digest;
 }
+
+/* The same for the file rel: its position among the old files, or -1. */
+static long may_keep(struct writer *w, struct kept_dirs *kd, const char *rel)
+{
+	long k = write_old_position(w, rel);
+	return k >= 0 && may_keep_old(w, kd, (size_t)k) ? k : -1;
+}
+
 
 /* Makes old file k the build's as it stands (the caller holds the lock);
  * counted as offered already when `counted` (a batch counts as it checks).
@@ -126,7 +130,7 @@ static void *keep_scan_part(void *arg, size_t k)
 	size_t from = w->nold * k / ks->nthreads, to = w->nold * (k + 1) / ks->nthreads;
 	struct kept_dirs *kd = kept_dirs_take(w);
 	for (size_t i = from; i < to && atomic_load_explicit(&ks->ok, memory_order_relaxed); i++)
-		if (ks->mine[i] && may_keep(w, kd, w->old_files[i]) != (long)i)
+		if (ks->mine[i] && !may_keep_old(w, kd, i))
 			atomic_store(&ks->ok, 0);
 	kept_dirs_give_back(w, kd, 0);
 	return NULL;

@@ -67,6 +67,7 @@ void kept_dirs_release(struct kept_dirs *kd)
 		buf_free(&kd->path[i]);
 	}
 	buf_free(&kd->last_miss);
+	buf_free(&kd->watch_dir);
 }
 
 static void kept_dirs_free(struct kept_dirs *kd)

@@ -140,11 +140,18 @@ int watch_is_watched(const struct write_watch *ww, const char *dir)
 	return strmap_get(&ww->dirs, dir) != NULL;
 }
 
-int write_watch_trusts(struct write_watch *ww, const char *rel)
+int write_watch_trusts(struct write_watch *ww, const char *rel, struct kept_dirs *kd)
 {
-	char dir[4096];
-	int yes = ww->usable && watch_folder_of(rel, dir, sizeof(dir)) && watch_is_watched(ww, dir) &&
-		  !watch_is_suspect(ww, rel);
+	const char *slash = strrchr(rel, '/');
+	size_t n = slash ? (size_t)(slash - rel) : 0;
+	if (!kd->watch_dir_known || kd->watch_dir.len != n || memcmp(kd->watch_dir.data, rel, n) != 0) {
+		buf_reset(&kd->watch_dir);
+		buf_grow(&kd->watch_dir, n);	/* a buffer (a kept_dirs starts zeroed) also for "" */
+		buf_add(&kd->watch_dir, rel, n);
+		kd->watch_dir_watched = watch_is_watched(ww, kd->watch_dir.data);
+		kd->watch_dir_known = 1;
+	}
+	int yes = ww->usable && kd->watch_dir_watched && !watch_is_suspect(ww, rel);
 	atomic_fetch_add_explicit(yes ? &ww->trusted : &ww->looked, 1, memory_order_relaxed);
 	return yes;
 }
