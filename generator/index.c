@@ -26,11 +26,6 @@ static int cmp_oldest(const void *pa, const void *pb)
 	return c ? c : strcmp(a->path, b->path);
 }
 
-static int cmp_newest(const void *pa, const void *pb)
-{
-	return cmp_oldest(pb, pa);
-}
-
 /* An article's URL comes from its file name (a page bundle's from its
  * folder's), which an editor chose and which does not change when a typo
  * in the title is fixed, so links stay good (as in Hugo and Jekyll). A name already in ASCII is only lower-cased
@@ -386,9 +381,10 @@ int index_build(struct index_ctx *x, struct article **arts, size_t n, int drafts
 		for (size_t k = 0; k < art->correspondents.len; k++)
 			person_of(x, &people, &slugs_p, site, art->correspondents.items[k]);
 	}
-	for (size_t i = 0; i < oldest.len; i++)
+	/* newest first: the oldest-first order backwards (cmp_oldest is a
+	 * total order), not sorted again */
+	for (size_t i = oldest.len; i-- > 0;)
 		ptrvec_push(x->a, &site->articles, oldest.items[i]);
-	ptrvec_sort(&site->articles, cmp_newest);
 	for (size_t i = 0; i < site->articles.len; i++) {
 		struct article *art = site->articles.items[i];
 		file_article(x, site, &tags, &people, &slugs_t, &slugs_p, art);
