@@ -147,16 +147,17 @@ static int read_articles(struct render_deps *dp, const char **p, const char *end
 /* Takes the earlier record: whole when it speaks of the same structure
  * (selective), its report pages when only the structure changed (partial).
  * Returns 0, or -1 (nothing kept). */
-static int read_record(struct render_deps *dp, const char *text, size_t len)
+static int read_record(struct render_deps *dp, const char *text, size_t len, int own)
 {
 	const char *p = text, *end, *line;
 	size_t n;
 	/* whole, and as this program wrote it: a record cut short or changed
-	 * would keep pages it should not */
+	 * would keep pages it should not (the sum is not read again over the
+	 * bytes this process made itself: 5 MB at 10,000 reports) */
 	uint64_t sum;
 	if (len < strlen(RECORD_HEADER) + 21 || memcmp(text, RECORD_HEADER, strlen(RECORD_HEADER)) != 0 ||
 	    memcmp(text + len - 21, "end ", 4) != 0 || text[len - 1] != '\n' || text_hex16(text + len - 17, &sum) < 0 ||
-	    sum != hash_block(HASH_INIT, text, len - 21))
+	    (!own && sum != hash_block(HASH_INIT, text, len - 21)))
 		return -1;
 	end = text + len - 21;
 	p += strlen(RECORD_HEADER);
@@ -234,7 +235,7 @@ void render_deps_open(struct render_deps *dp, const struct site *s, const struct
 		numbered &= ((const struct article *)s->articles.items[i])->order == dp->narticles - 1 - i;
 	size_t len;
 	const char *text = writer_state_extra(w, &len);
-	if (numbered && text && read_record(dp, text, len) == 0)
+	if (numbered && text && read_record(dp, text, len, writer_state_extra_is_own(w)) == 0)
 		dp->selective = !force;
 	dp->old_known &= !force;
 	if (!dp->selective)

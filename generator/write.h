@@ -97,6 +97,9 @@ int writer_read_kept(struct writer *w, const char *rel, struct buf *out);
  * the one the earlier build left (NULL when none, or when its commit did not
  * end), and the one to leave, written with the state when the commit ends. */
 const char *writer_state_extra(const struct writer *w, size_t *len);
+/* Is that section the very bytes this process handed writer_set_state_extra
+ * at its last commit (serve's build process), never read back from a file? */
+int writer_state_extra_is_own(const struct writer *w);
 void writer_set_state_extra(struct writer *w, const char *data, size_t len);
 /* The digest of the output that out_dir's state records (as writer_commit
  * wrote it), read from the state's head and end alone; 0 when there is no

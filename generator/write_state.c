@@ -502,6 +502,11 @@ const char *writer_state_extra(const struct writer *w, size_t *len)
 	return w->old_extra_len ? w->old_extra : NULL;
 }
 
+int writer_state_extra_is_own(const struct writer *w)
+{
+	return w->old_taken;
+}
+
 void writer_set_state_extra(struct writer *w, const char *data, size_t len)
 {
 	buf_reset(&w->extra);
