@@ -235,4 +235,37 @@ build
 [ "$(looked)" -le "$(written_before)" ] && [ "$(on_watch)" -gt 0 ] && pass "the next build has the watch whole ($(on_watch) kept on it)" ||
 	fail "the next build: $(on_watch) kept on the watch, $(looked) looked at" ../worker.log
 end_worker || fail "the fourth build process did not end well" ../worker.log
+
+# A commit that fails midway after its build took the last commit's list:
+# the state it puts back (made anew from that list) is whole, and the next
+# build, reading it, makes the output a plain build's. (Not under a
+# sanitizer, which cannot run under LD_PRELOAD.)
+cd "$tmp" || exit 1
+if sanitized "$bin"; then
+	echo "skip - $what: a failed commit after a taken list (a sanitizer's build cannot run under LD_PRELOAD)"
+	exit 0
+fi
+rm -rf out
+: >worker.log
+# the edited report's page: its second rename into place after the process's first build fails
+start_worker out LD_PRELOAD="$here/$B/tests/fault.so" FAULT_RENAME_TO=reports/ FAULT_RENAME=1 FAULT_ONCE=1
+build || fail "a failed commit: the first build failed" worker.log
+edit
+build || fail "a failed commit: the second build failed" worker.log
+edit
+if build; then
+	fail "a failed commit: the third build did not fail" worker.log
+elif [ "$(listed)" = "as its commit left them" ] && grep -q 'cannot move into place' worker.log; then
+	edit
+	build || fail "a failed commit: the build after it failed" worker.log
+	kept=$(grep 'pages made' worker.log | tail -1 | sed 's/.*kept \([0-9]*\).*/\1/')
+	if [ "$(listed)" = "read from the state" ] && [ "${kept:-0}" -gt 0 ]; then
+		same "a commit failed after its build took the last commit's list: the state put back lists the files ($kept pages kept by the next build), whose output is a plain build's"
+	else
+		fail "the build after a failed commit: the earlier build's files $(listed), ${kept:-no} pages kept" worker.log
+	fi
+else
+	fail "a failed commit: not the failure meant (a taken list, a move that failed)" worker.log
+fi
+end_worker || fail "the fifth build process did not end well" worker.log
 exit 0
