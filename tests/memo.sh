@@ -11,7 +11,7 @@ trap 'rm -rf "$tmp"' EXIT
 say() {	# ok? description
 	if [ "$1" = 0 ]; then echo "ok - memo: $2"; else echo "not ok - memo: $2"; fi
 }
-"$B/corpus" 8 "$tmp/c" content >/dev/null || { echo "not ok - memo: the corpus generator failed"; exit 1; }
+"$B/corpus" 8 "$tmp/c" content 800 >/dev/null || { echo "not ok - memo: the corpus generator failed"; exit 1; }
 build() {	# cache-dir out-dir: an 8-article corpus
 	SITEGEN_CACHE_DIR=$1 "$BIN" --config "$tmp/c/config.yml" --content "$tmp/c/content" --out "$2" --quiet \
 		>"$tmp/log" 2>&1
