@@ -27,7 +27,7 @@ age() {	# until the files changed so far may be kept by the next build
 say() {	# ok? description
 	if [ "$1" = 0 ]; then echo "ok - parse_cache: $2"; else echo "not ok - parse_cache: $2"; fi
 }
-"$B/corpus" 12 "$tmp/c" content >/dev/null || { echo "not ok - parse_cache: the corpus generator failed"; exit 1; }
+"$B/corpus" 12 "$tmp/c" content 800 >/dev/null || { echo "not ok - parse_cache: the corpus generator failed"; exit 1; }
 C=$tmp/c/content
 # The inputs of the checks below that make theirs only once (20 content directories of one file, and 1,100
 # reports; see there) are made here too, so that they age in the same wait.
