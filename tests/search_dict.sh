@@ -27,7 +27,7 @@ big() {	# label [alone]: an incremental build of $tmp/big, then (unless alone) a
 		--out "$tmp/big" >"$tmp/log" 2>&1
 	[ "${2:-}" = alone ] && return
 	rm -rf "$tmp/bigfull"
-	SITEGEN_CACHE_DIR="$tmp/cache" "$BIN" --config "$tmp/c/config.yml" --content "$tmp/c/content" --out "$tmp/bigfull" \
+	SITEGEN_CACHE_DIR="$tmp/cache" "$BIN" --config "$tmp/c/config.yml" --content "$tmp/c/content" --out "$tmp/bigfull" --jobs 1 \
 		--quiet 2>/dev/null
 	if diff -r -x .sitegen-state -x .sitegen-output "$tmp/big" "$tmp/bigfull" >"$tmp/diff" 2>&1; then
 		ok "$1: equals a full build"

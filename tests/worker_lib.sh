@@ -75,7 +75,7 @@ edit() {
 # (with a parse cache of its own)
 same() {
 	rm -rf ref
-	SITEGEN_CACHE_DIR=$tmp/ref-cache "$bin" build --out ref --theme theme --quiet 2>ref.err ||
+	SITEGEN_CACHE_DIR=$tmp/ref-cache "$bin" build --out ref --theme theme --quiet --jobs 1 2>ref.err ||
 		{ fail "$1: the plain build failed" ref.err; return; }
 	if diff -r -x '.*' out ref >diff 2>&1; then pass "$1"; else fail "$1: the output differs from a plain build's" diff; fi
 }
