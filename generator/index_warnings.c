@@ -270,20 +270,31 @@ void index_warn_duplicates(struct index_ctx *x, const struct ptrvec *oldest)
 		warn_repeated(x, art, &art->reporters, "reporters");
 		warn_repeated(x, art, &art->correspondents, "correspondents");
 	}
-	/* sorted, a report and its copies are neighbours */
-	struct ptrvec v = { 0 };
-	for (size_t i = 0; i < oldest->len; i++)
-		ptrvec_push(x->a, &v, oldest->items[i]);
-	ptrvec_sort(&v, cmp_date_title);
-	const struct article *first = NULL;
-	for (size_t i = 0; i < v.len; i++) {
-		const struct article *art = v.items[i];
-		if (!first || date_cmp(&first->date, &art->date) != 0 || strcmp(first->title, art->title) != 0) {
-			first = art;
+	/* sorted, a report and its copies are neighbours: oldest is in date
+	 * order already, so only each day's reports are sorted by title (the
+	 * whole list sorted again was 4% of a body edit's build at 50,000) */
+	struct ptrvec day = { 0 };
+	for (size_t from = 0, to; from < oldest->len; from = to) {
+		const struct article *a = oldest->items[from];
+		for (to = from + 1; to < oldest->len; to++)
+			if (date_cmp(&a->date, &((const struct article *)oldest->items[to])->date) != 0)
+				break;
+		if (to - from < 2)
 			continue;
+		day.len = 0;
+		for (size_t i = from; i < to; i++)
+			ptrvec_push(x->a, &day, oldest->items[i]);
+		ptrvec_sort(&day, cmp_date_title);
+		const struct article *first = NULL;
+		for (size_t i = 0; i < day.len; i++) {
+			const struct article *art = day.items[i];
+			if (!first || strcmp(first->title, art->title) != 0) {
+				first = art;
+				continue;
+			}
+			diag_warning(x->d, art->path, art->title_line, art->title_col, art->src, art->src_len,
+				     "same title and date as %s: the same report twice?", first->path);
 		}
-		diag_warning(x->d, art->path, art->title_line, art->title_col, art->src, art->src_len,
-			     "same title and date as %s: the same report twice?", first->path);
 	}
 }
 
