@@ -235,32 +235,41 @@ static int cmp_people(const void *a, const void *b)
 }
 
 /* Files one article (met newest first) under its places, tags and people. */
-static void file_article(struct index_ctx *x, struct site *site, struct strmap *tags, struct strmap *people,
-			 struct strmap *slugs_t, struct strmap *slugs_p, struct article *art)
+/* An article's tags and people, each found (or made, with its slug) once:
+ * file_article files the article with them. */
+static void find_tags_and_people(struct index_ctx *x, struct site *site, struct strmap *tags, struct strmap *people,
+				 struct strmap *slugs_t, struct strmap *slugs_p, struct article *art)
+{
+	art->tag_refs = arena_alloc(x->a, (art->tags.len + 1) * sizeof(*art->tag_refs));
+	for (size_t i = 0; i < art->tags.len; i++)
+		art->tag_refs[i] = tag_of(x, tags, slugs_t, site, art->tags.items[i]);
+	art->reporter_refs = arena_alloc(x->a, (art->reporters.len + 1) * sizeof(*art->reporter_refs));
+	for (size_t i = 0; i < art->reporters.len; i++)
+		art->reporter_refs[i] = person_of(x, people, slugs_p, site, art->reporters.items[i]);
+	art->correspondent_refs = arena_alloc(x->a, (art->correspondents.len + 1) * sizeof(*art->correspondent_refs));
+	for (size_t i = 0; i < art->correspondents.len; i++)
+		art->correspondent_refs[i] = person_of(x, people, slugs_p, site, art->correspondents.items[i]);
+}
+
+static void file_article(struct index_ctx *x, struct article *art)
 {
 	for (struct place *p = art->place; p; p = p->parent)
 		ptrvec_push(x->a, &p->articles, art);
-	art->tag_refs = arena_alloc(x->a, (art->tags.len + 1) * sizeof(*art->tag_refs));
 	for (size_t i = 0; i < art->tags.len; i++) {
-		struct tag *t = tag_of(x, tags, slugs_t, site, art->tags.items[i]);
-		art->tag_refs[i] = t;
+		struct tag *t = art->tag_refs[i];
 		/* a tag given twice in one article lists the article once */
 		if (!t->articles.len || t->articles.items[t->articles.len - 1] != art)
 			ptrvec_push(x->a, &t->articles, art);
 	}
-	art->reporter_refs = arena_alloc(x->a, (art->reporters.len + 1) * sizeof(*art->reporter_refs));
 	for (size_t i = 0; i < art->reporters.len; i++) {
-		struct person *p = person_of(x, people, slugs_p, site, art->reporters.items[i]);
-		art->reporter_refs[i] = p;
+		struct person *p = art->reporter_refs[i];
 		if (!p->as_reporter.len || p->as_reporter.items[p->as_reporter.len - 1] != art)
 			ptrvec_push(x->a, &p->as_reporter, art);
 		if (!p->articles.len || p->articles.items[p->articles.len - 1] != art)
 			ptrvec_push(x->a, &p->articles, art);
 	}
-	art->correspondent_refs = arena_alloc(x->a, (art->correspondents.len + 1) * sizeof(*art->correspondent_refs));
 	for (size_t i = 0; i < art->correspondents.len; i++) {
-		struct person *p = person_of(x, people, slugs_p, site, art->correspondents.items[i]);
-		art->correspondent_refs[i] = p;
+		struct person *p = art->correspondent_refs[i];
 		if (!p->as_correspondent.len || p->as_correspondent.items[p->as_correspondent.len - 1] != art)
 			ptrvec_push(x->a, &p->as_correspondent, art);
 		if (!p->articles.len || p->articles.items[p->articles.len - 1] != art)
@@ -372,22 +381,15 @@ int index_build(struct index_ctx *x, struct article **arts, size_t n, int drafts
 	/* Tags and people get their slugs in the order they first appear, oldest
 	 * first as reports do, so that adding a newer article never takes an
 	 * older name's URL (市长 keeps shi-chang when 市场 turns up later). */
-	for (size_t i = 0; i < oldest.len; i++) {
-		const struct article *art = oldest.items[i];
-		for (size_t k = 0; k < art->tags.len; k++)
-			tag_of(x, &tags, &slugs_t, site, art->tags.items[k]);
-		for (size_t k = 0; k < art->reporters.len; k++)
-			person_of(x, &people, &slugs_p, site, art->reporters.items[k]);
-		for (size_t k = 0; k < art->correspondents.len; k++)
-			person_of(x, &people, &slugs_p, site, art->correspondents.items[k]);
-	}
+	for (size_t i = 0; i < oldest.len; i++)
+		find_tags_and_people(x, site, &tags, &people, &slugs_t, &slugs_p, oldest.items[i]);
 	/* newest first: the oldest-first order backwards (cmp_oldest is a
 	 * total order), not sorted again */
 	for (size_t i = oldest.len; i-- > 0;)
 		ptrvec_push(x->a, &site->articles, oldest.items[i]);
 	for (size_t i = 0; i < site->articles.len; i++) {
 		struct article *art = site->articles.items[i];
-		file_article(x, site, &tags, &people, &slugs_t, &slugs_p, art);
+		file_article(x, art);
 		file_by_date(x, site, &dates, art);
 	}
 	reverse(&site->years);
