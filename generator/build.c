@@ -243,8 +243,9 @@ static int generate_with(const struct build_options *o, struct arena *a, struct 
 		write_watch_counts(o->kept->watch, &trusted, &looked, &folders, &list_taken);
 		fprintf(stderr, "sitegen: kept files taken on the output's watch (%zu folders) %zu, looked at %zu\n",
 			folders, trusted, looked);
-		fprintf(stderr, "sitegen: the earlier build's files %s\n", list_taken ? "as its commit left them"
-			: "read from the state");
+		fprintf(stderr, "sitegen: the earlier build's files %s\n", list_taken > 0 ? "as its commit left them"
+			: list_taken == 0 ? "read from the state"
+			: "not known (no state, or one damaged or left by a build that did not end)");
 	}
 	copy_static(a, d, w, arena_sprintf(a, "%s/static", o->theme), "assets", site->config->search);
 	/* from here on the progress line no longer asks w, which is freed below */

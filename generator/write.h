@@ -60,7 +60,8 @@ void write_watch_free(struct write_watch *ww);
 /* stop_fd: readable once the next build is wanted (the idle work stops) */
 void write_watch_idle(struct write_watch *ww, int stop_fd);
 /* This build's keeps: unlooked-at, looked at; the folders watched; whether
- * its writer took the last commit's list rather than read the state. */
+ * its writer took the last commit's list (1), read the state (0), or had no
+ * state to trust (-1: none, damaged, or a stopped build's). */
 void write_watch_counts(const struct write_watch *ww, size_t *trusted, size_t *looked, size_t *folders,
 			int *list_taken);
 /* True when out_dir was made by a build whose inputs had this fingerprint

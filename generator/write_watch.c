@@ -247,7 +247,8 @@ void writer_use_watch(struct writer *w, struct write_watch *ww)
 {
 	w->watch = ww;
 	ww->usable = 0;
-	ww->list_taken = w->old_taken;	/* (writer_open asks for it only of an output of ours) */
+	/* (writer_open asks for the list only of an output of ours) */
+	ww->list_taken = w->old_taken ? 1 : w->old_complete ? 0 : -1;
 	atomic_store(&ww->trusted, 0);
 	atomic_store(&ww->looked, 0);
 	if (ww->fd < 0)

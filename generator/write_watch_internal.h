@@ -46,7 +46,7 @@ struct write_watch {
 	struct ptrvec pending_dirs, pending_files;
 	int usable;		/* this build may keep files unlooked-at */
 	struct write_list *list;	/* the last commit's, for the next writer */
-	int list_taken;		/* by this build's */
+	int list_taken;		/* by this build's: 1; its state read: 0; neither (none to trust): -1 */
 	atomic_size_t trusted, looked;
 };
 
