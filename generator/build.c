@@ -240,9 +240,12 @@ static int generate_with(const struct build_options *o, struct arena *a, struct 
 	if (o->kept && getenv("SITEGEN_TIMING")) {	/* the pages' keeps and the search index's */
 		size_t trusted, looked, folders;
 		int list_taken;
-		write_watch_counts(o->kept->watch, &trusted, &looked, &folders, &list_taken);
+		const char *stopped;
+		write_watch_counts(o->kept->watch, &trusted, &looked, &folders, &list_taken, &stopped);
 		fprintf(stderr, "sitegen: kept files taken on the output's watch (%zu folders) %zu, looked at %zu\n",
 			folders, trusted, looked);
+		if (stopped)
+			fprintf(stderr, "sitegen: the output's watch stopped: %s\n", stopped);
 		fprintf(stderr, "sitegen: the earlier build's files %s\n", list_taken > 0 ? "as its commit left them"
 			: list_taken == 0 ? "read from the state"
 			: "not known (no state, or one damaged or left by a build that did not end)");

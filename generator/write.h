@@ -59,11 +59,12 @@ struct write_watch *write_watch_new(void);
 void write_watch_free(struct write_watch *ww);
 /* stop_fd: readable once the next build is wanted (the idle work stops) */
 void write_watch_idle(struct write_watch *ww, int stop_fd);
-/* This build's keeps: unlooked-at, looked at; the folders watched; whether
+/* This build's keeps: unlooked-at, looked at; the folders watched; why the
+ * watch is stopped, or NULL; whether
  * its writer took the last commit's list (1), read the state (0), or had no
  * state to trust (-1: none, damaged, or a stopped build's). */
 void write_watch_counts(const struct write_watch *ww, size_t *trusted, size_t *looked, size_t *folders,
-			int *list_taken);
+			int *list_taken, const char **stopped);
 /* True when out_dir was made by a build whose inputs had this fingerprint
  * and its files are still exactly as that build left them. */
 int writer_is_current(const char *out_dir, uint64_t inputs);

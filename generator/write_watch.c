@@ -81,6 +81,12 @@ void watch_stop(struct write_watch *ww)
 	watch_forget_pending(ww);
 }
 
+void watch_stop_because(struct write_watch *ww, const char *why)
+{
+	watch_stop(ww);
+	ww->stopped = why;
+}
+
 void write_watch_free(struct write_watch *ww)
 {
 	if (!ww)
@@ -218,7 +224,7 @@ int watch_drain(struct write_watch *ww)
 		}
 	}
 	if (overflow || strmap_get(&gone, ""))
-		watch_stop(ww);	/* the output's own folder went, or events were lost */
+		watch_stop_because(ww, overflow ? "events were lost (the queue overflowed)" : "the output's folder went");
 	else if (gone.len)
 		watch_drop(ww, &gone);
 	arena_free(&a);
@@ -254,9 +260,13 @@ void writer_use_watch(struct writer *w, struct write_watch *ww)
 	if (ww->fd < 0)
 		return;
 	struct stat st;
-	if (!w->old_complete || w->direct || strcmp(ww->out, w->out) != 0 || mounts_changed(ww) || fstat(w->lock_fd, &st) < 0 ||
+	if (mounts_changed(ww)) {
+		watch_stop_because(ww, "a file system was mounted or unmounted");
+		return;
+	}
+	if (!w->old_complete || w->direct || strcmp(ww->out, w->out) != 0 || fstat(w->lock_fd, &st) < 0 ||
 	    st.st_dev != ww->dev || st.st_ino != ww->ino || !ww->state || state_digest(w->out) != ww->state) {
-		watch_stop(ww);	/* not the output, or not the state, it saw last */
+		watch_stop_because(ww, "not the output, or not the state, it saw last");
 		return;
 	}
 	ww->usable = watch_drain(ww) == 0;
@@ -291,8 +301,9 @@ int write_watch_take_list(struct write_watch *ww, struct writer *w)
 }
 
 void write_watch_counts(const struct write_watch *ww, size_t *trusted, size_t *looked, size_t *folders,
-			int *list_taken)
+			int *list_taken, const char **stopped)
 {
+	*stopped = ww->fd < 0 ? ww->stopped : NULL;
 	*list_taken = ww->list_taken;
 	*trusted = atomic_load(&ww->trusted);
 	*looked = atomic_load(&ww->looked);
@@ -361,7 +372,7 @@ void write_watch_committed(struct writer *w)
 	 * rather than the next build finding the overflow and looking at
 	 * every file. */
 	if (ww->fd >= 0 && w->nstaged + w->stats.removed >= queue_size() / 2)
-		watch_stop(ww);
+		watch_stop_because(ww, "a commit moved in more files than half a queue of events");
 	if (ww->fd < 0) {
 		struct stat st;
 		if (!localfs_is_local(w->lock_fd)) {
@@ -371,7 +382,7 @@ void write_watch_committed(struct writer *w)
 		ww->fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
 		ww->mounts = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC);
 		if (ww->fd < 0 || ww->mounts < 0 || fstat(w->lock_fd, &st) < 0) {
-			watch_stop(ww);
+			watch_stop_because(ww, "inotify could not be started");
 			return;
 		}
 		ww->out = xstrdup(w->out);

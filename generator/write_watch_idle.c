@@ -224,7 +224,7 @@ void write_watch_idle(struct write_watch *ww, int stop_fd)
 		int r = *dir && (!watch_folder_of(dir, parent, sizeof(parent)) || !watch_is_watched(ww, parent)) ? -1
 			: watch_folder(ww, dir);
 		if (r == -2) {
-			watch_stop(ww);	/* the user's watches ran out: leave them to others */
+			watch_stop_because(ww, "the user's inotify watches ran out");	/* leave them to others */
 			ww->wait_until = ww->commits + 8;
 			return;
 		}
@@ -254,7 +254,7 @@ void write_watch_idle(struct write_watch *ww, int stop_fd)
 	if (root >= 0)
 		close(root);
 	else
-		watch_stop(ww);
+		watch_stop_because(ww, "the output could not be opened");
 	watch_forget_pending(ww);
 	if (ww->fd >= 0)
 		sweep_when_idle(ww, stop_fd);

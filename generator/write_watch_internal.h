@@ -46,6 +46,7 @@ struct write_watch {
 	struct ptrvec pending_dirs, pending_files;
 	int usable;		/* this build may keep files unlooked-at */
 	struct write_list *list;	/* the last commit's, for the next writer */
+	const char *stopped;	/* why it stopped last (a literal), or NULL */
 	int list_taken;		/* by this build's: 1; its state read: 0; neither (none to trust): -1 */
 	atomic_size_t trusted, looked;
 };
@@ -59,6 +60,8 @@ struct pending_file {
 void watch_forget_pending(struct write_watch *ww);
 /* Stops watching: every watch goes with the descriptor. */
 void watch_stop(struct write_watch *ww);
+/* The same, saying why (SITEGEN_TIMING shows it while stopped). */
+void watch_stop_because(struct write_watch *ww, const char *why);
 /* Is rel, or a folder above it, among the paths an event named? */
 int watch_is_suspect(const struct write_watch *ww, const char *rel);
 /* Has the next build look at path (a folder: and everything below it). */
