@@ -249,18 +249,6 @@ static int cmp_names(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* The folder of rel into buf ("" for the root's own names). */
-static const char *folder_of(const char *rel, char *buf, size_t size)
-{
-	const char *slash = strrchr(rel, '/');
-	size_t n = slash ? (size_t)(slash - rel) : 0;
-	if (n >= size)
-		return NULL;
-	memcpy(buf, rel, n);
-	buf[n] = '\0';
-	return buf;
-}
-
 int load_watch_names(struct load_watch *lw, struct arena *a, const char *rel, struct ptrvec *names)
 {
 	const struct kept_folder *f = lw->fd >= 0 ? strmap_get(&lw->folders, rel) : NULL;
@@ -274,7 +262,7 @@ int load_watch_names(struct load_watch *lw, struct arena *a, const char *rel, st
 	char dir[4096];
 	for (size_t i = 0; i < lw->named.cap; i++) {
 		const char *n = lw->named.keys ? lw->named.keys[i] : NULL;
-		if (!n || !folder_of(n, dir, sizeof(dir)) || strcmp(dir, rel) != 0)
+		if (!n || !watch_folder_of(n, dir, sizeof(dir)) || strcmp(dir, rel) != 0)
 			continue;
 		const char *name = *rel ? n + strlen(rel) + 1 : n;
 		if (load_name_kind(name) != LOAD_NAME_IGNORED &&

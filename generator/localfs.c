@@ -1,7 +1,19 @@
 /* localfs: see localfs.h. */
 #include "localfs.h"
 
+#include <string.h>
 #include <sys/vfs.h>
+
+const char *watch_folder_of(const char *rel, char *buf, size_t size)
+{
+	const char *slash = strrchr(rel, '/');
+	size_t n = slash ? (size_t)(slash - rel) : 0;
+	if (n >= size)
+		return NULL;
+	memcpy(buf, rel, n);
+	buf[n] = '\0';
+	return buf;
+}
 
 int localfs_is_local(int fd)
 {

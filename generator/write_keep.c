@@ -39,7 +39,6 @@ static long may_keep(struct writer *w, struct kept_dirs *kd, const char *rel)
 	return k >= 0 && may_keep_old(w, kd, (size_t)k) ? k : -1;
 }
 
-
 /* Makes old file k the build's as it stands (the caller holds the lock);
  * counted as offered already when `counted` (a batch counts as it checks).
  * -1 when the build has it already. */

@@ -129,18 +129,6 @@ void watch_suspect(struct write_watch *ww, const char *path, int folder)
 	strmap_put(&ww->suspect_arena, folder ? &ww->suspect_folders : &ww->suspects, key, key);
 }
 
-/* rel's folder, into buf ("" for the output's own files). */
-const char *watch_folder_of(const char *rel, char *buf, size_t size)
-{
-	const char *slash = strrchr(rel, '/');
-	size_t n = slash ? (size_t)(slash - rel) : 0;
-	if (n >= size)
-		return NULL;
-	memcpy(buf, rel, n);
-	buf[n] = '\0';
-	return buf;
-}
-
 int watch_is_watched(const struct write_watch *ww, const char *dir)
 {
 	return strmap_get(&ww->dirs, dir) != NULL;
@@ -291,7 +279,7 @@ int write_watch_take_list(struct write_watch *ww, struct writer *w)
 	struct write_list *l = ww->list;
 	struct stat st;
 	ww->list = NULL;
-	int same = ww->list_taken = l && strcmp(l->out, w->out) == 0 && fstat(w->lock_fd, &st) == 0 && st.st_dev == l->dev &&
+	int same = l && strcmp(l->out, w->out) == 0 && fstat(w->lock_fd, &st) == 0 && st.st_dev == l->dev &&
 		   st.st_ino == l->ino && state_digest(w->out) == l->state;
 	if (same)
 		write_list_take(w, l);

@@ -10,6 +10,7 @@
 #include <sys/types.h>
 
 #include "arena.h"
+#include "localfs.h"
 #include "strmap.h"
 
 struct write_watch {
@@ -66,8 +67,6 @@ void watch_stop_because(struct write_watch *ww, const char *why);
 int watch_is_suspect(const struct write_watch *ww, const char *rel);
 /* Has the next build look at path (a folder: and everything below it). */
 void watch_suspect(struct write_watch *ww, const char *path, int folder);
-/* rel's folder, into buf ("" for the output's own files); NULL when too long. */
-const char *watch_folder_of(const char *rel, char *buf, size_t size);
 int watch_is_watched(const struct write_watch *ww, const char *dir);
 /* Drops the watches of the folders named in gone, and of all below them. */
 void watch_drop(struct write_watch *ww, const struct strmap *gone);
