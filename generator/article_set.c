@@ -44,24 +44,22 @@ static int normalise(struct arena *a, struct source *s, struct buf *scratch)
 	return 0;
 }
 
-static void parse_one(struct job *j, struct arena *a, size_t i, struct buf *scratch)
+struct article *article_set_parse_file(struct arena *a, struct diag *d, struct source *s, struct buf *scratch,
+				       struct article **rejected)
 {
-	struct source *s = &j->src[i];
-	struct diag *d = &j->reports[i];
-	if (j->cache && (j->items[i] = parse_cache_get(j->cache, a, s)))
-		return;
+	*rejected = NULL;
 	if (load_file_arena(a, s->path, &s->data, &s->len) < 0) {
 		diag_error(d, s->path, 0, 0, NULL, 0, "cannot read: %s", strerror(errno));
-		return;
+		return NULL;
 	}
 	/* text_nfc checks the UTF-8 on its way: parse without checking again */
+	struct article *art;
 	if (normalise(a, s, scratch) == 0)
-		j->items[i] = article_parse_keep(a, d, s->path, s->data, s->len, &j->rejected[i]);
+		art = article_parse_keep(a, d, s->path, s->data, s->len, rejected);
 	else
-		j->items[i] = article_parse(a, d, s->path, s->data, s->len);
-	struct article *art = j->items[i];
+		art = article_parse(a, d, s->path, s->data, s->len);
 	if (!art)
-		return;
+		return NULL;
 	art->src_digest = hash_block(HASH_INIT, art->src, art->src_len);	/* for the cache and render_deps */
 	/* its images: read now, as every input is (bundle.h) */
 	art->bundle = s->bundle;
@@ -69,11 +67,21 @@ static void parse_one(struct job *j, struct arena *a, size_t i, struct buf *scra
 	int bad = bundle_load_images(a, d, art) < 0;
 	diag_cap_end(d, s->path);
 	if (bad) {
-		j->items[i] = NULL;
-		j->rejected[i] = art;	/* its place keys are still checked */
-	} else if (j->cache && d->errors == 0 && d->warnings == 0 && (!d->sink || d->sink->len == 0)) {
-		parse_cache_put(j->cache, s, art);	/* a message is shown by every build */
+		*rejected = art;	/* its place keys are still checked */
+		return NULL;
 	}
+	return art;
+}
+
+static void parse_one(struct job *j, struct arena *a, size_t i, struct buf *scratch)
+{
+	struct source *s = &j->src[i];
+	struct diag *d = &j->reports[i];
+	if (j->cache && (j->items[i] = parse_cache_get(j->cache, a, s)))
+		return;
+	struct article *art = j->items[i] = article_set_parse_file(a, d, s, scratch, &j->rejected[i]);
+	if (art && j->cache && d->errors == 0 && d->warnings == 0 && (!d->sink || d->sink->len == 0))
+		parse_cache_put(j->cache, s, art);	/* a message is shown by every build */
 }
 
 static void *worker(void *arg, size_t k)
@@ -118,7 +126,8 @@ int article_set_load(struct article_set *set, struct source *src, size_t n, stru
 	int failed = 0;
 	for (size_t i = 0; i < n; i++) {
 		diag_merge(d, &j.reports[i]);
-		buf_free(&sinks[i]);
+		if (!set->keep_messages)
+			buf_free(&sinks[i]);
 		if (j.items[i])
 			set->items[set->len++] = j.items[i];
 		else
@@ -126,8 +135,14 @@ int article_set_load(struct article_set *set, struct source *src, size_t n, stru
 		if (j.rejected[i])
 			set->rejected[set->nrejected++] = j.rejected[i];
 	}
-	free(sinks);
-	free(j.reports);
+	if (set->keep_messages) {
+		set->messages = j.reports;	/* each with its sink: sinks[i] */
+		set->sinks = sinks;
+		set->nmessages = n;
+	} else {
+		free(sinks);
+		free(j.reports);
+	}
 	free(j.items);
 	return failed ? -1 : 0;
 }
@@ -137,6 +152,13 @@ void article_set_free(struct article_set *set)
 	for (int k = 0; k < set->narenas; k++)
 		arena_free(&set->arenas[k]);
 	free(set->arenas);
+	for (size_t i = 0; set->sinks && i < set->nmessages; i++)
+		buf_free(&set->sinks[i]);
+	free(set->sinks);
+	free(set->messages);
+	set->sinks = NULL;
+	set->messages = NULL;
+	set->nmessages = 0;
 	free(set->items);
 	free(set->rejected);
 	set->items = NULL;

@@ -19,6 +19,13 @@ struct article_set {
 	size_t nrejected;
 	struct arena *arenas;		/* one per thread: the articles and their text */
 	int narenas;
+	/* Set by the caller before article_set_load (zero otherwise): keep each
+	 * file's messages, messages[i] (about src[i], its text in its sink,
+	 * sinks[i]), for serve's build process to say again (build_reuse.h). */
+	int keep_messages;
+	struct diag *messages;
+	struct buf *sinks;
+	size_t nmessages;
 };
 
 struct parse_cache;
@@ -30,5 +37,12 @@ struct parse_cache;
 int article_set_load(struct article_set *set, struct source *src, size_t n, struct diag *d, int jobs,
 		     struct parse_cache *cache);
 void article_set_free(struct article_set *set);
+
+/* One file read, normalised and parsed as article_set_load does it (its
+ * text and the article in a; its messages through d): the article, or NULL,
+ * with *rejected what was read of a file that failed after its front matter
+ * (else NULL). */
+struct article *article_set_parse_file(struct arena *a, struct diag *d, struct source *s, struct buf *scratch,
+				       struct article **rejected);
 
 #endif

@@ -1,6 +1,7 @@
 /* The build's driver: see build.h. */
 #define _DEFAULT_SOURCE
 #include "build.h"
+#include "build_reuse.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -194,20 +195,11 @@ static int finish_check(struct arena *a, struct diag *d, struct writer *w, const
 	return diag_failed(d) ? -1 : 0;
 }
 
-/* index → render → write with the index's context made. */
-static int generate_with(const struct build_options *o, struct arena *a, struct diag *d, struct index_ctx *x,
-			 const struct article_set *arts, struct tmpl_set *tmpls, struct site *site,
-			 const struct text_folder *folder, struct build_result *res, uint64_t fp, const uint64_t *global)
+/* render → write, from an indexed site. */
+static int write_site(const struct build_options *o, struct arena *a, struct diag *d, struct tmpl_set *tmpls,
+		      struct site *site, const struct text_folder *folder, struct build_result *res, uint64_t fp,
+		      const uint64_t *global)
 {
-	if (!x->collator) {
-		diag_error(d, "ICU", 0, 0, NULL, 0, "cannot load ICU's collation data");
-		return -1;
-	}
-	stage_done("compile");
-	progress_stage("indexing %zu articles", arts->len, NULL, NULL);
-	index_build(x, arts->items, arts->len, o->drafts, o->jobs, site);
-	index_check_rejected(x, arts->rejected, arts->nrejected, o->drafts);
-	stage_done("index");
 	/* a check goes on past a failed index only when there is a site to render */
 	if (diag_failed(d) && !(o->check && d->errors == 0))
 		return -1;
@@ -270,24 +262,59 @@ static int generate_with(const struct build_options *o, struct arena *a, struct 
 	return 0;
 }
 
-/* index → render → write, from parsed articles. Returns 0; -1 when the output
- * was not touched; -2 when a commit failed part way (see writer_commit). */
-static int generate(const struct build_options *o, struct arena *a, struct diag *d, const struct config *cfg,
-		    const struct article_set *arts, struct parse_job *icu, struct build_result *res, uint64_t fp,
-		    const uint64_t *global)
+static struct tmpl_set *templates(const struct build_options *o, struct arena *a, struct diag *d,
+				  struct theme_loader *loader)
 {
-	struct theme_loader loader = { a, d, o->theme };
-	struct tmpl_set *tmpls = tmpl_set_new(a, load_template, &loader);
+	*loader = (struct theme_loader){ a, d, o->theme };
+	struct tmpl_set *tmpls = tmpl_set_new(a, load_template, loader);
 	tmpl_set_strict(tmpls);
 	compile_templates(tmpls, d);
-	struct site site;
-	const struct text_folder *folder = icu->folder;
-	struct index_ctx x = { .a = a, .d = d, .cfg = cfg, .slugger = icu->slugger, .memo = icu->memo,
+	return tmpls;
+}
+
+/* index → render → write, from parsed articles: the index (and its site) in
+ * ia, its messages through id (d, or a kept site's, said through d after).
+ * Returns 0; -1 when the output was not touched; -2 when a commit failed
+ * part way (see writer_commit). */
+static int generate(const struct build_options *o, struct arena *a, struct arena *ia, struct diag *d,
+		    struct diag *id, const struct config *cfg, const struct article_set *arts, struct parse_job *icu,
+		    struct site *site, struct build_result *res, uint64_t fp, const uint64_t *global)
+{
+	struct theme_loader loader;
+	struct tmpl_set *tmpls = templates(o, a, d, &loader);
+	struct index_ctx x = { .a = ia, .d = id, .cfg = cfg, .slugger = icu->slugger, .memo = icu->memo,
 			       .collator = text_collator_new() };
 	icu->slugger = NULL;	/* the index's now: it may open one itself */
-	int r = generate_with(o, a, d, &x, arts, tmpls, &site, folder, res, fp, global);
+	int r = -1;
+	if (!x.collator) {
+		diag_error(d, "ICU", 0, 0, NULL, 0, "cannot load ICU's collation data");
+	} else {
+		stage_done("compile");
+		progress_stage("indexing %zu articles", arts->len, NULL, NULL);
+		index_build(&x, arts->items, arts->len, o->drafts, o->jobs, site);
+		index_check_rejected(&x, arts->rejected, arts->nrejected, o->drafts);
+		if (id != d)
+			diag_merge(d, id);
+		stage_done("index");
+		r = write_site(o, a, d, tmpls, site, icu->folder, res, fp, global);
+	}
 	text_slugger_free(x.slugger);
 	text_collator_free(x.collator);
+	return r;
+}
+
+/* render → write from the site serve's build process kept (build_reuse.h),
+ * the changed articles' bodies put into it. */
+static int generate_kept(const struct build_options *o, struct arena *a, struct diag *d, struct kept_site *k,
+			 struct build_result *res, uint64_t fp, const uint64_t *global)
+{
+	struct theme_loader loader;
+	struct tmpl_set *tmpls = templates(o, a, d, &loader);
+	stage_done("compile");
+	kept_site_say_again(k, d);
+	stage_done("index");
+	int r = write_site(o, a, d, tmpls, &k->site, k->folder, res, fp, global);
+	keep_memo(k->memo, k->folder);
 	return r;
 }
 
@@ -375,26 +402,66 @@ int build_read_config(struct arena *a, struct diag *d, const char *path, struct 
 	return config_parse(a, d, path, cfg_src, cfg_len, cfg);
 }
 
+/* A build in serve's build process from the site it kept (build_reuse.h),
+ * when that may serve it: 1 when it ran (its result in *r), 0 when the
+ * build must run whole (the kept site is gone then). */
+static int build_from_kept(const struct build_options *o, struct arena *a, struct diag *d, struct source *sources,
+			   size_t nsrc, const char *opts, const uint64_t *global, struct build_result *res,
+			   uint64_t fp, int *r)
+{
+	struct kept_site *k = o->kept->site;
+	size_t *changed, nchanged;
+	o->kept->site = NULL;
+	if (!k || o->force || !kept_site_fits(k, sources, nsrc, opts, global, &changed, &nchanged))
+		goto whole;
+	/* its articles' texts are the parse cache's, as mapped when it was made */
+	if ((k->from_cache && !parse_cache_still_mapped(o->kept->cache)) ||
+	    kept_site_take_changes(k, sources, changed, nchanged, o->kept->cache) < 0) {
+		free(changed);
+		goto whole;
+	}
+	stage_done("load+parse");
+	if (getenv("SITEGEN_TIMING"))
+		fprintf(stderr, "sitegen: parsed %zu of %zu files again (bodies changed), the others kept with the earlier "
+			"build's index, %zu of their texts the cache's (mapped by the last build)\n", nchanged, nsrc,
+			k->from_cache);
+	free(changed);
+	*r = generate_kept(o, a, d, k, res, fp, global);
+	if (*r == 0 && !diag_failed(d))
+		o->kept->site = k;
+	else
+		kept_site_free(k);
+	return 1;
+whole:
+	kept_site_free(k);
+	return 0;
+}
+
 int build_run(const struct build_options *o, struct arena *a, struct diag *d, struct build_result *res)
 {
 	memset(res, 0, sizeof(*res));
 	threads_new_build();
 	stage_start = now();
+	/* In serve's build process, what the index is made of and the index
+	 * itself go to a site kept for the next build (build_reuse.h). */
+	struct kept_site *fresh = o->kept && !o->check ? kept_site_new(o->strict) : NULL;
+	struct arena *ka = fresh ? &fresh->arena : a;
 	const char *cfg_src;
 	size_t cfg_len;
-	struct config cfg;
-	if (build_read_config(a, d, o->config, &cfg, &cfg_src, &cfg_len) < 0)
-		return -1;
-	const char *out = res->out = o->out ? o->out : cfg.output_dir;
+	struct config local_cfg, *cfg = fresh ? &fresh->cfg : &local_cfg;
+	int r = -1;
+	if (build_read_config(ka, d, o->config, cfg, &cfg_src, &cfg_len) < 0)
+		goto done;
+	const char *out = res->out = arena_strdup(a, o->out ? o->out : cfg->output_dir);
 	if (!*out) {
 		diag_error(d, "--out", 0, 0, NULL, 0, "the output directory is empty: name a directory");
-		return -1;
+		goto done;
 	}
 
 	if (inputs_inside_output(o, out, d) < 0)
-		return -1;
+		goto done;
 	struct source *sources;
-	size_t nsrc = load_list_watched(a, d, o->content, &sources, o->kept ? o->kept->content : NULL);
+	size_t nsrc = load_list_watched(ka, d, o->content, &sources, o->kept ? o->kept->content : NULL);
 	if (o->kept && getenv("SITEGEN_TIMING")) {
 		size_t taken, looked;
 		load_watch_counts(o->kept->content, &taken, &looked);
@@ -410,10 +477,23 @@ int build_run(const struct build_options *o, struct arena *a, struct diag *d, st
 	 * Made through, such a build keeps every page and says them all. */
 	if (!o->check && !o->force && !o->kept && d->errors == 0 && writer_is_current(out, fp)) {
 		res->nothing_changed = 1;
-		return 0;
+		r = 0;
+		goto done;
 	}
-	struct article_set arts;
-	struct parse_job pj = { &arts, sources, nsrc, d, o->jobs, NULL, NULL, NULL, cfg.search, NULL };
+	/* everything but the content, for incremental rendering (render.h) */
+	uint64_t global[2] = { 0, 0 };
+	if (!o->check) {
+		global[0] = inputs_fingerprint(NULL, 0, cfg_src, cfg_len, o->theme, opts);
+		global[1] = inputs_fingerprint(NULL, 0, cfg_src, cfg_len, NULL, opts);
+	}
+	if (fresh && d->errors == 0 && build_from_kept(o, a, d, sources, nsrc, opts, global, res, fp, &r))
+		goto done;
+	if (o->kept) {	/* before the parse cache's map its articles point into may go */
+		kept_site_free(o->kept->site);
+		o->kept->site = NULL;
+	}
+	struct article_set local_arts = { 0 }, *arts = fresh ? &fresh->arts : &local_arts;
+	struct parse_job pj = { arts, sources, nsrc, d, o->jobs, NULL, NULL, NULL, cfg->search, NULL };
 	char *cache_dir = memo_cache_dir();	/* never a file of ours among the user's */
 	if (cache_dir && (is_within(cache_dir, o->content) || is_within(cache_dir, o->theme) || is_within(cache_dir, out)))
 		cache_dir = (free(cache_dir), NULL);
@@ -434,25 +514,29 @@ int build_run(const struct build_options *o, struct arena *a, struct diag *d, st
 	const char *memo_dir = memo_dir_of(pj.memo);	/* never a file of ours among the user's */
 	if (memo_dir && (is_within(memo_dir, o->content) || is_within(memo_dir, o->theme) || is_within(memo_dir, out)))
 		memo_off(pj.memo);
-	/* everything but the content, for incremental rendering (render.h) */
-	uint64_t global[2] = { 0, 0 };
-	if (!o->check) {
-		global[0] = inputs_fingerprint(NULL, 0, cfg_src, cfg_len, o->theme, opts);
-		global[1] = inputs_fingerprint(NULL, 0, cfg_src, cfg_len, NULL, opts);
-	}
-	int r = generate(o, a, d, &cfg, &arts, &pj, res, fp, global);
+	struct site local_site, *site = fresh ? &fresh->site : &local_site;
+	r = generate(o, a, ka, d, fresh ? &fresh->index_said : d, cfg, arts, &pj, site, res, fp, global);
 	/* ICU's answers are right whether or not the build failed: the next
 	 * build after an editor's mistake (each save, under serve) need not
 	 * open ICU again. A check reads the memo and writes nothing. */
 	if (!o->check)
 		keep_memo(pj.memo, pj.folder);
 	text_slugger_free(pj.slugger);
-	text_folder_free(pj.folder);
-	memo_free(pj.memo);
-	article_set_free(&arts);
-	if (o->kept)	/* mapped still, for the next build (its articles are gone) */
+	if (fresh && r == 0 && !diag_failed(d)) {	/* kept, and with it the articles and ICU's services */
+		kept_site_made(fresh, sources, nsrc, opts, global, pj.memo, pj.folder);
+		fresh->from_cache = parse_cache_hits(pj.cache);
+		o->kept->site = fresh;
+		fresh = NULL;
+	} else {
+		text_folder_free(pj.folder);
+		memo_free(pj.memo);
+		article_set_free(arts);
+	}
+	if (o->kept)	/* mapped still, for the next build (its articles are gone, or kept with the site) */
 		o->kept->cache = pj.cache;
 	else
 		parse_cache_free(pj.cache);	/* after the articles pointing into it */
+done:
+	kept_site_free(fresh);
 	return r;
 }

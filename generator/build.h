@@ -14,6 +14,7 @@
 #include "arena.h"
 #include "diag.h"
 
+struct kept_site;
 struct load_watch;
 struct parse_cache;
 struct write_watch;
@@ -23,6 +24,7 @@ struct build_kept {
 	struct write_watch *watch;	/* its watch on the output (write.h) */
 	struct load_watch *content;	/* its watch on the content (load_watch.h) */
 	struct parse_cache *cache;	/* the parse cache the last build used, still mapped (parse_cache.h) */
+	struct kept_site *site;		/* the last build's index, when it ended well (build_reuse.h) */
 };
 
 struct build_options {

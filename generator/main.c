@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "build.h"
+#include "build_reuse.h"
 #include "load.h"
 #include "load_watch.h"
 #include "new.h"
@@ -269,7 +270,7 @@ static int serve_worker(struct build_options *o)
 	 * threshold happened to stand (commits of 0.013 s or 0.06 s by process) */
 	mallopt(M_MMAP_THRESHOLD, 32 << 20);
 	mallopt(M_TRIM_THRESHOLD, 1 << 30);
-	struct build_kept kept = { write_watch_new(), load_watch_new(), NULL };
+	struct build_kept kept = { write_watch_new(), load_watch_new(), NULL, NULL };
 	o->kept = &kept;
 	for (;;) {
 		ssize_t n = read(STDIN_FILENO, &c, 1);
@@ -290,6 +291,7 @@ static int serve_worker(struct build_options *o)
 	}
 	write_watch_free(kept.watch);
 	load_watch_free(kept.content);
+	kept_site_free(kept.site);	/* before the parse cache its articles point into */
 	parse_cache_free(kept.cache);
 	o->kept = NULL;
 	return 0;	/* each build's status is said: this one, the process's, says it ended well */

@@ -213,6 +213,17 @@ static int still_current(const struct parse_cache *earlier, const char *path)
 	return same;
 }
 
+int parse_cache_holds(const struct parse_cache *c, const char *p)
+{
+	const char *m = c && c->map ? (const char *)c->map : NULL;
+	return m && p >= m && p < m + c->map_len;
+}
+
+int parse_cache_still_mapped(const struct parse_cache *c)
+{
+	return c && c->path && still_current(c, c->path);
+}
+
 /* earlier, ready for one more build (see parse_cache_open). */
 static struct parse_cache *take_over(struct parse_cache *c)
 {

@@ -56,6 +56,12 @@ struct article *parse_cache_get(struct parse_cache *c, struct arena *a, struct s
 void parse_cache_put(struct parse_cache *c, const struct source *s, const struct article *art);
 /* How many articles came from the cache. */
 size_t parse_cache_hits(const struct parse_cache *c);
+/* Whether the file c maps is still the one mapped, unchanged since (as
+ * parse_cache_open takes an earlier map over): articles from c's map are
+ * still what they were. 0 for NULL. */
+int parse_cache_still_mapped(const struct parse_cache *c);
+/* Whether p points into c's map (an article's text from the cache). */
+int parse_cache_holds(const struct parse_cache *c, const char *p);
 /* Whether c is an earlier build's, taken over (see parse_cache_open). */
 int parse_cache_taken_over(const struct parse_cache *c);
 /* Appends what was put (silent: a cache that cannot be saved is no error).

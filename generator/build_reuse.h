@@ -1,0 +1,81 @@
+/* build_reuse: serve's build process keeps the site one build indexed for
+ * the next, which indexes nothing again when only bodies changed.
+ *
+ * The index (index.h) reads an article's front matter alone, and of its
+ * body only whether it is blank (the warning about an empty report). So when
+ * every file that changed since the kept build is a plain .md file whose
+ * front matter is the same, byte for byte, and whose body is as blank or not
+ * as before, the kept index is what indexing again would make: the changed
+ * articles' bodies (and their texts, digests and images) are put into the
+ * kept articles and the build renders from the kept site. Anything else (a
+ * file added, removed or renamed, a bundle, the config, the theme or the
+ * options changed, the parse cache's file changed under its map, a changed
+ * file's messages not the ones it had, an error, a build that failed) drops
+ * the kept site and the build runs whole, keeping the site it makes instead.
+ *
+ * The messages a build says are said again: each file's, in file order, the
+ * changed files' new ones in their place, then the index's. Owned by build.c
+ * (internal: only build.c and build_reuse.c include it). */
+#ifndef BUILD_REUSE_H
+#define BUILD_REUSE_H
+
+#include <stdint.h>
+
+#include "arena.h"
+#include "article_set.h"
+#include "buf.h"
+#include "config.h"
+#include "diag.h"
+#include "load.h"
+#include "site.h"
+
+struct memo;
+struct text_folder;
+
+struct kept_site {
+	struct arena arena;		/* the config, the sources' list and the index */
+	struct config cfg;
+	struct site site;		/* its config is cfg */
+	struct article_set arts;	/* the articles, each file's messages kept */
+	struct source *sources;		/* as listed by the build that made it (in arena) */
+	size_t nsrc;
+	struct article **of_source;	/* sources[i]'s article */
+	char *opts;			/* the build's options (build.c) */
+	uint64_t global[2];		/* everything but the content (render.h) */
+	struct diag index_said;		/* the index's messages, in index_text */
+	struct buf index_text;
+	size_t from_cache;		/* articles whose texts are the parse cache's map's */
+	struct memo *memo;		/* ICU's answers, and the search's folding */
+	struct text_folder *folder;
+	struct arena edits;		/* the changed files' texts and articles */
+	size_t edited;			/* bytes of texts in edits */
+};
+
+/* A kept site for a build to fill: arena, cfg, site, arts (each file's
+ * messages kept) and index_said (the index's messages go there, then to the
+ * build's diag). The rest by kept_site_made. */
+struct kept_site *kept_site_new(int strict);
+/* The build that filled k ended well: k keeps its sources' list (in k's
+ * arena), options, digests and ICU's services (memo and folder, k's now). */
+void kept_site_made(struct kept_site *k, const struct source *src, size_t n, const char *opts,
+		    const uint64_t *global, struct memo *memo, struct text_folder *folder);
+void kept_site_free(struct kept_site *k);
+
+/* Whether k may serve a build of src[0..n) with these options and digests:
+ * the same files in the same order, no bundle changed. *changed (malloc'd,
+ * *nchanged of them) lists the files whose stat data changed. */
+int kept_site_fits(const struct kept_site *k, const struct source *src, size_t n, const char *opts,
+		   const uint64_t *global, size_t **changed, size_t *nchanged);
+
+/* Reads and parses the changed files and, when each changed in its body
+ * alone (above), puts them into k's articles. Returns 0, or -1 when k may
+ * not serve the build (then k is left half changed: free it). */
+struct parse_cache;
+int kept_site_take_changes(struct kept_site *k, struct source *src, const size_t *changed, size_t nchanged,
+			   const struct parse_cache *cache);
+
+/* Says again, through d, the messages the build that made k said about its
+ * files and its index, with the changed files' new ones. */
+void kept_site_say_again(const struct kept_site *k, struct diag *d);
+
+#endif

@@ -1,0 +1,119 @@
+#!/bin/sh
+# serve's build process keeps the articles and index of a build that ended
+# well, and a build after edits of bodies alone indexes nothing again
+# (build_reuse.h). Driven as serve drives it: after each kind of change the
+# output equals a plain build's of the same inputs, the build says the
+# messages a plain build says, and it kept the index only where it may.
+what="serve reuse"
+. tests/worker_lib.sh
+# a warning from the front matter (an unknown key) and one from the index
+# (a name one character from another's), said again by every build
+printf -- '---\ntitle: 另一篇报道\ndate: 2022-11-02\ndistrict: 离石区\ncorrespondents: [武小力]\nmood: 晴\n---\n\n正文。\n' \
+	>content/2022/another.md
+
+# whether the last build kept the index: "kept" or "whole"
+how() {
+	if grep -q "the others kept with the earlier build's index" worker.log; then echo kept; else echo whole; fi
+}
+# step WHAT WANT: one build after a change, its output a plain build's, its
+# warnings a plain build's, and the index kept (WANT kept) or made (whole)
+step() {
+	: >worker.log	# the process appends: the last build's messages alone
+	if ! build; then
+		fail "$1: the build failed" worker.log
+		return
+	fi
+	got=$(how)
+	[ "$got" = "$2" ] || fail "$1: the index was $got, not $2" worker.log
+	same "$1 (index $got)"
+	says_as "$1" warning ref.err
+}
+# says_as WHAT KIND REF: the last build said the messages of KIND (warning,
+# error) a plain build said into REF, in its order
+says_as() {
+	grep "$2:" worker.log >said.worker
+	grep "$2:" "$3" >said.ref
+	if [ -s said.ref ] && cmp -s said.worker said.ref; then
+		pass "$1: the same $(wc -l <said.ref) ${2}s as a plain build, in its order"
+	else
+		fail "$1: the ${2}s differ from a plain build's" said.worker said.ref
+	fi
+}
+body() { printf '\n第%s段。\n' "$2" >>"content/2022/$1.md"; }
+
+# No parse cache at first: a build that parses everything again puts the
+# files of 2 s and older into it, which a kept index then depends on (below)
+start_worker out SITEGEN_CACHE_DIR=off
+step "the first build" whole
+body lianxinka 1
+step "a body edit" kept
+body lianxinka 2
+step "another body edit of the same report" kept
+body youtamenzai 3
+body another 3
+step "two reports' bodies edited at once" kept
+sed -i "2s/.*/title: '连心卡改过'/" content/2022/lianxinka.md
+step "a title edited" whole
+body lianxinka 4
+step "then a body edit again" kept
+sed -i 's/^date_inferred: true  # 年份未印出/date_inferred: true  # 年份没有印出/' content/2022/lianxinka.md
+step "a comment in the front matter changed" whole
+
+# a body made blank: the index warns of an empty report
+cp content/2022/another.md another.keep
+sed -i '/^正文。$/d; /^第.段。$/d' content/2022/another.md
+step "a report's body made blank" whole
+grep -q "the report has no text" ref.err && pass "a blank body is warned of" || fail "no warning of the blank body" ref.err
+body another 5
+step "and filled again" whole
+body another 6
+step "then a body edit again" kept
+
+printf -- '---\ntitle: 新加的报道\ndate: 2022-11-03\ndistrict: 离石区\n---\n\n新的一篇。\n' >content/2022/added.md
+step "a report added" whole
+body lianxinka 7
+step "then a body edit" kept
+rm content/2022/added.md
+step "a report removed" whole
+printf '<!-- 改 -->\n' >>theme/templates/base.mustache
+step "a template edited" whole
+printf '\n' >>config.yml
+step "the config edited" whole
+body lianxinka 8
+step "then a body edit" kept
+
+# an error in a changed body: the build fails as a plain build does, and
+# the build after it makes the index again
+cp content/2022/lianxinka.md lianxinka.keep
+printf '\n![图](missing.png)\n' >>content/2022/lianxinka.md
+: >worker.log
+if build; then
+	fail "a body naming a missing image: the build passed" worker.log
+else
+	"$bin" build --out ref2 --theme theme --quiet 2>ref2.err
+	says_as "a body naming a missing image fails" error ref2.err
+fi
+cp lianxinka.keep content/2022/lianxinka.md
+body lianxinka 9
+step "after a failed build" whole
+body lianxinka 10
+step "then a body edit" kept
+
+# The parse cache's file changed under the map the kept articles' texts are
+# in: the next build parses everything again. A process started on a cache
+# a plain build wrote, every file in it, 2 s old (parse_cache.h).
+end_worker || fail "the build process did not end well" worker.log
+cache=$tmp/cache
+sleep 2.1
+SITEGEN_CACHE_DIR=$cache "$bin" build --out other --theme theme --quiet 2>other.err || fail "a plain build failed" other.err
+sleep 2.1
+start_worker out SITEGEN_CACHE_DIR="$cache"
+step "a new process's first build, from the cache" whole
+body youtamenzai 11
+step "then a body edit" kept
+grep -q "[1-9][0-9]* of their texts the cache's" worker.log &&
+	pass "the articles it kept have their texts in the cache's map" || fail "no text kept from the cache's map" worker.log
+chmod 600 "$(ls "$cache"/parse-*.bin)"
+body youtamenzai 12
+step "the parse cache's file changed (its times)" whole
+end_worker || fail "the build process did not end well" worker.log
