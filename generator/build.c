@@ -195,10 +195,11 @@ static int finish_check(struct arena *a, struct diag *d, struct writer *w, const
 	return diag_failed(d) ? -1 : 0;
 }
 
-/* render → write, from an indexed site. */
+/* render → write, from an indexed site (k's, kept by serve's build
+ * process, or NULL). */
 static int write_site(const struct build_options *o, struct arena *a, struct diag *d, struct tmpl_set *tmpls,
 		      struct site *site, const struct text_folder *folder, struct build_result *res, uint64_t fp,
-		      const uint64_t *global)
+		      const uint64_t *global, struct kept_site *k)
 {
 	/* a check goes on past a failed index only when there is a site to render */
 	if (diag_failed(d) && !(o->check && d->errors == 0))
@@ -210,7 +211,18 @@ static int write_site(const struct build_options *o, struct arena *a, struct dia
 	res->articles = site->articles.len;
 	/* the line's "rendering: N / TOTAL pages" is render_site's */
 	struct render_incremental inc = { .global = global[0], .search_global = global[1], .force = o->force };
+	if (k) {	/* the articles' placings, made once for the site */
+		if (!k->placings)
+			k->placings = xcalloc(site->articles.len + 1, sizeof(*k->placings));
+		inc.placings = k->placings;
+		inc.placing = k->placing;
+		inc.placings_known = k->placings_known;
+	}
 	render_site(site, tmpls, w, d, a, o->jobs, o->check ? NULL : &inc);
+	if (k) {
+		k->placing = inc.placing;
+		k->placings_known = inc.placings_known;
+	}
 	if (getenv("SITEGEN_TIMING")) {
 		fprintf(stderr, "sitegen: pages made %zu, kept %zu\n", inc.made, inc.kept);
 		fprintf(stderr, "sitegen: the changed reports %s\n", inc.changes_known
@@ -273,12 +285,14 @@ static struct tmpl_set *templates(const struct build_options *o, struct arena *a
 }
 
 /* index → render → write, from parsed articles: the index (and its site) in
- * ia, its messages through id (d, or a kept site's, said through d after).
+ * ia, its messages through id (d, or a kept site's, said through d after);
+ * k: the site kept for the next build, or NULL.
  * Returns 0; -1 when the output was not touched; -2 when a commit failed
  * part way (see writer_commit). */
 static int generate(const struct build_options *o, struct arena *a, struct arena *ia, struct diag *d,
 		    struct diag *id, const struct config *cfg, const struct article_set *arts, struct parse_job *icu,
-		    struct site *site, struct build_result *res, uint64_t fp, const uint64_t *global)
+		    struct site *site, struct build_result *res, uint64_t fp, const uint64_t *global,
+		    struct kept_site *k)
 {
 	struct theme_loader loader;
 	struct tmpl_set *tmpls = templates(o, a, d, &loader);
@@ -296,7 +310,7 @@ static int generate(const struct build_options *o, struct arena *a, struct arena
 		if (id != d)
 			diag_merge(d, id);
 		stage_done("index");
-		r = write_site(o, a, d, tmpls, site, icu->folder, res, fp, global);
+		r = write_site(o, a, d, tmpls, site, icu->folder, res, fp, global, k);
 	}
 	text_slugger_free(x.slugger);
 	text_collator_free(x.collator);
@@ -313,7 +327,7 @@ static int generate_kept(const struct build_options *o, struct arena *a, struct 
 	stage_done("compile");
 	kept_site_say_again(k, d);
 	stage_done("index");
-	int r = write_site(o, a, d, tmpls, &k->site, k->folder, res, fp, global);
+	int r = write_site(o, a, d, tmpls, &k->site, k->folder, res, fp, global, k);
 	keep_memo(k->memo, k->folder);
 	return r;
 }
@@ -515,7 +529,7 @@ int build_run(const struct build_options *o, struct arena *a, struct diag *d, st
 	if (memo_dir && (is_within(memo_dir, o->content) || is_within(memo_dir, o->theme) || is_within(memo_dir, out)))
 		memo_off(pj.memo);
 	struct site local_site, *site = fresh ? &fresh->site : &local_site;
-	r = generate(o, a, ka, d, fresh ? &fresh->index_said : d, cfg, arts, &pj, site, res, fp, global);
+	r = generate(o, a, ka, d, fresh ? &fresh->index_said : d, cfg, arts, &pj, site, res, fp, global, fresh);
 	/* ICU's answers are right whether or not the build failed: the next
 	 * build after an editor's mistake (each save, under serve) need not
 	 * open ICU again. A check reads the memo and writes nothing. */

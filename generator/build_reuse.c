@@ -52,6 +52,7 @@ void kept_site_free(struct kept_site *k)
 	text_folder_free(k->folder);
 	memo_free(k->memo);
 	free(k->opts);
+	free(k->placings);
 	free(k);
 }
 

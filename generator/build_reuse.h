@@ -47,6 +47,9 @@ struct kept_site {
 	size_t from_cache;		/* articles whose texts are the parse cache's map's */
 	struct memo *memo;		/* ICU's answers, and the search's folding */
 	struct text_folder *folder;
+	uint64_t *placings;		/* the articles' placings (render.h), malloc'd, */
+	uint64_t placing;		/* their digest, */
+	int placings_known;		/* made by a build of this site */
 	struct arena edits;		/* the changed files' texts and articles */
 	size_t edited;			/* bytes of texts in edits */
 };

@@ -494,8 +494,8 @@ int render_site(const struct site *site, struct tmpl_set *tmpls, struct writer *
 	size_t total = p.offsets[NFAMILIES];
 	size_t n = (size_t)threads_count(jobs);
 	if (inc)
-		render_deps_open(&p.deps, site, w, nav_global(inc->global, site), inc->search_global, inc->force,
-				 total, reports_first(&p), n, job_view, &p);
+		render_deps_open(&p.deps, site, w, nav_global(inc->global, site), inc, total, reports_first(&p), n,
+				 job_view, &p);
 	progress_stage_of("rendering: %zu / %zu pages", total, pages_done, &p);
 	atomic_init(&p.abandoned, 0);
 	threads_gate_init(&p.precomputed, site->articles.len);

@@ -205,9 +205,11 @@ static int read_record(struct render_deps *dp, const char *text, size_t len, int
 }
 
 void render_deps_open(struct render_deps *dp, const struct site *s, const struct writer *w, uint64_t global,
-		      uint64_t search_global, int force, size_t njobs, size_t reports_first, size_t threads,
+		      struct render_incremental *inc, size_t njobs, size_t reports_first, size_t threads,
 		      void (*view_of)(struct render_deps *, size_t job, void *), void *ctx)
 {
+	uint64_t search_global = inc->search_global;
+	int force = inc->force;
 	memset(dp, 0, sizeof(*dp));
 	dp->active = 1;
 	dp->site = s;
@@ -218,7 +220,17 @@ void render_deps_open(struct render_deps *dp, const struct site *s, const struct
 	dp->placing_of = xcalloc(dp->narticles + 1, sizeof(*dp->placing_of));
 	dp->job_key = xcalloc(njobs + 1, sizeof(*dp->job_key));
 	dp->job_view = xcalloc(njobs + 1, sizeof(*dp->job_view));
-	dp->placing = render_deps_placing(s, dp->placing_of, threads);
+	if (inc->placings && inc->placings_known) {
+		memcpy(dp->placing_of, inc->placings, dp->narticles * sizeof(*dp->placing_of));
+		dp->placing = inc->placing;
+	} else {
+		dp->placing = render_deps_placing(s, dp->placing_of, threads);
+		if (inc->placings) {
+			memcpy(inc->placings, dp->placing_of, dp->narticles * sizeof(*dp->placing_of));
+			inc->placing = dp->placing;
+			inc->placings_known = 1;
+		}
+	}
 	dp->structure = hash_num(hash_num(HASH_INIT, (long long)global), (long long)dp->placing);
 	dp->search_global = search_global;
 	dp->item = xcalloc(dp->narticles + 1, sizeof(*dp->item));

@@ -97,7 +97,7 @@ struct writer;
  * one of the render_deps_view_* below (see render_deps.c). threads: how
  * many may share the work of placing the articles. */
 void render_deps_open(struct render_deps *dp, const struct site *s, const struct writer *w, uint64_t global,
-		      uint64_t search_global, int force, size_t njobs, size_t reports_first, size_t threads,
+		      struct render_incremental *inc, size_t njobs, size_t reports_first, size_t threads,
 		      void (*view_of)(struct render_deps *, size_t job, void *), void *ctx);
 void render_deps_view_report(struct render_deps *dp, const struct article *art);
 /* render_report.c: the reports a report's page lists as related, at most
