@@ -4,6 +4,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "hash.h"
 #include "memo.h"
@@ -14,10 +15,21 @@
 /* The changed files' texts a kept site takes before it is dropped, so that
  * a day of edits does not grow the process: the next build indexes again. */
 #define KEPT_EDITS_MAX ((size_t)64 << 20)
+/* More files to read again than this are read by a whole build, in
+ * parallel (a kept site reads them one by one). */
+#define KEPT_CHANGES_MAX 64
+
+static int64_t now_ns(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_REALTIME, &t);
+	return (int64_t)t.tv_sec * 1000000000 + t.tv_nsec;
+}
 
 struct kept_site *kept_site_new(int strict)
 {
 	struct kept_site *k = xcalloc(1, sizeof(*k));
+	k->started_ns = now_ns();	/* before any file is read */
 	k->arts.keep_messages = 1;
 	k->index_said.strict = strict;
 	k->index_said.sink = &k->index_text;
@@ -29,8 +41,11 @@ void kept_site_made(struct kept_site *k, const struct source *src, size_t n, con
 {
 	k->sources = arena_alloc(&k->arena, (n + 1) * sizeof(*k->sources));
 	memcpy(k->sources, src, n * sizeof(*src));
-	for (size_t i = 0; i < n; i++)
+	k->read_ns = arena_alloc(&k->arena, (n + 1) * sizeof(*k->read_ns));
+	for (size_t i = 0; i < n; i++) {
 		k->sources[i].data = NULL;	/* read again by a build that needs it */
+		k->read_ns[i] = k->started_ns;
+	}
 	k->nsrc = n;
 	/* a build that can be kept lost no file: items[i] is src[i]'s */
 	k->of_source = k->arts.items;
@@ -56,13 +71,28 @@ void kept_site_free(struct kept_site *k)
 	free(k);
 }
 
+void kept_site_cache_from(struct kept_site *k, const struct parse_cache *cache)
+{
+	k->cache_from_ns = 0;
+	for (size_t i = 0; i < k->nsrc; i++) {
+		const struct article *art = k->of_source[i];
+		const struct diag *said = &k->arts.messages[i];
+		if (parse_cache_holds(cache, art->src) || said->errors || said->warnings || k->arts.sinks[i].len)
+			continue;
+		int64_t from = parse_cache_puts_later(cache, &k->sources[i], art);
+		if (from > k->cache_from_ns)
+			k->cache_from_ns = from;
+	}
+}
+
 int kept_site_fits(const struct kept_site *k, const struct source *src, size_t n, const char *opts,
 		   const uint64_t *global, size_t **changed, size_t *nchanged)
 {
 	*changed = NULL;
 	*nchanged = 0;
 	if (n != k->nsrc || k->arts.len != n || k->arts.nmessages != n || strcmp(opts, k->opts) != 0 ||
-	    global[0] != k->global[0] || global[1] != k->global[1] || k->edited > KEPT_EDITS_MAX)
+	    global[0] != k->global[0] || global[1] != k->global[1] || k->edited > KEPT_EDITS_MAX ||
+	    (k->cache_from_ns && now_ns() >= k->cache_from_ns))
 		return 0;
 	size_t cap = 0;
 	for (size_t i = 0; i < n; i++) {
@@ -70,7 +100,7 @@ int kept_site_fits(const struct kept_site *k, const struct source *src, size_t n
 		if (strcmp(was->path, is->path) != 0 || !was->bundle != !is->bundle ||
 		    (was->bundle && (strcmp(was->bundle, is->bundle) != 0 || was->bundle_stamp != is->bundle_stamp)))
 			goto no;
-		if (was->stamp == is->stamp)
+		if (was->stamp == is->stamp && was->touched_ns <= k->read_ns[i] - PARSE_CACHE_RACY_NS)
 			continue;
 		if (is->bundle)
 			goto no;	/* its images are read with it: indexed again */
@@ -79,6 +109,8 @@ int kept_site_fits(const struct kept_site *k, const struct source *src, size_t n
 			*changed = xrealloc(*changed, cap * sizeof(**changed));
 		}
 		(*changed)[(*nchanged)++] = i;
+		if (*nchanged > KEPT_CHANGES_MAX)
+			goto no;
 	}
 	return 1;
 no:
@@ -107,6 +139,7 @@ int kept_site_take_changes(struct kept_site *k, struct source *src, const size_t
 			   const struct parse_cache *cache)
 {
 	struct buf scratch = BUF_INIT, said = BUF_INIT;
+	int64_t read_ns = now_ns();	/* before any is read */
 	int ok = 1;
 	for (size_t c = 0; ok && c < nchanged; c++) {
 		size_t i = changed[c];
@@ -134,6 +167,7 @@ int kept_site_take_changes(struct kept_site *k, struct source *src, const size_t
 		k->edited += now->src_len;
 		k->sources[i].stamp = src[i].stamp;
 		k->sources[i].touched_ns = src[i].touched_ns;
+		k->read_ns[i] = read_ns;
 	}
 	buf_free(&scratch);
 	buf_free(&said);

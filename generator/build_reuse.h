@@ -34,17 +34,22 @@ struct text_folder;
 
 struct kept_site {
 	struct arena arena;		/* the config, the sources' list and the index */
+	int64_t started_ns;		/* when the build that made it started */
 	struct config cfg;
 	struct site site;		/* its config is cfg */
 	struct article_set arts;	/* the articles, each file's messages kept */
 	struct source *sources;		/* as listed by the build that made it (in arena) */
 	size_t nsrc;
+	int64_t *read_ns;		/* when sources[i] was read (no later than that) */
 	struct article **of_source;	/* sources[i]'s article */
 	char *opts;			/* the build's options (build.c) */
 	uint64_t global[2];		/* everything but the content (render.h) */
 	struct diag index_said;		/* the index's messages, in index_text */
 	struct buf index_text;
 	size_t from_cache;		/* articles whose texts are the parse cache's map's */
+	int64_t cache_from_ns;		/* from then on a build would put articles it parsed into
+					 * the parse cache (0: none): indexed again, so that the
+					 * next title edit does not parse them all again */
 	struct memo *memo;		/* ICU's answers, and the search's folding */
 	struct text_folder *folder;
 	uint64_t *placings;		/* the articles' placings (render.h), malloc'd, */
@@ -64,9 +69,16 @@ void kept_site_made(struct kept_site *k, const struct source *src, size_t n, con
 		    const uint64_t *global, struct memo *memo, struct text_folder *folder);
 void kept_site_free(struct kept_site *k);
 
+/* When a build would put the articles k's build parsed (not taken from
+ * cache's map) but left out of it as too new (see cache_from_ns). */
+void kept_site_cache_from(struct kept_site *k, const struct parse_cache *cache);
+
 /* Whether k may serve a build of src[0..n) with these options and digests:
- * the same files in the same order, no bundle changed. *changed (malloc'd,
- * *nchanged of them) lists the files whose stat data changed. */
+ * the same files in the same order, no bundle changed, nothing k parsed
+ * that the parse cache would take now, not many files to read. *changed
+ * (malloc'd, *nchanged of them) lists the files to read again: those whose
+ * stat data changed, and those changed less than PARSE_CACHE_RACY_NS
+ * before they were read (parse_cache.h), until one is read after that. */
 int kept_site_fits(const struct kept_site *k, const struct source *src, size_t n, const char *opts,
 		   const uint64_t *global, size_t **changed, size_t *nchanged);
 

@@ -45,7 +45,6 @@
 #define END_MAGIC 0x444e4553u	/* "SEND" */
 #define REC_HEAD 32
 #define END_LEN 24
-#define RACY_NS 2000000000LL
 #define COMPACT_SLACK ((size_t)4 << 20)
 #define FLUSH_BYTES ((size_t)8 << 20)	/* what is put is written when it passes this */
 /* Never through a link at the file itself (the directory may be one), never
@@ -196,7 +195,7 @@ static int same_time(struct timespec a, struct timespec b)
  * file there is still the one mapped, unchanged since (its inode, size and
  * times the same: a write, even through another name, changes the times;
  * another build's append the size; a compaction the inode). Only a map of
- * a file whose times were older than RACY_NS when it was mapped: a write
+ * a file whose times were older than PARSE_CACHE_RACY_NS when it was mapped: a write
  * in the same clock tick as the last one could leave the same times (git's
  * racy entries again); and its times are never taken anew without mapping
  * it anew (bytes written between a look at the times and a later one
@@ -272,8 +271,8 @@ struct parse_cache *parse_cache_open(const char *dir, const char *content_dir, u
 			c->ino = st.st_ino;
 			c->mtime = st.st_mtim;
 			c->ctime = st.st_ctim;
-			c->keepable = ns_of(st.st_mtim) < c->started_ns - RACY_NS &&
-				      ns_of(st.st_ctim) < c->started_ns - RACY_NS;
+			c->keepable = ns_of(st.st_mtim) < c->started_ns - PARSE_CACHE_RACY_NS &&
+				      ns_of(st.st_ctim) < c->started_ns - PARSE_CACHE_RACY_NS;
 			c->map = m;
 			c->map_len = (size_t)st.st_size;
 			scan(c);
@@ -318,10 +317,18 @@ struct article *parse_cache_get(struct parse_cache *c, struct arena *a, struct s
 	return art;
 }
 
+int64_t parse_cache_puts_later(const struct parse_cache *c, const struct source *s, const struct article *art)
+{
+	if (!c || !c->path || s->bundle || art->bundle || art->nimages || art->caption_images || !art->src_digest ||
+	    art->body < art->src || art->body > art->src + art->src_len || s->touched_ns <= c->started_ns - PARSE_CACHE_RACY_NS)
+		return -1;
+	return s->touched_ns + PARSE_CACHE_RACY_NS;
+}
+
 void parse_cache_put(struct parse_cache *c, const struct source *s, const struct article *art)
 {
 	if (!c->path || s->bundle || art->bundle || art->nimages || art->caption_images ||
-	    !art->src_digest || s->touched_ns > c->started_ns - RACY_NS || art->body < art->src || art->body > art->src + art->src_len)
+	    !art->src_digest || s->touched_ns > c->started_ns - PARSE_CACHE_RACY_NS || art->body < art->src || art->body > art->src + art->src_len)
 		return;
 	struct buf b = BUF_INIT;
 	buf_add(&b, (char[REC_HEAD]){ 0 }, REC_HEAD);
