@@ -539,7 +539,6 @@ int build_run(const struct build_options *o, struct arena *a, struct diag *d, st
 	if (fresh && r == 0 && !diag_failed(d)) {	/* kept, and with it the articles and ICU's services */
 		kept_site_made(fresh, sources, nsrc, opts, global, pj.memo, pj.folder);
 		fresh->from_cache = parse_cache_hits(pj.cache);
-		kept_site_cache_from(fresh, pj.cache);
 		o->kept->site = fresh;
 		fresh = NULL;
 	} else {

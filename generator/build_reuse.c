@@ -71,28 +71,13 @@ void kept_site_free(struct kept_site *k)
 	free(k);
 }
 
-void kept_site_cache_from(struct kept_site *k, const struct parse_cache *cache)
-{
-	k->cache_from_ns = 0;
-	for (size_t i = 0; i < k->nsrc; i++) {
-		const struct article *art = k->of_source[i];
-		const struct diag *said = &k->arts.messages[i];
-		if (parse_cache_holds(cache, art->src) || said->errors || said->warnings || k->arts.sinks[i].len)
-			continue;
-		int64_t from = parse_cache_puts_later(cache, &k->sources[i], art);
-		if (from > k->cache_from_ns)
-			k->cache_from_ns = from;
-	}
-}
-
 int kept_site_fits(const struct kept_site *k, const struct source *src, size_t n, const char *opts,
 		   const uint64_t *global, size_t **changed, size_t *nchanged)
 {
 	*changed = NULL;
 	*nchanged = 0;
 	if (n != k->nsrc || k->arts.len != n || k->arts.nmessages != n || strcmp(opts, k->opts) != 0 ||
-	    global[0] != k->global[0] || global[1] != k->global[1] || k->edited > KEPT_EDITS_MAX ||
-	    (k->cache_from_ns && now_ns() >= k->cache_from_ns))
+	    global[0] != k->global[0] || global[1] != k->global[1] || k->edited > KEPT_EDITS_MAX)
 		return 0;
 	size_t cap = 0;
 	for (size_t i = 0; i < n; i++) {

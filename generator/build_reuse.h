@@ -47,9 +47,6 @@ struct kept_site {
 	struct diag index_said;		/* the index's messages, in index_text */
 	struct buf index_text;
 	size_t from_cache;		/* articles whose texts are the parse cache's map's */
-	int64_t cache_from_ns;		/* from then on a build would put articles it parsed into
-					 * the parse cache (0: none): indexed again, so that the
-					 * next title edit does not parse them all again */
 	struct memo *memo;		/* ICU's answers, and the search's folding */
 	struct text_folder *folder;
 	uint64_t *placings;		/* the articles' placings (render.h), malloc'd, */
@@ -69,13 +66,10 @@ void kept_site_made(struct kept_site *k, const struct source *src, size_t n, con
 		    const uint64_t *global, struct memo *memo, struct text_folder *folder);
 void kept_site_free(struct kept_site *k);
 
-/* When a build would put the articles k's build parsed (not taken from
- * cache's map) but left out of it as too new (see cache_from_ns). */
-void kept_site_cache_from(struct kept_site *k, const struct parse_cache *cache);
-
 /* Whether k may serve a build of src[0..n) with these options and digests:
- * the same files in the same order, no bundle changed, nothing k parsed
- * that the parse cache would take now, not many files to read. *changed
+ * the same files in the same order, no bundle changed, not many files to
+ * read (more are read by a whole build, which puts them into the parse
+ * cache when they are old enough: a kept build puts nothing). *changed
  * (malloc'd, *nchanged of them) lists the files to read again: those whose
  * stat data changed, and those changed less than PARSE_CACHE_RACY_NS
  * before they were read (parse_cache.h), until one is read after that. */

@@ -317,14 +317,6 @@ struct article *parse_cache_get(struct parse_cache *c, struct arena *a, struct s
 	return art;
 }
 
-int64_t parse_cache_puts_later(const struct parse_cache *c, const struct source *s, const struct article *art)
-{
-	if (!c || !c->path || s->bundle || art->bundle || art->nimages || art->caption_images || !art->src_digest ||
-	    art->body < art->src || art->body > art->src + art->src_len || s->touched_ns <= c->started_ns - PARSE_CACHE_RACY_NS)
-		return -1;
-	return s->touched_ns + PARSE_CACHE_RACY_NS;
-}
-
 void parse_cache_put(struct parse_cache *c, const struct source *s, const struct article *art)
 {
 	if (!c->path || s->bundle || art->bundle || art->nimages || art->caption_images ||

@@ -65,11 +65,6 @@ int parse_cache_still_mapped(const struct parse_cache *c);
  * neither the cache nor a kept site trusts what was read of it. */
 #define PARSE_CACHE_RACY_NS 2000000000LL
 
-/* For art, of source s, parsed by the build that opened c and said nothing
- * of, which parse_cache_put left out as too new: from when
- * (CLOCK_REALTIME ns) a build would put it into the cache. -1 when it was
- * put, or never would be (no cache, a bundle, images). */
-int64_t parse_cache_puts_later(const struct parse_cache *c, const struct source *s, const struct article *art);
 /* Whether p points into c's map (an article's text from the cache). */
 int parse_cache_holds(const struct parse_cache *c, const char *p);
 /* Whether c is an earlier build's, taken over (see parse_cache_open). */
