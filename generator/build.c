@@ -236,7 +236,12 @@ static int write_site(const struct build_options *o, struct arena *a, struct dia
 	else if (site->config->search &&
 		 !(inc.search_current && !diag_failed(d) && writer_keep_under(w, "search/", o->jobs) == 0)) {
 		/* else its inputs are the last build's: kept; or only a few changed: patched */
-		struct search_changes ch = { inc.changes_known && !diag_failed(d), inc.old_narticles, inc.old_of };
+		struct search_changes ch = { inc.changes_known && !diag_failed(d), inc.old_narticles, inc.old_of, NULL };
+		if (k) {	/* the dictionary's counts, kept with the site */
+			if (!k->dict_memo)
+				k->dict_memo = search_dict_memo_new();
+			ch.dict_memo = k->dict_memo;
+		}
 		search_build(site, folder, w, d, o->jobs, &ch);
 	}
 	free(inc.old_of);

@@ -9,6 +9,7 @@
 #include "hash.h"
 #include "memo.h"
 #include "parse_cache.h"
+#include "search.h"
 #include "text.h"
 #include "xalloc.h"
 
@@ -68,6 +69,7 @@ void kept_site_free(struct kept_site *k)
 	memo_free(k->memo);
 	free(k->opts);
 	free(k->placings);
+	search_dict_memo_free(k->dict_memo);
 	free(k);
 }
 

@@ -30,6 +30,7 @@
 #include "site.h"
 
 struct memo;
+struct search_dict_memo;
 struct text_folder;
 
 struct kept_site {
@@ -49,6 +50,7 @@ struct kept_site {
 	size_t from_cache;		/* articles whose texts are the parse cache's map's */
 	struct memo *memo;		/* ICU's answers, and the search's folding */
 	struct text_folder *folder;
+	struct search_dict_memo *dict_memo;	/* the texts' dictionary's counts (search.h) */
 	uint64_t *placings;		/* the articles' placings (render.h), malloc'd, */
 	uint64_t placing;		/* their digest, */
 	int placings_known;		/* made by a build of this site */

@@ -392,7 +392,7 @@ int search_build(const struct site *site, const struct text_folder *folder, stru
 	search_timing("start");
 	x.dict_earlier = ch && ch->known && !search_dict_sampled(&x, ch);
 	if (!x.dict_earlier) {
-		search_dict_build(&ws[0], &x.dict);
+		search_dict_build(&ws[0], &x.dict, ch ? ch->dict_memo : NULL);
 		search_dict_field(&x);
 	}
 	search_timing("dict");
@@ -407,7 +407,7 @@ int search_build(const struct site *site, const struct text_folder *folder, stru
 		x.dict_earlier = 0;
 		buf_reset(&x.dict);
 		buf_reset(&x.dz);
-		search_dict_build(&ws[0], &x.dict);
+		search_dict_build(&ws[0], &x.dict, ch ? ch->dict_memo : NULL);
 		search_dict_field(&x);
 	}
 	if (getenv("SITEGEN_TIMING"))

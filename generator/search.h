@@ -152,7 +152,16 @@ struct search_changes {
 	int known;
 	size_t old_ndocs;
 	const long *old_of;
+	/* The counts the texts' dictionary was made from, kept with a site
+	 * from one build to the next (serve's build process: build_reuse.h),
+	 * or NULL: a build of the same site whose sampled reports changed in
+	 * their texts only counts those again (search_dict.c). */
+	struct search_dict_memo *dict_memo;
 };
+
+/* A new, empty memo; freed (with all it holds) by search_dict_memo_free. */
+struct search_dict_memo *search_dict_memo_new(void);
+void search_dict_memo_free(struct search_dict_memo *m);
 
 /* Builds the index of site's articles in `jobs` threads (0: one per core)
  * and hands its files to w: with ch known and few changes, by patching the

@@ -19,7 +19,14 @@
  * rather than all: an edit outside it cannot change the dictionary (every
  * d/ file would), so an incremental build takes the earlier one from
  * index.js instead of making it (search_patch.c), and one in it makes
- * only the sample again. Deterministic: ties go by length, then bytes. */
+ * only the sample again. Deterministic: ties go by length, then bytes.
+ *
+ * serve's build process keeps the counts with the site it keeps
+ * (search_dict_memo): a build of that site, in which some sampled reports
+ * changed their texts, takes their old texts' clauses off the counts and
+ * counts their new ones, rather than all the sample's again (at 10,000
+ * reports 0.065 s of a 0.12 s build). The counts are the same as counted
+ * anew, so is the dictionary. */
 #include "search_internal.h"
 
 #include <stdio.h>
@@ -40,13 +47,29 @@
 struct clause {
 	uint64_t hash;
 	uint32_t off, len;	/* in the sample's bytes */
-	uint32_t units, docs, last_doc;
+	uint32_t units, docs;
+	uint32_t last;		/* the last text counted (or taken off) with it */
 };
 
 struct clauses {
 	struct clause *v;
 	size_t n, cap;		/* cap: a power of two */
 	struct buf bytes;	/* the sample's texts, one after another */
+	uint32_t texts;		/* texts counted or taken off: each its own number */
+};
+
+/* A sampled report as its text was counted: where that text is in bytes. */
+struct sampled {
+	const struct article *art;
+	uint64_t digest;	/* its src_digest then */
+	uint32_t off, len;
+};
+
+struct search_dict_memo {
+	struct clauses c;
+	struct sampled *v;
+	size_t n;
+	int made;
 };
 
 /* A clause ends with a run of these: ASCII , . ! ? ; : space, line break,
@@ -102,8 +125,9 @@ static void grow(struct clauses *c)
 	c->cap = cap;
 }
 
-/* Counts the clause bytes[off, off + len) for document doc. */
-static void count(struct clauses *c, uint32_t off, uint32_t len, uint32_t doc)
+/* Counts the clause bytes[off, off + len) for text number text (once a
+ * text); with by = -1, takes it off instead. */
+static void count(struct clauses *c, uint32_t off, uint32_t len, uint32_t text, int by)
 {
 	const unsigned char *s = (const unsigned char *)c->bytes.data + off;
 	uint32_t units = units_of(s, len);
@@ -116,22 +140,26 @@ static void count(struct clauses *c, uint32_t off, uint32_t len, uint32_t doc)
 	for (; c->v[j].len; j = (j + 1) & (c->cap - 1)) {
 		struct clause *e = &c->v[j];
 		if (e->hash == h && e->len == len && memcmp(c->bytes.data + e->off, s, len) == 0) {
-			if (e->last_doc != doc) {
-				e->docs++;
-				e->last_doc = doc;
+			if (e->last != text) {
+				e->docs += (uint32_t)by;
+				e->last = text;
 			}
 			return;
 		}
 	}
-	c->v[j] = (struct clause){ .hash = h, .off = off, .len = len, .units = units, .docs = 1, .last_doc = doc };
+	if (by < 0)
+		return;	/* not counted: cannot be (the text was) */
+	c->v[j] = (struct clause){ .hash = h, .off = off, .len = len, .units = units, .docs = 1, .last = text };
 	c->n++;
 }
 
-/* Adds one document's text (in c->bytes from off on) to the counts. */
-static void count_text(struct clauses *c, size_t off, uint32_t doc)
+/* Adds the text at c->bytes[off, end) to the counts (by = 1), or takes it
+ * off (-1), as one more text. */
+static void count_text(struct clauses *c, size_t off, size_t end, int by)
 {
 	const unsigned char *s = (const unsigned char *)c->bytes.data;
-	size_t n = c->bytes.len, i = off;
+	size_t n = end, i = off;
+	uint32_t text = ++c->texts;
 	while (i < n) {
 		size_t start = i, k;
 		while (i < n && !separator(s, i, n))
@@ -140,7 +168,7 @@ static void count_text(struct clauses *c, size_t off, uint32_t doc)
 		while (i < n && (k = separator(s, i, n)))
 			i += k;
 		if (words)
-			count(c, (uint32_t)start, (uint32_t)(i - start), doc);
+			count(c, (uint32_t)start, (uint32_t)(i - start), text, by);
 	}
 }
 
@@ -248,27 +276,70 @@ int search_dict_sampled(const struct search_ctx *x, const struct search_changes 
 	return r;
 }
 
-void search_dict_build(struct worker_state *ws, struct buf *out)
+struct search_dict_memo *search_dict_memo_new(void)
+{
+	return xcalloc(1, sizeof(struct search_dict_memo));
+}
+
+void search_dict_memo_free(struct search_dict_memo *m)
+{
+	if (!m)
+		return;
+	free(m->c.v);
+	buf_free(&m->c.bytes);
+	free(m->v);
+	free(m);
+}
+
+/* Appends a's text to the sample's bytes and counts it; where it is in s. */
+static void count_new(struct worker_state *ws, struct clauses *c, const struct article *a, struct sampled *s)
+{
+	search_document_text(ws, a);
+	size_t off = c->bytes.len;
+	buf_add(&c->bytes, ws->text.data, ws->text.len);
+	buf_addch(&c->bytes, '\n');
+	count_text(c, off, c->bytes.len, 1);
+	*s = (struct sampled){ a, a->src_digest, (uint32_t)off, (uint32_t)(c->bytes.len - off) };
+}
+
+/* The memo's counts brought to the site's sample, when it is the same
+ * reports in the same order (their texts changed or not): 0, or -1 when
+ * they must be counted anew. */
+static int recount(struct worker_state *ws, struct search_dict_memo *m, size_t step, size_t below)
 {
 	const struct site *site = ws->x->site;
-	size_t below, step = sample_step(site->articles.len, &below);
-	struct clauses c = { .bytes = BUF_INIT };
+	size_t k = 0;
 	for (size_t i = 0; i < site->articles.len; i++) {
 		const struct article *a = site->articles.items[i];
-		if (!in_sample(a, step, below))
-			continue;
-		search_document_text(ws, a);
-		size_t off = c.bytes.len;
-		buf_add(&c.bytes, ws->text.data, ws->text.len);
-		buf_addch(&c.bytes, '\n');
-		count_text(&c, off, (uint32_t)a->order);
+		if (in_sample(a, step, below) && (k >= m->n || m->v[k++].art != a))
+			return -1;
 	}
-	struct clause **best = xcalloc(c.n + 1, sizeof(*best));
+	if (k != m->n)
+		return -1;
+	size_t again = 0;
+	for (k = 0; k < m->n; k++) {
+		struct sampled *s = &m->v[k];
+		if (s->digest == s->art->src_digest)
+			continue;
+		count_text(&m->c, s->off, (size_t)s->off + s->len, -1);
+		count_new(ws, &m->c, s->art, s);
+		again++;
+	}
+	if (getenv("SITEGEN_TIMING"))
+		fprintf(stderr, "sitegen: search: the texts' dictionary from the counts kept, %zu of the sample's %zu "
+			"reports counted again\n", again, m->n);
+	return 0;
+}
+
+/* The dictionary of the counts: the best clauses that fit, best last. */
+static void choose(const struct clauses *c, struct buf *out)
+{
+	struct clause **best = xcalloc(c->n + 1, sizeof(*best));
 	size_t nb = 0;
-	for (size_t i = 0; i < c.cap; i++)
-		if (c.v[i].len && c.v[i].docs >= 2 && c.v[i].units <= MAX_UNITS)
-			best[nb++] = &c.v[i];
-	sorting = &c;
+	for (size_t i = 0; i < c->cap; i++)
+		if (c->v[i].len && c->v[i].docs >= 2 && c->v[i].units <= MAX_UNITS)
+			best[nb++] = &c->v[i];
+	sorting = c;
 	qsort(best, nb, sizeof(*best), best_first);
 	size_t units = 0, chosen = 0;
 	for (size_t i = 0; i < nb; i++) {
@@ -279,8 +350,39 @@ void search_dict_build(struct worker_state *ws, struct buf *out)
 	}
 	buf_reset(out);
 	while (chosen--)
-		add_utf16le(out, c.bytes.data + best[chosen]->off, best[chosen]->len);
+		add_utf16le(out, c->bytes.data + best[chosen]->off, best[chosen]->len);
 	free(best);
-	free(c.v);
-	buf_free(&c.bytes);
+}
+
+void search_dict_build(struct worker_state *ws, struct buf *out, struct search_dict_memo *memo)
+{
+	const struct site *site = ws->x->site;
+	size_t below, step = sample_step(site->articles.len, &below);
+	if (memo && memo->made && recount(ws, memo, step, below) == 0) {
+		choose(&memo->c, out);
+		return;
+	}
+	struct search_dict_memo local = { .c = { .bytes = BUF_INIT } }, *m = memo ? memo : &local;
+	free(m->c.v);
+	buf_free(&m->c.bytes);
+	free(m->v);
+	*m = (struct search_dict_memo){ .c = { .bytes = BUF_INIT } };
+	size_t cap = 0;
+	for (size_t i = 0; i < site->articles.len; i++) {
+		const struct article *a = site->articles.items[i];
+		if (!in_sample(a, step, below))
+			continue;
+		if (m->n == cap) {
+			cap = cap ? 2 * cap : 256;
+			m->v = xrealloc(m->v, cap * sizeof(*m->v));
+		}
+		count_new(ws, &m->c, a, &m->v[m->n++]);
+	}
+	choose(&m->c, out);
+	m->made = 1;
+	if (m == &local) {
+		free(local.c.v);
+		buf_free(&local.c.bytes);
+		free(local.v);
+	}
 }

@@ -50,7 +50,7 @@ void search_document(struct worker_state *ws, const struct article *art);
 void search_document_text(struct worker_state *ws, const struct article *art);
 /* search_dict.c: the d/ texts' dictionary from ws->x->site's articles
  * (a sample of them), UTF-16LE, in out. */
-void search_dict_build(struct worker_state *ws, struct buf *out);
+void search_dict_build(struct worker_state *ws, struct buf *out, struct search_dict_memo *memo);
 /* Whether the dictionary's sample may differ from the earlier build's (ch
  * known): a report drawn for it changed, was added or removed, or moved
  * into or out of the oldest documents it is drawn from, or its step

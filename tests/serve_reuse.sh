@@ -57,6 +57,14 @@ step "another body edit of the same report" kept
 body youtamenzai 3
 body another 3
 step "two reports' bodies edited at once" kept
+# youtamenzai is in the texts' dictionary's sample (search_dict.c): the
+# build before counted the sample, this one takes its old text off the
+# counts and counts its new one
+body youtamenzai 3b
+step "a report of the dictionary's sample edited again" kept
+grep -q "dictionary from the counts kept, 1 of the sample's" worker.log &&
+	pass "its dictionary made from the counts kept, the report counted again" ||
+	fail "the dictionary was not made from the counts kept" worker.log
 sed -i "2s/.*/title: '连心卡改过'/" content/2022/lianxinka.md
 step "a title edited" whole
 body lianxinka 4
