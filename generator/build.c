@@ -215,14 +215,11 @@ static int write_site(const struct build_options *o, struct arena *a, struct dia
 		if (!k->placings)
 			k->placings = xcalloc(site->articles.len + 1, sizeof(*k->placings));
 		inc.placings = k->placings;
-		inc.placing = k->placing;
 		inc.placings_known = k->placings_known;
 	}
 	render_site(site, tmpls, w, d, a, o->jobs, o->check ? NULL : &inc);
-	if (k) {
-		k->placing = inc.placing;
+	if (k)
 		k->placings_known = inc.placings_known;
-	}
 	if (getenv("SITEGEN_TIMING")) {
 		fprintf(stderr, "sitegen: pages made %zu, kept %zu\n", inc.made, inc.kept);
 		fprintf(stderr, "sitegen: the changed reports %s\n", inc.changes_known

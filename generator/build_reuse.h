@@ -52,7 +52,6 @@ struct kept_site {
 	struct text_folder *folder;
 	struct search_dict_memo *dict_memo;	/* the texts' dictionary's counts (search.h) */
 	uint64_t *placings;		/* the articles' placings (render.h), malloc'd, */
-	uint64_t placing;		/* their digest, */
 	int placings_known;		/* made by a build of this site */
 	struct arena edits;		/* the changed files' texts and articles */
 	size_t edited;			/* bytes of texts in edits */

@@ -27,13 +27,14 @@ struct render_incremental {
 	size_t old_narticles;	/* and article k of this one is its old_of[k] (malloc'd): */
 	long *old_of;		/* search.h's search_changes */
 	size_t made, kept;	/* out: jobs (pages) made and kept */
-	/* in/out: the articles' placings (render_deps.c), by their order, and
-	 * their digest, for a site kept from one build to the next and changed
-	 * in bodies only (build_reuse.h), which place nothing anew: NULL, or
-	 * room for the site's articles, made by the first build (which sets
-	 * placings_known) and taken as they are by the next ones. */
+	/* in/out: the articles' placings (render_deps.c), by their place in
+	 * the site's list, for a site kept from one build to the next and
+	 * changed in bodies only (build_reuse.h), which places no article anew:
+	 * NULL, or room for the site's articles, filled by the first build
+	 * (which sets placings_known) and taken as they are by the next ones.
+	 * (The printed pages' notes are digested anew each time, bodies and
+	 * all.) */
 	uint64_t *placings;
-	uint64_t placing;
 	int placings_known;
 };
 

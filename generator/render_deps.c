@@ -220,17 +220,14 @@ void render_deps_open(struct render_deps *dp, const struct site *s, const struct
 	dp->placing_of = xcalloc(dp->narticles + 1, sizeof(*dp->placing_of));
 	dp->job_key = xcalloc(njobs + 1, sizeof(*dp->job_key));
 	dp->job_view = xcalloc(njobs + 1, sizeof(*dp->job_view));
-	if (inc->placings && inc->placings_known) {
-		memcpy(dp->placing_of, inc->placings, dp->narticles * sizeof(*dp->placing_of));
-		dp->placing = inc->placing;
-	} else {
-		dp->placing = render_deps_placing(s, dp->placing_of, threads);
-		if (inc->placings) {
-			memcpy(inc->placings, dp->placing_of, dp->narticles * sizeof(*dp->placing_of));
-			inc->placing = dp->placing;
-			inc->placings_known = 1;
-		}
+	uint64_t *one = inc->placings && inc->placings_known ? inc->placings : render_deps_placings(s, threads);
+	dp->placing = render_deps_placing(s, one, dp->placing_of);
+	if (one != inc->placings && inc->placings) {
+		memcpy(inc->placings, one, dp->narticles * sizeof(*one));
+		inc->placings_known = 1;
 	}
+	if (one != inc->placings)
+		free(one);
 	dp->structure = hash_num(hash_num(HASH_INIT, (long long)global), (long long)dp->placing);
 	dp->search_global = search_global;
 	dp->item = xcalloc(dp->narticles + 1, sizeof(*dp->item));

@@ -126,20 +126,26 @@ static void *placing_part(void *arg, size_t k)
 	return NULL;
 }
 
-uint64_t render_deps_placing(const struct site *s, uint64_t *each, size_t threads)
+uint64_t *render_deps_placings(const struct site *s, size_t threads)
 {
 	struct placing_share sh = { s, xcalloc(s->articles.len + 1, sizeof(*sh.one)), 1 };
 	if (s->articles.len >= PLACING_SHARE_MIN && threads > 1)
 		sh.parts = threads;
 	threads_run(sh.parts, placing_part, &sh, NULL);
+	return sh.one;
+}
+
+uint64_t render_deps_placing(const struct site *s, const uint64_t *one, uint64_t *each)
+{
 	uint64_t h = hash_num(HASH_INIT, (long long)s->articles.len);
 	for (size_t i = 0; i < s->articles.len; i++) {
 		const struct article *a = s->articles.items[i];
 		if (a->order < s->articles.len)	/* else render_deps_open keeps nothing */
-			each[a->order] = sh.one[i];
-		h = hash_num(h, (long long)sh.one[i]);
+			each[a->order] = one[i];
+		h = hash_num(h, (long long)one[i]);
 	}
-	free(sh.one);
+	/* the printed pages' notes, which are no articles of the list: their
+	 * bodies too (a kept site's placings do not have them) */
 	h = hash_num(h, (long long)s->series.len);
 	for (size_t i = 0; i < s->series.len; i++) {
 		const struct series *se = s->series.items[i];

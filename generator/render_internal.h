@@ -114,10 +114,13 @@ void render_deps_view_feed(struct render_deps *dp, size_t i);
 void render_deps_view_topic_period(struct render_deps *dp, const struct span *s, const struct span *spans, size_t n,
 				   const struct ptrvec *list, const char *owner_name, const char *owner_url);
 uint64_t render_deps_body(const struct article *art);
-/* The structure without the global part (render_deps_open adds it), and
- * each article's placing in each[] (by its order); up to `threads`
- * threads. */
-uint64_t render_deps_placing(const struct site *s, uint64_t *each, size_t threads);
+/* Each article's placing, by its place in s->articles (malloc'd; up to
+ * `threads` threads): of its front matter and the index alone. */
+uint64_t *render_deps_placings(const struct site *s, size_t threads);
+/* The structure without the global part (render_deps_open adds it), from
+ * the placings and the printed pages' notes (their bodies too), and each
+ * article's placing in each[] (by its order). */
+uint64_t render_deps_placing(const struct site *s, const uint64_t *one, uint64_t *each);
 uint64_t render_deps_item(const struct article *art, const struct render_article *x);
 /* Must the article's render_article be made before the pages (its file
  * changed, or every page is made)? */

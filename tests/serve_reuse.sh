@@ -65,6 +65,12 @@ step "a report of the dictionary's sample edited again" kept
 grep -q "dictionary from the counts kept, 1 of the sample's" worker.log &&
 	pass "its dictionary made from the counts kept, the report counted again" ||
 	fail "the dictionary was not made from the counts kept" worker.log
+# a printed page's note (kind: page) is no article of the listings: its
+# body is on the series' page (found by a reviewer: kept unchanged)
+sed -i 's/编者按的正文/编者按的新正文/' content/2022/page.md
+step "a printed page's note's body edited" kept
+grep -q '编者按的新正文' out/series/*/index.html && pass "its series' page has the note's new text" ||
+	fail "the series' page has the old note"
 sed -i "2s/.*/title: '连心卡改过'/" content/2022/lianxinka.md
 step "a title edited" whole
 body lianxinka 4
