@@ -216,10 +216,16 @@ static int write_site(const struct build_options *o, struct arena *a, struct dia
 			k->placings = xcalloc(site->articles.len + 1, sizeof(*k->placings));
 		inc.placings = k->placings;
 		inc.placings_known = k->placings_known;
+		inc.hints = 1;
+		inc.keep_hints = k->keep_hints;
+		inc.nkeep_hints = k->nkeep_hints;
 	}
 	render_site(site, tmpls, w, d, a, o->jobs, o->check ? NULL : &inc);
-	if (k)
+	if (k) {
 		k->placings_known = inc.placings_known;
+		k->keep_hints = inc.keep_hints;
+		k->nkeep_hints = inc.nkeep_hints;
+	}
 	if (getenv("SITEGEN_TIMING")) {
 		fprintf(stderr, "sitegen: pages made %zu, kept %zu\n", inc.made, inc.kept);
 		fprintf(stderr, "sitegen: the changed reports %s\n", inc.changes_known

@@ -69,6 +69,7 @@ void kept_site_free(struct kept_site *k)
 	memo_free(k->memo);
 	free(k->opts);
 	free(k->placings);
+	free(k->keep_hints);
 	search_dict_memo_free(k->dict_memo);
 	free(k);
 }

@@ -36,6 +36,13 @@ struct render_incremental {
 	 * all.) */
 	uint64_t *placings;
 	int placings_known;
+	/* With hints (in): each page's first file's place among the earlier
+	 * build's files (write.h, writer_keep_batched_hinted), by page, for the
+	 * next build of the same site: keep_hints (nkeep_hints of them) is
+	 * made (malloc'd) or taken by render_site, the caller's to free. */
+	int hints;
+	long *keep_hints;
+	size_t nkeep_hints;
 };
 
 /* Renders every page of the site, in `jobs` threads (0: one per core).

@@ -210,6 +210,13 @@ void render_deps_open(struct render_deps *dp, const struct site *s, const struct
 {
 	uint64_t search_global = inc->search_global;
 	int force = inc->force;
+	if (inc->hints && inc->nkeep_hints != njobs) {
+		free(inc->keep_hints);
+		inc->keep_hints = xmalloc((njobs + 1) * sizeof(*inc->keep_hints));
+		for (size_t j = 0; j < njobs; j++)
+			inc->keep_hints[j] = -1;
+		inc->nkeep_hints = njobs;
+	}
 	memset(dp, 0, sizeof(*dp));
 	dp->active = 1;
 	dp->site = s;
@@ -220,6 +227,7 @@ void render_deps_open(struct render_deps *dp, const struct site *s, const struct
 	dp->placing_of = xcalloc(dp->narticles + 1, sizeof(*dp->placing_of));
 	dp->job_key = xcalloc(njobs + 1, sizeof(*dp->job_key));
 	dp->job_view = xcalloc(njobs + 1, sizeof(*dp->job_view));
+	dp->keep_hint = inc->hints ? inc->keep_hints : NULL;
 	uint64_t *one = inc->placings && inc->placings_known ? inc->placings : render_deps_placings(s, threads);
 	dp->placing = render_deps_placing(s, one, dp->placing_of);
 	if (one != inc->placings && inc->placings) {
@@ -436,7 +444,7 @@ int render_deps_keep(struct render_deps *dp, size_t j, struct keep_batch *kb)
 	const char **rels = xcalloc(n + 1, sizeof(*rels));
 	for (size_t i = 0, at = 0; i < n; i++, at += strlen(b.data + at) + 1)
 		rels[i] = b.data + at;
-	int r = writer_keep_batched(kb, rels, n);
+	int r = writer_keep_batched_hinted(kb, rels, n, dp->keep_hint ? &dp->keep_hint[j] : NULL);
 	free(rels);
 	buf_free(&b);
 	return r;

@@ -76,6 +76,7 @@ struct render_deps {
 	uint64_t *item, *body, *placing_of;	/* by article order */
 	uint64_t *old_item, *old_body, *old_placing;	/* by the earlier order */
 	const char **job_key;	/* by job: what matches it with an earlier job across a change of structure, or NULL */
+	long *keep_hint;	/* by job: its first file's place among the earlier build's files, or NULL */
 	uint64_t *job_view;	/* by job: what its page reads of the structure, where it has a key */
 	size_t view_job;	/* the job render_deps_view_* describe */
 	int views_known;	/* job_key and job_view are made (else the record's stand) */

@@ -553,6 +553,7 @@ void write_free(struct writer *w)
 	kept_dirs_close_all(w);
 	free(w->old_files);	/* its paths are in old_state */
 	free(w->old_digests);
+	free(w->old_watched);
 	free(w->old_mark);
 	arena_free(&w->old_arena);
 	buf_free(&w->old_state);

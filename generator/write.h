@@ -82,6 +82,12 @@ int writer_is_current(const char *out_dir, uint64_t inputs);
 struct keep_batch;
 struct keep_batch *writer_keep_batch_begin(struct writer *w);
 int writer_keep_batched(struct keep_batch *kb, const char *const *rels, size_t n);
+/* The same, with *hint (in and out) where rels[0] was among the earlier
+ * build's files the last time (-1: not known): taken when it still names
+ * rels[0] (serve's build process keeps the list from one build to the
+ * next, the same files at the same places after a body edit), else looked
+ * up (at 50,000 reports ~10% of such a build). */
+int writer_keep_batched_hinted(struct keep_batch *kb, const char *const *rels, size_t n, long *hint);
 int writer_keep_batch_end(struct keep_batch *kb);
 /* The same for every file the earlier build wrote below the directory dir
  * (a prefix ending in '/') that this build has not offered: all, or none

@@ -27,15 +27,19 @@ static int may_keep_old(struct writer *w, struct kept_dirs *kd, size_t k)
 		return 0;
 	struct stat st;
 	uint64_t digest = w->old_digests[k];
-	if (w->watch && write_watch_trusts(w->watch, rel, kd))
+	if (w->watch && write_watch_trusts(w->watch, rel, kd, w->old_watched ? &w->old_watched[k] : NULL))
 		return 1;
 	return write_stat_kept(w, kd, rel, &st) == 0 && S_ISREG(st.st_mode) && write_file_digest(rel, &st) == digest;
 }
 
-/* The same for the file rel: its position among the old files, or -1. */
-static long may_keep(struct writer *w, struct kept_dirs *kd, const char *rel)
+/* The same for the file rel: its position among the old files, or -1;
+ * hint (or NULL) as writer_keep_batched_hinted's. */
+static long may_keep(struct writer *w, struct kept_dirs *kd, const char *rel, long *hint)
 {
-	long k = write_old_position(w, rel);
+	long k = hint && *hint >= 0 && (size_t)*hint < w->nold && strcmp(w->old_files[*hint], rel) == 0
+		 ? *hint : write_old_position(w, rel);
+	if (hint)
+		*hint = k;
 	return k >= 0 && may_keep_old(w, kd, (size_t)k) ? k : -1;
 }
 
@@ -73,13 +77,18 @@ struct keep_batch *writer_keep_batch_begin(struct writer *w)
 
 int writer_keep_batched(struct keep_batch *kb, const char *const *rels, size_t n)
 {
+	return writer_keep_batched_hinted(kb, rels, n, NULL);
+}
+
+int writer_keep_batched_hinted(struct keep_batch *kb, const char *const *rels, size_t n, long *hint)
+{
 	struct writer *w = kb->w;
 	if (kb->n + n > kb->cap) {
 		kb->cap = 2 * (kb->n + n) + 64;
 		kb->kept = xrealloc(kb->kept, kb->cap * sizeof(*kb->kept));
 	}
 	for (size_t i = 0; i < n; i++) {
-		long k = may_keep(w, kb->kd, rels[i]);
+		long k = may_keep(w, kb->kd, rels[i], i ? NULL : hint);
 		if (k < 0)
 			return -1;
 		kb->kept[kb->n + i] = (size_t)k;
@@ -180,7 +189,7 @@ int writer_read_kept(struct writer *w, const char *rel, struct buf *out)
 {
 	struct kept_dirs *kd = kept_dirs_take(w);
 	buf_reset(out);
-	long k = may_keep(w, kd, rel);
+	long k = may_keep(w, kd, rel, NULL);
 	uint64_t digest = k >= 0 ? w->old_digests[k] : 0;
 	int fd = k >= 0 ? write_open_kept(w, kd, rel) : -1;
 	kept_dirs_give_back(w, kd, 0);

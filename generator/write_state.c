@@ -196,6 +196,7 @@ void write_read_old_files(struct writer *w)
 		line += n + 1;
 	}
 	w->old_mark = xcalloc(w->nold + 1, 1);
+	w->old_watched = xcalloc(w->nold + 1, sizeof(*w->old_watched));
 	w->old_complete = complete && in_list;
 	w->old_listed = in_list;
 	if (!w->old_complete)
@@ -520,6 +521,7 @@ void write_list_free(struct write_list *l)
 	buf_free(&l->names);
 	free(l->files);
 	free(l->digests);
+	free(l->watched);
 	arena_free(&l->index_arena);
 	buf_free(&l->extra);
 	free(l->out);
@@ -548,6 +550,8 @@ struct write_list *write_list_leave(struct writer *w, uint64_t inputs)
 	w->old_state = (struct buf)BUF_INIT;
 	l->files = w->old_files;
 	l->digests = w->old_digests;
+	l->watched = w->old_watched;
+	w->old_watched = NULL;
 	l->n = w->nold;
 	w->old_files = NULL;
 	w->old_digests = NULL;
@@ -568,6 +572,7 @@ void write_list_take(struct writer *w, struct write_list *l)
 	w->old_state = l->names;
 	w->old_files = l->files;
 	w->old_digests = l->digests;
+	w->old_watched = l->watched ? l->watched : xcalloc(l->n + 1, sizeof(*w->old_watched));
 	w->nold = l->n;
 	w->old_index = l->index;
 	w->old_arena = l->index_arena;

@@ -77,6 +77,7 @@ void watch_stop(struct write_watch *ww)
 	ww->wd_dir = NULL;
 	ww->nwd = ww->nwatched = 0;
 	ww->complete = 0;
+	ww->unwatches++;
 	forget_suspects(ww);
 	watch_forget_pending(ww);
 }
@@ -134,18 +135,24 @@ int watch_is_watched(const struct write_watch *ww, const char *dir)
 	return strmap_get(&ww->dirs, dir) != NULL;
 }
 
-int write_watch_trusts(struct write_watch *ww, const char *rel, struct kept_dirs *kd)
+int write_watch_trusts(struct write_watch *ww, const char *rel, struct kept_dirs *kd, uint32_t *seen)
 {
-	const char *slash = strrchr(rel, '/');
-	size_t n = slash ? (size_t)(slash - rel) : 0;
-	if (!kd->watch_dir_known || kd->watch_dir.len != n || memcmp(kd->watch_dir.data, rel, n) != 0) {
-		buf_reset(&kd->watch_dir);
-		buf_grow(&kd->watch_dir, n);	/* a buffer (a kept_dirs starts zeroed) also for "" */
-		buf_add(&kd->watch_dir, rel, n);
-		kd->watch_dir_watched = watch_is_watched(ww, kd->watch_dir.data);
-		kd->watch_dir_known = 1;
+	int watched = seen && *seen == ww->unwatches + 1;
+	if (!watched) {
+		const char *slash = strrchr(rel, '/');
+		size_t n = slash ? (size_t)(slash - rel) : 0;
+		if (!kd->watch_dir_known || kd->watch_dir.len != n || memcmp(kd->watch_dir.data, rel, n) != 0) {
+			buf_reset(&kd->watch_dir);
+			buf_grow(&kd->watch_dir, n);	/* a buffer (a kept_dirs starts zeroed) also for "" */
+			buf_add(&kd->watch_dir, rel, n);
+			kd->watch_dir_watched = watch_is_watched(ww, kd->watch_dir.data);
+			kd->watch_dir_known = 1;
+		}
+		watched = kd->watch_dir_watched;
+		if (watched && seen)
+			*seen = ww->unwatches + 1;
 	}
-	int yes = ww->usable && kd->watch_dir_watched && !watch_is_suspect(ww, rel);
+	int yes = ww->usable && watched && !watch_is_suspect(ww, rel);
 	atomic_fetch_add_explicit(yes ? &ww->trusted : &ww->looked, 1, memory_order_relaxed);
 	return yes;
 }
@@ -166,6 +173,7 @@ void watch_drop(struct write_watch *ww, const struct strmap *gone)
 		const char *dir = ww->wd_dir[wd];
 		if (dir && holds_it_or_above(gone, dir)) {
 			ww->complete = 0;
+			ww->unwatches++;
 			inotify_rm_watch(ww->fd, (int)wd);
 			strmap_put(&ww->names, &ww->dirs, dir, NULL);
 			ww->wd_dir[wd] = NULL;

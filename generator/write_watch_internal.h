@@ -31,6 +31,10 @@ struct write_watch {
 	struct strmap skipped;
 	size_t nwd;
 	size_t nwatched;
+	/* how many times folders were left unwatched (dropped, or the watch
+	 * stopped): a folder found watched stays so while it is the same
+	 * (write_internal.h, old_watched) */
+	uint32_t unwatches;
 	/* every folder of the last commit's files is watched: the next commit
 	 * need only ask of the files it wrote */
 	int complete;
