@@ -9,16 +9,19 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "article.h"
 #include "article_set.h"
 #include "config.h"
+#include "hash.h"
 #include "index.h"
 #include "inputs.h"
 #include "load.h"
 #include "load_watch.h"
 #include "memo.h"
 #include "parse_cache.h"
+#include "parse_cache_dir.h"
 #include "progress.h"
 #include "render.h"
 #include "search.h"
@@ -424,6 +427,59 @@ int build_read_config(struct arena *a, struct diag *d, const char *path, struct 
 	return config_parse(a, d, path, cfg_src, cfg_len, cfg);
 }
 
+/* The messages the last build of out said, for a build that finds nothing
+ * changed since (`make site` twice: the second said no warning, as if they
+ * were gone): kept in the cache directory (memo.h), a file an output, with
+ * the inputs' fingerprint they were said for (the messages are the inputs'
+ * and the options', which it covers). NULL: no cache, or one among the
+ * user's files. */
+static char *said_file(const struct build_options *o, const char *out)
+{
+	char *dir = memo_cache_dir(), *real = dir ? realpath(out, NULL) : NULL, *path = NULL;
+	if (real && !is_within(dir, o->content) && !is_within(dir, o->theme) && !is_within(dir, out)) {
+		struct buf b = BUF_INIT;
+		buf_addf(&b, "%s/said-%016llx", dir, (unsigned long long)hash_str(real));
+		path = buf_detach(&b, NULL);
+	}
+	free(real);
+	free(dir);
+	return path;
+}
+
+#define SAID_HEADER "sitegen-said 1 %016llx\n"
+
+static void keep_said(const struct build_options *o, const char *out, uint64_t fp, const struct buf *said)
+{
+	char *path = said_file(o, out);
+	if (!path)
+		return;
+	struct buf b = BUF_INIT, tmp = BUF_INIT;
+	buf_addf(&b, SAID_HEADER, (unsigned long long)fp);
+	buf_add(&b, said->data, said->len);
+	buf_addf(&tmp, "%s.%ld.tmp", path, (long)getpid());	/* each build its own */
+	pc_make_dirs(path);
+	if (write_whole_file(tmp.data, b.data, b.len, NULL) < 0 || rename(tmp.data, path) < 0)
+		unlink(tmp.data);	/* a cache: not having it is no error */
+	buf_free(&tmp);
+	buf_free(&b);
+	free(path);
+}
+
+/* Says again what the build that left out as it is said, when it was said
+ * for these inputs. */
+static void say_again(const struct build_options *o, struct diag *d, const char *out, uint64_t fp)
+{
+	char *path = said_file(o, out);
+	struct buf b = BUF_INIT;
+	char head[64];
+	snprintf(head, sizeof(head), SAID_HEADER, (unsigned long long)fp);
+	size_t n = strlen(head);
+	if (path && load_file(path, &b) == 0 && b.len > n && memcmp(b.data, head, n) == 0)
+		diag_say_again(d, b.data + n, b.len - n);
+	buf_free(&b);
+	free(path);
+}
+
 /* A build in serve's build process from the site it kept (build_reuse.h),
  * when that may serve it: 1 when it ran (its result in *r), 0 when the
  * build must run whole (the kept site is gone then). */
@@ -472,6 +528,10 @@ int build_run(const struct build_options *o, struct arena *a, struct diag *d, st
 	size_t cfg_len;
 	struct config local_cfg, *cfg = fresh ? &fresh->cfg : &local_cfg;
 	int r = -1;
+	/* what a command line's build says, for the next if nothing changes */
+	struct buf said = BUF_INIT;
+	if (!o->check && !o->kept)
+		d->said = &said;
 	if (build_read_config(ka, d, o->config, cfg, &cfg_src, &cfg_len) < 0)
 		goto done;
 	const char *out = res->out = arena_strdup(a, o->out ? o->out : cfg->output_dir);
@@ -499,6 +559,7 @@ int build_run(const struct build_options *o, struct arena *a, struct diag *d, st
 	 * Made through, such a build keeps every page and says them all. */
 	if (!o->check && !o->force && !o->kept && d->errors == 0 && writer_is_current(out, fp)) {
 		res->nothing_changed = 1;
+		say_again(o, d, out, fp);
 		r = 0;
 		goto done;
 	}
@@ -538,6 +599,8 @@ int build_run(const struct build_options *o, struct arena *a, struct diag *d, st
 		memo_off(pj.memo);
 	struct site local_site, *site = fresh ? &fresh->site : &local_site;
 	r = generate(o, a, ka, d, fresh ? &fresh->index_said : d, cfg, arts, &pj, site, res, fp, global, fresh);
+	if (d->said && r == 0 && !diag_failed(d))
+		keep_said(o, out, fp, &said);
 	/* ICU's answers are right whether or not the build failed: the next
 	 * build after an editor's mistake (each save, under serve) need not
 	 * open ICU again. A check reads the memo and writes nothing. */
@@ -559,6 +622,9 @@ int build_run(const struct build_options *o, struct arena *a, struct diag *d, st
 	else
 		parse_cache_free(pj.cache);	/* after the articles pointing into it */
 done:
+	if (d->said == &said)
+		d->said = NULL;
+	buf_free(&said);
 	kept_site_free(fresh);
 	return r;
 }

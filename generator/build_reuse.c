@@ -131,7 +131,7 @@ int kept_site_take_changes(struct kept_site *k, struct source *src, const size_t
 	int ok = 1;
 	for (size_t c = 0; ok && c < nchanged; c++) {
 		size_t i = changed[c];
-		struct diag d = { 0, 0, 0, &said };
+		struct diag d = { 0, 0, 0, &said, NULL };
 		buf_reset(&said);
 		struct article *rejected, *now = article_set_parse_file(&k->edits, &d, &src[i], &scratch, &rejected);
 		struct article *was = k->of_source[i];

@@ -15,12 +15,20 @@
 /* A message is cut after this many bytes (it may quote a key of any length). */
 #define DIAG_MAX_MESSAGE 400
 
-/* A message to stderr, with a progress line (progress.h) erased first. */
-static void print(const char *msg)
+/* A message made through d (under diag_lock): into its sink, or to stderr
+ * with a progress line (progress.h) erased first (and kept in said). */
+static void show(struct diag *d, const char *msg, size_t len)
 {
+	if (d->sink) {
+		buf_add(d->sink, msg, len);
+		return;
+	}
 	progress_clear();
-	fputs(msg, stderr);
+	fwrite(msg, 1, len, stderr);
+	if (d->said)
+		buf_add(d->said, msg, len);
 }
+
 
 /* The bytes of the UTF-8 character at p (at most n). */
 static size_t char_len(const char *p, size_t n)
@@ -168,10 +176,7 @@ static void emit(struct diag *d, int is_warning, const char *path, size_t line, 
 	if (src && line)
 		quote_line(&msg, src, src_len, line, col);
 	pthread_mutex_lock(&diag_lock);
-	if (d->sink)
-		buf_add(d->sink, msg.data, msg.len);
-	else
-		print(msg.data);
+	show(d, msg.data, msg.len);
 	if (is_warning)
 		d->warnings++;
 	else
@@ -199,15 +204,18 @@ void diag_warning(struct diag *d, const char *path, size_t line, size_t col,
 	va_end(ap);
 }
 
+void diag_say_again(struct diag *d, const char *text, size_t len)
+{
+	pthread_mutex_lock(&diag_lock);
+	show(d, text, len);
+	pthread_mutex_unlock(&diag_lock);
+}
+
 void diag_merge(struct diag *d, const struct diag *from)
 {
 	pthread_mutex_lock(&diag_lock);
-	if (from->sink && from->sink->len) {
-		if (d->sink)
-			buf_add(d->sink, from->sink->data, from->sink->len);
-		else
-			print(from->sink->data);
-	}
+	if (from->sink && from->sink->len)
+		show(d, from->sink->data, from->sink->len);
 	d->errors += from->errors;
 	d->warnings += from->warnings;
 	pthread_mutex_unlock(&diag_lock);
@@ -232,10 +240,7 @@ void diag_cap_end(struct diag *d, const char *path)
 	buf_addf(&msg, "%s: note: %zu more message(s) about this file not shown (%zu error(s), "
 		 "%zu warning(s)): fix the ones above first\n", path, e + w, e, w);
 	pthread_mutex_lock(&diag_lock);
-	if (d->sink)
-		buf_add(d->sink, msg.data, msg.len);
-	else
-		print(msg.data);
+	show(d, msg.data, msg.len);
 	pthread_mutex_unlock(&diag_lock);
 	buf_free(&msg);
 }

@@ -23,9 +23,10 @@ struct diag {
 	size_t errors, warnings;
 	int strict;
 	struct buf *sink;
+	struct buf *said;	/* or NULL: every message shown (not put in a sink) is also added here */
 };
 
-#define DIAG_INIT { 0, 0, 0, NULL }
+#define DIAG_INIT { 0, 0, 0, NULL, NULL }
 
 /* Messages about one file shown at most (the rest are counted, not shown). */
 #define DIAG_MAX_PER_FILE 20
@@ -43,6 +44,10 @@ void diag_warning(struct diag *d, const char *path, size_t line, size_t col,
  * in the order they were made, and its counts. Lets threads report into
  * buffers of their own and the run print them in a stable order. */
 void diag_merge(struct diag *d, const struct diag *from);
+
+/* Shows messages said before (an earlier build's, as `said` kept them),
+ * without counting them. */
+void diag_say_again(struct diag *d, const char *text, size_t len);
 
 /* Reports the invalid UTF-8 at byte `bad` of src, quoting its line with
  * each invalid byte shown as U+FFFD (the raw bytes would garble a terminal). */
