@@ -458,7 +458,7 @@ static void keep_said(const struct build_options *o, const char *out, uint64_t f
 	buf_add(&b, said->data, said->len);
 	buf_addf(&tmp, "%s.%ld.tmp", path, (long)getpid());	/* each build its own */
 	pc_make_dirs(path);
-	if (write_whole_file(tmp.data, b.data, b.len, NULL) < 0 || rename(tmp.data, path) < 0)
+	if (write_whole_file(tmp.data, b.data, b.len, NULL) < 0 || chmod(tmp.data, 0600) < 0 || rename(tmp.data, path) < 0)
 		unlink(tmp.data);	/* a cache: not having it is no error */
 	buf_free(&tmp);
 	buf_free(&b);
@@ -474,7 +474,9 @@ static void say_again(const struct build_options *o, struct diag *d, const char 
 	char head[64];
 	snprintf(head, sizeof(head), SAID_HEADER, (unsigned long long)fp);
 	size_t n = strlen(head);
-	if (path && load_file(path, &b) == 0 && b.len > n && memcmp(b.data, head, n) == 0)
+	struct stat st;	/* ours alone, as the parse cache's: its bytes go to the terminal as they are */
+	if (path && lstat(path, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == geteuid() && !(st.st_mode & 022) &&
+	    load_file(path, &b) == 0 && b.len > n && memcmp(b.data, head, n) == 0)
 		diag_say_again(d, b.data + n, b.len - n);
 	buf_free(&b);
 	free(path);
