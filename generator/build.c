@@ -4,6 +4,7 @@
 #include "build_reuse.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -447,6 +448,7 @@ static char *said_file(const struct build_options *o, const char *out)
 }
 
 #define SAID_HEADER "sitegen-said 1 %016llx\n"
+#define SAID_MAX_BYTES ((off_t)256 << 20)
 
 static void keep_said(const struct build_options *o, const char *out, uint64_t fp, const struct buf *said)
 {
@@ -458,7 +460,19 @@ static void keep_said(const struct build_options *o, const char *out, uint64_t f
 	buf_add(&b, said->data, said->len);
 	buf_addf(&tmp, "%s.%ld.tmp", path, (long)getpid());	/* each build its own */
 	pc_make_dirs(path);
-	if (write_whole_file(tmp.data, b.data, b.len, NULL) < 0 || chmod(tmp.data, 0600) < 0 || rename(tmp.data, path) < 0)
+	unlink(tmp.data);	/* a killed build's */
+	int fd = open(tmp.data, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);	/* ours alone from the start */
+	int ok = fd >= 0;
+	for (size_t at = 0; ok && at < b.len;) {
+		ssize_t n = write(fd, b.data + at, b.len - at);
+		if (n < 0 && errno == EINTR)
+			continue;
+		ok = n > 0;
+		at += ok ? (size_t)n : 0;
+	}
+	if (fd >= 0 && close(fd) < 0)
+		ok = 0;
+	if (fd >= 0 && (!ok || rename(tmp.data, path) < 0))
 		unlink(tmp.data);	/* a cache: not having it is no error */
 	buf_free(&tmp);
 	buf_free(&b);
@@ -474,10 +488,21 @@ static void say_again(const struct build_options *o, struct diag *d, const char 
 	char head[64];
 	snprintf(head, sizeof(head), SAID_HEADER, (unsigned long long)fp);
 	size_t n = strlen(head);
-	struct stat st;	/* ours alone, as the parse cache's: its bytes go to the terminal as they are */
-	if (path && lstat(path, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == geteuid() && !(st.st_mode & 022) &&
-	    load_file(path, &b) == 0 && b.len > n && memcmp(b.data, head, n) == 0)
-		diag_say_again(d, b.data + n, b.len - n);
+	/* ours alone, as the parse cache's (its bytes go to the terminal as
+	 * they are), and of a size a build's messages have */
+	struct stat st;
+	int fd = path ? open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC) : -1;
+	if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == geteuid() && !(st.st_mode & 022) &&
+	    st.st_size > (off_t)n && st.st_size <= SAID_MAX_BYTES) {
+		buf_grow(&b, (size_t)st.st_size);
+		ssize_t got;
+		while ((got = read(fd, b.data + b.len, (size_t)st.st_size - b.len)) > 0 || (got < 0 && errno == EINTR))
+			b.len += got > 0 ? (size_t)got : 0;
+		if (b.len == (size_t)st.st_size && memcmp(b.data, head, n) == 0)
+			diag_say_again(d, b.data + n, b.len - n);
+	}
+	if (fd >= 0)
+		close(fd);
 	buf_free(&b);
 	free(path);
 }
@@ -530,10 +555,12 @@ int build_run(const struct build_options *o, struct arena *a, struct diag *d, st
 	size_t cfg_len;
 	struct config local_cfg, *cfg = fresh ? &fresh->cfg : &local_cfg;
 	int r = -1;
-	/* what a command line's build says, for the next if nothing changes */
+	/* what the build says from its parse on, for the next if nothing
+	 * changes (the config's and the listing's messages are said by every
+	 * build, that one too) */
 	struct buf said = BUF_INIT;
-	if (!o->check && !o->kept)
-		d->said = &said;
+	const char *said_out = NULL;
+	uint64_t said_fp = 0;
 	if (build_read_config(ka, d, o->config, cfg, &cfg_src, &cfg_len) < 0)
 		goto done;
 	const char *out = res->out = arena_strdup(a, o->out ? o->out : cfg->output_dir);
@@ -564,6 +591,11 @@ int build_run(const struct build_options *o, struct arena *a, struct diag *d, st
 		say_again(o, d, out, fp);
 		r = 0;
 		goto done;
+	}
+	if (!o->check) {
+		d->said = &said;
+		said_out = out;
+		said_fp = fp;
 	}
 	/* everything but the content, for incremental rendering (render.h) */
 	uint64_t global[2] = { 0, 0 };
@@ -601,8 +633,6 @@ int build_run(const struct build_options *o, struct arena *a, struct diag *d, st
 		memo_off(pj.memo);
 	struct site local_site, *site = fresh ? &fresh->site : &local_site;
 	r = generate(o, a, ka, d, fresh ? &fresh->index_said : d, cfg, arts, &pj, site, res, fp, global, fresh);
-	if (d->said && r == 0 && !diag_failed(d))
-		keep_said(o, out, fp, &said);
 	/* ICU's answers are right whether or not the build failed: the next
 	 * build after an editor's mistake (each save, under serve) need not
 	 * open ICU again. A check reads the memo and writes nothing. */
@@ -624,6 +654,8 @@ int build_run(const struct build_options *o, struct arena *a, struct diag *d, st
 	else
 		parse_cache_free(pj.cache);	/* after the articles pointing into it */
 done:
+	if (said_out && r == 0 && !diag_failed(d))
+		keep_said(o, said_out, said_fp, &said);
 	if (d->said == &said)
 		d->said = NULL;
 	buf_free(&said);

@@ -182,7 +182,7 @@ static void test_errors_in_partials(void)
 		   "    <nav>{{#links}}</nav>\n"
 		   "         ^\n");
 	buf_reset(&fx.msgs);
-	struct diag d2 = { 0, 0, 0, &fx.msgs };
+	struct diag d2 = { 0, 0, 0, &fx.msgs, NULL };
 	check("error in a partial: a later template that includes it fails too",
 	      !tmpl_set_get(fx.set, "other", &d2) && diag_failed(&d2));
 	check_text("error in a partial: later failures say where to look", &fx.msgs,

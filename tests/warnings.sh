@@ -170,11 +170,17 @@ say "$([ $st = 0 ] && echo 0 || echo 1)" "the forgotten page is a warning, not a
 # said (they are still there: `make site` twice said none the second time);
 # once they are mended, no build says them. Kept in the cache directory
 # (this test's own, in a subshell: the run's is left as it is).
+# The config's and the listing's warnings are said by every build (each
+# once: found by a reviewer said twice), and one about a file since removed
+# is not said again.
 (
 export SITEGEN_CACHE_DIR="$tmp/cache"
 mkdir -p "$tmp/again"
 article "$tmp/again/a.md" 甲 2020-01-01 'city: 吕梁市\nmood: 晴\n'
 article "$tmp/again/b.md" 乙 2020-01-02 'city: 吕梁市\n'
+echo notes >"$tmp/again/notes.txt"
+CFG=$tmp/again-config.yml
+{ cat tests/errors/config.yml; echo 'bogus_key: 1'; } >"$CFG"
 run "$tmp/again"
 cp "$tmp/got" "$tmp/first"
 run "$tmp/again"
@@ -186,6 +192,13 @@ else
 fi
 "$BIN" --config $CFG --content "$tmp/again" --out "$tmp/out" 2>/dev/null | grep -q 'nothing changed' &&
 	say 0 "(and it is one that found nothing changed)" || say 1 "the second build did not find nothing changed"
+[ "$(grep -c "unknown key 'bogus_key'" "$tmp/got")" = 1 ] && [ "$(grep -c 'notes.txt' "$tmp/got")" = 1 ] &&
+	say 0 "the config's and the listing's warnings once each" || say 1 "the config's or the listing's warnings not once"
+rm "$tmp/again/notes.txt"
+run "$tmp/again"
+! grep -q 'notes.txt' "$tmp/got" && grep -q 'mood' "$tmp/got" &&
+	say 0 "a file removed since is not warned of again" || { say 1 "a file removed since: warned of again"; sed 's/^/#   /' "$tmp/got"; }
+{ cat tests/errors/config.yml; } >"$CFG"
 article "$tmp/again/a.md" 甲 2020-01-01 'city: 吕梁市\n'
 run "$tmp/again"
 run "$tmp/again"
