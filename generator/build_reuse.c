@@ -6,7 +6,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "hash.h"
 #include "memo.h"
 #include "parse_cache.h"
 #include "search.h"

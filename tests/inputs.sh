@@ -80,7 +80,11 @@ say "$(expect 0 "$tmp/th/static/loop: warning: leads back to $tmp/th/static, a d
 	echo 0 || echo 1)" "loops in theme/static are one warning each; one elsewhere in the theme, which nothing reads, is silent"
 say "$(same "$tmp/ref" "$tmp/o2" && echo 0 || echo 1)" "the theme's loops are skipped: the assets are those of the theme without them"
 run --content $GOOD --theme "$tmp/th" --out "$tmp/o2"
-say "$(expect 0 && echo 0 || echo 1)" \
+# (a build that finds nothing changed says the last build's warnings again)
+say "$(expect 0 "$tmp/th/static/loop: warning: leads back to $tmp/th/static, a directory it is in (a loop of links): skipped" \
+	"$tmp/th/static/sub/back: warning: leads back to $tmp/th/static, a directory it is in (a loop of links): skipped" &&
+	timeout $TMO "$BIN" --config $CFG --content $GOOD --theme "$tmp/th" --out "$tmp/o2" 2>/dev/null | grep -q 'nothing changed' &&
+	echo 0 || echo 1)" \
 	"a rebuild with the theme's loops finishes at once: nothing changed (the fingerprint's walk skips them)"
 rm -rf "$tmp/th"
 
