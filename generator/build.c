@@ -2,27 +2,24 @@
 #define _DEFAULT_SOURCE
 #include "build.h"
 #include "build_reuse.h"
+#include "build_said.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "article.h"
 #include "article_set.h"
 #include "config.h"
-#include "hash.h"
 #include "index.h"
 #include "inputs.h"
 #include "load.h"
 #include "load_watch.h"
 #include "memo.h"
 #include "parse_cache.h"
-#include "parse_cache_dir.h"
 #include "progress.h"
 #include "render.h"
 #include "search.h"
@@ -428,83 +425,19 @@ int build_read_config(struct arena *a, struct diag *d, const char *path, struct 
 	return config_parse(a, d, path, cfg_src, cfg_len, cfg);
 }
 
-/* The messages the last build of out said, for a build that finds nothing
- * changed since (`make site` twice: the second said no warning, as if they
- * were gone): kept in the cache directory (memo.h), a file an output, with
- * the inputs' fingerprint they were said for (the messages are the inputs'
- * and the options', which it covers). NULL: no cache, or one among the
- * user's files. */
-static char *said_file(const struct build_options *o, const char *out)
+/* Whether dir (the cache directory, the memo's) is among the user's files:
+ * never a file of ours there. */
+static int among_users(const struct build_options *o, const char *out, const char *dir)
 {
-	char *dir = memo_cache_dir(), *real = dir ? realpath(out, NULL) : NULL, *path = NULL;
-	if (real && !is_within(dir, o->content) && !is_within(dir, o->theme) && !is_within(dir, out)) {
-		struct buf b = BUF_INIT;
-		buf_addf(&b, "%s/said-%016llx", dir, (unsigned long long)hash_str(real));
-		path = buf_detach(&b, NULL);
-	}
-	free(real);
+	return is_within(dir, o->content) || is_within(dir, o->theme) || is_within(dir, out);
+}
+
+/* The file keeping what builds of out said (build_said.h), or NULL. */
+static char *said_path(const struct build_options *o, const char *out)
+{
+	char *dir = memo_cache_dir(), *path = dir && !among_users(o, out, dir) ? build_said_path(dir, out) : NULL;
 	free(dir);
 	return path;
-}
-
-#define SAID_HEADER "sitegen-said 1 %016llx\n"
-#define SAID_MAX_BYTES ((off_t)256 << 20)
-
-static void keep_said(const struct build_options *o, const char *out, uint64_t fp, const struct buf *said)
-{
-	char *path = said_file(o, out);
-	if (!path)
-		return;
-	struct buf b = BUF_INIT, tmp = BUF_INIT;
-	buf_addf(&b, SAID_HEADER, (unsigned long long)fp);
-	buf_add(&b, said->data, said->len);
-	buf_addf(&tmp, "%s.%ld.tmp", path, (long)getpid());	/* each build its own */
-	pc_make_dirs(path);
-	unlink(tmp.data);	/* a killed build's */
-	int fd = open(tmp.data, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);	/* ours alone from the start */
-	int ok = fd >= 0;
-	for (size_t at = 0; ok && at < b.len;) {
-		ssize_t n = write(fd, b.data + at, b.len - at);
-		if (n < 0 && errno == EINTR)
-			continue;
-		ok = n > 0;
-		at += ok ? (size_t)n : 0;
-	}
-	if (fd >= 0 && close(fd) < 0)
-		ok = 0;
-	if (fd >= 0 && (!ok || rename(tmp.data, path) < 0))
-		unlink(tmp.data);	/* a cache: not having it is no error */
-	buf_free(&tmp);
-	buf_free(&b);
-	free(path);
-}
-
-/* Says again what the build that left out as it is said, when it was said
- * for these inputs. */
-static void say_again(const struct build_options *o, struct diag *d, const char *out, uint64_t fp)
-{
-	char *path = said_file(o, out);
-	struct buf b = BUF_INIT;
-	char head[64];
-	snprintf(head, sizeof(head), SAID_HEADER, (unsigned long long)fp);
-	size_t n = strlen(head);
-	/* ours alone, as the parse cache's (its bytes go to the terminal as
-	 * they are), and of a size a build's messages have */
-	struct stat st;
-	int fd = path ? open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC) : -1;
-	if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == geteuid() && !(st.st_mode & 022) &&
-	    st.st_size > (off_t)n && st.st_size <= SAID_MAX_BYTES) {
-		buf_grow(&b, (size_t)st.st_size);
-		ssize_t got;
-		while ((got = read(fd, b.data + b.len, (size_t)st.st_size - b.len)) > 0 || (got < 0 && errno == EINTR))
-			b.len += got > 0 ? (size_t)got : 0;
-		if (b.len == (size_t)st.st_size && memcmp(b.data, head, n) == 0)
-			diag_say_again(d, b.data + n, b.len - n);
-	}
-	if (fd >= 0)
-		close(fd);
-	buf_free(&b);
-	free(path);
 }
 
 /* A build in serve's build process from the site it kept (build_reuse.h),
@@ -588,7 +521,9 @@ int build_run(const struct build_options *o, struct arena *a, struct diag *d, st
 	 * Made through, such a build keeps every page and says them all. */
 	if (!o->check && !o->force && !o->kept && d->errors == 0 && writer_is_current(out, fp)) {
 		res->nothing_changed = 1;
-		say_again(o, d, out, fp);
+		char *path = said_path(o, out);
+		build_said_again(path, d, fp);
+		free(path);
 		r = 0;
 		goto done;
 	}
@@ -611,8 +546,8 @@ int build_run(const struct build_options *o, struct arena *a, struct diag *d, st
 	}
 	struct article_set local_arts = { 0 }, *arts = fresh ? &fresh->arts : &local_arts;
 	struct parse_job pj = { arts, sources, nsrc, d, o->jobs, NULL, NULL, NULL, cfg->search, NULL };
-	char *cache_dir = memo_cache_dir();	/* never a file of ours among the user's */
-	if (cache_dir && (is_within(cache_dir, o->content) || is_within(cache_dir, o->theme) || is_within(cache_dir, out)))
+	char *cache_dir = memo_cache_dir();
+	if (cache_dir && among_users(o, out, cache_dir))
 		cache_dir = (free(cache_dir), NULL);
 	struct parse_cache *earlier = o->kept ? o->kept->cache : NULL;
 	if (o->kept)
@@ -628,8 +563,8 @@ int build_run(const struct build_options *o, struct arena *a, struct diag *d, st
 			parse_cache_taken_over(pj.cache) ? " (mapped by the last build)" : "");
 	if (!o->check)	/* a check writes nothing */
 		parse_cache_save(pj.cache, sources, nsrc);
-	const char *memo_dir = memo_dir_of(pj.memo);	/* never a file of ours among the user's */
-	if (memo_dir && (is_within(memo_dir, o->content) || is_within(memo_dir, o->theme) || is_within(memo_dir, out)))
+	const char *memo_dir = memo_dir_of(pj.memo);
+	if (memo_dir && among_users(o, out, memo_dir))
 		memo_off(pj.memo);
 	struct site local_site, *site = fresh ? &fresh->site : &local_site;
 	r = generate(o, a, ka, d, fresh ? &fresh->index_said : d, cfg, arts, &pj, site, res, fp, global, fresh);
@@ -654,8 +589,11 @@ int build_run(const struct build_options *o, struct arena *a, struct diag *d, st
 	else
 		parse_cache_free(pj.cache);	/* after the articles pointing into it */
 done:
-	if (said_out && r == 0 && !diag_failed(d))
-		keep_said(o, said_out, said_fp, &said);
+	if (said_out && r == 0 && !diag_failed(d)) {
+		char *path = said_path(o, said_out);
+		build_said_keep(path, said_fp, &said);
+		free(path);
+	}
 	if (d->said == &said)
 		d->said = NULL;
 	buf_free(&said);
