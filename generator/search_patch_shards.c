@@ -43,14 +43,19 @@ static const char *patch_shard(const struct patch *p, struct scratch *sc, int po
 	snprintf(rel, sizeof(rel), "search/%c/%zx.js", positional ? 'p' : 'g', k);
 	if (writer_read_kept(p->x->w, rel, &sc->file) < 0)
 		return "a shard is not as the earlier build left it";
+	/* A patch that only adds documents (as the newest) has no old postings
+	 * to find and drop, no number to move: only the lists it adds to are
+	 * read (the others are written as they were). Else every list is, and
+	 * the old postings must be where the old text says, and nowhere else. */
+	int decode_all = p->renumbered || p->nold > 0;
 	struct shard sh = { 0 };
-	if (search_shard_parse(sc->file.data, sc->file.len, positional, k, p->span, &sh) < 0) {
+	if (search_shard_parse(sc->file.data, sc->file.len, positional, k, p->span, decode_all, &sh) < 0) {
 		search_shard_free(&sh);
 		return "a shard that does not decode";
 	}
 	/* the old postings must be there, all of them */
 	size_t dropped = 0, expected = 0;
-	for (size_t i = 0; i < sh.n; i++) {
+	for (size_t i = 0; decode_all && i < sh.n; i++) {
 		struct sgram *g = &sh.g[i];
 		size_t d = positional ? search_drop_entries(&g->a, p->old_changed)
 				      : search_drop_docs(&g->a, p->old_changed) + search_drop_docs(&g->b, p->old_changed);
@@ -84,8 +89,13 @@ static const char *patch_shard(const struct patch *p, struct scratch *sc, int po
 			break;
 		}
 		struct sgram *g = bsearch(&key, sh.g, before, sizeof(*sh.g), search_sgram_cmp);
-		if (!g)
+		if (!g) {
 			g = memcpy(search_shard_add(&sh), &key, sizeof(key));
+			g->decoded = 1;
+		} else if (search_shard_decode(g, positional, p->span) < 0) {
+			why = "a shard that does not decode";
+			break;
+		}
 		g->changed = 1;
 		struct u32s add = { 0 };
 		if (positional) {
@@ -111,7 +121,7 @@ static const char *patch_shard(const struct patch *p, struct scratch *sc, int po
 		const struct sgram *prev = NULL;
 		for (size_t i = 0; i < sh.n; i++) {
 			const struct sgram *g = &sh.g[i];
-			if (!g->a.n)
+			if (g->decoded && !g->a.n)
 				continue;	/* only the changed documents had it */
 			if (prev)
 				buf_addch(out, ' ');

@@ -71,8 +71,31 @@ void search_shard_free(struct shard *sh)
 	memset(sh, 0, sizeof(*sh));
 }
 
-/* A shard file as search.c writes it, every list decoded. */
-int search_shard_parse(const char *s, size_t len, int positional, size_t k, size_t ndocs, struct shard *sh)
+/* A gram's lists from its code (search_shard_parse read where it is). */
+int search_shard_decode(struct sgram *g, int positional, size_t ndocs)
+{
+	if (g->decoded)
+		return 0;
+	g->decoded = 1;
+	size_t j = 0;
+	if (positional) {
+		if (search_decode_entries(g->code, g->code_len, &g->a) < 0 || !g->a.n)
+			return -1;
+		for (size_t e = 0; e < g->a.n; e += 3 + g->a.v[e + 1] + g->a.v[e + 2])
+			if (g->a.v[e] >= ndocs)
+				return -1;
+		return 0;
+	}
+	if (search_decode_list(g->code, g->code_len, &j, ndocs, &g->a) < 0 ||
+	    search_decode_list(g->code, g->code_len, &j, ndocs, &g->b) < 0 || j != g->code_len || !g->a.n)
+		return -1;
+	return 0;
+}
+
+/* A shard file as search.c writes it: its grams, each list decoded when
+ * decode_all (else where it is, for search_shard_decode). */
+int search_shard_parse(const char *s, size_t len, int positional, size_t k, size_t ndocs, int decode_all,
+		       struct shard *sh)
 {
 	char head[64];
 	size_t i = (size_t)snprintf(head, sizeof(head), "sitegenSearch.%c(%zu,\"", positional ? 'p' : 'g', k);
@@ -106,21 +129,13 @@ int search_shard_parse(const char *s, size_t len, int positional, size_t k, size
 			return -1;
 		i = (size_t)(sp - s) + 1;
 		const char *v = s + i, *end = memchr(v, ' ', len - i);
-		size_t vlen = end ? (size_t)(end - v) : len - i, j = 0;
-		if (memchr(v, '"', vlen) || memchr(v, '\\', vlen))
+		size_t vlen = end ? (size_t)(end - v) : len - i;
+		if (!vlen || memchr(v, '"', vlen) || memchr(v, '\\', vlen))
 			return -1;
 		g->code = v;
 		g->code_len = vlen;
-		if (positional) {
-			if (search_decode_entries(v, vlen, &g->a) < 0 || !g->a.n)
-				return -1;
-			for (size_t e = 0; e < g->a.n; e += 3 + g->a.v[e + 1] + g->a.v[e + 2])
-				if (g->a.v[e] >= ndocs)
-					return -1;
-		} else if (search_decode_list(v, vlen, &j, ndocs, &g->a) < 0 ||
-			   search_decode_list(v, vlen, &j, ndocs, &g->b) < 0 || j != vlen || !g->a.n) {
+		if (decode_all && search_shard_decode(g, positional, ndocs) < 0)
 			return -1;
-		}
 		i += vlen;
 	}
 	return 0;
@@ -176,21 +191,35 @@ int search_renumber_entries(struct u32s *l, const long *new_of)
 	return moved;
 }
 
+/* The length of the list's item at v[k]: a document, or an entry (its
+ * document, counts and positions). */
+static size_t item_len(const struct u32s *l, size_t k, int entries)
+{
+	return entries ? 3 + (size_t)l->v[k + 1] + l->v[k + 2] : 1;
+}
+
 void search_merge(struct u32s *a, const struct u32s *b, int entries)
 {
 	if (!b->n)
 		return;
-	struct u32s m = { 0 };
-	size_t i = 0, j = 0;
-	while (i < a->n || j < b->n) {
-		int from_a = j >= b->n || (i < a->n && a->v[i] < b->v[j]);
-		const struct u32s *s = from_a ? a : b;
-		size_t *k = from_a ? &i : &j;
-		size_t len = entries ? 3 + s->v[*k + 1] + s->v[*k + 2] : 1;
-		for (size_t t = 0; t < len; t++)
-			u32s_push(&m, s->v[*k + t]);
-		*k += len;
+	/* into a new array of the right size, a's items before each of b's
+	 * copied as one run (a report added as the newest: all of a, then b) */
+	uint32_t *m = xmalloc((a->n + b->n) * sizeof(*m));
+	size_t i = 0, j = 0, n = 0;
+	while (j < b->n) {
+		size_t from = i;
+		while (i < a->n && a->v[i] < b->v[j])
+			i += item_len(a, i, entries);
+		memcpy(m + n, a->v + from, (i - from) * sizeof(*m));
+		n += i - from;
+		size_t len = item_len(b, j, entries);
+		memcpy(m + n, b->v + j, len * sizeof(*m));
+		n += len;
+		j += len;
 	}
+	memcpy(m + n, a->v + i, (a->n - i) * sizeof(*m));
+	n += a->n - i;
 	free(a->v);
-	*a = m;
+	a->v = m;
+	a->n = a->cap = n;
 }

@@ -20,6 +20,7 @@ struct sgram {
 	char utf8[18];
 	uint8_t len, base_len;
 	uint8_t changed;
+	uint8_t decoded;	/* a and b hold the lists (search_shard_decode) */
 	struct u32s a, b;
 	const char *code;
 	size_t code_len;
@@ -31,10 +32,16 @@ struct shard {
 };
 
 /* Shard k of g/ (or p/ when positional) from its file's text s[0..len),
- * every list decoded (documents below ndocs), its grams in the order
- * search.c wrote them. Returns 0, or -1 when it is not such a file (sh
- * then holds what was read: free it). */
-int search_shard_parse(const char *s, size_t len, int positional, size_t k, size_t ndocs, struct shard *sh);
+ * its grams in the order search.c wrote them, each with where its code is
+ * and, when decode_all, its lists decoded (documents below ndocs). Returns
+ * 0, or -1 when it is not such a file (sh then holds what was read: free
+ * it). A list not decoded is checked only when search_shard_decode reads
+ * it: a patch that only adds documents reads only the grams it adds to. */
+int search_shard_parse(const char *s, size_t len, int positional, size_t k, size_t ndocs, int decode_all,
+		       struct shard *sh);
+/* Decodes a gram's lists, once (from the code search_shard_parse found).
+ * Returns 0, or -1 when they do not decode. */
+int search_shard_decode(struct sgram *g, int positional, size_t ndocs);
 void search_shard_free(struct shard *sh);
 /* A new, zeroed gram at the end of sh. */
 struct sgram *search_shard_add(struct shard *sh);
