@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "build.h"
@@ -281,11 +282,26 @@ static int serve_worker(struct build_options *o)
 		int status = build_once(o);
 		fflush(stdout);
 		fflush(stderr);
-		char line[16];
-		int len = snprintf(line, sizeof(line), "%d\n", status);
-		if (write(SERVE_WORKER_FD, line, (size_t)len) != len)
+		/* the status, and after a build that ended well what its state
+		 * says (or will say) of the output: serve reloads the pages
+		 * when that changed */
+		char line[32];
+		unsigned long long outputs = status ? 0 : write_watch_output_digest(kept.watch);
+		int len = outputs ? snprintf(line, sizeof(line), "0 %016llx\n", outputs)
+			  : snprintf(line, sizeof(line), "%d\n", status);
+		int said = write(SERVE_WORKER_FD, line, (size_t)len) == len;
+		/* after the status, off the way to the screen: the state of a
+		 * commit that left it to now (the output is locked until then) */
+		struct timespec t0, t1;
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		if (write_watch_write_state(kept.watch) > 0 && getenv("SITEGEN_TIMING")) {
+			clock_gettime(CLOCK_MONOTONIC, &t1);
+			fprintf(stderr, "sitegen: state written after the build said it was done: %.3f s\n",
+				(double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+		}
+		fflush(stderr);
+		if (!said)
 			break;	/* the server is gone */
-		/* after the status: off the way to the screen */
 		load_watch_idle(kept.content, STDIN_FILENO);
 		write_watch_idle(kept.watch, STDIN_FILENO);
 	}

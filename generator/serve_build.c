@@ -151,7 +151,7 @@ static void pass_on(const char *chunk, size_t n, struct buf *err)
  * the messages before it are read (they are in the pipe by then), or the
  * process is gone and all it said is read. Returns the status, or -1 when
  * the process ended without one. */
-static int await_build(struct buf *err)
+static int await_build(struct buf *err, unsigned long long *outputs)
 {
 	char chunk[4096], line[32];
 	size_t line_len = 0;
@@ -184,8 +184,12 @@ static int await_build(struct buf *err)
 			}
 			line_len += (size_t)got;
 			line[line_len] = '\0';
-			if (strchr(line, '\n'))
+			if (strchr(line, '\n')) {
+				/* "0 <the output's digest>" when its state is not written yet */
+				char *sp = strchr(line, ' ');
 				status = atoi(line);
+				*outputs = sp ? strtoull(sp + 1, NULL, 16) : 0;
+			}
 			else if (line_len == sizeof(line) - 1) {
 				kill(worker.pid, SIGKILL);	/* not a build of ours speaking */
 				status_open = 0;
@@ -199,8 +203,9 @@ static int await_build(struct buf *err)
  * the last one is gone). Its output goes to the terminal; its messages
  * too, and into err. Returns its exit status, or 128 + the signal that
  * ended it. */
-static int run_build(char **argv, struct buf *err)
+static int run_build(char **argv, struct buf *err, unsigned long long *outputs)
 {
+	*outputs = 0;
 	if (worker.pid && write(worker.req, "b", 1) != 1)
 		worker_end(1);	/* it ended since the last build: another */
 	if (!worker.pid) {
@@ -214,7 +219,7 @@ static int run_build(char **argv, struct buf *err)
 			return 1;
 		}
 	}
-	int status = await_build(err);
+	int status = await_build(err, outputs);
 	if (status >= 0) {
 		if (++worker.builds >= SERVE_WORKER_BUILDS)
 			let_go();
@@ -329,7 +334,7 @@ static void say_built(int built, int status, int changed, int moved, size_t warn
 /* Publishes a finished build: the output as it now is, its warnings, or its
  * errors. */
 static void end_build(struct serve_state *s, const struct serve_opts *o, int status, struct buf *err,
-		      unsigned long long *digest, double secs)
+		      unsigned long long *digest, unsigned long long outputs, double secs)
 {
 	/* Only a directory a build of ours just wrote is served: after a failed
 	 * build, o->out may be one the build refused (a home folder, the
@@ -337,7 +342,7 @@ static void end_build(struct serve_state *s, const struct serve_opts *o, int sta
 	char *base = NULL, *root = status == 0 ? serve_served_root(o->out) : NULL;
 	if (status == 0)
 		serve_read_config(o->config, &base, NULL);
-	unsigned long long now_digest = status == 0 ? writer_output_digest(o->out) : *digest;
+	unsigned long long now_digest = status ? *digest : outputs ? outputs : writer_output_digest(o->out);
 	int changed = now_digest != *digest;
 	*digest = now_digest;
 	const char *text = err->len ? err->data : "";
@@ -388,8 +393,9 @@ int serve_build(struct serve_state *s, const struct serve_opts *o, unsigned long
 	struct buf err = BUF_INIT;
 	begin_build(s);
 	double t0 = serve_now();
-	int status = run_build(o->build_argv, &err);
-	end_build(s, o, status, &err, digest, serve_now() - t0);
+	unsigned long long outputs;
+	int status = run_build(o->build_argv, &err, &outputs);
+	end_build(s, o, status, &err, digest, outputs, serve_now() - t0);
 	buf_free(&err);
 	return status;
 }

@@ -59,6 +59,20 @@ struct write_watch *write_watch_new(void);
 void write_watch_free(struct write_watch *ww);
 /* stop_fd: readable once the next build is wanted (the idle work stops) */
 void write_watch_idle(struct write_watch *ww, int stop_fd);
+/* A commit whose files were the earlier build's (a body edit's) leaves its
+ * state unwritten and the output locked: the build says it is done, and
+ * the state (a few tens of MB at 50,000 reports) is written after, before
+ * anything else. Until then the earlier state stands: its digests are not
+ * those of the files replaced, so a build that read it (this one killed
+ * first) would make them again. Returns 1 when it wrote one, 0 when none
+ * was left to write, -1 when it could not be written (said on stderr; the
+ * next build reads the earlier one). */
+int write_watch_write_state(struct write_watch *ww);
+/* What the last commit's state says of the output's files (as
+ * writer_output_digest reads it), or will say once write_watch_write_state
+ * has written it; 0 when the watch keeps no list of it (then the state is
+ * written: read it). */
+uint64_t write_watch_output_digest(const struct write_watch *ww);
 /* This build's keeps: unlooked-at, looked at; the folders watched; why the
  * watch is stopped, or NULL; whether
  * its writer took the last commit's list (1), read the state (0), or had no

@@ -547,7 +547,13 @@ int writer_commit(struct writer *w, struct write_stats *stats, uint64_t inputs)
 	if (!w->all_ours)
 		sweep_old(w);
 	write_remove_tree(w->staging);
-	if (write_state(w->out, inputs, w->digest, w) < 0) {
+	if (w->watch && r == 0 && write_list_same_files(w)) {
+		/* serve's build process, the files the earlier build's: the state
+		 * is written once the build has said it is done
+		 * (write_watch_write_state), the output locked until then */
+		write_watch_committed(w);
+		write_watch_defer_state(w->watch, w, inputs);
+	} else if (write_state(w->out, inputs, w->digest, w) < 0) {
 		diag_error(w->d, w->out, 0, 0, NULL, 0, "cannot write %s: %s: the pages are this build's, but the "
 			   "next build will render everything again", WRITE_STATE, strerror(errno));
 		r = -3;

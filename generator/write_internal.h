@@ -147,6 +147,9 @@ struct write_list {
 	dev_t dev;
 	ino_t ino;
 	uint64_t state;
+	/* a commit whose state is still to write (write_watch_state_pending):
+	 * the output's lock, held until it is written, or -1 */
+	int lock_fd;
 };
 /* The list w's commit leaves, taken out of w (which is freed next); NULL
  * when its files are not the earlier build's (one added or removed). */
@@ -161,6 +164,17 @@ void write_list_free(struct write_list *l);
 int write_watch_take_list(struct write_watch *ww, struct writer *w);
 /* After a commit that wrote its state: keeps w's list for the next build. */
 void write_watch_keep_list(struct write_watch *ww, struct writer *w, uint64_t inputs);
+/* Instead of writing the state, in a commit whose files are the earlier
+ * state's (write_list_same_files; a body edit's), after
+ * write_watch_committed: keeps w's list, and w's hold on the output, for
+ * write_watch_write_state. */
+void write_watch_defer_state(struct write_watch *ww, struct writer *w, uint64_t inputs);
+/* Whether w's files are the earlier state's, each old one kept or made
+ * again and nothing else made (write_list_leave's condition). */
+int write_list_same_files(const struct writer *w);
+/* WRITE_STATE of l's output, as the commit that left l would have written
+ * it (its files in the list's order). 0, or -1 with errno. */
+int write_state_of_list(const struct write_list *l);
 /* Does this process's watch need its state read (writer_use_watch)? */
 void writer_use_watch(struct writer *w, struct write_watch *ww);
 

@@ -304,19 +304,28 @@ int write_state_files(const char *out, uint64_t inputs, uint64_t digest, const s
 	return state_replace(out, &b);
 }
 
-/* The earlier state, taken from the last commit's list, made again: the
- * same files, digests, fingerprints and extra section (its lines' order
- * may differ: the order says nothing). */
-static int restore_taken(struct writer *w)
+/* A state of a commit that ended, from a list of its files (in the list's
+ * order: the order says nothing), replaced atomically. */
+static int state_of_files(const char *out, uint64_t inputs, uint64_t outputs, char *const *files,
+			  const uint64_t *digests, size_t n, const struct buf *extra)
 {
 	struct buf b = BUF_INIT;
-	state_begin(&b, w->old_inputs, w->old_outputs);
+	state_begin(&b, inputs, outputs);
 	buf_addstr(&b, "files\n");
-	for (size_t i = 0; i < w->nold; i++)
-		add_file_line(&b, w->old_digests[i], w->old_files[i]);
-	state_add_extra(&b, &w->old_extra_own);
+	for (size_t i = 0; i < n; i++)
+		add_file_line(&b, digests[i], files[i]);
+	state_add_extra(&b, extra);
+	return state_replace(out, &b);
+}
+
+/* The earlier state, taken from the last commit's list, made again: the
+ * same files, digests, fingerprints and extra section. */
+static int restore_taken(struct writer *w)
+{
+	size_t n = w->nold;
 	w->nold = 0;	/* as write_state_restore leaves it */
-	return state_replace(w->out, &b);
+	return state_of_files(w->out, w->old_inputs, w->old_outputs, w->old_files, w->old_digests, n,
+			      &w->old_extra_own);
 }
 
 int write_state_restore(struct writer *w)
@@ -525,22 +534,35 @@ void write_list_free(struct write_list *l)
 	arena_free(&l->index_arena);
 	buf_free(&l->extra);
 	free(l->out);
+	if (l->lock_fd >= 0)
+		close(l->lock_fd);
 	free(l);
+}
+
+int write_list_same_files(const struct writer *w)
+{
+	size_t put = 0;
+	for (size_t i = 0; i < w->nold; i++) {
+		if (!w->old_mark[i])
+			return 0;
+		put += w->old_mark[i] == OLD_PUT;
+	}
+	return w->nold && w->old_complete && !w->all_ours && put == w->paths.len;
+}
+
+int write_state_of_list(const struct write_list *l)
+{
+	return state_of_files(l->out, l->inputs, l->outputs, l->files, l->digests, l->n, &l->extra);
 }
 
 struct write_list *write_list_leave(struct writer *w, uint64_t inputs)
 {
 	/* the same files as the earlier state's: each old one kept or made
 	 * again, and nothing made that it did not list */
-	size_t put = 0;
-	for (size_t i = 0; i < w->nold; i++) {
-		if (!w->old_mark[i])
-			return NULL;
-		put += w->old_mark[i] == OLD_PUT;
-	}
-	if (!w->nold || !w->old_complete || w->all_ours || put != w->paths.len)
+	if (!write_list_same_files(w))
 		return NULL;
 	struct write_list *l = xcalloc(1, sizeof(*l));
+	l->lock_fd = -1;
 	/* the digests the commit's state gives: the files made, as they
 	 * were moved into place */
 	for (size_t i = 0; i < w->paths.cap; i++)

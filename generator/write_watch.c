@@ -31,6 +31,7 @@
 
 #include "arena.h"
 #include "localfs.h"
+#include "progress.h"
 #include "strmap.h"
 #include "write.h"
 #include "write_internal.h"
@@ -280,6 +281,48 @@ void write_watch_keep_list(struct write_watch *ww, struct writer *w, uint64_t in
 	ww->list->dev = st.st_dev;
 	ww->list->ino = st.st_ino;
 	ww->list->state = state;
+}
+
+void write_watch_defer_state(struct write_watch *ww, struct writer *w, uint64_t inputs)
+{
+	struct stat st = { 0 };
+	write_list_free(ww->list);
+	fstat(w->lock_fd, &st);	/* if not, no build takes the list: the state is still written */
+	ww->list = write_list_leave(w, inputs);	/* not NULL: the same files (the caller asked) */
+	ww->list->out = xstrdup(w->out);
+	ww->list->dev = st.st_dev;
+	ww->list->ino = st.st_ino;
+	ww->list->state = 0;	/* none to take until written */
+	ww->list->lock_fd = w->lock_fd;	/* the output stays this process's */
+	w->lock_fd = -1;
+}
+
+int write_watch_write_state(struct write_watch *ww)
+{
+	struct write_list *l = ww ? ww->list : NULL;
+	if (!l || l->lock_fd < 0)
+		return 0;
+	int r = write_state_of_list(l);
+	if (r == 0) {
+		l->state = state_digest(l->out);
+		ww->state = l->state;	/* the state this process saw last: its own */
+	} else {
+		int e = errno;
+		progress_clear();
+		fprintf(stderr, "sitegen: cannot write %s/%s: %s: the next build looks at every page again\n", l->out,
+			WRITE_STATE, strerror(e));
+		write_list_free(l);	/* the earlier state stays, whose digests these files do not have */
+		ww->list = NULL;
+		return -1;
+	}
+	close(l->lock_fd);	/* the output is free for the next build */
+	l->lock_fd = -1;
+	return 1;
+}
+
+uint64_t write_watch_output_digest(const struct write_watch *ww)
+{
+	return ww && ww->list ? ww->list->outputs : 0;
 }
 
 int write_watch_take_list(struct write_watch *ww, struct writer *w)

@@ -189,3 +189,44 @@ chmod 600 "$(ls "$cache"/parse-*.bin)"
 body youtamenzai 12
 step "the parse cache's file changed (its times)" whole
 end_worker || fail "the build process did not end well" worker.log
+
+# A commit whose files are the earlier build's leaves its state to be written
+# after the build said it was done (write.h: write_watch_write_state): the
+# state the process writes then is the one a command-line build takes as
+# current, and a process killed before writing it leaves an output the next
+# build makes right.
+sleep 2.1
+sed -i "2s/.*/title: '有他们在'/" content/2022/youtamenzai.md
+start_worker out SITEGEN_CACHE_DIR="$cache"
+step "a new process's first build" whole
+body youtamenzai 13
+step "a body edit" kept
+end_worker || fail "the build process did not end well" worker.log
+grep -q "state written after the build said it was done" worker.log &&
+	pass "its state was written after it said the build was done" || fail "no state written after the build" worker.log
+SITEGEN_CACHE_DIR=$cache "$bin" build --out out --theme "$tmp/theme" >cli.out 2>&1
+grep -q "nothing changed" cli.out && pass "a command-line build after it finds nothing changed (the state it wrote)" ||
+	fail "a command-line build after it did not take its state as current" cli.out
+if ! sanitized "$bin" && [ -f "$here/$B/tests/fault.so" ]; then
+	sed -i "2s/.*/title: '有他们在啊'/" content/2022/youtamenzai.md
+	# the first build's state is the first rename to it; the second's kills
+	start_worker out SITEGEN_CACHE_DIR="$cache" LD_PRELOAD="$here/$B/tests/fault.so" FAULT_RENAME_TO=.sitegen-state \
+		FAULT_RENAME=1 FAULT_KILL=1
+	build || fail "the first build (its state written) failed" worker.log
+	body youtamenzai 14
+	build && pass "a body edit's build said it was done before its state was written" ||
+		fail "the body edit's build did not say it was done" worker.log
+	waited=0
+	while kill -0 "$worker" 2>/dev/null && [ $waited -lt $limit ]; do sleep 0.1; waited=$((waited + 1)); done
+	if kill -0 "$worker" 2>/dev/null; then
+		fail "the process was not killed at its state's rename" worker.log
+	else
+		wait "$worker" 2>/dev/null
+		worker=
+		grep -q '第14段' out/reports/*/index.html && pass "killed at its state's rename, its pages are in place" ||
+			fail "the edit's pages are not in place"
+		SITEGEN_CACHE_DIR=$cache "$bin" build --out out --theme "$tmp/theme" --quiet 2>cli.err ||
+			fail "the build after the kill failed" cli.err
+		same "the build after a process killed before its state: a plain build's output"
+	fi
+fi

@@ -64,7 +64,8 @@ build() {
 		[ $waited -gt $limit ] && return 1
 		sleep 0.1
 	done
-	[ "$(tail -n 1 "$tmp/status")" = 0 ]
+	# "0", or "0 <digest>": the output's digest its state is to say
+	case $(tail -n 1 "$tmp/status") in 0 | "0 "*) return 0 ;; *) return 1 ;; esac
 }
 edits=0
 edit() {
