@@ -218,17 +218,18 @@ static int write_site(const struct build_options *o, struct arena *a, struct dia
 		inc.placings = k->placings;
 		inc.placings_known = k->placings_known;
 		inc.hints = 1;
-		inc.keep_hints = k->keep_hints;
-		inc.nkeep_hints = k->nkeep_hints;
+		inc.places = k->keep_places;
 	}
 	render_site(site, tmpls, w, d, a, o->jobs, o->check ? NULL : &inc);
 	if (k) {
 		k->placings_known = inc.placings_known;
-		k->keep_hints = inc.keep_hints;
-		k->nkeep_hints = inc.nkeep_hints;
+		k->keep_places = inc.places;
 	}
 	if (getenv("SITEGEN_TIMING")) {
-		fprintf(stderr, "sitegen: pages made %zu, kept %zu\n", inc.made, inc.kept);
+		fprintf(stderr, "sitegen: pages made %zu, kept %zu", inc.made, inc.kept);
+		if (inc.kept_by_place)
+			fprintf(stderr, " (%zu by their files' places)", inc.kept_by_place);
+		fprintf(stderr, "\n");
 		fprintf(stderr, "sitegen: the changed reports %s\n", inc.changes_known
 			? "are known (the search index may be patched)"
 			: "are not known (the earlier record does not apply whole): the search index is built whole");

@@ -8,6 +8,7 @@
 
 #include "memo.h"
 #include "parse_cache.h"
+#include "render.h"
 #include "search.h"
 #include "text.h"
 #include "xalloc.h"
@@ -68,7 +69,7 @@ void kept_site_free(struct kept_site *k)
 	memo_free(k->memo);
 	free(k->opts);
 	free(k->placings);
-	free(k->keep_hints);
+	render_keep_places_free(k->keep_places);
 	search_dict_memo_free(k->dict_memo);
 	free(k);
 }

@@ -296,7 +296,7 @@ static int serve_worker(struct build_options *o)
 		clock_gettime(CLOCK_MONOTONIC, &t0);
 		if (write_watch_write_state(kept.watch) > 0 && getenv("SITEGEN_TIMING")) {
 			clock_gettime(CLOCK_MONOTONIC, &t1);
-			fprintf(stderr, "sitegen: state written after the build said it was done: %.3f s\n",
+			fprintf(stderr, "sitegen: the last build's state written after it said it was done: %.3f s\n",
 				(double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
 		}
 		fflush(stderr);

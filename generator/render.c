@@ -315,6 +315,7 @@ struct pool {
 	atomic_int abandoned;			/* a thread could not set up: no pages */
 	struct render_deps deps;
 	atomic_size_t made, kept;		/* jobs */
+	atomic_size_t kept_by_place;		/* jobs kept by their files' places (render_deps_keep) */
 	atomic_size_t made_by[NFAMILIES];	/* jobs made, by family (SITEGEN_TIMING) */
 };
 
@@ -323,8 +324,10 @@ struct pool {
  * and what they read recorded. */
 static void run_job(struct pool *p, struct render *r, size_t job)
 {
-	if (p->deps.active && render_deps_keep(&p->deps, job, r->keeps) == 0) {
+	int kept = p->deps.active ? render_deps_keep(&p->deps, job, r->keeps) : -1;
+	if (kept >= 0) {
 		atomic_fetch_add(&p->kept, 1);
+		atomic_fetch_add(&p->kept_by_place, (size_t)kept);
 		return;
 	}
 	size_t f = 0;
@@ -491,6 +494,7 @@ int render_site(const struct site *site, struct tmpl_set *tmpls, struct writer *
 	atomic_init(&p.plan_ticket, 0);
 	atomic_init(&p.made, 0);
 	atomic_init(&p.kept, 0);
+	atomic_init(&p.kept_by_place, 0);
 	size_t total = p.offsets[NFAMILIES];
 	size_t n = (size_t)threads_count(jobs);
 	if (inc)
@@ -512,6 +516,7 @@ int render_site(const struct site *site, struct tmpl_set *tmpls, struct writer *
 		if (getenv("SITEGEN_TIMING") && inc->made && inc->made < total)
 			print_made_by(&p);
 		inc->kept = atomic_load(&p.kept);
+		inc->kept_by_place = atomic_load(&p.kept_by_place);
 		render_deps_close(&p.deps, w, !failed);	/* before the arenas holding its lines go */
 	}
 	for (size_t t = 0; t < n; t++) {

@@ -27,6 +27,7 @@ struct render_incremental {
 	size_t old_narticles;	/* and article k of this one is its old_of[k] (malloc'd): */
 	long *old_of;		/* search.h's search_changes */
 	size_t made, kept;	/* out: jobs (pages) made and kept */
+	size_t kept_by_place;	/* out: of those kept, by their files' places (hints) */
 	/* in/out: the articles' placings (render_deps.c), by their place in
 	 * the site's list, for a site kept from one build to the next and
 	 * changed in bodies only (build_reuse.h), which places no article anew:
@@ -36,14 +37,15 @@ struct render_incremental {
 	 * all.) */
 	uint64_t *placings;
 	int placings_known;
-	/* With hints (in): each page's first file's place among the earlier
-	 * build's files (write.h, writer_keep_batched_hinted), by page, for the
-	 * next build of the same site: keep_hints (nkeep_hints of them) is
-	 * made (malloc'd) or taken by render_site, the caller's to free. */
+	/* With hints (in): the places of each page's files among the earlier
+	 * build's (write.h, writer_keep_batched_at), for the next build of the
+	 * same site: places is made or taken by render_site (in/out), the
+	 * caller's to free (render_keep_places_free). */
 	int hints;
-	long *keep_hints;
-	size_t nkeep_hints;
+	struct render_keep_places *places;
 };
+struct render_keep_places;
+void render_keep_places_free(struct render_keep_places *kp);
 
 /* Renders every page of the site, in `jobs` threads (0: one per core).
  * Templates must be compiled in tmpls already (every template named in

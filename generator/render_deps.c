@@ -95,6 +95,16 @@
 #include "write.h"
 #include "xalloc.h"
 
+/* Where the earlier build's files of job j were among its files, kept
+ * from one build of a site to the next (serve's build process: render.h):
+ * at[j][0] files, at at[j][1…]; NULL where not known. Valid while the
+ * writer's list of earlier files is the one numbered `list`. */
+struct render_keep_places {
+	uint64_t list;
+	size_t njobs;
+	uint32_t **at;
+};
+
 #define RECORD_HEADER "sitegen-render 3\n"
 #define SELF_BIT 0x80000000u
 
@@ -210,12 +220,11 @@ void render_deps_open(struct render_deps *dp, const struct site *s, const struct
 {
 	uint64_t search_global = inc->search_global;
 	int force = inc->force;
-	if (inc->hints && inc->nkeep_hints != njobs) {
-		free(inc->keep_hints);
-		inc->keep_hints = xmalloc((njobs + 1) * sizeof(*inc->keep_hints));
-		for (size_t j = 0; j < njobs; j++)
-			inc->keep_hints[j] = -1;
-		inc->nkeep_hints = njobs;
+	if (inc->hints && (!inc->places || inc->places->njobs != njobs)) {
+		render_keep_places_free(inc->places);
+		inc->places = xcalloc(1, sizeof(*inc->places));
+		inc->places->njobs = njobs;
+		inc->places->at = xcalloc(njobs + 1, sizeof(*inc->places->at));
 	}
 	memset(dp, 0, sizeof(*dp));
 	dp->active = 1;
@@ -227,7 +236,16 @@ void render_deps_open(struct render_deps *dp, const struct site *s, const struct
 	dp->placing_of = xcalloc(dp->narticles + 1, sizeof(*dp->placing_of));
 	dp->job_key = xcalloc(njobs + 1, sizeof(*dp->job_key));
 	dp->job_view = xcalloc(njobs + 1, sizeof(*dp->job_view));
-	dp->keep_hint = inc->hints ? inc->keep_hints : NULL;
+	dp->places = inc->hints ? inc->places : NULL;
+	if (dp->places && dp->places->list != writer_old_list_number(w)) {
+		/* another list of the earlier files: the places are looked up
+		 * by name again */
+		for (size_t j = 0; j < njobs; j++) {
+			free(dp->places->at[j]);
+			dp->places->at[j] = NULL;
+		}
+		dp->places->list = writer_old_list_number(w);
+	}
 	uint64_t *one = inc->placings && inc->placings_known ? inc->placings : render_deps_placings(s, threads);
 	dp->placing = render_deps_placing(s, one, dp->placing_of);
 	if (one != inc->placings && inc->placings) {
@@ -435,16 +453,68 @@ static size_t old_files(const struct render_deps *dp, size_t k, struct buf *b)
 	return n;
 }
 
+void render_keep_places_free(struct render_keep_places *kp)
+{
+	if (!kp)
+		return;
+	for (size_t j = 0; j < kp->njobs; j++)
+		free(kp->at[j]);
+	free(kp->at);
+	free(kp);
+}
+
+/* The earlier record's line k: its first file (*first, *len) and how many
+ * it names. */
+static size_t old_files_count(const struct render_deps *dp, size_t k, const char **first, size_t *first_len)
+{
+	size_t len, n = 0;
+	const char *p = line_body(dp->old_line[k], dp->old_len[k], &len), *colon = memchr(p, ':', len);
+	*first = NULL;
+	*first_len = 0;
+	while (colon && p < colon) {
+		const char *sp = memchr(p, ' ', (size_t)(colon - p)), *stop = sp ? sp : colon;
+		if (stop > p && !n++) {
+			*first = p;
+			*first_len = (size_t)(stop - p);
+		}
+		p = stop + 1;
+	}
+	return n;
+}
+
 int render_deps_keep(struct render_deps *dp, size_t j, struct keep_batch *kb)
 {
-	if (dp->dirty[j])
+	uint32_t **at = dp->places ? &dp->places->at[j] : NULL;
+	if (dp->dirty[j]) {
+		if (at) {	/* made: its files may be others next time */
+			free(*at);
+			*at = NULL;
+		}
 		return -1;
+	}
+	size_t k = (size_t)dp->old_job[j];
+	if (at && *at) {
+		const char *first;
+		size_t first_len, n = old_files_count(dp, k, &first, &first_len);
+		if (n == (*at)[0] &&
+		    writer_keep_batched_at(kb, dp->places->list, *at + 1, n, first, first_len) == 0)
+			return 1;
+	}
 	struct buf b = BUF_INIT;
-	size_t n = old_files(dp, (size_t)dp->old_job[j], &b);
+	size_t n = old_files(dp, k, &b);
 	const char **rels = xcalloc(n + 1, sizeof(*rels));
-	for (size_t i = 0, at = 0; i < n; i++, at += strlen(b.data + at) + 1)
-		rels[i] = b.data + at;
-	int r = writer_keep_batched_hinted(kb, rels, n, dp->keep_hint ? &dp->keep_hint[j] : NULL);
+	for (size_t i = 0, off = 0; i < n; i++, off += strlen(b.data + off) + 1)
+		rels[i] = b.data + off;
+	int r = writer_keep_batched(kb, rels, n);
+	if (at) {
+		free(*at);
+		*at = NULL;
+		if (r == 0) {
+			*at = xmalloc((n + 1) * sizeof(**at));
+			(*at)[0] = (uint32_t)n;
+			writer_keep_batch_places(kb, n, *at + 1);
+		}
+	}
 	free(rels);
 	buf_free(&b);
 	return r;

@@ -76,7 +76,7 @@ struct render_deps {
 	uint64_t *item, *body, *placing_of;	/* by article order */
 	uint64_t *old_item, *old_body, *old_placing;	/* by the earlier order */
 	const char **job_key;	/* by job: what matches it with an earlier job across a change of structure, or NULL */
-	long *keep_hint;	/* by job: its first file's place among the earlier build's files, or NULL */
+	struct render_keep_places *places;	/* the jobs' files' places, kept from a build of the site, or NULL */
 	uint64_t *job_view;	/* by job: what its page reads of the structure, where it has a key */
 	size_t view_job;	/* the job render_deps_view_* describe */
 	int views_known;	/* job_key and job_view are made (else the record's stand) */
@@ -130,7 +130,8 @@ int render_deps_body_changed(const struct render_deps *dp, size_t order);
 uint64_t render_deps_old_item(const struct render_deps *dp, size_t order);
 /* Once every article's digests are in: which jobs must be made. */
 void render_deps_plan(struct render_deps *dp);
-/* Keeps job j's files when none of its inputs changed, in kb: 0, else -1. */
+/* Keeps job j's files when none of its inputs changed, in kb: 1 when kept
+ * by their places (dp->places), 0 when by their names, else -1. */
 int render_deps_keep(struct render_deps *dp, size_t j, struct keep_batch *kb);
 /* Job j was made: its line, from rec (emptied), in a. */
 void render_deps_record(struct render_deps *dp, size_t j, struct render_rec *rec, struct arena *a);

@@ -96,12 +96,21 @@ int writer_is_current(const char *out_dir, uint64_t inputs);
 struct keep_batch;
 struct keep_batch *writer_keep_batch_begin(struct writer *w);
 int writer_keep_batched(struct keep_batch *kb, const char *const *rels, size_t n);
-/* The same, with *hint (in and out) where rels[0] was among the earlier
- * build's files the last time (-1: not known): taken when it still names
- * rels[0] (serve's build process keeps the list from one build to the
- * next, the same files at the same places after a body edit), else looked
- * up (at 50,000 reports ~10% of such a build). */
-int writer_keep_batched_hinted(struct keep_batch *kb, const char *const *rels, size_t n, long *hint);
+/* The places among the earlier build's files of the last n files the
+ * batch kept (writer_keep_batched's), into places[0..n). */
+void writer_keep_batch_places(const struct keep_batch *kb, size_t n, uint32_t *places);
+/* The earlier build's list of files: which one it is. Serve's build
+ * process passes the list from one build to the next when the commit left
+ * the same files (a body edit's), each at its place: the same number then,
+ * another for a list read from the state. */
+uint64_t writer_old_list_number(const struct writer *w);
+/* As writer_keep_batched, the files given by their places in that list
+ * (writer_keep_batch_places of a build whose list had the number `list`),
+ * the first named first[0..first_len): -1, nothing kept, when the list is
+ * another or its file at places[0] has another name (at 50,000 reports,
+ * looking each file up by name was ~13% of a body edit's build). */
+int writer_keep_batched_at(struct keep_batch *kb, uint64_t list, const uint32_t *places, size_t n, const char *first,
+			   size_t first_len);
 int writer_keep_batch_end(struct keep_batch *kb);
 /* The same for every file the earlier build wrote below the directory dir
  * (a prefix ending in '/') that this build has not offered: all, or none

@@ -93,6 +93,7 @@ struct writer {
 	int old_taken;
 	struct buf old_extra_own;
 	uint64_t old_inputs, old_outputs;
+	uint64_t old_list_number;	/* which list old_files is (writer_old_list_number) */
 	const char *old_extra;		/* its extra section (writer_state_extra), */
 	size_t old_extra_len;		/* up to the state's end line */
 	struct buf extra;		/* the extra section to write */
@@ -141,6 +142,7 @@ struct write_list {
 	struct arena index_arena;
 	struct buf extra;	/* the state's extra section */
 	uint64_t inputs, outputs;	/* its fingerprints */
+	uint64_t number;		/* the writer's old_list_number, passed on */
 	/* whose: the output (its name, its folder) and the state's
 	 * write_file_digest once written */
 	char *out;

@@ -32,14 +32,10 @@ static int may_keep_old(struct writer *w, struct kept_dirs *kd, size_t k)
 	return write_stat_kept(w, kd, rel, &st) == 0 && S_ISREG(st.st_mode) && write_file_digest(rel, &st) == digest;
 }
 
-/* The same for the file rel: its position among the old files, or -1;
- * hint (or NULL) as writer_keep_batched_hinted's. */
-static long may_keep(struct writer *w, struct kept_dirs *kd, const char *rel, long *hint)
+/* The same for the file rel: its position among the old files, or -1. */
+static long may_keep(struct writer *w, struct kept_dirs *kd, const char *rel)
 {
-	long k = hint && *hint >= 0 && (size_t)*hint < w->nold && strcmp(w->old_files[*hint], rel) == 0
-		 ? *hint : write_old_position(w, rel);
-	if (hint)
-		*hint = k;
+	long k = write_old_position(w, rel);
 	return k >= 0 && may_keep_old(w, kd, (size_t)k) ? k : -1;
 }
 
@@ -75,23 +71,54 @@ struct keep_batch *writer_keep_batch_begin(struct writer *w)
 	return kb;
 }
 
-int writer_keep_batched(struct keep_batch *kb, const char *const *rels, size_t n)
+static void batch_room(struct keep_batch *kb, size_t n)
 {
-	return writer_keep_batched_hinted(kb, rels, n, NULL);
-}
-
-int writer_keep_batched_hinted(struct keep_batch *kb, const char *const *rels, size_t n, long *hint)
-{
-	struct writer *w = kb->w;
 	if (kb->n + n > kb->cap) {
 		kb->cap = 2 * (kb->n + n) + 64;
 		kb->kept = xrealloc(kb->kept, kb->cap * sizeof(*kb->kept));
 	}
+}
+
+int writer_keep_batched(struct keep_batch *kb, const char *const *rels, size_t n)
+{
+	struct writer *w = kb->w;
+	batch_room(kb, n);
 	for (size_t i = 0; i < n; i++) {
-		long k = may_keep(w, kb->kd, rels[i], i ? NULL : hint);
+		long k = may_keep(w, kb->kd, rels[i]);
 		if (k < 0)
 			return -1;
 		kb->kept[kb->n + i] = (size_t)k;
+	}
+	kb->n += n;
+	atomic_fetch_add_explicit(&w->offered, n, memory_order_relaxed);
+	return 0;
+}
+
+void writer_keep_batch_places(const struct keep_batch *kb, size_t n, uint32_t *places)
+{
+	for (size_t i = 0; i < n; i++)
+		places[i] = (uint32_t)kb->kept[kb->n - n + i];
+}
+
+uint64_t writer_old_list_number(const struct writer *w)
+{
+	return w->old_list_number;
+}
+
+int writer_keep_batched_at(struct keep_batch *kb, uint64_t list, const uint32_t *places, size_t n, const char *first,
+			   size_t first_len)
+{
+	struct writer *w = kb->w;
+	if (!list || list != w->old_list_number)
+		return -1;
+	if (n && (places[0] >= w->nold || strncmp(w->old_files[places[0]], first, first_len) != 0 ||
+		  w->old_files[places[0]][first_len]))
+		return -1;
+	batch_room(kb, n);
+	for (size_t i = 0; i < n; i++) {
+		if (places[i] >= w->nold || !may_keep_old(w, kb->kd, places[i]))
+			return -1;
+		kb->kept[kb->n + i] = places[i];
 	}
 	kb->n += n;
 	atomic_fetch_add_explicit(&w->offered, n, memory_order_relaxed);
@@ -189,7 +216,7 @@ int writer_read_kept(struct writer *w, const char *rel, struct buf *out)
 {
 	struct kept_dirs *kd = kept_dirs_take(w);
 	buf_reset(out);
-	long k = may_keep(w, kd, rel, NULL);
+	long k = may_keep(w, kd, rel);
 	uint64_t digest = k >= 0 ? w->old_digests[k] : 0;
 	int fd = k >= 0 ? write_open_kept(w, kd, rel) : -1;
 	kept_dirs_give_back(w, kd, 0);

@@ -142,8 +142,13 @@ static void add_old_file(struct writer *w, size_t *cap, char *rel, uint64_t dige
  * and its extra section when that build's commit ended. The state is kept
  * whole, its paths ended in place: 61,000 at 10,000 reports were as many
  * copies, in an array grown one at a time. */
+/* The numbers of the lists of files read (writer_old_list_number), in
+ * this process: a list passed from one build to the next keeps its own. */
+static uint64_t lists_read;
+
 void write_read_old_files(struct writer *w)
 {
+	w->old_list_number = ++lists_read;
 	char *path = write_join(w->out, WRITE_STATE);
 	struct buf *b = &w->old_state;
 	errno = 0;
@@ -586,6 +591,7 @@ struct write_list *write_list_leave(struct writer *w, uint64_t inputs)
 	w->extra = (struct buf)BUF_INIT;
 	l->inputs = inputs;
 	l->outputs = w->digest;
+	l->number = w->old_list_number;
 	return l;
 }
 
@@ -603,6 +609,7 @@ void write_list_take(struct writer *w, struct write_list *l)
 	w->old_extra_len = l->extra.len;
 	w->old_inputs = l->inputs;
 	w->old_outputs = l->outputs;
+	w->old_list_number = l->number;
 	free(l->out);
 	free(l);
 	w->old_mark = xcalloc(w->nold + 1, 1);

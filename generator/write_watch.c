@@ -307,11 +307,19 @@ int write_watch_write_state(struct write_watch *ww)
 		l->state = state_digest(l->out);
 		ww->state = l->state;	/* the state this process saw last: its own */
 	} else {
+		/* Said after the build's status: serve shows it with the next
+		 * build's messages, which it is about. */
 		int e = errno;
 		progress_clear();
-		fprintf(stderr, "sitegen: cannot write %s/%s: %s: the next build looks at every page again\n", l->out,
-			WRITE_STATE, strerror(e));
-		write_list_free(l);	/* the earlier state stays, whose digests these files do not have */
+		fprintf(stderr, "sitegen: the last build's state could not be written (%s/%s: %s): this build looks at "
+			"every file of the output again\n", l->out, WRITE_STATE, strerror(e));
+		/* The earlier state stays, its record and digests the earlier
+		 * build's: the files the last commit replaced must be looked at
+		 * against it (their digests differ), not trusted because nobody
+		 * touched them since (found by a reviewer: a body put back as it
+		 * was kept the page of the edit) */
+		watch_stop_because(ww, "the last build's state could not be written");
+		write_list_free(l);
 		ww->list = NULL;
 		return -1;
 	}

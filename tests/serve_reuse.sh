@@ -54,6 +54,9 @@ body lianxinka 1
 step "a body edit" kept
 body lianxinka 2
 step "another body edit of the same report" kept
+n=$(sed -n "s/^sitegen: pages made [0-9]*, kept [0-9]* (\([0-9]*\) by their files' places)$/\1/p" worker.log)
+[ "${n:-0}" -gt 50 ] && pass "the build after kept $n pages by their files' places in the earlier list" ||
+	fail "the build after kept no page by its files' places" worker.log
 body youtamenzai 3
 body another 3
 step "two reports' bodies edited at once" kept
@@ -202,7 +205,7 @@ step "a new process's first build" whole
 body youtamenzai 13
 step "a body edit" kept
 end_worker || fail "the build process did not end well" worker.log
-grep -q "state written after the build said it was done" worker.log &&
+grep -q "state written after it said it was done" worker.log &&
 	pass "its state was written after it said the build was done" || fail "no state written after the build" worker.log
 SITEGEN_CACHE_DIR=$cache "$bin" build --out out --theme "$tmp/theme" >cli.out 2>&1
 grep -q "nothing changed" cli.out && pass "a command-line build after it finds nothing changed (the state it wrote)" ||
@@ -223,10 +226,30 @@ if ! sanitized "$bin" && [ -f "$here/$B/tests/fault.so" ]; then
 	else
 		wait "$worker" 2>/dev/null
 		worker=
+		exec 4>&-
 		grep -q '第14段' out/reports/*/index.html && pass "killed at its state's rename, its pages are in place" ||
 			fail "the edit's pages are not in place"
 		SITEGEN_CACHE_DIR=$cache "$bin" build --out out --theme "$tmp/theme" --quiet 2>cli.err ||
 			fail "the build after the kill failed" cli.err
 		same "the build after a process killed before its state: a plain build's output"
 	fi
+	# a state that cannot be written (found by a reviewer): the earlier
+	# one stays, whose record says the earlier inputs; a body put back as
+	# it was must not keep the page the failed build wrote, which the
+	# watch saw nobody touch
+	cp content/2022/youtamenzai.md youtamenzai.before
+	start_worker out SITEGEN_CACHE_DIR="$cache" LD_PRELOAD="$here/$B/tests/fault.so" FAULT_RENAME_TO=.sitegen-state \
+		FAULT_RENAME=1 FAULT_ONCE=1
+	build || fail "the first build (its state written) failed" worker.log
+	sleep 2.1
+	body youtamenzai 16
+	step "a body edit whose state cannot be written" any
+	# said after its status (serve shows it with the next build's messages)
+	grep -q "the last build's state could not be written (.*): this build looks at every file" worker.log &&
+		pass "the process says the state could not be written" || fail "no word of the state not written" worker.log
+	cp youtamenzai.before content/2022/youtamenzai.md
+	step "then the body put back as it was" any
+	grep -q "the output's watch stopped: the last build's state could not be written" worker.log &&
+		pass "and looks at the output's files, its watch stopped" || fail "the watch went on trusting the files" worker.log
+	end_worker || fail "the build process did not end well" worker.log
 fi

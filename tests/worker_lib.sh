@@ -38,7 +38,7 @@ start_worker() {
 	: >"$tmp/status"
 	o=$1
 	shift
-	env "$@" SITEGEN_TIMING=1 SITEGEN_SERVE_WORKER=1 "$bin" build --out "$o" --theme "$tmp/theme" 3>"$tmp/status" <"$tmp/to_worker" >>"$tmp/worker.log" 2>&1 &
+	env "$@" SITEGEN_TIMING=1 SITEGEN_SERVE_WORKER=1 "$bin" build --out "$o" --theme "$tmp/theme" 3>"$tmp/status" 4>&- <"$tmp/to_worker" >>"$tmp/worker.log" 2>&1 &
 	worker=$!
 	exec 4>"$tmp/to_worker"
 	builds=0
