@@ -103,6 +103,7 @@ struct render_keep_places {
 	uint64_t list;
 	size_t njobs;
 	uint32_t **at;
+	uint64_t *names;	/* by job: a digest of the names its places are of */
 };
 
 #define RECORD_HEADER "sitegen-render 3\n"
@@ -225,6 +226,7 @@ void render_deps_open(struct render_deps *dp, const struct site *s, const struct
 		inc->places = xcalloc(1, sizeof(*inc->places));
 		inc->places->njobs = njobs;
 		inc->places->at = xcalloc(njobs + 1, sizeof(*inc->places->at));
+		inc->places->names = xcalloc(njobs + 1, sizeof(*inc->places->names));
 	}
 	memset(dp, 0, sizeof(*dp));
 	dp->active = 1;
@@ -460,26 +462,17 @@ void render_keep_places_free(struct render_keep_places *kp)
 	for (size_t j = 0; j < kp->njobs; j++)
 		free(kp->at[j]);
 	free(kp->at);
+	free(kp->names);
 	free(kp);
 }
 
-/* The earlier record's line k: its first file (*first, *len) and how many
- * it names. */
-static size_t old_files_count(const struct render_deps *dp, size_t k, const char **first, size_t *first_len)
+/* A digest of the files the earlier record's line k names (read in the
+ * order of the record, not from all over the writer's list). */
+static uint64_t old_files_digest(const struct render_deps *dp, size_t k)
 {
-	size_t len, n = 0;
+	size_t len;
 	const char *p = line_body(dp->old_line[k], dp->old_len[k], &len), *colon = memchr(p, ':', len);
-	*first = NULL;
-	*first_len = 0;
-	while (colon && p < colon) {
-		const char *sp = memchr(p, ' ', (size_t)(colon - p)), *stop = sp ? sp : colon;
-		if (stop > p && !n++) {
-			*first = p;
-			*first_len = (size_t)(stop - p);
-		}
-		p = stop + 1;
-	}
-	return n;
+	return hash_bytes(HASH_INIT, p, colon ? (size_t)(colon - p) : 0);
 }
 
 int render_deps_keep(struct render_deps *dp, size_t j, struct keep_batch *kb)
@@ -493,13 +486,11 @@ int render_deps_keep(struct render_deps *dp, size_t j, struct keep_batch *kb)
 		return -1;
 	}
 	size_t k = (size_t)dp->old_job[j];
-	if (at && *at) {
-		const char *first;
-		size_t first_len, n = old_files_count(dp, k, &first, &first_len);
-		if (n == (*at)[0] &&
-		    writer_keep_batched_at(kb, dp->places->list, *at + 1, n, first, first_len) == 0)
-			return 1;
-	}
+	uint64_t names = at ? old_files_digest(dp, k) : 0;
+	/* the same names as when their places were taken, in the same list */
+	if (at && *at && dp->places->names[j] == names &&
+	    writer_keep_batched_at(kb, dp->places->list, *at + 1, (*at)[0]) == 0)
+		return 1;
 	struct buf b = BUF_INIT;
 	size_t n = old_files(dp, k, &b);
 	const char **rels = xcalloc(n + 1, sizeof(*rels));
@@ -513,6 +504,7 @@ int render_deps_keep(struct render_deps *dp, size_t j, struct keep_batch *kb)
 			*at = xmalloc((n + 1) * sizeof(**at));
 			(*at)[0] = (uint32_t)n;
 			writer_keep_batch_places(kb, n, *at + 1);
+			dp->places->names[j] = names;
 		}
 	}
 	free(rels);

@@ -554,6 +554,8 @@ void write_free(struct writer *w)
 	free(w->old_files);	/* its paths are in old_state */
 	free(w->old_digests);
 	free(w->old_watched);
+	free(w->old_safe);
+	free(w->old_suspect);
 	free(w->old_mark);
 	arena_free(&w->old_arena);
 	buf_free(&w->old_state);

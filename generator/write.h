@@ -105,12 +105,11 @@ void writer_keep_batch_places(const struct keep_batch *kb, size_t n, uint32_t *p
  * another for a list read from the state. */
 uint64_t writer_old_list_number(const struct writer *w);
 /* As writer_keep_batched, the files given by their places in that list
- * (writer_keep_batch_places of a build whose list had the number `list`),
- * the first named first[0..first_len): -1, nothing kept, when the list is
- * another or its file at places[0] has another name (at 50,000 reports,
- * looking each file up by name was ~13% of a body edit's build). */
-int writer_keep_batched_at(struct keep_batch *kb, uint64_t list, const uint32_t *places, size_t n, const char *first,
-			   size_t first_len);
+ * (writer_keep_batch_places of a build whose list had the number `list`;
+ * the caller knows they are the files it names): -1, nothing kept, when
+ * the list is another (at 50,000 reports, looking each file up by name was
+ * ~13% of a body edit's build). */
+int writer_keep_batched_at(struct keep_batch *kb, uint64_t list, const uint32_t *places, size_t n);
 int writer_keep_batch_end(struct keep_batch *kb);
 /* The same for every file the earlier build wrote below the directory dir
  * (a prefix ending in '/') that this build has not offered: all, or none

@@ -94,6 +94,10 @@ struct writer {
 	struct buf old_extra_own;
 	uint64_t old_inputs, old_outputs;
 	uint64_t old_list_number;	/* which list old_files is (writer_old_list_number) */
+	unsigned char *old_safe;	/* by old file: write_rel_is_safe of its name, made with the list */
+	/* by old file: a suspect of the watch (writer_use_watch); NULL when
+	 * suspects are asked by name (a folder among them, or no watch) */
+	unsigned char *old_suspect;
 	const char *old_extra;		/* its extra section (writer_state_extra), */
 	size_t old_extra_len;		/* up to the state's end line */
 	struct buf extra;		/* the extra section to write */
@@ -143,6 +147,7 @@ struct write_list {
 	struct buf extra;	/* the state's extra section */
 	uint64_t inputs, outputs;	/* its fingerprints */
 	uint64_t number;		/* the writer's old_list_number, passed on */
+	unsigned char *safe;		/* as old_safe */
 	/* whose: the output (its name, its folder) and the state's
 	 * write_file_digest once written */
 	char *out;
@@ -245,9 +250,9 @@ void write_note_links(struct writer *w, const char *rel, const char *data, size_
  * cannot be had (the commit goes on without it). */
 int write_commit_lock(const char *out_dir);
 
-/* write_watch.c: may rel, listed by the earlier state, be kept as that
- * build left it without a look (thread-safe)? Counts the answer. */
-int write_watch_trusts(struct write_watch *ww, const char *rel, struct kept_dirs *kd, uint32_t *seen);
+/* write_watch.c: may old file k be kept as the earlier build left it
+ * without a look (thread-safe)? Counts the answer. */
+int write_watch_trusts(struct write_watch *ww, const struct writer *w, size_t k, struct kept_dirs *kd);
 /* After a commit whose state was written (w->watch set): the files of w's
  * set whose folders are not watched yet, for write_watch_idle. */
 void write_watch_committed(struct writer *w);

@@ -23,11 +23,12 @@
 static int may_keep_old(struct writer *w, struct kept_dirs *kd, size_t k)
 {
 	const char *rel = w->old_files[k];
-	if (w->dry || w->direct || !w->old_complete || !w->old_digests[k] || !write_rel_is_safe(rel))
+	if (w->dry || w->direct || !w->old_complete || !w->old_digests[k] ||
+	    !(w->old_safe ? w->old_safe[k] : write_rel_is_safe(rel)))
 		return 0;
 	struct stat st;
 	uint64_t digest = w->old_digests[k];
-	if (w->watch && write_watch_trusts(w->watch, rel, kd, w->old_watched ? &w->old_watched[k] : NULL))
+	if (w->watch && write_watch_trusts(w->watch, w, k, kd))
 		return 1;
 	return write_stat_kept(w, kd, rel, &st) == 0 && S_ISREG(st.st_mode) && write_file_digest(rel, &st) == digest;
 }
@@ -105,14 +106,10 @@ uint64_t writer_old_list_number(const struct writer *w)
 	return w->old_list_number;
 }
 
-int writer_keep_batched_at(struct keep_batch *kb, uint64_t list, const uint32_t *places, size_t n, const char *first,
-			   size_t first_len)
+int writer_keep_batched_at(struct keep_batch *kb, uint64_t list, const uint32_t *places, size_t n)
 {
 	struct writer *w = kb->w;
 	if (!list || list != w->old_list_number)
-		return -1;
-	if (n && (places[0] >= w->nold || strncmp(w->old_files[places[0]], first, first_len) != 0 ||
-		  w->old_files[places[0]][first_len]))
 		return -1;
 	batch_room(kb, n);
 	for (size_t i = 0; i < n; i++) {

@@ -202,6 +202,9 @@ void write_read_old_files(struct writer *w)
 	}
 	w->old_mark = xcalloc(w->nold + 1, 1);
 	w->old_watched = xcalloc(w->nold + 1, sizeof(*w->old_watched));
+	w->old_safe = xmalloc(w->nold + 1);
+	for (size_t i = 0; i < w->nold; i++)
+		w->old_safe[i] = (unsigned char)write_rel_is_safe(w->old_files[i]);
 	w->old_complete = complete && in_list;
 	w->old_listed = in_list;
 	if (!w->old_complete)
@@ -536,6 +539,7 @@ void write_list_free(struct write_list *l)
 	free(l->files);
 	free(l->digests);
 	free(l->watched);
+	free(l->safe);
 	arena_free(&l->index_arena);
 	buf_free(&l->extra);
 	free(l->out);
@@ -579,6 +583,8 @@ struct write_list *write_list_leave(struct writer *w, uint64_t inputs)
 	l->digests = w->old_digests;
 	l->watched = w->old_watched;
 	w->old_watched = NULL;
+	l->safe = w->old_safe;
+	w->old_safe = NULL;
 	l->n = w->nold;
 	w->old_files = NULL;
 	w->old_digests = NULL;
@@ -601,6 +607,7 @@ void write_list_take(struct writer *w, struct write_list *l)
 	w->old_files = l->files;
 	w->old_digests = l->digests;
 	w->old_watched = l->watched ? l->watched : xcalloc(l->n + 1, sizeof(*w->old_watched));
+	w->old_safe = l->safe;
 	w->nold = l->n;
 	w->old_index = l->index;
 	w->old_arena = l->index_arena;
