@@ -258,7 +258,7 @@ static int build_once(const struct build_options *o)
 
 /* `sitegen serve`'s builds run in one process kept for them (serve_build.c):
  * it builds each time a byte comes on its stdin, says each build's exit
- * status on SERVE_WORKER_FD after its messages, and ends at the end of its
+ * status on SERVE_WORKER_FD after its messages (serve.h), and ends at the end of its
  * stdin, with status 0. A build in a process that built before finds ICU open and its
  * memory mapped (a body edit at 10,000 reports: ~0.6 s a process, ~0.3 s
  * in one that stays). */
