@@ -27,11 +27,12 @@
 /* The build process serve keeps (serve_build.c; main.c's serve_worker): it
  * is started with SERVE_WORKER_ENV set, builds once for each byte on its
  * stdin, and writes each build's exit status as a line on SERVE_WORKER_FD
- * once the build's messages are out: "0 <hex>" after a build whose state
- * it writes after that line (write.h, write_watch_write_state), the hex the
- * output's digest that state says (writer_output_digest), else the status
- * alone. What it says after the line (that state's failure) is read with
- * the next build's messages. */
+ * once the build's messages are out: "0 <hex>" after a build that ended
+ * well whose state it knows, the hex the output's digest that state says
+ * (writer_output_digest), which may be written only after the line (write.h,
+ * write_watch_write_state); else the status alone (serve reads the state).
+ * What it says after the line (that state's failure) is read with the next
+ * build's messages. */
 #define SERVE_WORKER_ENV "SITEGEN_SERVE_WORKER"
 #define SERVE_WORKER_FD 3
 
