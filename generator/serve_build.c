@@ -326,8 +326,9 @@ static void say_built(int built, int status, int changed, int moved, size_t warn
 		printf("; no page changed");
 	else if (streams && !moved)	/* (else say_base_moved tells) */
 		printf("; reloading the %zu open %s", streams, pages);
-	if (warnings)
-		printf("; %zu warning%s (above), shown on the open pages", warnings, warnings == 1 ? "" : "s");
+	if (warnings)	/* (a page opened later shows them too: no need to say so before one is) */
+		printf("; %zu warning%s (above)%s", warnings, warnings == 1 ? "" : "s",
+		       streams ? ", shown on the open pages" : "");
 	printf("\n");
 }
 
