@@ -2,6 +2,7 @@
 #define _DEFAULT_SOURCE
 #include "build_reuse.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -72,6 +73,18 @@ void kept_site_free(struct kept_site *k)
 	render_keep_places_free(k->keep_places);
 	search_dict_memo_free(k->dict_memo);
 	free(k);
+}
+
+void kept_site_idle(struct kept_site *k, int (*stop)(void *), void *ctx)
+{
+	if (!k || !k->site.config || !k->site.config->search || (k->dict_memo && search_dict_memo_made(k->dict_memo)))
+		return;
+	if (!k->dict_memo)
+		k->dict_memo = search_dict_memo_new();
+	int counted = search_dict_precount(&k->site, k->dict_memo, stop, ctx);
+	if (getenv("SITEGEN_TIMING"))
+		fprintf(stderr, "sitegen: between builds: the texts' dictionary's sample %s\n",
+			counted ? "counted" : "not counted (a build was asked for)");
 }
 
 int kept_site_fits(const struct kept_site *k, const struct source *src, size_t n, const char *opts,

@@ -67,6 +67,10 @@ struct kept_site *kept_site_new(int strict);
 void kept_site_made(struct kept_site *k, const struct source *src, size_t n, const char *opts,
 		    const uint64_t *global, struct memo *memo, struct text_folder *folder);
 void kept_site_free(struct kept_site *k);
+/* Between builds (serve's build process, after the status): counts the
+ * search's texts' dictionary's sample of k's site when it has no counts yet
+ * (search_dict_precount), unless stop(ctx) says a build is wanted. */
+void kept_site_idle(struct kept_site *k, int (*stop)(void *), void *ctx);
 
 /* Whether k may serve a build of src[0..n) with these options and digests:
  * the same files in the same order, no bundle changed, not many files to

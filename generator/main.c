@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <malloc.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -262,6 +263,14 @@ static int build_once(const struct build_options *o)
  * stdin, with status 0. A build in a process that built before finds ICU open and its
  * memory mapped (a body edit at 10,000 reports: ~0.6 s a process, ~0.3 s
  * in one that stays). */
+/* Is the next build asked for (a byte waiting on stdin)? */
+static int build_asked(void *ctx)
+{
+	(void)ctx;
+	struct pollfd p = { .fd = STDIN_FILENO, .events = POLLIN };
+	return poll(&p, 1, 0) != 0;
+}
+
 static int serve_worker(struct build_options *o)
 {
 	char c;
@@ -299,6 +308,8 @@ static int serve_worker(struct build_options *o)
 			fprintf(stderr, "sitegen: the last build's state written after it said it was done: %.3f s\n",
 				(double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
 		}
+		if (said)
+			kept_site_idle(kept.site, build_asked, NULL);
 		fflush(stderr);
 		if (!said)
 			break;	/* the server is gone */

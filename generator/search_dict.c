@@ -37,6 +37,7 @@
 
 #include "hash.h"
 #include "site.h"
+#include "text.h"
 #include "write.h"
 #include "xalloc.h"
 
@@ -281,13 +282,20 @@ struct search_dict_memo *search_dict_memo_new(void)
 	return xcalloc(1, sizeof(struct search_dict_memo));
 }
 
+/* m without counts, as new. */
+static void memo_clear(struct search_dict_memo *m)
+{
+	free(m->c.v);
+	buf_free(&m->c.bytes);
+	free(m->v);
+	*m = (struct search_dict_memo){ .c = { .bytes = BUF_INIT } };
+}
+
 void search_dict_memo_free(struct search_dict_memo *m)
 {
 	if (!m)
 		return;
-	free(m->c.v);
-	buf_free(&m->c.bytes);
-	free(m->v);
+	memo_clear(m);
 	free(m);
 }
 
@@ -363,10 +371,7 @@ void search_dict_build(struct worker_state *ws, struct buf *out, struct search_d
 		return;
 	}
 	struct search_dict_memo local = { .c = { .bytes = BUF_INIT } }, *m = memo ? memo : &local;
-	free(m->c.v);
-	buf_free(&m->c.bytes);
-	free(m->v);
-	*m = (struct search_dict_memo){ .c = { .bytes = BUF_INIT } };
+	memo_clear(m);
 	size_t cap = 0;
 	for (size_t i = 0; i < site->articles.len; i++) {
 		const struct article *a = site->articles.items[i];
@@ -380,9 +385,53 @@ void search_dict_build(struct worker_state *ws, struct buf *out, struct search_d
 	}
 	choose(&m->c, out);
 	m->made = 1;
-	if (m == &local) {
-		free(local.c.v);
-		buf_free(&local.c.bytes);
-		free(local.v);
+	if (m == &local)
+		memo_clear(&local);
+}
+
+int search_dict_memo_made(const struct search_dict_memo *m)
+{
+	return m && m->made;
+}
+
+int search_dict_precount(const struct site *site, struct search_dict_memo *memo, int (*stop)(void *), void *ctx)
+{
+	if (!memo || memo->made)
+		return 0;
+	memo_clear(memo);
+	struct search_ctx x = { .site = site };
+	struct worker_state ws = { .x = &x };
+	if (!(ws.dates = text_dates_new()))
+		return 0;
+	size_t below, step = sample_step(site->articles.len, &below), cap = 0, seen = 0;
+	int stopped = 0;
+	for (size_t i = 0; i < site->articles.len && !stopped; i++) {
+		const struct article *a = site->articles.items[i];
+		if (!in_sample(a, step, below))
+			continue;
+		if (seen++ % 32 == 0 && stop(ctx)) {
+			stopped = 1;
+			break;
+		}
+		if (memo->n == cap) {
+			cap = cap ? 2 * cap : 256;
+			memo->v = xrealloc(memo->v, cap * sizeof(*memo->v));
+		}
+		count_new(&ws, &memo->c, a, &memo->v[memo->n++]);
 	}
+	if (stopped) {	/* as it was: no counts */
+		memo_clear(memo);
+	} else {
+		memo->made = 1;
+	}
+	text_dates_free(ws.dates);
+	buf_free(&ws.date);
+	buf_free(&ws.text);
+	buf_free(&ws.kinds);
+	buf_free(&ws.file);
+	buf_free(&ws.scratch);
+	buf_free(&ws.u16);
+	free(ws.cps);
+	free(ws.title_cps);
+	return !stopped;
 }
