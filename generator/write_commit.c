@@ -214,13 +214,42 @@ static int holds_others(struct writer *w, const char *path, const char *rel)
  * clear_the_way's, and folders where a file goes keep_old's: both look at
  * every path, as they move things aside.
  * Returns 0, or -1 after a diag error naming the first such file. */
-static int nothing_of_users_in_way(struct writer *w)
+/* A staged file and its place in w->staged. */
+struct staged_at {
+	const char *rel;
+	size_t i;
+};
+
+static int cmp_staged(const void *a, const void *b)
+{
+	return strcmp(((const struct staged_at *)a)->rel, ((const struct staged_at *)b)->rel);
+}
+
+/* The staged files in the order of their paths, not the order the threads
+ * made them in: the checks below say the first file of the user's in the
+ * way by that order, the same whatever the threads did (a tag's folder
+ * where the user keeps a file: its index.html, not its feed.xml one time in
+ * a few). malloc'd. */
+static size_t *staged_in_order(const struct writer *w)
+{
+	struct staged_at *v = xmalloc((w->nstaged + 1) * sizeof(*v));
+	for (size_t i = 0; i < w->nstaged; i++)
+		v[i] = (struct staged_at){ w->staged[i], i };
+	qsort(v, w->nstaged, sizeof(*v), cmp_staged);
+	size_t *order = xmalloc((w->nstaged + 1) * sizeof(*order));
+	for (size_t i = 0; i < w->nstaged; i++)
+		order[i] = v[i].i;
+	free(v);
+	return order;
+}
+
+static int nothing_of_users_in_way(struct writer *w, const size_t *order)
 {
 	if (w->direct)
 		return 0;	/* nothing was there */
 	int listed = w->old_listed && !w->all_ours;
-	for (size_t i = 0; i < w->nstaged; i++) {
-		const char *staged = w->staged[i];
+	for (size_t n = 0; n < w->nstaged; n++) {
+		const char *staged = w->staged[order[n]];
 		if (listed && strmap_get(&w->old_index, staged))
 			continue;
 		char *path = write_join(w->out, staged);
@@ -323,14 +352,14 @@ static int clear_path(struct writer *w, struct commit *c, size_t i, int listed, 
  * real is not looked at again for the paths below it (reports/ holds
  * 10,000 pages: a template edit at 10,000 reports made 90,000 lstats).
  * Returns 0, or -1 after a diag error. */
-static int clear_the_way(struct writer *w, struct commit *c)
+static int clear_the_way(struct writer *w, struct commit *c, const size_t *order)
 {
 	int listed = w->old_listed && !w->all_ours;
 	struct arena a = ARENA_INIT;
 	struct strmap real = { 0 };	/* folders found real, relative */
 	int r = 0;
-	for (size_t i = 0; r == 0 && i < w->nstaged; i++)
-		r = clear_path(w, c, i, listed, &a, &real);
+	for (size_t n = 0; r == 0 && n < w->nstaged; n++)
+		r = clear_path(w, c, order[n], listed, &a, &real);
 	arena_free(&a);
 	return r;
 }
@@ -488,7 +517,8 @@ int writer_commit(struct writer *w, struct write_stats *stats, uint64_t inputs)
 		r = -1;
 	}
 	free(marker);
-	if (r == 0 && nothing_of_users_in_way(w) < 0)
+	size_t *order = staged_in_order(w);
+	if (r == 0 && nothing_of_users_in_way(w, order) < 0)
 		r = -1;
 	/* Until the commit is done, the state names no inputs (so no build can
 	 * take the output for current) and lists the old files and the new. */
@@ -508,6 +538,7 @@ int writer_commit(struct writer *w, struct write_stats *stats, uint64_t inputs)
 	if (r < 0) {
 		if (in_commit)
 			write_state_restore(w);
+		free(order);
 		writer_abort(w);
 		return -1;
 	}
@@ -516,8 +547,10 @@ int writer_commit(struct writer *w, struct write_stats *stats, uint64_t inputs)
 	struct commit c;
 	commit_plan(w, &c);
 	size_t moved = 0;
-	if (clear_the_way(w, &c) < 0)
+	if (clear_the_way(w, &c, order) < 0)
 		r = -1;
+	free(order);
+	order = NULL;
 	for (; r == 0 && moved < w->nstaged; moved++)
 		if (move_into_place(w, &c, moved) < 0)
 			r = -1;
