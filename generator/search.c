@@ -316,23 +316,27 @@ void search_dict_field(struct search_ctx *x)
 	buf_free(&z);
 }
 
+void search_worker_state_free(struct worker_state *ws)
+{
+	text_dates_free(ws->dates);
+	if (ws->z) {
+		deflateEnd(ws->z);
+		free(ws->z);
+	}
+	buf_free(&ws->date);
+	buf_free(&ws->text);
+	buf_free(&ws->kinds);
+	buf_free(&ws->file);
+	buf_free(&ws->scratch);
+	buf_free(&ws->u16);
+	free(ws->cps);
+	free(ws->title_cps);
+}
+
 static void free_workers(struct worker_state *ws, size_t nt)
 {
-	for (size_t t = 0; t < nt; t++) {
-		text_dates_free(ws[t].dates);
-		if (ws[t].z) {
-			deflateEnd(ws[t].z);
-			free(ws[t].z);
-		}
-		buf_free(&ws[t].date);
-		buf_free(&ws[t].text);
-		buf_free(&ws[t].kinds);
-		buf_free(&ws[t].file);
-		buf_free(&ws[t].scratch);
-		buf_free(&ws[t].u16);
-		free(ws[t].cps);
-		free(ws[t].title_cps);
-	}
+	for (size_t t = 0; t < nt; t++)
+		search_worker_state_free(&ws[t]);
 	free(ws);
 }
 

@@ -362,6 +362,32 @@ static void choose(const struct clauses *c, struct buf *out)
 	free(best);
 }
 
+/* Counts the site's sample into m (cleared first), asking stop(ctx), when
+ * given, every 32 reports: -1, m cleared, when it says stop; else 0, m
+ * made. */
+static int count_sample(struct worker_state *ws, struct search_dict_memo *m, int (*stop)(void *), void *ctx)
+{
+	const struct site *site = ws->x->site;
+	size_t below, step = sample_step(site->articles.len, &below), cap = 0, seen = 0;
+	memo_clear(m);
+	for (size_t i = 0; i < site->articles.len; i++) {
+		const struct article *a = site->articles.items[i];
+		if (!in_sample(a, step, below))
+			continue;
+		if (stop && seen++ % 32 == 0 && stop(ctx)) {
+			memo_clear(m);	/* as it was: no counts */
+			return -1;
+		}
+		if (m->n == cap) {
+			cap = cap ? 2 * cap : 256;
+			m->v = xrealloc(m->v, cap * sizeof(*m->v));
+		}
+		count_new(ws, &m->c, a, &m->v[m->n++]);
+	}
+	m->made = 1;
+	return 0;
+}
+
 void search_dict_build(struct worker_state *ws, struct buf *out, struct search_dict_memo *memo)
 {
 	const struct site *site = ws->x->site;
@@ -371,20 +397,8 @@ void search_dict_build(struct worker_state *ws, struct buf *out, struct search_d
 		return;
 	}
 	struct search_dict_memo local = { .c = { .bytes = BUF_INIT } }, *m = memo ? memo : &local;
-	memo_clear(m);
-	size_t cap = 0;
-	for (size_t i = 0; i < site->articles.len; i++) {
-		const struct article *a = site->articles.items[i];
-		if (!in_sample(a, step, below))
-			continue;
-		if (m->n == cap) {
-			cap = cap ? 2 * cap : 256;
-			m->v = xrealloc(m->v, cap * sizeof(*m->v));
-		}
-		count_new(ws, &m->c, a, &m->v[m->n++]);
-	}
+	count_sample(ws, m, NULL, NULL);
 	choose(&m->c, out);
-	m->made = 1;
 	if (m == &local)
 		memo_clear(&local);
 }
@@ -398,40 +412,11 @@ int search_dict_precount(const struct site *site, struct search_dict_memo *memo,
 {
 	if (!memo || memo->made)
 		return 0;
-	memo_clear(memo);
 	struct search_ctx x = { .site = site };
 	struct worker_state ws = { .x = &x };
 	if (!(ws.dates = text_dates_new()))
 		return 0;
-	size_t below, step = sample_step(site->articles.len, &below), cap = 0, seen = 0;
-	int stopped = 0;
-	for (size_t i = 0; i < site->articles.len && !stopped; i++) {
-		const struct article *a = site->articles.items[i];
-		if (!in_sample(a, step, below))
-			continue;
-		if (seen++ % 32 == 0 && stop(ctx)) {
-			stopped = 1;
-			break;
-		}
-		if (memo->n == cap) {
-			cap = cap ? 2 * cap : 256;
-			memo->v = xrealloc(memo->v, cap * sizeof(*memo->v));
-		}
-		count_new(&ws, &memo->c, a, &memo->v[memo->n++]);
-	}
-	if (stopped) {	/* as it was: no counts */
-		memo_clear(memo);
-	} else {
-		memo->made = 1;
-	}
-	text_dates_free(ws.dates);
-	buf_free(&ws.date);
-	buf_free(&ws.text);
-	buf_free(&ws.kinds);
-	buf_free(&ws.file);
-	buf_free(&ws.scratch);
-	buf_free(&ws.u16);
-	free(ws.cps);
-	free(ws.title_cps);
-	return !stopped;
+	int counted = count_sample(&ws, memo, stop, ctx) == 0;
+	search_worker_state_free(&ws);
+	return counted;
 }

@@ -44,6 +44,9 @@ struct worker_state {
 	size_t cps_cap, title_cap;
 };
 
+/* What a worker_state holds, freed (not ws itself). */
+void search_worker_state_free(struct worker_state *ws);
+
 /* search_doctext.c: article art's d/ file in ws->file (and its text in ws->text). */
 void search_document(struct worker_state *ws, const struct article *art);
 /* Only its text: ws->text, ws->kinds and ws->body_u16. */

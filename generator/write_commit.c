@@ -550,7 +550,6 @@ int writer_commit(struct writer *w, struct write_stats *stats, uint64_t inputs)
 	if (clear_the_way(w, &c, order) < 0)
 		r = -1;
 	free(order);
-	order = NULL;
 	for (; r == 0 && moved < w->nstaged; moved++)
 		if (move_into_place(w, &c, moved) < 0)
 			r = -1;

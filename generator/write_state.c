@@ -138,14 +138,14 @@ static void add_old_file(struct writer *w, size_t *cap, char *rel, uint64_t dige
 	strmap_put(&w->old_arena, &w->old_index, rel, (void *)(uintptr_t)w->nold);
 }
 
-/* Reads WRITE_STATE's list of files into w (nothing when there is none),
- * and its extra section when that build's commit ended. The state is kept
- * whole, its paths ended in place: 61,000 at 10,000 reports were as many
- * copies, in an array grown one at a time. */
 /* The numbers of the lists of files read (writer_old_list_number), in
  * this process: a list passed from one build to the next keeps its own. */
 static uint64_t lists_read;
 
+/* Reads WRITE_STATE's list of files into w (nothing when there is none),
+ * and its extra section when that build's commit ended. The state is kept
+ * whole, its paths ended in place: 61,000 at 10,000 reports were as many
+ * copies, in an array grown one at a time. */
 void write_read_old_files(struct writer *w)
 {
 	w->old_list_number = ++lists_read;
