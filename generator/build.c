@@ -217,14 +217,16 @@ static int write_site(const struct build_options *o, struct arena *a, struct dia
 			k->placings = xcalloc(site->articles.len + 1, sizeof(*k->placings));
 		inc.placings = k->placings;
 		inc.placings_known = k->placings_known;
+	}
+	if (o->kept) {	/* the kept files' places, from build to build whatever the site */
 		inc.hints = 1;
-		inc.places = k->keep_places;
+		inc.places = o->kept->places;
 	}
 	render_site(site, tmpls, w, d, a, o->jobs, o->check ? NULL : &inc);
-	if (k) {
+	if (k)
 		k->placings_known = inc.placings_known;
-		k->keep_places = inc.places;
-	}
+	if (o->kept)
+		o->kept->places = inc.places;
 	if (getenv("SITEGEN_TIMING")) {
 		fprintf(stderr, "sitegen: pages made %zu, kept %zu", inc.made, inc.kept);
 		if (inc.kept_by_place)

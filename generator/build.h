@@ -25,6 +25,7 @@ struct build_kept {
 	struct load_watch *content;	/* its watch on the content (load_watch.h) */
 	struct parse_cache *cache;	/* the parse cache the last build used, still mapped (parse_cache.h) */
 	struct kept_site *site;		/* the last build's index, when it ended well (build_reuse.h) */
+	struct render_keep_places *places;	/* where the pages kept were among the files (render.h) */
 };
 
 struct build_options {

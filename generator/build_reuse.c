@@ -70,7 +70,6 @@ void kept_site_free(struct kept_site *k)
 	memo_free(k->memo);
 	free(k->opts);
 	free(k->placings);
-	render_keep_places_free(k->keep_places);
 	search_dict_memo_free(k->dict_memo);
 	free(k);
 }

@@ -53,7 +53,6 @@ struct kept_site {
 	struct search_dict_memo *dict_memo;	/* the texts' dictionary's counts (search.h) */
 	uint64_t *placings;		/* the articles' placings (render.h), malloc'd, */
 	int placings_known;		/* made by a build of this site */
-	struct render_keep_places *keep_places;	/* where each page's files were (render.h) */
 	struct arena edits;		/* the changed files' texts and articles */
 	size_t edited;			/* bytes of texts in edits */
 };

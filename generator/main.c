@@ -26,6 +26,7 @@
 #include "new.h"
 #include "parse_cache.h"
 #include "progress.h"
+#include "render.h"
 #include "serve.h"
 #include "text.h"
 #include "version.h"
@@ -280,7 +281,7 @@ static int serve_worker(struct build_options *o)
 	 * threshold happened to stand (commits of 0.013 s or 0.06 s by process) */
 	mallopt(M_MMAP_THRESHOLD, 32 << 20);
 	mallopt(M_TRIM_THRESHOLD, 1 << 30);
-	struct build_kept kept = { write_watch_new(), load_watch_new(), NULL, NULL };
+	struct build_kept kept = { write_watch_new(), load_watch_new(), NULL, NULL, NULL };
 	o->kept = &kept;
 	for (;;) {
 		ssize_t n = read(STDIN_FILENO, &c, 1);
@@ -319,6 +320,7 @@ static int serve_worker(struct build_options *o)
 	write_watch_free(kept.watch);
 	load_watch_free(kept.content);
 	kept_site_free(kept.site);	/* before the parse cache its articles point into */
+	render_keep_places_free(kept.places);
 	parse_cache_free(kept.cache);
 	o->kept = NULL;
 	return 0;	/* each build's status is said: this one, the process's, says it ended well */

@@ -517,7 +517,7 @@ int render_site(const struct site *site, struct tmpl_set *tmpls, struct writer *
 			print_made_by(&p);
 		inc->kept = atomic_load(&p.kept);
 		inc->kept_by_place = atomic_load(&p.kept_by_place);
-		render_deps_close(&p.deps, w, !failed);	/* before the arenas holding its lines go */
+		render_deps_close(&p.deps, w, !failed, inc);	/* before the arenas holding its lines go */
 	}
 	for (size_t t = 0; t < n; t++) {
 		struct arena *arena = (struct arena *)((uintptr_t)results[t] & ~(uintptr_t)1);

@@ -37,10 +37,11 @@ struct render_incremental {
 	 * all.) */
 	uint64_t *placings;
 	int placings_known;
-	/* With hints (in): the places of each page's files among the earlier
-	 * build's (write.h, writer_keep_batched_at), for the next build of the
-	 * same site: places is made or taken by render_site (in/out), the
-	 * caller's to free (render_keep_places_free). */
+	/* With hints (serve's build process, from build to build whatever
+	 * the site): the places of the kept pages' files among the earlier
+	 * build's (write.h, writer_keep_batched_at), those the last build
+	 * found (in) and those this one finds (out): taken and left by
+	 * render_site, the caller's to free (render_keep_places_free). */
 	int hints;
 	struct render_keep_places *places;
 };

@@ -95,16 +95,29 @@
 #include "write.h"
 #include "xalloc.h"
 
-/* Where the earlier build's files of job j were among its files, kept
- * from one build of a site to the next (serve's build process: render.h):
- * at[j][0] files, at at[j][1…]; NULL where not known. Valid while the
- * writer's list of earlier files is the one numbered `list`. */
+/* Where the files of the pages a build kept were among the earlier
+ * build's files, for the next build (serve's build process: render.h), by
+ * the job of the build that found them, which is the line of the record it
+ * left (so the next build finds them through old_job, whatever its own
+ * jobs): at[k][0] files, at at[k][1…]; NULL where not known. Valid while
+ * the writer's list of earlier files is the one numbered `list`, for a
+ * record line naming the same files (names[k]). */
 struct render_keep_places {
 	uint64_t list;
-	size_t njobs;
+	size_t n;
 	uint32_t **at;
-	uint64_t *names;	/* by job: a digest of the names its places are of */
+	uint64_t *names;	/* a digest of the names the places are of */
 };
+
+static struct render_keep_places *keep_places_new(size_t n, uint64_t list)
+{
+	struct render_keep_places *kp = xcalloc(1, sizeof(*kp));
+	kp->list = list;
+	kp->n = n;
+	kp->at = xcalloc(n + 1, sizeof(*kp->at));
+	kp->names = xcalloc(n + 1, sizeof(*kp->names));
+	return kp;
+}
 
 #define RECORD_HEADER "sitegen-render 3\n"
 #define SELF_BIT 0x80000000u
@@ -221,13 +234,6 @@ void render_deps_open(struct render_deps *dp, const struct site *s, const struct
 {
 	uint64_t search_global = inc->search_global;
 	int force = inc->force;
-	if (inc->hints && (!inc->places || inc->places->njobs != njobs)) {
-		render_keep_places_free(inc->places);
-		inc->places = xcalloc(1, sizeof(*inc->places));
-		inc->places->njobs = njobs;
-		inc->places->at = xcalloc(njobs + 1, sizeof(*inc->places->at));
-		inc->places->names = xcalloc(njobs + 1, sizeof(*inc->places->names));
-	}
 	memset(dp, 0, sizeof(*dp));
 	dp->active = 1;
 	dp->site = s;
@@ -238,15 +244,17 @@ void render_deps_open(struct render_deps *dp, const struct site *s, const struct
 	dp->placing_of = xcalloc(dp->narticles + 1, sizeof(*dp->placing_of));
 	dp->job_key = xcalloc(njobs + 1, sizeof(*dp->job_key));
 	dp->job_view = xcalloc(njobs + 1, sizeof(*dp->job_view));
-	dp->places = inc->hints ? inc->places : NULL;
-	if (dp->places && dp->places->list != writer_old_list_number(w)) {
-		/* another list of the earlier files: the places are looked up
-		 * by name again */
-		for (size_t j = 0; j < njobs; j++) {
-			free(dp->places->at[j]);
-			dp->places->at[j] = NULL;
+	if (inc->hints) {
+		/* those of another list of the earlier files are of no use:
+		 * looked up by name again */
+		uint64_t list = writer_old_list_number(w);
+		if (inc->places && inc->places->list != list) {
+			render_keep_places_free(inc->places);
+			inc->places = NULL;
 		}
-		dp->places->list = writer_old_list_number(w);
+		dp->places = inc->places ? inc->places : keep_places_new(0, list);
+		inc->places = NULL;	/* the next build's: render_deps_close */
+		dp->next_places = keep_places_new(njobs, list);
 	}
 	uint64_t *one = inc->placings && inc->placings_known ? inc->placings : render_deps_placings(s, threads);
 	dp->placing = render_deps_placing(s, one, dp->placing_of);
@@ -459,8 +467,8 @@ void render_keep_places_free(struct render_keep_places *kp)
 {
 	if (!kp)
 		return;
-	for (size_t j = 0; j < kp->njobs; j++)
-		free(kp->at[j]);
+	for (size_t k = 0; k < kp->n; k++)
+		free(kp->at[k]);
 	free(kp->at);
 	free(kp->names);
 	free(kp);
@@ -477,35 +485,31 @@ static uint64_t old_files_digest(const struct render_deps *dp, size_t k)
 
 int render_deps_keep(struct render_deps *dp, size_t j, struct keep_batch *kb)
 {
-	uint32_t **at = dp->places ? &dp->places->at[j] : NULL;
-	if (dp->dirty[j]) {
-		if (at) {	/* made: its files may be others next time */
-			free(*at);
-			*at = NULL;
-		}
-		return -1;
-	}
+	if (dp->dirty[j])
+		return -1;	/* made: no places for the next build (its files may be others) */
 	size_t k = (size_t)dp->old_job[j];
-	uint64_t names = at ? old_files_digest(dp, k) : 0;
-	/* the same names as when their places were taken, in the same list */
-	if (at && *at && dp->places->names[j] == names &&
-	    writer_keep_batched_at(kb, dp->places->list, *at + 1, (*at)[0]) == 0)
+	struct render_keep_places *kp = dp->places, *next = dp->next_places;
+	uint64_t names = kp ? old_files_digest(dp, k) : 0;
+	/* taken by one job only, should two have one earlier job */
+	uint32_t *at = kp && k < kp->n ? __atomic_exchange_n(&kp->at[k], NULL, __ATOMIC_ACQ_REL) : NULL;
+	/* the same names as when their places were found, in the same list */
+	if (at && kp->names[k] == names && writer_keep_batched_at(kb, kp->list, at + 1, at[0]) == 0) {
+		next->at[j] = at;
+		next->names[j] = names;
 		return 1;
+	}
+	free(at);
 	struct buf b = BUF_INIT;
 	size_t n = old_files(dp, k, &b);
 	const char **rels = xcalloc(n + 1, sizeof(*rels));
 	for (size_t i = 0, off = 0; i < n; i++, off += strlen(b.data + off) + 1)
 		rels[i] = b.data + off;
 	int r = writer_keep_batched(kb, rels, n);
-	if (at) {
-		free(*at);
-		*at = NULL;
-		if (r == 0) {
-			*at = xmalloc((n + 1) * sizeof(**at));
-			(*at)[0] = (uint32_t)n;
-			writer_keep_batch_places(kb, n, *at + 1);
-			dp->places->names[j] = names;
-		}
+	if (next && r == 0) {
+		next->at[j] = xmalloc((n + 1) * sizeof(*next->at[j]));
+		next->at[j][0] = (uint32_t)n;
+		writer_keep_batch_places(kb, n, next->at[j] + 1);
+		next->names[j] = names;
 	}
 	free(rels);
 	buf_free(&b);
@@ -579,8 +583,15 @@ static void renumbered_line(const struct render_deps *dp, size_t k, struct buf *
 	free(rn.deps);
 }
 
-void render_deps_close(struct render_deps *dp, struct writer *w, int ok)
+void render_deps_close(struct render_deps *dp, struct writer *w, int ok, struct render_incremental *inc)
 {
+	/* this build's places, by the lines of the record it leaves; when it
+	 * leaves none, the record read stays, and with it the places by its
+	 * lines (less those taken: looked up by name next time) */
+	if (dp->next_places) {
+		render_keep_places_free(ok ? dp->places : dp->next_places);
+		inc->places = ok ? dp->next_places : dp->places;
+	}
 	if (ok) {
 		struct buf b = BUF_INIT;
 		buf_addstr(&b, RECORD_HEADER);

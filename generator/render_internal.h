@@ -76,7 +76,8 @@ struct render_deps {
 	uint64_t *item, *body, *placing_of;	/* by article order */
 	uint64_t *old_item, *old_body, *old_placing;	/* by the earlier order */
 	const char **job_key;	/* by job: what matches it with an earlier job across a change of structure, or NULL */
-	struct render_keep_places *places;	/* the jobs' files' places, kept from a build of the site, or NULL */
+	struct render_keep_places *places;	/* the places the earlier build found, by its jobs, or NULL */
+	struct render_keep_places *next_places;	/* those this build finds, by its jobs, for the next */
 	uint64_t *job_view;	/* by job: what its page reads of the structure, where it has a key */
 	size_t view_job;	/* the job render_deps_view_* describe */
 	int views_known;	/* job_key and job_view are made (else the record's stand) */
@@ -138,8 +139,9 @@ void render_deps_record(struct render_deps *dp, size_t j, struct render_rec *rec
 /* What changed since the earlier record: inc's changes_known,
  * old_narticles and old_of (render.h). */
 void render_deps_changes(const struct render_deps *dp, struct render_incremental *inc);
-/* Leaves the record for the next build in w's state (when ok), frees dp. */
-void render_deps_close(struct render_deps *dp, struct writer *w, int ok);
+/* Leaves the record in w's state when ok, and the places of the kept
+ * files for the next build in inc (with hints); frees dp. */
+void render_deps_close(struct render_deps *dp, struct writer *w, int ok, struct render_incremental *inc);
 
 struct val *render_common(struct render *r, const char *url, const char *page_title, const char *section);
 /* A place as a page's title and its feed name it: with the place above it

@@ -76,6 +76,11 @@ grep -q '编者按的新正文' out/series/*/index.html && pass "its series' pag
 	fail "the series' page has the old note"
 sed -i "2s/.*/title: '连心卡改过'/" content/2022/lianxinka.md
 step "a title edited" whole
+# a whole build in the same process: the kept files' places the build
+# before found serve it too (render_deps.c, keyed by the record's lines)
+n=$(sed -n "s/^sitegen: pages made [0-9]*, kept [0-9]* (\([0-9]*\) by their files' places)$/\1/p" worker.log)
+[ "${n:-0}" -gt 50 ] && pass "the whole build kept $n pages by their files' places" ||
+	fail "the whole build kept no page by its files' places" worker.log
 body lianxinka 4
 step "then a body edit again" kept
 sed -i 's/^date_inferred: true  # 年份未印出/date_inferred: true  # 年份没有印出/' content/2022/lianxinka.md
@@ -102,6 +107,9 @@ step "then a body edit again" kept
 
 printf -- '---\ntitle: 新加的报道\ndate: 2022-11-03\ndistrict: 离石区\n---\n\n新的一篇。\n' >content/2022/added.md
 step "a report added" whole
+n=$(sed -n "s/^sitegen: pages made [0-9]*, kept [0-9]* (\([0-9]*\) by their files' places)$/\1/p" worker.log)
+[ "${n:-0}" -gt 0 ] && pass "with a report added, $n pages kept by their files' places, the jobs after it moved" ||
+	fail "with a report added, no page kept by its files' places" worker.log
 body lianxinka 7
 step "then a body edit" kept
 rm content/2022/added.md
