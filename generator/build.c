@@ -560,10 +560,15 @@ int build_run(const struct build_options *o, struct arena *a, struct diag *d, st
 	progress_stage("reading and parsing %zu files", nsrc, NULL, NULL);
 	threads_run(2, parse_articles, &pj, NULL);
 	stage_done("load+parse");
-	if (getenv("SITEGEN_TIMING"))
-		fprintf(stderr, "sitegen: parsed %zu files, %zu of them from the cache%s\n", nsrc,
-			parse_cache_hits(pj.cache),
-			parse_cache_taken_over(pj.cache) ? " (mapped by the last build)" : "");
+	if (getenv("SITEGEN_TIMING")) {
+		fprintf(stderr, "sitegen: parsed %zu files, %zu of them from the cache", nsrc, parse_cache_hits(pj.cache));
+		if (parse_cache_taken_over(pj.cache))
+			fprintf(stderr, " (mapped by the last build)");
+		else if (parse_cache_carried(pj.cache))
+			fprintf(stderr, " (mapped anew, %zu records as checked through the last build's map)",
+				parse_cache_carried(pj.cache));
+		fprintf(stderr, "\n");
+	}
 	if (!o->check)	/* a check writes nothing */
 		parse_cache_save(pj.cache, sources, nsrc);
 	const char *memo_dir = memo_dir_of(pj.memo);

@@ -78,6 +78,9 @@ struct parse_cache {
 	dev_t tail_dev;			/* the file as this build last left it: */
 	ino_t tail_ino;			/* its good data ends at tail_end */
 	size_t tail_end;
+	struct timespec tail_mtime, tail_ctime;
+	int tail_extends_map;		/* it is the map's file, as mapped, with records appended */
+	size_t carried;			/* records taken checked from the last build's map (scan) */
 	atomic_size_t hits;
 };
 
@@ -110,8 +113,10 @@ static int record_text(const unsigned char *rec, size_t len, const char **path, 
 	return 0;
 }
 
-/* Indexes the records of the mapped file up to its last good trailer. */
-static void scan(struct parse_cache *c)
+/* Indexes the records of the mapped file up to its last good trailer.
+ * With prior (the map of its first bytes: extended_as_left), a record of
+ * prior's, there still, is as checked as it was. */
+static void scan(struct parse_cache *c, const struct parse_cache *prior)
 {
 	const unsigned char *m = c->map;
 	if (c->map_len < HEAD_LEN || memcmp(m, HEAD_MAGIC, 16) != 0 || memcmp(m + 16, &c->key, 8) != 0)
@@ -133,7 +138,13 @@ static void scan(struct parse_cache *c)
 			c->good = off;
 			for (size_t i = 0; i < batch.len; i++) {
 				struct rec *r = batch.items[i];	/* its path: checked below */
-				strmap_put(&c->arena, &c->recs, (const char *)m + r->off + REC_HEAD + 4, r);
+				const char *path = (const char *)m + r->off + REC_HEAD + 4;
+				strmap_put(&c->arena, &c->recs, path, r);
+				const struct rec *was = prior && r->off + r->len <= prior->good ? strmap_get(&prior->recs, path) : NULL;
+				if (was && was->off == r->off && was->len == r->len && atomic_load(&was->checked)) {
+					atomic_store(&r->checked, 1);
+					c->carried++;
+				}
 			}
 			batch.len = 0;
 			continue;
@@ -212,6 +223,19 @@ static int still_current(const struct parse_cache *earlier, const char *path)
 	return same;
 }
 
+/* Whether the file c maps anew (st: its stat data, from the descriptor
+ * mapped) is prior's map's file with the records prior's build appended,
+ * unchanged since: as still_current, by the stat data that build saw
+ * after its append (write_pending), and those older than
+ * PARSE_CACHE_RACY_NS. Its first bytes are then the ones prior mapped,
+ * whose records were checked through that map. */
+static int extended_as_left(const struct parse_cache *prior, const struct stat *st, const struct parse_cache *c)
+{
+	return prior && prior->tail_extends_map && c->keepable && st->st_dev == prior->tail_dev &&
+	       st->st_ino == prior->tail_ino && (size_t)st->st_size == prior->tail_end &&
+	       same_time(st->st_mtim, prior->tail_mtime) && same_time(st->st_ctim, prior->tail_ctime);
+}
+
 int parse_cache_holds(const struct parse_cache *c, const char *p)
 {
 	const char *m = c && c->map ? (const char *)c->map : NULL;
@@ -242,12 +266,16 @@ struct parse_cache *parse_cache_open(const char *dir, const char *content_dir, u
 	uint64_t key = real ? cache_key(real, program) : 0;
 	char *path = real ? cache_file(dir, key, ".bin") : NULL;
 	free(real);
-	if (earlier && path && !fresh && earlier->path && strcmp(earlier->path, path) == 0 &&
-	    earlier->key == key && still_current(earlier, path)) {
+	int same = earlier && path && !fresh && earlier->path && strcmp(earlier->path, path) == 0 && earlier->key == key;
+	if (same && still_current(earlier, path)) {
 		free(path);
 		return take_over(earlier);
 	}
-	parse_cache_free(earlier);
+	/* kept until the new map is scanned, should it be earlier's with
+	 * earlier's records appended */
+	struct parse_cache *prior = same && earlier->tail_extends_map ? earlier : NULL;
+	if (!prior)
+		parse_cache_free(earlier);
 	struct parse_cache *c = xcalloc(1, sizeof(*c));
 	pthread_mutex_init(&c->lock, NULL);
 	atomic_init(&c->hits, 0);
@@ -262,8 +290,10 @@ struct parse_cache *parse_cache_open(const char *dir, const char *content_dir, u
 		return c;	/* --force: everything parsed again (and kept anew) */
 	int fd = open(c->path, O_RDONLY | OPEN_FLAGS);
 	struct stat st;
-	if (fd < 0)
+	if (fd < 0) {
+		parse_cache_free(prior);
 		return c;
+	}
 	if (fstat(fd, &st) == 0 && ours(&st)) {
 		void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
 		if (m != MAP_FAILED) {
@@ -275,10 +305,11 @@ struct parse_cache *parse_cache_open(const char *dir, const char *content_dir, u
 				      ns_of(st.st_ctim) < c->started_ns - PARSE_CACHE_RACY_NS;
 			c->map = m;
 			c->map_len = (size_t)st.st_size;
-			scan(c);
+			scan(c, extended_as_left(prior, &st, c) ? prior : NULL);
 		}
 	}
 	close(fd);
+	parse_cache_free(prior);
 	return c;
 }
 
@@ -356,6 +387,11 @@ size_t parse_cache_hits(const struct parse_cache *c)
 int parse_cache_taken_over(const struct parse_cache *c)
 {
 	return c->gen > 1;
+}
+
+size_t parse_cache_carried(const struct parse_cache *c)
+{
+	return c->carried;
 }
 
 /* ---- saving ---- */
@@ -440,7 +476,7 @@ static size_t good_end(struct parse_cache *c, int fd)
 		return 0;
 	now.map = m;
 	now.map_len = (size_t)st.st_size;
-	scan(&now);
+	scan(&now, NULL);
 	munmap(m, now.map_len);
 	arena_free(&now.arena);
 	return now.good;
@@ -465,6 +501,10 @@ static void write_pending(struct parse_cache *c, const struct source *src, size_
 		fd = -1;	/* not a file of ours: left alone */
 	}
 	size_t end = fd < 0 ? 0 : good_end(c, fd);
+	/* the mapped file unchanged, its records all good: after the append,
+	 * the map with the records appended (extended_as_left) */
+	int extends = fd >= 0 && !compacting && end && end == c->good && c->good == c->map_len && c->keepable &&
+		      still_current(c, c->path);
 	if (fd >= 0 && (compacting || !end)) {
 		compact(c, src, n);
 		if (!end)
@@ -474,12 +514,17 @@ static void write_pending(struct parse_cache *c, const struct source *src, size_
 		write_all(fd, c->pending.data, c->pending.len, (off_t)end);
 	}
 	c->tail_end = 0;
+	c->tail_extends_map = 0;
 	if (fd >= 0) {
 		int f2 = open(c->path, O_RDONLY | OPEN_FLAGS);	/* the file now there (compact renamed a new one) */
 		if (f2 >= 0 && fstat(f2, &st) == 0) {
 			c->tail_dev = st.st_dev;
 			c->tail_ino = st.st_ino;
 			c->tail_end = (size_t)st.st_size;
+			c->tail_mtime = st.st_mtim;
+			c->tail_ctime = st.st_ctim;
+			c->tail_extends_map = extends && st.st_dev == c->dev && st.st_ino == c->ino &&
+					      c->tail_end == end + c->pending.len;
 		}
 		if (f2 >= 0)
 			close(f2);

@@ -44,7 +44,13 @@ struct parse_cache;
  * same file and the file is as it was (inode, size, times: another build's
  * append or compaction, or any write, shows there): its map, index and
  * checked records serve again, where a new map costs the page faults of
- * every record (86 MB at 10,000 reports) and a scan. Else it is freed. */
+ * every record (86 MB at 10,000 reports) and a scan. Else it is freed;
+ * when the file is earlier's with the records earlier's build appended,
+ * unchanged since (its inode, size and times as that build left them, and
+ * older than PARSE_CACHE_RACY_NS), the new map's records that are
+ * earlier's are taken as checked if they were: a build after one that
+ * appended a record need not read every article's text again to check it
+ * (474 MB at 50,000 reports). */
 struct parse_cache *parse_cache_open(const char *dir, const char *content_dir, uint64_t program, int fresh,
 				     struct parse_cache *earlier);
 /* The article parsed earlier from s (same path and stamp), made in a (its
@@ -69,6 +75,9 @@ int parse_cache_still_mapped(const struct parse_cache *c);
 int parse_cache_holds(const struct parse_cache *c, const char *p);
 /* Whether c is an earlier build's, taken over (see parse_cache_open). */
 int parse_cache_taken_over(const struct parse_cache *c);
+/* How many of c's records were taken as checked from the map of the file
+ * before the last build appended to it (see parse_cache_open). */
+size_t parse_cache_carried(const struct parse_cache *c);
 /* Appends what was put (silent: a cache that cannot be saved is no error).
  * keep_paths: the sources of this build, whose records stay when the file
  * is compacted. */

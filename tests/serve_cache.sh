@@ -5,7 +5,8 @@
 # unchanged. Each way of changing the file behind the process's back (bytes
 # changed in place, an append by another build, the file replaced, removed)
 # makes the next build read it afresh, and every build's output equals a
-# plain build's of the same inputs.
+# plain build's of the same inputs. After the process's own append, the
+# next build maps the file anew but takes the records it had checked.
 what="serve cache"
 . tests/worker_lib.sh
 SITEGEN_CACHE_DIR=$tmp/cache	# the worker's own: the tests tamper with it
@@ -23,7 +24,8 @@ edit() {
 # build before's, "HITS new" when it was read afresh
 cache_use() {
 	grep '^sitegen: parsed [0-9]* files' worker.log | tail -1 |
-		sed 's/.*, \([0-9]*\) of them from the cache/\1/; s/ (mapped by the last build)$/ kept/; s/^[0-9]*$/& new/'
+		sed 's/.*, \([0-9]*\) of them from the cache/\1/; s/ (mapped by the last build)$/ kept/
+		     s/ (mapped anew, [0-9]* records as checked through the last build.s map)$/ carried/; s/^[0-9]*$/& new/'
 }
 # uses WANT WHAT: the last build's cache use was WANT, and its output a plain build's
 uses() {
@@ -80,6 +82,42 @@ build || fail "a build failed" worker.log
 edit
 build || fail "a build failed" worker.log
 uses "$n kept" "the cache again taken as the last build left it"
+
+# The process's own append (a report changed more than 2 s before a build
+# is put in the cache then): the build 2 s after it maps the file anew and
+# takes the records it had checked as checked (parse_cache_open); the build
+# after that keeps the map. One within 2 s of the append reads it afresh.
+other=$(ls content/2022/*.md | grep -v lianxinka | head -1)
+retitle() { sed -i "0,/^title: /s/^title: .*/title: '另一篇第$1次'/" "$other"; }
+retitle 1
+sleep 2.1
+edit
+build || fail "a build failed" worker.log
+uses "$((n - 1)) kept" "a report changed 2 s before the build is parsed and put in the cache"
+sleep 2.1
+edit
+build || fail "a build failed" worker.log
+uses "$n carried" "the build 2 s after the process's own append takes its checked records over"
+edit
+build || fail "a build failed" worker.log
+uses "$n kept" "and the build after it keeps that map"
+retitle 2
+sleep 2.1
+edit
+build || fail "a build failed" worker.log
+edit
+build || fail "a build failed" worker.log
+uses "$n new" "the build within 2 s of the process's own append reads the file afresh"
+retitle 3
+sleep 2.1
+edit
+build || fail "a build failed" worker.log
+sleep 2.1	# the process's own append 2 s old, then a record it had checked changed in place
+at=$(grep -boa '祝福祖国' "$(cache_file)" | tail -1 | cut -d: -f1)
+printf '祝贺祖国' | dd of="$(cache_file)" bs=1 seek="$at" conv=notrunc 2>/dev/null
+edit
+build || fail "a build failed" worker.log
+uses "$((n - 1)) new" "a record changed in place after the process's own append is not taken as checked"
 printf -- '---\ntitle: 新的报道\ndate: 2022-03-01\ndistrict: 离石区\n---\n\n新的一篇。\n' >content/2022/new-one.md
 sleep 2.1
 "$bin" build --out other --theme theme --quiet 2>other.err || fail "a build beside failed" other.err
