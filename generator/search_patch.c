@@ -73,6 +73,7 @@ struct buf *patch_add_made(struct patch *p, const char *rel)
 	struct made *m = &p->made[p->nmade++];
 	m->rel = xstrdup(rel);
 	m->data = (struct buf)BUF_INIT;
+	m->differs = 0;
 	return &m->data;
 }
 
@@ -300,7 +301,8 @@ static void *put_made(void *arg, size_t k)
 	int failed = 0;
 	for (size_t from, to; next_chunk(j, p->nmade, &from, &to);)
 		for (size_t i = from; i < to; i++)
-			if (writer_put(p->x->w, p->made[i].rel, p->made[i].data.data, p->made[i].data.len) < 0)
+			if ((p->made[i].differs ? writer_put_new : writer_put)(p->x->w, p->made[i].rel, p->made[i].data.data,
+									      p->made[i].data.len) < 0)
 				failed = 1;
 	return failed ? &p->ws[k] : NULL;
 }

@@ -11,6 +11,7 @@
 struct made {
 	char *rel;
 	struct buf data;
+	int differs;	/* other bytes than the file there for sure (writer_put_new) */
 };
 
 struct patch {

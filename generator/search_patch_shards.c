@@ -318,6 +318,8 @@ static int patch_part(struct patch *p, int positional, const struct side *old, c
 			char rel[64];
 			snprintf(rel, sizeof(rel), "search/%c/%x.js", positional ? 'p' : 'g', sw->shard);
 			struct buf *made = patch_add_made(p, rel);
+			/* documents only added: each list written has one more */
+			p->made[p->nmade - 1].differs = !p->renumbered && p->nold == 0;
 			p->shards[positional]++;
 			*made = sw->out;	/* handed over */
 			sw->out = (struct buf)BUF_INIT;

@@ -116,13 +116,11 @@ static int open_for_write(char *path)
 	return fd;
 }
 
-int write_remove_tree(const char *path)
+/* A folder's entries removed, then the folder. An entry the folder says is
+ * no folder is unlinked without a look of its own (the staging folder's
+ * thousands of old files after a commit). */
+static int remove_dir(const char *path)
 {
-	struct stat st;
-	if (lstat(path, &st) < 0)
-		return errno == ENOENT ? 0 : -1;
-	if (!S_ISDIR(st.st_mode))
-		return unlink(path);
 	DIR *dp = opendir(path);
 	if (!dp)
 		return -1;
@@ -133,12 +131,23 @@ int write_remove_tree(const char *path)
 			continue;
 		char *child = xmalloc(strlen(path) + strlen(de->d_name) + 2);
 		sprintf(child, "%s/%s", path, de->d_name);
-		if (write_remove_tree(child) < 0)
+		int known = de->d_type != DT_UNKNOWN && de->d_type != DT_DIR;
+		if (known ? unlink(child) < 0 && errno != ENOENT : write_remove_tree(child) < 0)
 			r = -1;
 		free(child);
 	}
 	closedir(dp);
 	return rmdir(path) < 0 ? -1 : r;
+}
+
+int write_remove_tree(const char *path)
+{
+	struct stat st;
+	if (lstat(path, &st) < 0)
+		return errno == ENOENT ? 0 : -1;
+	if (!S_ISDIR(st.st_mode))
+		return unlink(path);
+	return remove_dir(path);
 }
 
 /* Empties a directory but keeps it (its mode, owner, and what a symlink to
@@ -417,15 +426,19 @@ static int same_content(const char *path, const char *data, size_t len, struct s
 	if (lstat(path, &st) < 0 || !S_ISREG(st.st_mode) || (size_t)st.st_size != len)
 		return 0;
 	*stp = st;
+	/* read as it is (no stdio: its buffer and fstat for each of the
+	 * thousands of shards a search patch may write); one byte more than
+	 * len says whether the file grew since */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+	if (fd < 0)
+		return 0;
 	struct buf b = BUF_INIT;
-	FILE *f = fopen(path, "rb");
-	int same = 0;
-	if (f) {
-		buf_grow(&b, len);
-		b.len = fread(b.data, 1, len + 1, f);
-		same = b.len == len && memcmp(b.data, data, len) == 0;
-		fclose(f);
-	}
+	buf_grow(&b, len + 1);
+	ssize_t n;
+	while (b.len <= len && (n = read(fd, b.data + b.len, len + 1 - b.len)) > 0)
+		b.len += (size_t)n;
+	close(fd);
+	int same = b.len == len && memcmp(b.data, data, len) == 0;
 	buf_free(&b);
 	return same;
 }
@@ -439,7 +452,19 @@ static void push_staged(struct writer *w, char *key)
 	w->staged[w->nstaged++] = key;
 }
 
+static int put(struct writer *w, const char *rel, const char *data, size_t len, int maybe_same);
+
 int writer_put(struct writer *w, const char *rel, const char *data, size_t len)
+{
+	return put(w, rel, data, len, 1);
+}
+
+int writer_put_new(struct writer *w, const char *rel, const char *data, size_t len)
+{
+	return put(w, rel, data, len, 0);
+}
+
+static int put(struct writer *w, const char *rel, const char *data, size_t len, int maybe_same)
 {
 	if (!write_rel_is_safe(rel)) {
 		diag_error(w->d, rel, 0, 0, NULL, 0,
@@ -461,7 +486,7 @@ int writer_put(struct writer *w, const char *rel, const char *data, size_t len)
 	}
 	char *live = write_join(w->out, rel);
 	struct stat st;
-	if (!w->direct && !write_crosses_link(w, rel, 1) && same_content(live, data, len, &st)) {
+	if (maybe_same && !w->direct && !write_crosses_link(w, rel, 1) && same_content(live, data, len, &st)) {
 		free(live);
 		uint64_t h = write_file_digest(rel, &st);
 		pthread_mutex_lock(&w->lock);

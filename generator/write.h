@@ -37,6 +37,10 @@ struct write_watch;
 struct writer *writer_open(const char *out_dir, struct diag *d, struct write_watch *ww);
 /* Offers one file. Returns 0, or -1 after a diag error. */
 int writer_put(struct writer *w, const char *rel, const char *data, size_t len);
+/* The same, for a file the caller knows has other bytes than the one there
+ * (a search shard patched: read, and a list in it changed): written without
+ * reading the one there first. */
+int writer_put_new(struct writer *w, const char *rel, const char *data, size_t len);
 /* Makes the staged files live and removes stale ones; records `inputs` (see
  * inputs.h) with a digest of the output's files in WRITE_STATE; frees w.
  * Returns 0; -1 when it failed and the previous files are back in place

@@ -369,6 +369,14 @@ static int clear_the_way(struct writer *w, struct commit *c, const size_t *order
  * a directory where a file now goes. Returns 0, or -1 after a diag error. */
 static int keep_old(struct writer *w, struct commit *c, size_t i)
 {
+	/* a file, as a rule: linked at once (link refuses a directory, and
+	 * takes a symbolic link itself), else looked at */
+	if (link(c->to[i], c->bak[i]) == 0) {
+		c->kept[i] = 1;
+		return 0;
+	}
+	if (errno == ENOENT)
+		return 0;	/* nothing there yet */
 	struct stat st;
 	if (lstat(c->to[i], &st) < 0)
 		return 0;	/* nothing there yet */
