@@ -586,7 +586,10 @@ int writer_commit(struct writer *w, struct write_stats *stats, uint64_t inputs)
 	buf_free(&some);
 	if (!w->all_ours)
 		sweep_old(w);
-	write_remove_tree(w->staging);
+	/* serve's build process: the staging folder goes once the build has
+	 * said it is done (write_watch_defer_cleanup) */
+	if (!w->watch)
+		write_remove_tree(w->staging);
 	if (w->watch && r == 0 && write_list_same_files(w)) {
 		/* serve's build process, the files the earlier build's: the state
 		 * is written once the build has said it is done
@@ -601,6 +604,8 @@ int writer_commit(struct writer *w, struct write_stats *stats, uint64_t inputs)
 		write_watch_committed(w);
 		write_watch_keep_list(w->watch, w, inputs);
 	}
+	if (w->watch)
+		write_watch_defer_cleanup(w->watch, w);
 	if (stats)
 		*stats = w->stats;
 	write_free(w);

@@ -176,6 +176,11 @@ void write_watch_keep_list(struct write_watch *ww, struct writer *w, uint64_t in
  * write_watch_committed: keeps w's list, and w's hold on the output, for
  * write_watch_write_state. */
 void write_watch_defer_state(struct write_watch *ww, struct writer *w, uint64_t inputs);
+/* Instead of removing w's staging folder (the files the commit replaced,
+ * thousands after a report is added), at the end of a commit that went
+ * well, after write_watch_committed: keeps its name, and w's hold on the
+ * output unless the list took it, for write_watch_write_state. */
+void write_watch_defer_cleanup(struct write_watch *ww, struct writer *w);
 /* Whether w's files are the earlier state's, each old one kept or made
  * again and nothing else made (write_list_leave's condition). */
 int write_list_same_files(const struct writer *w);

@@ -41,7 +41,7 @@
 struct write_watch *write_watch_new(void)
 {
 	struct write_watch *ww = xcalloc(1, sizeof(*ww));
-	ww->fd = ww->mounts = -1;
+	ww->fd = ww->mounts = ww->trash_lock_fd = -1;
 	return ww;
 }
 
@@ -89,11 +89,24 @@ void watch_stop_because(struct write_watch *ww, const char *why)
 	ww->stopped = why;
 }
 
+/* The last commit's staging folder removed, then the output let go. */
+static void remove_trash(struct write_watch *ww)
+{
+	if (ww->trash)
+		write_remove_tree(ww->trash);
+	free(ww->trash);
+	ww->trash = NULL;
+	if (ww->trash_lock_fd >= 0)
+		close(ww->trash_lock_fd);
+	ww->trash_lock_fd = -1;
+}
+
 void write_watch_free(struct write_watch *ww)
 {
 	if (!ww)
 		return;
 	watch_stop(ww);
+	remove_trash(ww);
 	write_list_free(ww->list);
 	free(ww);
 }
@@ -313,7 +326,30 @@ void write_watch_defer_state(struct write_watch *ww, struct writer *w, uint64_t 
 	w->lock_fd = -1;
 }
 
+static int write_deferred_state(struct write_watch *ww);
+
+void write_watch_defer_cleanup(struct write_watch *ww, struct writer *w)
+{
+	remove_trash(ww);	/* none, as a rule: write_watch_write_state ran */
+	ww->trash = xstrdup(w->staging);
+	ww->trash_lock_fd = w->lock_fd;	/* -1 when the list holds the output */
+	w->lock_fd = -1;
+}
+
 int write_watch_write_state(struct write_watch *ww)
+{
+	int r = write_deferred_state(ww);
+	if (ww)
+		remove_trash(ww);	/* under the hold on the output */
+	if (ww && ww->list && ww->list->lock_fd >= 0) {
+		close(ww->list->lock_fd);	/* the output is free for the next build */
+		ww->list->lock_fd = -1;
+	}
+	return r;
+}
+
+/* write_watch_write_state's state, the output still held. */
+static int write_deferred_state(struct write_watch *ww)
 {
 	struct write_list *l = ww ? ww->list : NULL;
 	if (!l || l->lock_fd < 0)
@@ -335,12 +371,14 @@ int write_watch_write_state(struct write_watch *ww)
 		 * touched them since (found by a reviewer: a body put back as it
 		 * was kept the page of the edit) */
 		watch_stop_because(ww, "the last build's state could not be written");
+		if (ww->trash_lock_fd < 0) {	/* the hold on the output goes with the list */
+			ww->trash_lock_fd = l->lock_fd;
+			l->lock_fd = -1;
+		}
 		write_list_free(l);
 		ww->list = NULL;
 		return -1;
 	}
-	close(l->lock_fd);	/* the output is free for the next build */
-	l->lock_fd = -1;
 	return 1;
 }
 

@@ -51,6 +51,11 @@ struct write_watch {
 	struct ptrvec pending_dirs, pending_files;
 	int usable;		/* this build may keep files unlooked-at */
 	struct write_list *list;	/* the last commit's, for the next writer */
+	/* the last commit's staging folder, its old files in it, removed
+	 * after the build says it is done (write_watch_defer_cleanup), and
+	 * the hold on the output until then when the list does not keep it */
+	char *trash;
+	int trash_lock_fd;
 	const char *stopped;	/* why it stopped last (a literal), or NULL */
 	int list_taken;		/* by this build's: 1; its state read: 0; neither (none to trust): -1 */
 	atomic_size_t trusted, looked;

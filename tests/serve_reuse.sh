@@ -222,6 +222,9 @@ step "a new process's first build" whole
 body youtamenzai 13
 step "a body edit" kept
 end_worker || fail "the build process did not end well" worker.log
+# the commit's staging folder (the files it replaced) goes after the status
+[ ! -e out/.staging ] && pass "no staging folder left by the process's builds" ||
+	fail "the process left its staging folder" worker.log
 grep -q "state written after it said it was done" worker.log &&
 	pass "its state was written after it said the build was done" || fail "no state written after the build" worker.log
 SITEGEN_CACHE_DIR=$cache "$bin" build --out out --theme "$tmp/theme" >cli.out 2>&1
@@ -246,9 +249,12 @@ if ! sanitized "$bin" && [ -f "$here/$B/tests/fault.so" ]; then
 		exec 4>&-
 		grep -q '第14段' out/reports/*/index.html && pass "killed at its state's rename, its pages are in place" ||
 			fail "the edit's pages are not in place"
+		[ -d out/.staging ] && pass "killed before its staging folder was removed (after the state): it is left" ||
+			fail "no staging folder left by the process killed at its state"
 		SITEGEN_CACHE_DIR=$cache "$bin" build --out out --theme "$tmp/theme" --quiet 2>cli.err ||
 			fail "the build after the kill failed" cli.err
 		same "the build after a process killed before its state: a plain build's output"
+		[ ! -e out/.staging ] && pass "and the next build removes it" || fail "the next build left the staging folder"
 	fi
 	# a state that cannot be written (found by a reviewer): the earlier
 	# one stays, whose record says the earlier inputs; a body put back as
