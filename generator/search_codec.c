@@ -390,16 +390,14 @@ static unsigned rice_choice(const uint32_t *docs, size_t n, int not, uint64_t *b
 	return best;
 }
 
-static void encode_docs(const uint32_t *docs, size_t n, const char *gaps, size_t len, struct buf *out)
+/* The code a list is written in: the shortest (the first of equals) of its
+ * gaps (len characters), a bitmap, and the two Rice codes (their k in k[]). */
+static int list_kind(const uint32_t *docs, size_t n, size_t len, unsigned k[4])
 {
-	if (len <= 2) {
-		search_n45(out, 4 * (uint32_t)n + LIST_GAPS);
-		buf_add(out, gaps, len);
-		return;
-	}
+	if (len <= 2)
+		return LIST_GAPS;
 	uint32_t span = docs[n - 1] + 1;
 	size_t size[4] = { len, stream_chars(span), SIZE_MAX, SIZE_MAX };
-	unsigned k[4] = { 0 };
 	uint64_t bits;
 	k[LIST_RICE] = rice_choice(docs, n, 0, &bits);
 	size[LIST_RICE] = stream_chars(bits);
@@ -411,11 +409,19 @@ static void encode_docs(const uint32_t *docs, size_t n, const char *gaps, size_t
 	for (int i = 1; i < 4; i++)
 		if (size[i] < size[kind])
 			kind = i;
+	return kind;
+}
+
+static void encode_docs(const uint32_t *docs, size_t n, const char *gaps, size_t len, struct buf *out)
+{
+	unsigned k[4] = { 0 };
+	int kind = list_kind(docs, n, len, k);
 	search_n45(out, 4 * (uint32_t)n + (uint32_t)kind);
 	if (kind == LIST_GAPS) {
 		buf_add(out, gaps, len);
 		return;
 	}
+	uint32_t span = docs[n - 1] + 1;
 	struct bitwriter w = { .out = out };
 	if (kind == LIST_BITMAP) {	/* the stream's pairs at once: bit i is document i */
 		size_t pairs = (span + 12) / 13;
@@ -463,6 +469,97 @@ void search_encode_docs(const uint32_t *docs, size_t n, struct buf *out, struct 
 		last = docs[i] + 1;
 	}
 	encode_docs(docs, n, tmp->data, tmp->len, out);
+}
+
+/* The characters search_n45_to writes for v. */
+static size_t n45_len(uint32_t v)
+{
+	size_t n = 1;
+	for (v /= 45; v; v /= 45)
+		n++;
+	return n;
+}
+
+/* The value of the pair of b91 characters at s (ours: valid). */
+static unsigned pair_value(const char *s)
+{
+	return (unsigned)(b91_value(s[0]) + 91 * b91_value(s[1]));
+}
+
+/* A list whose first nold documents had the code old[0..old_len), the
+ * others after them, written as search_encode_docs writes it: where the
+ * list keeps its kind (and k), the old code's stream with the new
+ * documents' codes after it, not the whole list again (a report added as
+ * the newest appends it to thousands of lists, most of them long). */
+void search_encode_docs_appended(const uint32_t *docs, size_t n, size_t nold, const char *old, size_t old_len,
+				 struct buf *out, struct buf *tmp)
+{
+	size_t i = 0;
+	uint32_t h;
+	if (nold == n && n) {	/* nothing added (a gram in the new report's text, not its title) */
+		buf_add(out, old, old_len);
+		return;
+	}
+	if (!nold || nold > n || n45_read(old, old_len, &i, &h) < 0 || h >> 2 != nold) {
+		search_encode_docs(docs, n, out, tmp);
+		return;
+	}
+	int old_kind = (int)(h & 3);
+	size_t len = 0;
+	for (size_t j = 0; j < n; j++)
+		len += n45_len(docs[j] - (j ? docs[j - 1] + 1 : 0));
+	unsigned k[4] = { 0 };
+	int kind = list_kind(docs, n, len, k);
+	const char *stream = old + i;
+	size_t stream_len = old_len - i;
+	if (kind == LIST_GAPS && old_kind == LIST_GAPS) {
+		search_n45(out, 4 * (uint32_t)n + LIST_GAPS);
+		buf_add(out, stream, stream_len);
+		for (size_t j = nold; j < n; j++)
+			search_n45(out, docs[j] - docs[j - 1] - 1);
+		return;
+	}
+	uint32_t old_span = docs[nold - 1] + 1;
+	if (kind == LIST_BITMAP && old_kind == LIST_BITMAP && stream_len == stream_chars(old_span)) {
+		/* the old pairs but the last, then the last and the new ones */
+		size_t from = stream_len / 2 - 1, pairs = (docs[n - 1] + 1 + 12) / 13;
+		uint16_t *v = xcalloc(pairs - from + 1, sizeof(*v));
+		v[0] = (uint16_t)pair_value(stream + 2 * from);
+		for (size_t j = nold; j < n; j++)
+			v[docs[j] / 13 - from] |= (uint16_t)(1u << (12 - docs[j] % 13));
+		search_n45(out, 4 * (uint32_t)n + LIST_BITMAP);
+		buf_add(out, stream, 2 * from);
+		buf_grow(out, 2 * (pairs - from));
+		for (size_t j = 0; j < pairs - from; j++) {
+			out->data[out->len++] = b91_chars[v[j] % 91];
+			out->data[out->len++] = b91_chars[v[j] / 91];
+		}
+		out->data[out->len] = 0;
+		free(v);
+		return;
+	}
+	if (kind == LIST_RICE && old_kind == LIST_RICE && stream_len >= 2) {
+		unsigned old_k = pair_value(stream) >> 9;	/* the stream's first 4 bits */
+		uint64_t bits = 4 + (uint64_t)nold * (1 + k[kind]);
+		for (size_t j = 0; j < nold; j++)
+			bits += (docs[j] - (j ? docs[j - 1] + 1 : 0)) >> k[kind];
+		if (old_k == k[kind] && stream_len == stream_chars(bits)) {
+			/* the whole pairs, then the bits of the last one used */
+			size_t whole = (size_t)(bits / 13);
+			unsigned rest = (unsigned)(bits % 13);
+			search_n45(out, 4 * (uint32_t)n + LIST_RICE);
+			buf_add(out, stream, 2 * whole);
+			struct bitwriter w = { .out = out };
+			if (rest)
+				put_bits(&w, pair_value(stream + 2 * whole) >> (13 - rest), rest);
+			for (size_t j = nold; j < n; j++)
+				put_rice(&w, docs[j] - docs[j - 1] - 1, k[kind]);
+			if (w.n)
+				put_bits(&w, 0, 13 - w.n);
+			return;
+		}
+	}
+	search_encode_docs(docs, n, out, tmp);
 }
 
 int search_decode_list(const char *s, size_t len, size_t *i, size_t ndocs, struct u32s *docs)

@@ -132,6 +132,10 @@ static const char *patch_shard(const struct patch *p, struct scratch *sc, int po
 				buf_add(out, g->code, g->code_len);
 			} else if (positional) {
 				search_encode_entries(g->a.v, g->a.n, out);
+			} else if (!decode_all && g->code) {	/* documents added after the others */
+				search_encode_docs_appended(g->a.v, g->a.n, g->a_old, g->code, g->a_code_len, out, &sc->tmp);
+				search_encode_docs_appended(g->b.v, g->b.n, g->b_old, g->code + g->a_code_len,
+							    g->code_len - g->a_code_len, out, &sc->tmp);
 			} else {
 				search_encode_docs(g->a.v, g->a.n, out, &sc->tmp);
 				search_encode_docs(g->b.v, g->b.n, out, &sc->tmp);

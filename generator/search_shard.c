@@ -86,9 +86,13 @@ int search_shard_decode(struct sgram *g, int positional, size_t ndocs)
 				return -1;
 		return 0;
 	}
-	if (search_decode_list(g->code, g->code_len, &j, ndocs, &g->a) < 0 ||
-	    search_decode_list(g->code, g->code_len, &j, ndocs, &g->b) < 0 || j != g->code_len || !g->a.n)
+	if (search_decode_list(g->code, g->code_len, &j, ndocs, &g->a) < 0)
 		return -1;
+	g->a_code_len = j;
+	if (search_decode_list(g->code, g->code_len, &j, ndocs, &g->b) < 0 || j != g->code_len || !g->a.n)
+		return -1;
+	g->a_old = g->a.n;
+	g->b_old = g->b.n;
 	return 0;
 }
 

@@ -24,6 +24,8 @@ struct sgram {
 	struct u32s a, b;
 	const char *code;
 	size_t code_len;
+	size_t a_code_len;	/* g/: of code, a's (b's after it), once decoded */
+	size_t a_old, b_old;	/* g/: the lists' lengths as decoded */
 };
 
 struct shard {

@@ -154,6 +154,7 @@ quick test_tmpl "$B/tests/test_tmpl"
 quick test_parse "$B/tests/test_parse"
 quick test_memo "$B/tests/test_memo"
 quick test_buf "$B/tests/test_buf"
+quick test_search_codec "$B/tests/test_search_codec"
 quick mustache_spec "$B/tests/mustache_spec" "$SPEC_DIR"
 quick golden sh tests/golden.sh
 quick fidelity "$B/tests/fidelity" "$SEEDS_DIR" content

@@ -1,0 +1,116 @@
+/* Unit tests for generator/search_codec.c's document lists: every list
+ * decodes to itself, and a list with documents appended after it (a report
+ * added as the newest, search_patch_shards.c) is written by
+ * search_encode_docs_appended in the very bytes search_encode_docs writes
+ * for the whole list, whatever code the old part and the whole take (gaps,
+ * bitmap, Rice, the Rice code of those not in it). Lists of every density,
+ * drawn from a fixed seed (tests/check.h: one line per check). */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "search_codec.h"
+
+#include "check.h"
+
+static uint64_t rng = 0x9e3779b97f4a7c15ull;
+
+static uint32_t next_random(void)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return (uint32_t)(rng >> 11);
+}
+
+/* A list of documents below span, each in it with chance per_mille / 1000
+ * (at least one). */
+static size_t draw_list(uint32_t *docs, uint32_t span, unsigned per_mille)
+{
+	size_t n = 0;
+	for (uint32_t d = 0; d < span; d++)
+		if (next_random() % 1000 < per_mille)
+			docs[n++] = d;
+	if (!n)
+		docs[n++] = span - 1;
+	return n;
+}
+
+/* How the code of docs[0..n) begins: its kind (the low 2 bits of its count). */
+static int kind_of(const struct buf *code)
+{
+	size_t i = 0;
+	return (int)(search_n45_get(code->data, &i) & 3);
+}
+
+int main(void)
+{
+	check_module = "search codec";
+	static const unsigned densities[] = { 1, 5, 20, 80, 200, 450, 500, 700, 950, 995, 1000 };
+	static const uint32_t spans[] = { 1, 2, 13, 14, 26, 100, 1000, 10000 };
+	uint32_t *docs = malloc(12000 * sizeof(*docs));
+	struct buf old = BUF_INIT, whole = BUF_INIT, appended = BUF_INIT, tmp = BUF_INIT;
+	size_t lists = 0, same = 0, round_trips = 0, decoded_ok = 0;
+	int kinds_seen[4][4] = { { 0 } };	/* old kind, whole kind */
+	for (size_t s = 0; s < sizeof(spans) / sizeof(*spans); s++)
+		for (size_t d = 0; d < sizeof(densities) / sizeof(*densities); d++)
+			for (int round = 0; round < 12; round++) {
+				uint32_t span = spans[s];
+				size_t nold = draw_list(docs, span, densities[d]);
+				/* then 1 to 3 documents after the old ones (the next, or a way
+				 * on), or none (the title list of a gram of the text only) */
+				size_t nadd = round == 11 ? 0 : 1 + next_random() % 3, n = nold;
+				uint32_t at = docs[nold - 1] + 1;
+				for (size_t a = 0; a < nadd; a++) {
+					at += round % 3 == 0 ? 0 : next_random() % (round % 3 == 1 ? 3 : 2000);
+					docs[n++] = at++;
+				}
+				buf_reset(&old);
+				buf_reset(&whole);
+				buf_reset(&appended);
+				search_encode_docs(docs, nold, &old, &tmp);
+				search_encode_docs(docs, n, &whole, &tmp);
+				search_encode_docs_appended(docs, n, nold, old.data, old.len, &appended, &tmp);
+				lists++;
+				kinds_seen[kind_of(&old)][kind_of(&whole)]++;
+				if (appended.len == whole.len && memcmp(appended.data, whole.data, whole.len) == 0)
+					same++;
+				else if (lists - same <= 3) {
+					char what[160];
+					snprintf(what, sizeof(what), "span %u, %u per mille, %zu + %zu documents: the bytes "
+						 "of the whole list", span, densities[d], nold, n - nold);
+					check_mem(what, appended.data, appended.len, whole.data, whole.len);
+				}
+				struct u32s back = { 0 };
+				size_t i = 0;
+				round_trips++;
+				if (search_decode_list(whole.data, whole.len, &i, docs[n - 1] + 1, &back) == 0 &&
+				    i == whole.len && back.n == n && memcmp(back.v, docs, n * sizeof(*docs)) == 0)
+					decoded_ok++;
+				free(back.v);
+			}
+	char what[160];
+	snprintf(what, sizeof(what), "%zu lists with documents appended: written as the whole list is", lists);
+	check_int(what, (long long)same, (long long)lists);
+	snprintf(what, sizeof(what), "%zu lists decode to themselves", round_trips);
+	check_int(what, (long long)decoded_ok, (long long)round_trips);
+	/* the draw met each code kept as it was, and codes that change */
+	static const char *const names[] = { "gaps", "a bitmap", "Rice codes", "the Rice codes of those not in it" };
+	for (int k = 0; k < 4; k++) {
+		snprintf(what, sizeof(what), "lists in %s stay in it after an append (drawn: at least one)", names[k]);
+		check(what, kinds_seen[k][k] > 0);
+	}
+	int changed = 0;
+	for (int a = 0; a < 4; a++)
+		for (int b = 0; b < 4; b++)
+			changed += a != b ? kinds_seen[a][b] : 0;
+	check("lists whose code changes with the append (drawn: at least one)", changed > 0);
+	buf_free(&old);
+	buf_free(&whole);
+	buf_free(&appended);
+	buf_free(&tmp);
+	free(docs);
+	return check_done("test_search_codec");
+}
