@@ -489,8 +489,10 @@ static unsigned pair_value(const char *s)
 /* A list whose first nold documents had the code old[0..old_len), the
  * others after them, written as search_encode_docs writes it: where the
  * list keeps its kind (and k), the old code's stream with the new
- * documents' codes after it, not the whole list again (a report added as
- * the newest appends it to thousands of lists, most of them long). */
+ * documents' codes after it (or, for the Rice code of those not in it,
+ * when the new ones go on from the last old one, the old stream as it is),
+ * not the whole list again (a report added as the newest appends it to
+ * thousands of lists, most of them long). */
 void search_encode_docs_appended(const uint32_t *docs, size_t n, size_t nold, const char *old, size_t old_len,
 				 struct buf *out, struct buf *tmp)
 {
@@ -558,6 +560,15 @@ void search_encode_docs_appended(const uint32_t *docs, size_t n, size_t nold, co
 				put_bits(&w, 0, 13 - w.n);
 			return;
 		}
+	}
+	if (kind == LIST_NOT && old_kind == LIST_NOT && stream_len >= 2 && pair_value(stream) >> 9 == k[kind] &&
+	    docs[n - 1] - old_span == n - nold - 1) {
+		/* the new documents go on from the old last one: the same
+		 * documents not in it, the same gaps; the run that ends the list,
+		 * longer, is not coded */
+		search_n45(out, 4 * (uint32_t)n + LIST_NOT);
+		buf_add(out, stream, stream_len);
+		return;
 	}
 	search_encode_docs(docs, n, out, tmp);
 }
