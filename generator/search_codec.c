@@ -162,6 +162,20 @@ static unsigned best_rice(const uint32_t *v, size_t n)
 	return best;
 }
 
+/* One document's entries e[0..3 + kt + kb), the document coded after last
+ * (the one before it + 1). */
+static void put_entry(struct bitwriter *w, const uint32_t *e, uint32_t last)
+{
+	uint32_t doc = e[0], kt = e[1], kb = e[2];
+	put_gamma(w, doc - last + 1);
+	put_gamma(w, kt + 1);
+	put_gamma(w, kb + 1);
+	unsigned k = best_rice(e + 3, kt + kb);
+	put_bits(w, k, 4);
+	for (uint32_t j = 0; j < kt + kb; j++)
+		put_rice(w, e[3 + j], k);
+}
+
 void search_encode_entries(const uint32_t *e, size_t n, struct buf *out)
 {
 	struct bitwriter w = { .out = out };
@@ -170,15 +184,8 @@ void search_encode_entries(const uint32_t *e, size_t n, struct buf *out)
 		count++;
 	put_gamma(&w, count + 1);
 	for (size_t i = 0; i < n; i += 3 + e[i + 1] + e[i + 2]) {
-		uint32_t doc = e[i], kt = e[i + 1], kb = e[i + 2];
-		put_gamma(&w, doc - last + 1);
-		put_gamma(&w, kt + 1);
-		put_gamma(&w, kb + 1);
-		unsigned k = best_rice(e + i + 3, kt + kb);
-		put_bits(&w, k, 4);
-		for (uint32_t j = 0; j < kt + kb; j++)
-			put_rice(&w, e[i + 3 + j], k);
-		last = doc + 1;
+		put_entry(&w, e + i, last);
+		last = e[i] + 1;
 	}
 	if (w.n)
 		put_bits(&w, 0, 13 - w.n);
@@ -292,7 +299,7 @@ static uint32_t get_rice(struct bitreader *r, unsigned k)
 	return (uint32_t)v;
 }
 
-int search_decode_entries(const char *s, size_t len, struct u32s *e)
+int search_decode_entries(const char *s, size_t len, struct u32s *e, uint64_t *bits)
 {
 	struct bitreader r = { .s = s, .len = len };
 	uint32_t count = get_gamma1(&r);
@@ -309,9 +316,11 @@ int search_decode_entries(const char *s, size_t len, struct u32s *e)
 		for (uint32_t j = 0; j < kt + kb && !r.bad; j++)
 			u32s_push(e, get_rice(&r, k));
 	}
+	*bits = (uint64_t)r.i / 2 * 13 - r.n;	/* the pairs taken, less the bits not read */
 	/* all read, the rest of the last pair 0 */
 	return stream_end(&r) == (long)len ? 0 : -1;
 }
+
 
 /* A document list (search.h): h = 4·count + kind, then the kind's data.
  * kind 0: the n45 gaps; 1: a bitmap up to the last document; 2: a Rice
@@ -571,6 +580,47 @@ void search_encode_docs_appended(const uint32_t *docs, size_t n, size_t nold, co
 		return;
 	}
 	search_encode_docs(docs, n, out, tmp);
+}
+
+void search_encode_entries_appended(const uint32_t *e, size_t n, size_t from, const char *old, size_t old_len,
+				    uint64_t old_bits, struct buf *out)
+{
+	uint32_t count = 0, old_count = 0, last = 0;	/* last: the last old document + 1 */
+	for (size_t i = 0; i < n; i += 3 + e[i + 1] + e[i + 2]) {
+		count++;
+		if (i < from) {
+			old_count++;
+			last = e[i] + 1;
+		}
+	}
+	unsigned g = gamma_bits(count + 1);	/* the count's code, the same length as the old one's? */
+	if (!old_count || old_count == count || gamma_bits(old_count + 1) != g || old_len != stream_chars(old_bits) ||
+	    old_bits < 13 * (uint64_t)((g + 12) / 13)) {
+		search_encode_entries(e, n, out);
+		return;
+	}
+	/* the pairs the count's code is in, the count new; the pairs after it as
+	 * they were; the bits of the last old pair; the new documents */
+	struct bitreader r = { .s = old, .len = old_len };
+	for (unsigned left = g; left;) {
+		unsigned take = left > 24 ? 24 : left;
+		get_bits(&r, take);
+		left -= take;
+	}
+	size_t head = (g + 12) / 13, whole = (size_t)(old_bits / 13);
+	unsigned after = 13 * (unsigned)head - g, rest = (unsigned)(old_bits % 13);
+	struct bitwriter w = { .out = out };
+	put_gamma(&w, count + 1);
+	put_bits(&w, get_bits(&r, after), after);
+	buf_add(out, old + 2 * head, 2 * (whole - head));
+	if (rest)
+		put_bits(&w, pair_value(old + 2 * whole) >> (13 - rest), rest);
+	for (size_t i = from; i < n; i += 3 + e[i + 1] + e[i + 2]) {
+		put_entry(&w, e + i, last);
+		last = e[i] + 1;
+	}
+	if (w.n)
+		put_bits(&w, 0, 13 - w.n);
 }
 
 int search_decode_list(const char *s, size_t len, size_t *i, size_t ndocs, struct u32s *docs)

@@ -44,9 +44,16 @@ int search_decode_list(const char *s, size_t len, size_t *i, size_t ndocs, struc
  * document, kt, kb, then kt title and kb text positions as gaps (search.h).
  * Appends their bit stream; tmp: scratch. */
 void search_encode_entries(const uint32_t *e, size_t n, struct buf *out);
-/* Reads a bit stream of positions s[0..len) into entries (appended).
- * Returns 0, or -1 when it is not one. */
-int search_decode_entries(const char *s, size_t len, struct u32s *e);
+/* The same for entries whose documents from e[from] on come after the
+ * others, whose stream was old[0..old_len), old_bits bits of it (read back
+ * by search_decode_entries): the same bytes, the old documents' bits
+ * copied where the count's code keeps its length. */
+void search_encode_entries_appended(const uint32_t *e, size_t n, size_t from, const char *old, size_t old_len,
+				    uint64_t old_bits, struct buf *out);
+/* Reads a bit stream of positions s[0..len) into entries (appended), and
+ * how many bits it holds (the padding of its last pair left out) into
+ * *bits. Returns 0, or -1 when it is not one. */
+int search_decode_entries(const char *s, size_t len, struct u32s *e, uint64_t *bits);
 
 /* b91 (search.h): n bytes as text, 13 bits in two characters of
  * SEARCH_B91, the last 6 or fewer in one. */

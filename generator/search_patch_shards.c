@@ -130,9 +130,11 @@ static const char *patch_shard(const struct patch *p, struct scratch *sc, int po
 			prev = g;
 			if (!g->changed) {
 				buf_add(out, g->code, g->code_len);
+			} else if (positional && !decode_all && g->code) {	/* documents added after the others */
+				search_encode_entries_appended(g->a.v, g->a.n, g->a_old, g->code, g->code_len, g->a_bits, out);
 			} else if (positional) {
 				search_encode_entries(g->a.v, g->a.n, out);
-			} else if (!decode_all && g->code) {	/* documents added after the others */
+			} else if (!decode_all && g->code) {
 				search_encode_docs_appended(g->a.v, g->a.n, g->a_old, g->code, g->a_code_len, out, &sc->tmp);
 				search_encode_docs_appended(g->b.v, g->b.n, g->b_old, g->code + g->a_code_len,
 							    g->code_len - g->a_code_len, out, &sc->tmp);

@@ -79,8 +79,9 @@ int search_shard_decode(struct sgram *g, int positional, size_t ndocs)
 	g->decoded = 1;
 	size_t j = 0;
 	if (positional) {
-		if (search_decode_entries(g->code, g->code_len, &g->a) < 0 || !g->a.n)
+		if (search_decode_entries(g->code, g->code_len, &g->a, &g->a_bits) < 0 || !g->a.n)
 			return -1;
+		g->a_old = g->a.n;
 		for (size_t e = 0; e < g->a.n; e += 3 + g->a.v[e + 1] + g->a.v[e + 2])
 			if (g->a.v[e] >= ndocs)
 				return -1;

@@ -25,7 +25,8 @@ struct sgram {
 	const char *code;
 	size_t code_len;
 	size_t a_code_len;	/* g/: of code, a's (b's after it), once decoded */
-	size_t a_old, b_old;	/* g/: the lists' lengths as decoded */
+	size_t a_old, b_old;	/* the lists' lengths as decoded (p/: a's numbers) */
+	uint64_t a_bits;	/* p/: the bits of a's stream, as decoded */
 };
 
 struct shard {

@@ -3,8 +3,9 @@
  * added as the newest, search_patch_shards.c) is written by
  * search_encode_docs_appended in the very bytes search_encode_docs writes
  * for the whole list, whatever code the old part and the whole take (gaps,
- * bitmap, Rice, the Rice code of those not in it). Lists of every density,
- * drawn from a fixed seed (tests/check.h: one line per check). */
+ * bitmap, Rice, the Rice code of those not in it); and the same of the
+ * positions' streams (search_encode_entries_appended). Lists of every
+ * density, drawn from a fixed seed (tests/check.h: one line per check). */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,6 +44,74 @@ static int kind_of(const struct buf *code)
 {
 	size_t i = 0;
 	return (int)(search_n45_get(code->data, &i) & 3);
+}
+
+/* Entries of docs documents from first on, every gap 0 to 3 (the next
+ * document, or a few on), each with up to 5 title and 40 text positions. */
+static size_t draw_entries(uint32_t *e, size_t docs, uint32_t first, uint32_t *next)
+{
+	size_t n = 0;
+	uint32_t doc = first;
+	for (size_t d = 0; d < docs; d++) {
+		uint32_t kt = next_random() % 6, kb = next_random() % 41;
+		if (!kt && !kb)
+			kb = 1;
+		e[n++] = doc;
+		e[n++] = kt;
+		e[n++] = kb;
+		for (uint32_t j = 0; j < kt + kb; j++)
+			e[n++] = next_random() % (j % 7 ? 40 : 5000);
+		doc += 1 + next_random() % 4;
+	}
+	*next = doc;
+	return n;
+}
+
+/* Positions' entries: appended documents written as the whole stream is,
+ * and every stream read back with its length in bits. */
+static void check_entries(void)
+{
+	uint32_t *e = malloc(200000 * sizeof(*e));
+	struct buf old = BUF_INIT, whole = BUF_INIT, appended = BUF_INIT;
+	size_t streams = 0, same = 0, read_back = 0;
+	/* counts around the powers of two, where the count's code grows */
+	static const size_t counts[] = { 1, 2, 3, 4, 6, 7, 8, 15, 16, 30, 31, 32, 63, 64, 200, 511, 1000 };
+	for (size_t c = 0; c < sizeof(counts) / sizeof(*counts); c++)
+		for (int round = 0; round < 6; round++) {
+			uint32_t next;
+			size_t from = draw_entries(e, counts[c], next_random() % 50, &next);
+			size_t n = from + draw_entries(e + from, 1 + (size_t)round % 3, next, &next);
+			buf_reset(&old);
+			buf_reset(&whole);
+			buf_reset(&appended);
+			search_encode_entries(e, from, &old);
+			search_encode_entries(e, n, &whole);
+			struct u32s back = { 0 };
+			uint64_t bits = 0;
+			streams++;
+			if (search_decode_entries(old.data, old.len, &back, &bits) == 0 && back.n == from &&
+			    memcmp(back.v, e, from * sizeof(*e)) == 0 && (bits + 12) / 13 * 2 == old.len)
+				read_back++;
+			free(back.v);
+			search_encode_entries_appended(e, n, from, old.data, old.len, bits, &appended);
+			if (appended.len == whole.len && memcmp(appended.data, whole.data, whole.len) == 0)
+				same++;
+			else if (streams - same <= 3) {
+				char what[160];
+				snprintf(what, sizeof(what), "%zu documents' entries and more: the bytes of the whole stream",
+					 counts[c]);
+				check_mem(what, appended.data, appended.len, whole.data, whole.len);
+			}
+		}
+	char what[160];
+	snprintf(what, sizeof(what), "%zu position streams with documents appended: written as the whole is", streams);
+	check_int(what, (long long)same, (long long)streams);
+	snprintf(what, sizeof(what), "%zu position streams read back, with their length in bits", streams);
+	check_int(what, (long long)read_back, (long long)streams);
+	buf_free(&old);
+	buf_free(&whole);
+	buf_free(&appended);
+	free(e);
 }
 
 int main(void)
@@ -112,5 +181,6 @@ int main(void)
 	buf_free(&appended);
 	buf_free(&tmp);
 	free(docs);
+	check_entries();
 	return check_done("test_search_codec");
 }
