@@ -204,6 +204,14 @@ def main():
                and notice["label"] == "关闭" and abs(notice["bottom"] - notice["height"]) < 2,
                "a build with a warning: a notice at the bottom (role=status, '1 warning' and the message), "
                "not the error overlay, and the focus stays on the page", notice)
+        # scrolled to the end, the page's footer shows above the notice (found by a reader: the notice
+        # hid the search page's 更多结果 button, the page had no room below it)
+        below = driver.execute_script("""window.scrollTo(0, document.documentElement.scrollHeight);
+            var f = document.querySelector('footer'), n = document.getElementById('sitegen-warnings');
+            return f && n && {footer: f.getBoundingClientRect().bottom, notice: n.getBoundingClientRect().top}""")
+        report(bool(below) and below["footer"] <= below["notice"] + 1,
+               "scrolled to the end, the page's footer shows above the warnings' notice", below)
+        driver.execute_script("window.scrollTo(0, 0)")
         driver.execute_script("document.querySelector('#sitegen-warnings button').click()")
         closed = until(driver, "return !document.getElementById('sitegen-warnings')")
         driver.refresh()
