@@ -18,19 +18,30 @@ static struct val *name_link(struct render *r, const char *name, const char *url
 	return e;
 }
 
+/* A tag or person given twice in the front matter (a copy-and-paste slip)
+ * is shown once, as its page lists the report once and the feeds name it
+ * once: k reaches i when refs[i] is not among refs[0..i). */
 static struct val *people_links(struct render *r, struct person *const *people, size_t n)
 {
 	struct val *list = val_list(&r->scratch);
-	for (size_t i = 0; i < n; i++)
-		val_push(&r->scratch, list, name_link(r, people[i]->name, people[i]->url));
+	for (size_t i = 0, k; i < n; i++) {
+		for (k = 0; k < i && people[k] != people[i]; k++)
+			;
+		if (k == i)
+			val_push(&r->scratch, list, name_link(r, people[i]->name, people[i]->url));
+	}
 	return list;
 }
 
 static struct val *tag_links(struct render *r, struct tag *const *tags, size_t n)
 {
 	struct val *list = val_list(&r->scratch);
-	for (size_t i = 0; i < n; i++)
-		val_push(&r->scratch, list, name_link(r, tags[i]->name, tags[i]->url));
+	for (size_t i = 0, k; i < n; i++) {
+		for (k = 0; k < i && tags[k] != tags[i]; k++)
+			;
+		if (k == i)
+			val_push(&r->scratch, list, name_link(r, tags[i]->name, tags[i]->url));
+	}
 	return list;
 }
 

@@ -41,6 +41,17 @@ article "$tmp/t/b.md" 乙 2022-01-01 'tags: [市场]\n' '正文。\n'
 say "$(grep -q '>市长<' "$tmp/ot/tags/shi-chang/index.html" && echo 0 || echo 1)" \
 	"a newer article's tag with the same pinyin gets the suffix; the older tag keeps its URL"
 
+# A tag or reporter given twice (a copy-and-paste slip) is shown once on the
+# report's page, as its own page lists the report once (found by a reader).
+mkdir -p "$tmp/d"
+article "$tmp/d/twice.md" 两次 2022-01-01 'tags: [防疫宣传, 防疫宣传]\nreporters: [张三, 张三]\n' '正文。\n'
+"$BIN" --config $CFG --content "$tmp/d" --out "$tmp/od" --quiet 2>/dev/null
+page="$tmp/od/reports/twice/index.html"
+say "$([ "$(grep -c '>防疫宣传</a>' "$page")" = 1 ] && [ "$(grep -c '>张三</a>' "$page")" = 1 ] && echo 0 || echo 1)" \
+	"a tag and a reporter given twice are shown once on the report's page"
+say "$([ "$(grep -c 'property="article:tag"' "$page")" = 1 ] && echo 0 || echo 1)" \
+	"and named once in its metadata"
+
 # A build that fails at render time (a theme asset with a space in its name)
 # into an existing empty directory, and into a link to one: both stay as they were.
 cp -r theme "$tmp/badtheme"
