@@ -615,6 +615,11 @@ void render_deps_close(struct render_deps *dp, struct writer *w, int ok, struct 
 			buf_addch(&b, '\n');
 		}
 		free(path_of);
+		/* every earlier article under its number still (a report added
+		 * as the newest): a kept line's numbers need no renumbering */
+		int same_numbers = 1;
+		for (size_t i = 0; same_numbers && dp->partial && i < dp->old_narticles; i++)
+			same_numbers = dp->new_of[i] == (long)i;
 		for (size_t j = 0; j < dp->njobs; j++) {
 			long k = dp->old_job[j];
 			const char *key = dp->job_key[j];
@@ -629,7 +634,7 @@ void render_deps_close(struct render_deps *dp, struct writer *w, int ok, struct 
 				buf_add(&b, dp->old_line[k], dp->old_len[k] - line_body_len(dp->old_line[k], dp->old_len[k]));
 			if (dp->line[j]) {
 				buf_add(&b, dp->line[j], dp->line_len[j]);
-			} else if (dp->partial && k >= 0) {
+			} else if (dp->partial && k >= 0 && !same_numbers) {
 				renumbered_line(dp, (size_t)k, &b);
 			} else if (k >= 0) {
 				size_t len;
