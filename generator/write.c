@@ -116,57 +116,59 @@ static int open_for_write(char *path)
 	return fd;
 }
 
-/* A folder's entries removed, then the folder. An entry the folder says is
- * no folder is unlinked without a look of its own (the staging folder's
- * thousands of old files after a commit). */
-static int remove_dir(const char *path)
+/* Removes every entry of the folder open as fd (closed here), through fd
+ * and the folders' own descriptors, never by a path: a folder of it
+ * replaced by a symbolic link while this runs (the staging folder, removed
+ * after serve's build process says it is done, when anyone may be
+ * watching) can only lose the link, never what it leads to. An entry the
+ * folder says is no folder is unlinked without a look of its own (the
+ * staging folder's thousands of old files after a commit). */
+static int remove_entries_at(int fd)
 {
-	DIR *dp = opendir(path);
-	if (!dp)
+	DIR *dp = fdopendir(fd);
+	if (!dp) {
+		close(fd);
 		return -1;
+	}
 	struct dirent *de;
 	int r = 0;
 	while ((de = readdir(dp))) {
 		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
 			continue;
-		char *child = xmalloc(strlen(path) + strlen(de->d_name) + 2);
-		sprintf(child, "%s/%s", path, de->d_name);
-		int known = de->d_type != DT_UNKNOWN && de->d_type != DT_DIR;
-		if (known ? unlink(child) < 0 && errno != ENOENT : write_remove_tree(child) < 0)
-			r = -1;
-		free(child);
+		int sub = de->d_type == DT_DIR || de->d_type == DT_UNKNOWN
+				  ? openat(fd, de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) : -1;
+		if (sub >= 0) {
+			if (remove_entries_at(sub) < 0 || unlinkat(fd, de->d_name, AT_REMOVEDIR) < 0)
+				r = -1;
+		} else if (unlinkat(fd, de->d_name, 0) < 0 && errno != ENOENT) {
+			r = -1;	/* no folder (or not one any more: a link put there) */
+		}
 	}
 	closedir(dp);
-	return rmdir(path) < 0 ? -1 : r;
+	return r;
 }
 
 int write_remove_tree(const char *path)
 {
-	struct stat st;
-	if (lstat(path, &st) < 0)
-		return errno == ENOENT ? 0 : -1;
-	if (!S_ISDIR(st.st_mode))
-		return unlink(path);
-	return remove_dir(path);
+	int fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0) {
+		if (errno == ENOENT)
+			return 0;
+		if (errno != ENOTDIR && errno != ELOOP)
+			return -1;
+		return unlink(path) < 0 && errno != ENOENT ? -1 : 0;	/* a file, or a link */
+	}
+	int r = remove_entries_at(fd);
+	return rmdir(path) < 0 ? -1 : r;
 }
 
 /* Empties a directory but keeps it (its mode, owner, and what a symlink to
  * it points at stay as they were). */
 static void remove_contents(const char *dir)
 {
-	DIR *dp = opendir(dir);
-	if (!dp)
-		return;
-	struct dirent *de;
-	while ((de = readdir(dp))) {
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-			continue;
-		char *child = xmalloc(strlen(dir) + strlen(de->d_name) + 2);
-		sprintf(child, "%s/%s", dir, de->d_name);
-		write_remove_tree(child);
-		free(child);
-	}
-	closedir(dp);
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd >= 0)
+		remove_entries_at(fd);
 }
 
 int write_dir_is_empty(const char *path)

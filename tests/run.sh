@@ -109,6 +109,7 @@ beside serve sh tests/serve.sh
 beside serve_during sh tests/serve_during.sh
 beside serve_cache sh tests/serve_cache.sh
 beside serve_reuse sh tests/serve_reuse.sh
+beside serve_staging sh tests/serve_staging.sh
 # The two tests of the kept process's watches, one after the other: each
 # mounts a file system for a while (as root), and a mount anywhere stops such
 # a watch (as meant), which made the other's checks of the watch fail when
