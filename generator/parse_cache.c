@@ -505,26 +505,37 @@ static void write_pending(struct parse_cache *c, const struct source *src, size_
 	 * the map with the records appended (extended_as_left) */
 	int extends = fd >= 0 && !compacting && end && end == c->good && c->good == c->map_len && c->keepable &&
 		      still_current(c, c->path);
+	c->tail_end = 0;
+	c->tail_extends_map = 0;
 	if (fd >= 0 && (compacting || !end)) {
 		compact(c, src, n);
 		if (!end)
 			pc_prune(c->path);	/* a new file: one more cache in the directory */
 	} else if (fd >= 0 && ftruncate(fd, (off_t)end) == 0) {
 		add_trailer(&c->pending, c->key, end);
-		write_all(fd, c->pending.data, c->pending.len, (off_t)end);
+		/* the times the append left, at once from the file written: a
+		 * write by anyone else after this look changes them (and one
+		 * before it, in the microseconds since the look at the map's
+		 * file, is the race left: README, the parse cache) */
+		struct stat after;
+		if (write_all(fd, c->pending.data, c->pending.len, (off_t)end) == 0 && fstat(fd, &after) == 0 && extends &&
+		    (size_t)after.st_size == end + c->pending.len) {
+			c->tail_dev = after.st_dev;
+			c->tail_ino = after.st_ino;
+			c->tail_end = (size_t)after.st_size;
+			c->tail_mtime = after.st_mtim;
+			c->tail_ctime = after.st_ctim;
+			c->tail_extends_map = after.st_dev == c->dev && after.st_ino == c->ino;
+			close(fd);
+			fd = -1;
+		}
 	}
-	c->tail_end = 0;
-	c->tail_extends_map = 0;
 	if (fd >= 0) {
 		int f2 = open(c->path, O_RDONLY | OPEN_FLAGS);	/* the file now there (compact renamed a new one) */
 		if (f2 >= 0 && fstat(f2, &st) == 0) {
 			c->tail_dev = st.st_dev;
 			c->tail_ino = st.st_ino;
 			c->tail_end = (size_t)st.st_size;
-			c->tail_mtime = st.st_mtim;
-			c->tail_ctime = st.st_ctim;
-			c->tail_extends_map = extends && st.st_dev == c->dev && st.st_ino == c->ino &&
-					      c->tail_end == end + c->pending.len;
 		}
 		if (f2 >= 0)
 			close(f2);
