@@ -162,11 +162,13 @@ int write_remove_tree(const char *path)
 	return rmdir(path) < 0 ? -1 : r;
 }
 
-/* Empties a directory but keeps it (its mode, owner, and what a symlink to
- * it points at stay as they were). */
-static void remove_contents(const char *dir)
+/* Empties the directory open as dir_fd (the output, as the build locked
+ * it: not its path, which someone may have pointed elsewhere meanwhile),
+ * keeping it (its mode, owner, and what a symlink to it points at stay as
+ * they were). */
+static void remove_contents(int dir_fd)
 {
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int fd = openat(dir_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd >= 0)
 		remove_entries_at(fd);
 }
@@ -620,10 +622,12 @@ void writer_abort(struct writer *w)
 	write_remove_tree(w->staging);
 	if (w->direct) {
 		/* there was no output before: leave the directory as it was */
-		if (w->created)
-			write_remove_tree(w->out);
-		else
-			remove_contents(w->out);
+		struct stat now, locked;
+		remove_contents(w->lock_fd);
+		/* the folder this build made, emptied: gone, if its name is still it */
+		if (w->created && lstat(w->out, &now) == 0 && fstat(w->lock_fd, &locked) == 0 &&
+		    now.st_dev == locked.st_dev && now.st_ino == locked.st_ino)
+			rmdir(w->out);
 	}
 	write_free(w);
 }

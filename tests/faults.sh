@@ -213,3 +213,25 @@ if chattr +i "$T/out/assets/style.css" 2>/dev/null; then
 else
 	echo "skip - faults: chattr +i is not available here (needs root and a file system that has it)"
 fi
+
+# A first build into an empty folder (given through a link) that fails: what
+# it wrote is removed from the folder it locked, not from wherever the link
+# points by then (found by a hostile review: the link pointed at another
+# folder while the build ran, and the failed build emptied that one).
+mkdir "$tmp/f1" "$tmp/f1/empty" "$tmp/f1/victim" "$tmp/f1/victim/sub"
+echo precious >"$tmp/f1/victim/file1"
+echo deep >"$tmp/f1/victim/sub/x"
+ln -s empty "$tmp/f1/link"
+slow=$(ls content/2022/*.md | head -1)
+slow=reports/$(basename "$slow" .md)/index.html
+env LD_PRELOAD="$FAULT" FAULT_SLOW="$slow" FAULT_SLOW_MS=1500 FAULT_SLOW_MARK="$tmp/f1/mark" FAULT_WRITE=60 \
+	"$BIN" --config $CFG --out "$tmp/f1/link" --quiet --jobs 1 2>"$tmp/f1/err" &
+pid=$!
+i=0
+while [ ! -e "$tmp/f1/mark" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+ln -sfn victim "$tmp/f1/link"
+wait $pid
+st=$?
+say "$([ $st != 0 ] && [ -e "$tmp/f1/mark" ] && [ "$(cat "$tmp/f1/victim/file1" 2>/dev/null)" = precious ] &&
+	[ "$(cat "$tmp/f1/victim/sub/x" 2>/dev/null)" = deep ] && echo 0 || echo 1)" \
+	"a failed first build whose output's link was pointed elsewhere meanwhile empties only the folder it locked"
