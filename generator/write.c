@@ -388,7 +388,13 @@ struct writer *writer_open(const char *out_dir, struct diag *d, struct write_wat
 			return NULL;
 		}
 	} else if (mkdir(w->staging, 0777) < 0) {
-		diag_error(d, w->staging, 0, 0, NULL, 0, "cannot create the staging directory: %s", strerror(errno));
+		if (errno == EEXIST)	/* left by a build that was killed, and not removable now */
+			diag_error(d, w->staging, 0, 0, NULL, 0, "a staging directory left by an earlier build cannot be "
+				   "removed (a file in it that cannot be deleted, a folder that cannot be read, a mount "
+				   "point): remove it by hand; the output was not changed");
+		else
+			diag_error(d, w->staging, 0, 0, NULL, 0, "cannot create the staging directory: %s",
+				   strerror(errno));
 		writer_abort(w);
 		return NULL;
 	}

@@ -210,6 +210,18 @@ if chattr +i "$T/out/assets/style.css" 2>/dev/null; then
 	say "$([ $st = 0 ] && grep -q "reports/$slug/index.html: warning: cannot remove this page of an earlier build" "$tmp/err" &&
 		[ ! -e "$T/out/reports/$slug" ] && echo 0 || echo 1)" \
 		"a stale page that cannot be removed is a warning, and the next build removes it"
+	# a staging directory left by a killed build that cannot be removed: said, with what to do
+	mkdir -p "$T/out/.staging/left"
+	echo x >"$T/out/.staging/left/page.html"
+	chattr +i "$T/out/.staging/left/page.html"
+	cp -r "$T/out" "$T/before-stuck"
+	timeout 30 "$BIN" --config $CFG --content "$T/c" --theme "$T/theme" --out "$T/out" --quiet 2>"$tmp/err"
+	st=$?
+	chattr -i "$T/out/.staging/left/page.html"
+	say "$([ $st = 1 ] && grep -q "\.staging: error: a staging directory left by an earlier build cannot be removed .*: remove it by hand; the output was not changed" "$tmp/err" &&
+		same "$T/before-stuck" "$T/out" && echo 0 || echo 1)" \
+		"a staging directory that cannot be removed: the build says so and what to do, the output unchanged"
+	rm -rf "$T/out/.staging" "$T/before-stuck"
 else
 	echo "skip - faults: chattr +i is not available here (needs root and a file system that has it)"
 fi
