@@ -59,19 +59,24 @@ int write_set_has(const struct writer *w, const char *path)
 /* mkdir -p for the directory holding `path` (not path itself). Tries the
  * nearest directory first and walks up only when its parent is missing, so
  * a page in an existing directory costs one call, not one per level. */
-int write_make_parents(char *path)
+int write_make_parents_at(int dir_fd, char *path)
 {
 	char *slash = strrchr(path, '/');
 	if (!slash || slash == path)
 		return 0;
 	*slash = '\0';
-	int r = mkdir(path, 0777);
-	if (r < 0 && errno == ENOENT && write_make_parents(path) == 0)
-		r = mkdir(path, 0777);
+	int r = mkdirat(dir_fd, path, 0777);
+	if (r < 0 && errno == ENOENT && write_make_parents_at(dir_fd, path) == 0)
+		r = mkdirat(dir_fd, path, 0777);
 	if (r < 0 && errno == EEXIST)
 		r = 0;
 	*slash = '/';
 	return r;
+}
+
+int write_make_parents(char *path)
+{
+	return write_make_parents_at(AT_FDCWD, path);
 }
 
 /* Opens path for writing, creating its directories when they are missing.
@@ -81,22 +86,24 @@ int write_make_parents(char *path)
  * 38,000 files at 10,000 reports share three directories, and a mkdir
  * each that fails with EEXIST was 41,000 system calls of a full build. */
 static __thread char last_dir[PATH_MAX];
+static __thread int last_dir_fd;
 
-/* Is path's directory last_dir? Records it as last_dir when not. */
-static int in_last_dir(const char *path)
+/* Is path's directory (below dir_fd) last_dir? Records it as last_dir when not. */
+static int in_last_dir(int dir_fd, const char *path)
 {
 	const char *slash = strrchr(path, '/');
 	size_t n = slash ? (size_t)(slash - path) : 0;
 	if (!n || n >= sizeof(last_dir))
 		return 0;
-	if (strncmp(last_dir, path, n) == 0 && last_dir[n] == '\0')
+	if (last_dir_fd == dir_fd && strncmp(last_dir, path, n) == 0 && last_dir[n] == '\0')
 		return 1;
 	memcpy(last_dir, path, n);
 	last_dir[n] = '\0';
+	last_dir_fd = dir_fd;
 	return 0;
 }
 
-static int open_for_write(char *path)
+static int open_for_write(int dir_fd, char *path)
 {
 	int flags = O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW;
 	/* Nearly every page is the index.html of a directory of its own, which
@@ -104,13 +111,13 @@ static int open_for_write(char *path)
 	 * directory first saves an open that would fail for most files. A
 	 * directory gone since its last file was written fails the open with
 	 * ENOENT, and is made below. */
-	if (!in_last_dir(path))
-		write_make_parents(path);
-	int fd = open(path, flags, 0666);
-	if (fd < 0 && errno == ELOOP && unlink(path) == 0)
-		fd = open(path, flags, 0666);
-	if (fd < 0 && errno == ENOENT && write_make_parents(path) == 0)
-		fd = open(path, flags, 0666);
+	if (!in_last_dir(dir_fd, path))
+		write_make_parents_at(dir_fd, path);
+	int fd = openat(dir_fd, path, flags, 0666);
+	if (fd < 0 && errno == ELOOP && unlinkat(dir_fd, path, 0) == 0)
+		fd = openat(dir_fd, path, flags, 0666);
+	if (fd < 0 && errno == ENOENT && write_make_parents_at(dir_fd, path) == 0)
+		fd = openat(dir_fd, path, flags, 0666);
 	if (fd < 0)
 		last_dir[0] = '\0';
 	return fd;
@@ -218,7 +225,12 @@ uint64_t write_file_digest(const char *rel, const struct stat *st)
 /* Writes the file; its stat after the write goes to *st when st is not NULL. */
 int write_whole_file(char *path, const char *data, size_t len, struct stat *st)
 {
-	int fd = open_for_write(path);
+	return write_whole_file_at(AT_FDCWD, path, data, len, st);
+}
+
+int write_whole_file_at(int dir_fd, char *path, const char *data, size_t len, struct stat *st)
+{
+	int fd = open_for_write(dir_fd, path);
 	if (fd < 0)
 		return -1;
 	while (len) {
@@ -347,6 +359,30 @@ int writer_check_output(const char *out_dir, struct diag *d)
 	return refuse_foreign(out_dir, d, &empty, &ours);
 }
 
+/* Makes the staging folder in the output the build locked (its
+ * descriptor, not its name) and keeps it open as w->staging_fd: from then
+ * on pages go in and come out through that descriptor, so that the name
+ * pointed elsewhere meanwhile (a link to a folder outside, by anyone who
+ * may write to the output) neither sends pages there nor brings that
+ * folder's files into the output. Only this user may write in it (0700),
+ * and what opens is checked to be a folder of this user's: one put in its
+ * place between the mkdir and the open fails the build (errno EXDEV). */
+static int make_staging(struct writer *w)
+{
+	if (mkdirat(w->lock_fd, STAGING_DIR, 0700) < 0)
+		return -1;
+	int fd = openat(w->lock_fd, STAGING_DIR, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	struct stat st;
+	if (fd < 0 || fstat(fd, &st) < 0 || st.st_uid != geteuid() || (st.st_mode & 077)) {
+		if (fd >= 0)
+			close(fd);
+		errno = EXDEV;
+		return -1;
+	}
+	w->staging_fd = fd;
+	return 0;
+}
+
 struct writer *writer_open(const char *out_dir, struct diag *d, struct write_watch *ww)
 {
 	if (!*out_dir || strcmp(out_dir, "/") == 0) {
@@ -369,6 +405,7 @@ struct writer *writer_open(const char *out_dir, struct diag *d, struct write_wat
 	w->direct = created || empty;
 	w->created = created;
 	w->lock_fd = fd;
+	w->staging_fd = -1;
 	pthread_mutex_init(&w->lock, NULL);
 	pthread_mutex_init(&w->real_dirs_lock, NULL);
 	if (ours && !(ww && write_watch_take_list(ww, w)))
@@ -387,11 +424,14 @@ struct writer *writer_open(const char *out_dir, struct diag *d, struct write_wat
 			writer_abort(w);
 			return NULL;
 		}
-	} else if (mkdir(w->staging, 0777) < 0) {
+	} else if (make_staging(w) < 0) {
 		if (errno == EEXIST)	/* left by a build that was killed, and not removable now */
 			diag_error(d, w->staging, 0, 0, NULL, 0, "a staging directory left by an earlier build cannot be "
 				   "removed (a file in it that cannot be deleted, a folder that cannot be read, a mount "
 				   "point): remove it by hand; the output was not changed");
+		else if (errno == EXDEV)
+			diag_error(d, w->staging, 0, 0, NULL, 0, "was replaced by something else as the build made it; "
+				   "the output was not changed: build again");
 		else
 			diag_error(d, w->staging, 0, 0, NULL, 0, "cannot create the staging directory: %s",
 				   strerror(errno));
@@ -506,19 +546,22 @@ static int put(struct writer *w, const char *rel, const char *data, size_t len, 
 		pthread_mutex_unlock(&w->lock);
 		return 0;
 	}
-	char *target = w->direct ? live : write_join(w->staging, rel);
 	/* its digest for now: the commit's rename changes the ctime (write_commit.c) */
-	int r = write_whole_file(target, data, len, &st);
+	char *staged = w->direct ? NULL : xstrdup(rel);	/* write_whole_file_at's to change for a moment */
+	int r = w->direct ? write_whole_file(live, data, len, &st)
+			  : write_whole_file_at(w->staging_fd, staged, data, len, &st);
+	free(staged);
 	if (r < 0) {
 		int e = errno;
 		pthread_mutex_lock(&w->lock);
 		size_t n = ++w->failed_writes;
 		pthread_mutex_unlock(&w->lock);
+		char *target = w->direct ? live : write_join(w->staging, rel);
 		if (n <= WRITE_ERRORS_SHOWN)
 			diag_error(w->d, target, 0, 0, NULL, 0, "cannot write: %s", strerror(e));
+		if (target != live)
+			free(target);
 	}
-	if (target != live)
-		free(target);
 	free(live);
 	if (r < 0)
 		return -1;
@@ -600,6 +643,8 @@ void write_free(struct writer *w)
 		close(w->lock_fd);	/* releases the lock */
 	if (w->commit_fd > 0)
 		close(w->commit_fd);	/* lets readers of the output in again */
+	if (w->staging_fd > 0)
+		close(w->staging_fd);
 	arena_free(&w->paths_arena);
 	arena_free(&w->real_dirs_arena);
 	pthread_mutex_destroy(&w->real_dirs_lock);

@@ -7,6 +7,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -123,26 +124,28 @@ static void sweep_old(struct writer *w)
  * staged file its source, target and backup; and the old entries that
  * stand where this build needs a directory, moved aside first. Everything
  * the commit replaces or moves aside waits in .staging/.old until the
- * commit is done, so that a failure can put all of it back. */
+ * commit is done, so that a failure can put all of it back. Staged files
+ * and backups are named relative to the staging folder's descriptor
+ * (w->staging_fd), never through its name. */
 struct commit {
-	char **from, **to, **bak;
+	char **to, **bak;
 	int *kept;		/* to's old entry is at bak */
 	size_t *made;		/* the length of the shortest folder of to's that the move made; 0: none */
 	char **aside, **aside_bak;	/* moved out of the way, to put back */
 	size_t naside;
 };
 
-static char *old_path(const struct writer *w, const char *kind, size_t i)
+/* A backup's name, relative to the staging folder. */
+static char *old_path(const char *kind, size_t i)
 {
 	char name[48];
 	snprintf(name, sizeof(name), ".old/%s%zu", kind, i);
-	return write_join(w->staging, name);
+	return xstrdup(name);
 }
 
 static void commit_plan(struct writer *w, struct commit *c)
 {
 	size_t n = w->nstaged;
-	c->from = xcalloc(n + 1, sizeof(*c->from));
 	c->to = xcalloc(n + 1, sizeof(*c->to));
 	c->bak = xcalloc(n + 1, sizeof(*c->bak));
 	c->kept = xcalloc(n + 1, sizeof(*c->kept));
@@ -151,16 +154,14 @@ static void commit_plan(struct writer *w, struct commit *c)
 	c->aside_bak = xcalloc(n + 1, sizeof(*c->aside_bak));
 	c->naside = 0;
 	for (size_t i = 0; i < n; i++) {
-		c->from[i] = write_join(w->staging, w->staged[i]);
 		c->to[i] = write_join(w->out, w->staged[i]);
-		c->bak[i] = old_path(w, "f", i);
+		c->bak[i] = old_path("f", i);
 	}
 }
 
 static void commit_free(struct writer *w, struct commit *c)
 {
 	for (size_t i = 0; i < w->nstaged; i++) {
-		free(c->from[i]);
 		free(c->to[i]);
 		free(c->bak[i]);
 	}
@@ -168,7 +169,6 @@ static void commit_free(struct writer *w, struct commit *c)
 		free(c->aside[i]);
 		free(c->aside_bak[i]);
 	}
-	free(c->from);
 	free(c->to);
 	free(c->bak);
 	free(c->kept);
@@ -329,8 +329,8 @@ static int clear_path(struct writer *w, struct commit *c, size_t i, int listed, 
 			return -1;
 		}
 		if (in_way && c->naside <= w->nstaged) {
-			char *bak = old_path(w, "d", c->naside);
-			if (rename(path, bak) < 0) {
+			char *bak = old_path("d", c->naside);
+			if (renameat(AT_FDCWD, path, w->staging_fd, bak) < 0) {
 				diag_error(w->d, path, 0, 0, NULL, 0, "cannot move aside: %s", strerror(errno));
 				free(bak);
 				*p = '/';
@@ -371,7 +371,7 @@ static int keep_old(struct writer *w, struct commit *c, size_t i)
 {
 	/* a file, as a rule: linked at once (link refuses a directory, and
 	 * takes a symbolic link itself), else looked at */
-	if (link(c->to[i], c->bak[i]) == 0) {
+	if (linkat(AT_FDCWD, c->to[i], w->staging_fd, c->bak[i], 0) == 0) {
 		c->kept[i] = 1;
 		return 0;
 	}
@@ -386,11 +386,11 @@ static int keep_old(struct writer *w, struct commit *c, size_t i)
 			   "empty one) stands where the build puts %s; move it away (nothing was changed)", w->staged[i]);
 		return -1;
 	}
-	if (!S_ISDIR(st.st_mode) && link(c->to[i], c->bak[i]) == 0) {
+	if (!S_ISDIR(st.st_mode) && linkat(AT_FDCWD, c->to[i], w->staging_fd, c->bak[i], 0) == 0) {
 		c->kept[i] = 1;
 		return 0;
 	}
-	if (rename(c->to[i], c->bak[i]) == 0) {
+	if (renameat(AT_FDCWD, c->to[i], w->staging_fd, c->bak[i]) == 0) {
 		c->kept[i] = 1;
 		return 0;
 	}
@@ -439,9 +439,9 @@ static int move_into_place(struct writer *w, struct commit *c, size_t i)
 {
 	if (keep_old(w, c, i) < 0)
 		return -1;
-	int moved = rename(c->from[i], c->to[i]);
+	int moved = renameat(w->staging_fd, w->staged[i], AT_FDCWD, c->to[i]);
 	if (moved < 0 && errno == ENOENT && make_parents_noting(c->to[i], &c->made[i]) == 0)
-		moved = rename(c->from[i], c->to[i]);
+		moved = renameat(w->staging_fd, w->staged[i], AT_FDCWD, c->to[i]);
 	if (moved < 0) {
 		diag_error(w->d, c->to[i], 0, 0, NULL, 0, "cannot move into place: %s", strerror(errno));
 		return -1;
@@ -474,11 +474,11 @@ static int put_back(struct writer *w, struct commit *c, size_t done, int failed_
 	int r = 0;
 	for (size_t i = done + (failed_too ? 1 : 0); r == 0 && i-- > 0;) {
 		struct stat st;
-		if (c->kept[i] && lstat(c->bak[i], &st) == 0) {
-			r = rename(c->bak[i], c->to[i]);	/* over the new file, in one step */
+		if (c->kept[i] && fstatat(w->staging_fd, c->bak[i], &st, AT_SYMLINK_NOFOLLOW) == 0) {
+			r = renameat(w->staging_fd, c->bak[i], AT_FDCWD, c->to[i]);	/* over the new file, in one step */
 			if (r < 0 && (errno == ENOTDIR || errno == EISDIR || errno == ENOTEMPTY || errno == EEXIST)) {
 				write_remove_tree(c->to[i]);		/* a file where a directory was, or the reverse */
-				r = rename(c->bak[i], c->to[i]);
+				r = renameat(w->staging_fd, c->bak[i], AT_FDCWD, c->to[i]);
 			}
 		}
 		else if (!c->kept[i] && i < done && unlink(c->to[i]) < 0 && errno != ENOENT)
@@ -489,7 +489,7 @@ static int put_back(struct writer *w, struct commit *c, size_t done, int failed_
 			diag_error(w->d, c->to[i], 0, 0, NULL, 0, "cannot put the previous file back: %s", strerror(errno));
 	}
 	for (size_t k = c->naside; r == 0 && k-- > 0;)
-		if (rename(c->aside_bak[k], c->aside[k]) < 0) {
+		if (renameat(w->staging_fd, c->aside_bak[k], AT_FDCWD, c->aside[k]) < 0) {
 			diag_error(w->d, c->aside[k], 0, 0, NULL, 0, "cannot put the previous file back: %s",
 				   strerror(errno));
 			r = -1;
@@ -537,12 +537,12 @@ int writer_commit(struct writer *w, struct write_stats *stats, uint64_t inputs)
 	}
 	/* the state is the commit's: put back the earlier one if it ends here */
 	int in_commit = r == 0 && commit_state;
-	char *old_dir = write_join(w->staging, ".old");
-	if (r == 0 && w->nstaged && mkdir(old_dir, 0700) < 0 && errno != EEXIST) {
+	if (r == 0 && w->nstaged && mkdirat(w->staging_fd, ".old", 0700) < 0 && errno != EEXIST) {
+		char *old_dir = write_join(w->staging, ".old");
 		diag_error(w->d, old_dir, 0, 0, NULL, 0, "cannot create: %s", strerror(errno));
+		free(old_dir);
 		r = -1;
 	}
-	free(old_dir);
 	if (r < 0) {
 		if (in_commit)
 			write_state_restore(w);

@@ -38,7 +38,12 @@ struct kept_dirs {
 };
 struct writer {
 	char *out;		/* the output directory */
-	char *staging;		/* out/.staging */
+	char *staging;		/* out/.staging, as messages name it */
+	/* The staging folder this build made, open: pages are written into it,
+	 * and moved out of it, through this descriptor, never through its
+	 * name, which anyone who may write to the output can point elsewhere
+	 * while the build runs. -1 when pages go straight in (direct). */
+	int staging_fd;
 	struct diag *d;
 	/* An output directory that was empty or missing has no previous
 	 * output to keep: pages go straight in, and an abort empties it again. */
@@ -244,8 +249,12 @@ void write_free(struct writer *w);
 /* rm -r of path (a file or a directory); 0, or -1 when something stayed. */
 int write_remove_tree(const char *path);
 int write_dir_is_empty(const char *path);
-/* mkdir -p for the directory holding path (not path itself). */
+/* mkdir -p for the directory holding path (not path itself); _at: path
+ * relative to the folder open as dir_fd (or AT_FDCWD). */
 int write_make_parents(char *path);
+int write_make_parents_at(int dir_fd, char *path);
+/* write_whole_file (write.h) of path relative to the folder open as dir_fd. */
+int write_whole_file_at(int dir_fd, char *path, const char *data, size_t len, struct stat *st);
 /* write_links.c: keeps the link targets of a check's HTML page
  * (the caller does not hold the lock). */
 void write_note_links(struct writer *w, const char *rel, const char *data, size_t len);

@@ -23,6 +23,7 @@ struct writer *writer_open_dry(struct diag *d, const char *base_url)
 	struct writer *w = xcalloc(1, sizeof(*w));
 	w->d = d;
 	w->dry = 1;
+	w->staging_fd = -1;
 	pthread_mutex_init(&w->lock, NULL);
 	/* base_url's path (https://example.org/archive/ → archive/), decoded
 	 * and resolved as links are: the part of a root link before a site path */

@@ -127,6 +127,7 @@ quick equiv env EQUIV_SEED=128 EQUIV_STEPS=6 EQUIV_ARTICLES=30 sh tests/equiv.sh
 slow theme_browser sh tests/theme_browser.sh
 slow output sh tests/output.sh
 slow faults sh tests/faults.sh
+slow staging_swap sh tests/staging_swap.sh
 slow equiv_crash sh tests/equiv_crash.sh
 quick listings sh tests/listings.sh
 slow limits sh tests/limits.sh

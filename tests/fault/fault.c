@@ -24,6 +24,12 @@
  *                     it reads last changed, without the wait
  *                     (tests/parse_cache.sh)
  *
+ * The calls relative to a folder's descriptor (openat, renameat, linkat: the
+ * generator writes and moves staged pages through the staging folder's
+ * descriptor) count as open, rename and link do, and a path given relative
+ * to a descriptor is matched as the folder's path joined to it, as the
+ * same call by path would have named it.
+ *
  * With FAULT_ONCE=1, only call number N+1 fails (a passing fault), not
  * every call from there on. With FAULT_KILL=1, the call that would fail kills
  * the process with SIGKILL instead (a crash, or power lost, at that point:
@@ -184,6 +190,50 @@ int rename(const char *from, const char *to)
 	return real(from, to);
 }
 
+/* dir_fd's path joined to path, into full (when path is relative to a
+ * folder's descriptor, and a text is to be matched), else path itself. */
+static const char *full_path(int dir_fd, const char *path, char *full, size_t size)
+{
+	if (!path || path[0] == '/' || dir_fd == AT_FDCWD || (!open_text && !rename_to && !slow_text))
+		return path;
+	char link[64];
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", dir_fd);
+	ssize_t n = readlink(link, full, size - 1);
+	if (n < 0 || (size_t)n + 1 + strlen(path) >= size)
+		return path;
+	full[n] = '/';
+	strcpy(full + n + 1, path);
+	return full;
+}
+
+int renameat(int from_fd, const char *from, int to_fd, const char *to)
+{
+	static int (*real)(int, const char *, int, const char *);
+	char from_full[4096], to_full[4096];
+	setup();
+	slow_down(full_path(from_fd, from, from_full, sizeof(from_full)));
+	const char *to_named = full_path(to_fd, to, to_full, sizeof(to_full));
+	if ((!rename_to || (to_named && strstr(to_named, rename_to))) && should_fail(F_RENAME)) {
+		errno = EIO;
+		return -1;
+	}
+	if (!real)
+		*(void **)&real = dlsym(RTLD_NEXT, "renameat");
+	return real(from_fd, from, to_fd, to);
+}
+
+int linkat(int from_fd, const char *from, int to_fd, const char *to, int flags)
+{
+	static int (*real)(int, const char *, int, const char *, int);
+	if (should_fail(F_LINK)) {
+		errno = EPERM;
+		return -1;
+	}
+	if (!real)
+		*(void **)&real = dlsym(RTLD_NEXT, "linkat");
+	return real(from_fd, from, to_fd, to, flags);
+}
+
 int clock_gettime(clockid_t id, struct timespec *ts)
 {
 	static int (*real)(clockid_t, struct timespec *);
@@ -278,3 +328,27 @@ static int open_fails(const char *path)
 	}
 OPEN_WRAPPER(open)
 OPEN_WRAPPER(open64)
+
+#define OPENAT_WRAPPER(name)                                                 \
+	int name(int dir_fd, const char *path, int flags, ...)               \
+	{                                                                    \
+		static int (*real)(int, const char *, int, ...);             \
+		mode_t mode = 0;                                             \
+		if (flags & (O_CREAT | O_TMPFILE)) {                         \
+			va_list ap;                                          \
+			va_start(ap, flags);                                 \
+			mode = va_arg(ap, mode_t);                           \
+			va_end(ap);                                          \
+		}                                                            \
+		char full[4096];                                             \
+		setup();                                                     \
+		const char *named = full_path(dir_fd, path, full, sizeof(full)); \
+		if (open_fails(named))                                       \
+			return -1;                                           \
+		slow_down(named);                                            \
+		if (!real)                                                   \
+			*(void **)&real = dlsym(RTLD_NEXT, #name);           \
+		return real(dir_fd, path, flags, mode);                      \
+	}
+OPENAT_WRAPPER(openat)
+OPENAT_WRAPPER(openat64)

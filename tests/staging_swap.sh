@@ -1,0 +1,74 @@
+#!/bin/sh
+# A rebuild writes its pages into the output's .staging/ folder and moves
+# them into place at its commit. That folder is written to, and moved out
+# of, through the descriptor of the folder the build made (write.c,
+# make_staging), never through its name: anyone who may write to the output
+# can swap the name for a link to a folder elsewhere while the build runs.
+# Found by a hostile review (stop 34's F2): by name, the pages went into
+# that folder, overwriting files there of the same names, and the commit
+# then moved that folder's files into the output. Here a watcher swaps
+# .staging/ for a link to a copy of the output's pages the moment the
+# build makes it, in three template edits (every page staged): the copy
+# outside must keep every file and byte, and the build's output must equal
+# a plain build's.
+set -u
+B=${B:-build}
+BIN=$(pwd)/$B/sitegen
+what="staging swap"
+python=$(command -v python3) || { echo "skip - $what: no python3"; exit 0; }
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+pass() { echo "ok - $what: $1"; }
+fail() { echo "not ok - $what: $1"; [ -n "${2:-}" ] && sed 's/^/#   /' "$2" | head -20; }
+here=$(pwd)
+"$here/$B/corpus" 300 "$tmp/c" "$here/content" >/dev/null 2>&1 || { fail "the corpus could not be made"; exit 0; }
+cp -r theme "$tmp/theme"
+cd "$tmp/c" || exit 1
+build() {	# out [theme]
+	"$BIN" build --out "$1" --theme "${2:-$tmp/theme}" --quiet
+}
+build "$tmp/out" 2>"$tmp/err" || { fail "the first build failed" "$tmp/err"; exit 0; }
+# the copy outside, its pages at the same paths as the staged ones will be
+cp -r "$tmp/out" "$tmp/victim" && rm -rf "$tmp/victim"/.[!.]*
+(cd "$tmp/victim" && find . -type f -exec md5sum {} + | sort) >"$tmp/victim.sums"
+for round in 1 2 3; do
+	sed -i "s|</footer>|<!-- round $round --></footer>|" "$tmp/theme/templates/base.mustache"
+	# the watcher: the moment .staging/ appears, it goes aside and a link
+	# to the copy outside takes its name; both are undone after the build
+	"$python" - "$tmp/out/.staging" "$tmp/victim" "$tmp/swapped" <<'EOF' &
+import os, sys, time
+staging, victim, note = sys.argv[1:4]
+end = time.time() + 20
+while time.time() < end:
+    try:
+        os.rename(staging, staging + "-aside")
+    except OSError:
+        continue
+    os.symlink(victim, staging)
+    open(note, "a").write("swapped\n")
+    break
+EOF
+	watcher=$!
+	build "$tmp/out" 2>"$tmp/err"
+	status=$?
+	wait "$watcher"
+	[ -L "$tmp/out/.staging" ] && rm "$tmp/out/.staging"
+	rm -rf "$tmp/out/.staging-aside"
+	# the build may succeed (its pages came through the folder it made) or
+	# say something changed under it; either way the next build is whole
+	[ $status -eq 0 ] || build "$tmp/out" 2>>"$tmp/err" || fail "round $round: the build after the swap failed" "$tmp/err"
+done
+swaps=$(cat "$tmp/swapped" 2>/dev/null | wc -l)
+[ "$swaps" -ge 2 ] || fail "the watcher swapped the folder in only $swaps of 3 rounds"
+(cd "$tmp/victim" && find . -type f -exec md5sum {} + | sort) >"$tmp/victim.after"
+if cmp -s "$tmp/victim.sums" "$tmp/victim.after"; then
+	pass "the staging folder swapped for a link while the build ran ($swaps times): the folder outside keeps every file and byte ($(wc -l <"$tmp/victim.sums") files)"
+else
+	fail "the staging folder swapped for a link: the folder outside changed ($(diff "$tmp/victim.sums" "$tmp/victim.after" | grep -c '^[<>]') lines of its sums differ)"
+fi
+build "$tmp/ref" 2>/dev/null
+if diff -r -x '.*' "$tmp/out" "$tmp/ref" >/dev/null; then
+	pass "and the output is a plain build's"
+else
+	fail "the output differs from a plain build's: $(diff -rq -x '.*' "$tmp/out" "$tmp/ref" | head -3)"
+fi
