@@ -172,6 +172,18 @@ def run_http(d, base, want):
         status = count_text(want["社区"]["total"], st["items"])
         say(st["status"] == status, f"http: after 更多结果 the status says how many are shown ({st['status']})",
             [f"wanted {status}"])
+        # a reload (and Back to the page) shows as many again, not the first page only
+        shown_before = st["hrefs"]
+        d.refresh()
+        try:
+            WebDriverWait(d, 10).until(lambda drv: page_state(drv)["items"] >= len(shown_before))
+        except TimeoutException:
+            pass
+        wait_total(d)
+        st = page_state(d)
+        say(st["hrefs"] == shown_before and st["status"] == status and st["q"] == "社区",
+            f"http: reloaded after 更多结果, the page shows the same {len(shown_before)} results again ({st['items']})",
+            [st["status"]])
 
     type_query(d, ",。!?  ")
     total = wait_total(d)

@@ -250,12 +250,41 @@
 					self.clear(self.nothingFound(q, result.terms));
 					return self.signal(0, t0, true);
 				}
-				return self.showPage(result, seq, t0);
+				var want = how === "address" ? self.wanted(q) : 0;
+				return self.showPage(result, seq, t0).then(function () {
+					return self.restore(result, seq, want, t0);
+				});
 			});
 		}).catch(function (err) {
 			if (seq !== self.seq) return;
 			if (again) return self.fail(err);
 			self.again(q, t0);
+		});
+	};
+
+	/* How many results of q the history entry showed (after 更多结果), for a reload, or Back to it from a
+	 * report, to show as many again; 0 when it showed the first page only, or another query's. */
+	SearchPage.prototype.wanted = function (q) {
+		var s = history.state;
+		return s && s.q === q && typeof s.shown === "number" ? s.shown : 0;
+	};
+
+	/* Keeps how many results the page shows in the history entry (its state, not its address: a link
+	 * to the search is to its first page). */
+	SearchPage.prototype.remember = function () {
+		try {
+			history.replaceState({ q: this.query, shown: this.shown }, "", location.href);
+		} catch (e) {
+			/* some browsers refuse to change a file:// entry; only the reload forgets */
+		}
+	};
+
+	/* Shows result's next pages until `want` results (or all) are on the page. */
+	SearchPage.prototype.restore = function (result, seq, want, t0) {
+		var self = this;
+		if (seq !== this.seq || result !== this.result || this.shown >= Math.min(want, result.total)) return null;
+		return this.showPage(result, seq, t0).then(function () {
+			return self.restore(result, seq, want, t0);
 		});
 	};
 
@@ -364,6 +393,7 @@
 		this.more.disabled = true;
 		this.begin();
 		this.showPage(result, seq, performance.now()).then(function (first) {
+			if (seq === self.seq) self.remember();
 			if (first) first.focus();	/* keyboard readers continue at the first new result */
 		}).catch(function (err) {
 			if (seq !== self.seq) return;
