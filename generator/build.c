@@ -463,7 +463,7 @@ static int build_from_kept(const struct build_options *o, struct arena *a, struc
 	}
 	stage_done("load+parse");
 	if (getenv("SITEGEN_TIMING"))
-		fprintf(stderr, "sitegen: parsed %zu of %zu files again (bodies changed), the others kept with the earlier "
+		fprintf(stderr, "sitegen: parsed %zu of %zu files again (bodies, titles or subtitles changed), the others kept with the earlier "
 			"build's index, %zu of their texts the cache's (mapped by the last build)\n", nchanged, nsrc,
 			k->from_cache);
 	free(changed);

@@ -126,13 +126,106 @@ static int body_blank(const struct article *art)
 	return strspn(art->body, " \t\r\n") >= art->body_len;
 }
 
-/* Whether now, the file parsed again, differs from was in its body alone. */
-static int body_alone(const struct article *was, const struct article *now)
+static int same_s(const char *a, const char *b)
 {
-	size_t front = (size_t)(was->body - was->src);
-	return now && now->kind == was->kind && (size_t)(now->body - now->src) == front &&
-	       memcmp(now->src, was->src, front) == 0 && body_blank(now) == body_blank(was) &&
-	       !now->bundle && !was->bundle;
+	return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+static int same_places(const size_t *a, const size_t *b, size_t n)
+{
+	return a == b || (a && b && memcmp(a, b, n * sizeof(*a)) == 0);
+}
+
+static int same_list(const struct strlist *a, const struct strlist *b)
+{
+	if (a->len != b->len || !same_places(a->lines, b->lines, a->len) || !same_places(a->cols, b->cols, a->len))
+		return 0;
+	for (size_t i = 0; i < a->len; i++)
+		if (strcmp(a->items[i], b->items[i]) != 0)
+			return 0;
+	return 1;
+}
+
+/* Whether now, the file parsed again, is what was is to the index: every
+ * field it reads, and where the messages place them, the same; only the
+ * title, the subtitle and the body may differ, which the index never reads
+ * (but for whether the body is blank, and a title's twin of the same date:
+ * see title_twin). The pages read those through each article's item and
+ * body digests (render_deps_digest.c: hash_placing leaves them out), as
+ * after any whole build. A page's title names its printed page (a
+ * series): not so for it. No bundle: its images are read with it. */
+static int indexed_alike(const struct article *was, const struct article *now)
+{
+	return now && now->kind == was->kind && (now->kind != ARTICLE_PAGE || same_s(now->title, was->title)) &&
+	       !now->bundle && !was->bundle && !now->caption_images && !was->caption_images &&
+	       same_s(now->district, was->district) && same_s(now->city, was->city) &&
+	       same_s(now->street, was->street) && same_s(now->community, was->community) &&
+	       same_s(now->page, was->page) && same_s(now->slug, was->slug) && same_s(now->source, was->source) &&
+	       now->district_line == was->district_line && now->district_col == was->district_col &&
+	       now->city_line == was->city_line && now->city_col == was->city_col &&
+	       now->slug_line == was->slug_line && now->slug_col == was->slug_col &&
+	       now->community_line == was->community_line && now->community_col == was->community_col &&
+	       now->title_line == was->title_line && now->title_col == was->title_col &&
+	       date_cmp(&now->date, &was->date) == 0 && now->date_inferred == was->date_inferred &&
+	       now->truncated == was->truncated && now->draft == was->draft &&
+	       same_list(&now->reporters, &was->reporters) && same_list(&now->correspondents, &was->correspondents) &&
+	       same_list(&now->tags, &was->tags) && same_list(&now->captions, &was->captions) &&
+	       same_list(&now->corrections, &was->corrections) && same_list(&now->author, &was->author) &&
+	       body_blank(now) == body_blank(was);
+}
+
+/* Does another article of art's date have the title t? The index warns of
+ * such twins (index_warn_duplicates): a title that makes or ends one is
+ * indexed again. Those of a date are neighbours in the archive's order. */
+static int title_twin(const struct article *art, const char *t)
+{
+	for (const struct article *o = art->prev; o && date_cmp(&o->date, &art->date) == 0; o = o->prev)
+		if (strcmp(o->title, t) == 0)
+			return 1;
+	for (const struct article *o = art->next; o && date_cmp(&o->date, &art->date) == 0; o = o->next)
+		if (strcmp(o->title, t) == 0)
+			return 1;
+	return 0;
+}
+
+/* The length of the line at p (its newline too), before end. */
+static size_t line_len(const char *p, const char *end)
+{
+	const char *nl = memchr(p, '\n', (size_t)(end - p));
+	return nl ? (size_t)(nl + 1 - p) : (size_t)(end - p);
+}
+
+static int is_key_line(const char *p, size_t len, const char *key)
+{
+	size_t n = strlen(key);
+	return len > n && memcmp(p, key, n) == 0 && p[n] == ':';
+}
+
+/* Whether now's front matter is was's, line for line, but for the title's
+ * line and a subtitle's (each one line): the index's messages quote the
+ * lines of the fields they name, and are said again as the kept index
+ * said them. */
+static int front_alike(const struct article *was, const struct article *now)
+{
+	const char *a = was->src, *a_end = was->body, *b = now->src, *b_end = now->body;
+	for (size_t line = 1; a < a_end && b < b_end; line++) {
+		size_t la = line_len(a, a_end), lb = line_len(b, b_end);
+		int free_line = line == was->title_line ||
+				(is_key_line(a, la, "subtitle") && is_key_line(b, lb, "subtitle"));
+		if (!free_line && (la != lb || memcmp(a, b, la) != 0))
+			return 0;
+		a += la;
+		b += lb;
+	}
+	return a == a_end && b == b_end;
+}
+
+/* Whether the kept index stands for now in was's place. */
+static int kept_index_stands(const struct article *was, const struct article *now)
+{
+	if (!now || !front_alike(was, now) || !indexed_alike(was, now))
+		return 0;
+	return same_s(now->title, was->title) || (!title_twin(was, was->title) && !title_twin(was, now->title));
 }
 
 int kept_site_take_changes(struct kept_site *k, struct source *src, const size_t *changed, size_t nchanged,
@@ -150,13 +243,15 @@ int kept_site_take_changes(struct kept_site *k, struct source *src, const size_t
 		/* its messages must be the ones said before (the same front
 		 * matter says the same), which are said again in their place */
 		const struct diag *before = &k->arts.messages[i];
-		if (d.errors || !body_alone(was, now) || d.warnings != before->warnings ||
+		if (d.errors || !kept_index_stands(was, now) || d.warnings != before->warnings ||
 		    !buf_equals(&k->arts.sinks[i], said.data, said.len)) {
 			ok = 0;
 			break;
 		}
 		if (parse_cache_holds(cache, was->src))
 			k->from_cache--;
+		was->title = now->title;
+		was->subtitle = now->subtitle;
 		was->src = now->src;
 		was->src_len = now->src_len;
 		was->src_digest = now->src_digest;

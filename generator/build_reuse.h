@@ -1,13 +1,21 @@
 /* build_reuse: serve's build process keeps the site one build indexed for
- * the next, which indexes nothing again when only bodies changed.
+ * the next, which indexes nothing again when only bodies, titles and
+ * subtitles changed.
  *
  * The index (index.h) reads an article's front matter alone, and of its
- * body only whether it is blank (the warning about an empty report). So when
- * every file that changed since the kept build is a plain .md file whose
- * front matter is the same, byte for byte, and whose body is as blank or not
- * as before, the kept index is what indexing again would make: the changed
- * articles' bodies (and their texts, digests and images) are put into the
- * kept articles and the build renders from the kept site. Anything else (a
+ * body only whether it is blank (the warning about an empty report); of
+ * the title only whether another report of the same date has it (the
+ * warning about a report given twice), and a printed page's note's, which
+ * names its series. So when every file that changed since the kept build
+ * is a plain .md file whose front matter is the same, line for line, but
+ * for the title's line and the subtitle's (every field the index reads the
+ * same: build_reuse.c, indexed_alike), whose body is as blank or not as
+ * before, and whose title, if it changed, is no report's of its date
+ * before or after (nor a note's), the kept index is what indexing again
+ * would make: the changed articles' titles, subtitles and bodies (and
+ * their texts, digests and images) are put into the kept articles and the
+ * build renders from the kept site, whose pages read them through each
+ * article's item and body digests (render_deps_digest.c). Anything else (a
  * file added, removed or renamed, a bundle, the config, the theme or the
  * options changed, the parse cache's file changed under its map, a changed
  * file's messages not the ones it had, an error, a build that failed) drops

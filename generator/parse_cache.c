@@ -242,9 +242,27 @@ int parse_cache_holds(const struct parse_cache *c, const char *p)
 	return m && p >= m && p < m + c->map_len;
 }
 
+/* Whether the file at c's path is as this process's own append left it
+ * (extended_as_left's test, against the file now), those times older than
+ * PARSE_CACHE_RACY_NS: the bytes c maps are the file's first bytes, as
+ * they were when mapped. */
+static int still_as_appended(const struct parse_cache *c)
+{
+	struct stat st;
+	int fd = c->map && c->keepable && c->tail_extends_map ? open(c->path, O_RDONLY | OPEN_FLAGS) : -1;
+	int64_t racy = now_ns() - PARSE_CACHE_RACY_NS;
+	int same = fd >= 0 && fstat(fd, &st) == 0 && ours(&st) && st.st_dev == c->tail_dev &&
+		   st.st_ino == c->tail_ino && (size_t)st.st_size == c->tail_end &&
+		   same_time(st.st_mtim, c->tail_mtime) && same_time(st.st_ctim, c->tail_ctime) &&
+		   ns_of(st.st_mtim) < racy && ns_of(st.st_ctim) < racy;
+	if (fd >= 0)
+		close(fd);
+	return same;
+}
+
 int parse_cache_still_mapped(const struct parse_cache *c)
 {
-	return c && c->path && still_current(c, c->path);
+	return c && c->path && (still_current(c, c->path) || still_as_appended(c));
 }
 
 /* earlier, ready for one more build (see parse_cache_open). */

@@ -63,8 +63,9 @@ void parse_cache_put(struct parse_cache *c, const struct source *s, const struct
 /* How many articles came from the cache. */
 size_t parse_cache_hits(const struct parse_cache *c);
 /* Whether the file c maps is still the one mapped, unchanged since (as
- * parse_cache_open takes an earlier map over): articles from c's map are
- * still what they were. 0 for NULL. */
+ * parse_cache_open takes an earlier map over), or only appended to by this
+ * process since (and not within PARSE_CACHE_RACY_NS of now): articles from
+ * c's map are still what they were. 0 for NULL. */
 int parse_cache_still_mapped(const struct parse_cache *c);
 /* A file changed less than this before it was read may change again with
  * the same stat data (a write in the same clock tick, or through a map):

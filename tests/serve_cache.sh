@@ -11,13 +11,14 @@ what="serve cache"
 . tests/worker_lib.sh
 SITEGEN_CACHE_DIR=$tmp/cache	# the worker's own: the tests tamper with it
 export SITEGEN_CACHE_DIR
-# A body edit is built from the articles and index the process kept
-# (build_reuse.h), which reads nothing from the cache: each edit here
-# changes the report's title too, so that every build parses the content.
+# A body or title edit is built from the articles and index the process
+# kept (build_reuse.h), which reads nothing from the cache: each edit here
+# changes the report's street too (which the index reads), so that every
+# build parses the content.
 edit() {
 	edits=$((edits + 1))
 	printf '\n第%d次编辑。\n' "$edits" >>content/2022/lianxinka.md
-	sed -i "2s/.*/title: '连心卡第${edits}次'/" content/2022/lianxinka.md
+	sed -i "s/^street: .*/street: 莲花池街道${edits}/" content/2022/lianxinka.md
 }
 
 # the last build's line on the cache: "HITS kept" when the map was the
