@@ -248,6 +248,11 @@ int write_set_has(const struct writer *w, const char *path);
 void write_free(struct writer *w);
 /* rm -r of path (a file or a directory); 0, or -1 when something stayed. */
 int write_remove_tree(const char *path);
+/* Empties the directory open as dir_fd (the output, as the build locked
+ * it: not its path, which someone may have pointed elsewhere meanwhile),
+ * keeping it (its mode, owner, and what a symlink to it points at stay as
+ * they were). */
+void write_remove_contents(int dir_fd);
 int write_dir_is_empty(const char *path);
 /* mkdir -p for the directory holding path (not path itself); _at: path
  * relative to the folder open as dir_fd (or AT_FDCWD). */
