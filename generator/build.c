@@ -461,6 +461,7 @@ static int build_from_kept(const struct build_options *o, struct arena *a, struc
 		free(changed);
 		goto whole;
 	}
+	parse_cache_flush(o->kept->cache);
 	stage_done("load+parse");
 	if (getenv("SITEGEN_TIMING"))
 		fprintf(stderr, "sitegen: parsed %zu of %zu files again (bodies, titles or subtitles changed), the others kept with the earlier "

@@ -202,15 +202,16 @@ static int is_key_line(const char *p, size_t len, const char *key)
 }
 
 /* Whether now's front matter is was's, line for line, but for the title's
- * line and a subtitle's (each one line): the index's messages quote the
- * lines of the fields they name, and are said again as the kept index
- * said them. */
+ * line and a subtitle's, each a line of its own key alone (`title: …`, not
+ * a flow mapping's `{date: …, title: …}`, whose other fields the index's
+ * messages may quote): the index's messages quote the lines of the fields
+ * they name, and are said again as the kept index said them. */
 static int front_alike(const struct article *was, const struct article *now)
 {
 	const char *a = was->src, *a_end = was->body, *b = now->src, *b_end = now->body;
 	for (size_t line = 1; a < a_end && b < b_end; line++) {
 		size_t la = line_len(a, a_end), lb = line_len(b, b_end);
-		int free_line = line == was->title_line ||
+		int free_line = (line == was->title_line && is_key_line(a, la, "title") && is_key_line(b, lb, "title")) ||
 				(is_key_line(a, la, "subtitle") && is_key_line(b, lb, "subtitle"));
 		if (!free_line && (la != lb || memcmp(a, b, la) != 0))
 			return 0;
@@ -229,7 +230,7 @@ static int kept_index_stands(const struct article *was, const struct article *no
 }
 
 int kept_site_take_changes(struct kept_site *k, struct source *src, const size_t *changed, size_t nchanged,
-			   const struct parse_cache *cache)
+			   struct parse_cache *cache)
 {
 	struct buf scratch = BUF_INIT, said = BUF_INIT;
 	int64_t read_ns = now_ns();	/* before any is read */
@@ -259,6 +260,11 @@ int kept_site_take_changes(struct kept_site *k, struct source *src, const size_t
 		was->body_len = now->body_len;
 		was->images = now->images;
 		was->nimages = now->nimages;
+		/* as a whole build would: a file old enough whose text changed
+		 * with its stat data the same (a write through a memory map)
+		 * must not leave the cache its old text (parse_cache_put) */
+		if (cache && !d.warnings && !said.len)
+			parse_cache_put(cache, &src[i], now);
 		k->edited += now->src_len;
 		k->sources[i].stamp = src[i].stamp;
 		k->sources[i].touched_ns = src[i].touched_ns;

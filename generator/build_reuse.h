@@ -81,20 +81,21 @@ void kept_site_idle(struct kept_site *k, int (*stop)(void *), void *ctx);
 
 /* Whether k may serve a build of src[0..n) with these options and digests:
  * the same files in the same order, no bundle changed, not many files to
- * read (more are read by a whole build, which puts them into the parse
- * cache when they are old enough: a kept build puts nothing). *changed
+ * read (more are read by a whole build). *changed
  * (malloc'd, *nchanged of them) lists the files to read again: those whose
  * stat data changed, and those changed less than PARSE_CACHE_RACY_NS
  * before they were read (parse_cache.h), until one is read after that. */
 int kept_site_fits(const struct kept_site *k, const struct source *src, size_t n, const char *opts,
 		   const uint64_t *global, size_t **changed, size_t *nchanged);
 
-/* Reads and parses the changed files and, when each changed in its body
- * alone (above), puts them into k's articles. Returns 0, or -1 when k may
- * not serve the build (then k is left half changed: free it). */
+/* Reads and parses the changed files and, when each changed in its body,
+ * title or subtitle alone (above), puts them into k's articles, and into
+ * the parse cache those old enough (as a whole build does: the caller
+ * flushes it). Returns 0, or -1 when k may not serve the build (then k is
+ * left half changed: free it). */
 struct parse_cache;
 int kept_site_take_changes(struct kept_site *k, struct source *src, const size_t *changed, size_t nchanged,
-			   const struct parse_cache *cache);
+			   struct parse_cache *cache);
 
 /* Says again, through d, the messages the build that made k said about its
  * files and its index, with the changed files' new ones. */

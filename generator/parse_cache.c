@@ -593,6 +593,16 @@ void parse_cache_save(struct parse_cache *c, const struct source *src, size_t n)
 	write_pending(c, src, n, stale);
 }
 
+void parse_cache_flush(struct parse_cache *c)
+{
+	if (!c || !c->path || !c->npending)
+		return;
+	pthread_mutex_lock(&c->lock);
+	write_pending(c, NULL, 0, 0);
+	c->flushed = 1;
+	pthread_mutex_unlock(&c->lock);
+}
+
 void parse_cache_free(struct parse_cache *c)
 {
 	if (!c)

@@ -60,6 +60,10 @@ struct article *parse_cache_get(struct parse_cache *c, struct arena *a, struct s
 /* Remembers art, parsed from s without a message, for the next build
  * (ignored when it may not be kept: see above). Thread-safe. */
 void parse_cache_put(struct parse_cache *c, const struct source *s, const struct article *art);
+/* Appends what parse_cache_put remembered to the file now (a build that
+ * parsed a few files without a whole parse: serve's kept site), never
+ * compacting it. */
+void parse_cache_flush(struct parse_cache *c);
 /* How many articles came from the cache. */
 size_t parse_cache_hits(const struct parse_cache *c);
 /* Whether the file c maps is still the one mapped, unchanged since (as

@@ -84,6 +84,15 @@ sed -i "s/^subtitle: .*/subtitle: 副标题改过/" content/2022/youtamenzai.md
 step "a subtitle edited" kept
 sed -i "2s/.*/title: '连心卡改过' # 注释/" content/2022/lianxinka.md
 step "a comment on the title's line" kept
+# a title on a line with other fields (a flow mapping): the index's
+# warnings quote that line (found by a hostile review): indexed again
+printf -- '---\n{date: 2022-11-05, district: 离石区, correspondents: [武小力, 武小力], title: 旧标题}\n---\n\n正文。\n' \
+	>content/2022/flow.md
+step "a report in flow style added" whole
+sed -i 's/title: 旧标题/title: 新标题/' content/2022/flow.md
+step "its title edited, on a line with fields the warnings quote" whole
+rm content/2022/flow.md
+step "and removed" whole
 # a title the same as another report's of its date: the index warns of the
 # two (index_warn_duplicates), so it is made again; and when they differ again
 printf -- '---\ntitle: 又一篇报道\ndate: 2022-11-02\ndistrict: 离石区\n---\n\n又一篇的正文。\n' >content/2022/another2.md
