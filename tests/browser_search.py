@@ -184,6 +184,18 @@ def run_http(d, base, want):
         say(st["hrefs"] == shown_before and st["status"] == status and st["q"] == "社区",
             f"http: reloaded after 更多结果, the page shows the same {len(shown_before)} results again ({st['items']})",
             [st["status"]])
+        # and where the reader was in them (a reader's note, stop 35: the page came back at its top)
+        d.set_window_size(800, 600)
+        y = d.execute_script("""const li = document.querySelectorAll('#search-results > li');
+            li[li.length - 3].scrollIntoView(); return Math.round(window.scrollY);""")
+        time.sleep(0.5)  # the page keeps the place once scrolling stops
+        d.refresh()
+        try:
+            WebDriverWait(d, 10).until(lambda drv: abs(drv.execute_script("return window.scrollY") - y) <= 2)
+        except TimeoutException:
+            pass
+        y_after = round(d.execute_script("return window.scrollY"))
+        say(y > 0 and abs(y_after - y) <= 2, f"http: reloaded, the page goes back to where it was scrolled ({y_after} of {y} px)")
 
     type_query(d, ",。!?  ")
     total = wait_total(d)

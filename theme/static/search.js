@@ -136,6 +136,21 @@
 		global.addEventListener("popstate", function () {
 			self.fromAddress();
 		});
+		/* where the reader is in the results, kept in the history entry (remember): a reload, or Back
+		 * to a page the browser did not keep whole, shows the results first and then goes there, where
+		 * the browser's own restoring would come before them and find a short page */
+		try {
+			history.scrollRestoration = "manual";
+		} catch (e) {
+			/* an older browser: it restores what it can */
+		}
+		var scrolled = 0;
+		global.addEventListener("scroll", function () {
+			clearTimeout(scrolled);
+			scrolled = setTimeout(function () {
+				if (self.result) self.remember();
+			}, 200);
+		}, { passive: true });
 		this.fromAddress();
 		var end = this.input.value.length;
 		this.input.focus();	/* the page is for searching: type at once, or edit the query */
@@ -250,9 +265,11 @@
 					self.clear(self.nothingFound(q, result.terms));
 					return self.signal(0, t0, true);
 				}
-				var want = how === "address" ? self.wanted(q) : 0;
+				var want = how === "address" ? self.wanted(q) : 0, y = how === "address" ? self.scrolledTo(q) : 0;
 				return self.showPage(result, seq, t0).then(function () {
 					return self.restore(result, seq, want, t0);
+				}).then(function () {
+					if (y && seq === self.seq) global.scrollTo(0, y);
 				});
 			});
 		}).catch(function (err) {
@@ -269,11 +286,17 @@
 		return s && s.q === q && typeof s.shown === "number" ? s.shown : 0;
 	};
 
-	/* Keeps how many results the page shows in the history entry (its state, not its address: a link
-	 * to the search is to its first page). */
+	/* Where the history entry of q was scrolled to, or 0. */
+	SearchPage.prototype.scrolledTo = function (q) {
+		var s = history.state;
+		return s && s.q === q && typeof s.y === "number" ? s.y : 0;
+	};
+
+	/* Keeps how many results the page shows, and where it is scrolled to, in the history entry (its
+	 * state, not its address: a link to the search is to its first page). */
 	SearchPage.prototype.remember = function () {
 		try {
-			history.replaceState({ q: this.query, shown: this.shown }, "", location.href);
+			history.replaceState({ q: this.query, shown: this.shown, y: Math.round(global.scrollY) }, "", location.href);
 		} catch (e) {
 			/* some browsers refuse to change a file:// entry; only the reload forgets */
 		}
