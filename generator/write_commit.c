@@ -81,17 +81,47 @@ static size_t count_strangers(const struct writer *w, const char *rel_dir, struc
 	return n;
 }
 
-/* Removes rel's directory and its parents while they are empty. */
+/* rel's folder below the output (the folder the build locked), opened
+ * through real folders only, and rel's last name in *name: a folder on the
+ * way swapped for a link while the commit runs (by anyone who may write to
+ * the output) fails the open, where a path would lead out of the output.
+ * -1 with errno. */
+static int open_parent(const struct writer *w, const char *rel, const char **name)
+{
+	const char *slash = strrchr(rel, '/');
+	*name = slash ? slash + 1 : rel;
+	char *dir = slash ? xstrndup(rel, (size_t)(slash - rel)) : xstrdup("");
+	int fd = write_open_beneath(w->lock_fd, dir);
+	int e = errno;
+	free(dir);
+	errno = e;
+	return fd;
+}
+
+/* Why a folder could not be opened through real folders alone. */
+static const char *way_error(int e)
+{
+	return e == ELOOP || e == ENOTDIR || e == EXDEV
+		       ? "a folder on its way became a link (or a file) while the build ran; nothing was changed: build again"
+		       : strerror(e);
+}
+
+/* Removes rel's directory and its parents while they are empty, each
+ * through its parent opened through real folders. */
 static void prune_dirs(struct writer *w, const char *rel)
 {
-	char *path = write_join(w->out, rel);
-	size_t base = strlen(w->out);
-	for (char *slash; (slash = strrchr(path, '/')) && (size_t)(slash - path) > base;) {
+	char *dir = xstrdup(rel);
+	for (char *slash; (slash = strrchr(dir, '/'));) {
 		*slash = '\0';
-		if (rmdir(path) < 0)
+		const char *name;
+		int fd = open_parent(w, dir, &name);
+		int gone = fd >= 0 && unlinkat(fd, name, AT_REMOVEDIR) == 0;
+		if (fd >= 0)
+			close(fd);
+		if (!gone)
 			break;
 	}
-	free(path);
+	free(dir);
 }
 
 /* Removes the files an earlier build wrote that this one did not: never
@@ -104,8 +134,10 @@ static void sweep_old(struct writer *w)
 			continue;
 		char *path = write_join(w->out, rel);
 		struct stat st;
-		if (lstat(path, &st) == 0 && !S_ISDIR(st.st_mode)) {
-			if (unlink(path) == 0) {
+		const char *name;
+		int dir = open_parent(w, rel, &name);	/* never through a link put on the way since */
+		if (dir >= 0 && fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISDIR(st.st_mode)) {
+			if (unlinkat(dir, name, 0) == 0) {
 				w->stats.removed++;
 				prune_dirs(w, rel);
 			} else if (errno != ENOENT) {
@@ -115,6 +147,8 @@ static void sweep_old(struct writer *w)
 				write_set_add(w, rel);
 			}
 		}
+		if (dir >= 0)
+			close(dir);
 		free(path);
 	}
 }
@@ -130,7 +164,11 @@ static void sweep_old(struct writer *w)
 struct commit {
 	char **to, **bak;
 	int *kept;		/* to's old entry is at bak */
-	size_t *made;		/* the length of the shortest folder of to's that the move made; 0: none */
+	size_t *made;		/* the length of the shortest folder of the staged path's that the move made; 0: none */
+	/* the folder of the last move's target, open through real folders
+	 * (write_open_beneath), and its path below the output */
+	int dir_fd;
+	char *dir;
 	char **aside, **aside_bak;	/* moved out of the way, to put back */
 	size_t naside;
 };
@@ -143,6 +181,27 @@ static char *old_path(const char *kind, size_t i)
 	return xstrdup(name);
 }
 
+/* Staged file i's folder in the output, as open_parent, kept open for the
+ * next move into the same folder (the search index's thousands of files
+ * are in three); with make, made when missing, noting in c->made[i] what
+ * was made. -1 with errno. */
+static int target_dir(struct writer *w, struct commit *c, size_t i, const char **name, int make)
+{
+	const char *rel = w->staged[i], *slash = strrchr(rel, '/');
+	size_t n = slash ? (size_t)(slash - rel) : 0;
+	*name = slash ? slash + 1 : rel;
+	if (c->dir_fd >= 0 && strlen(c->dir) == n && strncmp(c->dir, rel, n) == 0)
+		return c->dir_fd;
+	if (c->dir_fd >= 0)
+		close(c->dir_fd);
+	free(c->dir);
+	c->dir = xstrndup(rel, n);
+	c->dir_fd = write_open_beneath(w->lock_fd, c->dir);
+	if (c->dir_fd < 0 && errno == ENOENT && make)
+		c->dir_fd = write_make_dirs_beneath(w->lock_fd, c->dir, &c->made[i]);
+	return c->dir_fd;
+}
+
 static void commit_plan(struct writer *w, struct commit *c)
 {
 	size_t n = w->nstaged;
@@ -153,6 +212,8 @@ static void commit_plan(struct writer *w, struct commit *c)
 	c->aside = xcalloc(n + 1, sizeof(*c->aside));
 	c->aside_bak = xcalloc(n + 1, sizeof(*c->aside_bak));
 	c->naside = 0;
+	c->dir_fd = -1;
+	c->dir = NULL;
 	for (size_t i = 0; i < n; i++) {
 		c->to[i] = write_join(w->out, w->staged[i]);
 		c->bak[i] = old_path("f", i);
@@ -175,6 +236,9 @@ static void commit_free(struct writer *w, struct commit *c)
 	free(c->made);
 	free(c->aside);
 	free(c->aside_bak);
+	if (c->dir_fd >= 0)
+		close(c->dir_fd);
+	free(c->dir);
 }
 
 /* Is anything below the directory `path` (rel below the output) not a
@@ -330,12 +394,18 @@ static int clear_path(struct writer *w, struct commit *c, size_t i, int listed, 
 		}
 		if (in_way && c->naside <= w->nstaged) {
 			char *bak = old_path("d", c->naside);
-			if (renameat(AT_FDCWD, path, w->staging_fd, bak) < 0) {
-				diag_error(w->d, path, 0, 0, NULL, 0, "cannot move aside: %s", strerror(errno));
+			const char *name;
+			int dir = open_parent(w, path + base, &name);
+			if (dir < 0 || renameat(dir, name, w->staging_fd, bak) < 0) {
+				int e = errno;
+				diag_error(w->d, path, 0, 0, NULL, 0, "cannot move aside: %s", way_error(e));
+				if (dir >= 0)
+					close(dir);
 				free(bak);
 				*p = '/';
 				return -1;
 			}
+			close(dir);
 			c->aside[c->naside] = xstrdup(path);
 			c->aside_bak[c->naside++] = bak;
 		}
@@ -367,18 +437,18 @@ static int clear_the_way(struct writer *w, struct commit *c, const size_t *order
  * hard link for a file (the page stays served until the new one replaces
  * it), a rename where links are not to be had (vfat, some shares) and for
  * a directory where a file now goes. Returns 0, or -1 after a diag error. */
-static int keep_old(struct writer *w, struct commit *c, size_t i)
+static int keep_old(struct writer *w, struct commit *c, size_t i, int dir, const char *name)
 {
 	/* a file, as a rule: linked at once (link refuses a directory, and
 	 * takes a symbolic link itself), else looked at */
-	if (linkat(AT_FDCWD, c->to[i], w->staging_fd, c->bak[i], 0) == 0) {
+	if (linkat(dir, name, w->staging_fd, c->bak[i], 0) == 0) {
 		c->kept[i] = 1;
 		return 0;
 	}
 	if (errno == ENOENT)
 		return 0;	/* nothing there yet */
 	struct stat st;
-	if (lstat(c->to[i], &st) < 0)
+	if (fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
 		return 0;	/* nothing there yet */
 	if (S_ISDIR(st.st_mode) && !w->direct && holds_others(w, c->to[i], w->staged[i])) {
 		/* a folder of the user's where a file of ours goes (the one check of folders in the way) */
@@ -386,11 +456,11 @@ static int keep_old(struct writer *w, struct commit *c, size_t i)
 			   "empty one) stands where the build puts %s; move it away (nothing was changed)", w->staged[i]);
 		return -1;
 	}
-	if (!S_ISDIR(st.st_mode) && linkat(AT_FDCWD, c->to[i], w->staging_fd, c->bak[i], 0) == 0) {
+	if (!S_ISDIR(st.st_mode) && linkat(dir, name, w->staging_fd, c->bak[i], 0) == 0) {
 		c->kept[i] = 1;
 		return 0;
 	}
-	if (renameat(AT_FDCWD, c->to[i], w->staging_fd, c->bak[i]) == 0) {
+	if (renameat(dir, name, w->staging_fd, c->bak[i]) == 0) {
 		c->kept[i] = 1;
 		return 0;
 	}
@@ -398,51 +468,43 @@ static int keep_old(struct writer *w, struct commit *c, size_t i)
 	return -1;
 }
 
-/* mkdir -p of path's folder, as write_make_parents, noting in *made the
- * length of the shortest folder it made (its parent was there). */
-static int make_parents_noting(char *path, size_t *made)
+/* Removes the folders of staged file i that its move made (c->made),
+ * deepest first, while they are empty, each through its parent opened
+ * through real folders: an undone commit leaves no new empty folder. */
+static void remove_made_folders(struct writer *w, struct commit *c, size_t i)
 {
-	char *slash = strrchr(path, '/');
-	if (!slash || slash == path)
-		return 0;
-	*slash = '\0';
-	int r = mkdir(path, 0777);
-	if (r < 0 && errno == ENOENT && make_parents_noting(path, made) == 0)
-		r = mkdir(path, 0777);
-	if (r == 0 && (!*made || (size_t)(slash - path) < *made))
-		*made = (size_t)(slash - path);
-	if (r < 0 && errno == EEXIST)
-		r = 0;
-	*slash = '/';
-	return r;
-}
-
-/* Removes the folders of path that a move made (c->made), deepest first,
- * while they are empty: an undone commit leaves no new empty folder. */
-static void remove_made_folders(char *path, size_t made)
-{
-	char *stops[64];
-	size_t n = 0;
-	for (char *slash = strrchr(path, '/'); made && slash && (size_t)(slash - path) >= made && n < 64;
-	     slash = strrchr(path, '/')) {
-		*slash = '\0';
-		stops[n++] = slash;
-		if (rmdir(path) < 0)
+	const char *rel = w->staged[i], *slash = strrchr(rel, '/');
+	if (!c->made[i] || !slash)
+		return;
+	char *dir = xstrndup(rel, (size_t)(slash - rel));
+	for (size_t len = strlen(dir); len >= c->made[i];) {
+		const char *name;
+		dir[len] = '\0';
+		int fd = open_parent(w, dir, &name);
+		int gone = fd >= 0 && unlinkat(fd, name, AT_REMOVEDIR) == 0;
+		if (fd >= 0)
+			close(fd);
+		char *up = strrchr(dir, '/');
+		if (!gone || !up)
 			break;
+		len = (size_t)(up - dir);
 	}
-	while (n)
-		*stops[--n] = '/';
+	free(dir);
 }
 
-/* Moves staged file i into place. Returns 0, or -1 after a diag error. */
+/* Moves staged file i into place, through its folder's descriptor.
+ * Returns 0, or -1 after a diag error. */
 static int move_into_place(struct writer *w, struct commit *c, size_t i)
 {
-	if (keep_old(w, c, i) < 0)
+	const char *name;
+	int dir = target_dir(w, c, i, &name, 1);
+	if (dir < 0) {
+		diag_error(w->d, c->to[i], 0, 0, NULL, 0, "cannot move into place: %s", way_error(errno));
 		return -1;
-	int moved = renameat(w->staging_fd, w->staged[i], AT_FDCWD, c->to[i]);
-	if (moved < 0 && errno == ENOENT && make_parents_noting(c->to[i], &c->made[i]) == 0)
-		moved = renameat(w->staging_fd, w->staged[i], AT_FDCWD, c->to[i]);
-	if (moved < 0) {
+	}
+	if (keep_old(w, c, i, dir, name) < 0)
+		return -1;
+	if (renameat(w->staging_fd, w->staged[i], dir, name) < 0) {
 		diag_error(w->d, c->to[i], 0, 0, NULL, 0, "cannot move into place: %s", strerror(errno));
 		return -1;
 	}
@@ -472,28 +534,43 @@ static void restat_moved(struct writer *w, const struct commit *c)
 static int put_back(struct writer *w, struct commit *c, size_t done, int failed_too)
 {
 	int r = 0;
+	size_t base = strlen(w->out) + 1;
 	for (size_t i = done + (failed_too ? 1 : 0); r == 0 && i-- > 0;) {
 		struct stat st;
-		if (c->kept[i] && fstatat(w->staging_fd, c->bak[i], &st, AT_SYMLINK_NOFOLLOW) == 0) {
-			r = renameat(w->staging_fd, c->bak[i], AT_FDCWD, c->to[i]);	/* over the new file, in one step */
+		const char *name;
+		int dir = open_parent(w, w->staged[i], &name);
+		if (dir < 0 && errno == ENOENT && !c->kept[i])
+			continue;	/* never moved in: its folder was not there */
+		if (dir < 0) {
+			r = -1;
+		} else if (c->kept[i] && fstatat(w->staging_fd, c->bak[i], &st, AT_SYMLINK_NOFOLLOW) == 0) {
+			r = renameat(w->staging_fd, c->bak[i], dir, name);	/* over the new file, in one step */
 			if (r < 0 && (errno == ENOTDIR || errno == EISDIR || errno == ENOTEMPTY || errno == EEXIST)) {
-				write_remove_tree(c->to[i]);		/* a file where a directory was, or the reverse */
-				r = renameat(w->staging_fd, c->bak[i], AT_FDCWD, c->to[i]);
+				write_remove_tree_at(dir, name);	/* a file where a directory was, or the reverse */
+				r = renameat(w->staging_fd, c->bak[i], dir, name);
 			}
-		}
-		else if (!c->kept[i] && i < done && unlink(c->to[i]) < 0 && errno != ENOENT)
+		} else if (!c->kept[i] && i < done && unlinkat(dir, name, 0) < 0 && errno != ENOENT) {
 			r = -1;
-		else if (!c->kept[i])	/* moved in and taken out, or the move that failed */
-			remove_made_folders(c->to[i], c->made[i]);
+		}
+		int e = errno;
+		if (dir >= 0)
+			close(dir);
+		if (r == 0 && !c->kept[i])	/* moved in and taken out, or the move that failed */
+			remove_made_folders(w, c, i);
 		if (r < 0)
-			diag_error(w->d, c->to[i], 0, 0, NULL, 0, "cannot put the previous file back: %s", strerror(errno));
+			diag_error(w->d, c->to[i], 0, 0, NULL, 0, "cannot put the previous file back: %s", way_error(e));
 	}
-	for (size_t k = c->naside; r == 0 && k-- > 0;)
-		if (renameat(w->staging_fd, c->aside_bak[k], AT_FDCWD, c->aside[k]) < 0) {
+	for (size_t k = c->naside; r == 0 && k-- > 0;) {
+		const char *name;
+		int dir = open_parent(w, c->aside[k] + base, &name);
+		if (dir < 0 || renameat(w->staging_fd, c->aside_bak[k], dir, name) < 0) {
 			diag_error(w->d, c->aside[k], 0, 0, NULL, 0, "cannot put the previous file back: %s",
-				   strerror(errno));
+				   way_error(errno));
 			r = -1;
 		}
+		if (dir >= 0)
+			close(dir);
+	}
 	return r;
 }
 

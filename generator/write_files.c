@@ -1,7 +1,7 @@
 /* write_files.c: files and folders below the output, made, written and
  * removed, by path or through a folder's descriptor; the output digest's
  * part of one file. For write.c and write_commit.c (write_internal.h). */
-#define _DEFAULT_SOURCE
+#define _GNU_SOURCE	/* O_PATH */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -10,7 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
+
+#include <linux/openat2.h>
 
 #include "hash.h"
 #include "write_internal.h"
@@ -205,4 +208,85 @@ int write_whole_file_at(int dir_fd, char *path, const char *data, size_t len, st
 	if (st && fstat(fd, st) < 0)
 		memset(st, 0, sizeof(*st));
 	return close(fd);
+}
+
+/* The folder dir below root through real folders alone, component by
+ * component (where openat2 is not to be had). */
+static int open_walking(int root, const char *dir)
+{
+	int fd = openat(root, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	for (const char *p = dir; fd >= 0 && *p;) {
+		size_t n = strcspn(p, "/");
+		char comp[NAME_MAX + 1];
+		if (n > NAME_MAX) {
+			close(fd);
+			errno = ENAMETOOLONG;
+			return -1;
+		}
+		memcpy(comp, p, n);
+		comp[n] = '\0';
+		int sub = openat(fd, comp, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		int e = errno;
+		close(fd);
+		errno = e;
+		fd = sub;
+		p += n + (p[n] == '/');
+	}
+	return fd;
+}
+
+int write_open_beneath(int root, const char *dir)
+{
+	if (!*dir)
+		dir = ".";
+	struct open_how how = {
+		.flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
+		.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS,
+	};
+	long fd = syscall(SYS_openat2, root, dir, &how, sizeof(how));
+	if (fd >= 0 || (errno != ENOSYS && errno != EPERM && errno != E2BIG))
+		return (int)fd;
+	return open_walking(root, strcmp(dir, ".") ? dir : "");
+}
+
+int write_make_dirs_beneath(int root, const char *dir, size_t *made)
+{
+	int fd = openat(root, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	for (const char *p = dir; fd >= 0 && *p;) {
+		size_t n = strcspn(p, "/");
+		char comp[NAME_MAX + 1];
+		if (n > NAME_MAX) {
+			close(fd);
+			errno = ENAMETOOLONG;
+			return -1;
+		}
+		memcpy(comp, p, n);
+		comp[n] = '\0';
+		int sub = openat(fd, comp, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (sub < 0 && errno == ENOENT && mkdirat(fd, comp, 0777) == 0) {
+			if (made && !*made)
+				*made = (size_t)(p + n - dir);
+			sub = openat(fd, comp, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		}
+		int e = errno;
+		close(fd);
+		errno = e;
+		fd = sub;
+		p += n + (p[n] == '/');
+	}
+	return fd;
+}
+
+int write_remove_tree_at(int dir_fd, const char *name)
+{
+	int fd = openat(dir_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0) {
+		if (errno == ENOENT)
+			return 0;
+		if (errno != ENOTDIR && errno != ELOOP)
+			return -1;
+		return unlinkat(dir_fd, name, 0) < 0 && errno != ENOENT ? -1 : 0;
+	}
+	int r = remove_entries_at(fd);
+	return unlinkat(dir_fd, name, AT_REMOVEDIR) < 0 ? -1 : r;
 }

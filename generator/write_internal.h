@@ -248,6 +248,17 @@ int write_set_has(const struct writer *w, const char *path);
 void write_free(struct writer *w);
 /* rm -r of path (a file or a directory); 0, or -1 when something stayed. */
 int write_remove_tree(const char *path);
+/* rm -r of name in the folder open as dir_fd, through descriptors. */
+int write_remove_tree_at(int dir_fd, const char *name);
+/* The folder dir (relative; "" is root itself) below the folder open as
+ * root, opened (O_PATH) through real folders alone: a link anywhere on the
+ * way, or a way out, fails it (ELOOP, ENOTDIR or EXDEV; ENOENT when one is
+ * missing). -1 with errno. */
+int write_open_beneath(int root, const char *dir);
+/* The same, making the missing folders on the way (mkdirat, each in the
+ * folder found real before it); *made (when 0) becomes the length of dir's
+ * prefix up to the first folder made. */
+int write_make_dirs_beneath(int root, const char *dir, size_t *made);
 /* Empties the directory open as dir_fd (the output, as the build locked
  * it: not its path, which someone may have pointed elsewhere meanwhile),
  * keeping it (its mode, owner, and what a symlink to it points at stay as
