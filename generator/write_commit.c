@@ -102,7 +102,7 @@ static int open_parent(const struct writer *w, const char *rel, const char **nam
 static const char *way_error(int e)
 {
 	return e == ELOOP || e == ENOTDIR || e == EXDEV
-		       ? "a folder on its way became a link (or a file) while the build ran; nothing was changed: build again"
+		       ? "a folder on its way became a link (or a file) while the build ran: build again"
 		       : strerror(e);
 }
 

@@ -63,6 +63,12 @@ repaired() {	# name: a normal build now gives the full build's output
 		same "$tmp/ref2" "$tmp/$1" && [ ! -e "$tmp/$1/.staging" ]
 }
 
+# Without openat2 (an old kernel, a seccomp filter), the commit opens each
+# page's folder component by component (write_files.c: open_walking).
+rebuild noat2 FAULT_NO_OPENAT2=1
+say "$([ $st = 0 ] && same "$tmp/ref2" "$tmp/noat2" && echo 0 || echo 1)" \
+	"without openat2, a rebuild's commit reaches every page's folder the other way: the full build's output"
+
 rebuild full FAULT_WRITE=5
 say "$([ $st = 1 ] && grep -q 'error: cannot write: No space left on device' "$tmp/err" &&
 	grep -q 'the output was not changed' "$tmp/err" && same "$tmp/ref1" "$tmp/full" && echo 0 || echo 1)" \
