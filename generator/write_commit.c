@@ -130,13 +130,22 @@ static void sweep_old(struct writer *w)
 {
 	for (size_t i = 0; i < w->nold; i++) {
 		const char *rel = w->old_files[i];
-		if (w->old_mark[i] || !write_rel_is_safe(rel) || write_crosses_link(w, rel, 0))
+		if (w->old_mark[i] || !write_rel_is_safe(rel))
 			continue;
+		const char *name;
+		/* never through a link on the way, there before or put there
+		 * since: such a file is not removed, and stays listed as ours,
+		 * for a build that finds its folder real again (found by a
+		 * review: dropped from the list, it stayed for good) */
+		int dir = open_parent(w, rel, &name);
+		if (dir < 0) {
+			if (errno != ENOENT)
+				write_set_add(w, rel);
+			continue;
+		}
 		char *path = write_join(w->out, rel);
 		struct stat st;
-		const char *name;
-		int dir = open_parent(w, rel, &name);	/* never through a link put on the way since */
-		if (dir >= 0 && fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISDIR(st.st_mode)) {
+		if (fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISDIR(st.st_mode)) {
 			if (unlinkat(dir, name, 0) == 0) {
 				w->stats.removed++;
 				prune_dirs(w, rel);
@@ -147,8 +156,7 @@ static void sweep_old(struct writer *w)
 				write_set_add(w, rel);
 			}
 		}
-		if (dir >= 0)
-			close(dir);
+		close(dir);
 		free(path);
 	}
 }
@@ -527,51 +535,58 @@ static void restat_moved(struct writer *w, const struct commit *c)
 	}
 }
 
+/* Says that the file at path could not be put back: the first few, each. */
+static void not_put_back(struct writer *w, const char *path, int e, size_t *failed)
+{
+	if (++*failed <= WRITE_ERRORS_SHOWN)
+		diag_error(w->d, path, 0, 0, NULL, 0, "cannot put the previous file back: %s", way_error(e));
+}
+
 /* Undoes the first `done` moves, and with `failed_too` the one after them,
  * which may have moved its old entry aside before failing; then puts back
- * the entries moved out of the way. Returns 0, or -1 when something could
- * not be put back (after a diag error). */
+ * the entries moved out of the way. Each that can be is put back, whatever
+ * failed before it (a folder swapped for a link loses only its own).
+ * Returns 0, or -1 when something could not be put back (after diag
+ * errors naming the first few). */
 static int put_back(struct writer *w, struct commit *c, size_t done, int failed_too)
 {
-	int r = 0;
-	size_t base = strlen(w->out) + 1;
-	for (size_t i = done + (failed_too ? 1 : 0); r == 0 && i-- > 0;) {
+	size_t failed = 0, base = strlen(w->out) + 1;
+	for (size_t i = done + (failed_too ? 1 : 0); i-- > 0;) {
+		int moved_in = i < done, ok = 1;
 		struct stat st;
 		const char *name;
 		int dir = open_parent(w, w->staged[i], &name);
-		if (dir < 0 && errno == ENOENT && !c->kept[i])
-			continue;	/* never moved in: its folder was not there */
 		if (dir < 0) {
-			r = -1;
+			ok = !moved_in && !c->kept[i];	/* the move that failed, having changed nothing */
 		} else if (c->kept[i] && fstatat(w->staging_fd, c->bak[i], &st, AT_SYMLINK_NOFOLLOW) == 0) {
-			r = renameat(w->staging_fd, c->bak[i], dir, name);	/* over the new file, in one step */
-			if (r < 0 && (errno == ENOTDIR || errno == EISDIR || errno == ENOTEMPTY || errno == EEXIST)) {
+			ok = renameat(w->staging_fd, c->bak[i], dir, name) == 0;	/* over the new file, in one step */
+			if (!ok && (errno == ENOTDIR || errno == EISDIR || errno == ENOTEMPTY || errno == EEXIST)) {
 				write_remove_tree_at(dir, name);	/* a file where a directory was, or the reverse */
-				r = renameat(w->staging_fd, c->bak[i], dir, name);
+				ok = renameat(w->staging_fd, c->bak[i], dir, name) == 0;
 			}
-		} else if (!c->kept[i] && i < done && unlinkat(dir, name, 0) < 0 && errno != ENOENT) {
-			r = -1;
+		} else if (!c->kept[i] && moved_in && unlinkat(dir, name, 0) < 0 && errno != ENOENT) {
+			ok = 0;
 		}
 		int e = errno;
 		if (dir >= 0)
 			close(dir);
-		if (r == 0 && !c->kept[i])	/* moved in and taken out, or the move that failed */
+		if (ok && !c->kept[i])	/* moved in and taken out, or the move that failed */
 			remove_made_folders(w, c, i);
-		if (r < 0)
-			diag_error(w->d, c->to[i], 0, 0, NULL, 0, "cannot put the previous file back: %s", way_error(e));
+		if (!ok)
+			not_put_back(w, c->to[i], e, &failed);
 	}
-	for (size_t k = c->naside; r == 0 && k-- > 0;) {
+	for (size_t k = c->naside; k-- > 0;) {
 		const char *name;
 		int dir = open_parent(w, c->aside[k] + base, &name);
-		if (dir < 0 || renameat(w->staging_fd, c->aside_bak[k], dir, name) < 0) {
-			diag_error(w->d, c->aside[k], 0, 0, NULL, 0, "cannot put the previous file back: %s",
-				   way_error(errno));
-			r = -1;
-		}
+		if (dir < 0 || renameat(w->staging_fd, c->aside_bak[k], dir, name) < 0)
+			not_put_back(w, c->aside[k], errno, &failed);
 		if (dir >= 0)
 			close(dir);
 	}
-	return r;
+	if (failed > WRITE_ERRORS_SHOWN)
+		diag_error(w->d, w->out, 0, 0, NULL, 0, "%zu more files could not be put back either",
+			   failed - WRITE_ERRORS_SHOWN);
+	return failed ? -1 : 0;
 }
 
 /* Does this commit only replace files a whole state lists (an edit's

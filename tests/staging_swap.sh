@@ -82,6 +82,7 @@ rm -rf "$tmp/victim" && cp -r "$tmp/out/reports" "$tmp/victim"
 (cd "$tmp/victim" && find . -type f -exec md5sum {} + | sort) >"$tmp/victim.sums"
 : >"$tmp/swapped"
 for round in 4 5; do
+	rm -rf "$tmp/before" && cp -r "$tmp/out" "$tmp/before"
 	sed -i "s|</footer>|<!-- round $round --></footer>|" "$tmp/theme/templates/base.mustache"
 	"$python" - "$tmp/out" "$tmp/victim" "$tmp/swapped" <<'EOF' &
 import os, sys, time
@@ -106,6 +107,15 @@ EOF
 	if [ -L "$tmp/out/reports" ]; then
 		rm "$tmp/out/reports" && mv "$tmp/out/reports-aside" "$tmp/out/reports"
 		grep -q "became a link" "$tmp/err" || fail "round $round: the build did not say a folder became a link (status $status)" "$tmp/err"
+		# the failed commit puts back every file it can reach: all but
+		# those below the swapped folder are the earlier build's (found by
+		# the second review: the put-back stopped at the first it could
+		# not reach, leaving hundreds of new pages elsewhere)
+		if diff -r -x '.*' -x reports "$tmp/out" "$tmp/before" >"$tmp/putback.diff"; then
+			pass "round $round: the failed commit put back every page outside the swapped folder"
+		else
+			fail "round $round: pages outside the swapped folder stayed the failed build's ($(grep -c '^diff\|^Only' "$tmp/putback.diff") differ)"
+		fi
 	fi
 	build "$tmp/out" 2>>"$tmp/err" || fail "round $round: the build after the swap failed" "$tmp/err"
 done
