@@ -211,8 +211,10 @@ int write_whole_file_at(int dir_fd, char *path, const char *data, size_t len, st
 }
 
 /* The folder dir below root through real folders alone, component by
- * component (where openat2 is not to be had). */
-static int open_walking(int root, const char *dir)
+ * component with O_NOFOLLOW (where openat2 is not to be had; and to make
+ * the missing ones, with make, each in the folder found real before it,
+ * *made, when 0, becoming the length of dir up to the first made). */
+static int walk_beneath(int root, const char *dir, int make, size_t *made)
 {
 	int fd = openat(root, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	for (const char *p = dir; fd >= 0 && *p;) {
@@ -226,6 +228,11 @@ static int open_walking(int root, const char *dir)
 		memcpy(comp, p, n);
 		comp[n] = '\0';
 		int sub = openat(fd, comp, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (sub < 0 && errno == ENOENT && make && mkdirat(fd, comp, 0777) == 0) {
+			if (made && !*made)
+				*made = (size_t)(p + n - dir);
+			sub = openat(fd, comp, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		}
 		int e = errno;
 		close(fd);
 		errno = e;
@@ -246,35 +253,12 @@ int write_open_beneath(int root, const char *dir)
 	long fd = syscall(SYS_openat2, root, dir, &how, sizeof(how));
 	if (fd >= 0 || (errno != ENOSYS && errno != EPERM && errno != E2BIG))
 		return (int)fd;
-	return open_walking(root, strcmp(dir, ".") ? dir : "");
+	return walk_beneath(root, strcmp(dir, ".") ? dir : "", 0, NULL);
 }
 
 int write_make_dirs_beneath(int root, const char *dir, size_t *made)
 {
-	int fd = openat(root, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	for (const char *p = dir; fd >= 0 && *p;) {
-		size_t n = strcspn(p, "/");
-		char comp[NAME_MAX + 1];
-		if (n > NAME_MAX) {
-			close(fd);
-			errno = ENAMETOOLONG;
-			return -1;
-		}
-		memcpy(comp, p, n);
-		comp[n] = '\0';
-		int sub = openat(fd, comp, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		if (sub < 0 && errno == ENOENT && mkdirat(fd, comp, 0777) == 0) {
-			if (made && !*made)
-				*made = (size_t)(p + n - dir);
-			sub = openat(fd, comp, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		}
-		int e = errno;
-		close(fd);
-		errno = e;
-		fd = sub;
-		p += n + (p[n] == '/');
-	}
-	return fd;
+	return walk_beneath(root, dir, 1, made);
 }
 
 int write_remove_tree_at(int dir_fd, const char *name)
