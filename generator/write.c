@@ -355,8 +355,21 @@ static int put(struct writer *w, const char *rel, const char *data, size_t len, 
 	}
 	/* its digest for now: the commit's rename changes the ctime (write_commit.c) */
 	char *staged = w->direct ? NULL : xstrdup(rel);	/* write_whole_file_at's to change for a moment */
-	int r = w->direct ? write_whole_file(live, data, len, &st)
-			  : write_whole_file_at(w->staging_fd, staged, data, len, &st);
+	int r;
+	if (w->direct) {
+		/* written in place through real folders alone: a folder of the
+		 * output swapped for a link while the build writes (by anyone
+		 * who may write to it) fails the page, where a path would lead
+		 * out of the output (found by stop 35's second hostile review:
+		 * 296 files of such a folder overwritten, the build's status 0) */
+		struct kept_dirs *kd = kept_dirs_take(w);
+		r = write_fd_whole(write_create_kept(w, kd, rel), data, len, &st);
+		int e = errno;
+		kept_dirs_give_back(w, kd, 0);
+		errno = e;
+	} else {
+		r = write_whole_file_at(w->staging_fd, staged, data, len, &st);
+	}
 	free(staged);
 	if (r < 0) {
 		int e = errno;
@@ -365,7 +378,10 @@ static int put(struct writer *w, const char *rel, const char *data, size_t len, 
 		pthread_mutex_unlock(&w->lock);
 		char *target = w->direct ? live : write_join(w->staging, rel);
 		if (n <= WRITE_ERRORS_SHOWN)
-			diag_error(w->d, target, 0, 0, NULL, 0, "cannot write: %s", strerror(e));
+			diag_error(w->d, target, 0, 0, NULL, 0, "cannot write: %s",
+				   w->direct && (e == ELOOP || e == ENOTDIR || e == EXDEV)
+					   ? "a folder on its way became a link (or a file) while the build ran: build again"
+					   : strerror(e));
 		if (target != live)
 			free(target);
 	}

@@ -189,7 +189,11 @@ int write_whole_file(char *path, const char *data, size_t len, struct stat *st)
 
 int write_whole_file_at(int dir_fd, char *path, const char *data, size_t len, struct stat *st)
 {
-	int fd = open_for_write(dir_fd, path);
+	return write_fd_whole(open_for_write(dir_fd, path), data, len, st);
+}
+
+int write_fd_whole(int fd, const char *data, size_t len, struct stat *st)
+{
 	if (fd < 0)
 		return -1;
 	while (len) {
@@ -228,10 +232,12 @@ static int walk_beneath(int root, const char *dir, int make, size_t *made)
 		memcpy(comp, p, n);
 		comp[n] = '\0';
 		int sub = openat(fd, comp, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		if (sub < 0 && errno == ENOENT && make && mkdirat(fd, comp, 0777) == 0) {
-			if (made && !*made)
+		if (sub < 0 && errno == ENOENT && make) {
+			int r = mkdirat(fd, comp, 0777);
+			if (r == 0 && made && !*made)
 				*made = (size_t)(p + n - dir);
-			sub = openat(fd, comp, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			if (r == 0 || errno == EEXIST)	/* or made by another thread meanwhile */
+				sub = openat(fd, comp, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		}
 		int e = errno;
 		close(fd);

@@ -234,6 +234,10 @@ int write_stat_below(struct kept_dirs *kd, const char *out, const char *rel, str
 int write_stat_kept(struct writer *w, struct kept_dirs *kd, const char *rel, struct stat *st);
 /* rel opened for reading the same way, or -1. */
 int write_open_kept(struct writer *w, struct kept_dirs *kd, const char *rel);
+/* rel created for writing (emptied when there), through real folders below
+ * the output alone, the missing ones made: a page of a build into an empty
+ * output (write.c). The descriptor, or -1 with errno. */
+int write_create_kept(struct writer *w, struct kept_dirs *kd, const char *rel);
 
 /* a/b, malloc'd */
 char *write_join(const char *a, const char *b);
@@ -271,6 +275,8 @@ int write_make_parents(char *path);
 int write_make_parents_at(int dir_fd, char *path);
 /* write_whole_file (write.h) of path relative to the folder open as dir_fd. */
 int write_whole_file_at(int dir_fd, char *path, const char *data, size_t len, struct stat *st);
+/* The same into fd, open for writing (-1: fails at once), which it closes. */
+int write_fd_whole(int fd, const char *data, size_t len, struct stat *st);
 /* write_links.c: keeps the link targets of a check's HTML page
  * (the caller does not hold the lock). */
 void write_note_links(struct writer *w, const char *rel, const char *data, size_t len);

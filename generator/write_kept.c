@@ -257,3 +257,59 @@ int write_open_kept(struct writer *w, struct kept_dirs *kd, const char *rel)
 	free(live);
 	return r;
 }
+
+/* write_create_kept the slow way: rel's folder found, or made, component by
+ * component (write_make_dirs_beneath), and the slot that took it for
+ * missing let go. */
+static int create_walking(struct writer *w, struct kept_dirs *kd, const char *rel, const char *slash)
+{
+	size_t dlen = slash ? (size_t)(slash - rel) : 0;
+	for (int i = 0; i < KEPT_DIRS; i++)
+		if (kd->open[i] && kd->fd[i] < 0)
+			close_slot(kd, i);	/* a NOT_REAL that may be real now */
+	char *dir = xstrndup(rel, dlen);
+	int dfd = write_make_dirs_beneath(w->lock_fd, dir, NULL);
+	free(dir);
+	if (dfd < 0)
+		return -1;
+	int fd = openat(dfd, slash ? slash + 1 : rel, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0666);
+	int e = errno;
+	close(dfd);
+	errno = e;
+	return fd;
+}
+
+/* As locate: a folder asked for twice in a row (search/g/) is held open
+ * itself, and the file opened in it; a page's own folder (one file, made
+ * by this build as a rule) is made in its parent held open (reports/) and
+ * the file opened from there by openat2, which follows no link. */
+int write_create_kept(struct writer *w, struct kept_dirs *kd, const char *rel)
+{
+	const char *slash = strrchr(rel, '/');
+	if (!slash || !atomic_load(&openat2_works))
+		return create_walking(w, kd, rel, slash);
+	size_t dlen = (size_t)(slash - rel);
+	if (find_slot(kd, rel, dlen) >= 0 || (kd->last_miss.len == dlen && memcmp(kd->last_miss.data, rel, dlen) == 0)) {
+		int dfd = dir_fd(kd, rel, dlen);
+		if (dfd >= 0)
+			return openat(dfd, slash + 1, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0666);
+		return create_walking(w, kd, rel, slash);
+	}
+	buf_reset(&kd->last_miss);
+	buf_add(&kd->last_miss, rel, dlen);
+	const char *up = memrchr(rel, '/', dlen);
+	size_t ulen = up ? (size_t)(up - rel) : 0;
+	int pfd = dir_fd(kd, rel, ulen);
+	if (pfd < 0)
+		return create_walking(w, kd, rel, slash);
+	const char *folder = kd->last_miss.data + (up ? ulen + 1 : 0);	/* NUL-ended in last_miss */
+	if (mkdirat(pfd, folder, 0777) < 0 && errno != EEXIST)
+		return create_walking(w, kd, rel, slash);
+	struct open_how how = {
+		.flags = O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+		.mode = 0666,
+		.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS,
+	};
+	long fd = syscall(SYS_openat2, pfd, up ? up + 1 : rel, &how, sizeof(how));
+	return (int)fd;
+}

@@ -15,7 +15,7 @@
  *   FAULT_NO_OPENAT2=1  syscall(SYS_openat2, …) fails with ENOSYS, as on a
  *                     kernel before 5.6 or under a seccomp filter that
  *                     forbids it (the kept files' check falls back on lstat)
- *   FAULT_SLOW=TEXT   open or rename of a path containing TEXT succeeds, but
+ *   FAULT_SLOW=TEXT   open (openat2 too) or rename of a path containing TEXT succeeds, but
  *                     FAULT_SLOW_MS milliseconds (default 2000) late: a slow
  *                     build, or a slow commit, for tests/serve.sh; with
  *                     FAULT_SLOW_MARK=FILE, FILE is made as the wait starts
@@ -293,6 +293,10 @@ long syscall(long number, ...)
 	for (int i = 0; i < 6; i++)
 		a[i] = va_arg(ap, long);
 	va_end(ap);
+	if (number == SYS_openat2 && slow_text) {	/* FAULT_SLOW, as for openat */
+		char full[4096];
+		slow_down(full_path((int)a[0], (const char *)a[1], full, sizeof(full)));
+	}
 	if (!real)
 		*(void **)&real = dlsym(RTLD_NEXT, "syscall");
 	return real(number, a[0], a[1], a[2], a[3], a[4], a[5]);
