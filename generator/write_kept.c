@@ -311,5 +311,9 @@ int write_create_kept(struct writer *w, struct kept_dirs *kd, const char *rel)
 		.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS,
 	};
 	long fd = syscall(SYS_openat2, pfd, up ? up + 1 : rel, &how, sizeof(how));
+	if (fd < 0 && (errno == ENOSYS || errno == EPERM || errno == E2BIG)) {
+		atomic_store(&openat2_works, 0);	/* as open_real_dir finds */
+		return create_walking(w, kd, rel, slash);
+	}
 	return (int)fd;
 }

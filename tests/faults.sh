@@ -69,6 +69,10 @@ rebuild noat2 FAULT_NO_OPENAT2=1
 say "$([ $st = 0 ] && same "$tmp/ref2" "$tmp/noat2" && echo 0 || echo 1)" \
 	"without openat2, a rebuild's commit reaches every page's folder the other way: the full build's output"
 
+build "$tmp/noat2first" "$CFG" FAULT_NO_OPENAT2=1
+say "$([ $st = 0 ] && same "$tmp/ref1" "$tmp/noat2first" && echo 0 || echo 1)" \
+	"without openat2, a first build writes every page through its folders the other way: the full build's output"
+
 rebuild full FAULT_WRITE=5
 say "$([ $st = 1 ] && grep -q 'error: cannot write: No space left on device' "$tmp/err" &&
 	grep -q 'the output was not changed' "$tmp/err" && same "$tmp/ref1" "$tmp/full" && echo 0 || echo 1)" \
