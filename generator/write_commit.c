@@ -461,7 +461,7 @@ static int keep_old(struct writer *w, struct commit *c, size_t i, int dir, const
 	if (S_ISDIR(st.st_mode) && !w->direct && holds_others(w, c->to[i], w->staged[i])) {
 		/* a folder of the user's where a file of ours goes (the one check of folders in the way) */
 		diag_error(w->d, c->to[i], 0, 0, NULL, 0, "a folder with files that this generator did not write (or an "
-			   "empty one) stands where the build puts %s; move it away (nothing was changed)", w->staged[i]);
+			   "empty one) stands where the build puts %s; move it away", w->staged[i]);
 		return -1;
 	}
 	if (!S_ISDIR(st.st_mode) && linkat(dir, name, w->staging_fd, c->bak[i], 0) == 0) {
