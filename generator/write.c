@@ -221,11 +221,10 @@ struct writer *writer_open(const char *out_dir, struct diag *d, struct write_wat
 	if (w->direct) {
 		/* Say first that this directory is ours: a build killed halfway
 		 * leaves it recognisable, and the next one may replace it all. */
-		char *path = write_join(out_dir, WRITE_MARKER);
-		int r = write_whole_file(path, "", 0, NULL);
-		free(path);
+		char marker[] = WRITE_MARKER;	/* through the folder locked, as every file of the build */
+		int r = write_whole_file_at(w->lock_fd, marker, "", 0, NULL);
 		w->commit_fd = r < 0 ? -1 : write_commit_lock(out_dir);	/* pages go in as they come */
-		if (r < 0 || write_state(w->out, 0, 0, NULL) < 0) {
+		if (r < 0 || write_state(w->out, w->lock_fd, 0, 0, NULL) < 0) {
 			diag_error(d, out_dir, 0, 0, NULL, 0, "cannot write to the output directory: %s",
 				   strerror(errno));
 			writer_abort(w);

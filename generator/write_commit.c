@@ -611,8 +611,9 @@ int writer_commit(struct writer *w, struct write_stats *stats, uint64_t inputs)
 {
 	int r = 0;
 	kept_dirs_close_all(w);	/* the directories they hold are about to change */
-	char *marker = write_join(w->out, WRITE_MARKER);
-	if (access(marker, F_OK) != 0 && write_whole_file(marker, "", 0, NULL) < 0) {
+	char *marker = write_join(w->out, WRITE_MARKER), name[] = WRITE_MARKER;
+	if (faccessat(w->lock_fd, name, F_OK, 0) != 0 &&
+	    write_whole_file_at(w->lock_fd, name, "", 0, NULL) < 0) {
 		diag_error(w->d, marker, 0, 0, NULL, 0, "cannot write: %s", strerror(errno));
 		r = -1;
 	}
@@ -623,7 +624,7 @@ int writer_commit(struct writer *w, struct write_stats *stats, uint64_t inputs)
 	/* Until the commit is done, the state names no inputs (so no build can
 	 * take the output for current) and lists the old files and the new. */
 	int commit_state = !w->direct && !only_listed_replaced(w);
-	if (r == 0 && commit_state && write_state_files(w->out, 0, 0, w, 1) < 0) {
+	if (r == 0 && commit_state && write_state_files(w->out, w->lock_fd, 0, 0, w, 1) < 0) {
 		diag_error(w->d, w->out, 0, 0, NULL, 0, "cannot write %s: %s", WRITE_STATE, strerror(errno));
 		r = -1;
 	}
@@ -688,7 +689,7 @@ int writer_commit(struct writer *w, struct write_stats *stats, uint64_t inputs)
 		 * (write_watch_write_state), the output locked until then */
 		write_watch_committed(w);
 		write_watch_defer_state(w->watch, w, inputs);
-	} else if (write_state(w->out, inputs, w->digest, w) < 0) {
+	} else if (write_state(w->out, w->lock_fd, inputs, w->digest, w) < 0) {
 		diag_error(w->d, w->out, 0, 0, NULL, 0, "cannot write %s: %s: the pages are this build's, but the "
 			   "next build will render everything again", WRITE_STATE, strerror(errno));
 		r = -3;

@@ -303,8 +303,8 @@ int write_state_restore(struct writer *w);
 void write_read_old_files(struct writer *w);
 /* Replaces WRITE_STATE atomically: fingerprints, then w's files (with
  * `also`, the earlier build's too), or "incomplete" when w is NULL. */
-int write_state_files(const char *out, uint64_t inputs, uint64_t digest, const struct writer *w, int also);
-int write_state(const char *out, uint64_t inputs, uint64_t digest, const struct writer *w);
+int write_state_files(const char *out, int dir_fd, uint64_t inputs, uint64_t digest, const struct writer *w, int also);
+int write_state(const char *out, int dir_fd, uint64_t inputs, uint64_t digest, const struct writer *w);
 /* Calls each(ctx, rel, digest) for every file out's WRITE_STATE lists (digest
  * 0: not known) until it returns non-zero. -1 when there is no state, or a
  * damaged one. */

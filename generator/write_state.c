@@ -267,21 +267,32 @@ static void state_add_extra(struct buf *b, const struct buf *extra)
 	}
 }
 
-/* b, ended, as out's WRITE_STATE, replaced atomically; b is freed. */
-static int state_replace(const char *out, struct buf *b)
+/* data as WRITE_STATE in the output open as dir_fd (the folder the build
+ * locked: not its name, which someone may point elsewhere while it runs;
+ * by out's path when -1), replaced atomically. */
+static int state_put(const char *out, int dir_fd, const char *data, size_t len)
 {
-	buf_addf(b, STATE_END "%zu\n", b->len);
-	char *path = write_join(out, WRITE_STATE), *tmp = write_join(out, WRITE_STATE ".tmp");
-	int r = write_whole_file(tmp, b->data, b->len, NULL);
-	if (r == 0 && rename(tmp, path) < 0)
+	char *path = dir_fd < 0 ? write_join(out, WRITE_STATE) : xstrdup(WRITE_STATE);
+	char *tmp = dir_fd < 0 ? write_join(out, WRITE_STATE ".tmp") : xstrdup(WRITE_STATE ".tmp");
+	int at = dir_fd < 0 ? AT_FDCWD : dir_fd;
+	int r = write_whole_file_at(at, tmp, data, len, NULL);
+	if (r == 0 && renameat(at, tmp, at, path) < 0)
 		r = -1;
 	if (r < 0) {
 		int e = errno;	/* the caller reports why it failed, not why unlink did */
-		unlink(tmp);
+		unlinkat(at, tmp, 0);
 		errno = e;
 	}
 	free(path);
 	free(tmp);
+	return r;
+}
+
+/* b, ended, as out's WRITE_STATE (state_put); b is freed. */
+static int state_replace(const char *out, int dir_fd, struct buf *b)
+{
+	buf_addf(b, STATE_END "%zu\n", b->len);
+	int r = state_put(out, dir_fd, b->data, b->len);
 	buf_free(b);
 	return r;
 }
@@ -289,7 +300,7 @@ static int state_replace(const char *out, struct buf *b)
 /* WRITE_STATE, replaced atomically: the fingerprints, then "files" and
  * every file of the output (w's, and with `also` the earlier build's too,
  * while a commit is under way), or "incomplete" when w is NULL. */
-int write_state_files(const char *out, uint64_t inputs, uint64_t digest, const struct writer *w, int also)
+int write_state_files(const char *out, int dir_fd, uint64_t inputs, uint64_t digest, const struct writer *w, int also)
 {
 	struct buf b = BUF_INIT;
 	state_begin(&b, inputs, digest);
@@ -309,12 +320,12 @@ int write_state_files(const char *out, uint64_t inputs, uint64_t digest, const s
 		if (!also)
 			state_add_extra(&b, &w->extra);
 	}
-	return state_replace(out, &b);
+	return state_replace(out, dir_fd, &b);
 }
 
 /* A state of a commit that ended, from a list of its files (in the list's
  * order: the order says nothing), replaced atomically. */
-static int state_of_files(const char *out, uint64_t inputs, uint64_t outputs, char *const *files,
+static int state_of_files(const char *out, int dir_fd, uint64_t inputs, uint64_t outputs, char *const *files,
 			  const uint64_t *digests, size_t n, const struct buf *extra)
 {
 	struct buf b = BUF_INIT;
@@ -323,7 +334,7 @@ static int state_of_files(const char *out, uint64_t inputs, uint64_t outputs, ch
 	for (size_t i = 0; i < n; i++)
 		add_file_line(&b, digests[i], files[i]);
 	state_add_extra(&b, extra);
-	return state_replace(out, &b);
+	return state_replace(out, dir_fd, &b);
 }
 
 /* The earlier state, taken from the last commit's list, made again: the
@@ -332,17 +343,14 @@ static int restore_taken(struct writer *w)
 {
 	size_t n = w->nold;
 	w->nold = 0;	/* as write_state_restore leaves it */
-	return state_of_files(w->out, w->old_inputs, w->old_outputs, w->old_files, w->old_digests, n,
+	return state_of_files(w->out, w->lock_fd, w->old_inputs, w->old_outputs, w->old_files, w->old_digests, n,
 			      &w->old_extra_own);
 }
 
 int write_state_restore(struct writer *w)
 {
 	if (w->old_state_missing) {	/* as it was: none (the next build says so again) */
-		char *path = write_join(w->out, WRITE_STATE);
-		int r = unlink(path);
-		free(path);
-		return r;
+		return unlinkat(w->lock_fd, WRITE_STATE, 0);
 	}
 	if (w->old_taken)
 		return restore_taken(w);
@@ -356,20 +364,12 @@ int write_state_restore(struct writer *w)
 			*nul = '\n';
 	}
 	w->nold = 0;	/* their paths run on now */
-	char *path = write_join(w->out, WRITE_STATE), *tmp = write_join(w->out, WRITE_STATE ".tmp");
-	int r = write_whole_file(tmp, w->old_state.data, w->old_state.len, NULL);
-	if (r == 0 && rename(tmp, path) < 0)
-		r = -1;
-	if (r < 0)
-		unlink(tmp);
-	free(path);
-	free(tmp);
-	return r;
+	return state_put(w->out, w->lock_fd, w->old_state.data, w->old_state.len);
 }
 
-int write_state(const char *out, uint64_t inputs, uint64_t digest, const struct writer *w)
+int write_state(const char *out, int dir_fd, uint64_t inputs, uint64_t digest, const struct writer *w)
 {
-	return write_state_files(out, inputs, digest, w, 0);
+	return write_state_files(out, dir_fd, inputs, digest, w, 0);
 }
 
 int write_load_state(const char *path, struct buf *b)
@@ -561,7 +561,7 @@ int write_list_same_files(const struct writer *w)
 
 int write_state_of_list(const struct write_list *l)
 {
-	return state_of_files(l->out, l->inputs, l->outputs, l->files, l->digests, l->n, &l->extra);
+	return state_of_files(l->out, l->lock_fd, l->inputs, l->outputs, l->files, l->digests, l->n, &l->extra);
 }
 
 struct write_list *write_list_leave(struct writer *w, uint64_t inputs)

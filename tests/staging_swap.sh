@@ -181,3 +181,36 @@ fi
 rm -rf "$tmp/first" && mkdir "$tmp/first"
 build "$tmp/first" 2>"$tmp/err" && diff -r -x '.*' "$tmp/first" "$tmp/ref" >/dev/null &&
 	pass "and a first build after it is a plain build's" || fail "the first build after it differs from a plain build's" "$tmp/err"
+
+# The output given as a link, pointed at another folder while a rebuild
+# commits: the state and the marker are written through the folder the
+# build locked, never its name, so the other folder gets nothing (found by
+# stop 35's second review: it got the 550 KB state).
+rm -rf "$tmp/real" "$tmp/other" "$tmp/outlink" && mkdir "$tmp/real" "$tmp/other" && ln -s real "$tmp/outlink"
+build "$tmp/outlink" 2>"$tmp/err" || fail "a build through a link failed" "$tmp/err"
+sed -i "s|</footer>|<!-- round 6 --></footer>|" "$tmp/theme/templates/base.mustache"
+"$python" - "$tmp/real" "$tmp/outlink" "$tmp/swapped4" <<'EOF' &
+import os, sys, time
+real, link, note = sys.argv[1:4]
+old = os.path.join(real, ".staging", ".old")
+end = time.time() + 30
+while time.time() < end:
+    try:
+        if not os.listdir(old):
+            continue
+    except OSError:
+        continue
+    os.unlink(link)
+    os.symlink("other", link)
+    open(note, "a").write("swapped\n")
+    break
+EOF
+watcher=$!
+LD_PRELOAD="$here/$B/tests/fault.so" FAULT_SLOW=reports/ FAULT_SLOW_MS=2 build "$tmp/outlink" 2>"$tmp/err"
+status=$?
+wait "$watcher"
+if [ -s "$tmp/swapped4" ] && [ -z "$(ls -A "$tmp/other")" ]; then
+	pass "the output's link pointed elsewhere while the build committed: nothing written there (status $status)"
+else
+	fail "the output's link pointed elsewhere (swapped: $(cat "$tmp/swapped4" 2>/dev/null | wc -l)): $(ls -A "$tmp/other" | head -3 | tr '\n' ' ')written there" "$tmp/err"
+fi
