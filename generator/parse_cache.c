@@ -229,11 +229,17 @@ static int still_current(const struct parse_cache *earlier, const char *path)
  * after its append (write_pending), and those older than
  * PARSE_CACHE_RACY_NS. Its first bytes are then the ones prior mapped,
  * whose records were checked through that map. */
+/* Is st the stat data of c's file as c's own append left it (write_pending)? */
+static int as_appended(const struct parse_cache *c, const struct stat *st)
+{
+	return c->tail_extends_map && st->st_dev == c->tail_dev && st->st_ino == c->tail_ino &&
+	       (size_t)st->st_size == c->tail_end && same_time(st->st_mtim, c->tail_mtime) &&
+	       same_time(st->st_ctim, c->tail_ctime);
+}
+
 static int extended_as_left(const struct parse_cache *prior, const struct stat *st, const struct parse_cache *c)
 {
-	return prior && prior->tail_extends_map && c->keepable && st->st_dev == prior->tail_dev &&
-	       st->st_ino == prior->tail_ino && (size_t)st->st_size == prior->tail_end &&
-	       same_time(st->st_mtim, prior->tail_mtime) && same_time(st->st_ctim, prior->tail_ctime);
+	return prior && c->keepable && as_appended(prior, st);
 }
 
 int parse_cache_holds(const struct parse_cache *c, const char *p)
@@ -251,10 +257,8 @@ static int still_as_appended(const struct parse_cache *c)
 	struct stat st;
 	int fd = c->map && c->keepable && c->tail_extends_map ? open(c->path, O_RDONLY | OPEN_FLAGS) : -1;
 	int64_t racy = now_ns() - PARSE_CACHE_RACY_NS;
-	int same = fd >= 0 && fstat(fd, &st) == 0 && ours(&st) && st.st_dev == c->tail_dev &&
-		   st.st_ino == c->tail_ino && (size_t)st.st_size == c->tail_end &&
-		   same_time(st.st_mtim, c->tail_mtime) && same_time(st.st_ctim, c->tail_ctime) &&
-		   ns_of(st.st_mtim) < racy && ns_of(st.st_ctim) < racy;
+	int same = fd >= 0 && fstat(fd, &st) == 0 && ours(&st) && as_appended(c, &st) && ns_of(st.st_mtim) < racy &&
+		   ns_of(st.st_ctim) < racy;
 	if (fd >= 0)
 		close(fd);
 	return same;

@@ -28,6 +28,29 @@ fail() { echo "not ok - $what: $1"; [ -n "${2:-}" ] && sed 's/^/#   /' "$2" | he
 here=$(pwd)
 "$here/$B/corpus" 300 "$tmp/c" "$here/content" >/dev/null 2>&1 || { fail "the corpus could not be made"; exit 0; }
 cp -r theme "$tmp/theme"
+# swap_when DIR N NAME TARGET NOTE: once the folder DIR holds N entries
+# (0: once it is there), NAME becomes a link to TARGET (a folder there moved
+# aside to NAME-aside; a link there pointed anew), and NOTE gets a line
+swap_when() {
+	"$python" - "$@" <<'EOF'
+import os, sys, time
+watch, least, name, target, note = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5]
+end = time.time() + 30
+while time.time() < end:
+    try:
+        if len(os.listdir(watch)) < least:
+            continue
+        if os.path.islink(name):
+            os.unlink(name)
+        else:
+            os.rename(name, name + "-aside")
+    except OSError:
+        continue
+    os.symlink(target, name)
+    open(note, "a").write("swapped\n")
+    break
+EOF
+}
 cd "$tmp/c" || exit 1
 build() {	# out [theme]
 	"$BIN" build --out "$1" --theme "${2:-$tmp/theme}" --quiet
@@ -40,19 +63,7 @@ for round in 1 2 3; do
 	sed -i "s|</footer>|<!-- round $round --></footer>|" "$tmp/theme/templates/base.mustache"
 	# the watcher: the moment .staging/ appears, it goes aside and a link
 	# to the copy outside takes its name; both are undone after the build
-	"$python" - "$tmp/out/.staging" "$tmp/victim" "$tmp/swapped" <<'EOF' &
-import os, sys, time
-staging, victim, note = sys.argv[1:4]
-end = time.time() + 20
-while time.time() < end:
-    try:
-        os.rename(staging, staging + "-aside")
-    except OSError:
-        continue
-    os.symlink(victim, staging)
-    open(note, "a").write("swapped\n")
-    break
-EOF
+	swap_when "$tmp/out/.staging" 0 "$tmp/out/.staging" "$tmp/victim" "$tmp/swapped" &
 	watcher=$!
 	build "$tmp/out" 2>"$tmp/err"
 	status=$?
@@ -84,22 +95,7 @@ rm -rf "$tmp/victim" && cp -r "$tmp/out/reports" "$tmp/victim"
 for round in 4 5; do
 	rm -rf "$tmp/before" && cp -r "$tmp/out" "$tmp/before"
 	sed -i "s|</footer>|<!-- round $round --></footer>|" "$tmp/theme/templates/base.mustache"
-	"$python" - "$tmp/out" "$tmp/victim" "$tmp/swapped" <<'EOF' &
-import os, sys, time
-out, victim, note = sys.argv[1:4]
-old, reports = os.path.join(out, ".staging", ".old"), os.path.join(out, "reports")
-end = time.time() + 20
-while time.time() < end:
-    try:
-        if not os.listdir(old):
-            continue
-    except OSError:
-        continue
-    os.rename(reports, reports + "-aside")
-    os.symlink(victim, reports)
-    open(note, "a").write("swapped\n")
-    break
-EOF
+	swap_when "$tmp/out/.staging/.old" 1 "$tmp/out/reports" "$tmp/victim" "$tmp/swapped" &
 	watcher=$!
 	build "$tmp/out" 2>"$tmp/err"
 	status=$?
@@ -150,22 +146,7 @@ rm -rf "$tmp/victim" "$tmp/first" && cp -r "$tmp/out/reports" "$tmp/victim" && m
 # the copy's files as they stand, times too: a page written over one of
 # them has the same bytes (the same inputs)
 (cd "$tmp/victim" && find . -type f -printf '%p %s %T@\n' | sort) >"$tmp/victim.sums"
-"$python" - "$tmp/first" "$tmp/victim" "$tmp/swapped3" <<'EOF' &
-import os, sys, time
-out, victim, note = sys.argv[1:4]
-reports = os.path.join(out, "reports")
-end = time.time() + 30
-while time.time() < end:
-    try:
-        if len(os.listdir(reports)) < 5:
-            continue
-    except OSError:
-        continue
-    os.rename(reports, reports + "-aside")
-    os.symlink(victim, reports)
-    open(note, "a").write("swapped\n")
-    break
-EOF
+swap_when "$tmp/first/reports" 5 "$tmp/first/reports" "$tmp/victim" "$tmp/swapped3" &
 watcher=$!
 LD_PRELOAD="$here/$B/tests/fault.so" FAULT_SLOW=reports/ FAULT_SLOW_MS=5 build "$tmp/first" 2>"$tmp/err"
 status=$?
@@ -189,22 +170,7 @@ build "$tmp/first" 2>"$tmp/err" && diff -r -x '.*' "$tmp/first" "$tmp/ref" >/dev
 rm -rf "$tmp/real" "$tmp/other" "$tmp/outlink" && mkdir "$tmp/real" "$tmp/other" && ln -s real "$tmp/outlink"
 build "$tmp/outlink" 2>"$tmp/err" || fail "a build through a link failed" "$tmp/err"
 sed -i "s|</footer>|<!-- round 6 --></footer>|" "$tmp/theme/templates/base.mustache"
-"$python" - "$tmp/real" "$tmp/outlink" "$tmp/swapped4" <<'EOF' &
-import os, sys, time
-real, link, note = sys.argv[1:4]
-old = os.path.join(real, ".staging", ".old")
-end = time.time() + 30
-while time.time() < end:
-    try:
-        if not os.listdir(old):
-            continue
-    except OSError:
-        continue
-    os.unlink(link)
-    os.symlink("other", link)
-    open(note, "a").write("swapped\n")
-    break
-EOF
+swap_when "$tmp/real/.staging/.old" 1 "$tmp/outlink" other "$tmp/swapped4" &
 watcher=$!
 LD_PRELOAD="$here/$B/tests/fault.so" FAULT_SLOW=reports/ FAULT_SLOW_MS=2 build "$tmp/outlink" 2>"$tmp/err"
 status=$?
