@@ -53,12 +53,8 @@ static struct val *strings(struct render *r, const struct strlist *l)
 	return list;
 }
 
-/* Does o have one of the tags in `mine` (the article's, by slug)? A set,
- * not a comparison of every pair: articles may carry thousands of tags. */
 /* Does o carry one of art's tags? A tag is one struct, its slug unique
- * (index.c), so pointers compare: this runs for each report of a
- * district until enough are found, thousands of times a report in the
- * large districts of a large archive. */
+ * (index.c), so pointers compare. */
 static int shares_tag(const struct article *art, const struct article *o)
 {
 	for (size_t j = 0; j < o->tags.len; j++)
@@ -68,9 +64,68 @@ static int shares_tag(const struct article *art, const struct article *o)
 	return 0;
 }
 
-/* Related: others of the same community first, then those sharing the most
- * tags with it within its district, newest first; never the article itself
- * or one of its printed page, titled or not (listed apart: same_page).
+/* Where art is in a place's list (newest first: archive order falling). */
+static size_t position_in(const struct ptrvec *l, const struct article *art)
+{
+	size_t lo = 0, hi = l->len;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct article *o = l->items[mid];
+		if (o->order > art->order)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* May o be listed as related to art in this pass (0: its community, 1:
+ * its district, sharing a tag), beside the first n picked? */
+static int may_relate(const struct article *art, const struct article *o, int pass,
+		      const struct article *const *picked, size_t n)
+{
+	if (o == art || (art->series && o->series == art->series) || (art->scan && o->scan == art->scan))
+		return 0;
+	if (pass == 1 && !shares_tag(art, o))
+		return 0;
+	for (size_t k = 0; k < n; k++)
+		if (picked[k] == o)
+			return 0;
+	return 1;
+}
+
+/* Up to `want` reports of the list l around art in time, into out (newest
+ * first): as many newer as older, more of one side when the other has too
+ * few. Returns how many. */
+static size_t pick_around(const struct article *art, const struct ptrvec *l, int pass,
+			  const struct article **picked, size_t n, size_t want, const struct article **out)
+{
+	const struct article *newer[RELATED_MAX], *older[RELATED_MAX];
+	size_t nn = 0, no = 0, at = position_in(l, art);
+	for (size_t i = at; i-- > 0 && nn < want;)
+		if (may_relate(art, l->items[i], pass, picked, n))
+			newer[nn++] = l->items[i];
+	for (size_t i = at; i < l->len && no < want; i++)
+		if (may_relate(art, l->items[i], pass, picked, n))
+			older[no++] = l->items[i];
+	size_t take_new = nn < (want + 1) / 2 ? nn : (want + 1) / 2;
+	size_t take_old = no < want - take_new ? no : want - take_new;
+	take_new = nn < want - take_old ? nn : want - take_old;
+	size_t k = 0;
+	while (take_new)
+		out[k++] = newer[--take_new];
+	for (size_t i = 0; i < take_old; i++)
+		out[k++] = older[i];
+	return k;
+}
+
+/* Related: others of the same community, then others of its district
+ * sharing a tag with it, each those nearest it in time (as many newer as
+ * older where there are), newest first; never the article itself or one
+ * of its printed page, titled or not (listed apart: same_page). Nearest,
+ * not newest: each report's page points readers to its own time, and a
+ * report added as the newest changes the lists of the few reports next to
+ * it, not of every report of its community.
  * Also what its page's view of the structure holds
  * (render_deps_view_report): only a change to these changes the list. */
 size_t render_related_pick(const struct article *art, const struct article *picked[RELATED_MAX])
@@ -80,18 +135,7 @@ size_t render_related_pick(const struct article *art, const struct article *pick
 		const struct place *scope = pass == 0 ? art->place : art->local;
 		if (!scope || (pass == 0 && scope->level != PLACE_COMMUNITY))
 			continue;
-		for (size_t i = 0; i < scope->articles.len && n < RELATED_MAX; i++) {
-			const struct article *o = scope->articles.items[i];
-			if (o == art || (art->series && o->series == art->series) || (art->scan && o->scan == art->scan))
-				continue;
-			if (pass == 1 && !shares_tag(art, o))
-				continue;
-			int dup = 0;
-			for (size_t k = 0; k < n; k++)
-				dup |= picked[k] == o;
-			if (!dup)
-				picked[n++] = o;
-		}
+		n += pick_around(art, &scope->articles, pass, picked, n, RELATED_MAX - n, picked + n);
 	}
 	return n;
 }

@@ -147,6 +147,7 @@ quick feeds sh tests/feeds.sh
 quick reader sh tests/reader.sh
 quick samepage sh tests/samepage.sh
 quick neighbours sh tests/neighbours.sh
+quick related sh tests/related.sh
 quick warnings sh tests/warnings.sh
 quick hugepages sh tests/hugepages.sh
 quick theme sh tests/theme.sh
