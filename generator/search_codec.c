@@ -41,6 +41,16 @@ size_t search_n45_to(char *o, uint32_t v)
 	return n;
 }
 
+/* Room for n more without growing as they come (a list's count is read
+ * before its documents). */
+static void u32s_reserve(struct u32s *a, size_t n)
+{
+	if (a->cap - a->n >= n)
+		return;
+	a->cap = a->n + n;
+	a->v = xrealloc(a->v, a->cap * sizeof(*a->v));
+}
+
 void search_n45(struct buf *b, uint32_t v)
 {
 	buf_grow(b, 8);
@@ -203,20 +213,43 @@ struct bitreader {
 	int bad;
 };
 
+/* A character's b91 value, or -1: a table, as the reader looks up two
+ * characters for every 13 bits of every list a patch reads. */
+static const signed char b91_values[256] = {
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12,
+	13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28,
+	29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44,
+	45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 56, -1, 57, 58, 59,
+	60, 61, 62, 63, 64, 65, 66, 67, 68, 69, 70, 71, 72, 73, 74, 75,
+	76, 77, 78, 79, 80, 81, 82, 83, 84, 85, 86, 87, 88, 89, 90, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+};
+
 static int b91_value(char c)
 {
-	return c >= '#' && c <= '[' ? c - '#' : c >= ']' && c <= '~' ? c - '#' - 1 : -1;
+	return b91_values[(unsigned char)c];
 }
 
 /* Takes pairs into acc while they fit; stops quietly at one that is no
  * pair (the text after the stream): an error only when its bits are read. */
 static void refill(struct bitreader *r)
 {
+	const unsigned char *s = (const unsigned char *)r->s;
 	while (r->n <= 64 - 13 && r->i + 1 < r->len) {
-		int a = b91_value(r->s[r->i]), b = b91_value(r->s[r->i + 1]);
-		if (a < 0 || b < 0 || a + 91 * b > 0x1fff)
+		int a = b91_values[s[r->i]], b = b91_values[s[r->i + 1]];
+		int v = a + 91 * b;
+		if ((a | b) < 0 || v > 0x1fff)
 			return;
-		r->acc = r->acc << 13 | (uint64_t)(a + 91 * b);
+		r->acc = r->acc << 13 | (uint64_t)v;
 		r->n += 13;
 		r->i += 2;
 	}
@@ -290,8 +323,20 @@ static uint32_t get_gamma1(struct bitreader *r)
 	return ((1u << zeros) | get_bits(r, zeros)) - 1;
 }
 
-static uint32_t get_rice(struct bitreader *r, unsigned k)
+/* A Rice code read at once from the bits in hand where they hold all of
+ * it (nearly always), else a run and bits as they come. */
+static inline uint32_t get_rice(struct bitreader *r, unsigned k)
 {
+	if (r->n < 32)
+		refill(r);
+	if (r->n) {
+		uint64_t ones = ~(r->acc << (64 - r->n));	/* the unread bits at the top, flipped */
+		unsigned q = ones ? (unsigned)__builtin_clzll(ones) : 64;
+		if (q + 1 + k <= r->n) {
+			r->n -= q + 1 + k;
+			return (uint32_t)q << k | ((uint32_t)(r->acc >> r->n) & (uint32_t)((1ULL << k) - 1));
+		}
+	}
 	uint64_t q = get_run(r, 1, UINT32_MAX);
 	uint64_t v = q << k | get_bits(r, k);
 	if (v > UINT32_MAX)
@@ -483,8 +528,10 @@ void search_encode_docs(const uint32_t *docs, size_t n, struct buf *out, struct 
 /* The characters search_n45_to writes for v. */
 static size_t n45_len(uint32_t v)
 {
-	size_t n = 1;
-	for (v /= 45; v; v /= 45)
+	if (v < 45)	/* nearly every gap of a list long enough to matter */
+		return 1;
+	size_t n = 2;
+	for (uint64_t top = 45 * 45; v >= top; top *= 45)
 		n++;
 	return n;
 }
@@ -632,13 +679,14 @@ int search_decode_list(const char *s, size_t len, size_t *i, size_t ndocs, struc
 	if (count > ndocs)
 		return -1;
 	int kind = (int)(h & 3);
+	u32s_reserve(docs, count);
 	if (kind == LIST_GAPS) {
 		uint64_t doc = 0;	/* the previous document + 1 */
 		for (uint32_t k = 0; k < count; k++) {
 			uint32_t gap;
 			if (n45_read(s, len, i, &gap) < 0 || (doc += gap) >= ndocs)
 				return -1;
-			u32s_push(docs, (uint32_t)doc++);
+			docs->v[docs->n++] = (uint32_t)doc++;
 		}
 		return 0;
 	}
@@ -651,7 +699,7 @@ int search_decode_list(const char *s, size_t len, size_t *i, size_t ndocs, struc
 			doc += get_run(r, 0, ndocs);
 			if (doc >= ndocs)
 				return -1;
-			u32s_push(docs, (uint32_t)doc++);
+			docs->v[docs->n++] = (uint32_t)doc++;
 		}
 	} else if (kind == LIST_RICE) {
 		unsigned k = get_bits(r, 4);
@@ -659,7 +707,7 @@ int search_decode_list(const char *s, size_t len, size_t *i, size_t ndocs, struc
 			doc += get_rice(r, k);
 			if (doc >= ndocs)
 				return -1;
-			u32s_push(docs, (uint32_t)doc++);
+			docs->v[docs->n++] = (uint32_t)doc++;
 		}
 	} else {	/* the m documents below the last one not in the list, as they come */
 		unsigned k = get_bits(r, 4);
@@ -667,16 +715,19 @@ int search_decode_list(const char *s, size_t len, size_t *i, size_t ndocs, struc
 		uint64_t span = (uint64_t)count + m;	/* the last document + 1 */
 		if (r->bad || span > ndocs)
 			return -1;
+		u32s_reserve(docs, span);	/* the documents pushed before a bad code is seen */
 		for (uint32_t j = 0; j < m && !r->bad; j++) {
 			uint64_t not = doc + get_rice(r, k);
 			if (not + 1 >= span)
 				return -1;	/* the last document is in the list */
 			while (doc < not)
-				u32s_push(docs, (uint32_t)doc++);
+				docs->v[docs->n++] = (uint32_t)doc++;
 			doc++;
 		}
+		if (r->bad)
+			return -1;
 		while (doc < span)
-			u32s_push(docs, (uint32_t)doc++);
+			docs->v[docs->n++] = (uint32_t)doc++;
 	}
 	/* all read, the rest of the last pair 0 */
 	long end = stream_end(r);
