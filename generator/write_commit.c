@@ -1,7 +1,8 @@
 /* The commit: a build's staged files moved into the output, the earlier
  * build's files it no longer writes removed, the state saved; or, when a
  * move fails, everything put back as it was (see write.h). Split from
- * write.c, which opens the output and takes the files. */
+ * write.c, which opens the output and takes the files; write_way.c looks
+ * at and clears each staged file's way in before the first move. */
 #define _DEFAULT_SOURCE
 #include "write.h"
 
@@ -86,7 +87,7 @@ static size_t count_strangers(const struct writer *w, const char *rel_dir, struc
  * way swapped for a link while the commit runs (by anyone who may write to
  * the output) fails the open, where a path would lead out of the output.
  * -1 with errno. */
-static int open_parent(const struct writer *w, const char *rel, const char **name)
+int write_open_parent(const struct writer *w, const char *rel, const char **name)
 {
 	const char *slash = strrchr(rel, '/');
 	*name = slash ? slash + 1 : rel;
@@ -99,7 +100,7 @@ static int open_parent(const struct writer *w, const char *rel, const char **nam
 }
 
 /* Why a folder could not be opened through real folders alone. */
-static const char *way_error(int e)
+const char *write_way_error(int e)
 {
 	return e == ELOOP || e == ENOTDIR || e == EXDEV
 		       ? "a folder on its way became a link (or a file) while the build ran: build again"
@@ -114,7 +115,7 @@ static void prune_dirs(struct writer *w, const char *rel)
 	for (char *slash; (slash = strrchr(dir, '/'));) {
 		*slash = '\0';
 		const char *name;
-		int fd = open_parent(w, dir, &name);
+		int fd = write_open_parent(w, dir, &name);
 		int gone = fd >= 0 && unlinkat(fd, name, AT_REMOVEDIR) == 0;
 		if (fd >= 0)
 			close(fd);
@@ -137,7 +138,7 @@ static void sweep_old(struct writer *w)
 		 * since: such a file is not removed, and stays listed as ours,
 		 * for a build that finds its folder real again (found by a
 		 * review: dropped from the list, it stayed for good) */
-		int dir = open_parent(w, rel, &name);
+		int dir = write_open_parent(w, rel, &name);
 		if (dir < 0) {
 			if (errno != ENOENT)
 				write_set_add(w, rel);
@@ -161,28 +162,8 @@ static void sweep_old(struct writer *w)
 	}
 }
 
-/* The commit's plan, made before the first rename so that nothing it does
- * then needs memory (running out there would stop it halfway): for each
- * staged file its source, target and backup; and the old entries that
- * stand where this build needs a directory, moved aside first. Everything
- * the commit replaces or moves aside waits in .staging/.old until the
- * commit is done, so that a failure can put all of it back. Staged files
- * and backups are named relative to the staging folder's descriptor
- * (w->staging_fd), never through its name. */
-struct commit {
-	char **to, **bak;
-	int *kept;		/* to's old entry is at bak */
-	size_t *made;		/* the length of the shortest folder of the staged path's that the move made; 0: none */
-	/* the folder of the last move's target, open through real folders
-	 * (write_open_beneath), and its path below the output */
-	int dir_fd;
-	char *dir;
-	char **aside, **aside_bak;	/* moved out of the way, to put back */
-	size_t naside;
-};
-
 /* A backup's name, relative to the staging folder. */
-static char *old_path(const char *kind, size_t i)
+char *commit_old_path(const char *kind, size_t i)
 {
 	char name[48];
 	snprintf(name, sizeof(name), ".old/%s%zu", kind, i);
@@ -224,7 +205,7 @@ static void commit_plan(struct writer *w, struct commit *c)
 	c->dir = NULL;
 	for (size_t i = 0; i < n; i++) {
 		c->to[i] = write_join(w->out, w->staged[i]);
-		c->bak[i] = old_path("f", i);
+		c->bak[i] = commit_old_path("f", i);
 	}
 }
 
@@ -275,172 +256,6 @@ static int holds_others(struct writer *w, const char *path, const char *rel)
 	return others || empty;
 }
 
-/* The output is the user's: a file this build would replace must be one an
- * earlier build wrote (a tag's new page where the user keeps a file of that
- * name). Where the earlier state lists its files (whole, or a commit's,
- * which lists the old and the new), only a path no earlier build wrote can
- * hold the user's file, so a rebuild looks at its new paths alone. Where
- * nothing is listed (no state, a damaged one, a first build that was
- * stopped), a file where a file of ours goes is taken for an earlier page of
- * ours and replaced. Files where this build needs a folder are
- * clear_the_way's, and folders where a file goes keep_old's: both look at
- * every path, as they move things aside.
- * Returns 0, or -1 after a diag error naming the first such file. */
-/* A staged file and its place in w->staged. */
-struct staged_at {
-	const char *rel;
-	size_t i;
-};
-
-static int cmp_staged(const void *a, const void *b)
-{
-	return strcmp(((const struct staged_at *)a)->rel, ((const struct staged_at *)b)->rel);
-}
-
-/* The staged files in the order of their paths, not the order the threads
- * made them in: the checks below say the first file of the user's in the
- * way by that order, the same whatever the threads did (a tag's folder
- * where the user keeps a file: its index.html, not its feed.xml one time in
- * a few). malloc'd. */
-static size_t *staged_in_order(const struct writer *w)
-{
-	struct staged_at *v = xmalloc((w->nstaged + 1) * sizeof(*v));
-	for (size_t i = 0; i < w->nstaged; i++)
-		v[i] = (struct staged_at){ w->staged[i], i };
-	qsort(v, w->nstaged, sizeof(*v), cmp_staged);
-	size_t *order = xmalloc((w->nstaged + 1) * sizeof(*order));
-	for (size_t i = 0; i < w->nstaged; i++)
-		order[i] = v[i].i;
-	free(v);
-	return order;
-}
-
-static int nothing_of_users_in_way(struct writer *w, const size_t *order)
-{
-	if (w->direct)
-		return 0;	/* nothing was there */
-	int listed = w->old_listed && !w->all_ours;
-	for (size_t n = 0; n < w->nstaged; n++) {
-		const char *staged = w->staged[order[n]];
-		if (listed && strmap_get(&w->old_index, staged))
-			continue;
-		char *path = write_join(w->out, staged);
-		struct stat st;
-		/* where nothing is listed, only what a build writes can be an
-		 * earlier page: a regular file (not a link, FIFO or socket) */
-		int users = lstat(path, &st) == 0 && !S_ISDIR(st.st_mode) && (listed || !S_ISREG(st.st_mode));
-		if (users)
-			diag_error(w->d, path, 0, 0, NULL, 0, "a file that this generator did not write stands where "
-				   "the build puts %s; move it away (nothing was changed)", staged);
-		free(path);
-		if (users)
-			return -1;
-	}
-	return 0;
-}
-
-/* Does the earlier state list a file below the folder rel? (Asked only of
- * a link where a folder goes: rare, so a look through the whole list.) */
-static int lists_below(const struct writer *w, const char *rel)
-{
-	size_t n = strlen(rel);
-	for (size_t i = 0; i < w->nold; i++)
-		if (strncmp(w->old_files[i], rel, n) == 0 && w->old_files[i][n] == '/')
-			return 1;
-	return 0;
-}
-
-/* Are files of this build that it did not stage (kept, or unchanged) below
- * the folder rel? They were looked at through real folders; a link there
- * now came while the build ran, and moving it aside would lose them. */
-static int unstaged_below(const struct writer *w, const char *rel)
-{
-	size_t n = strlen(rel), all = 0, staged = 0;
-	for (size_t i = 0; i < w->paths.cap; i++) {
-		const char *k = w->paths.keys[i];
-		all += k && strncmp(k, rel, n) == 0 && k[n] == '/';
-	}
-	for (size_t i = 0; i < w->nold; i++)
-		all += w->old_mark[i] == OLD_KEPT && strncmp(w->old_files[i], rel, n) == 0 && w->old_files[i][n] == '/';
-	for (size_t i = 0; i < w->nstaged; i++)
-		staged += strncmp(w->staged[i], rel, n) == 0 && w->staged[i][n] == '/';
-	return all > staged;
-}
-
-/* clear_the_way for staged file i: each folder on its way. */
-static int clear_path(struct writer *w, struct commit *c, size_t i, int listed, struct arena *a, struct strmap *real)
-{
-	char *path = c->to[i];
-	size_t base = strlen(w->out) + 1;
-	for (char *p = path + base; (p = strchr(p, '/')); p++) {
-		*p = '\0';
-		if (strmap_get(real, path + base)) {
-			*p = '/';
-			continue;
-		}
-		struct stat st;
-		int found = lstat(path, &st) == 0, in_way = found && !S_ISDIR(st.st_mode);
-		if (found && !in_way)
-			strmap_put(a, real, arena_strndup(a, path + base, strlen(path + base)), (void *)1);
-		int ours = in_way && listed && (strmap_get(&w->old_index, path + base) ||
-						(S_ISLNK(st.st_mode) && lists_below(w, path + base)));
-		if (in_way && !ours) {
-			/* not a file of ours: the user's, where a folder of ours goes;
-			 * a link where the state lists files of ours below it (a
-			 * folder of ours the user replaced by a link) is made a real
-			 * folder again, its target left alone */
-			diag_error(w->d, path, 0, 0, NULL, 0, "a file that this generator did not write stands where "
-				   "the build puts %s; move it away (nothing was changed)", w->staged[i]);
-			*p = '/';
-			return -1;
-		}
-		if (in_way && S_ISLNK(st.st_mode) && unstaged_below(w, path + base)) {
-			diag_error(w->d, path, 0, 0, NULL, 0, "became a link while the build ran (files it kept "
-				   "below it would be lost); nothing was changed: build again");
-			*p = '/';
-			return -1;
-		}
-		if (in_way && c->naside <= w->nstaged) {
-			char *bak = old_path("d", c->naside);
-			const char *name;
-			int dir = open_parent(w, path + base, &name);
-			if (dir < 0 || renameat(dir, name, w->staging_fd, bak) < 0) {
-				int e = errno;
-				diag_error(w->d, path, 0, 0, NULL, 0, "cannot move aside: %s", way_error(e));
-				if (dir >= 0)
-					close(dir);
-				free(bak);
-				*p = '/';
-				return -1;
-			}
-			close(dir);
-			c->aside[c->naside] = xstrdup(path);
-			c->aside_bak[c->naside++] = bak;
-		}
-		*p = '/';
-	}
-	return 0;
-}
-
-/* A staged file can only move in where no old file stands on its path: a
- * file of ours where this build needs a directory (assets/x once a file, now
- * a folder) is moved aside first, for every staged file before the first
- * rename; any other file there is the user's (where nothing is listed, every
- * one: that is how a user's file meets a new tag or place). A folder found
- * real is not looked at again for the paths below it (reports/ holds
- * 10,000 pages: a template edit at 10,000 reports made 90,000 lstats).
- * Returns 0, or -1 after a diag error. */
-static int clear_the_way(struct writer *w, struct commit *c, const size_t *order)
-{
-	int listed = w->old_listed && !w->all_ours;
-	struct arena a = ARENA_INIT;
-	struct strmap real = { 0 };	/* folders found real, relative */
-	int r = 0;
-	for (size_t n = 0; r == 0 && n < w->nstaged; n++)
-		r = clear_path(w, c, order[n], listed, &a, &real);
-	arena_free(&a);
-	return r;
-}
 /* Keeps the entry at c->to[i] as c->bak[i] until the commit is done: a
  * hard link for a file (the page stays served until the new one replaces
  * it), a rename where links are not to be had (vfat, some shares) and for
@@ -488,7 +303,7 @@ static void remove_made_folders(struct writer *w, struct commit *c, size_t i)
 	for (size_t len = strlen(dir); len >= c->made[i];) {
 		const char *name;
 		dir[len] = '\0';
-		int fd = open_parent(w, dir, &name);
+		int fd = write_open_parent(w, dir, &name);
 		int gone = fd >= 0 && unlinkat(fd, name, AT_REMOVEDIR) == 0;
 		if (fd >= 0)
 			close(fd);
@@ -507,7 +322,7 @@ static int move_into_place(struct writer *w, struct commit *c, size_t i)
 	const char *name;
 	int dir = target_dir(w, c, i, &name, 1);
 	if (dir < 0) {
-		diag_error(w->d, c->to[i], 0, 0, NULL, 0, "cannot move into place: %s", way_error(errno));
+		diag_error(w->d, c->to[i], 0, 0, NULL, 0, "cannot move into place: %s", write_way_error(errno));
 		return -1;
 	}
 	if (keep_old(w, c, i, dir, name) < 0)
@@ -539,7 +354,7 @@ static void restat_moved(struct writer *w, const struct commit *c)
 static void not_put_back(struct writer *w, const char *path, int e, size_t *failed)
 {
 	if (++*failed <= WRITE_ERRORS_SHOWN)
-		diag_error(w->d, path, 0, 0, NULL, 0, "cannot put the previous file back: %s", way_error(e));
+		diag_error(w->d, path, 0, 0, NULL, 0, "cannot put the previous file back: %s", write_way_error(e));
 }
 
 /* Undoes the first `done` moves, and with `failed_too` the one after them,
@@ -555,7 +370,7 @@ static int put_back(struct writer *w, struct commit *c, size_t done, int failed_
 		int moved_in = i < done, ok = 1;
 		struct stat st;
 		const char *name;
-		int dir = open_parent(w, w->staged[i], &name);
+		int dir = write_open_parent(w, w->staged[i], &name);
 		if (dir < 0) {
 			ok = !moved_in && !c->kept[i];	/* the move that failed, having changed nothing */
 		} else if (c->kept[i] && fstatat(w->staging_fd, c->bak[i], &st, AT_SYMLINK_NOFOLLOW) == 0) {
@@ -577,7 +392,7 @@ static int put_back(struct writer *w, struct commit *c, size_t done, int failed_
 	}
 	for (size_t k = c->naside; k-- > 0;) {
 		const char *name;
-		int dir = open_parent(w, c->aside[k] + base, &name);
+		int dir = write_open_parent(w, c->aside[k] + base, &name);
 		if (dir < 0 || renameat(w->staging_fd, c->aside_bak[k], dir, name) < 0)
 			not_put_back(w, c->aside[k], errno, &failed);
 		if (dir >= 0)
@@ -618,8 +433,8 @@ int writer_commit(struct writer *w, struct write_stats *stats, uint64_t inputs)
 		r = -1;
 	}
 	free(marker);
-	size_t *order = staged_in_order(w);
-	if (r == 0 && nothing_of_users_in_way(w, order) < 0)
+	size_t *order = commit_staged_in_order(w);
+	if (r == 0 && commit_nothing_of_users_in_way(w, order) < 0)
 		r = -1;
 	/* Until the commit is done, the state names no inputs (so no build can
 	 * take the output for current) and lists the old files and the new. */
@@ -648,7 +463,7 @@ int writer_commit(struct writer *w, struct write_stats *stats, uint64_t inputs)
 	struct commit c;
 	commit_plan(w, &c);
 	size_t moved = 0;
-	if (clear_the_way(w, &c, order) < 0)
+	if (commit_clear_the_way(w, &c, order) < 0)
 		r = -1;
 	free(order);
 	for (; r == 0 && moved < w->nstaged; moved++)

@@ -293,6 +293,42 @@ int write_watch_trusts(struct write_watch *ww, const struct writer *w, size_t k,
  * set whose folders are not watched yet, for write_watch_idle. */
 void write_watch_committed(struct writer *w);
 
+/* write_commit.c and write_way.c: the commit. */
+/* The commit's plan, made before the first rename so that nothing it does
+ * then needs memory (running out there would stop it halfway): for each
+ * staged file its source, target and backup; and the old entries that
+ * stand where this build needs a directory, moved aside first. Everything
+ * the commit replaces or moves aside waits in .staging/.old until the
+ * commit is done, so that a failure can put all of it back. Staged files
+ * and backups are named relative to the staging folder's descriptor
+ * (w->staging_fd), never through its name. */
+struct commit {
+	char **to, **bak;
+	int *kept;		/* to's old entry is at bak */
+	size_t *made;		/* the length of the shortest folder of the staged path's that the move made; 0: none */
+	/* the folder of the last move's target, open through real folders
+	 * (write_open_beneath), and its path below the output */
+	int dir_fd;
+	char *dir;
+	char **aside, **aside_bak;	/* moved out of the way, to put back */
+	size_t naside;
+};
+/* A backup's name below the staging folder: .old/<kind><i>. malloc'd. */
+char *commit_old_path(const char *kind, size_t i);
+/* rel's folder below the output, opened through real folders only
+ * (write_open_beneath of the locked output), and rel's last name in *name.
+ * -1 with errno. */
+int write_open_parent(const struct writer *w, const char *rel, const char **name);
+/* Why a folder could not be opened through real folders alone. */
+const char *write_way_error(int e);
+/* write_way.c: the staged files in the order of their paths (malloc'd);
+ * 0, or -1 after a diag error naming the first file of the user's where a
+ * staged file goes; 0, or -1 after a diag error when a file stands where a
+ * folder goes that cannot be moved aside (the commit's c->aside). */
+size_t *commit_staged_in_order(const struct writer *w);
+int commit_nothing_of_users_in_way(struct writer *w, const size_t *order);
+int commit_clear_the_way(struct writer *w, struct commit *c, const size_t *order);
+
 /* write_state.c */
 /* Puts back the earlier build's state (old_state, as read, whatever it
  * said; or none, when there was none) after a commit that was undone, so
