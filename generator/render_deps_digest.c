@@ -189,11 +189,11 @@ void render_deps_view_report(struct render_deps *dp, const struct article *art)
 	uint64_t h = hash_num(HASH_INIT, (long long)dp->placing_of[art->order]);
 	/* the related reports it lists (picked from its community's and
 	 * district's members), not those lists whole */
-	const struct article *picked[RELATED_MAX];
-	size_t n = render_related_pick(art, picked);
-	h = hash_num(h, (long long)n);
-	for (size_t i = 0; i < n; i++)
-		h = hash_num(h, (long long)dp->placing_of[picked[i]->order]);
+	struct related_pick rp;
+	render_related_pick(art, &rp);
+	h = hash_num(hash_num(hash_num(h, (long long)rp.n), (long long)rp.near), (long long)rp.newer);
+	for (size_t i = 0; i < rp.n; i++)
+		h = hash_num(h, (long long)dp->placing_of[rp.items[i]->order]);
 	h = hash_num(h, art->series ? (long long)list_members(dp, art->series->url, &art->series->articles) : 0);
 	/* or of its untitled page (keyed apart from every URL) */
 	const char *scan_key = art->scan ? arena_sprintf(&dp->views_arena, "scan %s", art->scan->source) : NULL;

@@ -103,9 +103,14 @@ void render_deps_open(struct render_deps *dp, const struct site *s, const struct
 		      void (*view_of)(struct render_deps *, size_t job, void *), void *ctx);
 void render_deps_view_report(struct render_deps *dp, const struct article *art);
 /* render_report.c: the reports a report's page lists as related, at most
- * RELATED_MAX; returns how many. */
+ * RELATED_MAX: items[0, near) of its community (the first `newer` of them
+ * newer than it), the others of its district sharing a tag. */
 #define RELATED_MAX 6
-size_t render_related_pick(const struct article *art, const struct article *picked[RELATED_MAX]);
+struct related_pick {
+	const struct article *items[RELATED_MAX];
+	size_t n, near, newer;
+};
+void render_related_pick(const struct article *art, struct related_pick *rp);
 void render_deps_view_place_month(struct render_deps *dp, const struct span *s);
 void render_deps_view_day(struct render_deps *dp, size_t i);
 void render_deps_view_month(struct render_deps *dp, size_t i);

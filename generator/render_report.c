@@ -80,11 +80,14 @@ static size_t position_in(const struct ptrvec *l, const struct article *art)
 }
 
 /* May o be listed as related to art in this pass (0: its community, 1:
- * its district, sharing a tag), beside the first n picked? */
+ * its district, sharing a tag), beside the first n picked? Not one its
+ * page links to already, as the one before or after it in the archive or
+ * its district (前后报道). */
 static int may_relate(const struct article *art, const struct article *o, int pass,
 		      const struct article *const *picked, size_t n)
 {
-	if (o == art || (art->series && o->series == art->series) || (art->scan && o->scan == art->scan))
+	if (o == art || (art->series && o->series == art->series) || (art->scan && o->scan == art->scan) ||
+	    o == art->prev || o == art->next || o == art->local_prev || o == art->local_next)
 		return 0;
 	if (pass == 1 && !shares_tag(art, o))
 		return 0;
@@ -96,9 +99,10 @@ static int may_relate(const struct article *art, const struct article *o, int pa
 
 /* Up to `want` reports of the list l around art in time, into out (newest
  * first): as many newer as older, more of one side when the other has too
- * few. Returns how many. */
+ * few. Returns how many, and in *newer_n how many are newer than art. */
 static size_t pick_around(const struct article *art, const struct ptrvec *l, int pass,
-			  const struct article **picked, size_t n, size_t want, const struct article **out)
+			  const struct article **picked, size_t n, size_t want, const struct article **out,
+			  size_t *newer_n)
 {
 	const struct article *newer[RELATED_MAX], *older[RELATED_MAX];
 	size_t nn = 0, no = 0, at = position_in(l, art);
@@ -111,6 +115,7 @@ static size_t pick_around(const struct article *art, const struct ptrvec *l, int
 	size_t take_new = nn < (want + 1) / 2 ? nn : (want + 1) / 2;
 	size_t take_old = no < want - take_new ? no : want - take_new;
 	take_new = nn < want - take_old ? nn : want - take_old;
+	*newer_n = take_new;
 	size_t k = 0;
 	while (take_new)
 		out[k++] = newer[--take_new];
@@ -121,33 +126,62 @@ static size_t pick_around(const struct article *art, const struct ptrvec *l, int
 
 /* Related: others of the same community, then others of its district
  * sharing a tag with it, each those nearest it in time (as many newer as
- * older where there are), newest first; never the article itself or one
- * of its printed page, titled or not (listed apart: same_page). Nearest,
- * not newest: each report's page points readers to its own time, and a
- * report added as the newest changes the lists of the few reports next to
- * it, not of every report of its community.
+ * older where there are), newest first; never the article itself, one of
+ * its printed page, titled or not (listed apart: same_page), or one its
+ * pagers link to. Nearest, not newest: each report's page points readers
+ * to its own time, and a report added as the newest changes the lists of
+ * the few reports next to it, not of every report of its community.
  * Also what its page's view of the structure holds
  * (render_deps_view_report): only a change to these changes the list. */
-size_t render_related_pick(const struct article *art, const struct article *picked[RELATED_MAX])
+void render_related_pick(const struct article *art, struct related_pick *rp)
 {
-	size_t n = 0;
-	for (int pass = 0; pass < 2 && n < RELATED_MAX; pass++) {
+	rp->n = rp->near = rp->newer = 0;
+	for (int pass = 0; pass < 2 && rp->n < RELATED_MAX; pass++) {
 		const struct place *scope = pass == 0 ? art->place : art->local;
 		if (!scope || (pass == 0 && scope->level != PLACE_COMMUNITY))
 			continue;
-		n += pick_around(art, &scope->articles, pass, picked, n, RELATED_MAX - n, picked + n);
+		size_t newer;
+		rp->n += pick_around(art, &scope->articles, pass, rp->items, rp->n, RELATED_MAX - rp->n,
+				     rp->items + rp->n, &newer);
+		if (pass == 0) {
+			rp->near = rp->n;
+			rp->newer = newer;
+		}
 	}
-	return n;
 }
 
-static struct val *related(struct render *r, const struct article *art)
+/* The related reports, as two lists: its community's, with the report
+ * itself in its place among them (`is_self`, as on 同版报道), and its
+ * district's sharing a tag; and all of them as `related`. */
+static void related(struct render *r, const struct article *art, struct val *ctx)
 {
-	struct val *list = val_list(&r->scratch);
-	const struct article *picked[RELATED_MAX];
-	size_t n = render_related_pick(art, picked);
-	for (size_t i = 0; i < n; i++)
-		val_push(&r->scratch, list, render_item(r, picked[i]));
-	return list;
+	struct related_pick rp;
+	render_related_pick(art, &rp);
+	struct val *all = val_list(&r->scratch), *near = val_list(&r->scratch), *tagged = val_list(&r->scratch);
+	for (size_t i = 0; i < rp.n; i++) {
+		struct val *item = render_item(r, rp.items[i]);
+		val_push(&r->scratch, all, item);
+		if (i == rp.newer && rp.near) {
+			struct val *me = val_map(&r->scratch);
+			val_set_bool(&r->scratch, me, "is_self", 1);
+			val_set_str(&r->scratch, me, "title", art->title);
+			val_push(&r->scratch, near, me);
+		}
+		val_push(&r->scratch, i < rp.near ? near : tagged, item);
+	}
+	if (rp.near && rp.newer == rp.near) {	/* all of them newer: it comes last */
+		struct val *me = val_map(&r->scratch);
+		val_set_bool(&r->scratch, me, "is_self", 1);
+		val_set_str(&r->scratch, me, "title", art->title);
+		val_push(&r->scratch, near, me);
+	}
+	render_set_list(r, ctx, "related", all);
+	render_set_list(r, ctx, "related_near", near);
+	render_set_list(r, ctx, "related_tagged", tagged);
+	if (rp.near)
+		val_set_str(&r->scratch, ctx, "related_near_name", art->place->name);
+	if (rp.n > rp.near)
+		val_set_str(&r->scratch, ctx, "related_tagged_name", art->local->name);
 }
 
 static void set_neighbour(struct render *r, struct val *ctx, const char *key, const struct article *o)
@@ -416,7 +450,7 @@ static void render_report(struct render *r, const struct article *art)
 		/* the only report of its place: one line says so, not a pager of two "first" and "last" notes */
 		val_set_bool(a, ctx, "local_alone", !art->local_prev && !art->local_next);
 	}
-	render_set_list(r, ctx, "related", related(r, art));
+	related(r, art, ctx);
 	render_page(r, "report", art->url, ctx);
 }
 

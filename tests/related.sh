@@ -1,7 +1,9 @@
 #!/bin/sh
 # A report's related reports (相关报道): others of its community nearest it
-# in time (as many newer as older where there are), then others of its
-# district sharing a tag, newest first. A report added as the newest
+# in time (as many newer as older where there are), the report itself in
+# its place among them (本文), then others of its district sharing a tag,
+# each list newest first, under headings that say which is which; none of
+# the reports its pagers (前后报道) link to. A report added as the newest
 # changes the lists of the few reports next to it only.
 set -u
 B=${B:-build}
@@ -26,7 +28,8 @@ build() {
 	fi
 }
 build
-# the titles a report's page lists under 相关报道, in order, joined by |
+# a report's 相关报道 as text: "heading: title|title|…" for each list, the
+# report itself as 本文, lists joined by " / "; empty when there is none
 related() {
 	page=$(grep -l "<h1[^>]*>$1<" "$tmp/out"/reports/*/index.html | head -1)
 	python3 - "$page" <<'PY'
@@ -36,7 +39,11 @@ if 'id="s-related"' not in html:
     print("")
     sys.exit(0)
 sec = html.split('id="s-related"', 1)[1].split("</section>", 1)[0]
-print("|".join(re.findall(r'<li class="item[^"]*"><a href="[^"]*">([^<]*)</a>', sec)))
+out = []
+for head, ul in re.findall(r'<h3>([^<]*)</h3>\s*<ul class="items">(.*?)</ul>', sec, re.S):
+    items = re.findall(r'<li class="item[^"]*">(?:<a href="[^"]*">([^<]*)</a>|<span aria-current="page">[^<]*</span> <span class="item-meta">（(本文)）)', ul)
+    out.append(head + ": " + "|".join(a or b for a, b in items))
+print(" / ".join(out))
 PY
 }
 check() {	# title expected what
@@ -47,14 +54,15 @@ check() {	# title expected what
 		echo "not ok - related: $3: got '$got', want '$2'"
 	fi
 }
-check 社区报道5 '社区报道8|社区报道7|社区报道6|社区报道4|社区报道3|社区报道2' \
-	"a report in the middle of its community lists the three newer and the three older next to it, newest first"
-check 社区报道9 '社区报道8|社区报道7|社区报道6|社区报道5|社区报道4|社区报道3' \
-	"the community's newest lists the six before it"
-check 社区报道2 '社区报道7|社区报道6|社区报道5|社区报道4|社区报道3|社区报道1' \
-	"a report near the community's oldest end takes more of the newer side"
-check 同区同标签 '同区别标签|社区报道5|社区报道4|社区报道3|社区报道2|社区报道1' \
-	"its community's other report first, then the district's reports sharing a tag nearest it (here all newer)"
+N=坞城社区的其他报道，时间相近
+check 社区报道5 "$N: 社区报道9|社区报道8|社区报道7|本文|社区报道3|社区报道2|社区报道1" \
+	"a report in the middle of its community lists three newer and three older, newest first, itself in its place; not the two its pagers link to (社区报道4, 社区报道6)"
+check 社区报道9 "$N: 本文|社区报道7|社区报道6|社区报道5|社区报道4|社区报道3|社区报道2" \
+	"the community's newest lists six older, itself first"
+check 社区报道2 "$N: 社区报道9|社区报道8|社区报道7|社区报道6|社区报道5|社区报道4|本文" \
+	"a report near the community's oldest end takes the newer side, itself last"
+check 同区同标签 "小店区标签相同的报道: 社区报道6|社区报道5|社区报道4|社区报道3|社区报道2|社区报道1" \
+	"with no other in its community but the next one (in its pager), the district's reports sharing a tag nearest it, under their own heading"
 
 # A report added as the newest: only the pages whose lists reach it change
 # (the three newest of its community), not every page of the community.
@@ -65,12 +73,12 @@ build
 changed=$(while read -r sum f; do
 	[ "$(cksum <"$f" | tr ' ' :)" = "$sum" ] || title_of "$f"
 done <"$tmp/before" | sort | tr '\n' ' ')
-if [ "$changed" = "社区报道7 社区报道8 社区报道9 " ]; then
-	echo "ok - related: a report added as the newest of a community of nine changes the pages of the three whose lists reach it, and no other"
+if [ "$changed" = "社区报道6 社区报道7 社区报道8 社区报道9 " ]; then
+	echo "ok - related: a report added as the newest of a community of nine changes the pages of the four nearest it, and no other"
 else
-	echo "not ok - related: a report added as the newest of a community of nine changed these earlier pages: $changed(want 社区报道7 社区报道8 社区报道9)"
+	echo "not ok - related: a report added as the newest of a community of nine changed these earlier pages: $changed(want 社区报道6 to 社区报道9)"
 fi
-check 社区报道9 '社区报道10|社区报道8|社区报道7|社区报道6|社区报道5|社区报道4' \
-	"the newest's neighbour lists the added report, then the five older next to it"
-check 社区报道3 '社区报道7|社区报道6|社区报道5|社区报道4|社区报道2|社区报道1' \
-	"a report with two older in its community takes four of the newer side"
+check 社区报道8 "$N: 社区报道10|本文|社区报道6|社区报道5|社区报道4|社区报道3|社区报道2" \
+	"a report near the newest lists the added report"
+check 社区报道3 "$N: 社区报道9|社区报道8|社区报道7|社区报道6|社区报道5|本文|社区报道1" \
+	"a report with one older in its community (not in its pager) takes five of the newer side"
