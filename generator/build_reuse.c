@@ -1,5 +1,5 @@
 /* build_reuse.c: the site kept for serve's next build (build_reuse.h). */
-#define _DEFAULT_SOURCE
+#define _GNU_SOURCE	/* memmem */
 #include "build_reuse.h"
 
 #include <stdio.h>
@@ -136,9 +136,11 @@ static int same_places(const size_t *a, const size_t *b, size_t n)
 	return a == b || (a && b && memcmp(a, b, n * sizeof(*a)) == 0);
 }
 
-static int same_list(const struct strlist *a, const struct strlist *b)
+/* The same names; with where, at the same places too. */
+static int same_list(const struct strlist *a, const struct strlist *b, int where)
 {
-	if (a->len != b->len || !same_places(a->lines, b->lines, a->len) || !same_places(a->cols, b->cols, a->len))
+	if (a->len != b->len ||
+	    (where && (!same_places(a->lines, b->lines, a->len) || !same_places(a->cols, b->cols, a->len))))
 		return 0;
 	for (size_t i = 0; i < a->len; i++)
 		if (strcmp(a->items[i], b->items[i]) != 0)
@@ -153,24 +155,27 @@ static int same_list(const struct strlist *a, const struct strlist *b)
  * see title_twin). The pages read those through each article's item and
  * body digests (render_deps_digest.c: hash_placing leaves them out), as
  * after any whole build. A page's title names its printed page (a
- * series): not so for it. No bundle: its images are read with it. */
-static int indexed_alike(const struct article *was, const struct article *now)
+ * series): not so for it. No bundle: its images are read with it. With
+ * where, the fields' places (lines and columns) too, which only the
+ * index's messages read: not when none of them names the file. */
+static int indexed_alike(const struct article *was, const struct article *now, int where)
 {
 	return now && now->kind == was->kind && (now->kind != ARTICLE_PAGE || same_s(now->title, was->title)) &&
 	       !now->bundle && !was->bundle && !now->caption_images && !was->caption_images &&
 	       same_s(now->district, was->district) && same_s(now->city, was->city) &&
 	       same_s(now->street, was->street) && same_s(now->community, was->community) &&
 	       same_s(now->page, was->page) && same_s(now->slug, was->slug) && same_s(now->source, was->source) &&
-	       now->district_line == was->district_line && now->district_col == was->district_col &&
-	       now->city_line == was->city_line && now->city_col == was->city_col &&
-	       now->slug_line == was->slug_line && now->slug_col == was->slug_col &&
-	       now->community_line == was->community_line && now->community_col == was->community_col &&
-	       now->title_line == was->title_line && now->title_col == was->title_col &&
+	       (!where || (now->district_line == was->district_line && now->district_col == was->district_col &&
+			   now->city_line == was->city_line && now->city_col == was->city_col &&
+			   now->slug_line == was->slug_line && now->slug_col == was->slug_col &&
+			   now->community_line == was->community_line && now->community_col == was->community_col &&
+			   now->title_line == was->title_line && now->title_col == was->title_col)) &&
 	       date_cmp(&now->date, &was->date) == 0 && now->date_inferred == was->date_inferred &&
 	       now->truncated == was->truncated && now->draft == was->draft &&
-	       same_list(&now->reporters, &was->reporters) && same_list(&now->correspondents, &was->correspondents) &&
-	       same_list(&now->tags, &was->tags) && same_list(&now->captions, &was->captions) &&
-	       same_list(&now->corrections, &was->corrections) && same_list(&now->author, &was->author) &&
+	       same_list(&now->reporters, &was->reporters, where) &&
+	       same_list(&now->correspondents, &was->correspondents, where) && same_list(&now->tags, &was->tags, where) &&
+	       same_list(&now->captions, &was->captions, where) &&
+	       same_list(&now->corrections, &was->corrections, where) && same_list(&now->author, &was->author, where) &&
 	       body_blank(now) == body_blank(was);
 }
 
@@ -204,29 +209,76 @@ static int is_key_line(const char *p, size_t len, const char *key)
 /* Whether now's front matter is was's, line for line, but for the title's
  * line and a subtitle's, each a line of its own key alone (`title: …`, not
  * a flow mapping's `{date: …, title: …}`, whose other fields the index's
- * messages may quote): the index's messages quote the lines of the fields
- * they name, and are said again as the kept index said them. */
-static int front_alike(const struct article *was, const struct article *now)
+ * messages may quote), and a subtitle's line added or taken out. *shifted
+ * says whether the lines after such a line moved: the index's messages
+ * quote the lines of the fields they name, and are said again as the kept
+ * index said them, so its messages must then not name the file. */
+static int front_alike(const struct article *was, const struct article *now, int *shifted)
 {
 	const char *a = was->src, *a_end = was->body, *b = now->src, *b_end = now->body;
-	for (size_t line = 1; a < a_end && b < b_end; line++) {
-		size_t la = line_len(a, a_end), lb = line_len(b, b_end);
-		int free_line = (line == was->title_line && is_key_line(a, la, "title") && is_key_line(b, lb, "title")) ||
-				(is_key_line(a, la, "subtitle") && is_key_line(b, lb, "subtitle"));
-		if (!free_line && (la != lb || memcmp(a, b, la) != 0))
+	size_t line_a = 1, line_b = 1;
+	*shifted = 0;
+	while (a < a_end || b < b_end) {
+		size_t la = a < a_end ? line_len(a, a_end) : 0, lb = b < b_end ? line_len(b, b_end) : 0;
+		int sub_a = la && is_key_line(a, la, "subtitle"), sub_b = lb && is_key_line(b, lb, "subtitle");
+		int same = la && lb &&
+			   ((line_a == was->title_line && line_b == now->title_line && is_key_line(a, la, "title") &&
+			     is_key_line(b, lb, "title")) ||
+			    (sub_a && sub_b) || (la == lb && memcmp(a, b, la) == 0));
+		if (same) {
+			a += la, line_a++;
+			b += lb, line_b++;
+		} else if (sub_a) {	/* taken out */
+			a += la, line_a++;
+			*shifted = 1;
+		} else if (sub_b) {	/* added */
+			b += lb, line_b++;
+			*shifted = 1;
+		} else {
 			return 0;
-		a += la;
-		b += lb;
+		}
 	}
-	return a == a_end && b == b_end;
+	return 1;
+}
+
+/* Does text (the kept index's messages) name path? */
+static int names_file(const struct buf *text, const char *path)
+{
+	return text->len && memmem(text->data, text->len, path, strlen(path)) != NULL;
 }
 
 /* Whether the kept index stands for now in was's place. */
-static int kept_index_stands(const struct article *was, const struct article *now)
+static int kept_index_stands(const struct kept_site *k, const struct article *was, const struct article *now)
 {
-	if (!now || !front_alike(was, now) || !indexed_alike(was, now))
+	int shifted;
+	if (!now || !front_alike(was, now, &shifted) || (shifted && names_file(&k->index_text, was->path)) ||
+	    !indexed_alike(was, now, !shifted))
 		return 0;
 	return same_s(now->title, was->title) || (!title_twin(was, was->title) && !title_twin(was, now->title));
+}
+
+/* The places of was's fields now (a subtitle's line added or taken out
+ * moves those after it): what the next edit's front_alike and
+ * indexed_alike compare. The lists hold the same names (indexed_alike),
+ * in the same order as the index's references to them. */
+static void take_lines(struct article *was, const struct article *now)
+{
+	was->reporters = now->reporters;
+	was->correspondents = now->correspondents;
+	was->tags = now->tags;
+	was->captions = now->captions;
+	was->corrections = now->corrections;
+	was->author = now->author;
+	was->title_line = now->title_line;
+	was->title_col = now->title_col;
+	was->district_line = now->district_line;
+	was->district_col = now->district_col;
+	was->city_line = now->city_line;
+	was->city_col = now->city_col;
+	was->slug_line = now->slug_line;
+	was->slug_col = now->slug_col;
+	was->community_line = now->community_line;
+	was->community_col = now->community_col;
 }
 
 int kept_site_take_changes(struct kept_site *k, struct source *src, const size_t *changed, size_t nchanged,
@@ -244,7 +296,7 @@ int kept_site_take_changes(struct kept_site *k, struct source *src, const size_t
 		/* its messages must be the ones said before (the same front
 		 * matter says the same), which are said again in their place */
 		const struct diag *before = &k->arts.messages[i];
-		if (d.errors || !kept_index_stands(was, now) || d.warnings != before->warnings ||
+		if (d.errors || !kept_index_stands(k, was, now) || d.warnings != before->warnings ||
 		    !buf_equals(&k->arts.sinks[i], said.data, said.len)) {
 			ok = 0;
 			break;
@@ -260,6 +312,7 @@ int kept_site_take_changes(struct kept_site *k, struct source *src, const size_t
 		was->body_len = now->body_len;
 		was->images = now->images;
 		was->nimages = now->nimages;
+		take_lines(was, now);
 		/* as a whole build would: a file old enough whose text changed
 		 * with its stat data the same (a write through a memory map)
 		 * must not leave the cache its old text (parse_cache_put) */

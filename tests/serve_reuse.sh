@@ -82,6 +82,18 @@ n=$(grep -rl '连心卡改过' out --include=index.html | wc -l)
 [ "$n" -ge 3 ] && pass "the new title is on $n pages" || fail "the new title is on $n pages only"
 sed -i "s/^subtitle: .*/subtitle: 副标题改过/" content/2022/youtamenzai.md
 step "a subtitle edited" kept
+# a subtitle's line added or taken out moves the lines after it: the index
+# stands while none of its messages names the file (build_reuse.c)
+sed -i '2a subtitle: 新加的副标题' content/2022/lianxinka.md
+step "a subtitle added on a line of its own" kept
+grep -q '新加的副标题' out/reports/*/index.html && pass "the added subtitle is on the report's page" ||
+	fail "the added subtitle is not on the report's page"
+sed -i '/^subtitle: 新加的副标题$/d' content/2022/lianxinka.md
+step "and taken out again" kept
+sed -i '2a subtitle: 另一篇的副标题' content/2022/another.md
+step "a subtitle added to a report the index's warnings name (their lines move)" whole
+sed -i '/^subtitle: 另一篇的副标题$/d' content/2022/another.md
+step "and taken out again" whole
 sed -i "2s/.*/title: '连心卡改过' # 注释/" content/2022/lianxinka.md
 step "a comment on the title's line" kept
 # a title on a line with other fields (a flow mapping): the index's
