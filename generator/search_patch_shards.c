@@ -88,7 +88,7 @@ static const char *patch_shard(const struct patch *p, struct scratch *sc, int po
 			why = "a gram that does not read";
 			break;
 		}
-		struct sgram *g = bsearch(&key, sh.g, before, sizeof(*sh.g), search_sgram_cmp);
+		struct sgram *g = before ? bsearch(&key, sh.g, before, sizeof(*sh.g), search_sgram_cmp) : NULL;
 		if (!g) {
 			g = memcpy(search_shard_add(&sh), &key, sizeof(key));
 			g->decoded = 1;

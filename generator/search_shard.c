@@ -215,14 +215,16 @@ void search_merge(struct u32s *a, const struct u32s *b, int entries)
 		size_t from = i;
 		while (i < a->n && a->v[i] < b->v[j])
 			i += item_len(a, i, entries);
-		memcpy(m + n, a->v + from, (i - from) * sizeof(*m));
+		if (i > from)	/* a->v may be NULL: memcpy must not see it, even for nothing */
+			memcpy(m + n, a->v + from, (i - from) * sizeof(*m));
 		n += i - from;
 		size_t len = item_len(b, j, entries);
 		memcpy(m + n, b->v + j, len * sizeof(*m));
 		n += len;
 		j += len;
 	}
-	memcpy(m + n, a->v + i, (a->n - i) * sizeof(*m));
+	if (a->n > i)
+		memcpy(m + n, a->v + i, (a->n - i) * sizeof(*m));
 	n += a->n - i;
 	free(a->v);
 	a->v = m;
