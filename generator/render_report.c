@@ -150,6 +150,15 @@ void render_related_pick(const struct article *art, struct related_pick *rp)
 	}
 }
 
+/* The report itself in a list of others (`is_self`): its title, no link. */
+static struct val *self_entry(struct render *r, const struct article *art)
+{
+	struct val *me = val_map(&r->scratch);
+	val_set_bool(&r->scratch, me, "is_self", 1);
+	val_set_str(&r->scratch, me, "title", art->title);
+	return me;
+}
+
 /* The related reports, as two lists: its community's, with the report
  * itself in its place among them (`is_self`, as on 同版报道), and its
  * district's sharing a tag; and all of them as `related`. */
@@ -161,20 +170,12 @@ static void related(struct render *r, const struct article *art, struct val *ctx
 	for (size_t i = 0; i < rp.n; i++) {
 		struct val *item = render_item(r, rp.items[i]);
 		val_push(&r->scratch, all, item);
-		if (i == rp.newer && rp.near) {
-			struct val *me = val_map(&r->scratch);
-			val_set_bool(&r->scratch, me, "is_self", 1);
-			val_set_str(&r->scratch, me, "title", art->title);
-			val_push(&r->scratch, near, me);
-		}
+		if (i == rp.newer && rp.near)
+			val_push(&r->scratch, near, self_entry(r, art));
 		val_push(&r->scratch, i < rp.near ? near : tagged, item);
 	}
-	if (rp.near && rp.newer == rp.near) {	/* all of them newer: it comes last */
-		struct val *me = val_map(&r->scratch);
-		val_set_bool(&r->scratch, me, "is_self", 1);
-		val_set_str(&r->scratch, me, "title", art->title);
-		val_push(&r->scratch, near, me);
-	}
+	if (rp.near && rp.newer == rp.near)	/* all of them newer: it comes last */
+		val_push(&r->scratch, near, self_entry(r, art));
 	render_set_list(r, ctx, "related", all);
 	render_set_list(r, ctx, "related_near", near);
 	render_set_list(r, ctx, "related_tagged", tagged);
@@ -335,10 +336,7 @@ static struct val *same_page(struct render *r, const struct article *art, const 
 			val_push(&r->scratch, others, render_item(r, all->items[i]));
 			continue;
 		}
-		struct val *me = val_map(&r->scratch);
-		val_set_bool(&r->scratch, me, "is_self", 1);
-		val_set_str(&r->scratch, me, "title", art->title);
-		val_push(&r->scratch, others, me);
+		val_push(&r->scratch, others, self_entry(r, art));
 	}
 	return others;
 }
