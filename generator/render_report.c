@@ -80,16 +80,17 @@ static size_t position_in(const struct ptrvec *l, const struct article *art)
 }
 
 /* May o be listed as related to art in this pass (0: its community, 1:
- * its district, sharing a tag), beside the first n picked? Not one its
- * page links to already, as the one before or after it in the archive or
- * its district (前后报道). */
+ * its district, sharing a tag), beside the first n picked? Its
+ * community's list is the community's around it in time, the ones next to
+ * it too (a reader's review: left out, it skipped the nearest); the
+ * district's leaves out those its pagers (前后报道) link to already. */
 static int may_relate(const struct article *art, const struct article *o, int pass,
 		      const struct article *const *picked, size_t n)
 {
-	if (o == art || (art->series && o->series == art->series) || (art->scan && o->scan == art->scan) ||
-	    o == art->prev || o == art->next || o == art->local_prev || o == art->local_next)
+	if (o == art || (art->series && o->series == art->series) || (art->scan && o->scan == art->scan))
 		return 0;
-	if (pass == 1 && !shares_tag(art, o))
+	if (pass == 1 && (!shares_tag(art, o) || o == art->prev || o == art->next || o == art->local_prev ||
+			  o == art->local_next))
 		return 0;
 	for (size_t k = 0; k < n; k++)
 		if (picked[k] == o)
@@ -126,9 +127,8 @@ static size_t pick_around(const struct article *art, const struct ptrvec *l, int
 
 /* Related: others of the same community, then others of its district
  * sharing a tag with it, each those nearest it in time (as many newer as
- * older where there are), newest first; never the article itself, one of
- * its printed page, titled or not (listed apart: same_page), or one its
- * pagers link to. Nearest, not newest: each report's page points readers
+ * older where there are), newest first; never the article itself or one of
+ * its printed page, titled or not (listed apart: same_page). Nearest, not newest: each report's page points readers
  * to its own time, and a report added as the newest changes the lists of
  * the few reports next to it, not of every report of its community.
  * Also what its page's view of the structure holds
@@ -150,12 +150,12 @@ void render_related_pick(const struct article *art, struct related_pick *rp)
 	}
 }
 
-/* The report itself in a list of others (`is_self`): its title, no link. */
+/* The report itself in a list of others: its item (its title and date,
+ * which the page shows anyway), `is_self`. */
 static struct val *self_entry(struct render *r, const struct article *art)
 {
-	struct val *me = val_map(&r->scratch);
+	struct val *me = render_item_new(r, art);	/* render_item's is shared: never changed */
 	val_set_bool(&r->scratch, me, "is_self", 1);
-	val_set_str(&r->scratch, me, "title", art->title);
 	return me;
 }
 
@@ -170,7 +170,7 @@ static void related(struct render *r, const struct article *art, struct val *ctx
 	for (size_t i = 0; i < rp.n; i++) {
 		struct val *item = render_item(r, rp.items[i]);
 		val_push(&r->scratch, all, item);
-		if (i == rp.newer && rp.near)
+		if (i == rp.newer && i < rp.near)
 			val_push(&r->scratch, near, self_entry(r, art));
 		val_push(&r->scratch, i < rp.near ? near : tagged, item);
 	}
