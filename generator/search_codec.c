@@ -47,7 +47,7 @@ static void u32s_reserve(struct u32s *a, size_t n)
 {
 	if (a->cap - a->n >= n)
 		return;
-	a->cap = a->n + n;
+	a->cap = a->n + n > 2 * a->cap ? a->n + n : 2 * a->cap;	/* as push grows: a list of entries reserves per document */
 	a->v = xrealloc(a->v, a->cap * sizeof(*a->v));
 }
 
@@ -388,11 +388,14 @@ int search_decode_entries(const char *s, size_t len, struct u32s *e, uint64_t *b
 		unsigned k = get_bits(&r, 4);
 		if (r.bad || doc > UINT32_MAX || (uint64_t)kt + kb > len * 7)
 			return -1;
-		u32s_push(e, (uint32_t)doc++);
-		u32s_push(e, kt);
-		u32s_push(e, kb);
-		for (uint32_t j = 0; j < kt + kb && !r.bad; j++)
-			u32s_push(e, get_rice(&r, k));
+		u32s_reserve(e, 3 + (size_t)kt + kb);
+		uint32_t *v = e->v + e->n;
+		v[0] = (uint32_t)doc++;
+		v[1] = kt;
+		v[2] = kb;
+		for (uint32_t j = 0; j < kt + kb; j++)
+			v[3 + j] = get_rice(&r, k);	/* a bad code reads as 0: refused below */
+		e->n += 3 + (size_t)kt + kb;
 	}
 	*bits = (uint64_t)r.i / 2 * 13 - r.n;	/* the pairs taken, less the bits not read */
 	/* all read, the rest of the last pair 0 */
