@@ -1,4 +1,5 @@
-/* The lists' text (search_codec.h). Decoding checks everything it reads: a
+/* The document lists' text (search_codec.h; the positions' are
+ * search_entries.c's, the bit streams search_bits.h's). Decoding checks everything it reads: a
  * shard changed by hand, or cut short, must make the caller rebuild the
  * index rather than patch nonsense into it. */
 #include "search_codec.h"
@@ -7,6 +8,7 @@
 #include <string.h>
 
 #include "search.h"
+#include "search_bits.h"
 #include "xalloc.h"
 
 static const char digits[] = SEARCH_DIGITS;
@@ -39,16 +41,6 @@ size_t search_n45_to(char *o, uint32_t v)
 	for (size_t i = 0; i < n; i++)
 		o[i] = tmp[n - 1 - i];
 	return n;
-}
-
-/* Room for n more without growing as they come (a list's count is read
- * before its documents). */
-static void u32s_reserve(struct u32s *a, size_t n)
-{
-	if (a->cap - a->n >= n)
-		return;
-	a->cap = a->n + n > 2 * a->cap ? a->n + n : 2 * a->cap;	/* as push grows: a list of entries reserves per document */
-	a->v = xrealloc(a->v, a->cap * sizeof(*a->v));
 }
 
 void search_n45(struct buf *b, uint32_t v)
@@ -99,310 +91,6 @@ static int n45_read(const char *s, size_t len, size_t *i, uint32_t *out)
 	return -1;
 }
 
-/* ---- bit streams (positions, lists): most significant bit first, 13 bits
- * in two b91 characters ---- */
-
-static const char b91_chars[] = SEARCH_B91;
-
-struct bitwriter {
-	struct buf *out;
-	uint64_t acc;
-	unsigned n;	/* bits in acc not yet written: fewer than 13 between calls */
-};
-
-/* Appends the low `bits` (at most 32) bits of v. */
-static void put_bits(struct bitwriter *w, uint32_t v, unsigned bits)
-{
-	w->acc = w->acc << bits | (bits ? v & (uint32_t)((1ULL << bits) - 1) : 0);
-	w->n += bits;
-	if (w->n < 13)
-		return;	/* no whole pair yet (most of a list's short codes) */
-	if (w->out->len + 9 > w->out->cap)	/* room for the pairs and the 0 (buf_grow's test, inline) */
-		buf_grow(w->out, 8);
-	while (w->n >= 13) {
-		w->n -= 13;
-		uint32_t x = (uint32_t)(w->acc >> w->n & 0x1fff);
-		w->out->data[w->out->len++] = b91_chars[x % 91];
-		w->out->data[w->out->len++] = b91_chars[x / 91];
-	}
-	w->acc &= (1ULL << w->n) - 1;
-	w->out->data[w->out->len] = 0;
-}
-
-static unsigned bit_length(uint32_t x)
-{
-	return x ? 32 - (unsigned)__builtin_clz(x) : 0;
-}
-
-/* Elias gamma of x >= 1: as many 0 bits as x has bits after its first,
- * then x. */
-static void put_gamma(struct bitwriter *w, uint32_t x)
-{
-	unsigned len = bit_length(x);
-	if (2 * len - 1 <= 32) {	/* x's leading 0 bits are the code's: in one go */
-		put_bits(w, x, 2 * len - 1);
-		return;
-	}
-	put_bits(w, 0, len - 1);
-	put_bits(w, x, len);
-}
-
-/* Rice code of v with parameter k: v >> k in unary (1s ended by a 0), then
- * the low k bits. */
-static void put_rice(struct bitwriter *w, uint32_t v, unsigned k)
-{
-	uint32_t q0 = v >> k;
-	if (q0 + 1 + k <= 32) {	/* nearly always: in one go */
-		put_bits(w, (uint32_t)((((uint64_t)1 << q0) - 1) << (k + 1)) | (v & ((1u << k) - 1)), q0 + 1 + k);
-		return;
-	}
-	for (uint32_t q = v >> k; q; q -= q > 24 ? 24 : q)
-		put_bits(w, 0xffffff, q > 24 ? 24 : q);
-	put_bits(w, 0, 1);
-	put_bits(w, v, k);
-}
-
-/* The bits of the Rice codes of v[0..n) with parameter k. */
-static uint64_t rice_bits(const uint32_t *v, size_t n, unsigned k)
-{
-	uint64_t bits = (uint64_t)n * (k + 1);
-	for (size_t i = 0; i < n; i++)
-		bits += v[i] >> k;
-	return bits;
-}
-
-/* The Rice parameter (0 to 15) that codes the gaps v[0..n) in the fewest
- * bits, the lowest of equals. The bits are convex in k (going from k to
- * k + 1 saves Σ ⌈(v >> k) / 2⌉ and costs n, and the saving shrinks as k
- * grows), so the walk from a guess near the mean gap's bit length finds
- * the one a look at all sixteen would: two or three sums, not sixteen (a
- * subtitle edit at 50,000 reports encodes 400 shards of positions). */
-static unsigned best_rice(const uint32_t *v, size_t n)
-{
-	uint64_t sum = 0;
-	for (size_t i = 0; i < n; i++)
-		sum += v[i];
-	unsigned k = 0;
-	while (k < 15 && ((uint64_t)n << (k + 1)) <= sum)
-		k++;
-	uint64_t bits = rice_bits(v, n, k);
-	int down = 0;
-	while (k > 0) {	/* down while not worse: the lowest of equals */
-		uint64_t b = rice_bits(v, n, k - 1);
-		if (b > bits)
-			break;
-		k--;
-		bits = b;
-		down = 1;
-	}
-	while (!down && k < 15) {	/* up while better */
-		uint64_t b = rice_bits(v, n, k + 1);
-		if (b >= bits)
-			break;
-		k++;
-		bits = b;
-	}
-	return k;
-}
-
-/* One document's entries e[0..3 + kt + kb), the document coded after last
- * (the one before it + 1). */
-static void put_entry(struct bitwriter *w, const uint32_t *e, uint32_t last)
-{
-	uint32_t doc = e[0], kt = e[1], kb = e[2];
-	put_gamma(w, doc - last + 1);
-	put_gamma(w, kt + 1);
-	put_gamma(w, kb + 1);
-	unsigned k = best_rice(e + 3, kt + kb);
-	put_bits(w, k, 4);
-	for (uint32_t j = 0; j < kt + kb; j++)
-		put_rice(w, e[3 + j], k);
-}
-
-void search_encode_entries(const uint32_t *e, size_t n, struct buf *out)
-{
-	struct bitwriter w = { .out = out };
-	uint32_t count = 0, last = 0;	/* last: the previous document + 1 */
-	for (size_t i = 0; i < n; i += 3 + e[i + 1] + e[i + 2])
-		count++;
-	put_gamma(&w, count + 1);
-	for (size_t i = 0; i < n; i += 3 + e[i + 1] + e[i + 2]) {
-		put_entry(&w, e + i, last);
-		last = e[i] + 1;
-	}
-	if (w.n)
-		put_bits(&w, 0, 13 - w.n);
-}
-
-/* A bit stream read back: whole pairs of characters are taken into acc
- * ahead of need (up to 64 bits), so that a run of equal bits (the unary
- * part of a Rice or gamma code, a bitmap's gap) is counted at once. The
- * stream's end is found from the pairs read (stream_end). */
-struct bitreader {
-	const char *s;
-	size_t len, i;		/* the next character not taken into acc */
-	uint64_t acc;		/* its low n bits are those not read yet */
-	unsigned n;
-	int bad;
-};
-
-/* A character's b91 value, or -1: a table, as the reader looks up two
- * characters for every 13 bits of every list a patch reads. */
-static const signed char b91_values[256] = {
-	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
-	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
-	-1, -1, -1, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12,
-	13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28,
-	29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44,
-	45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 56, -1, 57, 58, 59,
-	60, 61, 62, 63, 64, 65, 66, 67, 68, 69, 70, 71, 72, 73, 74, 75,
-	76, 77, 78, 79, 80, 81, 82, 83, 84, 85, 86, 87, 88, 89, 90, -1,
-	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
-	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
-	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
-	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
-	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
-	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
-	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
-	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
-};
-
-static int b91_value(char c)
-{
-	return b91_values[(unsigned char)c];
-}
-
-/* Takes pairs into acc while they fit; stops quietly at one that is no
- * pair (the text after the stream): an error only when its bits are read. */
-static void refill(struct bitreader *r)
-{
-	const unsigned char *s = (const unsigned char *)r->s;
-	while (r->n <= 64 - 13 && r->i + 1 < r->len) {
-		int a = b91_values[s[r->i]], b = b91_values[s[r->i + 1]];
-		int v = a + 91 * b;
-		if ((a | b) < 0 || v > 0x1fff)
-			return;
-		r->acc = r->acc << 13 | (uint64_t)v;
-		r->n += 13;
-		r->i += 2;
-	}
-}
-
-static uint32_t get_bits(struct bitreader *r, unsigned bits)
-{
-	if (!bits)
-		return 0;
-	if (r->n < bits) {
-		refill(r);
-		if (r->n < bits) {
-			r->bad = 1;
-			return 0;
-		}
-	}
-	r->n -= bits;
-	return (uint32_t)(r->acc >> r->n) & (uint32_t)((1ULL << bits) - 1);
-}
-
-/* The number of bits equal to `bit` from the next one on (at most max),
- * read with the other bit that ends them. */
-static uint64_t get_run(struct bitreader *r, unsigned bit, uint64_t max)
-{
-	uint64_t run = 0;
-	for (;;) {
-		if (!r->n) {
-			refill(r);
-			if (!r->n) {
-				r->bad = 1;
-				return 0;
-			}
-		}
-		uint64_t v = r->acc << (64 - r->n);	/* the unread bits at the top */
-		if (bit)
-			v = ~v;
-		unsigned same = v ? (unsigned)__builtin_clzll(v) : 64;
-		int ended = same < r->n;
-		if (ended) {
-			run += same;
-			r->n -= same + 1;
-		} else {	/* all of them: the run goes on in the next pairs */
-			run += r->n;
-			r->n = 0;
-		}
-		if (run > max) {
-			r->bad = 1;
-			return 0;
-		}
-		if (ended)
-			return run;
-	}
-}
-
-/* Where the stream read so far ends: the character after the pair holding
- * the last bit read; -1 unless the rest of that pair is 0 bits (padding). */
-static long stream_end(const struct bitreader *r)
-{
-	unsigned part = r->n % 13;	/* bits left of the pair read last */
-	if (r->bad || (part && (r->acc >> (r->n - part) & ((1u << part) - 1))))
-		return -1;
-	return (long)(r->i - 2 * (r->n / 13));
-}
-
-/* x − 1 of a gamma code x (so 0 and up). */
-static uint32_t get_gamma1(struct bitreader *r)
-{
-	unsigned zeros = (unsigned)get_run(r, 0, 31);
-	if (r->bad)
-		return 0;
-	return ((1u << zeros) | get_bits(r, zeros)) - 1;
-}
-
-/* A Rice code read at once from the bits in hand where they hold all of
- * it (nearly always), else a run and bits as they come. */
-static inline uint32_t get_rice(struct bitreader *r, unsigned k)
-{
-	if (r->n < 32)
-		refill(r);
-	if (r->n) {
-		uint64_t ones = ~(r->acc << (64 - r->n));	/* the unread bits at the top, flipped */
-		unsigned q = ones ? (unsigned)__builtin_clzll(ones) : 64;
-		if (q + 1 + k <= r->n) {
-			r->n -= q + 1 + k;
-			return (uint32_t)q << k | ((uint32_t)(r->acc >> r->n) & (uint32_t)((1ULL << k) - 1));
-		}
-	}
-	uint64_t q = get_run(r, 1, UINT32_MAX);
-	uint64_t v = q << k | get_bits(r, k);
-	if (v > UINT32_MAX)
-		r->bad = 1;
-	return (uint32_t)v;
-}
-
-int search_decode_entries(const char *s, size_t len, struct u32s *e, uint64_t *bits)
-{
-	struct bitreader r = { .s = s, .len = len };
-	uint32_t count = get_gamma1(&r);
-	uint64_t doc = 0;	/* the previous document + 1 */
-	for (uint32_t d = 0; d < count && !r.bad; d++) {
-		doc += get_gamma1(&r);
-		uint32_t kt = get_gamma1(&r), kb = get_gamma1(&r);
-		unsigned k = get_bits(&r, 4);
-		if (r.bad || doc > UINT32_MAX || (uint64_t)kt + kb > len * 7)
-			return -1;
-		u32s_reserve(e, 3 + (size_t)kt + kb);
-		uint32_t *v = e->v + e->n;
-		v[0] = (uint32_t)doc++;
-		v[1] = kt;
-		v[2] = kb;
-		for (uint32_t j = 0; j < kt + kb; j++)
-			v[3 + j] = get_rice(&r, k);	/* a bad code reads as 0: refused below */
-		e->n += 3 + (size_t)kt + kb;
-	}
-	*bits = (uint64_t)r.i / 2 * 13 - r.n;	/* the pairs taken, less the bits not read */
-	/* all read, the rest of the last pair 0 */
-	return stream_end(&r) == (long)len ? 0 : -1;
-}
-
-
 /* A document list (search.h): h = 4·count + kind, then the kind's data.
  * kind 0: the n45 gaps; 1: a bitmap up to the last document; 2: a Rice
  * parameter in 4 bits, then the gaps Rice-coded; 3: a Rice parameter, the
@@ -415,17 +103,6 @@ int search_decode_entries(const char *s, size_t len, struct u32s *e, uint64_t *b
  * list of every gram it does not hold as it was, so an incremental build
  * rewrites only the shards of its own grams (search_patch.c). */
 enum { LIST_GAPS, LIST_BITMAP, LIST_RICE, LIST_NOT };
-
-/* Characters of a bit stream of `bits` bits. */
-static size_t stream_chars(uint64_t bits)
-{
-	return 2 * (size_t)((bits + 12) / 13);
-}
-
-static unsigned gamma_bits(uint32_t x)
-{
-	return 2 * bit_length(x) - 1;
-}
 
 /* The bits of a Rice code of the gaps of a list (doc − previous doc − 1,
  * previous from −1), of docs[0..n) or (not = 1) of the documents below the
@@ -572,12 +249,6 @@ static size_t n45_len(uint32_t v)
 	return n;
 }
 
-/* The value of the pair of b91 characters at s (ours: valid). */
-static unsigned pair_value(const char *s)
-{
-	return (unsigned)(b91_value(s[0]) + 91 * b91_value(s[1]));
-}
-
 /* A list whose first nold documents had the code old[0..old_len), the
  * others after them, written as search_encode_docs writes it: where the
  * list keeps its kind (and k), the old code's stream with the new
@@ -663,47 +334,6 @@ void search_encode_docs_appended(const uint32_t *docs, size_t n, size_t nold, co
 		return;
 	}
 	search_encode_docs(docs, n, out, tmp);
-}
-
-void search_encode_entries_appended(const uint32_t *e, size_t n, size_t from, const char *old, size_t old_len,
-				    uint64_t old_bits, struct buf *out)
-{
-	uint32_t count = 0, old_count = 0, last = 0;	/* last: the last old document + 1 */
-	for (size_t i = 0; i < n; i += 3 + e[i + 1] + e[i + 2]) {
-		count++;
-		if (i < from) {
-			old_count++;
-			last = e[i] + 1;
-		}
-	}
-	unsigned g = gamma_bits(count + 1);	/* the count's code, the same length as the old one's? */
-	if (!old_count || old_count == count || gamma_bits(old_count + 1) != g || old_len != stream_chars(old_bits) ||
-	    old_bits < 13 * (uint64_t)((g + 12) / 13)) {
-		search_encode_entries(e, n, out);
-		return;
-	}
-	/* the pairs the count's code is in, the count new; the pairs after it as
-	 * they were; the bits of the last old pair; the new documents */
-	struct bitreader r = { .s = old, .len = old_len };
-	for (unsigned left = g; left;) {
-		unsigned take = left > 24 ? 24 : left;
-		get_bits(&r, take);
-		left -= take;
-	}
-	size_t head = (g + 12) / 13, whole = (size_t)(old_bits / 13);
-	unsigned after = 13 * (unsigned)head - g, rest = (unsigned)(old_bits % 13);
-	struct bitwriter w = { .out = out };
-	put_gamma(&w, count + 1);
-	put_bits(&w, get_bits(&r, after), after);
-	buf_add(out, old + 2 * head, 2 * (whole - head));
-	if (rest)
-		put_bits(&w, pair_value(old + 2 * whole) >> (13 - rest), rest);
-	for (size_t i = from; i < n; i += 3 + e[i + 1] + e[i + 2]) {
-		put_entry(&w, e + i, last);
-		last = e[i] + 1;
-	}
-	if (w.n)
-		put_bits(&w, 0, 13 - w.n);
 }
 
 int search_decode_list(const char *s, size_t len, size_t *i, size_t ndocs, struct u32s *docs)
