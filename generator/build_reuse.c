@@ -241,10 +241,16 @@ static int front_alike(const struct article *was, const struct article *now, int
 	return 1;
 }
 
-/* Does text (the kept index's messages) name path? */
+/* Does text (the kept index's messages) name path, as they show it? */
 static int names_file(const struct buf *text, const char *path)
 {
-	return text->len && memmem(text->data, text->len, path, strlen(path)) != NULL;
+	if (!text->len)
+		return 0;
+	struct buf shown = BUF_INIT;
+	diag_add_path(&shown, path);	/* a tab in the name is \x09 there (found by a hostile review) */
+	int named = memmem(text->data, text->len, shown.data, shown.len) != NULL;
+	buf_free(&shown);
+	return named;
 }
 
 /* Whether the kept index stands for now in was's place. */

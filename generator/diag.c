@@ -137,6 +137,17 @@ static _Thread_local struct {
 /* Rendering threads may report at once: one message at a time. */
 static pthread_mutex_t diag_lock = PTHREAD_MUTEX_INITIALIZER;
 
+void diag_add_path(struct buf *b, const char *path)
+{
+	/* A file name is the user's too: a newline or an escape sequence in it
+	 * must not split the message or reach the terminal. */
+	for (const unsigned char *p = (const unsigned char *)path; *p; p++)
+		if (*p < 0x20 || *p == 0x7F)
+			buf_addf(b, "\\x%02X", *p);
+		else
+			buf_addch(b, (char)*p);
+}
+
 static void emit(struct diag *d, int is_warning, const char *path, size_t line, size_t col,
 		 const char *src, size_t src_len, const char *fmt, va_list ap)
 {
@@ -157,13 +168,7 @@ static void emit(struct diag *d, int is_warning, const char *path, size_t line, 
 	if (cap.d == d)
 		cap.shown++;
 	struct buf msg = BUF_INIT, text = BUF_INIT;
-	/* A file name is the user's too: a newline or an escape sequence in it
-	 * must not split the message or reach the terminal. */
-	for (const unsigned char *p = (const unsigned char *)path; *p; p++)
-		if (*p < 0x20 || *p == 0x7F)
-			buf_addf(&msg, "\\x%02X", *p);
-		else
-			buf_addch(&msg, (char)*p);
+	diag_add_path(&msg, path);
 	if (line && col)
 		buf_addf(&msg, ":%zu:%zu: %s: ", line, col, kind);
 	else if (line)

@@ -44,6 +44,8 @@ void diag_warning(struct diag *d, const char *path, size_t line, size_t col,
  * in the order they were made, and its counts. Lets threads report into
  * buffers of their own and the run print them in a stable order. */
 void diag_merge(struct diag *d, const struct diag *from);
+/* Appends path as the messages show it (control characters as \xNN). */
+void diag_add_path(struct buf *b, const char *path);
 
 /* Shows messages said before (an earlier build's, as `said` kept them),
  * without counting them. */

@@ -94,6 +94,17 @@ sed -i '2a subtitle: 另一篇的副标题' content/2022/another.md
 step "a subtitle added to a report the index's warnings name (their lines move)" whole
 sed -i '/^subtitle: 另一篇的副标题$/d' content/2022/another.md
 step "and taken out again" whole
+# the messages show a tab in a file's name as \x09: a warning names the
+# file all the same (found by a hostile review: its lines were kept stale)
+tab=$(printf '\t')
+printf -- '---\ntitle: 名字带制表符\ndate: 2022-11-03\ndistrict: 离石区\ncorrespondents: [武小莉]\n---\n\n正文。\n' \
+	>"content/2022/t${tab}ab.md"
+step "a report whose file name holds a tab, named by a warning" whole
+sleep 2.1
+sed -i '2a subtitle: 副标题' "content/2022/t${tab}ab.md"
+step "a subtitle added to it (the warning's lines move)" whole
+rm "content/2022/t${tab}ab.md"
+step "and removed" whole
 sed -i "2s/.*/title: '连心卡改过' # 注释/" content/2022/lianxinka.md
 step "a comment on the title's line" kept
 # a title on a line with other fields (a flow mapping): the index's
