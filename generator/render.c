@@ -486,6 +486,7 @@ int render_site(const struct site *site, struct tmpl_set *tmpls, struct writer *
 	p.proto.extra = arena_alloc(keep, (site->articles.len + 1) * sizeof(*p.proto.extra));
 	_Atomic unsigned char *made = xcalloc(site->articles.len + 1, sizeof(*made));
 	p.proto.made = made;
+	p.proto.sitemap = render_sitemap_once_new();
 	for (size_t f = 0; f < NFAMILIES; f++)
 		p.offsets[f + 1] = p.offsets[f] + families[f].count(site);
 	atomic_init(&p.next_article, 0);
@@ -526,6 +527,7 @@ int render_site(const struct site *site, struct tmpl_set *tmpls, struct writer *
 	}
 	free(results);
 	free((void *)made);
+	render_sitemap_once_free(p.proto.sitemap);
 	/* p goes away: the line no longer asks it */
 	progress_stage_of("rendering: %zu / %zu pages", total, NULL, NULL);
 	threads_gate_destroy(&p.precomputed);

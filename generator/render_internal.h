@@ -51,6 +51,7 @@ struct render {
 	struct val *site_val;
 	struct val *nav_vals[7];	/* by the nav entry that is current, 6: none */
 	_Atomic unsigned char *made;	/* per article: its render_article is made (2), being made (1) */
+	struct sitemap_once *sitemap;	/* shared: the sitemap's plan, made by the first of its jobs */
 	int failed;
 };
 
@@ -296,5 +297,9 @@ void render_feed_link(struct render *r, struct val *ctx, const char *name, const
  * index (none, or several), see render_sitemap.c. */
 void render_sitemap(struct render *r, size_t i);
 size_t render_sitemap_count(const struct site *s);
+/* The plan of every page the sitemap's jobs share (render_site makes one
+ * for all threads): made once, not once a job. */
+struct sitemap_once *render_sitemap_once_new(void);
+void render_sitemap_once_free(struct sitemap_once *once);
 
 #endif

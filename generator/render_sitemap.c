@@ -8,10 +8,13 @@
  * and period pages: a place's month, a tag's or person's year or month) and one for the pages tied to no year (sitemap-pages.xml: places,
  * tags, people, printed pages, indexes); one that is still too big
  * continues in sitemap-2022-2.xml and so on. */
+#include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "render_internal.h"
+#include "xalloc.h"
 
 #define SITEMAP_MAX_BYTES 52428800	/* 50 MiB, uncompressed */
 /* a <url> line without its address: <url><loc></loc><lastmod>2022-10-31</lastmod></url>\n */
@@ -275,25 +278,61 @@ static void sm_render_main(struct render *r, const struct sm_plan *p)
 	render_page(r, "sitemap-index", "sitemap.xml", ctx);
 }
 
+struct sitemap_once {
+	pthread_mutex_t lock;
+	int made;
+	struct sm_plan plan;	/* read-only once made */
+};
+
+struct sitemap_once *render_sitemap_once_new(void)
+{
+	struct sitemap_once *once = xcalloc(1, sizeof(*once));
+	pthread_mutex_init(&once->lock, NULL);
+	return once;
+}
+
+void render_sitemap_once_free(struct sitemap_once *once)
+{
+	if (!once)
+		return;
+	if (once->made)
+		sm_plan_free(&once->plan);
+	pthread_mutex_destroy(&once->lock);
+	free(once);
+}
+
 /* Job 0 is sitemap.xml; job 1 + k renders the parts of group k, when the
- * URLs do not fit in one file (and nothing otherwise). */
+ * URLs do not fit in one file (and nothing otherwise). Every job reads the
+ * whole plan (the main file its totals and each group's newest date): made
+ * by the first job, not by each (at 50,000 reports, six plans of 77,000
+ * pages each time a report was added). */
 void render_sitemap(struct render *r, size_t job)
 {
-	struct sm_plan p;
-	sm_plan_make(r, &p);
+	struct sm_plan own, *p = &own;
+	if (r->sitemap) {
+		pthread_mutex_lock(&r->sitemap->lock);
+		if (!r->sitemap->made)
+			sm_plan_make(r, &r->sitemap->plan);
+		r->sitemap->made = 1;
+		pthread_mutex_unlock(&r->sitemap->lock);
+		p = &r->sitemap->plan;
+	} else {
+		sm_plan_make(r, &own);
+	}
 	if (job == 0) {
-		sm_render_main(r, &p);
-	} else if (job - 1 < p.ngroups && !sm_fits(&p, p.total, p.bytes)) {
-		const struct sm_group *g = &p.groups[job - 1];
+		sm_render_main(r, p);
+	} else if (job - 1 < p->ngroups && !sm_fits(p, p->total, p->bytes)) {
+		const struct sm_group *g = &p->groups[job - 1];
 		for (size_t start = 0, part = 0; start < g->urls.len; part++) {
-			size_t end = sm_part_end(&p, g, start);
+			size_t end = sm_part_end(p, g, start);
 			struct val *urls = val_list(&r->scratch);
 			sm_push(r, urls, g, start, end);
 			sm_render_urls(r, sm_part_url(r, g, part), urls);
 			start = end;
 		}
 	}
-	sm_plan_free(&p);
+	if (p == &own)
+		sm_plan_free(&own);
 }
 
 size_t render_sitemap_count(const struct site *s)
