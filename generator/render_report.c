@@ -128,9 +128,10 @@ static size_t pick_around(const struct article *art, const struct ptrvec *l, int
 /* Related: others of the same community, then others of its district
  * sharing a tag with it, each those nearest it in time (as many newer as
  * older where there are), newest first; never the article itself or one of
- * its printed page, titled or not (listed apart: same_page). Nearest, not newest: each report's page points readers
- * to its own time, and a report added as the newest changes the lists of
- * the few reports next to it, not of every report of its community.
+ * its printed page, titled or not (listed apart: same_page). Nearest, not
+ * newest: each report's page points readers to its own time, and a report
+ * added as the newest changes the lists of the few reports next to it, not
+ * of every report of its community.
  * Also what its page's view of the structure holds
  * (render_deps_view_report): only a change to these changes the list. */
 void render_related_pick(const struct article *art, struct related_pick *rp)
@@ -167,15 +168,15 @@ static void related(struct render *r, const struct article *art, struct val *ctx
 	struct related_pick rp;
 	render_related_pick(art, &rp);
 	struct val *all = val_list(&r->scratch), *near = val_list(&r->scratch), *tagged = val_list(&r->scratch);
-	for (size_t i = 0; i < rp.n; i++) {
+	for (size_t i = 0; i <= rp.n; i++) {
+		if (i == rp.newer && rp.near)	/* after the newer ones (newer ≤ near ≤ n: once) */
+			val_push(&r->scratch, near, self_entry(r, art));
+		if (i == rp.n)
+			break;
 		struct val *item = render_item(r, rp.items[i]);
 		val_push(&r->scratch, all, item);
-		if (i == rp.newer && i < rp.near)
-			val_push(&r->scratch, near, self_entry(r, art));
 		val_push(&r->scratch, i < rp.near ? near : tagged, item);
 	}
-	if (rp.near && rp.newer == rp.near)	/* all of them newer: it comes last */
-		val_push(&r->scratch, near, self_entry(r, art));
 	render_set_list(r, ctx, "related", all);
 	render_set_list(r, ctx, "related_near", near);
 	render_set_list(r, ctx, "related_tagged", tagged);

@@ -69,12 +69,17 @@ static size_t draw_entries(uint32_t *e, size_t docs, uint32_t first, uint32_t *n
 
 /* Positions' entries: appended documents written as the whole stream is,
  * and every stream read back with its length in bits. */
-/* A position stream cut short at every length and with each character
- * changed in turn: refused, or read as whole entries (each its document,
- * its two counts and as many positions), never past what it was given.
- * Returns how many readings were wrong. */
-static size_t entries_tries;
-static size_t entries_damaged(const struct buf *code)
+/* Reads a damaged code (s[0..len)) and returns how many wrong things it
+ * read: 0 when it refused it. */
+typedef size_t (*read_damaged)(const char *s, size_t len, uint32_t ndocs);
+
+/* A code cut short at every length and with each character changed in
+ * turn (to the next b91 character, and to one outside it), each read by
+ * read: the decoders must refuse it or read sound data, and never read or
+ * write past what they were given (the reserves they make from the counts
+ * they read must hold whatever they push: see make asan). Returns how many
+ * readings were wrong; counts them in *tries. */
+static size_t each_damaged(const struct buf *code, uint32_t ndocs, read_damaged read, size_t *tries)
 {
 	size_t wrong = 0;
 	char *copy = malloc(code->len + 1);
@@ -82,26 +87,49 @@ static size_t entries_damaged(const struct buf *code)
 		for (int how = 0; how < 3; how++) {
 			if (how && cut == code->len)
 				break;
-			size_t len = how ? code->len : cut;
 			memcpy(copy, code->data, code->len);
 			if (how == 1)
 				copy[cut] = copy[cut] == '~' ? '#' : copy[cut] == '[' ? ']' : (char)(copy[cut] + 1);
 			else if (how == 2)
 				copy[cut] = '"';
-			struct u32s back = { 0 };
-			uint64_t bits = 0;
-			entries_tries++;
-			if (search_decode_entries(copy, len, &back, &bits) == 0) {
-				size_t i = 0;
-				while (i < back.n)
-					i += 3 + (size_t)back.v[i + 1] + back.v[i + 2];
-				wrong += i != back.n || bits > 13 * (uint64_t)len;
-			}
-			free(back.v);
+			(*tries)++;
+			wrong += read(copy, how ? code->len : cut, ndocs);
 		}
 	free(copy);
 	return wrong;
 }
+
+/* A position stream: whole entries (each its document, its two counts and
+ * as many positions). */
+static size_t read_entries(const char *s, size_t len, uint32_t ndocs)
+{
+	(void)ndocs;
+	struct u32s back = { 0 };
+	uint64_t bits = 0;
+	size_t wrong = 0;
+	if (search_decode_entries(s, len, &back, &bits) == 0) {
+		size_t i = 0;
+		while (i < back.n)
+			i += 3 + (size_t)back.v[i + 1] + back.v[i + 2];
+		wrong = i != back.n || bits > 13 * (uint64_t)len;
+	}
+	free(back.v);
+	return wrong;
+}
+
+/* A document list: documents in order below ndocs, the list read within it. */
+static size_t read_list(const char *s, size_t len, uint32_t ndocs)
+{
+	struct u32s back = { 0 };
+	size_t i = 0, wrong = 0;
+	if (search_decode_list(s, len, &i, ndocs, &back) == 0)
+		for (size_t k = 0; k < back.n; k++)
+			wrong += back.v[k] >= ndocs || (k && back.v[k] <= back.v[k - 1]) || i > len;
+	free(back.v);
+	return wrong;
+}
+
+static size_t entries_tries, list_tries;
 
 static void check_entries(void)
 {
@@ -128,7 +156,7 @@ static void check_entries(void)
 				read_back++;
 			free(back.v);
 			if (counts[c] <= 64 && round < 2)
-				damaged += entries_damaged(&old);
+				damaged += each_damaged(&old, 0, read_entries, &entries_tries);
 			search_encode_entries_appended(e, n, from, old.data, old.len, bits, &appended);
 			if (appended.len == whole.len && memcmp(appended.data, whole.data, whole.len) == 0)
 				same++;
@@ -151,39 +179,6 @@ static void check_entries(void)
 	buf_free(&whole);
 	buf_free(&appended);
 	free(e);
-}
-
-/* A list's code cut short at every length and with each character changed
- * in turn (to the next b91 character, and to one outside it): the decoder
- * refuses it or reads documents in order below ndocs, and never reads or
- * writes past what it was given (the reserve it makes from the count read
- * must hold whatever it pushes). Returns how many readings were wrong. */
-static size_t damaged_tries;
-static size_t check_damaged(const struct buf *code, uint32_t ndocs)
-{
-	size_t wrong = 0;
-	char *copy = malloc(code->len + 1);
-	for (size_t cut = 0; cut <= code->len; cut++)
-		for (int how = 0; how < 3; how++) {
-			if (how && cut == code->len)
-				break;
-			size_t len = how ? code->len : cut;
-			memcpy(copy, code->data, code->len);
-			if (how == 1)
-				copy[cut] = copy[cut] == '~' ? '#' : copy[cut] == '[' ? ']' : (char)(copy[cut] + 1);
-			else if (how == 2)
-				copy[cut] = '"';
-			struct u32s back = { 0 };
-			size_t i = 0;
-			damaged_tries++;
-			if (search_decode_list(copy, len, &i, ndocs, &back) == 0) {
-				for (size_t k = 0; k < back.n; k++)
-					wrong += back.v[k] >= ndocs || (k && back.v[k] <= back.v[k - 1]) || i > len;
-			}
-			free(back.v);
-		}
-	free(copy);
-	return wrong;
 }
 
 int main(void)
@@ -232,11 +227,11 @@ int main(void)
 					decoded_ok++;
 				free(back.v);
 				if (round < 3)
-					damaged += check_damaged(&whole, docs[n - 1] + 1);
+					damaged += each_damaged(&whole, docs[n - 1] + 1, read_list, &list_tries);
 			}
 	char what[160];
 	snprintf(what, sizeof(what), "%zu lists cut short or with a character changed: refused, or read back as "
-		 "documents in order below the count (never past the list: see make asan)", damaged_tries);
+		 "documents in order below the count (never past the list: see make asan)", list_tries);
 	check_int(what, (long long)damaged, 0);
 	snprintf(what, sizeof(what), "%zu lists with documents appended: written as the whole list is", lists);
 	check_int(what, (long long)same, (long long)lists);
