@@ -10,6 +10,7 @@
 #include "search_internal.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -127,13 +128,37 @@ static void *index_range(void *arg)
 		snprintf(path, sizeof(path), "search/d/%zu.js", art->order);
 		if (writer_put(x->w, path, ws->file.data, ws->file.len) < 0)
 			x->failed = 1;
-		search_index_doc(ws, t, art->title, strlen(art->title), ws->text.data, ws->text.len, (uint32_t)art->order);
+		if (art->order < x->tail)	/* the newest few: searched by their texts (search.h) */
+			search_index_doc(ws, t, art->title, strlen(art->title), ws->text.data, ws->text.len,
+					 (uint32_t)art->order);
 	}
 	gram_flush(t);
 	return NULL;
 }
 
 /* ---- shards ---- */
+
+/* SEARCH_TAIL, or SITEGEN_SEARCH_TAIL (1 to 4096) for the tests: an
+ * archive of a few dozen reports then has lists to patch, and its tail
+ * taken into them. Read once. */
+static size_t tail_size(void)
+{
+	static atomic_size_t size;
+	size_t n = atomic_load(&size);
+	if (!n) {
+		const char *s = getenv("SITEGEN_SEARCH_TAIL");
+		char *end;
+		unsigned long v = s ? strtoul(s, &end, 10) : 0;
+		n = s && *s && !*end && v >= 1 && v <= 4096 ? (size_t)v : SEARCH_TAIL;
+		atomic_store(&size, n);
+	}
+	return n;
+}
+
+size_t search_tail_start(size_t ndocs)
+{
+	return ndocs - ndocs % tail_size();
+}
 
 uint32_t search_fnv1a(const char *s, size_t n)
 {
@@ -282,8 +307,8 @@ void search_meta_text(const struct search_ctx *x, size_t ndocs, size_t sg, size_
 {
 	struct buf pairs = BUF_INIT;
 	text_fold_ts_pairs(x->folder, &pairs);
-	buf_addf(out, "sitegenSearch.meta({\"v\":5,\"n\":%zu,\"sg\":%zu,\"sp\":%zu,\"est\":[%zu,%zu],\"ts\":", ndocs,
-		 sg, sp, est_g, est_p);
+	buf_addf(out, "sitegenSearch.meta({\"v\":6,\"n\":%zu,\"b\":%zu,\"sg\":%zu,\"sp\":%zu,\"est\":[%zu,%zu],\"ts\":",
+		 ndocs, search_tail_start(ndocs), sg, sp, est_g, est_p);
 	search_add_json(out, pairs.data, pairs.len);
 	/* the digest of the dictionary dz holds, for search_patch.c: a dz
 	 * changed in place (size and mtime kept) must not be taken as the
@@ -375,7 +400,7 @@ int search_build(const struct site *site, const struct text_folder *folder, stru
 	if (nt > ndocs / 16 + 1)
 		nt = ndocs / 16 + 1;	/* a thread for a handful of documents costs more than it saves */
 	struct search_ctx x = { .site = site, .folder = folder, .w = w, .d = d, .nthreads = nt, .dict = BUF_INIT,
-				.dz = BUF_INIT };
+				.dz = BUF_INIT, .tail = search_tail_start(ndocs) };
 	struct worker_state *ws = xcalloc(nt, sizeof(*ws));
 	for (size_t t = 0; t < nt; t++) {
 		ws[t] = (struct worker_state){ .x = &x, .t = t, .from = ndocs * t / nt, .to = ndocs * (t + 1) / nt };

@@ -23,9 +23,17 @@
  * from 0 in each zone; a separator run counts one.
  *
  * Files (all under search/ in the output; lists in the "n45" code below):
- *   index.js     sitegenSearch.meta({"v":5,"n":DOCS,"sg":SG,"sp":SP,"est":[G,P],
+ *   index.js     sitegenSearch.meta({"v":6,"n":DOCS,"b":B,"sg":SG,"sp":SP,"est":[G,P],
  *                                   "ts":"<pairs: traditional, simplified, …>",
  *                                   "dh":"<hex>","dz":"<dictionary>"})
+ *                B: the documents from B on (the tail: DOCS less DOCS rounded
+ *                down to a multiple of 64, SEARCH_TAIL) are in no list of g/
+ *                or p/: the browser reads their d/ files and looks for each
+ *                term in their folded title and text, as it checks a long
+ *                term's few candidates. So a report added as the newest
+ *                changes no shard (its d/ file and index.js only) but once in
+ *                64, when the tail is taken into the lists (a patch that only
+ *                adds documents: search_patch.c);
  *                est: the size estimates SG and SP were chosen from (for
  *                the next build, which patches the index: search_patch.c);
  *                dh: a digest of the dictionary (hash.h's hash_block,
@@ -93,9 +101,9 @@
  * Documents are numbered oldest first (article.order): an edit rewrites its
  * own d/ file and the shards whose lists change (its positions shift after
  * an insertion, so the p/ shards of its grams that have positions), and an
- * incremental build rewrites only those (search_patch.c); so does a report
- * added as the newest (its own d/ file and the shards of its grams: no list
- * depends on DOCS); one added before others renumbers the reports after it:
+ * incremental build rewrites only those (search_patch.c); a report added as
+ * the newest, its own d/ file (in the tail; when it completes 64, the
+ * shards of the tail's grams: no list depends on DOCS); one added before others renumbers the reports after it:
  * their d/ files and every list holding one of them change (the patch
  * renumbers them). SG and SP are
  * powers of two chosen from the index size (about 16 KB a shard).

@@ -24,7 +24,17 @@ struct search_ctx {
 	struct buf dict;	/* the d/ texts' preset dictionary, UTF-16LE (search_dict.c) */
 	struct buf dz;		/* it as index.js holds it: b91 of its raw deflate */
 	int dict_earlier;	/* dict and dz not made: the patch takes the earlier build's */
+	size_t tail;		/* search_tail_start of the documents: those from it on have no postings */
 };
+
+/* The newest documents, fewer than SEARCH_TAIL, are in no list of g/ or p/:
+ * the browser reads their d/ files and looks for the terms in their texts
+ * (search.h). Where they start: the number of documents rounded down to a
+ * multiple of SEARCH_TAIL, so that a report added as the newest changes
+ * no shard but once in SEARCH_TAIL times, when the tail is taken into the
+ * lists (search_patch.c). */
+#define SEARCH_TAIL 64
+size_t search_tail_start(size_t ndocs);
 
 /* zlib's level for the document texts (with the dictionary): see README
  * (Search) for the measurements. zlib, not libdeflate, for its preset

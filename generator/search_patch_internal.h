@@ -23,12 +23,21 @@ struct patch {
 	size_t old_ndocs;		/* the earlier build's documents */
 	size_t span;			/* the larger of the two: document numbers are below it */
 	const long *old_of;		/* by document: its earlier number, or -1 (search_changes) */
-	long *new_of;			/* by earlier document, below span: its number now, or -1 */
-	int renumbered;			/* a document kept has another number now */
-	size_t *old_list, nold;		/* the earlier documents edited or removed, increasing */
-	size_t *new_list, nnew;		/* the documents edited or added, increasing */
+	/* The d/ files: every document's */
+	int texts_renumbered;		/* a document kept has another number now */
+	size_t *edited, nedited;	/* the documents edited or added, increasing: d/ files made */
+	size_t nchanged;		/* documents edited, added or removed (the larger side) */
+	unsigned char *new_changed;	/* by document, below span: in edited */
+	/* The lists (g/ and p/): the documents below the tail's start in this
+	 * build (tail) and in the earlier one (old_tail) alone; a document
+	 * taken into them from the tail counts as added, one leaving them as
+	 * removed */
+	size_t tail, old_tail;
+	long *new_of;			/* by earlier document, below span: its number in the lists now, or -1 */
+	int renumbered;			/* a document kept in the lists has another number now */
+	size_t *old_list, nold;		/* the earlier documents whose postings go, increasing */
+	size_t *new_list, nnew;		/* the documents whose postings come, increasing */
 	unsigned char *old_changed;	/* by earlier document, below span: in old_list (or not one) */
-	unsigned char *new_changed;	/* by document, below span: in new_list */
 	struct gram_table old, new;
 	struct made *made;
 	size_t nmade, cap_made;

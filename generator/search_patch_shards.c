@@ -293,11 +293,13 @@ static int patch_part(struct patch *p, int positional, const struct side *old, c
 	if (p->renumbered) {	/* any shard may hold a document renumbered */
 		memset(touched, 1, nshards);
 		ntouched = nshards;
-	} else if (nshards >= PATCH_FEW_SHARDS && ntouched > nshards / 2) {
+	} else if (nshards >= PATCH_FEW_SHARDS && ntouched > nshards / 2 && p->nold > 0) {
 		/* A change as large as a long report rewritten touches most
 		 * shards: each read, decoded and held until the end costs more
 		 * than a whole build (twice its time and memory, for a report of
-		 * 400,000 characters) */
+		 * 400,000 characters). Not documents only added (the tail taken
+		 * into the lists: SEARCH_TAIL reports touch most shards): only
+		 * the lists they add to are decoded, a fraction of a whole build */
 		r = patch_fail(p, "the changes touch most shards: a whole build is quicker");
 	}
 	qsort(at, n, sizeof(*at), at_cmp);

@@ -13,18 +13,18 @@ from search_page import page_state, type_query, wait_total
 def check_stale_index(d, base, say, brute):
     """The page holds an index.js older than the shards it loads next (left open while the archive was
     rebuilt with more reports, or a cached index.js on a server that sends no Cache-Control): the engine is
-    told there is one report, so the lists of '假标记' name reports past the end. The query fails, is run
-    once more with every index file loaded past the browser's cache (?v=), and shows what the brute force
-    finds, with no error."""
+    told there is one report, and one in the lists, so the lists of '网格员' name reports past the end. The
+    query fails, is run once more with every index file loaded past the browser's cache (?v=), and shows
+    what the brute force finds, with no error."""
     d.get(base + "search/index.html?q=" + urllib.parse.quote("社区"))
     wait_total(d)
-    d.execute_script("sitegenSearch.page.engine.meta.n = 1;")
-    type_query(d, "假标记")
+    d.execute_script("sitegenSearch.page.engine.meta.n = 1; sitegenSearch.page.engine.meta.b = 1;")
+    type_query(d, "网格员")
     total = wait_total(d)
     st = page_state(d)
     fresh = d.execute_script("""return performance.getEntriesByType('resource')
         .filter(e => /\\/search\\/(index|g\\/[0-9a-f]+)\\.js\\?v=[0-9]+$/.test(e.name)).length;""")
-    want = brute(["假标记"])["假标记"]["total"]
+    want = brute(["网格员"])["网格员"]["total"]
     say(total == want and fresh >= 2 and "出错" not in st["status"],
         f"http: an index.js older than the shards: the query is run again with the files loaded afresh "
         f"({fresh} of them) and finds {total} (brute force: {want}; status {st['status']})")

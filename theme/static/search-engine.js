@@ -179,6 +179,7 @@
 		this.files = new Map();		/* key → promise of the file's object */
 		this.grams = new Map();		/* "g:" or "p:" + gram → decoded postings */
 		this.docs = new Map();		/* document number → promise of the decoded document */
+		this.folded = new Map();	/* document number → promise of its folded { title, text } */
 		this.shards = new Map();	/* key → a loaded shard's grams (parseShard) */
 		this.meta = null;
 		this.folder = null;
@@ -203,8 +204,8 @@
 		var self = this;
 		if (!this.metaPromise) {
 			this.metaPromise = this.file("index").then(function (meta) {
-				if (!meta || meta.v !== 5 || !(meta.n >= 0) || !(meta.sg > 0) || !(meta.sp > 0) ||
-				    typeof meta.dz !== "string")
+				if (!meta || meta.v !== 6 || !(meta.n >= 0) || !(meta.b >= 0 && meta.b <= meta.n) ||
+				    !(meta.sg > 0) || !(meta.sp > 0) || typeof meta.dz !== "string")
 					throw corrupt("index.js");
 				self.meta = meta;
 				self.folder = makeFolder(meta.ts);
@@ -270,7 +271,7 @@
 		if (typeof s === "string") {
 			if (g.kind === "g") {
 				var r = new Reader(s);
-				out = { docs: r.docs(this.meta.n), title: r.docs(this.meta.n) };
+				out = { docs: r.docs(this.meta.b), title: r.docs(this.meta.b) };
 				if (!r.done()) throw corrupt("trailing data for " + g.gram);
 			} else {
 				out = readPositions(s);
@@ -428,59 +429,119 @@
 	var VERIFY_BY_TEXT = 10;
 
 	/* Runs a query. Resolves to { terms, total, docs: document numbers best first, titleTerms: Map from
-	 * document to how many terms its title holds, keys: the shard files used }, or to null when stale()
+	 * document to how many terms its title holds, keys: the files used }, or to null when stale()
 	 * (optional) says, once the shards are loaded, that the result is no longer wanted.
-	 * Round trips: the g/ shards of every term; for a term of 5 or more characters, then either the
-	 * d/ files of its few candidates or the p/ shards of its 4-character grams. */
+	 * The documents below meta.b by the index: round trips: the g/ shards of every term; for a term of 5
+	 * or more characters, then either the d/ files of its few candidates or the p/ shards of its
+	 * 4-character grams. The newest, from meta.b on (fewer than 64), by their own texts (tailSets), loaded
+	 * at the same time. */
 	Engine.prototype.search = function (query, stale) {
 		var self = this;
 		return this.ready().then(function () {
 			var terms = self.terms(query);
 			var result = { terms: terms, total: 0, docs: [], titleTerms: new Map(), keys: [] };
 			if (!terms.length) return result;
-			var plan = self.plan(terms), shards = new Map();
-			var keys = unique(plan, function (t) { return t.grams; });
-			result.keys = keys;
-			/* A query of hundreds of characters would need most of the index; first check, with a
-			 * bounded download, that the grams it starts with exist at all. */
-			var first = keys.length > FIRST_SHARDS ? keys.slice(0, FIRST_SHARDS) : keys;
-			return self.loadShards(first, shards).then(function () {
-				var missing = plan.some(function (t) {
-					return t.grams.some(function (g) {
-						return shards.has(g.key) && self.postings(g, shards.get(g.key)) === null;
-					});
+			var tail = self.tailSets(terms, result);
+			return Promise.all([self.indexSets(terms, result, stale), tail]).then(function (both) {
+				if (!both[0] || (stale && stale())) return null;
+				both[0].forEach(function (s, i) {
+					s.docs = s.docs.concat(both[1][i].docs);	/* the tail's numbers are all higher */
+					both[1][i].title.forEach(function (d) { s.title.add(d); });
 				});
-				if (missing) return result;
-				return self.loadShards(keys.slice(first.length), shards).then(function () {
+				return self.rank(both[0], result);
+			});
+		});
+	};
+
+	/* Per term, { docs: ascending, title: Set } of the documents below meta.b that contain it, by the
+	 * index; null when stale() says the result is no longer wanted. */
+	Engine.prototype.indexSets = function (terms, result, stale) {
+		var self = this;
+		var none = terms.map(function () { return { docs: [], title: new Set() }; });
+		if (!self.meta.b) return Promise.resolve(none);
+		var plan = self.plan(terms), shards = new Map();
+		var keys = unique(plan, function (t) { return t.grams; });
+		result.keys = result.keys.concat(keys);
+		/* A query of hundreds of characters would need most of the index; first check, with a bounded
+		 * download, that the grams it starts with exist at all. */
+		var first = keys.length > FIRST_SHARDS ? keys.slice(0, FIRST_SHARDS) : keys;
+		return self.loadShards(first, shards).then(function () {
+			var missing = plan.some(function (t) {
+				return t.grams.some(function (g) {
+					return shards.has(g.key) && self.postings(g, shards.get(g.key)) === null;
+				});
+			});
+			if (missing) return none;
+			return self.loadShards(keys.slice(first.length), shards).then(function () {
+				if (stale && stale()) return null;
+				var sets = plan.map(function (t) { return self.evalTerm(t.grams, shards); });
+				var candidates = sets.reduce(function (acc, s) { return intersect(acc, s.docs); }, sets[0].docs);
+				var long = plan.filter(function (t) { return !t.short; });
+				if (!long.length || !candidates.length) return sets;
+				if (candidates.length <= self.textLimit) return self.verifyByText(plan, sets, candidates, result);
+				/* decide what the context lists can; the rest by positions */
+				var open = [];
+				plan.forEach(function (t, i) {
+					if (t.short) return;
+					var c = self.byContext(t.grams, sets[i], candidates, shards);
+					sets[i] = c.sets;
+					if (c.open.docs.length) open.push({ t: t, i: i, open: c.open });
+				});
+				if (!open.length) return sets;
+				var more = unique(open.map(function (o) { return o.t; }), function (t) { return t.cover; });
+				result.keys = result.keys.concat(more);
+				return self.loadShards(more, shards).then(function () {
 					if (stale && stale()) return null;
-					var sets = plan.map(function (t) { return self.evalTerm(t.grams, shards); });
-					var candidates = sets.reduce(function (acc, s) { return intersect(acc, s.docs); }, sets[0].docs);
-					var long = plan.filter(function (t) { return !t.short; });
-					if (!long.length || !candidates.length) return self.rank(sets, result);
-					if (candidates.length <= self.textLimit) return self.verifyByText(plan, sets, candidates, result);
-					/* decide what the context lists can; the rest by positions */
-					var open = [];
-					plan.forEach(function (t, i) {
-						if (t.short) return;
-						var c = self.byContext(t.grams, sets[i], candidates, shards);
-						sets[i] = c.sets;
-						if (c.open.docs.length) open.push({ t: t, i: i, open: c.open });
+					open.forEach(function (o) {
+						var found = self.chainTerm(o.t.cover, o.open, shards);
+						sets[o.i] = { docs: union(sets[o.i].docs, found.docs),
+							title: new Set(Array.from(sets[o.i].title).concat(Array.from(found.title))) };
 					});
-					if (!open.length) return self.rank(sets, result);
-					var more = unique(open.map(function (o) { return o.t; }), function (t) { return t.cover; });
-					result.keys = keys.concat(more);
-					return self.loadShards(more, shards).then(function () {
-						if (stale && stale()) return null;
-						open.forEach(function (o) {
-							var found = self.chainTerm(o.t.cover, o.open, shards);
-							sets[o.i] = { docs: union(sets[o.i].docs, found.docs),
-								title: new Set(Array.from(sets[o.i].title).concat(Array.from(found.title))) };
-						});
-						return self.rank(sets, result);
-					});
+					return sets;
 				});
 			});
 		});
+	};
+
+	/* Per term, { docs: ascending, title: Set } of the newest documents, from meta.b on, that contain it:
+	 * the index has no postings of them (generator/search.h): they are looked for in their texts. */
+	Engine.prototype.tailSets = function (terms, result) {
+		var tail = [];
+		for (var n = this.meta.b; n < this.meta.n; n++) {
+			tail.push(n);
+			result.keys.push(fileKey("d", n));
+		}
+		return Promise.all(tail.map(this.foldedDoc, this)).then(function (folded) {
+			return terms.map(function (term) { return byText(term, tail, folded); });
+		});
+	};
+
+	/* Which of the documents nums (ascending; folded[k] is nums[k]'s folded { title, text }) contain the
+	 * folded term: { docs, title: Set of those whose title does }. A term holds no separator, so it
+	 * cannot match across fields or lines. */
+	function byText(term, nums, folded) {
+		var docs = [], title = new Set();
+		nums.forEach(function (n, k) {
+			var inTitle = folded[k].title.indexOf(term) >= 0;
+			if (inTitle || folded[k].text.indexOf(term) >= 0) docs.push(n);
+			if (inTitle) title.add(n);
+		});
+		return { docs: docs, title: title };
+	}
+
+	/* Resolves to document n's folded { title, text }, folded once. */
+	Engine.prototype.foldedDoc = function (n) {
+		var self = this, folded = this.folded, p = folded.get(n);
+		if (!p) {
+			p = this.doc(n).then(function (d) {
+				return { title: self.folder.fold(d.t), text: self.folder.fold(d.text) };
+			});
+			folded.set(n, p);
+			p.catch(function () {
+				folded.delete(n);
+			});
+		}
+		return p;
 	};
 
 	/* Sorted ascending arrays → their union. */
@@ -505,26 +566,14 @@
 		return keys;
 	}
 
-	/* Decides the long terms on the candidates' own folded title and text (a term holds no separator,
-	 * so it cannot match across fields or lines). */
+	/* Decides the long terms on the candidates' own folded title and text: resolves to the sets. */
 	Engine.prototype.verifyByText = function (plan, sets, candidates, result) {
-		var self = this;
-		return Promise.all(candidates.map(function (n) { return self.doc(n); })).then(function (docs) {
+		return Promise.all(candidates.map(this.foldedDoc, this)).then(function (folded) {
 			candidates.forEach(function (n) { result.keys.push(fileKey("d", n)); });
-			var folded = docs.map(function (d) {
-				return { title: self.folder.fold(d.t), text: self.folder.fold(d.text) };
-			});
 			plan.forEach(function (t, i) {
-				if (t.short) return;
-				var docs = [], title = new Set();
-				candidates.forEach(function (n, k) {
-					var inTitle = folded[k].title.indexOf(t.term) >= 0;
-					if (inTitle || folded[k].text.indexOf(t.term) >= 0) docs.push(n);
-					if (inTitle) title.add(n);
-				});
-				sets[i] = { docs: docs, title: title };
+				if (!t.short) sets[i] = byText(t.term, candidates, folded);
 			});
-			return self.rank(sets, result);
+			return sets;
 		});
 	};
 
