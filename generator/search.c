@@ -419,7 +419,7 @@ int search_build(const struct site *site, const struct text_folder *folder, stru
 		}
 	}
 	search_timing("start");
-	x.dict_earlier = ch && ch->known && !search_dict_sampled(&x, ch);
+	x.dict_earlier = ch && ch->known && !search_dict_sampled(&x, &ws[0], ch);
 	if (!x.dict_earlier) {
 		search_dict_build(&ws[0], &x.dict, ch ? ch->dict_memo : NULL);
 		search_dict_field(&x);

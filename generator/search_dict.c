@@ -249,30 +249,69 @@ static int old_drawn(const struct search_ctx *x, size_t k, size_t step, struct b
 	return drawn(url->data, step);
 }
 
-int search_dict_sampled(const struct search_ctx *x, const struct search_changes *ch)
+/* The earlier build's texts, read on demand: its dictionary (from
+ * index.js) and scratch for one d/ file. */
+struct earlier {
+	const struct search_ctx *x;
+	int tried, ok;
+	struct buf dict, file, title, text, tmp;
+};
+
+/* Whether article a, edited (its number n the same as the earlier
+ * document n's), has that document's URL and text: then the sample holds
+ * the same texts as before whether a is drawn or not (a title edit: the
+ * title is no part of the text counted). */
+static int same_text(struct earlier *e, struct worker_state *ws, const struct article *a)
+{
+	if (!e->tried) {
+		e->tried = 1;
+		struct buf dz;
+		e->ok = writer_read_kept(e->x->w, "search/index.js", &e->file) == 0 &&
+			search_meta_dz(e->file.data, e->file.len, &dz) == 0 &&
+			search_read_dict(dz.data, dz.len, &e->dict) == 0;
+	}
+	char rel[64];
+	snprintf(rel, sizeof(rel), "search/d/%zu.js", a->order);
+	if (!e->ok || writer_read_kept(e->x->w, rel, &e->file) < 0 ||
+	    search_read_document(e->file.data, e->file.len, a->order, &e->dict, &e->title, &e->text, &e->tmp) < 0 ||
+	    search_read_url(e->file.data, e->file.len, a->order, &e->tmp) < 0 || strcmp(e->tmp.data, a->url) != 0)
+		return 0;
+	search_document_text(ws, a);
+	return ws->text.len == e->text.len && memcmp(ws->text.data, e->text.data, e->text.len) == 0;
+}
+
+int search_dict_sampled(const struct search_ctx *x, struct worker_state *ws, const struct search_changes *ch)
 {
 	const struct site *site = x->site;
 	size_t ndocs = site->articles.len, below, old_below, step = sample_step(ndocs, &below);
 	if (step != sample_step(ch->old_ndocs, &old_below) || below != old_below)
 		return 1;
 	unsigned char *kept = xcalloc(ch->old_ndocs + 1, 1);
+	struct earlier e = { .x = x, .dict = BUF_INIT, .file = BUF_INIT, .title = BUF_INIT, .text = BUF_INIT,
+			     .tmp = BUF_INIT };
 	int r = 0;
 	/* each drawn report in both samples or in neither: the same report
-	 * (old_of), and among the oldest `below` in both builds or in neither */
-	for (size_t i = 0; !r && i < ndocs; i++) {
+	 * (old_of, or edited with the same text), and among the oldest `below`
+	 * in both builds or in neither */
+	for (size_t i = 0, edited = 0; !r && i < ndocs; i++) {
 		const struct article *a = site->articles.items[i];
 		long k = a->order < ndocs ? ch->old_of[a->order] : -1;
+		if (k < 0 && a->order < below && a->order < ch->old_ndocs && drawn(a->url, step) &&
+		    ++edited <= MAX_UNKNOWN && same_text(&e, ws, a))
+			k = (long)a->order;
 		if (k >= 0 && (size_t)k < ch->old_ndocs)
 			kept[k] = 1;
 		r = drawn(a->url, step) && (a->order < below) != (k >= 0 && (size_t)k < below);
 	}
 	/* and no earlier one drawn that is not kept */
-	struct buf file = BUF_INIT, url = BUF_INIT;
 	for (size_t k = 0, unknown = 0; !r && k < below && k < ch->old_ndocs; k++)
 		if (!kept[k])
-			r = ++unknown > MAX_UNKNOWN || old_drawn(x, k, step, &file, &url);
-	buf_free(&file);
-	buf_free(&url);
+			r = ++unknown > MAX_UNKNOWN || old_drawn(x, k, step, &e.file, &e.tmp);
+	buf_free(&e.dict);
+	buf_free(&e.file);
+	buf_free(&e.title);
+	buf_free(&e.text);
+	buf_free(&e.tmp);
 	free(kept);
 	return r;
 }

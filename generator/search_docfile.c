@@ -1,6 +1,7 @@
 /* An earlier build's d/ file read back (search.c writes it): the title and
  * the text after it, "x" as it is or "z" inflated with the dictionary, exactly as they were
  * indexed, for search_patch.c to take the old postings out. */
+#define _GNU_SOURCE	/* memmem */
 #include "search_internal.h"
 
 #include <stdio.h>
@@ -136,6 +137,16 @@ int search_read_dict(const char *dz, size_t len, struct buf *dict)
 									    &(struct buf)BUF_INIT, dict) < 0) ? -1 : 0;
 	buf_free(&z);
 	return r;
+}
+
+int search_meta_dz(const char *s, size_t len, struct buf *dz)
+{
+	const char *f = len ? memmem(s, len, ",\"dz\":\"", 7) : NULL;
+	if (!f || len < 5 || memcmp(s + len - 5, "\"});\n", 5) != 0)
+		return -1;
+	f += 7;
+	*dz = (struct buf){ (char *)f, (size_t)(s + len - 5 - f), 0 };
+	return 0;
 }
 
 int search_read_url(const char *s, size_t len, size_t n, struct buf *url)

@@ -65,10 +65,11 @@ void search_document_text(struct worker_state *ws, const struct article *art);
  * (a sample of them), UTF-16LE, in out. */
 void search_dict_build(struct worker_state *ws, struct buf *out, struct search_dict_memo *memo);
 /* Whether the dictionary's sample may differ from the earlier build's (ch
- * known): a report drawn for it changed, was added or removed, or moved
+ * known): a report drawn for it changed its text (its title is none of it:
+ * ws makes the text to compare), was added or removed, or moved
  * into or out of the oldest documents it is drawn from, or its step
  * changed. When not, the dictionary is the earlier build's. */
-int search_dict_sampled(const struct search_ctx *x, const struct search_changes *ch);
+int search_dict_sampled(const struct search_ctx *x, struct worker_state *ws, const struct search_changes *ch);
 /* x->dz from x->dict. */
 void search_dict_field(struct search_ctx *x);
 /* Adds a document's postings to t, from its title and its text as its d/
@@ -104,6 +105,9 @@ void search_timing(const char *step);
  * 0, or -1 when it is not such a file. */
 int search_read_document(const char *s, size_t len, size_t n, const struct buf *dict, struct buf *title,
 			 struct buf *text, struct buf *tmp);
+/* The "dz" of index.js's text s[0..len), as a view into it: 0, or -1
+ * when it has none. */
+int search_meta_dz(const char *s, size_t len, struct buf *dz);
 /* The URL ("u") of d/<n>.js's text s[0..len) into url (NUL-terminated):
  * 0, or -1 when it is not such a file. */
 int search_read_url(const char *s, size_t len, size_t n, struct buf *url);

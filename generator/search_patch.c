@@ -98,12 +98,7 @@ int patch_fail(struct patch *p, const char *why)
 /* The "dz" of the earlier build's index.js (p->file), as a view. */
 static int earlier_dz(const struct patch *p, struct buf *dz)
 {
-	const char *s = strstr(p->file.data, ",\"dz\":\"");
-	if (!s || p->file.len < 5 || memcmp(p->file.data + p->file.len - 5, "\"});\n", 5) != 0)
-		return -1;
-	s += 7;
-	*dz = (struct buf){ (char *)s, (size_t)(p->file.data + p->file.len - 5 - s), 0 };
-	return 0;
+	return search_meta_dz(p->file.data, p->file.len, dz);
 }
 
 /* The earlier build's dictionary as this build's, when no report of its

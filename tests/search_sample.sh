@@ -3,7 +3,8 @@
 # two of the oldest 2,048 is drawn: a report added among the oldest, neither it nor the report it pushes out
 # of them drawn, leaves the dictionary as it was (the others renumbered, their d/ files the earlier ones
 # with another number); one that is drawn makes the sample again; an edit of a report not drawn keeps the
-# dictionary (its URL read from its earlier d/ file), of one drawn makes the sample again; a d/ file edited
+# dictionary (its URL read from its earlier d/ file), of one drawn makes the sample again, of its title
+# alone keeps it (the text read from its earlier d/ file is the same); a d/ file edited
 # in place with its mtime put back is not copied by the renumbering (its ctime tells). Every build is
 # compared with a full build of the same input (diff -r). In make test-slow: 2,101 reports (its 2,048th
 # oldest not drawn).
@@ -126,4 +127,7 @@ step "an edit of a report not drawn (d/$edit_no.js)" kept
 f=$(find "$tmp/c/content" -name "$(url_of "$edit_yes" | sed 's|^reports/\([^/]*\)/.*|\1|').md")
 printf '\n一段新加的文字。\n' >>"$f"
 step "an edit of a report drawn (d/$edit_yes.js)" remade
+# its title alone: no part of the texts the sample counts
+sed -i "0,/^title: '/s/^title: '/title: '新标题/" "$f"
+step "a title edit of a report drawn (d/$edit_yes.js)" kept
 exit $status
