@@ -140,16 +140,21 @@ static void *index_range(void *arg)
 
 /* SEARCH_TAIL, or SITEGEN_SEARCH_TAIL (1 to 4096) for the tests: an
  * archive of a few dozen reports then has lists to patch, and its tail
- * taken into them. Read once. */
+ * taken into them. Anything else is said and not used (a test run with
+ * a misspelt value would otherwise never reach the lists). Read once. */
 static size_t tail_size(void)
 {
 	static atomic_size_t size;
 	size_t n = atomic_load(&size);
 	if (!n) {
 		const char *s = getenv("SITEGEN_SEARCH_TAIL");
-		char *end;
-		unsigned long v = s ? strtoul(s, &end, 10) : 0;
-		n = s && *s && !*end && v >= 1 && v <= 4096 ? (size_t)v : SEARCH_TAIL;
+		size_t v = 0, i = 0;
+		for (; s && s[i] >= '0' && s[i] <= '9' && v <= 4096; i++)
+			v = v * 10 + (size_t)(s[i] - '0');
+		n = s && i && !s[i] && v >= 1 && v <= 4096 ? v : SEARCH_TAIL;
+		if (s && n == SEARCH_TAIL && v != SEARCH_TAIL)
+			fprintf(stderr, "sitegen: warning: SITEGEN_SEARCH_TAIL=%s is not a whole number from 1 to 4096: "
+				"%d is used\n", s, SEARCH_TAIL);
 		atomic_store(&size, n);
 	}
 	return n;

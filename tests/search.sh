@@ -96,7 +96,9 @@ edge_report 14 '重复' '哈哈哈哈哈。一二三四五六七八，三四五�
 edge_report 15 '再重复' '哈哈哈哈哈哈哈。二三四五九。'
 printf '张𮯰明\n𮯰\n滨河路\n电话\n滨河路电话\ncafébar\ncafé bar\n甲乙丙丁戊\n乙丙丁戊\n甲乙丙丁己\n哈哈哈哈哈\n哈哈哈哈哈哈\n一二三四五六七八\n四五六七八\n三四五六七九\n二三四五九\n' \
 	>"$tmp/edge/q.txt"
-if build "edge cases" --config tests/golden/config.yml --content "$tmp/edge/content" --out "$tmp/edge/out"; then
+# in the lists (a tail of 1: tests/search_incremental.sh), so that the index decides, not the texts
+if SITEGEN_SEARCH_TAIL=1 build "edge cases" --config tests/golden/config.yml --content "$tmp/edge/content" --out "$tmp/edge/out" &&
+	grep -q '"b":[1-9]' "$tmp/edge/out/search/index.js"; then
 	node tests/search_check.js --label "edge text" "$tmp/edge/out" "$tmp/edge/q.txt" >"$tmp/edge/log" 2>&1 || status=1
 	grep -E '^(ok|not ok|skip)' "$tmp/edge/log" | grep -E "张|𮯰|滨河路|电话|café|甲|乙|哈|二|三|四|not ok"
 	if grep -q "'𮯰' finds 1 reports (= brute force)" "$tmp/edge/log" && grep -q "'滨河路电话' finds 0 reports" "$tmp/edge/log" &&
@@ -111,6 +113,45 @@ if build "edge cases" --config tests/golden/config.yml --content "$tmp/edge/cont
 		status=1
 	fi
 else
+	status=1
+fi
+# the same edge text in the tail (the default: fewer than 64 reports), each report looked at by its text
+if build "edge cases, by text" --config tests/golden/config.yml --content "$tmp/edge/content" --out "$tmp/edge/tail" &&
+	grep -q '"b":0,' "$tmp/edge/tail/search/index.js"; then
+	if node tests/search_check.js --label "edge text in the tail" "$tmp/edge/tail" "$tmp/edge/q.txt" >"$tmp/edge/log" 2>&1; then
+		echo "ok - search: the edge text's $(grep -c '^ok' "$tmp/edge/log") checks pass with every report in the tail (by its text)"
+	else
+		grep '^not ok' "$tmp/edge/log"
+		status=1
+	fi
+else
+	status=1
+fi
+
+# index.js's "b" must be a whole number from 0 to "n": anything else is a damaged index, said as such
+# (null compares as 0, and "b":1.5 would ask for d/1.5.js)
+for bad in null 1.5 '"1"' -1 99999; do
+	rm -rf "$tmp/badb" && cp -R "$tmp/edge/tail" "$tmp/badb"
+	sed -i "s/\"b\":0,/\"b\":$bad,/" "$tmp/badb/search/index.js"
+	if node tests/search_check.js --engine "$tmp/badb" 甲乙 >"$tmp/log" 2>&1; then
+		echo "not ok - search: index.js with \"b\":$bad is taken: $(head -c 200 "$tmp/log")"
+		status=1
+	elif grep -q '搜索索引已损坏(index.js)' "$tmp/log"; then
+		echo "ok - search: index.js with \"b\":$bad is a damaged index"
+	else
+		echo "not ok - search: index.js with \"b\":$bad: $(head -c 200 "$tmp/log")"
+		status=1
+	fi
+done
+
+# a misspelt SITEGEN_SEARCH_TAIL is said, and the default used
+SITEGEN_SEARCH_TAIL=' 8' "$B/sitegen" --config tests/golden/config.yml --content "$tmp/edge/content" --out "$tmp/edge/spelt" \
+	--quiet >"$tmp/log" 2>&1
+if grep -q "warning: SITEGEN_SEARCH_TAIL= 8 is not a whole number from 1 to 4096: 64 is used" "$tmp/log" &&
+	grep -q '"b":0,' "$tmp/edge/spelt/search/index.js"; then
+	echo "ok - search: SITEGEN_SEARCH_TAIL=' 8' is said not to be a number, and 64 used"
+else
+	echo "not ok - search: SITEGEN_SEARCH_TAIL=' 8': $(cat "$tmp/log" | head -3)"
 	status=1
 fi
 exit $status

@@ -204,7 +204,8 @@
 		var self = this;
 		if (!this.metaPromise) {
 			this.metaPromise = this.file("index").then(function (meta) {
-				if (!meta || meta.v !== 6 || !(meta.n >= 0) || !(meta.b >= 0 && meta.b <= meta.n) ||
+				if (!meta || meta.v !== 6 || !(Number.isInteger(meta.n) && meta.n >= 0) ||
+				    !(Number.isInteger(meta.b) && meta.b >= 0 && meta.b <= meta.n) ||
 				    !(meta.sg > 0) || !(meta.sp > 0) || typeof meta.dz !== "string")
 					throw corrupt("index.js");
 				self.meta = meta;
