@@ -128,11 +128,15 @@ static void *index_range(void *arg)
 		snprintf(path, sizeof(path), "search/d/%zu.js", art->order);
 		if (writer_put(x->w, path, ws->file.data, ws->file.len) < 0)
 			x->failed = 1;
-		if (art->order < x->tail)	/* the newest few: searched by their texts (search.h) */
+		if (art->order < x->tail)
 			search_index_doc(ws, t, art->title, strlen(art->title), ws->text.data, ws->text.len,
 					 (uint32_t)art->order);
+		else	/* the newest few: in the tail's lists, numbered from its start (search.h) */
+			search_index_doc(ws, &x->tail_tables[ws->t], art->title, strlen(art->title), ws->text.data,
+					 ws->text.len, (uint32_t)(art->order - x->tail));
 	}
 	gram_flush(t);
+	gram_flush(&x->tail_tables[ws->t]);
 	return NULL;
 }
 
@@ -224,32 +228,32 @@ size_t search_shard_count(size_t bytes)
 
 struct shard_job {
 	struct search_ctx *x;
+	const struct search_part *part;
 	struct gram_ref **refs;		/* per shard, the grams in it */
 	size_t *nrefs;
-	size_t nshards;
-	int positional;
 	size_t next;
 	pthread_mutex_t lock;
 };
 
 static void write_shard(struct shard_job *j, size_t s, struct buf *out, struct buf *tmp, struct u32s *entries)
 {
+	const char *name = j->part->name;
 	buf_reset(out);
-	buf_addf(out, "sitegenSearch.%c(%zu,\"", j->positional ? 'p' : 'g', s);
+	buf_addf(out, "sitegenSearch.%s(%zu,\"", name, s);
 	for (size_t i = 0; i < j->nrefs[s]; i++) {
 		const struct gram_ref *r = &j->refs[s][i], *prev = i ? r - 1 : NULL;
 		if (i)
 			buf_addch(out, ' ');
 		search_add_key(out, prev ? prev->utf8 : "", prev ? prev->len : 0, r->utf8, r->len);
 		buf_addch(out, ' ');
-		if (j->positional)
+		if (j->part->positional)
 			gram_encode_positions(r, out, entries);
 		else
 			gram_encode_docs(r, out, tmp, entries);
 	}
 	buf_addstr(out, "\");\n");
 	char path[64];
-	snprintf(path, sizeof(path), "search/%c/%zx.js", j->positional ? 'p' : 'g', s);
+	snprintf(path, sizeof(path), "search/%s/%zx.js", name, s);
 	if (writer_put(j->x->w, path, out->data, out->len) < 0)
 		j->x->failed = 1;
 }
@@ -264,7 +268,7 @@ static void *shard_worker(void *arg, size_t k)
 		pthread_mutex_lock(&j->lock);
 		size_t s = j->next++;
 		pthread_mutex_unlock(&j->lock);
-		if (s >= j->nshards)
+		if (s >= j->part->nshards)
 			break;
 		write_shard(j, s, &out, &tmp, &entries);
 	}
@@ -274,19 +278,23 @@ static void *shard_worker(void *arg, size_t k)
 	return NULL;
 }
 
-static size_t write_shards(struct search_ctx *x, int positional, size_t jobs, size_t *est)
+void search_part_collect(struct gram_table *tables, size_t ntables, const char *name, struct search_part *part)
 {
-	struct gram_ref *all;
-	size_t bytes = 0;
-	size_t n = gram_collect(x->tables, x->nthreads, positional, &all, &bytes);
-	size_t nshards = search_shard_count(bytes);
-	*est = bytes;
-	struct shard_job j = { .x = x, .nshards = nshards, .positional = positional };
+	*part = (struct search_part){ .name = name, .positional = name[strlen(name) - 1] == 'p' };
+	part->n = gram_collect(tables, ntables, part->positional, &part->all, &part->bytes);
+	part->nshards = search_shard_count(part->bytes);
+}
+
+void search_part_write(struct search_ctx *x, struct search_part *part, size_t jobs)
+{
+	size_t nshards = part->nshards, n = part->n;
+	struct gram_ref *all = part->all;
+	struct shard_job j = { .x = x, .part = part };
 	j.nrefs = xcalloc(nshards, sizeof(*j.nrefs));
 	j.refs = xcalloc(nshards, sizeof(*j.refs));
 	size_t *fill = xcalloc(nshards, sizeof(*fill));
 	for (size_t i = 0; i < n; i++) {
-		all[i].shard = search_shard_of(all[i].utf8, all[i].base_len, positional) & (uint32_t)(nshards - 1);
+		all[i].shard = search_shard_of(all[i].utf8, all[i].base_len, part->positional) & (uint32_t)(nshards - 1);
 		j.nrefs[all[i].shard]++;
 	}
 	for (size_t s = 0; s < nshards; s++)
@@ -302,18 +310,32 @@ static size_t write_shards(struct search_ctx *x, int positional, size_t jobs, si
 	free(j.nrefs);
 	free(fill);
 	gram_refs_free(all, n);
-	return nshards;
+	part->all = NULL;
+	part->n = 0;
 }
 
-/* index.js. est_g and est_p, the size estimates that chose SG and SP, are
- * for the next build (search_patch.c): it must choose as a full build would. */
-void search_meta_text(const struct search_ctx *x, size_t ndocs, size_t sg, size_t sp, size_t est_g, size_t est_p,
-		      struct buf *out)
+void search_write_tail(struct search_ctx *x, struct gram_table *tables, size_t ntables, struct search_sizes *z,
+		       size_t jobs)
+{
+	struct search_part part;
+	search_part_collect(tables, ntables, "tg", &part);
+	z->tg = part.nshards;
+	search_part_write(x, &part, jobs);
+	search_part_collect(tables, ntables, "tp", &part);
+	z->tp = part.nshards;
+	search_part_write(x, &part, jobs);
+}
+
+/* index.js. The estimates that chose SG and SP are for the next build
+ * (search_patch.c): it must choose as a full build would. */
+void search_meta_text(const struct search_ctx *x, size_t ndocs, const struct search_sizes *z, struct buf *out)
 {
 	struct buf pairs = BUF_INIT;
 	text_fold_ts_pairs(x->folder, &pairs);
-	buf_addf(out, "sitegenSearch.meta({\"v\":6,\"n\":%zu,\"b\":%zu,\"sg\":%zu,\"sp\":%zu,\"est\":[%zu,%zu],\"ts\":",
-		 ndocs, search_tail_start(ndocs), sg, sp, est_g, est_p);
+	buf_addf(out,
+		 "sitegenSearch.meta({\"v\":6,\"n\":%zu,\"b\":%zu,\"sg\":%zu,\"sp\":%zu,\"tg\":%zu,\"tp\":%zu,"
+		 "\"est\":[%zu,%zu],\"ts\":",
+		 ndocs, search_tail_start(ndocs), z->sg, z->sp, z->tg, z->tp, z->est_g, z->est_p);
 	search_add_json(out, pairs.data, pairs.len);
 	/* the digest of the dictionary dz holds, for search_patch.c: a dz
 	 * changed in place (size and mtime kept) must not be taken as the
@@ -447,24 +469,40 @@ int search_build(const struct site *site, const struct text_folder *folder, stru
 	if (getenv("SITEGEN_TIMING"))
 		fprintf(stderr, "sitegen: search: built whole, %zu documents\n", ndocs);
 	x.tables = xcalloc(nt, sizeof(*x.tables));
-	for (size_t t = 0; t < nt; t++)
+	x.tail_tables = xcalloc(nt, sizeof(*x.tail_tables));
+	for (size_t t = 0; t < nt; t++) {
 		gram_table_init(&x.tables[t]);
+		gram_table_init(&x.tail_tables[t]);
+	}
 	threads_run(nt, index_range_of, ws, NULL);
 	search_timing("texts+postings");
 	free_workers(ws, nt);
-	size_t sjobs = (size_t)threads_count(jobs), est_g, est_p;
-	size_t sg = write_shards(&x, 0, sjobs, &est_g);
+	size_t sjobs = (size_t)threads_count(jobs);
+	struct search_sizes z = { 0 };
+	struct search_part part;
+	search_part_collect(x.tables, nt, "g", &part);
+	z.sg = part.nshards;
+	z.est_g = part.bytes;
+	search_part_write(&x, &part, sjobs);
 	search_timing("g/");
-	size_t sp = write_shards(&x, 1, sjobs, &est_p);
+	search_part_collect(x.tables, nt, "p", &part);
+	z.sp = part.nshards;
+	z.est_p = part.bytes;
+	search_part_write(&x, &part, sjobs);
 	search_timing("p/");
+	if (x.tail < ndocs)
+		search_write_tail(&x, x.tail_tables, nt, &z, sjobs);
 	struct buf meta = BUF_INIT;
-	search_meta_text(&x, ndocs, sg, sp, est_g, est_p, &meta);
+	search_meta_text(&x, ndocs, &z, &meta);
 	if (writer_put(w, "search/index.js", meta.data, meta.len) < 0)
 		x.failed = 1;
 	buf_free(&meta);
-	for (size_t t = 0; t < nt; t++)
+	for (size_t t = 0; t < nt; t++) {
 		gram_table_free(&x.tables[t]);
+		gram_table_free(&x.tail_tables[t]);
+	}
 	free(x.tables);
+	free(x.tail_tables);
 	buf_free(&x.dict);
 	buf_free(&x.dz);
 	return x.failed ? -1 : 0;

@@ -23,17 +23,18 @@
  * from 0 in each zone; a separator run counts one.
  *
  * Files (all under search/ in the output; lists in the "n45" code below):
- *   index.js     sitegenSearch.meta({"v":6,"n":DOCS,"b":B,"sg":SG,"sp":SP,"est":[G,P],
+ *   index.js     sitegenSearch.meta({"v":6,"n":DOCS,"b":B,"sg":SG,"sp":SP,"tg":TG,"tp":TP,
+ *                                   "est":[G,P],
  *                                   "ts":"<pairs: traditional, simplified, …>",
  *                                   "dh":"<hex>","dz":"<dictionary>"})
- *                B: the documents from B on (the tail: DOCS less DOCS rounded
- *                down to a multiple of 64, SEARCH_TAIL) are in no list of g/
- *                or p/: the browser reads their d/ files and looks for each
- *                term in their folded title and text, as it checks a long
- *                term's few candidates. So a report added as the newest
- *                changes no shard (its d/ file and index.js only) but once in
- *                64, when the tail is taken into the lists (a patch that only
- *                adds documents: search_patch.c);
+ *                B: g/ and p/ hold the documents below B; those from B on
+ *                (the tail: DOCS rounded down to a multiple of 32,
+ *                SEARCH_TAIL, is B) are in tg/ and tp/ alone, numbered from
+ *                B, in TG and TP shards (0 when there are none). Every build
+ *                makes the tail's shards whole, so a report added as the
+ *                newest changes no shard of g/ or p/ but once in 32, when the
+ *                tail is taken into them (a patch that only adds documents:
+ *                search_patch.c). A query looks up each gram in both parts;
  *                est: the size estimates SG and SP were chosen from (for
  *                the next build, which patches the index: search_patch.c);
  *                dh: a digest of the dictionary (hash.h's hash_block,
@@ -66,6 +67,9 @@
  *                for some k every link left of gram k points left and
  *                every link from k on points right, the document contains
  *                the term wherever it has gram k: no positions needed
+ *   tg/<k>.js    sitegenSearch.tg(k,"…"), tp/<k>.js sitegenSearch.tp(k,"…"):
+ *                the tail's, as g/ and p/ (TG and TP shards), its documents
+ *                numbered from 0 (B in the archive)
  *   p/<k>.js     sitegenSearch.p(k,"<key> <positions> <key> …")
  *                every 4-character gram whose hash (of all of it) % SP ==
  *                k, keys as in g/, with its
@@ -102,8 +106,9 @@
  * own d/ file and the shards whose lists change (its positions shift after
  * an insertion, so the p/ shards of its grams that have positions), and an
  * incremental build rewrites only those (search_patch.c); a report added as
- * the newest, its own d/ file (in the tail; when it completes 64, the
- * shards of the tail's grams: no list depends on DOCS); one added before others renumbers the reports after it:
+ * the newest, its own d/ file and the tail's shards (when it completes 32,
+ * the shards of g/ and p/ of the tail's grams: no list depends on DOCS);
+ * one added before others renumbers the reports after it:
  * their d/ files and every list holding one of them change (the patch
  * renumbers them). SG and SP are
  * powers of two chosen from the index size (about 16 KB a shard).

@@ -19,21 +19,22 @@ struct search_ctx {
 	struct writer *w;
 	struct diag *d;
 	struct gram_table *tables;	/* one per thread */
+	struct gram_table *tail_tables;	/* the same for the tail's documents */
 	size_t nthreads;
 	int failed;
 	struct buf dict;	/* the d/ texts' preset dictionary, UTF-16LE (search_dict.c) */
 	struct buf dz;		/* it as index.js holds it: b91 of its raw deflate */
 	int dict_earlier;	/* dict and dz not made: the patch takes the earlier build's */
-	size_t tail;		/* search_tail_start of the documents: those from it on have no postings */
+	size_t tail;		/* search_tail_start of the documents: those from it on are the tail */
 };
 
-/* The newest documents, fewer than SEARCH_TAIL, are in no list of g/ or p/:
- * the browser reads their d/ files and looks for the terms in their texts
- * (search.h). Where they start: the number of documents rounded down to a
- * multiple of SEARCH_TAIL, so that a report added as the newest changes
- * no shard but once in SEARCH_TAIL times, when the tail is taken into the
- * lists (search_patch.c). */
-#define SEARCH_TAIL 64
+/* The newest documents, fewer than SEARCH_TAIL, are in no list of g/ or p/
+ * but in the tail's own, tg/ and tp/ (search.h), which every build writes
+ * whole from them. Where they start: the number of documents rounded down
+ * to a multiple of SEARCH_TAIL, so that a report added as the newest
+ * changes no shard of g/ or p/ but once in SEARCH_TAIL times, when the
+ * tail is taken into their lists (search_patch.c). */
+#define SEARCH_TAIL 32
 size_t search_tail_start(size_t ndocs);
 
 /* zlib's level for the document texts (with the dictionary): see README
@@ -94,9 +95,29 @@ void search_add_key(struct buf *out, const char *prev, size_t plen, const char *
 size_t search_shard_count(size_t bytes);
 /* A JSON string (search.c). */
 void search_add_json(struct buf *b, const char *s, size_t len);
+/* The numbers of shards index.js gives, and the size estimates SG and SP
+ * were chosen from. */
+struct search_sizes {
+	size_t sg, sp, tg, tp, est_g, est_p;
+};
 /* index.js. */
-void search_meta_text(const struct search_ctx *x, size_t ndocs, size_t sg, size_t sp, size_t est_g, size_t est_p,
-		      struct buf *out);
+void search_meta_text(const struct search_ctx *x, size_t ndocs, const struct search_sizes *z, struct buf *out);
+/* One part of the index ("g", "p", or the tail's "tg", "tp": positional
+ * when it ends in p): the grams of tables[0..ntables) collected, the
+ * number of shards chosen from their size; then written, each shard
+ * handed to the writer over jobs threads (and the grams freed). */
+struct search_part {
+	const char *name;
+	int positional;
+	struct gram_ref *all;
+	size_t n, bytes, nshards;
+};
+void search_part_collect(struct gram_table *tables, size_t ntables, const char *name, struct search_part *part);
+void search_part_write(struct search_ctx *x, struct search_part *part, size_t jobs);
+/* The tail's tg/ and tp/ from its tables (numbered from the tail's start),
+ * their numbers of shards in z. */
+void search_write_tail(struct search_ctx *x, struct gram_table *tables, size_t ntables, struct search_sizes *z,
+		       size_t jobs);
 /* SITEGEN_TIMING=1: the CPU time so far. */
 void search_timing(const char *step);
 

@@ -27,14 +27,16 @@
  * still patched; the unchanged documents' ones over all the threads, once
  * the rest is kept, each handed to the writer as it is made.
  *
- * The lists hold the documents below the tail's start alone (search_tail_start:
- * the newest, fewer than SEARCH_TAIL, are searched by their texts), so
- * the patch of the lists sees the tail's documents as none: one taken into
- * the lists (the archive grown to the next multiple) as added, one leaving
- * them (shrunk below it) as removed. A report added as the newest, in the
- * tail, makes its d/ file and index.js and reads no shard; one in 64 takes
- * the tail in: SEARCH_TAIL documents added (at 10,000 reports 15,000
- * shards patched in 0.6 s, against a whole index's 4 s).
+ * The lists of g/ and p/ hold the documents below the tail's start alone
+ * (search_tail_start: the newest, fewer than SEARCH_TAIL, are in the
+ * tail's own lists, tg/ and tp/, which every build makes whole from their
+ * articles: index_tail), so the patch of g/ and p/ sees the tail's
+ * documents as none: one taken into them (the archive grown to the next
+ * multiple) as added, one leaving them (shrunk below it) as removed. A
+ * report added as the newest makes its d/ file, the tail's shards and
+ * index.js, and reads no shard of g/ or p/; one in SEARCH_TAIL takes the
+ * tail in: that many documents added, most shards patched (README,
+ * Search).
  *
  * A report added before others (or removed, or moved by its date) renumbers
  * those after it: documents are numbered in date order. The others keep
@@ -119,16 +121,20 @@ static int read_meta(struct patch *p)
 {
 	if (writer_read_kept(p->x->w, "search/index.js", &p->file) < 0)
 		return patch_fail(p, "no index.js as the earlier build left it");
-	size_t n, b, sg, sp, eg, ep;
-	if (sscanf(p->file.data, "sitegenSearch.meta({\"v\":6,\"n\":%zu,\"b\":%zu,\"sg\":%zu,\"sp\":%zu,\"est\":[%zu,%zu],",
-		   &n, &b, &sg, &sp, &eg, &ep) != 6)
+	size_t n, b;
+	struct search_sizes z;
+	if (sscanf(p->file.data,
+		   "sitegenSearch.meta({\"v\":6,\"n\":%zu,\"b\":%zu,\"sg\":%zu,\"sp\":%zu,\"tg\":%zu,\"tp\":%zu,"
+		   "\"est\":[%zu,%zu],",
+		   &n, &b, &z.sg, &z.sp, &z.tg, &z.tp, &z.est_g, &z.est_p) != 8)
 		return patch_fail(p, "index.js of another version");
 	if (p->x->dict_earlier && take_earlier_dict(p) < 0)
 		return patch_fail(p, "index.js is not this build's");
 	/* all of it as this build would write it: the same version, folding table… */
 	buf_reset(&p->tmp);
-	search_meta_text(p->x, n, sg, sp, eg, ep, &p->tmp);
-	if (n != p->old_ndocs || b != p->old_tail || sg != search_shard_count(eg) || sp != search_shard_count(ep))
+	search_meta_text(p->x, n, &z, &p->tmp);
+	if (n != p->old_ndocs || b != p->old_tail || z.sg != search_shard_count(z.est_g) ||
+	    z.sp != search_shard_count(z.est_p))
 		return patch_fail(p, "index.js is not this build's");
 	if (p->tmp.len != p->file.len || memcmp(p->tmp.data, p->file.data, p->file.len) != 0) {
 		/* …but for the texts' dictionary, which an edit in its sample may
@@ -138,15 +144,17 @@ static int read_meta(struct patch *p)
 			return patch_fail(p, "index.js is not this build's");
 		old.dict = p->old_dict;	/* a view: its "dh" is checked too */
 		buf_reset(&p->tmp);
-		search_meta_text(&old, n, sg, sp, eg, ep, &p->tmp);
+		search_meta_text(&old, n, &z, &p->tmp);
 		if (p->tmp.len != p->file.len || memcmp(p->tmp.data, p->file.data, p->file.len) != 0)
 			return patch_fail(p, "index.js is not this build's");
 		p->dict_changed = 1;
 	}
-	p->sg = sg;
-	p->sp = sp;
-	p->est_g = eg;
-	p->est_p = ep;
+	p->sg = z.sg;
+	p->sp = z.sp;
+	p->est_g = z.est_g;
+	p->est_p = z.est_p;
+	p->old_tg = z.tg;
+	p->old_tp = z.tp;
 	return 0;
 }
 
@@ -336,30 +344,76 @@ static void run_on_threads(struct patch *p, void *(*fn)(void *, size_t))
 	free(failed);
 }
 
+/* The tail's postings, its documents over the threads in increasing
+ * ranges (as a full build's), numbered from the tail's start. */
+struct tail_job {
+	struct patch *p;
+	size_t count;
+};
+
+static void *index_tail_range(void *arg, size_t k)
+{
+	struct tail_job *j = arg;
+	struct patch *p = j->p;
+	struct worker_state *ws = &p->ws[k];
+	for (size_t i = j->count * k / p->nws; i < j->count * (k + 1) / p->nws; i++) {
+		const struct article *a = p->by_order[p->tail + i];
+		search_document_text(ws, a);
+		search_index_doc(ws, &p->tail_tables[k], a->title, strlen(a->title), ws->text.data, ws->text.len,
+				 (uint32_t)i);
+	}
+	gram_flush(&p->tail_tables[k]);
+	return NULL;
+}
+
+/* The tail's shards, collected: written by offer once the rest is kept. */
+static void index_tail(struct patch *p)
+{
+	if (p->tail >= p->ndocs)
+		return;
+	struct tail_job j = { .p = p, .count = p->ndocs - p->tail };
+	p->tail_tables = xcalloc(p->nws, sizeof(*p->tail_tables));
+	for (size_t k = 0; k < p->nws; k++)
+		gram_table_init(&p->tail_tables[k]);
+	threads_run(p->nws, index_tail_range, &j, NULL);
+	search_part_collect(p->tail_tables, p->nws, "tg", &p->tail_parts[0]);
+	search_part_collect(p->tail_tables, p->nws, "tp", &p->tail_parts[1]);
+}
+
 /* Keeps the rest of search/ and offers the files made: all, or nothing.
  * The unchanged documents' d/ files, when the dictionary changed, are
  * named to the writer as not kept, and made once nothing can fail. */
 static int offer(struct patch *p)
 {
 	struct buf *meta = patch_add_made(p, "search/index.js");
-	search_meta_text(p->x, p->ndocs, p->sg, p->sp, p->est_g, p->est_p, meta);
+	struct search_sizes z = { p->sg, p->sp, p->tail_parts[0].nshards, p->tail_parts[1].nshards, p->est_g, p->est_p };
+	search_meta_text(p->x, p->ndocs, &z, meta);
 	/* not kept: the d/ files made again (all of them when the dictionary
-	 * changed) and those of the documents removed */
-	size_t from = p->dict_changed ? 0 : p->ndocs, nd = p->span - from;
-	char(*d_rels)[48] = xcalloc(nd + 1, sizeof(*d_rels));
-	const char **rels = xcalloc(p->nmade + nd + 1, sizeof(*rels));
+	 * changed), those of the documents removed, and the earlier tail's
+	 * shards (the tail's are made whole, once the rest is kept) */
+	size_t from = p->dict_changed ? 0 : p->ndocs, nd = p->span - from, nt = p->old_tg + p->old_tp;
+	char(*d_rels)[48] = xcalloc(nd + nt + 1, sizeof(*d_rels));
+	const char **rels = xcalloc(p->nmade + nd + nt + 1, sizeof(*rels));
 	for (size_t i = 0; i < p->nmade; i++)
 		rels[i] = p->made[i].rel;
-	for (size_t n = 0; n < nd; n++) {	/* the changed ones twice: no matter */
-		snprintf(d_rels[n], sizeof(*d_rels), "search/d/%zu.js", from + n);
+	for (size_t n = 0; n < nd + nt; n++) {	/* the changed ones twice: no matter */
+		if (n < nd)
+			snprintf(d_rels[n], sizeof(*d_rels), "search/d/%zu.js", from + n);
+		else if (n - nd < p->old_tg)
+			snprintf(d_rels[n], sizeof(*d_rels), "search/tg/%zx.js", n - nd);
+		else
+			snprintf(d_rels[n], sizeof(*d_rels), "search/tp/%zx.js", n - nd - p->old_tg);
 		rels[p->nmade + n] = d_rels[n];
 	}
-	int r = writer_keep_under_except(p->x->w, "search/", rels, p->nmade + nd, (int)p->x->nthreads);
+	int r = writer_keep_under_except(p->x->w, "search/", rels, p->nmade + nd + nt, (int)p->x->nthreads);
 	free(rels);
 	free(d_rels);
 	if (r < 0)
 		return patch_fail(p, "the rest of search/ cannot be kept");
 	run_on_threads(p, put_made);
+	for (int k = 0; k < 2; k++)
+		if (p->tail_parts[k].name)
+			search_part_write(p->x, &p->tail_parts[k], p->nws);
 	if (p->dict_changed)
 		run_on_threads(p, remake_texts);
 	return 0;
@@ -368,6 +422,11 @@ static int offer(struct patch *p)
 
 static void patch_free(struct patch *p)
 {
+	for (int k = 0; k < 2; k++)
+		gram_refs_free(p->tail_parts[k].all, p->tail_parts[k].n);
+	for (size_t k = 0; p->tail_tables && k < p->nws; k++)
+		gram_table_free(&p->tail_tables[k]);
+	free(p->tail_tables);
 	gram_table_free(&p->old);
 	gram_table_free(&p->new);
 	for (size_t i = 0; i < p->nmade; i++) {
@@ -479,8 +538,10 @@ int search_patch(struct search_ctx *x, struct worker_state *ws, size_t nws, cons
 		r = index_changes(&p);
 	if (r == 0)
 		r = patch_shards(&p);
-	if (r == 0)
+	if (r == 0) {
+		index_tail(&p);
 		r = offer(&p);
+	}
 	if (getenv("SITEGEN_TIMING")) {
 		if (r == 0)
 			fprintf(stderr,

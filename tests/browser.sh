@@ -46,8 +46,8 @@ captions: ['<img src=x onerror=alert(3)>图片说明']
 正文包含 \</script\> 和 \<mark\>假标记\</mark\> 以及 \<script\>alert(2)\</script\> 这些文字。
 EOF
 	out=$tmp/out
-	# the newest reports below a multiple of 8 (64 by default) in no list of the index, searched by their
-	# texts (generator/search_internal.h): 22 reports, 16 in the lists, so the page uses both
+	# the newest reports past a multiple of 8 (32 by default) in the tail's own lists (tg/, tp/:
+	# generator/search_internal.h): 18 reports, 16 in g/ and p/, so the page uses both
 	if ! SITEGEN_SEARCH_TAIL=8 "$B/sitegen" --content "$tmp/content" --out "$out" --quiet >"$tmp/build.log" 2>&1; then
 		echo "not ok - browser: content/ with a hostile article does not build"
 		sed 's/^/#   /' "$tmp/build.log"

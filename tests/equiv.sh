@@ -27,8 +27,8 @@
 set -u
 B=${B:-build}
 BIN=$B/sitegen
-# The search index's tail (its newest reports, in no list: generator/search_internal.h) a multiple of 4
-# rather than 64, unless set: a report added or deleted then often takes the tail into the lists or
+# The search index's tail (its newest reports, in lists of their own: generator/search_internal.h) past a
+# multiple of 4 rather than 32, unless set: a report added or deleted then often takes the tail into the lists or
 # out of them, the patch's rarest case
 export SITEGEN_SEARCH_TAIL=${SITEGEN_SEARCH_TAIL:-4}
 SEED=${EQUIV_SEED:-}

@@ -115,11 +115,11 @@ if SITEGEN_SEARCH_TAIL=1 build "edge cases" --config tests/golden/config.yml --c
 else
 	status=1
 fi
-# the same edge text in the tail (the default: fewer than 64 reports), each report looked at by its text
+# the same edge text in the tail (the default: fewer than 32 reports), in its own lists, tg/ and tp/
 if build "edge cases, by text" --config tests/golden/config.yml --content "$tmp/edge/content" --out "$tmp/edge/tail" &&
 	grep -q '"b":0,' "$tmp/edge/tail/search/index.js"; then
 	if node tests/search_check.js --label "edge text in the tail" "$tmp/edge/tail" "$tmp/edge/q.txt" >"$tmp/edge/log" 2>&1; then
-		echo "ok - search: the edge text's $(grep -c '^ok' "$tmp/edge/log") checks pass with every report in the tail (by its text)"
+		echo "ok - search: the edge text's $(grep -c '^ok' "$tmp/edge/log") checks pass with every report in the tail (its own lists, tg/ and tp/)"
 	else
 		grep '^not ok' "$tmp/edge/log"
 		status=1
@@ -147,9 +147,9 @@ done
 # a misspelt SITEGEN_SEARCH_TAIL is said, and the default used
 SITEGEN_SEARCH_TAIL=' 8' "$B/sitegen" --config tests/golden/config.yml --content "$tmp/edge/content" --out "$tmp/edge/spelt" \
 	--quiet >"$tmp/log" 2>&1
-if grep -q "warning: SITEGEN_SEARCH_TAIL= 8 is not a whole number from 1 to 4096: 64 is used" "$tmp/log" &&
+if grep -q "warning: SITEGEN_SEARCH_TAIL= 8 is not a whole number from 1 to 4096: 32 is used" "$tmp/log" &&
 	grep -q '"b":0,' "$tmp/edge/spelt/search/index.js"; then
-	echo "ok - search: SITEGEN_SEARCH_TAIL=' 8' is said not to be a number, and 64 used"
+	echo "ok - search: SITEGEN_SEARCH_TAIL=' 8' is said not to be a number, and 32 used"
 else
 	echo "not ok - search: SITEGEN_SEARCH_TAIL=' 8': $(cat "$tmp/log" | head -3)"
 	status=1

@@ -37,7 +37,7 @@ const PAGE = 10;
  * of exactly the generator's shape, `sitegenSearch.KIND([N,]OBJECT);` with OBJECT in JSON, registers by
  * JSON.parse (what evaluating it does, since JSON is a subset of JavaScript; 2,000 vm scripts cost a
  * second to compile); any other file is evaluated with `vm`, as a <script> tag would. */
-const SHAPE = /^sitegenSearch\.(meta|[gpd])\((?:(\d+),)?(\{.*\}|".*")\);\n?$/s;
+const SHAPE = /^sitegenSearch\.(meta|[gpd]|tg|tp)\((?:(\d+),)?(\{.*\}|".*")\);\n?$/s;
 
 function fileLoader(out) {
 	const cache = new Map();
@@ -49,7 +49,7 @@ function fileLoader(out) {
 		if (got) throw new Error(`${want}.js registers twice`);
 		got = obj;
 	};
-	const api = { meta: record("meta"), g: record("g"), p: record("p"), d: record("d") };
+	const api = { meta: record("meta"), g: record("g"), p: record("p"), tg: record("tg"), tp: record("tp"), d: record("d") };
 	const ctx = vm.createContext({ sitegenSearch: api });
 	const run = (file) => {
 		const src = fs.readFileSync(file, "utf8");
@@ -174,7 +174,10 @@ function describe(corpus, ns) {
 function checkShards(load, meta) {
 	const problems = [];
 	let grams = 0;
-	for (const [kind, count] of [["g", meta.sg], ["p", meta.sp]]) {
+	/* g/ and p/ hold the documents below meta.b; the tail's tg/ and tp/ the others, numbered from it */
+	for (const [kind, count, ndocs] of [["g", meta.sg, meta.b], ["p", meta.sp, meta.b], ["tg", meta.tg, meta.n - meta.b],
+		["tp", meta.tp, meta.n - meta.b]]) {
+		const gk = kind.endsWith("g");
 		for (let k = 0; k < count; k++) {
 			let shard;
 			try {
@@ -195,20 +198,19 @@ function checkShards(load, meta) {
 			}
 			for (const gram of Object.keys(shard)) {
 				grams++;
-				const base = kind === "g" && /^.{4}[<>]$/u.test(gram) ? gram.slice(0, -1) : gram;	/* a context list */
+				const base = gk && /^.{4}[<>]$/u.test(gram) ? gram.slice(0, -1) : gram;	/* a context list */
 				const len = [...base].length;
-				const want = S.fnv1a(kind === "g" ? S.shardBase(gram) : gram) % count;
-				if (want !== k || (kind === "g" ? len > 4 : len !== 4))
+				const want = S.fnv1a(gk ? S.shardBase(gram) : gram) % count;
+				if (want !== k || (gk ? len > 4 : len !== 4))
 					problems.push(`${kind}/${k.toString(16)}.js holds '${gram}' (belongs in ${kind}/${want.toString(16)})`);
 				try {
-					if (kind === "g") {
-						/* the newest documents, from meta.b on, have no postings (search.h) */
+					if (gk) {
 						const r = new S.Reader(shard[gram]);
 						const docs = r.docs(meta.n).concat(r.docs(meta.n));
 						if (!r.done()) throw new Error("trailing data");
-						if (docs.some((d) => d >= meta.b)) throw new Error(`a document of the tail (from ${meta.b} on)`);
-					} else if (S.readPositions(shard[gram]).docs.some((d) => d >= meta.b)) {
-						throw new Error(`a document of the tail (from ${meta.b} on)`);
+						if (docs.some((d) => d >= ndocs)) throw new Error(`a document past its part's ${ndocs}`);
+					} else if (S.readPositions(shard[gram]).docs.some((d) => d >= ndocs)) {
+						throw new Error(`a document past its part's ${ndocs}`);
 					}
 				} catch (e) {
 					problems.push(`${kind}/${k.toString(16)}.js '${gram}': ${e.message}`);
@@ -622,7 +624,7 @@ async function main() {
 
 	const shards = checkShards(load, meta);
 	say(!shards.problems.length,
-		`index.js and all ${meta.sg} g/ and ${meta.sp} p/ shard files load, register under their own number ` +
+		`index.js and all ${meta.sg} g/, ${meta.sp} p/, ${meta.tg} tg/ and ${meta.tp} tp/ shard files load, register under their own number ` +
 		`and hold only grams that hash to them (${shards.grams} grams, ${meta.n} reports)`,
 		shards.problems.slice(0, 20).map((p) => "#   " + p));
 

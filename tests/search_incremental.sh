@@ -14,9 +14,9 @@ core() { [ "$part" != more ]; }
 more() { [ "$part" != core ]; }
 B=${B:-build}
 BIN=$B/sitegen
-# The newest reports, below a multiple of 4 here (64 by default), are in no list: the browser reads their
-# texts (generator/search_internal.h); a tail of 4 puts most steps' reports in the lists, and one added
-# takes the tail into them soon
+# The newest reports, past a multiple of 4 here (32 by default), are in the tail's own lists, tg/ and tp/,
+# made whole by every build (generator/search_internal.h); a tail of 4 puts most steps' reports in g/ and
+# p/, and one added takes the tail into them soon
 export SITEGEN_SEARCH_TAIL=4
 tmp=$(mktemp -d -p /dev/shm 2>/dev/null || mktemp -d)	# a tmpfs when there is one: ten builds of 4,000 files
 trap 'rm -rf "$tmp"' EXIT
@@ -193,8 +193,8 @@ rebuild "a tag edit"
 patched "a tag edit"
 finds 貔貅 "$u" "the new tag is found"
 
-# 5b. a report added as the newest: in the tail (n reports, n − 2 a multiple of 4: the last two were), in no list,
-# so the build writes its d/ file and index.js and no shard, and the engine finds it by its text; one
+# 5b. a report added as the newest: in the tail (n reports, n − 2 a multiple of 4: the last two were), in the
+# tail's own lists, so the build writes its d/ file, tg/, tp/ and index.js and no shard of g/ or p/; one
 # more takes the tail into the lists: documents only added (the shards of their grams, the lists they join
 # alone decoded: search_patch_shards.c), equal to a full build, each found by the index; removed again,
 # the tail's reports leave the lists, their postings taken out
@@ -203,8 +203,9 @@ rebuild "a report added as the newest"
 patched "a report added as the newest"
 nd=$(find "$tmp/one/search/d" -type f | wc -l)
 if grep -qx "search/d/$((nd - 1)).js" "$tmp/changed" && [ "$(grep -c '^search/d/' "$tmp/changed")" -eq 1 ] &&
-	[ "$(grep -c '^search/[gp]/' "$tmp/changed")" -eq 0 ] && grep -q "\"n\":$((n + 1)),\"b\":$((n - 2))," "$tmp/one/search/index.js"; then
-	ok "a report added as the newest, in the tail, writes one d/ file, its own (d/$((nd - 1)).js), index.js and no shard"
+	[ "$(grep -c '^search/[gp]/' "$tmp/changed")" -eq 0 ] && [ "$(grep -c '^search/tg/' "$tmp/changed")" -gt 0 ] &&
+	grep -q "\"n\":$((n + 1)),\"b\":$((n - 2))," "$tmp/one/search/index.js"; then
+	ok "a report added as the newest, in the tail, writes one d/ file, its own (d/$((nd - 1)).js), the tail's shards, index.js and no shard of g/ or p/"
 else
 	bad "a report added as the newest rewrote these d/ files: $(grep '^search/d/' "$tmp/changed" | head -5 | tr '\n' ' '), $(grep -c '^search/[gp]/' "$tmp/changed") shards; $(grep -o '"n":[0-9]*,"b":[0-9]*' "$tmp/one/search/index.js")"
 fi
@@ -231,7 +232,7 @@ patched "the tail's reports out of the lists"
 grep -q 'search: patched 1 documents, .* (postings of 4 documents out, of 0 in)' "$tmp/log" &&
 	ok "the newest removed: its postings and those of the 3 reports back in the tail out of the lists" ||
 	bad "the tail's reports out of the lists: $(grep 'search: patched' "$tmp/log")"
-finds 鳏寡孤独 "$un" "the report back in the tail is found by its text"
+finds 鳏寡孤独 "$un" "the report back in the tail is found in its lists"
 rm "$newest"
 rebuild "the newest report removed"
 patched "the newest report removed"

@@ -5,8 +5,8 @@
  * they define the global `sitegenSearchEngine`. This file loads the index files and
  * drives the page: the field, the status line, the list of results, 更多结果, the address.
  *
- * Each index file (see generator/search.h) calls one function of the global `sitegenSearch` (meta, g, p or
- * d), so it loads with a <script> tag: that works on any static server and from a copied folder (file://),
+ * Each index file (see generator/search.h) calls one function of the global `sitegenSearch` (meta, g, p, tg,
+ * tp or d), so it loads with a <script> tag: that works on any static server and from a copied folder (file://),
  * where fetch is not allowed. Results are built as DOM text nodes, never by pasting strings into HTML. */
 (function (global) {
 	"use strict";
@@ -34,6 +34,8 @@
 			meta: function (obj) { settle("index", obj); },
 			g: function (k, obj) { settle(api.fileKey("g", k), obj); },
 			p: function (k, obj) { settle(api.fileKey("p", k), obj); },
+			tg: function (k, obj) { settle(api.fileKey("tg", k), obj); },
+			tp: function (k, obj) { settle(api.fileKey("tp", k), obj); },
 			d: function (n, obj) { settle(api.fileKey("d", n), obj); }
 		};
 		function load(key) {

@@ -206,6 +206,8 @@
 			this.metaPromise = this.file("index").then(function (meta) {
 				if (!meta || meta.v !== 6 || !(Number.isInteger(meta.n) && meta.n >= 0) ||
 				    !(Number.isInteger(meta.b) && meta.b >= 0 && meta.b <= meta.n) ||
+				    !(Number.isInteger(meta.tg) && Number.isInteger(meta.tp) &&
+				      (meta.b < meta.n ? meta.tg > 0 && meta.tp > 0 : meta.tg === 0 && meta.tp === 0)) ||
 				    !(meta.sg > 0) || !(meta.sp > 0) || typeof meta.dz !== "string")
 					throw corrupt("index.js");
 				self.meta = meta;
@@ -248,11 +250,15 @@
 		return queryTerms(query, this.folder.fold);
 	};
 
-	/* What a query needs: per term its grams (see termGrams), each with its shard file. */
+	/* What a query needs: per term its grams (see termGrams), each with its shard files: key in g/ or p/
+	 * (the documents below meta.b; none when there are none), tkey in the tail's tg/ or tp/ (those from
+	 * meta.b on; none when there are none). */
 	Engine.prototype.plan = function (terms) {
 		var meta = this.meta;
 		function place(g) {
-			g.key = g.kind === "g" ? fileKey("g", fnv1a(shardBase(g.gram)) % meta.sg) : fileKey("p", fnv1a(g.gram) % meta.sp);
+			var gh = fnv1a(shardBase(g.gram)), ph = fnv1a(g.gram);
+			if (meta.b > 0) g.key = g.kind === "g" ? fileKey("g", gh % meta.sg) : fileKey("p", ph % meta.sp);
+			if (meta.b < meta.n) g.tkey = g.kind === "g" ? fileKey("tg", gh % meta.tg) : fileKey("tp", ph % meta.tp);
 			return g;
 		}
 		return terms.map(function (term) {
@@ -264,23 +270,50 @@
 		});
 	};
 
-	/* The decoded postings of a gram whose shard is loaded, or null when the index has no such gram. */
-	Engine.prototype.postings = function (g, shard) {
+	/* The decoded postings of a gram whose shards are loaded (shards: key → parsed shard), or null when
+	 * the index has no such gram: the lists of g/ or p/ and the tail's after them, its documents
+	 * numbered from meta.b. */
+	Engine.prototype.postings = function (g, shards) {
 		var ck = g.kind + ":" + g.gram, hit = this.grams.get(ck);
 		if (hit !== undefined) return hit;
-		var s = Object.prototype.hasOwnProperty.call(shard, g.gram) ? shard[g.gram] : null, out = null;
-		if (typeof s === "string") {
-			if (g.kind === "g") {
-				var r = new Reader(s);
-				out = { docs: r.docs(this.meta.b), title: r.docs(this.meta.b) };
-				if (!r.done()) throw corrupt("trailing data for " + g.gram);
-			} else {
-				out = readPositions(s);
-			}
-		}
+		var meta = this.meta;
+		var head = g.key ? this.decode(g, shards.get(g.key), meta.b, 0) : null;
+		var tail = g.tkey ? this.decode(g, shards.get(g.tkey), meta.n - meta.b, meta.b) : null;
+		var out = !head ? tail : !tail ? head : g.kind === "g" ?
+			{ docs: head.docs.concat(tail.docs), title: head.title.concat(tail.title) } : joinPositions(head, tail);
 		this.grams.set(ck, out);
 		return out;
 	};
+
+	/* g's postings in one shard (parsed), its documents below ndocs, each plus base; or null. */
+	Engine.prototype.decode = function (g, shard, ndocs, base) {
+		var s = Object.prototype.hasOwnProperty.call(shard, g.gram) ? shard[g.gram] : null;
+		if (typeof s !== "string") return null;
+		function shift(d) { return d + base; }
+		function shifted(docs) { return base ? docs.map(shift) : docs; }
+		if (g.kind === "g") {
+			var r = new Reader(s), out = { docs: shifted(r.docs(ndocs)), title: shifted(r.docs(ndocs)) };
+			if (!r.done()) throw corrupt("trailing data for " + g.gram);
+			return out;
+		}
+		var l = readPositions(s);
+		if (l.docs.length && l.docs[l.docs.length - 1] >= ndocs) throw corrupt("positions of " + g.gram);
+		return { docs: shifted(l.docs), at: l.at, pos: l.pos };
+	};
+
+	/* Two position lists { docs, at, pos } (codec.readPositions), the second's documents all after the
+	 * first's, as one. */
+	function joinPositions(a, b) {
+		var n = a.docs.length, docs = new Int32Array(n + b.docs.length), at = new Int32Array(2 * docs.length + 1);
+		docs.set(a.docs);
+		docs.set(b.docs, n);
+		at.set(a.at.subarray(0, 2 * n));
+		for (var i = 0; i < b.at.length; i++) at[2 * n + i] = b.at[i] + a.pos.length;
+		var pos = new Int32Array(a.pos.length + b.pos.length);
+		pos.set(a.pos);
+		pos.set(b.pos, a.pos.length);
+		return { docs: docs, at: at, pos: pos };
+	}
 
 	/* Documents containing one term, and those whose title does: { docs: [ascending], title: Set }. For a
 	 * term of more than 4 characters, the documents that hold all its 4-character grams, which may
@@ -288,7 +321,7 @@
 	Engine.prototype.evalTerm = function (grams, shards) {
 		var self = this;
 		var lists = grams.map(function (g) {
-			return self.postings(g, shards.get(g.key));
+			return self.postings(g, shards);
 		});
 		if (lists.some(function (l) { return l === null; })) return { docs: [], title: new Set() };
 		var both = lists.slice(1).reduce(function (acc, l) { return intersect(acc, l.docs); }, lists[0].docs);
@@ -307,10 +340,10 @@
 	Engine.prototype.byContext = function (grams, term, candidates, shards) {
 		var self = this, m = grams.length;
 		function list(g, mark) {
-			var l = self.postings({ gram: g.gram + mark, kind: "g" }, shards.get(g.key));
+			var l = self.postings({ gram: g.gram + mark, kind: "g", key: g.key, tkey: g.tkey }, shards);
 			return l ? l.docs : [];
 		}
-		var titles = grams.map(function (g) { return self.postings(g, shards.get(g.key)).title; });
+		var titles = grams.map(function (g) { return self.postings(g, shards).title; });
 		var left = grams.map(function (g) { return list(g, "<"); });
 		var right = grams.map(function (g) { return list(g, ">"); });
 		var decided = { docs: [], title: new Set() }, open = { docs: [], title: term.title };
@@ -341,7 +374,7 @@
 	Engine.prototype.chainTerm = function (cover, candidates, shards) {
 		var self = this;
 		var lists = cover.map(function (g) {
-			return self.postings(g, shards.get(g.key));
+			return self.postings(g, shards);
 		});
 		var docs = [], title = new Set();
 		candidates.docs.forEach(function (doc) {
@@ -432,90 +465,87 @@
 	/* Runs a query. Resolves to { terms, total, docs: document numbers best first, titleTerms: Map from
 	 * document to how many terms its title holds, keys: the files used }, or to null when stale()
 	 * (optional) says, once the shards are loaded, that the result is no longer wanted.
-	 * The documents below meta.b by the index: round trips: the g/ shards of every term; for a term of 5
-	 * or more characters, then either the d/ files of its few candidates or the p/ shards of its
-	 * 4-character grams. The newest, from meta.b on (fewer than 64), by their own texts (tailSets), loaded
-	 * at the same time. */
+	 * Round trips: the g/ and tg/ shards of every term; for a term of 5 or more characters, then either
+	 * the d/ files of its few candidates or the p/ and tp/ shards of its 4-character grams. */
 	Engine.prototype.search = function (query, stale) {
 		var self = this;
 		return this.ready().then(function () {
 			var terms = self.terms(query);
 			var result = { terms: terms, total: 0, docs: [], titleTerms: new Map(), keys: [] };
 			if (!terms.length) return result;
-			var tail = self.tailSets(terms, result);
-			return Promise.all([self.indexSets(terms, result, stale), tail]).then(function (both) {
-				if (!both[0] || (stale && stale())) return null;
-				both[0].forEach(function (s, i) {
-					s.docs = s.docs.concat(both[1][i].docs);	/* the tail's numbers are all higher */
-					both[1][i].title.forEach(function (d) { s.title.add(d); });
-				});
-				return self.rank(both[0], result);
-			});
-		});
-	};
-
-	/* Per term, { docs: ascending, title: Set } of the documents below meta.b that contain it, by the
-	 * index; null when stale() says the result is no longer wanted. */
-	Engine.prototype.indexSets = function (terms, result, stale) {
-		var self = this;
-		var none = terms.map(function () { return { docs: [], title: new Set() }; });
-		if (!self.meta.b) return Promise.resolve(none);
-		var plan = self.plan(terms), shards = new Map();
-		var keys = unique(plan, function (t) { return t.grams; });
-		result.keys = result.keys.concat(keys);
-		/* A query of hundreds of characters would need most of the index; first check, with a bounded
-		 * download, that the grams it starts with exist at all. */
-		var first = keys.length > FIRST_SHARDS ? keys.slice(0, FIRST_SHARDS) : keys;
-		return self.loadShards(first, shards).then(function () {
-			var missing = plan.some(function (t) {
-				return t.grams.some(function (g) {
-					return shards.has(g.key) && self.postings(g, shards.get(g.key)) === null;
-				});
-			});
-			if (missing) return none;
-			return self.loadShards(keys.slice(first.length), shards).then(function () {
-				if (stale && stale()) return null;
-				var sets = plan.map(function (t) { return self.evalTerm(t.grams, shards); });
-				var candidates = sets.reduce(function (acc, s) { return intersect(acc, s.docs); }, sets[0].docs);
-				var long = plan.filter(function (t) { return !t.short; });
-				if (!long.length || !candidates.length) return sets;
-				if (candidates.length <= self.textLimit) return self.verifyByText(plan, sets, candidates, result);
-				/* decide what the context lists can; the rest by positions */
-				var open = [];
-				plan.forEach(function (t, i) {
-					if (t.short) return;
-					var c = self.byContext(t.grams, sets[i], candidates, shards);
-					sets[i] = c.sets;
-					if (c.open.docs.length) open.push({ t: t, i: i, open: c.open });
-				});
-				if (!open.length) return sets;
-				var more = unique(open.map(function (o) { return o.t; }), function (t) { return t.cover; });
-				result.keys = result.keys.concat(more);
-				return self.loadShards(more, shards).then(function () {
-					if (stale && stale()) return null;
-					open.forEach(function (o) {
-						var found = self.chainTerm(o.t.cover, o.open, shards);
-						sets[o.i] = { docs: union(sets[o.i].docs, found.docs),
-							title: new Set(Array.from(sets[o.i].title).concat(Array.from(found.title))) };
+			var plan = self.plan(terms), shards = new Map();
+			var keys = unique(plan, function (t) { return t.grams; });
+			result.keys = keys;
+			/* A query of hundreds of characters would need most of the index; first check, with a
+			 * bounded download, that the grams it starts with exist at all. */
+			var first = keys.length > FIRST_SHARDS ? keys.slice(0, FIRST_SHARDS) : keys;
+			return self.loadShards(first, shards).then(function () {
+				var missing = plan.some(function (t) {
+					return t.grams.some(function (g) {
+						return (!g.key || shards.has(g.key)) && (!g.tkey || shards.has(g.tkey)) &&
+							self.postings(g, shards) === null;
 					});
-					return sets;
+				});
+				if (missing) return result;
+				return self.loadShards(keys.slice(first.length), shards).then(function () {
+					if (stale && stale()) return null;
+					var sets = plan.map(function (t) { return self.evalTerm(t.grams, shards); });
+					var candidates = sets.reduce(function (acc, s) { return intersect(acc, s.docs); }, sets[0].docs);
+					var long = plan.filter(function (t) { return !t.short; });
+					if (!long.length || !candidates.length) return self.rank(sets, result);
+					if (candidates.length <= self.textLimit) {
+						return self.verifyByText(plan, sets, candidates, result).then(function (sets) {
+							return self.rank(sets, result);
+						});
+					}
+					/* decide what the context lists can; the rest by positions */
+					var open = [];
+					plan.forEach(function (t, i) {
+						if (t.short) return;
+						var c = self.byContext(t.grams, sets[i], candidates, shards);
+						sets[i] = c.sets;
+						if (c.open.docs.length) open.push({ t: t, i: i, open: c.open });
+					});
+					if (!open.length) return self.rank(sets, result);
+					var more = unique(open.map(function (o) { return o.t; }), function (t) { return t.cover; });
+					result.keys = keys.concat(more);
+					return self.loadShards(more, shards).then(function () {
+						if (stale && stale()) return null;
+						open.forEach(function (o) {
+							var found = self.chainTerm(o.t.cover, o.open, shards);
+							sets[o.i] = { docs: union(sets[o.i].docs, found.docs),
+								title: new Set(Array.from(sets[o.i].title).concat(Array.from(found.title))) };
+						});
+						return self.rank(sets, result);
+					});
 				});
 			});
 		});
 	};
 
-	/* Per term, { docs: ascending, title: Set } of the newest documents, from meta.b on, that contain it:
-	 * the index has no postings of them (generator/search.h): they are looked for in their texts. */
-	Engine.prototype.tailSets = function (terms, result) {
-		var tail = [];
-		for (var n = this.meta.b; n < this.meta.n; n++) {
-			tail.push(n);
-			result.keys.push(fileKey("d", n));
+	/* Sorted ascending arrays → their union. */
+	function union(a, b) {
+		var out = [], i = 0, j = 0;
+		while (i < a.length || j < b.length) {
+			if (j >= b.length || (i < a.length && a[i] < b[j])) out.push(a[i++]);
+			else if (i >= a.length || b[j] < a[i]) out.push(b[j++]);
+			else { out.push(a[i]); i++; j++; }
 		}
-		return Promise.all(tail.map(this.foldedDoc, this)).then(function (folded) {
-			return terms.map(function (term) { return byText(term, tail, folded); });
+		return out;
+	}
+
+	/* The shard files of what pick(term) returns, each once. */
+	function unique(plan, pick) {
+		var keys = [];
+		plan.forEach(function (t) {
+			pick(t).forEach(function (g) {
+				[g.key, g.tkey].forEach(function (key) {
+					if (key && keys.indexOf(key) < 0) keys.push(key);
+				});
+			});
 		});
-	};
+		return keys;
+	}
 
 	/* Which of the documents nums (ascending; folded[k] is nums[k]'s folded { title, text }) contain the
 	 * folded term: { docs, title: Set of those whose title does }. A term holds no separator, so it
@@ -544,28 +574,6 @@
 		}
 		return p;
 	};
-
-	/* Sorted ascending arrays → their union. */
-	function union(a, b) {
-		var out = [], i = 0, j = 0;
-		while (i < a.length || j < b.length) {
-			if (j >= b.length || (i < a.length && a[i] < b[j])) out.push(a[i++]);
-			else if (i >= a.length || b[j] < a[i]) out.push(b[j++]);
-			else { out.push(a[i]); i++; j++; }
-		}
-		return out;
-	}
-
-	/* The shard files of what pick(term) returns, each once. */
-	function unique(plan, pick) {
-		var keys = [];
-		plan.forEach(function (t) {
-			pick(t).forEach(function (g) {
-				if (keys.indexOf(g.key) < 0) keys.push(g.key);
-			});
-		});
-		return keys;
-	}
 
 	/* Decides the long terms on the candidates' own folded title and text: resolves to the sets. */
 	Engine.prototype.verifyByText = function (plan, sets, candidates, result) {
