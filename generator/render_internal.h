@@ -84,6 +84,8 @@ struct render_deps {
 	int views_known;	/* job_key and job_view are made (else the record's stand) */
 	struct arena views_arena;	/* their memos, while they are made */
 	struct arena keys_arena;	/* the keys that are not the site's strings (a feed's) */
+	struct arena *thread_keys;	/* the same, made by the threads that made the views */
+	size_t nthread_keys;
 	struct strmap views_seen;
 	long *old_of;		/* by article order: its earlier number, or -1 */
 	long *new_of;		/* by the earlier number: its order now, or -1 */

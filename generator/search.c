@@ -131,9 +131,12 @@ static void *index_range(void *arg)
 		if (art->order < x->tail)
 			search_index_doc(ws, t, art->title, strlen(art->title), ws->text.data, ws->text.len,
 					 (uint32_t)art->order);
-		else	/* the newest few: in the tail's lists, numbered from its start (search.h) */
+		else {	/* the newest few: in the tail's lists, numbered from its start (search.h) */
 			search_index_doc(ws, &x->tail_tables[ws->t], art->title, strlen(art->title), ws->text.data,
 					 ws->text.len, (uint32_t)(art->order - x->tail));
+			x->tail_hash[art->order - x->tail] =
+				search_doc_hash(art->title, strlen(art->title), ws->text.data, ws->text.len);
+		}
 	}
 	gram_flush(t);
 	gram_flush(&x->tail_tables[ws->t]);
@@ -240,9 +243,11 @@ static void write_shard(struct shard_job *j, size_t s, struct buf *out, struct b
 	const char *name = j->part->name;
 	buf_reset(out);
 	buf_addf(out, "sitegenSearch.%s(%zu,\"", name, s);
+	if (j->part->stamp)	/* "!": no gram's key (a separator) */
+		buf_addf(out, "0! %016llx", (unsigned long long)j->part->stamp);
 	for (size_t i = 0; i < j->nrefs[s]; i++) {
 		const struct gram_ref *r = &j->refs[s][i], *prev = i ? r - 1 : NULL;
-		if (i)
+		if (i || j->part->stamp)
 			buf_addch(out, ' ');
 		search_add_key(out, prev ? prev->utf8 : "", prev ? prev->len : 0, r->utf8, r->len);
 		buf_addch(out, ' ');
@@ -314,14 +319,29 @@ void search_part_write(struct search_ctx *x, struct search_part *part, size_t jo
 	part->n = 0;
 }
 
+uint64_t search_doc_hash(const char *title, size_t title_len, const char *text, size_t len)
+{
+	return hash_block(hash_block(HASH_INIT, title, title_len), text, len);
+}
+
+uint64_t search_tail_stamp(const uint64_t *doc_hash, size_t n, size_t tail)
+{
+	uint64_t h = hash_num(hash_num(HASH_INIT, (long long)tail), (long long)n);
+	for (size_t i = 0; i < n; i++)
+		h = hash_num(h, (long long)doc_hash[i]);
+	return h ? h : 1;	/* 0 says "no tail" */
+}
+
 void search_write_tail(struct search_ctx *x, struct gram_table *tables, size_t ntables, struct search_sizes *z,
 		       size_t jobs)
 {
 	struct search_part part;
 	search_part_collect(tables, ntables, "tg", &part);
+	part.stamp = z->th;
 	z->tg = part.nshards;
 	search_part_write(x, &part, jobs);
 	search_part_collect(tables, ntables, "tp", &part);
+	part.stamp = z->th;
 	z->tp = part.nshards;
 	search_part_write(x, &part, jobs);
 }
@@ -334,8 +354,8 @@ void search_meta_text(const struct search_ctx *x, size_t ndocs, const struct sea
 	text_fold_ts_pairs(x->folder, &pairs);
 	buf_addf(out,
 		 "sitegenSearch.meta({\"v\":6,\"n\":%zu,\"b\":%zu,\"sg\":%zu,\"sp\":%zu,\"tg\":%zu,\"tp\":%zu,"
-		 "\"est\":[%zu,%zu],\"ts\":",
-		 ndocs, search_tail_start(ndocs), z->sg, z->sp, z->tg, z->tp, z->est_g, z->est_p);
+		 "\"th\":\"%016llx\",\"est\":[%zu,%zu],\"ts\":",
+		 ndocs, search_tail_start(ndocs), z->sg, z->sp, z->tg, z->tp, (unsigned long long)z->th, z->est_g, z->est_p);
 	search_add_json(out, pairs.data, pairs.len);
 	/* the digest of the dictionary dz holds, for search_patch.c: a dz
 	 * changed in place (size and mtime kept) must not be taken as the
@@ -470,6 +490,7 @@ int search_build(const struct site *site, const struct text_folder *folder, stru
 		fprintf(stderr, "sitegen: search: built whole, %zu documents\n", ndocs);
 	x.tables = xcalloc(nt, sizeof(*x.tables));
 	x.tail_tables = xcalloc(nt, sizeof(*x.tail_tables));
+	x.tail_hash = xcalloc(ndocs - x.tail + 1, sizeof(*x.tail_hash));
 	for (size_t t = 0; t < nt; t++) {
 		gram_table_init(&x.tables[t]);
 		gram_table_init(&x.tail_tables[t]);
@@ -490,8 +511,10 @@ int search_build(const struct site *site, const struct text_folder *folder, stru
 	z.est_p = part.bytes;
 	search_part_write(&x, &part, sjobs);
 	search_timing("p/");
-	if (x.tail < ndocs)
+	if (x.tail < ndocs) {
+		z.th = search_tail_stamp(x.tail_hash, ndocs - x.tail, x.tail);
 		search_write_tail(&x, x.tail_tables, nt, &z, sjobs);
+	}
 	struct buf meta = BUF_INIT;
 	search_meta_text(&x, ndocs, &z, &meta);
 	if (writer_put(w, "search/index.js", meta.data, meta.len) < 0)
@@ -503,6 +526,7 @@ int search_build(const struct site *site, const struct text_folder *folder, stru
 	}
 	free(x.tables);
 	free(x.tail_tables);
+	free(x.tail_hash);
 	buf_free(&x.dict);
 	buf_free(&x.dz);
 	return x.failed ? -1 : 0;

@@ -24,7 +24,7 @@
  *
  * Files (all under search/ in the output; lists in the "n45" code below):
  *   index.js     sitegenSearch.meta({"v":6,"n":DOCS,"b":B,"sg":SG,"sp":SP,"tg":TG,"tp":TP,
- *                                   "est":[G,P],
+ *                                   "th":"<hex>","est":[G,P],
  *                                   "ts":"<pairs: traditional, simplified, …>",
  *                                   "dh":"<hex>","dz":"<dictionary>"})
  *                B: g/ and p/ hold the documents below B; those from B on
@@ -35,6 +35,11 @@
  *                newest changes no shard of g/ or p/ but once in 32, when the
  *                tail is taken into them (a patch that only adds documents:
  *                search_patch.c). A query looks up each gram in both parts;
+ *                th: the tail's stamp (search_tail_stamp: 16 hex digits, all
+ *                0 without a tail), also the first pair of each tail shard
+ *                ("0! <th>": "!" is no gram), so that the browser knows a
+ *                tail shard of another build (a cache's) from this one's;
+ *                SG, SP, TG and TP are powers of two;
  *                est: the size estimates SG and SP were chosen from (for
  *                the next build, which patches the index: search_patch.c);
  *                dh: a digest of the dictionary (hash.h's hash_block,

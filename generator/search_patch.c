@@ -58,6 +58,7 @@
 #include "search_patch_internal.h"
 #include "search_shard.h"
 
+#include <inttypes.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -125,8 +126,8 @@ static int read_meta(struct patch *p)
 	struct search_sizes z;
 	if (sscanf(p->file.data,
 		   "sitegenSearch.meta({\"v\":6,\"n\":%zu,\"b\":%zu,\"sg\":%zu,\"sp\":%zu,\"tg\":%zu,\"tp\":%zu,"
-		   "\"est\":[%zu,%zu],",
-		   &n, &b, &z.sg, &z.sp, &z.tg, &z.tp, &z.est_g, &z.est_p) != 8)
+		   "\"th\":\"%16" SCNx64 "\",\"est\":[%zu,%zu],",
+		   &n, &b, &z.sg, &z.sp, &z.tg, &z.tp, &z.th, &z.est_g, &z.est_p) != 9)
 		return patch_fail(p, "index.js of another version");
 	if (p->x->dict_earlier && take_earlier_dict(p) < 0)
 		return patch_fail(p, "index.js is not this build's");
@@ -361,6 +362,7 @@ static void *index_tail_range(void *arg, size_t k)
 		search_document_text(ws, a);
 		search_index_doc(ws, &p->tail_tables[k], a->title, strlen(a->title), ws->text.data, ws->text.len,
 				 (uint32_t)i);
+		p->tail_hash[i] = search_doc_hash(a->title, strlen(a->title), ws->text.data, ws->text.len);
 	}
 	gram_flush(&p->tail_tables[k]);
 	return NULL;
@@ -373,11 +375,14 @@ static void index_tail(struct patch *p)
 		return;
 	struct tail_job j = { .p = p, .count = p->ndocs - p->tail };
 	p->tail_tables = xcalloc(p->nws, sizeof(*p->tail_tables));
+	p->tail_hash = xcalloc(j.count + 1, sizeof(*p->tail_hash));
 	for (size_t k = 0; k < p->nws; k++)
 		gram_table_init(&p->tail_tables[k]);
 	threads_run(p->nws, index_tail_range, &j, NULL);
+	uint64_t stamp = search_tail_stamp(p->tail_hash, j.count, p->tail);
 	search_part_collect(p->tail_tables, p->nws, "tg", &p->tail_parts[0]);
 	search_part_collect(p->tail_tables, p->nws, "tp", &p->tail_parts[1]);
+	p->tail_parts[0].stamp = p->tail_parts[1].stamp = stamp;
 }
 
 /* Keeps the rest of search/ and offers the files made: all, or nothing.
@@ -386,7 +391,8 @@ static void index_tail(struct patch *p)
 static int offer(struct patch *p)
 {
 	struct buf *meta = patch_add_made(p, "search/index.js");
-	struct search_sizes z = { p->sg, p->sp, p->tail_parts[0].nshards, p->tail_parts[1].nshards, p->est_g, p->est_p };
+	struct search_sizes z = { p->sg, p->sp, p->tail_parts[0].nshards, p->tail_parts[1].nshards, p->est_g, p->est_p,
+				  p->tail_parts[0].stamp };
 	search_meta_text(p->x, p->ndocs, &z, meta);
 	/* not kept: the d/ files made again (all of them when the dictionary
 	 * changed), those of the documents removed, and the earlier tail's
@@ -427,6 +433,7 @@ static void patch_free(struct patch *p)
 	for (size_t k = 0; p->tail_tables && k < p->nws; k++)
 		gram_table_free(&p->tail_tables[k]);
 	free(p->tail_tables);
+	free(p->tail_hash);
 	gram_table_free(&p->old);
 	gram_table_free(&p->new);
 	for (size_t i = 0; i < p->nmade; i++) {

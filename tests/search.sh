@@ -130,7 +130,7 @@ fi
 
 # index.js's "b" must be a whole number from 0 to "n": anything else is a damaged index, said as such
 # (null compares as 0, and "b":1.5 would ask for d/1.5.js)
-for bad in null 1.5 '"1"' -1 99999; do
+for bad in null 1.5 '"1"' -1 99999; do	# "b"; then a number of shards that is no power of two
 	rm -rf "$tmp/badb" && cp -R "$tmp/edge/tail" "$tmp/badb"
 	sed -i "s/\"b\":0,/\"b\":$bad,/" "$tmp/badb/search/index.js"
 	if node tests/search_check.js --engine "$tmp/badb" 甲乙 >"$tmp/log" 2>&1; then
@@ -143,6 +143,15 @@ for bad in null 1.5 '"1"' -1 99999; do
 		status=1
 	fi
 done
+rm -rf "$tmp/badb" && cp -R "$tmp/edge/tail" "$tmp/badb"
+tg=$(sed -n 's/.*"tg":\([0-9]*\),.*/\1/p' "$tmp/badb/search/index.js")
+sed -i "s/\"tg\":$tg,/\"tg\":$((tg * 3)),/" "$tmp/badb/search/index.js"
+if ! node tests/search_check.js --engine "$tmp/badb" 甲乙 >"$tmp/log" 2>&1 && grep -q '搜索索引已损坏(index.js)' "$tmp/log"; then
+	echo "ok - search: index.js with \"tg\":$((tg * 3)), no power of two, is a damaged index"
+else
+	echo "not ok - search: index.js with \"tg\":$((tg * 3)): $(head -c 200 "$tmp/log")"
+	status=1
+fi
 
 # a misspelt SITEGEN_SEARCH_TAIL is said, and the default used
 SITEGEN_SEARCH_TAIL=' 8' "$B/sitegen" --config tests/golden/config.yml --content "$tmp/edge/content" --out "$tmp/edge/spelt" \

@@ -196,7 +196,10 @@ function checkShards(load, meta) {
 				problems.push(`${kind}/${k.toString(16)}.js: ${e.message}`);
 				continue;
 			}
+			if (kind.startsWith("t") && shard["!"] !== meta.th)
+				problems.push(`${kind}/${k.toString(16)}.js is stamped ${shard["!"]}, not index.js's ${meta.th}`);
 			for (const gram of Object.keys(shard)) {
+				if (kind.startsWith("t") && gram === "!") continue;	/* the stamp */
 				grams++;
 				const base = gk && /^.{4}[<>]$/u.test(gram) ? gram.slice(0, -1) : gram;	/* a context list */
 				const len = [...base].length;

@@ -199,8 +199,18 @@ finds 貔貅 "$u" "the new tag is found"
 # alone decoded: search_patch_shards.c), equal to a full build, each found by the index; removed again,
 # the tail's reports leave the lists, their postings taken out
 report "$newest" 2023-06-01 新到的一篇鳏寡孤独 最新的报道里有鼹鼠和貘两个词。
+rm -rf "$tmp/oldtail" && mkdir "$tmp/oldtail" && cp -R "$tmp/one/search/tg" "$tmp/one/search/tp" "$tmp/oldtail/"
 rebuild "a report added as the newest"
 patched "a report added as the newest"
+# the tail's shards of the build before (a cache's) beside this build's index.js: the engine says the
+# index is damaged (the page then loads every file afresh) rather than miss the newest report
+rm -rf "$tmp/stale" && cp -R "$tmp/one" "$tmp/stale" && rm -rf "$tmp/stale/search/tg" "$tmp/stale/search/tp" &&
+	cp -R "$tmp/oldtail/tg" "$tmp/oldtail/tp" "$tmp/stale/search/"
+if ! node tests/search_check.js --engine "$tmp/stale" 鼹鼠 >"$tmp/log" 2>&1 && grep -q "搜索索引已损坏(tg/.* is not of this index.js's build)" "$tmp/log"; then
+	ok "the tail's shards of the build before beside this build's index.js: a damaged index, not a silent miss"
+else
+	bad "the tail's shards of the build before beside this build's index.js: $(head -c 300 "$tmp/log")"
+fi
 nd=$(find "$tmp/one/search/d" -type f | wc -l)
 if grep -qx "search/d/$((nd - 1)).js" "$tmp/changed" && [ "$(grep -c '^search/d/' "$tmp/changed")" -eq 1 ] &&
 	[ "$(grep -c '^search/[gp]/' "$tmp/changed")" -eq 0 ] && [ "$(grep -c '^search/tg/' "$tmp/changed")" -gt 0 ] &&

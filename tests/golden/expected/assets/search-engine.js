@@ -199,6 +199,11 @@
 		return p;
 	};
 
+	/* The numbers of shards are powers of two (generator/search.c): any other is a damaged index.js. */
+	function powerOfTwo(x) {
+		return Number.isInteger(x) && x > 0 && (x & (x - 1)) === 0;
+	}
+
 	/* Loads search/index.js once; resolves to its object. */
 	Engine.prototype.ready = function () {
 		var self = this;
@@ -206,8 +211,8 @@
 			this.metaPromise = this.file("index").then(function (meta) {
 				if (!meta || meta.v !== 6 || !(Number.isInteger(meta.n) && meta.n >= 0) ||
 				    !(Number.isInteger(meta.b) && meta.b >= 0 && meta.b <= meta.n) ||
-				    !(Number.isInteger(meta.tg) && Number.isInteger(meta.tp) &&
-				      (meta.b < meta.n ? meta.tg > 0 && meta.tp > 0 : meta.tg === 0 && meta.tp === 0)) ||
+				    !(powerOfTwo(meta.sg) && powerOfTwo(meta.sp)) || typeof meta.th !== "string" ||
+				    !(meta.b < meta.n ? powerOfTwo(meta.tg) && powerOfTwo(meta.tp) : meta.tg === 0 && meta.tp === 0) ||
 				    !(meta.sg > 0) || !(meta.sp > 0) || typeof meta.dz !== "string")
 					throw corrupt("index.js");
 				self.meta = meta;
@@ -278,11 +283,19 @@
 		if (hit !== undefined) return hit;
 		var meta = this.meta;
 		var head = g.key ? this.decode(g, shards.get(g.key), meta.b, 0) : null;
-		var tail = g.tkey ? this.decode(g, shards.get(g.tkey), meta.n - meta.b, meta.b) : null;
+		var tail = g.tkey ? this.decode(g, this.tailShard(shards.get(g.tkey), g.tkey), meta.n - meta.b, meta.b) : null;
 		var out = !head ? tail : !tail ? head : g.kind === "g" ?
 			{ docs: head.docs.concat(tail.docs), title: head.title.concat(tail.title) } : joinPositions(head, tail);
 		this.grams.set(ck, out);
 		return out;
+	};
+
+	/* A tail shard (parsed), if it is of the same build as index.js: every build rewrites the tail's
+	 * shards under the same names, and one of an earlier build (a cache's, beside a newer index.js) would
+	 * miss the newest reports without a word. Its first key, "!", holds the tail's stamp ("th"). */
+	Engine.prototype.tailShard = function (shard, key) {
+		if (shard["!"] !== this.meta.th) throw corrupt(key + " is not of this index.js's build");
+		return shard;
 	};
 
 	/* g's postings in one shard (parsed), its documents below ndocs, each plus base; or null. */
