@@ -104,6 +104,9 @@ struct writer;
 void render_deps_open(struct render_deps *dp, const struct site *s, const struct writer *w, uint64_t global,
 		      struct render_incremental *inc, size_t njobs, size_t reports_first, size_t threads,
 		      void (*view_of)(struct render_deps *, size_t job, void *), void *ctx);
+/* render_deps_digest.c: every job's view (view_of), over the threads. */
+void render_deps_make_views(struct render_deps *dp, size_t threads,
+			    void (*view_of)(struct render_deps *, size_t, void *), void *ctx);
 void render_deps_view_report(struct render_deps *dp, const struct article *art);
 /* render_report.c: the reports a report's page lists as related, at most
  * RELATED_MAX: items[0, near) of its community (the first `newer` of them
