@@ -225,15 +225,25 @@ for i in $(seq 70); do
 	printf -- '---\ntitle: 第%s篇\ndate: 2023-01-%02d\ndistrict: 离石区\n---\n\n第%s篇的正文。\n' "$i" $((i % 28 + 1)) "$i" \
 		>content/2023/r$i.md
 done
+written=$(date +%s%N)
 start_worker out SITEGEN_CACHE_DIR="$tmp/cache0"
 step "a new process's first build, 70 files too new for the cache" whole
 body lianxinka 15
 step "a body edit within 2 s of their change" whole
+# …which holds only when the two builds were done within 2 s of the files'
+# writing: on a machine busy enough to take longer (a parallel CI job), the
+# second already read them 2 s old and put them into the cache
+took=$((($(date +%s%N) - written) / 1000000))
 sleep 2.1
 body lianxinka 16
-step "a body edit 2 s after" whole
-n=$(grep '^sitegen: parsed [0-9]* files' worker.log | sed 's/.*, \([0-9]*\) of them from the cache.*/\1/')
-[ "${n:-99}" -lt 70 ] || fail "that build took $n files from the cache: it was to read the 70" worker.log
+if [ "$took" -lt 1900 ]; then
+	step "a body edit 2 s after" whole
+	n=$(grep '^sitegen: parsed [0-9]* files' worker.log | sed 's/.*, \([0-9]*\) of them from the cache.*/\1/')
+	[ "${n:-99}" -lt 70 ] || fail "that build took $n files from the cache: it was to read the 70" worker.log
+else
+	echo "skip - serve reuse: the first two builds took $took ms of the 2 s the files were too new: whether the next reads them again is not checked"
+	step "a body edit 2 s after" any
+fi
 # its put changed the cache's file under the map the site's other articles'
 # texts are in: the builds after it index again until one maps the file 2 s
 # after that change (parse_cache.h)
