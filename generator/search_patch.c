@@ -259,7 +259,6 @@ static int index_changes(struct patch *p)
 		}
 	}
 	if (r == 0 && p->texts_renumbered && !p->dict_changed)
-
 		r = renumber_texts(p);
 	gram_flush(&p->old);
 	gram_flush(&p->new);
