@@ -131,12 +131,8 @@ static void *index_range(void *arg)
 		if (art->order < x->tail)
 			search_index_doc(ws, t, art->title, strlen(art->title), ws->text.data, ws->text.len,
 					 (uint32_t)art->order);
-		else {	/* the newest few: in the tail's lists, numbered from its start (search.h) */
-			search_index_doc(ws, &x->tail_tables[ws->t], art->title, strlen(art->title), ws->text.data,
-					 ws->text.len, (uint32_t)(art->order - x->tail));
-			x->tail_hash[art->order - x->tail] =
-				search_doc_hash(art->title, strlen(art->title), ws->text.data, ws->text.len);
-		}
+		else	/* the newest few: in the tail's lists, numbered from its start (search.h) */
+			search_index_tail_doc(ws, &x->tail_tables[ws->t], art, art->order - x->tail, x->tail_hash);
 	}
 	gram_flush(t);
 	gram_flush(&x->tail_tables[ws->t]);
@@ -319,31 +315,23 @@ void search_part_write(struct search_ctx *x, struct search_part *part, size_t jo
 	part->n = 0;
 }
 
-uint64_t search_doc_hash(const char *title, size_t title_len, const char *text, size_t len)
+void search_index_tail_doc(struct worker_state *ws, struct gram_table *t, const struct article *a, size_t i,
+			   uint64_t *doc_hash)
 {
-	return hash_block(hash_block(HASH_INIT, title, title_len), text, len);
+	size_t tl = strlen(a->title);
+	search_index_doc(ws, t, a->title, tl, ws->text.data, ws->text.len, (uint32_t)i);
+	doc_hash[i] = hash_block(hash_block(HASH_INIT, a->title, tl), ws->text.data, ws->text.len);
 }
 
-uint64_t search_tail_stamp(const uint64_t *doc_hash, size_t n, size_t tail)
+void search_tail_collect(struct gram_table *tables, size_t ntables, const uint64_t *doc_hash, size_t count,
+			 size_t tail, struct search_part parts[2])
 {
-	uint64_t h = hash_num(hash_num(HASH_INIT, (long long)tail), (long long)n);
-	for (size_t i = 0; i < n; i++)
+	uint64_t h = hash_num(hash_num(HASH_INIT, (long long)tail), (long long)count);
+	for (size_t i = 0; i < count; i++)
 		h = hash_num(h, (long long)doc_hash[i]);
-	return h ? h : 1;	/* 0 says "no tail" */
-}
-
-void search_write_tail(struct search_ctx *x, struct gram_table *tables, size_t ntables, struct search_sizes *z,
-		       size_t jobs)
-{
-	struct search_part part;
-	search_part_collect(tables, ntables, "tg", &part);
-	part.stamp = z->th;
-	z->tg = part.nshards;
-	search_part_write(x, &part, jobs);
-	search_part_collect(tables, ntables, "tp", &part);
-	part.stamp = z->th;
-	z->tp = part.nshards;
-	search_part_write(x, &part, jobs);
+	search_part_collect(tables, ntables, "tg", &parts[0]);
+	search_part_collect(tables, ntables, "tp", &parts[1]);
+	parts[0].stamp = parts[1].stamp = h ? h : 1;	/* 0 says "no tail" */
 }
 
 /* index.js. The estimates that chose SG and SP are for the next build
@@ -512,8 +500,13 @@ int search_build(const struct site *site, const struct text_folder *folder, stru
 	search_part_write(&x, &part, sjobs);
 	search_timing("p/");
 	if (x.tail < ndocs) {
-		z.th = search_tail_stamp(x.tail_hash, ndocs - x.tail, x.tail);
-		search_write_tail(&x, x.tail_tables, nt, &z, sjobs);
+		struct search_part tail[2];
+		search_tail_collect(x.tail_tables, nt, x.tail_hash, ndocs - x.tail, x.tail, tail);
+		z.tg = tail[0].nshards;
+		z.tp = tail[1].nshards;
+		z.th = tail[0].stamp;
+		search_part_write(&x, &tail[0], sjobs);
+		search_part_write(&x, &tail[1], sjobs);
 	}
 	struct buf meta = BUF_INIT;
 	search_meta_text(&x, ndocs, &z, &meta);

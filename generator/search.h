@@ -35,7 +35,7 @@
  *                newest changes no shard of g/ or p/ but once in 32, when the
  *                tail is taken into them (a patch that only adds documents:
  *                search_patch.c). A query looks up each gram in both parts;
- *                th: the tail's stamp (search_tail_stamp: 16 hex digits, all
+ *                th: the tail's stamp (search_tail_collect: 16 hex digits, all
  *                0 without a tail), also the first pair of each tail shard
  *                ("0! <th>": "!" is no gram), so that the browser knows a
  *                tail shard of another build (a cache's) from this one's;

@@ -20,7 +20,7 @@ struct search_ctx {
 	struct diag *d;
 	struct gram_table *tables;	/* one per thread */
 	struct gram_table *tail_tables;	/* the same for the tail's documents */
-	uint64_t *tail_hash;		/* by the tail's document: search_doc_hash */
+	uint64_t *tail_hash;		/* by the tail's document: its digest (search_index_tail_doc) */
 	size_t nthreads;
 	int failed;
 	struct buf dict;	/* the d/ texts' preset dictionary, UTF-16LE (search_dict.c) */
@@ -100,7 +100,7 @@ void search_add_json(struct buf *b, const char *s, size_t len);
  * were chosen from. */
 struct search_sizes {
 	size_t sg, sp, tg, tp, est_g, est_p;
-	uint64_t th;	/* the tail's stamp (search_tail_stamp), 0 without a tail */
+	uint64_t th;	/* the tail's stamp (search_tail_collect), 0 without a tail */
 };
 /* index.js. */
 void search_meta_text(const struct search_ctx *x, size_t ndocs, const struct search_sizes *z, struct buf *out);
@@ -117,17 +117,17 @@ struct search_part {
 };
 void search_part_collect(struct gram_table *tables, size_t ntables, const char *name, struct search_part *part);
 void search_part_write(struct search_ctx *x, struct search_part *part, size_t jobs);
-/* The tail's stamp: a digest of its documents' titles and texts
- * (doc_hash[i]: search_doc_hash of document tail + i) and where it starts,
- * in index.js ("th") and first in each tail shard, so that the browser
- * knows a tail shard of another build (a cache's) from this one's: every
- * build rewrites them under the same names. */
-uint64_t search_doc_hash(const char *title, size_t title_len, const char *text, size_t len);
-uint64_t search_tail_stamp(const uint64_t *doc_hash, size_t n, size_t tail);
-/* The tail's tg/ and tp/ from its tables (numbered from the tail's start),
- * stamped z->th; their numbers of shards in z. */
-void search_write_tail(struct search_ctx *x, struct gram_table *tables, size_t ntables, struct search_sizes *z,
-		       size_t jobs);
+/* Indexes the tail's document i (article a, its text in ws->text) into
+ * t, numbered i, and its digest into doc_hash[i]. */
+void search_index_tail_doc(struct worker_state *ws, struct gram_table *t, const struct article *a, size_t i,
+			   uint64_t *doc_hash);
+/* The tail's tg/ and tp/ collected from its tables, stamped with a digest
+ * of its count documents' titles and texts (doc_hash) and of where it
+ * starts: index.js's "th", first in each tail shard, so that the browser
+ * knows a tail shard of another build (a cache's) from this one's (every
+ * build rewrites them under the same names). Never 0, which says "no tail". */
+void search_tail_collect(struct gram_table *tables, size_t ntables, const uint64_t *doc_hash, size_t count,
+			 size_t tail, struct search_part parts[2]);
 /* SITEGEN_TIMING=1: the CPU time so far. */
 void search_timing(const char *step);
 

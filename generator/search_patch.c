@@ -359,9 +359,7 @@ static void *index_tail_range(void *arg, size_t k)
 	for (size_t i = j->count * k / p->nws; i < j->count * (k + 1) / p->nws; i++) {
 		const struct article *a = p->by_order[p->tail + i];
 		search_document_text(ws, a);
-		search_index_doc(ws, &p->tail_tables[k], a->title, strlen(a->title), ws->text.data, ws->text.len,
-				 (uint32_t)i);
-		p->tail_hash[i] = search_doc_hash(a->title, strlen(a->title), ws->text.data, ws->text.len);
+		search_index_tail_doc(ws, &p->tail_tables[k], a, i, p->tail_hash);
 	}
 	gram_flush(&p->tail_tables[k]);
 	return NULL;
@@ -378,10 +376,7 @@ static void index_tail(struct patch *p)
 	for (size_t k = 0; k < p->nws; k++)
 		gram_table_init(&p->tail_tables[k]);
 	threads_run(p->nws, index_tail_range, &j, NULL);
-	uint64_t stamp = search_tail_stamp(p->tail_hash, j.count, p->tail);
-	search_part_collect(p->tail_tables, p->nws, "tg", &p->tail_parts[0]);
-	search_part_collect(p->tail_tables, p->nws, "tp", &p->tail_parts[1]);
-	p->tail_parts[0].stamp = p->tail_parts[1].stamp = stamp;
+	search_tail_collect(p->tail_tables, p->nws, p->tail_hash, j.count, p->tail, p->tail_parts);
 }
 
 /* Keeps the rest of search/ and offers the files made: all, or nothing.

@@ -22,7 +22,7 @@ struct patch {
 	size_t ndocs, sg, sp, est_g, est_p;
 	size_t old_tg, old_tp;		/* the earlier build's numbers of tail shards */
 	struct gram_table *tail_tables;	/* the tail's postings, one table a thread (ws) */
-	uint64_t *tail_hash;		/* by the tail's document: search_doc_hash */
+	uint64_t *tail_hash;		/* by the tail's document: its digest (search_index_tail_doc) */
 	struct search_part tail_parts[2];	/* tg/ and tp/, collected */
 	size_t old_ndocs;		/* the earlier build's documents */
 	size_t span;			/* the larger of the two: document numbers are below it */
