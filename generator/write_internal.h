@@ -163,8 +163,9 @@ struct write_list {
 	 * the output's lock, held until it is written, or -1 */
 	int lock_fd;
 };
-/* The list w's commit leaves, taken out of w (which is freed next); NULL
- * when its files are not the earlier build's (one added or removed). */
+/* The list w's commit leaves, taken out of w (which is freed next): the
+ * earlier build's files in their places, those new to this build after
+ * them; NULL when one of the earlier build's is gone (removed). */
 struct write_list *write_list_leave(struct writer *w, uint64_t inputs);
 /* w's earlier state from l (freed): as write_read_old_files would read it. */
 void write_list_take(struct writer *w, struct write_list *l);

@@ -564,19 +564,55 @@ int write_state_of_list(const struct write_list *l)
 	return state_of_files(l->out, l->lock_fd, l->inputs, l->outputs, l->files, l->digests, l->n, &l->extra);
 }
 
+/* Whether w's files are the earlier state's and perhaps more: each old one
+ * kept or made again, none to remove. */
+static int list_only_grows(const struct writer *w)
+{
+	for (size_t i = 0; i < w->nold; i++)
+		if (!w->old_mark[i])
+			return 0;
+	return w->nold && w->old_complete && !w->all_ours;
+}
+
+/* A file made that the earlier state did not list, appended to w's old
+ * list: the earlier files keep their places (render.h's places of kept
+ * pages stay true), its name copied into the index's arena. */
+static void append_old_file(struct writer *w, const char *rel, uint64_t digest)
+{
+	size_t n = w->nold;
+	w->old_files = xrealloc(w->old_files, (n + 2) * sizeof(*w->old_files));
+	w->old_digests = xrealloc(w->old_digests, (n + 2) * sizeof(*w->old_digests));
+	w->old_watched = xrealloc(w->old_watched, (n + 2) * sizeof(*w->old_watched));
+	w->old_safe = xrealloc(w->old_safe, n + 2);
+	char *name = arena_strdup(&w->old_arena, rel);
+	w->old_files[n] = name;
+	w->old_digests[n] = digest;
+	w->old_watched[n] = 0;
+	w->old_safe[n] = (unsigned char)write_rel_is_safe(name);
+	w->nold = n + 1;
+	strmap_put(&w->old_arena, &w->old_index, name, (void *)(uintptr_t)w->nold);
+}
+
 struct write_list *write_list_leave(struct writer *w, uint64_t inputs)
 {
-	/* the same files as the earlier state's: each old one kept or made
-	 * again, and nothing made that it did not list */
-	if (!write_list_same_files(w))
+	/* the earlier state's files, each kept or made again, and perhaps
+	 * new ones (a report added): those are appended */
+	if (!list_only_grows(w) || !w->old_watched || !w->old_safe)
 		return NULL;
 	struct write_list *l = xcalloc(1, sizeof(*l));
 	l->lock_fd = -1;
 	/* the digests the commit's state gives: the files made, as they
 	 * were moved into place */
-	for (size_t i = 0; i < w->paths.cap; i++)
-		if (w->paths.keys[i])
-			w->old_digests[write_old_position(w, w->paths.keys[i])] = write_entry_of(w->paths.keys[i])->digest;
+	for (size_t i = 0; i < w->paths.cap; i++) {
+		const char *rel = w->paths.keys[i];
+		if (!rel)
+			continue;
+		long k = write_old_position(w, rel);
+		if (k >= 0)
+			w->old_digests[k] = write_entry_of(rel)->digest;
+		else
+			append_old_file(w, rel, write_entry_of(rel)->digest);
+	}
 	l->names = w->old_state;
 	w->old_state = (struct buf)BUF_INIT;
 	l->files = w->old_files;

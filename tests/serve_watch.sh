@@ -59,6 +59,35 @@ listed() { grep "the earlier build's files" "$tmp/worker.log" | tail -1 | sed "s
 [ "$(listed)" = "as its commit left them" ] && pass "a body edit's build takes the list of files the last commit left" ||
 	fail "a body edit's build: the earlier build's files $(listed)" worker.log
 
+# A report added: its build writes files the earlier state did not list; the
+# next build takes the list that commit left, the new files in it, and a new
+# file changed by hand after it is still made again.
+sed 's/^title: .*/title: 新加的一篇报道/; s/^date: .*/date: 2022-11-30/' content/2022/lianxinka.md >content/2022/added-one.md
+build || fail "the build of an added report failed" worker.log
+edit
+build || fail "the build after a report was added failed" worker.log
+[ "$(listed)" = "as its commit left them" ] &&
+	same "after a report was added, the next build takes the list its commit left, the new files in it" ||
+	fail "after a report was added: the earlier build's files $(listed)" worker.log
+new_page=$(grep -l '新加的一篇报道' out/reports/*/index.html | head -1)
+if [ -n "$new_page" ]; then
+	sed -i 's/<title>/<TITLE>/' "$new_page"
+	edit
+	build && tampered "a page first written by the build before, changed in place, is made again"
+else
+	fail "the added report's page is not in out/reports"
+fi
+# and removed: its build removes its files (the list it took names them),
+# and the build after that reads the state that commit wrote
+rm content/2022/added-one.md
+build || fail "the build after the added report was removed failed" worker.log
+[ -z "$(grep -l '新加的一篇报道' out/reports/*/index.html)" ] &&
+	same "the added report removed, its pages are removed" || fail "the added report's page is still there"
+edit
+build || fail "the build after the added report's removal failed" worker.log
+[ "$(listed)" = "read from the state" ] && same "the build after a removal reads the state" ||
+	fail "the build after a removal: the earlier build's files $(listed)" worker.log
+
 # A page changed in place (same size), appended to, removed, made a link.
 page=tags/index.html
 sed -i 's/<title>/<TITLE>/' "out/$page"
