@@ -444,6 +444,8 @@ static void job_view(struct render_deps *dp, size_t job, void *arg)
 		const struct span *sp = s->tag_periods.items[i];
 		const struct tag *t = sp->owner;
 		render_deps_view_topic_period(dp, sp, t->periods, t->nperiods, &t->articles, t->name, t->url);
+	} else if (page == render_sitemap) {
+		render_deps_view_sitemap(dp, p->proto.sitemap, i);
 	} else if (page == render_person_period) {
 		const struct span *sp = s->person_periods.items[i];
 		const struct person *pe = sp->owner;

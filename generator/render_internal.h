@@ -305,6 +305,8 @@ size_t render_sitemap_count(const struct site *s);
 /* The plan of every page the sitemap's jobs share (render_site makes one
  * for all threads): made once, not once a job. */
 struct sitemap_once *render_sitemap_once_new(void);
+/* The view of sitemap job `job` (render_deps.c), the plan made in once. */
+void render_deps_view_sitemap(struct render_deps *dp, struct sitemap_once *once, size_t job);
 void render_sitemap_once_free(struct sitemap_once *once);
 
 #endif

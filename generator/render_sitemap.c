@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "render_internal.h"
+#include "hash.h"
 #include "xalloc.h"
 
 #define SITEMAP_MAX_BYTES 52428800	/* 50 MiB, uncompressed */
@@ -153,9 +154,8 @@ static void sm_rest(struct sm_plan *p, struct sm_group *g, const struct site *s)
 }
 
 /* Every page, by year; freed by sm_plan_free. */
-static void sm_plan_make(struct render *r, struct sm_plan *p)
+static void sm_plan_make(const struct site *s, struct sm_plan *p)
 {
-	const struct site *s = r->site;
 	memset(p, 0, sizeof(*p));
 	p->a = (struct arena)ARENA_INIT;
 	p->limit = s->config->sitemap_limit;
@@ -301,24 +301,30 @@ void render_sitemap_once_free(struct sitemap_once *once)
 	free(once);
 }
 
+/* The plan every job reads (the main file its totals and each group's
+ * newest date), made by the first that asks, a job or its view, not by
+ * each (at 50,000 reports, six plans of 77,000 pages each time a report was
+ * added). */
+static const struct sm_plan *shared_plan(struct sitemap_once *once, const struct site *s)
+{
+	pthread_mutex_lock(&once->lock);
+	if (!once->made)
+		sm_plan_make(s, &once->plan);
+	once->made = 1;
+	pthread_mutex_unlock(&once->lock);
+	return &once->plan;
+}
+
 /* Job 0 is sitemap.xml; job 1 + k renders the parts of group k, when the
- * URLs do not fit in one file (and nothing otherwise). Every job reads the
- * whole plan (the main file its totals and each group's newest date): made
- * by the first job, not by each (at 50,000 reports, six plans of 77,000
- * pages each time a report was added). */
+ * URLs do not fit in one file (and nothing otherwise). */
 void render_sitemap(struct render *r, size_t job)
 {
-	struct sm_plan own, *p = &own;
-	if (r->sitemap) {
-		pthread_mutex_lock(&r->sitemap->lock);
-		if (!r->sitemap->made)
-			sm_plan_make(r, &r->sitemap->plan);
-		r->sitemap->made = 1;
-		pthread_mutex_unlock(&r->sitemap->lock);
-		p = &r->sitemap->plan;
-	} else {
-		sm_plan_make(r, &own);
-	}
+	struct sm_plan own;
+	const struct sm_plan *p = &own;
+	if (r->sitemap)
+		p = shared_plan(r->sitemap, r->site);
+	else
+		sm_plan_make(r->site, &own);
 	if (job == 0) {
 		sm_render_main(r, p);
 	} else if (job - 1 < p->ngroups && !sm_fits(p, p->total, p->bytes)) {
@@ -333,6 +339,31 @@ void render_sitemap(struct render *r, size_t job)
 	}
 	if (p == &own)
 		sm_plan_free(&own);
+}
+
+/* A group's parts (job 1 + k) read nothing but its URLs and their lastmod
+ * dates, and whether the sitemap is split at all (the base URL and the
+ * limits are global): keyed by the group's year, so that a report added
+ * to one year leaves the other years' files as they are (at 50,000
+ * reports, five of six files were made again to the same bytes). Job 0,
+ * sitemap.xml, reads every group: no key, made again after any change of
+ * structure. */
+void render_deps_view_sitemap(struct render_deps *dp, struct sitemap_once *once, size_t job)
+{
+	const struct sm_plan *p = shared_plan(once, dp->site);
+	if (job == 0 || job - 1 >= p->ngroups)
+		return;
+	const struct sm_group *g = &p->groups[job - 1];
+	int split = !sm_fits(p, p->total, p->bytes);
+	uint64_t h = hash_num(HASH_INIT, split);
+	for (size_t i = 0; split && i < g->urls.len; i++) {
+		const struct date *d = g->dates.items[i];
+		const char *url = g->urls.items[i];
+		h = hash_block(h, url, strlen(url) + 1);
+		h = hash_num(h, d ? (long long)d->y * 10000 + d->m * 100 + d->d : -1);
+	}
+	dp->job_key[dp->view_job] = arena_sprintf(&dp->keys_arena, "sitemap %d", g->year);
+	dp->job_view[dp->view_job] = h;
 }
 
 size_t render_sitemap_count(const struct site *s)

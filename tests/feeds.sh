@@ -70,6 +70,23 @@ echo "sitemap_limit: 25" >>"$tmp/split.yml"
 build "$tmp/a" "$tmp/split.yml"
 lint "$tmp/a" "the sitemap index and its sitemaps"
 "$python" tests/feeds_check.py split "$tmp/a" "$tmp" 25
+# A report added to the newest year: the other years' sitemaps are not made
+# again (SITEGEN_TIMING counts the sitemap's jobs made: sitemap.xml, the
+# newest year's, and the pages of no year's when a lastmod there changed),
+# and the output is a full build's.
+newest_year=$(ls "$tmp/content" | grep -E '^[0-9]{4}$' | sort | tail -1)
+src=$(ls "$tmp/content/$newest_year"/*.md | head -1)
+sed "s/^title: .*/title: 新加的一篇报道/" "$src" >"$tmp/content/$newest_year/added-sitemap.md"
+SITEGEN_TIMING=1 build "$tmp/a" "$tmp/split.yml"
+made=$(sed -n 's/.* sitemap \([0-9]*\/[0-9]*\) .*/\1/p' "$tmp/log")
+rm -rf "$tmp/full" && build "$tmp/full" "$tmp/split.yml" --jobs 1
+if [ "${made%/*}" -ge 2 ] && [ "${made%/*}" -le 3 ] && [ "${made#*/}" -gt 4 ] && diff -r -x .sitegen-state "$tmp/a" "$tmp/full" >"$tmp/diff"; then
+	echo "ok - feeds: a report added to $newest_year makes $made of the sitemap's jobs again (the other years' kept), the output a full build's"
+else
+	echo "not ok - feeds: a report added to $newest_year: the sitemap's jobs made ${made:-?} (2 or 3 meant), or the output not a full build's"
+	sed 's/^/#   /' "$tmp/diff" | head -10
+fi
+rm -f "$tmp/content/$newest_year/added-sitemap.md"
 # and back: the parts are removed when the URLs fit again
 build "$tmp/a" "$tmp/config.yml"
 if ls "$tmp/a"/sitemap-*.xml >/dev/null 2>&1; then
