@@ -5,7 +5,8 @@
 #   full    a full build into an empty output directory
 #   nosearch the same with `search: false` in config.yml (no search index)
 #   noop    a rebuild with nothing changed
-#   edit    a rebuild after editing one article (a different one each run)
+#   edit    a rebuild after editing one article (a different one each run);
+#           wedit the same with the memo and parse cache an editor's builds have
 #   nedit, title, ntitle, template: a body edit without the index, a title
 #           edit with and without it, a template edit (incremental rendering;
 #           these with the memo of ICU's answers an editor's builds have)
@@ -186,6 +187,21 @@ for n in $SIZES; do
 	row "$n" edit "sitegen: one article edited"
 	warm "$B/sitegen" --config "$c/config-nosearch.yml" --content "$c/content" --out "$out-nosearch" \
 		--theme "$BENCH_OUT/theme" --quiet	# the memo filled, untimed
+	# the edit above as an editor's save is built: with the memo and parse cache
+	# an editor's builds have (the default ~/.cache/sitegen), one article changed
+	# each time (the one before put back and built, untimed)
+	ungen() { warm "$B/sitegen" --config "$c/config.yml" --content "$c/content" --out "$out" \
+		--theme "$BENCH_OUT/theme" --quiet; }
+	ungen
+	for i in $(seq "$RUNS"); do
+		f=$(find "$c/content" -name '*.md' | sort | sed -n "$((i * 7))p")
+		cp "$f" "$f.orig"
+		printf '\n一段新加的文字,第%s次。\n' "$i" >>"$f"
+		warm gen wedit
+		mv "$f.orig" "$f"
+		ungen
+	done
+	row "$n" wedit "sitegen: one article edited, with the memo an editor's builds have"
 	# incremental rendering (issue 12): a body edit and a title edit, with the
 	# index and without it (the index is built again after any edit of a report)
 	for i in $(seq "$RUNS"); do
