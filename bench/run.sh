@@ -177,13 +177,20 @@ for n in $SIZES; do
 	row "$n" nosearch "sitegen: full build, search: false"
 	for i in $(seq "$RUNS"); do gen noop; done
 	row "$n" noop "sitegen: nothing changed"
-	for i in $(seq "$RUNS"); do
-		f=$(find "$c/content" -name '*.md' | sort | sed -n "$((i * 7))p")
-		cp "$f" "$f.orig"
-		printf '\n一段新加的文字,第%s次。\n' "$i" >>"$f"
-		gen edit
-		mv "$f.orig" "$f"
-	done
+	# body_edits CMD…: RUNS times, one article's body edited (a different one
+	# each run), CMD run, the article put back (then $put_back run, if set)
+	put_back=
+	body_edits() {
+		for i in $(seq "$RUNS"); do
+			f=$(find "$c/content" -name '*.md' | sort | sed -n "$((i * 7))p")
+			cp "$f" "$f.orig"
+			printf '\n一段新加的文字,第%s次。\n' "$i" >>"$f"
+			"$@"
+			mv "$f.orig" "$f"
+			$put_back
+		done
+	}
+	body_edits gen edit
 	row "$n" edit "sitegen: one article edited"
 	warm "$B/sitegen" --config "$c/config-nosearch.yml" --content "$c/content" --out "$out-nosearch" \
 		--theme "$BENCH_OUT/theme" --quiet	# the memo filled, untimed
@@ -193,24 +200,13 @@ for n in $SIZES; do
 	ungen() { warm "$B/sitegen" --config "$c/config.yml" --content "$c/content" --out "$out" \
 		--theme "$BENCH_OUT/theme" --quiet; }
 	ungen
-	for i in $(seq "$RUNS"); do
-		f=$(find "$c/content" -name '*.md' | sort | sed -n "$((i * 7))p")
-		cp "$f" "$f.orig"
-		printf '\n一段新加的文字,第%s次。\n' "$i" >>"$f"
-		warm gen wedit
-		mv "$f.orig" "$f"
-		ungen
-	done
+	put_back=ungen
+	body_edits warm gen wedit
+	put_back=
 	row "$n" wedit "sitegen: one article edited, with the memo an editor's builds have"
 	# incremental rendering (issue 12): a body edit and a title edit, with the
 	# index and without it (the index is built again after any edit of a report)
-	for i in $(seq "$RUNS"); do
-		f=$(find "$c/content" -name '*.md' | sort | sed -n "$((i * 7))p")
-		cp "$f" "$f.orig"
-		printf '\n一段新加的文字,第%s次。\n' "$i" >>"$f"
-		warm nogen nedit
-		mv "$f.orig" "$f"
-	done
+	body_edits warm nogen nedit
 	row "$n" nedit "sitegen: one article's body edited, search: false"
 	for kind in title ntitle; do
 		for i in $(seq "$RUNS"); do
