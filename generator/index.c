@@ -318,9 +318,11 @@ static void file_article(struct index_ctx *x, struct article *art)
  * (a chain of the city-level ones alone skipped the districts' reports
  * between them, and called a report the city's newest when it was not).
  * The districts' reports keep their own district's chain. */
-static void link_city_level(struct index_ctx *x, struct ptrvec *oldest)
+/* (The last article seen in each place is kept in the place itself,
+ * last_linked: a map by the place's folder was two look-ups an article.
+ * Districts' and cities' are apart, so the two passes share the field.) */
+static void link_city_level(struct ptrvec *oldest)
 {
-	struct strmap last_seen = { 0 };	/* city dir → the last article seen in the city */
 	for (size_t i = 0; i < oldest->len; i++) {
 		struct article *art = oldest->items[i];
 		struct place *city = art->local;
@@ -328,18 +330,17 @@ static void link_city_level(struct index_ctx *x, struct ptrvec *oldest)
 			city = city->parent;
 		if (!city)
 			continue;
-		struct article *last = strmap_get(&last_seen, city->dir);
+		struct article *last = city->last_linked;	/* the last article seen in the city */
 		if (last && last->local == city)
 			last->local_next = art;
 		if (art->local == city)
 			art->local_prev = last;
-		strmap_put(x->a, &last_seen, city->dir, art);
+		city->last_linked = art;
 	}
 }
 
-static void link_neighbours(struct index_ctx *x, struct ptrvec *oldest)
+static void link_neighbours(struct ptrvec *oldest)
 {
-	struct strmap last_seen = { 0 };	/* place dir → the last article seen there */
 	for (size_t i = 0; i < oldest->len; i++) {
 		struct article *art = oldest->items[i];
 		art->order = i;
@@ -351,14 +352,14 @@ static void link_neighbours(struct index_ctx *x, struct ptrvec *oldest)
 		struct article *art = oldest->items[i];
 		if (art->local->level == PLACE_CITY)
 			continue;
-		struct article *last = strmap_get(&last_seen, art->local->dir);
+		struct article *last = art->local->last_linked;
 		if (last) {
 			art->local_prev = last;
 			last->local_next = art;
 		}
-		strmap_put(x->a, &last_seen, art->local->dir, art);
+		art->local->last_linked = art;
 	}
-	link_city_level(x, oldest);
+	link_city_level(oldest);
 }
 
 static int file_series(struct index_ctx *x, struct site *site, struct ptrvec *notes, struct ptrvec *oldest)
@@ -411,7 +412,7 @@ int index_build(struct index_ctx *x, struct article **arts, size_t n, int drafts
 	}
 	ptrvec_sort(&oldest, cmp_oldest);
 	assign_slugs(x, site, &oldest);
-	link_neighbours(x, &oldest);
+	link_neighbours(&oldest);
 	file_series(x, site, &notes, &oldest);
 
 	/* Tags and people get their slugs in the order they first appear, oldest

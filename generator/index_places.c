@@ -110,13 +110,21 @@ static const char *nearest_names(struct index_ctx *x, const struct strmap *known
 	return s;
 }
 
+/* The community `name` below parent, by its key (parent's folder and the
+ * name), made the first time. The key is put together on the stack for the
+ * look-up and copied only for a community met first: an article's key
+ * printed into the arena was 50,000 allocations a build at 50,000 reports. */
 static struct place *community_of(struct index_ctx *x, struct site *site, struct place *parent, const char *name)
 {
-	const char *key = arena_sprintf(x->a, "%s%s", parent->dir, name);
+	char small[256];
+	size_t dn = strlen(parent->dir), nn = strlen(name);
+	char *key = dn + nn < sizeof(small) ? small : arena_alloc(x->a, dn + nn + 1);
+	memcpy(key, parent->dir, dn);
+	memcpy(key + dn, name, nn + 1);
 	struct place *p = strmap_get(&x->t->communities, key);
 	if (!p) {
 		p = place_new(x, site, name, PLACE_COMMUNITY, parent);
-		strmap_put(x->a, &x->t->communities, key, p);
+		strmap_put(x->a, &x->t->communities, key == small ? arena_strdup(x->a, key) : key, p);
 	}
 	return p;
 }

@@ -141,6 +141,7 @@ struct place {
 	struct span *months;		/* articles by month, newest first */
 	size_t nmonths;
 	const char *sort_key;
+	struct article *last_linked;	/* the index's, while it links neighbours: the last article met here */
 };
 
 struct person {
