@@ -1,4 +1,5 @@
-/* write_internal: what write.c and write_state.c share; not for other modules. */
+/* write_internal: what write.c, write_state.c, write_list.c and the writer's
+ * other files share; not for other modules. */
 #ifndef WRITE_INTERNAL_H
 #define WRITE_INTERNAL_H
 
@@ -140,7 +141,8 @@ enum { OLD_KEPT = 1, OLD_PUT = 2 };
  * write watch holds it between builds): the list of files its state holds,
  * with their digests, as the next writer would have read and indexed them
  * from the state (at 10,000 reports, 100,000 lines parsed and indexed: 5% of
- * a body edit's build). Only when the build's files were the earlier's. */
+ * a body edit's build). Only when none of the earlier build's files was
+ * removed: files new to the build are appended (write_list.c). */
 struct write_list {
 	struct buf names;	/* the paths, NUL-ended: files point into it */
 	char **files;
@@ -188,7 +190,8 @@ void write_watch_defer_state(struct write_watch *ww, struct writer *w, uint64_t 
  * output unless the list took it, for write_watch_write_state. */
 void write_watch_defer_cleanup(struct write_watch *ww, struct writer *w);
 /* Whether w's files are the earlier state's, each old one kept or made
- * again and nothing else made (write_list_leave's condition). */
+ * again and nothing else made: then the commit's state may be written once
+ * the build has said it is done (write_commit.c). */
 int write_list_same_files(const struct writer *w);
 /* WRITE_STATE of l's output, as the commit that left l would have written
  * it (its files in the list's order). 0, or -1 with errno. */
