@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "build.h"
+#include "buf.h"
 #include "build_reuse.h"
 #include "load.h"
 #include "load_watch.h"
@@ -272,6 +273,36 @@ static int build_asked(void *ctx)
 	return poll(&p, 1, 0) != 0;
 }
 
+/* Says a build's status on SERVE_WORKER_FD (serve.h): after a build that
+ * ended well, what its state says (or will say) of the output, and the
+ * files its commit changed (serve reloads the open pages made of them).
+ * Returns 0 when the server is gone. */
+static int say_status(int status, const struct write_watch *ww)
+{
+	struct buf b = BUF_INIT;
+	size_t n = 0, len = 0;
+	const char *changed = status ? NULL : write_watch_changed(ww, &n, &len);
+	if (status)
+		buf_addf(&b, "%d\n", status);
+	else if (changed) {
+		buf_addf(&b, "0 %016llx %zu\n", (unsigned long long)write_watch_output_digest(ww), n);
+		buf_add(&b, changed, len);
+	} else
+		buf_addf(&b, "0 %016llx -\n", (unsigned long long)write_watch_output_digest(ww));
+	size_t off = 0;
+	while (off < b.len) {
+		ssize_t k = write(SERVE_WORKER_FD, b.data + off, b.len - off);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			break;
+		off += (size_t)k;
+	}
+	int said = off == b.len;
+	buf_free(&b);
+	return said;
+}
+
 static int serve_worker(struct build_options *o)
 {
 	char c;
@@ -289,17 +320,11 @@ static int serve_worker(struct build_options *o)
 			continue;
 		if (n <= 0)
 			break;
+		write_watch_forget_changed(kept.watch);
 		int status = build_once(o);
 		fflush(stdout);
 		fflush(stderr);
-		/* the status, and after a build that ended well what its state
-		 * says (or will say) of the output: serve reloads the pages
-		 * when that changed */
-		char line[32];
-		unsigned long long outputs = status ? 0 : write_watch_output_digest(kept.watch);
-		int len = outputs ? snprintf(line, sizeof(line), "0 %016llx\n", outputs)
-			  : snprintf(line, sizeof(line), "%d\n", status);
-		int said = write(SERVE_WORKER_FD, line, (size_t)len) == len;
+		int said = say_status(status, kept.watch);
 		/* after the status, off the way to the screen: the state of a
 		 * commit that left it to now (the output is locked until then) */
 		struct timespec t0, t1;

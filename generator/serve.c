@@ -215,6 +215,7 @@ out:
 	free(s.errors);
 	free(s.warnings);
 	free(s.base);
+	free(s.changed_files);
 	free(s.root);
 	free(out_dir);
 	free(o.build_argv);

@@ -147,14 +147,60 @@ static void pass_on(const char *chunk, size_t n, struct buf *err)
 		buf_add(err, chunk, n);
 }
 
-/* Reads the build's stderr and its status line until the status is in and
- * the messages before it are read (they are in the pipe by then), or the
- * process is gone and all it said is read. Returns the status, or -1 when
- * the process ended without one. */
-static int await_build(struct buf *err, unsigned long long *outputs)
+/* The status the build process said (serve.h): its exit status; after a
+ * build that ended well, its state's output digest (0: read the state)
+ * and the files its commit changed (NULL: not known). */
+struct said {
+	int status;
+	unsigned long long outputs;
+	char *changed;	/* malloc'd: the names, each ended by a NUL */
+	size_t changed_len;
+};
+
+/* Takes what is in b once the status and the names after it are all in:
+ * "<status>\n", or "0 <hex> <n>\n" and n names each ended by a NUL, or
+ * "0 <hex> -\n". Returns 1 when it took it, 0 while more is to come, -1
+ * when it is not a build of ours speaking. */
+static int take_said(struct buf *b, struct said *out)
 {
-	char chunk[4096], line[32];
-	size_t line_len = 0;
+	char *nl = memchr(b->data, '\n', b->len);
+	if (!nl)
+		return b->len > 64 ? -1 : 0;
+	char *end;
+	long status = strtol(b->data, &end, 10);
+	if (end == b->data)
+		return -1;
+	out->status = (int)status;
+	if (*end != ' ')
+		return 1;
+	out->outputs = strtoull(end + 1, &end, 16);
+	if (*end != ' ')
+		return -1;
+	if (end[1] == '-')
+		return 1;
+	unsigned long long n = strtoull(end + 1, &end, 10);
+	if (end != nl)
+		return -1;
+	size_t at = (size_t)(nl + 1 - b->data), seen = 0;
+	for (size_t i = at; i < b->len && seen < n; i++)
+		seen += b->data[i] == '\0';
+	if (seen < n)
+		return 0;
+	out->changed_len = b->len - at;
+	out->changed = xmalloc(out->changed_len + 1);
+	memcpy(out->changed, b->data + at, out->changed_len);
+	out->changed[out->changed_len] = '\0';
+	return 1;
+}
+
+/* Reads the build's stderr and what it says on its status pipe until the
+ * status is in and the messages before it are read (they are in the pipe
+ * by then), or the process is gone and all it said is read. Returns the
+ * status (in said), or -1 when the process ended without one. */
+static int await_build(struct buf *err, struct said *said)
+{
+	char chunk[4096];
+	struct buf line = BUF_INIT;
 	int status = -1, err_open = 1, status_open = 1;
 	while (err_open) {
 		struct pollfd fds[2] = { { worker.err, POLLIN, 0 }, { status_open ? worker.status : -1, POLLIN, 0 } };
@@ -175,27 +221,24 @@ static int await_build(struct buf *err, unsigned long long *outputs)
 		} else if (status >= 0) {
 			break;	/* in, and nothing before it left to read */
 		} else if (fds[1].revents) {
-			ssize_t got = read(worker.status, line + line_len, sizeof(line) - 1 - line_len);
+			ssize_t got = read(worker.status, chunk, sizeof(chunk));
 			if (got < 0 && errno == EINTR)
 				continue;
 			if (got <= 0) {
 				status_open = 0;	/* it ends: what it said until then is read */
 				continue;
 			}
-			line_len += (size_t)got;
-			line[line_len] = '\0';
-			if (strchr(line, '\n')) {
-				/* "0 <the output's digest>" when its state is not written yet */
-				char *sp = strchr(line, ' ');
-				status = atoi(line);
-				*outputs = sp ? strtoull(sp + 1, NULL, 16) : 0;
-			}
-			else if (line_len == sizeof(line) - 1) {
+			buf_add(&line, chunk, (size_t)got);
+			int took = take_said(&line, said);
+			if (took > 0)
+				status = said->status;
+			else if (took < 0 || line.len > (size_t)WRITE_CHANGED_MAX * 4200) {
 				kill(worker.pid, SIGKILL);	/* not a build of ours speaking */
 				status_open = 0;
 			}
 		}
 	}
+	buf_free(&line);
 	return status;
 }
 
@@ -203,9 +246,8 @@ static int await_build(struct buf *err, unsigned long long *outputs)
  * the last one is gone). Its output goes to the terminal; its messages
  * too, and into err. Returns its exit status, or 128 + the signal that
  * ended it. */
-static int run_build(char **argv, struct buf *err, unsigned long long *outputs)
+static int run_build(char **argv, struct buf *err, struct said *said)
 {
-	*outputs = 0;
 	if (worker.pid && write(worker.req, "b", 1) != 1)
 		worker_end(1);	/* it ended since the last build: another */
 	if (!worker.pid) {
@@ -219,7 +261,7 @@ static int run_build(char **argv, struct buf *err, unsigned long long *outputs)
 			return 1;
 		}
 	}
-	int status = await_build(err, outputs);
+	int status = await_build(err, said);
 	if (status >= 0) {
 		if (++worker.builds >= SERVE_WORKER_BUILDS)
 			let_go();
@@ -303,7 +345,7 @@ static void say_base_moved(const struct serve_opts *o, const char *base)
 }
 
 /* Says in the terminal how the build ended and whom it told. */
-static void say_built(int built, int status, int changed, int moved, size_t warnings, size_t streams,
+static void say_built(int built, int status, int changed, long files, int moved, size_t warnings, size_t streams,
 		      double secs)
 {
 	const char *pages = streams == 1 ? "page" : "pages";
@@ -324,7 +366,11 @@ static void say_built(int built, int status, int changed, int moved, size_t warn
 	printf("sitegen: serve: built in %.2f s", secs);
 	if (!changed)
 		printf("; no page changed");
-	else if (streams && !moved)	/* (else say_base_moved tells) */
+	else if (files >= 0) {	/* the open pages made of one of them reload */
+		printf("; %ld file%s changed", files, files == 1 ? "" : "s");
+		if (streams && !moved)
+			printf(", told the %zu open %s", streams, pages);
+	} else if (streams && !moved)	/* (else say_base_moved tells) */
 		printf("; reloading the %zu open %s", streams, pages);
 	if (warnings)	/* (a page opened later shows them too: no need to say so before one is) */
 		printf("; %zu warning%s (above)%s", warnings, warnings == 1 ? "" : "s",
@@ -335,7 +381,7 @@ static void say_built(int built, int status, int changed, int moved, size_t warn
 /* Publishes a finished build: the output as it now is, its warnings, or its
  * errors. */
 static void end_build(struct serve_state *s, const struct serve_opts *o, int status, struct buf *err,
-		      unsigned long long *digest, unsigned long long outputs, double secs)
+		      unsigned long long *digest, struct said *said, double secs)
 {
 	/* Only a directory a build of ours just wrote is served: after a failed
 	 * build, o->out may be one the build refused (a home folder, the
@@ -343,7 +389,7 @@ static void end_build(struct serve_state *s, const struct serve_opts *o, int sta
 	char *base = NULL, *root = status == 0 ? serve_served_root(o->out) : NULL;
 	if (status == 0)
 		serve_read_config(o->config, &base, NULL);
-	unsigned long long now_digest = status ? *digest : outputs ? outputs : writer_output_digest(o->out);
+	unsigned long long now_digest = status ? *digest : said->outputs ? said->outputs : writer_output_digest(o->out);
 	int changed = now_digest != *digest;
 	*digest = now_digest;
 	const char *text = err->len ? err->data : "";
@@ -369,6 +415,15 @@ static void end_build(struct serve_state *s, const struct serve_opts *o, int sta
 	s->errors = status ? shown : NULL;
 	s->warnings = status ? NULL : shown;
 	s->out_gen += (unsigned long)changed;
+	long files = changed && said->changed ? 0 : -1;
+	for (size_t at = 0; files >= 0 && at < said->changed_len; at += strlen(said->changed + at) + 1)
+		files++;
+	if (changed) {	/* the files of the pages that stay as they are */
+		free(s->changed_files);
+		s->changed_files = said->changed;
+		s->changed_files_len = said->changed_len;
+		said->changed = NULL;
+	}
 	int moved = base && strcmp(base, s->base) != 0;
 	if (base) {
 		free(s->base);
@@ -383,7 +438,7 @@ static void end_build(struct serve_state *s, const struct serve_opts *o, int sta
 	int built = s->built;
 	pthread_cond_broadcast(&s->changed);
 	pthread_mutex_unlock(&s->mu);
-	say_built(built, status, changed, moved, warnings, streams, secs);
+	say_built(built, status, changed, files, moved, warnings, streams, secs);
 	if (moved && *o->origin)	/* (only this thread changes base) */
 		say_base_moved(o, base);
 	fflush(stdout);
@@ -394,9 +449,10 @@ int serve_build(struct serve_state *s, const struct serve_opts *o, unsigned long
 	struct buf err = BUF_INIT;
 	begin_build(s);
 	double t0 = serve_now();
-	unsigned long long outputs;
-	int status = run_build(o->build_argv, &err, &outputs);
-	end_build(s, o, status, &err, digest, outputs, serve_now() - t0);
+	struct said said = { 0 };
+	int status = run_build(o->build_argv, &err, &said);
+	end_build(s, o, status, &err, digest, &said, serve_now() - t0);
+	free(said.changed);
 	buf_free(&err);
 	return status;
 }

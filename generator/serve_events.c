@@ -22,6 +22,7 @@
 #include <time.h>
 
 #include "buf.h"
+#include "text.h"
 #include "xalloc.h"
 
 /* An event stream says something this often, so a closed page is noticed. */
@@ -64,13 +65,25 @@ static void add_json_string(struct buf *b, const char *s)
 }
 
 /* The state of the last build (s->mu held): the build the output is
- * ("gen", as pages' data-gen names it), base_url's path, and the failed
- * build's messages ("errors") or the good one's warnings ("warnings"). */
+ * ("gen", as pages' data-gen names it), base_url's path, the files the
+ * build that made it changed when known ("changed", and the build before
+ * it, "prev": a page of that one made of none of them stays), and the
+ * failed build's messages ("errors") or the good one's warnings
+ * ("warnings"). */
 static void sse_state(struct serve_state *s, struct buf *b)
 {
 	struct buf json = BUF_INIT;
 	buf_addf(&json, "{\"gen\":\"%lx.%lu\",\"base\":", s->stamp, s->out_gen);
 	add_json_string(&json, s->base);
+	if (s->changed_files && s->out_gen && text_utf8_valid(s->changed_files, s->changed_files_len, NULL)) {
+		buf_addf(&json, ",\"prev\":\"%lx.%lu\",\"changed\":[", s->stamp, s->out_gen - 1);
+		for (size_t at = 0; at < s->changed_files_len; at += strlen(s->changed_files + at) + 1) {
+			if (at)
+				buf_addch(&json, ',');
+			add_json_string(&json, s->changed_files + at);
+		}
+		buf_addch(&json, ']');
+	}
 	if (s->failed || s->warnings) {
 		buf_addstr(&json, s->failed ? ",\"errors\":" : ",\"warnings\":");
 		add_json_string(&json, s->failed ? (s->errors ? s->errors : "sitegen: the build failed") : s->warnings);

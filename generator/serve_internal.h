@@ -43,6 +43,11 @@ struct serve_state {
 	int stopping;
 	unsigned long version;	/* one more for every finished build */
 	unsigned long out_gen;	/* one more for every build that changed the output */
+	/* the output files the build that made out_gen what it is changed,
+	 * each ended by a NUL (malloc'd), when known: a page of out_gen - 1
+	 * made of none of them stays (serve_live.c); NULL: every page reloads */
+	char *changed_files;
+	size_t changed_files_len;
 	unsigned long stamp;	/* this run of the server, in pages' tokens */
 	int failed;		/* the last build failed ... */
 	char *errors;		/* ... saying this: a heading line, then the build's messages (malloc'd) */

@@ -89,13 +89,19 @@ static int is_html(const char *type)
 }
 
 /* Puts the page script before the last </body> (at the end when none),
- * naming the build the page was read from and the base path it was served
- * under. */
-static void inject_script(struct buf *page, unsigned long stamp, unsigned long gen, const char *base)
+ * naming the build the page was read from, the base path it was served
+ * under, and the output's file it is (file; NULL for a page that is no
+ * file of the output's, which reloads after every build that changed it). */
+static void inject_script(struct buf *page, unsigned long stamp, unsigned long gen, const char *base,
+			  const char *file)
 {
 	struct buf tag = BUF_INIT;
 	buf_addf(&tag, "<script src=\"%s\" data-gen=\"%lx.%lu\" data-base=\"", SERVE_SCRIPT, stamp, gen);
 	buf_add_html_escaped(&tag, base, strlen(base));
+	if (file) {
+		buf_addstr(&tag, "\" data-file=\"");
+		buf_add_html_escaped(&tag, file, strlen(file));
+	}
 	buf_addstr(&tag, "\"></script>");
 	size_t at = page->len;
 	for (size_t i = page->len; i >= 7; i--)
@@ -125,7 +131,7 @@ static enum MHD_Result not_found(struct serve_state *s, struct MHD_Connection *c
 	gate_leave(lock);
 	free(root);
 	buf_free(&path);
-	inject_script(&page, s->stamp, gen, base);
+	inject_script(&page, s->stamp, gen, base, NULL);
 	return serve_send_buf(c, MHD_HTTP_NOT_FOUND, &page, "text/html; charset=utf-8", NULL);
 }
 
@@ -187,11 +193,15 @@ static enum MHD_Result serve_file(struct serve_state *s, struct MHD_Connection *
 	if (status != MHD_HTTP_OK)
 		return not_found(s, c, base);
 	size_t n = strlen(rel);
-	const char *type = content_type(n == 0 || rel[n - 1] == '/' ? "index.html" : rel);
+	int dir = n == 0 || rel[n - 1] == '/';
+	const char *type = content_type(dir ? "index.html" : rel);
 	if (is_html(type)) {	/* the page differs by the script's token */
 		size_t e = strlen(etag);
 		snprintf(etag + e - 1, sizeof(etag) - e + 1, "-%lx.%lu\"", s->stamp, gen);
-		inject_script(&body, s->stamp, gen, base);
+		struct buf file = BUF_INIT;
+		buf_addf(&file, "%s%s", rel, dir ? "index.html" : "");
+		inject_script(&body, s->stamp, gen, base, file.data);
+		buf_free(&file);
 	}
 	/* A 304 is given the body the 200 would have: libmicrohttpd sends a
 	 * 304's headers only, with that body's Content-Length (RFC 9110
@@ -225,7 +235,7 @@ static int no_build_yet(struct serve_state *s, struct MHD_Connection *c, const c
 			  "<title>sitegen: no build yet</title></head>\n<body>\n<pre style=\"white-space:pre-wrap\">");
 	buf_add_html_escaped(&page, errors, strlen(errors));
 	buf_addstr(&page, "</pre>\n</body></html>\n");
-	inject_script(&page, s->stamp, gen, base);
+	inject_script(&page, s->stamp, gen, base, NULL);
 	free(errors);
 	*r = serve_send_buf(c, MHD_HTTP_SERVICE_UNAVAILABLE, &page, "text/html; charset=utf-8", NULL);
 	return 1;

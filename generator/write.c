@@ -461,6 +461,7 @@ void write_free(struct writer *w)
 	buf_free(&w->old_state);
 	buf_free(&w->old_extra_own);
 	buf_free(&w->extra);
+	buf_free(&w->removed);
 	if (w->lock_fd > 0)
 		close(w->lock_fd);	/* releases the lock */
 	if (w->commit_fd > 0)

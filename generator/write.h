@@ -77,6 +77,14 @@ int write_watch_write_state(struct write_watch *ww);
  * has written it; 0 when the watch keeps no list of it (then the state is
  * written: read it). */
 uint64_t write_watch_output_digest(const struct write_watch *ww);
+/* The files the last build's commit wrote or removed, as the output names
+ * them, each ended by a NUL, n of them: serve reloads only the open pages
+ * made of one of them (serve_live.c). NULL when not known (no commit since
+ * write_watch_forget_changed, an output that was empty, more than
+ * WRITE_CHANGED_MAX files): then every open page reloads. */
+#define WRITE_CHANGED_MAX 2000
+const char *write_watch_changed(const struct write_watch *ww, size_t *n, size_t *len);
+void write_watch_forget_changed(struct write_watch *ww);
 /* This build's keeps: unlooked-at, looked at; the folders watched; why the
  * watch is stopped, or NULL; whether
  * its writer took the last commit's list (1), read the state (0), or had no

@@ -149,6 +149,10 @@ static void sweep_old(struct writer *w)
 		if (fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISDIR(st.st_mode)) {
 			if (unlinkat(dir, name, 0) == 0) {
 				w->stats.removed++;
+				if (w->watch) {
+					buf_add(&w->removed, rel, strlen(rel) + 1);
+					w->nremoved++;
+				}
 				prune_dirs(w, rel);
 			} else if (errno != ENOENT) {
 				/* still ours, still stale: listed again, tried again next time */
@@ -512,8 +516,10 @@ int writer_commit(struct writer *w, struct write_stats *stats, uint64_t inputs)
 		write_watch_committed(w);
 		write_watch_keep_list(w->watch, w, inputs);
 	}
-	if (w->watch)
+	if (w->watch) {
+		watch_note_changed(w);
 		write_watch_defer_cleanup(w->watch, w);
+	}
 	if (stats)
 		*stats = w->stats;
 	write_free(w);

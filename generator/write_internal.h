@@ -58,6 +58,10 @@ struct writer {
 	char **staged;
 	size_t nstaged, staged_cap;
 	struct write_stats stats;
+	/* serve's build process (watch set): the old files this commit
+	 * removed, each ended by a NUL, for write_watch_changed */
+	struct buf removed;
+	size_t nremoved;
 	size_t failed_writes;	/* past WRITE_ERRORS_SHOWN, counted, not each reported */
 	uint64_t digest;	/* of every file put, as digest_tree would find it */
 	int lock_fd;		/* the output directory, flock'ed for the whole build */
@@ -296,6 +300,9 @@ int write_watch_trusts(struct write_watch *ww, const struct writer *w, size_t k,
 /* After a commit whose state was written (w->watch set): the files of w's
  * set whose folders are not watched yet, for write_watch_idle. */
 void write_watch_committed(struct writer *w);
+/* Keeps the names of the files w's commit wrote and removed, for
+ * write_watch_changed (write_changed.c). */
+void watch_note_changed(struct writer *w);
 
 /* write_commit.c and write_way.c: the commit. */
 /* The commit's plan, made before the first rename so that nothing it does

@@ -108,6 +108,7 @@ void write_watch_free(struct write_watch *ww)
 	watch_stop(ww);
 	remove_trash(ww);
 	write_list_free(ww->list);
+	write_watch_forget_changed(ww);
 	free(ww);
 }
 

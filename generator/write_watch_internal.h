@@ -10,6 +10,7 @@
 #include <sys/types.h>
 
 #include "arena.h"
+#include "buf.h"
 #include "localfs.h"
 #include "strmap.h"
 
@@ -59,6 +60,11 @@ struct write_watch {
 	const char *stopped;	/* why it stopped last (a literal), or NULL */
 	int list_taken;		/* by this build's: 1; its state read: 0; neither (none to trust): -1 */
 	atomic_size_t trusted, looked;
+	/* the files the last commit wrote or removed, each ended by a NUL
+	 * (write_watch_changed); changed_known 0: not known */
+	struct buf changed;
+	size_t nchanged;
+	int changed_known;
 };
 
 struct pending_file {

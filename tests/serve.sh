@@ -18,8 +18,11 @@ set -u
 # start (a stack limit no thread's stack fits under) are said by each build,
 # as by each `make site`, not once a process.
 (ulimit -s 33554432 2>/dev/null; printf 'bb' | SITEGEN_SERVE_WORKER=1 "$bin" --out wk --force 3>wk.status 2>wk.err >/dev/null)
-# a status line each: "0", or "0 <digest>" (the output's, its state to be written)
-if [ "$(cut -d' ' -f1 wk.status | tr '\n' ' ')" = "0 0 " ] && ! grep -qv '^0\( [0-9a-f]\{16\}\)\?$' wk.status && { [ "$(grep -c 'threads could not start' wk.err)" = 2 ] ||
+# a status line each: "0 <digest> <n>" (the output's, its state to be
+# written, 0 when it is to be read; the n files the commit changed follow,
+# each ended by a NUL), or "0 <digest> -" when they are not known (the
+# first build, into an empty output); the second build changed none
+if [ "$(tr '\0' '\n' <wk.status | cut -d' ' -f1,3 | tr '\n' ' ')" = "0 - 0 0 " ] && ! grep -qv '^0 [0-9a-f]\{16\} [-0-9]*$' wk.status && { [ "$(grep -c 'threads could not start' wk.err)" = 2 ] ||
 	! grep -q 'threads could not start' wk.err; }; then
 	pass "the build process: two bytes, two builds, a status line each$(grep -q 'threads could not start' wk.err && echo ', and each says its threads could not start')"
 else
@@ -106,8 +109,8 @@ root=${url%/golden/}
 
 # ---- pages, assets, types, 404 ----
 r=$(req GET "$url")
-if [ "$r" = "200|text/html; charset=utf-8" ] && grep -q '<script src="/__sitegen/live.js" data-gen="[0-9a-f]*\.[0-9]*" data-base="/golden/"></script></body>' body; then
-	pass "the home page is served as UTF-8 HTML (after the first build) with the reload script before </body>"
+if [ "$r" = "200|text/html; charset=utf-8" ] && grep -q '<script src="/__sitegen/live.js" data-gen="[0-9a-f]*\.[0-9]*" data-base="/golden/" data-file="index.html"></script></body>' body; then
+	pass "the home page is served as UTF-8 HTML (after the first build) with the reload script before </body>, naming its file"
 else
 	fail "the home page: $r" body log
 fi
@@ -229,7 +232,7 @@ for f in open("files").read().split():
 	os.makedirs(os.path.dirname("served/" + f) or ".", exist_ok=True)
 	open("served/" + f, "wb").write(urllib.request.urlopen(sys.argv[1] + f).read())' "$url"
 fi
-find served -name '*.html' -exec sed -i 's#<script src="/__sitegen/live.js" data-gen="[^"]*" data-base="[^"]*"></script>##' {} +
+find served -name '*.html' -exec sed -i 's#<script src="/__sitegen/live.js" data-gen="[^"]*" data-base="[^"]*"\( data-file="[^"]*"\)\{0,1\}></script>##' {} +
 if diff -r -x ".*" served ref >diff && diff -r -x '.*' out ref >>diff; then
 	pass "all $(wc -l <files) files served equal a plain build's (make site's) apart from the script, and the output directory has no script"
 else
@@ -284,12 +287,25 @@ change() {
 		n=$(reloads)
 	fi
 }
-grep 'built in' inotify.log | head -1 | grep -q 'reloading' && fail "the first build, no page open: says it reloads pages" inotify.log ||
+grep 'built in' inotify.log | head -1 | grep -q 'reloading\|told' && fail "the first build, no page open: says it reloads pages" inotify.log ||
 	pass "the first build, with no page open, does not say it reloads pages"
 printf '\n编辑后新加的一段。\n' >>content/2022/lianxinka.md
 change "an edit to a report" reports/lianxinka/ 编辑后新加的一段
-grep -q 'content/2022/lianxinka.md changed' inotify.log && grep -q 'built in .*; reloading the 1 open page$' inotify.log &&
-	pass "an edit: the terminal names the file, and says it reloads the 1 open page" || fail "an edit: the terminal says" inotify.log
+grep -q 'content/2022/lianxinka.md changed' inotify.log && grep -q 'built in .*; [0-9]* files changed, told the 1 open page$' inotify.log &&
+	pass "an edit: the terminal names the file, says how many files changed and that it told the 1 open page" || fail "an edit: the terminal says" inotify.log
+# The state after it names the build before it and the files the edit
+# changed: the report's page among them, not a page it does not show on (a
+# page made of none of them, read from the build before, stays).
+last=$(states | tail -1)
+prev_gen=$(printf '%s' "$last" | sed -n 's/.*"prev":"\([^"]*\)".*/\1/p')
+case "$last" in
+*'"changed":['*'"reports/lianxinka/index.html"'*) case "$last" in
+	*'"reports/youtamenzai/index.html"'*) fail "an edit's state names a page the edit does not change" events ;;
+	*) [ "$prev_gen" = "$token" ] && pass "an edit's state names the build before (the page's) and the files it changed: the report's page, not another's" ||
+		fail "an edit's state: prev '$prev_gen', the page's build '$token'" events ;;
+	esac ;;
+*) fail "an edit's state does not name the report's page among the files changed" events ;;
+esac
 # Open pages counted: a stream opened with ?pages=0 (the page script's, and
 # the shared worker's for all the tabs) counts the pages that say they listen
 # to it (SERVE_PAGES ?stream=ID&add=1, -1 when they leave); a client gone is
@@ -311,7 +327,7 @@ if [ $http = curl ]; then
 	change "an edit after that stream's client left" reports/lianxinka/ 又数页面的一段
 	one=$(grep 'built in' inotify.log | tail -1)
 	case "$a $b|$two|$one" in
-	"204 404|"*"reloading the 2 open pages|"*"reloading the 1 open page")
+	"204 404|"*"told the 2 open pages|"*"told the 1 open page")
 		pass "open pages: a page saying it listens to a shared stream counts (204; 404 for no such stream), and a stream's client gone counts no more" ;;
 	*) fail "open pages: $a $b, then '$two', then '$one'" ;;
 	esac

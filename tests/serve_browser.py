@@ -1,5 +1,6 @@
 """`sitegen serve` in a real browser (headless Chromium, Selenium): eight tabs open at once share one event
-stream and all reload after an edit; the page script reloads an open page after an edit, shows a broken
+stream; after an edit the tabs whose page it changed reload, the others stay; after a stylesheet edit all
+reload; the page script reloads an open page after an edit, shows a broken
 build's errors over it, and takes them away once fixed. Run by tests/serve.sh
 where Chromium is installed:
 
@@ -46,7 +47,7 @@ def last_built(log):
     """The terminal's last 'built in' line, and how many open pages it said it reloads (0: none said)."""
     lines = [l for l in open(log, encoding="utf-8") if "built in" in l]
     line = lines[-1] if lines else ""
-    m = re.search(r"reloading the (\d+) open page", line)
+    m = re.search(r"(?:reloading|told) the (\d+) open page", line)
     return len(lines), line.strip(), int(m.group(1)) if m else 0
 
 
@@ -61,12 +62,15 @@ def wait_built(log, count):
 def many_tabs():
     """Eight tabs of the preview in one browser: a browser opens at most six HTTP/1.1 connections to a
     server, so with an event stream held by each tab the seventh never loaded. The tabs share one stream
-    (the shared worker): all eight load, all reload after an edit, and the terminal counts eight pages.
+    (the shared worker): all eight load, the terminal counts eight pages; after an edit the tabs of the
+    edited report reload, those of a page it did not change stay; after a stylesheet edit all reload.
     Then a tab without SharedWorker opens its own stream, and reloads too."""
     profile = tempfile.mkdtemp(prefix="serve-tabs-")
     article = os.path.join(SITE, "content/2022/lianxinka.md")
     log = os.path.join(SITE, "inotify.log")
     good = open(article, encoding="utf-8").read()
+    style = os.path.join(SITE, "theme/static/style.css")
+    style_good = open(style, encoding="utf-8").read()
     pages = ["reports/lianxinka/", "", "reports/youtamenzai/", "dates/2022/index.html"]
     driver = theme_check.start_browser(profile)
     try:
@@ -95,16 +99,40 @@ def many_tabs():
         n = last_built(log)[0]
         write(article, good + "\n八个标签都看到的一段。\n")
         count, line, said = wait_built(log, n)
+        # the report's own tabs reload and show the edit; another report's, whose page the edit does not
+        # change, stay as they are (the other tabs' pages reload if the edit changed them)
         reloaded = []
         for i, tab in enumerate(tabs):
             driver.switch_to.window(tab)
-            reloaded.append(bool(until(driver, "return window.sitegenTab === undefined && "
-                                               "document.readyState === 'complete'")))
-        driver.switch_to.window(tabs[0])
-        shows = until(driver, "return document.body.textContent.includes('八个标签都看到的一段')")
-        report(all(reloaded) and bool(shows), "after an edit, all 8 tabs reload by themselves (the first shows the edit)",
-               reloaded)
+            if pages[i % len(pages)] == "reports/lianxinka/":
+                reloaded.append(bool(until(driver, "return window.sitegenTab === undefined && document.readyState "
+                                                   "=== 'complete' && document.body.textContent.includes('八个标签都看到的一段')")))
+        time.sleep(0.5)
+        stayed = []
+        for i, tab in enumerate(tabs):
+            driver.switch_to.window(tab)
+            if pages[i % len(pages)] == "reports/youtamenzai/":
+                stayed.append(driver.execute_script("return window.sitegenTab") == i)
+        report(len(reloaded) == 2 and all(reloaded) and len(stayed) == 2 and all(stayed),
+               "after an edit, the edited report's 2 tabs reload by themselves and show it; another report's 2 tabs, "
+               "their page unchanged, stay as they were", {"reloaded": reloaded, "stayed": stayed})
         report(said == others + 8, "the terminal counts the 8 tabs as open pages (%d besides them)" % others, line)
+
+        # the stylesheet edited: every tab loaded it, so every tab reloads
+        for i, tab in enumerate(tabs):
+            driver.switch_to.window(tab)
+            driver.execute_script("window.sitegenTab = arguments[0]", i)
+        n = last_built(log)[0]
+        write(style, style_good + "\n/* 八个标签的样式 */\n")
+        wait_built(log, n)
+        restyled = []
+        for i, tab in enumerate(tabs):
+            driver.switch_to.window(tab)
+            restyled.append(bool(until(driver, "return window.sitegenTab === undefined && "
+                                               "document.readyState === 'complete'")))
+        report(all(restyled), "after an edit to the stylesheet, all 8 tabs reload by themselves", restyled)
+        write(style, style_good)
+        driver.switch_to.window(tabs[0])
 
         # no SharedWorker (as in browsers without one): the page opens its own stream
         driver.switch_to.new_window("tab")
@@ -118,6 +146,7 @@ def many_tabs():
         report(bool(alone), "a page where there is no SharedWorker opens its own stream, and reloads after an edit")
     finally:
         write(article, good)
+        write(style, style_good)
         driver.quit()
         shutil.rmtree(profile, ignore_errors=True)
 

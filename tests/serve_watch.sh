@@ -268,7 +268,7 @@ printf '\n编辑。\n' >>"$(find content -name '*.md' | head -1)"
 waited=0
 while [ "$(wc -l <"$tmp/status")" -lt 2 ] && [ $waited -lt $limit ]; do sleep 0.1; waited=$((waited + 1)); done
 builds=2
-[ "$(cut -d' ' -f1 "$tmp/status" | sed -n 1,2p | tr -d '\n')" = 00 ] || fail "the two builds of 200 reports failed" ../worker.log
+[ "$(statuses | cut -d' ' -f1 | sed -n 1,2p | tr -d '\n')" = 00 ] || fail "the two builds of 200 reports failed" ../worker.log
 n=$(on_watch)
 l=$(looked)
 grep "taken on the output's watch" ../worker.log | tail -1 >../cut.txt

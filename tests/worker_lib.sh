@@ -64,8 +64,14 @@ build() {
 		[ $waited -gt $limit ] && return 1
 		sleep 0.1
 	done
-	# "0", or "0 <digest>": the output's digest its state is to say
-	case $(tail -n 1 "$tmp/status") in 0 | "0 "*) return 0 ;; *) return 1 ;; esac
+	case $(statuses | tail -n 1) in 0 | "0 "*) return 0 ;; *) return 1 ;; esac
+}
+# statuses: the status lines the builds said (serve.h): "<status>", or "0
+# <digest> <n>" (the output's digest its state is to say) followed by the n
+# files the commit changed, each ended by a NUL (left out here), or "0
+# <digest> -" when those are not known
+statuses() {
+	tr '\0' '\n' <"$tmp/status" | awk 'skip > 0 { skip--; next } { print; skip = $3 ~ /^[0-9]+$/ ? $3 : 0 }'
 }
 edits=0
 edit() {
