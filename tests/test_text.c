@@ -12,6 +12,32 @@
 
 #include "check.h"
 
+/* ---- digests as the build state writes them ---- */
+
+/* text_hex16 against text_hex_digit, the plain rule: every byte value at
+ * every one of the 16 places, the digits of both cases and their values. */
+static void test_hex16(void)
+{
+	uint64_t v = 0;
+	int r = text_hex16("0123456789abcdef", &v);
+	check_int("hex16: 0123456789abcdef", r == 0 && v == 0x0123456789abcdefULL, 1);
+	r = text_hex16("FEDCBA9876543210", &v);
+	check_int("hex16: upper case FEDCBA9876543210", r == 0 && v == 0xfedcba9876543210ULL, 1);
+	size_t wrong = 0;
+	for (int at = 0; at < 16; at++)
+		for (int c = 0; c < 256; c++) {
+			char s[17] = "a1b2c3d4e5f60789";
+			s[at] = (char)c;
+			uint64_t before = 0x5555, got = before;
+			int d = text_hex_digit((char)c);
+			r = text_hex16(s, &got);
+			uint64_t want = 0xa1b2c3d4e5f60789ULL & ~(0xfULL << (60 - 4 * at));
+			want |= d >= 0 ? (uint64_t)d << (60 - 4 * at) : 0;
+			wrong += d < 0 ? r != -1 || got != before : r != 0 || got != want;
+		}
+	check_int("hex16: every byte at every place: a digit read, anything else refused (*v left)", (long long)wrong, 0);
+}
+
 /* ---- UTF-8 validation and NFC ---- */
 
 static void check_utf8(const char *what, const char *s, size_t len, int valid, size_t offset)
@@ -568,6 +594,7 @@ int main(void)
 	if (!sl || !coll || !dt)
 		return check_done("test_text");
 
+	test_hex16();
 	test_utf8();
 	test_nfc();
 	test_slugs(sl);
