@@ -296,6 +296,13 @@ int search_dict_sampled(const struct search_ctx *x, struct worker_state *ws, con
 	for (size_t i = 0, edited = 0; !r && i < ndocs; i++) {
 		const struct article *a = site->articles.items[i];
 		long k = a->order < ndocs ? ch->old_of[a->order] : -1;
+		if (k == (long)a->order && (size_t)k < ch->old_ndocs) {
+			/* the same report under the same number: in both samples
+			 * or in neither, whether drawn or not (its URL not hashed:
+			 * 12 ms at 50,000 reports, most of them cache misses) */
+			kept[k] = 1;
+			continue;
+		}
 		if (k < 0 && a->order < below && a->order < ch->old_ndocs && drawn(a->url, step) &&
 		    ++edited <= MAX_UNKNOWN && same_text(&e, ws, a))
 			k = (long)a->order;
