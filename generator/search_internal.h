@@ -31,7 +31,8 @@ struct search_ctx {
 
 /* The newest documents, fewer than SEARCH_TAIL, are in no list of g/ or p/
  * but in the tail's own, tg/ and tp/ (search.h), which every build writes
- * whole from them. Where they start: the number of documents rounded down
+ * whole from them (a patch that changes none of them keeps the earlier
+ * ones: search_patch.c's tail_same). Where they start: the number of documents rounded down
  * to a multiple of SEARCH_TAIL, so that a report added as the newest
  * changes no shard of g/ or p/ but once in SEARCH_TAIL times, when the
  * tail is taken into their lists (search_patch.c). */

@@ -21,6 +21,8 @@ struct patch {
 	const struct article **by_order;	/* by document number */
 	size_t ndocs, sg, sp, est_g, est_p;
 	size_t old_tg, old_tp;		/* the earlier build's numbers of tail shards */
+	uint64_t old_th;		/* and its tail's stamp ("th") */
+	int tail_kept;			/* the tail's shards are the earlier ones (tail_same) */
 	struct gram_table *tail_tables;	/* the tail's postings, one table a thread (ws) */
 	uint64_t *tail_hash;		/* by the tail's document: its digest (search_index_tail_doc) */
 	struct search_part tail_parts[2];	/* tg/ and tp/, collected */

@@ -15,7 +15,7 @@ more() { [ "$part" != core ]; }
 B=${B:-build}
 BIN=$B/sitegen
 # The newest reports, past a multiple of 4 here (32 by default), are in the tail's own lists, tg/ and tp/,
-# made whole by every build (generator/search_internal.h); a tail of 4 puts most steps' reports in g/ and
+# made whole by every build that changes one of them (generator/search_internal.h); a tail of 4 puts most steps' reports in g/ and
 # p/, and one added takes the tail into them soon
 export SITEGEN_SEARCH_TAIL=4
 tmp=$(mktemp -d -p /dev/shm 2>/dev/null || mktemp -d)	# a tmpfs when there is one: ten builds of 4,000 files
@@ -107,6 +107,9 @@ else
 	bad "the index does not find the new words in the edited report alone: [$u]"
 fi
 finds 犇骉 "$u" "the index finds 2 of the new characters in the edited report alone"
+grep -q "search: patched .*; the tail's shards the earlier build's" "$tmp/log" &&
+	ok "a body edit of a report older than the tail keeps the tail's shards (not indexed again)" ||
+	bad "a body edit of a report older than the tail: $(grep 'search: patched' "$tmp/log")"
 
 if core; then	# 2, 3: the words replaced, the title
 # 2. the words replaced: the old ones are no longer found, the new ones are
@@ -226,6 +229,16 @@ else
 	bad "the added report is not found by its words: [$un]"
 fi
 finds 鳏寡孤独 "$un" "the added report is found by its title"
+# an edit of a report in the tail: its shards made again, with the new words
+printf '\n尾部报道里新添了鹦鹉螺。\n' >>"$newest"
+rebuild "an edit of a report in the tail"
+if grep -q "search: patched 1 documents" "$tmp/log" && ! grep -q "the tail's shards the earlier build's" "$tmp/log" &&
+	[ "$(grep -c '^search/tg/' "$tmp/changed")" -gt 0 ]; then
+	ok "an edit of a report in the tail: the tail's shards made again ($(grep -c '^search/tg/' "$tmp/changed") of tg/ rewritten)"
+else
+	bad "an edit of a report in the tail: $(grep 'search: patched' "$tmp/log"); $(grep -c '^search/tg/' "$tmp/changed") of tg/ rewritten"
+fi
+finds 鹦鹉螺 "$un" "the tail's report is found by its new words"
 report "$tmp/c/content/2022/zz-newest2.md" 2023-06-02 又一篇 又一篇报道里有貘。
 rebuild "the tail taken into the lists"
 patched "the tail taken into the lists"
