@@ -89,6 +89,7 @@ struct render_deps {
 	struct strmap views_seen;
 	long *old_of;		/* by article order: its earlier number, or -1 */
 	long *new_of;		/* by the earlier number: its order now, or -1 */
+	const char *old_articles, *old_articles_end;	/* the earlier record's article lines */
 	const char **old_line;	/* by earlier job: the earlier record's line (not NUL-terminated) */
 	size_t *old_len;
 	long *old_job;		/* by job: the earlier job it is, or -1 */
