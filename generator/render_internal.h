@@ -154,6 +154,20 @@ void render_deps_changes(const struct render_deps *dp, struct render_incremental
 /* Leaves the record in w's state when ok, and the places of the kept
  * files for the next build in inc (with hints); frees dp. */
 void render_deps_close(struct render_deps *dp, struct writer *w, int ok, struct render_incremental *inc);
+/* render_deps_record.c: the record's format. Takes the earlier record
+ * (text, len: the state's extra section; own: the bytes this process
+ * wrote, their digest not read again): whole when it speaks of the same
+ * structure (selective), its report pages when only the structure changed
+ * (partial). Returns 0, or -1 (nothing kept). */
+int render_deps_read_record(struct render_deps *dp, const char *text, size_t len, int own);
+/* A job line without its key (`=<view> <key>\t`). */
+const char *render_deps_line_body(const char *line, size_t n, size_t *body_len);
+/* Calls fn for each dependency of an earlier line (earlier numbering)
+ * until it returns nonzero; returns that, or 1 for a malformed line. */
+int render_deps_each_dep(const struct render_deps *dp, const char *line, size_t n,
+			  int (*fn)(const struct render_deps *, size_t old, int self, void *), void *arg);
+/* This build's record, into w's state. */
+void render_deps_write_record(const struct render_deps *dp, struct writer *w);
 
 struct val *render_common(struct render *r, const char *url, const char *page_title, const char *section);
 /* A place as a page's title and its feed name it: with the place above it
