@@ -277,6 +277,18 @@ static int stat_vouched(struct walk *w, int dfd, struct load_entry *e)
 	return load_watch_looked(w->lw, dfd, e);
 }
 
+/* "dir/name" in a: one copy of each, not a format read (arena_sprintf):
+ * two a content file, 10 ms a build at 50,000 reports. */
+static char *join(struct arena *a, const char *dir, const char *name)
+{
+	size_t n = strlen(dir), m = strlen(name);
+	char *s = arena_alloc_uninit(a, n + m + 2);
+	memcpy(s, dir, n);
+	s[n] = '/';
+	memcpy(s + n + 1, name, m + 1);
+	return s;
+}
+
 /* dfd: dir's descriptor (load_dir_names), closed here: every name is looked
  * at before the walk goes down, so one directory is open at a time however
  * deep the tree. vouched: load_watch_names's answer for dir. */
@@ -287,8 +299,8 @@ static void walk_names(struct walk *w, int dfd, const char *dir, const char *rel
 	for (size_t i = 0; i < names->len; i++) {
 		struct load_entry *e = looked[i] = arena_alloc(w->a, sizeof(*e));
 		e->name = names->items[i];
-		e->path = arena_sprintf(w->a, "%s/%s", dir, e->name);
-		e->rel = *rel ? arena_sprintf(w->a, "%s/%s", rel, e->name) : e->name;
+		e->path = join(w->a, dir, e->name);
+		e->rel = *rel ? join(w->a, rel, e->name) : e->name;
 		if (!vouched)
 			e->err = fstatat(dfd, e->name, &e->st, 0) < 0 ? errno : 0;
 		else if (stat_vouched(w, dfd, e) < 0)
