@@ -32,7 +32,7 @@ BUILD := build
 BIN   := $(BUILD)/sitegen
 LIB_SRC := $(filter-out generator/main.c,$(wildcard generator/*.c))
 LIB_OBJ := $(LIB_SRC:generator/%.c=$(BUILD)/obj/%.o)
-TEST_PROGS := test_buf test_text test_tmpl test_parse test_image test_memo test_search_codec mustache_spec check_site fidelity
+TEST_PROGS := test_buf test_serve_changed test_text test_tmpl test_parse test_image test_memo test_search_codec mustache_spec check_site fidelity
 TEST_BINS  := $(TEST_PROGS:%=$(BUILD)/tests/%)
 
 .PHONY: all site check serve serve-browser new install uninstall deps test test-slow test-all clean golden-update asan ubsan tsan leakcheck bench listings-check equiv-check

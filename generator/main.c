@@ -274,21 +274,31 @@ static int build_asked(void *ctx)
 }
 
 /* Says a build's status on SERVE_WORKER_FD (serve.h): after a build that
- * ended well, what its state says (or will say) of the output, and the
- * files its commit changed (serve reloads the open pages made of them).
+ * ended well, what its state says (or will say) of the output, the files
+ * its commit changed and the digest of the output they changed (serve
+ * reloads the open pages made of them).
  * Returns 0 when the server is gone. */
 static int say_status(int status, const struct write_watch *ww)
 {
+	/* a failed build whose commit changed files (one whose state could not
+	 * be written, a warning under --strict found while writing): the next
+	 * good build's list would leave them out */
+	static int untold;
 	struct buf b = BUF_INIT;
 	size_t n = 0, len = 0;
-	const char *changed = status ? NULL : write_watch_changed(ww, &n, &len);
-	if (status)
+	uint64_t from = 0;
+	const char *changed = write_watch_changed(ww, &n, &len, &from);
+	if (status) {
+		untold |= changed != NULL;
 		buf_addf(&b, "%d\n", status);
-	else if (changed) {
-		buf_addf(&b, "0 %016llx %zu\n", (unsigned long long)write_watch_output_digest(ww), n);
+	} else if (changed && !untold) {
+		buf_addf(&b, "0 %016llx %zu %016llx\n", (unsigned long long)write_watch_output_digest(ww), n,
+			 (unsigned long long)from);
 		buf_add(&b, changed, len);
-	} else
+	} else {
 		buf_addf(&b, "0 %016llx -\n", (unsigned long long)write_watch_output_digest(ww));
+		untold = 0;
+	}
 	size_t off = 0;
 	while (off < b.len) {
 		ssize_t k = write(SERVE_WORKER_FD, b.data + off, b.len - off);

@@ -152,15 +152,17 @@ static void pass_on(const char *chunk, size_t n, struct buf *err)
  * and the files its commit changed (NULL: not known). */
 struct said {
 	int status;
+	int spoke;	/* the status was said (else the process ended without) */
 	unsigned long long outputs;
 	char *changed;	/* malloc'd: the names, each ended by a NUL */
 	size_t changed_len;
+	unsigned long long from;	/* the digest of the output they changed */
 };
 
 /* Takes what is in b once the status and the names after it are all in:
- * "<status>\n", or "0 <hex> <n>\n" and n names each ended by a NUL, or
- * "0 <hex> -\n". Returns 1 when it took it, 0 while more is to come, -1
- * when it is not a build of ours speaking. */
+ * "<status>\n", or "0 <hex> <n> <from hex>\n" and n names each ended by
+ * a NUL, or "0 <hex> -\n". Returns 1 when it took it, 0 while more is to
+ * come, -1 when it is not a build of ours speaking. */
 static int take_said(struct buf *b, struct said *out)
 {
 	char *nl = memchr(b->data, '\n', b->len);
@@ -168,17 +170,22 @@ static int take_said(struct buf *b, struct said *out)
 		return b->len > 64 ? -1 : 0;
 	char *end;
 	long status = strtol(b->data, &end, 10);
-	if (end == b->data)
+	if (end == b->data || status < 0 || status > 255)	/* an exit status's range */
 		return -1;
 	out->status = (int)status;
 	if (*end != ' ')
-		return 1;
+		return *end == '\n' ? 1 : -1;
+	if (status)
+		return -1;
 	out->outputs = strtoull(end + 1, &end, 16);
 	if (*end != ' ')
 		return -1;
 	if (end[1] == '-')
 		return 1;
 	unsigned long long n = strtoull(end + 1, &end, 10);
+	if (*end != ' ')
+		return -1;
+	out->from = strtoull(end + 1, &end, 16);
 	if (end != nl)
 		return -1;
 	size_t at = (size_t)(nl + 1 - b->data), seen = 0;
@@ -230,8 +237,10 @@ static int await_build(struct buf *err, struct said *said)
 			}
 			buf_add(&line, chunk, (size_t)got);
 			int took = take_said(&line, said);
-			if (took > 0)
+			if (took > 0) {
 				status = said->status;
+				said->spoke = 1;
+			}
 			else if (took < 0 || line.len > (size_t)WRITE_CHANGED_MAX * 4200) {
 				kill(worker.pid, SIGKILL);	/* not a build of ours speaking */
 				status_open = 0;
@@ -345,8 +354,14 @@ static void say_base_moved(const struct serve_opts *o, const char *base)
 }
 
 /* Says in the terminal how the build ended and whom it told. */
-static void say_built(int built, int status, int changed, long files, int moved, size_t warnings, size_t streams,
-		      double secs)
+struct changed_count {
+	size_t files, pages;
+	int known;	/* the files counted */
+	int listed;	/* and told the open pages (serve_changed_entries) */
+};
+
+static void say_built(int built, int status, int changed, const struct changed_count *count, int moved,
+		      size_t warnings, size_t streams, double secs)
 {
 	const char *pages = streams == 1 ? "page" : "pages";
 	if (status == 2) {
@@ -366,12 +381,15 @@ static void say_built(int built, int status, int changed, long files, int moved,
 	printf("sitegen: serve: built in %.2f s", secs);
 	if (!changed)
 		printf("; no page changed");
-	else if (files >= 0) {	/* the open pages made of one of them reload */
-		printf("; %ld file%s changed", files, files == 1 ? "" : "s");
-		if (streams && !moved)
-			printf(", told the %zu open %s", streams, pages);
-	} else if (streams && !moved)	/* (else say_base_moved tells) */
-		printf("; reloading the %zu open %s", streams, pages);
+	else {
+		if (count->known)
+			printf("; %zu file%s changed (%zu page%s)", count->files, count->files == 1 ? "" : "s",
+			       count->pages, count->pages == 1 ? "" : "s");
+		if (streams && !moved && count->listed)	/* the open pages made of one of them reload */
+			printf(", the open pages showing them reload (%zu open)", streams);
+		else if (streams && !moved)	/* (else say_base_moved tells) */
+			printf("%sreloading the %zu open %s", count->known ? ", " : "; ", streams, pages);
+	}
 	if (warnings)	/* (a page opened later shows them too: no need to say so before one is) */
 		printf("; %zu warning%s (above)%s", warnings, warnings == 1 ? "" : "s",
 		       streams ? ", shown on the open pages" : "");
@@ -391,6 +409,13 @@ static void end_build(struct serve_state *s, const struct serve_opts *o, int sta
 		serve_read_config(o->config, &base, NULL);
 	unsigned long long now_digest = status ? *digest : said->outputs ? said->outputs : writer_output_digest(o->out);
 	int changed = now_digest != *digest;
+	/* the files this build's commit changed are all that changed since the
+	 * output the pages were told of when nothing else wrote it between: a
+	 * build ended without its status (killed after its commit), another
+	 * build into the same output (make site beside serve) */
+	static int unheard;
+	int complete = !unheard && said->from && said->from == *digest;
+	unheard = status ? unheard || !said->spoke : 0;
 	*digest = now_digest;
 	const char *text = err->len ? err->data : "";
 	size_t warnings = status ? 0 : count_messages(text, ": warning: ");
@@ -406,6 +431,12 @@ static void end_build(struct serve_state *s, const struct serve_opts *o, int sta
 	else if (warnings)
 		shown = page_messages("sitegen: %zu warning%s; the build succeeded (make serve SITEFLAGS=--strict "
 				      "makes warnings errors).", warnings, text);
+	/* (before the lock: a list of 100,000 names takes some milliseconds) */
+	struct changed_count count = { 0, 0, changed && said->changed && complete, 0 };
+	size_t entries_len = 0;
+	char *entries = count.known ? serve_changed_entries(said->changed, said->changed_len, &entries_len,
+							    &count.files, &count.pages) : NULL;
+	count.listed = entries != NULL;
 	pthread_mutex_lock(&s->mu);
 	s->building = 0;
 	s->failed = status != 0;
@@ -415,14 +446,11 @@ static void end_build(struct serve_state *s, const struct serve_opts *o, int sta
 	s->errors = status ? shown : NULL;
 	s->warnings = status ? NULL : shown;
 	s->out_gen += (unsigned long)changed;
-	long files = changed && said->changed ? 0 : -1;
-	for (size_t at = 0; files >= 0 && at < said->changed_len; at += strlen(said->changed + at) + 1)
-		files++;
 	if (changed) {	/* the files of the pages that stay as they are */
 		free(s->changed_files);
-		s->changed_files = said->changed;
-		s->changed_files_len = said->changed_len;
-		said->changed = NULL;
+		s->changed_files = entries;
+		s->changed_files_len = entries_len;
+		entries = NULL;
 	}
 	int moved = base && strcmp(base, s->base) != 0;
 	if (base) {
@@ -438,7 +466,8 @@ static void end_build(struct serve_state *s, const struct serve_opts *o, int sta
 	int built = s->built;
 	pthread_cond_broadcast(&s->changed);
 	pthread_mutex_unlock(&s->mu);
-	say_built(built, status, changed, files, moved, warnings, streams, secs);
+	free(entries);
+	say_built(built, status, changed, &count, moved, warnings, streams, secs);
 	if (moved && *o->origin)	/* (only this thread changes base) */
 		say_base_moved(o, base);
 	fflush(stdout);

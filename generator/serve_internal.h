@@ -43,9 +43,10 @@ struct serve_state {
 	int stopping;
 	unsigned long version;	/* one more for every finished build */
 	unsigned long out_gen;	/* one more for every build that changed the output */
-	/* the output files the build that made out_gen what it is changed,
-	 * each ended by a NUL (malloc'd), when known: a page of out_gen - 1
-	 * made of none of them stays (serve_live.c); NULL: every page reloads */
+	/* the output files the build that made out_gen what it is changed
+	 * (serve_changed_entries: folders of many as "folder/"), each ended by
+	 * a NUL (malloc'd), when known: a page of out_gen - 1 made of none of
+	 * them stays (serve_live.c); NULL: every page reloads */
 	char *changed_files;
 	size_t changed_files_len;
 	unsigned long stamp;	/* this run of the server, in pages' tokens */
@@ -126,6 +127,20 @@ char *serve_served_root(const char *out);
 int serve_build(struct serve_state *s, const struct serve_opts *o, unsigned long long *digest);
 /* Ends the build process between builds (when the server stops). */
 void serve_build_stop(void);
+
+/* ---- the files a build changed (serve_changed.c) ---- */
+
+/* At most this many entries are told the open pages (else every page
+ * reloads), a folder where more than SERVE_FOLDED files changed being one
+ * entry, "folder/" (the search index's g/, p/ and d/ after a report added
+ * among older ones: 30,000 files at 10,000 reports). */
+#define SERVE_CHANGED_SHOWN 2000
+#define SERVE_FOLDED 16
+/* The entries told for names (the build process's list, each ended by a
+ * NUL, len bytes), each ended by a NUL, malloc'd, their length in
+ * *entries_len; NULL when more than SERVE_CHANGED_SHOWN. *files: the
+ * names; *pages: those of pages (.html). */
+char *serve_changed_entries(const char *names, size_t len, size_t *entries_len, size_t *files, size_t *pages);
 
 /* ---- URL paths (serve_path.c): string work only, no state ---- */
 

@@ -81,9 +81,13 @@ uint64_t write_watch_output_digest(const struct write_watch *ww);
  * them, each ended by a NUL, n of them: serve reloads only the open pages
  * made of one of them (serve_live.c). NULL when not known (no commit since
  * write_watch_forget_changed, an output that was empty, more than
- * WRITE_CHANGED_MAX files): then every open page reloads. */
-#define WRITE_CHANGED_MAX 2000
-const char *write_watch_changed(const struct write_watch *ww, size_t *n, size_t *len);
+ * WRITE_CHANGED_MAX files: a template edited at 50,000 reports): then
+ * every open page reloads. */
+#define WRITE_CHANGED_MAX 100000
+/* *from: the output's digest before them, as the earlier state said it (0:
+ * not known): they are all the changes since the output the server knew
+ * only when that is its digest (another build may have written between). */
+const char *write_watch_changed(const struct write_watch *ww, size_t *n, size_t *len, uint64_t *from);
 void write_watch_forget_changed(struct write_watch *ww);
 /* This build's keeps: unlooked-at, looked at; the folders watched; why the
  * watch is stopped, or NULL; whether

@@ -30,13 +30,15 @@ void watch_note_changed(struct writer *w)
 		buf_add(&ww->changed, w->staged[i], strlen(w->staged[i]) + 1);
 	buf_add(&ww->changed, w->removed.data, w->removed.len);
 	ww->nchanged = w->nstaged + w->nremoved;
+	ww->changed_from = w->found_outputs;
 	ww->changed_known = 1;
 }
 
-const char *write_watch_changed(const struct write_watch *ww, size_t *n, size_t *len)
+const char *write_watch_changed(const struct write_watch *ww, size_t *n, size_t *len, uint64_t *from)
 {
 	if (!ww || !ww->changed_known)
 		return NULL;
+	*from = ww->changed_from;
 	*n = ww->nchanged;
 	*len = ww->changed.len;
 	return ww->changed.len ? ww->changed.data : "";

@@ -172,6 +172,7 @@ void write_read_old_files(struct writer *w)
 		return;
 	unsigned long long in = 0, out = 0;
 	int complete = sscanf(body, "inputs %llx outputs %llx", &in, &out) == 2 && in != 0;
+	w->found_outputs = complete ? out : 0;
 	char *line = b->data + (body - b->data), *end = line + body_len;
 	int in_list = 0;
 	size_t cap = 0;

@@ -65,6 +65,7 @@ struct write_watch {
 	struct buf changed;
 	size_t nchanged;
 	int changed_known;
+	uint64_t changed_from;	/* the output they changed: its digest (writer's found_outputs) */
 };
 
 struct pending_file {

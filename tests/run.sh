@@ -157,6 +157,7 @@ quick test_tmpl "$B/tests/test_tmpl"
 quick test_parse "$B/tests/test_parse"
 quick test_memo "$B/tests/test_memo"
 quick test_buf "$B/tests/test_buf"
+quick test_serve_changed "$B/tests/test_serve_changed"
 quick test_search_codec "$B/tests/test_search_codec"
 quick mustache_spec "$B/tests/mustache_spec" "$SPEC_DIR"
 quick golden sh tests/golden.sh

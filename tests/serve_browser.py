@@ -47,8 +47,8 @@ def last_built(log):
     """The terminal's last 'built in' line, and how many open pages it said it reloads (0: none said)."""
     lines = [l for l in open(log, encoding="utf-8") if "built in" in l]
     line = lines[-1] if lines else ""
-    m = re.search(r"(?:reloading|told) the (\d+) open page", line)
-    return len(lines), line.strip(), int(m.group(1)) if m else 0
+    m = re.search(r"reloading the (\d+) open page|reload \((\d+) open\)", line)
+    return len(lines), line.strip(), int(m.group(1) or m.group(2)) if m else 0
 
 
 def wait_built(log, count):

@@ -78,6 +78,48 @@ if ! sanitized "$bin" && [ -f "$here/$B/tests/fault.so" ]; then
 		fail "the second slow build did not start" slow.log
 	fi
 	stop slow "$server"
+
+	# ---- the build process's status line (serve.h), wrong or missing ----
+	# a status no build of ours says (negative: found by a review to leave the
+	# server waiting for good): the process is ended, and the next edit is built
+	start garbled LD_PRELOAD="$here/$B/tests/fault.so" FAULT_STATUS=-1 FAULT_STATUS_AFTER=1
+	built_before=$(grep -c 'built in\|build failed' garbled.log)
+	printf '\n乱说的状态。\n' >>content/2022/lianxinka.md
+	wait_for log_more 'built in\|build failed' "$built_before" garbled.log
+	printf '\n乱说以后。\n' >>content/2022/lianxinka.md
+	if wait_for grep -q 乱说以后 out/reports/lianxinka/index.html && wait_for log_more 'built in' "$built_before" garbled.log; then
+		pass "a build process saying a status no build says (-1) is ended, and the next edit is built"
+	else
+		fail "a build process saying a status no build says (-1): the next edit was not built" garbled.log
+	fi
+	stop garbled "$server"
+
+	# killed after its commit, before its status: the next build's list of
+	# changed files leaves out what the killed one wrote, so the open pages are
+	# not told a list (every page reloads); found by a review, where a page
+	# the killed build changed stayed stale
+	start unsaid LD_PRELOAD="$here/$B/tests/fault.so" FAULT_STATUS=kill FAULT_STATUS_AFTER=1
+	origin=$(echo "$url" | sed 's#^\(http://[^/]*\)/.*#\1#')
+	printf '\n提交以后被杀。\n' >>content/2022/youtamenzai.md
+	if wait_for grep -q 'the build was ended by signal 9' unsaid.log && grep -q 提交以后被杀 out/reports/youtamenzai/index.html; then
+		built_before=$(grep -c 'built in' unsaid.log)
+		printf '\n另一篇的编辑。\n' >>content/2022/lianxinka.md
+		if wait_for log_more 'built in' "$built_before" unsaid.log && [ $http = curl ]; then
+			curl -sN --max-time 0.5 "$origin/__sitegen/events" >events5
+			if grep -q '^data: {"gen"' events5 && ! grep -q '"changed":' events5 && grep 'built in' unsaid.log | tail -1 | grep -qv 'files\{0,1\} changed'; then
+				pass "a build killed after its commit: the next build's state names no files changed, so every open page reloads"
+			else
+				fail "a build killed after its commit: the next build's state" events5 unsaid.log
+			fi
+		elif [ $http != curl ]; then
+			echo "skip - serve: the state after a killed build (no curl)"
+		else
+			fail "a build killed after its commit: the next edit was not built" unsaid.log
+		fi
+	else
+		fail "the build killed after its commit: not seen" unsaid.log
+	fi
+	stop unsaid "$server"
 else
 	echo "skip - serve: requests during a slow build (tests/fault.so cannot be preloaded into a sanitized build)"
 fi

@@ -207,6 +207,28 @@ n=$(on_watch)
 [ "${n:-0}" -gt 0 ] && pass "the watch is back two builds after the overflow ($n files kept on it)" ||
 	fail "the watch did not come back after the overflow" worker.log
 
+# The status names the output the commit's files changed (its digest as the
+# earlier state said it): after another build into the same output between
+# two of the kept process's (make site beside serve), that other build's,
+# not the output the last status named, so serve tells the open pages no
+# list (found by a review: a page the other build changed stayed stale)
+edit
+build
+before=$(statuses | tail -1)
+edit
+SITEGEN_CACHE_DIR=$tmp/other-cache "$bin" build --out out --theme theme --quiet 2>other.err || fail "the other build failed" other.err
+other=$(sed -n 's/^outputs \([0-9a-f]*\)$/\1/p' out/.sitegen-state | head -1)
+edit
+build
+after=$(statuses | tail -1)
+if [ -n "$other" ] &&
+	[ "$(echo "$after" | cut -d' ' -f4)" = "$other" ] && [ "$other" != "$(echo "$before" | cut -d' ' -f2)" ]; then
+	pass "after another build into the same output, the status names that build's output as the one its files changed"
+else
+	fail "after another build into the same output: statuses '$before', '$after', the other build's output $other" worker.log
+fi
+same "after another build into the same output between two"
+
 end_worker && pass "the build process ends at the end of its input, status 0" ||
 	fail "the build process did not end well at the end of its input" worker.log
 

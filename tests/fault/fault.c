@@ -19,6 +19,11 @@
  *                     FAULT_SLOW_MS milliseconds (default 2000) late: a slow
  *                     build, or a slow commit, for tests/serve.sh; with
  *                     FAULT_SLOW_MARK=FILE, FILE is made as the wait starts
+ *   FAULT_STATUS=TEXT  in serve's build process (SITEGEN_SERVE_WORKER set), a
+ *                     write of its status (fd 3) writes TEXT and a newline
+ *                     instead, once FAULT_STATUS_AFTER (default 0) statuses
+ *                     were said as they were; TEXT "kill": SIGKILL instead
+ *                     (a build killed after its commit, before its status)
  *   FAULT_CLOCK_AHEAD_MS=N  clock_gettime(CLOCK_REALTIME) answers N ms later
  *                     than it is: a build started that long after the files
  *                     it reads last changed, without the wait
@@ -57,7 +62,9 @@ static const char *const names[F_COUNT] = { "FAULT_THREADS", "FAULT_MALLOC", "FA
 					    "FAULT_LINK", "FAULT_INOTIFY" };
 static long limits[F_COUNT];
 static atomic_long calls[F_COUNT];
-static const char *open_text, *rename_to, *slow_text;
+static const char *open_text, *rename_to, *slow_text, *status_text;
+static long status_after;
+static atomic_long statuses;
 static long slow_ms, ahead_ms;
 static int once, kill_instead, no_openat2;
 static atomic_int ready;
@@ -88,6 +95,10 @@ static void setup(void)
 	no_openat2 = n2 && *n2 == '1';
 	const char *ms = getenv("FAULT_SLOW_MS");
 	slow_ms = ms && *ms ? strtol(ms, NULL, 10) : 2000;
+	/* (read before main, which takes SITEGEN_SERVE_WORKER out of the environment) */
+	status_text = getenv("SITEGEN_SERVE_WORKER") ? getenv("FAULT_STATUS") : NULL;
+	const char *after = getenv("FAULT_STATUS_AFTER");
+	status_after = after && *after ? strtol(after, NULL, 10) : 0;
 	const char *ahead = getenv("FAULT_CLOCK_AHEAD_MS");
 	ahead_ms = ahead && *ahead ? strtol(ahead, NULL, 10) : 0;
 	atomic_store(&ready, 1);
@@ -149,12 +160,21 @@ int pthread_create(pthread_t *t, const pthread_attr_t *attr, void *(*fn)(void *)
 ssize_t write(int fd, const void *buf, size_t n)
 {
 	static ssize_t (*real)(int, const void *, size_t);
+	if (!real)
+		*(void **)&real = dlsym(RTLD_NEXT, "write");
+	setup();
+	if (fd == 3 && status_text && atomic_fetch_add(&statuses, 1) >= status_after) {
+		if (strcmp(status_text, "kill") == 0)
+			kill(getpid(), SIGKILL);
+		char line[256];
+		int len = snprintf(line, sizeof(line), "%s\n", status_text);
+		real(fd, line, len > 0 && (size_t)len < sizeof(line) ? (size_t)len : 0);
+		return (ssize_t)n;
+	}
 	if (fd > 2 && should_fail(F_WRITE)) {
 		errno = ENOSPC;
 		return -1;
 	}
-	if (!real)
-		*(void **)&real = dlsym(RTLD_NEXT, "write");
 	return real(fd, buf, n);
 }
 
