@@ -27,10 +27,13 @@
 /* The build process serve keeps (serve_build.c; main.c's serve_worker): it
  * is started with SERVE_WORKER_ENV set, builds once for each byte on its
  * stdin, and writes each build's exit status as a line on SERVE_WORKER_FD
- * once the build's messages are out: "0 <hex>" after a build that ended
- * well whose state it knows, the hex the output's digest that state says
- * (writer_output_digest), which may be written only after the line (write.h,
- * write_watch_write_state); else the status alone (serve reads the state).
+ * once the build's messages are out: after a build that ended well,
+ * "0 <hex> <n> <from>" and the n files its commit wrote or removed, each
+ * ended by a NUL, or "0 <hex> -" when those are not known (write.h,
+ * write_watch_changed); the hex the output's digest its state says
+ * (writer_output_digest: 0 when serve is to read the state), which may be
+ * written only after the line (write_watch_write_state), from the digest of
+ * the output those files changed; after a failed build the status alone.
  * What it says after the line (that state's failure) is read with the next
  * build's messages. */
 #define SERVE_WORKER_ENV "SITEGEN_SERVE_WORKER"
