@@ -14,7 +14,8 @@
  * so a build killed while appending leaves a tail that is ignored (and cut
  * off by the next append). A later record for a path replaces an earlier
  * one. A record whose check or text digest fails is not used (the file
- * is parsed), and the record put anew. */
+ * is parsed), and the record put anew. Appending and compacting:
+ * parse_cache_save.c. */
 #define _GNU_SOURCE
 #include "parse_cache.h"
 #include "parse_cache_dir.h"
@@ -39,50 +40,7 @@
 #include "strmap.h"
 #include "xalloc.h"
 
-#define HEAD_MAGIC "sitegen-parse 1\n"
-#define HEAD_LEN (16 + 8)
-#define REC_MAGIC 0x43525053u	/* "SPRC" */
-#define END_MAGIC 0x444e4553u	/* "SEND" */
-#define REC_HEAD 32
-#define END_LEN 24
-#define COMPACT_SLACK ((size_t)4 << 20)
-#define FLUSH_BYTES ((size_t)8 << 20)	/* what is put is written when it passes this */
-/* Never through a link at the file itself (the directory may be one), never
- * blocked by a FIFO put in its place. */
-#define OPEN_FLAGS (O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
-
-struct rec {
-	size_t off, len;
-	uint64_t stamp;
-	atomic_uint used;	/* the cache's gen when a build took it */
-	atomic_int checked;	/* its check read once in this map (see parse_cache_open) */
-};
-
-struct parse_cache {
-	char *path, *lock_path;	/* NULL: keeps nothing */
-	uint64_t key;
-	const unsigned char *map;	/* the file as it was opened */
-	size_t map_len, good;
-	dev_t dev;
-	ino_t ino;
-	struct timespec mtime, ctime;	/* of the file mapped */
-	int keepable;			/* the map may serve another build (see parse_cache_open) */
-	unsigned gen;			/* the builds that used this map, this one included */
-	struct arena arena;
-	struct strmap recs;		/* path (in the map) → struct rec */
-	pthread_mutex_t lock;
-	struct buf pending;		/* records put, serialised */
-	size_t npending;
-	int64_t started_ns;
-	int flushed;			/* pending was written during the build */
-	dev_t tail_dev;			/* the file as this build last left it: */
-	ino_t tail_ino;			/* its good data ends at tail_end */
-	size_t tail_end;
-	struct timespec tail_mtime, tail_ctime;
-	int tail_extends_map;		/* it is the map's file, as mapped, with records appended */
-	size_t carried;			/* records taken checked from the last build's map (scan) */
-	atomic_size_t hits;
-};
+#include "parse_cache_internal.h"
 
 /* ---- the file ---- */
 
@@ -93,7 +51,7 @@ static uint64_t record_check(const unsigned char *rec, size_t len, size_t text_a
 	return hash_block(h, rec + text_at + text_len, len - text_at - text_len);
 }
 
-static uint64_t end_check(uint64_t key, uint64_t end)
+uint64_t pc_end_check(uint64_t key, uint64_t end)
 {
 	uint64_t v[2] = { key, end };
 	return hash_bytes(HASH_INIT, v, sizeof(v));
@@ -116,7 +74,7 @@ static int record_text(const unsigned char *rec, size_t len, const char **path, 
 /* Indexes the records of the mapped file up to its last good trailer,
  * from c->good on (HEAD_LEN, or where the records taken from the last
  * build's map end: take_records). */
-static void scan(struct parse_cache *c)
+void pc_scan(struct parse_cache *c)
 {
 	const unsigned char *m = c->map;
 	if (c->map_len < HEAD_LEN || memcmp(m, HEAD_MAGIC, 16) != 0 || memcmp(m + 16, &c->key, 8) != 0)
@@ -132,7 +90,7 @@ static void scan(struct parse_cache *c)
 		if (magic == END_MAGIC) {
 			uint64_t check;
 			memcpy(&check, m + off + 16, 8);
-			if (len != off + END_LEN || check != end_check(c->key, len))
+			if (len != off + END_LEN || check != pc_end_check(c->key, len))
 				break;
 			off += END_LEN;
 			c->good = off;
@@ -206,7 +164,7 @@ static int same_time(struct timespec a, struct timespec b)
  * racy entries again); and its times are never taken anew without mapping
  * it anew (bytes written between a look at the times and a later one
  * would be taken as the map's). */
-static int still_current(const struct parse_cache *earlier, const char *path)
+int pc_still_current(const struct parse_cache *earlier, const char *path)
 {
 	struct stat st;
 	int fd = earlier->map && earlier->keepable ? open(path, O_RDONLY | OPEN_FLAGS) : -1;
@@ -220,7 +178,7 @@ static int still_current(const struct parse_cache *earlier, const char *path)
 
 /* Whether the file c maps anew (st: its stat data, from the descriptor
  * mapped) is prior's map's file with the records prior's build appended,
- * unchanged since: as still_current, by the stat data that build saw
+ * unchanged since: as pc_still_current, by the stat data that build saw
  * after its append (write_pending), and those older than
  * PARSE_CACHE_RACY_NS. Its first bytes are then the ones prior mapped,
  * whose records were checked through that map. */
@@ -283,7 +241,7 @@ static int still_as_appended(const struct parse_cache *c)
 
 int parse_cache_still_mapped(const struct parse_cache *c)
 {
-	return c && c->path && (still_current(c, c->path) || still_as_appended(c));
+	return c && c->path && (pc_still_current(c, c->path) || still_as_appended(c));
 }
 
 /* earlier, ready for one more build (see parse_cache_open). */
@@ -306,7 +264,7 @@ struct parse_cache *parse_cache_open(const char *dir, const char *content_dir, u
 	char *path = real ? cache_file(dir, key, ".bin") : NULL;
 	free(real);
 	int same = earlier && path && !fresh && earlier->path && strcmp(earlier->path, path) == 0 && earlier->key == key;
-	if (same && still_current(earlier, path)) {
+	if (same && pc_still_current(earlier, path)) {
 		free(path);
 		return take_over(earlier);
 	}
@@ -357,15 +315,13 @@ struct parse_cache *parse_cache_open(const char *dir, const char *content_dir, u
 			c->map_len = (size_t)st.st_size;
 			if (extend)
 				take_records(c, prior, was);
-			scan(c);
+			pc_scan(c);
 		}
 	}
 	close(fd);
 	parse_cache_free(prior);
 	return c;
 }
-
-static void write_pending(struct parse_cache *c, const struct source *src, size_t n, int compacting);
 
 struct article *parse_cache_get(struct parse_cache *c, struct arena *a, struct source *s)
 {
@@ -391,7 +347,7 @@ struct article *parse_cache_get(struct parse_cache *c, struct arena *a, struct s
 	if (pc_get_article(&cur, a, art, checked) < 0)
 		return NULL;	/* what it allocated stays in the arena: a damaged cache is rare */
 	/* sound: its digests need not be read again while the map is kept,
-	 * which it is only while the file's bytes are the same (still_current) */
+	 * which it is only while the file's bytes are the same (pc_still_current) */
 	atomic_store(&r->checked, 1);
 	s->data = (char *)art->src;	/* read only, as every article's text is */
 	s->len = art->src_len;
@@ -424,7 +380,7 @@ void parse_cache_put(struct parse_cache *c, const struct source *s, const struct
 	buf_add(&c->pending, b.data, b.len);
 	c->npending++;
 	if (c->pending.len > FLUSH_BYTES) {	/* a first build of a large archive: memory stays flat */
-		write_pending(c, NULL, 0, 0);
+		pc_write_pending(c, NULL, 0, 0);
 		c->flushed = 1;
 	}
 	pthread_mutex_unlock(&c->lock);
@@ -444,197 +400,6 @@ int parse_cache_taken_over(const struct parse_cache *c)
 size_t parse_cache_carried(const struct parse_cache *c)
 {
 	return c->carried;
-}
-
-/* ---- saving ---- */
-
-static int write_all(int fd, const void *data, size_t len, off_t at)
-{
-	const char *p = data;
-	while (len) {
-		ssize_t n = pwrite(fd, p, len, at);
-		if (n <= 0)
-			return -1;
-		p += n;
-		len -= (size_t)n;
-		at += n;
-	}
-	return 0;
-}
-
-static void add_trailer(struct buf *b, uint64_t key, size_t at)
-{
-	uint32_t magic = END_MAGIC, zero = 0;
-	uint64_t end = at + b->len + END_LEN, check = end_check(key, end);
-	buf_add(b, &magic, 4);
-	buf_add(b, &zero, 4);
-	buf_add(b, &end, 8);
-	buf_add(b, &check, 8);
-}
-
-/* The file anew: the records this build used, then what it put; written
- * as it goes, from the map (at 50,000 reports the cache holds 470 MB). */
-static void compact(struct parse_cache *c, const struct source *src, size_t n)
-{
-	struct buf tmp = BUF_INIT, tail = BUF_INIT;
-	buf_addf(&tmp, "%s.tmp", c->path);	/* one name: the lock is held, and a killed build's is replaced */
-	unlink(tmp.data);
-	int fd = open(tmp.data, O_WRONLY | O_CREAT | O_EXCL | OPEN_FLAGS, 0600);
-	if (fd < 0) {
-		buf_free(&tmp);
-		return;
-	}
-	char head[HEAD_LEN];
-	memcpy(head, HEAD_MAGIC, 16);
-	memcpy(head + 16, &c->key, 8);
-	off_t at = 0;
-	int ok = write_all(fd, head, HEAD_LEN, at) == 0;
-	at += HEAD_LEN;
-	for (size_t i = 0; ok && i < n; i++) {
-		struct rec *r = strmap_get(&c->recs, src[i].path);
-		if (r && atomic_load(&r->used) == c->gen) {
-			ok = write_all(fd, c->map + r->off, r->len, at) == 0;
-			at += (off_t)r->len;
-		}
-	}
-	buf_add(&tail, c->pending.data, c->pending.len);
-	add_trailer(&tail, c->key, (size_t)at);
-	ok = ok && write_all(fd, tail.data, tail.len, at) == 0;
-	if (close(fd) < 0)
-		ok = 0;
-	if (!ok || rename(tmp.data, c->path) < 0)
-		unlink(tmp.data);
-	buf_free(&tail);
-	buf_free(&tmp);
-}
-
-/* The end of the good data of the file as it is now (another build may
- * have appended since it was opened): its last good trailer, or 0 when it
- * is not a cache of ours. */
-static size_t good_end(struct parse_cache *c, int fd)
-{
-	struct stat st;
-	if (fstat(fd, &st) < 0 || st.st_size < HEAD_LEN)
-		return 0;
-	if (c->map && st.st_dev == c->dev && st.st_ino == c->ino && (size_t)st.st_size == c->map_len)
-		return c->good;
-	/* as this build's last append left it: not mapped and read again
-	 * (at 50,000 reports a first build appends 430 MB in 8 MB steps) */
-	if (c->tail_end && st.st_dev == c->tail_dev && st.st_ino == c->tail_ino && (size_t)st.st_size == c->tail_end)
-		return c->tail_end;
-	struct parse_cache now = { .key = c->key };
-	void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-	if (m == MAP_FAILED)
-		return 0;
-	now.map = m;
-	now.map_len = (size_t)st.st_size;
-	scan(&now);
-	munmap(m, now.map_len);
-	arena_free(&now.arena);
-	return now.good;
-}
-
-/* Writes what was put to the file, under its lock: appended after the good
- * data, or (compact, or no good file) a new file with the records this
- * build used (src) and what was put. Empties pending. */
-static void write_pending(struct parse_cache *c, const struct source *src, size_t n, int compacting)
-{
-	pc_make_dirs(c->path);
-	int lock = open(c->lock_path, O_RDWR | O_CREAT | OPEN_FLAGS, 0600);
-	struct stat st;
-	if (lock < 0 || fstat(lock, &st) < 0 || !S_ISREG(st.st_mode) || flock(lock, LOCK_EX) < 0) {
-		if (lock >= 0)
-			close(lock);
-		return;
-	}
-	int fd = open(c->path, O_RDWR | O_CREAT | OPEN_FLAGS, 0600);
-	if (fd >= 0 && (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_uid != geteuid())) {
-		close(fd);
-		fd = -1;	/* not a file of ours: left alone */
-	}
-	size_t end = fd < 0 ? 0 : good_end(c, fd);
-	/* the mapped file unchanged, its records all good: after the append,
-	 * the map with the records appended (extended_as_left) */
-	int extends = fd >= 0 && !compacting && end && end == c->good && c->good == c->map_len && c->keepable &&
-		      still_current(c, c->path);
-	c->tail_end = 0;
-	c->tail_extends_map = 0;
-	if (fd >= 0 && (compacting || !end)) {
-		compact(c, src, n);
-		if (!end)
-			pc_prune(c->path);	/* a new file: one more cache in the directory */
-	} else if (fd >= 0 && ftruncate(fd, (off_t)end) == 0) {
-		add_trailer(&c->pending, c->key, end);
-		/* the times the append left, at once from the file written: a
-		 * write by anyone else after this look changes them (and one
-		 * before it, in the microseconds since the look at the map's
-		 * file, is the race left: README, the parse cache) */
-		struct stat after;
-		if (write_all(fd, c->pending.data, c->pending.len, (off_t)end) == 0 && fstat(fd, &after) == 0 && extends &&
-		    (size_t)after.st_size == end + c->pending.len) {
-			c->tail_dev = after.st_dev;
-			c->tail_ino = after.st_ino;
-			c->tail_end = (size_t)after.st_size;
-			c->tail_mtime = after.st_mtim;
-			c->tail_ctime = after.st_ctim;
-			c->tail_extends_map = after.st_dev == c->dev && after.st_ino == c->ino;
-			close(fd);
-			fd = -1;
-		}
-	}
-	if (fd >= 0) {
-		int f2 = open(c->path, O_RDONLY | OPEN_FLAGS);	/* the file now there (compact renamed a new one) */
-		if (f2 >= 0 && fstat(f2, &st) == 0) {
-			c->tail_dev = st.st_dev;
-			c->tail_ino = st.st_ino;
-			c->tail_end = (size_t)st.st_size;
-		}
-		if (f2 >= 0)
-			close(f2);
-		close(fd);
-	}
-	flock(lock, LOCK_UN);
-	close(lock);
-	buf_free(&c->pending);	/* not even its room kept: memory stays flat */
-	c->npending = 0;
-}
-
-/* Marks the cache used (see prune) by its lock file's times: the cache's
- * own would end the map serve's build process keeps (still_current). The
- * link itself, should one be planted there. */
-static void touch(struct parse_cache *c)
-{
-	utimensat(AT_FDCWD, c->lock_path, NULL, AT_SYMLINK_NOFOLLOW);
-}
-
-void parse_cache_save(struct parse_cache *c, const struct source *src, size_t n)
-{
-	size_t live = c->pending.len;
-	for (size_t i = 0; i < n; i++) {
-		struct rec *r = c->map ? strmap_get(&c->recs, src[i].path) : NULL;
-		if (r && atomic_load(&r->used) == c->gen)
-			live += r->len;
-	}
-	/* not after a flush: the new file would leave out what it wrote */
-	int stale = c->good > 2 * live + COMPACT_SLACK && !c->flushed;
-	if (!c->path)
-		return;
-	if (!c->npending && !stale) {
-		if (c->map && parse_cache_hits(c))
-			touch(c);
-		return;
-	}
-	write_pending(c, src, n, stale);
-}
-
-void parse_cache_flush(struct parse_cache *c)
-{
-	if (!c || !c->path || !c->npending)
-		return;
-	pthread_mutex_lock(&c->lock);
-	write_pending(c, NULL, 0, 0);
-	c->flushed = 1;
-	pthread_mutex_unlock(&c->lock);
 }
 
 void parse_cache_free(struct parse_cache *c)
