@@ -3,6 +3,7 @@
 #include "build.h"
 #include "build_reuse.h"
 #include "build_said.h"
+#include "build_theme.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -46,71 +47,6 @@ static void stage_done(const char *name)
 	if (getenv("SITEGEN_TIMING"))
 		fprintf(stderr, "sitegen: %-8s %7.3f s\n", name, t - stage_start);
 	stage_start = t;
-}
-
-struct theme_loader {
-	struct arena *a;
-	struct diag *d;
-	const char *dir;
-};
-
-static int load_template(void *ctx, const char *name, struct buf *source, const char **path)
-{
-	struct theme_loader *t = ctx;
-	for (const char *p = name; *p; p++)
-		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-' || *p == '_'))
-			return 0;	/* not a theme file name: no such template */
-	char *file = arena_sprintf(t->a, "%s/templates/%s.mustache", t->dir, name);
-	*path = file;		/* also for "not found": it says where we looked */
-	if (load_file(file, source) == 0)
-		return 1;
-	if (errno == ENOENT || errno == ENOTDIR)
-		return 0;	/* tmpl says "template not found" */
-	/* Said here with its reason; an empty template keeps tmpl from saying
-	 * "not found" too, and the error fails the build. */
-	diag_error(t->d, file, 0, 0, NULL, 0, "cannot read the template: %s", load_strerror(t->a, file, errno));
-	return 1;
-}
-
-/* The theme's scripts that only the search page loads (theme/CONTEXT.md):
- * left out with search: false, which has no search page. */
-static int search_asset(const char *rel)
-{
-	return strcmp(rel, "search.js") == 0 || strcmp(rel, "search-codec.js") == 0 || strcmp(rel, "search-engine.js") == 0 ||
-	       strcmp(rel, "search-snippets.js") == 0;
-}
-
-/* The theme's static files, as load_tree lists them, into the output's rel
- * (without the search's scripts when search is 0). */
-static void copy_static(struct arena *a, struct diag *d, struct writer *w, const char *dir, const char *rel,
-			int search)
-{
-	struct ptrvec entries = { 0 };
-	if (load_tree(a, d, dir, &entries) < 0) {
-		if (errno != ENOENT)	/* else a theme without static files */
-			diag_error(d, dir, 0, 0, NULL, 0, "cannot read directory: %s", strerror(errno));
-		return;
-	}
-	struct buf b = BUF_INIT;
-	for (size_t i = 0; i < entries.len; i++) {
-		const struct load_entry *e = entries.items[i];
-		if ((!e->err && S_ISDIR(e->st.st_mode)) || (!search && search_asset(e->rel)))
-			continue;
-		if (load_file(e->path, &b) < 0)
-			diag_error(d, e->path, 0, 0, NULL, 0, "cannot read: %s", load_strerror(a, e->path, errno));
-		else
-			writer_put(w, arena_sprintf(a, "%s/%s", rel, e->rel), b.data, b.len);
-	}
-	buf_free(&b);
-}
-
-static int compile_templates(struct tmpl_set *set, struct diag *d)
-{
-	int ok = 1;
-	for (size_t i = 0; render_templates[i]; i++)
-		if (!tmpl_set_get(set, render_templates[i], d))
-			ok = 0;
-	return ok ? 0 : -1;
 }
 
 /* The parse stage, with ICU's services opened beside it: the memo of
@@ -266,7 +202,7 @@ static int write_site(const struct build_options *o, struct arena *a, struct dia
 			: list_taken == 0 ? "read from the state"
 			: "not known (no state, or one damaged or left by a build that did not end)");
 	}
-	copy_static(a, d, w, arena_sprintf(a, "%s/static", o->theme), "assets", site->config->search);
+	build_copy_static(a, d, w, arena_sprintf(a, "%s/static", o->theme), "assets", site->config->search);
 	/* from here on the progress line no longer asks w, which is freed below */
 	progress_stage(o->check ? "checking the links of %zu files" : "writing %zu files", writer_count(w), NULL, NULL);
 	if (o->check)
@@ -286,16 +222,6 @@ static int write_site(const struct build_options *o, struct arena *a, struct dia
 	return 0;
 }
 
-static struct tmpl_set *templates(const struct build_options *o, struct arena *a, struct diag *d,
-				  struct theme_loader *loader)
-{
-	*loader = (struct theme_loader){ a, d, o->theme };
-	struct tmpl_set *tmpls = tmpl_set_new(a, load_template, loader);
-	tmpl_set_strict(tmpls);
-	compile_templates(tmpls, d);
-	return tmpls;
-}
-
 /* index → render → write, from parsed articles: the index (and its site) in
  * ia, its messages through id (d, or a kept site's, said through d after);
  * k: the site kept for the next build, or NULL.
@@ -307,7 +233,7 @@ static int generate(const struct build_options *o, struct arena *a, struct arena
 		    struct kept_site *k)
 {
 	struct theme_loader loader;
-	struct tmpl_set *tmpls = templates(o, a, d, &loader);
+	struct tmpl_set *tmpls = build_templates(a, d, o->theme, &loader);
 	struct index_ctx x = { .a = ia, .d = id, .cfg = cfg, .slugger = icu->slugger, .memo = icu->memo,
 			       .collator = text_collator_new() };
 	icu->slugger = NULL;	/* the index's now: it may open one itself */
@@ -335,7 +261,7 @@ static int generate_kept(const struct build_options *o, struct arena *a, struct 
 			 struct build_result *res, uint64_t fp, const uint64_t *global)
 {
 	struct theme_loader loader;
-	struct tmpl_set *tmpls = templates(o, a, d, &loader);
+	struct tmpl_set *tmpls = build_templates(a, d, o->theme, &loader);
 	stage_done("compile");
 	kept_site_say_again(k, d);
 	stage_done("index");
