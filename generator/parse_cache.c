@@ -249,6 +249,7 @@ static struct parse_cache *take_over(struct parse_cache *c)
 {
 	c->gen++;
 	atomic_store(&c->hits, 0);
+	atomic_store(&c->used_bytes, 0);
 	buf_free(&c->pending);
 	c->npending = 0;
 	c->flushed = 0;
@@ -276,6 +277,7 @@ struct parse_cache *parse_cache_open(const char *dir, const char *content_dir, u
 	struct parse_cache *c = xcalloc(1, sizeof(*c));
 	pthread_mutex_init(&c->lock, NULL);
 	atomic_init(&c->hits, 0);
+	atomic_init(&c->used_bytes, 0);
 	c->gen = 1;
 	c->started_ns = now_ns();
 	if (!path)
@@ -351,7 +353,8 @@ struct article *parse_cache_get(struct parse_cache *c, struct arena *a, struct s
 	atomic_store(&r->checked, 1);
 	s->data = (char *)art->src;	/* read only, as every article's text is */
 	s->len = art->src_len;
-	atomic_store(&r->used, c->gen);
+	if (atomic_exchange(&r->used, c->gen) != c->gen)
+		atomic_fetch_add(&c->used_bytes, r->len);
 	atomic_fetch_add(&c->hits, 1);
 	return art;
 }

@@ -58,6 +58,10 @@ struct parse_cache {
 	int tail_extends_map;		/* it is the map's file, as mapped, with records appended */
 	size_t carried;			/* records taken checked from the last build's map (scan) */
 	atomic_size_t hits;
+	/* the lengths of the records this gen's build took (parse_cache_get):
+	 * the live part of the file, for parse_cache_save's choice to compact
+	 * (found by looking every source up: 15 ms a build at 50,000) */
+	atomic_size_t used_bytes;
 };
 
 /* The check of a trailer ending at end. */

@@ -181,12 +181,7 @@ static void touch(struct parse_cache *c)
 
 void parse_cache_save(struct parse_cache *c, const struct source *src, size_t n)
 {
-	size_t live = c->pending.len;
-	for (size_t i = 0; i < n; i++) {
-		struct rec *r = c->map ? strmap_get(&c->recs, src[i].path) : NULL;
-		if (r && atomic_load(&r->used) == c->gen)
-			live += r->len;
-	}
+	size_t live = c->pending.len + (c->map ? atomic_load(&c->used_bytes) : 0);
 	/* not after a flush: the new file would leave out what it wrote */
 	int stale = c->good > 2 * live + COMPACT_SLACK && !c->flushed;
 	if (!c->path)
