@@ -334,16 +334,22 @@ void search_tail_collect(struct gram_table *tables, size_t ntables, const uint64
 	parts[0].stamp = parts[1].stamp = h ? h : 1;	/* 0 says "no tail" */
 }
 
-/* index.js. The estimates that chose SG and SP are for the next build
- * (search_patch.c): it must choose as a full build would. */
+/* sizes.txt (search.h): the estimates that chose SG and SP, for the next
+ * build (search_patch.c), which must choose as a full build would. */
+void search_sizes_text(const struct search_sizes *z, struct buf *out)
+{
+	buf_addf(out, "sitegen-search-sizes 1\n%zu %zu\n", z->est_g, z->est_p);
+}
+
+/* index.js. */
 void search_meta_text(const struct search_ctx *x, size_t ndocs, const struct search_sizes *z, struct buf *out)
 {
 	struct buf pairs = BUF_INIT;
 	text_fold_ts_pairs(x->folder, &pairs);
 	buf_addf(out,
 		 "sitegenSearch.meta({\"v\":6,\"n\":%zu,\"b\":%zu,\"sg\":%zu,\"sp\":%zu,\"tg\":%zu,\"tp\":%zu,"
-		 "\"th\":\"%016llx\",\"est\":[%zu,%zu],\"ts\":",
-		 ndocs, search_tail_start(ndocs), z->sg, z->sp, z->tg, z->tp, (unsigned long long)z->th, z->est_g, z->est_p);
+		 "\"th\":\"%016llx\",\"ts\":",
+		 ndocs, search_tail_start(ndocs), z->sg, z->sp, z->tg, z->tp, (unsigned long long)z->th);
 	search_add_json(out, pairs.data, pairs.len);
 	/* the digest of the dictionary dz holds, for search_patch.c: a dz
 	 * changed in place (size and mtime kept) must not be taken as the
@@ -511,6 +517,10 @@ int search_build(const struct site *site, const struct text_folder *folder, stru
 	struct buf meta = BUF_INIT;
 	search_meta_text(&x, ndocs, &z, &meta);
 	if (writer_put(w, "search/index.js", meta.data, meta.len) < 0)
+		x.failed = 1;
+	buf_reset(&meta);
+	search_sizes_text(&z, &meta);
+	if (writer_put(w, SEARCH_SIZES_FILE, meta.data, meta.len) < 0)
 		x.failed = 1;
 	buf_free(&meta);
 	for (size_t t = 0; t < nt; t++) {

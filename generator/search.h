@@ -24,7 +24,7 @@
  *
  * Files (all under search/ in the output; lists in the "n45" code below):
  *   index.js     sitegenSearch.meta({"v":6,"n":DOCS,"b":B,"sg":SG,"sp":SP,"tg":TG,"tp":TP,
- *                                   "th":"<hex>","est":[G,P],
+ *                                   "th":"<hex>",
  *                                   "ts":"<pairs: traditional, simplified, …>",
  *                                   "dh":"<hex>","dz":"<dictionary>"})
  *                B: g/ and p/ hold the documents below B; those from B on
@@ -40,14 +40,19 @@
  *                ("0! <th>": "!" is no gram), so that the browser knows a
  *                tail shard of another build (a cache's) from this one's;
  *                SG, SP, TG and TP are powers of two;
- *                est: the size estimates SG and SP were chosen from (for
- *                the next build, which patches the index: search_patch.c);
  *                dh: a digest of the dictionary (hash.h's hash_block,
  *                16 hex digits), which an incremental build checks before
  *                it takes the dictionary as the earlier build's;
  *                dz: the d/ texts' preset dictionary (search_dict.c: the
  *                clauses most reports share, UTF-16LE, at most 32,000
  *                bytes), raw deflate, in b91; "" when there is none
+ *   sizes.txt    "sitegen-search-sizes 1\n<G> <P>\n": the size estimates SG
+ *                and SP were chosen from, for the next build, which patches
+ *                the index (search_patch.c); no page loads it. Out of
+ *                index.js (stop 39), which every body edit then rewrote (G
+ *                and P change with any text), so that the search page open
+ *                in serve reloaded, and a reader's browser fetched index.js
+ *                (and its dictionary) again, after every edit.
  *   g/<k>.js     sitegenSearch.g(k,"<key> <docs><title docs> <key> …")
  *                every 1-, 2-, 3- and 4-character gram whose FNV-1a hash
  *                (of its first 3 characters: a 4-character gram is in the

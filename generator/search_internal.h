@@ -105,6 +105,9 @@ struct search_sizes {
 };
 /* index.js. */
 void search_meta_text(const struct search_ctx *x, size_t ndocs, const struct search_sizes *z, struct buf *out);
+/* sizes.txt: z's estimates (search.h). */
+#define SEARCH_SIZES_FILE "search/sizes.txt"
+void search_sizes_text(const struct search_sizes *z, struct buf *out);
 /* One part of the index ("g", "p", or the tail's "tg", "tp": positional
  * when it ends in p): the grams of tables[0..ntables) collected, the
  * number of shards chosen from their size; then written, each shard

@@ -118,6 +118,20 @@ static int take_earlier_dict(struct patch *p)
 	return search_read_dict(x->dz.data, x->dz.len, &x->dict);
 }
 
+/* The earlier build's size estimates (sizes.txt), as this program writes
+ * them. */
+static int read_sizes(struct patch *p, struct search_sizes *z)
+{
+	if (writer_read_kept(p->x->w, SEARCH_SIZES_FILE, &p->tmp) < 0 ||
+	    sscanf(p->tmp.data, "sitegen-search-sizes 1\n%zu %zu\n", &z->est_g, &z->est_p) != 2)
+		return -1;
+	struct buf again = BUF_INIT;
+	search_sizes_text(z, &again);
+	int same = again.len == p->tmp.len && memcmp(again.data, p->tmp.data, again.len) == 0;
+	buf_free(&again);
+	return same ? 0 : -1;
+}
+
 static int read_meta(struct patch *p)
 {
 	if (writer_read_kept(p->x->w, "search/index.js", &p->file) < 0)
@@ -126,9 +140,11 @@ static int read_meta(struct patch *p)
 	struct search_sizes z;
 	if (sscanf(p->file.data,
 		   "sitegenSearch.meta({\"v\":6,\"n\":%zu,\"b\":%zu,\"sg\":%zu,\"sp\":%zu,\"tg\":%zu,\"tp\":%zu,"
-		   "\"th\":\"%16" SCNx64 "\",\"est\":[%zu,%zu],",
-		   &n, &b, &z.sg, &z.sp, &z.tg, &z.tp, &z.th, &z.est_g, &z.est_p) != 9)
+		   "\"th\":\"%16" SCNx64 "\",",
+		   &n, &b, &z.sg, &z.sp, &z.tg, &z.tp, &z.th) != 7)
 		return patch_fail(p, "index.js of another version");
+	if (read_sizes(p, &z) < 0)
+		return patch_fail(p, "no sizes.txt as the earlier build left it");
 	if (p->x->dict_earlier && take_earlier_dict(p) < 0)
 		return patch_fail(p, "index.js is not this build's");
 	/* all of it as this build would write it: the same version, folding table… */
@@ -408,6 +424,7 @@ static int offer(struct patch *p)
 		z.th = p->old_th;
 	}
 	search_meta_text(p->x, p->ndocs, &z, meta);
+	search_sizes_text(&z, patch_add_made(p, SEARCH_SIZES_FILE));
 	/* not kept: the d/ files made again (all of them when the dictionary
 	 * changed), those of the documents removed, and the earlier tail's
 	 * shards (the tail's are made whole, once the rest is kept), unless

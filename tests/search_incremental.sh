@@ -107,6 +107,11 @@ else
 	bad "the index does not find the new words in the edited report alone: [$u]"
 fi
 finds 犇骉 "$u" "the index finds 2 of the new characters in the edited report alone"
+# index.js, which the search page loads, is not rewritten: the size estimates that change with any text are
+# in sizes.txt, which no page loads (found by the editor's review: the open search page reloaded after every edit)
+grep -qx search/sizes.txt "$tmp/changed" && ! grep -qx search/index.js "$tmp/changed" &&
+	ok "a body edit rewrites sizes.txt, not index.js" ||
+	bad "a body edit: $(grep -c 'search/index.js' "$tmp/changed") index.js, $(grep -c 'search/sizes.txt' "$tmp/changed") sizes.txt rewritten"
 grep -q "search: patched .*; the tail's shards the earlier build's" "$tmp/log" &&
 	ok "a body edit of a report older than the tail keeps the tail's shards (not indexed again)" ||
 	bad "a body edit of a report older than the tail: $(grep 'search: patched' "$tmp/log")"
@@ -178,6 +183,15 @@ if grep -q 'search: not patched' "$tmp/log" && grep -q 'search: built whole' "$t
 	ok "a shard changed by hand makes the build index everything again"
 else
 	bad "with a shard changed by hand: $(grep 'search: ' "$tmp/log" | head -3 | tr '\n' ' ')"
+fi
+# the size estimates changed by hand (sizes.txt, which only the next build reads): the same
+sed -i '2s/^[0-9]*/1/' "$tmp/one/search/sizes.txt"
+printf '\n再一段文字。\n' >>"$f"
+rebuild "after sizes.txt was changed by hand"
+if grep -q 'search: not patched: no sizes.txt as the earlier build left it' "$tmp/log" && grep -q 'search: built whole' "$tmp/log"; then
+	ok "sizes.txt changed by hand makes the build index everything again"
+else
+	bad "with sizes.txt changed by hand: $(grep 'search: ' "$tmp/log" | head -3 | tr '\n' ' ')"
 fi
 fi
 if more; then	# a d/ file by hand
