@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -241,7 +242,7 @@ static int await_build(struct buf *err, struct said *said)
 				status = said->status;
 				said->spoke = 1;
 			}
-			else if (took < 0 || line.len > (size_t)WRITE_CHANGED_MAX * 4200) {
+			else if (took < 0 || line.len > (size_t)WRITE_CHANGED_MAX * (PATH_MAX + 1) + 64) {
 				kill(worker.pid, SIGKILL);	/* not a build of ours speaking */
 				status_open = 0;
 			}

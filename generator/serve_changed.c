@@ -9,6 +9,7 @@
 #include "arena.h"
 #include "buf.h"
 #include "strmap.h"
+#include "text.h"
 #include "xalloc.h"
 
 /* The length of name's folder ("" for a file at the top), '/' included. */
@@ -54,7 +55,8 @@ char *serve_changed_entries(const char *names, size_t len, size_t *entries_len, 
 		entries++;
 	}
 	arena_free(&a);
-	if (entries > SERVE_CHANGED_SHOWN) {
+	/* (a name a page's URL cannot be compared with: none told) */
+	if (entries > SERVE_CHANGED_SHOWN || !text_utf8_valid(out.data, out.len, NULL)) {
 		buf_free(&out);
 		return NULL;
 	}

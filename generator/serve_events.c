@@ -22,7 +22,6 @@
 #include <time.h>
 
 #include "buf.h"
-#include "text.h"
 #include "xalloc.h"
 
 /* An event stream says something this often, so a closed page is noticed. */
@@ -75,7 +74,7 @@ static void sse_state(struct serve_state *s, struct buf *b)
 	struct buf json = BUF_INIT;
 	buf_addf(&json, "{\"gen\":\"%lx.%lu\",\"base\":", s->stamp, s->out_gen);
 	add_json_string(&json, s->base);
-	if (s->changed_files && s->out_gen && text_utf8_valid(s->changed_files, s->changed_files_len, NULL)) {
+	if (s->changed_files && s->out_gen) {
 		buf_addf(&json, ",\"prev\":\"%lx.%lu\",\"changed\":[", s->stamp, s->out_gen - 1);
 		for (size_t at = 0; at < s->changed_files_len; at += strlen(s->changed_files + at) + 1) {
 			if (at)

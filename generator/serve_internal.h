@@ -138,7 +138,8 @@ void serve_build_stop(void);
 #define SERVE_FOLDED 16
 /* The entries told for names (the build process's list, each ended by a
  * NUL, len bytes), each ended by a NUL, malloc'd, their length in
- * *entries_len; NULL when more than SERVE_CHANGED_SHOWN. *files: the
+ * *entries_len; NULL when more than SERVE_CHANGED_SHOWN, or when a name is
+ * not UTF-8 (the state is JSON). *files: the
  * names; *pages: those of pages (.html). */
 char *serve_changed_entries(const char *names, size_t len, size_t *entries_len, size_t *files, size_t *pages);
 

@@ -179,20 +179,20 @@ g0=$(find "$tmp/one/search/g" -type f | sort | head -1)
 printf ' ' >>"$g0"
 printf '\n又一段文字。\n' >>"$f"
 rebuild "after a shard was changed by hand"
-if grep -q 'search: not patched' "$tmp/log" && grep -q 'search: built whole' "$tmp/log"; then
-	ok "a shard changed by hand makes the build index everything again"
-else
-	bad "with a shard changed by hand: $(grep 'search: ' "$tmp/log" | head -3 | tr '\n' ' ')"
-fi
+# whole_again WHAT [WHY]: the last build was not patched (for WHY, when given) and indexed everything
+whole_again() {
+	if grep -q "search: not patched${2:+: $2}" "$tmp/log" && grep -q 'search: built whole' "$tmp/log"; then
+		ok "$1 changed by hand makes the build index everything again"
+	else
+		bad "with $1 changed by hand: $(grep 'search: ' "$tmp/log" | head -3 | tr '\n' ' ')"
+	fi
+}
+whole_again "a shard"
 # the size estimates changed by hand (sizes.txt, which only the next build reads): the same
 sed -i '2s/^[0-9]*/1/' "$tmp/one/search/sizes.txt"
 printf '\n再一段文字。\n' >>"$f"
 rebuild "after sizes.txt was changed by hand"
-if grep -q 'search: not patched: no sizes.txt as the earlier build left it' "$tmp/log" && grep -q 'search: built whole' "$tmp/log"; then
-	ok "sizes.txt changed by hand makes the build index everything again"
-else
-	bad "with sizes.txt changed by hand: $(grep 'search: ' "$tmp/log" | head -3 | tr '\n' ' ')"
-fi
+whole_again sizes.txt "no sizes.txt as the earlier build left it"
 fi
 if more; then	# a d/ file by hand
 # a d/ file changed by hand: the same

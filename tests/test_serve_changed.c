@@ -97,6 +97,13 @@ int main(void)
 	check_int("…but counted", (long long)files, SERVE_CHANGED_SHOWN + 1);
 	free(e);
 
+	/* a name that is not UTF-8 (the state is JSON): none told */
+	const char *bad[] = { "reports/a/index.html", "images/\xff.png" };
+	names_of(&names, bad, 2);
+	e = serve_changed_entries(names.data, names.len, &len, &files, &pages);
+	check_int("a name that is not UTF-8: not told (every page reloads)", e == NULL, 1);
+	free(e);
+
 	/* none: an empty list, not NULL */
 	e = serve_changed_entries("", 0, &len, &files, &pages);
 	check_int("no file: an empty list", e != NULL && len == 0 && files == 0, 1);
