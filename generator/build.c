@@ -245,6 +245,8 @@ static int generate(const struct build_options *o, struct arena *a, struct arena
 		progress_stage("indexing %zu articles", arts->len, NULL, NULL);
 		index_build(&x, arts->items, arts->len, o->drafts, o->jobs, site);
 		index_check_rejected(&x, arts->rejected, arts->nrejected, o->drafts);
+		if (k)
+			k->index = x.kept;
 		if (id != d)
 			diag_merge(d, id);
 		stage_done("index");
@@ -377,22 +379,26 @@ static int build_from_kept(const struct build_options *o, struct arena *a, struc
 			   uint64_t fp, int *r)
 {
 	struct kept_site *k = o->kept->site;
-	size_t *changed, nchanged;
+	size_t *changed, nchanged, added;
 	o->kept->site = NULL;
-	if (!k || o->force || !kept_site_fits(k, sources, nsrc, opts, global, &changed, &nchanged))
+	if (!k || o->force || !kept_site_fits(k, sources, nsrc, opts, global, &changed, &nchanged, &added))
 		goto whole;
-	/* its articles' texts are the parse cache's, as mapped when it was made */
-	if ((k->from_cache && !parse_cache_still_mapped(o->kept->cache)) ||
-	    kept_site_take_changes(k, sources, changed, nchanged, o->kept->cache) < 0) {
+	/* its articles' texts are the parse cache's, as mapped when it was made;
+	 * the added file in its place first, so that the others' are theirs */
+	int taken = !(k->from_cache && !parse_cache_still_mapped(o->kept->cache)) &&
+		    (added == KEPT_NONE_ADDED || kept_site_take_added(k, sources, added, o->kept->cache) == 0) &&
+		    kept_site_take_changes(k, sources, changed, nchanged, o->kept->cache) == 0 &&
+		    (added == KEPT_NONE_ADDED || kept_site_index_added(k, added) == 0);
+	if (!taken) {
 		free(changed);
 		goto whole;
 	}
 	parse_cache_flush(o->kept->cache);
 	stage_done("load+parse");
 	if (getenv("SITEGEN_TIMING"))
-		fprintf(stderr, "sitegen: parsed %zu of %zu files again (bodies, titles or subtitles changed), the others kept with the earlier "
+		fprintf(stderr, "sitegen: parsed %zu of %zu files again (bodies, titles or subtitles changed)%s, the others kept with the earlier "
 			"build's index, %zu of their texts the cache's (mapped by the last build)\n", nchanged, nsrc,
-			k->from_cache);
+			added == KEPT_NONE_ADDED ? "" : " and the one added (indexed as the newest)", k->from_cache);
 	free(changed);
 	*r = generate_kept(o, a, d, k, res, fp, global);
 	if (*r == 0 && !diag_failed(d))

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "index.h"
 #include "memo.h"
 #include "parse_cache.h"
 #include "render.h"
@@ -87,20 +88,32 @@ void kept_site_idle(struct kept_site *k, int (*stop)(void *), void *ctx)
 }
 
 int kept_site_fits(const struct kept_site *k, const struct source *src, size_t n, const char *opts,
-		   const uint64_t *global, size_t **changed, size_t *nchanged)
+		   const uint64_t *global, size_t **changed, size_t *nchanged, size_t *added)
 {
 	*changed = NULL;
 	*nchanged = 0;
-	if (n != k->nsrc || k->arts.len != n || k->arts.nmessages != n || strcmp(opts, k->opts) != 0 ||
-	    global[0] != k->global[0] || global[1] != k->global[1] || k->edited > KEPT_EDITS_MAX)
+	*added = KEPT_NONE_ADDED;
+	if ((n != k->nsrc && !(n == k->nsrc + 1 && k->index)) || k->arts.len != k->nsrc ||
+	    k->arts.nmessages != k->nsrc || strcmp(opts, k->opts) != 0 || global[0] != k->global[0] ||
+	    global[1] != k->global[1] || k->edited > KEPT_EDITS_MAX)
 		return 0;
 	size_t cap = 0;
-	for (size_t i = 0; i < n; i++) {
-		const struct source *was = &k->sources[i], *is = &src[i];
+	for (size_t i = 0, j = 0; i < n; i++, j++) {
+		/* one file more: the first name that is not the kept one's (both
+		 * lists are in the same order) */
+		if (n > k->nsrc && *added == KEPT_NONE_ADDED &&
+		    (j == k->nsrc || strcmp(k->sources[j].path, src[i].path) != 0)) {
+			if (src[i].bundle)
+				goto no;
+			*added = i++;
+			if (i == n)
+				break;
+		}
+		const struct source *was = &k->sources[j], *is = &src[i];
 		if (strcmp(was->path, is->path) != 0 || !was->bundle != !is->bundle ||
 		    (was->bundle && (strcmp(was->bundle, is->bundle) != 0 || was->bundle_stamp != is->bundle_stamp)))
 			goto no;
-		if (was->stamp == is->stamp && was->touched_ns <= k->read_ns[i] - PARSE_CACHE_RACY_NS)
+		if (was->stamp == is->stamp && was->touched_ns <= k->read_ns[j] - PARSE_CACHE_RACY_NS)
 			continue;
 		if (is->bundle)
 			goto no;	/* its images are read with it: indexed again */
@@ -112,7 +125,7 @@ int kept_site_fits(const struct kept_site *k, const struct source *src, size_t n
 		if (*nchanged > KEPT_CHANGES_MAX)
 			goto no;
 	}
-	return 1;
+	return n == k->nsrc || *added != KEPT_NONE_ADDED;
 no:
 	free(*changed);
 	*changed = NULL;
@@ -332,6 +345,77 @@ int kept_site_take_changes(struct kept_site *k, struct source *src, const size_t
 	buf_free(&scratch);
 	buf_free(&said);
 	return ok ? 0 : -1;
+}
+
+/* Room for one more at `at` in an array of n (malloc'd), zeroed. */
+static void *insert_at(void *array, size_t n, size_t size, size_t at)
+{
+	char *a = xrealloc(array, (n + 2) * size);
+	memmove(a + (at + 1) * size, a + at * size, (n - at) * size);
+	memset(a + at * size, 0, size);
+	return a;
+}
+
+int kept_site_take_added(struct kept_site *k, struct source *src, size_t added, struct parse_cache *cache)
+{
+	struct buf scratch = BUF_INIT, said = BUF_INIT;
+	int64_t read_ns = now_ns();	/* before it is read */
+	struct diag d = { 0, 0, 0, &said, NULL };
+	struct article *rejected, *now = article_set_parse_file(&k->edits, &d, &src[added], &scratch, &rejected);
+	int ok = now && !d.errors && !d.warnings && !said.len;
+	buf_free(&scratch);
+	buf_free(&said);
+	if (!ok)
+		return -1;
+	size_t n = k->nsrc;
+	struct source *sources = arena_alloc(&k->arena, (n + 2) * sizeof(*sources));
+	int64_t *read = arena_alloc(&k->arena, (n + 2) * sizeof(*read));
+	memcpy(sources, k->sources, added * sizeof(*sources));
+	memcpy(sources + added + 1, k->sources + added, (n - added) * sizeof(*sources));
+	memcpy(read, k->read_ns, added * sizeof(*read));
+	memcpy(read + added + 1, k->read_ns + added, (n - added) * sizeof(*read));
+	sources[added] = src[added];
+	sources[added].path = arena_strdup(&k->arena, src[added].path);
+	sources[added].data = NULL;	/* read again by a build that needs it */
+	now->path = sources[added].path;	/* the build's list goes with the build */
+	read[added] = read_ns;
+	k->sources = sources;
+	k->read_ns = read;
+	k->arts.items = insert_at(k->arts.items, n, sizeof(*k->arts.items), added);
+	k->arts.items[added] = now;
+	k->arts.messages = insert_at(k->arts.messages, n, sizeof(*k->arts.messages), added);
+	k->arts.sinks = insert_at(k->arts.sinks, n, sizeof(*k->arts.sinks), added);
+	k->arts.messages[added].sink = &k->arts.sinks[added];
+	for (size_t i = 0; i <= n; i++)	/* the sinks moved */
+		k->arts.messages[i].sink = &k->arts.sinks[i];
+	k->arts.len = k->arts.nmessages = k->nsrc = n + 1;
+	k->of_source = k->arts.items;
+	if (cache)
+		parse_cache_put(cache, &src[added], now);
+	k->edited += now->src_len;
+	return 0;
+}
+
+int kept_site_index_added(struct kept_site *k, size_t added)
+{
+	struct index_ctx x = { .a = &k->arena, .d = &k->index_said, .cfg = &k->cfg, .memo = k->memo,
+			       .kept = k->index };
+	size_t before = k->arena.total;
+	int r = index_add_newest(&x, &k->site, k->of_source[added]);
+	text_slugger_free(x.slugger);
+	if (r < 0)
+		return -1;
+	k->edited += k->arena.total - before;	/* the spans made again, mostly */
+	/* by the articles' places in the site's list (render.h): the others'
+	 * one place further on, the newest's first */
+	size_t n = k->site.articles.len;
+	k->placings = xrealloc(k->placings, (n + 1) * sizeof(*k->placings));
+	memmove(k->placings + 1, k->placings, (n - 1) * sizeof(*k->placings));
+	k->placings[0] = render_placing_of(k->site.articles.items[0]);
+	/* its counts are of another sample, maybe (search.h) */
+	search_dict_memo_free(k->dict_memo);
+	k->dict_memo = NULL;
+	return 0;
 }
 
 void kept_site_say_again(const struct kept_site *k, struct diag *d)

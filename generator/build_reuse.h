@@ -15,11 +15,15 @@
  * would make: the changed articles' titles, subtitles and bodies (and
  * their texts, digests and images) are put into the kept articles and the
  * build renders from the kept site, whose pages read them through each
- * article's item and body digests (render_deps_digest.c). Anything else (a
- * file added, removed or renamed, a bundle, the config, the theme or the
- * options changed, the parse cache's file changed under its map, a changed
- * file's messages not the ones it had, an error, a build that failed) drops
- * the kept site and the build runs whole, keeping the site it makes instead.
+ * article's item and body digests (render_deps_digest.c). One file added
+ * that is a report newer than every other, of a place, tags and people
+ * reports have, is filed into the kept index as the whole index would file
+ * it, and the index's warnings are said again (index.h: index_add_newest).
+ * Anything else (a file added otherwise, removed or renamed, a bundle, the
+ * config, the theme or the options changed, the parse cache's file changed
+ * under its map, a changed or added file's messages not the ones it had, an
+ * error, a build that failed) drops the kept site and the build runs
+ * whole, keeping the site it makes instead.
  *
  * The messages a build says are said again: each file's, in file order, the
  * changed files' new ones in their place, then the index's. Owned by build.c
@@ -37,6 +41,7 @@
 #include "load.h"
 #include "site.h"
 
+struct index_kept;
 struct memo;
 struct search_dict_memo;
 struct text_folder;
@@ -61,7 +66,8 @@ struct kept_site {
 	struct search_dict_memo *dict_memo;	/* the texts' dictionary's counts (search.h) */
 	uint64_t *placings;		/* the articles' placings (render.h), malloc'd, */
 	int placings_known;		/* made by a build of this site */
-	struct arena edits;		/* the changed files' texts and articles */
+	struct index_kept *index;	/* the index's maps (index.h: index_add_newest), in arena */
+	struct arena edits;		/* the changed and added files' texts and articles */
 	size_t edited;			/* bytes of texts in edits */
 };
 
@@ -80,13 +86,25 @@ void kept_site_free(struct kept_site *k);
 void kept_site_idle(struct kept_site *k, int (*stop)(void *), void *ctx);
 
 /* Whether k may serve a build of src[0..n) with these options and digests:
- * the same files in the same order, no bundle changed, not many files to
- * read (more are read by a whole build). *changed
+ * the same files in the same order, or one more (not a bundle: *added is
+ * its index in src, else KEPT_NONE_ADDED), no bundle changed, not many
+ * files to read (more are read by a whole build). *changed
  * (malloc'd, *nchanged of them) lists the files to read again: those whose
  * stat data changed, and those changed less than PARSE_CACHE_RACY_NS
  * before they were read (parse_cache.h), until one is read after that. */
+#define KEPT_NONE_ADDED ((size_t)-1)
 int kept_site_fits(const struct kept_site *k, const struct source *src, size_t n, const char *opts,
-		   const uint64_t *global, size_t **changed, size_t *nchanged);
+		   const uint64_t *global, size_t **changed, size_t *nchanged, size_t *added);
+/* The file src[added] that kept_site_fits found added: read, parsed and put
+ * into k's lists of files and articles, in its place (filed by
+ * kept_site_index_added, once the changes are taken). Returns 0, or -1 when
+ * it did not parse without a message (then k is left half changed: free
+ * it). */
+int kept_site_take_added(struct kept_site *k, struct source *src, size_t added, struct parse_cache *cache);
+/* Files the added article into k's index as the newest report
+ * (index_add_newest), the index's warnings said again. 0, or -1 when it is
+ * not that plain a case (then free k). */
+int kept_site_index_added(struct kept_site *k, size_t added);
 
 /* Reads and parses the changed files and, when each changed in its body,
  * title or subtitle alone (above), puts them into k's articles, and into

@@ -19,7 +19,7 @@ int date_cmp(const struct date *a, const struct date *b)
 }
 
 /* Oldest first; the path breaks ties so that every build orders alike. */
-static int cmp_oldest(const void *pa, const void *pb)
+int index_cmp_oldest(const void *pa, const void *pb)
 {
 	const struct article *a = *(const struct article *const *)pa, *b = *(const struct article *const *)pb;
 	int c = date_cmp(&a->date, &b->date);
@@ -30,7 +30,7 @@ static int cmp_oldest(const void *pa, const void *pb)
  * folder's), which an editor chose and which does not change when a typo
  * in the title is fixed, so links stay good (as in Hugo and Jekyll). A name already in ASCII is only lower-cased
  * and tidied; any other (连心卡.md) is made pinyin by ICU like other names. */
-static const char *file_slug(struct index_ctx *x, const struct article *art)
+const char *index_file_slug(struct index_ctx *x, const struct article *art)
 {
 	/* a page bundle's index.md takes its folder's name */
 	const char *name = art->bundle ? art->bundle : art->path;
@@ -66,7 +66,7 @@ static const char *file_slug(struct index_ctx *x, const struct article *art)
 
 /* reports/<slug>/index.html, put together rather than printed: once an
  * article. */
-static const char *report_url(struct arena *a, const char *slug)
+const char *index_report_url(struct arena *a, const char *slug)
 {
 	static const char head[] = "reports/", tail[] = "/index.html";
 	size_t n = strlen(slug);
@@ -77,30 +77,28 @@ static const char *report_url(struct arena *a, const char *slug)
 	return url;
 }
 
-static void assign_slugs(struct index_ctx *x, struct site *site, struct ptrvec *oldest)
+static void assign_slugs(struct index_ctx *x, struct strmap *taken, struct ptrvec *oldest)
 {
-	struct strmap taken = { 0 };
 	/* Overrides first: they are promises, so a clash is an error, never renamed. */
 	for (size_t i = 0; i < oldest->len; i++) {
 		struct article *art = oldest->items[i];
 		if (!art->slug)
 			continue;
-		struct article *other = strmap_get(&taken, art->slug);
+		struct article *other = strmap_get(taken, art->slug);
 		if (other) {
 			diag_error(x->d, art->path, art->slug_line, art->slug_col, art->src, art->src_len,
 				   "duplicate slug '%s': %s already uses it", art->slug, other->path);
 			continue;
 		}
-		strmap_put(x->a, &taken, art->slug, art);
+		strmap_put(x->a, taken, art->slug, art);
 		art->url_slug = art->slug;
 	}
 	for (size_t i = 0; i < oldest->len; i++) {
 		struct article *art = oldest->items[i];
 		if (!art->url_slug)
-			art->url_slug = index_unique_slug(x, &taken, file_slug(x, art), art);
-		art->url = report_url(x->a, art->url_slug);
+			art->url_slug = index_unique_slug(x, taken, index_file_slug(x, art), art);
+		art->url = index_report_url(x->a, art->url_slug);
 	}
-	(void)site;
 }
 
 static struct tag *tag_of(struct index_ctx *x, struct strmap *tags, struct strmap *slugs,
@@ -172,6 +170,40 @@ const char *index_date_url(struct arena *a, const char *dir, int y, int m, int d
 	return arena_sprintf(a, "%s%04d/%02d/%02d/index.html", dir, y, m, d);
 }
 
+struct year *index_new_year(struct index_ctx *x, struct site *site, int year)
+{
+	struct year *y = arena_alloc(x->a, sizeof(*y));
+	y->y = year;
+	y->url = index_date_url(x->a, "dates/", year, 0, 0);
+	ptrvec_push(x->a, &site->years, y);
+	return y;
+}
+
+struct month *index_new_month(struct index_ctx *x, struct site *site, struct year *y, int month)
+{
+	struct month *m = arena_alloc(x->a, sizeof(*m));
+	m->y = y->y;
+	m->m = month;
+	m->url = index_date_url(x->a, "dates/", y->y, month, 0);
+	m->year = y;
+	ptrvec_push(x->a, &y->months, m);
+	ptrvec_push(x->a, &site->months, m);
+	return m;
+}
+
+struct day *index_new_day(struct index_ctx *x, struct site *site, struct month *m, int day)
+{
+	struct day *d = arena_alloc(x->a, sizeof(*d));
+	d->y = m->y;
+	d->m = m->m;
+	d->d = day;
+	d->url = index_date_url(x->a, "dates/", m->y, m->m, day);
+	d->month = m;
+	ptrvec_push(x->a, &m->days, d);
+	ptrvec_push(x->a, &site->days, d);
+	return d;
+}
+
 /* Years, months and days, met newest first; their article lists come out
  * newest first, and the calendar lists are reversed at the end. */
 /* The year, month and day the article before was filed under: articles
@@ -195,11 +227,8 @@ static void file_by_date(struct index_ctx *x, struct site *site, struct strmap *
 		y = strmap_get(dates, key);
 	}
 	if (!y) {
-		y = arena_alloc(x->a, sizeof(*y));
-		y->y = dt->y;
-		y->url = index_date_url(x->a, "dates/", dt->y, 0, 0);
+		y = index_new_year(x, site, dt->y);
 		strmap_put(x->a, dates, arena_strdup(x->a, key), y);
-		ptrvec_push(x->a, &site->years, y);
 	}
 	ptrvec_push(x->a, &y->articles, art);
 	art->year = y;
@@ -210,14 +239,8 @@ static void file_by_date(struct index_ctx *x, struct site *site, struct strmap *
 		m = strmap_get(dates, key);
 	}
 	if (!m) {
-		m = arena_alloc(x->a, sizeof(*m));
-		m->y = dt->y;
-		m->m = dt->m;
-		m->url = index_date_url(x->a, "dates/", dt->y, dt->m, 0);
-		m->year = y;
+		m = index_new_month(x, site, y, dt->m);
 		strmap_put(x->a, dates, arena_strdup(x->a, key), m);
-		ptrvec_push(x->a, &y->months, m);
-		ptrvec_push(x->a, &site->months, m);
 	}
 	ptrvec_push(x->a, &m->articles, art);
 	art->month = m;
@@ -232,15 +255,8 @@ static void file_by_date(struct index_ctx *x, struct site *site, struct strmap *
 		d = strmap_get(dates, key);
 	}
 	if (!d) {
-		d = arena_alloc(x->a, sizeof(*d));
-		d->y = dt->y;
-		d->m = dt->m;
-		d->d = dt->d;
-		d->url = index_date_url(x->a, "dates/", dt->y, dt->m, dt->d);
-		d->month = m;
+		d = index_new_day(x, site, m, dt->d);
 		strmap_put(x->a, dates, arena_strdup(x->a, key), d);
-		ptrvec_push(x->a, &m->days, d);
-		ptrvec_push(x->a, &site->days, d);
 	}
 	ptrvec_push(x->a, &d->articles, art);
 	art->day = d;
@@ -391,15 +407,26 @@ static int file_series(struct index_ctx *x, struct site *site, struct ptrvec *no
 	return failed ? -1 : 0;
 }
 
+void index_warn_all(struct index_ctx *x, struct site *site, const struct ptrvec *notes, const struct ptrvec *oldest)
+{
+	index_warn_empty(x, oldest);
+	index_warn_unpaged(x, notes, oldest);
+	index_warn_duplicates(x, oldest);
+	index_warn_near_names(x, site);
+}
+
 int index_build(struct index_ctx *x, struct article **arts, size_t n, int drafts, int jobs, struct site *site)
 {
-	struct ptrvec notes = { 0 }, oldest = { 0 };
-	struct strmap tags = { 0 }, people = { 0 }, slugs_t = { 0 }, slugs_p = { 0 }, dates = { 0 };
+	struct ptrvec oldest = { 0 };
+	struct strmap slugs_t = { 0 }, slugs_p = { 0 }, dates = { 0 };
 	size_t errors = x->d->errors;
 
 	memset(site, 0, sizeof(*site));
 	site->config = x->cfg;
 	x->t = arena_alloc(x->a, sizeof(*x->t));	/* arena memory is zeroed */
+	struct index_kept *k = x->kept = arena_alloc(x->a, sizeof(*k));
+	struct ptrvec *notes = &k->notes;
+	k->t = x->t;
 	index_slugs_prepare(x, arts, n, jobs);
 	index_places_init(x, site);
 	for (size_t i = 0; i < n; i++) {
@@ -408,18 +435,18 @@ int index_build(struct index_ctx *x, struct article **arts, size_t n, int drafts
 			continue;
 		if (index_place_article(x, site, art) < 0)
 			continue;
-		ptrvec_push(x->a, art->kind == ARTICLE_PAGE ? &notes : &oldest, art);
+		ptrvec_push(x->a, art->kind == ARTICLE_PAGE ? notes : &oldest, art);
 	}
-	ptrvec_sort(&oldest, cmp_oldest);
-	assign_slugs(x, site, &oldest);
+	ptrvec_sort(&oldest, index_cmp_oldest);
+	assign_slugs(x, &k->taken, &oldest);
 	link_neighbours(&oldest);
-	file_series(x, site, &notes, &oldest);
+	file_series(x, site, notes, &oldest);
 
 	/* Tags and people get their slugs in the order they first appear, oldest
 	 * first as reports do, so that adding a newer article never takes an
 	 * older name's URL (市长 keeps shi-chang when 市场 turns up later). */
 	for (size_t i = 0; i < oldest.len; i++)
-		find_tags_and_people(x, site, &tags, &people, &slugs_t, &slugs_p, oldest.items[i]);
+		find_tags_and_people(x, site, &k->tags, &k->people, &slugs_t, &slugs_p, oldest.items[i]);
 	/* newest first: the oldest-first order backwards (cmp_oldest is a
 	 * total order), not sorted again */
 	for (size_t i = oldest.len; i-- > 0;)
@@ -443,9 +470,9 @@ int index_build(struct index_ctx *x, struct article **arts, size_t n, int drafts
 	ptrvec_sort(&site->people, cmp_people);
 	index_places_finish(x, site);
 	index_spans(x, site);
-	index_warn_empty(x, &oldest);
-	index_warn_unpaged(x, &notes, &oldest);
-	index_warn_duplicates(x, &oldest);
-	index_warn_near_names(x, site);
+	k->said_len = x->d->sink ? x->d->sink->len : 0;
+	k->errors = x->d->errors;
+	k->warnings = x->d->warnings;
+	index_warn_all(x, site, notes, &oldest);
 	return x->d->errors > errors ? -1 : 0;
 }

@@ -14,10 +14,31 @@ struct index_tables {
 	struct strmap slug_cache;		/* "max:name" → slug */
 };
 
+/* What index_build keeps for index_add_newest (index.h), in the arena. */
+struct index_kept {
+	struct index_tables *t;
+	struct strmap taken;		/* report slug → article */
+	struct strmap tags, people;	/* name → struct tag * / struct person * */
+	struct ptrvec notes;		/* the kind: page articles, as index_build met them */
+	size_t said_len, errors, warnings;	/* the diagnostics' before the warnings */
+};
+
+/* index.c, for index_add.c: oldest first, the path breaking ties; a
+ * report's slug from its file's name; its URL from its slug; the index's
+ * warnings that read every report (the last thing index_build does). */
+int index_cmp_oldest(const void *pa, const void *pb);
+const char *index_file_slug(struct index_ctx *x, const struct article *art);
+const char *index_report_url(struct arena *a, const char *slug);
+void index_warn_all(struct index_ctx *x, struct site *site, const struct ptrvec *notes, const struct ptrvec *oldest);
+
 /* index_places.c: the place tree from the config, and each article's place. */
 int index_places_init(struct index_ctx *x, struct site *site);
 int index_place_article(struct index_ctx *x, struct site *site, struct article *art);
 void index_places_finish(struct index_ctx *x, struct site *site);
+/* The place (and *local, its district or city) art would be filed under,
+ * when index_place_article would say nothing and create nothing, and the
+ * place has reports already (it is in the tree); else NULL. */
+struct place *index_place_known(struct index_ctx *x, const struct article *art, struct place **local);
 
 /* index_slugs.c: transliterates every name the articles and the config use,
  * in `jobs` threads, into the cache index_slug reads. */
@@ -31,11 +52,19 @@ const char *index_unique_slug(struct index_ctx *x, struct strmap *taken, const c
  * dir ("dates/", or a place's, tag's or person's directory), in a: the one
  * place date URLs are made. */
 const char *index_date_url(struct arena *a, const char *dir, int y, int m, int d);
+/* A year, month or day page's struct, put at the end of the site's and its
+ * year's (month's) lists: the newest, or the lists are put in order after. */
+struct year *index_new_year(struct index_ctx *x, struct site *site, int year);
+struct month *index_new_month(struct index_ctx *x, struct site *site, struct year *y, int month);
+struct day *index_new_day(struct index_ctx *x, struct site *site, struct month *m, int day);
 
 /* index_spans.c, once the lists are filed and sorted: every place's
  * articles by month, every tag's and person's by year (by month where a
  * year holds more than the config's listing_limit), into site's spans. */
 void index_spans(struct index_ctx *x, struct site *site);
+/* The same once art was added to the newest end of its lists: only its
+ * places', tags' and people's spans are made again. */
+void index_spans_again(struct index_ctx *x, struct site *site, const struct article *art);
 
 /* index_warnings.c, once everything is filed: a tag, person or community
  * one character from a better-known one of its kind (a typo?), and a report

@@ -7,6 +7,7 @@
 #include "config.h"
 #include "strmap.h"
 #include "text.h"
+#include "xalloc.h"
 
 static struct place *place_new(struct index_ctx *x, struct site *site, const char *name,
 			       enum place_level level, struct place *parent)
@@ -255,4 +256,41 @@ void index_places_finish(struct index_ctx *x, struct site *site)
 		finish_place(site->provinces.items[i]);
 		collect(x->a, site, site->provinces.items[i]);
 	}
+}
+
+/* local_of's and index_place_article's way, when they would say nothing
+ * and create nothing (index_add_newest). A place no report is filed under
+ * is not in the tree (prune_empty): one that would get its first report is
+ * left to a whole index. */
+struct place *index_place_known(struct index_ctx *x, const struct article *art, struct place **local)
+{
+	struct place *l = NULL;
+	if (art->district) {
+		l = strmap_get(&x->t->districts, art->district);
+		if (!l || (art->city && strcmp(art->city, l->parent->name) != 0))
+			return NULL;
+	} else if (art->city) {
+		l = strmap_get(&x->t->cities, art->city);
+	}
+	if (!l)
+		return NULL;
+	struct place *p = l;
+	if (art->community) {
+		struct place *d = l->level == PLACE_CITY ? strmap_get(&x->t->districts, art->community) : NULL;
+		if (d && d->parent == l)
+			return NULL;	/* warned of */
+		size_t dn = strlen(l->dir), nn = strlen(art->community);
+		char *key = xmalloc(dn + nn + 1);	/* community_of's key */
+		memcpy(key, l->dir, dn);
+		memcpy(key + dn, art->community, nn + 1);
+		p = strmap_get(&x->t->communities, key);
+		free(key);
+		if (!p)
+			return NULL;
+	}
+	for (struct place *up = p; up; up = up->parent)
+		if (!up->articles.len)
+			return NULL;
+	*local = l;
+	return p;
 }

@@ -51,7 +51,8 @@ static size_t make_spans(struct index_ctx *x, const struct ptrvec *list, const c
 					s->len = len;
 					s->owner = owner;
 					s->url = index_date_url(x->a, dir, s->y, s->m, 0);
-					ptrvec_push(x->a, all, s);
+					if (all)
+						ptrvec_push(x->a, all, s);
 				}
 				i += len;
 			}
@@ -77,5 +78,58 @@ void index_spans(struct index_ctx *x, struct site *site)
 	for (size_t i = 0; i < site->people.len; i++) {
 		struct person *p = site->people.items[i];
 		p->nperiods = make_spans(x, &p->articles, p->dir, p, 0, &p->periods, &site->person_periods);
+	}
+}
+
+static void push_all(struct index_ctx *x, struct ptrvec *all, struct span *s, size_t n)
+{
+	for (size_t k = 0; k < n; k++)
+		ptrvec_push(x->a, all, &s[k]);
+}
+
+static int has_tag(const struct article *art, const struct tag *t)
+{
+	for (size_t i = 0; i < art->tags.len; i++)
+		if (art->tag_refs[i] == t)
+			return 1;
+	return 0;
+}
+
+static int has_person(const struct article *art, const struct person *p)
+{
+	for (size_t i = 0; i < art->reporters.len; i++)
+		if (art->reporter_refs[i] == p)
+			return 1;
+	for (size_t i = 0; i < art->correspondents.len; i++)
+		if (art->correspondent_refs[i] == p)
+			return 1;
+	return 0;
+}
+
+/* The other owners' lists are as they were, and so are their spans: the
+ * flat lists are put together again from them, in index_spans' order. */
+void index_spans_again(struct index_ctx *x, struct site *site, const struct article *art)
+{
+	site->place_months.len = site->tag_periods.len = site->person_periods.len = 0;
+	for (size_t i = 0; i < site->places.len; i++) {
+		struct place *p = site->places.items[i];
+		int mine = 0;
+		for (const struct place *up = art->place; up && !mine; up = up->parent)
+			mine = up == p;
+		if (mine)
+			p->nmonths = make_spans(x, &p->articles, p->dir, p, 1, &p->months, NULL);
+		push_all(x, &site->place_months, p->months, p->nmonths);
+	}
+	for (size_t i = 0; i < site->tags.len; i++) {
+		struct tag *t = site->tags.items[i];
+		if (has_tag(art, t))
+			t->nperiods = make_spans(x, &t->articles, t->dir, t, 0, &t->periods, NULL);
+		push_all(x, &site->tag_periods, t->periods, t->nperiods);
+	}
+	for (size_t i = 0; i < site->people.len; i++) {
+		struct person *p = site->people.items[i];
+		if (has_person(art, p))
+			p->nperiods = make_spans(x, &p->articles, p->dir, p, 0, &p->periods, NULL);
+		push_all(x, &site->person_periods, p->periods, p->nperiods);
 	}
 }

@@ -30,9 +30,11 @@ struct render_incremental {
 	size_t kept_by_place;	/* out: of those kept, by their files' places (hints) */
 	/* in/out: the articles' placings (render_deps.c), by their place in
 	 * the site's list, for a site kept from one build to the next and
-	 * changed in bodies only (build_reuse.h), which places no article anew:
-	 * NULL, or room for the site's articles, filled by the first build
-	 * (which sets placings_known) and taken as they are by the next ones.
+	 * changed in bodies only (build_reuse.h), which places no article anew,
+	 * or given one article as the newest (whose placing the caller puts
+	 * first, the others' one place on: render_placing_of): NULL, or room
+	 * for the site's articles, filled by the first build (which sets
+	 * placings_known) and taken as they are by the next ones.
 	 * (The printed pages' notes are digested anew each time, bodies and
 	 * all.) */
 	uint64_t *placings;
@@ -47,6 +49,11 @@ struct render_incremental {
 };
 struct render_keep_places;
 void render_keep_places_free(struct render_keep_places *kp);
+
+/* One article's placing, as render_site's placings hold it: for a kept
+ * site that took one article more (build_reuse.h), whose others' placings
+ * are as they were, a place further on in the list. */
+uint64_t render_placing_of(const struct article *art);
 
 /* Renders every page of the site, in `jobs` threads (0: one per core).
  * Templates must be compiled in tmpls already (every template named in

@@ -128,6 +128,11 @@ static void *placing_part(void *arg, size_t k)
 	return NULL;
 }
 
+uint64_t render_placing_of(const struct article *art)
+{
+	return hash_placing(HASH_INIT, art);
+}
+
 uint64_t *render_deps_placings(const struct site *s, size_t threads)
 {
 	struct placing_share sh = { s, xcalloc(s->articles.len + 1, sizeof(*sh.one)), 1 };

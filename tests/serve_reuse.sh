@@ -11,13 +11,20 @@ what="serve reuse"
 printf -- '---\ntitle: 另一篇报道\ndate: 2022-11-02\ndistrict: 离石区\ncorrespondents: [武小力]\nmood: 晴\n---\n\n正文。\n' \
 	>content/2022/another.md
 
-# whether the last build kept the index: "kept" or "whole"
+# whether the last build kept the index: "kept", "added" (kept, the one
+# report added filed into it as the newest: index_add_newest) or "whole"
 how() {
-	if grep -q "the others kept with the earlier build's index" worker.log; then echo kept; else echo whole; fi
+	if grep -q "and the one added (indexed as the newest), the others kept with the earlier build's index" worker.log; then
+		echo added
+	elif grep -q "the others kept with the earlier build's index" worker.log; then
+		echo kept
+	else
+		echo whole
+	fi
 }
 # step WHAT WANT: one build after a change, its output a plain build's, its
 # warnings a plain build's, and the index kept (WANT kept) or made (whole;
-# any: either)
+# any: any of them)
 step() {
 	: >worker.log	# the process appends: the last build's messages alone
 	if ! build; then
@@ -111,7 +118,7 @@ step "a comment on the title's line" kept
 # warnings quote that line (found by a hostile review): indexed again
 printf -- '---\n{date: 2022-11-05, district: 离石区, correspondents: [武小力, 武小力], title: 旧标题}\n---\n\n正文。\n' \
 	>content/2022/flow.md
-step "a report in flow style added" whole
+step "a report in flow style added as the newest (its warning from the index)" added
 sed -i 's/title: 旧标题/title: 新标题/' content/2022/flow.md
 step "its title edited, on a line with fields the warnings quote" whole
 rm content/2022/flow.md
@@ -164,7 +171,7 @@ body another 6
 step "then a body edit again" kept
 
 printf -- '---\ntitle: 新加的报道\ndate: 2022-11-03\ndistrict: 离石区\n---\n\n新的一篇。\n' >content/2022/added.md
-step "a report added" whole
+step "a report added as the newest" added
 n=$(sed -n "s/^sitegen: pages made [0-9]*, kept [0-9]* (\([0-9]*\) by their files' places)$/\1/p" worker.log)
 [ "${n:-0}" -gt 0 ] && pass "with a report added, $n pages kept by their files' places, the jobs after it moved" ||
 	fail "with a report added, no page kept by its files' places" worker.log
@@ -172,6 +179,41 @@ body lianxinka 7
 step "then a body edit" kept
 rm content/2022/added.md
 step "a report removed" whole
+# Reports added as the newest (index_add_newest): filed into the kept
+# index when the place, tags and people are ones reports have already;
+# anything else is indexed whole. Each the output and the messages of a
+# plain build.
+newest() {	# newest FILE DATE [FRONT MATTER LINES]
+	printf -- '---\ntitle: 新的一篇%s\ndate: %s\ndistrict: 离石区\nreporters: [李艳]\ntags: [孕妇]\n%b---\n\n新的正文%s。\n' \
+		"$1" "$2" "${3:-}" "$1" >"content/2022/$1.md"
+}
+newest n1 2022-12-01
+step "a report added as the newest, on a day of its own" added
+grep -q '新的一篇n1' out/index.html && pass "it is on the home page" || fail "it is not on the home page"
+grep -q '新的一篇n1' out/dates/2022/12/01/index.html && pass "it has its day's page" || fail "its day has no page"
+newest n2 2022-12-01
+step "another of that day, its file's name after the first's" added
+newest a3 2022-12-01
+step "one of that day whose file's name comes first (not the newest)" whole
+newest n4 2023-01 'community: 昌宁社区\n'
+step "one of a new year, known to the month only, in a community reports have" added
+newest n5 2023-01-02 'community: 一个新社区\n'
+step "one in a community no report has" whole
+newest n6 2023-01-03 'correspondents: [武小力]\n'
+step "one naming a person one character from another (the index's warnings said again)" added
+grep -q "one character from" worker.log && pass "the warning is said" || fail "no warning of the near name" worker.log
+printf -- '---\ntitle: 新标签的\ndate: 2023-01-04\ndistrict: 离石区\ntags: [孕妇, 一个新标签]\n---\n\n正文。\n' >content/2022/n7.md
+step "one with a tag no report has" whole
+printf -- '---\ntitle: 市里的\ndate: 2023-01-05\ncity: 吕梁市\n---\n\n正文。\n' >content/2022/n8.md
+step "one filed at the city's level" added
+newest n9 2023-01-06
+step "one after it in the city's district" added
+newest n10 2023-01-07 'draft: true\n'
+step "a draft" whole
+body n9 1
+step "then a body edit of the newest" kept
+rm content/2022/n*.md content/2022/a3.md
+step "the added reports removed" whole
 printf '<!-- 改 -->\n' >>theme/templates/base.mustache
 step "a template edited" whole
 printf '\n' >>config.yml
