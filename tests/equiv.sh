@@ -12,6 +12,15 @@
 # EQUIV_SEED= (default: random), EQUIV_STEPS= (default 200), EQUIV_ARTICLES=
 # (default 2000); EQUIV_SECONDS=T stops starting steps once T seconds have
 # passed (CI: as many steps of the fixed sequence as fit its time);
+# EQUIV_WORKER=1 makes the incremental builds in one kept build process of
+# `sitegen serve` (SITEGEN_SERVE_WORKER: a byte on its input a build, its
+# status on fd 3), which keeps the site from one build to the next and files
+# a report added as the newest into its kept index (generator/build_reuse.h),
+# started again when the edits change the options; each of its builds
+# EQUIV_GAP seconds (2.1 unless set) after the step's edits: the process
+# reads again files changed in the 2 s before it reads them and, after its
+# parse cache's file changed in those 2 s, indexes whole (parse_cache.h), so
+# that steps at a script's pace would never reach its kept site;
 # EQUIV_LIMIT=N sets listing_limit before the first build (a config edit makes
 # every page again, so only this tries small limits on the pages kept across
 # changes of structure: bounded lists, split years, numbered pages). The seed
@@ -49,7 +58,6 @@ if [ -z "${TMPDIR:-}" ] && [ -d /dev/shm ] && [ -w /dev/shm ]; then
 fi
 W=$(mktemp -d "${TMPDIR:-/tmp}/equiv.XXXXXX")
 keep=0
-trap '[ $keep = 1 ] || rm -rf "$W"' EXIT
 SITEGEN_CACHE_DIR=${SITEGEN_CACHE_DIR:-$W/cache}
 export SITEGEN_CACHE_DIR
 S=$W/site
@@ -59,8 +67,50 @@ t_start=$(now)
 # .pth files cost 0.1 s a start here
 PY=$(python3 -c 'import sys; print(sys.executable)')
 
+WORKER=${EQUIV_WORKER:-}
+worker= worker_opts= worker_builds=0
+trap '[ -n "$worker" ] && kill "$worker" 2>/dev/null; [ $keep = 1 ] || rm -rf "$W"' EXIT
+start_worker() {	# with the options the edits chose
+	worker_opts=$(cat "$W/options" 2>/dev/null)
+	: >"$W/worker.status"
+	rm -f "$W/to_worker"
+	mkfifo "$W/to_worker"
+	SITEGEN_TIMING=1 SITEGEN_SERVE_WORKER=1 "$BIN" --config "$S/config.yml" --content "$S/content" --theme "$S/theme" \
+		--out "$W/inc" --quiet $worker_opts 3>"$W/worker.status" <"$W/to_worker" >>"$W/worker.log" 2>&1 &
+	worker=$!
+	exec 5>"$W/to_worker"
+	worker_builds=0
+}
+stop_worker() {
+	exec 5>&-
+	wait "$worker"
+	worker=
+}
+# the status lines the process said: "<status>", or "0 <digest> <n>" and n
+# names, each ended by a NUL (left out)
+statuses() {
+	tr '\0' '\n' <"$W/worker.status" | awk 'skip > 0 { skip--; next } { print; skip = $3 ~ /^[0-9]+$/ ? $3 : 0 }'
+}
+worker_build() {	# name: as build, in the kept process
+	if [ -n "$worker" ] && [ "$(cat "$W/options" 2>/dev/null)" != "$worker_opts" ]; then
+		stop_worker
+	fi
+	[ -n "$worker" ] || start_worker
+	: >"$W/worker.log"
+	worker_builds=$((worker_builds + 1))
+	printf x >&5
+	while [ "$(statuses | wc -l)" -lt $worker_builds ] && kill -0 "$worker" 2>/dev/null; do sleep 0.02; done
+	st=$(statuses | sed -n "${worker_builds}p" | cut -d' ' -f1)
+	cp "$W/worker.log" "$W/$1.err"
+	grep "^sitegen: parsed" "$W/worker.log" >>"$W/worker.all"
+	echo "${st:-gone}" >"$W/$1.st"
+}
 build() {	# out-dir name: the build's status in $W/name.st, messages in $W/name.err
 	# (with the options the edits chose: --drafts or none)
+	if [ -n "$WORKER" ] && [ "$2" = inc ]; then
+		worker_build "$2"
+		return
+	fi
 	"$BIN" --config "$S/config.yml" --content "$S/content" --theme "$S/theme" --out "$1" --quiet \
 		$(cat "$W/options" 2>/dev/null) >/dev/null 2>"$W/$2.err"
 	echo $? >"$W/$2.st"
@@ -83,6 +133,10 @@ if ! "$B/corpus" "$N" "$S" content >/dev/null || ! cp -r theme "$S/theme"; then
 	echo "not ok - equiv: the corpus generator failed"
 	exit 1
 fi
+# the kept process reads again, and indexes whole, files changed (their
+# ctime) in the 2 s before it read them (parse_cache.h): the corpus left
+# that long first, so that its first builds keep what they can
+[ -n "$WORKER" ] && sleep 2.1
 if [ -n "${EQUIV_LIMIT:-}" ]; then
 	printf 'listing_limit: %s\n' "$EQUIV_LIMIT" >>"$S/config.yml"
 	echo "# equiv: listing_limit $EQUIV_LIMIT"
@@ -135,6 +189,7 @@ while [ "$step" -le "$STEPS" ]; do
 		exit 1
 	fi
 	edits=$((edits + $(grep -vc '^fix: ' "$W/step.edits")))
+	[ -n "$WORKER" ] && sleep "${EQUIV_GAP:-2.1}"
 	# the incremental build and the full one, at once (two cores)
 	t=$(now)
 	# the full build without the parse cache the incremental one uses (a
@@ -142,8 +197,9 @@ while [ "$step" -le "$STEPS" ]; do
 	# answers and no input
 	(rm -rf "$W/full" && mkdir -p "$W/full-cache" && cp -p "$SITEGEN_CACHE_DIR/memo" "$W/full-cache/" 2>/dev/null;
 		SITEGEN_CACHE_DIR=$W/full-cache build "$W/full" full; rm -f "$W/full-cache"/parse-*) &
+	full=$!
 	build "$W/inc" inc
-	wait
+	wait "$full"
 	t_builds=$((t_builds + $(ms "$t")))
 	if [ "$(cat "$W/inc.st")" != 0 ] || [ "$(cat "$W/full.st")" != 0 ]; then
 		fail "$step" "a build failed (incremental: status $(cat "$W/inc.st"), full: $(cat "$W/full.st"))"
@@ -163,7 +219,14 @@ while [ "$step" -le "$STEPS" ]; do
 done
 total=$(ms "$t0")
 steps_done=$((step - 1))
-echo "ok - equiv: $steps_done steps of random edits ($edits edits, seed $SEED, $N articles): every incremental build equals a full build"
+[ -n "$worker" ] && stop_worker
+how=
+if [ -n "$WORKER" ]; then
+	kept=$(grep -c "the others kept with the earlier build's index" "$W/worker.all")
+	added=$(grep -c 'and the one added (indexed as the newest)' "$W/worker.all")
+	how=" in serve's kept build process ($kept builds from its kept index, $added of them with a report added as the newest)"
+fi
+echo "ok - equiv: $steps_done steps of random edits ($edits edits, seed $SEED, $N articles)$how: every incremental build equals a full build"
 if [ "$invalid" -gt 0 ]; then
 	echo "ok - equiv: invalid edits among them: $invalid, each failing the build with an error and leaving the output untouched"
 else

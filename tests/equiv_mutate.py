@@ -18,6 +18,7 @@ every key on one line, lists in flow style: `tags: [a, b]`), bodies are Markdown
 lines. Names are Chinese words from fixed pools (some new ones), so that warnings about near names may come
 and go but nothing becomes an error.
 """
+import datetime
 import json
 import os
 import random
@@ -451,6 +452,25 @@ class Mutator:
         write(path, '---\n' + '\n'.join(lines) + '\n---\n' + body)
         return 'add: %s, %s' % (how, self.site.rel(path))
 
+    def add_newest(self):
+        """A report after every other (or of the newest date), of another report's place, tags and people:
+        the case serve's kept process files into its kept index (generator/index_add.c)."""
+        rng = self.rng
+        newest = max((m.group(1) for m in (re.search(r'^date: (\d{4}-\d{2}(?:-\d{2})?)\s*$', read(p), re.M)
+                                           for p in self.site.articles()) if m), default='2022-12-28')
+        y, mo, d = (int(x) for x in (newest + '-01')[:10].split('-'))
+        day = datetime.date(y, mo, d) + datetime.timedelta(days=rng.choice([0, 0, 1, 2, 40]))
+        date = day.isoformat()
+        src = self.article()
+        lines = ["title: '%s %s'" % (han(rng, rng.randint(4, 9)), han(rng, rng.randint(3, 7))), 'date: ' + date]
+        for key in ('city', 'district', 'street', 'community', 'reporters', 'correspondents', 'tags'):
+            if src.get(key):
+                lines.append('%s: %s' % (key, src.get(key)))
+        path = os.path.join(self.site.content, str(day.year), '%s-xin-%s.md' % (date, self.unique()))
+        body = '\n' + '\n\n'.join(paragraph(rng) for _ in range(rng.randint(1, 4))) + '\n'
+        write(path, '---\n' + '\n'.join(lines) + '\n---\n' + body)
+        return 'add_newest: %s, like %s' % (self.site.rel(path), self.site.rel(src.path))
+
     def delete(self):
         arts = self.site.articles()
         if len(arts) < 5:
@@ -666,7 +686,7 @@ class Mutator:
         return 'invalid: %s in %s' % (how, self.site.rel(a.path))
 
     KINDS = [('body_small', 10), ('body_large', 4), ('title', 6), ('subtitle', 3), ('date', 6), ('place', 6),
-             ('tags', 6), ('people', 5), ('extra', 4), ('add', 5), ('delete', 4), ('rename', 4), ('image', 3),
+             ('tags', 6), ('people', 5), ('extra', 4), ('add', 5), ('add_newest', 4), ('delete', 4), ('rename', 4), ('image', 3),
              ('to_bundle', 1), ('template', 3), ('static', 2), ('config', 4), ('touch', 2), ('options', 1)]
 
     def normal(self):
