@@ -16,7 +16,8 @@
 #           for with `sitegen serve`: from saving a report to its new text in
 #           the page open in headless Chromium (bench/serve_latency.py), saved
 #           by rename and in place (BENCH_SERVE_EDITS each, default 10) and a
-#           title edit (3); the median, the worst in the label, the CPU of the
+#           title edit (3), and a report added as the newest (3, the home page
+#           open); the median, the worst in the label, the CPU of the
 #           server and its builds; where each wait goes, after the table; and
 #           the same body edits built by the command line (same memo), to
 #           compare with
@@ -129,6 +130,7 @@ serve_rows() {
 		rename) what="one article's body edited, saved by rename" ;;
 		inplace) what="one article's body edited, saved in place" ;;
 		title) what="one article's title edited, saved by rename" ;;
+		add) what="a report added as the newest, the home page open" ;;
 		body)	# (cli: the same body edits built by the command line, with the same memo)
 			printf '| %s | sitegen: the same body edits, without serve (worst %.2f s) | %s | %s | - | %s |\n' \
 				"$1" "$worst" "$med" "$cpu" "$files"

@@ -2,14 +2,16 @@
 page open in the browser. For the bench (bench/run.sh):
 
     python3 bench/serve_latency.py --sitegen build/sitegen --config C --content D --out O --theme T \
-        --article D/2020/000123.md [--edits 10] [--titles 3] [--cache-dir M]
+        --article D/2020/000123.md [--edits 10] [--titles 3] [--adds 3] [--cache-dir M]
 
 Starts `sitegen serve --port 0` on the corpus (the server builds into O; its first build is not timed),
 opens the article's page in headless Chromium (tests/theme_check.py starts it), then --edits times for each
 kind of save, alternating: appends a paragraph with a marker no build has seen to the article (the file as it
 was, plus that paragraph) by writing a temporary file beside it and renaming it over (vim, gedit, VS Code),
 or by writing the file in place (truncate and write: nano, `echo >>`). Then --titles times it puts a marker
-in the title (the page's h1). Each time it measures from just before the write to the moment the reloaded
+in the title (the page's h1), and --adds times it adds a report as the newest (a copy of the article dated
+a day after every report, a marker in its title), with the home page open, whose list of the latest reports
+then shows it; the added files are removed at the end. Each time it measures from just before the write to the moment the reloaded
 page's body holds the marker (a MutationObserver in every document the tab loads, its time from the page's
 own clock, `performance.timeOrigin + performance.now()`, which is the same wall clock as this script's; the
 polling of WebDriver only collects it), and to the frame after that. The server's terminal lines, stamped as
@@ -21,13 +23,14 @@ The file is put back as it was at the end (and that build waited for, untimed).
 
 Prints `#` lines (each save, then a summary per kind) and one line per kind for the bench:
     serve KIND N MEDIAN_S WORST_S CPU_S FILES MEDIAN_BUILD_S
-(KIND: rename, inplace, title; FILES: the median of the builds' "files written"). Then, with the server
+(KIND: rename, inplace, title, add; FILES: the median of the builds' "files written"). Then, with the server
 stopped, the same body edit --cli times (default: --edits) built by the command line with the same options
 and memo, timed from the build's start (as the bench's rows are), and a line
     cli body N MEDIAN_S WORST_S CPU_S FILES
 so that what the server adds is the difference. Exits 1 when a save was
 not seen on the page within --timeout seconds, or the server did not start."""
 import argparse
+import datetime
 import glob
 import os
 import re
@@ -188,6 +191,21 @@ def restore(srv, article, original, timeout):
     time.sleep(0.5)
 
 
+def newest_date(content):
+    """The latest `date:` of the reports under content (a month-only date as its first day)."""
+    best = None
+    for root, _, files in os.walk(content):
+        for f in files:
+            if not f.endswith(".md"):
+                continue
+            with open(os.path.join(root, f), encoding="utf-8") as fh:
+                m = re.search(r"^date:\s*'?(\d{4})-(\d{2})(?:-(\d{2}))?", fh.read(4096), re.M)
+            if m:
+                d = datetime.date(int(m.group(1)), int(m.group(2)), int(m.group(3) or 1))
+                best = d if best is None or d > best else best
+    return best or datetime.date(2020, 1, 1)
+
+
 def median(xs):
     xs = sorted(xs)
     n = len(xs)
@@ -200,6 +218,7 @@ def main():
         ap.add_argument(opt, required=True)
     ap.add_argument("--edits", type=int, default=10, help="saves of each kind (rename, in place)")
     ap.add_argument("--titles", type=int, default=3, help="title edits")
+    ap.add_argument("--adds", type=int, default=3, help="reports added as the newest, the home page open")
     ap.add_argument("--cli", type=int, default=None, help="then the body edit this many times by the command "
                     "line, without the server (default: --edits)")
     ap.add_argument("--settle", type=float, default=1.0, help="seconds between a save seen and the next save")
@@ -230,6 +249,7 @@ def main():
     driver = None
     failed = 0
     results = {}
+    added, made = [], []  # the reports added, and the folders made for them
     try:
         hit = srv.wait_for(r"serving (http\S+)", 0, a.start_timeout)
         if not hit:
@@ -262,7 +282,7 @@ def main():
               flush=True)
         time.sleep(0.5)  # the page has said it listens
 
-        def one(kind, i, text, how):
+        def one(kind, i, text, how, path=article):
             """One save: the marker's way to the screen, split by the server's lines."""
             marker = "LAT%s%d%x" % (kind[0].upper(), i, int(time.time() * 1000) % 0xFFFFF)
             text = text.replace("@MARK@", marker)
@@ -271,7 +291,7 @@ def main():
             n = srv.count()
             cpu0 = srv.cpu()
             t0 = time.time()
-            save(article, text, how)
+            save(path, text, how)
             end = time.monotonic() + a.timeout
             got = None
             while time.monotonic() < end:
@@ -326,7 +346,35 @@ def main():
                     failed += 1
                 else:
                     results.setdefault("title", []).append(r)
+        if a.adds:
+            restore(srv, article, original, a.timeout)
+            driver.get(url)  # the home page: its latest reports
+            time.sleep(0.5)
+            newest = max(newest_date(a.content), datetime.date(1900, 1, 1))
+            for i in range(a.adds):
+                day = newest + datetime.timedelta(days=i + 1)
+                path = os.path.join(a.content, str(day.year), "bench-added-%d.md" % (i + 1))
+                if not os.path.isdir(os.path.dirname(path)):
+                    os.makedirs(os.path.dirname(path))
+                    made.append(os.path.dirname(path))
+                added.append(path)
+                text = re.sub(r"^date:.*$", "date: " + day.isoformat(), original, count=1, flags=re.M)
+                text = re.sub(r"^slug:.*\n", "", text, flags=re.M)
+                text = re.sub(r"^(title:\s*'?)", lambda mm: mm.group(1) + "新@MARK@", text, count=1, flags=re.M)
+                r = one("add", i + 1, text, "rename", path)
+                if r is None:
+                    failed += 1
+                else:
+                    results.setdefault("add", []).append(r)
     finally:
+        if added:
+            n = srv.count()
+            for path in added:
+                if os.path.exists(path):
+                    os.remove(path)
+            srv.wait_for(r"built in", n, a.timeout)
+        for d in made:
+            os.rmdir(d)
         if open(article, encoding="utf-8").read() != original:
             restore(srv, article, original, a.timeout)
         if driver:
@@ -336,8 +384,9 @@ def main():
             print("# serve: the server ended with status %s" % status, file=sys.stderr)
             failed += 1
 
-    names = {"rename": "saved by rename", "inplace": "saved in place", "title": "title edited (by rename)"}
-    for kind in ("rename", "inplace", "title"):
+    names = {"rename": "saved by rename", "inplace": "saved in place", "title": "title edited (by rename)",
+             "add": "a report added as the newest (the home page open)"}
+    for kind in ("rename", "inplace", "title", "add"):
         rs = results.get(kind)
         if not rs:
             continue
