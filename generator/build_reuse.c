@@ -42,9 +42,9 @@ struct kept_site *kept_site_new(int strict)
 void kept_site_made(struct kept_site *k, const struct source *src, size_t n, const char *opts,
 		    const uint64_t *global, struct memo *memo, struct text_folder *folder)
 {
-	k->sources = arena_alloc(&k->arena, (n + 1) * sizeof(*k->sources));
+	k->sources = xcalloc(n + 1, sizeof(*k->sources));	/* their names are in the arena */
 	memcpy(k->sources, src, n * sizeof(*src));
-	k->read_ns = arena_alloc(&k->arena, (n + 1) * sizeof(*k->read_ns));
+	k->read_ns = xcalloc(n + 1, sizeof(*k->read_ns));
 	for (size_t i = 0; i < n; i++) {
 		k->sources[i].data = NULL;	/* read again by a build that needs it */
 		k->read_ns[i] = k->started_ns;
@@ -71,6 +71,8 @@ void kept_site_free(struct kept_site *k)
 	memo_free(k->memo);
 	free(k->opts);
 	free(k->placings);
+	free(k->sources);
+	free(k->read_ns);
 	search_dict_memo_free(k->dict_memo);
 	free(k);
 }
@@ -368,19 +370,13 @@ int kept_site_take_added(struct kept_site *k, struct source *src, size_t added, 
 	if (!ok)
 		return -1;
 	size_t n = k->nsrc;
-	struct source *sources = arena_alloc(&k->arena, (n + 2) * sizeof(*sources));
-	int64_t *read = arena_alloc(&k->arena, (n + 2) * sizeof(*read));
-	memcpy(sources, k->sources, added * sizeof(*sources));
-	memcpy(sources + added + 1, k->sources + added, (n - added) * sizeof(*sources));
-	memcpy(read, k->read_ns, added * sizeof(*read));
-	memcpy(read + added + 1, k->read_ns + added, (n - added) * sizeof(*read));
-	sources[added] = src[added];
-	sources[added].path = arena_strdup(&k->arena, src[added].path);
-	sources[added].data = NULL;	/* read again by a build that needs it */
-	now->path = sources[added].path;	/* the build's list goes with the build */
-	read[added] = read_ns;
-	k->sources = sources;
-	k->read_ns = read;
+	k->sources = insert_at(k->sources, n, sizeof(*k->sources), added);
+	k->sources[added] = src[added];
+	k->sources[added].path = arena_strdup(&k->arena, src[added].path);	/* the build's list goes with it */
+	k->sources[added].data = NULL;	/* read again by a build that needs it */
+	now->path = k->sources[added].path;
+	k->read_ns = insert_at(k->read_ns, n, sizeof(*k->read_ns), added);
+	k->read_ns[added] = read_ns;
 	k->arts.items = insert_at(k->arts.items, n, sizeof(*k->arts.items), added);
 	k->arts.items[added] = now;
 	k->arts.messages = insert_at(k->arts.messages, n, sizeof(*k->arts.messages), added);

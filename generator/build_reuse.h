@@ -52,9 +52,9 @@ struct kept_site {
 	struct config cfg;
 	struct site site;		/* its config is cfg */
 	struct article_set arts;	/* the articles, each file's messages kept */
-	struct source *sources;		/* as listed by the build that made it (in arena) */
+	struct source *sources;		/* as listed by the build that made it (malloc'd, the names in arena) */
 	size_t nsrc;
-	int64_t *read_ns;		/* when sources[i] was read (no later than that) */
+	int64_t *read_ns;		/* when sources[i] was read (no later than that; malloc'd) */
 	struct article **of_source;	/* sources[i]'s article */
 	char *opts;			/* the build's options (build.c) */
 	uint64_t global[2];		/* everything but the content (render.h) */
