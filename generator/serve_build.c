@@ -386,8 +386,10 @@ static void say_built(int built, int status, int changed, const struct changed_c
 		if (count->known)
 			printf("; %zu file%s changed (%zu page%s)", count->files, count->files == 1 ? "" : "s",
 			       count->pages, count->pages == 1 ? "" : "s");
-		if (streams && !moved && count->listed)	/* the open pages made of one of them reload */
-			printf(", the open pages showing them reload (%zu open)", streams);
+		if (streams == 1 && !moved && count->listed)	/* the open pages made of one of them reload */
+			printf("; the open page reloads if it shows one of them");
+		else if (streams && !moved && count->listed)	/* (the server cannot tell which do: the pages do) */
+			printf("; of the %zu open pages, those showing one of them reload", streams);
 		else if (streams && !moved)	/* (else say_base_moved tells) */
 			printf("%sreloading the %zu open %s", count->known ? ", " : "; ", streams, pages);
 	}
