@@ -47,8 +47,9 @@ def last_built(log):
     """The terminal's last 'built in' line, and how many open pages it said it reloads (0: none said)."""
     lines = [l for l in open(log, encoding="utf-8") if "built in" in l]
     line = lines[-1] if lines else ""
-    m = re.search(r"reloading the (\d+) open page|reload \((\d+) open\)", line)
-    return len(lines), line.strip(), int(m.group(1) or m.group(2)) if m else 0
+    m = re.search(r"reloading the (\d+) open page|of the (\d+) open pages|(the) open page reloads", line)
+    n = 0 if not m else 1 if m.group(3) else int(m.group(1) or m.group(2))
+    return len(lines), line.strip(), n
 
 
 def wait_built(log, count):
