@@ -381,7 +381,7 @@ int kept_site_take_added(struct kept_site *k, struct source *src, size_t added, 
 	k->arts.items[added] = now;
 	k->arts.messages = insert_at(k->arts.messages, n, sizeof(*k->arts.messages), added);
 	k->arts.sinks = insert_at(k->arts.sinks, n, sizeof(*k->arts.sinks), added);
-	k->arts.messages[added].sink = &k->arts.sinks[added];
+	buf_init(&k->arts.sinks[added], 0);	/* a buffer's data is never NULL (buf.h) */
 	for (size_t i = 0; i <= n; i++)	/* the sinks moved */
 		k->arts.messages[i].sink = &k->arts.sinks[i];
 	k->arts.len = k->arts.nmessages = k->nsrc = n + 1;
