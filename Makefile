@@ -176,7 +176,7 @@ bench: $(BIN) $(BUILD)/corpus $(BUILD)/measure
 SAN_WARN := -Wno-format-truncation -Wno-format-overflow
 
 asan:
-	$(MAKE) BUILD=build-asan CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer $(SAN_WARN)" test-all
+	$(MAKE) BUILD=build-asan CFLAGS="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer $(SAN_WARN)" test-all
 
 ubsan:
 	$(MAKE) BUILD=build-ubsan CFLAGS="-O1 -g -fsanitize=undefined -fno-sanitize-recover $(SAN_WARN)" test-all
