@@ -5,9 +5,11 @@
 #include "index_internal.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "strmap.h"
+#include "xalloc.h"
 
 /* One distinct name, with what the rule below weighs. */
 struct near_name {
@@ -75,12 +77,16 @@ static int reads_whole(const struct near_name *n)
  * length: each name is filed under itself and under each of its
  * one-character deletions (with the position, for replacements), and only
  * names sharing a key are compared. */
-static void near_find(struct index_ctx *x, struct near_name *names, size_t n, int contain)
+static void near_find(struct near_name *names, size_t n, int contain)
 {
+	/* its tables in an arena of their own: serve's kept site says its
+	 * warnings again after each report added (index_add.c), whose arena
+	 * would otherwise grow by them each time */
+	struct arena scratch = ARENA_INIT;
 	struct strmap whole = { 0 }, cut = { 0 };
 	for (size_t i = 0; i < n; i++)
 		if (near_comparable(&names[i]))
-			strmap_put(x->a, &whole, names[i].name, &names[i]);
+			strmap_put(&scratch, &whole, names[i].name, &names[i]);
 	for (size_t i = 0; i < n; i++) {
 		struct near_name *s = &names[i];
 		if (!near_comparable(s))
@@ -91,22 +97,23 @@ static void near_find(struct index_ctx *x, struct near_name *names, size_t n, in
 			while (((unsigned char)*q & 0xC0) == 0x80)
 				q++;
 			/* s without its k-th character */
-			const char *rest = arena_sprintf(x->a, "%.*s%s", (int)(p - s->name), s->name, q);
+			const char *rest = arena_sprintf(&scratch, "%.*s%s", (int)(p - s->name), s->name, q);
 			struct near_name *t = contain ? strmap_get(&whole, rest) : NULL;
 			if (t)
 				pair(s, t);
-			const char *key = arena_sprintf(x->a, "%zu:%s", k, rest);
+			const char *key = arena_sprintf(&scratch, "%zu:%s", k, rest);
 			struct near_chain *c = strmap_get(&cut, key);
 			for (struct near_chain *e = c; e && reads_whole(s); e = e->next)
 				if (strcmp(e->n->slug, s->slug) == 0)
 					pair(s, e->n);
-			struct near_chain *head = arena_alloc(x->a, sizeof(*head));
+			struct near_chain *head = arena_alloc(&scratch, sizeof(*head));
 			head->n = s;
 			head->next = c;
-			strmap_put(x->a, &cut, key, head);
+			strmap_put(&scratch, &cut, key, head);
 			p = q;
 		}
 	}
+	arena_free(&scratch);
 }
 
 /* Should the name get the warning? The rarer of the two, when it is used by
@@ -145,20 +152,21 @@ static void warn_entry(struct index_ctx *x, const struct article *art, const str
 static void warn_tags(struct index_ctx *x, struct site *site)
 {
 	size_t n = site->tags.len;
-	struct near_name *names = arena_alloc(x->a, (n + 1) * sizeof(*names));
+	struct near_name *names = xcalloc(n + 1, sizeof(*names));
 	for (size_t i = 0; i < n; i++) {
 		struct tag *t = site->tags.items[i];
 		const struct article *oldest = t->articles.items[t->articles.len - 1];
 		names[i] = (struct near_name){ t->name, index_slug(x, t->name, 48), utf8_chars(t->name),
 					       t->articles.len, oldest->order, (void *)oldest, NULL };
 	}
-	near_find(x, names, n, 1);
+	near_find(names, n, 1);
 	for (size_t i = 0; i < n; i++) {
 		if (!near_suspect(&names[i]))
 			continue;
 		const struct article *art = names[i].owner;
 		warn_entry(x, art, &art->tags, "tag", &names[i]);
 	}
+	free(names);
 }
 
 /* Reports that name p, as reporter or correspondent or both: the two lists
@@ -182,7 +190,7 @@ static size_t person_uses(const struct person *p, const struct article **oldest)
 static void warn_people(struct index_ctx *x, struct site *site)
 {
 	size_t n = site->people.len;
-	struct near_name *names = arena_alloc(x->a, (n + 1) * sizeof(*names));
+	struct near_name *names = xcalloc(n + 1, sizeof(*names));
 	for (size_t i = 0; i < n; i++) {
 		struct person *p = site->people.items[i];
 		const struct article *oldest;
@@ -192,7 +200,7 @@ static void warn_people(struct index_ctx *x, struct site *site)
 	}
 	/* 王静 and 王静怡 are two people as often as not: a name one character
 	 * longer is no sign of a typo, a character that reads the same is */
-	near_find(x, names, n, 0);
+	near_find(names, n, 0);
 	for (size_t i = 0; i < n; i++) {
 		if (!near_suspect(&names[i]))
 			continue;
@@ -202,13 +210,14 @@ static void warn_people(struct index_ctx *x, struct site *site)
 		else
 			warn_entry(x, art, &art->correspondents, "correspondent", &names[i]);
 	}
+	free(names);
 }
 
 /* Communities are compared with the others of their district (or city). */
 static void warn_communities(struct index_ctx *x, const struct place *parent)
 {
 	size_t n = 0;
-	struct near_name *names = arena_alloc(x->a, (parent->children.len + 1) * sizeof(*names));
+	struct near_name *names = xcalloc(parent->children.len + 1, sizeof(*names));
 	for (size_t i = 0; i < parent->children.len; i++) {
 		struct place *p = parent->children.items[i];
 		if (p->level != PLACE_COMMUNITY)
@@ -217,9 +226,11 @@ static void warn_communities(struct index_ctx *x, const struct place *parent)
 		names[n++] = (struct near_name){ p->name, index_slug(x, p->name, 48), utf8_chars(p->name),
 						 p->articles.len, oldest->order, (void *)oldest, NULL };
 	}
-	if (n < 2)
+	if (n < 2) {
+		free(names);
 		return;
-	near_find(x, names, n, 1);
+	}
+	near_find(names, n, 1);
 	for (size_t i = 0; i < n; i++) {
 		if (!near_suspect(&names[i]))
 			continue;
@@ -228,6 +239,7 @@ static void warn_communities(struct index_ctx *x, const struct place *parent)
 			     "community '%s' is one character from '%s' (used by %zu %s): a typo?", names[i].name,
 			     names[i].near->name, names[i].near->uses, reports(names[i].near->uses));
 	}
+	free(names);
 }
 
 void index_warn_near_names(struct index_ctx *x, struct site *site)
@@ -273,6 +285,7 @@ void index_warn_duplicates(struct index_ctx *x, const struct ptrvec *oldest)
 	/* sorted, a report and its copies are neighbours: oldest is in date
 	 * order already, so only each day's reports are sorted by title (the
 	 * whole list sorted again was 4% of a body edit's build at 50,000) */
+	struct arena scratch = ARENA_INIT;	/* (as near_find's) */
 	struct ptrvec day = { 0 };
 	for (size_t from = 0, to; from < oldest->len; from = to) {
 		const struct article *a = oldest->items[from];
@@ -283,7 +296,7 @@ void index_warn_duplicates(struct index_ctx *x, const struct ptrvec *oldest)
 			continue;
 		day.len = 0;
 		for (size_t i = from; i < to; i++)
-			ptrvec_push(x->a, &day, oldest->items[i]);
+			ptrvec_push(&scratch, &day, oldest->items[i]);
 		ptrvec_sort(&day, cmp_date_title);
 		const struct article *first = NULL;
 		for (size_t i = 0; i < day.len; i++) {
@@ -296,6 +309,7 @@ void index_warn_duplicates(struct index_ctx *x, const struct ptrvec *oldest)
 				     "same title and date as %s: the same report twice?", first->path);
 		}
 	}
+	arena_free(&scratch);
 }
 
 void index_warn_empty(struct index_ctx *x, const struct ptrvec *oldest)
@@ -328,16 +342,17 @@ static void source_position(const struct article *art, size_t *line, size_t *col
 
 void index_warn_unpaged(struct index_ctx *x, const struct ptrvec *notes, const struct ptrvec *oldest)
 {
+	struct arena scratch = ARENA_INIT;	/* (as near_find's) */
 	struct strmap paged = { 0 };	/* source → the page title its reports or page file give */
 	for (size_t i = 0; i < notes->len; i++) {
 		const struct article *note = notes->items[i];
 		if (note->source && !strmap_get(&paged, note->source))
-			strmap_put(x->a, &paged, note->source, (void *)note->title);
+			strmap_put(&scratch, &paged, note->source, (void *)note->title);
 	}
 	for (size_t i = 0; i < oldest->len; i++) {
 		const struct article *art = oldest->items[i];
 		if (art->page && art->source && !strmap_get(&paged, art->source))
-			strmap_put(x->a, &paged, art->source, (void *)art->page);
+			strmap_put(&scratch, &paged, art->source, (void *)art->page);
 	}
 	for (size_t i = 0; i < oldest->len; i++) {
 		const struct article *art = oldest->items[i];
@@ -350,4 +365,5 @@ void index_warn_unpaged(struct index_ctx *x, const struct ptrvec *notes, const s
 			     "this report gives no 'page', but other files of its source give the page '%s': add "
 			     "\"page: %s\"? (without it the report is not listed on that page)", title, title);
 	}
+	arena_free(&scratch);
 }
