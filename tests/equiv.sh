@@ -34,6 +34,7 @@
 # build, every other file must keep its bytes, size, time and inode; the state
 # is not checked there either (it is no page, and a failed build may mark it).
 set -u
+. tests/lib.sh
 B=${B:-build}
 BIN=$B/sitegen
 # The search index's tail (its newest reports, in lists of their own: generator/search_internal.h) past a
@@ -86,10 +87,9 @@ stop_worker() {
 	wait "$worker"
 	worker=
 }
-# the status lines the process said: "<status>", or "0 <digest> <n>" and n
-# names, each ended by a NUL (left out)
+# the status lines the process said (tests/lib.sh)
 statuses() {
-	tr '\0' '\n' <"$W/worker.status" | awk 'skip > 0 { skip--; next } { print; skip = $3 ~ /^[0-9]+$/ ? $3 : 0 }'
+	worker_statuses "$W/worker.status"
 }
 worker_build() {	# name: as build, in the kept process
 	if [ -n "$worker" ] && [ "$(cat "$W/options" 2>/dev/null)" != "$worker_opts" ]; then

@@ -36,3 +36,12 @@ need_chromium() {
 	sed 's/^/#   /' "$2" | tail -5
 	return 1
 }
+
+# worker_statuses FILE: the status lines serve's kept build process said on
+# its fd 3 into FILE (serve.h): "<status>", or "0 <digest> <n>" (the output's
+# digest its state is to say) followed by the n files the commit changed,
+# each ended by a NUL (left out here), or "0 <digest> -" when those are not
+# known. One line a build.
+worker_statuses() {
+	tr '\0' '\n' <"$1" | awk 'skip > 0 { skip--; next } { print; skip = $3 ~ /^[0-9]+$/ ? $3 : 0 }'
+}

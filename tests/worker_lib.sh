@@ -66,12 +66,9 @@ build() {
 	done
 	case $(statuses | tail -n 1) in 0 | "0 "*) return 0 ;; *) return 1 ;; esac
 }
-# statuses: the status lines the builds said (serve.h): "<status>", or "0
-# <digest> <n>" (the output's digest its state is to say) followed by the n
-# files the commit changed, each ended by a NUL (left out here), or "0
-# <digest> -" when those are not known
+# statuses: the status lines the builds said (tests/lib.sh: worker_statuses)
 statuses() {
-	tr '\0' '\n' <"$tmp/status" | awk 'skip > 0 { skip--; next } { print; skip = $3 ~ /^[0-9]+$/ ? $3 : 0 }'
+	worker_statuses "$tmp/status"
 }
 edits=0
 edit() {
