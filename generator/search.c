@@ -234,7 +234,7 @@ struct shard_job {
 	pthread_mutex_t lock;
 };
 
-static void write_shard(struct shard_job *j, size_t s, struct buf *out, struct buf *tmp, struct u32s *entries)
+static void write_shard(struct shard_job *j, size_t s, struct buf *out, struct u32s *entries)
 {
 	const char *name = j->part->name;
 	buf_reset(out);
@@ -250,7 +250,7 @@ static void write_shard(struct shard_job *j, size_t s, struct buf *out, struct b
 		if (j->part->positional)
 			gram_encode_positions(r, out, entries);
 		else
-			gram_encode_docs(r, out, tmp, entries);
+			gram_encode_docs(r, out, entries);
 	}
 	buf_addstr(out, "\");\n");
 	char path[64];
@@ -263,7 +263,7 @@ static void *shard_worker(void *arg, size_t k)
 {
 	(void)k;
 	struct shard_job *j = arg;
-	struct buf out = BUF_INIT, tmp = BUF_INIT;
+	struct buf out = BUF_INIT;
 	struct u32s entries = { 0 };
 	for (;;) {
 		pthread_mutex_lock(&j->lock);
@@ -271,11 +271,10 @@ static void *shard_worker(void *arg, size_t k)
 		pthread_mutex_unlock(&j->lock);
 		if (s >= j->part->nshards)
 			break;
-		write_shard(j, s, &out, &tmp, &entries);
+		write_shard(j, s, &out, &entries);
 	}
 	free(entries.v);
 	buf_free(&out);
-	buf_free(&tmp);
 	return NULL;
 }
 

@@ -27,14 +27,14 @@ uint32_t search_n45_get(const char *s, size_t *i);
 
 /* Appends a document list (docs[0..n), increasing) as search.h says: the
  * shortest of its gaps, a bitmap and the Rice codes, each a function of
- * the list alone; tmp: scratch. */
-void search_encode_docs(const uint32_t *docs, size_t n, struct buf *out, struct buf *tmp);
+ * the list alone. */
+void search_encode_docs(const uint32_t *docs, size_t n, struct buf *out);
 /* The same for a list whose first nold documents' code was old[0..old_len)
  * (ours, read back) and whose others all come after them (a report added
  * as the newest): the same bytes, most often without coding the old ones
  * again. */
 void search_encode_docs_appended(const uint32_t *docs, size_t n, size_t nold, const char *old, size_t old_len,
-				 struct buf *out, struct buf *tmp);
+				 struct buf *out);
 /* Reads a list written by search_encode_docs from s[*i..len), appending its
  * documents to docs. Returns 0, or -1 when it is not such a list (or names
  * a document ndocs or above). */

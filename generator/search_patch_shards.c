@@ -27,9 +27,9 @@ struct side {
 	size_t n, bytes;
 };
 
-/* A thread's buffers: the shard read, and scratch for the encoders. */
+/* A thread's buffers: the shard read. */
 struct scratch {
-	struct buf file, tmp;
+	struct buf file;
 };
 
 /* Rewrites shard k of one part into out: old, new: the changed documents'
@@ -135,12 +135,12 @@ static const char *patch_shard(const struct patch *p, struct scratch *sc, int po
 			} else if (positional) {
 				search_encode_entries(g->a.v, g->a.n, out);
 			} else if (!decode_all && g->code) {
-				search_encode_docs_appended(g->a.v, g->a.n, g->a_old, g->code, g->a_code_len, out, &sc->tmp);
+				search_encode_docs_appended(g->a.v, g->a.n, g->a_old, g->code, g->a_code_len, out);
 				search_encode_docs_appended(g->b.v, g->b.n, g->b_old, g->code + g->a_code_len,
-							    g->code_len - g->a_code_len, out, &sc->tmp);
+							    g->code_len - g->a_code_len, out);
 			} else {
-				search_encode_docs(g->a.v, g->a.n, out, &sc->tmp);
-				search_encode_docs(g->b.v, g->b.n, out, &sc->tmp);
+				search_encode_docs(g->a.v, g->a.n, out);
+				search_encode_docs(g->b.v, g->b.n, out);
 			}
 		}
 		buf_addstr(out, "\");\n");
@@ -234,7 +234,7 @@ static void *patch_worker(void *arg, size_t t)
 {
 	(void)t;
 	struct part_job *j = arg;
-	struct scratch sc = { BUF_INIT, BUF_INIT };
+	struct scratch sc = { BUF_INIT };
 	size_t cap = 0, *olds = NULL, *news = NULL;
 	for (;;) {
 		pthread_mutex_lock(&j->lock);
@@ -264,7 +264,6 @@ static void *patch_worker(void *arg, size_t t)
 	free(olds);
 	free(news);
 	buf_free(&sc.file);
-	buf_free(&sc.tmp);
 	return NULL;
 }
 

@@ -561,12 +561,12 @@ void gram_ref_docs(const struct gram_ref *r, int title, struct u32s *docs)
 	}
 }
 
-void gram_encode_docs(const struct gram_ref *r, struct buf *out, struct buf *tmp, struct u32s *docs)
+void gram_encode_docs(const struct gram_ref *r, struct buf *out, struct u32s *docs)
 {
 	for (int title = 0; title < 2; title++) {
 		docs->n = 0;
 		gram_ref_docs(r, title, docs);
-		search_encode_docs(docs->v, docs->n, out, tmp);
+		search_encode_docs(docs->v, docs->n, out);
 	}
 }
 

@@ -106,7 +106,7 @@ void gram_refs_free(struct gram_ref *refs, size_t n);
 
 /* Appends a gram's document list and title list, or its positions, as
  * search.h says. */
-void gram_encode_docs(const struct gram_ref *r, struct buf *out, struct buf *tmp, struct u32s *docs);
+void gram_encode_docs(const struct gram_ref *r, struct buf *out, struct u32s *docs);
 void gram_encode_positions(const struct gram_ref *r, struct buf *out, struct u32s *tmp);
 /* A gram's documents (its title documents when title) appended to docs, in
  * increasing order. */
