@@ -138,12 +138,14 @@ static void let_go(void)
 void serve_build_stop(void)
 {
 	let_go();
+	serve_terminal_free();
 }
 
-/* The build's messages as they come: to the terminal, and into err. */
+/* The build's messages as they come: to the terminal (but the warnings
+ * the last build said: serve_terminal.c), and into err. */
 static void pass_on(const char *chunk, size_t n, struct buf *err)
 {
-	fwrite(chunk, 1, n, stderr);
+	serve_terminal_take(chunk, n);
 	if (err->len < SERVE_MAX_ERRORS)
 		buf_add(err, chunk, n);
 }
@@ -158,6 +160,7 @@ struct said {
 	char *changed;	/* malloc'd: the names, each ended by a NUL */
 	size_t changed_len;
 	unsigned long long from;	/* the digest of the output they changed */
+	size_t repeated;	/* its warnings the last build said too: not said again */
 };
 
 /* Takes what is in b once the status and the names after it are all in:
@@ -249,6 +252,7 @@ static int await_build(struct buf *err, struct said *said)
 		}
 	}
 	buf_free(&line);
+	said->repeated = serve_terminal_end();	/* before anything serve says of it */
 	return status;
 }
 
@@ -362,7 +366,7 @@ struct changed_count {
 };
 
 static void say_built(int built, int status, int changed, const struct changed_count *count, int moved,
-		      size_t warnings, size_t streams, double secs)
+		      size_t warnings, size_t repeated, size_t streams, double secs)
 {
 	const char *pages = streams == 1 ? "page" : "pages";
 	if (status == 2) {
@@ -393,9 +397,18 @@ static void say_built(int built, int status, int changed, const struct changed_c
 		else if (streams && !moved)	/* (else say_base_moved tells) */
 			printf("%sreloading the %zu open %s", count->known ? ", " : "; ", streams, pages);
 	}
-	if (warnings)	/* (a page opened later shows them too: no need to say so before one is) */
-		printf("; %zu warning%s (above)%s", warnings, warnings == 1 ? "" : "s",
-		       streams ? ", shown on the open pages" : "");
+	/* (a page opened later shows them too: no need to say so before one is) */
+	const char *shown = streams ? ", shown on the open pages" : "";
+	if (repeated > warnings)
+		repeated = warnings;
+	if (warnings && !repeated)
+		printf("; %zu warning%s (above)%s", warnings, warnings == 1 ? "" : "s", shown);
+	else if (warnings == repeated && warnings)
+		printf("; %zu warning%s, as in the last build (not repeated here)%s", warnings,
+		       warnings == 1 ? "" : "s", shown);
+	else if (warnings)
+		printf("; %zu warnings (%zu new, above; %zu as in the last build, not repeated here)%s", warnings,
+		       warnings - repeated, repeated, shown);
 	printf("\n");
 }
 
@@ -470,7 +483,7 @@ static void end_build(struct serve_state *s, const struct serve_opts *o, int sta
 	pthread_cond_broadcast(&s->changed);
 	pthread_mutex_unlock(&s->mu);
 	free(entries);
-	say_built(built, status, changed, &count, moved, warnings, streams, secs);
+	say_built(built, status, changed, &count, moved, warnings, said->repeated, streams, secs);
 	if (moved && *o->origin)	/* (only this thread changes base) */
 		say_base_moved(o, base);
 	fflush(stdout);

@@ -128,6 +128,16 @@ int serve_build(struct serve_state *s, const struct serve_opts *o, unsigned long
 /* Ends the build process between builds (when the server stops). */
 void serve_build_stop(void);
 
+/* ---- the builds' messages in the terminal (serve_terminal.c) ---- */
+
+/* A build's messages as they come, to stderr; a warning the last build
+ * said too (the same lines) is counted instead, for serve_terminal_end. */
+void serve_terminal_take(const char *chunk, size_t n);
+/* At the end of a build: what is left said. Returns how many of its
+ * warnings the last build said too. */
+size_t serve_terminal_end(void);
+void serve_terminal_free(void);
+
 /* ---- the files a build changed (serve_changed.c) ---- */
 
 /* At most this many entries are told the open pages (else every page

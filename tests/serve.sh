@@ -470,6 +470,16 @@ if wait_for count_more warnings "$n_warn" && states | tail -1 | grep -q "notes.t
 else
 	fail "a file that is no article added: no state with both warnings" events inotify.log
 fi
+# …and in the terminal the report's warning was printed once, by the first of those three builds: the
+# others count it, the new one printed above (serve_terminal.c)
+if [ "$(grep -c "youtamenzai.md:6:1: warning: unknown key 'reporter'" inotify.log)" = 1 ] &&
+	grep -c "notes.txt: warning: not a .md file" inotify.log | grep -qx 1 &&
+	grep -q 'built in .*; 2 warnings (1 new, above; 1 as in the last build, not repeated here), shown on the open pages$' inotify.log &&
+	grep -q 'built in .*; 1 warning, as in the last build (not repeated here), shown on the open pages$' inotify.log; then
+	pass "the terminal prints a warning the last build said too once, and counts it after: 'as in the last build'"
+else
+	fail "the terminal: the report's warning printed $(grep -c "unknown key 'reporter'" inotify.log) times" inotify.log
+fi
 sed -i '/^reporter: /d' content/2022/youtamenzai.md
 wait_for last_state_plain && pass "the warning gone: a state without warnings takes the notice away" ||
 	fail "no state without warnings after the warning went" events
