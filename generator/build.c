@@ -185,7 +185,7 @@ static int write_site(const struct build_options *o, struct arena *a, struct dia
 				k->dict_memo = search_dict_memo_new();
 			ch.dict_memo = k->dict_memo;
 		}
-		search_build(site, folder, w, d, o->jobs, &ch);
+		search_build(site, folder, w, d, o->jobs, &ch, &res->search_made_whole);
 	}
 	free(inc.old_of);
 	stage_done("search");

@@ -42,6 +42,9 @@ struct build_result {
 	size_t written, unchanged, removed;	/* files; for a check, `written` counts the pages made */
 	size_t links;			/* a check: distinct link targets checked */
 	int nothing_changed;		/* a build that found its output current and did nothing */
+	/* an incremental build whose search index could not be patched, and
+	 * was made whole: why (a literal), else NULL */
+	const char *search_made_whole;
 };
 
 /* Runs a build or a check. Returns 0; -1 when the output was not touched

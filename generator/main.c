@@ -239,6 +239,8 @@ static int report(const struct build_options *o, const struct diag *d, int r, co
 	} else {
 		printf("sitegen: %zu articles → %s (%zu files written, %zu unchanged, %zu removed)\n",
 		       res->articles, res->out, res->written, res->unchanged, res->removed);
+		if (res->search_made_whole)	/* the reason a rebuild took a whole build's time */
+			printf("sitegen: the search index was made whole, not patched: %s\n", res->search_made_whole);
 	}
 	return failed ? 1 : 0;
 }

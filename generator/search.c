@@ -433,8 +433,9 @@ void search_timing(const char *step)
 }
 
 int search_build(const struct site *site, const struct text_folder *folder, struct writer *w, struct diag *d,
-		 int jobs, const struct search_changes *ch)
+		 int jobs, const struct search_changes *ch, const char **made_whole)
 {
+	*made_whole = NULL;
 	size_t ndocs = site->articles.len;
 	size_t nt = (size_t)threads_count(jobs);
 	if (nt > ndocs / 16 + 1)
@@ -472,6 +473,7 @@ int search_build(const struct site *site, const struct text_folder *folder, stru
 		buf_free(&x.dz);
 		return x.failed ? -1 : 0;
 	}
+	*made_whole = x.not_patched;
 	if (x.dict_earlier) {	/* the patch could not: made after all */
 		x.dict_earlier = 0;
 		buf_reset(&x.dict);

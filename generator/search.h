@@ -199,8 +199,9 @@ int search_dict_precount(const struct site *site, struct search_dict_memo *memo,
 /* Builds the index of site's articles in `jobs` threads (0: one per core)
  * and hands its files to w: with ch known and few changes, by patching the
  * earlier build's (search_patch.c; the same files as a full build's),
- * else whole. Returns 0, or -1 after a diag error. */
+ * else whole; *made_whole then says why a patch was not made (ch known),
+ * else NULL. Returns 0, or -1 after a diag error. */
 int search_build(const struct site *site, const struct text_folder *folder, struct writer *w, struct diag *d,
-		 int jobs, const struct search_changes *ch);
+		 int jobs, const struct search_changes *ch, const char **made_whole);
 
 #endif

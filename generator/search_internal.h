@@ -26,6 +26,7 @@ struct search_ctx {
 	struct buf dict;	/* the d/ texts' preset dictionary, UTF-16LE (search_dict.c) */
 	struct buf dz;		/* it as index.js holds it: b91 of its raw deflate */
 	int dict_earlier;	/* dict and dz not made: the patch takes the earlier build's */
+	const char *not_patched;	/* why search_patch could not patch (a literal), or NULL */
 	size_t tail;		/* search_tail_start of the documents: those from it on are the tail */
 };
 

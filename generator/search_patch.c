@@ -581,6 +581,8 @@ int search_patch(struct search_ctx *x, struct worker_state *ws, size_t nws, cons
 		index_tail(&p);
 		r = offer(&p);
 	}
+	if (r != 0)
+		x->not_patched = p.why ? p.why : "?";
 	if (getenv("SITEGEN_TIMING")) {
 		if (r == 0)
 			fprintf(stderr,

@@ -65,7 +65,7 @@ finds() {
 	if [ "$got" = "$want" ]; then ok "$3"; else bad "$3: the index gives [$got] for $1"; fi
 }
 patched() {	# label
-	if grep -q 'search: patched 1 documents' "$tmp/log"; then
+	if grep -q 'search: patched 1 documents' "$tmp/log" && ! grep -q 'search index was made whole' "$tmp/log"; then
 		ok "$1: the index is patched ($(sed -n 's/.*search: patched 1 documents, //p' "$tmp/log"))"
 	else
 		bad "$1: the index was not patched: $(grep 'search: \|pages made' "$tmp/log" | head -3 | tr '\n' ' ')"
@@ -179,10 +179,12 @@ g0=$(find "$tmp/one/search/g" -type f | sort | head -1)
 printf ' ' >>"$g0"
 printf '\n又一段文字。\n' >>"$f"
 rebuild "after a shard was changed by hand"
-# whole_again WHAT [WHY]: the last build was not patched (for WHY, when given) and indexed everything
+# whole_again WHAT [WHY]: the last build was not patched (for WHY, when given) and indexed everything, and
+# said so (not only under SITEGEN_TIMING: such a rebuild takes a whole build's time)
 whole_again() {
-	if grep -q "search: not patched${2:+: $2}" "$tmp/log" && grep -q 'search: built whole' "$tmp/log"; then
-		ok "$1 changed by hand makes the build index everything again"
+	if grep -q "search: not patched${2:+: $2}" "$tmp/log" && grep -q 'search: built whole' "$tmp/log" &&
+		grep -q "^sitegen: the search index was made whole, not patched: ${2:-}" "$tmp/log"; then
+		ok "$1 changed by hand makes the build index everything again, and it says so"
 	else
 		bad "with $1 changed by hand: $(grep 'search: ' "$tmp/log" | head -3 | tr '\n' ' ')"
 	fi
@@ -381,8 +383,9 @@ done
 	bad "growing a report by others' bodies never changed the texts' dictionary"
 
 if [ -n "$crossed" ] && grep -q 'search: not patched: the index.s size calls for another number of shards' "$tmp/log" &&
-	grep -q 'search: built whole' "$tmp/log"; then
-	ok "a report grown until the index needs more shards ($first → $crossed) builds the whole index, equal to a full build"
+	grep -q 'search: built whole' "$tmp/log" &&
+	grep -q '^sitegen: the search index was made whole, not patched: the index.s size calls for another number of shards$' "$tmp/log"; then
+	ok "a report grown until the index needs more shards ($first → $crossed) builds the whole index, says why, and equals a full build"
 else
 	bad "a report grown by the other reports' bodies: shards ${crossed:-never} changed from $first: $(grep 'search: ' "$tmp/log" | head -2 | tr '\n' ' ')"
 fi
