@@ -231,6 +231,34 @@ static inline uint32_t get_rice(struct bitreader *r, unsigned k)
 	return (uint32_t)v;
 }
 
+/* Appends the bits from..to of stream s[0..len) (pairs, ours) to w: bit by
+ * bit up to a pair's edge, then whole pairs as they are where w is at one
+ * too (the same place in a pair), else 13 bits at a time. */
+static inline void copy_bits(struct bitwriter *w, const char *s, size_t len, uint64_t from, uint64_t to)
+{
+	struct bitreader r = { .s = s, .len = len, .i = 2 * (size_t)(from / 13) };
+	get_bits(&r, (unsigned)(from % 13));
+	if (from % 13) {
+		unsigned head = 13 - (unsigned)(from % 13);
+		if (head > to - from)
+			head = (unsigned)(to - from);
+		put_bits(w, get_bits(&r, head), head);
+		from += head;
+	}
+	if (!w->n && from % 13 == 0 && to - from >= 13) {	/* in step: the pairs themselves */
+		size_t pairs = (size_t)((to - from) / 13);
+		buf_add(w->out, s + 2 * (from / 13), 2 * pairs);
+		from += 13 * (uint64_t)pairs;
+		r.i = 2 * (size_t)(from / 13);
+		r.n = 0;
+		r.acc = 0;
+	}
+	for (; to - from >= 13; from += 13)
+		put_bits(w, get_bits(&r, 13), 13);
+	if (to > from)
+		put_bits(w, get_bits(&r, (unsigned)(to - from)), (unsigned)(to - from));
+}
+
 /* Characters of a bit stream of `bits` bits. */
 static inline size_t stream_chars(uint64_t bits)
 {
@@ -246,6 +274,26 @@ static inline unsigned gamma_bits(uint32_t x)
 static inline unsigned pair_value(const char *s)
 {
 	return (unsigned)(b91_value(s[0]) + 91 * b91_value(s[1]));
+}
+
+/* A stream written as the old one s (pairs, ours) with a change at bit off:
+ * its pairs before off as they are, and the bits of off's pair before it;
+ * the changed bits are then put, and splice_end copies the old bits from..to
+ * after them and ends the stream. */
+static inline struct bitwriter splice_begin(struct buf *out, const char *s, uint64_t off)
+{
+	buf_add(out, s, 2 * (size_t)(off / 13));
+	struct bitwriter w = { .out = out };
+	if (off % 13)
+		put_bits(&w, pair_value(s + 2 * (off / 13)) >> (13 - off % 13), (unsigned)(off % 13));
+	return w;
+}
+
+static inline void splice_end(struct bitwriter *w, const char *s, size_t len, uint64_t from, uint64_t to)
+{
+	copy_bits(w, s, len, from, to);
+	if (w->n)
+		put_bits(w, 0, 13 - w->n);
 }
 
 #endif

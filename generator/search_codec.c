@@ -262,6 +262,63 @@ void search_encode_docs(const uint32_t *docs, size_t n, struct buf *out)
 	encode_docs_as(docs, n, list_kind(docs, n, gaps_len(docs, n), k), k, out);
 }
 
+int search_encode_docs_moved(const uint32_t *docs, size_t n, uint32_t at, const char *old, size_t old_len,
+			     struct buf *out)
+{
+	unsigned k[4] = { 0 };
+	int kind = list_kind(docs, n, gaps_len(docs, n), k);
+	size_t i = 0, j = 0;
+	uint32_t h;
+	while (j < n && docs[j] <= at)
+		j++;	/* the first that moved */
+	if (j == n || (j && docs[j - 1] == at) || n45_read(old, old_len, &i, &h) < 0 || h >> 2 != n ||
+	    (int)(h & 3) != kind || (kind != LIST_RICE && kind != LIST_BITMAP)) {
+		encode_docs_as(docs, n, kind, k, out);
+		return 0;
+	}
+	const char *stream = old + i;
+	size_t stream_len = old_len - i;
+	uint64_t off, skip, end;	/* in the old stream: where the change is, what it replaces, its end */
+	if (kind == LIST_RICE) {
+		if (stream_len < 2 || pair_value(stream) >> 9 != k[kind]) {
+			encode_docs_as(docs, n, kind, k, out);
+			return 0;
+		}
+		unsigned kr = k[kind];
+		off = 4;
+		uint32_t next = 0;
+		for (size_t t = 0; t < j; t++) {
+			off += ((docs[t] - next) >> kr) + 1 + kr;
+			next = docs[t] + 1;
+		}
+		uint32_t gap = docs[j] - next;	/* its old gap + 1 */
+		skip = ((gap - 1) >> kr) + 1 + kr;
+		end = off + skip;
+		for (size_t t = j + 1; t < n; t++)
+			end += ((docs[t] - docs[t - 1] - 1) >> kr) + 1 + kr;
+		if (stream_len != stream_chars(end)) {
+			encode_docs_as(docs, n, kind, k, out);
+			return 0;
+		}
+		search_n45(out, 4 * (uint32_t)n + (uint32_t)kind);
+		struct bitwriter w = splice_begin(out, stream, off);
+		put_rice(&w, gap, kr);
+		splice_end(&w, stream, stream_len, off + skip, end);
+		return 1;
+	}
+	/* a bitmap: bit `at` (not in the list) comes in, those after it move on by one */
+	end = docs[n - 1];	/* the old span: its last document, one lower */
+	if (stream_len != stream_chars(end)) {
+		encode_docs_as(docs, n, kind, k, out);
+		return 0;
+	}
+	search_n45(out, 4 * (uint32_t)n + (uint32_t)kind);
+	struct bitwriter w = splice_begin(out, stream, at);
+	put_bits(&w, 0, 1);
+	splice_end(&w, stream, stream_len, at, end);
+	return 1;
+}
+
 /* A list whose first nold documents had the code old[0..old_len), the
  * others after them, written as search_encode_docs writes it: where the
  * list keeps its kind (and k), the old code's stream with the new

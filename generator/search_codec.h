@@ -29,6 +29,14 @@ uint32_t search_n45_get(const char *s, size_t *i);
  * shortest of its gaps, a bitmap and the Rice codes, each a function of
  * the list alone. */
 void search_encode_docs(const uint32_t *docs, size_t n, struct buf *out);
+/* The same for a list whose code was old[0..old_len) (ours, read back)
+ * before a document came in at number `at` (not in it) and those from it on
+ * moved on by one (a report added among older ones): where the list keeps
+ * its kind, a bitmap or Rice-coded gaps, the old stream with the one change
+ * in it (a bit more, or one gap one longer), not the whole list coded
+ * again. Returns 1 then, 0 when it coded the list whole. */
+int search_encode_docs_moved(const uint32_t *docs, size_t n, uint32_t at, const char *old, size_t old_len,
+			     struct buf *out);
 /* The same for a list whose first nold documents' code was old[0..old_len)
  * (ours, read back) and whose others all come after them (a report added
  * as the newest): the same bytes, most often without coding the old ones
@@ -50,6 +58,13 @@ void search_encode_entries(const uint32_t *e, size_t n, struct buf *out);
  * copied where the count's code keeps its length. */
 void search_encode_entries_appended(const uint32_t *e, size_t n, size_t from, const char *old, size_t old_len,
 				    uint64_t old_bits, struct buf *out);
+/* The same for entries whose stream was old[0..old_len) (old_bits long,
+ * as search_decode_entries read it) before a document came in at `at` and
+ * those from it on moved on by one (search_encode_docs_moved): the old
+ * stream with the one document's gap one longer. Returns 1, or 0 when it
+ * wrote them whole. */
+int search_encode_entries_moved(const uint32_t *e, size_t n, uint32_t at, const char *old, size_t old_len,
+				uint64_t old_bits, struct buf *out);
 /* Reads a bit stream of positions s[0..len) into entries (appended), and
  * how many bits it holds (the padding of its last pair left out) into
  * *bits. Returns 0, or -1 when it is not one. */

@@ -147,3 +147,40 @@ void search_encode_entries_appended(const uint32_t *e, size_t n, size_t from, co
 	if (w.n)
 		put_bits(&w, 0, 13 - w.n);
 }
+
+int search_encode_entries_moved(const uint32_t *e, size_t n, uint32_t at, const char *old, size_t old_len,
+				uint64_t old_bits, struct buf *out)
+{
+	/* the entry of the first document that moved, and how many before it */
+	size_t i = 0, before = 0;
+	uint32_t last = 0;	/* the document before it + 1 */
+	for (; i < n && e[i] <= at; i += 3 + e[i + 1] + e[i + 2]) {
+		before++;
+		last = e[i] + 1;
+	}
+	if (i >= n || last == at + 1 || old_len != stream_chars(old_bits)) {
+		search_encode_entries(e, n, out);
+		return 0;
+	}
+	/* the old stream read up to that entry's document: its gap one shorter */
+	struct bitreader r = { .s = old, .len = old_len };
+	get_gamma1(&r);
+	for (size_t d = 0; d < before && !r.bad; d++) {
+		get_gamma1(&r);
+		uint32_t kt = get_gamma1(&r), kb = get_gamma1(&r);
+		unsigned k = get_bits(&r, 4);
+		for (uint32_t j = 0; j < kt + kb && !r.bad; j++)
+			get_rice(&r, k);
+	}
+	uint64_t off = (uint64_t)r.i / 2 * 13 - r.n;
+	uint32_t gap = get_gamma1(&r);	/* + 1: its code's number */
+	uint64_t after = (uint64_t)r.i / 2 * 13 - r.n;
+	if (r.bad || gap + 1 != e[i] - last || after > old_bits) {
+		search_encode_entries(e, n, out);
+		return 0;
+	}
+	struct bitwriter w = splice_begin(out, old, off);
+	put_gamma(&w, e[i] - last + 1);
+	splice_end(&w, old, old_len, after, old_bits);
+	return 1;
+}

@@ -508,6 +508,23 @@ static int too_large(struct patch *p)
 	return text_too_large(p);
 }
 
+/* p->moved_at: the number one in the lists' earlier numbering from which
+ * every kept document moved on by one (those below it kept theirs), or -1. */
+static long moved_at(const struct patch *p)
+{
+	long at = -1;
+	for (size_t k = 0; p->renumbered && k < p->span; k++) {
+		long to = p->new_of[k];
+		if (to < 0)
+			continue;	/* its postings go */
+		if (to == (long)k + 1 && at < 0)
+			at = (long)k;
+		else if (to != (long)k + (at >= 0))
+			return -1;
+	}
+	return at;
+}
+
 /* The changes as this patch uses them: the d/ files made (the documents
  * edited or added, those renumbered), and, for the lists, which earlier
  * documents' postings go and which documents' come. */
@@ -543,6 +560,7 @@ static int read_changes(struct patch *p)
 			p->renumbered |= (size_t)k != n;
 		}
 	}
+	p->moved_at = moved_at(p);
 	/* every earlier document not kept in the lists has its postings
 	 * taken out; numbers of neither build's count as such, so that a
 	 * shard holding one fails */

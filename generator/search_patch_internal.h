@@ -41,6 +41,11 @@ struct patch {
 	size_t tail, old_tail;
 	long *new_of;			/* by earlier document, below span: its number in the lists now, or -1 */
 	int renumbered;			/* a document kept in the lists has another number now */
+	/* Renumbered with one number let in (a report added among older
+	 * ones): the documents from it on moved on by one, the others kept
+	 * theirs; a list only moved is spliced (search_encode_docs_moved).
+	 * -1 for any other renumbering. */
+	long moved_at;
 	size_t *old_list, nold;		/* the earlier documents whose postings go, increasing */
 	size_t *new_list, nnew;		/* the documents whose postings come, increasing */
 	unsigned char *old_changed;	/* by earlier document, below span: in old_list (or not one) */

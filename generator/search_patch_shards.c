@@ -32,6 +32,19 @@ struct scratch {
 	struct buf file;
 };
 
+/* A list of g/ read back and edited (how: LIST_REDONE …), its code as read
+ * old[0..old_len): written again, as a full build writes it. */
+static void encode_list(const struct patch *p, const struct u32s *l, int how, const char *old, size_t old_len,
+			struct buf *out)
+{
+	if (how == LIST_AS_READ && old)
+		buf_add(out, old, old_len);
+	else if (how == LIST_MOVED && old && p->moved_at >= 0)
+		search_encode_docs_moved(l->v, l->n, (uint32_t)p->moved_at, old, old_len, out);
+	else
+		search_encode_docs(l->v, l->n, out);
+}
+
 /* Rewrites shard k of one part into out: old, new: the changed documents'
  * grams. Returns NULL, or why the patch cannot be made. Safe on several
  * threads at once: it reads p, writes only sc and out. */
@@ -57,13 +70,21 @@ static const char *patch_shard(const struct patch *p, struct scratch *sc, int po
 	size_t dropped = 0, expected = 0;
 	for (size_t i = 0; decode_all && i < sh.n; i++) {
 		struct sgram *g = &sh.g[i];
-		size_t d = positional ? search_drop_entries(&g->a, p->old_changed)
-				      : search_drop_docs(&g->a, p->old_changed) + search_drop_docs(&g->b, p->old_changed);
-		g->changed = d > 0;
-		dropped += d;
-		if (p->renumbered)
-			g->changed |= positional ? search_renumber_entries(&g->a, p->new_of)
-						 : search_renumber_docs(&g->a, p->new_of) | search_renumber_docs(&g->b, p->new_of);
+		if (positional) {
+			size_t d = search_drop_entries(&g->a, p->old_changed);
+			int m = p->renumbered && search_renumber_entries(&g->a, p->new_of);
+			g->a_how = d ? LIST_REDONE : m ? LIST_MOVED : LIST_AS_READ;
+			g->changed = d || m;
+			dropped += d;
+			continue;
+		}
+		size_t da = search_drop_docs(&g->a, p->old_changed), db = search_drop_docs(&g->b, p->old_changed);
+		int ma = p->renumbered && search_renumber_docs(&g->a, p->new_of);
+		int mb = p->renumbered && search_renumber_docs(&g->b, p->new_of);
+		g->a_how = da ? LIST_REDONE : ma ? LIST_MOVED : LIST_AS_READ;
+		g->b_how = db ? LIST_REDONE : mb ? LIST_MOVED : LIST_AS_READ;
+		g->changed = da || db || ma || mb;
+		dropped += da + db;
 	}
 	struct u32s l = { 0 };
 	for (size_t t = 0; t < nold; t++) {
@@ -97,6 +118,7 @@ static const char *patch_shard(const struct patch *p, struct scratch *sc, int po
 			break;
 		}
 		g->changed = 1;
+		g->a_how = g->b_how = LIST_REDONE;
 		struct u32s add = { 0 };
 		if (positional) {
 			gram_ref_entries(ref, &add);
@@ -132,6 +154,9 @@ static const char *patch_shard(const struct patch *p, struct scratch *sc, int po
 				buf_add(out, g->code, g->code_len);
 			} else if (positional && !decode_all && g->code) {	/* documents added after the others */
 				search_encode_entries_appended(g->a.v, g->a.n, g->a_old, g->code, g->code_len, g->a_bits, out);
+			} else if (positional && g->a_how == LIST_MOVED && g->code && p->moved_at >= 0) {
+				search_encode_entries_moved(g->a.v, g->a.n, (uint32_t)p->moved_at, g->code, g->code_len,
+							    g->a_bits, out);
 			} else if (positional) {
 				search_encode_entries(g->a.v, g->a.n, out);
 			} else if (!decode_all && g->code) {
@@ -139,8 +164,8 @@ static const char *patch_shard(const struct patch *p, struct scratch *sc, int po
 				search_encode_docs_appended(g->b.v, g->b.n, g->b_old, g->code + g->a_code_len,
 							    g->code_len - g->a_code_len, out);
 			} else {
-				search_encode_docs(g->a.v, g->a.n, out);
-				search_encode_docs(g->b.v, g->b.n, out);
+				encode_list(p, &g->a, g->a_how, g->code, g->a_code_len, out);
+				encode_list(p, &g->b, g->b_how, g->code + g->a_code_len, g->code_len - g->a_code_len, out);
 			}
 		}
 		buf_addstr(out, "\");\n");

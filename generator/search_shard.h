@@ -27,7 +27,13 @@ struct sgram {
 	size_t a_code_len;	/* g/: of code, a's (b's after it), once decoded */
 	size_t a_old, b_old;	/* the lists' lengths as decoded (p/: a's numbers) */
 	uint64_t a_bits;	/* p/: the bits of a's stream, as decoded */
+	/* In a patch that reads every list: what became of a and of b (g/),
+	 * LIST_REDONE (0: coded again), LIST_AS_READ (its code as it was) or
+	 * LIST_MOVED (only its documents from the patch's moved_at on moved
+	 * on by one: search_encode_docs_moved) */
+	uint8_t a_how, b_how;
 };
+enum { LIST_REDONE, LIST_AS_READ, LIST_MOVED };
 
 struct shard {
 	struct sgram *g;

@@ -4,8 +4,12 @@
  * search_encode_docs_appended in the very bytes search_encode_docs writes
  * for the whole list, whatever code the old part and the whole take (gaps,
  * bitmap, Rice, the Rice code of those not in it); and the same of the
- * positions' streams (search_encode_entries_appended). Lists of every
- * density, drawn from a fixed seed (tests/check.h: one line per check). */
+ * positions' streams (search_encode_entries_appended). A list whose
+ * documents from one number on moved on by one (a report added among older
+ * ones) is written by search_encode_docs_moved and
+ * search_encode_entries_moved as the whole list is, and spliced where it
+ * can be. Lists of every density, drawn from a fixed seed (tests/check.h:
+ * one line per check). */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -167,7 +171,40 @@ static void check_entries(void)
 				check_mem(what, appended.data, appended.len, whole.data, whole.len);
 			}
 		}
+	/* a document in among them: those from it on moved on by one
+	 * (search_encode_entries_moved), at gaps whose gamma code grows too */
+	size_t moved_streams = 0, moved_same = 0, spliced = 0;
+	for (size_t c = 0; c < sizeof(counts) / sizeof(*counts); c++)
+		for (int round = 0; round < 8; round++) {
+			uint32_t next;
+			size_t n = draw_entries(e, counts[c], round == 0 ? 0 : next_random() % 50, &next);
+			uint32_t at = round == 1 ? next : next_random() % (next + 1);
+			buf_reset(&old);
+			buf_reset(&whole);
+			buf_reset(&appended);
+			search_encode_entries(e, n, &old);
+			struct u32s back = { 0 };
+			uint64_t bits = 0;
+			search_decode_entries(old.data, old.len, &back, &bits);
+			free(back.v);
+			for (size_t i = 0; i < n; i += 3 + e[i + 1] + e[i + 2])
+				e[i] += e[i] >= at;
+			search_encode_entries(e, n, &whole);
+			spliced += (size_t)search_encode_entries_moved(e, n, at, old.data, old.len, bits, &appended);
+			moved_streams++;
+			if (appended.len == whole.len && memcmp(appended.data, whole.data, whole.len) == 0)
+				moved_same++;
+			else if (moved_streams - moved_same <= 3) {
+				char what[160];
+				snprintf(what, sizeof(what), "%zu documents' entries, one in at %u: the bytes of the whole "
+					 "stream", counts[c], at);
+				check_mem(what, appended.data, appended.len, whole.data, whole.len);
+			}
+		}
 	char what[160];
+	snprintf(what, sizeof(what), "%zu position streams with a document in among them: written as the whole is, "
+		 "%zu of them spliced", moved_streams, spliced);
+	check(what, moved_same == moved_streams && spliced > moved_streams / 2);
 	snprintf(what, sizeof(what), "%zu position streams with documents appended: written as the whole is", streams);
 	check_int(what, (long long)same, (long long)streams);
 	snprintf(what, sizeof(what), "%zu position streams read back, with their length in bits", streams);
@@ -179,6 +216,59 @@ static void check_entries(void)
 	buf_free(&whole);
 	buf_free(&appended);
 	free(e);
+}
+
+/* Lists where a document comes in among them at `at` and those from it on
+ * move on by one (a report added among older ones): written by
+ * search_encode_docs_moved in the very bytes search_encode_docs writes for
+ * the new list, spliced (not coded again) where it keeps a bitmap or its
+ * Rice code. */
+static void check_moved(void)
+{
+	static const unsigned densities[] = { 1, 5, 20, 80, 200, 450, 500, 700, 950, 995 };
+	static const uint32_t spans[] = { 2, 13, 14, 26, 27, 100, 1000, 10000 };
+	uint32_t *docs = malloc(12000 * sizeof(*docs)), *moved = malloc(12001 * sizeof(*moved));
+	struct buf old = BUF_INIT, whole = BUF_INIT, spliced = BUF_INIT;
+	size_t lists = 0, same = 0, splices[4] = { 0 };
+	for (size_t s = 0; s < sizeof(spans) / sizeof(*spans); s++)
+		for (size_t d = 0; d < sizeof(densities) / sizeof(*densities); d++)
+			for (int round = 0; round < 24; round++) {
+				size_t n = draw_list(docs, spans[s], densities[d]);
+				/* the document that comes in: before the first, among them, at a
+				 * pair's edge, or after the last (nothing moves) */
+				uint32_t last = docs[n - 1], at = round == 0 ? 0 : round == 1 ? last + 1
+					      : round < 6 ? 13 * (next_random() % (last / 13 + 1)) : next_random() % (last + 2);
+				for (size_t t = 0; t < n; t++)	/* (at itself is in none: the new document's) */
+					moved[t] = docs[t] + (docs[t] >= at);
+				buf_reset(&old);
+				buf_reset(&whole);
+				buf_reset(&spliced);
+				search_encode_docs(docs, n, &old);
+				search_encode_docs(moved, n, &whole);
+				int spliced_it = search_encode_docs_moved(moved, n, at, old.data, old.len, &spliced);
+				lists++;
+				if (spliced_it)
+					splices[kind_of(&whole)]++;
+				if (spliced.len == whole.len && memcmp(spliced.data, whole.data, whole.len) == 0)
+					same++;
+				else if (lists - same <= 3) {
+					char what[160];
+					snprintf(what, sizeof(what), "span %u, %u per mille, %zu documents, one in at %u: the "
+						 "bytes of the whole list", spans[s], densities[d], n, at);
+					check_mem(what, spliced.data, spliced.len, whole.data, whole.len);
+				}
+			}
+	char what[160];
+	snprintf(what, sizeof(what), "%zu lists with a document in among them: written as the whole list is", lists);
+	check_int(what, (long long)same, (long long)lists);
+	snprintf(what, sizeof(what), "of them, bitmaps spliced (%zu) and Rice codes spliced (%zu), not coded again",
+		 splices[1], splices[2]);
+	check(what, splices[1] > 50 && splices[2] > 50 && splices[0] == 0 && splices[3] == 0);
+	buf_free(&old);
+	buf_free(&whole);
+	buf_free(&spliced);
+	free(docs);
+	free(moved);
 }
 
 int main(void)
@@ -252,6 +342,7 @@ int main(void)
 	buf_free(&whole);
 	buf_free(&appended);
 	free(docs);
+	check_moved();
 	check_entries();
 	return check_done("test_search_codec");
 }
