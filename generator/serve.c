@@ -111,6 +111,7 @@ static void watch_loop(struct serve_state *s, const struct serve_opts *o, struct
 		if (pending && serve_now() >= due) {
 			pending = 0;
 			say_changes(&names, o->config);
+			serve_terminal_saved(names.data, names.len);
 			buf_reset(&names);
 			serve_build(s, o, digest);
 			continue;

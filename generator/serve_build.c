@@ -160,7 +160,7 @@ struct said {
 	char *changed;	/* malloc'd: the names, each ended by a NUL */
 	size_t changed_len;
 	unsigned long long from;	/* the digest of the output they changed */
-	size_t repeated;	/* its warnings the last build said too: not said again */
+	struct serve_warned warned;	/* its warnings, as the terminal took them */
 };
 
 /* Takes what is in b once the status and the names after it are all in:
@@ -252,7 +252,7 @@ static int await_build(struct buf *err, struct said *said)
 		}
 	}
 	buf_free(&line);
-	said->repeated = serve_terminal_end();	/* before anything serve says of it */
+	said->warned = serve_terminal_end();	/* before anything serve says of it */
 	return status;
 }
 
@@ -361,12 +361,37 @@ static void say_base_moved(const struct serve_opts *o, const char *base)
 /* Says in the terminal how the build ended and whom it told. */
 struct changed_count {
 	size_t files, pages;
+	size_t search;	/* of the files, the search index's */
 	int known;	/* the files counted */
 	int listed;	/* and told the open pages (serve_changed_entries) */
 };
 
+/* The build line's part on warnings: how many, and of them how many are
+ * said above and how many were the last build's too (not said again); how
+ * many of the last build's are gone. */
+static void say_warnings(size_t warnings, const struct serve_warned *w, size_t streams)
+{
+	size_t repeated = w->repeated < warnings ? w->repeated : warnings;
+	if (!warnings) {
+		if (w->gone)
+			printf("; no warnings (%zu gone since the last build)", w->gone);
+		return;
+	}
+	printf("; %zu warning%s (", warnings, warnings == 1 ? "" : "s");
+	if (!repeated)
+		printf("above");
+	else if (repeated == warnings)
+		printf("as in the last build, not repeated here");
+	else
+		printf("%zu above; %zu as in the last build, not repeated here", warnings - repeated, repeated);
+	if (w->gone)
+		printf("; %zu gone since the last build", w->gone);
+	/* (a page opened later shows them too: no need to say so before one is) */
+	printf(")%s", streams ? ", shown on the open pages" : "");
+}
+
 static void say_built(int built, int status, int changed, const struct changed_count *count, int moved,
-		      size_t warnings, size_t repeated, size_t streams, double secs)
+		      size_t warnings, const struct serve_warned *warned, size_t streams, double secs)
 {
 	const char *pages = streams == 1 ? "page" : "pages";
 	if (status == 2) {
@@ -387,7 +412,10 @@ static void say_built(int built, int status, int changed, const struct changed_c
 	if (!changed)
 		printf("; no page changed");
 	else {
-		if (count->known)
+		if (count->known && count->search)	/* (a report added among older ones: thousands) */
+			printf("; %zu file%s changed (%zu page%s, %zu of the search index)", count->files,
+			       count->files == 1 ? "" : "s", count->pages, count->pages == 1 ? "" : "s", count->search);
+		else if (count->known)
 			printf("; %zu file%s changed (%zu page%s)", count->files, count->files == 1 ? "" : "s",
 			       count->pages, count->pages == 1 ? "" : "s");
 		if (streams == 1 && !moved && count->listed)	/* the open pages made of one of them reload */
@@ -397,18 +425,7 @@ static void say_built(int built, int status, int changed, const struct changed_c
 		else if (streams && !moved)	/* (else say_base_moved tells) */
 			printf("%sreloading the %zu open %s", count->known ? ", " : "; ", streams, pages);
 	}
-	/* (a page opened later shows them too: no need to say so before one is) */
-	const char *shown = streams ? ", shown on the open pages" : "";
-	if (repeated > warnings)
-		repeated = warnings;
-	if (warnings && !repeated)
-		printf("; %zu warning%s (above)%s", warnings, warnings == 1 ? "" : "s", shown);
-	else if (warnings == repeated && warnings)
-		printf("; %zu warning%s, as in the last build (not repeated here)%s", warnings,
-		       warnings == 1 ? "" : "s", shown);
-	else if (warnings)
-		printf("; %zu warnings (%zu new, above; %zu as in the last build, not repeated here)%s", warnings,
-		       warnings - repeated, repeated, shown);
+	say_warnings(warnings, warned, streams);
 	printf("\n");
 }
 
@@ -448,11 +465,13 @@ static void end_build(struct serve_state *s, const struct serve_opts *o, int sta
 		shown = page_messages("sitegen: %zu warning%s; the build succeeded (make serve SITEFLAGS=--strict "
 				      "makes warnings errors).", warnings, text);
 	/* (before the lock: a list of 100,000 names takes some milliseconds) */
-	struct changed_count count = { 0, 0, changed && said->changed && complete, 0 };
+	struct changed_count count = { .known = changed && said->changed && complete };
 	size_t entries_len = 0;
 	char *entries = count.known ? serve_changed_entries(said->changed, said->changed_len, &entries_len,
 							    &count.files, &count.pages) : NULL;
 	count.listed = entries != NULL;
+	for (size_t at = 0; count.known && at < said->changed_len; at += strlen(said->changed + at) + 1)
+		count.search += strncmp(said->changed + at, "search/", 7) == 0;
 	pthread_mutex_lock(&s->mu);
 	s->building = 0;
 	s->failed = status != 0;
@@ -483,7 +502,7 @@ static void end_build(struct serve_state *s, const struct serve_opts *o, int sta
 	pthread_cond_broadcast(&s->changed);
 	pthread_mutex_unlock(&s->mu);
 	free(entries);
-	say_built(built, status, changed, &count, moved, warnings, said->repeated, streams, secs);
+	say_built(built, status, changed, &count, moved, warnings, &said->warned, streams, secs);
 	if (moved && *o->origin)	/* (only this thread changes base) */
 		say_base_moved(o, base);
 	fflush(stdout);

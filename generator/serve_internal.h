@@ -130,12 +130,20 @@ void serve_build_stop(void);
 
 /* ---- the builds' messages in the terminal (serve_terminal.c) ---- */
 
+/* The files saved for the next build (watch_wait's names, each ended by a
+ * NUL): their warnings are said whether or not the last build said them. */
+void serve_terminal_saved(const char *names, size_t len);
 /* A build's messages as they come, to stderr; a warning the last build
- * said too (the same lines) is counted instead, for serve_terminal_end. */
+ * said too (the same first line), not of a file saved, is counted instead. */
 void serve_terminal_take(const char *chunk, size_t n);
-/* At the end of a build: what is left said. Returns how many of its
- * warnings the last build said too. */
-size_t serve_terminal_end(void);
+/* At the end of a build: what is left of its messages said, and its
+ * warnings counted. */
+struct serve_warned {
+	size_t warnings;	/* said by the build */
+	size_t repeated;	/* of them, not said again: the last build's too */
+	size_t gone;		/* the last build's that this one did not say */
+};
+struct serve_warned serve_terminal_end(void);
 void serve_terminal_free(void);
 
 /* ---- the files a build changed (serve_changed.c) ---- */

@@ -293,8 +293,8 @@ grep 'built in' inotify.log | head -1 | grep -q 'reloading\|told' && fail "the f
 	pass "the first build, with no page open, does not say it reloads pages"
 printf '\n编辑后新加的一段。\n' >>content/2022/lianxinka.md
 change "an edit to a report" reports/lianxinka/ 编辑后新加的一段
-grep -q 'content/2022/lianxinka.md changed' inotify.log && grep -q 'built in .*; [0-9]* files\{0,1\} changed ([0-9]* pages\{0,1\}); the open page reloads if it shows one of them$' inotify.log &&
-	pass "an edit: the terminal names the file, says how many files and pages changed, that the open page reloads if it shows one of them" || fail "an edit: the terminal says" inotify.log
+grep -q 'content/2022/lianxinka.md changed' inotify.log && grep -q 'built in .*; [0-9]* files\{0,1\} changed ([0-9]* pages\{0,1\}, [1-9][0-9]* of the search index); the open page reloads if it shows one of them$' inotify.log &&
+	pass "an edit: the terminal names the file, says how many files, pages and search index files changed, that the open page reloads if it shows one of them" || fail "an edit: the terminal says" inotify.log
 states | tail -1 >laststate
 # The state after it names the build before it and the files the edit
 # changed: the report's page among them, not a page it does not show on (a
@@ -471,18 +471,30 @@ else
 	fail "a file that is no article added: no state with both warnings" events inotify.log
 fi
 # …and in the terminal the report's warning was printed once, by the first of those three builds: the
-# others count it, the new one printed above (serve_terminal.c)
+# others count it, the new one printed above, the one gone counted (serve_terminal.c)
 if [ "$(grep -c "youtamenzai.md:6:1: warning: unknown key 'reporter'" inotify.log)" = 1 ] &&
 	grep -c "notes.txt: warning: not a .md file" inotify.log | grep -qx 1 &&
-	grep -q 'built in .*; 2 warnings (1 new, above; 1 as in the last build, not repeated here), shown on the open pages$' inotify.log &&
-	grep -q 'built in .*; 1 warning, as in the last build (not repeated here), shown on the open pages$' inotify.log; then
-	pass "the terminal prints a warning the last build said too once, and counts it after: 'as in the last build'"
+	grep -q 'built in .*; 2 warnings (1 above; 1 as in the last build, not repeated here), shown on the open pages$' inotify.log &&
+	grep -q 'built in .*; 1 warning (as in the last build, not repeated here; 1 gone since the last build), shown on the open pages$' inotify.log; then
+	pass "the terminal prints a warning the last build said too once, counts it after, and the one gone"
 else
 	fail "the terminal: the report's warning printed $(grep -c "unknown key 'reporter'" inotify.log) times" inotify.log
+fi
+# the report saved again, its warning still there: printed again (it is the file the editor saved)
+n_warn=$(states_with warnings)
+printf '\n又存了一次。\n' >>content/2022/youtamenzai.md
+if wait_for count_more warnings "$n_warn" && wait_for grep -q 'built in .*又存\|built in' inotify.log &&
+	[ "$(grep -c "youtamenzai.md:6:1: warning: unknown key 'reporter'" inotify.log)" = 2 ]; then
+	pass "a saved file's own warning is printed again, though the last build said it too"
+else
+	fail "the saved file's warning: printed $(grep -c "unknown key 'reporter'" inotify.log) times" inotify.log
 fi
 sed -i '/^reporter: /d' content/2022/youtamenzai.md
 wait_for last_state_plain && pass "the warning gone: a state without warnings takes the notice away" ||
 	fail "no state without warnings after the warning went" events
+wait_for grep -q 'built in .*; no warnings (1 gone since the last build)' inotify.log &&
+	pass "the terminal says the warning is gone: 'no warnings (1 gone since the last build)'" ||
+	fail "the terminal did not say the warning went" inotify.log
 
 # Editors' lock, swap, backup and autosave files (load_name_ignored): no
 # build, no word, as builds take no note of them either.
