@@ -369,9 +369,9 @@ struct changed_count {
 /* The build line's part on warnings: how many, and of them how many are
  * said above and how many were the last build's too (not said again); how
  * many of the last build's are gone. */
-static void say_warnings(size_t warnings, const struct serve_warned *w, size_t streams)
+static void say_warnings(const struct serve_warned *w, size_t streams)
 {
-	size_t repeated = w->repeated < warnings ? w->repeated : warnings;
+	size_t warnings = w->warnings, repeated = w->repeated;
 	if (!warnings) {
 		if (w->gone)
 			printf("; no warnings (%zu gone since the last build)", w->gone);
@@ -391,7 +391,7 @@ static void say_warnings(size_t warnings, const struct serve_warned *w, size_t s
 }
 
 static void say_built(int built, int status, int changed, const struct changed_count *count, int moved,
-		      size_t warnings, const struct serve_warned *warned, size_t streams, double secs)
+		      const struct serve_warned *warned, size_t streams, double secs)
 {
 	const char *pages = streams == 1 ? "page" : "pages";
 	if (status == 2) {
@@ -401,6 +401,9 @@ static void say_built(int built, int status, int changed, const struct changed_c
 	if (status) {
 		printf("sitegen: serve: the build failed (%.2f s): %s", secs,
 		       built ? "still serving the last good build" : "no build yet: fix the errors above");
+		if (warned->repeated)	/* (the errors all said: serve_terminal.c passes them on) */
+			printf("; %zu warning%s as in the last build, not repeated here", warned->repeated,
+			       warned->repeated == 1 ? "" : "s");
 		if (streams)
 			printf("; the errors are shown on the %zu open %s", streams, pages);
 		else if (!built)
@@ -425,7 +428,7 @@ static void say_built(int built, int status, int changed, const struct changed_c
 		else if (streams && !moved)	/* (else say_base_moved tells) */
 			printf("%sreloading the %zu open %s", count->known ? ", " : "; ", streams, pages);
 	}
-	say_warnings(warnings, warned, streams);
+	say_warnings(warned, streams);
 	printf("\n");
 }
 
@@ -502,7 +505,7 @@ static void end_build(struct serve_state *s, const struct serve_opts *o, int sta
 	pthread_cond_broadcast(&s->changed);
 	pthread_mutex_unlock(&s->mu);
 	free(entries);
-	say_built(built, status, changed, &count, moved, warnings, &said->warned, streams, secs);
+	say_built(built, status, changed, &count, moved, &said->warned, streams, secs);
 	if (moved && *o->origin)	/* (only this thread changes base) */
 		say_base_moved(o, base);
 	fflush(stdout);

@@ -36,12 +36,15 @@ static struct {
 
 /* A message's first line that is a warning: "path:line:col: warning: …"
  * (or "path: warning: …"), not a line under another (an excerpt, its
- * caret: indented) nor one of sitegen's own ("sitegen: …"). */
+ * caret: indented) nor one of sitegen's own ("sitegen: …"), nor an error
+ * whose text holds ": warning: " (the hostile review's: a date written so,
+ * then hidden as a repeated warning). */
 static int starts_warning(const char *line, size_t n)
 {
 	if (!n || line[0] == ' ' || line[0] == '\t' || (n > 8 && memcmp(line, "sitegen:", 8) == 0))
 		return 0;
-	return memmem(line, n, ": warning: ", 11) != NULL;
+	const char *warning = memmem(line, n, ": warning: ", 11), *error = memmem(line, n, ": error: ", 9);
+	return warning && (!error || warning < error);
 }
 
 /* Is the warning's file (its first line up to the first ':') one saved

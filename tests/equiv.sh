@@ -207,6 +207,9 @@ while [ "$step" -le "$STEPS" ]; do
 		exit 1
 	fi
 	t=$(now)
+	# the kept process says its status, then removes its staging folder holding the output's lock (its
+	# cleanup deferred): the diff waits for the lock, as a build would
+	[ -n "$WORKER" ] && flock -w 60 -s "$W/inc" true
 	if ! diff -rq -x .sitegen-state "$W/inc" "$W/full" >"$W/diffs" 2>&1; then
 		fail "$step" "the incremental build differs from a full build"
 		echo "#   $(wc -l <"$W/diffs") files differ; the first:"

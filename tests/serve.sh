@@ -495,6 +495,27 @@ wait_for last_state_plain && pass "the warning gone: a state without warnings ta
 wait_for grep -q 'built in .*; no warnings (1 gone since the last build)' inotify.log &&
 	pass "the terminal says the warning is gone: 'no warnings (1 gone since the last build)'" ||
 	fail "the terminal did not say the warning went" inotify.log
+# A key holding ": warning: " is one warning; an error holding it (a date written so) is an error, printed by
+# every build that has it, and a failed build's line counts the warning it did not print again (the hostile
+# review's finds: the count was 3, and the error was hidden as a repeated warning)
+cp content/2022/lianxinka.md lianxinka.good
+lines_before=$(wc -l <inotify.log)
+n_warn=$(states_with warnings)
+sed -i 's/^district: .*/&\n"k: warning: x": 1/' content/2022/youtamenzai.md
+wait_for count_more warnings "$n_warn" || fail "a key holding ': warning: ': no state with its warning" events
+sed -i 's/^date: .*/date: "2022-09-01: warning: bad"/' content/2022/lianxinka.md
+wait_for grep -q 'the build failed .*; 1 warning as in the last build, not repeated here' inotify.log
+printf '\n又坏了一次。\n' >>content/2022/lianxinka.md
+if wait_for eval '[ "$(grep -c "lianxinka.md:[0-9]*:[0-9]*: error: .*2022-09-01: warning: bad" inotify.log)" = 2 ]' &&
+	tail -n +"$((lines_before + 1))" inotify.log | grep -q "built in .*; 1 warning (above)" &&
+	[ "$(grep -c 'youtamenzai.md:[0-9]*:[0-9]*: warning: .*k: warning: x' inotify.log)" = 1 ]; then
+	pass "an error holding ': warning: ' is printed by each build, a warning holding it counted as one"
+else
+	fail "': warning: ' in an error or a warning: $(grep -c 'error: .*warning: bad' inotify.log) errors printed" inotify.log
+fi
+cp lianxinka.good content/2022/lianxinka.md
+sed -i '/^"k: warning: x": 1$/d' content/2022/youtamenzai.md
+wait_for last_state_plain || fail "the key and the date put back: the notice stays" events
 
 # Editors' lock, swap, backup and autosave files (load_name_ignored): no
 # build, no word, as builds take no note of them either.
