@@ -140,10 +140,12 @@ listings-check: $(BIN) $(BUILD)/corpus $(BUILD)/tests/check_site
 # Incremental builds against full builds under seeded random edits (tests/equiv.sh), at full size: the seed
 # (EQUIV_SEED=, random by default) is printed first; EQUIV_STEPS=, EQUIV_ARTICLES=, EQUIV_SECONDS= (stop
 # starting steps after that long), EQUIV_LIMIT= (listing_limit before the first build), EQUIV_WORKER=1 (the
-# incremental builds in serve's kept build process, each 2.1 s after its step's edits), EQUIV_KINDS= (only
+# incremental builds in serve's kept build process, each 2.1 s after its step's edits), EQUIV_KEEP=1 (the same with
+# `sitegen build --keep`), EQUIV_KINDS= (only
 # those edits: tests/equiv_mutate.py). make test runs a short one.
 EQUIV_SEED ?=
 EQUIV_WORKER ?=
+EQUIV_KEEP ?=
 EQUIV_KINDS ?=
 EQUIV_LIMIT ?=
 EQUIV_SECONDS ?= 0
@@ -153,6 +155,7 @@ equiv-check: $(BIN) $(BUILD)/corpus
 	@B=$(BUILD) EQUIV_SEED=$(call quote,$(EQUIV_SEED)) EQUIV_STEPS=$(call quote,$(EQUIV_STEPS)) \
 		EQUIV_ARTICLES=$(call quote,$(EQUIV_ARTICLES)) EQUIV_SECONDS=$(call quote,$(EQUIV_SECONDS)) \
 		EQUIV_LIMIT=$(call quote,$(EQUIV_LIMIT)) EQUIV_WORKER=$(call quote,$(EQUIV_WORKER)) \
+		EQUIV_KEEP=$(call quote,$(EQUIV_KEEP)) \
 		EQUIV_KINDS=$(call quote,$(EQUIV_KINDS)) sh tests/equiv.sh
 
 # Regenerates the golden fixture's expected output on purpose (review the diff before committing).

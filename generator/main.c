@@ -22,6 +22,7 @@
 #include "build.h"
 #include "buf.h"
 #include "build_reuse.h"
+#include "keep.h"
 #include "load.h"
 #include "load_watch.h"
 #include "new.h"
@@ -51,6 +52,9 @@ static const char usage_text[] =
 	"  --quiet              print nothing on success\n"
 	"  --jobs N             rendering threads, 1 to 64 (default: one per core)\n"
 	"  --force              render everything even when no input changed\n"
+	"  --keep[=MINUTES]     build: in a process kept for the next builds, which\n"
+	"                       are then much quicker; it ends after MINUTES without\n"
+	"                       one (default 10)\n"
 	"  --max-file-size N    refuse larger input files: bytes, or with K, M or G (default 8M)\n"
 	"See sitegen(1).\n";
 
@@ -264,14 +268,14 @@ static int build_once(const struct build_options *o)
 /* `sitegen serve`'s builds run in one process kept for them (serve_build.c):
  * it builds each time a byte comes on its stdin, says each build's exit
  * status on SERVE_WORKER_FD after its messages (serve.h), and ends at the end of its
- * stdin, with status 0. A build in a process that built before finds ICU open and its
- * memory mapped (a body edit at 10,000 reports: ~0.6 s a process, ~0.3 s
- * in one that stays). */
-/* Is the next build asked for (a byte waiting on stdin)? */
+ * stdin, with status 0. `sitegen build --keep`'s run in one too, asked over
+ * its socket (keep.h). A build in a process that built before finds ICU open
+ * and its memory mapped (a body edit at 10,000 reports: ~0.6 s a process,
+ * ~0.3 s in one that stays), and its site, content and output watched. */
+/* Is the next build asked for (*fd readable: a byte on stdin, a connection)? */
 static int build_asked(void *ctx)
 {
-	(void)ctx;
-	struct pollfd p = { .fd = STDIN_FILENO, .events = POLLIN };
+	struct pollfd p = { .fd = *(const int *)ctx, .events = POLLIN };
 	return poll(&p, 1, 0) != 0;
 }
 
@@ -315,17 +319,43 @@ static int say_status(int status, const struct write_watch *ww)
 	return said;
 }
 
-static int serve_worker(struct build_options *o)
+/* What a kept process keeps between builds, made and freed once. */
+static void kept_open(struct build_options *o, struct build_kept *kept)
 {
-	char c;
 	/* Memory freed by one build is the next one's: glibc would otherwise
 	 * give buffers of a few MB (the state, 7.7 MB at 10,000 reports) back
 	 * to the system and fault them in again, or not, as its moving
 	 * threshold happened to stand (commits of 0.013 s or 0.06 s by process) */
 	mallopt(M_MMAP_THRESHOLD, 32 << 20);
 	mallopt(M_TRIM_THRESHOLD, 1 << 30);
-	struct build_kept kept = { write_watch_new(), load_watch_new(), NULL, NULL, NULL };
-	o->kept = &kept;
+	*kept = (struct build_kept){ write_watch_new(), load_watch_new(), NULL, NULL, NULL };
+	o->kept = kept;
+}
+
+static void kept_close(struct build_options *o, struct build_kept *kept)
+{
+	write_watch_free(kept->watch);
+	load_watch_free(kept->content);
+	kept_site_free(kept->site);	/* before the parse cache its articles point into */
+	render_keep_places_free(kept->places);
+	parse_cache_free(kept->cache);
+	o->kept = NULL;
+}
+
+/* Between builds, until the next is asked for on stop_fd. */
+static void kept_idle(struct build_kept *kept, int stop_fd)
+{
+	kept_site_idle(kept->site, build_asked, &stop_fd);
+	fflush(stderr);
+	load_watch_idle(kept->content, stop_fd);
+	write_watch_idle(kept->watch, stop_fd);
+}
+
+static int serve_worker(struct build_options *o)
+{
+	char c;
+	struct build_kept kept;
+	kept_open(o, &kept);
 	for (;;) {
 		ssize_t n = read(STDIN_FILENO, &c, 1);
 		if (n < 0 && errno == EINTR)
@@ -346,21 +376,75 @@ static int serve_worker(struct build_options *o)
 			fprintf(stderr, "sitegen: the last build's state written after it said it was done: %.3f s\n",
 				(double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
 		}
-		if (said)
-			kept_site_idle(kept.site, build_asked, NULL);
-		fflush(stderr);
-		if (!said)
+		if (!said) {
+			fflush(stderr);
 			break;	/* the server is gone */
-		load_watch_idle(kept.content, STDIN_FILENO);
-		write_watch_idle(kept.watch, STDIN_FILENO);
+		}
+		kept_idle(&kept, STDIN_FILENO);
 	}
-	write_watch_free(kept.watch);
-	load_watch_free(kept.content);
-	kept_site_free(kept.site);	/* before the parse cache its articles point into */
-	render_keep_places_free(kept.places);
-	parse_cache_free(kept.cache);
-	o->kept = NULL;
+	kept_close(o, &kept);
 	return 0;	/* each build's status is said: this one, the process's, says it ended well */
+}
+
+/* The process `sitegen build --keep` keeps (keep.h): each build asked over
+ * its socket, the state written before its status is said (a command that
+ * returned has left its output whole and unlocked, as one built in its own
+ * process has). */
+static void keep_worker(struct keep_server *s, void *ctx)
+{
+	struct build_options *o = ctx;
+	struct build_kept kept;
+	text_init();
+	kept_open(o, &kept);
+	while (keep_next(s)) {
+		o->force = s->force;
+		o->quiet = s->quiet;
+		if (getenv("SITEGEN_TIMING"))
+			fprintf(stderr, "sitegen: --keep: built by the kept process %d, its build %u\n", (int)getpid(),
+				s->builds);
+		write_watch_forget_changed(kept.watch);
+		int status = build_once(o);
+		if (write_watch_write_state(kept.watch) < 0 && status == 0) {
+			fprintf(stderr, "sitegen: build failed: the output was updated, but its state was not saved: "
+					"the next build renders everything\n");
+			status = 1;
+		}
+		keep_answer(s, status);
+		kept_idle(&kept, s->lfd);
+	}
+	kept_close(o, &kept);
+	text_cleanup();
+}
+
+/* Takes --keep or --keep=MINUTES out of argv[first..*argc) (keep.h).
+ * Returns 0 (*minutes 0 when it is not there), or -1 after saying what is
+ * wrong. */
+static int take_keep_option(int *argc, char **argv, int first, int *minutes)
+{
+	*minutes = 0;
+	for (int i = first; i < *argc; i++) {
+		const char *a = argv[i];
+		if (strcmp(a, "--") == 0)
+			break;
+		if (strcmp(a, "--keep") != 0 && strncmp(a, "--keep=", 7) != 0)
+			continue;
+		if (a[6] == '=') {
+			char *end;
+			errno = 0;
+			long n = strtol(a + 7, &end, 10);
+			if (end == a + 7 || *end || errno || n < 1 || n > 24 * 60) {
+				fprintf(stderr, "sitegen: --keep: '%s' is not a number of minutes from 1 to 1440\n", a + 7);
+				return -1;
+			}
+			*minutes = (int)n;
+		} else {
+			*minutes = KEEP_MINUTES_DEFAULT;
+		}
+		memmove(argv + i, argv + i + 1, (size_t)(*argc - i) * sizeof(*argv));	/* with argv[argc], NULL */
+		(*argc)--;
+		i--;
+	}
+	return 0;
 }
 
 /* build and check */
@@ -368,13 +452,26 @@ static int run_build(int argc, char **argv, int first, int check)
 {
 	struct arena a = ARENA_INIT;
 	struct build_options o = { .config = "config.yml", .content = "content", .check = check };
-	if (parse_build_args(argc, argv, first, &o, &a) < 0) {
+	int keep = 0;
+	if (take_keep_option(&argc, argv, first, &keep) < 0 || parse_build_args(argc, argv, first, &o, &a) < 0) {
+		arena_free(&a);
+		return 2;
+	}
+	if (keep && check) {
+		fprintf(stderr, "sitegen: --keep is for builds: a check writes nothing to keep\n");
 		arena_free(&a);
 		return 2;
 	}
 	/* set by serve for the process it keeps; not passed on */
 	int worker = !check && getenv(SERVE_WORKER_ENV) && fcntl(SERVE_WORKER_FD, F_GETFD) >= 0;
 	unsetenv(SERVE_WORKER_ENV);
+	if (keep && !worker) {
+		int status = keep_build(argc, argv, first, keep, o.force, o.quiet, keep_worker, &o);
+		if (status != KEEP_NONE) {
+			arena_free(&a);
+			return status;
+		}
+	}
 	text_init();
 	int status = worker ? serve_worker(&o) : build_once(&o);
 	arena_free(&a);

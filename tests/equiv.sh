@@ -21,6 +21,9 @@
 # reads again files changed in the 2 s before it reads them and, after its
 # parse cache's file changed in those 2 s, indexes whole (parse_cache.h), so
 # that steps at a script's pace would never reach its kept site;
+# EQUIV_KEEP=1 makes them with `sitegen build --keep` (generator/keep.h): the
+# same kept build process, asked over its socket, which writes the state
+# before it answers (EQUIV_GAP as for EQUIV_WORKER);
 # EQUIV_LIMIT=N sets listing_limit before the first build (a config edit makes
 # every page again, so only this tries small limits on the pages kept across
 # changes of structure: bounded lists, split years, numbered pages). The seed
@@ -69,6 +72,8 @@ t_start=$(now)
 PY=$(python3 -c 'import sys; print(sys.executable)')
 
 WORKER=${EQUIV_WORKER:-}
+KEEP=${EQUIV_KEEP:-}
+[ -n "$KEEP" ] && export SITEGEN_KEEP_DIR="$W/keep"	# the kept processes end once it is gone
 worker= worker_opts= worker_builds=0
 trap '[ -n "$worker" ] && kill "$worker" 2>/dev/null; [ $keep = 1 ] || rm -rf "$W"' EXIT
 start_worker() {	# with the options the edits chose
@@ -111,7 +116,9 @@ build() {	# out-dir name: the build's status in $W/name.st, messages in $W/name.
 		worker_build "$2"
 		return
 	fi
-	"$BIN" --config "$S/config.yml" --content "$S/content" --theme "$S/theme" --out "$1" --quiet \
+	keepopt=
+	[ -n "$KEEP" ] && [ "$2" = inc ] && keepopt=--keep=1
+	"$BIN" --config "$S/config.yml" --content "$S/content" --theme "$S/theme" --out "$1" --quiet $keepopt \
 		$(cat "$W/options" 2>/dev/null) >/dev/null 2>"$W/$2.err"
 	echo $? >"$W/$2.st"
 }
@@ -136,7 +143,7 @@ fi
 # the kept process reads again, and indexes whole, files changed (their
 # ctime) in the 2 s before it read them (parse_cache.h): the corpus left
 # that long first, so that its first builds keep what they can
-[ -n "$WORKER" ] && sleep 2.1
+[ -n "$WORKER$KEEP" ] && sleep 2.1
 if [ -n "${EQUIV_LIMIT:-}" ]; then
 	printf 'listing_limit: %s\n' "$EQUIV_LIMIT" >>"$S/config.yml"
 	echo "# equiv: listing_limit $EQUIV_LIMIT"
@@ -189,7 +196,7 @@ while [ "$step" -le "$STEPS" ]; do
 		exit 1
 	fi
 	edits=$((edits + $(grep -vc '^fix: ' "$W/step.edits")))
-	[ -n "$WORKER" ] && sleep "${EQUIV_GAP:-2.1}"
+	[ -n "$WORKER$KEEP" ] && sleep "${EQUIV_GAP:-2.1}"
 	# the incremental build and the full one, at once (two cores)
 	t=$(now)
 	# the full build without the parse cache the incremental one uses (a

@@ -118,6 +118,7 @@ beside watches sh -c 'sh tests/serve_watch.sh; s=$?; sh tests/content_watch.sh |
 quick browser sh tests/browser.sh
 quick search_incremental sh tests/search_incremental.sh core
 quick cli sh tests/cli.sh
+beside keep sh tests/keep.sh
 quick parse_cache sh tests/parse_cache.sh core
 quick search sh tests/search.sh
 quick incremental sh tests/incremental.sh

@@ -1,0 +1,240 @@
+#!/bin/sh
+# `sitegen build --keep` (generator/keep.h): the builds handed to one build process kept for the next ones.
+# What a user sees: the first build says a process is kept; each build's summary on the asker's stdout and
+# its messages (errors with their place) on its stderr, its exit status; the output a full build's after
+# each; a command substitution that returns (the kept process holds none of the asker's pipes); the output
+# unlocked once the command returns. And what can go wrong: other options or environment (a process of
+# their own), the process killed between builds or during one (the build made here), two builds at once,
+# the idle time, its folder removed, the program replaced, a socket folder others may write in, bad values.
+set -u
+B=${B:-build}
+BIN=$(cd "$(dirname "$B/sitegen")" && pwd)/sitegen
+ROOT=$(pwd)
+tmp=$(mktemp -d -p /dev/shm 2>/dev/null || mktemp -d)
+pids=
+trap 'for p in $pids; do kill -9 $p 2>/dev/null; done; rm -rf "$tmp"' EXIT
+SITEGEN_CACHE_DIR=${SITEGEN_CACHE_DIR:-$tmp/memo}
+export SITEGEN_CACHE_DIR
+export SITEGEN_KEEP_DIR="$tmp/keep"
+unset SITEGEN_TIMING SITEGEN_KEEP_IDLE_MS
+status=0
+ok() { echo "ok - keep: $1"; }
+bad() { echo "not ok - keep: $1"; status=1; [ -n "${2:-}" ] && [ -f "$2" ] && sed 's/^/#   /' "$2" | head -12; }
+
+if ! "$B/corpus" 40 "$tmp/site" content >/dev/null || ! cp -r theme "$tmp/site/theme"; then
+	echo "not ok - keep: the corpus generator failed"
+	exit 1
+fi
+cd "$tmp/site" || exit 1
+# kb [args]: a build with --keep, its status in $st, stdout in $tmp/out, stderr in $tmp/err; the kept
+# process's pid (from SITEGEN_TIMING's line) in $pid
+kb() {
+	SITEGEN_TIMING=1 timeout 60 "$BIN" build --keep --out out "$@" >"$tmp/out" 2>"$tmp/err"
+	st=$?
+	pid=$(sed -n 's/^sitegen: --keep: built by the kept process \([0-9]*\), its build [0-9]*$/\1/p' "$tmp/err" | tail -1)
+	[ -n "$pid" ] && case " $pids " in *" $pid "*) ;; *) pids="$pids $pid" ;; esac
+}
+nth() { sed -n 's/^sitegen: --keep: built by the kept process [0-9]*, its build \([0-9]*\)$/\1/p' "$tmp/err" | tail -1; }
+# same LABEL: out equals a full build of the same inputs, made in its own process
+same() {
+	rm -rf "$tmp/full"
+	"$BIN" build --out "$tmp/full" --quiet >/dev/null 2>&1
+	if diff -r -x .sitegen-state out "$tmp/full" >"$tmp/diff" 2>&1; then
+		ok "$1: the output equals a full build's"
+	else
+		bad "$1: the output differs from a full build's" "$tmp/diff"
+	fi
+}
+alive() { [ -n "$1" ] && kill -0 "$1" 2>/dev/null; }
+# gone PID SECONDS: the process has ended within that time
+gone() {
+	i=0
+	while alive "$1" && [ $i -lt $(($2 * 10)) ]; do sleep 0.1; i=$((i + 1)); done
+	! alive "$1"
+}
+f=$(find content -name '*.md' | sort | sed -n 7p)
+
+# 1. the first build starts the process and is made by it
+kb
+first=$pid
+if [ $st = 0 ] && alive "$first" && [ "$(nth)" = 1 ] &&
+	grep -q '^sitegen: --keep: a build process is kept for the next builds (it ends after 10 minutes without one)$' "$tmp/err" &&
+	grep -q '^sitegen: 40 articles → out ([0-9]* files written, 0 unchanged, 0 removed)$' "$tmp/out"; then
+	ok "the first build starts a kept process, says so on stderr, and its summary is on stdout"
+else
+	bad "the first build: status $st, pid '$first', build $(nth)" "$tmp/err"
+fi
+same "the first build"
+
+# 2. an edit at once: the same process, its second build; the new words on the page
+printf '\n一段新加的文字犇骉。\n' >>"$f"
+kb
+if [ $st = 0 ] && [ "$pid" = "$first" ] && [ "$(nth)" = 2 ] &&
+	grep -q '^sitegen: 40 articles → out ([1-9][0-9]* files written' "$tmp/out" && grep -rq 犇骉 out/reports; then
+	ok "a body edit is built by the same process (its build 2) and shows on the report's page"
+else
+	bad "a body edit: status $st, pid '$pid' (first '$first'), build $(nth)" "$tmp/out"
+fi
+same "a body edit"
+
+# 3. --quiet prints nothing; --force is each build's own (the same process), as are the messages
+kb --quiet --force
+[ $st = 0 ] && [ "$pid" = "$first" ] && [ ! -s "$tmp/out" ] && ok "--quiet and --force: the same process, nothing on stdout" ||
+	bad "--quiet --force: status $st, pid '$pid', stdout: $(head -c 200 "$tmp/out")"
+
+# 4. an error: status 1, the message with its place on the asker's stderr, the output as it was
+find out -path out/.sitegen-state -prune -o -printf '%p %s %T@ %i\n' | sort >"$tmp/before"
+cp "$f" "$tmp/saved.md"
+sed -i '0,/^title: /s/^title: /title: [/' "$f"
+kb
+find out -path out/.sitegen-state -prune -o -printf '%p %s %T@ %i\n' | sort >"$tmp/after"
+if [ $st = 1 ] && [ "$pid" = "$first" ] && grep -q "^content/.*\.md:[0-9]*:[0-9]*: error: " "$tmp/err" &&
+	grep -q '^sitegen: build failed: ' "$tmp/err" && cmp -s "$tmp/before" "$tmp/after"; then
+	ok "a broken front matter: status 1, the error with its place on stderr, the output untouched"
+else
+	bad "a broken front matter: status $st, pid '$pid'" "$tmp/err"
+fi
+cp "$tmp/saved.md" "$f"
+kb
+[ $st = 0 ] && [ "$pid" = "$first" ] && ok "fixed: the next build ends well in the same process" || bad "fixed: status $st" "$tmp/err"
+same "after the error fixed"
+
+# 5. a command substitution returns (the process keeps none of the asker's pipes open); the output is
+# unlocked as soon as the command returns: a build in its own process finds it current at once
+printf '\n又一段。\n' >>"$f"
+t0=$(date +%s)
+said=$(timeout 20 "$BIN" build --keep --out out 2>&1)
+st=$?
+t1=$(date +%s)
+[ $st = 0 ] && [ $((t1 - t0)) -lt 10 ] && echo "$said" | grep -q '^sitegen: 40 articles → out' &&
+	ok "\$(sitegen build --keep) returns with the summary ($((t1 - t0)) s)" ||
+	bad "\$(sitegen build --keep): status $st after $((t1 - t0)) s: $said"
+timeout 20 "$BIN" build --out out >"$tmp/plain" 2>&1
+st=$?
+[ $st = 0 ] && grep -q '^sitegen: nothing changed since the last build of out$' "$tmp/plain" &&
+	ok "a build in its own process right after finds the output current (its state written, unlocked)" ||
+	bad "a plain build after: status $st" "$tmp/plain"
+
+# 6. other options, or another environment a build reads: a process of its own
+kb --drafts
+drafts=$pid
+[ $st = 0 ] && [ -n "$drafts" ] && [ "$drafts" != "$first" ] && [ "$(nth)" = 1 ] &&
+	ok "--drafts is built by a process of its own" || bad "--drafts: status $st, pid '$drafts' (first '$first')" "$tmp/err"
+same "--drafts, then without"	# (its reference is without --drafts: the corpus has no drafts)
+SITEGEN_SEARCH_TAIL=4 kb
+[ $st = 0 ] && [ "$pid" != "$first" ] && [ "$pid" != "$drafts" ] &&
+	ok "another SITEGEN_ setting is built by a process of its own" || bad "SITEGEN_SEARCH_TAIL=4: pid '$pid'" "$tmp/err"
+kill -9 "$drafts" "$pid" 2>/dev/null
+
+# 7. the process killed between builds: the next build starts another
+kill -9 "$first"
+gone "$first" 5
+printf '\n杀掉以后。\n' >>"$f"
+kb
+second=$pid
+[ $st = 0 ] && [ -n "$second" ] && [ "$second" != "$first" ] && [ "$(nth)" = 1 ] &&
+	ok "killed between builds (its socket left behind): the next build starts another" ||
+	bad "after kill -9: status $st, pid '$second'" "$tmp/err"
+same "after the kept process was killed"
+
+# 8. killed during a build: the build is made here. The output's commit lock (a byte-range lock on its
+# marker, generator/write_lock.c) held by another process keeps the kept build waiting at its commit.
+printf '\n建造中被杀。\n' >>"$f"
+python3 -c '
+import fcntl, os, sys, time
+fd = os.open("out/.sitegen-output", os.O_RDWR)
+fcntl.lockf(fd, fcntl.LOCK_EX, 2, 0)
+open(sys.argv[1], "w").close()
+while os.path.exists(sys.argv[1]):
+	time.sleep(0.02)
+' "$tmp/locked" &
+locker=$!
+i=0
+while [ ! -f "$tmp/locked" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+SITEGEN_TIMING=1 timeout 60 "$BIN" build --keep --out out >"$tmp/out" 2>"$tmp/err" &
+client=$!
+i=0
+while ! grep -q '^sitegen: render' "$tmp/err" && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+sleep 0.3
+kill -9 "$second"
+gone "$second" 5
+rm -f "$tmp/locked"
+wait "$client"
+st=$?
+wait "$locker"
+[ $st = 0 ] && grep -q '^sitegen: --keep: the kept build process ended during the build; building here$' "$tmp/err" &&
+	grep -q '^sitegen: 40 articles → out' "$tmp/out" &&
+	ok "killed during a build (waiting at its commit): the asker says so and builds in its own process" ||
+	bad "killed during a build: status $st" "$tmp/err"
+same "a kept process killed during its build"
+
+# 9. two builds at once, and three at once when none is kept: one process starts, all end well
+for n in 1 2 3; do
+	SITEGEN_TIMING=1 timeout 60 "$BIN" build --keep --out out >"$tmp/out$n" 2>"$tmp/err$n" &
+	eval "c$n=\$!"
+done
+wait "$c1"; s1=$?; wait "$c2"; s2=$?; wait "$c3"; s3=$?
+p=$(sed -n 's/^sitegen: --keep: built by the kept process \([0-9]*\),.*/\1/p' "$tmp/err1" "$tmp/err2" "$tmp/err3" | sort -u)
+pids="$pids $p"
+starts=$(cat "$tmp/err1" "$tmp/err2" "$tmp/err3" | grep -c 'a build process is kept for the next builds')
+[ "$s1$s2$s3" = 000 ] && [ "$(echo "$p" | wc -w)" = 1 ] && [ "$starts" = 1 ] &&
+	ok "three builds at once with no process kept: one process started ($starts said so), all three made by it" ||
+	bad "three at once: statuses $s1$s2$s3, processes '$p', $starts started" "$tmp/err2"
+printf '\n同时两个。\n' >>"$f"
+SITEGEN_TIMING=1 timeout 60 "$BIN" build --keep --out out >"$tmp/out1" 2>"$tmp/err1" &
+c1=$!
+SITEGEN_TIMING=1 timeout 60 "$BIN" build --keep --out out >"$tmp/out2" 2>"$tmp/err2" &
+c2=$!
+wait "$c1"; s1=$?; wait "$c2"; s2=$?
+[ "$s1$s2" = 00 ] && ok "two builds at once: both end well" || bad "two builds at once: $s1 $s2" "$tmp/err2"
+same "two builds at once"
+third=$p
+
+# 10. the idle time: the process ends, its socket removed
+SITEGEN_KEEP_IDLE_MS=1500 kb
+idle=$pid
+if [ $st = 0 ] && alive "$idle" && gone "$idle" 6 && [ -z "$(find "$SITEGEN_KEEP_DIR" -name '*.s' -newer "$tmp/err" 2>/dev/null)" ]; then
+	ok "a process with nothing to build for its idle time ends"
+else
+	bad "the idle time: status $st, pid '$idle' alive: $(alive "$idle" && echo yes || echo no)"
+fi
+
+# 11. its folder removed: the process ends
+cp -r "$tmp/site" "$tmp/site2"
+(cd "$tmp/site2" && rm -rf out && SITEGEN_TIMING=1 timeout 60 "$BIN" build --keep --out out >/dev/null 2>"$tmp/err2")
+p2=$(sed -n 's/^sitegen: --keep: built by the kept process \([0-9]*\),.*/\1/p' "$tmp/err2")
+pids="$pids $p2"
+rm -rf "$tmp/site2"
+alive "$p2" && gone "$p2" 5 && ok "a process whose folder is removed ends" || bad "its folder removed: pid '$p2'" "$tmp/err2"
+
+# 12. the program replaced (sitegen rebuilt): the old process ends, the new program has its own
+mkdir -p "$tmp/bin"
+cp "$BIN" "$tmp/bin/sitegen"
+SITEGEN_TIMING=1 timeout 60 "$tmp/bin/sitegen" build --keep --out out >/dev/null 2>"$tmp/err"
+p3=$(sed -n 's/^sitegen: --keep: built by the kept process \([0-9]*\),.*/\1/p' "$tmp/err")
+pids="$pids $p3"
+cp "$BIN" "$tmp/bin/sitegen.new" && mv "$tmp/bin/sitegen.new" "$tmp/bin/sitegen"
+alive "$p3" && gone "$p3" 5 && ok "a process whose program was replaced ends" || bad "the program replaced: pid '$p3'" "$tmp/err"
+
+# 13. a socket folder others may write in: refused, the build made here
+mkdir -p "$tmp/open"
+chmod 0777 "$tmp/open"
+SITEGEN_KEEP_DIR=$tmp/open timeout 60 "$BIN" build --keep --out out >"$tmp/out" 2>"$tmp/err"
+st=$?
+[ $st = 0 ] && grep -q "^sitegen: --keep: $tmp/open is not a folder of this user's alone$" "$tmp/err" &&
+	[ -z "$(ls "$tmp/open")" ] && grep -q '^sitegen: 40 articles → out' "$tmp/out" &&
+	ok "a socket folder others may write in is refused, and the build made here" || bad "an open socket folder: status $st" "$tmp/err"
+
+# 14. mistakes on the command line
+for v in 0 1441 ten; do
+	"$BIN" build --keep=$v --out out >/dev/null 2>"$tmp/err"
+	st=$?
+	[ $st = 2 ] && grep -q "^sitegen: --keep: '$v' is not a number of minutes from 1 to 1440$" "$tmp/err" &&
+		ok "--keep=$v is refused (status 2)" || bad "--keep=$v: status $st" "$tmp/err"
+done
+"$BIN" check --keep >/dev/null 2>"$tmp/err"
+[ $? = 2 ] && grep -q '^sitegen: --keep is for builds' "$tmp/err" && ok "check --keep is refused" || bad "check --keep" "$tmp/err"
+
+kill -9 "$third" 2>/dev/null
+cd "$ROOT" || exit 1
+exit $status
