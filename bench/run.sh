@@ -12,6 +12,13 @@
 #           these with the memo of ICU's answers an editor's builds have)
 #   add     a rebuild after adding one article as the newest, and (addold) one
 #           dated among the older ones (both with the memo, as an editor's)
+#   keep    the body edit, the title edit and the two adds again with
+#           `sitegen build --keep` (generator/keep.h): built by one process kept
+#           for them, each 2.1 s after the build before (an editor's pace: the
+#           kept process indexes whole when its parse cache's file changed in
+#           the 2 s before a build); their CPU the asker's and the kept
+#           process's (from /proc), the peak RSS the kept process's, over all
+#           its builds
 #   serve   at BENCH_SERVE_SIZES (default 1000 and 10000), what an editor waits
 #           for with `sitegen serve`: from saving a report to its new text in
 #           the page open in headless Chromium (bench/serve_latency.py), saved
@@ -72,6 +79,69 @@ row() {	# N key label
 	files=$(cut -d' ' -f4 "$f" | median)
 	printf '| %s | %s | %s | %s | %s | %s |\n' "$1" "$3" "$wall" "$cpu" "$rss" "$files"
 	rm -f "$f"
+}
+
+# keep_rows N CORPUS OUT: the --keep rows (see the top), into OUT as the rows before
+keep_rows() {
+	kdir=$BENCH_OUT/keep
+	rm -rf "$kdir" && mkdir -m 700 "$kdir"
+	kc=$2 ko=$3
+	kbuild() {	# env or measure: a --keep build, its messages in $log
+		SITEGEN_KEEP_DIR=$kdir SITEGEN_TIMING=1 SITEGEN_CACHE_DIR=$BENCH_OUT/memo "$1" "$B/sitegen" build --keep=5 \
+			--config "$kc/config.yml" --content "$kc/content" --out "$ko" --theme "$BENCH_OUT/theme" >"$log" 2>&1
+	}
+	kbuild env
+	kpid=$(sed -n 's/^sitegen: --keep: built by the kept process \([0-9]*\),.*/\1/p' "$log")
+	ticks() { awk '{print $14 + $15}' "/proc/$kpid/stat" 2>/dev/null || echo 0; }
+	hz=$(getconf CLK_TCK)
+	krun() {	# NAME: one measured --keep build, 2.1 s after the one before
+		sleep 2.1
+		t0=$(ticks)
+		kbuild "$M"
+		t1=$(ticks)
+		if [ "$(field status)" != 0 ] || ! grep -q "built by the kept process $kpid," "$log"; then
+			echo "bench: a --keep build failed, or was not the kept process $kpid's:" >&2
+			cat "$log" >&2
+			exit 1
+		fi
+		files=$(sed -n 's/.*(\([0-9]*\) files written.*/\1/p' "$log")
+		hwm=$(sed -n 's/^VmHWM:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$kpid/status")
+		echo "$(field wall) $(awk "BEGIN {print $(field cpu) + ($t1 - $t0) / $hz}") $hwm ${files:--}" >>"$BENCH_OUT/$1.runs"
+	}
+	kput() { sleep 2.1; kbuild env; }	# a file put back, built untimed
+	for i in $(seq "$RUNS"); do
+		f=$(find "$kc/content" -name '*.md' | sort | sed -n "$((i * 7))p")
+		cp "$f" "$f.orig"
+		printf '\n一段新加的文字,第%s次。\n' "$i" >>"$f"
+		krun kedit
+		mv "$f.orig" "$f"
+		kput
+	done
+	row "$1" kedit "sitegen build --keep: one article's body edited"
+	for i in $(seq "$RUNS"); do
+		f=$(find "$kc/content" -name '*.md' | sort | sed -n "$((i * 11))p")
+		cp "$f" "$f.orig"
+		sed -i "0,/^title: '/s/^title: '/title: '改$i/" "$f"
+		krun ktitle
+		mv "$f.orig" "$f"
+		kput
+	done
+	row "$1" ktitle "sitegen build --keep: one article's title edited"
+	for i in $(seq "$RUNS"); do
+		f=$(find "$kc/content" -name '*.md' | sort | head -n 1)
+		sed "s/^date: .*/date: 2023-02-$(printf %02d "$i")/" "$f" >"$kc/content/2022/bench-knewest-$i.md"
+		krun kadd
+	done
+	row "$1" kadd "sitegen build --keep: one article added as the newest"
+	for i in $(seq "$RUNS"); do
+		f=$(find "$kc/content" -name '*.md' | sort | head -n 1)
+		cp "$f" "$kc/content/2021/bench-kadded-$i.md"
+		krun kaddold
+	done
+	row "$1" kaddold "sitegen build --keep: one article added among older ones"
+	rm -f "$kc"/content/2021/bench-kadded-*.md "$kc"/content/2022/bench-knewest-*.md
+	kill "$kpid" 2>/dev/null
+	rm -rf "$kdir"
 }
 
 # search_report N CORPUS OUT: what the search index costs on this archive, printed
@@ -248,6 +318,7 @@ the build state at $n articles: $(wc -c <"$out/.sitegen-state") bytes ($(wc -c <
 	done
 	rm -f "$c"/content/2021/bench-added-*.md "$c"/content/2022/bench-newest-*.md
 	row "$n" addold "sitegen: one article added among older ones"
+	keep_rows "$n" "$c" "$out"
 	search_report "$n" "$c" "$out"
 	serve_rows "$n" "$c" "$out"
 	if [ -f bench/hugo.sh ]; then
