@@ -27,6 +27,8 @@
 #define KEEP_LOOK_MS 1000
 /* An asker that connected says what it wants at once, or is let go. */
 #define KEEP_REQUEST_MS 2000
+/* An asker waiting longer than this for its build to start says why. */
+#define KEEP_BUSY_MS 1000
 
 extern char **environ;
 
@@ -294,6 +296,15 @@ static int ask(int fd, unsigned long long key, int minutes, int force, int quiet
 		close(null);
 	if (sent != len)
 		return -2;
+	/* it answers at once unless another build is under way: say why we wait */
+	struct pollfd p = { fd, POLLIN, 0 };
+	if (poll(&p, 1, KEEP_BUSY_MS) == 0 && !quiet) {
+		struct ucred cred;
+		socklen_t clen = sizeof(cred);
+		if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &clen) == 0)
+			fprintf(stderr, "sitegen: --keep: the kept build process (%d) is busy with another build; waiting\n",
+				(int)cred.pid);
+	}
 	char line[32];
 	if (read_line(fd, line, sizeof(line)) < 0 || strcmp(line, "b") != 0)
 		return -2;

@@ -155,13 +155,25 @@ SITEGEN_TIMING=1 timeout 60 "$BIN" build --keep --out out >"$tmp/out" 2>"$tmp/er
 client=$!
 i=0
 while ! grep -q '^sitegen: render' "$tmp/err" && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
-sleep 0.3
+SITEGEN_TIMING=1 timeout 60 "$BIN" build --keep --out out >"$tmp/out2" 2>"$tmp/err2" &
+client2=$!
+i=0
+while ! grep -q 'busy' "$tmp/err2" && [ $i -lt 60 ]; do sleep 0.05; i=$((i + 1)); done
+grep -q "^sitegen: --keep: the kept build process ($second) is busy with another build; waiting$" "$tmp/err2" &&
+	ok "a build asked while another is under way says it waits for it" || bad "a second build meanwhile" "$tmp/err2"
 kill -9 "$second"
 gone "$second" 5
 rm -f "$tmp/locked"
 wait "$client"
 st=$?
+wait "$client2"
+st2=$?
 wait "$locker"
+p=$(sed -n 's/^sitegen: --keep: built by the kept process \([0-9]*\),.*/\1/p' "$tmp/err2")
+pids="$pids $p"
+[ $st2 = 0 ] && [ -n "$p" ] && [ "$p" != "$second" ] &&
+	ok "the build that waited, its process killed before it started, is made by another kept process" ||
+	bad "the build that waited: status $st2, pid '$p'" "$tmp/err2"
 [ $st = 0 ] && grep -q '^sitegen: --keep: the kept build process ended during the build; building here$' "$tmp/err" &&
 	grep -q '^sitegen: 40 articles → out' "$tmp/out" &&
 	ok "killed during a build (waiting at its commit): the asker says so and builds in its own process" ||
@@ -169,6 +181,8 @@ wait "$locker"
 same "a kept process killed during its build"
 
 # 9. two builds at once, and three at once when none is kept: one process starts, all end well
+kill -9 "$p" 2>/dev/null
+gone "$p" 5
 for n in 1 2 3; do
 	SITEGEN_TIMING=1 timeout 60 "$BIN" build --keep --out out >"$tmp/out$n" 2>"$tmp/err$n" &
 	eval "c$n=\$!"
