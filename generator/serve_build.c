@@ -424,7 +424,7 @@ static void say_built(int built, int status, int changed, const struct changed_c
 		if (streams == 1 && !moved && count->listed)	/* the open pages made of one of them reload */
 			printf("; the open page reloads if it shows one of them");
 		else if (streams && !moved && count->listed)	/* (the server cannot tell which do: the pages do) */
-			printf("; of the %zu open pages, those showing one of them reload", streams);
+			printf("; each of the %zu open pages reloads if it shows one of them", streams);
 		else if (streams && !moved)	/* (else say_base_moved tells) */
 			printf("%sreloading the %zu open %s", count->known ? ", " : "; ", streams, pages);
 	}
@@ -465,8 +465,9 @@ static void end_build(struct serve_state *s, const struct serve_opts *o, int sta
 								"this page reloads when they are fixed.",
 				      count_messages(text, ": error: "), text);
 	else if (warnings)
-		shown = page_messages("sitegen: %zu warning%s; the build succeeded (make serve SITEFLAGS=--strict "
-				      "makes warnings errors).", warnings, text);
+		shown = page_messages("sitegen: %zu warning%s: the site was built, and this page is up to date. "
+				      "Each warning below names something that looks like a mistake, and where.",
+				      warnings, text);
 	/* (before the lock: a list of 100,000 names takes some milliseconds) */
 	struct changed_count count = { .known = changed && said->changed && complete };
 	size_t entries_len = 0;
