@@ -212,6 +212,7 @@ static int write_site(const struct build_options *o, struct arena *a, struct dia
 		return -1;
 	}
 	struct write_stats st;
+	int same_inputs = fp && fp == writer_found_inputs(w);
 	int committed = writer_commit(w, &st, fp);
 	if (committed < 0)
 		return committed;	/* -2: the output may be partly new; -3: new, its state not saved */
@@ -219,6 +220,9 @@ static int write_site(const struct build_options *o, struct arena *a, struct dia
 	res->written = st.written;
 	res->unchanged = st.unchanged;
 	res->removed = st.removed;
+	/* as a build in its own process would have stopped early and said
+	 * (build_run), not serve's, whose builds say every page they keep */
+	res->nothing_changed = o->kept && o->kept->command_line && same_inputs && !st.written && !st.removed;
 	return 0;
 }
 

@@ -26,13 +26,14 @@ struct build_kept {
 	struct parse_cache *cache;	/* the parse cache the last build used, still mapped (parse_cache.h) */
 	struct kept_site *site;		/* the last build's index, when it ended well (build_reuse.h) */
 	struct render_keep_places *places;	/* where the pages kept were among the files (render.h) */
+	int command_line;		/* `sitegen build --keep`'s (keep.h), not serve's */
 };
 
 struct build_options {
 	const char *config, *content, *out, *theme;	/* out: NULL for the config's output_dir */
 	int strict, drafts, quiet, jobs, force;
 	int check;
-	struct build_kept *kept;	/* serve's build process, or NULL */
+	struct build_kept *kept;	/* the kept build process's (serve's, --keep's), or NULL */
 };
 
 /* What a run did, for the summary line main prints. */

@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,7 +23,9 @@
 #include "buf.h"
 #include "hash.h"
 
-#define KEEP_PROTOCOL "sitegen-keep 1"
+#define KEEP_PROTOCOL "sitegen-keep 2"
+/* The most a request may hold: its line and the said-only variables. */
+#define KEEP_REQUEST_MAX 4096
 /* A kept process looks this often at its reasons to live while idle. */
 #define KEEP_LOOK_MS 1000
 /* An asker that connected says what it wants at once, or is let go. */
@@ -46,17 +49,19 @@ static int keep_dir(char *dir, size_t n)
 	else
 		len = snprintf(dir, n, "/tmp/sitegen-%lu", (unsigned long)getuid());
 	if (len < 0 || (size_t)len >= n) {
-		fprintf(stderr, "sitegen: --keep: the folder for its socket has too long a name\n");
+		fprintf(stderr, "sitegen: --keep: the folder for its socket has too long a name (set SITEGEN_KEEP_DIR): "
+			"building here\n");
 		return -1;
 	}
 	if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
-		fprintf(stderr, "sitegen: --keep: cannot make %s: %s\n", dir, strerror(errno));
+		fprintf(stderr, "sitegen: --keep: cannot make %s (%s): building here\n", dir, strerror(errno));
 		return -1;
 	}
 	/* another user's folder, or one others may write in, could hold a
 	 * socket that is not ours: a build would hand it our terminal */
 	if (lstat(dir, &st) < 0 || !S_ISDIR(st.st_mode) || st.st_uid != getuid() || (st.st_mode & 077)) {
-		fprintf(stderr, "sitegen: --keep: %s is not a folder of this user's alone\n", dir);
+		fprintf(stderr, "sitegen: --keep: %s is not a folder of this user's alone (chmod 700 it, or set "
+			"SITEGEN_KEEP_DIR): building here\n", dir);
 		return -1;
 	}
 	return 0;
@@ -67,11 +72,29 @@ static int by_string(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Does a build read the environment variable in entry "NAME=value"? */
+/* Environment variables a build reads only to say more (how long each step
+ * took, why pages were made, when the progress line shows): each build
+ * sends its own, so that they do not make a process of their own. */
+static const char *const said_only[] = { "SITEGEN_TIMING", "SITEGEN_PROGRESS_DELAY", "SITEGEN_DEBUG_VIEWS", NULL };
+
+static int is_said_only(const char *e)
+{
+	for (int i = 0; said_only[i]; i++) {
+		size_t n = strlen(said_only[i]);
+		if (strncmp(e, said_only[i], n) == 0 && e[n] == '=')
+			return 1;
+	}
+	return 0;
+}
+
+/* Does a build read the environment variable in entry "NAME=value" (and
+ * is it not one each build sends)? */
 static int env_matters(const char *e)
 {
 	static const char *const names[] = { "HOME=", "XDG_CACHE_HOME=", "TZ=", "LANG=", "LANGUAGE=", "ICU_DATA=",
 					     "GLIBC_TUNABLES=", "LD_PRELOAD=", "LD_LIBRARY_PATH=", NULL };
+	if (is_said_only(e))
+		return 0;
 	if (strncmp(e, "SITEGEN_", 8) == 0 || strncmp(e, "LC_", 3) == 0)
 		return 1;
 	const char *eq = strchr(e, '=');
@@ -83,20 +106,15 @@ static int env_matters(const char *e)
 	return 0;
 }
 
-/* Is argv[i] an option each build sends rather than part of the key? */
-static int per_build_option(const char *a)
-{
-	return strcmp(a, "--keep") == 0 || strncmp(a, "--keep=", 7) == 0 || strcmp(a, "--force") == 0 ||
-	       strcmp(a, "--quiet") == 0;
-}
-
-/* The digest that names the kept process for this build (keep.h). Returns
- * 0, or -1 after saying why. */
-static int keep_key(int argc, char **argv, int first, unsigned long long *key, char *cwd, size_t cwd_len)
+/* The digest that names the kept process for this build (keep.h): options
+ * is the build's options as parsed, so that their order does not count.
+ * Returns 0, or -1 after saying why. */
+static int keep_key(const char *options, unsigned long long *key, char *cwd, size_t cwd_len)
 {
 	struct stat st;
 	if (stat("/proc/self/exe", &st) < 0 || !getcwd(cwd, cwd_len)) {
-		fprintf(stderr, "sitegen: --keep: cannot tell this program or folder: %s\n", strerror(errno));
+		fprintf(stderr, "sitegen: --keep: cannot tell this program or folder (%s): building here\n",
+			strerror(errno));
 		return -1;
 	}
 	uint64_t h = hash_str(KEEP_PROTOCOL);
@@ -107,10 +125,7 @@ static int keep_key(int argc, char **argv, int first, unsigned long long *key, c
 	h = hash_num(h, (long long)st.st_mtim.tv_nsec);
 	h = hash_num(h, (long long)getuid());
 	h = hash_bytes(h, cwd, strlen(cwd) + 1);
-	for (int i = first; i < argc; i++)
-		if (!per_build_option(argv[i]))
-			h = hash_bytes(h, argv[i], strlen(argv[i]) + 1);
-	h = hash_num(h, -1);
+	h = hash_bytes(h, options, strlen(options) + 1);
 	size_t n = 0, cap = 16;
 	char **env = malloc(cap * sizeof(*env));
 	for (char **e = environ; env && *e; e++) {
@@ -126,7 +141,7 @@ static int keep_key(int argc, char **argv, int first, unsigned long long *key, c
 		env[n++] = *e;
 	}
 	if (!env) {
-		fprintf(stderr, "sitegen: --keep: out of memory\n");
+		fprintf(stderr, "sitegen: --keep: out of memory: building here\n");
 		return -1;
 	}
 	qsort(env, n, sizeof(*env), by_string);	/* as set, not in the order a shell keeps */
@@ -264,13 +279,21 @@ static int server_start(struct keep_server *s, keep_serve_fn *serve, void *ctx)
 	return pid > 0 && k == 1 && c == 'r' ? 0 : -1;
 }
 
-/* Sends the build to the kept process on fd. Returns its exit status; -2
- * when the process let it go without starting it (it was ending); -3 when
- * it ended during the build. */
+/* Sends the build to the kept process on fd: the request's line, this
+ * process's said-only variables (each "NAME=value" on a line of its own; an
+ * empty line ends them) and its stdout and stderr. Returns the build's exit
+ * status; -2 when the process let it go without starting it (it was
+ * ending); -3 when it ended during the build. */
 static int ask(int fd, unsigned long long key, int minutes, int force, int quiet)
 {
-	char req[128];
-	int len = snprintf(req, sizeof(req), "%s %016llx %d %d %d\n", KEEP_PROTOCOL, key, minutes, force, quiet);
+	struct buf req = BUF_INIT;
+	buf_addf(&req, "%s %016llx %d %d %d\n", KEEP_PROTOCOL, key, minutes, force, quiet);
+	for (int i = 0; said_only[i]; i++) {
+		const char *v = getenv(said_only[i]);
+		if (v && !strchr(v, '\n') && req.len + strlen(said_only[i]) + strlen(v) + 3 < KEEP_REQUEST_MAX)
+			buf_addf(&req, "%s=%s\n", said_only[i], v);
+	}
+	buf_addch(&req, '\n');
 	int fds[2] = { STDOUT_FILENO, STDERR_FILENO }, null = -1;
 	for (int i = 0; i < 2; i++)
 		if (fcntl(fds[i], F_GETFD) < 0) {	/* closed: what it prints goes nowhere, as here */
@@ -282,7 +305,7 @@ static int ask(int fd, unsigned long long key, int minutes, int force, int quiet
 		char buf[CMSG_SPACE(sizeof(fds))];
 		struct cmsghdr align;
 	} u;
-	struct iovec iov = { req, (size_t)len };
+	struct iovec iov = { req.data, req.len };
 	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof(u.buf) };
 	struct cmsghdr *c = CMSG_FIRSTHDR(&m);
 	c->cmsg_level = SOL_SOCKET;
@@ -292,9 +315,11 @@ static int ask(int fd, unsigned long long key, int minutes, int force, int quiet
 	fflush(stdout);
 	fflush(stderr);
 	ssize_t sent = sendmsg(fd, &m, MSG_NOSIGNAL);
+	int whole = sent >= 0 && (size_t)sent == req.len;
+	buf_free(&req);
 	if (null >= 0)
 		close(null);
-	if (sent != len)
+	if (!whole)
 		return -2;
 	/* it answers at once unless another build is under way: say why we wait */
 	struct pollfd p = { fd, POLLIN, 0 };
@@ -315,8 +340,38 @@ static int ask(int fd, unsigned long long key, int minutes, int force, int quiet
 	return end == line || *end || status < 0 || status > 255 ? -3 : (int)status;
 }
 
-int keep_build(int argc, char **argv, int first, int minutes, int force, int quiet, keep_serve_fn *serve,
-	       void *ctx)
+/* Connects to the kept process, starting it when there is none (unless
+ * minutes is 0). Returns the connection, or -1 (said why unless there was
+ * none to end). */
+static int kept_process(struct keep_server *s, int minutes, int quiet, keep_serve_fn *serve, void *ctx)
+{
+	int fd = connect_to(s->path);
+	if (fd >= 0 || minutes == 0)
+		return fd;
+	/* one starts it: the others wait and connect to that one */
+	int lock = open(s->lock, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (lock < 0 || flock(lock, LOCK_EX) < 0) {
+		fprintf(stderr, "sitegen: --keep: cannot lock %s (%s): building here\n", s->lock, strerror(errno));
+		if (lock >= 0)
+			close(lock);
+		return -1;
+	}
+	fd = connect_to(s->path);
+	if (fd < 0 && server_start(s, serve, ctx) == 0) {
+		fd = connect_to(s->path);
+		if (fd >= 0 && !quiet)
+			fprintf(stderr,
+				"sitegen: --keep: a build process is kept for the next builds "
+				"(it ends after %d minute%s without one; --keep=0 ends it)\n",
+				minutes, minutes == 1 ? "" : "s");
+	}
+	close(lock);
+	if (fd < 0)
+		fprintf(stderr, "sitegen: --keep: no build process could be kept at %s: building here\n", s->path);
+	return fd;
+}
+
+int keep_build(const char *options, int minutes, int force, int quiet, keep_serve_fn *serve, void *ctx)
 {
 	static struct keep_server s;	/* the kept process's, once started */
 	char dir[sizeof(s.path) - 24];	/* with "/<key>.s" a socket's name */
@@ -326,36 +381,14 @@ int keep_build(int argc, char **argv, int first, int minutes, int force, int qui
 	const char *ms = getenv("SITEGEN_KEEP_IDLE_MS");	/* the tests' */
 	if (ms && atoi(ms) > 0)
 		s.idle_ms = atoi(ms);
-	if (keep_dir(dir, sizeof(dir)) < 0 || keep_key(argc, argv, first, &s.key, s.cwd, sizeof(s.cwd)) < 0)
+	if (keep_dir(dir, sizeof(dir)) < 0 || keep_key(options, &s.key, s.cwd, sizeof(s.cwd)) < 0)
 		return KEEP_NONE;
 	snprintf(s.path, sizeof(s.path), "%s/%016llx.s", dir, s.key);
 	snprintf(s.lock, sizeof(s.lock), "%s/%016llx.lock", dir, s.key);
 	for (int attempt = 0; attempt < 3; attempt++) {
-		int fd = connect_to(s.path);
-		if (fd < 0) {
-			/* one starts it: the others wait and connect to that one */
-			int lock = open(s.lock, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-			if (lock < 0 || flock(lock, LOCK_EX) < 0) {
-				fprintf(stderr, "sitegen: --keep: cannot lock %s: %s\n", s.lock, strerror(errno));
-				if (lock >= 0)
-					close(lock);
-				return KEEP_NONE;
-			}
-			fd = connect_to(s.path);
-			if (fd < 0 && server_start(&s, serve, ctx) == 0) {
-				fd = connect_to(s.path);
-				if (fd >= 0 && !quiet)
-					fprintf(stderr,
-						"sitegen: --keep: a build process is kept for the next builds "
-						"(it ends after %d minute%s without one)\n",
-						minutes, minutes == 1 ? "" : "s");
-			}
-			close(lock);
-			if (fd < 0) {
-				fprintf(stderr, "sitegen: --keep: no build process could be kept at %s\n", s.path);
-				return KEEP_NONE;
-			}
-		}
+		int fd = kept_process(&s, minutes, quiet, serve, ctx);
+		if (fd < 0)
+			return KEEP_NONE;
 		int status = ask(fd, s.key, minutes, force, quiet);
 		close(fd);
 		if (status >= 0)
@@ -396,11 +429,71 @@ static int ending(struct keep_server *s)
 	if (lock >= 0)
 		flock(lock, LOCK_EX);
 	struct stat st;
-	if (stat(s->path, &st) == 0 && st.st_dev == s->sock_dev && st.st_ino == s->sock_ino)
+	if (stat(s->path, &st) == 0 && st.st_dev == s->sock_dev && st.st_ino == s->sock_ino) {
 		unlink(s->path);
+		/* (an asker waiting on this lock then starts a process as one that
+		 * made a new lock file may: the second's socket replaces the first's,
+		 * which sees that and ends; their builds take turns on the output's) */
+		if (lock >= 0)
+			unlink(s->lock);
+	}
 	close(s->lfd);
 	s->lfd = -1;
 	return 0;
+}
+
+/* Sets this build's said-only variables from the request's lines at vars
+ * (each "NAME=value\n"; unset when absent). */
+static void take_said_only(char *vars)
+{
+	for (int i = 0; said_only[i]; i++)
+		unsetenv(said_only[i]);
+	for (char *line = vars, *nl; (nl = strchr(line, '\n')) && nl != line; line = nl + 1) {
+		*nl = '\0';
+		char *eq = strchr(line, '=');
+		if (eq && is_said_only(line)) {
+			*eq = '\0';
+			setenv(line, eq + 1, 1);
+		}
+	}
+}
+
+/* Reads the request (see ask) into req; its stdout and stderr to fds.
+ * Returns the request's length, or -1. */
+static ssize_t read_request(int conn, char *req, size_t cap, int fds[2])
+{
+	size_t len = 0;
+	while (len + 1 < cap) {
+		union {
+			char buf[CMSG_SPACE(2 * sizeof(int))];
+			struct cmsghdr align;
+		} u;
+		struct iovec iov = { req + len, cap - 1 - len };
+		struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof(u.buf) };
+		ssize_t n = recvmsg(conn, &m, MSG_CMSG_CLOEXEC);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		for (struct cmsghdr *c = CMSG_FIRSTHDR(&m); c; c = CMSG_NXTHDR(&m, c)) {
+			if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
+				continue;
+			size_t k = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+			for (size_t i = 0; i < k; i++) {
+				int got;
+				memcpy(&got, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
+				if (len == 0 && i < 2 && fds[i] < 0)
+					fds[i] = got;
+				else
+					close(got);	/* more than asked for: not kept open */
+			}
+		}
+		len += (size_t)n;
+		req[len] = '\0';
+		if (len >= 2 && req[len - 1] == '\n' && req[len - 2] == '\n')
+			return (ssize_t)len;
+	}
+	return -1;
 }
 
 /* Takes the asker's request and its stdout and stderr. Returns 0, or -1. */
@@ -412,37 +505,20 @@ static int take_request(struct keep_server *s)
 		return -1;
 	struct timeval tv = { KEEP_REQUEST_MS / 1000, 0 };
 	setsockopt(s->conn, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	char req[128];
-	union {
-		char buf[CMSG_SPACE(2 * sizeof(int))];
-		struct cmsghdr align;
-	} u;
-	struct iovec iov = { req, sizeof(req) - 1 };
-	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof(u.buf) };
-	ssize_t n = recvmsg(s->conn, &m, MSG_CMSG_CLOEXEC);
+	char req[KEEP_REQUEST_MAX + 1];
 	int fds[2] = { -1, -1 };
-	struct cmsghdr *c = n > 0 ? CMSG_FIRSTHDR(&m) : NULL;
-	if (c && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
-		size_t k = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-		memcpy(fds, CMSG_DATA(c), (k < 2 ? k : 2) * sizeof(int));
-		for (size_t i = 2; i < k; i++) {	/* more than asked for: not kept open */
-			int extra;
-			memcpy(&extra, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
-			close(extra);
-		}
-	}
+	ssize_t n = read_request(s->conn, req, sizeof(req), fds);
 	unsigned long long key = 0;
-	int minutes = 0, force = 0, quiet = 0, ok = n > 0 && req[n - 1] == '\n' && fds[0] >= 0 && fds[1] >= 0;
-	if (ok) {
-		req[n] = '\0';
-		ok = sscanf(req, KEEP_PROTOCOL " %llx %d %d %d", &key, &minutes, &force, &quiet) == 4 && key == s->key &&
-		     minutes > 0 && minutes <= 24 * 60;
-	}
+	int minutes = -1, force = 0, quiet = 0, used = 0;
+	int ok = n > 0 && fds[0] >= 0 && fds[1] >= 0 &&
+		 sscanf(req, KEEP_PROTOCOL " %llx %d %d %d\n%n", &key, &minutes, &force, &quiet, &used) == 4 && used > 0 &&
+		 key == s->key && minutes >= 0 && minutes <= 24 * 60;
 	if (ok && dup2(fds[0], STDOUT_FILENO) >= 0 && dup2(fds[1], STDERR_FILENO) >= 0) {
-		if (!getenv("SITEGEN_KEEP_IDLE_MS"))
+		if (!getenv("SITEGEN_KEEP_IDLE_MS") || minutes == 0)
 			s->idle_ms = minutes * 60 * 1000;	/* the latest build's say */
 		s->force = force != 0;
 		s->quiet = quiet != 0;
+		take_said_only(req + used);
 	} else {
 		ok = 0;
 	}
@@ -500,4 +576,52 @@ void keep_answer(struct keep_server *s, int status)
 	close(s->conn);
 	s->conn = -1;
 	back_to_null();
+}
+
+/* The guard's thread: waits for the asker to go or for the build to end. */
+static void *guard(void *arg)
+{
+	struct keep_server *s = arg;
+	struct pollfd p[2] = { { s->conn, POLLRDHUP, 0 }, { s->guard_pipe[0], POLLIN, 0 } };
+	for (;;) {
+		int r = poll(p, 2, -1);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0 || p[1].revents)
+			return NULL;
+		if (p[0].revents & (POLLRDHUP | POLLHUP | POLLERR)) {
+			/* as a build in the asker's own process would have ended with it */
+			struct stat st;
+			if (stat(s->path, &st) == 0 && st.st_dev == s->sock_dev && st.st_ino == s->sock_ino)
+				unlink(s->path);
+			_exit(130);
+		}
+		p[0].events = 0;	/* (data from it, which it never sends: not looked at again) */
+	}
+}
+
+void keep_guard_begin(struct keep_server *s)
+{
+	s->guarded = 0;
+	if (pipe2(s->guard_pipe, O_CLOEXEC) < 0)
+		return;
+	if (pthread_create(&s->guard, NULL, guard, s) != 0) {
+		close(s->guard_pipe[0]);
+		close(s->guard_pipe[1]);
+		return;
+	}
+	s->guarded = 1;
+}
+
+void keep_guard_end(struct keep_server *s)
+{
+	if (!s->guarded)
+		return;
+	ssize_t k;
+	while ((k = write(s->guard_pipe[1], "e", 1)) < 0 && errno == EINTR)
+		;
+	pthread_join(s->guard, NULL);
+	close(s->guard_pipe[0]);
+	close(s->guard_pipe[1]);
+	s->guarded = 0;
 }

@@ -11,9 +11,10 @@
  * The kept process listens on a Unix socket in a folder of the user's alone
  * ($SITEGEN_KEEP_DIR, else $XDG_RUNTIME_DIR/sitegen, else /tmp/sitegen-<uid>),
  * named by a digest of what a build depends on besides its inputs: this
- * program's file, the working folder, the options (but --keep, --force and
- * --quiet, which each build sends) and the environment a build reads. So a
- * build with other options, or a rebuilt sitegen, has a process of its own.
+ * program's file, the working folder, the options as parsed (but --force and
+ * --quiet, which each build sends) and the environment a build reads (but
+ * the variables that only make it say more, which each build sends too). So
+ * a build with other options, or a rebuilt sitegen, has a process of its own.
  * A build asks by connecting and passing its stdout and stderr (SCM_RIGHTS):
  * the messages, the progress line and the summary go where this process's
  * would, and the exit status comes back over the socket. The kept process
@@ -22,6 +23,7 @@
 #ifndef KEEP_H
 #define KEEP_H
 
+#include <pthread.h>
 #include <sys/types.h>
 
 /* keep_build's answer when no kept process took the build (why is said on
@@ -42,6 +44,8 @@ struct keep_server {
 	char cwd[4096];
 	char path[108], lock[120];
 	unsigned builds;
+	pthread_t guard;	/* keep_guard_begin's */
+	int guard_pipe[2], guarded;
 };
 
 /* The kept process's body, run in the process keep_build starts, with s
@@ -49,18 +53,24 @@ struct keep_server {
  * (the process then ends). */
 typedef void keep_serve_fn(struct keep_server *s, void *ctx);
 
-/* Hands the build whose command line is argv (its options from argv[first])
- * to the kept process of the same program, folder, options and environment,
+/* Hands the build to the kept process of the same program, folder, options
+ * (as parsed: `options`, all but --force and --quiet) and environment,
  * starting one (serve(s, ctx) in a process of its own) when there is none;
- * it ends after `minutes` without a build. Returns the build's exit status,
- * or KEEP_NONE. */
-int keep_build(int argc, char **argv, int first, int minutes, int force, int quiet, keep_serve_fn *serve,
-	       void *ctx);
+ * it ends after `minutes` without a build, counted from this one's end (0:
+ * once this build is made; none is started for it). Returns the build's exit
+ * status, or KEEP_NONE. */
+int keep_build(const char *options, int minutes, int force, int quiet, keep_serve_fn *serve, void *ctx);
 
 /* Waits for the next build: 1 with its stdout and stderr on 1 and 2 and its
  * options in s; 0 when the kept process is to end (no build for idle_ms, its
  * program replaced, its folder or socket gone, or an error). */
 int keep_next(struct keep_server *s);
+
+/* Around a build: the process ends at once, as a build killed there (the
+ * output is safe: write.h), when the asker goes (Ctrl-C, killed): a build in
+ * its own process would have ended with it. */
+void keep_guard_begin(struct keep_server *s);
+void keep_guard_end(struct keep_server *s);
 
 /* Says the build's exit status to the one that asked, after flushing what
  * it printed, and puts /dev/null back on 1 and 2. */

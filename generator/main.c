@@ -54,7 +54,7 @@ static const char usage_text[] =
 	"  --force              render everything even when no input changed\n"
 	"  --keep[=MINUTES]     build: in a process kept for the next builds, which\n"
 	"                       are then much quicker; it ends after MINUTES without\n"
-	"                       one (default 10)\n"
+	"                       one (default 10; --keep=0 ends it after this build)\n"
 	"  --max-file-size N    refuse larger input files: bytes, or with K, M or G (default 8M)\n"
 	"See sitegen(1).\n";
 
@@ -320,7 +320,7 @@ static int say_status(int status, const struct write_watch *ww)
 }
 
 /* What a kept process keeps between builds, made and freed once. */
-static void kept_open(struct build_options *o, struct build_kept *kept)
+static void kept_open(struct build_options *o, struct build_kept *kept, int command_line)
 {
 	/* Memory freed by one build is the next one's: glibc would otherwise
 	 * give buffers of a few MB (the state, 7.7 MB at 10,000 reports) back
@@ -328,7 +328,7 @@ static void kept_open(struct build_options *o, struct build_kept *kept)
 	 * threshold happened to stand (commits of 0.013 s or 0.06 s by process) */
 	mallopt(M_MMAP_THRESHOLD, 32 << 20);
 	mallopt(M_TRIM_THRESHOLD, 1 << 30);
-	*kept = (struct build_kept){ write_watch_new(), load_watch_new(), NULL, NULL, NULL };
+	*kept = (struct build_kept){ write_watch_new(), load_watch_new(), NULL, NULL, NULL, command_line };
 	o->kept = kept;
 }
 
@@ -355,7 +355,7 @@ static int serve_worker(struct build_options *o)
 {
 	char c;
 	struct build_kept kept;
-	kept_open(o, &kept);
+	kept_open(o, &kept, 0);
 	for (;;) {
 		ssize_t n = read(STDIN_FILENO, &c, 1);
 		if (n < 0 && errno == EINTR)
@@ -395,7 +395,7 @@ static void keep_worker(struct keep_server *s, void *ctx)
 	struct build_options *o = ctx;
 	struct build_kept kept;
 	text_init();
-	kept_open(o, &kept);
+	kept_open(o, &kept, 1);
 	while (keep_next(s)) {
 		o->force = s->force;
 		o->quiet = s->quiet;
@@ -403,25 +403,28 @@ static void keep_worker(struct keep_server *s, void *ctx)
 			fprintf(stderr, "sitegen: --keep: built by the kept process %d, its build %u\n", (int)getpid(),
 				s->builds);
 		write_watch_forget_changed(kept.watch);
+		keep_guard_begin(s);
 		int status = build_once(o);
 		if (write_watch_write_state(kept.watch) < 0 && status == 0) {
 			fprintf(stderr, "sitegen: build failed: the output was updated, but its state was not saved: "
 					"the next build renders everything\n");
 			status = 1;
 		}
+		keep_guard_end(s);
 		keep_answer(s, status);
-		kept_idle(&kept, s->lfd);
+		if (s->idle_ms)	/* (--keep=0: it ends now) */
+			kept_idle(&kept, s->lfd);
 	}
 	kept_close(o, &kept);
 	text_cleanup();
 }
 
 /* Takes --keep or --keep=MINUTES out of argv[first..*argc) (keep.h).
- * Returns 0 (*minutes 0 when it is not there), or -1 after saying what is
+ * Returns 0 (*minutes -1 when it is not there), or -1 after saying what is
  * wrong. */
 static int take_keep_option(int *argc, char **argv, int first, int *minutes)
 {
-	*minutes = 0;
+	*minutes = -1;
 	for (int i = first; i < *argc; i++) {
 		const char *a = argv[i];
 		if (strcmp(a, "--") == 0)
@@ -432,11 +435,15 @@ static int take_keep_option(int *argc, char **argv, int first, int *minutes)
 			char *end;
 			errno = 0;
 			long n = strtol(a + 7, &end, 10);
-			if (end == a + 7 || *end || errno || n < 1 || n > 24 * 60) {
-				fprintf(stderr, "sitegen: --keep: '%s' is not a number of minutes from 1 to 1440\n", a + 7);
+			if (end == a + 7 || *end || errno || n < 0 || n > 24 * 60) {
+				fprintf(stderr, "sitegen: --keep: '%s' is not a number of minutes from 0 to 1440\n", a + 7);
 				return -1;
 			}
 			*minutes = (int)n;
+		} else if (i + 1 < *argc && argv[i + 1][0] >= '0' && argv[i + 1][0] <= '9') {
+			/* its value is optional, so it cannot come after a space */
+			fprintf(stderr, "sitegen: --keep takes its minutes after '=': --keep=%s\n", argv[i + 1]);
+			return -1;
 		} else {
 			*minutes = KEEP_MINUTES_DEFAULT;
 		}
@@ -447,26 +454,36 @@ static int take_keep_option(int *argc, char **argv, int first, int *minutes)
 	return 0;
 }
 
+/* The options a kept process is for (keep.h), as parsed: not as spelt or
+ * ordered. */
+static const char *kept_options(const struct build_options *o, struct arena *a)
+{
+	return arena_sprintf(a, "config=%s\ncontent=%s\nout=%s\ntheme=%s\nstrict=%d\ndrafts=%d\njobs=%d\nmax=%zu",
+			     o->config, o->content, o->out ? o->out : "", o->theme, o->strict, o->drafts, o->jobs,
+			     load_max_file_size());
+}
+
 /* build and check */
 static int run_build(int argc, char **argv, int first, int check)
 {
 	struct arena a = ARENA_INIT;
 	struct build_options o = { .config = "config.yml", .content = "content", .check = check };
-	int keep = 0;
+	int keep = -1;
 	if (take_keep_option(&argc, argv, first, &keep) < 0 || parse_build_args(argc, argv, first, &o, &a) < 0) {
-		arena_free(&a);
-		return 2;
-	}
-	if (keep && check) {
-		fprintf(stderr, "sitegen: --keep is for builds: a check writes nothing to keep\n");
 		arena_free(&a);
 		return 2;
 	}
 	/* set by serve for the process it keeps; not passed on */
 	int worker = !check && getenv(SERVE_WORKER_ENV) && fcntl(SERVE_WORKER_FD, F_GETFD) >= 0;
 	unsetenv(SERVE_WORKER_ENV);
-	if (keep && !worker) {
-		int status = keep_build(argc, argv, first, keep, o.force, o.quiet, keep_worker, &o);
+	if (keep >= 0 && (check || worker)) {
+		fprintf(stderr, check ? "sitegen: --keep is for builds: a check writes nothing to keep\n"
+				      : "sitegen: serve: --keep is for `sitegen build`: serve keeps its build process\n");
+		arena_free(&a);
+		return 2;
+	}
+	if (keep >= 0) {
+		int status = keep_build(kept_options(&o, &a), keep, o.force, o.quiet, keep_worker, &o);
 		if (status != KEEP_NONE) {
 			arena_free(&a);
 			return status;

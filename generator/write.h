@@ -48,6 +48,9 @@ int writer_put_new(struct writer *w, const char *rel, const char *data, size_t l
  * failed and could not put all of them back; -3 when every file is this
  * build's but the state could not be written. */
 int writer_commit(struct writer *w, struct write_stats *stats, uint64_t inputs);
+/* The inputs the earlier build's state records (0: not known): a build
+ * whose inputs and files are its own changed nothing. */
+uint64_t writer_found_inputs(const struct writer *w);
 /* A process that builds into one output again and again (serve's build
  * process) may watch it between builds (write_watch.c): a build then keeps
  * the files nothing has touched since the last without looking at each

@@ -65,7 +65,7 @@ struct writer {
 	/* the output's digest as the earlier state (or list) said it when the
 	 * build began; 0: not known. For write_watch_changed: the files the
 	 * commit changed are all that changed since that output. */
-	uint64_t found_outputs;
+	uint64_t found_outputs, found_inputs;
 	size_t failed_writes;	/* past WRITE_ERRORS_SHOWN, counted, not each reported */
 	uint64_t digest;	/* of every file put, as digest_tree would find it */
 	int lock_fd;		/* the output directory, flock'ed for the whole build */

@@ -149,6 +149,7 @@ void write_list_take(struct writer *w, struct write_list *l)
 	w->old_inputs = l->inputs;
 	w->old_outputs = l->outputs;
 	w->found_outputs = l->outputs;
+	w->found_inputs = l->inputs;
 	w->old_list_number = l->number;
 	free(l->out);
 	free(l);

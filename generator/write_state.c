@@ -173,6 +173,7 @@ void write_read_old_files(struct writer *w)
 	unsigned long long in = 0, out = 0;
 	int complete = sscanf(body, "inputs %llx outputs %llx", &in, &out) == 2 && in != 0;
 	w->found_outputs = complete ? out : 0;
+	w->found_inputs = complete ? in : 0;
 	char *line = b->data + (body - b->data), *end = line + body_len;
 	int in_list = 0;
 	size_t cap = 0;
@@ -485,6 +486,11 @@ static uint64_t digest_listed(const char *out_dir, int out_fd, const char *state
 		sum += parts[k].sum;
 	free(parts);
 	return atomic_load(&bad) ? UINT64_MAX : sum;
+}
+
+uint64_t writer_found_inputs(const struct writer *w)
+{
+	return w->found_inputs;
 }
 
 int writer_is_current(const char *out_dir, uint64_t inputs)

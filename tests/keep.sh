@@ -46,6 +46,8 @@ same() {
 	fi
 }
 alive() { [ -n "$1" ] && kill -0 "$1" 2>/dev/null; }
+# every file of the output but its state and a killed build's staging folder, with size, time and inode
+pages() { find out -mindepth 1 \( -path out/.sitegen-state -o -path out/.staging \) -prune -o -printf '%p %s %T@ %i\n' | sort; }
 # gone PID SECONDS: the process has ended within that time
 gone() {
 	i=0
@@ -53,12 +55,27 @@ gone() {
 	! alive "$1"
 }
 f=$(find content -name '*.md' | sort | sed -n 7p)
+# hold_commit_lock: the output's commit lock (byte-range locks on its marker, generator/write_lock.c) held
+# by another process ($locker) until $tmp/locked is removed: a build waits at its commit meanwhile
+hold_commit_lock() {
+	python3 -c '
+import fcntl, os, sys, time
+fd = os.open("out/.sitegen-output", os.O_RDWR)
+fcntl.lockf(fd, fcntl.LOCK_EX, 2, 0)
+open(sys.argv[1], "w").close()
+while os.path.exists(sys.argv[1]):
+	time.sleep(0.02)
+' "$tmp/locked" &
+	locker=$!
+	i=0
+	while [ ! -f "$tmp/locked" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+}
 
 # 1. the first build starts the process and is made by it
 kb
 first=$pid
 if [ $st = 0 ] && alive "$first" && [ "$(nth)" = 1 ] &&
-	grep -q '^sitegen: --keep: a build process is kept for the next builds (it ends after 10 minutes without one)$' "$tmp/err" &&
+	grep -q '^sitegen: --keep: a build process is kept for the next builds (it ends after 10 minutes without one; --keep=0 ends it)$' "$tmp/err" &&
 	grep -q '^sitegen: 40 articles → out ([0-9]* files written, 0 unchanged, 0 removed)$' "$tmp/out"; then
 	ok "the first build starts a kept process, says so on stderr, and its summary is on stdout"
 else
@@ -137,20 +154,10 @@ second=$pid
 	bad "after kill -9: status $st, pid '$second'" "$tmp/err"
 same "after the kept process was killed"
 
-# 8. killed during a build: the build is made here. The output's commit lock (a byte-range lock on its
-# marker, generator/write_lock.c) held by another process keeps the kept build waiting at its commit.
+# 8. killed during a build: the build is made here (the kept build made to wait at its commit).
 printf '\n建造中被杀。\n' >>"$f"
-python3 -c '
-import fcntl, os, sys, time
-fd = os.open("out/.sitegen-output", os.O_RDWR)
-fcntl.lockf(fd, fcntl.LOCK_EX, 2, 0)
-open(sys.argv[1], "w").close()
-while os.path.exists(sys.argv[1]):
-	time.sleep(0.02)
-' "$tmp/locked" &
-locker=$!
-i=0
-while [ ! -f "$tmp/locked" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+hold_commit_lock
+: >"$tmp/err"	# (emptied before: the wait below must not read the last build's lines)
 SITEGEN_TIMING=1 timeout 60 "$BIN" build --keep --out out >"$tmp/out" 2>"$tmp/err" &
 client=$!
 i=0
@@ -180,9 +187,34 @@ pids="$pids $p"
 	bad "killed during a build: status $st" "$tmp/err"
 same "a kept process killed during its build"
 
+# 8b. the asker interrupted (Ctrl-C, or killed) during its build: the kept process ends with it, as a build in the
+# asker's own process would, and the output stays as the build before left it
+waiter=$p
+kb
+waiter2=$pid
+printf '\n被打断的编辑。\n' >>"$f"
+pages >"$tmp/before"
+hold_commit_lock
+: >"$tmp/err"
+SITEGEN_TIMING=1 "$BIN" build --keep --out out >"$tmp/out" 2>"$tmp/err" &
+client=$!
+i=0
+while ! grep -q '^sitegen: render' "$tmp/err" && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+kill -TERM "$client"	# (what Ctrl-C does to it; a script's background job ignores SIGINT)
+wait "$client" 2>/dev/null
+if gone "$waiter2" 5; then
+	ok "the asker interrupted during its build: the kept process ends too"
+else
+	bad "the asker interrupted during its build: the kept process $waiter2 goes on" "$tmp/err"
+fi
+rm -f "$tmp/locked"
+wait "$locker"
+pages >"$tmp/after"
+cmp -s "$tmp/before" "$tmp/after" && ok "the interrupted build left every page as it was (its staging folder is the next build's to clear, as a killed build's)" ||
+	bad "the interrupted build changed the output: $(diff "$tmp/before" "$tmp/after" | head -5)"
+[ "$waiter" != "$waiter2" ] && kill -9 "$waiter" 2>/dev/null
+
 # 9. two builds at once, and three at once when none is kept: one process starts, all end well
-kill -9 "$p" 2>/dev/null
-gone "$p" 5
 for n in 1 2 3; do
 	SITEGEN_TIMING=1 timeout 60 "$BIN" build --keep --out out >"$tmp/out$n" 2>"$tmp/err$n" &
 	eval "c$n=\$!"
@@ -204,11 +236,12 @@ wait "$c1"; s1=$?; wait "$c2"; s2=$?
 same "two builds at once"
 third=$p
 
-# 10. the idle time: the process ends, its socket removed
+# 10. the idle time: the process ends, its socket and lock file removed
 SITEGEN_KEEP_IDLE_MS=1500 kb
 idle=$pid
-if [ $st = 0 ] && alive "$idle" && gone "$idle" 6 && [ -z "$(find "$SITEGEN_KEEP_DIR" -name '*.s' -newer "$tmp/err" 2>/dev/null)" ]; then
-	ok "a process with nothing to build for its idle time ends"
+sock=$(ls -t "$SITEGEN_KEEP_DIR"/*.s | head -1)
+if [ $st = 0 ] && alive "$idle" && gone "$idle" 6 && [ ! -e "$sock" ] && [ ! -e "${sock%.s}.lock" ]; then
+	ok "a process with nothing to build for its idle time ends, its socket and lock file removed"
 else
 	bad "the idle time: status $st, pid '$idle' alive: $(alive "$idle" && echo yes || echo no)"
 fi
@@ -235,19 +268,51 @@ mkdir -p "$tmp/open"
 chmod 0777 "$tmp/open"
 SITEGEN_KEEP_DIR=$tmp/open timeout 60 "$BIN" build --keep --out out >"$tmp/out" 2>"$tmp/err"
 st=$?
-[ $st = 0 ] && grep -q "^sitegen: --keep: $tmp/open is not a folder of this user's alone$" "$tmp/err" &&
+[ $st = 0 ] && grep -q "^sitegen: --keep: $tmp/open is not a folder of this user's alone (chmod 700 it, or set SITEGEN_KEEP_DIR): building here$" "$tmp/err" &&
 	[ -z "$(ls "$tmp/open")" ] && grep -q '^sitegen: 40 articles → out' "$tmp/out" &&
 	ok "a socket folder others may write in is refused, and the build made here" || bad "an open socket folder: status $st" "$tmp/err"
 
 # 14. mistakes on the command line
-for v in 0 1441 ten; do
+for v in -1 1441 ten; do
 	"$BIN" build --keep=$v --out out >/dev/null 2>"$tmp/err"
 	st=$?
-	[ $st = 2 ] && grep -q "^sitegen: --keep: '$v' is not a number of minutes from 1 to 1440$" "$tmp/err" &&
+	[ $st = 2 ] && grep -q "^sitegen: --keep: '$v' is not a number of minutes from 0 to 1440$" "$tmp/err" &&
 		ok "--keep=$v is refused (status 2)" || bad "--keep=$v: status $st" "$tmp/err"
 done
+"$BIN" build --keep 5 --out out >/dev/null 2>"$tmp/err"
+[ $? = 2 ] && grep -q "^sitegen: --keep takes its minutes after '=': --keep=5$" "$tmp/err" &&
+	ok "--keep 5 is refused with the spelling that works" || bad "--keep 5" "$tmp/err"
 "$BIN" check --keep >/dev/null 2>"$tmp/err"
 [ $? = 2 ] && grep -q '^sitegen: --keep is for builds' "$tmp/err" && ok "check --keep is refused" || bad "check --keep" "$tmp/err"
+"$BIN" serve --port 0 --keep --out "$tmp/served" >"$tmp/out" 2>"$tmp/err" &
+server=$!
+i=0
+while ! grep -q 'refused its options' "$tmp/out" && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+kill "$server" 2>/dev/null
+wait "$server" 2>/dev/null
+grep -q '^sitegen: serve: --keep is for `sitegen build`: serve keeps its build process$' "$tmp/err" &&
+	grep -q 'the build refused its options' "$tmp/out" && ok "serve --keep is refused (its build says why)" ||
+	bad "serve --keep: $(cat "$tmp/out" "$tmp/err" | head -5)"
+
+# 15. what does not make a process of its own: the options' order, the variables that only make a build
+# say more (SITEGEN_TIMING); nothing changed is said as by a build in its own process; --keep=0 ends it
+kb --drafts
+p=$pid n=$(nth)
+"$BIN" build --out out --drafts --keep >"$tmp/out" 2>"$tmp/err"	# no SITEGEN_TIMING, another order
+st1=$?
+kb --out out --drafts
+[ $st1 = 0 ] && [ "$pid" = "$p" ] && [ "$(nth)" = $((n + 2)) ] &&
+	ok "the options in another order, with or without SITEGEN_TIMING: the same process" ||
+	bad "another order or SITEGEN_TIMING: pid '$pid' (was '$p'), build $(nth) (was $n)" "$tmp/err"
+grep -qx 'sitegen: nothing changed since the last build of out' "$tmp/out" &&
+	ok "nothing changed: said as by a build in its own process" || bad "nothing changed" "$tmp/out"
+kb --drafts --keep=0
+[ $st = 0 ] && [ "$pid" = "$p" ] && gone "$p" 5 && ok "--keep=0: the build made by the kept process, which then ends" ||
+	bad "--keep=0: status $st, pid '$pid' (was '$p')" "$tmp/err"
+before=$(ls "$SITEGEN_KEEP_DIR" | wc -l)
+kb --drafts --keep=0
+[ $st = 0 ] && [ -z "$pid" ] && [ "$(ls "$SITEGEN_KEEP_DIR" | wc -l)" = "$before" ] &&
+	ok "--keep=0 with no process kept: built here, none started" || bad "--keep=0 with none: pid '$pid'" "$tmp/err"
 
 kill -9 "$third" 2>/dev/null
 cd "$ROOT" || exit 1
