@@ -30,8 +30,10 @@
 #define KEEP_LOOK_MS 1000
 /* An asker that connected says what it wants at once, or is let go. */
 #define KEEP_REQUEST_MS 2000
-/* An asker waiting longer than this for its build to start says why. */
-#define KEEP_BUSY_MS 1000
+/* An asker whose build the kept process has not started after this long
+ * (it builds for another, perhaps one whose output nobody reads, or it was
+ * stopped) makes it in its own process: the output's lock orders the two. */
+#define KEEP_WAIT_MS 2000
 
 extern char **environ;
 
@@ -283,11 +285,20 @@ static int server_start(struct keep_server *s, keep_serve_fn *serve, void *ctx)
  * process's said-only variables (each "NAME=value" on a line of its own; an
  * empty line ends them) and its stdout and stderr. Returns the build's exit
  * status; -2 when the process let it go without starting it (it was
- * ending); -3 when it ended during the build. */
+ * ending); -3 when it ended during the build; -4 when it did not start it
+ * in time (said). */
 static int ask(int fd, unsigned long long key, int minutes, int force, int quiet)
 {
 	struct buf req = BUF_INIT;
-	buf_addf(&req, "%s %016llx %d %d %d\n", KEEP_PROTOCOL, key, minutes, force, quiet);
+	mode_t mask = umask(0);
+	umask(mask);
+	struct stat here;
+	if (stat(".", &here) < 0)
+		return -2;
+	/* the umask the files are written with; the folder itself, which the
+	 * kept process's must be (not only its name: one put in its place) */
+	buf_addf(&req, "%s %016llx %d %d %d %o %llu %llu\n", KEEP_PROTOCOL, key, minutes, force, quiet, (unsigned)mask,
+		 (unsigned long long)here.st_dev, (unsigned long long)here.st_ino);
 	for (int i = 0; said_only[i]; i++) {
 		const char *v = getenv(said_only[i]);
 		if (v && !strchr(v, '\n') && req.len + strlen(said_only[i]) + strlen(v) + 3 < KEEP_REQUEST_MAX)
@@ -321,14 +332,19 @@ static int ask(int fd, unsigned long long key, int minutes, int force, int quiet
 		close(null);
 	if (!whole)
 		return -2;
-	/* it answers at once unless another build is under way: say why we wait */
+	/* it answers at once unless another build is under way */
 	struct pollfd p = { fd, POLLIN, 0 };
-	if (poll(&p, 1, KEEP_BUSY_MS) == 0 && !quiet) {
+	int r;
+	while ((r = poll(&p, 1, KEEP_WAIT_MS)) < 0 && errno == EINTR)
+		;
+	if (r == 0) {
 		struct ucred cred;
 		socklen_t clen = sizeof(cred);
-		if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &clen) == 0)
-			fprintf(stderr, "sitegen: --keep: the kept build process (%d) is busy with another build; waiting\n",
-				(int)cred.pid);
+		if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &clen) < 0)
+			cred.pid = 0;
+		fprintf(stderr, "sitegen: --keep: the kept build process (%d) is busy with another build: building here\n",
+			(int)cred.pid);
+		return -4;
 	}
 	char line[32];
 	if (read_line(fd, line, sizeof(line)) < 0 || strcmp(line, "b") != 0)
@@ -393,6 +409,8 @@ int keep_build(const char *options, int minutes, int force, int quiet, keep_serv
 		close(fd);
 		if (status >= 0)
 			return status;
+		if (status == -4)
+			return KEEP_NONE;
 		if (status == -3) {
 			fprintf(stderr, "sitegen: --keep: the kept build process ended during the build; building here\n");
 			return KEEP_NONE;
@@ -508,16 +526,28 @@ static int take_request(struct keep_server *s)
 	char req[KEEP_REQUEST_MAX + 1];
 	int fds[2] = { -1, -1 };
 	ssize_t n = read_request(s->conn, req, sizeof(req), fds);
-	unsigned long long key = 0;
+	unsigned long long key = 0, dev = 0, ino = 0;
+	unsigned mask = 0;
 	int minutes = -1, force = 0, quiet = 0, used = 0;
 	int ok = n > 0 && fds[0] >= 0 && fds[1] >= 0 &&
-		 sscanf(req, KEEP_PROTOCOL " %llx %d %d %d\n%n", &key, &minutes, &force, &quiet, &used) == 4 && used > 0 &&
-		 key == s->key && minutes >= 0 && minutes <= 24 * 60;
+		 sscanf(req, KEEP_PROTOCOL " %llx %d %d %d %o %llu %llu\n%n", &key, &minutes, &force, &quiet, &mask, &dev,
+			&ino, &used) == 7 &&
+		 used > 0 && key == s->key && minutes >= 0 && minutes <= 24 * 60 && mask <= 0777;
+	if (ok && (dev != (unsigned long long)s->cwd_dev || ino != (unsigned long long)s->cwd_ino)) {
+		s->other_folder = 1;	/* its folder's name now another folder's: this process ends */
+		ok = 0;
+	}
+	/* gone already (it waited too long, and builds in its own process): its
+	 * build is not wanted */
+	struct pollfd gone = { s->conn, POLLRDHUP, 0 };
+	if (ok && poll(&gone, 1, 0) > 0)
+		ok = 0;
 	if (ok && dup2(fds[0], STDOUT_FILENO) >= 0 && dup2(fds[1], STDERR_FILENO) >= 0) {
 		if (!getenv("SITEGEN_KEEP_IDLE_MS") || minutes == 0)
 			s->idle_ms = minutes * 60 * 1000;	/* the latest build's say */
 		s->force = force != 0;
 		s->quiet = quiet != 0;
+		umask((mode_t)mask);
 		take_said_only(req + used);
 	} else {
 		ok = 0;
@@ -563,6 +593,8 @@ int keep_next(struct keep_server *s)
 		back_to_null();
 		close(s->conn);
 		s->conn = -1;
+		if (s->other_folder)
+			return ending(s);
 	}
 }
 

@@ -46,6 +46,7 @@ struct keep_server {
 	unsigned builds;
 	pthread_t guard;	/* keep_guard_begin's */
 	int guard_pipe[2], guarded;
+	int other_folder;	/* an asker's folder of the same name is another */
 };
 
 /* The kept process's body, run in the process keep_build starts, with s
