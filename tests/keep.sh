@@ -202,13 +202,13 @@ client=$!
 i=0
 while ! grep -q '^sitegen: render' "$tmp/err" && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
 kill -TERM "$client"	# (what Ctrl-C does to it; a script's background job ignores SIGINT)
-wait "$client" 2>/dev/null
 if gone "$waiter2" 5; then
 	ok "the asker interrupted during its build: the kept process ends too"
 else
 	bad "the asker interrupted during its build: the kept process $waiter2 goes on" "$tmp/err"
 fi
-rm -f "$tmp/locked"
+rm -f "$tmp/locked"	# (before the waits: whatever went wrong, nothing waits on the lock for ever)
+wait "$client" 2>/dev/null
 wait "$locker"
 pages >"$tmp/after"
 cmp -s "$tmp/before" "$tmp/after" && ok "the interrupted build left every page as it was (its staging folder is the next build's to clear, as a killed build's)" ||
