@@ -405,10 +405,17 @@ static void keep_worker(struct keep_server *s, void *ctx)
 		write_watch_forget_changed(kept.watch);
 		keep_guard_begin(s);
 		int status = build_once(o);
-		if (write_watch_write_state(kept.watch) < 0 && status == 0) {
+		struct timespec t0, t1;
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		int wrote = write_watch_write_state(kept.watch);
+		if (wrote < 0 && status == 0) {
 			fprintf(stderr, "sitegen: build failed: the output was updated, but its state was not saved: "
 					"the next build renders everything\n");
 			status = 1;
+		} else if (wrote > 0 && getenv("SITEGEN_TIMING")) {
+			clock_gettime(CLOCK_MONOTONIC, &t1);
+			fprintf(stderr, "sitegen: --keep: the build's state written after its summary: %.3f s\n",
+				(double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
 		}
 		keep_guard_end(s);
 		keep_answer(s, status);
