@@ -1,5 +1,6 @@
 /* keep: `sitegen build --keep`, the command line's builds handed to a build
- * process kept for the next ones, as serve's are.
+ * process kept for the next ones, as serve's are (keep.c: the asker's side
+ * and the start; keep_serve.c: the kept process's side).
  *
  * Why: a new process must read the state and the parse cache, look at every
  * content file, index the whole site and look at every file the last build
