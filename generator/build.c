@@ -444,6 +444,8 @@ int build_run(const struct build_options *o, struct arena *a, struct diag *d, st
 
 	if (inputs_inside_output(o, out, d) < 0)
 		goto done;
+	if (!o->check)
+		writer_lock_ahead(out);
 	struct source *sources;
 	size_t nsrc = load_list_watched(ka, d, o->content, &sources, o->kept ? o->kept->content : NULL);
 	if (o->kept && getenv("SITEGEN_TIMING")) {
@@ -534,6 +536,7 @@ int build_run(const struct build_options *o, struct arena *a, struct diag *d, st
 	else
 		parse_cache_free(pj.cache);	/* after the articles pointing into it */
 done:
+	writer_lock_ahead_release();	/* (when no writer took it) */
 	if (said_out && r == 0 && !diag_failed(d)) {
 		char *path = said_path(o, said_out);
 		build_said_keep(path, said_fp, &said);

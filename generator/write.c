@@ -55,14 +55,32 @@ int write_set_has(const struct writer *w, const char *path)
 
 
 
+/* The build lock writer_lock_ahead took: the directory's descriptor, or -1
+ * (one build at a time in a process). */
+static int ahead_fd = -1;
+
+int write_ahead_holds(int dir_fd)
+{
+	struct stat a, b;
+	return ahead_fd >= 0 && fstat(ahead_fd, &a) == 0 && fstat(dir_fd, &b) == 0 && a.st_dev == b.st_dev &&
+	       a.st_ino == b.st_ino;
+}
+
 /* Waits for any other build of this directory: two at once would share
  * the staging directory and mix their pages. Returns the locked
- * directory's descriptor, or -1 with errno set. */
+ * directory's descriptor (the one locked ahead, when it is this
+ * directory), or -1 with errno set. */
 static int lock_output(const char *out_dir)
 {
 	int fd = open(out_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
+	if (write_ahead_holds(fd)) {	/* held since before the inputs were read: the writer's now */
+		close(fd);
+		fd = ahead_fd;
+		ahead_fd = -1;
+		return fd;
+	}
 	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
 		if (errno != EWOULDBLOCK) {
 			int e = errno;
@@ -80,6 +98,22 @@ static int lock_output(const char *out_dir)
 			}
 	}
 	return fd;
+}
+
+void writer_lock_ahead(const char *out_dir)
+{
+	writer_lock_ahead_release();
+	struct stat st;
+	if (stat(out_dir, &st) < 0 || !S_ISDIR(st.st_mode))
+		return;	/* none yet (writer_open makes it and locks it), or not one (it says why) */
+	ahead_fd = lock_output(out_dir);
+}
+
+void writer_lock_ahead_release(void)
+{
+	if (ahead_fd >= 0)
+		close(ahead_fd);
+	ahead_fd = -1;
 }
 
 /* The output directory exists (made here when missing: *created) and is

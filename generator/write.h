@@ -98,6 +98,15 @@ void write_watch_forget_changed(struct write_watch *ww);
  * state to trust (-1: none, damaged, or a stopped build's). */
 void write_watch_counts(const struct write_watch *ww, size_t *trusted, size_t *looked, size_t *folders,
 			int *list_taken, const char **stopped);
+/* Takes the output's build lock before the build reads its inputs, when
+ * out_dir is a directory already: two builds at once are then one after the
+ * other, and the later reads the inputs after the earlier committed (else
+ * one slow to reach writer_open, having read the inputs before an edit,
+ * would commit its pages over those of a build made after the edit).
+ * writer_open and writer_is_current take it as theirs; whatever is left is
+ * let go by writer_lock_ahead_release. */
+void writer_lock_ahead(const char *out_dir);
+void writer_lock_ahead_release(void);
 /* True when out_dir was made by a build whose inputs had this fingerprint
  * and its files are still exactly as that build left them. */
 int writer_is_current(const char *out_dir, uint64_t inputs);

@@ -177,6 +177,9 @@ struct write_list {
  * earlier build's files in their places, those new to this build after
  * them; NULL when one of the earlier build's is gone (removed). */
 struct write_list *write_list_leave(struct writer *w, uint64_t inputs);
+/* Does the build lock taken ahead (writer_lock_ahead) hold the directory
+ * open as dir_fd? */
+int write_ahead_holds(int dir_fd);
 /* w's earlier state from l (freed): as write_read_old_files would read it. */
 void write_list_take(struct writer *w, struct write_list *l);
 void write_list_free(struct write_list *l);

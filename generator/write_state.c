@@ -499,7 +499,7 @@ int writer_is_current(const char *out_dir, uint64_t inputs)
 	int fd = open(out_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return 0;
-	if (flock(fd, LOCK_SH | LOCK_NB) < 0) {
+	if (!write_ahead_holds(fd) && flock(fd, LOCK_SH | LOCK_NB) < 0) {
 		fprintf(stderr, "sitegen: another build is writing to %s; waiting for it to finish\n", out_dir);
 		while (flock(fd, LOCK_SH) < 0 && errno == EINTR)
 			;
