@@ -222,7 +222,7 @@ static int write_site(const struct build_options *o, struct arena *a, struct dia
 	res->removed = st.removed;
 	/* as a build in its own process would have stopped early and said
 	 * (build_run), not serve's, whose builds say every page they keep */
-	res->nothing_changed = o->kept && o->kept->command_line && same_inputs && !st.written && !st.removed;
+	res->nothing_changed = o->kept && o->kept->command_line && !o->force && same_inputs && !st.written && !st.removed;
 	return 0;
 }
 

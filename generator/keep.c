@@ -229,9 +229,41 @@ static int server_start(struct keep_server *s, keep_serve_fn *serve, void *ctx)
 	return pid > 0 && k == 1 && c == 'r' ? 0 : -1;
 }
 
+/* Sends this process's stdout and stderr on fd (SCM_RIGHTS): /dev/null for
+ * one that is closed, where what it prints goes nowhere, as here. Returns
+ * 0, or -1. */
+static int send_std_files(int fd)
+{
+	int fds[2] = { STDOUT_FILENO, STDERR_FILENO }, null = -1;
+	for (int i = 0; i < 2; i++)
+		if (fcntl(fds[i], F_GETFD) < 0) {
+			if (null < 0)
+				null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+			fds[i] = null;
+		}
+	union {
+		char buf[CMSG_SPACE(sizeof(fds))];
+		struct cmsghdr align;
+	} u;
+	struct iovec iov = { "f", 1 };
+	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof(u.buf) };
+	struct cmsghdr *c = CMSG_FIRSTHDR(&m);
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(fds));
+	memcpy(CMSG_DATA(c), fds, sizeof(fds));
+	fflush(stdout);
+	fflush(stderr);
+	ssize_t sent = sendmsg(fd, &m, MSG_NOSIGNAL);
+	if (null >= 0)
+		close(null);
+	return sent == 1 ? 0 : -1;
+}
+
 /* Sends the build to the kept process on fd: the request's line, this
  * process's said-only variables (each "NAME=value" on a line of its own; an
- * empty line ends them) and its stdout and stderr. Returns the build's exit
+ * empty line ends them), then, once it is started on, its stdout and stderr.
+ * Returns the build's exit
  * status; -2 when the process let it go without starting it (it was
  * ending); -3 when it ended during the build; -4 when it did not start it
  * in time (said). */
@@ -253,31 +285,9 @@ static int ask(int fd, unsigned long long key, int minutes, int force, int quiet
 			buf_addf(&req, "%s=%s\n", keep_said_only[i], v);
 	}
 	buf_addch(&req, '\n');
-	int fds[2] = { STDOUT_FILENO, STDERR_FILENO }, null = -1;
-	for (int i = 0; i < 2; i++)
-		if (fcntl(fds[i], F_GETFD) < 0) {	/* closed: what it prints goes nowhere, as here */
-			if (null < 0)
-				null = open("/dev/null", O_WRONLY | O_CLOEXEC);
-			fds[i] = null;
-		}
-	union {
-		char buf[CMSG_SPACE(sizeof(fds))];
-		struct cmsghdr align;
-	} u;
-	struct iovec iov = { req.data, req.len };
-	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof(u.buf) };
-	struct cmsghdr *c = CMSG_FIRSTHDR(&m);
-	c->cmsg_level = SOL_SOCKET;
-	c->cmsg_type = SCM_RIGHTS;
-	c->cmsg_len = CMSG_LEN(sizeof(fds));
-	memcpy(CMSG_DATA(c), fds, sizeof(fds));
-	fflush(stdout);
-	fflush(stderr);
-	ssize_t sent = sendmsg(fd, &m, MSG_NOSIGNAL);
+	ssize_t sent = send(fd, req.data, req.len, MSG_NOSIGNAL);
 	int whole = sent >= 0 && (size_t)sent == req.len;
 	buf_free(&req);
-	if (null >= 0)
-		close(null);
 	if (!whole)
 		return -2;
 	/* it answers at once unless another build is under way */
@@ -295,7 +305,7 @@ static int ask(int fd, unsigned long long key, int minutes, int force, int quiet
 		return -4;
 	}
 	char line[32];
-	if (read_line(fd, line, sizeof(line)) < 0 || strcmp(line, "b") != 0)
+	if (read_line(fd, line, sizeof(line)) < 0 || strcmp(line, "b") != 0 || send_std_files(fd) < 0)
 		return -2;
 	if (read_line(fd, line, sizeof(line)) < 0)
 		return -3;

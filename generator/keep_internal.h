@@ -7,7 +7,7 @@
 
 #include "keep.h"
 
-#define KEEP_PROTOCOL "sitegen-keep 2"
+#define KEEP_PROTOCOL "sitegen-keep 3"
 /* The most a request may hold: its line and the said-only variables. */
 #define KEEP_REQUEST_MAX 4096
 

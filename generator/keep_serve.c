@@ -120,38 +120,49 @@ static void take_said_only(char *vars)
 	}
 }
 
-/* Reads the request (see ask) into req; its stdout and stderr to fds.
- * Returns the request's length, or -1. */
+/* Receives one message of up to cap - 1 bytes into buf, the descriptors
+ * that come with it into fds (the first two; any more closed). Returns its
+ * length, or -1. */
+static ssize_t read_request_fds(int conn, char *buf, size_t cap, int fds[2])
+{
+	union {
+		char buf[CMSG_SPACE(2 * sizeof(int))];
+		struct cmsghdr align;
+	} u;
+	struct iovec iov = { buf, cap - 1 };
+	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof(u.buf) };
+	ssize_t n;
+	while ((n = recvmsg(conn, &m, MSG_CMSG_CLOEXEC)) < 0 && errno == EINTR)
+		;
+	if (n <= 0)
+		return -1;
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(&m); c; c = CMSG_NXTHDR(&m, c)) {
+		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
+			continue;
+		size_t k = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+		for (size_t i = 0; i < k; i++) {
+			int got;
+			memcpy(&got, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
+			if (i < 2 && fds[i] < 0)
+				fds[i] = got;
+			else
+				close(got);	/* more than asked for: not kept open */
+		}
+	}
+	buf[n] = '\0';
+	return n;
+}
+
+/* Reads the request (see ask) into req, and its stdout and stderr into fds
+ * when they come with it. Returns the request's length, or -1. */
 static ssize_t read_request(int conn, char *req, size_t cap, int fds[2])
 {
 	size_t len = 0;
 	while (len + 1 < cap) {
-		union {
-			char buf[CMSG_SPACE(2 * sizeof(int))];
-			struct cmsghdr align;
-		} u;
-		struct iovec iov = { req + len, cap - 1 - len };
-		struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof(u.buf) };
-		ssize_t n = recvmsg(conn, &m, MSG_CMSG_CLOEXEC);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
+		ssize_t n = read_request_fds(conn, req + len, cap - len, fds);
+		if (n < 0)
 			return -1;
-		for (struct cmsghdr *c = CMSG_FIRSTHDR(&m); c; c = CMSG_NXTHDR(&m, c)) {
-			if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
-				continue;
-			size_t k = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-			for (size_t i = 0; i < k; i++) {
-				int got;
-				memcpy(&got, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
-				if (len == 0 && i < 2 && fds[i] < 0)
-					fds[i] = got;
-				else
-					close(got);	/* more than asked for: not kept open */
-			}
-		}
 		len += (size_t)n;
-		req[len] = '\0';
 		if (len >= 2 && req[len - 1] == '\n' && req[len - 2] == '\n')
 			return (ssize_t)len;
 	}
@@ -173,7 +184,7 @@ static int take_request(struct keep_server *s)
 	unsigned long long key = 0, dev = 0, ino = 0;
 	unsigned mask = 0;
 	int minutes = -1, force = 0, quiet = 0, used = 0;
-	int ok = n > 0 && fds[0] >= 0 && fds[1] >= 0 &&
+	int ok = n > 0 &&
 		 sscanf(req, KEEP_PROTOCOL " %llx %d %d %d %o %llu %llu\n%n", &key, &minutes, &force, &quiet, &mask, &dev,
 			&ino, &used) == 7 &&
 		 used > 0 && key == s->key && minutes >= 0 && minutes <= 24 * 60 && mask <= 0777;
@@ -185,6 +196,13 @@ static int take_request(struct keep_server *s)
 	 * build is not wanted */
 	struct pollfd gone = { s->conn, POLLRDHUP, 0 };
 	if (ok && poll(&gone, 1, 0) > 0)
+		ok = 0;
+	/* its stdout and stderr only once it is started on: an asker that gave
+	 * up waiting left none of its files in this process's queue (a `$(…)`
+	 * around it would have waited for their end) */
+	ok = ok && send(s->conn, "b\n", 2, MSG_NOSIGNAL) == 2;
+	char one[2];
+	if (ok && (read_request_fds(s->conn, one, sizeof(one), fds) != 1 || fds[0] < 0 || fds[1] < 0))
 		ok = 0;
 	if (ok && dup2(fds[0], STDOUT_FILENO) >= 0 && dup2(fds[1], STDERR_FILENO) >= 0) {
 		if (!getenv("SITEGEN_KEEP_IDLE_MS") || minutes == 0)
@@ -199,7 +217,7 @@ static int take_request(struct keep_server *s)
 	for (int i = 0; i < 2; i++)
 		if (fds[i] >= 0)
 			close(fds[i]);
-	return ok && send(s->conn, "b\n", 2, MSG_NOSIGNAL) == 2 ? 0 : -1;
+	return ok ? 0 : -1;
 }
 
 static void back_to_null(void)

@@ -442,7 +442,7 @@ static int take_keep_option(int *argc, char **argv, int first, int *minutes)
 			char *end;
 			errno = 0;
 			long n = strtol(a + 7, &end, 10);
-			if (end == a + 7 || *end || errno || n < 0 || n > 24 * 60) {
+			if (a[7] < '0' || a[7] > '9' || *end || errno || n > 24 * 60) {
 				fprintf(stderr, "sitegen: --keep: '%s' is not a number of minutes from 0 to 1440\n", a + 7);
 				return -1;
 			}

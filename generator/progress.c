@@ -85,8 +85,7 @@ static void *draw_loop(void *arg)
 void progress_begin(int on)
 {
 	const char *env = getenv("SITEGEN_PROGRESS_DELAY");
-	if (env && *env)
-		delay = atof(env);
+	delay = env && *env ? atof(env) : PROGRESS_DELAY;	/* (a kept process's next build may not set it) */
 	started = now();
 	enabled = on;
 	/* no thread, no line: the run goes on without it */

@@ -238,6 +238,25 @@ wait "$c1"; s1=$?; wait "$c2"; s2=$?
 same "two builds at once"
 third=$p
 
+# 9b. a stopped kept process: the asker says it is busy after 2 s and builds in its own process, and a $(…)
+# around it returns then (its stdout and stderr are passed only once the kept process starts on its build: the
+# stopped process's queue holds none of them); continued, the process drops the request of the asker gone
+kill -STOP "$p"
+printf '\n停住的进程。\n' >>"$f"
+t0=$(date +%s)
+said=$(timeout 30 "$BIN" build --keep --out out 2>&1)
+st=$?
+t1=$(date +%s)
+kill -CONT "$p"
+echo "$said" | grep -q "busy with another build: building here" && [ $st = 0 ] && [ $((t1 - t0)) -lt 10 ] &&
+	ok "a stopped kept process: the asker builds in its own process and \$(…) returns ($((t1 - t0)) s)" ||
+	bad "a stopped kept process: status $st after $((t1 - t0)) s: $said"
+same "a stopped kept process"
+kb --force
+[ $st = 0 ] && [ "$pid" = "$p" ] && grep -q '^sitegen: 40 articles → out (0 files written' "$tmp/out" &&
+	ok "continued, it builds the next; with --force and nothing changed it says what it wrote, as a build in its own process" ||
+	bad "after SIGCONT: status $st, pid '$pid' (was '$p')" "$tmp/out"
+
 # 10. the idle time: the process ends, its socket and lock file removed
 SITEGEN_KEEP_IDLE_MS=1500 kb
 idle=$pid
