@@ -465,7 +465,8 @@ static void end_build(struct serve_state *s, const struct serve_opts *o, int sta
 								"this page reloads when they are fixed.",
 				      count_messages(text, ": error: "), text);
 	else if (warnings)
-		shown = page_messages("sitegen: %zu warning%s: the site was built, and this page is up to date. "
+		/* (no " warning: " in it: the page script counts the lines that hold it) */
+		shown = page_messages("sitegen: %zu warning%s; the site was built, and this page is up to date. "
 				      "Each warning below names something that looks like a mistake, and where.",
 				      warnings, text);
 	/* (before the lock: a list of 100,000 names takes some milliseconds) */

@@ -446,7 +446,7 @@ terminal_since() { tail -n +"$warnings_from" inotify.log; }
 n_warn=$(states_with warnings)
 sed -i 's/^district: .*/&\nreporter: 张三/' content/2022/youtamenzai.md
 if wait_for count_more warnings "$n_warn"; then
-	if states | grep -q '"warnings":"sitegen: 1 warning: the site was built, and this page is up to date. Each warning below names' &&
+	if states | grep -q '"warnings":"sitegen: 1 warning; the site was built, and this page is up to date. Each warning below names' &&
 		states | grep -q "content/2022/youtamenzai.md:6:1: warning: unknown key 'reporter'" &&
 		grep -q 'built in .*; 1 warning (above), shown on the open pages' inotify.log; then
 		pass "a build with a warning: a state with the warnings (heading and path:line:col) and the terminal says so"
@@ -465,7 +465,7 @@ if wait_for count_more warnings "$n_warn" && states | tail -1 | grep -q "notes.t
 	n_warn=$(states_with warnings)
 	rm content/2022/notes.txt
 	if wait_for count_more warnings "$n_warn" && ! states | tail -1 | grep -q "notes.txt" &&
-		states | tail -1 | grep -q '"warnings":"sitegen: 1 warning: .*unknown key .reporter.'; then
+		states | tail -1 | grep -q '"warnings":"sitegen: 1 warning; .*unknown key .reporter.'; then
 		pass "a file that is no article added and removed: the warning of a report stays on the open pages"
 	else
 		fail "a file that is no article removed: the report's warning is gone from the open pages" events inotify.log
