@@ -6,7 +6,7 @@
  * content file, index the whole site and look at every file the last build
  * left (at 10,000 reports ~0.2 s of a body edit, at 50,000 ~0.9 s); a
  * process that stays keeps all of it and watches the content and the output
- * between builds (main.c's kept loop, serve's too). Opt-in, because a build
+ * between builds (kept_loop.c, serve's too). Opt-in, because a build
  * that leaves a process behind would surprise a script or a CI runner.
  *
  * The kept process listens on a Unix socket in a folder of the user's alone

@@ -24,7 +24,7 @@
  * any, makes another build after this one. */
 #define SERVE_SETTLE_MS 30
 
-/* The build process serve keeps (serve_build.c; main.c's serve_worker): it
+/* The build process serve keeps (serve_build.c; kept_loop.c's kept_loop_serve): it
  * is started with SERVE_WORKER_ENV set, builds once for each byte on its
  * stdin, and writes each build's exit status as a line on SERVE_WORKER_FD
  * once the build's messages are out: after a build that ended well,
